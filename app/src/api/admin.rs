@@ -1,0 +1,146 @@
+//! Admin dashboard server functions. Every one requires a signed-in superuser first (401 anonymous,
+//! 403 non-admin) and takes JSON input.
+
+use crate::error::AppError;
+use crate::model::{FlowOption, InvitationForm, InvitationRow, InvitationSort, NamedItem};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+#[cfg(feature = "ssr")]
+use super::ctx::{admin, respond};
+#[cfg(feature = "ssr")]
+use crate::server::{directory, flows, invitations, time};
+
+/// The invitations table, filtered by name and sorted.
+#[server(input = Json, endpoint = "admin/invitations/list")]
+pub async fn list_invitations(search: String, sort: InvitationSort) -> Result<Vec<InvitationRow>, AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        invitations::list(&st.db, &st.config.public_url, &search, sort).await
+    }.await)
+}
+
+/// One invitation.
+#[server(input = Json, endpoint = "admin/invitations/get")]
+pub async fn get_invitation(pk: String) -> Result<InvitationRow, AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        invitations::get(&st.db, &st.config.public_url, &pk).await
+    }.await)
+}
+
+/// Defaults of the create form (expiry now + 7 days).
+#[server(input = Json, endpoint = "admin/invitations/defaults")]
+pub async fn new_invitation_defaults() -> Result<InvitationForm, AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        Ok(invitations::default_form(time::now(), &flows::list_enrollment_flows(&st.db).await?))
+    }.await)
+}
+
+/// Creates an invitation; returns its pk.
+#[server(input = Json, endpoint = "admin/invitations/create")]
+pub async fn create_invitation(form: InvitationForm) -> Result<String, AppError> {
+    respond(async {
+        let (st, user) = admin().await?;
+        invitations::create(&st.db, user.pk, &form).await
+    }.await)
+}
+
+/// Edits an invitation.
+#[server(input = Json, endpoint = "admin/invitations/update")]
+pub async fn update_invitation(pk: String, form: InvitationForm) -> Result<(), AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        invitations::update(&st.db, &pk, &form).await
+    }.await)
+}
+
+/// Enables or disables an invitation.
+#[server(input = Json, endpoint = "admin/invitations/set_enabled")]
+pub async fn set_invitation_enabled(pk: String, enabled: bool) -> Result<(), AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        invitations::set_enabled(&st.db, &pk, enabled).await
+    }.await)
+}
+
+/// Gives an invitation a new token; the old link stops working.
+#[server(input = Json, endpoint = "admin/invitations/regenerate")]
+pub async fn regenerate_invitation_token(pk: String) -> Result<(), AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        invitations::regenerate_token(&st.db, &pk).await
+    }.await)
+}
+
+/// Deletes an invitation.
+#[server(input = Json, endpoint = "admin/invitations/delete")]
+pub async fn delete_invitation(pk: String) -> Result<(), AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        invitations::delete(&st.db, &pk).await
+    }.await)
+}
+
+/// Enrollment flows for the flow selector.
+#[server(input = Json, endpoint = "admin/flows/list")]
+pub async fn list_flows() -> Result<Vec<FlowOption>, AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        flows::list_enrollment_flows(&st.db).await
+    }.await)
+}
+
+/// Groups with member counts.
+#[server(input = Json, endpoint = "admin/groups/list")]
+pub async fn list_groups() -> Result<Vec<NamedItem>, AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        directory::list(&st.db, directory::Kind::Group).await
+    }.await)
+}
+
+/// Creates a group.
+#[server(input = Json, endpoint = "admin/groups/create")]
+pub async fn create_group(name: String) -> Result<NamedItem, AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        directory::create(&st.db, directory::Kind::Group, &name).await
+    }.await)
+}
+
+/// Deletes a group.
+#[server(input = Json, endpoint = "admin/groups/delete")]
+pub async fn delete_group(pk: String) -> Result<(), AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        directory::delete(&st.db, directory::Kind::Group, &pk).await
+    }.await)
+}
+
+/// Roles with member counts.
+#[server(input = Json, endpoint = "admin/roles/list")]
+pub async fn list_roles() -> Result<Vec<NamedItem>, AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        directory::list(&st.db, directory::Kind::Role).await
+    }.await)
+}
+
+/// Creates a role.
+#[server(input = Json, endpoint = "admin/roles/create")]
+pub async fn create_role(name: String) -> Result<NamedItem, AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        directory::create(&st.db, directory::Kind::Role, &name).await
+    }.await)
+}
+
+/// Deletes a role.
+#[server(input = Json, endpoint = "admin/roles/delete")]
+pub async fn delete_role(pk: String) -> Result<(), AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        directory::delete(&st.db, directory::Kind::Role, &pk).await
+    }.await)
+}

@@ -1,0 +1,78 @@
+//! Sign-in, sign-out, the current user, and first-start set-up.
+
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use super::ctx::{respond, session};
+#[cfg(feature = "ssr")]
+use crate::server::{auth, setup, state};
+
+/// The signed-in user, or `None`. Anyone may ask; it only tells about the caller.
+#[server(endpoint = "auth/current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    respond(async {
+        let st = state()?;
+        auth::current_user(&st.db, &session().await?).await
+    }.await)
+}
+
+/// Signs in with username and password; on success redirects to `next` when it is a safe relative path,
+/// else to `/admin` for superusers and `/` for others. The session id changes.
+///
+/// # Errors
+/// 401 [`AppError::InvalidCredentials`].
+#[server(endpoint = "auth/login")]
+pub async fn login(username: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    respond(async {
+        let st = state()?;
+        let session = session().await?;
+        let pk = auth::authenticate(&st.db, &username, &password).await?;
+        auth::sign_in(&st.db, &session, pk).await?;
+        let admin = auth::require_admin(&st.db, &session).await.is_ok();
+        let dest = match next.as_deref() {
+            Some(n) if super::is_safe_next(n) => n.to_owned(),
+            _ if admin => "/admin/invitations".to_owned(),
+            _ => "/".to_owned(),
+        };
+        leptos_axum::redirect(&dest);
+        Ok(())
+    }.await)
+}
+
+/// Signs out and redirects to `/login`.
+#[server(endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    respond(async {
+        auth::sign_out(&session().await?).await?;
+        leptos_axum::redirect("/login");
+        Ok(())
+    }.await)
+}
+
+/// Whether a set-up token is valid (no admin exists yet and it is the current one).
+#[server(endpoint = "setup/status")]
+pub async fn setup_status(token: String) -> Result<bool, AppError> {
+    respond(async { setup::setup_token_valid(&state()?.db, &token).await }.await)
+}
+
+/// Creates the first admin with the one-time set-up token, signs them in and redirects to the dashboard.
+///
+/// # Errors
+/// 404 when the token is invalid or used; 400 with field errors.
+#[server(endpoint = "setup/complete")]
+pub async fn complete_setup(
+    token: String,
+    username: String,
+    email: String,
+    password: String,
+    password_repeat: String,
+) -> Result<(), AppError> {
+    respond(async {
+        let st = state()?;
+        let pk = setup::complete_setup(&st.db, &token, &username, &email, &password, &password_repeat).await?;
+        auth::sign_in(&st.db, &session().await?, pk).await?;
+        leptos_axum::redirect("/admin/invitations");
+        Ok(())
+    }.await)
+}

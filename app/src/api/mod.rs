@@ -1,0 +1,84 @@
+//! Server functions: each is a public POST endpoint under `/api/…`. Each one authorizes first, calls one
+//! service function in `crate::server`, and maps its typed error (status set from [`AppError::status`]).
+
+pub mod admin;
+pub mod auth;
+pub mod flow;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ctx {
+    use crate::error::AppError;
+    use crate::model::CurrentUser;
+    use crate::server::{auth, state, AppState};
+    use tower_sessions::Session;
+
+    /// The request's session.
+    pub async fn session() -> Result<Session, AppError> {
+        leptos_axum::extract::<Session>().await.map_err(|_| AppError::Internal)
+    }
+
+    /// Sets the response status from the error, passing the result through.
+    pub fn respond<T>(r: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(e) = &r {
+            if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                if let Ok(code) = http::StatusCode::from_u16(e.status()) {
+                    opts.set_status(code);
+                }
+            }
+        }
+        r
+    }
+
+    /// State and the signed-in superuser, or 401/403.
+    pub async fn admin() -> Result<(AppState, CurrentUser), AppError> {
+        let st = state()?;
+        let session = session().await?;
+        let user = auth::require_admin(&st.db, &session).await?;
+        Ok((st, user))
+    }
+
+    /// Client IP (from the connection or the first `X-Forwarded-For` hop) and User-Agent.
+    pub async fn request_info() -> crate::server::enrollment::RequestInfo {
+        let parts: Option<http::request::Parts> = leptos::prelude::use_context();
+        let Some(parts) = parts else { return Default::default() };
+        let header = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let ip = header("x-forwarded-for").split(',').next().unwrap_or("").trim().to_owned();
+        let ip = if ip.is_empty() {
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_default()
+        } else {
+            ip
+        };
+        crate::server::enrollment::RequestInfo { ip, user_agent: header("user-agent") }
+    }
+}
+
+/// Whether `next` is a safe same-origin relative path to redirect to after login: it starts with a single
+/// `/`, not `//` or `/\`, and has no scheme, backslash or control characters (open-redirect defence).
+pub fn is_safe_next(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+        && !next.contains("://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_safe_next;
+
+    #[test]
+    fn next_accepts_relative_paths_only() {
+        assert!(is_safe_next("/admin/invitations"));
+        assert!(is_safe_next("/if/flow/x/?itoken=1"));
+        assert!(!is_safe_next("https://evil.io/"));
+        assert!(!is_safe_next("//evil.io/"));
+        assert!(!is_safe_next("/\\evil.io"));
+        assert!(!is_safe_next("/x\n"));
+        assert!(!is_safe_next("admin"));
+        assert!(!is_safe_next("/redirect?u=http://evil.io"));
+    }
+}

@@ -1,0 +1,187 @@
+//! Email rules of an invitation (DESIGN.md "Security rules"; Layer5's "emails and domain patterns").
+//!
+//! Addresses are trimmed, the domain lower-cased and IDNA-normalised (UTS #46, via the `idna` crate), and
+//! compared case-insensitively. A domain rule `*@example.com` matches addresses whose *whole parsed domain*
+//! equals `example.com`: never a substring or suffix match, so `a@sub.example.com`,
+//! `a@example.com.evil.io` and `a@evil-example.com` do not match.
+
+use serde::{Deserialize, Serialize};
+
+/// One rule: an exact address or a whole domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum EmailRule {
+    /// Exactly this normalised address.
+    Address(String),
+    /// Any address whose normalised domain equals this one.
+    Domain(String),
+}
+
+impl EmailRule {
+    /// Parses `jane@example.com` or `*@example.com`.
+    ///
+    /// # Errors
+    /// A message naming the rule when it is neither a valid address nor `*@` followed by a valid domain.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let s = raw.trim();
+        if let Some(domain) = s.strip_prefix("*@") {
+            let d = normalize_domain(domain).ok_or_else(|| format!("'{s}' is not a valid domain rule."))?;
+            return Ok(Self::Domain(d));
+        }
+        normalize_email(s)
+            .map(Self::Address)
+            .ok_or_else(|| format!("'{s}' is neither an email address nor a domain rule like *@example.com."))
+    }
+
+    /// The rule as admins write it: the address, or `*@domain`.
+    pub fn to_text(&self) -> String {
+        match self {
+            Self::Address(a) => a.clone(),
+            Self::Domain(d) => format!("*@{d}"),
+        }
+    }
+
+    /// Whether a (raw, not yet normalised) address satisfies this rule.
+    pub fn matches(&self, email: &str) -> bool {
+        let Some(e) = normalize_email(email) else { return false };
+        match self {
+            Self::Address(a) => *a == e,
+            Self::Domain(d) => e.rsplit_once('@').is_some_and(|(_, dom)| dom == d),
+        }
+    }
+}
+
+/// Parses the form's rule list: one rule per line, blank lines ignored, duplicates removed.
+///
+/// # Errors
+/// Every invalid line's message, joined.
+pub fn parse_rules(text: &str) -> Result<Vec<EmailRule>, String> {
+    let mut rules: Vec<EmailRule> = Vec::new();
+    let mut errors = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match EmailRule::parse(line) {
+            Ok(r) if !rules.contains(&r) => rules.push(r),
+            Ok(_) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(errors.join(" "))
+    }
+}
+
+/// Whether an address is allowed by a rule list: an empty list is public (everyone).
+pub fn allowed(rules: &[EmailRule], email: &str) -> bool {
+    rules.is_empty() || rules.iter().any(|r| r.matches(email))
+}
+
+/// Normalises a domain: trimmed, lower-cased, IDNA (UTS #46) to ASCII, each label 1–63 of
+/// `[a-z0-9-]` not starting or ending with `-`, at least two labels. `None` when invalid.
+pub fn normalize_domain(raw: &str) -> Option<String> {
+    let s = raw.trim().trim_end_matches('.');
+    if s.is_empty() {
+        return None;
+    }
+    let ascii = idna_to_ascii(s)?;
+    let labels: Vec<&str> = ascii.split('.').collect();
+    let ok = labels.len() >= 2
+        && ascii.len() <= 253
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+    ok.then_some(ascii)
+}
+
+#[cfg(feature = "ssr")]
+fn idna_to_ascii(s: &str) -> Option<String> {
+    idna::domain_to_ascii(s).ok()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn idna_to_ascii(s: &str) -> Option<String> {
+    s.is_ascii().then(|| s.to_ascii_lowercase())
+}
+
+/// Normalises an address: trimmed; the local part kept as written but compared lower-cased (so the
+/// result is lower-cased); the domain normalised by [`normalize_domain`]. Refuses quoted local parts,
+/// whitespace, control characters, list separators (`,` `;`) and anything but one `@`. `None` when invalid.
+pub fn normalize_email(raw: &str) -> Option<String> {
+    let s = raw.trim();
+    let (local, domain) = s.split_once('@')?;
+    if local.is_empty() || local.len() > 64 || domain.contains('@') {
+        return None;
+    }
+    let local_ok = local.chars().all(|c| {
+        c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c)
+    }) && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..");
+    if !local_ok {
+        return None;
+    }
+    let domain = normalize_domain(domain)?;
+    Some(format!("{}@{}", local.to_lowercase(), domain))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn domain_rule() -> EmailRule {
+        EmailRule::parse("*@company.com").unwrap()
+    }
+
+    #[test]
+    fn domain_rule_matches_whole_domain_only() {
+        let r = domain_rule();
+        assert!(r.matches("a@company.com"));
+        assert!(r.matches("  A@Company.COM "));
+        assert!(!r.matches("a@company.com.evil.io"));
+        assert!(!r.matches("a@evil-company.com"));
+        assert!(!r.matches("a@sub.company.com"));
+        assert!(!r.matches("a@company.com;b@x.io"));
+        assert!(!r.matches("\"a@company.com\"@evil.io"));
+        assert!(!r.matches("a@company.com@evil.io"));
+    }
+
+    #[test]
+    fn address_rule_is_case_insensitive() {
+        let r = EmailRule::parse("Jane@Example.com").unwrap();
+        assert_eq!(r, EmailRule::Address("jane@example.com".into()));
+        assert!(r.matches("JANE@example.COM"));
+        assert!(!r.matches("jane@example.co"));
+    }
+
+    #[test]
+    fn idna_domains_are_normalised() {
+        assert_eq!(normalize_domain("Bücher.Example"), Some("xn--bcher-kva.example".into()));
+        let r = EmailRule::parse("*@bücher.example").unwrap();
+        assert!(r.matches("a@xn--bcher-kva.example"));
+    }
+
+    #[test]
+    fn invalid_rules_are_refused() {
+        assert!(EmailRule::parse("*@").is_err());
+        assert!(EmailRule::parse("*@localhost").is_err());
+        assert!(EmailRule::parse("not an email").is_err());
+        assert!(EmailRule::parse("*.company.com").is_err());
+        assert!(EmailRule::parse("a@b@c.com").is_err());
+    }
+
+    #[test]
+    fn rule_lists() {
+        let rules = parse_rules("jane@example.com\n\n *@company.com \njane@EXAMPLE.com").unwrap();
+        assert_eq!(rules.len(), 2);
+        assert_eq!(rules[1].to_text(), "*@company.com");
+        assert!(parse_rules("ok@example.com\nbad").unwrap_err().contains("'bad'"));
+        assert!(allowed(&[], "anyone@anywhere.io"));
+        assert!(!allowed(&rules, "x@example.com"));
+        assert!(allowed(&rules, "x@company.com"));
+    }
+}

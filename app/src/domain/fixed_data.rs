@@ -1,0 +1,111 @@
+//! `fixed_data` ("custom attributes"): a JSON object entered as JSON or YAML (authentik's invitation form
+//! accepts both). Keys matching a prompt field's `field_key` pre-fill that field.
+
+use serde_json::{Map, Value};
+
+/// Parses custom attributes entered as JSON or YAML into a JSON object. Blank input is `{}`.
+///
+/// # Errors
+/// A message naming the line of a parse error (`line N: …`), or saying the value is not a mapping.
+pub fn parse_fixed_data(raw: &str) -> Result<Map<String, Value>, String> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Ok(Map::new());
+    }
+    let value: Value = if text.starts_with('{') {
+        serde_json::from_str(raw).map_err(|e| format!("JSON error at line {}: {}", e.line(), strip_location(&e.to_string())))?
+    } else {
+        parse_yaml(raw)?
+    };
+    match value {
+        Value::Object(map) => {
+            if let Some(email) = map.get("email") {
+                let ok = email.as_str().is_some_and(|e| super::email_rules::normalize_email(e).is_some());
+                if !ok {
+                    return Err("'email' must be a valid email address.".into());
+                }
+            }
+            Ok(map)
+        }
+        Value::Null => Ok(Map::new()),
+        _ => Err("Custom attributes must be a mapping of keys to values, e.g. `name: Jane Smith`.".into()),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn parse_yaml(raw: &str) -> Result<Value, String> {
+    yaml_serde::from_str::<Value>(raw).map_err(|e| match e.location() {
+        Some(loc) => format!("YAML error at line {}: {}", loc.line(), strip_location(&e.to_string())),
+        None => format!("YAML error: {e}"),
+    })
+}
+
+#[cfg(not(feature = "ssr"))]
+fn parse_yaml(_raw: &str) -> Result<Value, String> {
+    Err("YAML is parsed on the server.".into())
+}
+
+/// Removes the " at line X column Y" suffix the parsers append, since the message leads with the line.
+fn strip_location(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+/// The pre-fill value for a prompt field: the top-level key equal to `field_key`, as text
+/// (strings as they are, numbers and booleans printed). Objects, arrays and null give `None`.
+pub fn prefill(fixed_data: &Map<String, Value>, field_key: &str) -> Option<String> {
+    match fixed_data.get(field_key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_and_json_give_the_same_object() {
+        let y = parse_fixed_data("name: Jane Smith\nemail: jane@company.com\n").unwrap();
+        let j = parse_fixed_data(r#"{"name": "Jane Smith", "email": "jane@company.com"}"#).unwrap();
+        assert_eq!(y, j);
+        assert_eq!(prefill(&y, "name").as_deref(), Some("Jane Smith"));
+        assert_eq!(prefill(&y, "username"), None);
+    }
+
+    #[test]
+    fn blank_is_empty_object() {
+        assert!(parse_fixed_data("  \n").unwrap().is_empty());
+    }
+
+    #[test]
+    fn yaml_error_names_the_line() {
+        let err = parse_fixed_data("name: Jane\nemail: [unclosed\n").unwrap_err();
+        assert!(err.contains("line 3") || err.contains("line 2"), "{err}");
+        let err = parse_fixed_data("{\n\"a\": 1,\n\"b\": }").unwrap_err();
+        assert!(err.starts_with("JSON error at line 3"), "{err}");
+    }
+
+    #[test]
+    fn non_mapping_is_refused() {
+        assert!(parse_fixed_data("- a\n- b").is_err());
+        assert!(parse_fixed_data("just text").is_err());
+    }
+
+    #[test]
+    fn email_must_be_valid() {
+        assert!(parse_fixed_data("email: not-an-address").is_err());
+        assert!(parse_fixed_data("email: 42").is_err());
+    }
+
+    #[test]
+    fn nested_attributes_are_kept() {
+        let v = parse_fixed_data("attributes:\n  department: Sales\n").unwrap();
+        assert_eq!(v["attributes"]["department"], "Sales");
+        assert_eq!(prefill(&v, "attributes"), None);
+    }
+}

@@ -1,0 +1,191 @@
+//! Flows and stages as data (authentik's model): a flow is an ordered list of stage bindings; each
+//! stage has a kind and its own settings. The built-in flows are defined in `app/flows/builtin.yaml`.
+
+use serde::{Deserialize, Serialize};
+
+/// A prompt field of a `prompt` stage (authentik `authentik_stages_prompt.prompt`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromptField {
+    /// The key the value is stored under; matched against `fixed_data` keys for pre-fill.
+    pub field_key: String,
+    /// The label shown to the invitee.
+    pub label: String,
+    /// authentik's prompt type: `username`, `text`, `email`, `password`, …
+    #[serde(rename = "type", alias = "prompt_type")]
+    pub field_type: String,
+    /// Whether a value must be given.
+    #[serde(default)]
+    pub required: bool,
+    /// Placeholder text.
+    #[serde(default)]
+    pub placeholder: String,
+    /// Sort order within the stage (ascending).
+    #[serde(default)]
+    pub order: i64,
+}
+
+impl PromptField {
+    /// The HTML `<input type>` for this prompt type.
+    pub fn input_type(&self) -> &'static str {
+        match self.field_type.as_str() {
+            "password" => "password",
+            "email" => "email",
+            "number" => "number",
+            "date" => "date",
+            _ => "text",
+        }
+    }
+}
+
+/// `user_type` of a `user_write` stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum UserType {
+    /// Employees: full access.
+    #[default]
+    Internal,
+    /// Customers and partners.
+    External,
+}
+
+impl UserType {
+    /// `internal` or `external`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Internal => "internal",
+            Self::External => "external",
+        }
+    }
+}
+
+/// A stage's settings, tagged by `kind` (authentik stage models).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StageKind {
+    /// `authentik_stages_invitation.invitationstage`.
+    Invitation {
+        /// When false, the flow cannot run without a valid invitation.
+        #[serde(default)]
+        continue_flow_without_invitation: bool,
+    },
+    /// `authentik_stages_prompt.promptstage` with its fields.
+    Prompt {
+        /// The fields, shown sorted by `order`.
+        fields: Vec<PromptField>,
+    },
+    /// `authentik_stages_user_write.userwritestage`.
+    UserWrite {
+        /// `always_create`, `create_when_required`, `never_create`.
+        #[serde(default = "default_creation_mode")]
+        user_creation_mode: String,
+        /// The type given to created users.
+        #[serde(default)]
+        user_type: UserType,
+        /// The path given to created users, e.g. `users/external`.
+        #[serde(default = "default_path")]
+        user_path_template: String,
+        /// Name of a group every created user joins.
+        #[serde(default)]
+        create_users_group: Option<String>,
+        /// Create users inactive.
+        #[serde(default)]
+        create_users_as_inactive: bool,
+    },
+    /// `authentik_stages_user_login.userloginstage`: signs the user in.
+    UserLogin,
+}
+
+fn default_creation_mode() -> String {
+    "always_create".into()
+}
+
+fn default_path() -> String {
+    "users".into()
+}
+
+impl StageKind {
+    /// The kind's name as stored: `invitation`, `prompt`, `user_write`, `user_login`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Invitation { .. } => "invitation",
+            Self::Prompt { .. } => "prompt",
+            Self::UserWrite { .. } => "user_write",
+            Self::UserLogin => "user_login",
+        }
+    }
+}
+
+/// A named stage definition, as in a flow file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageDef {
+    /// Unique stage name.
+    pub name: String,
+    /// Kind and settings.
+    #[serde(flatten)]
+    pub kind: StageKind,
+}
+
+/// A flow definition with its stages in binding order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowDef {
+    /// URL slug, e.g. `default-enrollment-flow`.
+    pub slug: String,
+    /// Admin-facing name.
+    pub name: String,
+    /// Title shown to the invitee.
+    pub title: String,
+    /// `enrollment`, `authentication`, …
+    pub designation: String,
+    /// authentik's `authentication` requirement, e.g. `require_unauthenticated`.
+    pub authentication: String,
+    /// Stages in order.
+    pub stages: Vec<StageDef>,
+}
+
+/// The file form of flow definitions.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FlowFile {
+    /// The flows.
+    pub flows: Vec<FlowDef>,
+}
+
+/// Usher's built-in flow definitions (`app/flows/builtin.yaml`).
+#[cfg(feature = "ssr")]
+pub fn builtin_flows() -> Vec<FlowDef> {
+    let file: FlowFile = yaml_serde::from_str(include_str!("../../flows/builtin.yaml"))
+        .expect("app/flows/builtin.yaml is valid (checked by a unit test)");
+    file.flows
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_flows_parse_and_begin_with_a_strict_invitation_stage() {
+        let flows = builtin_flows();
+        let slugs: Vec<_> = flows.iter().map(|f| f.slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            ["default-enrollment-flow", "invitation-enrollment-flow-external", "invitation-enrollment-flow-internal"]
+        );
+        for f in &flows {
+            assert_eq!(
+                f.stages[0].kind,
+                StageKind::Invitation { continue_flow_without_invitation: false },
+                "{}",
+                f.slug
+            );
+            assert!(f.stages.iter().any(|s| matches!(&s.kind, StageKind::Prompt { fields } if fields.len() == 5)));
+        }
+        let ext = flows.iter().find(|f| f.slug == "invitation-enrollment-flow-external").unwrap();
+        assert!(ext.stages.iter().any(|s| matches!(&s.kind,
+            StageKind::UserWrite { user_type: UserType::External, user_path_template, .. } if user_path_template == "users/external")));
+    }
+
+    #[test]
+    fn prompt_type_alias_is_accepted() {
+        let f: PromptField = yaml_serde::from_str("field_key: a\nlabel: A\nprompt_type: email\n").unwrap();
+        assert_eq!(f.input_type(), "email");
+    }
+}

@@ -1,0 +1,91 @@
+//! The one error type of Usher's server functions. It crosses the wire as JSON, so the browser gets typed
+//! errors (field errors next to their field), and each variant has an HTTP status.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Field name → message, in form order.
+pub type FieldErrors = Vec<(String, String)>;
+
+/// Errors of server functions and services.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// No signed-in user (HTTP 401).
+    #[error("Sign in to continue.")]
+    Unauthenticated,
+    /// Signed in without the needed rights (HTTP 403).
+    #[error("You do not have permission to do this.")]
+    Forbidden,
+    /// Wrong username or password (HTTP 401).
+    #[error("Invalid username or password.")]
+    InvalidCredentials,
+    /// Nothing with that identity (HTTP 404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The invitation cannot be used (HTTP 404 or 410). `reason` is set only where it is safe to tell
+    /// (expired, used up, disabled); `gone` selects 410.
+    #[error("Invalid invite/invite not found")]
+    InvalidInvitation {
+        /// Why, when it is safe to say.
+        reason: Option<String>,
+        /// true → 410 Gone, false → 404.
+        gone: bool,
+    },
+    /// Input errors, each next to its field; nothing was saved (HTTP 400).
+    #[error("Please correct the errors below.")]
+    Validation(FieldErrors),
+    /// A request that cannot be served as asked (HTTP 400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// An unexpected failure; details are in the server log only (HTTP 500).
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// Transport and encoding errors of the server-function machinery.
+    #[error("{0}")]
+    ServerFn(ServerFnErrorErr),
+}
+
+impl AppError {
+    /// A single field error.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![(field.to_owned(), message.into())])
+    }
+
+    /// The message for `field`, if this is a validation error that names it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Validation(errs) => errs.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status code of this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden => 403,
+            Self::NotFound(_) => 404,
+            Self::InvalidInvitation { gone: true, .. } => 410,
+            Self::InvalidInvitation { gone: false, .. } => 404,
+            Self::Validation(_) | Self::BadRequest(_) => 400,
+            Self::Internal | Self::ServerFn(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::ServerFn(value)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        Self::Internal
+    }
+}

@@ -1,0 +1,66 @@
+//! Usher's application crate: the UI (pages and components), the `#[server]` functions, the types shared
+//! by browser and server, and — behind the `ssr` feature — the server-side services and storage.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod domain;
+pub mod error;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app (server side).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="referrer" content="same-origin" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes of the invitee journey, sign-in, set-up and the admin dashboard.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the document once the WASM has hydrated (end-to-end tests wait for it).
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/usher.css" />
+        <Title text="Usher" />
+        <Router>
+            <Routes fallback=pages::NotFound>
+                <Route path=path!("/") view=pages::home::HomePage />
+                <Route path=path!("/login") view=pages::login::LoginPage />
+                <Route path=path!("/setup") view=pages::setup::SetupPage />
+                <Route path=path!("/if/flow/:slug/") view=pages::flow::FlowPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("/admin") view=pages::admin::AdminLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=|| view! { <Redirect path="/admin/invitations" /> } />
+                    <Route path=path!("invitations") view=pages::admin::invitations::InvitationsPage />
+                    <Route path=path!("groups") view=pages::admin::directory::GroupsPage />
+                    <Route path=path!("roles") view=pages::admin::directory::RolesPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

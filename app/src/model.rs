@@ -1,0 +1,163 @@
+//! Types shared by the browser and the server: what server functions take and return.
+
+use crate::domain::flow::PromptField;
+use crate::domain::invitation::InvitationStatus;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user, as pages need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    /// Integer primary key.
+    pub pk: i64,
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+    /// Admin rights.
+    pub is_superuser: bool,
+    /// `internal` or `external`.
+    pub user_type: String,
+    /// User path, e.g. `users/external`.
+    pub path: String,
+    /// Group names, sorted.
+    pub groups: Vec<String>,
+    /// Role names, sorted.
+    pub roles: Vec<String>,
+}
+
+/// A flow offered by the invitation form's flow selector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowOption {
+    /// UUID.
+    pub pk: String,
+    /// Slug.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A group or role of the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedItem {
+    /// UUID.
+    pub pk: String,
+    /// Unique name.
+    pub name: String,
+    /// How many users hold it.
+    pub members: i64,
+}
+
+/// One row of the invitations table, with what its expanded view shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationRow {
+    /// UUID.
+    pub pk: String,
+    /// Slug name.
+    pub name: String,
+    /// Description for admins.
+    pub description: String,
+    /// Flow slug.
+    pub flow_slug: String,
+    /// Flow pk.
+    pub flow_pk: String,
+    /// Computed status.
+    pub status: InvitationStatus,
+    /// Consumed uses.
+    pub uses: i64,
+    /// Max uses; `None` = unlimited.
+    pub quota: Option<i64>,
+    /// Single use.
+    pub single_use: bool,
+    /// Expiry, UTC Unix seconds; `None` = never.
+    pub expires: Option<i64>,
+    /// Expiry for people: relative and absolute with time zone, e.g. "in 7 days (2026-11-28 12:00 UTC)".
+    pub expires_display: String,
+    /// Expiry as `YYYY-MM-DDTHH:MM` (UTC) for the edit form; empty when never.
+    pub expires_input: String,
+    /// Creation, UTC Unix seconds.
+    pub created: i64,
+    /// Username of the creator.
+    pub created_by: String,
+    /// `fixed_data` as pretty JSON.
+    pub fixed_data: String,
+    /// Email rules as written (`a@b.c`, `*@b.c`).
+    pub emails: Vec<String>,
+    /// Role pks.
+    pub roles: Vec<String>,
+    /// Group pks.
+    pub groups: Vec<String>,
+    /// Role names, for display.
+    pub role_names: Vec<String>,
+    /// Group names, for display.
+    pub group_names: Vec<String>,
+    /// The admin's switch.
+    pub enabled: bool,
+    /// The full link `{public_url}/if/flow/{slug}/?itoken={token}`.
+    pub link: String,
+}
+
+/// The create/edit form of an invitation, as typed by the admin.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationForm {
+    /// Slug name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// Flow pk.
+    pub flow: String,
+    /// `YYYY-MM-DDTHH:MM` in UTC; ignored when `never_expires`.
+    pub expires: String,
+    /// No expiry.
+    pub never_expires: bool,
+    /// JSON or YAML mapping.
+    pub fixed_data: String,
+    /// Single use (quota 1).
+    pub single_use: bool,
+    /// Whole number or empty (unlimited).
+    pub quota: String,
+    /// One rule per line.
+    pub emails: String,
+    /// Role pks.
+    pub roles: Vec<String>,
+    /// Group pks.
+    pub groups: Vec<String>,
+    /// Enabled.
+    pub enabled: bool,
+}
+
+/// Sort order of the invitations table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum InvitationSort {
+    /// Newest first.
+    #[default]
+    CreatedDesc,
+    /// Oldest first.
+    CreatedAsc,
+    /// Soonest expiry first (never last).
+    ExpiresAsc,
+    /// Latest expiry first (never first).
+    ExpiresDesc,
+}
+
+/// What the flow page shows for a stage of an invitation's flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowView {
+    /// Flow slug.
+    pub slug: String,
+    /// Flow title.
+    pub title: String,
+    /// Who created the invitation.
+    pub invited_by: String,
+    /// Role names granted.
+    pub roles: Vec<String>,
+    /// Group names granted.
+    pub groups: Vec<String>,
+    /// `internal` or `external`.
+    pub user_type: String,
+    /// Expiry for people, or "never".
+    pub expires_display: String,
+    /// The prompt fields, sorted, with pre-filled values (`None` for password fields).
+    pub fields: Vec<(PromptField, Option<String>)>,
+}

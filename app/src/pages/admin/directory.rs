@@ -1,0 +1,146 @@
+//! Directory → Groups and Directory → Roles: list, create, delete (with confirmation).
+
+use crate::api::admin::{create_group, create_role, delete_group, delete_role, list_groups, list_roles};
+use crate::error::AppError;
+use crate::model::NamedItem;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Group,
+    Role,
+}
+
+impl Kind {
+    fn title(self) -> &'static str {
+        match self {
+            Self::Group => "Groups",
+            Self::Role => "Roles",
+        }
+    }
+    fn noun(self) -> &'static str {
+        match self {
+            Self::Group => "group",
+            Self::Role => "role",
+        }
+    }
+}
+
+async fn list(kind: Kind) -> Result<Vec<NamedItem>, AppError> {
+    match kind {
+        Kind::Group => list_groups().await,
+        Kind::Role => list_roles().await,
+    }
+}
+
+async fn create(kind: Kind, name: String) -> Result<NamedItem, AppError> {
+    match kind {
+        Kind::Group => create_group(name).await,
+        Kind::Role => create_role(name).await,
+    }
+}
+
+async fn delete(kind: Kind, pk: String) -> Result<(), AppError> {
+    match kind {
+        Kind::Group => delete_group(pk).await,
+        Kind::Role => delete_role(pk).await,
+    }
+}
+
+/// Directory → Groups.
+#[component]
+pub fn GroupsPage() -> impl IntoView {
+    view! { <DirectoryPage kind=Kind::Group /> }
+}
+
+/// Directory → Roles.
+#[component]
+pub fn RolesPage() -> impl IntoView {
+    view! { <DirectoryPage kind=Kind::Role /> }
+}
+
+#[component]
+fn DirectoryPage(kind: Kind) -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let items = Resource::new(move || version.get(), move |_| list(kind));
+    let name = RwSignal::new(String::new());
+    let save = Action::new(move |n: &String| {
+        let n = n.clone();
+        async move {
+            let r = create(kind, n).await;
+            if r.is_ok() {
+                name.set(String::new());
+                version.update(|v| *v += 1);
+            }
+            r
+        }
+    });
+    let notice: RwSignal<Option<String>> = RwSignal::new(None);
+    view! {
+        <section class="page">
+            <h1>{kind.title()}</h1>
+            <form class="inline-form" on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(name.get_untracked());
+            }>
+                <label for="directory-name">"New " {kind.noun()} " name"</label>
+                <input id="directory-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+                <button type="submit">"Create " {kind.noun()}</button>
+            </form>
+            {move || crate::pages::field_error(save.value().get(), "name")}
+            {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match items.await {
+                        Ok(rows) if rows.is_empty() => view! { <p class="muted">"No " {kind.title().to_lowercase()} " yet."</p> }.into_any(),
+                        Ok(rows) => view! {
+                            <table class="table">
+                                <thead><tr><th>"Name"</th><th>"Members"</th><th></th></tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|item| view! { <DirectoryRow kind item version notice /> }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn DirectoryRow(kind: Kind, item: NamedItem, version: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let pk = item.pk.clone();
+    let name = item.name.clone();
+    view! {
+        <tr data-name=item.name.clone()>
+            <td>{item.name.clone()}</td>
+            <td>{item.members}</td>
+            <td class="actions">
+                <Show
+                    when=move || confirming.get()
+                    fallback=move || view! { <button class="danger small" on:click=move |_| confirming.set(true)>"Delete"</button> }
+                >
+                    <span>"Delete " {name.clone()} "? "</span>
+                    <button class="danger small" on:click={
+                        let pk = pk.clone();
+                        move |_| {
+                            let pk = pk.clone();
+                            spawn_local(async move {
+                                match delete(kind, pk).await {
+                                    Ok(()) => notice.set(None),
+                                    Err(e) => notice.set(Some(e.to_string())),
+                                }
+                                version.update(|v| *v += 1);
+                            });
+                        }
+                    }>"Confirm delete"</button>
+                    <button class="secondary small" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                </Show>
+            </td>
+        </tr>
+    }
+}

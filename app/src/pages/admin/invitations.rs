@@ -1,0 +1,365 @@
+//! Directory → Invitations: the table (search, sort, status badges), expandable rows with the link and
+//! actions, and the create/edit form.
+
+use crate::api::admin::{
+    create_invitation, delete_invitation, get_invitation, list_flows, list_groups, list_invitations, list_roles,
+    new_invitation_defaults, regenerate_invitation_token, set_invitation_enabled, update_invitation,
+};
+use crate::domain::invitation::InvitationStatus;
+use crate::error::AppError;
+use crate::model::{InvitationForm, InvitationRow, InvitationSort, NamedItem};
+use crate::pages::{field_error, general_error, ErrorNotice};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// What the editor is open for.
+#[derive(Clone, PartialEq)]
+enum Editing {
+    Create,
+    Edit(String),
+}
+
+/// The invitations page.
+#[component]
+pub fn InvitationsPage() -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let sort = RwSignal::new(InvitationSort::CreatedDesc);
+    let version = RwSignal::new(0u32);
+    let editing: RwSignal<Option<Editing>> = RwSignal::new(None);
+    let notice: RwSignal<Option<String>> = RwSignal::new(None);
+    let rows = Resource::new(move || (search.get(), sort.get(), version.get()), |(s, o, _)| list_invitations(s, o));
+    view! {
+        <section class="page">
+            <div class="page-head">
+                <h1>"Invitations"</h1>
+                <button id="create-invitation" on:click=move |_| editing.set(Some(Editing::Create))>"Create"</button>
+            </div>
+            <div class="toolbar">
+                <input id="invitation-search" type="search" placeholder="Search by name" aria-label="Search by name"
+                    prop:value=search on:input=move |ev| search.set(event_target_value(&ev)) />
+                <label for="invitation-sort">"Sort"</label>
+                <select id="invitation-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
+                    "created_asc" => InvitationSort::CreatedAsc,
+                    "expires_asc" => InvitationSort::ExpiresAsc,
+                    "expires_desc" => InvitationSort::ExpiresDesc,
+                    _ => InvitationSort::CreatedDesc,
+                })>
+                    <option value="created_desc">"Newest first"</option>
+                    <option value="created_asc">"Oldest first"</option>
+                    <option value="expires_asc">"Expiring soonest"</option>
+                    <option value="expires_desc">"Expiring latest"</option>
+                </select>
+            </div>
+            {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
+            {move || editing.get().map(|mode| view! { <InvitationEditor mode editing version /> })}
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Ok(rows) if rows.is_empty() => view! { <p class="muted">"No invitations."</p> }.into_any(),
+                        Ok(rows) => view! {
+                            <table class="table invitations">
+                                <thead>
+                                    <tr>
+                                        <th></th><th>"Name"</th><th>"Flow"</th><th>"Status"</th><th>"Uses"</th>
+                                        <th>"Expires"</th><th>"Created by"</th>
+                                    </tr>
+                                </thead>
+                                {rows.into_iter().map(|row| view! { <InvitationRowView row editing version notice /> }).collect_view()}
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn badge_class(s: InvitationStatus) -> &'static str {
+    match s {
+        InvitationStatus::Active => "badge ok",
+        InvitationStatus::Disabled => "badge off",
+        InvitationStatus::Expired => "badge warn",
+        InvitationStatus::UsedUp => "badge muted",
+    }
+}
+
+#[component]
+fn InvitationRowView(
+    row: InvitationRow,
+    editing: RwSignal<Option<Editing>>,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let expanded = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let run = move |fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>> + Send>>| {
+        spawn_local(async move {
+            match fut.await {
+                Ok(()) => notice.set(None),
+                Err(e) => notice.set(Some(e.to_string())),
+            }
+            version.update(|v| *v += 1);
+        });
+    };
+    let uses = match row.quota {
+        Some(q) => format!("{} / {}", row.uses, q),
+        None => format!("{} / ∞", row.uses),
+    };
+    let (pk, enabled, name) = (row.pk.clone(), row.enabled, row.name.clone());
+    let pk_toggle = pk.clone();
+    let pk_regen = pk.clone();
+    let pk_delete = pk.clone();
+    let pk_edit = pk.clone();
+    let grants = |names: &[String]| if names.is_empty() { "none".to_owned() } else { names.join(", ") };
+    view! {
+        <tbody class="invitation" data-name=row.name.clone()>
+            <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
+                <td><button class="expand small secondary" aria-label="Expand"
+                    aria-expanded=move || expanded.get().to_string()>{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
+                <td class="name">{row.name.clone()}</td>
+                <td>{row.flow_slug.clone()}</td>
+                <td><span class=badge_class(row.status) data-testid="status">{row.status.label()}</span></td>
+                <td data-testid="uses">{uses}</td>
+                <td>{row.expires_display.clone()}</td>
+                <td>{row.created_by.clone()}</td>
+            </tr>
+            <tr class="details" class:hidden=move || !expanded.get()>
+                <td colspan="7">
+                    <div class="link-row">
+                        <label for=format!("link-{}", row.pk)>"Link"</label>
+                        <input class="invitation-link" id=format!("link-{}", row.pk) readonly value=row.link.clone() />
+                        <button type="button" class="small copy"
+                            onclick="const i=this.previousElementSibling;i.select();if(navigator.clipboard){navigator.clipboard.writeText(i.value).then(()=>{this.textContent='Copied'})}">
+                            "Copy"
+                        </button>
+                    </div>
+                    <dl class="facts">
+                        <dt>"Description"</dt><dd>{if row.description.is_empty() { "—".to_owned() } else { row.description.clone() }}</dd>
+                        <dt>"Custom attributes"</dt><dd><pre>{if row.fixed_data.is_empty() { "{}".to_owned() } else { row.fixed_data.clone() }}</pre></dd>
+                        <dt>"Emails"</dt><dd>{if row.emails.is_empty() { "anyone (public)".to_owned() } else { row.emails.join(", ") }}</dd>
+                        <dt>"Roles"</dt><dd>{grants(&row.role_names)}</dd>
+                        <dt>"Groups"</dt><dd>{grants(&row.group_names)}</dd>
+                    </dl>
+                    <div class="actions">
+                        <button class="small" on:click=move |_| editing.set(Some(Editing::Edit(pk_edit.clone())))>"Edit"</button>
+                        <button class="small secondary toggle" on:click=move |_| {
+                            let pk = pk_toggle.clone();
+                            run(Box::pin(async move { set_invitation_enabled(pk, !enabled).await }))
+                        }>{if enabled { "Disable" } else { "Enable" }}</button>
+                        <button class="small secondary" on:click=move |_| {
+                            let pk = pk_regen.clone();
+                            run(Box::pin(async move { regenerate_invitation_token(pk).await }))
+                        }>"Regenerate link"</button>
+                        <Show
+                            when=move || confirming.get()
+                            fallback=move || view! { <button class="small danger" on:click=move |_| confirming.set(true)>"Delete"</button> }
+                        >
+                            <span class="confirm">"Delete " {name.clone()} "? This cannot be undone. "</span>
+                            <button class="small danger" on:click={
+                                let pk = pk_delete.clone();
+                                move |_| {
+                                    let pk = pk.clone();
+                                    run(Box::pin(async move { delete_invitation(pk).await }))
+                                }
+                            }>"Confirm delete"</button>
+                            <button class="small secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                        </Show>
+                    </div>
+                </td>
+            </tr>
+        </tbody>
+    }
+}
+
+fn row_to_form(r: InvitationRow) -> InvitationForm {
+    InvitationForm {
+        name: r.name,
+        description: r.description,
+        flow: r.flow_pk,
+        never_expires: r.expires.is_none(),
+        expires: r.expires_input,
+        fixed_data: r.fixed_data,
+        single_use: r.single_use,
+        quota: r.quota.map(|q| q.to_string()).unwrap_or_default(),
+        emails: r.emails.join("\n"),
+        roles: r.roles,
+        groups: r.groups,
+        enabled: r.enabled,
+    }
+}
+
+#[component]
+fn InvitationEditor(mode: Editing, editing: RwSignal<Option<Editing>>, version: RwSignal<u32>) -> impl IntoView {
+    let mode2 = mode.clone();
+    let initial = Resource::new(
+        move || mode2.clone(),
+        |m| async move {
+            match m {
+                Editing::Create => new_invitation_defaults().await,
+                Editing::Edit(pk) => get_invitation(pk).await.map(row_to_form),
+            }
+        },
+    );
+    let choices = Resource::new(|| (), |_| async move {
+        Ok::<_, AppError>((list_flows().await?, list_roles().await?, list_groups().await?))
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                let mode = mode.clone();
+                Suspend::new(async move {
+                    match (initial.await, choices.await) {
+                        (Ok(form), Ok((flows, roles, groups))) => view! {
+                            <InvitationFormView mode form flows roles groups editing version />
+                        }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn InvitationFormView(
+    mode: Editing,
+    form: InvitationForm,
+    flows: Vec<crate::model::FlowOption>,
+    roles: Vec<NamedItem>,
+    groups: Vec<NamedItem>,
+    editing: RwSignal<Option<Editing>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let name = RwSignal::new(form.name);
+    let description = RwSignal::new(form.description);
+    let flow = RwSignal::new(form.flow);
+    let expires = RwSignal::new(form.expires);
+    let never = RwSignal::new(form.never_expires);
+    let fixed_data = RwSignal::new(form.fixed_data);
+    let single_use = RwSignal::new(form.single_use);
+    let quota = RwSignal::new(form.quota);
+    let emails = RwSignal::new(form.emails);
+    let sel_roles = RwSignal::new(form.roles);
+    let sel_groups = RwSignal::new(form.groups);
+    let enabled = RwSignal::new(form.enabled);
+    let title = match &mode { Editing::Create => "Create invitation", Editing::Edit(_) => "Edit invitation" };
+    let save = Action::new(move |f: &InvitationForm| {
+        let f = f.clone();
+        let mode = mode.clone();
+        async move {
+            let r = match mode {
+                Editing::Create => create_invitation(f).await.map(|_| ()),
+                Editing::Edit(pk) => update_invitation(pk, f).await,
+            };
+            if r.is_ok() {
+                editing.set(None);
+                version.update(|v| *v += 1);
+            }
+            r
+        }
+    });
+    let err = move |f: &'static str| move || field_error(save.value().get(), f);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(InvitationForm {
+            name: name.get_untracked(),
+            description: description.get_untracked(),
+            flow: flow.get_untracked(),
+            expires: expires.get_untracked(),
+            never_expires: never.get_untracked(),
+            fixed_data: fixed_data.get_untracked(),
+            single_use: single_use.get_untracked(),
+            quota: quota.get_untracked(),
+            emails: emails.get_untracked(),
+            roles: sel_roles.get_untracked(),
+            groups: sel_groups.get_untracked(),
+            enabled: enabled.get_untracked(),
+        });
+    };
+    let checklist = move |items: Vec<NamedItem>, sel: RwSignal<Vec<String>>, kind: &'static str| {
+        if items.is_empty() {
+            return view! { <p class="muted">"None defined yet (Directory → " {if kind == "role" { "Roles" } else { "Groups" }} ")."</p> }.into_any();
+        }
+        items
+            .into_iter()
+            .map(|it| {
+                let pk = it.pk.clone();
+                let pk2 = it.pk.clone();
+                let id = format!("{kind}-{}", it.name);
+                let for_id = id.clone();
+                view! {
+                    <label class="check" for=for_id>
+                        <input type="checkbox" id=id data-name=it.name.clone()
+                            prop:checked=move || sel.get().contains(&pk)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                let pk = pk2.clone();
+                                sel.update(|v| { v.retain(|x| *x != pk); if on { v.push(pk); } });
+                            } />
+                        {it.name.clone()}
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <form class="card editor" id="invitation-form" on:submit=submit novalidate>
+            <h2>{title}</h2>
+            {move || general_error(save.value().get())}
+            <label for="invitation-name">"Name"</label>
+            <input id="invitation-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) placeholder="jane-smith-2026-02" />
+            {err("name")}
+            <label for="invitation-description">"Description"</label>
+            <textarea id="invitation-description" prop:value=description on:input=move |ev| description.set(event_target_value(&ev)) rows="2"></textarea>
+            <label for="invitation-flow">"Flow"</label>
+            <select id="invitation-flow" on:change=move |ev| flow.set(event_target_value(&ev))>
+                <option value="" selected=move || flow.get().is_empty()>"— choose a flow —"</option>
+                {flows.into_iter().map(|f| {
+                    let pk = f.pk.clone();
+                    view! { <option value=f.pk.clone() selected=move || flow.get() == pk>{f.slug.clone()}</option> }
+                }).collect_view()}
+            </select>
+            {err("flow")}
+            <label for="invitation-expires">"Expires (UTC)"</label>
+            <input id="invitation-expires" type="datetime-local" prop:value=expires prop:disabled=never
+                on:input=move |ev| expires.set(event_target_value(&ev)) />
+            <label class="check" for="invitation-never">
+                <input id="invitation-never" type="checkbox" prop:checked=never on:change=move |ev| never.set(event_target_checked(&ev)) />
+                "Never expires"
+            </label>
+            <Show when=move || never.get()>
+                <p class="warning" role="status">"⚠ This invitation never expires: its link works until it is disabled, deleted or used up."</p>
+            </Show>
+            {err("expires")}
+            <label for="invitation-fixed-data">"Custom attributes (JSON or YAML)"</label>
+            <textarea id="invitation-fixed-data" class="code" rows="5" placeholder="name: Jane Smith\nemail: jane.smith@company.com"
+                prop:value=fixed_data on:input=move |ev| fixed_data.set(event_target_value(&ev))></textarea>
+            {err("fixed_data")}
+            <label class="check" for="invitation-single-use">
+                <input id="invitation-single-use" type="checkbox" prop:checked=single_use on:change=move |ev| single_use.set(event_target_checked(&ev)) />
+                "Single use"
+            </label>
+            <label for="invitation-quota">"Quota (max uses; empty = unlimited)"</label>
+            <input id="invitation-quota" type="number" min="1" prop:value=quota prop:disabled=single_use
+                on:input=move |ev| quota.set(event_target_value(&ev)) />
+            {err("quota")}
+            <label for="invitation-emails">"Emails (one per line: an address or *@domain; empty = anyone)"</label>
+            <textarea id="invitation-emails" rows="3" prop:value=emails on:input=move |ev| emails.set(event_target_value(&ev))></textarea>
+            {err("emails")}
+            <fieldset><legend>"Roles"</legend>{checklist(roles, sel_roles, "role")}</fieldset>
+            {err("roles")}
+            <fieldset><legend>"Groups"</legend>{checklist(groups, sel_groups, "group")}</fieldset>
+            {err("groups")}
+            <label class="check" for="invitation-enabled">
+                <input id="invitation-enabled" type="checkbox" prop:checked=enabled on:change=move |ev| enabled.set(event_target_checked(&ev)) />
+                "Enabled"
+            </label>
+            <div class="actions">
+                <button type="submit" id="invitation-save">"Save"</button>
+                <button type="button" class="secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+            </div>
+        </form>
+    }
+}

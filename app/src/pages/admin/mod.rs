@@ -1,0 +1,57 @@
+//! The admin dashboard: an authentik-like sidebar and the Directory pages.
+
+pub mod directory;
+pub mod invitations;
+
+use crate::api::auth::{get_current_user, Logout};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+
+/// Layout of `/admin/*`: superusers see the sidebar and the page; other signed-in users a 403 notice
+/// (the server also answers 403); anonymous visitors are sent to `/login` by the server.
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    let user = Resource::new(|| (), |_| get_current_user());
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) if u.is_superuser => view! {
+                        <div class="admin">
+                            <nav class="sidebar" aria-label="Admin">
+                                <a class="brand" href="/admin/invitations">"Usher"</a>
+                                <p class="section">"Directory"</p>
+                                <A href="/admin/invitations">"Invitations"</A>
+                                <A href="/admin/groups">"Groups"</A>
+                                <A href="/admin/roles">"Roles"</A>
+                            </nav>
+                            <div class="admin-main">
+                                <header class="topbar">
+                                    <span class="who">"Signed in as " <strong data-testid="admin-username">{u.username.clone()}</strong></span>
+                                    <ActionForm action=logout>
+                                        <button type="submit" class="secondary small">"Sign out"</button>
+                                    </ActionForm>
+                                </header>
+                                <Outlet />
+                            </div>
+                        </div>
+                    }.into_any(),
+                    Ok(Some(_)) => view! {
+                        <main class="card narrow">
+                            <h1>"403 — Forbidden"</h1>
+                            <p>"The admin dashboard is for administrators. Your account does not have admin rights."</p>
+                            <p><a href="/">"Go to your profile"</a></p>
+                        </main>
+                    }.into_any(),
+                    _ => view! {
+                        <main class="card narrow">
+                            <h1>"Sign in required"</h1>
+                            <p><a href="/login?next=/admin/invitations">"Sign in"</a></p>
+                        </main>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,48 @@
+//! Pages, one module each; admin pages under `admin/`.
+
+pub mod admin;
+pub mod flow;
+pub mod home;
+pub mod login;
+pub mod setup;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// 404 page for unknown paths.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+        opts.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="card narrow">
+            <h1>"Page not found"</h1>
+            <p><a href="/">"Go to the start page"</a></p>
+        </main>
+    }
+}
+
+/// A one-line error notice.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    view! { <p class="error" role="alert">{error.to_string()}</p> }
+}
+
+/// The message next to a field, if the error names it.
+pub fn field_error(result: Option<Result<impl Clone, AppError>>, field: &str) -> Option<AnyView> {
+    let msg = result.and_then(|r| r.err()).and_then(|e| e.field_message(field))?;
+    Some(view! { <p class="field-error" data-field=field.to_owned()>{msg}</p> }.into_any())
+}
+
+/// A general error (not a field error) of an action result.
+pub fn general_error(result: Option<Result<impl Clone, AppError>>) -> Option<AnyView> {
+    match result {
+        Some(Err(AppError::Validation(_))) => {
+            Some(view! { <p class="error" role="alert">"Please correct the errors below."</p> }.into_any())
+        }
+        Some(Err(e)) => Some(view! { <ErrorNotice error=e /> }.into_any()),
+        _ => None,
+    }
+}

@@ -1,0 +1,132 @@
+//! Passwords (argon2id, PHC strings) and the session's signed-in user.
+//!
+//! Sessions are tower-sessions sessions; the signed-in user's pk is stored under [`USER_KEY`]. Signing in
+//! cycles the session id (session-fixation defence).
+
+use super::users::load_current_user;
+use super::{time, Db};
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use tower_sessions::Session;
+
+/// Session key of the signed-in user's pk (i64).
+pub const USER_KEY: &str = "user_pk";
+
+/// A PHC string that never verifies, used to spend the same time when the user does not exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4f3TMv0D1OQm0CCSmSSiSRXaO/0kGRcBvS8BRmXLjKk";
+
+/// Hashes a password with argon2id (default parameters: m=19456 KiB, t=2, p=1) on a blocking thread.
+///
+/// # Errors
+/// [`AppError::Internal`] if hashing fails.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+    .map_err(|_| AppError::Internal)
+}
+
+/// Verifies a password against a PHC string on a blocking thread. Malformed hashes do not verify.
+pub async fn verify_password(password: String, phc: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&phc)
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Checks a username and password; returns the active user's pk.
+///
+/// # Errors
+/// [`AppError::InvalidCredentials`] for an unknown user, a wrong password or an inactive account (one
+/// message for all, so accounts cannot be probed); database errors.
+pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<i64, AppError> {
+    let row: Option<(i64, String, bool)> =
+        sqlx::query_as("SELECT pk, password, is_active FROM users WHERE username = $1")
+            .bind(username.trim())
+            .fetch_optional(&db.pool)
+            .await?;
+    match row {
+        Some((pk, phc, active)) => {
+            let ok = verify_password(password.to_owned(), phc).await;
+            if ok && active {
+                Ok(pk)
+            } else {
+                Err(AppError::InvalidCredentials)
+            }
+        }
+        None => {
+            let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+/// Signs a user in: new session id, user pk stored, `last_login` updated.
+///
+/// # Errors
+/// Session store or database errors.
+pub async fn sign_in(db: &Db, session: &Session, user_pk: i64) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_err)?;
+    session.insert(USER_KEY, user_pk).await.map_err(session_err)?;
+    sqlx::query("UPDATE users SET last_login = $1 WHERE pk = $2")
+        .bind(time::now())
+        .bind(user_pk)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Signs out: the session is deleted.
+///
+/// # Errors
+/// Session store errors.
+pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_err)
+}
+
+/// The signed-in, active user, if any.
+///
+/// # Errors
+/// Session store or database errors.
+pub async fn current_user(db: &Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+    let pk: Option<i64> = session.get(USER_KEY).await.map_err(session_err)?;
+    match pk {
+        Some(pk) => load_current_user(db, pk).await,
+        None => Ok(None),
+    }
+}
+
+/// The signed-in user, or [`AppError::Unauthenticated`].
+///
+/// # Errors
+/// As described; session store or database errors.
+pub async fn require_user(db: &Db, session: &Session) -> Result<CurrentUser, AppError> {
+    current_user(db, session).await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The signed-in superuser: [`AppError::Unauthenticated`] when anonymous, [`AppError::Forbidden`] when not
+/// a superuser.
+///
+/// # Errors
+/// As described; session store or database errors.
+pub async fn require_admin(db: &Db, session: &Session) -> Result<CurrentUser, AppError> {
+    let user = require_user(db, session).await?;
+    if user.is_superuser {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn session_err(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "session store error");
+    AppError::Internal
+}

@@ -1,0 +1,502 @@
+//! Invitation service: validation of the admin form, create/edit/toggle/regenerate/delete, the table, and
+//! the atomic consumption of a use.
+
+use super::{db::new_uuid, time, Db};
+use crate::domain::email_rules::{parse_rules, EmailRule};
+use crate::domain::fixed_data::parse_fixed_data;
+use crate::domain::invitation::{invitation_link, parse_quota, reconcile_quota, InvitationName, InvitationStatus};
+use crate::error::AppError;
+use crate::model::{InvitationForm, InvitationRow, InvitationSort};
+use sqlx::{Any, Transaction};
+use std::collections::HashMap;
+
+/// Default lifetime of a new invitation: 7 days, in seconds.
+pub const DEFAULT_LIFETIME_SECS: i64 = 7 * 86_400;
+
+/// A validated invitation form, ready to store.
+#[derive(Debug, Clone)]
+pub struct ValidInvitation {
+    name: String,
+    description: String,
+    flow_pk: String,
+    expires: Option<i64>,
+    fixed_data: String,
+    single_use: bool,
+    quota: Option<i64>,
+    emails: String,
+    roles: Vec<String>,
+    groups: Vec<String>,
+    enabled: bool,
+}
+
+/// The defaults of the create form: expiry now + 7 days, the external-users flow when present, enabled.
+pub fn default_form(now: i64, flows: &[crate::model::FlowOption]) -> InvitationForm {
+    let flow = flows
+        .iter()
+        .find(|f| f.slug == "invitation-enrollment-flow-external")
+        .or_else(|| flows.first())
+        .map(|f| f.pk.clone())
+        .unwrap_or_default();
+    InvitationForm {
+        expires: time::format_input(now + DEFAULT_LIFETIME_SECS),
+        flow,
+        enabled: true,
+        ..InvitationForm::default()
+    }
+}
+
+/// Validates the admin form. Every field error is collected, each under its field's name.
+/// `is_create` additionally requires the expiry to be in the future.
+///
+/// # Errors
+/// [`AppError::Validation`]; database errors.
+pub async fn validate_form(db: &Db, form: &InvitationForm, now: i64, is_create: bool) -> Result<ValidInvitation, AppError> {
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut err = |f: &str, m: String| errors.push((f.to_owned(), m));
+
+    let name = InvitationName::parse(&form.name).map_err(|e| err("name", e)).ok();
+    let flow_ok: Option<String> = sqlx::query_scalar("SELECT pk FROM flows WHERE pk = $1")
+        .bind(&form.flow)
+        .fetch_optional(&db.pool)
+        .await?;
+    if flow_ok.is_none() {
+        err("flow", "Choose a flow.".into());
+    }
+    let expires = if form.never_expires {
+        None
+    } else {
+        match time::parse_input(&form.expires) {
+            Ok(ts) if is_create && ts <= now => {
+                err("expires", "Expiry must be in the future (or choose never).".into());
+                None
+            }
+            Ok(ts) => Some(ts),
+            Err(e) => {
+                err("expires", e);
+                None
+            }
+        }
+    };
+    let fixed_data = parse_fixed_data(&form.fixed_data).map_err(|e| err("fixed_data", e)).ok();
+    let quota = parse_quota(&form.quota)
+        .and_then(|q| reconcile_quota(form.single_use, q))
+        .map_err(|e| err("quota", e))
+        .ok();
+    let emails = parse_rules(&form.emails).map_err(|e| err("emails", e)).ok();
+    for (field, table, ids) in [("roles", "directory_roles", &form.roles), ("groups", "directory_groups", &form.groups)] {
+        for id in ids {
+            let found: Option<String> = sqlx::query_scalar(&format!("SELECT pk FROM {table} WHERE pk = $1"))
+                .bind(id)
+                .fetch_optional(&db.pool)
+                .await?;
+            if found.is_none() {
+                err(field, format!("Unknown {}: {id}", &field[..field.len() - 1]));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let (single_use, quota) = quota.unwrap_or((false, None));
+    let dedup = |v: &Vec<String>| {
+        let mut v = v.clone();
+        v.sort();
+        v.dedup();
+        v
+    };
+    Ok(ValidInvitation {
+        name: name.map(|n| n.as_str().to_owned()).unwrap_or_default(),
+        description: form.description.trim().to_owned(),
+        flow_pk: form.flow.clone(),
+        expires,
+        fixed_data: serde_json::Value::Object(fixed_data.unwrap_or_default()).to_string(),
+        single_use,
+        quota,
+        emails: serde_json::to_string(&emails.unwrap_or_default()).map_err(|_| AppError::Internal)?,
+        roles: dedup(&form.roles),
+        groups: dedup(&form.groups),
+        enabled: form.enabled,
+    })
+}
+
+fn name_taken(e: sqlx::Error) -> AppError {
+    match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            AppError::field("name", "An invitation with this name already exists.")
+        }
+        e => AppError::from(e),
+    }
+}
+
+async fn write_grants(tx: &mut Transaction<'static, Any>, pk: &str, v: &ValidInvitation) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM invitation_roles WHERE invitation_pk = $1").bind(pk).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM invitation_groups WHERE invitation_pk = $1").bind(pk).execute(&mut **tx).await?;
+    for r in &v.roles {
+        sqlx::query("INSERT INTO invitation_roles (invitation_pk, role_pk) VALUES ($1, $2)")
+            .bind(pk)
+            .bind(r)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for g in &v.groups {
+        sqlx::query("INSERT INTO invitation_groups (invitation_pk, group_pk) VALUES ($1, $2)")
+            .bind(pk)
+            .bind(g)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Creates an invitation from the admin form, with a new random token. One transaction.
+/// Returns the new pk.
+///
+/// # Errors
+/// [`AppError::Validation`] (including a taken name); database errors. Nothing is saved on error.
+pub async fn create(db: &Db, created_by: i64, form: &InvitationForm) -> Result<String, AppError> {
+    let now = time::now();
+    let v = validate_form(db, form, now, true).await?;
+    let pk = new_uuid();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, created)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13)",
+    )
+    .bind(&pk)
+    .bind(&v.name)
+    .bind(&v.description)
+    .bind(&v.flow_pk)
+    .bind(v.expires)
+    .bind(&v.fixed_data)
+    .bind(v.single_use)
+    .bind(v.quota)
+    .bind(&v.emails)
+    .bind(v.enabled)
+    .bind(created_by)
+    .bind(new_uuid())
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(name_taken)?;
+    write_grants(&mut tx, &pk, &v).await?;
+    tx.commit().await?;
+    Ok(pk)
+}
+
+/// Replaces an invitation's fields from the admin form; uses, token and creator are kept. One transaction.
+///
+/// # Errors
+/// [`AppError::NotFound`]; [`AppError::Validation`]; database errors. Nothing is saved on error.
+pub async fn update(db: &Db, pk: &str, form: &InvitationForm) -> Result<(), AppError> {
+    let v = validate_form(db, form, time::now(), false).await?;
+    let mut tx = db.pool.begin().await?;
+    let n = sqlx::query(
+        "UPDATE invitations SET name = $1, description = $2, flow_pk = $3, expires = $4, fixed_data = $5,
+         single_use = $6, quota = $7, emails = $8, enabled = $9 WHERE pk = $10",
+    )
+    .bind(&v.name)
+    .bind(&v.description)
+    .bind(&v.flow_pk)
+    .bind(v.expires)
+    .bind(&v.fixed_data)
+    .bind(v.single_use)
+    .bind(v.quota)
+    .bind(&v.emails)
+    .bind(v.enabled)
+    .bind(pk)
+    .execute(&mut *tx)
+    .await
+    .map_err(name_taken)?
+    .rows_affected();
+    if n == 0 {
+        return Err(not_found());
+    }
+    write_grants(&mut tx, pk, &v).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("No such invitation.".into())
+}
+
+/// Switches an invitation on or off.
+///
+/// # Errors
+/// [`AppError::NotFound`]; database errors.
+pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), AppError> {
+    let n = sqlx::query("UPDATE invitations SET enabled = $1 WHERE pk = $2")
+        .bind(enabled)
+        .bind(pk)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(not_found());
+    }
+    Ok(())
+}
+
+/// Gives an invitation a new random token; the old link stops working at once.
+///
+/// # Errors
+/// [`AppError::NotFound`]; database errors.
+pub async fn regenerate_token(db: &Db, pk: &str) -> Result<(), AppError> {
+    let n = sqlx::query("UPDATE invitations SET token = $1 WHERE pk = $2")
+        .bind(new_uuid())
+        .bind(pk)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(not_found());
+    }
+    Ok(())
+}
+
+/// Deletes an invitation (its grants and ledger rows go with it).
+///
+/// # Errors
+/// [`AppError::NotFound`]; database errors.
+pub async fn delete(db: &Db, pk: &str) -> Result<(), AppError> {
+    let n = sqlx::query("DELETE FROM invitations WHERE pk = $1").bind(pk).execute(&db.pool).await?.rows_affected();
+    if n == 0 {
+        return Err(not_found());
+    }
+    Ok(())
+}
+
+type RawRow = (
+    String,         // pk
+    String,         // name
+    String,         // description
+    String,         // flow slug
+    String,         // flow pk
+    Option<i64>,    // expires
+    String,         // fixed_data
+    bool,           // single_use
+    Option<i64>,    // quota
+    i64,            // uses
+    String,         // emails
+    bool,           // enabled
+    String,         // created_by username
+    String,         // token
+    i64,            // created
+);
+
+const SELECT_ROWS: &str = "SELECT i.pk, i.name, i.description, f.slug, f.pk, i.expires, i.fixed_data, i.single_use, i.quota,
+    i.uses, i.emails, i.enabled, u.username, i.token, i.created
+    FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
+
+/// The invitations table: filtered by a case-insensitive name substring, sorted.
+///
+/// # Errors
+/// Database errors.
+pub async fn list(db: &Db, public_url: &str, search: &str, sort: InvitationSort) -> Result<Vec<InvitationRow>, AppError> {
+    let order = match sort {
+        InvitationSort::CreatedDesc => "i.created DESC, i.name",
+        InvitationSort::CreatedAsc => "i.created ASC, i.name",
+        InvitationSort::ExpiresAsc => "CASE WHEN i.expires IS NULL THEN 1 ELSE 0 END, i.expires ASC, i.name",
+        InvitationSort::ExpiresDesc => "CASE WHEN i.expires IS NULL THEN 0 ELSE 1 END, i.expires DESC, i.name",
+    };
+    let pattern = format!("%{}%", search.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let sql = format!("{SELECT_ROWS} WHERE LOWER(i.name) LIKE $1 ESCAPE '\\' ORDER BY {order}");
+    let rows: Vec<RawRow> = sqlx::query_as(&sql).bind(pattern).fetch_all(&db.pool).await?;
+    into_rows(db, public_url, rows).await
+}
+
+/// One invitation as the table shows it.
+///
+/// # Errors
+/// [`AppError::NotFound`]; database errors.
+pub async fn get(db: &Db, public_url: &str, pk: &str) -> Result<InvitationRow, AppError> {
+    let rows: Vec<RawRow> =
+        sqlx::query_as(&format!("{SELECT_ROWS} WHERE i.pk = $1")).bind(pk).fetch_all(&db.pool).await?;
+    into_rows(db, public_url, rows).await?.pop().ok_or_else(not_found)
+}
+
+async fn into_rows(db: &Db, public_url: &str, rows: Vec<RawRow>) -> Result<Vec<InvitationRow>, AppError> {
+    let grants = |sql: &'static str| async move {
+        let pairs: Vec<(String, String, String)> = sqlx::query_as(sql).fetch_all(&db.pool).await?;
+        let mut map: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for (inv, pk, name) in pairs {
+            map.entry(inv).or_default().push((pk, name));
+        }
+        Ok::<_, AppError>(map)
+    };
+    let roles = grants(
+        "SELECT x.invitation_pk, r.pk, r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk ORDER BY r.name",
+    )
+    .await?;
+    let groups = grants(
+        "SELECT x.invitation_pk, g.pk, g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk ORDER BY g.name",
+    )
+    .await?;
+    let now = time::now();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (pk, name, description, flow_slug, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, created) = r;
+            let rules: Vec<EmailRule> = serde_json::from_str(&emails).unwrap_or_default();
+            let fixed: serde_json::Value = serde_json::from_str(&fixed_data).unwrap_or_default();
+            let (role_pks, role_names) = roles.get(&pk).cloned().unwrap_or_default().into_iter().unzip();
+            let (group_pks, group_names) = groups.get(&pk).cloned().unwrap_or_default().into_iter().unzip();
+            InvitationRow {
+                status: InvitationStatus::compute(enabled, expires, uses, quota, now),
+                link: invitation_link(public_url, &flow_slug, &token),
+                expires_display: time::format_expiry(expires, now),
+                expires_input: expires.map(time::format_input).unwrap_or_default(),
+                fixed_data: if fixed.as_object().is_some_and(|m| m.is_empty()) {
+                    String::new()
+                } else {
+                    serde_json::to_string_pretty(&fixed).unwrap_or_default()
+                },
+                emails: rules.iter().map(EmailRule::to_text).collect(),
+                roles: role_pks,
+                role_names,
+                groups: group_pks,
+                group_names,
+                pk,
+                name,
+                description,
+                flow_slug,
+                flow_pk,
+                uses,
+                quota,
+                single_use,
+                expires,
+                created,
+                created_by,
+                enabled,
+            }
+        })
+        .collect())
+}
+
+/// An invitation as the invitee journey needs it.
+#[derive(Debug, Clone)]
+pub struct InvitationRecord {
+    /// UUID.
+    pub pk: String,
+    /// Bound flow's pk.
+    pub flow_pk: String,
+    /// Expiry, UTC Unix seconds.
+    pub expires: Option<i64>,
+    /// `fixed_data` object.
+    pub fixed_data: serde_json::Map<String, serde_json::Value>,
+    /// Max uses.
+    pub quota: Option<i64>,
+    /// Consumed uses.
+    pub uses: i64,
+    /// Email rules JSON as stored (compared again at consumption).
+    pub emails_json: String,
+    /// Parsed email rules.
+    pub emails: Vec<EmailRule>,
+    /// Enabled.
+    pub enabled: bool,
+    /// Creator's display name (or username).
+    pub invited_by: String,
+    /// Granted role pks and names.
+    pub roles: Vec<(String, String)>,
+    /// Granted group pks and names.
+    pub groups: Vec<(String, String)>,
+}
+
+impl InvitationRecord {
+    /// Status now.
+    pub fn status(&self, now: i64) -> InvitationStatus {
+        InvitationStatus::compute(self.enabled, self.expires, self.uses, self.quota, now)
+    }
+}
+
+/// Finds an invitation by its token. Malformed tokens are not looked up.
+///
+/// # Errors
+/// Database errors.
+pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationRecord>, AppError> {
+    if !crate::domain::invitation::is_token_shaped(token) {
+        return Ok(None);
+    }
+    let row: Option<(String, String, Option<i64>, String, Option<i64>, i64, String, bool, String, String)> = sqlx::query_as(
+        "SELECT i.pk, i.flow_pk, i.expires, i.fixed_data, i.quota, i.uses, i.emails, i.enabled, u.name, u.username
+         FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.token = $1",
+    )
+    .bind(token)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((pk, flow_pk, expires, fixed_data, quota, uses, emails_json, enabled, name, username)) = row else {
+        return Ok(None);
+    };
+    let roles: Vec<(String, String)> = sqlx::query_as(
+        "SELECT r.pk, r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE x.invitation_pk = $1 ORDER BY r.name",
+    )
+    .bind(&pk)
+    .fetch_all(&db.pool)
+    .await?;
+    let groups: Vec<(String, String)> = sqlx::query_as(
+        "SELECT g.pk, g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE x.invitation_pk = $1 ORDER BY g.name",
+    )
+    .bind(&pk)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(Some(InvitationRecord {
+        fixed_data: serde_json::from_str(&fixed_data).unwrap_or_default(),
+        emails: serde_json::from_str(&emails_json).unwrap_or_default(),
+        invited_by: if name.is_empty() { username } else { name },
+        pk,
+        flow_pk,
+        expires,
+        quota,
+        uses,
+        emails_json,
+        enabled,
+        roles,
+        groups,
+    }))
+}
+
+/// Consumes one use inside the caller's transaction with a conditional update that re-checks, atomically,
+/// that the invitation is still enabled, unexpired at `now`, under quota, and has the same email rules the
+/// caller checked (`emails_json`).
+///
+/// # Errors
+/// [`AppError::InvalidInvitation`] when the update matched nothing (the reason is computed afresh);
+/// database errors.
+pub async fn consume_use(
+    tx: &mut Transaction<'static, Any>,
+    inv: &InvitationRecord,
+    now: i64,
+) -> Result<(), AppError> {
+    let n = sqlx::query(
+        "UPDATE invitations SET uses = uses + 1
+         WHERE pk = $1 AND enabled = TRUE AND (expires IS NULL OR expires > $2)
+           AND (quota IS NULL OR uses < quota) AND emails = $3",
+    )
+    .bind(&inv.pk)
+    .bind(now)
+    .bind(&inv.emails_json)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        return Ok(());
+    }
+    let row: Option<(bool, Option<i64>, i64, Option<i64>)> =
+        sqlx::query_as("SELECT enabled, expires, uses, quota FROM invitations WHERE pk = $1")
+            .bind(&inv.pk)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Err(match row {
+        Some((enabled, expires, uses, quota)) => invalid(InvitationStatus::compute(enabled, expires, uses, quota, now)),
+        None => invalid(InvitationStatus::Active),
+    })
+}
+
+/// The invitee-facing error for a status: a reason for disabled/expired/used up (410), and a plain
+/// not-found (404) otherwise.
+pub fn invalid(status: InvitationStatus) -> AppError {
+    match status.refusal_reason() {
+        Some(r) => AppError::InvalidInvitation { reason: Some(r.into()), gone: true },
+        None => AppError::InvalidInvitation { reason: None, gone: false },
+    }
+}

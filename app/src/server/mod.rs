@@ -1,0 +1,49 @@
+//! Server-only code (feature `ssr`): storage, services and session helpers. Server functions in
+//! `crate::api` stay thin and call one service function here.
+
+pub mod auth;
+pub mod db;
+pub mod directory;
+pub mod enrollment;
+pub mod flows;
+pub mod invitations;
+pub mod setup;
+pub mod time;
+pub mod users;
+
+pub use db::{Backend, Db};
+
+use std::sync::Arc;
+
+/// Runtime configuration shared with the server functions.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The URL invitees reach Usher at, without a trailing slash, e.g. `https://id.example.com`.
+    pub public_url: String,
+    /// Where external users land after enrolling, when set (`USHER_DEFAULT_APP_URL`).
+    pub default_app_url: Option<String>,
+}
+
+impl Config {
+    /// Whether cookies must carry `Secure` (the public URL is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// What every request handler and server function can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// Storage.
+    pub db: Db,
+    /// Configuration.
+    pub config: Arc<Config>,
+}
+
+/// The [`AppState`] provided to server functions through Leptos context.
+///
+/// # Errors
+/// [`crate::error::AppError::Internal`] when called outside a request that has it.
+pub fn state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or(crate::error::AppError::Internal)
+}

@@ -1,0 +1,90 @@
+//! First-start set-up: a one-time `/setup?token=…` link that creates the first admin in the browser, and
+//! the instance secret key.
+
+use super::db::{delete_setting, get_setting, new_uuid, put_setting};
+use super::users::{insert_user, superuser_exists, superuser_from_input};
+use super::Db;
+use crate::error::AppError;
+
+const SETUP_TOKEN: &str = "setup_token";
+const SECRET_KEY: &str = "secret_key";
+
+/// With no superuser, makes a fresh set-up token (replacing any earlier one) and returns it; with one,
+/// removes any token and returns `None`.
+///
+/// # Errors
+/// Database errors.
+pub async fn prepare_setup_token(db: &Db) -> Result<Option<String>, AppError> {
+    if superuser_exists(db).await? {
+        delete_setting(db, SETUP_TOKEN).await?;
+        return Ok(None);
+    }
+    let token = new_uuid();
+    put_setting(db, SETUP_TOKEN, &token).await?;
+    Ok(Some(token))
+}
+
+/// Whether `token` is the current set-up token and no superuser exists yet.
+///
+/// # Errors
+/// Database errors.
+pub async fn setup_token_valid(db: &Db, token: &str) -> Result<bool, AppError> {
+    if superuser_exists(db).await? {
+        return Ok(false);
+    }
+    Ok(get_setting(db, SETUP_TOKEN).await?.is_some_and(|t| !token.is_empty() && t == token))
+}
+
+/// Creates the first admin with the set-up token, which is then gone. One transaction: the token is
+/// deleted by a conditional delete, so two racing submissions cannot both succeed.
+///
+/// # Errors
+/// [`AppError::NotFound`] when the token is wrong, used, or an admin exists; [`AppError::Validation`] for
+/// bad input; database errors.
+pub async fn complete_setup(
+    db: &Db,
+    token: &str,
+    username: &str,
+    email: &str,
+    password: &str,
+    password_repeat: &str,
+) -> Result<i64, AppError> {
+    let gone = || AppError::NotFound("This set-up link is invalid or has already been used.".into());
+    if !setup_token_valid(db, token).await? {
+        return Err(gone());
+    }
+    let user = superuser_from_input(username, email, password, password_repeat).await?;
+    let mut tx = db.pool.begin().await?;
+    let deleted = sqlx::query("DELETE FROM settings WHERE key = $1 AND value = $2")
+        .bind(SETUP_TOKEN)
+        .bind(token)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if deleted != 1 {
+        return Err(gone());
+    }
+    let pk = insert_user(&mut tx, &user).await?;
+    tx.commit().await?;
+    Ok(pk)
+}
+
+/// The instance secret key: `configured` (from `USHER_SECRET_KEY`) when given, else the stored one, else a
+/// new random 256-bit key (hex) that is stored for the next start.
+///
+/// # Errors
+/// Database errors.
+pub async fn ensure_secret_key(db: &Db, configured: Option<String>) -> Result<String, AppError> {
+    if let Some(k) = configured.filter(|k| !k.is_empty()) {
+        return Ok(k);
+    }
+    if let Some(k) = get_setting(db, SECRET_KEY).await? {
+        return Ok(k);
+    }
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    put_setting(db, SECRET_KEY, &key).await?;
+    Ok(key)
+}

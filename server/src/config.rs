@@ -1,0 +1,78 @@
+//! Command line and environment configuration (`usher --help`).
+
+use clap::{Args, Parser, Subcommand};
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+
+/// Usher: self-hosted invitations and enrollment.
+#[derive(Debug, Parser)]
+#[command(name = "usher", version, about)]
+pub struct Cli {
+    /// Settings shared by every command.
+    #[command(flatten)]
+    pub settings: Settings,
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Settings from flags or environment variables.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub site_addr: SocketAddr,
+    /// Database URL: `sqlite://FILE` (created if missing) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://usher.db", global = true)]
+    pub database_url: String,
+    /// Public URL invitees reach Usher at (links, Secure cookies when https). Default: http://{site_addr}.
+    #[arg(long, env = "USHER_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Secret key; generated and stored in the database when unset.
+    #[arg(long, env = "USHER_SECRET_KEY", hide_env_values = true, global = true)]
+    pub secret_key: Option<String>,
+    /// Where external users land after enrolling (default: their profile page).
+    #[arg(long, env = "USHER_DEFAULT_APP_URL", global = true)]
+    pub default_app_url: Option<String>,
+    /// Directory of the built site (WASM, JS, CSS); set by cargo-leptos.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: String,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve Usher (the default).
+    Serve,
+    /// Create a superuser. The password comes from USHER_ADMIN_PASSWORD or, when unset, standard input.
+    CreateAdmin {
+        /// Username.
+        #[arg(long)]
+        username: String,
+        /// Email address.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+impl Settings {
+    /// The public URL without trailing slash: `--public-url`, else `http://{site_addr}`.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| format!("http://{}", self.site_addr))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    /// Leptos options for this site (output name `usher`, package dir `pkg`).
+    pub fn leptos_options(&self) -> LeptosOptions {
+        LeptosOptions::builder()
+            .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "usher".into()))
+            .site_root(self.site_root.clone())
+            .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
+            .site_addr(self.site_addr)
+            .build()
+    }
+}

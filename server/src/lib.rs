@@ -1,0 +1,128 @@
+//! Usher's server: configuration, database and migrations, sessions, the router (Leptos pages, server
+//! functions, health), and graceful shutdown. `main.rs` is the CLI around it; integration tests build the
+//! same router with [`build_router`].
+
+pub mod config;
+pub mod sessions;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use sessions::DbSessionStore;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::cookie::{time::Duration as CookieDuration, SameSite};
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+use usher_app::server::{auth, AppState, Config, Db};
+use usher_app::{shell, App};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "usher_session";
+
+/// Everything a running Usher holds.
+pub struct Usher {
+    /// The router to serve.
+    pub router: Router,
+    /// Shared state (pool, configuration).
+    pub state: AppState,
+    /// The session store (for clean-up).
+    pub sessions: DbSessionStore,
+}
+
+/// Connects to the database (running migrations), installs the built-in flows, prepares the session
+/// store and builds the router.
+///
+/// # Errors
+/// Database connection, migration or seeding failures, as text for the operator.
+pub async fn build(config: Config, database_url: &str, leptos_options: LeptosOptions) -> Result<Usher, String> {
+    let db = Db::connect(database_url).await.map_err(|e| format!("database {database_url}: {e}"))?;
+    usher_app::server::flows::install_builtin_flows(&db).await.map_err(|e| format!("built-in flows: {e}"))?;
+    let sessions = DbSessionStore::connect(&db.url, db.backend).await.map_err(|e| format!("session store: {e}"))?;
+    let state = AppState { db, config: Arc::new(config) };
+    let router = build_router(state.clone(), sessions.clone(), leptos_options);
+    Ok(Usher { router, state, sessions })
+}
+
+/// The full router: Leptos pages and server functions (`/api/…`), health probes, the admin gate,
+/// sessions (HttpOnly, SameSite=Lax, Secure when the public URL is https) and `Referrer-Policy: same-origin`
+/// on every response (pages carry invitation tokens).
+pub fn build_router(state: AppState, sessions: DbSessionStore, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let ctx_state = state.clone();
+    let fn_state = state.clone();
+    let ready_db = state.db.clone();
+    let opts = leptos_options.clone();
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(CookieDuration::days(14)));
+    Router::new()
+        .route("/-/health/live/", get(|| async { StatusCode::NO_CONTENT }))
+        .route("/-/health/ready/", get(move || ready(ready_db.clone())))
+        .route(
+            "/api/{*fn_name}",
+            post(move |req: Request<Body>| {
+                let st = fn_state.clone();
+                async move { handle_server_fns_with_context(move || provide_context(st.clone()), req).await }
+            }),
+        )
+        .leptos_routes_with_context(&leptos_options, routes, move || provide_context(ctx_state.clone()), move || {
+            shell(opts.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(leptos_options)
+        .layer(middleware::from_fn_with_state(state.clone(), admin_gate))
+        .layer(session_layer)
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .with_state(())
+}
+
+/// Readiness: 204 when the database answers, 503 otherwise.
+async fn ready(db: Db) -> StatusCode {
+    if db.ping().await {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    }
+}
+
+/// `/admin…`: anonymous visitors are sent to `/login?next=…` (303); signed-in non-admins get the page
+/// rendered with status 403.
+async fn admin_gate(State(state): State<AppState>, session: Session, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if path != "/admin" && !path.starts_with("/admin/") {
+        return next.run(req).await;
+    }
+    match auth::current_user(&state.db, &session).await {
+        Ok(None) => Redirect::to(&format!("/login?next={}", encode_query_value(&path))).into_response(),
+        Ok(Some(u)) if !u.is_superuser => {
+            let mut res = next.run(req).await;
+            *res.status_mut() = StatusCode::FORBIDDEN;
+            res
+        }
+        Ok(Some(_)) => next.run(req).await,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Percent-encodes the characters that would end or change a query value.
+fn encode_query_value(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '%' => "%25".into(),
+            '&' => "%26".into(),
+            '+' => "%2B".into(),
+            '#' => "%23".into(),
+            ' ' => "%20".into(),
+            c => c.to_string(),
+        })
+        .collect()
+}

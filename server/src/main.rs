@@ -1,0 +1,94 @@
+//! The `usher` binary.
+
+use clap::Parser;
+use std::io::Read;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+use usher_app::server::{setup, users, Config, Db};
+use usher_server::config::{Cli, Command, Settings};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.settings).await,
+        Command::CreateAdmin { username, email } => create_admin(cli.settings, &username, &email).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn create_admin(settings: Settings, username: &str, email: &str) -> Result<(), String> {
+    let password = match std::env::var("USHER_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).map_err(|e| format!("reading the password from stdin: {e}"))?;
+            s.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let db = Db::connect(&settings.database_url).await.map_err(|e| format!("database: {e}"))?;
+    match users::create_admin(&db, username, email, &password).await {
+        Ok(pk) => {
+            println!("Created administrator {username} (pk {pk}).");
+            Ok(())
+        }
+        Err(usher_app::error::AppError::Validation(errs)) => {
+            Err(errs.into_iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    let public_url = settings.public_url();
+    let bootstrap = Db::connect(&settings.database_url).await.map_err(|e| format!("database: {e}"))?;
+    setup::ensure_secret_key(&bootstrap, settings.secret_key.clone()).await.map_err(|e| e.to_string())?;
+    let setup_token = setup::prepare_setup_token(&bootstrap).await.map_err(|e| e.to_string())?;
+    bootstrap.pool.close().await;
+    let config = Config { public_url: public_url.clone(), default_app_url: settings.default_app_url.clone() };
+    let usher = usher_server::build(config, &settings.database_url, settings.leptos_options()).await?;
+    let _cleanup = usher.sessions.spawn_cleanup(std::time::Duration::from_secs(3600));
+    let listener = tokio::net::TcpListener::bind(settings.site_addr)
+        .await
+        .map_err(|e| format!("listening on {}: {e}", settings.site_addr))?;
+    println!("Usher is listening on {public_url}");
+    if let Some(token) = setup_token {
+        println!("No administrator exists yet. Create the first one at: {public_url}/setup?token={token}");
+    }
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, usher.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

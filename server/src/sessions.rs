@@ -1,0 +1,103 @@
+//! The session store: tower-sessions' SQLx stores for SQLite or PostgreSQL behind one type, so the router
+//! is the same for both backends.
+
+use async_trait::async_trait;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+use usher_app::server::Backend;
+
+/// A database-backed session store on the same database as the rest of Usher.
+#[derive(Debug, Clone)]
+pub enum DbSessionStore {
+    /// `tower_sessions` table in the SQLite file.
+    Sqlite(SqliteStore),
+    /// `tower_sessions.session` table in PostgreSQL.
+    Postgres(PostgresStore),
+}
+
+impl DbSessionStore {
+    /// Connects its own small pool to `url` and creates the session table if missing.
+    ///
+    /// # Errors
+    /// Connection or migration failures.
+    pub async fn connect(url: &str, backend: Backend) -> Result<Self, sqlx::Error> {
+        Ok(match backend {
+            Backend::Sqlite => {
+                let opts = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .busy_timeout(Duration::from_secs(10));
+                let pool = SqlitePoolOptions::new().max_connections(2).connect_with(opts).await?;
+                let store = SqliteStore::new(pool);
+                store.migrate().await?;
+                Self::Sqlite(store)
+            }
+            Backend::Postgres => {
+                let pool = PgPoolOptions::new().max_connections(4).connect(url).await?;
+                let store = PostgresStore::new(pool);
+                store.migrate().await?;
+                Self::Postgres(store)
+            }
+        })
+    }
+
+    /// Deletes expired sessions every `period` until the task is dropped.
+    pub fn spawn_cleanup(&self, period: Duration) -> tokio::task::JoinHandle<()> {
+        let store = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(period);
+            loop {
+                tick.tick().await;
+                if let Err(e) = store.delete_expired().await {
+                    tracing::warn!(error = %e, "expired session clean-up failed");
+                }
+            }
+        })
+    }
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(s) => s.create(record).await,
+            Self::Postgres(s) => s.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(s) => s.save(record).await,
+            Self::Postgres(s) => s.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Self::Sqlite(s) => s.load(id).await,
+            Self::Postgres(s) => s.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(s) => s.delete(id).await,
+            Self::Postgres(s) => s.delete(id).await,
+        }
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DbSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(s) => s.delete_expired().await,
+            Self::Postgres(s) => s.delete_expired().await,
+        }
+    }
+}
