@@ -1,4 +1,5 @@
--- Usher initial schema (SQLite). Timestamps are UTC Unix seconds (BIGINT); UUIDs and JSON are TEXT.
+-- Usher initial schema (SQLite). Timestamps are UTC Unix seconds (BIGINT); UUIDs and JSON are TEXT;
+-- booleans are BIGINT 0/1 (sqlx's Any driver maps no SQLite boolean type).
 CREATE TABLE settings (
     key TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL
@@ -10,10 +11,10 @@ CREATE TABLE users (
     username TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL DEFAULT '',
     email TEXT NOT NULL DEFAULT '',
-    email_verified BOOLEAN NOT NULL DEFAULT FALSE,
+    email_verified BIGINT NOT NULL DEFAULT 0,
     password TEXT NOT NULL DEFAULT '',
-    is_active BOOLEAN NOT NULL DEFAULT TRUE,
-    is_superuser BOOLEAN NOT NULL DEFAULT FALSE,
+    is_active BIGINT NOT NULL DEFAULT 1,
+    is_superuser BIGINT NOT NULL DEFAULT 0,
     type TEXT NOT NULL DEFAULT 'internal',
     path TEXT NOT NULL DEFAULT 'users',
     attributes TEXT NOT NULL DEFAULT '{}',
@@ -76,11 +77,11 @@ CREATE TABLE invitations (
     flow_pk TEXT NOT NULL REFERENCES flows(pk),
     expires BIGINT,
     fixed_data TEXT NOT NULL DEFAULT '{}',
-    single_use BOOLEAN NOT NULL DEFAULT FALSE,
+    single_use BIGINT NOT NULL DEFAULT 0,
     quota BIGINT,
     uses BIGINT NOT NULL DEFAULT 0,
     emails TEXT NOT NULL DEFAULT '[]',
-    enabled BOOLEAN NOT NULL DEFAULT TRUE,
+    enabled BIGINT NOT NULL DEFAULT 1,
     created_by BIGINT NOT NULL REFERENCES users(pk) ON DELETE CASCADE,
     token TEXT NOT NULL UNIQUE,
     created BIGINT NOT NULL

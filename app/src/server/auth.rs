@@ -48,7 +48,7 @@ pub async fn verify_password(password: String, phc: String) -> bool {
 /// [`AppError::InvalidCredentials`] for an unknown user, a wrong password or an inactive account (one
 /// message for all, so accounts cannot be probed); database errors.
 pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<i64, AppError> {
-    let row: Option<(i64, String, bool)> =
+    let row: Option<(i64, String, i64)> =
         sqlx::query_as("SELECT pk, password, is_active FROM users WHERE username = $1")
             .bind(username.trim())
             .fetch_optional(&db.pool)
@@ -56,7 +56,7 @@ pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<i64
     match row {
         Some((pk, phc, active)) => {
             let ok = verify_password(password.to_owned(), phc).await;
-            if ok && active {
+            if ok && active != 0 {
                 Ok(pk)
             } else {
                 Err(AppError::InvalidCredentials)

@@ -168,10 +168,10 @@ pub async fn create(db: &Db, created_by: i64, form: &InvitationForm) -> Result<S
     .bind(&v.flow_pk)
     .bind(v.expires)
     .bind(&v.fixed_data)
-    .bind(v.single_use)
+    .bind(i64::from(v.single_use))
     .bind(v.quota)
     .bind(&v.emails)
-    .bind(v.enabled)
+    .bind(i64::from(v.enabled))
     .bind(created_by)
     .bind(new_uuid())
     .bind(now)
@@ -199,10 +199,10 @@ pub async fn update(db: &Db, pk: &str, form: &InvitationForm) -> Result<(), AppE
     .bind(&v.flow_pk)
     .bind(v.expires)
     .bind(&v.fixed_data)
-    .bind(v.single_use)
+    .bind(i64::from(v.single_use))
     .bind(v.quota)
     .bind(&v.emails)
-    .bind(v.enabled)
+    .bind(i64::from(v.enabled))
     .bind(pk)
     .execute(&mut *tx)
     .await
@@ -226,7 +226,7 @@ fn not_found() -> AppError {
 /// [`AppError::NotFound`]; database errors.
 pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), AppError> {
     let n = sqlx::query("UPDATE invitations SET enabled = $1 WHERE pk = $2")
-        .bind(enabled)
+        .bind(i64::from(enabled))
         .bind(pk)
         .execute(&db.pool)
         .await?
@@ -274,11 +274,11 @@ type RawRow = (
     String,         // flow pk
     Option<i64>,    // expires
     String,         // fixed_data
-    bool,           // single_use
+    i64,            // single_use (0/1)
     Option<i64>,    // quota
     i64,            // uses
     String,         // emails
-    bool,           // enabled
+    i64,            // enabled (0/1)
     String,         // created_by username
     String,         // token
     i64,            // created
@@ -337,6 +337,7 @@ async fn into_rows(db: &Db, public_url: &str, rows: Vec<RawRow>) -> Result<Vec<I
         .into_iter()
         .map(|r| {
             let (pk, name, description, flow_slug, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, created) = r;
+            let (single_use, enabled) = (single_use != 0, enabled != 0);
             let rules: Vec<EmailRule> = serde_json::from_str(&emails).unwrap_or_default();
             let fixed: serde_json::Value = serde_json::from_str(&fixed_data).unwrap_or_default();
             let (role_pks, role_names) = roles.get(&pk).cloned().unwrap_or_default().into_iter().unzip();
@@ -417,7 +418,7 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
     if !crate::domain::invitation::is_token_shaped(token) {
         return Ok(None);
     }
-    let row: Option<(String, String, Option<i64>, String, Option<i64>, i64, String, bool, String, String)> = sqlx::query_as(
+    let row: Option<(String, String, Option<i64>, String, Option<i64>, i64, String, i64, String, String)> = sqlx::query_as(
         "SELECT i.pk, i.flow_pk, i.expires, i.fixed_data, i.quota, i.uses, i.emails, i.enabled, u.name, u.username
          FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.token = $1",
     )
@@ -449,7 +450,7 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
         quota,
         uses,
         emails_json,
-        enabled,
+        enabled: enabled != 0,
         roles,
         groups,
     }))
@@ -469,7 +470,7 @@ pub async fn consume_use(
 ) -> Result<(), AppError> {
     let n = sqlx::query(
         "UPDATE invitations SET uses = uses + 1
-         WHERE pk = $1 AND enabled = TRUE AND (expires IS NULL OR expires > $2)
+         WHERE pk = $1 AND enabled = 1 AND (expires IS NULL OR expires > $2)
            AND (quota IS NULL OR uses < quota) AND emails = $3",
     )
     .bind(&inv.pk)
@@ -481,13 +482,13 @@ pub async fn consume_use(
     if n == 1 {
         return Ok(());
     }
-    let row: Option<(bool, Option<i64>, i64, Option<i64>)> =
+    let row: Option<(i64, Option<i64>, i64, Option<i64>)> =
         sqlx::query_as("SELECT enabled, expires, uses, quota FROM invitations WHERE pk = $1")
             .bind(&inv.pk)
             .fetch_optional(&mut **tx)
             .await?;
     Err(match row {
-        Some((enabled, expires, uses, quota)) => invalid(InvitationStatus::compute(enabled, expires, uses, quota, now)),
+        Some((enabled, expires, uses, quota)) => invalid(InvitationStatus::compute(enabled != 0, expires, uses, quota, now)),
         None => invalid(InvitationStatus::Active),
     })
 }

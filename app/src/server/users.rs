@@ -44,15 +44,15 @@ pub async fn insert_user(tx: &mut Transaction<'static, Any>, u: &NewUser) -> Res
     }
     let pk: i64 = sqlx::query_scalar(
         "INSERT INTO users (uid, username, name, email, email_verified, password, is_active, is_superuser, type, path, attributes, date_joined)
-         VALUES ($1, $2, $3, $4, FALSE, $5, $6, $7, $8, $9, $10, $11) RETURNING pk",
+         VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $9, $10, $11) RETURNING pk",
     )
     .bind(new_uuid())
     .bind(&u.username)
     .bind(&u.name)
     .bind(&u.email)
     .bind(&u.password_hash)
-    .bind(u.is_active)
-    .bind(u.is_superuser)
+    .bind(i64::from(u.is_active))
+    .bind(i64::from(u.is_superuser))
     .bind(&u.user_type)
     .bind(&u.path)
     .bind(&u.attributes)
@@ -121,7 +121,7 @@ pub async fn create_admin(db: &Db, username: &str, email: &str, password: &str) 
 /// # Errors
 /// Database errors.
 pub async fn superuser_exists(db: &Db) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_superuser = TRUE")
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_superuser = 1")
         .fetch_one(&db.pool)
         .await?;
     Ok(n > 0)
@@ -132,8 +132,8 @@ pub async fn superuser_exists(db: &Db) -> Result<bool, AppError> {
 /// # Errors
 /// Database errors.
 pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, AppError> {
-    let row: Option<(i64, String, String, String, bool, String, String)> = sqlx::query_as(
-        "SELECT pk, username, name, email, is_superuser, type, path FROM users WHERE pk = $1 AND is_active = TRUE",
+    let row: Option<(i64, String, String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT pk, username, name, email, is_superuser, type, path FROM users WHERE pk = $1 AND is_active = 1",
     )
     .bind(pk)
     .fetch_optional(&db.pool)
@@ -155,5 +155,5 @@ pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, 
     .bind(pk)
     .fetch_all(&db.pool)
     .await?;
-    Ok(Some(CurrentUser { pk, username, name, email, is_superuser, user_type, path, groups, roles }))
+    Ok(Some(CurrentUser { pk, username, name, email, is_superuser: is_superuser != 0, user_type, path, groups, roles }))
 }

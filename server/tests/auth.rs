@@ -1,0 +1,166 @@
+//! Sign-in, sessions, set-up, health and the authorization of every admin server function.
+
+mod common;
+use axum::http::StatusCode;
+use common::{TestApp, ADMIN_PASSWORD};
+use serde_json::json;
+
+db_tests!(
+    login_succeeds_and_fails_with_a_clear_error,
+    session_id_changes_at_login,
+    session_cookie_is_httponly_and_lax,
+    every_admin_function_refuses_anonymous_and_non_admin,
+    admin_pages_redirect_anonymous_and_forbid_non_admin,
+    setup_link_is_single_use,
+    health_probes_answer,
+    safe_next_only,
+);
+
+async fn login_succeeds_and_fails_with_a_clear_error(app: TestApp) {
+    app.admin().await;
+    let mut c = app.client();
+    let (status, body) = c.login("admin", "wrong-password").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body, json!("InvalidCredentials"));
+    assert!(c.cookie.is_none(), "a failed login creates no session");
+    let (status, _) = c.login("nobody", "whatever").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = c.login("admin", ADMIN_PASSWORD).await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let (status, user) = c.call("auth/current_user", json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(user["username"], "admin");
+    assert_eq!(user["is_superuser"], true);
+    let last_login = app.count("SELECT COALESCE(last_login, 0) FROM users WHERE username = 'admin'").await;
+    assert!(last_login > 0);
+    c.call_form("auth/logout", &[]).await;
+    let (_, user) = c.call("auth/current_user", json!({})).await;
+    assert_eq!(user, json!(null));
+}
+
+async fn session_id_changes_at_login(app: TestApp) {
+    app.admin().await;
+    let mut c = app.user("plain").await;
+    let before = c.cookie.clone().expect("signed in");
+    let (status, _) = c.login("admin", ADMIN_PASSWORD).await;
+    assert!(status.is_success() || status.is_redirection());
+    let after = c.cookie.clone().expect("signed in");
+    assert_ne!(before, after, "a new session id at login");
+    // The old session id no longer signs anybody in as the new user.
+    let mut old = app.client();
+    old.cookie = Some(before);
+    let (_, user) = old.call("auth/current_user", json!({})).await;
+    assert_ne!(user["username"], "admin");
+}
+
+async fn session_cookie_is_httponly_and_lax(app: TestApp) {
+    app.admin().await;
+    let mut c = app.client();
+    let r = c.call_form("auth/login", &[("username", "admin"), ("password", ADMIN_PASSWORD), ("next", "")]).await;
+    let cookie = r.headers.get("set-cookie").expect("cookie set").to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("usher_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http public URL: no Secure flag ({cookie})");
+}
+
+const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
+    ("admin/invitations/list", r#"{"search":"","sort":"CreatedDesc"}"#),
+    ("admin/invitations/get", r#"{"pk":"x"}"#),
+    ("admin/invitations/defaults", "{}"),
+    ("admin/invitations/create", r#"{"form":{"name":"n","description":"","flow":"","expires":"","never_expires":true,"fixed_data":"","single_use":false,"quota":"","emails":"","roles":[],"groups":[],"enabled":true}}"#),
+    ("admin/invitations/update", r#"{"pk":"x","form":{"name":"n","description":"","flow":"","expires":"","never_expires":true,"fixed_data":"","single_use":false,"quota":"","emails":"","roles":[],"groups":[],"enabled":true}}"#),
+    ("admin/invitations/set_enabled", r#"{"pk":"x","enabled":false}"#),
+    ("admin/invitations/regenerate", r#"{"pk":"x"}"#),
+    ("admin/invitations/delete", r#"{"pk":"x"}"#),
+    ("admin/flows/list", "{}"),
+    ("admin/groups/list", "{}"),
+    ("admin/groups/create", r#"{"name":"g"}"#),
+    ("admin/groups/delete", r#"{"pk":"x"}"#),
+    ("admin/roles/list", "{}"),
+    ("admin/roles/create", r#"{"name":"r"}"#),
+    ("admin/roles/delete", r#"{"pk":"x"}"#),
+];
+
+async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
+    let mut admin = app.admin().await;
+    let mut user = app.user("plain").await;
+    let mut anon = app.client();
+    for (endpoint, args) in ADMIN_FUNCTIONS {
+        let args: serde_json::Value = serde_json::from_str(args).unwrap();
+        let (s, body) = anon.call(endpoint, args.clone()).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "anonymous {endpoint}: {body}");
+        let (s, body) = user.call(endpoint, args.clone()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "non-admin {endpoint}: {body}");
+    }
+    // Nothing was written by the refused calls.
+    assert_eq!(app.count("SELECT COUNT(*) FROM directory_groups").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM directory_roles").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
+    // And the admin is let through (listing works).
+    let (s, _) = admin.call("admin/invitations/list", json!({"search": "", "sort": "CreatedDesc"})).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+async fn admin_pages_redirect_anonymous_and_forbid_non_admin(app: TestApp) {
+    let mut admin = app.admin().await;
+    let mut user = app.user("plain").await;
+    let r = app.client().get("/admin/invitations").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers["location"], "/login?next=/admin/invitations");
+    let r = user.get("/admin/invitations").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("403"), "{}", r.body);
+    let r = admin.get("/admin/invitations").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Invitations"));
+}
+
+async fn setup_link_is_single_use(app: TestApp) {
+    let token = usher_app::server::setup::prepare_setup_token(&app.db).await.unwrap().expect("no admin yet");
+    let mut c = app.client();
+    let r = c.get(&format!("/setup?token={token}")).await;
+    assert!(r.body.contains("Create the first administrator"), "{}", r.body);
+    let r = c.get("/setup?token=wrong").await;
+    assert!(r.body.contains("invalid or has already been used"));
+    let fields = [("token", token.as_str()), ("username", "root"), ("email", "root@usher.test"),
+        ("password", "long-password"), ("password_repeat", "different")];
+    let r = c.call_form("setup/complete", &fields).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0, "bad input saves nothing");
+    let mut fields = fields;
+    fields[4].1 = "long-password";
+    let r = c.call_form("setup/complete", &fields).await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{} {}", r.status, r.body);
+    let (_, me) = c.call("auth/current_user", json!({})).await;
+    assert_eq!(me["username"], "root");
+    assert_eq!(me["is_superuser"], true);
+    // The link is gone once an admin exists.
+    fields[1].1 = "second";
+    let r = app.client().call_form("setup/complete", &fields).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+    assert!(usher_app::server::setup::prepare_setup_token(&app.db).await.unwrap().is_none());
+}
+
+async fn health_probes_answer(app: TestApp) {
+    let mut c = app.client();
+    assert_eq!(c.get("/-/health/live/").await.status, StatusCode::NO_CONTENT);
+    assert_eq!(c.get("/-/health/ready/").await.status, StatusCode::NO_CONTENT);
+    app.db.pool.close().await;
+    assert_eq!(c.get("/-/health/ready/").await.status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+async fn safe_next_only(app: TestApp) {
+    app.admin().await;
+    for (next, expected) in [
+        ("/admin/groups", "/admin/groups"),
+        ("https://evil.io/", "/admin/invitations"),
+        ("//evil.io/x", "/admin/invitations"),
+    ] {
+        let mut c = app.client();
+        let r = c.call_form("auth/login", &[("username", "admin"), ("password", ADMIN_PASSWORD), ("next", next)]).await;
+        let loc = r.headers.get("location");
+        assert_eq!(loc.map(|v| v.to_str().unwrap()), Some(expected), "next={next}");
+    }
+}

@@ -1,0 +1,214 @@
+//! Test harness: the real router on a fresh SQLite file or a fresh PostgreSQL database, driven over
+//! `tower::ServiceExt::oneshot`, with a per-client cookie jar.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use leptos::prelude::LeptosOptions;
+use serde_json::Value;
+use tower::ServiceExt;
+use usher_app::server::{users, AppState, Config, Db};
+
+/// PostgreSQL server for tests (`USHER_TEST_POSTGRES_URL`, default the local `test` database).
+pub fn postgres_admin_url() -> String {
+    std::env::var("USHER_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://127.0.0.1:5432/test".into())
+}
+
+pub const PUBLIC_URL: &str = "http://usher.test";
+pub const ADMIN_PASSWORD: &str = "correct-horse-battery";
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub db: Db,
+}
+
+fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder().output_name("usher").site_root("target/site").site_pkg_dir("pkg").build()
+}
+
+impl TestApp {
+    /// A fresh SQLite file in the temp directory.
+    pub async fn sqlite() -> Self {
+        let dir = std::env::temp_dir().join(format!("usher-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self::start(&format!("sqlite://{}/usher.db", dir.display())).await
+    }
+
+    /// A fresh database on the PostgreSQL server. Fails loudly when PostgreSQL cannot be reached.
+    pub async fn postgres() -> Self {
+        use sqlx::Connection;
+        let admin = postgres_admin_url();
+        let mut conn = sqlx::PgConnection::connect(&admin)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is required for these tests: {e}"));
+        let name = format!("usher_t_{}", uuid::Uuid::new_v4().simple());
+        sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
+        Self::start(&format!("{base}/{name}")).await
+    }
+
+    async fn start(url: &str) -> Self {
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
+        let config = Config { public_url: PUBLIC_URL.into(), default_app_url: None };
+        let usher = usher_server::build(config, url, leptos_options()).await.expect("app starts");
+        let db = usher.state.db.clone();
+        Self { router: usher.router, state: usher.state, db }
+    }
+
+    pub fn client(&self) -> Client {
+        Client { router: self.router.clone(), cookie: None }
+    }
+
+    /// Creates a superuser `admin` and returns a client signed in as it.
+    pub async fn admin(&self) -> Client {
+        users::create_admin(&self.db, "admin", "admin@usher.test", ADMIN_PASSWORD).await.unwrap();
+        let mut c = self.client();
+        let (status, _) = c.login("admin", ADMIN_PASSWORD).await;
+        assert!(status.is_success() || status.is_redirection(), "admin login: {status}");
+        c
+    }
+
+    /// Creates a plain (non-admin) user and returns a client signed in as it.
+    pub async fn user(&self, username: &str) -> Client {
+        let mut u = users::superuser_from_input(username, &format!("{username}@usher.test"), ADMIN_PASSWORD, ADMIN_PASSWORD)
+            .await
+            .unwrap();
+        u.is_superuser = false;
+        let mut tx = self.db.pool.begin().await.unwrap();
+        users::insert_user(&mut tx, &u).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut c = self.client();
+        c.login(username, ADMIN_PASSWORD).await;
+        c
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.db.pool).await.unwrap()
+    }
+
+    /// The pk of the built-in flow with this slug.
+    pub async fn flow_pk(&self, slug: &str) -> String {
+        sqlx::query_scalar::<_, String>("SELECT pk FROM flows WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
+    }
+
+    /// The token of the invitation with this pk.
+    pub async fn token(&self, pk: &str) -> String {
+        sqlx::query_scalar::<_, String>("SELECT token FROM invitations WHERE pk = $1")
+            .bind(pk)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
+    }
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    router: Router,
+    pub cookie: Option<String>,
+}
+
+impl Client {
+    pub async fn send(&mut self, req: Request<Body>) -> Response {
+        let mut req = req;
+        if let Some(c) = &self.cookie {
+            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        }
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap().to_owned();
+            if v.contains("Max-Age=0") || pair.ends_with('=') {
+                self.cookie = None;
+            } else if pair.starts_with("usher_session=") {
+                self.cookie = Some(pair);
+            }
+        }
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024).await.unwrap();
+        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Response {
+        self.send(Request::builder().uri(uri).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap()).await
+    }
+
+    /// Calls a JSON-input server function at `/api/{endpoint}`.
+    pub async fn call(&mut self, endpoint: &str, args: Value) -> (StatusCode, Value) {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(args.to_string()))
+            .unwrap();
+        let r = self.send(req).await;
+        (r.status, r.json())
+    }
+
+    /// Calls a form-input (URL-encoded) server function at `/api/{endpoint}`.
+    pub async fn call_form(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        let body: String = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn login(&mut self, username: &str, password: &str) -> (StatusCode, Value) {
+        let r = self.call_form("auth/login", &[("username", username), ("password", password), ("next", "")]).await;
+        (r.status, r.json())
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Runs each named async test function against SQLite and PostgreSQL.
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(super::common::TestApp::sqlite().await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(super::common::TestApp::postgres().await).await
+            }
+        }
+    )*};
+}
