@@ -1,0 +1,46 @@
+import { defineConfig } from '@playwright/test';
+
+// Usher's end-to-end suite: the real `usher` binary (built by `cargo leptos build`) on a fresh SQLite
+// database, driven in Debian's Chromium (browser downloads are not possible on our machines).
+const PORT = process.env.USHER_E2E_PORT ?? '3111';
+export const BASE_URL = `http://127.0.0.1:${PORT}`;
+export const DATABASE_URL = 'sqlite://end2end/.e2e/usher.db';
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: BASE_URL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-quic',
+      ],
+    },
+  },
+  webServer: {
+    command: 'rm -rf end2end/.e2e && mkdir -p end2end/.e2e && exec ./target/debug/usher',
+    cwd: '..',
+    url: `${BASE_URL}/-/health/ready/`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+    env: {
+      DATABASE_URL,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`,
+      LEPTOS_SITE_ROOT: 'target/site',
+      LEPTOS_OUTPUT_NAME: 'usher',
+      USHER_PUBLIC_URL: BASE_URL,
+      RUST_LOG: 'warn',
+    },
+  },
+});
