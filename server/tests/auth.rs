@@ -64,6 +64,15 @@ async fn session_cookie_is_httponly_and_lax(app: TestApp) {
     assert!(!cookie.contains("Secure"), "plain http public URL: no Secure flag ({cookie})");
 }
 
+#[tokio::test]
+async fn session_cookie_is_secure_when_the_public_url_is_https() {
+    let app = TestApp::sqlite_with_public_url("https://id.example.com").await;
+    app.admin().await;
+    let r = app.client().call_form("auth/login", &[("username", "admin"), ("password", ADMIN_PASSWORD), ("next", "")]).await;
+    let cookie = r.headers.get("set-cookie").expect("cookie set").to_str().unwrap().to_owned();
+    assert!(cookie.contains("Secure"), "{cookie}");
+}
+
 const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/invitations/list", r#"{"search":"","sort":"CreatedDesc"}"#),
     ("admin/invitations/get", r#"{"pk":"x"}"#),
