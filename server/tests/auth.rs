@@ -73,6 +73,28 @@ async fn session_cookie_is_secure_when_the_public_url_is_https() {
     assert!(cookie.contains("Secure"), "{cookie}");
 }
 
+#[tokio::test]
+async fn cross_origin_posts_are_refused() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = TestApp::sqlite().await;
+    let mut admin = app.admin().await;
+    let req = |origin: &str| {
+        Request::builder()
+            .method("POST")
+            .uri("/api/admin/groups/create")
+            .header("host", "usher.test")
+            .header("origin", origin)
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .body(Body::from(r#"{"name":"evil"}"#))
+            .unwrap()
+    };
+    assert_eq!(admin.send(req("https://evil.io")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM directory_groups").await, 0);
+    assert_eq!(admin.send(req("http://usher.test")).await.status, StatusCode::OK);
+}
+
 const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/invitations/list", r#"{"search":"","sort":"CreatedDesc"}"#),
     ("admin/invitations/get", r#"{"pk":"x"}"#),
