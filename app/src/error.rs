@@ -38,6 +38,9 @@ pub enum AppError {
     /// A request that cannot be served as asked (HTTP 400).
     #[error("{0}")]
     BadRequest(String),
+    /// Too many attempts; retry after this many seconds (HTTP 429 with `Retry-After`).
+    #[error("Too many sign-in attempts. Try again in {0} seconds.")]
+    TooManyAttempts(i64),
     /// An unexpected failure; details are in the server log only (HTTP 500).
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -69,6 +72,7 @@ impl AppError {
             Self::InvalidInvitation { gone: true, .. } => 410,
             Self::InvalidInvitation { gone: false, .. } => 404,
             Self::Validation(_) | Self::BadRequest(_) => 400,
+            Self::TooManyAttempts(_) => 429,
             Self::Internal | Self::ServerFn(_) => 500,
         }
     }

@@ -95,6 +95,21 @@ async fn cross_origin_posts_are_refused() {
     assert_eq!(admin.send(req("http://usher.test")).await.status, StatusCode::OK);
 }
 
+#[tokio::test]
+async fn repeated_failed_logins_are_rate_limited() {
+    let app = TestApp::sqlite().await;
+    app.admin().await;
+    let mut c = app.client();
+    for _ in 0..10 {
+        assert_eq!(c.login("admin", "wrong").await.0, StatusCode::UNAUTHORIZED);
+    }
+    let r = c.call_form("auth/login", &[("username", "admin"), ("password", ADMIN_PASSWORD), ("next", "")]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    let retry: i64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(retry > 0 && retry <= 900);
+    assert!(c.cookie.is_none());
+}
+
 const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/invitations/list", r#"{"search":"","sort":"CreatedDesc"}"#),
     ("admin/invitations/get", r#"{"pk":"x"}"#),

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod enrollment;
 pub mod flows;
 pub mod invitations;
+pub mod ratelimit;
 pub mod setup;
 pub mod time;
 pub mod users;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub db: Db,
     /// Configuration.
     pub config: Arc<Config>,
+    /// Failed sign-in limiter.
+    pub login_limiter: Arc<ratelimit::LoginLimiter>,
 }
 
 /// The [`AppState`] provided to server functions through Leptos context.
