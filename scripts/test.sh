@@ -23,8 +23,10 @@ if ! psql "$USHER_TEST_POSTGRES_URL" -qtAc 'SELECT 1' >/dev/null 2>&1; then
   exit 1
 fi
 
-# The flags cargo-leptos uses for debug builds, so the tests and the e2e build share one compilation.
+# What cargo-leptos sets for debug builds (RUSTFLAGS; LEPTOS_OUTPUT_NAME is read at compile time by leptos),
+# so the tests and the e2e build share one compilation.
 export RUSTFLAGS="--cfg erase_components"
+export LEPTOS_OUTPUT_NAME=usher
 
 say "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p app -p server

@@ -24,6 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="referrer" content="same-origin" />
+                <link rel="icon" href="data:," />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

@@ -62,7 +62,7 @@ fn EnrollForm(view: FlowView, itoken: String) -> impl IntoView {
         if !groups.is_empty() {
             g.push(format!("groups: {}", groups.join(", ")));
         }
-        g.push(format!("a {user_type} account"));
+        g.push(format!("an {user_type} account"));
         g.join("; ")
     };
     let fields_view = fields

@@ -44,14 +44,15 @@ pub fn parse_input(raw: &str) -> Result<i64, String> {
 pub fn format_relative(ts: i64, now: i64) -> String {
     let d = ts - now;
     let a = d.abs();
+    // Rounded to the nearest unit, so "now + 7 days" reads "in 7 days" a few seconds later.
     let (n, unit) = if a < 60 {
         return "just now".into();
-    } else if a < 3600 {
-        (a / 60, "minute")
-    } else if a < 86_400 {
-        (a / 3600, "hour")
+    } else if a < 3600 - 30 {
+        ((a + 30) / 60, "minute")
+    } else if a < 86_400 - 1800 {
+        ((a + 1800) / 3600, "hour")
     } else {
-        (a / 86_400, "day")
+        ((a + 43_200) / 86_400, "day")
     };
     let plural = if n == 1 { "" } else { "s" };
     if d > 0 {
@@ -87,6 +88,9 @@ mod tests {
         assert_eq!(format_relative(1000 + 7 * 86_400, 1000), "in 7 days");
         assert_eq!(format_relative(1000 - 3600, 1000), "1 hour ago");
         assert_eq!(format_relative(1000, 1000), "just now");
+        assert_eq!(format_relative(1000 + 7 * 86_400 - 5, 1000), "in 7 days");
+        assert_eq!(format_relative(1000 + 3590, 1000), "in 1 hour");
+        assert_eq!(format_relative(1000 + 90, 1000), "in 2 minutes");
         assert_eq!(format_expiry(None, 0), "never");
     }
 }

@@ -128,7 +128,7 @@ fn InvitationRowView(
                 <td colspan="7">
                     <div class="link-row">
                         <label for=format!("link-{}", row.pk)>"Link"</label>
-                        <input class="invitation-link" id=format!("link-{}", row.pk) readonly value=row.link.clone() />
+                        <input class="invitation-link" id=format!("link-{}", row.pk) readonly value=row.link.clone() prop:value=row.link.clone() />
                         <button type="button" class="small copy"
                             onclick="const i=this.previousElementSibling;i.select();if(navigator.clipboard){navigator.clipboard.writeText(i.value).then(()=>{this.textContent='Copied'})}">
                             "Copy"
@@ -248,15 +248,18 @@ fn InvitationFormView(
         let f = f.clone();
         let mode = mode.clone();
         async move {
-            let r = match mode {
+            match mode {
                 Editing::Create => create_invitation(f).await.map(|_| ()),
                 Editing::Edit(pk) => update_invitation(pk, f).await,
-            };
-            if r.is_ok() {
-                editing.set(None);
-                version.update(|v| *v += 1);
             }
-            r
+        }
+    });
+    // Close the editor once the action has stored its result (closing disposes the action, so it must
+    // not happen inside the action's own future).
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(()))) {
+            version.update(|v| *v += 1);
+            editing.set(None);
         }
     });
     let err = move |f: &'static str| move || field_error(save.value().get(), f);
