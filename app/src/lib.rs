@@ -55,9 +55,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/setup") view=pages::setup::SetupPage />
                 <Route path=path!("/if/flow/:slug/") view=pages::flow::FlowPage ssr=SsrMode::Async />
+                <Route path=path!("/if/accept/") view=pages::flow::AcceptPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/admin") view=pages::admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/admin/invitations" /> } />
                     <Route path=path!("invitations") view=pages::admin::invitations::InvitationsPage />
+                    <Route path=path!("users") view=pages::admin::users::UsersPage />
                     <Route path=path!("groups") view=pages::admin::directory::GroupsPage />
                     <Route path=path!("roles") view=pages::admin::directory::RolesPage />
                 </ParentRoute>

@@ -96,6 +96,8 @@ pub struct InvitationRow {
     pub enabled: bool,
     /// The full link `{public_url}/if/flow/{slug}/?itoken={token}`.
     pub link: String,
+    /// Who used it, oldest first.
+    pub ledger: Vec<LedgerEntry>,
 }
 
 /// The create/edit form of an invitation, as typed by the admin.
@@ -141,14 +143,14 @@ pub enum InvitationSort {
     ExpiresDesc,
 }
 
-/// What the flow page shows for a stage of an invitation's flow.
+/// What the flow page shows: the invitation's summary and the current prompt stage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowView {
     /// Flow slug.
     pub slug: String,
     /// Flow title.
     pub title: String,
-    /// Who created the invitation.
+    /// Who created the invitation (empty without one).
     pub invited_by: String,
     /// Role names granted.
     pub roles: Vec<String>,
@@ -158,6 +160,70 @@ pub struct FlowView {
     pub user_type: String,
     /// Expiry for people, or "never".
     pub expires_display: String,
-    /// The prompt fields, sorted, with pre-filled values (`None` for password fields).
+    /// Index of the prompt stage shown, in the flow's stage bindings.
+    pub stage: usize,
+    /// 1-based number of this prompt page and how many there are.
+    pub step: (usize, usize),
+    /// The stage's prompt fields, sorted, with values: from the flow in progress, else pre-filled from
+    /// `fixed_data` (never for passwords).
     pub fields: Vec<(PromptField, Option<String>)>,
+    /// Field keys the invitee cannot change (the email of an exact-address invitation).
+    pub locked: Vec<String>,
+    /// The signed-in user's username, who may accept instead of enrolling.
+    pub signed_in_as: Option<String>,
+}
+
+/// The accept page of an existing user (`/if/accept/`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptView {
+    /// Who created the invitation.
+    pub invited_by: String,
+    /// Role names granted.
+    pub roles: Vec<String>,
+    /// Group names granted.
+    pub groups: Vec<String>,
+    /// Expiry for people.
+    pub expires_display: String,
+    /// The signed-in user's username.
+    pub username: String,
+}
+
+/// One row of an invitation's ledger of uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    /// Username of the account.
+    pub username: String,
+    /// `enrolled` or `joined`.
+    pub action: String,
+    /// When, UTC Unix seconds.
+    pub at: i64,
+    /// When, for people ("2026-11-21 12:00 UTC").
+    pub at_display: String,
+}
+
+/// A user in Directory → Users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    /// Integer pk.
+    pub pk: i64,
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// `internal` or `external`.
+    pub user_type: String,
+    /// Path.
+    pub path: String,
+    /// Active.
+    pub is_active: bool,
+    /// Superuser.
+    pub is_superuser: bool,
+    /// Group names.
+    pub groups: Vec<String>,
+    /// Role names.
+    pub roles: Vec<String>,
+    /// Last sign-in for people, or "never".
+    pub last_login: String,
 }

@@ -46,8 +46,17 @@ export function invitationRow(page: Page, name: string) {
   return page.locator(`tbody.invitation[data-name="${name}"]`);
 }
 
-/** Opens the create form, fills the name and custom attributes, saves, and waits for the row. */
-export async function createInvitation(page: Page, name: string, customAttributes: string, opts: { flowSlug?: string } = {}) {
+export type InvitationOptions = {
+  flowSlug?: string;
+  singleUse?: boolean;
+  quota?: string;
+  emails?: string;
+  groups?: string[];
+  roles?: string[];
+};
+
+/** Opens the create form, fills it, saves, and waits for the row. Single use unless told otherwise. */
+export async function createInvitation(page: Page, name: string, customAttributes: string, opts: InvitationOptions = {}) {
   await page.click('#create-invitation');
   await expect(page.locator('#invitation-form')).toBeVisible();
   await page.fill('#invitation-name', name);
@@ -55,10 +64,44 @@ export async function createInvitation(page: Page, name: string, customAttribute
     await page.selectOption('#invitation-flow', { label: opts.flowSlug });
   }
   await page.fill('#invitation-fixed-data', customAttributes);
-  await page.check('#invitation-single-use');
+  if (opts.singleUse ?? true) {
+    await page.check('#invitation-single-use');
+  } else if (opts.quota) {
+    await page.fill('#invitation-quota', opts.quota);
+  }
+  if (opts.emails) {
+    await page.fill('#invitation-emails', opts.emails);
+  }
+  for (const g of opts.groups ?? []) await page.check(`#group-${g}`);
+  for (const r of opts.roles ?? []) await page.check(`#role-${r}`);
   await page.click('#invitation-save');
   await expect(page.locator('#invitation-form')).toHaveCount(0);
   await expect(invitationRow(page, name)).toBeVisible();
+}
+
+/** Calls an admin server function from the signed-in page (same origin, session cookie). */
+export async function adminCall(page: Page, endpoint: string, args: object): Promise<any> {
+  return await page.evaluate(async ([endpoint, args]) => {
+    const r = await fetch(`/api/${endpoint}`, {
+      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(args),
+    });
+    if (!r.ok) throw new Error(`${endpoint}: ${r.status} ${await r.text()}`);
+    return await r.json();
+  }, [endpoint, args] as [string, object]);
+}
+
+/** Fills and submits the built-in prompt stage in `page` (already on the link). */
+export async function enroll(page: Page, username: string, email: string, password = 'invitee-password-1') {
+  await hydrated(page);
+  await page.fill('#field-username', username);
+  if (await page.locator('#field-email').getAttribute('readonly') === null) {
+    await page.fill('#field-email', email);
+  }
+  if ((await page.inputValue('#field-name')) === '') await page.fill('#field-name', username);
+  await page.fill('#field-password', password);
+  await page.fill('#field-password_repeat', password);
+  await page.click('#submit-stage');
 }
 
 /** Expands a row and returns its link. */

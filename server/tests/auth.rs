@@ -126,6 +126,7 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/roles/list", "{}"),
     ("admin/roles/create", r#"{"name":"r"}"#),
     ("admin/roles/delete", r#"{"pk":"x"}"#),
+    ("admin/users/list", "{}"),
 ];
 
 async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {

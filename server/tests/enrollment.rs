@@ -12,7 +12,12 @@ db_tests!(
     enrollment_validation_keeps_everything_unwritten,
     invalid_links_show_the_invalid_page,
     email_rules_are_enforced_at_enrollment,
+    exact_address_invitation_prefills_and_locks_the_email,
     quota_is_never_exceeded,
+    two_hundred_concurrent_enrollments_against_quota_twenty,
+    stages_run_in_order_from_a_plan_in_the_session,
+    existing_user_joins_through_login_with_the_invitation_cookie,
+    signed_in_user_accepts_from_the_landing_page,
 );
 
 async fn invite(app: &TestApp, admin: &mut Client, name: &str, flow: &str, extra: serde_json::Value) -> (String, String) {
@@ -33,8 +38,8 @@ async fn invite(app: &TestApp, admin: &mut Client, name: &str, flow: &str, extra
 }
 
 async fn enroll(c: &mut Client, flow: &str, token: &str, username: &str, email: &str) -> common::Response {
-    c.call_form("flow/enroll", &[
-        ("slug", flow), ("itoken", token),
+    c.call_form("flow/submit", &[
+        ("slug", flow), ("itoken", token), ("stage", "1"),
         ("fields[username]", username), ("fields[name]", "Jane Smith"), ("fields[email]", email),
         ("fields[password]", "s3cret-pass"), ("fields[password_repeat]", "s3cret-pass"),
     ]).await
@@ -110,7 +115,7 @@ async fn enrollment_validation_keeps_everything_unwritten(app: TestApp) {
     let (_, link) = invite(&app, &mut admin, "val", EXT, json!({})).await;
     let t = token_of(&link);
     let mut c = app.client();
-    let r = c.call_form("flow/enroll", &[("slug", EXT), ("itoken", &t), ("fields[username]", "bad name!"),
+    let r = c.call_form("flow/submit", &[("slug", EXT), ("itoken", &t), ("stage", "1"), ("fields[username]", "bad name!"),
         ("fields[name]", ""), ("fields[email]", "nope"), ("fields[password]", "short"), ("fields[password_repeat]", "other")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     let body = r.json();
@@ -156,13 +161,30 @@ async fn email_rules_are_enforced_at_enrollment(app: TestApp) {
     let mut admin = app.admin().await;
     let (_, link) = invite(&app, &mut admin, "domain", EXT, json!({"single_use": false, "emails": "*@company.com"})).await;
     let t = token_of(&link);
-    for (i, bad) in ["a@company.com.evil.io", "a@evil-company.com", "a@sub.company.com", "a@company.com;b@x.io"].iter().enumerate() {
+    for (i, bad) in ["a@company.com.evil.io", "a@evil-company.com", "a@sub.company.com", "a@company.com;b@x.io",
+        "\"a@company.com\"@evil.io", "a@company.com@evil.io", "a@company.com\nb@evil.io"].iter().enumerate() {
         let r = enroll(&mut app.client(), EXT, &t, &format!("u{i}"), bad).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
     }
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
     let r = enroll(&mut app.client(), EXT, &t, "alice", "A@Company.COM").await;
     assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
     assert_eq!(app.count("SELECT uses FROM invitations").await, 1);
+    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE username = 'alice'").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(email, "a@company.com");
+}
+
+async fn exact_address_invitation_prefills_and_locks_the_email(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, link) = invite(&app, &mut admin, "exact", EXT, json!({"emails": "Jane@Example.com"})).await;
+    let page = app.client().get(&link).await;
+    assert!(page.body.contains(r#"value="jane@example.com""#), "pre-filled");
+    assert!(page.body.contains("readonly"), "locked");
+    let r = enroll(&mut app.client(), EXT, &token_of(&link), "mallory", "mallory@example.com").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("another email address"), "{}", r.body);
+    let r = enroll(&mut app.client(), EXT, &token_of(&link), "jane", "JANE@example.com").await;
+    assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
 }
 
 async fn quota_is_never_exceeded(app: TestApp) {
@@ -189,4 +211,181 @@ async fn quota_is_never_exceeded(app: TestApp) {
     assert_eq!(ok, 3);
     assert_eq!(app.count("SELECT uses FROM invitations").await, 3);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 4);
+}
+
+async fn two_hundred_concurrent_enrollments_against_quota_twenty(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (pk, link) = invite(&app, &mut admin, "crowd", EXT, json!({"single_use": false, "quota": "20"})).await;
+    let t = token_of(&link);
+    let mut handles = Vec::new();
+    for i in 0..200 {
+        let mut c = app.client();
+        let t = t.clone();
+        handles.push(tokio::spawn(async move {
+            enroll(&mut c, EXT, &t, &format!("crowd{i}"), &format!("crowd{i}@example.com")).await.status
+        }));
+    }
+    let mut ok = 0;
+    for h in handles {
+        let s = h.await.unwrap();
+        if s.is_redirection() || s.is_success() {
+            ok += 1;
+        } else {
+            assert_eq!(s, StatusCode::GONE, "refusals say used up");
+        }
+    }
+    assert_eq!(ok, 20);
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 20);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE username LIKE 'crowd%'").await, 20);
+    let ledger: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitation_uses WHERE invitation_pk = $1 AND action = 'enrolled'")
+        .bind(&pk).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(ledger, 20);
+}
+
+/// A two-prompt flow, as authentik's flows-enrollment-2-stage blueprint has.
+async fn install_two_stage_flow(app: &TestApp) {
+    use usher_app::domain::flow::{FlowDef, PromptField, StageDef, StageKind, UserType};
+    let field = |key: &str, t: &str, order: i64| PromptField {
+        field_key: key.into(), label: key.into(), field_type: t.into(), required: true, placeholder: String::new(), order,
+    };
+    let def = FlowDef {
+        slug: "two-stage".into(), name: "Two stage".into(), title: "Two stage".into(),
+        designation: "enrollment".into(), authentication: "require_unauthenticated".into(),
+        stages: vec![
+            StageDef { name: "two-inv".into(), kind: StageKind::Invitation { continue_flow_without_invitation: false } },
+            StageDef { name: "two-credentials".into(), kind: StageKind::Prompt { fields: vec![
+                field("username", "username", 0), field("password", "password", 1), field("password_repeat", "password", 2)] } },
+            StageDef { name: "two-details".into(), kind: StageKind::Prompt { fields: vec![
+                field("name", "text", 0), field("email", "email", 1), field("attributes.team", "text", 2)] } },
+            StageDef { name: "two-write".into(), kind: StageKind::UserWrite {
+                user_creation_mode: "always_create".into(), user_type: UserType::Internal, user_path_template: "users/two".into(),
+                create_users_group: None, create_users_as_inactive: false } },
+            StageDef { name: "two-login".into(), kind: StageKind::UserLogin },
+        ],
+    };
+    assert!(usher_app::server::flows::install_flow(&app.db, &def).await.unwrap());
+}
+
+async fn stages_run_in_order_from_a_plan_in_the_session(app: TestApp) {
+    install_two_stage_flow(&app).await;
+    let mut admin = app.admin().await;
+    let (_, link) = invite(&app, &mut admin, "two", "two-stage", json!({"fixed_data": "name: Sam\n"})).await;
+    let t = token_of(&link);
+    // The second stage cannot be jumped into.
+    let mut intruder = app.client();
+    let r = intruder.call_form("flow/submit", &[("slug", "two-stage"), ("itoken", &t), ("stage", "2"),
+        ("fields[name]", "X"), ("fields[email]", "x@example.com"), ("fields[attributes.team]", "red")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("not started"));
+    // Stage one, then the landing shows stage two (and shows it again on refresh).
+    let mut sam = app.client();
+    let first = sam.get(&link).await;
+    assert!(first.body.contains("fields[username]"));
+    let r = sam.call_form("flow/submit", &[("slug", "two-stage"), ("itoken", &t), ("stage", "1"),
+        ("fields[username]", "sam"), ("fields[password]", "sam-password"), ("fields[password_repeat]", "sam-password")]).await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1, "nothing written before the last stage");
+    for _ in 0..2 {
+        let page = sam.get(&link).await;
+        assert!(page.body.contains("fields[email]") && !page.body.contains("fields[username]"), "stage two");
+        assert!(page.body.contains(r#"value="Sam""#), "pre-filled on stage two");
+        assert!(page.body.contains("Step 2 of 2"));
+    }
+    // Another browser is still at stage one.
+    assert!(app.client().get(&link).await.body.contains("fields[username]"));
+    let r = sam.call_form("flow/submit", &[("slug", "two-stage"), ("itoken", &t), ("stage", "2"),
+        ("fields[name]", "Sam"), ("fields[email]", "sam@example.com"), ("fields[attributes.team]", "red")]).await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
+    let (_, me) = sam.call("auth/current_user", json!({})).await;
+    assert_eq!(me["username"], "sam");
+    assert_eq!(me["path"], "users/two");
+    let attrs: String = sqlx::query_scalar("SELECT attributes FROM users WHERE username = 'sam'").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&attrs).unwrap(), json!({"team": "red"}));
+    // The session's password is a hash; the plan is gone.
+    let page = sam.get(&link).await;
+    assert_eq!(page.status, StatusCode::GONE, "single use, used up");
+}
+
+fn set_cookie_named<'a>(r: &'a common::Response, name: &str) -> Option<&'a str> {
+    r.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with(&format!("{name}=")))
+}
+
+async fn existing_user_joins_through_login_with_the_invitation_cookie(app: TestApp) {
+    let mut admin = app.admin().await;
+    let g = admin.call("admin/groups/create", json!({"name": "engineering-team"})).await.1;
+    let r = admin.call("admin/roles/create", json!({"name": "editor"})).await.1;
+    let (pk, link) = invite(&app, &mut admin, "join", EXT, json!({"groups": [g["pk"]], "roles": [r["pk"]]})).await;
+    let t = token_of(&link);
+    app.user("bob").await;
+    // Logged out: "I already have an account" remembers the invitation and sends to login.
+    let mut bob = app.client();
+    let res = bob.call_form("flow/remember", &[("slug", EXT), ("itoken", &t)]).await;
+    assert_eq!(res.headers["location"], "/login?next=/if/accept/");
+    let cookie = set_cookie_named(&res, "usher_invitation").expect("invitation cookie").to_owned();
+    for attr in ["HttpOnly", "SameSite=Lax", "Max-Age=1800", "Path=/"] {
+        assert!(cookie.contains(attr), "{cookie}");
+    }
+    let jar = |session: &Option<String>, inv: &str| {
+        let mut parts = vec![format!("usher_invitation={inv}")];
+        parts.extend(session.clone());
+        parts.join("; ")
+    };
+    let (status, _) = bob.login("bob", common::ADMIN_PASSWORD).await;
+    assert!(status.is_success() || status.is_redirection());
+    // A forged cookie names no invitation.
+    let mut forged = bob.clone();
+    forged.cookie = Some(jar(&bob.cookie, "00000000-0000-4000-8000-000000000000"));
+    let (s, _) = forged.call("flow/accept_view", json!({})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let r = forged.call_form("flow/accept", &[("itoken", "")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Without the cookie (expired after 30 minutes): open the link again.
+    let (s, body) = bob.call("flow/accept_view", json!({})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(body.to_string().contains("Open the invitation link again"));
+    // With it: the accept page, then accepting.
+    let mut with = bob.clone();
+    with.cookie = Some(jar(&bob.cookie, &t));
+    let page = with.get("/if/accept/").await;
+    assert!(page.body.contains("Accept as bob"), "{}", page.body);
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 0, "the accept page changes nothing");
+    let r = with.call_form("flow/accept", &[("itoken", "")]).await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
+    assert!(set_cookie_named(&r, "usher_invitation").unwrap().contains("Max-Age=0"), "cookie cleared");
+    let (_, me) = bob.call("auth/current_user", json!({})).await;
+    assert_eq!(me["groups"], json!(["engineering-team"]));
+    assert_eq!(me["roles"], json!(["editor"]));
+    let action: String = sqlx::query_scalar("SELECT action FROM invitation_uses WHERE invitation_pk = $1")
+        .bind(&pk).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(action, "joined");
+    let (_, row) = admin.call("admin/invitations/get", json!({"pk": pk})).await;
+    assert_eq!(row["ledger"][0]["username"], "bob");
+    assert_eq!(row["ledger"][0]["action"], "joined");
+    // Single use: used up now.
+    let r = with.call_form("flow/accept", &[("itoken", &t)]).await;
+    assert_eq!(r.status, StatusCode::GONE);
+    // Anonymous accepting is refused.
+    let mut anon = app.client();
+    anon.cookie = Some(format!("usher_invitation={t}"));
+    assert_eq!(anon.call_form("flow/accept", &[("itoken", "")]).await.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn signed_in_user_accepts_from_the_landing_page(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, link) = invite(&app, &mut admin, "direct", EXT, json!({"single_use": false, "quota": "5", "emails": "*@usher.test"})).await;
+    let t = token_of(&link);
+    let mut carol = app.user("carol").await;
+    let page = carol.get(&link).await;
+    assert!(page.body.contains("Accept as carol"));
+    let r = carol.call_form("flow/accept", &[("itoken", &t)]).await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
+    let r = carol.call_form("flow/accept", &[("itoken", &t)]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "only once per account");
+    // Email rules hold for existing users too.
+    sqlx::query("UPDATE users SET email = 'dave@elsewhere.io' WHERE username = 'carol'").execute(&app.db.pool).await.unwrap();
+    let mut dave = app.user("dave").await;
+    sqlx::query("UPDATE users SET email = 'dave@usher.test.evil.io' WHERE username = 'dave'").execute(&app.db.pool).await.unwrap();
+    let r = dave.call_form("flow/accept", &[("itoken", &t)]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 1);
 }

@@ -15,6 +15,7 @@ db_tests!(
     search_and_sort,
     groups_and_roles_are_granted_by_invitations,
     deleting_the_creator_deletes_their_invitations,
+    users_directory_lists_type_path_groups_and_roles,
 );
 
 pub async fn form(app: &TestApp, name: &str) -> Value {
@@ -222,4 +223,16 @@ async fn deleting_the_creator_deletes_their_invitations(app: TestApp) {
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 1, "deactivating keeps them");
     sqlx::query("DELETE FROM users WHERE username = 'admin'").execute(&app.db.pool).await.unwrap();
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0, "deleting the creator deletes them");
+}
+
+async fn users_directory_lists_type_path_groups_and_roles(app: TestApp) {
+    let mut admin = app.admin().await;
+    app.user("plain").await;
+    let (s, users) = admin.call("admin/users/list", json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    let names: Vec<&str> = users.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
+    assert_eq!(names, ["admin", "plain"]);
+    assert_eq!(users[0]["is_superuser"], true);
+    assert_eq!(users[1]["path"], "users");
+    assert_eq!(users[1]["last_login"].as_str().unwrap().contains("UTC"), true);
 }

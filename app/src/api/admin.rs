@@ -2,13 +2,13 @@
 //! 403 non-admin) and takes JSON input.
 
 use crate::error::AppError;
-use crate::model::{FlowOption, InvitationForm, InvitationRow, InvitationSort, NamedItem};
+use crate::model::{FlowOption, InvitationForm, InvitationRow, InvitationSort, NamedItem, UserRow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use super::ctx::{admin, respond};
 #[cfg(feature = "ssr")]
-use crate::server::{directory, flows, invitations, time};
+use crate::server::{directory, flows, invitations, time, users};
 
 /// The invitations table, filtered by name and sorted.
 #[server(input = Json, endpoint = "admin/invitations/list")]
@@ -142,5 +142,14 @@ pub async fn delete_role(pk: String) -> Result<(), AppError> {
     respond(async {
         let (st, _) = admin().await?;
         directory::delete(&st.db, directory::Kind::Role, &pk).await
+    }.await)
+}
+
+/// Directory → Users: every user with type, path, groups and roles.
+#[server(input = Json, endpoint = "admin/users/list")]
+pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        users::list_users(&st.db).await
     }.await)
 }

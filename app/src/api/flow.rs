@@ -1,45 +1,139 @@
-//! The invitee's side of a flow: landing and enrollment. Anonymous by design; the invitation token is
-//! the authorization.
+//! The invitee's side: landing, prompt stages, and accepting as an existing user. Anonymous by design:
+//! the invitation token is the authorization; accepting also needs a signed-in user.
 
 use crate::error::AppError;
-use crate::model::FlowView;
+use crate::model::{AcceptView, FlowView};
 use leptos::prelude::*;
 use std::collections::HashMap;
 #[cfg(feature = "ssr")]
-use super::ctx::{request_info, respond, session};
+use super::ctx::{read_cookie, request_info, respond, session, set_cookie};
 #[cfg(feature = "ssr")]
-use crate::server::{auth, enrollment, state};
+use crate::server::enrollment::{self, FlowPlan, StageOutcome, PLAN_KEY};
+#[cfg(feature = "ssr")]
+use crate::server::{auth, state};
 
-/// The landing view of a flow for an invitation token. Changes nothing.
+/// Name of the cookie that carries an invitation through sign-in (30 minutes).
+pub const INVITATION_COOKIE: &str = "usher_invitation";
+/// Lifetime of [`INVITATION_COOKIE`], seconds.
+pub const INVITATION_COOKIE_MAX_AGE: i64 = 1800;
+
+#[cfg(feature = "ssr")]
+async fn plan(session: &tower_sessions::Session) -> Option<FlowPlan> {
+    session.get::<FlowPlan>(PLAN_KEY).await.ok().flatten()
+}
+
+/// The landing view of a flow for an invitation token: the plan's current stage when this browser is in
+/// this flow, else the first. Reads the session; changes nothing.
 ///
 /// # Errors
 /// 404/410 [`AppError::InvalidInvitation`].
 #[server(endpoint = "flow/landing")]
 pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<FlowView, AppError> {
-    respond(async { enrollment::landing(&state()?.db, &slug, itoken.as_deref()).await }.await)
-}
-
-/// Submits the flow's prompt (`fields[field_key]=value`): creates the account, consumes a use, signs the
-/// new user in (new session id) and redirects to `/` (or `USHER_DEFAULT_APP_URL` for external users).
-///
-/// # Errors
-/// 404/410 [`AppError::InvalidInvitation`]; 400 [`AppError::Validation`] with field errors.
-#[server(endpoint = "flow/enroll")]
-pub async fn enroll(slug: String, itoken: Option<String>, fields: HashMap<String, String>) -> Result<(), AppError> {
     respond(async {
         let st = state()?;
+        let session = session().await?;
+        let user = auth::current_user(&st.db, &session).await?;
+        enrollment::landing(&st.db, &slug, itoken.as_deref(), plan(&session).await.as_ref(), user.as_ref()).await
+    }.await)
+}
+
+/// Submits a prompt stage (`fields[field_key]=value`). When more stages follow, the flow plan moves on
+/// and the browser is sent back to the link; when the flow is done, the account exists, the new user is
+/// signed in (new session id) and sent to `/` (or `USHER_DEFAULT_APP_URL` for external users).
+///
+/// # Errors
+/// 404/410 [`AppError::InvalidInvitation`]; 400 [`AppError::Validation`] with field errors; 400
+/// [`AppError::BadRequest`] for a stage submitted out of order.
+#[server(endpoint = "flow/submit")]
+pub async fn submit_stage(
+    slug: String,
+    itoken: Option<String>,
+    stage: usize,
+    fields: HashMap<String, String>,
+) -> Result<(), AppError> {
+    respond(async {
+        let st = state()?;
+        let session = session().await?;
         let info = request_info().await;
-        let (user_pk, login) = enrollment::enroll(&st.db, &slug, itoken.as_deref(), &fields, &info).await?;
-        if login {
-            auth::sign_in(&st.db, &session().await?, user_pk).await?;
+        let current = plan(&session).await;
+        let outcome = enrollment::submit_stage(&st.db, current, &slug, itoken.as_deref(), stage, &fields, &info).await?;
+        let err = |_| AppError::Internal;
+        match outcome {
+            StageOutcome::Continue(plan) => {
+                session.insert(PLAN_KEY, plan).await.map_err(err)?;
+                let token = itoken.unwrap_or_default();
+                leptos_axum::redirect(&format!("/if/flow/{slug}/?itoken={token}"));
+            }
+            StageOutcome::Enrolled { user_pk, login } => {
+                session.remove::<FlowPlan>(PLAN_KEY).await.map_err(err)?;
+                if login {
+                    auth::sign_in(&st.db, &session, user_pk).await?;
+                }
+                let external = crate::server::users::load_current_user(&st.db, user_pk)
+                    .await?
+                    .is_some_and(|u| u.user_type == "external");
+                match (&st.config.default_app_url, external && login) {
+                    (Some(url), true) => leptos_axum::redirect(url),
+                    _ => leptos_axum::redirect("/"),
+                }
+            }
         }
-        let external = crate::server::users::load_current_user(&st.db, user_pk)
-            .await?
-            .is_some_and(|u| u.user_type == "external");
-        match (&st.config.default_app_url, external && login) {
-            (Some(url), true) => leptos_axum::redirect(url),
-            _ => leptos_axum::redirect("/"),
-        }
+        Ok(())
+    }.await)
+}
+
+/// "I already have an account": puts the (active) invitation's token in a 30-minute HttpOnly,
+/// SameSite=Lax cookie and sends the browser to sign in, then to the accept page.
+///
+/// # Errors
+/// 404/410 [`AppError::InvalidInvitation`].
+#[server(endpoint = "flow/remember")]
+pub async fn remember_invitation(slug: String, itoken: String) -> Result<(), AppError> {
+    respond(async {
+        let st = state()?;
+        enrollment::resolve(&st.db, &slug, Some(&itoken), crate::server::time::now()).await?;
+        set_cookie(INVITATION_COOKIE, itoken.trim(), INVITATION_COOKIE_MAX_AGE, st.config.secure_cookies());
+        let signed_in = auth::current_user(&st.db, &session().await?).await?.is_some();
+        leptos_axum::redirect(if signed_in { "/if/accept/" } else { "/login?next=/if/accept/" });
+        Ok(())
+    }.await)
+}
+
+/// The accept page's view: the invitation in the cookie, for the signed-in user.
+///
+/// # Errors
+/// 401 when nobody is signed in; 400 when the cookie is missing or expired ("open the link again");
+/// 404/410 [`AppError::InvalidInvitation`] for a forged or unusable invitation.
+#[server(endpoint = "flow/accept_view")]
+pub async fn get_accept_view() -> Result<AcceptView, AppError> {
+    respond(async {
+        let st = state()?;
+        let user = auth::require_user(&st.db, &session().await?).await?;
+        let token = read_cookie(INVITATION_COOKIE).ok_or_else(cookie_gone)?;
+        enrollment::accept_view(&st.db, &token, &user).await
+    }.await)
+}
+
+#[cfg(feature = "ssr")]
+fn cookie_gone() -> AppError {
+    AppError::BadRequest("Your invitation is no longer remembered in this browser. Open the invitation link again.".into())
+}
+
+/// Accepts an invitation as the signed-in user: the token given (from the landing page) or the one in the
+/// invitation cookie. Grants roles and groups, records `joined`, clears the cookie, redirects to `/`.
+///
+/// # Errors
+/// 401 when nobody is signed in; 400 when there is no token or the account does not qualify; 404/410
+/// [`AppError::InvalidInvitation`].
+#[server(endpoint = "flow/accept")]
+pub async fn accept_invitation(itoken: Option<String>) -> Result<(), AppError> {
+    respond(async {
+        let st = state()?;
+        let user = auth::require_user(&st.db, &session().await?).await?;
+        let token = itoken.filter(|t| !t.trim().is_empty()).or_else(|| read_cookie(INVITATION_COOKIE)).ok_or_else(cookie_gone)?;
+        enrollment::accept(&st.db, token.trim(), &user, &request_info().await).await?;
+        set_cookie(INVITATION_COOKIE, "", 0, st.config.secure_cookies());
+        leptos_axum::redirect("/");
         Ok(())
     }.await)
 }

@@ -42,6 +42,28 @@ pub(crate) mod ctx {
         Ok((st, user))
     }
 
+    /// The value of a request cookie.
+    pub fn read_cookie(name: &str) -> Option<String> {
+        let parts: Option<http::request::Parts> = leptos::prelude::use_context();
+        let parts = parts?;
+        parts.headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|h| {
+            h.split(';').find_map(|kv| {
+                let (k, v) = kv.trim().split_once('=')?;
+                (k == name && !v.is_empty()).then(|| v.to_owned())
+            })
+        })
+    }
+
+    /// Sets (or, with `max_age` 0, deletes) a cookie: `Path=/; HttpOnly; SameSite=Lax`, `Secure` when asked.
+    pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) {
+        let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else { return };
+        let secure = if secure { "; Secure" } else { "" };
+        let cookie = format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
+        if let Ok(v) = http::HeaderValue::from_str(&cookie) {
+            opts.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+
     /// Client IP (from the connection or the first `X-Forwarded-For` hop) and User-Agent.
     pub async fn request_info() -> crate::server::enrollment::RequestInfo {
         let parts: Option<http::request::Parts> = leptos::prelude::use_context();

@@ -1,25 +1,35 @@
-//! `/if/flow/{slug}/?itoken=…`: the invitee's landing and the flow's prompt stage.
+//! The invitee's pages: `/if/flow/{slug}/?itoken=…` (landing and prompt stages) and `/if/accept/`
+//! (an existing user accepts after signing in).
 
-use crate::api::flow::{get_flow_landing, Enroll};
+use crate::api::flow::{get_accept_view, get_flow_landing, AcceptInvitation, RememberInvitation, SubmitStage};
 use crate::error::AppError;
 use crate::model::FlowView;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// The flow page: the invitation's summary and its prompt form, or the invalid-invitation page.
+/// The flow page: the invitation's summary, its current prompt stage, and the existing-account choices; or
+/// the invalid-invitation page.
 #[component]
 pub fn FlowPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let itoken = move || query.read().get("itoken");
-    let landing = Resource::new(move || (slug(), itoken()), |(s, t)| get_flow_landing(s, t));
+    let submit = ServerAction::<SubmitStage>::new();
+    // After a stage is accepted the plan moves on: load the landing again to show the next stage.
+    let advanced = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(submit.value().get(), Some(Ok(()))) {
+            advanced.update(|n| *n += 1);
+        }
+    });
+    let landing = Resource::new(move || (slug(), itoken(), advanced.get()), |(s, t, _)| get_flow_landing(s, t));
     view! {
         <main class="card narrow flow">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match landing.await {
-                        Ok(v) => view! { <EnrollForm view=v itoken=itoken().unwrap_or_default() /> }.into_any(),
+                        Ok(v) => view! { <FlowStage view=v itoken=itoken().unwrap_or_default() submit /> }.into_any(),
                         Err(e) => view! { <InvalidInvite error=e /> }.into_any(),
                     }
                 })}
@@ -45,32 +55,46 @@ pub fn InvalidInvite(error: AppError) -> impl IntoView {
     }
 }
 
-#[component]
-fn EnrollForm(view: FlowView, itoken: String) -> impl IntoView {
-    let action = ServerAction::<Enroll>::new();
-    let result = action.value();
-    let FlowView { slug, title, invited_by, roles, groups, user_type, expires_display, fields } = view;
-    let invalid = move || match result.get() {
-        Some(Err(e @ AppError::InvalidInvitation { .. })) => Some(e),
-        _ => None,
-    };
-    let grants = {
-        let mut g: Vec<String> = Vec::new();
-        if !roles.is_empty() {
-            g.push(format!("roles: {}", roles.join(", ")));
-        }
-        if !groups.is_empty() {
-            g.push(format!("groups: {}", groups.join(", ")));
-        }
-        g.push(format!("an {user_type} account"));
+fn grants_text(roles: &[String], groups: &[String], user_type: Option<&str>) -> String {
+    let mut g: Vec<String> = Vec::new();
+    if !roles.is_empty() {
+        g.push(format!("roles: {}", roles.join(", ")));
+    }
+    if !groups.is_empty() {
+        g.push(format!("groups: {}", groups.join(", ")));
+    }
+    if let Some(t) = user_type {
+        g.push(format!("an {t} account"));
+    }
+    if g.is_empty() {
+        "access".into()
+    } else {
         g.join("; ")
+    }
+}
+
+#[component]
+fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) -> impl IntoView {
+    let result = submit.value();
+    let remember = ServerAction::<RememberInvitation>::new();
+    let accept = ServerAction::<AcceptInvitation>::new();
+    let FlowView { slug, title, invited_by, roles, groups, user_type, expires_display, stage, step, fields, locked, signed_in_as } =
+        view;
+    let invalid = move || {
+        [submit.value().get(), remember.value().get(), accept.value().get()].into_iter().find_map(|r| match r {
+            Some(Err(e @ AppError::InvalidInvitation { .. })) => Some(e),
+            _ => None,
+        })
     };
+    let grants = grants_text(&roles, &groups, Some(&user_type));
+    let has_invitation = !itoken.is_empty();
     let fields_view = fields
         .into_iter()
         .map(|(f, value)| {
             let id = format!("field-{}", f.field_key);
             let for_id = id.clone();
             let key = f.field_key.clone();
+            let readonly = locked.contains(&f.field_key);
             view! {
                 <label for=for_id>{f.label.clone()}</label>
                 <input
@@ -80,35 +104,103 @@ fn EnrollForm(view: FlowView, itoken: String) -> impl IntoView {
                     value=value.unwrap_or_default()
                     placeholder=f.placeholder.clone()
                     required=f.required
+                    readonly=readonly
                     autocomplete=if f.field_type == "password" { "new-password" } else { "on" }
                 />
                 {move || super::field_error(result.get(), &key)}
             }
         })
         .collect_view();
+    let (slug2, itoken2, itoken3) = (slug.clone(), itoken.clone(), itoken.clone());
     view! {
         <Show
             when=move || invalid().is_none()
             fallback=move || view! { <InvalidInvite error=invalid().unwrap_or(AppError::Internal) /> }
         >
             <h1>{title.clone()}</h1>
-            <div class="invitation-summary">
-                {(!invited_by.is_empty()).then(|| view! { <p>"Invited by " <strong>{invited_by.clone()}</strong></p> })}
-                <p>"You will get " {grants.clone()} "."</p>
-                <p class="muted">"Invitation expires: " {expires_display.clone()}</p>
-            </div>
+            {has_invitation.then(|| view! {
+                <div class="invitation-summary">
+                    <p>"Invited by " <strong>{invited_by.clone()}</strong></p>
+                    <p>"You will get " {grants.clone()} "."</p>
+                    <p class="muted">"Invitation expires: " {expires_display.clone()}</p>
+                </div>
+            })}
         </Show>
         <div class:hidden=move || invalid().is_some()>
-            <ActionForm action=action>
+            {match (has_invitation, signed_in_as.clone()) {
+                (true, Some(username)) => view! {
+                    <div class="choice">
+                        <ActionForm action=accept>
+                            <input type="hidden" name="itoken" value=itoken2.clone() />
+                            <button type="submit" id="accept-invitation">{format!("Accept as {username}")}</button>
+                        </ActionForm>
+                        {move || super::general_error(accept.value().get())}
+                        <p class="muted">"Or create a new account:"</p>
+                    </div>
+                }.into_any(),
+                (true, None) => view! {
+                    <div class="choice">
+                        <ActionForm action=remember>
+                            <input type="hidden" name="slug" value=slug2.clone() />
+                            <input type="hidden" name="itoken" value=itoken3.clone() />
+                            <button type="submit" class="secondary" id="existing-account">"I already have an account"</button>
+                        </ActionForm>
+                        <p class="muted">"New here? Create your account:"</p>
+                    </div>
+                }.into_any(),
+                _ => ().into_any(),
+            }}
+            <ActionForm action=submit>
                 <input type="hidden" name="slug" value=slug.clone() />
                 <input type="hidden" name="itoken" value=itoken.clone() />
+                <input type="hidden" name="stage" value=stage.to_string() />
+                {(step.1 > 1).then(|| view! { <p class="muted step">{format!("Step {} of {}", step.0, step.1)}</p> })}
                 {fields_view}
                 {move || match result.get() {
                     Some(Err(AppError::Validation(_))) | Some(Err(AppError::InvalidInvitation { .. })) | None | Some(Ok(_)) => None,
                     Some(Err(e)) => Some(view! { <super::ErrorNotice error=e /> }),
                 }}
-                <button type="submit">"Create account"</button>
+                <button type="submit" id="submit-stage">{if step.0 < step.1 { "Continue" } else { "Create account" }}</button>
             </ActionForm>
         </div>
+    }
+}
+
+/// `/if/accept/`: a signed-in user accepts the invitation remembered in this browser.
+#[component]
+pub fn AcceptPage() -> impl IntoView {
+    let view_res = Resource::new(|| (), |_| get_accept_view());
+    let accept = ServerAction::<AcceptInvitation>::new();
+    view! {
+        <main class="card narrow flow">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match view_res.await {
+                        Ok(v) => view! {
+                            <h1>"Accept your invitation"</h1>
+                            <div class="invitation-summary">
+                                <p>"Invited by " <strong>{v.invited_by.clone()}</strong></p>
+                                <p>"You will get " {grants_text(&v.roles, &v.groups, None)} "."</p>
+                                <p class="muted">"Invitation expires: " {v.expires_display.clone()}</p>
+                            </div>
+                            <ActionForm action=accept>
+                                <input type="hidden" name="itoken" value="" />
+                                <button type="submit" id="accept-invitation">{format!("Accept as {}", v.username)}</button>
+                            </ActionForm>
+                            {move || super::general_error(accept.value().get())}
+                        }.into_any(),
+                        Err(AppError::Unauthenticated) => view! {
+                            <h1>"Sign in to accept your invitation"</h1>
+                            <p><a class="button" href="/login?next=/if/accept/">"Sign in"</a></p>
+                        }.into_any(),
+                        Err(e @ AppError::InvalidInvitation { .. }) => view! { <InvalidInvite error=e /> }.into_any(),
+                        Err(e) => view! {
+                            <h1>"Accept your invitation"</h1>
+                            <super::ErrorNotice error=e />
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
     }
 }

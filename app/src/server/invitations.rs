@@ -6,7 +6,7 @@ use crate::domain::email_rules::{parse_rules, EmailRule};
 use crate::domain::fixed_data::parse_fixed_data;
 use crate::domain::invitation::{invitation_link, parse_quota, reconcile_quota, InvitationName, InvitationStatus};
 use crate::error::AppError;
-use crate::model::{InvitationForm, InvitationRow, InvitationSort};
+use crate::model::{InvitationForm, InvitationRow, InvitationSort, LedgerEntry};
 use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 
@@ -208,9 +208,7 @@ pub async fn update(db: &Db, pk: &str, form: &InvitationForm) -> Result<(), AppE
     .await
     .map_err(name_taken)?
     .rows_affected();
-    if n == 0 {
-        return Err(not_found());
-    }
+    found(n)?;
     write_grants(&mut tx, pk, &v).await?;
     tx.commit().await?;
     Ok(())
@@ -231,10 +229,7 @@ pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), AppErro
         .execute(&db.pool)
         .await?
         .rows_affected();
-    if n == 0 {
-        return Err(not_found());
-    }
-    Ok(())
+    found(n)
 }
 
 /// Gives an invitation a new random token; the old link stops working at once.
@@ -248,10 +243,7 @@ pub async fn regenerate_token(db: &Db, pk: &str) -> Result<(), AppError> {
         .execute(&db.pool)
         .await?
         .rows_affected();
-    if n == 0 {
-        return Err(not_found());
-    }
-    Ok(())
+    found(n)
 }
 
 /// Deletes an invitation (its grants and ledger rows go with it).
@@ -260,10 +252,16 @@ pub async fn regenerate_token(db: &Db, pk: &str) -> Result<(), AppError> {
 /// [`AppError::NotFound`]; database errors.
 pub async fn delete(db: &Db, pk: &str) -> Result<(), AppError> {
     let n = sqlx::query("DELETE FROM invitations WHERE pk = $1").bind(pk).execute(&db.pool).await?.rows_affected();
-    if n == 0 {
-        return Err(not_found());
+    found(n)
+}
+
+/// `Ok` when a statement touched a row, [`AppError::NotFound`] when it touched none.
+fn found(rows_affected: u64) -> Result<(), AppError> {
+    if rows_affected == 0 {
+        Err(not_found())
+    } else {
+        Ok(())
     }
-    Ok(())
 }
 
 type RawRow = (
@@ -332,6 +330,15 @@ async fn into_rows(db: &Db, public_url: &str, rows: Vec<RawRow>) -> Result<Vec<I
         "SELECT x.invitation_pk, g.pk, g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk ORDER BY g.name",
     )
     .await?;
+    let uses: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT x.invitation_pk, u.username, x.action, x.at FROM invitation_uses x JOIN users u ON u.pk = x.user_pk ORDER BY x.at, u.username",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut ledgers: HashMap<String, Vec<LedgerEntry>> = HashMap::new();
+    for (inv, username, action, at) in uses {
+        ledgers.entry(inv).or_default().push(LedgerEntry { username, action, at, at_display: time::format_absolute(at) });
+    }
     let now = time::now();
     Ok(rows
         .into_iter()
@@ -343,6 +350,7 @@ async fn into_rows(db: &Db, public_url: &str, rows: Vec<RawRow>) -> Result<Vec<I
             let (role_pks, role_names) = roles.get(&pk).cloned().unwrap_or_default().into_iter().unzip();
             let (group_pks, group_names) = groups.get(&pk).cloned().unwrap_or_default().into_iter().unzip();
             InvitationRow {
+                ledger: ledgers.remove(&pk).unwrap_or_default(),
                 status: InvitationStatus::compute(enabled, expires, uses, quota, now),
                 link: invitation_link(public_url, &flow_slug, &token),
                 expires_display: time::format_expiry(expires, now),

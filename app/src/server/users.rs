@@ -157,3 +157,49 @@ pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, 
     .await?;
     Ok(Some(CurrentUser { pk, username, name, email, is_superuser: is_superuser != 0, user_type, path, groups, roles }))
 }
+
+/// Directory → Users: every user with groups and roles, by username.
+///
+/// # Errors
+/// Database errors.
+pub async fn list_users(db: &Db) -> Result<Vec<crate::model::UserRow>, AppError> {
+    type Row = (i64, String, String, String, String, String, i64, i64, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT pk, username, name, email, type, path, is_active, is_superuser, last_login FROM users ORDER BY username",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let memberships = |sql: &'static str| async move {
+        let pairs: Vec<(i64, String)> = sqlx::query_as(sql).fetch_all(&db.pool).await?;
+        let mut map: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+        for (user, name) in pairs {
+            map.entry(user).or_default().push(name);
+        }
+        Ok::<_, AppError>(map)
+    };
+    let mut groups = memberships(
+        "SELECT m.user_pk, g.name FROM user_group_memberships m JOIN directory_groups g ON g.pk = m.group_pk ORDER BY g.name",
+    )
+    .await?;
+    let mut roles = memberships(
+        "SELECT m.user_pk, r.name FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk ORDER BY r.name",
+    )
+    .await?;
+    let now = time::now();
+    Ok(rows
+        .into_iter()
+        .map(|(pk, username, name, email, user_type, path, active, superuser, last_login)| crate::model::UserRow {
+            groups: groups.remove(&pk).unwrap_or_default(),
+            roles: roles.remove(&pk).unwrap_or_default(),
+            last_login: last_login.map(|t| time::format_expiry(Some(t), now)).unwrap_or_else(|| "never".into()),
+            pk,
+            username,
+            name,
+            email,
+            user_type,
+            path,
+            is_active: active != 0,
+            is_superuser: superuser != 0,
+        })
+        .collect())
+}

@@ -140,9 +140,12 @@ impl Client {
         for v in res.headers().get_all(header::SET_COOKIE) {
             let v = v.to_str().unwrap();
             let pair = v.split(';').next().unwrap().to_owned();
+            if !pair.starts_with("usher_session=") {
+                continue;
+            }
             if v.contains("Max-Age=0") || pair.ends_with('=') {
                 self.cookie = None;
-            } else if pair.starts_with("usher_session=") {
+            } else {
                 self.cookie = Some(pair);
             }
         }
@@ -201,6 +204,13 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// Runs a test body, failing it (instead of hanging the suite) after 180 seconds.
+pub async fn bounded(body: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(std::time::Duration::from_secs(180), body).await.is_err() {
+        panic!("test did not finish within 180 seconds");
+    }
+}
+
 /// Runs each named async test function against SQLite and PostgreSQL.
 #[macro_export]
 macro_rules! db_tests {
@@ -208,11 +218,11 @@ macro_rules! db_tests {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$name(super::common::TestApp::sqlite().await).await
+                super::common::bounded(async { super::$name(super::common::TestApp::sqlite().await).await }).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$name(super::common::TestApp::postgres().await).await
+                super::common::bounded(async { super::$name(super::common::TestApp::postgres().await).await }).await
             }
         }
     )*};

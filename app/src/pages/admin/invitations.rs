@@ -140,6 +140,22 @@ fn InvitationRowView(
                         <dt>"Emails"</dt><dd>{if row.emails.is_empty() { "anyone (public)".to_owned() } else { row.emails.join(", ") }}</dd>
                         <dt>"Roles"</dt><dd>{grants(&row.role_names)}</dd>
                         <dt>"Groups"</dt><dd>{grants(&row.group_names)}</dd>
+                        <dt>"Used by"</dt>
+                        <dd>
+                            {if row.ledger.is_empty() {
+                                view! { <span class="muted">"nobody yet"</span> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="ledger">
+                                        {row.ledger.iter().map(|e| view! {
+                                            <li data-username=e.username.clone()>
+                                                <strong>{e.username.clone()}</strong> " " {e.action.clone()} " · " {e.at_display.clone()}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        </dd>
                     </dl>
                     <div class="actions">
                         <button class="small" on:click=move |_| editing.set(Some(Editing::Edit(pk_edit.clone())))>"Edit"</button>

@@ -2,6 +2,7 @@
 
 pub mod directory;
 pub mod invitations;
+pub mod users;
 
 use crate::api::auth::{get_current_user, Logout};
 use leptos::prelude::*;
@@ -23,6 +24,7 @@ pub fn AdminLayout() -> impl IntoView {
                                 <a class="brand" href="/admin/invitations">"Usher"</a>
                                 <p class="section">"Directory"</p>
                                 <A href="/admin/invitations">"Invitations"</A>
+                                <A href="/admin/users">"Users"</A>
                                 <A href="/admin/groups">"Groups"</A>
                                 <A href="/admin/roles">"Roles"</A>
                             </nav>
