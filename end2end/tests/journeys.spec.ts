@@ -79,7 +79,8 @@ test('admin creates, sees, expands, disables, enables, edits and deletes invitat
 
   // Regenerate the link: the old one stops working.
   await row.locator('button:has-text("Regenerate link")').click();
-  await expect.poll(async () => await readLink(page, 'yaml-test')).not.toBe(link);
+  await expect(row.locator('input.invitation-link')).not.toHaveValue(link);
+  expect(await readLink(page, 'yaml-test')).not.toBe(link);
   const old = await page.context().newPage();
   const res = await old.goto(link);
   expect(res?.status()).toBe(404);

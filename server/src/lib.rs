@@ -81,6 +81,7 @@ pub fn build_router(state: AppState, sessions: DbSessionStore, leptos_options: L
         .with_state(leptos_options)
         .layer(middleware::from_fn_with_state(state.clone(), admin_gate))
         .layer(middleware::from_fn(same_origin_writes))
+        .layer(middleware::from_fn(no_store))
         .layer(session_layer)
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .with_state(())
@@ -132,6 +133,18 @@ async fn same_origin_writes(req: Request, next: Next) -> Response {
         }
     }
     next.run(req).await
+}
+
+/// Pages and server-function answers are personal and can carry invitation tokens, and some statuses (410)
+/// are cacheable by default (RFC 9111 §4.2.2): everything but the static site files under `/pkg/` gets
+/// `Cache-Control: no-store`, so a browser never shows a stale invitation state.
+async fn no_store(req: Request, next: Next) -> Response {
+    let is_asset = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    if !is_asset && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// Percent-encodes the characters that would end or change a query value.

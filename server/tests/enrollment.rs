@@ -59,6 +59,7 @@ async fn landing_prefills_and_changes_nothing(app: TestApp) {
         let r = anon.get(&link).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.headers["referrer-policy"], "same-origin");
+        assert_eq!(r.headers["cache-control"], "no-store");
         assert!(r.body.contains(r#"value="Jane Smith""#), "name pre-filled");
         assert!(r.body.contains(r#"value="jane@company.com""#), "email pre-filled");
         assert!(r.body.contains("Invited by"));
