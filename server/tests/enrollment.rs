@@ -390,3 +390,19 @@ async fn signed_in_user_accepts_from_the_landing_page(app: TestApp) {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(app.count("SELECT uses FROM invitations").await, 1);
 }
+
+#[tokio::test]
+async fn external_users_land_on_the_default_app_url_when_set() {
+    let app = TestApp::sqlite_with(usher_app::server::Config {
+        public_url: common::PUBLIC_URL.into(),
+        default_app_url: Some("https://app.example.com/".into()),
+    })
+    .await;
+    let mut admin = app.admin().await;
+    let (_, link) = invite(&app, &mut admin, "ext", EXT, json!({})).await;
+    let r = enroll(&mut app.client(), EXT, &token_of(&link), "erin", "erin@example.com").await;
+    assert_eq!(r.headers["location"], "https://app.example.com/");
+    let (_, link) = invite(&app, &mut admin, "int", "invitation-enrollment-flow-internal", json!({})).await;
+    let r = enroll(&mut app.client(), "invitation-enrollment-flow-internal", &token_of(&link), "ian", "ian@example.com").await;
+    assert_eq!(r.headers["location"], "/", "internal users land on their profile");
+}

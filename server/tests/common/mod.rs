@@ -36,9 +36,14 @@ impl TestApp {
 
     /// A fresh SQLite file, with a chosen public URL.
     pub async fn sqlite_with_public_url(public_url: &str) -> Self {
+        Self::sqlite_with(Config { public_url: public_url.into(), default_app_url: None }).await
+    }
+
+    /// A fresh SQLite file, with a chosen configuration.
+    pub async fn sqlite_with(config: Config) -> Self {
         let dir = std::env::temp_dir().join(format!("usher-test-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
-        Self::start(&format!("sqlite://{}/usher.db", dir.display()), public_url).await
+        Self::start(&format!("sqlite://{}/usher.db", dir.display()), config).await
     }
 
     /// A fresh database on the PostgreSQL server. Fails loudly when PostgreSQL cannot be reached.
@@ -51,12 +56,11 @@ impl TestApp {
         let name = format!("usher_t_{}", uuid::Uuid::new_v4().simple());
         sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
         let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
-        Self::start(&format!("{base}/{name}"), PUBLIC_URL).await
+        Self::start(&format!("{base}/{name}"), Config { public_url: PUBLIC_URL.into(), default_app_url: None }).await
     }
 
-    async fn start(url: &str, public_url: &str) -> Self {
+    async fn start(url: &str, config: Config) -> Self {
         let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
-        let config = Config { public_url: public_url.into(), default_app_url: None };
         let usher = usher_server::build(config, url, leptos_options()).await.expect("app starts");
         let db = usher.state.db.clone();
         Self { router: usher.router, state: usher.state, db }
