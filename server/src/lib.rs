@@ -80,7 +80,7 @@ pub fn build_router(state: AppState, sessions: DbSessionStore, leptos_options: L
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .layer(middleware::from_fn_with_state(state.clone(), admin_gate))
-        .layer(middleware::from_fn(same_origin_writes))
+        .layer(middleware::from_fn_with_state(state.clone(), same_origin_writes))
         .layer(middleware::from_fn(no_store))
         .layer(session_layer)
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
@@ -116,23 +116,32 @@ async fn admin_gate(State(state): State<AppState>, session: Session, req: Reques
 }
 
 /// Defence in depth against cross-site request forgery (Leptos adds none; cookies are already
-/// SameSite=Lax): a non-GET request whose `Origin` header names another host than `Host` is refused
-/// with 403 before it reaches any handler.
-async fn same_origin_writes(req: Request, next: Next) -> Response {
+/// SameSite=Lax): a non-GET request with an `Origin` header is refused with 403 unless that origin is the
+/// public URL's (`USHER_PUBLIC_URL`, which survives reverse proxies) or names the `Host` it was sent to.
+async fn same_origin_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {
-        let origin_host = req
-            .headers()
-            .get(header::ORIGIN)
-            .and_then(|v| v.to_str().ok())
-            .map(|o| o.split_once("://").map_or(o, |(_, rest)| rest).to_owned());
-        let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
-        if let (Some(origin), Some(host)) = (origin_host, host) {
-            if !origin.eq_ignore_ascii_case(host) {
+        if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+            let public = origin_of(&state.config.public_url);
+            let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            let same = origin.eq_ignore_ascii_case(public) || (!host.is_empty() && origin_host.eq_ignore_ascii_case(host));
+            if !same {
                 return (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response();
             }
         }
     }
     next.run(req).await
+}
+
+/// `scheme://authority` of a URL (its origin, RFC 6454), e.g. `https://id.example.com`.
+fn origin_of(url: &str) -> &str {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let end = rest.find('/').map_or(url.len(), |i| scheme.len() + 3 + i);
+            &url[..end]
+        }
+        None => url,
+    }
 }
 
 /// Pages and server-function answers are personal and can carry invitation tokens, and some statuses (410)

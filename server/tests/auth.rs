@@ -93,6 +93,12 @@ async fn cross_origin_posts_are_refused() {
     assert_eq!(admin.send(req("https://evil.io")).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT COUNT(*) FROM directory_groups").await, 0);
     assert_eq!(admin.send(req("http://usher.test")).await.status, StatusCode::OK);
+    // Behind a proxy that rewrites Host, the public URL's origin is still accepted.
+    let mut proxied = req("http://usher.test");
+    proxied.headers_mut().insert("host", "10.0.0.5:3000".parse().unwrap());
+    let body = r#"{"name":"via-proxy"}"#;
+    *proxied.body_mut() = axum::body::Body::from(body);
+    assert_eq!(admin.send(proxied).await.status, StatusCode::OK);
 }
 
 #[tokio::test]

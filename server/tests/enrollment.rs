@@ -18,6 +18,8 @@ db_tests!(
     stages_run_in_order_from_a_plan_in_the_session,
     existing_user_joins_through_login_with_the_invitation_cookie,
     signed_in_user_accepts_from_the_landing_page,
+    concurrent_accepts_by_one_account_use_one_use,
+    a_use_resolved_before_regeneration_is_refused,
 );
 
 async fn invite(app: &TestApp, admin: &mut Client, name: &str, flow: &str, extra: serde_json::Value) -> (String, String) {
@@ -405,4 +407,42 @@ async fn external_users_land_on_the_default_app_url_when_set() {
     let (_, link) = invite(&app, &mut admin, "int", "invitation-enrollment-flow-internal", json!({})).await;
     let r = enroll(&mut app.client(), "invitation-enrollment-flow-internal", &token_of(&link), "ian", "ian@example.com").await;
     assert_eq!(r.headers["location"], "/", "internal users land on their profile");
+}
+
+async fn concurrent_accepts_by_one_account_use_one_use(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, link) = invite(&app, &mut admin, "many", EXT, json!({"single_use": false, "quota": "5"})).await;
+    let t = token_of(&link);
+    let carol = app.user("carol").await;
+    let mut handles = Vec::new();
+    for _ in 0..10 {
+        let mut c = carol.clone();
+        let t = t.clone();
+        handles.push(tokio::spawn(async move { c.call_form("flow/accept", &[("itoken", &t)]).await.status }));
+    }
+    let mut ok = 0;
+    for h in handles {
+        let s = h.await.unwrap();
+        if s.is_success() || s.is_redirection() {
+            ok += 1;
+        } else {
+            assert_eq!(s, StatusCode::BAD_REQUEST);
+        }
+    }
+    assert_eq!(ok, 1);
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitation_uses").await, 1);
+}
+
+async fn a_use_resolved_before_regeneration_is_refused(app: TestApp) {
+    use usher_app::server::invitations::{consume_use, find_by_token, regenerate_token};
+    let mut admin = app.admin().await;
+    let (pk, link) = invite(&app, &mut admin, "race", EXT, json!({})).await;
+    let record = find_by_token(&app.db, &token_of(&link)).await.unwrap().unwrap();
+    regenerate_token(&app.db, &pk).await.unwrap();
+    let mut tx = app.db.pool.begin().await.unwrap();
+    let err = consume_use(&mut tx, &record, usher_app::server::time::now()).await.unwrap_err();
+    assert!(matches!(err, usher_app::error::AppError::InvalidInvitation { .. }), "{err:?}");
+    drop(tx);
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
 }

@@ -28,17 +28,9 @@ pub async fn login(username: String, password: String, next: Option<String>) -> 
         let st = state()?;
         let session = session().await?;
         let now = crate::server::time::now();
-        st.login_limiter.check(&username, now).map_err(AppError::TooManyAttempts)?;
-        let pk = match auth::authenticate(&st.db, &username, &password).await {
-            Ok(pk) => pk,
-            Err(e) => {
-                if e == AppError::InvalidCredentials {
-                    st.login_limiter.record_failure(&username, now);
-                }
-                return Err(e);
-            }
-        };
-        st.login_limiter.reset(&username);
+        st.login_limiter.try_begin(&username, now).map_err(AppError::TooManyAttempts)?;
+        let pk = auth::authenticate(&st.db, &username, &password).await?;
+        st.login_limiter.succeeded(&username);
         auth::sign_in(&st.db, &session, pk).await?;
         let admin = auth::require_admin(&st.db, &session).await.is_ok();
         let dest = match next.as_deref() {

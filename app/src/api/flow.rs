@@ -60,9 +60,10 @@ pub async fn submit_stage(
         let err = |_| AppError::Internal;
         match outcome {
             StageOutcome::Continue(plan) => {
+                // The plan holds the trimmed token, already matched to an invitation (UUID-shaped).
+                let back = format!("/if/flow/{}/?itoken={}", plan.slug, plan.token.clone().unwrap_or_default());
                 session.insert(PLAN_KEY, plan).await.map_err(err)?;
-                let token = itoken.unwrap_or_default();
-                leptos_axum::redirect(&format!("/if/flow/{slug}/?itoken={token}"));
+                leptos_axum::redirect(&back);
             }
             StageOutcome::Enrolled { user_pk, login } => {
                 session.remove::<FlowPlan>(PLAN_KEY).await.map_err(err)?;

@@ -64,21 +64,17 @@ pub(crate) mod ctx {
         }
     }
 
-    /// Client IP (from the connection or the first `X-Forwarded-For` hop) and User-Agent.
+    /// Client IP (of the TCP peer: `X-Forwarded-For` is not trusted, since any client can send it) and
+    /// User-Agent.
     pub async fn request_info() -> crate::server::enrollment::RequestInfo {
         let parts: Option<http::request::Parts> = leptos::prelude::use_context();
         let Some(parts) = parts else { return Default::default() };
         let header = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-        let ip = header("x-forwarded-for").split(',').next().unwrap_or("").trim().to_owned();
-        let ip = if ip.is_empty() {
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_default()
-        } else {
-            ip
-        };
+        let ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default();
         crate::server::enrollment::RequestInfo { ip, user_agent: header("user-agent") }
     }
 }

@@ -253,8 +253,13 @@ async fn validate_prompt(
             Err(e) => errors.push((f.field_key.clone(), e)),
         }
     }
-    if let (Some(Value::String(p)), Some(Value::String(r))) = (clean.get("password"), clean.get("password_repeat")) {
-        if let Err(e) = validate_new_password(p, r) {
+    // The password policy holds for every non-empty password, repeated or not.
+    if let Some(Value::String(p)) = clean.get("password").filter(|p| p.as_str().is_some_and(|p| !p.is_empty())) {
+        let repeat = match clean.get("password_repeat") {
+            Some(Value::String(r)) => r.clone(),
+            _ => p.clone(),
+        };
+        if let Err(e) = validate_new_password(p, &repeat) {
             errors.push(("password".into(), e));
         }
     }
@@ -312,8 +317,11 @@ pub async fn submit_stage(
         }
     };
     let mut clean = validate_prompt(db, &stage_fields(&flow, stage), values, invitation.as_ref()).await?;
+    // An empty (optional) password leaves the account without a usable password.
     if let Some(Value::String(p)) = clean.remove("password") {
-        clean.insert("password_hash".into(), Value::String(hash_password(p).await?));
+        if !p.is_empty() {
+            clean.insert("password_hash".into(), Value::String(hash_password(p).await?));
+        }
     }
     clean.remove("password_repeat");
     plan.context.extend(clean);
@@ -392,16 +400,26 @@ async fn write_user(
     Ok(user_pk)
 }
 
-/// Grants the invitation's groups and roles (plus `extra_groups`) to a user, skipping what they hold.
+/// Grants the invitation's groups and roles (plus `extra_groups`) to a user, skipping what they hold. The
+/// grants are read inside the transaction, so an edit that removed one a moment ago is respected.
 async fn grant(
     tx: &mut Transaction<'static, Any>,
     user_pk: i64,
     invitation: Option<&InvitationRecord>,
     mut groups: Vec<String>,
 ) -> Result<(), AppError> {
-    groups.extend(invitation.map(|i| i.groups.iter().map(|g| g.0.clone()).collect::<Vec<_>>()).unwrap_or_default());
+    let inv_pk = invitation.map(|i| i.pk.clone()).unwrap_or_default();
+    let granted: Vec<String> = sqlx::query_scalar("SELECT group_pk FROM invitation_groups WHERE invitation_pk = $1")
+        .bind(&inv_pk)
+        .fetch_all(&mut **tx)
+        .await?;
+    groups.extend(granted);
     groups.sort();
     groups.dedup();
+    let roles: Vec<String> = sqlx::query_scalar("SELECT role_pk FROM invitation_roles WHERE invitation_pk = $1")
+        .bind(&inv_pk)
+        .fetch_all(&mut **tx)
+        .await?;
     for g in groups {
         sqlx::query(
             "INSERT INTO user_group_memberships (user_pk, group_pk) VALUES ($1, $2) ON CONFLICT (user_pk, group_pk) DO NOTHING",
@@ -411,7 +429,7 @@ async fn grant(
         .execute(&mut **tx)
         .await?;
     }
-    for (r, _) in invitation.map(|i| i.roles.clone()).unwrap_or_default() {
+    for r in roles {
         sqlx::query(
             "INSERT INTO user_role_memberships (user_pk, role_pk) VALUES ($1, $2) ON CONFLICT (user_pk, role_pk) DO NOTHING",
         )
@@ -441,7 +459,13 @@ async fn record_use(
     .bind(&req.ip)
     .bind(req.user_agent.chars().take(512).collect::<String>())
     .execute(&mut **tx)
-    .await?;
+    .await
+    .map_err(|e| match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            AppError::BadRequest("You have already accepted this invitation.".into())
+        }
+        e => AppError::from(e),
+    })?;
     Ok(())
 }
 

@@ -389,6 +389,8 @@ pub struct InvitationRecord {
     pub pk: String,
     /// Bound flow's pk.
     pub flow_pk: String,
+    /// The token it was found by.
+    pub token: String,
     /// Expiry, UTC Unix seconds.
     pub expires: Option<i64>,
     /// `fixed_data` object.
@@ -452,6 +454,7 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
         fixed_data: serde_json::from_str(&fixed_data).unwrap_or_default(),
         emails: serde_json::from_str(&emails_json).unwrap_or_default(),
         invited_by: if name.is_empty() { username } else { name },
+        token: token.to_owned(),
         pk,
         flow_pk,
         expires,
@@ -465,8 +468,9 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
 }
 
 /// Consumes one use inside the caller's transaction with a conditional update that re-checks, atomically,
-/// that the invitation is still enabled, unexpired at `now`, under quota, and has the same email rules the
-/// caller checked (`emails_json`).
+/// that the invitation is still enabled, unexpired at `now`, under quota, still has the token and flow the
+/// caller resolved (a regenerated link or a moved invitation stops at once), and has the same email rules
+/// the caller checked (`emails_json`).
 ///
 /// # Errors
 /// [`AppError::InvalidInvitation`] when the update matched nothing (the reason is computed afresh);
@@ -479,11 +483,13 @@ pub async fn consume_use(
     let n = sqlx::query(
         "UPDATE invitations SET uses = uses + 1
          WHERE pk = $1 AND enabled = 1 AND (expires IS NULL OR expires > $2)
-           AND (quota IS NULL OR uses < quota) AND emails = $3",
+           AND (quota IS NULL OR uses < quota) AND emails = $3 AND token = $4 AND flow_pk = $5",
     )
     .bind(&inv.pk)
     .bind(now)
     .bind(&inv.emails_json)
+    .bind(&inv.token)
+    .bind(&inv.flow_pk)
     .execute(&mut **tx)
     .await?
     .rows_affected();

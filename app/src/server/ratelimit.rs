@@ -32,29 +32,28 @@ impl LoginLimiter {
         username.trim().to_lowercase()
     }
 
-    /// `Ok` when an attempt may be made at `now`; otherwise the seconds until one may (≥ 1).
-    pub fn check(&self, username: &str, now: i64) -> Result<(), i64> {
+    /// Reserves an attempt at `now`: it counts as a failure until [`Self::succeeded`] clears the key, so
+    /// parallel guesses cannot all slip past the check. `Err` holds the seconds until an attempt may be made.
+    pub fn try_begin(&self, username: &str, now: i64) -> Result<(), i64> {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(q) = map.get_mut(&Self::key(username)) else { return Ok(()) };
+        if map.len() > 4096 {
+            let horizon = now - self.window_secs;
+            map.retain(|_, q| q.back().is_some_and(|t| *t > horizon));
+        }
+        let q = map.entry(Self::key(username)).or_default();
         while q.front().is_some_and(|t| *t <= now - self.window_secs) {
             q.pop_front();
         }
         if q.len() >= self.max_failures {
             let oldest = q.front().copied().unwrap_or(now);
-            Err((oldest + self.window_secs - now).max(1))
-        } else {
-            Ok(())
+            return Err((oldest + self.window_secs - now).max(1));
         }
-    }
-
-    /// Records a failed attempt at `now`.
-    pub fn record_failure(&self, username: &str, now: i64) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(Self::key(username)).or_default().push_back(now);
+        q.push_back(now);
+        Ok(())
     }
 
     /// Clears the key after a successful sign-in.
-    pub fn reset(&self, username: &str) {
+    pub fn succeeded(&self, username: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(&Self::key(username));
     }
@@ -68,13 +67,12 @@ mod tests {
     fn refuses_after_max_failures_until_the_window_passes() {
         let l = LoginLimiter::new(3, 60);
         for t in 0..3 {
-            assert!(l.check("Admin", 100 + t).is_ok());
-            l.record_failure("admin", 100 + t);
+            assert!(l.try_begin(if t == 0 { "Admin" } else { "admin" }, 100 + t).is_ok());
         }
-        assert_eq!(l.check("ADMIN", 110), Err(50));
-        assert!(l.check("someone-else", 110).is_ok());
-        assert!(l.check("admin", 160).is_ok(), "the oldest failure left the window");
-        l.reset("admin");
-        assert!(l.check("admin", 110).is_ok());
+        assert_eq!(l.try_begin("ADMIN", 110), Err(50));
+        assert!(l.try_begin("someone-else", 110).is_ok());
+        assert!(l.try_begin("admin", 160).is_ok(), "the oldest attempt left the window");
+        l.succeeded("admin");
+        assert!(l.try_begin("admin", 161).is_ok());
     }
 }
