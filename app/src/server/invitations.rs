@@ -428,7 +428,9 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
     if !crate::domain::invitation::is_token_shaped(token) {
         return Ok(None);
     }
-    let row: Option<(String, String, Option<i64>, String, Option<i64>, i64, String, i64, String, String)> = sqlx::query_as(
+    /// pk, flow_pk, expires, fixed_data, quota, uses, emails, enabled (0/1), creator name, creator username.
+    type TokenRow = (String, String, Option<i64>, String, Option<i64>, i64, String, i64, String, String);
+    let row: Option<TokenRow> = sqlx::query_as(
         "SELECT i.pk, i.flow_pk, i.expires, i.fixed_data, i.quota, i.uses, i.emails, i.enabled, u.name, u.username
          FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.token = $1",
     )
