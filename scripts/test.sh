@@ -23,6 +23,12 @@ if ! psql "$USHER_TEST_POSTGRES_URL" -qtAc 'SELECT 1' >/dev/null 2>&1; then
   exit 1
 fi
 
+# Each integration test makes its own database (usher_t_<uuid>); drop those of earlier runs.
+psql "$USHER_TEST_POSTGRES_URL" -qtAc "SELECT datname FROM pg_database WHERE datname LIKE 'usher\_t\_%'" |
+  while read -r db; do psql "$USHER_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+
+rm -rf "${TMPDIR:-/tmp}"/usher-test-*
+
 # What cargo-leptos sets for debug builds (RUSTFLAGS; LEPTOS_OUTPUT_NAME is read at compile time by leptos),
 # so the tests and the e2e build share one compilation.
 export RUSTFLAGS="--cfg erase_components"
