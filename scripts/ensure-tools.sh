@@ -2,7 +2,7 @@
 # Installs what Usher's build and tests need — only what is missing, so re-runs are quick.
 #   scripts/ensure-tools.sh            build tools: wasm target, cargo-leptos 0.3.10, wasm-bindgen-cli 0.2.130,
 #                                      npm packages (binaryen's wasm-opt 132, Playwright)
-#   scripts/ensure-tools.sh --browser  also Debian's chromium for the end-to-end tests
+#   scripts/ensure-tools.sh --browser  also what the tests need: Debian's chromium, PyPI's aiosmtpd
 # Versions: ../shared/TOOLCHAIN.md (cargo-leptos 0.3.11 needs a newer rustc; wasm-bindgen-cli must equal the
 # wasm-bindgen crate in Cargo.lock; Debian's binaryen 108 breaks hydration, npm's binaryen 132 works).
 set -euo pipefail
@@ -30,6 +30,11 @@ fi
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ]; then
   say "installing npm packages (binaryen, @playwright/test)"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+fi
+
+if [ "${1:-}" = "--browser" ] && ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  say "installing aiosmtpd (the SMTP server the email tests send to)"
+  python3 -m pip install -q aiosmtpd
 fi
 
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then

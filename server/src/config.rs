@@ -34,6 +34,17 @@ pub struct Settings {
     /// Where external users land after enrolling (default: their profile page).
     #[arg(long, env = "USHER_DEFAULT_APP_URL", global = true)]
     pub default_app_url: Option<String>,
+    /// SMTP server (lettre URL form): `smtp://user:pass@host:587?tls=required` (STARTTLS),
+    /// `smtps://user:pass@host:465` (implicit TLS), `smtp://127.0.0.1:2525` (plain, local). Unset: messages
+    /// stay queued in the outbox.
+    #[arg(long, env = "USHER_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+    /// The From: address of Usher's emails.
+    #[arg(long, env = "USHER_EMAIL_FROM", default_value = "Usher <usher@localhost>", global = true)]
+    pub email_from: String,
+    /// The name used in emails ("You've been invited to join {brand}").
+    #[arg(long, env = "USHER_BRAND_NAME", default_value = "Usher", global = true)]
+    pub brand_name: String,
     /// Directory of the built site (WASM, JS, CSS); set by cargo-leptos.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: String,
@@ -44,6 +55,11 @@ pub struct Settings {
 pub enum Command {
     /// Serve Usher (the default).
     Serve,
+    /// Send a test message to ADDRESS through USHER_SMTP_URL and print the SMTP answer.
+    TestEmail {
+        /// Recipient.
+        address: String,
+    },
     /// Create a superuser. The password comes from USHER_ADMIN_PASSWORD or, when unset, standard input.
     CreateAdmin {
         /// Username.
@@ -56,6 +72,15 @@ pub enum Command {
 }
 
 impl Settings {
+    /// The SMTP settings, when `USHER_SMTP_URL` is set.
+    pub fn mail(&self) -> Option<usher_app::server::mail::MailConfig> {
+        self.smtp_url.clone().filter(|u| !u.trim().is_empty()).map(|smtp_url| usher_app::server::mail::MailConfig {
+            smtp_url,
+            from: self.email_from.clone(),
+            backoff_base: 5,
+        })
+    }
+
     /// The public URL without trailing slash: `--public-url`, else `http://{site_addr}`.
     pub fn public_url(&self) -> String {
         self.public_url

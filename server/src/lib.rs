@@ -44,7 +44,7 @@ pub async fn build(config: Config, database_url: &str, leptos_options: LeptosOpt
     let db = Db::connect(database_url).await.map_err(|e| format!("database {database_url}: {e}"))?;
     usher_app::server::flows::install_builtin_flows(&db).await.map_err(|e| format!("built-in flows: {e}"))?;
     let sessions = DbSessionStore::connect(&db.url, db.backend).await.map_err(|e| format!("session store: {e}"))?;
-    let state = AppState { db, config: Arc::new(config), login_limiter: Arc::default() };
+    let state = AppState { db, config: Arc::new(config), login_limiter: Arc::default(), outbox_wake: Arc::default() };
     let router = build_router(state.clone(), sessions.clone(), leptos_options);
     Ok(Usher { router, state, sessions })
 }

@@ -16,6 +16,7 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.settings).await,
         Command::CreateAdmin { username, email } => create_admin(cli.settings, &username, &email).await,
+        Command::TestEmail { address } => test_email(cli.settings, &address).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -48,15 +49,39 @@ async fn create_admin(settings: Settings, username: &str, email: &str) -> Result
     }
 }
 
+async fn test_email(settings: Settings, address: &str) -> Result<(), String> {
+    let mail = settings.mail().ok_or("USHER_SMTP_URL is not set")?;
+    let answer = usher_app::server::mail::send_now(
+        &mail,
+        address,
+        &format!("{}: test message", settings.brand_name),
+        "This is a test message from Usher. Email delivery works.",
+    )
+    .await?;
+    println!("SMTP answered: {answer}");
+    Ok(())
+}
+
 async fn serve(settings: Settings) -> Result<(), String> {
     let public_url = settings.public_url();
     let bootstrap = Db::connect(&settings.database_url).await.map_err(|e| format!("database: {e}"))?;
     setup::ensure_secret_key(&bootstrap, settings.secret_key.clone()).await.map_err(|e| e.to_string())?;
     let setup_token = setup::prepare_setup_token(&bootstrap).await.map_err(|e| e.to_string())?;
     bootstrap.pool.close().await;
-    let config = Config { public_url: public_url.clone(), default_app_url: settings.default_app_url.clone() };
+    let config = Config {
+        public_url: public_url.clone(),
+        default_app_url: settings.default_app_url.clone(),
+        brand_name: settings.brand_name.clone(),
+    };
     let usher = usher_server::build(config, &settings.database_url, settings.leptos_options()).await?;
     let _cleanup = usher.sessions.spawn_cleanup(std::time::Duration::from_secs(3600));
+    match settings.mail() {
+        Some(mail) => {
+            let worker = usher_app::server::mail::Worker::new(usher.state.db.clone(), mail, usher.state.outbox_wake.clone())?;
+            tokio::spawn(worker.run());
+        }
+        None => tracing::warn!("USHER_SMTP_URL is not set: invitation emails are kept in the outbox until it is"),
+    }
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .map_err(|e| format!("listening on {}: {e}", settings.site_addr))?;

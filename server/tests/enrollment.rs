@@ -396,8 +396,8 @@ async fn signed_in_user_accepts_from_the_landing_page(app: TestApp) {
 #[tokio::test]
 async fn external_users_land_on_the_default_app_url_when_set() {
     let app = TestApp::sqlite_with(usher_app::server::Config {
-        public_url: common::PUBLIC_URL.into(),
         default_app_url: Some("https://app.example.com/".into()),
+        ..usher_app::server::Config::new(common::PUBLIC_URL)
     })
     .await;
     let mut admin = app.admin().await;

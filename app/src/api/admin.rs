@@ -42,7 +42,9 @@ pub async fn new_invitation_defaults() -> Result<InvitationForm, AppError> {
 pub async fn create_invitation(form: InvitationForm) -> Result<String, AppError> {
     respond(async {
         let (st, user) = admin().await?;
-        invitations::create(&st.db, user.pk, &form).await
+        let pk = invitations::create(&st.db, &st.config, user.pk, &form).await?;
+        st.outbox_wake.notify_one();
+        Ok(pk)
     }.await)
 }
 

@@ -153,7 +153,10 @@ async fn write_grants(tx: &mut Transaction<'static, Any>, pk: &str, v: &ValidInv
 ///
 /// # Errors
 /// [`AppError::Validation`] (including a taken name); database errors. Nothing is saved on error.
-pub async fn create(db: &Db, created_by: i64, form: &InvitationForm) -> Result<String, AppError> {
+///
+/// When the custom attributes hold an `email`, the invitation email to that address is written to the
+/// outbox in the same transaction (authentik's automatic sending); without one, nothing is sent (link mode).
+pub async fn create(db: &Db, config: &super::Config, created_by: i64, form: &InvitationForm) -> Result<String, AppError> {
     let now = time::now();
     let v = validate_form(db, form, now, true).await?;
     let pk = new_uuid();
@@ -179,8 +182,51 @@ pub async fn create(db: &Db, created_by: i64, form: &InvitationForm) -> Result<S
     .await
     .map_err(name_taken)?;
     write_grants(&mut tx, &pk, &v).await?;
+    let fixed: serde_json::Value = serde_json::from_str(&v.fixed_data).unwrap_or_default();
+    if let Some(email) = fixed.get("email").and_then(|e| e.as_str()) {
+        let mail = invitation_mail(&mut tx, config, &pk).await?;
+        super::mail::enqueue(&mut tx, Some(&pk), &[email.to_owned()], &[], &[], &super::mail::render_invitation(&mail)?).await?;
+    }
     tx.commit().await?;
     Ok(pk)
+}
+
+/// What the invitation email of `pk` says, read inside the transaction.
+async fn invitation_mail(tx: &mut Transaction<'static, Any>, config: &super::Config, pk: &str) -> Result<super::mail::InvitationMail, AppError> {
+    let (slug, token, expires, name, username): (String, String, Option<i64>, String, String) = sqlx::query_as(
+        "SELECT f.slug, i.token, i.expires, u.name, u.username FROM invitations i JOIN flows f ON f.pk = i.flow_pk
+         JOIN users u ON u.pk = i.created_by WHERE i.pk = $1",
+    )
+    .bind(pk)
+    .fetch_one(&mut **tx)
+    .await?;
+    let roles: Vec<String> = sqlx::query_scalar(
+        "SELECT r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE x.invitation_pk = $1 ORDER BY r.name",
+    )
+    .bind(pk)
+    .fetch_all(&mut **tx)
+    .await?;
+    let groups: Vec<String> = sqlx::query_scalar(
+        "SELECT g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE x.invitation_pk = $1 ORDER BY g.name",
+    )
+    .bind(pk)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut grants = Vec::new();
+    if !roles.is_empty() {
+        grants.push(format!("roles: {}", roles.join(", ")));
+    }
+    if !groups.is_empty() {
+        grants.push(format!("groups: {}", groups.join(", ")));
+    }
+    grants.push("an account".to_owned());
+    Ok(super::mail::InvitationMail {
+        brand: config.brand_name.clone(),
+        inviter: if name.is_empty() { username } else { name },
+        grants: grants.join("; "),
+        expires: time::format_expiry(expires, time::now()),
+        link: invitation_link(&config.public_url, &slug, &token),
+    })
 }
 
 /// Replaces an invitation's fields from the admin form; uses, token and creator are kept. One transaction.

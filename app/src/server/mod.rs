@@ -7,6 +7,7 @@ pub mod directory;
 pub mod enrollment;
 pub mod flows;
 pub mod invitations;
+pub mod mail;
 pub mod ratelimit;
 pub mod setup;
 pub mod time;
@@ -23,9 +24,16 @@ pub struct Config {
     pub public_url: String,
     /// Where external users land after enrolling, when set (`USHER_DEFAULT_APP_URL`).
     pub default_app_url: Option<String>,
+    /// The name in email subjects and bodies (`USHER_BRAND_NAME`).
+    pub brand_name: String,
 }
 
 impl Config {
+    /// A configuration with this public URL and the defaults: brand "Usher", no default app URL.
+    pub fn new(public_url: impl Into<String>) -> Self {
+        Self { public_url: public_url.into(), default_app_url: None, brand_name: "Usher".into() }
+    }
+
     /// Whether cookies must carry `Secure` (the public URL is https).
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
@@ -41,6 +49,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Failed sign-in limiter.
     pub login_limiter: Arc<ratelimit::LoginLimiter>,
+    /// Wakes the outbox worker after messages are queued.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 /// The [`AppState`] provided to server functions through Leptos context.

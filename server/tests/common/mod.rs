@@ -36,7 +36,7 @@ impl TestApp {
 
     /// A fresh SQLite file, with a chosen public URL.
     pub async fn sqlite_with_public_url(public_url: &str) -> Self {
-        Self::sqlite_with(Config { public_url: public_url.into(), default_app_url: None }).await
+        Self::sqlite_with(Config::new(public_url)).await
     }
 
     /// A fresh SQLite file, with a chosen configuration.
@@ -56,7 +56,7 @@ impl TestApp {
         let name = format!("usher_t_{}", uuid::Uuid::new_v4().simple());
         sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
         let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
-        Self::start(&format!("{base}/{name}"), Config { public_url: PUBLIC_URL.into(), default_app_url: None }).await
+        Self::start(&format!("{base}/{name}"), Config::new(PUBLIC_URL)).await
     }
 
     async fn start(url: &str, config: Config) -> Self {
@@ -230,4 +230,100 @@ macro_rules! db_tests {
             }
         }
     )*};
+}
+
+/// A real SMTP server process on loopback (`scripts/smtp-sink.py`, aiosmtpd) writing each message to a file.
+pub struct SmtpSink {
+    pub port: u16,
+    pub dir: std::path::PathBuf,
+    child: Option<std::process::Child>,
+}
+
+/// A loopback port nobody listens on (yet).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl SmtpSink {
+    /// Starts a sink on `port` and waits until it accepts connections.
+    pub async fn start(port: u16) -> Self {
+        let dir = std::env::temp_dir().join(format!("usher-test-mail-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut sink = Self { port, dir, child: None };
+        sink.restart().await;
+        sink
+    }
+
+    /// (Re)starts the process on the same port and directory.
+    pub async fn restart(&mut self) {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/smtp-sink.py");
+        let child = std::process::Command::new("python3")
+            .arg(script)
+            .args(["--port", &self.port.to_string(), "--dir"])
+            .arg(&self.dir)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 with aiosmtpd (pip install aiosmtpd) runs the SMTP sink");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the SMTP sink did not start on port {}", self.port);
+    }
+
+    /// The messages received so far: `{mail_from, rcpt_tos, data}`, oldest first.
+    pub fn messages(&self) -> Vec<Value> {
+        let mut names: Vec<_> = std::fs::read_dir(&self.dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| n.ends_with(".json") && !n.starts_with('.'))
+            .collect();
+        names.sort();
+        names.iter().map(|n| serde_json::from_str(&std::fs::read_to_string(self.dir.join(n)).unwrap()).unwrap()).collect()
+    }
+
+    /// Waits up to `secs` for at least `n` messages.
+    pub async fn wait_for(&self, n: usize, secs: u64) -> Vec<Value> {
+        for _ in 0..secs * 10 {
+            let m = self.messages();
+            if m.len() >= n {
+                return m;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("expected {n} messages within {secs}s, got {}", self.messages().len());
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Undoes quoted-printable soft line breaks and `=3D`, enough to find a link in a message.
+pub fn unfold_qp(data: &str) -> String {
+    data.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
+}
+
+impl TestApp {
+    /// Starts an outbox worker sending to `127.0.0.1:{port}`, retrying after 1 s.
+    pub fn start_mail_worker(&self, port: u16) -> tokio::task::JoinHandle<()> {
+        let worker = usher_app::server::mail::Worker::new(self.db.clone(), mail_config(port), self.state.outbox_wake.clone()).unwrap();
+        tokio::spawn(worker.run())
+    }
+}
+
+pub fn mail_config(port: u16) -> usher_app::server::mail::MailConfig {
+    usher_app::server::mail::MailConfig {
+        smtp_url: format!("smtp://127.0.0.1:{port}"),
+        from: "Usher <usher@usher.test>".into(),
+        backoff_base: 1,
+    }
 }

@@ -1,0 +1,350 @@
+//! Email: templates, the outbox and its delivery worker (lettre over SMTP).
+//!
+//! Every message is written to the `outbox` table in the same transaction as the change that causes it
+//! ([`enqueue`]); [`Worker`] claims due rows, sends them, and marks them `sent`, or schedules a retry with
+//! exponential backoff, or — after [`MAX_ATTEMPTS`] — marks them `failed`. SMTP being down or slow never
+//! fails the admin's request and never loses a message. A claim is a lease (`claimed_until`): a crash
+//! between sending and marking leads, once the lease ends, to one more send — at worst a duplicate, never a
+//! loss. On PostgreSQL claims use `FOR UPDATE SKIP LOCKED`, so several instances never claim the same row.
+
+use super::{db::new_uuid, time, Backend, Db};
+use crate::error::AppError;
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::Serialize;
+use sqlx::{Any, Transaction};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Attempts before a message is marked `failed`.
+pub const MAX_ATTEMPTS: i64 = 8;
+/// How long a claim lasts before another worker may take the row again, seconds.
+pub const LEASE_SECS: i64 = 120;
+
+/// What the invitation email says (rendered by [`render_invitation`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct InvitationMail {
+    /// Brand name (`USHER_BRAND_NAME`).
+    pub brand: String,
+    /// Who invites.
+    pub inviter: String,
+    /// What the invitation grants, in words.
+    pub grants: String,
+    /// Expiry with its time zone, or "never".
+    pub expires: String,
+    /// The invitation link.
+    pub link: String,
+}
+
+/// A rendered message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: String,
+}
+
+/// Renders the invitation email from `app/templates/invitation.{txt,html}` (minijinja; HTML auto-escaped).
+/// Subject: "You've been invited to join {brand}".
+///
+/// # Errors
+/// [`AppError::Internal`] when a template fails to render.
+pub fn render_invitation(m: &InvitationMail) -> Result<Rendered, AppError> {
+    let mut env = minijinja::Environment::new();
+    let fail = |e: minijinja::Error| {
+        tracing::error!(error = %e, "email template");
+        AppError::Internal
+    };
+    env.add_template("invitation.txt", include_str!("../../templates/invitation.txt")).map_err(fail)?;
+    env.add_template("invitation.html", include_str!("../../templates/invitation.html")).map_err(fail)?;
+    Ok(Rendered {
+        subject: format!("You've been invited to join {}", m.brand),
+        text: env.get_template("invitation.txt").and_then(|t| t.render(m)).map_err(fail)?,
+        html: env.get_template("invitation.html").and_then(|t| t.render(m)).map_err(fail)?,
+    })
+}
+
+/// Writes a message to the outbox inside the caller's transaction. Returns its pk.
+///
+/// # Errors
+/// Database errors.
+pub async fn enqueue(
+    tx: &mut Transaction<'static, Any>,
+    invitation_pk: Option<&str>,
+    to: &[String],
+    cc: &[String],
+    bcc: &[String],
+    msg: &Rendered,
+) -> Result<String, AppError> {
+    let pk = new_uuid();
+    let json = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+    let now = time::now();
+    sqlx::query(
+        "INSERT INTO outbox (pk, invitation_pk, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9, $9)",
+    )
+    .bind(&pk)
+    .bind(invitation_pk)
+    .bind(json(to))
+    .bind(json(cc))
+    .bind(json(bcc))
+    .bind(&msg.subject)
+    .bind(&msg.text)
+    .bind(&msg.html)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(pk)
+}
+
+/// Backoff before attempt `attempts + 1`: `base · 2^(attempts-1)`, at most one hour.
+pub fn backoff_secs(base: i64, attempts: i64) -> i64 {
+    let exp = attempts.clamp(1, 20) - 1;
+    base.saturating_mul(1i64 << exp).min(3600)
+}
+
+/// A claimed outbox row.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    /// pk.
+    pub pk: String,
+    /// Recipients.
+    pub to: Vec<String>,
+    /// Copies.
+    pub cc: Vec<String>,
+    /// Blind copies.
+    pub bcc: Vec<String>,
+    /// Subject.
+    pub subject: String,
+    /// Plain text.
+    pub text: String,
+    /// HTML.
+    pub html: String,
+    /// Attempts including this one.
+    pub attempts: i64,
+}
+
+/// Claims up to `limit` due messages (queued and due, or claimed by a worker whose lease ran out).
+///
+/// # Errors
+/// Database errors.
+pub async fn claim(db: &Db, limit: i64) -> Result<Vec<Claimed>, AppError> {
+    let now = time::now();
+    let lock = match db.backend {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_until = $1
+         WHERE pk IN (SELECT pk FROM outbox
+                      WHERE (status = 'queued' AND next_attempt_at <= $2) OR (status = 'sending' AND claimed_until < $2)
+                      ORDER BY next_attempt_at LIMIT $3 {lock})
+         RETURNING pk, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, attempts"
+    );
+    type Row = (String, String, String, String, String, String, String, i64);
+    let rows: Vec<Row> = sqlx::query_as(&sql).bind(now + LEASE_SECS).bind(now).bind(limit).fetch_all(&db.pool).await?;
+    let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|(pk, to, cc, bcc, subject, text, html, attempts)| Claimed {
+            to: list(&to),
+            cc: list(&cc),
+            bcc: list(&bcc),
+            pk,
+            subject,
+            text,
+            html,
+            attempts,
+        })
+        .collect())
+}
+
+/// Marks a claimed message sent.
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_sent(db: &Db, pk: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = '' WHERE pk = $2")
+        .bind(time::now())
+        .bind(pk)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: back to `queued` after the backoff, or `failed` after [`MAX_ATTEMPTS`].
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_failed(db: &Db, m: &Claimed, error: &str, backoff_base: i64) -> Result<(), AppError> {
+    let (status, next) = if m.attempts >= MAX_ATTEMPTS {
+        ("failed", time::now())
+    } else {
+        ("queued", time::now() + backoff_secs(backoff_base, m.attempts))
+    };
+    sqlx::query("UPDATE outbox SET status = $1, next_attempt_at = $2, claimed_until = NULL, last_error = $3 WHERE pk = $4")
+        .bind(status)
+        .bind(next)
+        .bind(error.chars().take(1000).collect::<String>())
+        .bind(&m.pk)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// SMTP settings.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// lettre URL: `smtp://user:pass@host:587?tls=required`, `smtps://host:465`, `smtp://127.0.0.1:2525`.
+    pub smtp_url: String,
+    /// `From:` mailbox, e.g. `Usher <usher@example.com>`.
+    pub from: String,
+    /// Base of the retry backoff, seconds.
+    pub backoff_base: i64,
+}
+
+/// A pooled SMTP transport.
+pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
+
+/// Builds the pooled transport from the URL.
+///
+/// # Errors
+/// A message naming what is wrong with the URL.
+pub fn transport(cfg: &MailConfig) -> Result<Transport, String> {
+    AsyncSmtpTransport::<Tokio1Executor>::from_url(&cfg.smtp_url)
+        .map(|b| b.timeout(Some(Duration::from_secs(20))).build())
+        .map_err(|e| format!("USHER_SMTP_URL: {e}"))
+}
+
+fn mailboxes(addrs: &[String]) -> Result<Vec<Mailbox>, String> {
+    addrs.iter().map(|a| a.parse::<Mailbox>().map_err(|e| format!("address {a}: {e}"))).collect()
+}
+
+/// Builds the MIME message (multipart/alternative: text and HTML).
+///
+/// # Errors
+/// A message for a bad address.
+pub fn build_message(from: &str, m: &Claimed) -> Result<Message, String> {
+    let mut b = Message::builder().from(from.parse().map_err(|e| format!("USHER_EMAIL_FROM: {e}"))?).subject(&m.subject);
+    for a in mailboxes(&m.to)? {
+        b = b.to(a);
+    }
+    for a in mailboxes(&m.cc)? {
+        b = b.cc(a);
+    }
+    for a in mailboxes(&m.bcc)? {
+        b = b.bcc(a);
+    }
+    b.multipart(
+        MultiPart::alternative()
+            .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(m.text.clone()))
+            .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(m.html.clone())),
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// Sends one message now (the `usher test-email` command); returns the SMTP answer ("250 …").
+///
+/// # Errors
+/// The transport's error as text.
+pub async fn send_now(cfg: &MailConfig, to: &str, subject: &str, text: &str) -> Result<String, String> {
+    let t = transport(cfg)?;
+    let m = Claimed {
+        pk: String::new(),
+        to: vec![to.to_owned()],
+        cc: vec![],
+        bcc: vec![],
+        subject: subject.to_owned(),
+        text: text.to_owned(),
+        html: format!("<p>{}</p>", text.replace('&', "&amp;").replace('<', "&lt;")),
+        attempts: 1,
+    };
+    let msg = build_message(&cfg.from, &m)?;
+    let r = t.send(msg).await.map_err(|e| e.to_string())?;
+    Ok(format!("{} {}", r.code(), r.message().collect::<Vec<_>>().join(" ")))
+}
+
+/// The outbox delivery worker.
+pub struct Worker {
+    db: Db,
+    cfg: MailConfig,
+    transport: Transport,
+    wake: Arc<tokio::sync::Notify>,
+}
+
+impl Worker {
+    /// A worker on `db` sending through `cfg`; `wake` is notified after messages are enqueued.
+    ///
+    /// # Errors
+    /// A bad SMTP URL.
+    pub fn new(db: Db, cfg: MailConfig, wake: Arc<tokio::sync::Notify>) -> Result<Self, String> {
+        Ok(Self { transport: transport(&cfg)?, db, cfg, wake })
+    }
+
+    /// Claims and sends one batch; returns how many messages it handled.
+    ///
+    /// # Errors
+    /// Database errors (send errors are recorded on the message).
+    pub async fn run_once(&self) -> Result<usize, AppError> {
+        let batch = claim(&self.db, 10).await?;
+        for m in &batch {
+            let sent = match build_message(&self.cfg.from, m) {
+                Ok(msg) => self.transport.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
+                Err(e) => Err(e),
+            };
+            match sent {
+                Ok(()) => mark_sent(&self.db, &m.pk).await?,
+                Err(e) => {
+                    tracing::warn!(message = %m.pk, attempt = m.attempts, error = %e, "email delivery failed");
+                    mark_failed(&self.db, m, &e, self.cfg.backoff_base).await?;
+                }
+            }
+        }
+        Ok(batch.len())
+    }
+
+    /// Runs forever: a batch whenever woken, and at least every second.
+    pub async fn run(self) {
+        loop {
+            match self.run_once().await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox worker"),
+            }
+            let _ = tokio::time::timeout(Duration::from_secs(1), self.wake.notified()).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff_secs(5, 1), 5);
+        assert_eq!(backoff_secs(5, 2), 10);
+        assert_eq!(backoff_secs(5, 4), 40);
+        assert_eq!(backoff_secs(5, 30), 3600);
+    }
+
+    #[test]
+    fn invitation_mail_names_inviter_grants_expiry_and_link() {
+        let r = render_invitation(&InvitationMail {
+            brand: "Acme".into(),
+            inviter: "Jane <Admin>".into(),
+            grants: "groups: engineering-team".into(),
+            expires: "in 7 days (2026-11-28 12:00 UTC)".into(),
+            link: "https://id.acme.test/if/flow/x/?itoken=t".into(),
+        })
+        .unwrap();
+        assert_eq!(r.subject, "You've been invited to join Acme");
+        for needle in ["Jane <Admin>", "engineering-team", "2026-11-28 12:00 UTC", "https://id.acme.test/if/flow/x/?itoken=t"] {
+            assert!(r.text.contains(needle), "{needle}");
+        }
+        assert!(r.html.contains("Jane &lt;Admin&gt;"), "HTML is escaped");
+    }
+}
