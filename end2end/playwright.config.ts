@@ -5,6 +5,9 @@ import { defineConfig } from '@playwright/test';
 const PORT = process.env.USHER_E2E_PORT ?? '3111';
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 export const DATABASE_URL = 'sqlite://end2end/.e2e/usher.db';
+export const SMTP_PORT = process.env.USHER_E2E_SMTP_PORT ?? '2526';
+/** Where the test SMTP server (scripts/smtp-sink.py) writes each message it receives, as JSON. */
+export const MAIL_DIR = 'end2end/.e2e-mail';
 
 export default defineConfig({
   testDir: './tests',
@@ -27,20 +30,31 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: 'rm -rf end2end/.e2e && mkdir -p end2end/.e2e && exec ./target/debug/usher',
-    cwd: '..',
-    url: `${BASE_URL}/-/health/ready/`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'pipe',
-    env: {
-      DATABASE_URL,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`,
-      LEPTOS_SITE_ROOT: 'target/site',
-      LEPTOS_OUTPUT_NAME: 'usher',
-      USHER_PUBLIC_URL: BASE_URL,
-      RUST_LOG: 'warn',
+  webServer: [
+    {
+      command: `rm -rf ${MAIL_DIR} && exec python3 scripts/smtp-sink.py --port ${SMTP_PORT} --dir ${MAIL_DIR}`,
+      cwd: '..',
+      port: Number(SMTP_PORT),
+      reuseExistingServer: false,
+      timeout: 30_000,
     },
-  },
+    {
+      command: 'rm -rf end2end/.e2e && mkdir -p end2end/.e2e && exec ./target/debug/usher',
+      cwd: '..',
+      url: `${BASE_URL}/-/health/ready/`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+      env: {
+        DATABASE_URL,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`,
+        LEPTOS_SITE_ROOT: 'target/site',
+        LEPTOS_OUTPUT_NAME: 'usher',
+        USHER_PUBLIC_URL: BASE_URL,
+        USHER_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+        USHER_EMAIL_FROM: 'Usher <usher@example.com>',
+        RUST_LOG: 'warn',
+      },
+    },
+  ],
 });

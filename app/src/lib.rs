@@ -46,14 +46,17 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+    // Every page renders in `SsrMode::Async` (all resources resolved before the first byte): pages are small,
+    // status codes (403, 404, 410) must be set before the head is sent, and out-of-order streaming was seen
+    // to stall under load.
     view! {
         <Stylesheet id="leptos" href="/pkg/usher.css" />
         <Title text="Usher" />
         <Router>
             <Routes fallback=pages::NotFound>
-                <Route path=path!("/") view=pages::home::HomePage />
-                <Route path=path!("/login") view=pages::login::LoginPage />
-                <Route path=path!("/setup") view=pages::setup::SetupPage />
+                <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/setup") view=pages::setup::SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/if/flow/:slug/") view=pages::flow::FlowPage ssr=SsrMode::Async />
                 <Route path=path!("/if/accept/") view=pages::flow::AcceptPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/admin") view=pages::admin::AdminLayout ssr=SsrMode::Async>
@@ -62,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=pages::admin::users::UsersPage />
                     <Route path=path!("groups") view=pages::admin::directory::GroupsPage />
                     <Route path=path!("roles") view=pages::admin::directory::RolesPage />
+                    <Route path=path!("outbox") view=pages::admin::outbox::OutboxPage />
                 </ParentRoute>
             </Routes>
         </Router>

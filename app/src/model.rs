@@ -98,6 +98,33 @@ pub struct InvitationRow {
     pub link: String,
     /// Who used it, oldest first.
     pub ledger: Vec<LedgerEntry>,
+    /// Where "Send" goes by default: `fixed_data.email` and the exact addresses among the email rules.
+    pub send_to: Vec<String>,
+    /// Its messages, newest first.
+    pub messages: Vec<OutboxMessage>,
+}
+
+/// A message of the outbox, as the admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    /// UUID.
+    pub pk: String,
+    /// Invitation name, when it belongs to one.
+    pub invitation: Option<String>,
+    /// Recipients (cc and bcc included, marked).
+    pub to: String,
+    /// Subject.
+    pub subject: String,
+    /// `queued`, `sending`, `sent` or `failed`.
+    pub status: String,
+    /// Delivery attempts so far.
+    pub attempts: i64,
+    /// The last SMTP error, if any.
+    pub last_error: String,
+    /// Queued at, for people.
+    pub created: String,
+    /// Sent at, for people ("" until sent).
+    pub sent: String,
 }
 
 /// The create/edit form of an invitation, as typed by the admin.

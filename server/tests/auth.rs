@@ -133,6 +133,8 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/roles/create", r#"{"name":"r"}"#),
     ("admin/roles/delete", r#"{"pk":"x"}"#),
     ("admin/users/list", "{}"),
+    ("admin/invitations/send", r#"{"pk":"x","to":["a@b.co"],"cc":[],"bcc":[]}"#),
+    ("admin/outbox/list", r#"{"only_failed":false}"#),
 ];
 
 async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
@@ -150,6 +152,7 @@ async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
     assert_eq!(app.count("SELECT COUNT(*) FROM directory_groups").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM directory_roles").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
     // And the admin is let through (listing works).
     let (s, _) = admin.call("admin/invitations/list", json!({"search": "", "sort": "CreatedDesc"})).await;
     assert_eq!(s, StatusCode::OK);

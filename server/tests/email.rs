@@ -11,6 +11,7 @@ db_tests!(
     creating_an_invitation_with_an_email_sends_it_with_the_link,
     link_mode_sends_nothing,
     smtp_down_at_creation_delivers_exactly_once_when_back,
+    send_and_resend_with_cc_and_bcc,
 );
 
 async fn create(app: &TestApp, admin: &mut common::Client, name: &str, fixed_data: &str) -> String {
@@ -123,4 +124,53 @@ async fn two_workers_on_postgresql_send_each_of_100_messages_once() {
         assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").await, 100);
     })
     .await
+}
+
+async fn send_and_resend_with_cc_and_bcc(app: TestApp) {
+    let sink = SmtpSink::start(free_port()).await;
+    let _worker = app.start_mail_worker(sink.port);
+    let mut admin = app.admin().await;
+    let form = json!({
+        "name": "targeted", "description": "", "flow": app.flow_pk("invitation-enrollment-flow-external").await,
+        "expires": "2099-01-01T12:00", "never_expires": false, "fixed_data": "", "single_use": false,
+        "quota": "", "emails": "jane@company.com\n*@company.com", "roles": [], "groups": [], "enabled": true
+    });
+    let (_, pk) = admin.call("admin/invitations/create", json!({ "form": form })).await;
+    let pk = pk.as_str().unwrap().to_owned();
+    let (_, row) = admin.call("admin/invitations/get", json!({"pk": pk})).await;
+    assert_eq!(row["send_to"], json!(["jane@company.com"]), "pre-filled with the exact addresses");
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0, "no email in fixed_data: nothing sent at creation");
+    // Bad addresses: a clear error next to the field, nothing queued.
+    let (s, body) = admin.call("admin/invitations/send", json!({"pk": pk, "to": ["jane@company.com"], "cc": ["not an address"], "bcc": []})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(body["Validation"][0][0], "cc");
+    let (s, _) = admin.call("admin/invitations/send", json!({"pk": pk, "to": [], "cc": [], "bcc": []})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
+    // Send, then resend.
+    let send = json!({"pk": pk, "to": ["jane@company.com"], "cc": ["boss@company.com"], "bcc": ["audit@company.com"]});
+    assert_eq!(admin.call("admin/invitations/send", send.clone()).await.0, StatusCode::OK);
+    assert_eq!(admin.call("admin/invitations/send", send).await.0, StatusCode::OK);
+    let messages = sink.wait_for(2, 30).await;
+    for m in &messages {
+        let mut rcpt: Vec<String> = serde_json::from_value(m["rcpt_tos"].clone()).unwrap();
+        rcpt.sort();
+        assert_eq!(rcpt, ["audit@company.com", "boss@company.com", "jane@company.com"]);
+        let data = m["data"].as_str().unwrap();
+        assert!(data.contains("Cc: boss@company.com"), "{data}");
+        assert!(!data.contains("audit@company.com"), "bcc is not in the headers");
+    }
+    for _ in 0..50 {
+        if app.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").await == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (_, row) = admin.call("admin/invitations/get", json!({"pk": pk})).await;
+    assert_eq!(row["messages"].as_array().unwrap().len(), 2);
+    assert_eq!(row["messages"][0]["status"], "sent");
+    let (_, all) = admin.call("admin/outbox/list", json!({"only_failed": false})).await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let (_, failed) = admin.call("admin/outbox/list", json!({"only_failed": true})).await;
+    assert_eq!(failed, json!([]));
 }

@@ -2,13 +2,13 @@
 //! 403 non-admin) and takes JSON input.
 
 use crate::error::AppError;
-use crate::model::{FlowOption, InvitationForm, InvitationRow, InvitationSort, NamedItem, UserRow};
+use crate::model::{FlowOption, InvitationForm, InvitationRow, InvitationSort, NamedItem, OutboxMessage, UserRow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use super::ctx::{admin, respond};
 #[cfg(feature = "ssr")]
-use crate::server::{directory, flows, invitations, time, users};
+use crate::server::{directory, flows, invitations, mail, time, users};
 
 /// The invitations table, filtered by name and sorted.
 #[server(input = Json, endpoint = "admin/invitations/list")]
@@ -153,5 +153,25 @@ pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
     respond(async {
         let (st, _) = admin().await?;
         users::list_users(&st.db).await
+    }.await)
+}
+
+/// Sends (or resends) an invitation's email to the given addresses, with cc and bcc, through the outbox.
+#[server(input = Json, endpoint = "admin/invitations/send")]
+pub async fn send_invitation(pk: String, to: Vec<String>, cc: Vec<String>, bcc: Vec<String>) -> Result<String, AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        let id = invitations::send(&st.db, &st.config, &pk, &to, &cc, &bcc).await?;
+        st.outbox_wake.notify_one();
+        Ok(id)
+    }.await)
+}
+
+/// Directory → Outbox: messages, newest first; only the failed ones when asked.
+#[server(input = Json, endpoint = "admin/outbox/list")]
+pub async fn list_outbox(only_failed: bool) -> Result<Vec<OutboxMessage>, AppError> {
+    respond(async {
+        let (st, _) = admin().await?;
+        mail::list_messages(&st.db, None, only_failed).await
     }.await)
 }

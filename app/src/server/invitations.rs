@@ -191,6 +191,42 @@ pub async fn create(db: &Db, config: &super::Config, created_by: i64, form: &Inv
     Ok(pk)
 }
 
+/// Sends (or resends) the invitation email to chosen addresses, with cc and bcc (authentik's `send_email`
+/// action): one outbox message, written in one transaction. Returns the message pk.
+///
+/// # Errors
+/// [`AppError::Validation`] on `to`, `cc` or `bcc` for a bad address or no recipient;
+/// [`AppError::NotFound`]; database errors.
+pub async fn send(db: &Db, config: &super::Config, pk: &str, to: &[String], cc: &[String], bcc: &[String]) -> Result<String, AppError> {
+    let mut errors = Vec::new();
+    let mut clean = |field: &str, list: &[String]| -> Vec<String> {
+        let mut out = Vec::new();
+        for a in list.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+            match crate::domain::email_rules::normalize_email(a) {
+                Some(e) => out.push(e),
+                None => errors.push((field.to_owned(), format!("'{a}' is not a valid email address."))),
+            }
+        }
+        out
+    };
+    let (to, cc, bcc) = (clean("to", to), clean("cc", cc), clean("bcc", bcc));
+    if to.is_empty() && !errors.iter().any(|(f, _)| f == "to") {
+        errors.push(("to".into(), "Give at least one recipient.".into()));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut tx = db.pool.begin().await?;
+    let exists: Option<String> = sqlx::query_scalar("SELECT pk FROM invitations WHERE pk = $1").bind(pk).fetch_optional(&mut *tx).await?;
+    if exists.is_none() {
+        return Err(not_found());
+    }
+    let mail = invitation_mail(&mut tx, config, pk).await?;
+    let id = super::mail::enqueue(&mut tx, Some(pk), &to, &cc, &bcc, &super::mail::render_invitation(&mail)?).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// What the invitation email of `pk` says, read inside the transaction.
 async fn invitation_mail(tx: &mut Transaction<'static, Any>, config: &super::Config, pk: &str) -> Result<super::mail::InvitationMail, AppError> {
     let (slug, token, expires, name, username): (String, String, Option<i64>, String, String) = sqlx::query_as(
@@ -385,6 +421,13 @@ async fn into_rows(db: &Db, public_url: &str, rows: Vec<RawRow>) -> Result<Vec<I
     for (inv, username, action, at) in uses {
         ledgers.entry(inv).or_default().push(LedgerEntry { username, action, at, at_display: time::format_absolute(at) });
     }
+    let mut messages: HashMap<String, Vec<crate::model::OutboxMessage>> = HashMap::new();
+    for (inv, m) in super::mail::list_messages(db, None, false).await?.into_iter().filter_map(|m| {
+        let pk = m.invitation.clone()?;
+        Some((pk, m))
+    }) {
+        messages.entry(inv).or_default().push(m);
+    }
     let now = time::now();
     Ok(rows
         .into_iter()
@@ -395,7 +438,17 @@ async fn into_rows(db: &Db, public_url: &str, rows: Vec<RawRow>) -> Result<Vec<I
             let fixed: serde_json::Value = serde_json::from_str(&fixed_data).unwrap_or_default();
             let (role_pks, role_names) = roles.get(&pk).cloned().unwrap_or_default().into_iter().unzip();
             let (group_pks, group_names) = groups.get(&pk).cloned().unwrap_or_default().into_iter().unzip();
+            let mut send_to: Vec<String> = fixed.get("email").and_then(|e| e.as_str()).map(|e| vec![e.to_owned()]).unwrap_or_default();
+            for r in &rules {
+                if let EmailRule::Address(a) = r {
+                    if !send_to.contains(a) {
+                        send_to.push(a.clone());
+                    }
+                }
+            }
             InvitationRow {
+                messages: messages.remove(&name).unwrap_or_default(),
+                send_to,
                 ledger: ledgers.remove(&pk).unwrap_or_default(),
                 status: InvitationStatus::compute(enabled, expires, uses, quota, now),
                 link: invitation_link(public_url, &flow_slug, &token),

@@ -100,6 +100,52 @@ pub async fn enqueue(
     Ok(pk)
 }
 
+/// Outbox messages for the admin, newest first: those of one invitation, or (with `None`) all of them, or
+/// only the failed ones.
+///
+/// # Errors
+/// Database errors.
+pub async fn list_messages(db: &Db, invitation_pk: Option<&str>, only_failed: bool) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
+    type Row = (String, Option<String>, String, String, String, String, String, i64, String, i64, Option<i64>);
+    let mut sql = "SELECT o.pk, i.name, o.to_addrs, o.cc_addrs, o.bcc_addrs, o.subject, o.status, o.attempts, o.last_error, o.created, o.sent_at
+        FROM outbox o LEFT JOIN invitations i ON i.pk = o.invitation_pk WHERE 1 = 1".to_owned();
+    if invitation_pk.is_some() {
+        sql.push_str(" AND o.invitation_pk = $1");
+    }
+    if only_failed {
+        sql.push_str(" AND o.status = 'failed'");
+    }
+    sql.push_str(" ORDER BY o.created DESC, o.pk LIMIT 500");
+    let mut q = sqlx::query_as::<_, Row>(&sql);
+    if let Some(pk) = invitation_pk {
+        q = q.bind(pk);
+    }
+    let rows = q.fetch_all(&db.pool).await?;
+    let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|(pk, invitation, to, cc, bcc, subject, status, attempts, last_error, created, sent)| {
+            let mut rcpt = list(&to).join(", ");
+            for (label, l) in [("cc", list(&cc)), ("bcc", list(&bcc))] {
+                if !l.is_empty() {
+                    rcpt.push_str(&format!("; {label}: {}", l.join(", ")));
+                }
+            }
+            crate::model::OutboxMessage {
+                pk,
+                invitation,
+                to: rcpt,
+                subject,
+                status,
+                attempts,
+                last_error,
+                created: time::format_absolute(created),
+                sent: sent.map(time::format_absolute).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
 /// Backoff before attempt `attempts + 1`: `base · 2^(attempts-1)`, at most one hour.
 pub fn backoff_secs(base: i64, attempts: i64) -> i64 {
     let exp = attempts.clamp(1, 20) - 1;

@@ -208,10 +208,10 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// Runs a test body, failing it (instead of hanging the suite) after 180 seconds.
+/// Runs a test body, failing it (instead of hanging the suite) after 60 seconds.
 pub async fn bounded(body: impl std::future::Future<Output = ()>) {
-    if tokio::time::timeout(std::time::Duration::from_secs(180), body).await.is_err() {
-        panic!("test did not finish within 180 seconds");
+    if tokio::time::timeout(std::time::Duration::from_secs(60), body).await.is_err() {
+        panic!("test did not finish within 60 seconds");
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::api::admin::{
     create_invitation, delete_invitation, get_invitation, list_flows, list_groups, list_invitations, list_roles,
-    new_invitation_defaults, regenerate_invitation_token, set_invitation_enabled, update_invitation,
+    new_invitation_defaults, regenerate_invitation_token, send_invitation, set_invitation_enabled, update_invitation,
 };
 use crate::domain::invitation::InvitationStatus;
 use crate::error::AppError;
@@ -92,6 +92,9 @@ fn InvitationRowView(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let expanded = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+    let pk_send = row.pk.clone();
+    let send_to = row.send_to.clone();
     let confirming = RwSignal::new(false);
     let run = move |fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>> + Send>>| {
         spawn_local(async move {
@@ -140,6 +143,24 @@ fn InvitationRowView(
                         <dt>"Emails"</dt><dd>{if row.emails.is_empty() { "anyone (public)".to_owned() } else { row.emails.join(", ") }}</dd>
                         <dt>"Roles"</dt><dd>{grants(&row.role_names)}</dd>
                         <dt>"Groups"</dt><dd>{grants(&row.group_names)}</dd>
+                        <dt>"Messages"</dt>
+                        <dd>
+                            {if row.messages.is_empty() {
+                                view! { <span class="muted">"none sent"</span> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="messages">
+                                        {row.messages.iter().map(|m| view! {
+                                            <li data-status=m.status.clone()>
+                                                {format!("{} — {} (attempts: {}) · queued {}", m.to, m.status, m.attempts, m.created)}
+                                                {(!m.sent.is_empty()).then(|| format!(" · sent {}", m.sent))}
+                                                {(!m.last_error.is_empty()).then(|| view! { <br /><span class="error">{m.last_error.clone()}</span> })}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        </dd>
                         <dt>"Used by"</dt>
                         <dd>
                             {if row.ledger.is_empty() {
@@ -163,6 +184,9 @@ fn InvitationRowView(
                             let pk = pk_toggle.clone();
                             run(Box::pin(async move { set_invitation_enabled(pk, !enabled).await }))
                         }>{if enabled { "Disable" } else { "Enable" }}</button>
+                        <button class="small secondary send" on:click=move |_| sending.update(|s| *s = !*s)>
+                            {if row.messages.is_empty() { "Send…" } else { "Resend…" }}
+                        </button>
                         <button class="small secondary" on:click=move |_| {
                             let pk = pk_regen.clone();
                             run(Box::pin(async move { regenerate_invitation_token(pk).await }))
@@ -182,9 +206,50 @@ fn InvitationRowView(
                             <button class="small secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
                         </Show>
                     </div>
+                    <Show when=move || sending.get()>
+                        <SendForm pk=pk_send.clone() to=send_to.clone() version sending />
+                    </Show>
                 </td>
             </tr>
         </tbody>
+    }
+}
+
+fn split_addresses(s: &str) -> Vec<String> {
+    s.split([',', '\n', ';']).map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect()
+}
+
+/// Send / Resend: To (pre-filled), Cc, Bcc.
+#[component]
+fn SendForm(pk: String, to: Vec<String>, version: RwSignal<u32>, sending: RwSignal<bool>) -> impl IntoView {
+    let to = RwSignal::new(to.join(", "));
+    let cc = RwSignal::new(String::new());
+    let bcc = RwSignal::new(String::new());
+    let send = Action::new(move |pk: &String| {
+        let pk = pk.clone();
+        let (t, c, b) = (split_addresses(&to.get_untracked()), split_addresses(&cc.get_untracked()), split_addresses(&bcc.get_untracked()));
+        async move { send_invitation(pk, t, c, b).await }
+    });
+    Effect::new(move |_| {
+        if matches!(send.value().get(), Some(Ok(_))) {
+            version.update(|v| *v += 1);
+            sending.set(false);
+        }
+    });
+    let err = move |f: &'static str| move || field_error(send.value().get(), f);
+    view! {
+        <form class="send-form" on:submit=move |ev| { ev.prevent_default(); send.dispatch(pk.clone()); }>
+            <label for="send-to">"To"</label>
+            <input id="send-to" prop:value=to on:input=move |ev| to.set(event_target_value(&ev)) placeholder="jane@example.com, …" />
+            {err("to")}
+            <label for="send-cc">"Cc"</label>
+            <input id="send-cc" prop:value=cc on:input=move |ev| cc.set(event_target_value(&ev)) />
+            {err("cc")}
+            <label for="send-bcc">"Bcc"</label>
+            <input id="send-bcc" prop:value=bcc on:input=move |ev| bcc.set(event_target_value(&ev)) />
+            {err("bcc")}
+            <button type="submit" class="small" id="send-submit">"Send invitation"</button>
+        </form>
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod directory;
 pub mod invitations;
+pub mod outbox;
 pub mod users;
 
 use crate::api::auth::{get_current_user, Logout};
@@ -27,6 +28,7 @@ pub fn AdminLayout() -> impl IntoView {
                                 <A href="/admin/users">"Users"</A>
                                 <A href="/admin/groups">"Groups"</A>
                                 <A href="/admin/roles">"Roles"</A>
+                                <A href="/admin/outbox">"Outbox"</A>
                             </nav>
                             <div class="admin-main">
                                 <header class="topbar">
