@@ -18,6 +18,8 @@ use std::time::Duration;
 
 /// Attempts before a message is marked `failed`.
 pub const MAX_ATTEMPTS: i64 = 8;
+/// Messages claimed and sent concurrently per round.
+pub const BATCH: i64 = 20;
 /// How long a claim lasts before another worker may take the row again, seconds.
 pub const LEASE_SECS: i64 = 120;
 
@@ -330,26 +332,36 @@ impl Worker {
         Ok(Self { transport: transport(&cfg)?, db, cfg, wake })
     }
 
-    /// Claims and sends one batch; returns how many messages it handled.
+    /// Claims one batch and sends its messages concurrently over the pooled transport; returns how many
+    /// messages it handled.
     ///
     /// # Errors
     /// Database errors (send errors are recorded on the message).
     pub async fn run_once(&self) -> Result<usize, AppError> {
-        let batch = claim(&self.db, 10).await?;
-        for m in &batch {
-            let sent = match build_message(&self.cfg.from, m) {
-                Ok(msg) => self.transport.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
-                Err(e) => Err(e),
-            };
+        let batch = claim(&self.db, BATCH).await?;
+        let n = batch.len();
+        let mut sends = tokio::task::JoinSet::new();
+        for m in batch {
+            let (transport, from) = (self.transport.clone(), self.cfg.from.clone());
+            sends.spawn(async move {
+                let sent = match build_message(&from, &m) {
+                    Ok(msg) => transport.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                };
+                (m, sent)
+            });
+        }
+        while let Some(done) = sends.join_next().await {
+            let (m, sent) = done.map_err(|_| AppError::Internal)?;
             match sent {
                 Ok(()) => mark_sent(&self.db, &m.pk).await?,
                 Err(e) => {
                     tracing::warn!(message = %m.pk, attempt = m.attempts, error = %e, "email delivery failed");
-                    mark_failed(&self.db, m, &e, self.cfg.backoff_base).await?;
+                    mark_failed(&self.db, &m, &e, self.cfg.backoff_base).await?;
                 }
             }
         }
-        Ok(batch.len())
+        Ok(n)
     }
 
     /// Runs forever: a batch whenever woken, and at least every second.
