@@ -190,42 +190,15 @@ async fn exact_address_invitation_prefills_and_locks_the_email(app: TestApp) {
     assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
 }
 
-async fn quota_is_never_exceeded(app: TestApp) {
-    let mut admin = app.admin().await;
-    let (_, link) = invite(&app, &mut admin, "q", EXT, json!({"single_use": false, "quota": "3"})).await;
-    let t = token_of(&link);
+/// Enrolls `n` fresh browsers at once through one link; returns how many got in (the others must be told
+/// the invitation is used up).
+async fn enroll_concurrently(app: &TestApp, token: &str, n: usize, prefix: &str) -> usize {
     let mut handles = Vec::new();
-    for i in 0..12 {
+    for i in 0..n {
         let mut c = app.client();
-        let t = t.clone();
+        let (t, username) = (token.to_owned(), format!("{prefix}{i}"));
         handles.push(tokio::spawn(async move {
-            enroll(&mut c, EXT, &t, &format!("user{i}"), &format!("user{i}@example.com")).await.status
-        }));
-    }
-    let mut ok = 0;
-    for h in handles {
-        let s = h.await.unwrap();
-        if s.is_redirection() || s.is_success() {
-            ok += 1;
-        } else {
-            assert_eq!(s, StatusCode::GONE);
-        }
-    }
-    assert_eq!(ok, 3);
-    assert_eq!(app.count("SELECT uses FROM invitations").await, 3);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 4);
-}
-
-async fn two_hundred_concurrent_enrollments_against_quota_twenty(app: TestApp) {
-    let mut admin = app.admin().await;
-    let (pk, link) = invite(&app, &mut admin, "crowd", EXT, json!({"single_use": false, "quota": "20"})).await;
-    let t = token_of(&link);
-    let mut handles = Vec::new();
-    for i in 0..200 {
-        let mut c = app.client();
-        let t = t.clone();
-        handles.push(tokio::spawn(async move {
-            enroll(&mut c, EXT, &t, &format!("crowd{i}"), &format!("crowd{i}@example.com")).await.status
+            enroll(&mut c, EXT, &t, &username, &format!("{username}@example.com")).await.status
         }));
     }
     let mut ok = 0;
@@ -237,7 +210,21 @@ async fn two_hundred_concurrent_enrollments_against_quota_twenty(app: TestApp) {
             assert_eq!(s, StatusCode::GONE, "refusals say used up");
         }
     }
-    assert_eq!(ok, 20);
+    ok
+}
+
+async fn quota_is_never_exceeded(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, link) = invite(&app, &mut admin, "q", EXT, json!({"single_use": false, "quota": "3"})).await;
+    assert_eq!(enroll_concurrently(&app, &token_of(&link), 12, "user").await, 3);
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 4);
+}
+
+async fn two_hundred_concurrent_enrollments_against_quota_twenty(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (pk, link) = invite(&app, &mut admin, "crowd", EXT, json!({"single_use": false, "quota": "20"})).await;
+    assert_eq!(enroll_concurrently(&app, &token_of(&link), 200, "crowd").await, 20);
     assert_eq!(app.count("SELECT uses FROM invitations").await, 20);
     assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE username LIKE 'crowd%'").await, 20);
     let ledger: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitation_uses WHERE invitation_pk = $1 AND action = 'enrolled'")
