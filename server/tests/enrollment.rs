@@ -320,6 +320,8 @@ async fn existing_user_joins_through_login_with_the_invitation_cookie(app: TestA
         parts.extend(session.clone());
         parts.join("; ")
     };
+    let (s, _) = bob.call("flow/accept_view", json!({})).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "the accept page needs a signed-in user");
     let (status, _) = bob.login("bob", common::ADMIN_PASSWORD).await;
     assert!(status.is_success() || status.is_redirection());
     // A forged cookie names no invitation.

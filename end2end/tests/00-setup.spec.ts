@@ -1,0 +1,36 @@
+import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { ROOT, hydrated } from './helpers';
+
+// Runs first (file order): on a start without a superuser the server logs a one-time /setup?token=… link;
+// it creates the first admin in the browser and is gone afterwards.
+function setupToken(): string {
+  const db = path.join(ROOT, 'end2end', '.e2e', 'usher.db');
+  return execFileSync('python3', ['-c',
+    "import sqlite3, sys; r = sqlite3.connect(sys.argv[1]).execute(\"SELECT value FROM settings WHERE key = 'setup_token'\").fetchone(); print(r[0] if r else '')",
+    db]).toString().trim();
+}
+
+test('the one-time set-up link creates the first admin, then stops working', async ({ page, browser }) => {
+  const token = setupToken();
+  expect(token).toMatch(/^[0-9a-f-]{36}$/);
+  await page.goto(`/setup?token=${token}`);
+  await hydrated(page);
+  await page.fill('#setup-username', 'root');
+  await page.fill('#setup-email', 'root@example.com');
+  await page.fill('#setup-password', 'root-password-1');
+  await page.fill('#setup-password-repeat', 'different-password');
+  await page.click('button:has-text("Create administrator")');
+  await expect(page.locator('.field-error[data-field="password"]')).toHaveText('Passwords do not match.');
+  await page.fill('#setup-password-repeat', 'root-password-1');
+  await page.click('button:has-text("Create administrator")');
+  await expect(page).toHaveURL(/\/admin\/invitations$/);
+  await expect(page.getByTestId('admin-username')).toHaveText('root');
+
+  const other = await browser.newContext();
+  const p = await other.newPage();
+  await p.goto(`/setup?token=${token}`);
+  await expect(p.getByRole('alert')).toHaveText('This set-up link is invalid or has already been used.');
+  await other.close();
+});
