@@ -109,6 +109,8 @@ pub struct InvitationRow {
 pub struct OutboxMessage {
     /// UUID.
     pub pk: String,
+    /// Invitation pk, when it belongs to one.
+    pub invitation_pk: Option<String>,
     /// Invitation name, when it belongs to one.
     pub invitation: Option<String>,
     /// Recipients (cc and bcc included, marked).

@@ -309,6 +309,9 @@ async fn existing_user_joins_through_login_with_the_invitation_cookie(app: TestA
     app.user("bob").await;
     // Logged out: "I already have an account" remembers the invitation and sends to login.
     let mut bob = app.client();
+    let res = bob.call_form("flow/remember", &[("slug", EXT), ("itoken", "00000000-0000-4000-8000-000000000000")]).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "an unknown invitation is not remembered");
+    assert!(set_cookie_named(&res, "usher_invitation").is_none());
     let res = bob.call_form("flow/remember", &[("slug", EXT), ("itoken", &t)]).await;
     assert_eq!(res.headers["location"], "/login?next=/if/accept/");
     let cookie = set_cookie_named(&res, "usher_invitation").expect("invitation cookie").to_owned();

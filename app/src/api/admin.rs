@@ -167,11 +167,11 @@ pub async fn send_invitation(pk: String, to: Vec<String>, cc: Vec<String>, bcc: 
     }.await)
 }
 
-/// Directory → Outbox: messages, newest first; only the failed ones when asked.
+/// Directory → Outbox: the latest 500 messages, newest first; only the failed ones when asked.
 #[server(input = Json, endpoint = "admin/outbox/list")]
 pub async fn list_outbox(only_failed: bool) -> Result<Vec<OutboxMessage>, AppError> {
     respond(async {
         let (st, _) = admin().await?;
-        mail::list_messages(&st.db, None, only_failed).await
+        mail::list_messages(&st.db, only_failed, Some(500)).await
     }.await)
 }

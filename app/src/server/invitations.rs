@@ -422,8 +422,8 @@ async fn into_rows(db: &Db, public_url: &str, rows: Vec<RawRow>) -> Result<Vec<I
         ledgers.entry(inv).or_default().push(LedgerEntry { username, action, at, at_display: time::format_absolute(at) });
     }
     let mut messages: HashMap<String, Vec<crate::model::OutboxMessage>> = HashMap::new();
-    for (inv, m) in super::mail::list_messages(db, None, false).await?.into_iter().filter_map(|m| {
-        let pk = m.invitation.clone()?;
+    for (inv, m) in super::mail::list_messages(db, false, None).await?.into_iter().filter_map(|m| {
+        let pk = m.invitation_pk.clone()?;
         Some((pk, m))
     }) {
         messages.entry(inv).or_default().push(m);
@@ -447,7 +447,7 @@ async fn into_rows(db: &Db, public_url: &str, rows: Vec<RawRow>) -> Result<Vec<I
                 }
             }
             InvitationRow {
-                messages: messages.remove(&name).unwrap_or_default(),
+                messages: messages.remove(&pk).unwrap_or_default(),
                 send_to,
                 ledger: ledgers.remove(&pk).unwrap_or_default(),
                 status: InvitationStatus::compute(enabled, expires, uses, quota, now),

@@ -102,31 +102,27 @@ pub async fn enqueue(
     Ok(pk)
 }
 
-/// Outbox messages for the admin, newest first: those of one invitation, or (with `None`) all of them, or
-/// only the failed ones.
+/// Outbox messages for the admin, newest first: all of them or only the failed ones, at most `limit`
+/// when given.
 ///
 /// # Errors
 /// Database errors.
-pub async fn list_messages(db: &Db, invitation_pk: Option<&str>, only_failed: bool) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
-    type Row = (String, Option<String>, String, String, String, String, String, i64, String, i64, Option<i64>);
-    let mut sql = "SELECT o.pk, i.name, o.to_addrs, o.cc_addrs, o.bcc_addrs, o.subject, o.status, o.attempts, o.last_error, o.created, o.sent_at
-        FROM outbox o LEFT JOIN invitations i ON i.pk = o.invitation_pk WHERE 1 = 1".to_owned();
-    if invitation_pk.is_some() {
-        sql.push_str(" AND o.invitation_pk = $1");
-    }
+pub async fn list_messages(db: &Db, only_failed: bool, limit: Option<i64>) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
+    type Row = (String, Option<String>, Option<String>, String, String, String, String, String, i64, String, i64, Option<i64>);
+    let mut sql = "SELECT o.pk, o.invitation_pk, i.name, o.to_addrs, o.cc_addrs, o.bcc_addrs, o.subject, o.status, o.attempts, o.last_error, o.created, o.sent_at
+        FROM outbox o LEFT JOIN invitations i ON i.pk = o.invitation_pk".to_owned();
     if only_failed {
-        sql.push_str(" AND o.status = 'failed'");
+        sql.push_str(" WHERE o.status = 'failed'");
     }
-    sql.push_str(" ORDER BY o.created DESC, o.pk LIMIT 500");
-    let mut q = sqlx::query_as::<_, Row>(&sql);
-    if let Some(pk) = invitation_pk {
-        q = q.bind(pk);
+    sql.push_str(" ORDER BY o.created DESC, o.pk");
+    if let Some(n) = limit {
+        sql.push_str(&format!(" LIMIT {}", n.max(0)));
     }
-    let rows = q.fetch_all(&db.pool).await?;
+    let rows = sqlx::query_as::<_, Row>(&sql).fetch_all(&db.pool).await?;
     let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
     Ok(rows
         .into_iter()
-        .map(|(pk, invitation, to, cc, bcc, subject, status, attempts, last_error, created, sent)| {
+        .map(|(pk, invitation_pk, invitation, to, cc, bcc, subject, status, attempts, last_error, created, sent)| {
             let mut rcpt = list(&to).join(", ");
             for (label, l) in [("cc", list(&cc)), ("bcc", list(&bcc))] {
                 if !l.is_empty() {
@@ -135,6 +131,7 @@ pub async fn list_messages(db: &Db, invitation_pk: Option<&str>, only_failed: bo
             }
             crate::model::OutboxMessage {
                 pk,
+                invitation_pk,
                 invitation,
                 to: rcpt,
                 subject,
