@@ -58,7 +58,10 @@ impl AppError {
     /// The message for `field`, if this is a validation error that names it.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
-            Self::Validation(errs) => errs.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone()),
+            Self::Validation(errs) => errs
+                .iter()
+                .find(|(f, _)| f == field)
+                .map(|(_, m)| m.clone()),
             _ => None,
         }
     }

@@ -9,14 +9,21 @@ use usher_app::server::Db;
 
 #[tokio::main]
 async fn main() {
-    let n: usize = std::env::var("USHER_BENCH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
+    let n: usize = std::env::var("USHER_BENCH_MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
     let dir = std::env::temp_dir().join(format!("usher-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = std::env::var("USHER_BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.display()));
     let db = Db::connect(&url).await.expect("database");
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mail_dir = dir.join("mail");
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/smtp-sink.py");
     let mut sink = std::process::Command::new("python3")
@@ -26,7 +33,10 @@ async fn main() {
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("python3 with aiosmtpd");
-    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
@@ -37,11 +47,24 @@ async fn main() {
             text: "Hello,\n\nJane has invited you to join Usher.\n\nhttps://id.example.com/if/flow/x/?itoken=0b8d3c4e-1f2a-4b5c-8d9e-0a1b2c3d4e5f\n".repeat(3),
             html: "<p>Hello,</p><p>Jane has invited you to join <b>Usher</b>.</p>".repeat(3),
         };
-        enqueue(&mut tx, None, &[format!("invitee{i}@example.com")], &[], &[], &msg).await.unwrap();
+        enqueue(
+            &mut tx,
+            None,
+            &[format!("invitee{i}@example.com")],
+            &[],
+            &[],
+            &msg,
+        )
+        .await
+        .unwrap();
     }
     tx.commit().await.unwrap();
 
-    let cfg = MailConfig { smtp_url: format!("smtp://127.0.0.1:{port}"), from: "Usher <usher@example.com>".into(), backoff_base: 1 };
+    let cfg = MailConfig {
+        smtp_url: format!("smtp://127.0.0.1:{port}"),
+        from: "Usher <usher@example.com>".into(),
+        backoff_base: 1,
+    };
     let worker = Worker::new(db.clone(), cfg, Default::default()).unwrap();
     let start = Instant::now();
     let mut sent = 0;
@@ -53,7 +76,10 @@ async fn main() {
         sent += k;
     }
     let elapsed = start.elapsed();
-    let delivered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").fetch_one(&db.pool).await.unwrap();
+    let delivered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
     let _ = sink.kill();
     let _ = sink.wait();
     let _ = std::fs::remove_dir_all(&dir);

@@ -20,10 +20,20 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Address to listen on.
-    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub site_addr: SocketAddr,
     /// Database URL: `sqlite://FILE` (created if missing) or `postgres://user@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://usher.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://usher.db",
+        global = true
+    )]
     pub database_url: String,
     /// Public URL invitees reach Usher at (links, Secure cookies when https). Default: http://{site_addr}.
     #[arg(long, env = "USHER_PUBLIC_URL", global = true)]
@@ -40,13 +50,23 @@ pub struct Settings {
     #[arg(long, env = "USHER_SMTP_URL", hide_env_values = true, global = true)]
     pub smtp_url: Option<String>,
     /// The From: address of Usher's emails.
-    #[arg(long, env = "USHER_EMAIL_FROM", default_value = "Usher <usher@localhost>", global = true)]
+    #[arg(
+        long,
+        env = "USHER_EMAIL_FROM",
+        default_value = "Usher <usher@localhost>",
+        global = true
+    )]
     pub email_from: String,
     /// The name used in emails ("You've been invited to join {brand}").
     #[arg(long, env = "USHER_BRAND_NAME", default_value = "Usher", global = true)]
     pub brand_name: String,
     /// Directory of the built site (WASM, JS, CSS); set by cargo-leptos.
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: String,
 }
 
@@ -74,11 +94,14 @@ pub enum Command {
 impl Settings {
     /// The SMTP settings, when `USHER_SMTP_URL` is set.
     pub fn mail(&self) -> Option<usher_app::server::mail::MailConfig> {
-        self.smtp_url.clone().filter(|u| !u.trim().is_empty()).map(|smtp_url| usher_app::server::mail::MailConfig {
-            smtp_url,
-            from: self.email_from.clone(),
-            backoff_base: 5,
-        })
+        self.smtp_url
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .map(|smtp_url| usher_app::server::mail::MailConfig {
+                smtp_url,
+                from: self.email_from.clone(),
+                backoff_base: 5,
+            })
     }
 
     /// The public URL without trailing slash: `--public-url`, else `http://{site_addr}`.

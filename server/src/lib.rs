@@ -40,19 +40,42 @@ pub struct Usher {
 ///
 /// # Errors
 /// Database connection, migration or seeding failures, as text for the operator.
-pub async fn build(config: Config, database_url: &str, leptos_options: LeptosOptions) -> Result<Usher, String> {
-    let db = Db::connect(database_url).await.map_err(|e| format!("database {database_url}: {e}"))?;
-    usher_app::server::flows::install_builtin_flows(&db).await.map_err(|e| format!("built-in flows: {e}"))?;
-    let sessions = DbSessionStore::connect(&db.url, db.backend).await.map_err(|e| format!("session store: {e}"))?;
-    let state = AppState { db, config: Arc::new(config), login_limiter: Arc::default(), outbox_wake: Arc::default() };
+pub async fn build(
+    config: Config,
+    database_url: &str,
+    leptos_options: LeptosOptions,
+) -> Result<Usher, String> {
+    let db = Db::connect(database_url)
+        .await
+        .map_err(|e| format!("database {database_url}: {e}"))?;
+    usher_app::server::flows::install_builtin_flows(&db)
+        .await
+        .map_err(|e| format!("built-in flows: {e}"))?;
+    let sessions = DbSessionStore::connect(&db.url, db.backend)
+        .await
+        .map_err(|e| format!("session store: {e}"))?;
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+        login_limiter: Arc::default(),
+        outbox_wake: Arc::default(),
+    };
     let router = build_router(state.clone(), sessions.clone(), leptos_options);
-    Ok(Usher { router, state, sessions })
+    Ok(Usher {
+        router,
+        state,
+        sessions,
+    })
 }
 
 /// The full router: Leptos pages and server functions (`/api/…`), health probes, the admin gate,
 /// sessions (HttpOnly, SameSite=Lax, Secure when the public URL is https) and `Referrer-Policy: same-origin`
 /// on every response (pages carry invitation tokens).
-pub fn build_router(state: AppState, sessions: DbSessionStore, leptos_options: LeptosOptions) -> Router {
+pub fn build_router(
+    state: AppState,
+    sessions: DbSessionStore,
+    leptos_options: LeptosOptions,
+) -> Router {
     let routes = generate_route_list(App);
     let ctx_state = state.clone();
     let fn_state = state.clone();
@@ -71,19 +94,30 @@ pub fn build_router(state: AppState, sessions: DbSessionStore, leptos_options: L
             "/api/{*fn_name}",
             post(move |req: Request<Body>| {
                 let st = fn_state.clone();
-                async move { handle_server_fns_with_context(move || provide_context(st.clone()), req).await }
+                async move {
+                    handle_server_fns_with_context(move || provide_context(st.clone()), req).await
+                }
             }),
         )
-        .leptos_routes_with_context(&leptos_options, routes, move || provide_context(ctx_state.clone()), move || {
-            shell(opts.clone())
-        })
+        .leptos_routes_with_context(
+            &leptos_options,
+            routes,
+            move || provide_context(ctx_state.clone()),
+            move || shell(opts.clone()),
+        )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .layer(middleware::from_fn_with_state(state.clone(), admin_gate))
-        .layer(middleware::from_fn_with_state(state.clone(), same_origin_writes))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            same_origin_writes,
+        ))
         .layer(middleware::from_fn(no_store))
         .layer(session_layer)
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .with_state(())
 }
 
@@ -98,13 +132,20 @@ async fn ready(db: Db) -> StatusCode {
 
 /// `/admin…`: anonymous visitors are sent to `/login?next=…` (303); signed-in non-admins get the page
 /// rendered with status 403.
-async fn admin_gate(State(state): State<AppState>, session: Session, req: Request, next: Next) -> Response {
+async fn admin_gate(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_owned();
     if path != "/admin" && !path.starts_with("/admin/") {
         return next.run(req).await;
     }
     match auth::current_user(&state.db, &session).await {
-        Ok(None) => Redirect::to(&format!("/login?next={}", encode_query_value(&path))).into_response(),
+        Ok(None) => {
+            Redirect::to(&format!("/login?next={}", encode_query_value(&path))).into_response()
+        }
         Ok(Some(u)) if !u.is_superuser => {
             let mut res = next.run(req).await;
             *res.status_mut() = StatusCode::FORBIDDEN;
@@ -120,11 +161,20 @@ async fn admin_gate(State(state): State<AppState>, session: Session, req: Reques
 /// public URL's (`USHER_PUBLIC_URL`, which survives reverse proxies) or names the `Host` it was sent to.
 async fn same_origin_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {
-        if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        if let Some(origin) = req
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+        {
             let public = origin_of(&state.config.public_url);
-            let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let host = req
+                .headers()
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-            let same = origin.eq_ignore_ascii_case(public) || (!host.is_empty() && origin_host.eq_ignore_ascii_case(host));
+            let same = origin.eq_ignore_ascii_case(public)
+                || (!host.is_empty() && origin_host.eq_ignore_ascii_case(host));
             if !same {
                 return (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response();
             }
@@ -151,7 +201,8 @@ async fn no_store(req: Request, next: Next) -> Response {
     let is_asset = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     if !is_asset && !res.headers().contains_key(header::CACHE_CONTROL) {
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
 }

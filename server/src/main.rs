@@ -10,12 +10,16 @@ use usher_server::config::{Cli, Command, Settings};
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .init();
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.settings).await,
-        Command::CreateAdmin { username, email } => create_admin(cli.settings, &username, &email).await,
+        Command::CreateAdmin { username, email } => {
+            create_admin(cli.settings, &username, &email).await
+        }
         Command::TestEmail { address } => test_email(cli.settings, &address).await,
     };
     match result {
@@ -32,19 +36,25 @@ async fn create_admin(settings: Settings, username: &str, email: &str) -> Result
         Ok(p) if !p.is_empty() => p,
         _ => {
             let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map_err(|e| format!("reading the password from stdin: {e}"))?;
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| format!("reading the password from stdin: {e}"))?;
             s.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
-    let db = Db::connect(&settings.database_url).await.map_err(|e| format!("database: {e}"))?;
+    let db = Db::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
     match users::create_admin(&db, username, email, &password).await {
         Ok(pk) => {
             println!("Created administrator {username} (pk {pk}).");
             Ok(())
         }
-        Err(usher_app::error::AppError::Validation(errs)) => {
-            Err(errs.into_iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "))
-        }
+        Err(usher_app::error::AppError::Validation(errs)) => Err(errs
+            .into_iter()
+            .map(|(f, m)| format!("{f}: {m}"))
+            .collect::<Vec<_>>()
+            .join("; ")),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -64,23 +74,38 @@ async fn test_email(settings: Settings, address: &str) -> Result<(), String> {
 
 async fn serve(settings: Settings) -> Result<(), String> {
     let public_url = settings.public_url();
-    let bootstrap = Db::connect(&settings.database_url).await.map_err(|e| format!("database: {e}"))?;
-    setup::ensure_secret_key(&bootstrap, settings.secret_key.clone()).await.map_err(|e| e.to_string())?;
-    let setup_token = setup::prepare_setup_token(&bootstrap).await.map_err(|e| e.to_string())?;
+    let bootstrap = Db::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    setup::ensure_secret_key(&bootstrap, settings.secret_key.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    let setup_token = setup::prepare_setup_token(&bootstrap)
+        .await
+        .map_err(|e| e.to_string())?;
     bootstrap.pool.close().await;
     let config = Config {
         public_url: public_url.clone(),
         default_app_url: settings.default_app_url.clone(),
         brand_name: settings.brand_name.clone(),
     };
-    let usher = usher_server::build(config, &settings.database_url, settings.leptos_options()).await?;
-    let _cleanup = usher.sessions.spawn_cleanup(std::time::Duration::from_secs(3600));
+    let usher =
+        usher_server::build(config, &settings.database_url, settings.leptos_options()).await?;
+    let _cleanup = usher
+        .sessions
+        .spawn_cleanup(std::time::Duration::from_secs(3600));
     match settings.mail() {
         Some(mail) => {
-            let worker = usher_app::server::mail::Worker::new(usher.state.db.clone(), mail, usher.state.outbox_wake.clone())?;
+            let worker = usher_app::server::mail::Worker::new(
+                usher.state.db.clone(),
+                mail,
+                usher.state.outbox_wake.clone(),
+            )?;
             tokio::spawn(worker.run());
         }
-        None => tracing::warn!("USHER_SMTP_URL is not set: invitation emails are kept in the outbox until it is"),
+        None => tracing::warn!(
+            "USHER_SMTP_URL is not set: invitation emails are kept in the outbox until it is"
+        ),
     }
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
@@ -93,10 +118,15 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, usher.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server: {e}"))
+    axum::serve(
+        listener,
+        usher
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server: {e}"))
 }
 
 async fn shutdown_signal() {
@@ -105,7 +135,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -31,7 +31,9 @@ async fn login_succeeds_and_fails_with_a_clear_error(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(user["username"], "admin");
     assert_eq!(user["is_superuser"], true);
-    let last_login = app.count("SELECT COALESCE(last_login, 0) FROM users WHERE username = 'admin'").await;
+    let last_login = app
+        .count("SELECT COALESCE(last_login, 0) FROM users WHERE username = 'admin'")
+        .await;
     assert!(last_login > 0);
     c.call_form("auth/logout", &[]).await;
     let (_, user) = c.call("auth/current_user", json!({})).await;
@@ -56,20 +58,54 @@ async fn session_id_changes_at_login(app: TestApp) {
 async fn session_cookie_is_httponly_and_lax(app: TestApp) {
     app.admin().await;
     let mut c = app.client();
-    let r = c.call_form("auth/login", &[("username", "admin"), ("password", ADMIN_PASSWORD), ("next", "")]).await;
-    let cookie = r.headers.get("set-cookie").expect("cookie set").to_str().unwrap().to_owned();
+    let r = c
+        .call_form(
+            "auth/login",
+            &[
+                ("username", "admin"),
+                ("password", ADMIN_PASSWORD),
+                ("next", ""),
+            ],
+        )
+        .await;
+    let cookie = r
+        .headers
+        .get("set-cookie")
+        .expect("cookie set")
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("usher_session="), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http public URL: no Secure flag ({cookie})");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http public URL: no Secure flag ({cookie})"
+    );
 }
 
 #[tokio::test]
 async fn session_cookie_is_secure_when_the_public_url_is_https() {
     let app = TestApp::sqlite_with_public_url("https://id.example.com").await;
     app.admin().await;
-    let r = app.client().call_form("auth/login", &[("username", "admin"), ("password", ADMIN_PASSWORD), ("next", "")]).await;
-    let cookie = r.headers.get("set-cookie").expect("cookie set").to_str().unwrap().to_owned();
+    let r = app
+        .client()
+        .call_form(
+            "auth/login",
+            &[
+                ("username", "admin"),
+                ("password", ADMIN_PASSWORD),
+                ("next", ""),
+            ],
+        )
+        .await;
+    let cookie = r
+        .headers
+        .get("set-cookie")
+        .expect("cookie set")
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.contains("Secure"), "{cookie}");
 }
 
@@ -90,12 +126,20 @@ async fn cross_origin_posts_are_refused() {
             .body(Body::from(r#"{"name":"evil"}"#))
             .unwrap()
     };
-    assert_eq!(admin.send(req("https://evil.io")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        admin.send(req("https://evil.io")).await.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM directory_groups").await, 0);
-    assert_eq!(admin.send(req("http://usher.test")).await.status, StatusCode::OK);
+    assert_eq!(
+        admin.send(req("http://usher.test")).await.status,
+        StatusCode::OK
+    );
     // Behind a proxy that rewrites Host, the public URL's origin is still accepted.
     let mut proxied = req("http://usher.test");
-    proxied.headers_mut().insert("host", "10.0.0.5:3000".parse().unwrap());
+    proxied
+        .headers_mut()
+        .insert("host", "10.0.0.5:3000".parse().unwrap());
     let body = r#"{"name":"via-proxy"}"#;
     *proxied.body_mut() = axum::body::Body::from(body);
     assert_eq!(admin.send(proxied).await.status, StatusCode::OK);
@@ -109,20 +153,45 @@ async fn repeated_failed_logins_are_rate_limited() {
     for _ in 0..10 {
         assert_eq!(c.login("admin", "wrong").await.0, StatusCode::UNAUTHORIZED);
     }
-    let r = c.call_form("auth/login", &[("username", "admin"), ("password", ADMIN_PASSWORD), ("next", "")]).await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    let r = c
+        .call_form(
+            "auth/login",
+            &[
+                ("username", "admin"),
+                ("password", ADMIN_PASSWORD),
+                ("next", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
     let retry: i64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 900);
     assert!(c.cookie.is_none());
 }
 
 const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
-    ("admin/invitations/list", r#"{"search":"","sort":"CreatedDesc"}"#),
+    (
+        "admin/invitations/list",
+        r#"{"search":"","sort":"CreatedDesc"}"#,
+    ),
     ("admin/invitations/get", r#"{"pk":"x"}"#),
     ("admin/invitations/defaults", "{}"),
-    ("admin/invitations/create", r#"{"form":{"name":"n","description":"","flow":"","expires":"","never_expires":true,"fixed_data":"","single_use":false,"quota":"","emails":"","roles":[],"groups":[],"enabled":true}}"#),
-    ("admin/invitations/update", r#"{"pk":"x","form":{"name":"n","description":"","flow":"","expires":"","never_expires":true,"fixed_data":"","single_use":false,"quota":"","emails":"","roles":[],"groups":[],"enabled":true}}"#),
-    ("admin/invitations/set_enabled", r#"{"pk":"x","enabled":false}"#),
+    (
+        "admin/invitations/create",
+        r#"{"form":{"name":"n","description":"","flow":"","expires":"","never_expires":true,"fixed_data":"","single_use":false,"quota":"","emails":"","roles":[],"groups":[],"enabled":true}}"#,
+    ),
+    (
+        "admin/invitations/update",
+        r#"{"pk":"x","form":{"name":"n","description":"","flow":"","expires":"","never_expires":true,"fixed_data":"","single_use":false,"quota":"","emails":"","roles":[],"groups":[],"enabled":true}}"#,
+    ),
+    (
+        "admin/invitations/set_enabled",
+        r#"{"pk":"x","enabled":false}"#,
+    ),
     ("admin/invitations/regenerate", r#"{"pk":"x"}"#),
     ("admin/invitations/delete", r#"{"pk":"x"}"#),
     ("admin/flows/list", "{}"),
@@ -133,7 +202,10 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/roles/create", r#"{"name":"r"}"#),
     ("admin/roles/delete", r#"{"pk":"x"}"#),
     ("admin/users/list", "{}"),
-    ("admin/invitations/send", r#"{"pk":"x","to":["a@b.co"],"cc":[],"bcc":[]}"#),
+    (
+        "admin/invitations/send",
+        r#"{"pk":"x","to":["a@b.co"],"cc":[],"bcc":[]}"#,
+    ),
     ("admin/outbox/list", r#"{"only_failed":false}"#),
 ];
 
@@ -154,7 +226,12 @@ async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
     // And the admin is let through (listing works).
-    let (s, _) = admin.call("admin/invitations/list", json!({"search": "", "sort": "CreatedDesc"})).await;
+    let (s, _) = admin
+        .call(
+            "admin/invitations/list",
+            json!({"search": "", "sort": "CreatedDesc"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
 }
 
@@ -173,21 +250,42 @@ async fn admin_pages_redirect_anonymous_and_forbid_non_admin(app: TestApp) {
 }
 
 async fn setup_link_is_single_use(app: TestApp) {
-    let token = usher_app::server::setup::prepare_setup_token(&app.db).await.unwrap().expect("no admin yet");
+    let token = usher_app::server::setup::prepare_setup_token(&app.db)
+        .await
+        .unwrap()
+        .expect("no admin yet");
     let mut c = app.client();
     let r = c.get(&format!("/setup?token={token}")).await;
-    assert!(r.body.contains("Create the first administrator"), "{}", r.body);
+    assert!(
+        r.body.contains("Create the first administrator"),
+        "{}",
+        r.body
+    );
     let r = c.get("/setup?token=wrong").await;
     assert!(r.body.contains("invalid or has already been used"));
-    let fields = [("token", token.as_str()), ("username", "root"), ("email", "root@usher.test"),
-        ("password", "long-password"), ("password_repeat", "different")];
+    let fields = [
+        ("token", token.as_str()),
+        ("username", "root"),
+        ("email", "root@usher.test"),
+        ("password", "long-password"),
+        ("password_repeat", "different"),
+    ];
     let r = c.call_form("setup/complete", &fields).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0, "bad input saves nothing");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users").await,
+        0,
+        "bad input saves nothing"
+    );
     let mut fields = fields;
     fields[4].1 = "long-password";
     let r = c.call_form("setup/complete", &fields).await;
-    assert!(r.status.is_success() || r.status.is_redirection(), "{} {}", r.status, r.body);
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{} {}",
+        r.status,
+        r.body
+    );
     let (_, me) = c.call("auth/current_user", json!({})).await;
     assert_eq!(me["username"], "root");
     assert_eq!(me["is_superuser"], true);
@@ -196,15 +294,27 @@ async fn setup_link_is_single_use(app: TestApp) {
     let r = app.client().call_form("setup/complete", &fields).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
-    assert!(usher_app::server::setup::prepare_setup_token(&app.db).await.unwrap().is_none());
+    assert!(usher_app::server::setup::prepare_setup_token(&app.db)
+        .await
+        .unwrap()
+        .is_none());
 }
 
 async fn health_probes_answer(app: TestApp) {
     let mut c = app.client();
-    assert_eq!(c.get("/-/health/live/").await.status, StatusCode::NO_CONTENT);
-    assert_eq!(c.get("/-/health/ready/").await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        c.get("/-/health/live/").await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        c.get("/-/health/ready/").await.status,
+        StatusCode::NO_CONTENT
+    );
     app.db.pool.close().await;
-    assert_eq!(c.get("/-/health/ready/").await.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        c.get("/-/health/ready/").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 }
 
 async fn safe_next_only(app: TestApp) {
@@ -215,8 +325,21 @@ async fn safe_next_only(app: TestApp) {
         ("//evil.io/x", "/admin/invitations"),
     ] {
         let mut c = app.client();
-        let r = c.call_form("auth/login", &[("username", "admin"), ("password", ADMIN_PASSWORD), ("next", next)]).await;
+        let r = c
+            .call_form(
+                "auth/login",
+                &[
+                    ("username", "admin"),
+                    ("password", ADMIN_PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
         let loc = r.headers.get("location");
-        assert_eq!(loc.map(|v| v.to_str().unwrap()), Some(expected), "next={next}");
+        assert_eq!(
+            loc.map(|v| v.to_str().unwrap()),
+            Some(expected),
+            "next={next}"
+        );
     }
 }

@@ -20,29 +20,49 @@ async fn create(app: &TestApp, admin: &mut common::Client, name: &str, fixed_dat
         "expires": "2099-01-01T12:00", "never_expires": false, "fixed_data": fixed_data, "single_use": true,
         "quota": "", "emails": "", "roles": [], "groups": [], "enabled": true
     });
-    let (s, pk) = admin.call("admin/invitations/create", json!({ "form": form })).await;
+    let (s, pk) = admin
+        .call("admin/invitations/create", json!({ "form": form }))
+        .await;
     assert_eq!(s, StatusCode::OK, "{pk}");
     pk.as_str().unwrap().to_owned()
 }
 
 async fn outbox(app: &TestApp) -> (String, i64, String) {
-    sqlx::query_as("SELECT status, attempts, last_error FROM outbox").fetch_one(&app.db.pool).await.unwrap()
+    sqlx::query_as("SELECT status, attempts, last_error FROM outbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
 }
 
 async fn creating_an_invitation_with_an_email_sends_it_with_the_link(app: TestApp) {
     let sink = SmtpSink::start(free_port()).await;
     let _worker = app.start_mail_worker(sink.port);
     let mut admin = app.admin().await;
-    let pk = create(&app, &mut admin, "mailed", "name: Jane Smith\nemail: jane@company.com\n").await;
+    let pk = create(
+        &app,
+        &mut admin,
+        "mailed",
+        "name: Jane Smith\nemail: jane@company.com\n",
+    )
+    .await;
     let messages = sink.wait_for(1, 30).await;
     let m = &messages[0];
     assert_eq!(m["rcpt_tos"], json!(["jane@company.com"]));
     let data = unfold_qp(m["data"].as_str().unwrap());
-    assert!(data.contains("Subject: You've been invited to join Usher"), "{data}");
-    let link = format!("http://usher.test/if/flow/invitation-enrollment-flow-external/?itoken={}", app.token(&pk).await);
+    assert!(
+        data.contains("Subject: You've been invited to join Usher"),
+        "{data}"
+    );
+    let link = format!(
+        "http://usher.test/if/flow/invitation-enrollment-flow-external/?itoken={}",
+        app.token(&pk).await
+    );
     assert!(data.contains(&link), "{data}");
     assert!(data.contains("admin"), "names the inviter");
-    assert!(data.contains("2099-01-01 12:00 UTC"), "expiry with its time zone");
+    assert!(
+        data.contains("2099-01-01 12:00 UTC"),
+        "expiry with its time zone"
+    );
     for _ in 0..50 {
         if outbox(&app).await.0 == "sent" {
             break;
@@ -77,7 +97,11 @@ async fn smtp_down_at_creation_delivers_exactly_once_when_back(app: TestApp) {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert!(seen_failure, "a failed attempt is recorded: {:?}", outbox(&app).await);
+    assert!(
+        seen_failure,
+        "a failed attempt is recorded: {:?}",
+        outbox(&app).await
+    );
     // SMTP comes back: delivered once, and only once.
     let sink = SmtpSink::start(port).await;
     sink.wait_for(1, 60).await;
@@ -93,8 +117,21 @@ async fn two_workers_on_postgresql_send_each_of_100_messages_once() {
         let sink = SmtpSink::start(free_port()).await;
         let mut tx = app.db.pool.begin().await.unwrap();
         for i in 0..100 {
-            let msg = Rendered { subject: format!("message {i:03}"), text: format!("body {i}"), html: format!("<p>{i}</p>") };
-            enqueue(&mut tx, None, &[format!("r{i}@example.com")], &[], &[], &msg).await.unwrap();
+            let msg = Rendered {
+                subject: format!("message {i:03}"),
+                text: format!("body {i}"),
+                html: format!("<p>{i}</p>"),
+            };
+            enqueue(
+                &mut tx,
+                None,
+                &[format!("r{i}@example.com")],
+                &[],
+                &[],
+                &msg,
+            )
+            .await
+            .unwrap();
         }
         tx.commit().await.unwrap();
         let wake = std::sync::Arc::new(tokio::sync::Notify::new());
@@ -108,20 +145,42 @@ async fn two_workers_on_postgresql_send_each_of_100_messages_once() {
                 handled += n;
             }
         };
-        let a = tokio::spawn(run(Worker::new(app.db.clone(), common::mail_config(sink.port), wake.clone()).unwrap()));
-        let b = tokio::spawn(run(Worker::new(app.db.clone(), common::mail_config(sink.port), wake.clone()).unwrap()));
+        let a = tokio::spawn(run(Worker::new(
+            app.db.clone(),
+            common::mail_config(sink.port),
+            wake.clone(),
+        )
+        .unwrap()));
+        let b = tokio::spawn(run(Worker::new(
+            app.db.clone(),
+            common::mail_config(sink.port),
+            wake.clone(),
+        )
+        .unwrap()));
         let (a, b) = (a.await.unwrap(), b.await.unwrap());
         assert_eq!(a + b, 100, "every message claimed once ({a} + {b})");
         let messages = sink.wait_for(100, 30).await;
         assert_eq!(messages.len(), 100);
         let mut subjects: Vec<String> = messages
             .iter()
-            .map(|m| m["data"].as_str().unwrap().lines().find(|l| l.starts_with("Subject:")).unwrap().to_owned())
+            .map(|m| {
+                m["data"]
+                    .as_str()
+                    .unwrap()
+                    .lines()
+                    .find(|l| l.starts_with("Subject:"))
+                    .unwrap()
+                    .to_owned()
+            })
             .collect();
         subjects.sort();
         subjects.dedup();
         assert_eq!(subjects.len(), 100, "no message sent twice");
-        assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").await, 100);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+                .await,
+            100
+        );
     })
     .await
 }
@@ -135,33 +194,69 @@ async fn send_and_resend_with_cc_and_bcc(app: TestApp) {
         "expires": "2099-01-01T12:00", "never_expires": false, "fixed_data": "", "single_use": false,
         "quota": "", "emails": "jane@company.com\n*@company.com", "roles": [], "groups": [], "enabled": true
     });
-    let (_, pk) = admin.call("admin/invitations/create", json!({ "form": form })).await;
+    let (_, pk) = admin
+        .call("admin/invitations/create", json!({ "form": form }))
+        .await;
     let pk = pk.as_str().unwrap().to_owned();
     let (_, row) = admin.call("admin/invitations/get", json!({"pk": pk})).await;
-    assert_eq!(row["send_to"], json!(["jane@company.com"]), "pre-filled with the exact addresses");
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0, "no email in fixed_data: nothing sent at creation");
+    assert_eq!(
+        row["send_to"],
+        json!(["jane@company.com"]),
+        "pre-filled with the exact addresses"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox").await,
+        0,
+        "no email in fixed_data: nothing sent at creation"
+    );
     // Bad addresses: a clear error next to the field, nothing queued.
-    let (s, body) = admin.call("admin/invitations/send", json!({"pk": pk, "to": ["jane@company.com"], "cc": ["not an address"], "bcc": []})).await;
+    let (s, body) = admin
+        .call(
+            "admin/invitations/send",
+            json!({"pk": pk, "to": ["jane@company.com"], "cc": ["not an address"], "bcc": []}),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(body["Validation"][0][0], "cc");
-    let (s, _) = admin.call("admin/invitations/send", json!({"pk": pk, "to": [], "cc": [], "bcc": []})).await;
+    let (s, _) = admin
+        .call(
+            "admin/invitations/send",
+            json!({"pk": pk, "to": [], "cc": [], "bcc": []}),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
     // Send, then resend.
     let send = json!({"pk": pk, "to": ["jane@company.com"], "cc": ["boss@company.com"], "bcc": ["audit@company.com"]});
-    assert_eq!(admin.call("admin/invitations/send", send.clone()).await.0, StatusCode::OK);
-    assert_eq!(admin.call("admin/invitations/send", send).await.0, StatusCode::OK);
+    assert_eq!(
+        admin.call("admin/invitations/send", send.clone()).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        admin.call("admin/invitations/send", send).await.0,
+        StatusCode::OK
+    );
     let messages = sink.wait_for(2, 30).await;
     for m in &messages {
         let mut rcpt: Vec<String> = serde_json::from_value(m["rcpt_tos"].clone()).unwrap();
         rcpt.sort();
-        assert_eq!(rcpt, ["audit@company.com", "boss@company.com", "jane@company.com"]);
+        assert_eq!(
+            rcpt,
+            ["audit@company.com", "boss@company.com", "jane@company.com"]
+        );
         let data = m["data"].as_str().unwrap();
         assert!(data.contains("Cc: boss@company.com"), "{data}");
-        assert!(!data.contains("audit@company.com"), "bcc is not in the headers");
+        assert!(
+            !data.contains("audit@company.com"),
+            "bcc is not in the headers"
+        );
     }
     for _ in 0..50 {
-        if app.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").await == 2 {
+        if app
+            .count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+            .await
+            == 2
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -169,8 +264,12 @@ async fn send_and_resend_with_cc_and_bcc(app: TestApp) {
     let (_, row) = admin.call("admin/invitations/get", json!({"pk": pk})).await;
     assert_eq!(row["messages"].as_array().unwrap().len(), 2);
     assert_eq!(row["messages"][0]["status"], "sent");
-    let (_, all) = admin.call("admin/outbox/list", json!({"only_failed": false})).await;
+    let (_, all) = admin
+        .call("admin/outbox/list", json!({"only_failed": false}))
+        .await;
     assert_eq!(all.as_array().unwrap().len(), 2);
-    let (_, failed) = admin.call("admin/outbox/list", json!({"only_failed": true})).await;
+    let (_, failed) = admin
+        .call("admin/outbox/list", json!({"only_failed": true}))
+        .await;
     assert_eq!(failed, json!([]));
 }

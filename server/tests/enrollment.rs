@@ -22,7 +22,13 @@ db_tests!(
     a_use_resolved_before_regeneration_is_refused,
 );
 
-async fn invite(app: &TestApp, admin: &mut Client, name: &str, flow: &str, extra: serde_json::Value) -> (String, String) {
+async fn invite(
+    app: &TestApp,
+    admin: &mut Client,
+    name: &str,
+    flow: &str,
+    extra: serde_json::Value,
+) -> (String, String) {
     let mut f = json!({
         "name": name, "description": "", "flow": app.flow_pk(flow).await,
         "expires": "2099-01-01T12:00", "never_expires": false,
@@ -32,19 +38,36 @@ async fn invite(app: &TestApp, admin: &mut Client, name: &str, flow: &str, extra
     for (k, v) in extra.as_object().unwrap() {
         f[k] = v.clone();
     }
-    let (s, pk) = admin.call("admin/invitations/create", json!({ "form": f })).await;
+    let (s, pk) = admin
+        .call("admin/invitations/create", json!({ "form": f }))
+        .await;
     assert_eq!(s, StatusCode::OK, "{pk}");
     let pk = pk.as_str().unwrap().to_owned();
     let link = format!("/if/flow/{flow}/?itoken={}", app.token(&pk).await);
     (pk, link)
 }
 
-async fn enroll(c: &mut Client, flow: &str, token: &str, username: &str, email: &str) -> common::Response {
-    c.call_form("flow/submit", &[
-        ("slug", flow), ("itoken", token), ("stage", "1"),
-        ("fields[username]", username), ("fields[name]", "Jane Smith"), ("fields[email]", email),
-        ("fields[password]", "s3cret-pass"), ("fields[password_repeat]", "s3cret-pass"),
-    ]).await
+async fn enroll(
+    c: &mut Client,
+    flow: &str,
+    token: &str,
+    username: &str,
+    email: &str,
+) -> common::Response {
+    c.call_form(
+        "flow/submit",
+        &[
+            ("slug", flow),
+            ("itoken", token),
+            ("stage", "1"),
+            ("fields[username]", username),
+            ("fields[name]", "Jane Smith"),
+            ("fields[email]", email),
+            ("fields[password]", "s3cret-pass"),
+            ("fields[password_repeat]", "s3cret-pass"),
+        ],
+    )
+    .await
 }
 
 fn token_of(link: &str) -> String {
@@ -55,7 +78,14 @@ const EXT: &str = "invitation-enrollment-flow-external";
 
 async fn landing_prefills_and_changes_nothing(app: TestApp) {
     let mut admin = app.admin().await;
-    let (_, link) = invite(&app, &mut admin, "landing", EXT, json!({"fixed_data": "name: Jane Smith\nemail: jane@company.com\n"})).await;
+    let (_, link) = invite(
+        &app,
+        &mut admin,
+        "landing",
+        EXT,
+        json!({"fixed_data": "name: Jane Smith\nemail: jane@company.com\n"}),
+    )
+    .await;
     let mut anon = app.client();
     for _ in 0..3 {
         let r = anon.get(&link).await;
@@ -63,10 +93,17 @@ async fn landing_prefills_and_changes_nothing(app: TestApp) {
         assert_eq!(r.headers["referrer-policy"], "same-origin");
         assert_eq!(r.headers["cache-control"], "no-store");
         assert!(r.body.contains(r#"value="Jane Smith""#), "name pre-filled");
-        assert!(r.body.contains(r#"value="jane@company.com""#), "email pre-filled");
+        assert!(
+            r.body.contains(r#"value="jane@company.com""#),
+            "email pre-filled"
+        );
         assert!(r.body.contains("Invited by"));
     }
-    assert_eq!(app.count("SELECT uses FROM invitations").await, 0, "GET consumes nothing");
+    assert_eq!(
+        app.count("SELECT uses FROM invitations").await,
+        0,
+        "GET consumes nothing"
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
     assert!(anon.cookie.is_none(), "GET starts no session");
 }
@@ -74,14 +111,32 @@ async fn landing_prefills_and_changes_nothing(app: TestApp) {
 async fn enrollment_creates_user_signs_in_and_uses_up_the_link(app: TestApp) {
     let mut admin = app.admin().await;
     let (g, r) = (
-        admin.call("admin/groups/create", json!({"name": "customers"})).await.1,
-        admin.call("admin/roles/create", json!({"name": "viewer"})).await.1,
+        admin
+            .call("admin/groups/create", json!({"name": "customers"}))
+            .await
+            .1,
+        admin
+            .call("admin/roles/create", json!({"name": "viewer"}))
+            .await
+            .1,
     );
-    let (pk, link) = invite(&app, &mut admin, "jane", EXT, json!({"groups": [g["pk"]], "roles": [r["pk"]],
-        "fixed_data": "name: Jane Smith\nattributes:\n  department: Sales\n"})).await;
+    let (pk, link) = invite(
+        &app,
+        &mut admin,
+        "jane",
+        EXT,
+        json!({"groups": [g["pk"]], "roles": [r["pk"]],
+        "fixed_data": "name: Jane Smith\nattributes:\n  department: Sales\n"}),
+    )
+    .await;
     let mut jane = app.client();
     let res = enroll(&mut jane, EXT, &token_of(&link), "jane", "Jane@Example.com").await;
-    assert!(res.status.is_success() || res.status.is_redirection(), "{} {}", res.status, res.body);
+    assert!(
+        res.status.is_success() || res.status.is_redirection(),
+        "{} {}",
+        res.status,
+        res.body
+    );
     assert_eq!(res.headers["location"], "/");
     let (_, me) = jane.call("auth/current_user", json!({})).await;
     assert_eq!(me["username"], "jane");
@@ -90,27 +145,67 @@ async fn enrollment_creates_user_signs_in_and_uses_up_the_link(app: TestApp) {
     assert_eq!(me["path"], "users/external");
     assert_eq!(me["groups"], json!(["customers"]));
     assert_eq!(me["roles"], json!(["viewer"]));
-    let attrs: String = sqlx::query_scalar("SELECT attributes FROM users WHERE username = 'jane'").fetch_one(&app.db.pool).await.unwrap();
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&attrs).unwrap(), json!({"department": "Sales"}));
+    let attrs: String = sqlx::query_scalar("SELECT attributes FROM users WHERE username = 'jane'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&attrs).unwrap(),
+        json!({"department": "Sales"})
+    );
     assert_eq!(app.count("SELECT uses FROM invitations").await, 1);
-    let ledger: (String, String) = sqlx::query_as("SELECT invitation_pk, action FROM invitation_uses").fetch_one(&app.db.pool).await.unwrap();
+    let ledger: (String, String) =
+        sqlx::query_as("SELECT invitation_pk, action FROM invitation_uses")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     assert_eq!(ledger, (pk, "enrolled".to_owned()));
     // The single-use link is now used up, and kept (not deleted).
     let r = app.client().get(&link).await;
     assert_eq!(r.status, StatusCode::GONE);
     assert!(r.body.contains("Invalid invite/invite not found"));
     assert!(r.body.contains("already been used"));
-    let again = enroll(&mut app.client(), EXT, &token_of(&link), "jane2", "jane2@example.com").await;
+    let again = enroll(
+        &mut app.client(),
+        EXT,
+        &token_of(&link),
+        "jane2",
+        "jane2@example.com",
+    )
+    .await;
     assert_eq!(again.status, StatusCode::GONE);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 2);
-    let rows = admin.call("admin/invitations/list", json!({"search": "", "sort": "CreatedDesc"})).await.1;
+    let rows = admin
+        .call(
+            "admin/invitations/list",
+            json!({"search": "", "sort": "CreatedDesc"}),
+        )
+        .await
+        .1;
     assert_eq!(rows[0]["status"], "used_up");
     // The internal flow gives internal users their path.
-    let (_, link) = invite(&app, &mut admin, "int", "invitation-enrollment-flow-internal", json!({})).await;
+    let (_, link) = invite(
+        &app,
+        &mut admin,
+        "int",
+        "invitation-enrollment-flow-internal",
+        json!({}),
+    )
+    .await;
     let mut bob = app.client();
-    enroll(&mut bob, "invitation-enrollment-flow-internal", &token_of(&link), "bob", "bob@example.com").await;
+    enroll(
+        &mut bob,
+        "invitation-enrollment-flow-internal",
+        &token_of(&link),
+        "bob",
+        "bob@example.com",
+    )
+    .await;
     let (_, me) = bob.call("auth/current_user", json!({})).await;
-    assert_eq!((me["user_type"].as_str(), me["path"].as_str()), (Some("internal"), Some("users/internal")));
+    assert_eq!(
+        (me["user_type"].as_str(), me["path"].as_str()),
+        (Some("internal"), Some("users/internal"))
+    );
 }
 
 async fn enrollment_validation_keeps_everything_unwritten(app: TestApp) {
@@ -118,11 +213,29 @@ async fn enrollment_validation_keeps_everything_unwritten(app: TestApp) {
     let (_, link) = invite(&app, &mut admin, "val", EXT, json!({})).await;
     let t = token_of(&link);
     let mut c = app.client();
-    let r = c.call_form("flow/submit", &[("slug", EXT), ("itoken", &t), ("stage", "1"), ("fields[username]", "bad name!"),
-        ("fields[name]", ""), ("fields[email]", "nope"), ("fields[password]", "short"), ("fields[password_repeat]", "other")]).await;
+    let r = c
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", EXT),
+                ("itoken", &t),
+                ("stage", "1"),
+                ("fields[username]", "bad name!"),
+                ("fields[name]", ""),
+                ("fields[email]", "nope"),
+                ("fields[password]", "short"),
+                ("fields[password_repeat]", "other"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     let body = r.json();
-    let fields: Vec<&str> = body["Validation"].as_array().unwrap().iter().map(|e| e[0].as_str().unwrap()).collect();
+    let fields: Vec<&str> = body["Validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[0].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["username", "name", "email", "password"]);
     let r = enroll(&mut c, EXT, &t, "admin", "x@example.com").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "taken username");
@@ -138,22 +251,47 @@ async fn invalid_links_show_the_invalid_page(app: TestApp) {
     let t = token_of(&link);
     let mut anon = app.client();
     for (uri, status) in [
-        (format!("/if/flow/{EXT}/?itoken=00000000-0000-4000-8000-000000000000"), StatusCode::NOT_FOUND),
-        (format!("/if/flow/{EXT}/?itoken=not-a-token"), StatusCode::NOT_FOUND),
+        (
+            format!("/if/flow/{EXT}/?itoken=00000000-0000-4000-8000-000000000000"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            format!("/if/flow/{EXT}/?itoken=not-a-token"),
+            StatusCode::NOT_FOUND,
+        ),
         (format!("/if/flow/{EXT}/"), StatusCode::NOT_FOUND),
-        (format!("/if/flow/invitation-enrollment-flow-internal/?itoken={t}"), StatusCode::NOT_FOUND),
-        (format!("/if/flow/default-enrollment-flow/?itoken={t}"), StatusCode::NOT_FOUND),
-        (format!("/if/flow/no-such-flow/?itoken={t}"), StatusCode::NOT_FOUND),
+        (
+            format!("/if/flow/invitation-enrollment-flow-internal/?itoken={t}"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            format!("/if/flow/default-enrollment-flow/?itoken={t}"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            format!("/if/flow/no-such-flow/?itoken={t}"),
+            StatusCode::NOT_FOUND,
+        ),
     ] {
         let r = anon.get(&uri).await;
         assert_eq!(r.status, status, "{uri}");
         assert!(r.body.contains("Invalid invite/invite not found"), "{uri}");
     }
     // Wrong flow on submission too.
-    let r = enroll(&mut anon, "invitation-enrollment-flow-internal", &t, "eve", "eve@example.com").await;
+    let r = enroll(
+        &mut anon,
+        "invitation-enrollment-flow-internal",
+        &t,
+        "eve",
+        "eve@example.com",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Expired.
-    sqlx::query("UPDATE invitations SET expires = 1").execute(&app.db.pool).await.unwrap();
+    sqlx::query("UPDATE invitations SET expires = 1")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     let r = anon.get(&link).await;
     assert_eq!(r.status, StatusCode::GONE);
     assert!(r.body.contains("This invitation has expired."));
@@ -162,32 +300,84 @@ async fn invalid_links_show_the_invalid_page(app: TestApp) {
 
 async fn email_rules_are_enforced_at_enrollment(app: TestApp) {
     let mut admin = app.admin().await;
-    let (_, link) = invite(&app, &mut admin, "domain", EXT, json!({"single_use": false, "emails": "*@company.com"})).await;
+    let (_, link) = invite(
+        &app,
+        &mut admin,
+        "domain",
+        EXT,
+        json!({"single_use": false, "emails": "*@company.com"}),
+    )
+    .await;
     let t = token_of(&link);
-    for (i, bad) in ["a@company.com.evil.io", "a@evil-company.com", "a@sub.company.com", "a@company.com;b@x.io",
-        "\"a@company.com\"@evil.io", "a@company.com@evil.io", "a@company.com\nb@evil.io"].iter().enumerate() {
+    for (i, bad) in [
+        "a@company.com.evil.io",
+        "a@evil-company.com",
+        "a@sub.company.com",
+        "a@company.com;b@x.io",
+        "\"a@company.com\"@evil.io",
+        "a@company.com@evil.io",
+        "a@company.com\nb@evil.io",
+    ]
+    .iter()
+    .enumerate()
+    {
         let r = enroll(&mut app.client(), EXT, &t, &format!("u{i}"), bad).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
     }
     assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
     let r = enroll(&mut app.client(), EXT, &t, "alice", "A@Company.COM").await;
-    assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+    assert!(
+        r.status.is_redirection() || r.status.is_success(),
+        "{}",
+        r.body
+    );
     assert_eq!(app.count("SELECT uses FROM invitations").await, 1);
-    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE username = 'alice'").fetch_one(&app.db.pool).await.unwrap();
+    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE username = 'alice'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(email, "a@company.com");
 }
 
 async fn exact_address_invitation_prefills_and_locks_the_email(app: TestApp) {
     let mut admin = app.admin().await;
-    let (_, link) = invite(&app, &mut admin, "exact", EXT, json!({"emails": "Jane@Example.com"})).await;
+    let (_, link) = invite(
+        &app,
+        &mut admin,
+        "exact",
+        EXT,
+        json!({"emails": "Jane@Example.com"}),
+    )
+    .await;
     let page = app.client().get(&link).await;
-    assert!(page.body.contains(r#"value="jane@example.com""#), "pre-filled");
+    assert!(
+        page.body.contains(r#"value="jane@example.com""#),
+        "pre-filled"
+    );
     assert!(page.body.contains("readonly"), "locked");
-    let r = enroll(&mut app.client(), EXT, &token_of(&link), "mallory", "mallory@example.com").await;
+    let r = enroll(
+        &mut app.client(),
+        EXT,
+        &token_of(&link),
+        "mallory",
+        "mallory@example.com",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("another email address"), "{}", r.body);
-    let r = enroll(&mut app.client(), EXT, &token_of(&link), "jane", "JANE@example.com").await;
-    assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+    let r = enroll(
+        &mut app.client(),
+        EXT,
+        &token_of(&link),
+        "jane",
+        "JANE@example.com",
+    )
+    .await;
+    assert!(
+        r.status.is_redirection() || r.status.is_success(),
+        "{}",
+        r.body
+    );
 }
 
 /// Enrolls `n` fresh browsers at once through one link; returns how many got in (the others must be told
@@ -198,7 +388,15 @@ async fn enroll_concurrently(app: &TestApp, token: &str, n: usize, prefix: &str)
         let mut c = app.client();
         let (t, username) = (token.to_owned(), format!("{prefix}{i}"));
         handles.push(tokio::spawn(async move {
-            enroll(&mut c, EXT, &t, &username, &format!("{username}@example.com")).await.status
+            enroll(
+                &mut c,
+                EXT,
+                &t,
+                &username,
+                &format!("{username}@example.com"),
+            )
+            .await
+            .status
         }));
     }
     let mut ok = 0;
@@ -215,20 +413,49 @@ async fn enroll_concurrently(app: &TestApp, token: &str, n: usize, prefix: &str)
 
 async fn quota_is_never_exceeded(app: TestApp) {
     let mut admin = app.admin().await;
-    let (_, link) = invite(&app, &mut admin, "q", EXT, json!({"single_use": false, "quota": "3"})).await;
-    assert_eq!(enroll_concurrently(&app, &token_of(&link), 12, "user").await, 3);
+    let (_, link) = invite(
+        &app,
+        &mut admin,
+        "q",
+        EXT,
+        json!({"single_use": false, "quota": "3"}),
+    )
+    .await;
+    assert_eq!(
+        enroll_concurrently(&app, &token_of(&link), 12, "user").await,
+        3
+    );
     assert_eq!(app.count("SELECT uses FROM invitations").await, 3);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 4);
 }
 
 async fn two_hundred_concurrent_enrollments_against_quota_twenty(app: TestApp) {
     let mut admin = app.admin().await;
-    let (pk, link) = invite(&app, &mut admin, "crowd", EXT, json!({"single_use": false, "quota": "20"})).await;
-    assert_eq!(enroll_concurrently(&app, &token_of(&link), 200, "crowd").await, 20);
+    let (pk, link) = invite(
+        &app,
+        &mut admin,
+        "crowd",
+        EXT,
+        json!({"single_use": false, "quota": "20"}),
+    )
+    .await;
+    assert_eq!(
+        enroll_concurrently(&app, &token_of(&link), 200, "crowd").await,
+        20
+    );
     assert_eq!(app.count("SELECT uses FROM invitations").await, 20);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE username LIKE 'crowd%'").await, 20);
-    let ledger: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitation_uses WHERE invitation_pk = $1 AND action = 'enrolled'")
-        .bind(&pk).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE username LIKE 'crowd%'")
+            .await,
+        20
+    );
+    let ledger: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invitation_uses WHERE invitation_pk = $1 AND action = 'enrolled'",
+    )
+    .bind(&pk)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     assert_eq!(ledger, 20);
 }
 
@@ -236,85 +463,228 @@ async fn two_hundred_concurrent_enrollments_against_quota_twenty(app: TestApp) {
 async fn install_two_stage_flow(app: &TestApp) {
     use usher_app::domain::flow::{FlowDef, PromptField, StageDef, StageKind, UserType};
     let field = |key: &str, t: &str, order: i64| PromptField {
-        field_key: key.into(), label: key.into(), field_type: t.into(), required: true, placeholder: String::new(), order,
+        field_key: key.into(),
+        label: key.into(),
+        field_type: t.into(),
+        required: true,
+        placeholder: String::new(),
+        order,
     };
     let def = FlowDef {
-        slug: "two-stage".into(), name: "Two stage".into(), title: "Two stage".into(),
-        designation: "enrollment".into(), authentication: "require_unauthenticated".into(),
+        slug: "two-stage".into(),
+        name: "Two stage".into(),
+        title: "Two stage".into(),
+        designation: "enrollment".into(),
+        authentication: "require_unauthenticated".into(),
         stages: vec![
-            StageDef { name: "two-inv".into(), kind: StageKind::Invitation { continue_flow_without_invitation: false } },
-            StageDef { name: "two-credentials".into(), kind: StageKind::Prompt { fields: vec![
-                field("username", "username", 0), field("password", "password", 1), field("password_repeat", "password", 2)] } },
-            StageDef { name: "two-details".into(), kind: StageKind::Prompt { fields: vec![
-                field("name", "text", 0), field("email", "email", 1), field("attributes.team", "text", 2)] } },
-            StageDef { name: "two-write".into(), kind: StageKind::UserWrite {
-                user_creation_mode: "always_create".into(), user_type: UserType::Internal, user_path_template: "users/two".into(),
-                create_users_group: None, create_users_as_inactive: false } },
-            StageDef { name: "two-login".into(), kind: StageKind::UserLogin },
+            StageDef {
+                name: "two-inv".into(),
+                kind: StageKind::Invitation {
+                    continue_flow_without_invitation: false,
+                },
+            },
+            StageDef {
+                name: "two-credentials".into(),
+                kind: StageKind::Prompt {
+                    fields: vec![
+                        field("username", "username", 0),
+                        field("password", "password", 1),
+                        field("password_repeat", "password", 2),
+                    ],
+                },
+            },
+            StageDef {
+                name: "two-details".into(),
+                kind: StageKind::Prompt {
+                    fields: vec![
+                        field("name", "text", 0),
+                        field("email", "email", 1),
+                        field("attributes.team", "text", 2),
+                    ],
+                },
+            },
+            StageDef {
+                name: "two-write".into(),
+                kind: StageKind::UserWrite {
+                    user_creation_mode: "always_create".into(),
+                    user_type: UserType::Internal,
+                    user_path_template: "users/two".into(),
+                    create_users_group: None,
+                    create_users_as_inactive: false,
+                },
+            },
+            StageDef {
+                name: "two-login".into(),
+                kind: StageKind::UserLogin,
+            },
         ],
     };
-    assert!(usher_app::server::flows::install_flow(&app.db, &def).await.unwrap());
+    assert!(usher_app::server::flows::install_flow(&app.db, &def)
+        .await
+        .unwrap());
 }
 
 async fn stages_run_in_order_from_a_plan_in_the_session(app: TestApp) {
     install_two_stage_flow(&app).await;
     let mut admin = app.admin().await;
-    let (_, link) = invite(&app, &mut admin, "two", "two-stage", json!({"fixed_data": "name: Sam\n"})).await;
+    let (_, link) = invite(
+        &app,
+        &mut admin,
+        "two",
+        "two-stage",
+        json!({"fixed_data": "name: Sam\n"}),
+    )
+    .await;
     let t = token_of(&link);
     // The second stage cannot be jumped into.
     let mut intruder = app.client();
-    let r = intruder.call_form("flow/submit", &[("slug", "two-stage"), ("itoken", &t), ("stage", "2"),
-        ("fields[name]", "X"), ("fields[email]", "x@example.com"), ("fields[attributes.team]", "red")]).await;
+    let r = intruder
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", "two-stage"),
+                ("itoken", &t),
+                ("stage", "2"),
+                ("fields[name]", "X"),
+                ("fields[email]", "x@example.com"),
+                ("fields[attributes.team]", "red"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(r.body.contains("not started"));
     // Stage one, then the landing shows stage two (and shows it again on refresh).
     let mut sam = app.client();
     let first = sam.get(&link).await;
     assert!(first.body.contains("fields[username]"));
-    let r = sam.call_form("flow/submit", &[("slug", "two-stage"), ("itoken", &t), ("stage", "1"),
-        ("fields[username]", "sam"), ("fields[password]", "sam-password"), ("fields[password_repeat]", "sam-password")]).await;
-    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1, "nothing written before the last stage");
+    let r = sam
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", "two-stage"),
+                ("itoken", &t),
+                ("stage", "1"),
+                ("fields[username]", "sam"),
+                ("fields[password]", "sam-password"),
+                ("fields[password_repeat]", "sam-password"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users").await,
+        1,
+        "nothing written before the last stage"
+    );
     for _ in 0..2 {
         let page = sam.get(&link).await;
-        assert!(page.body.contains("fields[email]") && !page.body.contains("fields[username]"), "stage two");
-        assert!(page.body.contains(r#"value="Sam""#), "pre-filled on stage two");
+        assert!(
+            page.body.contains("fields[email]") && !page.body.contains("fields[username]"),
+            "stage two"
+        );
+        assert!(
+            page.body.contains(r#"value="Sam""#),
+            "pre-filled on stage two"
+        );
         assert!(page.body.contains("Step 2 of 2"));
     }
     // Another browser is still at stage one.
-    assert!(app.client().get(&link).await.body.contains("fields[username]"));
-    let r = sam.call_form("flow/submit", &[("slug", "two-stage"), ("itoken", &t), ("stage", "2"),
-        ("fields[name]", "Sam"), ("fields[email]", "sam@example.com"), ("fields[attributes.team]", "red")]).await;
-    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
+    assert!(app
+        .client()
+        .get(&link)
+        .await
+        .body
+        .contains("fields[username]"));
+    let r = sam
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", "two-stage"),
+                ("itoken", &t),
+                ("stage", "2"),
+                ("fields[name]", "Sam"),
+                ("fields[email]", "sam@example.com"),
+                ("fields[attributes.team]", "red"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
     let (_, me) = sam.call("auth/current_user", json!({})).await;
     assert_eq!(me["username"], "sam");
     assert_eq!(me["path"], "users/two");
-    let attrs: String = sqlx::query_scalar("SELECT attributes FROM users WHERE username = 'sam'").fetch_one(&app.db.pool).await.unwrap();
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&attrs).unwrap(), json!({"team": "red"}));
+    let attrs: String = sqlx::query_scalar("SELECT attributes FROM users WHERE username = 'sam'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&attrs).unwrap(),
+        json!({"team": "red"})
+    );
     // The session's password is a hash; the plan is gone.
     let page = sam.get(&link).await;
     assert_eq!(page.status, StatusCode::GONE, "single use, used up");
 }
 
 fn set_cookie_named<'a>(r: &'a common::Response, name: &str) -> Option<&'a str> {
-    r.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with(&format!("{name}=")))
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
 }
 
 async fn existing_user_joins_through_login_with_the_invitation_cookie(app: TestApp) {
     let mut admin = app.admin().await;
-    let g = admin.call("admin/groups/create", json!({"name": "engineering-team"})).await.1;
-    let r = admin.call("admin/roles/create", json!({"name": "editor"})).await.1;
-    let (pk, link) = invite(&app, &mut admin, "join", EXT, json!({"groups": [g["pk"]], "roles": [r["pk"]]})).await;
+    let g = admin
+        .call("admin/groups/create", json!({"name": "engineering-team"}))
+        .await
+        .1;
+    let r = admin
+        .call("admin/roles/create", json!({"name": "editor"}))
+        .await
+        .1;
+    let (pk, link) = invite(
+        &app,
+        &mut admin,
+        "join",
+        EXT,
+        json!({"groups": [g["pk"]], "roles": [r["pk"]]}),
+    )
+    .await;
     let t = token_of(&link);
     app.user("bob").await;
     // Logged out: "I already have an account" remembers the invitation and sends to login.
     let mut bob = app.client();
-    let res = bob.call_form("flow/remember", &[("slug", EXT), ("itoken", "00000000-0000-4000-8000-000000000000")]).await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND, "an unknown invitation is not remembered");
+    let res = bob
+        .call_form(
+            "flow/remember",
+            &[
+                ("slug", EXT),
+                ("itoken", "00000000-0000-4000-8000-000000000000"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::NOT_FOUND,
+        "an unknown invitation is not remembered"
+    );
     assert!(set_cookie_named(&res, "usher_invitation").is_none());
-    let res = bob.call_form("flow/remember", &[("slug", EXT), ("itoken", &t)]).await;
+    let res = bob
+        .call_form("flow/remember", &[("slug", EXT), ("itoken", &t)])
+        .await;
     assert_eq!(res.headers["location"], "/login?next=/if/accept/");
-    let cookie = set_cookie_named(&res, "usher_invitation").expect("invitation cookie").to_owned();
+    let cookie = set_cookie_named(&res, "usher_invitation")
+        .expect("invitation cookie")
+        .to_owned();
     for attr in ["HttpOnly", "SameSite=Lax", "Max-Age=1800", "Path=/"] {
         assert!(cookie.contains(attr), "{cookie}");
     }
@@ -324,7 +694,11 @@ async fn existing_user_joins_through_login_with_the_invitation_cookie(app: TestA
         parts.join("; ")
     };
     let (s, _) = bob.call("flow/accept_view", json!({})).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED, "the accept page needs a signed-in user");
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "the accept page needs a signed-in user"
+    );
     let (status, _) = bob.login("bob", common::ADMIN_PASSWORD).await;
     assert!(status.is_success() || status.is_redirection());
     // A forged cookie names no invitation.
@@ -343,15 +717,32 @@ async fn existing_user_joins_through_login_with_the_invitation_cookie(app: TestA
     with.cookie = Some(jar(&bob.cookie, &t));
     let page = with.get("/if/accept/").await;
     assert!(page.body.contains("Accept as bob"), "{}", page.body);
-    assert_eq!(app.count("SELECT uses FROM invitations").await, 0, "the accept page changes nothing");
+    assert_eq!(
+        app.count("SELECT uses FROM invitations").await,
+        0,
+        "the accept page changes nothing"
+    );
     let r = with.call_form("flow/accept", &[("itoken", "")]).await;
-    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
-    assert!(set_cookie_named(&r, "usher_invitation").unwrap().contains("Max-Age=0"), "cookie cleared");
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
+    assert!(
+        set_cookie_named(&r, "usher_invitation")
+            .unwrap()
+            .contains("Max-Age=0"),
+        "cookie cleared"
+    );
     let (_, me) = bob.call("auth/current_user", json!({})).await;
     assert_eq!(me["groups"], json!(["engineering-team"]));
     assert_eq!(me["roles"], json!(["editor"]));
-    let action: String = sqlx::query_scalar("SELECT action FROM invitation_uses WHERE invitation_pk = $1")
-        .bind(&pk).fetch_one(&app.db.pool).await.unwrap();
+    let action: String =
+        sqlx::query_scalar("SELECT action FROM invitation_uses WHERE invitation_pk = $1")
+            .bind(&pk)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     assert_eq!(action, "joined");
     let (_, row) = admin.call("admin/invitations/get", json!({"pk": pk})).await;
     assert_eq!(row["ledger"][0]["username"], "bob");
@@ -362,24 +753,46 @@ async fn existing_user_joins_through_login_with_the_invitation_cookie(app: TestA
     // Anonymous accepting is refused.
     let mut anon = app.client();
     anon.cookie = Some(format!("usher_invitation={t}"));
-    assert_eq!(anon.call_form("flow/accept", &[("itoken", "")]).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        anon.call_form("flow/accept", &[("itoken", "")])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 async fn signed_in_user_accepts_from_the_landing_page(app: TestApp) {
     let mut admin = app.admin().await;
-    let (_, link) = invite(&app, &mut admin, "direct", EXT, json!({"single_use": false, "quota": "5", "emails": "*@usher.test"})).await;
+    let (_, link) = invite(
+        &app,
+        &mut admin,
+        "direct",
+        EXT,
+        json!({"single_use": false, "quota": "5", "emails": "*@usher.test"}),
+    )
+    .await;
     let t = token_of(&link);
     let mut carol = app.user("carol").await;
     let page = carol.get(&link).await;
     assert!(page.body.contains("Accept as carol"));
     let r = carol.call_form("flow/accept", &[("itoken", &t)]).await;
-    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
     let r = carol.call_form("flow/accept", &[("itoken", &t)]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "only once per account");
     // Email rules hold for existing users too.
-    sqlx::query("UPDATE users SET email = 'dave@elsewhere.io' WHERE username = 'carol'").execute(&app.db.pool).await.unwrap();
+    sqlx::query("UPDATE users SET email = 'dave@elsewhere.io' WHERE username = 'carol'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     let mut dave = app.user("dave").await;
-    sqlx::query("UPDATE users SET email = 'dave@usher.test.evil.io' WHERE username = 'dave'").execute(&app.db.pool).await.unwrap();
+    sqlx::query("UPDATE users SET email = 'dave@usher.test.evil.io' WHERE username = 'dave'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     let r = dave.call_form("flow/accept", &[("itoken", &t)]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(app.count("SELECT uses FROM invitations").await, 1);
@@ -394,23 +807,56 @@ async fn external_users_land_on_the_default_app_url_when_set() {
     .await;
     let mut admin = app.admin().await;
     let (_, link) = invite(&app, &mut admin, "ext", EXT, json!({})).await;
-    let r = enroll(&mut app.client(), EXT, &token_of(&link), "erin", "erin@example.com").await;
+    let r = enroll(
+        &mut app.client(),
+        EXT,
+        &token_of(&link),
+        "erin",
+        "erin@example.com",
+    )
+    .await;
     assert_eq!(r.headers["location"], "https://app.example.com/");
-    let (_, link) = invite(&app, &mut admin, "int", "invitation-enrollment-flow-internal", json!({})).await;
-    let r = enroll(&mut app.client(), "invitation-enrollment-flow-internal", &token_of(&link), "ian", "ian@example.com").await;
-    assert_eq!(r.headers["location"], "/", "internal users land on their profile");
+    let (_, link) = invite(
+        &app,
+        &mut admin,
+        "int",
+        "invitation-enrollment-flow-internal",
+        json!({}),
+    )
+    .await;
+    let r = enroll(
+        &mut app.client(),
+        "invitation-enrollment-flow-internal",
+        &token_of(&link),
+        "ian",
+        "ian@example.com",
+    )
+    .await;
+    assert_eq!(
+        r.headers["location"], "/",
+        "internal users land on their profile"
+    );
 }
 
 async fn concurrent_accepts_by_one_account_use_one_use(app: TestApp) {
     let mut admin = app.admin().await;
-    let (_, link) = invite(&app, &mut admin, "many", EXT, json!({"single_use": false, "quota": "5"})).await;
+    let (_, link) = invite(
+        &app,
+        &mut admin,
+        "many",
+        EXT,
+        json!({"single_use": false, "quota": "5"}),
+    )
+    .await;
     let t = token_of(&link);
     let carol = app.user("carol").await;
     let mut handles = Vec::new();
     for _ in 0..10 {
         let mut c = carol.clone();
         let t = t.clone();
-        handles.push(tokio::spawn(async move { c.call_form("flow/accept", &[("itoken", &t)]).await.status }));
+        handles.push(tokio::spawn(async move {
+            c.call_form("flow/accept", &[("itoken", &t)]).await.status
+        }));
     }
     let mut ok = 0;
     for h in handles {
@@ -430,11 +876,19 @@ async fn a_use_resolved_before_regeneration_is_refused(app: TestApp) {
     use usher_app::server::invitations::{consume_use, find_by_token, regenerate_token};
     let mut admin = app.admin().await;
     let (pk, link) = invite(&app, &mut admin, "race", EXT, json!({})).await;
-    let record = find_by_token(&app.db, &token_of(&link)).await.unwrap().unwrap();
+    let record = find_by_token(&app.db, &token_of(&link))
+        .await
+        .unwrap()
+        .unwrap();
     regenerate_token(&app.db, &pk).await.unwrap();
     let mut tx = app.db.pool.begin().await.unwrap();
-    let err = consume_use(&mut tx, &record, usher_app::server::time::now()).await.unwrap_err();
-    assert!(matches!(err, usher_app::error::AppError::InvalidInvitation { .. }), "{err:?}");
+    let err = consume_use(&mut tx, &record, usher_app::server::time::now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, usher_app::error::AppError::InvalidInvitation { .. }),
+        "{err:?}"
+    );
     drop(tx);
     assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
 }

@@ -29,11 +29,18 @@ pub async fn form(app: &TestApp, name: &str) -> Value {
 }
 
 async fn create(admin: &mut Client, form: Value) -> (StatusCode, Value) {
-    admin.call("admin/invitations/create", json!({ "form": form })).await
+    admin
+        .call("admin/invitations/create", json!({ "form": form }))
+        .await
 }
 
 async fn list(admin: &mut Client, search: &str, sort: &str) -> Vec<Value> {
-    let (s, rows) = admin.call("admin/invitations/list", json!({"search": search, "sort": sort})).await;
+    let (s, rows) = admin
+        .call(
+            "admin/invitations/list",
+            json!({"search": search, "sort": sort}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{rows}");
     rows.as_array().unwrap().clone()
 }
@@ -52,29 +59,73 @@ async fn create_with_yaml_custom_attributes_and_list(app: TestApp) {
     assert_eq!(r["uses"], 0);
     assert_eq!(r["created_by"], "admin");
     assert_eq!(r["flow_slug"], "invitation-enrollment-flow-external");
-    assert!(r["expires_display"].as_str().unwrap().ends_with("(2099-01-01 12:00 UTC)"), "{}", r["expires_display"]);
+    assert!(
+        r["expires_display"]
+            .as_str()
+            .unwrap()
+            .ends_with("(2099-01-01 12:00 UTC)"),
+        "{}",
+        r["expires_display"]
+    );
     let fixed: Value = serde_json::from_str(r["fixed_data"].as_str().unwrap()).unwrap();
     assert_eq!(fixed, json!({"name": "Jane Smith"}));
     let token = app.token(pk.as_str().unwrap()).await;
-    assert_eq!(r["link"], format!("http://usher.test/if/flow/invitation-enrollment-flow-external/?itoken={token}"));
-    assert_ne!(token, pk.as_str().unwrap(), "the token is separate from the pk");
+    assert_eq!(
+        r["link"],
+        format!("http://usher.test/if/flow/invitation-enrollment-flow-external/?itoken={token}")
+    );
+    assert_ne!(
+        token,
+        pk.as_str().unwrap(),
+        "the token is separate from the pk"
+    );
     // The defaults of the create form: now + 7 days, the external flow.
     let (_, d) = admin.call("admin/invitations/defaults", json!({})).await;
-    assert_eq!(d["flow"], app.flow_pk("invitation-enrollment-flow-external").await);
+    assert_eq!(
+        d["flow"],
+        app.flow_pk("invitation-enrollment-flow-external").await
+    );
     assert!(!d["expires"].as_str().unwrap().is_empty());
     // The three built-in flows are offered.
     let (_, flows) = admin.call("admin/flows/list", json!({})).await;
-    let slugs: Vec<&str> = flows.as_array().unwrap().iter().map(|f| f["slug"].as_str().unwrap()).collect();
-    assert_eq!(slugs, ["default-enrollment-flow", "invitation-enrollment-flow-external", "invitation-enrollment-flow-internal"]);
+    let slugs: Vec<&str> = flows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        slugs,
+        [
+            "default-enrollment-flow",
+            "invitation-enrollment-flow-external",
+            "invitation-enrollment-flow-internal"
+        ]
+    );
 }
 
 async fn invalid_input_is_reported_per_field_and_saves_nothing(app: TestApp) {
     let mut admin = app.admin().await;
     let cases: &[(&str, Value, &str, &str)] = &[
         ("name", json!("has spaces"), "name", "slug"),
-        ("fixed_data", json!("name: Jane\nemail: [oops\n"), "fixed_data", "line"),
-        ("fixed_data", json!("{\n\"a\": 1,\n}"), "fixed_data", "JSON error at line 3"),
-        ("emails", json!("jane@example.com\n*.company.com"), "emails", "*.company.com"),
+        (
+            "fixed_data",
+            json!("name: Jane\nemail: [oops\n"),
+            "fixed_data",
+            "line",
+        ),
+        (
+            "fixed_data",
+            json!("{\n\"a\": 1,\n}"),
+            "fixed_data",
+            "JSON error at line 3",
+        ),
+        (
+            "emails",
+            json!("jane@example.com\n*.company.com"),
+            "emails",
+            "*.company.com",
+        ),
         ("quota", json!("0"), "quota", "at least 1"),
         ("expires", json!("not a date"), "expires", "date"),
         ("flow", json!("no-such-flow"), "flow", "flow"),
@@ -88,8 +139,15 @@ async fn invalid_input_is_reported_per_field_and_saves_nothing(app: TestApp) {
         }
         let (s, body) = create(&mut admin, f).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{field}: {body}");
-        let errors = body["Validation"].as_array().unwrap_or_else(|| panic!("{field}: {body}"));
-        let msg = errors.iter().find(|e| e[0] == *err_field).unwrap_or_else(|| panic!("{field}: {body}"))[1].as_str().unwrap();
+        let errors = body["Validation"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{field}: {body}"));
+        let msg = errors
+            .iter()
+            .find(|e| e[0] == *err_field)
+            .unwrap_or_else(|| panic!("{field}: {body}"))[1]
+            .as_str()
+            .unwrap();
         assert!(msg.contains(needle), "{field}: {msg}");
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
@@ -115,7 +173,9 @@ async fn edit_replaces_fields_and_validates(app: TestApp) {
     f["emails"] = json!("*@Company.com\njane@example.com");
     f["fixed_data"] = json!(r#"{"email": "jane@example.com"}"#);
     f["flow"] = json!(app.flow_pk("invitation-enrollment-flow-internal").await);
-    let (s, body) = admin.call("admin/invitations/update", json!({"pk": pk, "form": f})).await;
+    let (s, body) = admin
+        .call("admin/invitations/update", json!({"pk": pk, "form": f}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     let (_, r) = admin.call("admin/invitations/get", json!({"pk": pk})).await;
     assert_eq!(r["name"], "edited");
@@ -123,17 +183,28 @@ async fn edit_replaces_fields_and_validates(app: TestApp) {
     assert_eq!(r["single_use"], false);
     assert_eq!(r["emails"], json!(["*@company.com", "jane@example.com"]));
     assert_eq!(r["flow_slug"], "invitation-enrollment-flow-internal");
-    assert_eq!(app.token(&pk).await, token, "editing keeps the link's token");
+    assert_eq!(
+        app.token(&pk).await,
+        token,
+        "editing keeps the link's token"
+    );
     // A bad edit changes nothing.
     let mut bad = f.clone();
     bad["name"] = json!("also edited");
     bad["quota"] = json!("-1");
-    let (s, _) = admin.call("admin/invitations/update", json!({"pk": pk, "form": bad})).await;
+    let (s, _) = admin
+        .call("admin/invitations/update", json!({"pk": pk, "form": bad}))
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     let (_, r) = admin.call("admin/invitations/get", json!({"pk": pk})).await;
     assert_eq!(r["name"], "edited");
     assert_eq!(r["quota"], 5);
-    let (s, _) = admin.call("admin/invitations/update", json!({"pk": "missing", "form": f})).await;
+    let (s, _) = admin
+        .call(
+            "admin/invitations/update",
+            json!({"pk": "missing", "form": f}),
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
@@ -145,7 +216,9 @@ async fn regenerate_makes_the_old_token_unknown(app: TestApp) {
     let link = |t: &str| format!("/if/flow/invitation-enrollment-flow-external/?itoken={t}");
     let mut anon = app.client();
     assert_eq!(anon.get(&link(&old)).await.status, StatusCode::OK);
-    let (s, _) = admin.call("admin/invitations/regenerate", json!({"pk": pk})).await;
+    let (s, _) = admin
+        .call("admin/invitations/regenerate", json!({"pk": pk}))
+        .await;
     assert_eq!(s, StatusCode::OK);
     let new = app.token(&pk).await;
     assert_ne!(old, new);
@@ -159,47 +232,96 @@ async fn disable_enable_and_delete_take_effect_at_once(app: TestApp) {
     let mut admin = app.admin().await;
     let (_, pk) = create(&mut admin, form(&app, "toggle").await).await;
     let pk = pk.as_str().unwrap().to_owned();
-    let link = format!("/if/flow/invitation-enrollment-flow-external/?itoken={}", app.token(&pk).await);
+    let link = format!(
+        "/if/flow/invitation-enrollment-flow-external/?itoken={}",
+        app.token(&pk).await
+    );
     let mut anon = app.client();
-    admin.call("admin/invitations/set_enabled", json!({"pk": pk, "enabled": false})).await;
+    admin
+        .call(
+            "admin/invitations/set_enabled",
+            json!({"pk": pk, "enabled": false}),
+        )
+        .await;
     let r = anon.get(&link).await;
     assert_eq!(r.status, StatusCode::GONE);
     assert!(r.body.contains("This invitation has been disabled."));
-    assert_eq!(list(&mut admin, "", "CreatedDesc").await[0]["status"], "disabled");
-    admin.call("admin/invitations/set_enabled", json!({"pk": pk, "enabled": true})).await;
+    assert_eq!(
+        list(&mut admin, "", "CreatedDesc").await[0]["status"],
+        "disabled"
+    );
+    admin
+        .call(
+            "admin/invitations/set_enabled",
+            json!({"pk": pk, "enabled": true}),
+        )
+        .await;
     assert_eq!(anon.get(&link).await.status, StatusCode::OK);
-    let (s, _) = admin.call("admin/invitations/delete", json!({"pk": pk})).await;
+    let (s, _) = admin
+        .call("admin/invitations/delete", json!({"pk": pk}))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(anon.get(&link).await.status, StatusCode::NOT_FOUND);
-    let (s, _) = admin.call("admin/invitations/delete", json!({"pk": pk})).await;
+    let (s, _) = admin
+        .call("admin/invitations/delete", json!({"pk": pk}))
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
 async fn search_and_sort(app: TestApp) {
     let mut admin = app.admin().await;
-    for (name, expires) in [("alpha-one", "2099-01-03T00:00"), ("beta-two", "2099-01-01T00:00"), ("alpha_three", "")] {
+    for (name, expires) in [
+        ("alpha-one", "2099-01-03T00:00"),
+        ("beta-two", "2099-01-01T00:00"),
+        ("alpha_three", ""),
+    ] {
         let mut f = form(&app, name).await;
         f["expires"] = json!(expires);
         f["never_expires"] = json!(expires.is_empty());
         assert_eq!(create(&mut admin, f).await.0, StatusCode::OK);
     }
-    let names = |rows: Vec<Value>| rows.iter().map(|r| r["name"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
-    assert_eq!(names(list(&mut admin, "ALPHA", "ExpiresAsc").await), ["alpha-one", "alpha_three"]);
-    assert_eq!(names(list(&mut admin, "_", "ExpiresAsc").await), ["alpha_three"], "LIKE wildcards are literal");
-    assert_eq!(names(list(&mut admin, "", "ExpiresAsc").await), ["beta-two", "alpha-one", "alpha_three"]);
-    assert_eq!(names(list(&mut admin, "", "ExpiresDesc").await), ["alpha_three", "alpha-one", "beta-two"]);
+    let names = |rows: Vec<Value>| {
+        rows.iter()
+            .map(|r| r["name"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(list(&mut admin, "ALPHA", "ExpiresAsc").await),
+        ["alpha-one", "alpha_three"]
+    );
+    assert_eq!(
+        names(list(&mut admin, "_", "ExpiresAsc").await),
+        ["alpha_three"],
+        "LIKE wildcards are literal"
+    );
+    assert_eq!(
+        names(list(&mut admin, "", "ExpiresAsc").await),
+        ["beta-two", "alpha-one", "alpha_three"]
+    );
+    assert_eq!(
+        names(list(&mut admin, "", "ExpiresDesc").await),
+        ["alpha_three", "alpha-one", "beta-two"]
+    );
     assert_eq!(list(&mut admin, "", "CreatedAsc").await.len(), 3);
 }
 
 async fn groups_and_roles_are_granted_by_invitations(app: TestApp) {
     let mut admin = app.admin().await;
-    let (s, g) = admin.call("admin/groups/create", json!({"name": "engineering-team"})).await;
+    let (s, g) = admin
+        .call("admin/groups/create", json!({"name": "engineering-team"}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{g}");
-    let (s, body) = admin.call("admin/groups/create", json!({"name": " engineering-team "})).await;
+    let (s, body) = admin
+        .call("admin/groups/create", json!({"name": " engineering-team "}))
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "duplicate: {body}");
-    let (s, _) = admin.call("admin/groups/create", json!({"name": "  "})).await;
+    let (s, _) = admin
+        .call("admin/groups/create", json!({"name": "  "}))
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let (_, r) = admin.call("admin/roles/create", json!({"name": "viewer"})).await;
+    let (_, r) = admin
+        .call("admin/roles/create", json!({"name": "viewer"}))
+        .await;
     let mut f = form(&app, "granting").await;
     f["groups"] = json!([g["pk"]]);
     f["roles"] = json!([r["pk"]]);
@@ -210,19 +332,39 @@ async fn groups_and_roles_are_granted_by_invitations(app: TestApp) {
     assert_eq!(row["role_names"], json!(["viewer"]));
     let (_, groups) = admin.call("admin/groups/list", json!({})).await;
     assert_eq!(groups.as_array().unwrap().len(), 1);
-    let (s, _) = admin.call("admin/roles/delete", json!({"pk": r["pk"]})).await;
+    let (s, _) = admin
+        .call("admin/roles/delete", json!({"pk": r["pk"]}))
+        .await;
     assert_eq!(s, StatusCode::OK);
     let row = &list(&mut admin, "", "CreatedDesc").await[0];
-    assert_eq!(row["role_names"], json!([]), "deleting a role removes its grant");
+    assert_eq!(
+        row["role_names"],
+        json!([]),
+        "deleting a role removes its grant"
+    );
 }
 
 async fn deleting_the_creator_deletes_their_invitations(app: TestApp) {
     let mut admin = app.admin().await;
     create(&mut admin, form(&app, "owned").await).await;
-    sqlx::query("UPDATE users SET is_active = 0 WHERE username = 'admin'").execute(&app.db.pool).await.unwrap();
-    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 1, "deactivating keeps them");
-    sqlx::query("DELETE FROM users WHERE username = 'admin'").execute(&app.db.pool).await.unwrap();
-    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0, "deleting the creator deletes them");
+    sqlx::query("UPDATE users SET is_active = 0 WHERE username = 'admin'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invitations").await,
+        1,
+        "deactivating keeps them"
+    );
+    sqlx::query("DELETE FROM users WHERE username = 'admin'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invitations").await,
+        0,
+        "deleting the creator deletes them"
+    );
 }
 
 async fn users_directory_lists_type_path_groups_and_roles(app: TestApp) {
@@ -230,7 +372,12 @@ async fn users_directory_lists_type_path_groups_and_roles(app: TestApp) {
     app.user("plain").await;
     let (s, users) = admin.call("admin/users/list", json!({})).await;
     assert_eq!(s, StatusCode::OK);
-    let names: Vec<&str> = users.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
+    let names: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["admin", "plain"]);
     assert_eq!(users[0]["is_superuser"], true);
     assert_eq!(users[1]["path"], "users");

@@ -1,177 +1,244 @@
 //! Admin dashboard server functions. Every one requires a signed-in superuser first (401 anonymous,
 //! 403 non-admin) and takes JSON input.
 
-use crate::error::AppError;
-use crate::model::{FlowOption, InvitationForm, InvitationRow, InvitationSort, NamedItem, OutboxMessage, UserRow};
-use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use super::ctx::{admin, respond};
+use crate::error::AppError;
+use crate::model::{
+    FlowOption, InvitationForm, InvitationRow, InvitationSort, NamedItem, OutboxMessage, UserRow,
+};
 #[cfg(feature = "ssr")]
 use crate::server::{directory, flows, invitations, mail, time, users};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 /// The invitations table, filtered by name and sorted.
 #[server(input = Json, endpoint = "admin/invitations/list")]
-pub async fn list_invitations(search: String, sort: InvitationSort) -> Result<Vec<InvitationRow>, AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        invitations::list(&st.db, &st.config.public_url, &search, sort).await
-    }.await)
+pub async fn list_invitations(
+    search: String,
+    sort: InvitationSort,
+) -> Result<Vec<InvitationRow>, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::list(&st.db, &st.config.public_url, &search, sort).await
+        }
+        .await,
+    )
 }
 
 /// One invitation.
 #[server(input = Json, endpoint = "admin/invitations/get")]
 pub async fn get_invitation(pk: String) -> Result<InvitationRow, AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        invitations::get(&st.db, &st.config.public_url, &pk).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::get(&st.db, &st.config.public_url, &pk).await
+        }
+        .await,
+    )
 }
 
 /// Defaults of the create form (expiry now + 7 days).
 #[server(input = Json, endpoint = "admin/invitations/defaults")]
 pub async fn new_invitation_defaults() -> Result<InvitationForm, AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        Ok(invitations::default_form(time::now(), &flows::list_enrollment_flows(&st.db).await?))
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            Ok(invitations::default_form(
+                time::now(),
+                &flows::list_enrollment_flows(&st.db).await?,
+            ))
+        }
+        .await,
+    )
 }
 
 /// Creates an invitation; returns its pk.
 #[server(input = Json, endpoint = "admin/invitations/create")]
 pub async fn create_invitation(form: InvitationForm) -> Result<String, AppError> {
-    respond(async {
-        let (st, user) = admin().await?;
-        let pk = invitations::create(&st.db, &st.config, user.pk, &form).await?;
-        st.outbox_wake.notify_one();
-        Ok(pk)
-    }.await)
+    respond(
+        async {
+            let (st, user) = admin().await?;
+            let pk = invitations::create(&st.db, &st.config, user.pk, &form).await?;
+            st.outbox_wake.notify_one();
+            Ok(pk)
+        }
+        .await,
+    )
 }
 
 /// Edits an invitation.
 #[server(input = Json, endpoint = "admin/invitations/update")]
 pub async fn update_invitation(pk: String, form: InvitationForm) -> Result<(), AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        invitations::update(&st.db, &pk, &form).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::update(&st.db, &pk, &form).await
+        }
+        .await,
+    )
 }
 
 /// Enables or disables an invitation.
 #[server(input = Json, endpoint = "admin/invitations/set_enabled")]
 pub async fn set_invitation_enabled(pk: String, enabled: bool) -> Result<(), AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        invitations::set_enabled(&st.db, &pk, enabled).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::set_enabled(&st.db, &pk, enabled).await
+        }
+        .await,
+    )
 }
 
 /// Gives an invitation a new token; the old link stops working.
 #[server(input = Json, endpoint = "admin/invitations/regenerate")]
 pub async fn regenerate_invitation_token(pk: String) -> Result<(), AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        invitations::regenerate_token(&st.db, &pk).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::regenerate_token(&st.db, &pk).await
+        }
+        .await,
+    )
 }
 
 /// Deletes an invitation.
 #[server(input = Json, endpoint = "admin/invitations/delete")]
 pub async fn delete_invitation(pk: String) -> Result<(), AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        invitations::delete(&st.db, &pk).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::delete(&st.db, &pk).await
+        }
+        .await,
+    )
 }
 
 /// Enrollment flows for the flow selector.
 #[server(input = Json, endpoint = "admin/flows/list")]
 pub async fn list_flows() -> Result<Vec<FlowOption>, AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        flows::list_enrollment_flows(&st.db).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            flows::list_enrollment_flows(&st.db).await
+        }
+        .await,
+    )
 }
 
 /// Groups with member counts.
 #[server(input = Json, endpoint = "admin/groups/list")]
 pub async fn list_groups() -> Result<Vec<NamedItem>, AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        directory::list(&st.db, directory::Kind::Group).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            directory::list(&st.db, directory::Kind::Group).await
+        }
+        .await,
+    )
 }
 
 /// Creates a group.
 #[server(input = Json, endpoint = "admin/groups/create")]
 pub async fn create_group(name: String) -> Result<NamedItem, AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        directory::create(&st.db, directory::Kind::Group, &name).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            directory::create(&st.db, directory::Kind::Group, &name).await
+        }
+        .await,
+    )
 }
 
 /// Deletes a group.
 #[server(input = Json, endpoint = "admin/groups/delete")]
 pub async fn delete_group(pk: String) -> Result<(), AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        directory::delete(&st.db, directory::Kind::Group, &pk).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            directory::delete(&st.db, directory::Kind::Group, &pk).await
+        }
+        .await,
+    )
 }
 
 /// Roles with member counts.
 #[server(input = Json, endpoint = "admin/roles/list")]
 pub async fn list_roles() -> Result<Vec<NamedItem>, AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        directory::list(&st.db, directory::Kind::Role).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            directory::list(&st.db, directory::Kind::Role).await
+        }
+        .await,
+    )
 }
 
 /// Creates a role.
 #[server(input = Json, endpoint = "admin/roles/create")]
 pub async fn create_role(name: String) -> Result<NamedItem, AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        directory::create(&st.db, directory::Kind::Role, &name).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            directory::create(&st.db, directory::Kind::Role, &name).await
+        }
+        .await,
+    )
 }
 
 /// Deletes a role.
 #[server(input = Json, endpoint = "admin/roles/delete")]
 pub async fn delete_role(pk: String) -> Result<(), AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        directory::delete(&st.db, directory::Kind::Role, &pk).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            directory::delete(&st.db, directory::Kind::Role, &pk).await
+        }
+        .await,
+    )
 }
 
 /// Directory → Users: every user with type, path, groups and roles.
 #[server(input = Json, endpoint = "admin/users/list")]
 pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        users::list_users(&st.db).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            users::list_users(&st.db).await
+        }
+        .await,
+    )
 }
 
 /// Sends (or resends) an invitation's email to the given addresses, with cc and bcc, through the outbox.
 #[server(input = Json, endpoint = "admin/invitations/send")]
-pub async fn send_invitation(pk: String, to: Vec<String>, cc: Vec<String>, bcc: Vec<String>) -> Result<String, AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        let id = invitations::send(&st.db, &st.config, &pk, &to, &cc, &bcc).await?;
-        st.outbox_wake.notify_one();
-        Ok(id)
-    }.await)
+pub async fn send_invitation(
+    pk: String,
+    to: Vec<String>,
+    cc: Vec<String>,
+    bcc: Vec<String>,
+) -> Result<String, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            let id = invitations::send(&st.db, &st.config, &pk, &to, &cc, &bcc).await?;
+            st.outbox_wake.notify_one();
+            Ok(id)
+        }
+        .await,
+    )
 }
 
 /// Directory → Outbox: the latest 500 messages, newest first; only the failed ones when asked.
 #[server(input = Json, endpoint = "admin/outbox/list")]
 pub async fn list_outbox(only_failed: bool) -> Result<Vec<OutboxMessage>, AppError> {
-    respond(async {
-        let (st, _) = admin().await?;
-        mail::list_messages(&st.db, only_failed, Some(500)).await
-    }.await)
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            mail::list_messages(&st.db, only_failed, Some(500)).await
+        }
+        .await,
+    )
 }

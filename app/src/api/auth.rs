@@ -1,20 +1,23 @@
 //! Sign-in, sign-out, the current user, and first-start set-up.
 
-use crate::error::AppError;
-use crate::model::CurrentUser;
-use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::ctx::{respond, session};
+use crate::error::AppError;
+use crate::model::CurrentUser;
 #[cfg(feature = "ssr")]
 use crate::server::{auth, setup, state};
+use leptos::prelude::*;
 
 /// The signed-in user, or `None`. Anyone may ask; it only tells about the caller.
 #[server(endpoint = "auth/current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    respond(async {
-        let st = state()?;
-        auth::current_user(&st.db, &session().await?).await
-    }.await)
+    respond(
+        async {
+            let st = state()?;
+            auth::current_user(&st.db, &session().await?).await
+        }
+        .await,
+    )
 }
 
 /// Signs in with username and password; on success redirects to `next` when it is a safe relative path,
@@ -23,34 +26,46 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 /// # Errors
 /// 401 [`AppError::InvalidCredentials`].
 #[server(endpoint = "auth/login")]
-pub async fn login(username: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    respond(async {
-        let st = state()?;
-        let session = session().await?;
-        let now = crate::server::time::now();
-        st.login_limiter.try_begin(&username, now).map_err(AppError::TooManyAttempts)?;
-        let pk = auth::authenticate(&st.db, &username, &password).await?;
-        st.login_limiter.succeeded(&username);
-        auth::sign_in(&st.db, &session, pk).await?;
-        let admin = auth::require_admin(&st.db, &session).await.is_ok();
-        let dest = match next.as_deref() {
-            Some(n) if super::is_safe_next(n) => n.to_owned(),
-            _ if admin => "/admin/invitations".to_owned(),
-            _ => "/".to_owned(),
-        };
-        leptos_axum::redirect(&dest);
-        Ok(())
-    }.await)
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            let st = state()?;
+            let session = session().await?;
+            let now = crate::server::time::now();
+            st.login_limiter
+                .try_begin(&username, now)
+                .map_err(AppError::TooManyAttempts)?;
+            let pk = auth::authenticate(&st.db, &username, &password).await?;
+            st.login_limiter.succeeded(&username);
+            auth::sign_in(&st.db, &session, pk).await?;
+            let admin = auth::require_admin(&st.db, &session).await.is_ok();
+            let dest = match next.as_deref() {
+                Some(n) if super::is_safe_next(n) => n.to_owned(),
+                _ if admin => "/admin/invitations".to_owned(),
+                _ => "/".to_owned(),
+            };
+            leptos_axum::redirect(&dest);
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Signs out and redirects to `/login`.
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    respond(async {
-        auth::sign_out(&session().await?).await?;
-        leptos_axum::redirect("/login");
-        Ok(())
-    }.await)
+    respond(
+        async {
+            auth::sign_out(&session().await?).await?;
+            leptos_axum::redirect("/login");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Whether a set-up token is valid (no admin exists yet and it is the current one).
@@ -71,11 +86,22 @@ pub async fn complete_setup(
     password: String,
     password_repeat: String,
 ) -> Result<(), AppError> {
-    respond(async {
-        let st = state()?;
-        let pk = setup::complete_setup(&st.db, &token, &username, &email, &password, &password_repeat).await?;
-        auth::sign_in(&st.db, &session().await?, pk).await?;
-        leptos_axum::redirect("/admin/invitations");
-        Ok(())
-    }.await)
+    respond(
+        async {
+            let st = state()?;
+            let pk = setup::complete_setup(
+                &st.db,
+                &token,
+                &username,
+                &email,
+                &password,
+                &password_repeat,
+            )
+            .await?;
+            auth::sign_in(&st.db, &session().await?, pk).await?;
+            leptos_axum::redirect("/admin/invitations");
+            Ok(())
+        }
+        .await,
+    )
 }

@@ -1,16 +1,16 @@
 //! The invitee's side: landing, prompt stages, and accepting as an existing user. Anonymous by design:
 //! the invitation token is the authorization; accepting also needs a signed-in user.
 
-use crate::error::AppError;
-use crate::model::{AcceptView, FlowView};
-use leptos::prelude::*;
-use std::collections::HashMap;
 #[cfg(feature = "ssr")]
 use super::ctx::{read_cookie, request_info, respond, session, set_cookie};
+use crate::error::AppError;
+use crate::model::{AcceptView, FlowView};
 #[cfg(feature = "ssr")]
 use crate::server::enrollment::{self, FlowPlan, StageOutcome, PLAN_KEY};
 #[cfg(feature = "ssr")]
 use crate::server::{auth, state};
+use leptos::prelude::*;
+use std::collections::HashMap;
 
 /// Name of the cookie that carries an invitation through sign-in (30 minutes).
 pub const INVITATION_COOKIE: &str = "usher_invitation";
@@ -29,12 +29,22 @@ async fn plan(session: &tower_sessions::Session) -> Option<FlowPlan> {
 /// 404/410 [`AppError::InvalidInvitation`].
 #[server(endpoint = "flow/landing")]
 pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<FlowView, AppError> {
-    respond(async {
-        let st = state()?;
-        let session = session().await?;
-        let user = auth::current_user(&st.db, &session).await?;
-        enrollment::landing(&st.db, &slug, itoken.as_deref(), plan(&session).await.as_ref(), user.as_ref()).await
-    }.await)
+    respond(
+        async {
+            let st = state()?;
+            let session = session().await?;
+            let user = auth::current_user(&st.db, &session).await?;
+            enrollment::landing(
+                &st.db,
+                &slug,
+                itoken.as_deref(),
+                plan(&session).await.as_ref(),
+                user.as_ref(),
+            )
+            .await
+        }
+        .await,
+    )
 }
 
 /// Submits a prompt stage (`fields[field_key]=value`). When more stages follow, the flow plan moves on
@@ -51,36 +61,52 @@ pub async fn submit_stage(
     stage: usize,
     fields: HashMap<String, String>,
 ) -> Result<(), AppError> {
-    respond(async {
-        let st = state()?;
-        let session = session().await?;
-        let info = request_info().await;
-        let current = plan(&session).await;
-        let outcome = enrollment::submit_stage(&st.db, current, &slug, itoken.as_deref(), stage, &fields, &info).await?;
-        let err = |_| AppError::Internal;
-        match outcome {
-            StageOutcome::Continue(plan) => {
-                // The plan holds the trimmed token, already matched to an invitation (UUID-shaped).
-                let back = format!("/if/flow/{}/?itoken={}", plan.slug, plan.token.clone().unwrap_or_default());
-                session.insert(PLAN_KEY, plan).await.map_err(err)?;
-                leptos_axum::redirect(&back);
-            }
-            StageOutcome::Enrolled { user_pk, login } => {
-                session.remove::<FlowPlan>(PLAN_KEY).await.map_err(err)?;
-                if login {
-                    auth::sign_in(&st.db, &session, user_pk).await?;
+    respond(
+        async {
+            let st = state()?;
+            let session = session().await?;
+            let info = request_info().await;
+            let current = plan(&session).await;
+            let outcome = enrollment::submit_stage(
+                &st.db,
+                current,
+                &slug,
+                itoken.as_deref(),
+                stage,
+                &fields,
+                &info,
+            )
+            .await?;
+            let err = |_| AppError::Internal;
+            match outcome {
+                StageOutcome::Continue(plan) => {
+                    // The plan holds the trimmed token, already matched to an invitation (UUID-shaped).
+                    let back = format!(
+                        "/if/flow/{}/?itoken={}",
+                        plan.slug,
+                        plan.token.clone().unwrap_or_default()
+                    );
+                    session.insert(PLAN_KEY, plan).await.map_err(err)?;
+                    leptos_axum::redirect(&back);
                 }
-                let external = crate::server::users::load_current_user(&st.db, user_pk)
-                    .await?
-                    .is_some_and(|u| u.user_type == "external");
-                match (&st.config.default_app_url, external && login) {
-                    (Some(url), true) => leptos_axum::redirect(url),
-                    _ => leptos_axum::redirect("/"),
+                StageOutcome::Enrolled { user_pk, login } => {
+                    session.remove::<FlowPlan>(PLAN_KEY).await.map_err(err)?;
+                    if login {
+                        auth::sign_in(&st.db, &session, user_pk).await?;
+                    }
+                    let external = crate::server::users::load_current_user(&st.db, user_pk)
+                        .await?
+                        .is_some_and(|u| u.user_type == "external");
+                    match (&st.config.default_app_url, external && login) {
+                        (Some(url), true) => leptos_axum::redirect(url),
+                        _ => leptos_axum::redirect("/"),
+                    }
                 }
             }
+            Ok(())
         }
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// "I already have an account": puts the (active) invitation's token in a 30-minute HttpOnly,
@@ -90,14 +116,28 @@ pub async fn submit_stage(
 /// 404/410 [`AppError::InvalidInvitation`].
 #[server(endpoint = "flow/remember")]
 pub async fn remember_invitation(slug: String, itoken: String) -> Result<(), AppError> {
-    respond(async {
-        let st = state()?;
-        enrollment::resolve(&st.db, &slug, Some(&itoken), crate::server::time::now()).await?;
-        set_cookie(INVITATION_COOKIE, itoken.trim(), INVITATION_COOKIE_MAX_AGE, st.config.secure_cookies());
-        let signed_in = auth::current_user(&st.db, &session().await?).await?.is_some();
-        leptos_axum::redirect(if signed_in { "/if/accept/" } else { "/login?next=/if/accept/" });
-        Ok(())
-    }.await)
+    respond(
+        async {
+            let st = state()?;
+            enrollment::resolve(&st.db, &slug, Some(&itoken), crate::server::time::now()).await?;
+            set_cookie(
+                INVITATION_COOKIE,
+                itoken.trim(),
+                INVITATION_COOKIE_MAX_AGE,
+                st.config.secure_cookies(),
+            );
+            let signed_in = auth::current_user(&st.db, &session().await?)
+                .await?
+                .is_some();
+            leptos_axum::redirect(if signed_in {
+                "/if/accept/"
+            } else {
+                "/login?next=/if/accept/"
+            });
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// The accept page's view: the invitation in the cookie, for the signed-in user.
@@ -107,17 +147,23 @@ pub async fn remember_invitation(slug: String, itoken: String) -> Result<(), App
 /// 404/410 [`AppError::InvalidInvitation`] for a forged or unusable invitation.
 #[server(endpoint = "flow/accept_view")]
 pub async fn get_accept_view() -> Result<AcceptView, AppError> {
-    respond(async {
-        let st = state()?;
-        let user = auth::require_user(&st.db, &session().await?).await?;
-        let token = read_cookie(INVITATION_COOKIE).ok_or_else(cookie_gone)?;
-        enrollment::accept_view(&st.db, &token, &user).await
-    }.await)
+    respond(
+        async {
+            let st = state()?;
+            let user = auth::require_user(&st.db, &session().await?).await?;
+            let token = read_cookie(INVITATION_COOKIE).ok_or_else(cookie_gone)?;
+            enrollment::accept_view(&st.db, &token, &user).await
+        }
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
 fn cookie_gone() -> AppError {
-    AppError::BadRequest("Your invitation is no longer remembered in this browser. Open the invitation link again.".into())
+    AppError::BadRequest(
+        "Your invitation is no longer remembered in this browser. Open the invitation link again."
+            .into(),
+    )
 }
 
 /// Accepts an invitation as the signed-in user: the token given (from the landing page) or the one in the
@@ -128,13 +174,19 @@ fn cookie_gone() -> AppError {
 /// [`AppError::InvalidInvitation`].
 #[server(endpoint = "flow/accept")]
 pub async fn accept_invitation(itoken: Option<String>) -> Result<(), AppError> {
-    respond(async {
-        let st = state()?;
-        let user = auth::require_user(&st.db, &session().await?).await?;
-        let token = itoken.filter(|t| !t.trim().is_empty()).or_else(|| read_cookie(INVITATION_COOKIE)).ok_or_else(cookie_gone)?;
-        enrollment::accept(&st.db, token.trim(), &user, &request_info().await).await?;
-        set_cookie(INVITATION_COOKIE, "", 0, st.config.secure_cookies());
-        leptos_axum::redirect("/");
-        Ok(())
-    }.await)
+    respond(
+        async {
+            let st = state()?;
+            let user = auth::require_user(&st.db, &session().await?).await?;
+            let token = itoken
+                .filter(|t| !t.trim().is_empty())
+                .or_else(|| read_cookie(INVITATION_COOKIE))
+                .ok_or_else(cookie_gone)?;
+            enrollment::accept(&st.db, token.trim(), &user, &request_info().await).await?;
+            set_cookie(INVITATION_COOKIE, "", 0, st.config.secure_cookies());
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
 }

@@ -14,7 +14,9 @@ pub(crate) mod ctx {
 
     /// The request's session.
     pub async fn session() -> Result<Session, AppError> {
-        leptos_axum::extract::<Session>().await.map_err(|_| AppError::Internal)
+        leptos_axum::extract::<Session>()
+            .await
+            .map_err(|_| AppError::Internal)
     }
 
     /// Sets the response status from the error, passing the result through.
@@ -46,19 +48,27 @@ pub(crate) mod ctx {
     pub fn read_cookie(name: &str) -> Option<String> {
         let parts: Option<http::request::Parts> = leptos::prelude::use_context();
         let parts = parts?;
-        parts.headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|h| {
-            h.split(';').find_map(|kv| {
-                let (k, v) = kv.trim().split_once('=')?;
-                (k == name && !v.is_empty()).then(|| v.to_owned())
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|h| {
+                h.split(';').find_map(|kv| {
+                    let (k, v) = kv.trim().split_once('=')?;
+                    (k == name && !v.is_empty()).then(|| v.to_owned())
+                })
             })
-        })
     }
 
     /// Sets (or, with `max_age` 0, deletes) a cookie: `Path=/; HttpOnly; SameSite=Lax`, `Secure` when asked.
     pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) {
-        let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else { return };
+        let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
         let secure = if secure { "; Secure" } else { "" };
-        let cookie = format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
+        let cookie =
+            format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
         if let Ok(v) = http::HeaderValue::from_str(&cookie) {
             opts.append_header(http::header::SET_COOKIE, v);
         }
@@ -68,14 +78,26 @@ pub(crate) mod ctx {
     /// User-Agent.
     pub async fn request_info() -> crate::server::enrollment::RequestInfo {
         let parts: Option<http::request::Parts> = leptos::prelude::use_context();
-        let Some(parts) = parts else { return Default::default() };
-        let header = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let Some(parts) = parts else {
+            return Default::default();
+        };
+        let header = |n: &str| {
+            parts
+                .headers
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        };
         let ip = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip().to_string())
             .unwrap_or_default();
-        crate::server::enrollment::RequestInfo { ip, user_agent: header("user-agent") }
+        crate::server::enrollment::RequestInfo {
+            ip,
+            user_agent: header("user-agent"),
+        }
     }
 }
 

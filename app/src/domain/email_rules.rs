@@ -25,12 +25,13 @@ impl EmailRule {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let s = raw.trim();
         if let Some(domain) = s.strip_prefix("*@") {
-            let d = normalize_domain(domain).ok_or_else(|| format!("'{s}' is not a valid domain rule."))?;
+            let d = normalize_domain(domain)
+                .ok_or_else(|| format!("'{s}' is not a valid domain rule."))?;
             return Ok(Self::Domain(d));
         }
-        normalize_email(s)
-            .map(Self::Address)
-            .ok_or_else(|| format!("'{s}' is neither an email address nor a domain rule like *@example.com."))
+        normalize_email(s).map(Self::Address).ok_or_else(|| {
+            format!("'{s}' is neither an email address nor a domain rule like *@example.com.")
+        })
     }
 
     /// The rule as admins write it: the address, or `*@domain`.
@@ -43,7 +44,9 @@ impl EmailRule {
 
     /// Whether a (raw, not yet normalised) address satisfies this rule.
     pub fn matches(&self, email: &str) -> bool {
-        let Some(e) = normalize_email(email) else { return false };
+        let Some(e) = normalize_email(email) else {
+            return false;
+        };
         match self {
             Self::Address(a) => *a == e,
             Self::Domain(d) => e.rsplit_once('@').is_some_and(|(_, dom)| dom == d),
@@ -93,7 +96,8 @@ pub fn normalize_domain(raw: &str) -> Option<String> {
                 && l.len() <= 63
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         });
     ok.then_some(ascii)
 }
@@ -117,9 +121,10 @@ pub fn normalize_email(raw: &str) -> Option<String> {
     if local.is_empty() || local.len() > 64 || domain.contains('@') {
         return None;
     }
-    let local_ok = local.chars().all(|c| {
-        c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c)
-    }) && !local.starts_with('.')
+    let local_ok = local
+        .chars()
+        .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+        && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..");
     if !local_ok {
@@ -160,7 +165,10 @@ mod tests {
 
     #[test]
     fn idna_domains_are_normalised() {
-        assert_eq!(normalize_domain("Bücher.Example"), Some("xn--bcher-kva.example".into()));
+        assert_eq!(
+            normalize_domain("Bücher.Example"),
+            Some("xn--bcher-kva.example".into())
+        );
         let r = EmailRule::parse("*@bücher.example").unwrap();
         assert!(r.matches("a@xn--bcher-kva.example"));
     }
@@ -179,7 +187,9 @@ mod tests {
         let rules = parse_rules("jane@example.com\n\n *@company.com \njane@EXAMPLE.com").unwrap();
         assert_eq!(rules.len(), 2);
         assert_eq!(rules[1].to_text(), "*@company.com");
-        assert!(parse_rules("ok@example.com\nbad").unwrap_err().contains("'bad'"));
+        assert!(parse_rules("ok@example.com\nbad")
+            .unwrap_err()
+            .contains("'bad'"));
         assert!(allowed(&[], "anyone@anywhere.io"));
         assert!(!allowed(&rules, "x@example.com"));
         assert!(allowed(&rules, "x@company.com"));

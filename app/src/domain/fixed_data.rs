@@ -13,14 +13,22 @@ pub fn parse_fixed_data(raw: &str) -> Result<Map<String, Value>, String> {
         return Ok(Map::new());
     }
     let value: Value = if text.starts_with('{') {
-        serde_json::from_str(raw).map_err(|e| format!("JSON error at line {}: {}", e.line(), strip_location(&e.to_string())))?
+        serde_json::from_str(raw).map_err(|e| {
+            format!(
+                "JSON error at line {}: {}",
+                e.line(),
+                strip_location(&e.to_string())
+            )
+        })?
     } else {
         parse_yaml(raw)?
     };
     match value {
         Value::Object(map) => {
             if let Some(email) = map.get("email") {
-                let ok = email.as_str().is_some_and(|e| super::email_rules::normalize_email(e).is_some());
+                let ok = email
+                    .as_str()
+                    .is_some_and(|e| super::email_rules::normalize_email(e).is_some());
                 if !ok {
                     return Err("'email' must be a valid email address.".into());
                 }
@@ -28,14 +36,21 @@ pub fn parse_fixed_data(raw: &str) -> Result<Map<String, Value>, String> {
             Ok(map)
         }
         Value::Null => Ok(Map::new()),
-        _ => Err("Custom attributes must be a mapping of keys to values, e.g. `name: Jane Smith`.".into()),
+        _ => Err(
+            "Custom attributes must be a mapping of keys to values, e.g. `name: Jane Smith`."
+                .into(),
+        ),
     }
 }
 
 #[cfg(feature = "ssr")]
 fn parse_yaml(raw: &str) -> Result<Value, String> {
     yaml_serde::from_str::<Value>(raw).map_err(|e| match e.location() {
-        Some(loc) => format!("YAML error at line {}: {}", loc.line(), strip_location(&e.to_string())),
+        Some(loc) => format!(
+            "YAML error at line {}: {}",
+            loc.line(),
+            strip_location(&e.to_string())
+        ),
         None => format!("YAML error: {e}"),
     })
 }

@@ -167,25 +167,38 @@ mod tests {
         let slugs: Vec<_> = flows.iter().map(|f| f.slug.as_str()).collect();
         assert_eq!(
             slugs,
-            ["default-enrollment-flow", "invitation-enrollment-flow-external", "invitation-enrollment-flow-internal"]
+            [
+                "default-enrollment-flow",
+                "invitation-enrollment-flow-external",
+                "invitation-enrollment-flow-internal"
+            ]
         );
         for f in &flows {
             assert_eq!(
                 f.stages[0].kind,
-                StageKind::Invitation { continue_flow_without_invitation: false },
+                StageKind::Invitation {
+                    continue_flow_without_invitation: false
+                },
                 "{}",
                 f.slug
             );
-            assert!(f.stages.iter().any(|s| matches!(&s.kind, StageKind::Prompt { fields } if fields.len() == 5)));
+            assert!(f
+                .stages
+                .iter()
+                .any(|s| matches!(&s.kind, StageKind::Prompt { fields } if fields.len() == 5)));
         }
-        let ext = flows.iter().find(|f| f.slug == "invitation-enrollment-flow-external").unwrap();
+        let ext = flows
+            .iter()
+            .find(|f| f.slug == "invitation-enrollment-flow-external")
+            .unwrap();
         assert!(ext.stages.iter().any(|s| matches!(&s.kind,
             StageKind::UserWrite { user_type: UserType::External, user_path_template, .. } if user_path_template == "users/external")));
     }
 
     #[test]
     fn prompt_type_alias_is_accepted() {
-        let f: PromptField = yaml_serde::from_str("field_key: a\nlabel: A\nprompt_type: email\n").unwrap();
+        let f: PromptField =
+            yaml_serde::from_str("field_key: a\nlabel: A\nprompt_type: email\n").unwrap();
         assert_eq!(f.input_type(), "email");
     }
 }

@@ -22,7 +22,10 @@ impl InvitationName {
         if s.len() > 50 {
             return Err("Name must be at most 50 characters.".into());
         }
-        if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err("Name may contain only letters, digits, '-' and '_' (a slug).".into());
         }
         Ok(Self(s.to_owned()))
@@ -51,7 +54,13 @@ pub enum InvitationStatus {
 impl InvitationStatus {
     /// Computes the status. `expires` and `now` are UTC Unix seconds; `quota` `None` means unlimited.
     /// An invitation whose expiry instant equals `now` is expired.
-    pub fn compute(enabled: bool, expires: Option<i64>, uses: i64, quota: Option<i64>, now: i64) -> Self {
+    pub fn compute(
+        enabled: bool,
+        expires: Option<i64>,
+        uses: i64,
+        quota: Option<i64>,
+        now: i64,
+    ) -> Self {
         if !enabled {
             Self::Disabled
         } else if expires.is_some_and(|e| e <= now) {
@@ -96,7 +105,10 @@ impl fmt::Display for InvitationStatus {
 ///
 /// # Errors
 /// A message when the quota is below 1, or single use is combined with a quota other than 1.
-pub fn reconcile_quota(single_use: bool, quota: Option<i64>) -> Result<(bool, Option<i64>), String> {
+pub fn reconcile_quota(
+    single_use: bool,
+    quota: Option<i64>,
+) -> Result<(bool, Option<i64>), String> {
     match (single_use, quota) {
         (_, Some(q)) if q < 1 => Err("Quota must be at least 1, or empty for unlimited.".into()),
         (true, Some(q)) if q != 1 => Err("A single-use invitation has a quota of 1.".into()),
@@ -123,7 +135,12 @@ pub fn parse_quota(raw: &str) -> Result<Option<i64>, String> {
 /// Builds the invitation link `{public_url}/if/flow/{flow_slug}/?itoken={token}` (authentik's link form).
 /// A trailing `/` on `public_url` is ignored.
 pub fn invitation_link(public_url: &str, flow_slug: &str, token: &str) -> String {
-    format!("{}/if/flow/{}/?itoken={}", public_url.trim_end_matches('/'), flow_slug, token)
+    format!(
+        "{}/if/flow/{}/?itoken={}",
+        public_url.trim_end_matches('/'),
+        flow_slug,
+        token
+    )
 }
 
 /// Whether `raw` has the shape of an invitation token (a hyphenated UUID). Anything else is refused
@@ -155,11 +172,26 @@ mod tests {
     #[test]
     fn status_order_is_disabled_expired_used_up_active() {
         let now = 1_000;
-        assert_eq!(InvitationStatus::compute(false, Some(0), 5, Some(1), now), InvitationStatus::Disabled);
-        assert_eq!(InvitationStatus::compute(true, Some(now), 5, Some(1), now), InvitationStatus::Expired);
-        assert_eq!(InvitationStatus::compute(true, Some(now + 1), 1, Some(1), now), InvitationStatus::UsedUp);
-        assert_eq!(InvitationStatus::compute(true, None, 0, Some(1), now), InvitationStatus::Active);
-        assert_eq!(InvitationStatus::compute(true, None, 99, None, now), InvitationStatus::Active);
+        assert_eq!(
+            InvitationStatus::compute(false, Some(0), 5, Some(1), now),
+            InvitationStatus::Disabled
+        );
+        assert_eq!(
+            InvitationStatus::compute(true, Some(now), 5, Some(1), now),
+            InvitationStatus::Expired
+        );
+        assert_eq!(
+            InvitationStatus::compute(true, Some(now + 1), 1, Some(1), now),
+            InvitationStatus::UsedUp
+        );
+        assert_eq!(
+            InvitationStatus::compute(true, None, 0, Some(1), now),
+            InvitationStatus::Active
+        );
+        assert_eq!(
+            InvitationStatus::compute(true, None, 99, None, now),
+            InvitationStatus::Active
+        );
     }
 
     #[test]

@@ -15,9 +15,14 @@ pub fn validate_username(raw: &str) -> Result<String, String> {
         return Err("Username is required.".into());
     }
     if s.chars().count() > USERNAME_MAX {
-        return Err(format!("Username must be at most {USERNAME_MAX} characters."));
+        return Err(format!(
+            "Username must be at most {USERNAME_MAX} characters."
+        ));
     }
-    if !s.chars().all(|c| c.is_alphanumeric() || c == '_' || ".@+-".contains(c)) {
+    if !s
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || ".@+-".contains(c))
+    {
         return Err("Username may contain only letters, digits and @ . + - _".into());
     }
     Ok(s.to_owned())
@@ -32,7 +37,9 @@ pub fn validate_new_password(password: &str, repeat: &str) -> Result<(), String>
         return Err("Passwords do not match.".into());
     }
     if password.chars().count() < PASSWORD_MIN {
-        return Err(format!("Password must be at least {PASSWORD_MIN} characters."));
+        return Err(format!(
+            "Password must be at least {PASSWORD_MIN} characters."
+        ));
     }
     Ok(())
 }
@@ -43,7 +50,10 @@ mod tests {
 
     #[test]
     fn usernames() {
-        assert_eq!(validate_username(" jane.smith@x+1-a_b ").unwrap(), "jane.smith@x+1-a_b");
+        assert_eq!(
+            validate_username(" jane.smith@x+1-a_b ").unwrap(),
+            "jane.smith@x+1-a_b"
+        );
         assert!(validate_username("").is_err());
         assert!(validate_username("has space").is_err());
         assert!(validate_username("semi;colon").is_err());

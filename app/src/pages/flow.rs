@@ -1,7 +1,9 @@
 //! The invitee's pages: `/if/flow/{slug}/?itoken=…` (landing and prompt stages) and `/if/accept/`
 //! (an existing user accepts after signing in).
 
-use crate::api::flow::{get_accept_view, get_flow_landing, AcceptInvitation, RememberInvitation, SubmitStage};
+use crate::api::flow::{
+    get_accept_view, get_flow_landing, AcceptInvitation, RememberInvitation, SubmitStage,
+};
 use crate::error::AppError;
 use crate::model::FlowView;
 use leptos::prelude::*;
@@ -23,7 +25,10 @@ pub fn FlowPage() -> impl IntoView {
             advanced.update(|n| *n += 1);
         }
     });
-    let landing = Resource::new(move || (slug(), itoken(), advanced.get()), |(s, t, _)| get_flow_landing(s, t));
+    let landing = Resource::new(
+        move || (slug(), itoken(), advanced.get()),
+        |(s, t, _)| get_flow_landing(s, t),
+    );
     view! {
         <main class="card narrow flow">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -78,10 +83,28 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
     let result = submit.value();
     let remember = ServerAction::<RememberInvitation>::new();
     let accept = ServerAction::<AcceptInvitation>::new();
-    let FlowView { slug, title, invited_by, roles, groups, user_type, expires_display, stage, step, fields, locked, signed_in_as } =
-        view;
+    let FlowView {
+        slug,
+        title,
+        invited_by,
+        roles,
+        groups,
+        user_type,
+        expires_display,
+        stage,
+        step,
+        fields,
+        locked,
+        signed_in_as,
+    } = view;
     let invalid = move || {
-        [submit.value().get(), remember.value().get(), accept.value().get()].into_iter().find_map(|r| match r {
+        [
+            submit.value().get(),
+            remember.value().get(),
+            accept.value().get(),
+        ]
+        .into_iter()
+        .find_map(|r| match r {
             Some(Err(e @ AppError::InvalidInvitation { .. })) => Some(e),
             _ => None,
         })

@@ -32,16 +32,19 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 
 /// The message next to a field, if the error names it.
 pub fn field_error(result: Option<Result<impl Clone, AppError>>, field: &str) -> Option<AnyView> {
-    let msg = result.and_then(|r| r.err()).and_then(|e| e.field_message(field))?;
+    let msg = result
+        .and_then(|r| r.err())
+        .and_then(|e| e.field_message(field))?;
     Some(view! { <p class="field-error" data-field=field.to_owned()>{msg}</p> }.into_any())
 }
 
 /// A general error (not a field error) of an action result.
 pub fn general_error(result: Option<Result<impl Clone, AppError>>) -> Option<AnyView> {
     match result {
-        Some(Err(AppError::Validation(_))) => {
-            Some(view! { <p class="error" role="alert">"Please correct the errors below."</p> }.into_any())
-        }
+        Some(Err(AppError::Validation(_))) => Some(
+            view! { <p class="error" role="alert">"Please correct the errors below."</p> }
+                .into_any(),
+        ),
         Some(Err(e)) => Some(view! { <ErrorNotice error=e /> }.into_any()),
         _ => None,
     }

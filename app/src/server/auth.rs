@@ -7,7 +7,9 @@ use super::users::load_current_user;
 use super::{time, Db};
 use crate::error::AppError;
 use crate::model::CurrentUser;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use tower_sessions::Session;
 
@@ -24,7 +26,9 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(|_| AppError::Internal)?
@@ -35,7 +39,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 pub async fn verify_password(password: String, phc: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&phc)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -75,7 +83,10 @@ pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<i64
 /// Session store or database errors.
 pub async fn sign_in(db: &Db, session: &Session, user_pk: i64) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_err)?;
-    session.insert(USER_KEY, user_pk).await.map_err(session_err)?;
+    session
+        .insert(USER_KEY, user_pk)
+        .await
+        .map_err(session_err)?;
     sqlx::query("UPDATE users SET last_login = $1 WHERE pk = $2")
         .bind(time::now())
         .bind(user_pk)
@@ -109,7 +120,9 @@ pub async fn current_user(db: &Db, session: &Session) -> Result<Option<CurrentUs
 /// # Errors
 /// As described; session store or database errors.
 pub async fn require_user(db: &Db, session: &Session) -> Result<CurrentUser, AppError> {
-    current_user(db, session).await?.ok_or(AppError::Unauthenticated)
+    current_user(db, session)
+        .await?
+        .ok_or(AppError::Unauthenticated)
 }
 
 /// The signed-in superuser: [`AppError::Unauthenticated`] when anonymous, [`AppError::Forbidden`] when not

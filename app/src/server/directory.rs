@@ -45,7 +45,10 @@ pub async fn list(db: &Db, kind: Kind) -> Result<Vec<NamedItem>, AppError> {
         kind.table()
     );
     let rows: Vec<(String, String, i64)> = sqlx::query_as(&sql).fetch_all(&db.pool).await?;
-    Ok(rows.into_iter().map(|(pk, name, members)| NamedItem { pk, name, members }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(pk, name, members)| NamedItem { pk, name, members })
+        .collect())
 }
 
 /// Validates a group or role name: 1–150 characters after trimming.
@@ -70,14 +73,28 @@ pub fn validate_name(raw: &str) -> Result<String, String> {
 pub async fn create(db: &Db, kind: Kind, name: &str) -> Result<NamedItem, AppError> {
     let name = validate_name(name).map_err(|e| AppError::field("name", e))?;
     let pk = new_uuid();
-    let sql = format!("INSERT INTO {} (pk, name, created) VALUES ($1, $2, $3)", kind.table());
-    sqlx::query(&sql).bind(&pk).bind(&name).bind(time::now()).execute(&db.pool).await.map_err(|e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            AppError::field("name", format!("A {} with this name already exists.", kind.noun()))
-        }
-        e => AppError::from(e),
-    })?;
-    Ok(NamedItem { pk, name, members: 0 })
+    let sql = format!(
+        "INSERT INTO {} (pk, name, created) VALUES ($1, $2, $3)",
+        kind.table()
+    );
+    sqlx::query(&sql)
+        .bind(&pk)
+        .bind(&name)
+        .bind(time::now())
+        .execute(&db.pool)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => AppError::field(
+                "name",
+                format!("A {} with this name already exists.", kind.noun()),
+            ),
+            e => AppError::from(e),
+        })?;
+    Ok(NamedItem {
+        pk,
+        name,
+        members: 0,
+    })
 }
 
 /// Deletes a group or role; memberships and invitation grants of it go with it.
@@ -86,7 +103,11 @@ pub async fn create(db: &Db, kind: Kind, name: &str) -> Result<NamedItem, AppErr
 /// [`AppError::NotFound`] when it does not exist; database errors.
 pub async fn delete(db: &Db, kind: Kind, pk: &str) -> Result<(), AppError> {
     let sql = format!("DELETE FROM {} WHERE pk = $1", kind.table());
-    let n = sqlx::query(&sql).bind(pk).execute(&db.pool).await?.rows_affected();
+    let n = sqlx::query(&sql)
+        .bind(pk)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
     if n == 0 {
         return Err(AppError::NotFound(format!("No such {}.", kind.noun())));
     }
@@ -97,7 +118,10 @@ pub async fn delete(db: &Db, kind: Kind, pk: &str) -> Result<(), AppError> {
 mod tests {
     #[test]
     fn names() {
-        assert_eq!(super::validate_name("  engineering-team "), Ok("engineering-team".into()));
+        assert_eq!(
+            super::validate_name("  engineering-team "),
+            Ok("engineering-team".into())
+        );
         assert!(super::validate_name("  ").is_err());
     }
 }

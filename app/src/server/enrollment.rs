@@ -59,7 +59,10 @@ pub struct Resolved {
 }
 
 fn not_found() -> AppError {
-    AppError::InvalidInvitation { reason: None, gone: false }
+    AppError::InvalidInvitation {
+        reason: None,
+        gone: false,
+    }
 }
 
 fn clean_token(itoken: Option<&str>) -> Option<&str> {
@@ -72,10 +75,17 @@ fn clean_token(itoken: Option<&str>) -> Option<&str> {
 /// # Errors
 /// [`AppError::InvalidInvitation`] (404 for unknown/malformed/wrong-flow/missing, 410 with the reason for
 /// disabled/expired/used up); database errors.
-pub async fn resolve(db: &Db, slug: &str, itoken: Option<&str>, now: i64) -> Result<Resolved, AppError> {
+pub async fn resolve(
+    db: &Db,
+    slug: &str,
+    itoken: Option<&str>,
+    now: i64,
+) -> Result<Resolved, AppError> {
     let flow = load_flow(db, slug).await?.ok_or_else(not_found)?;
     let continue_without = flow.stage(|k| match k {
-        StageKind::Invitation { continue_flow_without_invitation } => Some(*continue_flow_without_invitation),
+        StageKind::Invitation {
+            continue_flow_without_invitation,
+        } => Some(*continue_flow_without_invitation),
         _ => None,
     });
     let invitation = match clean_token(itoken) {
@@ -101,7 +111,13 @@ fn check_active(inv: &InvitationRecord, now: i64) -> Result<(), AppError> {
 
 /// Indexes of the flow's prompt stages, in order.
 fn prompt_stages(flow: &StoredFlow) -> Vec<usize> {
-    flow.def.stages.iter().enumerate().filter(|(_, s)| matches!(s.kind, StageKind::Prompt { .. })).map(|(i, _)| i).collect()
+    flow.def
+        .stages
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(s.kind, StageKind::Prompt { .. }))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn stage_fields(flow: &StoredFlow, index: usize) -> Vec<PromptField> {
@@ -130,17 +146,26 @@ struct WriteSettings {
 
 fn user_write(flow: &StoredFlow) -> WriteSettings {
     flow.stage(|k| match k {
-        StageKind::UserWrite { user_type, user_path_template, create_users_group, create_users_as_inactive, .. } => {
-            Some(WriteSettings {
-                user_type: *user_type,
-                path: user_path_template.clone(),
-                group: create_users_group.clone(),
-                inactive: *create_users_as_inactive,
-            })
-        }
+        StageKind::UserWrite {
+            user_type,
+            user_path_template,
+            create_users_group,
+            create_users_as_inactive,
+            ..
+        } => Some(WriteSettings {
+            user_type: *user_type,
+            path: user_path_template.clone(),
+            group: create_users_group.clone(),
+            inactive: *create_users_as_inactive,
+        }),
         _ => None,
     })
-    .unwrap_or(WriteSettings { user_type: UserType::Internal, path: "users".into(), group: None, inactive: false })
+    .unwrap_or(WriteSettings {
+        user_type: UserType::Internal,
+        path: "users".into(),
+        group: None,
+        inactive: false,
+    })
 }
 
 /// The landing view of `/if/flow/{slug}/?itoken=…`: what the invitation grants and the current prompt
@@ -165,7 +190,10 @@ pub async fn landing(
         Some(p) => p.stage,
         None => *prompts.first().ok_or(AppError::Internal)?,
     };
-    let fixed = invitation.as_ref().map(|i| i.fixed_data.clone()).unwrap_or_default();
+    let fixed = invitation
+        .as_ref()
+        .map(|i| i.fixed_data.clone())
+        .unwrap_or_default();
     let locked = locked_email(invitation.as_ref());
     let fields = stage_fields(&flow, stage)
         .into_iter()
@@ -175,7 +203,8 @@ pub async fn landing(
             } else if f.field_key == "email" && locked.is_some() {
                 locked.clone()
             } else {
-                plan.and_then(|p| p.context.get(&f.field_key)).and_then(|v| v.as_str().map(str::to_owned))
+                plan.and_then(|p| p.context.get(&f.field_key))
+                    .and_then(|v| v.as_str().map(str::to_owned))
                     .or_else(|| prefill(&fixed, &f.field_key))
             };
             (f, v)
@@ -186,9 +215,18 @@ pub async fn landing(
     Ok(FlowView {
         slug: flow.def.slug.clone(),
         title: flow.def.title.clone(),
-        invited_by: invitation.as_ref().map(|i| i.invited_by.clone()).unwrap_or_default(),
-        roles: invitation.as_ref().map(|i| i.roles.iter().map(|r| r.1.clone()).collect()).unwrap_or_default(),
-        groups: invitation.as_ref().map(|i| i.groups.iter().map(|g| g.1.clone()).collect()).unwrap_or_default(),
+        invited_by: invitation
+            .as_ref()
+            .map(|i| i.invited_by.clone())
+            .unwrap_or_default(),
+        roles: invitation
+            .as_ref()
+            .map(|i| i.roles.iter().map(|r| r.1.clone()).collect())
+            .unwrap_or_default(),
+        groups: invitation
+            .as_ref()
+            .map(|i| i.groups.iter().map(|g| g.1.clone()).collect())
+            .unwrap_or_default(),
         user_type: ws.user_type.as_str().to_owned(),
         expires_display: time::format_expiry(invitation.as_ref().and_then(|i| i.expires), now),
         stage,
@@ -220,7 +258,11 @@ async fn validate_prompt(
     let locked = locked_email(inv);
     for f in fields {
         let raw = values.get(&f.field_key).cloned().unwrap_or_default();
-        let v = if f.field_type == "password" { raw } else { raw.trim().to_owned() };
+        let v = if f.field_type == "password" {
+            raw
+        } else {
+            raw.trim().to_owned()
+        };
         if f.required && v.is_empty() {
             errors.push((f.field_key.clone(), format!("{} is required.", f.label)));
             continue;
@@ -228,11 +270,16 @@ async fn validate_prompt(
         let result = match f.field_type.as_str() {
             "username" => match validate_username(&v) {
                 Ok(u) => {
-                    let taken: Option<i64> = sqlx::query_scalar("SELECT pk FROM users WHERE username = $1")
-                        .bind(&u)
-                        .fetch_optional(&db.pool)
-                        .await?;
-                    if taken.is_some() { Err("This username is already taken.".to_owned()) } else { Ok(u) }
+                    let taken: Option<i64> =
+                        sqlx::query_scalar("SELECT pk FROM users WHERE username = $1")
+                            .bind(&u)
+                            .fetch_optional(&db.pool)
+                            .await?;
+                    if taken.is_some() {
+                        Err("This username is already taken.".to_owned())
+                    } else {
+                        Ok(u)
+                    }
                 }
                 Err(e) => Err(e),
             },
@@ -254,7 +301,10 @@ async fn validate_prompt(
         }
     }
     // The password policy holds for every non-empty password, repeated or not.
-    if let Some(Value::String(p)) = clean.get("password").filter(|p| p.as_str().is_some_and(|p| !p.is_empty())) {
+    if let Some(Value::String(p)) = clean
+        .get("password")
+        .filter(|p| p.as_str().is_some_and(|p| !p.is_empty()))
+    {
         let repeat = match clean.get("password_repeat") {
             Some(Value::String(r)) => r.clone(),
             _ => p.clone(),
@@ -306,21 +356,27 @@ pub async fn submit_stage(
     let Resolved { flow, invitation } = resolve(db, slug, itoken, time::now()).await?;
     let prompts = prompt_stages(&flow);
     let mut plan = match plan {
-        _ if prompts.first() == Some(&stage) => {
-            FlowPlan { slug: slug.to_owned(), token: itoken.map(str::to_owned), stage, context: Map::new() }
-        }
+        _ if prompts.first() == Some(&stage) => FlowPlan {
+            slug: slug.to_owned(),
+            token: itoken.map(str::to_owned),
+            stage,
+            context: Map::new(),
+        },
         Some(p) if p.is_for(slug, itoken) && p.stage == stage => p,
-        _ => {
-            return Err(AppError::BadRequest(
-                "This step of the enrollment was not started here. Open your invitation link again.".into(),
-            ))
-        }
+        _ => return Err(AppError::BadRequest(
+            "This step of the enrollment was not started here. Open your invitation link again."
+                .into(),
+        )),
     };
-    let mut clean = validate_prompt(db, &stage_fields(&flow, stage), values, invitation.as_ref()).await?;
+    let mut clean =
+        validate_prompt(db, &stage_fields(&flow, stage), values, invitation.as_ref()).await?;
     // An empty (optional) password leaves the account without a usable password.
     if let Some(Value::String(p)) = clean.remove("password") {
         if !p.is_empty() {
-            clean.insert("password_hash".into(), Value::String(hash_password(p).await?));
+            clean.insert(
+                "password_hash".into(),
+                Value::String(hash_password(p).await?),
+            );
         }
     }
     clean.remove("password_repeat");
@@ -332,7 +388,12 @@ pub async fn submit_stage(
         }
         None => {
             let user_pk = write_user(db, &flow, invitation.as_ref(), &plan.context, req).await?;
-            let login = flow.def.stages.iter().any(|s| matches!(s.kind, StageKind::UserLogin)) && !user_write(&flow).inactive;
+            let login = flow
+                .def
+                .stages
+                .iter()
+                .any(|s| matches!(s.kind, StageKind::UserLogin))
+                && !user_write(&flow).inactive;
             Ok(StageOutcome::Enrolled { user_pk, login })
         }
     }
@@ -354,7 +415,10 @@ async fn write_user(
     let email = text(ctx, "email").unwrap_or_default();
     if let Some(inv) = invitation {
         if !inv.emails.is_empty() && !allowed(&inv.emails, &email) {
-            return Err(AppError::field("email", "An email address allowed by this invitation is required."));
+            return Err(AppError::field(
+                "email",
+                "An email address allowed by this invitation is required.",
+            ));
         }
     }
     // Attributes: the invitation's `attributes` object, then prompt fields keyed `attributes.<name>`.
@@ -367,7 +431,8 @@ async fn write_user(
             attributes.insert(name.to_owned(), v.clone());
         }
     }
-    let username = text(ctx, "username").ok_or_else(|| AppError::field("username", "Username is required."))?;
+    let username = text(ctx, "username")
+        .ok_or_else(|| AppError::field("username", "Username is required."))?;
     let user = NewUser {
         name: text(ctx, "name").unwrap_or_else(|| username.clone()),
         email,
@@ -386,10 +451,11 @@ async fn write_user(
     let user_pk = insert_user(&mut tx, &user).await?;
     let mut group_pks: Vec<String> = Vec::new();
     if let Some(name) = &ws.group {
-        let pk: Option<String> = sqlx::query_scalar("SELECT pk FROM directory_groups WHERE name = $1")
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let pk: Option<String> =
+            sqlx::query_scalar("SELECT pk FROM directory_groups WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *tx)
+                .await?;
         group_pks.extend(pk);
     }
     grant(&mut tx, user_pk, invitation, group_pks).await?;
@@ -409,17 +475,19 @@ async fn grant(
     mut groups: Vec<String>,
 ) -> Result<(), AppError> {
     let inv_pk = invitation.map(|i| i.pk.clone()).unwrap_or_default();
-    let granted: Vec<String> = sqlx::query_scalar("SELECT group_pk FROM invitation_groups WHERE invitation_pk = $1")
-        .bind(&inv_pk)
-        .fetch_all(&mut **tx)
-        .await?;
+    let granted: Vec<String> =
+        sqlx::query_scalar("SELECT group_pk FROM invitation_groups WHERE invitation_pk = $1")
+            .bind(&inv_pk)
+            .fetch_all(&mut **tx)
+            .await?;
     groups.extend(granted);
     groups.sort();
     groups.dedup();
-    let roles: Vec<String> = sqlx::query_scalar("SELECT role_pk FROM invitation_roles WHERE invitation_pk = $1")
-        .bind(&inv_pk)
-        .fetch_all(&mut **tx)
-        .await?;
+    let roles: Vec<String> =
+        sqlx::query_scalar("SELECT role_pk FROM invitation_roles WHERE invitation_pk = $1")
+            .bind(&inv_pk)
+            .fetch_all(&mut **tx)
+            .await?;
     for g in groups {
         sqlx::query(
             "INSERT INTO user_group_memberships (user_pk, group_pk) VALUES ($1, $2) ON CONFLICT (user_pk, group_pk) DO NOTHING",
@@ -484,7 +552,10 @@ pub async fn resolve_token(db: &Db, token: &str) -> Result<InvitationRecord, App
 /// # Errors
 /// Database errors.
 pub async fn flow_slug(db: &Db, inv: &InvitationRecord) -> Result<String, AppError> {
-    Ok(sqlx::query_scalar("SELECT slug FROM flows WHERE pk = $1").bind(&inv.flow_pk).fetch_one(&db.pool).await?)
+    Ok(sqlx::query_scalar("SELECT slug FROM flows WHERE pk = $1")
+        .bind(&inv.flow_pk)
+        .fetch_one(&db.pool)
+        .await?)
 }
 
 /// The accept page's view for a signed-in user and an invitation token.
@@ -510,7 +581,12 @@ pub async fn accept_view(db: &Db, token: &str, user: &CurrentUser) -> Result<Acc
 /// # Errors
 /// [`AppError::InvalidInvitation`]; [`AppError::BadRequest`] when the email does not match or the user
 /// already used this invitation; database errors. Nothing is written on error.
-pub async fn accept(db: &Db, token: &str, user: &CurrentUser, req: &RequestInfo) -> Result<(), AppError> {
+pub async fn accept(
+    db: &Db,
+    token: &str,
+    user: &CurrentUser,
+    req: &RequestInfo,
+) -> Result<(), AppError> {
     let inv = resolve_token(db, token).await?;
     if !allowed(&inv.emails, &user.email) {
         return Err(AppError::BadRequest(format!(
@@ -518,13 +594,17 @@ pub async fn accept(db: &Db, token: &str, user: &CurrentUser, req: &RequestInfo)
             user.email
         )));
     }
-    let used: Option<String> = sqlx::query_scalar("SELECT pk FROM invitation_uses WHERE invitation_pk = $1 AND user_pk = $2")
-        .bind(&inv.pk)
-        .bind(user.pk)
-        .fetch_optional(&db.pool)
-        .await?;
+    let used: Option<String> = sqlx::query_scalar(
+        "SELECT pk FROM invitation_uses WHERE invitation_pk = $1 AND user_pk = $2",
+    )
+    .bind(&inv.pk)
+    .bind(user.pk)
+    .fetch_optional(&db.pool)
+    .await?;
     if used.is_some() {
-        return Err(AppError::BadRequest("You have already accepted this invitation.".into()));
+        return Err(AppError::BadRequest(
+            "You have already accepted this invitation.".into(),
+        ));
     }
     let mut tx = db.pool.begin().await?;
     consume_use(&mut tx, &inv, time::now()).await?;

@@ -113,13 +113,25 @@ pub async fn load_flow(db: &Db, slug: &str) -> Result<Option<StoredFlow>, AppErr
     let stages = stages
         .into_iter()
         .map(|(name, config)| {
-            serde_json::from_str::<StageKind>(&config).map(|kind| StageDef { name, kind }).map_err(|e| {
-                tracing::error!(error = %e, "stored stage settings do not parse");
-                AppError::Internal
-            })
+            serde_json::from_str::<StageKind>(&config)
+                .map(|kind| StageDef { name, kind })
+                .map_err(|e| {
+                    tracing::error!(error = %e, "stored stage settings do not parse");
+                    AppError::Internal
+                })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Some(StoredFlow { pk, def: FlowDef { slug, name, title, designation, authentication, stages } }))
+    Ok(Some(StoredFlow {
+        pk,
+        def: FlowDef {
+            slug,
+            name,
+            title,
+            designation,
+            authentication,
+            stages,
+        },
+    }))
 }
 
 /// Flows for the invitation form's selector: enrollment flows, by slug.
@@ -127,9 +139,13 @@ pub async fn load_flow(db: &Db, slug: &str) -> Result<Option<StoredFlow>, AppErr
 /// # Errors
 /// Database errors.
 pub async fn list_enrollment_flows(db: &Db) -> Result<Vec<FlowOption>, AppError> {
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT pk, slug, name FROM flows WHERE designation = 'enrollment' ORDER BY slug")
-            .fetch_all(&db.pool)
-            .await?;
-    Ok(rows.into_iter().map(|(pk, slug, name)| FlowOption { pk, slug, name }).collect())
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT pk, slug, name FROM flows WHERE designation = 'enrollment' ORDER BY slug",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(pk, slug, name)| FlowOption { pk, slug, name })
+        .collect())
 }

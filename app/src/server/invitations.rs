@@ -4,7 +4,9 @@
 use super::{db::new_uuid, time, Db};
 use crate::domain::email_rules::{parse_rules, EmailRule};
 use crate::domain::fixed_data::parse_fixed_data;
-use crate::domain::invitation::{invitation_link, parse_quota, reconcile_quota, InvitationName, InvitationStatus};
+use crate::domain::invitation::{
+    invitation_link, parse_quota, reconcile_quota, InvitationName, InvitationStatus,
+};
 use crate::error::AppError;
 use crate::model::{InvitationForm, InvitationRow, InvitationSort, LedgerEntry};
 use sqlx::{Any, Transaction};
@@ -50,11 +52,18 @@ pub fn default_form(now: i64, flows: &[crate::model::FlowOption]) -> InvitationF
 ///
 /// # Errors
 /// [`AppError::Validation`]; database errors.
-pub async fn validate_form(db: &Db, form: &InvitationForm, now: i64, is_create: bool) -> Result<ValidInvitation, AppError> {
+pub async fn validate_form(
+    db: &Db,
+    form: &InvitationForm,
+    now: i64,
+    is_create: bool,
+) -> Result<ValidInvitation, AppError> {
     let mut errors: Vec<(String, String)> = Vec::new();
     let mut err = |f: &str, m: String| errors.push((f.to_owned(), m));
 
-    let name = InvitationName::parse(&form.name).map_err(|e| err("name", e)).ok();
+    let name = InvitationName::parse(&form.name)
+        .map_err(|e| err("name", e))
+        .ok();
     let flow_ok: Option<String> = sqlx::query_scalar("SELECT pk FROM flows WHERE pk = $1")
         .bind(&form.flow)
         .fetch_optional(&db.pool)
@@ -67,7 +76,10 @@ pub async fn validate_form(db: &Db, form: &InvitationForm, now: i64, is_create: 
     } else {
         match time::parse_input(&form.expires) {
             Ok(ts) if is_create && ts <= now => {
-                err("expires", "Expiry must be in the future (or choose never).".into());
+                err(
+                    "expires",
+                    "Expiry must be in the future (or choose never).".into(),
+                );
                 None
             }
             Ok(ts) => Some(ts),
@@ -77,20 +89,29 @@ pub async fn validate_form(db: &Db, form: &InvitationForm, now: i64, is_create: 
             }
         }
     };
-    let fixed_data = parse_fixed_data(&form.fixed_data).map_err(|e| err("fixed_data", e)).ok();
+    let fixed_data = parse_fixed_data(&form.fixed_data)
+        .map_err(|e| err("fixed_data", e))
+        .ok();
     let quota = parse_quota(&form.quota)
         .and_then(|q| reconcile_quota(form.single_use, q))
         .map_err(|e| err("quota", e))
         .ok();
     let emails = parse_rules(&form.emails).map_err(|e| err("emails", e)).ok();
-    for (field, table, ids) in [("roles", "directory_roles", &form.roles), ("groups", "directory_groups", &form.groups)] {
+    for (field, table, ids) in [
+        ("roles", "directory_roles", &form.roles),
+        ("groups", "directory_groups", &form.groups),
+    ] {
         for id in ids {
-            let found: Option<String> = sqlx::query_scalar(&format!("SELECT pk FROM {table} WHERE pk = $1"))
-                .bind(id)
-                .fetch_optional(&db.pool)
-                .await?;
+            let found: Option<String> =
+                sqlx::query_scalar(&format!("SELECT pk FROM {table} WHERE pk = $1"))
+                    .bind(id)
+                    .fetch_optional(&db.pool)
+                    .await?;
             if found.is_none() {
-                err(field, format!("Unknown {}: {id}", &field[..field.len() - 1]));
+                err(
+                    field,
+                    format!("Unknown {}: {id}", &field[..field.len() - 1]),
+                );
             }
         }
     }
@@ -112,7 +133,8 @@ pub async fn validate_form(db: &Db, form: &InvitationForm, now: i64, is_create: 
         fixed_data: serde_json::Value::Object(fixed_data.unwrap_or_default()).to_string(),
         single_use,
         quota,
-        emails: serde_json::to_string(&emails.unwrap_or_default()).map_err(|_| AppError::Internal)?,
+        emails: serde_json::to_string(&emails.unwrap_or_default())
+            .map_err(|_| AppError::Internal)?,
         roles: dedup(&form.roles),
         groups: dedup(&form.groups),
         enabled: form.enabled,
@@ -128,9 +150,19 @@ fn name_taken(e: sqlx::Error) -> AppError {
     }
 }
 
-async fn write_grants(tx: &mut Transaction<'static, Any>, pk: &str, v: &ValidInvitation) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM invitation_roles WHERE invitation_pk = $1").bind(pk).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM invitation_groups WHERE invitation_pk = $1").bind(pk).execute(&mut **tx).await?;
+async fn write_grants(
+    tx: &mut Transaction<'static, Any>,
+    pk: &str,
+    v: &ValidInvitation,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM invitation_roles WHERE invitation_pk = $1")
+        .bind(pk)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM invitation_groups WHERE invitation_pk = $1")
+        .bind(pk)
+        .execute(&mut **tx)
+        .await?;
     for r in &v.roles {
         sqlx::query("INSERT INTO invitation_roles (invitation_pk, role_pk) VALUES ($1, $2)")
             .bind(pk)
@@ -156,7 +188,12 @@ async fn write_grants(tx: &mut Transaction<'static, Any>, pk: &str, v: &ValidInv
 ///
 /// When the custom attributes hold an `email`, the invitation email to that address is written to the
 /// outbox in the same transaction (authentik's automatic sending); without one, nothing is sent (link mode).
-pub async fn create(db: &Db, config: &super::Config, created_by: i64, form: &InvitationForm) -> Result<String, AppError> {
+pub async fn create(
+    db: &Db,
+    config: &super::Config,
+    created_by: i64,
+    form: &InvitationForm,
+) -> Result<String, AppError> {
     let now = time::now();
     let v = validate_form(db, form, now, true).await?;
     let pk = new_uuid();
@@ -185,7 +222,15 @@ pub async fn create(db: &Db, config: &super::Config, created_by: i64, form: &Inv
     let fixed: serde_json::Value = serde_json::from_str(&v.fixed_data).unwrap_or_default();
     if let Some(email) = fixed.get("email").and_then(|e| e.as_str()) {
         let mail = invitation_mail(&mut tx, config, &pk).await?;
-        super::mail::enqueue(&mut tx, Some(&pk), &[email.to_owned()], &[], &[], &super::mail::render_invitation(&mail)?).await?;
+        super::mail::enqueue(
+            &mut tx,
+            Some(&pk),
+            &[email.to_owned()],
+            &[],
+            &[],
+            &super::mail::render_invitation(&mail)?,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(pk)
@@ -197,14 +242,24 @@ pub async fn create(db: &Db, config: &super::Config, created_by: i64, form: &Inv
 /// # Errors
 /// [`AppError::Validation`] on `to`, `cc` or `bcc` for a bad address or no recipient;
 /// [`AppError::NotFound`]; database errors.
-pub async fn send(db: &Db, config: &super::Config, pk: &str, to: &[String], cc: &[String], bcc: &[String]) -> Result<String, AppError> {
+pub async fn send(
+    db: &Db,
+    config: &super::Config,
+    pk: &str,
+    to: &[String],
+    cc: &[String],
+    bcc: &[String],
+) -> Result<String, AppError> {
     let mut errors = Vec::new();
     let mut clean = |field: &str, list: &[String]| -> Vec<String> {
         let mut out = Vec::new();
         for a in list.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
             match crate::domain::email_rules::normalize_email(a) {
                 Some(e) => out.push(e),
-                None => errors.push((field.to_owned(), format!("'{a}' is not a valid email address."))),
+                None => errors.push((
+                    field.to_owned(),
+                    format!("'{a}' is not a valid email address."),
+                )),
             }
         }
         out
@@ -217,18 +272,33 @@ pub async fn send(db: &Db, config: &super::Config, pk: &str, to: &[String], cc: 
         return Err(AppError::Validation(errors));
     }
     let mut tx = db.pool.begin().await?;
-    let exists: Option<String> = sqlx::query_scalar("SELECT pk FROM invitations WHERE pk = $1").bind(pk).fetch_optional(&mut *tx).await?;
+    let exists: Option<String> = sqlx::query_scalar("SELECT pk FROM invitations WHERE pk = $1")
+        .bind(pk)
+        .fetch_optional(&mut *tx)
+        .await?;
     if exists.is_none() {
         return Err(not_found());
     }
     let mail = invitation_mail(&mut tx, config, pk).await?;
-    let id = super::mail::enqueue(&mut tx, Some(pk), &to, &cc, &bcc, &super::mail::render_invitation(&mail)?).await?;
+    let id = super::mail::enqueue(
+        &mut tx,
+        Some(pk),
+        &to,
+        &cc,
+        &bcc,
+        &super::mail::render_invitation(&mail)?,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// What the invitation email of `pk` says, read inside the transaction.
-async fn invitation_mail(tx: &mut Transaction<'static, Any>, config: &super::Config, pk: &str) -> Result<super::mail::InvitationMail, AppError> {
+async fn invitation_mail(
+    tx: &mut Transaction<'static, Any>,
+    config: &super::Config,
+    pk: &str,
+) -> Result<super::mail::InvitationMail, AppError> {
     let (slug, token, expires, name, username): (String, String, Option<i64>, String, String) = sqlx::query_as(
         "SELECT f.slug, i.token, i.expires, u.name, u.username FROM invitations i JOIN flows f ON f.pk = i.flow_pk
          JOIN users u ON u.pk = i.created_by WHERE i.pk = $1",
@@ -333,7 +403,11 @@ pub async fn regenerate_token(db: &Db, pk: &str) -> Result<(), AppError> {
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
 pub async fn delete(db: &Db, pk: &str) -> Result<(), AppError> {
-    let n = sqlx::query("DELETE FROM invitations WHERE pk = $1").bind(pk).execute(&db.pool).await?.rows_affected();
+    let n = sqlx::query("DELETE FROM invitations WHERE pk = $1")
+        .bind(pk)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
     found(n)
 }
 
@@ -347,21 +421,21 @@ fn found(rows_affected: u64) -> Result<(), AppError> {
 }
 
 type RawRow = (
-    String,         // pk
-    String,         // name
-    String,         // description
-    String,         // flow slug
-    String,         // flow pk
-    Option<i64>,    // expires
-    String,         // fixed_data
-    i64,            // single_use (0/1)
-    Option<i64>,    // quota
-    i64,            // uses
-    String,         // emails
-    i64,            // enabled (0/1)
-    String,         // created_by username
-    String,         // token
-    i64,            // created
+    String,      // pk
+    String,      // name
+    String,      // description
+    String,      // flow slug
+    String,      // flow pk
+    Option<i64>, // expires
+    String,      // fixed_data
+    i64,         // single_use (0/1)
+    Option<i64>, // quota
+    i64,         // uses
+    String,      // emails
+    i64,         // enabled (0/1)
+    String,      // created_by username
+    String,      // token
+    i64,         // created
 );
 
 const SELECT_ROWS: &str = "SELECT i.pk, i.name, i.description, f.slug, f.pk, i.expires, i.fixed_data, i.single_use, i.quota,
@@ -372,16 +446,36 @@ const SELECT_ROWS: &str = "SELECT i.pk, i.name, i.description, f.slug, f.pk, i.e
 ///
 /// # Errors
 /// Database errors.
-pub async fn list(db: &Db, public_url: &str, search: &str, sort: InvitationSort) -> Result<Vec<InvitationRow>, AppError> {
+pub async fn list(
+    db: &Db,
+    public_url: &str,
+    search: &str,
+    sort: InvitationSort,
+) -> Result<Vec<InvitationRow>, AppError> {
     let order = match sort {
         InvitationSort::CreatedDesc => "i.created DESC, i.name",
         InvitationSort::CreatedAsc => "i.created ASC, i.name",
-        InvitationSort::ExpiresAsc => "CASE WHEN i.expires IS NULL THEN 1 ELSE 0 END, i.expires ASC, i.name",
-        InvitationSort::ExpiresDesc => "CASE WHEN i.expires IS NULL THEN 0 ELSE 1 END, i.expires DESC, i.name",
+        InvitationSort::ExpiresAsc => {
+            "CASE WHEN i.expires IS NULL THEN 1 ELSE 0 END, i.expires ASC, i.name"
+        }
+        InvitationSort::ExpiresDesc => {
+            "CASE WHEN i.expires IS NULL THEN 0 ELSE 1 END, i.expires DESC, i.name"
+        }
     };
-    let pattern = format!("%{}%", search.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let pattern = format!(
+        "%{}%",
+        search
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
     let sql = format!("{SELECT_ROWS} WHERE LOWER(i.name) LIKE $1 ESCAPE '\\' ORDER BY {order}");
-    let rows: Vec<RawRow> = sqlx::query_as(&sql).bind(pattern).fetch_all(&db.pool).await?;
+    let rows: Vec<RawRow> = sqlx::query_as(&sql)
+        .bind(pattern)
+        .fetch_all(&db.pool)
+        .await?;
     into_rows(db, public_url, rows).await
 }
 
@@ -390,12 +484,21 @@ pub async fn list(db: &Db, public_url: &str, search: &str, sort: InvitationSort)
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
 pub async fn get(db: &Db, public_url: &str, pk: &str) -> Result<InvitationRow, AppError> {
-    let rows: Vec<RawRow> =
-        sqlx::query_as(&format!("{SELECT_ROWS} WHERE i.pk = $1")).bind(pk).fetch_all(&db.pool).await?;
-    into_rows(db, public_url, rows).await?.pop().ok_or_else(not_found)
+    let rows: Vec<RawRow> = sqlx::query_as(&format!("{SELECT_ROWS} WHERE i.pk = $1"))
+        .bind(pk)
+        .fetch_all(&db.pool)
+        .await?;
+    into_rows(db, public_url, rows)
+        .await?
+        .pop()
+        .ok_or_else(not_found)
 }
 
-async fn into_rows(db: &Db, public_url: &str, rows: Vec<RawRow>) -> Result<Vec<InvitationRow>, AppError> {
+async fn into_rows(
+    db: &Db,
+    public_url: &str,
+    rows: Vec<RawRow>,
+) -> Result<Vec<InvitationRow>, AppError> {
     let grants = |sql: &'static str| async move {
         let pairs: Vec<(String, String, String)> = sqlx::query_as(sql).fetch_all(&db.pool).await?;
         let mut map: HashMap<String, Vec<(String, String)>> = HashMap::new();
@@ -419,26 +522,65 @@ async fn into_rows(db: &Db, public_url: &str, rows: Vec<RawRow>) -> Result<Vec<I
     .await?;
     let mut ledgers: HashMap<String, Vec<LedgerEntry>> = HashMap::new();
     for (inv, username, action, at) in uses {
-        ledgers.entry(inv).or_default().push(LedgerEntry { username, action, at, at_display: time::format_absolute(at) });
+        ledgers.entry(inv).or_default().push(LedgerEntry {
+            username,
+            action,
+            at,
+            at_display: time::format_absolute(at),
+        });
     }
     let mut messages: HashMap<String, Vec<crate::model::OutboxMessage>> = HashMap::new();
-    for (inv, m) in super::mail::list_messages(db, false, None).await?.into_iter().filter_map(|m| {
-        let pk = m.invitation_pk.clone()?;
-        Some((pk, m))
-    }) {
+    for (inv, m) in super::mail::list_messages(db, false, None)
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            let pk = m.invitation_pk.clone()?;
+            Some((pk, m))
+        })
+    {
         messages.entry(inv).or_default().push(m);
     }
     let now = time::now();
     Ok(rows
         .into_iter()
         .map(|r| {
-            let (pk, name, description, flow_slug, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, created) = r;
+            let (
+                pk,
+                name,
+                description,
+                flow_slug,
+                flow_pk,
+                expires,
+                fixed_data,
+                single_use,
+                quota,
+                uses,
+                emails,
+                enabled,
+                created_by,
+                token,
+                created,
+            ) = r;
             let (single_use, enabled) = (single_use != 0, enabled != 0);
             let rules: Vec<EmailRule> = serde_json::from_str(&emails).unwrap_or_default();
             let fixed: serde_json::Value = serde_json::from_str(&fixed_data).unwrap_or_default();
-            let (role_pks, role_names) = roles.get(&pk).cloned().unwrap_or_default().into_iter().unzip();
-            let (group_pks, group_names) = groups.get(&pk).cloned().unwrap_or_default().into_iter().unzip();
-            let mut send_to: Vec<String> = fixed.get("email").and_then(|e| e.as_str()).map(|e| vec![e.to_owned()]).unwrap_or_default();
+            let (role_pks, role_names) = roles
+                .get(&pk)
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .unzip();
+            let (group_pks, group_names) = groups
+                .get(&pk)
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .unzip();
+            let mut send_to: Vec<String> = fixed
+                .get("email")
+                .and_then(|e| e.as_str())
+                .map(|e| vec![e.to_owned()])
+                .unwrap_or_default();
             for r in &rules {
                 if let EmailRule::Address(a) = r {
                     if !send_to.contains(a) {
@@ -528,7 +670,18 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
         return Ok(None);
     }
     /// pk, flow_pk, expires, fixed_data, quota, uses, emails, enabled (0/1), creator name, creator username.
-    type TokenRow = (String, String, Option<i64>, String, Option<i64>, i64, String, i64, String, String);
+    type TokenRow = (
+        String,
+        String,
+        Option<i64>,
+        String,
+        Option<i64>,
+        i64,
+        String,
+        i64,
+        String,
+        String,
+    );
     let row: Option<TokenRow> = sqlx::query_as(
         "SELECT i.pk, i.flow_pk, i.expires, i.fixed_data, i.quota, i.uses, i.emails, i.enabled, u.name, u.username
          FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.token = $1",
@@ -536,7 +689,9 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
     .bind(token)
     .fetch_optional(&db.pool)
     .await?;
-    let Some((pk, flow_pk, expires, fixed_data, quota, uses, emails_json, enabled, name, username)) = row else {
+    let Some((pk, flow_pk, expires, fixed_data, quota, uses, emails_json, enabled, name, username)) =
+        row
+    else {
         return Ok(None);
     };
     let roles: Vec<(String, String)> = sqlx::query_as(
@@ -603,7 +758,13 @@ pub async fn consume_use(
             .fetch_optional(&mut **tx)
             .await?;
     Err(match row {
-        Some((enabled, expires, uses, quota)) => invalid(InvitationStatus::compute(enabled != 0, expires, uses, quota, now)),
+        Some((enabled, expires, uses, quota)) => invalid(InvitationStatus::compute(
+            enabled != 0,
+            expires,
+            uses,
+            quota,
+            now,
+        )),
         None => invalid(InvitationStatus::Active),
     })
 }
@@ -612,7 +773,13 @@ pub async fn consume_use(
 /// not-found (404) otherwise.
 pub fn invalid(status: InvitationStatus) -> AppError {
     match status.refusal_reason() {
-        Some(r) => AppError::InvalidInvitation { reason: Some(r.into()), gone: true },
-        None => AppError::InvalidInvitation { reason: None, gone: false },
+        Some(r) => AppError::InvalidInvitation {
+            reason: Some(r.into()),
+            gone: true,
+        },
+        None => AppError::InvalidInvitation {
+            reason: None,
+            gone: false,
+        },
     }
 }

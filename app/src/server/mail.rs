@@ -60,12 +60,26 @@ pub fn render_invitation(m: &InvitationMail) -> Result<Rendered, AppError> {
         tracing::error!(error = %e, "email template");
         AppError::Internal
     };
-    env.add_template("invitation.txt", include_str!("../../templates/invitation.txt")).map_err(fail)?;
-    env.add_template("invitation.html", include_str!("../../templates/invitation.html")).map_err(fail)?;
+    env.add_template(
+        "invitation.txt",
+        include_str!("../../templates/invitation.txt"),
+    )
+    .map_err(fail)?;
+    env.add_template(
+        "invitation.html",
+        include_str!("../../templates/invitation.html"),
+    )
+    .map_err(fail)?;
     Ok(Rendered {
         subject: format!("You've been invited to join {}", m.brand),
-        text: env.get_template("invitation.txt").and_then(|t| t.render(m)).map_err(fail)?,
-        html: env.get_template("invitation.html").and_then(|t| t.render(m)).map_err(fail)?,
+        text: env
+            .get_template("invitation.txt")
+            .and_then(|t| t.render(m))
+            .map_err(fail)?,
+        html: env
+            .get_template("invitation.html")
+            .and_then(|t| t.render(m))
+            .map_err(fail)?,
     })
 }
 
@@ -107,8 +121,25 @@ pub async fn enqueue(
 ///
 /// # Errors
 /// Database errors.
-pub async fn list_messages(db: &Db, only_failed: bool, limit: Option<i64>) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
-    type Row = (String, Option<String>, Option<String>, String, String, String, String, String, i64, String, i64, Option<i64>);
+pub async fn list_messages(
+    db: &Db,
+    only_failed: bool,
+    limit: Option<i64>,
+) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
+    type Row = (
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        String,
+        i64,
+        Option<i64>,
+    );
     let mut sql = "SELECT o.pk, o.invitation_pk, i.name, o.to_addrs, o.cc_addrs, o.bcc_addrs, o.subject, o.status, o.attempts, o.last_error, o.created, o.sent_at
         FROM outbox o LEFT JOIN invitations i ON i.pk = o.invitation_pk".to_owned();
     if only_failed {
@@ -122,26 +153,41 @@ pub async fn list_messages(db: &Db, only_failed: bool, limit: Option<i64>) -> Re
     let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
     Ok(rows
         .into_iter()
-        .map(|(pk, invitation_pk, invitation, to, cc, bcc, subject, status, attempts, last_error, created, sent)| {
-            let mut rcpt = list(&to).join(", ");
-            for (label, l) in [("cc", list(&cc)), ("bcc", list(&bcc))] {
-                if !l.is_empty() {
-                    rcpt.push_str(&format!("; {label}: {}", l.join(", ")));
-                }
-            }
-            crate::model::OutboxMessage {
+        .map(
+            |(
                 pk,
                 invitation_pk,
                 invitation,
-                to: rcpt,
+                to,
+                cc,
+                bcc,
                 subject,
                 status,
                 attempts,
                 last_error,
-                created: time::format_absolute(created),
-                sent: sent.map(time::format_absolute).unwrap_or_default(),
-            }
-        })
+                created,
+                sent,
+            )| {
+                let mut rcpt = list(&to).join(", ");
+                for (label, l) in [("cc", list(&cc)), ("bcc", list(&bcc))] {
+                    if !l.is_empty() {
+                        rcpt.push_str(&format!("; {label}: {}", l.join(", ")));
+                    }
+                }
+                crate::model::OutboxMessage {
+                    pk,
+                    invitation_pk,
+                    invitation,
+                    to: rcpt,
+                    subject,
+                    status,
+                    attempts,
+                    last_error,
+                    created: time::format_absolute(created),
+                    sent: sent.map(time::format_absolute).unwrap_or_default(),
+                }
+            },
+        )
         .collect())
 }
 
@@ -190,7 +236,12 @@ pub async fn claim(db: &Db, limit: i64) -> Result<Vec<Claimed>, AppError> {
          RETURNING pk, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, attempts"
     );
     type Row = (String, String, String, String, String, String, String, i64);
-    let rows: Vec<Row> = sqlx::query_as(&sql).bind(now + LEASE_SECS).bind(now).bind(limit).fetch_all(&db.pool).await?;
+    let rows: Vec<Row> = sqlx::query_as(&sql)
+        .bind(now + LEASE_SECS)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
     let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
     Ok(rows
         .into_iter()
@@ -224,11 +275,19 @@ pub async fn mark_sent(db: &Db, pk: &str) -> Result<(), AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn mark_failed(db: &Db, m: &Claimed, error: &str, backoff_base: i64) -> Result<(), AppError> {
+pub async fn mark_failed(
+    db: &Db,
+    m: &Claimed,
+    error: &str,
+    backoff_base: i64,
+) -> Result<(), AppError> {
     let (status, next) = if m.attempts >= MAX_ATTEMPTS {
         ("failed", time::now())
     } else {
-        ("queued", time::now() + backoff_secs(backoff_base, m.attempts))
+        (
+            "queued",
+            time::now() + backoff_secs(backoff_base, m.attempts),
+        )
     };
     sqlx::query("UPDATE outbox SET status = $1, next_attempt_at = $2, claimed_until = NULL, last_error = $3 WHERE pk = $4")
         .bind(status)
@@ -265,7 +324,13 @@ pub fn transport(cfg: &MailConfig) -> Result<Transport, String> {
 }
 
 fn mailboxes(addrs: &[String]) -> Result<Vec<Mailbox>, String> {
-    addrs.iter().map(|a| a.parse::<Mailbox>().map_err(|e| format!("address {a}: {e}"))).collect()
+    addrs
+        .iter()
+        .map(|a| {
+            a.parse::<Mailbox>()
+                .map_err(|e| format!("address {a}: {e}"))
+        })
+        .collect()
 }
 
 /// Builds the MIME message (multipart/alternative: text and HTML).
@@ -273,7 +338,9 @@ fn mailboxes(addrs: &[String]) -> Result<Vec<Mailbox>, String> {
 /// # Errors
 /// A message for a bad address.
 pub fn build_message(from: &str, m: &Claimed) -> Result<Message, String> {
-    let mut b = Message::builder().from(from.parse().map_err(|e| format!("USHER_EMAIL_FROM: {e}"))?).subject(&m.subject);
+    let mut b = Message::builder()
+        .from(from.parse().map_err(|e| format!("USHER_EMAIL_FROM: {e}"))?)
+        .subject(&m.subject);
     for a in mailboxes(&m.to)? {
         b = b.to(a);
     }
@@ -285,8 +352,16 @@ pub fn build_message(from: &str, m: &Claimed) -> Result<Message, String> {
     }
     b.multipart(
         MultiPart::alternative()
-            .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(m.text.clone()))
-            .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(m.html.clone())),
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(m.text.clone()),
+            )
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(m.html.clone()),
+            ),
     )
     .map_err(|e| e.to_string())
 }
@@ -295,7 +370,12 @@ pub fn build_message(from: &str, m: &Claimed) -> Result<Message, String> {
 ///
 /// # Errors
 /// The transport's error as text.
-pub async fn send_now(cfg: &MailConfig, to: &str, subject: &str, text: &str) -> Result<String, String> {
+pub async fn send_now(
+    cfg: &MailConfig,
+    to: &str,
+    subject: &str,
+    text: &str,
+) -> Result<String, String> {
     let t = transport(cfg)?;
     let m = Claimed {
         pk: String::new(),
@@ -309,7 +389,11 @@ pub async fn send_now(cfg: &MailConfig, to: &str, subject: &str, text: &str) -> 
     };
     let msg = build_message(&cfg.from, &m)?;
     let r = t.send(msg).await.map_err(|e| e.to_string())?;
-    Ok(format!("{} {}", r.code(), r.message().collect::<Vec<_>>().join(" ")))
+    Ok(format!(
+        "{} {}",
+        r.code(),
+        r.message().collect::<Vec<_>>().join(" ")
+    ))
 }
 
 /// The outbox delivery worker.
@@ -326,7 +410,12 @@ impl Worker {
     /// # Errors
     /// A bad SMTP URL.
     pub fn new(db: Db, cfg: MailConfig, wake: Arc<tokio::sync::Notify>) -> Result<Self, String> {
-        Ok(Self { transport: transport(&cfg)?, db, cfg, wake })
+        Ok(Self {
+            transport: transport(&cfg)?,
+            db,
+            cfg,
+            wake,
+        })
     }
 
     /// Claims one batch and sends its messages concurrently over the pooled transport; returns how many
@@ -342,7 +431,11 @@ impl Worker {
             let (transport, from) = (self.transport.clone(), self.cfg.from.clone());
             sends.spawn(async move {
                 let sent = match build_message(&from, &m) {
-                    Ok(msg) => transport.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
+                    Ok(msg) => transport
+                        .send(msg)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
                     Err(e) => Err(e),
                 };
                 (m, sent)
@@ -397,7 +490,12 @@ mod tests {
         })
         .unwrap();
         assert_eq!(r.subject, "You've been invited to join Acme");
-        for needle in ["Jane <Admin>", "engineering-team", "2026-11-28 12:00 UTC", "https://id.acme.test/if/flow/x/?itoken=t"] {
+        for needle in [
+            "Jane <Admin>",
+            "engineering-team",
+            "2026-11-28 12:00 UTC",
+            "https://id.acme.test/if/flow/x/?itoken=t",
+        ] {
             assert!(r.text.contains(needle), "{needle}");
         }
         assert!(r.html.contains("Jane &lt;Admin&gt;"), "HTML is escaped");

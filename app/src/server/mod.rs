@@ -31,7 +31,11 @@ pub struct Config {
 impl Config {
     /// A configuration with this public URL and the defaults: brand "Usher", no default app URL.
     pub fn new(public_url: impl Into<String>) -> Self {
-        Self { public_url: public_url.into(), default_app_url: None, brand_name: "Usher".into() }
+        Self {
+            public_url: public_url.into(),
+            default_app_url: None,
+            brand_name: "Usher".into(),
+        }
     }
 
     /// Whether cookies must carry `Secure` (the public URL is https).

@@ -25,7 +25,11 @@ impl Default for LoginLimiter {
 impl LoginLimiter {
     /// A limiter allowing `max_failures` failures per `window_secs` seconds per key.
     pub fn new(max_failures: usize, window_secs: i64) -> Self {
-        Self { max_failures, window_secs, failures: Mutex::new(HashMap::new()) }
+        Self {
+            max_failures,
+            window_secs,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     fn key(username: &str) -> String {
@@ -67,11 +71,16 @@ mod tests {
     fn refuses_after_max_failures_until_the_window_passes() {
         let l = LoginLimiter::new(3, 60);
         for t in 0..3 {
-            assert!(l.try_begin(if t == 0 { "Admin" } else { "admin" }, 100 + t).is_ok());
+            assert!(l
+                .try_begin(if t == 0 { "Admin" } else { "admin" }, 100 + t)
+                .is_ok());
         }
         assert_eq!(l.try_begin("ADMIN", 110), Err(50));
         assert!(l.try_begin("someone-else", 110).is_ok());
-        assert!(l.try_begin("admin", 160).is_ok(), "the oldest attempt left the window");
+        assert!(
+            l.try_begin("admin", 160).is_ok(),
+            "the oldest attempt left the window"
+        );
         l.succeeded("admin");
         assert!(l.try_begin("admin", 161).is_ok());
     }

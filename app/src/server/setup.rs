@@ -32,7 +32,9 @@ pub async fn setup_token_valid(db: &Db, token: &str) -> Result<bool, AppError> {
     if superuser_exists(db).await? {
         return Ok(false);
     }
-    Ok(get_setting(db, SETUP_TOKEN).await?.is_some_and(|t| !token.is_empty() && t == token))
+    Ok(get_setting(db, SETUP_TOKEN)
+        .await?
+        .is_some_and(|t| !token.is_empty() && t == token))
 }
 
 /// Creates the first admin with the set-up token, which is then gone. One transaction: the token is
@@ -49,7 +51,8 @@ pub async fn complete_setup(
     password: &str,
     password_repeat: &str,
 ) -> Result<i64, AppError> {
-    let gone = || AppError::NotFound("This set-up link is invalid or has already been used.".into());
+    let gone =
+        || AppError::NotFound("This set-up link is invalid or has already been used.".into());
     if !setup_token_valid(db, token).await? {
         return Err(gone());
     }

@@ -40,7 +40,10 @@ pub async fn insert_user(tx: &mut Transaction<'static, Any>, u: &NewUser) -> Res
         .fetch_optional(&mut **tx)
         .await?;
     if taken.is_some() {
-        return Err(AppError::field("username", "This username is already taken."));
+        return Err(AppError::field(
+            "username",
+            "This username is already taken.",
+        ));
     }
     let pk: i64 = sqlx::query_scalar(
         "INSERT INTO users (uid, username, name, email, email_verified, password, is_active, is_superuser, type, path, attributes, date_joined)
@@ -79,7 +82,9 @@ pub async fn superuser_from_input(
     password_repeat: &str,
 ) -> Result<NewUser, AppError> {
     let mut errors = Vec::new();
-    let username = validate_username(username).map_err(|e| errors.push(("username".into(), e))).ok();
+    let username = validate_username(username)
+        .map_err(|e| errors.push(("username".into(), e)))
+        .ok();
     let email = normalize_email(email)
         .ok_or(())
         .map_err(|_| errors.push(("email".into(), "Enter a valid email address.".into())))
@@ -108,7 +113,12 @@ pub async fn superuser_from_input(
 ///
 /// # Errors
 /// [`AppError::Validation`] for bad input or a taken username; database errors.
-pub async fn create_admin(db: &Db, username: &str, email: &str, password: &str) -> Result<i64, AppError> {
+pub async fn create_admin(
+    db: &Db,
+    username: &str,
+    email: &str,
+    password: &str,
+) -> Result<i64, AppError> {
     let user = superuser_from_input(username, email, password, password).await?;
     let mut tx = db.pool.begin().await?;
     let pk = insert_user(&mut tx, &user).await?;
@@ -155,7 +165,17 @@ pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, 
     .bind(pk)
     .fetch_all(&db.pool)
     .await?;
-    Ok(Some(CurrentUser { pk, username, name, email, is_superuser: is_superuser != 0, user_type, path, groups, roles }))
+    Ok(Some(CurrentUser {
+        pk,
+        username,
+        name,
+        email,
+        is_superuser: is_superuser != 0,
+        user_type,
+        path,
+        groups,
+        roles,
+    }))
 }
 
 /// Directory → Users: every user with groups and roles, by username.
@@ -163,7 +183,17 @@ pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, 
 /// # Errors
 /// Database errors.
 pub async fn list_users(db: &Db) -> Result<Vec<crate::model::UserRow>, AppError> {
-    type Row = (i64, String, String, String, String, String, i64, i64, Option<i64>);
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        Option<i64>,
+    );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT pk, username, name, email, type, path, is_active, is_superuser, last_login FROM users ORDER BY username",
     )
@@ -188,18 +218,24 @@ pub async fn list_users(db: &Db) -> Result<Vec<crate::model::UserRow>, AppError>
     let now = time::now();
     Ok(rows
         .into_iter()
-        .map(|(pk, username, name, email, user_type, path, active, superuser, last_login)| crate::model::UserRow {
-            groups: groups.remove(&pk).unwrap_or_default(),
-            roles: roles.remove(&pk).unwrap_or_default(),
-            last_login: last_login.map(|t| time::format_expiry(Some(t), now)).unwrap_or_else(|| "never".into()),
-            pk,
-            username,
-            name,
-            email,
-            user_type,
-            path,
-            is_active: active != 0,
-            is_superuser: superuser != 0,
-        })
+        .map(
+            |(pk, username, name, email, user_type, path, active, superuser, last_login)| {
+                crate::model::UserRow {
+                    groups: groups.remove(&pk).unwrap_or_default(),
+                    roles: roles.remove(&pk).unwrap_or_default(),
+                    last_login: last_login
+                        .map(|t| time::format_expiry(Some(t), now))
+                        .unwrap_or_else(|| "never".into()),
+                    pk,
+                    username,
+                    name,
+                    email,
+                    user_type,
+                    path,
+                    is_active: active != 0,
+                    is_superuser: superuser != 0,
+                }
+            },
+        )
         .collect())
 }

@@ -12,7 +12,8 @@ use usher_app::server::{users, AppState, Config, Db};
 
 /// PostgreSQL server for tests (`USHER_TEST_POSTGRES_URL`, default the local `test` database).
 pub fn postgres_admin_url() -> String {
-    std::env::var("USHER_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://127.0.0.1:5432/test".into())
+    std::env::var("USHER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://127.0.0.1:5432/test".into())
 }
 
 pub const PUBLIC_URL: &str = "http://usher.test";
@@ -25,7 +26,11 @@ pub struct TestApp {
 }
 
 fn leptos_options() -> LeptosOptions {
-    LeptosOptions::builder().output_name("usher").site_root("target/site").site_pkg_dir("pkg").build()
+    LeptosOptions::builder()
+        .output_name("usher")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build()
 }
 
 impl TestApp {
@@ -54,36 +59,60 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is required for these tests: {e}"));
         let name = format!("usher_t_{}", uuid::Uuid::new_v4().simple());
-        sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+        sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
         let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
         Self::start(&format!("{base}/{name}"), Config::new(PUBLIC_URL)).await
     }
 
     async fn start(url: &str, config: Config) -> Self {
-        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
-        let usher = usher_server::build(config, url, leptos_options()).await.expect("app starts");
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("warn")
+            .try_init();
+        let usher = usher_server::build(config, url, leptos_options())
+            .await
+            .expect("app starts");
         let db = usher.state.db.clone();
-        Self { router: usher.router, state: usher.state, db }
+        Self {
+            router: usher.router,
+            state: usher.state,
+            db,
+        }
     }
 
     pub fn client(&self) -> Client {
-        Client { router: self.router.clone(), cookie: None }
+        Client {
+            router: self.router.clone(),
+            cookie: None,
+        }
     }
 
     /// Creates a superuser `admin` and returns a client signed in as it.
     pub async fn admin(&self) -> Client {
-        users::create_admin(&self.db, "admin", "admin@usher.test", ADMIN_PASSWORD).await.unwrap();
+        users::create_admin(&self.db, "admin", "admin@usher.test", ADMIN_PASSWORD)
+            .await
+            .unwrap();
         let mut c = self.client();
         let (status, _) = c.login("admin", ADMIN_PASSWORD).await;
-        assert!(status.is_success() || status.is_redirection(), "admin login: {status}");
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "admin login: {status}"
+        );
         c
     }
 
     /// Creates a plain (non-admin) user and returns a client signed in as it.
     pub async fn user(&self, username: &str) -> Client {
-        let mut u = users::superuser_from_input(username, &format!("{username}@usher.test"), ADMIN_PASSWORD, ADMIN_PASSWORD)
-            .await
-            .unwrap();
+        let mut u = users::superuser_from_input(
+            username,
+            &format!("{username}@usher.test"),
+            ADMIN_PASSWORD,
+            ADMIN_PASSWORD,
+        )
+        .await
+        .unwrap();
         u.is_superuser = false;
         let mut tx = self.db.pool.begin().await.unwrap();
         users::insert_user(&mut tx, &u).await.unwrap();
@@ -94,7 +123,10 @@ impl TestApp {
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.db.pool).await.unwrap()
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
     }
 
     /// The pk of the built-in flow with this slug.
@@ -155,12 +187,25 @@ impl Client {
         }
         let status = res.status();
         let headers = res.headers().clone();
-        let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024).await.unwrap();
-        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024)
+            .await
+            .unwrap();
+        Response {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&mut self, uri: &str) -> Response {
-        self.send(Request::builder().uri(uri).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap()).await
+        self.send(
+            Request::builder()
+                .uri(uri)
+                .header(header::ACCEPT, "text/html")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
     }
 
     /// Calls a JSON-input server function at `/api/{endpoint}`.
@@ -194,7 +239,12 @@ impl Client {
     }
 
     pub async fn login(&mut self, username: &str, password: &str) -> (StatusCode, Value) {
-        let r = self.call_form("auth/login", &[("username", username), ("password", password), ("next", "")]).await;
+        let r = self
+            .call_form(
+                "auth/login",
+                &[("username", username), ("password", password), ("next", "")],
+            )
+            .await;
         (r.status, r.json())
     }
 }
@@ -202,7 +252,9 @@ impl Client {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -210,7 +262,10 @@ pub fn urlencode(s: &str) -> String {
 
 /// Runs a test body, failing it (instead of hanging the suite) after 60 seconds.
 pub async fn bounded(body: impl std::future::Future<Output = ()>) {
-    if tokio::time::timeout(std::time::Duration::from_secs(60), body).await.is_err() {
+    if tokio::time::timeout(std::time::Duration::from_secs(60), body)
+        .await
+        .is_err()
+    {
         panic!("test did not finish within 60 seconds");
     }
 }
@@ -241,7 +296,11 @@ pub struct SmtpSink {
 
 /// A loopback port nobody listens on (yet).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl SmtpSink {
@@ -249,14 +308,19 @@ impl SmtpSink {
     pub async fn start(port: u16) -> Self {
         let dir = std::env::temp_dir().join(format!("usher-test-mail-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut sink = Self { port, dir, child: None };
+        let mut sink = Self {
+            port,
+            dir,
+            child: None,
+        };
         sink.restart().await;
         sink
     }
 
     /// (Re)starts the process on the same port and directory.
     pub async fn restart(&mut self) {
-        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/smtp-sink.py");
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/smtp-sink.py");
         let child = std::process::Command::new("python3")
             .arg(script)
             .args(["--port", &self.port.to_string(), "--dir"])
@@ -266,7 +330,10 @@ impl SmtpSink {
             .expect("python3 with aiosmtpd (pip install aiosmtpd) runs the SMTP sink");
         self.child = Some(child);
         for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+                .await
+                .is_ok()
+            {
                 return;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -282,7 +349,12 @@ impl SmtpSink {
             .filter(|n| n.ends_with(".json") && !n.starts_with('.'))
             .collect();
         names.sort();
-        names.iter().map(|n| serde_json::from_str(&std::fs::read_to_string(self.dir.join(n)).unwrap()).unwrap()).collect()
+        names
+            .iter()
+            .map(|n| {
+                serde_json::from_str(&std::fs::read_to_string(self.dir.join(n)).unwrap()).unwrap()
+            })
+            .collect()
     }
 
     /// Waits up to `secs` for at least `n` messages.
@@ -294,7 +366,10 @@ impl SmtpSink {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        panic!("expected {n} messages within {secs}s, got {}", self.messages().len());
+        panic!(
+            "expected {n} messages within {secs}s, got {}",
+            self.messages().len()
+        );
     }
 }
 
@@ -309,13 +384,20 @@ impl Drop for SmtpSink {
 
 /// Undoes quoted-printable soft line breaks and `=3D`, enough to find a link in a message.
 pub fn unfold_qp(data: &str) -> String {
-    data.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
+    data.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
 }
 
 impl TestApp {
     /// Starts an outbox worker sending to `127.0.0.1:{port}`, retrying after 1 s.
     pub fn start_mail_worker(&self, port: u16) -> tokio::task::JoinHandle<()> {
-        let worker = usher_app::server::mail::Worker::new(self.db.clone(), mail_config(port), self.state.outbox_wake.clone()).unwrap();
+        let worker = usher_app::server::mail::Worker::new(
+            self.db.clone(),
+            mail_config(port),
+            self.state.outbox_wake.clone(),
+        )
+        .unwrap();
         tokio::spawn(worker.run())
     }
 }

@@ -1,6 +1,8 @@
 //! Directory → Groups and Directory → Roles: list, create, delete (with confirmation).
 
-use crate::api::admin::{create_group, create_role, delete_group, delete_role, list_groups, list_roles};
+use crate::api::admin::{
+    create_group, create_role, delete_group, delete_role, list_groups, list_roles,
+};
 use crate::error::AppError;
 use crate::model::NamedItem;
 use leptos::prelude::*;
@@ -111,7 +113,12 @@ fn DirectoryPage(kind: Kind) -> impl IntoView {
 }
 
 #[component]
-fn DirectoryRow(kind: Kind, item: NamedItem, version: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn DirectoryRow(
+    kind: Kind,
+    item: NamedItem,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let pk = item.pk.clone();
     let name = item.name.clone();

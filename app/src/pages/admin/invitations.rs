@@ -2,8 +2,9 @@
 //! actions, and the create/edit form.
 
 use crate::api::admin::{
-    create_invitation, delete_invitation, get_invitation, list_flows, list_groups, list_invitations, list_roles,
-    new_invitation_defaults, regenerate_invitation_token, send_invitation, set_invitation_enabled, update_invitation,
+    create_invitation, delete_invitation, get_invitation, list_flows, list_groups,
+    list_invitations, list_roles, new_invitation_defaults, regenerate_invitation_token,
+    send_invitation, set_invitation_enabled, update_invitation,
 };
 use crate::domain::invitation::InvitationStatus;
 use crate::error::AppError;
@@ -27,7 +28,10 @@ pub fn InvitationsPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let editing: RwSignal<Option<Editing>> = RwSignal::new(None);
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
-    let rows = Resource::new(move || (search.get(), sort.get(), version.get()), |(s, o, _)| list_invitations(s, o));
+    let rows = Resource::new(
+        move || (search.get(), sort.get(), version.get()),
+        |(s, o, _)| list_invitations(s, o),
+    );
     view! {
         <section class="page">
             <div class="page-head">
@@ -96,7 +100,9 @@ fn InvitationRowView(
     let pk_send = row.pk.clone();
     let send_to = row.send_to.clone();
     let confirming = RwSignal::new(false);
-    let run = move |fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>> + Send>>| {
+    let run = move |fut: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), AppError>> + Send>,
+    >| {
         spawn_local(async move {
             match fut.await {
                 Ok(()) => notice.set(None),
@@ -114,7 +120,13 @@ fn InvitationRowView(
     let pk_regen = pk.clone();
     let pk_delete = pk.clone();
     let pk_edit = pk.clone();
-    let grants = |names: &[String]| if names.is_empty() { "none".to_owned() } else { names.join(", ") };
+    let grants = |names: &[String]| {
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    };
     view! {
         <tbody class="invitation" data-name=row.name.clone()>
             <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
@@ -216,18 +228,30 @@ fn InvitationRowView(
 }
 
 fn split_addresses(s: &str) -> Vec<String> {
-    s.split([',', '\n', ';']).map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect()
+    s.split([',', '\n', ';'])
+        .map(|a| a.trim().to_owned())
+        .filter(|a| !a.is_empty())
+        .collect()
 }
 
 /// Send / Resend: To (pre-filled), Cc, Bcc.
 #[component]
-fn SendForm(pk: String, to: Vec<String>, version: RwSignal<u32>, sending: RwSignal<bool>) -> impl IntoView {
+fn SendForm(
+    pk: String,
+    to: Vec<String>,
+    version: RwSignal<u32>,
+    sending: RwSignal<bool>,
+) -> impl IntoView {
     let to = RwSignal::new(to.join(", "));
     let cc = RwSignal::new(String::new());
     let bcc = RwSignal::new(String::new());
     let send = Action::new(move |pk: &String| {
         let pk = pk.clone();
-        let (t, c, b) = (split_addresses(&to.get_untracked()), split_addresses(&cc.get_untracked()), split_addresses(&bcc.get_untracked()));
+        let (t, c, b) = (
+            split_addresses(&to.get_untracked()),
+            split_addresses(&cc.get_untracked()),
+            split_addresses(&bcc.get_untracked()),
+        );
         async move { send_invitation(pk, t, c, b).await }
     });
     Effect::new(move |_| {
@@ -271,7 +295,11 @@ fn row_to_form(r: InvitationRow) -> InvitationForm {
 }
 
 #[component]
-fn InvitationEditor(mode: Editing, editing: RwSignal<Option<Editing>>, version: RwSignal<u32>) -> impl IntoView {
+fn InvitationEditor(
+    mode: Editing,
+    editing: RwSignal<Option<Editing>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
     let mode2 = mode.clone();
     let initial = Resource::new(
         move || mode2.clone(),
@@ -282,9 +310,16 @@ fn InvitationEditor(mode: Editing, editing: RwSignal<Option<Editing>>, version: 
             }
         },
     );
-    let choices = Resource::new(|| (), |_| async move {
-        Ok::<_, AppError>((list_flows().await?, list_roles().await?, list_groups().await?))
-    });
+    let choices = Resource::new(
+        || (),
+        |_| async move {
+            Ok::<_, AppError>((
+                list_flows().await?,
+                list_roles().await?,
+                list_groups().await?,
+            ))
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
@@ -324,7 +359,10 @@ fn InvitationFormView(
     let sel_roles = RwSignal::new(form.roles);
     let sel_groups = RwSignal::new(form.groups);
     let enabled = RwSignal::new(form.enabled);
-    let title = match &mode { Editing::Create => "Create invitation", Editing::Edit(_) => "Edit invitation" };
+    let title = match &mode {
+        Editing::Create => "Create invitation",
+        Editing::Edit(_) => "Edit invitation",
+    };
     let save = Action::new(move |f: &InvitationForm| {
         let f = f.clone();
         let mode = mode.clone();

@@ -7,7 +7,13 @@ use leptos::prelude::*;
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let users = Resource::new(|| (), |_| list_users());
-    let join = |v: &[String]| if v.is_empty() { "—".to_owned() } else { v.join(", ") };
+    let join = |v: &[String]| {
+        if v.is_empty() {
+            "—".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
     view! {
         <section class="page">
             <h1>"Users"</h1>
