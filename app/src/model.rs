@@ -189,9 +189,9 @@ pub struct FlowView {
     pub user_type: String,
     /// Expiry for people, or "never".
     pub expires_display: String,
-    /// Index of the prompt stage shown, in the flow's stage bindings.
+    /// Index of the stage shown (a prompt stage, or the `email` stage), in the flow's stage bindings.
     pub stage: usize,
-    /// 1-based number of this prompt page and how many there are.
+    /// 1-based number of this page and how many there are (prompt pages, then the code page if needed).
     pub step: (usize, usize),
     /// The stage's prompt fields, sorted, with values: from the flow in progress, else pre-filled from
     /// `fixed_data` (never for passwords).
@@ -200,6 +200,8 @@ pub struct FlowView {
     pub locked: Vec<String>,
     /// The signed-in user's username, who may accept instead of enrolling.
     pub signed_in_as: Option<String>,
+    /// On the `email` stage's page: the address the code was sent to.
+    pub verify_email: Option<String>,
 }
 
 /// The accept page of an existing user (`/if/accept/`).
@@ -215,6 +217,11 @@ pub struct AcceptView {
     pub expires_display: String,
     /// The signed-in user's username.
     pub username: String,
+    /// When the invitation is limited by email and the account's address is not proven yet: that address,
+    /// which must be confirmed with a code before accepting.
+    pub verify_email: Option<String>,
+    /// Whether a code for it was sent in this browser.
+    pub code_sent: bool,
 }
 
 /// One row of an invitation's ledger of uses.

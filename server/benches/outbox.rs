@@ -50,6 +50,7 @@ async fn main() {
         enqueue(
             &mut tx,
             None,
+            None,
             &[format!("invitee{i}@example.com")],
             &[],
             &[],

@@ -125,6 +125,7 @@ async fn two_workers_on_postgresql_send_each_of_100_messages_once() {
             enqueue(
                 &mut tx,
                 None,
+                None,
                 &[format!("r{i}@example.com")],
                 &[],
                 &[],

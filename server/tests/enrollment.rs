@@ -5,6 +5,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{Client, TestApp};
 use serde_json::json;
+use usher_app::server::Db;
 
 db_tests!(
     landing_prefills_and_changes_nothing,
@@ -47,24 +48,41 @@ async fn invite(
     (pk, link)
 }
 
+/// Submits the prompt page and, when the flow asks for it, the code sent to `email` (read from the outbox).
 async fn enroll(
     c: &mut Client,
+    db: &Db,
     flow: &str,
     token: &str,
     username: &str,
     email: &str,
 ) -> common::Response {
+    let r = c
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", flow),
+                ("itoken", token),
+                ("stage", "1"),
+                ("fields[username]", username),
+                ("fields[name]", "Jane Smith"),
+                ("fields[email]", email),
+                ("fields[password]", "s3cret-pass"),
+                ("fields[password_repeat]", "s3cret-pass"),
+            ],
+        )
+        .await;
+    if !common::continues(&r) {
+        return r;
+    }
+    let code = common::verification_code(db, email).await;
     c.call_form(
         "flow/submit",
         &[
             ("slug", flow),
             ("itoken", token),
-            ("stage", "1"),
-            ("fields[username]", username),
-            ("fields[name]", "Jane Smith"),
-            ("fields[email]", email),
-            ("fields[password]", "s3cret-pass"),
-            ("fields[password_repeat]", "s3cret-pass"),
+            ("stage", "2"),
+            ("fields[code]", &code),
         ],
     )
     .await
@@ -130,7 +148,15 @@ async fn enrollment_creates_user_signs_in_and_uses_up_the_link(app: TestApp) {
     )
     .await;
     let mut jane = app.client();
-    let res = enroll(&mut jane, EXT, &token_of(&link), "jane", "Jane@Example.com").await;
+    let res = enroll(
+        &mut jane,
+        &app.db,
+        EXT,
+        &token_of(&link),
+        "jane",
+        "Jane@Example.com",
+    )
+    .await;
     assert!(
         res.status.is_success() || res.status.is_redirection(),
         "{} {}",
@@ -167,6 +193,7 @@ async fn enrollment_creates_user_signs_in_and_uses_up_the_link(app: TestApp) {
     assert!(r.body.contains("already been used"));
     let again = enroll(
         &mut app.client(),
+        &app.db,
         EXT,
         &token_of(&link),
         "jane2",
@@ -195,6 +222,7 @@ async fn enrollment_creates_user_signs_in_and_uses_up_the_link(app: TestApp) {
     let mut bob = app.client();
     enroll(
         &mut bob,
+        &app.db,
         "invitation-enrollment-flow-internal",
         &token_of(&link),
         "bob",
@@ -237,7 +265,7 @@ async fn enrollment_validation_keeps_everything_unwritten(app: TestApp) {
         .map(|e| e[0].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["username", "name", "email", "password"]);
-    let r = enroll(&mut c, EXT, &t, "admin", "x@example.com").await;
+    let r = enroll(&mut c, &app.db, EXT, &t, "admin", "x@example.com").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "taken username");
     assert!(r.body.contains("already taken"));
     assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
@@ -280,6 +308,7 @@ async fn invalid_links_show_the_invalid_page(app: TestApp) {
     // Wrong flow on submission too.
     let r = enroll(
         &mut anon,
+        &app.db,
         "invitation-enrollment-flow-internal",
         &t,
         "eve",
@@ -321,11 +350,19 @@ async fn email_rules_are_enforced_at_enrollment(app: TestApp) {
     .iter()
     .enumerate()
     {
-        let r = enroll(&mut app.client(), EXT, &t, &format!("u{i}"), bad).await;
+        let r = enroll(&mut app.client(), &app.db, EXT, &t, &format!("u{i}"), bad).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
     }
     assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
-    let r = enroll(&mut app.client(), EXT, &t, "alice", "A@Company.COM").await;
+    let r = enroll(
+        &mut app.client(),
+        &app.db,
+        EXT,
+        &t,
+        "alice",
+        "A@Company.COM",
+    )
+    .await;
     assert!(
         r.status.is_redirection() || r.status.is_success(),
         "{}",
@@ -357,6 +394,7 @@ async fn exact_address_invitation_prefills_and_locks_the_email(app: TestApp) {
     assert!(page.body.contains("readonly"), "locked");
     let r = enroll(
         &mut app.client(),
+        &app.db,
         EXT,
         &token_of(&link),
         "mallory",
@@ -367,6 +405,7 @@ async fn exact_address_invitation_prefills_and_locks_the_email(app: TestApp) {
     assert!(r.body.contains("another email address"), "{}", r.body);
     let r = enroll(
         &mut app.client(),
+        &app.db,
         EXT,
         &token_of(&link),
         "jane",
@@ -386,10 +425,11 @@ async fn enroll_concurrently(app: &TestApp, token: &str, n: usize, prefix: &str)
     let mut handles = Vec::new();
     for i in 0..n {
         let mut c = app.client();
-        let (t, username) = (token.to_owned(), format!("{prefix}{i}"));
+        let (t, username, db) = (token.to_owned(), format!("{prefix}{i}"), app.db.clone());
         handles.push(tokio::spawn(async move {
             enroll(
                 &mut c,
+                &db,
                 EXT,
                 &t,
                 &username,
@@ -773,6 +813,11 @@ async fn signed_in_user_accepts_from_the_landing_page(app: TestApp) {
     .await;
     let t = token_of(&link);
     let mut carol = app.user("carol").await;
+    // Carol's address is proven already (tests/verification.rs covers confirming it with a code).
+    sqlx::query("UPDATE users SET email_verified = 1 WHERE username = 'carol'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     let page = carol.get(&link).await;
     assert!(page.body.contains("Accept as carol"));
     let r = carol.call_form("flow/accept", &[("itoken", &t)]).await;
@@ -809,6 +854,7 @@ async fn external_users_land_on_the_default_app_url_when_set() {
     let (_, link) = invite(&app, &mut admin, "ext", EXT, json!({})).await;
     let r = enroll(
         &mut app.client(),
+        &app.db,
         EXT,
         &token_of(&link),
         "erin",
@@ -826,6 +872,7 @@ async fn external_users_land_on_the_default_app_url_when_set() {
     .await;
     let r = enroll(
         &mut app.client(),
+        &app.db,
         "invitation-enrollment-flow-internal",
         &token_of(&link),
         "ian",

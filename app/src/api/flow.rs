@@ -47,8 +47,9 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
     )
 }
 
-/// Submits a prompt stage (`fields[field_key]=value`). When more stages follow, the flow plan moves on
-/// and the browser is sent back to the link; when the flow is done, the account exists, the new user is
+/// Submits a prompt stage (`fields[field_key]=value`) or the email stage (`fields[code]=…`). When more
+/// stages follow, the flow plan moves on and the browser is sent back to the link (after the last prompt,
+/// to the code page, with the code queued for sending); when the flow is done, the account exists, the new user is
 /// signed in (new session id) and sent to `/` (or `USHER_DEFAULT_APP_URL` for external users).
 ///
 /// # Errors
@@ -69,6 +70,7 @@ pub async fn submit_stage(
             let current = plan(&session).await;
             let outcome = enrollment::submit_stage(
                 &st.db,
+                &st.config,
                 current,
                 &slug,
                 itoken.as_deref(),
@@ -80,6 +82,8 @@ pub async fn submit_stage(
             let err = |_| AppError::Internal;
             match outcome {
                 StageOutcome::Continue(plan) => {
+                    // A code may have been queued for the email stage.
+                    st.outbox_wake.notify_one();
                     // The plan holds the trimmed token, already matched to an invitation (UUID-shaped).
                     let back = format!(
                         "/if/flow/{}/?itoken={}",
@@ -103,6 +107,33 @@ pub async fn submit_stage(
                     }
                 }
             }
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// "Send a new code" on the email stage's page: replaces the code of this browser's verification and
+/// sends it (at most every 30 seconds, 5 codes in all).
+///
+/// # Errors
+/// 400 [`AppError::BadRequest`] with the reason when no code may be sent; 404/410
+/// [`AppError::InvalidInvitation`].
+#[server(endpoint = "flow/resend_code")]
+pub async fn resend_code(slug: String, itoken: Option<String>) -> Result<(), AppError> {
+    respond(
+        async {
+            let st = state()?;
+            let session = session().await?;
+            enrollment::resend_code(
+                &st.db,
+                &st.config,
+                plan(&session).await.as_ref(),
+                &slug,
+                itoken.as_deref(),
+            )
+            .await?;
+            st.outbox_wake.notify_one();
             Ok(())
         }
         .await,
@@ -150,9 +181,48 @@ pub async fn get_accept_view() -> Result<AcceptView, AppError> {
     respond(
         async {
             let st = state()?;
-            let user = auth::require_user(&st.db, &session().await?).await?;
+            let session = session().await?;
+            let user = auth::require_user(&st.db, &session).await?;
             let token = read_cookie(INVITATION_COOKIE).ok_or_else(cookie_gone)?;
-            enrollment::accept_view(&st.db, &token, &user).await
+            let pending = accept_verification(&session).await;
+            enrollment::accept_view(&st.db, &token, &user, pending.as_deref()).await
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+async fn accept_verification(session: &tower_sessions::Session) -> Option<String> {
+    session
+        .get::<String>(enrollment::ACCEPT_VERIFICATION_KEY)
+        .await
+        .ok()
+        .flatten()
+}
+
+/// "Send me a code" on the accept page: when the invitation is limited by email and the signed-in
+/// account's address is not proven, sends a code to it (a new one at most every 30 seconds).
+///
+/// # Errors
+/// 401 when nobody is signed in; 400 when the cookie is gone, the account does not qualify or needs no
+/// code, or no code may be sent yet; 404/410 [`AppError::InvalidInvitation`].
+#[server(endpoint = "flow/accept_send_code")]
+pub async fn send_accept_code() -> Result<(), AppError> {
+    respond(
+        async {
+            let st = state()?;
+            let session = session().await?;
+            let user = auth::require_user(&st.db, &session).await?;
+            let token = read_cookie(INVITATION_COOKIE).ok_or_else(cookie_gone)?;
+            let current = accept_verification(&session).await;
+            let pk = enrollment::send_accept_code(&st.db, &st.config, token.trim(), &user, current)
+                .await?;
+            session
+                .insert(enrollment::ACCEPT_VERIFICATION_KEY, pk)
+                .await
+                .map_err(|_| AppError::Internal)?;
+            st.outbox_wake.notify_one();
+            Ok(())
         }
         .await,
     )
@@ -167,22 +237,52 @@ fn cookie_gone() -> AppError {
 }
 
 /// Accepts an invitation as the signed-in user: the token given (from the landing page) or the one in the
-/// invitation cookie. Grants roles and groups, records `joined`, clears the cookie, redirects to `/`.
+/// invitation cookie, with `code` when the account's address must be confirmed first. Grants roles and
+/// groups, records `joined`, clears the cookie, redirects to `/`. From the landing page, when a code is
+/// needed, the invitation goes into the cookie and the browser to the accept page, which asks for it.
 ///
 /// # Errors
-/// 401 when nobody is signed in; 400 when there is no token or the account does not qualify; 404/410
-/// [`AppError::InvalidInvitation`].
+/// 401 when nobody is signed in; 400 when there is no token, the account does not qualify or must confirm
+/// its address first; 400 [`AppError::Validation`] on `code`; 404/410 [`AppError::InvalidInvitation`].
 #[server(endpoint = "flow/accept")]
-pub async fn accept_invitation(itoken: Option<String>) -> Result<(), AppError> {
+pub async fn accept_invitation(
+    itoken: Option<String>,
+    code: Option<String>,
+) -> Result<(), AppError> {
     respond(
         async {
             let st = state()?;
-            let user = auth::require_user(&st.db, &session().await?).await?;
-            let token = itoken
-                .filter(|t| !t.trim().is_empty())
+            let session = session().await?;
+            let user = auth::require_user(&st.db, &session).await?;
+            let given = itoken.filter(|t| !t.trim().is_empty());
+            if let Some(t) = given.as_deref().filter(|_| code.is_none()) {
+                if enrollment::accept_requires_code(&st.db, t.trim(), &user).await? {
+                    set_cookie(
+                        INVITATION_COOKIE,
+                        t.trim(),
+                        INVITATION_COOKIE_MAX_AGE,
+                        st.config.secure_cookies(),
+                    );
+                    leptos_axum::redirect("/if/accept/");
+                    return Ok(());
+                }
+            }
+            let token = given
                 .or_else(|| read_cookie(INVITATION_COOKIE))
                 .ok_or_else(cookie_gone)?;
-            enrollment::accept(&st.db, token.trim(), &user, &request_info().await).await?;
+            let pending = accept_verification(&session).await;
+            enrollment::accept(
+                &st.db,
+                token.trim(),
+                &user,
+                &request_info().await,
+                code.as_deref(),
+                pending.as_deref(),
+            )
+            .await?;
+            let _ = session
+                .remove::<String>(enrollment::ACCEPT_VERIFICATION_KEY)
+                .await;
             set_cookie(INVITATION_COOKIE, "", 0, st.config.secure_cookies());
             leptos_axum::redirect("/");
             Ok(())

@@ -91,8 +91,27 @@ pub enum StageKind {
         #[serde(default)]
         create_users_as_inactive: bool,
     },
+    /// `authentik_stages_email.emailstage`: the invitee proves their address with a one-time code sent to
+    /// it ([`crate::domain::verification`]). Wherever it is bound, Usher runs it after the prompts and
+    /// before `user_write`, so nothing is granted before the proof.
+    Email {
+        /// Code lifetime, minutes (authentik's `token_expiry`, default 30).
+        #[serde(default = "default_token_expiry")]
+        token_expiry: i64,
+        /// Wrong codes allowed before a new one must be asked for.
+        #[serde(default = "default_max_attempts")]
+        max_attempts: i64,
+    },
     /// `authentik_stages_user_login.userloginstage`: signs the user in.
     UserLogin,
+}
+
+fn default_token_expiry() -> i64 {
+    crate::domain::verification::DEFAULT_TOKEN_EXPIRY_MINUTES
+}
+
+fn default_max_attempts() -> i64 {
+    crate::domain::verification::DEFAULT_MAX_ATTEMPTS
 }
 
 fn default_creation_mode() -> String {
@@ -104,12 +123,13 @@ fn default_path() -> String {
 }
 
 impl StageKind {
-    /// The kind's name as stored: `invitation`, `prompt`, `user_write`, `user_login`.
+    /// The kind's name as stored: `invitation`, `prompt`, `user_write`, `email`, `user_login`.
     pub fn name(&self) -> &'static str {
         match self {
             Self::Invitation { .. } => "invitation",
             Self::Prompt { .. } => "prompt",
             Self::UserWrite { .. } => "user_write",
+            Self::Email { .. } => "email",
             Self::UserLogin => "user_login",
         }
     }
@@ -186,6 +206,13 @@ mod tests {
                 .stages
                 .iter()
                 .any(|s| matches!(&s.kind, StageKind::Prompt { fields } if fields.len() == 5)));
+            let kinds: Vec<_> = f.stages.iter().map(|s| s.kind.name()).collect();
+            assert_eq!(
+                kinds,
+                ["invitation", "prompt", "email", "user_write", "user_login"],
+                "{}",
+                f.slug
+            );
         }
         let ext = flows
             .iter()
@@ -193,6 +220,18 @@ mod tests {
             .unwrap();
         assert!(ext.stages.iter().any(|s| matches!(&s.kind,
             StageKind::UserWrite { user_type: UserType::External, user_path_template, .. } if user_path_template == "users/external")));
+    }
+
+    #[test]
+    fn email_stage_defaults_are_authentiks() {
+        let s: StageDef = yaml_serde::from_str("name: verify\nkind: email\n").unwrap();
+        assert_eq!(
+            s.kind,
+            StageKind::Email {
+                token_expiry: 30,
+                max_attempts: 5
+            }
+        );
     }
 
     #[test]

@@ -6,3 +6,4 @@ pub mod fixed_data;
 pub mod flow;
 pub mod invitation;
 pub mod user;
+pub mod verification;

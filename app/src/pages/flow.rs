@@ -2,7 +2,8 @@
 //! (an existing user accepts after signing in).
 
 use crate::api::flow::{
-    get_accept_view, get_flow_landing, AcceptInvitation, RememberInvitation, SubmitStage,
+    get_accept_view, get_flow_landing, AcceptInvitation, RememberInvitation, ResendCode,
+    SendAcceptCode, SubmitStage,
 };
 use crate::error::AppError;
 use crate::model::FlowView;
@@ -83,6 +84,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
     let result = submit.value();
     let remember = ServerAction::<RememberInvitation>::new();
     let accept = ServerAction::<AcceptInvitation>::new();
+    let resend = ServerAction::<ResendCode>::new();
     let FlowView {
         slug,
         title,
@@ -96,12 +98,15 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
         fields,
         locked,
         signed_in_as,
+        verify_email,
     } = view;
+    let verifying = verify_email.is_some();
     let invalid = move || {
         [
             submit.value().get(),
             remember.value().get(),
             accept.value().get(),
+            resend.value().get(),
         ]
         .into_iter()
         .find_map(|r| match r {
@@ -128,13 +133,19 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                     placeholder=f.placeholder.clone()
                     required=f.required
                     readonly=readonly
-                    autocomplete=if f.field_type == "password" { "new-password" } else { "on" }
+                    autocomplete=match (f.field_type.as_str(), f.field_key.as_str()) {
+                        ("password", _) => "new-password",
+                        (_, "code") => "one-time-code",
+                        _ => "on",
+                    }
+                    inputmode=(f.field_key == "code").then_some("numeric")
                 />
                 {move || super::field_error(result.get(), &key)}
             }
         })
         .collect_view();
     let (slug2, itoken2, itoken3) = (slug.clone(), itoken.clone(), itoken.clone());
+    let (slug4, itoken4) = (slug.clone(), itoken.clone());
     view! {
         <Show
             when=move || invalid().is_none()
@@ -161,7 +172,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                         <p class="muted">"Or create a new account:"</p>
                     </div>
                 }.into_any(),
-                (true, None) => view! {
+                (true, None) if !verifying => view! {
                     <div class="choice">
                         <ActionForm action=remember>
                             <input type="hidden" name="slug" value=slug2.clone() />
@@ -178,13 +189,32 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                 <input type="hidden" name="itoken" value=itoken.clone() />
                 <input type="hidden" name="stage" value=stage.to_string() />
                 {(step.1 > 1).then(|| view! { <p class="muted step">{format!("Step {} of {}", step.0, step.1)}</p> })}
+                {verify_email.clone().map(|email| view! {
+                    <p class="verify-note" id="verify-note">
+                        "We sent a 6-digit code to " <strong>{email}</strong>
+                        ". Enter it below to confirm your address; nothing is granted before that."
+                    </p>
+                })}
                 {fields_view}
                 {move || match result.get() {
                     Some(Err(AppError::Validation(_))) | Some(Err(AppError::InvalidInvitation { .. })) | None | Some(Ok(_)) => None,
                     Some(Err(e)) => Some(view! { <super::ErrorNotice error=e /> }),
                 }}
-                <button type="submit" id="submit-stage">{if step.0 < step.1 { "Continue" } else { "Create account" }}</button>
+                <button type="submit" id="submit-stage">
+                    {if verifying { "Verify and create account" } else if step.0 < step.1 { "Continue" } else { "Create account" }}
+                </button>
             </ActionForm>
+            {verifying.then(|| view! {
+                <ActionForm action=resend attr:class="resend">
+                    <input type="hidden" name="slug" value=slug4.clone() />
+                    <input type="hidden" name="itoken" value=itoken4.clone() />
+                    <button type="submit" class="secondary" id="resend-code">"Send a new code"</button>
+                </ActionForm>
+                {move || match resend.value().get() {
+                    Some(Ok(())) => Some(view! { <p class="notice" role="status">"A new code is on its way."</p> }.into_any()),
+                    other => super::general_error(other),
+                }}
+            })}
         </div>
     }
 }
@@ -192,7 +222,8 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
 /// `/if/accept/`: a signed-in user accepts the invitation remembered in this browser.
 #[component]
 pub fn AcceptPage() -> impl IntoView {
-    let view_res = Resource::new(|| (), |_| get_accept_view());
+    let send_code = ServerAction::<SendAcceptCode>::new();
+    let view_res = Resource::new(move || send_code.version().get(), |_| get_accept_view());
     let accept = ServerAction::<AcceptInvitation>::new();
     view! {
         <main class="card narrow flow">
@@ -206,10 +237,32 @@ pub fn AcceptPage() -> impl IntoView {
                                 <p>"You will get " {grants_text(&v.roles, &v.groups, None)} "."</p>
                                 <p class="muted">"Invitation expires: " {v.expires_display.clone()}</p>
                             </div>
-                            <ActionForm action=accept>
-                                <input type="hidden" name="itoken" value="" />
-                                <button type="submit" id="accept-invitation">{format!("Accept as {}", v.username)}</button>
-                            </ActionForm>
+                            {v.verify_email.clone().map(|email| view! {
+                                <p class="verify-note" id="verify-note">
+                                    "This invitation is for confirmed addresses. "
+                                    {if v.code_sent { "We sent a 6-digit code to " } else { "Send a code to " }}
+                                    <strong>{email}</strong>
+                                    {if v.code_sent { " (it may take a minute)." } else { " to confirm it is yours." }}
+                                </p>
+                                <ActionForm action=send_code>
+                                    <button type="submit" class="secondary" id="send-code">
+                                        {if v.code_sent { "Send a new code" } else { "Send me a code" }}
+                                    </button>
+                                </ActionForm>
+                                {move || super::general_error(send_code.value().get())}
+                            })}
+                            {(v.verify_email.is_none() || v.code_sent).then(|| view! {
+                                <ActionForm action=accept>
+                                    <input type="hidden" name="itoken" value="" />
+                                    {v.code_sent.then(|| view! {
+                                        <label for="field-code">"Verification code"</label>
+                                        <input id="field-code" name="code" type="text" inputmode="numeric"
+                                            autocomplete="one-time-code" placeholder="123456" required />
+                                        {move || super::field_error(accept.value().get(), "code")}
+                                    })}
+                                    <button type="submit" id="accept-invitation">{format!("Accept as {}", v.username)}</button>
+                                </ActionForm>
+                            })}
                             {move || super::general_error(accept.value().get())}
                         }.into_any(),
                         Err(AppError::Unauthenticated) => view! {

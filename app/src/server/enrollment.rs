@@ -5,7 +5,10 @@
 //! * Each prompt stage is submitted by POST ([`submit_stage`]). The first submission starts a
 //!   [`FlowPlan`], kept server-side in the session; later stages can only be submitted in order, for the
 //!   same flow and invitation. Refresh and back are safe: the page shows the plan's current stage.
-//! * When the prompts are done, the `user_write` stage runs in **one transaction**: it consumes a use with
+//! * When the prompts are done and the flow has an `email` stage, the invitee proves their address with a
+//!   code sent to it ([`super::verification`]), unless Usher delivered this exact-address invitation to it
+//!   ([`crate::domain::verification::proof_by_delivery`]). Nothing is granted before that.
+//! * Then the `user_write` stage runs in **one transaction**: it consumes a use with
 //!   a conditional update (re-checking enabled, expiry, quota and email rules), creates the user with the
 //!   stage's `user_type` and `user_path_template`, grants groups and roles, and writes the ledger row
 //!   `enrolled`. A `user_login` stage then signs the user in.
@@ -14,12 +17,14 @@
 use super::flows::{load_flow, StoredFlow};
 use super::invitations::{consume_use, find_by_token, invalid, InvitationRecord};
 use super::users::{insert_user, NewUser};
-use super::{auth::hash_password, db::new_uuid, time, Db};
+use super::verification::{self, Settings};
+use super::{auth::hash_password, db::new_uuid, time, Config, Db};
 use crate::domain::email_rules::{allowed, normalize_email, EmailRule};
 use crate::domain::fixed_data::prefill;
 use crate::domain::flow::{PromptField, StageKind, UserType};
 use crate::domain::invitation::InvitationStatus;
 use crate::domain::user::{validate_new_password, validate_username};
+use crate::domain::verification::proof_by_delivery;
 use crate::error::AppError;
 use crate::model::{AcceptView, CurrentUser, FlowView};
 use serde::{Deserialize, Serialize};
@@ -42,6 +47,10 @@ pub struct FlowPlan {
     pub stage: usize,
     /// Collected prompt values by `field_key` (`password_hash` instead of passwords).
     pub context: Map<String, Value>,
+    /// The email verification in progress (pk in `email_verifications`), kept when the invitee starts the
+    /// prompts again in this browser, so going back does not send another code.
+    #[serde(default)]
+    pub verification: Option<String>,
 }
 
 impl FlowPlan {
@@ -120,6 +129,50 @@ fn prompt_stages(flow: &StoredFlow) -> Vec<usize> {
         .collect()
 }
 
+/// The flow's `email` stage: its index in the bindings and its settings.
+fn email_stage(flow: &StoredFlow) -> Option<(usize, Settings)> {
+    flow.def
+        .stages
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| match s.kind {
+            StageKind::Email {
+                token_expiry,
+                max_attempts,
+            } => Some((
+                i,
+                Settings {
+                    token_expiry_minutes: token_expiry.max(1),
+                    max_attempts: max_attempts.max(1),
+                },
+            )),
+            _ => None,
+        })
+}
+
+/// The one field of the `email` stage's page.
+fn code_field() -> PromptField {
+    PromptField {
+        field_key: "code".into(),
+        label: "Verification code".into(),
+        field_type: "text".into(),
+        required: true,
+        placeholder: "123456".into(),
+        order: 0,
+    }
+}
+
+/// Who Usher delivered this invitation's current link to (empty unless it has exact-address rules, the
+/// only ones delivery can prove).
+async fn delivered(db: &Db, inv: Option<&InvitationRecord>) -> Result<Vec<String>, AppError> {
+    match inv {
+        Some(i) if i.emails.iter().any(|r| matches!(r, EmailRule::Address(_))) => {
+            verification::delivered_to(db, &i.pk, &i.token).await
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
 fn stage_fields(flow: &StoredFlow, index: usize) -> Vec<PromptField> {
     let mut fields = match flow.def.stages.get(index).map(|s| &s.kind) {
         Some(StageKind::Prompt { fields }) => fields.clone(),
@@ -185,7 +238,12 @@ pub async fn landing(
     let itoken = clean_token(itoken);
     let Resolved { flow, invitation } = resolve(db, slug, itoken, now).await?;
     let prompts = prompt_stages(&flow);
-    let plan = plan.filter(|p| p.is_for(slug, itoken) && prompts.contains(&p.stage));
+    let email_idx = email_stage(&flow).map(|(i, _)| i);
+    let plan = plan.filter(|p| {
+        p.is_for(slug, itoken)
+            && (prompts.contains(&p.stage)
+                || (Some(p.stage) == email_idx && p.verification.is_some()))
+    });
     let stage = match plan {
         Some(p) => p.stage,
         None => *prompts.first().ok_or(AppError::Internal)?,
@@ -195,23 +253,53 @@ pub async fn landing(
         .map(|i| i.fixed_data.clone())
         .unwrap_or_default();
     let locked = locked_email(invitation.as_ref());
-    let fields = stage_fields(&flow, stage)
-        .into_iter()
-        .map(|f| {
-            let v = if f.field_type == "password" {
-                None
-            } else if f.field_key == "email" && locked.is_some() {
-                locked.clone()
-            } else {
-                plan.and_then(|p| p.context.get(&f.field_key))
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .or_else(|| prefill(&fixed, &f.field_key))
-            };
-            (f, v)
-        })
-        .collect();
+    // The code page, while this browser's verification is pending.
+    let verify_email = match plan
+        .and_then(|p| p.verification.as_deref())
+        .filter(|_| Some(stage) == email_idx)
+    {
+        Some(pk) => verification::pending_email(db, pk).await?,
+        None => None,
+    };
+    // Whether a code page follows: the flow has an email stage and delivery does not prove the address
+    // (known from the plan or the locked address; assumed not proven while unknown).
+    let known_email = plan
+        .and_then(|p| text(&p.context, "email"))
+        .or_else(|| locked.clone());
+    let needs_code = match (email_idx, &known_email) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(_), Some(e)) => {
+            let to = delivered(db, invitation.as_ref()).await?;
+            !invitation
+                .as_ref()
+                .is_some_and(|i| proof_by_delivery(&i.emails, e, &to))
+        }
+    };
+    let fields = if Some(stage) == email_idx {
+        vec![(code_field(), None)]
+    } else {
+        stage_fields(&flow, stage)
+            .into_iter()
+            .map(|f| {
+                let v = if f.field_type == "password" {
+                    None
+                } else if f.field_key == "email" && locked.is_some() {
+                    locked.clone()
+                } else {
+                    plan.and_then(|p| p.context.get(&f.field_key))
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .or_else(|| prefill(&fixed, &f.field_key))
+                };
+                (f, v)
+            })
+            .collect()
+    };
     let ws = user_write(&flow);
-    let position = prompts.iter().position(|i| *i == stage).unwrap_or(0);
+    let position = prompts
+        .iter()
+        .position(|i| *i == stage)
+        .unwrap_or(prompts.len());
     Ok(FlowView {
         slug: flow.def.slug.clone(),
         title: flow.def.title.clone(),
@@ -230,10 +318,11 @@ pub async fn landing(
         user_type: ws.user_type.as_str().to_owned(),
         expires_display: time::format_expiry(invitation.as_ref().and_then(|i| i.expires), now),
         stage,
-        step: (position + 1, prompts.len()),
+        step: (position + 1, prompts.len() + usize::from(needs_code)),
         fields,
         locked: locked.map(|_| vec!["email".to_owned()]).unwrap_or_default(),
         signed_in_as: invitation.as_ref().and(user).map(|u| u.username.clone()),
+        verify_email,
     })
 }
 
@@ -334,17 +423,21 @@ pub enum StageOutcome {
     },
 }
 
-/// Submits the prompt stage at index `stage` of the flow. The flow's first prompt stage starts a new
-/// plan; any later stage needs `plan` to be this flow, this token, at this stage ("a flow that was not
-/// started cannot be jumped into mid-way"). When no prompt stage follows, runs `user_write` (see the module
-/// docs) and reports the new user.
+/// Submits the stage at index `stage` of the flow: a prompt stage (`values` by `field_key`) or the
+/// `email` stage (`values["code"]`). The flow's first prompt stage starts a new plan; any later stage
+/// needs `plan` to be this flow, this token, at this stage ("a flow that was not started cannot be jumped
+/// into mid-way"). After the last prompt stage, a flow with an `email` stage sends a code (queued in the
+/// outbox) and moves the plan to it, unless Usher's delivery proves the address; once the address is
+/// proven (or there is no `email` stage), runs `user_write` (see the module docs) and reports the new user.
 ///
 /// # Errors
 /// [`AppError::InvalidInvitation`] when the invitation is or became unusable; [`AppError::Validation`] for
-/// bad prompt values; [`AppError::BadRequest`] for an out-of-order stage; database errors. Nothing is
-/// written on error.
+/// bad prompt values or a wrong, expired or exhausted code (on `code`); [`AppError::BadRequest`] for an
+/// out-of-order stage; database errors. Nothing is granted on error.
+#[allow(clippy::too_many_arguments)]
 pub async fn submit_stage(
     db: &Db,
+    config: &Config,
     plan: Option<FlowPlan>,
     slug: &str,
     itoken: Option<&str>,
@@ -355,19 +448,46 @@ pub async fn submit_stage(
     let itoken = clean_token(itoken);
     let Resolved { flow, invitation } = resolve(db, slug, itoken, time::now()).await?;
     let prompts = prompt_stages(&flow);
+    let email = email_stage(&flow);
+    let not_started = || {
+        AppError::BadRequest(
+            "This step of the enrollment was not started here. Open your invitation link again."
+                .into(),
+        )
+    };
     let mut plan = match plan {
         _ if prompts.first() == Some(&stage) => FlowPlan {
             slug: slug.to_owned(),
             token: itoken.map(str::to_owned),
             stage,
             context: Map::new(),
+            verification: plan
+                .filter(|p| p.is_for(slug, itoken))
+                .and_then(|p| p.verification),
         },
         Some(p) if p.is_for(slug, itoken) && p.stage == stage => p,
-        _ => return Err(AppError::BadRequest(
-            "This step of the enrollment was not started here. Open your invitation link again."
-                .into(),
-        )),
+        _ => return Err(not_started()),
     };
+    if email.as_ref().is_some_and(|(i, _)| *i == stage) {
+        let pk = plan.verification.clone().ok_or_else(not_started)?;
+        let address = text(&plan.context, "email").unwrap_or_default();
+        verification::check(
+            db,
+            &pk,
+            &address,
+            values.get("code").map(String::as_str).unwrap_or_default(),
+        )
+        .await?;
+        let proof = Proof {
+            verified: true,
+            verification: Some(&pk),
+        };
+        let user_pk = write_user(db, &flow, invitation.as_ref(), &plan.context, req, proof).await?;
+        return Ok(enrolled(&flow, user_pk));
+    }
+    if !prompts.contains(&stage) {
+        return Err(not_started());
+    }
     let mut clean =
         validate_prompt(db, &stage_fields(&flow, stage), values, invitation.as_ref()).await?;
     // An empty (optional) password leaves the account without a usable password.
@@ -387,16 +507,124 @@ pub async fn submit_stage(
             Ok(StageOutcome::Continue(plan))
         }
         None => {
-            let user_pk = write_user(db, &flow, invitation.as_ref(), &plan.context, req).await?;
-            let login = flow
-                .def
-                .stages
-                .iter()
-                .any(|s| matches!(s.kind, StageKind::UserLogin))
-                && !user_write(&flow).inactive;
-            Ok(StageOutcome::Enrolled { user_pk, login })
+            let address = text(&plan.context, "email").unwrap_or_default();
+            let to = delivered(db, invitation.as_ref()).await?;
+            let by_delivery = invitation
+                .as_ref()
+                .is_some_and(|i| proof_by_delivery(&i.emails, &address, &to));
+            match email {
+                Some((index, settings)) if !by_delivery => {
+                    let address = normalize_email(&address).ok_or_else(|| {
+                        AppError::BadRequest(
+                            "This flow verifies an email address, but none was entered.".into(),
+                        )
+                    })?;
+                    plan.verification = Some(
+                        start_or_reuse(
+                            db,
+                            config,
+                            plan.verification.take(),
+                            invitation.as_ref(),
+                            &address,
+                            settings,
+                        )
+                        .await?,
+                    );
+                    plan.stage = index;
+                    Ok(StageOutcome::Continue(plan))
+                }
+                _ => {
+                    let proof = Proof {
+                        verified: by_delivery,
+                        verification: None,
+                    };
+                    let user_pk =
+                        write_user(db, &flow, invitation.as_ref(), &plan.context, req, proof)
+                            .await?;
+                    Ok(enrolled(&flow, user_pk))
+                }
+            }
         }
     }
+}
+
+fn enrolled(flow: &StoredFlow, user_pk: i64) -> StageOutcome {
+    let login = flow
+        .def
+        .stages
+        .iter()
+        .any(|s| matches!(s.kind, StageKind::UserLogin))
+        && !user_write(flow).inactive;
+    StageOutcome::Enrolled { user_pk, login }
+}
+
+/// The verification to send the invitee to: this browser's pending one when it is for the same address
+/// (no second code for going back and forth), else a new one with a code sent.
+async fn start_or_reuse(
+    db: &Db,
+    config: &Config,
+    current: Option<String>,
+    inv: Option<&InvitationRecord>,
+    address: &str,
+    settings: Settings,
+) -> Result<String, AppError> {
+    if let Some(pk) = current {
+        if verification::pending_email(db, &pk)
+            .await
+            .ok()
+            .flatten()
+            .as_deref()
+            == Some(address)
+        {
+            return Ok(pk);
+        }
+    }
+    let mut tx = db.pool.begin().await?;
+    let pk = verification::start(
+        &mut tx,
+        config,
+        inv.map(|i| i.pk.as_str()),
+        address,
+        settings,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(pk)
+}
+
+/// Sends a new code for the verification this browser's plan is at (the "Send a new code" button).
+///
+/// # Errors
+/// [`AppError::BadRequest`] when the plan is not at this flow's `email` stage, or no code may be sent yet
+/// (with the reason); [`AppError::InvalidInvitation`]; database errors.
+pub async fn resend_code(
+    db: &Db,
+    config: &Config,
+    plan: Option<&FlowPlan>,
+    slug: &str,
+    itoken: Option<&str>,
+) -> Result<(), AppError> {
+    let itoken = clean_token(itoken);
+    let Resolved { flow, .. } = resolve(db, slug, itoken, time::now()).await?;
+    let not_started = || {
+        AppError::BadRequest(
+            "No code was sent in this browser. Open your invitation link again.".into(),
+        )
+    };
+    let (index, settings) = email_stage(&flow).ok_or_else(not_started)?;
+    let pk = plan
+        .filter(|p| p.is_for(slug, itoken) && p.stage == index)
+        .and_then(|p| p.verification.as_deref())
+        .ok_or_else(not_started)?;
+    verification::resend(db, config, pk, settings).await
+}
+
+/// How the enrolling address was proven.
+struct Proof<'a> {
+    /// Proven (by a code or by delivery).
+    verified: bool,
+    /// The verification to use up in the granting transaction.
+    verification: Option<&'a str>,
 }
 
 fn text(ctx: &Map<String, Value>, key: &str) -> Option<String> {
@@ -410,6 +638,7 @@ async fn write_user(
     invitation: Option<&InvitationRecord>,
     ctx: &Map<String, Value>,
     req: &RequestInfo,
+    proof: Proof<'_>,
 ) -> Result<i64, AppError> {
     let ws = user_write(flow);
     let email = text(ctx, "email").unwrap_or_default();
@@ -436,6 +665,7 @@ async fn write_user(
     let user = NewUser {
         name: text(ctx, "name").unwrap_or_else(|| username.clone()),
         email,
+        email_verified: proof.verified,
         password_hash: text(ctx, "password_hash").unwrap_or_default(),
         username,
         is_active: !ws.inactive,
@@ -445,6 +675,9 @@ async fn write_user(
         attributes: Value::Object(attributes).to_string(),
     };
     let mut tx = db.pool.begin().await?;
+    if let Some(pk) = proof.verification {
+        verification::consume(&mut tx, pk).await?;
+    }
     if let Some(inv) = invitation {
         consume_use(&mut tx, inv, time::now()).await?;
     }
@@ -558,13 +791,137 @@ pub async fn flow_slug(db: &Db, inv: &InvitationRecord) -> Result<String, AppErr
         .await?)
 }
 
-/// The accept page's view for a signed-in user and an invitation token.
+/// Session key of a signed-in user's email verification for accepting (pk in `email_verifications`).
+pub const ACCEPT_VERIFICATION_KEY: &str = "accept_verification";
+
+/// Whether `user` must prove their address before accepting `inv`: the invitation is limited by email
+/// rules (public ones rely on no address), and the account's address was neither verified before nor
+/// delivered this exact-address invitation by Usher.
+async fn accept_needs_code(
+    db: &Db,
+    inv: &InvitationRecord,
+    user: &CurrentUser,
+) -> Result<bool, AppError> {
+    if inv.emails.is_empty() {
+        return Ok(false);
+    }
+    let verified: i64 = sqlx::query_scalar("SELECT email_verified FROM users WHERE pk = $1")
+        .bind(user.pk)
+        .fetch_one(&db.pool)
+        .await?;
+    if verified != 0 {
+        return Ok(false);
+    }
+    let to = delivered(db, Some(inv)).await?;
+    Ok(!proof_by_delivery(&inv.emails, &user.email, &to))
+}
+
+/// Whether accepting invitation `token` as `user` needs a code first (the landing page's "Accept as"
+/// then goes to the accept page, where the code is asked for).
 ///
 /// # Errors
 /// As [`resolve_token`].
-pub async fn accept_view(db: &Db, token: &str, user: &CurrentUser) -> Result<AcceptView, AppError> {
+pub async fn accept_requires_code(
+    db: &Db,
+    token: &str,
+    user: &CurrentUser,
+) -> Result<bool, AppError> {
     let inv = resolve_token(db, token).await?;
+    Ok(allowed(&inv.emails, &user.email) && accept_needs_code(db, &inv, user).await?)
+}
+
+/// The `email` stage settings of the invitation's flow, or the defaults when it has none.
+async fn accept_settings(db: &Db, inv: &InvitationRecord) -> Result<Settings, AppError> {
+    let slug = flow_slug(db, inv).await?;
+    let flow = load_flow(db, &slug).await?;
+    Ok(flow
+        .as_ref()
+        .and_then(email_stage)
+        .map(|(_, s)| s)
+        .unwrap_or(Settings {
+            token_expiry_minutes: crate::domain::verification::DEFAULT_TOKEN_EXPIRY_MINUTES,
+            max_attempts: crate::domain::verification::DEFAULT_MAX_ATTEMPTS,
+        }))
+}
+
+/// Sends a code to the signed-in user's address so they can accept invitation `token`: a new
+/// verification, or a new code for `current` (this browser's) when it is pending for the same address.
+/// Returns the verification's pk, to keep in the session under [`ACCEPT_VERIFICATION_KEY`].
+///
+/// # Errors
+/// As [`resolve_token`]; [`AppError::BadRequest`] when the account does not qualify, needs no code, or no
+/// code may be sent yet; database errors.
+pub async fn send_accept_code(
+    db: &Db,
+    config: &Config,
+    token: &str,
+    user: &CurrentUser,
+    current: Option<String>,
+) -> Result<String, AppError> {
+    let inv = resolve_token(db, token).await?;
+    check_account(&inv, user)?;
+    if !accept_needs_code(db, &inv, user).await? {
+        return Err(AppError::BadRequest(
+            "Your email address is already confirmed; accept the invitation.".into(),
+        ));
+    }
+    let settings = accept_settings(db, &inv).await?;
+    if let Some(pk) = current {
+        if verification::pending_email(db, &pk)
+            .await
+            .ok()
+            .flatten()
+            .as_deref()
+            == Some(user.email.as_str())
+        {
+            verification::resend(db, config, &pk, settings).await?;
+            return Ok(pk);
+        }
+    }
+    let mut tx = db.pool.begin().await?;
+    let pk = verification::start(&mut tx, config, Some(&inv.pk), &user.email, settings).await?;
+    tx.commit().await?;
+    Ok(pk)
+}
+
+fn check_account(inv: &InvitationRecord, user: &CurrentUser) -> Result<(), AppError> {
+    if allowed(&inv.emails, &user.email) {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(format!(
+            "This invitation is not valid for your account's email address ({}).",
+            user.email
+        )))
+    }
+}
+
+/// The accept page's view for a signed-in user and an invitation token; `pending` is this browser's
+/// verification for accepting, if any.
+///
+/// # Errors
+/// As [`resolve_token`].
+pub async fn accept_view(
+    db: &Db,
+    token: &str,
+    user: &CurrentUser,
+    pending: Option<&str>,
+) -> Result<AcceptView, AppError> {
+    let inv = resolve_token(db, token).await?;
+    let needs_code = allowed(&inv.emails, &user.email) && accept_needs_code(db, &inv, user).await?;
+    let code_sent = match pending.filter(|_| needs_code) {
+        Some(pk) => {
+            verification::pending_email(db, pk)
+                .await
+                .ok()
+                .flatten()
+                .as_deref()
+                == Some(user.email.as_str())
+        }
+        None => false,
+    };
     Ok(AcceptView {
+        verify_email: needs_code.then(|| user.email.clone()),
+        code_sent,
         invited_by: inv.invited_by.clone(),
         roles: inv.roles.iter().map(|r| r.1.clone()).collect(),
         groups: inv.groups.iter().map(|g| g.1.clone()).collect(),
@@ -575,25 +932,37 @@ pub async fn accept_view(db: &Db, token: &str, user: &CurrentUser) -> Result<Acc
 
 /// An existing user accepts an invitation: in one transaction a use is consumed (same atomic rule as
 /// enrollment), the invitation's groups and roles are granted, and the ledger row `joined` is written.
-/// The user's email must satisfy the invitation's email rules; a user who already used it cannot use it
-/// again.
+/// The user's email must satisfy the invitation's email rules and, when it has any, be proven: verified
+/// before, delivered this exact-address invitation by Usher, or confirmed now by `code` for this
+/// browser's `verification` (which then marks the account's address verified, in the same transaction).
+/// A user who already used the invitation cannot use it again.
 ///
 /// # Errors
-/// [`AppError::InvalidInvitation`]; [`AppError::BadRequest`] when the email does not match or the user
-/// already used this invitation; database errors. Nothing is written on error.
+/// [`AppError::InvalidInvitation`]; [`AppError::BadRequest`] when the email does not match, must be
+/// confirmed first, or the user already used this invitation; [`AppError::Validation`] on `code` for a
+/// wrong, expired or exhausted code; database errors. Nothing is written on error.
 pub async fn accept(
     db: &Db,
     token: &str,
     user: &CurrentUser,
     req: &RequestInfo,
+    code: Option<&str>,
+    verification: Option<&str>,
 ) -> Result<(), AppError> {
     let inv = resolve_token(db, token).await?;
-    if !allowed(&inv.emails, &user.email) {
-        return Err(AppError::BadRequest(format!(
-            "This invitation is not valid for your account's email address ({}).",
-            user.email
-        )));
-    }
+    check_account(&inv, user)?;
+    let proof = if accept_needs_code(db, &inv, user).await? {
+        let pk = verification.ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "Confirm your email address ({}) first: send yourself a code.",
+                user.email
+            ))
+        })?;
+        verification::check(db, pk, &user.email, code.unwrap_or_default()).await?;
+        Some(pk)
+    } else {
+        None
+    };
     let used: Option<String> = sqlx::query_scalar(
         "SELECT pk FROM invitation_uses WHERE invitation_pk = $1 AND user_pk = $2",
     )
@@ -607,6 +976,13 @@ pub async fn accept(
         ));
     }
     let mut tx = db.pool.begin().await?;
+    if let Some(pk) = proof {
+        verification::consume(&mut tx, pk).await?;
+        sqlx::query("UPDATE users SET email_verified = 1 WHERE pk = $1")
+            .bind(user.pk)
+            .execute(&mut *tx)
+            .await?;
+    }
     consume_use(&mut tx, &inv, time::now()).await?;
     grant(&mut tx, user.pk, Some(&inv), Vec::new()).await?;
     record_use(&mut tx, &inv, user.pk, "joined", req).await?;

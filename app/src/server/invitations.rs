@@ -221,14 +221,16 @@ pub async fn create(
     write_grants(&mut tx, &pk, &v).await?;
     let fixed: serde_json::Value = serde_json::from_str(&v.fixed_data).unwrap_or_default();
     if let Some(email) = fixed.get("email").and_then(|e| e.as_str()) {
-        let mail = invitation_mail(&mut tx, config, &pk).await?;
+        let (mail, token) = invitation_mail(&mut tx, config, &pk).await?;
+        let msg = super::mail::render_invitation(&mail)?;
         super::mail::enqueue(
             &mut tx,
             Some(&pk),
+            Some(&token),
             &[email.to_owned()],
             &[],
             &[],
-            &super::mail::render_invitation(&mail)?,
+            &msg,
         )
         .await?;
     }
@@ -279,10 +281,11 @@ pub async fn send(
     if exists.is_none() {
         return Err(not_found());
     }
-    let mail = invitation_mail(&mut tx, config, pk).await?;
+    let (mail, token) = invitation_mail(&mut tx, config, pk).await?;
     let id = super::mail::enqueue(
         &mut tx,
         Some(pk),
+        Some(&token),
         &to,
         &cc,
         &bcc,
@@ -293,12 +296,12 @@ pub async fn send(
     Ok(id)
 }
 
-/// What the invitation email of `pk` says, read inside the transaction.
+/// What the invitation email of `pk` says, and the token its link carries, read inside the transaction.
 async fn invitation_mail(
     tx: &mut Transaction<'static, Any>,
     config: &super::Config,
     pk: &str,
-) -> Result<super::mail::InvitationMail, AppError> {
+) -> Result<(super::mail::InvitationMail, String), AppError> {
     let (slug, token, expires, name, username): (String, String, Option<i64>, String, String) = sqlx::query_as(
         "SELECT f.slug, i.token, i.expires, u.name, u.username FROM invitations i JOIN flows f ON f.pk = i.flow_pk
          JOIN users u ON u.pk = i.created_by WHERE i.pk = $1",
@@ -326,13 +329,14 @@ async fn invitation_mail(
         grants.push(format!("groups: {}", groups.join(", ")));
     }
     grants.push("an account".to_owned());
-    Ok(super::mail::InvitationMail {
+    let mail = super::mail::InvitationMail {
         brand: config.brand_name.clone(),
         inviter: if name.is_empty() { username } else { name },
         grants: grants.join("; "),
         expires: time::format_expiry(expires, time::now()),
         link: invitation_link(&config.public_url, &slug, &token),
-    })
+    };
+    Ok((mail, token))
 }
 
 /// Replaces an invitation's fields from the admin form; uses, token and creator are kept. One transaction.

@@ -55,41 +55,91 @@ pub struct Rendered {
 /// # Errors
 /// [`AppError::Internal`] when a template fails to render.
 pub fn render_invitation(m: &InvitationMail) -> Result<Rendered, AppError> {
+    render(
+        format!("You've been invited to join {}", m.brand),
+        (
+            "invitation.txt",
+            include_str!("../../templates/invitation.txt"),
+        ),
+        (
+            "invitation.html",
+            include_str!("../../templates/invitation.html"),
+        ),
+        m,
+    )
+}
+
+/// What the verification-code email says (rendered by [`render_verification`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct VerificationMail {
+    /// Brand name (`USHER_BRAND_NAME`).
+    pub brand: String,
+    /// The address being verified.
+    pub email: String,
+    /// The one-time code.
+    pub code: String,
+    /// Its lifetime, minutes.
+    pub minutes: i64,
+    /// Its expiry with the time zone.
+    pub expires: String,
+}
+
+/// Renders the verification-code email from `app/templates/verification.{txt,html}`. Subject:
+/// "Your {brand} verification code".
+///
+/// # Errors
+/// [`AppError::Internal`] when a template fails to render.
+pub fn render_verification(m: &VerificationMail) -> Result<Rendered, AppError> {
+    render(
+        format!("Your {} verification code", m.brand),
+        (
+            "verification.txt",
+            include_str!("../../templates/verification.txt"),
+        ),
+        (
+            "verification.html",
+            include_str!("../../templates/verification.html"),
+        ),
+        m,
+    )
+}
+
+fn render<T: Serialize>(
+    subject: String,
+    text: (&str, &str),
+    html: (&str, &str),
+    ctx: &T,
+) -> Result<Rendered, AppError> {
     let mut env = minijinja::Environment::new();
     let fail = |e: minijinja::Error| {
         tracing::error!(error = %e, "email template");
         AppError::Internal
     };
-    env.add_template(
-        "invitation.txt",
-        include_str!("../../templates/invitation.txt"),
-    )
-    .map_err(fail)?;
-    env.add_template(
-        "invitation.html",
-        include_str!("../../templates/invitation.html"),
-    )
-    .map_err(fail)?;
+    env.add_template(text.0, text.1).map_err(fail)?;
+    env.add_template(html.0, html.1).map_err(fail)?;
     Ok(Rendered {
-        subject: format!("You've been invited to join {}", m.brand),
+        subject,
         text: env
-            .get_template("invitation.txt")
-            .and_then(|t| t.render(m))
+            .get_template(text.0)
+            .and_then(|t| t.render(ctx))
             .map_err(fail)?,
         html: env
-            .get_template("invitation.html")
-            .and_then(|t| t.render(m))
+            .get_template(html.0)
+            .and_then(|t| t.render(ctx))
             .map_err(fail)?,
     })
 }
 
-/// Writes a message to the outbox inside the caller's transaction. Returns its pk.
+/// Writes a message to the outbox inside the caller's transaction. `itoken` is the invitation token the
+/// message carries, if it carries a link. Returns its pk.
 ///
 /// # Errors
 /// Database errors.
+#[allow(clippy::too_many_arguments)]
 pub async fn enqueue(
     tx: &mut Transaction<'static, Any>,
     invitation_pk: Option<&str>,
+    itoken: Option<&str>,
     to: &[String],
     cc: &[String],
     bcc: &[String],
@@ -99,11 +149,12 @@ pub async fn enqueue(
     let json = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
     let now = time::now();
     sqlx::query(
-        "INSERT INTO outbox (pk, invitation_pk, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9, $9)",
+        "INSERT INTO outbox (pk, invitation_pk, itoken, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10)",
     )
     .bind(&pk)
     .bind(invitation_pk)
+    .bind(itoken)
     .bind(json(to))
     .bind(json(cc))
     .bind(json(bcc))

@@ -12,6 +12,7 @@ pub mod ratelimit;
 pub mod setup;
 pub mod time;
 pub mod users;
+pub mod verification;
 
 pub use db::{Backend, Db};
 

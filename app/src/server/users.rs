@@ -16,6 +16,9 @@ pub struct NewUser {
     pub name: String,
     /// Normalised email.
     pub email: String,
+    /// Whether the address was proven (an `email` stage code, or Usher's delivery of an exact-address
+    /// invitation).
+    pub email_verified: bool,
     /// argon2id PHC string.
     pub password_hash: String,
     /// Active.
@@ -47,7 +50,7 @@ pub async fn insert_user(tx: &mut Transaction<'static, Any>, u: &NewUser) -> Res
     }
     let pk: i64 = sqlx::query_scalar(
         "INSERT INTO users (uid, username, name, email, email_verified, password, is_active, is_superuser, type, path, attributes, date_joined)
-         VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $9, $10, $11) RETURNING pk",
+         VALUES ($1, $2, $3, $4, $12, $5, $6, $7, $8, $9, $10, $11) RETURNING pk",
     )
     .bind(new_uuid())
     .bind(&u.username)
@@ -60,6 +63,7 @@ pub async fn insert_user(tx: &mut Transaction<'static, Any>, u: &NewUser) -> Res
     .bind(&u.path)
     .bind(&u.attributes)
     .bind(time::now())
+    .bind(i64::from(u.email_verified))
     .fetch_one(&mut **tx)
     .await
     .map_err(|e| match e {
@@ -100,6 +104,7 @@ pub async fn superuser_from_input(
         name: username.clone(),
         username,
         email: email.unwrap_or_default(),
+        email_verified: false,
         password_hash: super::auth::hash_password(password.to_owned()).await?,
         is_active: true,
         is_superuser: true,

@@ -409,3 +409,34 @@ pub fn mail_config(port: u16) -> usher_app::server::mail::MailConfig {
         backoff_base: 1,
     }
 }
+
+/// The code in the newest verification message queued to `email` (read from the outbox, for tests that
+/// are not about email delivery; `tests/email.rs` reads codes from a real SMTP server).
+pub async fn verification_code(db: &Db, email: &str) -> String {
+    let to =
+        serde_json::to_string(&[usher_app::domain::email_rules::normalize_email(email).unwrap()])
+            .unwrap();
+    let body: String = sqlx::query_scalar(
+        "SELECT body_text FROM outbox WHERE to_addrs = $1 AND subject LIKE '%verification code' ORDER BY created DESC, attempts LIMIT 1",
+    )
+    .bind(&to)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap_or_else(|e| panic!("no verification message to {email}: {e}"));
+    code_in(&body).unwrap_or_else(|| panic!("no code in {body}"))
+}
+
+/// The first run of exactly six digits in a message body: the verification code.
+pub fn code_in(body: &str) -> Option<String> {
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .map(str::to_owned)
+}
+
+/// Whether a flow submission moved on to another page of the flow (rather than finishing).
+pub fn continues(r: &Response) -> bool {
+    r.headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|l| l.starts_with("/if/flow/"))
+}

@@ -1,0 +1,459 @@
+//! The email stage: invitees prove their address with a code that a real SMTP server process (aiosmtpd
+//! on loopback) receives, before anything is granted; codes expire and allow a few attempts; an
+//! exact-address invitation that Usher delivered is proof; existing users confirm before accepting.
+
+mod common;
+use axum::http::StatusCode;
+use common::{code_in, continues, free_port, unfold_qp, Client, SmtpSink, TestApp};
+use serde_json::json;
+
+db_tests!(
+    domain_invitation_grants_only_after_the_code_from_smtp,
+    codes_expire_and_allow_limited_attempts,
+    parallel_guesses_never_exceed_the_attempts,
+    exact_address_invitation_delivered_by_usher_needs_no_code,
+    existing_user_confirms_the_address_before_accepting,
+);
+
+const EXT: &str = "invitation-enrollment-flow-external";
+
+async fn invite(
+    app: &TestApp,
+    admin: &mut Client,
+    name: &str,
+    extra: serde_json::Value,
+) -> (String, String) {
+    let mut f = json!({
+        "name": name, "description": "", "flow": app.flow_pk(EXT).await,
+        "expires": "2099-01-01T12:00", "never_expires": false, "fixed_data": "", "single_use": false,
+        "quota": "", "emails": "", "roles": [], "groups": [], "enabled": true
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        f[k] = v.clone();
+    }
+    let (s, pk) = admin
+        .call("admin/invitations/create", json!({ "form": f }))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{pk}");
+    let pk = pk.as_str().unwrap().to_owned();
+    let token = app.token(&pk).await;
+    (pk, token)
+}
+
+async fn prompts(c: &mut Client, token: &str, username: &str, email: &str) -> common::Response {
+    c.call_form(
+        "flow/submit",
+        &[
+            ("slug", EXT),
+            ("itoken", token),
+            ("stage", "1"),
+            ("fields[username]", username),
+            ("fields[name]", "Ann"),
+            ("fields[email]", email),
+            ("fields[password]", "s3cret-pass"),
+            ("fields[password_repeat]", "s3cret-pass"),
+        ],
+    )
+    .await
+}
+
+async fn code(c: &mut Client, token: &str, code: &str) -> common::Response {
+    c.call_form(
+        "flow/submit",
+        &[
+            ("slug", EXT),
+            ("itoken", token),
+            ("stage", "2"),
+            ("fields[code]", code),
+        ],
+    )
+    .await
+}
+
+/// The code of the `nth` (0-based) message the sink received for `to`.
+async fn code_from_smtp(sink: &SmtpSink, to: &str, nth: usize) -> String {
+    for _ in 0..300 {
+        let mine: Vec<String> = sink
+            .messages()
+            .into_iter()
+            .filter(|m| m["rcpt_tos"] == json!([to]))
+            .map(|m| unfold_qp(m["data"].as_str().unwrap()))
+            .collect();
+        if let Some(data) = mine.get(nth) {
+            assert!(
+                data.contains("Subject: Your Usher verification code"),
+                "{data}"
+            );
+            assert!(data.contains("expires in 30 minutes"), "{data}");
+            let text = data
+                .split("verification code is:")
+                .nth(1)
+                .expect("the code line");
+            return code_in(text).expect("a six-digit code");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no message {nth} for {to}");
+}
+
+fn wrong(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if c == '9' {
+                '0'
+            } else {
+                char::from(c as u8 + 1)
+            }
+        })
+        .collect()
+}
+
+async fn verified(app: &TestApp, username: &str) -> i64 {
+    sqlx::query_scalar("SELECT email_verified FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn domain_invitation_grants_only_after_the_code_from_smtp(app: TestApp) {
+    let sink = SmtpSink::start(free_port()).await;
+    let _worker = app.start_mail_worker(sink.port);
+    let mut admin = app.admin().await;
+    let (pk, t) = invite(
+        &app,
+        &mut admin,
+        "company",
+        json!({"emails": "*@company.com"}),
+    )
+    .await;
+    let link = format!("/if/flow/{EXT}/?itoken={t}");
+    // Look-alike domains are refused before any code is sent.
+    for bad in [
+        "a@company.com.evil.io",
+        "a@evil-company.com",
+        "a@sub.company.com",
+    ] {
+        let r = prompts(&mut app.client(), &t, "mallory", bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let mut ann = app.client();
+    let page = ann.get(&link).await;
+    assert!(
+        page.body.contains("Step 1 of 2"),
+        "the code page is announced"
+    );
+    let r = prompts(&mut ann, &t, "ann", "a@company.com").await;
+    assert!(continues(&r), "{:?} {}", r.headers, r.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users").await,
+        1,
+        "nothing granted before the proof"
+    );
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
+    let page = ann.get(&link).await;
+    assert!(
+        page.body.contains("We sent a 6-digit code to") && page.body.contains("a@company.com"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("fields[code]") && page.body.contains("Step 2 of 2"));
+    assert!(!page.body.contains("fields[username]"));
+    let c = code_from_smtp(&sink, "a@company.com", 0).await;
+    // Only one message went out for the look-alikes and Ann together: Ann's.
+    assert_eq!(sink.messages().len(), 1);
+    // Going back to the first page and on again sends no second code.
+    let r = prompts(&mut ann, &t, "ann", "a@company.com").await;
+    assert!(continues(&r));
+    let r = code(&mut ann, &t, &wrong(&c)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("4 attempts left"), "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+    // Another browser cannot use Ann's code: it has no verification of its own.
+    let r = code(&mut app.client(), &t, &c).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = code(&mut ann, &t, &format!(" {}-{} ", &c[..3], &c[3..])).await;
+    assert_eq!(r.headers["location"], "/", "{}", r.body);
+    let (_, me) = ann.call("auth/current_user", json!({})).await;
+    assert_eq!(me["username"], "ann");
+    assert_eq!(me["email"], "a@company.com");
+    assert_eq!(verified(&app, "ann").await, 1);
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 1);
+    let action: String =
+        sqlx::query_scalar("SELECT action FROM invitation_uses WHERE invitation_pk = $1")
+            .bind(&pk)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(action, "enrolled");
+    assert_eq!(sink.messages().len(), 1);
+}
+
+async fn codes_expire_and_allow_limited_attempts(app: TestApp) {
+    let sink = SmtpSink::start(free_port()).await;
+    let _worker = app.start_mail_worker(sink.port);
+    let mut admin = app.admin().await;
+    let (_, t) = invite(&app, &mut admin, "public", json!({})).await;
+    let mut bo = app.client();
+    assert!(
+        continues(&prompts(&mut bo, &t, "bo", "bo@example.org").await),
+        "public invitations need the proof too"
+    );
+    let first = code_from_smtp(&sink, "bo@example.org", 0).await;
+    for left in [
+        "4 attempts left",
+        "3 attempts left",
+        "2 attempts left",
+        "1 attempt left",
+        "Ask for a new code",
+    ] {
+        let r = code(&mut bo, &t, &wrong(&first)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains(left), "{left}: {}", r.body);
+    }
+    let r = code(&mut bo, &t, &first).await;
+    assert!(
+        r.body.contains("Too many wrong codes"),
+        "the right code is refused once attempts are used: {}",
+        r.body
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+    // A new code: not at once, then after 30 seconds (the clock is moved by moving the send time back).
+    let r = bo
+        .call_form("flow/resend_code", &[("slug", EXT), ("itoken", &t)])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("You can ask for a new one in"),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 1);
+    sqlx::query("UPDATE email_verifications SET sent_at = sent_at - 31")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let r = bo
+        .call_form("flow/resend_code", &[("slug", EXT), ("itoken", &t)])
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let second = code_from_smtp(&sink, "bo@example.org", 1).await;
+    if second != first {
+        let r = code(&mut bo, &t, &first).await;
+        assert!(
+            r.body.contains("4 attempts left"),
+            "the old code is replaced: {}",
+            r.body
+        );
+    }
+    // Expired: refused even when right.
+    sqlx::query("UPDATE email_verifications SET expires = sent_at")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let r = code(&mut bo, &t, &second).await;
+    assert!(r.body.contains("This code has expired"), "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+    sqlx::query("UPDATE email_verifications SET sent_at = sent_at - 31")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(bo
+        .call_form("flow/resend_code", &[("slug", EXT), ("itoken", &t)])
+        .await
+        .status
+        .is_success());
+    let third = code_from_smtp(&sink, "bo@example.org", 2).await;
+    let r = code(&mut bo, &t, &third).await;
+    assert_eq!(r.headers["location"], "/", "{}", r.body);
+    assert_eq!(verified(&app, "bo").await, 1);
+    // Used: the plan is gone and the code cannot be used again.
+    let r = code(&mut bo, &t, &third).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 2);
+    // Resending stops after five codes.
+    let mut cy = app.client();
+    assert!(continues(
+        &prompts(&mut cy, &t, "cy", "cy@example.org").await
+    ));
+    for n in 2..=5 {
+        sqlx::query(
+            "UPDATE email_verifications SET sent_at = sent_at - 31 WHERE email = 'cy@example.org'",
+        )
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+        let r = cy
+            .call_form("flow/resend_code", &[("slug", EXT), ("itoken", &t)])
+            .await;
+        assert!(r.status.is_success(), "code {n}: {}", r.body);
+    }
+    sqlx::query(
+        "UPDATE email_verifications SET sent_at = sent_at - 31 WHERE email = 'cy@example.org'",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let r = cy
+        .call_form("flow/resend_code", &[("slug", EXT), ("itoken", &t)])
+        .await;
+    assert!(r.body.contains("Too many codes"), "{}", r.body);
+}
+
+async fn parallel_guesses_never_exceed_the_attempts(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, t) = invite(&app, &mut admin, "race", json!({})).await;
+    let mut dee = app.client();
+    assert!(continues(
+        &prompts(&mut dee, &t, "dee", "dee@example.org").await
+    ));
+    let right = common::verification_code(&app.db, "dee@example.org").await;
+    let mut handles = Vec::new();
+    for _ in 0..20 {
+        let (mut c, t, guess) = (dee.clone(), t.clone(), wrong(&right));
+        handles.push(tokio::spawn(
+            async move { code(&mut c, &t, &guess).await.body },
+        ));
+    }
+    let mut not_right = 0;
+    for h in handles {
+        let body = h.await.unwrap();
+        if body.contains("That code is not right") {
+            not_right += 1;
+        } else {
+            assert!(body.contains("Too many wrong codes"), "{body}");
+        }
+    }
+    assert_eq!(not_right, 5, "exactly max_attempts guesses were compared");
+    assert_eq!(
+        app.count("SELECT attempts FROM email_verifications").await,
+        5
+    );
+    assert!(code(&mut dee, &t, &right)
+        .await
+        .body
+        .contains("Too many wrong codes"));
+}
+
+async fn exact_address_invitation_delivered_by_usher_needs_no_code(app: TestApp) {
+    let sink = SmtpSink::start(free_port()).await;
+    let _worker = app.start_mail_worker(sink.port);
+    let mut admin = app.admin().await;
+    let fixed = json!({"emails": "jane@company.com", "fixed_data": "email: jane@company.com\n"});
+    let (pk, t) = invite(&app, &mut admin, "mailed", fixed.clone()).await;
+    sink.wait_for(1, 30).await;
+    for _ in 0..100 {
+        if app
+            .count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+            .await
+            == 1
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mut jane = app.client();
+    let page = jane.get(&format!("/if/flow/{EXT}/?itoken={t}")).await;
+    assert!(
+        !page.body.contains("Step 1 of 2"),
+        "no code page for a delivered link"
+    );
+    let r = prompts(&mut jane, &t, "jane", "jane@company.com").await;
+    assert_eq!(r.headers["location"], "/", "enrolled at once: {}", r.body);
+    assert_eq!(
+        verified(&app, "jane").await,
+        1,
+        "delivery proved the address"
+    );
+    assert_eq!(sink.messages().len(), 1, "no code was sent");
+    // The same invitation in link mode (never delivered) needs the code.
+    let (_, t2) = invite(
+        &app,
+        &mut admin,
+        "copied",
+        json!({"emails": "kim@company.com"}),
+    )
+    .await;
+    assert!(continues(
+        &prompts(&mut app.client(), &t2, "kim", "kim@company.com").await
+    ));
+    // A delivered link that was regenerated since was not delivered.
+    let (pk3, _) = invite(
+        &app,
+        &mut admin,
+        "regenerated",
+        json!({"emails": "lee@company.com", "fixed_data": "email: lee@company.com\n"}),
+    )
+    .await;
+    sink.wait_for(3, 30).await;
+    let (s, _) = admin
+        .call("admin/invitations/regenerate", json!({"pk": pk3}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let t3 = app.token(&pk3).await;
+    assert!(continues(
+        &prompts(&mut app.client(), &t3, "lee", "lee@company.com").await
+    ));
+    let _ = pk;
+}
+
+async fn existing_user_confirms_the_address_before_accepting(app: TestApp) {
+    let sink = SmtpSink::start(free_port()).await;
+    let _worker = app.start_mail_worker(sink.port);
+    let mut admin = app.admin().await;
+    let (pk, t) = invite(&app, &mut admin, "team", json!({"emails": "*@usher.test"})).await;
+    let mut eve = app.user("eve").await;
+    // From the landing page: the invitation goes to the cookie and Eve to the accept page.
+    let r = eve.call_form("flow/accept", &[("itoken", &t)]).await;
+    assert_eq!(r.headers["location"], "/if/accept/", "{}", r.body);
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
+    let mut with = eve.clone();
+    with.cookie = Some(format!(
+        "usher_invitation={t}; {}",
+        eve.cookie.clone().unwrap()
+    ));
+    let (_, v) = with.call("flow/accept_view", json!({})).await;
+    assert_eq!(v["verify_email"], "eve@usher.test");
+    assert_eq!(v["code_sent"], false);
+    let r = with.call_form("flow/accept", &[("itoken", "")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Confirm your email address"), "{}", r.body);
+    let r = with.call_form("flow/accept_send_code", &[]).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    // The test client keeps only the session cookie it is sent back; the browser keeps both.
+    with.cookie = Some(format!(
+        "usher_invitation={t}; {}",
+        with.cookie.clone().unwrap()
+    ));
+    let (_, v) = with.call("flow/accept_view", json!({})).await;
+    assert_eq!(v["code_sent"], true);
+    let c = code_from_smtp(&sink, "eve@usher.test", 0).await;
+    let r = with
+        .call_form("flow/accept", &[("itoken", ""), ("code", &wrong(&c))])
+        .await;
+    assert!(r.body.contains("4 attempts left"), "{}", r.body);
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
+    let r = with
+        .call_form("flow/accept", &[("itoken", ""), ("code", &c)])
+        .await;
+    assert_eq!(r.headers["location"], "/", "{}", r.body);
+    let action: String =
+        sqlx::query_scalar("SELECT action FROM invitation_uses WHERE invitation_pk = $1")
+            .bind(&pk)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(action, "joined");
+    assert_eq!(verified(&app, "eve").await, 1);
+    // Proven once: the next invitation for the domain is accepted at once.
+    let (_, t2) = invite(
+        &app,
+        &mut admin,
+        "team-2",
+        json!({"emails": "*@usher.test"}),
+    )
+    .await;
+    let r = eve.call_form("flow/accept", &[("itoken", &t2)]).await;
+    assert_eq!(r.headers["location"], "/", "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitation_uses").await, 2);
+}
