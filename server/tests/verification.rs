@@ -395,6 +395,36 @@ async fn exact_address_invitation_delivered_by_usher_needs_no_code(app: TestApp)
         &prompts(&mut app.client(), &t3, "lee", "lee@company.com").await
     ));
     let _ = pk;
+    // Email mode without rules (journey 2): the link was mailed to Dana, which proves Dana's address
+    // and no other.
+    let (pk4, t4) = invite(
+        &app,
+        &mut admin,
+        "email-mode",
+        json!({"fixed_data": "email: dana@company.com\n"}),
+    )
+    .await;
+    sink.wait_for(4, 30).await;
+    for _ in 0..100 {
+        let sent: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE invitation_pk = $1 AND status = 'sent'",
+        )
+        .bind(&pk4)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        if sent == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        continues(&prompts(&mut app.client(), &t4, "eve", "eve@company.com").await),
+        "another address needs the code"
+    );
+    let r = prompts(&mut app.client(), &t4, "dana", "dana@company.com").await;
+    assert_eq!(r.headers["location"], "/", "{}", r.body);
+    assert_eq!(verified(&app, "dana").await, 1);
 }
 
 async fn existing_user_confirms_the_address_before_accepting(app: TestApp) {

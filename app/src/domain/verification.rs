@@ -2,8 +2,9 @@
 //!
 //! Before anything is granted, an invitee proves they own the address they enroll with, by a one-time
 //! code sent to it. Proof is needed for invitations open to a domain or to the public, and for
-//! exact-address invitations whose link Usher did not deliver to that address. An exact-address invitation
-//! that Usher delivered to that address (a sent message carrying the current token) counts as proof
+//! exact-address invitations whose link Usher did not deliver to that address. An invitation addressed to
+//! one address (an exact-address rule, or the email-mode `fixed_data.email` Usher mails it to) that Usher
+//! delivered to that address (a sent message carrying the current token) counts as proof
 //! ([`proof_by_delivery`]).
 //!
 //! Codes: [`CODE_DIGITS`] decimal digits, valid for the stage's `token_expiry` (minutes, authentik's
@@ -37,17 +38,24 @@ pub fn normalize_code(input: &str) -> String {
     input.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// Whether Usher's delivery of the link proves `email`: it is one of the invitation's exact-address rules,
-/// and a sent message carrying the invitation's current token had it among its recipients
-/// (`delivered_to`, any form; compared normalised). Domain rules and public invitations never count: the
-/// link was not addressed to one person.
-pub fn proof_by_delivery(rules: &[EmailRule], email: &str, delivered_to: &[String]) -> bool {
+/// Whether Usher's delivery of the link proves `email`: the invitation is addressed to it (one of its
+/// exact-address rules, or `invited`, its `fixed_data.email`), and a sent message carrying the
+/// invitation's current token had it among its recipients (`delivered_to`, any form; compared normalised).
+/// A domain rule or a public link never proves an address by itself: it was not addressed to one person.
+pub fn proof_by_delivery(
+    rules: &[EmailRule],
+    invited: Option<&str>,
+    email: &str,
+    delivered_to: &[String],
+) -> bool {
     let Some(email) = normalize_email(email) else {
         return false;
     };
-    rules
+    let addressed = rules
         .iter()
         .any(|r| matches!(r, EmailRule::Address(a) if *a == email))
+        || invited.and_then(normalize_email).as_deref() == Some(email.as_str());
+    addressed
         && delivered_to
             .iter()
             .any(|d| normalize_email(d).as_deref() == Some(email.as_str()))
@@ -181,42 +189,67 @@ mod tests {
         let exact = rules(&["jane@company.com"]);
         assert!(proof_by_delivery(
             &exact,
+            None,
             "Jane@Company.com",
             &["jane@company.com".into()]
         ));
         assert!(proof_by_delivery(
             &exact,
+            None,
             "jane@company.com",
             &["other@x.io".into(), " JANE@company.com".into()]
         ));
         assert!(
-            !proof_by_delivery(&exact, "jane@company.com", &[]),
+            !proof_by_delivery(&exact, None, "jane@company.com", &[]),
             "link mode: not delivered"
         );
         assert!(
-            !proof_by_delivery(&exact, "jane@company.com", &["boss@company.com".into()]),
+            !proof_by_delivery(
+                &exact,
+                None,
+                "jane@company.com",
+                &["boss@company.com".into()]
+            ),
             "sent elsewhere"
         );
         let domain = rules(&["*@company.com"]);
         assert!(
-            !proof_by_delivery(&domain, "a@company.com", &["a@company.com".into()]),
+            !proof_by_delivery(&domain, None, "a@company.com", &["a@company.com".into()]),
             "domain rule"
         );
         assert!(
-            !proof_by_delivery(&[], "a@company.com", &["a@company.com".into()]),
+            !proof_by_delivery(&[], None, "a@company.com", &["a@company.com".into()]),
             "public"
         );
         let two = rules(&["a@x.io", "b@y.io"]);
-        assert!(proof_by_delivery(&two, "a@x.io", &["a@x.io".into()]));
+        assert!(proof_by_delivery(&two, None, "a@x.io", &["a@x.io".into()]));
         assert!(
-            !proof_by_delivery(&two, "b@y.io", &["a@x.io".into()]),
+            !proof_by_delivery(&two, None, "b@y.io", &["a@x.io".into()]),
             "delivered to the other address"
         );
         assert!(!proof_by_delivery(
             &exact,
+            None,
             "not an address",
             &["not an address".into()]
         ));
+        // Email mode: the invitation is addressed to fixed_data.email.
+        let dana = Some("dana@company.com");
+        assert!(proof_by_delivery(
+            &[],
+            dana,
+            "Dana@company.com",
+            &["dana@company.com".into()]
+        ));
+        let both = ["dana@company.com".to_owned(), "eve@company.com".to_owned()];
+        assert!(
+            !proof_by_delivery(&[], dana, "eve@company.com", &both),
+            "a copy to someone else"
+        );
+        assert!(
+            !proof_by_delivery(&[], dana, "dana@company.com", &[]),
+            "not delivered yet"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //!   [`FlowPlan`], kept server-side in the session; later stages can only be submitted in order, for the
 //!   same flow and invitation. Refresh and back are safe: the page shows the plan's current stage.
 //! * When the prompts are done and the flow has an `email` stage, the invitee proves their address with a
-//!   code sent to it ([`super::verification`]), unless Usher delivered this exact-address invitation to it
+//!   code sent to it ([`super::verification`]), unless Usher delivered this invitation, addressed to it,
 //!   ([`crate::domain::verification::proof_by_delivery`]). Nothing is granted before that.
 //! * Then the `user_write` stage runs in **one transaction**: it consumes a use with
 //!   a conditional update (re-checking enabled, expiry, quota and email rules), creates the user with the
@@ -162,11 +162,24 @@ fn code_field() -> PromptField {
     }
 }
 
-/// Who Usher delivered this invitation's current link to (empty unless it has exact-address rules, the
-/// only ones delivery can prove).
+/// The address an email-mode invitation is mailed to (`fixed_data.email`).
+fn invited_address(inv: &InvitationRecord) -> Option<&str> {
+    inv.fixed_data.get("email").and_then(Value::as_str)
+}
+
+/// Whether Usher's delivery of this invitation's link proves `email` (see [`proof_by_delivery`]).
+fn by_delivery(inv: Option<&InvitationRecord>, email: &str, delivered_to: &[String]) -> bool {
+    inv.is_some_and(|i| proof_by_delivery(&i.emails, invited_address(i), email, delivered_to))
+}
+
+/// Who Usher delivered this invitation's current link to (empty unless it is addressed to someone: an
+/// exact-address rule or `fixed_data.email`, the only cases delivery can prove).
 async fn delivered(db: &Db, inv: Option<&InvitationRecord>) -> Result<Vec<String>, AppError> {
     match inv {
-        Some(i) if i.emails.iter().any(|r| matches!(r, EmailRule::Address(_))) => {
+        Some(i)
+            if invited_address(i).is_some()
+                || i.emails.iter().any(|r| matches!(r, EmailRule::Address(_))) =>
+        {
             verification::delivered_to(db, &i.pk, &i.token).await
         }
         _ => Ok(Vec::new()),
@@ -271,9 +284,7 @@ pub async fn landing(
         (Some(_), None) => true,
         (Some(_), Some(e)) => {
             let to = delivered(db, invitation.as_ref()).await?;
-            !invitation
-                .as_ref()
-                .is_some_and(|i| proof_by_delivery(&i.emails, e, &to))
+            !by_delivery(invitation.as_ref(), e, &to)
         }
     };
     let fields = if Some(stage) == email_idx {
@@ -509,11 +520,9 @@ pub async fn submit_stage(
         None => {
             let address = text(&plan.context, "email").unwrap_or_default();
             let to = delivered(db, invitation.as_ref()).await?;
-            let by_delivery = invitation
-                .as_ref()
-                .is_some_and(|i| proof_by_delivery(&i.emails, &address, &to));
+            let proven = by_delivery(invitation.as_ref(), &address, &to);
             match email {
-                Some((index, settings)) if !by_delivery => {
+                Some((index, settings)) if !proven => {
                     let address = normalize_email(&address).ok_or_else(|| {
                         AppError::BadRequest(
                             "This flow verifies an email address, but none was entered.".into(),
@@ -535,7 +544,7 @@ pub async fn submit_stage(
                 }
                 _ => {
                     let proof = Proof {
-                        verified: by_delivery,
+                        verified: proven,
                         verification: None,
                     };
                     let user_pk =
@@ -813,7 +822,7 @@ async fn accept_needs_code(
         return Ok(false);
     }
     let to = delivered(db, Some(inv)).await?;
-    Ok(!proof_by_delivery(&inv.emails, &user.email, &to))
+    Ok(!by_delivery(Some(inv), &user.email, &to))
 }
 
 /// Whether accepting invitation `token` as `user` needs a code first (the landing page's "Accept as"
