@@ -2,7 +2,7 @@ import { expect, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { DATABASE_URL } from '../playwright.config';
+import { DATABASE_URL, MAIL_DIR } from '../playwright.config';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(ROOT, 'end2end', 'artifacts');
@@ -113,4 +113,48 @@ export async function readLink(page: Page, name: string): Promise<string> {
   }
   await expect(details).toBeVisible();
   return await row.locator('input.invitation-link').inputValue();
+}
+
+export type Mail = { rcpt_tos: string[]; data: string };
+
+/** The messages the test SMTP server received for `address`, oldest first. */
+export function mailsTo(address: string): Mail[] {
+  const dir = path.join(ROOT, MAIL_DIR);
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir)
+    .filter(n => n.endsWith('.json') && !n.startsWith('.'))
+    .sort()
+    .map(n => JSON.parse(fs.readFileSync(path.join(dir, n), 'utf8')) as Mail)
+    .filter(m => m.rcpt_tos.includes(address));
+}
+
+/** A message's text with quoted-printable soft breaks undone. */
+export function unfold(data: string): string {
+  return data.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+}
+
+/** The invitation link in a message. */
+export function linkIn(data: string): string {
+  const text = unfold(data);
+  const m = text.match(/https?:\/\/[^\s"<]+\/if\/flow\/[^\s"<]+\?itoken=[0-9a-f-]{36}/);
+  if (!m) throw new Error(`no link in message:\n${text}`);
+  return m[0];
+}
+
+/** The verification codes sent to `address`, oldest first. */
+export function codesFor(address: string): string[] {
+  return mailsTo(address)
+    .map(m => unfold(m.data))
+    .filter(t => t.includes('verification code is:'))
+    .map(t => t.split('verification code is:')[1].match(/\b\d{6}\b/)![0]);
+}
+
+/** On the code page: waits for the code sent to `address` (the `nth`, 1-based; default the first),
+ *  enters it and submits. */
+export async function verifyEmail(page: Page, address: string, nth = 1) {
+  await expect(page.locator('#verify-note')).toContainText(address);
+  await expect.poll(() => codesFor(address).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(nth);
+  await hydrated(page);
+  await page.fill('#field-code', codesFor(address)[nth - 1]);
+  await page.click('#submit-stage');
 }

@@ -1,10 +1,11 @@
 import { test, expect, Browser, Page } from '@playwright/test';
 import {
-  ADMIN, adminCall, createAdminByCli, createInvitation, enroll, hydrated, invitationRow, readLink, signIn,
+  ADMIN, adminCall, codesFor, createAdminByCli, createInvitation, enroll, hydrated, invitationRow, readLink, signIn,
+  verifyEmail,
 } from './helpers';
 
-// The invitee journeys of DESIGN.md: 3 (existing user), 4 (domain-wide, without the email proof, which
-// arrives with email delivery), 5 (public, quota, expiring), and the invalid links.
+// The invitee journeys of DESIGN.md: 3 (existing user), 4 (domain-wide, with the email proof: the code is
+// read from the test SMTP server), 5 (public, quota, expiring), and the invalid links.
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(() => {
@@ -35,6 +36,7 @@ test('journey 3: an existing user signs in through the link and joins with roles
   const first = await fresh(browser);
   await first.page.goto(await readLink(page, 'bob-account'));
   await enroll(first.page, 'bob', 'bob@company.com', 'bob-password-1');
+  await verifyEmail(first.page, 'bob@company.com');
   await expect(first.page.getByTestId('profile-username')).toHaveText('bob');
   await first.context.close();
 
@@ -85,9 +87,27 @@ test('journey 4: a domain-wide invitation admits its domain and refuses look-ali
     await expect(visitor.page.locator('#field-username')).toHaveValue(`lookalike${i}`);
   }
   await enroll(visitor.page, 'alice', 'a@company.com');
+  // Alice proves the address before anything is granted: a wrong code is refused, the mailed one works.
+  await expect(visitor.page.locator('#verify-note')).toContainText('a@company.com');
+  await expect.poll(() => codesFor('a@company.com').length, { timeout: 30_000 }).toBe(1);
+  for (const bad of ['a@company.com.evil.io', 'a@evil-company.com', 'a@sub.company.com']) {
+    expect(codesFor(bad)).toHaveLength(0);
+  }
+  const code = codesFor('a@company.com')[0];
+  await hydrated(visitor.page);
+  await visitor.page.fill('#field-code', code === '000000' ? '111111' : '000000');
+  await visitor.page.click('#submit-stage');
+  await expect(visitor.page.locator('.field-error[data-field="code"]')).toHaveText('That code is not right. 4 attempts left.');
+  await page.reload();
+  await hydrated(page);
+  await expect(invitationRow(page, 'company-wide').getByTestId('uses')).toHaveText('0 / ∞');
+  await verifyEmail(visitor.page, 'a@company.com');
   await expect(visitor.page.getByTestId('profile-username')).toHaveText('alice');
   await expect(visitor.page.getByTestId('profile-email')).toHaveText('a@company.com');
   await visitor.context.close();
+  await page.reload();
+  await hydrated(page);
+  await expect(invitationRow(page, 'company-wide').getByTestId('uses')).toHaveText('1 / ∞');
 });
 
 test('journey 5: a public invitation with quota 3 admits three and refuses the fourth', async ({ page, browser }) => {
@@ -98,6 +118,7 @@ test('journey 5: a public invitation with quota 3 admits three and refuses the f
     const v = await fresh(browser);
     await v.page.goto(link);
     await enroll(v.page, name, `${name}@example.org`);
+    await verifyEmail(v.page, `${name}@example.org`);
     await expect(v.page.getByTestId('profile-username')).toHaveText(name);
     await v.context.close();
   }
@@ -151,6 +172,7 @@ test('enrolled users land with the right path, groups and roles in the admin dir
   const v = await fresh(browser);
   await v.page.goto(await readLink(page, 'internal-eng'));
   await enroll(v.page, 'ivy', 'ivy@company.com');
+  await verifyEmail(v.page, 'ivy@company.com');
   await expect(v.page.getByTestId('profile-username')).toHaveText('ivy');
   await v.context.close();
 

@@ -1,6 +1,6 @@
 import { test, expect, Browser } from '@playwright/test';
 import {
-  ADMIN, createAdminByCli, createInvitation, hydrated, invitationRow, readLink, screenshot, signIn,
+  ADMIN, createAdminByCli, createInvitation, hydrated, invitationRow, readLink, screenshot, signIn, verifyEmail,
 } from './helpers';
 
 // One story, in order: the admin manages invitations, then journey 1 of DESIGN.md (link mode).
@@ -121,7 +121,14 @@ test('journey 1: a single-use link enrolls Jane with her name pre-filled, then i
   await jane.page.fill('#field-email', 'jane.smith@company.com');
   await jane.page.fill('#field-password', 'jane-password-1');
   await jane.page.fill('#field-password_repeat', 'jane-password-1');
-  await jane.page.click('button:has-text("Create account")');
+  await expect(jane.page.locator('.step')).toHaveText('Step 1 of 2');
+  await jane.page.click('button:has-text("Continue")');
+
+  // A public link proves nothing about an address: Jane confirms hers with the code mailed to it.
+  await expect(jane.page.locator('.step')).toHaveText('Step 2 of 2');
+  await expect(jane.page.locator('#field-code')).toBeVisible();
+  await screenshot(jane.page, 'verification.png');
+  await verifyEmail(jane.page, 'jane.smith@company.com');
 
   // Signed in, landed on her profile with the external flow's path.
   await expect(jane.page).toHaveURL(/\/$/);

@@ -104,7 +104,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
             tokio::spawn(worker.run());
         }
         None => tracing::warn!(
-            "USHER_SMTP_URL is not set: invitation emails are kept in the outbox until it is"
+            "USHER_SMTP_URL is not set: invitation emails and verification codes are kept in the outbox until it is (invitees who must prove their address cannot finish enrolling)"
         ),
     }
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
