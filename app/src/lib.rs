@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("groups") view=pages::admin::directory::GroupsPage />
                     <Route path=path!("roles") view=pages::admin::directory::RolesPage />
                     <Route path=path!("outbox") view=pages::admin::outbox::OutboxPage />
+                    <Route path=path!("tokens") view=pages::admin::tokens::TokensPage />
                 </ParentRoute>
             </Routes>
         </Router>

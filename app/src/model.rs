@@ -227,6 +227,8 @@ pub struct AcceptView {
 /// One row of an invitation's ledger of uses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {
+    /// The account's pk.
+    pub user_pk: i64,
     /// Username of the account.
     pub username: String,
     /// `enrolled` or `joined`.
@@ -262,4 +264,49 @@ pub struct UserRow {
     pub roles: Vec<String>,
     /// Last sign-in for people, or "never".
     pub last_login: String,
+}
+
+/// An API token in Directory → Tokens (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRow {
+    /// UUID.
+    pub pk: String,
+    /// Unique identifier (a slug).
+    pub identifier: String,
+    /// Owner's username.
+    pub username: String,
+    /// Whether the owner is a superuser (only their tokens manage invitations).
+    pub superuser: bool,
+    /// The secret's first characters, to tell tokens apart.
+    pub key_prefix: String,
+    /// Free text.
+    pub description: String,
+    /// Creation time, UTC.
+    pub created_display: String,
+    /// Expiry for people, or "never".
+    pub expires_display: String,
+    /// `active`, `expired` or `revoked`.
+    pub status: String,
+}
+
+/// A token just created: its row and its secret, shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewToken {
+    /// The stored token.
+    pub token: TokenRow,
+    /// The secret for `Authorization: Bearer …`; only its hash is kept.
+    pub secret: String,
+}
+
+/// The create-token form of Directory → Tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct TokenForm {
+    /// Owner's username.
+    pub username: String,
+    /// Unique identifier.
+    pub identifier: String,
+    /// Free text.
+    pub description: String,
+    /// Expiry (`YYYY-MM-DDTHH:MM`, UTC), or empty for never.
+    pub expires: String,
 }

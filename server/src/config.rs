@@ -89,6 +89,22 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Create an API token for USERNAME and print its secret (shown once; only its hash is stored). Use it
+    /// as `Authorization: Bearer <secret>` on /api/v3/; only superusers' tokens manage invitations.
+    CreateToken {
+        /// The token's owner.
+        #[arg(long)]
+        username: String,
+        /// Unique identifier (letters, digits, '-', '_', '.'); default `<username>-<time>`.
+        #[arg(long)]
+        identifier: Option<String>,
+        /// Expiry, UTC: `2027-01-01T00:00` or RFC 3339; default never.
+        #[arg(long)]
+        expires: Option<String>,
+        /// What the token is for.
+        #[arg(long, default_value = "")]
+        description: String,
+    },
 }
 
 impl Settings {

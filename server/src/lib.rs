@@ -3,6 +3,7 @@
 //! same router with [`build_router`].
 
 pub mod config;
+pub mod rest;
 pub mod sessions;
 
 use axum::body::Body;
@@ -88,6 +89,7 @@ pub fn build_router(
         .with_secure(state.config.secure_cookies())
         .with_expiry(Expiry::OnInactivity(CookieDuration::days(14)));
     Router::new()
+        .merge(rest::router(state.clone()))
         .route("/-/health/live/", get(|| async { StatusCode::NO_CONTENT }))
         .route("/-/health/ready/", get(move || ready(ready_db.clone())))
         .route(

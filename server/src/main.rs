@@ -21,6 +21,22 @@ async fn main() -> ExitCode {
             create_admin(cli.settings, &username, &email).await
         }
         Command::TestEmail { address } => test_email(cli.settings, &address).await,
+        Command::CreateToken {
+            username,
+            identifier,
+            expires,
+            description,
+        } => {
+            let identifier = identifier
+                .unwrap_or_else(|| format!("{username}-{}", usher_app::server::time::now()));
+            let form = usher_app::model::TokenForm {
+                username,
+                identifier,
+                description,
+                expires: expires.unwrap_or_default(),
+            };
+            create_token(cli.settings, form).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -48,6 +64,28 @@ async fn create_admin(settings: Settings, username: &str, email: &str) -> Result
     match users::create_admin(&db, username, email, &password).await {
         Ok(pk) => {
             println!("Created administrator {username} (pk {pk}).");
+            Ok(())
+        }
+        Err(usher_app::error::AppError::Validation(errs)) => Err(errs
+            .into_iter()
+            .map(|(f, m)| format!("{f}: {m}"))
+            .collect::<Vec<_>>()
+            .join("; ")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+async fn create_token(settings: Settings, form: usher_app::model::TokenForm) -> Result<(), String> {
+    let db = Db::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    match usher_app::server::tokens::create(&db, &form).await {
+        Ok(t) => {
+            eprintln!(
+                "Created token {} for {} (expires: {}). Its secret follows; it is not shown again.",
+                t.token.identifier, t.token.username, t.token.expires_display
+            );
+            println!("{}", t.secret);
             Ok(())
         }
         Err(usher_app::error::AppError::Validation(errs)) => Err(errs

@@ -5,10 +5,11 @@
 use super::ctx::{admin, respond};
 use crate::error::AppError;
 use crate::model::{
-    FlowOption, InvitationForm, InvitationRow, InvitationSort, NamedItem, OutboxMessage, UserRow,
+    FlowOption, InvitationForm, InvitationRow, InvitationSort, NamedItem, NewToken, OutboxMessage,
+    TokenForm, TokenRow, UserRow,
 };
 #[cfg(feature = "ssr")]
-use crate::server::{directory, flows, invitations, mail, time, users};
+use crate::server::{directory, flows, invitations, mail, time, tokens, users};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -238,6 +239,42 @@ pub async fn list_outbox(only_failed: bool) -> Result<Vec<OutboxMessage>, AppErr
         async {
             let (st, _) = admin().await?;
             mail::list_messages(&st.db, only_failed, Some(500)).await
+        }
+        .await,
+    )
+}
+
+/// Directory → Tokens: every API token (never a secret).
+#[server(input = Json, endpoint = "admin/tokens/list")]
+pub async fn list_tokens() -> Result<Vec<TokenRow>, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            tokens::list(&st.db).await
+        }
+        .await,
+    )
+}
+
+/// Creates an API token; the answer carries its secret, shown once.
+#[server(input = Json, endpoint = "admin/tokens/create")]
+pub async fn create_token(form: TokenForm) -> Result<NewToken, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            tokens::create(&st.db, &form).await
+        }
+        .await,
+    )
+}
+
+/// Revokes an API token at once.
+#[server(input = Json, endpoint = "admin/tokens/revoke")]
+pub async fn revoke_token(pk: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            tokens::revoke(&st.db, &pk).await
         }
         .await,
     )

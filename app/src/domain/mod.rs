@@ -5,5 +5,6 @@ pub mod email_rules;
 pub mod fixed_data;
 pub mod flow;
 pub mod invitation;
+pub mod token;
 pub mod user;
 pub mod verification;

@@ -519,14 +519,15 @@ async fn into_rows(
         "SELECT x.invitation_pk, g.pk, g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk ORDER BY g.name",
     )
     .await?;
-    let uses: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT x.invitation_pk, u.username, x.action, x.at FROM invitation_uses x JOIN users u ON u.pk = x.user_pk ORDER BY x.at, u.username",
+    let uses: Vec<(String, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT x.invitation_pk, u.pk, u.username, x.action, x.at FROM invitation_uses x JOIN users u ON u.pk = x.user_pk ORDER BY x.at, u.username",
     )
     .fetch_all(&db.pool)
     .await?;
     let mut ledgers: HashMap<String, Vec<LedgerEntry>> = HashMap::new();
-    for (inv, username, action, at) in uses {
+    for (inv, user_pk, username, action, at) in uses {
         ledgers.entry(inv).or_default().push(LedgerEntry {
+            user_pk,
             username,
             action,
             at,

@@ -11,6 +11,7 @@ pub mod mail;
 pub mod ratelimit;
 pub mod setup;
 pub mod time;
+pub mod tokens;
 pub mod users;
 pub mod verification;
 

@@ -3,6 +3,7 @@
 pub mod directory;
 pub mod invitations;
 pub mod outbox;
+pub mod tokens;
 pub mod users;
 
 use crate::api::auth::{get_current_user, Logout};
@@ -29,6 +30,7 @@ pub fn AdminLayout() -> impl IntoView {
                                 <A href="/admin/groups">"Groups"</A>
                                 <A href="/admin/roles">"Roles"</A>
                                 <A href="/admin/outbox">"Outbox"</A>
+                                <A href="/admin/tokens">"Tokens"</A>
                             </nav>
                             <div class="admin-main">
                                 <header class="topbar">

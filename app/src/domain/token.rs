@@ -1,0 +1,104 @@
+//! API tokens (authentik's tokens with intent `api`): rules for identifiers, status and the secret's form.
+
+/// Characters in a generated secret (alphanumeric, so it survives shells and headers unquoted).
+pub const SECRET_LEN: usize = 48;
+/// Characters of the secret kept in clear so admins can tell tokens apart.
+pub const PREFIX_LEN: usize = 6;
+
+/// A token's state at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    /// Usable.
+    Active,
+    /// `expires` has passed (UTC; a token expiring at `t` is refused from `t` on).
+    Expired,
+    /// Revoked by an admin.
+    Revoked,
+}
+
+impl TokenStatus {
+    /// `active`, `expired` or `revoked`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+        }
+    }
+}
+
+/// The status of a token revoked or not, expiring at `expires` (UTC Unix seconds, `None` = never), at `now`.
+/// Revocation wins over expiry.
+pub fn token_status(expires: Option<i64>, revoked: bool, now: i64) -> TokenStatus {
+    if revoked {
+        TokenStatus::Revoked
+    } else if expires.is_some_and(|e| e <= now) {
+        TokenStatus::Expired
+    } else {
+        TokenStatus::Active
+    }
+}
+
+/// Validates a token identifier (authentik's `identifier`: a slug): 1–100 characters of ASCII letters,
+/// digits, `-`, `_` and `.`. Returns it trimmed.
+///
+/// # Errors
+/// A message for the form.
+pub fn validate_identifier(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err("Identifier is required.".into());
+    }
+    if s.len() > 100 {
+        return Err("Identifier must be at most 100 characters.".into());
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err("Identifier may contain letters, digits, '-', '_' and '.' only.".into());
+    }
+    Ok(s.to_owned())
+}
+
+/// The secret from an `Authorization` header value: `Bearer <secret>` (scheme case-insensitive, RFC 6750
+/// §2.1). `None` for another scheme or an empty secret.
+pub fn bearer_secret(header: &str) -> Option<&str> {
+    let (scheme, rest) = header.trim().split_once(' ')?;
+    let secret = rest.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !secret.is_empty()).then_some(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_revoked_then_expired_then_active() {
+        assert_eq!(token_status(None, false, 100), TokenStatus::Active);
+        assert_eq!(token_status(Some(101), false, 100), TokenStatus::Active);
+        assert_eq!(token_status(Some(100), false, 100), TokenStatus::Expired);
+        assert_eq!(token_status(Some(50), true, 100), TokenStatus::Revoked);
+        assert_eq!(token_status(None, true, 100).as_str(), "revoked");
+    }
+
+    #[test]
+    fn identifiers_are_slugs() {
+        assert_eq!(
+            validate_identifier(" ci-bot.v2_1 "),
+            Ok("ci-bot.v2_1".into())
+        );
+        assert!(validate_identifier("").is_err());
+        assert!(validate_identifier("has space").is_err());
+        assert!(validate_identifier(&"a".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn bearer_header_parsing() {
+        assert_eq!(bearer_secret("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_secret("bearer   abc "), Some("abc"));
+        assert_eq!(bearer_secret("Basic abc"), None);
+        assert_eq!(bearer_secret("Bearer "), None);
+        assert_eq!(bearer_secret("Bearer"), None);
+    }
+}

@@ -1,0 +1,147 @@
+//! Directory → Tokens: API tokens for `Authorization: Bearer …` on `/api/v3/`. Create (the secret is shown
+//! once), list, revoke.
+
+use crate::api::admin::{create_token, list_tokens, revoke_token};
+use crate::model::{NewToken, TokenForm};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The tokens table and the create form.
+#[component]
+pub fn TokensPage() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let rows = Resource::new(move || version.get(), |_| list_tokens());
+    let (username, identifier, description, expires) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let created: RwSignal<Option<NewToken>> = RwSignal::new(None);
+    let save = Action::new(move |form: &TokenForm| {
+        let form = form.clone();
+        async move {
+            let r = create_token(form).await;
+            if let Ok(t) = &r {
+                created.set(Some(t.clone()));
+                identifier.set(String::new());
+                description.set(String::new());
+                version.update(|v| *v += 1);
+            }
+            r.map(|_| ())
+        }
+    });
+    let notice: RwSignal<Option<String>> = RwSignal::new(None);
+    let input = |id: &'static str,
+                 label: &'static str,
+                 sig: RwSignal<String>,
+                 placeholder: &'static str| {
+        view! {
+            <label for=id>{label}</label>
+            <input id=id prop:value=sig placeholder=placeholder on:input=move |ev| sig.set(event_target_value(&ev)) />
+            {move || crate::pages::field_error(save.value().get(), &id["token-".len()..])}
+        }
+    };
+    view! {
+        <section class="page">
+            <h1>"Tokens"</h1>
+            <p class="muted">
+                "API tokens for " <code>"Authorization: Bearer …"</code> " on " <code>"/api/v3/"</code>
+                ". Only tokens of superusers manage invitations."
+            </p>
+            <form class="token-form" on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(TokenForm {
+                    username: username.get_untracked(),
+                    identifier: identifier.get_untracked(),
+                    description: description.get_untracked(),
+                    expires: expires.get_untracked(),
+                });
+            }>
+                {input("token-identifier", "Identifier", identifier, "ci-invitations")}
+                {input("token-username", "User", username, "admin")}
+                {input("token-description", "Description", description, "What the token is for")}
+                {input("token-expires", "Expires (UTC, empty for never)", expires, "2027-01-01T00:00")}
+                <button type="submit" id="token-create">"Create token"</button>
+            </form>
+            {move || match save.value().get() {
+                Some(Err(e)) if !matches!(e, crate::error::AppError::Validation(_)) => {
+                    Some(view! { <crate::pages::ErrorNotice error=e /> }.into_any())
+                }
+                _ => None,
+            }}
+            {move || created.get().map(|t| view! {
+                <div class="secret" role="status">
+                    <p>"Token " <strong>{t.token.identifier.clone()}</strong> " created. Copy its secret now: it is not shown again."</p>
+                    <input id="token-secret" readonly value=t.secret.clone() />
+                </div>
+            })}
+            {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">"No tokens yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="table tokens">
+                                <thead><tr>
+                                    <th>"Identifier"</th><th>"User"</th><th>"Key"</th><th>"Status"</th>
+                                    <th>"Expires"</th><th>"Created"</th><th>"Description"</th><th></th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|t| view! { <TokenLine t version notice /> }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TokenLine(
+    t: crate::model::TokenRow,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let (pk, name) = (t.pk.clone(), t.identifier.clone());
+    let active = t.status == "active";
+    view! {
+        <tr data-identifier=t.identifier.clone() data-status=t.status.clone()>
+            <td>{t.identifier.clone()}</td>
+            <td>{t.username.clone()}{(!t.superuser).then_some(" (not a superuser)")}</td>
+            <td><code>{format!("{}…", t.key_prefix)}</code></td>
+            <td data-testid="token-status">{t.status.clone()}</td>
+            <td>{t.expires_display.clone()}</td>
+            <td>{t.created_display.clone()}</td>
+            <td>{t.description.clone()}</td>
+            <td class="actions">
+                {active.then(|| view! {
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || view! { <button class="danger small revoke" on:click=move |_| confirming.set(true)>"Revoke"</button> }
+                    >
+                        <span>"Revoke " {name.clone()} "? Scripts using it stop working at once. "</span>
+                        <button class="danger small confirm-revoke" on:click={
+                            let pk = pk.clone();
+                            move |_| {
+                                let pk = pk.clone();
+                                spawn_local(async move {
+                                    match revoke_token(pk).await {
+                                        Ok(()) => notice.set(None),
+                                        Err(e) => notice.set(Some(e.to_string())),
+                                    }
+                                    version.update(|v| *v += 1);
+                                });
+                            }
+                        }>"Confirm revoke"</button>
+                        <button class="secondary small" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    </Show>
+                })}
+            </td>
+        </tr>
+    }
+}

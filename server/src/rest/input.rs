@@ -1,0 +1,261 @@
+//! Reading request bodies field by field, with Django REST framework's messages, so a bad field is
+//! reported under its name (`{"single_use": ["Must be a valid boolean."]}`) rather than as one parse error.
+
+use serde_json::{Map, Value};
+
+/// An invitation body, as given: `None` = the field was absent; `Some(None)` = explicitly null.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InvitationInput {
+    /// `name`.
+    pub name: Option<String>,
+    /// `expires` (RFC 3339), or null for never.
+    pub expires: Option<Option<String>>,
+    /// `fixed_data`.
+    pub fixed_data: Option<Map<String, Value>>,
+    /// `single_use`.
+    pub single_use: Option<bool>,
+    /// `flow` (UUID), or null for the default flow.
+    pub flow: Option<Option<String>>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `quota`, or null for unlimited.
+    pub quota: Option<Option<i64>>,
+    /// `emails`.
+    pub emails: Option<Vec<String>>,
+    /// `roles` (names or pks).
+    pub roles: Option<Vec<String>>,
+    /// `groups` (names or pks).
+    pub groups: Option<Vec<String>>,
+    /// `enabled`.
+    pub enabled: Option<bool>,
+}
+
+/// DRF's message for a body that is not an object.
+pub fn not_an_object(v: &Value) -> String {
+    let kind = match v {
+        Value::Array(_) => "list",
+        Value::String(_) => "str",
+        Value::Number(_) => "int",
+        Value::Bool(_) => "bool",
+        Value::Null => "NoneType",
+        Value::Object(_) => "dict",
+    };
+    format!("Invalid data. Expected a dictionary, but got {kind}.")
+}
+
+type Errors = Vec<(String, String)>;
+
+fn string(
+    obj: &Map<String, Value>,
+    key: &str,
+    errs: &mut Errors,
+    allow_blank: bool,
+) -> Option<String> {
+    match obj.get(key)? {
+        Value::String(s) if !allow_blank && s.trim().is_empty() => {
+            errs.push((key.into(), "This field may not be blank.".into()));
+            None
+        }
+        Value::String(s) => Some(s.clone()),
+        Value::Null => {
+            errs.push((key.into(), "This field may not be null.".into()));
+            None
+        }
+        _ => {
+            errs.push((key.into(), "Not a valid string.".into()));
+            None
+        }
+    }
+}
+
+fn nullable_string(
+    obj: &Map<String, Value>,
+    key: &str,
+    errs: &mut Errors,
+    msg: &str,
+) -> Option<Option<String>> {
+    match obj.get(key)? {
+        Value::Null => Some(None),
+        Value::String(s) if !s.trim().is_empty() => Some(Some(s.trim().to_owned())),
+        Value::String(_) => Some(None),
+        _ => {
+            errs.push((key.into(), msg.into()));
+            None
+        }
+    }
+}
+
+fn boolean(obj: &Map<String, Value>, key: &str, errs: &mut Errors) -> Option<bool> {
+    match obj.get(key)? {
+        Value::Bool(b) => Some(*b),
+        // DRF's BooleanField also takes these spellings.
+        Value::String(s) if ["true", "1", "yes", "on"].contains(&s.to_lowercase().as_str()) => {
+            Some(true)
+        }
+        Value::String(s) if ["false", "0", "no", "off"].contains(&s.to_lowercase().as_str()) => {
+            Some(false)
+        }
+        Value::Number(n) if n.as_i64() == Some(1) => Some(true),
+        Value::Number(n) if n.as_i64() == Some(0) => Some(false),
+        _ => {
+            errs.push((key.into(), "Must be a valid boolean.".into()));
+            None
+        }
+    }
+}
+
+fn string_list(obj: &Map<String, Value>, key: &str, errs: &mut Errors) -> Option<Vec<String>> {
+    match obj.get(key)? {
+        Value::Array(items) => {
+            let mut out = Vec::new();
+            for item in items {
+                match item {
+                    Value::String(s) => out.push(s.clone()),
+                    _ => {
+                        errs.push((key.into(), "Not a valid string.".into()));
+                        return None;
+                    }
+                }
+            }
+            Some(out)
+        }
+        other => {
+            let kind = match other {
+                Value::String(_) => "str",
+                Value::Number(_) => "int",
+                Value::Bool(_) => "bool",
+                Value::Object(_) => "dict",
+                _ => "NoneType",
+            };
+            errs.push((
+                key.into(),
+                format!("Expected a list of items but got type \"{kind}\"."),
+            ));
+            None
+        }
+    }
+}
+
+/// Reads an invitation body. With `partial` (PATCH) nothing is required; otherwise `name` is.
+///
+/// # Errors
+/// Every field's message, under its name (`non_field_errors` when the body is not an object).
+pub fn parse_invitation(body: &Value, partial: bool) -> Result<InvitationInput, Errors> {
+    let Value::Object(obj) = body else {
+        return Err(vec![("non_field_errors".into(), not_an_object(body))]);
+    };
+    let mut errs = Errors::new();
+    if !partial && !obj.contains_key("name") {
+        errs.push(("name".into(), "This field is required.".into()));
+    }
+    let fixed_data = match obj.get("fixed_data") {
+        None => None,
+        Some(Value::Object(m)) => Some(m.clone()),
+        Some(Value::Null) => Some(Map::new()),
+        Some(_) => {
+            errs.push((
+                "fixed_data".into(),
+                "Expected a dictionary of items.".into(),
+            ));
+            None
+        }
+    };
+    let quota = match obj.get("quota") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::Number(n)) if n.as_i64().is_some() => Some(n.as_i64()),
+        Some(Value::String(s)) if s.trim().parse::<i64>().is_ok() => Some(s.trim().parse().ok()),
+        Some(_) => {
+            errs.push(("quota".into(), "A valid integer is required.".into()));
+            None
+        }
+    };
+    let input = InvitationInput {
+        name: string(obj, "name", &mut errs, false).map(|s| s.trim().to_owned()),
+        expires: nullable_string(
+            obj,
+            "expires",
+            &mut errs,
+            "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
+        ),
+        fixed_data,
+        single_use: boolean(obj, "single_use", &mut errs),
+        flow: nullable_string(obj, "flow", &mut errs, "Must be a valid UUID."),
+        description: string(obj, "description", &mut errs, true),
+        quota,
+        emails: string_list(obj, "emails", &mut errs),
+        roles: string_list(obj, "roles", &mut errs),
+        groups: string_list(obj, "groups", &mut errs),
+        enabled: boolean(obj, "enabled", &mut errs),
+    };
+    if errs.is_empty() {
+        Ok(input)
+    } else {
+        Err(errs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_full_body_is_read() {
+        let v = json!({
+            "name": "jane", "expires": "2027-01-01T00:00:00Z", "fixed_data": {"email": "j@x.io"},
+            "single_use": true, "flow": null, "quota": 3, "emails": ["*@x.io"], "roles": ["editor"],
+            "groups": [], "enabled": false, "description": "d", "pk": "ignored", "created_by": {}
+        });
+        let i = parse_invitation(&v, false).unwrap();
+        assert_eq!(i.name.as_deref(), Some("jane"));
+        assert_eq!(i.expires, Some(Some("2027-01-01T00:00:00Z".into())));
+        assert_eq!(i.flow, Some(None));
+        assert_eq!(i.quota, Some(Some(3)));
+        assert_eq!(i.single_use, Some(true));
+        assert_eq!(i.enabled, Some(false));
+        assert_eq!(i.roles, Some(vec!["editor".into()]));
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let v = json!({"single_use": "maybe", "fixed_data": [1], "quota": "x", "emails": "a@b.c", "expires": 5});
+        let errs = parse_invitation(&v, false).unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|(f, _)| f.as_str()).collect();
+        for f in [
+            "name",
+            "single_use",
+            "fixed_data",
+            "quota",
+            "emails",
+            "expires",
+        ] {
+            assert!(fields.contains(&f), "{f}: {errs:?}");
+        }
+        assert!(errs.contains(&(
+            "emails".into(),
+            "Expected a list of items but got type \"str\".".into()
+        )));
+        assert!(errs.contains(&("name".into(), "This field is required.".into())));
+    }
+
+    #[test]
+    fn patch_requires_nothing_and_body_must_be_an_object() {
+        assert_eq!(
+            parse_invitation(&json!({}), true),
+            Ok(InvitationInput::default())
+        );
+        let errs = parse_invitation(&json!([1]), true).unwrap_err();
+        assert_eq!(
+            errs,
+            vec![(
+                "non_field_errors".into(),
+                "Invalid data. Expected a dictionary, but got list.".into()
+            )]
+        );
+        assert!(
+            parse_invitation(&json!({"name": " "}), true).is_err(),
+            "blank name"
+        );
+    }
+}

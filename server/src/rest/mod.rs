@@ -1,0 +1,429 @@
+//! Usher's REST API v3, compatible with authentik's for invitations, so operators' scripts (the seed
+//! runbook's curl commands) and clients generated from authentik's OpenAPI schema work unchanged:
+//!
+//! * `/api/v3/stages/invitation/invitations/` — list (filters, search, ordering, pagination), create;
+//!   `{invite_uuid}/` — retrieve, replace, change, delete; `{invite_uuid}/send_email/`; `{invite_uuid}/used_by/`.
+//! * `/api/v3/flows/instances/` and `/api/v3/flows/instances/{slug}/`.
+//! * `/api/v3/schema/` — the OpenAPI 3 document, generated from these handlers (utoipa).
+//!
+//! Authentication is `Authorization: Bearer <token>` only (API tokens, Directory → Tokens or
+//! `usher create-token`); the session cookie is not accepted, so there is no CSRF surface. Only
+//! superusers' tokens are served (403 otherwise). Limits: [`TOKEN_FAILURES`] refused tokens per client
+//! address, [`REQUESTS`] requests per token; beyond them, 429 with `Retry-After`.
+
+pub mod error;
+pub mod input;
+pub mod model;
+pub mod pagination;
+pub mod service;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Extension, Path, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use error::{ApiError, GenericError, ValidationError};
+use model::*;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use usher_app::domain::token::bearer_secret;
+use usher_app::server::ratelimit::LoginLimiter;
+use usher_app::server::tokens::{self, ApiPrincipal, TokenError};
+use usher_app::server::{time, AppState};
+use utoipa::OpenApi;
+
+/// Refused tokens allowed per client address: 20 per 5 minutes.
+pub const TOKEN_FAILURES: (usize, i64) = (20, 300);
+/// Requests allowed per token: 600 per minute.
+pub const REQUESTS: (usize, i64) = (600, 60);
+
+/// The API's state: Usher's, and its limiters (in memory, per instance).
+#[derive(Clone)]
+pub struct ApiState {
+    app: AppState,
+    failures: Arc<LoginLimiter>,
+    requests: Arc<LoginLimiter>,
+}
+
+/// The API's routes, under `/api/v3/`.
+pub fn router<S: Clone + Send + Sync + 'static>(app: AppState) -> Router<S> {
+    let st = ApiState {
+        app,
+        failures: Arc::new(LoginLimiter::new(TOKEN_FAILURES.0, TOKEN_FAILURES.1)),
+        requests: Arc::new(LoginLimiter::new(REQUESTS.0, REQUESTS.1)),
+    };
+    let guarded = Router::new()
+        .route(
+            "/api/v3/stages/invitation/invitations/",
+            get(invitations_list).post(invitations_create),
+        )
+        .route(
+            "/api/v3/stages/invitation/invitations/{invite_uuid}/",
+            get(invitations_retrieve)
+                .put(invitations_update)
+                .patch(invitations_partial_update)
+                .delete(invitations_destroy),
+        )
+        .route(
+            "/api/v3/stages/invitation/invitations/{invite_uuid}/send_email/",
+            axum::routing::post(invitations_send_email),
+        )
+        .route(
+            "/api/v3/stages/invitation/invitations/{invite_uuid}/used_by/",
+            get(invitations_used_by),
+        )
+        .route("/api/v3/flows/instances/", get(flows_list))
+        .route("/api/v3/flows/instances/{slug}/", get(flows_retrieve))
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .route_layer(middleware::from_fn_with_state(st.clone(), authenticate));
+    Router::new()
+        .route("/api/v3/schema/", get(schema))
+        .merge(guarded)
+        .with_state(st)
+}
+
+fn client_ip(req: &Request) -> String {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".into())
+}
+
+/// Authenticates the bearer token and authorizes its user (a superuser), before any handler runs.
+async fn authenticate(State(st): State<ApiState>, mut req: Request, next: Next) -> Response {
+    let Some(header) = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return ApiError::Unauthenticated("Authentication credentials were not provided.")
+            .into_response();
+    };
+    let Some(secret) = bearer_secret(header).map(str::to_owned) else {
+        return ApiError::Unauthenticated("Authentication credentials were not provided.")
+            .into_response();
+    };
+    let ip = client_ip(&req);
+    let now = time::now();
+    // Reserve a failure first, so parallel guesses cannot slip past the limit; a valid token clears it.
+    if let Err(wait) = st.failures.try_begin(&ip, now) {
+        return ApiError::Throttled(wait).into_response();
+    }
+    let principal: ApiPrincipal = match tokens::authenticate(&st.app.db, &secret, now).await {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            return ApiError::Unauthenticated(match e {
+                TokenError::Invalid => "Invalid token.",
+                TokenError::Expired => "Token expired.",
+                TokenError::Revoked => "Token revoked.",
+                TokenError::InactiveUser => "User inactive or deleted.",
+            })
+            .into_response()
+        }
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    st.failures.succeeded(&ip);
+    if let Err(wait) = st.requests.try_begin(&principal.token_pk, now) {
+        return ApiError::Throttled(wait).into_response();
+    }
+    if !principal.is_superuser {
+        return ApiError::Forbidden.into_response();
+    }
+    req.extensions_mut().insert(principal);
+    next.run(req).await
+}
+
+/// A JSON body read as a value (its fields are checked one by one after).
+fn json_body(body: &Bytes) -> Result<Value, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::Parse(e.to_string()))
+}
+
+/// List invitations.
+#[utoipa::path(
+    get, path = "/api/v3/stages/invitation/invitations/", tag = "stages", operation_id = "stages_invitation_invitations_list",
+    params(
+        ("created_by__username" = Option<String>, Query, description = "Creator's username"),
+        ("expires" = Option<String>, Query, format = DateTime, description = "Exact expiry"),
+        ("flow__slug" = Option<String>, Query, description = "Flow slug"),
+        ("name" = Option<String>, Query, description = "Exact name"),
+        ("ordering" = Option<String>, Query, description = "Fields to order by, `-` for descending (default `-expires`)"),
+        ("page" = Option<i64>, Query, description = "1-based page number"),
+        ("page_size" = Option<i64>, Query, description = "Results per page (default 20, at most 100)"),
+        ("search" = Option<String>, Query, description = "Terms to find in name, creator, expiry or flow slug"),
+    ),
+    responses(
+        (status = 200, body = PaginatedInvitationList), (status = 400, body = ValidationError),
+        (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError),
+        (status = 429, body = GenericError),
+    ),
+    security(("authentik" = []))
+)]
+async fn invitations_list(
+    State(st): State<ApiState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<PaginatedInvitationList>, ApiError> {
+    Ok(Json(
+        service::list_invitations(&st.app.db, &st.app.config, &q).await?,
+    ))
+}
+
+/// Create an invitation.
+#[utoipa::path(
+    post, path = "/api/v3/stages/invitation/invitations/", tag = "stages", operation_id = "stages_invitation_invitations_create",
+    request_body = InvitationRequest,
+    responses(
+        (status = 201, body = Invitation), (status = 400, body = ValidationError), (status = 401, body = GenericError),
+        (status = 403, body = GenericError), (status = 429, body = GenericError),
+    ),
+    security(("authentik" = []))
+)]
+async fn invitations_create(
+    State(st): State<ApiState>,
+    Extension(me): Extension<ApiPrincipal>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input = input::parse_invitation(&json_body(&body)?, false).map_err(ApiError::Validation)?;
+    let inv = service::create_invitation(&st.app.db, &st.app.config, me.user_pk, input).await?;
+    st.app.outbox_wake.notify_one();
+    Ok((StatusCode::CREATED, Json(inv)).into_response())
+}
+
+/// Retrieve an invitation.
+#[utoipa::path(
+    get, path = "/api/v3/stages/invitation/invitations/{invite_uuid}/", tag = "stages", operation_id = "stages_invitation_invitations_retrieve",
+    params(("invite_uuid" = String, Path, format = "uuid", description = "Invitation pk")),
+    responses((status = 200, body = Invitation), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError)),
+    security(("authentik" = []))
+)]
+async fn invitations_retrieve(
+    State(st): State<ApiState>,
+    Path(pk): Path<String>,
+) -> Result<Json<Invitation>, ApiError> {
+    Ok(Json(
+        service::get_invitation(&st.app.db, &st.app.config, &pk).await?,
+    ))
+}
+
+/// Replace an invitation's fields (`name` required; fields not given are kept).
+#[utoipa::path(
+    put, path = "/api/v3/stages/invitation/invitations/{invite_uuid}/", tag = "stages", operation_id = "stages_invitation_invitations_update",
+    params(("invite_uuid" = String, Path, format = "uuid", description = "Invitation pk")),
+    request_body = InvitationRequest,
+    responses(
+        (status = 200, body = Invitation), (status = 400, body = ValidationError), (status = 401, body = GenericError),
+        (status = 403, body = GenericError), (status = 404, body = GenericError),
+    ),
+    security(("authentik" = []))
+)]
+async fn invitations_update(
+    State(st): State<ApiState>,
+    Path(pk): Path<String>,
+    body: Bytes,
+) -> Result<Json<Invitation>, ApiError> {
+    let input = input::parse_invitation(&json_body(&body)?, false).map_err(ApiError::Validation)?;
+    Ok(Json(
+        service::update_invitation(&st.app.db, &st.app.config, &pk, input).await?,
+    ))
+}
+
+/// Change some of an invitation's fields.
+#[utoipa::path(
+    patch, path = "/api/v3/stages/invitation/invitations/{invite_uuid}/", tag = "stages", operation_id = "stages_invitation_invitations_partial_update",
+    params(("invite_uuid" = String, Path, format = "uuid", description = "Invitation pk")),
+    request_body = PatchedInvitationRequest,
+    responses(
+        (status = 200, body = Invitation), (status = 400, body = ValidationError), (status = 401, body = GenericError),
+        (status = 403, body = GenericError), (status = 404, body = GenericError),
+    ),
+    security(("authentik" = []))
+)]
+async fn invitations_partial_update(
+    State(st): State<ApiState>,
+    Path(pk): Path<String>,
+    body: Bytes,
+) -> Result<Json<Invitation>, ApiError> {
+    let body = if body.is_empty() {
+        Value::Object(Default::default())
+    } else {
+        json_body(&body)?
+    };
+    let input = input::parse_invitation(&body, true).map_err(ApiError::Validation)?;
+    Ok(Json(
+        service::update_invitation(&st.app.db, &st.app.config, &pk, input).await?,
+    ))
+}
+
+/// Delete an invitation: its link shows the invalid page at once.
+#[utoipa::path(
+    delete, path = "/api/v3/stages/invitation/invitations/{invite_uuid}/", tag = "stages", operation_id = "stages_invitation_invitations_destroy",
+    params(("invite_uuid" = String, Path, format = "uuid", description = "Invitation pk")),
+    responses((status = 204, description = "Deleted"), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError)),
+    security(("authentik" = []))
+)]
+async fn invitations_destroy(
+    State(st): State<ApiState>,
+    Path(pk): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    service::delete_invitation(&st.app.db, &pk).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Send the invitation email to addresses, with cc and bcc.
+#[utoipa::path(
+    post, path = "/api/v3/stages/invitation/invitations/{invite_uuid}/send_email/", tag = "stages",
+    operation_id = "stages_invitation_invitations_send_email_create",
+    params(("invite_uuid" = String, Path, format = "uuid", description = "Invitation pk")),
+    request_body = InvitationSendEmailRequest,
+    responses(
+        (status = 204, description = "Queued for sending"), (status = 400, body = ValidationError), (status = 401, body = GenericError),
+        (status = 403, body = GenericError), (status = 404, body = GenericError),
+    ),
+    security(("authentik" = []))
+)]
+async fn invitations_send_email(
+    State(st): State<ApiState>,
+    Path(pk): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let value = json_body(&body)?;
+    if !value.is_object() {
+        return Err(ApiError::Validation(vec![(
+            "non_field_errors".into(),
+            input::not_an_object(&value),
+        )]));
+    }
+    let req: InvitationSendEmailRequest = serde_json::from_value(value).map_err(|e| {
+        let field = [
+            "email_addresses",
+            "cc_addresses",
+            "bcc_addresses",
+            "template",
+        ]
+        .into_iter()
+        .find(|f| e.to_string().contains(f))
+        .unwrap_or("email_addresses");
+        ApiError::Validation(vec![(
+            field.into(),
+            if e.to_string().contains("missing field") {
+                "This field is required.".into()
+            } else {
+                "Expected a list of email addresses.".into()
+            },
+        )])
+    })?;
+    service::send_invitation(&st.app.db, &st.app.config, &pk, req).await?;
+    st.app.outbox_wake.notify_one();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The accounts enrolled or joined through an invitation.
+#[utoipa::path(
+    get, path = "/api/v3/stages/invitation/invitations/{invite_uuid}/used_by/", tag = "stages",
+    operation_id = "stages_invitation_invitations_used_by_list",
+    params(("invite_uuid" = String, Path, format = "uuid", description = "Invitation pk")),
+    responses((status = 200, body = Vec<UsedBy>), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError)),
+    security(("authentik" = []))
+)]
+async fn invitations_used_by(
+    State(st): State<ApiState>,
+    Path(pk): Path<String>,
+) -> Result<Json<Vec<UsedBy>>, ApiError> {
+    Ok(Json(
+        service::used_by(&st.app.db, &st.app.config, &pk).await?,
+    ))
+}
+
+/// List flows.
+#[utoipa::path(
+    get, path = "/api/v3/flows/instances/", tag = "flows", operation_id = "flows_instances_list",
+    params(
+        ("designation" = Option<FlowDesignationEnum>, Query, description = "Designation"),
+        ("flow_uuid" = Option<String>, Query, format = "uuid", description = "Flow pk"),
+        ("name" = Option<String>, Query, description = "Exact name"),
+        ("slug" = Option<String>, Query, description = "Exact slug"),
+        ("search" = Option<String>, Query, description = "Terms to find in name, slug, designation or title"),
+        ("page" = Option<i64>, Query, description = "1-based page number"),
+        ("page_size" = Option<i64>, Query, description = "Results per page (default 20, at most 100)"),
+    ),
+    responses((status = 200, body = PaginatedFlowList), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError)),
+    security(("authentik" = []))
+)]
+async fn flows_list(
+    State(st): State<ApiState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<PaginatedFlowList>, ApiError> {
+    Ok(Json(service::list_flows(&st.app.db, &q).await?))
+}
+
+/// Retrieve a flow by slug.
+#[utoipa::path(
+    get, path = "/api/v3/flows/instances/{slug}/", tag = "flows", operation_id = "flows_instances_retrieve",
+    params(("slug" = String, Path, description = "Flow slug")),
+    responses((status = 200, body = Flow), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError)),
+    security(("authentik" = []))
+)]
+async fn flows_retrieve(
+    State(st): State<ApiState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Flow>, ApiError> {
+    Ok(Json(service::get_flow(&st.app.db, &slug).await?))
+}
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "authentik",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "Token-based authentication with required prefix \"Bearer\"",
+            ))),
+        );
+    }
+}
+
+/// The OpenAPI 3 document of this API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Usher", description = "Usher's REST API, compatible with authentik's for invitations and flows."),
+    servers((url = "/api/v3/")),
+    paths(
+        invitations_list, invitations_create, invitations_retrieve, invitations_update, invitations_partial_update,
+        invitations_destroy, invitations_send_email, invitations_used_by, flows_list, flows_retrieve,
+    ),
+    components(schemas(
+        Invitation, InvitationRequest, PatchedInvitationRequest, InvitationSendEmailRequest, PaginatedInvitationList,
+        PaginatedFlowList, pagination::Pagination, Flow, PartialUser, UsedBy, UsedByActionEnum, FlowDesignationEnum,
+        AuthenticationEnum, PolicyEngineMode, FlowLayoutEnum, DeniedActionEnum, ValidationError, GenericError,
+    )),
+    modifiers(&BearerScheme),
+    tags((name = "stages", description = "Invitations"), (name = "flows", description = "Flows"))
+)]
+pub struct ApiDoc;
+
+/// `GET /api/v3/schema/`: the OpenAPI document (JSON; public, as authentik's is).
+async fn schema() -> Response {
+    let mut doc = ApiDoc::openapi();
+    // Paths are absolute in the handlers; the document lists them relative to the server URL, as authentik's.
+    let paths = std::mem::take(&mut doc.paths.paths);
+    for (path, item) in paths {
+        doc.paths
+            .paths
+            .insert(path.trim_start_matches("/api/v3").to_owned(), item);
+    }
+    match doc.to_json() {
+        Ok(json) => (
+            [(header::CONTENT_TYPE, "application/vnd.oai.openapi+json")],
+            json,
+        )
+            .into_response(),
+        Err(_) => ApiError::Internal.into_response(),
+    }
+}

@@ -1,0 +1,329 @@
+//! The API's shapes, named and typed as in authentik's OpenAPI schema (`schema.yml`), plus Usher's own
+//! invitation fields. Times are RFC 3339 in UTC (`2026-11-28T12:00:00Z`).
+
+use super::pagination::Pagination;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// The user who created an invitation (authentik's `PartialUser` / `GroupMember`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PartialUser {
+    /// Integer pk.
+    pub pk: i64,
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// Active.
+    pub is_active: bool,
+    /// Last sign-in, or null.
+    #[schema(format = DateTime)]
+    pub last_login: Option<String>,
+    /// Email address.
+    pub email: String,
+    /// Attributes.
+    #[schema(value_type = Object)]
+    pub attributes: Value,
+    /// Stable unique id.
+    pub uid: String,
+}
+
+/// `designation` of a flow.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowDesignationEnum {
+    /// Sign-in flows.
+    Authentication,
+    /// Consent flows.
+    Authorization,
+    /// Sign-out flows.
+    Invalidation,
+    /// Enrollment flows (Usher's).
+    Enrollment,
+    /// Account removal.
+    Unenrollment,
+    /// Recovery.
+    Recovery,
+    /// Stage configuration.
+    StageConfiguration,
+}
+
+/// `authentication` requirement of a flow.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthenticationEnum {
+    /// Anyone.
+    None,
+    /// Signed-in users only.
+    RequireAuthenticated,
+    /// Signed-out visitors only (Usher's enrollment flows).
+    RequireUnauthenticated,
+    /// Superusers only.
+    RequireSuperuser,
+    /// Redirects only.
+    RequireRedirect,
+    /// Outposts only.
+    RequireOutpost,
+}
+
+/// `policy_engine_mode`.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyEngineMode {
+    /// Every policy must pass.
+    All,
+    /// One policy passing is enough.
+    Any,
+}
+
+/// `layout` of a flow's page.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowLayoutEnum {
+    /// Stacked (Usher's).
+    Stacked,
+    /// Content left.
+    ContentLeft,
+    /// Content right.
+    ContentRight,
+    /// Sidebar left.
+    SidebarLeft,
+    /// Sidebar right.
+    SidebarRight,
+    /// Sidebar left, framed background.
+    SidebarLeftFrameBackground,
+    /// Sidebar right, framed background.
+    SidebarRightFrameBackground,
+}
+
+/// `denied_action` of a flow.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeniedActionEnum {
+    /// Show a message, then continue.
+    MessageContinue,
+    /// Show a message.
+    Message,
+    /// Continue.
+    Continue,
+}
+
+/// A flow (authentik's `Flow`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Flow {
+    /// UUID.
+    #[schema(format = "uuid")]
+    pub pk: String,
+    /// Same as `pk`.
+    #[schema(format = "uuid")]
+    pub policybindingmodel_ptr_id: String,
+    /// Admin-facing name.
+    pub name: String,
+    /// URL slug.
+    pub slug: String,
+    /// Title shown to the invitee.
+    pub title: String,
+    /// What the flow is for.
+    pub designation: FlowDesignationEnum,
+    /// Background image (Usher has none: empty).
+    pub background: String,
+    /// Background image URL (empty).
+    pub background_url: String,
+    /// Themed background URLs, `{light, dark}` (null: Usher has none).
+    #[schema(value_type = Option<Object>)]
+    pub background_themed_urls: Option<Value>,
+    /// Bound stages' pks, in order.
+    pub stages: Vec<String>,
+    /// Bound policies' pks (none yet).
+    pub policies: Vec<String>,
+    /// Cached plans (Usher caches none: 0).
+    pub cache_count: i64,
+    /// How bound policies combine.
+    pub policy_engine_mode: PolicyEngineMode,
+    /// Compatibility mode (false).
+    pub compatibility_mode: bool,
+    /// Where the flow's blueprint export lives.
+    pub export_url: String,
+    /// Page layout.
+    pub layout: FlowLayoutEnum,
+    /// What happens when a policy denies.
+    pub denied_action: DeniedActionEnum,
+    /// Who may run the flow.
+    pub authentication: AuthenticationEnum,
+}
+
+/// An invitation (authentik's `Invitation`, plus Usher's fields from `description` on).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Invitation {
+    /// UUID.
+    #[schema(format = "uuid")]
+    pub pk: String,
+    /// Unique slug name.
+    pub name: String,
+    /// Expiry, or null for never.
+    #[schema(format = DateTime)]
+    pub expires: Option<String>,
+    /// Custom attributes: pre-fill values and metadata (`email` sends the invitation).
+    #[schema(value_type = Object)]
+    pub fixed_data: Value,
+    /// Who created it.
+    pub created_by: PartialUser,
+    /// Used up after one use.
+    pub single_use: bool,
+    /// The flow's pk.
+    #[schema(format = "uuid")]
+    pub flow: Option<String>,
+    /// The flow.
+    pub flow_obj: Flow,
+    /// Usher: description for admins.
+    pub description: String,
+    /// Usher: maximum uses, null for unlimited.
+    pub quota: Option<i64>,
+    /// Usher: uses consumed.
+    pub uses: i64,
+    /// Usher: email rules (`jane@example.com`, `*@example.com`); empty = public.
+    pub emails: Vec<String>,
+    /// Usher: role names granted.
+    pub roles: Vec<String>,
+    /// Usher: group names granted.
+    pub groups: Vec<String>,
+    /// Usher: the admin's switch.
+    pub enabled: bool,
+    /// Usher: `active`, `disabled`, `expired` or `used_up`.
+    pub status: String,
+    /// Usher: the link `{public_url}/if/flow/{slug}/?itoken={token}`.
+    pub link: String,
+}
+
+/// The body of `POST` and `PUT` (authentik's `InvitationRequest`; Usher's fields optional). Unknown and
+/// read-only fields are ignored. A missing `flow` means `default-enrollment-flow`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct InvitationRequest {
+    /// Unique slug name.
+    pub name: String,
+    /// Expiry (in the future when creating), or null for never.
+    #[schema(format = DateTime)]
+    pub expires: Option<String>,
+    /// Custom attributes.
+    #[schema(value_type = Option<Object>)]
+    pub fixed_data: Option<Value>,
+    /// Used up after one use (default false).
+    pub single_use: Option<bool>,
+    /// The flow's pk (default: `default-enrollment-flow`).
+    #[schema(format = "uuid")]
+    pub flow: Option<String>,
+    /// Usher: description.
+    pub description: Option<String>,
+    /// Usher: maximum uses (null = unlimited; 1 with `single_use`).
+    pub quota: Option<i64>,
+    /// Usher: email rules.
+    pub emails: Option<Vec<String>>,
+    /// Usher: role names (or pks) to grant.
+    pub roles: Option<Vec<String>>,
+    /// Usher: group names (or pks) to grant.
+    pub groups: Option<Vec<String>>,
+    /// Usher: enabled (default true).
+    pub enabled: Option<bool>,
+}
+
+/// The body of `PATCH` (authentik's `PatchedInvitationRequest`): any subset of the fields.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct PatchedInvitationRequest {
+    /// Unique slug name.
+    pub name: Option<String>,
+    /// Expiry, or null for never.
+    #[schema(format = DateTime)]
+    pub expires: Option<String>,
+    /// Custom attributes.
+    #[schema(value_type = Option<Object>)]
+    pub fixed_data: Option<Value>,
+    /// Used up after one use.
+    pub single_use: Option<bool>,
+    /// The flow's pk.
+    #[schema(format = "uuid")]
+    pub flow: Option<String>,
+    /// Usher: description.
+    pub description: Option<String>,
+    /// Usher: maximum uses.
+    pub quota: Option<i64>,
+    /// Usher: email rules.
+    pub emails: Option<Vec<String>>,
+    /// Usher: role names (or pks).
+    pub roles: Option<Vec<String>>,
+    /// Usher: group names (or pks).
+    pub groups: Option<Vec<String>>,
+    /// Usher: enabled.
+    pub enabled: Option<bool>,
+}
+
+/// The body of `POST {pk}/send_email/` (authentik's `InvitationSendEmailRequest`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct InvitationSendEmailRequest {
+    /// Recipients.
+    pub email_addresses: Vec<String>,
+    /// Copies.
+    #[serde(default)]
+    pub cc_addresses: Vec<String>,
+    /// Blind copies.
+    #[serde(default)]
+    pub bcc_addresses: Vec<String>,
+    /// Template (Usher has one: `email/invitation.html`, the default).
+    #[serde(default)]
+    pub template: Option<String>,
+}
+
+/// What happens to an object that references the deleted one (authentik's `UsedByActionEnum`).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UsedByActionEnum {
+    /// Deleted with it.
+    Cascade,
+    /// Deleted with it (many).
+    CascadeMany,
+    /// Kept, the reference cleared (accounts enrolled or joined through an invitation).
+    SetNull,
+    /// Kept, the reference set to a default.
+    SetDefault,
+    /// Kept, pointing at nothing.
+    LeftDangling,
+}
+
+/// An object that references this one (authentik's `UsedBy`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UsedBy {
+    /// Django app label (`authentik_core`).
+    pub app: String,
+    /// Model name (`user`).
+    pub model_name: String,
+    /// The object's pk.
+    pub pk: String,
+    /// The object's name (the username).
+    pub name: String,
+    /// What deleting the invitation does to it.
+    pub action: UsedByActionEnum,
+}
+
+/// A page of invitations (authentik's `PaginatedInvitationList`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaginatedInvitationList {
+    /// Page numbers and counts.
+    pub pagination: Pagination,
+    /// This page.
+    pub results: Vec<Invitation>,
+    /// Always `{}`.
+    #[schema(value_type = Object)]
+    pub autocomplete: Value,
+}
+
+/// A page of flows (authentik's `PaginatedFlowList`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaginatedFlowList {
+    /// Page numbers and counts.
+    pub pagination: Pagination,
+    /// This page.
+    pub results: Vec<Flow>,
+    /// Always `{}`.
+    #[schema(value_type = Object)]
+    pub autocomplete: Value,
+}

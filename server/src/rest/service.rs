@@ -1,0 +1,667 @@
+//! What the REST handlers call: reading invitations and flows into authentik's shapes, and turning API
+//! bodies into Usher's invitation form, which Usher's invitation service validates and saves (one
+//! transaction each, as from the dashboard).
+
+use super::error::ApiError;
+use super::input::InvitationInput;
+use super::model::*;
+use super::pagination::{self, Pagination};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use usher_app::model::{InvitationForm, InvitationRow, InvitationSort};
+use usher_app::server::{invitations, time, Config, Db};
+
+/// The default flow for an invitation created without one (the seed's "use default-enrollment-flow").
+pub const DEFAULT_FLOW: &str = "default-enrollment-flow";
+
+/// RFC 3339 in UTC with seconds: `2026-11-28T12:00:00Z`.
+pub fn rfc3339(ts: i64) -> String {
+    DateTime::<Utc>::from_timestamp(ts, 0)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+fn not_found(e: usher_app::error::AppError) -> ApiError {
+    match e {
+        usher_app::error::AppError::NotFound(_) => ApiError::NotFound,
+        e => e.into(),
+    }
+}
+
+/// A flow in authentik's shape, by pk or slug.
+async fn flow_by(db: &Db, column: &str, key: &str) -> Result<Option<Flow>, ApiError> {
+    let row: Option<(String, String, String, String, String, String)> = sqlx::query_as(&format!(
+        "SELECT pk, slug, name, title, designation, authentication FROM flows WHERE {column} = $1"
+    ))
+    .bind(key)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
+    let Some((pk, slug, name, title, designation, authentication)) = row else {
+        return Ok(None);
+    };
+    let stages: Vec<String> = sqlx::query_scalar(
+        "SELECT stage_pk FROM flow_stage_bindings WHERE flow_pk = $1 ORDER BY position",
+    )
+    .bind(&pk)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
+    Ok(Some(Flow {
+        policybindingmodel_ptr_id: pk.clone(),
+        export_url: format!("/api/v3/flows/instances/{slug}/export/"),
+        pk,
+        name,
+        slug,
+        title,
+        designation: enum_of(&designation).unwrap_or(FlowDesignationEnum::Enrollment),
+        background: String::new(),
+        background_url: String::new(),
+        background_themed_urls: None,
+        stages,
+        policies: Vec::new(),
+        cache_count: 0,
+        policy_engine_mode: PolicyEngineMode::Any,
+        compatibility_mode: false,
+        layout: FlowLayoutEnum::Stacked,
+        denied_action: DeniedActionEnum::MessageContinue,
+        authentication: enum_of(&authentication)
+            .unwrap_or(AuthenticationEnum::RequireUnauthenticated),
+    }))
+}
+
+fn enum_of<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_value(Value::String(s.to_owned())).ok()
+}
+
+fn enum_text<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// One flow by slug.
+///
+/// # Errors
+/// [`ApiError::NotFound`]; database errors.
+pub async fn get_flow(db: &Db, slug: &str) -> Result<Flow, ApiError> {
+    flow_by(db, "slug", slug).await?.ok_or(ApiError::NotFound)
+}
+
+/// Flows filtered by exact `slug`, `name`, `designation` and `flow_uuid`, and by `search` (every term in
+/// name, slug, designation or title), ordered by slug then name, paginated.
+///
+/// # Errors
+/// [`ApiError::InvalidPage`]; database errors.
+pub async fn list_flows(
+    db: &Db,
+    q: &HashMap<String, String>,
+) -> Result<PaginatedFlowList, ApiError> {
+    let (page, size) = pagination::parse(
+        q.get("page").map(String::as_str),
+        q.get("page_size").map(String::as_str),
+    )
+    .map_err(|_| ApiError::InvalidPage)?;
+    let slugs: Vec<String> = sqlx::query_scalar("SELECT slug FROM flows ORDER BY slug, name")
+        .fetch_all(&db.pool)
+        .await
+        .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
+    let mut flows = Vec::new();
+    for slug in slugs {
+        flows.extend(flow_by(db, "slug", &slug).await?);
+    }
+    flows.retain(|f| {
+        let designation = enum_text(&f.designation);
+        q.get("slug").is_none_or(|s| *s == f.slug)
+            && q.get("name").is_none_or(|s| *s == f.name)
+            && q.get("designation").is_none_or(|s| *s == designation)
+            && q.get("flow_uuid").is_none_or(|s| *s == f.pk)
+            && matches_search(q.get("search"), &[&f.name, &f.slug, &designation, &f.title])
+    });
+    let (pagination, range) =
+        pagination::paginate(flows.len() as u64, page, size).map_err(|_| ApiError::InvalidPage)?;
+    Ok(PaginatedFlowList {
+        pagination,
+        results: flows.drain(range).collect(),
+        autocomplete: Value::Object(Map::new()),
+    })
+}
+
+/// DRF `SearchFilter`: every whitespace- or comma-separated term must be found (case-insensitively) in
+/// one of the fields.
+pub fn matches_search(search: Option<&String>, fields: &[&str]) -> bool {
+    let Some(search) = search else { return true };
+    search
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .all(|term| {
+            fields
+                .iter()
+                .any(|f| f.to_lowercase().contains(&term.to_lowercase()))
+        })
+}
+
+/// Output conversion with per-call caches of users and flows.
+struct Shaper<'a> {
+    db: &'a Db,
+    users: HashMap<String, PartialUser>,
+    flows: HashMap<String, Flow>,
+}
+
+impl<'a> Shaper<'a> {
+    fn new(db: &'a Db) -> Self {
+        Self {
+            db,
+            users: HashMap::new(),
+            flows: HashMap::new(),
+        }
+    }
+
+    async fn user(&mut self, username: &str) -> Result<PartialUser, ApiError> {
+        if let Some(u) = self.users.get(username) {
+            return Ok(u.clone());
+        }
+        let (pk, name, is_active, last_login, email, attributes, uid): (i64, String, i64, Option<i64>, String, String, String) =
+            sqlx::query_as("SELECT pk, name, is_active, last_login, email, attributes, uid FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_one(&self.db.pool)
+                .await
+                .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
+        let u = PartialUser {
+            pk,
+            username: username.to_owned(),
+            name,
+            is_active: is_active != 0,
+            last_login: last_login.map(rfc3339),
+            email,
+            attributes: serde_json::from_str(&attributes)
+                .unwrap_or_else(|_| Value::Object(Map::new())),
+            uid,
+        };
+        self.users.insert(username.to_owned(), u.clone());
+        Ok(u)
+    }
+
+    async fn flow(&mut self, pk: &str) -> Result<Flow, ApiError> {
+        if let Some(f) = self.flows.get(pk) {
+            return Ok(f.clone());
+        }
+        let f = flow_by(self.db, "pk", pk)
+            .await?
+            .ok_or(ApiError::Internal)?;
+        self.flows.insert(pk.to_owned(), f.clone());
+        Ok(f)
+    }
+
+    async fn invitation(&mut self, row: InvitationRow) -> Result<Invitation, ApiError> {
+        Ok(Invitation {
+            created_by: self.user(&row.created_by).await?,
+            flow_obj: self.flow(&row.flow_pk).await?,
+            flow: Some(row.flow_pk),
+            expires: row.expires.map(rfc3339),
+            fixed_data: serde_json::from_str(&row.fixed_data)
+                .unwrap_or_else(|_| Value::Object(Map::new())),
+            status: enum_text(&row.status),
+            pk: row.pk,
+            name: row.name,
+            single_use: row.single_use,
+            description: row.description,
+            quota: row.quota,
+            uses: row.uses,
+            emails: row.emails,
+            roles: row.role_names,
+            groups: row.group_names,
+            enabled: row.enabled,
+            link: row.link,
+        })
+    }
+}
+
+/// One invitation in authentik's shape.
+///
+/// # Errors
+/// [`ApiError::NotFound`]; database errors.
+pub async fn get_invitation(db: &Db, config: &Config, pk: &str) -> Result<Invitation, ApiError> {
+    let row = invitations::get(db, &config.public_url, pk)
+        .await
+        .map_err(not_found)?;
+    Shaper::new(db).invitation(row).await
+}
+
+/// One `ordering` term as a comparison.
+fn compare(term: &str, a: &InvitationRow, b: &InvitationRow) -> Option<std::cmp::Ordering> {
+    let (desc, field) = match term.strip_prefix('-') {
+        Some(f) => (true, f),
+        None => (false, term),
+    };
+    // NULL expiry (never) sorts as the largest, as PostgreSQL orders NULLs.
+    let ord = match field {
+        "pk" => a.pk.cmp(&b.pk),
+        "name" => a.name.cmp(&b.name),
+        "expires" => a
+            .expires
+            .map_or(i64::MAX, |e| e)
+            .cmp(&b.expires.map_or(i64::MAX, |e| e)),
+        "created_by" | "created_by__username" => a.created_by.cmp(&b.created_by),
+        "single_use" => a.single_use.cmp(&b.single_use),
+        "flow" | "flow__slug" => a.flow_slug.cmp(&b.flow_slug),
+        "fixed_data" => a.fixed_data.cmp(&b.fixed_data),
+        _ => return None,
+    };
+    Some(if desc { ord.reverse() } else { ord })
+}
+
+/// Invitations filtered by exact `name`, `flow__slug`, `created_by__username` and `expires`, by `search`
+/// (every term in name, creator, expiry or flow slug), ordered by `ordering` (comma-separated fields of the
+/// invitation, `-` for descending; unknown ones ignored; default `-expires`), paginated.
+///
+/// # Errors
+/// [`ApiError::Validation`] on `expires` when it is not a date-time; [`ApiError::InvalidPage`]; database
+/// errors.
+pub async fn list_invitations(
+    db: &Db,
+    config: &Config,
+    q: &HashMap<String, String>,
+) -> Result<PaginatedInvitationList, ApiError> {
+    let (page, size) = pagination::parse(
+        q.get("page").map(String::as_str),
+        q.get("page_size").map(String::as_str),
+    )
+    .map_err(|_| ApiError::InvalidPage)?;
+    let expires = match q.get("expires").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        Some(raw) => Some(time::parse_input(raw).map_err(|_| {
+            ApiError::Validation(vec![("expires".into(), "Enter a valid date/time.".into())])
+        })?),
+        None => None,
+    };
+    let mut rows =
+        invitations::list(db, &config.public_url, "", InvitationSort::CreatedDesc).await?;
+    rows.retain(|r| {
+        let exp = r.expires.map(rfc3339).unwrap_or_default();
+        q.get("name").is_none_or(|n| *n == r.name)
+            && q.get("flow__slug").is_none_or(|s| *s == r.flow_slug)
+            && q.get("created_by__username")
+                .is_none_or(|u| *u == r.created_by)
+            && expires.is_none_or(|e| r.expires == Some(e))
+            && matches_search(
+                q.get("search"),
+                &[&r.name, &r.created_by, &exp, &r.flow_slug],
+            )
+    });
+    let terms: Vec<String> = q
+        .get("ordering")
+        .map(|o| {
+            o.split(',')
+                .map(|t| t.trim().to_owned())
+                .filter(|t| compare(t, &rows_probe(), &rows_probe()).is_some())
+                .collect()
+        })
+        .unwrap_or_default();
+    let terms = if terms.is_empty() {
+        vec!["-expires".to_owned()]
+    } else {
+        terms
+    };
+    rows.sort_by(|a, b| {
+        terms
+            .iter()
+            .filter_map(|t| compare(t, a, b))
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| a.pk.cmp(&b.pk))
+    });
+    let (pagination, range): (Pagination, _) =
+        pagination::paginate(rows.len() as u64, page, size).map_err(|_| ApiError::InvalidPage)?;
+    let mut shaper = Shaper::new(db);
+    let mut results = Vec::new();
+    for row in rows.drain(range) {
+        results.push(shaper.invitation(row).await?);
+    }
+    Ok(PaginatedInvitationList {
+        pagination,
+        results,
+        autocomplete: Value::Object(Map::new()),
+    })
+}
+
+/// An empty row, to test whether an ordering term is known.
+fn rows_probe() -> InvitationRow {
+    InvitationRow {
+        pk: String::new(),
+        name: String::new(),
+        description: String::new(),
+        flow_slug: String::new(),
+        flow_pk: String::new(),
+        status: usher_app::domain::invitation::InvitationStatus::Active,
+        uses: 0,
+        quota: None,
+        single_use: false,
+        expires: None,
+        expires_display: String::new(),
+        expires_input: String::new(),
+        created: 0,
+        created_by: String::new(),
+        fixed_data: String::new(),
+        emails: Vec::new(),
+        roles: Vec::new(),
+        groups: Vec::new(),
+        role_names: Vec::new(),
+        group_names: Vec::new(),
+        enabled: true,
+        link: String::new(),
+        ledger: Vec::new(),
+        send_to: Vec::new(),
+        messages: Vec::new(),
+    }
+}
+
+/// Resolves role or group names (or pks) to pks.
+async fn directory_pks(
+    db: &Db,
+    table: &str,
+    field: &str,
+    names: &[String],
+) -> Result<Vec<String>, ApiError> {
+    let mut pks = Vec::new();
+    let mut errors = Vec::new();
+    for n in names {
+        let pk: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT pk FROM {table} WHERE name = $1 OR pk = $1"
+        ))
+        .bind(n.trim())
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
+        match pk {
+            Some(pk) => pks.push(pk),
+            None => errors.push((
+                field.to_owned(),
+                format!("Invalid name \"{}\" - object does not exist.", n.trim()),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(pks)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// The dashboard form of an existing invitation (the base of PUT and PATCH).
+fn form_of(row: &InvitationRow) -> InvitationForm {
+    InvitationForm {
+        name: row.name.clone(),
+        description: row.description.clone(),
+        flow: row.flow_pk.clone(),
+        expires: row.expires.map(rfc3339).unwrap_or_default(),
+        never_expires: row.expires.is_none(),
+        fixed_data: row.fixed_data.clone(),
+        single_use: row.single_use,
+        quota: row.quota.map(|q| q.to_string()).unwrap_or_default(),
+        emails: row.emails.join("\n"),
+        roles: row.roles.clone(),
+        groups: row.groups.clone(),
+        enabled: row.enabled,
+    }
+}
+
+/// The form a new invitation starts from: never expires, public, enabled, the default flow.
+async fn new_form(db: &Db) -> Result<InvitationForm, ApiError> {
+    let flow: Option<String> = sqlx::query_scalar("SELECT pk FROM flows WHERE slug = $1")
+        .bind(DEFAULT_FLOW)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
+    Ok(InvitationForm {
+        flow: flow.unwrap_or_default(),
+        never_expires: true,
+        fixed_data: "{}".into(),
+        enabled: true,
+        ..InvitationForm::default()
+    })
+}
+
+/// Applies the given fields of a body to a form.
+async fn apply(
+    db: &Db,
+    mut form: InvitationForm,
+    input: InvitationInput,
+) -> Result<InvitationForm, ApiError> {
+    if let Some(n) = input.name {
+        form.name = n;
+    }
+    if let Some(e) = input.expires {
+        form.never_expires = e.is_none();
+        form.expires = e.unwrap_or_default();
+    }
+    if let Some(f) = input.fixed_data {
+        form.fixed_data = Value::Object(f).to_string();
+    }
+    if let Some(s) = input.single_use {
+        form.single_use = s;
+        if s {
+            form.quota = String::new();
+        }
+    }
+    match input.flow {
+        Some(Some(f)) => form.flow = f,
+        Some(None) => form.flow = new_form(db).await?.flow,
+        None => {}
+    }
+    if let Some(d) = input.description {
+        form.description = d;
+    }
+    if let Some(q) = input.quota {
+        form.quota = q.map(|q| q.to_string()).unwrap_or_default();
+    }
+    if let Some(e) = input.emails {
+        form.emails = e.join("\n");
+    }
+    let mut errors = Vec::new();
+    if let Some(r) = input.roles {
+        match directory_pks(db, "directory_roles", "roles", &r).await {
+            Ok(pks) => form.roles = pks,
+            Err(ApiError::Validation(e)) => errors.extend(e),
+            Err(e) => return Err(e),
+        }
+    }
+    if let Some(g) = input.groups {
+        match directory_pks(db, "directory_groups", "groups", &g).await {
+            Ok(pks) => form.groups = pks,
+            Err(ApiError::Validation(e)) => errors.extend(e),
+            Err(e) => return Err(e),
+        }
+    }
+    if let Some(e) = input.enabled {
+        form.enabled = e;
+    }
+    if errors.is_empty() {
+        Ok(form)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// The dashboard's field names as the API's.
+fn api_errors(e: usher_app::error::AppError) -> ApiError {
+    match e {
+        usher_app::error::AppError::Validation(errs) => ApiError::Validation(
+            errs.into_iter()
+                .map(|(f, m)| {
+                    let f = match f.as_str() {
+                        "never_expires" => "expires".to_owned(),
+                        "to" => "email_addresses".to_owned(),
+                        "cc" => "cc_addresses".to_owned(),
+                        "bcc" => "bcc_addresses".to_owned(),
+                        _ => f,
+                    };
+                    (f, m)
+                })
+                .collect(),
+        ),
+        e => not_found(e),
+    }
+}
+
+/// Creates an invitation from a body, as `created_by` (queueing its email when `fixed_data.email` is set).
+///
+/// # Errors
+/// [`ApiError::Validation`]; database errors. Nothing is saved on error.
+pub async fn create_invitation(
+    db: &Db,
+    config: &Config,
+    created_by: i64,
+    input: InvitationInput,
+) -> Result<Invitation, ApiError> {
+    let form = apply(db, new_form(db).await?, input).await?;
+    let pk = invitations::create(db, config, created_by, &form)
+        .await
+        .map_err(api_errors)?;
+    get_invitation(db, config, &pk).await
+}
+
+/// Replaces (PUT) or changes (PATCH) the given fields of an invitation; the rest is kept.
+///
+/// # Errors
+/// [`ApiError::NotFound`]; [`ApiError::Validation`]; database errors. Nothing is saved on error.
+pub async fn update_invitation(
+    db: &Db,
+    config: &Config,
+    pk: &str,
+    input: InvitationInput,
+) -> Result<Invitation, ApiError> {
+    let row = invitations::get(db, &config.public_url, pk)
+        .await
+        .map_err(not_found)?;
+    let form = apply(db, form_of(&row), input).await?;
+    invitations::update(db, pk, &form)
+        .await
+        .map_err(api_errors)?;
+    get_invitation(db, config, pk).await
+}
+
+/// Deletes an invitation: its link stops working at once.
+///
+/// # Errors
+/// [`ApiError::NotFound`]; database errors.
+pub async fn delete_invitation(db: &Db, pk: &str) -> Result<(), ApiError> {
+    invitations::delete(db, pk).await.map_err(not_found)
+}
+
+/// The templates `send_email` knows: Usher's one, by authentik's names for it.
+pub const TEMPLATES: [&str; 2] = ["email/invitation.html", "invitation"];
+
+/// Queues the invitation email to the addresses, with cc and bcc (one outbox message).
+///
+/// # Errors
+/// [`ApiError::Validation`] on `email_addresses` (none, or a bad one), `cc_addresses`, `bcc_addresses`,
+/// `template`; [`ApiError::NotFound`]; database errors.
+pub async fn send_invitation(
+    db: &Db,
+    config: &Config,
+    pk: &str,
+    body: InvitationSendEmailRequest,
+) -> Result<(), ApiError> {
+    if let Some(t) = body
+        .template
+        .as_deref()
+        .filter(|t| !t.is_empty() && !TEMPLATES.contains(t))
+    {
+        return Err(ApiError::Validation(vec![(
+            "template".into(),
+            format!(
+                "\"{t}\" is not a valid choice. Usher has one template: email/invitation.html."
+            ),
+        )]));
+    }
+    if body.email_addresses.iter().all(|a| a.trim().is_empty()) {
+        return Err(ApiError::Validation(vec![(
+            "email_addresses".into(),
+            "No email addresses provided.".into(),
+        )]));
+    }
+    invitations::get(db, &config.public_url, pk)
+        .await
+        .map_err(not_found)?;
+    invitations::send(
+        db,
+        config,
+        pk,
+        &body.email_addresses,
+        &body.cc_addresses,
+        &body.bcc_addresses,
+    )
+    .await
+    .map_err(api_errors)?;
+    Ok(())
+}
+
+/// The accounts that used an invitation (its ledger), as authentik's `UsedBy`: deleting the invitation
+/// keeps them (`set_null`).
+///
+/// # Errors
+/// [`ApiError::NotFound`]; database errors.
+pub async fn used_by(db: &Db, config: &Config, pk: &str) -> Result<Vec<UsedBy>, ApiError> {
+    let row = invitations::get(db, &config.public_url, pk)
+        .await
+        .map_err(not_found)?;
+    Ok(row
+        .ledger
+        .into_iter()
+        .map(|e| UsedBy {
+            app: "authentik_core".into(),
+            model_name: "user".into(),
+            pk: e.user_pk.to_string(),
+            name: e.username,
+            action: UsedByActionEnum::SetNull,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_needs_every_term_in_some_field() {
+        let s = |q: &str| Some(q.to_owned());
+        assert!(matches_search(None, &["a"]));
+        assert!(matches_search(
+            s("JANE 2026").as_ref(),
+            &["jane-smith-2026-02", "admin"]
+        ));
+        assert!(matches_search(
+            s("jane,admin").as_ref(),
+            &["jane-smith", "admin"]
+        ));
+        assert!(!matches_search(
+            s("jane bob").as_ref(),
+            &["jane-smith", "admin"]
+        ));
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_176_000), "2026-11-20T12:00:00Z");
+    }
+
+    #[test]
+    fn ordering_terms() {
+        let mut a = rows_probe();
+        let mut b = rows_probe();
+        a.name = "a".into();
+        b.name = "b".into();
+        a.expires = None;
+        b.expires = Some(5);
+        assert_eq!(compare("name", &a, &b), Some(std::cmp::Ordering::Less));
+        assert_eq!(compare("-name", &a, &b), Some(std::cmp::Ordering::Greater));
+        assert_eq!(
+            compare("-expires", &a, &b),
+            Some(std::cmp::Ordering::Less),
+            "never first when descending"
+        );
+        assert_eq!(compare("nonsense", &a, &b), None);
+    }
+}
