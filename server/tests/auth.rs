@@ -207,6 +207,12 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
         r#"{"pk":"x","to":["a@b.co"],"cc":[],"bcc":[]}"#,
     ),
     ("admin/outbox/list", r#"{"only_failed":false}"#),
+    ("admin/tokens/list", "{}"),
+    (
+        "admin/tokens/create",
+        r#"{"form":{"username":"admin","identifier":"t","description":"","expires":""}}"#,
+    ),
+    ("admin/tokens/revoke", r#"{"pk":"x"}"#),
 ];
 
 async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
@@ -225,6 +231,7 @@ async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
     assert_eq!(app.count("SELECT COUNT(*) FROM directory_roles").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens").await, 0);
     // And the admin is let through (listing works).
     let (s, _) = admin
         .call(

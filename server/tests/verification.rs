@@ -422,6 +422,14 @@ async fn exact_address_invitation_delivered_by_usher_needs_no_code(app: TestApp)
         continues(&prompts(&mut app.client(), &t4, "eve", "eve@company.com").await),
         "another address needs the code"
     );
+    let page = app
+        .client()
+        .get(&format!("/if/flow/{EXT}/?itoken={t4}"))
+        .await;
+    assert!(
+        !page.body.contains("Step 1 of 2"),
+        "no code page announced for the mailed address"
+    );
     let r = prompts(&mut app.client(), &t4, "dana", "dana@company.com").await;
     assert_eq!(r.headers["location"], "/", "{}", r.body);
     assert_eq!(verified(&app, "dana").await, 1);

@@ -275,10 +275,17 @@ pub async fn landing(
         None => None,
     };
     // Whether a code page follows: the flow has an email stage and delivery does not prove the address
-    // (known from the plan or the locked address; assumed not proven while unknown).
+    // (known from the plan, the locked address or the pre-filled `fixed_data.email`; assumed not proven
+    // while unknown).
     let known_email = plan
         .and_then(|p| text(&p.context, "email"))
-        .or_else(|| locked.clone());
+        .or_else(|| locked.clone())
+        .or_else(|| {
+            invitation
+                .as_ref()
+                .and_then(invited_address)
+                .map(str::to_owned)
+        });
     let needs_code = match (email_idx, &known_email) {
         (None, _) => false,
         (Some(_), None) => true,
