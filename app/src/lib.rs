@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("roles") view=pages::admin::directory::RolesPage />
                     <Route path=path!("outbox") view=pages::admin::outbox::OutboxPage />
                     <Route path=path!("tokens") view=pages::admin::tokens::TokensPage />
+                    <Route path=path!("flows") view=pages::admin::flows::FlowsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -36,6 +36,8 @@ pub struct FlowOption {
     pub slug: String,
     /// Name.
     pub name: String,
+    /// Whether an invitation stage is bound (without one, the flow ignores invitations).
+    pub has_invitation_stage: bool,
 }
 
 /// A group or role of the directory.
@@ -309,4 +311,47 @@ pub struct TokenForm {
     pub description: String,
     /// Expiry (`YYYY-MM-DDTHH:MM`, UTC), or empty for never.
     pub expires: String,
+}
+
+/// A stage bound to a flow, for Flows & Stages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageRow {
+    /// Unique stage name.
+    pub name: String,
+    /// `invitation`, `prompt`, `email`, `user_write`, `user_login`.
+    pub kind: String,
+    /// The stage's settings as YAML.
+    pub settings: String,
+}
+
+/// A flow in Flows & Stages → Flows, with its stage bindings in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowRow {
+    /// UUID.
+    pub pk: String,
+    /// URL slug.
+    pub slug: String,
+    /// Admin-facing name.
+    pub name: String,
+    /// Title shown to invitees.
+    pub title: String,
+    /// `enrollment`, …
+    pub designation: String,
+    /// Whether an invitation stage is bound (invitations only work through flows with one).
+    pub has_invitation_stage: bool,
+    /// Bound stages in order.
+    pub stages: Vec<StageRow>,
+}
+
+/// What applying a blueprint did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ApplyReport {
+    /// `metadata.name`.
+    pub name: String,
+    /// Objects created.
+    pub created: usize,
+    /// Objects that existed and were updated.
+    pub updated: usize,
+    /// Slugs of the flows in the file.
+    pub flows: Vec<String>,
 }

@@ -89,6 +89,12 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Blueprints (authentik's format v1): `usher blueprint apply FILE [--context key=value …]`.
+    Blueprint {
+        /// What to do.
+        #[command(subcommand)]
+        action: BlueprintAction,
+    },
     /// Create an API token for USERNAME and print its secret (shown once; only its hash is stored). Use it
     /// as `Authorization: Bearer <secret>` on /api/v3/; only superusers' tokens manage invitations.
     CreateToken {
@@ -104,6 +110,22 @@ pub enum Command {
         /// What the token is for.
         #[arg(long, default_value = "")]
         description: String,
+    },
+}
+
+/// `usher blueprint …`.
+#[derive(Debug, Subcommand)]
+pub enum BlueprintAction {
+    /// Apply a blueprint file in one transaction (all of it, or nothing with an error naming the entry).
+    Apply {
+        /// The YAML file.
+        file: std::path::PathBuf,
+        /// `!Context` values, as key=value (repeatable).
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// The user recorded as creator of the invitations it defines (default: the first superuser).
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: Option<String>,
     },
 }
 

@@ -21,6 +21,14 @@ async fn main() -> ExitCode {
             create_admin(cli.settings, &username, &email).await
         }
         Command::TestEmail { address } => test_email(cli.settings, &address).await,
+        Command::Blueprint {
+            action:
+                usher_server::config::BlueprintAction::Apply {
+                    file,
+                    context,
+                    as_user,
+                },
+        } => blueprint_apply(cli.settings, &file, &context, as_user.as_deref()).await,
         Command::CreateToken {
             username,
             identifier,
@@ -73,6 +81,61 @@ async fn create_admin(settings: Settings, username: &str, email: &str) -> Result
             .join("; ")),
         Err(e) => Err(e.to_string()),
     }
+}
+
+async fn blueprint_apply(
+    settings: Settings,
+    file: &std::path::Path,
+    context: &[String],
+    as_user: Option<&str>,
+) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut ctx = std::collections::BTreeMap::new();
+    for pair in context {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("--context {pair}: expected key=value"))?;
+        ctx.insert(k.trim().to_owned(), v.to_owned());
+    }
+    let db = Db::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    usher_app::server::flows::install_builtin_flows(&db)
+        .await
+        .map_err(|e| format!("built-in flows: {e}"))?;
+    let user: Option<i64> = match as_user {
+        Some(u) => {
+            sqlx::query_scalar("SELECT pk FROM users WHERE username = $1")
+                .bind(u)
+                .fetch_optional(&db.pool)
+                .await
+        }
+        None => {
+            sqlx::query_scalar("SELECT pk FROM users WHERE is_superuser = 1 ORDER BY pk LIMIT 1")
+                .fetch_optional(&db.pool)
+                .await
+        }
+    }
+    .map_err(|e| format!("database: {e}"))?;
+    let user = user.ok_or_else(|| match as_user {
+        Some(u) => format!("no user is named {u}"),
+        None => "no administrator exists yet: create one first (usher create-admin)".to_owned(),
+    })?;
+    let r = usher_app::server::blueprints::apply(&db, &text, &ctx, user)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Applied {}: {} created, {} updated; flows: {}.",
+        if r.name.is_empty() {
+            file.display().to_string()
+        } else {
+            r.name
+        },
+        r.created,
+        r.updated,
+        r.flows.join(", ")
+    );
+    Ok(())
 }
 
 async fn create_token(settings: Settings, form: usher_app::model::TokenForm) -> Result<(), String> {

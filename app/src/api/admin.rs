@@ -5,11 +5,11 @@
 use super::ctx::{admin, respond};
 use crate::error::AppError;
 use crate::model::{
-    FlowOption, InvitationForm, InvitationRow, InvitationSort, NamedItem, NewToken, OutboxMessage,
-    TokenForm, TokenRow, UserRow,
+    ApplyReport, FlowOption, FlowRow, InvitationForm, InvitationRow, InvitationSort, NamedItem,
+    NewToken, OutboxMessage, TokenForm, TokenRow, UserRow,
 };
 #[cfg(feature = "ssr")]
-use crate::server::{directory, flows, invitations, mail, time, tokens, users};
+use crate::server::{blueprints, directory, flows, invitations, mail, time, tokens, users};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -275,6 +275,43 @@ pub async fn revoke_token(pk: String) -> Result<(), AppError> {
         async {
             let (st, _) = admin().await?;
             tokens::revoke(&st.db, &pk).await
+        }
+        .await,
+    )
+}
+
+/// Flows & Stages → Flows: every flow with its stage bindings in order.
+#[server(input = Json, endpoint = "admin/flows/overview")]
+pub async fn list_flow_rows() -> Result<Vec<FlowRow>, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            blueprints::list_flows(&st.db).await
+        }
+        .await,
+    )
+}
+
+/// Imports an authentik blueprint (YAML text): all of it in one transaction, or nothing with an error
+/// naming the entry and path.
+#[server(input = Json, endpoint = "admin/flows/import")]
+pub async fn import_blueprint(yaml: String) -> Result<ApplyReport, AppError> {
+    respond(
+        async {
+            let (st, me) = admin().await?;
+            blueprints::apply(&st.db, &yaml, &Default::default(), me.pk).await
+        }
+        .await,
+    )
+}
+
+/// A flow as an authentik blueprint (YAML text).
+#[server(input = Json, endpoint = "admin/flows/export")]
+pub async fn export_flow(slug: String) -> Result<String, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            blueprints::export(&st.db, &slug).await
         }
         .await,
     )

@@ -101,6 +101,10 @@ pub enum StageKind {
         /// Wrong codes allowed before a new one must be asked for.
         #[serde(default = "default_max_attempts")]
         max_attempts: i64,
+        /// Whether proving the address activates an account the `user_write` stage creates inactive
+        /// (authentik's `activate_user_on_success`).
+        #[serde(default)]
+        activate_user_on_success: bool,
     },
     /// `authentik_stages_user_login.userloginstage`: signs the user in.
     UserLogin,
@@ -229,7 +233,8 @@ mod tests {
             s.kind,
             StageKind::Email {
                 token_expiry: 30,
-                max_attempts: 5
+                max_attempts: 5,
+                activate_user_on_success: false,
             }
         );
     }

@@ -1,6 +1,8 @@
 //! Pure domain rules: no I/O, no clock reads. Every function here takes "now" (UTC Unix seconds) when it
 //! needs time, so tests are exact. Rules that come from a source name it.
 
+#[cfg(feature = "ssr")]
+pub mod blueprint;
 pub mod email_rules;
 pub mod fixed_data;
 pub mod flow;

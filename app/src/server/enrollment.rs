@@ -139,6 +139,7 @@ fn email_stage(flow: &StoredFlow) -> Option<(usize, Settings)> {
             StageKind::Email {
                 token_expiry,
                 max_attempts,
+                ..
             } => Some((
                 i,
                 Settings {
@@ -500,8 +501,9 @@ pub async fn submit_stage(
             verified: true,
             verification: Some(&pk),
         };
+        let active = active_after(&flow, &proof);
         let user_pk = write_user(db, &flow, invitation.as_ref(), &plan.context, req, proof).await?;
-        return Ok(enrolled(&flow, user_pk));
+        return Ok(enrolled(&flow, user_pk, active));
     }
     if !prompts.contains(&stage) {
         return Err(not_started());
@@ -554,23 +556,39 @@ pub async fn submit_stage(
                         verified: proven,
                         verification: None,
                     };
+                    let active = active_after(&flow, &proof);
                     let user_pk =
                         write_user(db, &flow, invitation.as_ref(), &plan.context, req, proof)
                             .await?;
-                    Ok(enrolled(&flow, user_pk))
+                    Ok(enrolled(&flow, user_pk, active))
                 }
             }
         }
     }
 }
 
-fn enrolled(flow: &StoredFlow, user_pk: i64) -> StageOutcome {
+/// Whether the account is created active: unless the `user_write` stage creates users inactive and no
+/// `email` stage with `activate_user_on_success` saw the address proven by a code.
+fn active_after(flow: &StoredFlow, proof: &Proof<'_>) -> bool {
+    let activates = flow
+        .stage(|k| match k {
+            StageKind::Email {
+                activate_user_on_success,
+                ..
+            } => Some(*activate_user_on_success),
+            _ => None,
+        })
+        .unwrap_or(false);
+    !user_write(flow).inactive || (activates && proof.verification.is_some())
+}
+
+fn enrolled(flow: &StoredFlow, user_pk: i64, active: bool) -> StageOutcome {
     let login = flow
         .def
         .stages
         .iter()
         .any(|s| matches!(s.kind, StageKind::UserLogin))
-        && !user_write(flow).inactive;
+        && active;
     StageOutcome::Enrolled { user_pk, login }
 }
 
@@ -684,7 +702,7 @@ async fn write_user(
         email_verified: proof.verified,
         password_hash: text(ctx, "password_hash").unwrap_or_default(),
         username,
-        is_active: !ws.inactive,
+        is_active: active_after(flow, &proof),
         is_superuser: false,
         user_type: ws.user_type.as_str().to_owned(),
         path: ws.path.clone(),

@@ -139,13 +139,20 @@ pub async fn load_flow(db: &Db, slug: &str) -> Result<Option<StoredFlow>, AppErr
 /// # Errors
 /// Database errors.
 pub async fn list_enrollment_flows(db: &Db) -> Result<Vec<FlowOption>, AppError> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT pk, slug, name FROM flows WHERE designation = 'enrollment' ORDER BY slug",
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT f.pk, f.slug, f.name, (SELECT COUNT(*) FROM flow_stage_bindings b JOIN stages s ON s.pk = b.stage_pk
+             WHERE b.flow_pk = f.pk AND s.kind = 'invitation')
+         FROM flows f WHERE f.designation = 'enrollment' ORDER BY f.slug",
     )
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(pk, slug, name)| FlowOption { pk, slug, name })
+        .map(|(pk, slug, name, n)| FlowOption {
+            pk,
+            slug,
+            name,
+            has_invitation_stage: n > 0,
+        })
         .collect())
 }

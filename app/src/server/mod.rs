@@ -2,6 +2,7 @@
 //! `crate::api` stay thin and call one service function here.
 
 pub mod auth;
+pub mod blueprints;
 pub mod db;
 pub mod directory;
 pub mod enrollment;

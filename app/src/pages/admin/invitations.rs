@@ -438,11 +438,19 @@ fn InvitationFormView(
             <label for="invitation-flow">"Flow"</label>
             <select id="invitation-flow" on:change=move |ev| flow.set(event_target_value(&ev))>
                 <option value="" selected=move || flow.get().is_empty()>"— choose a flow —"</option>
-                {flows.into_iter().map(|f| {
+                {flows.clone().into_iter().map(|f| {
                     let pk = f.pk.clone();
                     view! { <option value=f.pk.clone() selected=move || flow.get() == pk>{f.slug.clone()}</option> }
                 }).collect_view()}
             </select>
+            {move || {
+                let selected = flow.get();
+                flows.iter().any(|f| f.pk == selected && !f.has_invitation_stage).then(|| view! {
+                    <p class="warning" role="status" id="no-invitation-stage">
+                        "⚠ No invitation stage is bound to this flow, so it does not ask for an invitation: anyone who has its address can enroll."
+                    </p>
+                })
+            }}
             {err("flow")}
             <label for="invitation-expires">"Expires (UTC)"</label>
             <input id="invitation-expires" type="datetime-local" prop:value=expires prop:disabled=never

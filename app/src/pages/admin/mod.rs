@@ -1,6 +1,7 @@
 //! The admin dashboard: an authentik-like sidebar and the Directory pages.
 
 pub mod directory;
+pub mod flows;
 pub mod invitations;
 pub mod outbox;
 pub mod tokens;
@@ -31,6 +32,8 @@ pub fn AdminLayout() -> impl IntoView {
                                 <A href="/admin/roles">"Roles"</A>
                                 <A href="/admin/outbox">"Outbox"</A>
                                 <A href="/admin/tokens">"Tokens"</A>
+                                <p class="section">"Flows & Stages"</p>
+                                <A href="/admin/flows">"Flows"</A>
                             </nav>
                             <div class="admin-main">
                                 <header class="topbar">

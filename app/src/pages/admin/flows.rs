@@ -1,0 +1,143 @@
+//! Flows & Stages → Flows: the flows with their stage bindings and settings, Import (an authentik
+//! blueprint, uploaded or pasted) and Export (a flow as a blueprint).
+
+use crate::api::admin::{export_flow, import_blueprint, list_flow_rows};
+use crate::model::FlowRow;
+use leptos::prelude::*;
+
+/// The flows table, import form and export.
+#[component]
+pub fn FlowsPage() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let rows = Resource::new(move || version.get(), |_| list_flow_rows());
+    let yaml = RwSignal::new(String::new());
+    let import = Action::new(move |text: &String| {
+        let text = text.clone();
+        async move {
+            let r = import_blueprint(text).await;
+            if r.is_ok() {
+                yaml.set(String::new());
+                version.update(|v| *v += 1);
+            }
+            r
+        }
+    });
+    let on_file = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let input: Option<web_sys::HtmlInputElement> =
+                ev.target().and_then(|t| t.dyn_into().ok());
+            if let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) {
+                leptos::task::spawn_local(async move {
+                    if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                        yaml.set(text.as_string().unwrap_or_default());
+                    }
+                });
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <section class="page">
+            <h1>"Flows"</h1>
+            <details class="import" open=move || !yaml.get().is_empty()>
+                <summary id="import-toggle">"Import a blueprint"</summary>
+                <p class="muted">"An authentik blueprint (version 1), such as "
+                    <code>"flows-invitation-enrollment.yaml"</code>
+                    ". It is applied whole, or not at all; importing it again updates what it created."</p>
+                <label for="blueprint-file">"Blueprint file"</label>
+                <input id="blueprint-file" type="file" accept=".yaml,.yml" on:change=on_file />
+                <label for="blueprint-yaml">"Or paste it"</label>
+                <textarea id="blueprint-yaml" rows="10" prop:value=yaml on:input=move |ev| yaml.set(event_target_value(&ev))></textarea>
+                <button id="blueprint-import" on:click=move |_| { import.dispatch(yaml.get_untracked()); }>"Import"</button>
+                {move || match import.value().get() {
+                    Some(Ok(r)) => Some(view! {
+                        <p class="notice" role="status" id="import-result">
+                            {format!("Imported {}: {} created, {} updated (flows: {}).",
+                                if r.name.is_empty() { "the blueprint".to_owned() } else { r.name.clone() },
+                                r.created, r.updated, r.flows.join(", "))}
+                        </p>
+                    }.into_any()),
+                    Some(Err(e)) => Some(view! { <p class="error" role="alert" id="import-error">{e.to_string()}</p> }.into_any()),
+                    None => None,
+                }}
+            </details>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Ok(list) => view! {
+                            <table class="table flows">
+                                <thead><tr><th></th><th>"Slug"</th><th>"Name"</th><th>"Designation"</th><th>"Stages"</th><th></th></tr></thead>
+                                {list.into_iter().map(|f| view! { <FlowLine f /> }).collect_view()}
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn FlowLine(f: FlowRow) -> impl IntoView {
+    let expanded = RwSignal::new(false);
+    let exported: RwSignal<Option<Result<String, crate::error::AppError>>> = RwSignal::new(None);
+    let slug = f.slug.clone();
+    let export = move |_| {
+        let slug = slug.clone();
+        leptos::task::spawn_local(async move { exported.set(Some(export_flow(slug).await)) });
+    };
+    let file_name = format!("{}.yaml", f.slug);
+    view! {
+        <tbody class="flow" data-slug=f.slug.clone()>
+            <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
+                <td><button class="expand small secondary" aria-label="Expand">{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
+                <td class="slug">{f.slug.clone()}</td>
+                <td>{f.name.clone()}</td>
+                <td>{f.designation.clone()}</td>
+                <td data-testid="stage-count">{f.stages.len()}</td>
+                <td>{(!f.has_invitation_stage).then(|| view! { <span class="badge warn">"no invitation stage"</span> })}</td>
+            </tr>
+            <tr class="details" class:hidden=move || !expanded.get()>
+                <td></td>
+                <td colspan="5">
+                    <p>"Title: " {f.title.clone()}</p>
+                    <ol class="bindings">
+                        {f.stages.iter().map(|s| view! {
+                            <li data-stage=s.name.clone()>
+                                <strong>{s.name.clone()}</strong> " (" {s.kind.clone()} ")"
+                                <pre>{s.settings.clone()}</pre>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                    <button class="small secondary export" on:click=export>"Export"</button>
+                    {move || exported.get().map(|r| match r {
+                        Ok(text) => view! {
+                            <div class="export">
+                                <a class="button small" download=file_name.clone()
+                                    href=format!("data:application/yaml;charset=utf-8,{}", encode(&text))>"Download " {file_name.clone()}</a>
+                                <pre class="export-yaml">{text}</pre>
+                            </div>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    })}
+                </td>
+            </tr>
+        </tbody>
+    }
+}
+
+/// Percent-encodes text for a `data:` URL (RFC 3986 unreserved characters kept).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,428 @@
+//! Applying blueprints (one transaction: all of a file or nothing) and exporting a flow as one.
+//! Reading and checking the file is [`crate::domain::blueprint`].
+//!
+//! `identifiers` upsert: groups, stages and invitations by `name`, flows by `slug`; re-importing a file
+//! updates what it created and never duplicates. A flow's stage bindings are the ones the file gives it
+//! (authentik's `order` kept as the position): re-importing the same file leaves them as they are.
+
+use super::{db::new_uuid, time, Db};
+use crate::domain::blueprint::{parse, Plan};
+use crate::domain::flow::StageKind;
+use crate::domain::invitation::{reconcile_quota, InvitationName};
+use crate::error::AppError;
+pub use crate::model::ApplyReport;
+use sqlx::{Any, Transaction};
+use std::collections::BTreeMap;
+use yaml_serde::value::{Tag, TaggedValue};
+use yaml_serde::{Mapping, Value as Y};
+
+/// Upserts one row by its unique key; returns whether it was created.
+async fn upsert(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    key_col: &str,
+    key: &str,
+    cols: &[&str],
+    vals: &[String],
+) -> Result<(bool, String), AppError> {
+    let existing: Option<String> =
+        sqlx::query_scalar(&format!("SELECT pk FROM {table} WHERE {key_col} = $1"))
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?;
+    match existing {
+        Some(pk) => {
+            let sets: Vec<String> = cols
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{c} = ${}", i + 1))
+                .collect();
+            let sql = format!(
+                "UPDATE {table} SET {} WHERE pk = ${}",
+                sets.join(", "),
+                cols.len() + 1
+            );
+            let mut q = sqlx::query(&sql);
+            for v in vals {
+                q = q.bind(v.clone());
+            }
+            q.bind(&pk).execute(&mut **tx).await?;
+            Ok((false, pk))
+        }
+        None => {
+            let pk = new_uuid();
+            let names: Vec<&str> = [&["pk", key_col][..], cols].concat();
+            let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "INSERT INTO {table} ({}) VALUES ({})",
+                names.join(", "),
+                marks.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(&pk).bind(key);
+            for v in vals {
+                q = q.bind(v.clone());
+            }
+            q.execute(&mut **tx).await?;
+            Ok((true, pk))
+        }
+    }
+}
+
+/// Reads and applies a blueprint in one transaction. Invitations it creates are `created_by` this user.
+///
+/// # Errors
+/// [`AppError::BadRequest`] with the entry and path of what is wrong (see
+/// [`crate::domain::blueprint::parse`]), or an invitation whose name or expiry is invalid; database
+/// errors. Nothing is applied on error.
+pub async fn apply(
+    db: &Db,
+    text: &str,
+    context: &BTreeMap<String, String>,
+    created_by: i64,
+) -> Result<ApplyReport, AppError> {
+    let plan = parse(text, context)
+        .map_err(|e| AppError::BadRequest(format!("Blueprint refused: {e}")))?;
+    apply_plan(db, &plan, created_by).await
+}
+
+async fn apply_plan(db: &Db, plan: &Plan, created_by: i64) -> Result<ApplyReport, AppError> {
+    let mut report = ApplyReport {
+        name: plan.name.clone(),
+        flows: plan.flows.iter().map(|f| f.slug.clone()).collect(),
+        ..Default::default()
+    };
+    let mut count = |created: bool| {
+        if created {
+            report.created += 1
+        } else {
+            report.updated += 1
+        }
+    };
+    let now = time::now();
+    let mut tx = db.pool.begin().await?;
+    for g in &plan.groups {
+        let exists: Option<String> =
+            sqlx::query_scalar("SELECT pk FROM directory_groups WHERE name = $1")
+                .bind(g)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            sqlx::query("INSERT INTO directory_groups (pk, name, created) VALUES ($1, $2, $3)")
+                .bind(new_uuid())
+                .bind(g)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        count(exists.is_none());
+    }
+    let mut flow_pks = BTreeMap::new();
+    for f in &plan.flows {
+        let (created, pk) = upsert(
+            &mut tx,
+            "flows",
+            "slug",
+            &f.slug,
+            &["name", "title", "designation", "authentication"],
+            &[
+                f.name.clone(),
+                f.title.clone(),
+                f.designation.clone(),
+                f.authentication.clone(),
+            ],
+        )
+        .await?;
+        count(created);
+        flow_pks.insert(f.slug.clone(), pk);
+    }
+    let mut stage_pks = BTreeMap::new();
+    for s in &plan.stages {
+        let config = serde_json::to_string(&s.kind).map_err(|_| AppError::Internal)?;
+        let (created, pk) = upsert(
+            &mut tx,
+            "stages",
+            "name",
+            &s.name,
+            &["kind", "config"],
+            &[s.kind.name().to_owned(), config],
+        )
+        .await?;
+        count(created);
+        stage_pks.insert(s.name.clone(), pk);
+    }
+    for (slug, flow_pk) in &flow_pks {
+        let bound: Vec<&(String, String, i64)> =
+            plan.bindings.iter().filter(|(f, ..)| f == slug).collect();
+        if bound.is_empty() {
+            continue;
+        }
+        sqlx::query("DELETE FROM flow_stage_bindings WHERE flow_pk = $1")
+            .bind(flow_pk)
+            .execute(&mut *tx)
+            .await?;
+        for (_, stage, order) in bound {
+            let stage_pk = stage_pks.get(stage).ok_or(AppError::Internal)?;
+            sqlx::query("INSERT INTO flow_stage_bindings (pk, flow_pk, stage_pk, position) VALUES ($1, $2, $3, $4)")
+                .bind(new_uuid())
+                .bind(flow_pk)
+                .bind(stage_pk)
+                .bind(*order)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    for inv in &plan.invitations {
+        let bad = |m: String| {
+            AppError::BadRequest(format!("Blueprint refused: invitation {}: {m}", inv.name))
+        };
+        let name = InvitationName::parse(&inv.name).map_err(bad)?;
+        let expires = inv
+            .expires
+            .as_deref()
+            .map(time::parse_input)
+            .transpose()
+            .map_err(bad)?;
+        let (single_use, quota) = reconcile_quota(inv.single_use, None).map_err(bad)?;
+        let flow_pk = flow_pks.get(&inv.flow_slug).ok_or(AppError::Internal)?;
+        let fixed = serde_json::Value::Object(inv.fixed_data.clone()).to_string();
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT pk FROM invitations WHERE name = $1")
+                .bind(name.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        match existing {
+            Some(pk) => {
+                sqlx::query("UPDATE invitations SET flow_pk = $1, single_use = $2, quota = $3, expires = $4, fixed_data = $5 WHERE pk = $6")
+                    .bind(flow_pk)
+                    .bind(i64::from(single_use))
+                    .bind(quota)
+                    .bind(expires)
+                    .bind(&fixed)
+                    .bind(pk)
+                    .execute(&mut *tx)
+                    .await?;
+                count(false);
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, created)
+                     VALUES ($1, $2, '', $3, $4, $5, $6, $7, 0, '[]', 1, $8, $9, $10)",
+                )
+                .bind(new_uuid())
+                .bind(name.as_str())
+                .bind(flow_pk)
+                .bind(expires)
+                .bind(&fixed)
+                .bind(i64::from(single_use))
+                .bind(quota)
+                .bind(created_by)
+                .bind(new_uuid())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                count(true);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+fn keyof(id: &str) -> Y {
+    Y::Tagged(Box::new(TaggedValue {
+        tag: Tag::new("KeyOf"),
+        value: Y::String(id.to_owned()),
+    }))
+}
+
+fn map(pairs: Vec<(&str, Y)>) -> Y {
+    let mut m = Mapping::new();
+    for (k, v) in pairs {
+        m.insert(Y::String(k.to_owned()), v);
+    }
+    Y::Mapping(m)
+}
+
+fn s(v: &str) -> Y {
+    Y::String(v.to_owned())
+}
+
+fn entry(model: &str, id: &str, identifiers: Y, attrs: Vec<(&str, Y)>) -> Y {
+    let mut pairs = vec![
+        ("model", s(model)),
+        ("id", s(id)),
+        ("identifiers", identifiers),
+    ];
+    if !attrs.is_empty() {
+        pairs.push(("attrs", map(attrs)));
+    }
+    map(pairs)
+}
+
+/// A flow, its stages (prompt stages with their prompts), the groups they name and its bindings, as an
+/// authentik blueprint (v1) that [`apply`] reads back to the same flow.
+///
+/// # Errors
+/// [`AppError::NotFound`]; database errors.
+pub async fn export(db: &Db, slug: &str) -> Result<String, AppError> {
+    let flow = super::flows::load_flow(db, slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No flow has this slug.".into()))?;
+    let d = &flow.def;
+    let mut entries = vec![entry(
+        "authentik_flows.flow",
+        "flow",
+        map(vec![("slug", s(&d.slug))]),
+        vec![
+            ("name", s(&d.name)),
+            ("title", s(&d.title)),
+            ("designation", s(&d.designation)),
+            ("authentication", s(&d.authentication)),
+        ],
+    )];
+    let mut bindings = Vec::new();
+    for (i, stage) in d.stages.iter().enumerate() {
+        let id = format!("stage-{}", i + 1);
+        let ident = map(vec![("name", s(&stage.name))]);
+        let b = |v: bool| Y::Bool(v);
+        let (model, attrs): (&str, Vec<(&str, Y)>) = match &stage.kind {
+            StageKind::Invitation {
+                continue_flow_without_invitation,
+            } => (
+                "authentik_stages_invitation.invitationstage",
+                vec![(
+                    "continue_flow_without_invitation",
+                    b(*continue_flow_without_invitation),
+                )],
+            ),
+            StageKind::Prompt { fields } => {
+                let mut refs = Vec::new();
+                for f in fields {
+                    let pid = format!("{id}-field-{}", f.field_key);
+                    entries.push(entry(
+                        "authentik_stages_prompt.prompt",
+                        &pid,
+                        map(vec![(
+                            "name",
+                            s(&format!("{}-{}", stage.name, f.field_key)),
+                        )]),
+                        vec![
+                            ("field_key", s(&f.field_key)),
+                            ("label", s(&f.label)),
+                            ("type", s(&f.field_type)),
+                            ("required", b(f.required)),
+                            ("placeholder", s(&f.placeholder)),
+                            ("order", Y::Number(f.order.into())),
+                        ],
+                    ));
+                    refs.push(keyof(&pid));
+                }
+                (
+                    "authentik_stages_prompt.promptstage",
+                    vec![("fields", Y::Sequence(refs))],
+                )
+            }
+            StageKind::UserWrite {
+                user_creation_mode,
+                user_type,
+                user_path_template,
+                create_users_group,
+                create_users_as_inactive,
+            } => {
+                let mut attrs = vec![
+                    ("user_creation_mode", s(user_creation_mode)),
+                    ("user_type", s(user_type.as_str())),
+                    ("user_path_template", s(user_path_template)),
+                    ("create_users_as_inactive", b(*create_users_as_inactive)),
+                ];
+                if let Some(g) = create_users_group {
+                    let gid = format!("group-{g}");
+                    entries.push(entry(
+                        "authentik_core.group",
+                        &gid,
+                        map(vec![("name", s(g))]),
+                        vec![],
+                    ));
+                    attrs.push(("create_users_group", keyof(&gid)));
+                }
+                ("authentik_stages_user_write.userwritestage", attrs)
+            }
+            StageKind::Email {
+                token_expiry,
+                max_attempts,
+                activate_user_on_success,
+            } => (
+                "authentik_stages_email.emailstage",
+                vec![
+                    ("token_expiry", Y::Number((*token_expiry).into())),
+                    ("recovery_max_attempts", Y::Number((*max_attempts).into())),
+                    ("activate_user_on_success", b(*activate_user_on_success)),
+                ],
+            ),
+            StageKind::UserLogin => ("authentik_stages_user_login.userloginstage", vec![]),
+        };
+        entries.push(entry(model, &id, ident, attrs));
+        bindings.push(map(vec![
+            ("model", s("authentik_flows.flowstagebinding")),
+            (
+                "identifiers",
+                map(vec![
+                    ("target", keyof("flow")),
+                    ("stage", keyof(&id)),
+                    ("order", Y::Number(((i as i64 + 1) * 10).into())),
+                ]),
+            ),
+        ]));
+    }
+    entries.extend(bindings);
+    let doc = map(vec![
+        ("version", Y::Number(1.into())),
+        (
+            "metadata",
+            map(vec![("name", s(&format!("Usher export: {}", d.name)))]),
+        ),
+        ("entries", Y::Sequence(entries)),
+    ]);
+    yaml_serde::to_string(&doc).map_err(|_| AppError::Internal)
+}
+
+/// A flow's summary for Flows & Stages → Flows.
+///
+/// # Errors
+/// Database errors.
+pub async fn list_flows(db: &Db) -> Result<Vec<crate::model::FlowRow>, AppError> {
+    let slugs: Vec<String> = sqlx::query_scalar("SELECT slug FROM flows ORDER BY slug")
+        .fetch_all(&db.pool)
+        .await?;
+    let mut out = Vec::new();
+    for slug in slugs {
+        if let Some(f) = super::flows::load_flow(db, &slug).await? {
+            out.push(crate::model::FlowRow {
+                has_invitation_stage: f
+                    .def
+                    .stages
+                    .iter()
+                    .any(|s| matches!(s.kind, StageKind::Invitation { .. })),
+                stages: f
+                    .def
+                    .stages
+                    .iter()
+                    .map(|s| crate::model::StageRow {
+                        name: s.name.clone(),
+                        kind: s.kind.name().to_owned(),
+                        settings: yaml_serde::to_string(&s.kind)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_owned(),
+                    })
+                    .collect(),
+                pk: f.pk,
+                slug: f.def.slug,
+                name: f.def.name,
+                title: f.def.title,
+                designation: f.def.designation,
+            });
+        }
+    }
+    Ok(out)
+}

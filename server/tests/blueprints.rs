@@ -1,0 +1,471 @@
+//! Blueprint import on SQLite and PostgreSQL: authentik's example files (copied unchanged into
+//! `tests/blueprints/`) import, re-import without duplicates, are refused whole when malformed, export and
+//! import back to the same flow, and their flows and invitations run through the engine.
+
+mod common;
+use axum::http::StatusCode;
+use common::TestApp;
+use serde_json::json;
+use std::collections::BTreeMap;
+use usher_app::server::{blueprints, flows};
+
+db_tests!(
+    every_example_imports_and_reimports_without_duplicates,
+    a_malformed_blueprint_is_refused_whole,
+    export_then_import_gives_the_same_flow,
+    the_example_invitations_work_and_engineering_enrolls_into_its_group,
+    the_dashboard_imports_lists_and_exports,
+);
+
+const EXAMPLES: [&str; 4] = [
+    "flows-enrollment-2-stage.yaml",
+    "flows-enrollment-email-verification.yaml",
+    "flows-invitation-enrollment-minimal.yaml",
+    "flows-invitation-enrollment.yaml",
+];
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/blueprints")
+            .join(name),
+    )
+    .unwrap()
+}
+
+async fn admin_pk(app: &TestApp) -> i64 {
+    usher_app::server::users::create_admin(
+        &app.db,
+        "admin",
+        "admin@usher.test",
+        common::ADMIN_PASSWORD,
+    )
+    .await
+    .unwrap()
+}
+
+async fn counts(app: &TestApp) -> Vec<i64> {
+    let mut out = Vec::new();
+    for t in [
+        "flows",
+        "stages",
+        "flow_stage_bindings",
+        "invitations",
+        "directory_groups",
+    ] {
+        out.push(app.count(&format!("SELECT COUNT(*) FROM {t}")).await);
+    }
+    out
+}
+
+async fn every_example_imports_and_reimports_without_duplicates(app: TestApp) {
+    let admin = admin_pk(&app).await;
+    for name in EXAMPLES {
+        let text = example(name);
+        let first = blueprints::apply(&app.db, &text, &BTreeMap::new(), admin)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!first.flows.is_empty(), "{name}");
+        let after_first = counts(&app).await;
+        let second = blueprints::apply(&app.db, &text, &BTreeMap::new(), admin)
+            .await
+            .unwrap();
+        assert_eq!(second.created, 0, "{name}: re-import creates nothing");
+        assert_eq!(
+            counts(&app).await,
+            after_first,
+            "{name}: re-import duplicates nothing"
+        );
+        for slug in &first.flows {
+            let f = flows::load_flow(&app.db, slug).await.unwrap().unwrap();
+            assert!(!f.def.stages.is_empty(), "{name}: {slug} has its stages");
+        }
+    }
+    // What the files say, as Usher runs it.
+    let eng = flows::load_flow(&app.db, "invitation-enrollment-flow-internal-engineering")
+        .await
+        .unwrap()
+        .unwrap();
+    let kinds: Vec<&str> = eng.def.stages.iter().map(|s| s.kind.name()).collect();
+    assert_eq!(
+        kinds,
+        ["invitation", "prompt", "prompt", "user_write", "user_login"]
+    );
+    assert_eq!(eng.def.title, "Welcome to the Engineering Team!");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM directory_groups WHERE name = 'engineering-team'")
+            .await,
+        1
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 5);
+    // The minimal file with its defaults, then with a context: a second flow, not an overwrite.
+    assert!(flows::load_flow(&app.db, "invitation-enrollment-flow")
+        .await
+        .unwrap()
+        .is_some());
+    let ctx: BTreeMap<String, String> = [
+        ("flow_slug", "partners"),
+        ("user_type", "internal"),
+        ("flow_name", "Partners"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    blueprints::apply(
+        &app.db,
+        &example("flows-invitation-enrollment-minimal.yaml"),
+        &ctx,
+        admin,
+    )
+    .await
+    .unwrap();
+    let partners = flows::load_flow(&app.db, "partners")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(partners.def.name, "Partners");
+    assert!(partners.def.stages.iter().any(|s| matches!(&s.kind,
+        usher_app::domain::flow::StageKind::UserWrite { user_path_template, .. } if user_path_template == "users/internal")));
+    // The 2-stage file has no invitation stage: the invitation form flags it.
+    let options = flows::list_enrollment_flows(&app.db).await.unwrap();
+    let two = options
+        .iter()
+        .find(|f| f.slug == "default-enrollment-flow")
+        .unwrap();
+    let eng = options
+        .iter()
+        .find(|f| f.slug == "invitation-enrollment-flow-internal-engineering")
+        .unwrap();
+    assert!(!two.has_invitation_stage);
+    assert!(eng.has_invitation_stage);
+}
+
+async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
+    let admin = admin_pk(&app).await;
+    let before = counts(&app).await;
+    let good = example("flows-invitation-enrollment.yaml");
+    // The last binding points at no entry: the error names that entry and path, and nothing of the file
+    // (flows, stages, the group, invitations before it) is applied.
+    let last = good.rfind("stage: !KeyOf user-login-stage").unwrap();
+    let mut bad = good.clone();
+    bad.replace_range(
+        last..last + "stage: !KeyOf user-login-stage".len(),
+        "stage: !KeyOf user-logout-stage",
+    );
+    let e = blueprints::apply(&app.db, &bad, &BTreeMap::new(), admin)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("unknown reference !KeyOf user-logout-stage"),
+        "{e}"
+    );
+    assert!(
+        e.contains("authentik_flows.flowstagebinding") && e.contains("identifiers.stage"),
+        "{e}"
+    );
+    assert!(e.contains("entry 33"), "the entry is named: {e}");
+    for (from, to, expect) in [
+        (
+            "      user_type: external\n",
+            "      user_type: external\n      colour: red\n",
+            "unknown attribute colour",
+        ),
+        (
+            "model: authentik_core.group",
+            "model: authentik_core.team",
+            "unknown model authentik_core.team",
+        ),
+        ("version: 1", "version: 2", "version 1"),
+        ("fixed_data: {}", "fixed_data: [1]", "fixed_data"),
+        ("order: 100", "order: !Env ORDER", "unsupported tag !Env"),
+    ] {
+        let variant = good.replacen(from, to, 1);
+        assert_ne!(variant, good, "{from}");
+        let e = blueprints::apply(&app.db, &variant, &BTreeMap::new(), admin)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(expect), "{expect}: {e}");
+    }
+    // An invitation the database refuses (a name that is not a slug) rolls back everything before it.
+    let e = blueprints::apply(
+        &app.db,
+        &good.replace(
+            "name: example-engineering-team-invitation",
+            "name: \"not a slug!\"",
+        ),
+        &BTreeMap::new(),
+        admin,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("not a slug!"), "{e}");
+    assert_eq!(counts(&app).await, before, "nothing applied");
+    assert!(
+        flows::load_flow(&app.db, "invitation-enrollment-flow-internal-engineering")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn export_then_import_gives_the_same_flow(app: TestApp) {
+    let admin = admin_pk(&app).await;
+    blueprints::apply(
+        &app.db,
+        &example("flows-invitation-enrollment.yaml"),
+        &BTreeMap::new(),
+        admin,
+    )
+    .await
+    .unwrap();
+    for slug in [
+        "invitation-enrollment-flow-internal-engineering",
+        "invitation-enrollment-flow-external",
+        "default-enrollment-flow",
+    ] {
+        let exported = blueprints::export(&app.db, slug).await.unwrap();
+        assert!(exported.contains("!KeyOf"), "{exported}");
+        let original = flows::load_flow(&app.db, slug).await.unwrap().unwrap().def;
+        // Into a fresh database (a second instance), then back into this one: the same flow both times.
+        let other = TestApp::sqlite().await;
+        let other_admin = admin_pk(&other).await;
+        let r = blueprints::apply(&other.db, &exported, &BTreeMap::new(), other_admin)
+            .await
+            .unwrap_or_else(|e| panic!("{slug}: {e}\n{exported}"));
+        assert_eq!(r.flows, vec![slug.to_owned()]);
+        assert_eq!(
+            flows::load_flow(&other.db, slug)
+                .await
+                .unwrap()
+                .unwrap()
+                .def,
+            original,
+            "{slug}"
+        );
+        let before = counts(&app).await;
+        blueprints::apply(&app.db, &exported, &BTreeMap::new(), admin)
+            .await
+            .unwrap();
+        assert_eq!(
+            flows::load_flow(&app.db, slug).await.unwrap().unwrap().def,
+            original
+        );
+        assert_eq!(
+            counts(&app).await,
+            before,
+            "re-importing an export changes nothing"
+        );
+    }
+    assert!(blueprints::export(&app.db, "nope").await.is_err());
+}
+
+async fn the_example_invitations_work_and_engineering_enrolls_into_its_group(app: TestApp) {
+    let admin = admin_pk(&app).await;
+    blueprints::apply(
+        &app.db,
+        &example("flows-invitation-enrollment.yaml"),
+        &BTreeMap::new(),
+        admin,
+    )
+    .await
+    .unwrap();
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT i.name, f.slug, i.token FROM invitations i JOIN flows f ON f.pk = i.flow_pk ORDER BY i.name",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 5);
+    for (name, slug, token) in &rows {
+        let page = app
+            .client()
+            .get(&format!("/if/flow/{slug}/?itoken={token}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{name}");
+        assert!(page.body.contains("fields[username]"), "{name}");
+    }
+    let single: i64 = sqlx::query_scalar(
+        "SELECT quota FROM invitations WHERE name = 'example-internal-prefilled-invitation'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(single, 1, "single_use is quota 1");
+    // Example 5: the engineering flow (credentials, then details) enrolls into engineering-team.
+    let (_, slug, token) = rows
+        .iter()
+        .find(|(n, ..)| n == "example-engineering-team-invitation")
+        .unwrap()
+        .clone();
+    let mut eve = app.client();
+    let r = eve
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", &slug),
+                ("itoken", &token),
+                ("stage", "1"),
+                ("fields[username]", "eve"),
+                ("fields[password]", "eve-password-1"),
+                ("fields[password_repeat]", "eve-password-1"),
+            ],
+        )
+        .await;
+    assert!(common::continues(&r), "{}", r.body);
+    let r = eve
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", &slug),
+                ("itoken", &token),
+                ("stage", "2"),
+                ("fields[name]", "Eve"),
+                ("fields[email]", "eve@company.com"),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers["location"], "/", "{}", r.body);
+    let (_, me) = eve.call("auth/current_user", json!({})).await;
+    assert_eq!(me["username"], "eve");
+    assert_eq!(me["path"], "users/internal/engineering");
+    assert_eq!(me["groups"], json!(["engineering-team"]));
+    let attrs: String = sqlx::query_scalar("SELECT attributes FROM users WHERE username = 'eve'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&attrs).unwrap(),
+        json!({"department": "Engineering"})
+    );
+}
+
+async fn the_dashboard_imports_lists_and_exports(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (s, r) = admin
+        .call(
+            "admin/flows/import",
+            json!({"yaml": example("flows-enrollment-2-stage.yaml")}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["flows"], json!(["default-enrollment-flow"]));
+    let (s, r) = admin
+        .call(
+            "admin/flows/import",
+            json!({"yaml": "version: 1\nentries:\n  - model: authentik_core.nope\n"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        r.to_string().contains("entry 1") && r.to_string().contains("unknown model"),
+        "{r}"
+    );
+    let (_, list) = admin.call("admin/flows/overview", json!({})).await;
+    let two = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["slug"] == "default-enrollment-flow")
+        .unwrap();
+    assert_eq!(two["has_invitation_stage"], false);
+    let names: Vec<&str> = two["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "default-enrollment-prompt-first",
+            "default-enrollment-prompt-second",
+            "default-enrollment-user-write",
+            "default-enrollment-user-login"
+        ]
+    );
+    let (_, flows) = admin.call("admin/flows/list", json!({})).await;
+    let option = flows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["slug"] == "default-enrollment-flow")
+        .unwrap();
+    assert_eq!(
+        option["has_invitation_stage"], false,
+        "flagged where invitations are created"
+    );
+    let (s, yaml) = admin
+        .call(
+            "admin/flows/export",
+            json!({"slug": "default-enrollment-flow"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(yaml
+        .as_str()
+        .unwrap()
+        .contains("authentik_stages_prompt.promptstage"));
+    // Non-admins cannot import.
+    let mut user = app.user("plain").await;
+    let (s, _) = user
+        .call(
+            "admin/flows/import",
+            json!({"yaml": example("flows-invitation-enrollment.yaml")}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(
+        flows::load_flow(&app.db, "invitation-enrollment-flow-internal-engineering")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// `usher blueprint apply FILE --context key=value` (the CLI), on a SQLite file.
+#[tokio::test]
+async fn the_cli_applies_a_blueprint_with_context() {
+    let app = TestApp::sqlite().await;
+    admin_pk(&app).await;
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/blueprints/flows-invitation-enrollment-minimal.yaml");
+    let run = |args: Vec<String>| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_usher"))
+            .args(args)
+            .env("DATABASE_URL", &app.db.url)
+            .output()
+            .unwrap()
+    };
+    let out = run(vec![
+        "blueprint".into(),
+        "apply".into(),
+        file.display().to_string(),
+        "--context".into(),
+        "flow_slug=vendors".into(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("flows: vendors"));
+    assert!(flows::load_flow(&app.db, "vendors")
+        .await
+        .unwrap()
+        .is_some());
+    let broken =
+        std::env::temp_dir().join(format!("usher-test-broken-{}.yaml", uuid::Uuid::new_v4()));
+    std::fs::write(&broken, "version: 1\nentries:\n  - model: authentik_flows.flow\n    identifiers: {slug: x}\n    attrs: {name: X, designation: enrollment, colour: red}\n").unwrap();
+    let out = run(vec![
+        "blueprint".into(),
+        "apply".into(),
+        broken.display().to_string(),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("entry 1 (authentik_flows.flow), attrs.colour: unknown attribute colour"));
+    assert!(flows::load_flow(&app.db, "x").await.unwrap().is_none());
+}
