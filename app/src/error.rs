@@ -41,6 +41,9 @@ pub enum AppError {
     /// Too many attempts; retry after this many seconds (HTTP 429 with `Retry-After`).
     #[error("Too many sign-in attempts. Try again in {0} seconds.")]
     TooManyAttempts(i64),
+    /// A policy bound to the flow or one of its stages denied the request (HTTP 403), with its message.
+    #[error("{0}")]
+    PolicyDenied(String),
     /// An unexpected failure; details are in the server log only (HTTP 500).
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -70,7 +73,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::PolicyDenied(_) => 403,
             Self::NotFound(_) => 404,
             Self::InvalidInvitation { gone: true, .. } => 410,
             Self::InvalidInvitation { gone: false, .. } => 404,

@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("outbox") view=pages::admin::outbox::OutboxPage />
                     <Route path=path!("tokens") view=pages::admin::tokens::TokensPage />
                     <Route path=path!("flows") view=pages::admin::flows::FlowsPage />
+                    <Route path=path!("policies") view=pages::admin::policies::PoliciesPage />
                 </ParentRoute>
             </Routes>
         </Router>

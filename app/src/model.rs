@@ -355,3 +355,40 @@ pub struct ApplyReport {
     /// Slugs of the flows in the file.
     pub flows: Vec<String>,
 }
+
+/// An expression policy in Flows & Stages → Policies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRow {
+    /// UUID.
+    pub pk: String,
+    /// Unique name.
+    pub name: String,
+    /// The CEL expression.
+    pub expression: String,
+    /// Shown to the invitee when it denies.
+    pub message: String,
+    /// Where it is bound.
+    pub bindings: Vec<PolicyBindingRow>,
+}
+
+/// Where a policy is bound: a flow, or one stage of a flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyBindingRow {
+    /// UUID.
+    pub pk: String,
+    /// The flow's slug.
+    pub flow_slug: String,
+    /// The stage's name, for a stage binding.
+    pub stage: Option<String>,
+}
+
+/// The create-policy form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PolicyForm {
+    /// Unique name.
+    pub name: String,
+    /// CEL expression over `invitation_in_effect`, `invitation`, `prompt_data`, `context`.
+    pub expression: String,
+    /// Message shown when it denies.
+    pub message: String,
+}

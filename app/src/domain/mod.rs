@@ -7,6 +7,8 @@ pub mod email_rules;
 pub mod fixed_data;
 pub mod flow;
 pub mod invitation;
+#[cfg(feature = "ssr")]
+pub mod policy;
 pub mod token;
 pub mod user;
 pub mod verification;

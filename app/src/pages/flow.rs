@@ -47,6 +47,16 @@ pub fn FlowPage() -> impl IntoView {
 /// "Invalid invite/invite not found", with the reason where it is safe to tell.
 #[component]
 pub fn InvalidInvite(error: AppError) -> impl IntoView {
+    if let AppError::PolicyDenied(message) = &error {
+        return view! {
+            <section class="invalid-invite policy-denied">
+                <h1>"Access denied"</h1>
+                <p class="reason">{message.clone()}</p>
+                <p>"Ask the person who invited you if you think this is a mistake."</p>
+            </section>
+        }
+        .into_any();
+    }
     let reason = match &error {
         AppError::InvalidInvitation { reason, .. } => reason.clone(),
         AppError::Validation(_) => None,
@@ -59,6 +69,7 @@ pub fn InvalidInvite(error: AppError) -> impl IntoView {
             <p>"Ask the person who invited you for a new link."</p>
         </section>
     }
+    .into_any()
 }
 
 fn grants_text(roles: &[String], groups: &[String], user_type: Option<&str>) -> String {
@@ -110,7 +121,9 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
         ]
         .into_iter()
         .find_map(|r| match r {
-            Some(Err(e @ AppError::InvalidInvitation { .. })) => Some(e),
+            Some(Err(e @ (AppError::InvalidInvitation { .. } | AppError::PolicyDenied(_)))) => {
+                Some(e)
+            }
             _ => None,
         })
     };
@@ -197,7 +210,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                 })}
                 {fields_view}
                 {move || match result.get() {
-                    Some(Err(AppError::Validation(_))) | Some(Err(AppError::InvalidInvitation { .. })) | None | Some(Ok(_)) => None,
+                    Some(Err(AppError::Validation(_))) | Some(Err(AppError::InvalidInvitation { .. } | AppError::PolicyDenied(_))) | None | Some(Ok(_)) => None,
                     Some(Err(e)) => Some(view! { <super::ErrorNotice error=e /> }),
                 }}
                 <button type="submit" id="submit-stage">

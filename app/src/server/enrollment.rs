@@ -16,6 +16,7 @@
 
 use super::flows::{load_flow, StoredFlow};
 use super::invitations::{consume_use, find_by_token, invalid, InvitationRecord};
+use super::policies;
 use super::users::{insert_user, NewUser};
 use super::verification::{self, Settings};
 use super::{auth::hash_password, db::new_uuid, time, Config, Db};
@@ -23,6 +24,7 @@ use crate::domain::email_rules::{allowed, normalize_email, EmailRule};
 use crate::domain::fixed_data::prefill;
 use crate::domain::flow::{PromptField, StageKind, UserType};
 use crate::domain::invitation::InvitationStatus;
+use crate::domain::policy::PolicyContext;
 use crate::domain::user::{validate_new_password, validate_username};
 use crate::domain::verification::proof_by_delivery;
 use crate::error::AppError;
@@ -262,6 +264,9 @@ pub async fn landing(
         Some(p) => p.stage,
         None => *prompts.first().ok_or(AppError::Internal)?,
     };
+    let empty = Map::new();
+    let ctx = policy_context(invitation.as_ref(), plan.map_or(&empty, |p| &p.context));
+    policies::enforce(db, &flow.pk, &[stage_name(&flow, stage)], &ctx).await?;
     let fixed = invitation
         .as_ref()
         .map(|i| i.fixed_data.clone())
@@ -497,6 +502,7 @@ pub async fn submit_stage(
             values.get("code").map(String::as_str).unwrap_or_default(),
         )
         .await?;
+        enforce_all(db, &flow, invitation.as_ref(), &plan.context).await?;
         let proof = Proof {
             verified: true,
             verification: Some(&pk),
@@ -521,12 +527,16 @@ pub async fn submit_stage(
     }
     clean.remove("password_repeat");
     plan.context.extend(clean);
+    let ctx = policy_context(invitation.as_ref(), &plan.context);
+    policies::enforce(db, &flow.pk, &[stage_name(&flow, stage)], &ctx).await?;
     match prompts.iter().find(|i| **i > stage) {
         Some(next) => {
             plan.stage = *next;
             Ok(StageOutcome::Continue(plan))
         }
         None => {
+            // The rest of the flow runs now: every policy bound to it must pass first.
+            enforce_all(db, &flow, invitation.as_ref(), &plan.context).await?;
             let address = text(&plan.context, "email").unwrap_or_default();
             let to = delivered(db, invitation.as_ref()).await?;
             let proven = by_delivery(invitation.as_ref(), &address, &to);
@@ -651,6 +661,34 @@ pub async fn resend_code(
         .and_then(|p| p.verification.as_deref())
         .ok_or_else(not_started)?;
     verification::resend(db, config, pk, settings).await
+}
+
+/// What policies see: the invitation (`{pk, fixed_data, invited_by}`) and the prompt values so far
+/// (passwords, kept as hashes, left out).
+fn policy_context(inv: Option<&InvitationRecord>, collected: &Map<String, Value>) -> PolicyContext {
+    let mut prompt_data = collected.clone();
+    prompt_data.remove("password_hash");
+    PolicyContext {
+        invitation: inv.map(|i| {
+            serde_json::json!({"pk": i.pk, "fixed_data": Value::Object(i.fixed_data.clone()), "invited_by": i.invited_by})
+        }),
+        prompt_data,
+    }
+}
+
+fn stage_name(flow: &StoredFlow, index: usize) -> &str {
+    flow.def.stages.get(index).map_or("", |s| s.name.as_str())
+}
+
+/// Enforces the flow's policies and those of all its stages.
+async fn enforce_all(
+    db: &Db,
+    flow: &StoredFlow,
+    inv: Option<&InvitationRecord>,
+    collected: &Map<String, Value>,
+) -> Result<(), AppError> {
+    let names: Vec<&str> = flow.def.stages.iter().map(|s| s.name.as_str()).collect();
+    policies::enforce(db, &flow.pk, &names, &policy_context(inv, collected)).await
 }
 
 /// How the enrolling address was proven.
@@ -985,6 +1023,11 @@ pub async fn accept(
 ) -> Result<(), AppError> {
     let inv = resolve_token(db, token).await?;
     check_account(&inv, user)?;
+    // The flow's own policies hold for existing users too (their account's name and email as prompt data).
+    let mut known = Map::new();
+    known.insert("username".into(), Value::String(user.username.clone()));
+    known.insert("email".into(), Value::String(user.email.clone()));
+    policies::enforce(db, &inv.flow_pk, &[], &policy_context(Some(&inv), &known)).await?;
     let proof = if accept_needs_code(db, &inv, user).await? {
         let pk = verification.ok_or_else(|| {
             AppError::BadRequest(format!(

@@ -9,6 +9,7 @@ pub mod enrollment;
 pub mod flows;
 pub mod invitations;
 pub mod mail;
+pub mod policies;
 pub mod ratelimit;
 pub mod setup;
 pub mod time;

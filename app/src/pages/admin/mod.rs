@@ -4,6 +4,7 @@ pub mod directory;
 pub mod flows;
 pub mod invitations;
 pub mod outbox;
+pub mod policies;
 pub mod tokens;
 pub mod users;
 
@@ -34,6 +35,7 @@ pub fn AdminLayout() -> impl IntoView {
                                 <A href="/admin/tokens">"Tokens"</A>
                                 <p class="section">"Flows & Stages"</p>
                                 <A href="/admin/flows">"Flows"</A>
+                                <A href="/admin/policies">"Policies"</A>
                             </nav>
                             <div class="admin-main">
                                 <header class="topbar">

@@ -1,0 +1,145 @@
+//! Flows & Stages → Policies: expression policies (CEL) and where they are bound.
+
+use crate::api::admin::{
+    bind_policy, create_policy, delete_policy, list_flow_rows, list_policies, unbind_policy,
+};
+use crate::model::{FlowRow, PolicyForm, PolicyRow};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The policies table, the create form and the binding controls.
+#[component]
+pub fn PoliciesPage() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || version.get(),
+        |_| async {
+            Ok::<_, crate::error::AppError>((list_policies().await?, list_flow_rows().await?))
+        },
+    );
+    let (name, expression, message) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let save = Action::new(move |form: &PolicyForm| {
+        let form = form.clone();
+        async move {
+            let r = create_policy(form).await;
+            if r.is_ok() {
+                name.set(String::new());
+                expression.set(String::new());
+                message.set(String::new());
+                version.update(|v| *v += 1);
+            }
+            r.map(|_| ())
+        }
+    });
+    let notice: RwSignal<Option<String>> = RwSignal::new(None);
+    view! {
+        <section class="page">
+            <h1>"Policies"</h1>
+            <p class="muted">"Expressions in CEL over " <code>"invitation_in_effect"</code> ", " <code>"invitation.fixed_data"</code>
+                " and " <code>"prompt_data"</code> ". Bound to a flow or one of its stages; each must be true for the invitee to go on. "
+                "Examples: " <code>"invitation_in_effect"</code> ", "
+                <code>"invitation != null && invitation.fixed_data.department == \"Engineering\""</code> ", "
+                <code>"prompt_data.email.endsWith(\"@example.com\")"</code> "."</p>
+            <form class="policy-form token-form" on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(PolicyForm { name: name.get_untracked(), expression: expression.get_untracked(), message: message.get_untracked() });
+            }>
+                <label for="policy-name">"Name"</label>
+                <input id="policy-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+                {move || crate::pages::field_error(save.value().get(), "name")}
+                <label for="policy-expression">"Expression"</label>
+                <textarea id="policy-expression" class="code" rows="3" prop:value=expression on:input=move |ev| expression.set(event_target_value(&ev))></textarea>
+                {move || crate::pages::field_error(save.value().get(), "expression")}
+                <label for="policy-message">"Message when it denies"</label>
+                <input id="policy-message" prop:value=message on:input=move |ev| message.set(event_target_value(&ev)) />
+                <button type="submit" id="policy-create">"Create policy"</button>
+            </form>
+            {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok((list, flows)) if list.is_empty() => { let _ = flows; view! { <p class="muted">"No policies yet."</p> }.into_any() }
+                        Ok((list, flows)) => view! {
+                            <table class="table policies">
+                                <thead><tr><th>"Name"</th><th>"Expression"</th><th>"Message"</th><th>"Bound to"</th><th></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|p| view! { <PolicyLine p flows=flows.clone() version notice /> }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn PolicyLine(
+    p: PolicyRow,
+    flows: Vec<FlowRow>,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let flow = RwSignal::new(String::new());
+    let stage = RwSignal::new(String::new());
+    let flows_for_stages = flows.clone();
+    let stages = move || {
+        let f = flow.get();
+        flows_for_stages
+            .iter()
+            .find(|x| x.slug == f)
+            .map(|x| x.stages.iter().map(|s| s.name.clone()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let run = move |fut: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), crate::error::AppError>>>,
+    >| {
+        spawn_local(async move {
+            match fut.await {
+                Ok(()) => notice.set(None),
+                Err(e) => notice.set(Some(e.to_string())),
+            }
+            version.update(|v| *v += 1);
+        });
+    };
+    let pk = p.pk.clone();
+    let pk_delete = p.pk.clone();
+    view! {
+        <tr data-name=p.name.clone()>
+            <td>{p.name.clone()}</td>
+            <td><code>{p.expression.clone()}</code></td>
+            <td>{p.message.clone()}</td>
+            <td>
+                <ul class="bindings">
+                    {p.bindings.iter().map(|b| {
+                        let bpk = b.pk.clone();
+                        view! {
+                            <li>
+                                {b.flow_slug.clone()}{b.stage.clone().map(|s| format!(" → {s}"))}
+                                " " <button class="small secondary unbind" on:click=move |_| run(Box::pin(unbind_policy(bpk.clone())))>"Unbind"</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <div class="bind">
+                    <select class="bind-flow" aria-label="Flow" on:change=move |ev| { flow.set(event_target_value(&ev)); stage.set(String::new()); }>
+                        <option value="">"— flow —"</option>
+                        {flows.iter().map(|f| view! { <option value=f.slug.clone()>{f.slug.clone()}</option> }).collect_view()}
+                    </select>
+                    <select class="bind-stage" aria-label="Stage" on:change=move |ev| stage.set(event_target_value(&ev))>
+                        <option value="">"the whole flow"</option>
+                        {move || stages().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                    </select>
+                    <button class="small bind-button" on:click=move |_| run(Box::pin(bind_policy(pk.clone(), flow.get_untracked(), stage.get_untracked())))>"Bind"</button>
+                </div>
+            </td>
+            <td><button class="small danger" on:click=move |_| run(Box::pin(delete_policy(pk_delete.clone())))>"Delete"</button></td>
+        </tr>
+    }
+}
