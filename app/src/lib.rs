@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tokens") view=pages::admin::tokens::TokensPage />
                     <Route path=path!("flows") view=pages::admin::flows::FlowsPage />
                     <Route path=path!("policies") view=pages::admin::policies::PoliciesPage />
+                    <Route path=path!("brands") view=pages::admin::brands::BrandsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -266,6 +266,8 @@ pub struct UserRow {
     pub roles: Vec<String>,
     /// Last sign-in for people, or "never".
     pub last_login: String,
+    /// The invitation the account enrolled through, if any.
+    pub created_by_invitation: Option<String>,
 }
 
 /// An API token in Directory → Tokens (never its secret).
@@ -391,4 +393,13 @@ pub struct PolicyForm {
     pub expression: String,
     /// Message shown when it denies.
     pub message: String,
+}
+
+/// System → Brands: where external users go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct BrandSettings {
+    /// The default application external users are sent to (absolute http(s) URL or a path); empty = none.
+    pub default_application_url: String,
+    /// The value `USHER_DEFAULT_APP_URL` gives when nothing is saved here.
+    pub from_environment: String,
 }

@@ -213,6 +213,43 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
         r#"{"form":{"username":"admin","identifier":"t","description":"","expires":""}}"#,
     ),
     ("admin/tokens/revoke", r#"{"pk":"x"}"#),
+    ("admin/flows/overview", "{}"),
+    (
+        "admin/flows/import",
+        r#"{"yaml":"version: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: g}\n"}"#,
+    ),
+    (
+        "admin/flows/export",
+        r#"{"slug":"default-enrollment-flow"}"#,
+    ),
+    ("admin/policies/list", "{}"),
+    (
+        "admin/policies/create",
+        r#"{"form":{"name":"p","expression":"true","message":""}}"#,
+    ),
+    ("admin/policies/delete", r#"{"pk":"x"}"#),
+    (
+        "admin/policies/bind",
+        r#"{"pk":"x","flow":"default-enrollment-flow","stage":""}"#,
+    ),
+    ("admin/policies/unbind", r#"{"pk":"x"}"#),
+    ("admin/users/set_active", r#"{"pk":1,"active":false}"#),
+    ("admin/users/delete", r#"{"pk":1}"#),
+    ("admin/invitations/deprovision", r#"{"pk":"x"}"#),
+    ("admin/groups/members", r#"{"pk":"x"}"#),
+    (
+        "admin/groups/add_member",
+        r#"{"pk":"x","username":"admin"}"#,
+    ),
+    (
+        "admin/groups/remove_member",
+        r#"{"pk":"x","username":"admin"}"#,
+    ),
+    ("admin/brands/get", "{}"),
+    (
+        "admin/brands/save",
+        r#"{"default_application_url":"https://x.io/"}"#,
+    ),
 ];
 
 async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
@@ -232,6 +269,17 @@ async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM policies").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE is_active = 1")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM settings WHERE key = 'default_application_url'")
+            .await,
+        0
+    );
     // And the admin is let through (listing works).
     let (s, _) = admin
         .call(

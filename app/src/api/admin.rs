@@ -5,12 +5,12 @@
 use super::ctx::{admin, respond};
 use crate::error::AppError;
 use crate::model::{
-    ApplyReport, FlowOption, FlowRow, InvitationForm, InvitationRow, InvitationSort, NamedItem,
-    NewToken, OutboxMessage, PolicyForm, PolicyRow, TokenForm, TokenRow, UserRow,
+    ApplyReport, BrandSettings, FlowOption, FlowRow, InvitationForm, InvitationRow, InvitationSort,
+    NamedItem, NewToken, OutboxMessage, PolicyForm, PolicyRow, TokenForm, TokenRow, UserRow,
 };
 #[cfg(feature = "ssr")]
 use crate::server::{
-    blueprints, directory, flows, invitations, mail, policies, time, tokens, users,
+    blueprints, brands, directory, flows, invitations, mail, policies, time, tokens, users,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -374,6 +374,102 @@ pub async fn unbind_policy(pk: String) -> Result<(), AppError> {
         async {
             let (st, _) = admin().await?;
             policies::unbind(&st.db, &pk).await
+        }
+        .await,
+    )
+}
+
+/// Activates or deactivates a user (not oneself).
+#[server(input = Json, endpoint = "admin/users/set_active")]
+pub async fn set_user_active(pk: i64, active: bool) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, me) = admin().await?;
+            users::set_active(&st.db, me.pk, pk, active).await
+        }
+        .await,
+    )
+}
+
+/// Deletes a user (not oneself).
+#[server(input = Json, endpoint = "admin/users/delete")]
+pub async fn delete_user(pk: i64) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, me) = admin().await?;
+            users::delete(&st.db, me.pk, pk).await
+        }
+        .await,
+    )
+}
+
+/// Deactivates every account created through an invitation; returns how many.
+#[server(input = Json, endpoint = "admin/invitations/deprovision")]
+pub async fn deprovision_invitation(pk: String) -> Result<u64, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::deprovision(&st.db, &pk).await
+        }
+        .await,
+    )
+}
+
+/// A group's members.
+#[server(input = Json, endpoint = "admin/groups/members")]
+pub async fn group_members(pk: String) -> Result<Vec<String>, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            directory::members(&st.db, &pk).await
+        }
+        .await,
+    )
+}
+
+/// Adds a user to a group.
+#[server(input = Json, endpoint = "admin/groups/add_member")]
+pub async fn add_group_member(pk: String, username: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            directory::add_member(&st.db, &pk, &username).await
+        }
+        .await,
+    )
+}
+
+/// Removes a user from a group.
+#[server(input = Json, endpoint = "admin/groups/remove_member")]
+pub async fn remove_group_member(pk: String, username: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            directory::remove_member(&st.db, &pk, &username).await
+        }
+        .await,
+    )
+}
+
+/// System → Brands: the default application for external users.
+#[server(input = Json, endpoint = "admin/brands/get")]
+pub async fn get_brand() -> Result<BrandSettings, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            brands::settings(&st.db, &st.config).await
+        }
+        .await,
+    )
+}
+
+/// Saves the default application (empty clears it).
+#[server(input = Json, endpoint = "admin/brands/save")]
+pub async fn save_brand(default_application_url: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            brands::save(&st.db, &default_application_url).await
         }
         .await,
     )

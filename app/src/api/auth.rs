@@ -21,7 +21,8 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 }
 
 /// Signs in with username and password; on success redirects to `next` when it is a safe relative path,
-/// else to `/admin` for superusers and `/` for others. The session id changes.
+/// else to `/admin` for superusers, the default application (System → Brands) for external users, and
+/// `/` for others. The session id changes.
 ///
 /// # Errors
 /// 401 [`AppError::InvalidCredentials`].
@@ -43,9 +44,18 @@ pub async fn login(
             st.login_limiter.succeeded(&username);
             auth::sign_in(&st.db, &session, pk).await?;
             let admin = auth::require_admin(&st.db, &session).await.is_ok();
-            let dest = match next.as_deref() {
-                Some(n) if super::is_safe_next(n) => n.to_owned(),
+            let external = crate::server::users::load_current_user(&st.db, pk)
+                .await?
+                .is_some_and(|u| u.user_type == "external");
+            let app = if external {
+                crate::server::brands::default_application(&st.db, &st.config).await?
+            } else {
+                None
+            };
+            let dest = match (next.as_deref(), app) {
+                (Some(n), _) if super::is_safe_next(n) => n.to_owned(),
                 _ if admin => "/admin/invitations".to_owned(),
+                (_, Some(app)) => app,
                 _ => "/".to_owned(),
             };
             leptos_axum::redirect(&dest);
@@ -101,6 +111,24 @@ pub async fn complete_setup(
             auth::sign_in(&st.db, &session().await?, pk).await?;
             leptos_axum::redirect("/admin/invitations");
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// For a signed-in external user: the default application (System → Brands), or `None` when none is
+/// set up (the profile page then says so). `None` for everyone else.
+#[server(endpoint = "auth/default_application")]
+pub async fn get_default_application() -> Result<Option<String>, AppError> {
+    respond(
+        async {
+            let st = state()?;
+            match auth::current_user(&st.db, &session().await?).await? {
+                Some(u) if u.user_type == "external" => {
+                    crate::server::brands::default_application(&st.db, &st.config).await
+                }
+                _ => Ok(None),
+            }
         }
         .await,
     )

@@ -101,8 +101,10 @@ pub async fn submit_stage(
                     let external = crate::server::users::load_current_user(&st.db, user_pk)
                         .await?
                         .is_some_and(|u| u.user_type == "external");
-                    match (&st.config.default_app_url, external && login) {
-                        (Some(url), true) => leptos_axum::redirect(url),
+                    let app =
+                        crate::server::brands::default_application(&st.db, &st.config).await?;
+                    match (app, external && login) {
+                        (Some(url), true) => leptos_axum::redirect(&url),
                         _ => leptos_axum::redirect("/"),
                     }
                 }

@@ -44,6 +44,28 @@ pub fn validate_new_password(password: &str, repeat: &str) -> Result<(), String>
     Ok(())
 }
 
+/// The directory's path tree (authentik's user paths, e.g. `users/internal/engineering`): every path
+/// the users have and each of its ancestors, sorted, as `(path, depth, users at or below it)`; depth 0 is
+/// a top-level segment.
+pub fn path_tree(paths: &[String]) -> Vec<(String, usize, usize)> {
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for p in paths {
+        let parts: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();
+        for i in 1..=parts.len() {
+            *counts.entry(parts[..i].join("/")).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(p, n)| (p.clone(), p.matches('/').count(), n))
+        .collect()
+}
+
+/// Whether a user at `path` is shown when the tree's `selected` path is chosen: at it or below it.
+pub fn under(path: &str, selected: &str) -> bool {
+    selected.is_empty() || path == selected || path.starts_with(&format!("{selected}/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +88,33 @@ mod tests {
         assert!(validate_new_password("longenough", "longenough").is_ok());
         assert!(validate_new_password("longenough", "different1").is_err());
         assert!(validate_new_password("short", "short").is_err());
+    }
+
+    #[test]
+    fn path_tree_counts_users_at_or_below() {
+        let paths: Vec<String> = [
+            "users/external",
+            "users/internal/engineering",
+            "users/internal",
+            "users/internal/engineering",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            path_tree(&paths),
+            vec![
+                ("users".into(), 0, 4),
+                ("users/external".into(), 1, 1),
+                ("users/internal".into(), 1, 3),
+                ("users/internal/engineering".into(), 2, 2),
+            ]
+        );
+        assert!(under("users/internal/engineering", "users/internal"));
+        assert!(
+            !under("users/internals", "users/internal"),
+            "whole segments only"
+        );
+        assert!(under("users", ""));
     }
 }

@@ -1,12 +1,13 @@
 //! `/`: the signed-in user's profile, groups and roles.
 
-use crate::api::auth::{get_current_user, Logout};
+use crate::api::auth::{get_current_user, get_default_application, Logout};
 use leptos::prelude::*;
 
 /// The start page.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let user = Resource::new(|| (), |_| get_current_user());
+    let app = Resource::new(|| (), |_| get_default_application());
     let logout = ServerAction::<Logout>::new();
     view! {
         <main class="card">
@@ -25,6 +26,24 @@ pub fn HomePage() -> impl IntoView {
                                 <dt>"Roles"</dt><dd data-testid="profile-roles">{join_or_none(&u.roles)}</dd>
                             </dl>
                             {u.is_superuser.then(|| view! { <p><a href="/admin/invitations">"Open the admin dashboard"</a></p> })}
+                            {(u.user_type == "external").then(|| view! {
+                                <Suspense fallback=|| ()>
+                                    {move || Suspend::new(async move {
+                                        match app.await {
+                                            Ok(Some(url)) => view! {
+                                                <p class="notice"><a class="button" id="default-application" href=url.clone()>"Continue to your application"</a></p>
+                                            }.into_any(),
+                                            _ => view! {
+                                                <p class="warning" id="no-default-application" role="status">
+                                                    "Your account is an external account: it gives access to the applications you were invited to, "
+                                                    "not to this site's dashboard. No default application is set up yet, so there is nowhere to send you. "
+                                                    "Ask your administrator to set one in System → Brands."
+                                                </p>
+                                            }.into_any(),
+                                        }
+                                    })}
+                                </Suspense>
+                            })}
                             <ActionForm action=logout>
                                 <button type="submit" class="secondary">"Sign out"</button>
                             </ActionForm>

@@ -125,3 +125,67 @@ mod tests {
         assert!(super::validate_name("  ").is_err());
     }
 }
+
+async fn group_and_user(
+    db: &Db,
+    group_pk: &str,
+    username: &str,
+) -> Result<(String, i64), AppError> {
+    let g: Option<String> = sqlx::query_scalar("SELECT pk FROM directory_groups WHERE pk = $1")
+        .bind(group_pk)
+        .fetch_optional(&db.pool)
+        .await?;
+    let g = g.ok_or_else(|| AppError::NotFound("This group does not exist.".into()))?;
+    let u: Option<i64> = sqlx::query_scalar("SELECT pk FROM users WHERE username = $1")
+        .bind(username.trim())
+        .fetch_optional(&db.pool)
+        .await?;
+    let u = u.ok_or_else(|| {
+        AppError::field(
+            "username",
+            format!("No user is named '{}'.", username.trim()),
+        )
+    })?;
+    Ok((g, u))
+}
+
+/// A group's members' usernames, sorted.
+///
+/// # Errors
+/// Database errors.
+pub async fn members(db: &Db, group_pk: &str) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT u.username FROM user_group_memberships m JOIN users u ON u.pk = m.user_pk WHERE m.group_pk = $1 ORDER BY u.username",
+    )
+    .bind(group_pk)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Adds a user to a group (nothing happens if they are in it).
+///
+/// # Errors
+/// [`AppError::NotFound`] for the group; [`AppError::Validation`] on `username`; database errors.
+pub async fn add_member(db: &Db, group_pk: &str, username: &str) -> Result<(), AppError> {
+    let (g, u) = group_and_user(db, group_pk, username).await?;
+    sqlx::query("INSERT INTO user_group_memberships (user_pk, group_pk) VALUES ($1, $2) ON CONFLICT (user_pk, group_pk) DO NOTHING")
+        .bind(u)
+        .bind(g)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Removes a user from a group.
+///
+/// # Errors
+/// [`AppError::NotFound`] for the group; [`AppError::Validation`] on `username`; database errors.
+pub async fn remove_member(db: &Db, group_pk: &str, username: &str) -> Result<(), AppError> {
+    let (g, u) = group_and_user(db, group_pk, username).await?;
+    sqlx::query("DELETE FROM user_group_memberships WHERE user_pk = $1 AND group_pk = $2")
+        .bind(u)
+        .bind(g)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -788,3 +788,24 @@ pub fn invalid(status: InvitationStatus) -> AppError {
         },
     }
 }
+
+/// Deprovisions every account created through an invitation (its ledger's `enrolled` rows): deactivates
+/// them, in one statement. Accounts that only joined keep their state. Returns how many were deactivated.
+///
+/// # Errors
+/// [`AppError::NotFound`]; database errors.
+pub async fn deprovision(db: &Db, pk: &str) -> Result<u64, AppError> {
+    let exists: Option<String> = sqlx::query_scalar("SELECT pk FROM invitations WHERE pk = $1")
+        .bind(pk)
+        .fetch_optional(&db.pool)
+        .await?;
+    exists.ok_or_else(not_found)?;
+    Ok(sqlx::query(
+        "UPDATE users SET is_active = 0 WHERE is_active = 1 AND is_superuser = 0
+         AND pk IN (SELECT user_pk FROM invitation_uses WHERE invitation_pk = $1 AND action = 'enrolled')",
+    )
+    .bind(pk)
+    .execute(&db.pool)
+    .await?
+    .rows_affected())
+}

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod blueprints;
+pub mod brands;
 pub mod db;
 pub mod directory;
 pub mod enrollment;

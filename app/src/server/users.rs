@@ -220,12 +220,19 @@ pub async fn list_users(db: &Db) -> Result<Vec<crate::model::UserRow>, AppError>
         "SELECT m.user_pk, r.name FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk ORDER BY r.name",
     )
     .await?;
+    let origins: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT x.user_pk, i.name FROM invitation_uses x JOIN invitations i ON i.pk = x.invitation_pk WHERE x.action = 'enrolled'",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut origins: std::collections::HashMap<i64, String> = origins.into_iter().collect();
     let now = time::now();
     Ok(rows
         .into_iter()
         .map(
             |(pk, username, name, email, user_type, path, active, superuser, last_login)| {
                 crate::model::UserRow {
+                    created_by_invitation: origins.remove(&pk),
                     groups: groups.remove(&pk).unwrap_or_default(),
                     roles: roles.remove(&pk).unwrap_or_default(),
                     last_login: last_login
@@ -243,4 +250,53 @@ pub async fn list_users(db: &Db) -> Result<Vec<crate::model::UserRow>, AppError>
             },
         )
         .collect())
+}
+
+fn not_yourself(me: i64, pk: i64, what: &str) -> Result<(), AppError> {
+    if me == pk {
+        Err(AppError::BadRequest(format!(
+            "You cannot {what} your own account."
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// Activates or deactivates an account. A deactivated user is signed out everywhere at once (sessions
+/// load active users only) and their API tokens stop working.
+///
+/// # Errors
+/// [`AppError::BadRequest`] for the caller's own account; [`AppError::NotFound`]; database errors.
+pub async fn set_active(db: &Db, me: i64, pk: i64, active: bool) -> Result<(), AppError> {
+    not_yourself(me, pk, "deactivate")?;
+    let n = sqlx::query("UPDATE users SET is_active = $1 WHERE pk = $2")
+        .bind(i64::from(active))
+        .bind(pk)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("This user does not exist.".into()))
+    }
+}
+
+/// Deletes an account, with its memberships, ledger rows and the invitations it created (as authentik
+/// deletes a deleted user's invitations).
+///
+/// # Errors
+/// [`AppError::BadRequest`] for the caller's own account; [`AppError::NotFound`]; database errors.
+pub async fn delete(db: &Db, me: i64, pk: i64) -> Result<(), AppError> {
+    not_yourself(me, pk, "delete")?;
+    let n = sqlx::query("DELETE FROM users WHERE pk = $1")
+        .bind(pk)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("This user does not exist.".into()))
+    }
 }

@@ -1,7 +1,8 @@
 //! Directory → Groups and Directory → Roles: list, create, delete (with confirmation).
 
 use crate::api::admin::{
-    create_group, create_role, delete_group, delete_role, list_groups, list_roles,
+    add_group_member, create_group, create_role, delete_group, delete_role, group_members,
+    list_groups, list_roles, remove_group_member,
 };
 use crate::error::AppError;
 use crate::model::NamedItem;
@@ -122,10 +123,14 @@ fn DirectoryRow(
     let confirming = RwSignal::new(false);
     let pk = item.pk.clone();
     let name = item.name.clone();
+    let members_pk = item.pk.clone();
     view! {
         <tr data-name=item.name.clone()>
-            <td>{item.name.clone()}</td>
-            <td>{item.members}</td>
+            <td>
+                {item.name.clone()}
+                {(kind == Kind::Group).then(|| view! { <GroupMembers pk=members_pk.clone() version notice /> })}
+            </td>
+            <td data-testid="member-count">{item.members}</td>
             <td class="actions">
                 <Show
                     when=move || confirming.get()
@@ -149,5 +154,87 @@ fn DirectoryRow(
                 </Show>
             </td>
         </tr>
+    }
+}
+
+/// A group's members: listed with Remove, and a field to add a user by username.
+#[component]
+fn GroupMembers(
+    pk: String,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let pk_list = pk.clone();
+    let members = Resource::new(
+        move || (open.get(), version.get()),
+        move |(o, _)| {
+            let pk = pk_list.clone();
+            async move {
+                if o {
+                    group_members(pk).await
+                } else {
+                    Ok(Vec::new())
+                }
+            }
+        },
+    );
+    let username = RwSignal::new(String::new());
+    let pk_add = pk.clone();
+    let add = Action::new(move |u: &String| {
+        let (pk, u) = (pk_add.clone(), u.clone());
+        async move {
+            let r = add_group_member(pk, u).await;
+            if r.is_ok() {
+                username.set(String::new());
+                version.update(|v| *v += 1);
+            }
+            r
+        }
+    });
+    view! {
+        <details class="members" on:toggle=move |_| open.update(|o| *o = !*o)>
+            <summary>"Members"</summary>
+            <Transition fallback=|| ()>
+                {move || {
+                    let pk = pk.clone();
+                    Suspend::new(async move {
+                        match members.await {
+                            Ok(list) => view! {
+                                <ul class="member-list">
+                                    {list.into_iter().map(|m| {
+                                        let (pk, who) = (pk.clone(), m.clone());
+                                        view! {
+                                            <li data-member=m.clone()>{m.clone()} " "
+                                                <button class="small secondary remove-member" on:click=move |_| {
+                                                    let (pk, who) = (pk.clone(), who.clone());
+                                                    spawn_local(async move {
+                                                        match remove_group_member(pk, who).await {
+                                                            Ok(()) => notice.set(None),
+                                                            Err(e) => notice.set(Some(e.to_string())),
+                                                        }
+                                                        version.update(|v| *v += 1);
+                                                    });
+                                                }>"Remove"</button>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+            <form class="inline-form add-member" on:submit=move |ev| {
+                ev.prevent_default();
+                add.dispatch(username.get_untracked());
+            }>
+                <input class="member-username" aria-label="Username to add" placeholder="username" prop:value=username
+                    on:input=move |ev| username.set(event_target_value(&ev)) />
+                <button type="submit" class="small">"Add to group"</button>
+            </form>
+            {move || crate::pages::field_error(add.value().get(), "username")}
+        </details>
     }
 }

@@ -2,9 +2,9 @@
 //! actions, and the create/edit form.
 
 use crate::api::admin::{
-    create_invitation, delete_invitation, get_invitation, list_flows, list_groups,
-    list_invitations, list_roles, new_invitation_defaults, regenerate_invitation_token,
-    send_invitation, set_invitation_enabled, update_invitation,
+    create_invitation, delete_invitation, deprovision_invitation, get_invitation, list_flows,
+    list_groups, list_invitations, list_roles, new_invitation_defaults,
+    regenerate_invitation_token, send_invitation, set_invitation_enabled, update_invitation,
 };
 use crate::domain::invitation::InvitationStatus;
 use crate::error::AppError;
@@ -120,6 +120,9 @@ fn InvitationRowView(
     let pk_regen = pk.clone();
     let pk_delete = pk.clone();
     let pk_edit = pk.clone();
+    let pk_deprovision = pk.clone();
+    let deprovisioning = RwSignal::new(false);
+    let enrolled = row.ledger.iter().filter(|e| e.action == "enrolled").count();
     let grants = |names: &[String]| {
         if names.is_empty() {
             "none".to_owned()
@@ -203,6 +206,24 @@ fn InvitationRowView(
                             let pk = pk_regen.clone();
                             run(Box::pin(async move { regenerate_invitation_token(pk).await }))
                         }>"Regenerate link"</button>
+                        {(enrolled > 0).then(|| view! {
+                            <Show
+                                when=move || deprovisioning.get()
+                                fallback=move || view! {
+                                    <button class="small danger deprovision" on:click=move |_| deprovisioning.set(true)>"Deprovision accounts…"</button>
+                                }
+                            >
+                                <span class="confirm">{format!("Deactivate the {enrolled} account(s) created through this invitation? ")}</span>
+                                <button class="small danger confirm-deprovision" on:click={
+                                    let pk = pk_deprovision.clone();
+                                    move |_| {
+                                        let pk = pk.clone();
+                                        run(Box::pin(async move { deprovision_invitation(pk).await.map(|_| ()) }))
+                                    }
+                                }>"Confirm deprovision"</button>
+                                <button class="small secondary" on:click=move |_| deprovisioning.set(false)>"Cancel"</button>
+                            </Show>
+                        })}
                         <Show
                             when=move || confirming.get()
                             fallback=move || view! { <button class="small danger" on:click=move |_| confirming.set(true)>"Delete"</button> }

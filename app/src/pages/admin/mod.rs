@@ -1,5 +1,6 @@
 //! The admin dashboard: an authentik-like sidebar and the Directory pages.
 
+pub mod brands;
 pub mod directory;
 pub mod flows;
 pub mod invitations;
@@ -36,6 +37,8 @@ pub fn AdminLayout() -> impl IntoView {
                                 <p class="section">"Flows & Stages"</p>
                                 <A href="/admin/flows">"Flows"</A>
                                 <A href="/admin/policies">"Policies"</A>
+                                <p class="section">"System"</p>
+                                <A href="/admin/brands">"Brands"</A>
                             </nav>
                             <div class="admin-main">
                                 <header class="topbar">

@@ -1,0 +1,98 @@
+//! System → Brands: the default application external users are sent to after enrolling or signing in
+//! (the seed's troubleshooting case: without one, an external user would see "Permission denied").
+//! Saved in `settings`; `USHER_DEFAULT_APP_URL` applies while nothing is saved.
+
+use super::db::{delete_setting, get_setting, put_setting};
+use super::{Config, Db};
+use crate::error::AppError;
+use crate::model::BrandSettings;
+
+const KEY: &str = "default_application_url";
+
+/// Checks a default application address: an absolute `http(s)://host…` URL or a path on this site
+/// (`/…`, not `//…`). Empty means none. Returns it trimmed.
+///
+/// # Errors
+/// A message for the form.
+pub fn validate_app_url(raw: &str) -> Result<Option<String>, String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let absolute = ["https://", "http://"]
+        .iter()
+        .find_map(|p| s.strip_prefix(p))
+        .is_some_and(|rest| {
+            rest.split(['/', '?', '#'])
+                .next()
+                .is_some_and(|host| !host.is_empty())
+        });
+    let path = s.starts_with('/') && !s.starts_with("//");
+    if (absolute || path) && !s.chars().any(char::is_whitespace) {
+        Ok(Some(s.to_owned()))
+    } else {
+        Err(
+            "Enter an http(s) URL such as https://apps.example.com/, or a path on this site."
+                .into(),
+        )
+    }
+}
+
+/// The default application: the saved one, else `USHER_DEFAULT_APP_URL`, else none.
+///
+/// # Errors
+/// Database errors.
+pub async fn default_application(db: &Db, config: &Config) -> Result<Option<String>, AppError> {
+    Ok(get_setting(db, KEY)
+        .await?
+        .filter(|s| !s.is_empty())
+        .or_else(|| config.default_app_url.clone()))
+}
+
+/// The Brands page's values.
+///
+/// # Errors
+/// Database errors.
+pub async fn settings(db: &Db, config: &Config) -> Result<BrandSettings, AppError> {
+    Ok(BrandSettings {
+        default_application_url: get_setting(db, KEY).await?.unwrap_or_default(),
+        from_environment: config.default_app_url.clone().unwrap_or_default(),
+    })
+}
+
+/// Saves (or, when empty, clears) the default application.
+///
+/// # Errors
+/// [`AppError::Validation`] on `default_application_url`; database errors.
+pub async fn save(db: &Db, url: &str) -> Result<(), AppError> {
+    match validate_app_url(url).map_err(|e| AppError::field("default_application_url", e))? {
+        Some(u) => put_setting(db, KEY, &u).await?,
+        None => delete_setting(db, KEY).await?,
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_app_url;
+
+    #[test]
+    fn urls_and_paths() {
+        assert_eq!(
+            validate_app_url(" https://apps.example.com/ "),
+            Ok(Some("https://apps.example.com/".into()))
+        );
+        assert_eq!(validate_app_url("/apps"), Ok(Some("/apps".into())));
+        assert_eq!(validate_app_url(""), Ok(None));
+        for bad in [
+            "//evil.io",
+            "javascript:alert(1)",
+            "https://",
+            "ftp://x",
+            "apps",
+            "https://a b",
+        ] {
+            assert!(validate_app_url(bad).is_err(), "{bad}");
+        }
+    }
+}
