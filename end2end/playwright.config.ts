@@ -8,6 +8,8 @@ export const DATABASE_URL = 'sqlite://end2end/.e2e/usher.db';
 export const SMTP_PORT = process.env.USHER_E2E_SMTP_PORT ?? '2526';
 /** Where the test SMTP server (scripts/smtp-sink.py) writes each message it receives, as JSON. */
 export const MAIL_DIR = 'end2end/.e2e-mail';
+/** A stand-in for the default application external users are sent to (System → Brands). */
+export const PORTAL_URL = `http://127.0.0.1:${process.env.USHER_E2E_PORTAL_PORT ?? '3112'}/`;
 
 export default defineConfig({
   testDir: './tests',
@@ -31,6 +33,13 @@ export default defineConfig({
     },
   },
   webServer: [
+    {
+      command: `exec python3 -m http.server ${new URL(PORTAL_URL).port} --bind 127.0.0.1 --directory end2end/fixtures/portal`,
+      cwd: '..',
+      url: PORTAL_URL,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
     {
       command: `rm -rf ${MAIL_DIR} && exec python3 scripts/smtp-sink.py --port ${SMTP_PORT} --dir ${MAIL_DIR}`,
       cwd: '..',

@@ -19,11 +19,29 @@ pub const USER_KEY: &str = "user_pk";
 /// A PHC string that never verifies, used to spend the same time when the user does not exist.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4f3TMv0D1OQm0CCSmSSiSRXaO/0kGRcBvS8BRmXLjKk";
 
-/// Hashes a password with argon2id (default parameters: m=19456 KiB, t=2, p=1) on a blocking thread.
+/// At most this many argon2 computations run at once per CPU: each takes 19 MiB and a core, so a burst of
+/// sign-ups or guesses waits its turn instead of starting hundreds of threads (memory and CPU exhaustion).
+const HASHES_PER_CPU: usize = 2;
+
+/// A permit to run one argon2 computation (see [`HASHES_PER_CPU`]).
+async fn hashing_permit() -> tokio::sync::SemaphorePermit<'static> {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let sem = PERMITS.get_or_init(|| {
+        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cpus * HASHES_PER_CPU)
+    });
+    sem.acquire()
+        .await
+        .expect("the hashing semaphore is never closed")
+}
+
+/// Hashes a password with argon2id (default parameters: m=19456 KiB, t=2, p=1) on a blocking thread,
+/// a bounded number at a time.
 ///
 /// # Errors
 /// [`AppError::Internal`] if hashing fails.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
+    let _permit = hashing_permit().await;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -35,8 +53,10 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
     .map_err(|_| AppError::Internal)
 }
 
-/// Verifies a password against a PHC string on a blocking thread. Malformed hashes do not verify.
+/// Verifies a password against a PHC string on a blocking thread, a bounded number at a time. Malformed
+/// hashes do not verify.
 pub async fn verify_password(password: String, phc: String) -> bool {
+    let _permit = hashing_permit().await;
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&phc)
             .map(|h| {

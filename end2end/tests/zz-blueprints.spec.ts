@@ -1,0 +1,128 @@
+import { test, expect, Browser } from '@playwright/test';
+import * as path from 'node:path';
+import { ADMIN, ROOT, createAdminByCli, hydrated, invitationRow, readLink, screenshot, signIn } from './helpers';
+import { PORTAL_URL } from '../playwright.config';
+
+// Issue 6 in the browser: Flows & Stages → Flows → Import of authentik's example blueprint, example 5's
+// link enrolling into engineering-team at users/internal/engineering; adding a user to a group in the
+// directory; an external user landing on the default application (System → Brands).
+// Runs last ("zz"): importing the example replaces the built-in flows' stages, as it would in authentik.
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(() => {
+  createAdminByCli();
+});
+
+const BLUEPRINT = path.join(ROOT, 'server', 'tests', 'blueprints', 'flows-invitation-enrollment.yaml');
+
+async function fresh(browser: Browser) {
+  const context = await browser.newContext();
+  return { context, page: await context.newPage() };
+}
+
+async function enrollTwoPages(page: import('@playwright/test').Page, username: string, email: string) {
+  await hydrated(page);
+  await page.fill('#field-username', username);
+  await page.fill('#field-password', 'invitee-password-1');
+  await page.fill('#field-password_repeat', 'invitee-password-1');
+  await page.click('#submit-stage');
+  await expect(page.locator('#field-email')).toBeVisible();
+  await hydrated(page);
+  await page.fill('#field-name', username);
+  await page.fill('#field-email', email);
+  await page.click('#submit-stage');
+}
+
+test('a blueprint imported in the UI runs: example 5 enrolls into engineering-team at users/internal/engineering', async ({ page, browser }) => {
+  await signIn(page, ADMIN.username, ADMIN.password);
+  await expect(page).toHaveURL(/\/admin\/invitations$/);
+  await page.goto('/admin/flows');
+  await hydrated(page);
+  await page.click('#import-toggle');
+  await page.setInputFiles('#blueprint-file', BLUEPRINT);
+  await expect(page.locator('#blueprint-yaml')).toHaveValue(/Invitation-based Enrollment/);
+  await page.click('#blueprint-import');
+  await expect(page.locator('#import-result')).toContainText('Example - Invitation-based Enrollment');
+  const eng = page.locator('tbody.flow[data-slug="invitation-enrollment-flow-internal-engineering"]');
+  await expect(eng.getByTestId('stage-count')).toHaveText('5');
+  await eng.locator('tr.summary').click();
+  await expect(eng.locator('li[data-stage="invitation-enrollment-user-write-internal-engineering"]')).toContainText('users/internal/engineering');
+  await screenshot(page, 'flows.png');
+
+  // Its five example invitations are in the table; example 5's link enrolls.
+  await page.goto('/admin/invitations');
+  await hydrated(page);
+  for (const name of ['example-external-basic-invitation', 'example-external-prefilled-email-invitation',
+    'example-internal-prefilled-invitation', 'example-internal-department-invitation', 'example-engineering-team-invitation']) {
+    await expect(invitationRow(page, name)).toBeVisible();
+  }
+  const link = await readLink(page, 'example-engineering-team-invitation');
+  expect(link).toContain('/if/flow/invitation-enrollment-flow-internal-engineering/?itoken=');
+  const v = await fresh(browser);
+  await v.page.goto(link);
+  await expect(v.page.locator('h1')).toHaveText('Welcome to the Engineering Team!');
+  await enrollTwoPages(v.page, 'grace', 'grace@company.com');
+  await expect(v.page.getByTestId('profile-username')).toHaveText('grace');
+  await expect(v.page.getByTestId('profile-path')).toHaveText('users/internal/engineering');
+  await expect(v.page.getByTestId('profile-groups')).toHaveText('engineering-team');
+  await v.context.close();
+
+  // The admin finds her in the directory, under the path tree's engineering branch.
+  await page.goto('/admin/users');
+  await hydrated(page);
+  await page.click('nav.path-tree button[data-path="users/internal/engineering"]');
+  const grace = page.locator('tbody.user[data-username="grace"]');
+  await expect(grace).toBeVisible();
+  await expect(page.locator('tbody.user[data-username="admin"]')).toBeHidden();
+  await expect(grace.getByTestId('user-path')).toHaveText('users/internal/engineering');
+  await expect(grace.getByTestId('user-groups')).toHaveText('engineering-team');
+  await grace.locator('tr.summary').click();
+  await expect(grace.getByTestId('detail-invitation')).toHaveText('example-engineering-team-invitation');
+});
+
+test('an admin adds a user to a group in the directory', async ({ page }) => {
+  await signIn(page, ADMIN.username, ADMIN.password);
+  await page.goto('/admin/groups');
+  await hydrated(page);
+  const row = page.locator('tr[data-name="engineering-team"]');
+  await expect(row.getByTestId('member-count')).toHaveText('1');
+  await row.locator('details.members summary').click();
+  await expect(row.locator('li[data-member="grace"]')).toBeVisible();
+  await row.locator('input.member-username').fill('admin');
+  await row.locator('form.add-member button').click();
+  await expect(row.locator('li[data-member="admin"]')).toBeVisible();
+  await expect(row.getByTestId('member-count')).toHaveText('2');
+  await row.locator('li[data-member="admin"] button.remove-member').click();
+  await expect(row.locator('li[data-member="admin"]')).toHaveCount(0);
+});
+
+test('an external user lands on the default application, or is told there is none', async ({ page, browser }) => {
+  await signIn(page, ADMIN.username, ADMIN.password);
+  await page.goto('/admin/invitations');
+  await hydrated(page);
+  const link = await readLink(page, 'example-external-basic-invitation');
+
+  // No default application yet: a clear note, not "Permission denied".
+  const first = await fresh(browser);
+  await first.page.goto(link);
+  await enrollTwoPages(first.page, 'olaf', 'olaf@partner.example');
+  await expect(first.page.getByTestId('profile-type')).toHaveText('external');
+  await expect(first.page.locator('#no-default-application')).toContainText('No default application is set up yet');
+  await first.context.close();
+
+  // System → Brands: set one; signing in now goes there.
+  await page.goto('/admin/brands');
+  await hydrated(page);
+  await page.fill('#brand-default-app', 'not a url');
+  await page.click('#brand-save');
+  await expect(page.locator('.field-error[data-field="default_application_url"]')).toBeVisible();
+  await page.fill('#brand-default-app', PORTAL_URL);
+  await page.click('#brand-save');
+  await expect(page.locator('#brand-saved')).toBeVisible();
+
+  const olaf = await fresh(browser);
+  await signIn(olaf.page, 'olaf', 'invitee-password-1');
+  await expect(olaf.page).toHaveURL(PORTAL_URL);
+  await expect(olaf.page.locator('h1')).toHaveText('Customer Portal');
+  await olaf.context.close();
+});
