@@ -178,12 +178,14 @@ test('enrolled users land with the right path, groups and roles in the admin dir
 
   await page.click('nav.sidebar a:has-text("Users")');
   await expect(page.locator('h1')).toHaveText('Users');
-  const ivy = page.locator('tr[data-username="ivy"]');
+  const ivy = page.locator('tbody.user[data-username="ivy"]');
   await expect(ivy.getByTestId('user-type')).toHaveText('internal');
   await expect(ivy.getByTestId('user-path')).toHaveText('users/internal');
   await expect(ivy.getByTestId('user-groups')).toHaveText('engineering-team');
-  await expect(ivy.getByTestId('user-roles')).toHaveText('editor');
-  const alice = page.locator('tr[data-username="alice"]');
+  await hydrated(page);
+  await ivy.locator('tr.summary').click();
+  await expect(ivy.getByTestId('detail-roles')).toHaveText('editor');
+  const alice = page.locator('tbody.user[data-username="alice"]');
   await expect(alice.getByTestId('user-type')).toHaveText('external');
   await expect(alice.getByTestId('user-path')).toHaveText('users/external');
 });

@@ -82,23 +82,30 @@ test('a blueprint imported in the UI runs: example 5 enrolls into engineering-te
 
 test('an admin adds a user to a group in the directory', async ({ page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
+  await expect(page).toHaveURL(/\/admin\/invitations$/);
   await page.goto('/admin/groups');
   await hydrated(page);
   const row = page.locator('tr[data-name="engineering-team"]');
-  await expect(row.getByTestId('member-count')).toHaveText('1');
+  const before = Number(await row.getByTestId('member-count').textContent());
   await row.locator('details.members summary').click();
   await expect(row.locator('li[data-member="grace"]')).toBeVisible();
+  await expect(row.locator('li[data-member="admin"]')).toHaveCount(0);
+  await row.locator('input.member-username').fill('nobody-here');
+  await row.locator('form.add-member button').click();
+  await expect(row.locator('.field-error[data-field="username"]')).toHaveText("No user is named 'nobody-here'.");
   await row.locator('input.member-username').fill('admin');
   await row.locator('form.add-member button').click();
   await expect(row.locator('li[data-member="admin"]')).toBeVisible();
-  await expect(row.getByTestId('member-count')).toHaveText('2');
+  await expect(row.getByTestId('member-count')).toHaveText(String(before + 1));
+  await screenshot(page, 'groups.png');
   await row.locator('li[data-member="admin"] button.remove-member').click();
   await expect(row.locator('li[data-member="admin"]')).toHaveCount(0);
+  await expect(row.getByTestId('member-count')).toHaveText(String(before));
 });
 
 test('an external user lands on the default application, or is told there is none', async ({ page, browser }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
-  await page.goto('/admin/invitations');
+  await expect(page).toHaveURL(/\/admin\/invitations$/);
   await hydrated(page);
   const link = await readLink(page, 'example-external-basic-invitation');
 

@@ -155,3 +155,17 @@ pub async fn delete_setting(db: &Db, key: &str) -> Result<(), sqlx::Error> {
 pub fn new_uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+
+/// `Ok` when a statement touched a row, else [`AppError::NotFound`] saying "This {what} does not exist.".
+///
+/// # Errors
+/// [`AppError::NotFound`].
+pub fn touched(rows_affected: u64, what: &str) -> Result<(), crate::error::AppError> {
+    if rows_affected == 0 {
+        Err(crate::error::AppError::NotFound(format!(
+            "This {what} does not exist."
+        )))
+    } else {
+        Ok(())
+    }
+}

@@ -100,11 +100,7 @@ pub async fn delete(db: &Db, pk: &str) -> Result<(), AppError> {
         .execute(&db.pool)
         .await?
         .rows_affected();
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(AppError::NotFound("This policy does not exist.".into()))
-    }
+    super::db::touched(n, "policy")
 }
 
 /// Binds a policy to a flow, or to a stage bound to that flow.
@@ -164,11 +160,7 @@ pub async fn unbind(db: &Db, binding_pk: &str) -> Result<(), AppError> {
         .execute(&db.pool)
         .await?
         .rows_affected();
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(AppError::NotFound("This binding does not exist.".into()))
-    }
+    super::db::touched(n, "binding")
 }
 
 /// Enforces the policies bound to flow `flow_pk` and, when given, to the stages named in `stages`.

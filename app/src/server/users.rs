@@ -275,11 +275,7 @@ pub async fn set_active(db: &Db, me: i64, pk: i64, active: bool) -> Result<(), A
         .execute(&db.pool)
         .await?
         .rows_affected();
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(AppError::NotFound("This user does not exist.".into()))
-    }
+    super::db::touched(n, "user")
 }
 
 /// Deletes an account, with its memberships, ledger rows and the invitations it created (as authentik
@@ -294,9 +290,5 @@ pub async fn delete(db: &Db, me: i64, pk: i64) -> Result<(), AppError> {
         .execute(&db.pool)
         .await?
         .rows_affected();
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(AppError::NotFound("This user does not exist.".into()))
-    }
+    super::db::touched(n, "user")
 }

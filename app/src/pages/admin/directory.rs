@@ -164,21 +164,8 @@ fn GroupMembers(
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let open = RwSignal::new(false);
     let pk_list = pk.clone();
-    let members = Resource::new(
-        move || (open.get(), version.get()),
-        move |(o, _)| {
-            let pk = pk_list.clone();
-            async move {
-                if o {
-                    group_members(pk).await
-                } else {
-                    Ok(Vec::new())
-                }
-            }
-        },
-    );
+    let members = Resource::new(move || version.get(), move |_| group_members(pk_list.clone()));
     let username = RwSignal::new(String::new());
     let pk_add = pk.clone();
     let add = Action::new(move |u: &String| {
@@ -193,7 +180,7 @@ fn GroupMembers(
         }
     });
     view! {
-        <details class="members" on:toggle=move |_| open.update(|o| *o = !*o)>
+        <details class="members">
             <summary>"Members"</summary>
             <Transition fallback=|| ()>
                 {move || {

@@ -10,6 +10,7 @@ pub mod tokens;
 pub mod users;
 
 use crate::api::auth::{get_current_user, Logout};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
@@ -68,4 +69,23 @@ pub fn AdminLayout() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// A boxed admin action (a server-function call) for [`run_and_refresh`].
+pub type AdminAction = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>;
+
+/// Runs an admin action in the background, then shows its error in `notice` (or clears it) and bumps
+/// `version`, which the page's list resource depends on, so the list reloads.
+pub fn run_and_refresh(
+    action: AdminAction,
+    notice: RwSignal<Option<String>>,
+    version: RwSignal<u32>,
+) {
+    leptos::task::spawn_local(async move {
+        match action.await {
+            Ok(()) => notice.set(None),
+            Err(e) => notice.set(Some(e.to_string())),
+        }
+        version.update(|v| *v += 1);
+    });
 }

@@ -5,7 +5,6 @@ use crate::api::admin::{
 };
 use crate::model::{FlowRow, PolicyForm, PolicyRow};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// The policies table, the create form and the binding controls.
 #[component]
@@ -97,17 +96,7 @@ fn PolicyLine(
             .map(|x| x.stages.iter().map(|s| s.name.clone()).collect::<Vec<_>>())
             .unwrap_or_default()
     };
-    let run = move |fut: std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<(), crate::error::AppError>>>,
-    >| {
-        spawn_local(async move {
-            match fut.await {
-                Ok(()) => notice.set(None),
-                Err(e) => notice.set(Some(e.to_string())),
-            }
-            version.update(|v| *v += 1);
-        });
-    };
+    let run = move |fut: super::AdminAction| super::run_and_refresh(fut, notice, version);
     let pk = p.pk.clone();
     let pk_delete = p.pk.clone();
     view! {

@@ -6,7 +6,6 @@ use crate::api::admin::{delete_user, list_users, set_user_active};
 use crate::domain::user::{path_tree, under};
 use crate::model::UserRow;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 fn join(v: &[String]) -> String {
     if v.is_empty() {
@@ -83,17 +82,7 @@ fn UserLine(
     let confirming = RwSignal::new(false);
     let pk = u.pk;
     let active = u.is_active;
-    let act = move |fut: std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<(), crate::error::AppError>>>,
-    >| {
-        spawn_local(async move {
-            match fut.await {
-                Ok(()) => notice.set(None),
-                Err(e) => notice.set(Some(e.to_string())),
-            }
-            version.update(|v| *v += 1);
-        });
-    };
+    let act = move |fut: super::AdminAction| super::run_and_refresh(fut, notice, version);
     let username = u.username.clone();
     view! {
         <tbody class="user" data-username=u.username.clone() class:hidden=move || hidden.get()>
