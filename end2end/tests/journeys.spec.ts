@@ -127,6 +127,7 @@ test('journey 1: a single-use link enrolls Jane with her name pre-filled, then i
   // A public link proves nothing about an address: Jane confirms hers with the code mailed to it.
   await expect(jane.page.locator('.step')).toHaveText('Step 2 of 2');
   await expect(jane.page.locator('#field-code')).toBeVisible();
+  await expect(jane.page.locator('#field-code')).toHaveValue('');
   await screenshot(jane.page, 'verification.png');
   await verifyEmail(jane.page, 'jane.smith@company.com');
 

@@ -142,7 +142,10 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                     id=id
                     name=format!("fields[{}]", f.field_key)
                     type=f.input_type()
-                    value=value.unwrap_or_default()
+                    // The property too: when the next page's field takes this input's place in the DOM,
+                    // what was typed before (the username) must not stay in it (the code).
+                    value=value.clone().unwrap_or_default()
+                    prop:value=value.unwrap_or_default()
                     placeholder=f.placeholder.clone()
                     required=f.required
                     readonly=readonly

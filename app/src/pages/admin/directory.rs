@@ -165,7 +165,10 @@ fn GroupMembers(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let pk_list = pk.clone();
-    let members = Resource::new(move || version.get(), move |_| group_members(pk_list.clone()));
+    let members = Resource::new(
+        move || version.get(),
+        move |_| group_members(pk_list.clone()),
+    );
     let username = RwSignal::new(String::new());
     let pk_add = pk.clone();
     let add = Action::new(move |u: &String| {
