@@ -36,7 +36,11 @@ test('an admin creates an API token, uses it on /api/v3/, and revokes it', async
   await expect(page.locator('#token-secret')).toHaveCount(0);
   await expect(page.locator('body')).not.toContainText(secret);
 
-  await row.locator('button.revoke').click();
+  // The table hydrates after the page shell: retry until the button answers.
+  await expect(async () => {
+    await row.locator('button.revoke').click();
+    await expect(row.locator('button.confirm-revoke')).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   await row.locator('button.confirm-revoke').click();
   await expect(row.getByTestId('token-status')).toHaveText('revoked');
   const refused = await request.get('/api/v3/stages/invitation/invitations/', { headers: { Authorization: `Bearer ${secret}` } });

@@ -87,12 +87,18 @@ test('an admin adds a user to a group in the directory', async ({ page }) => {
   await hydrated(page);
   const row = page.locator('tr[data-name="engineering-team"]');
   const before = Number(await row.getByTestId('member-count').textContent());
-  await row.locator('details.members summary').click();
+  // The rows hydrate after the page shell; until then a click would submit the bare form. Retry until
+  // the (hydrated) form answers.
+  await expect(async () => {
+    if (!(await row.locator('details.members').getAttribute('open') !== null)) {
+      await row.locator('details.members summary').click();
+    }
+    await row.locator('input.member-username').fill('nobody-here');
+    await row.locator('form.add-member button').click();
+    await expect(row.locator('.field-error[data-field="username"]')).toHaveText("No user is named 'nobody-here'.", { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   await expect(row.locator('li[data-member="grace"]')).toBeVisible();
   await expect(row.locator('li[data-member="admin"]')).toHaveCount(0);
-  await row.locator('input.member-username').fill('nobody-here');
-  await row.locator('form.add-member button').click();
-  await expect(row.locator('.field-error[data-field="username"]')).toHaveText("No user is named 'nobody-here'.");
   await row.locator('input.member-username').fill('admin');
   await row.locator('form.add-member button').click();
   await expect(row.locator('li[data-member="admin"]')).toBeVisible();
@@ -120,9 +126,11 @@ test('an external user lands on the default application, or is told there is non
   // System → Brands: set one; signing in now goes there.
   await page.goto('/admin/brands');
   await hydrated(page);
-  await page.fill('#brand-default-app', 'not a url');
-  await page.click('#brand-save');
-  await expect(page.locator('.field-error[data-field="default_application_url"]')).toBeVisible();
+  await expect(async () => {
+    await page.fill('#brand-default-app', 'not a url');
+    await page.click('#brand-save');
+    await expect(page.locator('.field-error[data-field="default_application_url"]')).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   await page.fill('#brand-default-app', PORTAL_URL);
   await page.click('#brand-save');
   await expect(page.locator('#brand-saved')).toBeVisible();
