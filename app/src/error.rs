@@ -41,6 +41,11 @@ pub enum AppError {
     /// Too many attempts; retry after this many seconds (HTTP 429 with `Retry-After`).
     #[error("Too many sign-in attempts. Try again in {0} seconds.")]
     TooManyAttempts(i64),
+    /// Too many verification codes from one client address; retry after this many seconds (HTTP 429).
+    #[error(
+        "Too many verification codes were asked for from your network. Try again in {0} seconds."
+    )]
+    TooManyCodes(i64),
     /// A policy bound to the flow or one of its stages denied the request (HTTP 403), with its message.
     #[error("{0}")]
     PolicyDenied(String),
@@ -78,7 +83,7 @@ impl AppError {
             Self::InvalidInvitation { gone: true, .. } => 410,
             Self::InvalidInvitation { gone: false, .. } => 404,
             Self::Validation(_) | Self::BadRequest(_) => 400,
-            Self::TooManyAttempts(_) => 429,
+            Self::TooManyAttempts(_) | Self::TooManyCodes(_) => 429,
             Self::Internal | Self::ServerFn(_) => 500,
         }
     }

@@ -59,6 +59,10 @@ pub async fn build(
         db,
         config: Arc::new(config),
         login_limiter: Arc::default(),
+        code_limiter: Arc::new(usher_app::server::ratelimit::LoginLimiter::new(
+            usher_app::domain::verification::CODES_PER_CLIENT.0,
+            usher_app::domain::verification::CODES_PER_CLIENT.1,
+        )),
         outbox_wake: Arc::default(),
     };
     let router = build_router(state.clone(), sessions.clone(), leptos_options);

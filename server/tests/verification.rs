@@ -13,6 +13,7 @@ db_tests!(
     parallel_guesses_never_exceed_the_attempts,
     exact_address_invitation_delivered_by_usher_needs_no_code,
     existing_user_confirms_the_address_before_accepting,
+    one_network_cannot_ask_for_unlimited_codes,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -494,4 +495,87 @@ async fn existing_user_confirms_the_address_before_accepting(app: TestApp) {
     let r = eve.call_form("flow/accept", &[("itoken", &t2)]).await;
     assert_eq!(r.headers["location"], "/", "{}", r.body);
     assert_eq!(app.count("SELECT COUNT(*) FROM invitation_uses").await, 2);
+}
+
+/// The prompt page submitted from a client address (as the server sees it behind `ConnectInfo`).
+async fn prompts_from(
+    c: &mut Client,
+    token: &str,
+    username: &str,
+    email: &str,
+    ip: [u8; 4],
+) -> common::Response {
+    let body = [
+        ("slug", EXT),
+        ("itoken", token),
+        ("stage", "1"),
+        ("fields[username]", username),
+        ("fields[name]", "Ann"),
+        ("fields[email]", email),
+        ("fields[password]", "s3cret-pass"),
+        ("fields[password_repeat]", "s3cret-pass"),
+    ]
+    .iter()
+    .map(|(k, v)| format!("{}={}", common::urlencode(k), common::urlencode(v)))
+    .collect::<Vec<_>>()
+    .join("&");
+    let mut req = axum::http::Request::builder()
+        .method(axum::http::Method::POST)
+        .uri("/api/flow/submit")
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .header(axum::http::header::ACCEPT, "application/json")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            ip, 40000,
+        ))));
+    c.send(req).await
+}
+
+async fn one_network_cannot_ask_for_unlimited_codes(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, t) = invite(&app, &mut admin, "open", json!({})).await;
+    let (limit, _) = usher_app::domain::verification::CODES_PER_CLIENT;
+    for i in 0..limit {
+        let r = prompts_from(
+            &mut app.client(),
+            &t,
+            &format!("u{i}"),
+            &format!("u{i}@example.org"),
+            [10, 0, 0, 1],
+        )
+        .await;
+        assert!(continues(&r), "code {i}: {}", r.body);
+    }
+    let r = prompts_from(
+        &mut app.client(),
+        &t,
+        "spam",
+        "victim@example.org",
+        [10, 0, 0, 1],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.body.contains("TooManyCodes"), "{}", r.body);
+    assert!(r.headers.contains_key("retry-after"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE to_addrs = '[\"victim@example.org\"]'")
+            .await,
+        0,
+        "no message past the limit"
+    );
+    // Another network is not affected.
+    let r = prompts_from(
+        &mut app.client(),
+        &t,
+        "zoe",
+        "zoe@example.org",
+        [10, 0, 0, 2],
+    )
+    .await;
+    assert!(continues(&r), "{}", r.body);
 }

@@ -17,6 +17,18 @@ pub const INVITATION_COOKIE: &str = "usher_invitation";
 /// Lifetime of [`INVITATION_COOKIE`], seconds.
 pub const INVITATION_COOKIE_MAX_AGE: i64 = 1800;
 
+/// The per-client limit on verification codes, for this request.
+#[cfg(feature = "ssr")]
+fn enrollment_gate<'a>(
+    st: &'a crate::server::AppState,
+    info: &'a enrollment::RequestInfo,
+) -> crate::server::verification::CodeGate<'a> {
+    crate::server::verification::CodeGate {
+        limiter: &st.code_limiter,
+        client: &info.ip,
+    }
+}
+
 #[cfg(feature = "ssr")]
 async fn plan(session: &tower_sessions::Session) -> Option<FlowPlan> {
     session.get::<FlowPlan>(PLAN_KEY).await.ok().flatten()
@@ -77,6 +89,7 @@ pub async fn submit_stage(
                 stage,
                 &fields,
                 &info,
+                &st.code_limiter,
             )
             .await?;
             let err = |_| AppError::Internal;
@@ -127,9 +140,12 @@ pub async fn resend_code(slug: String, itoken: Option<String>) -> Result<(), App
         async {
             let st = state()?;
             let session = session().await?;
+            let info = request_info().await;
+            let gate = enrollment_gate(&st, &info);
             enrollment::resend_code(
                 &st.db,
                 &st.config,
+                &gate,
                 plan(&session).await.as_ref(),
                 &slug,
                 itoken.as_deref(),
@@ -217,8 +233,17 @@ pub async fn send_accept_code() -> Result<(), AppError> {
             let user = auth::require_user(&st.db, &session).await?;
             let token = read_cookie(INVITATION_COOKIE).ok_or_else(cookie_gone)?;
             let current = accept_verification(&session).await;
-            let pk = enrollment::send_accept_code(&st.db, &st.config, token.trim(), &user, current)
-                .await?;
+            let info = request_info().await;
+            let gate = enrollment_gate(&st, &info);
+            let pk = enrollment::send_accept_code(
+                &st.db,
+                &st.config,
+                &gate,
+                token.trim(),
+                &user,
+                current,
+            )
+            .await?;
             session
                 .insert(enrollment::ACCEPT_VERIFICATION_KEY, pk)
                 .await

@@ -23,6 +23,9 @@ pub const DEFAULT_TOKEN_EXPIRY_MINUTES: i64 = 30;
 pub const RESEND_AFTER_SECS: i64 = 30;
 /// Codes sent per verification, the first included.
 pub const MAX_SENDS: i64 = 5;
+/// Codes (new or re-sent) one client address may ask for: 20 per 10 minutes. Bounds the email a public
+/// link lets anyone send, across browsers and verifications.
+pub const CODES_PER_CLIENT: (usize, i64) = (20, 600);
 
 /// The code for a random number: its last [`CODE_DIGITS`] decimal digits, zero-padded (`42` → `"000042"`).
 pub fn format_code(n: u32) -> String {

@@ -468,6 +468,7 @@ pub async fn submit_stage(
     stage: usize,
     values: &HashMap<String, String>,
     req: &RequestInfo,
+    codes: &super::ratelimit::LoginLimiter,
 ) -> Result<StageOutcome, AppError> {
     let itoken = clean_token(itoken);
     let Resolved { flow, invitation } = resolve(db, slug, itoken, time::now()).await?;
@@ -551,6 +552,10 @@ pub async fn submit_stage(
                         start_or_reuse(
                             db,
                             config,
+                            &verification::CodeGate {
+                                limiter: codes,
+                                client: &req.ip,
+                            },
                             plan.verification.take(),
                             invitation.as_ref(),
                             &address,
@@ -607,6 +612,7 @@ fn enrolled(flow: &StoredFlow, user_pk: i64, active: bool) -> StageOutcome {
 async fn start_or_reuse(
     db: &Db,
     config: &Config,
+    gate: &verification::CodeGate<'_>,
     current: Option<String>,
     inv: Option<&InvitationRecord>,
     address: &str,
@@ -627,6 +633,7 @@ async fn start_or_reuse(
     let pk = verification::start(
         &mut tx,
         config,
+        gate,
         inv.map(|i| i.pk.as_str()),
         address,
         settings,
@@ -644,6 +651,7 @@ async fn start_or_reuse(
 pub async fn resend_code(
     db: &Db,
     config: &Config,
+    gate: &verification::CodeGate<'_>,
     plan: Option<&FlowPlan>,
     slug: &str,
     itoken: Option<&str>,
@@ -660,7 +668,7 @@ pub async fn resend_code(
         .filter(|p| p.is_for(slug, itoken) && p.stage == index)
         .and_then(|p| p.verification.as_deref())
         .ok_or_else(not_started)?;
-    verification::resend(db, config, pk, settings).await
+    verification::resend(db, config, gate, pk, settings).await
 }
 
 /// What policies see: the invitation (`{pk, fixed_data, invited_by}`) and the prompt values so far
@@ -926,6 +934,7 @@ async fn accept_settings(db: &Db, inv: &InvitationRecord) -> Result<Settings, Ap
 pub async fn send_accept_code(
     db: &Db,
     config: &Config,
+    gate: &verification::CodeGate<'_>,
     token: &str,
     user: &CurrentUser,
     current: Option<String>,
@@ -946,12 +955,13 @@ pub async fn send_accept_code(
             .as_deref()
             == Some(user.email.as_str())
         {
-            verification::resend(db, config, &pk, settings).await?;
+            verification::resend(db, config, gate, &pk, settings).await?;
             return Ok(pk);
         }
     }
     let mut tx = db.pool.begin().await?;
-    let pk = verification::start(&mut tx, config, Some(&inv.pk), &user.email, settings).await?;
+    let pk =
+        verification::start(&mut tx, config, gate, Some(&inv.pk), &user.email, settings).await?;
     tx.commit().await?;
     Ok(pk)
 }

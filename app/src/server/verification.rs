@@ -17,6 +17,30 @@ use crate::error::AppError;
 use blake2::{Blake2b512, Digest};
 use sqlx::{Any, Transaction};
 
+/// The per-client limit on codes: the client's address and the limiter that counts it (in memory, per
+/// instance; see [`crate::domain::verification::CODES_PER_CLIENT`]).
+pub struct CodeGate<'a> {
+    /// The counter.
+    pub limiter: &'a super::ratelimit::LoginLimiter,
+    /// The client's address; empty (an in-process call with no peer) is not counted.
+    pub client: &'a str,
+}
+
+impl CodeGate<'_> {
+    /// Counts one more code for this client.
+    ///
+    /// # Errors
+    /// [`AppError::TooManyCodes`] with the seconds to wait, past the limit.
+    pub fn admit(&self) -> Result<(), AppError> {
+        if self.client.is_empty() {
+            return Ok(());
+        }
+        self.limiter
+            .try_begin(self.client, time::now())
+            .map_err(AppError::TooManyCodes)
+    }
+}
+
 /// An `email` stage's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
@@ -61,14 +85,17 @@ fn message(
 /// new code and queues the message that carries it. Returns the verification's pk.
 ///
 /// # Errors
-/// Database errors; [`AppError::Internal`] when the template fails.
+/// [`AppError::TooManyCodes`] past the client's limit; database errors; [`AppError::Internal`] when the
+/// template fails.
 pub async fn start(
     tx: &mut Transaction<'static, Any>,
     config: &Config,
+    gate: &CodeGate<'_>,
     invitation_pk: Option<&str>,
     email: &str,
     s: Settings,
 ) -> Result<String, AppError> {
+    gate.admit()?;
     let (pk, code, now) = (new_uuid(), new_code(), time::now());
     let expires = now + s.token_expiry_minutes * 60;
     sqlx::query(
@@ -115,12 +142,20 @@ pub async fn pending_email(db: &Db, pk: &str) -> Result<Option<String>, AppError
 /// [`crate::domain::verification::MAX_SENDS`] codes. One transaction.
 ///
 /// # Errors
-/// [`AppError::BadRequest`] with the reason when no code may be sent now; database errors.
-pub async fn resend(db: &Db, config: &Config, pk: &str, s: Settings) -> Result<(), AppError> {
+/// [`AppError::BadRequest`] with the reason when no code may be sent now; [`AppError::TooManyCodes`]
+/// past the client's limit; database errors.
+pub async fn resend(
+    db: &Db,
+    config: &Config,
+    gate: &CodeGate<'_>,
+    pk: &str,
+    s: Settings,
+) -> Result<(), AppError> {
     let (email, invitation_pk, _, _, sends, sent_at, _, verified_at) = load(db, pk).await?;
     let now = time::now();
     check_resend(sent_at, sends, verified_at.is_some(), now)
         .map_err(|e| AppError::BadRequest(e.message()))?;
+    gate.admit()?;
     let code = new_code();
     let expires = now + s.token_expiry_minutes * 60;
     let mut tx = db.pool.begin().await?;

@@ -61,7 +61,7 @@ impl From<AppError> for ApiError {
                 Self::Unauthenticated("Authentication credentials were not provided.")
             }
             AppError::Forbidden => Self::Forbidden,
-            AppError::TooManyAttempts(secs) => Self::Throttled(secs),
+            AppError::TooManyAttempts(secs) | AppError::TooManyCodes(secs) => Self::Throttled(secs),
             other => {
                 tracing::error!(error = %other, "api");
                 Self::Internal
