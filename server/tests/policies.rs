@@ -13,6 +13,7 @@ db_tests!(
     invited_only_flow_policy,
     department_policy_on_the_user_write_stage,
     email_domain_policy_on_the_details_prompt,
+    stage_policies_hold_for_existing_users_and_wait_for_their_stage,
 );
 
 const INTERNAL: &str = "invitation-enrollment-flow-internal";
@@ -339,4 +340,66 @@ async fn email_domain_policy_on_the_details_prompt(app: TestApp) {
     )
     .await;
     assert_eq!(done.headers["location"], "/", "{}", done.body);
+}
+
+/// A stage's policy is checked when that stage is submitted (not on the landing, before its data exists),
+/// and it holds for existing users accepting the invitation too; `prompt_data` starts from `fixed_data`.
+async fn stage_policies_hold_for_existing_users_and_wait_for_their_stage(app: TestApp) {
+    let mut admin = setup(&app).await;
+    policy(
+        &mut admin,
+        "example-emails",
+        r#"has(prompt_data.email) && prompt_data.email.endsWith("@example.com")"#,
+        "Use your @example.com address.",
+        INTERNAL,
+        "invitation-enrollment-prompt-details",
+    )
+    .await;
+    let token = invite(&app, &mut admin, "team", INTERNAL, "").await;
+    let link = format!("/if/flow/{INTERNAL}/?itoken={token}");
+    assert_eq!(
+        app.client().get(&link).await.status,
+        StatusCode::OK,
+        "the first page is shown"
+    );
+    let mut kim = app.client();
+    let (first, _) = enroll(&mut kim, INTERNAL, &token, "kim", "kim@other.org").await;
+    assert!(common::continues(&first));
+    // An existing account with another domain cannot take the invitation's grants by accepting.
+    let mut outsider = app.user("outsider").await;
+    let r = outsider
+        .call_form("flow/accept", &[("itoken", &token)])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("Use your @example.com address."));
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitation_uses").await, 0);
+    // prompt_data is seeded from fixed_data: an invitation pre-filling an @example.com address passes a
+    // flow-level policy on the landing page already.
+    policy(
+        &mut admin,
+        "prefilled",
+        r#"has(prompt_data.email) && prompt_data.email.endsWith("@example.com")"#,
+        "Pre-filled only.",
+        INTERNAL,
+        "",
+    )
+    .await;
+    let prefilled = invite(
+        &app,
+        &mut admin,
+        "prefilled",
+        INTERNAL,
+        "email: pat@example.com\n",
+    )
+    .await;
+    assert_eq!(
+        app.client()
+            .get(&format!("/if/flow/{INTERNAL}/?itoken={prefilled}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let denied = app.client().get(&link).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    assert!(denied.body.contains("Pre-filled only."));
 }

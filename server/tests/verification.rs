@@ -14,6 +14,8 @@ db_tests!(
     exact_address_invitation_delivered_by_usher_needs_no_code,
     existing_user_confirms_the_address_before_accepting,
     one_network_cannot_ask_for_unlimited_codes,
+    one_address_gets_a_bounded_number_of_verifications_a_day,
+    delivery_activates_accounts_a_flow_creates_inactive,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -578,4 +580,128 @@ async fn one_network_cannot_ask_for_unlimited_codes(app: TestApp) {
     )
     .await;
     assert!(continues(&r), "{}", r.body);
+}
+
+async fn one_address_gets_a_bounded_number_of_verifications_a_day(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, t) = invite(&app, &mut admin, "open", json!({})).await;
+    let per_day = usher_app::domain::verification::VERIFICATIONS_PER_EMAIL_PER_DAY;
+    // Fresh browsers (sessions) from different networks, all for one address.
+    for i in 0..per_day {
+        let r = prompts_from(
+            &mut app.client(),
+            &t,
+            &format!("v{i}"),
+            "ceo@company.com",
+            [10, 9, i as u8, 1],
+        )
+        .await;
+        assert!(continues(&r), "verification {i}: {}", r.body);
+    }
+    let r = prompts_from(
+        &mut app.client(),
+        &t,
+        "v-last",
+        "ceo@company.com",
+        [10, 9, 200, 1],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_verifications").await,
+        per_day,
+        "the refused one left nothing"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE to_addrs = '[\"ceo@company.com\"]'")
+            .await,
+        per_day
+    );
+    // Another address is not affected.
+    let r = prompts_from(
+        &mut app.client(),
+        &t,
+        "w",
+        "cfo@company.com",
+        [10, 9, 201, 1],
+    )
+    .await;
+    assert!(continues(&r), "{}", r.body);
+}
+
+/// authentik's email-verification example creates users inactive and activates them once the address is
+/// proven: a delivered email-mode invitation is proof, so the account is active at once.
+async fn delivery_activates_accounts_a_flow_creates_inactive(app: TestApp) {
+    let sink = SmtpSink::start(free_port()).await;
+    let _worker = app.start_mail_worker(sink.port);
+    let mut admin = app.admin().await;
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/blueprints/flows-enrollment-email-verification.yaml"),
+    )
+    .unwrap();
+    let (s, r) = admin
+        .call("admin/flows/import", json!({"yaml": text}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let flow = "default-enrollment-flow";
+    let form = json!({
+        "name": "mailed", "description": "", "flow": app.flow_pk(flow).await, "expires": "", "never_expires": true,
+        "fixed_data": "email: dana@company.com\n", "single_use": true, "quota": "", "emails": "", "roles": [], "groups": [],
+        "enabled": true
+    });
+    let (s, pk) = admin
+        .call("admin/invitations/create", json!({"form": form}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{pk}");
+    let t = app.token(pk.as_str().unwrap()).await;
+    sink.wait_for(1, 30).await;
+    for _ in 0..100 {
+        if app
+            .count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+            .await
+            == 1
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mut dana = app.client();
+    let r = dana
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", flow),
+                ("itoken", &t),
+                ("stage", "0"),
+                ("fields[username]", "dana"),
+                ("fields[password]", "s3cret-pass"),
+                ("fields[password_repeat]", "s3cret-pass"),
+            ],
+        )
+        .await;
+    assert!(continues(&r), "{}", r.body);
+    let r = dana
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", flow),
+                ("itoken", &t),
+                ("stage", "1"),
+                ("fields[name]", "Dana"),
+                ("fields[email]", "dana@company.com"),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers["location"], "/", "{}", r.body);
+    let active: i64 = sqlx::query_scalar("SELECT is_active FROM users WHERE username = 'dana'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(active, 1);
+    let (_, me) = dana.call("auth/current_user", json!({})).await;
+    assert_eq!(
+        me["username"], "dana",
+        "signed in by the flow's login stage"
+    );
 }

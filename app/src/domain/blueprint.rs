@@ -355,6 +355,15 @@ impl Reader<'_> {
     }
 }
 
+fn contains_tag(y: &Y) -> bool {
+    match y {
+        Y::Tagged(_) => true,
+        Y::Sequence(s) => s.iter().any(contains_tag),
+        Y::Mapping(m) => m.iter().any(|(k, v)| contains_tag(k) || contains_tag(v)),
+        _ => false,
+    }
+}
+
 /// A `!Context` value given as text (from the command line) takes the type of the default.
 fn coerce(v: &Y, default: &Y) -> Y {
     match (v, default) {
@@ -451,9 +460,15 @@ pub fn parse(text: &str, context: &BTreeMap<String, String>) -> Result<Plan, Blu
     let mut ctx: BTreeMap<String, Y> = BTreeMap::new();
     if let Some(Y::Mapping(m)) = top.get("context") {
         for (k, v) in m {
-            if let Some(k) = k.as_str() {
-                ctx.insert(k.to_owned(), v.clone());
+            let Some(k) = k.as_str() else { continue };
+            // Plain values only: a tag here could refer to itself and never end.
+            if contains_tag(v) {
+                return Err(file_err(
+                    &format!("context.{k}"),
+                    "context values must be plain values, without tags",
+                ));
             }
+            ctx.insert(k.to_owned(), v.clone());
         }
     }
     for (k, v) in context {
@@ -685,18 +700,22 @@ fn build(name: String, entries: &[Entry]) -> Result<Plan, BlueprintError> {
                 // authentik: minutes as a number, or a timedelta string like `minutes=30` / `hours=1`.
                 let minutes = match e.attrs.get("token_expiry") {
                     None | Some(Value::Null) => super::verification::DEFAULT_TOKEN_EXPIRY_MINUTES,
-                    Some(Value::Number(n)) => n.as_i64().filter(|m| *m > 0).ok_or_else(|| {
-                        err(
-                            "token_expiry",
-                            "must be a positive number of minutes".into(),
-                        )
-                    })?,
-                    Some(Value::String(s)) => timedelta_minutes(s).ok_or_else(|| {
-                        err(
-                            "token_expiry",
-                            format!("{s} is not minutes=N, hours=N or days=N"),
-                        )
-                    })?,
+                    Some(Value::Number(n)) => n
+                        .as_i64()
+                        .filter(|m| (1..=super::verification::MAX_TOKEN_EXPIRY_MINUTES).contains(m))
+                        .ok_or_else(|| {
+                            err("token_expiry", "must be 1 to 10080 minutes (a week)".into())
+                        })?,
+                    Some(Value::String(s)) => timedelta_minutes(s)
+                        .filter(|m| *m <= super::verification::MAX_TOKEN_EXPIRY_MINUTES)
+                        .ok_or_else(|| {
+                            err(
+                                "token_expiry",
+                                format!(
+                                    "{s} is not minutes=N, hours=N or days=N of at most a week"
+                                ),
+                            )
+                        })?,
                     Some(_) => return Err(err("token_expiry", "must be minutes".into())),
                 };
                 let attempts = match e.attrs.get("recovery_max_attempts") {
@@ -819,7 +838,11 @@ fn timedelta_minutes(s: &str) -> Option<i64> {
     let mut total = 0;
     for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let (unit, n) = part.split_once('=')?;
-        let n: f64 = n.trim().parse().ok()?;
+        let n: f64 = n
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n: &f64| n.is_finite() && *n >= 0.0 && *n < 1e9)?;
         total += match unit.trim() {
             "seconds" => n / 60.0,
             "minutes" => n,
@@ -931,6 +954,22 @@ entries:
             .message
             .contains("version 1"));
         assert!(parse(": : :", &BTreeMap::new()).is_err());
+        let looping = SMALL.replace(
+            "metadata: {name: small}",
+            "metadata: {name: small}\ncontext: {slug: !Context slug}",
+        );
+        assert_eq!(
+            parse(&looping, &BTreeMap::new()).unwrap_err().path,
+            "context.slug"
+        );
+        let huge = SMALL.replace(
+            "  - model: authentik_flows.flowstagebinding",
+            "  - model: authentik_stages_email.emailstage\n    identifiers: {name: e}\n    attrs: {token_expiry: 9223372036854775807}\n  - model: authentik_flows.flowstagebinding",
+        );
+        assert!(parse(&huge, &BTreeMap::new())
+            .unwrap_err()
+            .message
+            .contains("a week"));
     }
 
     #[test]
@@ -948,6 +987,7 @@ entries:
         assert_eq!(timedelta_minutes("minutes=30"), Some(30));
         assert_eq!(timedelta_minutes("hours=1;minutes=30"), Some(90));
         assert_eq!(timedelta_minutes("fortnights=1"), None);
+        assert_eq!(timedelta_minutes("days=1e300"), None);
     }
 
     #[test]

@@ -266,7 +266,8 @@ pub async fn landing(
     };
     let empty = Map::new();
     let ctx = policy_context(invitation.as_ref(), plan.map_or(&empty, |p| &p.context));
-    policies::enforce(db, &flow.pk, &[stage_name(&flow, stage)], &ctx).await?;
+    // Flow-level policies only: a stage's own policies run when it is submitted, with its values.
+    policies::enforce(db, &flow.pk, &[], &ctx).await?;
     let fixed = invitation
         .as_ref()
         .map(|i| i.fixed_data.clone())
@@ -582,8 +583,9 @@ pub async fn submit_stage(
     }
 }
 
-/// Whether the account is created active: unless the `user_write` stage creates users inactive and no
-/// `email` stage with `activate_user_on_success` saw the address proven by a code.
+/// Whether the account is created active: unless the `user_write` stage creates users inactive and the
+/// address was not proven (by a code or by delivery) in a flow whose `email` stage has
+/// `activate_user_on_success`.
 fn active_after(flow: &StoredFlow, proof: &Proof<'_>) -> bool {
     let activates = flow
         .stage(|k| match k {
@@ -594,7 +596,7 @@ fn active_after(flow: &StoredFlow, proof: &Proof<'_>) -> bool {
             _ => None,
         })
         .unwrap_or(false);
-    !user_write(flow).inactive || (activates && proof.verification.is_some())
+    !user_write(flow).inactive || (activates && proof.verified)
 }
 
 fn enrolled(flow: &StoredFlow, user_pk: i64, active: bool) -> StageOutcome {
@@ -671,10 +673,12 @@ pub async fn resend_code(
     verification::resend(db, config, gate, pk, settings).await
 }
 
-/// What policies see: the invitation (`{pk, fixed_data, invited_by}`) and the prompt values so far
-/// (passwords, kept as hashes, left out).
+/// What policies see: the invitation (`{pk, fixed_data, invited_by}`) and the prompt data: its
+/// `fixed_data` overlaid with the prompt values so far (passwords, kept as hashes, left out).
 fn policy_context(inv: Option<&InvitationRecord>, collected: &Map<String, Value>) -> PolicyContext {
-    let mut prompt_data = collected.clone();
+    // authentik's invitation stage puts `fixed_data` into the plan's prompt data; what was typed wins.
+    let mut prompt_data = inv.map(|i| i.fixed_data.clone()).unwrap_or_default();
+    prompt_data.extend(collected.clone());
     prompt_data.remove("password_hash");
     PolicyContext {
         invitation: inv.map(|i| {
@@ -1033,11 +1037,14 @@ pub async fn accept(
 ) -> Result<(), AppError> {
     let inv = resolve_token(db, token).await?;
     check_account(&inv, user)?;
-    // The flow's own policies hold for existing users too (their account's name and email as prompt data).
+    // The flow's policies, and its stages', hold for existing users too (their account's name and email
+    // as prompt data), as if they had enrolled.
     let mut known = Map::new();
     known.insert("username".into(), Value::String(user.username.clone()));
     known.insert("email".into(), Value::String(user.email.clone()));
-    policies::enforce(db, &inv.flow_pk, &[], &policy_context(Some(&inv), &known)).await?;
+    let slug = flow_slug(db, &inv).await?;
+    let flow = load_flow(db, &slug).await?.ok_or_else(not_found)?;
+    enforce_all(db, &flow, Some(&inv), &known).await?;
     let proof = if accept_needs_code(db, &inv, user).await? {
         let pk = verification.ok_or_else(|| {
             AppError::BadRequest(format!(

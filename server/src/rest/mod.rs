@@ -9,7 +9,8 @@
 //! Authentication is `Authorization: Bearer <token>` only (API tokens, Directory → Tokens or
 //! `usher create-token`); the session cookie is not accepted, so there is no CSRF surface. Only
 //! superusers' tokens are served (403 otherwise). Limits: [`TOKEN_FAILURES`] refused tokens per client
-//! address, [`REQUESTS`] requests per token; beyond them, 429 with `Retry-After`.
+//! network (IPv4 address, IPv6 /64), [`REQUESTS`] requests per token; beyond them, 429 with
+//! `Retry-After`. A valid token is never refused for its network's failures.
 
 pub mod error;
 pub mod input;
@@ -107,26 +108,27 @@ async fn authenticate(State(st): State<ApiState>, mut req: Request, next: Next) 
         return ApiError::Unauthenticated("Authentication credentials were not provided.")
             .into_response();
     };
-    let ip = client_ip(&req);
+    let ip = usher_app::domain::verification::network_key(&client_ip(&req));
     let now = time::now();
-    // Reserve a failure first, so parallel guesses cannot slip past the limit; a valid token clears it.
-    if let Err(wait) = st.failures.try_begin(&ip, now) {
-        return ApiError::Throttled(wait).into_response();
-    }
+    // Refused tokens are counted per client network; past the limit they get 429 instead of 401. A valid
+    // token is always served (so nobody can lock others out by sending bad tokens from a shared
+    // address), and does not clear the count.
     let principal: ApiPrincipal = match tokens::authenticate(&st.app.db, &secret, now).await {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => {
+            if let Err(wait) = st.failures.try_begin(&ip, now) {
+                return ApiError::Throttled(wait).into_response();
+            }
             return ApiError::Unauthenticated(match e {
                 TokenError::Invalid => "Invalid token.",
                 TokenError::Expired => "Token expired.",
                 TokenError::Revoked => "Token revoked.",
                 TokenError::InactiveUser => "User inactive or deleted.",
             })
-            .into_response()
+            .into_response();
         }
         Err(e) => return ApiError::from(e).into_response(),
     };
-    st.failures.succeeded(&ip);
     if let Err(wait) = st.requests.try_begin(&principal.token_pk, now) {
         return ApiError::Throttled(wait).into_response();
     }

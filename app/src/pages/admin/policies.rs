@@ -41,8 +41,8 @@ pub fn PoliciesPage() -> impl IntoView {
             <p class="muted">"Expressions in CEL over " <code>"invitation_in_effect"</code> ", " <code>"invitation.fixed_data"</code>
                 " and " <code>"prompt_data"</code> ". Bound to a flow or one of its stages; each must be true for the invitee to go on. "
                 "Examples: " <code>"invitation_in_effect"</code> ", "
-                <code>"invitation != null && invitation.fixed_data.department == \"Engineering\""</code> ", "
-                <code>"prompt_data.email.endsWith(\"@example.com\")"</code> "."</p>
+                <code>"invitation != null && has(invitation.fixed_data.department) && invitation.fixed_data.department == \"Engineering\""</code> ", "
+                <code>"has(prompt_data.email) && prompt_data.email.endsWith(\"@example.com\")"</code> "."</p>
             <form class="policy-form token-form" on:submit=move |ev| {
                 ev.prevent_default();
                 save.dispatch(PolicyForm { name: name.get_untracked(), expression: expression.get_untracked(), message: message.get_untracked() });
