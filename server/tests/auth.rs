@@ -10,6 +10,7 @@ db_tests!(
     session_id_changes_at_login,
     session_cookie_is_httponly_and_lax,
     every_admin_function_refuses_anonymous_and_non_admin,
+    every_public_function_refuses_what_it_must,
     admin_pages_redirect_anonymous_and_forbid_non_admin,
     setup_link_is_single_use,
     health_probes_answer,
@@ -428,4 +429,166 @@ async fn safe_next_only(app: TestApp) {
             "next={next}"
         );
     }
+}
+
+/// The functions that are not the dashboard's: each is gated by what it serves (a signed-in user, a valid
+/// invitation token and flow plan, the set-up token, credentials) or only tells the caller about
+/// themselves. `(endpoint, form, status for a stranger with no session and a bogus or missing token)`.
+const PUBLIC_FUNCTIONS: &[(&str, &[(&str, &str)], u16)] = &[
+    ("auth/current_user", &[], 200),
+    ("auth/default_application", &[], 200),
+    (
+        "auth/login",
+        &[("username", "admin"), ("password", "wrong"), ("next", "")],
+        401,
+    ),
+    ("auth/logout", &[], 200),
+    ("setup/status", &[("token", "bogus")], 200),
+    (
+        "setup/complete",
+        &[
+            ("token", "bogus"),
+            ("username", "eve"),
+            ("email", "eve@x.io"),
+            ("password", "long-password"),
+            ("password_repeat", "long-password"),
+        ],
+        404,
+    ),
+    (
+        "flow/landing",
+        &[("slug", "default-enrollment-flow"), ("itoken", BOGUS_TOKEN)],
+        404,
+    ),
+    (
+        "flow/submit",
+        &[
+            ("slug", "default-enrollment-flow"),
+            ("itoken", BOGUS_TOKEN),
+            ("stage", "1"),
+            ("fields[username]", "eve"),
+        ],
+        404,
+    ),
+    (
+        "flow/resend_code",
+        &[("slug", "default-enrollment-flow"), ("itoken", BOGUS_TOKEN)],
+        404,
+    ),
+    (
+        "flow/remember",
+        &[("slug", "default-enrollment-flow"), ("itoken", BOGUS_TOKEN)],
+        404,
+    ),
+    ("flow/accept_view", &[], 401),
+    ("flow/accept_send_code", &[], 401),
+    ("flow/accept", &[("itoken", BOGUS_TOKEN)], 401),
+];
+
+const BOGUS_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
+
+/// Every `#[server(endpoint = …)]` in `app/src/api/`.
+fn declared_server_functions() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src/api");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for part in text.split("#[server(").skip(1) {
+            let decl = &part[..part.find(")]").unwrap()];
+            let ep = decl
+                .split("endpoint = \"")
+                .nth(1)
+                .expect("every server function names its endpoint");
+            out.push(ep[..ep.find('"').unwrap()].to_owned());
+        }
+    }
+    out.sort();
+    out
+}
+
+async fn every_public_function_refuses_what_it_must(app: TestApp) {
+    // Every server function is in one of the two matrices, so a new one cannot go untested.
+    let mut listed: Vec<String> = ADMIN_FUNCTIONS
+        .iter()
+        .map(|(e, _)| e.to_string())
+        .chain(PUBLIC_FUNCTIONS.iter().map(|(e, ..)| e.to_string()))
+        .collect();
+    listed.sort();
+    assert_eq!(
+        declared_server_functions(),
+        listed,
+        "every server function is in ADMIN_FUNCTIONS or PUBLIC_FUNCTIONS"
+    );
+    let mut admin = app.admin().await;
+    let counts = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            let mut v = Vec::new();
+            for t in [
+                "users",
+                "invitation_uses",
+                "email_verifications",
+                "outbox",
+                "settings",
+            ] {
+                v.push(
+                    sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {t}"))
+                        .fetch_one(&db.pool)
+                        .await
+                        .unwrap(),
+                );
+            }
+            v
+        }
+    };
+    let before = counts(&app).await;
+    for (endpoint, form, status) in PUBLIC_FUNCTIONS {
+        let mut stranger = app.client();
+        let r = stranger.call_form(endpoint, form).await;
+        assert_eq!(
+            r.status.as_u16(),
+            *status,
+            "stranger {endpoint}: {}",
+            r.body
+        );
+        if *status == 200 {
+            assert!(
+                matches!(
+                    r.json(),
+                    serde_json::Value::Null | serde_json::Value::Bool(false)
+                ),
+                "{endpoint} tells a stranger nothing: {}",
+                r.body
+            );
+        }
+    }
+    assert_eq!(counts(&app).await, before, "refused calls write nothing");
+    // A real invitation, but no flow started in this browser: nothing to resend, nothing sent.
+    let form = json!({
+        "name": "real", "description": "", "flow": app.flow_pk("default-enrollment-flow").await, "expires": "",
+        "never_expires": true, "fixed_data": "", "single_use": false, "quota": "", "emails": "*@usher.test", "roles": [],
+        "groups": [], "enabled": true
+    });
+    let (_, pk) = admin
+        .call("admin/invitations/create", json!({"form": form}))
+        .await;
+    let token = app.token(pk.as_str().unwrap()).await;
+    let r = app
+        .client()
+        .call_form(
+            "flow/resend_code",
+            &[("slug", "default-enrollment-flow"), ("itoken", &token)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("No code was sent in this browser"));
+    // A signed-in user without the invitation cookie has nothing to send a code for.
+    let mut plain = app.user("plain").await;
+    let r = plain.call_form("flow/accept_send_code", &[]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_verifications").await,
+        0
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
 }
