@@ -156,6 +156,14 @@ pub fn new_uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// `$from, $from+1, …` for `n` values, for an `IN (…)` list (at least one `n`).
+pub fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `Ok` when a statement touched a row, else [`AppError::NotFound`] saying "This {what} does not exist.".
 ///
 /// # Errors

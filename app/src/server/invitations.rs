@@ -503,27 +503,44 @@ async fn into_rows(
     public_url: &str,
     rows: Vec<RawRow>,
 ) -> Result<Vec<InvitationRow>, AppError> {
-    let grants = |sql: &'static str| async move {
-        let pairs: Vec<(String, String, String)> = sqlx::query_as(sql).fetch_all(&db.pool).await?;
+    // Only what these rows need: their grants, uses and messages.
+    let pks: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    if pks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let within = format!(
+        "x.invitation_pk IN ({})",
+        super::db::placeholders(1, pks.len())
+    );
+    let pks_ref = &pks;
+    let grants = |sql: String| async move {
+        let mut q = sqlx::query_as::<_, (String, String, String)>(&sql);
+        for pk in pks_ref {
+            q = q.bind(pk);
+        }
+        let pairs = q.fetch_all(&db.pool).await?;
         let mut map: HashMap<String, Vec<(String, String)>> = HashMap::new();
         for (inv, pk, name) in pairs {
             map.entry(inv).or_default().push((pk, name));
         }
         Ok::<_, AppError>(map)
     };
-    let roles = grants(
-        "SELECT x.invitation_pk, r.pk, r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk ORDER BY r.name",
-    )
+    let roles = grants(format!(
+        "SELECT x.invitation_pk, r.pk, r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE {within} ORDER BY r.name"
+    ))
     .await?;
-    let groups = grants(
-        "SELECT x.invitation_pk, g.pk, g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk ORDER BY g.name",
-    )
+    let groups = grants(format!(
+        "SELECT x.invitation_pk, g.pk, g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE {within} ORDER BY g.name"
+    ))
     .await?;
-    let uses: Vec<(String, i64, String, String, i64)> = sqlx::query_as(
-        "SELECT x.invitation_pk, u.pk, u.username, x.action, x.at FROM invitation_uses x JOIN users u ON u.pk = x.user_pk ORDER BY x.at, u.username",
-    )
-    .fetch_all(&db.pool)
-    .await?;
+    let uses_sql = format!(
+        "SELECT x.invitation_pk, u.pk, u.username, x.action, x.at FROM invitation_uses x JOIN users u ON u.pk = x.user_pk WHERE {within} ORDER BY x.at, u.username"
+    );
+    let mut uses_q = sqlx::query_as::<_, (String, i64, String, String, i64)>(&uses_sql);
+    for pk in &pks {
+        uses_q = uses_q.bind(pk);
+    }
+    let uses = uses_q.fetch_all(&db.pool).await?;
     let mut ledgers: HashMap<String, Vec<LedgerEntry>> = HashMap::new();
     for (inv, user_pk, username, action, at) in uses {
         ledgers.entry(inv).or_default().push(LedgerEntry {
@@ -535,7 +552,7 @@ async fn into_rows(
         });
     }
     let mut messages: HashMap<String, Vec<crate::model::OutboxMessage>> = HashMap::new();
-    for (inv, m) in super::mail::list_messages(db, false, None)
+    for (inv, m) in super::mail::invitation_messages(db, &pks)
         .await?
         .into_iter()
         .filter_map(|m| {

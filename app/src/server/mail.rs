@@ -177,6 +177,29 @@ pub async fn list_messages(
     only_failed: bool,
     limit: Option<i64>,
 ) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
+    messages(db, only_failed, None, limit).await
+}
+
+/// The messages of these invitations, newest first (an invitation row shows its own).
+///
+/// # Errors
+/// Database errors.
+pub async fn invitation_messages(
+    db: &Db,
+    invitation_pks: &[String],
+) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
+    if invitation_pks.is_empty() {
+        return Ok(Vec::new());
+    }
+    messages(db, false, Some(invitation_pks), None).await
+}
+
+async fn messages(
+    db: &Db,
+    only_failed: bool,
+    invitation_pks: Option<&[String]>,
+    limit: Option<i64>,
+) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
     type Row = (
         String,
         Option<String>,
@@ -195,12 +218,21 @@ pub async fn list_messages(
         FROM outbox o LEFT JOIN invitations i ON i.pk = o.invitation_pk".to_owned();
     if only_failed {
         sql.push_str(" WHERE o.status = 'failed'");
+    } else if let Some(pks) = invitation_pks {
+        sql.push_str(&format!(
+            " WHERE o.invitation_pk IN ({})",
+            super::db::placeholders(1, pks.len())
+        ));
     }
     sql.push_str(" ORDER BY o.created DESC, o.pk");
     if let Some(n) = limit {
         sql.push_str(&format!(" LIMIT {}", n.max(0)));
     }
-    let rows = sqlx::query_as::<_, Row>(&sql).fetch_all(&db.pool).await?;
+    let mut q = sqlx::query_as::<_, Row>(&sql);
+    for pk in invitation_pks.unwrap_or_default() {
+        q = q.bind(pk);
+    }
+    let rows = q.fetch_all(&db.pool).await?;
     let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
     Ok(rows
         .into_iter()
