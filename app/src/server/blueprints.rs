@@ -99,7 +99,7 @@ async fn apply_plan(db: &Db, plan: &Plan, created_by: i64) -> Result<ApplyReport
         }
     };
     let now = time::now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     for g in &plan.groups {
         let exists: Option<String> =
             sqlx::query_scalar("SELECT pk FROM directory_groups WHERE name = $1")

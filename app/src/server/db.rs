@@ -91,6 +91,21 @@ impl Db {
         Ok(db)
     }
 
+    /// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock at
+    /// once (waiting up to `busy_timeout` for it), so a transaction that reads before it writes cannot fail
+    /// with "database is locked" when another connection to the file (the session store's) wrote in
+    /// between; a deferred transaction would have to upgrade its stale read snapshot, which WAL refuses
+    /// without waiting. On PostgreSQL it is a plain `BEGIN`.
+    ///
+    /// # Errors
+    /// Connection errors.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     async fn migrate(&self) -> Result<(), sqlx::Error> {
         match self.backend {
             Backend::Sqlite => {

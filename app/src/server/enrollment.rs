@@ -631,7 +631,7 @@ async fn start_or_reuse(
             return Ok(pk);
         }
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let pk = verification::start(
         &mut tx,
         config,
@@ -758,7 +758,7 @@ async fn write_user(
         path: ws.path.clone(),
         attributes: Value::Object(attributes).to_string(),
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if let Some(pk) = proof.verification {
         verification::consume(&mut tx, pk).await?;
     }
@@ -963,7 +963,7 @@ pub async fn send_accept_code(
             return Ok(pk);
         }
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let pk =
         verification::start(&mut tx, config, gate, Some(&inv.pk), &user.email, settings).await?;
     tx.commit().await?;
@@ -1069,7 +1069,7 @@ pub async fn accept(
             "You have already accepted this invitation.".into(),
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if let Some(pk) = proof {
         verification::consume(&mut tx, pk).await?;
         sqlx::query("UPDATE users SET email_verified = 1 WHERE pk = $1")

@@ -39,7 +39,7 @@ pub async fn install_builtin_flows(db: &Db) -> Result<(), AppError> {
 /// # Errors
 /// Database errors.
 pub async fn install_flow(db: &Db, def: &FlowDef) -> Result<bool, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let exists: Option<String> = sqlx::query_scalar("SELECT pk FROM flows WHERE slug = $1")
         .bind(&def.slug)
         .fetch_optional(&mut *tx)

@@ -197,7 +197,7 @@ pub async fn create(
     let now = time::now();
     let v = validate_form(db, form, now, true).await?;
     let pk = new_uuid();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, created)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13)",
@@ -273,7 +273,7 @@ pub async fn send(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let exists: Option<String> = sqlx::query_scalar("SELECT pk FROM invitations WHERE pk = $1")
         .bind(pk)
         .fetch_optional(&mut *tx)
@@ -345,7 +345,7 @@ async fn invitation_mail(
 /// [`AppError::NotFound`]; [`AppError::Validation`]; database errors. Nothing is saved on error.
 pub async fn update(db: &Db, pk: &str, form: &InvitationForm) -> Result<(), AppError> {
     let v = validate_form(db, form, time::now(), false).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let n = sqlx::query(
         "UPDATE invitations SET name = $1, description = $2, flow_pk = $3, expires = $4, fixed_data = $5,
          single_use = $6, quota = $7, emails = $8, enabled = $9 WHERE pk = $10",

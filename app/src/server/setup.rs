@@ -57,7 +57,7 @@ pub async fn complete_setup(
         return Err(gone());
     }
     let user = superuser_from_input(username, email, password, password_repeat).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let deleted = sqlx::query("DELETE FROM settings WHERE key = $1 AND value = $2")
         .bind(SETUP_TOKEN)
         .bind(token)

@@ -125,7 +125,7 @@ pub async fn create_admin(
     password: &str,
 ) -> Result<i64, AppError> {
     let user = superuser_from_input(username, email, password, password).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let pk = insert_user(&mut tx, &user).await?;
     tx.commit().await?;
     Ok(pk)

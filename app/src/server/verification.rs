@@ -93,8 +93,7 @@ fn message(
 /// new code and queues the message that carries it. Returns the verification's pk.
 ///
 /// # Errors
-/// [`AppError::TooManyCodes`] past the client's limit or the address's daily limit (the caller must then
-/// drop its transaction); database errors; [`AppError::Internal`] when the template fails.
+/// [`AppError::TooManyCodes`] past the client's limit or the address's daily limit; database errors; [`AppError::Internal`] when the template fails.
 pub async fn start(
     tx: &mut Transaction<'static, Any>,
     config: &Config,
@@ -105,9 +104,19 @@ pub async fn start(
 ) -> Result<String, AppError> {
     gate.admit()?;
     let (pk, code, now) = (new_uuid(), new_code(), time::now());
+    // At most so many verifications per address and day, across sessions and networks.
+    let day = now - 86_400;
+    let recent: Vec<i64> = sqlx::query_scalar(
+        "SELECT created FROM email_verifications WHERE email = $1 AND created > $2 ORDER BY created",
+    )
+    .bind(email)
+    .bind(day)
+    .fetch_all(&mut **tx)
+    .await?;
+    if recent.len() as i64 >= crate::domain::verification::VERIFICATIONS_PER_EMAIL_PER_DAY {
+        return Err(AppError::TooManyCodes((recent[0] - day).max(1)));
+    }
     let expires = now.saturating_add(lifetime_secs(s));
-    // Written first: on SQLite a transaction that reads before it writes can fail when another
-    // connection (the session store) wrote in between.
     sqlx::query(
         "INSERT INTO email_verifications (pk, invitation_pk, email, code_hash, attempts, max_attempts, sends, sent_at, expires, created)
          VALUES ($1, $2, $3, $4, 0, $5, 1, $6, $7, $6)",
@@ -121,19 +130,6 @@ pub async fn start(
     .bind(expires)
     .execute(&mut **tx)
     .await?;
-    // At most so many verifications per address and day (this one included), across sessions and
-    // networks; past that the caller's transaction is dropped, taking this row with it.
-    let day = now - 86_400;
-    let recent: Vec<i64> = sqlx::query_scalar(
-        "SELECT created FROM email_verifications WHERE email = $1 AND created > $2 ORDER BY created",
-    )
-    .bind(email)
-    .bind(day)
-    .fetch_all(&mut **tx)
-    .await?;
-    if recent.len() as i64 > crate::domain::verification::VERIFICATIONS_PER_EMAIL_PER_DAY {
-        return Err(AppError::TooManyCodes((recent[0] - day).max(1)));
-    }
     let msg = message(config, email, &code, s, expires)?;
     mail::enqueue(tx, invitation_pk, None, &[email.to_owned()], &[], &[], &msg).await?;
     Ok(pk)
@@ -181,7 +177,7 @@ pub async fn resend(
     gate.admit()?;
     let code = new_code();
     let expires = now.saturating_add(lifetime_secs(s));
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Conditional on what was checked, so two parallel requests send one code.
     let n = sqlx::query(
         "UPDATE email_verifications SET code_hash = $1, attempts = 0, max_attempts = $2, sends = sends + 1, sent_at = $3, expires = $4
