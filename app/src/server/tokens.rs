@@ -7,14 +7,9 @@ use crate::domain::token::{
 };
 use crate::error::AppError;
 use crate::model::{NewToken, TokenForm, TokenRow};
-use blake2::{Blake2b512, Digest};
 
 fn hash_secret(secret: &str) -> String {
-    let digest = Blake2b512::new()
-        .chain_update(b"usher-api-token\0")
-        .chain_update(secret)
-        .finalize();
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    super::auth::secret_digest("usher-api-token", &[secret])
 }
 
 fn new_secret() -> String {

@@ -14,7 +14,6 @@ use crate::domain::verification::{
     check_attempt, check_resend, format_code, normalize_code, CodeError, CodeState,
 };
 use crate::error::AppError;
-use blake2::{Blake2b512, Digest};
 use sqlx::{Any, Transaction};
 
 /// The per-client limit on codes: the client's address and the limiter that counts it (in memory, per
@@ -59,13 +58,7 @@ fn lifetime_secs(s: Settings) -> i64 {
 }
 
 fn hash_code(pk: &str, code: &str) -> String {
-    let digest = Blake2b512::new()
-        .chain_update(b"usher-email-code\0")
-        .chain_update(pk)
-        .chain_update(b"\0")
-        .chain_update(code)
-        .finalize();
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    super::auth::secret_digest("usher-email-code", &[pk, code])
 }
 
 fn new_code() -> String {
