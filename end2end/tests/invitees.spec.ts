@@ -74,6 +74,33 @@ test('journey 3: an existing user signs in through the link and joins with roles
   await expect(invitationRow(page, 'bob-joins-eng').locator('.ledger li[data-username="bob"]')).toContainText('joined');
 });
 
+test('journey 3 with an email rule: an existing account proves its address with a code before accepting', async ({ page }) => {
+  // The admin's own account (made by the CLI) has never proven admin@example.com.
+  await adminPage(page);
+  await createInvitation(page, 'example-staff', '', { singleUse: false, emails: '*@example.com', roles: ['editor'] });
+  const link = await readLink(page, 'example-staff');
+  await page.goto(link);
+  await hydrated(page);
+  await page.click('#accept-invitation');
+  await expect(page).toHaveURL(/\/if\/accept\/$/);
+  await expect(page.locator('#verify-note')).toContainText('admin@example.com');
+  await expect(page.locator('#field-code')).toHaveCount(0);
+  await hydrated(page);
+  await expect(async () => {
+    await page.click('#send-code');
+    await expect(page.locator('#field-code')).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect.poll(() => codesFor('admin@example.com').length, { timeout: 30_000 }).toBe(1);
+  await page.fill('#field-code', codesFor('admin@example.com')[0]);
+  await page.click('#accept-invitation');
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId('profile-roles')).toContainText('editor');
+  await page.goto('/admin/invitations');
+  await hydrated(page);
+  await readLink(page, 'example-staff');
+  await expect(invitationRow(page, 'example-staff').locator('.ledger li[data-username="admin"]')).toContainText('joined');
+});
+
 test('journey 4: a domain-wide invitation admits its domain and refuses look-alikes', async ({ page, browser }) => {
   await adminPage(page);
   await createInvitation(page, 'company-wide', '', { singleUse: false, emails: '*@company.com' });
