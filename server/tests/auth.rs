@@ -564,15 +564,14 @@ async fn every_public_function_refuses_what_it_must(app: TestApp) {
     }
     assert_eq!(counts(&app).await, before, "refused calls write nothing");
     // A real invitation, but no flow started in this browser: nothing to resend, nothing sent.
-    let form = json!({
-        "name": "real", "description": "", "flow": app.flow_pk("default-enrollment-flow").await, "expires": "",
-        "never_expires": true, "fixed_data": "", "single_use": false, "quota": "", "emails": "*@usher.test", "roles": [],
-        "groups": [], "enabled": true
-    });
-    let (_, pk) = admin
-        .call("admin/invitations/create", json!({"form": form}))
-        .await;
-    let token = app.token(pk.as_str().unwrap()).await;
+    let (_, token) = common::create_invitation(
+        &app,
+        &mut admin,
+        "real",
+        "default-enrollment-flow",
+        json!({"emails": "*@usher.test"}),
+    )
+    .await;
     let r = app
         .client()
         .call_form(

@@ -16,17 +16,7 @@ db_tests!(
 const EXT: &str = "invitation-enrollment-flow-external";
 
 async fn invite(app: &TestApp, admin: &mut Client, name: &str, flow: &str) -> (String, String) {
-    let form = json!({
-        "name": name, "description": "", "flow": app.flow_pk(flow).await, "expires": "", "never_expires": true,
-        "fixed_data": "", "single_use": false, "quota": "", "emails": "", "roles": [], "groups": [], "enabled": true
-    });
-    let (s, pk) = admin
-        .call("admin/invitations/create", json!({"form": form}))
-        .await;
-    assert_eq!(s, StatusCode::OK, "{pk}");
-    let pk = pk.as_str().unwrap().to_owned();
-    let token = app.token(&pk).await;
-    (pk, token)
+    common::create_invitation(app, admin, name, flow, json!({})).await
 }
 
 /// Enrolls through the built-in external flow (prompts, then the code from the outbox); returns the

@@ -66,15 +66,9 @@ async fn invite(
     flow: &str,
     fixed_data: &str,
 ) -> String {
-    let form = json!({
-        "name": name, "description": "", "flow": app.flow_pk(flow).await, "expires": "", "never_expires": true,
-        "fixed_data": fixed_data, "single_use": false, "quota": "", "emails": "", "roles": [], "groups": [], "enabled": true
-    });
-    let (s, pk) = admin
-        .call("admin/invitations/create", json!({"form": form}))
-        .await;
-    assert_eq!(s, StatusCode::OK, "{pk}");
-    app.token(pk.as_str().unwrap()).await
+    common::create_invitation(app, admin, name, flow, json!({"fixed_data": fixed_data}))
+        .await
+        .1
 }
 
 async fn enroll(

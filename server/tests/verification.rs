@@ -26,21 +26,7 @@ async fn invite(
     name: &str,
     extra: serde_json::Value,
 ) -> (String, String) {
-    let mut f = json!({
-        "name": name, "description": "", "flow": app.flow_pk(EXT).await,
-        "expires": "2099-01-01T12:00", "never_expires": false, "fixed_data": "", "single_use": false,
-        "quota": "", "emails": "", "roles": [], "groups": [], "enabled": true
-    });
-    for (k, v) in extra.as_object().unwrap() {
-        f[k] = v.clone();
-    }
-    let (s, pk) = admin
-        .call("admin/invitations/create", json!({ "form": f }))
-        .await;
-    assert_eq!(s, StatusCode::OK, "{pk}");
-    let pk = pk.as_str().unwrap().to_owned();
-    let token = app.token(&pk).await;
-    (pk, token)
+    common::create_invitation(app, admin, name, EXT, extra).await
 }
 
 async fn prompts(c: &mut Client, token: &str, username: &str, email: &str) -> common::Response {

@@ -440,3 +440,35 @@ pub fn continues(r: &Response) -> bool {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|l| l.starts_with("/if/flow/"))
 }
+
+/// Creates an invitation through the dashboard's `admin/invitations/create` as `admin`: public, never
+/// expiring, not single use, on `flow`, with the form fields in `extra` overriding those. Returns its pk
+/// and token.
+pub async fn create_invitation(
+    app: &TestApp,
+    admin: &mut Client,
+    name: &str,
+    flow: &str,
+    extra: Value,
+) -> (String, String) {
+    let mut form = serde_json::json!({
+        "name": name, "description": "", "flow": app.flow_pk(flow).await, "expires": "", "never_expires": true,
+        "fixed_data": "", "single_use": false, "quota": "", "emails": "", "roles": [], "groups": [], "enabled": true
+    });
+    for (k, v) in extra
+        .as_object()
+        .expect("extra is an object of form fields")
+    {
+        form[k] = v.clone();
+    }
+    let (s, pk) = admin
+        .call(
+            "admin/invitations/create",
+            serde_json::json!({ "form": form }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{pk}");
+    let pk = pk.as_str().unwrap().to_owned();
+    let token = app.token(&pk).await;
+    (pk, token)
+}
