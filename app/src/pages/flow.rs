@@ -42,6 +42,7 @@ pub fn FlowPage() -> impl IntoView {
             </Suspense>
         </main>
     }
+    .into_any()
 }
 
 /// "Invalid invite/invite not found", with the reason where it is safe to tell.
@@ -233,6 +234,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
             })}
         </div>
     }
+    .into_any()
 }
 
 /// `/if/accept/`: a signed-in user accepts the invitation remembered in this browser.
@@ -295,4 +297,5 @@ pub fn AcceptPage() -> impl IntoView {
             </Suspense>
         </main>
     }
+    .into_any()
 }

@@ -59,6 +59,7 @@ pub fn HomePage() -> impl IntoView {
             </Suspense>
         </main>
     }
+    .into_any()
 }
 
 fn join_or_none(items: &[String]) -> String {

@@ -24,4 +24,5 @@ pub fn LoginPage() -> impl IntoView {
             </ActionForm>
         </main>
     }
+    .into_any()
 }

@@ -1,4 +1,9 @@
 //! Pages, one module each; admin pages under `admin/`.
+//!
+//! Every component returns its view erased (`.into_any()`): the release build, unlike cargo-leptos's
+//! debug builds (`--cfg erase_components`), keeps each view's full static type, and a page built of
+//! nested, unerased components (a table of rows with details and actions) overflows rustc's query depth
+//! in the WASM crate. Erasing at each component boundary keeps every type as deep as one component.
 
 pub mod admin;
 pub mod flow;
@@ -22,6 +27,7 @@ pub fn NotFound() -> impl IntoView {
             <p><a href="/">"Go to the start page"</a></p>
         </main>
     }
+    .into_any()
 }
 
 /// A one-line error notice.

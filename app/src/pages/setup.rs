@@ -46,4 +46,5 @@ pub fn SetupPage() -> impl IntoView {
             </Suspense>
         </main>
     }
+    .into_any()
 }

@@ -49,4 +49,5 @@ pub fn BrandsPage() -> impl IntoView {
             </Transition>
         </section>
     }
+    .into_any()
 }

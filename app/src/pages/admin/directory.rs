@@ -111,6 +111,7 @@ fn DirectoryPage(kind: Kind) -> impl IntoView {
             </Transition>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -155,6 +156,7 @@ fn DirectoryRow(
             </td>
         </tr>
     }
+    .into_any()
 }
 
 /// A group's members: listed with Remove, and a field to add a user by username.
@@ -227,4 +229,5 @@ fn GroupMembers(
             {move || crate::pages::field_error(add.value().get(), "username")}
         </details>
     }
+    .into_any()
 }

@@ -79,6 +79,7 @@ pub fn FlowsPage() -> impl IntoView {
             </Transition>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -128,6 +129,7 @@ fn FlowLine(f: FlowRow) -> impl IntoView {
             </tr>
         </tbody>
     }
+    .into_any()
 }
 
 /// Percent-encodes text for a `data:` URL (RFC 3986 unreserved characters kept).

@@ -11,7 +11,6 @@ use crate::error::AppError;
 use crate::model::{InvitationForm, InvitationRow, InvitationSort, NamedItem};
 use crate::pages::{field_error, general_error, ErrorNotice};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// What the editor is open for.
 #[derive(Clone, PartialEq)]
@@ -77,6 +76,7 @@ pub fn InvitationsPage() -> impl IntoView {
             </Transition>
         </section>
     }
+    .into_any()
 }
 
 fn badge_class(s: InvitationStatus) -> &'static str {
@@ -88,6 +88,9 @@ fn badge_class(s: InvitationStatus) -> &'static str {
     }
 }
 
+/// One invitation: its summary line and, below it, the expandable details. The parts are separate
+/// components whose views are erased (`into_any`) at their boundary: as one static view type the row is
+/// too deep for rustc's query limit in the release (non-erased) WASM build.
 #[component]
 fn InvitationRowView(
     row: InvitationRow,
@@ -96,33 +99,64 @@ fn InvitationRowView(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let expanded = RwSignal::new(false);
-    let sending = RwSignal::new(false);
-    let pk_send = row.pk.clone();
-    let send_to = row.send_to.clone();
-    let confirming = RwSignal::new(false);
-    let run = move |fut: std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<(), AppError>> + Send>,
-    >| {
-        spawn_local(async move {
-            match fut.await {
-                Ok(()) => notice.set(None),
-                Err(e) => notice.set(Some(e.to_string())),
-            }
-            version.update(|v| *v += 1);
-        });
-    };
+    let name = row.name.clone();
+    view! {
+        <tbody class="invitation" data-name=name>
+            <InvitationSummary row=row.clone() expanded />
+            <tr class="details" class:hidden=move || !expanded.get()>
+                <td colspan="7">
+                    <InvitationLink pk=row.pk.clone() link=row.link.clone() />
+                    <InvitationFacts row=row.clone() />
+                    <InvitationActions row editing version notice />
+                </td>
+            </tr>
+        </tbody>
+    }
+    .into_any()
+}
+
+/// The summary line: a click toggles the details.
+#[component]
+fn InvitationSummary(row: InvitationRow, expanded: RwSignal<bool>) -> impl IntoView {
     let uses = match row.quota {
         Some(q) => format!("{} / {}", row.uses, q),
         None => format!("{} / ∞", row.uses),
     };
-    let (pk, enabled, name) = (row.pk.clone(), row.enabled, row.name.clone());
-    let pk_toggle = pk.clone();
-    let pk_regen = pk.clone();
-    let pk_delete = pk.clone();
-    let pk_edit = pk.clone();
-    let pk_deprovision = pk.clone();
-    let deprovisioning = RwSignal::new(false);
-    let enrolled = row.ledger.iter().filter(|e| e.action == "enrolled").count();
+    view! {
+        <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
+            <td><button class="expand small secondary" aria-label="Expand"
+                aria-expanded=move || expanded.get().to_string()>{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
+            <td class="name">{row.name}</td>
+            <td>{row.flow_slug}</td>
+            <td><span class=badge_class(row.status) data-testid="status">{row.status.label()}</span></td>
+            <td data-testid="uses">{uses}</td>
+            <td>{row.expires_display}</td>
+            <td>{row.created_by}</td>
+        </tr>
+    }
+    .into_any()
+}
+
+/// The link with its Copy button (plain JS, so it works before hydration too).
+#[component]
+fn InvitationLink(pk: String, link: String) -> impl IntoView {
+    let id = format!("link-{pk}");
+    view! {
+        <div class="link-row">
+            <label for=id.clone()>"Link"</label>
+            <input class="invitation-link" id=id readonly value=link.clone() prop:value=link />
+            <button type="button" class="small copy"
+                onclick="const i=this.previousElementSibling;i.select();if(navigator.clipboard){navigator.clipboard.writeText(i.value).then(()=>{this.textContent='Copied'})}">
+                "Copy"
+            </button>
+        </div>
+    }
+    .into_any()
+}
+
+/// What the invitation holds and grants, its messages and its ledger.
+#[component]
+fn InvitationFacts(row: InvitationRow) -> impl IntoView {
     let grants = |names: &[String]| {
         if names.is_empty() {
             "none".to_owned()
@@ -130,122 +164,178 @@ fn InvitationRowView(
             names.join(", ")
         }
     };
+    let description = if row.description.is_empty() {
+        "—".to_owned()
+    } else {
+        row.description
+    };
+    let fixed_data = if row.fixed_data.is_empty() {
+        "{}".to_owned()
+    } else {
+        row.fixed_data
+    };
+    let emails = if row.emails.is_empty() {
+        "anyone (public)".to_owned()
+    } else {
+        row.emails.join(", ")
+    };
     view! {
-        <tbody class="invitation" data-name=row.name.clone()>
-            <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
-                <td><button class="expand small secondary" aria-label="Expand"
-                    aria-expanded=move || expanded.get().to_string()>{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
-                <td class="name">{row.name.clone()}</td>
-                <td>{row.flow_slug.clone()}</td>
-                <td><span class=badge_class(row.status) data-testid="status">{row.status.label()}</span></td>
-                <td data-testid="uses">{uses}</td>
-                <td>{row.expires_display.clone()}</td>
-                <td>{row.created_by.clone()}</td>
-            </tr>
-            <tr class="details" class:hidden=move || !expanded.get()>
-                <td colspan="7">
-                    <div class="link-row">
-                        <label for=format!("link-{}", row.pk)>"Link"</label>
-                        <input class="invitation-link" id=format!("link-{}", row.pk) readonly value=row.link.clone() prop:value=row.link.clone() />
-                        <button type="button" class="small copy"
-                            onclick="const i=this.previousElementSibling;i.select();if(navigator.clipboard){navigator.clipboard.writeText(i.value).then(()=>{this.textContent='Copied'})}">
-                            "Copy"
-                        </button>
-                    </div>
-                    <dl class="facts">
-                        <dt>"Description"</dt><dd>{if row.description.is_empty() { "—".to_owned() } else { row.description.clone() }}</dd>
-                        <dt>"Custom attributes"</dt><dd><pre>{if row.fixed_data.is_empty() { "{}".to_owned() } else { row.fixed_data.clone() }}</pre></dd>
-                        <dt>"Emails"</dt><dd>{if row.emails.is_empty() { "anyone (public)".to_owned() } else { row.emails.join(", ") }}</dd>
-                        <dt>"Roles"</dt><dd>{grants(&row.role_names)}</dd>
-                        <dt>"Groups"</dt><dd>{grants(&row.group_names)}</dd>
-                        <dt>"Messages"</dt>
-                        <dd>
-                            {if row.messages.is_empty() {
-                                view! { <span class="muted">"none sent"</span> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="messages">
-                                        {row.messages.iter().map(|m| view! {
-                                            <li data-status=m.status.clone()>
-                                                {format!("{} — {} (attempts: {}) · queued {}", m.to, m.status, m.attempts, m.created)}
-                                                {(!m.sent.is_empty()).then(|| format!(" · sent {}", m.sent))}
-                                                {(!m.last_error.is_empty()).then(|| view! { <br /><span class="error">{m.last_error.clone()}</span> })}
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
-                        </dd>
-                        <dt>"Used by"</dt>
-                        <dd>
-                            {if row.ledger.is_empty() {
-                                view! { <span class="muted">"nobody yet"</span> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="ledger">
-                                        {row.ledger.iter().map(|e| view! {
-                                            <li data-username=e.username.clone()>
-                                                <strong>{e.username.clone()}</strong> " " {e.action.clone()} " · " {e.at_display.clone()}
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
-                        </dd>
-                    </dl>
-                    <div class="actions">
-                        <button class="small" on:click=move |_| editing.set(Some(Editing::Edit(pk_edit.clone())))>"Edit"</button>
-                        <button class="small secondary toggle" on:click=move |_| {
-                            let pk = pk_toggle.clone();
-                            run(Box::pin(async move { set_invitation_enabled(pk, !enabled).await }))
-                        }>{if enabled { "Disable" } else { "Enable" }}</button>
-                        <button class="small secondary send" on:click=move |_| sending.update(|s| *s = !*s)>
-                            {if row.messages.is_empty() { "Send…" } else { "Resend…" }}
-                        </button>
-                        <button class="small secondary" on:click=move |_| {
-                            let pk = pk_regen.clone();
-                            run(Box::pin(async move { regenerate_invitation_token(pk).await }))
-                        }>"Regenerate link"</button>
-                        {(enrolled > 0).then(|| view! {
-                            <Show
-                                when=move || deprovisioning.get()
-                                fallback=move || view! {
-                                    <button class="small danger deprovision" on:click=move |_| deprovisioning.set(true)>"Deprovision accounts…"</button>
-                                }
-                            >
-                                <span class="confirm">{format!("Deactivate the {enrolled} account(s) created through this invitation? ")}</span>
-                                <button class="small danger confirm-deprovision" on:click={
-                                    let pk = pk_deprovision.clone();
-                                    move |_| {
-                                        let pk = pk.clone();
-                                        run(Box::pin(async move { deprovision_invitation(pk).await.map(|_| ()) }))
-                                    }
-                                }>"Confirm deprovision"</button>
-                                <button class="small secondary" on:click=move |_| deprovisioning.set(false)>"Cancel"</button>
-                            </Show>
-                        })}
-                        <Show
-                            when=move || confirming.get()
-                            fallback=move || view! { <button class="small danger" on:click=move |_| confirming.set(true)>"Delete"</button> }
-                        >
-                            <span class="confirm">"Delete " {name.clone()} "? This cannot be undone. "</span>
-                            <button class="small danger" on:click={
-                                let pk = pk_delete.clone();
-                                move |_| {
-                                    let pk = pk.clone();
-                                    run(Box::pin(async move { delete_invitation(pk).await }))
-                                }
-                            }>"Confirm delete"</button>
-                            <button class="small secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                        </Show>
-                    </div>
-                    <Show when=move || sending.get()>
-                        <SendForm pk=pk_send.clone() to=send_to.clone() version sending />
-                    </Show>
-                </td>
-            </tr>
-        </tbody>
+        <dl class="facts">
+            <dt>"Description"</dt><dd>{description}</dd>
+            <dt>"Custom attributes"</dt><dd><pre>{fixed_data}</pre></dd>
+            <dt>"Emails"</dt><dd>{emails}</dd>
+            <dt>"Roles"</dt><dd>{grants(&row.role_names)}</dd>
+            <dt>"Groups"</dt><dd>{grants(&row.group_names)}</dd>
+            <dt>"Messages"</dt><dd><MessageList messages=row.messages /></dd>
+            <dt>"Used by"</dt><dd><LedgerList ledger=row.ledger /></dd>
+        </dl>
     }
+    .into_any()
+}
+
+/// An invitation's messages, newest first.
+#[component]
+fn MessageList(messages: Vec<crate::model::OutboxMessage>) -> impl IntoView {
+    if messages.is_empty() {
+        return view! { <span class="muted">"none sent"</span> }.into_any();
+    }
+    view! {
+        <ul class="messages">
+            {messages.into_iter().map(|m| {
+                let status = m.status.clone();
+                view! {
+                <li data-status=status>
+                    {format!("{} — {} (attempts: {}) · queued {}", m.to, m.status, m.attempts, m.created)}
+                    {(!m.sent.is_empty()).then(|| format!(" · sent {}", m.sent))}
+                    {(!m.last_error.is_empty()).then(|| view! { <br /><span class="error">{m.last_error}</span> })}
+                </li>
+                }.into_any()
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// Who used the invitation, oldest first.
+#[component]
+fn LedgerList(ledger: Vec<crate::model::LedgerEntry>) -> impl IntoView {
+    if ledger.is_empty() {
+        return view! { <span class="muted">"nobody yet"</span> }.into_any();
+    }
+    view! {
+        <ul class="ledger">
+            {ledger.into_iter().map(|e| {
+                let username = e.username.clone();
+                view! {
+                    <li data-username=username>
+                        <strong>{e.username}</strong> " " {e.action} " · " {e.at_display}
+                    </li>
+                }.into_any()
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// Edit, Disable/Enable, Send…, Regenerate link, Deprovision accounts… and Delete, with the send form.
+#[component]
+fn InvitationActions(
+    row: InvitationRow,
+    editing: RwSignal<Option<Editing>>,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let sending = RwSignal::new(false);
+    let run = move |fut: super::AdminAction| super::run_and_refresh(fut, notice, version);
+    let (pk, enabled) = (row.pk.clone(), row.enabled);
+    let pk_toggle = pk.clone();
+    let pk_regen = pk.clone();
+    let pk_edit = pk.clone();
+    let enrolled = row.ledger.iter().filter(|e| e.action == "enrolled").count();
+    let send_label = if row.messages.is_empty() {
+        "Send…"
+    } else {
+        "Resend…"
+    };
+    let send_to = row.send_to;
+    view! {
+        <div class="actions">
+            <button class="small" on:click=move |_| editing.set(Some(Editing::Edit(pk_edit.clone())))>"Edit"</button>
+            <button class="small secondary toggle" on:click=move |_| {
+                let pk = pk_toggle.clone();
+                run(Box::pin(async move { set_invitation_enabled(pk, !enabled).await }))
+            }>{if enabled { "Disable" } else { "Enable" }}</button>
+            <button class="small secondary send" on:click=move |_| sending.update(|s| *s = !*s)>{send_label}</button>
+            <button class="small secondary" on:click=move |_| {
+                let pk = pk_regen.clone();
+                run(Box::pin(async move { regenerate_invitation_token(pk).await }))
+            }>"Regenerate link"</button>
+            {(enrolled > 0).then(|| view! { <DeprovisionButton pk=pk.clone() enrolled notice version /> })}
+            <DeleteButton pk=pk.clone() name=row.name notice version />
+        </div>
+        <Show when=move || sending.get()>
+            <SendForm pk=pk.clone() to=send_to.clone() version sending />
+        </Show>
+    }
+    .into_any()
+}
+
+/// "Deprovision accounts…", confirmed before it deactivates the accounts the invitation created.
+#[component]
+fn DeprovisionButton(
+    pk: String,
+    enrolled: usize,
+    notice: RwSignal<Option<String>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    view! {
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! {
+                <button class="small danger deprovision" on:click=move |_| confirming.set(true)>"Deprovision accounts…"</button>
+            }
+        >
+            <span class="confirm">{format!("Deactivate the {enrolled} account(s) created through this invitation? ")}</span>
+            <button class="small danger confirm-deprovision" on:click={
+                let pk = pk.clone();
+                move |_| {
+                    let pk = pk.clone();
+                    super::run_and_refresh(Box::pin(async move { deprovision_invitation(pk).await.map(|_| ()) }), notice, version)
+                }
+            }>"Confirm deprovision"</button>
+            <button class="small secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+        </Show>
+    }
+    .into_any()
+}
+
+/// "Delete", confirmed before the invitation is deleted.
+#[component]
+fn DeleteButton(
+    pk: String,
+    name: String,
+    notice: RwSignal<Option<String>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    view! {
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! { <button class="small danger" on:click=move |_| confirming.set(true)>"Delete"</button> }
+        >
+            <span class="confirm">"Delete " {name.clone()} "? This cannot be undone. "</span>
+            <button class="small danger" on:click={
+                let pk = pk.clone();
+                move |_| {
+                    let pk = pk.clone();
+                    super::run_and_refresh(Box::pin(async move { delete_invitation(pk).await }), notice, version)
+                }
+            }>"Confirm delete"</button>
+            <button class="small secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+        </Show>
+    }
+    .into_any()
 }
 
 fn split_addresses(s: &str) -> Vec<String> {
@@ -296,6 +386,7 @@ fn SendForm(
             <button type="submit" class="small" id="send-submit">"Send invitation"</button>
         </form>
     }
+    .into_any()
 }
 
 fn row_to_form(r: InvitationRow) -> InvitationForm {
@@ -356,6 +447,7 @@ fn InvitationEditor(
             }}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
@@ -513,4 +605,5 @@ fn InvitationFormView(
             </div>
         </form>
     }
+    .into_any()
 }

@@ -69,6 +69,7 @@ pub fn AdminLayout() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 /// A boxed admin action (a server-function call) for [`run_and_refresh`].

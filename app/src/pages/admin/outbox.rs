@@ -46,4 +46,5 @@ pub fn OutboxPage() -> impl IntoView {
             </Transition>
         </section>
     }
+    .into_any()
 }

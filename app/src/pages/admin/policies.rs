@@ -76,6 +76,7 @@ pub fn PoliciesPage() -> impl IntoView {
             </Transition>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -131,4 +132,5 @@ fn PolicyLine(
             <td><button class="small danger" on:click=move |_| run(Box::pin(delete_policy(pk_delete.clone())))>"Delete"</button></td>
         </tr>
     }
+    .into_any()
 }

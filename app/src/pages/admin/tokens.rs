@@ -98,6 +98,7 @@ pub fn TokensPage() -> impl IntoView {
             </Transition>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -144,4 +145,5 @@ fn TokenLine(
             </td>
         </tr>
     }
+    .into_any()
 }

@@ -69,6 +69,7 @@ pub fn UsersPage() -> impl IntoView {
             </Transition>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -121,4 +122,5 @@ fn UserLine(
             </tr>
         </tbody>
     }
+    .into_any()
 }
