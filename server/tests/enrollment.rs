@@ -21,6 +21,7 @@ db_tests!(
     signed_in_user_accepts_from_the_landing_page,
     concurrent_accepts_by_one_account_use_one_use,
     a_use_resolved_before_regeneration_is_refused,
+    a_corrupt_stored_email_rule_refuses_the_link,
 );
 
 async fn invite(
@@ -938,4 +939,41 @@ async fn a_use_resolved_before_regeneration_is_refused(app: TestApp) {
     );
     drop(tx);
     assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
+}
+
+/// A stored `emails` value that does not decode fails closed: the link is refused (and nobody can enroll
+/// through it), never read as "no rules", which would make a domain-limited invitation public.
+async fn a_corrupt_stored_email_rule_refuses_the_link(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (pk, link) = invite(
+        &app,
+        &mut admin,
+        "company-only",
+        EXT,
+        json!({"emails": "*@company.com", "single_use": false}),
+    )
+    .await;
+    let t = token_of(&link);
+    sqlx::query("UPDATE invitations SET emails = $1 WHERE pk = $2")
+        .bind("[{\"domain\": ")
+        .bind(&pk)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let mut anon = app.client();
+    let r = anon.get(&link).await;
+    assert_ne!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(!r.body.contains("field-username"), "no prompt is offered");
+    let r = enroll(&mut anon, &app.db, EXT, &t, "mallory", "mallory@evil.io").await;
+    assert!(!common::continues(&r), "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
+    // The admin list does not pass the corrupt value off as "anyone" either.
+    let (s, _) = admin
+        .call(
+            "admin/invitations/list",
+            json!({"search": "", "sort": "CreatedDesc"}),
+        )
+        .await;
+    assert_ne!(s, StatusCode::OK);
 }

@@ -563,8 +563,7 @@ async fn into_rows(
         messages.entry(inv).or_default().push(m);
     }
     let now = time::now();
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
             let (
                 pk,
@@ -584,8 +583,8 @@ async fn into_rows(
                 created,
             ) = r;
             let (single_use, enabled) = (single_use != 0, enabled != 0);
-            let rules: Vec<EmailRule> = serde_json::from_str(&emails).unwrap_or_default();
-            let fixed: serde_json::Value = serde_json::from_str(&fixed_data).unwrap_or_default();
+            let rules: Vec<EmailRule> = decode_stored(&pk, "emails", &emails)?;
+            let fixed: serde_json::Value = decode_stored(&pk, "fixed_data", &fixed_data)?;
             let (role_pks, role_names) = roles
                 .get(&pk)
                 .cloned()
@@ -610,7 +609,7 @@ async fn into_rows(
                     }
                 }
             }
-            InvitationRow {
+            Ok(InvitationRow {
                 messages: messages.remove(&pk).unwrap_or_default(),
                 send_to,
                 ledger: ledgers.remove(&pk).unwrap_or_default(),
@@ -640,9 +639,9 @@ async fn into_rows(
                 created,
                 created_by,
                 enabled,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// An invitation as the invitee journey needs it.
@@ -683,10 +682,27 @@ impl InvitationRecord {
     }
 }
 
+/// Decodes a JSON column of invitation `pk`. A stored value that does not parse fails closed: the caller
+/// gets [`AppError::Internal`] (and the log names the invitation and column), never a default: an empty
+/// list of email rules would admit everyone.
+///
+/// # Errors
+/// [`AppError::Internal`] when `raw` is not the JSON of a `T`.
+fn decode_stored<T: serde::de::DeserializeOwned>(
+    pk: &str,
+    column: &str,
+    raw: &str,
+) -> Result<T, AppError> {
+    serde_json::from_str(raw).map_err(|e| {
+        tracing::error!(invitation = pk, column, error = %e, "corrupt stored invitation value");
+        AppError::Internal
+    })
+}
+
 /// Finds an invitation by its token. Malformed tokens are not looked up.
 ///
 /// # Errors
-/// Database errors.
+/// Database errors; [`AppError::Internal`] when its stored `emails` or `fixed_data` does not decode.
 pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationRecord>, AppError> {
     if !crate::domain::invitation::is_token_shaped(token) {
         return Ok(None);
@@ -729,8 +745,8 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
     .fetch_all(&db.pool)
     .await?;
     Ok(Some(InvitationRecord {
-        fixed_data: serde_json::from_str(&fixed_data).unwrap_or_default(),
-        emails: serde_json::from_str(&emails_json).unwrap_or_default(),
+        fixed_data: decode_stored(&pk, "fixed_data", &fixed_data)?,
+        emails: decode_stored(&pk, "emails", &emails_json)?,
         invited_by: if name.is_empty() { username } else { name },
         token: token.to_owned(),
         pk,
