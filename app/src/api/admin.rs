@@ -3,11 +3,15 @@
 
 #[cfg(feature = "ssr")]
 use super::ctx::{admin, respond};
+#[cfg(feature = "ssr")]
+use crate::domain::invitation::InvitationDraft;
 use crate::error::AppError;
 use crate::model::{
     ApplyReport, BrandSettings, FlowOption, FlowRow, InvitationForm, InvitationRow, InvitationSort,
     NamedItem, NewToken, OutboxMessage, PolicyForm, PolicyRow, TokenForm, TokenRow, UserRow,
 };
+#[cfg(feature = "ssr")]
+use crate::server::invitations::WriteError;
 #[cfg(feature = "ssr")]
 use crate::server::{
     blueprints, brands, directory, flows, invitations, mail, policies, time, tokens, users,
@@ -63,7 +67,8 @@ pub async fn create_invitation(form: InvitationForm) -> Result<String, AppError>
     respond(
         async {
             let (st, user) = admin().await?;
-            let pk = invitations::create(&st.db, &st.config, user.pk, &form).await?;
+            let draft = InvitationDraft::try_from(&form).map_err(WriteError::Invalid)?;
+            let pk = invitations::create(&st.db, &st.config, user.pk, &draft).await?;
             st.outbox_wake.notify_one();
             Ok(pk)
         }
@@ -77,7 +82,8 @@ pub async fn update_invitation(pk: String, form: InvitationForm) -> Result<(), A
     respond(
         async {
             let (st, _) = admin().await?;
-            invitations::update(&st.db, &pk, &form).await
+            let draft = InvitationDraft::try_from(&form).map_err(WriteError::Invalid)?;
+            Ok(invitations::update(&st.db, &pk, &draft).await?)
         }
         .await,
     )

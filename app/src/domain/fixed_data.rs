@@ -24,23 +24,30 @@ pub fn parse_fixed_data(raw: &str) -> Result<Map<String, Value>, String> {
         parse_yaml(raw)?
     };
     match value {
-        Value::Object(map) => {
-            if let Some(email) = map.get("email") {
-                let ok = email
-                    .as_str()
-                    .is_some_and(|e| super::email_rules::normalize_email(e).is_some());
-                if !ok {
-                    return Err("'email' must be a valid email address.".into());
-                }
-            }
-            Ok(map)
-        }
+        Value::Object(map) => validate(map),
         Value::Null => Ok(Map::new()),
         _ => Err(
             "Custom attributes must be a mapping of keys to values, e.g. `name: Jane Smith`."
                 .into(),
         ),
     }
+}
+
+/// Checks custom attributes given as a JSON object (the REST API's and a blueprint's form): an `email`
+/// must be an email address, since it is where the invitation is sent.
+///
+/// # Errors
+/// A message when `email` is not a valid address.
+pub fn validate(map: Map<String, Value>) -> Result<Map<String, Value>, String> {
+    if let Some(email) = map.get("email") {
+        let ok = email
+            .as_str()
+            .is_some_and(|e| super::email_rules::normalize_email(e).is_some());
+        if !ok {
+            return Err("'email' must be a valid email address.".into());
+        }
+    }
+    Ok(map)
 }
 
 #[cfg(feature = "ssr")]

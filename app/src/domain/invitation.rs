@@ -1,5 +1,6 @@
 //! Invitation rules: name syntax, status, quota, link building (DESIGN.md "Domain model").
 
+use super::email_rules::EmailRule;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -154,6 +155,326 @@ pub fn is_token_shaped(raw: &str) -> bool {
         })
 }
 
+/// How often an invitation may be used (Layer5's `quota`; authentik's `single_use` is `Limited(1)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Quota {
+    /// No limit (stored as a NULL quota).
+    Unlimited,
+    /// At most this many uses, at least 1.
+    Limited(i64),
+}
+
+impl Quota {
+    /// One use: authentik's `single_use`.
+    pub const SINGLE_USE: Self = Self::Limited(1);
+
+    /// From authentik's `single_use` and Layer5's `quota` together ([`reconcile_quota`]).
+    ///
+    /// # Errors
+    /// [`InvitationError::Quota`] when the quota is below 1 or single use has a quota other than 1.
+    pub fn new(single_use: bool, quota: Option<i64>) -> Result<Self, InvitationError> {
+        let (_, q) = reconcile_quota(single_use, quota).map_err(InvitationError::Quota)?;
+        Ok(Self::from_max(q))
+    }
+
+    /// From a stored maximum (`None` = unlimited).
+    pub fn from_max(max: Option<i64>) -> Self {
+        max.map_or(Self::Unlimited, Self::Limited)
+    }
+
+    /// The maximum number of uses, `None` when unlimited.
+    pub fn max(self) -> Option<i64> {
+        match self {
+            Self::Unlimited => None,
+            Self::Limited(q) => Some(q),
+        }
+    }
+
+    /// Whether one use uses the invitation up (DESIGN.md: `single_use` ⇔ quota 1).
+    pub fn is_single_use(self) -> bool {
+        self == Self::SINGLE_USE
+    }
+}
+
+/// A field of an invitation, as errors name it; each edge says it in its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationField {
+    /// `name`.
+    Name,
+    /// `flow`.
+    Flow,
+    /// `expires` (the dashboard's "never expires" included).
+    Expires,
+    /// `fixed_data` ("custom attributes").
+    FixedData,
+    /// `quota` and `single_use`.
+    Quota,
+    /// `emails`.
+    Emails,
+    /// `roles`.
+    Roles,
+    /// `groups`.
+    Groups,
+}
+
+impl InvitationField {
+    /// The field's key in the dashboard form and in authentik's API (they agree).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Flow => "flow",
+            Self::Expires => "expires",
+            Self::FixedData => "fixed_data",
+            Self::Quota => "quota",
+            Self::Emails => "emails",
+            Self::Roles => "roles",
+            Self::Groups => "groups",
+        }
+    }
+}
+
+/// Why an invitation draft or patch was refused, field by field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum InvitationError {
+    /// The name is not a slug ([`InvitationName::parse`]'s message).
+    #[error("{0}")]
+    Name(String),
+    /// Another invitation has this name.
+    #[error("An invitation with this name already exists.")]
+    NameTaken,
+    /// No flow, or one that does not exist.
+    #[error("Choose a flow.")]
+    Flow,
+    /// The expiry is not a date and time.
+    #[error("{0}")]
+    ExpiresInvalid(String),
+    /// A new invitation that would already be expired.
+    #[error("Expiry must be in the future (or choose never).")]
+    ExpiresInPast,
+    /// The custom attributes do not parse, or their `email` is not an address.
+    #[error("{0}")]
+    FixedData(String),
+    /// The quota is below 1, not a number, or contradicts single use.
+    #[error("{0}")]
+    Quota(String),
+    /// An email rule does not parse.
+    #[error("{0}")]
+    Emails(String),
+    /// No role has this pk or name (as given).
+    #[error("Unknown role: {0}")]
+    UnknownRole(String),
+    /// No group has this pk or name (as given).
+    #[error("Unknown group: {0}")]
+    UnknownGroup(String),
+}
+
+impl InvitationError {
+    /// The field the error belongs to.
+    pub fn field(&self) -> InvitationField {
+        match self {
+            Self::Name(_) | Self::NameTaken => InvitationField::Name,
+            Self::Flow => InvitationField::Flow,
+            Self::ExpiresInvalid(_) | Self::ExpiresInPast => InvitationField::Expires,
+            Self::FixedData(_) => InvitationField::FixedData,
+            Self::Quota(_) => InvitationField::Quota,
+            Self::Emails(_) => InvitationField::Emails,
+            Self::UnknownRole(_) => InvitationField::Roles,
+            Self::UnknownGroup(_) => InvitationField::Groups,
+        }
+    }
+}
+
+/// What an admin asks to create or store: every field of an invitation, parsed, before its references
+/// (flow, roles, groups) are resolved by the invitation service. The dashboard form, the REST body and a
+/// blueprint entry each parse into this at their own edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvitationDraft {
+    /// Slug name.
+    pub name: InvitationName,
+    /// Free text for admins.
+    pub description: String,
+    /// The flow's pk; `None` for the default enrollment flow (the REST API's default).
+    pub flow: Option<String>,
+    /// Expiry, UTC Unix seconds; `None` = never.
+    pub expires: Option<i64>,
+    /// `fixed_data`: a JSON object.
+    pub fixed_data: serde_json::Map<String, serde_json::Value>,
+    /// Max uses.
+    pub quota: Quota,
+    /// Email rules, without duplicates; empty = public.
+    pub emails: Vec<EmailRule>,
+    /// Roles by pk or name, sorted, without duplicates.
+    pub roles: Vec<String>,
+    /// Groups by pk or name, sorted, without duplicates.
+    pub groups: Vec<String>,
+    /// The admin's switch.
+    pub enabled: bool,
+}
+
+/// The fields a PATCH (or PUT) carries; `None` = not given, so kept. `expires: Some(None)` = never.
+/// authentik's `single_use: false` on a single-use invitation means one use no longer uses it up, so,
+/// without a `quota` in the same patch, the quota becomes unlimited.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InvitationPatch {
+    /// `name`.
+    pub name: Option<InvitationName>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `flow` (pk), or `Some(None)` for the default flow.
+    pub flow: Option<Option<String>>,
+    /// `expires`, or `Some(None)` for never.
+    pub expires: Option<Option<i64>>,
+    /// `fixed_data`.
+    pub fixed_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `single_use`.
+    pub single_use: Option<bool>,
+    /// `quota`, or `Some(None)` for unlimited.
+    pub quota: Option<Option<i64>>,
+    /// `emails`.
+    pub emails: Option<Vec<EmailRule>>,
+    /// `roles` (pks or names).
+    pub roles: Option<Vec<String>>,
+    /// `groups` (pks or names).
+    pub groups: Option<Vec<String>>,
+    /// `enabled`.
+    pub enabled: Option<bool>,
+}
+
+impl InvitationPatch {
+    /// The draft that results from applying this patch to `current`: exactly the given fields change.
+    ///
+    /// # Errors
+    /// [`InvitationError::Quota`] when the given `single_use` and `quota` contradict each other.
+    pub fn apply(self, current: InvitationDraft) -> Result<InvitationDraft, InvitationError> {
+        let quota = match (self.single_use, self.quota) {
+            (None, None) => current.quota,
+            (Some(single_use), Some(q)) => Quota::new(single_use, q)?,
+            (None, Some(q)) => Quota::new(false, q)?,
+            (Some(true), None) => Quota::SINGLE_USE,
+            (Some(false), None) if current.quota.is_single_use() => Quota::Unlimited,
+            (Some(false), None) => current.quota,
+        };
+        Ok(InvitationDraft {
+            name: self.name.unwrap_or(current.name),
+            description: self.description.unwrap_or(current.description),
+            flow: self.flow.unwrap_or(current.flow),
+            expires: self.expires.unwrap_or(current.expires),
+            fixed_data: self.fixed_data.unwrap_or(current.fixed_data),
+            quota,
+            emails: self.emails.map(dedup_rules).unwrap_or(current.emails),
+            roles: self.roles.map(sorted_unique).unwrap_or(current.roles),
+            groups: self.groups.map(sorted_unique).unwrap_or(current.groups),
+            enabled: self.enabled.unwrap_or(current.enabled),
+        })
+    }
+}
+
+impl InvitationPatch {
+    /// A new invitation from the given fields, the rest at their defaults: no description, the default
+    /// flow, never expires, no custom attributes, unlimited, public, no grants, enabled.
+    ///
+    /// # Errors
+    /// [`InvitationError::Name`] without a name; [`InvitationError::Quota`] as in [`Quota::new`].
+    pub fn into_draft(self) -> Result<InvitationDraft, InvitationError> {
+        let name = self
+            .name
+            .clone()
+            .ok_or_else(|| InvitationError::Name("Name is required.".into()))?;
+        let base = InvitationDraft {
+            name,
+            description: String::new(),
+            flow: None,
+            expires: None,
+            fixed_data: serde_json::Map::new(),
+            quota: Quota::Unlimited,
+            emails: Vec::new(),
+            roles: Vec::new(),
+            groups: Vec::new(),
+            enabled: true,
+        };
+        self.apply(base)
+    }
+}
+
+/// References sorted, trimmed, without duplicates or blanks.
+pub fn sorted_unique(mut refs: Vec<String>) -> Vec<String> {
+    for r in &mut refs {
+        *r = r.trim().to_owned();
+    }
+    refs.retain(|r| !r.is_empty());
+    refs.sort();
+    refs.dedup();
+    refs
+}
+
+fn dedup_rules(rules: Vec<EmailRule>) -> Vec<EmailRule> {
+    let mut out: Vec<EmailRule> = Vec::new();
+    for r in rules {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// The stored invitation, typed (DESIGN.md "Domain model").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invitation {
+    /// UUID.
+    pub pk: String,
+    /// Slug name.
+    pub name: InvitationName,
+    /// Free text for admins.
+    pub description: String,
+    /// The bound flow's pk.
+    pub flow_pk: String,
+    /// Expiry, UTC Unix seconds; `None` = never.
+    pub expires: Option<i64>,
+    /// `fixed_data`.
+    pub fixed_data: serde_json::Map<String, serde_json::Value>,
+    /// Max uses.
+    pub quota: Quota,
+    /// Consumed uses.
+    pub uses: i64,
+    /// Email rules; empty = public.
+    pub emails: Vec<EmailRule>,
+    /// Granted role pks.
+    pub roles: Vec<String>,
+    /// Granted group pks.
+    pub groups: Vec<String>,
+    /// The admin's switch.
+    pub enabled: bool,
+    /// The creator's user pk.
+    pub created_by: i64,
+    /// The secret of the link.
+    pub token: String,
+    /// Creation, UTC Unix seconds.
+    pub created: i64,
+}
+
+impl Invitation {
+    /// The status at `now` (UTC Unix seconds), computed in one place ([`InvitationStatus::compute`]).
+    pub fn status(&self, now: i64) -> InvitationStatus {
+        InvitationStatus::compute(self.enabled, self.expires, self.uses, self.quota.max(), now)
+    }
+
+    /// The invitation as a draft, the base a patch applies to.
+    pub fn to_draft(&self) -> InvitationDraft {
+        InvitationDraft {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            flow: Some(self.flow_pk.clone()),
+            expires: self.expires,
+            fixed_data: self.fixed_data.clone(),
+            quota: self.quota,
+            emails: self.emails.clone(),
+            roles: self.roles.clone(),
+            groups: self.groups.clone(),
+            enabled: self.enabled,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,5 +545,95 @@ mod tests {
         assert!(is_token_shaped("0b8d3c4e-1f2a-4b5c-8d9e-0a1b2c3d4e5f"));
         assert!(!is_token_shaped("0b8d3c4e1f2a4b5c8d9e0a1b2c3d4e5f"));
         assert!(!is_token_shaped("' OR 1=1 --"));
+    }
+
+    fn draft() -> InvitationDraft {
+        InvitationDraft {
+            name: InvitationName::parse("jane").unwrap(),
+            description: String::new(),
+            flow: Some("f".into()),
+            expires: None,
+            fixed_data: serde_json::Map::new(),
+            quota: Quota::SINGLE_USE,
+            emails: Vec::new(),
+            roles: Vec::new(),
+            groups: Vec::new(),
+            enabled: true,
+        }
+    }
+
+    #[test]
+    fn a_patch_changes_exactly_the_fields_it_carries() {
+        let patched = InvitationPatch {
+            enabled: Some(false),
+            ..InvitationPatch::default()
+        }
+        .apply(draft())
+        .unwrap();
+        assert_eq!(
+            patched,
+            InvitationDraft {
+                enabled: false,
+                ..draft()
+            }
+        );
+        assert_eq!(InvitationPatch::default().apply(draft()).unwrap(), draft());
+    }
+
+    #[test]
+    fn single_use_false_on_a_single_use_invitation_lifts_the_quota() {
+        // authentik's client: partial_update(PatchedInvitationRequest(single_use=False)).
+        let p = |single_use, quota| InvitationPatch {
+            single_use,
+            quota,
+            ..InvitationPatch::default()
+        };
+        let lifted = p(Some(false), None).apply(draft()).unwrap();
+        assert_eq!(lifted.quota, Quota::Unlimited);
+        assert!(!lifted.quota.is_single_use());
+        let limited = InvitationDraft {
+            quota: Quota::Limited(3),
+            ..draft()
+        };
+        assert_eq!(
+            p(Some(false), None).apply(limited.clone()).unwrap().quota,
+            Quota::Limited(3)
+        );
+        assert_eq!(
+            p(Some(true), None).apply(limited.clone()).unwrap().quota,
+            Quota::SINGLE_USE
+        );
+        assert_eq!(
+            p(None, Some(Some(1))).apply(limited.clone()).unwrap().quota,
+            Quota::SINGLE_USE
+        );
+        assert_eq!(
+            p(None, Some(None)).apply(limited.clone()).unwrap().quota,
+            Quota::Unlimited
+        );
+        assert!(matches!(
+            p(Some(true), Some(Some(3))).apply(limited),
+            Err(InvitationError::Quota(_))
+        ));
+    }
+
+    #[test]
+    fn quota_from_single_use_and_max() {
+        assert_eq!(Quota::new(true, None), Ok(Quota::SINGLE_USE));
+        assert_eq!(Quota::new(false, Some(1)), Ok(Quota::SINGLE_USE));
+        assert_eq!(Quota::new(false, None), Ok(Quota::Unlimited));
+        assert_eq!(Quota::new(false, Some(3)).map(Quota::max), Ok(Some(3)));
+        assert_eq!(
+            Quota::new(false, Some(0)).map_err(|e| e.field()),
+            Err(InvitationField::Quota)
+        );
+    }
+
+    #[test]
+    fn references_are_sorted_and_unique() {
+        assert_eq!(
+            sorted_unique(vec![" b ".into(), "a".into(), "b".into(), "".into()]),
+            vec!["a".to_owned(), "b".to_owned()]
+        );
     }
 }

@@ -9,6 +9,8 @@ pub mod flow;
 pub mod invitation;
 #[cfg(feature = "ssr")]
 pub mod policy;
+#[cfg(feature = "ssr")]
+pub mod time;
 pub mod token;
 pub mod user;
 pub mod verification;

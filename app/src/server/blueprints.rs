@@ -5,10 +5,11 @@
 //! updates what it created and never duplicates. A flow's stage bindings are the ones the file gives it
 //! (authentik's `order` kept as the position): re-importing the same file leaves them as they are.
 
-use super::{db::new_uuid, time, Db};
+use super::{db::new_uuid, invitations, time, Db};
 use crate::domain::blueprint::{parse, Plan};
+use crate::domain::fixed_data;
 use crate::domain::flow::StageKind;
-use crate::domain::invitation::{reconcile_quota, InvitationName};
+use crate::domain::invitation::{InvitationName, InvitationPatch};
 use crate::error::AppError;
 pub use crate::model::ApplyReport;
 use sqlx::{Any, Transaction};
@@ -175,54 +176,33 @@ async fn apply_plan(db: &Db, plan: &Plan, created_by: i64) -> Result<ApplyReport
         let bad = |m: String| {
             AppError::BadRequest(format!("Blueprint refused: invitation {}: {m}", inv.name))
         };
-        let name = InvitationName::parse(&inv.name).map_err(bad)?;
-        let expires = inv
-            .expires
-            .as_deref()
-            .map(time::parse_input)
-            .transpose()
-            .map_err(bad)?;
-        let (single_use, quota) = reconcile_quota(inv.single_use, None).map_err(bad)?;
         let flow_pk = flow_pks.get(&inv.flow_slug).ok_or(AppError::Internal)?;
-        let fixed = serde_json::Value::Object(inv.fixed_data.clone()).to_string();
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT pk FROM invitations WHERE name = $1")
-                .bind(name.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        match existing {
-            Some(pk) => {
-                sqlx::query("UPDATE invitations SET flow_pk = $1, single_use = $2, quota = $3, expires = $4, fixed_data = $5 WHERE pk = $6")
-                    .bind(flow_pk)
-                    .bind(i64::from(single_use))
-                    .bind(quota)
-                    .bind(expires)
-                    .bind(&fixed)
-                    .bind(pk)
-                    .execute(&mut *tx)
-                    .await?;
-                count(false);
-            }
-            None => {
-                sqlx::query(
-                    "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, created)
-                     VALUES ($1, $2, '', $3, $4, $5, $6, $7, 0, '[]', 1, $8, $9, $10)",
-                )
-                .bind(new_uuid())
-                .bind(name.as_str())
-                .bind(flow_pk)
-                .bind(expires)
-                .bind(&fixed)
-                .bind(i64::from(single_use))
-                .bind(quota)
-                .bind(created_by)
-                .bind(new_uuid())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                count(true);
-            }
-        }
+        let patch = InvitationPatch {
+            name: Some(InvitationName::parse(&inv.name).map_err(bad)?),
+            flow: Some(Some(flow_pk.clone())),
+            expires: Some(
+                inv.expires
+                    .as_deref()
+                    .map(time::parse_input)
+                    .transpose()
+                    .map_err(bad)?,
+            ),
+            fixed_data: Some(fixed_data::validate(inv.fixed_data.clone()).map_err(bad)?),
+            single_use: Some(inv.single_use),
+            quota: Some(None),
+            ..InvitationPatch::default()
+        };
+        let created = invitations::upsert_by_name_in(&mut tx, created_by, patch, now)
+            .await
+            .map_err(|e| match e {
+                invitations::WriteError::Invalid(errors) => bad(errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")),
+                e => AppError::from(e),
+            })?;
+        count(created);
     }
     tx.commit().await?;
     Ok(report)

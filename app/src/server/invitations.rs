@@ -2,10 +2,10 @@
 //! the atomic consumption of a use.
 
 use super::{db::new_uuid, time, Db};
-use crate::domain::email_rules::{parse_rules, EmailRule};
-use crate::domain::fixed_data::parse_fixed_data;
+use crate::domain::email_rules::EmailRule;
 use crate::domain::invitation::{
-    invitation_link, parse_quota, reconcile_quota, InvitationName, InvitationStatus,
+    invitation_link, Invitation, InvitationDraft, InvitationError, InvitationName, InvitationPatch,
+    InvitationStatus, Quota,
 };
 use crate::error::AppError;
 use crate::model::{InvitationForm, InvitationRow, InvitationSort, LedgerEntry};
@@ -14,22 +14,6 @@ use std::collections::HashMap;
 
 /// Default lifetime of a new invitation: 7 days, in seconds.
 pub const DEFAULT_LIFETIME_SECS: i64 = 7 * 86_400;
-
-/// A validated invitation form, ready to store.
-#[derive(Debug, Clone)]
-pub struct ValidInvitation {
-    name: String,
-    description: String,
-    flow_pk: String,
-    expires: Option<i64>,
-    fixed_data: String,
-    single_use: bool,
-    quota: Option<i64>,
-    emails: String,
-    roles: Vec<String>,
-    groups: Vec<String>,
-    enabled: bool,
-}
 
 /// The defaults of the create form: expiry now + 7 days, the external-users flow when present, enabled.
 pub fn default_form(now: i64, flows: &[crate::model::FlowOption]) -> InvitationForm {
@@ -47,114 +31,144 @@ pub fn default_form(now: i64, flows: &[crate::model::FlowOption]) -> InvitationF
     }
 }
 
-/// Validates the admin form. Every field error is collected, each under its field's name.
-/// `is_create` additionally requires the expiry to be in the future.
-///
-/// # Errors
-/// [`AppError::Validation`]; database errors.
-pub async fn validate_form(
-    db: &Db,
-    form: &InvitationForm,
-    now: i64,
-    is_create: bool,
-) -> Result<ValidInvitation, AppError> {
-    let mut errors: Vec<(String, String)> = Vec::new();
-    let mut err = |f: &str, m: String| errors.push((f.to_owned(), m));
+/// The flow an invitation gets when its draft names none (the seed's "use default-enrollment-flow").
+pub const DEFAULT_FLOW_SLUG: &str = "default-enrollment-flow";
 
-    let name = InvitationName::parse(&form.name)
-        .map_err(|e| err("name", e))
-        .ok();
-    let flow_ok: Option<String> = sqlx::query_scalar("SELECT pk FROM flows WHERE pk = $1")
-        .bind(&form.flow)
-        .fetch_optional(&db.pool)
-        .await?;
-    if flow_ok.is_none() {
-        err("flow", "Choose a flow.".into());
-    }
-    let expires = if form.never_expires {
-        None
-    } else {
-        match time::parse_input(&form.expires) {
-            Ok(ts) if is_create && ts <= now => {
-                err(
-                    "expires",
-                    "Expiry must be in the future (or choose never).".into(),
-                );
-                None
-            }
-            Ok(ts) => Some(ts),
-            Err(e) => {
-                err("expires", e);
-                None
-            }
-        }
-    };
-    let fixed_data = parse_fixed_data(&form.fixed_data)
-        .map_err(|e| err("fixed_data", e))
-        .ok();
-    let quota = parse_quota(&form.quota)
-        .and_then(|q| reconcile_quota(form.single_use, q))
-        .map_err(|e| err("quota", e))
-        .ok();
-    let emails = parse_rules(&form.emails).map_err(|e| err("emails", e)).ok();
-    for (field, table, ids) in [
-        ("roles", "directory_roles", &form.roles),
-        ("groups", "directory_groups", &form.groups),
-    ] {
-        for id in ids {
-            let found: Option<String> =
-                sqlx::query_scalar(&format!("SELECT pk FROM {table} WHERE pk = $1"))
-                    .bind(id)
-                    .fetch_optional(&db.pool)
-                    .await?;
-            if found.is_none() {
-                err(
-                    field,
-                    format!("Unknown {}: {id}", &field[..field.len() - 1]),
-                );
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let (single_use, quota) = quota.unwrap_or((false, None));
-    let dedup = |v: &Vec<String>| {
-        let mut v = v.clone();
-        v.sort();
-        v.dedup();
-        v
-    };
-    Ok(ValidInvitation {
-        name: name.map(|n| n.as_str().to_owned()).unwrap_or_default(),
-        description: form.description.trim().to_owned(),
-        flow_pk: form.flow.clone(),
-        expires,
-        fixed_data: serde_json::Value::Object(fixed_data.unwrap_or_default()).to_string(),
-        single_use,
-        quota,
-        emails: serde_json::to_string(&emails.unwrap_or_default())
-            .map_err(|_| AppError::Internal)?,
-        roles: dedup(&form.roles),
-        groups: dedup(&form.groups),
-        enabled: form.enabled,
-    })
+/// Why an invitation could not be written. Each edge names it in its own words: the dashboard through
+/// `From<WriteError> for AppError`, the REST API with Django REST framework's messages.
+#[derive(Debug)]
+pub enum WriteError {
+    /// Field errors; nothing was written.
+    Invalid(Vec<InvitationError>),
+    /// No invitation has that pk.
+    NotFound,
+    /// Storage or another failure.
+    Other(AppError),
 }
 
-fn name_taken(e: sqlx::Error) -> AppError {
+impl From<sqlx::Error> for WriteError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+impl From<AppError> for WriteError {
+    fn from(e: AppError) -> Self {
+        Self::Other(e)
+    }
+}
+
+impl From<Vec<InvitationError>> for WriteError {
+    fn from(errors: Vec<InvitationError>) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+impl From<WriteError> for AppError {
+    /// The dashboard's words: each error under its form field.
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Invalid(errors) => AppError::Validation(
+                errors
+                    .iter()
+                    .map(|e| (e.field().key().to_owned(), e.to_string()))
+                    .collect(),
+            ),
+            WriteError::NotFound => not_found(),
+            WriteError::Other(e) => e,
+        }
+    }
+}
+
+/// A draft's references, resolved: the flow's pk and the role and group pks.
+struct Resolved {
+    flow_pk: String,
+    roles: Vec<String>,
+    groups: Vec<String>,
+}
+
+/// Resolves the flow (by pk; the default flow when the draft names none) and the roles and groups (by pk
+/// or name) inside `tx`, collecting an error for each one that does not exist, after `errors`.
+async fn resolve(
+    tx: &mut Transaction<'static, Any>,
+    draft: &InvitationDraft,
+    mut errors: Vec<InvitationError>,
+) -> Result<Resolved, WriteError> {
+    let flow_pk: Option<String> = match &draft.flow {
+        Some(pk) => {
+            sqlx::query_scalar("SELECT pk FROM flows WHERE pk = $1")
+                .bind(pk)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        None => {
+            sqlx::query_scalar("SELECT pk FROM flows WHERE slug = $1")
+                .bind(DEFAULT_FLOW_SLUG)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+    };
+    if flow_pk.is_none() {
+        errors.push(InvitationError::Flow);
+    }
+    let mut roles = Vec::new();
+    for r in &draft.roles {
+        match directory_pk(tx, "directory_roles", r).await? {
+            Some(pk) => roles.push(pk),
+            None => errors.push(InvitationError::UnknownRole(r.clone())),
+        }
+    }
+    let mut groups = Vec::new();
+    for g in &draft.groups {
+        match directory_pk(tx, "directory_groups", g).await? {
+            Some(pk) => groups.push(pk),
+            None => errors.push(InvitationError::UnknownGroup(g.clone())),
+        }
+    }
+    match flow_pk {
+        Some(flow_pk) if errors.is_empty() => {
+            roles.sort();
+            roles.dedup();
+            groups.sort();
+            groups.dedup();
+            Ok(Resolved {
+                flow_pk,
+                roles,
+                groups,
+            })
+        }
+        _ => Err(WriteError::Invalid(errors)),
+    }
+}
+
+/// The pk of a role or group (`table`) given by pk or by name.
+async fn directory_pk(
+    tx: &mut Transaction<'static, Any>,
+    table: &'static str,
+    pk_or_name: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "SELECT pk FROM {table} WHERE pk = $1 OR name = $1 ORDER BY CASE WHEN pk = $1 THEN 0 ELSE 1 END LIMIT 1"
+    ))
+    .bind(pk_or_name)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+fn name_taken(e: sqlx::Error) -> WriteError {
     match e {
         sqlx::Error::Database(d) if d.is_unique_violation() => {
-            AppError::field("name", "An invitation with this name already exists.")
+            WriteError::Invalid(vec![InvitationError::NameTaken])
         }
-        e => AppError::from(e),
+        e => WriteError::from(e),
     }
 }
 
 async fn write_grants(
     tx: &mut Transaction<'static, Any>,
     pk: &str,
-    v: &ValidInvitation,
-) -> Result<(), AppError> {
+    r: &Resolved,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM invitation_roles WHERE invitation_pk = $1")
         .bind(pk)
         .execute(&mut **tx)
@@ -163,68 +177,80 @@ async fn write_grants(
         .bind(pk)
         .execute(&mut **tx)
         .await?;
-    for r in &v.roles {
+    for role in &r.roles {
         sqlx::query("INSERT INTO invitation_roles (invitation_pk, role_pk) VALUES ($1, $2)")
             .bind(pk)
-            .bind(r)
+            .bind(role)
             .execute(&mut **tx)
             .await?;
     }
-    for g in &v.groups {
+    for group in &r.groups {
         sqlx::query("INSERT INTO invitation_groups (invitation_pk, group_pk) VALUES ($1, $2)")
             .bind(pk)
-            .bind(g)
+            .bind(group)
             .execute(&mut **tx)
             .await?;
     }
     Ok(())
 }
 
-/// Creates an invitation from the admin form, with a new random token. One transaction.
-/// Returns the new pk.
+/// Whether creating an invitation whose `fixed_data` holds an `email` queues the invitation email to it.
+#[derive(Debug, Clone, Copy)]
+pub enum Delivery<'a> {
+    /// authentik's automatic sending (the dashboard and the REST API), with the links and brand of this
+    /// configuration.
+    Automatic(&'a super::Config),
+    /// Nothing is sent (blueprints, as authentik's blueprint importer).
+    None,
+}
+
+/// Creates an invitation from a draft, as user `created_by`, with a new random token, inside the caller's
+/// transaction. `now` is UTC Unix seconds; a new invitation must not already be expired. With
+/// [`Delivery::Automatic`] and an `email` in `fixed_data`, the invitation email to that address is
+/// written to the outbox in the same transaction. Returns the new pk.
 ///
 /// # Errors
-/// [`AppError::Validation`] (including a taken name); database errors. Nothing is saved on error.
-///
-/// When the custom attributes hold an `email`, the invitation email to that address is written to the
-/// outbox in the same transaction (authentik's automatic sending); without one, nothing is sent (link mode).
-pub async fn create(
-    db: &Db,
-    config: &super::Config,
+/// [`WriteError::Invalid`] (past expiry, unknown flow, role or group, a taken name); storage errors.
+pub async fn create_in(
+    tx: &mut Transaction<'static, Any>,
     created_by: i64,
-    form: &InvitationForm,
-) -> Result<String, AppError> {
-    let now = time::now();
-    let v = validate_form(db, form, now, true).await?;
+    draft: &InvitationDraft,
+    now: i64,
+    delivery: Delivery<'_>,
+) -> Result<String, WriteError> {
+    let mut errors = Vec::new();
+    if draft.expires.is_some_and(|e| e <= now) {
+        errors.push(InvitationError::ExpiresInPast);
+    }
+    let r = resolve(tx, draft, errors).await?;
     let pk = new_uuid();
-    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, created)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13)",
     )
     .bind(&pk)
-    .bind(&v.name)
-    .bind(&v.description)
-    .bind(&v.flow_pk)
-    .bind(v.expires)
-    .bind(&v.fixed_data)
-    .bind(i64::from(v.single_use))
-    .bind(v.quota)
-    .bind(&v.emails)
-    .bind(i64::from(v.enabled))
+    .bind(draft.name.as_str())
+    .bind(&draft.description)
+    .bind(&r.flow_pk)
+    .bind(draft.expires)
+    .bind(fixed_data_json(draft))
+    .bind(i64::from(draft.quota.is_single_use()))
+    .bind(draft.quota.max())
+    .bind(emails_json(draft)?)
+    .bind(i64::from(draft.enabled))
     .bind(created_by)
     .bind(new_uuid())
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .map_err(name_taken)?;
-    write_grants(&mut tx, &pk, &v).await?;
-    let fixed: serde_json::Value = serde_json::from_str(&v.fixed_data).unwrap_or_default();
-    if let Some(email) = fixed.get("email").and_then(|e| e.as_str()) {
-        let (mail, token) = invitation_mail(&mut tx, config, &pk).await?;
+    write_grants(tx, &pk, &r).await?;
+    let email = draft.fixed_data.get("email").and_then(|e| e.as_str());
+    if let (Delivery::Automatic(config), Some(email)) = (delivery, email) {
+        let (mail, token) = invitation_mail(tx, config, &pk).await?;
         let msg = super::mail::render_invitation(&mail)?;
         super::mail::enqueue(
-            &mut tx,
+            tx,
             Some(&pk),
             Some(&token),
             &[email.to_owned()],
@@ -234,8 +260,38 @@ pub async fn create(
         )
         .await?;
     }
+    Ok(pk)
+}
+
+/// [`create_in`] in a transaction of its own, now. Nothing is saved on error.
+///
+/// # Errors
+/// As [`create_in`].
+pub async fn create(
+    db: &Db,
+    config: &super::Config,
+    created_by: i64,
+    draft: &InvitationDraft,
+) -> Result<String, WriteError> {
+    let mut tx = db.begin().await?;
+    let pk = create_in(
+        &mut tx,
+        created_by,
+        draft,
+        time::now(),
+        Delivery::Automatic(config),
+    )
+    .await?;
     tx.commit().await?;
     Ok(pk)
+}
+
+fn fixed_data_json(draft: &InvitationDraft) -> String {
+    serde_json::Value::Object(draft.fixed_data.clone()).to_string()
+}
+
+fn emails_json(draft: &InvitationDraft) -> Result<String, AppError> {
+    serde_json::to_string(&draft.emails).map_err(|_| AppError::Internal)
 }
 
 /// Sends (or resends) the invitation email to chosen addresses, with cc and bcc (authentik's `send_email`
@@ -339,35 +395,183 @@ async fn invitation_mail(
     Ok((mail, token))
 }
 
-/// Replaces an invitation's fields from the admin form; uses, token and creator are kept. One transaction.
+/// Stores a draft over invitation `pk` inside the caller's transaction; uses, token and creator are kept.
 ///
 /// # Errors
-/// [`AppError::NotFound`]; [`AppError::Validation`]; database errors. Nothing is saved on error.
-pub async fn update(db: &Db, pk: &str, form: &InvitationForm) -> Result<(), AppError> {
-    let v = validate_form(db, form, time::now(), false).await?;
-    let mut tx = db.begin().await?;
+/// [`WriteError::NotFound`]; [`WriteError::Invalid`] (unknown flow, role or group, a taken name); storage
+/// errors.
+pub async fn update_in(
+    tx: &mut Transaction<'static, Any>,
+    pk: &str,
+    draft: &InvitationDraft,
+) -> Result<(), WriteError> {
+    let r = resolve(tx, draft, Vec::new()).await?;
     let n = sqlx::query(
         "UPDATE invitations SET name = $1, description = $2, flow_pk = $3, expires = $4, fixed_data = $5,
          single_use = $6, quota = $7, emails = $8, enabled = $9 WHERE pk = $10",
     )
-    .bind(&v.name)
-    .bind(&v.description)
-    .bind(&v.flow_pk)
-    .bind(v.expires)
-    .bind(&v.fixed_data)
-    .bind(i64::from(v.single_use))
-    .bind(v.quota)
-    .bind(&v.emails)
-    .bind(i64::from(v.enabled))
+    .bind(draft.name.as_str())
+    .bind(&draft.description)
+    .bind(&r.flow_pk)
+    .bind(draft.expires)
+    .bind(fixed_data_json(draft))
+    .bind(i64::from(draft.quota.is_single_use()))
+    .bind(draft.quota.max())
+    .bind(emails_json(draft)?)
+    .bind(i64::from(draft.enabled))
     .bind(pk)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .map_err(name_taken)?
     .rows_affected();
-    found(n)?;
-    write_grants(&mut tx, pk, &v).await?;
+    if n == 0 {
+        return Err(WriteError::NotFound);
+    }
+    write_grants(tx, pk, &r).await?;
+    Ok(())
+}
+
+/// Replaces an invitation's fields with a draft, in one transaction. Nothing is saved on error.
+///
+/// # Errors
+/// As [`update_in`].
+pub async fn update(db: &Db, pk: &str, draft: &InvitationDraft) -> Result<(), WriteError> {
+    let mut tx = db.begin().await?;
+    update_in(&mut tx, pk, draft).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Applies a patch to invitation `pk` (exactly the fields it carries change), reading and writing in one
+/// transaction. Nothing is saved on error.
+///
+/// # Errors
+/// [`WriteError::NotFound`]; as [`InvitationPatch::apply`] and [`update_in`].
+pub async fn patch(db: &Db, pk: &str, patch: InvitationPatch) -> Result<(), WriteError> {
+    let mut tx = db.begin().await?;
+    let current = load_in(&mut tx, pk).await?.ok_or(WriteError::NotFound)?;
+    let draft = patch
+        .apply(current.to_draft())
+        .map_err(|e| WriteError::Invalid(vec![e]))?;
+    update_in(&mut tx, pk, &draft).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates or changes the invitation named `patch.name` inside the caller's transaction (a blueprint's
+/// `identifiers: {name}` upsert): an existing one gets exactly the patch's fields, a new one is created
+/// from them as `created_by`, without sending anything ([`Delivery::None`]). Returns whether it was created.
+///
+/// # Errors
+/// [`WriteError::Invalid`] without a name, or as [`create_in`] and [`update_in`]; storage errors.
+pub async fn upsert_by_name_in(
+    tx: &mut Transaction<'static, Any>,
+    created_by: i64,
+    patch: InvitationPatch,
+    now: i64,
+) -> Result<bool, WriteError> {
+    let name = patch.name.clone().ok_or_else(|| {
+        WriteError::Invalid(vec![InvitationError::Name("Name is required.".into())])
+    })?;
+    let existing: Option<String> = sqlx::query_scalar("SELECT pk FROM invitations WHERE name = $1")
+        .bind(name.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    let invalid = |e| WriteError::Invalid(vec![e]);
+    match existing {
+        Some(pk) => {
+            let current = load_in(tx, &pk).await?.ok_or(WriteError::NotFound)?;
+            let draft = patch.apply(current.to_draft()).map_err(invalid)?;
+            update_in(tx, &pk, &draft).await?;
+            Ok(false)
+        }
+        None => {
+            let draft = patch.into_draft().map_err(invalid)?;
+            create_in(tx, created_by, &draft, now, Delivery::None).await?;
+            Ok(true)
+        }
+    }
+}
+
+/// The stored invitation `pk`, typed, read inside `tx`; `None` when there is none.
+///
+/// # Errors
+/// Storage errors; [`AppError::Internal`] when a stored value does not decode (fails closed).
+pub async fn load_in(
+    tx: &mut Transaction<'static, Any>,
+    pk: &str,
+) -> Result<Option<Invitation>, AppError> {
+    /// name, description, flow_pk, expires, fixed_data, quota, uses, emails, enabled, created_by, token, created
+    type Row = (
+        String,
+        String,
+        String,
+        Option<i64>,
+        String,
+        Option<i64>,
+        i64,
+        String,
+        i64,
+        i64,
+        String,
+        i64,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT name, description, flow_pk, expires, fixed_data, quota, uses, emails, enabled, created_by, token, created
+         FROM invitations WHERE pk = $1",
+    )
+    .bind(pk)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((
+        name,
+        description,
+        flow_pk,
+        expires,
+        fixed,
+        quota,
+        uses,
+        emails,
+        enabled,
+        created_by,
+        token,
+        created,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    let roles: Vec<String> = sqlx::query_scalar(
+        "SELECT role_pk FROM invitation_roles WHERE invitation_pk = $1 ORDER BY role_pk",
+    )
+    .bind(pk)
+    .fetch_all(&mut **tx)
+    .await?;
+    let groups: Vec<String> = sqlx::query_scalar(
+        "SELECT group_pk FROM invitation_groups WHERE invitation_pk = $1 ORDER BY group_pk",
+    )
+    .bind(pk)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(Some(Invitation {
+        name: InvitationName::parse(&name).map_err(|e| {
+            tracing::error!(invitation = pk, error = %e, "corrupt stored invitation name");
+            AppError::Internal
+        })?,
+        fixed_data: decode_stored(pk, "fixed_data", &fixed)?,
+        emails: decode_stored(pk, "emails", &emails)?,
+        pk: pk.to_owned(),
+        description,
+        flow_pk,
+        expires,
+        quota: Quota::from_max(quota),
+        uses,
+        roles,
+        groups,
+        enabled: enabled != 0,
+        created_by,
+        token,
+        created,
+    }))
 }
 
 fn not_found() -> AppError {

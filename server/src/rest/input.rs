@@ -2,6 +2,10 @@
 //! reported under its name (`{"single_use": ["Must be a valid boolean."]}`) rather than as one parse error.
 
 use serde_json::{Map, Value};
+use usher_app::domain::email_rules::parse_rules;
+use usher_app::domain::fixed_data;
+use usher_app::domain::invitation::{InvitationName, InvitationPatch};
+use usher_app::domain::time;
 
 /// An invitation body, as given: `None` = the field was absent; `Some(None)` = explicitly null.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,6 +32,69 @@ pub struct InvitationInput {
     pub groups: Option<Vec<String>>,
     /// `enabled`.
     pub enabled: Option<bool>,
+}
+
+impl InvitationInput {
+    /// The REST edge: the body's fields parsed into a patch of an invitation (names, expiry, custom
+    /// attributes and email rules checked here; flow, roles and groups resolved by the service).
+    ///
+    /// # Errors
+    /// Every bad field's message, under its DRF field name.
+    pub fn into_patch(self) -> Result<InvitationPatch, Errors> {
+        let mut errs = Errors::new();
+        let mut err = |f: &str, m: String| errs.push((f.to_owned(), m));
+        let name = match self.name.as_deref().map(InvitationName::parse) {
+            Some(Ok(n)) => Some(n),
+            Some(Err(e)) => {
+                err("name", e);
+                None
+            }
+            None => None,
+        };
+        let expires = match self.expires {
+            Some(Some(raw)) => match time::parse_input(&raw) {
+                Ok(ts) => Some(Some(ts)),
+                Err(e) => {
+                    err("expires", e);
+                    None
+                }
+            },
+            Some(None) => Some(None),
+            None => None,
+        };
+        let fixed_data = match self.fixed_data.map(fixed_data::validate) {
+            Some(Ok(m)) => Some(m),
+            Some(Err(e)) => {
+                err("fixed_data", e);
+                None
+            }
+            None => None,
+        };
+        let emails = match self.emails.map(|e| parse_rules(&e.join("\n"))) {
+            Some(Ok(rules)) => Some(rules),
+            Some(Err(e)) => {
+                err("emails", e);
+                None
+            }
+            None => None,
+        };
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(InvitationPatch {
+            name,
+            description: self.description.map(|d| d.trim().to_owned()),
+            flow: self.flow,
+            expires,
+            fixed_data,
+            single_use: self.single_use,
+            quota: self.quota,
+            emails,
+            roles: self.roles,
+            groups: self.groups,
+            enabled: self.enabled,
+        })
+    }
 }
 
 /// DRF's message for a body that is not an object.
@@ -257,5 +324,30 @@ mod tests {
             parse_invitation(&json!({"name": " "}), true).is_err(),
             "blank name"
         );
+    }
+
+    #[test]
+    fn a_body_becomes_a_patch_of_exactly_its_fields() {
+        let i = parse_invitation(&json!({"single_use": false}), true).unwrap();
+        let p = i.into_patch().unwrap();
+        assert_eq!(
+            p,
+            InvitationPatch {
+                single_use: Some(false),
+                ..InvitationPatch::default()
+            }
+        );
+        let i = parse_invitation(
+            &json!({"name": "a b", "expires": "soon", "emails": ["*.x.io"], "fixed_data": {"email": "no"}}),
+            true,
+        )
+        .unwrap();
+        let fields: Vec<String> = i
+            .into_patch()
+            .unwrap_err()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(fields, ["name", "expires", "fixed_data", "emails"]);
     }
 }

@@ -1,6 +1,6 @@
-//! What the REST handlers call: reading invitations and flows into authentik's shapes, and turning API
-//! bodies into Usher's invitation form, which Usher's invitation service validates and saves (one
-//! transaction each, as from the dashboard).
+//! What the REST handlers call: reading invitations and flows into authentik's shapes, and handing API
+//! bodies, parsed into an invitation draft or patch at this edge, to Usher's invitation service (the
+//! same one the dashboard and blueprints use; one transaction each).
 
 use super::error::ApiError;
 use super::input::InvitationInput;
@@ -9,11 +9,9 @@ use super::pagination::{self, Pagination};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use usher_app::model::{InvitationForm, InvitationRow, InvitationSort};
+use usher_app::domain::invitation::InvitationError;
+use usher_app::model::{InvitationRow, InvitationSort};
 use usher_app::server::{invitations, time, Config, Db};
-
-/// The default flow for an invitation created without one (the seed's "use default-enrollment-flow").
-pub const DEFAULT_FLOW: &str = "default-enrollment-flow";
 
 /// RFC 3339 in UTC with seconds: `2026-11-28T12:00:00Z`.
 pub fn rfc3339(ts: i64) -> String {
@@ -371,133 +369,6 @@ fn rows_probe() -> InvitationRow {
     }
 }
 
-/// Resolves role or group names (or pks) to pks.
-async fn directory_pks(
-    db: &Db,
-    table: &str,
-    field: &str,
-    names: &[String],
-) -> Result<Vec<String>, ApiError> {
-    let mut pks = Vec::new();
-    let mut errors = Vec::new();
-    for n in names {
-        let pk: Option<String> = sqlx::query_scalar(&format!(
-            "SELECT pk FROM {table} WHERE name = $1 OR pk = $1"
-        ))
-        .bind(n.trim())
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
-        match pk {
-            Some(pk) => pks.push(pk),
-            None => errors.push((
-                field.to_owned(),
-                format!("Invalid name \"{}\" - object does not exist.", n.trim()),
-            )),
-        }
-    }
-    if errors.is_empty() {
-        Ok(pks)
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
-/// The dashboard form of an existing invitation (the base of PUT and PATCH).
-fn form_of(row: &InvitationRow) -> InvitationForm {
-    InvitationForm {
-        name: row.name.clone(),
-        description: row.description.clone(),
-        flow: row.flow_pk.clone(),
-        expires: row.expires.map(rfc3339).unwrap_or_default(),
-        never_expires: row.expires.is_none(),
-        fixed_data: row.fixed_data.clone(),
-        single_use: row.single_use,
-        quota: row.quota.map(|q| q.to_string()).unwrap_or_default(),
-        emails: row.emails.join("\n"),
-        roles: row.roles.clone(),
-        groups: row.groups.clone(),
-        enabled: row.enabled,
-    }
-}
-
-/// The form a new invitation starts from: never expires, public, enabled, the default flow.
-async fn new_form(db: &Db) -> Result<InvitationForm, ApiError> {
-    let flow: Option<String> = sqlx::query_scalar("SELECT pk FROM flows WHERE slug = $1")
-        .bind(DEFAULT_FLOW)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
-    Ok(InvitationForm {
-        flow: flow.unwrap_or_default(),
-        never_expires: true,
-        fixed_data: "{}".into(),
-        enabled: true,
-        ..InvitationForm::default()
-    })
-}
-
-/// Applies the given fields of a body to a form.
-async fn apply(
-    db: &Db,
-    mut form: InvitationForm,
-    input: InvitationInput,
-) -> Result<InvitationForm, ApiError> {
-    if let Some(n) = input.name {
-        form.name = n;
-    }
-    if let Some(e) = input.expires {
-        form.never_expires = e.is_none();
-        form.expires = e.unwrap_or_default();
-    }
-    if let Some(f) = input.fixed_data {
-        form.fixed_data = Value::Object(f).to_string();
-    }
-    if let Some(s) = input.single_use {
-        form.single_use = s;
-        if s {
-            form.quota = String::new();
-        }
-    }
-    match input.flow {
-        Some(Some(f)) => form.flow = f,
-        Some(None) => form.flow = new_form(db).await?.flow,
-        None => {}
-    }
-    if let Some(d) = input.description {
-        form.description = d;
-    }
-    if let Some(q) = input.quota {
-        form.quota = q.map(|q| q.to_string()).unwrap_or_default();
-    }
-    if let Some(e) = input.emails {
-        form.emails = e.join("\n");
-    }
-    let mut errors = Vec::new();
-    if let Some(r) = input.roles {
-        match directory_pks(db, "directory_roles", "roles", &r).await {
-            Ok(pks) => form.roles = pks,
-            Err(ApiError::Validation(e)) => errors.extend(e),
-            Err(e) => return Err(e),
-        }
-    }
-    if let Some(g) = input.groups {
-        match directory_pks(db, "directory_groups", "groups", &g).await {
-            Ok(pks) => form.groups = pks,
-            Err(ApiError::Validation(e)) => errors.extend(e),
-            Err(e) => return Err(e),
-        }
-    }
-    if let Some(e) = input.enabled {
-        form.enabled = e;
-    }
-    if errors.is_empty() {
-        Ok(form)
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
 /// The dashboard's field names as the API's.
 fn api_errors(e: usher_app::error::AppError) -> ApiError {
     match e {
@@ -519,7 +390,31 @@ fn api_errors(e: usher_app::error::AppError) -> ApiError {
     }
 }
 
-/// Creates an invitation from a body, as `created_by` (queueing its email when `fixed_data.email` is set).
+/// The REST API's words for an invitation write error: DRF's field errors (an unknown role or group is
+/// "Invalid name \"x\" - object does not exist."), 404 for a missing invitation.
+fn write_error(e: invitations::WriteError) -> ApiError {
+    match e {
+        invitations::WriteError::Invalid(errors) => ApiError::Validation(
+            errors
+                .into_iter()
+                .map(|e| {
+                    let msg = match &e {
+                        InvitationError::UnknownRole(n) | InvitationError::UnknownGroup(n) => {
+                            format!("Invalid name \"{}\" - object does not exist.", n.trim())
+                        }
+                        e => e.to_string(),
+                    };
+                    (e.field().key().to_owned(), msg)
+                })
+                .collect(),
+        ),
+        invitations::WriteError::NotFound => ApiError::NotFound,
+        invitations::WriteError::Other(e) => not_found(e),
+    }
+}
+
+/// Creates an invitation from a body, as `created_by` (queueing its email when `fixed_data.email` is set):
+/// fields not given take their defaults (never expires, public, unlimited, enabled, the default flow).
 ///
 /// # Errors
 /// [`ApiError::Validation`]; database errors. Nothing is saved on error.
@@ -529,10 +424,14 @@ pub async fn create_invitation(
     created_by: i64,
     input: InvitationInput,
 ) -> Result<Invitation, ApiError> {
-    let form = apply(db, new_form(db).await?, input).await?;
-    let pk = invitations::create(db, config, created_by, &form)
+    let draft = input
+        .into_patch()
+        .map_err(ApiError::Validation)?
+        .into_draft()
+        .map_err(|e| write_error(vec![e].into()))?;
+    let pk = invitations::create(db, config, created_by, &draft)
         .await
-        .map_err(api_errors)?;
+        .map_err(write_error)?;
     get_invitation(db, config, &pk).await
 }
 
@@ -546,13 +445,10 @@ pub async fn update_invitation(
     pk: &str,
     input: InvitationInput,
 ) -> Result<Invitation, ApiError> {
-    let row = invitations::get(db, &config.public_url, pk)
+    let patch = input.into_patch().map_err(ApiError::Validation)?;
+    invitations::patch(db, pk, patch)
         .await
-        .map_err(not_found)?;
-    let form = apply(db, form_of(&row), input).await?;
-    invitations::update(db, pk, &form)
-        .await
-        .map_err(api_errors)?;
+        .map_err(write_error)?;
     get_invitation(db, config, pk).await
 }
 
