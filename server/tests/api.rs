@@ -20,6 +20,7 @@ db_tests!(
     flows_list_filter_and_retrieve,
     refused_tokens_and_busy_tokens_are_throttled,
     tokens_are_created_in_the_dashboard_shown_once_and_revocable,
+    patch_single_use_false_lifts_the_single_use,
 );
 
 const INV: &str = "/api/v3/stages/invitation/invitations/";
@@ -1149,4 +1150,69 @@ async fn tokens_are_created_in_the_dashboard_shown_once_and_revocable(app: TestA
         .call("admin/tokens/revoke", json!({"pk": "nope"}))
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+/// authentik's own Python client: `partial_update(pk, PatchedInvitationRequest(single_use=False))` on a
+/// single-use invitation sends `{"single_use": false}`. In authentik that means one use no longer uses the
+/// link up; PATCH changes exactly that field (and the quota of 1 that single use implied).
+async fn patch_single_use_false_lifts_the_single_use(app: TestApp) {
+    let (_, t) = admin_token(&app).await;
+    let inv = create(
+        &app,
+        &t,
+        json!({"name": "once", "single_use": true, "description": "kept"}),
+    )
+    .await;
+    assert_eq!(
+        (inv["single_use"].clone(), inv["quota"].clone()),
+        (json!(true), json!(1))
+    );
+    let pk = inv["pk"].as_str().unwrap().to_owned();
+    let r = api(
+        &mut app.client(),
+        Method::PATCH,
+        &format!("{INV}{pk}/"),
+        Some(&t),
+        Some(json!({"single_use": false})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["single_use"], false, "{v}");
+    assert_eq!(v["quota"], Value::Null, "{v}");
+    assert_eq!(
+        (v["name"].clone(), v["description"].clone()),
+        (json!("once"), json!("kept"))
+    );
+    let again = api(
+        &mut app.client(),
+        Method::GET,
+        &format!("{INV}{pk}/"),
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(again.json()["single_use"], false);
+    // A quota of 3 stays 3 when single_use: false is sent again.
+    let r = api(
+        &mut app.client(),
+        Method::PATCH,
+        &format!("{INV}{pk}/"),
+        Some(&t),
+        Some(json!({"quota": 3})),
+    )
+    .await;
+    assert_eq!(r.json()["quota"], 3);
+    let r = api(
+        &mut app.client(),
+        Method::PATCH,
+        &format!("{INV}{pk}/"),
+        Some(&t),
+        Some(json!({"single_use": false})),
+    )
+    .await;
+    assert_eq!(
+        (r.json()["single_use"].clone(), r.json()["quota"].clone()),
+        (json!(false), json!(3))
+    );
 }
