@@ -7,6 +7,7 @@ pub mod rest;
 pub mod sessions;
 
 use axum::body::Body;
+use axum::extract::MatchedPath;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -17,9 +18,13 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use sessions::DbSessionStore;
 use std::sync::Arc;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
 use tower_sessions::cookie::{time::Duration as CookieDuration, SameSite};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
+use tracing::Level;
 use usher_app::server::{auth, AppState, Config, Db};
 use usher_app::{shell, App};
 
@@ -124,7 +129,36 @@ pub fn build_router(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(DefaultOnRequest::new().level(Level::DEBUG))
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                ),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(())
+}
+
+/// The span of one request: method, route template (axum's `MatchedPath`, else the path), and the request
+/// id (`x-request-id`, given by a proxy or made here, and echoed in the response). Never the query string:
+/// it carries invitation and set-up tokens. The response event adds status and latency.
+fn request_span(req: &Request) -> tracing::Span {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| req.uri().path(), MatchedPath::as_str)
+        .to_owned();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!("request", method = %req.method(), route = %route, request_id = %request_id)
 }
 
 /// Readiness: 204 when the database answers, 503 otherwise.

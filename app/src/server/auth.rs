@@ -90,6 +90,7 @@ pub async fn verify_password(password: String, phc: String) -> bool {
 /// # Errors
 /// [`AppError::InvalidCredentials`] for an unknown user, a wrong password or an inactive account (one
 /// message for all, so accounts cannot be probed); database errors.
+#[tracing::instrument(name = "auth.authenticate", skip_all)]
 pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<i64, AppError> {
     let row: Option<(i64, String, i64)> =
         sqlx::query_as("SELECT pk, password, is_active FROM users WHERE username = $1")

@@ -243,6 +243,7 @@ fn user_write(flow: &StoredFlow) -> WriteSettings {
 ///
 /// # Errors
 /// As [`resolve`]; [`AppError::Internal`] for a flow without prompt stages.
+#[tracing::instrument(name = "enrollment.landing", skip_all, fields(flow = slug))]
 pub async fn landing(
     db: &Db,
     slug: &str,
@@ -460,6 +461,7 @@ pub enum StageOutcome {
 /// bad prompt values or a wrong, expired or exhausted code (on `code`); [`AppError::BadRequest`] for an
 /// out-of-order stage; database errors. Nothing is granted on error.
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(name = "enrollment.submit_stage", skip_all, fields(flow = slug, stage = stage))]
 pub async fn submit_stage(
     db: &Db,
     config: &Config,
@@ -650,6 +652,7 @@ async fn start_or_reuse(
 /// # Errors
 /// [`AppError::BadRequest`] when the plan is not at this flow's `email` stage, or no code may be sent yet
 /// (with the reason); [`AppError::InvalidInvitation`]; database errors.
+#[tracing::instrument(name = "enrollment.resend_code", skip_all, fields(flow = slug))]
 pub async fn resend_code(
     db: &Db,
     config: &Config,
@@ -935,6 +938,7 @@ async fn accept_settings(db: &Db, inv: &InvitationRecord) -> Result<Settings, Ap
 /// # Errors
 /// As [`resolve_token`]; [`AppError::BadRequest`] when the account does not qualify, needs no code, or no
 /// code may be sent yet; database errors.
+#[tracing::instrument(name = "enrollment.send_accept_code", skip_all, fields(user = user.pk))]
 pub async fn send_accept_code(
     db: &Db,
     config: &Config,
@@ -1027,6 +1031,7 @@ pub async fn accept_view(
 /// [`AppError::InvalidInvitation`]; [`AppError::BadRequest`] when the email does not match, must be
 /// confirmed first, or the user already used this invitation; [`AppError::Validation`] on `code` for a
 /// wrong, expired or exhausted code; database errors. Nothing is written on error.
+#[tracing::instrument(name = "enrollment.accept", skip_all, fields(user = user.pk))]
 pub async fn accept(
     db: &Db,
     token: &str,

@@ -267,6 +267,7 @@ pub async fn create_in(
 ///
 /// # Errors
 /// As [`create_in`].
+#[tracing::instrument(name = "invitations.create", skip_all, fields(invitation_name = draft.name.as_str(), created_by = created_by))]
 pub async fn create(
     db: &Db,
     config: &super::Config,
@@ -300,6 +301,7 @@ fn emails_json(draft: &InvitationDraft) -> Result<String, AppError> {
 /// # Errors
 /// [`AppError::Validation`] on `to`, `cc` or `bcc` for a bad address or no recipient;
 /// [`AppError::NotFound`]; database errors.
+#[tracing::instrument(name = "invitations.send", skip_all, fields(invitation = pk))]
 pub async fn send(
     db: &Db,
     config: &super::Config,
@@ -435,6 +437,7 @@ pub async fn update_in(
 ///
 /// # Errors
 /// As [`update_in`].
+#[tracing::instrument(name = "invitations.update", skip_all, fields(invitation = pk))]
 pub async fn update(db: &Db, pk: &str, draft: &InvitationDraft) -> Result<(), WriteError> {
     let mut tx = db.begin().await?;
     update_in(&mut tx, pk, draft).await?;
@@ -447,6 +450,7 @@ pub async fn update(db: &Db, pk: &str, draft: &InvitationDraft) -> Result<(), Wr
 ///
 /// # Errors
 /// [`WriteError::NotFound`]; as [`InvitationPatch::apply`] and [`update_in`].
+#[tracing::instrument(name = "invitations.patch", skip_all, fields(invitation = pk))]
 pub async fn patch(db: &Db, pk: &str, patch: InvitationPatch) -> Result<(), WriteError> {
     let mut tx = db.begin().await?;
     let current = load_in(&mut tx, pk).await?.ok_or(WriteError::NotFound)?;
@@ -464,6 +468,7 @@ pub async fn patch(db: &Db, pk: &str, patch: InvitationPatch) -> Result<(), Writ
 ///
 /// # Errors
 /// [`WriteError::Invalid`] without a name, or as [`create_in`] and [`update_in`]; storage errors.
+#[tracing::instrument(name = "invitations.upsert_by_name", skip_all)]
 pub async fn upsert_by_name_in(
     tx: &mut Transaction<'static, Any>,
     created_by: i64,
@@ -582,6 +587,7 @@ fn not_found() -> AppError {
 ///
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
+#[tracing::instrument(name = "invitations.set_enabled", skip_all, fields(invitation = pk, enabled = enabled))]
 pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), AppError> {
     let n = sqlx::query("UPDATE invitations SET enabled = $1 WHERE pk = $2")
         .bind(i64::from(enabled))
@@ -596,6 +602,7 @@ pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), AppErro
 ///
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
+#[tracing::instrument(name = "invitations.regenerate_token", skip_all, fields(invitation = pk))]
 pub async fn regenerate_token(db: &Db, pk: &str) -> Result<(), AppError> {
     let n = sqlx::query("UPDATE invitations SET token = $1 WHERE pk = $2")
         .bind(new_uuid())
@@ -610,6 +617,7 @@ pub async fn regenerate_token(db: &Db, pk: &str) -> Result<(), AppError> {
 ///
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
+#[tracing::instrument(name = "invitations.delete", skip_all, fields(invitation = pk))]
 pub async fn delete(db: &Db, pk: &str) -> Result<(), AppError> {
     let n = sqlx::query("DELETE FROM invitations WHERE pk = $1")
         .bind(pk)
@@ -1031,6 +1039,7 @@ pub fn invalid(status: InvitationStatus) -> AppError {
 ///
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
+#[tracing::instrument(name = "invitations.deprovision", skip_all, fields(invitation = pk))]
 pub async fn deprovision(db: &Db, pk: &str) -> Result<u64, AppError> {
     let exists: Option<String> = sqlx::query_scalar("SELECT pk FROM invitations WHERE pk = $1")
         .bind(pk)
