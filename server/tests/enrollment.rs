@@ -5,7 +5,6 @@ mod common;
 use axum::http::StatusCode;
 use common::{Client, TestApp};
 use serde_json::json;
-use usher_app::server::Db;
 
 db_tests!(
     landing_prefills_and_changes_nothing,
@@ -24,6 +23,8 @@ db_tests!(
     a_corrupt_stored_email_rule_refuses_the_link,
 );
 
+/// An invitation through the dashboard, by default single use, expiring in 2099, with the name Jane Smith
+/// pre-filled; `extra` overrides form fields. Returns its pk and link.
 async fn invite(
     app: &TestApp,
     admin: &mut Client,
@@ -31,63 +32,18 @@ async fn invite(
     flow: &str,
     extra: serde_json::Value,
 ) -> (String, String) {
-    let mut f = json!({
-        "name": name, "description": "", "flow": app.flow_pk(flow).await,
+    let mut fields = json!({
         "expires": "2099-01-01T12:00", "never_expires": false,
-        "fixed_data": "name: Jane Smith\n", "single_use": true, "quota": "",
-        "emails": "", "roles": [], "groups": [], "enabled": true
+        "fixed_data": "name: Jane Smith\n", "single_use": true
     });
     for (k, v) in extra.as_object().unwrap() {
-        f[k] = v.clone();
+        fields[k] = v.clone();
     }
-    let (s, pk) = admin
-        .call("admin/invitations/create", json!({ "form": f }))
-        .await;
-    assert_eq!(s, StatusCode::OK, "{pk}");
-    let pk = pk.as_str().unwrap().to_owned();
-    let link = format!("/if/flow/{flow}/?itoken={}", app.token(&pk).await);
-    (pk, link)
+    let (pk, token) = common::create_invitation(app, admin, name, flow, fields).await;
+    (pk, format!("/if/flow/{flow}/?itoken={token}"))
 }
 
-/// Submits the prompt page and, when the flow asks for it, the code sent to `email` (read from the outbox).
-async fn enroll(
-    c: &mut Client,
-    db: &Db,
-    flow: &str,
-    token: &str,
-    username: &str,
-    email: &str,
-) -> common::Response {
-    let r = c
-        .call_form(
-            "flow/submit",
-            &[
-                ("slug", flow),
-                ("itoken", token),
-                ("stage", "1"),
-                ("fields[username]", username),
-                ("fields[name]", "Jane Smith"),
-                ("fields[email]", email),
-                ("fields[password]", "s3cret-pass"),
-                ("fields[password_repeat]", "s3cret-pass"),
-            ],
-        )
-        .await;
-    if !common::continues(&r) {
-        return r;
-    }
-    let code = common::verification_code(db, email).await;
-    c.call_form(
-        "flow/submit",
-        &[
-            ("slug", flow),
-            ("itoken", token),
-            ("stage", "2"),
-            ("fields[code]", &code),
-        ],
-    )
-    .await
-}
+use common::enroll;
 
 fn token_of(link: &str) -> String {
     link.rsplit_once("itoken=").unwrap().1.to_owned()

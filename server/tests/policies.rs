@@ -78,31 +78,20 @@ async fn enroll(
     username: &str,
     email: &str,
 ) -> (common::Response, common::Response) {
-    let first = c
-        .call_form(
-            "flow/submit",
-            &[
-                ("slug", flow),
-                ("itoken", token),
-                ("stage", "1"),
-                ("fields[username]", username),
-                ("fields[password]", "s3cret-pass"),
-                ("fields[password_repeat]", "s3cret-pass"),
-            ],
-        )
-        .await;
-    let second = c
-        .call_form(
-            "flow/submit",
-            &[
-                ("slug", flow),
-                ("itoken", token),
-                ("stage", "2"),
-                ("fields[name]", "N"),
-                ("fields[email]", email),
-            ],
-        )
-        .await;
+    let first = common::submit_stage(
+        c,
+        flow,
+        token,
+        "1",
+        &[
+            ("username", username),
+            ("password", "s3cret-pass"),
+            ("password_repeat", "s3cret-pass"),
+        ],
+    )
+    .await;
+    let second =
+        common::submit_stage(c, flow, token, "2", &[("name", "N"), ("email", email)]).await;
     (first, second)
 }
 

@@ -30,33 +30,24 @@ async fn invite(
 }
 
 async fn prompts(c: &mut Client, token: &str, username: &str, email: &str) -> common::Response {
-    c.call_form(
-        "flow/submit",
+    common::submit_stage(
+        c,
+        EXT,
+        token,
+        "1",
         &[
-            ("slug", EXT),
-            ("itoken", token),
-            ("stage", "1"),
-            ("fields[username]", username),
-            ("fields[name]", "Ann"),
-            ("fields[email]", email),
-            ("fields[password]", "s3cret-pass"),
-            ("fields[password_repeat]", "s3cret-pass"),
+            ("username", username),
+            ("name", "Ann"),
+            ("email", email),
+            ("password", "s3cret-pass"),
+            ("password_repeat", "s3cret-pass"),
         ],
     )
     .await
 }
 
 async fn code(c: &mut Client, token: &str, code: &str) -> common::Response {
-    c.call_form(
-        "flow/submit",
-        &[
-            ("slug", EXT),
-            ("itoken", token),
-            ("stage", "2"),
-            ("fields[code]", code),
-        ],
-    )
-    .await
+    common::submit_stage(c, EXT, token, "2", &[("code", code)]).await
 }
 
 /// The code of the `nth` (0-based) message the sink received for `to`.

@@ -472,3 +472,52 @@ pub async fn create_invitation(
     let token = app.token(&pk).await;
     (pk, token)
 }
+
+/// Submits stage `stage` (1-based) of `flow` with the invitation `token` and these prompt fields, as the
+/// flow page's form does.
+pub async fn submit_stage(
+    c: &mut Client,
+    flow: &str,
+    token: &str,
+    stage: &str,
+    fields: &[(&str, &str)],
+) -> Response {
+    let keys: Vec<(String, &str)> = fields
+        .iter()
+        .map(|(k, v)| (format!("fields[{k}]"), *v))
+        .collect();
+    let mut form = vec![("slug", flow), ("itoken", token), ("stage", stage)];
+    form.extend(keys.iter().map(|(k, v)| (k.as_str(), *v)));
+    c.call_form("flow/submit", &form).await
+}
+
+/// Enrolls through a built-in flow: submits its prompt page and, when the flow asks for it, the code sent
+/// to `email` (read from the outbox).
+pub async fn enroll(
+    c: &mut Client,
+    db: &Db,
+    flow: &str,
+    token: &str,
+    username: &str,
+    email: &str,
+) -> Response {
+    let r = submit_stage(
+        c,
+        flow,
+        token,
+        "1",
+        &[
+            ("username", username),
+            ("name", "Jane Smith"),
+            ("email", email),
+            ("password", "s3cret-pass"),
+            ("password_repeat", "s3cret-pass"),
+        ],
+    )
+    .await;
+    if !continues(&r) {
+        return r;
+    }
+    let code = verification_code(db, email).await;
+    submit_stage(c, flow, token, "2", &[("code", &code)]).await
+}
