@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import { launchOptions } from './chromium';
 
-// Usher's end-to-end suite: the real `usher` binary (built by `cargo leptos build`) on a fresh SQLite
+// Usher's end-to-end suite: the real `usher` binary (built by `cargo leptos build --release`) on a fresh SQLite
 // database, driven in Debian's Chromium (browser downloads are not possible on our machines).
 const PORT = process.env.USHER_E2E_PORT ?? '3111';
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
@@ -8,6 +9,9 @@ export const DATABASE_URL = 'sqlite://end2end/.e2e/usher.db';
 export const SMTP_PORT = process.env.USHER_E2E_SMTP_PORT ?? '2526';
 /** Where the test SMTP server (scripts/smtp-sink.py) writes each message it receives, as JSON. */
 export const MAIL_DIR = 'end2end/.e2e-mail';
+/** The `usher` binary under test: the release build by default (what users run), `target/debug/usher` after a
+ *  `cargo leptos build` for a quicker edit loop. */
+export const USHER_BIN = process.env.USHER_E2E_BIN ?? 'target/release/usher';
 /** A stand-in for the default application external users are sent to (System → Brands). */
 export const PORTAL_URL = `http://127.0.0.1:${process.env.USHER_E2E_PORTAL_PORT ?? '3112'}/`;
 
@@ -24,13 +28,7 @@ export default defineConfig({
     baseURL: BASE_URL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-quic',
-      ],
-    },
+    launchOptions,
   },
   webServer: [
     {
@@ -48,7 +46,7 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: 'rm -rf end2end/.e2e && mkdir -p end2end/.e2e && exec ./target/debug/usher',
+      command: `rm -rf end2end/.e2e && mkdir -p end2end/.e2e && exec ./${USHER_BIN}`,
       cwd: '..',
       url: `${BASE_URL}/-/health/ready/`,
       reuseExistingServer: false,

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every test of Usher:
 #   1. unit tests (domain rules) and integration tests driving the real router against SQLite and PostgreSQL;
-#   2. the Playwright journeys in end2end/ against the real server in Debian's chromium.
+#   2. the release build (`cargo leptos build --release`) and its smoke test: `./scripts/run.sh` on a fresh SQLite
+#      file serves the set-up link, the admin page and a landing page, and both hydrate without console errors;
+#   3. the Playwright journeys in end2end/ against the real (release) server in Debian's chromium.
 # PostgreSQL: USHER_TEST_POSTGRES_URL (default postgres://127.0.0.1:5432/test); started when local and down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,16 +31,21 @@ psql "$USHER_TEST_POSTGRES_URL" -qtAc "SELECT datname FROM pg_database WHERE dat
 
 rm -rf "${TMPDIR:-/tmp}"/usher-test-*
 
-# What cargo-leptos sets for debug builds (RUSTFLAGS; LEPTOS_OUTPUT_NAME is read at compile time by leptos),
-# so the tests and the e2e build share one compilation.
-export RUSTFLAGS="--cfg erase_components"
+# LEPTOS_OUTPUT_NAME is read at compile time by leptos; cargo-leptos sets it for its builds, the tests need it too.
 export LEPTOS_OUTPUT_NAME=usher
 
+say "formatting (cargo fmt --check)"
+cargo fmt --all --check
+
 say "unit and integration tests (SQLite and PostgreSQL)"
-cargo test -p app -p server
+# Debug builds erase view types as cargo-leptos's own debug builds do; the release below does not.
+RUSTFLAGS="--cfg erase_components" cargo test -p app -p server
 
-say "building the site (server + WASM)"
-cargo leptos build
+say "building the release (server + size-optimised WASM), what users run"
+cargo leptos build --release
 
-say "end-to-end tests (Playwright, chromium)"
+say "release smoke test: the README's run command on a fresh SQLite file, hydration in Chromium"
+npx playwright test -c end2end/release.config.ts
+
+say "end-to-end journeys (Playwright, chromium) against the release build"
 npx playwright test -c end2end

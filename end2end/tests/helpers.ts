@@ -2,7 +2,7 @@ import { expect, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { DATABASE_URL, MAIL_DIR } from '../playwright.config';
+import { DATABASE_URL, MAIL_DIR, USHER_BIN } from '../playwright.config';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(ROOT, 'end2end', 'artifacts');
@@ -11,7 +11,7 @@ export const ADMIN = { username: 'admin', password: 'e2e-admin-password', email:
 /** Creates the admin with the CLI, as an operator would (`usher create-admin`). Idempotent. */
 export function createAdminByCli() {
   try {
-    execFileSync(path.join(ROOT, 'target', 'debug', 'usher'),
+    execFileSync(path.join(ROOT, USHER_BIN),
       ['create-admin', '--username', ADMIN.username, '--email', ADMIN.email], {
         cwd: ROOT,
         env: { ...process.env, DATABASE_URL, USHER_ADMIN_PASSWORD: ADMIN.password },
