@@ -695,6 +695,199 @@ pub async fn list(
     into_rows(db, public_url, rows).await
 }
 
+/// A field the invitation list can be ordered by (the invitation's readable fields, as DRF's
+/// `OrderingFilter` allows them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderField {
+    /// `pk`.
+    Pk,
+    /// `name`.
+    Name,
+    /// `expires`; never (NULL) sorts as the largest, as PostgreSQL orders NULLs.
+    Expires,
+    /// The creator's username.
+    CreatedBy,
+    /// `single_use`.
+    SingleUse,
+    /// The flow's slug.
+    Flow,
+    /// `fixed_data`, empty first, then by its stored JSON text.
+    FixedData,
+}
+
+/// One page of the invitation list: exact filters, search terms, ordering and a window, all run in SQL.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListQuery {
+    /// Exact name.
+    pub name: Option<String>,
+    /// Exact flow slug.
+    pub flow_slug: Option<String>,
+    /// Exact creator username.
+    pub created_by: Option<String>,
+    /// Exact expiry, UTC Unix seconds.
+    pub expires: Option<i64>,
+    /// DRF's `SearchFilter`: every term must be found, case-insensitively, in the name, the creator's
+    /// username, the expiry (RFC 3339, UTC) or the flow's slug.
+    pub search: Vec<String>,
+    /// `(field, descending)`, most significant first; ties go by pk.
+    pub order: Vec<(OrderField, bool)>,
+    /// Rows to skip.
+    pub offset: u64,
+    /// Rows at most.
+    pub limit: u64,
+}
+
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// `%term%` for `LIKE … ESCAPE '\'`, lower-cased, with `%`, `_` and `\` escaped.
+fn contains_pattern(term: &str) -> String {
+    format!(
+        "%{}%",
+        term.to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+/// The `FROM … WHERE …` of a list query, with its bound values.
+fn list_where(db: &Db, q: &ListQuery) -> (String, Vec<Bind>) {
+    let mut binds = Vec::new();
+    let mut wh: Vec<String> = Vec::new();
+    let mut exact = |column: &str, value: Bind, binds: &mut Vec<Bind>| {
+        binds.push(value);
+        wh.push(format!("{column} = ${}", binds.len()));
+    };
+    if let Some(v) = &q.name {
+        exact("i.name", Bind::Text(v.clone()), &mut binds);
+    }
+    if let Some(v) = &q.flow_slug {
+        exact("f.slug", Bind::Text(v.clone()), &mut binds);
+    }
+    if let Some(v) = &q.created_by {
+        exact("u.username", Bind::Text(v.clone()), &mut binds);
+    }
+    if let Some(v) = q.expires {
+        exact("i.expires", Bind::Int(v), &mut binds);
+    }
+    let expires_text = match db.backend {
+        super::Backend::Sqlite => {
+            "COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', i.expires, 'unixepoch'), '')"
+        }
+        super::Backend::Postgres => {
+            "COALESCE(to_char(to_timestamp(i.expires) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
+        }
+    };
+    for term in q.search.iter().filter(|t| !t.is_empty()) {
+        binds.push(Bind::Text(contains_pattern(term)));
+        let p = binds.len();
+        wh.push(format!(
+            "(LOWER(i.name) LIKE ${p} ESCAPE '\\' OR LOWER(u.username) LIKE ${p} ESCAPE '\\' \
+             OR LOWER({expires_text}) LIKE ${p} ESCAPE '\\' OR LOWER(f.slug) LIKE ${p} ESCAPE '\\')"
+        ));
+    }
+    let mut sql =
+        "FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by"
+            .to_owned();
+    if !wh.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&wh.join(" AND "));
+    }
+    (sql, binds)
+}
+
+/// The `ORDER BY` of a list query: byte order for text on both backends, ties by pk.
+fn list_order(db: &Db, order: &[(OrderField, bool)]) -> String {
+    let c = match db.backend {
+        super::Backend::Sqlite => "",
+        super::Backend::Postgres => " COLLATE \"C\"",
+    };
+    let mut terms: Vec<String> = order
+        .iter()
+        .map(|(field, desc)| {
+            let d = if *desc { "DESC" } else { "ASC" };
+            match field {
+                OrderField::Pk => format!("i.pk{c} {d}"),
+                OrderField::Name => format!("i.name{c} {d}"),
+                OrderField::Expires => {
+                    format!("CASE WHEN i.expires IS NULL THEN 1 ELSE 0 END {d}, i.expires {d}")
+                }
+                OrderField::CreatedBy => format!("u.username{c} {d}"),
+                OrderField::SingleUse => format!("i.single_use {d}"),
+                OrderField::Flow => format!("f.slug{c} {d}"),
+                OrderField::FixedData => format!(
+                    "CASE WHEN i.fixed_data = '{{}}' THEN 0 ELSE 1 END {d}, i.fixed_data{c} {d}"
+                ),
+            }
+        })
+        .collect();
+    terms.push(format!("i.pk{c} ASC"));
+    terms.join(", ")
+}
+
+/// How many invitations a list query matches (for DRF's pagination), counted in SQL.
+///
+/// # Errors
+/// Database errors.
+pub async fn count(db: &Db, q: &ListQuery) -> Result<u64, AppError> {
+    let (from, binds) = list_where(db, q);
+    let sql = format!("SELECT COUNT(*) {from}");
+    let mut query = sqlx::query_scalar::<_, i64>(&sql);
+    for b in binds {
+        query = match b {
+            Bind::Text(t) => query.bind(t),
+            Bind::Int(i) => query.bind(i),
+        };
+    }
+    Ok(u64::try_from(query.fetch_one(&db.pool).await?).unwrap_or(0))
+}
+
+/// One page of invitations: filtered, searched, ordered and windowed in SQL; only the page's rows are
+/// then read with their grants, ledger and messages.
+///
+/// # Errors
+/// Database errors; [`AppError::Internal`] when a stored value does not decode.
+pub async fn list_page(
+    db: &Db,
+    public_url: &str,
+    q: &ListQuery,
+) -> Result<Vec<InvitationRow>, AppError> {
+    let (from, mut binds) = list_where(db, q);
+    binds.push(Bind::Int(i64::try_from(q.limit).unwrap_or(i64::MAX)));
+    binds.push(Bind::Int(i64::try_from(q.offset).unwrap_or(i64::MAX)));
+    let sql = format!(
+        "SELECT i.pk {from} ORDER BY {} LIMIT ${} OFFSET ${}",
+        list_order(db, &q.order),
+        binds.len() - 1,
+        binds.len()
+    );
+    let mut query = sqlx::query_scalar::<_, String>(&sql);
+    for b in binds {
+        query = match b {
+            Bind::Text(t) => query.bind(t),
+            Bind::Int(i) => query.bind(i),
+        };
+    }
+    let pks = query.fetch_all(&db.pool).await?;
+    if pks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{SELECT_ROWS} WHERE i.pk IN ({})",
+        super::db::placeholders(1, pks.len())
+    );
+    let mut rows_q = sqlx::query_as::<_, RawRow>(&sql);
+    for pk in &pks {
+        rows_q = rows_q.bind(pk);
+    }
+    let mut rows = into_rows(db, public_url, rows_q.fetch_all(&db.pool).await?).await?;
+    rows.sort_by_key(|r| pks.iter().position(|p| *p == r.pk));
+    Ok(rows)
+}
+
 /// One invitation as the table shows it.
 ///
 /// # Errors

@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use usher_app::domain::invitation::InvitationError;
-use usher_app::model::{InvitationRow, InvitationSort};
+use usher_app::model::InvitationRow;
+use usher_app::server::invitations::{ListQuery, OrderField};
 use usher_app::server::{invitations, time, Config, Db};
 
 /// RFC 3339 in UTC with seconds: `2026-11-28T12:00:00Z`.
@@ -27,46 +28,62 @@ fn not_found(e: usher_app::error::AppError) -> ApiError {
     }
 }
 
+/// Flows in authentik's shape, with their bindings' stages: every flow when `key` is `None`, else the one
+/// whose `column` (`pk` or `slug`) equals it. Two queries, whatever the number of flows (no N+1).
+async fn flows_where(db: &Db, key: Option<(&str, &str)>) -> Result<Vec<Flow>, ApiError> {
+    let db_err = |e| ApiError::from(usher_app::error::AppError::from(e));
+    let (filter, bind) = match key {
+        Some((column, value)) => (format!("WHERE f.{column} = $1"), Some(value)),
+        None => (String::new(), None),
+    };
+    let flows_sql = format!(
+        "SELECT f.pk, f.slug, f.name, f.title, f.designation, f.authentication FROM flows f {filter} ORDER BY f.slug, f.name"
+    );
+    let bindings_sql = format!(
+        "SELECT b.flow_pk, b.stage_pk FROM flow_stage_bindings b JOIN flows f ON f.pk = b.flow_pk {filter} ORDER BY b.flow_pk, b.position"
+    );
+    let mut q = sqlx::query_as::<_, (String, String, String, String, String, String)>(&flows_sql);
+    let mut b = sqlx::query_as::<_, (String, String)>(&bindings_sql);
+    if let Some(v) = bind {
+        q = q.bind(v);
+        b = b.bind(v);
+    }
+    let rows = q.fetch_all(&db.pool).await.map_err(db_err)?;
+    let mut stages: HashMap<String, Vec<String>> = HashMap::new();
+    for (flow, stage) in b.fetch_all(&db.pool).await.map_err(db_err)? {
+        stages.entry(flow).or_default().push(stage);
+    }
+    Ok(rows
+        .into_iter()
+        .map(
+            |(pk, slug, name, title, designation, authentication)| Flow {
+                policybindingmodel_ptr_id: pk.clone(),
+                export_url: format!("/api/v3/flows/instances/{slug}/export/"),
+                stages: stages.remove(&pk).unwrap_or_default(),
+                pk,
+                name,
+                slug,
+                title,
+                designation: enum_of(&designation).unwrap_or(FlowDesignationEnum::Enrollment),
+                background: String::new(),
+                background_url: String::new(),
+                background_themed_urls: None,
+                policies: Vec::new(),
+                cache_count: 0,
+                policy_engine_mode: PolicyEngineMode::Any,
+                compatibility_mode: false,
+                layout: FlowLayoutEnum::Stacked,
+                denied_action: DeniedActionEnum::MessageContinue,
+                authentication: enum_of(&authentication)
+                    .unwrap_or(AuthenticationEnum::RequireUnauthenticated),
+            },
+        )
+        .collect())
+}
+
 /// A flow in authentik's shape, by pk or slug.
 async fn flow_by(db: &Db, column: &str, key: &str) -> Result<Option<Flow>, ApiError> {
-    let row: Option<(String, String, String, String, String, String)> = sqlx::query_as(&format!(
-        "SELECT pk, slug, name, title, designation, authentication FROM flows WHERE {column} = $1"
-    ))
-    .bind(key)
-    .fetch_optional(&db.pool)
-    .await
-    .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
-    let Some((pk, slug, name, title, designation, authentication)) = row else {
-        return Ok(None);
-    };
-    let stages: Vec<String> = sqlx::query_scalar(
-        "SELECT stage_pk FROM flow_stage_bindings WHERE flow_pk = $1 ORDER BY position",
-    )
-    .bind(&pk)
-    .fetch_all(&db.pool)
-    .await
-    .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
-    Ok(Some(Flow {
-        policybindingmodel_ptr_id: pk.clone(),
-        export_url: format!("/api/v3/flows/instances/{slug}/export/"),
-        pk,
-        name,
-        slug,
-        title,
-        designation: enum_of(&designation).unwrap_or(FlowDesignationEnum::Enrollment),
-        background: String::new(),
-        background_url: String::new(),
-        background_themed_urls: None,
-        stages,
-        policies: Vec::new(),
-        cache_count: 0,
-        policy_engine_mode: PolicyEngineMode::Any,
-        compatibility_mode: false,
-        layout: FlowLayoutEnum::Stacked,
-        denied_action: DeniedActionEnum::MessageContinue,
-        authentication: enum_of(&authentication)
-            .unwrap_or(AuthenticationEnum::RequireUnauthenticated),
-    }))
+    Ok(flows_where(db, Some((column, key))).await?.pop())
 }
 
 fn enum_of<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
@@ -102,14 +119,7 @@ pub async fn list_flows(
         q.get("page_size").map(String::as_str),
     )
     .map_err(|_| ApiError::InvalidPage)?;
-    let slugs: Vec<String> = sqlx::query_scalar("SELECT slug FROM flows ORDER BY slug, name")
-        .fetch_all(&db.pool)
-        .await
-        .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
-    let mut flows = Vec::new();
-    for slug in slugs {
-        flows.extend(flow_by(db, "slug", &slug).await?);
-    }
+    let mut flows = flows_where(db, None).await?;
     flows.retain(|f| {
         let designation = enum_text(&f.designation);
         q.get("slug").is_none_or(|s| *s == f.slug)
@@ -229,45 +239,46 @@ pub async fn get_invitation(db: &Db, config: &Config, pk: &str) -> Result<Invita
 }
 
 /// The fields `ordering` may name (the invitation's readable fields, as DRF's `OrderingFilter` allows,
-/// plus the filter names of two of them).
-const ORDERING_FIELDS: [&str; 9] = [
-    "pk",
-    "name",
-    "expires",
-    "created_by",
-    "created_by__username",
-    "single_use",
-    "flow",
-    "flow__slug",
-    "fixed_data",
+/// plus the filter names of two of them), and what each orders by.
+const ORDERING_FIELDS: [(&str, OrderField); 9] = [
+    ("pk", OrderField::Pk),
+    ("name", OrderField::Name),
+    ("expires", OrderField::Expires),
+    ("created_by", OrderField::CreatedBy),
+    ("created_by__username", OrderField::CreatedBy),
+    ("single_use", OrderField::SingleUse),
+    ("flow", OrderField::Flow),
+    ("flow__slug", OrderField::Flow),
+    ("fixed_data", OrderField::FixedData),
 ];
 
-/// One `ordering` term as a comparison; `None` for a field not in [`ORDERING_FIELDS`].
-fn compare(term: &str, a: &InvitationRow, b: &InvitationRow) -> Option<std::cmp::Ordering> {
-    let (desc, field) = match term.strip_prefix('-') {
-        Some(f) => (true, f),
-        None => (false, term),
-    };
-    // NULL expiry (never) sorts as the largest, as PostgreSQL orders NULLs.
-    let ord = match field {
-        "pk" => a.pk.cmp(&b.pk),
-        "name" => a.name.cmp(&b.name),
-        "expires" => a
-            .expires
-            .map_or(i64::MAX, |e| e)
-            .cmp(&b.expires.map_or(i64::MAX, |e| e)),
-        "created_by" | "created_by__username" => a.created_by.cmp(&b.created_by),
-        "single_use" => a.single_use.cmp(&b.single_use),
-        "flow" | "flow__slug" => a.flow_slug.cmp(&b.flow_slug),
-        "fixed_data" => a.fixed_data.cmp(&b.fixed_data),
-        _ => return None,
-    };
-    Some(if desc { ord.reverse() } else { ord })
+/// `ordering`: comma-separated fields, `-` for descending; unknown ones ignored; default `-expires`.
+fn ordering(raw: Option<&String>) -> Vec<(OrderField, bool)> {
+    let terms: Vec<(OrderField, bool)> = raw
+        .map(|o| {
+            o.split(',')
+                .map(str::trim)
+                .filter_map(|t| {
+                    let (desc, name) = t.strip_prefix('-').map_or((false, t), |n| (true, n));
+                    ORDERING_FIELDS
+                        .iter()
+                        .find(|(f, _)| *f == name)
+                        .map(|(_, field)| (*field, desc))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if terms.is_empty() {
+        vec![(OrderField::Expires, true)]
+    } else {
+        terms
+    }
 }
 
 /// Invitations filtered by exact `name`, `flow__slug`, `created_by__username` and `expires`, by `search`
 /// (every term in name, creator, expiry or flow slug), ordered by `ordering` (comma-separated fields of the
-/// invitation, `-` for descending; unknown ones ignored; default `-expires`), paginated.
+/// invitation, `-` for descending; unknown ones ignored; default `-expires`), paginated: all in SQL, the
+/// count from `COUNT(*)`, and only the page's rows read.
 ///
 /// # Errors
 /// [`ApiError::Validation`] on `expires` when it is not a date-time; [`ApiError::InvalidPage`]; database
@@ -288,46 +299,36 @@ pub async fn list_invitations(
         })?),
         None => None,
     };
-    let mut rows =
-        invitations::list(db, &config.public_url, "", InvitationSort::CreatedDesc).await?;
-    rows.retain(|r| {
-        let exp = r.expires.map(rfc3339).unwrap_or_default();
-        q.get("name").is_none_or(|n| *n == r.name)
-            && q.get("flow__slug").is_none_or(|s| *s == r.flow_slug)
-            && q.get("created_by__username")
-                .is_none_or(|u| *u == r.created_by)
-            && expires.is_none_or(|e| r.expires == Some(e))
-            && matches_search(
-                q.get("search"),
-                &[&r.name, &r.created_by, &exp, &r.flow_slug],
-            )
-    });
-    let terms: Vec<String> = q
-        .get("ordering")
-        .map(|o| {
-            o.split(',')
-                .map(|t| t.trim().to_owned())
-                .filter(|t| ORDERING_FIELDS.contains(&t.trim_start_matches('-')))
-                .collect()
-        })
-        .unwrap_or_default();
-    let terms = if terms.is_empty() {
-        vec!["-expires".to_owned()]
-    } else {
-        terms
+    let mut query = ListQuery {
+        name: q.get("name").cloned(),
+        flow_slug: q.get("flow__slug").cloned(),
+        created_by: q.get("created_by__username").cloned(),
+        expires,
+        search: q
+            .get("search")
+            .map(|s| {
+                s.split(|c: char| c.is_whitespace() || c == ',')
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        order: ordering(q.get("ordering")),
+        ..ListQuery::default()
     };
-    rows.sort_by(|a, b| {
-        terms
-            .iter()
-            .filter_map(|t| compare(t, a, b))
-            .find(|o| o.is_ne())
-            .unwrap_or_else(|| a.pk.cmp(&b.pk))
-    });
+    let total = invitations::count(db, &query).await?;
     let (pagination, range): (Pagination, _) =
-        pagination::paginate(rows.len() as u64, page, size).map_err(|_| ApiError::InvalidPage)?;
+        pagination::paginate(total, page, size).map_err(|_| ApiError::InvalidPage)?;
+    query.offset = range.start as u64;
+    query.limit = (range.end - range.start) as u64;
+    let rows = if query.limit == 0 {
+        Vec::new()
+    } else {
+        invitations::list_page(db, &config.public_url, &query).await?
+    };
     let mut shaper = Shaper::new(db);
     let mut results = Vec::new();
-    for row in rows.drain(range) {
+    for row in rows {
         results.push(shaper.invitation(row).await?);
     }
     Ok(PaginatedInvitationList {
@@ -335,38 +336,6 @@ pub async fn list_invitations(
         results,
         autocomplete: Value::Object(Map::new()),
     })
-}
-
-/// An empty row (for the ordering tests).
-#[cfg(test)]
-fn rows_probe() -> InvitationRow {
-    InvitationRow {
-        pk: String::new(),
-        name: String::new(),
-        description: String::new(),
-        flow_slug: String::new(),
-        flow_pk: String::new(),
-        status: usher_app::domain::invitation::InvitationStatus::Active,
-        uses: 0,
-        quota: None,
-        single_use: false,
-        expires: None,
-        expires_display: String::new(),
-        expires_input: String::new(),
-        created: 0,
-        created_by: String::new(),
-        fixed_data: String::new(),
-        emails: Vec::new(),
-        roles: Vec::new(),
-        groups: Vec::new(),
-        role_names: Vec::new(),
-        group_names: Vec::new(),
-        enabled: true,
-        link: String::new(),
-        ledger: Vec::new(),
-        send_to: Vec::new(),
-        messages: Vec::new(),
-    }
 }
 
 /// The dashboard's field names as the API's.
@@ -560,25 +529,18 @@ mod tests {
 
     #[test]
     fn ordering_terms() {
-        let mut a = rows_probe();
-        let mut b = rows_probe();
-        a.name = "a".into();
-        b.name = "b".into();
-        a.expires = None;
-        b.expires = Some(5);
-        assert_eq!(compare("name", &a, &b), Some(std::cmp::Ordering::Less));
-        assert_eq!(compare("-name", &a, &b), Some(std::cmp::Ordering::Greater));
+        let o = |s: &str| ordering(Some(&s.to_owned()));
+        assert_eq!(o("name"), vec![(OrderField::Name, false)]);
+        assert_eq!(o("-name"), vec![(OrderField::Name, true)]);
         assert_eq!(
-            compare("-expires", &a, &b),
-            Some(std::cmp::Ordering::Less),
-            "never first when descending"
+            o("nonsense"),
+            vec![(OrderField::Expires, true)],
+            "unknown fields are ignored; the default is -expires"
         );
-        assert_eq!(compare("nonsense", &a, &b), None);
-        for f in ORDERING_FIELDS {
-            assert!(
-                compare(f, &a, &b).is_some() && compare(&format!("-{f}"), &a, &b).is_some(),
-                "{f}"
-            );
+        assert_eq!(ordering(None), vec![(OrderField::Expires, true)]);
+        for (f, field) in ORDERING_FIELDS {
+            assert_eq!(o(f), vec![(field, false)], "{f}");
+            assert_eq!(o(&format!("-{f}")), vec![(field, true)], "{f}");
         }
     }
 }
