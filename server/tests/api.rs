@@ -21,6 +21,7 @@ db_tests!(
     refused_tokens_and_busy_tokens_are_throttled,
     tokens_are_created_in_the_dashboard_shown_once_and_revocable,
     patch_single_use_false_lifts_the_single_use,
+    search_and_ordering_run_in_sql_on_every_field,
 );
 
 const INV: &str = "/api/v3/stages/invitation/invitations/";
@@ -560,8 +561,8 @@ async fn list_filters_search_ordering_and_pagination(app: TestApp) {
         json!({"name": "bobs-dated", "flow": internal, "expires": "2098-06-01T00:00:00Z"}),
     )
     .await;
-    let mut c = app.client();
-    let mut get = |q: String| {
+    let c = app.client();
+    let get = |q: String| {
         let t = t.clone();
         let mut c = c.clone();
         async move {
@@ -1214,5 +1215,51 @@ async fn patch_single_use_false_lifts_the_single_use(app: TestApp) {
     assert_eq!(
         (r.json()["single_use"].clone(), r.json()["quota"].clone()),
         (json!(false), json!(3))
+    );
+}
+
+/// The list's search and ordering run in SQL on both backends: the expiry is searched as its RFC 3339
+/// text, the creator and the flow slug too, text orders byte-wise, and a page reads only its rows.
+async fn search_and_ordering_run_in_sql_on_every_field(app: TestApp) {
+    let (_, t) = admin_token(&app).await;
+    for (name, expires) in [
+        ("Zeta", "2099-03-04T05:06:07Z"),
+        ("alpha", "2098-01-01T00:00:00Z"),
+        ("beta_1", "2097-01-01T00:00:00Z"),
+    ] {
+        create(&app, &t, json!({"name": name, "expires": expires})).await;
+    }
+    let c = app.client();
+    let names = |q: &'static str| {
+        let t = t.clone();
+        let mut c = c.clone();
+        async move {
+            let r = api(&mut c, Method::GET, &format!("{INV}{q}"), Some(&t), None).await;
+            assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.body);
+            r.json()["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["name"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names("?search=2099-03-04T05:06").await, ["Zeta"]);
+    assert_eq!(names("?search=ADMIN%20zeta").await, ["Zeta"]);
+    assert_eq!(names("?search=default-enrollment").await.len(), 3);
+    assert_eq!(
+        names("?search=_").await,
+        ["beta_1"],
+        "LIKE wildcards are literal"
+    );
+    assert!(names("?search=%25").await.is_empty(), "% matches nothing");
+    assert_eq!(
+        names("?ordering=name").await,
+        ["Zeta", "alpha", "beta_1"],
+        "byte order, as Python and Rust compare strings"
+    );
+    assert_eq!(
+        names("?ordering=-expires,name&page_size=2&page=2").await,
+        ["beta_1"]
     );
 }
