@@ -39,7 +39,7 @@ cargo fmt --all --check
 
 say "unit and integration tests (SQLite and PostgreSQL)"
 # Debug builds erase view types as cargo-leptos's own debug builds do; the release below does not.
-RUSTFLAGS="--cfg erase_components" cargo test -p app -p server
+RUSTFLAGS="--cfg erase_components" cargo test -p usher_app -p server
 
 say "building the release (server + size-optimised WASM), what users run"
 cargo leptos build --release

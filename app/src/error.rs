@@ -96,11 +96,3 @@ impl FromServerFnError for AppError {
         Self::ServerFn(value)
     }
 }
-
-#[cfg(feature = "ssr")]
-impl From<sqlx::Error> for AppError {
-    fn from(e: sqlx::Error) -> Self {
-        tracing::error!(error = %e, "database error");
-        Self::Internal
-    }
-}

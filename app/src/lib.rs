@@ -8,7 +8,9 @@ pub mod error;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -4,8 +4,8 @@
 //! (default 500). Database: a fresh SQLite file, or `USHER_BENCH_DATABASE_URL`.
 
 use std::time::{Duration, Instant};
-use usher_app::server::mail::{enqueue, MailConfig, Rendered, Worker};
-use usher_app::server::Db;
+use usher_app::service::mail::{enqueue, MailConfig, Rendered, Worker};
+use usher_app::service::Db;
 
 #[tokio::main]
 async fn main() {

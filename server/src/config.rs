@@ -131,11 +131,11 @@ pub enum BlueprintAction {
 
 impl Settings {
     /// The SMTP settings, when `USHER_SMTP_URL` is set.
-    pub fn mail(&self) -> Option<usher_app::server::mail::MailConfig> {
+    pub fn mail(&self) -> Option<usher_app::service::mail::MailConfig> {
         self.smtp_url
             .clone()
             .filter(|u| !u.trim().is_empty())
-            .map(|smtp_url| usher_app::server::mail::MailConfig {
+            .map(|smtp_url| usher_app::service::mail::MailConfig {
                 smtp_url,
                 from: self.email_from.clone(),
                 backoff_base: 5,

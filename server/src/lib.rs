@@ -25,7 +25,7 @@ use tower_http::LatencyUnit;
 use tower_sessions::cookie::{time::Duration as CookieDuration, SameSite};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use tracing::Level;
-use usher_app::server::{auth, AppState, Config, Db};
+use usher_app::service::{auth, AppState, Config, Db};
 use usher_app::{shell, App};
 
 /// Name of the session cookie.
@@ -54,7 +54,7 @@ pub async fn build(
     let db = Db::connect(database_url)
         .await
         .map_err(|e| format!("database {database_url}: {e}"))?;
-    usher_app::server::flows::install_builtin_flows(&db)
+    usher_app::service::flows::install_builtin_flows(&db)
         .await
         .map_err(|e| format!("built-in flows: {e}"))?;
     let sessions = DbSessionStore::connect(&db.url, db.backend)
@@ -64,7 +64,7 @@ pub async fn build(
         db,
         config: Arc::new(config),
         login_limiter: Arc::default(),
-        code_limiter: Arc::new(usher_app::server::ratelimit::LoginLimiter::new(
+        code_limiter: Arc::new(usher_app::service::ratelimit::LoginLimiter::new(
             usher_app::domain::verification::CODES_PER_CLIENT.0,
             usher_app::domain::verification::CODES_PER_CLIENT.1,
         )),

@@ -4,7 +4,7 @@ use clap::Parser;
 use std::io::Read;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
-use usher_app::server::{setup, users, Config, Db};
+use usher_app::service::{setup, users, Config, Db};
 use usher_server::config::{Cli, Command, Settings};
 
 #[tokio::main]
@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
             description,
         } => {
             let identifier = identifier
-                .unwrap_or_else(|| format!("{username}-{}", usher_app::server::time::now()));
+                .unwrap_or_else(|| format!("{username}-{}", usher_app::service::time::now()));
             let form = usher_app::model::TokenForm {
                 username,
                 identifier,
@@ -100,7 +100,7 @@ async fn blueprint_apply(
     let db = Db::connect(&settings.database_url)
         .await
         .map_err(|e| format!("database: {e}"))?;
-    usher_app::server::flows::install_builtin_flows(&db)
+    usher_app::service::flows::install_builtin_flows(&db)
         .await
         .map_err(|e| format!("built-in flows: {e}"))?;
     let user: Option<i64> = match as_user {
@@ -121,7 +121,7 @@ async fn blueprint_apply(
         Some(u) => format!("no user is named {u}"),
         None => "no administrator exists yet: create one first (usher create-admin)".to_owned(),
     })?;
-    let r = usher_app::server::blueprints::apply(&db, &text, &ctx, user)
+    let r = usher_app::service::blueprints::apply(&db, &text, &ctx, user)
         .await
         .map_err(|e| e.to_string())?;
     println!(
@@ -142,7 +142,7 @@ async fn create_token(settings: Settings, form: usher_app::model::TokenForm) -> 
     let db = Db::connect(&settings.database_url)
         .await
         .map_err(|e| format!("database: {e}"))?;
-    match usher_app::server::tokens::create(&db, &form).await {
+    match usher_app::service::tokens::create(&db, &form).await {
         Ok(t) => {
             eprintln!(
                 "Created token {} for {} (expires: {}). Its secret follows; it is not shown again.",
@@ -162,7 +162,7 @@ async fn create_token(settings: Settings, form: usher_app::model::TokenForm) -> 
 
 async fn test_email(settings: Settings, address: &str) -> Result<(), String> {
     let mail = settings.mail().ok_or("USHER_SMTP_URL is not set")?;
-    let answer = usher_app::server::mail::send_now(
+    let answer = usher_app::service::mail::send_now(
         &mail,
         address,
         &format!("{}: test message", settings.brand_name),
@@ -197,7 +197,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
         .spawn_cleanup(std::time::Duration::from_secs(3600));
     match settings.mail() {
         Some(mail) => {
-            let worker = usher_app::server::mail::Worker::new(
+            let worker = usher_app::service::mail::Worker::new(
                 usher.state.db.clone(),
                 mail,
                 usher.state.outbox_wake.clone(),

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
-use usher_app::server::Backend;
+use usher_app::service::Backend;
 
 /// A database-backed session store on the same database as the rest of Usher.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use axum::http::{header, Method, Request, StatusCode};
 use common::{Client, Response, TestApp};
 use serde_json::{json, Value};
 use usher_app::model::TokenForm;
-use usher_app::server::tokens;
+use usher_app::service::tokens;
 
 db_tests!(
     every_route_authorizes_tokens_and_refuses_the_session_cookie,
@@ -264,16 +264,16 @@ async fn every_route_authorizes_tokens_and_refuses_the_session_cookie(app: TestA
 async fn create_retrieve_replace_change_and_delete(app: TestApp) {
     let (_, t) = admin_token(&app).await;
     let mut admin = app.client();
-    let g = usher_app::server::directory::create(
+    let g = usher_app::service::directory::create(
         &app.db,
-        usher_app::server::directory::Kind::Group,
+        usher_app::service::directory::Kind::Group,
         "engineering-team",
     )
     .await
     .unwrap();
-    usher_app::server::directory::create(
+    usher_app::service::directory::create(
         &app.db,
-        usher_app::server::directory::Kind::Role,
+        usher_app::service::directory::Kind::Role,
         "editor",
     )
     .await
@@ -1071,7 +1071,7 @@ async fn the_runbooks_curl_commands_work_against_a_running_server() {
 }
 
 async fn users_admin(app: &TestApp) {
-    usher_app::server::users::create_admin(
+    usher_app::service::users::create_admin(
         &app.db,
         "admin",
         "admin@usher.test",

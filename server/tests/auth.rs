@@ -258,7 +258,7 @@ async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
     let mut user = app.user("plain").await;
     let mut anon = app.client();
     // An admin's API token is for /api/v3/ only: the dashboard's functions want the session.
-    let token = usher_app::server::tokens::create(
+    let token = usher_app::service::tokens::create(
         &app.db,
         &usher_app::model::TokenForm {
             username: "admin".into(),
@@ -337,7 +337,7 @@ async fn admin_pages_redirect_anonymous_and_forbid_non_admin(app: TestApp) {
 }
 
 async fn setup_link_is_single_use(app: TestApp) {
-    let token = usher_app::server::setup::prepare_setup_token(&app.db)
+    let token = usher_app::service::setup::prepare_setup_token(&app.db)
         .await
         .unwrap()
         .expect("no admin yet");
@@ -381,7 +381,7 @@ async fn setup_link_is_single_use(app: TestApp) {
     let r = app.client().call_form("setup/complete", &fields).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
-    assert!(usher_app::server::setup::prepare_setup_token(&app.db)
+    assert!(usher_app::service::setup::prepare_setup_token(&app.db)
         .await
         .unwrap()
         .is_none());

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use common::TestApp;
 use serde_json::json;
 use std::collections::BTreeMap;
-use usher_app::server::{blueprints, flows};
+use usher_app::service::{blueprints, flows};
 
 db_tests!(
     every_example_imports_and_reimports_without_duplicates,
@@ -34,7 +34,7 @@ fn example(name: &str) -> String {
 }
 
 async fn admin_pk(app: &TestApp) -> i64 {
-    usher_app::server::users::create_admin(
+    usher_app::service::users::create_admin(
         &app.db,
         "admin",
         "admin@usher.test",

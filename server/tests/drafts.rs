@@ -10,7 +10,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use usher_app::domain::invitation::{Invitation, Quota};
 use usher_app::model::TokenForm;
-use usher_app::server::{blueprints, invitations, tokens};
+use usher_app::service::{blueprints, invitations, tokens};
 
 db_tests!(the_form_the_rest_body_and_a_blueprint_give_the_same_invitation,);
 

@@ -516,7 +516,7 @@ async fn install_two_stage_flow(app: &TestApp) {
             },
         ],
     };
-    assert!(usher_app::server::flows::install_flow(&app.db, &def)
+    assert!(usher_app::service::flows::install_flow(&app.db, &def)
         .await
         .unwrap());
 }
@@ -802,9 +802,9 @@ async fn signed_in_user_accepts_from_the_landing_page(app: TestApp) {
 
 #[tokio::test]
 async fn external_users_land_on_the_default_app_url_when_set() {
-    let app = TestApp::sqlite_with(usher_app::server::Config {
+    let app = TestApp::sqlite_with(usher_app::service::Config {
         default_app_url: Some("https://app.example.com/".into()),
-        ..usher_app::server::Config::new(common::PUBLIC_URL)
+        ..usher_app::service::Config::new(common::PUBLIC_URL)
     })
     .await;
     let mut admin = app.admin().await;
@@ -877,7 +877,7 @@ async fn concurrent_accepts_by_one_account_use_one_use(app: TestApp) {
 }
 
 async fn a_use_resolved_before_regeneration_is_refused(app: TestApp) {
-    use usher_app::server::invitations::{consume_use, find_by_token, regenerate_token};
+    use usher_app::service::invitations::{consume_use, find_by_token, regenerate_token};
     let mut admin = app.admin().await;
     let (pk, link) = invite(&app, &mut admin, "race", EXT, json!({})).await;
     let record = find_by_token(&app.db, &token_of(&link))
@@ -886,7 +886,7 @@ async fn a_use_resolved_before_regeneration_is_refused(app: TestApp) {
         .unwrap();
     regenerate_token(&app.db, &pk).await.unwrap();
     let mut tx = app.db.pool.begin().await.unwrap();
-    let err = consume_use(&mut tx, &record, usher_app::server::time::now())
+    let err = consume_use(&mut tx, &record, usher_app::service::time::now())
         .await
         .unwrap_err();
     assert!(

@@ -29,7 +29,7 @@ async fn setup(app: &TestApp) -> Client {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-    usher_app::server::blueprints::apply(&app.db, &text, &BTreeMap::new(), admin_pk)
+    usher_app::service::blueprints::apply(&app.db, &text, &BTreeMap::new(), admin_pk)
         .await
         .unwrap();
     admin

@@ -11,9 +11,9 @@ use crate::model::{
     NamedItem, NewToken, OutboxMessage, PolicyForm, PolicyRow, TokenForm, TokenRow, UserRow,
 };
 #[cfg(feature = "ssr")]
-use crate::server::invitations::WriteError;
+use crate::service::invitations::WriteError;
 #[cfg(feature = "ssr")]
-use crate::server::{
+use crate::service::{
     blueprints, brands, directory, flows, invitations, mail, policies, time, tokens, users,
 };
 use leptos::prelude::*;

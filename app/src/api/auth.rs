@@ -5,7 +5,7 @@ use super::ctx::{respond, session};
 use crate::error::AppError;
 use crate::model::CurrentUser;
 #[cfg(feature = "ssr")]
-use crate::server::{auth, setup, state};
+use crate::service::{auth, setup, state};
 use leptos::prelude::*;
 
 /// The signed-in user, or `None`. Anyone may ask; it only tells about the caller.
@@ -36,7 +36,7 @@ pub async fn login(
         async {
             let st = state()?;
             let session = session().await?;
-            let now = crate::server::time::now();
+            let now = crate::service::time::now();
             st.login_limiter
                 .try_begin(&username, now)
                 .map_err(AppError::TooManyAttempts)?;
@@ -44,11 +44,11 @@ pub async fn login(
             st.login_limiter.succeeded(&username);
             auth::sign_in(&st.db, &session, pk).await?;
             let admin = auth::require_admin(&st.db, &session).await.is_ok();
-            let external = crate::server::users::load_current_user(&st.db, pk)
+            let external = crate::service::users::load_current_user(&st.db, pk)
                 .await?
                 .is_some_and(|u| u.user_type == "external");
             let app = if external {
-                crate::server::brands::default_application(&st.db, &st.config).await?
+                crate::service::brands::default_application(&st.db, &st.config).await?
             } else {
                 None
             };
@@ -125,7 +125,7 @@ pub async fn get_default_application() -> Result<Option<String>, AppError> {
             let st = state()?;
             match auth::current_user(&st.db, &session().await?).await? {
                 Some(u) if u.user_type == "external" => {
-                    crate::server::brands::default_application(&st.db, &st.config).await
+                    crate::service::brands::default_application(&st.db, &st.config).await
                 }
                 _ => Ok(None),
             }

@@ -6,9 +6,9 @@ use super::ctx::{read_cookie, request_info, respond, session, set_cookie};
 use crate::error::AppError;
 use crate::model::{AcceptView, FlowView};
 #[cfg(feature = "ssr")]
-use crate::server::enrollment::{self, FlowPlan, StageOutcome, PLAN_KEY};
+use crate::service::enrollment::{self, FlowPlan, StageOutcome, PLAN_KEY};
 #[cfg(feature = "ssr")]
-use crate::server::{auth, state};
+use crate::service::{auth, state};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -20,10 +20,10 @@ pub const INVITATION_COOKIE_MAX_AGE: i64 = 1800;
 /// The per-client limit on verification codes, for this request.
 #[cfg(feature = "ssr")]
 fn enrollment_gate<'a>(
-    st: &'a crate::server::AppState,
+    st: &'a crate::service::AppState,
     info: &'a enrollment::RequestInfo,
-) -> crate::server::verification::CodeGate<'a> {
-    crate::server::verification::CodeGate {
+) -> crate::service::verification::CodeGate<'a> {
+    crate::service::verification::CodeGate {
         limiter: &st.code_limiter,
         client: &info.ip,
     }
@@ -111,11 +111,11 @@ pub async fn submit_stage(
                     if login {
                         auth::sign_in(&st.db, &session, user_pk).await?;
                     }
-                    let external = crate::server::users::load_current_user(&st.db, user_pk)
+                    let external = crate::service::users::load_current_user(&st.db, user_pk)
                         .await?
                         .is_some_and(|u| u.user_type == "external");
                     let app =
-                        crate::server::brands::default_application(&st.db, &st.config).await?;
+                        crate::service::brands::default_application(&st.db, &st.config).await?;
                     match (app, external && login) {
                         (Some(url), true) => leptos_axum::redirect(&url),
                         _ => leptos_axum::redirect("/"),
@@ -168,7 +168,7 @@ pub async fn remember_invitation(slug: String, itoken: String) -> Result<(), App
     respond(
         async {
             let st = state()?;
-            enrollment::resolve(&st.db, &slug, Some(&itoken), crate::server::time::now()).await?;
+            enrollment::resolve(&st.db, &slug, Some(&itoken), crate::service::time::now()).await?;
             set_cookie(
                 INVITATION_COOKIE,
                 itoken.trim(),

@@ -1,5 +1,5 @@
 //! Server functions: each is a public POST endpoint under `/api/…`. Each one authorizes first, calls one
-//! service function in `crate::server`, and maps its typed error (status set from [`AppError::status`]).
+//! service function in `crate::service`, and maps its typed error (status set from [`AppError::status`]).
 
 pub mod admin;
 pub mod auth;
@@ -9,7 +9,7 @@ pub mod flow;
 pub(crate) mod ctx {
     use crate::error::AppError;
     use crate::model::CurrentUser;
-    use crate::server::{auth, state, AppState};
+    use crate::service::{auth, state, AppState};
     use tower_sessions::Session;
 
     /// The request's session.
@@ -76,7 +76,7 @@ pub(crate) mod ctx {
 
     /// Client IP (of the TCP peer: `X-Forwarded-For` is not trusted, since any client can send it) and
     /// User-Agent.
-    pub async fn request_info() -> crate::server::enrollment::RequestInfo {
+    pub async fn request_info() -> crate::service::enrollment::RequestInfo {
         let parts: Option<http::request::Parts> = leptos::prelude::use_context();
         let Some(parts) = parts else {
             return Default::default();
@@ -94,7 +94,7 @@ pub(crate) mod ctx {
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip().to_string())
             .unwrap_or_default();
-        crate::server::enrollment::RequestInfo {
+        crate::service::enrollment::RequestInfo {
             ip,
             user_agent: header("user-agent"),
         }

@@ -1,6 +1,6 @@
 //! authentik blueprints, format v1, as the example files use them (`../shared/blueprints/`): read into a
 //! [`Plan`] of Usher's objects, or refused with an error naming the entry and the path. Pure: applying a
-//! plan (one transaction) is `crate::server::blueprints`.
+//! plan (one transaction) is `crate::service::blueprints`.
 //!
 //! Supported (authentik's docs, "Blueprints → File structure" and "YAML tags"):
 //! * `version: 1`, `metadata`, `context` (defaults for `!Context`), `entries`;

@@ -1,5 +1,5 @@
 //! Time parsing and formatting, pure: every instant is UTC Unix seconds ([`Timestamp`]) and "now" is passed
-//! in; only `crate::server::time::now` reads the clock.
+//! in; only `crate::service::time::now` reads the clock.
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 

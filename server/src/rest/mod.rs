@@ -32,9 +32,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use usher_app::domain::token::bearer_secret;
-use usher_app::server::ratelimit::LoginLimiter;
-use usher_app::server::tokens::{self, ApiPrincipal, TokenError};
-use usher_app::server::{time, AppState};
+use usher_app::service::ratelimit::LoginLimiter;
+use usher_app::service::tokens::{self, ApiPrincipal, TokenError};
+use usher_app::service::{time, AppState};
 use utoipa::OpenApi;
 
 /// Refused tokens allowed per client address: 20 per 5 minutes.

@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use usher_app::domain::invitation::InvitationError;
 use usher_app::model::InvitationRow;
-use usher_app::server::invitations::{ListQuery, OrderField};
-use usher_app::server::{invitations, time, Config, Db};
+use usher_app::service::invitations::{ListQuery, OrderField};
+use usher_app::service::{invitations, time, Config, Db};
 
 /// RFC 3339 in UTC with seconds: `2026-11-28T12:00:00Z`.
 pub fn rfc3339(ts: i64) -> String {

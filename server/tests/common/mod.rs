@@ -8,7 +8,7 @@ use axum::Router;
 use leptos::prelude::LeptosOptions;
 use serde_json::Value;
 use tower::ServiceExt;
-use usher_app::server::{users, AppState, Config, Db};
+use usher_app::service::{users, AppState, Config, Db};
 
 /// PostgreSQL server for tests (`USHER_TEST_POSTGRES_URL`, default the local `test` database).
 pub fn postgres_admin_url() -> String {
@@ -392,7 +392,7 @@ pub fn unfold_qp(data: &str) -> String {
 impl TestApp {
     /// Starts an outbox worker sending to `127.0.0.1:{port}`, retrying after 1 s.
     pub fn start_mail_worker(&self, port: u16) -> tokio::task::JoinHandle<()> {
-        let worker = usher_app::server::mail::Worker::new(
+        let worker = usher_app::service::mail::Worker::new(
             self.db.clone(),
             mail_config(port),
             self.state.outbox_wake.clone(),
@@ -402,8 +402,8 @@ impl TestApp {
     }
 }
 
-pub fn mail_config(port: u16) -> usher_app::server::mail::MailConfig {
-    usher_app::server::mail::MailConfig {
+pub fn mail_config(port: u16) -> usher_app::service::mail::MailConfig {
+    usher_app::service::mail::MailConfig {
         smtp_url: format!("smtp://127.0.0.1:{port}"),
         from: "Usher <usher@usher.test>".into(),
         backoff_base: 1,

@@ -1,10 +1,9 @@
-//! Server-only code (feature `ssr`): storage, services and session helpers. Server functions in
+//! Server-only code (feature `ssr`): the services (domain operations over the store) and session helpers. Server functions in
 //! `crate::api` stay thin and call one service function here.
 
 pub mod auth;
 pub mod blueprints;
 pub mod brands;
-pub mod db;
 pub mod directory;
 pub mod enrollment;
 pub mod flows;
@@ -18,7 +17,9 @@ pub mod tokens;
 pub mod users;
 pub mod verification;
 
-pub use db::{Backend, Db};
+pub use crate::store::{Backend, Db};
+// Until every service reaches the store through its own modules: `super::db::…` paths.
+pub(crate) use crate::store::db;
 
 use std::sync::Arc;
 

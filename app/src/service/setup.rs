@@ -1,10 +1,11 @@
 //! First-start set-up: a one-time `/setup?token=…` link that creates the first admin in the browser, and
 //! the instance secret key.
 
-use super::db::{delete_setting, get_setting, new_uuid, put_setting};
 use super::users::{insert_user, superuser_exists, superuser_from_input};
 use super::Db;
 use crate::error::AppError;
+use crate::store::db::new_uuid;
+use crate::store::settings::{delete_setting, get_setting, put_setting};
 
 const SETUP_TOKEN: &str = "setup_token";
 const SECRET_KEY: &str = "secret_key";

@@ -1,4 +1,4 @@
-//! The storage layer: one `sqlx::AnyPool` over SQLite (default) or PostgreSQL, with per-backend
+//! The connection pool: one `sqlx::AnyPool` over SQLite (default) or PostgreSQL, with per-backend
 //! migrations in `migrations/{sqlite,postgres}/`. SQL is written once in the dialect both accept
 //! (`$N` placeholders, `RETURNING`, `TRUE`/`FALSE`).
 
@@ -126,44 +126,6 @@ impl Db {
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
-}
-
-/// Reads a setting.
-///
-/// # Errors
-/// Database errors.
-pub async fn get_setting(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
-        .bind(key)
-        .fetch_optional(&db.pool)
-        .await
-}
-
-/// Writes a setting (insert or replace).
-///
-/// # Errors
-/// Database errors.
-pub async fn put_setting(db: &Db, key: &str, value: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(key)
-    .bind(value)
-    .execute(&db.pool)
-    .await?;
-    Ok(())
-}
-
-/// Deletes a setting.
-///
-/// # Errors
-/// Database errors.
-pub async fn delete_setting(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM settings WHERE key = $1")
-        .bind(key)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
 }
 
 /// A new random UUID (v4) as text.

@@ -2,10 +2,10 @@
 //! (the seed's troubleshooting case: without one, an external user would see "Permission denied").
 //! Saved in `settings`; `USHER_DEFAULT_APP_URL` applies while nothing is saved.
 
-use super::db::{delete_setting, get_setting, put_setting};
 use super::{Config, Db};
 use crate::error::AppError;
 use crate::model::BrandSettings;
+use crate::store::settings::{delete_setting, get_setting, put_setting};
 
 const KEY: &str = "default_application_url";
 

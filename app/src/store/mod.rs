@@ -1,0 +1,96 @@
+//! The storage layer (feature `ssr`): the only code of Usher that names `sqlx`, apart from the session
+//! store's pool set-up in the server crate. One module per table group; each module's functions run SQL
+//! and return `#[derive(sqlx::FromRow)]` rows or plain values, never tuples of more than three.
+//!
+//! Conventions:
+//! - SQL is written once, in the dialect SQLite and PostgreSQL both accept (`$N` placeholders,
+//!   `RETURNING`, `ON CONFLICT`); every static statement is a string literal in this module tree, so
+//!   `server/tests/store_sql.rs` prepares each one against fresh SQLite and PostgreSQL schemas.
+//! - A one-statement function takes any executor ([`Exec`]: `&db.pool` or `&mut *tx`); a function that
+//!   runs several statements takes a connection (`&mut Conn`, e.g. `&mut tx`).
+//! - Booleans are stored as `BIGINT` 0/1 on both backends and cross this boundary as [`Flag`].
+//! - Times are UTC Unix seconds (`i64`).
+
+pub mod db;
+pub mod directory;
+pub mod enrollment;
+pub mod flows;
+pub mod invitations;
+pub mod outbox;
+pub mod policies;
+pub mod settings;
+pub mod tokens;
+pub mod users;
+pub mod verification;
+
+pub use db::{Backend, Db};
+
+use sqlx::any::{AnyTypeInfo, AnyValueRef};
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::{Any, Decode, Encode, Type};
+
+/// A write transaction (see [`Db::begin`]).
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+/// One database connection (a transaction dereferences to it).
+pub type Conn = sqlx::AnyConnection;
+
+/// A database failure: connection, constraint or decoding errors.
+pub type DbError = sqlx::Error;
+
+/// Anything a single statement can run on: the pool (`&db.pool`) or a connection or transaction
+/// (`&mut *tx`).
+pub trait Exec<'e>: sqlx::Executor<'e, Database = Any> {}
+
+impl<'e, T: sqlx::Executor<'e, Database = Any>> Exec<'e> for T {}
+
+/// A boolean column: stored as `BIGINT` 0 or 1 on both backends (the schemas have no `BOOLEAN`), read
+/// as `false` for 0 and `true` for anything else. Bind it with `.bind(Flag(b))`; in a row, declare the
+/// field `bool` with `#[sqlx(try_from = "Flag")]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl From<Flag> for bool {
+    fn from(f: Flag) -> Self {
+        f.0
+    }
+}
+
+impl Type<Any> for Flag {
+    fn type_info() -> AnyTypeInfo {
+        <i64 as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <i64 as Type<Any>>::compatible(ty) || <i32 as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for Flag {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        Ok(Self(<i64 as Decode<'r, Any>>::decode(value)? != 0))
+    }
+}
+
+impl<'q> Encode<'q, Any> for Flag {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Any as sqlx::Database>::ArgumentBuffer<'q>,
+    ) -> Result<IsNull, BoxDynError> {
+        <i64 as Encode<'q, Any>>::encode(i64::from(self.0), buf)
+    }
+}
+
+/// A database error is logged here and reaches the user only as [`crate::error::AppError::Internal`].
+impl From<DbError> for crate::error::AppError {
+    fn from(e: DbError) -> Self {
+        tracing::error!(error = %e, "database error");
+        Self::Internal
+    }
+}
+
+/// Whether a database error is a unique violation (SQLite 2067/1555, PostgreSQL 23505).
+pub fn is_unique_violation(e: &DbError) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}

@@ -1,0 +1,41 @@
+//! The `settings` table: key → text value (the set-up token, brand overrides).
+
+use super::Db;
+
+/// Reads a setting.
+///
+/// # Errors
+/// Database errors.
+pub async fn get_setting(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// Writes a setting (insert or replace).
+///
+/// # Errors
+/// Database errors.
+pub async fn put_setting(db: &Db, key: &str, value: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a setting.
+///
+/// # Errors
+/// Database errors.
+pub async fn delete_setting(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM settings WHERE key = $1")
+        .bind(key)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
