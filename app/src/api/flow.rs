@@ -30,8 +30,8 @@ fn enrollment_gate<'a>(
 }
 
 #[cfg(feature = "ssr")]
-async fn plan(session: &tower_sessions::Session) -> Option<FlowPlan> {
-    session.get::<FlowPlan>(PLAN_KEY).await.ok().flatten()
+async fn plan(session: &tower_sessions::Session) -> Result<Option<FlowPlan>, AppError> {
+    super::ctx::session_value(session, PLAN_KEY).await
 }
 
 /// The landing view of a flow for an invitation token: the plan's current stage when this browser is in
@@ -50,7 +50,7 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
                 &st.db,
                 &slug,
                 itoken.as_deref(),
-                plan(&session).await.as_ref(),
+                plan(&session).await?.as_ref(),
                 user.as_ref(),
             )
             .await
@@ -79,7 +79,7 @@ pub async fn submit_stage(
             let st = state()?;
             let session = session().await?;
             let info = request_info().await;
-            let current = plan(&session).await;
+            let current = plan(&session).await?;
             let outcome = enrollment::submit_stage(
                 &st.db,
                 &st.config,
@@ -146,7 +146,7 @@ pub async fn resend_code(slug: String, itoken: Option<String>) -> Result<(), App
                 &st.db,
                 &st.config,
                 &gate,
-                plan(&session).await.as_ref(),
+                plan(&session).await?.as_ref(),
                 &slug,
                 itoken.as_deref(),
             )
@@ -202,7 +202,7 @@ pub async fn get_accept_view() -> Result<AcceptView, AppError> {
             let session = session().await?;
             let user = auth::require_user(&st.db, &session).await?;
             let token = read_cookie(INVITATION_COOKIE).ok_or_else(cookie_gone)?;
-            let pending = accept_verification(&session).await;
+            let pending = accept_verification(&session).await?;
             enrollment::accept_view(&st.db, &token, &user, pending.as_deref()).await
         }
         .await,
@@ -210,12 +210,10 @@ pub async fn get_accept_view() -> Result<AcceptView, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn accept_verification(session: &tower_sessions::Session) -> Option<String> {
-    session
-        .get::<String>(enrollment::ACCEPT_VERIFICATION_KEY)
-        .await
-        .ok()
-        .flatten()
+async fn accept_verification(
+    session: &tower_sessions::Session,
+) -> Result<Option<String>, AppError> {
+    super::ctx::session_value(session, enrollment::ACCEPT_VERIFICATION_KEY).await
 }
 
 /// "Send me a code" on the accept page: when the invitation is limited by email and the signed-in
@@ -232,7 +230,7 @@ pub async fn send_accept_code() -> Result<(), AppError> {
             let session = session().await?;
             let user = auth::require_user(&st.db, &session).await?;
             let token = read_cookie(INVITATION_COOKIE).ok_or_else(cookie_gone)?;
-            let current = accept_verification(&session).await;
+            let current = accept_verification(&session).await?;
             let info = request_info().await;
             let gate = enrollment_gate(&st, &info);
             let pk = enrollment::send_accept_code(
@@ -297,7 +295,7 @@ pub async fn accept_invitation(
             let token = given
                 .or_else(|| read_cookie(INVITATION_COOKIE))
                 .ok_or_else(cookie_gone)?;
-            let pending = accept_verification(&session).await;
+            let pending = accept_verification(&session).await?;
             enrollment::accept(
                 &st.db,
                 token.trim(),

@@ -19,6 +19,36 @@ pub(crate) mod ctx {
             .map_err(|_| AppError::Internal)
     }
 
+    /// The session value under `key`: `Ok(None)` only when there is none. A session store failure is
+    /// an error (logged, [`AppError::Internal`]), never read as "nothing there". A value that no longer
+    /// decodes (written by an older Usher whose plan shape differed) is dropped from the session and
+    /// logged, so the visitor starts that step again instead of being stuck.
+    ///
+    /// # Errors
+    /// [`AppError::Internal`] when the session store fails.
+    pub async fn session_value<T: serde::de::DeserializeOwned>(
+        session: &Session,
+        key: &str,
+    ) -> Result<Option<T>, AppError> {
+        match session.get::<T>(key).await {
+            Ok(v) => Ok(v),
+            Err(tower_sessions::session::Error::SerdeJson(e)) => {
+                tracing::warn!(error = %e, key, "dropping a session value that does not decode");
+                session
+                    .remove_value(key)
+                    .await
+                    .map_err(|e| store_error(&e))?;
+                Ok(None)
+            }
+            Err(e) => Err(store_error(&e)),
+        }
+    }
+
+    fn store_error(e: &tower_sessions::session::Error) -> AppError {
+        tracing::error!(error = %e, "session store error");
+        AppError::Internal
+    }
+
     /// Sets the response status from the error, passing the result through.
     pub fn respond<T>(r: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(e) = &r {

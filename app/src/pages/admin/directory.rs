@@ -1,5 +1,6 @@
 //! Directory → Groups and Directory → Roles: list, create, delete (with confirmation).
 
+use super::table::ListTable;
 use crate::api::admin::{
     add_group_member, create_group, create_role, delete_group, delete_role, group_members,
     list_groups, list_roles, remove_group_member,
@@ -93,22 +94,18 @@ fn DirectoryPage(kind: Kind) -> impl IntoView {
             </form>
             {move || crate::pages::field_error(save.value().get(), "name")}
             {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match items.await {
-                        Ok(rows) if rows.is_empty() => view! { <p class="muted">"No " {kind.title().to_lowercase()} " yet."</p> }.into_any(),
-                        Ok(rows) => view! {
-                            <table class="table">
-                                <thead><tr><th>"Name"</th><th>"Members"</th><th></th></tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|item| view! { <DirectoryRow kind item version notice /> }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                        Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <ListTable
+                data=items
+                class=""
+                headers=&["Name", "Members", ""]
+                empty=format!("No {} yet.", kind.title().to_lowercase())
+                is_empty={|rows: &Vec<NamedItem>| rows.is_empty()}
+                body={move |rows: Vec<NamedItem>| view! {
+                    <tbody>
+                        {rows.into_iter().map(|item| view! { <DirectoryRow kind item version notice /> }).collect_view()}
+                    </tbody>
+                }.into_any()}
+            />
         </section>
     }
     .into_any()

@@ -1,6 +1,7 @@
 //! Flows & Stages → Flows: the flows with their stage bindings and settings, Import (an authentik
 //! blueprint, uploaded or pasted) and Export (a flow as a blueprint).
 
+use super::table::ListTable;
 use crate::api::admin::{export_flow, import_blueprint, list_flow_rows};
 use crate::model::FlowRow;
 use leptos::prelude::*;
@@ -64,19 +65,13 @@ pub fn FlowsPage() -> impl IntoView {
                     None => None,
                 }}
             </details>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match rows.await {
-                        Ok(list) => view! {
-                            <table class="table flows">
-                                <thead><tr><th></th><th>"Slug"</th><th>"Name"</th><th>"Designation"</th><th>"Stages"</th><th></th></tr></thead>
-                                {list.into_iter().map(|f| view! { <FlowLine f /> }).collect_view()}
-                            </table>
-                        }.into_any(),
-                        Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <ListTable
+                data=rows
+                class="flows"
+                headers=&["", "Slug", "Name", "Designation", "Stages", ""]
+                is_empty={|list: &Vec<FlowRow>| list.is_empty()}
+                body={|list: Vec<FlowRow>| list.into_iter().map(|f| view! { <FlowLine f /> }).collect_view().into_any()}
+            />
         </section>
     }
     .into_any()

@@ -1,6 +1,7 @@
 //! Directory → Invitations: the table (search, sort, status badges), expandable rows with the link and
 //! actions, and the create/edit form.
 
+use super::table::ListTable;
 use crate::api::admin::{
     create_invitation, delete_invitation, deprovision_invitation, get_invitation, list_flows,
     list_groups, list_invitations, list_roles, new_invitation_defaults,
@@ -55,25 +56,16 @@ pub fn InvitationsPage() -> impl IntoView {
             </div>
             {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
             {move || editing.get().map(|mode| view! { <InvitationEditor mode editing version /> })}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match rows.await {
-                        Ok(rows) if rows.is_empty() => view! { <p class="muted">"No invitations."</p> }.into_any(),
-                        Ok(rows) => view! {
-                            <table class="table invitations">
-                                <thead>
-                                    <tr>
-                                        <th></th><th>"Name"</th><th>"Flow"</th><th>"Status"</th><th>"Uses"</th>
-                                        <th>"Expires"</th><th>"Created by"</th>
-                                    </tr>
-                                </thead>
-                                {rows.into_iter().map(|row| view! { <InvitationRowView row editing version notice /> }).collect_view()}
-                            </table>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <ListTable
+                data=rows
+                class="invitations"
+                headers=&["", "Name", "Flow", "Status", "Uses", "Expires", "Created by"]
+                empty="No invitations.".to_owned()
+                is_empty={|rows: &Vec<InvitationRow>| rows.is_empty()}
+                body={move |rows: Vec<InvitationRow>| {
+                    rows.into_iter().map(|row| view! { <InvitationRowView row editing version notice /> }).collect_view().into_any()
+                }}
+            />
         </section>
     }
     .into_any()

@@ -6,6 +6,7 @@ pub mod flows;
 pub mod invitations;
 pub mod outbox;
 pub mod policies;
+pub mod table;
 pub mod tokens;
 pub mod users;
 

@@ -1,5 +1,6 @@
 //! Flows & Stages → Policies: expression policies (CEL) and where they are bound.
 
+use super::table::ListTable;
 use crate::api::admin::{
     bind_policy, create_policy, delete_policy, list_flow_rows, list_policies, unbind_policy,
 };
@@ -58,22 +59,18 @@ pub fn PoliciesPage() -> impl IntoView {
                 <button type="submit" id="policy-create">"Create policy"</button>
             </form>
             {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok((list, flows)) if list.is_empty() => { let _ = flows; view! { <p class="muted">"No policies yet."</p> }.into_any() }
-                        Ok((list, flows)) => view! {
-                            <table class="table policies">
-                                <thead><tr><th>"Name"</th><th>"Expression"</th><th>"Message"</th><th>"Bound to"</th><th></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|p| view! { <PolicyLine p flows=flows.clone() version notice /> }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                        Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <ListTable
+                data=data
+                class="policies"
+                headers=&["Name", "Expression", "Message", "Bound to", ""]
+                empty="No policies yet.".to_owned()
+                is_empty={|(list, _): &(Vec<PolicyRow>, Vec<FlowRow>)| list.is_empty()}
+                body={move |(list, flows): (Vec<PolicyRow>, Vec<FlowRow>)| view! {
+                    <tbody>
+                        {list.into_iter().map(|p| view! { <PolicyLine p flows=flows.clone() version notice /> }).collect_view()}
+                    </tbody>
+                }.into_any()}
+            />
         </section>
     }
     .into_any()

@@ -1,8 +1,9 @@
 //! Directory → Tokens: API tokens for `Authorization: Bearer …` on `/api/v3/`. Create (the secret is shown
 //! once), list, revoke.
 
+use super::table::ListTable;
 use crate::api::admin::{create_token, list_tokens, revoke_token};
-use crate::model::{NewToken, TokenForm};
+use crate::model::{NewToken, TokenForm, TokenRow};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -77,25 +78,18 @@ pub fn TokensPage() -> impl IntoView {
                 </div>
             })}
             {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match rows.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"No tokens yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <table class="table tokens">
-                                <thead><tr>
-                                    <th>"Identifier"</th><th>"User"</th><th>"Key"</th><th>"Status"</th>
-                                    <th>"Expires"</th><th>"Created"</th><th>"Description"</th><th></th>
-                                </tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|t| view! { <TokenLine t version notice /> }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                        Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <ListTable
+                data=rows
+                class="tokens"
+                headers=&["Identifier", "User", "Key", "Status", "Expires", "Created", "Description", ""]
+                empty="No tokens yet.".to_owned()
+                is_empty={|list: &Vec<TokenRow>| list.is_empty()}
+                body={move |list: Vec<TokenRow>| view! {
+                    <tbody>
+                        {list.into_iter().map(|t| view! { <TokenLine t version notice /> }).collect_view()}
+                    </tbody>
+                }.into_any()}
+            />
         </section>
     }
     .into_any()
