@@ -7,6 +7,7 @@ pub mod email_rules;
 pub mod fixed_data;
 pub mod flow;
 pub mod invitation;
+pub mod journey;
 #[cfg(feature = "ssr")]
 pub mod policy;
 #[cfg(feature = "ssr")]

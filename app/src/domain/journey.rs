@@ -1,0 +1,657 @@
+//! The invitee journey as a pure state machine: authentik's flow executor reduced to Usher's stage kinds.
+//! From a flow definition, the invitation's standing, the plan kept in the session and a submission, it
+//! decides what happens next (the next prompt, the email proof, writing the user, or a refusal with its
+//! reason). The service (`crate::service::enrollment`) does the I/O around it: it loads the flow, the
+//! invitation and the policies once per request, validates prompt values, sends codes and runs the
+//! granting transaction.
+//!
+//! The order is fixed whatever the bindings say (DESIGN.md, "nothing is granted before the proof"):
+//! the prompt stages in binding order, then the `email` stage when the address is not already proven by
+//! Usher's delivery of the link, then `user_write`, then `user_login` when the account is active.
+
+use crate::domain::flow::{FlowDef, PromptField, StageKind, UserType};
+use crate::domain::invitation::InvitationStatus;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A flow in progress (authentik's flow plan): which flow, with which invitation token, at which stage,
+/// and what the prompts collected so far. Kept server-side in the session; passwords only as argon2id
+/// hashes (`password_hash`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowPlan {
+    /// Flow slug.
+    pub slug: String,
+    /// Invitation token the flow was started with.
+    pub token: Option<String>,
+    /// Index of the next stage to run, in the flow's bindings.
+    pub stage: usize,
+    /// Collected prompt values by `field_key` (`password_hash` instead of passwords).
+    pub context: Map<String, Value>,
+    /// The email verification in progress (pk in `email_verifications`), kept when the invitee starts the
+    /// prompts again in this browser, so going back does not send another code.
+    #[serde(default)]
+    pub verification: Option<String>,
+}
+
+impl FlowPlan {
+    /// Whether this plan is for this flow and this invitation token.
+    pub fn is_for(&self, slug: &str, token: Option<&str>) -> bool {
+        self.slug == slug && self.token.as_deref() == token
+    }
+
+    /// The text value collected under `key`, if any.
+    pub fn text(&self, key: &str) -> Option<String> {
+        self.context
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    }
+}
+
+/// Settings of the `email` stage's code (authentik's `token_expiry`, Usher's attempt budget).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeSettings {
+    /// Code lifetime, minutes (at least 1).
+    pub token_expiry_minutes: i64,
+    /// Wrong codes allowed per code (at least 1).
+    pub max_attempts: i64,
+}
+
+/// What the `user_write` stage gives a new account (defaults when the flow binds none: internal,
+/// path `users`, no group, active).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteSettings {
+    /// `user_type`.
+    pub user_type: UserType,
+    /// `user_path_template`.
+    pub path: String,
+    /// `create_users_group`: a group every created user joins.
+    pub group: Option<String>,
+    /// `create_users_as_inactive`.
+    pub inactive: bool,
+}
+
+/// Why a journey is refused. The invitee sees a safe message only (the service maps these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// No usable invitation: none given to a flow that needs one, unknown, or for another flow (404,
+    /// never saying which).
+    NotFound,
+    /// The invitation exists for this flow but is disabled, expired or used up (410 with the reason).
+    Inactive(InvitationStatus),
+    /// A stage was submitted that this browser's plan is not at ("a flow that was not started cannot
+    /// be jumped into mid-way").
+    NotStarted,
+    /// The flow has no prompt stage, so there is nothing to show (a broken flow definition).
+    NoPromptStage,
+}
+
+/// What runs after a submission was accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// Show this prompt stage next.
+    Prompt(usize),
+    /// Send a code to the entered address and show the `email` stage (at this index).
+    ProveEmail {
+        /// The `email` stage's index in the bindings.
+        index: usize,
+        /// Its code settings.
+        settings: CodeSettings,
+    },
+    /// Write the user now.
+    WriteUser(Enrolment),
+}
+
+/// How the account is written once every stage before `user_write` has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Enrolment {
+    /// Whether the address was proven (by a code, or by Usher's delivery of the link).
+    pub verified: bool,
+    /// Whether the account is created active.
+    pub active: bool,
+    /// Whether the invitee is signed in afterwards (a `user_login` stage and an active account).
+    pub login: bool,
+}
+
+/// Which stage a submission runs, and in which plan.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Submission {
+    /// A prompt stage; the plan is new when it is the flow's first prompt stage.
+    Prompt(FlowPlan),
+    /// The `email` stage's code, for the verification in progress.
+    Code {
+        /// The plan (at the `email` stage).
+        plan: FlowPlan,
+        /// The verification the code must match (pk in `email_verifications`).
+        verification: String,
+    },
+}
+
+/// The journey through one flow definition.
+#[derive(Debug, Clone, Copy)]
+pub struct Journey<'a> {
+    def: &'a FlowDef,
+}
+
+impl<'a> Journey<'a> {
+    /// The journey of `def`.
+    pub fn new(def: &'a FlowDef) -> Self {
+        Self { def }
+    }
+
+    fn first<T>(&self, pick: impl Fn(&'a StageKind) -> Option<T>) -> Option<T> {
+        self.def.stages.iter().find_map(|s| pick(&s.kind))
+    }
+
+    /// Whether a visitor without an invitation token may run the flow: only when its invitation stage
+    /// has `continue_flow_without_invitation` or it binds no invitation stage.
+    pub fn runs_without_invitation(&self) -> bool {
+        self.first(|k| match k {
+            StageKind::Invitation {
+                continue_flow_without_invitation,
+            } => Some(*continue_flow_without_invitation),
+            _ => None,
+        }) != Some(false)
+    }
+
+    /// Whether the journey may start: `invitation` is `None` when no token was given, else whether the
+    /// token's invitation exists and belongs to this flow, with its status at the request's time.
+    ///
+    /// # Errors
+    /// [`Refusal::NotFound`] (no token where one is needed, unknown, or another flow's invitation);
+    /// [`Refusal::Inactive`] (disabled, expired, used up).
+    pub fn admit(
+        &self,
+        invitation: Option<Option<(bool, InvitationStatus)>>,
+    ) -> Result<(), Refusal> {
+        match invitation {
+            None if self.runs_without_invitation() => Ok(()),
+            None | Some(None) | Some(Some((false, _))) => Err(Refusal::NotFound),
+            Some(Some((true, InvitationStatus::Active))) => Ok(()),
+            Some(Some((true, status))) => Err(Refusal::Inactive(status)),
+        }
+    }
+
+    /// Indexes of the prompt stages, in binding order.
+    pub fn prompts(&self) -> Vec<usize> {
+        self.def
+            .stages
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| matches!(s.kind, StageKind::Prompt { .. }))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The `email` stage: its index and code settings (expiry and attempts at least 1).
+    pub fn email(&self) -> Option<(usize, CodeSettings)> {
+        self.def
+            .stages
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| match s.kind {
+                StageKind::Email {
+                    token_expiry,
+                    max_attempts,
+                    ..
+                } => Some((
+                    i,
+                    CodeSettings {
+                        token_expiry_minutes: token_expiry.max(1),
+                        max_attempts: max_attempts.max(1),
+                    },
+                )),
+                _ => None,
+            })
+    }
+
+    /// The fields of the prompt stage at `index`, sorted by `order`; empty for any other stage.
+    pub fn fields(&self, index: usize) -> Vec<PromptField> {
+        let mut fields = match self.def.stages.get(index).map(|s| &s.kind) {
+            Some(StageKind::Prompt { fields }) => fields.clone(),
+            _ => Vec::new(),
+        };
+        fields.sort_by_key(|f| f.order);
+        fields
+    }
+
+    /// The name of the stage at `index` (`""` past the end), as policy bindings name it.
+    pub fn stage_name(&self, index: usize) -> &'a str {
+        self.def.stages.get(index).map_or("", |s| s.name.as_str())
+    }
+
+    /// The names of every bound stage, in order.
+    pub fn stage_names(&self) -> Vec<&'a str> {
+        self.def.stages.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    /// The `user_write` settings (see [`WriteSettings`] for the defaults).
+    pub fn user_write(&self) -> WriteSettings {
+        self.first(|k| match k {
+            StageKind::UserWrite {
+                user_type,
+                user_path_template,
+                create_users_group,
+                create_users_as_inactive,
+                ..
+            } => Some(WriteSettings {
+                user_type: *user_type,
+                path: user_path_template.clone(),
+                group: create_users_group.clone(),
+                inactive: *create_users_as_inactive,
+            }),
+            _ => None,
+        })
+        .unwrap_or(WriteSettings {
+            user_type: UserType::Internal,
+            path: "users".into(),
+            group: None,
+            inactive: false,
+        })
+    }
+
+    /// The stage the landing page shows and the plan it continues: this browser's plan when it is for
+    /// this flow and token and at a prompt stage (or at the `email` stage with a verification pending),
+    /// else the first prompt stage and no plan. Refresh and back are safe.
+    ///
+    /// # Errors
+    /// [`Refusal::NoPromptStage`].
+    pub fn landing<'p>(
+        &self,
+        plan: Option<&'p FlowPlan>,
+        slug: &str,
+        token: Option<&str>,
+    ) -> Result<(usize, Option<&'p FlowPlan>), Refusal> {
+        let prompts = self.prompts();
+        let email = self.email().map(|(i, _)| i);
+        let plan = plan.filter(|p| {
+            p.is_for(slug, token)
+                && (prompts.contains(&p.stage)
+                    || (Some(p.stage) == email && p.verification.is_some()))
+        });
+        match plan {
+            Some(p) => Ok((p.stage, Some(p))),
+            None => Ok((*prompts.first().ok_or(Refusal::NoPromptStage)?, None)),
+        }
+    }
+
+    /// How many steps the invitee sees: `(this step, of all)`, counting the code page when one follows
+    /// (`needs_code`).
+    pub fn step(&self, stage: usize, needs_code: bool) -> (usize, usize) {
+        let prompts = self.prompts();
+        let position = prompts
+            .iter()
+            .position(|i| *i == stage)
+            .unwrap_or(prompts.len());
+        (position + 1, prompts.len() + usize::from(needs_code))
+    }
+
+    /// Which stage a submission of `stage` runs and in which plan. The first prompt stage starts a new
+    /// plan (keeping this browser's pending verification for the same flow and token); any later stage
+    /// needs the plan to be for this flow and token and at that stage.
+    ///
+    /// # Errors
+    /// [`Refusal::NotStarted`].
+    pub fn submission(
+        &self,
+        plan: Option<FlowPlan>,
+        slug: &str,
+        token: Option<&str>,
+        stage: usize,
+    ) -> Result<Submission, Refusal> {
+        let prompts = self.prompts();
+        let plan = match plan {
+            _ if prompts.first() == Some(&stage) => FlowPlan {
+                slug: slug.to_owned(),
+                token: token.map(str::to_owned),
+                stage,
+                context: Map::new(),
+                verification: plan
+                    .filter(|p| p.is_for(slug, token))
+                    .and_then(|p| p.verification),
+            },
+            Some(p) if p.is_for(slug, token) && p.stage == stage => p,
+            _ => return Err(Refusal::NotStarted),
+        };
+        if self.email().is_some_and(|(i, _)| i == stage) {
+            let verification = plan.verification.clone().ok_or(Refusal::NotStarted)?;
+            return Ok(Submission::Code { plan, verification });
+        }
+        if prompts.contains(&stage) {
+            Ok(Submission::Prompt(plan))
+        } else {
+            Err(Refusal::NotStarted)
+        }
+    }
+
+    /// What follows the accepted prompt stage `stage`: the next prompt stage; after the last one, the
+    /// `email` stage unless `proven_by_delivery`, else writing the user.
+    pub fn after_prompt(&self, stage: usize, proven_by_delivery: bool) -> Next {
+        if let Some(next) = self.prompts().into_iter().find(|i| *i > stage) {
+            return Next::Prompt(next);
+        }
+        match self.email() {
+            Some((index, settings)) if !proven_by_delivery => Next::ProveEmail { index, settings },
+            _ => Next::WriteUser(self.enrolment(proven_by_delivery)),
+        }
+    }
+
+    /// How the user is written once the address is `verified` (or not) and nothing else stands before
+    /// `user_write`: created active unless `create_users_as_inactive`, which an `email` stage with
+    /// `activate_user_on_success` lifts for a proven address; signed in when the flow binds
+    /// `user_login` and the account is active.
+    pub fn enrolment(&self, verified: bool) -> Enrolment {
+        let activates = self
+            .first(|k| match k {
+                StageKind::Email {
+                    activate_user_on_success,
+                    ..
+                } => Some(*activate_user_on_success),
+                _ => None,
+            })
+            .unwrap_or(false);
+        let active = !self.user_write().inactive || (activates && verified);
+        let login = active
+            && self
+                .def
+                .stages
+                .iter()
+                .any(|s| matches!(s.kind, StageKind::UserLogin));
+        Enrolment {
+            verified,
+            active,
+            login,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::flow::StageDef;
+
+    fn prompt(name: &str) -> StageDef {
+        StageDef {
+            name: name.into(),
+            kind: StageKind::Prompt {
+                fields: vec![PromptField {
+                    field_key: "username".into(),
+                    label: "Username".into(),
+                    field_type: "username".into(),
+                    required: true,
+                    placeholder: String::new(),
+                    order: 0,
+                }],
+            },
+        }
+    }
+
+    fn email(activate: bool) -> StageDef {
+        StageDef {
+            name: "verify".into(),
+            kind: StageKind::Email {
+                token_expiry: 0,
+                max_attempts: 3,
+                activate_user_on_success: activate,
+            },
+        }
+    }
+
+    fn flow(stages: Vec<StageDef>) -> FlowDef {
+        FlowDef {
+            slug: "enroll".into(),
+            name: "Enroll".into(),
+            title: "Welcome".into(),
+            designation: "enrollment".into(),
+            authentication: "none".into(),
+            stages,
+        }
+    }
+
+    fn invitation_stage(continue_without: bool) -> StageDef {
+        StageDef {
+            name: "invite".into(),
+            kind: StageKind::Invitation {
+                continue_flow_without_invitation: continue_without,
+            },
+        }
+    }
+
+    fn write(inactive: bool) -> StageDef {
+        StageDef {
+            name: "write".into(),
+            kind: StageKind::UserWrite {
+                user_creation_mode: "always_create".into(),
+                user_type: UserType::External,
+                user_path_template: "users/external".into(),
+                create_users_group: None,
+                create_users_as_inactive: inactive,
+            },
+        }
+    }
+
+    fn login() -> StageDef {
+        StageDef {
+            name: "login".into(),
+            kind: StageKind::UserLogin,
+        }
+    }
+
+    fn plan(stage: usize, verification: Option<&str>) -> FlowPlan {
+        FlowPlan {
+            slug: "enroll".into(),
+            token: Some("t".into()),
+            stage,
+            context: Map::new(),
+            verification: verification.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn an_invitation_stage_without_continue_needs_a_usable_invitation_of_this_flow() {
+        let def = flow(vec![invitation_stage(false), prompt("p")]);
+        let j = Journey::new(&def);
+        assert_eq!(j.admit(None), Err(Refusal::NotFound));
+        assert_eq!(j.admit(Some(None)), Err(Refusal::NotFound));
+        assert_eq!(
+            j.admit(Some(Some((false, InvitationStatus::Active)))),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            j.admit(Some(Some((true, InvitationStatus::Expired)))),
+            Err(Refusal::Inactive(InvitationStatus::Expired))
+        );
+        assert_eq!(
+            j.admit(Some(Some((true, InvitationStatus::Active)))),
+            Ok(())
+        );
+        let open = flow(vec![invitation_stage(true), prompt("p")]);
+        assert_eq!(Journey::new(&open).admit(None), Ok(()));
+        // A token given to an open flow must still be a usable invitation.
+        assert_eq!(
+            Journey::new(&open).admit(Some(Some((true, InvitationStatus::UsedUp)))),
+            Err(Refusal::Inactive(InvitationStatus::UsedUp))
+        );
+    }
+
+    #[test]
+    fn the_landing_shows_the_plans_stage_or_the_first_prompt() {
+        let def = flow(vec![
+            invitation_stage(false),
+            prompt("a"),
+            prompt("b"),
+            email(false),
+        ]);
+        let j = Journey::new(&def);
+        assert_eq!(j.landing(None, "enroll", Some("t")), Ok((1, None)));
+        let at_b = plan(2, None);
+        assert_eq!(j.landing(Some(&at_b), "enroll", Some("t")).unwrap().0, 2);
+        // Another token, another flow: start over.
+        assert_eq!(
+            j.landing(Some(&at_b), "enroll", Some("u")).unwrap(),
+            (1, None)
+        );
+        assert_eq!(
+            j.landing(Some(&at_b), "other", Some("t")).unwrap(),
+            (1, None)
+        );
+        // The code page only while a verification is pending.
+        assert_eq!(
+            j.landing(Some(&plan(3, None)), "enroll", Some("t"))
+                .unwrap()
+                .0,
+            1
+        );
+        assert_eq!(
+            j.landing(Some(&plan(3, Some("v"))), "enroll", Some("t"))
+                .unwrap()
+                .0,
+            3
+        );
+        let broken = flow(vec![invitation_stage(false)]);
+        assert_eq!(
+            Journey::new(&broken).landing(None, "enroll", Some("t")),
+            Err(Refusal::NoPromptStage)
+        );
+    }
+
+    #[test]
+    fn stages_run_in_order_and_cannot_be_jumped_into() {
+        let def = flow(vec![prompt("a"), prompt("b"), email(false), write(false)]);
+        let j = Journey::new(&def);
+        assert!(
+            matches!(j.submission(None, "enroll", Some("t"), 0), Ok(Submission::Prompt(p)) if p.stage == 0)
+        );
+        assert_eq!(
+            j.submission(None, "enroll", Some("t"), 1),
+            Err(Refusal::NotStarted)
+        );
+        assert_eq!(
+            j.submission(Some(plan(0, None)), "enroll", Some("t"), 1),
+            Err(Refusal::NotStarted)
+        );
+        assert!(matches!(
+            j.submission(Some(plan(1, None)), "enroll", Some("t"), 1),
+            Ok(Submission::Prompt(_))
+        ));
+        assert_eq!(
+            j.submission(Some(plan(1, None)), "enroll", Some("u"), 1),
+            Err(Refusal::NotStarted)
+        );
+        // The code stage needs a pending verification.
+        assert_eq!(
+            j.submission(Some(plan(2, None)), "enroll", Some("t"), 2),
+            Err(Refusal::NotStarted)
+        );
+        assert!(matches!(
+            j.submission(Some(plan(2, Some("v"))), "enroll", Some("t"), 2),
+            Ok(Submission::Code { verification, .. }) if verification == "v"
+        ));
+        // user_write is never submitted.
+        assert_eq!(
+            j.submission(Some(plan(3, None)), "enroll", Some("t"), 3),
+            Err(Refusal::NotStarted)
+        );
+    }
+
+    #[test]
+    fn starting_again_keeps_this_browsers_pending_verification() {
+        let def = flow(vec![prompt("a"), email(false)]);
+        let j = Journey::new(&def);
+        let Ok(Submission::Prompt(p)) =
+            j.submission(Some(plan(1, Some("v"))), "enroll", Some("t"), 0)
+        else {
+            panic!("a new plan");
+        };
+        assert_eq!((p.stage, p.verification.as_deref()), (0, Some("v")));
+        let Ok(Submission::Prompt(p)) =
+            j.submission(Some(plan(1, Some("v"))), "enroll", Some("u"), 0)
+        else {
+            panic!("a new plan");
+        };
+        assert_eq!(p.verification, None);
+    }
+
+    #[test]
+    fn the_email_proof_comes_after_the_last_prompt_unless_delivery_proved_the_address() {
+        let def = flow(vec![
+            email(false),
+            prompt("a"),
+            prompt("b"),
+            write(false),
+            login(),
+        ]);
+        let j = Journey::new(&def);
+        assert_eq!(j.after_prompt(1, false), Next::Prompt(2));
+        assert_eq!(
+            j.after_prompt(2, false),
+            Next::ProveEmail {
+                index: 0,
+                settings: CodeSettings {
+                    token_expiry_minutes: 1,
+                    max_attempts: 3
+                }
+            }
+        );
+        assert_eq!(
+            j.after_prompt(2, true),
+            Next::WriteUser(Enrolment {
+                verified: true,
+                active: true,
+                login: true
+            })
+        );
+        let no_email = flow(vec![prompt("a")]);
+        assert_eq!(
+            Journey::new(&no_email).after_prompt(0, false),
+            Next::WriteUser(Enrolment {
+                verified: false,
+                active: true,
+                login: false
+            })
+        );
+    }
+
+    #[test]
+    fn inactive_accounts_are_activated_only_by_a_proof_when_the_email_stage_says_so_and_never_signed_in(
+    ) {
+        let plain = flow(vec![prompt("a"), write(true), login()]);
+        assert_eq!(
+            Journey::new(&plain).enrolment(true),
+            Enrolment {
+                verified: true,
+                active: false,
+                login: false
+            }
+        );
+        let activating = flow(vec![prompt("a"), email(true), write(true), login()]);
+        assert!(Journey::new(&activating).enrolment(true).login);
+        assert!(!Journey::new(&activating).enrolment(false).active);
+    }
+
+    #[test]
+    fn steps_count_the_code_page_when_one_follows() {
+        let def = flow(vec![prompt("a"), prompt("b"), email(false)]);
+        let j = Journey::new(&def);
+        assert_eq!(j.step(0, true), (1, 3));
+        assert_eq!(j.step(1, false), (2, 2));
+        assert_eq!(j.step(2, true), (3, 3));
+    }
+
+    #[test]
+    fn user_write_defaults_to_internal_users_when_unbound() {
+        let def = flow(vec![prompt("a")]);
+        let ws = Journey::new(&def).user_write();
+        assert_eq!(
+            (ws.user_type, ws.path.as_str(), ws.inactive),
+            (UserType::Internal, "users", false)
+        );
+        let def = flow(vec![prompt("a"), write(false)]);
+        assert_eq!(
+            Journey::new(&def).user_write().user_type,
+            UserType::External
+        );
+        assert_eq!(Journey::new(&def).stage_names(), vec!["a", "write"]);
+        assert_eq!(Journey::new(&def).stage_name(9), "");
+    }
+}
