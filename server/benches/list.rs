@@ -30,16 +30,16 @@ fn leptos_options() -> LeptosOptions {
 
 fn draft(i: usize, now: i64) -> InvitationDraft {
     let mut fixed_data = serde_json::Map::new();
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         fixed_data.insert("email".into(), format!("invitee{i}@example.com").into());
     }
     InvitationDraft {
         name: InvitationName::parse(&format!("invitee-{i:06}")).expect("a slug"),
         description: format!("Bench invitation {i}"),
         flow: None,
-        expires: (i % 3 != 0).then_some(now + 86_400 + i as i64),
+        expires: (!i.is_multiple_of(3)).then_some(now + 86_400 + i as i64),
         fixed_data,
-        quota: if i % 4 == 0 {
+        quota: if i.is_multiple_of(4) {
             Quota::SINGLE_USE
         } else {
             Quota::Unlimited
@@ -47,7 +47,7 @@ fn draft(i: usize, now: i64) -> InvitationDraft {
         emails: Vec::new(),
         roles: Vec::new(),
         groups: Vec::new(),
-        enabled: i % 10 != 0,
+        enabled: !i.is_multiple_of(10),
     }
 }
 

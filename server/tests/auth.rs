@@ -434,7 +434,10 @@ async fn safe_next_only(app: TestApp) {
 /// The functions that are not the dashboard's: each is gated by what it serves (a signed-in user, a valid
 /// invitation token and flow plan, the set-up token, credentials) or only tells the caller about
 /// themselves. `(endpoint, form, status for a stranger with no session and a bogus or missing token)`.
-const PUBLIC_FUNCTIONS: &[(&str, &[(&str, &str)], u16)] = &[
+/// `(endpoint, form fields, expected status)`.
+type Probe = (&'static str, &'static [(&'static str, &'static str)], u16);
+
+const PUBLIC_FUNCTIONS: &[Probe] = &[
     ("auth/current_user", &[], 200),
     ("auth/default_application", &[], 200),
     (

@@ -54,28 +54,29 @@ async fn stored(app: &TestApp, name: &str) -> Invitation {
 }
 
 /// The fields a request sets: everything but identity, name, secret and creation time.
-fn requested(
-    i: &Invitation,
-) -> (
-    String,
-    Option<i64>,
-    serde_json::Map<String, serde_json::Value>,
-    Quota,
-    usize,
-    bool,
-    String,
-    i64,
-) {
-    (
-        i.flow_pk.clone(),
-        i.expires,
-        i.fixed_data.clone(),
-        i.quota,
-        i.emails.len() + i.roles.len() + i.groups.len(),
-        i.enabled,
-        i.description.clone(),
-        i.created_by,
-    )
+#[derive(Debug, PartialEq)]
+struct Requested {
+    flow_pk: String,
+    expires: Option<i64>,
+    fixed_data: serde_json::Map<String, serde_json::Value>,
+    quota: Quota,
+    rules_and_grants: usize,
+    enabled: bool,
+    description: String,
+    created_by: i64,
+}
+
+fn requested(i: &Invitation) -> Requested {
+    Requested {
+        flow_pk: i.flow_pk.clone(),
+        expires: i.expires,
+        fixed_data: i.fixed_data.clone(),
+        quota: i.quota,
+        rules_and_grants: i.emails.len() + i.roles.len() + i.groups.len(),
+        enabled: i.enabled,
+        description: i.description.clone(),
+        created_by: i.created_by,
+    }
 }
 
 async fn the_form_the_rest_body_and_a_blueprint_give_the_same_invitation(app: TestApp) {

@@ -570,7 +570,7 @@ pub fn parse(text: &str, context: &BTreeMap<String, String>) -> Result<Plan, Blu
     build(name, &entries)
 }
 
-fn get_ref<'a>(v: &'a Value) -> Option<&'a str> {
+fn get_ref(v: &Value) -> Option<&str> {
     v.as_object()
         .filter(|o| o.len() == 1)
         .and_then(|o| o.get(KEYOF))
