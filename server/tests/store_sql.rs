@@ -32,6 +32,9 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 struct Literals(Vec<String>);
 
 impl<'ast> Visit<'ast> for Literals {
+    // Doc comments are `#[doc = "…"]` attributes: prose, not statements.
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+
     fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
         self.0.push(lit.value());
     }
