@@ -5,6 +5,7 @@ use std::io::Read;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 use usher_app::service::{setup, users, Config, Db};
+use usher_app::store;
 use usher_server::config::{Cli, Command, Settings};
 
 #[tokio::main]
@@ -103,18 +104,9 @@ async fn blueprint_apply(
     usher_app::service::flows::install_builtin_flows(&db)
         .await
         .map_err(|e| format!("built-in flows: {e}"))?;
-    let user: Option<i64> = match as_user {
-        Some(u) => {
-            sqlx::query_scalar("SELECT pk FROM users WHERE username = $1")
-                .bind(u)
-                .fetch_optional(&db.pool)
-                .await
-        }
-        None => {
-            sqlx::query_scalar("SELECT pk FROM users WHERE is_superuser = 1 ORDER BY pk LIMIT 1")
-                .fetch_optional(&db.pool)
-                .await
-        }
+    let user = match as_user {
+        Some(u) => store::users::pk_by_username(&db.pool, u).await,
+        None => store::users::first_superuser_pk(&db.pool).await,
     }
     .map_err(|e| format!("database: {e}"))?;
     let user = user.ok_or_else(|| match as_user {

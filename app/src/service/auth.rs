@@ -7,6 +7,7 @@ use super::users::load_current_user;
 use super::{time, Db};
 use crate::error::AppError;
 use crate::model::CurrentUser;
+use crate::store::users;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -92,16 +93,11 @@ pub async fn verify_password(password: String, phc: String) -> bool {
 /// message for all, so accounts cannot be probed); database errors.
 #[tracing::instrument(name = "auth.authenticate", skip_all)]
 pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<i64, AppError> {
-    let row: Option<(i64, String, i64)> =
-        sqlx::query_as("SELECT pk, password, is_active FROM users WHERE username = $1")
-            .bind(username.trim())
-            .fetch_optional(&db.pool)
-            .await?;
-    match row {
-        Some((pk, phc, active)) => {
-            let ok = verify_password(password.to_owned(), phc).await;
-            if ok && active != 0 {
-                Ok(pk)
+    match users::credentials_by_username(&db.pool, username.trim()).await? {
+        Some(u) => {
+            let ok = verify_password(password.to_owned(), u.password).await;
+            if ok && u.is_active {
+                Ok(u.pk)
             } else {
                 Err(AppError::InvalidCredentials)
             }
@@ -123,11 +119,7 @@ pub async fn sign_in(db: &Db, session: &Session, user_pk: i64) -> Result<(), App
         .insert(USER_KEY, user_pk)
         .await
         .map_err(session_err)?;
-    sqlx::query("UPDATE users SET last_login = $1 WHERE pk = $2")
-        .bind(time::now())
-        .bind(user_pk)
-        .execute(&db.pool)
-        .await?;
+    users::set_last_login(&db.pool, user_pk, time::now()).await?;
     Ok(())
 }
 

@@ -19,7 +19,7 @@ use super::invitations::{consume_use, find_by_token, invalid, InvitationRecord};
 use super::policies;
 use super::users::{insert_user, NewUser};
 use super::verification::{self, Settings};
-use super::{auth::hash_password, db::new_uuid, time, Config, Db};
+use super::{auth::hash_password, time, Config, Db};
 use crate::domain::email_rules::{allowed, normalize_email, EmailRule};
 use crate::domain::fixed_data::prefill;
 use crate::domain::flow::{PromptField, StageKind, UserType};
@@ -29,9 +29,10 @@ use crate::domain::user::{validate_new_password, validate_username};
 use crate::domain::verification::proof_by_delivery;
 use crate::error::AppError;
 use crate::model::{AcceptView, CurrentUser, FlowView};
+use crate::store::db::new_uuid;
+use crate::store::{directory, flows, invitations, is_unique_violation, users, Tx};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 
 /// Session key of the flow in progress.
@@ -385,12 +386,7 @@ async fn validate_prompt(
         let result = match f.field_type.as_str() {
             "username" => match validate_username(&v) {
                 Ok(u) => {
-                    let taken: Option<i64> =
-                        sqlx::query_scalar("SELECT pk FROM users WHERE username = $1")
-                            .bind(&u)
-                            .fetch_optional(&db.pool)
-                            .await?;
-                    if taken.is_some() {
+                    if users::pk_by_username(&db.pool, &u).await?.is_some() {
                         Err("This username is already taken.".to_owned())
                     } else {
                         Ok(u)
@@ -623,10 +619,8 @@ async fn start_or_reuse(
     settings: Settings,
 ) -> Result<String, AppError> {
     if let Some(pk) = current {
-        if verification::pending_email(db, &pk)
-            .await
-            .ok()
-            .flatten()
+        if verification::pending_email_if_known(db, &pk)
+            .await?
             .as_deref()
             == Some(address)
         {
@@ -771,12 +765,7 @@ async fn write_user(
     let user_pk = insert_user(&mut tx, &user).await?;
     let mut group_pks: Vec<String> = Vec::new();
     if let Some(name) = &ws.group {
-        let pk: Option<String> =
-            sqlx::query_scalar("SELECT pk FROM directory_groups WHERE name = $1")
-                .bind(name)
-                .fetch_optional(&mut *tx)
-                .await?;
-        group_pks.extend(pk);
+        group_pks.extend(directory::group_pk_by_name(&mut *tx, name).await?);
     }
     grant(&mut tx, user_pk, invitation, group_pks).await?;
     if let Some(inv) = invitation {
@@ -789,72 +778,53 @@ async fn write_user(
 /// Grants the invitation's groups and roles (plus `extra_groups`) to a user, skipping what they hold. The
 /// grants are read inside the transaction, so an edit that removed one a moment ago is respected.
 async fn grant(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     user_pk: i64,
     invitation: Option<&InvitationRecord>,
     mut groups: Vec<String>,
 ) -> Result<(), AppError> {
     let inv_pk = invitation.map(|i| i.pk.clone()).unwrap_or_default();
-    let granted: Vec<String> =
-        sqlx::query_scalar("SELECT group_pk FROM invitation_groups WHERE invitation_pk = $1")
-            .bind(&inv_pk)
-            .fetch_all(&mut **tx)
-            .await?;
-    groups.extend(granted);
+    groups.extend(invitations::granted_group_pks(&mut **tx, &inv_pk).await?);
     groups.sort();
     groups.dedup();
-    let roles: Vec<String> =
-        sqlx::query_scalar("SELECT role_pk FROM invitation_roles WHERE invitation_pk = $1")
-            .bind(&inv_pk)
-            .fetch_all(&mut **tx)
-            .await?;
+    let roles = invitations::granted_role_pks(&mut **tx, &inv_pk).await?;
     for g in groups {
-        sqlx::query(
-            "INSERT INTO user_group_memberships (user_pk, group_pk) VALUES ($1, $2) ON CONFLICT (user_pk, group_pk) DO NOTHING",
-        )
-        .bind(user_pk)
-        .bind(g)
-        .execute(&mut **tx)
-        .await?;
+        users::add_group(&mut **tx, user_pk, &g).await?;
     }
     for r in roles {
-        sqlx::query(
-            "INSERT INTO user_role_memberships (user_pk, role_pk) VALUES ($1, $2) ON CONFLICT (user_pk, role_pk) DO NOTHING",
-        )
-        .bind(user_pk)
-        .bind(r)
-        .execute(&mut **tx)
-        .await?;
+        users::add_role(&mut **tx, user_pk, &r).await?;
     }
     Ok(())
 }
 
 async fn record_use(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     inv: &InvitationRecord,
     user_pk: i64,
     action: &str,
     req: &RequestInfo,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO invitation_uses (pk, invitation_pk, user_pk, action, at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let user_agent: String = req.user_agent.chars().take(512).collect();
+    invitations::insert_use(
+        &mut **tx,
+        &invitations::NewUse {
+            pk: &new_uuid(),
+            invitation_pk: &inv.pk,
+            user_pk,
+            action,
+            at: time::now(),
+            ip: &req.ip,
+            user_agent: &user_agent,
+        },
     )
-    .bind(new_uuid())
-    .bind(&inv.pk)
-    .bind(user_pk)
-    .bind(action)
-    .bind(time::now())
-    .bind(&req.ip)
-    .bind(req.user_agent.chars().take(512).collect::<String>())
-    .execute(&mut **tx)
     .await
-    .map_err(|e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
+    .map_err(|e| {
+        if is_unique_violation(&e) {
             AppError::BadRequest("You have already accepted this invitation.".into())
+        } else {
+            AppError::from(e)
         }
-        e => AppError::from(e),
-    })?;
-    Ok(())
+    })
 }
 
 /// An active invitation found by token alone (the existing-user path, where the flow does not run).
@@ -872,10 +842,7 @@ pub async fn resolve_token(db: &Db, token: &str) -> Result<InvitationRecord, App
 /// # Errors
 /// Database errors.
 pub async fn flow_slug(db: &Db, inv: &InvitationRecord) -> Result<String, AppError> {
-    Ok(sqlx::query_scalar("SELECT slug FROM flows WHERE pk = $1")
-        .bind(&inv.flow_pk)
-        .fetch_one(&db.pool)
-        .await?)
+    Ok(flows::slug_by_pk(&db.pool, &inv.flow_pk).await?)
 }
 
 /// Session key of a signed-in user's email verification for accepting (pk in `email_verifications`).
@@ -892,11 +859,7 @@ async fn accept_needs_code(
     if inv.emails.is_empty() {
         return Ok(false);
     }
-    let verified: i64 = sqlx::query_scalar("SELECT email_verified FROM users WHERE pk = $1")
-        .bind(user.pk)
-        .fetch_one(&db.pool)
-        .await?;
-    if verified != 0 {
+    if users::email_verified(&db.pool, user.pk).await? {
         return Ok(false);
     }
     let to = delivered(db, Some(inv)).await?;
@@ -956,10 +919,8 @@ pub async fn send_accept_code(
     }
     let settings = accept_settings(db, &inv).await?;
     if let Some(pk) = current {
-        if verification::pending_email(db, &pk)
-            .await
-            .ok()
-            .flatten()
+        if verification::pending_email_if_known(db, &pk)
+            .await?
             .as_deref()
             == Some(user.email.as_str())
         {
@@ -1000,10 +961,8 @@ pub async fn accept_view(
     let needs_code = allowed(&inv.emails, &user.email) && accept_needs_code(db, &inv, user).await?;
     let code_sent = match pending.filter(|_| needs_code) {
         Some(pk) => {
-            verification::pending_email(db, pk)
-                .await
-                .ok()
-                .flatten()
+            verification::pending_email_if_known(db, pk)
+                .await?
                 .as_deref()
                 == Some(user.email.as_str())
         }
@@ -1062,14 +1021,10 @@ pub async fn accept(
     } else {
         None
     };
-    let used: Option<String> = sqlx::query_scalar(
-        "SELECT pk FROM invitation_uses WHERE invitation_pk = $1 AND user_pk = $2",
-    )
-    .bind(&inv.pk)
-    .bind(user.pk)
-    .fetch_optional(&db.pool)
-    .await?;
-    if used.is_some() {
+    if invitations::use_pk_of_user(&db.pool, &inv.pk, user.pk)
+        .await?
+        .is_some()
+    {
         return Err(AppError::BadRequest(
             "You have already accepted this invitation.".into(),
         ));
@@ -1077,10 +1032,7 @@ pub async fn accept(
     let mut tx = db.begin().await?;
     if let Some(pk) = proof {
         verification::consume(&mut tx, pk).await?;
-        sqlx::query("UPDATE users SET email_verified = 1 WHERE pk = $1")
-            .bind(user.pk)
-            .execute(&mut *tx)
-            .await?;
+        users::set_email_verified(&mut *tx, user.pk).await?;
     }
     consume_use(&mut tx, &inv, time::now()).await?;
     grant(&mut tx, user.pk, Some(&inv), Vec::new()).await?;

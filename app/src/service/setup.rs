@@ -5,7 +5,7 @@ use super::users::{insert_user, superuser_exists, superuser_from_input};
 use super::Db;
 use crate::error::AppError;
 use crate::store::db::new_uuid;
-use crate::store::settings::{delete_setting, get_setting, put_setting};
+use crate::store::settings::{delete_setting, delete_setting_if, get_setting, put_setting};
 
 const SETUP_TOKEN: &str = "setup_token";
 const SECRET_KEY: &str = "secret_key";
@@ -59,12 +59,7 @@ pub async fn complete_setup(
     }
     let user = superuser_from_input(username, email, password, password_repeat).await?;
     let mut tx = db.begin().await?;
-    let deleted = sqlx::query("DELETE FROM settings WHERE key = $1 AND value = $2")
-        .bind(SETUP_TOKEN)
-        .bind(token)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let deleted = delete_setting_if(&mut *tx, SETUP_TOKEN, token).await?;
     if deleted != 1 {
         return Err(gone());
     }

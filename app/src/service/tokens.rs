@@ -1,12 +1,14 @@
 //! API tokens: create (the secret is returned once, only its BLAKE2b hash is stored), list, revoke, and
 //! authenticate a `Bearer` secret. Rules in [`crate::domain::token`].
 
-use super::{db::new_uuid, time, Db};
+use super::{time, Db};
 use crate::domain::token::{
     token_status, validate_identifier, TokenStatus, PREFIX_LEN, SECRET_LEN,
 };
 use crate::error::AppError;
 use crate::model::{NewToken, TokenForm, TokenRow};
+use crate::store::db::new_uuid;
+use crate::store::{is_unique_violation, tokens, users};
 
 fn hash_secret(secret: &str) -> String {
     super::auth::secret_digest("usher-api-token", &[secret])
@@ -21,34 +23,17 @@ fn new_secret() -> String {
         .collect()
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    Option<i64>,
-);
-
-const SELECT: &str = "SELECT t.pk, t.identifier, u.username, u.is_superuser, t.key_prefix, t.description, t.created, t.expires, t.revoked_at
-    FROM api_tokens t JOIN users u ON u.pk = t.user_pk";
-
-fn to_row(r: Row, now: i64) -> TokenRow {
-    let (pk, identifier, username, superuser, key_prefix, description, created, expires, revoked) =
-        r;
+fn to_row(r: tokens::ApiTokenRow, now: i64) -> TokenRow {
     TokenRow {
-        pk,
-        identifier,
-        username,
-        superuser: superuser != 0,
-        key_prefix,
-        description,
-        created_display: time::format_absolute(created),
-        expires_display: time::format_expiry(expires, now),
-        status: token_status(expires, revoked.is_some(), now)
+        pk: r.pk,
+        identifier: r.identifier,
+        username: r.username,
+        superuser: r.is_superuser,
+        key_prefix: r.key_prefix,
+        description: r.description,
+        created_display: time::format_absolute(r.created),
+        expires_display: time::format_expiry(r.expires, now),
+        status: token_status(r.expires, r.revoked_at.is_some(), now)
             .as_str()
             .to_owned(),
     }
@@ -65,10 +50,7 @@ pub async fn create(db: &Db, form: &TokenForm) -> Result<NewToken, AppError> {
     let identifier = validate_identifier(&form.identifier)
         .map_err(|e| errors.push(("identifier".to_owned(), e)))
         .ok();
-    let user: Option<i64> = sqlx::query_scalar("SELECT pk FROM users WHERE username = $1")
-        .bind(form.username.trim())
-        .fetch_optional(&db.pool)
-        .await?;
+    let user = users::pk_by_username(&db.pool, form.username.trim()).await?;
     if user.is_none() {
         errors.push((
             "username".into(),
@@ -90,12 +72,7 @@ pub async fn create(db: &Db, form: &TokenForm) -> Result<NewToken, AppError> {
         },
     };
     if let Some(id) = &identifier {
-        let taken: Option<String> =
-            sqlx::query_scalar("SELECT pk FROM api_tokens WHERE identifier = $1")
-                .bind(id)
-                .fetch_optional(&db.pool)
-                .await?;
-        if taken.is_some() {
+        if tokens::pk_by_identifier(&db.pool, id).await?.is_some() {
             errors.push((
                 "identifier".into(),
                 "A token with this identifier exists.".into(),
@@ -106,28 +83,29 @@ pub async fn create(db: &Db, form: &TokenForm) -> Result<NewToken, AppError> {
         return Err(AppError::Validation(errors));
     };
     let (pk, secret) = (new_uuid(), new_secret());
-    sqlx::query(
-        "INSERT INTO api_tokens (pk, identifier, user_pk, key_hash, key_prefix, description, created, expires)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    let taken = || AppError::field("identifier", "A token with this identifier exists.");
+    tokens::insert(
+        &db.pool,
+        &tokens::NewApiToken {
+            pk: &pk,
+            identifier: &identifier,
+            user_pk,
+            key_hash: &hash_secret(&secret),
+            key_prefix: &secret[..PREFIX_LEN],
+            description: form.description.trim(),
+            created: now,
+            expires,
+        },
     )
-    .bind(&pk)
-    .bind(&identifier)
-    .bind(user_pk)
-    .bind(hash_secret(&secret))
-    .bind(&secret[..PREFIX_LEN])
-    .bind(form.description.trim())
-    .bind(now)
-    .bind(expires)
-    .execute(&db.pool)
     .await
-    .map_err(|e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => AppError::field("identifier", "A token with this identifier exists."),
-        e => AppError::from(e),
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            taken()
+        } else {
+            AppError::from(e)
+        }
     })?;
-    let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE t.pk = $1"))
-        .bind(&pk)
-        .fetch_one(&db.pool)
-        .await?;
+    let row = tokens::get(&db.pool, &pk).await?;
     Ok(NewToken {
         token: to_row(row, now),
         secret,
@@ -140,9 +118,7 @@ pub async fn create(db: &Db, form: &TokenForm) -> Result<NewToken, AppError> {
 /// Database errors.
 pub async fn list(db: &Db) -> Result<Vec<TokenRow>, AppError> {
     let now = time::now();
-    let rows = sqlx::query_as::<_, Row>(&format!("{SELECT} ORDER BY t.created DESC, t.identifier"))
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = tokens::list(&db.pool).await?;
     Ok(rows.into_iter().map(|r| to_row(r, now)).collect())
 }
 
@@ -151,23 +127,14 @@ pub async fn list(db: &Db) -> Result<Vec<TokenRow>, AppError> {
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
 pub async fn revoke(db: &Db, pk: &str) -> Result<(), AppError> {
-    let n =
-        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE pk = $2 AND revoked_at IS NULL")
-            .bind(time::now())
-            .bind(pk)
-            .execute(&db.pool)
-            .await?
-            .rows_affected();
-    if n == 1 {
+    if tokens::revoke(&db.pool, pk, time::now()).await? == 1 {
         return Ok(());
     }
-    let exists: Option<String> = sqlx::query_scalar("SELECT pk FROM api_tokens WHERE pk = $1")
-        .bind(pk)
-        .fetch_optional(&db.pool)
-        .await?;
-    exists
-        .map(|_| ())
-        .ok_or_else(|| AppError::NotFound("This token does not exist.".into()))
+    if tokens::exists(&db.pool, pk).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("This token does not exist.".into()))
+    }
 }
 
 /// Who a valid token speaks for.
@@ -205,27 +172,22 @@ pub async fn authenticate(
     secret: &str,
     now: i64,
 ) -> Result<Result<ApiPrincipal, TokenError>, AppError> {
-    let row: Option<(String, i64, String, i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT t.pk, u.pk, u.username, u.is_superuser, u.is_active, t.expires, t.revoked_at
-         FROM api_tokens t JOIN users u ON u.pk = t.user_pk WHERE t.key_hash = $1",
-    )
-    .bind(hash_secret(secret))
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some((token_pk, user_pk, username, superuser, active, expires, revoked)) = row else {
+    let Some(row) = tokens::principal_by_key_hash(&db.pool, &hash_secret(secret)).await? else {
         return Ok(Err(TokenError::Invalid));
     };
-    Ok(match token_status(expires, revoked.is_some(), now) {
-        TokenStatus::Revoked => Err(TokenError::Revoked),
-        TokenStatus::Expired => Err(TokenError::Expired),
-        TokenStatus::Active if active == 0 => Err(TokenError::InactiveUser),
-        TokenStatus::Active => Ok(ApiPrincipal {
-            token_pk,
-            user_pk,
-            username,
-            is_superuser: superuser != 0,
-        }),
-    })
+    Ok(
+        match token_status(row.expires, row.revoked_at.is_some(), now) {
+            TokenStatus::Revoked => Err(TokenError::Revoked),
+            TokenStatus::Expired => Err(TokenError::Expired),
+            TokenStatus::Active if !row.is_active => Err(TokenError::InactiveUser),
+            TokenStatus::Active => Ok(ApiPrincipal {
+                token_pk: row.token_pk,
+                user_pk: row.user_pk,
+                username: row.username,
+                is_superuser: row.is_superuser,
+            }),
+        },
+    )
 }
 
 #[cfg(test)]

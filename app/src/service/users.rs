@@ -1,77 +1,39 @@
 //! Users: creation and the profile pages read.
 
-use super::{db::new_uuid, time, Db};
+use super::{time, Db};
 use crate::domain::email_rules::normalize_email;
 use crate::domain::user::{validate_new_password, validate_username};
 use crate::error::AppError;
 use crate::model::CurrentUser;
-use sqlx::{Any, Transaction};
+use crate::store::db::{new_uuid, touched};
+use crate::store::{is_unique_violation, users, Tx};
 
-/// A user to insert.
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    /// Login name (validated).
-    pub username: String,
-    /// Display name.
-    pub name: String,
-    /// Normalised email.
-    pub email: String,
-    /// Whether the address was proven (an `email` stage code, or Usher's delivery of an exact-address
-    /// invitation).
-    pub email_verified: bool,
-    /// argon2id PHC string.
-    pub password_hash: String,
-    /// Active.
-    pub is_active: bool,
-    /// Superuser.
-    pub is_superuser: bool,
-    /// `internal` or `external`.
-    pub user_type: String,
-    /// Path, e.g. `users/external`.
-    pub path: String,
-    /// Attributes (JSON object text).
-    pub attributes: String,
+pub use crate::store::users::NewUser;
+
+fn username_taken() -> AppError {
+    AppError::field("username", "This username is already taken.")
 }
 
 /// Inserts a user inside a transaction and returns its pk.
 ///
 /// # Errors
 /// [`AppError::Validation`] on `username` when it is taken; database errors.
-pub async fn insert_user(tx: &mut Transaction<'static, Any>, u: &NewUser) -> Result<i64, AppError> {
-    let taken: Option<i64> = sqlx::query_scalar("SELECT pk FROM users WHERE username = $1")
-        .bind(&u.username)
-        .fetch_optional(&mut **tx)
-        .await?;
-    if taken.is_some() {
-        return Err(AppError::field(
-            "username",
-            "This username is already taken.",
-        ));
+pub async fn insert_user(tx: &mut Tx, u: &NewUser) -> Result<i64, AppError> {
+    if users::pk_by_username(&mut **tx, &u.username)
+        .await?
+        .is_some()
+    {
+        return Err(username_taken());
     }
-    let pk: i64 = sqlx::query_scalar(
-        "INSERT INTO users (uid, username, name, email, email_verified, password, is_active, is_superuser, type, path, attributes, date_joined)
-         VALUES ($1, $2, $3, $4, $12, $5, $6, $7, $8, $9, $10, $11) RETURNING pk",
-    )
-    .bind(new_uuid())
-    .bind(&u.username)
-    .bind(&u.name)
-    .bind(&u.email)
-    .bind(&u.password_hash)
-    .bind(i64::from(u.is_active))
-    .bind(i64::from(u.is_superuser))
-    .bind(&u.user_type)
-    .bind(&u.path)
-    .bind(&u.attributes)
-    .bind(time::now())
-    .bind(i64::from(u.email_verified))
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(|e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            AppError::field("username", "This username is already taken.")
-        }
-        e => AppError::from(e),
-    })?;
+    let pk = users::insert(&mut **tx, u, &new_uuid(), time::now())
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                username_taken()
+            } else {
+                AppError::from(e)
+            }
+        })?;
     Ok(pk)
 }
 
@@ -136,10 +98,7 @@ pub async fn create_admin(
 /// # Errors
 /// Database errors.
 pub async fn superuser_exists(db: &Db) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_superuser = 1")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(n > 0)
+    Ok(users::superuser_count(&db.pool).await? > 0)
 }
 
 /// Loads an active user with group and role names; `None` when missing or inactive.
@@ -147,37 +106,19 @@ pub async fn superuser_exists(db: &Db) -> Result<bool, AppError> {
 /// # Errors
 /// Database errors.
 pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, AppError> {
-    let row: Option<(i64, String, String, String, i64, String, String)> = sqlx::query_as(
-        "SELECT pk, username, name, email, is_superuser, type, path FROM users WHERE pk = $1 AND is_active = 1",
-    )
-    .bind(pk)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some((pk, username, name, email, is_superuser, user_type, path)) = row else {
+    let Some(u) = users::find_active(&db.pool, pk).await? else {
         return Ok(None);
     };
-    let groups: Vec<String> = sqlx::query_scalar(
-        "SELECT g.name FROM directory_groups g JOIN user_group_memberships m ON m.group_pk = g.pk
-         WHERE m.user_pk = $1 ORDER BY g.name",
-    )
-    .bind(pk)
-    .fetch_all(&db.pool)
-    .await?;
-    let roles: Vec<String> = sqlx::query_scalar(
-        "SELECT r.name FROM directory_roles r JOIN user_role_memberships m ON m.role_pk = r.pk
-         WHERE m.user_pk = $1 ORDER BY r.name",
-    )
-    .bind(pk)
-    .fetch_all(&db.pool)
-    .await?;
+    let groups = users::group_names(&db.pool, u.pk).await?;
+    let roles = users::role_names(&db.pool, u.pk).await?;
     Ok(Some(CurrentUser {
-        pk,
-        username,
-        name,
-        email,
-        is_superuser: is_superuser != 0,
-        user_type,
-        path,
+        pk: u.pk,
+        username: u.username,
+        name: u.name,
+        email: u.email,
+        is_superuser: u.is_superuser,
+        user_type: u.user_type,
+        path: u.path,
         groups,
         roles,
     }))
@@ -188,67 +129,43 @@ pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, 
 /// # Errors
 /// Database errors.
 pub async fn list_users(db: &Db) -> Result<Vec<crate::model::UserRow>, AppError> {
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        i64,
-        Option<i64>,
-    );
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT pk, username, name, email, type, path, is_active, is_superuser, last_login FROM users ORDER BY username",
-    )
-    .fetch_all(&db.pool)
-    .await?;
-    let memberships = |sql: &'static str| async move {
-        let pairs: Vec<(i64, String)> = sqlx::query_as(sql).fetch_all(&db.pool).await?;
-        let mut map: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
-        for (user, name) in pairs {
-            map.entry(user).or_default().push(name);
+    use std::collections::HashMap;
+    let rows = users::list(&db.pool).await?;
+    let by_user = |rows: Vec<users::MembershipRow>| {
+        let mut map: HashMap<i64, Vec<String>> = HashMap::new();
+        for m in rows {
+            map.entry(m.user_pk).or_default().push(m.name);
         }
-        Ok::<_, AppError>(map)
+        map
     };
-    let mut groups = memberships(
-        "SELECT m.user_pk, g.name FROM user_group_memberships m JOIN directory_groups g ON g.pk = m.group_pk ORDER BY g.name",
-    )
-    .await?;
-    let mut roles = memberships(
-        "SELECT m.user_pk, r.name FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk ORDER BY r.name",
-    )
-    .await?;
-    let origins: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT x.user_pk, i.name FROM invitation_uses x JOIN invitations i ON i.pk = x.invitation_pk WHERE x.action = 'enrolled'",
-    )
-    .fetch_all(&db.pool)
-    .await?;
-    let mut origins: std::collections::HashMap<i64, String> = origins.into_iter().collect();
+    let mut groups = by_user(users::all_group_memberships(&db.pool).await?);
+    let mut roles = by_user(users::all_role_memberships(&db.pool).await?);
+    let mut origins: HashMap<i64, String> =
+        crate::store::invitations::enrolled_by_invitation(&db.pool)
+            .await?
+            .into_iter()
+            .map(|o| (o.user_pk, o.invitation_name))
+            .collect();
     let now = time::now();
     Ok(rows
         .into_iter()
-        .map(
-            |(pk, username, name, email, user_type, path, active, superuser, last_login)| {
-                crate::model::UserRow {
-                    created_by_invitation: origins.remove(&pk),
-                    groups: groups.remove(&pk).unwrap_or_default(),
-                    roles: roles.remove(&pk).unwrap_or_default(),
-                    last_login: last_login
-                        .map(|t| time::format_expiry(Some(t), now))
-                        .unwrap_or_else(|| "never".into()),
-                    pk,
-                    username,
-                    name,
-                    email,
-                    user_type,
-                    path,
-                    is_active: active != 0,
-                    is_superuser: superuser != 0,
-                }
-            },
-        )
+        .map(|u| crate::model::UserRow {
+            created_by_invitation: origins.remove(&u.pk),
+            groups: groups.remove(&u.pk).unwrap_or_default(),
+            roles: roles.remove(&u.pk).unwrap_or_default(),
+            last_login: u
+                .last_login
+                .map(|t| time::format_expiry(Some(t), now))
+                .unwrap_or_else(|| "never".into()),
+            pk: u.pk,
+            username: u.username,
+            name: u.name,
+            email: u.email,
+            user_type: u.user_type,
+            path: u.path,
+            is_active: u.is_active,
+            is_superuser: u.is_superuser,
+        })
         .collect())
 }
 
@@ -269,13 +186,7 @@ fn not_yourself(me: i64, pk: i64, what: &str) -> Result<(), AppError> {
 /// [`AppError::BadRequest`] for the caller's own account; [`AppError::NotFound`]; database errors.
 pub async fn set_active(db: &Db, me: i64, pk: i64, active: bool) -> Result<(), AppError> {
     not_yourself(me, pk, "deactivate")?;
-    let n = sqlx::query("UPDATE users SET is_active = $1 WHERE pk = $2")
-        .bind(i64::from(active))
-        .bind(pk)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
-    super::db::touched(n, "user")
+    touched(users::set_active(&db.pool, pk, active).await?, "user")
 }
 
 /// Deletes an account, with its memberships, ledger rows and the invitations it created (as authentik
@@ -285,10 +196,5 @@ pub async fn set_active(db: &Db, me: i64, pk: i64, active: bool) -> Result<(), A
 /// [`AppError::BadRequest`] for the caller's own account; [`AppError::NotFound`]; database errors.
 pub async fn delete(db: &Db, me: i64, pk: i64) -> Result<(), AppError> {
     not_yourself(me, pk, "delete")?;
-    let n = sqlx::query("DELETE FROM users WHERE pk = $1")
-        .bind(pk)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
-    super::db::touched(n, "user")
+    touched(users::delete(&db.pool, pk).await?, "user")
 }

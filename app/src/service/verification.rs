@@ -8,13 +8,15 @@
 //! parallel guesses cannot exceed `max_attempts`; a right code is used up inside the transaction that
 //! grants (see [`consume`]), so it grants once.
 
-use super::{db::new_uuid, mail, time, Config, Db};
+use super::{mail, time, Config, Db};
 use crate::domain::email_rules::normalize_email;
 use crate::domain::verification::{
     check_attempt, check_resend, format_code, normalize_code, CodeError, CodeState,
 };
 use crate::error::AppError;
-use sqlx::{Any, Transaction};
+use crate::store::db::new_uuid;
+use crate::store::verification::{self as store, NewCode, NewVerification, VerificationRow};
+use crate::store::{outbox, Tx};
 
 /// The per-client limit on codes: the client's address and the limiter that counts it (in memory, per
 /// instance; see [`crate::domain::verification::CODES_PER_CLIENT`]).
@@ -88,7 +90,7 @@ fn message(
 /// # Errors
 /// [`AppError::TooManyCodes`] past the client's limit or the address's daily limit; database errors; [`AppError::Internal`] when the template fails.
 pub async fn start(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     config: &Config,
     gate: &CodeGate<'_>,
     invitation_pk: Option<&str>,
@@ -99,45 +101,37 @@ pub async fn start(
     let (pk, code, now) = (new_uuid(), new_code(), time::now());
     // At most so many verifications per address and day, across sessions and networks.
     let day = now - 86_400;
-    let recent: Vec<i64> = sqlx::query_scalar(
-        "SELECT created FROM email_verifications WHERE email = $1 AND created > $2 ORDER BY created",
-    )
-    .bind(email)
-    .bind(day)
-    .fetch_all(&mut **tx)
-    .await?;
+    let recent = store::created_since(&mut **tx, email, day).await?;
     if recent.len() as i64 >= crate::domain::verification::VERIFICATIONS_PER_EMAIL_PER_DAY {
         return Err(AppError::TooManyCodes((recent[0] - day).max(1)));
     }
     let expires = now.saturating_add(lifetime_secs(s));
-    sqlx::query(
-        "INSERT INTO email_verifications (pk, invitation_pk, email, code_hash, attempts, max_attempts, sends, sent_at, expires, created)
-         VALUES ($1, $2, $3, $4, 0, $5, 1, $6, $7, $6)",
+    store::insert(
+        &mut **tx,
+        &NewVerification {
+            pk: &pk,
+            invitation_pk,
+            email,
+            code_hash: &hash_code(&pk, &code),
+            max_attempts: s.max_attempts,
+            now,
+            expires,
+        },
     )
-    .bind(&pk)
-    .bind(invitation_pk)
-    .bind(email)
-    .bind(hash_code(&pk, &code))
-    .bind(s.max_attempts)
-    .bind(now)
-    .bind(expires)
-    .execute(&mut **tx)
     .await?;
     let msg = message(config, email, &code, s, expires)?;
     mail::enqueue(tx, invitation_pk, None, &[email.to_owned()], &[], &[], &msg).await?;
     Ok(pk)
 }
 
-type Row = (String, Option<String>, i64, i64, i64, i64, i64, Option<i64>);
-
-async fn load(db: &Db, pk: &str) -> Result<Row, AppError> {
-    sqlx::query_as::<_, Row>(
-        "SELECT email, invitation_pk, attempts, max_attempts, sends, sent_at, expires, verified_at FROM email_verifications WHERE pk = $1",
+fn not_started() -> AppError {
+    AppError::BadRequest(
+        "This verification was not started here. Open your invitation link again.".into(),
     )
-    .bind(pk)
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or_else(|| AppError::BadRequest("This verification was not started here. Open your invitation link again.".into()))
+}
+
+async fn load(db: &Db, pk: &str) -> Result<VerificationRow, AppError> {
+    store::find(&db.pool, pk).await?.ok_or_else(not_started)
 }
 
 /// The address a verification is for and whether it is still unused (not yet verified), for pages.
@@ -145,8 +139,20 @@ async fn load(db: &Db, pk: &str) -> Result<Row, AppError> {
 /// # Errors
 /// [`AppError::BadRequest`] for an unknown verification; database errors.
 pub async fn pending_email(db: &Db, pk: &str) -> Result<Option<String>, AppError> {
-    let (email, .., verified_at) = load(db, pk).await?;
-    Ok(verified_at.is_none().then_some(email))
+    let v = load(db, pk).await?;
+    Ok(v.verified_at.is_none().then_some(v.email))
+}
+
+/// The address verification `pk` is for while it is pending; `None` when it is used up or unknown (a
+/// verification this browser remembers but the database no longer has).
+///
+/// # Errors
+/// Database errors.
+pub async fn pending_email_if_known(db: &Db, pk: &str) -> Result<Option<String>, AppError> {
+    Ok(store::find(&db.pool, pk)
+        .await?
+        .filter(|v| v.verified_at.is_none())
+        .map(|v| v.email))
 }
 
 /// Sends a new code for verification `pk`: it replaces the old one, with fresh guesses and expiry. Allowed
@@ -163,7 +169,14 @@ pub async fn resend(
     pk: &str,
     s: Settings,
 ) -> Result<(), AppError> {
-    let (email, invitation_pk, _, _, sends, sent_at, _, verified_at) = load(db, pk).await?;
+    let VerificationRow {
+        email,
+        invitation_pk,
+        sends,
+        sent_at,
+        verified_at,
+        ..
+    } = load(db, pk).await?;
     let now = time::now();
     check_resend(sent_at, sends, verified_at.is_some(), now)
         .map_err(|e| AppError::BadRequest(e.message()))?;
@@ -172,19 +185,18 @@ pub async fn resend(
     let expires = now.saturating_add(lifetime_secs(s));
     let mut tx = db.begin().await?;
     // Conditional on what was checked, so two parallel requests send one code.
-    let n = sqlx::query(
-        "UPDATE email_verifications SET code_hash = $1, attempts = 0, max_attempts = $2, sends = sends + 1, sent_at = $3, expires = $4
-         WHERE pk = $5 AND sends = $6 AND verified_at IS NULL",
+    let n = store::replace_code(
+        &mut *tx,
+        pk,
+        sends,
+        &NewCode {
+            code_hash: &hash_code(pk, &code),
+            max_attempts: s.max_attempts,
+            sent_at: now,
+            expires,
+        },
     )
-    .bind(hash_code(pk, &code))
-    .bind(s.max_attempts)
-    .bind(now)
-    .bind(expires)
-    .bind(pk)
-    .bind(sends)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    .await?;
     if n != 1 {
         return Err(AppError::BadRequest(
             crate::domain::verification::ResendError::Wait(1).message(),
@@ -216,8 +228,14 @@ fn code_error(e: CodeError) -> AppError {
 /// [`AppError::Validation`] on `code`: wrong (with the guesses left), expired, too many attempts, already
 /// used; [`AppError::BadRequest`] when the verification is unknown or for another address; database errors.
 pub async fn check(db: &Db, pk: &str, email: &str, guess: &str) -> Result<(), AppError> {
-    let (stored_email, _, attempts, max_attempts, _, _, expires, verified_at) =
-        load(db, pk).await?;
+    let VerificationRow {
+        email: stored_email,
+        attempts,
+        max_attempts,
+        expires,
+        verified_at,
+        ..
+    } = load(db, pk).await?;
     if normalize_email(email).as_deref() != Some(stored_email.as_str()) {
         return Err(AppError::BadRequest(
             "This code was sent to another address. Ask for a new code.".into(),
@@ -235,23 +253,15 @@ pub async fn check(db: &Db, pk: &str, email: &str, guess: &str) -> Result<(), Ap
     if guess.is_empty() {
         return Err(AppError::field("code", "Enter the code from the email."));
     }
-    let n = sqlx::query(
-        "UPDATE email_verifications SET attempts = attempts + 1
-         WHERE pk = $1 AND verified_at IS NULL AND attempts < max_attempts AND expires > $2",
-    )
-    .bind(pk)
-    .bind(now)
-    .execute(&db.pool)
-    .await?
-    .rows_affected();
+    let n = store::reserve_attempt(&db.pool, pk, now).await?;
     if n != 1 {
         // Another request took the last guess (or the code expired) since it was read.
-        let (_, _, attempts, max_attempts, _, _, expires, verified_at) = load(db, pk).await?;
+        let v = load(db, pk).await?;
         let state = CodeState {
-            expires,
-            attempts,
-            max_attempts,
-            verified: verified_at.is_some(),
+            expires: v.expires,
+            attempts: v.attempts,
+            max_attempts: v.max_attempts,
+            verified: v.verified_at.is_some(),
         };
         return Err(code_error(
             check_attempt(state, now)
@@ -259,11 +269,7 @@ pub async fn check(db: &Db, pk: &str, email: &str, guess: &str) -> Result<(), Ap
                 .unwrap_or(CodeError::TooManyAttempts),
         ));
     }
-    let stored: String =
-        sqlx::query_scalar("SELECT code_hash FROM email_verifications WHERE pk = $1")
-            .bind(pk)
-            .fetch_one(&db.pool)
-            .await?;
+    let stored = store::code_hash(&db.pool, pk).await?;
     if stored != hash_code(pk, &guess) {
         return Err(code_error(CodeError::Wrong {
             attempts_left: (max_attempts - attempts - 1).max(0),
@@ -276,15 +282,8 @@ pub async fn check(db: &Db, pk: &str, email: &str, guess: &str) -> Result<(), Ap
 ///
 /// # Errors
 /// [`AppError::Validation`] on `code` when it was already used (a parallel request won); database errors.
-pub async fn consume(tx: &mut Transaction<'static, Any>, pk: &str) -> Result<(), AppError> {
-    let n = sqlx::query(
-        "UPDATE email_verifications SET verified_at = $1 WHERE pk = $2 AND verified_at IS NULL",
-    )
-    .bind(time::now())
-    .bind(pk)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+pub async fn consume(tx: &mut Tx, pk: &str) -> Result<(), AppError> {
+    let n = store::mark_verified(&mut **tx, pk, time::now()).await?;
     if n == 1 {
         Ok(())
     } else {
@@ -302,16 +301,10 @@ pub async fn delivered_to(
     invitation_pk: &str,
     token: &str,
 ) -> Result<Vec<String>, AppError> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT to_addrs, cc_addrs, bcc_addrs FROM outbox WHERE invitation_pk = $1 AND itoken = $2 AND status = 'sent'",
-    )
-    .bind(invitation_pk)
-    .bind(token)
-    .fetch_all(&db.pool)
-    .await?;
+    let rows = outbox::sent_recipients(&db.pool, invitation_pk, token).await?;
     Ok(rows
         .into_iter()
-        .flat_map(|(to, cc, bcc)| [to, cc, bcc])
+        .flat_map(|r| [r.to_addrs, r.cc_addrs, r.bcc_addrs])
         .flat_map(|l| serde_json::from_str::<Vec<String>>(&l).unwrap_or_default())
         .collect())
 }

@@ -39,3 +39,25 @@ pub async fn delete_setting(db: &Db, key: &str) -> Result<(), sqlx::Error> {
         .await?;
     Ok(())
 }
+
+// --- added by store-h2 ---
+
+/// Deletes setting `key` only when its value is `value`; returns the number of rows deleted (0 or 1), so
+/// two racing callers cannot both take the same value.
+///
+/// # Errors
+/// Database errors.
+pub async fn delete_setting_if(
+    ex: impl super::Exec<'_>,
+    key: &str,
+    value: &str,
+) -> Result<u64, super::DbError> {
+    Ok(
+        sqlx::query("DELETE FROM settings WHERE key = $1 AND value = $2")
+            .bind(key)
+            .bind(value)
+            .execute(ex)
+            .await?
+            .rows_affected(),
+    )
+}

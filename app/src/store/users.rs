@@ -1,1 +1,380 @@
-//! Storage of users.
+//! The `users` table and the users' memberships (`user_group_memberships`, `user_role_memberships`).
+//!
+//! Booleans (`is_active`, `is_superuser`, `email_verified`) are `BIGINT` 0/1 columns, read and bound as
+//! [`Flag`]; times (`date_joined`, `last_login`) are UTC Unix seconds.
+
+use super::{DbError, Exec, Flag};
+
+/// A user to insert (see [`insert`]).
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Login name (validated).
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// Normalised email.
+    pub email: String,
+    /// Whether the address was proven (an `email` stage code, or Usher's delivery of an exact-address
+    /// invitation).
+    pub email_verified: bool,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Active.
+    pub is_active: bool,
+    /// Superuser.
+    pub is_superuser: bool,
+    /// `internal` or `external`.
+    pub user_type: String,
+    /// Path, e.g. `users/external`.
+    pub path: String,
+    /// Attributes (JSON object text).
+    pub attributes: String,
+}
+
+/// The pk of the user named `username` (exact match), if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn pk_by_username(ex: impl Exec<'_>, username: &str) -> Result<Option<i64>, DbError> {
+    sqlx::query_scalar("SELECT pk FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(ex)
+        .await
+}
+
+/// The pk of the first superuser (lowest pk), active or not, if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn first_superuser_pk(ex: impl Exec<'_>) -> Result<Option<i64>, DbError> {
+    sqlx::query_scalar("SELECT pk FROM users WHERE is_superuser = 1 ORDER BY pk LIMIT 1")
+        .fetch_optional(ex)
+        .await
+}
+
+/// How many users are superusers (active or not).
+///
+/// # Errors
+/// Database errors.
+pub async fn superuser_count(ex: impl Exec<'_>) -> Result<i64, DbError> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_superuser = 1")
+        .fetch_one(ex)
+        .await
+}
+
+/// Inserts user `u` with the random `uid` (UUID text), joined at `date_joined` (UTC Unix seconds), and
+/// returns its pk.
+///
+/// # Errors
+/// Database errors; a unique violation (see [`super::is_unique_violation`]) when the username is taken.
+pub async fn insert(
+    ex: impl Exec<'_>,
+    u: &NewUser,
+    uid: &str,
+    date_joined: i64,
+) -> Result<i64, DbError> {
+    sqlx::query_scalar(
+        "INSERT INTO users (uid, username, name, email, email_verified, password, is_active, is_superuser, type, path, attributes, date_joined)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING pk",
+    )
+    .bind(uid)
+    .bind(&u.username)
+    .bind(&u.name)
+    .bind(&u.email)
+    .bind(Flag(u.email_verified))
+    .bind(&u.password_hash)
+    .bind(Flag(u.is_active))
+    .bind(Flag(u.is_superuser))
+    .bind(&u.user_type)
+    .bind(&u.path)
+    .bind(&u.attributes)
+    .bind(date_joined)
+    .fetch_one(ex)
+    .await
+}
+
+/// What signing in checks: a user's pk, password (PHC string) and whether the account is active.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CredentialsRow {
+    /// The user's pk.
+    pub pk: i64,
+    /// argon2id PHC string (may be empty: no usable password).
+    pub password: String,
+    /// Whether the account is active.
+    #[sqlx(try_from = "Flag")]
+    pub is_active: bool,
+}
+
+/// The credentials of the user named `username` (exact match), if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn credentials_by_username(
+    ex: impl Exec<'_>,
+    username: &str,
+) -> Result<Option<CredentialsRow>, DbError> {
+    sqlx::query_as("SELECT pk, password, is_active FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(ex)
+        .await
+}
+
+/// Records a sign-in of user `pk` at `at` (UTC Unix seconds).
+///
+/// # Errors
+/// Database errors.
+pub async fn set_last_login(ex: impl Exec<'_>, pk: i64, at: i64) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET last_login = $1 WHERE pk = $2")
+        .bind(at)
+        .bind(pk)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// An active user as a session sees it (without memberships).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActiveUserRow {
+    /// The user's pk.
+    pub pk: i64,
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Superuser.
+    #[sqlx(try_from = "Flag")]
+    pub is_superuser: bool,
+    /// `internal` or `external`.
+    #[sqlx(rename = "type")]
+    pub user_type: String,
+    /// Path, e.g. `users/external`.
+    pub path: String,
+}
+
+/// User `pk` when it exists and is active.
+///
+/// # Errors
+/// Database errors.
+pub async fn find_active(ex: impl Exec<'_>, pk: i64) -> Result<Option<ActiveUserRow>, DbError> {
+    sqlx::query_as(
+        "SELECT pk, username, name, email, is_superuser, type, path FROM users WHERE pk = $1 AND is_active = 1",
+    )
+    .bind(pk)
+    .fetch_optional(ex)
+    .await
+}
+
+/// The names of the groups user `user_pk` is a member of, by name.
+///
+/// # Errors
+/// Database errors.
+pub async fn group_names(ex: impl Exec<'_>, user_pk: i64) -> Result<Vec<String>, DbError> {
+    sqlx::query_scalar(
+        "SELECT g.name FROM directory_groups g JOIN user_group_memberships m ON m.group_pk = g.pk
+         WHERE m.user_pk = $1 ORDER BY g.name",
+    )
+    .bind(user_pk)
+    .fetch_all(ex)
+    .await
+}
+
+/// The names of the roles user `user_pk` holds, by name.
+///
+/// # Errors
+/// Database errors.
+pub async fn role_names(ex: impl Exec<'_>, user_pk: i64) -> Result<Vec<String>, DbError> {
+    sqlx::query_scalar(
+        "SELECT r.name FROM directory_roles r JOIN user_role_memberships m ON m.role_pk = r.pk
+         WHERE m.user_pk = $1 ORDER BY r.name",
+    )
+    .bind(user_pk)
+    .fetch_all(ex)
+    .await
+}
+
+/// One user of the Directory → Users list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserListRow {
+    /// The user's pk.
+    pub pk: i64,
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// `internal` or `external`.
+    #[sqlx(rename = "type")]
+    pub user_type: String,
+    /// Path, e.g. `users/external`.
+    pub path: String,
+    /// Active.
+    #[sqlx(try_from = "Flag")]
+    pub is_active: bool,
+    /// Superuser.
+    #[sqlx(try_from = "Flag")]
+    pub is_superuser: bool,
+    /// Last sign-in, UTC Unix seconds; `None` when never.
+    pub last_login: Option<i64>,
+}
+
+/// Every user, by username.
+///
+/// # Errors
+/// Database errors.
+pub async fn list(ex: impl Exec<'_>) -> Result<Vec<UserListRow>, DbError> {
+    sqlx::query_as(
+        "SELECT pk, username, name, email, type, path, is_active, is_superuser, last_login FROM users ORDER BY username",
+    )
+    .fetch_all(ex)
+    .await
+}
+
+/// A user's membership: the user's pk and the group's or role's name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MembershipRow {
+    /// The member's pk.
+    pub user_pk: i64,
+    /// The group's or role's name.
+    pub name: String,
+}
+
+/// Every group membership, by group name.
+///
+/// # Errors
+/// Database errors.
+pub async fn all_group_memberships(ex: impl Exec<'_>) -> Result<Vec<MembershipRow>, DbError> {
+    sqlx::query_as(
+        "SELECT m.user_pk, g.name FROM user_group_memberships m JOIN directory_groups g ON g.pk = m.group_pk ORDER BY g.name",
+    )
+    .fetch_all(ex)
+    .await
+}
+
+/// Every role membership, by role name.
+///
+/// # Errors
+/// Database errors.
+pub async fn all_role_memberships(ex: impl Exec<'_>) -> Result<Vec<MembershipRow>, DbError> {
+    sqlx::query_as(
+        "SELECT m.user_pk, r.name FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk ORDER BY r.name",
+    )
+    .fetch_all(ex)
+    .await
+}
+
+/// Makes user `user_pk` a member of group `group_pk`; nothing when it already is.
+///
+/// # Errors
+/// Database errors (a foreign key violation for an unknown user or group).
+pub async fn add_group(ex: impl Exec<'_>, user_pk: i64, group_pk: &str) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO user_group_memberships (user_pk, group_pk) VALUES ($1, $2) ON CONFLICT (user_pk, group_pk) DO NOTHING",
+    )
+    .bind(user_pk)
+    .bind(group_pk)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Gives user `user_pk` role `role_pk`; nothing when it already holds it.
+///
+/// # Errors
+/// Database errors (a foreign key violation for an unknown user or role).
+pub async fn add_role(ex: impl Exec<'_>, user_pk: i64, role_pk: &str) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO user_role_memberships (user_pk, role_pk) VALUES ($1, $2) ON CONFLICT (user_pk, role_pk) DO NOTHING",
+    )
+    .bind(user_pk)
+    .bind(role_pk)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Whether user `pk`'s email address was proven.
+///
+/// # Errors
+/// Database errors; [`sqlx::Error::RowNotFound`] when the user does not exist.
+pub async fn email_verified(ex: impl Exec<'_>, pk: i64) -> Result<bool, DbError> {
+    let v: Flag = sqlx::query_scalar("SELECT email_verified FROM users WHERE pk = $1")
+        .bind(pk)
+        .fetch_one(ex)
+        .await?;
+    Ok(v.0)
+}
+
+/// Marks user `pk`'s email address proven.
+///
+/// # Errors
+/// Database errors.
+pub async fn set_email_verified(ex: impl Exec<'_>, pk: i64) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET email_verified = $1 WHERE pk = $2")
+        .bind(Flag(true))
+        .bind(pk)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Activates or deactivates user `pk`; returns the number of rows changed (0 when there is no such user).
+///
+/// # Errors
+/// Database errors.
+pub async fn set_active(ex: impl Exec<'_>, pk: i64, active: bool) -> Result<u64, DbError> {
+    Ok(sqlx::query("UPDATE users SET is_active = $1 WHERE pk = $2")
+        .bind(Flag(active))
+        .bind(pk)
+        .execute(ex)
+        .await?
+        .rows_affected())
+}
+
+/// Deletes user `pk` (memberships, ledger rows and created invitations go by the schema's cascades);
+/// returns the number of rows deleted (0 when there is no such user).
+///
+/// # Errors
+/// Database errors.
+pub async fn delete(ex: impl Exec<'_>, pk: i64) -> Result<u64, DbError> {
+    Ok(sqlx::query("DELETE FROM users WHERE pk = $1")
+        .bind(pk)
+        .execute(ex)
+        .await?
+        .rows_affected())
+}
+
+/// A user as the REST API shows it in `created_by`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProfileRow {
+    /// The user's pk.
+    pub pk: i64,
+    /// Display name.
+    pub name: String,
+    /// Active.
+    #[sqlx(try_from = "Flag")]
+    pub is_active: bool,
+    /// Last sign-in, UTC Unix seconds; `None` when never.
+    pub last_login: Option<i64>,
+    /// Email.
+    pub email: String,
+    /// Attributes (JSON object text).
+    pub attributes: String,
+    /// The user's UUID (text).
+    pub uid: String,
+}
+
+/// The user named `username` (exact match).
+///
+/// # Errors
+/// Database errors; [`sqlx::Error::RowNotFound`] when there is no such user.
+pub async fn profile_by_username(ex: impl Exec<'_>, username: &str) -> Result<ProfileRow, DbError> {
+    sqlx::query_as(
+        "SELECT pk, name, is_active, last_login, email, attributes, uid FROM users WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_one(ex)
+    .await
+}

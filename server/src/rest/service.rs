@@ -171,22 +171,19 @@ impl<'a> Shaper<'a> {
         if let Some(u) = self.users.get(username) {
             return Ok(u.clone());
         }
-        let (pk, name, is_active, last_login, email, attributes, uid): (i64, String, i64, Option<i64>, String, String, String) =
-            sqlx::query_as("SELECT pk, name, is_active, last_login, email, attributes, uid FROM users WHERE username = $1")
-                .bind(username)
-                .fetch_one(&self.db.pool)
-                .await
-                .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
+        let row = usher_app::store::users::profile_by_username(&self.db.pool, username)
+            .await
+            .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
         let u = PartialUser {
-            pk,
+            pk: row.pk,
             username: username.to_owned(),
-            name,
-            is_active: is_active != 0,
-            last_login: last_login.map(rfc3339),
-            email,
-            attributes: serde_json::from_str(&attributes)
+            name: row.name,
+            is_active: row.is_active,
+            last_login: row.last_login.map(rfc3339),
+            email: row.email,
+            attributes: serde_json::from_str(&row.attributes)
                 .unwrap_or_else(|_| Value::Object(Map::new())),
-            uid,
+            uid: row.uid,
         };
         self.users.insert(username.to_owned(), u.clone());
         Ok(u)
