@@ -86,11 +86,9 @@ pub enum Refusal {
     NoPromptStage,
 }
 
-/// What runs after a submission was accepted.
+/// What runs after the last prompt stage was accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Next {
-    /// Show this prompt stage next.
-    Prompt(usize),
     /// Send a code to the entered address and show the `email` stage (at this index).
     ProveEmail {
         /// The `email` stage's index in the bindings.
@@ -324,12 +322,14 @@ impl<'a> Journey<'a> {
         }
     }
 
-    /// What follows the accepted prompt stage `stage`: the next prompt stage; after the last one, the
-    /// `email` stage unless `proven_by_delivery`, else writing the user.
-    pub fn after_prompt(&self, stage: usize, proven_by_delivery: bool) -> Next {
-        if let Some(next) = self.prompts().into_iter().find(|i| *i > stage) {
-            return Next::Prompt(next);
-        }
+    /// The prompt stage after the accepted prompt stage `stage`, or `None` when it was the last.
+    pub fn next_prompt(&self, stage: usize) -> Option<usize> {
+        self.prompts().into_iter().find(|i| *i > stage)
+    }
+
+    /// What follows the last prompt stage: the `email` stage unless `proven_by_delivery` (or the flow
+    /// binds none), else writing the user.
+    pub fn after_prompts(&self, proven_by_delivery: bool) -> Next {
         match self.email() {
             Some((index, settings)) if !proven_by_delivery => Next::ProveEmail { index, settings },
             _ => Next::WriteUser(self.enrolment(proven_by_delivery)),
@@ -582,9 +582,10 @@ mod tests {
             login(),
         ]);
         let j = Journey::new(&def);
-        assert_eq!(j.after_prompt(1, false), Next::Prompt(2));
+        assert_eq!(j.next_prompt(1), Some(2));
+        assert_eq!(j.next_prompt(2), None);
         assert_eq!(
-            j.after_prompt(2, false),
+            j.after_prompts(false),
             Next::ProveEmail {
                 index: 0,
                 settings: CodeSettings {
@@ -594,7 +595,7 @@ mod tests {
             }
         );
         assert_eq!(
-            j.after_prompt(2, true),
+            j.after_prompts(true),
             Next::WriteUser(Enrolment {
                 verified: true,
                 active: true,
@@ -603,7 +604,7 @@ mod tests {
         );
         let no_email = flow(vec![prompt("a")]);
         assert_eq!(
-            Journey::new(&no_email).after_prompt(0, false),
+            Journey::new(&no_email).after_prompts(false),
             Next::WriteUser(Enrolment {
                 verified: false,
                 active: true,

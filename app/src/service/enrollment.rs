@@ -22,8 +22,9 @@ use super::verification::{self, Settings};
 use super::{auth::hash_password, time, Config, Db};
 use crate::domain::email_rules::{allowed, normalize_email, EmailRule};
 use crate::domain::fixed_data::prefill;
-use crate::domain::flow::{PromptField, StageKind, UserType};
+use crate::domain::flow::PromptField;
 use crate::domain::invitation::InvitationStatus;
+use crate::domain::journey::{Enrolment, Journey, Next, Refusal, Submission};
 use crate::domain::policy::PolicyContext;
 use crate::domain::user::{validate_new_password, validate_username};
 use crate::domain::verification::proof_by_delivery;
@@ -31,36 +32,13 @@ use crate::error::AppError;
 use crate::model::{AcceptView, CurrentUser, FlowView};
 use crate::store::db::new_uuid;
 use crate::store::{directory, flows, invitations, is_unique_violation, users, Tx};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// Session key of the flow in progress.
 pub const PLAN_KEY: &str = "flow_plan";
 
-/// A flow in progress (authentik's flow plan): which flow, with which invitation token, at which stage,
-/// and what the prompts collected so far. Passwords are kept only as argon2id hashes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FlowPlan {
-    /// Flow slug.
-    pub slug: String,
-    /// Invitation token the flow was started with.
-    pub token: Option<String>,
-    /// Index of the next stage to run, in the flow's bindings.
-    pub stage: usize,
-    /// Collected prompt values by `field_key` (`password_hash` instead of passwords).
-    pub context: Map<String, Value>,
-    /// The email verification in progress (pk in `email_verifications`), kept when the invitee starts the
-    /// prompts again in this browser, so going back does not send another code.
-    #[serde(default)]
-    pub verification: Option<String>,
-}
-
-impl FlowPlan {
-    fn is_for(&self, slug: &str, token: Option<&str>) -> bool {
-        self.slug == slug && self.token.as_deref() == token
-    }
-}
+pub use crate::domain::journey::FlowPlan;
 
 /// A flow resolved with a usable invitation.
 pub struct Resolved {
@@ -94,24 +72,38 @@ pub async fn resolve(
     now: i64,
 ) -> Result<Resolved, AppError> {
     let flow = load_flow(db, slug).await?.ok_or_else(not_found)?;
-    let continue_without = flow.stage(|k| match k {
-        StageKind::Invitation {
-            continue_flow_without_invitation,
-        } => Some(*continue_flow_without_invitation),
-        _ => None,
-    });
     let invitation = match clean_token(itoken) {
-        Some(t) => Some(find_by_token(db, t).await?.ok_or_else(not_found)?),
-        None if continue_without != Some(false) => None,
-        None => return Err(not_found()),
+        Some(t) => Some(find_by_token(db, t).await?),
+        None => None,
     };
-    if let Some(inv) = &invitation {
-        if inv.flow_pk != flow.pk {
-            return Err(not_found());
+    Journey::new(&flow.def)
+        .admit(invitation.as_ref().map(|found| {
+            found
+                .as_ref()
+                .map(|inv| (inv.flow_pk == flow.pk, inv.status(now)))
+        }))
+        .map_err(refused)?;
+    Ok(Resolved {
+        flow,
+        invitation: invitation.flatten(),
+    })
+}
+
+/// The invitee's error for a refusal of the journey. `NotStarted` is mapped where it happens, with a
+/// message that says what to do.
+fn refused(r: Refusal) -> AppError {
+    match r {
+        Refusal::NotFound => not_found(),
+        Refusal::Inactive(status) => invalid(status),
+        Refusal::NotStarted => AppError::BadRequest(
+            "This step of the enrollment was not started here. Open your invitation link again."
+                .into(),
+        ),
+        Refusal::NoPromptStage => {
+            tracing::error!("a flow without prompt stages was opened");
+            AppError::Internal
         }
-        check_active(inv, now)?;
     }
-    Ok(Resolved { flow, invitation })
 }
 
 fn check_active(inv: &InvitationRecord, now: i64) -> Result<(), AppError> {
@@ -119,39 +111,6 @@ fn check_active(inv: &InvitationRecord, now: i64) -> Result<(), AppError> {
         InvitationStatus::Active => Ok(()),
         status => Err(invalid(status)),
     }
-}
-
-/// Indexes of the flow's prompt stages, in order.
-fn prompt_stages(flow: &StoredFlow) -> Vec<usize> {
-    flow.def
-        .stages
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| matches!(s.kind, StageKind::Prompt { .. }))
-        .map(|(i, _)| i)
-        .collect()
-}
-
-/// The flow's `email` stage: its index in the bindings and its settings.
-fn email_stage(flow: &StoredFlow) -> Option<(usize, Settings)> {
-    flow.def
-        .stages
-        .iter()
-        .enumerate()
-        .find_map(|(i, s)| match s.kind {
-            StageKind::Email {
-                token_expiry,
-                max_attempts,
-                ..
-            } => Some((
-                i,
-                Settings {
-                    token_expiry_minutes: token_expiry.max(1),
-                    max_attempts: max_attempts.max(1),
-                },
-            )),
-            _ => None,
-        })
 }
 
 /// The one field of the `email` stage's page.
@@ -190,52 +149,12 @@ async fn delivered(db: &Db, inv: Option<&InvitationRecord>) -> Result<Vec<String
     }
 }
 
-fn stage_fields(flow: &StoredFlow, index: usize) -> Vec<PromptField> {
-    let mut fields = match flow.def.stages.get(index).map(|s| &s.kind) {
-        Some(StageKind::Prompt { fields }) => fields.clone(),
-        _ => Vec::new(),
-    };
-    fields.sort_by_key(|f| f.order);
-    fields
-}
-
 /// The address an exact-address invitation is for: its only rule, when that rule is an address.
 fn locked_email(inv: Option<&InvitationRecord>) -> Option<String> {
     match inv.map(|i| i.emails.as_slice()) {
         Some([EmailRule::Address(a)]) => Some(a.clone()),
         _ => None,
     }
-}
-
-struct WriteSettings {
-    user_type: UserType,
-    path: String,
-    group: Option<String>,
-    inactive: bool,
-}
-
-fn user_write(flow: &StoredFlow) -> WriteSettings {
-    flow.stage(|k| match k {
-        StageKind::UserWrite {
-            user_type,
-            user_path_template,
-            create_users_group,
-            create_users_as_inactive,
-            ..
-        } => Some(WriteSettings {
-            user_type: *user_type,
-            path: user_path_template.clone(),
-            group: create_users_group.clone(),
-            inactive: *create_users_as_inactive,
-        }),
-        _ => None,
-    })
-    .unwrap_or(WriteSettings {
-        user_type: UserType::Internal,
-        path: "users".into(),
-        group: None,
-        inactive: false,
-    })
 }
 
 /// The landing view of `/if/flow/{slug}/?itoken=…`: what the invitation grants and the current prompt
@@ -255,17 +174,9 @@ pub async fn landing(
     let now = time::now();
     let itoken = clean_token(itoken);
     let Resolved { flow, invitation } = resolve(db, slug, itoken, now).await?;
-    let prompts = prompt_stages(&flow);
-    let email_idx = email_stage(&flow).map(|(i, _)| i);
-    let plan = plan.filter(|p| {
-        p.is_for(slug, itoken)
-            && (prompts.contains(&p.stage)
-                || (Some(p.stage) == email_idx && p.verification.is_some()))
-    });
-    let stage = match plan {
-        Some(p) => p.stage,
-        None => *prompts.first().ok_or(AppError::Internal)?,
-    };
+    let journey = Journey::new(&flow.def);
+    let email_idx = journey.email().map(|(i, _)| i);
+    let (stage, plan) = journey.landing(plan, slug, itoken).map_err(refused)?;
     let empty = Map::new();
     let ctx = policy_context(invitation.as_ref(), plan.map_or(&empty, |p| &p.context));
     // Flow-level policies only: a stage's own policies run when it is submitted, with its values.
@@ -287,7 +198,7 @@ pub async fn landing(
     // (known from the plan, the locked address or the pre-filled `fixed_data.email`; assumed not proven
     // while unknown).
     let known_email = plan
-        .and_then(|p| text(&p.context, "email"))
+        .and_then(|p| p.text("email"))
         .or_else(|| locked.clone())
         .or_else(|| {
             invitation
@@ -306,7 +217,8 @@ pub async fn landing(
     let fields = if Some(stage) == email_idx {
         vec![(code_field(), None)]
     } else {
-        stage_fields(&flow, stage)
+        journey
+            .fields(stage)
             .into_iter()
             .map(|f| {
                 let v = if f.field_type == "password" {
@@ -322,11 +234,7 @@ pub async fn landing(
             })
             .collect()
     };
-    let ws = user_write(&flow);
-    let position = prompts
-        .iter()
-        .position(|i| *i == stage)
-        .unwrap_or(prompts.len());
+    let ws = journey.user_write();
     Ok(FlowView {
         slug: flow.def.slug.clone(),
         title: flow.def.title.clone(),
@@ -345,7 +253,7 @@ pub async fn landing(
         user_type: ws.user_type.as_str().to_owned(),
         expires_display: time::format_expiry(invitation.as_ref().and_then(|i| i.expires), now),
         stage,
-        step: (position + 1, prompts.len() + usize::from(needs_code)),
+        step: journey.step(stage, needs_code),
         fields,
         locked: locked.map(|_| vec!["email".to_owned()]).unwrap_or_default(),
         signed_in_as: invitation.as_ref().and(user).map(|u| u.username.clone()),
@@ -471,51 +379,38 @@ pub async fn submit_stage(
 ) -> Result<StageOutcome, AppError> {
     let itoken = clean_token(itoken);
     let Resolved { flow, invitation } = resolve(db, slug, itoken, time::now()).await?;
-    let prompts = prompt_stages(&flow);
-    let email = email_stage(&flow);
-    let not_started = || {
-        AppError::BadRequest(
-            "This step of the enrollment was not started here. Open your invitation link again."
-                .into(),
-        )
+    let journey = Journey::new(&flow.def);
+    let mut plan = match journey
+        .submission(plan, slug, itoken, stage)
+        .map_err(refused)?
+    {
+        Submission::Code { plan, verification } => {
+            let address = plan.text("email").unwrap_or_default();
+            verification::check(
+                db,
+                &verification,
+                &address,
+                values.get("code").map(String::as_str).unwrap_or_default(),
+            )
+            .await?;
+            enforce_all(db, &flow, invitation.as_ref(), &plan.context).await?;
+            let enrolment = journey.enrolment(true);
+            let user_pk = write_user(
+                db,
+                &flow,
+                invitation.as_ref(),
+                &plan.context,
+                req,
+                enrolment,
+                Some(&verification),
+            )
+            .await?;
+            return Ok(enrolled(user_pk, enrolment));
+        }
+        Submission::Prompt(plan) => plan,
     };
-    let mut plan = match plan {
-        _ if prompts.first() == Some(&stage) => FlowPlan {
-            slug: slug.to_owned(),
-            token: itoken.map(str::to_owned),
-            stage,
-            context: Map::new(),
-            verification: plan
-                .filter(|p| p.is_for(slug, itoken))
-                .and_then(|p| p.verification),
-        },
-        Some(p) if p.is_for(slug, itoken) && p.stage == stage => p,
-        _ => return Err(not_started()),
-    };
-    if email.as_ref().is_some_and(|(i, _)| *i == stage) {
-        let pk = plan.verification.clone().ok_or_else(not_started)?;
-        let address = text(&plan.context, "email").unwrap_or_default();
-        verification::check(
-            db,
-            &pk,
-            &address,
-            values.get("code").map(String::as_str).unwrap_or_default(),
-        )
-        .await?;
-        enforce_all(db, &flow, invitation.as_ref(), &plan.context).await?;
-        let proof = Proof {
-            verified: true,
-            verification: Some(&pk),
-        };
-        let active = active_after(&flow, &proof);
-        let user_pk = write_user(db, &flow, invitation.as_ref(), &plan.context, req, proof).await?;
-        return Ok(enrolled(&flow, user_pk, active));
-    }
-    if !prompts.contains(&stage) {
-        return Err(not_started());
-    }
     let mut clean =
-        validate_prompt(db, &stage_fields(&flow, stage), values, invitation.as_ref()).await?;
+        validate_prompt(db, &journey.fields(stage), values, invitation.as_ref()).await?;
     // An empty (optional) password leaves the account without a usable password.
     if let Some(Value::String(p)) = clean.remove("password") {
         if !p.is_empty() {
@@ -528,83 +423,61 @@ pub async fn submit_stage(
     clean.remove("password_repeat");
     plan.context.extend(clean);
     let ctx = policy_context(invitation.as_ref(), &plan.context);
-    policies::enforce(db, &flow.pk, &[stage_name(&flow, stage)], &ctx).await?;
-    match prompts.iter().find(|i| **i > stage) {
-        Some(next) => {
-            plan.stage = *next;
+    policies::enforce(db, &flow.pk, &[journey.stage_name(stage)], &ctx).await?;
+    if let Some(next) = journey.next_prompt(stage) {
+        plan.stage = next;
+        return Ok(StageOutcome::Continue(plan));
+    }
+    // The rest of the flow runs now: every policy bound to it must pass first.
+    enforce_all(db, &flow, invitation.as_ref(), &plan.context).await?;
+    let address = plan.text("email").unwrap_or_default();
+    let to = delivered(db, invitation.as_ref()).await?;
+    match journey.after_prompts(by_delivery(invitation.as_ref(), &address, &to)) {
+        Next::ProveEmail { index, settings } => {
+            let address = normalize_email(&address).ok_or_else(|| {
+                AppError::BadRequest(
+                    "This flow verifies an email address, but none was entered.".into(),
+                )
+            })?;
+            plan.verification = Some(
+                start_or_reuse(
+                    db,
+                    config,
+                    &verification::CodeGate {
+                        limiter: codes,
+                        client: &req.ip,
+                    },
+                    plan.verification.take(),
+                    invitation.as_ref(),
+                    &address,
+                    settings,
+                )
+                .await?,
+            );
+            plan.stage = index;
             Ok(StageOutcome::Continue(plan))
         }
-        None => {
-            // The rest of the flow runs now: every policy bound to it must pass first.
-            enforce_all(db, &flow, invitation.as_ref(), &plan.context).await?;
-            let address = text(&plan.context, "email").unwrap_or_default();
-            let to = delivered(db, invitation.as_ref()).await?;
-            let proven = by_delivery(invitation.as_ref(), &address, &to);
-            match email {
-                Some((index, settings)) if !proven => {
-                    let address = normalize_email(&address).ok_or_else(|| {
-                        AppError::BadRequest(
-                            "This flow verifies an email address, but none was entered.".into(),
-                        )
-                    })?;
-                    plan.verification = Some(
-                        start_or_reuse(
-                            db,
-                            config,
-                            &verification::CodeGate {
-                                limiter: codes,
-                                client: &req.ip,
-                            },
-                            plan.verification.take(),
-                            invitation.as_ref(),
-                            &address,
-                            settings,
-                        )
-                        .await?,
-                    );
-                    plan.stage = index;
-                    Ok(StageOutcome::Continue(plan))
-                }
-                _ => {
-                    let proof = Proof {
-                        verified: proven,
-                        verification: None,
-                    };
-                    let active = active_after(&flow, &proof);
-                    let user_pk =
-                        write_user(db, &flow, invitation.as_ref(), &plan.context, req, proof)
-                            .await?;
-                    Ok(enrolled(&flow, user_pk, active))
-                }
-            }
+        Next::WriteUser(enrolment) => {
+            let user_pk = write_user(
+                db,
+                &flow,
+                invitation.as_ref(),
+                &plan.context,
+                req,
+                enrolment,
+                None,
+            )
+            .await?;
+            Ok(enrolled(user_pk, enrolment))
         }
     }
 }
 
-/// Whether the account is created active: unless the `user_write` stage creates users inactive and the
-/// address was not proven (by a code or by delivery) in a flow whose `email` stage has
-/// `activate_user_on_success`.
-fn active_after(flow: &StoredFlow, proof: &Proof<'_>) -> bool {
-    let activates = flow
-        .stage(|k| match k {
-            StageKind::Email {
-                activate_user_on_success,
-                ..
-            } => Some(*activate_user_on_success),
-            _ => None,
-        })
-        .unwrap_or(false);
-    !user_write(flow).inactive || (activates && proof.verified)
-}
-
-fn enrolled(flow: &StoredFlow, user_pk: i64, active: bool) -> StageOutcome {
-    let login = flow
-        .def
-        .stages
-        .iter()
-        .any(|s| matches!(s.kind, StageKind::UserLogin))
-        && active;
-    StageOutcome::Enrolled { user_pk, login }
+fn enrolled(user_pk: i64, enrolment: Enrolment) -> StageOutcome {
+    StageOutcome::Enrolled {
+        user_pk,
+        login: enrolment.login,
+    }
 }
 
 /// The verification to send the invitee to: this browser's pending one when it is for the same address
@@ -657,12 +530,13 @@ pub async fn resend_code(
 ) -> Result<(), AppError> {
     let itoken = clean_token(itoken);
     let Resolved { flow, .. } = resolve(db, slug, itoken, time::now()).await?;
+    let journey = Journey::new(&flow.def);
     let not_started = || {
         AppError::BadRequest(
             "No code was sent in this browser. Open your invitation link again.".into(),
         )
     };
-    let (index, settings) = email_stage(&flow).ok_or_else(not_started)?;
+    let (index, settings) = journey.email().ok_or_else(not_started)?;
     let pk = plan
         .filter(|p| p.is_for(slug, itoken) && p.stage == index)
         .and_then(|p| p.verification.as_deref())
@@ -685,10 +559,6 @@ fn policy_context(inv: Option<&InvitationRecord>, collected: &Map<String, Value>
     }
 }
 
-fn stage_name(flow: &StoredFlow, index: usize) -> &str {
-    flow.def.stages.get(index).map_or("", |s| s.name.as_str())
-}
-
 /// Enforces the flow's policies and those of all its stages.
 async fn enforce_all(
     db: &Db,
@@ -696,16 +566,8 @@ async fn enforce_all(
     inv: Option<&InvitationRecord>,
     collected: &Map<String, Value>,
 ) -> Result<(), AppError> {
-    let names: Vec<&str> = flow.def.stages.iter().map(|s| s.name.as_str()).collect();
+    let names = Journey::new(&flow.def).stage_names();
     policies::enforce(db, &flow.pk, &names, &policy_context(inv, collected)).await
-}
-
-/// How the enrolling address was proven.
-struct Proof<'a> {
-    /// Proven (by a code or by delivery).
-    verified: bool,
-    /// The verification to use up in the granting transaction.
-    verification: Option<&'a str>,
 }
 
 fn text(ctx: &Map<String, Value>, key: &str) -> Option<String> {
@@ -719,9 +581,10 @@ async fn write_user(
     invitation: Option<&InvitationRecord>,
     ctx: &Map<String, Value>,
     req: &RequestInfo,
-    proof: Proof<'_>,
+    enrolment: Enrolment,
+    verification: Option<&str>,
 ) -> Result<i64, AppError> {
-    let ws = user_write(flow);
+    let ws = Journey::new(&flow.def).user_write();
     let email = text(ctx, "email").unwrap_or_default();
     if let Some(inv) = invitation {
         if !inv.emails.is_empty() && !allowed(&inv.emails, &email) {
@@ -746,17 +609,17 @@ async fn write_user(
     let user = NewUser {
         name: text(ctx, "name").unwrap_or_else(|| username.clone()),
         email,
-        email_verified: proof.verified,
+        email_verified: enrolment.verified,
         password_hash: text(ctx, "password_hash").unwrap_or_default(),
         username,
-        is_active: active_after(flow, &proof),
+        is_active: enrolment.active,
         is_superuser: false,
         user_type: ws.user_type.as_str().to_owned(),
         path: ws.path.clone(),
         attributes: Value::Object(attributes).to_string(),
     };
     let mut tx = db.begin().await?;
-    if let Some(pk) = proof.verification {
+    if let Some(pk) = verification {
         verification::consume(&mut tx, pk).await?;
     }
     if let Some(inv) = invitation {
@@ -886,7 +749,7 @@ async fn accept_settings(db: &Db, inv: &InvitationRecord) -> Result<Settings, Ap
     let flow = load_flow(db, &slug).await?;
     Ok(flow
         .as_ref()
-        .and_then(email_stage)
+        .and_then(|f| Journey::new(&f.def).email())
         .map(|(_, s)| s)
         .unwrap_or(Settings {
             token_expiry_minutes: crate::domain::verification::DEFAULT_TOKEN_EXPIRY_MINUTES,

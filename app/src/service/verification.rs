@@ -43,14 +43,8 @@ impl CodeGate<'_> {
     }
 }
 
-/// An `email` stage's settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Settings {
-    /// Code lifetime, minutes (authentik's `token_expiry`).
-    pub token_expiry_minutes: i64,
-    /// Wrong guesses allowed per code.
-    pub max_attempts: i64,
-}
+/// An `email` stage's settings ([`crate::domain::journey::CodeSettings`]).
+pub use crate::domain::journey::CodeSettings as Settings;
 
 /// A code's lifetime, seconds, capped at [`crate::domain::verification::MAX_TOKEN_EXPIRY_MINUTES`].
 fn lifetime_secs(s: Settings) -> i64 {
