@@ -1,7 +1,7 @@
 //! Invitation service: validation of the admin form, create/edit/toggle/regenerate/delete, the table, and
 //! the atomic consumption of a use.
 
-use super::{db::new_uuid, time, Db};
+use super::{time, Db};
 use crate::domain::email_rules::EmailRule;
 use crate::domain::invitation::{
     invitation_link, Invitation, InvitationDraft, InvitationError, InvitationName, InvitationPatch,
@@ -9,7 +9,9 @@ use crate::domain::invitation::{
 };
 use crate::error::AppError;
 use crate::model::{InvitationForm, InvitationRow, InvitationSort, LedgerEntry};
-use sqlx::{Any, Transaction};
+use crate::store::db::new_uuid;
+use crate::store::invitations::{self as store, Grant, InvitationFields, InvitationListRow};
+use crate::store::{is_unique_violation, DbError, Tx};
 use std::collections::HashMap;
 
 /// Default lifetime of a new invitation: 7 days, in seconds.
@@ -46,8 +48,8 @@ pub enum WriteError {
     Other(AppError),
 }
 
-impl From<sqlx::Error> for WriteError {
-    fn from(e: sqlx::Error) -> Self {
+impl From<DbError> for WriteError {
+    fn from(e: DbError) -> Self {
         Self::Other(e.into())
     }
 }
@@ -90,37 +92,27 @@ struct Resolved {
 /// Resolves the flow (by pk; the default flow when the draft names none) and the roles and groups (by pk
 /// or name) inside `tx`, collecting an error for each one that does not exist, after `errors`.
 async fn resolve(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     draft: &InvitationDraft,
     mut errors: Vec<InvitationError>,
 ) -> Result<Resolved, WriteError> {
-    let flow_pk: Option<String> = match &draft.flow {
-        Some(pk) => {
-            sqlx::query_scalar("SELECT pk FROM flows WHERE pk = $1")
-                .bind(pk)
-                .fetch_optional(&mut **tx)
-                .await?
-        }
-        None => {
-            sqlx::query_scalar("SELECT pk FROM flows WHERE slug = $1")
-                .bind(DEFAULT_FLOW_SLUG)
-                .fetch_optional(&mut **tx)
-                .await?
-        }
+    let flow_pk = match &draft.flow {
+        Some(pk) => crate::store::flows::existing_flow_pk(&mut **tx, pk).await?,
+        None => crate::store::flows::flow_pk_by_slug(&mut **tx, DEFAULT_FLOW_SLUG).await?,
     };
     if flow_pk.is_none() {
         errors.push(InvitationError::Flow);
     }
     let mut roles = Vec::new();
     for r in &draft.roles {
-        match directory_pk(tx, "directory_roles", r).await? {
+        match crate::store::directory::role_pk_by_pk_or_name(&mut **tx, r).await? {
             Some(pk) => roles.push(pk),
             None => errors.push(InvitationError::UnknownRole(r.clone())),
         }
     }
     let mut groups = Vec::new();
     for g in &draft.groups {
-        match directory_pk(tx, "directory_groups", g).await? {
+        match crate::store::directory::group_pk_by_pk_or_name(&mut **tx, g).await? {
             Some(pk) => groups.push(pk),
             None => errors.push(InvitationError::UnknownGroup(g.clone())),
         }
@@ -141,57 +133,32 @@ async fn resolve(
     }
 }
 
-/// The pk of a role or group (`table`) given by pk or by name.
-async fn directory_pk(
-    tx: &mut Transaction<'static, Any>,
-    table: &'static str,
-    pk_or_name: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(&format!(
-        "SELECT pk FROM {table} WHERE pk = $1 OR name = $1 ORDER BY CASE WHEN pk = $1 THEN 0 ELSE 1 END LIMIT 1"
-    ))
-    .bind(pk_or_name)
-    .fetch_optional(&mut **tx)
-    .await
-}
-
-fn name_taken(e: sqlx::Error) -> WriteError {
-    match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            WriteError::Invalid(vec![InvitationError::NameTaken])
-        }
-        e => WriteError::from(e),
+fn name_taken(e: DbError) -> WriteError {
+    if is_unique_violation(&e) {
+        WriteError::Invalid(vec![InvitationError::NameTaken])
+    } else {
+        WriteError::from(e)
     }
 }
 
-async fn write_grants(
-    tx: &mut Transaction<'static, Any>,
-    pk: &str,
-    r: &Resolved,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM invitation_roles WHERE invitation_pk = $1")
-        .bind(pk)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM invitation_groups WHERE invitation_pk = $1")
-        .bind(pk)
-        .execute(&mut **tx)
-        .await?;
-    for role in &r.roles {
-        sqlx::query("INSERT INTO invitation_roles (invitation_pk, role_pk) VALUES ($1, $2)")
-            .bind(pk)
-            .bind(role)
-            .execute(&mut **tx)
-            .await?;
+/// The stored fields of a draft with its resolved flow; the JSON columns as text.
+fn fields<'a>(
+    draft: &'a InvitationDraft,
+    r: &'a Resolved,
+    fixed_data: &'a str,
+    emails: &'a str,
+) -> InvitationFields<'a> {
+    InvitationFields {
+        name: draft.name.as_str(),
+        description: &draft.description,
+        flow_pk: &r.flow_pk,
+        expires: draft.expires,
+        fixed_data,
+        single_use: draft.quota.is_single_use(),
+        quota: draft.quota.max(),
+        emails,
+        enabled: draft.enabled,
     }
-    for group in &r.groups {
-        sqlx::query("INSERT INTO invitation_groups (invitation_pk, group_pk) VALUES ($1, $2)")
-            .bind(pk)
-            .bind(group)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Whether creating an invitation whose `fixed_data` holds an `email` queues the invitation email to it.
@@ -212,7 +179,7 @@ pub enum Delivery<'a> {
 /// # Errors
 /// [`WriteError::Invalid`] (past expiry, unknown flow, role or group, a taken name); storage errors.
 pub async fn create_in(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     created_by: i64,
     draft: &InvitationDraft,
     now: i64,
@@ -224,27 +191,18 @@ pub async fn create_in(
     }
     let r = resolve(tx, draft, errors).await?;
     let pk = new_uuid();
-    sqlx::query(
-        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, created)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13)",
+    let (fixed_data, emails) = (fixed_data_json(draft), emails_json(draft)?);
+    store::insert(
+        &mut **tx,
+        &pk,
+        &fields(draft, &r, &fixed_data, &emails),
+        created_by,
+        &new_uuid(),
+        now,
     )
-    .bind(&pk)
-    .bind(draft.name.as_str())
-    .bind(&draft.description)
-    .bind(&r.flow_pk)
-    .bind(draft.expires)
-    .bind(fixed_data_json(draft))
-    .bind(i64::from(draft.quota.is_single_use()))
-    .bind(draft.quota.max())
-    .bind(emails_json(draft)?)
-    .bind(i64::from(draft.enabled))
-    .bind(created_by)
-    .bind(new_uuid())
-    .bind(now)
-    .execute(&mut **tx)
     .await
     .map_err(name_taken)?;
-    write_grants(tx, &pk, &r).await?;
+    store::replace_grants(tx, &pk, &r.roles, &r.groups).await?;
     let email = draft.fixed_data.get("email").and_then(|e| e.as_str());
     if let (Delivery::Automatic(config), Some(email)) = (delivery, email) {
         let (mail, token) = invitation_mail(tx, config, &pk).await?;
@@ -332,11 +290,7 @@ pub async fn send(
         return Err(AppError::Validation(errors));
     }
     let mut tx = db.begin().await?;
-    let exists: Option<String> = sqlx::query_scalar("SELECT pk FROM invitations WHERE pk = $1")
-        .bind(pk)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if exists.is_none() {
+    if !store::exists(&mut *tx, pk).await? {
         return Err(not_found());
     }
     let (mail, token) = invitation_mail(&mut tx, config, pk).await?;
@@ -356,29 +310,13 @@ pub async fn send(
 
 /// What the invitation email of `pk` says, and the token its link carries, read inside the transaction.
 async fn invitation_mail(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     config: &super::Config,
     pk: &str,
 ) -> Result<(super::mail::InvitationMail, String), AppError> {
-    let (slug, token, expires, name, username): (String, String, Option<i64>, String, String) = sqlx::query_as(
-        "SELECT f.slug, i.token, i.expires, u.name, u.username FROM invitations i JOIN flows f ON f.pk = i.flow_pk
-         JOIN users u ON u.pk = i.created_by WHERE i.pk = $1",
-    )
-    .bind(pk)
-    .fetch_one(&mut **tx)
-    .await?;
-    let roles: Vec<String> = sqlx::query_scalar(
-        "SELECT r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE x.invitation_pk = $1 ORDER BY r.name",
-    )
-    .bind(pk)
-    .fetch_all(&mut **tx)
-    .await?;
-    let groups: Vec<String> = sqlx::query_scalar(
-        "SELECT g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE x.invitation_pk = $1 ORDER BY g.name",
-    )
-    .bind(pk)
-    .fetch_all(&mut **tx)
-    .await?;
+    let row = store::mail_row(&mut **tx, pk).await?;
+    let roles = store::grant_names(&mut **tx, Grant::Role, pk).await?;
+    let groups = store::grant_names(&mut **tx, Grant::Group, pk).await?;
     let mut grants = Vec::new();
     if !roles.is_empty() {
         grants.push(format!("roles: {}", roles.join(", ")));
@@ -389,12 +327,16 @@ async fn invitation_mail(
     grants.push("an account".to_owned());
     let mail = super::mail::InvitationMail {
         brand: config.brand_name.clone(),
-        inviter: if name.is_empty() { username } else { name },
+        inviter: if row.creator_name.is_empty() {
+            row.creator_username
+        } else {
+            row.creator_name
+        },
         grants: grants.join("; "),
-        expires: time::format_expiry(expires, time::now()),
-        link: invitation_link(&config.public_url, &slug, &token),
+        expires: time::format_expiry(row.expires, time::now()),
+        link: invitation_link(&config.public_url, &row.flow_slug, &row.token),
     };
-    Ok((mail, token))
+    Ok((mail, row.token))
 }
 
 /// Stores a draft over invitation `pk` inside the caller's transaction; uses, token and creator are kept.
@@ -402,34 +344,16 @@ async fn invitation_mail(
 /// # Errors
 /// [`WriteError::NotFound`]; [`WriteError::Invalid`] (unknown flow, role or group, a taken name); storage
 /// errors.
-pub async fn update_in(
-    tx: &mut Transaction<'static, Any>,
-    pk: &str,
-    draft: &InvitationDraft,
-) -> Result<(), WriteError> {
+pub async fn update_in(tx: &mut Tx, pk: &str, draft: &InvitationDraft) -> Result<(), WriteError> {
     let r = resolve(tx, draft, Vec::new()).await?;
-    let n = sqlx::query(
-        "UPDATE invitations SET name = $1, description = $2, flow_pk = $3, expires = $4, fixed_data = $5,
-         single_use = $6, quota = $7, emails = $8, enabled = $9 WHERE pk = $10",
-    )
-    .bind(draft.name.as_str())
-    .bind(&draft.description)
-    .bind(&r.flow_pk)
-    .bind(draft.expires)
-    .bind(fixed_data_json(draft))
-    .bind(i64::from(draft.quota.is_single_use()))
-    .bind(draft.quota.max())
-    .bind(emails_json(draft)?)
-    .bind(i64::from(draft.enabled))
-    .bind(pk)
-    .execute(&mut **tx)
-    .await
-    .map_err(name_taken)?
-    .rows_affected();
+    let (fixed_data, emails) = (fixed_data_json(draft), emails_json(draft)?);
+    let n = store::update(&mut **tx, pk, &fields(draft, &r, &fixed_data, &emails))
+        .await
+        .map_err(name_taken)?;
     if n == 0 {
         return Err(WriteError::NotFound);
     }
-    write_grants(tx, pk, &r).await?;
+    store::replace_grants(tx, pk, &r.roles, &r.groups).await?;
     Ok(())
 }
 
@@ -470,7 +394,7 @@ pub async fn patch(db: &Db, pk: &str, patch: InvitationPatch) -> Result<(), Writ
 /// [`WriteError::Invalid`] without a name, or as [`create_in`] and [`update_in`]; storage errors.
 #[tracing::instrument(name = "invitations.upsert_by_name", skip_all)]
 pub async fn upsert_by_name_in(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     created_by: i64,
     patch: InvitationPatch,
     now: i64,
@@ -478,10 +402,7 @@ pub async fn upsert_by_name_in(
     let name = patch.name.clone().ok_or_else(|| {
         WriteError::Invalid(vec![InvitationError::Name("Name is required.".into())])
     })?;
-    let existing: Option<String> = sqlx::query_scalar("SELECT pk FROM invitations WHERE name = $1")
-        .bind(name.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
+    let existing = store::pk_by_name(&mut **tx, name.as_str()).await?;
     let invalid = |e| WriteError::Invalid(vec![e]);
     match existing {
         Some(pk) => {
@@ -502,80 +423,31 @@ pub async fn upsert_by_name_in(
 ///
 /// # Errors
 /// Storage errors; [`AppError::Internal`] when a stored value does not decode (fails closed).
-pub async fn load_in(
-    tx: &mut Transaction<'static, Any>,
-    pk: &str,
-) -> Result<Option<Invitation>, AppError> {
-    /// name, description, flow_pk, expires, fixed_data, quota, uses, emails, enabled, created_by, token, created
-    type Row = (
-        String,
-        String,
-        String,
-        Option<i64>,
-        String,
-        Option<i64>,
-        i64,
-        String,
-        i64,
-        i64,
-        String,
-        i64,
-    );
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT name, description, flow_pk, expires, fixed_data, quota, uses, emails, enabled, created_by, token, created
-         FROM invitations WHERE pk = $1",
-    )
-    .bind(pk)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some((
-        name,
-        description,
-        flow_pk,
-        expires,
-        fixed,
-        quota,
-        uses,
-        emails,
-        enabled,
-        created_by,
-        token,
-        created,
-    )) = row
-    else {
+pub async fn load_in(tx: &mut Tx, pk: &str) -> Result<Option<Invitation>, AppError> {
+    let Some(row) = store::stored(&mut **tx, pk).await? else {
         return Ok(None);
     };
-    let roles: Vec<String> = sqlx::query_scalar(
-        "SELECT role_pk FROM invitation_roles WHERE invitation_pk = $1 ORDER BY role_pk",
-    )
-    .bind(pk)
-    .fetch_all(&mut **tx)
-    .await?;
-    let groups: Vec<String> = sqlx::query_scalar(
-        "SELECT group_pk FROM invitation_groups WHERE invitation_pk = $1 ORDER BY group_pk",
-    )
-    .bind(pk)
-    .fetch_all(&mut **tx)
-    .await?;
+    let roles = store::grant_pks(&mut **tx, Grant::Role, pk).await?;
+    let groups = store::grant_pks(&mut **tx, Grant::Group, pk).await?;
     Ok(Some(Invitation {
-        name: InvitationName::parse(&name).map_err(|e| {
+        name: InvitationName::parse(&row.name).map_err(|e| {
             tracing::error!(invitation = pk, error = %e, "corrupt stored invitation name");
             AppError::Internal
         })?,
-        fixed_data: decode_stored(pk, "fixed_data", &fixed)?,
-        emails: decode_stored(pk, "emails", &emails)?,
+        fixed_data: decode_stored(pk, "fixed_data", &row.fixed_data)?,
+        emails: decode_stored(pk, "emails", &row.emails)?,
         pk: pk.to_owned(),
-        description,
-        flow_pk,
-        expires,
-        quota: Quota::from_max(quota),
-        uses,
+        description: row.description,
+        flow_pk: row.flow_pk,
+        expires: row.expires,
+        quota: Quota::from_max(row.quota),
+        uses: row.uses,
         roles,
         groups,
-        enabled: enabled != 0,
-        created_by,
-        token,
-        created,
+        enabled: row.enabled,
+        created_by: row.created_by,
+        token: row.token,
+        created: row.created,
     }))
 }
 
@@ -589,13 +461,7 @@ fn not_found() -> AppError {
 /// [`AppError::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.set_enabled", skip_all, fields(invitation = pk, enabled = enabled))]
 pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), AppError> {
-    let n = sqlx::query("UPDATE invitations SET enabled = $1 WHERE pk = $2")
-        .bind(i64::from(enabled))
-        .bind(pk)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
-    found(n)
+    found(store::set_enabled(&db.pool, pk, enabled).await?)
 }
 
 /// Gives an invitation a new random token; the old link stops working at once.
@@ -604,13 +470,7 @@ pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), AppErro
 /// [`AppError::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.regenerate_token", skip_all, fields(invitation = pk))]
 pub async fn regenerate_token(db: &Db, pk: &str) -> Result<(), AppError> {
-    let n = sqlx::query("UPDATE invitations SET token = $1 WHERE pk = $2")
-        .bind(new_uuid())
-        .bind(pk)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
-    found(n)
+    found(store::set_token(&db.pool, pk, &new_uuid()).await?)
 }
 
 /// Deletes an invitation (its grants and ledger rows go with it).
@@ -619,12 +479,7 @@ pub async fn regenerate_token(db: &Db, pk: &str) -> Result<(), AppError> {
 /// [`AppError::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.delete", skip_all, fields(invitation = pk))]
 pub async fn delete(db: &Db, pk: &str) -> Result<(), AppError> {
-    let n = sqlx::query("DELETE FROM invitations WHERE pk = $1")
-        .bind(pk)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
-    found(n)
+    found(store::delete(&db.pool, pk).await?)
 }
 
 /// `Ok` when a statement touched a row, [`AppError::NotFound`] when it touched none.
@@ -636,28 +491,6 @@ fn found(rows_affected: u64) -> Result<(), AppError> {
     }
 }
 
-type RawRow = (
-    String,      // pk
-    String,      // name
-    String,      // description
-    String,      // flow slug
-    String,      // flow pk
-    Option<i64>, // expires
-    String,      // fixed_data
-    i64,         // single_use (0/1)
-    Option<i64>, // quota
-    i64,         // uses
-    String,      // emails
-    i64,         // enabled (0/1)
-    String,      // created_by username
-    String,      // token
-    i64,         // created
-);
-
-const SELECT_ROWS: &str = "SELECT i.pk, i.name, i.description, f.slug, f.pk, i.expires, i.fixed_data, i.single_use, i.quota,
-    i.uses, i.emails, i.enabled, u.username, i.token, i.created
-    FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
-
 /// The invitations table: filtered by a case-insensitive name substring, sorted.
 ///
 /// # Errors
@@ -668,30 +501,7 @@ pub async fn list(
     search: &str,
     sort: InvitationSort,
 ) -> Result<Vec<InvitationRow>, AppError> {
-    let order = match sort {
-        InvitationSort::CreatedDesc => "i.created DESC, i.name",
-        InvitationSort::CreatedAsc => "i.created ASC, i.name",
-        InvitationSort::ExpiresAsc => {
-            "CASE WHEN i.expires IS NULL THEN 1 ELSE 0 END, i.expires ASC, i.name"
-        }
-        InvitationSort::ExpiresDesc => {
-            "CASE WHEN i.expires IS NULL THEN 0 ELSE 1 END, i.expires DESC, i.name"
-        }
-    };
-    let pattern = format!(
-        "%{}%",
-        search
-            .trim()
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
-    let sql = format!("{SELECT_ROWS} WHERE LOWER(i.name) LIKE $1 ESCAPE '\\' ORDER BY {order}");
-    let rows: Vec<RawRow> = sqlx::query_as(&sql)
-        .bind(pattern)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = store::list_by_name(&db.pool, search.trim(), sort).await?;
     into_rows(db, public_url, rows).await
 }
 
@@ -737,112 +547,12 @@ pub struct ListQuery {
     pub limit: u64,
 }
 
-enum Bind {
-    Text(String),
-    Int(i64),
-}
-
-/// `%term%` for `LIKE … ESCAPE '\'`, lower-cased, with `%`, `_` and `\` escaped.
-fn contains_pattern(term: &str) -> String {
-    format!(
-        "%{}%",
-        term.to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    )
-}
-
-/// The `FROM … WHERE …` of a list query, with its bound values.
-fn list_where(db: &Db, q: &ListQuery) -> (String, Vec<Bind>) {
-    let mut binds = Vec::new();
-    let mut wh: Vec<String> = Vec::new();
-    let mut exact = |column: &str, value: Bind, binds: &mut Vec<Bind>| {
-        binds.push(value);
-        wh.push(format!("{column} = ${}", binds.len()));
-    };
-    if let Some(v) = &q.name {
-        exact("i.name", Bind::Text(v.clone()), &mut binds);
-    }
-    if let Some(v) = &q.flow_slug {
-        exact("f.slug", Bind::Text(v.clone()), &mut binds);
-    }
-    if let Some(v) = &q.created_by {
-        exact("u.username", Bind::Text(v.clone()), &mut binds);
-    }
-    if let Some(v) = q.expires {
-        exact("i.expires", Bind::Int(v), &mut binds);
-    }
-    let expires_text = match db.backend {
-        super::Backend::Sqlite => {
-            "COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', i.expires, 'unixepoch'), '')"
-        }
-        super::Backend::Postgres => {
-            "COALESCE(to_char(to_timestamp(i.expires) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
-        }
-    };
-    for term in q.search.iter().filter(|t| !t.is_empty()) {
-        binds.push(Bind::Text(contains_pattern(term)));
-        let p = binds.len();
-        wh.push(format!(
-            "(LOWER(i.name) LIKE ${p} ESCAPE '\\' OR LOWER(u.username) LIKE ${p} ESCAPE '\\' \
-             OR LOWER({expires_text}) LIKE ${p} ESCAPE '\\' OR LOWER(f.slug) LIKE ${p} ESCAPE '\\')"
-        ));
-    }
-    let mut sql =
-        "FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by"
-            .to_owned();
-    if !wh.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&wh.join(" AND "));
-    }
-    (sql, binds)
-}
-
-/// The `ORDER BY` of a list query: byte order for text on both backends, ties by pk.
-fn list_order(db: &Db, order: &[(OrderField, bool)]) -> String {
-    let c = match db.backend {
-        super::Backend::Sqlite => "",
-        super::Backend::Postgres => " COLLATE \"C\"",
-    };
-    let mut terms: Vec<String> = order
-        .iter()
-        .map(|(field, desc)| {
-            let d = if *desc { "DESC" } else { "ASC" };
-            match field {
-                OrderField::Pk => format!("i.pk{c} {d}"),
-                OrderField::Name => format!("i.name{c} {d}"),
-                OrderField::Expires => {
-                    format!("CASE WHEN i.expires IS NULL THEN 1 ELSE 0 END {d}, i.expires {d}")
-                }
-                OrderField::CreatedBy => format!("u.username{c} {d}"),
-                OrderField::SingleUse => format!("i.single_use {d}"),
-                OrderField::Flow => format!("f.slug{c} {d}"),
-                OrderField::FixedData => format!(
-                    "CASE WHEN i.fixed_data = '{{}}' THEN 0 ELSE 1 END {d}, i.fixed_data{c} {d}"
-                ),
-            }
-        })
-        .collect();
-    terms.push(format!("i.pk{c} ASC"));
-    terms.join(", ")
-}
-
 /// How many invitations a list query matches (for DRF's pagination), counted in SQL.
 ///
 /// # Errors
 /// Database errors.
 pub async fn count(db: &Db, q: &ListQuery) -> Result<u64, AppError> {
-    let (from, binds) = list_where(db, q);
-    let sql = format!("SELECT COUNT(*) {from}");
-    let mut query = sqlx::query_scalar::<_, i64>(&sql);
-    for b in binds {
-        query = match b {
-            Bind::Text(t) => query.bind(t),
-            Bind::Int(i) => query.bind(i),
-        };
-    }
-    Ok(u64::try_from(query.fetch_one(&db.pool).await?).unwrap_or(0))
+    Ok(u64::try_from(store::count(&db.pool, db.backend, q).await?).unwrap_or(0))
 }
 
 /// One page of invitations: filtered, searched, ordered and windowed in SQL; only the page's rows are
@@ -855,35 +565,12 @@ pub async fn list_page(
     public_url: &str,
     q: &ListQuery,
 ) -> Result<Vec<InvitationRow>, AppError> {
-    let (from, mut binds) = list_where(db, q);
-    binds.push(Bind::Int(i64::try_from(q.limit).unwrap_or(i64::MAX)));
-    binds.push(Bind::Int(i64::try_from(q.offset).unwrap_or(i64::MAX)));
-    let sql = format!(
-        "SELECT i.pk {from} ORDER BY {} LIMIT ${} OFFSET ${}",
-        list_order(db, &q.order),
-        binds.len() - 1,
-        binds.len()
-    );
-    let mut query = sqlx::query_scalar::<_, String>(&sql);
-    for b in binds {
-        query = match b {
-            Bind::Text(t) => query.bind(t),
-            Bind::Int(i) => query.bind(i),
-        };
-    }
-    let pks = query.fetch_all(&db.pool).await?;
+    let pks = store::page_pks(&db.pool, db.backend, q).await?;
     if pks.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "{SELECT_ROWS} WHERE i.pk IN ({})",
-        super::db::placeholders(1, pks.len())
-    );
-    let mut rows_q = sqlx::query_as::<_, RawRow>(&sql);
-    for pk in &pks {
-        rows_q = rows_q.bind(pk);
-    }
-    let mut rows = into_rows(db, public_url, rows_q.fetch_all(&db.pool).await?).await?;
+    let rows = store::list_rows_in(&db.pool, &pks).await?;
+    let mut rows = into_rows(db, public_url, rows).await?;
     rows.sort_by_key(|r| pks.iter().position(|p| *p == r.pk));
     Ok(rows)
 }
@@ -893,10 +580,7 @@ pub async fn list_page(
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
 pub async fn get(db: &Db, public_url: &str, pk: &str) -> Result<InvitationRow, AppError> {
-    let rows: Vec<RawRow> = sqlx::query_as(&format!("{SELECT_ROWS} WHERE i.pk = $1"))
-        .bind(pk)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = store::list_row(&db.pool, pk).await?.into_iter().collect();
     into_rows(db, public_url, rows)
         .await?
         .pop()
@@ -906,55 +590,34 @@ pub async fn get(db: &Db, public_url: &str, pk: &str) -> Result<InvitationRow, A
 async fn into_rows(
     db: &Db,
     public_url: &str,
-    rows: Vec<RawRow>,
+    rows: Vec<InvitationListRow>,
 ) -> Result<Vec<InvitationRow>, AppError> {
     // Only what these rows need: their grants, uses and messages.
-    let pks: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let pks: Vec<String> = rows.iter().map(|r| r.pk.clone()).collect();
     if pks.is_empty() {
         return Ok(Vec::new());
     }
-    let within = format!(
-        "x.invitation_pk IN ({})",
-        super::db::placeholders(1, pks.len())
-    );
-    let pks_ref = &pks;
-    let grants = |sql: String| async move {
-        let mut q = sqlx::query_as::<_, (String, String, String)>(&sql);
-        for pk in pks_ref {
-            q = q.bind(pk);
-        }
-        let pairs = q.fetch_all(&db.pool).await?;
+    let by_invitation = |grants: Vec<store::GrantRow>| {
         let mut map: HashMap<String, Vec<(String, String)>> = HashMap::new();
-        for (inv, pk, name) in pairs {
-            map.entry(inv).or_default().push((pk, name));
+        for g in grants {
+            map.entry(g.invitation_pk).or_default().push((g.pk, g.name));
         }
-        Ok::<_, AppError>(map)
+        map
     };
-    let roles = grants(format!(
-        "SELECT x.invitation_pk, r.pk, r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE {within} ORDER BY r.name"
-    ))
-    .await?;
-    let groups = grants(format!(
-        "SELECT x.invitation_pk, g.pk, g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE {within} ORDER BY g.name"
-    ))
-    .await?;
-    let uses_sql = format!(
-        "SELECT x.invitation_pk, u.pk, u.username, x.action, x.at FROM invitation_uses x JOIN users u ON u.pk = x.user_pk WHERE {within} ORDER BY x.at, u.username"
-    );
-    let mut uses_q = sqlx::query_as::<_, (String, i64, String, String, i64)>(&uses_sql);
-    for pk in &pks {
-        uses_q = uses_q.bind(pk);
-    }
-    let uses = uses_q.fetch_all(&db.pool).await?;
+    let roles = by_invitation(store::grants_in(&db.pool, Grant::Role, &pks).await?);
+    let groups = by_invitation(store::grants_in(&db.pool, Grant::Group, &pks).await?);
     let mut ledgers: HashMap<String, Vec<LedgerEntry>> = HashMap::new();
-    for (inv, user_pk, username, action, at) in uses {
-        ledgers.entry(inv).or_default().push(LedgerEntry {
-            user_pk,
-            username,
-            action,
-            at,
-            at_display: time::format_absolute(at),
-        });
+    for u in store::ledger_in(&db.pool, &pks).await? {
+        ledgers
+            .entry(u.invitation_pk)
+            .or_default()
+            .push(LedgerEntry {
+                user_pk: u.user_pk,
+                username: u.username,
+                action: u.action,
+                at: u.at,
+                at_display: time::format_absolute(u.at),
+            });
     }
     let mut messages: HashMap<String, Vec<crate::model::OutboxMessage>> = HashMap::new();
     for (inv, m) in super::mail::invitation_messages(db, &pks)
@@ -970,7 +633,7 @@ async fn into_rows(
     let now = time::now();
     rows.into_iter()
         .map(|r| {
-            let (
+            let InvitationListRow {
                 pk,
                 name,
                 description,
@@ -986,8 +649,7 @@ async fn into_rows(
                 created_by,
                 token,
                 created,
-            ) = r;
-            let (single_use, enabled) = (single_use != 0, enabled != 0);
+            } = r;
             let rules: Vec<EmailRule> = decode_stored(&pk, "emails", &emails)?;
             let fixed: serde_json::Value = decode_stored(&pk, "fixed_data", &fixed_data)?;
             let (role_pks, role_names) = roles
@@ -1112,55 +774,27 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
     if !crate::domain::invitation::is_token_shaped(token) {
         return Ok(None);
     }
-    /// pk, flow_pk, expires, fixed_data, quota, uses, emails, enabled (0/1), creator name, creator username.
-    type TokenRow = (
-        String,
-        String,
-        Option<i64>,
-        String,
-        Option<i64>,
-        i64,
-        String,
-        i64,
-        String,
-        String,
-    );
-    let row: Option<TokenRow> = sqlx::query_as(
-        "SELECT i.pk, i.flow_pk, i.expires, i.fixed_data, i.quota, i.uses, i.emails, i.enabled, u.name, u.username
-         FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.token = $1",
-    )
-    .bind(token)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some((pk, flow_pk, expires, fixed_data, quota, uses, emails_json, enabled, name, username)) =
-        row
-    else {
+    let Some(row) = store::by_token(&db.pool, token).await? else {
         return Ok(None);
     };
-    let roles: Vec<(String, String)> = sqlx::query_as(
-        "SELECT r.pk, r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE x.invitation_pk = $1 ORDER BY r.name",
-    )
-    .bind(&pk)
-    .fetch_all(&db.pool)
-    .await?;
-    let groups: Vec<(String, String)> = sqlx::query_as(
-        "SELECT g.pk, g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE x.invitation_pk = $1 ORDER BY g.name",
-    )
-    .bind(&pk)
-    .fetch_all(&db.pool)
-    .await?;
+    let roles = store::grants(&db.pool, Grant::Role, &row.pk).await?;
+    let groups = store::grants(&db.pool, Grant::Group, &row.pk).await?;
     Ok(Some(InvitationRecord {
-        fixed_data: decode_stored(&pk, "fixed_data", &fixed_data)?,
-        emails: decode_stored(&pk, "emails", &emails_json)?,
-        invited_by: if name.is_empty() { username } else { name },
+        fixed_data: decode_stored(&row.pk, "fixed_data", &row.fixed_data)?,
+        emails: decode_stored(&row.pk, "emails", &row.emails)?,
+        invited_by: if row.creator_name.is_empty() {
+            row.creator_username
+        } else {
+            row.creator_name
+        },
         token: token.to_owned(),
-        pk,
-        flow_pk,
-        expires,
-        quota,
-        uses,
-        emails_json,
-        enabled: enabled != 0,
+        pk: row.pk,
+        flow_pk: row.flow_pk,
+        expires: row.expires,
+        quota: row.quota,
+        uses: row.uses,
+        emails_json: row.emails,
+        enabled: row.enabled,
         roles,
         groups,
     }))
@@ -1174,39 +808,22 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
 /// # Errors
 /// [`AppError::InvalidInvitation`] when the update matched nothing (the reason is computed afresh);
 /// database errors.
-pub async fn consume_use(
-    tx: &mut Transaction<'static, Any>,
-    inv: &InvitationRecord,
-    now: i64,
-) -> Result<(), AppError> {
-    let n = sqlx::query(
-        "UPDATE invitations SET uses = uses + 1
-         WHERE pk = $1 AND enabled = 1 AND (expires IS NULL OR expires > $2)
-           AND (quota IS NULL OR uses < quota) AND emails = $3 AND token = $4 AND flow_pk = $5",
+pub async fn consume_use(tx: &mut Tx, inv: &InvitationRecord, now: i64) -> Result<(), AppError> {
+    let n = store::consume(
+        &mut **tx,
+        &inv.pk,
+        now,
+        &inv.emails_json,
+        &inv.token,
+        &inv.flow_pk,
     )
-    .bind(&inv.pk)
-    .bind(now)
-    .bind(&inv.emails_json)
-    .bind(&inv.token)
-    .bind(&inv.flow_pk)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    .await?;
     if n == 1 {
         return Ok(());
     }
-    let row: Option<(i64, Option<i64>, i64, Option<i64>)> =
-        sqlx::query_as("SELECT enabled, expires, uses, quota FROM invitations WHERE pk = $1")
-            .bind(&inv.pk)
-            .fetch_optional(&mut **tx)
-            .await?;
-    Err(match row {
-        Some((enabled, expires, uses, quota)) => invalid(InvitationStatus::compute(
-            enabled != 0,
-            expires,
-            uses,
-            quota,
-            now,
+    Err(match store::status(&mut **tx, &inv.pk).await? {
+        Some(s) => invalid(InvitationStatus::compute(
+            s.enabled, s.expires, s.uses, s.quota, now,
         )),
         None => invalid(InvitationStatus::Active),
     })
@@ -1234,17 +851,8 @@ pub fn invalid(status: InvitationStatus) -> AppError {
 /// [`AppError::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.deprovision", skip_all, fields(invitation = pk))]
 pub async fn deprovision(db: &Db, pk: &str) -> Result<u64, AppError> {
-    let exists: Option<String> = sqlx::query_scalar("SELECT pk FROM invitations WHERE pk = $1")
-        .bind(pk)
-        .fetch_optional(&db.pool)
-        .await?;
-    exists.ok_or_else(not_found)?;
-    Ok(sqlx::query(
-        "UPDATE users SET is_active = 0 WHERE is_active = 1 AND is_superuser = 0
-         AND pk IN (SELECT user_pk FROM invitation_uses WHERE invitation_pk = $1 AND action = 'enrolled')",
-    )
-    .bind(pk)
-    .execute(&db.pool)
-    .await?
-    .rows_affected())
+    if !store::exists(&db.pool, pk).await? {
+        return Err(not_found());
+    }
+    Ok(store::deactivate_enrolled(&db.pool, pk).await?)
 }

@@ -1,4 +1,757 @@
-//! Storage of invitations.
+//! Storage of invitations: the `invitations` table, its grants (`invitation_roles`,
+//! `invitation_groups`) and its ledger of uses (`invitation_uses`), and the SQL of the invitation list
+//! (filters, per-backend search, byte-order sorting, LIMIT/OFFSET).
+//!
+//! Times are UTC Unix seconds. `fixed_data` and `emails` are JSON text, decoded by the service.
+
+use super::db::placeholders;
+use super::{Backend, Conn, DbError, Exec, Flag};
+use crate::model::InvitationSort;
+use crate::service::invitations::{ListQuery, OrderField};
+
+/// Which grant table of an invitation: roles (`invitation_roles` → `directory_roles`) or groups
+/// (`invitation_groups` → `directory_groups`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    /// Directory roles.
+    Role,
+    /// Directory groups.
+    Group,
+}
+
+/// The stored fields of an invitation a draft sets, ready to bind: the JSON columns as text.
+#[derive(Debug, Clone, Copy)]
+pub struct InvitationFields<'a> {
+    /// Unique name.
+    pub name: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// The bound flow's pk.
+    pub flow_pk: &'a str,
+    /// Expiry, UTC Unix seconds; `None` never expires.
+    pub expires: Option<i64>,
+    /// `fixed_data` as a JSON object's text.
+    pub fixed_data: &'a str,
+    /// Whether the invitation is single-use.
+    pub single_use: bool,
+    /// Max uses; `None` is unlimited.
+    pub quota: Option<i64>,
+    /// The email rules as JSON text.
+    pub emails: &'a str,
+    /// Whether the invitation is enabled.
+    pub enabled: bool,
+}
+
+/// An invitation as the table shows it, with its flow's slug and its creator's username.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvitationListRow {
+    /// UUID.
+    pub pk: String,
+    /// Unique name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// The bound flow's slug.
+    pub flow_slug: String,
+    /// The bound flow's pk.
+    pub flow_pk: String,
+    /// Expiry, UTC Unix seconds; `None` never expires.
+    pub expires: Option<i64>,
+    /// `fixed_data` JSON text as stored.
+    pub fixed_data: String,
+    /// Whether it is single-use.
+    #[sqlx(try_from = "Flag")]
+    pub single_use: bool,
+    /// Max uses; `None` is unlimited.
+    pub quota: Option<i64>,
+    /// Consumed uses.
+    pub uses: i64,
+    /// Email rules JSON text as stored.
+    pub emails: String,
+    /// Whether it is enabled.
+    #[sqlx(try_from = "Flag")]
+    pub enabled: bool,
+    /// The creator's username.
+    pub created_by: String,
+    /// The token its link carries.
+    pub token: String,
+    /// Creation time, UTC Unix seconds.
+    pub created: i64,
+}
+
+/// The columns of [`InvitationListRow`]; a `WHERE` is appended.
+const SELECT_ROWS: &str = "SELECT i.pk, i.name, i.description, f.slug AS flow_slug, f.pk AS flow_pk, i.expires, i.fixed_data, i.single_use, i.quota,
+    i.uses, i.emails, i.enabled, u.username AS created_by, i.token, i.created
+    FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
+
+/// A stored invitation's own columns (without its pk), as the typed [`crate::domain::invitation::Invitation`]
+/// is read from.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredInvitationRow {
+    /// Unique name as stored (parsed again by the service).
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// The bound flow's pk.
+    pub flow_pk: String,
+    /// Expiry, UTC Unix seconds; `None` never expires.
+    pub expires: Option<i64>,
+    /// `fixed_data` JSON text as stored.
+    pub fixed_data: String,
+    /// Max uses; `None` is unlimited.
+    pub quota: Option<i64>,
+    /// Consumed uses.
+    pub uses: i64,
+    /// Email rules JSON text as stored.
+    pub emails: String,
+    /// Whether it is enabled.
+    #[sqlx(try_from = "Flag")]
+    pub enabled: bool,
+    /// The creator's user pk.
+    pub created_by: i64,
+    /// The token its link carries.
+    pub token: String,
+    /// Creation time, UTC Unix seconds.
+    pub created: i64,
+}
+
+/// An invitation found by its token, as the invitee journey needs it, with its creator's names.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenRow {
+    /// UUID.
+    pub pk: String,
+    /// The bound flow's pk.
+    pub flow_pk: String,
+    /// Expiry, UTC Unix seconds; `None` never expires.
+    pub expires: Option<i64>,
+    /// `fixed_data` JSON text as stored.
+    pub fixed_data: String,
+    /// Max uses; `None` is unlimited.
+    pub quota: Option<i64>,
+    /// Consumed uses.
+    pub uses: i64,
+    /// Email rules JSON text as stored.
+    pub emails: String,
+    /// Whether it is enabled.
+    #[sqlx(try_from = "Flag")]
+    pub enabled: bool,
+    /// The creator's display name (may be empty).
+    pub creator_name: String,
+    /// The creator's username.
+    pub creator_username: String,
+}
+
+/// What decides an invitation's status: enabled, expiry, uses and quota.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct StatusRow {
+    /// Whether it is enabled.
+    #[sqlx(try_from = "Flag")]
+    pub enabled: bool,
+    /// Expiry, UTC Unix seconds; `None` never expires.
+    pub expires: Option<i64>,
+    /// Consumed uses.
+    pub uses: i64,
+    /// Max uses; `None` is unlimited.
+    pub quota: Option<i64>,
+}
+
+/// What the invitation email says about an invitation: its flow's slug, token, expiry and creator.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvitationMailRow {
+    /// The bound flow's slug.
+    pub flow_slug: String,
+    /// The token its link carries.
+    pub token: String,
+    /// Expiry, UTC Unix seconds; `None` never expires.
+    pub expires: Option<i64>,
+    /// The creator's display name (may be empty).
+    pub creator_name: String,
+    /// The creator's username.
+    pub creator_username: String,
+}
+
+/// One granted role or group of one invitation.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GrantRow {
+    /// The invitation's pk.
+    pub invitation_pk: String,
+    /// The role's or group's pk.
+    pub pk: String,
+    /// The role's or group's name.
+    pub name: String,
+}
+
+/// One ledger entry (`invitation_uses`) of one invitation, with the user's username.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LedgerRow {
+    /// The invitation's pk.
+    pub invitation_pk: String,
+    /// The user's pk.
+    pub user_pk: i64,
+    /// The user's username.
+    pub username: String,
+    /// `enrolled` or `joined`.
+    pub action: String,
+    /// When, UTC Unix seconds.
+    pub at: i64,
+}
+
+/// Inserts a new invitation with no uses yet.
+///
+/// # Errors
+/// A unique violation when the name is taken (see [`super::is_unique_violation`]); other database errors.
+pub async fn insert(
+    ex: impl Exec<'_>,
+    pk: &str,
+    fields: &InvitationFields<'_>,
+    created_by: i64,
+    token: &str,
+    created: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, created)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13)",
+    )
+    .bind(pk)
+    .bind(fields.name)
+    .bind(fields.description)
+    .bind(fields.flow_pk)
+    .bind(fields.expires)
+    .bind(fields.fixed_data)
+    .bind(Flag(fields.single_use))
+    .bind(fields.quota)
+    .bind(fields.emails)
+    .bind(Flag(fields.enabled))
+    .bind(created_by)
+    .bind(token)
+    .bind(created)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Overwrites the draft fields of invitation `pk` (uses, token, creator and creation time are kept).
+/// Returns how many rows changed (0 when there is no such invitation).
+///
+/// # Errors
+/// A unique violation when the name is taken; other database errors.
+pub async fn update(
+    ex: impl Exec<'_>,
+    pk: &str,
+    fields: &InvitationFields<'_>,
+) -> Result<u64, DbError> {
+    Ok(sqlx::query(
+        "UPDATE invitations SET name = $1, description = $2, flow_pk = $3, expires = $4, fixed_data = $5,
+         single_use = $6, quota = $7, emails = $8, enabled = $9 WHERE pk = $10",
+    )
+    .bind(fields.name)
+    .bind(fields.description)
+    .bind(fields.flow_pk)
+    .bind(fields.expires)
+    .bind(fields.fixed_data)
+    .bind(Flag(fields.single_use))
+    .bind(fields.quota)
+    .bind(fields.emails)
+    .bind(Flag(fields.enabled))
+    .bind(pk)
+    .execute(ex)
+    .await?
+    .rows_affected())
+}
+
+/// Replaces the roles and groups invitation `pk` grants with `roles` and `groups` (pks), in four kinds
+/// of statements on `conn` (run it inside a transaction).
+///
+/// # Errors
+/// Database errors (e.g. a role or group pk that does not exist).
+pub async fn replace_grants(
+    conn: &mut Conn,
+    pk: &str,
+    roles: &[String],
+    groups: &[String],
+) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM invitation_roles WHERE invitation_pk = $1")
+        .bind(pk)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM invitation_groups WHERE invitation_pk = $1")
+        .bind(pk)
+        .execute(&mut *conn)
+        .await?;
+    for role in roles {
+        sqlx::query("INSERT INTO invitation_roles (invitation_pk, role_pk) VALUES ($1, $2)")
+            .bind(pk)
+            .bind(role)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for group in groups {
+        sqlx::query("INSERT INTO invitation_groups (invitation_pk, group_pk) VALUES ($1, $2)")
+            .bind(pk)
+            .bind(group)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Whether invitation `pk` exists.
+///
+/// # Errors
+/// Database errors.
+pub async fn exists(ex: impl Exec<'_>, pk: &str) -> Result<bool, DbError> {
+    let found: Option<String> = sqlx::query_scalar("SELECT pk FROM invitations WHERE pk = $1")
+        .bind(pk)
+        .fetch_optional(ex)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// The pk of the invitation named `name`, if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn pk_by_name(ex: impl Exec<'_>, name: &str) -> Result<Option<String>, DbError> {
+    sqlx::query_scalar("SELECT pk FROM invitations WHERE name = $1")
+        .bind(name)
+        .fetch_optional(ex)
+        .await
+}
+
+/// What the invitation email of `pk` says: its flow's slug, token, expiry and creator.
+///
+/// # Errors
+/// [`sqlx::Error::RowNotFound`] when there is no such invitation; other database errors.
+pub async fn mail_row(ex: impl Exec<'_>, pk: &str) -> Result<InvitationMailRow, DbError> {
+    sqlx::query_as(
+        "SELECT f.slug AS flow_slug, i.token, i.expires, u.name AS creator_name, u.username AS creator_username
+         FROM invitations i JOIN flows f ON f.pk = i.flow_pk
+         JOIN users u ON u.pk = i.created_by WHERE i.pk = $1",
+    )
+    .bind(pk)
+    .fetch_one(ex)
+    .await
+}
+
+/// The names of the roles or groups invitation `pk` grants, by name.
+///
+/// # Errors
+/// Database errors.
+pub async fn grant_names(
+    ex: impl Exec<'_>,
+    grant: Grant,
+    pk: &str,
+) -> Result<Vec<String>, DbError> {
+    let sql = match grant {
+        Grant::Role => "SELECT r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE x.invitation_pk = $1 ORDER BY r.name",
+        Grant::Group => "SELECT g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE x.invitation_pk = $1 ORDER BY g.name",
+    };
+    sqlx::query_scalar(sql).bind(pk).fetch_all(ex).await
+}
+
+/// The `(pk, name)` of the roles or groups invitation `pk` grants, by name.
+///
+/// # Errors
+/// Database errors.
+pub async fn grants(
+    ex: impl Exec<'_>,
+    grant: Grant,
+    pk: &str,
+) -> Result<Vec<(String, String)>, DbError> {
+    let sql = match grant {
+        Grant::Role => "SELECT r.pk, r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE x.invitation_pk = $1 ORDER BY r.name",
+        Grant::Group => "SELECT g.pk, g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE x.invitation_pk = $1 ORDER BY g.name",
+    };
+    sqlx::query_as(sql).bind(pk).fetch_all(ex).await
+}
+
+/// The pks of the roles or groups invitation `pk` grants, in pk order.
+///
+/// # Errors
+/// Database errors.
+pub async fn grant_pks(ex: impl Exec<'_>, grant: Grant, pk: &str) -> Result<Vec<String>, DbError> {
+    let sql = match grant {
+        Grant::Role => {
+            "SELECT role_pk FROM invitation_roles WHERE invitation_pk = $1 ORDER BY role_pk"
+        }
+        Grant::Group => {
+            "SELECT group_pk FROM invitation_groups WHERE invitation_pk = $1 ORDER BY group_pk"
+        }
+    };
+    sqlx::query_scalar(sql).bind(pk).fetch_all(ex).await
+}
+
+/// The roles or groups granted by any of the invitations `pks`, each invitation's by name.
+///
+/// # Errors
+/// Database errors.
+pub async fn grants_in(
+    ex: impl Exec<'_>,
+    grant: Grant,
+    pks: &[String],
+) -> Result<Vec<GrantRow>, DbError> {
+    if pks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let within = placeholders(1, pks.len());
+    let sql = match grant {
+        Grant::Role => format!(
+            "SELECT x.invitation_pk, r.pk, r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE x.invitation_pk IN ({within}) ORDER BY r.name"
+        ),
+        Grant::Group => format!(
+            "SELECT x.invitation_pk, g.pk, g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE x.invitation_pk IN ({within}) ORDER BY g.name"
+        ),
+    };
+    let mut q = sqlx::query_as::<_, GrantRow>(&sql);
+    for pk in pks {
+        q = q.bind(pk);
+    }
+    q.fetch_all(ex).await
+}
+
+/// The ledgers (`invitation_uses`) of the invitations `pks`, each in time order, then by username.
+///
+/// # Errors
+/// Database errors.
+pub async fn ledger_in(ex: impl Exec<'_>, pks: &[String]) -> Result<Vec<LedgerRow>, DbError> {
+    if pks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT x.invitation_pk, u.pk AS user_pk, u.username, x.action, x.at FROM invitation_uses x JOIN users u ON u.pk = x.user_pk WHERE x.invitation_pk IN ({}) ORDER BY x.at, u.username",
+        placeholders(1, pks.len())
+    );
+    let mut q = sqlx::query_as::<_, LedgerRow>(&sql);
+    for pk in pks {
+        q = q.bind(pk);
+    }
+    q.fetch_all(ex).await
+}
+
+/// The stored invitation `pk` (its own columns), if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn stored(ex: impl Exec<'_>, pk: &str) -> Result<Option<StoredInvitationRow>, DbError> {
+    sqlx::query_as(
+        "SELECT name, description, flow_pk, expires, fixed_data, quota, uses, emails, enabled, created_by, token, created
+         FROM invitations WHERE pk = $1",
+    )
+    .bind(pk)
+    .fetch_optional(ex)
+    .await
+}
+
+/// The invitation whose link carries `token`, with its creator's names, if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn by_token(ex: impl Exec<'_>, token: &str) -> Result<Option<TokenRow>, DbError> {
+    sqlx::query_as(
+        "SELECT i.pk, i.flow_pk, i.expires, i.fixed_data, i.quota, i.uses, i.emails, i.enabled, u.name AS creator_name, u.username AS creator_username
+         FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.token = $1",
+    )
+    .bind(token)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Consumes one use of invitation `pk` with one conditional update: it matches only while the
+/// invitation is enabled, unexpired at `now` (UTC Unix seconds), under quota, and still has these
+/// `emails` (JSON text), `token` and `flow_pk`. Returns how many rows changed (1 consumed, 0 refused).
+///
+/// # Errors
+/// Database errors.
+pub async fn consume(
+    ex: impl Exec<'_>,
+    pk: &str,
+    now: i64,
+    emails: &str,
+    token: &str,
+    flow_pk: &str,
+) -> Result<u64, DbError> {
+    Ok(sqlx::query(
+        "UPDATE invitations SET uses = uses + 1
+         WHERE pk = $1 AND enabled = 1 AND (expires IS NULL OR expires > $2)
+           AND (quota IS NULL OR uses < quota) AND emails = $3 AND token = $4 AND flow_pk = $5",
+    )
+    .bind(pk)
+    .bind(now)
+    .bind(emails)
+    .bind(token)
+    .bind(flow_pk)
+    .execute(ex)
+    .await?
+    .rows_affected())
+}
+
+/// What decides the status of invitation `pk` now, if it exists.
+///
+/// # Errors
+/// Database errors.
+pub async fn status(ex: impl Exec<'_>, pk: &str) -> Result<Option<StatusRow>, DbError> {
+    sqlx::query_as("SELECT enabled, expires, uses, quota FROM invitations WHERE pk = $1")
+        .bind(pk)
+        .fetch_optional(ex)
+        .await
+}
+
+/// Switches invitation `pk` on or off. Returns how many rows changed (0 when there is none).
+///
+/// # Errors
+/// Database errors.
+pub async fn set_enabled(ex: impl Exec<'_>, pk: &str, enabled: bool) -> Result<u64, DbError> {
+    Ok(
+        sqlx::query("UPDATE invitations SET enabled = $1 WHERE pk = $2")
+            .bind(Flag(enabled))
+            .bind(pk)
+            .execute(ex)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Gives invitation `pk` the token `token`. Returns how many rows changed (0 when there is none).
+///
+/// # Errors
+/// Database errors (a token already in use violates its unique index).
+pub async fn set_token(ex: impl Exec<'_>, pk: &str, token: &str) -> Result<u64, DbError> {
+    Ok(
+        sqlx::query("UPDATE invitations SET token = $1 WHERE pk = $2")
+            .bind(token)
+            .bind(pk)
+            .execute(ex)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Deletes invitation `pk` (its grants and ledger rows cascade). Returns how many rows went (0 when
+/// there is none).
+///
+/// # Errors
+/// Database errors.
+pub async fn delete(ex: impl Exec<'_>, pk: &str) -> Result<u64, DbError> {
+    Ok(sqlx::query("DELETE FROM invitations WHERE pk = $1")
+        .bind(pk)
+        .execute(ex)
+        .await?
+        .rows_affected())
+}
+
+/// Deactivates, in one statement, every active non-superuser account invitation `pk` enrolled (its
+/// ledger's `enrolled` rows). Returns how many were deactivated.
+///
+/// # Errors
+/// Database errors.
+pub async fn deactivate_enrolled(ex: impl Exec<'_>, pk: &str) -> Result<u64, DbError> {
+    Ok(sqlx::query(
+        "UPDATE users SET is_active = 0 WHERE is_active = 1 AND is_superuser = 0
+         AND pk IN (SELECT user_pk FROM invitation_uses WHERE invitation_pk = $1 AND action = 'enrolled')",
+    )
+    .bind(pk)
+    .execute(ex)
+    .await?
+    .rows_affected())
+}
+
+/// `%term%` for `LIKE … ESCAPE '\'`, lower-cased, with `%`, `_` and `\` escaped.
+fn contains_pattern(term: &str) -> String {
+    format!(
+        "%{}%",
+        term.to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+/// The dashboard's table: the invitations whose name contains `search` case-insensitively (`search`
+/// as given; the empty string matches all), in `sort` order, ties by name.
+///
+/// # Errors
+/// Database errors.
+pub async fn list_by_name(
+    ex: impl Exec<'_>,
+    search: &str,
+    sort: InvitationSort,
+) -> Result<Vec<InvitationListRow>, DbError> {
+    let order = match sort {
+        InvitationSort::CreatedDesc => "i.created DESC, i.name",
+        InvitationSort::CreatedAsc => "i.created ASC, i.name",
+        InvitationSort::ExpiresAsc => {
+            "CASE WHEN i.expires IS NULL THEN 1 ELSE 0 END, i.expires ASC, i.name"
+        }
+        InvitationSort::ExpiresDesc => {
+            "CASE WHEN i.expires IS NULL THEN 0 ELSE 1 END, i.expires DESC, i.name"
+        }
+    };
+    let sql = format!("{SELECT_ROWS} WHERE LOWER(i.name) LIKE $1 ESCAPE '\\' ORDER BY {order}");
+    sqlx::query_as(&sql)
+        .bind(contains_pattern(search))
+        .fetch_all(ex)
+        .await
+}
+
+/// Invitation `pk` as the table shows it, if it exists.
+///
+/// # Errors
+/// Database errors.
+pub async fn list_row(ex: impl Exec<'_>, pk: &str) -> Result<Option<InvitationListRow>, DbError> {
+    sqlx::query_as(&format!("{SELECT_ROWS} WHERE i.pk = $1"))
+        .bind(pk)
+        .fetch_optional(ex)
+        .await
+}
+
+/// The invitations `pks` as the table shows them, in no particular order.
+///
+/// # Errors
+/// Database errors.
+pub async fn list_rows_in(
+    ex: impl Exec<'_>,
+    pks: &[String],
+) -> Result<Vec<InvitationListRow>, DbError> {
+    if pks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{SELECT_ROWS} WHERE i.pk IN ({})",
+        placeholders(1, pks.len())
+    );
+    let mut q = sqlx::query_as::<_, InvitationListRow>(&sql);
+    for pk in pks {
+        q = q.bind(pk);
+    }
+    q.fetch_all(ex).await
+}
+
+/// A value bound to a list query's placeholder.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// The `FROM … WHERE …` of a list query on `backend`, with its bound values (`$1…` in order).
+fn list_where(backend: Backend, q: &ListQuery) -> (String, Vec<Bind>) {
+    let mut binds = Vec::new();
+    let mut wh: Vec<String> = Vec::new();
+    let mut exact = |column: &str, value: Bind, binds: &mut Vec<Bind>| {
+        binds.push(value);
+        wh.push(format!("{column} = ${}", binds.len()));
+    };
+    if let Some(v) = &q.name {
+        exact("i.name", Bind::Text(v.clone()), &mut binds);
+    }
+    if let Some(v) = &q.flow_slug {
+        exact("f.slug", Bind::Text(v.clone()), &mut binds);
+    }
+    if let Some(v) = &q.created_by {
+        exact("u.username", Bind::Text(v.clone()), &mut binds);
+    }
+    if let Some(v) = q.expires {
+        exact("i.expires", Bind::Int(v), &mut binds);
+    }
+    // The expiry as RFC 3339 text in UTC, '' for never.
+    let expires_text = match backend {
+        Backend::Sqlite => "COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', i.expires, 'unixepoch'), '')",
+        Backend::Postgres => {
+            "COALESCE(to_char(to_timestamp(i.expires) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
+        }
+    };
+    for term in q.search.iter().filter(|t| !t.is_empty()) {
+        binds.push(Bind::Text(contains_pattern(term)));
+        let p = binds.len();
+        wh.push(format!(
+            "(LOWER(i.name) LIKE ${p} ESCAPE '\\' OR LOWER(u.username) LIKE ${p} ESCAPE '\\' \
+             OR LOWER({expires_text}) LIKE ${p} ESCAPE '\\' OR LOWER(f.slug) LIKE ${p} ESCAPE '\\')"
+        ));
+    }
+    let mut sql =
+        "FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by"
+            .to_owned();
+    if !wh.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&wh.join(" AND "));
+    }
+    (sql, binds)
+}
+
+/// The `ORDER BY` of a list query on `backend`: byte order for text on both backends (`COLLATE "C"`
+/// on PostgreSQL), never (NULL) expiry as the largest, ties by pk.
+fn list_order(backend: Backend, order: &[(OrderField, bool)]) -> String {
+    let c = match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => " COLLATE \"C\"",
+    };
+    let mut terms: Vec<String> = order
+        .iter()
+        .map(|(field, desc)| {
+            let d = if *desc { "DESC" } else { "ASC" };
+            match field {
+                OrderField::Pk => format!("i.pk{c} {d}"),
+                OrderField::Name => format!("i.name{c} {d}"),
+                OrderField::Expires => {
+                    format!("CASE WHEN i.expires IS NULL THEN 1 ELSE 0 END {d}, i.expires {d}")
+                }
+                OrderField::CreatedBy => format!("u.username{c} {d}"),
+                OrderField::SingleUse => format!("i.single_use {d}"),
+                OrderField::Flow => format!("f.slug{c} {d}"),
+                OrderField::FixedData => format!(
+                    "CASE WHEN i.fixed_data = '{{}}' THEN 0 ELSE 1 END {d}, i.fixed_data{c} {d}"
+                ),
+            }
+        })
+        .collect();
+    terms.push(format!("i.pk{c} ASC"));
+    terms.join(", ")
+}
+
+/// How many invitations list query `q` matches on `backend` (its filters and search; not its window).
+///
+/// # Errors
+/// Database errors.
+pub async fn count(ex: impl Exec<'_>, backend: Backend, q: &ListQuery) -> Result<i64, DbError> {
+    let (from, binds) = list_where(backend, q);
+    let sql = format!("SELECT COUNT(*) {from}");
+    let mut query = sqlx::query_scalar::<_, i64>(&sql);
+    for b in binds {
+        query = match b {
+            Bind::Text(t) => query.bind(t),
+            Bind::Int(i) => query.bind(i),
+        };
+    }
+    query.fetch_one(ex).await
+}
+
+/// The pks of one page of list query `q` on `backend`: filtered, searched, ordered, then `q.offset`
+/// rows skipped and at most `q.limit` returned, in order.
+///
+/// # Errors
+/// Database errors.
+pub async fn page_pks(
+    ex: impl Exec<'_>,
+    backend: Backend,
+    q: &ListQuery,
+) -> Result<Vec<String>, DbError> {
+    let (from, mut binds) = list_where(backend, q);
+    binds.push(Bind::Int(i64::try_from(q.limit).unwrap_or(i64::MAX)));
+    binds.push(Bind::Int(i64::try_from(q.offset).unwrap_or(i64::MAX)));
+    let sql = format!(
+        "SELECT i.pk {from} ORDER BY {} LIMIT ${} OFFSET ${}",
+        list_order(backend, &q.order),
+        binds.len() - 1,
+        binds.len()
+    );
+    let mut query = sqlx::query_scalar::<_, String>(&sql);
+    for b in binds {
+        query = match b {
+            Bind::Text(t) => query.bind(t),
+            Bind::Int(i) => query.bind(i),
+        };
+    }
+    query.fetch_all(ex).await
+}
 
 // --- added by store-h2 ---
 
