@@ -290,7 +290,7 @@ pub struct LedgerEntry {
     /// Username of the account.
     pub username: String,
     /// `enrolled` or `joined`.
-    pub action: String,
+    pub action: crate::domain::invitation::UseAction,
     /// When, UTC Unix seconds.
     pub at: i64,
     /// When, for people ("2026-11-21 12:00 UTC").

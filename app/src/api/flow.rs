@@ -21,7 +21,7 @@ pub const INVITATION_COOKIE_MAX_AGE: i64 = 1800;
 #[cfg(feature = "ssr")]
 fn enrollment_gate<'a>(
     st: &'a crate::service::AppState,
-    info: &'a enrollment::RequestInfo,
+    info: &'a crate::service::invitations::RequestInfo,
 ) -> crate::service::verification::CodeGate<'a> {
     crate::service::verification::CodeGate {
         limiter: &st.code_limiter,

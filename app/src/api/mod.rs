@@ -106,7 +106,7 @@ pub(crate) mod ctx {
 
     /// Client IP (of the TCP peer: `X-Forwarded-For` is not trusted, since any client can send it) and
     /// User-Agent.
-    pub async fn request_info() -> crate::service::enrollment::RequestInfo {
+    pub async fn request_info() -> crate::service::invitations::RequestInfo {
         let parts: Option<http::request::Parts> = leptos::prelude::use_context();
         let Some(parts) = parts else {
             return Default::default();
@@ -124,7 +124,7 @@ pub(crate) mod ctx {
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip().to_string())
             .unwrap_or_default();
-        crate::service::enrollment::RequestInfo {
+        crate::service::invitations::RequestInfo {
             ip,
             user_agent: header("user-agent"),
         }

@@ -38,6 +38,35 @@ impl InvitationName {
     }
 }
 
+/// What a use of an invitation was, as the ledger (`invitation_uses.action`) records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UseAction {
+    /// A new account was created through the invitation's flow.
+    Enrolled,
+    /// An existing account accepted the invitation.
+    Joined,
+}
+
+impl UseAction {
+    /// `enrolled` or `joined`, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enrolled => "enrolled",
+            Self::Joined => "joined",
+        }
+    }
+
+    /// The stored text back; `None` for anything else (a corrupt row, which the reader refuses).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "enrolled" => Some(Self::Enrolled),
+            "joined" => Some(Self::Joined),
+            _ => None,
+        }
+    }
+}
+
 /// The computed state of an invitation, evaluated in this order: disabled, expired, used up, active.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

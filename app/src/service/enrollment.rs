@@ -15,7 +15,9 @@
 //! * Existing users accept instead ([`accept`]): the same atomic rule, ledger row `joined`.
 
 use super::flows::{load_flow, StoredFlow};
-use super::invitations::{consume_use, find_by_token, invalid, InvitationRecord};
+use super::invitations::{
+    consume_use, find_by_token, grant_in, invalid, record_use_in, InvitationRecord, RequestInfo,
+};
 use super::policies;
 use super::users::{insert_user, NewUser};
 use super::verification::{self, Settings};
@@ -24,14 +26,14 @@ use crate::domain::email_rules::{allowed, normalize_email, EmailRule};
 use crate::domain::fixed_data::prefill;
 use crate::domain::flow::PromptField;
 use crate::domain::invitation::InvitationStatus;
+use crate::domain::invitation::UseAction;
 use crate::domain::journey::{Enrolment, Journey, Next, Refusal, Submission};
 use crate::domain::policy::PolicyContext;
 use crate::domain::user::{validate_new_password, validate_username};
 use crate::domain::verification::proof_by_delivery;
 use crate::error::AppError;
 use crate::model::{AcceptView, CurrentUser, FlowView};
-use crate::store::db::new_uuid;
-use crate::store::{directory, flows, invitations, is_unique_violation, users, Tx};
+use crate::store::{directory, flows, invitations, users};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -259,15 +261,6 @@ pub async fn landing(
         signed_in_as: invitation.as_ref().and(user).map(|u| u.username.clone()),
         verify_email,
     })
-}
-
-/// Who is enrolling or joining, for the ledger.
-#[derive(Debug, Clone, Default)]
-pub struct RequestInfo {
-    /// Client IP.
-    pub ip: String,
-    /// `User-Agent`.
-    pub user_agent: String,
 }
 
 /// Validates one prompt stage's values; returns the cleaned values (passwords still in clear).
@@ -630,64 +623,12 @@ async fn write_user(
     if let Some(name) = &ws.group {
         group_pks.extend(directory::group_pk_by_name(&mut *tx, name).await?);
     }
-    grant(&mut tx, user_pk, invitation, group_pks).await?;
+    grant_in(&mut tx, user_pk, invitation, group_pks).await?;
     if let Some(inv) = invitation {
-        record_use(&mut tx, inv, user_pk, "enrolled", req).await?;
+        record_use_in(&mut tx, inv, user_pk, UseAction::Enrolled, req).await?;
     }
     tx.commit().await?;
     Ok(user_pk)
-}
-
-/// Grants the invitation's groups and roles (plus `extra_groups`) to a user, skipping what they hold. The
-/// grants are read inside the transaction, so an edit that removed one a moment ago is respected.
-async fn grant(
-    tx: &mut Tx,
-    user_pk: i64,
-    invitation: Option<&InvitationRecord>,
-    mut groups: Vec<String>,
-) -> Result<(), AppError> {
-    let inv_pk = invitation.map(|i| i.pk.clone()).unwrap_or_default();
-    groups.extend(invitations::granted_group_pks(&mut **tx, &inv_pk).await?);
-    groups.sort();
-    groups.dedup();
-    let roles = invitations::granted_role_pks(&mut **tx, &inv_pk).await?;
-    for g in groups {
-        users::add_group(&mut **tx, user_pk, &g).await?;
-    }
-    for r in roles {
-        users::add_role(&mut **tx, user_pk, &r).await?;
-    }
-    Ok(())
-}
-
-async fn record_use(
-    tx: &mut Tx,
-    inv: &InvitationRecord,
-    user_pk: i64,
-    action: &str,
-    req: &RequestInfo,
-) -> Result<(), AppError> {
-    let user_agent: String = req.user_agent.chars().take(512).collect();
-    invitations::insert_use(
-        &mut **tx,
-        &invitations::NewUse {
-            pk: &new_uuid(),
-            invitation_pk: &inv.pk,
-            user_pk,
-            action,
-            at: time::now(),
-            ip: &req.ip,
-            user_agent: &user_agent,
-        },
-    )
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::BadRequest("You have already accepted this invitation.".into())
-        } else {
-            AppError::from(e)
-        }
-    })
 }
 
 /// An active invitation found by token alone (the existing-user path, where the flow does not run).
@@ -898,8 +839,8 @@ pub async fn accept(
         users::set_email_verified(&mut *tx, user.pk).await?;
     }
     consume_use(&mut tx, &inv, time::now()).await?;
-    grant(&mut tx, user.pk, Some(&inv), Vec::new()).await?;
-    record_use(&mut tx, &inv, user.pk, "joined", req).await?;
+    grant_in(&mut tx, user.pk, Some(&inv), Vec::new()).await?;
+    record_use_in(&mut tx, &inv, user.pk, UseAction::Joined, req).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use super::{time, Db};
 use crate::domain::email_rules::EmailRule;
 use crate::domain::invitation::{
     invitation_link, Invitation, InvitationDraft, InvitationError, InvitationName, InvitationPatch,
-    InvitationStatus, Quota,
+    InvitationStatus, Quota, UseAction,
 };
 use crate::error::AppError;
 use crate::model::{InvitationForm, InvitationRow, InvitationSort, LedgerEntry};
@@ -614,7 +614,10 @@ async fn into_rows(
             .push(LedgerEntry {
                 user_pk: u.user_pk,
                 username: u.username,
-                action: u.action,
+                action: UseAction::parse(&u.action).ok_or_else(|| {
+                    tracing::error!(action = %u.action, "a ledger row with an unknown action");
+                    AppError::Internal
+                })?,
                 at: u.at,
                 at_display: time::format_absolute(u.at),
             });
@@ -855,4 +858,71 @@ pub async fn deprovision(db: &Db, pk: &str) -> Result<u64, AppError> {
         return Err(not_found());
     }
     Ok(store::deactivate_enrolled(&db.pool, pk).await?)
+}
+
+/// Who is enrolling or joining, for the ledger.
+#[derive(Debug, Clone, Default)]
+pub struct RequestInfo {
+    /// Client IP.
+    pub ip: String,
+    /// `User-Agent`.
+    pub user_agent: String,
+}
+
+/// Grants the invitation's groups and roles (plus `extra_groups`) to a user, skipping what they hold. The
+/// grants are read inside the transaction, so an edit that removed one a moment ago is respected.
+pub(crate) async fn grant_in(
+    tx: &mut Tx,
+    user_pk: i64,
+    invitation: Option<&InvitationRecord>,
+    mut groups: Vec<String>,
+) -> Result<(), AppError> {
+    let inv_pk = invitation.map(|i| i.pk.clone()).unwrap_or_default();
+    groups.extend(store::granted_group_pks(&mut **tx, &inv_pk).await?);
+    groups.sort();
+    groups.dedup();
+    let roles = store::granted_role_pks(&mut **tx, &inv_pk).await?;
+    for g in groups {
+        crate::store::users::add_group(&mut **tx, user_pk, &g).await?;
+    }
+    for r in roles {
+        crate::store::users::add_role(&mut **tx, user_pk, &r).await?;
+    }
+    Ok(())
+}
+
+/// Writes the ledger row of a use (`action`) of `inv` by `user_pk`, inside the caller's granting
+/// transaction, with the client's address and `User-Agent` (truncated to 512 characters).
+///
+/// # Errors
+/// [`AppError::BadRequest`] when this user already used this invitation (one use per account); database
+/// errors.
+pub(crate) async fn record_use_in(
+    tx: &mut Tx,
+    inv: &InvitationRecord,
+    user_pk: i64,
+    action: UseAction,
+    req: &RequestInfo,
+) -> Result<(), AppError> {
+    let user_agent: String = req.user_agent.chars().take(512).collect();
+    store::insert_use(
+        &mut **tx,
+        &store::NewUse {
+            pk: &new_uuid(),
+            invitation_pk: &inv.pk,
+            user_pk,
+            action: action.as_str(),
+            at: time::now(),
+            ip: &req.ip,
+            user_agent: &user_agent,
+        },
+    )
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::BadRequest("You have already accepted this invitation.".into())
+        } else {
+            AppError::from(e)
+        }
+    })
 }

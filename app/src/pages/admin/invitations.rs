@@ -220,7 +220,7 @@ fn LedgerList(ledger: Vec<crate::model::LedgerEntry>) -> impl IntoView {
                 let username = e.username.clone();
                 view! {
                     <li data-username=username>
-                        <strong>{e.username}</strong> " " {e.action} " · " {e.at_display}
+                        <strong>{e.username}</strong> " " {e.action.as_str()} " · " {e.at_display}
                     </li>
                 }.into_any()
             }).collect_view()}
@@ -243,7 +243,11 @@ fn InvitationActions(
     let pk_toggle = pk.clone();
     let pk_regen = pk.clone();
     let pk_edit = pk.clone();
-    let enrolled = row.ledger.iter().filter(|e| e.action == "enrolled").count();
+    let enrolled = row
+        .ledger
+        .iter()
+        .filter(|e| e.action == crate::domain::invitation::UseAction::Enrolled)
+        .count();
     let send_label = if row.messages.is_empty() {
         "Send…"
     } else {
