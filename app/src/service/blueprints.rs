@@ -5,69 +5,18 @@
 //! updates what it created and never duplicates. A flow's stage bindings are the ones the file gives it
 //! (authentik's `order` kept as the position): re-importing the same file leaves them as they are.
 
-use super::{db::new_uuid, invitations, time, Db};
+use super::{invitations, time, Db};
 use crate::domain::blueprint::{parse, Plan};
 use crate::domain::fixed_data;
 use crate::domain::flow::StageKind;
 use crate::domain::invitation::{InvitationName, InvitationPatch};
 use crate::error::AppError;
 pub use crate::model::ApplyReport;
-use sqlx::{Any, Transaction};
+use crate::store::db::new_uuid;
+use crate::store::{directory, flows};
 use std::collections::BTreeMap;
 use yaml_serde::value::{Tag, TaggedValue};
 use yaml_serde::{Mapping, Value as Y};
-
-/// Upserts one row by its unique key; returns whether it was created.
-async fn upsert(
-    tx: &mut Transaction<'static, Any>,
-    table: &str,
-    key_col: &str,
-    key: &str,
-    cols: &[&str],
-    vals: &[String],
-) -> Result<(bool, String), AppError> {
-    let existing: Option<String> =
-        sqlx::query_scalar(&format!("SELECT pk FROM {table} WHERE {key_col} = $1"))
-            .bind(key)
-            .fetch_optional(&mut **tx)
-            .await?;
-    match existing {
-        Some(pk) => {
-            let sets: Vec<String> = cols
-                .iter()
-                .enumerate()
-                .map(|(i, c)| format!("{c} = ${}", i + 1))
-                .collect();
-            let sql = format!(
-                "UPDATE {table} SET {} WHERE pk = ${}",
-                sets.join(", "),
-                cols.len() + 1
-            );
-            let mut q = sqlx::query(&sql);
-            for v in vals {
-                q = q.bind(v.clone());
-            }
-            q.bind(&pk).execute(&mut **tx).await?;
-            Ok((false, pk))
-        }
-        None => {
-            let pk = new_uuid();
-            let names: Vec<&str> = [&["pk", key_col][..], cols].concat();
-            let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "INSERT INTO {table} ({}) VALUES ({})",
-                names.join(", "),
-                marks.join(", ")
-            );
-            let mut q = sqlx::query(&sql).bind(&pk).bind(key);
-            for v in vals {
-                q = q.bind(v.clone());
-            }
-            q.execute(&mut **tx).await?;
-            Ok((true, pk))
-        }
-    }
-}
 
 /// Reads and applies a blueprint in one transaction. Invitations it creates are `created_by` this user.
 ///
@@ -102,54 +51,34 @@ async fn apply_plan(db: &Db, plan: &Plan, created_by: i64) -> Result<ApplyReport
     let now = time::now();
     let mut tx = db.begin().await?;
     for g in &plan.groups {
-        let exists: Option<String> =
-            sqlx::query_scalar("SELECT pk FROM directory_groups WHERE name = $1")
-                .bind(g)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if exists.is_none() {
-            sqlx::query("INSERT INTO directory_groups (pk, name, created) VALUES ($1, $2, $3)")
-                .bind(new_uuid())
-                .bind(g)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+        let exists = directory::group_pk_by_name(&mut *tx, g).await?.is_some();
+        if !exists {
+            directory::insert(&mut *tx, directory::Kind::Group, &new_uuid(), g, now).await?;
         }
-        count(exists.is_none());
+        count(!exists);
     }
     let mut flow_pks = BTreeMap::new();
     for f in &plan.flows {
-        let (created, pk) = upsert(
+        let up = flows::upsert_flow_by_slug(
             &mut tx,
-            "flows",
-            "slug",
-            &f.slug,
-            &["name", "title", "designation", "authentication"],
-            &[
-                f.name.clone(),
-                f.title.clone(),
-                f.designation.clone(),
-                f.authentication.clone(),
-            ],
+            &flows::FlowFields {
+                slug: &f.slug,
+                name: &f.name,
+                title: &f.title,
+                designation: &f.designation,
+                authentication: &f.authentication,
+            },
         )
         .await?;
-        count(created);
-        flow_pks.insert(f.slug.clone(), pk);
+        count(up.created);
+        flow_pks.insert(f.slug.clone(), up.pk);
     }
     let mut stage_pks = BTreeMap::new();
     for s in &plan.stages {
         let config = serde_json::to_string(&s.kind).map_err(|_| AppError::Internal)?;
-        let (created, pk) = upsert(
-            &mut tx,
-            "stages",
-            "name",
-            &s.name,
-            &["kind", "config"],
-            &[s.kind.name().to_owned(), config],
-        )
-        .await?;
-        count(created);
-        stage_pks.insert(s.name.clone(), pk);
+        let up = flows::upsert_stage_by_name(&mut tx, &s.name, s.kind.name(), &config).await?;
+        count(up.created);
+        stage_pks.insert(s.name.clone(), up.pk);
     }
     for (slug, flow_pk) in &flow_pks {
         let bound: Vec<&(String, String, i64)> =
@@ -157,19 +86,10 @@ async fn apply_plan(db: &Db, plan: &Plan, created_by: i64) -> Result<ApplyReport
         if bound.is_empty() {
             continue;
         }
-        sqlx::query("DELETE FROM flow_stage_bindings WHERE flow_pk = $1")
-            .bind(flow_pk)
-            .execute(&mut *tx)
-            .await?;
+        flows::delete_stage_bindings(&mut *tx, flow_pk).await?;
         for (_, stage, order) in bound {
             let stage_pk = stage_pks.get(stage).ok_or(AppError::Internal)?;
-            sqlx::query("INSERT INTO flow_stage_bindings (pk, flow_pk, stage_pk, position) VALUES ($1, $2, $3, $4)")
-                .bind(new_uuid())
-                .bind(flow_pk)
-                .bind(stage_pk)
-                .bind(*order)
-                .execute(&mut *tx)
-                .await?;
+            flows::insert_stage_binding(&mut *tx, &new_uuid(), flow_pk, stage_pk, *order).await?;
         }
     }
     for inv in &plan.invitations {
@@ -371,9 +291,7 @@ pub async fn export(db: &Db, slug: &str) -> Result<String, AppError> {
 /// # Errors
 /// Database errors.
 pub async fn list_flows(db: &Db) -> Result<Vec<crate::model::FlowRow>, AppError> {
-    let slugs: Vec<String> = sqlx::query_scalar("SELECT slug FROM flows ORDER BY slug")
-        .fetch_all(&db.pool)
-        .await?;
+    let slugs = flows::flow_slugs(&db.pool).await?;
     let mut out = Vec::new();
     for slug in slugs {
         if let Some(f) = super::flows::load_flow(db, &slug).await? {

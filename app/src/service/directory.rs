@@ -1,36 +1,18 @@
 //! Directory → Groups and Roles: named collections granted to users (Layer5 calls groups "teams").
 
-use super::{db::new_uuid, time, Db};
+use super::{time, Db};
 use crate::error::AppError;
 use crate::model::NamedItem;
+use crate::store::db::new_uuid;
+use crate::store::{directory as store, is_unique_violation, users};
 
-/// Which directory table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// `directory_groups`.
-    Group,
-    /// `directory_roles`.
-    Role,
-}
+/// Which directory table: groups or roles.
+pub use crate::store::directory::Kind;
 
-impl Kind {
-    fn table(self) -> &'static str {
-        match self {
-            Self::Group => "directory_groups",
-            Self::Role => "directory_roles",
-        }
-    }
-    fn membership(self) -> (&'static str, &'static str) {
-        match self {
-            Self::Group => ("user_group_memberships", "group_pk"),
-            Self::Role => ("user_role_memberships", "role_pk"),
-        }
-    }
-    fn noun(self) -> &'static str {
-        match self {
-            Self::Group => "group",
-            Self::Role => "role",
-        }
+fn noun(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Group => "group",
+        Kind::Role => "role",
     }
 }
 
@@ -39,15 +21,14 @@ impl Kind {
 /// # Errors
 /// Database errors.
 pub async fn list(db: &Db, kind: Kind) -> Result<Vec<NamedItem>, AppError> {
-    let (mt, col) = kind.membership();
-    let sql = format!(
-        "SELECT t.pk, t.name, (SELECT COUNT(*) FROM {mt} m WHERE m.{col} = t.pk) FROM {} t ORDER BY t.name",
-        kind.table()
-    );
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(&sql).fetch_all(&db.pool).await?;
-    Ok(rows
+    Ok(store::list(&db.pool, kind)
+        .await?
         .into_iter()
-        .map(|(pk, name, members)| NamedItem { pk, name, members })
+        .map(|r| NamedItem {
+            pk: r.pk,
+            name: r.name,
+            members: r.members,
+        })
         .collect())
 }
 
@@ -73,22 +54,17 @@ pub fn validate_name(raw: &str) -> Result<String, String> {
 pub async fn create(db: &Db, kind: Kind, name: &str) -> Result<NamedItem, AppError> {
     let name = validate_name(name).map_err(|e| AppError::field("name", e))?;
     let pk = new_uuid();
-    let sql = format!(
-        "INSERT INTO {} (pk, name, created) VALUES ($1, $2, $3)",
-        kind.table()
-    );
-    sqlx::query(&sql)
-        .bind(&pk)
-        .bind(&name)
-        .bind(time::now())
-        .execute(&db.pool)
+    store::insert(&db.pool, kind, &pk, &name, time::now())
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => AppError::field(
-                "name",
-                format!("A {} with this name already exists.", kind.noun()),
-            ),
-            e => AppError::from(e),
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                AppError::field(
+                    "name",
+                    format!("A {} with this name already exists.", noun(kind)),
+                )
+            } else {
+                AppError::from(e)
+            }
         })?;
     Ok(NamedItem {
         pk,
@@ -102,14 +78,9 @@ pub async fn create(db: &Db, kind: Kind, name: &str) -> Result<NamedItem, AppErr
 /// # Errors
 /// [`AppError::NotFound`] when it does not exist; database errors.
 pub async fn delete(db: &Db, kind: Kind, pk: &str) -> Result<(), AppError> {
-    let sql = format!("DELETE FROM {} WHERE pk = $1", kind.table());
-    let n = sqlx::query(&sql)
-        .bind(pk)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
+    let n = store::delete(&db.pool, kind, pk).await?;
     if n == 0 {
-        return Err(AppError::NotFound(format!("No such {}.", kind.noun())));
+        return Err(AppError::NotFound(format!("No such {}.", noun(kind))));
     }
     Ok(())
 }
@@ -126,27 +97,19 @@ mod tests {
     }
 }
 
-async fn group_and_user(
-    db: &Db,
-    group_pk: &str,
-    username: &str,
-) -> Result<(String, i64), AppError> {
-    let g: Option<String> = sqlx::query_scalar("SELECT pk FROM directory_groups WHERE pk = $1")
-        .bind(group_pk)
-        .fetch_optional(&db.pool)
-        .await?;
-    let g = g.ok_or_else(|| AppError::NotFound("This group does not exist.".into()))?;
-    let u: Option<i64> = sqlx::query_scalar("SELECT pk FROM users WHERE username = $1")
-        .bind(username.trim())
-        .fetch_optional(&db.pool)
-        .await?;
-    let u = u.ok_or_else(|| {
-        AppError::field(
-            "username",
-            format!("No user is named '{}'.", username.trim()),
-        )
-    })?;
-    Ok((g, u))
+/// The pk of the user named `username`, once group `group_pk` is known to exist.
+async fn group_member_pk(db: &Db, group_pk: &str, username: &str) -> Result<i64, AppError> {
+    if !store::group_exists(&db.pool, group_pk).await? {
+        return Err(AppError::NotFound("This group does not exist.".into()));
+    }
+    users::pk_by_username(&db.pool, username.trim())
+        .await?
+        .ok_or_else(|| {
+            AppError::field(
+                "username",
+                format!("No user is named '{}'.", username.trim()),
+            )
+        })
 }
 
 /// A group's members' usernames, sorted.
@@ -154,12 +117,7 @@ async fn group_and_user(
 /// # Errors
 /// Database errors.
 pub async fn members(db: &Db, group_pk: &str) -> Result<Vec<String>, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT u.username FROM user_group_memberships m JOIN users u ON u.pk = m.user_pk WHERE m.group_pk = $1 ORDER BY u.username",
-    )
-    .bind(group_pk)
-    .fetch_all(&db.pool)
-    .await?)
+    Ok(store::group_member_usernames(&db.pool, group_pk).await?)
 }
 
 /// Adds a user to a group (nothing happens if they are in it).
@@ -167,12 +125,8 @@ pub async fn members(db: &Db, group_pk: &str) -> Result<Vec<String>, AppError> {
 /// # Errors
 /// [`AppError::NotFound`] for the group; [`AppError::Validation`] on `username`; database errors.
 pub async fn add_member(db: &Db, group_pk: &str, username: &str) -> Result<(), AppError> {
-    let (g, u) = group_and_user(db, group_pk, username).await?;
-    sqlx::query("INSERT INTO user_group_memberships (user_pk, group_pk) VALUES ($1, $2) ON CONFLICT (user_pk, group_pk) DO NOTHING")
-        .bind(u)
-        .bind(g)
-        .execute(&db.pool)
-        .await?;
+    let user_pk = group_member_pk(db, group_pk, username).await?;
+    store::add_group_member(&db.pool, user_pk, group_pk).await?;
     Ok(())
 }
 
@@ -181,11 +135,7 @@ pub async fn add_member(db: &Db, group_pk: &str, username: &str) -> Result<(), A
 /// # Errors
 /// [`AppError::NotFound`] for the group; [`AppError::Validation`] on `username`; database errors.
 pub async fn remove_member(db: &Db, group_pk: &str, username: &str) -> Result<(), AppError> {
-    let (g, u) = group_and_user(db, group_pk, username).await?;
-    sqlx::query("DELETE FROM user_group_memberships WHERE user_pk = $1 AND group_pk = $2")
-        .bind(u)
-        .bind(g)
-        .execute(&db.pool)
-        .await?;
+    let user_pk = group_member_pk(db, group_pk, username).await?;
+    store::remove_group_member(&db.pool, user_pk, group_pk).await?;
     Ok(())
 }

@@ -1,10 +1,12 @@
 //! The flow engine's storage: flows and their ordered stage bindings are rows; built-in flows are loaded
 //! from their definition file at start.
 
-use super::{db::new_uuid, Db};
+use super::Db;
 use crate::domain::flow::{builtin_flows, FlowDef, StageDef, StageKind};
 use crate::error::AppError;
 use crate::model::FlowOption;
+use crate::store::db::new_uuid;
+use crate::store::flows as store;
 
 /// A flow with its stages in binding order, as stored.
 #[derive(Debug, Clone)]
@@ -40,49 +42,33 @@ pub async fn install_builtin_flows(db: &Db) -> Result<(), AppError> {
 /// Database errors.
 pub async fn install_flow(db: &Db, def: &FlowDef) -> Result<bool, AppError> {
     let mut tx = db.begin().await?;
-    let exists: Option<String> = sqlx::query_scalar("SELECT pk FROM flows WHERE slug = $1")
-        .bind(&def.slug)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if exists.is_some() {
+    if store::flow_pk_by_slug(&mut *tx, &def.slug).await?.is_some() {
         return Ok(false);
     }
     let flow_pk = new_uuid();
-    sqlx::query("INSERT INTO flows (pk, slug, name, title, designation, authentication) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&flow_pk)
-        .bind(&def.slug)
-        .bind(&def.name)
-        .bind(&def.title)
-        .bind(&def.designation)
-        .bind(&def.authentication)
-        .execute(&mut *tx)
-        .await?;
+    store::insert_flow(
+        &mut *tx,
+        &flow_pk,
+        &store::FlowFields {
+            slug: &def.slug,
+            name: &def.name,
+            title: &def.title,
+            designation: &def.designation,
+            authentication: &def.authentication,
+        },
+    )
+    .await?;
     for (position, stage) in def.stages.iter().enumerate() {
-        let stage_pk: Option<String> = sqlx::query_scalar("SELECT pk FROM stages WHERE name = $1")
-            .bind(&stage.name)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let stage_pk = match stage_pk {
+        let stage_pk = match store::stage_pk_by_name(&mut *tx, &stage.name).await? {
             Some(pk) => pk,
             None => {
                 let pk = new_uuid();
                 let config = serde_json::to_string(&stage.kind).map_err(|_| AppError::Internal)?;
-                sqlx::query("INSERT INTO stages (pk, name, kind, config) VALUES ($1, $2, $3, $4)")
-                    .bind(&pk)
-                    .bind(&stage.name)
-                    .bind(stage.kind.name())
-                    .bind(config)
-                    .execute(&mut *tx)
-                    .await?;
+                store::insert_stage(&mut *tx, &pk, &stage.name, stage.kind.name(), &config).await?;
                 pk
             }
         };
-        sqlx::query("INSERT INTO flow_stage_bindings (pk, flow_pk, stage_pk, position) VALUES ($1, $2, $3, $4)")
-            .bind(new_uuid())
-            .bind(&flow_pk)
-            .bind(stage_pk)
-            .bind(position as i64)
-            .execute(&mut *tx)
+        store::insert_stage_binding(&mut *tx, &new_uuid(), &flow_pk, &stage_pk, position as i64)
             .await?;
     }
     tx.commit().await?;
@@ -94,27 +80,15 @@ pub async fn install_flow(db: &Db, def: &FlowDef) -> Result<bool, AppError> {
 /// # Errors
 /// Database errors; [`AppError::Internal`] when a stored stage's settings do not parse.
 pub async fn load_flow(db: &Db, slug: &str) -> Result<Option<StoredFlow>, AppError> {
-    let row: Option<(String, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT pk, slug, name, title, designation, authentication FROM flows WHERE slug = $1",
-    )
-    .bind(slug)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some((pk, slug, name, title, designation, authentication)) = row else {
+    let Some(flow) = store::flow_by_slug(&db.pool, slug).await? else {
         return Ok(None);
     };
-    let stages: Vec<(String, String)> = sqlx::query_as(
-        "SELECT s.name, s.config FROM flow_stage_bindings b JOIN stages s ON s.pk = b.stage_pk
-         WHERE b.flow_pk = $1 ORDER BY b.position",
-    )
-    .bind(&pk)
-    .fetch_all(&db.pool)
-    .await?;
-    let stages = stages
+    let stages = store::stages_of_flow(&db.pool, &flow.pk)
+        .await?
         .into_iter()
-        .map(|(name, config)| {
-            serde_json::from_str::<StageKind>(&config)
-                .map(|kind| StageDef { name, kind })
+        .map(|s| {
+            serde_json::from_str::<StageKind>(&s.config)
+                .map(|kind| StageDef { name: s.name, kind })
                 .map_err(|e| {
                     tracing::error!(error = %e, "stored stage settings do not parse");
                     AppError::Internal
@@ -122,13 +96,13 @@ pub async fn load_flow(db: &Db, slug: &str) -> Result<Option<StoredFlow>, AppErr
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(StoredFlow {
-        pk,
+        pk: flow.pk,
         def: FlowDef {
-            slug,
-            name,
-            title,
-            designation,
-            authentication,
+            slug: flow.slug,
+            name: flow.name,
+            title: flow.title,
+            designation: flow.designation,
+            authentication: flow.authentication,
             stages,
         },
     }))
@@ -139,20 +113,14 @@ pub async fn load_flow(db: &Db, slug: &str) -> Result<Option<StoredFlow>, AppErr
 /// # Errors
 /// Database errors.
 pub async fn list_enrollment_flows(db: &Db) -> Result<Vec<FlowOption>, AppError> {
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT f.pk, f.slug, f.name, (SELECT COUNT(*) FROM flow_stage_bindings b JOIN stages s ON s.pk = b.stage_pk
-             WHERE b.flow_pk = f.pk AND s.kind = 'invitation')
-         FROM flows f WHERE f.designation = 'enrollment' ORDER BY f.slug",
-    )
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
+    Ok(store::enrollment_flows(&db.pool)
+        .await?
         .into_iter()
-        .map(|(pk, slug, name, n)| FlowOption {
-            pk,
-            slug,
-            name,
-            has_invitation_stage: n > 0,
+        .map(|f| FlowOption {
+            pk: f.pk,
+            slug: f.slug,
+            name: f.name,
+            has_invitation_stage: f.invitation_stages > 0,
         })
         .collect())
 }

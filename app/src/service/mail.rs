@@ -7,12 +7,14 @@
 //! between sending and marking leads, once the lease ends, to one more send — at worst a duplicate, never a
 //! loss. On PostgreSQL claims use `FOR UPDATE SKIP LOCKED`, so several instances never claim the same row.
 
-use super::{db::new_uuid, time, Backend, Db};
+use super::{time, Db};
 use crate::error::AppError;
+use crate::store::db::new_uuid;
+use crate::store::outbox::{self, MessageFilter};
+use crate::store::Tx;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
-use sqlx::{Any, Transaction};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -137,7 +139,7 @@ fn render<T: Serialize>(
 /// Database errors.
 #[allow(clippy::too_many_arguments)]
 pub async fn enqueue(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     invitation_pk: Option<&str>,
     itoken: Option<&str>,
     to: &[String],
@@ -146,23 +148,21 @@ pub async fn enqueue(
     msg: &Rendered,
 ) -> Result<String, AppError> {
     let pk = new_uuid();
-    let json = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-    let now = time::now();
-    sqlx::query(
-        "INSERT INTO outbox (pk, invitation_pk, itoken, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10)",
+    outbox::enqueue(
+        &mut **tx,
+        &outbox::NewMessage {
+            pk: &pk,
+            invitation_pk,
+            itoken,
+            to,
+            cc,
+            bcc,
+            subject: &msg.subject,
+            text: &msg.text,
+            html: &msg.html,
+            created: time::now(),
+        },
     )
-    .bind(&pk)
-    .bind(invitation_pk)
-    .bind(itoken)
-    .bind(json(to))
-    .bind(json(cc))
-    .bind(json(bcc))
-    .bind(&msg.subject)
-    .bind(&msg.text)
-    .bind(&msg.html)
-    .bind(now)
-    .execute(&mut **tx)
     .await?;
     Ok(pk)
 }
@@ -177,7 +177,12 @@ pub async fn list_messages(
     only_failed: bool,
     limit: Option<i64>,
 ) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
-    messages(db, only_failed, None, limit).await
+    let filter = if only_failed {
+        MessageFilter::Failed
+    } else {
+        MessageFilter::All
+    };
+    messages(db, filter, limit).await
 }
 
 /// The messages of these invitations, newest first (an invitation row shows its own).
@@ -191,86 +196,37 @@ pub async fn invitation_messages(
     if invitation_pks.is_empty() {
         return Ok(Vec::new());
     }
-    messages(db, false, Some(invitation_pks), None).await
+    messages(db, MessageFilter::OfInvitations(invitation_pks), None).await
 }
 
 async fn messages(
     db: &Db,
-    only_failed: bool,
-    invitation_pks: Option<&[String]>,
+    filter: MessageFilter<'_>,
     limit: Option<i64>,
 ) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
-    type Row = (
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        String,
-        i64,
-        Option<i64>,
-    );
-    let mut sql = "SELECT o.pk, o.invitation_pk, i.name, o.to_addrs, o.cc_addrs, o.bcc_addrs, o.subject, o.status, o.attempts, o.last_error, o.created, o.sent_at
-        FROM outbox o LEFT JOIN invitations i ON i.pk = o.invitation_pk".to_owned();
-    if only_failed {
-        sql.push_str(" WHERE o.status = 'failed'");
-    } else if let Some(pks) = invitation_pks {
-        sql.push_str(&format!(
-            " WHERE o.invitation_pk IN ({})",
-            super::db::placeholders(1, pks.len())
-        ));
-    }
-    sql.push_str(" ORDER BY o.created DESC, o.pk");
-    if let Some(n) = limit {
-        sql.push_str(&format!(" LIMIT {}", n.max(0)));
-    }
-    let mut q = sqlx::query_as::<_, Row>(&sql);
-    for pk in invitation_pks.unwrap_or_default() {
-        q = q.bind(pk);
-    }
-    let rows = q.fetch_all(&db.pool).await?;
-    let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+    let rows = outbox::messages(&db.pool, filter, limit).await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(
-                pk,
-                invitation_pk,
-                invitation,
-                to,
-                cc,
-                bcc,
-                subject,
-                status,
-                attempts,
-                last_error,
-                created,
-                sent,
-            )| {
-                let mut rcpt = list(&to).join(", ");
-                for (label, l) in [("cc", list(&cc)), ("bcc", list(&bcc))] {
-                    if !l.is_empty() {
-                        rcpt.push_str(&format!("; {label}: {}", l.join(", ")));
-                    }
+        .map(|m| {
+            let mut rcpt = m.to_addrs.join(", ");
+            for (label, l) in [("cc", &m.cc_addrs), ("bcc", &m.bcc_addrs)] {
+                if !l.is_empty() {
+                    rcpt.push_str(&format!("; {label}: {}", l.join(", ")));
                 }
-                crate::model::OutboxMessage {
-                    pk,
-                    invitation_pk,
-                    invitation,
-                    to: rcpt,
-                    subject,
-                    status,
-                    attempts,
-                    last_error,
-                    created: time::format_absolute(created),
-                    sent: sent.map(time::format_absolute).unwrap_or_default(),
-                }
-            },
-        )
+            }
+            crate::model::OutboxMessage {
+                pk: m.pk,
+                invitation_pk: m.invitation_pk,
+                invitation: m.invitation,
+                to: rcpt,
+                subject: m.subject,
+                status: m.status,
+                attempts: m.attempts,
+                last_error: m.last_error,
+                created: time::format_absolute(m.created),
+                sent: m.sent_at.map(time::format_absolute).unwrap_or_default(),
+            }
+        })
         .collect())
 }
 
@@ -307,36 +263,18 @@ pub struct Claimed {
 /// Database errors.
 pub async fn claim(db: &Db, limit: i64) -> Result<Vec<Claimed>, AppError> {
     let now = time::now();
-    let lock = match db.backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
-    let sql = format!(
-        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_until = $1
-         WHERE pk IN (SELECT pk FROM outbox
-                      WHERE (status = 'queued' AND next_attempt_at <= $2) OR (status = 'sending' AND claimed_until < $2)
-                      ORDER BY next_attempt_at LIMIT $3 {lock})
-         RETURNING pk, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, attempts"
-    );
-    type Row = (String, String, String, String, String, String, String, i64);
-    let rows: Vec<Row> = sqlx::query_as(&sql)
-        .bind(now + LEASE_SECS)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await?;
-    let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+    let rows = outbox::claim(&db.pool, db.backend, now, now + LEASE_SECS, limit).await?;
     Ok(rows
         .into_iter()
-        .map(|(pk, to, cc, bcc, subject, text, html, attempts)| Claimed {
-            to: list(&to),
-            cc: list(&cc),
-            bcc: list(&bcc),
-            pk,
-            subject,
-            text,
-            html,
-            attempts,
+        .map(|r| Claimed {
+            pk: r.pk,
+            to: r.to_addrs,
+            cc: r.cc_addrs,
+            bcc: r.bcc_addrs,
+            subject: r.subject,
+            text: r.body_text,
+            html: r.body_html,
+            attempts: r.attempts,
         })
         .collect())
 }
@@ -346,11 +284,7 @@ pub async fn claim(db: &Db, limit: i64) -> Result<Vec<Claimed>, AppError> {
 /// # Errors
 /// Database errors.
 pub async fn mark_sent(db: &Db, pk: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = '' WHERE pk = $2")
-        .bind(time::now())
-        .bind(pk)
-        .execute(&db.pool)
-        .await?;
+    outbox::mark_sent(&db.pool, pk, time::now()).await?;
     Ok(())
 }
 
@@ -364,21 +298,13 @@ pub async fn mark_failed(
     error: &str,
     backoff_base: i64,
 ) -> Result<(), AppError> {
-    let (status, next) = if m.attempts >= MAX_ATTEMPTS {
-        ("failed", time::now())
+    let error: String = error.chars().take(1000).collect();
+    if m.attempts >= MAX_ATTEMPTS {
+        outbox::mark_failed(&db.pool, &m.pk, time::now(), &error).await?;
     } else {
-        (
-            "queued",
-            time::now() + backoff_secs(backoff_base, m.attempts),
-        )
-    };
-    sqlx::query("UPDATE outbox SET status = $1, next_attempt_at = $2, claimed_until = NULL, last_error = $3 WHERE pk = $4")
-        .bind(status)
-        .bind(next)
-        .bind(error.chars().take(1000).collect::<String>())
-        .bind(&m.pk)
-        .execute(&db.pool)
-        .await?;
+        let next = time::now() + backoff_secs(backoff_base, m.attempts);
+        outbox::mark_retry(&db.pool, &m.pk, next, &error).await?;
+    }
     Ok(())
 }
 

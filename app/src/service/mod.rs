@@ -18,8 +18,6 @@ pub mod users;
 pub mod verification;
 
 pub use crate::store::{Backend, Db};
-// Until every service reaches the store through its own modules: `super::db::…` paths.
-pub(crate) use crate::store::db;
 
 use std::sync::Arc;
 

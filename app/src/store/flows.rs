@@ -1,6 +1,359 @@
-//! Storage of flows.
+//! The `flows`, `stages` and `flow_stage_bindings` tables: a flow (unique `slug`) runs the stages bound
+//! to it in `position` order; a stage (unique `name`) keeps its kind and its settings as JSON (`config`)
+//! and may be bound to several flows.
 
-// --- added by store-h2 ---
+use super::db::new_uuid;
+use super::{Conn, DbError, Exec};
+
+/// A flow's own columns.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FlowRow {
+    /// UUID.
+    pub pk: String,
+    /// Unique slug (its URL).
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Title shown to the user.
+    pub title: String,
+    /// `enrollment`, `authentication`, …
+    pub designation: String,
+    /// Who may run it: `none`, `require_unauthenticated`, …
+    pub authentication: String,
+}
+
+/// The columns a flow is written with (its pk aside).
+#[derive(Debug, Clone, Copy)]
+pub struct FlowFields<'a> {
+    /// Unique slug.
+    pub slug: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Designation.
+    pub designation: &'a str,
+    /// Authentication requirement.
+    pub authentication: &'a str,
+}
+
+/// What an upsert did: the row's pk, and whether it was created (else updated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upserted {
+    /// UUID of the row.
+    pub pk: String,
+    /// Whether the row was inserted.
+    pub created: bool,
+}
+
+/// The pk of the flow with this slug, if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn flow_pk_by_slug(ex: impl Exec<'_>, slug: &str) -> Result<Option<String>, DbError> {
+    sqlx::query_scalar("SELECT pk FROM flows WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(ex)
+        .await
+}
+
+/// The flow with this slug, if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn flow_by_slug(ex: impl Exec<'_>, slug: &str) -> Result<Option<FlowRow>, DbError> {
+    sqlx::query_as(
+        "SELECT pk, slug, name, title, designation, authentication FROM flows WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Every flow's slug, sorted.
+///
+/// # Errors
+/// Database errors.
+pub async fn flow_slugs(ex: impl Exec<'_>) -> Result<Vec<String>, DbError> {
+    sqlx::query_scalar("SELECT slug FROM flows ORDER BY slug")
+        .fetch_all(ex)
+        .await
+}
+
+/// Inserts a flow with this pk.
+///
+/// # Errors
+/// Database errors (a taken slug is a unique violation).
+pub async fn insert_flow(ex: impl Exec<'_>, pk: &str, f: &FlowFields<'_>) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO flows (pk, slug, name, title, designation, authentication) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(pk)
+        .bind(f.slug)
+        .bind(f.name)
+        .bind(f.title)
+        .bind(f.designation)
+        .bind(f.authentication)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Inserts the flow with `f.slug` under a new pk, or updates its name, title, designation and
+/// authentication (two statements).
+///
+/// # Errors
+/// Database errors.
+pub async fn upsert_flow_by_slug(conn: &mut Conn, f: &FlowFields<'_>) -> Result<Upserted, DbError> {
+    match flow_pk_by_slug(&mut *conn, f.slug).await? {
+        Some(pk) => {
+            sqlx::query("UPDATE flows SET name = $1, title = $2, designation = $3, authentication = $4 WHERE pk = $5")
+                .bind(f.name)
+                .bind(f.title)
+                .bind(f.designation)
+                .bind(f.authentication)
+                .bind(&pk)
+                .execute(&mut *conn)
+                .await?;
+            Ok(Upserted { pk, created: false })
+        }
+        None => {
+            let pk = new_uuid();
+            insert_flow(&mut *conn, &pk, f).await?;
+            Ok(Upserted { pk, created: true })
+        }
+    }
+}
+
+/// Enrollment flows by slug, with how many invitation stages each has bound.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EnrollmentFlowRow {
+    /// UUID.
+    pub pk: String,
+    /// Slug.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Bound stages of kind `invitation`.
+    pub invitation_stages: i64,
+}
+
+/// The flows designated `enrollment`, by slug, with their count of bound invitation stages.
+///
+/// # Errors
+/// Database errors.
+pub async fn enrollment_flows(ex: impl Exec<'_>) -> Result<Vec<EnrollmentFlowRow>, DbError> {
+    sqlx::query_as(
+        "SELECT f.pk, f.slug, f.name, (SELECT COUNT(*) FROM flow_stage_bindings b JOIN stages s ON s.pk = b.stage_pk
+             WHERE b.flow_pk = f.pk AND s.kind = 'invitation') AS invitation_stages
+         FROM flows f WHERE f.designation = 'enrollment' ORDER BY f.slug",
+    )
+    .fetch_all(ex)
+    .await
+}
+
+/// The pk of the stage with this name, if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn stage_pk_by_name(ex: impl Exec<'_>, name: &str) -> Result<Option<String>, DbError> {
+    sqlx::query_scalar("SELECT pk FROM stages WHERE name = $1")
+        .bind(name)
+        .fetch_optional(ex)
+        .await
+}
+
+/// The pk of the stage with this name if it is bound to flow `flow_pk`.
+///
+/// # Errors
+/// Database errors.
+pub async fn bound_stage_pk(
+    ex: impl Exec<'_>,
+    flow_pk: &str,
+    name: &str,
+) -> Result<Option<String>, DbError> {
+    sqlx::query_scalar(
+        "SELECT s.pk FROM stages s JOIN flow_stage_bindings b ON b.stage_pk = s.pk WHERE s.name = $1 AND b.flow_pk = $2",
+    )
+    .bind(name)
+    .bind(flow_pk)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Inserts a stage: its unique name, its kind's name and its settings as JSON.
+///
+/// # Errors
+/// Database errors (a taken name is a unique violation).
+pub async fn insert_stage(
+    ex: impl Exec<'_>,
+    pk: &str,
+    name: &str,
+    kind: &str,
+    config: &str,
+) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO stages (pk, name, kind, config) VALUES ($1, $2, $3, $4)")
+        .bind(pk)
+        .bind(name)
+        .bind(kind)
+        .bind(config)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Inserts the stage `name` under a new pk, or updates its kind and settings (two statements).
+///
+/// # Errors
+/// Database errors.
+pub async fn upsert_stage_by_name(
+    conn: &mut Conn,
+    name: &str,
+    kind: &str,
+    config: &str,
+) -> Result<Upserted, DbError> {
+    match stage_pk_by_name(&mut *conn, name).await? {
+        Some(pk) => {
+            sqlx::query("UPDATE stages SET kind = $1, config = $2 WHERE pk = $3")
+                .bind(kind)
+                .bind(config)
+                .bind(&pk)
+                .execute(&mut *conn)
+                .await?;
+            Ok(Upserted { pk, created: false })
+        }
+        None => {
+            let pk = new_uuid();
+            insert_stage(&mut *conn, &pk, name, kind, config).await?;
+            Ok(Upserted { pk, created: true })
+        }
+    }
+}
+
+/// A bound stage's name and settings (JSON).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BoundStageRow {
+    /// The stage's unique name.
+    pub name: String,
+    /// Its settings, JSON of [`crate::domain::flow::StageKind`].
+    pub config: String,
+}
+
+/// The stages bound to flow `flow_pk`, in position order.
+///
+/// # Errors
+/// Database errors.
+pub async fn stages_of_flow(
+    ex: impl Exec<'_>,
+    flow_pk: &str,
+) -> Result<Vec<BoundStageRow>, DbError> {
+    sqlx::query_as(
+        "SELECT s.name, s.config FROM flow_stage_bindings b JOIN stages s ON s.pk = b.stage_pk
+         WHERE b.flow_pk = $1 ORDER BY b.position",
+    )
+    .bind(flow_pk)
+    .fetch_all(ex)
+    .await
+}
+
+/// Binds stage `stage_pk` to flow `flow_pk` at `position` (a new binding with this pk).
+///
+/// # Errors
+/// Database errors.
+pub async fn insert_stage_binding(
+    ex: impl Exec<'_>,
+    pk: &str,
+    flow_pk: &str,
+    stage_pk: &str,
+    position: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO flow_stage_bindings (pk, flow_pk, stage_pk, position) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(pk)
+    .bind(flow_pk)
+    .bind(stage_pk)
+    .bind(position)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Removes every stage binding of flow `flow_pk`.
+///
+/// # Errors
+/// Database errors.
+pub async fn delete_stage_bindings(ex: impl Exec<'_>, flow_pk: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM flow_stage_bindings WHERE flow_pk = $1")
+        .bind(flow_pk)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Which flows [`flows`] and [`stage_bindings`] read: every flow, or the one with this pk or slug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowKey<'a> {
+    /// Every flow.
+    All,
+    /// The flow with this pk.
+    Pk(&'a str),
+    /// The flow with this slug.
+    Slug(&'a str),
+}
+
+impl<'a> FlowKey<'a> {
+    fn value(self) -> Option<&'a str> {
+        match self {
+            Self::All => None,
+            Self::Pk(v) | Self::Slug(v) => Some(v),
+        }
+    }
+}
+
+/// The flows `key` selects, by slug then name.
+///
+/// # Errors
+/// Database errors.
+pub async fn flows(ex: impl Exec<'_>, key: FlowKey<'_>) -> Result<Vec<FlowRow>, DbError> {
+    let sql = match key {
+        FlowKey::All => "SELECT f.pk, f.slug, f.name, f.title, f.designation, f.authentication FROM flows f ORDER BY f.slug, f.name",
+        FlowKey::Pk(_) => "SELECT f.pk, f.slug, f.name, f.title, f.designation, f.authentication FROM flows f WHERE f.pk = $1 ORDER BY f.slug, f.name",
+        FlowKey::Slug(_) => "SELECT f.pk, f.slug, f.name, f.title, f.designation, f.authentication FROM flows f WHERE f.slug = $1 ORDER BY f.slug, f.name",
+    };
+    let mut q = sqlx::query_as::<_, FlowRow>(sql);
+    if let Some(v) = key.value() {
+        q = q.bind(v);
+    }
+    q.fetch_all(ex).await
+}
+
+/// One stage binding: which stage a flow runs.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StageBindingRow {
+    /// The flow's pk.
+    pub flow_pk: String,
+    /// The stage's pk.
+    pub stage_pk: String,
+}
+
+/// The stage bindings of the flows `key` selects, by flow pk then position.
+///
+/// # Errors
+/// Database errors.
+pub async fn stage_bindings(
+    ex: impl Exec<'_>,
+    key: FlowKey<'_>,
+) -> Result<Vec<StageBindingRow>, DbError> {
+    let sql = match key {
+        FlowKey::All => "SELECT b.flow_pk, b.stage_pk FROM flow_stage_bindings b JOIN flows f ON f.pk = b.flow_pk ORDER BY b.flow_pk, b.position",
+        FlowKey::Pk(_) => "SELECT b.flow_pk, b.stage_pk FROM flow_stage_bindings b JOIN flows f ON f.pk = b.flow_pk WHERE f.pk = $1 ORDER BY b.flow_pk, b.position",
+        FlowKey::Slug(_) => "SELECT b.flow_pk, b.stage_pk FROM flow_stage_bindings b JOIN flows f ON f.pk = b.flow_pk WHERE f.slug = $1 ORDER BY b.flow_pk, b.position",
+    };
+    let mut q = sqlx::query_as::<_, StageBindingRow>(sql);
+    if let Some(v) = key.value() {
+        q = q.bind(v);
+    }
+    q.fetch_all(ex).await
+}
 
 /// The slug of flow `pk`.
 ///
@@ -13,8 +366,6 @@ pub async fn slug_by_pk(ex: impl super::Exec<'_>, pk: &str) -> Result<String, su
         .await
 }
 
-// --- added by store-h1 ---
-
 /// `pk` when a flow with that pk exists (an invitation draft's flow, checked).
 ///
 /// # Errors
@@ -25,20 +376,6 @@ pub async fn existing_flow_pk(
 ) -> Result<Option<String>, super::DbError> {
     sqlx::query_scalar("SELECT pk FROM flows WHERE pk = $1")
         .bind(pk)
-        .fetch_optional(ex)
-        .await
-}
-
-/// The pk of the flow with slug `slug`, if any.
-///
-/// # Errors
-/// Database errors.
-pub async fn flow_pk_by_slug(
-    ex: impl super::Exec<'_>,
-    slug: &str,
-) -> Result<Option<String>, super::DbError> {
-    sqlx::query_scalar("SELECT pk FROM flows WHERE slug = $1")
-        .bind(slug)
         .fetch_optional(ex)
         .await
 }

@@ -753,8 +753,6 @@ pub async fn page_pks(
     query.fetch_all(ex).await
 }
 
-// --- added by store-h2 ---
-
 /// Who an invitation enrolled: the user's pk and the invitation's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EnrolledByRow {

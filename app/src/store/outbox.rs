@@ -1,6 +1,275 @@
-//! Storage of outbox.
+//! The `outbox` table: email messages waiting for, undergoing or done with delivery.
+//!
+//! A message's `status` is `queued` (due at `next_attempt_at`), `sending` (claimed until
+//! `claimed_until`), `sent` or `failed`. Its recipients (`to_addrs`, `cc_addrs`, `bcc_addrs`) are JSON
+//! arrays of addresses, read back as [`Addresses`]. Times are UTC Unix seconds.
 
-// --- added by store-h2 ---
+use super::{Backend, DbError, Exec};
+use sqlx::any::{AnyTypeInfo, AnyValueRef};
+use sqlx::error::BoxDynError;
+use sqlx::{Any, Decode, Type};
+
+/// A recipient column: a JSON array of addresses, read as a list (an unreadable value reads as none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Addresses(pub Vec<String>);
+
+impl From<Addresses> for Vec<String> {
+    fn from(a: Addresses) -> Self {
+        a.0
+    }
+}
+
+impl Type<Any> for Addresses {
+    fn type_info() -> AnyTypeInfo {
+        <String as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <String as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for Addresses {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        let text = <String as Decode<'r, Any>>::decode(value)?;
+        Ok(Self(serde_json::from_str(&text).unwrap_or_default()))
+    }
+}
+
+/// The JSON text a recipient column stores.
+fn addresses_json(addrs: &[String]) -> String {
+    serde_json::to_string(addrs).unwrap_or_else(|_| "[]".into())
+}
+
+/// A message to queue (see [`enqueue`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NewMessage<'a> {
+    /// UUID of the new row.
+    pub pk: &'a str,
+    /// The invitation it belongs to, if any.
+    pub invitation_pk: Option<&'a str>,
+    /// The invitation token the message carries, if it carries a link.
+    pub itoken: Option<&'a str>,
+    /// Recipients.
+    pub to: &'a [String],
+    /// Copies.
+    pub cc: &'a [String],
+    /// Blind copies.
+    pub bcc: &'a [String],
+    /// Subject line.
+    pub subject: &'a str,
+    /// Plain-text body.
+    pub text: &'a str,
+    /// HTML body.
+    pub html: &'a str,
+    /// When it is queued (also its first due time), UTC Unix seconds.
+    pub created: i64,
+}
+
+/// Inserts a message as `queued`, due at once, with no attempt yet.
+///
+/// # Errors
+/// Database errors (a duplicate pk, an unknown invitation).
+pub async fn enqueue(ex: impl Exec<'_>, m: &NewMessage<'_>) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO outbox (pk, invitation_pk, itoken, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10)",
+    )
+    .bind(m.pk)
+    .bind(m.invitation_pk)
+    .bind(m.itoken)
+    .bind(addresses_json(m.to))
+    .bind(addresses_json(m.cc))
+    .bind(addresses_json(m.bcc))
+    .bind(m.subject)
+    .bind(m.text)
+    .bind(m.html)
+    .bind(m.created)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// One message as the admin's lists show it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageRow {
+    /// UUID.
+    pub pk: String,
+    /// The invitation it belongs to, if any.
+    pub invitation_pk: Option<String>,
+    /// That invitation's name, while it exists.
+    pub invitation: Option<String>,
+    /// Recipients.
+    #[sqlx(try_from = "Addresses")]
+    pub to_addrs: Vec<String>,
+    /// Copies.
+    #[sqlx(try_from = "Addresses")]
+    pub cc_addrs: Vec<String>,
+    /// Blind copies.
+    #[sqlx(try_from = "Addresses")]
+    pub bcc_addrs: Vec<String>,
+    /// Subject line.
+    pub subject: String,
+    /// `queued`, `sending`, `sent` or `failed`.
+    pub status: String,
+    /// Delivery attempts so far.
+    pub attempts: i64,
+    /// The last delivery error, empty when none.
+    pub last_error: String,
+    /// When it was queued, UTC Unix seconds.
+    pub created: i64,
+    /// When it was sent, UTC Unix seconds.
+    pub sent_at: Option<i64>,
+}
+
+/// Which messages [`messages`] lists.
+#[derive(Debug, Clone, Copy)]
+pub enum MessageFilter<'a> {
+    /// Every message.
+    All,
+    /// The `failed` ones.
+    Failed,
+    /// Those of these invitations (at least one pk).
+    OfInvitations(&'a [String]),
+}
+
+/// Messages, newest first (then by pk), at most `limit` when given (a negative limit reads none).
+///
+/// # Errors
+/// Database errors.
+pub async fn messages(
+    ex: impl Exec<'_>,
+    filter: MessageFilter<'_>,
+    limit: Option<i64>,
+) -> Result<Vec<MessageRow>, DbError> {
+    let filter_sql = match filter {
+        MessageFilter::All => String::new(),
+        MessageFilter::Failed => " WHERE o.status = 'failed'".to_owned(),
+        MessageFilter::OfInvitations(pks) => format!(
+            " WHERE o.invitation_pk IN ({})",
+            super::db::placeholders(1, pks.len())
+        ),
+    };
+    let limit_sql = limit
+        .map(|n| format!(" LIMIT {}", n.max(0)))
+        .unwrap_or_default();
+    let sql = format!(
+        "SELECT o.pk, o.invitation_pk, i.name AS invitation, o.to_addrs, o.cc_addrs, o.bcc_addrs, o.subject, o.status, o.attempts, o.last_error, o.created, o.sent_at
+         FROM outbox o LEFT JOIN invitations i ON i.pk = o.invitation_pk{filter_sql} ORDER BY o.created DESC, o.pk{limit_sql}"
+    );
+    let mut q = sqlx::query_as::<_, MessageRow>(&sql);
+    if let MessageFilter::OfInvitations(pks) = filter {
+        for pk in pks {
+            q = q.bind(pk);
+        }
+    }
+    q.fetch_all(ex).await
+}
+
+/// A message claimed for delivery (see [`claim`]).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClaimedRow {
+    /// UUID.
+    pub pk: String,
+    /// Recipients.
+    #[sqlx(try_from = "Addresses")]
+    pub to_addrs: Vec<String>,
+    /// Copies.
+    #[sqlx(try_from = "Addresses")]
+    pub cc_addrs: Vec<String>,
+    /// Blind copies.
+    #[sqlx(try_from = "Addresses")]
+    pub bcc_addrs: Vec<String>,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body_text: String,
+    /// HTML body.
+    pub body_html: String,
+    /// Attempts, this one included.
+    pub attempts: i64,
+}
+
+/// Claims up to `limit` due messages — `queued` ones due by `now`, and `sending` ones whose claim ran out
+/// before `now` — earliest due first: they become `sending` until `claimed_until`, with one more attempt
+/// counted. On PostgreSQL the rows are locked `FOR UPDATE SKIP LOCKED`, so concurrent claims never take
+/// the same message.
+///
+/// # Errors
+/// Database errors.
+pub async fn claim(
+    ex: impl Exec<'_>,
+    backend: Backend,
+    now: i64,
+    claimed_until: i64,
+    limit: i64,
+) -> Result<Vec<ClaimedRow>, DbError> {
+    let lock = match backend {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_until = $1
+         WHERE pk IN (SELECT pk FROM outbox
+                      WHERE (status = 'queued' AND next_attempt_at <= $2) OR (status = 'sending' AND claimed_until < $2)
+                      ORDER BY next_attempt_at LIMIT $3 {lock})
+         RETURNING pk, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, attempts"
+    );
+    sqlx::query_as::<_, ClaimedRow>(&sql)
+        .bind(claimed_until)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(ex)
+        .await
+}
+
+/// Marks a message `sent` at `sent_at`, releasing its claim and clearing its last error.
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_sent(ex: impl Exec<'_>, pk: &str, sent_at: i64) -> Result<(), DbError> {
+    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = '' WHERE pk = $2")
+        .bind(sent_at)
+        .bind(pk)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Puts a message whose attempt failed back to `queued`, due at `next_attempt_at`, releasing its claim
+/// and recording `error`.
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_retry(
+    ex: impl Exec<'_>,
+    pk: &str,
+    next_attempt_at: i64,
+    error: &str,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE outbox SET status = 'queued', next_attempt_at = $1, claimed_until = NULL, last_error = $2 WHERE pk = $3")
+        .bind(next_attempt_at)
+        .bind(error)
+        .bind(pk)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Marks a message `failed` for good at `at` (kept as its `next_attempt_at`), releasing its claim and
+/// recording `error`.
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_failed(ex: impl Exec<'_>, pk: &str, at: i64, error: &str) -> Result<(), DbError> {
+    sqlx::query("UPDATE outbox SET status = 'failed', next_attempt_at = $1, claimed_until = NULL, last_error = $2 WHERE pk = $3")
+        .bind(at)
+        .bind(error)
+        .bind(pk)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
 
 /// The recipient lists of one outbox message, each a JSON array of addresses (text).
 #[derive(Debug, Clone, sqlx::FromRow)]

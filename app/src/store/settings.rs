@@ -40,8 +40,6 @@ pub async fn delete_setting(db: &Db, key: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-// --- added by store-h2 ---
-
 /// Deletes setting `key` only when its value is `value`; returns the number of rows deleted (0 or 1), so
 /// two racing callers cannot both take the same value.
 ///

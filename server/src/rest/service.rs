@@ -13,6 +13,7 @@ use usher_app::domain::invitation::InvitationError;
 use usher_app::model::InvitationRow;
 use usher_app::service::invitations::{ListQuery, OrderField};
 use usher_app::service::{invitations, time, Config, Db};
+use usher_app::store::flows::{self as store_flows, FlowKey};
 
 /// RFC 3339 in UTC with seconds: `2026-11-28T12:00:00Z`.
 pub fn rfc3339(ts: i64) -> String {
@@ -28,62 +29,47 @@ fn not_found(e: usher_app::error::AppError) -> ApiError {
     }
 }
 
-/// Flows in authentik's shape, with their bindings' stages: every flow when `key` is `None`, else the one
-/// whose `column` (`pk` or `slug`) equals it. Two queries, whatever the number of flows (no N+1).
-async fn flows_where(db: &Db, key: Option<(&str, &str)>) -> Result<Vec<Flow>, ApiError> {
+/// Flows in authentik's shape, with their bindings' stages: the flows `key` selects (every flow, or the
+/// one with this pk or slug). Two queries, whatever the number of flows (no N+1).
+async fn flows_where(db: &Db, key: FlowKey<'_>) -> Result<Vec<Flow>, ApiError> {
     let db_err = |e| ApiError::from(usher_app::error::AppError::from(e));
-    let (filter, bind) = match key {
-        Some((column, value)) => (format!("WHERE f.{column} = $1"), Some(value)),
-        None => (String::new(), None),
-    };
-    let flows_sql = format!(
-        "SELECT f.pk, f.slug, f.name, f.title, f.designation, f.authentication FROM flows f {filter} ORDER BY f.slug, f.name"
-    );
-    let bindings_sql = format!(
-        "SELECT b.flow_pk, b.stage_pk FROM flow_stage_bindings b JOIN flows f ON f.pk = b.flow_pk {filter} ORDER BY b.flow_pk, b.position"
-    );
-    let mut q = sqlx::query_as::<_, (String, String, String, String, String, String)>(&flows_sql);
-    let mut b = sqlx::query_as::<_, (String, String)>(&bindings_sql);
-    if let Some(v) = bind {
-        q = q.bind(v);
-        b = b.bind(v);
-    }
-    let rows = q.fetch_all(&db.pool).await.map_err(db_err)?;
+    let rows = store_flows::flows(&db.pool, key).await.map_err(db_err)?;
     let mut stages: HashMap<String, Vec<String>> = HashMap::new();
-    for (flow, stage) in b.fetch_all(&db.pool).await.map_err(db_err)? {
-        stages.entry(flow).or_default().push(stage);
+    for b in store_flows::stage_bindings(&db.pool, key)
+        .await
+        .map_err(db_err)?
+    {
+        stages.entry(b.flow_pk).or_default().push(b.stage_pk);
     }
     Ok(rows
         .into_iter()
-        .map(
-            |(pk, slug, name, title, designation, authentication)| Flow {
-                policybindingmodel_ptr_id: pk.clone(),
-                export_url: format!("/api/v3/flows/instances/{slug}/export/"),
-                stages: stages.remove(&pk).unwrap_or_default(),
-                pk,
-                name,
-                slug,
-                title,
-                designation: enum_of(&designation).unwrap_or(FlowDesignationEnum::Enrollment),
-                background: String::new(),
-                background_url: String::new(),
-                background_themed_urls: None,
-                policies: Vec::new(),
-                cache_count: 0,
-                policy_engine_mode: PolicyEngineMode::Any,
-                compatibility_mode: false,
-                layout: FlowLayoutEnum::Stacked,
-                denied_action: DeniedActionEnum::MessageContinue,
-                authentication: enum_of(&authentication)
-                    .unwrap_or(AuthenticationEnum::RequireUnauthenticated),
-            },
-        )
+        .map(|f| Flow {
+            policybindingmodel_ptr_id: f.pk.clone(),
+            export_url: format!("/api/v3/flows/instances/{}/export/", f.slug),
+            stages: stages.remove(&f.pk).unwrap_or_default(),
+            pk: f.pk,
+            name: f.name,
+            slug: f.slug,
+            title: f.title,
+            designation: enum_of(&f.designation).unwrap_or(FlowDesignationEnum::Enrollment),
+            background: String::new(),
+            background_url: String::new(),
+            background_themed_urls: None,
+            policies: Vec::new(),
+            cache_count: 0,
+            policy_engine_mode: PolicyEngineMode::Any,
+            compatibility_mode: false,
+            layout: FlowLayoutEnum::Stacked,
+            denied_action: DeniedActionEnum::MessageContinue,
+            authentication: enum_of(&f.authentication)
+                .unwrap_or(AuthenticationEnum::RequireUnauthenticated),
+        })
         .collect())
 }
 
 /// A flow in authentik's shape, by pk or slug.
-async fn flow_by(db: &Db, column: &str, key: &str) -> Result<Option<Flow>, ApiError> {
-    Ok(flows_where(db, Some((column, key))).await?.pop())
+async fn flow_by(db: &Db, key: FlowKey<'_>) -> Result<Option<Flow>, ApiError> {
+    Ok(flows_where(db, key).await?.pop())
 }
 
 fn enum_of<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
@@ -102,7 +88,9 @@ fn enum_text<T: serde::Serialize>(v: &T) -> String {
 /// # Errors
 /// [`ApiError::NotFound`]; database errors.
 pub async fn get_flow(db: &Db, slug: &str) -> Result<Flow, ApiError> {
-    flow_by(db, "slug", slug).await?.ok_or(ApiError::NotFound)
+    flow_by(db, FlowKey::Slug(slug))
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// Flows filtered by exact `slug`, `name`, `designation` and `flow_uuid`, and by `search` (every term in
@@ -119,7 +107,7 @@ pub async fn list_flows(
         q.get("page_size").map(String::as_str),
     )
     .map_err(|_| ApiError::InvalidPage)?;
-    let mut flows = flows_where(db, None).await?;
+    let mut flows = flows_where(db, FlowKey::All).await?;
     flows.retain(|f| {
         let designation = enum_text(&f.designation);
         q.get("slug").is_none_or(|s| *s == f.slug)
@@ -193,7 +181,7 @@ impl<'a> Shaper<'a> {
         if let Some(f) = self.flows.get(pk) {
             return Ok(f.clone());
         }
-        let f = flow_by(self.db, "pk", pk)
+        let f = flow_by(self.db, FlowKey::Pk(pk))
             .await?
             .ok_or(ApiError::Internal)?;
         self.flows.insert(pk.to_owned(), f.clone());
