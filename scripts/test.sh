@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every test of Usher:
+#   0. cargo fmt --check and cargo clippy -D warnings (server and browser builds);
 #   1. unit tests (domain rules) and integration tests driving the real router against SQLite and PostgreSQL;
 #   2. the release build (`cargo leptos build --release`) and its smoke test: `./scripts/run.sh` on a fresh SQLite
 #      file serves the set-up link, the admin page and a landing page, and both hydrate without console errors;
@@ -36,6 +37,10 @@ export LEPTOS_OUTPUT_NAME=usher
 
 say "formatting (cargo fmt --check)"
 cargo fmt --all --check
+
+say "lints (cargo clippy -D warnings): the server build (ssr) and the browser build (hydrate, wasm32)"
+RUSTFLAGS="--cfg erase_components" cargo clippy -p usher_app -p server --all-targets --features usher_app/ssr -- -D warnings
+RUSTFLAGS="--cfg erase_components" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 say "unit and integration tests (SQLite and PostgreSQL)"
 # Debug builds erase view types as cargo-leptos's own debug builds do; the release below does not.

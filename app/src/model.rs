@@ -98,13 +98,20 @@ pub struct InvitationRow {
     pub enabled: bool,
     /// The full link `{public_url}/if/flow/{slug}/?itoken={token}`.
     pub link: String,
-    /// Who used it, oldest first.
-    pub ledger: Vec<LedgerEntry>,
+    /// Who used it, oldest first; read with one invitation (`None` in a list's rows).
+    pub ledger: Option<Vec<LedgerEntry>>,
+    /// How many accounts it enrolled (the ledger's `enrolled` rows).
+    pub enrolled_count: u64,
+    /// How many outbox messages it has.
+    pub message_count: u64,
     /// Where "Send" goes by default: `fixed_data.email` and the exact addresses among the email rules.
     pub send_to: Vec<String>,
-    /// Its messages, newest first.
-    pub messages: Vec<OutboxMessage>,
+    /// Its messages, newest first; read with one invitation (`None` in a list's rows).
+    pub messages: Option<Vec<OutboxMessage>>,
 }
+
+/// Rows per page of the dashboard's invitation table.
+pub const DASHBOARD_PAGE_SIZE: u64 = 50;
 
 /// A message of the outbox, as the admin sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -179,6 +179,7 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
         "admin/invitations/list",
         r#"{"search":"","sort":"CreatedDesc"}"#,
     ),
+    ("admin/invitations/count", r#"{"search":""}"#),
     ("admin/invitations/get", r#"{"pk":"x"}"#),
     ("admin/invitations/defaults", "{}"),
     (

@@ -16,6 +16,7 @@ db_tests!(
     groups_and_roles_are_granted_by_invitations,
     deleting_the_creator_deletes_their_invitations,
     users_directory_lists_type_path_groups_and_roles,
+    the_table_pages_in_sql_and_reads_activity_with_one_invitation,
 );
 
 pub async fn form(app: &TestApp, name: &str) -> Value {
@@ -382,4 +383,98 @@ async fn users_directory_lists_type_path_groups_and_roles(app: TestApp) {
     assert_eq!(users[0]["is_superuser"], true);
     assert_eq!(users[1]["path"], "users");
     assert!(users[1]["last_login"].as_str().unwrap().contains("UTC"));
+}
+
+/// A page of the dashboard's table, oldest first.
+async fn table_page(admin: &mut Client, page: Option<u64>, search: &str) -> Vec<Value> {
+    let body = json!({"search": search, "sort": "CreatedAsc", "page": page});
+    let (s, rows) = admin.call("admin/invitations/list", body).await;
+    assert_eq!(s, StatusCode::OK, "{rows}");
+    rows.as_array().unwrap().clone()
+}
+
+/// The dashboard's table reads one page at a time (50 rows), counts in SQL, and carries counts of
+/// enrolled accounts and messages instead of the ledger and messages, which `get` (the expanded row)
+/// reads.
+async fn the_table_pages_in_sql_and_reads_activity_with_one_invitation(app: TestApp) {
+    let mut admin = app.admin().await;
+    const EXT: &str = "invitation-enrollment-flow-external";
+    let mut pks = Vec::new();
+    for i in 0..53 {
+        let (pk, _) =
+            common::create_invitation(&app, &mut admin, &format!("bulk-{i:02}"), EXT, json!({}))
+                .await;
+        pks.push(pk);
+    }
+    let names = |rows: &[Value]| {
+        rows.iter()
+            .map(|r| r["name"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let first = table_page(&mut admin, None, "").await;
+    let expected: Vec<String> = (0..50).map(|i| format!("bulk-{i:02}")).collect();
+    assert_eq!(
+        names(&first),
+        expected,
+        "page 0 by default, 50 rows, oldest first"
+    );
+    assert_eq!(
+        names(&table_page(&mut admin, Some(1), "").await),
+        ["bulk-50", "bulk-51", "bulk-52"]
+    );
+    assert!(table_page(&mut admin, Some(2), "").await.is_empty());
+    assert_eq!(
+        names(&table_page(&mut admin, None, "BULK-5").await),
+        ["bulk-50", "bulk-51", "bulk-52"]
+    );
+    for (search, n) in [("", 53), ("bulk-5", 3), ("nothing", 0)] {
+        let (s, count) = admin
+            .call("admin/invitations/count", json!({"search": search}))
+            .await;
+        assert_eq!(
+            (s, count),
+            (StatusCode::OK, json!(n)),
+            "count of {search:?}"
+        );
+    }
+    // List rows carry counts; the ledger and messages come with one invitation.
+    assert!(
+        first[0]["ledger"].is_null() && first[0]["messages"].is_null(),
+        "{}",
+        first[0]
+    );
+    assert_eq!(
+        (
+            first[0]["enrolled_count"].clone(),
+            first[0]["message_count"].clone()
+        ),
+        (json!(0), json!(0))
+    );
+    let token = app.token(&pks[0]).await;
+    let r = common::enroll(
+        &mut app.client(),
+        &app.db,
+        EXT,
+        &token,
+        "jane",
+        "jane@example.com",
+    )
+    .await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{:?}",
+        r.status
+    );
+    let first = table_page(&mut admin, None, "bulk-00").await;
+    assert_eq!(first[0]["enrolled_count"], 1);
+    // The external flow's email stage sent jane a code: a message of this invitation.
+    assert_eq!(first[0]["message_count"], 1);
+    assert!(first[0]["ledger"].is_null());
+    let (_, row) = admin
+        .call("admin/invitations/get", json!({"pk": pks[0]}))
+        .await;
+    assert_eq!(row["ledger"][0]["username"], "jane");
+    assert_eq!(row["ledger"][0]["action"], "enrolled");
+    assert_eq!(row["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(row["messages"][0]["subject"], "Your Usher verification code");
 }

@@ -19,16 +19,42 @@ use crate::service::{
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-/// The invitations table, filtered by name and sorted.
+/// The invitations table, filtered by name and sorted: page `page` (0-based, default the first) of
+/// [`crate::model::DASHBOARD_PAGE_SIZE`] rows, without their ledger and messages ([`get_invitation`]
+/// reads those).
 #[server(input = Json, endpoint = "admin/invitations/list")]
 pub async fn list_invitations(
     search: String,
     sort: InvitationSort,
+    page: Option<u64>,
 ) -> Result<Vec<InvitationRow>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            invitations::list(&st.db, &st.config.public_url, &search, sort).await
+            invitations::list(
+                &st.db,
+                &st.config.public_url,
+                &search,
+                sort,
+                page.unwrap_or(0),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// How many invitations the table's search matches (for its pages).
+#[server(input = Json, endpoint = "admin/invitations/count")]
+pub async fn count_invitations(search: String) -> Result<u64, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::count(
+                &st.db,
+                &invitations::dashboard_query(&search, InvitationSort::default(), 0),
+            )
+            .await
         }
         .await,
     )

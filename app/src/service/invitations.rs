@@ -491,18 +491,40 @@ fn found(rows_affected: u64) -> Result<(), AppError> {
     }
 }
 
-/// The invitations table: filtered by a case-insensitive name substring, sorted.
+pub use crate::model::DASHBOARD_PAGE_SIZE;
+
+/// The dashboard's query: the invitations whose name contains `search` (case-insensitively; empty =
+/// all), in `sort` order with ties by name, page `page` (0-based) of [`DASHBOARD_PAGE_SIZE`] rows.
+pub fn dashboard_query(search: &str, sort: InvitationSort, page: u64) -> ListQuery {
+    let first = match sort {
+        InvitationSort::CreatedDesc => (OrderField::Created, true),
+        InvitationSort::CreatedAsc => (OrderField::Created, false),
+        InvitationSort::ExpiresAsc => (OrderField::Expires, false),
+        InvitationSort::ExpiresDesc => (OrderField::Expires, true),
+    };
+    ListQuery {
+        name_contains: Some(search.trim().to_owned()),
+        order: vec![first, (OrderField::Name, false)],
+        offset: page.saturating_mul(DASHBOARD_PAGE_SIZE),
+        limit: DASHBOARD_PAGE_SIZE,
+        ..ListQuery::default()
+    }
+}
+
+/// One page of the dashboard's invitation table ([`dashboard_query`]), run in SQL. The rows carry
+/// their counts of enrolled accounts and messages, not the ledger and messages themselves: [`get`]
+/// reads those when a row is expanded.
 ///
 /// # Errors
-/// Database errors.
+/// Database errors; [`AppError::Internal`] when a stored value does not decode.
 pub async fn list(
     db: &Db,
     public_url: &str,
     search: &str,
     sort: InvitationSort,
+    page: u64,
 ) -> Result<Vec<InvitationRow>, AppError> {
-    let rows = store::list_by_name(&db.pool, search.trim(), sort).await?;
-    into_rows(db, public_url, rows).await
+    list_page(db, public_url, &dashboard_query(search, sort, page)).await
 }
 
 /// A field the invitation list can be ordered by (the invitation's readable fields, as DRF's
@@ -513,6 +535,8 @@ pub enum OrderField {
     Pk,
     /// `name`.
     Name,
+    /// Creation time.
+    Created,
     /// `expires`; never (NULL) sorts as the largest, as PostgreSQL orders NULLs.
     Expires,
     /// The creator's username.
@@ -536,6 +560,8 @@ pub struct ListQuery {
     pub created_by: Option<String>,
     /// Exact expiry, UTC Unix seconds.
     pub expires: Option<i64>,
+    /// The name contains this, case-insensitively (the dashboard's search box; empty = all).
+    pub name_contains: Option<String>,
     /// DRF's `SearchFilter`: every term must be found, case-insensitively, in the name, the creator's
     /// username, the expiry (RFC 3339, UTC) or the flow's slug.
     pub search: Vec<String>,
@@ -556,7 +582,7 @@ pub async fn count(db: &Db, q: &ListQuery) -> Result<u64, AppError> {
 }
 
 /// One page of invitations: filtered, searched, ordered and windowed in SQL; only the page's rows are
-/// then read with their grants, ledger and messages.
+/// then read with their grants (not their ledger and messages: see [`get`]).
 ///
 /// # Errors
 /// Database errors; [`AppError::Internal`] when a stored value does not decode.
@@ -570,29 +596,40 @@ pub async fn list_page(
         return Ok(Vec::new());
     }
     let rows = store::list_rows_in(&db.pool, &pks).await?;
-    let mut rows = into_rows(db, public_url, rows).await?;
+    let mut rows = into_rows(db, public_url, rows, Detail::Summary).await?;
     rows.sort_by_key(|r| pks.iter().position(|p| *p == r.pk));
     Ok(rows)
 }
 
-/// One invitation as the table shows it.
+/// One invitation as its expanded row shows it: with its ledger (oldest first) and its messages
+/// (newest first).
 ///
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
 pub async fn get(db: &Db, public_url: &str, pk: &str) -> Result<InvitationRow, AppError> {
     let rows = store::list_row(&db.pool, pk).await?.into_iter().collect();
-    into_rows(db, public_url, rows)
+    into_rows(db, public_url, rows, Detail::Full)
         .await?
         .pop()
         .ok_or_else(not_found)
+}
+
+/// How much of an invitation a row carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    /// A list's row: grants and counts.
+    Summary,
+    /// An expanded row: also the ledger and the messages.
+    Full,
 }
 
 async fn into_rows(
     db: &Db,
     public_url: &str,
     rows: Vec<InvitationListRow>,
+    detail: Detail,
 ) -> Result<Vec<InvitationRow>, AppError> {
-    // Only what these rows need: their grants, uses and messages.
+    // Only what these rows need: their grants, and with full detail their uses and messages.
     let pks: Vec<String> = rows.iter().map(|r| r.pk.clone()).collect();
     if pks.is_empty() {
         return Ok(Vec::new());
@@ -607,7 +644,14 @@ async fn into_rows(
     let roles = by_invitation(store::grants_in(&db.pool, Grant::Role, &pks).await?);
     let groups = by_invitation(store::grants_in(&db.pool, Grant::Group, &pks).await?);
     let mut ledgers: HashMap<String, Vec<LedgerEntry>> = HashMap::new();
-    for u in store::ledger_in(&db.pool, &pks).await? {
+    let mut messages: HashMap<String, Vec<crate::model::OutboxMessage>> = HashMap::new();
+    let full = detail == Detail::Full;
+    let ledger_rows = if full {
+        store::ledger_in(&db.pool, &pks).await?
+    } else {
+        Vec::new()
+    };
+    for u in ledger_rows {
         ledgers
             .entry(u.invitation_pk)
             .or_default()
@@ -622,15 +666,15 @@ async fn into_rows(
                 at_display: time::format_absolute(u.at),
             });
     }
-    let mut messages: HashMap<String, Vec<crate::model::OutboxMessage>> = HashMap::new();
-    for (inv, m) in super::mail::invitation_messages(db, &pks)
-        .await?
-        .into_iter()
-        .filter_map(|m| {
-            let pk = m.invitation_pk.clone()?;
-            Some((pk, m))
-        })
-    {
+    let message_rows = if full {
+        super::mail::invitation_messages(db, &pks).await?
+    } else {
+        Vec::new()
+    };
+    for (inv, m) in message_rows.into_iter().filter_map(|m| {
+        let pk = m.invitation_pk.clone()?;
+        Some((pk, m))
+    }) {
         messages.entry(inv).or_default().push(m);
     }
     let now = time::now();
@@ -652,6 +696,8 @@ async fn into_rows(
                 created_by,
                 token,
                 created,
+                enrolled_count,
+                message_count,
             } = r;
             let rules: Vec<EmailRule> = decode_stored(&pk, "emails", &emails)?;
             let fixed: serde_json::Value = decode_stored(&pk, "fixed_data", &fixed_data)?;
@@ -680,9 +726,11 @@ async fn into_rows(
                 }
             }
             Ok(InvitationRow {
-                messages: messages.remove(&pk).unwrap_or_default(),
+                messages: full.then(|| messages.remove(&pk).unwrap_or_default()),
                 send_to,
-                ledger: ledgers.remove(&pk).unwrap_or_default(),
+                ledger: full.then(|| ledgers.remove(&pk).unwrap_or_default()),
+                enrolled_count: u64::try_from(enrolled_count).unwrap_or(0),
+                message_count: u64::try_from(message_count).unwrap_or(0),
                 status: InvitationStatus::compute(enabled, expires, uses, quota, now),
                 link: invitation_link(public_url, &flow_slug, &token),
                 expires_display: time::format_expiry(expires, now),

@@ -6,7 +6,6 @@
 
 use super::db::placeholders;
 use super::{Backend, Conn, DbError, Exec, Flag};
-use crate::model::InvitationSort;
 use crate::service::invitations::{ListQuery, OrderField};
 
 /// Which grant table of an invitation: roles (`invitation_roles` → `directory_roles`) or groups
@@ -77,11 +76,18 @@ pub struct InvitationListRow {
     pub token: String,
     /// Creation time, UTC Unix seconds.
     pub created: i64,
+    /// How many accounts it enrolled (ledger rows `enrolled`).
+    pub enrolled_count: i64,
+    /// How many outbox messages belong to it.
+    pub message_count: i64,
 }
 
-/// The columns of [`InvitationListRow`]; a `WHERE` is appended.
+/// The columns of [`InvitationListRow`]; a `WHERE` is appended. The two counts use the indexes on
+/// `invitation_uses(invitation_pk)` and `outbox(invitation_pk)`.
 const SELECT_ROWS: &str = "SELECT i.pk, i.name, i.description, f.slug AS flow_slug, f.pk AS flow_pk, i.expires, i.fixed_data, i.single_use, i.quota,
-    i.uses, i.emails, i.enabled, u.username AS created_by, i.token, i.created
+    i.uses, i.emails, i.enabled, u.username AS created_by, i.token, i.created,
+    (SELECT COUNT(*) FROM invitation_uses l WHERE l.invitation_pk = i.pk AND l.action = 'enrolled') AS enrolled_count,
+    (SELECT COUNT(*) FROM outbox o WHERE o.invitation_pk = i.pk) AS message_count
     FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
 
 /// A stored invitation's own columns (without its pk), as the typed [`crate::domain::invitation::Invitation`]
@@ -566,33 +572,6 @@ fn contains_pattern(term: &str) -> String {
     )
 }
 
-/// The dashboard's table: the invitations whose name contains `search` case-insensitively (`search`
-/// as given; the empty string matches all), in `sort` order, ties by name.
-///
-/// # Errors
-/// Database errors.
-pub async fn list_by_name(
-    ex: impl Exec<'_>,
-    search: &str,
-    sort: InvitationSort,
-) -> Result<Vec<InvitationListRow>, DbError> {
-    let order = match sort {
-        InvitationSort::CreatedDesc => "i.created DESC, i.name",
-        InvitationSort::CreatedAsc => "i.created ASC, i.name",
-        InvitationSort::ExpiresAsc => {
-            "CASE WHEN i.expires IS NULL THEN 1 ELSE 0 END, i.expires ASC, i.name"
-        }
-        InvitationSort::ExpiresDesc => {
-            "CASE WHEN i.expires IS NULL THEN 0 ELSE 1 END, i.expires DESC, i.name"
-        }
-    };
-    let sql = format!("{SELECT_ROWS} WHERE LOWER(i.name) LIKE $1 ESCAPE '\\' ORDER BY {order}");
-    sqlx::query_as(&sql)
-        .bind(contains_pattern(search))
-        .fetch_all(ex)
-        .await
-}
-
 /// Invitation `pk` as the table shows it, if it exists.
 ///
 /// # Errors
@@ -652,6 +631,10 @@ fn list_where(backend: Backend, q: &ListQuery) -> (String, Vec<Bind>) {
     if let Some(v) = q.expires {
         exact("i.expires", Bind::Int(v), &mut binds);
     }
+    if let Some(v) = q.name_contains.as_deref().filter(|v| !v.is_empty()) {
+        binds.push(Bind::Text(contains_pattern(v)));
+        wh.push(format!("LOWER(i.name) LIKE ${} ESCAPE '\\'", binds.len()));
+    }
     // The expiry as RFC 3339 text in UTC, '' for never.
     let expires_text = match backend {
         Backend::Sqlite => "COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', i.expires, 'unixepoch'), '')",
@@ -691,6 +674,7 @@ fn list_order(backend: Backend, order: &[(OrderField, bool)]) -> String {
             match field {
                 OrderField::Pk => format!("i.pk{c} {d}"),
                 OrderField::Name => format!("i.name{c} {d}"),
+                OrderField::Created => format!("i.created {d}"),
                 OrderField::Expires => {
                     format!("CASE WHEN i.expires IS NULL THEN 1 ELSE 0 END {d}, i.expires {d}")
                 }

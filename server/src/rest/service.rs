@@ -473,6 +473,7 @@ pub async fn used_by(db: &Db, config: &Config, pk: &str) -> Result<Vec<UsedBy>, 
         .map_err(not_found)?;
     Ok(row
         .ledger
+        .unwrap_or_default()
         .into_iter()
         .map(|e| UsedBy {
             app: "authentik_core".into(),

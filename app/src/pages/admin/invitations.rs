@@ -3,13 +3,13 @@
 
 use super::table::ListTable;
 use crate::api::admin::{
-    create_invitation, delete_invitation, deprovision_invitation, get_invitation, list_flows,
-    list_groups, list_invitations, list_roles, new_invitation_defaults,
+    count_invitations, create_invitation, delete_invitation, deprovision_invitation,
+    get_invitation, list_flows, list_groups, list_invitations, list_roles, new_invitation_defaults,
     regenerate_invitation_token, send_invitation, set_invitation_enabled, update_invitation,
 };
 use crate::domain::invitation::InvitationStatus;
 use crate::error::AppError;
-use crate::model::{InvitationForm, InvitationRow, InvitationSort, NamedItem};
+use crate::model::{InvitationForm, InvitationRow, InvitationSort, NamedItem, DASHBOARD_PAGE_SIZE};
 use crate::pages::{field_error, general_error, ErrorNotice};
 use leptos::prelude::*;
 
@@ -28,9 +28,14 @@ pub fn InvitationsPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let editing: RwSignal<Option<Editing>> = RwSignal::new(None);
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
+    let page = RwSignal::new(0u64);
     let rows = Resource::new(
-        move || (search.get(), sort.get(), version.get()),
-        |(s, o, _)| list_invitations(s, o),
+        move || (search.get(), sort.get(), page.get(), version.get()),
+        |(s, o, p, _)| list_invitations(s, o, Some(p)),
+    );
+    let count = Resource::new(
+        move || (search.get(), version.get()),
+        |(s, _)| count_invitations(s),
     );
     view! {
         <section class="page">
@@ -40,14 +45,14 @@ pub fn InvitationsPage() -> impl IntoView {
             </div>
             <div class="toolbar">
                 <input id="invitation-search" type="search" placeholder="Search by name" aria-label="Search by name"
-                    prop:value=search on:input=move |ev| search.set(event_target_value(&ev)) />
+                    prop:value=search on:input=move |ev| { page.set(0); search.set(event_target_value(&ev)) } />
                 <label for="invitation-sort">"Sort"</label>
-                <select id="invitation-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
+                <select id="invitation-sort" on:change=move |ev| { page.set(0); sort.set(match event_target_value(&ev).as_str() {
                     "created_asc" => InvitationSort::CreatedAsc,
                     "expires_asc" => InvitationSort::ExpiresAsc,
                     "expires_desc" => InvitationSort::ExpiresDesc,
                     _ => InvitationSort::CreatedDesc,
-                })>
+                }) }>
                     <option value="created_desc">"Newest first"</option>
                     <option value="created_asc">"Oldest first"</option>
                     <option value="expires_asc">"Expiring soonest"</option>
@@ -66,7 +71,38 @@ pub fn InvitationsPage() -> impl IntoView {
                     rows.into_iter().map(|row| view! { <InvitationRowView row editing version notice /> }).collect_view().into_any()
                 }}
             />
+            <Pager count page />
         </section>
+    }
+    .into_any()
+}
+
+/// "51–100 of 230" with Previous and Next, when the search matches more than one page.
+#[component]
+fn Pager(count: Resource<Result<u64, AppError>>, page: RwSignal<u64>) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let total = count.await.unwrap_or(0);
+                let pages = total.div_ceil(DASHBOARD_PAGE_SIZE);
+                (pages > 1).then(|| {
+                    let range = move || {
+                        let first = page.get() * DASHBOARD_PAGE_SIZE;
+                        format!("{}–{} of {total}", first + 1, (first + DASHBOARD_PAGE_SIZE).min(total))
+                    };
+                    view! {
+                        <nav class="pager" aria-label="Invitation pages">
+                            <button class="small secondary" id="invitations-previous" disabled=move || page.get() == 0
+                                on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
+                            <span class="muted" aria-live="polite">{range}</span>
+                            <button class="small secondary" id="invitations-next" disabled=move || page.get() + 1 >= pages
+                                on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                        </nav>
+                    }
+                })
+                .into_any()
+            })}
+        </Transition>
     }
     .into_any()
 }
@@ -92,13 +128,28 @@ fn InvitationRowView(
 ) -> impl IntoView {
     let expanded = RwSignal::new(false);
     let name = row.name.clone();
+    let pk = row.pk.clone();
+    // The ledger and messages load when the row is opened (and again after each action).
+    let detail = Resource::new(
+        move || (expanded.get(), version.get()),
+        move |(open, _)| {
+            let pk = pk.clone();
+            async move {
+                if open {
+                    get_invitation(pk).await.map(Some)
+                } else {
+                    Ok(None)
+                }
+            }
+        },
+    );
     view! {
         <tbody class="invitation" data-name=name>
             <InvitationSummary row=row.clone() expanded />
             <tr class="details" class:hidden=move || !expanded.get()>
                 <td colspan="7">
                     <InvitationLink pk=row.pk.clone() link=row.link.clone() />
-                    <InvitationFacts row=row.clone() />
+                    <InvitationFacts row=row.clone() detail />
                     <InvitationActions row editing version notice />
                 </td>
             </tr>
@@ -146,9 +197,13 @@ fn InvitationLink(pk: String, link: String) -> impl IntoView {
     .into_any()
 }
 
-/// What the invitation holds and grants, its messages and its ledger.
+/// What the invitation holds and grants, and (from `detail`, read when the row opens) its messages and
+/// its ledger.
 #[component]
-fn InvitationFacts(row: InvitationRow) -> impl IntoView {
+fn InvitationFacts(
+    row: InvitationRow,
+    detail: Resource<Result<Option<InvitationRow>, AppError>>,
+) -> impl IntoView {
     let grants = |names: &[String]| {
         if names.is_empty() {
             "none".to_owned()
@@ -178,8 +233,18 @@ fn InvitationFacts(row: InvitationRow) -> impl IntoView {
             <dt>"Emails"</dt><dd>{emails}</dd>
             <dt>"Roles"</dt><dd>{grants(&row.role_names)}</dd>
             <dt>"Groups"</dt><dd>{grants(&row.group_names)}</dd>
-            <dt>"Messages"</dt><dd><MessageList messages=row.messages /></dd>
-            <dt>"Used by"</dt><dd><LedgerList ledger=row.ledger /></dd>
+            <Transition fallback=|| view! { <dt>"Messages"</dt><dd class="muted">"Loading…"</dd> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(Some(d)) => view! {
+                            <dt>"Messages"</dt><dd><MessageList messages=d.messages.unwrap_or_default() /></dd>
+                            <dt>"Used by"</dt><dd><LedgerList ledger=d.ledger.unwrap_or_default() /></dd>
+                        }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(e) => view! { <dt>"Activity"</dt><dd><ErrorNotice error=e /></dd> }.into_any(),
+                    }
+                })}
+            </Transition>
         </dl>
     }
     .into_any()
@@ -243,12 +308,8 @@ fn InvitationActions(
     let pk_toggle = pk.clone();
     let pk_regen = pk.clone();
     let pk_edit = pk.clone();
-    let enrolled = row
-        .ledger
-        .iter()
-        .filter(|e| e.action == crate::domain::invitation::UseAction::Enrolled)
-        .count();
-    let send_label = if row.messages.is_empty() {
+    let enrolled = row.enrolled_count;
+    let send_label = if row.message_count == 0 {
         "Send…"
     } else {
         "Resend…"
@@ -280,7 +341,7 @@ fn InvitationActions(
 #[component]
 fn DeprovisionButton(
     pk: String,
-    enrolled: usize,
+    enrolled: u64,
     notice: RwSignal<Option<String>>,
     version: RwSignal<u32>,
 ) -> impl IntoView {
