@@ -40,7 +40,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
-    let mut tx = db.pool.begin().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
     for i in 0..n {
         let msg = Rendered {
             subject: format!("You've been invited to join Usher ({i})"),
@@ -66,7 +66,7 @@ async fn main() {
         from: "Usher <usher@example.com>".into(),
         backoff_base: 1,
     };
-    let worker = Worker::new(db.clone(), cfg, Default::default()).unwrap();
+    let worker = Worker::new(db.clone(), cfg).unwrap();
     let start = Instant::now();
     let mut sent = 0;
     while sent < n {

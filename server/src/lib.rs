@@ -68,7 +68,6 @@ pub async fn build(
             usher_app::domain::verification::CODES_PER_CLIENT.0,
             usher_app::domain::verification::CODES_PER_CLIENT.1,
         )),
-        outbox_wake: Arc::default(),
     };
     let router = build_router(state.clone(), sessions.clone(), leptos_options);
     Ok(Usher {

@@ -189,11 +189,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
         .spawn_cleanup(std::time::Duration::from_secs(3600));
     match settings.mail() {
         Some(mail) => {
-            let worker = usher_app::service::mail::Worker::new(
-                usher.state.db.clone(),
-                mail,
-                usher.state.outbox_wake.clone(),
-            )?;
+            let worker = usher_app::service::mail::Worker::new(usher.state.db.clone(), mail)?;
             tokio::spawn(worker.run());
         }
         None => tracing::warn!(

@@ -12,6 +12,7 @@ db_tests!(
     link_mode_sends_nothing,
     smtp_down_at_creation_delivers_exactly_once_when_back,
     send_and_resend_with_cc_and_bcc,
+    queued_mail_wakes_the_worker_only_after_commit,
 );
 
 async fn create(app: &TestApp, admin: &mut common::Client, name: &str, fixed_data: &str) -> String {
@@ -115,7 +116,7 @@ async fn two_workers_on_postgresql_send_each_of_100_messages_once() {
     common::bounded(async {
         let app = TestApp::postgres().await;
         let sink = SmtpSink::start(free_port()).await;
-        let mut tx = app.db.pool.begin().await.unwrap();
+        let mut tx = app.db.begin().await.unwrap();
         for i in 0..100 {
             let msg = Rendered {
                 subject: format!("message {i:03}"),
@@ -135,7 +136,6 @@ async fn two_workers_on_postgresql_send_each_of_100_messages_once() {
             .unwrap();
         }
         tx.commit().await.unwrap();
-        let wake = std::sync::Arc::new(tokio::sync::Notify::new());
         let run = |w: Worker| async move {
             let mut handled = 0;
             loop {
@@ -149,13 +149,11 @@ async fn two_workers_on_postgresql_send_each_of_100_messages_once() {
         let a = tokio::spawn(run(Worker::new(
             app.db.clone(),
             common::mail_config(sink.port),
-            wake.clone(),
         )
         .unwrap()));
         let b = tokio::spawn(run(Worker::new(
             app.db.clone(),
             common::mail_config(sink.port),
-            wake.clone(),
         )
         .unwrap()));
         let (a, b) = (a.await.unwrap(), b.await.unwrap());
@@ -273,4 +271,37 @@ async fn send_and_resend_with_cc_and_bcc(app: TestApp) {
         .call("admin/outbox/list", json!({"only_failed": true}))
         .await;
     assert_eq!(failed, json!([]));
+}
+
+/// The outbox worker is woken by the transaction that queued mail, when it commits: not before (it
+/// would find nothing and sleep), and not at all when the transaction rolls back.
+async fn queued_mail_wakes_the_worker_only_after_commit(app: TestApp) {
+    use std::time::Duration;
+    let woken = || async {
+        tokio::time::timeout(Duration::from_millis(100), app.db.outbox_wake.notified())
+            .await
+            .is_ok()
+    };
+    let msg = Rendered {
+        subject: "s".into(),
+        text: "t".into(),
+        html: "<p>t</p>".into(),
+    };
+    let to = ["a@example.com".to_owned()];
+    let mut tx = app.db.begin().await.unwrap();
+    enqueue(&mut tx, None, None, &to, &[], &[], &msg)
+        .await
+        .unwrap();
+    assert!(!woken().await, "woken before the commit");
+    tx.commit().await.unwrap();
+    assert!(woken().await, "not woken by the commit");
+    let mut tx = app.db.begin().await.unwrap();
+    enqueue(&mut tx, None, None, &to, &[], &[], &msg)
+        .await
+        .unwrap();
+    drop(tx);
+    assert!(!woken().await, "woken by a rolled-back transaction");
+    let tx = app.db.begin().await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(!woken().await, "woken by a transaction that queued nothing");
 }

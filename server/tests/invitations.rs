@@ -476,5 +476,8 @@ async fn the_table_pages_in_sql_and_reads_activity_with_one_invitation(app: Test
     assert_eq!(row["ledger"][0]["username"], "jane");
     assert_eq!(row["ledger"][0]["action"], "enrolled");
     assert_eq!(row["messages"].as_array().unwrap().len(), 1);
-    assert_eq!(row["messages"][0]["subject"], "Your Usher verification code");
+    assert_eq!(
+        row["messages"][0]["subject"],
+        "Your Usher verification code"
+    );
 }

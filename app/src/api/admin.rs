@@ -95,7 +95,6 @@ pub async fn create_invitation(form: InvitationForm) -> Result<String, AppError>
             let (st, user) = admin().await?;
             let draft = InvitationDraft::try_from(&form).map_err(WriteError::Invalid)?;
             let pk = invitations::create(&st.db, &st.config, user.pk, &draft).await?;
-            st.outbox_wake.notify_one();
             Ok(pk)
         }
         .await,
@@ -259,7 +258,6 @@ pub async fn send_invitation(
         async {
             let (st, _) = admin().await?;
             let id = invitations::send(&st.db, &st.config, &pk, &to, &cc, &bcc).await?;
-            st.outbox_wake.notify_one();
             Ok(id)
         }
         .await,

@@ -95,8 +95,6 @@ pub async fn submit_stage(
             let err = |_| AppError::Internal;
             match outcome {
                 StageOutcome::Continue(plan) => {
-                    // A code may have been queued for the email stage.
-                    st.outbox_wake.notify_one();
                     // The plan holds the trimmed token, already matched to an invitation (UUID-shaped).
                     let back = format!(
                         "/if/flow/{}/?itoken={}",
@@ -151,7 +149,6 @@ pub async fn resend_code(slug: String, itoken: Option<String>) -> Result<(), App
                 itoken.as_deref(),
             )
             .await?;
-            st.outbox_wake.notify_one();
             Ok(())
         }
         .await,
@@ -246,7 +243,6 @@ pub async fn send_accept_code() -> Result<(), AppError> {
                 .insert(enrollment::ACCEPT_VERIFICATION_KEY, pk)
                 .await
                 .map_err(|_| AppError::Internal)?;
-            st.outbox_wake.notify_one();
             Ok(())
         }
         .await,

@@ -15,7 +15,6 @@ use crate::store::Tx;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Attempts before a message is marked `failed`.
@@ -149,7 +148,7 @@ pub async fn enqueue(
 ) -> Result<String, AppError> {
     let pk = new_uuid();
     outbox::enqueue(
-        &mut **tx,
+        tx,
         &outbox::NewMessage {
             pk: &pk,
             invitation_pk,
@@ -410,20 +409,19 @@ pub struct Worker {
     db: Db,
     cfg: MailConfig,
     transport: Transport,
-    wake: Arc<tokio::sync::Notify>,
 }
 
 impl Worker {
-    /// A worker on `db` sending through `cfg`; `wake` is notified after messages are enqueued.
+    /// A worker on `db` sending through `cfg`; it wakes when a transaction of this instance that queued
+    /// mail commits ([`crate::store::Tx::commit`]), and polls otherwise.
     ///
     /// # Errors
     /// A bad SMTP URL.
-    pub fn new(db: Db, cfg: MailConfig, wake: Arc<tokio::sync::Notify>) -> Result<Self, String> {
+    pub fn new(db: Db, cfg: MailConfig) -> Result<Self, String> {
         Ok(Self {
             transport: transport(&cfg)?,
             db,
             cfg,
-            wake,
         })
     }
 
@@ -471,7 +469,8 @@ impl Worker {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "outbox worker"),
             }
-            let _ = tokio::time::timeout(Duration::from_secs(1), self.wake.notified()).await;
+            let _ =
+                tokio::time::timeout(Duration::from_secs(1), self.db.outbox_wake.notified()).await;
         }
     }
 }

@@ -59,8 +59,6 @@ pub struct AppState {
     pub login_limiter: Arc<ratelimit::LoginLimiter>,
     /// Verification codes per client address ([`crate::domain::verification::CODES_PER_CLIENT`]).
     pub code_limiter: Arc<ratelimit::LoginLimiter>,
-    /// Wakes the outbox worker after messages are queued.
-    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 /// The [`AppState`] provided to server functions through Leptos context.

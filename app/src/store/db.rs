@@ -4,7 +4,9 @@
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
 
 /// Which database the pool talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +26,8 @@ pub struct Db {
     pub backend: Backend,
     /// The URL connected to (with SQLite's create flag added).
     pub url: String,
+    /// Wakes this instance's outbox worker when a transaction that queued mail commits.
+    pub outbox_wake: Arc<Notify>,
 }
 
 impl Backend {
@@ -86,7 +90,12 @@ impl Db {
             }
             Backend::Postgres => opts.max_connections(16).connect(&url).await?,
         };
-        let db = Self { pool, backend, url };
+        let db = Self {
+            pool,
+            backend,
+            url,
+            outbox_wake: Arc::default(),
+        };
         db.migrate().await?;
         Ok(db)
     }
@@ -99,11 +108,16 @@ impl Db {
     ///
     /// # Errors
     /// Connection errors.
-    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        }
+    pub async fn begin(&self) -> Result<super::Tx, sqlx::Error> {
+        let inner = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(super::Tx {
+            inner,
+            outbox: self.outbox_wake.clone(),
+            queued_mail: false,
+        })
     }
 
     async fn migrate(&self) -> Result<(), sqlx::Error> {

@@ -29,9 +29,51 @@ use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::{Any, Decode, Encode, Type};
+use std::sync::Arc;
+use tokio::sync::Notify;
 
-/// A write transaction (see [`Db::begin`]).
-pub type Tx = sqlx::Transaction<'static, Any>;
+/// A write transaction (see [`Db::begin`]). It dereferences to its connection, so a statement runs on
+/// `&mut **tx` (or `&mut *tx` when owned). When it queued outbox mail ([`Tx::queue_mail`]), committing
+/// it wakes this instance's outbox worker: after the commit, so the worker finds the message, and
+/// whichever service wrote it (other instances sharing the database poll).
+pub struct Tx {
+    inner: sqlx::Transaction<'static, Any>,
+    outbox: Arc<Notify>,
+    queued_mail: bool,
+}
+
+impl Tx {
+    /// Commits; then wakes the outbox worker if mail was queued.
+    ///
+    /// # Errors
+    /// Database errors (nothing is then committed and the worker is not woken).
+    pub async fn commit(self) -> Result<(), DbError> {
+        self.inner.commit().await?;
+        if self.queued_mail {
+            self.outbox.notify_one();
+        }
+        Ok(())
+    }
+
+    /// Marks that this transaction wrote to the outbox (called by the store's enqueue).
+    pub(crate) fn queue_mail(&mut self) {
+        self.queued_mail = true;
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = Conn;
+
+    fn deref(&self) -> &Conn {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.inner
+    }
+}
 
 /// One database connection (a transaction dereferences to it).
 pub type Conn = sqlx::AnyConnection;

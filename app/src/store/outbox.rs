@@ -69,8 +69,9 @@ pub struct NewMessage<'a> {
 /// Inserts a message as `queued`, due at once, with no attempt yet.
 ///
 /// # Errors
-/// Database errors (a duplicate pk, an unknown invitation).
-pub async fn enqueue(ex: impl Exec<'_>, m: &NewMessage<'_>) -> Result<(), DbError> {
+/// Database errors (a duplicate pk, an unknown invitation). Committing `tx` then wakes the outbox
+/// worker.
+pub async fn enqueue(tx: &mut super::Tx, m: &NewMessage<'_>) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO outbox (pk, invitation_pk, itoken, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10)",
@@ -85,8 +86,9 @@ pub async fn enqueue(ex: impl Exec<'_>, m: &NewMessage<'_>) -> Result<(), DbErro
     .bind(m.text)
     .bind(m.html)
     .bind(m.created)
-    .execute(ex)
+    .execute(&mut **tx)
     .await?;
+    tx.queue_mail();
     Ok(())
 }
 

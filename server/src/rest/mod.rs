@@ -190,7 +190,6 @@ async fn invitations_create(
 ) -> Result<Response, ApiError> {
     let input = input::parse_invitation(&json_body(&body)?, false).map_err(ApiError::Validation)?;
     let inv = service::create_invitation(&st.app.db, &st.app.config, me.user_pk, input).await?;
-    st.app.outbox_wake.notify_one();
     Ok((StatusCode::CREATED, Json(inv)).into_response())
 }
 
@@ -318,7 +317,6 @@ async fn invitations_send_email(
         )])
     })?;
     service::send_invitation(&st.app.db, &st.app.config, &pk, req).await?;
-    st.app.outbox_wake.notify_one();
     Ok(StatusCode::NO_CONTENT)
 }
 

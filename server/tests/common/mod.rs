@@ -114,7 +114,7 @@ impl TestApp {
         .await
         .unwrap();
         u.is_superuser = false;
-        let mut tx = self.db.pool.begin().await.unwrap();
+        let mut tx = self.db.begin().await.unwrap();
         users::insert_user(&mut tx, &u).await.unwrap();
         tx.commit().await.unwrap();
         let mut c = self.client();
@@ -392,12 +392,8 @@ pub fn unfold_qp(data: &str) -> String {
 impl TestApp {
     /// Starts an outbox worker sending to `127.0.0.1:{port}`, retrying after 1 s.
     pub fn start_mail_worker(&self, port: u16) -> tokio::task::JoinHandle<()> {
-        let worker = usher_app::service::mail::Worker::new(
-            self.db.clone(),
-            mail_config(port),
-            self.state.outbox_wake.clone(),
-        )
-        .unwrap();
+        let worker =
+            usher_app::service::mail::Worker::new(self.db.clone(), mail_config(port)).unwrap();
         tokio::spawn(worker.run())
     }
 }
