@@ -8,7 +8,7 @@ use crate::model::{AcceptView, FlowView};
 #[cfg(feature = "ssr")]
 use crate::service::enrollment::{self, FlowPlan, StageOutcome, PLAN_KEY};
 #[cfg(feature = "ssr")]
-use crate::service::{auth, state};
+use crate::service::{accept, auth, state};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -200,7 +200,7 @@ pub async fn get_accept_view() -> Result<AcceptView, AppError> {
             let user = auth::require_user(&st.db, &session).await?;
             let token = read_cookie(INVITATION_COOKIE).ok_or_else(cookie_gone)?;
             let pending = accept_verification(&session).await?;
-            enrollment::accept_view(&st.db, &token, &user, pending.as_deref()).await
+            accept::accept_view(&st.db, &token, &user, pending.as_deref()).await
         }
         .await,
     )
@@ -210,7 +210,7 @@ pub async fn get_accept_view() -> Result<AcceptView, AppError> {
 async fn accept_verification(
     session: &tower_sessions::Session,
 ) -> Result<Option<String>, AppError> {
-    super::ctx::session_value(session, enrollment::ACCEPT_VERIFICATION_KEY).await
+    super::ctx::session_value(session, accept::ACCEPT_VERIFICATION_KEY).await
 }
 
 /// "Send me a code" on the accept page: when the invitation is limited by email and the signed-in
@@ -230,17 +230,11 @@ pub async fn send_accept_code() -> Result<(), AppError> {
             let current = accept_verification(&session).await?;
             let info = request_info().await;
             let gate = enrollment_gate(&st, &info);
-            let pk = enrollment::send_accept_code(
-                &st.db,
-                &st.config,
-                &gate,
-                token.trim(),
-                &user,
-                current,
-            )
-            .await?;
+            let pk =
+                accept::send_accept_code(&st.db, &st.config, &gate, token.trim(), &user, current)
+                    .await?;
             session
-                .insert(enrollment::ACCEPT_VERIFICATION_KEY, pk)
+                .insert(accept::ACCEPT_VERIFICATION_KEY, pk)
                 .await
                 .map_err(|_| AppError::Internal)?;
             Ok(())
@@ -277,7 +271,7 @@ pub async fn accept_invitation(
             let user = auth::require_user(&st.db, &session).await?;
             let given = itoken.filter(|t| !t.trim().is_empty());
             if let Some(t) = given.as_deref().filter(|_| code.is_none()) {
-                if enrollment::accept_requires_code(&st.db, t.trim(), &user).await? {
+                if accept::accept_requires_code(&st.db, t.trim(), &user).await? {
                     set_cookie(
                         INVITATION_COOKIE,
                         t.trim(),
@@ -292,7 +286,7 @@ pub async fn accept_invitation(
                 .or_else(|| read_cookie(INVITATION_COOKIE))
                 .ok_or_else(cookie_gone)?;
             let pending = accept_verification(&session).await?;
-            enrollment::accept(
+            accept::accept(
                 &st.db,
                 token.trim(),
                 &user,
@@ -302,7 +296,7 @@ pub async fn accept_invitation(
             )
             .await?;
             let _ = session
-                .remove::<String>(enrollment::ACCEPT_VERIFICATION_KEY)
+                .remove::<String>(accept::ACCEPT_VERIFICATION_KEY)
                 .await;
             set_cookie(INVITATION_COOKIE, "", 0, st.config.secure_cookies());
             leptos_axum::redirect("/");

@@ -1,4 +1,6 @@
-//! The invitee journey through a flow (authentik's flow executor, reduced to Usher's stage kinds).
+//! The invitee journey through a flow: the I/O around the pure state machine
+//! [`crate::domain::journey`] (authentik's flow executor, reduced to Usher's stage kinds). A request
+//! loads its flow, invitation and policies once ([`resolve`]).
 //!
 //! * The landing (`GET /if/flow/{slug}/?itoken=…`) resolves the flow and the invitation and shows the
 //!   current prompt stage. It changes nothing: mail scanners and link previews open links.
@@ -12,13 +14,13 @@
 //!   a conditional update (re-checking enabled, expiry, quota and email rules), creates the user with the
 //!   stage's `user_type` and `user_path_template`, grants groups and roles, and writes the ledger row
 //!   `enrolled`. A `user_login` stage then signs the user in.
-//! * Existing users accept instead ([`accept`]): the same atomic rule, ledger row `joined`.
+//! * Existing users accept instead ([`super::accept`]): the same atomic rule, ledger row `joined`.
 
 use super::flows::{load_flow, StoredFlow};
 use super::invitations::{
     consume_use, find_by_token, grant_in, invalid, record_use_in, InvitationRecord, RequestInfo,
 };
-use super::policies;
+use super::policies::{self, FlowPolicies};
 use super::users::{insert_user, NewUser};
 use super::verification::{self, Settings};
 use super::{auth::hash_password, time, Config, Db};
@@ -32,8 +34,8 @@ use crate::domain::policy::PolicyContext;
 use crate::domain::user::{validate_new_password, validate_username};
 use crate::domain::verification::proof_by_delivery;
 use crate::error::AppError;
-use crate::model::{AcceptView, CurrentUser, FlowView};
-use crate::store::{directory, flows, invitations, users};
+use crate::model::{CurrentUser, FlowView};
+use crate::store::{directory, users};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -48,9 +50,11 @@ pub struct Resolved {
     pub flow: StoredFlow,
     /// The invitation (`None` only when the flow continues without one).
     pub invitation: Option<InvitationRecord>,
+    /// The policies bound to the flow and its stages.
+    pub policies: FlowPolicies,
 }
 
-fn not_found() -> AppError {
+pub(super) fn not_found() -> AppError {
     AppError::InvalidInvitation {
         reason: None,
         gone: false,
@@ -85,9 +89,11 @@ pub async fn resolve(
                 .map(|inv| (inv.flow_pk == flow.pk, inv.status(now)))
         }))
         .map_err(refused)?;
+    let policies = policies::load(db, &flow.pk).await?;
     Ok(Resolved {
         flow,
         invitation: invitation.flatten(),
+        policies,
     })
 }
 
@@ -108,7 +114,7 @@ fn refused(r: Refusal) -> AppError {
     }
 }
 
-fn check_active(inv: &InvitationRecord, now: i64) -> Result<(), AppError> {
+pub(super) fn check_active(inv: &InvitationRecord, now: i64) -> Result<(), AppError> {
     match inv.status(now) {
         InvitationStatus::Active => Ok(()),
         status => Err(invalid(status)),
@@ -133,13 +139,20 @@ fn invited_address(inv: &InvitationRecord) -> Option<&str> {
 }
 
 /// Whether Usher's delivery of this invitation's link proves `email` (see [`proof_by_delivery`]).
-fn by_delivery(inv: Option<&InvitationRecord>, email: &str, delivered_to: &[String]) -> bool {
+pub(super) fn by_delivery(
+    inv: Option<&InvitationRecord>,
+    email: &str,
+    delivered_to: &[String],
+) -> bool {
     inv.is_some_and(|i| proof_by_delivery(&i.emails, invited_address(i), email, delivered_to))
 }
 
 /// Who Usher delivered this invitation's current link to (empty unless it is addressed to someone: an
 /// exact-address rule or `fixed_data.email`, the only cases delivery can prove).
-async fn delivered(db: &Db, inv: Option<&InvitationRecord>) -> Result<Vec<String>, AppError> {
+pub(super) async fn delivered(
+    db: &Db,
+    inv: Option<&InvitationRecord>,
+) -> Result<Vec<String>, AppError> {
     match inv {
         Some(i)
             if invited_address(i).is_some()
@@ -175,14 +188,18 @@ pub async fn landing(
 ) -> Result<FlowView, AppError> {
     let now = time::now();
     let itoken = clean_token(itoken);
-    let Resolved { flow, invitation } = resolve(db, slug, itoken, now).await?;
+    let Resolved {
+        flow,
+        invitation,
+        policies,
+    } = resolve(db, slug, itoken, now).await?;
     let journey = Journey::new(&flow.def);
     let email_idx = journey.email().map(|(i, _)| i);
     let (stage, plan) = journey.landing(plan, slug, itoken).map_err(refused)?;
     let empty = Map::new();
     let ctx = policy_context(invitation.as_ref(), plan.map_or(&empty, |p| &p.context));
     // Flow-level policies only: a stage's own policies run when it is submitted, with its values.
-    policies::enforce(db, &flow.pk, &[], &ctx).await?;
+    policies.enforce(&[], &ctx)?;
     let fixed = invitation
         .as_ref()
         .map(|i| i.fixed_data.clone())
@@ -371,7 +388,11 @@ pub async fn submit_stage(
     codes: &super::ratelimit::LoginLimiter,
 ) -> Result<StageOutcome, AppError> {
     let itoken = clean_token(itoken);
-    let Resolved { flow, invitation } = resolve(db, slug, itoken, time::now()).await?;
+    let Resolved {
+        flow,
+        invitation,
+        policies,
+    } = resolve(db, slug, itoken, time::now()).await?;
     let journey = Journey::new(&flow.def);
     let mut plan = match journey
         .submission(plan, slug, itoken, stage)
@@ -386,7 +407,7 @@ pub async fn submit_stage(
                 values.get("code").map(String::as_str).unwrap_or_default(),
             )
             .await?;
-            enforce_all(db, &flow, invitation.as_ref(), &plan.context).await?;
+            enforce_all(&policies, &flow, invitation.as_ref(), &plan.context)?;
             let enrolment = journey.enrolment(true);
             let user_pk = write_user(
                 db,
@@ -416,13 +437,13 @@ pub async fn submit_stage(
     clean.remove("password_repeat");
     plan.context.extend(clean);
     let ctx = policy_context(invitation.as_ref(), &plan.context);
-    policies::enforce(db, &flow.pk, &[journey.stage_name(stage)], &ctx).await?;
+    policies.enforce(&[journey.stage_name(stage)], &ctx)?;
     if let Some(next) = journey.next_prompt(stage) {
         plan.stage = next;
         return Ok(StageOutcome::Continue(plan));
     }
     // The rest of the flow runs now: every policy bound to it must pass first.
-    enforce_all(db, &flow, invitation.as_ref(), &plan.context).await?;
+    enforce_all(&policies, &flow, invitation.as_ref(), &plan.context)?;
     let address = plan.text("email").unwrap_or_default();
     let to = delivered(db, invitation.as_ref()).await?;
     match journey.after_prompts(by_delivery(invitation.as_ref(), &address, &to)) {
@@ -553,14 +574,14 @@ fn policy_context(inv: Option<&InvitationRecord>, collected: &Map<String, Value>
 }
 
 /// Enforces the flow's policies and those of all its stages.
-async fn enforce_all(
-    db: &Db,
+pub(super) fn enforce_all(
+    policies: &FlowPolicies,
     flow: &StoredFlow,
     inv: Option<&InvitationRecord>,
     collected: &Map<String, Value>,
 ) -> Result<(), AppError> {
     let names = Journey::new(&flow.def).stage_names();
-    policies::enforce(db, &flow.pk, &names, &policy_context(inv, collected)).await
+    policies.enforce(&names, &policy_context(inv, collected))
 }
 
 fn text(ctx: &Map<String, Value>, key: &str) -> Option<String> {
@@ -629,218 +650,4 @@ async fn write_user(
     }
     tx.commit().await?;
     Ok(user_pk)
-}
-
-/// An active invitation found by token alone (the existing-user path, where the flow does not run).
-///
-/// # Errors
-/// [`AppError::InvalidInvitation`] as [`resolve`]; database errors.
-pub async fn resolve_token(db: &Db, token: &str) -> Result<InvitationRecord, AppError> {
-    let inv = find_by_token(db, token).await?.ok_or_else(not_found)?;
-    check_active(&inv, time::now())?;
-    Ok(inv)
-}
-
-/// The slug of the flow an invitation belongs to.
-///
-/// # Errors
-/// Database errors.
-pub async fn flow_slug(db: &Db, inv: &InvitationRecord) -> Result<String, AppError> {
-    Ok(flows::slug_by_pk(&db.pool, &inv.flow_pk).await?)
-}
-
-/// Session key of a signed-in user's email verification for accepting (pk in `email_verifications`).
-pub const ACCEPT_VERIFICATION_KEY: &str = "accept_verification";
-
-/// Whether `user` must prove their address before accepting `inv`: the invitation is limited by email
-/// rules (public ones rely on no address), and the account's address was neither verified before nor
-/// delivered this exact-address invitation by Usher.
-async fn accept_needs_code(
-    db: &Db,
-    inv: &InvitationRecord,
-    user: &CurrentUser,
-) -> Result<bool, AppError> {
-    if inv.emails.is_empty() {
-        return Ok(false);
-    }
-    if users::email_verified(&db.pool, user.pk).await? {
-        return Ok(false);
-    }
-    let to = delivered(db, Some(inv)).await?;
-    Ok(!by_delivery(Some(inv), &user.email, &to))
-}
-
-/// Whether accepting invitation `token` as `user` needs a code first (the landing page's "Accept as"
-/// then goes to the accept page, where the code is asked for).
-///
-/// # Errors
-/// As [`resolve_token`].
-pub async fn accept_requires_code(
-    db: &Db,
-    token: &str,
-    user: &CurrentUser,
-) -> Result<bool, AppError> {
-    let inv = resolve_token(db, token).await?;
-    Ok(allowed(&inv.emails, &user.email) && accept_needs_code(db, &inv, user).await?)
-}
-
-/// The `email` stage settings of the invitation's flow, or the defaults when it has none.
-async fn accept_settings(db: &Db, inv: &InvitationRecord) -> Result<Settings, AppError> {
-    let slug = flow_slug(db, inv).await?;
-    let flow = load_flow(db, &slug).await?;
-    Ok(flow
-        .as_ref()
-        .and_then(|f| Journey::new(&f.def).email())
-        .map(|(_, s)| s)
-        .unwrap_or(Settings {
-            token_expiry_minutes: crate::domain::verification::DEFAULT_TOKEN_EXPIRY_MINUTES,
-            max_attempts: crate::domain::verification::DEFAULT_MAX_ATTEMPTS,
-        }))
-}
-
-/// Sends a code to the signed-in user's address so they can accept invitation `token`: a new
-/// verification, or a new code for `current` (this browser's) when it is pending for the same address.
-/// Returns the verification's pk, to keep in the session under [`ACCEPT_VERIFICATION_KEY`].
-///
-/// # Errors
-/// As [`resolve_token`]; [`AppError::BadRequest`] when the account does not qualify, needs no code, or no
-/// code may be sent yet; database errors.
-#[tracing::instrument(name = "enrollment.send_accept_code", skip_all, fields(user = user.pk))]
-pub async fn send_accept_code(
-    db: &Db,
-    config: &Config,
-    gate: &verification::CodeGate<'_>,
-    token: &str,
-    user: &CurrentUser,
-    current: Option<String>,
-) -> Result<String, AppError> {
-    let inv = resolve_token(db, token).await?;
-    check_account(&inv, user)?;
-    if !accept_needs_code(db, &inv, user).await? {
-        return Err(AppError::BadRequest(
-            "Your email address is already confirmed; accept the invitation.".into(),
-        ));
-    }
-    let settings = accept_settings(db, &inv).await?;
-    if let Some(pk) = current {
-        if verification::pending_email_if_known(db, &pk)
-            .await?
-            .as_deref()
-            == Some(user.email.as_str())
-        {
-            verification::resend(db, config, gate, &pk, settings).await?;
-            return Ok(pk);
-        }
-    }
-    let mut tx = db.begin().await?;
-    let pk =
-        verification::start(&mut tx, config, gate, Some(&inv.pk), &user.email, settings).await?;
-    tx.commit().await?;
-    Ok(pk)
-}
-
-fn check_account(inv: &InvitationRecord, user: &CurrentUser) -> Result<(), AppError> {
-    if allowed(&inv.emails, &user.email) {
-        Ok(())
-    } else {
-        Err(AppError::BadRequest(format!(
-            "This invitation is not valid for your account's email address ({}).",
-            user.email
-        )))
-    }
-}
-
-/// The accept page's view for a signed-in user and an invitation token; `pending` is this browser's
-/// verification for accepting, if any.
-///
-/// # Errors
-/// As [`resolve_token`].
-pub async fn accept_view(
-    db: &Db,
-    token: &str,
-    user: &CurrentUser,
-    pending: Option<&str>,
-) -> Result<AcceptView, AppError> {
-    let inv = resolve_token(db, token).await?;
-    let needs_code = allowed(&inv.emails, &user.email) && accept_needs_code(db, &inv, user).await?;
-    let code_sent = match pending.filter(|_| needs_code) {
-        Some(pk) => {
-            verification::pending_email_if_known(db, pk)
-                .await?
-                .as_deref()
-                == Some(user.email.as_str())
-        }
-        None => false,
-    };
-    Ok(AcceptView {
-        verify_email: needs_code.then(|| user.email.clone()),
-        code_sent,
-        invited_by: inv.invited_by.clone(),
-        roles: inv.roles.iter().map(|r| r.1.clone()).collect(),
-        groups: inv.groups.iter().map(|g| g.1.clone()).collect(),
-        expires_display: time::format_expiry(inv.expires, time::now()),
-        username: user.username.clone(),
-    })
-}
-
-/// An existing user accepts an invitation: in one transaction a use is consumed (same atomic rule as
-/// enrollment), the invitation's groups and roles are granted, and the ledger row `joined` is written.
-/// The user's email must satisfy the invitation's email rules and, when it has any, be proven: verified
-/// before, delivered this exact-address invitation by Usher, or confirmed now by `code` for this
-/// browser's `verification` (which then marks the account's address verified, in the same transaction).
-/// A user who already used the invitation cannot use it again.
-///
-/// # Errors
-/// [`AppError::InvalidInvitation`]; [`AppError::BadRequest`] when the email does not match, must be
-/// confirmed first, or the user already used this invitation; [`AppError::Validation`] on `code` for a
-/// wrong, expired or exhausted code; database errors. Nothing is written on error.
-#[tracing::instrument(name = "enrollment.accept", skip_all, fields(user = user.pk))]
-pub async fn accept(
-    db: &Db,
-    token: &str,
-    user: &CurrentUser,
-    req: &RequestInfo,
-    code: Option<&str>,
-    verification: Option<&str>,
-) -> Result<(), AppError> {
-    let inv = resolve_token(db, token).await?;
-    check_account(&inv, user)?;
-    // The flow's policies, and its stages', hold for existing users too (their account's name and email
-    // as prompt data), as if they had enrolled.
-    let mut known = Map::new();
-    known.insert("username".into(), Value::String(user.username.clone()));
-    known.insert("email".into(), Value::String(user.email.clone()));
-    let slug = flow_slug(db, &inv).await?;
-    let flow = load_flow(db, &slug).await?.ok_or_else(not_found)?;
-    enforce_all(db, &flow, Some(&inv), &known).await?;
-    let proof = if accept_needs_code(db, &inv, user).await? {
-        let pk = verification.ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "Confirm your email address ({}) first: send yourself a code.",
-                user.email
-            ))
-        })?;
-        verification::check(db, pk, &user.email, code.unwrap_or_default()).await?;
-        Some(pk)
-    } else {
-        None
-    };
-    if invitations::use_pk_of_user(&db.pool, &inv.pk, user.pk)
-        .await?
-        .is_some()
-    {
-        return Err(AppError::BadRequest(
-            "You have already accepted this invitation.".into(),
-        ));
-    }
-    let mut tx = db.begin().await?;
-    if let Some(pk) = proof {
-        verification::consume(&mut tx, pk).await?;
-        users::set_email_verified(&mut *tx, user.pk).await?;
-    }
-    consume_use(&mut tx, &inv, time::now()).await?;
-    grant_in(&mut tx, user.pk, Some(&inv), Vec::new()).await?;
-    record_use_in(&mut tx, &inv, user.pk, UseAction::Joined, req).await?;
-    tx.commit().await?;
-    Ok(())
 }

@@ -80,9 +80,25 @@ pub async fn install_flow(db: &Db, def: &FlowDef) -> Result<bool, AppError> {
 /// # Errors
 /// Database errors; [`AppError::Internal`] when a stored stage's settings do not parse.
 pub async fn load_flow(db: &Db, slug: &str) -> Result<Option<StoredFlow>, AppError> {
-    let Some(flow) = store::flow_by_slug(&db.pool, slug).await? else {
-        return Ok(None);
-    };
+    match store::flow_by_slug(&db.pool, slug).await? {
+        Some(flow) => Ok(Some(with_stages(db, flow).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Loads a flow by pk with its stages in order (an invitation's own flow, without going through its
+/// slug); `None` when unknown.
+///
+/// # Errors
+/// As [`load_flow`].
+pub async fn load_flow_by_pk(db: &Db, pk: &str) -> Result<Option<StoredFlow>, AppError> {
+    match store::flow_by_pk(&db.pool, pk).await? {
+        Some(flow) => Ok(Some(with_stages(db, flow).await?)),
+        None => Ok(None),
+    }
+}
+
+async fn with_stages(db: &Db, flow: store::FlowRow) -> Result<StoredFlow, AppError> {
     let stages = store::stages_of_flow(&db.pool, &flow.pk)
         .await?
         .into_iter()
@@ -95,7 +111,7 @@ pub async fn load_flow(db: &Db, slug: &str) -> Result<Option<StoredFlow>, AppErr
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Some(StoredFlow {
+    Ok(StoredFlow {
         pk: flow.pk,
         def: FlowDef {
             slug: flow.slug,
@@ -105,7 +121,7 @@ pub async fn load_flow(db: &Db, slug: &str) -> Result<Option<StoredFlow>, AppErr
             authentication: flow.authentication,
             stages,
         },
-    }))
+    })
 }
 
 /// Flows for the invitation form's selector: enrollment flows, by slug.

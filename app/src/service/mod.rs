@@ -1,6 +1,7 @@
 //! Server-only code (feature `ssr`): the services (domain operations over the store) and session helpers. Server functions in
 //! `crate::api` stay thin and call one service function here.
 
+pub mod accept;
 pub mod auth;
 pub mod blueprints;
 pub mod brands;

@@ -134,36 +134,59 @@ pub async fn unbind(db: &Db, binding_pk: &str) -> Result<(), AppError> {
     )
 }
 
-/// Enforces the policies bound to flow `flow_pk` and, when given, to the stages named in `stages`.
-/// Changes nothing.
+/// The policies bound to one flow and to its stages, in binding order: loaded once per request
+/// ([`load`]), enforced as often as the request needs ([`FlowPolicies::enforce`]).
+#[derive(Debug, Clone, Default)]
+pub struct FlowPolicies(Vec<store::BoundPolicyRow>);
+
+/// The policies bound to flow `flow_pk` and its stages.
 ///
 /// # Errors
-/// [`AppError::PolicyDenied`] with the first denying policy's message (or a plain one when it has none,
-/// or when its expression fails); database errors.
+/// Database errors.
+pub async fn load(db: &Db, flow_pk: &str) -> Result<FlowPolicies, AppError> {
+    Ok(FlowPolicies(store::bound_to_flow(&db.pool, flow_pk).await?))
+}
+
+/// [`load`] and [`FlowPolicies::enforce`] at once.
+///
+/// # Errors
+/// As both.
 pub async fn enforce(
     db: &Db,
     flow_pk: &str,
     stages: &[&str],
     ctx: &PolicyContext,
 ) -> Result<(), AppError> {
-    for p in store::bound_to_flow(&db.pool, flow_pk).await? {
-        if p.stage.as_deref().is_some_and(|s| !stages.contains(&s)) {
-            continue;
-        }
-        let passed = match evaluate(&p.expression, ctx) {
-            Ok(b) => b,
-            Err(e) => {
-                tracing::warn!(policy = %p.name, error = %e, "policy failed; denying");
-                false
+    load(db, flow_pk).await?.enforce(stages, ctx)
+}
+
+impl FlowPolicies {
+    /// Enforces the flow's own policies and, when given, those of the stages named in `stages`.
+    /// Changes nothing.
+    ///
+    /// # Errors
+    /// [`AppError::PolicyDenied`] with the first denying policy's message (or a plain one when it has
+    /// none, or when its expression fails).
+    pub fn enforce(&self, stages: &[&str], ctx: &PolicyContext) -> Result<(), AppError> {
+        for p in &self.0 {
+            if p.stage.as_deref().is_some_and(|s| !stages.contains(&s)) {
+                continue;
             }
-        };
-        if !passed {
-            return Err(AppError::PolicyDenied(if p.message.is_empty() {
-                "You cannot continue: access was denied by a policy.".into()
-            } else {
-                p.message
-            }));
+            let passed = match evaluate(&p.expression, ctx) {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(policy = %p.name, error = %e, "policy failed; denying");
+                    false
+                }
+            };
+            if !passed {
+                return Err(AppError::PolicyDenied(if p.message.is_empty() {
+                    "You cannot continue: access was denied by a policy.".into()
+                } else {
+                    p.message.clone()
+                }));
+            }
         }
+        Ok(())
     }
-    Ok(())
 }

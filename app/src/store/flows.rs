@@ -70,6 +70,19 @@ pub async fn flow_by_slug(ex: impl Exec<'_>, slug: &str) -> Result<Option<FlowRo
     .await
 }
 
+/// The flow with this pk, if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn flow_by_pk(ex: impl Exec<'_>, pk: &str) -> Result<Option<FlowRow>, DbError> {
+    sqlx::query_as(
+        "SELECT pk, slug, name, title, designation, authentication FROM flows WHERE pk = $1",
+    )
+    .bind(pk)
+    .fetch_optional(ex)
+    .await
+}
+
 /// Every flow's slug, sorted.
 ///
 /// # Errors

@@ -1,0 +1,228 @@
+//! The existing-user path (authentik's "accept as"): a signed-in user accepts an invitation without
+//! running its flow. The same atomic rule as enrollment consumes a use; the flow's policies and those
+//! of its stages hold, with the account's name and email as prompt data; an email-limited invitation
+//! needs the account's address proven (verified before, delivered this exact-address invitation by
+//! Usher, or confirmed now with a code); the ledger row is `joined`.
+
+use super::enrollment::{by_delivery, check_active, delivered, enforce_all, not_found};
+use super::flows::load_flow_by_pk;
+use super::invitations::{
+    consume_use, find_by_token, grant_in, record_use_in, InvitationRecord, RequestInfo,
+};
+use super::policies;
+use super::verification::{self, Settings};
+use super::{time, Config, Db};
+use crate::domain::email_rules::allowed;
+use crate::domain::invitation::UseAction;
+use crate::domain::journey::Journey;
+use crate::error::AppError;
+use crate::model::{AcceptView, CurrentUser};
+use crate::store::{invitations, users};
+use serde_json::{Map, Value};
+
+/// An active invitation found by token alone (the existing-user path, where the flow does not run).
+///
+/// # Errors
+/// [`AppError::InvalidInvitation`] as [`super::enrollment::resolve`]; database errors.
+pub async fn resolve_token(db: &Db, token: &str) -> Result<InvitationRecord, AppError> {
+    let inv = find_by_token(db, token).await?.ok_or_else(not_found)?;
+    check_active(&inv, time::now())?;
+    Ok(inv)
+}
+
+/// Session key of a signed-in user's email verification for accepting (pk in `email_verifications`).
+pub const ACCEPT_VERIFICATION_KEY: &str = "accept_verification";
+
+/// Whether `user` must prove their address before accepting `inv`: the invitation is limited by email
+/// rules (public ones rely on no address), and the account's address was neither verified before nor
+/// delivered this exact-address invitation by Usher.
+async fn accept_needs_code(
+    db: &Db,
+    inv: &InvitationRecord,
+    user: &CurrentUser,
+) -> Result<bool, AppError> {
+    if inv.emails.is_empty() {
+        return Ok(false);
+    }
+    if users::email_verified(&db.pool, user.pk).await? {
+        return Ok(false);
+    }
+    let to = delivered(db, Some(inv)).await?;
+    Ok(!by_delivery(Some(inv), &user.email, &to))
+}
+
+/// Whether accepting invitation `token` as `user` needs a code first (the landing page's "Accept as"
+/// then goes to the accept page, where the code is asked for).
+///
+/// # Errors
+/// As [`resolve_token`].
+pub async fn accept_requires_code(
+    db: &Db,
+    token: &str,
+    user: &CurrentUser,
+) -> Result<bool, AppError> {
+    let inv = resolve_token(db, token).await?;
+    Ok(allowed(&inv.emails, &user.email) && accept_needs_code(db, &inv, user).await?)
+}
+
+/// The `email` stage settings of the invitation's flow, or the defaults when it has none.
+async fn accept_settings(db: &Db, inv: &InvitationRecord) -> Result<Settings, AppError> {
+    let flow = load_flow_by_pk(db, &inv.flow_pk).await?;
+    Ok(flow
+        .as_ref()
+        .and_then(|f| Journey::new(&f.def).email())
+        .map(|(_, s)| s)
+        .unwrap_or(Settings {
+            token_expiry_minutes: crate::domain::verification::DEFAULT_TOKEN_EXPIRY_MINUTES,
+            max_attempts: crate::domain::verification::DEFAULT_MAX_ATTEMPTS,
+        }))
+}
+
+/// Sends a code to the signed-in user's address so they can accept invitation `token`: a new
+/// verification, or a new code for `current` (this browser's) when it is pending for the same address.
+/// Returns the verification's pk, to keep in the session under [`ACCEPT_VERIFICATION_KEY`].
+///
+/// # Errors
+/// As [`resolve_token`]; [`AppError::BadRequest`] when the account does not qualify, needs no code, or no
+/// code may be sent yet; database errors.
+#[tracing::instrument(name = "accept.send_code", skip_all, fields(user = user.pk))]
+pub async fn send_accept_code(
+    db: &Db,
+    config: &Config,
+    gate: &verification::CodeGate<'_>,
+    token: &str,
+    user: &CurrentUser,
+    current: Option<String>,
+) -> Result<String, AppError> {
+    let inv = resolve_token(db, token).await?;
+    check_account(&inv, user)?;
+    if !accept_needs_code(db, &inv, user).await? {
+        return Err(AppError::BadRequest(
+            "Your email address is already confirmed; accept the invitation.".into(),
+        ));
+    }
+    let settings = accept_settings(db, &inv).await?;
+    if let Some(pk) = current {
+        if verification::pending_email_if_known(db, &pk)
+            .await?
+            .as_deref()
+            == Some(user.email.as_str())
+        {
+            verification::resend(db, config, gate, &pk, settings).await?;
+            return Ok(pk);
+        }
+    }
+    let mut tx = db.begin().await?;
+    let pk =
+        verification::start(&mut tx, config, gate, Some(&inv.pk), &user.email, settings).await?;
+    tx.commit().await?;
+    Ok(pk)
+}
+
+fn check_account(inv: &InvitationRecord, user: &CurrentUser) -> Result<(), AppError> {
+    if allowed(&inv.emails, &user.email) {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(format!(
+            "This invitation is not valid for your account's email address ({}).",
+            user.email
+        )))
+    }
+}
+
+/// The accept page's view for a signed-in user and an invitation token; `pending` is this browser's
+/// verification for accepting, if any.
+///
+/// # Errors
+/// As [`resolve_token`].
+pub async fn accept_view(
+    db: &Db,
+    token: &str,
+    user: &CurrentUser,
+    pending: Option<&str>,
+) -> Result<AcceptView, AppError> {
+    let inv = resolve_token(db, token).await?;
+    let needs_code = allowed(&inv.emails, &user.email) && accept_needs_code(db, &inv, user).await?;
+    let code_sent = match pending.filter(|_| needs_code) {
+        Some(pk) => {
+            verification::pending_email_if_known(db, pk)
+                .await?
+                .as_deref()
+                == Some(user.email.as_str())
+        }
+        None => false,
+    };
+    Ok(AcceptView {
+        verify_email: needs_code.then(|| user.email.clone()),
+        code_sent,
+        invited_by: inv.invited_by.clone(),
+        roles: inv.roles.iter().map(|r| r.1.clone()).collect(),
+        groups: inv.groups.iter().map(|g| g.1.clone()).collect(),
+        expires_display: time::format_expiry(inv.expires, time::now()),
+        username: user.username.clone(),
+    })
+}
+
+/// An existing user accepts an invitation: in one transaction a use is consumed (same atomic rule as
+/// enrollment), the invitation's groups and roles are granted, and the ledger row `joined` is written.
+/// The user's email must satisfy the invitation's email rules and, when it has any, be proven: verified
+/// before, delivered this exact-address invitation by Usher, or confirmed now by `code` for this
+/// browser's `verification` (which then marks the account's address verified, in the same transaction).
+/// A user who already used the invitation cannot use it again.
+///
+/// # Errors
+/// [`AppError::InvalidInvitation`]; [`AppError::BadRequest`] when the email does not match, must be
+/// confirmed first, or the user already used this invitation; [`AppError::Validation`] on `code` for a
+/// wrong, expired or exhausted code; database errors. Nothing is written on error.
+#[tracing::instrument(name = "accept.accept", skip_all, fields(user = user.pk))]
+pub async fn accept(
+    db: &Db,
+    token: &str,
+    user: &CurrentUser,
+    req: &RequestInfo,
+    code: Option<&str>,
+    verification: Option<&str>,
+) -> Result<(), AppError> {
+    let inv = resolve_token(db, token).await?;
+    check_account(&inv, user)?;
+    // The flow's policies, and its stages', hold for existing users too (their account's name and email
+    // as prompt data), as if they had enrolled.
+    let mut known = Map::new();
+    known.insert("username".into(), Value::String(user.username.clone()));
+    known.insert("email".into(), Value::String(user.email.clone()));
+    let flow = load_flow_by_pk(db, &inv.flow_pk)
+        .await?
+        .ok_or_else(not_found)?;
+    let policies = policies::load(db, &flow.pk).await?;
+    enforce_all(&policies, &flow, Some(&inv), &known)?;
+    let proof = if accept_needs_code(db, &inv, user).await? {
+        let pk = verification.ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "Confirm your email address ({}) first: send yourself a code.",
+                user.email
+            ))
+        })?;
+        verification::check(db, pk, &user.email, code.unwrap_or_default()).await?;
+        Some(pk)
+    } else {
+        None
+    };
+    if invitations::use_pk_of_user(&db.pool, &inv.pk, user.pk)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::BadRequest(
+            "You have already accepted this invitation.".into(),
+        ));
+    }
+    let mut tx = db.begin().await?;
+    if let Some(pk) = proof {
+        verification::consume(&mut tx, pk).await?;
+        users::set_email_verified(&mut *tx, user.pk).await?;
+    }
+    consume_use(&mut tx, &inv, time::now()).await?;
+    grant_in(&mut tx, user.pk, Some(&inv), Vec::new()).await?;
+    record_use_in(&mut tx, &inv, user.pk, UseAction::Joined, req).await?;
+    tx.commit().await?;
+    Ok(())
+}
