@@ -18,7 +18,7 @@ pub struct CurrentUser {
     /// Admin rights.
     pub is_superuser: bool,
     /// `internal` or `external`.
-    pub user_type: String,
+    pub user_type: crate::domain::flow::UserType,
     /// User path, e.g. `users/external`.
     pub path: String,
     /// Group names, sorted.
@@ -127,7 +127,7 @@ pub struct OutboxMessage {
     /// Subject.
     pub subject: String,
     /// `queued`, `sending`, `sent` or `failed`.
-    pub status: String,
+    pub status: crate::domain::outbox::OutboxStatus,
     /// Delivery attempts so far.
     pub attempts: i64,
     /// The last SMTP error, if any.
@@ -251,7 +251,7 @@ pub struct FlowView {
     /// Group names granted.
     pub groups: Vec<String>,
     /// `internal` or `external`.
-    pub user_type: String,
+    pub user_type: crate::domain::flow::UserType,
     /// Expiry for people, or "never".
     pub expires_display: String,
     /// Index of the stage shown (a prompt stage, or the `email` stage), in the flow's stage bindings.
@@ -316,7 +316,7 @@ pub struct UserRow {
     /// Email.
     pub email: String,
     /// `internal` or `external`.
-    pub user_type: String,
+    pub user_type: crate::domain::flow::UserType,
     /// Path.
     pub path: String,
     /// Active.

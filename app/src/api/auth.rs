@@ -46,7 +46,7 @@ pub async fn login(
             let admin = auth::require_admin(&st.db, &session).await.is_ok();
             let external = crate::service::users::load_current_user(&st.db, pk)
                 .await?
-                .is_some_and(|u| u.user_type == "external");
+                .is_some_and(|u| u.user_type == crate::domain::flow::UserType::External);
             let app = if external {
                 crate::service::brands::default_application(&st.db, &st.config).await?
             } else {
@@ -124,7 +124,7 @@ pub async fn get_default_application() -> Result<Option<String>, AppError> {
         async {
             let st = state()?;
             match auth::current_user(&st.db, &session().await?).await? {
-                Some(u) if u.user_type == "external" => {
+                Some(u) if u.user_type == crate::domain::flow::UserType::External => {
                     crate::service::brands::default_application(&st.db, &st.config).await
                 }
                 _ => Ok(None),

@@ -111,7 +111,7 @@ pub async fn submit_stage(
                     }
                     let external = crate::service::users::load_current_user(&st.db, user_pk)
                         .await?
-                        .is_some_and(|u| u.user_type == "external");
+                        .is_some_and(|u| u.user_type == crate::domain::flow::UserType::External);
                     let app =
                         crate::service::brands::default_application(&st.db, &st.config).await?;
                     match (app, external && login) {

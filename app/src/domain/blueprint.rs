@@ -818,7 +818,8 @@ fn prompt_field(p: &Entry) -> Result<PromptField, BlueprintError> {
     let s = |k: &str| p.attrs.get(k).and_then(Value::as_str).map(str::to_owned);
     let field_type = s("type")
         .or_else(|| s("prompt_type"))
-        .ok_or_else(|| err("type", "is required (type or prompt_type)"))?;
+        .ok_or_else(|| err("type", "is required (type or prompt_type)"))?
+        .into();
     Ok(PromptField {
         field_key: s("field_key").ok_or_else(|| err("field_key", "is required"))?,
         label: s("label").unwrap_or_default(),
@@ -902,7 +903,7 @@ entries:
         );
         let defs = p.flow_defs();
         assert!(
-            matches!(&defs[0].stages[0].kind, StageKind::Prompt { fields } if fields[0].field_type == "username")
+            matches!(&defs[0].stages[0].kind, StageKind::Prompt { fields } if fields[0].field_type == crate::domain::flow::PromptType::Username)
         );
     }
 

@@ -12,7 +12,7 @@ pub struct PromptField {
     pub label: String,
     /// authentik's prompt type: `username`, `text`, `email`, `password`, …
     #[serde(rename = "type", alias = "prompt_type")]
-    pub field_type: String,
+    pub field_type: PromptType,
     /// Whether a value must be given.
     #[serde(default)]
     pub required: bool,
@@ -27,11 +27,11 @@ pub struct PromptField {
 impl PromptField {
     /// The HTML `<input type>` for this prompt type.
     pub fn input_type(&self) -> &'static str {
-        match self.field_type.as_str() {
-            "password" => "password",
-            "email" => "email",
-            "number" => "number",
-            "date" => "date",
+        match self.field_type {
+            PromptType::Password => "password",
+            PromptType::Email => "email",
+            PromptType::Number => "number",
+            PromptType::Date => "date",
             _ => "text",
         }
     }
@@ -55,6 +55,90 @@ impl UserType {
             Self::Internal => "internal",
             Self::External => "external",
         }
+    }
+
+    /// The stored text back; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "internal" => Some(Self::Internal),
+            "external" => Some(Self::External),
+            _ => None,
+        }
+    }
+}
+
+/// A stored `user_type` that is neither `internal` nor `external` (a corrupt row; readers refuse it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown user type {0:?}")]
+pub struct UnknownUserType(pub String);
+
+impl TryFrom<String> for UserType {
+    type Error = UnknownUserType;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s).ok_or(UnknownUserType(s))
+    }
+}
+
+/// authentik's prompt `type`, as far as Usher treats types differently; any other type
+/// (`text_area`, `checkbox`, …) is kept as written and shown as a text input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum PromptType {
+    /// `username`: checked as a username and for being free.
+    Username,
+    /// `email`: normalised and checked against the invitation's email rules.
+    Email,
+    /// `password`: never trimmed, never echoed back, stored only as an argon2id hash.
+    Password,
+    /// `text`.
+    Text,
+    /// `number`.
+    Number,
+    /// `date`.
+    Date,
+    /// Any other authentik type, verbatim.
+    Other(String),
+}
+
+impl PromptType {
+    /// The type as authentik writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Username => "username",
+            Self::Email => "email",
+            Self::Password => "password",
+            Self::Text => "text",
+            Self::Number => "number",
+            Self::Date => "date",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+impl From<String> for PromptType {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "username" => Self::Username,
+            "email" => Self::Email,
+            "password" => Self::Password,
+            "text" => Self::Text,
+            "number" => Self::Number,
+            "date" => Self::Date,
+            _ => Self::Other(s),
+        }
+    }
+}
+
+impl From<&str> for PromptType {
+    fn from(s: &str) -> Self {
+        Self::from(s.to_owned())
+    }
+}
+
+impl From<PromptType> for String {
+    fn from(t: PromptType) -> Self {
+        t.as_str().to_owned()
     }
 }
 

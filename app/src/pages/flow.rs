@@ -128,7 +128,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
             _ => None,
         })
     };
-    let grants = grants_text(&roles, &groups, Some(&user_type));
+    let grants = grants_text(&roles, &groups, Some(user_type.as_str()));
     let has_invitation = !itoken.is_empty();
     let fields_view = fields
         .into_iter()
@@ -150,8 +150,8 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                     placeholder=f.placeholder.clone()
                     required=f.required
                     readonly=readonly
-                    autocomplete=match (f.field_type.as_str(), f.field_key.as_str()) {
-                        ("password", _) => "new-password",
+                    autocomplete=match (&f.field_type, f.field_key.as_str()) {
+                        (crate::domain::flow::PromptType::Password, _) => "new-password",
                         (_, "code") => "one-time-code",
                         _ => "on",
                     }

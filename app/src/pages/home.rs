@@ -20,13 +20,13 @@ pub fn HomePage() -> impl IntoView {
                                 <dt>"Username"</dt><dd data-testid="profile-username">{u.username.clone()}</dd>
                                 <dt>"Name"</dt><dd data-testid="profile-name">{u.name.clone()}</dd>
                                 <dt>"Email"</dt><dd data-testid="profile-email">{u.email.clone()}</dd>
-                                <dt>"User type"</dt><dd data-testid="profile-type">{u.user_type.clone()}</dd>
+                                <dt>"User type"</dt><dd data-testid="profile-type">{u.user_type.as_str()}</dd>
                                 <dt>"Path"</dt><dd data-testid="profile-path">{u.path.clone()}</dd>
                                 <dt>"Groups"</dt><dd data-testid="profile-groups">{join_or_none(&u.groups)}</dd>
                                 <dt>"Roles"</dt><dd data-testid="profile-roles">{join_or_none(&u.roles)}</dd>
                             </dl>
                             {u.is_superuser.then(|| view! { <p><a href="/admin/invitations">"Open the admin dashboard"</a></p> })}
-                            {(u.user_type == "external").then(|| view! {
+                            {(u.user_type == crate::domain::flow::UserType::External).then(|| view! {
                                 <Suspense fallback=|| ()>
                                     {move || Suspend::new(async move {
                                         match app.await {

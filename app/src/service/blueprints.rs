@@ -209,7 +209,7 @@ pub async fn export(db: &Db, slug: &str) -> Result<String, AppError> {
                         vec![
                             ("field_key", s(&f.field_key)),
                             ("label", s(&f.label)),
-                            ("type", s(&f.field_type)),
+                            ("type", s(f.field_type.as_str())),
                             ("required", b(f.required)),
                             ("placeholder", s(&f.placeholder)),
                             ("order", Y::Number(f.order.into())),

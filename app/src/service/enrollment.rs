@@ -26,7 +26,7 @@ use super::verification::{self, Settings};
 use super::{auth::hash_password, time, Config, Db};
 use crate::domain::email_rules::{allowed, normalize_email, EmailRule};
 use crate::domain::fixed_data::prefill;
-use crate::domain::flow::PromptField;
+use crate::domain::flow::{PromptField, PromptType};
 use crate::domain::invitation::InvitationStatus;
 use crate::domain::invitation::UseAction;
 use crate::domain::journey::{Enrolment, Journey, Next, Refusal, Submission};
@@ -240,7 +240,7 @@ pub async fn landing(
             .fields(stage)
             .into_iter()
             .map(|f| {
-                let v = if f.field_type == "password" {
+                let v = if f.field_type == PromptType::Password {
                     None
                 } else if f.field_key == "email" && locked.is_some() {
                     locked.clone()
@@ -269,7 +269,7 @@ pub async fn landing(
             .as_ref()
             .map(|i| i.groups.iter().map(|g| g.1.clone()).collect())
             .unwrap_or_default(),
-        user_type: ws.user_type.as_str().to_owned(),
+        user_type: ws.user_type,
         expires_display: time::format_expiry(invitation.as_ref().and_then(|i| i.expires), now),
         stage,
         step: journey.step(stage, needs_code),
@@ -292,7 +292,7 @@ async fn validate_prompt(
     let locked = locked_email(inv);
     for f in fields {
         let raw = values.get(&f.field_key).cloned().unwrap_or_default();
-        let v = if f.field_type == "password" {
+        let v = if f.field_type == PromptType::Password {
             raw
         } else {
             raw.trim().to_owned()
@@ -301,8 +301,8 @@ async fn validate_prompt(
             errors.push((f.field_key.clone(), format!("{} is required.", f.label)));
             continue;
         }
-        let result = match f.field_type.as_str() {
-            "username" => match validate_username(&v) {
+        let result = match f.field_type {
+            PromptType::Username => match validate_username(&v) {
                 Ok(u) => {
                     if users::pk_by_username(&db.pool, &u).await?.is_some() {
                         Err("This username is already taken.".to_owned())
@@ -312,7 +312,7 @@ async fn validate_prompt(
                 }
                 Err(e) => Err(e),
             },
-            "email" if !v.is_empty() => match normalize_email(&v) {
+            PromptType::Email if !v.is_empty() => match normalize_email(&v) {
                 Some(e) if locked.as_ref().is_some_and(|l| *l != e) => {
                     Err("This invitation is for another email address.".to_owned())
                 }
@@ -628,7 +628,7 @@ async fn write_user(
         username,
         is_active: enrolment.active,
         is_superuser: false,
-        user_type: ws.user_type.as_str().to_owned(),
+        user_type: ws.user_type,
         path: ws.path.clone(),
         attributes: Value::Object(attributes).to_string(),
     };

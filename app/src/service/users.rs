@@ -70,7 +70,7 @@ pub async fn superuser_from_input(
         password_hash: super::auth::hash_password(password.to_owned()).await?,
         is_active: true,
         is_superuser: true,
-        user_type: "internal".into(),
+        user_type: crate::domain::flow::UserType::Internal,
         path: "users".into(),
         attributes: "{}".into(),
     })

@@ -113,7 +113,8 @@ pub struct MessageRow {
     /// Subject line.
     pub subject: String,
     /// `queued`, `sending`, `sent` or `failed`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: crate::domain::outbox::OutboxStatus,
     /// Delivery attempts so far.
     pub attempts: i64,
     /// The last delivery error, empty when none.

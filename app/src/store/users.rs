@@ -4,6 +4,7 @@
 //! [`Flag`]; times (`date_joined`, `last_login`) are UTC Unix seconds.
 
 use super::{DbError, Exec, Flag};
+use crate::domain::flow::UserType;
 
 /// A user to insert (see [`insert`]).
 #[derive(Debug, Clone)]
@@ -24,7 +25,7 @@ pub struct NewUser {
     /// Superuser.
     pub is_superuser: bool,
     /// `internal` or `external`.
-    pub user_type: String,
+    pub user_type: UserType,
     /// Path, e.g. `users/external`.
     pub path: String,
     /// Attributes (JSON object text).
@@ -85,7 +86,7 @@ pub async fn insert(
     .bind(&u.password_hash)
     .bind(Flag(u.is_active))
     .bind(Flag(u.is_superuser))
-    .bind(&u.user_type)
+    .bind(u.user_type.as_str())
     .bind(&u.path)
     .bind(&u.attributes)
     .bind(date_joined)
@@ -147,8 +148,8 @@ pub struct ActiveUserRow {
     #[sqlx(try_from = "Flag")]
     pub is_superuser: bool,
     /// `internal` or `external`.
-    #[sqlx(rename = "type")]
-    pub user_type: String,
+    #[sqlx(rename = "type", try_from = "String")]
+    pub user_type: UserType,
     /// Path, e.g. `users/external`.
     pub path: String,
 }
@@ -206,8 +207,8 @@ pub struct UserListRow {
     /// Email.
     pub email: String,
     /// `internal` or `external`.
-    #[sqlx(rename = "type")]
-    pub user_type: String,
+    #[sqlx(rename = "type", try_from = "String")]
+    pub user_type: UserType,
     /// Path, e.g. `users/external`.
     pub path: String,
     /// Active.

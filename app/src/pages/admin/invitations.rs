@@ -259,10 +259,10 @@ fn MessageList(messages: Vec<crate::model::OutboxMessage>) -> impl IntoView {
     view! {
         <ul class="messages">
             {messages.into_iter().map(|m| {
-                let status = m.status.clone();
+                let status = m.status.as_str();
                 view! {
                 <li data-status=status>
-                    {format!("{} — {} (attempts: {}) · queued {}", m.to, m.status, m.attempts, m.created)}
+                    {format!("{} — {} (attempts: {}) · queued {}", m.to, m.status.as_str(), m.attempts, m.created)}
                     {(!m.sent.is_empty()).then(|| format!(" · sent {}", m.sent))}
                     {(!m.last_error.is_empty()).then(|| view! { <br /><span class="error">{m.last_error}</span> })}
                 </li>

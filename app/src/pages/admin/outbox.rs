@@ -25,10 +25,10 @@ pub fn OutboxPage() -> impl IntoView {
                 body={|list: Vec<crate::model::OutboxMessage>| view! {
                     <tbody>
                         {list.into_iter().map(|m| view! {
-                            <tr data-status=m.status.clone()>
+                            <tr data-status=m.status.as_str()>
                                 <td>{m.invitation.clone().unwrap_or_else(|| "—".into())}</td>
                                 <td>{m.to.clone()}</td>
-                                <td>{m.status.clone()}</td>
+                                <td>{m.status.as_str()}</td>
                                 <td>{m.attempts}</td>
                                 <td class="error">{m.last_error.clone()}</td>
                                 <td>{m.created.clone()}</td>

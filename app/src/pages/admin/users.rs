@@ -92,7 +92,7 @@ fn UserLine(
                 <td>{u.username.clone()}{u.is_superuser.then(|| view! { " " <span class="badge ok">"admin"</span> })}</td>
                 <td>{u.name.clone()}</td>
                 <td>{u.email.clone()}</td>
-                <td data-testid="user-type">{u.user_type.clone()}</td>
+                <td data-testid="user-type">{u.user_type.as_str()}</td>
                 <td data-testid="user-path">{u.path.clone()}</td>
                 <td data-testid="user-groups">{join(&u.groups)}</td>
                 <td data-testid="user-active">{if u.is_active { "yes" } else { "no" }}</td>
