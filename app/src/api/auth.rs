@@ -2,6 +2,8 @@
 
 #[cfg(feature = "ssr")]
 use super::ctx::{respond, session};
+#[cfg(feature = "ssr")]
+use crate::domain::landing::Arrival;
 use crate::error::AppError;
 use crate::model::CurrentUser;
 #[cfg(feature = "ssr")]
@@ -43,21 +45,15 @@ pub async fn login(
             let pk = auth::authenticate(&st.db, &username, &password).await?;
             st.login_limiter.succeeded(&username);
             auth::sign_in(&st.db, &session, pk).await?;
-            let admin = auth::require_admin(&st.db, &session).await.is_ok();
-            let external = crate::service::users::load_current_user(&st.db, pk)
-                .await?
-                .is_some_and(|u| u.user_type == crate::domain::flow::UserType::External);
-            let app = if external {
-                crate::service::brands::default_application(&st.db, &st.config).await?
-            } else {
-                None
-            };
-            let dest = match (next.as_deref(), app) {
-                (Some(n), _) if super::is_safe_next(n) => n.to_owned(),
-                _ if admin => "/admin/invitations".to_owned(),
-                (_, Some(app)) => app,
-                _ => "/".to_owned(),
-            };
+            let dest = auth::landing(
+                &st.db,
+                &st.config,
+                pk,
+                Arrival::SignedIn {
+                    next: next.as_deref(),
+                },
+            )
+            .await?;
             leptos_axum::redirect(&dest);
             Ok(())
         }
@@ -109,7 +105,7 @@ pub async fn complete_setup(
             )
             .await?;
             auth::sign_in(&st.db, &session().await?, pk).await?;
-            leptos_axum::redirect("/admin/invitations");
+            leptos_axum::redirect(&auth::landing(&st.db, &st.config, pk, Arrival::SetUp).await?);
             Ok(())
         }
         .await,

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "ssr")]
 use super::ctx::{read_cookie, request_info, respond, session, set_cookie};
+#[cfg(feature = "ssr")]
+use crate::domain::landing::Arrival;
 use crate::error::AppError;
 use crate::model::{AcceptView, FlowView};
 #[cfg(feature = "ssr")]
@@ -109,15 +111,14 @@ pub async fn submit_stage(
                     if login {
                         auth::sign_in(&st.db, &session, user_pk).await?;
                     }
-                    let external = crate::service::users::load_current_user(&st.db, user_pk)
-                        .await?
-                        .is_some_and(|u| u.user_type == crate::domain::flow::UserType::External);
-                    let app =
-                        crate::service::brands::default_application(&st.db, &st.config).await?;
-                    match (app, external && login) {
-                        (Some(url), true) => leptos_axum::redirect(&url),
-                        _ => leptos_axum::redirect("/"),
-                    }
+                    // Not signed in (no user_login stage, or an inactive account): the profile page
+                    // asks them to sign in.
+                    let dest = if login {
+                        auth::landing(&st.db, &st.config, user_pk, Arrival::Enrolled).await?
+                    } else {
+                        crate::domain::landing::PROFILE.to_owned()
+                    };
+                    leptos_axum::redirect(&dest);
                 }
             }
             Ok(())
@@ -299,7 +300,9 @@ pub async fn accept_invitation(
                 .remove::<String>(accept::ACCEPT_VERIFICATION_KEY)
                 .await;
             set_cookie(INVITATION_COOKIE, "", 0, st.config.secure_cookies());
-            leptos_axum::redirect("/");
+            leptos_axum::redirect(
+                &auth::landing(&st.db, &st.config, user.pk, Arrival::Joined).await?,
+            );
             Ok(())
         }
         .await,

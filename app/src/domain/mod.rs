@@ -8,6 +8,7 @@ pub mod fixed_data;
 pub mod flow;
 pub mod invitation;
 pub mod journey;
+pub mod landing;
 pub mod outbox;
 #[cfg(feature = "ssr")]
 pub mod policy;

@@ -167,6 +167,36 @@ pub async fn require_admin(db: &Db, session: &Session) -> Result<CurrentUser, Ap
     }
 }
 
+/// Where signed-in user `user_pk` lands after `arrival` ([`crate::domain::landing::landing`]); the
+/// default application is read only for external users.
+///
+/// # Errors
+/// Database errors; [`AppError::Unauthenticated`] when the user no longer exists.
+pub async fn landing(
+    db: &Db,
+    config: &super::Config,
+    user_pk: i64,
+    arrival: crate::domain::landing::Arrival<'_>,
+) -> Result<String, AppError> {
+    use crate::domain::flow::UserType;
+    use crate::domain::landing::{landing, Arriving};
+    let user = super::users::load_current_user(db, user_pk)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let app = match user.user_type {
+        UserType::External => super::brands::default_application(db, config).await?,
+        UserType::Internal => None,
+    };
+    Ok(landing(
+        arrival,
+        Arriving {
+            is_superuser: user.is_superuser,
+            user_type: user.user_type,
+            default_app: app.as_deref(),
+        },
+    ))
+}
+
 fn session_err(e: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %e, "session store error");
     AppError::Internal
