@@ -17,6 +17,7 @@ db_tests!(
     deleting_the_creator_deletes_their_invitations,
     users_directory_lists_type_path_groups_and_roles,
     the_table_pages_in_sql_and_reads_activity_with_one_invitation,
+    pages_read_from_the_end_equal_pages_read_from_the_start,
 );
 
 pub async fn form(app: &TestApp, name: &str) -> Value {
@@ -480,4 +481,77 @@ async fn the_table_pages_in_sql_and_reads_activity_with_one_invitation(app: Test
         row["messages"][0]["subject"],
         "Your Usher verification code"
     );
+}
+
+/// A page in the second half of a counted list is read from the end in reverse (store `page_pks`);
+/// every page, in every order, equals the same window of the whole list.
+async fn pages_read_from_the_end_equal_pages_read_from_the_start(app: TestApp) {
+    use usher_app::service::invitations::{list_page, ListQuery, OrderField};
+    let mut admin = app.admin().await;
+    for (i, expires) in [
+        "2099-01-03T00:00",
+        "",
+        "2099-01-01T00:00",
+        "",
+        "2099-01-03T00:00",
+        "2099-01-02T00:00",
+        "",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut f = form(&app, &format!("page-{i}")).await;
+        f["expires"] = json!(expires);
+        f["never_expires"] = json!(expires.is_empty());
+        f["single_use"] = json!(i % 2 == 0);
+        assert_eq!(create(&mut admin, f).await.0, StatusCode::OK);
+    }
+    let names = |rows: Vec<usher_app::model::InvitationRow>| {
+        rows.into_iter().map(|r| r.name).collect::<Vec<_>>()
+    };
+    for field in [
+        OrderField::Expires,
+        OrderField::Name,
+        OrderField::Created,
+        OrderField::SingleUse,
+        OrderField::CreatedBy,
+        OrderField::Flow,
+        OrderField::Pk,
+    ] {
+        for desc in [false, true] {
+            let order = vec![(field, desc)];
+            let all = names(
+                list_page(
+                    &app.db,
+                    "http://x",
+                    &ListQuery {
+                        order: order.clone(),
+                        limit: 100,
+                        ..ListQuery::default()
+                    },
+                )
+                .await
+                .unwrap(),
+            );
+            assert_eq!(all.len(), 7);
+            for offset in 0..7u64 {
+                for limit in [1u64, 2, 3] {
+                    let q = ListQuery {
+                        order: order.clone(),
+                        offset,
+                        limit,
+                        known_total: Some(7),
+                        ..ListQuery::default()
+                    };
+                    let page = names(list_page(&app.db, "http://x", &q).await.unwrap());
+                    let end = (offset + limit).min(7) as usize;
+                    assert_eq!(
+                        page,
+                        all[offset as usize..end],
+                        "{field:?} desc={desc} offset={offset} limit={limit}"
+                    );
+                }
+            }
+        }
+    }
 }

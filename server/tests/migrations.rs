@@ -17,6 +17,21 @@ const DIALECT_LINES: &[(&str, &str, &str)] = &[
         "    pk INTEGER PRIMARY KEY AUTOINCREMENT,",
         "    pk BIGSERIAL PRIMARY KEY,",
     ),
+    (
+        "0008_list_order_indexes.sql",
+        "CREATE INDEX invitations_expires_desc ON invitations ((CASE WHEN expires IS NULL THEN 1 ELSE 0 END) DESC, expires DESC, pk);",
+        "CREATE INDEX invitations_expires_desc ON invitations ((CASE WHEN expires IS NULL THEN 1 ELSE 0 END) DESC, expires DESC, pk COLLATE \"C\");",
+    ),
+    (
+        "0008_list_order_indexes.sql",
+        "CREATE INDEX invitations_expires_asc ON invitations ((CASE WHEN expires IS NULL THEN 1 ELSE 0 END), expires, pk);",
+        "CREATE INDEX invitations_expires_asc ON invitations ((CASE WHEN expires IS NULL THEN 1 ELSE 0 END), expires, pk COLLATE \"C\");",
+    ),
+    (
+        "0008_list_order_indexes.sql",
+        "CREATE INDEX invitations_created_desc ON invitations (created DESC, name, pk);",
+        "CREATE INDEX invitations_created_desc ON invitations (created DESC, name COLLATE \"C\", pk COLLATE \"C\");",
+    ),
 ];
 
 fn folder(backend: &str) -> PathBuf {

@@ -21,17 +21,18 @@ impl EmailRule {
     /// Parses `jane@example.com` or `*@example.com`.
     ///
     /// # Errors
-    /// A message naming the rule when it is neither a valid address nor `*@` followed by a valid domain.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    /// [`EmailRuleError`], naming the rule, when it is neither a valid address nor `*@` followed by a
+    /// valid domain.
+    pub fn parse(raw: &str) -> Result<Self, EmailRuleError> {
         let s = raw.trim();
         if let Some(domain) = s.strip_prefix("*@") {
-            let d = normalize_domain(domain)
-                .ok_or_else(|| format!("'{s}' is not a valid domain rule."))?;
+            let d =
+                normalize_domain(domain).ok_or_else(|| EmailRuleError::DomainRule(s.to_owned()))?;
             return Ok(Self::Domain(d));
         }
-        normalize_email(s).map(Self::Address).ok_or_else(|| {
-            format!("'{s}' is neither an email address nor a domain rule like *@example.com.")
-        })
+        normalize_email(s)
+            .map(Self::Address)
+            .ok_or_else(|| EmailRuleError::NotARule(s.to_owned()))
     }
 
     /// The rule as admins write it: the address, or `*@domain`.
@@ -54,11 +55,27 @@ impl EmailRule {
     }
 }
 
+/// Why an email rule is refused, with the rule as written; the message is the form's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum EmailRuleError {
+    /// `*@` followed by something that is not a domain.
+    #[error("'{0}' is not a valid domain rule.")]
+    DomainRule(String),
+    /// Neither an address nor `*@domain`.
+    #[error("'{0}' is neither an email address nor a domain rule like *@example.com.")]
+    NotARule(String),
+}
+
+/// Every refused line of a rule list (at least one); the message joins theirs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))]
+pub struct EmailRulesError(pub Vec<EmailRuleError>);
+
 /// Parses the form's rule list: one rule per line, blank lines ignored, duplicates removed.
 ///
 /// # Errors
-/// Every invalid line's message, joined.
-pub fn parse_rules(text: &str) -> Result<Vec<EmailRule>, String> {
+/// [`EmailRulesError`] with every invalid line.
+pub fn parse_rules(text: &str) -> Result<Vec<EmailRule>, EmailRulesError> {
     let mut rules: Vec<EmailRule> = Vec::new();
     let mut errors = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -71,7 +88,7 @@ pub fn parse_rules(text: &str) -> Result<Vec<EmailRule>, String> {
     if errors.is_empty() {
         Ok(rules)
     } else {
-        Err(errors.join(" "))
+        Err(EmailRulesError(errors))
     }
 }
 

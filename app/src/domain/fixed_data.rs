@@ -1,24 +1,52 @@
 //! `fixed_data` ("custom attributes"): a JSON object entered as JSON or YAML (authentik's invitation form
 //! accepts both). Keys matching a prompt field's `field_key` pre-fill that field.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+/// Why custom attributes are refused; the message is the form's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum FixedDataError {
+    /// JSON that does not parse, at a 1-based line.
+    #[error("JSON error at line {line}: {message}")]
+    Json {
+        /// The line.
+        line: usize,
+        /// The parser's message, without its location.
+        message: String,
+    },
+    /// YAML that does not parse, at a 1-based line when the parser knows it.
+    #[error("YAML error{}: {message}", .line.map(|l| format!(" at line {l}")).unwrap_or_default())]
+    Yaml {
+        /// The line.
+        line: Option<usize>,
+        /// The parser's message (without its location when the line is known).
+        message: String,
+    },
+    /// Valid JSON or YAML, but not a mapping.
+    #[error("Custom attributes must be a mapping of keys to values, e.g. `name: Jane Smith`.")]
+    NotAMapping,
+    /// `email` is not an email address.
+    #[error("'email' must be a valid email address.")]
+    Email,
+    /// YAML reached a build without the YAML parser (the browser).
+    #[error("YAML is parsed on the server.")]
+    YamlOnServerOnly,
+}
 
 /// Parses custom attributes entered as JSON or YAML into a JSON object. Blank input is `{}`.
 ///
 /// # Errors
-/// A message naming the line of a parse error (`line N: …`), or saying the value is not a mapping.
-pub fn parse_fixed_data(raw: &str) -> Result<Map<String, Value>, String> {
+/// [`FixedDataError`]: a parse error with its line, a value that is not a mapping, a bad `email`.
+pub fn parse_fixed_data(raw: &str) -> Result<Map<String, Value>, FixedDataError> {
     let text = raw.trim();
     if text.is_empty() {
         return Ok(Map::new());
     }
     let value: Value = if text.starts_with('{') {
-        serde_json::from_str(raw).map_err(|e| {
-            format!(
-                "JSON error at line {}: {}",
-                e.line(),
-                strip_location(&e.to_string())
-            )
+        serde_json::from_str(raw).map_err(|e| FixedDataError::Json {
+            line: e.line(),
+            message: strip_location(&e.to_string()),
         })?
     } else {
         parse_yaml(raw)?
@@ -26,10 +54,7 @@ pub fn parse_fixed_data(raw: &str) -> Result<Map<String, Value>, String> {
     match value {
         Value::Object(map) => validate(map),
         Value::Null => Ok(Map::new()),
-        _ => Err(
-            "Custom attributes must be a mapping of keys to values, e.g. `name: Jane Smith`."
-                .into(),
-        ),
+        _ => Err(FixedDataError::NotAMapping),
     }
 }
 
@@ -37,34 +62,36 @@ pub fn parse_fixed_data(raw: &str) -> Result<Map<String, Value>, String> {
 /// must be an email address, since it is where the invitation is sent.
 ///
 /// # Errors
-/// A message when `email` is not a valid address.
-pub fn validate(map: Map<String, Value>) -> Result<Map<String, Value>, String> {
+/// [`FixedDataError::Email`] when `email` is not a valid address.
+pub fn validate(map: Map<String, Value>) -> Result<Map<String, Value>, FixedDataError> {
     if let Some(email) = map.get("email") {
         let ok = email
             .as_str()
             .is_some_and(|e| super::email_rules::normalize_email(e).is_some());
         if !ok {
-            return Err("'email' must be a valid email address.".into());
+            return Err(FixedDataError::Email);
         }
     }
     Ok(map)
 }
 
 #[cfg(feature = "ssr")]
-fn parse_yaml(raw: &str) -> Result<Value, String> {
+fn parse_yaml(raw: &str) -> Result<Value, FixedDataError> {
     yaml_serde::from_str::<Value>(raw).map_err(|e| match e.location() {
-        Some(loc) => format!(
-            "YAML error at line {}: {}",
-            loc.line(),
-            strip_location(&e.to_string())
-        ),
-        None => format!("YAML error: {e}"),
+        Some(loc) => FixedDataError::Yaml {
+            line: Some(loc.line()),
+            message: strip_location(&e.to_string()),
+        },
+        None => FixedDataError::Yaml {
+            line: None,
+            message: e.to_string(),
+        },
     })
 }
 
 #[cfg(not(feature = "ssr"))]
-fn parse_yaml(_raw: &str) -> Result<Value, String> {
-    Err("YAML is parsed on the server.".into())
+fn parse_yaml(_raw: &str) -> Result<Value, FixedDataError> {
+    Err(FixedDataError::YamlOnServerOnly)
 }
 
 /// Removes the " at line X column Y" suffix the parsers append, since the message leads with the line.
@@ -106,9 +133,13 @@ mod tests {
 
     #[test]
     fn yaml_error_names_the_line() {
-        let err = parse_fixed_data("name: Jane\nemail: [unclosed\n").unwrap_err();
+        let err = parse_fixed_data("name: Jane\nemail: [unclosed\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 3") || err.contains("line 2"), "{err}");
-        let err = parse_fixed_data("{\n\"a\": 1,\n\"b\": }").unwrap_err();
+        let err = parse_fixed_data("{\n\"a\": 1,\n\"b\": }")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("JSON error at line 3"), "{err}");
     }
 

@@ -13,21 +13,20 @@ impl InvitationName {
     /// Parses a name, trimming surrounding whitespace.
     ///
     /// # Errors
-    /// A message for the form when the name is empty, too long, or holds a character other than
-    /// ASCII letters, digits, `-` and `_`.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    /// [`NameError`]: empty, too long, or a character other than ASCII letters, digits, `-` and `_`.
+    pub fn parse(raw: &str) -> Result<Self, NameError> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err("Name is required.".into());
+            return Err(NameError::Required);
         }
         if s.len() > 50 {
-            return Err("Name must be at most 50 characters.".into());
+            return Err(NameError::TooLong);
         }
         if !s
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            return Err("Name may contain only letters, digits, '-' and '_' (a slug).".into());
+            return Err(NameError::NotASlug);
         }
         Ok(Self(s.to_owned()))
     }
@@ -134,14 +133,15 @@ impl fmt::Display for InvitationStatus {
 /// Returns the stored `(single_use, quota)` pair: single use forces quota 1, and quota 1 means single use.
 ///
 /// # Errors
-/// A message when the quota is below 1, or single use is combined with a quota other than 1.
+/// [`QuotaError::BelowOne`], or [`QuotaError::SingleUseNotOne`] when single use is combined with a
+/// quota other than 1.
 pub fn reconcile_quota(
     single_use: bool,
     quota: Option<i64>,
-) -> Result<(bool, Option<i64>), String> {
+) -> Result<(bool, Option<i64>), QuotaError> {
     match (single_use, quota) {
-        (_, Some(q)) if q < 1 => Err("Quota must be at least 1, or empty for unlimited.".into()),
-        (true, Some(q)) if q != 1 => Err("A single-use invitation has a quota of 1.".into()),
+        (_, Some(q)) if q < 1 => Err(QuotaError::BelowOne),
+        (true, Some(q)) if q != 1 => Err(QuotaError::SingleUseNotOne),
         (true, _) => Ok((true, Some(1))),
         (false, Some(1)) => Ok((true, Some(1))),
         (false, q) => Ok((false, q)),
@@ -151,15 +151,43 @@ pub fn reconcile_quota(
 /// Parses the quota field of the form: empty means unlimited.
 ///
 /// # Errors
-/// A message when the text is not a whole number.
-pub fn parse_quota(raw: &str) -> Result<Option<i64>, String> {
+/// [`QuotaError::NotANumber`].
+pub fn parse_quota(raw: &str) -> Result<Option<i64>, QuotaError> {
     let s = raw.trim();
     if s.is_empty() {
         return Ok(None);
     }
     s.parse::<i64>()
         .map(Some)
-        .map_err(|_| "Quota must be a whole number, or empty for unlimited.".into())
+        .map_err(|_| QuotaError::NotANumber)
+}
+
+/// Why an invitation name is refused; the message is the form's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum NameError {
+    /// Empty after trimming.
+    #[error("Name is required.")]
+    Required,
+    /// Longer than 50 characters.
+    #[error("Name must be at most 50 characters.")]
+    TooLong,
+    /// Not a slug.
+    #[error("Name may contain only letters, digits, '-' and '_' (a slug).")]
+    NotASlug,
+}
+
+/// Why a quota is refused; the message is the form's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum QuotaError {
+    /// Below 1.
+    #[error("Quota must be at least 1, or empty for unlimited.")]
+    BelowOne,
+    /// Single use with a quota other than 1.
+    #[error("A single-use invitation has a quota of 1.")]
+    SingleUseNotOne,
+    /// Not a whole number.
+    #[error("Quota must be a whole number, or empty for unlimited.")]
+    NotANumber,
 }
 
 /// Builds the invitation link `{public_url}/if/flow/{flow_slug}/?itoken={token}` (authentik's link form).
@@ -265,9 +293,9 @@ impl InvitationField {
 /// Why an invitation draft or patch was refused, field by field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum InvitationError {
-    /// The name is not a slug ([`InvitationName::parse`]'s message).
+    /// The name is not a slug.
     #[error("{0}")]
-    Name(String),
+    Name(NameError),
     /// Another invitation has this name.
     #[error("An invitation with this name already exists.")]
     NameTaken,
@@ -276,19 +304,19 @@ pub enum InvitationError {
     Flow,
     /// The expiry is not a date and time.
     #[error("{0}")]
-    ExpiresInvalid(String),
+    ExpiresInvalid(crate::domain::NotADateTime),
     /// A new invitation that would already be expired.
     #[error("Expiry must be in the future (or choose never).")]
     ExpiresInPast,
     /// The custom attributes do not parse, or their `email` is not an address.
     #[error("{0}")]
-    FixedData(String),
+    FixedData(crate::domain::fixed_data::FixedDataError),
     /// The quota is below 1, not a number, or contradicts single use.
     #[error("{0}")]
-    Quota(String),
+    Quota(QuotaError),
     /// An email rule does not parse.
     #[error("{0}")]
-    Emails(String),
+    Emails(crate::domain::email_rules::EmailRulesError),
     /// No role has this pk or name (as given).
     #[error("Unknown role: {0}")]
     UnknownRole(String),
@@ -408,7 +436,7 @@ impl InvitationPatch {
         let name = self
             .name
             .clone()
-            .ok_or_else(|| InvitationError::Name("Name is required.".into()))?;
+            .ok_or(InvitationError::Name(NameError::Required))?;
         let base = InvitationDraft {
             name,
             description: String::new(),

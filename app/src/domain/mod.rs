@@ -17,3 +17,11 @@ pub mod time;
 pub mod token;
 pub mod user;
 pub mod verification;
+
+/// A date-time field that holds neither `YYYY-MM-DDTHH:MM[:SS]` nor RFC 3339 (what
+/// `time::parse_input` refuses); shared by browser and server, since invitation errors carry it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error,
+)]
+#[error("Expiry must be a date and time (YYYY-MM-DD HH:MM, UTC).")]
+pub struct NotADateTime;

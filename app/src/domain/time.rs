@@ -25,8 +25,8 @@ pub fn format_input(ts: i64) -> String {
 /// Parses `YYYY-MM-DDTHH:MM[:SS]` as UTC, or an RFC 3339 instant.
 ///
 /// # Errors
-/// A message for the form.
-pub fn parse_input(raw: &str) -> Result<i64, String> {
+/// [`super::NotADateTime`].
+pub fn parse_input(raw: &str) -> Result<i64, super::NotADateTime> {
     let s = raw.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Ok(dt.timestamp());
@@ -36,7 +36,7 @@ pub fn parse_input(raw: &str) -> Result<i64, String> {
             return Ok(dt.and_utc().timestamp());
         }
     }
-    Err("Expiry must be a date and time (YYYY-MM-DD HH:MM, UTC).".into())
+    Err(super::NotADateTime)
 }
 
 /// "in 3 days", "2 hours ago", "in 5 minutes", "just now".

@@ -43,22 +43,36 @@ pub fn token_status(expires: Option<i64>, revoked: bool, now: i64) -> TokenStatu
 /// digits, `-`, `_` and `.`. Returns it trimmed.
 ///
 /// # Errors
-/// A message for the form.
-pub fn validate_identifier(raw: &str) -> Result<String, String> {
+/// [`IdentifierError`].
+pub fn validate_identifier(raw: &str) -> Result<String, IdentifierError> {
     let s = raw.trim();
     if s.is_empty() {
-        return Err("Identifier is required.".into());
+        return Err(IdentifierError::Required);
     }
     if s.len() > 100 {
-        return Err("Identifier must be at most 100 characters.".into());
+        return Err(IdentifierError::TooLong);
     }
     if !s
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     {
-        return Err("Identifier may contain letters, digits, '-', '_' and '.' only.".into());
+        return Err(IdentifierError::Characters);
     }
     Ok(s.to_owned())
+}
+
+/// Why a token identifier is refused; the message is the form's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentifierError {
+    /// Empty after trimming.
+    #[error("Identifier is required.")]
+    Required,
+    /// Longer than 100 characters.
+    #[error("Identifier must be at most 100 characters.")]
+    TooLong,
+    /// A character that is not an ASCII letter, digit, `-`, `_` or `.`.
+    #[error("Identifier may contain letters, digits, '-', '_' and '.' only.")]
+    Characters,
 }
 
 /// The secret from an `Authorization` header value: `Bearer <secret>` (scheme case-insensitive, RFC 6750

@@ -1,29 +1,54 @@
 //! User input rules for enrollment and set-up (authentik's username rules).
 
+use serde::{Deserialize, Serialize};
+
 /// Maximum username length (authentik: 150).
 pub const USERNAME_MAX: usize = 150;
 /// Minimum password length of Usher's default password policy.
 pub const PASSWORD_MIN: usize = 8;
 
-/// Validates a username: 1–150 characters of authentik's charset `^[\w.@+-]+$`.
+/// Why a username is refused; the message is the form's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum UsernameError {
+    /// Empty after trimming.
+    #[error("Username is required.")]
+    Required,
+    /// Longer than [`USERNAME_MAX`] characters.
+    #[error("Username must be at most {USERNAME_MAX} characters.")]
+    TooLong,
+    /// A character outside authentik's charset.
+    #[error("Username may contain only letters, digits and @ . + - _")]
+    Characters,
+}
+
+/// Why a new password is refused; the message is the form's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum PasswordError {
+    /// The repetition differs.
+    #[error("Passwords do not match.")]
+    Mismatch,
+    /// Shorter than [`PASSWORD_MIN`] characters.
+    #[error("Password must be at least {PASSWORD_MIN} characters.")]
+    TooShort,
+}
+
+/// Validates a username: 1–150 characters of authentik's charset `^[\w.@+-]+$`. Returns it trimmed.
 ///
 /// # Errors
-/// A message for the form.
-pub fn validate_username(raw: &str) -> Result<String, String> {
+/// [`UsernameError`].
+pub fn validate_username(raw: &str) -> Result<String, UsernameError> {
     let s = raw.trim();
     if s.is_empty() {
-        return Err("Username is required.".into());
+        return Err(UsernameError::Required);
     }
     if s.chars().count() > USERNAME_MAX {
-        return Err(format!(
-            "Username must be at most {USERNAME_MAX} characters."
-        ));
+        return Err(UsernameError::TooLong);
     }
     if !s
         .chars()
         .all(|c| c.is_alphanumeric() || c == '_' || ".@+-".contains(c))
     {
-        return Err("Username may contain only letters, digits and @ . + - _".into());
+        return Err(UsernameError::Characters);
     }
     Ok(s.to_owned())
 }
@@ -31,15 +56,13 @@ pub fn validate_username(raw: &str) -> Result<String, String> {
 /// Validates a new password and its repetition: equal, at least [`PASSWORD_MIN`] characters.
 ///
 /// # Errors
-/// A message for the form.
-pub fn validate_new_password(password: &str, repeat: &str) -> Result<(), String> {
+/// [`PasswordError`].
+pub fn validate_new_password(password: &str, repeat: &str) -> Result<(), PasswordError> {
     if password != repeat {
-        return Err("Passwords do not match.".into());
+        return Err(PasswordError::Mismatch);
     }
     if password.chars().count() < PASSWORD_MIN {
-        return Err(format!(
-            "Password must be at least {PASSWORD_MIN} characters."
-        ));
+        return Err(PasswordError::TooShort);
     }
     Ok(())
 }

@@ -93,21 +93,21 @@ async fn apply_plan(db: &Db, plan: &Plan, created_by: i64) -> Result<ApplyReport
         }
     }
     for inv in &plan.invitations {
-        let bad = |m: String| {
+        let bad = |m: &dyn std::fmt::Display| {
             AppError::BadRequest(format!("Blueprint refused: invitation {}: {m}", inv.name))
         };
         let flow_pk = flow_pks.get(&inv.flow_slug).ok_or(AppError::Internal)?;
         let patch = InvitationPatch {
-            name: Some(InvitationName::parse(&inv.name).map_err(bad)?),
+            name: Some(InvitationName::parse(&inv.name).map_err(|e| bad(&e))?),
             flow: Some(Some(flow_pk.clone())),
             expires: Some(
                 inv.expires
                     .as_deref()
                     .map(time::parse_input)
                     .transpose()
-                    .map_err(bad)?,
+                    .map_err(|e| bad(&e))?,
             ),
-            fixed_data: Some(fixed_data::validate(inv.fixed_data.clone()).map_err(bad)?),
+            fixed_data: Some(fixed_data::validate(inv.fixed_data.clone()).map_err(|e| bad(&e))?),
             single_use: Some(inv.single_use),
             quota: Some(None),
             ..InvitationPatch::default()
@@ -115,7 +115,7 @@ async fn apply_plan(db: &Db, plan: &Plan, created_by: i64) -> Result<ApplyReport
         let created = invitations::upsert_by_name_in(&mut tx, created_by, patch, now)
             .await
             .map_err(|e| match e {
-                invitations::WriteError::Invalid(errors) => bad(errors
+                invitations::WriteError::Invalid(errors) => bad(&errors
                     .iter()
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()

@@ -310,7 +310,7 @@ async fn validate_prompt(
                         Ok(u)
                     }
                 }
-                Err(e) => Err(e),
+                Err(e) => Err(e.to_string()),
             },
             PromptType::Email if !v.is_empty() => match normalize_email(&v) {
                 Some(e) if locked.as_ref().is_some_and(|l| *l != e) => {
@@ -339,7 +339,7 @@ async fn validate_prompt(
             _ => p.clone(),
         };
         if let Err(e) = validate_new_password(p, &repeat) {
-            errors.push(("password".into(), e));
+            errors.push(("password".into(), e.to_string()));
         }
     }
     if errors.is_empty() {

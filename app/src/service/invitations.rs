@@ -5,7 +5,7 @@ use super::{time, Db};
 use crate::domain::email_rules::EmailRule;
 use crate::domain::invitation::{
     invitation_link, Invitation, InvitationDraft, InvitationError, InvitationName, InvitationPatch,
-    InvitationStatus, Quota, UseAction,
+    InvitationStatus, NameError, Quota, UseAction,
 };
 use crate::error::AppError;
 use crate::model::{InvitationForm, InvitationRow, InvitationSort, LedgerEntry};
@@ -399,9 +399,10 @@ pub async fn upsert_by_name_in(
     patch: InvitationPatch,
     now: i64,
 ) -> Result<bool, WriteError> {
-    let name = patch.name.clone().ok_or_else(|| {
-        WriteError::Invalid(vec![InvitationError::Name("Name is required.".into())])
-    })?;
+    let name = patch
+        .name
+        .clone()
+        .ok_or_else(|| WriteError::Invalid(vec![InvitationError::Name(NameError::Required)]))?;
     let existing = store::pk_by_name(&mut **tx, name.as_str()).await?;
     let invalid = |e| WriteError::Invalid(vec![e]);
     match existing {
@@ -569,6 +570,9 @@ pub struct ListQuery {
     pub order: Vec<(OrderField, bool)>,
     /// Rows to skip.
     pub offset: u64,
+    /// How many rows the query matches, when the caller counted them already (the REST API does, for
+    /// its pagination): a page in the second half is then read from the end.
+    pub known_total: Option<u64>,
     /// Rows at most.
     pub limit: u64,
 }
@@ -591,7 +595,7 @@ pub async fn list_page(
     public_url: &str,
     q: &ListQuery,
 ) -> Result<Vec<InvitationRow>, AppError> {
-    let pks = store::page_pks(&db.pool, db.backend, q).await?;
+    let pks = store::page_pks(&db.pool, db.backend, q, q.known_total).await?;
     if pks.is_empty() {
         return Ok(Vec::new());
     }

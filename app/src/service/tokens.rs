@@ -48,7 +48,7 @@ pub async fn create(db: &Db, form: &TokenForm) -> Result<NewToken, AppError> {
     let now = time::now();
     let mut errors = Vec::new();
     let identifier = validate_identifier(&form.identifier)
-        .map_err(|e| errors.push(("identifier".to_owned(), e)))
+        .map_err(|e| errors.push(("identifier".to_owned(), e.to_string())))
         .ok();
     let user = users::pk_by_username(&db.pool, form.username.trim()).await?;
     if user.is_none() {
@@ -66,7 +66,7 @@ pub async fn create(db: &Db, form: &TokenForm) -> Result<NewToken, AppError> {
                 None
             }
             Err(e) => {
-                errors.push(("expires".into(), e));
+                errors.push(("expires".into(), e.to_string()));
                 None
             }
         },

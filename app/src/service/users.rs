@@ -49,14 +49,14 @@ pub async fn superuser_from_input(
 ) -> Result<NewUser, AppError> {
     let mut errors = Vec::new();
     let username = validate_username(username)
-        .map_err(|e| errors.push(("username".into(), e)))
+        .map_err(|e| errors.push(("username".into(), e.to_string())))
         .ok();
     let email = normalize_email(email)
         .ok_or(())
         .map_err(|_| errors.push(("email".into(), "Enter a valid email address.".into())))
         .ok();
     if let Err(e) = validate_new_password(password, password_repeat) {
-        errors.push(("password".into(), e));
+        errors.push(("password".into(), e.to_string()));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));

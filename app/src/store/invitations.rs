@@ -611,25 +611,47 @@ enum Bind {
     Int(i64),
 }
 
-/// The `FROM … WHERE …` of a list query on `backend`, with its bound values (`$1…` in order).
-fn list_where(backend: Backend, q: &ListQuery) -> (String, Vec<Bind>) {
+/// Whether `term` (lower-cased) can occur in an expiry written as RFC 3339 in UTC
+/// (`2026-12-01T17:00:00Z`): only digits, `-`, `:`, `t` and `z` can. A term with any other character
+/// cannot match that field, so the list skips formatting every row's expiry for it.
+fn may_match_rfc3339(term: &str) -> bool {
+    term.to_lowercase()
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | 't' | 'z'))
+}
+
+/// The `FROM … WHERE …` of a list query on `backend`, with its bound values (`$1…` in order). The
+/// creator and flow are joined only when `order` sorts by them; filters and search on them are
+/// `IN (SELECT …)` over the small `users` and `flows` tables, so counting and searching scan the
+/// invitations alone.
+fn list_where(
+    backend: Backend,
+    q: &ListQuery,
+    order: &[(OrderField, bool)],
+) -> (String, Vec<Bind>) {
     let mut binds = Vec::new();
     let mut wh: Vec<String> = Vec::new();
-    let mut exact = |column: &str, value: Bind, binds: &mut Vec<Bind>| {
-        binds.push(value);
-        wh.push(format!("{column} = ${}", binds.len()));
-    };
     if let Some(v) = &q.name {
-        exact("i.name", Bind::Text(v.clone()), &mut binds);
+        binds.push(Bind::Text(v.clone()));
+        wh.push(format!("i.name = ${}", binds.len()));
     }
     if let Some(v) = &q.flow_slug {
-        exact("f.slug", Bind::Text(v.clone()), &mut binds);
+        binds.push(Bind::Text(v.clone()));
+        wh.push(format!(
+            "i.flow_pk IN (SELECT pk FROM flows WHERE slug = ${})",
+            binds.len()
+        ));
     }
     if let Some(v) = &q.created_by {
-        exact("u.username", Bind::Text(v.clone()), &mut binds);
+        binds.push(Bind::Text(v.clone()));
+        wh.push(format!(
+            "i.created_by IN (SELECT pk FROM users WHERE username = ${})",
+            binds.len()
+        ));
     }
     if let Some(v) = q.expires {
-        exact("i.expires", Bind::Int(v), &mut binds);
+        binds.push(Bind::Int(v));
+        wh.push(format!("i.expires = ${}", binds.len()));
     }
     if let Some(v) = q.name_contains.as_deref().filter(|v| !v.is_empty()) {
         binds.push(Bind::Text(contains_pattern(v)));
@@ -645,14 +667,24 @@ fn list_where(backend: Backend, q: &ListQuery) -> (String, Vec<Bind>) {
     for term in q.search.iter().filter(|t| !t.is_empty()) {
         binds.push(Bind::Text(contains_pattern(term)));
         let p = binds.len();
+        let expiry = if may_match_rfc3339(term) {
+            format!(" OR LOWER({expires_text}) LIKE ${p} ESCAPE '\\'")
+        } else {
+            String::new()
+        };
         wh.push(format!(
-            "(LOWER(i.name) LIKE ${p} ESCAPE '\\' OR LOWER(u.username) LIKE ${p} ESCAPE '\\' \
-             OR LOWER({expires_text}) LIKE ${p} ESCAPE '\\' OR LOWER(f.slug) LIKE ${p} ESCAPE '\\')"
+            "(LOWER(i.name) LIKE ${p} ESCAPE '\\' \
+             OR i.created_by IN (SELECT pk FROM users WHERE LOWER(username) LIKE ${p} ESCAPE '\\')\
+             {expiry} OR i.flow_pk IN (SELECT pk FROM flows WHERE LOWER(slug) LIKE ${p} ESCAPE '\\'))"
         ));
     }
-    let mut sql =
-        "FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by"
-            .to_owned();
+    let mut sql = "FROM invitations i".to_owned();
+    if order.iter().any(|(f, _)| *f == OrderField::Flow) {
+        sql.push_str(" JOIN flows f ON f.pk = i.flow_pk");
+    }
+    if order.iter().any(|(f, _)| *f == OrderField::CreatedBy) {
+        sql.push_str(" JOIN users u ON u.pk = i.created_by");
+    }
     if !wh.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&wh.join(" AND "));
@@ -661,16 +693,19 @@ fn list_where(backend: Backend, q: &ListQuery) -> (String, Vec<Bind>) {
 }
 
 /// The `ORDER BY` of a list query on `backend`: byte order for text on both backends (`COLLATE "C"`
-/// on PostgreSQL), never (NULL) expiry as the largest, ties by pk.
-fn list_order(backend: Backend, order: &[(OrderField, bool)]) -> String {
+/// on PostgreSQL), never (NULL) expiry as the largest, ties by pk; `reversed` flips every term (for
+/// reading a page near the end from the end). The expiry terms match the expression indexes of
+/// migration 0008, so the default `-expires` order reads an index instead of sorting.
+fn list_order(backend: Backend, order: &[(OrderField, bool)], reversed: bool) -> String {
     let c = match backend {
         Backend::Sqlite => "",
         Backend::Postgres => " COLLATE \"C\"",
     };
+    let dir = |desc: bool| if desc != reversed { "DESC" } else { "ASC" };
     let mut terms: Vec<String> = order
         .iter()
         .map(|(field, desc)| {
-            let d = if *desc { "DESC" } else { "ASC" };
+            let d = dir(*desc);
             match field {
                 OrderField::Pk => format!("i.pk{c} {d}"),
                 OrderField::Name => format!("i.name{c} {d}"),
@@ -687,7 +722,7 @@ fn list_order(backend: Backend, order: &[(OrderField, bool)]) -> String {
             }
         })
         .collect();
-    terms.push(format!("i.pk{c} ASC"));
+    terms.push(format!("i.pk{c} {}", dir(false)));
     terms.join(", ")
 }
 
@@ -696,7 +731,7 @@ fn list_order(backend: Backend, order: &[(OrderField, bool)]) -> String {
 /// # Errors
 /// Database errors.
 pub async fn count(ex: impl Exec<'_>, backend: Backend, q: &ListQuery) -> Result<i64, DbError> {
-    let (from, binds) = list_where(backend, q);
+    let (from, binds) = list_where(backend, q, &[]);
     let sql = format!("SELECT COUNT(*) {from}");
     let mut query = sqlx::query_scalar::<_, i64>(&sql);
     for b in binds {
@@ -709,7 +744,9 @@ pub async fn count(ex: impl Exec<'_>, backend: Backend, q: &ListQuery) -> Result
 }
 
 /// The pks of one page of list query `q` on `backend`: filtered, searched, ordered, then `q.offset`
-/// rows skipped and at most `q.limit` returned, in order.
+/// rows skipped and at most `q.limit` returned, in order. When `total` (the query's count) is known and
+/// the page lies in the second half, it is read from the end in reverse order with the smaller offset,
+/// then put back in order: the last page costs what the first does.
 ///
 /// # Errors
 /// Database errors.
@@ -717,13 +754,22 @@ pub async fn page_pks(
     ex: impl Exec<'_>,
     backend: Backend,
     q: &ListQuery,
+    total: Option<u64>,
 ) -> Result<Vec<String>, DbError> {
-    let (from, mut binds) = list_where(backend, q);
-    binds.push(Bind::Int(i64::try_from(q.limit).unwrap_or(i64::MAX)));
-    binds.push(Bind::Int(i64::try_from(q.offset).unwrap_or(i64::MAX)));
+    let (offset, limit, reversed) = match total {
+        Some(total) if q.offset >= total => return Ok(Vec::new()),
+        Some(total) if q.offset > total / 2 => {
+            let limit = q.limit.min(total - q.offset);
+            (total - q.offset - limit, limit, true)
+        }
+        _ => (q.offset, q.limit, false),
+    };
+    let (from, mut binds) = list_where(backend, q, &q.order);
+    binds.push(Bind::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+    binds.push(Bind::Int(i64::try_from(offset).unwrap_or(i64::MAX)));
     let sql = format!(
         "SELECT i.pk {from} ORDER BY {} LIMIT ${} OFFSET ${}",
-        list_order(backend, &q.order),
+        list_order(backend, &q.order, reversed),
         binds.len() - 1,
         binds.len()
     );
@@ -734,7 +780,11 @@ pub async fn page_pks(
             Bind::Int(i) => query.bind(i),
         };
     }
-    query.fetch_all(ex).await
+    let mut pks = query.fetch_all(ex).await?;
+    if reversed {
+        pks.reverse();
+    }
+    Ok(pks)
 }
 
 /// Who an invitation enrolled: the user's pk and the invitation's name.

@@ -42,11 +42,11 @@ impl InvitationInput {
     /// Every bad field's message, under its DRF field name.
     pub fn into_patch(self) -> Result<InvitationPatch, Errors> {
         let mut errs = Errors::new();
-        let mut err = |f: &str, m: String| errs.push((f.to_owned(), m));
+        let mut err = |f: &str, m: &dyn std::fmt::Display| errs.push((f.to_owned(), m.to_string()));
         let name = match self.name.as_deref().map(InvitationName::parse) {
             Some(Ok(n)) => Some(n),
             Some(Err(e)) => {
-                err("name", e);
+                err("name", &e);
                 None
             }
             None => None,
@@ -55,7 +55,7 @@ impl InvitationInput {
             Some(Some(raw)) => match time::parse_input(&raw) {
                 Ok(ts) => Some(Some(ts)),
                 Err(e) => {
-                    err("expires", e);
+                    err("expires", &e);
                     None
                 }
             },
@@ -65,7 +65,7 @@ impl InvitationInput {
         let fixed_data = match self.fixed_data.map(fixed_data::validate) {
             Some(Ok(m)) => Some(m),
             Some(Err(e)) => {
-                err("fixed_data", e);
+                err("fixed_data", &e);
                 None
             }
             None => None,
@@ -73,7 +73,7 @@ impl InvitationInput {
         let emails = match self.emails.map(|e| parse_rules(&e.join("\n"))) {
             Some(Ok(rules)) => Some(rules),
             Some(Err(e)) => {
-                err("emails", e);
+                err("emails", &e);
                 None
             }
             None => None,

@@ -305,6 +305,7 @@ pub async fn list_invitations(
     let (pagination, range): (Pagination, _) =
         pagination::paginate(total, page, size).map_err(|_| ApiError::InvalidPage)?;
     query.offset = range.start as u64;
+    query.known_total = Some(total);
     query.limit = (range.end - range.start) as u64;
     let rows = if query.limit == 0 {
         Vec::new()
