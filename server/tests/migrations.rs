@@ -1,93 +1,85 @@
-//! One place to write a migration: `migrations/sqlite/` and `migrations/postgres/` hold the same files,
-//! line for line, except the few lines where the two dialects must differ, listed here. A migration added
-//! to one folder only, or edited in one only, fails this test.
+//! One place to write a migration: `migrations/` holds each migration once, for both backends
+//! (`usher_app::store::migrations`). Applied migrations are append-only: sqlx refuses to start on a
+//! database whose applied migration's checksum changed, so each released file's rendered text per
+//! backend is pinned here by its SHA-384 prefix (the same text the former per-backend folders held).
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use usher_app::store::migrations::{migrator, FILES};
+use usher_app::store::Backend;
 
-/// `(file, SQLite line, PostgreSQL line)`: the only places where the two folders may differ.
-const DIALECT_LINES: &[(&str, &str, &str)] = &[
+/// `(file, SQLite checksum prefix, PostgreSQL checksum prefix)` of every released migration.
+const RELEASED: &[(&str, &str, &str)] = &[
+    ("0001_initial.sql", "7f198ee9004eebef", "a2d3aa82eaec144d"),
     (
-        "0001_initial.sql",
-        "-- Usher initial schema (SQLite). Timestamps are UTC Unix seconds (BIGINT); UUIDs and JSON are TEXT;",
-        "-- Usher initial schema (PostgreSQL). Timestamps are UTC Unix seconds (BIGINT); UUIDs and JSON are TEXT;",
+        "0002_one_use_per_account.sql",
+        "358fe10a4a2a97ee",
+        "358fe10a4a2a97ee",
+    ),
+    ("0003_outbox.sql", "b0f1d5cbb70b33fb", "b0f1d5cbb70b33fb"),
+    (
+        "0004_email_verification.sql",
+        "9f9e5f621bfedad2",
+        "9f9e5f621bfedad2",
     ),
     (
-        "0001_initial.sql",
-        "    pk INTEGER PRIMARY KEY AUTOINCREMENT,",
-        "    pk BIGSERIAL PRIMARY KEY,",
+        "0005_api_tokens.sql",
+        "60c3e7afaae53b25",
+        "60c3e7afaae53b25",
+    ),
+    ("0006_policies.sql", "f4b4ceec75e52475", "f4b4ceec75e52475"),
+    (
+        "0007_list_indexes.sql",
+        "ffd576f61b6ea0fa",
+        "ffd576f61b6ea0fa",
     ),
     (
         "0008_list_order_indexes.sql",
-        "CREATE INDEX invitations_expires_desc ON invitations ((CASE WHEN expires IS NULL THEN 1 ELSE 0 END) DESC, expires DESC, pk);",
-        "CREATE INDEX invitations_expires_desc ON invitations ((CASE WHEN expires IS NULL THEN 1 ELSE 0 END) DESC, expires DESC, pk COLLATE \"C\");",
-    ),
-    (
-        "0008_list_order_indexes.sql",
-        "CREATE INDEX invitations_expires_asc ON invitations ((CASE WHEN expires IS NULL THEN 1 ELSE 0 END), expires, pk);",
-        "CREATE INDEX invitations_expires_asc ON invitations ((CASE WHEN expires IS NULL THEN 1 ELSE 0 END), expires, pk COLLATE \"C\");",
-    ),
-    (
-        "0008_list_order_indexes.sql",
-        "CREATE INDEX invitations_created_desc ON invitations (created DESC, name, pk);",
-        "CREATE INDEX invitations_created_desc ON invitations (created DESC, name COLLATE \"C\", pk COLLATE \"C\");",
+        "46ce2ebd19c1aab8",
+        "c6cc6083f9d7c928",
     ),
 ];
 
-fn folder(backend: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("migrations")
-        .join(backend)
-}
-
-fn files(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+#[test]
+fn every_file_of_the_folder_is_embedded_in_order() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".sql"))
-        .collect()
+        .collect();
+    on_disk.sort();
+    let embedded: Vec<&str> = FILES.iter().map(|(f, _)| *f).collect();
+    assert_eq!(
+        on_disk, embedded,
+        "store/migrations.rs FILES must list migrations/ in order"
+    );
+    for (file, source) in FILES {
+        let on_disk = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert_eq!(&on_disk, source, "{file}");
+    }
 }
 
-#[test]
-fn sqlite_and_postgres_migrations_are_twins_except_the_listed_dialect_lines() {
-    let (sqlite, postgres) = (folder("sqlite"), folder("postgres"));
-    let names = files(&sqlite);
-    assert_eq!(
-        names,
-        files(&postgres),
-        "both folders must hold the same migrations"
-    );
-    assert!(!names.is_empty());
-    let mut used = BTreeSet::new();
-    for name in &names {
-        let a = std::fs::read_to_string(sqlite.join(name)).unwrap();
-        let b = std::fs::read_to_string(postgres.join(name)).unwrap();
-        let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
-        assert_eq!(
-            a.len(),
-            b.len(),
-            "{name}: the two versions differ in length"
-        );
-        for (i, (la, lb)) in a.iter().zip(&b).enumerate() {
-            if la == lb {
-                continue;
-            }
-            let allowed = DIALECT_LINES
-                .iter()
-                .position(|(f, s, p)| f == name && s == la && p == lb);
-            let Some(k) = allowed else {
-                panic!(
-                    "{name}:{}: the SQLite and PostgreSQL versions differ outside the allowed dialect lines:\n  sqlite:   {la}\n  postgres: {lb}",
-                    i + 1
-                );
-            };
-            used.insert(k);
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn released_migrations_are_unchanged_on_both_backends() {
+    for (backend, column) in [(Backend::Sqlite, 1), (Backend::Postgres, 2)] {
+        let m = migrator(backend).await.unwrap();
+        let got: Vec<(i64, String)> = m
+            .iter()
+            .map(|m| (m.version, hex(&m.checksum)[..16].to_owned()))
+            .collect();
+        for (i, row) in RELEASED.iter().enumerate() {
+            let want = if column == 1 { row.1 } else { row.2 };
+            assert_eq!(
+                got.get(i),
+                Some(&(i as i64 + 1, want.to_owned())),
+                "{backend:?} {}: a released migration must not change; add a new file instead",
+                row.0
+            );
         }
+        assert!(got.len() >= RELEASED.len());
     }
-    assert_eq!(
-        used.len(),
-        DIALECT_LINES.len(),
-        "an allowed dialect line no longer occurs: remove it from DIALECT_LINES"
-    );
 }

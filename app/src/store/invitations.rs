@@ -695,11 +695,23 @@ fn list_where(
 /// The `ORDER BY` of a list query on `backend`: byte order for text on both backends (`COLLATE "C"`
 /// on PostgreSQL), never (NULL) expiry as the largest, ties by pk; `reversed` flips every term (for
 /// reading a page near the end from the end). The expiry terms match the expression indexes of
-/// migration 0008, so the default `-expires` order reads an index instead of sorting.
-fn list_order(backend: Backend, order: &[(OrderField, bool)], reversed: bool) -> String {
+/// migration 0008, so the default `-expires` order reads an index instead of sorting. With `search`,
+/// SQLite is told not to walk an order index (`+` before each term): a search keeps few rows, which
+/// are cheaper to sort than to find by visiting every row in index order.
+fn list_order(
+    backend: Backend,
+    order: &[(OrderField, bool)],
+    reversed: bool,
+    search: bool,
+) -> String {
     let c = match backend {
         Backend::Sqlite => "",
         Backend::Postgres => " COLLATE \"C\"",
+    };
+    let plus = if search && backend == Backend::Sqlite {
+        "+"
+    } else {
+        ""
     };
     let dir = |desc: bool| if desc != reversed { "DESC" } else { "ASC" };
     let mut terms: Vec<String> = order
@@ -707,12 +719,12 @@ fn list_order(backend: Backend, order: &[(OrderField, bool)], reversed: bool) ->
         .map(|(field, desc)| {
             let d = dir(*desc);
             match field {
-                OrderField::Pk => format!("i.pk{c} {d}"),
-                OrderField::Name => format!("i.name{c} {d}"),
-                OrderField::Created => format!("i.created {d}"),
-                OrderField::Expires => {
-                    format!("CASE WHEN i.expires IS NULL THEN 1 ELSE 0 END {d}, i.expires {d}")
-                }
+                OrderField::Pk => format!("{plus}i.pk{c} {d}"),
+                OrderField::Name => format!("{plus}i.name{c} {d}"),
+                OrderField::Created => format!("{plus}i.created {d}"),
+                OrderField::Expires => format!(
+                    "{plus}CASE WHEN i.expires IS NULL THEN 1 ELSE 0 END {d}, {plus}i.expires {d}"
+                ),
                 OrderField::CreatedBy => format!("u.username{c} {d}"),
                 OrderField::SingleUse => format!("i.single_use {d}"),
                 OrderField::Flow => format!("f.slug{c} {d}"),
@@ -722,7 +734,7 @@ fn list_order(backend: Backend, order: &[(OrderField, bool)], reversed: bool) ->
             }
         })
         .collect();
-    terms.push(format!("i.pk{c} {}", dir(false)));
+    terms.push(format!("{plus}i.pk{c} {}", dir(false)));
     terms.join(", ")
 }
 
@@ -769,7 +781,12 @@ pub async fn page_pks(
     binds.push(Bind::Int(i64::try_from(offset).unwrap_or(i64::MAX)));
     let sql = format!(
         "SELECT i.pk {from} ORDER BY {} LIMIT ${} OFFSET ${}",
-        list_order(backend, &q.order, reversed),
+        list_order(
+            backend,
+            &q.order,
+            reversed,
+            !q.search.is_empty() || q.name_contains.as_deref().is_some_and(|n| !n.is_empty()),
+        ),
         binds.len() - 1,
         binds.len()
     );

@@ -1,4 +1,5 @@
--- Usher initial schema (SQLite). Timestamps are UTC Unix seconds (BIGINT); UUIDs and JSON are TEXT;
+--@sqlite -- Usher initial schema (SQLite). Timestamps are UTC Unix seconds (BIGINT); UUIDs and JSON are TEXT;
+--@postgres -- Usher initial schema (PostgreSQL). Timestamps are UTC Unix seconds (BIGINT); UUIDs and JSON are TEXT;
 -- booleans are BIGINT 0/1 (sqlx's Any driver maps no SQLite boolean type).
 CREATE TABLE settings (
     key TEXT PRIMARY KEY NOT NULL,
@@ -6,7 +7,8 @@ CREATE TABLE settings (
 );
 
 CREATE TABLE users (
-    pk INTEGER PRIMARY KEY AUTOINCREMENT,
+--@sqlite     pk INTEGER PRIMARY KEY AUTOINCREMENT,
+--@postgres     pk BIGSERIAL PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE,
     username TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL DEFAULT '',

@@ -1,0 +1,137 @@
+//! The schema's migrations, written once for both backends: `migrations/NNNN_description.sql` in the
+//! dialect SQLite and PostgreSQL share, where a line that must differ is written twice, prefixed
+//! `--@sqlite ` and `--@postgres `; [`render`] keeps the backend's lines (without the prefix) and drops
+//! the other's. The files are embedded in the binary, and the rendered text of each is what sqlx
+//! checksums, byte for byte what the former per-backend folders held, so databases migrated by earlier
+//! releases keep validating.
+
+use super::Backend;
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+
+/// Every migration file, in order (`server/tests/migrations.rs` checks this list against the folder).
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "0001_initial.sql",
+        include_str!("../../../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_one_use_per_account.sql",
+        include_str!("../../../migrations/0002_one_use_per_account.sql"),
+    ),
+    (
+        "0003_outbox.sql",
+        include_str!("../../../migrations/0003_outbox.sql"),
+    ),
+    (
+        "0004_email_verification.sql",
+        include_str!("../../../migrations/0004_email_verification.sql"),
+    ),
+    (
+        "0005_api_tokens.sql",
+        include_str!("../../../migrations/0005_api_tokens.sql"),
+    ),
+    (
+        "0006_policies.sql",
+        include_str!("../../../migrations/0006_policies.sql"),
+    ),
+    (
+        "0007_list_indexes.sql",
+        include_str!("../../../migrations/0007_list_indexes.sql"),
+    ),
+    (
+        "0008_list_order_indexes.sql",
+        include_str!("../../../migrations/0008_list_order_indexes.sql"),
+    ),
+];
+
+/// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix
+/// removed) for their backend only; every other line is kept as it is.
+pub fn render(source: &str, backend: Backend) -> String {
+    let (mine, other) = match backend {
+        Backend::Sqlite => ("--@sqlite ", "--@postgres "),
+        Backend::Postgres => ("--@postgres ", "--@sqlite "),
+    };
+    source
+        .split('\n')
+        .filter(|l| !l.starts_with(other))
+        .map(|l| l.strip_prefix(mine).unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `(version, description)` of a file named `NNNN_description_words.sql`, as sqlx names migrations.
+fn name(file: &str) -> Option<(i64, String)> {
+    let (version, rest) = file.split_once('_')?;
+    let description = rest.strip_suffix(".sql")?.replace('_', " ");
+    Some((version.parse().ok()?, description))
+}
+
+/// The embedded migrations, rendered for one backend.
+#[derive(Debug, Clone, Copy)]
+struct Embedded(Backend);
+
+impl<'s> MigrationSource<'s> for Embedded {
+    fn resolve(
+        self,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 's>> {
+        Box::pin(async move {
+            FILES
+                .iter()
+                .map(|(file, source)| {
+                    let (version, description) =
+                        name(file).ok_or_else(|| format!("bad migration file name {file}"))?;
+                    let sql = render(source, self.0);
+                    let no_tx = sql.starts_with("-- no-transaction");
+                    Ok(Migration::new(
+                        version,
+                        Cow::Owned(description),
+                        MigrationType::Simple,
+                        Cow::Owned(sql),
+                        no_tx,
+                    ))
+                })
+                .collect()
+        })
+    }
+}
+
+/// The migrator of `backend`.
+///
+/// # Errors
+/// A file name that is not `NNNN_description.sql`.
+pub async fn migrator(backend: Backend) -> Result<Migrator, sqlx::migrate::MigrateError> {
+    Migrator::new(Embedded(backend)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_backend_keeps_its_lines_and_drops_the_others() {
+        let src = "CREATE TABLE t (\n--@sqlite     pk INTEGER PRIMARY KEY AUTOINCREMENT,\n--@postgres     pk BIGSERIAL PRIMARY KEY,\n    name TEXT\n);\n";
+        assert_eq!(
+            render(src, Backend::Sqlite),
+            "CREATE TABLE t (\n    pk INTEGER PRIMARY KEY AUTOINCREMENT,\n    name TEXT\n);\n"
+        );
+        assert_eq!(
+            render(src, Backend::Postgres),
+            "CREATE TABLE t (\n    pk BIGSERIAL PRIMARY KEY,\n    name TEXT\n);\n"
+        );
+        assert_eq!(render("-- plain\n", Backend::Sqlite), "-- plain\n");
+    }
+
+    #[test]
+    fn file_names_give_sqlx_versions_and_descriptions() {
+        assert_eq!(
+            name("0002_one_use_per_account.sql"),
+            Some((2, "one use per account".to_owned()))
+        );
+        assert_eq!(name("x_y.sql"), None);
+        assert_eq!(name("0001.sql"), None);
+    }
+}
