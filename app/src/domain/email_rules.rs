@@ -206,6 +206,7 @@ mod tests {
         assert_eq!(rules[1].to_text(), "*@company.com");
         assert!(parse_rules("ok@example.com\nbad")
             .unwrap_err()
+            .to_string()
             .contains("'bad'"));
         assert!(allowed(&[], "anyone@anywhere.io"));
         assert!(!allowed(&rules, "x@example.com"));

@@ -1,5 +1,5 @@
-//! The connection pool: one `sqlx::AnyPool` over SQLite (default) or PostgreSQL, with per-backend
-//! migrations in `migrations/{sqlite,postgres}/`. SQL is written once in the dialect both accept
+//! The connection pool: one `sqlx::AnyPool` over SQLite (default) or PostgreSQL, migrated from
+//! `migrations/` rendered for its backend ([`super::migrations`]). SQL is written once in the dialect both accept
 //! (`$N` placeholders, `RETURNING`, `TRUE`/`FALSE`).
 
 use sqlx::any::AnyPoolOptions;
