@@ -653,9 +653,19 @@ fn list_where(
         binds.push(Bind::Int(v));
         wh.push(format!("i.expires = ${}", binds.len()));
     }
+    // Case-insensitive containment: SQLite's LIKE already ignores ASCII case (and its LOWER() folds
+    // ASCII only), so the column is compared as it is; PostgreSQL lower-cases it.
+    let lower = |column: &str| match backend {
+        Backend::Sqlite => column.to_owned(),
+        Backend::Postgres => format!("LOWER({column})"),
+    };
     if let Some(v) = q.name_contains.as_deref().filter(|v| !v.is_empty()) {
         binds.push(Bind::Text(contains_pattern(v)));
-        wh.push(format!("LOWER(i.name) LIKE ${} ESCAPE '\\'", binds.len()));
+        wh.push(format!(
+            "{} LIKE ${} ESCAPE '\\'",
+            lower("i.name"),
+            binds.len()
+        ));
     }
     // The expiry as RFC 3339 text in UTC, '' for never.
     let expires_text = match backend {
@@ -668,14 +678,17 @@ fn list_where(
         binds.push(Bind::Text(contains_pattern(term)));
         let p = binds.len();
         let expiry = if may_match_rfc3339(term) {
-            format!(" OR LOWER({expires_text}) LIKE ${p} ESCAPE '\\'")
+            format!(" OR {} LIKE ${p} ESCAPE '\\'", lower(expires_text))
         } else {
             String::new()
         };
         wh.push(format!(
-            "(LOWER(i.name) LIKE ${p} ESCAPE '\\' \
-             OR i.created_by IN (SELECT pk FROM users WHERE LOWER(username) LIKE ${p} ESCAPE '\\')\
-             {expiry} OR i.flow_pk IN (SELECT pk FROM flows WHERE LOWER(slug) LIKE ${p} ESCAPE '\\'))"
+            "({name} LIKE ${p} ESCAPE '\\' \
+             OR i.created_by IN (SELECT pk FROM users WHERE {username} LIKE ${p} ESCAPE '\\')\
+             {expiry} OR i.flow_pk IN (SELECT pk FROM flows WHERE {slug} LIKE ${p} ESCAPE '\\'))",
+            name = lower("i.name"),
+            username = lower("username"),
+            slug = lower("slug"),
         ));
     }
     let mut sql = "FROM invitations i".to_owned();
