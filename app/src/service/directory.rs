@@ -85,18 +85,6 @@ pub async fn delete(db: &Db, kind: Kind, pk: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn names() {
-        assert_eq!(
-            super::validate_name("  engineering-team "),
-            Ok("engineering-team".into())
-        );
-        assert!(super::validate_name("  ").is_err());
-    }
-}
-
 /// The pk of the user named `username`, once group `group_pk` is known to exist.
 async fn group_member_pk(db: &Db, group_pk: &str, username: &str) -> Result<i64, AppError> {
     if !store::group_exists(&db.pool, group_pk).await? {
@@ -138,4 +126,16 @@ pub async fn remove_member(db: &Db, group_pk: &str, username: &str) -> Result<()
     let user_pk = group_member_pk(db, group_pk, username).await?;
     store::remove_group_member(&db.pool, user_pk, group_pk).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names() {
+        assert_eq!(
+            super::validate_name("  engineering-team "),
+            Ok("engineering-team".into())
+        );
+        assert!(super::validate_name("  ").is_err());
+    }
 }

@@ -200,7 +200,7 @@ pub async fn resend(
         &mut tx,
         invitation_pk.as_deref(),
         None,
-        &[email.clone()],
+        std::slice::from_ref(&email),
         &[],
         &[],
         &message(config, &email, &code, s, expires)?,
