@@ -985,7 +985,7 @@ async fn the_openapi_document_lists_every_route() {
 #[tokio::test]
 async fn the_runbooks_curl_commands_work_against_a_running_server() {
     let app = TestApp::sqlite().await;
-    users_admin(&app).await;
+    app.admin_pk().await;
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_usher"))
         .args([
             "create-token",
@@ -1068,17 +1068,6 @@ async fn the_runbooks_curl_commands_work_against_a_running_server() {
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains("Invalid invite/invite not found"));
     server.abort();
-}
-
-async fn users_admin(app: &TestApp) {
-    usher_app::service::users::create_admin(
-        &app.db,
-        "admin",
-        "admin@usher.test",
-        common::ADMIN_PASSWORD,
-    )
-    .await
-    .unwrap();
 }
 
 async fn tokens_are_created_in_the_dashboard_shown_once_and_revocable(app: TestApp) {

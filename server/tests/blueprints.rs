@@ -33,17 +33,6 @@ fn example(name: &str) -> String {
     .unwrap()
 }
 
-async fn admin_pk(app: &TestApp) -> i64 {
-    usher_app::service::users::create_admin(
-        &app.db,
-        "admin",
-        "admin@usher.test",
-        common::ADMIN_PASSWORD,
-    )
-    .await
-    .unwrap()
-}
-
 async fn counts(app: &TestApp) -> Vec<i64> {
     let mut out = Vec::new();
     for t in [
@@ -59,7 +48,7 @@ async fn counts(app: &TestApp) -> Vec<i64> {
 }
 
 async fn every_example_imports_and_reimports_without_duplicates(app: TestApp) {
-    let admin = admin_pk(&app).await;
+    let admin = app.admin_pk().await;
     for name in EXAMPLES {
         let text = example(name);
         let first = blueprints::apply(&app.db, &text, &BTreeMap::new(), admin)
@@ -141,7 +130,7 @@ async fn every_example_imports_and_reimports_without_duplicates(app: TestApp) {
 }
 
 async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
-    let admin = admin_pk(&app).await;
+    let admin = app.admin_pk().await;
     let before = counts(&app).await;
     let good = example("flows-invitation-enrollment.yaml");
     // The last binding points at no entry: the error names that entry and path, and nothing of the file
@@ -212,7 +201,7 @@ async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
 }
 
 async fn export_then_import_gives_the_same_flow(app: TestApp) {
-    let admin = admin_pk(&app).await;
+    let admin = app.admin_pk().await;
     blueprints::apply(
         &app.db,
         &example("flows-invitation-enrollment.yaml"),
@@ -231,7 +220,7 @@ async fn export_then_import_gives_the_same_flow(app: TestApp) {
         let original = flows::load_flow(&app.db, slug).await.unwrap().unwrap().def;
         // Into a fresh database (a second instance), then back into this one: the same flow both times.
         let other = TestApp::sqlite().await;
-        let other_admin = admin_pk(&other).await;
+        let other_admin = other.admin_pk().await;
         let r = blueprints::apply(&other.db, &exported, &BTreeMap::new(), other_admin)
             .await
             .unwrap_or_else(|e| panic!("{slug}: {e}\n{exported}"));
@@ -263,7 +252,7 @@ async fn export_then_import_gives_the_same_flow(app: TestApp) {
 }
 
 async fn the_example_invitations_work_and_engineering_enrolls_into_its_group(app: TestApp) {
-    let admin = admin_pk(&app).await;
+    let admin = app.admin_pk().await;
     blueprints::apply(
         &app.db,
         &example("flows-invitation-enrollment.yaml"),
@@ -429,7 +418,7 @@ async fn the_dashboard_imports_lists_and_exports(app: TestApp) {
 #[tokio::test]
 async fn the_cli_applies_a_blueprint_with_context() {
     let app = TestApp::sqlite().await;
-    admin_pk(&app).await;
+    app.admin_pk().await;
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/blueprints/flows-invitation-enrollment-minimal.yaml");
     let run = |args: Vec<String>| {

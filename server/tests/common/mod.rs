@@ -89,11 +89,16 @@ impl TestApp {
         }
     }
 
-    /// Creates a superuser `admin` and returns a client signed in as it.
-    pub async fn admin(&self) -> Client {
+    /// Creates the superuser `admin` (password [`ADMIN_PASSWORD`]) and returns its pk.
+    pub async fn admin_pk(&self) -> i64 {
         users::create_admin(&self.db, "admin", "admin@usher.test", ADMIN_PASSWORD)
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Creates a superuser `admin` and returns a client signed in as it.
+    pub async fn admin(&self) -> Client {
+        self.admin_pk().await;
         let mut c = self.client();
         let (status, _) = c.login("admin", ADMIN_PASSWORD).await;
         assert!(
