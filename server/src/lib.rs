@@ -77,6 +77,16 @@ pub async fn build(
     })
 }
 
+/// The Leptos page routes, generated once per process and then cloned. Generating them runs the app
+/// with a process-global flag set that parks every resource first polled meanwhile, on any thread, for
+/// good (leptos_server's `SuppressResourceLoad`, leptos-rs/leptos#4773): a second router built while
+/// the first serves (the integration tests build one per test, in parallel) would hang a page render.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The full router: Leptos pages and server functions (`/api/…`), health probes, the admin gate,
 /// sessions (HttpOnly, SameSite=Lax, Secure when the public URL is https) and `Referrer-Policy: same-origin`
 /// on every response (pages carry invitation tokens).
@@ -85,7 +95,7 @@ pub fn build_router(
     sessions: DbSessionStore,
     leptos_options: LeptosOptions,
 ) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let ctx_state = state.clone();
     let fn_state = state.clone();
     let ready_db = state.db.clone();

@@ -67,9 +67,11 @@ impl TestApp {
     }
 
     async fn start(url: &str, config: Config) -> Self {
+        // Warnings, and each request's start and end (method, route, status, latency): shown only for a
+        // failing test, where the last request started and not finished names what hung.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
-            .with_env_filter("warn")
+            .with_env_filter("warn,tower_http=debug")
             .try_init();
         let usher = usher_server::build(config, url, leptos_options())
             .await
