@@ -13,6 +13,7 @@ db_tests!(
     regenerate_makes_the_old_token_unknown,
     disable_enable_and_delete_take_effect_at_once,
     search_and_sort,
+    search_is_literal_and_follows_renames_and_deletes,
     groups_and_roles_are_granted_by_invitations,
     deleting_the_creator_deletes_their_invitations,
     users_directory_lists_type_path_groups_and_roles,
@@ -307,6 +308,69 @@ async fn search_and_sort(app: TestApp) {
     assert_eq!(list(&mut admin, "", "CreatedAsc").await.len(), 3);
 }
 
+/// Terms of three characters or more are looked up in a text index (SQLite FTS5 trigram, PostgreSQL
+/// pg_trgm): they still match literally and case-insensitively, and the index follows renames and
+/// deletes, cascades included.
+async fn search_is_literal_and_follows_renames_and_deletes(app: TestApp) {
+    let mut admin = app.admin().await;
+    let mut pks = Vec::new();
+    for name in ["left_right", "leftxright", "other"] {
+        let (s, pk) = create(&mut admin, form(&app, name).await).await;
+        assert_eq!(s, StatusCode::OK, "{pk}");
+        pks.push(pk.as_str().unwrap().to_owned());
+    }
+    let names = |rows: Vec<Value>| {
+        rows.iter()
+            .map(|r| r["name"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(list(&mut admin, "T_R", "CreatedAsc").await),
+        ["left_right"],
+        "_ is literal, case ignored"
+    );
+    assert_eq!(
+        names(list(&mut admin, "LEFT", "CreatedAsc").await),
+        ["left_right", "leftxright"]
+    );
+    assert!(list(&mut admin, "le\"ft", "CreatedAsc").await.is_empty());
+    assert!(list(&mut admin, "ft%ri", "CreatedAsc").await.is_empty());
+    let mut f = form(&app, "renamed-one").await;
+    f["flow"] = json!(app.flow_pk("invitation-enrollment-flow-external").await);
+    let (s, body) = admin
+        .call("admin/invitations/update", json!({"pk": pks[0], "form": f}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(
+        names(list(&mut admin, "t_r", "CreatedAsc").await),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        names(list(&mut admin, "named-o", "CreatedAsc").await),
+        ["renamed-one"]
+    );
+    let (s, _) = admin
+        .call("admin/invitations/delete", json!({"pk": pks[1]}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(list(&mut admin, "leftx", "CreatedAsc").await.is_empty());
+    let (s, _) = admin
+        .call(
+            "admin/invitations/create",
+            json!({"form": form(&app, "leftxright").await}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "a deleted name can be used again and is found"
+    );
+    assert_eq!(
+        names(list(&mut admin, "leftx", "CreatedAsc").await),
+        ["leftxright"]
+    );
+}
+
 async fn groups_and_roles_are_granted_by_invitations(app: TestApp) {
     let mut admin = app.admin().await;
     let (s, g) = admin
@@ -367,6 +431,15 @@ async fn deleting_the_creator_deletes_their_invitations(app: TestApp) {
         0,
         "deleting the creator deletes them"
     );
+    if app.db.backend == usher_app::store::Backend::Sqlite {
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM invitation_search_keys")
+                .await
+                + app.count("SELECT COUNT(*) FROM invitation_search").await,
+            0,
+            "the search index follows the cascade"
+        );
+    }
 }
 
 async fn users_directory_lists_type_path_groups_and_roles(app: TestApp) {

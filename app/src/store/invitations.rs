@@ -620,13 +620,100 @@ fn may_match_rfc3339(term: &str) -> bool {
         .all(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | 't' | 'z'))
 }
 
-/// The `FROM … WHERE …` of a list query on `backend`, with its bound values (`$1…` in order). The
-/// creator and flow are joined only when `order` sorts by them; filters and search on them are
-/// `IN (SELECT …)` over the small `users` and `flows` tables, so counting and searching scan the
-/// invitations alone.
+/// For one search term, the creators (user pks) and flows (flow pks) it is found in, case-insensitively:
+/// read first from the small `users` and `flows` tables, so the invitation query compares
+/// `created_by` and `flow_pk` with constants, which both backends answer from an index (an
+/// `IN (SELECT …)` beside another condition in an `OR` makes PostgreSQL scan every invitation).
+#[derive(Debug, Default)]
+struct TermOwners {
+    users: Vec<i64>,
+    flows: Vec<String>,
+}
+
+/// A user or flow pk that a search term was found in.
+#[derive(Debug, sqlx::FromRow)]
+struct OwnerMatch {
+    /// `u` (a user) or `f` (a flow).
+    kind: String,
+    /// The pk as text.
+    pk: String,
+}
+
+/// The creators and flows each of `q`'s search terms is found in (one entry per term, in order; none
+/// for an empty term).
+async fn term_owners<'c>(
+    ex: impl Exec<'c> + Copy,
+    backend: Backend,
+    q: &ListQuery,
+) -> Result<Vec<TermOwners>, DbError> {
+    let lower = |column: &str| match backend {
+        Backend::Sqlite => column.to_owned(),
+        Backend::Postgres => format!("LOWER({column})"),
+    };
+    let sql = format!(
+        "SELECT 'u' AS kind, CAST(pk AS TEXT) AS pk FROM users WHERE {} LIKE $1 ESCAPE '\\' \
+         UNION ALL SELECT 'f' AS kind, pk FROM flows WHERE {} LIKE $1 ESCAPE '\\'",
+        lower("username"),
+        lower("slug"),
+    );
+    let mut out = Vec::new();
+    for term in q.search.iter().filter(|t| !t.is_empty()) {
+        let rows: Vec<OwnerMatch> = sqlx::query_as(&sql)
+            .bind(contains_pattern(term))
+            .fetch_all(ex)
+            .await?;
+        let mut owners = TermOwners::default();
+        for r in rows {
+            if r.kind == "u" {
+                owners.users.extend(r.pk.parse::<i64>().ok());
+            } else {
+                owners.flows.push(r.pk);
+            }
+        }
+        out.push(owners);
+    }
+    Ok(out)
+}
+
+/// `"term"`: an FTS5 phrase matching `term` literally (a `"` inside is doubled).
+fn fts_phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+/// The condition "the invitation's name contains `term`, case-insensitively", its value bound as the
+/// next placeholder. On SQLite a term of three characters or more is looked up in the trigram index of
+/// migration 0009 (`invitation_search`, FTS5) instead of reading every name; a shorter one, which a
+/// trigram index cannot find, compares each name with `LIKE` (which ignores ASCII case). On
+/// PostgreSQL, `LOWER(name) LIKE` is answered by migration 0009's `pg_trgm` index.
+fn name_contains(backend: Backend, term: &str, binds: &mut Vec<Bind>) -> String {
+    match backend {
+        Backend::Sqlite if term.chars().count() >= 3 => {
+            binds.push(Bind::Text(fts_phrase(term)));
+            format!(
+                "i.pk IN (SELECT k.pk FROM invitation_search_keys k WHERE k.id IN \
+                 (SELECT rowid FROM invitation_search WHERE invitation_search MATCH ${}))",
+                binds.len()
+            )
+        }
+        Backend::Sqlite => {
+            binds.push(Bind::Text(contains_pattern(term)));
+            format!("i.name LIKE ${} ESCAPE '\\'", binds.len())
+        }
+        Backend::Postgres => {
+            binds.push(Bind::Text(contains_pattern(term)));
+            format!("LOWER(i.name) LIKE ${} ESCAPE '\\'", binds.len())
+        }
+    }
+}
+
+/// The `FROM … WHERE …` of a list query on `backend`, with its bound values (`$1…` in order); `owners`
+/// holds, per search term, the creators and flows it was found in ([`term_owners`]). The creator and
+/// flow are joined only when `order` sorts by them; exact filters on them are `IN (SELECT …)` over the
+/// small `users` and `flows` tables, so counting and searching read the invitations alone.
 fn list_where(
     backend: Backend,
     q: &ListQuery,
+    owners: &[TermOwners],
     order: &[(OrderField, bool)],
 ) -> (String, Vec<Bind>) {
     let mut binds = Vec::new();
@@ -653,19 +740,8 @@ fn list_where(
         binds.push(Bind::Int(v));
         wh.push(format!("i.expires = ${}", binds.len()));
     }
-    // Case-insensitive containment: SQLite's LIKE already ignores ASCII case (and its LOWER() folds
-    // ASCII only), so the column is compared as it is; PostgreSQL lower-cases it.
-    let lower = |column: &str| match backend {
-        Backend::Sqlite => column.to_owned(),
-        Backend::Postgres => format!("LOWER({column})"),
-    };
     if let Some(v) = q.name_contains.as_deref().filter(|v| !v.is_empty()) {
-        binds.push(Bind::Text(contains_pattern(v)));
-        wh.push(format!(
-            "{} LIKE ${} ESCAPE '\\'",
-            lower("i.name"),
-            binds.len()
-        ));
+        wh.push(name_contains(backend, v, &mut binds));
     }
     // The expiry as RFC 3339 text in UTC, '' for never.
     let expires_text = match backend {
@@ -674,22 +750,35 @@ fn list_where(
             "COALESCE(to_char(to_timestamp(i.expires) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
         }
     };
-    for term in q.search.iter().filter(|t| !t.is_empty()) {
-        binds.push(Bind::Text(contains_pattern(term)));
-        let p = binds.len();
-        let expiry = if may_match_rfc3339(term) {
-            format!(" OR {} LIKE ${p} ESCAPE '\\'", lower(expires_text))
-        } else {
-            String::new()
-        };
-        wh.push(format!(
-            "({name} LIKE ${p} ESCAPE '\\' \
-             OR i.created_by IN (SELECT pk FROM users WHERE {username} LIKE ${p} ESCAPE '\\')\
-             {expiry} OR i.flow_pk IN (SELECT pk FROM flows WHERE {slug} LIKE ${p} ESCAPE '\\'))",
-            name = lower("i.name"),
-            username = lower("username"),
-            slug = lower("slug"),
-        ));
+    let terms = q.search.iter().filter(|t| !t.is_empty());
+    for (term, owners) in terms.zip(owners) {
+        let mut any = vec![name_contains(backend, term, &mut binds)];
+        if !owners.users.is_empty() {
+            let first = binds.len() + 1;
+            binds.extend(owners.users.iter().map(|pk| Bind::Int(*pk)));
+            any.push(format!(
+                "i.created_by IN ({})",
+                placeholders(first, owners.users.len())
+            ));
+        }
+        if !owners.flows.is_empty() {
+            let first = binds.len() + 1;
+            binds.extend(owners.flows.iter().cloned().map(Bind::Text));
+            any.push(format!(
+                "i.flow_pk IN ({})",
+                placeholders(first, owners.flows.len())
+            ));
+        }
+        if may_match_rfc3339(term) {
+            binds.push(Bind::Text(contains_pattern(term)));
+            any.push(match backend {
+                Backend::Sqlite => format!("{expires_text} LIKE ${} ESCAPE '\\'", binds.len()),
+                Backend::Postgres => {
+                    format!("LOWER({expires_text}) LIKE ${} ESCAPE '\\'", binds.len())
+                }
+            });
+        }
+        wh.push(format!("({})", any.join(" OR ")));
     }
     let mut sql = "FROM invitations i".to_owned();
     if order.iter().any(|(f, _)| *f == OrderField::Flow) {
@@ -755,8 +844,13 @@ fn list_order(
 ///
 /// # Errors
 /// Database errors.
-pub async fn count(ex: impl Exec<'_>, backend: Backend, q: &ListQuery) -> Result<i64, DbError> {
-    let (from, binds) = list_where(backend, q, &[]);
+pub async fn count<'c>(
+    ex: impl Exec<'c> + Copy,
+    backend: Backend,
+    q: &ListQuery,
+) -> Result<i64, DbError> {
+    let owners = term_owners(ex, backend, q).await?;
+    let (from, binds) = list_where(backend, q, &owners, &[]);
     let sql = format!("SELECT COUNT(*) {from}");
     let mut query = sqlx::query_scalar::<_, i64>(&sql);
     for b in binds {
@@ -775,8 +869,8 @@ pub async fn count(ex: impl Exec<'_>, backend: Backend, q: &ListQuery) -> Result
 ///
 /// # Errors
 /// Database errors.
-pub async fn page_pks(
-    ex: impl Exec<'_>,
+pub async fn page_pks<'c>(
+    ex: impl Exec<'c> + Copy,
     backend: Backend,
     q: &ListQuery,
     total: Option<u64>,
@@ -789,7 +883,8 @@ pub async fn page_pks(
         }
         _ => (q.offset, q.limit, false),
     };
-    let (from, mut binds) = list_where(backend, q, &q.order);
+    let owners = term_owners(ex, backend, q).await?;
+    let (from, mut binds) = list_where(backend, q, &owners, &q.order);
     binds.push(Bind::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
     binds.push(Bind::Int(i64::try_from(offset).unwrap_or(i64::MAX)));
     let sql = format!(

@@ -46,6 +46,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0008_list_order_indexes.sql",
         include_str!("../../../migrations/0008_list_order_indexes.sql"),
     ),
+    (
+        "0009_invitation_search.sql",
+        include_str!("../../../migrations/0009_invitation_search.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

@@ -1,0 +1,35 @@
+-- Searching invitations by a part of their name without reading every row, and the creator and flow
+-- columns the list's search and the foreign keys' cascades compare.
+--
+-- SQLite: a trigram full-text index (FTS5, `tokenize = 'trigram'`, case-insensitive) of the names.
+-- Its rows are keyed by `invitation_search_keys.id`, a stable integer per invitation pk (an
+-- invitation's own rowid may change on VACUUM, its table having no INTEGER PRIMARY KEY), and triggers
+-- keep it in step with every insert, rename and delete, cascades included.
+--@sqlite CREATE TABLE invitation_search_keys (
+--@sqlite     id INTEGER PRIMARY KEY,
+--@sqlite     pk TEXT NOT NULL UNIQUE
+--@sqlite );
+--@sqlite CREATE VIRTUAL TABLE invitation_search USING fts5(name, tokenize = 'trigram');
+--@sqlite INSERT INTO invitation_search_keys (pk) SELECT pk FROM invitations;
+--@sqlite INSERT INTO invitation_search (rowid, name)
+--@sqlite     SELECT k.id, i.name FROM invitation_search_keys k JOIN invitations i ON i.pk = k.pk;
+--@sqlite CREATE TRIGGER invitation_search_insert AFTER INSERT ON invitations BEGIN
+--@sqlite     INSERT INTO invitation_search_keys (pk) VALUES (new.pk);
+--@sqlite     INSERT INTO invitation_search (rowid, name)
+--@sqlite         VALUES ((SELECT id FROM invitation_search_keys WHERE pk = new.pk), new.name);
+--@sqlite END;
+--@sqlite CREATE TRIGGER invitation_search_rename AFTER UPDATE OF name ON invitations BEGIN
+--@sqlite     UPDATE invitation_search SET name = new.name
+--@sqlite         WHERE rowid = (SELECT id FROM invitation_search_keys WHERE pk = old.pk);
+--@sqlite END;
+--@sqlite CREATE TRIGGER invitation_search_delete AFTER DELETE ON invitations BEGIN
+--@sqlite     DELETE FROM invitation_search
+--@sqlite         WHERE rowid = (SELECT id FROM invitation_search_keys WHERE pk = old.pk);
+--@sqlite     DELETE FROM invitation_search_keys WHERE pk = old.pk;
+--@sqlite END;
+-- PostgreSQL: a pg_trgm GIN index of the lower-cased names (pg_trgm is a trusted extension: the
+-- database's owner may create it).
+--@postgres CREATE EXTENSION IF NOT EXISTS pg_trgm;
+--@postgres CREATE INDEX invitations_name_trgm ON invitations USING gin (LOWER(name) gin_trgm_ops);
+CREATE INDEX invitations_created_by ON invitations (created_by);
+CREATE INDEX invitations_flow ON invitations (flow_pk);
