@@ -96,3 +96,55 @@ impl FromServerFnError for AppError {
         Self::ServerFn(value)
     }
 }
+
+/// Turns an unexpected failure into [`AppError::Internal`] with context (feature `ssr`): the error
+/// line in the server log names the operation that failed, the cause, and the source location of the
+/// call (`file:line`); the wire carries only "Something went wrong on our side". Values that hold
+/// tokens or codes are never passed as the operation or the cause.
+#[cfg(feature = "ssr")]
+pub trait Context<T> {
+    /// `Err(cause)` or `None` → [`AppError::Internal`], logged with `operation` (e.g. "hashing a
+    /// password") and where it was called.
+    ///
+    /// # Errors
+    /// [`AppError::Internal`] in place of the failure.
+    fn context(self, operation: &'static str) -> Result<T, AppError>;
+}
+
+#[cfg(feature = "ssr")]
+impl<T, E: std::fmt::Display> Context<T> for Result<T, E> {
+    #[track_caller]
+    fn context(self, operation: &'static str) -> Result<T, AppError> {
+        let at = std::panic::Location::caller();
+        self.map_err(|e| {
+            tracing::error!(operation, error = %e, %at, "internal error");
+            AppError::Internal
+        })
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl<T> Context<T> for Option<T> {
+    #[track_caller]
+    fn context(self, operation: &'static str) -> Result<T, AppError> {
+        let at = std::panic::Location::caller();
+        self.ok_or_else(|| {
+            tracing::error!(operation, %at, "internal error: a value that must exist is missing");
+            AppError::Internal
+        })
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::{AppError, Context};
+
+    #[test]
+    fn context_turns_a_failure_into_internal_and_keeps_a_success() {
+        let failed: Result<(), &str> = Err("disk full");
+        assert_eq!(failed.context("writing"), Err(AppError::Internal));
+        assert_eq!(None::<u8>.context("finding"), Err(AppError::Internal));
+        assert_eq!(Ok::<u8, &str>(3).context("reading"), Ok(3));
+        assert_eq!(Some(4).context("finding"), Ok(4));
+    }
+}

@@ -60,6 +60,37 @@ async fn postgres() {
     .await
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_failure_is_logged_with_where_it_happened() {
+    capture();
+    common::bounded(async {
+        let app = TestApp::sqlite().await;
+        let mut admin = app.admin().await;
+        sqlx::query("DROP TABLE outbox")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let (s, body) = admin
+            .call("admin/outbox/list", json!({"only_failed": false}))
+            .await;
+        assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+        assert!(
+            !body.to_string().contains("outbox"),
+            "the wire carries no detail: {body}"
+        );
+        let log = logged();
+        let line = log
+            .lines()
+            .find(|l| l.contains("database error") && l.contains("no such table: outbox"))
+            .unwrap_or_else(|| panic!("no database error line:\n{log}"));
+        assert!(
+            line.contains("at=app/src/service/mail.rs:"),
+            "the line names where the error was met: {line}"
+        );
+    })
+    .await
+}
+
 async fn a_full_enrollment_logs_requests_but_never_a_token_or_a_code(app: TestApp) {
     let mut admin = app.admin().await;
     let (_, token) = common::create_invitation(

@@ -224,6 +224,7 @@ async fn accept_verification(
 pub async fn send_accept_code() -> Result<(), AppError> {
     respond(
         async {
+            use crate::error::Context;
             let st = state()?;
             let session = session().await?;
             let user = auth::require_user(&st.db, &session).await?;
@@ -237,7 +238,7 @@ pub async fn send_accept_code() -> Result<(), AppError> {
             session
                 .insert(accept::ACCEPT_VERIFICATION_KEY, pk)
                 .await
-                .map_err(|_| AppError::Internal)?;
+                .context("saving the accept verification in the session")?;
             Ok(())
         }
         .await,

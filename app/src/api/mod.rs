@@ -7,7 +7,7 @@ pub mod flow;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {
-    use crate::error::AppError;
+    use crate::error::{AppError, Context};
     use crate::model::CurrentUser;
     use crate::service::{auth, state, AppState};
     use tower_sessions::Session;
@@ -16,7 +16,7 @@ pub(crate) mod ctx {
     pub async fn session() -> Result<Session, AppError> {
         leptos_axum::extract::<Session>()
             .await
-            .map_err(|_| AppError::Internal)
+            .context("reading the request's session")
     }
 
     /// The session value under `key`: `Ok(None)` only when there is none. A session store failure is

@@ -5,7 +5,7 @@
 
 use super::users::load_current_user;
 use super::{time, Db};
-use crate::error::AppError;
+use crate::error::{AppError, Context};
 use crate::model::CurrentUser;
 use crate::store::users;
 use argon2::password_hash::{
@@ -65,8 +65,8 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
             .map(|h| h.to_string())
     })
     .await
-    .map_err(|_| AppError::Internal)?
-    .map_err(|_| AppError::Internal)
+    .context("joining the password hashing task")?
+    .context("hashing a password")
 }
 
 /// Verifies a password against a PHC string on a blocking thread, a bounded number at a time. Malformed

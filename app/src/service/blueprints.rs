@@ -10,7 +10,7 @@ use crate::domain::blueprint::{parse, Plan};
 use crate::domain::fixed_data;
 use crate::domain::flow::StageKind;
 use crate::domain::invitation::{InvitationName, InvitationPatch};
-use crate::error::AppError;
+use crate::error::{AppError, Context};
 pub use crate::model::ApplyReport;
 use crate::store::db::new_uuid;
 use crate::store::{directory, flows};
@@ -75,7 +75,7 @@ async fn apply_plan(db: &Db, plan: &Plan, created_by: i64) -> Result<ApplyReport
     }
     let mut stage_pks = BTreeMap::new();
     for s in &plan.stages {
-        let config = serde_json::to_string(&s.kind).map_err(|_| AppError::Internal)?;
+        let config = serde_json::to_string(&s.kind).context("encoding a stage's settings")?;
         let up = flows::upsert_stage_by_name(&mut tx, &s.name, s.kind.name(), &config).await?;
         count(up.created);
         stage_pks.insert(s.name.clone(), up.pk);
@@ -88,7 +88,9 @@ async fn apply_plan(db: &Db, plan: &Plan, created_by: i64) -> Result<ApplyReport
         }
         flows::delete_stage_bindings(&mut *tx, flow_pk).await?;
         for (_, stage, order) in bound {
-            let stage_pk = stage_pks.get(stage).ok_or(AppError::Internal)?;
+            let stage_pk = stage_pks
+                .get(stage)
+                .context("binding a stage the blueprint created")?;
             flows::insert_stage_binding(&mut *tx, &new_uuid(), flow_pk, stage_pk, *order).await?;
         }
     }
@@ -96,7 +98,9 @@ async fn apply_plan(db: &Db, plan: &Plan, created_by: i64) -> Result<ApplyReport
         let bad = |m: &dyn std::fmt::Display| {
             AppError::BadRequest(format!("Blueprint refused: invitation {}: {m}", inv.name))
         };
-        let flow_pk = flow_pks.get(&inv.flow_slug).ok_or(AppError::Internal)?;
+        let flow_pk = flow_pks
+            .get(&inv.flow_slug)
+            .context("finding the flow of a blueprint invitation")?;
         let patch = InvitationPatch {
             name: Some(InvitationName::parse(&inv.name).map_err(|e| bad(&e))?),
             flow: Some(Some(flow_pk.clone())),
@@ -283,7 +287,7 @@ pub async fn export(db: &Db, slug: &str) -> Result<String, AppError> {
         ),
         ("entries", Y::Sequence(entries)),
     ]);
-    yaml_serde::to_string(&doc).map_err(|_| AppError::Internal)
+    yaml_serde::to_string(&doc).context("writing the blueprint export")
 }
 
 /// A flow's summary for Flows & Stages → Flows.

@@ -3,7 +3,7 @@
 
 use super::Db;
 use crate::domain::flow::{builtin_flows, FlowDef, StageDef, StageKind};
-use crate::error::AppError;
+use crate::error::{AppError, Context};
 use crate::model::FlowOption;
 use crate::store::db::new_uuid;
 use crate::store::flows as store;
@@ -63,7 +63,8 @@ pub async fn install_flow(db: &Db, def: &FlowDef) -> Result<bool, AppError> {
             Some(pk) => pk,
             None => {
                 let pk = new_uuid();
-                let config = serde_json::to_string(&stage.kind).map_err(|_| AppError::Internal)?;
+                let config =
+                    serde_json::to_string(&stage.kind).context("encoding a stage's settings")?;
                 store::insert_stage(&mut *tx, &pk, &stage.name, stage.kind.name(), &config).await?;
                 pk
             }

@@ -7,7 +7,7 @@ use crate::domain::invitation::{
     invitation_link, Invitation, InvitationDraft, InvitationError, InvitationName, InvitationPatch,
     InvitationStatus, NameError, Quota, UseAction,
 };
-use crate::error::AppError;
+use crate::error::{AppError, Context};
 use crate::model::{InvitationForm, InvitationRow, InvitationSort, LedgerEntry};
 use crate::store::db::new_uuid;
 use crate::store::invitations::{self as store, Grant, InvitationFields, InvitationListRow};
@@ -250,7 +250,7 @@ fn fixed_data_json(draft: &InvitationDraft) -> String {
 }
 
 fn emails_json(draft: &InvitationDraft) -> Result<String, AppError> {
-    serde_json::to_string(&draft.emails).map_err(|_| AppError::Internal)
+    serde_json::to_string(&draft.emails).context("encoding email rules")
 }
 
 /// Sends (or resends) the invitation email to chosen addresses, with cc and bcc (authentik's `send_email`

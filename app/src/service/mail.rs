@@ -8,7 +8,7 @@
 //! loss. On PostgreSQL claims use `FOR UPDATE SKIP LOCKED`, so several instances never claim the same row.
 
 use super::{time, Db};
-use crate::error::AppError;
+use crate::error::{AppError, Context};
 use crate::store::db::new_uuid;
 use crate::store::outbox::{self, MessageFilter};
 use crate::store::Tx;
@@ -449,7 +449,7 @@ impl Worker {
             });
         }
         while let Some(done) = sends.join_next().await {
-            let (m, sent) = done.map_err(|_| AppError::Internal)?;
+            let (m, sent) = done.context("joining an outbox send task")?;
             match sent {
                 Ok(()) => mark_sent(&self.db, &m.pk).await?,
                 Err(e) => {

@@ -67,5 +67,8 @@ pub struct AppState {
 /// # Errors
 /// [`crate::error::AppError::Internal`] when called outside a request that has it.
 pub fn state() -> Result<AppState, crate::error::AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or(crate::error::AppError::Internal)
+    crate::error::Context::context(
+        leptos::prelude::use_context::<AppState>(),
+        "reading the app state of the request",
+    )
 }

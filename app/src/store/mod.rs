@@ -127,8 +127,12 @@ impl<'q> Encode<'q, Any> for Flag {
 
 /// A database error is logged here and reaches the user only as [`crate::error::AppError::Internal`].
 impl From<DbError> for crate::error::AppError {
+    /// Logs the database error with where it was met (the `?` that converted it, `file:line`; inside
+    /// the service entry point's span, which names the operation).
+    #[track_caller]
     fn from(e: DbError) -> Self {
-        tracing::error!(error = %e, "database error");
+        let at = std::panic::Location::caller();
+        tracing::error!(error = %e, %at, "database error");
         Self::Internal
     }
 }
