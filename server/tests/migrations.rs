@@ -37,6 +37,11 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "46ce2ebd19c1aab8",
         "c6cc6083f9d7c928",
     ),
+    (
+        "0009_invitation_search.sql",
+        "229b0fd89d63db5d",
+        "dc37aa9b5a3d7a24",
+    ),
 ];
 
 #[test]
