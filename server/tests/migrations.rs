@@ -88,3 +88,52 @@ async fn released_migrations_are_unchanged_on_both_backends() {
         assert!(got.len() >= RELEASED.len());
     }
 }
+
+/// Migration 0009 indexes the invitations that exist when it runs (SQLite's search table is filled from
+/// them), so an upgraded database finds its old invitations by a part of their name.
+#[tokio::test]
+async fn upgrading_to_the_search_index_indexes_existing_invitations() {
+    use std::borrow::Cow;
+    use usher_app::service::invitations::ListQuery;
+    sqlx::any::install_default_drivers();
+    let dir = std::env::temp_dir().join(format!("usher-mig-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/usher.db?mode=rwc", dir.display());
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let mut before = migrator(Backend::Sqlite).await.unwrap();
+    let upto: Vec<_> = before.migrations.iter().take(8).cloned().collect();
+    assert_eq!(upto.last().map(|m| m.version), Some(8));
+    before.migrations = Cow::Owned(upto);
+    before.run(&pool).await.unwrap();
+    for sql in [
+        "INSERT INTO users (uid, username, date_joined) VALUES ('u1', 'admin', 0)",
+        "INSERT INTO flows (pk, slug, name, title, designation, authentication)
+         VALUES ('f1', 'some-flow', 'Some', 'Some', 'enrollment', 'none')",
+        "INSERT INTO invitations (pk, name, flow_pk, created_by, token, created)
+         VALUES ('i1', 'contractor-2026-spring', 'f1', 1, 't1', 0)",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    migrator(Backend::Sqlite)
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    let q = |term: &str| ListQuery {
+        search: vec![term.to_owned()],
+        limit: 20,
+        ..ListQuery::default()
+    };
+    let count = |term: &'static str| {
+        let pool = pool.clone();
+        let q = q(term);
+        async move {
+            usher_app::store::invitations::count(&pool, Backend::Sqlite, &q)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("2026-SPR").await, 1);
+    assert_eq!(count("autumn").await, 0);
+}
