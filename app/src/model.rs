@@ -402,8 +402,10 @@ pub struct FlowRow {
     pub title: String,
     /// `enrollment`, …
     pub designation: String,
-    /// Whether an invitation stage is bound (invitations only work through flows with one).
+    /// Whether an invitation stage is bound (without one the flow runs an implicit one).
     pub has_invitation_stage: bool,
+    /// Open enrollment: visitors without an invitation may enroll (off unless an admin turned it on).
+    pub open_enrollment: bool,
     /// Bound stages in order.
     pub stages: Vec<StageRow>,
 }

@@ -217,6 +217,10 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/tokens/revoke", r#"{"pk":"x"}"#),
     ("admin/flows/overview", "{}"),
     (
+        "admin/flows/open_enrollment",
+        r#"{"slug":"default-enrollment-flow","open":true}"#,
+    ),
+    (
         "admin/flows/import",
         r#"{"yaml":"version: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: g}\n"}"#,
     ),

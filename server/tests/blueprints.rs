@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use usher_app::service::{blueprints, flows};
 
 db_tests!(
+    a_flow_without_an_invitation_stage_still_needs_an_invitation,
     every_example_imports_and_reimports_without_duplicates,
     a_malformed_blueprint_is_refused_whole,
     export_then_import_gives_the_same_flow,
@@ -457,4 +458,110 @@ async fn the_cli_applies_a_blueprint_with_context() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("entry 1 (authentik_flows.flow), attrs.colour: unknown attribute colour"));
     assert!(flows::load_flow(&app.db, "x").await.unwrap().is_none());
+}
+
+/// "No invitation, no account" whatever flow is loaded: authentik's 2-stage file binds no invitation
+/// stage, and imported over the built-in `default-enrollment-flow` (as the seed suggests) it still refuses
+/// visitors without an invitation, validates and uses the one presented, and lets visitors without one
+/// enroll only once an admin turns open enrollment on.
+async fn a_flow_without_an_invitation_stage_still_needs_an_invitation(app: TestApp) {
+    let flow = "default-enrollment-flow";
+    let mut admin = app.admin().await;
+    let (s, r) = admin
+        .call(
+            "admin/flows/import",
+            json!({"yaml": example("flows-enrollment-2-stage.yaml")}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let page = app.client().get(&format!("/if/flow/{flow}/")).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("Invalid invite/invite not found"));
+    let first = [
+        ("username", "sneaky"),
+        ("password", "s3cret-pass"),
+        ("password_repeat", "s3cret-pass"),
+    ];
+    let r = common::submit_stage(&mut app.client(), flow, "", "0", &first).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+
+    // With an invitation: the implicit invitation stage validates it and the enrollment uses it.
+    let (pk, token) = common::create_invitation(
+        &app,
+        &mut admin,
+        "two-stage-guest",
+        flow,
+        json!({"single_use": true}),
+    )
+    .await;
+    let mut c = app.client();
+    let link = format!("/if/flow/{flow}/?itoken={token}");
+    assert_eq!(c.get(&link).await.status, StatusCode::OK);
+    let invited = [
+        ("username", "invited"),
+        ("password", "s3cret-pass"),
+        ("password_repeat", "s3cret-pass"),
+    ];
+    let r = common::submit_stage(&mut c, flow, &token, "0", &invited).await;
+    assert!(common::continues(&r), "{}", r.body);
+    let second = [("name", "In Vited"), ("email", "invited@example.com")];
+    let r = common::submit_stage(&mut c, flow, &token, "1", &second).await;
+    assert!(!common::continues(&r), "{}", r.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE username = 'invited'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count(&format!("SELECT uses FROM invitations WHERE pk = '{pk}'"))
+            .await,
+        1
+    );
+    assert_eq!(app.client().get(&link).await.status, StatusCode::GONE);
+
+    // Open enrollment is the admin's explicit choice, shown in Flows & Stages.
+    let (s, r) = admin
+        .call(
+            "admin/flows/open_enrollment",
+            json!({"slug": flow, "open": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (_, list) = admin.call("admin/flows/overview", json!({})).await;
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["slug"] == flow)
+        .unwrap()
+        .clone();
+    assert_eq!(row["open_enrollment"], true);
+    let mut walk_in = app.client();
+    assert_eq!(
+        walk_in.get(&format!("/if/flow/{flow}/")).await.status,
+        StatusCode::OK
+    );
+    let walk = [
+        ("username", "walkin"),
+        ("password", "s3cret-pass"),
+        ("password_repeat", "s3cret-pass"),
+    ];
+    let r = common::submit_stage(&mut walk_in, flow, "", "0", &walk).await;
+    assert!(common::continues(&r), "{}", r.body);
+    let second = [("name", "Walk In"), ("email", "walkin@example.com")];
+    let r = common::submit_stage(&mut walk_in, flow, "", "1", &second).await;
+    assert!(!common::continues(&r), "{}", r.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE username = 'walkin'")
+            .await,
+        1
+    );
+    let (s, _) = admin
+        .call(
+            "admin/flows/open_enrollment",
+            json!({"slug": "no-such-flow", "open": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 }

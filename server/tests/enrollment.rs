@@ -473,6 +473,7 @@ async fn install_two_stage_flow(app: &TestApp) {
         title: "Two stage".into(),
         designation: "enrollment".into(),
         authentication: "require_unauthenticated".into(),
+        open_enrollment: false,
         stages: vec![
             StageDef {
                 name: "two-inv".into(),

@@ -42,6 +42,11 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "229b0fd89d63db5d",
         "dc37aa9b5a3d7a24",
     ),
+    (
+        "0010_open_enrollment.sql",
+        "93b56771cc081024",
+        "93b56771cc081024",
+    ),
 ];
 
 #[test]

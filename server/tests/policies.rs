@@ -137,7 +137,7 @@ async fn a_broken_expression_is_refused_when_saved(app: TestApp) {
 }
 
 /// Seed example 1: `return context.get('invitation_in_effect', False)`, on a flow without an invitation
-/// stage (the 2-stage example), which otherwise anyone could use.
+/// stage (the 2-stage example) that an admin opened to visitors without an invitation.
 async fn invited_only_flow_policy(app: TestApp) {
     let mut admin = setup(&app).await;
     let two = std::fs::read_to_string(
@@ -146,6 +146,17 @@ async fn invited_only_flow_policy(app: TestApp) {
     )
     .unwrap();
     let (s, r) = admin.call("admin/flows/import", json!({"yaml": two})).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    // Without an invitation stage the flow still asks for an invitation (issue 12); the seed's policy
+    // matters on a flow an admin opened.
+    let closed = app.client().get("/if/flow/default-enrollment-flow/").await;
+    assert_eq!(closed.status, StatusCode::NOT_FOUND);
+    let (s, r) = admin
+        .call(
+            "admin/flows/open_enrollment",
+            json!({"slug": "default-enrollment-flow", "open": true}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     let open = app.client().get("/if/flow/default-enrollment-flow/").await;
     assert_eq!(

@@ -324,6 +324,18 @@ pub async fn list_flow_rows() -> Result<Vec<FlowRow>, AppError> {
     )
 }
 
+/// Flows & Stages → Flows: turns open enrollment on (visitors without an invitation may enroll) or off.
+#[server(input = Json, endpoint = "admin/flows/open_enrollment")]
+pub async fn set_open_enrollment(slug: String, open: bool) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            flows::set_open_enrollment(&st.db, &slug, open).await
+        }
+        .await,
+    )
+}
+
 /// Imports an authentik blueprint (YAML text): all of it in one transaction, or nothing with an error
 /// naming the entry and path.
 #[server(input = Json, endpoint = "admin/flows/import")]

@@ -656,6 +656,7 @@ fn build(name: String, entries: &[Entry]) -> Result<Plan, BlueprintError> {
                     designation: text("designation", true)?.unwrap_or_default(),
                     authentication: text("authentication", false)?.unwrap_or_else(|| "none".into()),
                     slug,
+                    open_enrollment: false,
                     stages: Vec::new(),
                 });
             }

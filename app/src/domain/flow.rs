@@ -246,6 +246,11 @@ pub struct FlowDef {
     pub designation: String,
     /// authentik's `authentication` requirement, e.g. `require_unauthenticated`.
     pub authentication: String,
+    /// Open enrollment: a visitor without an invitation may run the flow. Off unless an admin turns it on
+    /// (Flows & Stages); a blueprint never does, so a flow without an invitation stage still asks for
+    /// one (issue 12: "no invitation, no account").
+    #[serde(default)]
+    pub open_enrollment: bool,
     /// Stages in order.
     pub stages: Vec<StageDef>,
 }

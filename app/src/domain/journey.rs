@@ -141,15 +141,19 @@ impl<'a> Journey<'a> {
         self.def.stages.iter().find_map(|s| pick(&s.kind))
     }
 
-    /// Whether a visitor without an invitation token may run the flow: only when its invitation stage
-    /// has `continue_flow_without_invitation` or it binds no invitation stage.
+    /// Whether a visitor without an invitation token may run the flow: only when an admin made it
+    /// **open enrollment** and its invitation stage, if it binds one, has
+    /// `continue_flow_without_invitation`. A flow without an invitation stage is not open by that alone:
+    /// it runs an implicit invitation stage, so whatever flow or blueprint is loaded, no invitation
+    /// means no account (issue 12; authentik's `flows-enrollment-2-stage.yaml` binds none).
     pub fn runs_without_invitation(&self) -> bool {
-        self.first(|k| match k {
-            StageKind::Invitation {
-                continue_flow_without_invitation,
-            } => Some(*continue_flow_without_invitation),
-            _ => None,
-        }) != Some(false)
+        self.def.open_enrollment
+            && self.first(|k| match k {
+                StageKind::Invitation {
+                    continue_flow_without_invitation,
+                } => Some(*continue_flow_without_invitation),
+                _ => None,
+            }) != Some(false)
     }
 
     /// Whether the journey may start: `invitation` is `None` when no token was given, else whether the
@@ -404,6 +408,7 @@ mod tests {
             title: "Welcome".into(),
             designation: "enrollment".into(),
             authentication: "none".into(),
+            open_enrollment: false,
             stages,
         }
     }
@@ -465,12 +470,55 @@ mod tests {
             j.admit(Some(Some((true, InvitationStatus::Active)))),
             Ok(())
         );
-        let open = flow(vec![invitation_stage(true), prompt("p")]);
+        let continues = flow(vec![invitation_stage(true), prompt("p")]);
+        assert_eq!(
+            Journey::new(&continues).admit(None),
+            Err(Refusal::NotFound),
+            "continue_flow_without_invitation alone does not open a flow"
+        );
+        let open = FlowDef {
+            open_enrollment: true,
+            ..continues
+        };
         assert_eq!(Journey::new(&open).admit(None), Ok(()));
         // A token given to an open flow must still be a usable invitation.
         assert_eq!(
             Journey::new(&open).admit(Some(Some((true, InvitationStatus::UsedUp)))),
             Err(Refusal::Inactive(InvitationStatus::UsedUp))
+        );
+    }
+
+    #[test]
+    fn a_flow_without_an_invitation_stage_still_needs_an_invitation_unless_open() {
+        let def = flow(vec![prompt("a"), prompt("b")]);
+        let j = Journey::new(&def);
+        assert_eq!(
+            j.admit(None),
+            Err(Refusal::NotFound),
+            "no invitation, no account"
+        );
+        assert_eq!(j.admit(Some(None)), Err(Refusal::NotFound));
+        assert_eq!(
+            j.admit(Some(Some((true, InvitationStatus::Disabled)))),
+            Err(Refusal::Inactive(InvitationStatus::Disabled))
+        );
+        assert_eq!(
+            j.admit(Some(Some((true, InvitationStatus::Active)))),
+            Ok(())
+        );
+        let open = FlowDef {
+            open_enrollment: true,
+            ..def.clone()
+        };
+        assert_eq!(Journey::new(&open).admit(None), Ok(()));
+        let open_but_stage_refuses = FlowDef {
+            open_enrollment: true,
+            ..flow(vec![invitation_stage(false), prompt("a")])
+        };
+        assert_eq!(
+            Journey::new(&open_but_stage_refuses).admit(None),
+            Err(Refusal::NotFound),
+            "an invitation stage without continue_flow_without_invitation still asks for one"
         );
     }
 

@@ -305,6 +305,7 @@ pub async fn list_flows(db: &Db) -> Result<Vec<crate::model::FlowRow>, AppError>
                     .stages
                     .iter()
                     .any(|s| matches!(s.kind, StageKind::Invitation { .. })),
+                open_enrollment: f.def.open_enrollment,
                 stages: f
                     .def
                     .stages

@@ -76,6 +76,19 @@ pub async fn install_flow(db: &Db, def: &FlowDef) -> Result<bool, AppError> {
     Ok(true)
 }
 
+/// Turns open enrollment on or off for the flow `slug`: when on, visitors without an invitation may run
+/// it (and create accounts); off is the default, and no blueprint turns it on.
+///
+/// # Errors
+/// [`AppError::NotFound`] for an unknown flow; database errors.
+#[tracing::instrument(name = "flows.set_open_enrollment", skip(db))]
+pub async fn set_open_enrollment(db: &Db, slug: &str, open: bool) -> Result<(), AppError> {
+    crate::store::db::touched(
+        store::set_open_enrollment(&db.pool, slug, open).await?,
+        "flow",
+    )
+}
+
 /// Loads a flow by slug with its stages in order; `None` when unknown.
 ///
 /// # Errors
@@ -120,6 +133,7 @@ async fn with_stages(db: &Db, flow: store::FlowRow) -> Result<StoredFlow, AppErr
             title: flow.title,
             designation: flow.designation,
             authentication: flow.authentication,
+            open_enrollment: flow.open_enrollment,
             stages,
         },
     })

@@ -3,7 +3,7 @@
 //! and may be bound to several flows.
 
 use super::db::new_uuid;
-use super::{Conn, DbError, Exec};
+use super::{Conn, DbError, Exec, Flag};
 
 /// A flow's own columns.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -20,6 +20,9 @@ pub struct FlowRow {
     pub designation: String,
     /// Who may run it: `none`, `require_unauthenticated`, …
     pub authentication: String,
+    /// Whether a visitor without an invitation may run it (an admin's explicit choice; off by default).
+    #[sqlx(try_from = "Flag")]
+    pub open_enrollment: bool,
 }
 
 /// The columns a flow is written with (its pk aside).
@@ -63,7 +66,7 @@ pub async fn flow_pk_by_slug(ex: impl Exec<'_>, slug: &str) -> Result<Option<Str
 /// Database errors.
 pub async fn flow_by_slug(ex: impl Exec<'_>, slug: &str) -> Result<Option<FlowRow>, DbError> {
     sqlx::query_as(
-        "SELECT pk, slug, name, title, designation, authentication FROM flows WHERE slug = $1",
+        "SELECT pk, slug, name, title, designation, authentication, open_enrollment FROM flows WHERE slug = $1",
     )
     .bind(slug)
     .fetch_optional(ex)
@@ -76,7 +79,7 @@ pub async fn flow_by_slug(ex: impl Exec<'_>, slug: &str) -> Result<Option<FlowRo
 /// Database errors.
 pub async fn flow_by_pk(ex: impl Exec<'_>, pk: &str) -> Result<Option<FlowRow>, DbError> {
     sqlx::query_as(
-        "SELECT pk, slug, name, title, designation, authentication FROM flows WHERE pk = $1",
+        "SELECT pk, slug, name, title, designation, authentication, open_enrollment FROM flows WHERE pk = $1",
     )
     .bind(pk)
     .fetch_optional(ex)
@@ -328,15 +331,35 @@ impl<'a> FlowKey<'a> {
 /// Database errors.
 pub async fn flows(ex: impl Exec<'_>, key: FlowKey<'_>) -> Result<Vec<FlowRow>, DbError> {
     let sql = match key {
-        FlowKey::All => "SELECT f.pk, f.slug, f.name, f.title, f.designation, f.authentication FROM flows f ORDER BY f.slug, f.name",
-        FlowKey::Pk(_) => "SELECT f.pk, f.slug, f.name, f.title, f.designation, f.authentication FROM flows f WHERE f.pk = $1 ORDER BY f.slug, f.name",
-        FlowKey::Slug(_) => "SELECT f.pk, f.slug, f.name, f.title, f.designation, f.authentication FROM flows f WHERE f.slug = $1 ORDER BY f.slug, f.name",
+        FlowKey::All => "SELECT f.pk, f.slug, f.name, f.title, f.designation, f.authentication, f.open_enrollment FROM flows f ORDER BY f.slug, f.name",
+        FlowKey::Pk(_) => "SELECT f.pk, f.slug, f.name, f.title, f.designation, f.authentication, f.open_enrollment FROM flows f WHERE f.pk = $1 ORDER BY f.slug, f.name",
+        FlowKey::Slug(_) => "SELECT f.pk, f.slug, f.name, f.title, f.designation, f.authentication, f.open_enrollment FROM flows f WHERE f.slug = $1 ORDER BY f.slug, f.name",
     };
     let mut q = sqlx::query_as::<_, FlowRow>(sql);
     if let Some(v) = key.value() {
         q = q.bind(v);
     }
     q.fetch_all(ex).await
+}
+
+/// Sets whether the flow `slug` runs for visitors without an invitation. Returns the rows changed (0: no
+/// such flow).
+///
+/// # Errors
+/// Database errors.
+pub async fn set_open_enrollment(
+    ex: impl Exec<'_>,
+    slug: &str,
+    open: bool,
+) -> Result<u64, DbError> {
+    Ok(
+        sqlx::query("UPDATE flows SET open_enrollment = $1 WHERE slug = $2")
+            .bind(Flag(open))
+            .bind(slug)
+            .execute(ex)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// One stage binding: which stage a flow runs.

@@ -50,6 +50,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0009_invitation_search.sql",
         include_str!("../../../migrations/0009_invitation_search.sql"),
     ),
+    (
+        "0010_open_enrollment.sql",
+        include_str!("../../../migrations/0010_open_enrollment.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

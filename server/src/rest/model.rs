@@ -151,6 +151,10 @@ pub struct Flow {
     pub denied_action: DeniedActionEnum,
     /// Who may run the flow.
     pub authentication: AuthenticationEnum,
+    /// Usher's open enrollment: `true` lets visitors without an invitation enroll through this flow
+    /// (off unless an admin turned it on in Flows & Stages; a flow without an invitation stage still asks
+    /// for one).
+    pub open_enrollment: bool,
 }
 
 /// An invitation (authentik's `Invitation`, plus Usher's fields from `description` on).

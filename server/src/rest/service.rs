@@ -63,6 +63,7 @@ async fn flows_where(db: &Db, key: FlowKey<'_>) -> Result<Vec<Flow>, ApiError> {
             denied_action: DeniedActionEnum::MessageContinue,
             authentication: enum_of(&f.authentication)
                 .unwrap_or(AuthenticationEnum::RequireUnauthenticated),
+            open_enrollment: f.open_enrollment,
         })
         .collect())
 }

@@ -2,7 +2,7 @@
 //! blueprint, uploaded or pasted) and Export (a flow as a blueprint).
 
 use super::table::ListTable;
-use crate::api::admin::{export_flow, import_blueprint, list_flow_rows};
+use crate::api::admin::{export_flow, import_blueprint, list_flow_rows, set_open_enrollment};
 use crate::model::FlowRow;
 use leptos::prelude::*;
 
@@ -87,6 +87,26 @@ fn FlowLine(f: FlowRow) -> impl IntoView {
         leptos::task::spawn_local(async move { exported.set(Some(export_flow(slug).await)) });
     };
     let file_name = format!("{}.yaml", f.slug);
+    let open = RwSignal::new(f.open_enrollment);
+    let open_error: RwSignal<Option<String>> = RwSignal::new(None);
+    let open_slug = f.slug.clone();
+    let toggle_open = move |ev: leptos::ev::Event| {
+        let want = event_target_checked(&ev);
+        let slug = open_slug.clone();
+        leptos::task::spawn_local(async move {
+            match set_open_enrollment(slug, want).await {
+                Ok(()) => {
+                    open_error.set(None);
+                    open.set(want);
+                }
+                Err(e) => {
+                    open_error.set(Some(e.to_string()));
+                    open.set(!want);
+                }
+            }
+        });
+    };
+    let has_invitation_stage = f.has_invitation_stage;
     view! {
         <tbody class="flow" data-slug=f.slug.clone()>
             <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
@@ -95,12 +115,26 @@ fn FlowLine(f: FlowRow) -> impl IntoView {
                 <td>{f.name.clone()}</td>
                 <td>{f.designation.clone()}</td>
                 <td data-testid="stage-count">{f.stages.len()}</td>
-                <td>{(!f.has_invitation_stage).then(|| view! { <span class="badge warn">"no invitation stage"</span> })}</td>
+                <td>
+                    {move || open.get().then(|| view! { <span class="badge warn" data-testid="open-enrollment">"open enrollment"</span> })}
+                    {(!has_invitation_stage).then(|| view! { <span class="badge" title="Visitors still need an invitation: the flow checks and uses it as an invitation stage would.">"no invitation stage"</span> })}
+                </td>
             </tr>
             <tr class="details" class:hidden=move || !expanded.get()>
                 <td></td>
                 <td colspan="5">
                     <p>"Title: " {f.title.clone()}</p>
+                    <label class="switch">
+                        <input type="checkbox" class="open-enrollment" role="switch"
+                            prop:checked=move || open.get() on:change=toggle_open />
+                        " Open enrollment"
+                    </label>
+                    <p class="muted">{move || if open.get() {
+                        "Warning: anyone who opens this flow's address can create an account, without an invitation."
+                    } else {
+                        "Off: a visitor needs an invitation for this flow, whether or not it binds an invitation stage."
+                    }}</p>
+                    {move || open_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                     <ol class="bindings">
                         {f.stages.iter().map(|s| view! {
                             <li data-stage=s.name.clone()>
