@@ -141,3 +141,39 @@ test('an external user lands on the default application, or is told there is non
   await expect(olaf.page.locator('h1')).toHaveText('Customer Portal');
   await olaf.context.close();
 });
+
+test('no invitation, no account: the 2-stage blueprint still asks for one until an admin opens the flow', async ({ page, browser }) => {
+  await signIn(page, ADMIN.username, ADMIN.password);
+  await expect(page).toHaveURL(/\/admin\/invitations$/);
+  await page.goto('/admin/flows');
+  await hydrated(page);
+  await page.click('#import-toggle');
+  await page.setInputFiles('#blueprint-file', path.join(ROOT, 'server', 'tests', 'blueprints', 'flows-enrollment-2-stage.yaml'));
+  await expect(page.locator('#blueprint-yaml')).toHaveValue(/default-enrollment-prompt-first/);
+  await page.click('#blueprint-import');
+  await expect(page.locator('#import-result')).toContainText('default-enrollment-flow');
+
+  // Without an invitation stage the flow still refuses a visitor without an invitation.
+  const visitor = await fresh(browser);
+  await visitor.page.goto('/if/flow/default-enrollment-flow/');
+  await expect(visitor.page.locator('body')).toContainText('Invalid invite/invite not found');
+  await expect(visitor.page.locator('#field-username')).toHaveCount(0);
+
+  // Open enrollment is the admin's explicit choice, with a warning.
+  const row = page.locator('tbody.flow[data-slug="default-enrollment-flow"]');
+  await row.locator('tr.summary').click();
+  const open = row.locator('input.open-enrollment');
+  await expect(open).not.toBeChecked();
+  await open.check();
+  await expect(row.getByTestId('open-enrollment')).toBeVisible();
+  await expect(row).toContainText('anyone who opens this flow');
+  await visitor.page.goto('/if/flow/default-enrollment-flow/');
+  await expect(visitor.page.locator('#field-username')).toBeVisible();
+
+  // And closed again.
+  await open.uncheck();
+  await expect(row.getByTestId('open-enrollment')).toHaveCount(0);
+  await visitor.page.goto('/if/flow/default-enrollment-flow/');
+  await expect(visitor.page.locator('body')).toContainText('Invalid invite/invite not found');
+  await visitor.context.close();
+});
