@@ -36,7 +36,19 @@ async fn login_succeeds_and_fails_with_a_clear_error(app: TestApp) {
         .count("SELECT COALESCE(last_login, 0) FROM users WHERE username = 'admin'")
         .await;
     assert!(last_login > 0);
-    c.call_form("auth/logout", &[]).await;
+    let out = c.call_form("auth/logout", &[]).await;
+    let cookies: Vec<&str> = out
+        .headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("usher_invitation=;") && c.contains("Max-Age=0")),
+        "logging out deletes the invitation cookie: {cookies:?}"
+    );
     let (_, user) = c.call("auth/current_user", json!({})).await;
     assert_eq!(user, json!(null));
 }

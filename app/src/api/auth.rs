@@ -61,12 +61,19 @@ pub async fn login(
     )
 }
 
-/// Signs out and redirects to `/login`.
+/// Signs out, forgets the invitation this browser was accepting (its cookie is deleted, so the next
+/// person at this browser cannot accept it as themselves), and redirects to `/login`.
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     respond(
         async {
             auth::sign_out(&session().await?).await?;
+            super::ctx::set_cookie(
+                super::flow::INVITATION_COOKIE,
+                "",
+                0,
+                state()?.config.secure_cookies(),
+            );
             leptos_axum::redirect("/login");
             Ok(())
         }
