@@ -19,6 +19,7 @@ db_tests!(
     users_directory_lists_type_path_groups_and_roles,
     the_table_pages_in_sql_and_reads_activity_with_one_invitation,
     pages_read_from_the_end_equal_pages_read_from_the_start,
+    the_unfiltered_count_follows_creates_deletes_and_cascades,
 );
 
 pub async fn form(app: &TestApp, name: &str) -> Value {
@@ -627,4 +628,52 @@ async fn pages_read_from_the_end_equal_pages_read_from_the_start(app: TestApp) {
             }
         }
     }
+}
+
+/// The unfiltered count is read from migration 0011's counter, not counted: it must follow every
+/// insert and delete, including a creator's cascade and a rolled-back create.
+async fn the_unfiltered_count_follows_creates_deletes_and_cascades(app: TestApp) {
+    async fn counted(app: &TestApp) -> (i64, i64) {
+        (
+            app.count("SELECT n FROM invitation_count").await,
+            app.count("SELECT COUNT(*) FROM invitations").await,
+        )
+    }
+    async fn dashboard(admin: &mut Client) -> i64 {
+        let (s, n) = admin
+            .call("admin/invitations/count", json!({"search": ""}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{n}");
+        n.as_i64().unwrap()
+    }
+    let mut admin = app.admin().await;
+    let mut pks = Vec::new();
+    for name in ["c-one", "c-two", "c-three"] {
+        let (s, pk) = create(&mut admin, form(&app, name).await).await;
+        assert_eq!(s, StatusCode::OK, "{pk}");
+        pks.push(pk.as_str().unwrap().to_owned());
+    }
+    assert_eq!(counted(&app).await, (3, 3));
+    assert_eq!(dashboard(&mut admin).await, 3);
+    let (s, _) = create(&mut admin, form(&app, "c-one").await).await;
+    assert_ne!(s, StatusCode::OK, "a duplicate name is refused");
+    assert_eq!(
+        counted(&app).await,
+        (3, 3),
+        "the refused create counts nothing"
+    );
+    admin
+        .call("admin/invitations/delete", json!({"pk": pks[0]}))
+        .await;
+    assert_eq!(counted(&app).await, (2, 2));
+    assert_eq!(dashboard(&mut admin).await, 2);
+    sqlx::query("DELETE FROM users WHERE username = 'admin'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        counted(&app).await,
+        (0, 0),
+        "the creator's cascade is counted"
+    );
 }

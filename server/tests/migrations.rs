@@ -47,6 +47,11 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "93b56771cc081024",
         "93b56771cc081024",
     ),
+    (
+        "0011_invitation_count.sql",
+        "34643238f9dd8212",
+        "7ccb2327ce78446b",
+    ),
 ];
 
 #[test]
@@ -95,7 +100,8 @@ async fn released_migrations_are_unchanged_on_both_backends() {
 }
 
 /// Migration 0009 indexes the invitations that exist when it runs (SQLite's search table is filled from
-/// them), so an upgraded database finds its old invitations by a part of their name.
+/// them), so an upgraded database finds its old invitations by a part of their name; migration 0011
+/// counts them.
 #[tokio::test]
 async fn upgrading_to_the_search_index_indexes_existing_invitations() {
     use std::borrow::Cow;
@@ -141,4 +147,15 @@ async fn upgrading_to_the_search_index_indexes_existing_invitations() {
     };
     assert_eq!(count("2026-SPR").await, 1);
     assert_eq!(count("autumn").await, 0);
+    let all = ListQuery {
+        limit: 20,
+        ..ListQuery::default()
+    };
+    assert_eq!(
+        usher_app::store::invitations::count(&pool, Backend::Sqlite, &all)
+            .await
+            .unwrap(),
+        1,
+        "migration 0011 counts the invitations that exist when it runs"
+    );
 }

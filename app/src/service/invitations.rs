@@ -577,6 +577,20 @@ pub struct ListQuery {
     pub limit: u64,
 }
 
+impl ListQuery {
+    /// Whether the query keeps every invitation: no exact filter, no name part, no search term (an
+    /// empty string is no filter).
+    #[must_use]
+    pub fn filters_nothing(&self) -> bool {
+        self.name.is_none()
+            && self.flow_slug.is_none()
+            && self.created_by.is_none()
+            && self.expires.is_none()
+            && self.name_contains.as_deref().is_none_or(str::is_empty)
+            && self.search.iter().all(String::is_empty)
+    }
+}
+
 /// How many invitations a list query matches (for DRF's pagination), counted in SQL.
 ///
 /// # Errors

@@ -54,6 +54,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0010_open_enrollment.sql",
         include_str!("../../../migrations/0010_open_enrollment.sql"),
     ),
+    (
+        "0011_invitation_count.sql",
+        include_str!("../../../migrations/0011_invitation_count.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix
