@@ -267,6 +267,10 @@ pub struct FlowView {
     pub signed_in_as: Option<String>,
     /// On the `email` stage's page: the address the code was sent to.
     pub verify_email: Option<String>,
+    /// Why this flow cannot create an account for this visitor (its `designation`,
+    /// `user_creation_mode` or `authentication` setting), shown instead of the prompt form; `None`
+    /// when it can.
+    pub closed: Option<String>,
 }
 
 /// The accept page of an existing user (`/if/accept/`).

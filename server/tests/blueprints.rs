@@ -4,13 +4,14 @@
 
 mod common;
 use axum::http::StatusCode;
-use common::TestApp;
+use common::{Client, TestApp};
 use serde_json::json;
 use std::collections::BTreeMap;
 use usher_app::service::{blueprints, flows};
 
 db_tests!(
     a_flow_without_an_invitation_stage_still_needs_an_invitation,
+    flow_settings_are_obeyed_whatever_the_blueprint_says,
     every_example_imports_and_reimports_without_duplicates,
     a_malformed_blueprint_is_refused_whole,
     export_then_import_gives_the_same_flow,
@@ -564,4 +565,114 @@ async fn a_flow_without_an_invitation_stage_still_needs_an_invitation(app: TestA
         )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+/// Flow settings are obeyed whatever the blueprint says (issue 12): `authentication:
+/// require_unauthenticated` never enrolls (nor silently switches) a signed-in visitor, `designation`
+/// other than `enrollment` and `user_creation_mode: never_create` create no account, and a flow that
+/// lets a signed-in visitor enroll someone leaves them signed in as themselves.
+async fn flow_settings_are_obeyed_whatever_the_blueprint_says(app: TestApp) {
+    let flow = "default-enrollment-flow";
+    let original = example("flows-enrollment-2-stage.yaml");
+    let mut admin = app.admin().await;
+    let import = |admin: &mut Client, yaml: String| {
+        let mut admin = admin.clone();
+        async move {
+            let (s, r) = admin
+                .call("admin/flows/import", json!({"yaml": yaml}))
+                .await;
+            assert_eq!(s, StatusCode::OK, "{r}");
+        }
+    };
+    import(&mut admin, original.clone()).await;
+    let (_, token) = common::create_invitation(
+        &app,
+        &mut admin,
+        "settings",
+        flow,
+        json!({"single_use": false}),
+    )
+    .await;
+    let link = format!("/if/flow/{flow}/?itoken={token}");
+    let first = |name: &'static str| {
+        [
+            ("username", name),
+            ("password", "s3cret-pass"),
+            ("password_repeat", "s3cret-pass"),
+        ]
+    };
+    let users = || app.count("SELECT COUNT(*) FROM users");
+
+    // require_unauthenticated: Eve, signed in, is offered "accept as" or sign out, and cannot enroll.
+    let mut eve = app.user("eve").await;
+    let page = eve.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("You are signed in as eve"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Accept as eve"));
+    assert!(page.body.contains("id=\"sign-out\""));
+    let r = common::submit_stage(&mut eve, flow, &token, "0", &first("sock")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("signed in as eve"), "{}", r.body);
+    assert_eq!(users().await, 2, "admin and eve only");
+    let (_, me) = eve.call("auth/current_user", json!({})).await;
+    assert_eq!(me["username"], "eve");
+    // "Sign out" on the flow page returns to the invitation.
+    let mut leaving = app.user("fay").await;
+    let r = leaving
+        .call_form("auth/logout", &[("next", link.as_str())])
+        .await;
+    assert_eq!(r.headers["location"], link.as_str());
+    let r = leaving
+        .call_form("auth/logout", &[("next", "https://evil.example/")])
+        .await;
+    assert_eq!(r.headers["location"], "/login");
+
+    // authentication: none lets Eve enroll someone, and she stays Eve.
+    import(
+        &mut admin,
+        original.replace(
+            "authentication: require_unauthenticated",
+            "authentication: none",
+        ),
+    )
+    .await;
+    assert!(!eve.get(&link).await.body.contains("id=\"enroll-closed\""));
+    let r = common::submit_stage(&mut eve, flow, &token, "0", &first("helper")).await;
+    assert!(common::continues(&r), "{}", r.body);
+    let second = [("name", "Helped"), ("email", "helped@example.com")];
+    let r = common::submit_stage(&mut eve, flow, &token, "1", &second).await;
+    assert!(!common::continues(&r), "{}", r.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE username = 'helper'")
+            .await,
+        1
+    );
+    let (_, me) = eve.call("auth/current_user", json!({})).await;
+    assert_eq!(me["username"], "eve", "never switched to the new account");
+
+    // Only enrollment flows enroll; never_create creates nobody.
+    for (from, to) in [
+        ("designation: enrollment", "designation: authentication"),
+        (
+            "user_creation_mode: always_create",
+            "user_creation_mode: never_create",
+        ),
+    ] {
+        import(&mut admin, original.replace(from, to)).await;
+        let before = users().await;
+        let mut anon = app.client();
+        let page = anon.get(&link).await;
+        assert!(
+            page.body.contains("This flow does not create new accounts"),
+            "{to}: {}",
+            page.body
+        );
+        let r = common::submit_stage(&mut anon, flow, &token, "0", &first("nobody")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{to}: {}", r.body);
+        assert_eq!(users().await, before, "{to}");
+    }
 }

@@ -16,6 +16,7 @@ db_tests!(
     one_network_cannot_ask_for_unlimited_codes,
     one_address_gets_a_bounded_number_of_verifications_a_day,
     delivery_activates_accounts_a_flow_creates_inactive,
+    a_flow_without_an_email_stage_still_proves_an_email_limited_address,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -342,8 +343,8 @@ async fn exact_address_invitation_delivered_by_usher_needs_no_code(app: TestApp)
     assert_eq!(r.headers["location"], "/", "enrolled at once: {}", r.body);
     assert_eq!(
         verified(&app, "jane").await,
-        1,
-        "delivery proved the address"
+        0,
+        "delivery proved the address for this invitation only, not the account's address"
     );
     assert_eq!(sink.messages().len(), 1, "no code was sent");
     // The same invitation in link mode (never delivered) needs the code.
@@ -412,7 +413,101 @@ async fn exact_address_invitation_delivered_by_usher_needs_no_code(app: TestApp)
     );
     let r = prompts(&mut app.client(), &t4, "dana", "dana@company.com").await;
     assert_eq!(r.headers["location"], "/", "{}", r.body);
-    assert_eq!(verified(&app, "dana").await, 1);
+    assert_eq!(verified(&app, "dana").await, 0);
+    // Whoever held Jane's delivered link holds no proof beyond it: another invitation for her domain
+    // still asks the signed-in Jane for a code before she joins.
+    let (_, td) = invite(
+        &app,
+        &mut admin,
+        "domain-wide",
+        json!({"emails": "*@company.com"}),
+    )
+    .await;
+    let (_, me) = jane.call("auth/current_user", json!({})).await;
+    assert_eq!(me["username"], "jane");
+    let r = jane.call_form("flow/accept", &[("itoken", &td)]).await;
+    assert_eq!(r.headers["location"], "/if/accept/", "{}", r.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invitation_uses WHERE action = 'joined'")
+            .await,
+        0
+    );
+}
+
+/// Email-limited means proven (issue 12): authentik's `flows-invitation-enrollment.yaml` binds no email
+/// stage, so a `*@company.com` invitation on its flow gets the code step implicitly, after its stages.
+async fn a_flow_without_an_email_stage_still_proves_an_email_limited_address(app: TestApp) {
+    let sink = SmtpSink::start(free_port()).await;
+    let _worker = app.start_mail_worker(sink.port);
+    let mut admin = app.admin().await;
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/blueprints/flows-invitation-enrollment.yaml"),
+    )
+    .unwrap();
+    let (s, r) = admin
+        .call("admin/flows/import", json!({"yaml": text}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let credentials = |username: &'static str| {
+        [
+            ("username", username),
+            ("password", "s3cret-pass"),
+            ("password_repeat", "s3cret-pass"),
+        ]
+    };
+    // Without email rules the imported flow enrolls at once, as it says.
+    let (_, open) = invite(&app, &mut admin, "anyone", json!({})).await;
+    let mut ann = app.client();
+    let r = common::submit_stage(&mut ann, EXT, &open, "1", &credentials("ann")).await;
+    assert!(continues(&r), "{}", r.body);
+    let details = [("name", "Ann"), ("email", "ann@example.com")];
+    let r = common::submit_stage(&mut ann, EXT, &open, "2", &details).await;
+    assert_eq!(r.headers["location"], "/", "{}", r.body);
+
+    let (pk, t) = invite(
+        &app,
+        &mut admin,
+        "company",
+        json!({"emails": "*@company.com"}),
+    )
+    .await;
+    let mut mal = app.client();
+    let r = common::submit_stage(&mut mal, EXT, &t, "1", &credentials("mallory")).await;
+    assert!(continues(&r), "{}", r.body);
+    let details = [("name", "Mallory"), ("email", "ceo@company.com")];
+    let r = common::submit_stage(&mut mal, EXT, &t, "2", &details).await;
+    assert!(
+        continues(&r),
+        "the typed address must be proven: {}",
+        r.body
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE username = 'mallory'")
+            .await,
+        0
+    );
+    let page = mal.get(&format!("/if/flow/{EXT}/?itoken={t}")).await;
+    assert!(page.body.contains("fields[code]"), "{}", page.body);
+    assert!(page.body.contains("ceo@company.com"), "{}", page.body);
+    assert!(page.body.contains("Step 3 of 3"), "{}", page.body);
+    let c = code_from_smtp(&sink, "ceo@company.com", 0).await;
+    // The implicit stage comes after the flow's five bindings.
+    let r = common::submit_stage(&mut mal, EXT, &t, "5", &[("code", &wrong(&c))]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(
+        app.count(&format!("SELECT uses FROM invitations WHERE pk = '{pk}'"))
+            .await,
+        0
+    );
+    let r = common::submit_stage(&mut mal, EXT, &t, "5", &[("code", &c)]).await;
+    assert_eq!(r.headers["location"], "/", "{}", r.body);
+    assert_eq!(verified(&app, "mallory").await, 1);
+    assert_eq!(
+        app.count(&format!("SELECT uses FROM invitations WHERE pk = '{pk}'"))
+            .await,
+        1
+    );
 }
 
 async fn existing_user_confirms_the_address_before_accepting(app: TestApp) {

@@ -62,9 +62,11 @@ pub async fn login(
 }
 
 /// Signs out, forgets the invitation this browser was accepting (its cookie is deleted, so the next
-/// person at this browser cannot accept it as themselves), and redirects to `/login`.
+/// person at this browser cannot accept it as themselves), and redirects to `/login`, or to `next` when
+/// it is an invitation link of this site (`/if/flow/…`: the flow page's "Sign out" returns to the
+/// invitation; nothing else, so the parameter is no open redirect).
 #[server(endpoint = "auth/logout")]
-pub async fn logout() -> Result<(), AppError> {
+pub async fn logout(next: Option<String>) -> Result<(), AppError> {
     respond(
         async {
             auth::sign_out(&session().await?).await?;
@@ -74,7 +76,11 @@ pub async fn logout() -> Result<(), AppError> {
                 0,
                 state()?.config.secure_cookies(),
             );
-            leptos_axum::redirect("/login");
+            let dest = next
+                .as_deref()
+                .filter(|n| crate::domain::landing::is_invitation_link(n))
+                .unwrap_or("/login");
+            leptos_axum::redirect(dest);
             Ok(())
         }
         .await,

@@ -82,6 +82,7 @@ pub async fn submit_stage(
             let session = session().await?;
             let info = request_info().await;
             let current = plan(&session).await?;
+            let user = auth::current_user(&st.db, &session).await?;
             let outcome = enrollment::submit_stage(
                 &st.db,
                 &st.config,
@@ -92,6 +93,7 @@ pub async fn submit_stage(
                 &fields,
                 &info,
                 &st.code_limiter,
+                user.as_ref(),
             )
             .await?;
             let err = |_| AppError::Internal;

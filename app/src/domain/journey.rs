@@ -86,6 +86,39 @@ pub enum Refusal {
     NoPromptStage,
 }
 
+/// Who opens a flow: authentik's `authentication` setting is judged against this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visitor {
+    /// Not signed in.
+    Anonymous,
+    /// Signed in.
+    SignedIn {
+        /// Whether the account is a superuser.
+        superuser: bool,
+    },
+}
+
+/// Why a flow cannot create an account for this visitor (its settings say so). The landing page shows
+/// the reason instead of the prompt form, still offering an existing account's way in; a submission is
+/// refused before anything is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Closed {
+    /// `designation` is not `enrollment`: only enrollment flows enroll.
+    NotEnrollment,
+    /// The `user_write` stage says `user_creation_mode: never_create`.
+    NeverCreate,
+    /// `authentication: require_unauthenticated` and the visitor is signed in: they must sign out first
+    /// (or accept as themselves); the flow never switches them to a new account.
+    SignedIn,
+    /// `require_authenticated` and the visitor is anonymous.
+    SignInRequired,
+    /// `require_superuser` and the visitor is not a superuser.
+    SuperuserRequired,
+    /// A requirement Usher cannot check (`require_redirect`, `require_outpost`, or unknown): refused,
+    /// never assumed met.
+    Unsupported(String),
+}
+
 /// What runs after the last prompt stage was accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Next {
@@ -100,10 +133,23 @@ pub enum Next {
     WriteUser(Enrolment),
 }
 
+/// How the invitee's address was proven before `user_write`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    /// Not proven (the invitation needs no proof, or the flow asks for none).
+    None,
+    /// Usher delivered this invitation's current link to the address: that proves the address **for
+    /// this invitation only** (issue 12: whoever holds a forwarded or copied link holds the proof), so
+    /// the account's `email_verified` stays false.
+    Delivery,
+    /// The invitee typed the code sent to the address: the account's address is verified.
+    Code,
+}
+
 /// How the account is written once every stage before `user_write` has passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Enrolment {
-    /// Whether the address was proven (by a code, or by Usher's delivery of the link).
+    /// The account's `email_verified`: only a code proves the address beyond this invitation.
     pub verified: bool,
     /// Whether the account is created active.
     pub active: bool,
@@ -125,16 +171,38 @@ pub enum Submission {
     },
 }
 
+/// The code settings of the implicit `email` stage (the defaults of authentik's email stage and of
+/// Usher's attempt budget).
+pub const IMPLICIT_CODE: CodeSettings = CodeSettings {
+    token_expiry_minutes: crate::domain::verification::DEFAULT_TOKEN_EXPIRY_MINUTES,
+    max_attempts: crate::domain::verification::DEFAULT_MAX_ATTEMPTS,
+};
+
 /// The journey through one flow definition.
 #[derive(Debug, Clone, Copy)]
 pub struct Journey<'a> {
     def: &'a FlowDef,
+    /// Whether the invitation is limited by email rules, so the address must be proven even when the
+    /// flow binds no `email` stage.
+    email_limited: bool,
 }
 
 impl<'a> Journey<'a> {
-    /// The journey of `def`.
+    /// The journey of `def` without an invitation, or with one that has no email rules.
     pub fn new(def: &'a FlowDef) -> Self {
-        Self { def }
+        Self {
+            def,
+            email_limited: false,
+        }
+    }
+
+    /// The journey of `def` for an invitation that is (`email_limited`) or is not limited by email
+    /// rules. **Email-limited means proven** (issue 12): when such an invitation runs on a flow that binds
+    /// no `email` stage (authentik's `flows-invitation-enrollment.yaml` binds none), the journey gets
+    /// one implicitly, after the flow's stages (index `stages.len()`, no name, [`IMPLICIT_CODE`]), so
+    /// `*@company.com` never means "type any company address".
+    pub fn for_invitation(def: &'a FlowDef, email_limited: bool) -> Self {
+        Self { def, email_limited }
     }
 
     fn first<T>(&self, pick: impl Fn(&'a StageKind) -> Option<T>) -> Option<T> {
@@ -154,6 +222,41 @@ impl<'a> Journey<'a> {
                 } => Some(*continue_flow_without_invitation),
                 _ => None,
             }) != Some(false)
+    }
+
+    /// Whether this flow may create an account for `visitor`, by its settings: `designation`
+    /// (only `enrollment`), `user_write`'s `user_creation_mode` (not `never_create`) and
+    /// `authentication` (`none`, `require_unauthenticated`, `require_authenticated`,
+    /// `require_superuser`; anything else is refused). Whatever flow or blueprint is loaded (issue 12).
+    ///
+    /// # Errors
+    /// The first setting that closes the flow to `visitor`.
+    pub fn may_enroll(&self, visitor: Visitor) -> Result<(), Closed> {
+        if self.def.designation != "enrollment" {
+            return Err(Closed::NotEnrollment);
+        }
+        let never_create = self.def.stages.iter().any(|s| {
+            matches!(&s.kind, StageKind::UserWrite { user_creation_mode, .. } if user_creation_mode == "never_create")
+        });
+        if never_create {
+            return Err(Closed::NeverCreate);
+        }
+        match (self.def.authentication.as_str(), visitor) {
+            ("none" | "", _) => Ok(()),
+            ("require_unauthenticated", Visitor::Anonymous) => Ok(()),
+            ("require_unauthenticated", Visitor::SignedIn { .. }) => Err(Closed::SignedIn),
+            ("require_authenticated", Visitor::SignedIn { .. }) => Ok(()),
+            ("require_authenticated", Visitor::Anonymous) => Err(Closed::SignInRequired),
+            ("require_superuser", Visitor::SignedIn { superuser: true }) => Ok(()),
+            ("require_superuser", _) => Err(Closed::SuperuserRequired),
+            (other, _) => Err(Closed::Unsupported(other.to_owned())),
+        }
+    }
+
+    /// Whether the new account is signed in after `enrolment`: only when the flow says so and the
+    /// visitor is anonymous: a signed-in visitor (a flow that allows them) keeps their own session.
+    pub fn signs_in(&self, enrolment: Enrolment, visitor: Visitor) -> bool {
+        enrolment.login && visitor == Visitor::Anonymous
     }
 
     /// Whether the journey may start: `invitation` is `None` when no token was given, else whether the
@@ -185,7 +288,9 @@ impl<'a> Journey<'a> {
             .collect()
     }
 
-    /// The `email` stage: its index and code settings (expiry and attempts at least 1).
+    /// The `email` stage: its index and code settings (expiry and attempts at least 1). For an
+    /// email-limited invitation on a flow that binds none, the implicit one (see
+    /// [`Journey::for_invitation`]).
     pub fn email(&self) -> Option<(usize, CodeSettings)> {
         self.def
             .stages
@@ -204,6 +309,10 @@ impl<'a> Journey<'a> {
                     },
                 )),
                 _ => None,
+            })
+            .or_else(|| {
+                self.email_limited
+                    .then_some((self.def.stages.len(), IMPLICIT_CODE))
             })
     }
 
@@ -331,20 +440,25 @@ impl<'a> Journey<'a> {
         self.prompts().into_iter().find(|i| *i > stage)
     }
 
-    /// What follows the last prompt stage: the `email` stage unless `proven_by_delivery` (or the flow
-    /// binds none), else writing the user.
+    /// What follows the last prompt stage: the `email` stage unless `proven_by_delivery` (or the
+    /// journey has none), else writing the user.
     pub fn after_prompts(&self, proven_by_delivery: bool) -> Next {
         match self.email() {
             Some((index, settings)) if !proven_by_delivery => Next::ProveEmail { index, settings },
-            _ => Next::WriteUser(self.enrolment(proven_by_delivery)),
+            _ => Next::WriteUser(self.enrolment(if proven_by_delivery {
+                Proof::Delivery
+            } else {
+                Proof::None
+            })),
         }
     }
 
-    /// How the user is written once the address is `verified` (or not) and nothing else stands before
-    /// `user_write`: created active unless `create_users_as_inactive`, which an `email` stage with
-    /// `activate_user_on_success` lifts for a proven address; signed in when the flow binds
-    /// `user_login` and the account is active.
-    pub fn enrolment(&self, verified: bool) -> Enrolment {
+    /// How the user is written once the address is proven by `proof` (or not) and nothing else stands
+    /// before `user_write`: `email_verified` only by a code; created active unless
+    /// `create_users_as_inactive`, which an `email` stage with `activate_user_on_success` lifts for an
+    /// address proven either way; signed in when the flow binds `user_login` and the account is active.
+    pub fn enrolment(&self, proof: Proof) -> Enrolment {
+        let verified = proof == Proof::Code;
         let activates = self
             .first(|k| match k {
                 StageKind::Email {
@@ -354,7 +468,7 @@ impl<'a> Journey<'a> {
                 _ => None,
             })
             .unwrap_or(false);
-        let active = !self.user_write().inactive || (activates && verified);
+        let active = !self.user_write().inactive || (activates && proof != Proof::None);
         let login = active
             && self
                 .def
@@ -645,10 +759,11 @@ mod tests {
         assert_eq!(
             j.after_prompts(true),
             Next::WriteUser(Enrolment {
-                verified: true,
+                verified: false,
                 active: true,
                 login: true
-            })
+            }),
+            "a delivered link proves the address for its invitation, not the account's address"
         );
         let no_email = flow(vec![prompt("a")]);
         assert_eq!(
@@ -666,7 +781,7 @@ mod tests {
     ) {
         let plain = flow(vec![prompt("a"), write(true), login()]);
         assert_eq!(
-            Journey::new(&plain).enrolment(true),
+            Journey::new(&plain).enrolment(Proof::Code),
             Enrolment {
                 verified: true,
                 active: false,
@@ -674,8 +789,116 @@ mod tests {
             }
         );
         let activating = flow(vec![prompt("a"), email(true), write(true), login()]);
-        assert!(Journey::new(&activating).enrolment(true).login);
-        assert!(!Journey::new(&activating).enrolment(false).active);
+        assert!(Journey::new(&activating).enrolment(Proof::Code).login);
+        let delivered = Journey::new(&activating).enrolment(Proof::Delivery);
+        assert!(delivered.active && delivered.login && !delivered.verified);
+        assert!(!Journey::new(&activating).enrolment(Proof::None).active);
+    }
+
+    #[test]
+    fn flow_settings_decide_who_may_enroll() {
+        let anon = Visitor::Anonymous;
+        let member = Visitor::SignedIn { superuser: false };
+        let admin = Visitor::SignedIn { superuser: true };
+        let mut def = flow(vec![prompt("a"), write(false), login()]);
+        def.authentication = "require_unauthenticated".into();
+        let j = Journey::new(&def);
+        assert_eq!(j.may_enroll(anon), Ok(()));
+        assert_eq!(j.may_enroll(member), Err(Closed::SignedIn));
+        assert_eq!(j.may_enroll(admin), Err(Closed::SignedIn));
+        def.authentication = "none".into();
+        assert_eq!(Journey::new(&def).may_enroll(member), Ok(()));
+        def.authentication = "require_authenticated".into();
+        assert_eq!(
+            Journey::new(&def).may_enroll(anon),
+            Err(Closed::SignInRequired)
+        );
+        assert_eq!(Journey::new(&def).may_enroll(member), Ok(()));
+        def.authentication = "require_superuser".into();
+        assert_eq!(
+            Journey::new(&def).may_enroll(member),
+            Err(Closed::SuperuserRequired)
+        );
+        assert_eq!(Journey::new(&def).may_enroll(admin), Ok(()));
+        def.authentication = "require_outpost".into();
+        assert_eq!(
+            Journey::new(&def).may_enroll(admin),
+            Err(Closed::Unsupported("require_outpost".into()))
+        );
+        def.authentication = "none".into();
+        def.designation = "authentication".into();
+        assert_eq!(
+            Journey::new(&def).may_enroll(anon),
+            Err(Closed::NotEnrollment)
+        );
+        def.designation = "enrollment".into();
+        if let StageKind::UserWrite {
+            user_creation_mode, ..
+        } = &mut def.stages[1].kind
+        {
+            *user_creation_mode = "never_create".into();
+        }
+        assert_eq!(
+            Journey::new(&def).may_enroll(anon),
+            Err(Closed::NeverCreate)
+        );
+    }
+
+    #[test]
+    fn a_signed_in_visitor_is_never_switched_to_the_new_account() {
+        let def = flow(vec![prompt("a"), write(false), login()]);
+        let j = Journey::new(&def);
+        let e = j.enrolment(Proof::None);
+        assert!(e.login);
+        assert!(j.signs_in(e, Visitor::Anonymous));
+        assert!(!j.signs_in(e, Visitor::SignedIn { superuser: false }));
+    }
+
+    #[test]
+    fn an_email_limited_invitation_gets_an_implicit_email_stage_on_a_flow_without_one() {
+        let def = flow(vec![
+            invitation_stage(false),
+            prompt("a"),
+            prompt("b"),
+            write(false),
+        ]);
+        let plain = Journey::for_invitation(&def, false);
+        assert_eq!(plain.email(), None);
+        assert!(matches!(plain.after_prompts(false), Next::WriteUser(_)));
+        let limited = Journey::for_invitation(&def, true);
+        assert_eq!(limited.email(), Some((4, IMPLICIT_CODE)));
+        assert_eq!(
+            limited.after_prompts(false),
+            Next::ProveEmail {
+                index: 4,
+                settings: IMPLICIT_CODE
+            }
+        );
+        assert_eq!(limited.step(2, true), (2, 3));
+        let mut at_code = plan(4, Some("v1"));
+        at_code.context.insert("email".into(), "a@b.c".into());
+        assert_eq!(
+            limited.submission(Some(at_code.clone()), "enroll", Some("t"), 4),
+            Ok(Submission::Code {
+                plan: at_code.clone(),
+                verification: "v1".into()
+            })
+        );
+        assert_eq!(
+            limited.landing(Some(&at_code), "enroll", Some("t")),
+            Ok((4, Some(&at_code)))
+        );
+        assert_eq!(
+            plain.submission(Some(at_code), "enroll", Some("t"), 4),
+            Err(Refusal::NotStarted),
+            "without email rules there is no stage 4"
+        );
+        // A flow that binds its own email stage keeps it.
+        let own = flow(vec![prompt("a"), email(false)]);
+        assert_eq!(
+            Journey::for_invitation(&own, true).email().map(|(i, _)| i),
+            Some(1)
+        );
     }
 
     #[test]

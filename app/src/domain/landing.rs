@@ -65,9 +65,23 @@ pub fn is_safe_next(next: &str) -> bool {
         && !next.contains("://")
 }
 
+/// Whether `next` is an invitation link of this site (`/if/flow/…`, and [`is_safe_next`]): where "Sign
+/// out" on a flow page may return to.
+pub fn is_invitation_link(next: &str) -> bool {
+    next.starts_with("/if/flow/") && is_safe_next(next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_out_returns_to_invitation_links_only() {
+        assert!(is_invitation_link("/if/flow/enroll/?itoken=abc"));
+        assert!(!is_invitation_link("/admin/invitations"));
+        assert!(!is_invitation_link("https://evil.io/if/flow/"));
+        assert!(!is_invitation_link("/if/flow/x\\evil"));
+    }
 
     #[test]
     fn next_accepts_relative_paths_only() {

@@ -111,7 +111,15 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
         locked,
         signed_in_as,
         verify_email,
+        closed,
     } = view;
+    let logout = ServerAction::<crate::api::auth::Logout>::new();
+    let here = if itoken.is_empty() {
+        format!("/if/flow/{slug}/")
+    } else {
+        format!("/if/flow/{slug}/?itoken={itoken}")
+    };
+    let open = closed.is_none();
     let verifying = verify_email.is_some();
     let invalid = move || {
         [
@@ -186,7 +194,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                             <button type="submit" id="accept-invitation">{format!("Accept as {username}")}</button>
                         </ActionForm>
                         {move || super::general_error(accept.value().get())}
-                        <p class="muted">"Or create a new account:"</p>
+                        {open.then(|| view! { <p class="muted">"Or create a new account:"</p> })}
                     </div>
                 }.into_any(),
                 (true, None) if !verifying => view! {
@@ -196,11 +204,21 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                             <input type="hidden" name="itoken" value=itoken3.clone() />
                             <button type="submit" class="secondary" id="existing-account">"I already have an account"</button>
                         </ActionForm>
-                        <p class="muted">"New here? Create your account:"</p>
+                        {open.then(|| view! { <p class="muted">"New here? Create your account:"</p> })}
                     </div>
                 }.into_any(),
                 _ => ().into_any(),
             }}
+            {closed.clone().map(|why| view! {
+                <p class="notice" id="enroll-closed" role="status">{why}</p>
+                {signed_in_as.is_some().then(|| view! {
+                    <ActionForm action=logout>
+                        <input type="hidden" name="next" value=here.clone() />
+                        <button type="submit" class="secondary" id="sign-out">"Sign out"</button>
+                    </ActionForm>
+                })}
+            })}
+            <div class:hidden=!open>
             <ActionForm action=submit>
                 <input type="hidden" name="slug" value=slug.clone() />
                 <input type="hidden" name="itoken" value=itoken.clone() />
@@ -221,6 +239,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                     {if verifying { "Verify and create account" } else if step.0 < step.1 { "Continue" } else { "Create account" }}
                 </button>
             </ActionForm>
+            </div>
             {verifying.then(|| view! {
                 <ActionForm action=resend attr:class="resend">
                     <input type="hidden" name="slug" value=slug4.clone() />

@@ -29,7 +29,9 @@ use crate::domain::fixed_data::prefill;
 use crate::domain::flow::{PromptField, PromptType};
 use crate::domain::invitation::InvitationStatus;
 use crate::domain::invitation::UseAction;
-use crate::domain::journey::{Enrolment, Journey, Next, Refusal, Submission};
+use crate::domain::journey::{
+    Closed, Enrolment, Journey, Next, Proof, Refusal, Submission, Visitor,
+};
 use crate::domain::policy::PolicyContext;
 use crate::domain::user::{validate_new_password, validate_username};
 use crate::domain::verification::proof_by_delivery;
@@ -95,6 +97,41 @@ pub async fn resolve(
         invitation: invitation.flatten(),
         policies,
     })
+}
+
+/// The journey of `flow` for `inv`: with the implicit `email` stage when `inv` is limited by email
+/// rules and the flow binds none ([`Journey::for_invitation`]).
+pub(super) fn journey<'a>(flow: &'a StoredFlow, inv: Option<&InvitationRecord>) -> Journey<'a> {
+    Journey::for_invitation(&flow.def, inv.is_some_and(|i| !i.emails.is_empty()))
+}
+
+/// Who `user` is to the flow's `authentication` setting.
+fn visitor(user: Option<&CurrentUser>) -> Visitor {
+    match user {
+        None => Visitor::Anonymous,
+        Some(u) => Visitor::SignedIn {
+            superuser: u.is_superuser,
+        },
+    }
+}
+
+/// What the visitor is told when the flow's settings close it to them ([`Journey::may_enroll`]).
+fn closed_message(closed: &Closed, user: Option<&CurrentUser>) -> String {
+    let name = user.map_or("", |u| u.username.as_str());
+    match closed {
+        Closed::NotEnrollment | Closed::NeverCreate => {
+            "This flow does not create new accounts. If you already have an account, sign in to accept the invitation.".into()
+        }
+        Closed::SignedIn => format!(
+            "You are signed in as {name}. Accept the invitation as {name}, or sign out to create a new account."
+        ),
+        Closed::SignInRequired => "Sign in first to continue with this flow.".into(),
+        Closed::SuperuserRequired => "Only administrators can use this flow.".into(),
+        Closed::Unsupported(what) => {
+            tracing::warn!(authentication = %what, "a flow with an unsupported authentication requirement was opened");
+            format!("This flow requires `{what}`, which Usher does not support.")
+        }
+    }
 }
 
 /// The invitee's error for a refusal of the journey. `NotStarted` is mapped where it happens, with a
@@ -193,7 +230,7 @@ pub async fn landing(
         invitation,
         policies,
     } = resolve(db, slug, itoken, now).await?;
-    let journey = Journey::new(&flow.def);
+    let journey = journey(&flow, invitation.as_ref());
     let email_idx = journey.email().map(|(i, _)| i);
     let (stage, plan) = journey.landing(plan, slug, itoken).map_err(refused)?;
     let empty = Map::new();
@@ -277,6 +314,10 @@ pub async fn landing(
         locked: locked.map(|_| vec!["email".to_owned()]).unwrap_or_default(),
         signed_in_as: invitation.as_ref().and(user).map(|u| u.username.clone()),
         verify_email,
+        closed: journey
+            .may_enroll(visitor(user))
+            .err()
+            .map(|c| closed_message(&c, user)),
     })
 }
 
@@ -386,6 +427,7 @@ pub async fn submit_stage(
     values: &HashMap<String, String>,
     req: &RequestInfo,
     codes: &super::ratelimit::LoginLimiter,
+    user: Option<&CurrentUser>,
 ) -> Result<StageOutcome, AppError> {
     let itoken = clean_token(itoken);
     let Resolved {
@@ -393,7 +435,11 @@ pub async fn submit_stage(
         invitation,
         policies,
     } = resolve(db, slug, itoken, time::now()).await?;
-    let journey = Journey::new(&flow.def);
+    let journey = journey(&flow, invitation.as_ref());
+    let visitor = visitor(user);
+    journey
+        .may_enroll(visitor)
+        .map_err(|c| AppError::BadRequest(closed_message(&c, user)))?;
     let mut plan = match journey
         .submission(plan, slug, itoken, stage)
         .map_err(refused)?
@@ -408,7 +454,7 @@ pub async fn submit_stage(
             )
             .await?;
             enforce_all(&policies, &flow, invitation.as_ref(), &plan.context)?;
-            let enrolment = journey.enrolment(true);
+            let enrolment = journey.enrolment(Proof::Code);
             let user_pk = write_user(
                 db,
                 &flow,
@@ -419,7 +465,7 @@ pub async fn submit_stage(
                 Some(&verification),
             )
             .await?;
-            return Ok(enrolled(user_pk, enrolment));
+            return Ok(enrolled(user_pk, journey.signs_in(enrolment, visitor)));
         }
         Submission::Prompt(plan) => plan,
     };
@@ -482,16 +528,13 @@ pub async fn submit_stage(
                 None,
             )
             .await?;
-            Ok(enrolled(user_pk, enrolment))
+            Ok(enrolled(user_pk, journey.signs_in(enrolment, visitor)))
         }
     }
 }
 
-fn enrolled(user_pk: i64, enrolment: Enrolment) -> StageOutcome {
-    StageOutcome::Enrolled {
-        user_pk,
-        login: enrolment.login,
-    }
+fn enrolled(user_pk: i64, login: bool) -> StageOutcome {
+    StageOutcome::Enrolled { user_pk, login }
 }
 
 /// The verification to send the invitee to: this browser's pending one when it is for the same address
@@ -543,8 +586,10 @@ pub async fn resend_code(
     itoken: Option<&str>,
 ) -> Result<(), AppError> {
     let itoken = clean_token(itoken);
-    let Resolved { flow, .. } = resolve(db, slug, itoken, time::now()).await?;
-    let journey = Journey::new(&flow.def);
+    let Resolved {
+        flow, invitation, ..
+    } = resolve(db, slug, itoken, time::now()).await?;
+    let journey = journey(&flow, invitation.as_ref());
     let not_started = || {
         AppError::BadRequest(
             "No code was sent in this browser. Open your invitation link again.".into(),
