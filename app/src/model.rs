@@ -82,6 +82,9 @@ pub struct InvitationRow {
     pub created: i64,
     /// Username of the creator.
     pub created_by: String,
+    /// Whether the creator's account is active: a deactivated creator's invitations are disabled
+    /// whatever their own switch says (the dashboard says why).
+    pub creator_active: bool,
     /// `fixed_data` as pretty JSON.
     pub fixed_data: String,
     /// Email rules as written (`a@b.c`, `*@b.c`).

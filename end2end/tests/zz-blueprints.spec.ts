@@ -1,6 +1,6 @@
 import { test, expect, Browser } from '@playwright/test';
 import * as path from 'node:path';
-import { ADMIN, ROOT, createAdminByCli, hydrated, invitationRow, readLink, screenshot, signIn } from './helpers';
+import { ADMIN, ROOT, createAdminByCli, createInvitation, hydrated, invitationRow, readLink, screenshot, signIn, verifyEmail } from './helpers';
 import { PORTAL_URL } from '../playwright.config';
 
 // Issue 6 in the browser: Flows & Stages → Flows → Import of authentik's example blueprint, example 5's
@@ -78,6 +78,48 @@ test('a blueprint imported in the UI runs: example 5 enrolls into engineering-te
   await expect(grace.getByTestId('user-groups')).toHaveText('engineering-team');
   await grace.locator('tr.summary').click();
   await expect(grace.getByTestId('detail-invitation')).toHaveText('example-engineering-team-invitation');
+});
+
+test('email-limited means proven on the imported flow without an email stage; a signed-in visitor is offered accept-as or sign out', async ({ page, browser }) => {
+  await signIn(page, ADMIN.username, ADMIN.password);
+  await expect(page).toHaveURL(/\/admin\/invitations$/);
+  await hydrated(page);
+  await createInvitation(page, 'company-only', '', { flowSlug: 'invitation-enrollment-flow-external', emails: '*@company.com' });
+  const link = await readLink(page, 'company-only');
+
+  // The imported external flow binds no email stage: the typed company address still needs its code.
+  const v = await fresh(browser);
+  await v.page.goto(link);
+  await enrollTwoPages(v.page, 'mallory', 'ceo@company.com');
+  await expect(v.page.locator('#verify-note')).toContainText('ceo@company.com');
+  await expect(v.page.locator('.step')).toHaveText('Step 3 of 3');
+  await hydrated(v.page);
+  await v.page.fill('#field-code', '000000');
+  await v.page.click('#submit-stage');
+  await expect(v.page.locator('body')).toContainText('attempts left');
+  const row = invitationRow(page, 'company-only');
+  await page.reload();
+  await hydrated(page);
+  await expect(row.getByTestId('uses')).toHaveText('0 / 1');
+  await verifyEmail(v.page, 'ceo@company.com');
+  await expect(v.page.getByTestId('profile-username')).toHaveText('mallory');
+  await v.context.close();
+
+  // Signed in as admin, the link of a require_unauthenticated flow offers "Accept as admin" or sign out,
+  // never a second account; signing out returns to the link, which then enrolls.
+  await page.goto('/admin/invitations');
+  await hydrated(page);
+  await createInvitation(page, 'while-signed-in', '', { flowSlug: 'invitation-enrollment-flow-external' });
+  const second = await readLink(page, 'while-signed-in');
+  await page.goto(second);
+  await hydrated(page);
+  await expect(page.locator('#enroll-closed')).toContainText('You are signed in as admin');
+  await expect(page.locator('#accept-invitation')).toHaveText('Accept as admin');
+  await expect(page.locator('#field-username')).toBeHidden();
+  await page.click('#sign-out');
+  await expect(page).toHaveURL(second);
+  await expect(page.locator('#field-username')).toBeVisible();
+  await expect(page.locator('#enroll-closed')).toHaveCount(0);
 });
 
 test('an admin adds a user to a group in the directory', async ({ page }) => {

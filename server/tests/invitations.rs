@@ -20,6 +20,7 @@ db_tests!(
     the_table_pages_in_sql_and_reads_activity_with_one_invitation,
     pages_read_from_the_end_equal_pages_read_from_the_start,
     the_unfiltered_count_follows_creates_deletes_and_cascades,
+    a_deactivated_creator_disables_and_a_deleted_one_keeps_the_ledger,
 );
 
 pub async fn form(app: &TestApp, name: &str) -> Value {
@@ -675,5 +676,118 @@ async fn the_unfiltered_count_follows_creates_deletes_and_cascades(app: TestApp)
         counted(&app).await,
         (0, 0),
         "the creator's cascade is counted"
+    );
+}
+
+/// A creator's deactivation disables their invitations (issue 12 item 5): the landing says "disabled" and
+/// the dashboard says why; reactivation restores them. Deleting the creator deletes the invitations but
+/// not the ledger: the account created through one stays listed and can still be deprovisioned.
+async fn a_deactivated_creator_disables_and_a_deleted_one_keeps_the_ledger(app: TestApp) {
+    const EXT: &str = "invitation-enrollment-flow-external";
+    let mut admin = app.admin().await;
+    let mut boss = app.user("boss").await;
+    sqlx::query("UPDATE users SET is_superuser = 1 WHERE username = 'boss'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let boss_pk = app
+        .count("SELECT pk FROM users WHERE username = 'boss'")
+        .await;
+    let mut f = form(&app, "boss-link").await;
+    f["single_use"] = json!(false);
+    let (s, pk) = create(&mut boss, f).await;
+    assert_eq!(s, StatusCode::OK, "{pk}");
+    let pk = pk.as_str().unwrap().to_owned();
+    let token = app.token(&pk).await;
+    let link = format!("/if/flow/{EXT}/?itoken={token}");
+    let r = common::enroll(
+        &mut app.client(),
+        &app.db,
+        EXT,
+        &token,
+        "ivy",
+        "ivy@example.com",
+    )
+    .await;
+    assert_eq!(r.headers["location"], "/", "{}", r.body);
+
+    let (s, r) = admin
+        .call(
+            "admin/users/set_active",
+            json!({"pk": boss_pk, "active": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let page = app.client().get(&link).await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(page.body.contains("This invitation has been disabled."));
+    let r = common::submit_stage(
+        &mut app.client(),
+        EXT,
+        &token,
+        "1",
+        &[
+            ("username", "late"),
+            ("email", "late@example.com"),
+            ("name", "Late"),
+            ("password", "s3cret-pass"),
+            ("password_repeat", "s3cret-pass"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::GONE, "{}", r.body);
+    let row = list(&mut admin, "boss-link", "CreatedDesc").await[0].clone();
+    assert_eq!(row["status"], "disabled");
+    assert_eq!(row["creator_active"], false);
+    assert_eq!(
+        row["enabled"], true,
+        "the invitation's own switch is untouched"
+    );
+    admin
+        .call(
+            "admin/users/set_active",
+            json!({"pk": boss_pk, "active": true}),
+        )
+        .await;
+    assert_eq!(app.client().get(&link).await.status, StatusCode::OK);
+
+    let (s, r) = admin
+        .call("admin/users/delete", json!({"pk": boss_pk}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM invitations WHERE pk = '{pk}'"
+        ))
+        .await,
+        0,
+        "the creator's invitations go with them"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM invitation_uses WHERE invitation_pk = '{pk}'"
+        ))
+        .await,
+        1,
+        "the ledger stays"
+    );
+    let (_, users) = admin.call("admin/users/list", json!({})).await;
+    let ivy = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "ivy")
+        .unwrap()
+        .clone();
+    assert_eq!(ivy["created_by_invitation"], "boss-link (deleted)");
+    let (s, n) = admin
+        .call("admin/invitations/deprovision", json!({"pk": pk}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{n}");
+    assert_eq!(n, 1);
+    assert_eq!(
+        app.count("SELECT is_active FROM users WHERE username = 'ivy'")
+            .await,
+        0
     );
 }

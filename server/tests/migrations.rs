@@ -52,6 +52,11 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "34643238f9dd8212",
         "7ccb2327ce78446b",
     ),
+    (
+        "0012_ledger_outlives_invitations.sql",
+        "635e1d1d519e0b84",
+        "fb2c23c24a60631a",
+    ),
 ];
 
 #[test]
@@ -122,6 +127,8 @@ async fn upgrading_to_the_search_index_indexes_existing_invitations() {
          VALUES ('f1', 'some-flow', 'Some', 'Some', 'enrollment', 'none')",
         "INSERT INTO invitations (pk, name, flow_pk, created_by, token, created)
          VALUES ('i1', 'contractor-2026-spring', 'f1', 1, 't1', 0)",
+        "INSERT INTO invitation_uses (pk, invitation_pk, user_pk, action, at)
+         VALUES ('l1', 'i1', 1, 'enrolled', 0)",
     ] {
         sqlx::query(sql).execute(&pool).await.unwrap();
     }
@@ -157,5 +164,20 @@ async fn upgrading_to_the_search_index_indexes_existing_invitations() {
             .unwrap(),
         1,
         "migration 0011 counts the invitations that exist when it runs"
+    );
+    sqlx::query("DELETE FROM invitations WHERE pk = 'i1'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let kept: (String, String) = sqlx::query_as(
+        "SELECT invitation_pk, invitation_name FROM invitation_uses WHERE pk = 'l1'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        kept,
+        ("i1".to_owned(), "contractor-2026-spring".to_owned()),
+        "migration 0012 keeps the ledger, with the invitation's name, past its deletion"
     );
 }

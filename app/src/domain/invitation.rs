@@ -70,7 +70,8 @@ impl UseAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationStatus {
-    /// `enabled = false`: the admin switched it off.
+    /// `enabled = false` (the admin switched it off), or its creator's account is deactivated
+    /// (issue 12: a deactivated admin's links stop working with their account).
     Disabled,
     /// `expires <= now`.
     Expired,
@@ -81,16 +82,18 @@ pub enum InvitationStatus {
 }
 
 impl InvitationStatus {
-    /// Computes the status. `expires` and `now` are UTC Unix seconds; `quota` `None` means unlimited.
-    /// An invitation whose expiry instant equals `now` is expired.
+    /// Computes the status. `creator_active` is whether the creator's account is active; `expires`
+    /// and `now` are UTC Unix seconds; `quota` `None` means unlimited. An invitation whose expiry
+    /// instant equals `now` is expired.
     pub fn compute(
         enabled: bool,
+        creator_active: bool,
         expires: Option<i64>,
         uses: i64,
         quota: Option<i64>,
         now: i64,
     ) -> Self {
-        if !enabled {
+        if !enabled || !creator_active {
             Self::Disabled
         } else if expires.is_some_and(|e| e <= now) {
             Self::Expired
@@ -510,9 +513,17 @@ pub struct Invitation {
 }
 
 impl Invitation {
-    /// The status at `now` (UTC Unix seconds), computed in one place ([`InvitationStatus::compute`]).
-    pub fn status(&self, now: i64) -> InvitationStatus {
-        InvitationStatus::compute(self.enabled, self.expires, self.uses, self.quota.max(), now)
+    /// The status at `now` (UTC Unix seconds) while the creator's account is (`creator_active`) or
+    /// is not active, computed in one place ([`InvitationStatus::compute`]).
+    pub fn status(&self, creator_active: bool, now: i64) -> InvitationStatus {
+        InvitationStatus::compute(
+            self.enabled,
+            creator_active,
+            self.expires,
+            self.uses,
+            self.quota.max(),
+            now,
+        )
     }
 
     /// The invitation as a draft, the base a patch applies to.
@@ -548,26 +559,34 @@ mod tests {
     }
 
     #[test]
+    fn a_deactivated_creator_disables_the_invitation() {
+        assert_eq!(
+            InvitationStatus::compute(true, false, None, 0, None, 0),
+            InvitationStatus::Disabled
+        );
+    }
+
+    #[test]
     fn status_order_is_disabled_expired_used_up_active() {
         let now = 1_000;
         assert_eq!(
-            InvitationStatus::compute(false, Some(0), 5, Some(1), now),
+            InvitationStatus::compute(false, true, Some(0), 5, Some(1), now),
             InvitationStatus::Disabled
         );
         assert_eq!(
-            InvitationStatus::compute(true, Some(now), 5, Some(1), now),
+            InvitationStatus::compute(true, true, Some(now), 5, Some(1), now),
             InvitationStatus::Expired
         );
         assert_eq!(
-            InvitationStatus::compute(true, Some(now + 1), 1, Some(1), now),
+            InvitationStatus::compute(true, true, Some(now + 1), 1, Some(1), now),
             InvitationStatus::UsedUp
         );
         assert_eq!(
-            InvitationStatus::compute(true, None, 0, Some(1), now),
+            InvitationStatus::compute(true, true, None, 0, Some(1), now),
             InvitationStatus::Active
         );
         assert_eq!(
-            InvitationStatus::compute(true, None, 99, None, now),
+            InvitationStatus::compute(true, true, None, 99, None, now),
             InvitationStatus::Active
         );
     }

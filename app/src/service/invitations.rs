@@ -712,6 +712,7 @@ async fn into_rows(
                 emails,
                 enabled,
                 created_by,
+                creator_active,
                 token,
                 created,
                 enrolled_count,
@@ -749,7 +750,15 @@ async fn into_rows(
                 ledger: full.then(|| ledgers.remove(&pk).unwrap_or_default()),
                 enrolled_count: u64::try_from(enrolled_count).unwrap_or(0),
                 message_count: u64::try_from(message_count).unwrap_or(0),
-                status: InvitationStatus::compute(enabled, expires, uses, quota, now),
+                status: InvitationStatus::compute(
+                    enabled,
+                    creator_active,
+                    expires,
+                    uses,
+                    quota,
+                    now,
+                ),
+                creator_active,
                 link: invitation_link(public_url, &flow_slug, &token),
                 expires_display: time::format_expiry(expires, now),
                 expires_input: expires.map(time::format_input).unwrap_or_default(),
@@ -803,6 +812,8 @@ pub struct InvitationRecord {
     pub emails: Vec<EmailRule>,
     /// Enabled.
     pub enabled: bool,
+    /// Whether the creator's account is active.
+    pub creator_active: bool,
     /// Creator's display name (or username).
     pub invited_by: String,
     /// Granted role pks and names.
@@ -814,7 +825,14 @@ pub struct InvitationRecord {
 impl InvitationRecord {
     /// Status now.
     pub fn status(&self, now: i64) -> InvitationStatus {
-        InvitationStatus::compute(self.enabled, self.expires, self.uses, self.quota, now)
+        InvitationStatus::compute(
+            self.enabled,
+            self.creator_active,
+            self.expires,
+            self.uses,
+            self.quota,
+            now,
+        )
     }
 }
 
@@ -864,6 +882,7 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
         uses: row.uses,
         emails_json: row.emails,
         enabled: row.enabled,
+        creator_active: row.creator_active,
         roles,
         groups,
     }))
@@ -892,7 +911,12 @@ pub async fn consume_use(tx: &mut Tx, inv: &InvitationRecord, now: i64) -> Resul
     }
     Err(match store::status(&mut **tx, &inv.pk).await? {
         Some(s) => invalid(InvitationStatus::compute(
-            s.enabled, s.expires, s.uses, s.quota, now,
+            s.enabled,
+            s.creator_active,
+            s.expires,
+            s.uses,
+            s.quota,
+            now,
         )),
         None => invalid(InvitationStatus::Active),
     })
@@ -914,13 +938,14 @@ pub fn invalid(status: InvitationStatus) -> AppError {
 }
 
 /// Deprovisions every account created through an invitation (its ledger's `enrolled` rows): deactivates
-/// them, in one statement. Accounts that only joined keep their state. Returns how many were deactivated.
+/// them, in one statement. Accounts that only joined keep their state. Works for a deleted invitation
+/// too, whose ledger stays. Returns how many were deactivated.
 ///
 /// # Errors
-/// [`AppError::NotFound`]; database errors.
+/// [`AppError::NotFound`] when `pk` is neither an invitation nor in the ledger; database errors.
 #[tracing::instrument(name = "invitations.deprovision", skip_all, fields(invitation = pk))]
 pub async fn deprovision(db: &Db, pk: &str) -> Result<u64, AppError> {
-    if !store::exists(&db.pool, pk).await? {
+    if !store::known(&db.pool, pk).await? {
         return Err(not_found());
     }
     Ok(store::deactivate_enrolled(&db.pool, pk).await?)

@@ -144,7 +144,14 @@ pub async fn list_users(db: &Db) -> Result<Vec<crate::model::UserRow>, AppError>
         crate::store::invitations::enrolled_by_invitation(&db.pool)
             .await?
             .into_iter()
-            .map(|o| (o.user_pk, o.invitation_name))
+            .map(|o| {
+                let name = if o.invitation_deleted {
+                    format!("{} (deleted)", o.invitation_name)
+                } else {
+                    o.invitation_name
+                };
+                (o.user_pk, name)
+            })
             .collect();
     let now = time::now();
     Ok(rows

@@ -72,6 +72,9 @@ pub struct InvitationListRow {
     pub enabled: bool,
     /// The creator's username.
     pub created_by: String,
+    /// Whether the creator's account is active (a deactivated creator's invitations are disabled).
+    #[sqlx(try_from = "Flag")]
+    pub creator_active: bool,
     /// The token its link carries.
     pub token: String,
     /// Creation time, UTC Unix seconds.
@@ -85,7 +88,7 @@ pub struct InvitationListRow {
 /// The columns of [`InvitationListRow`]; a `WHERE` is appended. The two counts use the indexes on
 /// `invitation_uses(invitation_pk)` and `outbox(invitation_pk)`.
 const SELECT_ROWS: &str = "SELECT i.pk, i.name, i.description, f.slug AS flow_slug, f.pk AS flow_pk, i.expires, i.fixed_data, i.single_use, i.quota,
-    i.uses, i.emails, i.enabled, u.username AS created_by, i.token, i.created,
+    i.uses, i.emails, i.enabled, u.username AS created_by, u.is_active AS creator_active, i.token, i.created,
     (SELECT COUNT(*) FROM invitation_uses l WHERE l.invitation_pk = i.pk AND l.action = 'enrolled') AS enrolled_count,
     (SELECT COUNT(*) FROM outbox o WHERE o.invitation_pk = i.pk) AS message_count
     FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
@@ -145,6 +148,9 @@ pub struct TokenRow {
     pub creator_name: String,
     /// The creator's username.
     pub creator_username: String,
+    /// Whether the creator's account is active (a deactivated creator's invitations are disabled).
+    #[sqlx(try_from = "Flag")]
+    pub creator_active: bool,
 }
 
 /// What decides an invitation's status: enabled, expiry, uses and quota.
@@ -159,6 +165,9 @@ pub struct StatusRow {
     pub uses: i64,
     /// Max uses; `None` is unlimited.
     pub quota: Option<i64>,
+    /// Whether the creator's account is active.
+    #[sqlx(try_from = "Flag")]
+    pub creator_active: bool,
 }
 
 /// What the invitation email says about an invitation: its flow's slug, token, expiry and creator.
@@ -313,6 +322,21 @@ pub async fn exists(ex: impl Exec<'_>, pk: &str) -> Result<bool, DbError> {
     Ok(found.is_some())
 }
 
+/// Whether invitation `pk` exists, or existed and left ledger rows (migration 0012 keeps them).
+///
+/// # Errors
+/// Database errors.
+pub async fn known(ex: impl Exec<'_>, pk: &str) -> Result<bool, DbError> {
+    let found: Option<String> = sqlx::query_scalar(
+        "SELECT pk FROM invitations WHERE pk = $1
+         UNION ALL SELECT invitation_pk FROM invitation_uses WHERE invitation_pk = $1 LIMIT 1",
+    )
+    .bind(pk)
+    .fetch_optional(ex)
+    .await?;
+    Ok(found.is_some())
+}
+
 /// The pk of the invitation named `name`, if any.
 ///
 /// # Errors
@@ -454,7 +478,8 @@ pub async fn stored(ex: impl Exec<'_>, pk: &str) -> Result<Option<StoredInvitati
 /// Database errors.
 pub async fn by_token(ex: impl Exec<'_>, token: &str) -> Result<Option<TokenRow>, DbError> {
     sqlx::query_as(
-        "SELECT i.pk, i.flow_pk, i.expires, i.fixed_data, i.quota, i.uses, i.emails, i.enabled, u.name AS creator_name, u.username AS creator_username
+        "SELECT i.pk, i.flow_pk, i.expires, i.fixed_data, i.quota, i.uses, i.emails, i.enabled, u.name AS creator_name, u.username AS creator_username,
+                u.is_active AS creator_active
          FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.token = $1",
     )
     .bind(token)
@@ -463,8 +488,8 @@ pub async fn by_token(ex: impl Exec<'_>, token: &str) -> Result<Option<TokenRow>
 }
 
 /// Consumes one use of invitation `pk` with one conditional update: it matches only while the
-/// invitation is enabled, unexpired at `now` (UTC Unix seconds), under quota, and still has these
-/// `emails` (JSON text), `token` and `flow_pk`. Returns how many rows changed (1 consumed, 0 refused).
+/// invitation is enabled, its creator active, unexpired at `now` (UTC Unix seconds), under quota, and
+/// still has these `emails` (JSON text), `token` and `flow_pk`. Returns how many rows changed (1 consumed, 0 refused).
 ///
 /// # Errors
 /// Database errors.
@@ -479,7 +504,8 @@ pub async fn consume(
     Ok(sqlx::query(
         "UPDATE invitations SET uses = uses + 1
          WHERE pk = $1 AND enabled = 1 AND (expires IS NULL OR expires > $2)
-           AND (quota IS NULL OR uses < quota) AND emails = $3 AND token = $4 AND flow_pk = $5",
+           AND (quota IS NULL OR uses < quota) AND emails = $3 AND token = $4 AND flow_pk = $5
+           AND EXISTS (SELECT 1 FROM users c WHERE c.pk = invitations.created_by AND c.is_active = 1)",
     )
     .bind(pk)
     .bind(now)
@@ -496,10 +522,13 @@ pub async fn consume(
 /// # Errors
 /// Database errors.
 pub async fn status(ex: impl Exec<'_>, pk: &str) -> Result<Option<StatusRow>, DbError> {
-    sqlx::query_as("SELECT enabled, expires, uses, quota FROM invitations WHERE pk = $1")
-        .bind(pk)
-        .fetch_optional(ex)
-        .await
+    sqlx::query_as(
+        "SELECT i.enabled, i.expires, i.uses, i.quota, u.is_active AS creator_active
+         FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.pk = $1",
+    )
+    .bind(pk)
+    .fetch_optional(ex)
+    .await
 }
 
 /// Switches invitation `pk` on or off. Returns how many rows changed (0 when there is none).
@@ -532,7 +561,7 @@ pub async fn set_token(ex: impl Exec<'_>, pk: &str, token: &str) -> Result<u64, 
     )
 }
 
-/// Deletes invitation `pk` (its grants and ledger rows cascade). Returns how many rows went (0 when
+/// Deletes invitation `pk` (its grants cascade; its ledger rows stay, migration 0012). Returns how many rows went (0 when
 /// there is none).
 ///
 /// # Errors
@@ -924,8 +953,11 @@ pub async fn page_pks<'c>(
 pub struct EnrolledByRow {
     /// The enrolled user's pk.
     pub user_pk: i64,
-    /// The name of the invitation the user enrolled with.
+    /// The name of the invitation the user enrolled with (as the ledger kept it, once deleted).
     pub invitation_name: String,
+    /// Whether that invitation was deleted since (migration 0012 keeps the ledger).
+    #[sqlx(try_from = "Flag")]
+    pub invitation_deleted: bool,
 }
 
 /// For every user created by enrolling with an invitation (ledger action `enrolled`), that invitation's
@@ -937,7 +969,9 @@ pub async fn enrolled_by_invitation(
     ex: impl super::Exec<'_>,
 ) -> Result<Vec<EnrolledByRow>, super::DbError> {
     sqlx::query_as(
-        "SELECT x.user_pk, i.name AS invitation_name FROM invitation_uses x JOIN invitations i ON i.pk = x.invitation_pk WHERE x.action = 'enrolled'",
+        "SELECT x.user_pk, COALESCE(i.name, x.invitation_name) AS invitation_name,
+                CASE WHEN i.pk IS NULL THEN 1 ELSE 0 END AS invitation_deleted
+         FROM invitation_uses x LEFT JOIN invitations i ON i.pk = x.invitation_pk WHERE x.action = 'enrolled'",
     )
     .fetch_all(ex)
     .await
@@ -997,7 +1031,8 @@ pub struct NewUse<'a> {
 /// this invitation.
 pub async fn insert_use(ex: impl super::Exec<'_>, u: &NewUse<'_>) -> Result<(), super::DbError> {
     sqlx::query(
-        "INSERT INTO invitation_uses (pk, invitation_pk, user_pk, action, at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO invitation_uses (pk, invitation_pk, invitation_name, user_pk, action, at, ip, user_agent)
+         SELECT $1, i.pk, i.name, $3, $4, $5, $6, $7 FROM invitations i WHERE i.pk = $2",
     )
     .bind(u.pk)
     .bind(u.invitation_pk)

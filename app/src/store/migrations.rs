@@ -58,6 +58,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0011_invitation_count.sql",
         include_str!("../../../migrations/0011_invitation_count.sql"),
     ),
+    (
+        "0012_ledger_outlives_invitations.sql",
+        include_str!("../../../migrations/0012_ledger_outlives_invitations.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

@@ -171,7 +171,9 @@ fn InvitationSummary(row: InvitationRow, expanded: RwSignal<bool>) -> impl IntoV
                 aria-expanded=move || expanded.get().to_string()>{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
             <td class="name">{row.name}</td>
             <td>{row.flow_slug}</td>
-            <td><span class=badge_class(row.status) data-testid="status">{row.status.label()}</span></td>
+            <td><span class=badge_class(row.status) data-testid="status"
+                title=(!row.creator_active).then(|| format!("Disabled: its creator, {}, is deactivated", row.created_by))>
+                {row.status.label()}</span></td>
             <td data-testid="uses">{uses}</td>
             <td>{row.expires_display}</td>
             <td>{row.created_by}</td>
@@ -226,8 +228,17 @@ fn InvitationFacts(
     } else {
         row.emails.join(", ")
     };
+    let creator_inactive = (!row.creator_active).then(|| {
+        view! {
+            <dt>"Disabled"</dt>
+            <dd data-testid="disabled-reason">
+                {format!("Its creator, {}, is deactivated: the link works again when their account is reactivated.", row.created_by)}
+            </dd>
+        }
+    });
     view! {
         <dl class="facts">
+            {creator_inactive}
             <dt>"Description"</dt><dd>{description}</dd>
             <dt>"Custom attributes"</dt><dd><pre>{fixed_data}</pre></dd>
             <dt>"Emails"</dt><dd>{emails}</dd>

@@ -1,0 +1,24 @@
+-- The usage ledger outlives its invitation (issue 12): deleting an invitation, or its creator (whose
+-- invitations are deleted with them, as authentik does), keeps the rows that say which accounts it
+-- created, so they stay listed and can still be deprovisioned. The foreign key to invitations goes; the
+-- invitation's name is kept with each row (as it was when the row was written).
+--@sqlite CREATE TABLE invitation_uses_kept (
+--@sqlite     pk TEXT PRIMARY KEY NOT NULL,
+--@sqlite     invitation_pk TEXT NOT NULL,
+--@sqlite     invitation_name TEXT NOT NULL DEFAULT '',
+--@sqlite     user_pk BIGINT NOT NULL REFERENCES users(pk) ON DELETE CASCADE,
+--@sqlite     action TEXT NOT NULL,
+--@sqlite     at BIGINT NOT NULL,
+--@sqlite     ip TEXT NOT NULL DEFAULT '',
+--@sqlite     user_agent TEXT NOT NULL DEFAULT ''
+--@sqlite );
+--@sqlite INSERT INTO invitation_uses_kept (pk, invitation_pk, invitation_name, user_pk, action, at, ip, user_agent)
+--@sqlite     SELECT x.pk, x.invitation_pk, COALESCE(i.name, ''), x.user_pk, x.action, x.at, x.ip, x.user_agent
+--@sqlite     FROM invitation_uses x LEFT JOIN invitations i ON i.pk = x.invitation_pk;
+--@sqlite DROP TABLE invitation_uses;
+--@sqlite ALTER TABLE invitation_uses_kept RENAME TO invitation_uses;
+--@sqlite CREATE INDEX invitation_uses_invitation ON invitation_uses (invitation_pk);
+--@sqlite CREATE UNIQUE INDEX invitation_uses_once_per_user ON invitation_uses (invitation_pk, user_pk);
+--@postgres ALTER TABLE invitation_uses DROP CONSTRAINT invitation_uses_invitation_pk_fkey;
+--@postgres ALTER TABLE invitation_uses ADD COLUMN invitation_name TEXT NOT NULL DEFAULT '';
+--@postgres UPDATE invitation_uses x SET invitation_name = i.name FROM invitations i WHERE i.pk = x.invitation_pk;
