@@ -500,6 +500,15 @@ async fn validation_errors_are_drf_shaped_and_write_nothing(app: TestApp) {
         ),
         (json!({"name": "x", "emails": ["not an address"]}), "emails"),
         (json!({"name": "bad name!"}), "name"),
+        // Issue 12 item 10: custom attributes nested too deeply, or too large.
+        (
+            json!({"name": "x", "fixed_data": {"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": {"i": 1}}}}}}}}}}),
+            "fixed_data",
+        ),
+        (
+            json!({"name": "x", "fixed_data": {"notes": "x".repeat(17 * 1024)}}),
+            "fixed_data",
+        ),
     ] {
         let r = api(&mut c, Method::POST, INV, Some(&t), Some(body.clone())).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}");

@@ -426,15 +426,25 @@ fn file_err(path: &str, message: impl Into<String>) -> BlueprintError {
     }
 }
 
+/// The largest blueprint read, bytes (authentik's own example files are under 20 KB).
+pub const MAX_BYTES: usize = 1024 * 1024;
+/// The most nodes a blueprint may have with its aliases expanded (issue 12: alias bombs).
+pub const MAX_NODES: usize = 200_000;
+
 /// Reads a blueprint. `context` overrides the file's `context:` defaults (values as YAML scalars).
 ///
 /// # Errors
 /// [`BlueprintError`] naming the entry and path of the first problem: not YAML, not version 1, an
 /// unknown model, attribute, tag or reference, a reference to the wrong kind of entry, a missing or
-/// mistyped value.
+/// mistyped value; a text over [`MAX_BYTES`] or a document over [`MAX_NODES`] nodes.
 pub fn parse(text: &str, context: &BTreeMap<String, String>) -> Result<Plan, BlueprintError> {
-    let doc: Y = yaml_serde::from_str(text)
-        .map_err(|e| file_err("", format!("not a YAML document: {e}")))?;
+    let doc: Y = match super::yaml::parse_within(text, MAX_BYTES, MAX_NODES) {
+        Ok(doc) => doc,
+        Err(super::yaml::YamlError::Syntax(e)) => {
+            return Err(file_err("", format!("not a YAML document: {e}")))
+        }
+        Err(e) => return Err(file_err("", e.to_string())),
+    };
     let Y::Mapping(top) = &doc else {
         return Err(file_err(
             "",

@@ -32,6 +32,29 @@ pub enum FixedDataError {
     /// YAML reached a build without the YAML parser (the browser).
     #[error("YAML is parsed on the server.")]
     YamlOnServerOnly,
+    /// More than [`MAX_BYTES`] bytes, as entered or as JSON.
+    #[error("Custom attributes are too large: at most {MAX_BYTES} bytes.")]
+    TooLarge,
+    /// Nested deeper than [`MAX_DEPTH`] levels.
+    #[error("Custom attributes are nested too deeply: at most {MAX_DEPTH} levels.")]
+    TooDeep,
+}
+
+/// The largest custom attributes, bytes (as entered, and as stored JSON).
+pub const MAX_BYTES: usize = 16 * 1024;
+/// The deepest nesting of custom attributes (the top-level mapping is level 1).
+pub const MAX_DEPTH: usize = 8;
+/// The most YAML nodes custom attributes may expand to (aliases included).
+#[cfg(feature = "ssr")]
+const MAX_NODES: usize = 4_000;
+
+/// How deep `v` nests: 0 for a scalar, 1 for a flat object or array.
+fn depth(v: &Value) -> usize {
+    match v {
+        Value::Object(m) => 1 + m.values().map(depth).max().unwrap_or(0),
+        Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
 }
 
 /// Parses custom attributes entered as JSON or YAML into a JSON object. Blank input is `{}`.
@@ -42,6 +65,9 @@ pub fn parse_fixed_data(raw: &str) -> Result<Map<String, Value>, FixedDataError>
     let text = raw.trim();
     if text.is_empty() {
         return Ok(Map::new());
+    }
+    if raw.len() > MAX_BYTES {
+        return Err(FixedDataError::TooLarge);
     }
     let value: Value = if text.starts_with('{') {
         serde_json::from_str(raw).map_err(|e| FixedDataError::Json {
@@ -58,12 +84,23 @@ pub fn parse_fixed_data(raw: &str) -> Result<Map<String, Value>, FixedDataError>
     }
 }
 
-/// Checks custom attributes given as a JSON object (the REST API's and a blueprint's form): an `email`
+/// Checks custom attributes given as a JSON object (every door ends here: the form after parsing, the
+/// REST API, a blueprint): at most [`MAX_BYTES`] as JSON and [`MAX_DEPTH`] levels deep, and an `email`
 /// must be an email address, since it is where the invitation is sent.
 ///
 /// # Errors
-/// [`FixedDataError::Email`] when `email` is not a valid address.
+/// [`FixedDataError::TooDeep`], [`FixedDataError::TooLarge`], [`FixedDataError::Email`].
 pub fn validate(map: Map<String, Value>) -> Result<Map<String, Value>, FixedDataError> {
+    let value = Value::Object(map);
+    if depth(&value) > MAX_DEPTH {
+        return Err(FixedDataError::TooDeep);
+    }
+    if serde_json::to_string(&value).map_or(usize::MAX, |s| s.len()) > MAX_BYTES {
+        return Err(FixedDataError::TooLarge);
+    }
+    let Value::Object(map) = value else {
+        unreachable!("wrapped above")
+    };
     if let Some(email) = map.get("email") {
         let ok = email
             .as_str()
@@ -77,6 +114,14 @@ pub fn validate(map: Map<String, Value>) -> Result<Map<String, Value>, FixedData
 
 #[cfg(feature = "ssr")]
 fn parse_yaml(raw: &str) -> Result<Value, FixedDataError> {
+    // Within the size and node budget first (aliases repeat what they name); a syntax error is then
+    // reported by the parse below, with its line.
+    match super::yaml::parse_within(raw, MAX_BYTES, MAX_NODES) {
+        Err(
+            super::yaml::YamlError::TooLarge { .. } | super::yaml::YamlError::TooManyNodes { .. },
+        ) => return Err(FixedDataError::TooLarge),
+        Ok(_) | Err(super::yaml::YamlError::Syntax(_)) => {}
+    }
     yaml_serde::from_str::<Value>(raw).map_err(|e| match e.location() {
         Some(loc) => FixedDataError::Yaml {
             line: Some(loc.line()),
@@ -116,6 +161,43 @@ pub fn prefill(fixed_data: &Map<String, Value>, field_key: &str) -> Option<Strin
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn size_and_depth_are_bounded_whatever_the_door() {
+        let mut deep = serde_json::json!("leaf");
+        for _ in 0..MAX_DEPTH {
+            deep = serde_json::json!({ "k": deep });
+        }
+        let Value::Object(m) = deep else {
+            unreachable!()
+        };
+        assert_eq!(validate(m), Err(FixedDataError::TooDeep));
+        let mut ok = serde_json::json!("leaf");
+        for _ in 0..MAX_DEPTH - 1 {
+            ok = serde_json::json!({ "k": ok });
+        }
+        let Value::Object(m) = ok else { unreachable!() };
+        assert!(validate(m).is_ok());
+        let mut big = Map::new();
+        big.insert("notes".into(), Value::String("x".repeat(MAX_BYTES)));
+        assert_eq!(validate(big), Err(FixedDataError::TooLarge));
+        let long = format!("notes: {}\n", "x".repeat(MAX_BYTES));
+        assert_eq!(parse_fixed_data(&long), Err(FixedDataError::TooLarge));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_yaml_alias_bomb_is_refused() {
+        let mut doc = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = "a".to_owned();
+        for level in 0..7 {
+            let name = format!("l{level}");
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            doc.push_str(&format!("{name}: &{name} [{refs}]\n"));
+            prev = name;
+        }
+        assert_eq!(parse_fixed_data(&doc), Err(FixedDataError::TooLarge));
+    }
 
     #[test]
     fn yaml_and_json_give_the_same_object() {

@@ -17,6 +17,8 @@ pub mod time;
 pub mod token;
 pub mod user;
 pub mod verification;
+#[cfg(feature = "ssr")]
+pub mod yaml;
 
 /// A date-time field that holds neither `YYYY-MM-DDTHH:MM[:SS]` nor RFC 3339 (what
 /// `time::parse_input` refuses); shared by browser and server, since invitation errors carry it.

@@ -23,14 +23,56 @@ pub struct PolicyContext {
     pub prompt_data: Map<String, Value>,
 }
 
-/// Checks that an expression parses. Called when a policy is saved.
+/// The longest expression, characters.
+pub const MAX_LENGTH: usize = 4096;
+/// The deepest nesting of brackets (`(`, `[`, `{`) and the longest run of unary operators (`!`, `-`)
+/// in an expression. The CEL parser recurses once per level, on a worker thread's 2 MiB stack: a
+/// `((((…))))` of a few thousand levels would overflow it and take the process down (issue 12 item 10).
+pub const MAX_NESTING: usize = 32;
+
+/// Refuses an expression over [`MAX_LENGTH`] characters or nested deeper than [`MAX_NESTING`],
+/// before the parser sees it. Brackets inside string literals count too (a rare, harmless refusal).
+fn within_limits(expression: &str) -> Result<(), String> {
+    if expression.chars().count() > MAX_LENGTH {
+        return Err(format!(
+            "The expression is too long: at most {MAX_LENGTH} characters."
+        ));
+    }
+    let (mut depth, mut deepest, mut run, mut longest_run) = (0usize, 0usize, 0usize, 0usize);
+    for c in expression.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if c == '!' || c == '-' {
+            run += 1;
+            longest_run = longest_run.max(run);
+        } else if !c.is_whitespace() {
+            run = 0;
+        }
+    }
+    if deepest > MAX_NESTING || longest_run > MAX_NESTING {
+        return Err(format!(
+            "The expression is nested too deeply: at most {MAX_NESTING} levels."
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that an expression is within [`MAX_LENGTH`] and [`MAX_NESTING`] and parses. Called when a
+/// policy is saved, whatever the door (dashboard, blueprint).
 ///
 /// # Errors
-/// The parser's message, for the form.
+/// The reason, for the form.
 pub fn check(expression: &str) -> Result<(), String> {
     if expression.trim().is_empty() {
         return Err("Expression is required.".into());
     }
+    within_limits(expression)?;
     cel::Program::compile(expression)
         .map(|_| ())
         .map_err(|e| format!("The expression does not parse: {e}"))
@@ -42,6 +84,8 @@ pub fn check(expression: &str) -> Result<(), String> {
 /// A message when the expression does not parse, fails (a missing key, a type error) or yields something
 /// other than a boolean; callers treat that as a denial.
 pub fn evaluate(expression: &str, ctx: &PolicyContext) -> Result<bool, String> {
+    // A policy stored before the limits existed is held to them too.
+    within_limits(expression)?;
     let program = cel::Program::compile(expression)
         .map_err(|e| format!("The expression does not parse: {e}"))?;
     let in_effect = ctx.invitation.is_some();
@@ -68,6 +112,24 @@ pub fn evaluate(expression: &str, ctx: &PolicyContext) -> Result<bool, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_and_deeply_nested_expressions_are_refused_before_parsing() {
+        let deep = format!("{}true{}", "(".repeat(5000), ")".repeat(5000));
+        assert!(check(&deep).unwrap_err().contains("too long"));
+        let nested = format!("{}true{}", "(".repeat(40), ")".repeat(40));
+        assert!(check(&nested).unwrap_err().contains("nested too deeply"));
+        assert!(check(&format!("{}true", "!".repeat(40)))
+            .unwrap_err()
+            .contains("nested too deeply"));
+        assert!(evaluate(&nested, &PolicyContext::default()).is_err());
+        let fine = format!("{}true{}", "(".repeat(10), ")".repeat(10));
+        assert_eq!(check(&fine), Ok(()));
+        assert_eq!(
+            check("prompt_data.email.endsWith(\"@example.com\") && !false"),
+            Ok(())
+        );
+    }
     use serde_json::json;
 
     fn invited(fixed: Value) -> PolicyContext {

@@ -321,6 +321,10 @@ pub async fn landing(
     })
 }
 
+/// The longest value a prompt field takes, characters (passwords included: the hashing input is
+/// bounded too; issue 12 item 10).
+pub const MAX_PROMPT_VALUE: usize = 1024;
+
 /// Validates one prompt stage's values; returns the cleaned values (passwords still in clear).
 async fn validate_prompt(
     db: &Db,
@@ -340,6 +344,13 @@ async fn validate_prompt(
         };
         if f.required && v.is_empty() {
             errors.push((f.field_key.clone(), format!("{} is required.", f.label)));
+            continue;
+        }
+        if v.chars().count() > MAX_PROMPT_VALUE {
+            errors.push((
+                f.field_key.clone(),
+                format!("{} must be at most {MAX_PROMPT_VALUE} characters.", f.label),
+            ));
             continue;
         }
         let result = match f.field_type {
