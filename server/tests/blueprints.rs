@@ -630,6 +630,24 @@ async fn flow_settings_are_obeyed_whatever_the_blueprint_says(app: TestApp) {
         .call_form("auth/logout", &[("next", "https://evil.example/")])
         .await;
     assert_eq!(r.headers["location"], "/login");
+    // The flow page's button is a plain form (the page must load again once signed out): a browser's
+    // post, without the server-function Accept header, is redirected to the link too.
+    let mut browser = app.user("gus").await;
+    let req = axum::http::Request::builder()
+        .method(axum::http::Method::POST)
+        .uri("/api/auth/logout")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .body(axum::body::Body::from(format!(
+            "next={}",
+            common::urlencode(&link)
+        )))
+        .unwrap();
+    let r = browser.send(req).await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.body);
+    assert_eq!(r.headers["location"], link.as_str());
+    let (_, me) = browser.call("auth/current_user", json!({})).await;
+    assert!(me.is_null(), "signed out: {me}");
 
     // authentication: none lets Eve enroll someone, and she stays Eve.
     import(

@@ -113,7 +113,6 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
         verify_email,
         closed,
     } = view;
-    let logout = ServerAction::<crate::api::auth::Logout>::new();
     let here = if itoken.is_empty() {
         format!("/if/flow/{slug}/")
     } else {
@@ -212,10 +211,13 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
             {closed.clone().map(|why| view! {
                 <p class="notice" id="enroll-closed" role="status">{why}</p>
                 {signed_in_as.is_some().then(|| view! {
-                    <ActionForm action=logout>
+                    // A plain form, not an ActionForm: the page must load again from the server once
+                    // signed out (the router would keep this view for the same URL), and the server
+                    // function answers a browser's form post with its redirect to `next`.
+                    <form method="post" action="/api/auth/logout">
                         <input type="hidden" name="next" value=here.clone() />
                         <button type="submit" class="secondary" id="sign-out">"Sign out"</button>
-                    </ActionForm>
+                    </form>
                 })}
             })}
             <div class:hidden=!open>
