@@ -46,6 +46,10 @@ pub enum AppError {
         "Too many verification codes were asked for from your network. Try again in {0} seconds."
     )]
     TooManyCodes(i64),
+    /// The server is too busy to take this request now (the password hashing queue is full); retry
+    /// after this many seconds (HTTP 503 with `Retry-After`).
+    #[error("The server is busy. Try again in {0} seconds.")]
+    Busy(i64),
     /// A policy bound to the flow or one of its stages denied the request (HTTP 403), with its message.
     #[error("{0}")]
     PolicyDenied(String),
@@ -85,6 +89,7 @@ impl AppError {
             Self::Validation(_) | Self::BadRequest(_) => 400,
             Self::TooManyAttempts(_) | Self::TooManyCodes(_) => 429,
             Self::Internal | Self::ServerFn(_) => 500,
+            Self::Busy(_) => 503,
         }
     }
 }

@@ -63,11 +63,6 @@ pub async fn build(
     let state = AppState {
         db,
         config: Arc::new(config),
-        login_limiter: Arc::default(),
-        code_limiter: Arc::new(usher_app::service::ratelimit::LoginLimiter::new(
-            usher_app::domain::verification::CODES_PER_CLIENT.0,
-            usher_app::domain::verification::CODES_PER_CLIENT.1,
-        )),
     };
     let router = build_router(state.clone(), sessions.clone(), leptos_options);
     Ok(Usher {

@@ -187,6 +187,18 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let _cleanup = usher
         .sessions
         .spawn_cleanup(std::time::Duration::from_secs(3600));
+    // Rate-limit buckets whose window ended are deleted every 5 minutes (each instance does it; the
+    // delete is idempotent), so limiter state stays as small as the buckets active now.
+    let limits_db = usher.state.db.clone();
+    let _prune_limits = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            if let Err(e) = usher_app::service::limits::prune(&limits_db).await {
+                tracing::warn!(error = %e, "rate-limit pruning failed");
+            }
+        }
+    });
     match settings.mail() {
         Some(mail) => {
             let worker = usher_app::service::mail::Worker::new(usher.state.db.clone(), mail)?;

@@ -841,7 +841,7 @@ async fn flows_list_filter_and_retrieve(app: TestApp) {
 async fn refused_tokens_and_busy_tokens_are_throttled(app: TestApp) {
     let (_, t) = admin_token(&app).await;
     let mut c = app.client();
-    let (n, _) = usher_server::rest::TOKEN_FAILURES;
+    let n = usher_app::domain::limits::API_TOKEN_FAILURES_PER_NETWORK.max;
     for i in 0..n {
         let r = api(&mut c, Method::GET, INV, Some(&format!("guess-{i}")), None).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -879,7 +879,7 @@ async fn a_busy_token_is_throttled() {
     let app = TestApp::sqlite().await;
     let (_, t) = admin_token(&app).await;
     let mut c = app.client();
-    let (n, _) = usher_server::rest::REQUESTS;
+    let n = usher_app::domain::limits::API_REQUESTS_PER_TOKEN.max;
     for _ in 0..n {
         assert_eq!(
             api(

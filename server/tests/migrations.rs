@@ -57,6 +57,11 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "635e1d1d519e0b84",
         "fb2c23c24a60631a",
     ),
+    (
+        "0013_rate_limits.sql",
+        "20e0dad400e8671f",
+        "20e0dad400e8671f",
+    ),
 ];
 
 #[test]

@@ -613,7 +613,7 @@ async fn prompts_from(
 async fn one_network_cannot_ask_for_unlimited_codes(app: TestApp) {
     let mut admin = app.admin().await;
     let (_, t) = invite(&app, &mut admin, "open", json!({})).await;
-    let (limit, _) = usher_app::domain::verification::CODES_PER_CLIENT;
+    let limit = usher_app::domain::limits::CODES_PER_NETWORK.max;
     for i in 0..limit {
         let r = prompts_from(
             &mut app.client(),

@@ -27,7 +27,8 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 /// `/` for others. The session id changes.
 ///
 /// # Errors
-/// 401 [`AppError::InvalidCredentials`].
+/// 401 [`AppError::InvalidCredentials`]; 429 [`AppError::TooManyAttempts`] (see
+/// [`auth::password_sign_in`]); 503 [`AppError::Busy`].
 #[server(endpoint = "auth/login")]
 pub async fn login(
     username: String,
@@ -38,12 +39,8 @@ pub async fn login(
         async {
             let st = state()?;
             let session = session().await?;
-            let now = crate::service::time::now();
-            st.login_limiter
-                .try_begin(&username, now)
-                .map_err(AppError::TooManyAttempts)?;
-            let pk = auth::authenticate(&st.db, &username, &password).await?;
-            st.login_limiter.succeeded(&username);
+            let client = super::ctx::request_info().await.ip;
+            let pk = auth::password_sign_in(&st.db, &username, &password, &client).await?;
             auth::sign_in(&st.db, &session, pk).await?;
             let dest = auth::landing(
                 &st.db,

@@ -21,14 +21,10 @@ pub const INVITATION_COOKIE_MAX_AGE: i64 = 1800;
 
 /// The per-client limit on verification codes, for this request.
 #[cfg(feature = "ssr")]
-fn enrollment_gate<'a>(
-    st: &'a crate::service::AppState,
-    info: &'a crate::service::invitations::RequestInfo,
-) -> crate::service::verification::CodeGate<'a> {
-    crate::service::verification::CodeGate {
-        limiter: &st.code_limiter,
-        client: &info.ip,
-    }
+fn enrollment_gate(
+    info: &crate::service::invitations::RequestInfo,
+) -> crate::service::verification::CodeGate<'_> {
+    crate::service::verification::CodeGate { client: &info.ip }
 }
 
 #[cfg(feature = "ssr")]
@@ -92,7 +88,6 @@ pub async fn submit_stage(
                 stage,
                 &fields,
                 &info,
-                &st.code_limiter,
                 user.as_ref(),
             )
             .await?;
@@ -142,7 +137,7 @@ pub async fn resend_code(slug: String, itoken: Option<String>) -> Result<(), App
             let st = state()?;
             let session = session().await?;
             let info = request_info().await;
-            let gate = enrollment_gate(&st, &info);
+            let gate = enrollment_gate(&info);
             enrollment::resend_code(
                 &st.db,
                 &st.config,
@@ -233,7 +228,7 @@ pub async fn send_accept_code() -> Result<(), AppError> {
             let token = read_cookie(INVITATION_COOKIE).ok_or_else(cookie_gone)?;
             let current = accept_verification(&session).await?;
             let info = request_info().await;
-            let gate = enrollment_gate(&st, &info);
+            let gate = enrollment_gate(&info);
             let pk =
                 accept::send_accept_code(&st.db, &st.config, &gate, token.trim(), &user, current)
                     .await?;

@@ -56,7 +56,10 @@ pub(crate) mod ctx {
                 if let Ok(code) = http::StatusCode::from_u16(e.status()) {
                     opts.set_status(code);
                 }
-                if let AppError::TooManyAttempts(secs) | AppError::TooManyCodes(secs) = e {
+                if let AppError::TooManyAttempts(secs)
+                | AppError::TooManyCodes(secs)
+                | AppError::Busy(secs) = e
+                {
                     if let Ok(v) = http::HeaderValue::from_str(&secs.to_string()) {
                         opts.insert_header(http::header::RETRY_AFTER, v);
                     }

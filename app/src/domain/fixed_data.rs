@@ -165,7 +165,7 @@ mod tests {
     #[test]
     fn size_and_depth_are_bounded_whatever_the_door() {
         let mut deep = serde_json::json!("leaf");
-        for _ in 0..MAX_DEPTH {
+        for _ in 0..=MAX_DEPTH {
             deep = serde_json::json!({ "k": deep });
         }
         let Value::Object(m) = deep else {
@@ -173,7 +173,7 @@ mod tests {
         };
         assert_eq!(validate(m), Err(FixedDataError::TooDeep));
         let mut ok = serde_json::json!("leaf");
-        for _ in 0..MAX_DEPTH - 1 {
+        for _ in 0..MAX_DEPTH {
             ok = serde_json::json!({ "k": ok });
         }
         let Value::Object(m) = ok else { unreachable!() };

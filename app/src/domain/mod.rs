@@ -9,6 +9,7 @@ pub mod flow;
 pub mod invitation;
 pub mod journey;
 pub mod landing;
+pub mod limits;
 pub mod outbox;
 #[cfg(feature = "ssr")]
 pub mod policy;

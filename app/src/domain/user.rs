@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 pub const USERNAME_MAX: usize = 150;
 /// Minimum password length of Usher's default password policy.
 pub const PASSWORD_MIN: usize = 8;
+/// The longest password Usher hashes, bytes: argon2 takes any length, but hashing megabytes per guess
+/// is work nobody should be able to ask for (issue 12 items 6 and 10).
+pub const PASSWORD_MAX_BYTES: usize = 1024;
 
 /// Why a username is refused; the message is the form's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -30,6 +33,9 @@ pub enum PasswordError {
     /// Shorter than [`PASSWORD_MIN`] characters.
     #[error("Password must be at least {PASSWORD_MIN} characters.")]
     TooShort,
+    /// Longer than [`PASSWORD_MAX_BYTES`] bytes.
+    #[error("Password must be at most {PASSWORD_MAX_BYTES} bytes.")]
+    TooLong,
 }
 
 /// Validates a username: 1–150 characters of authentik's charset `^[\w.@+-]+$`. Returns it trimmed.
@@ -63,6 +69,9 @@ pub fn validate_new_password(password: &str, repeat: &str) -> Result<(), Passwor
     }
     if password.chars().count() < PASSWORD_MIN {
         return Err(PasswordError::TooShort);
+    }
+    if password.len() > PASSWORD_MAX_BYTES {
+        return Err(PasswordError::TooLong);
     }
     Ok(())
 }
@@ -111,6 +120,11 @@ mod tests {
         assert!(validate_new_password("longenough", "longenough").is_ok());
         assert!(validate_new_password("longenough", "different1").is_err());
         assert!(validate_new_password("short", "short").is_err());
+        let long = "x".repeat(PASSWORD_MAX_BYTES + 1);
+        assert_eq!(
+            validate_new_password(&long, &long),
+            Err(PasswordError::TooLong)
+        );
     }
 
     #[test]

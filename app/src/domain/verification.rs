@@ -23,30 +23,11 @@ pub const DEFAULT_TOKEN_EXPIRY_MINUTES: i64 = 30;
 pub const RESEND_AFTER_SECS: i64 = 30;
 /// Codes sent per verification, the first included.
 pub const MAX_SENDS: i64 = 5;
-/// Codes (new or re-sent) one client address may ask for: 20 per 10 minutes. Bounds the email a public
-/// link lets anyone send, across browsers and verifications.
-pub const CODES_PER_CLIENT: (usize, i64) = (20, 600);
-
 /// Verifications (each up to [`MAX_SENDS`] codes) one address may have started in a day: bounds the
 /// guesses anyone can make at one address's codes, whatever sessions and networks they use.
 pub const VERIFICATIONS_PER_EMAIL_PER_DAY: i64 = 10;
 /// The longest code lifetime a stage may set, minutes (one week).
 pub const MAX_TOKEN_EXPIRY_MINUTES: i64 = 7 * 24 * 60;
-
-/// The key a client address is counted under: IPv4 addresses as they are, IPv6 addresses by their /64
-/// network (one host usually holds a whole /64, so counting single addresses would not limit it).
-pub fn network_key(ip: &str) -> String {
-    match ip.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-        _ => ip.to_owned(),
-    }
-}
 
 /// The code for a random number: its last [`CODE_DIGITS`] decimal digits, zero-padded (`42` → `"000042"`).
 pub fn format_code(n: u32) -> String {
@@ -197,22 +178,6 @@ mod tests {
 
     fn rules(r: &[&str]) -> Vec<EmailRule> {
         r.iter().map(|s| EmailRule::parse(s).unwrap()).collect()
-    }
-
-    #[test]
-    fn ipv6_clients_count_by_network() {
-        assert_eq!(network_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
-        assert_eq!(
-            network_key("2001:db8:1:2:bbbb::9"),
-            network_key("2001:db8:1:2::1")
-        );
-        assert_ne!(
-            network_key("2001:db8:1:3::1"),
-            network_key("2001:db8:1:2::1")
-        );
-        assert_eq!(network_key("10.0.0.1"), "10.0.0.1");
-        assert_eq!(network_key("::ffff:10.0.0.1"), "10.0.0.1");
-        assert_eq!(network_key(""), "");
     }
 
     #[test]

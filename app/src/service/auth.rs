@@ -39,16 +39,81 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 /// sign-ups or guesses waits its turn instead of starting hundreds of threads (memory and CPU exhaustion).
 const HASHES_PER_CPU: usize = 2;
 
-/// A permit to run one argon2 computation (see [`HASHES_PER_CPU`]).
-async fn hashing_permit() -> tokio::sync::SemaphorePermit<'static> {
-    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    let sem = PERMITS.get_or_init(|| {
+/// At most this many more may wait for their turn, per CPU (issue 12 item 6): past them a request is
+/// answered 503 with `Retry-After` at once, instead of every request stalling behind a flood of guesses.
+const WAITING_PER_CPU: usize = 16;
+
+/// The seconds a request turned away by a full hashing queue is told to wait.
+pub const BUSY_RETRY_AFTER_SECS: i64 = 1;
+
+/// A bounded queue in front of a CPU-bound task: `running` at a time, and at most `waiting` more
+/// waiting; one more is turned away.
+pub struct HashQueue {
+    permits: tokio::sync::Semaphore,
+    admitted: std::sync::atomic::AtomicUsize,
+    max_admitted: usize,
+}
+
+/// A place in a [`HashQueue`], given back when dropped.
+pub struct Turn<'a> {
+    queue: &'a HashQueue,
+    _permit: tokio::sync::SemaphorePermit<'a>,
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.queue
+            .admitted
+            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+impl HashQueue {
+    /// A queue running `running` tasks at once with at most `waiting` more waiting.
+    pub fn new(running: usize, waiting: usize) -> Self {
+        Self {
+            permits: tokio::sync::Semaphore::new(running.max(1)),
+            admitted: std::sync::atomic::AtomicUsize::new(0),
+            max_admitted: running.max(1) + waiting,
+        }
+    }
+
+    /// Waits for a turn, or refuses at once when the queue is full.
+    ///
+    /// # Errors
+    /// [`AppError::Busy`] ([`BUSY_RETRY_AFTER_SECS`]) when `running + waiting` are already admitted.
+    pub async fn enter(&self) -> Result<Turn<'_>, AppError> {
+        use std::sync::atomic::Ordering;
+        let admitted = self
+            .admitted
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.max_admitted).then_some(n + 1)
+            });
+        if admitted.is_err() {
+            tracing::warn!("password hashing queue full; answering 503");
+            return Err(AppError::Busy(BUSY_RETRY_AFTER_SECS));
+        }
+        match self.permits.acquire().await {
+            Ok(permit) => Ok(Turn {
+                queue: self,
+                _permit: permit,
+            }),
+            Err(_) => {
+                self.admitted.fetch_sub(1, Ordering::AcqRel);
+                Err(AppError::Internal)
+            }
+        }
+    }
+}
+
+/// The process's password hashing queue ([`HASHES_PER_CPU`] running, [`WAITING_PER_CPU`] waiting, per
+/// CPU); sign-in, enrollment and every other password hash go through it.
+fn hashing() -> &'static HashQueue {
+    static QUEUE: std::sync::OnceLock<HashQueue> = std::sync::OnceLock::new();
+    QUEUE.get_or_init(|| {
         let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
-        tokio::sync::Semaphore::new(cpus * HASHES_PER_CPU)
-    });
-    sem.acquire()
-        .await
-        .expect("the hashing semaphore is never closed")
+        HashQueue::new(cpus * HASHES_PER_CPU, cpus * WAITING_PER_CPU)
+    })
 }
 
 /// Hashes a password with argon2id (default parameters: m=19456 KiB, t=2, p=1) on a blocking thread,
@@ -57,7 +122,7 @@ async fn hashing_permit() -> tokio::sync::SemaphorePermit<'static> {
 /// # Errors
 /// [`AppError::Internal`] if hashing fails.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    let _permit = hashing_permit().await;
+    let _turn = hashing().enter().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -69,11 +134,14 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
     .context("hashing a password")
 }
 
-/// Verifies a password against a PHC string on a blocking thread, a bounded number at a time. Malformed
+/// Verifies a password against a PHC string on a blocking thread, through the hashing queue. Malformed
 /// hashes do not verify.
-pub async fn verify_password(password: String, phc: String) -> bool {
-    let _permit = hashing_permit().await;
-    tokio::task::spawn_blocking(move || {
+///
+/// # Errors
+/// [`AppError::Busy`] when the hashing queue is full.
+pub async fn verify_password(password: String, phc: String) -> Result<bool, AppError> {
+    let _turn = hashing().enter().await?;
+    Ok(tokio::task::spawn_blocking(move || {
         PasswordHash::new(&phc)
             .map(|h| {
                 Argon2::default()
@@ -83,7 +151,7 @@ pub async fn verify_password(password: String, phc: String) -> bool {
             .unwrap_or(false)
     })
     .await
-    .unwrap_or(false)
+    .unwrap_or(false))
 }
 
 /// Checks a username and password; returns the active user's pk.
@@ -95,7 +163,7 @@ pub async fn verify_password(password: String, phc: String) -> bool {
 pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<i64, AppError> {
     match users::credentials_by_username(&db.pool, username.trim()).await? {
         Some(u) => {
-            let ok = verify_password(password.to_owned(), u.password).await;
+            let ok = verify_password(password.to_owned(), u.password).await?;
             if ok && u.is_active {
                 Ok(u.pk)
             } else {
@@ -103,10 +171,51 @@ pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<i64
             }
         }
         None => {
-            let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+            verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await?;
             Err(AppError::InvalidCredentials)
         }
     }
+}
+
+/// Checks a sign-in attempt from `client_ip` (the client address, as [`crate::api`] determined it; empty
+/// for an in-process call) and returns the active user's pk. The username is length-checked before
+/// anything is stored or hashed; the attempt is counted against the account's budget from the client's
+/// network and the network's own ([`limits::LOGIN_PER_ACCOUNT_AND_NETWORK`], [`limits::LOGIN_PER_NETWORK`],
+/// in the database, so every instance counts it); a success forgets the account's failures from that
+/// network and takes its hit back from the network's budget. Nobody can lock an account out from
+/// another network (issue 12 item 6).
+///
+/// # Errors
+/// [`AppError::InvalidCredentials`] (also for an over-long username);
+/// [`AppError::TooManyAttempts`] past either budget; [`AppError::Busy`] when the hashing queue is
+/// full; database errors.
+#[tracing::instrument(name = "auth.password_sign_in", skip_all)]
+pub async fn password_sign_in(
+    db: &Db,
+    username: &str,
+    password: &str,
+    client_ip: &str,
+) -> Result<i64, AppError> {
+    use crate::domain::limits;
+    use crate::service::limits as limit;
+    if username.trim().chars().count() > crate::domain::user::USERNAME_MAX
+        || password.len() > crate::domain::user::PASSWORD_MAX_BYTES
+    {
+        return Err(AppError::InvalidCredentials);
+    }
+    let network = limits::network(client_ip);
+    let account = limits::login_account_bucket(username, &network);
+    let shared = limits::login_network_bucket(&network);
+    limit::take(db, &shared, limits::LOGIN_PER_NETWORK)
+        .await?
+        .map_err(AppError::TooManyAttempts)?;
+    if let Err(wait) = limit::take(db, &account, limits::LOGIN_PER_ACCOUNT_AND_NETWORK).await? {
+        return Err(AppError::TooManyAttempts(wait));
+    }
+    let pk = authenticate(db, username, password).await?;
+    limit::clear(db, &account).await?;
+    limit::give_back(db, &shared).await?;
+    Ok(pk)
 }
 
 /// Signs a user in: new session id, user pk stored, `last_login` updated.
@@ -215,5 +324,32 @@ mod digest_tests {
             secret_digest("a", &["x", "y"]),
             secret_digest("a", &["x", "y"])
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HashQueue;
+    use crate::error::AppError;
+
+    #[tokio::test]
+    async fn a_full_hashing_queue_answers_busy_at_once_and_frees_its_places() {
+        let q2 = std::sync::Arc::new(HashQueue::new(1, 1));
+        let running = q2.enter().await.expect("a free permit");
+        let waiting = {
+            let q = q2.clone();
+            tokio::spawn(async move { q.enter().await.map(|_| ()) })
+        };
+        // The waiter holds the last place; one more is turned away without waiting.
+        for _ in 0..100 {
+            if q2.admitted.load(std::sync::atomic::Ordering::Acquire) == 2 {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert!(matches!(q2.enter().await, Err(AppError::Busy(1))));
+        drop(running);
+        waiting.await.unwrap().expect("the waiter gets its turn");
+        assert!(q2.enter().await.is_ok(), "places are given back");
     }
 }

@@ -437,7 +437,6 @@ pub async fn submit_stage(
     stage: usize,
     values: &HashMap<String, String>,
     req: &RequestInfo,
-    codes: &super::ratelimit::LoginLimiter,
     user: Option<&CurrentUser>,
 ) -> Result<StageOutcome, AppError> {
     let itoken = clean_token(itoken);
@@ -514,10 +513,7 @@ pub async fn submit_stage(
                 start_or_reuse(
                     db,
                     config,
-                    &verification::CodeGate {
-                        limiter: codes,
-                        client: &req.ip,
-                    },
+                    &verification::CodeGate { client: &req.ip },
                     plan.verification.take(),
                     invitation.as_ref(),
                     &address,

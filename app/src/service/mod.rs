@@ -9,9 +9,9 @@ pub mod directory;
 pub mod enrollment;
 pub mod flows;
 pub mod invitations;
+pub mod limits;
 pub mod mail;
 pub mod policies;
-pub mod ratelimit;
 pub mod setup;
 pub mod time;
 pub mod tokens;
@@ -56,10 +56,6 @@ pub struct AppState {
     pub db: Db,
     /// Configuration.
     pub config: Arc<Config>,
-    /// Failed sign-in limiter.
-    pub login_limiter: Arc<ratelimit::LoginLimiter>,
-    /// Verification codes per client address ([`crate::domain::verification::CODES_PER_CLIENT`]).
-    pub code_limiter: Arc<ratelimit::LoginLimiter>,
 }
 
 /// The [`AppState`] provided to server functions through Leptos context.

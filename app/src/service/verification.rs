@@ -18,28 +18,28 @@ use crate::store::db::new_uuid;
 use crate::store::verification::{self as store, NewCode, NewVerification, VerificationRow};
 use crate::store::{outbox, Tx};
 
-/// The per-client limit on codes: the client's address and the limiter that counts it (in memory, per
-/// instance; see [`crate::domain::verification::CODES_PER_CLIENT`]).
+/// The per-network limit on codes ([`crate::domain::limits::CODES_PER_NETWORK`]), counted in the
+/// database so every instance shares it.
 pub struct CodeGate<'a> {
-    /// The counter.
-    pub limiter: &'a super::ratelimit::LoginLimiter,
     /// The client's address; empty (an in-process call with no peer) is not counted.
     pub client: &'a str,
 }
 
 impl CodeGate<'_> {
-    /// Counts one more code for this client.
+    /// Counts one more code for this client's network, on `ex` (the transaction that stores the code,
+    /// so a code that is not sent is not counted).
     ///
     /// # Errors
-    /// [`AppError::TooManyCodes`] with the seconds to wait, past the limit.
-    pub fn admit(&self) -> Result<(), AppError> {
+    /// [`AppError::TooManyCodes`] with the seconds to wait, past the limit; database errors.
+    pub async fn admit<'e>(&self, ex: impl crate::store::Exec<'e>) -> Result<(), AppError> {
+        use crate::domain::limits::{codes_bucket, network, verdict, CODES_PER_NETWORK};
         if self.client.is_empty() {
             return Ok(());
         }
-        let key = crate::domain::verification::network_key(self.client);
-        self.limiter
-            .try_begin(&key, time::now())
-            .map_err(AppError::TooManyCodes)
+        let now = time::now();
+        let bucket = codes_bucket(&network(self.client));
+        let w = crate::store::limits::hit(ex, &bucket, now, CODES_PER_NETWORK.window_secs).await?;
+        verdict(w.hits, w.expires_at, CODES_PER_NETWORK, now).map_err(AppError::TooManyCodes)
     }
 }
 
@@ -91,7 +91,7 @@ pub async fn start(
     email: &str,
     s: Settings,
 ) -> Result<String, AppError> {
-    gate.admit()?;
+    gate.admit(&mut **tx).await?;
     let (pk, code, now) = (new_uuid(), new_code(), time::now());
     // At most so many verifications per address and day, across sessions and networks.
     let day = now - 86_400;
@@ -174,10 +174,10 @@ pub async fn resend(
     let now = time::now();
     check_resend(sent_at, sends, verified_at.is_some(), now)
         .map_err(|e| AppError::BadRequest(e.message()))?;
-    gate.admit()?;
     let code = new_code();
     let expires = now.saturating_add(lifetime_secs(s));
     let mut tx = db.begin().await?;
+    gate.admit(&mut *tx).await?;
     // Conditional on what was checked, so two parallel requests send one code.
     let n = store::replace_code(
         &mut *tx,

@@ -62,6 +62,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0012_ledger_outlives_invitations.sql",
         include_str!("../../../migrations/0012_ledger_outlives_invitations.sql"),
     ),
+    (
+        "0013_rate_limits.sql",
+        include_str!("../../../migrations/0013_rate_limits.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

@@ -16,6 +16,7 @@ pub mod directory;
 pub mod enrollment;
 pub mod flows;
 pub mod invitations;
+pub mod limits;
 pub mod migrations;
 pub mod outbox;
 pub mod policies;

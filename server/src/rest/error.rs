@@ -47,6 +47,8 @@ pub enum ApiError {
     MethodNotAllowed,
     /// 429, retry after this many seconds.
     Throttled(i64),
+    /// 503 (the password hashing queue is full), retry after this many seconds.
+    Unavailable(i64),
     /// 500.
     Internal,
 }
@@ -62,6 +64,7 @@ impl From<AppError> for ApiError {
             }
             AppError::Forbidden => Self::Forbidden,
             AppError::TooManyAttempts(secs) | AppError::TooManyCodes(secs) => Self::Throttled(secs),
+            AppError::Busy(secs) => Self::Unavailable(secs),
             other => {
                 tracing::error!(error = %other, "api");
                 Self::Internal
@@ -116,6 +119,16 @@ impl IntoResponse for ApiError {
                 let mut r = detail(
                     StatusCode::TOO_MANY_REQUESTS,
                     format!("Request was throttled. Expected available in {secs} seconds."),
+                );
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+                r
+            }
+            Self::Unavailable(secs) => {
+                let secs = secs.max(1);
+                let mut r = detail(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("The server is busy. Try again in {secs} seconds."),
                 );
                 r.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(secs));

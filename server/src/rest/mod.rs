@@ -8,8 +8,9 @@
 //!
 //! Authentication is `Authorization: Bearer <token>` only (API tokens, Directory → Tokens or
 //! `usher create-token`); the session cookie is not accepted, so there is no CSRF surface. Only
-//! superusers' tokens are served (403 otherwise). Limits: [`TOKEN_FAILURES`] refused tokens per client
-//! network (IPv4 address, IPv6 /64), [`REQUESTS`] requests per token; beyond them, 429 with
+//! superusers' tokens are served (403 otherwise). Limits (in the database, shared by every instance):
+//! [`API_TOKEN_FAILURES_PER_NETWORK`] refused tokens per client network (IPv4 address, IPv6 /64),
+//! [`API_REQUESTS_PER_TOKEN`] requests per token; beyond them, 429 with
 //! `Retry-After`. A valid token is never refused for its network's failures.
 
 pub mod error;
@@ -30,33 +31,25 @@ use model::*;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use usher_app::domain::limits::{
+    api_failures_bucket, api_requests_bucket, network, API_REQUESTS_PER_TOKEN,
+    API_TOKEN_FAILURES_PER_NETWORK,
+};
 use usher_app::domain::token::bearer_secret;
-use usher_app::service::ratelimit::LoginLimiter;
+use usher_app::service::limits;
 use usher_app::service::tokens::{self, ApiPrincipal, TokenError};
 use usher_app::service::{time, AppState};
 use utoipa::OpenApi;
 
-/// Refused tokens allowed per client address: 20 per 5 minutes.
-pub const TOKEN_FAILURES: (usize, i64) = (20, 300);
-/// Requests allowed per token: 600 per minute.
-pub const REQUESTS: (usize, i64) = (600, 60);
-
-/// The API's state: Usher's, and its limiters (in memory, per instance).
+/// The API's state: Usher's (its limits are kept in the database, shared by every instance).
 #[derive(Clone)]
 pub struct ApiState {
     app: AppState,
-    failures: Arc<LoginLimiter>,
-    requests: Arc<LoginLimiter>,
 }
 
 /// The API's routes, under `/api/v3/`.
 pub fn router<S: Clone + Send + Sync + 'static>(app: AppState) -> Router<S> {
-    let st = ApiState {
-        app,
-        failures: Arc::new(LoginLimiter::new(TOKEN_FAILURES.0, TOKEN_FAILURES.1)),
-        requests: Arc::new(LoginLimiter::new(REQUESTS.0, REQUESTS.1)),
-    };
+    let st = ApiState { app };
     let guarded = Router::new()
         .route(
             "/api/v3/stages/invitation/invitations/",
@@ -108,7 +101,7 @@ async fn authenticate(State(st): State<ApiState>, mut req: Request, next: Next) 
         return ApiError::Unauthenticated("Authentication credentials were not provided.")
             .into_response();
     };
-    let ip = usher_app::domain::verification::network_key(&client_ip(&req));
+    let ip = network(&client_ip(&req));
     let now = time::now();
     // Refused tokens are counted per client network; past the limit they get 429 instead of 401. A valid
     // token is always served (so nobody can lock others out by sending bad tokens from a shared
@@ -116,8 +109,16 @@ async fn authenticate(State(st): State<ApiState>, mut req: Request, next: Next) 
     let principal: ApiPrincipal = match tokens::authenticate(&st.app.db, &secret, now).await {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => {
-            if let Err(wait) = st.failures.try_begin(&ip, now) {
-                return ApiError::Throttled(wait).into_response();
+            match limits::take(
+                &st.app.db,
+                &api_failures_bucket(&ip),
+                API_TOKEN_FAILURES_PER_NETWORK,
+            )
+            .await
+            {
+                Ok(Ok(())) => {}
+                Ok(Err(wait)) => return ApiError::Throttled(wait).into_response(),
+                Err(e) => return ApiError::from(e).into_response(),
             }
             return ApiError::Unauthenticated(match e {
                 TokenError::Invalid => "Invalid token.",
@@ -129,8 +130,16 @@ async fn authenticate(State(st): State<ApiState>, mut req: Request, next: Next) 
         }
         Err(e) => return ApiError::from(e).into_response(),
     };
-    if let Err(wait) = st.requests.try_begin(&principal.token_pk, now) {
-        return ApiError::Throttled(wait).into_response();
+    match limits::take(
+        &st.app.db,
+        &api_requests_bucket(&principal.token_pk),
+        API_REQUESTS_PER_TOKEN,
+    )
+    .await
+    {
+        Ok(Ok(())) => {}
+        Ok(Err(wait)) => return ApiError::Throttled(wait).into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
     }
     if !principal.is_superuser {
         return ApiError::Forbidden.into_response();

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub db: Db,
+    /// The database URL, so another instance can share it.
+    pub url: String,
 }
 
 fn leptos_options() -> LeptosOptions {
@@ -81,6 +83,22 @@ impl TestApp {
             router: usher.router,
             state: usher.state,
             db,
+            url: url.to_owned(),
+        }
+    }
+
+    /// A second Usher instance on this instance's database, with the same configuration: the
+    /// scale-out story (several processes on one PostgreSQL, or one SQLite file).
+    pub async fn another_instance(&self) -> Self {
+        Self::start(&self.url, (*self.state.config).clone()).await
+    }
+
+    /// A client of this instance carrying `other`'s session cookie (a load balancer sending the same
+    /// browser to another instance).
+    pub fn client_like(&self, other: &Client) -> Client {
+        Client {
+            router: self.router.clone(),
+            cookie: other.cookie.clone(),
         }
     }
 

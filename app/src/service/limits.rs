@@ -1,0 +1,42 @@
+//! Rate limits shared by every instance on the database (rules and budgets:
+//! [`crate::domain::limits`]; storage: [`crate::store::limits`]).
+
+use super::{time, Db};
+use crate::domain::limits::{verdict, Limit};
+use crate::error::AppError;
+use crate::store::limits as store;
+
+/// Counts one hit for `bucket` against `limit`, now.
+///
+/// # Errors
+/// `Ok(Err(secs))` when the hit is past the limit: the seconds until its window ends; `Err` for
+/// database errors.
+pub async fn take(db: &Db, bucket: &str, limit: Limit) -> Result<Result<(), i64>, AppError> {
+    let now = time::now();
+    let w = store::hit(&db.pool, bucket, now, limit.window_secs).await?;
+    Ok(verdict(w.hits, w.expires_at, limit, now))
+}
+
+/// Takes back one hit of `bucket` (an attempt that turned out not to count).
+///
+/// # Errors
+/// Database errors.
+pub async fn give_back(db: &Db, bucket: &str) -> Result<(), AppError> {
+    Ok(store::give_back(&db.pool, bucket).await?)
+}
+
+/// Forgets `bucket`.
+///
+/// # Errors
+/// Database errors.
+pub async fn clear(db: &Db, bucket: &str) -> Result<(), AppError> {
+    Ok(store::clear(&db.pool, bucket).await?)
+}
+
+/// Deletes the buckets whose window has ended; returns how many (the schedule calls it).
+///
+/// # Errors
+/// Database errors.
+pub async fn prune(db: &Db) -> Result<u64, AppError> {
+    Ok(store::prune(&db.pool, time::now()).await?)
+}

@@ -1,0 +1,89 @@
+//! The `rate_limits` table: one fixed-window counter per bucket, shared by every instance on the
+//! database (see [`crate::domain::limits`] for the rules and `migrations/0013_rate_limits.sql`).
+
+use super::Exec;
+
+/// A bucket's counter after a hit: hits in the current window (this one included) and when the window
+/// ends (UTC Unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Window {
+    /// Hits counted in the window, this one included.
+    pub hits: i64,
+    /// The window's end, UTC Unix seconds.
+    pub expires_at: i64,
+}
+
+/// Counts one hit for `bucket` at `now`: a bucket whose window ended (or a new one) starts a window of
+/// `window_secs` seconds with this hit. One statement, so concurrent hits from any number of instances
+/// are each counted (the row is locked by the upsert on PostgreSQL; SQLite serialises writers).
+///
+/// # Errors
+/// Database errors.
+pub async fn hit<'e>(
+    ex: impl Exec<'e>,
+    bucket: &str,
+    now: i64,
+    window_secs: i64,
+) -> Result<Window, sqlx::Error> {
+    sqlx::query_as::<_, Window>(
+        "INSERT INTO rate_limits (bucket, expires_at, hits) VALUES ($1, $2, 1) \
+         ON CONFLICT (bucket) DO UPDATE SET \
+           hits = CASE WHEN rate_limits.expires_at <= $3 THEN 1 ELSE rate_limits.hits + 1 END, \
+           expires_at = CASE WHEN rate_limits.expires_at <= $3 THEN $2 ELSE rate_limits.expires_at END \
+         RETURNING hits, expires_at",
+    )
+    .bind(bucket)
+    .bind(now + window_secs)
+    .bind(now)
+    .fetch_one(ex)
+    .await
+}
+
+/// Takes back one hit of `bucket` (an attempt that turned out not to count, e.g. a successful
+/// sign-in against a per-network budget of failures); never below zero.
+///
+/// # Errors
+/// Database errors.
+pub async fn give_back<'e>(ex: impl Exec<'e>, bucket: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE rate_limits SET hits = hits - 1 WHERE bucket = $1 AND hits > 0")
+        .bind(bucket)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Forgets `bucket` (e.g. an account's failures once it signed in from that network).
+///
+/// # Errors
+/// Database errors.
+pub async fn clear<'e>(ex: impl Exec<'e>, bucket: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM rate_limits WHERE bucket = $1")
+        .bind(bucket)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the buckets whose window ended at or before `now`; returns how many.
+///
+/// # Errors
+/// Database errors.
+pub async fn prune<'e>(ex: impl Exec<'e>, now: i64) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM rate_limits WHERE expires_at <= $1")
+            .bind(now)
+            .execute(ex)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// How many buckets are stored (tests and the admin's view of limiter state).
+///
+/// # Errors
+/// Database errors.
+pub async fn count<'e>(ex: impl Exec<'e>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM rate_limits")
+        .fetch_one(ex)
+        .await
+}

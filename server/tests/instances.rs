@@ -1,0 +1,195 @@
+//! Limits that hold (issue 12 items 6 and 9): sign-in failures are counted per account and client
+//! network and per network, in the database, so an attacker elsewhere cannot lock an account out and
+//! several instances sharing one database share every limit, flow plan and quota.
+
+mod common;
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::{Client, Response, TestApp, ADMIN_PASSWORD};
+use serde_json::json;
+
+db_tests!(
+    sign_in_failures_lock_one_network_out_never_the_account,
+    two_instances_on_one_database_share_limits_flow_plans_and_quota,
+);
+
+const EXT: &str = "invitation-enrollment-flow-external";
+
+/// Signs in as the sign-in form does, from the client address `ip`.
+async fn login_from(c: &mut Client, username: &str, password: &str, ip: [u8; 4]) -> Response {
+    let body = format!(
+        "username={}&password={}&next=",
+        common::urlencode(username),
+        common::urlencode(password)
+    );
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/auth/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            ip, 40000,
+        ))));
+    c.send(req).await
+}
+
+fn signed_in(r: &Response) -> bool {
+    r.status.is_success() || r.status.is_redirection()
+}
+
+async fn sign_in_failures_lock_one_network_out_never_the_account(app: TestApp) {
+    app.admin_pk().await;
+    let budget = usher_app::domain::limits::LOGIN_PER_ACCOUNT_AND_NETWORK.max;
+    let attacker = [198, 51, 100, 7];
+    for i in 0..budget {
+        let r = login_from(&mut app.client(), "admin", "wrong", attacker).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "guess {i}: {}", r.body);
+    }
+    // Past the budget even the right password is refused from that network, with Retry-After…
+    let r = login_from(&mut app.client(), "ADMIN", ADMIN_PASSWORD, attacker).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+    // …but the admin signs in from their own network.
+    let r = login_from(&mut app.client(), "admin", ADMIN_PASSWORD, [203, 0, 113, 9]).await;
+    assert!(signed_in(&r), "{} {}", r.status, r.body);
+    // A success forgets that network's failures for the account: a typo or two never add up.
+    let home = [203, 0, 113, 10];
+    for _ in 0..budget - 1 {
+        login_from(&mut app.client(), "admin", "typo", home).await;
+    }
+    assert!(signed_in(
+        &login_from(&mut app.client(), "admin", ADMIN_PASSWORD, home).await
+    ));
+    for _ in 0..budget - 1 {
+        login_from(&mut app.client(), "admin", "typo", home).await;
+    }
+    assert!(signed_in(
+        &login_from(&mut app.client(), "admin", ADMIN_PASSWORD, home).await
+    ));
+    // An over-long username is refused before anything is stored or hashed.
+    let buckets = usher_app::store::limits::count(&app.db.pool).await.unwrap();
+    let long = "a".repeat(usher_app::domain::user::USERNAME_MAX + 1);
+    let r = login_from(&mut app.client(), &long, "x", [192, 0, 2, 1]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        usher_app::store::limits::count(&app.db.pool).await.unwrap(),
+        buckets
+    );
+    // The table holds one row per active bucket and is pruned once their windows end.
+    let later = usher_app::service::time::now() + usher_app::domain::limits::LONGEST_WINDOW_SECS;
+    usher_app::store::limits::prune(&app.db.pool, later)
+        .await
+        .unwrap();
+    assert_eq!(
+        usher_app::store::limits::count(&app.db.pool).await.unwrap(),
+        0
+    );
+}
+
+async fn two_instances_on_one_database_share_limits_flow_plans_and_quota(a: TestApp) {
+    let b = a.another_instance().await;
+    let mut admin = a.admin().await;
+
+    // Sign-in failures made on either instance count together.
+    let budget = usher_app::domain::limits::LOGIN_PER_ACCOUNT_AND_NETWORK.max;
+    let net = [198, 51, 100, 20];
+    for i in 0..budget {
+        let on = if i % 2 == 0 { &a } else { &b };
+        let r = login_from(&mut on.client(), "admin", "wrong", net).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    for on in [&a, &b] {
+        let r = login_from(&mut on.client(), "admin", "wrong", net).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    }
+
+    // A flow plan begun on one instance continues on the other (the session store is shared).
+    let (_, token) =
+        common::create_invitation(&a, &mut admin, "single", EXT, json!({"single_use": true})).await;
+    let mut jane_a = a.client();
+    let r = common::submit_stage(
+        &mut jane_a,
+        EXT,
+        &token,
+        "1",
+        &[
+            ("username", "jane"),
+            ("name", "Jane"),
+            ("email", "jane@example.com"),
+            ("password", "s3cret-pass"),
+            ("password_repeat", "s3cret-pass"),
+        ],
+    )
+    .await;
+    assert!(common::continues(&r), "{} {}", r.status, r.body);
+    let code = common::verification_code(&a.db, "jane@example.com").await;
+    let mut jane_b = b.client_like(&jane_a);
+    let r = common::submit_stage(&mut jane_b, EXT, &token, "2", &[("code", &code)]).await;
+    assert!(signed_in(&r), "{} {}", r.status, r.body);
+    let (_, me) = jane_b.call("auth/current_user", json!({})).await;
+    assert_eq!(me["username"], "jane");
+
+    // The single-use invitation, used up through B, is used up on A too.
+    let r = common::enroll(
+        &mut a.client(),
+        &a.db,
+        EXT,
+        &token,
+        "mallory",
+        "mallory@example.com",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::GONE, "{}", r.body);
+    assert_eq!(a.count("SELECT COUNT(*) FROM users").await, 2);
+
+    // Codes asked for through either instance count against one network budget.
+    let (_, open) = common::create_invitation(&a, &mut admin, "open", EXT, json!({})).await;
+    let codes = usher_app::domain::limits::CODES_PER_NETWORK.max;
+    let client = [10, 9, 8, 7];
+    let mut refused = None;
+    for i in 0..=codes {
+        let on = if i % 2 == 0 { &a } else { &b };
+        let r = prompts_from(on, &open, &format!("u{i}"), client).await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(i);
+            break;
+        }
+        assert!(common::continues(&r), "code {i}: {}", r.body);
+    }
+    assert_eq!(refused, Some(codes), "the codes of both instances add up");
+}
+
+/// The external flow's prompt page for a new invitee `user`, from the client address `ip`.
+async fn prompts_from(app: &TestApp, token: &str, user: &str, ip: [u8; 4]) -> Response {
+    let email = format!("{user}@example.org");
+    let fields = [
+        ("slug", EXT),
+        ("itoken", token),
+        ("stage", "1"),
+        ("fields[username]", user),
+        ("fields[name]", user),
+        ("fields[email]", email.as_str()),
+        ("fields[password]", "s3cret-pass"),
+        ("fields[password_repeat]", "s3cret-pass"),
+    ];
+    let body: String = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", common::urlencode(k), common::urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/flow/submit")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            ip, 40000,
+        ))));
+    app.client().send(req).await
+}
