@@ -41,10 +41,11 @@ const HASHES_PER_CPU: usize = 2;
 
 /// At most this many more may wait for their turn, per CPU (issue 12 item 6): past them a request is
 /// answered 503 with `Retry-After` at once, instead of every request stalling behind a flood of guesses.
-/// A full queue drains in a few seconds (argon2id with these parameters takes about 20–50 ms on a core
-/// in a release build: 128 / 2 × 50 ms ≈ 3.2 s), and holds a crowd of 200 invitees enrolling at once
-/// on 2 CPUs (`server/tests/enrollment.rs`), whose refusals must say "used up", not "busy".
-const WAITING_PER_CPU: usize = 128;
+/// A waiter costs only its password's bytes, and a full queue drains in seconds (argon2id with these
+/// parameters takes about 20–50 ms on a core in a release build: 256 / 2 × 50 ms ≈ 6.4 s). It holds
+/// two crowds of 200 invitees enrolling at once on 2 CPUs (`server/tests/enrollment.rs` runs its SQLite
+/// and PostgreSQL cases in one process), whose refusals must say "used up", not "busy".
+const WAITING_PER_CPU: usize = 256;
 
 /// The seconds a request turned away by a full hashing queue is told to wait.
 pub const BUSY_RETRY_AFTER_SECS: i64 = 1;
