@@ -3,8 +3,7 @@
 //! several instances sharing one database share every limit, flow plan and quota.
 
 mod common;
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use common::{Client, Response, TestApp, ADMIN_PASSWORD};
 use serde_json::json;
 
@@ -17,23 +16,12 @@ const EXT: &str = "invitation-enrollment-flow-external";
 
 /// Signs in as the sign-in form does, from the client address `ip`.
 async fn login_from(c: &mut Client, username: &str, password: &str, ip: [u8; 4]) -> Response {
-    let body = format!(
-        "username={}&password={}&next=",
-        common::urlencode(username),
-        common::urlencode(password)
-    );
-    let mut req = Request::builder()
-        .method(Method::POST)
-        .uri("/api/auth/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-        .body(Body::from(body))
-        .unwrap();
-    req.extensions_mut()
-        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-            ip, 40000,
-        ))));
-    c.send(req).await
+    c.call_form_from(
+        "auth/login",
+        &[("username", username), ("password", password), ("next", "")],
+        ip,
+    )
+    .await
 }
 
 fn signed_in(r: &Response) -> bool {
@@ -175,21 +163,7 @@ async fn prompts_from(app: &TestApp, token: &str, user: &str, ip: [u8; 4]) -> Re
         ("fields[password]", "s3cret-pass"),
         ("fields[password_repeat]", "s3cret-pass"),
     ];
-    let body: String = fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", common::urlencode(k), common::urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let mut req = Request::builder()
-        .method(Method::POST)
-        .uri("/api/flow/submit")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-        .body(Body::from(body))
-        .unwrap();
-    req.extensions_mut()
-        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-            ip, 40000,
-        ))));
-    app.client().send(req).await
+    app.client()
+        .call_form_from("flow/submit", &fields, ip)
+        .await
 }

@@ -263,6 +263,32 @@ impl Client {
         self.send(req).await
     }
 
+    /// Posts `form` to the server function `endpoint` as a browser at the client address `ip` does.
+    pub async fn call_form_from(
+        &mut self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        ip: [u8; 4],
+    ) -> Response {
+        let body: String = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                ip, 40000,
+            ))));
+        self.send(req).await
+    }
+
     pub async fn login(&mut self, username: &str, password: &str) -> (StatusCode, Value) {
         let r = self
             .call_form(
