@@ -248,19 +248,7 @@ impl Client {
 
     /// Calls a form-input (URL-encoded) server function at `/api/{endpoint}`.
     pub async fn call_form(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Response {
-        let body: String = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let req = Request::builder()
-            .method(Method::POST)
-            .uri(format!("/api/{endpoint}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json")
-            .body(Body::from(body))
-            .unwrap();
-        self.send(req).await
+        self.send(form_request(endpoint, form)).await
     }
 
     /// Posts `form` to the server function `endpoint` as a browser at the client address `ip` does.
@@ -270,18 +258,7 @@ impl Client {
         form: &[(&str, &str)],
         ip: [u8; 4],
     ) -> Response {
-        let body: String = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let mut req = Request::builder()
-            .method(Method::POST)
-            .uri(format!("/api/{endpoint}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json")
-            .body(Body::from(body))
-            .unwrap();
+        let mut req = form_request(endpoint, form);
         req.extensions_mut()
             .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
                 ip, 40000,
@@ -298,6 +275,22 @@ impl Client {
             .await;
         (r.status, r.json())
     }
+}
+
+/// A URL-encoded POST of `form` to the server function at `/api/{endpoint}`.
+fn form_request(endpoint: &str, form: &[(&str, &str)]) -> Request<Body> {
+    let body: String = form
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/{endpoint}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body))
+        .unwrap()
 }
 
 pub fn urlencode(s: &str) -> String {
