@@ -60,6 +60,11 @@ pub struct Settings {
     /// The name used in emails ("You've been invited to join {brand}").
     #[arg(long, env = "USHER_BRAND_NAME", default_value = "Usher", global = true)]
     pub brand_name: String,
+    /// Reverse proxies allowed to say who the client is (`Forwarded`, `X-Forwarded-For`): CIDR networks or
+    /// addresses, separated by commas, e.g. `127.0.0.1,10.0.0.0/8`. Unset: the TCP peer is the client, and
+    /// every client behind a proxy shares the proxy's rate limits.
+    #[arg(long, env = "USHER_TRUSTED_PROXIES", global = true, default_value = "")]
+    pub trusted_proxies: String,
     /// Directory of the built site (WASM, JS, CSS); set by cargo-leptos.
     #[arg(
         long,

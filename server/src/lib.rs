@@ -25,7 +25,7 @@ use tower_http::LatencyUnit;
 use tower_sessions::cookie::{time::Duration as CookieDuration, SameSite};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use tracing::Level;
-use usher_app::service::{auth, AppState, Config, Db};
+use usher_app::service::{auth, AppState, ClientAddr, Config, Db};
 use usher_app::{shell, App};
 
 /// Name of the session cookie.
@@ -133,6 +133,10 @@ pub fn build_router(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client_address,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
@@ -163,6 +167,38 @@ fn request_span(req: &Request) -> tracing::Span {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     tracing::info_span!("request", method = %req.method(), route = %route, request_id = %request_id)
+}
+
+/// Works out the client's address once ([`usher_app::domain::client::client_address`]: the TCP peer, or
+/// behind a proxy in `USHER_TRUSTED_PROXIES` the rightmost untrusted forwarded hop) and puts it in the
+/// request's extensions as [`ClientAddr`], where server functions and the REST API read it. A request
+/// without a peer (an in-process call) gets none.
+async fn client_address(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(peer) = peer {
+        let joined = |name: header::HeaderName| {
+            let values: Vec<&str> = req
+                .headers()
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
+            (!values.is_empty()).then(|| values.join(","))
+        };
+        let forwarded = joined(header::FORWARDED);
+        let x_forwarded_for = joined(header::HeaderName::from_static("x-forwarded-for"));
+        let client = usher_app::domain::client::client_address(
+            peer,
+            forwarded.as_deref(),
+            x_forwarded_for.as_deref(),
+            &state.config.trusted_proxies,
+        );
+        req.extensions_mut().insert(ClientAddr(client));
+    }
+    next.run(req).await
 }
 
 /// Readiness: 204 when the database answers, 503 otherwise.

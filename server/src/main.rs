@@ -167,6 +167,9 @@ async fn test_email(settings: Settings, address: &str) -> Result<(), String> {
 
 async fn serve(settings: Settings) -> Result<(), String> {
     let public_url = settings.public_url();
+    let trusted_proxies =
+        usher_app::domain::client::parse_trusted_proxies(&settings.trusted_proxies)
+            .map_err(|e| e.to_string())?;
     let bootstrap = Db::connect(&settings.database_url)
         .await
         .map_err(|e| format!("database: {e}"))?;
@@ -181,6 +184,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
         public_url: public_url.clone(),
         default_app_url: settings.default_app_url.clone(),
         brand_name: settings.brand_name.clone(),
+        trusted_proxies,
     };
     let usher =
         usher_server::build(config, &settings.database_url, settings.leptos_options()).await?;

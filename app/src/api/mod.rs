@@ -107,8 +107,8 @@ pub(crate) mod ctx {
         }
     }
 
-    /// Client IP (of the TCP peer: `X-Forwarded-For` is not trusted, since any client can send it) and
-    /// User-Agent.
+    /// Client IP (the server's [`crate::service::ClientAddr`]: the TCP peer, or behind a trusted proxy the
+    /// address it forwarded; empty for an in-process call) and User-Agent.
     pub async fn request_info() -> crate::service::invitations::RequestInfo {
         let parts: Option<http::request::Parts> = leptos::prelude::use_context();
         let Some(parts) = parts else {
@@ -124,8 +124,8 @@ pub(crate) mod ctx {
         };
         let ip = parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
+            .get::<crate::service::ClientAddr>()
+            .map(|c| c.0.to_string())
             .unwrap_or_default();
         crate::service::invitations::RequestInfo {
             ip,

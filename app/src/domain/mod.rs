@@ -3,6 +3,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod blueprint;
+#[cfg(feature = "ssr")]
+pub mod client;
 pub mod email_rules;
 pub mod fixed_data;
 pub mod flow;

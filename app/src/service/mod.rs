@@ -31,6 +31,9 @@ pub struct Config {
     pub default_app_url: Option<String>,
     /// The name in email subjects and bodies (`USHER_BRAND_NAME`).
     pub brand_name: String,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are believed
+    /// (`USHER_TRUSTED_PROXIES`; see [`crate::domain::client`]). Empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
@@ -40,6 +43,7 @@ impl Config {
             public_url: public_url.into(),
             default_app_url: None,
             brand_name: "Usher".into(),
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -48,6 +52,12 @@ impl Config {
         self.public_url.starts_with("https://")
     }
 }
+
+/// The client's address of a request, worked out once per request from the TCP peer and, behind a
+/// trusted proxy, its forwarding headers ([`crate::domain::client::client_address`]); the server's
+/// outermost layer puts it in the request's extensions for limits, the usage ledger and the REST API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);
 
 /// What every request handler and server function can reach.
 #[derive(Clone)]

@@ -20,7 +20,7 @@ pub mod pagination;
 pub mod service;
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Extension, Path, Query, Request, State};
+use axum::extract::{Extension, Path, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -30,7 +30,6 @@ use error::{ApiError, GenericError, ValidationError};
 use model::*;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use usher_app::domain::limits::{
     api_failures_bucket, api_requests_bucket, network, API_REQUESTS_PER_TOKEN,
     API_TOKEN_FAILURES_PER_NETWORK,
@@ -38,7 +37,7 @@ use usher_app::domain::limits::{
 use usher_app::domain::token::bearer_secret;
 use usher_app::service::limits;
 use usher_app::service::tokens::{self, ApiPrincipal, TokenError};
-use usher_app::service::{time, AppState};
+use usher_app::service::{time, AppState, ClientAddr};
 use utoipa::OpenApi;
 
 /// The API's state: Usher's (its limits are kept in the database, shared by every instance).
@@ -80,10 +79,12 @@ pub fn router<S: Clone + Send + Sync + 'static>(app: AppState) -> Router<S> {
         .with_state(st)
 }
 
+/// The client's address, as the server's outermost layer worked it out ([`ClientAddr`]); `local` for an
+/// in-process call.
 fn client_ip(req: &Request) -> String {
     req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .get::<ClientAddr>()
+        .map(|c| c.0.to_string())
         .unwrap_or_else(|| "local".into())
 }
 

@@ -93,12 +93,18 @@ impl TestApp {
         Self::start(&self.url, (*self.state.config).clone()).await
     }
 
+    /// Another instance on this instance's database, with its own configuration.
+    pub async fn another_instance_with(&self, config: Config) -> Self {
+        Self::start(&self.url, config).await
+    }
+
     /// A client of this instance carrying `other`'s session cookie (a load balancer sending the same
     /// browser to another instance).
     pub fn client_like(&self, other: &Client) -> Client {
         Client {
             router: self.router.clone(),
             cookie: other.cookie.clone(),
+            via: None,
         }
     }
 
@@ -106,6 +112,7 @@ impl TestApp {
         Client {
             router: self.router.clone(),
             cookie: None,
+            via: None,
         }
     }
 
@@ -189,13 +196,29 @@ impl Response {
 pub struct Client {
     router: Router,
     pub cookie: Option<String>,
+    /// Sent through a reverse proxy: the TCP peer every request comes from and the `X-Forwarded-For`
+    /// value the proxy adds.
+    via: Option<(std::net::SocketAddr, String)>,
 }
 
 impl Client {
+    /// This client, its requests now reaching Usher through a proxy at `proxy` that forwards
+    /// `x_forwarded_for`.
+    pub fn through_proxy(mut self, proxy: [u8; 4], x_forwarded_for: &str) -> Self {
+        self.via = Some(((proxy, 40000).into(), x_forwarded_for.to_owned()));
+        self
+    }
+
     pub async fn send(&mut self, req: Request<Body>) -> Response {
         let mut req = req;
         if let Some(c) = &self.cookie {
             req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        }
+        if let Some((peer, xff)) = &self.via {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(*peer));
+            req.headers_mut()
+                .insert("x-forwarded-for", xff.parse().unwrap());
         }
         let res = self.router.clone().oneshot(req).await.unwrap();
         for v in res.headers().get_all(header::SET_COOKIE) {

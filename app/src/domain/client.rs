@@ -1,0 +1,264 @@
+//! Who the client is behind reverse proxies: the address that limits, the usage ledger and logs count.
+//!
+//! A TCP peer listed in `USHER_TRUSTED_PROXIES` may tell Usher the client's address, by `Forwarded`
+//! (RFC 7239 §4, `for=`) or, when that header is absent, by the de-facto `X-Forwarded-For`. Each proxy
+//! appends the address it received from, so the list is read from the right: hops that are trusted
+//! proxies are skipped and the first one that is not is the client. Anything to its left was written by
+//! the client itself and is never believed. A peer that is not trusted is the client, whatever headers it
+//! sends (otherwise anyone could pick their own rate-limit bucket).
+
+use ipnet::IpNet;
+use std::net::IpAddr;
+
+/// A list of trusted proxy networks that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("USHER_TRUSTED_PROXIES: {0:?} is neither an IP address nor a CIDR network (e.g. 10.0.0.0/8, ::1)")]
+pub struct BadProxyList(pub String);
+
+/// Parses `USHER_TRUSTED_PROXIES`: CIDR networks or single addresses (a /32 or /128), separated by commas
+/// or white space, e.g. `"127.0.0.1, 10.0.0.0/8 fd00::/8"`. Empty text is an empty list.
+///
+/// # Errors
+/// [`BadProxyList`] naming the first entry that is neither.
+pub fn parse_trusted_proxies(text: &str) -> Result<Vec<IpNet>, BadProxyList> {
+    text.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .map(|n| n.trunc())
+                .map_err(|_| BadProxyList(s.to_owned()))
+        })
+        .collect()
+}
+
+/// The client's address for a request that came from `peer`, given the request's `Forwarded` and
+/// `X-Forwarded-For` header values (each repeated header joined by `,`, as RFC 9110 §5.3 allows).
+///
+/// Only when `peer` is in `trusted` are the headers read: `Forwarded` when present, else
+/// `X-Forwarded-For`. Walking the hops from the right, trusted ones are skipped; the first untrusted hop
+/// is the client. A hop that is no address (`unknown`, an obfuscated `_name`, garbage) ends the walk at
+/// the last trusted address before it, since nothing to its left can be trusted. When every hop is
+/// trusted the leftmost is the client.
+pub fn client_address(
+    peer: IpAddr,
+    forwarded: Option<&str>,
+    x_forwarded_for: Option<&str>,
+    trusted: &[IpNet],
+) -> IpAddr {
+    let peer = canonical(peer);
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|n| n.contains(&ip));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let hops: Vec<Option<IpAddr>> = match (forwarded, x_forwarded_for) {
+        (Some(f), _) => forwarded_for_hops(f),
+        (None, Some(x)) => x.split(',').map(parse_hop).collect(),
+        (None, None) => return peer,
+    };
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        match hop {
+            Some(ip) => {
+                client = ip;
+                if !is_trusted(ip) {
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    client
+}
+
+/// The `for=` value of each element of a `Forwarded` header (RFC 7239 §4), left to right; an element
+/// without `for=` counts as a hop that is no address.
+fn forwarded_for_hops(value: &str) -> Vec<Option<IpAddr>> {
+    split_unquoted(value, ',')
+        .into_iter()
+        .map(|element| {
+            split_unquoted(element, ';').into_iter().find_map(|pair| {
+                let (name, v) = pair.split_once('=')?;
+                name.trim()
+                    .eq_ignore_ascii_case("for")
+                    .then(|| v.trim().trim_matches('"'))
+            })
+        })
+        .map(|v| v.and_then(parse_hop))
+        .collect()
+}
+
+/// Splits on `sep` outside double-quoted strings (RFC 9110 §5.6.4).
+fn split_unquoted(s: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted, mut escaped) = (0, false, false);
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            c if c == sep && !quoted => {
+                parts.push(&s[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// One hop: `192.0.2.1`, `192.0.2.1:4711`, `2001:db8::1`, `[2001:db8::1]` or `[2001:db8::1]:4711`.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    if let Ok(ip) = hop.parse::<IpAddr>() {
+        return Some(canonical(ip));
+    }
+    let host = if let Some(rest) = hop.strip_prefix('[') {
+        rest.split_once(']')?.0
+    } else {
+        hop.rsplit_once(':')?.0
+    };
+    host.parse::<IpAddr>().ok().map(canonical)
+}
+
+/// An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`, what a dual-stack socket reports) as IPv4.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn nets(s: &str) -> Vec<IpNet> {
+        parse_trusted_proxies(s).unwrap()
+    }
+
+    #[test]
+    fn proxy_lists_take_networks_and_addresses() {
+        assert_eq!(
+            nets("127.0.0.1, 10.0.0.0/8  fd00::/8,::1"),
+            vec![
+                "127.0.0.1/32".parse().unwrap(),
+                "10.0.0.0/8".parse().unwrap(),
+                "fd00::/8".parse().unwrap(),
+                "::1/128".parse().unwrap(),
+            ]
+        );
+        assert_eq!(nets("10.1.2.3/8"), vec!["10.0.0.0/8".parse().unwrap()]);
+        assert!(nets(" ").is_empty());
+        assert_eq!(
+            parse_trusted_proxies("10.0.0.0/8, nginx"),
+            Err(BadProxyList("nginx".into()))
+        );
+        assert!(parse_trusted_proxies("10.0.0.0/33").is_err());
+    }
+
+    #[test]
+    fn an_untrusted_peer_is_the_client_whatever_it_sends() {
+        let trusted = nets("10.0.0.0/8");
+        let peer = ip("203.0.113.9");
+        assert_eq!(
+            client_address(
+                peer,
+                Some("for=198.51.100.1"),
+                Some("198.51.100.2"),
+                &trusted
+            ),
+            peer
+        );
+        assert_eq!(client_address(peer, None, Some("198.51.100.2"), &[]), peer);
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_rightmost_untrusted_hop_is_the_client() {
+        let trusted = nets("10.0.0.0/8");
+        let proxy = ip("10.0.0.2");
+        // The client wrote "1.1.1.1" itself; nginx appended the address it saw.
+        assert_eq!(
+            client_address(proxy, None, Some("1.1.1.1, 198.51.100.7"), &trusted),
+            ip("198.51.100.7")
+        );
+        // Two proxies in a row: the inner one is trusted too and is skipped.
+        assert_eq!(
+            client_address(
+                proxy,
+                None,
+                Some("1.1.1.1, 198.51.100.7, 10.0.0.5"),
+                &trusted
+            ),
+            ip("198.51.100.7")
+        );
+        // No header: the proxy itself.
+        assert_eq!(client_address(proxy, None, None, &trusted), proxy);
+        // Every hop trusted: the leftmost.
+        assert_eq!(
+            client_address(proxy, None, Some("10.9.9.9, 10.0.0.5"), &trusted),
+            ip("10.9.9.9")
+        );
+    }
+
+    #[test]
+    fn forwarded_wins_over_x_forwarded_for_and_is_read_per_rfc_7239() {
+        let trusted = nets("10.0.0.0/8");
+        let proxy = ip("10.0.0.2");
+        assert_eq!(
+            client_address(
+                proxy,
+                Some("for=192.0.2.60;proto=http;by=203.0.113.43, for=\"[2001:db8:cafe::17]:4711\""),
+                Some("198.51.100.7"),
+                &trusted
+            ),
+            ip("2001:db8:cafe::17")
+        );
+        assert_eq!(
+            client_address(proxy, Some("For=\"192.0.2.43:47011\""), None, &trusted),
+            ip("192.0.2.43")
+        );
+        // A quoted comma does not split elements.
+        assert_eq!(
+            client_address(proxy, Some("for=192.0.2.1;x=\"a,b\""), None, &trusted),
+            ip("192.0.2.1")
+        );
+    }
+
+    #[test]
+    fn a_hop_that_is_no_address_stops_the_walk_at_the_last_trusted_one() {
+        let trusted = nets("10.0.0.0/8");
+        let proxy = ip("10.0.0.2");
+        assert_eq!(
+            client_address(proxy, Some("for=unknown, for=10.0.0.7"), None, &trusted),
+            ip("10.0.0.7")
+        );
+        assert_eq!(
+            client_address(proxy, None, Some("198.51.100.7, garbage"), &trusted),
+            proxy
+        );
+        assert_eq!(
+            client_address(proxy, Some("proto=https"), None, &trusted),
+            proxy
+        );
+    }
+
+    #[test]
+    fn mapped_addresses_count_as_ipv4() {
+        let trusted = nets("127.0.0.1");
+        assert_eq!(
+            client_address(
+                ip("::ffff:127.0.0.1"),
+                None,
+                Some("::ffff:192.0.2.5"),
+                &trusted
+            ),
+            ip("192.0.2.5")
+        );
+    }
+}
