@@ -28,9 +28,6 @@ use tracing::Level;
 use usher_app::service::{auth, AppState, ClientAddr, Config, Db};
 use usher_app::{shell, App};
 
-/// Name of the session cookie.
-pub const SESSION_COOKIE: &str = "usher_session";
-
 /// Everything a running Usher holds.
 pub struct Usher {
     /// The router to serve.
@@ -96,7 +93,7 @@ pub fn build_router(
     let ready_db = state.db.clone();
     let opts = leptos_options.clone();
     let session_layer = SessionManagerLayer::new(sessions)
-        .with_name(SESSION_COOKIE)
+        .with_name(state.config.session_cookie())
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies())

@@ -97,12 +97,22 @@ async fn session_cookie_is_httponly_and_lax(app: TestApp) {
     );
 }
 
+/// On https both cookies carry the `__Host-` prefix (issue 12 item 13), so browsers hold them only with
+/// `Secure`, `Path=/` and no `Domain`; the session and the invitation carried through sign-in work under
+/// those names, and signing out deletes the invitation cookie by its prefixed name.
 #[tokio::test]
-async fn session_cookie_is_secure_when_the_public_url_is_https() {
+async fn cookies_are_host_prefixed_and_secure_when_the_public_url_is_https() {
     let app = TestApp::sqlite_with_public_url("https://id.example.com").await;
-    app.admin().await;
-    let r = app
-        .client()
+    let mut admin = app.admin().await;
+    let set_cookies = |r: &common::Response| -> Vec<String> {
+        r.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut c = app.client();
+    let r = c
         .call_form(
             "auth/login",
             &[
@@ -112,14 +122,48 @@ async fn session_cookie_is_secure_when_the_public_url_is_https() {
             ],
         )
         .await;
-    let cookie = r
-        .headers
-        .get("set-cookie")
-        .expect("cookie set")
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let cookie = set_cookies(&r).into_iter().next().expect("cookie set");
     assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.starts_with("__Host-usher_session="), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    let (_, me) = c.call("auth/current_user", json!({})).await;
+    assert_eq!(
+        me["username"], "admin",
+        "the prefixed session cookie signs in"
+    );
+
+    let (_, token) = common::create_invitation(
+        &app,
+        &mut admin,
+        "team",
+        "invitation-enrollment-flow-external",
+        json!({}),
+    )
+    .await;
+    let r = c
+        .call_form(
+            "flow/remember",
+            &[
+                ("slug", "invitation-enrollment-flow-external"),
+                ("itoken", &token),
+            ],
+        )
+        .await;
+    assert!(r.status.is_success(), "{} {}", r.status, r.body);
+    let invitation = set_cookies(&r)
+        .into_iter()
+        .find(|c| c.starts_with("__Host-usher_invitation="))
+        .expect("invitation cookie set under its prefixed name");
+    assert!(invitation.contains("Secure") && invitation.contains("Path=/"));
+    let out = c.call_form("auth/logout", &[]).await;
+    assert!(
+        set_cookies(&out)
+            .iter()
+            .any(|c| c.starts_with("__Host-usher_invitation=;") && c.contains("Max-Age=0")),
+        "logging out deletes the prefixed invitation cookie: {:?}",
+        set_cookies(&out)
+    );
 }
 
 #[tokio::test]

@@ -67,12 +67,8 @@ pub async fn logout(next: Option<String>) -> Result<(), AppError> {
     respond(
         async {
             auth::sign_out(&session().await?).await?;
-            super::ctx::set_cookie(
-                super::flow::INVITATION_COOKIE,
-                "",
-                0,
-                state()?.config.secure_cookies(),
-            );
+            let config = state()?.config;
+            super::ctx::set_cookie(config.invitation_cookie(), "", 0, config.secure_cookies());
             let dest = next
                 .as_deref()
                 .filter(|n| crate::domain::landing::is_invitation_link(n))

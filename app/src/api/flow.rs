@@ -14,9 +14,7 @@ use crate::service::{accept, auth, state};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
-/// Name of the cookie that carries an invitation through sign-in (30 minutes).
-pub const INVITATION_COOKIE: &str = "usher_invitation";
-/// Lifetime of [`INVITATION_COOKIE`], seconds.
+/// Lifetime of the invitation cookie ([`crate::service::Config::invitation_cookie`]), seconds.
 pub const INVITATION_COOKIE_MAX_AGE: i64 = 1800;
 
 /// The per-client limit on verification codes, for this request.
@@ -165,7 +163,7 @@ pub async fn remember_invitation(slug: String, itoken: String) -> Result<(), App
             let st = state()?;
             enrollment::resolve(&st.db, &slug, Some(&itoken), crate::service::time::now()).await?;
             set_cookie(
-                INVITATION_COOKIE,
+                st.config.invitation_cookie(),
                 itoken.trim(),
                 INVITATION_COOKIE_MAX_AGE,
                 st.config.secure_cookies(),
@@ -196,7 +194,7 @@ pub async fn get_accept_view() -> Result<AcceptView, AppError> {
             let st = state()?;
             let session = session().await?;
             let user = auth::require_user(&st.db, &session).await?;
-            let token = read_cookie(INVITATION_COOKIE).ok_or_else(cookie_gone)?;
+            let token = read_cookie(st.config.invitation_cookie()).ok_or_else(cookie_gone)?;
             let pending = accept_verification(&session).await?;
             accept::accept_view(&st.db, &token, &user, pending.as_deref()).await
         }
@@ -225,7 +223,7 @@ pub async fn send_accept_code() -> Result<(), AppError> {
             let st = state()?;
             let session = session().await?;
             let user = auth::require_user(&st.db, &session).await?;
-            let token = read_cookie(INVITATION_COOKIE).ok_or_else(cookie_gone)?;
+            let token = read_cookie(st.config.invitation_cookie()).ok_or_else(cookie_gone)?;
             let current = accept_verification(&session).await?;
             let info = request_info().await;
             let gate = enrollment_gate(&info);
@@ -272,7 +270,7 @@ pub async fn accept_invitation(
             if let Some(t) = given.as_deref().filter(|_| code.is_none()) {
                 if accept::accept_requires_code(&st.db, t.trim(), &user).await? {
                     set_cookie(
-                        INVITATION_COOKIE,
+                        st.config.invitation_cookie(),
                         t.trim(),
                         INVITATION_COOKIE_MAX_AGE,
                         st.config.secure_cookies(),
@@ -282,7 +280,7 @@ pub async fn accept_invitation(
                 }
             }
             let token = given
-                .or_else(|| read_cookie(INVITATION_COOKIE))
+                .or_else(|| read_cookie(st.config.invitation_cookie()))
                 .ok_or_else(cookie_gone)?;
             let pending = accept_verification(&session).await?;
             accept::accept(
@@ -297,7 +295,12 @@ pub async fn accept_invitation(
             let _ = session
                 .remove::<String>(accept::ACCEPT_VERIFICATION_KEY)
                 .await;
-            set_cookie(INVITATION_COOKIE, "", 0, st.config.secure_cookies());
+            set_cookie(
+                st.config.invitation_cookie(),
+                "",
+                0,
+                st.config.secure_cookies(),
+            );
             leptos_axum::redirect(
                 &auth::landing(&st.db, &st.config, user.pk, Arrival::Joined).await?,
             );

@@ -51,6 +51,27 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+
+    /// The session cookie's name: `__Host-usher_session` on https, else `usher_session`. The `__Host-`
+    /// prefix (RFC 6265bis §4.1.3.2) makes browsers accept the cookie only with `Secure`, `Path=/` and no
+    /// `Domain`, so a sibling subdomain or a plain-http response cannot set or shadow it.
+    pub fn session_cookie(&self) -> &'static str {
+        if self.secure_cookies() {
+            "__Host-usher_session"
+        } else {
+            "usher_session"
+        }
+    }
+
+    /// The name of the cookie that carries an invitation token through sign-in (30 minutes):
+    /// `__Host-usher_invitation` on https, else `usher_invitation` (see [`Config::session_cookie`]).
+    pub fn invitation_cookie(&self) -> &'static str {
+        if self.secure_cookies() {
+            "__Host-usher_invitation"
+        } else {
+            "usher_invitation"
+        }
+    }
 }
 
 /// The client's address of a request, worked out once per request from the TCP peer and, behind a

@@ -224,7 +224,7 @@ impl Client {
         for v in res.headers().get_all(header::SET_COOKIE) {
             let v = v.to_str().unwrap();
             let pair = v.split(';').next().unwrap().to_owned();
-            if !pair.starts_with("usher_session=") {
+            if !pair.starts_with("usher_session=") && !pair.starts_with("__Host-usher_session=") {
                 continue;
             }
             if v.contains("Max-Age=0") || pair.ends_with('=') {
