@@ -19,6 +19,16 @@ use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app (server side).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The page's Content-Security-Policy names the nonce Leptos put on this render's scripts.
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(opts)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(v) = http::HeaderValue::from_str(&domain::web::page_csp(&nonce)) {
+            opts.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -22,6 +22,12 @@ test('a wrong password shows an error', async ({ page }) => {
 });
 
 test('admin creates, sees, expands, disables, enables, edits and deletes invitations', async ({ page }) => {
+  // The pages' Content-Security-Policy (nonce scripts, no inline handlers or styles) blocks nothing of
+  // Usher's own.
+  const violations: string[] = [];
+  page.on('console', msg => {
+    if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text());
+  });
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/invitations$/);
   await expect(page.getByTestId('admin-username')).toHaveText('admin');
@@ -57,6 +63,12 @@ test('admin creates, sees, expands, disables, enables, edits and deletes invitat
   expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/if\/flow\/invitation-enrollment-flow-external\/\?itoken=[0-9a-f-]{36}$/);
   await expect(row.locator('tr.details')).toContainText('"department": "Sales"');
 
+  // Copy writes the link to the clipboard (a hydrated handler: the CSP allows no inline one).
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await row.locator('button.copy').click();
+  await expect(row.locator('button.copy')).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+
   // Disable and re-enable.
   await row.locator('button.toggle').click();
   await expect(row.getByTestId('status')).toHaveText('disabled');
@@ -88,6 +100,7 @@ test('admin creates, sees, expands, disables, enables, edits and deletes invitat
   await old.close();
 
   await screenshot(page, 'invitations.png');
+  expect(violations).toEqual([]);
 
   // Delete with confirmation.
   await readLink(page, 'yaml-test');

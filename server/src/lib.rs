@@ -120,10 +120,7 @@ pub fn build_router(
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .layer(middleware::from_fn_with_state(state.clone(), admin_gate))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            same_origin_writes,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), web_guard))
         .layer(middleware::from_fn(no_store))
         .layer(session_layer)
         .layer(SetResponseHeaderLayer::overriding(
@@ -233,42 +230,87 @@ async fn admin_gate(
     }
 }
 
-/// Defence in depth against cross-site request forgery (Leptos adds none; cookies are already
-/// SameSite=Lax): a non-GET request with an `Origin` header is refused with 403 unless that origin is the
-/// public URL's (`USHER_PUBLIC_URL`, which survives reverse proxies) or names the `Host` it was sent to.
-async fn same_origin_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {
-        if let Some(origin) = req
-            .headers()
-            .get(header::ORIGIN)
-            .and_then(|v| v.to_str().ok())
-        {
-            let public = origin_of(&state.config.public_url);
-            let host = req
-                .headers()
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-            let same = origin.eq_ignore_ascii_case(public)
-                || (!host.is_empty() && origin_host.eq_ignore_ascii_case(host));
-            if !same {
-                return (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response();
-            }
-        }
+/// Web hardening on every response ([`usher_app::domain::web`], issue 12 item 12):
+/// - `Host` must name the public URL (`USHER_PUBLIC_URL`), or, from a trusted proxy, `X-Forwarded-Host`
+///   must: otherwise 421 Misdirected Request, which defeats DNS rebinding. A request without `Host`
+///   (HTTP/1.0, in-process) and the health probes are not checked.
+/// - a write (any method but GET and HEAD) from a browser must come from the public origin (`Origin`,
+///   else `Sec-Fetch-Site`, else `Referer`): otherwise 403, beside SameSite=Lax cookies.
+/// - `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`, a Content-Security-Policy (pages set
+///   their own, with the render's nonce; everything else gets one that loads nothing), and HSTS when the
+///   public URL is https.
+async fn web_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use usher_app::domain::web::{self, Origin};
+    let config = &state.config;
+    let refusal =
+        Origin::parse(&config.public_url).and_then(|public| refusal(&public, config, &req));
+    let mut res = match refusal {
+        Some(r) => r,
+        None => next.run(req).await,
+    };
+    let headers = res.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(web::NON_PAGE_CSP),
+        );
     }
-    next.run(req).await
+    if config.secure_cookies() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(web::HSTS),
+        );
+    }
+    res
 }
 
-/// `scheme://authority` of a URL (its origin, RFC 6454), e.g. `https://id.example.com`.
-fn origin_of(url: &str) -> &str {
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let end = rest.find('/').map_or(url.len(), |i| scheme.len() + 3 + i);
-            &url[..end]
-        }
-        None => url,
+/// Why [`web_guard`] refuses `req` (421 for a host that is not the public URL's, 403 for a cross-site
+/// write), or `None`.
+fn refusal(
+    public: &usher_app::domain::web::Origin,
+    config: &Config,
+    req: &Request,
+) -> Option<Response> {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let from_proxy = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .is_some_and(|c| {
+            let ip = c.0.ip().to_canonical();
+            config.trusted_proxies.iter().any(|n| n.contains(&ip))
+        });
+    let forwarded_host = header("x-forwarded-host")
+        .filter(|_| from_proxy)
+        .and_then(|h| h.rsplit(',').next());
+    let host_ok = req.uri().path().starts_with("/-/health/")
+        || header("host")
+            .is_none_or(|h| public.is_host(h) || forwarded_host.is_some_and(|f| public.is_host(f)));
+    if !host_ok {
+        return Some(
+            (
+                StatusCode::MISDIRECTED_REQUEST,
+                format!(
+                    "This Usher answers at {} (USHER_PUBLIC_URL) only. Behind a reverse proxy, forward the Host header.",
+                    config.public_url
+                ),
+            )
+                .into_response(),
+        );
     }
+    let write = req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD;
+    (write
+        && !usher_app::domain::web::write_allowed(
+            public,
+            header("origin"),
+            header("sec-fetch-site"),
+            header("referer"),
+        ))
+    .then(|| (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response())
 }
 
 /// Pages and server-function answers are personal and can carry invitation tokens, and some statuses (410)

@@ -167,6 +167,11 @@ async fn test_email(settings: Settings, address: &str) -> Result<(), String> {
 
 async fn serve(settings: Settings) -> Result<(), String> {
     let public_url = settings.public_url();
+    if usher_app::domain::web::Origin::parse(&public_url).is_none() {
+        return Err(format!(
+            "USHER_PUBLIC_URL must be an http:// or https:// URL with a host, not {public_url:?}"
+        ));
+    }
     let trusted_proxies =
         usher_app::domain::client::parse_trusted_proxies(&settings.trusted_proxies)
             .map_err(|e| e.to_string())?;

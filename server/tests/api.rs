@@ -993,7 +993,10 @@ async fn the_openapi_document_lists_every_route() {
 /// token comes from `usher create-token`.
 #[tokio::test]
 async fn the_runbooks_curl_commands_work_against_a_running_server() {
-    let app = TestApp::sqlite().await;
+    // The server answers at its public URL only (the Host check), so that is where it listens.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = TestApp::sqlite_with_public_url(&base).await;
     app.admin_pk().await;
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_usher"))
         .args([
@@ -1020,12 +1023,7 @@ async fn the_runbooks_curl_commands_work_against_a_running_server() {
     )
     .await;
     let pk = inv["pk"].as_str().unwrap().to_owned();
-    let link = inv["link"]
-        .as_str()
-        .unwrap()
-        .replace("http://usher.test", "");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let link = inv["link"].as_str().unwrap().replace(&base, "");
     let router = app.router.clone();
     let server = tokio::spawn(async move {
         axum::serve(

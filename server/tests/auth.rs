@@ -192,14 +192,37 @@ async fn cross_origin_posts_are_refused() {
         admin.send(req("http://usher.test")).await.status,
         StatusCode::OK
     );
-    // Behind a proxy that rewrites Host, the public URL's origin is still accepted.
-    let mut proxied = req("http://usher.test");
-    proxied
-        .headers_mut()
-        .insert("host", "10.0.0.5:3000".parse().unwrap());
-    let body = r#"{"name":"via-proxy"}"#;
-    *proxied.body_mut() = axum::body::Body::from(body);
-    assert_eq!(admin.send(proxied).await.status, StatusCode::OK);
+    // Behind a proxy that rewrites Host, the public URL's origin is still accepted, now that Host is
+    // checked against the public URL (issue 12 item 12) only when the proxy is trusted and says which
+    // host it was asked for (X-Forwarded-Host); anyone else naming another host gets 421.
+    let proxied = || {
+        let mut r = req("http://usher.test");
+        r.headers_mut()
+            .insert("host", "10.0.0.5:3000".parse().unwrap());
+        r.headers_mut()
+            .insert("x-forwarded-host", "usher.test".parse().unwrap());
+        r.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                [10, 0, 0, 5],
+                40000,
+            ))));
+        *r.body_mut() = axum::body::Body::from(r#"{"name":"via-proxy"}"#);
+        r
+    };
+    assert_eq!(
+        admin.send(proxied()).await.status,
+        StatusCode::MISDIRECTED_REQUEST
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM directory_groups").await, 1);
+    let behind = app
+        .another_instance_with(usher_app::service::Config {
+            trusted_proxies: usher_app::domain::client::parse_trusted_proxies("10.0.0.0/8")
+                .unwrap(),
+            ..usher_app::service::Config::new(common::PUBLIC_URL)
+        })
+        .await;
+    let mut via = behind.client_like(&admin);
+    assert_eq!(via.send(proxied()).await.status, StatusCode::OK);
 }
 
 #[tokio::test]

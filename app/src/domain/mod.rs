@@ -21,6 +21,8 @@ pub mod token;
 pub mod user;
 pub mod verification;
 #[cfg(feature = "ssr")]
+pub mod web;
+#[cfg(feature = "ssr")]
 pub mod yaml;
 
 /// A date-time field that holds neither `YYYY-MM-DDTHH:MM[:SS]` nor RFC 3339 (what

@@ -182,17 +182,31 @@ fn InvitationSummary(row: InvitationRow, expanded: RwSignal<bool>) -> impl IntoV
     .into_any()
 }
 
-/// The link with its Copy button (plain JS, so it works before hydration too).
+/// The link with its Copy button: selects the link and writes it to the clipboard (after hydration;
+/// the CSP allows no inline handlers). Before hydration the read-only field can be copied by hand.
 #[component]
 fn InvitationLink(pk: String, link: String) -> impl IntoView {
     let id = format!("link-{pk}");
+    let field = NodeRef::<leptos::html::Input>::new();
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(input) = field.get() {
+            input.select();
+            let promise = window().navigator().clipboard().write_text(&input.value());
+            leptos::task::spawn_local(async move {
+                if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+                    copied.set(true);
+                }
+            });
+        }
+    };
     view! {
         <div class="link-row">
             <label for=id.clone()>"Link"</label>
-            <input class="invitation-link" id=id readonly value=link.clone() prop:value=link />
-            <button type="button" class="small copy"
-                onclick="const i=this.previousElementSibling;i.select();if(navigator.clipboard){navigator.clipboard.writeText(i.value).then(()=>{this.textContent='Copied'})}">
-                "Copy"
+            <input class="invitation-link" id=id readonly value=link.clone() prop:value=link node_ref=field />
+            <button type="button" class="small copy" on:click=copy>
+                {move || if copied.get() { "Copied" } else { "Copy" }}
             </button>
         </div>
     }

@@ -42,7 +42,7 @@ pub fn UsersPage() -> impl IntoView {
                                             let p2 = path.clone();
                                             let leaf = path.rsplit('/').next().unwrap_or("").to_owned();
                                             view! {
-                                                <button class="path" data-path=path.clone() style=format!("padding-left: {}rem", 0.5 + depth as f32)
+                                                <button class=format!("path depth-{}", depth.min(6)) data-path=path.clone()
                                                     class:current=move || selected.get() == p2
                                                     on:click=move |_| selected.set(p.clone())>{format!("{leaf} ({n})")}</button>
                                             }

@@ -1,0 +1,226 @@
+//! Web hardening rules: which origin and host a request may name, whether a write is same-origin, and
+//! the Content-Security-Policy of Usher's pages. Pure: the server's request layer applies them.
+
+/// An origin (RFC 6454 §4): scheme, host and port, lower-cased, the port filled in from the scheme
+/// (80 for http, 443 for https) when absent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// The host name or address, lower-cased; an IPv6 address keeps its brackets.
+    pub host: String,
+    /// The port.
+    pub port: u16,
+}
+
+impl Origin {
+    /// The origin of an absolute http(s) URL or of an `Origin` header value, e.g.
+    /// `https://id.example.com/if/flow/x/` → (`https`, `id.example.com`, 443). `None` for anything else
+    /// (`null`, another scheme, no host, a bad port).
+    pub fn parse(url: &str) -> Option<Self> {
+        let (scheme, rest) = url.trim().split_once("://")?;
+        let scheme = scheme.to_ascii_lowercase();
+        let default = match scheme.as_str() {
+            "http" => 80,
+            "https" => 443,
+            _ => return None,
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        // userinfo is not part of an origin; a browser never sends it in Origin.
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+        let (host, port) = split_authority(authority, default)?;
+        Some(Self { scheme, host, port })
+    }
+
+    /// Whether `host` (a `Host` header value: `name[:port]`) names this origin's host and port.
+    pub fn is_host(&self, host: &str) -> bool {
+        let default = if self.scheme == "https" { 443 } else { 80 };
+        split_authority(host.trim(), default).is_some_and(|(h, p)| h == self.host && p == self.port)
+    }
+}
+
+/// `host[:port]` → (lower-cased host, port or `default`); `None` when the host is empty or the port is
+/// not a number.
+fn split_authority(authority: &str, default: u16) -> Option<(String, u16)> {
+    let (host, port) = if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        let (h, rest) = authority.split_at(end + 1);
+        match rest.strip_prefix(':') {
+            Some(p) => (h, Some(p)),
+            None if rest.is_empty() => (h, None),
+            None => return None,
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() {
+        return None;
+    }
+    let port = match port {
+        Some(p) => p.parse().ok()?,
+        None => default,
+    };
+    Some((host.to_ascii_lowercase(), port))
+}
+
+/// Whether a state-changing request (any method but GET and HEAD) comes from Usher's own pages, as a
+/// defence against cross-site request forgery beside `SameSite=Lax` cookies:
+/// - with an `Origin` header, it must be the public URL's origin exactly (scheme, host and port; `null`
+///   is refused);
+/// - without one, `Sec-Fetch-Site` (Fetch Metadata) must be `same-origin` or `none`;
+/// - without either, a `Referer` must have the public URL's origin.
+///
+/// A request with none of the three is not from a browser (browsers send `Origin` on every POST, and
+/// `Sec-Fetch-Site` on every request) and is allowed: scripts and API clients carry no ambient cookies
+/// an attacker could ride.
+pub fn write_allowed(
+    public: &Origin,
+    origin: Option<&str>,
+    sec_fetch_site: Option<&str>,
+    referer: Option<&str>,
+) -> bool {
+    if let Some(origin) = origin {
+        return Origin::parse(origin).as_ref() == Some(public);
+    }
+    if let Some(site) = sec_fetch_site {
+        let site = site.trim();
+        return site.eq_ignore_ascii_case("same-origin") || site.eq_ignore_ascii_case("none");
+    }
+    match referer {
+        Some(r) => Origin::parse(r).as_ref() == Some(public),
+        None => true,
+    }
+}
+
+/// The Content-Security-Policy of Usher's HTML pages, for the per-response `nonce` that Leptos puts on
+/// its hydration and resource scripts: scripts only from Usher itself or carrying the nonce (and
+/// `'wasm-unsafe-eval'` so the hydration WASM can compile), styles and everything else from Usher only
+/// (no inline styles or handlers), the favicon's `data:` URL, no plugins, no `<base>`, and no framing
+/// (`frame-ancestors 'none'`, against clickjacking).
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// The Content-Security-Policy of every other response (JSON, redirects, static files): nothing may
+/// load and nothing may frame it.
+pub const NON_PAGE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// `Strict-Transport-Security` (RFC 6797) when the public URL is https: one year, this host only (other
+/// hosts of the domain may not be https).
+pub const HSTS: &str = "max-age=31536000";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn public() -> Origin {
+        Origin::parse("https://id.example.com/").unwrap()
+    }
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        assert_eq!(
+            Origin::parse("HTTPS://ID.Example.com:443/x?y"),
+            Some(public())
+        );
+        assert_eq!(
+            Origin::parse("http://[::1]:3000"),
+            Some(Origin {
+                scheme: "http".into(),
+                host: "[::1]".into(),
+                port: 3000
+            })
+        );
+        assert_ne!(Origin::parse("http://id.example.com"), Some(public()));
+        assert_ne!(Origin::parse("https://id.example.com:8443"), Some(public()));
+        assert_ne!(
+            Origin::parse("https://id.example.com.evil.io"),
+            Some(public())
+        );
+        assert_eq!(Origin::parse("null"), None);
+        assert_eq!(Origin::parse("ftp://id.example.com"), None);
+        assert_eq!(Origin::parse("https://"), None);
+        assert_eq!(Origin::parse("https://id.example.com:x"), None);
+        assert_eq!(
+            Origin::parse("https://user@id.example.com/"),
+            Some(public())
+        );
+    }
+
+    #[test]
+    fn hosts_must_name_the_public_url() {
+        let p = public();
+        assert!(p.is_host("id.example.com"));
+        assert!(p.is_host("ID.EXAMPLE.COM:443"));
+        assert!(!p.is_host("id.example.com:80"));
+        assert!(!p.is_host("evil.io"));
+        assert!(!p.is_host(""));
+        let local = Origin::parse("http://127.0.0.1:3000").unwrap();
+        assert!(local.is_host("127.0.0.1:3000"));
+        assert!(!local.is_host("localhost:3000"));
+        assert!(!local.is_host("127.0.0.1"));
+        let v6 = Origin::parse("http://[::1]:3000").unwrap();
+        assert!(v6.is_host("[::1]:3000"));
+    }
+
+    #[test]
+    fn writes_must_come_from_the_public_origin() {
+        let p = public();
+        assert!(write_allowed(
+            &p,
+            Some("https://id.example.com"),
+            None,
+            None
+        ));
+        // Origin decides when present, whatever the others say.
+        assert!(!write_allowed(
+            &p,
+            Some("https://evil.io"),
+            Some("same-origin"),
+            Some("https://id.example.com/")
+        ));
+        assert!(!write_allowed(
+            &p,
+            Some("http://id.example.com"),
+            None,
+            None
+        ));
+        assert!(!write_allowed(&p, Some("null"), None, None));
+        // No Origin: Fetch Metadata.
+        assert!(write_allowed(&p, None, Some("same-origin"), None));
+        assert!(write_allowed(&p, None, Some("none"), None));
+        assert!(!write_allowed(&p, None, Some("cross-site"), None));
+        assert!(!write_allowed(
+            &p,
+            None,
+            Some("same-site"),
+            Some("https://id.example.com/")
+        ));
+        // Neither: the Referer.
+        assert!(write_allowed(
+            &p,
+            None,
+            None,
+            Some("https://id.example.com/admin")
+        ));
+        assert!(!write_allowed(&p, None, None, Some("https://evil.io/")));
+        // None of them: not a browser.
+        assert!(write_allowed(&p, None, None, None));
+    }
+
+    #[test]
+    fn the_page_policy_carries_the_nonce_and_forbids_inline_and_framing() {
+        let csp = page_csp("abc123");
+        assert!(csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"));
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(NON_PAGE_CSP.contains("frame-ancestors 'none'"));
+    }
+}

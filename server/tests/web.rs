@@ -1,0 +1,162 @@
+//! Web hardening (issue 12 item 12): security headers on every response, a page CSP whose nonce the
+//! page's own scripts carry, `Host` checked against the public URL, and writes judged by `Origin`,
+//! `Sec-Fetch-Site` or `Referer` (scheme, host and port).
+
+mod common;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{Client, Response, TestApp};
+
+fn get(uri: &str, host: &str) -> Request<Body> {
+    Request::builder()
+        .uri(uri)
+        .header("host", host)
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// Creates a group as the dashboard does, with the given browser headers.
+fn create_group(name: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut r = Request::builder()
+        .method("POST")
+        .uri("/api/admin/groups/create")
+        .header("host", "usher.test")
+        .header("content-type", "application/json")
+        .header("accept", "application/json");
+    for (k, v) in headers {
+        r = r.header(*k, *v);
+    }
+    r.body(Body::from(format!(r#"{{"name":"{name}"}}"#)))
+        .unwrap()
+}
+
+fn header<'a>(r: &'a Response, name: &str) -> &'a str {
+    r.headers
+        .get(name)
+        .unwrap_or_else(|| panic!("{name} missing: {:?}", r.headers))
+        .to_str()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_csp_that_their_scripts_pass() {
+    let app = TestApp::sqlite().await;
+    let r = app.client().send(get("/login", "usher.test")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let csp = header(&r, "content-security-policy");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .unwrap_or_else(|| panic!("no nonce in {csp}"));
+    assert!(nonce.len() >= 16, "{nonce}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // Every script of the page carries the nonce; no inline handler or style attribute exists.
+    let scripts: Vec<&str> = r.body.split("<script").skip(1).collect();
+    assert!(!scripts.is_empty(), "the hydration script is there");
+    for s in &scripts {
+        let tag = s.split('>').next().unwrap();
+        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "<script{tag}>");
+    }
+    assert!(!r.body.contains(" onclick="), "no inline handlers");
+    assert!(!r.body.contains(" style="), "no inline styles");
+    // A second render gets another nonce.
+    let again = app.client().send(get("/login", "usher.test")).await;
+    assert!(!header(&again, "content-security-policy").contains(nonce));
+    assert_eq!(header(&r, "x-frame-options"), "DENY");
+    assert_eq!(header(&r, "x-content-type-options"), "nosniff");
+    assert!(
+        r.headers.get("strict-transport-security").is_none(),
+        "no HSTS on http"
+    );
+
+    // Pages the router does not know render with their own policy too.
+    let missing = app.client().send(get("/no-such-page", "usher.test")).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(header(&missing, "content-security-policy").contains("'nonce-"));
+
+    // Everything else loads nothing and cannot be framed either.
+    let (status, _) = app
+        .client()
+        .call("auth/current_user", serde_json::json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let r = app
+        .client()
+        .send(get("/-/health/live/", "usher.test"))
+        .await;
+    assert_eq!(
+        header(&r, "content-security-policy"),
+        usher_app::domain::web::NON_PAGE_CSP
+    );
+    assert_eq!(header(&r, "x-frame-options"), "DENY");
+}
+
+#[tokio::test]
+async fn https_adds_hsts() {
+    let app = TestApp::sqlite_with_public_url("https://id.example.com").await;
+    let r = app.client().send(get("/login", "id.example.com")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        header(&r, "strict-transport-security"),
+        usher_app::domain::web::HSTS
+    );
+}
+
+#[tokio::test]
+async fn the_host_must_name_the_public_url() {
+    let app = TestApp::sqlite().await;
+    let mut c = app.client();
+    assert_eq!(
+        c.send(get("/login", "usher.test")).await.status,
+        StatusCode::OK
+    );
+    // DNS rebinding: a page at evil.io whose name now resolves to Usher.
+    let r = c.send(get("/login", "evil.io")).await;
+    assert_eq!(r.status, StatusCode::MISDIRECTED_REQUEST);
+    assert!(r.body.contains("http://usher.test"), "{}", r.body);
+    assert_eq!(
+        c.send(get("/login", "usher.test:8080")).await.status,
+        StatusCode::MISDIRECTED_REQUEST
+    );
+    // Health probes come from orchestrators that name the pod, not the public host.
+    assert_eq!(
+        c.send(get("/-/health/live/", "10.1.2.3:3000")).await.status,
+        StatusCode::NO_CONTENT
+    );
+}
+
+#[tokio::test]
+async fn writes_are_judged_by_origin_then_fetch_metadata_then_referer() {
+    let app = TestApp::sqlite().await;
+    let mut admin: Client = app.admin().await;
+    let groups = || app.count("SELECT COUNT(*) FROM directory_groups");
+    let refused = [
+        // Same host, another scheme: the old check compared the host only.
+        vec![("origin", "https://usher.test")],
+        vec![("origin", "http://usher.test:8080")],
+        vec![("origin", "null")],
+        // No Origin: Fetch Metadata says cross-site (or same-site: a sibling subdomain).
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+        // Neither: the Referer is another site's.
+        vec![("referer", "https://evil.io/form")],
+    ];
+    for (i, headers) in refused.iter().enumerate() {
+        let r = admin.send(create_group(&format!("evil{i}"), headers)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}");
+    }
+    assert_eq!(groups().await, 0, "nothing was written");
+    let allowed = [
+        vec![("origin", "http://usher.test")],
+        vec![("sec-fetch-site", "same-origin")],
+        vec![("referer", "http://usher.test/admin/groups")],
+        vec![],
+    ];
+    for (i, headers) in allowed.iter().enumerate() {
+        let r = admin.send(create_group(&format!("ok{i}"), headers)).await;
+        assert_eq!(r.status, StatusCode::OK, "{headers:?}: {}", r.body);
+    }
+    assert_eq!(groups().await, allowed.len() as i64);
+}
