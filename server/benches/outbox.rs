@@ -46,6 +46,7 @@ async fn main() {
             subject: format!("You've been invited to join Usher ({i})"),
             text: "Hello,\n\nJane has invited you to join Usher.\n\nhttps://id.example.com/if/flow/x/?itoken=0b8d3c4e-1f2a-4b5c-8d9e-0a1b2c3d4e5f\n".repeat(3),
             html: "<p>Hello,</p><p>Jane has invited you to join <b>Usher</b>.</p>".repeat(3),
+            secret: None,
         };
         enqueue(
             &mut tx,

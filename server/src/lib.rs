@@ -97,7 +97,9 @@ pub fn build_router(
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies())
-        .with_expiry(Expiry::OnInactivity(CookieDuration::days(14)));
+        .with_expiry(Expiry::OnInactivity(CookieDuration::seconds(
+            auth::SESSION_IDLE_SECS,
+        )));
     Router::new()
         .merge(rest::router(state.clone()))
         .route("/-/health/live/", get(|| async { StatusCode::NO_CONTENT }))

@@ -196,15 +196,17 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let _cleanup = usher
         .sessions
         .spawn_cleanup(std::time::Duration::from_secs(3600));
-    // Rate-limit buckets whose window ended are deleted every 5 minutes (each instance does it; the
-    // delete is idempotent), so limiter state stays as small as the buckets active now.
-    let limits_db = usher.state.db.clone();
-    let _prune_limits = tokio::spawn(async move {
+    // Rate-limit buckets, verifications and outbox messages nothing reads any more are deleted every 5
+    // minutes (each instance does it; the deletes are idempotent), so storage stays as large as what is
+    // live.
+    let prune_db = usher.state.db.clone();
+    let _prune = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
             tick.tick().await;
-            if let Err(e) = usher_app::service::limits::prune(&limits_db).await {
-                tracing::warn!(error = %e, "rate-limit pruning failed");
+            match usher_app::service::retention::prune_now(&prune_db).await {
+                Ok(p) => tracing::debug!(?p, "pruned"),
+                Err(e) => tracing::warn!(error = %e, "pruning failed"),
             }
         }
     });

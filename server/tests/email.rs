@@ -122,6 +122,7 @@ async fn two_workers_on_postgresql_send_each_of_100_messages_once() {
                 subject: format!("message {i:03}"),
                 text: format!("body {i}"),
                 html: format!("<p>{i}</p>"),
+                secret: None,
             };
             enqueue(
                 &mut tx,
@@ -286,6 +287,7 @@ async fn queued_mail_wakes_the_worker_only_after_commit(app: TestApp) {
         subject: "s".into(),
         text: "t".into(),
         html: "<p>t</p>".into(),
+        secret: None,
     };
     let to = ["a@example.com".to_owned()];
     let mut tx = app.db.begin().await.unwrap();

@@ -62,6 +62,11 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "20e0dad400e8671f",
         "20e0dad400e8671f",
     ),
+    (
+        "0014_outbox_secret.sql",
+        "7330573eb49db96c",
+        "7330573eb49db96c",
+    ),
 ];
 
 #[test]

@@ -99,6 +99,11 @@ pub async fn submit_stage(
                         plan.token.clone().unwrap_or_default()
                     );
                     session.insert(PLAN_KEY, plan).await.map_err(err)?;
+                    if user.is_none() {
+                        // An anonymous visitor's session holds only this plan: it goes an hour
+                        // after their last step, not after the 14 days of a signed-in one.
+                        auth::expire_idle_after(&session, enrollment::FLOW_PLAN_IDLE_SECS);
+                    }
                     leptos_axum::redirect(&back);
                 }
                 StageOutcome::Enrolled { user_pk, login } => {

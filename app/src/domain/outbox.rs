@@ -2,6 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How long a message done with (sent, or failed for good) stays in the outbox, seconds (30 days):
+/// long enough for the admin's Outbox page and a bounce investigation. Invitation messages that carried
+/// an existing invitation's current link are kept as long as it exists (their delivery proves the link
+/// holder, issue 12 item 3).
+pub const DONE_RETENTION_SECS: i64 = 30 * 86_400;
+
 /// Where an outbox message stands (`outbox.status`): queued → sending (claimed by a worker) → sent, or
 /// back to queued for a retry, or failed after the last attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -26,6 +26,9 @@ pub const MAX_SENDS: i64 = 5;
 /// Verifications (each up to [`MAX_SENDS`] codes) one address may have started in a day: bounds the
 /// guesses anyone can make at one address's codes, whatever sessions and networks they use.
 pub const VERIFICATIONS_PER_EMAIL_PER_DAY: i64 = 10;
+/// How long a verification is kept after its code expired, seconds (a day): the per-address daily
+/// count ([`VERIFICATIONS_PER_EMAIL_PER_DAY`]) reads a day back, and nothing else reads an expired one.
+pub const RETENTION_AFTER_EXPIRY_SECS: i64 = 86_400;
 /// The longest code lifetime a stage may set, minutes (one week).
 pub const MAX_TOKEN_EXPIRY_MINUTES: i64 = 7 * 24 * 60;
 

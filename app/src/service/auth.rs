@@ -228,12 +228,23 @@ pub async fn password_sign_in(
 /// Session store or database errors.
 pub async fn sign_in(db: &Db, session: &Session, user_pk: i64) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_err)?;
+    expire_idle_after(session, SESSION_IDLE_SECS);
     session
         .insert(USER_KEY, user_pk)
         .await
         .map_err(session_err)?;
     users::set_last_login(&db.pool, user_pk, time::now()).await?;
     Ok(())
+}
+
+/// How long a signed-in session lives after its last change, seconds (14 days).
+pub const SESSION_IDLE_SECS: i64 = 14 * 86_400;
+
+/// Makes `session` expire `secs` seconds after its last change (stored and in the cookie).
+pub fn expire_idle_after(session: &Session, secs: i64) {
+    session.set_expiry(Some(tower_sessions::Expiry::OnInactivity(
+        tower_sessions::cookie::time::Duration::seconds(secs),
+    )));
 }
 
 /// Signs out: the session is deleted.

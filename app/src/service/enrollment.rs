@@ -43,6 +43,10 @@ use std::collections::HashMap;
 
 /// Session key of the flow in progress.
 pub const PLAN_KEY: &str = "flow_plan";
+/// How long an anonymous visitor's flow plan (and the session holding it) lives after their last step,
+/// seconds (an hour): abandoned enrollments do not keep a session row for the 14 days of a signed-in
+/// one ([`super::auth::SESSION_IDLE_SECS`]).
+pub const FLOW_PLAN_IDLE_SECS: i64 = 3600;
 
 pub use crate::domain::journey::FlowPlan;
 

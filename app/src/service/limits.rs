@@ -32,11 +32,3 @@ pub async fn give_back(db: &Db, bucket: &str) -> Result<(), AppError> {
 pub async fn clear(db: &Db, bucket: &str) -> Result<(), AppError> {
     Ok(store::clear(&db.pool, bucket).await?)
 }
-
-/// Deletes the buckets whose window has ended; returns how many (the schedule calls it).
-///
-/// # Errors
-/// Database errors.
-pub async fn prune(db: &Db) -> Result<u64, AppError> {
-    Ok(store::prune(&db.pool, time::now()).await?)
-}

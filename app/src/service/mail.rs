@@ -48,6 +48,9 @@ pub struct Rendered {
     pub text: String,
     /// HTML body.
     pub html: String,
+    /// The one-time secret the bodies carry (a verification code), if any: the outbox blanks it out of
+    /// its stored copy once the message is delivered or given up on.
+    pub secret: Option<String>,
 }
 
 /// Renders the invitation email from `app/templates/invitation.{txt,html}` (minijinja; HTML auto-escaped).
@@ -91,7 +94,7 @@ pub struct VerificationMail {
 /// # Errors
 /// [`AppError::Internal`] when a template fails to render.
 pub fn render_verification(m: &VerificationMail) -> Result<Rendered, AppError> {
-    render(
+    let mut rendered = render(
         format!("Your {} verification code", m.brand),
         (
             "verification.txt",
@@ -102,7 +105,9 @@ pub fn render_verification(m: &VerificationMail) -> Result<Rendered, AppError> {
             include_str!("../../templates/verification.html"),
         ),
         m,
-    )
+    )?;
+    rendered.secret = Some(m.code.clone());
+    Ok(rendered)
 }
 
 fn render<T: Serialize>(
@@ -128,6 +133,7 @@ fn render<T: Serialize>(
             .get_template(html.0)
             .and_then(|t| t.render(ctx))
             .map_err(fail)?,
+        secret: None,
     })
 }
 
@@ -160,6 +166,7 @@ pub async fn enqueue(
             text: &msg.text,
             html: &msg.html,
             created: time::now(),
+            secret: msg.secret.as_deref(),
         },
     )
     .await?;

@@ -12,6 +12,7 @@ pub mod invitations;
 pub mod limits;
 pub mod mail;
 pub mod policies;
+pub mod retention;
 pub mod setup;
 pub mod time;
 pub mod tokens;

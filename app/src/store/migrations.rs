@@ -66,6 +66,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0013_rate_limits.sql",
         include_str!("../../../migrations/0013_rate_limits.sql"),
     ),
+    (
+        "0014_outbox_secret.sql",
+        include_str!("../../../migrations/0014_outbox_secret.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

@@ -64,7 +64,13 @@ pub struct NewMessage<'a> {
     pub html: &'a str,
     /// When it is queued (also its first due time), UTC Unix seconds.
     pub created: i64,
+    /// The one-time secret the bodies carry (a verification code), blanked out of the stored copy once
+    /// the message is sent or given up on ([`mark_sent`], [`mark_failed`]).
+    pub secret: Option<&'a str>,
 }
+
+/// What a delivered (or abandoned) message's stored bodies say where its secret was.
+pub const SECRET_REMOVED: &str = "[removed after delivery]";
 
 /// Inserts a message as `queued`, due at once, with no attempt yet.
 ///
@@ -73,8 +79,8 @@ pub struct NewMessage<'a> {
 /// worker.
 pub async fn enqueue(tx: &mut super::Tx, m: &NewMessage<'_>) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO outbox (pk, invitation_pk, itoken, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10)",
+        "INSERT INTO outbox (pk, invitation_pk, itoken, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created, secret)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10, $11)",
     )
     .bind(m.pk)
     .bind(m.invitation_pk)
@@ -86,6 +92,7 @@ pub async fn enqueue(tx: &mut super::Tx, m: &NewMessage<'_>) -> Result<(), DbErr
     .bind(m.text)
     .bind(m.html)
     .bind(m.created)
+    .bind(m.secret)
     .execute(&mut **tx)
     .await?;
     tx.queue_mail();
@@ -226,12 +233,15 @@ pub async fn claim(
         .await
 }
 
-/// Marks a message `sent` at `sent_at`, releasing its claim and clearing its last error.
+/// Marks a message `sent` at `sent_at`, releasing its claim, clearing its last error and blanking its
+/// secret out of the stored bodies.
 ///
 /// # Errors
 /// Database errors.
 pub async fn mark_sent(ex: impl Exec<'_>, pk: &str, sent_at: i64) -> Result<(), DbError> {
-    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = '' WHERE pk = $2")
+    // `$1` is SECRET_REMOVED: the secret's occurrences in both bodies become it.
+    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = '', body_text = COALESCE(REPLACE(body_text, secret, $1), body_text), body_html = COALESCE(REPLACE(body_html, secret, $1), body_html), secret = NULL WHERE pk = $3")
+        .bind(SECRET_REMOVED)
         .bind(sent_at)
         .bind(pk)
         .execute(ex)
@@ -259,19 +269,38 @@ pub async fn mark_retry(
     Ok(())
 }
 
-/// Marks a message `failed` for good at `at` (kept as its `next_attempt_at`), releasing its claim and
-/// recording `error`.
+/// Marks a message `failed` for good at `at` (kept as its `next_attempt_at`), releasing its claim,
+/// recording `error` and blanking its secret out of the stored bodies (nobody will read it now).
 ///
 /// # Errors
 /// Database errors.
 pub async fn mark_failed(ex: impl Exec<'_>, pk: &str, at: i64, error: &str) -> Result<(), DbError> {
-    sqlx::query("UPDATE outbox SET status = 'failed', next_attempt_at = $1, claimed_until = NULL, last_error = $2 WHERE pk = $3")
+    sqlx::query("UPDATE outbox SET status = 'failed', next_attempt_at = $2, claimed_until = NULL, last_error = $3, body_text = COALESCE(REPLACE(body_text, secret, $1), body_text), body_html = COALESCE(REPLACE(body_html, secret, $1), body_html), secret = NULL WHERE pk = $4")
+        .bind(SECRET_REMOVED)
         .bind(at)
         .bind(error)
         .bind(pk)
         .execute(ex)
         .await?;
     Ok(())
+}
+
+/// Deletes the messages done with (`sent` or `failed`) whose last event (`sent_at`, or for a failed
+/// one `next_attempt_at`) is before `before`, except invitation messages that carried the current link
+/// of an invitation that still exists (their delivery is what proves the link holder; see
+/// [`sent_recipients`]). Returns how many were deleted.
+///
+/// # Errors
+/// Database errors.
+pub async fn prune(ex: impl Exec<'_>, before: i64) -> Result<u64, DbError> {
+    let done = sqlx::query(
+        "DELETE FROM outbox WHERE status IN ('sent', 'failed') AND COALESCE(sent_at, next_attempt_at) < $1
+           AND NOT (itoken IS NOT NULL AND EXISTS (SELECT 1 FROM invitations i WHERE i.pk = outbox.invitation_pk AND i.token = outbox.itoken))",
+    )
+    .bind(before)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// The recipient lists of one outbox message, each a JSON array of addresses (text).

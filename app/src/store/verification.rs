@@ -23,6 +23,18 @@ pub async fn created_since(
     .await
 }
 
+/// Deletes the verifications whose code expired before `before`; returns how many.
+///
+/// # Errors
+/// Database errors.
+pub async fn prune(ex: impl Exec<'_>, before: i64) -> Result<u64, DbError> {
+    let done = sqlx::query("DELETE FROM email_verifications WHERE expires < $1")
+        .bind(before)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// A verification to insert (see [`insert`]): its first code, sent now.
 #[derive(Debug, Clone)]
 pub struct NewVerification<'a> {
