@@ -46,6 +46,12 @@ pub enum AppError {
         "Too many verification codes were asked for from your network. Try again in {0} seconds."
     )]
     TooManyCodes(i64),
+    /// Code checks for this invitation (or for all) are paused after too many wrong guesses; retry after
+    /// this many seconds (HTTP 429 with `Retry-After`; issue 12 item 7).
+    #[error(
+        "Too many wrong codes were tried for this invitation, so codes are paused. Try again in {0} seconds, or ask the person who invited you."
+    )]
+    CodesPaused(i64),
     /// The server is too busy to take this request now (the password hashing queue is full); retry
     /// after this many seconds (HTTP 503 with `Retry-After`).
     #[error("The server is busy. Try again in {0} seconds.")]
@@ -87,7 +93,7 @@ impl AppError {
             Self::InvalidInvitation { gone: true, .. } => 410,
             Self::InvalidInvitation { gone: false, .. } => 404,
             Self::Validation(_) | Self::BadRequest(_) => 400,
-            Self::TooManyAttempts(_) | Self::TooManyCodes(_) => 429,
+            Self::TooManyAttempts(_) | Self::TooManyCodes(_) | Self::CodesPaused(_) => 429,
             Self::Internal | Self::ServerFn(_) => 500,
             Self::Busy(_) => 503,
         }

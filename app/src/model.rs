@@ -111,6 +111,22 @@ pub struct InvitationRow {
     pub send_to: Vec<String>,
     /// Its messages, newest first; read with one invitation (`None` in a list's rows).
     pub messages: Option<Vec<OutboxMessage>>,
+    /// What its admin should know of beside its uses (codes paused, …), oldest first; read with one
+    /// invitation (`None` in a list's rows).
+    pub events: Option<Vec<InvitationEvent>>,
+}
+
+/// An event of an invitation, as its expanded row shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationEvent {
+    /// What happened.
+    pub kind: crate::domain::event::EventKind,
+    /// When, UTC Unix seconds.
+    pub at: i64,
+    /// When, for people (with time zone).
+    pub at_display: String,
+    /// What it means, for people.
+    pub detail: String,
 }
 
 /// Rows per page of the dashboard's invitation table.

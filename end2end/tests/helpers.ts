@@ -146,7 +146,7 @@ export function codesFor(address: string): string[] {
   return mailsTo(address)
     .map(m => unfold(m.data))
     .filter(t => t.includes('verification code is:'))
-    .map(t => t.split('verification code is:')[1].match(/\b\d{6}\b/)![0]);
+    .map(t => t.split('verification code is:')[1].match(/\b\d{8}\b/)![0]);
 }
 
 /** On the code page: waits for the code sent to `address` (the `nth`, 1-based; default the first),

@@ -67,6 +67,11 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "7330573eb49db96c",
         "7330573eb49db96c",
     ),
+    (
+        "0015_invitation_events.sql",
+        "12a4856e1e83e411",
+        "12a4856e1e83e411",
+    ),
 ];
 
 #[test]

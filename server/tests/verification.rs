@@ -134,7 +134,7 @@ async fn domain_invitation_grants_only_after_the_code_from_smtp(app: TestApp) {
     assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
     let page = ann.get(&link).await;
     assert!(
-        page.body.contains("We sent a 6-digit code to") && page.body.contains("a@company.com"),
+        page.body.contains("We sent an 8-digit code to") && page.body.contains("a@company.com"),
         "{}",
         page.body
     );

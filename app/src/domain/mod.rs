@@ -6,6 +6,7 @@ pub mod blueprint;
 #[cfg(feature = "ssr")]
 pub mod client;
 pub mod email_rules;
+pub mod event;
 pub mod fixed_data;
 pub mod flow;
 pub mod invitation;

@@ -13,8 +13,10 @@
 
 use super::email_rules::{normalize_email, EmailRule};
 
-/// Digits in a code.
-pub const CODE_DIGITS: usize = 6;
+/// Digits in a code: 8, so that the guess budgets of [`super::limits::CODE_FAILURES_PER_INVITATION`]
+/// keep an attacker's odds below 10⁻⁴ a day (the arithmetic is there). Six digits, with the same
+/// budget, would give 2 × 10⁻³.
+pub const CODE_DIGITS: usize = 8;
 /// Default guesses per code.
 pub const DEFAULT_MAX_ATTEMPTS: i64 = 5;
 /// Default code lifetime, minutes (authentik's `token_expiry` default).
@@ -32,7 +34,8 @@ pub const RETENTION_AFTER_EXPIRY_SECS: i64 = 86_400;
 /// The longest code lifetime a stage may set, minutes (one week).
 pub const MAX_TOKEN_EXPIRY_MINUTES: i64 = 7 * 24 * 60;
 
-/// The code for a random number: its last [`CODE_DIGITS`] decimal digits, zero-padded (`42` → `"000042"`).
+/// The code for a random number: its last [`CODE_DIGITS`] decimal digits, zero-padded (`42` →
+/// `"00000042"`).
 pub fn format_code(n: u32) -> String {
     format!(
         "{:0width$}",
@@ -184,9 +187,10 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_six_zero_padded_digits() {
-        assert_eq!(format_code(42), "000042");
-        assert_eq!(format_code(1_234_567), "234567");
+    fn codes_are_eight_zero_padded_digits() {
+        // Eight digits since issue 12 item 7 (six before).
+        assert_eq!(format_code(42), "00000042");
+        assert_eq!(format_code(1_234_567_890), "34567890");
         assert_eq!(format_code(u32::MAX).len(), CODE_DIGITS);
         assert_eq!(normalize_code(" 123-456 "), "123456");
         assert_eq!(normalize_code("abc"), "");

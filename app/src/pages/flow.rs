@@ -228,7 +228,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                 {(step.1 > 1).then(|| view! { <p class="muted step">{format!("Step {} of {}", step.0, step.1)}</p> })}
                 {verify_email.clone().map(|email| view! {
                     <p class="verify-note" id="verify-note">
-                        "We sent a 6-digit code to " <strong>{email}</strong>
+                        "We sent an 8-digit code to " <strong>{email}</strong>
                         ". Enter it below to confirm your address; nothing is granted before that."
                     </p>
                 })}
@@ -279,7 +279,7 @@ pub fn AcceptPage() -> impl IntoView {
                             {v.verify_email.clone().map(|email| view! {
                                 <p class="verify-note" id="verify-note">
                                     "This invitation is for confirmed addresses. "
-                                    {if v.code_sent { "We sent a 6-digit code to " } else { "Send a code to " }}
+                                    {if v.code_sent { "We sent an 8-digit code to " } else { "Send a code to " }}
                                     <strong>{email}</strong>
                                     {if v.code_sent { " (it may take a minute)." } else { " to confirm it is yours." }}
                                 </p>

@@ -695,6 +695,27 @@ async fn into_rows(
     }) {
         messages.entry(inv).or_default().push(m);
     }
+    let mut events: HashMap<String, Vec<crate::model::InvitationEvent>> = HashMap::new();
+    let event_rows = if full {
+        crate::store::events::of_invitations(&db.pool, &pks).await?
+    } else {
+        Vec::new()
+    };
+    for e in event_rows {
+        let kind = crate::domain::event::EventKind::parse(&e.kind).ok_or_else(|| {
+            tracing::error!(kind = %e.kind, "an invitation event of an unknown kind");
+            AppError::Internal
+        })?;
+        events
+            .entry(e.invitation_pk)
+            .or_default()
+            .push(crate::model::InvitationEvent {
+                kind,
+                at: e.at,
+                at_display: time::format_absolute(e.at),
+                detail: e.detail,
+            });
+    }
     let now = time::now();
     rows.into_iter()
         .map(|r| {
@@ -746,6 +767,7 @@ async fn into_rows(
             }
             Ok(InvitationRow {
                 messages: full.then(|| messages.remove(&pk).unwrap_or_default()),
+                events: full.then(|| events.remove(&pk).unwrap_or_default()),
                 send_to,
                 ledger: full.then(|| ledgers.remove(&pk).unwrap_or_default()),
                 enrolled_count: u64::try_from(enrolled_count).unwrap_or(0),

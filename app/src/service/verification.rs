@@ -10,8 +10,10 @@
 
 use super::{mail, time, Config, Db};
 use crate::domain::email_rules::normalize_email;
+use crate::domain::event::EventKind;
+use crate::domain::limits::{code_failure_budgets, exhausted, CODE_FAILURES_GLOBAL_BUCKET};
 use crate::domain::verification::{
-    check_attempt, check_resend, format_code, normalize_code, CodeError, CodeState,
+    check_attempt, check_resend, format_code, normalize_code, CodeError, CodeState, CODE_DIGITS,
 };
 use crate::error::AppError;
 use crate::store::db::new_uuid;
@@ -59,7 +61,7 @@ fn hash_code(pk: &str, code: &str) -> String {
 
 fn new_code() -> String {
     use rand::Rng;
-    format_code(rand::rngs::OsRng.gen_range(0..1_000_000))
+    format_code(rand::rngs::OsRng.gen_range(0..10u32.pow(CODE_DIGITS as u32)))
 }
 
 fn message(
@@ -91,8 +93,9 @@ pub async fn start(
     email: &str,
     s: Settings,
 ) -> Result<String, AppError> {
-    gate.admit(&mut **tx).await?;
     let (pk, code, now) = (new_uuid(), new_code(), time::now());
+    refuse_if_paused(&mut **tx, invitation_pk, now).await?;
+    gate.admit(&mut **tx).await?;
     // At most so many verifications per address and day, across sessions and networks.
     let day = now - 86_400;
     let recent = store::created_since(&mut **tx, email, day).await?;
@@ -176,6 +179,7 @@ pub async fn resend(
         .map_err(|e| AppError::BadRequest(e.message()))?;
     let code = new_code();
     let expires = now.saturating_add(lifetime_secs(s));
+    refuse_if_paused(&db.pool, invitation_pk.as_deref(), now).await?;
     let mut tx = db.begin().await?;
     gate.admit(&mut *tx).await?;
     // Conditional on what was checked, so two parallel requests send one code.
@@ -210,6 +214,55 @@ pub async fn resend(
     Ok(())
 }
 
+/// [`AppError::CodesPaused`] when a failed-guess budget that applies to codes of `invitation_pk` is used
+/// up now (see [`crate::domain::limits::CODE_FAILURES_PER_INVITATION`]).
+async fn refuse_if_paused<'e>(
+    ex: impl crate::store::Exec<'e>,
+    invitation_pk: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    let budgets = code_failure_budgets(invitation_pk);
+    let buckets: Vec<String> = budgets.iter().map(|(b, _)| b.clone()).collect();
+    let windows: Vec<(String, i64, i64)> = crate::store::limits::current_in(ex, &buckets, now)
+        .await?
+        .into_iter()
+        .map(|w| (w.bucket, w.hits, w.expires_at))
+        .collect();
+    match exhausted(&windows, &budgets, now) {
+        Some(wait) => Err(AppError::CodesPaused(wait)),
+        None => Ok(()),
+    }
+}
+
+/// Counts a wrong guess against every budget that applies; the guess that uses up an invitation's
+/// budget records a [`EventKind::CodesPaused`] event for its admin (once per window).
+async fn count_failure(db: &Db, invitation_pk: Option<&str>, now: i64) -> Result<(), AppError> {
+    for (bucket, limit) in code_failure_budgets(invitation_pk) {
+        let w = crate::store::limits::hit(&db.pool, &bucket, now, limit.window_secs).await?;
+        if w.hits != limit.max {
+            continue;
+        }
+        tracing::warn!(bucket = %bucket, max = limit.max, "a failed-guess budget of verification codes is used up; codes pause until its window ends");
+        if let (Some(pk), false) = (invitation_pk, bucket == CODE_FAILURES_GLOBAL_BUCKET) {
+            let detail = format!(
+                "{} wrong codes were tried within a day, so codes for this invitation are paused until {}. Someone may be guessing codes for addresses they do not own.",
+                limit.max,
+                time::format_absolute(w.expires_at)
+            );
+            crate::store::events::record(
+                &db.pool,
+                &new_uuid(),
+                pk,
+                EventKind::CodesPaused.as_str(),
+                now,
+                &detail,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 fn code_error(e: CodeError) -> AppError {
     AppError::field("code", e.message())
 }
@@ -224,6 +277,7 @@ fn code_error(e: CodeError) -> AppError {
 pub async fn check(db: &Db, pk: &str, email: &str, guess: &str) -> Result<(), AppError> {
     let VerificationRow {
         email: stored_email,
+        invitation_pk,
         attempts,
         max_attempts,
         expires,
@@ -247,6 +301,7 @@ pub async fn check(db: &Db, pk: &str, email: &str, guess: &str) -> Result<(), Ap
     if guess.is_empty() {
         return Err(AppError::field("code", "Enter the code from the email."));
     }
+    refuse_if_paused(&db.pool, invitation_pk.as_deref(), now).await?;
     let n = store::reserve_attempt(&db.pool, pk, now).await?;
     if n != 1 {
         // Another request took the last guess (or the code expired) since it was read.
@@ -265,6 +320,7 @@ pub async fn check(db: &Db, pk: &str, email: &str, guess: &str) -> Result<(), Ap
     }
     let stored = store::code_hash(&db.pool, pk).await?;
     if stored != hash_code(pk, &guess) {
+        count_failure(db, invitation_pk.as_deref(), now).await?;
         return Err(code_error(CodeError::Wrong {
             attempts_left: (max_attempts - attempts - 1).max(0),
         }));
@@ -316,10 +372,10 @@ mod tests {
     }
 
     #[test]
-    fn new_codes_are_six_digits() {
+    fn new_codes_have_code_digits() {
         for _ in 0..100 {
             let c = new_code();
-            assert_eq!(c.len(), 6);
+            assert_eq!(c.len(), CODE_DIGITS);
             assert!(c.chars().all(|ch| ch.is_ascii_digit()));
         }
     }

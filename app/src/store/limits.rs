@@ -39,6 +39,40 @@ pub async fn hit<'e>(
     .await
 }
 
+/// A bucket's current window, as [`current_in`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BucketWindow {
+    /// The bucket.
+    pub bucket: String,
+    /// Hits counted in the window.
+    pub hits: i64,
+    /// The window's end, UTC Unix seconds.
+    pub expires_at: i64,
+}
+
+/// The windows of `buckets` that are current at `now` (a bucket with no hits now is left out).
+///
+/// # Errors
+/// Database errors.
+pub async fn current_in<'e>(
+    ex: impl Exec<'e>,
+    buckets: &[String],
+    now: i64,
+) -> Result<Vec<BucketWindow>, sqlx::Error> {
+    if buckets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT bucket, hits, expires_at FROM rate_limits WHERE expires_at > $1 AND bucket IN ({})",
+        super::db::placeholders(2, buckets.len())
+    );
+    let mut q = sqlx::query_as::<_, BucketWindow>(&sql).bind(now);
+    for b in buckets {
+        q = q.bind(b);
+    }
+    q.fetch_all(ex).await
+}
+
 /// Takes back one hit of `bucket` (an attempt that turned out not to count, e.g. a successful
 /// sign-in against a per-network budget of failures); never below zero.
 ///

@@ -70,6 +70,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0014_outbox_secret.sql",
         include_str!("../../../migrations/0014_outbox_secret.sql"),
     ),
+    (
+        "0015_invitation_events.sql",
+        include_str!("../../../migrations/0015_invitation_events.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

@@ -14,6 +14,7 @@
 pub mod db;
 pub mod directory;
 pub mod enrollment;
+pub mod events;
 pub mod flows;
 pub mod invitations;
 pub mod limits;

@@ -63,7 +63,9 @@ impl From<AppError> for ApiError {
                 Self::Unauthenticated("Authentication credentials were not provided.")
             }
             AppError::Forbidden => Self::Forbidden,
-            AppError::TooManyAttempts(secs) | AppError::TooManyCodes(secs) => Self::Throttled(secs),
+            AppError::TooManyAttempts(secs)
+            | AppError::TooManyCodes(secs)
+            | AppError::CodesPaused(secs) => Self::Throttled(secs),
             AppError::Busy(secs) => Self::Unavailable(secs),
             other => {
                 tracing::error!(error = %other, "api");

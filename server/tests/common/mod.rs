@@ -489,10 +489,11 @@ pub async fn verification_code(db: &Db, email: &str) -> String {
     code_in(&body).unwrap_or_else(|| panic!("no code in {body}"))
 }
 
-/// The first run of exactly six digits in a message body: the verification code.
+/// The first run of exactly [`CODE_DIGITS`](usher_app::domain::verification::CODE_DIGITS) digits in a
+/// message body: the verification code.
 pub fn code_in(body: &str) -> Option<String> {
     body.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
+        .find(|w| w.len() == usher_app::domain::verification::CODE_DIGITS)
         .map(str::to_owned)
 }
 

@@ -264,6 +264,7 @@ fn InvitationFacts(
                         Ok(Some(d)) => view! {
                             <dt>"Messages"</dt><dd><MessageList messages=d.messages.unwrap_or_default() /></dd>
                             <dt>"Used by"</dt><dd><LedgerList ledger=d.ledger.unwrap_or_default() /></dd>
+                            <EventList events=d.events.unwrap_or_default() />
                         }.into_any(),
                         Ok(None) => ().into_any(),
                         Err(e) => view! { <dt>"Activity"</dt><dd><ErrorNotice error=e /></dd> }.into_any(),
@@ -296,6 +297,30 @@ fn MessageList(messages: Vec<crate::model::OutboxMessage>) -> impl IntoView {
         </ul>
     }
     .into_any()
+}
+
+/// What the admin should know of beside uses (codes paused after wrong guesses, …), oldest first;
+/// nothing when there is none.
+#[component]
+fn EventList(events: Vec<crate::model::InvitationEvent>) -> impl IntoView {
+    (!events.is_empty()).then(|| {
+        view! {
+            <dt>"Events"</dt>
+            <dd>
+                <ul class="events">
+                    {events.into_iter().map(|e| {
+                        let kind = e.kind.as_str();
+                        view! {
+                            <li class="warning" data-kind=kind>
+                                <strong>{e.kind.label()}</strong> " · " {e.at_display} <br />
+                                {e.detail}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </dd>
+        }
+    })
 }
 
 /// Who used the invitation, oldest first.

@@ -1,0 +1,141 @@
+//! Code budgets (issue 12 item 7): wrong guesses are counted per invitation and for the whole instance,
+//! whatever addresses, sessions and networks they come from; a used-up budget pauses that
+//! invitation's codes (checks and new codes) until its window ends and tells its admin.
+
+mod common;
+use axum::http::StatusCode;
+use common::{Client, Response, TestApp};
+use serde_json::json;
+use usher_app::domain::limits::{
+    code_failures_bucket, CODE_FAILURES_GLOBAL, CODE_FAILURES_GLOBAL_BUCKET,
+    CODE_FAILURES_PER_INVITATION,
+};
+
+db_tests!(
+    a_used_up_invitation_budget_pauses_its_codes_and_tells_the_admin,
+    a_used_up_instance_budget_pauses_every_code,
+);
+
+const EXT: &str = "invitation-enrollment-flow-external";
+
+/// The prompt page of the external enrollment flow, sent from client address `ip`.
+async fn prompts(c: &mut Client, token: &str, who: &str, ip: [u8; 4]) -> Response {
+    let email = format!("{who}@company.com");
+    let fields = [
+        ("slug", EXT),
+        ("itoken", token),
+        ("stage", "1"),
+        ("fields[username]", who),
+        ("fields[name]", "Someone"),
+        ("fields[email]", email.as_str()),
+        ("fields[password]", "s3cret-pass"),
+        ("fields[password_repeat]", "s3cret-pass"),
+    ];
+    c.call_form_from("flow/submit", &fields, ip).await
+}
+
+async fn guess(c: &mut Client, token: &str, code: &str, ip: [u8; 4]) -> Response {
+    let fields = [
+        ("slug", EXT),
+        ("itoken", token),
+        ("stage", "2"),
+        ("fields[code]", code),
+    ];
+    c.call_form_from("flow/submit", &fields, ip).await
+}
+
+/// Sets `bucket`'s current window to `hits` hits, ending in a day (what earlier guesses, from anywhere,
+/// would have left).
+async fn used(app: &TestApp, bucket: &str, hits: i64) {
+    let ends = usher_app::service::time::now() + 86_400;
+    sqlx::query("INSERT INTO rate_limits (bucket, expires_at, hits) VALUES ($1, $2, $3)")
+        .bind(bucket)
+        .bind(ends)
+        .bind(hits)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+}
+
+fn wrong(code: &str) -> String {
+    // Any other code of the same length.
+    code.chars()
+        .map(|c| if c == '1' { '2' } else { '1' })
+        .collect()
+}
+
+async fn a_used_up_invitation_budget_pauses_its_codes_and_tells_the_admin(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (pk, token) = common::create_invitation(&app, &mut admin, "company", EXT, json!({})).await;
+    let (_, other) = common::create_invitation(&app, &mut admin, "other", EXT, json!({})).await;
+    // Earlier guessers, on random addresses and networks, left one wrong guess of the day's budget.
+    used(
+        &app,
+        &code_failures_bucket(&pk),
+        CODE_FAILURES_PER_INVITATION.max - 1,
+    )
+    .await;
+
+    let mut mallory = app.client();
+    let r = prompts(&mut mallory, &token, "mallory", [198, 51, 100, 1]).await;
+    assert!(common::continues(&r), "{} {}", r.status, r.body);
+    let code = common::verification_code(&app.db, "mallory@company.com").await;
+    // The last wrong guess of the budget is answered as wrong…
+    let r = guess(&mut mallory, &token, &wrong(&code), [198, 51, 100, 1]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    // …and then even the right code, from another network, waits for the window to end.
+    let r = guess(&mut mallory, &token, &code, [203, 0, 113, 7]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.body.contains("CodesPaused"), "{}", r.body);
+    let wait: i64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(wait > 86_000 && wait <= 86_400, "{wait}");
+    // No new codes for that invitation either, for a new address on a new network.
+    let r = prompts(&mut app.client(), &token, "eve", [192, 0, 2, 9]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users").await,
+        1,
+        "only admin"
+    );
+
+    // The admin sees why in the invitation's row, once.
+    let (s, row) = admin
+        .call("admin/invitations/get", json!({ "pk": pk }))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{row}");
+    let events = row["events"].as_array().expect("events with full detail");
+    assert_eq!(events.len(), 1, "{row}");
+    assert_eq!(events[0]["kind"], "codes_paused");
+    assert!(events[0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("1000 wrong codes"));
+
+    // Another invitation's invitees are not held up.
+    let mut bob = app.client();
+    let r = prompts(&mut bob, &other, "bob", [198, 51, 100, 1]).await;
+    assert!(common::continues(&r), "{} {}", r.status, r.body);
+    let code = common::verification_code(&app.db, "bob@company.com").await;
+    let r = guess(&mut bob, &other, &code, [198, 51, 100, 1]).await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{} {}",
+        r.status,
+        r.body
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 2);
+}
+
+async fn a_used_up_instance_budget_pauses_every_code(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, token) = common::create_invitation(&app, &mut admin, "company", EXT, json!({})).await;
+    let mut bob = app.client();
+    let r = prompts(&mut bob, &token, "bob", [198, 51, 100, 1]).await;
+    assert!(common::continues(&r), "{} {}", r.status, r.body);
+    let code = common::verification_code(&app.db, "bob@company.com").await;
+    // Guesses spread over many invitations used up the instance's budget.
+    used(&app, CODE_FAILURES_GLOBAL_BUCKET, CODE_FAILURES_GLOBAL.max).await;
+    let r = guess(&mut bob, &token, &code, [198, 51, 100, 1]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+}
