@@ -54,6 +54,9 @@ pub async fn build(
     usher_app::service::flows::install_builtin_flows(&db)
         .await
         .map_err(|e| format!("built-in flows: {e}"))?;
+    usher_app::service::users::backfill_username_keys(&db)
+        .await
+        .map_err(|e| format!("username keys: {e}"))?;
     let sessions = DbSessionStore::connect(&db.url, db.backend)
         .await
         .map_err(|e| format!("session store: {e}"))?;

@@ -72,6 +72,11 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "12a4856e1e83e411",
         "12a4856e1e83e411",
     ),
+    (
+        "0016_username_keys.sql",
+        "385cbc9ef63aac9d",
+        "385cbc9ef63aac9d",
+    ),
 ];
 
 #[test]

@@ -22,6 +22,10 @@ pub enum UsernameError {
     /// A character outside authentik's charset.
     #[error("Username may contain only letters, digits and @ . + - _")]
     Characters,
+    /// Letters of more than one script (say Latin and Cyrillic), the stuff of look-alikes (UTS #39
+    /// §5.1: a username must be single-script).
+    #[error("Username may not mix letters of different scripts (such as Latin and Cyrillic).")]
+    MixedScripts,
 }
 
 /// Why a new password is refused; the message is the form's.
@@ -38,12 +42,21 @@ pub enum PasswordError {
     TooLong,
 }
 
-/// Validates a username: 1–150 characters of authentik's charset `^[\w.@+-]+$`. Returns it trimmed.
+/// Validates a username: 1–150 characters of authentik's charset `^[\w.@+-]+$`, on the server also of
+/// one script (UTS #39 single-script). Returns it trimmed and, on the server, NFKC-normalised (so
+/// full-width `ｊａｎｅ` is stored as `jane`).
 ///
 /// # Errors
 /// [`UsernameError`].
 pub fn validate_username(raw: &str) -> Result<String, UsernameError> {
-    let s = raw.trim();
+    #[cfg(feature = "ssr")]
+    let normalised: String = {
+        use unicode_normalization::UnicodeNormalization;
+        raw.trim().nfkc().collect()
+    };
+    #[cfg(not(feature = "ssr"))]
+    let normalised = raw.trim().to_owned();
+    let s = normalised.trim();
     if s.is_empty() {
         return Err(UsernameError::Required);
     }
@@ -56,7 +69,34 @@ pub fn validate_username(raw: &str) -> Result<String, UsernameError> {
     {
         return Err(UsernameError::Characters);
     }
+    #[cfg(feature = "ssr")]
+    {
+        use unicode_security::MixedScript;
+        if !s.is_single_script() {
+            return Err(UsernameError::MixedScripts);
+        }
+    }
     Ok(s.to_owned())
+}
+
+/// The key usernames are unique by: NFKC, case-folded, NFKC again (Unicode's NFKC_Casefold, closely),
+/// so `Admin`, `ADMIN` and full-width `ａｄｍｉｎ` are one name (issue 12 item 14).
+#[cfg(feature = "ssr")]
+pub fn username_key(username: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = username
+        .trim()
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded.nfkc().collect()
+}
+
+/// The confusable skeleton (UTS #39 §4) of a username's key: two names that look alike (Latin `admin`
+/// and Cyrillic `аdmіn`, or `rn` and `m`) share it, so no two accounts may.
+#[cfg(feature = "ssr")]
+pub fn username_skeleton(username: &str) -> String {
+    unicode_security::skeleton(&username_key(username)).collect()
 }
 
 /// Validates a new password and its repetition: equal, at least [`PASSWORD_MIN`] characters.
@@ -113,6 +153,32 @@ mod tests {
         assert!(validate_username("semi;colon").is_err());
         assert!(validate_username(&"a".repeat(151)).is_err());
         assert!(validate_username(&"a".repeat(150)).is_ok());
+    }
+
+    #[test]
+    fn usernames_are_nfkc_and_single_script() {
+        assert_eq!(validate_username("ｊａｎｅ").unwrap(), "jane");
+        // Cyrillic а (U+0430) among Latin letters.
+        assert_eq!(
+            validate_username("p\u{430}ypal"),
+            Err(UsernameError::MixedScripts)
+        );
+        // One script, or Han with kana, is fine; digits and punctuation belong to every script.
+        assert!(validate_username("мария").is_ok());
+        assert!(validate_username("山田たろう").is_ok());
+        assert!(validate_username("jane.smith-2").is_ok());
+    }
+
+    #[test]
+    fn one_key_and_skeleton_for_names_that_read_alike() {
+        assert_eq!(username_key("Admin"), "admin");
+        assert_eq!(username_key("ＡＤＭＩＮ"), "admin");
+        assert_eq!(username_key("Straße"), "straße");
+        assert_ne!(username_key("jane"), username_key("janet"));
+        // Whole-script Cyrillic look-alike of "admin" (а, ԁ, м are not used: one confusable suffices).
+        assert_eq!(username_skeleton("\u{430}dmin"), username_skeleton("admin"));
+        assert_eq!(username_skeleton("rnary"), username_skeleton("mary"));
+        assert_ne!(username_skeleton("jane"), username_skeleton("john"));
     }
 
     #[test]

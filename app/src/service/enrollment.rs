@@ -360,7 +360,7 @@ async fn validate_prompt(
         let result = match f.field_type {
             PromptType::Username => match validate_username(&v) {
                 Ok(u) => {
-                    if users::pk_by_username(&db.pool, &u).await?.is_some() {
+                    if users::username_taken(&db.pool, &u).await? {
                         Err("This username is already taken.".to_owned())
                     } else {
                         Ok(u)

@@ -19,10 +19,7 @@ fn username_taken() -> AppError {
 /// # Errors
 /// [`AppError::Validation`] on `username` when it is taken; database errors.
 pub async fn insert_user(tx: &mut Tx, u: &NewUser) -> Result<i64, AppError> {
-    if users::pk_by_username(&mut **tx, &u.username)
-        .await?
-        .is_some()
-    {
+    if users::username_taken(&mut **tx, &u.username).await? {
         return Err(username_taken());
     }
     let pk = users::insert(&mut **tx, u, &new_uuid(), time::now())
@@ -35,6 +32,26 @@ pub async fn insert_user(tx: &mut Tx, u: &NewUser) -> Result<i64, AppError> {
             }
         })?;
     Ok(pk)
+}
+
+/// Stores the key and skeleton of every account created before they existed (migration 0016), so
+/// those names are held too. An account whose key or skeleton another already holds keeps none (it still
+/// signs in by its exact name) and is logged for the operator.
+///
+/// # Errors
+/// Database errors other than such a clash.
+pub async fn backfill_username_keys(db: &Db) -> Result<(), AppError> {
+    for (pk, username) in users::without_username_keys(&db.pool).await? {
+        match users::set_username_keys(&db.pool, pk, &username).await {
+            Ok(()) => {}
+            Err(e) if is_unique_violation(&e) => tracing::warn!(
+                user_pk = pk,
+                "an existing username reads like another account's (case, width or look-alike letters); it keeps working but is not reserved"
+            ),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
 }
 
 /// Validates admin input (username, email, password twice) into a superuser to insert.

@@ -74,6 +74,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0015_invitation_events.sql",
         include_str!("../../../migrations/0015_invitation_events.sql"),
     ),
+    (
+        "0016_username_keys.sql",
+        include_str!("../../../migrations/0016_username_keys.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

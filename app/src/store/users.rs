@@ -5,6 +5,7 @@
 
 use super::{DbError, Exec, Flag};
 use crate::domain::flow::UserType;
+use crate::domain::user::{username_key, username_skeleton};
 
 /// A user to insert (see [`insert`]).
 #[derive(Debug, Clone)]
@@ -32,15 +33,60 @@ pub struct NewUser {
     pub attributes: String,
 }
 
-/// The pk of the user named `username` (exact match), if any.
+/// The pk of the user named `username`: the exact name, else the one with its key
+/// ([`username_key`]: `ADMIN` finds `admin`), if any.
 ///
 /// # Errors
 /// Database errors.
 pub async fn pk_by_username(ex: impl Exec<'_>, username: &str) -> Result<Option<i64>, DbError> {
-    sqlx::query_scalar("SELECT pk FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(ex)
+    sqlx::query_scalar(
+        "SELECT pk FROM users WHERE username = $1 OR username_key = $2 ORDER BY CASE WHEN username = $1 THEN 0 ELSE 1 END LIMIT 1",
+    )
+    .bind(username)
+    .bind(username_key(username))
+    .fetch_optional(ex)
+    .await
+}
+
+/// Whether a user holds `username`'s key or looks like it (its confusable skeleton,
+/// [`username_skeleton`]), or holds that exact name.
+///
+/// # Errors
+/// Database errors.
+pub async fn username_taken(ex: impl Exec<'_>, username: &str) -> Result<bool, DbError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE username = $1 OR username_key = $2 OR username_skeleton = $3",
+    )
+    .bind(username)
+    .bind(username_key(username))
+    .bind(username_skeleton(username))
+    .fetch_one(ex)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Users whose key and skeleton are not stored yet (created before migration 0016): pk and username.
+///
+/// # Errors
+/// Database errors.
+pub async fn without_username_keys(ex: impl Exec<'_>) -> Result<Vec<(i64, String)>, DbError> {
+    sqlx::query_as("SELECT pk, username FROM users WHERE username_key IS NULL ORDER BY pk")
+        .fetch_all(ex)
         .await
+}
+
+/// Stores user `pk`'s key and skeleton, computed from `username`.
+///
+/// # Errors
+/// Database errors; a unique violation when another account already holds either.
+pub async fn set_username_keys(ex: impl Exec<'_>, pk: i64, username: &str) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET username_key = $1, username_skeleton = $2 WHERE pk = $3")
+        .bind(username_key(username))
+        .bind(username_skeleton(username))
+        .bind(pk)
+        .execute(ex)
+        .await?;
+    Ok(())
 }
 
 /// The pk of the first superuser (lowest pk), active or not, if any.
@@ -75,8 +121,8 @@ pub async fn insert(
     date_joined: i64,
 ) -> Result<i64, DbError> {
     sqlx::query_scalar(
-        "INSERT INTO users (uid, username, name, email, email_verified, password, is_active, is_superuser, type, path, attributes, date_joined)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING pk",
+        "INSERT INTO users (uid, username, name, email, email_verified, password, is_active, is_superuser, type, path, attributes, date_joined, username_key, username_skeleton)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING pk",
     )
     .bind(uid)
     .bind(&u.username)
@@ -90,6 +136,8 @@ pub async fn insert(
     .bind(&u.path)
     .bind(&u.attributes)
     .bind(date_joined)
+    .bind(username_key(&u.username))
+    .bind(username_skeleton(&u.username))
     .fetch_one(ex)
     .await
 }
@@ -106,7 +154,8 @@ pub struct CredentialsRow {
     pub is_active: bool,
 }
 
-/// The credentials of the user named `username` (exact match), if any.
+/// The credentials of the user named `username` (the exact name, else the one with its key, as
+/// [`pk_by_username`]), if any.
 ///
 /// # Errors
 /// Database errors.
@@ -114,10 +163,13 @@ pub async fn credentials_by_username(
     ex: impl Exec<'_>,
     username: &str,
 ) -> Result<Option<CredentialsRow>, DbError> {
-    sqlx::query_as("SELECT pk, password, is_active FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(ex)
-        .await
+    sqlx::query_as(
+        "SELECT pk, password, is_active FROM users WHERE username = $1 OR username_key = $2 ORDER BY CASE WHEN username = $1 THEN 0 ELSE 1 END LIMIT 1",
+    )
+    .bind(username)
+    .bind(username_key(username))
+    .fetch_optional(ex)
+    .await
 }
 
 /// Records a sign-in of user `pk` at `at` (UTC Unix seconds).
