@@ -66,6 +66,7 @@ async fn main() {
         smtp_url: format!("smtp://127.0.0.1:{port}"),
         from: "Usher <usher@example.com>".into(),
         backoff_base: 1,
+        give_up_after_secs: usher_app::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS,
     };
     let worker = Worker::new(db.clone(), cfg).unwrap();
     let start = Instant::now();

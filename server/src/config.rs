@@ -49,6 +49,16 @@ pub struct Settings {
     /// stay queued in the outbox.
     #[arg(long, env = "USHER_SMTP_URL", hide_env_values = true, global = true)]
     pub smtp_url: Option<String>,
+    /// Hours a message is retried (capped backoff, at most an hour between attempts) before it is
+    /// marked failed; an admin can retry it from Directory → Outbox.
+    #[arg(
+        long,
+        env = "USHER_OUTBOX_GIVE_UP_HOURS",
+        default_value_t = 72,
+        value_parser = clap::value_parser!(u32).range(1..=8760),
+        global = true
+    )]
+    pub outbox_give_up_hours: u32,
     /// The From: address of Usher's emails.
     #[arg(
         long,
@@ -144,6 +154,7 @@ impl Settings {
                 smtp_url,
                 from: self.email_from.clone(),
                 backoff_base: 5,
+                give_up_after_secs: i64::from(self.outbox_give_up_hours) * 3600,
             })
     }
 

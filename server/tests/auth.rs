@@ -288,6 +288,7 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
         r#"{"pk":"x","to":["a@b.co"],"cc":[],"bcc":[]}"#,
     ),
     ("admin/outbox/list", r#"{"only_failed":false}"#),
+    ("admin/outbox/retry", r#"{"pk":"x"}"#),
     ("admin/tokens/list", "{}"),
     (
         "admin/tokens/create",

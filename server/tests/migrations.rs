@@ -77,6 +77,11 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "385cbc9ef63aac9d",
         "385cbc9ef63aac9d",
     ),
+    (
+        "0017_outbox_retry.sql",
+        "ad6159c19e73f5fe",
+        "ad6159c19e73f5fe",
+    ),
 ];
 
 #[test]

@@ -276,6 +276,21 @@ pub async fn list_outbox(only_failed: bool) -> Result<Vec<OutboxMessage>, AppErr
     )
 }
 
+/// Directory → Outbox, "Retry": queues a failed message again, due now, with a new retry time.
+///
+/// # Errors
+/// 401/403; 400 when it is not a failed message or carried a verification code.
+#[server(input = Json, endpoint = "admin/outbox/retry")]
+pub async fn retry_message(pk: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            mail::retry(&st.db, &pk).await
+        }
+        .await,
+    )
+}
+
 /// Directory → Tokens: every API token (never a secret).
 #[server(input = Json, endpoint = "admin/tokens/list")]
 pub async fn list_tokens() -> Result<Vec<TokenRow>, AppError> {

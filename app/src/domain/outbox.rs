@@ -8,6 +8,33 @@ use serde::{Deserialize, Serialize};
 /// holder, issue 12 item 3).
 pub const DONE_RETENTION_SECS: i64 = 30 * 86_400;
 
+/// How long a message is retried before it is marked `failed`, by default, seconds (72 hours:
+/// `USHER_OUTBOX_GIVE_UP_HOURS`): an SMTP outage over a long weekend loses nothing.
+pub const DEFAULT_GIVE_UP_AFTER_SECS: i64 = 72 * 3600;
+
+/// The longest wait between two attempts, seconds (an hour).
+pub const BACKOFF_CAP_SECS: i64 = 3600;
+
+/// The wait before attempt `attempts + 1`: `base · 2^(attempts-1)` seconds, at most
+/// [`BACKOFF_CAP_SECS`].
+pub fn backoff_secs(base: i64, attempts: i64) -> i64 {
+    let exp = attempts.clamp(1, 20) - 1;
+    base.saturating_mul(1i64 << exp).min(BACKOFF_CAP_SECS)
+}
+
+/// After attempt `attempts` failed at `now`, for a message trying since `since` (UTC Unix seconds):
+/// when to try again, or `None` to give up, which happens only once it has been trying for
+/// `give_up_after` seconds (whatever the number of attempts).
+pub fn after_failure(
+    since: i64,
+    attempts: i64,
+    now: i64,
+    base: i64,
+    give_up_after: i64,
+) -> Option<i64> {
+    (now - since < give_up_after).then(|| now + backoff_secs(base, attempts))
+}
+
 /// Where an outbox message stands (`outbox.status`): queued → sending (claimed by a worker) → sent, or
 /// back to queued for a retry, or failed after the last attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,7 +83,35 @@ impl TryFrom<String> for OutboxStatus {
 
 #[cfg(test)]
 mod tests {
-    use super::OutboxStatus;
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff_secs(5, 1), 5);
+        assert_eq!(backoff_secs(5, 2), 10);
+        assert_eq!(backoff_secs(5, 4), 40);
+        assert_eq!(backoff_secs(5, 30), 3600);
+    }
+
+    #[test]
+    fn messages_are_retried_until_they_have_tried_for_the_whole_time() {
+        let h = 3600;
+        let give_up = DEFAULT_GIVE_UP_AFTER_SECS;
+        // However many attempts failed, within 72 hours there is a next one, at most an hour away.
+        assert_eq!(after_failure(0, 1, 10, 5, give_up), Some(15));
+        assert_eq!(after_failure(0, 500, 71 * h, 5, give_up), Some(72 * h));
+        assert_eq!(
+            after_failure(0, 3, 72 * h - 1, 5, give_up),
+            Some(72 * h + 19)
+        );
+        // Then it is given up on.
+        assert_eq!(after_failure(0, 3, 72 * h, 5, give_up), None);
+        // An admin's retry starts the time again.
+        assert_eq!(
+            after_failure(100 * h, 1, 101 * h, 5, give_up),
+            Some(101 * h + 5)
+        );
+    }
 
     #[test]
     fn statuses_round_trip_and_unknown_ones_are_refused() {

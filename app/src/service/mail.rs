@@ -2,13 +2,15 @@
 //!
 //! Every message is written to the `outbox` table in the same transaction as the change that causes it
 //! ([`enqueue`]); [`Worker`] claims due rows, sends them, and marks them `sent`, or schedules a retry with
-//! exponential backoff, or — after [`MAX_ATTEMPTS`] — marks them `failed`. SMTP being down or slow never
+//! exponential backoff (capped at an hour), or — once a message has been trying for
+//! [`MailConfig::give_up_after_secs`] (72 hours by default) — marks it `failed`; an admin can queue a
+//! failed one again ([`retry`]). SMTP being down or slow never
 //! fails the admin's request and never loses a message. A claim is a lease (`claimed_until`): a crash
 //! between sending and marking leads, once the lease ends, to one more send — at worst a duplicate, never a
 //! loss. On PostgreSQL claims use `FOR UPDATE SKIP LOCKED`, so several instances never claim the same row.
 
 use super::{time, Db};
-use crate::error::{AppError, Context};
+use crate::error::AppError;
 use crate::store::db::new_uuid;
 use crate::store::outbox::{self, MessageFilter};
 use crate::store::Tx;
@@ -17,8 +19,6 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
 use std::time::Duration;
 
-/// Attempts before a message is marked `failed`.
-pub const MAX_ATTEMPTS: i64 = 8;
 /// Messages claimed and sent concurrently per round.
 pub const BATCH: i64 = 20;
 /// How long a claim lasts before another worker may take the row again, seconds.
@@ -236,12 +236,6 @@ async fn messages(
         .collect())
 }
 
-/// Backoff before attempt `attempts + 1`: `base · 2^(attempts-1)`, at most one hour.
-pub fn backoff_secs(base: i64, attempts: i64) -> i64 {
-    let exp = attempts.clamp(1, 20) - 1;
-    base.saturating_mul(1i64 << exp).min(3600)
-}
-
 /// A claimed outbox row.
 #[derive(Debug, Clone)]
 pub struct Claimed {
@@ -261,6 +255,8 @@ pub struct Claimed {
     pub html: String,
     /// Attempts including this one.
     pub attempts: i64,
+    /// Since when it is being tried, UTC Unix seconds.
+    pub since: i64,
 }
 
 /// Claims up to `limit` due messages (queued and due, or claimed by a worker whose lease ran out).
@@ -281,6 +277,7 @@ pub async fn claim(db: &Db, limit: i64) -> Result<Vec<Claimed>, AppError> {
             text: r.body_text,
             html: r.body_html,
             attempts: r.attempts,
+            since: r.since,
         })
         .collect())
 }
@@ -294,7 +291,9 @@ pub async fn mark_sent(db: &Db, pk: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Records a failed attempt: back to `queued` after the backoff, or `failed` after [`MAX_ATTEMPTS`].
+/// Records a failed attempt: back to `queued` after the backoff
+/// ([`crate::domain::outbox::after_failure`]), or `failed` once it has been trying for
+/// `cfg.give_up_after_secs`.
 ///
 /// # Errors
 /// Database errors.
@@ -302,15 +301,35 @@ pub async fn mark_failed(
     db: &Db,
     m: &Claimed,
     error: &str,
-    backoff_base: i64,
+    cfg: &MailConfig,
 ) -> Result<(), AppError> {
     let error: String = error.chars().take(1000).collect();
-    if m.attempts >= MAX_ATTEMPTS {
-        outbox::mark_failed(&db.pool, &m.pk, time::now(), &error).await?;
-    } else {
-        let next = time::now() + backoff_secs(backoff_base, m.attempts);
-        outbox::mark_retry(&db.pool, &m.pk, next, &error).await?;
+    let now = time::now();
+    match crate::domain::outbox::after_failure(
+        m.since,
+        m.attempts,
+        now,
+        cfg.backoff_base,
+        cfg.give_up_after_secs,
+    ) {
+        Some(next) => outbox::mark_retry(&db.pool, &m.pk, next, &error).await?,
+        None => outbox::mark_failed(&db.pool, &m.pk, now, &error).await?,
     }
+    Ok(())
+}
+
+/// Queues failed message `pk` again, due now, with a new 72 hours (Directory → Outbox, "Retry").
+///
+/// # Errors
+/// [`AppError::BadRequest`] when it is not a failed message, or carried a verification code (never
+/// resent: the invitee asks for a new one); database errors.
+pub async fn retry(db: &Db, pk: &str) -> Result<(), AppError> {
+    if outbox::retry(&db.pool, pk, time::now()).await? == 0 {
+        return Err(AppError::BadRequest(
+            "Only a failed message can be retried, and never one that carried a verification code (the invitee asks for a new code).".into(),
+        ));
+    }
+    db.outbox_wake.notify_one();
     Ok(())
 }
 
@@ -323,6 +342,9 @@ pub struct MailConfig {
     pub from: String,
     /// Base of the retry backoff, seconds.
     pub backoff_base: i64,
+    /// How long a message is retried before it is marked `failed`, seconds
+    /// (`USHER_OUTBOX_GIVE_UP_HOURS`; [`crate::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS`]).
+    pub give_up_after_secs: i64,
 }
 
 /// A pooled SMTP transport.
@@ -401,6 +423,7 @@ pub async fn send_now(
         text: text.to_owned(),
         html: format!("<p>{}</p>", text.replace('&', "&amp;").replace('<', "&lt;")),
         attempts: 1,
+        since: time::now(),
     };
     let msg = build_message(&cfg.from, &m)?;
     let r = t.send(msg).await.map_err(|e| e.to_string())?;
@@ -455,14 +478,25 @@ impl Worker {
                 (m, sent)
             });
         }
+        // Each result is recorded on its own: a failed write for one message is logged and leaves it
+        // to its lease (it comes back once the lease ends), and never stops recording the others.
         while let Some(done) = sends.join_next().await {
-            let (m, sent) = done.context("joining an outbox send task")?;
-            match sent {
-                Ok(()) => mark_sent(&self.db, &m.pk).await?,
+            let (m, sent) = match done {
+                Ok(d) => d,
+                Err(e) => {
+                    tracing::error!(error = %e, "an outbox send task failed");
+                    continue;
+                }
+            };
+            let recorded = match sent {
+                Ok(()) => mark_sent(&self.db, &m.pk).await,
                 Err(e) => {
                     tracing::warn!(message = %m.pk, attempt = m.attempts, error = %e, "email delivery failed");
-                    mark_failed(&self.db, &m, &e, self.cfg.backoff_base).await?;
+                    mark_failed(&self.db, &m, &e, &self.cfg).await
                 }
+            };
+            if let Err(e) = recorded {
+                tracing::error!(message = %m.pk, error = %e, "recording an outbox delivery failed; the message comes back when its lease ends");
             }
         }
         Ok(n)
@@ -485,14 +519,6 @@ impl Worker {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_an_hour() {
-        assert_eq!(backoff_secs(5, 1), 5);
-        assert_eq!(backoff_secs(5, 2), 10);
-        assert_eq!(backoff_secs(5, 4), 40);
-        assert_eq!(backoff_secs(5, 30), 3600);
-    }
 
     #[test]
     fn invitation_mail_names_inviter_grants_expiry_and_link() {

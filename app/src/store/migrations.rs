@@ -78,6 +78,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0016_username_keys.sql",
         include_str!("../../../migrations/0016_username_keys.sql"),
     ),
+    (
+        "0017_outbox_retry.sql",
+        include_str!("../../../migrations/0017_outbox_retry.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

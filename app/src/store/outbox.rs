@@ -79,8 +79,8 @@ pub const SECRET_REMOVED: &str = "[removed after delivery]";
 /// worker.
 pub async fn enqueue(tx: &mut super::Tx, m: &NewMessage<'_>) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO outbox (pk, invitation_pk, itoken, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created, secret)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10, $11)",
+        "INSERT INTO outbox (pk, invitation_pk, itoken, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created, secret, carried_secret)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10, $11, $12)",
     )
     .bind(m.pk)
     .bind(m.invitation_pk)
@@ -93,6 +93,7 @@ pub async fn enqueue(tx: &mut super::Tx, m: &NewMessage<'_>) -> Result<(), DbErr
     .bind(m.html)
     .bind(m.created)
     .bind(m.secret)
+    .bind(super::Flag(m.secret.is_some()))
     .execute(&mut **tx)
     .await?;
     tx.queue_mail();
@@ -198,6 +199,8 @@ pub struct ClaimedRow {
     pub body_html: String,
     /// Attempts, this one included.
     pub attempts: i64,
+    /// Since when it is being tried (its creation, or an admin's retry), UTC Unix seconds.
+    pub since: i64,
 }
 
 /// Claims up to `limit` due messages — `queued` ones due by `now`, and `sending` ones whose claim ran out
@@ -223,7 +226,7 @@ pub async fn claim(
          WHERE pk IN (SELECT pk FROM outbox
                       WHERE (status = 'queued' AND next_attempt_at <= $2) OR (status = 'sending' AND claimed_until < $2)
                       ORDER BY next_attempt_at LIMIT $3 {lock})
-         RETURNING pk, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, attempts"
+         RETURNING pk, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, attempts, COALESCE(retrying_since, created) AS since"
     );
     sqlx::query_as::<_, ClaimedRow>(&sql)
         .bind(claimed_until)
@@ -283,6 +286,24 @@ pub async fn mark_failed(ex: impl Exec<'_>, pk: &str, at: i64, error: &str) -> R
         .execute(ex)
         .await?;
     Ok(())
+}
+
+/// Queues failed message `pk` again, due at `now`, with its attempts and its retry time starting over
+/// (`retrying_since`); not a message that carried a one-time secret. Returns how many rows changed (0:
+/// no such failed message, or one that carried a secret).
+///
+/// # Errors
+/// Database errors.
+pub async fn retry(ex: impl Exec<'_>, pk: &str, now: i64) -> Result<u64, DbError> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = $1, retrying_since = $1, claimed_until = NULL
+         WHERE pk = $2 AND status = 'failed' AND carried_secret = 0",
+    )
+    .bind(now)
+    .bind(pk)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Deletes the messages done with (`sent` or `failed`) whose last event (`sent_at`, or for a failed

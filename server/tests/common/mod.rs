@@ -470,6 +470,7 @@ pub fn mail_config(port: u16) -> usher_app::service::mail::MailConfig {
         smtp_url: format!("smtp://127.0.0.1:{port}"),
         from: "Usher <usher@usher.test>".into(),
         backoff_base: 1,
+        give_up_after_secs: usher_app::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS,
     }
 }
 
