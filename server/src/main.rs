@@ -178,9 +178,15 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let bootstrap = Db::connect(&settings.database_url)
         .await
         .map_err(|e| format!("database: {e}"))?;
-    setup::ensure_secret_key(&bootstrap, settings.secret_key.clone())
+    let secret_key = setup::ensure_secret_key(&bootstrap, settings.secret_key.clone())
         .await
         .map_err(|e| e.to_string())?;
+    if settings.secret_key.as_deref().is_none_or(str::is_empty) {
+        tracing::warn!(
+            "USHER_SECRET_KEY is not set: the instance secret is stored in the database, so a copy of \
+             the database holds what it keys; set USHER_SECRET_KEY outside the database"
+        );
+    }
     let setup_token = setup::prepare_setup_token(&bootstrap)
         .await
         .map_err(|e| e.to_string())?;
@@ -189,6 +195,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
         public_url: public_url.clone(),
         default_app_url: settings.default_app_url.clone(),
         brand_name: settings.brand_name.clone(),
+        secret_key: usher_app::service::SecretKey::from_text(&secret_key),
         trusted_proxies,
     };
     let usher =

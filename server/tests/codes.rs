@@ -14,6 +14,7 @@ use usher_app::domain::limits::{
 db_tests!(
     a_used_up_invitation_budget_pauses_its_codes_and_tells_the_admin,
     a_used_up_instance_budget_pauses_every_code,
+    a_code_needs_the_instance_secret,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -138,4 +139,47 @@ async fn a_used_up_instance_budget_pauses_every_code(app: TestApp) {
     let r = guess(&mut bob, &token, &code, [198, 51, 100, 1]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+}
+
+/// Issue 12 item 16: a stored code digest is keyed by `USHER_SECRET_KEY`, so a copy of the database run
+/// (or searched offline) without the key matches no code, while every instance with the key does.
+async fn a_code_needs_the_instance_secret(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, token) = common::create_invitation(&app, &mut admin, "company", EXT, json!({})).await;
+    let mut bob = app.client();
+    let r = prompts(&mut bob, &token, "bob", [198, 51, 100, 1]).await;
+    assert!(common::continues(&r), "{} {}", r.status, r.body);
+    let code = common::verification_code(&app.db, "bob@company.com").await;
+    // The database's copy, served with another secret: the right code is wrong there.
+    let copy = app
+        .another_instance_with(usher_app::service::Config {
+            secret_key: usher_app::service::SecretKey::from_text("not the instance's secret"),
+            ..(*app.state.config).clone()
+        })
+        .await;
+    let r = guess(
+        &mut copy.client_like(&bob),
+        &token,
+        &code,
+        [198, 51, 100, 1],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+    // Another instance with the secret, like the one that sent it, takes it.
+    let twin = app.another_instance().await;
+    let r = guess(
+        &mut twin.client_like(&bob),
+        &token,
+        &code,
+        [198, 51, 100, 1],
+    )
+    .await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{} {}",
+        r.status,
+        r.body
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 2);
 }

@@ -290,6 +290,7 @@ pub async fn accept_invitation(
             let pending = accept_verification(&session).await?;
             accept::accept(
                 &st.db,
+                &st.config,
                 token.trim(),
                 &user,
                 &request_info().await,

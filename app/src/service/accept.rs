@@ -177,6 +177,7 @@ pub async fn accept_view(
 #[tracing::instrument(name = "accept.accept", skip_all, fields(user = user.pk))]
 pub async fn accept(
     db: &Db,
+    config: &Config,
     token: &str,
     user: &CurrentUser,
     req: &RequestInfo,
@@ -202,7 +203,7 @@ pub async fn accept(
                 user.email
             ))
         })?;
-        verification::check(db, pk, &user.email, code.unwrap_or_default()).await?;
+        verification::check(db, config, pk, &user.email, code.unwrap_or_default()).await?;
         Some(pk)
     } else {
         None

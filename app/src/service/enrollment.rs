@@ -462,6 +462,7 @@ pub async fn submit_stage(
             let address = plan.text("email").unwrap_or_default();
             verification::check(
                 db,
+                config,
                 &verification,
                 &address,
                 values.get("code").map(String::as_str).unwrap_or_default(),

@@ -32,18 +32,23 @@ pub struct Config {
     pub default_app_url: Option<String>,
     /// The name in email subjects and bodies (`USHER_BRAND_NAME`).
     pub brand_name: String,
+    /// The instance secret (`USHER_SECRET_KEY`): keys the digests of verification codes, so a copy of
+    /// the database without it cannot recover a code by trying all 10⁸.
+    pub secret_key: SecretKey,
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are believed
     /// (`USHER_TRUSTED_PROXIES`; see [`crate::domain::client`]). Empty: the TCP peer is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
-    /// A configuration with this public URL and the defaults: brand "Usher", no default app URL.
+    /// A configuration with this public URL and the defaults: brand "Usher", no default app URL, a random
+    /// secret key.
     pub fn new(public_url: impl Into<String>) -> Self {
         Self {
             public_url: public_url.into(),
             default_app_url: None,
             brand_name: "Usher".into(),
+            secret_key: SecretKey::random(),
             trusted_proxies: Vec::new(),
         }
     }
@@ -72,6 +77,53 @@ impl Config {
         } else {
             "usher_invitation"
         }
+    }
+}
+
+/// The instance secret key, as a 512-bit BLAKE2b key derived from `USHER_SECRET_KEY`'s text. Its
+/// `Debug` never shows it.
+#[derive(Clone)]
+pub struct SecretKey([u8; 64]);
+
+impl SecretKey {
+    /// The key of a configured secret (any text; BLAKE2b-512 of it).
+    pub fn from_text(secret: &str) -> Self {
+        use blake2::{Blake2b512, Digest};
+        let mut key = [0u8; 64];
+        key.copy_from_slice(&Blake2b512::new_with_prefix(secret.as_bytes()).finalize());
+        Self(key)
+    }
+
+    /// A random key (tests, and configurations built in code).
+    pub fn random() -> Self {
+        use rand::RngCore;
+        let mut key = [0u8; 64];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        Self(key)
+    }
+
+    /// A keyed BLAKE2b-512 digest (MAC), hex, of `purpose` and `parts`, each followed by a NUL. Without
+    /// the key, a stored digest of a low-entropy secret (an 8-digit code) cannot be matched offline.
+    pub fn digest(&self, purpose: &str, parts: &[&str]) -> String {
+        use blake2::digest::Mac;
+        let mut mac = <blake2::Blake2bMac512 as Mac>::new_from_slice(&self.0)
+            .expect("a 64-byte key is a valid key");
+        Mac::update(&mut mac, purpose.as_bytes());
+        for p in parts {
+            Mac::update(&mut mac, b"\0");
+            Mac::update(&mut mac, p.as_bytes());
+        }
+        Mac::finalize(mac)
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(…)")
     }
 }
 

@@ -55,8 +55,9 @@ fn lifetime_secs(s: Settings) -> i64 {
         * 60
 }
 
-fn hash_code(pk: &str, code: &str) -> String {
-    super::auth::secret_digest("usher-email-code", &[pk, code])
+/// The stored digest of `code` for verification `pk`: keyed by the instance secret (issue 12 item 16).
+fn hash_code(key: &super::SecretKey, pk: &str, code: &str) -> String {
+    key.digest("usher-email-code", &[pk, code])
 }
 
 fn new_code() -> String {
@@ -109,7 +110,7 @@ pub async fn start(
             pk: &pk,
             invitation_pk,
             email,
-            code_hash: &hash_code(&pk, &code),
+            code_hash: &hash_code(&config.secret_key, &pk, &code),
             max_attempts: s.max_attempts,
             now,
             expires,
@@ -188,7 +189,7 @@ pub async fn resend(
         pk,
         sends,
         &NewCode {
-            code_hash: &hash_code(pk, &code),
+            code_hash: &hash_code(&config.secret_key, pk, &code),
             max_attempts: s.max_attempts,
             sent_at: now,
             expires,
@@ -274,7 +275,13 @@ fn code_error(e: CodeError) -> AppError {
 /// # Errors
 /// [`AppError::Validation`] on `code`: wrong (with the guesses left), expired, too many attempts, already
 /// used; [`AppError::BadRequest`] when the verification is unknown or for another address; database errors.
-pub async fn check(db: &Db, pk: &str, email: &str, guess: &str) -> Result<(), AppError> {
+pub async fn check(
+    db: &Db,
+    config: &Config,
+    pk: &str,
+    email: &str,
+    guess: &str,
+) -> Result<(), AppError> {
     let VerificationRow {
         email: stored_email,
         invitation_pk,
@@ -319,7 +326,7 @@ pub async fn check(db: &Db, pk: &str, email: &str, guess: &str) -> Result<(), Ap
         ));
     }
     let stored = store::code_hash(&db.pool, pk).await?;
-    if stored != hash_code(pk, &guess) {
+    if stored != hash_code(&config.secret_key, pk, &guess) {
         count_failure(db, invitation_pk.as_deref(), now).await?;
         return Err(code_error(CodeError::Wrong {
             attempts_left: (max_attempts - attempts - 1).max(0),
@@ -365,10 +372,18 @@ mod tests {
 
     #[test]
     fn code_hashes_are_salted_by_verification() {
-        assert_eq!(hash_code("a", "123456"), hash_code("a", "123456"));
-        assert_ne!(hash_code("a", "123456"), hash_code("b", "123456"));
-        assert_ne!(hash_code("a", "123456"), hash_code("a", "123457"));
-        assert_eq!(hash_code("a", "1").len(), 128);
+        let k = crate::service::SecretKey::from_text("k");
+        assert_eq!(hash_code(&k, "a", "123456"), hash_code(&k, "a", "123456"));
+        assert_ne!(hash_code(&k, "a", "123456"), hash_code(&k, "b", "123456"));
+        assert_ne!(hash_code(&k, "a", "123456"), hash_code(&k, "a", "123457"));
+        assert_eq!(hash_code(&k, "a", "1").len(), 128);
+        // Another key, another digest: a database copy without the key matches no code.
+        let other = crate::service::SecretKey::from_text("other");
+        assert_ne!(
+            hash_code(&k, "a", "123456"),
+            hash_code(&other, "a", "123456")
+        );
+        assert_eq!(format!("{k:?}"), "SecretKey(…)");
     }
 
     #[test]
