@@ -45,6 +45,16 @@ async fn guess(c: &mut Client, token: &str, code: &str, ip: [u8; 4]) -> Response
     c.call_form_from("flow/submit", &fields, ip).await
 }
 
+/// A client that gave `bob@company.com` on the invitation with `token` and is at the code stage, with the
+/// code Usher queued for it.
+async fn bob_at_the_code(app: &TestApp, token: &str) -> (Client, String) {
+    let mut bob = app.client();
+    let r = prompts(&mut bob, token, "bob", [198, 51, 100, 1]).await;
+    assert!(common::continues(&r), "{} {}", r.status, r.body);
+    let code = common::verification_code(&app.db, "bob@company.com").await;
+    (bob, code)
+}
+
 /// Sets `bucket`'s current window to `hits` hits, ending in a day (what earlier guesses, from anywhere,
 /// would have left).
 async fn used(app: &TestApp, bucket: &str, hits: i64) {
@@ -113,10 +123,7 @@ async fn a_used_up_invitation_budget_pauses_its_codes_and_tells_the_admin(app: T
         .contains("1000 wrong codes"));
 
     // Another invitation's invitees are not held up.
-    let mut bob = app.client();
-    let r = prompts(&mut bob, &other, "bob", [198, 51, 100, 1]).await;
-    assert!(common::continues(&r), "{} {}", r.status, r.body);
-    let code = common::verification_code(&app.db, "bob@company.com").await;
+    let (mut bob, code) = bob_at_the_code(&app, &other).await;
     let r = guess(&mut bob, &other, &code, [198, 51, 100, 1]).await;
     assert!(
         r.status.is_success() || r.status.is_redirection(),
@@ -130,10 +137,7 @@ async fn a_used_up_invitation_budget_pauses_its_codes_and_tells_the_admin(app: T
 async fn a_used_up_instance_budget_pauses_every_code(app: TestApp) {
     let mut admin = app.admin().await;
     let (_, token) = common::create_invitation(&app, &mut admin, "company", EXT, json!({})).await;
-    let mut bob = app.client();
-    let r = prompts(&mut bob, &token, "bob", [198, 51, 100, 1]).await;
-    assert!(common::continues(&r), "{} {}", r.status, r.body);
-    let code = common::verification_code(&app.db, "bob@company.com").await;
+    let (mut bob, code) = bob_at_the_code(&app, &token).await;
     // Guesses spread over many invitations used up the instance's budget.
     used(&app, CODE_FAILURES_GLOBAL_BUCKET, CODE_FAILURES_GLOBAL.max).await;
     let r = guess(&mut bob, &token, &code, [198, 51, 100, 1]).await;
@@ -146,10 +150,7 @@ async fn a_used_up_instance_budget_pauses_every_code(app: TestApp) {
 async fn a_code_needs_the_instance_secret(app: TestApp) {
     let mut admin = app.admin().await;
     let (_, token) = common::create_invitation(&app, &mut admin, "company", EXT, json!({})).await;
-    let mut bob = app.client();
-    let r = prompts(&mut bob, &token, "bob", [198, 51, 100, 1]).await;
-    assert!(common::continues(&r), "{} {}", r.status, r.body);
-    let code = common::verification_code(&app.db, "bob@company.com").await;
+    let (bob, code) = bob_at_the_code(&app, &token).await;
     // The database's copy, served with another secret: the right code is wrong there.
     let copy = app
         .another_instance_with(usher_app::service::Config {
