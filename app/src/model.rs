@@ -99,7 +99,8 @@ pub struct InvitationRow {
     pub group_names: Vec<String>,
     /// The admin's switch.
     pub enabled: bool,
-    /// The full link `{public_url}/if/flow/{slug}/?itoken={token}`.
+    /// The full link `{public_url}/if/flow/{slug}/?itoken={token}`; empty when the token was sealed
+    /// under another `USHER_SECRET_KEY` and cannot be shown (regenerate it).
     pub link: String,
     /// Who used it, oldest first; read with one invitation (`None` in a list's rows).
     pub ledger: Option<Vec<LedgerEntry>>,

@@ -67,9 +67,16 @@ async fn seed(state: &usher_app::service::AppState, n: usize) -> Duration {
     while done < n {
         let mut tx = state.db.begin().await.expect("begin");
         for i in done..(done + 2_000).min(n) {
-            create_in(&mut tx, admin, &draft(i, now), now, Delivery::None)
-                .await
-                .expect("create");
+            create_in(
+                &mut tx,
+                &state.config.secret_key,
+                admin,
+                &draft(i, now),
+                now,
+                Delivery::None,
+            )
+            .await
+            .expect("create");
         }
         tx.commit().await.expect("commit");
         done = (done + 2_000).min(n);

@@ -57,6 +57,15 @@ pub async fn build(
     usher_app::service::users::backfill_username_keys(&db)
         .await
         .map_err(|e| format!("username keys: {e}"))?;
+    let sealed = usher_app::service::invitations::seal_legacy_tokens(&db, &config.secret_key)
+        .await
+        .map_err(|e| format!("invitation tokens: {e}"))?;
+    if sealed > 0 {
+        tracing::info!(
+            invitations = sealed,
+            "stored the invitation tokens of earlier releases as digests and sealed copies"
+        );
+    }
     let sessions = DbSessionStore::connect(&db.url, db.backend)
         .await
         .map_err(|e| format!("session store: {e}"))?;

@@ -113,7 +113,11 @@ async fn blueprint_apply(
         Some(u) => format!("no user is named {u}"),
         None => "no administrator exists yet: create one first (usher create-admin)".to_owned(),
     })?;
-    let r = usher_app::service::blueprints::apply(&db, &text, &ctx, user)
+    let key = setup::ensure_secret_key(&db, settings.secret_key.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    let key = usher_app::service::SecretKey::from_text(&key);
+    let r = usher_app::service::blueprints::apply(&db, &key, &text, &ctx, user)
         .await
         .map_err(|e| e.to_string())?;
     println!(

@@ -64,33 +64,57 @@ impl DbSessionStore {
     }
 }
 
+/// The id a session is stored under: the first 128 bits of the BLAKE2b-512 digest of the cookie's id.
+/// The sessions table then holds no cookie value, so a copy of the database or a backup signs nobody
+/// in (issue 12 item 16); the cookie's id is 128 random bits, so its digest cannot be worked back.
+pub fn stored_id(id: &Id) -> Id {
+    let hex = usher_app::service::auth::secret_digest("usher-session-id", &[&id.0.to_string()]);
+    let bits = u128::from_str_radix(&hex[..32], 16).expect("a digest is hex");
+    Id(i128::from_ne_bytes(bits.to_ne_bytes()))
+}
+
+impl DbSessionStore {
+    async fn save_as_stored(&self, record: &Record) -> session_store::Result<()> {
+        let stored = Record {
+            id: stored_id(&record.id),
+            ..record.clone()
+        };
+        match self {
+            Self::Sqlite(s) => s.save(&stored).await,
+            Self::Postgres(s) => s.save(&stored).await,
+        }
+    }
+}
+
+/// Sessions are stored under [`stored_id`]; the cookie carries the id itself.
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(s) => s.create(record).await,
-            Self::Postgres(s) => s.create(record).await,
+        // A new random id until none is stored under its digest (as the SQLx stores do with the id).
+        while self.load(&record.id).await?.is_some() {
+            record.id = Id::default();
         }
+        self.save_as_stored(record).await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(s) => s.save(record).await,
-            Self::Postgres(s) => s.save(record).await,
-        }
+        self.save_as_stored(record).await
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Self::Sqlite(s) => s.load(id).await,
-            Self::Postgres(s) => s.load(id).await,
-        }
+        let stored = stored_id(id);
+        let record = match self {
+            Self::Sqlite(s) => s.load(&stored).await,
+            Self::Postgres(s) => s.load(&stored).await,
+        }?;
+        Ok(record.map(|r| Record { id: *id, ..r }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        let stored = stored_id(id);
         match self {
-            Self::Sqlite(s) => s.delete(id).await,
-            Self::Postgres(s) => s.delete(id).await,
+            Self::Sqlite(s) => s.delete(&stored).await,
+            Self::Postgres(s) => s.delete(&stored).await,
         }
     }
 }

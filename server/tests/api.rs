@@ -338,11 +338,7 @@ async fn create_retrieve_replace_change_and_delete(app: TestApp) {
     assert_eq!(inv["emails"], json!(["*@company.com"]));
     assert_eq!(inv["status"], "active");
     assert_eq!(inv["uses"], 0);
-    let token: String = sqlx::query_scalar("SELECT token FROM invitations WHERE pk = $1")
-        .bind(&pk)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let token = app.token(&pk).await;
     assert_eq!(
         inv["link"],
         format!("http://usher.test/if/flow/invitation-enrollment-flow-external/?itoken={token}")
@@ -728,11 +724,7 @@ async fn send_email_and_used_by(app: TestApp) {
     .await;
     assert_eq!(r.json(), json!([]));
     let mut bob = app.user("bob").await;
-    let token: String = sqlx::query_scalar("SELECT token FROM invitations WHERE pk = $1")
-        .bind(pk)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let token = app.token(pk).await;
     let r = bob.call_form("flow/accept", &[("itoken", &token)]).await;
     assert!(
         r.status.is_success() || r.status.is_redirection(),

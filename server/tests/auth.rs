@@ -8,6 +8,7 @@ use serde_json::json;
 db_tests!(
     login_succeeds_and_fails_with_a_clear_error,
     session_id_changes_at_login,
+    the_sessions_table_holds_no_session_id,
     session_cookie_is_httponly_and_lax,
     every_admin_function_refuses_anonymous_and_non_admin,
     every_public_function_refuses_what_it_must,
@@ -66,6 +67,39 @@ async fn session_id_changes_at_login(app: TestApp) {
     old.cookie = Some(before);
     let (_, user) = old.call("auth/current_user", json!({})).await;
     assert_ne!(user["username"], "admin");
+}
+
+async fn the_sessions_table_holds_no_session_id(app: TestApp) {
+    let mut c = app.admin().await;
+    let cookie = c.cookie.clone().expect("signed in");
+    let id = cookie.split_once('=').expect("name=value").1.to_owned();
+    let table = match app.db.backend {
+        usher_app::service::Backend::Sqlite => "tower_sessions",
+        usher_app::service::Backend::Postgres => "tower_sessions.session",
+    };
+    let ids: Vec<String> = sqlx::query_scalar(&format!("SELECT id FROM {table}"))
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1, "the admin's session is stored");
+    assert_ne!(
+        ids[0], id,
+        "stored under the id's digest, not the cookie's id"
+    );
+    // A copy of the stored id, used as a cookie, signs nobody in.
+    let mut thief = app.client();
+    thief.cookie = Some(format!("{}={}", cookie.split_once('=').unwrap().0, ids[0]));
+    let (_, user) = thief.call("auth/current_user", json!({})).await;
+    assert_ne!(user["username"], "admin", "{user}");
+    // The cookie itself still does, here and on another instance.
+    let (_, user) = c.call("auth/current_user", json!({})).await;
+    assert_eq!(user["username"], "admin");
+    let twin = app.another_instance().await;
+    let (_, user) = twin
+        .client_like(&c)
+        .call("auth/current_user", json!({}))
+        .await;
+    assert_eq!(user["username"], "admin");
 }
 
 async fn session_cookie_is_httponly_and_lax(app: TestApp) {
@@ -426,6 +460,12 @@ async fn setup_link_is_single_use(app: TestApp) {
         .await
         .unwrap()
         .expect("no admin yet");
+    // The database keeps its digest, not the link's token.
+    let stored: Vec<String> = sqlx::query_scalar("SELECT value FROM settings")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(!stored.iter().any(|v| v.contains(&token)), "{stored:?}");
     let mut c = app.client();
     let r = c.get(&format!("/setup?token={token}")).await;
     assert!(

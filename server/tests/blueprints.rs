@@ -53,14 +53,26 @@ async fn every_example_imports_and_reimports_without_duplicates(app: TestApp) {
     let admin = app.admin_pk().await;
     for name in EXAMPLES {
         let text = example(name);
-        let first = blueprints::apply(&app.db, &text, &BTreeMap::new(), admin)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let first = blueprints::apply(
+            &app.db,
+            &app.state.config.secret_key,
+            &text,
+            &BTreeMap::new(),
+            admin,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(!first.flows.is_empty(), "{name}");
         let after_first = counts(&app).await;
-        let second = blueprints::apply(&app.db, &text, &BTreeMap::new(), admin)
-            .await
-            .unwrap();
+        let second = blueprints::apply(
+            &app.db,
+            &app.state.config.secret_key,
+            &text,
+            &BTreeMap::new(),
+            admin,
+        )
+        .await
+        .unwrap();
         assert_eq!(second.created, 0, "{name}: re-import creates nothing");
         assert_eq!(
             counts(&app).await,
@@ -104,6 +116,7 @@ async fn every_example_imports_and_reimports_without_duplicates(app: TestApp) {
     .collect();
     blueprints::apply(
         &app.db,
+        &app.state.config.secret_key,
         &example("flows-invitation-enrollment-minimal.yaml"),
         &ctx,
         admin,
@@ -143,10 +156,16 @@ async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
         last..last + "stage: !KeyOf user-login-stage".len(),
         "stage: !KeyOf user-logout-stage",
     );
-    let e = blueprints::apply(&app.db, &bad, &BTreeMap::new(), admin)
-        .await
-        .unwrap_err()
-        .to_string();
+    let e = blueprints::apply(
+        &app.db,
+        &app.state.config.secret_key,
+        &bad,
+        &BTreeMap::new(),
+        admin,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
     assert!(
         e.contains("unknown reference !KeyOf user-logout-stage"),
         "{e}"
@@ -173,15 +192,22 @@ async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
     ] {
         let variant = good.replacen(from, to, 1);
         assert_ne!(variant, good, "{from}");
-        let e = blueprints::apply(&app.db, &variant, &BTreeMap::new(), admin)
-            .await
-            .unwrap_err()
-            .to_string();
+        let e = blueprints::apply(
+            &app.db,
+            &app.state.config.secret_key,
+            &variant,
+            &BTreeMap::new(),
+            admin,
+        )
+        .await
+        .unwrap_err()
+        .to_string();
         assert!(e.contains(expect), "{expect}: {e}");
     }
     // An invitation the database refuses (a name that is not a slug) rolls back everything before it.
     let e = blueprints::apply(
         &app.db,
+        &app.state.config.secret_key,
         &good.replace(
             "name: example-engineering-team-invitation",
             "name: \"not a slug!\"",
@@ -206,6 +232,7 @@ async fn export_then_import_gives_the_same_flow(app: TestApp) {
     let admin = app.admin_pk().await;
     blueprints::apply(
         &app.db,
+        &app.state.config.secret_key,
         &example("flows-invitation-enrollment.yaml"),
         &BTreeMap::new(),
         admin,
@@ -223,9 +250,15 @@ async fn export_then_import_gives_the_same_flow(app: TestApp) {
         // Into a fresh database (a second instance), then back into this one: the same flow both times.
         let other = TestApp::sqlite().await;
         let other_admin = other.admin_pk().await;
-        let r = blueprints::apply(&other.db, &exported, &BTreeMap::new(), other_admin)
-            .await
-            .unwrap_or_else(|e| panic!("{slug}: {e}\n{exported}"));
+        let r = blueprints::apply(
+            &other.db,
+            &other.state.config.secret_key,
+            &exported,
+            &BTreeMap::new(),
+            other_admin,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{slug}: {e}\n{exported}"));
         assert_eq!(r.flows, vec![slug.to_owned()]);
         assert_eq!(
             flows::load_flow(&other.db, slug)
@@ -237,9 +270,15 @@ async fn export_then_import_gives_the_same_flow(app: TestApp) {
             "{slug}"
         );
         let before = counts(&app).await;
-        blueprints::apply(&app.db, &exported, &BTreeMap::new(), admin)
-            .await
-            .unwrap();
+        blueprints::apply(
+            &app.db,
+            &app.state.config.secret_key,
+            &exported,
+            &BTreeMap::new(),
+            admin,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             flows::load_flow(&app.db, slug).await.unwrap().unwrap().def,
             original
@@ -257,6 +296,7 @@ async fn the_example_invitations_work_and_engineering_enrolls_into_its_group(app
     let admin = app.admin_pk().await;
     blueprints::apply(
         &app.db,
+        &app.state.config.secret_key,
         &example("flows-invitation-enrollment.yaml"),
         &BTreeMap::new(),
         admin,
@@ -264,13 +304,14 @@ async fn the_example_invitations_work_and_engineering_enrolls_into_its_group(app
     .await
     .unwrap();
     let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT i.name, f.slug, i.token FROM invitations i JOIN flows f ON f.pk = i.flow_pk ORDER BY i.name",
+        "SELECT i.name, f.slug, i.pk FROM invitations i JOIN flows f ON f.pk = i.flow_pk ORDER BY i.name",
     )
     .fetch_all(&app.db.pool)
     .await
     .unwrap();
     assert_eq!(rows.len(), 5);
-    for (name, slug, token) in &rows {
+    for (name, slug, pk) in &rows {
+        let token = app.token(pk).await;
         let page = app
             .client()
             .get(&format!("/if/flow/{slug}/?itoken={token}"))
@@ -286,11 +327,12 @@ async fn the_example_invitations_work_and_engineering_enrolls_into_its_group(app
     .unwrap();
     assert_eq!(single, 1, "single_use is quota 1");
     // Example 5: the engineering flow (credentials, then details) enrolls into engineering-team.
-    let (_, slug, token) = rows
+    let (_, slug, pk) = rows
         .iter()
         .find(|(n, ..)| n == "example-engineering-team-invitation")
         .unwrap()
         .clone();
+    let token = app.token(&pk).await;
     let mut eve = app.client();
     let r = eve
         .call_form(

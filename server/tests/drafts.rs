@@ -85,9 +85,15 @@ async fn the_form_the_rest_body_and_a_blueprint_give_the_same_invitation(app: Te
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-    blueprints::apply(&app.db, BLUEPRINT, &BTreeMap::new(), admin_pk)
-        .await
-        .unwrap();
+    blueprints::apply(
+        &app.db,
+        &app.state.config.secret_key,
+        BLUEPRINT,
+        &BTreeMap::new(),
+        admin_pk,
+    )
+    .await
+    .unwrap();
     let flow = app.flow_pk("edge-flow").await;
 
     let (s, body) = admin

@@ -598,7 +598,7 @@ async fn pages_read_from_the_end_equal_pages_read_from_the_start(app: TestApp) {
             let all = names(
                 list_page(
                     &app.db,
-                    "http://x",
+                    &app.state.config,
                     &ListQuery {
                         order: order.clone(),
                         limit: 100,
@@ -618,7 +618,7 @@ async fn pages_read_from_the_end_equal_pages_read_from_the_start(app: TestApp) {
                         known_total: Some(7),
                         ..ListQuery::default()
                     };
-                    let page = names(list_page(&app.db, "http://x", &q).await.unwrap());
+                    let page = names(list_page(&app.db, &app.state.config, &q).await.unwrap());
                     let end = (offset + limit).min(7) as usize;
                     assert_eq!(
                         page,

@@ -29,9 +29,15 @@ async fn setup(app: &TestApp) -> Client {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-    usher_app::service::blueprints::apply(&app.db, &text, &BTreeMap::new(), admin_pk)
-        .await
-        .unwrap();
+    usher_app::service::blueprints::apply(
+        &app.db,
+        &app.state.config.secret_key,
+        &text,
+        &BTreeMap::new(),
+        admin_pk,
+    )
+    .await
+    .unwrap();
     admin
 }
 

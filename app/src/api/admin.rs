@@ -31,14 +31,7 @@ pub async fn list_invitations(
     respond(
         async {
             let (st, _) = admin().await?;
-            invitations::list(
-                &st.db,
-                &st.config.public_url,
-                &search,
-                sort,
-                page.unwrap_or(0),
-            )
-            .await
+            invitations::list(&st.db, &st.config, &search, sort, page.unwrap_or(0)).await
         }
         .await,
     )
@@ -66,7 +59,7 @@ pub async fn get_invitation(pk: String) -> Result<InvitationRow, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            invitations::get(&st.db, &st.config.public_url, &pk).await
+            invitations::get(&st.db, &st.config, &pk).await
         }
         .await,
     )
@@ -132,7 +125,7 @@ pub async fn regenerate_invitation_token(pk: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            invitations::regenerate_token(&st.db, &pk).await
+            invitations::regenerate_token(&st.db, &st.config.secret_key, &pk).await
         }
         .await,
     )
@@ -358,7 +351,14 @@ pub async fn import_blueprint(yaml: String) -> Result<ApplyReport, AppError> {
     respond(
         async {
             let (st, me) = admin().await?;
-            blueprints::apply(&st.db, &yaml, &Default::default(), me.pk).await
+            blueprints::apply(
+                &st.db,
+                &st.config.secret_key,
+                &yaml,
+                &Default::default(),
+                me.pk,
+            )
+            .await
         }
         .await,
     )

@@ -92,12 +92,14 @@ pub async fn submit_stage(
             let err = |_| AppError::Internal;
             match outcome {
                 StageOutcome::Continue(plan) => {
-                    // The plan holds the trimmed token, already matched to an invitation (UUID-shaped).
-                    let back = format!(
-                        "/if/flow/{}/?itoken={}",
-                        plan.slug,
-                        plan.token.clone().unwrap_or_default()
-                    );
+                    // The plan holds only the token's digest; the request's token, trimmed, was
+                    // matched to an invitation (so it is UUID-shaped, safe in a URL).
+                    let token = itoken
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|t| crate::domain::invitation::is_token_shaped(t))
+                        .unwrap_or_default();
+                    let back = format!("/if/flow/{}/?itoken={token}", plan.slug);
                     session.insert(PLAN_KEY, plan).await.map_err(err)?;
                     if user.is_none() {
                         // An anonymous visitor's session holds only this plan: it goes an hour

@@ -506,7 +506,8 @@ pub struct Invitation {
     pub enabled: bool,
     /// The creator's user pk.
     pub created_by: i64,
-    /// The secret of the link.
+    /// The lookup digest of the secret of the link (migration 0018; the secret itself is stored
+    /// only sealed with the instance secret).
     pub token: String,
     /// Creation, UTC Unix seconds.
     pub created: i64,

@@ -21,7 +21,8 @@ use serde_json::{Map, Value};
 pub struct FlowPlan {
     /// Flow slug.
     pub slug: String,
-    /// Invitation token the flow was started with.
+    /// The lookup digest of the invitation token the flow was started with (never the token: plans
+    /// are stored in the sessions table); callers compare digests ([`FlowPlan::is_for`]).
     pub token: Option<String>,
     /// Index of the next stage to run, in the flow's bindings.
     pub stage: usize,

@@ -26,16 +26,22 @@ use yaml_serde::{Mapping, Value as Y};
 /// errors. Nothing is applied on error.
 pub async fn apply(
     db: &Db,
+    key: &super::SecretKey,
     text: &str,
     context: &BTreeMap<String, String>,
     created_by: i64,
 ) -> Result<ApplyReport, AppError> {
     let plan = parse(text, context)
         .map_err(|e| AppError::BadRequest(format!("Blueprint refused: {e}")))?;
-    apply_plan(db, &plan, created_by).await
+    apply_plan(db, key, &plan, created_by).await
 }
 
-async fn apply_plan(db: &Db, plan: &Plan, created_by: i64) -> Result<ApplyReport, AppError> {
+async fn apply_plan(
+    db: &Db,
+    key: &super::SecretKey,
+    plan: &Plan,
+    created_by: i64,
+) -> Result<ApplyReport, AppError> {
     let mut report = ApplyReport {
         name: plan.name.clone(),
         flows: plan.flows.iter().map(|f| f.slug.clone()).collect(),
@@ -116,7 +122,7 @@ async fn apply_plan(db: &Db, plan: &Plan, created_by: i64) -> Result<ApplyReport
             quota: Some(None),
             ..InvitationPatch::default()
         };
-        let created = invitations::upsert_by_name_in(&mut tx, created_by, patch, now)
+        let created = invitations::upsert_by_name_in(&mut tx, key, created_by, patch, now)
             .await
             .map_err(|e| match e {
                 invitations::WriteError::Invalid(errors) => bad(&errors

@@ -71,6 +71,12 @@ fn clean_token(itoken: Option<&str>) -> Option<&str> {
     itoken.map(str::trim).filter(|t| !t.is_empty())
 }
 
+/// What a flow plan records of the invitation token it was started with: the token's lookup digest
+/// ([`super::invitations::token_digest`]), never the token, since plans live in the sessions table.
+fn plan_token(itoken: Option<&str>) -> Option<String> {
+    itoken.map(super::invitations::token_digest)
+}
+
 /// Resolves a flow and an invitation token and checks the invitation stage's rules at `now`: the token
 /// must exist, belong to this flow, and be active. Changes nothing.
 ///
@@ -236,7 +242,9 @@ pub async fn landing(
     } = resolve(db, slug, itoken, now).await?;
     let journey = journey(&flow, invitation.as_ref());
     let email_idx = journey.email().map(|(i, _)| i);
-    let (stage, plan) = journey.landing(plan, slug, itoken).map_err(refused)?;
+    let (stage, plan) = journey
+        .landing(plan, slug, plan_token(itoken).as_deref())
+        .map_err(refused)?;
     let empty = Map::new();
     let ctx = policy_context(invitation.as_ref(), plan.map_or(&empty, |p| &p.context));
     // Flow-level policies only: a stage's own policies run when it is submitted, with its values.
@@ -455,7 +463,7 @@ pub async fn submit_stage(
         .may_enroll(visitor)
         .map_err(|c| AppError::BadRequest(closed_message(&c, user)))?;
     let mut plan = match journey
-        .submission(plan, slug, itoken, stage)
+        .submission(plan, slug, plan_token(itoken).as_deref(), stage)
         .map_err(refused)?
     {
         Submission::Code { plan, verification } => {
@@ -609,7 +617,7 @@ pub async fn resend_code(
     };
     let (index, settings) = journey.email().ok_or_else(not_started)?;
     let pk = plan
-        .filter(|p| p.is_for(slug, itoken) && p.stage == index)
+        .filter(|p| p.is_for(slug, plan_token(itoken).as_deref()) && p.stage == index)
         .and_then(|p| p.verification.as_deref())
         .ok_or_else(not_started)?;
     verification::resend(db, config, gate, pk, settings).await

@@ -17,6 +17,68 @@ use std::collections::HashMap;
 /// Default lifetime of a new invitation: 7 days, in seconds.
 pub const DEFAULT_LIFETIME_SECS: i64 = 7 * 86_400;
 
+/// The lookup digest of invitation token `token` as given, what `invitations.token` stores (migration
+/// 0018): BLAKE2b-512, hex. Unkeyed, as API token hashes: a token is 122 random bits, so its digest
+/// cannot be turned back into a working link; showing the link needs the sealed copy
+/// ([`crate::service::SecretKey::seal`]), which needs `USHER_SECRET_KEY`.
+pub fn token_digest(token: &str) -> String {
+    super::auth::secret_digest(store::TOKEN_SEAL, &[token])
+}
+
+/// A new random token for invitation `pk`: `(token, digest, sealed)`.
+fn new_token(key: &super::SecretKey, pk: &str) -> (String, String, String) {
+    let token = new_uuid();
+    let digest = token_digest(&token);
+    let sealed = key.seal(store::TOKEN_SEAL, pk, &token);
+    (token, digest, sealed)
+}
+
+/// The token of invitation `pk` from its sealed copy; `None` when there is none or it was sealed under
+/// another `USHER_SECRET_KEY` (the link must then be regenerated).
+fn open_token(key: &super::SecretKey, pk: &str, sealed: Option<&str>) -> Option<String> {
+    let token = key.open(store::TOKEN_SEAL, pk, sealed?);
+    if token.is_none() {
+        tracing::warn!(
+            invitation = pk,
+            "an invitation token sealed with another USHER_SECRET_KEY: regenerate its link"
+        );
+    }
+    token
+}
+
+/// Rewrites the invitations stored before migration 0018 (token as given, not sealed): each gets its
+/// token's digest and sealed copy, and the outbox rows that carried it the digest, so their links keep
+/// working. Run at start-up, before serving; idempotent, and safe with several instances starting on
+/// one database. Returns how many it rewrote.
+///
+/// # Errors
+/// Database errors.
+pub async fn seal_legacy_tokens(db: &Db, key: &super::SecretKey) -> Result<u64, AppError> {
+    let mut done = 0;
+    loop {
+        let batch = store::legacy_tokens(&db.pool, 500).await?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        let mut tx = db.begin().await?;
+        for (pk, given) in &batch {
+            let digest = token_digest(given);
+            let sealed = key.seal(store::TOKEN_SEAL, pk, given);
+            done += store::seal_legacy_token(
+                &mut tx,
+                pk,
+                given,
+                store::StoredToken {
+                    digest: &digest,
+                    sealed: &sealed,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+}
+
 /// The defaults of the create form: expiry now + 7 days, the external-users flow when present, enabled.
 pub fn default_form(now: i64, flows: &[crate::model::FlowOption]) -> InvitationForm {
     let flow = flows
@@ -171,8 +233,8 @@ pub enum Delivery<'a> {
     None,
 }
 
-/// Creates an invitation from a draft, as user `created_by`, with a new random token, inside the caller's
-/// transaction. `now` is UTC Unix seconds; a new invitation must not already be expired. With
+/// Creates an invitation from a draft, as user `created_by`, with a new random token (stored as its
+/// digest and sealed with `key`), inside the caller's transaction. `now` is UTC Unix seconds; a new invitation must not already be expired. With
 /// [`Delivery::Automatic`] and an `email` in `fixed_data`, the invitation email to that address is
 /// written to the outbox in the same transaction. Returns the new pk.
 ///
@@ -180,6 +242,7 @@ pub enum Delivery<'a> {
 /// [`WriteError::Invalid`] (past expiry, unknown flow, role or group, a taken name); storage errors.
 pub async fn create_in(
     tx: &mut Tx,
+    key: &super::SecretKey,
     created_by: i64,
     draft: &InvitationDraft,
     now: i64,
@@ -192,12 +255,16 @@ pub async fn create_in(
     let r = resolve(tx, draft, errors).await?;
     let pk = new_uuid();
     let (fixed_data, emails) = (fixed_data_json(draft), emails_json(draft)?);
+    let (_, digest, sealed) = new_token(key, &pk);
     store::insert(
         &mut **tx,
         &pk,
         &fields(draft, &r, &fixed_data, &emails),
         created_by,
-        &new_uuid(),
+        store::StoredToken {
+            digest: &digest,
+            sealed: &sealed,
+        },
         now,
     )
     .await
@@ -205,12 +272,12 @@ pub async fn create_in(
     store::replace_grants(tx, &pk, &r.roles, &r.groups).await?;
     let email = draft.fixed_data.get("email").and_then(|e| e.as_str());
     if let (Delivery::Automatic(config), Some(email)) = (delivery, email) {
-        let (mail, token) = invitation_mail(tx, config, &pk).await?;
+        let (mail, link) = invitation_mail(tx, config, &pk).await?;
         let msg = super::mail::render_invitation(&mail)?;
         super::mail::enqueue(
             tx,
             Some(&pk),
-            Some(&token),
+            Some(link.as_ref()),
             &[email.to_owned()],
             &[],
             &[],
@@ -235,6 +302,7 @@ pub async fn create(
     let mut tx = db.begin().await?;
     let pk = create_in(
         &mut tx,
+        &config.secret_key,
         created_by,
         draft,
         time::now(),
@@ -293,11 +361,11 @@ pub async fn send(
     if !store::exists(&mut *tx, pk).await? {
         return Err(not_found());
     }
-    let (mail, token) = invitation_mail(&mut tx, config, pk).await?;
+    let (mail, link) = invitation_mail(&mut tx, config, pk).await?;
     let id = super::mail::enqueue(
         &mut tx,
         Some(pk),
-        Some(&token),
+        Some(link.as_ref()),
         &to,
         &cc,
         &bcc,
@@ -308,13 +376,36 @@ pub async fn send(
     Ok(id)
 }
 
+/// An invitation token as given, with its digest (see [`super::mail::LinkToken`]).
+struct OwnedLinkToken {
+    token: String,
+    digest: String,
+}
+
+impl OwnedLinkToken {
+    fn as_ref(&self) -> super::mail::LinkToken<'_> {
+        super::mail::LinkToken {
+            token: &self.token,
+            digest: &self.digest,
+        }
+    }
+}
+
 /// What the invitation email of `pk` says, and the token its link carries, read inside the transaction.
+///
+/// # Errors
+/// [`AppError::BadRequest`] when the token was sealed under another `USHER_SECRET_KEY`; database errors.
 async fn invitation_mail(
     tx: &mut Tx,
     config: &super::Config,
     pk: &str,
-) -> Result<(super::mail::InvitationMail, String), AppError> {
+) -> Result<(super::mail::InvitationMail, OwnedLinkToken), AppError> {
     let row = store::mail_row(&mut **tx, pk).await?;
+    let token = open_token(&config.secret_key, pk, row.token_sealed.as_deref()).ok_or_else(|| {
+        AppError::BadRequest(
+            "This invitation's link was sealed with another USHER_SECRET_KEY: regenerate the link, then send it.".into(),
+        )
+    })?;
     let roles = store::grant_names(&mut **tx, Grant::Role, pk).await?;
     let groups = store::grant_names(&mut **tx, Grant::Group, pk).await?;
     let mut grants = Vec::new();
@@ -334,9 +425,15 @@ async fn invitation_mail(
         },
         grants: grants.join("; "),
         expires: time::format_expiry(row.expires, time::now()),
-        link: invitation_link(&config.public_url, &row.flow_slug, &row.token),
+        link: invitation_link(&config.public_url, &row.flow_slug, &token),
     };
-    Ok((mail, row.token))
+    Ok((
+        mail,
+        OwnedLinkToken {
+            token,
+            digest: row.token,
+        },
+    ))
 }
 
 /// Stores a draft over invitation `pk` inside the caller's transaction; uses, token and creator are kept.
@@ -395,6 +492,7 @@ pub async fn patch(db: &Db, pk: &str, patch: InvitationPatch) -> Result<(), Writ
 #[tracing::instrument(name = "invitations.upsert_by_name", skip_all)]
 pub async fn upsert_by_name_in(
     tx: &mut Tx,
+    key: &super::SecretKey,
     created_by: i64,
     patch: InvitationPatch,
     now: i64,
@@ -414,7 +512,7 @@ pub async fn upsert_by_name_in(
         }
         None => {
             let draft = patch.into_draft().map_err(invalid)?;
-            create_in(tx, created_by, &draft, now, Delivery::None).await?;
+            create_in(tx, key, created_by, &draft, now, Delivery::None).await?;
             Ok(true)
         }
     }
@@ -465,13 +563,24 @@ pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), AppErro
     found(store::set_enabled(&db.pool, pk, enabled).await?)
 }
 
-/// Gives an invitation a new random token; the old link stops working at once.
+/// Gives an invitation a new random token, sealed with `key`; the old link stops working at once.
 ///
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.regenerate_token", skip_all, fields(invitation = pk))]
-pub async fn regenerate_token(db: &Db, pk: &str) -> Result<(), AppError> {
-    found(store::set_token(&db.pool, pk, &new_uuid()).await?)
+pub async fn regenerate_token(db: &Db, key: &super::SecretKey, pk: &str) -> Result<(), AppError> {
+    let (_, digest, sealed) = new_token(key, pk);
+    found(
+        store::set_token(
+            &db.pool,
+            pk,
+            store::StoredToken {
+                digest: &digest,
+                sealed: &sealed,
+            },
+        )
+        .await?,
+    )
 }
 
 /// Deletes an invitation (its grants and ledger rows go with it).
@@ -520,12 +629,12 @@ pub fn dashboard_query(search: &str, sort: InvitationSort, page: u64) -> ListQue
 /// Database errors; [`AppError::Internal`] when a stored value does not decode.
 pub async fn list(
     db: &Db,
-    public_url: &str,
+    config: &super::Config,
     search: &str,
     sort: InvitationSort,
     page: u64,
 ) -> Result<Vec<InvitationRow>, AppError> {
-    list_page(db, public_url, &dashboard_query(search, sort, page)).await
+    list_page(db, config, &dashboard_query(search, sort, page)).await
 }
 
 /// A field the invitation list can be ordered by (the invitation's readable fields, as DRF's
@@ -606,7 +715,7 @@ pub async fn count(db: &Db, q: &ListQuery) -> Result<u64, AppError> {
 /// Database errors; [`AppError::Internal`] when a stored value does not decode.
 pub async fn list_page(
     db: &Db,
-    public_url: &str,
+    config: &super::Config,
     q: &ListQuery,
 ) -> Result<Vec<InvitationRow>, AppError> {
     let pks = store::page_pks(&db.pool, db.backend, q, q.known_total).await?;
@@ -614,7 +723,7 @@ pub async fn list_page(
         return Ok(Vec::new());
     }
     let rows = store::list_rows_in(&db.pool, &pks).await?;
-    let mut rows = into_rows(db, public_url, rows, Detail::Summary).await?;
+    let mut rows = into_rows(db, config, rows, Detail::Summary).await?;
     rows.sort_by_key(|r| pks.iter().position(|p| *p == r.pk));
     Ok(rows)
 }
@@ -624,9 +733,9 @@ pub async fn list_page(
 ///
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
-pub async fn get(db: &Db, public_url: &str, pk: &str) -> Result<InvitationRow, AppError> {
+pub async fn get(db: &Db, config: &super::Config, pk: &str) -> Result<InvitationRow, AppError> {
     let rows = store::list_row(&db.pool, pk).await?.into_iter().collect();
-    into_rows(db, public_url, rows, Detail::Full)
+    into_rows(db, config, rows, Detail::Full)
         .await?
         .pop()
         .ok_or_else(not_found)
@@ -643,7 +752,7 @@ enum Detail {
 
 async fn into_rows(
     db: &Db,
-    public_url: &str,
+    config: &super::Config,
     rows: Vec<InvitationListRow>,
     detail: Detail,
 ) -> Result<Vec<InvitationRow>, AppError> {
@@ -734,7 +843,7 @@ async fn into_rows(
                 enabled,
                 created_by,
                 creator_active,
-                token,
+                token_sealed,
                 created,
                 enrolled_count,
                 message_count,
@@ -781,7 +890,10 @@ async fn into_rows(
                     now,
                 ),
                 creator_active,
-                link: invitation_link(public_url, &flow_slug, &token),
+                // Empty when the token was sealed under another USHER_SECRET_KEY.
+                link: open_token(&config.secret_key, &pk, token_sealed.as_deref())
+                    .map(|t| invitation_link(&config.public_url, &flow_slug, &t))
+                    .unwrap_or_default(),
                 expires_display: time::format_expiry(expires, now),
                 expires_input: expires.map(time::format_input).unwrap_or_default(),
                 fixed_data: if fixed.as_object().is_some_and(|m| m.is_empty()) {
@@ -818,7 +930,7 @@ pub struct InvitationRecord {
     pub pk: String,
     /// Bound flow's pk.
     pub flow_pk: String,
-    /// The token it was found by.
+    /// The lookup digest of the token it was found by ([`token_digest`]).
     pub token: String,
     /// Expiry, UTC Unix seconds.
     pub expires: Option<i64>,
@@ -883,7 +995,8 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
     if !crate::domain::invitation::is_token_shaped(token) {
         return Ok(None);
     }
-    let Some(row) = store::by_token(&db.pool, token).await? else {
+    let digest = token_digest(token);
+    let Some(row) = store::by_token(&db.pool, &digest).await? else {
         return Ok(None);
     };
     let roles = store::grants(&db.pool, Grant::Role, &row.pk).await?;
@@ -896,7 +1009,7 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
         } else {
             row.creator_name
         },
-        token: token.to_owned(),
+        token: digest,
         pk: row.pk,
         flow_pk: row.flow_pk,
         expires: row.expires,

@@ -137,8 +137,20 @@ fn render<T: Serialize>(
     })
 }
 
-/// Writes a message to the outbox inside the caller's transaction. `itoken` is the invitation token the
-/// message carries, if it carries a link. Returns its pk.
+/// The invitation link a message carries: its token as given and the token's lookup digest.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkToken<'a> {
+    /// The token in the link.
+    pub token: &'a str,
+    /// Its lookup digest (`invitations::token_digest`), what the outbox row keeps to tell later who
+    /// this link was delivered to.
+    pub digest: &'a str,
+}
+
+/// Writes a message to the outbox inside the caller's transaction. `link` is the invitation link the
+/// message carries, if any: the row keeps its digest, and the token is blanked out of the stored bodies
+/// once the message is sent (as a code in `msg.secret` is, which also makes the message one-time).
+/// Returns its pk.
 ///
 /// # Errors
 /// Database errors.
@@ -146,7 +158,7 @@ fn render<T: Serialize>(
 pub async fn enqueue(
     tx: &mut Tx,
     invitation_pk: Option<&str>,
-    itoken: Option<&str>,
+    link: Option<LinkToken<'_>>,
     to: &[String],
     cc: &[String],
     bcc: &[String],
@@ -158,7 +170,7 @@ pub async fn enqueue(
         &outbox::NewMessage {
             pk: &pk,
             invitation_pk,
-            itoken,
+            itoken: link.map(|l| l.digest),
             to,
             cc,
             bcc,
@@ -166,7 +178,8 @@ pub async fn enqueue(
             text: &msg.text,
             html: &msg.html,
             created: time::now(),
-            secret: msg.secret.as_deref(),
+            secret: msg.secret.as_deref().or(link.map(|l| l.token)),
+            one_time_secret: msg.secret.is_some(),
         },
     )
     .await?;

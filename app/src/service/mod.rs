@@ -33,7 +33,8 @@ pub struct Config {
     /// The name in email subjects and bodies (`USHER_BRAND_NAME`).
     pub brand_name: String,
     /// The instance secret (`USHER_SECRET_KEY`): keys the digests of verification codes, so a copy of
-    /// the database without it cannot recover a code by trying all 10⁸.
+    /// the database without it cannot recover a code by trying all 10⁸, and seals the invitation tokens
+    /// the database keeps for showing links ([`SecretKey::seal`]).
     pub secret_key: SecretKey,
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are believed
     /// (`USHER_TRUSTED_PROXIES`; see [`crate::domain::client`]). Empty: the TCP peer is the client.
@@ -121,6 +122,75 @@ impl SecretKey {
     }
 }
 
+impl SecretKey {
+    /// The 256-bit XChaCha20-Poly1305 key of `purpose`: the first 32 bytes of the keyed BLAKE2b-512 of
+    /// it (BLAKE2b keyed is a PRF, RFC 7693 §2.9).
+    fn seal_key(&self, purpose: &str) -> chacha20poly1305::Key {
+        use blake2::digest::Mac;
+        let mut mac = <blake2::Blake2bMac512 as Mac>::new_from_slice(&self.0)
+            .expect("a 64-byte key is a valid key");
+        Mac::update(&mut mac, b"usher-seal\0");
+        Mac::update(&mut mac, purpose.as_bytes());
+        let out = Mac::finalize(mac).into_bytes();
+        *chacha20poly1305::Key::from_slice(&out[..32])
+    }
+
+    /// Encrypts `plaintext` for storage with XChaCha20-Poly1305 (RustCrypto `chacha20poly1305`) under
+    /// the key of `purpose`, bound to `aad` (e.g. the row's pk, so a sealed value moved to another row
+    /// does not open). Returns hex of a random 24-byte nonce followed by the ciphertext and its 16-byte
+    /// tag.
+    pub fn seal(&self, purpose: &str, aad: &str, plaintext: &str) -> String {
+        use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+        use rand::RngCore;
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new(&self.seal_key(purpose));
+        let mut nonce = [0u8; 24];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let sealed = cipher
+            .encrypt(
+                chacha20poly1305::XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad: aad.as_bytes(),
+                },
+            )
+            .expect("XChaCha20-Poly1305 encrypts any message under 256 GiB");
+        nonce
+            .iter()
+            .chain(sealed.iter())
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Decrypts what [`SecretKey::seal`] made for `purpose` and `aad`. `None` when `sealed` is not
+    /// such hex, was sealed under another key (another `USHER_SECRET_KEY`), purpose or `aad`, or was
+    /// altered.
+    pub fn open(&self, purpose: &str, aad: &str, sealed: &str) -> Option<String> {
+        use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+        if !sealed.len().is_multiple_of(2) || !sealed.is_ascii() {
+            return None;
+        }
+        let bytes = (0..sealed.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&sealed[i..i + 2], 16).ok())
+            .collect::<Option<Vec<u8>>>()?;
+        if bytes.len() < 24 + 16 {
+            return None;
+        }
+        let (nonce, ct) = bytes.split_at(24);
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new(&self.seal_key(purpose));
+        let plain = cipher
+            .decrypt(
+                chacha20poly1305::XNonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .ok()?;
+        String::from_utf8(plain).ok()
+    }
+}
+
 impl std::fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SecretKey(…)")
@@ -151,4 +221,46 @@ pub fn state() -> Result<AppState, crate::error::AppError> {
         leptos::prelude::use_context::<AppState>(),
         "reading the app state of the request",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SecretKey;
+
+    #[test]
+    fn a_sealed_value_opens_only_with_its_key_purpose_and_aad() {
+        let k = SecretKey::from_text("k");
+        let sealed = k.seal("p", "row-1", "0b8d3c4e-1f2a-4b5c-8d9e-0a1b2c3d4e5f");
+        assert_eq!(
+            k.open("p", "row-1", &sealed).as_deref(),
+            Some("0b8d3c4e-1f2a-4b5c-8d9e-0a1b2c3d4e5f")
+        );
+        // The same key from the same text on another instance.
+        assert!(SecretKey::from_text("k")
+            .open("p", "row-1", &sealed)
+            .is_some());
+        assert_eq!(
+            SecretKey::from_text("other").open("p", "row-1", &sealed),
+            None
+        );
+        assert_eq!(k.open("q", "row-1", &sealed), None);
+        assert_eq!(k.open("p", "row-2", &sealed), None);
+        // A random nonce each time: the same plaintext never seals the same way.
+        assert_ne!(
+            sealed,
+            k.seal("p", "row-1", "0b8d3c4e-1f2a-4b5c-8d9e-0a1b2c3d4e5f")
+        );
+        // Altered, truncated or not hex: nothing.
+        let mut altered = sealed.clone().into_bytes();
+        let last = altered.len() - 1;
+        altered[last] = if altered[last] == b'0' { b'1' } else { b'0' };
+        assert_eq!(
+            k.open("p", "row-1", std::str::from_utf8(&altered).unwrap()),
+            None
+        );
+        assert_eq!(k.open("p", "row-1", &sealed[..40]), None);
+        assert_eq!(k.open("p", "row-1", "zz"), None);
+        assert_eq!(k.open("p", "row-1", "é"), None);
+        assert_eq!(k.open("p", "row-1", ""), None);
+    }
 }

@@ -10,8 +10,14 @@ use crate::store::settings::{delete_setting, delete_setting_if, get_setting, put
 const SETUP_TOKEN: &str = "setup_token";
 const SECRET_KEY: &str = "secret_key";
 
-/// With no superuser, makes a fresh set-up token (replacing any earlier one) and returns it; with one,
-/// removes any token and returns `None`.
+/// What the settings keep of a set-up token: its BLAKE2b-512 digest, hex (a random UUID, so the
+/// digest of a copied database is no working link).
+fn setup_digest(token: &str) -> String {
+    super::auth::secret_digest("usher-setup-token", &[token])
+}
+
+/// With no superuser, makes a fresh set-up token (replacing any earlier one), stores its digest and
+/// returns it; with one, removes any token and returns `None`.
 ///
 /// # Errors
 /// Database errors.
@@ -21,7 +27,7 @@ pub async fn prepare_setup_token(db: &Db) -> Result<Option<String>, AppError> {
         return Ok(None);
     }
     let token = new_uuid();
-    put_setting(db, SETUP_TOKEN, &token).await?;
+    put_setting(db, SETUP_TOKEN, &setup_digest(&token)).await?;
     Ok(Some(token))
 }
 
@@ -35,7 +41,7 @@ pub async fn setup_token_valid(db: &Db, token: &str) -> Result<bool, AppError> {
     }
     Ok(get_setting(db, SETUP_TOKEN)
         .await?
-        .is_some_and(|t| !token.is_empty() && t == token))
+        .is_some_and(|t| !token.is_empty() && t == setup_digest(token)))
 }
 
 /// Creates the first admin with the set-up token, which is then gone. One transaction: the token is
@@ -59,7 +65,7 @@ pub async fn complete_setup(
     }
     let user = superuser_from_input(username, email, password, password_repeat).await?;
     let mut tx = db.begin().await?;
-    let deleted = delete_setting_if(&mut *tx, SETUP_TOKEN, token).await?;
+    let deleted = delete_setting_if(&mut *tx, SETUP_TOKEN, &setup_digest(token)).await?;
     if deleted != 1 {
         return Err(gone());
     }

@@ -349,7 +349,7 @@ pub async fn consume(tx: &mut Tx, pk: &str) -> Result<(), AppError> {
 }
 
 /// The recipients (to, cc and bcc) of the sent messages of invitation `invitation_pk` that carried its
-/// current `token`: who Usher delivered this link to.
+/// current token (`token`, its lookup digest): who Usher delivered this link to.
 ///
 /// # Errors
 /// Database errors.

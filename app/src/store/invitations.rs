@@ -75,8 +75,9 @@ pub struct InvitationListRow {
     /// Whether the creator's account is active (a deactivated creator's invitations are disabled).
     #[sqlx(try_from = "Flag")]
     pub creator_active: bool,
-    /// The token its link carries.
-    pub token: String,
+    /// The token its link carries, sealed with the instance secret (`SecretKey::seal`, purpose
+    /// [`TOKEN_SEAL`], aad the pk); `None` only before the start-up backfill ([`legacy_tokens`]).
+    pub token_sealed: Option<String>,
     /// Creation time, UTC Unix seconds.
     pub created: i64,
     /// How many accounts it enrolled (ledger rows `enrolled`).
@@ -88,7 +89,7 @@ pub struct InvitationListRow {
 /// The columns of [`InvitationListRow`]; a `WHERE` is appended. The two counts use the indexes on
 /// `invitation_uses(invitation_pk)` and `outbox(invitation_pk)`.
 const SELECT_ROWS: &str = "SELECT i.pk, i.name, i.description, f.slug AS flow_slug, f.pk AS flow_pk, i.expires, i.fixed_data, i.single_use, i.quota,
-    i.uses, i.emails, i.enabled, u.username AS created_by, u.is_active AS creator_active, i.token, i.created,
+    i.uses, i.emails, i.enabled, u.username AS created_by, u.is_active AS creator_active, i.token_sealed, i.created,
     (SELECT COUNT(*) FROM invitation_uses l WHERE l.invitation_pk = i.pk AND l.action = 'enrolled') AS enrolled_count,
     (SELECT COUNT(*) FROM outbox o WHERE o.invitation_pk = i.pk) AS message_count
     FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
@@ -118,7 +119,7 @@ pub struct StoredInvitationRow {
     pub enabled: bool,
     /// The creator's user pk.
     pub created_by: i64,
-    /// The token its link carries.
+    /// The lookup digest of the token its link carries (`service::invitations::token_digest`).
     pub token: String,
     /// Creation time, UTC Unix seconds.
     pub created: i64,
@@ -175,8 +176,10 @@ pub struct StatusRow {
 pub struct InvitationMailRow {
     /// The bound flow's slug.
     pub flow_slug: String,
-    /// The token its link carries.
+    /// The lookup digest of the token its link carries.
     pub token: String,
+    /// The token, sealed (see [`InvitationListRow::token_sealed`]).
+    pub token_sealed: Option<String>,
     /// Expiry, UTC Unix seconds; `None` never expires.
     pub expires: Option<i64>,
     /// The creator's display name (may be empty).
@@ -211,6 +214,18 @@ pub struct LedgerRow {
     pub at: i64,
 }
 
+/// The purpose an invitation token is sealed for (`SecretKey::seal`, aad the invitation's pk).
+pub const TOKEN_SEAL: &str = "usher-itoken";
+
+/// How an invitation's token is stored (migration 0018): never as given.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredToken<'a> {
+    /// The lookup digest (`service::invitations::token_digest`), 128 hex characters, unique.
+    pub digest: &'a str,
+    /// The token sealed with the instance secret, for showing the link to admins.
+    pub sealed: &'a str,
+}
+
 /// Inserts a new invitation with no uses yet.
 ///
 /// # Errors
@@ -220,12 +235,12 @@ pub async fn insert(
     pk: &str,
     fields: &InvitationFields<'_>,
     created_by: i64,
-    token: &str,
+    token: StoredToken<'_>,
     created: i64,
 ) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, created)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13)",
+        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, token_sealed, created)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14)",
     )
     .bind(pk)
     .bind(fields.name)
@@ -238,7 +253,8 @@ pub async fn insert(
     .bind(fields.emails)
     .bind(Flag(fields.enabled))
     .bind(created_by)
-    .bind(token)
+    .bind(token.digest)
+    .bind(token.sealed)
     .bind(created)
     .execute(ex)
     .await?;
@@ -354,7 +370,7 @@ pub async fn pk_by_name(ex: impl Exec<'_>, name: &str) -> Result<Option<String>,
 /// [`sqlx::Error::RowNotFound`] when there is no such invitation; other database errors.
 pub async fn mail_row(ex: impl Exec<'_>, pk: &str) -> Result<InvitationMailRow, DbError> {
     sqlx::query_as(
-        "SELECT f.slug AS flow_slug, i.token, i.expires, u.name AS creator_name, u.username AS creator_username
+        "SELECT f.slug AS flow_slug, i.token, i.token_sealed, i.expires, u.name AS creator_name, u.username AS creator_username
          FROM invitations i JOIN flows f ON f.pk = i.flow_pk
          JOIN users u ON u.pk = i.created_by WHERE i.pk = $1",
     )
@@ -472,7 +488,7 @@ pub async fn stored(ex: impl Exec<'_>, pk: &str) -> Result<Option<StoredInvitati
     .await
 }
 
-/// The invitation whose link carries `token`, with its creator's names, if any.
+/// The invitation whose token has the lookup digest `token`, with its creator's names, if any.
 ///
 /// # Errors
 /// Database errors.
@@ -489,7 +505,7 @@ pub async fn by_token(ex: impl Exec<'_>, token: &str) -> Result<Option<TokenRow>
 
 /// Consumes one use of invitation `pk` with one conditional update: it matches only while the
 /// invitation is enabled, its creator active, unexpired at `now` (UTC Unix seconds), under quota, and
-/// still has these `emails` (JSON text), `token` and `flow_pk`. Returns how many rows changed (1 consumed, 0 refused).
+/// still has these `emails` (JSON text), `token` (lookup digest) and `flow_pk`. Returns how many rows changed (1 consumed, 0 refused).
 ///
 /// # Errors
 /// Database errors.
@@ -550,15 +566,71 @@ pub async fn set_enabled(ex: impl Exec<'_>, pk: &str, enabled: bool) -> Result<u
 ///
 /// # Errors
 /// Database errors (a token already in use violates its unique index).
-pub async fn set_token(ex: impl Exec<'_>, pk: &str, token: &str) -> Result<u64, DbError> {
+pub async fn set_token(
+    ex: impl Exec<'_>,
+    pk: &str,
+    token: StoredToken<'_>,
+) -> Result<u64, DbError> {
     Ok(
-        sqlx::query("UPDATE invitations SET token = $1 WHERE pk = $2")
-            .bind(token)
+        sqlx::query("UPDATE invitations SET token = $1, token_sealed = $2 WHERE pk = $3")
+            .bind(token.digest)
+            .bind(token.sealed)
             .bind(pk)
             .execute(ex)
             .await?
             .rows_affected(),
     )
+}
+
+/// Invitations stored before migration 0018, whose `token` column still holds the token as given
+/// (`token_sealed IS NULL`): `(pk, token)` pairs, at most `limit`.
+///
+/// # Errors
+/// Database errors.
+pub async fn legacy_tokens(
+    ex: impl Exec<'_>,
+    limit: i64,
+) -> Result<Vec<(String, String)>, DbError> {
+    sqlx::query_as(
+        "SELECT pk, token FROM invitations WHERE token_sealed IS NULL ORDER BY pk LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
+/// Stores legacy invitation `pk`'s token `given` as `token` instead, and re-points the outbox messages
+/// that carried it (their `itoken`) at the digest, in the caller's transaction. Matches only while the
+/// row still holds `given` unsealed, so instances starting together backfill each row once. Returns how
+/// many invitations changed (0 or 1).
+///
+/// # Errors
+/// Database errors.
+pub async fn seal_legacy_token(
+    tx: &mut super::Tx,
+    pk: &str,
+    given: &str,
+    token: StoredToken<'_>,
+) -> Result<u64, DbError> {
+    let n = sqlx::query(
+        "UPDATE invitations SET token = $1, token_sealed = $2 WHERE pk = $3 AND token = $4 AND token_sealed IS NULL",
+    )
+    .bind(token.digest)
+    .bind(token.sealed)
+    .bind(pk)
+    .bind(given)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        sqlx::query("UPDATE outbox SET itoken = $1 WHERE invitation_pk = $2 AND itoken = $3")
+            .bind(token.digest)
+            .bind(pk)
+            .bind(given)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(n)
 }
 
 /// Deletes invitation `pk` (its grants cascade; its ledger rows stay, migration 0012). Returns how many rows went (0 when

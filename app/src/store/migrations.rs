@@ -82,6 +82,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0017_outbox_retry.sql",
         include_str!("../../../migrations/0017_outbox_retry.sql"),
     ),
+    (
+        "0018_sealed_tokens.sql",
+        include_str!("../../../migrations/0018_sealed_tokens.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

@@ -48,7 +48,7 @@ pub struct NewMessage<'a> {
     pub pk: &'a str,
     /// The invitation it belongs to, if any.
     pub invitation_pk: Option<&'a str>,
-    /// The invitation token the message carries, if it carries a link.
+    /// The lookup digest of the invitation token the message carries, if it carries a link.
     pub itoken: Option<&'a str>,
     /// Recipients.
     pub to: &'a [String],
@@ -64,9 +64,13 @@ pub struct NewMessage<'a> {
     pub html: &'a str,
     /// When it is queued (also its first due time), UTC Unix seconds.
     pub created: i64,
-    /// The one-time secret the bodies carry (a verification code), blanked out of the stored copy once
-    /// the message is sent or given up on ([`mark_sent`], [`mark_failed`]).
+    /// The secret the bodies carry (a verification code, an invitation token), blanked out of the
+    /// stored copy once the message is sent ([`mark_sent`]).
     pub secret: Option<&'a str>,
+    /// Whether `secret` is one-time (a verification code): then it is also blanked when the message
+    /// is given up on ([`mark_failed`]), and the message is never resent ([`retry`]). An invitation
+    /// link stays in a failed message so that an admin can retry it.
+    pub one_time_secret: bool,
 }
 
 /// What a delivered (or abandoned) message's stored bodies say where its secret was.
@@ -93,7 +97,7 @@ pub async fn enqueue(tx: &mut super::Tx, m: &NewMessage<'_>) -> Result<(), DbErr
     .bind(m.html)
     .bind(m.created)
     .bind(m.secret)
-    .bind(super::Flag(m.secret.is_some()))
+    .bind(super::Flag(m.secret.is_some() && m.one_time_secret))
     .execute(&mut **tx)
     .await?;
     tx.queue_mail();
@@ -273,12 +277,16 @@ pub async fn mark_retry(
 }
 
 /// Marks a message `failed` for good at `at` (kept as its `next_attempt_at`), releasing its claim,
-/// recording `error` and blanking its secret out of the stored bodies (nobody will read it now).
+/// recording `error` and blanking a one-time secret (a code: nobody will read it now) out of the stored
+/// bodies; an invitation link stays for an admin's [`retry`].
 ///
 /// # Errors
 /// Database errors.
 pub async fn mark_failed(ex: impl Exec<'_>, pk: &str, at: i64, error: &str) -> Result<(), DbError> {
-    sqlx::query("UPDATE outbox SET status = 'failed', next_attempt_at = $2, claimed_until = NULL, last_error = $3, body_text = COALESCE(REPLACE(body_text, secret, $1), body_text), body_html = COALESCE(REPLACE(body_html, secret, $1), body_html), secret = NULL WHERE pk = $4")
+    sqlx::query("UPDATE outbox SET status = 'failed', next_attempt_at = $2, claimed_until = NULL, last_error = $3,
+         body_text = CASE WHEN carried_secret = 1 THEN COALESCE(REPLACE(body_text, secret, $1), body_text) ELSE body_text END,
+         body_html = CASE WHEN carried_secret = 1 THEN COALESCE(REPLACE(body_html, secret, $1), body_html) ELSE body_html END,
+         secret = CASE WHEN carried_secret = 1 THEN NULL ELSE secret END WHERE pk = $4")
         .bind(SECRET_REMOVED)
         .bind(at)
         .bind(error)

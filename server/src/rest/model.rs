@@ -196,7 +196,8 @@ pub struct Invitation {
     pub enabled: bool,
     /// Usher: `active`, `disabled`, `expired` or `used_up`.
     pub status: String,
-    /// Usher: the link `{public_url}/if/flow/{slug}/?itoken={token}`.
+    /// Usher: the link `{public_url}/if/flow/{slug}/?itoken={token}`; empty when the token was sealed
+    /// under another `USHER_SECRET_KEY` (regenerate it).
     pub link: String,
 }
 

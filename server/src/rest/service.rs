@@ -218,9 +218,7 @@ impl<'a> Shaper<'a> {
 /// # Errors
 /// [`ApiError::NotFound`]; database errors.
 pub async fn get_invitation(db: &Db, config: &Config, pk: &str) -> Result<Invitation, ApiError> {
-    let row = invitations::get(db, &config.public_url, pk)
-        .await
-        .map_err(not_found)?;
+    let row = invitations::get(db, config, pk).await.map_err(not_found)?;
     Shaper::new(db).invitation(row).await
 }
 
@@ -311,7 +309,7 @@ pub async fn list_invitations(
     let rows = if query.limit == 0 {
         Vec::new()
     } else {
-        invitations::list_page(db, &config.public_url, &query).await?
+        invitations::list_page(db, config, &query).await?
     };
     let mut shaper = Shaper::new(db);
     let mut results = Vec::new();
@@ -448,9 +446,7 @@ pub async fn send_invitation(
             "No email addresses provided.".into(),
         )]));
     }
-    invitations::get(db, &config.public_url, pk)
-        .await
-        .map_err(not_found)?;
+    invitations::get(db, config, pk).await.map_err(not_found)?;
     invitations::send(
         db,
         config,
@@ -470,9 +466,7 @@ pub async fn send_invitation(
 /// # Errors
 /// [`ApiError::NotFound`]; database errors.
 pub async fn used_by(db: &Db, config: &Config, pk: &str) -> Result<Vec<UsedBy>, ApiError> {
-    let row = invitations::get(db, &config.public_url, pk)
-        .await
-        .map_err(not_found)?;
+    let row = invitations::get(db, config, pk).await.map_err(not_found)?;
     Ok(row
         .ledger
         .unwrap_or_default()

@@ -170,13 +170,20 @@ impl TestApp {
             .unwrap()
     }
 
-    /// The token of the invitation with this pk.
+    /// The token of the invitation with this pk, from its sealed copy (the database keeps only the
+    /// token's digest and the token sealed with the instance secret).
     pub async fn token(&self, pk: &str) -> String {
-        sqlx::query_scalar::<_, String>("SELECT token FROM invitations WHERE pk = $1")
-            .bind(pk)
-            .fetch_one(&self.db.pool)
-            .await
-            .unwrap()
+        let sealed =
+            sqlx::query_scalar::<_, String>("SELECT token_sealed FROM invitations WHERE pk = $1")
+                .bind(pk)
+                .fetch_one(&self.db.pool)
+                .await
+                .unwrap();
+        self.state
+            .config
+            .secret_key
+            .open(usher_app::store::invitations::TOKEN_SEAL, pk, &sealed)
+            .expect("the token opens with this instance's secret")
     }
 }
 

@@ -201,6 +201,15 @@ fn InvitationLink(pk: String, link: String) -> impl IntoView {
             });
         }
     };
+    if link.is_empty() {
+        // The service leaves the link empty when the token was sealed under another USHER_SECRET_KEY.
+        return view! {
+            <p class="link-row sealed-elsewhere" role="status">
+                "This link was sealed with another USHER_SECRET_KEY, so it cannot be shown and no longer works here. Regenerate it to get a new link."
+            </p>
+        }
+        .into_any();
+    }
     view! {
         <div class="link-row">
             <label for=id.clone()>"Link"</label>
