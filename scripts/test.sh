@@ -4,7 +4,8 @@
 #   1. unit tests (domain rules) and integration tests driving the real router against SQLite and PostgreSQL;
 #   2. the release build (`cargo leptos build --release`) and its smoke test: `./scripts/run.sh` on a fresh SQLite
 #      file serves the set-up link, the admin page and a landing page, and both hydrate without console errors;
-#   3. the Playwright journeys in end2end/ against the real (release) server in Debian's chromium.
+#   3. schemathesis against the release server's REST API schema (scripts/api-fuzz.sh, bounded examples);
+#   4. the Playwright journeys in end2end/ against the real (release) server in Debian's chromium.
 # PostgreSQL: USHER_TEST_POSTGRES_URL (default postgres://127.0.0.1:5432/test); started when local and down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +52,9 @@ cargo leptos build --release
 
 say "release smoke test: the README's run command on a fresh SQLite file, hydration in Chromium"
 npx playwright test -c end2end/release.config.ts
+
+say "REST API property tests (schemathesis against /api/v3/schema/, bounded)"
+./scripts/api-fuzz.sh 10
 
 say "end-to-end journeys (Playwright, chromium) against the release build"
 npx playwright test -c end2end

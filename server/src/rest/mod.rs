@@ -207,7 +207,7 @@ async fn invitations_create(
 #[utoipa::path(
     get, path = "/api/v3/stages/invitation/invitations/{invite_uuid}/", tag = "stages", operation_id = "stages_invitation_invitations_retrieve",
     params(("invite_uuid" = String, Path, format = "uuid", description = "Invitation pk")),
-    responses((status = 200, body = Invitation), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError)),
+    responses((status = 200, body = Invitation), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError), (status = 429, body = GenericError)),
     security(("authentik" = []))
 )]
 async fn invitations_retrieve(
@@ -227,6 +227,7 @@ async fn invitations_retrieve(
     responses(
         (status = 200, body = Invitation), (status = 400, body = ValidationError), (status = 401, body = GenericError),
         (status = 403, body = GenericError), (status = 404, body = GenericError),
+        (status = 429, body = GenericError),
     ),
     security(("authentik" = []))
 )]
@@ -249,6 +250,7 @@ async fn invitations_update(
     responses(
         (status = 200, body = Invitation), (status = 400, body = ValidationError), (status = 401, body = GenericError),
         (status = 403, body = GenericError), (status = 404, body = GenericError),
+        (status = 429, body = GenericError),
     ),
     security(("authentik" = []))
 )]
@@ -272,7 +274,7 @@ async fn invitations_partial_update(
 #[utoipa::path(
     delete, path = "/api/v3/stages/invitation/invitations/{invite_uuid}/", tag = "stages", operation_id = "stages_invitation_invitations_destroy",
     params(("invite_uuid" = String, Path, format = "uuid", description = "Invitation pk")),
-    responses((status = 204, description = "Deleted"), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError)),
+    responses((status = 204, description = "Deleted"), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError), (status = 429, body = GenericError)),
     security(("authentik" = []))
 )]
 async fn invitations_destroy(
@@ -292,6 +294,7 @@ async fn invitations_destroy(
     responses(
         (status = 204, description = "Queued for sending"), (status = 400, body = ValidationError), (status = 401, body = GenericError),
         (status = 403, body = GenericError), (status = 404, body = GenericError),
+        (status = 429, body = GenericError),
     ),
     security(("authentik" = []))
 )]
@@ -335,7 +338,7 @@ async fn invitations_send_email(
     get, path = "/api/v3/stages/invitation/invitations/{invite_uuid}/used_by/", tag = "stages",
     operation_id = "stages_invitation_invitations_used_by_list",
     params(("invite_uuid" = String, Path, format = "uuid", description = "Invitation pk")),
-    responses((status = 200, body = Vec<UsedBy>), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError)),
+    responses((status = 200, body = Vec<UsedBy>), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError), (status = 429, body = GenericError)),
     security(("authentik" = []))
 )]
 async fn invitations_used_by(
@@ -359,7 +362,7 @@ async fn invitations_used_by(
         ("page" = Option<i64>, Query, description = "1-based page number"),
         ("page_size" = Option<i64>, Query, description = "Results per page (default 20, at most 100)"),
     ),
-    responses((status = 200, body = PaginatedFlowList), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError)),
+    responses((status = 200, body = PaginatedFlowList), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError), (status = 429, body = GenericError)),
     security(("authentik" = []))
 )]
 async fn flows_list(
@@ -373,7 +376,7 @@ async fn flows_list(
 #[utoipa::path(
     get, path = "/api/v3/flows/instances/{slug}/", tag = "flows", operation_id = "flows_instances_retrieve",
     params(("slug" = String, Path, description = "Flow slug")),
-    responses((status = 200, body = Flow), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError)),
+    responses((status = 200, body = Flow), (status = 401, body = GenericError), (status = 403, body = GenericError), (status = 404, body = GenericError), (status = 429, body = GenericError)),
     security(("authentik" = []))
 )]
 async fn flows_retrieve(
