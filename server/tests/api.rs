@@ -726,11 +726,7 @@ async fn send_email_and_used_by(app: TestApp) {
     let mut bob = app.user("bob").await;
     let token = app.token(pk).await;
     let r = bob.call_form("flow/accept", &[("itoken", &token)]).await;
-    assert!(
-        r.status.is_success() || r.status.is_redirection(),
-        "{}",
-        r.body
-    );
+    r.assert_accepted();
     let bob_pk: i64 = sqlx::query_scalar("SELECT pk FROM users WHERE username = 'bob'")
         .fetch_one(&app.db.pool)
         .await

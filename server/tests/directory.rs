@@ -141,11 +141,7 @@ async fn deprovision_deactivates_the_accounts_an_invitation_created(app: TestApp
     // An existing account that only joined keeps its state.
     let mut ed = app.user("ed").await;
     let r = ed.call_form("flow/accept", &[("itoken", &token)]).await;
-    assert!(
-        r.status.is_success() || r.status.is_redirection(),
-        "{}",
-        r.body
-    );
+    r.assert_accepted();
     let (s, n) = admin
         .call("admin/invitations/deprovision", json!({"pk": pk}))
         .await;

@@ -194,6 +194,18 @@ pub struct Response {
 }
 
 impl Response {
+    /// Asserts the request succeeded or redirected (a server function's form post does either), showing
+    /// the status and body when it did not.
+    #[track_caller]
+    pub fn assert_accepted(&self) {
+        assert!(
+            self.status.is_success() || self.status.is_redirection(),
+            "{} {}",
+            self.status,
+            self.body
+        );
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
