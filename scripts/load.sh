@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Load test (issue 12), bounded and on loopback only, against the release build on a fresh SQLite file:
+# for DURATION seconds (default 60) wrk keeps 64 connections busy, 32 on an invitation's landing page and
+# 32 flooding the login endpoint with wrong passwords for `admin` from rotating client networks (through
+# a trusted proxy's X-Forwarded-For), while the real admin signs in every 2 seconds from its own network.
+# Passes when no request got a 5xx and every real sign-in succeeded within 2 seconds.
+#   scripts/load.sh [DURATION_SECONDS]
+# Needs the release build (cargo leptos build --release), curl and wrk (Debian: apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${1:-60}"
+BIN="${USHER_BIN:-target/release/usher}"
+[ -x "$BIN" ] || { echo "build the release first: cargo leptos build --release" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 1; }
+
+WORK=$(mktemp -d)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+export DATABASE_URL="sqlite://$WORK/usher.db" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" USHER_PUBLIC_URL="$BASE" \
+  USHER_SECRET_KEY="load-$(date +%s%N)" USHER_TRUSTED_PROXIES="127.0.0.1/32" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn
+PASSWORD="load-test-password"
+USHER_ADMIN_PASSWORD="$PASSWORD" "$BIN" create-admin --username admin --email admin@example.com >/dev/null
+SECRET=$("$BIN" create-token --username admin --identifier load 2>/dev/null | tail -n 1)
+"$BIN" serve >"$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 50); do curl -fsS "$BASE/-/health/live/" >/dev/null 2>&1 && break; sleep 0.2; done
+
+LINK=$(curl -fsS -X POST "$BASE/api/v3/stages/invitation/invitations/" -H "Authorization: Bearer $SECRET" \
+  -H 'Content-Type: application/json' -d '{"name": "load", "single_use": false}' |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["link"])')
+echo "==> landing page: $LINK"
+
+LUA=scripts/load/count5xx.lua
+wrk -t 1 -c 32 -d "${DURATION}s" --timeout 10s -s "$LUA" "$LINK" >"$WORK/landing.txt" 2>&1 &
+LANDING=$!
+# The flood: 8 client networks (X-Forwarded-For), 4 connections each, wrong passwords.
+FLOODS=()
+for n in $(seq 1 8); do
+  WRK_METHOD=POST WRK_BODY="username=admin&password=wrong-$n&next=" \
+    wrk -t 1 -c 4 -d "${DURATION}s" --timeout 10s -s "$LUA" -H "X-Forwarded-For: 203.0.$n.7" \
+    "$BASE/api/auth/login" >"$WORK/flood-$n.txt" 2>&1 &
+  FLOODS+=($!)
+done
+
+slow=0
+failed=0
+signins=0
+end=$((SECONDS + DURATION - 2))
+while [ $SECONDS -lt $end ]; do
+  out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -X POST "$BASE/api/auth/login" \
+    -H 'X-Forwarded-For: 198.51.100.7' -H 'Content-Type: application/x-www-form-urlencoded' \
+    --data "username=admin&password=$PASSWORD&next=" --max-time 10 || echo "000 10")
+  code=${out% *}
+  secs=${out#* }
+  signins=$((signins + 1))
+  case "$code" in 2??|3??) ;; *) failed=$((failed + 1)); echo "real sign-in answered $code" ;; esac
+  if python3 -c "import sys; sys.exit(0 if float('$secs') < 2 else 1)"; then :; else
+    slow=$((slow + 1)); echo "real sign-in took ${secs}s"
+  fi
+  sleep 2
+done
+wait "$LANDING" "${FLOODS[@]}"
+
+fivexx=0
+for f in "$WORK"/landing.txt "$WORK"/flood-*.txt; do
+  n=$(sed -n 's/^5xx=\([0-9]*\).*/\1/p' "$f")
+  [ -n "$n" ] || { echo "wrk failed:"; cat "$f"; exit 1; }
+  fivexx=$((fivexx + n))
+done
+echo "==> landing page:"; grep -E 'Requests/sec|Latency|5xx=' "$WORK/landing.txt"
+echo "==> bad-login flood (8 networks):"; cat "$WORK"/flood-*.txt | grep -E '5xx=' | paste -sd' '
+echo "==> real sign-ins: $signins, failed $failed, slower than 2 s: $slow; 5xx in all: $fivexx"
+[ "$fivexx" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$slow" -eq 0 ] && [ "$signins" -gt 0 ]
