@@ -46,7 +46,8 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: `rm -rf end2end/.e2e && mkdir -p end2end/.e2e && exec ./${USHER_BIN}`,
+      // Its output goes to end2end/.e2e/server.log, where an operator would read the set-up link.
+      command: `rm -rf end2end/.e2e && mkdir -p end2end/.e2e && exec ./${USHER_BIN} > end2end/.e2e/server.log 2>&1`,
       cwd: '..',
       url: `${BASE_URL}/-/health/ready/`,
       reuseExistingServer: false,
