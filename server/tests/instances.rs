@@ -10,6 +10,7 @@ use serde_json::json;
 db_tests!(
     sign_in_failures_lock_one_network_out_never_the_account,
     two_instances_on_one_database_share_limits_flow_plans_and_quota,
+    a_flow_change_through_one_instance_holds_on_the_other_at_its_next_request,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -166,4 +167,87 @@ async fn prompts_from(app: &TestApp, token: &str, user: &str, ip: [u8; 4]) -> Re
     app.client()
         .call_form_from("flow/submit", &fields, ip)
         .await
+}
+
+/// Each instance keeps the flows it has loaded in memory (issue 13); a policy bound or unbound, or open
+/// enrollment switched, through one instance holds on the other at its very next request.
+async fn a_flow_change_through_one_instance_holds_on_the_other_at_its_next_request(a: TestApp) {
+    let b = a.another_instance().await;
+    let mut admin_a = a.admin().await;
+    let mut admin_b = b.client_like(&admin_a);
+    let (_, token) = common::create_invitation(&a, &mut admin_a, "open", EXT, json!({})).await;
+    let landing = |app: &TestApp| {
+        let mut c = app.client();
+        let token = token.clone();
+        async move {
+            let r = c
+                .call_form("flow/landing", &[("slug", EXT), ("itoken", &token)])
+                .await;
+            (r.status, r.body)
+        }
+    };
+    // A has the flow in memory (loaded twice: the second from its cache).
+    for _ in 0..2 {
+        let (s, v) = landing(&a).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    // B binds a policy that refuses everyone to the flow: A obeys it at once.
+    let (s, p) = admin_b
+        .call(
+            "admin/policies/create",
+            json!({"form": {"name": "closed", "expression": "false", "message": "Closed for the night."}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let (s, r) = admin_b
+        .call(
+            "admin/policies/bind",
+            json!({"pk": p["pk"], "flow": EXT, "stage": ""}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, v) = landing(&a).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert!(v.contains("Closed for the night."), "{v}");
+    // B unbinds it: A lets the invitee in again.
+    let (_, list) = admin_b.call("admin/policies/list", json!({})).await;
+    let binding = list[0]["bindings"][0]["pk"].clone();
+    let (s, _) = admin_b
+        .call("admin/policies/unbind", json!({"pk": binding}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = landing(&a).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // B imports authentik's 2-stage enrollment (no invitation stage) over default-enrollment-flow: A
+    // still refuses a visitor without an invitation, until B opens the flow for enrollment.
+    const DEFAULT: &str = "default-enrollment-flow";
+    let anonymous = |app: &TestApp| {
+        let mut c = app.client();
+        async move {
+            let r = c.call_form("flow/landing", &[("slug", DEFAULT)]).await;
+            (r.status, r.body)
+        }
+    };
+    let (s, v) = anonymous(&a).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    let two = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/blueprints/flows-enrollment-2-stage.yaml"),
+    )
+    .unwrap();
+    let (s, r) = admin_b
+        .call("admin/flows/import", json!({"yaml": two}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, v) = anonymous(&a).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    usher_app::service::flows::set_open_enrollment(&b.db, DEFAULT, true)
+        .await
+        .unwrap();
+    let (s, v) = anonymous(&a).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(
+        v.contains("default-enrollment-field-username") || v.contains("username"),
+        "{v}"
+    );
 }

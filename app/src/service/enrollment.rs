@@ -16,11 +16,11 @@
 //!   `enrolled`. A `user_login` stage then signs the user in.
 //! * Existing users accept instead ([`super::accept`]): the same atomic rule, ledger row `joined`.
 
-use super::flows::{load_flow, StoredFlow};
+use super::flows::StoredFlow;
 use super::invitations::{
     consume_use, find_by_token, grant_in, invalid, record_use_in, InvitationRecord, RequestInfo,
 };
-use super::policies::{self, FlowPolicies};
+use super::policies::FlowPolicies;
 use super::users::{insert_user, NewUser};
 use super::verification::{self, Settings};
 use super::{auth::hash_password, time, Config, Db};
@@ -89,7 +89,10 @@ pub async fn resolve(
     itoken: Option<&str>,
     now: i64,
 ) -> Result<Resolved, AppError> {
-    let flow = load_flow(db, slug).await?.ok_or_else(not_found)?;
+    let loaded = super::flows::load_with_policies(db, slug)
+        .await?
+        .ok_or_else(not_found)?;
+    let flow = loaded.flow.clone();
     let invitation = match clean_token(itoken) {
         Some(t) => Some(find_by_token(db, t).await?),
         None => None,
@@ -101,7 +104,7 @@ pub async fn resolve(
                 .map(|inv| (inv.flow_pk == flow.pk, inv.status(now)))
         }))
         .map_err(refused)?;
-    let policies = policies::load(db, &flow.pk).await?;
+    let policies = loaded.policies.clone();
     Ok(Resolved {
         flow,
         invitation: invitation.flatten(),

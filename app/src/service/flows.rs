@@ -89,6 +89,89 @@ pub async fn set_open_enrollment(db: &Db, slug: &str, open: bool) -> Result<(), 
     )
 }
 
+/// The flows this instance has loaded, with their stages and policies, as of one generation of the flow
+/// definitions ([`store::generation`], kept by triggers in the transaction of every change): the landing
+/// page and every stage submission read one row instead of the flow, its stages and its policies
+/// (issue 13). Whichever instance commits a change, the next request anywhere reads a new generation and
+/// reloads. Unknown slugs are not cached.
+#[derive(Debug, Default)]
+pub struct FlowCache {
+    inner: std::sync::Mutex<CacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    generation: i64,
+    by_slug: std::collections::HashMap<String, std::sync::Arc<LoadedFlow>>,
+}
+
+/// A flow with its stages and the policies bound to it and to its stages.
+#[derive(Debug, Clone)]
+pub struct LoadedFlow {
+    /// The flow and its stages.
+    pub flow: StoredFlow,
+    /// Its policies.
+    pub policies: super::policies::FlowPolicies,
+}
+
+/// How many flows a [`FlowCache`] holds at most; a visitor cannot grow it past the flows that exist, but
+/// a bound keeps it small whatever is stored.
+const CACHED_FLOWS: usize = 256;
+
+impl FlowCache {
+    fn get(&self, generation: i64, slug: &str) -> Option<std::sync::Arc<LoadedFlow>> {
+        let inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (inner.generation == generation)
+            .then(|| inner.by_slug.get(slug).cloned())
+            .flatten()
+    }
+
+    fn put(&self, generation: i64, slug: &str, loaded: std::sync::Arc<LoadedFlow>) {
+        let mut inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if inner.generation != generation {
+            if inner.generation > generation {
+                return; // loaded from an older snapshot than what is cached
+            }
+            inner.generation = generation;
+            inner.by_slug.clear();
+        }
+        if inner.by_slug.len() >= CACHED_FLOWS {
+            inner.by_slug.clear();
+        }
+        inner.by_slug.insert(slug.to_owned(), loaded);
+    }
+}
+
+/// Loads a flow by slug with its stages and policies, from this instance's [`FlowCache`] while the flow
+/// definitions' generation is unchanged; `None` when unknown.
+///
+/// # Errors
+/// As [`load_flow`] and [`super::policies::load`].
+pub async fn load_with_policies(
+    db: &Db,
+    slug: &str,
+) -> Result<Option<std::sync::Arc<LoadedFlow>>, AppError> {
+    // The generation is read before the rows: a change committed in between is cached under the older
+    // number, which the next request no longer matches.
+    let generation = store::generation(&db.pool).await?;
+    if let Some(hit) = db.flow_cache.get(generation, slug) {
+        return Ok(Some(hit));
+    }
+    let Some(flow) = load_flow(db, slug).await? else {
+        return Ok(None);
+    };
+    let policies = super::policies::load(db, &flow.pk).await?;
+    let loaded = std::sync::Arc::new(LoadedFlow { flow, policies });
+    db.flow_cache.put(generation, slug, loaded.clone());
+    Ok(Some(loaded))
+}
+
 /// Loads a flow by slug with its stages in order; `None` when unknown.
 ///
 /// # Errors
@@ -154,4 +237,55 @@ pub async fn list_enrollment_flows(db: &Db) -> Result<Vec<FlowOption>, AppError>
             has_invitation_stage: f.invitation_stages > 0,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn loaded(slug: &str) -> Arc<LoadedFlow> {
+        let mut def = builtin_flows().remove(0);
+        def.slug = slug.into();
+        Arc::new(LoadedFlow {
+            flow: StoredFlow {
+                pk: format!("pk-{slug}"),
+                def,
+            },
+            policies: Default::default(),
+        })
+    }
+
+    #[test]
+    fn a_cached_flow_is_served_only_for_its_generation() {
+        let cache = FlowCache::default();
+        cache.put(3, "a", loaded("a"));
+        assert!(cache.get(3, "a").is_some());
+        assert!(cache.get(3, "b").is_none(), "unknown slugs are not cached");
+        assert!(cache.get(4, "a").is_none(), "a newer generation misses");
+        // Loading under the newer generation drops everything cached under the older one.
+        cache.put(4, "b", loaded("b"));
+        assert!(cache.get(4, "a").is_none());
+        assert!(cache.get(4, "b").is_some());
+    }
+
+    #[test]
+    fn rows_loaded_from_an_older_generation_never_replace_newer_ones() {
+        let cache = FlowCache::default();
+        cache.put(5, "a", loaded("a"));
+        cache.put(4, "b", loaded("b"));
+        assert!(cache.get(5, "a").is_some());
+        assert!(cache.get(5, "b").is_none());
+        assert!(cache.get(4, "b").is_none());
+    }
+
+    #[test]
+    fn the_cache_stays_bounded() {
+        let cache = FlowCache::default();
+        for i in 0..CACHED_FLOWS * 2 + 1 {
+            cache.put(1, &format!("f{i}"), loaded("x"));
+        }
+        let held = cache.inner.lock().unwrap().by_slug.len();
+        assert!(held <= CACHED_FLOWS, "{held}");
+    }
 }

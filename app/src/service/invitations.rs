@@ -999,8 +999,14 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
     let Some(row) = store::by_token(&db.pool, &digest).await? else {
         return Ok(None);
     };
-    let roles = store::grants(&db.pool, Grant::Role, &row.pk).await?;
-    let groups = store::grants(&db.pool, Grant::Group, &row.pk).await?;
+    let (roles, groups): (Vec<_>, Vec<_>) = store::all_grants(&db.pool, &row.pk)
+        .await?
+        .into_iter()
+        .partition(|(kind, _, _)| kind == "role");
+    let pair = |v: Vec<(String, String, String)>| -> Vec<(String, String)> {
+        v.into_iter().map(|(_, pk, name)| (pk, name)).collect()
+    };
+    let (roles, groups) = (pair(roles), pair(groups));
     Ok(Some(InvitationRecord {
         fixed_data: decode_stored(&row.pk, "fixed_data", &row.fixed_data)?,
         emails: decode_stored(&row.pk, "emails", &row.emails)?,

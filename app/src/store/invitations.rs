@@ -411,6 +411,26 @@ pub async fn grants(
     sqlx::query_as(sql).bind(pk).fetch_all(ex).await
 }
 
+/// The `(kind, pk, name)` of every role (`kind` = `"role"`) and group (`"group"`) invitation `pk`
+/// grants, roles first, each by name: one query where [`grants`] takes two (the landing page's lookup).
+///
+/// # Errors
+/// Database errors.
+pub async fn all_grants(
+    ex: impl Exec<'_>,
+    pk: &str,
+) -> Result<Vec<(String, String, String)>, DbError> {
+    sqlx::query_as(
+        "SELECT 'role' AS kind, r.pk, r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE x.invitation_pk = $1
+         UNION ALL
+         SELECT 'group' AS kind, g.pk, g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE x.invitation_pk = $1
+         ORDER BY 1 DESC, 3",
+    )
+    .bind(pk)
+    .fetch_all(ex)
+    .await
+}
+
 /// The pks of the roles or groups invitation `pk` grants, in pk order.
 ///
 /// # Errors

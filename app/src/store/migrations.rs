@@ -86,6 +86,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0018_sealed_tokens.sql",
         include_str!("../../../migrations/0018_sealed_tokens.sql"),
     ),
+    (
+        "0019_flow_generation.sql",
+        include_str!("../../../migrations/0019_flow_generation.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix
