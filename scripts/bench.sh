@@ -16,7 +16,7 @@
 #   scripts/bench.sh [SECONDS]   (per wrk or enrollment run; default 10)
 # Environment: USHER_BENCH_POSTGRES_URL (default postgres://127.0.0.1:5432/test; `off` skips PostgreSQL),
 # USHER_BENCH_INVITATIONS (P3, default 100000), BENCH_PEER=off skips the peer, BENCH_README=off leaves the
-# README alone. Needs the release build (cargo leptos build --release), wrk, python3 with aiosmtpd, and
+# README alone, BENCH_ONLY="P1 P2 …" runs only those parts (and leaves the README alone). Needs the release build (cargo leptos build --release), wrk, python3 with aiosmtpd, and
 # Chromium with the npm packages (scripts/ensure-tools.sh --browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,6 +93,8 @@ print(f"{rps:.0f} {p50:.1f} {p99:.1f}")
 PY
 }
 
+want() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
+[ -z "${BENCH_ONLY:-}" ] || BENCH_README=off
 ROWS=()
 row() { ROWS+=("| $* |"); }
 pct() { python3 -c "print(f'{100 * $1 / $2:.0f} %')"; }
@@ -119,10 +121,12 @@ p1() { # p1 BACKEND URL
   LANDING_RPS_SQLITE=${LANDING_RPS_SQLITE:-$ir}
   row "P6 $1 | server RSS | idle $((idle / 1024)) MB, peak under P1 $((hwm / 1024)) MB | | idle < 40 MB, under load < 100 MB"
 }
+if want P1; then
 p1 SQLite "sqlite://$WORK/p1.db"
 [ "$PG" = off ] || p1 PostgreSQL "$(pg_database p1)"
+fi
 
-if [ "${BENCH_PEER:-on}" != off ]; then
+if want P1 && [ "${BENCH_PEER:-on}" != off ]; then
   say "P1 peer: django-invitations under gunicorn (../shared/peer-django/run.sh)"
   PEER_LINE=$(DURATION="$DURATION" PORT="$(free_port)" bash ../shared/peer-django/run.sh 2>"$WORK/peer.log" | tail -n 1)
   PEER_RPS=$(sed -n 's/.*: \([0-9.]*\) req\/s.*/\1/p' <<<"$PEER_LINE")
@@ -131,6 +135,7 @@ if [ "${BENCH_PEER:-on}" != off ]; then
 fi
 
 # ---- P2 ------------------------------------------------------------------------------------------------
+if want P2; then
 say "P2: argon2id alone, $CONCURRENCY concurrent, $DURATION s"
 ARGON=$(USHER_BENCH_CONCURRENCY=$CONCURRENCY USHER_BENCH_SECONDS=$DURATION cargo bench -q -p server --bench argon2 2>/dev/null |
   sed -n 's/^RESULT argon2 hashes_per_s=//p')
@@ -141,31 +146,38 @@ p2() { # p2 BACKEND URL
   say "P2 $1: enrollments through $link, $CONCURRENCY concurrent, $DURATION s"
   out=$(python3 scripts/bench/enroll.py "$link" "$CONCURRENCY" "$DURATION" | sed -n 's/^RESULT enroll //p')
   stop_server
-  local rate ok failed p50 p99
-  eval "$(tr ' ' '\n' <<<"$out" | sed 's/^accounts_per_s=/rate=/; s/^p50_ms=/p50=/; s/^p99_ms=/p99=/')"
+  local rate ok failed p50 p99 client
+  eval "$(tr ' ' '\n' <<<"$out" | sed 's/^accounts_per_s=/rate=/; s/^p50_ms=/p50=/; s/^p99_ms=/p99=/; s/^client_cpu_ms=/client=/')"
   [ "$failed" = 0 ] || { echo "P2 $1: $failed enrollments failed" >&2; exit 1; }
-  row "P2 $1 | enrollment (GET + 2 POSTs + redirects, public invitation, authentik's 2-stage flow) | $rate accounts/s, p50 $p50 ms, p99 $p99 ms | argon2id alone $ARGON hashes/s: overhead $(python3 -c "print(f'{100 * ($ARGON / $rate - 1):.0f} %')") | overhead ≤ 20 %"
+  row "P2 $1 | enrollment (GET + 2 POSTs + redirects, public invitation, authentik's 2-stage flow) | $rate accounts/s, p50 $p50 ms, p99 $p99 ms (the load client itself uses $client ms of CPU per account on the same cores) | argon2id alone $ARGON hashes/s: overhead $(python3 -c "print(f'{100 * ($ARGON / $rate - 1):.0f} %')") | overhead ≤ 20 %"
 }
 p2 SQLite "sqlite://$WORK/p2.db"
 [ "$PG" = off ] || p2 PostgreSQL "$(pg_database p2)"
+fi
 
 # ---- P3, P4 --------------------------------------------------------------------------------------------
+if want P3; then
 say "P3: the admin list over ${USHER_BENCH_INVITATIONS:-100000} invitations (server/benches/list.rs)"
 LIST=$(USHER_BENCH_POSTGRES_URL="$PG" cargo bench -q -p server --bench list 2>/dev/null | grep '^| [SP]')
 while IFS= read -r line; do
   IFS='|' read -r _ backend case p50 p95 _ <<<"$line"
-  row "P3 ${backend// /} | admin list, ${USHER_BENCH_INVITATIONS:-100000} invitations, 20 per page:$case | p50$p50, p95$p95 | | p95 < 20 ms"
+  trim() { sed 's/^ *//; s/ *$//' <<<"$1"; }
+  row "P3 $(trim "$backend") | admin list, ${USHER_BENCH_INVITATIONS:-100000} invitations, 20 per page: $(trim "$case") | p50 $(trim "$p50"), p95 $(trim "$p95") | | p95 < 20 ms"
 done <<<"$LIST"
+fi
 p4() {
   local out
   out=$(USHER_BENCH_DATABASE_URL="$2" cargo bench -q -p server --bench outbox 2>/dev/null | grep '^outbox:')
-  row "P4 $1 | outbox to a loopback SMTP server (aiosmtpd), one worker | $(sed -n 's/.* = \([0-9]*\) messages\/s.*/\1/p' <<<"$out") messages/s | | "
+  row "P4 $1 | outbox to a loopback SMTP server (aiosmtpd), one worker | $(sed -n 's/.* = \([0-9]*\) messages\/s.*/\1/p' <<<"$out") messages/s | | none set"
 }
+if want P4; then
 say "P4: outbox throughput (server/benches/outbox.rs)"
 p4 SQLite "sqlite://$WORK/p4.db?mode=rwc"
 [ "$PG" = off ] || p4 PostgreSQL "$(pg_database p4)"
+fi
 
 # ---- P5 ------------------------------------------------------------------------------------------------
+if want P5; then
 say "P5: page weight and time to interactive in Chromium"
 start_server "sqlite://$WORK/p5.db"
 LINK=$(invitation "bench-pages")
@@ -177,6 +189,7 @@ while IFS= read -r line; do
   [ "$p_name" = admin-invitations ] && target="≤ 200 KB brotli, TTI < 500 ms"
   row "P5 | $p_name: WASM + JS | $((p_raw / 1024)) KB raw, $((p_gzip / 1024)) KB gzip, $((p_br / 1024)) KB brotli; interactive after $p_tti_ms ms | | $target"
 done <<<"$PAGES"
+fi
 
 # ---- the table -----------------------------------------------------------------------------------------
 TABLE=$(
