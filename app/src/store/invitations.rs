@@ -395,24 +395,8 @@ pub async fn grant_names(
     sqlx::query_scalar(sql).bind(pk).fetch_all(ex).await
 }
 
-/// The `(pk, name)` of the roles or groups invitation `pk` grants, by name.
-///
-/// # Errors
-/// Database errors.
-pub async fn grants(
-    ex: impl Exec<'_>,
-    grant: Grant,
-    pk: &str,
-) -> Result<Vec<(String, String)>, DbError> {
-    let sql = match grant {
-        Grant::Role => "SELECT r.pk, r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE x.invitation_pk = $1 ORDER BY r.name",
-        Grant::Group => "SELECT g.pk, g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE x.invitation_pk = $1 ORDER BY g.name",
-    };
-    sqlx::query_as(sql).bind(pk).fetch_all(ex).await
-}
-
 /// The `(kind, pk, name)` of every role (`kind` = `"role"`) and group (`"group"`) invitation `pk`
-/// grants, roles first, each by name: one query where [`grants`] takes two (the landing page's lookup).
+/// grants, roles first, each by name: in one query (the landing page's lookup).
 ///
 /// # Errors
 /// Database errors.
