@@ -865,7 +865,11 @@ async fn a_use_resolved_before_regeneration_is_refused(app: TestApp) {
     use usher_app::service::invitations::{consume_use, find_by_token, regenerate_token};
     let mut admin = app.admin().await;
     let (pk, link) = invite(&app, &mut admin, "race", EXT, json!({})).await;
-    let record = find_by_token(&app.db, &token_of(&link))
+    let generation = usher_app::store::generations(&app.db.pool)
+        .await
+        .unwrap()
+        .invitations;
+    let record = find_by_token(&app.db, &token_of(&link), generation)
         .await
         .unwrap()
         .unwrap();

@@ -11,6 +11,7 @@ db_tests!(
     sign_in_failures_lock_one_network_out_never_the_account,
     two_instances_on_one_database_share_limits_flow_plans_and_quota,
     a_flow_change_through_one_instance_holds_on_the_other_at_its_next_request,
+    an_invitation_change_through_one_instance_holds_on_the_other_at_its_next_request,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -250,4 +251,96 @@ async fn a_flow_change_through_one_instance_holds_on_the_other_at_its_next_reque
         v.contains("default-enrollment-field-username") || v.contains("username"),
         "{v}"
     );
+}
+
+/// Each instance keeps the invitations it has looked up by token in memory (issue 13); a link disabled,
+/// edited, regenerated, or its creator renamed or deactivated, through one instance (or straight in the
+/// database) holds on the other at its very next request.
+async fn an_invitation_change_through_one_instance_holds_on_the_other_at_its_next_request(
+    a: TestApp,
+) {
+    let b = a.another_instance().await;
+    let mut admin_a = a.admin().await;
+    let mut admin_b = b.client_like(&admin_a);
+    let (pk, token) = common::create_invitation(
+        &a,
+        &mut admin_a,
+        "cached",
+        EXT,
+        json!({"fixed_data": "name: Jane"}),
+    )
+    .await;
+    let landing = |app: &TestApp, token: String| {
+        let mut c = app.client();
+        async move {
+            let r = c
+                .call_form("flow/landing", &[("slug", EXT), ("itoken", &token)])
+                .await;
+            (r.status, r.body)
+        }
+    };
+    // A has the invitation in memory (looked up twice: the second from its cache).
+    for _ in 0..2 {
+        let (s, v) = landing(&a, token.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert!(v.contains("Jane"), "{v}");
+    }
+    // B disables it: A refuses it at once; B enables it again: A admits it.
+    let (s, r) = admin_b
+        .call(
+            "admin/invitations/set_enabled",
+            json!({"pk": pk, "enabled": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, v) = landing(&a, token.clone()).await;
+    assert_eq!(s, StatusCode::GONE, "{v}");
+    let (s, _) = admin_b
+        .call(
+            "admin/invitations/set_enabled",
+            json!({"pk": pk, "enabled": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = landing(&a, token.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // B edits its fixed_data: A pre-fills the new name.
+    let form = json!({
+        "name": "cached", "description": "", "flow": b.flow_pk(EXT).await, "expires": "",
+        "never_expires": true, "fixed_data": "name: Joan", "single_use": false, "quota": "",
+        "emails": "", "roles": [], "groups": [], "enabled": true
+    });
+    let (s, r) = admin_b
+        .call("admin/invitations/update", json!({"pk": pk, "form": form}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, v) = landing(&a, token.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v.contains("Joan") && !v.contains("Jane"), "{v}");
+    // The creator is renamed, then deactivated, in the database: A names them, then refuses the link.
+    sqlx::query("UPDATE users SET name = 'Ada Admin' WHERE username = 'admin'")
+        .execute(&b.db.pool)
+        .await
+        .unwrap();
+    let (_, v) = landing(&a, token.clone()).await;
+    assert!(v.contains("Ada Admin"), "{v}");
+    sqlx::query("UPDATE users SET is_active = 0 WHERE username = 'admin'")
+        .execute(&b.db.pool)
+        .await
+        .unwrap();
+    let (s, v) = landing(&a, token.clone()).await;
+    assert_eq!(s, StatusCode::GONE, "{v}");
+    sqlx::query("UPDATE users SET is_active = 1 WHERE username = 'admin'")
+        .execute(&b.db.pool)
+        .await
+        .unwrap();
+    // B regenerates the link: A no longer knows the old token.
+    let (s, _) = admin_b
+        .call("admin/invitations/regenerate", json!({"pk": pk}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = landing(&a, token.clone()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    let (s, v) = landing(&a, a.token(&pk).await).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
 }

@@ -25,7 +25,10 @@ use serde_json::{Map, Value};
 /// # Errors
 /// [`AppError::InvalidInvitation`] as [`super::enrollment::resolve`]; database errors.
 pub async fn resolve_token(db: &Db, token: &str) -> Result<InvitationRecord, AppError> {
-    let inv = find_by_token(db, token).await?.ok_or_else(not_found)?;
+    let generation = crate::store::generations(&db.pool).await?.invitations;
+    let inv = find_by_token(db, token, generation)
+        .await?
+        .ok_or_else(not_found)?;
     check_active(&inv, time::now())?;
     Ok(inv)
 }

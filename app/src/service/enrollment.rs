@@ -89,12 +89,15 @@ pub async fn resolve(
     itoken: Option<&str>,
     now: i64,
 ) -> Result<Resolved, AppError> {
-    let loaded = super::flows::load_with_policies(db, slug)
+    // Both generations first, in one query: the flow and the invitation then come from this
+    // instance's caches unless something changed since they were loaded.
+    let generations = crate::store::generations(&db.pool).await?;
+    let loaded = super::flows::load_with_policies(db, slug, generations.flows)
         .await?
         .ok_or_else(not_found)?;
     let flow = loaded.flow.clone();
     let invitation = match clean_token(itoken) {
-        Some(t) => Some(find_by_token(db, t).await?),
+        Some(t) => Some(find_by_token(db, t, generations.invitations).await?),
         None => None,
     };
     Journey::new(&flow.def)

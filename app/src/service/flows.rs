@@ -90,20 +90,10 @@ pub async fn set_open_enrollment(db: &Db, slug: &str, open: bool) -> Result<(), 
 }
 
 /// The flows this instance has loaded, with their stages and policies, as of one generation of the flow
-/// definitions ([`store::generation`], kept by triggers in the transaction of every change): the landing
+/// definitions (kept by triggers in the transaction of every change, see [`super::cache`]): the landing
 /// page and every stage submission read one row instead of the flow, its stages and its policies
-/// (issue 13). Whichever instance commits a change, the next request anywhere reads a new generation and
-/// reloads. Unknown slugs are not cached.
-#[derive(Debug, Default)]
-pub struct FlowCache {
-    inner: std::sync::Mutex<CacheInner>,
-}
-
-#[derive(Debug, Default)]
-struct CacheInner {
-    generation: i64,
-    by_slug: std::collections::HashMap<String, std::sync::Arc<LoadedFlow>>,
-}
+/// (issue 13). At most 256 flows; unknown slugs are not cached.
+pub type FlowCache = super::cache::GenerationCache<LoadedFlow, 256>;
 
 /// A flow with its stages and the policies bound to it and to its stages.
 #[derive(Debug, Clone)]
@@ -114,52 +104,19 @@ pub struct LoadedFlow {
     pub policies: super::policies::FlowPolicies,
 }
 
-/// How many flows a [`FlowCache`] holds at most; a visitor cannot grow it past the flows that exist, but
-/// a bound keeps it small whatever is stored.
-const CACHED_FLOWS: usize = 256;
-
-impl FlowCache {
-    fn get(&self, generation: i64, slug: &str) -> Option<std::sync::Arc<LoadedFlow>> {
-        let inner = self
-            .inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        (inner.generation == generation)
-            .then(|| inner.by_slug.get(slug).cloned())
-            .flatten()
-    }
-
-    fn put(&self, generation: i64, slug: &str, loaded: std::sync::Arc<LoadedFlow>) {
-        let mut inner = self
-            .inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if inner.generation != generation {
-            if inner.generation > generation {
-                return; // loaded from an older snapshot than what is cached
-            }
-            inner.generation = generation;
-            inner.by_slug.clear();
-        }
-        if inner.by_slug.len() >= CACHED_FLOWS {
-            inner.by_slug.clear();
-        }
-        inner.by_slug.insert(slug.to_owned(), loaded);
-    }
-}
-
 /// Loads a flow by slug with its stages and policies, from this instance's [`FlowCache`] while the flow
-/// definitions' generation is unchanged; `None` when unknown.
+/// definitions' generation (`generation`, read by the caller with [`crate::store::generations`] before
+/// this) is unchanged; `None` when unknown.
 ///
 /// # Errors
 /// As [`load_flow`] and [`super::policies::load`].
 pub async fn load_with_policies(
     db: &Db,
     slug: &str,
+    generation: i64,
 ) -> Result<Option<std::sync::Arc<LoadedFlow>>, AppError> {
-    // The generation is read before the rows: a change committed in between is cached under the older
+    // The generation was read before the rows: a change committed in between is cached under the older
     // number, which the next request no longer matches.
-    let generation = store::generation(&db.pool).await?;
     if let Some(hit) = db.flow_cache.get(generation, slug) {
         return Ok(Some(hit));
     }
@@ -282,10 +239,10 @@ mod tests {
     #[test]
     fn the_cache_stays_bounded() {
         let cache = FlowCache::default();
-        for i in 0..CACHED_FLOWS * 2 + 1 {
+        for i in 0..256 * 2 + 1 {
             cache.put(1, &format!("f{i}"), loaded("x"));
         }
-        let held = cache.inner.lock().unwrap().by_slug.len();
-        assert!(held <= CACHED_FLOWS, "{held}");
+        let held = cache.len();
+        assert!(held <= 256, "{held}");
     }
 }

@@ -987,15 +987,30 @@ fn decode_stored<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// Finds an invitation by its token. Malformed tokens are not looked up.
+/// The invitations this instance has looked up by token (keyed by the token's lookup digest), as of one
+/// generation of the invitations (kept by triggers in the transaction of every change, see
+/// [`super::cache`]): the landing page and each stage read one row instead of the invitation, its
+/// creator and its grants (issue 13). At most 4,096; tokens that match nothing are not cached.
+pub type InvitationCache = super::cache::GenerationCache<InvitationRecord, 4096>;
+
+/// Finds an invitation by its token, from this instance's [`InvitationCache`] while the invitations'
+/// generation (`generation`, read by the caller with [`crate::store::generations`] before this) is
+/// unchanged. Malformed tokens are not looked up.
 ///
 /// # Errors
 /// Database errors; [`AppError::Internal`] when its stored `emails` or `fixed_data` does not decode.
-pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationRecord>, AppError> {
+pub async fn find_by_token(
+    db: &Db,
+    token: &str,
+    generation: i64,
+) -> Result<Option<InvitationRecord>, AppError> {
     if !crate::domain::invitation::is_token_shaped(token) {
         return Ok(None);
     }
     let digest = token_digest(token);
+    if let Some(hit) = db.invitation_cache.get(generation, &digest) {
+        return Ok(Some(InvitationRecord::clone(&hit)));
+    }
     let Some(row) = store::by_token(&db.pool, &digest).await? else {
         return Ok(None);
     };
@@ -1007,7 +1022,7 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
         v.into_iter().map(|(_, pk, name)| (pk, name)).collect()
     };
     let (roles, groups) = (pair(roles), pair(groups));
-    Ok(Some(InvitationRecord {
+    let found = InvitationRecord {
         fixed_data: decode_stored(&row.pk, "fixed_data", &row.fixed_data)?,
         emails: decode_stored(&row.pk, "emails", &row.emails)?,
         invited_by: if row.creator_name.is_empty() {
@@ -1026,7 +1041,10 @@ pub async fn find_by_token(db: &Db, token: &str) -> Result<Option<InvitationReco
         creator_active: row.creator_active,
         roles,
         groups,
-    }))
+    };
+    db.invitation_cache
+        .put(generation, &found.token, std::sync::Arc::new(found.clone()));
+    Ok(Some(found))
 }
 
 /// Consumes one use inside the caller's transaction with a conditional update that re-checks, atomically,

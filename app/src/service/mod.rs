@@ -5,6 +5,7 @@ pub mod accept;
 pub mod auth;
 pub mod blueprints;
 pub mod brands;
+pub mod cache;
 pub mod directory;
 pub mod enrollment;
 pub mod flows;

@@ -36,6 +36,8 @@ pub struct Db {
     pub outbox_wake: Arc<Notify>,
     /// This instance's flows, stages and policies, as of the flow definitions' generation.
     pub flow_cache: Arc<crate::service::flows::FlowCache>,
+    /// This instance's invitations looked up by token, as of the invitations' generation.
+    pub invitation_cache: Arc<crate::service::invitations::InvitationCache>,
 }
 
 impl Backend {
@@ -107,6 +109,7 @@ impl Db {
             url,
             outbox_wake: Arc::default(),
             flow_cache: Arc::default(),
+            invitation_cache: Arc::default(),
         };
         db.migrate().await?;
         Ok(db)

@@ -60,17 +60,6 @@ pub async fn flow_pk_by_slug(ex: impl Exec<'_>, slug: &str) -> Result<Option<Str
         .await
 }
 
-/// The flow definitions' generation number (migration 0019): it grows with every change to flows,
-/// stages, their bindings, policies and policy bindings, committed by any instance.
-///
-/// # Errors
-/// Database errors.
-pub async fn generation(ex: impl Exec<'_>) -> Result<i64, DbError> {
-    sqlx::query_scalar("SELECT n FROM flow_generation WHERE id = 1")
-        .fetch_one(ex)
-        .await
-}
-
 /// The flow with this slug, if any.
 ///
 /// # Errors

@@ -90,6 +90,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0019_flow_generation.sql",
         include_str!("../../../migrations/0019_flow_generation.sql"),
     ),
+    (
+        "0020_invitation_generation.sql",
+        include_str!("../../../migrations/0020_invitation_generation.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

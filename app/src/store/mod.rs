@@ -28,6 +28,31 @@ pub mod verification;
 
 pub use db::{Backend, Db};
 
+/// The generations of what the per-instance caches hold ([`crate::service::cache`]), each kept by
+/// triggers in the transaction of every change, by any instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Generations {
+    /// Of the flow definitions: flows, stages, their bindings, policies and policy bindings
+    /// (migration 0019).
+    pub flows: i64,
+    /// Of what an invitation's landing page reads: invitations, their roles and groups and those names,
+    /// their creators' names and standing (migration 0020).
+    pub invitations: i64,
+}
+
+/// Both generations, in one query.
+///
+/// # Errors
+/// Database errors.
+pub async fn generations(ex: impl Exec<'_>) -> Result<Generations, DbError> {
+    sqlx::query_as(
+        "SELECT (SELECT n FROM flow_generation WHERE id = 1) AS flows,
+                (SELECT n FROM invitation_generation WHERE id = 1) AS invitations",
+    )
+    .fetch_one(ex)
+    .await
+}
+
 use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
