@@ -18,17 +18,32 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app (server side).
+///
+/// The invitee's pages ([`domain::web::page_ships_wasm`]) are plain HTML: no hydration script or WASM, a
+/// policy that lets only the inline resource-data script run, and `body[data-static]` (where the other pages get `body[data-hydrated]` once the WASM
+/// has hydrated them).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let ships_wasm = use_context::<http::request::Parts>()
+        .is_none_or(|parts| domain::web::page_ships_wasm(parts.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let ships_wasm = true;
     // The page's Content-Security-Policy names the nonce Leptos put on this render's scripts.
     #[cfg(feature = "ssr")]
     if let (Some(nonce), Some(opts)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) {
-        if let Ok(v) = http::HeaderValue::from_str(&domain::web::page_csp(&nonce)) {
+        if let Ok(v) = http::HeaderValue::from_str(&domain::web::page_csp(&nonce, ships_wasm)) {
             opts.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
         }
     }
+    let scripts = ships_wasm.then(|| {
+        view! {
+            <AutoReload options=options.clone() />
+            <HydrationScripts options />
+        }
+    });
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -37,11 +52,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="referrer" content="same-origin" />
                 <link rel="icon" href="data:," />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                {scripts}
                 <MetaTags />
             </head>
-            <body>
+            <body data-static=(!ships_wasm).then_some("true")>
                 <App />
             </body>
         </html>

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 // The release smoke test: the README's run command (`./scripts/run.sh`, a `cargo leptos serve --release`) on a
 // fresh SQLite file, as a new user starts Usher. It must print its URL and the one-time set-up link and keep
 // serving; the set-up link creates the first admin; the admin's invitations page hydrates (click handlers in
-// the table work); an invitation's landing page is served and hydrates; no page logs a console error.
+// the table work); an invitation's landing page is served as plain HTML without WASM or script files; no page
+// logs a console error.
 const ROOT = path.resolve(__dirname, '..', '..');
 const PORT = process.env.USHER_SMOKE_PORT ?? '3121';
 const BASE_URL = `http://127.0.0.1:${PORT}`;
@@ -122,17 +123,25 @@ test('the release build creates the first admin and its invitations table hydrat
   await context.close();
 });
 
-test('the release build serves an invitation landing page that hydrates', async ({ browser }) => {
+test('the release build serves an invitation landing page as plain HTML, with no WASM or script file', async ({ browser }) => {
   expect(link).not.toBe('');
   const context = await browser.newContext();
   const errors = watchErrors(context);
   const page = await context.newPage();
+  // Issue 13, P5: the invitee pages ship no WASM and no JavaScript file, and work as plain forms.
+  const loaded: string[] = [];
+  page.on('request', r => {
+    const p = new URL(r.url()).pathname;
+    if (r.resourceType() === 'script' || p.endsWith('.wasm') || p.endsWith('.js')) loaded.push(p);
+  });
   const res = await page.goto(link);
   expect(res?.status()).toBe(200);
   expect(res?.headers()['referrer-policy']).toBe('same-origin');
-  await hydrated(page);
+  await page.waitForSelector('body[data-static="true"]');
   await expect(page.locator('#field-name')).toHaveValue('Smoke Test');
   await expect(page.locator('#field-username')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(loaded).toEqual([]);
   expect(errors).toEqual([]);
   await context.close();
 });

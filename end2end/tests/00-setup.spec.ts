@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, hydrated } from './helpers';
+import { ROOT, ready } from './helpers';
 
 // Runs first (file order): on a start without a superuser the server prints a one-time /setup?token=… link
 // (read here from its output, as an operator would: the database keeps only the token's digest); it
@@ -16,7 +16,7 @@ test('the one-time set-up link creates the first admin, then stops working', asy
   const token = setupToken();
   expect(token).toMatch(/^[0-9a-f-]{36}$/);
   await page.goto(`/setup?token=${token}`);
-  await hydrated(page);
+  await ready(page);
   await page.fill('#setup-username', 'root');
   await page.fill('#setup-email', 'root@example.com');
   await page.fill('#setup-password', 'root-password-1');

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import {
-  ADMIN, codesFor, createAdminByCli, createInvitation, enroll, hydrated, invitationRow, linkIn, mailsTo, readLink, signIn,
+  ADMIN, codesFor, createAdminByCli, createInvitation, enroll, ready, invitationRow, linkIn, mailsTo, readLink, signIn,
 } from './helpers';
 
 // Journey 2 of DESIGN.md: email mode. The message is read from a real SMTP server process.
@@ -11,7 +11,7 @@ test.beforeAll(() => {
 test('journey 2: an invitation with an email arrives by SMTP and its link enrolls the invitee', async ({ page, browser }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/invitations$/);
-  await hydrated(page);
+  await ready(page);
   await createInvitation(page, 'mailed-dana', 'name: Dana Mail\nemail: dana@company.com\n');
 
   await expect.poll(() => mailsTo('dana@company.com').length, { timeout: 30_000 }).toBe(1);
@@ -23,7 +23,7 @@ test('journey 2: an invitation with an email arrives by SMTP and its link enroll
   const row = invitationRow(page, 'mailed-dana');
   await expect(async () => {
     await page.reload();
-    await hydrated(page);
+    await ready(page);
     await readLink(page, 'mailed-dana');
     await expect(row.locator('.messages li[data-status="sent"]')).toHaveCount(1, { timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
@@ -31,7 +31,7 @@ test('journey 2: an invitation with an email arrives by SMTP and its link enroll
   const dana = await browser.newContext();
   const p = await dana.newPage();
   await p.goto(link);
-  await hydrated(p);
+  await ready(p);
   await expect(p.locator('#field-email')).toHaveValue('dana@company.com');
   await expect(p.locator('#field-name')).toHaveValue('Dana Mail');
   // The link Usher mailed to Dana proves her address: no code page.
@@ -44,7 +44,7 @@ test('journey 2: an invitation with an email arrives by SMTP and its link enroll
 
   // The admin can resend it with a copy.
   await page.reload();
-  await hydrated(page);
+  await ready(page);
   await readLink(page, 'mailed-dana');
   await row.locator('button.send').click();
   await expect(page.locator('#send-to')).toHaveValue('dana@company.com');

@@ -23,14 +23,17 @@ export function createAdminByCli() {
   }
 }
 
-/** Waits until the WASM has hydrated the page (the app sets body[data-hydrated]). */
-export async function hydrated(page: Page) {
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });
+/**
+ * Waits until the page is ready for input: the WASM has hydrated it (the app sets body[data-hydrated]), or
+ * it is one of the invitee's pages, which ship no WASM and are plain HTML forms (body[data-static]).
+ */
+export async function ready(page: Page) {
+  await page.waitForSelector('body[data-hydrated="true"], body[data-static="true"]', { timeout: 60_000 });
 }
 
 export async function signIn(page: Page, username: string, password: string) {
   await page.goto('/login');
-  await hydrated(page);
+  await ready(page);
   await page.fill('#login-username', username);
   await page.fill('#login-password', password);
   await page.click('button:has-text("Sign in")');
@@ -93,7 +96,7 @@ export async function adminCall(page: Page, endpoint: string, args: object): Pro
 
 /** Fills and submits the built-in prompt stage in `page` (already on the link). */
 export async function enroll(page: Page, username: string, email: string, password = 'invitee-password-1') {
-  await hydrated(page);
+  await ready(page);
   await page.fill('#field-username', username);
   if (await page.locator('#field-email').getAttribute('readonly') === null) {
     await page.fill('#field-email', email);
@@ -154,7 +157,7 @@ export function codesFor(address: string): string[] {
 export async function verifyEmail(page: Page, address: string, nth = 1) {
   await expect(page.locator('#verify-note')).toContainText(address);
   await expect.poll(() => codesFor(address).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(nth);
-  await hydrated(page);
+  await ready(page);
   await page.fill('#field-code', codesFor(address)[nth - 1]);
   await page.click('#submit-stage');
 }

@@ -1,6 +1,6 @@
 import { test, expect, Browser, Page } from '@playwright/test';
 import {
-  ADMIN, adminCall, codesFor, createAdminByCli, createInvitation, enroll, hydrated, invitationRow, readLink, signIn,
+  ADMIN, adminCall, codesFor, createAdminByCli, createInvitation, enroll, ready, invitationRow, readLink, signIn,
   verifyEmail,
 } from './helpers';
 
@@ -15,7 +15,7 @@ test.beforeAll(() => {
 async function adminPage(page: Page) {
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/invitations$/);
-  await hydrated(page);
+  await ready(page);
 }
 
 async function fresh(browser: Browser) {
@@ -29,7 +29,7 @@ test('journey 3: an existing user signs in through the link and joins with roles
   await adminCall(page, 'admin/groups/create', { name: 'engineering-team' });
   await adminCall(page, 'admin/roles/create', { name: 'editor' });
   await page.reload();
-  await hydrated(page);
+  await ready(page);
 
   // Bob already has an account (enrolled earlier through another invitation).
   await createInvitation(page, 'bob-account', 'name: Bob Builder\n');
@@ -46,21 +46,21 @@ test('journey 3: an existing user signs in through the link and joins with roles
   // Logged out: link → "I already have an account" → login → accept page → accept.
   const bob = await fresh(browser);
   await bob.page.goto(link);
-  await hydrated(bob.page);
+  await ready(bob.page);
   await bob.page.click('#existing-account');
   await expect(bob.page).toHaveURL(/\/login\?next=\/if\/accept\/$/);
   const cookies = await bob.context.cookies();
   const inv = cookies.find(c => c.name === 'usher_invitation');
   expect(inv?.httpOnly).toBe(true);
   expect(inv?.sameSite).toBe('Lax');
-  await hydrated(bob.page);
+  await ready(bob.page);
   await bob.page.fill('#login-username', 'bob');
   await bob.page.fill('#login-password', 'bob-password-1');
   await bob.page.click('button:has-text("Sign in")');
   await expect(bob.page).toHaveURL(/\/if\/accept\/$/);
   await expect(bob.page.locator('#accept-invitation')).toHaveText('Accept as bob');
   await expect(bob.page.locator('.invitation-summary')).toContainText('engineering-team');
-  await hydrated(bob.page);
+  await ready(bob.page);
   await bob.page.click('#accept-invitation');
   await expect(bob.page).toHaveURL(/\/$/);
   await expect(bob.page.getByTestId('profile-groups')).toHaveText('engineering-team');
@@ -69,7 +69,7 @@ test('journey 3: an existing user signs in through the link and joins with roles
 
   // The admin sees the use recorded as "joined".
   await page.reload();
-  await hydrated(page);
+  await ready(page);
   await readLink(page, 'bob-joins-eng');
   await expect(invitationRow(page, 'bob-joins-eng').locator('.ledger li[data-username="bob"]')).toContainText('joined');
 });
@@ -80,12 +80,12 @@ test('journey 3 with an email rule: an existing account proves its address with 
   await createInvitation(page, 'example-staff', '', { singleUse: false, emails: '*@example.com', roles: ['editor'] });
   const link = await readLink(page, 'example-staff');
   await page.goto(link);
-  await hydrated(page);
+  await ready(page);
   await page.click('#accept-invitation');
   await expect(page).toHaveURL(/\/if\/accept\/$/);
   await expect(page.locator('#verify-note')).toContainText('admin@example.com');
   await expect(page.locator('#field-code')).toHaveCount(0);
-  await hydrated(page);
+  await ready(page);
   await expect(async () => {
     await page.click('#send-code');
     await expect(page.locator('#field-code')).toBeVisible({ timeout: 2_000 });
@@ -96,7 +96,7 @@ test('journey 3 with an email rule: an existing account proves its address with 
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByTestId('profile-roles')).toContainText('editor');
   await page.goto('/admin/invitations');
-  await hydrated(page);
+  await ready(page);
   await readLink(page, 'example-staff');
   await expect(invitationRow(page, 'example-staff').locator('.ledger li[data-username="admin"]')).toContainText('joined');
 });
@@ -121,19 +121,19 @@ test('journey 4: a domain-wide invitation admits its domain and refuses look-ali
     expect(codesFor(bad)).toHaveLength(0);
   }
   const code = codesFor('a@company.com')[0];
-  await hydrated(visitor.page);
+  await ready(visitor.page);
   await visitor.page.fill('#field-code', code === '000000' ? '111111' : '000000');
   await visitor.page.click('#submit-stage');
   await expect(visitor.page.locator('.field-error[data-field="code"]')).toHaveText('That code is not right. 4 attempts left.');
   await page.reload();
-  await hydrated(page);
+  await ready(page);
   await expect(invitationRow(page, 'company-wide').getByTestId('uses')).toHaveText('0 / ∞');
   await verifyEmail(visitor.page, 'a@company.com');
   await expect(visitor.page.getByTestId('profile-username')).toHaveText('alice');
   await expect(visitor.page.getByTestId('profile-email')).toHaveText('a@company.com');
   await visitor.context.close();
   await page.reload();
-  await hydrated(page);
+  await ready(page);
   await expect(invitationRow(page, 'company-wide').getByTestId('uses')).toHaveText('1 / ∞');
 });
 
@@ -156,7 +156,7 @@ test('journey 5: a public invitation with quota 3 admits three and refuses the f
   await expect(fourth.page.locator('.reason')).toHaveText('This invitation has already been used.');
   await fourth.context.close();
   await page.reload();
-  await hydrated(page);
+  await ready(page);
   await expect(invitationRow(page, 'public-three').getByTestId('uses')).toHaveText('3 / 3');
 });
 
@@ -209,7 +209,7 @@ test('enrolled users land with the right path, groups and roles in the admin dir
   await expect(ivy.getByTestId('user-type')).toHaveText('internal');
   await expect(ivy.getByTestId('user-path')).toHaveText('users/internal');
   await expect(ivy.getByTestId('user-groups')).toHaveText('engineering-team');
-  await hydrated(page);
+  await ready(page);
   await ivy.locator('tr.summary').click();
   await expect(ivy.getByTestId('detail-roles')).toHaveText('editor');
   const alice = page.locator('tbody.user[data-username="alice"]');

@@ -1,6 +1,6 @@
 import { test, expect, Browser } from '@playwright/test';
 import {
-  ADMIN, createAdminByCli, createInvitation, hydrated, invitationRow, readLink, screenshot, signIn, verifyEmail,
+  ADMIN, createAdminByCli, createInvitation, ready, invitationRow, readLink, screenshot, signIn, verifyEmail,
 } from './helpers';
 
 // One story, in order: the admin manages invitations, then journey 1 of DESIGN.md (link mode).
@@ -31,7 +31,7 @@ test('admin creates, sees, expands, disables, enables, edits and deletes invitat
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/invitations$/);
   await expect(page.getByTestId('admin-username')).toHaveText('admin');
-  await hydrated(page);
+  await ready(page);
 
   // Create with YAML custom attributes; a bad YAML first names its line and saves nothing.
   await page.click('#create-invitation');
@@ -117,7 +117,7 @@ async function freshPage(browser: Browser) {
 test('journey 1: a single-use link enrolls Jane with her name pre-filled, then is invalid', async ({ page, browser }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/invitations$/);
-  await hydrated(page);
+  await ready(page);
   await createInvitation(page, 'jane-smith-2026-02', 'name: Jane Smith\n');
   const link = await readLink(page, 'jane-smith-2026-02');
 
@@ -126,7 +126,7 @@ test('journey 1: a single-use link enrolls Jane with her name pre-filled, then i
   const res = await jane.page.goto(link);
   expect(res?.status()).toBe(200);
   expect(res?.headers()['referrer-policy']).toBe('same-origin');
-  await hydrated(jane.page);
+  await ready(jane.page);
   await expect(jane.page.locator('#field-name')).toHaveValue('Jane Smith');
   await expect(jane.page.locator('.invitation-summary')).toContainText('Invited by');
   await screenshot(jane.page, 'enrollment.png');
@@ -165,7 +165,7 @@ test('journey 1: a single-use link enrolls Jane with her name pre-filled, then i
 
   // The admin sees it used up.
   await page.reload();
-  await hydrated(page);
+  await ready(page);
   await expect(invitationRow(page, 'jane-smith-2026-02').getByTestId('status')).toHaveText('used up');
   await expect(invitationRow(page, 'jane-smith-2026-02').getByTestId('uses')).toHaveText('1 / 1');
 });
@@ -175,7 +175,7 @@ test('groups and roles are listed, created and deleted', async ({ page }) => {
   await expect(page).toHaveURL(/\/admin\/invitations$/);
   await page.click('nav.sidebar a:has-text("Groups")');
   await expect(page.locator('h1')).toHaveText('Groups');
-  await hydrated(page);
+  await ready(page);
   await page.fill('#directory-name', 'support-team');
   await page.click('button:has-text("Create group")');
   const grow = page.locator('tr[data-name="support-team"]');

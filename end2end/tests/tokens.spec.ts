@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ADMIN, createAdminByCli, hydrated, screenshot, signIn } from './helpers';
+import { ADMIN, createAdminByCli, ready, screenshot, signIn } from './helpers';
 
 // Directory → Tokens: an API token is created in the dashboard, its secret shown once, used on the REST
 // API with a Bearer header, then revoked.
@@ -12,7 +12,7 @@ test('an admin creates an API token, uses it on /api/v3/, and revokes it', async
   await expect(page).toHaveURL(/\/admin\/invitations$/);
   await page.click('nav.sidebar >> text=Tokens');
   await expect(page).toHaveURL(/\/admin\/tokens$/);
-  await hydrated(page);
+  await ready(page);
   await page.fill('#token-identifier', 'e2e-script');
   await page.fill('#token-username', ADMIN.username);
   await page.fill('#token-description', 'Playwright');
@@ -32,7 +32,7 @@ test('an admin creates an API token, uses it on /api/v3/, and revokes it', async
 
   // After a reload the secret is gone for good.
   await page.reload();
-  await hydrated(page);
+  await ready(page);
   await expect(page.locator('#token-secret')).toHaveCount(0);
   await expect(page.locator('body')).not.toContainText(secret);
 

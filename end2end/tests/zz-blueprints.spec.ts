@@ -1,6 +1,6 @@
 import { test, expect, Browser } from '@playwright/test';
 import * as path from 'node:path';
-import { ADMIN, ROOT, createAdminByCli, createInvitation, hydrated, invitationRow, readLink, screenshot, signIn, verifyEmail } from './helpers';
+import { ADMIN, ROOT, createAdminByCli, createInvitation, ready, invitationRow, readLink, screenshot, signIn, verifyEmail } from './helpers';
 import { PORTAL_URL } from '../playwright.config';
 
 // Issue 6 in the browser: Flows & Stages → Flows → Import of authentik's example blueprint, example 5's
@@ -21,13 +21,13 @@ async function fresh(browser: Browser) {
 }
 
 async function enrollTwoPages(page: import('@playwright/test').Page, username: string, email: string) {
-  await hydrated(page);
+  await ready(page);
   await page.fill('#field-username', username);
   await page.fill('#field-password', 'invitee-password-1');
   await page.fill('#field-password_repeat', 'invitee-password-1');
   await page.click('#submit-stage');
   await expect(page.locator('#field-email')).toBeVisible();
-  await hydrated(page);
+  await ready(page);
   await page.fill('#field-name', username);
   await page.fill('#field-email', email);
   await page.click('#submit-stage');
@@ -37,7 +37,7 @@ test('a blueprint imported in the UI runs: example 5 enrolls into engineering-te
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/invitations$/);
   await page.goto('/admin/flows');
-  await hydrated(page);
+  await ready(page);
   await page.click('#import-toggle');
   await page.setInputFiles('#blueprint-file', BLUEPRINT);
   await expect(page.locator('#blueprint-yaml')).toHaveValue(/Invitation-based Enrollment/);
@@ -51,7 +51,7 @@ test('a blueprint imported in the UI runs: example 5 enrolls into engineering-te
 
   // Its five example invitations are in the table; example 5's link enrolls.
   await page.goto('/admin/invitations');
-  await hydrated(page);
+  await ready(page);
   for (const name of ['example-external-basic-invitation', 'example-external-prefilled-email-invitation',
     'example-internal-prefilled-invitation', 'example-internal-department-invitation', 'example-engineering-team-invitation']) {
     await expect(invitationRow(page, name)).toBeVisible();
@@ -69,7 +69,7 @@ test('a blueprint imported in the UI runs: example 5 enrolls into engineering-te
 
   // The admin finds her in the directory, under the path tree's engineering branch.
   await page.goto('/admin/users');
-  await hydrated(page);
+  await ready(page);
   await page.click('nav.path-tree button[data-path="users/internal/engineering"]');
   const grace = page.locator('tbody.user[data-username="grace"]');
   await expect(grace).toBeVisible();
@@ -83,7 +83,7 @@ test('a blueprint imported in the UI runs: example 5 enrolls into engineering-te
 test('email-limited means proven on the imported flow without an email stage; a signed-in visitor is offered accept-as or sign out', async ({ page, browser }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/invitations$/);
-  await hydrated(page);
+  await ready(page);
   await createInvitation(page, 'company-only', '', { flowSlug: 'invitation-enrollment-flow-external', emails: '*@company.com' });
   const link = await readLink(page, 'company-only');
 
@@ -93,13 +93,13 @@ test('email-limited means proven on the imported flow without an email stage; a 
   await enrollTwoPages(v.page, 'mallory', 'ceo@company.com');
   await expect(v.page.locator('#verify-note')).toContainText('ceo@company.com');
   await expect(v.page.locator('.step')).toHaveText('Step 3 of 3');
-  await hydrated(v.page);
+  await ready(v.page);
   await v.page.fill('#field-code', '000000');
   await v.page.click('#submit-stage');
   await expect(v.page.locator('body')).toContainText('attempts left');
   const row = invitationRow(page, 'company-only');
   await page.reload();
-  await hydrated(page);
+  await ready(page);
   await expect(row.getByTestId('uses')).toHaveText('0 / 1');
   await verifyEmail(v.page, 'ceo@company.com');
   await expect(v.page.getByTestId('profile-username')).toHaveText('mallory');
@@ -108,11 +108,11 @@ test('email-limited means proven on the imported flow without an email stage; a 
   // Signed in as admin, the link of a require_unauthenticated flow offers "Accept as admin" or sign out,
   // never a second account; signing out returns to the link, which then enrolls.
   await page.goto('/admin/invitations');
-  await hydrated(page);
+  await ready(page);
   await createInvitation(page, 'while-signed-in', '', { flowSlug: 'invitation-enrollment-flow-external' });
   const second = await readLink(page, 'while-signed-in');
   await page.goto(second);
-  await hydrated(page);
+  await ready(page);
   await expect(page.locator('#enroll-closed')).toContainText('You are signed in as admin');
   await expect(page.locator('#accept-invitation')).toHaveText('Accept as admin');
   await expect(page.locator('#field-username')).toBeHidden();
@@ -126,7 +126,7 @@ test('an admin adds a user to a group in the directory', async ({ page }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/invitations$/);
   await page.goto('/admin/groups');
-  await hydrated(page);
+  await ready(page);
   const row = page.locator('tr[data-name="engineering-team"]');
   const before = Number(await row.getByTestId('member-count').textContent());
   // The rows hydrate after the page shell; until then a click would submit the bare form. Retry until
@@ -154,7 +154,7 @@ test('an admin adds a user to a group in the directory', async ({ page }) => {
 test('an external user lands on the default application, or is told there is none', async ({ page, browser }) => {
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/invitations$/);
-  await hydrated(page);
+  await ready(page);
   const link = await readLink(page, 'example-external-basic-invitation');
 
   // No default application yet: a clear note, not "Permission denied".
@@ -167,7 +167,7 @@ test('an external user lands on the default application, or is told there is non
 
   // System → Brands: set one; signing in now goes there.
   await page.goto('/admin/brands');
-  await hydrated(page);
+  await ready(page);
   await expect(async () => {
     await page.fill('#brand-default-app', 'not a url');
     await page.click('#brand-save');
@@ -188,7 +188,7 @@ test('no invitation, no account: the 2-stage blueprint still asks for one until 
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/invitations$/);
   await page.goto('/admin/flows');
-  await hydrated(page);
+  await ready(page);
   await page.click('#import-toggle');
   await page.setInputFiles('#blueprint-file', path.join(ROOT, 'server', 'tests', 'blueprints', 'flows-enrollment-2-stage.yaml'));
   await expect(page.locator('#blueprint-yaml')).toHaveValue(/default-enrollment-prompt-first/);

@@ -1,7 +1,8 @@
 // Page weight and time to interactive (issue 13, P5), in Debian's Chromium on loopback: for each page,
 // a fresh browser context (cold cache) loads it and records every script and WebAssembly response it
 // fetches (bytes raw, gzip -9 and brotli -11 of the same body), and the milliseconds from starting the
-// navigation until the page is interactive (`body[data-hydrated="true"]`, set when hydration is done).
+// navigation until the page is interactive (`body[data-hydrated="true"]`, set when hydration is done; the
+// invitee pages ship no WASM, are interactive once parsed, and say so with `body[data-static="true"]`).
 // usage: node scripts/bench/pages.mjs BASE USERNAME PASSWORD LANDING_URL
 // Prints: RESULT page name=… raw=… gzip=… br=… tti_ms=…
 import { chromium } from 'playwright';
@@ -29,7 +30,7 @@ async function measure(name, url, storageState) {
   });
   const t0 = Date.now();
   await page.goto(url);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  await page.waitForSelector('body[data-hydrated="true"], body[data-static="true"]', { timeout: 30_000 });
   const tti = Date.now() - t0;
   await page.waitForLoadState('networkidle');
   let raw = 0, gzip = 0, br = 0;
@@ -48,7 +49,7 @@ await measure('login', `${base}/login`);
 const ctx = await browser.newContext();
 const page = await ctx.newPage();
 await page.goto(`${base}/login`);
-await page.waitForSelector('body[data-hydrated="true"]');
+await page.waitForSelector('body[data-hydrated="true"], body[data-static="true"]');
 await page.fill('input[name="username"]', username);
 await page.fill('input[name="password"]', password);
 await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.press('input[name="password"]', 'Enter')]);

@@ -10,6 +10,7 @@ db_tests!(
     landing_prefills_and_changes_nothing,
     enrollment_creates_user_signs_in_and_uses_up_the_link,
     enrollment_validation_keeps_everything_unwritten,
+    a_refused_stage_comes_back_with_what_was_typed_never_the_password,
     invalid_links_show_the_invalid_page,
     email_rules_are_enforced_at_enrollment,
     exact_address_invitation_prefills_and_locks_the_email,
@@ -923,4 +924,101 @@ async fn a_corrupt_stored_email_rule_refuses_the_link(app: TestApp) {
         )
         .await;
     assert_ne!(s, StatusCode::OK);
+}
+
+/// The invitee pages are plain forms (issue 13, P5): a refused stage sends the browser back to the page,
+/// which shows what was typed again. The browser carries it, sealed in the draft cookie (nothing is written
+/// on the server), never the password, and only for this flow and link; an accepted stage clears it.
+async fn a_refused_stage_comes_back_with_what_was_typed_never_the_password(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, link) = invite(
+        &app,
+        &mut admin,
+        "draft",
+        EXT,
+        json!({"single_use": false, "quota": "5"}),
+    )
+    .await;
+    let (_, other) = invite(&app, &mut admin, "other", EXT, json!({})).await;
+    let (t, other) = (token_of(&link), token_of(&other));
+    let mut c = app.client();
+    let typed = [
+        ("slug", EXT),
+        ("itoken", t.as_str()),
+        ("stage", "1"),
+        ("fields[username]", "draft-jane"),
+        ("fields[name]", "Jane Draft"),
+        ("fields[email]", "not-an-address"),
+        ("fields[password]", "draft-s3cret-pass"),
+        ("fields[password_repeat]", "draft-s3cret-pass"),
+    ];
+    let r = c.call_form("flow/submit", &typed).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let set = r
+        .headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("usher_draft="))
+        .unwrap_or_else(|| panic!("no draft cookie: {:?}", r.headers));
+    assert!(
+        set.contains("HttpOnly") && set.contains("Max-Age=600"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().unwrap().to_owned();
+    for clear in [
+        "draft-jane",
+        "Jane Draft",
+        "not-an-address",
+        "draft-s3cret-pass",
+    ] {
+        assert!(!cookie.contains(clear), "sealed: {cookie}");
+    }
+    assert!(c.cookie.is_none(), "no session was started");
+    // The page shown again holds the typed values, never the password.
+    let r = landing_with(&mut c, &t, &cookie).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for shown in ["draft-jane", "Jane Draft", "not-an-address"] {
+        assert!(r.body.contains(shown), "{shown}: {}", r.body);
+    }
+    assert!(!r.body.contains("draft-s3cret-pass"), "{}", r.body);
+    // Not without the cookie, not on another link, not altered.
+    let r = c
+        .call_form("flow/landing", &[("slug", EXT), ("itoken", &t)])
+        .await;
+    assert!(!r.body.contains("draft-jane"), "{}", r.body);
+    let r = landing_with(&mut c, &other, &cookie).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(!r.body.contains("draft-jane"), "{}", r.body);
+    let mut altered = cookie.clone();
+    let last = altered.pop().unwrap();
+    altered.push(if last == '0' { '1' } else { '0' });
+    let r = landing_with(&mut c, &t, &altered).await;
+    assert!(!r.body.contains("draft-jane"), "{}", r.body);
+    // The corrected stage is accepted and the draft cookie goes.
+    let mut fixed = typed;
+    fixed[5] = ("fields[email]", "jane.draft@example.com");
+    let r = c
+        .call_form_with_cookie("flow/submit", &fixed, &cookie)
+        .await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}: {}",
+        r.status,
+        r.body
+    );
+    let cleared = r
+        .headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("usher_draft="))
+        .unwrap_or_else(|| panic!("draft cookie not cleared: {:?}", r.headers));
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+}
+
+/// The landing view of link `token` with the cookie `cookie` (`name=value`).
+async fn landing_with(c: &mut Client, token: &str, cookie: &str) -> common::Response {
+    c.call_form_with_cookie("flow/landing", &[("slug", EXT), ("itoken", token)], cookie)
+        .await
 }

@@ -41,7 +41,8 @@ fn header<'a>(r: &'a Response, name: &str) -> &'a str {
 #[tokio::test]
 async fn pages_carry_a_nonce_csp_that_their_scripts_pass() {
     let app = TestApp::sqlite().await;
-    let r = app.client().send(get("/login", "usher.test")).await;
+    // `/setup` hydrates (the invitee pages and `/login` ship no WASM: see the test below).
+    let r = app.client().send(get("/setup", "usher.test")).await;
     assert_eq!(r.status, StatusCode::OK);
     let csp = header(&r, "content-security-policy");
     let nonce = csp
@@ -62,7 +63,7 @@ async fn pages_carry_a_nonce_csp_that_their_scripts_pass() {
     assert!(!r.body.contains(" onclick="), "no inline handlers");
     assert!(!r.body.contains(" style="), "no inline styles");
     // A second render gets another nonce.
-    let again = app.client().send(get("/login", "usher.test")).await;
+    let again = app.client().send(get("/setup", "usher.test")).await;
     assert!(!header(&again, "content-security-policy").contains(nonce));
     assert_eq!(header(&r, "x-frame-options"), "DENY");
     assert_eq!(header(&r, "x-content-type-options"), "nosniff");
@@ -91,6 +92,55 @@ async fn pages_carry_a_nonce_csp_that_their_scripts_pass() {
         usher_app::domain::web::NON_PAGE_CSP
     );
     assert_eq!(header(&r, "x-frame-options"), "DENY");
+}
+
+/// Issue 13, P5: the invitee's pages (landing and stages, accept, sign-in, the start page) are plain HTML
+/// that load no WASM and no script file, under a policy that allows neither; the admin pages hydrate.
+#[tokio::test]
+async fn the_invitee_pages_load_no_wasm_and_no_script_file() {
+    let app = TestApp::sqlite().await;
+    for path in [
+        "/login",
+        "/",
+        "/if/flow/default-enrollment-flow/?itoken=nope",
+        "/if/accept/",
+    ] {
+        let r = app.client().send(get(path, "usher.test")).await;
+        assert!(
+            r.status.is_success() || r.status.is_client_error(),
+            "{path}: {}",
+            r.status
+        );
+        assert!(
+            r.body.contains("<body data-static=\"true\""),
+            "{path}: {}",
+            r.body
+        );
+        assert!(
+            !r.body.contains(".wasm"),
+            "{path} names the WASM: {}",
+            r.body
+        );
+        assert!(
+            !r.body.contains("/pkg/usher.js"),
+            "{path} loads the JS: {}",
+            r.body
+        );
+        for s in r.body.split("<script").skip(1) {
+            let tag = s.split('>').next().unwrap();
+            assert!(!tag.contains("src="), "{path}: <script{tag}>");
+            assert!(!tag.contains("type=\"module\""), "{path}: <script{tag}>");
+        }
+        let csp = header(&r, "content-security-policy");
+        assert!(
+            !csp.contains("wasm-unsafe-eval") && !csp.contains("script-src 'self'"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("connect-src 'none'"), "{path}: {csp}");
+    }
+    let admin = app.client().send(get("/setup", "usher.test")).await;
+    assert!(!admin.body.contains("data-static"));
+    assert!(admin.body.contains("/pkg/usher.js"), "{}", admin.body);
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use crate::domain::landing::Arrival;
 use crate::error::AppError;
 use crate::model::{AcceptView, FlowView};
 #[cfg(feature = "ssr")]
-use crate::service::enrollment::{self, FlowPlan, StageOutcome, PLAN_KEY};
+use crate::service::enrollment::{self, FlowPlan, StageOutcome, DRAFT_COOKIE_MAX_AGE, PLAN_KEY};
 #[cfg(feature = "ssr")]
 use crate::service::{accept, auth, state};
 use leptos::prelude::*;
@@ -42,11 +42,14 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
             let st = state()?;
             let session = session().await?;
             let user = auth::current_user(&st.db, &session).await?;
+            let draft = read_cookie(st.config.draft_cookie())
+                .and_then(|c| enrollment::open_draft(&st.config, &slug, itoken.as_deref(), &c));
             enrollment::landing(
                 &st.db,
                 &slug,
                 itoken.as_deref(),
                 plan(&session).await?.as_ref(),
+                draft.as_ref(),
                 user.as_ref(),
             )
             .await
@@ -55,7 +58,9 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
     )
 }
 
-/// Submits a prompt stage (`fields[field_key]=value`) or the email stage (`fields[code]=…`). When more
+/// Submits a prompt stage (`fields[field_key]=value`) or the email stage (`fields[code]=…`). A refused
+/// prompt stage hands what was typed (never passwords) back to the browser, sealed in the draft cookie,
+/// for the page shown again. When more
 /// stages follow, the flow plan moves on and the browser is sent back to the link (after the last prompt,
 /// to the code page, with the code queued for sending); when the flow is done, the account exists, the new user is
 /// signed in (new session id) and sent to `/` (or `USHER_DEFAULT_APP_URL` for external users).
@@ -77,7 +82,8 @@ pub async fn submit_stage(
             let info = request_info().await;
             let current = plan(&session).await?;
             let user = auth::current_user(&st.db, &session).await?;
-            let outcome = enrollment::submit_stage(
+            let err = |_| AppError::Internal;
+            let outcome = match enrollment::submit_stage(
                 &st.db,
                 &st.config,
                 current,
@@ -88,8 +94,30 @@ pub async fn submit_stage(
                 &info,
                 user.as_ref(),
             )
-            .await?;
-            let err = |_| AppError::Internal;
+            .await
+            {
+                Ok(outcome) => outcome,
+                Err(e @ AppError::Validation(_)) => {
+                    // The page the browser is sent back to shows what was typed (no JavaScript keeps
+                    // it); the browser holds it, sealed, so nothing is written here.
+                    let draft =
+                        enrollment::draft(&st.db, &slug, itoken.as_deref(), stage, &fields).await?;
+                    if let Some(sealed) = draft.and_then(|d| enrollment::seal_draft(&st.config, &d))
+                    {
+                        set_cookie(
+                            st.config.draft_cookie(),
+                            &sealed,
+                            DRAFT_COOKIE_MAX_AGE,
+                            st.config.secure_cookies(),
+                        );
+                    }
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            };
+            if read_cookie(st.config.draft_cookie()).is_some() {
+                set_cookie(st.config.draft_cookie(), "", 0, st.config.secure_cookies());
+            }
             match outcome {
                 StageOutcome::Continue(plan) => {
                     // The plan holds only the token's digest; the request's token, trimmed, was
@@ -130,7 +158,8 @@ pub async fn submit_stage(
 }
 
 /// "Send a new code" on the email stage's page: replaces the code of this browser's verification and
-/// sends it (at most every 30 seconds, 5 codes in all).
+/// sends it (at most every 30 seconds, 5 codes in all), then sends the browser back to the code page with
+/// `resent=1`, where it says so.
 ///
 /// # Errors
 /// 400 [`AppError::BadRequest`] with the reason when no code may be sent; 404/410
@@ -152,6 +181,18 @@ pub async fn resend_code(slug: String, itoken: Option<String>) -> Result<(), App
                 itoken.as_deref(),
             )
             .await?;
+            // Back to the code page, which says a new code is on its way (`resent=1`).
+            let token = itoken
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| crate::domain::invitation::is_token_shaped(t));
+            let slug = crate::domain::flow::is_slug(&slug).then_some(slug.as_str());
+            if let Some(slug) = slug {
+                leptos_axum::redirect(&match token {
+                    Some(t) => format!("/if/flow/{slug}/?itoken={t}&resent=1"),
+                    None => format!("/if/flow/{slug}/?resent=1"),
+                });
+            }
             Ok(())
         }
         .await,

@@ -335,3 +335,26 @@ mod tests {
         assert_eq!(f.input_type(), "email");
     }
 }
+
+/// Whether `slug` is an authentik slug (`^[-a-zA-Z0-9_]+$`, the `SlugField` of its flows), and so safe in
+/// a URL path as it is.
+pub fn is_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod slug_tests {
+    use super::is_slug;
+
+    #[test]
+    fn slugs_are_letters_digits_dashes_and_underscores() {
+        assert!(is_slug("default-enrollment-flow"));
+        assert!(is_slug("a_B-9"));
+        for bad in ["", "a/b", "a b", "a?x=1", "ä", "../x", "a%2F"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+    }
+}

@@ -49,6 +49,57 @@ impl FlowPlan {
     }
 }
 
+/// What a browser typed into a prompt stage that was refused (a field error), kept in the session so that
+/// the page the server sends it back to shows it again: the invitee pages are plain forms without
+/// JavaScript (issue 13, P5), so nothing else keeps the typed values across the redirect. Only the
+/// stage's own fields, never a password, each at most `max_chars` characters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageDraft {
+    /// Flow slug.
+    pub slug: String,
+    /// The lookup digest of the invitation token (as [`FlowPlan::token`]).
+    pub token: Option<String>,
+    /// Index of the stage the values were typed into.
+    pub stage: usize,
+    /// Typed values by `field_key`.
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+impl StageDraft {
+    /// The draft of a submission of `values` to the stage at `stage`, which has `fields`: the declared,
+    /// non-password fields, values over `max_chars` characters left out.
+    pub fn new(
+        slug: &str,
+        token: Option<String>,
+        stage: usize,
+        fields: &[PromptField],
+        values: &std::collections::HashMap<String, String>,
+        max_chars: usize,
+    ) -> Self {
+        let values = fields
+            .iter()
+            .filter(|f| f.field_type != crate::domain::flow::PromptType::Password)
+            .filter_map(|f| {
+                let v = values.get(&f.field_key)?;
+                (v.chars().count() <= max_chars).then(|| (f.field_key.clone(), v.clone()))
+            })
+            .collect();
+        Self {
+            slug: slug.to_owned(),
+            token,
+            stage,
+            values,
+        }
+    }
+
+    /// The value typed under `key`, when this draft is of this flow, token and stage.
+    pub fn value(&self, slug: &str, token: Option<&str>, stage: usize, key: &str) -> Option<&str> {
+        (self.slug == slug && self.token.as_deref() == token && self.stage == stage)
+            .then(|| self.values.get(key).map(String::as_str))
+            .flatten()
+    }
+}
+
 /// Settings of the `email` stage's code (authentik's `token_expiry`, Usher's attempt budget).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CodeSettings {
@@ -481,6 +532,62 @@ impl<'a> Journey<'a> {
             active,
             login,
         }
+    }
+}
+
+#[cfg(test)]
+mod draft_tests {
+    use super::*;
+    use crate::domain::flow::PromptType;
+    use std::collections::HashMap;
+
+    fn field(key: &str, t: PromptType) -> PromptField {
+        serde_json::from_value(serde_json::json!({
+            "field_key": key, "label": key, "type": t, "required": true, "order": 0
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_draft_keeps_the_stage_fields_but_never_a_password_nor_an_oversized_value() {
+        let fields = [
+            field("username", PromptType::Username),
+            field("email", PromptType::Email),
+            field("password", PromptType::Password),
+            field("name", PromptType::Text),
+        ];
+        let typed: HashMap<String, String> = [
+            ("username", "jane"),
+            ("email", "jane@evil.io"),
+            ("password", "secret-secret"),
+            ("name", &"x".repeat(17)),
+            ("is_superuser", "true"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let d = StageDraft::new("f", Some("digest".into()), 0, &fields, &typed, 16);
+        assert_eq!(d.value("f", Some("digest"), 0, "username"), Some("jane"));
+        assert_eq!(
+            d.value("f", Some("digest"), 0, "email"),
+            Some("jane@evil.io")
+        );
+        assert_eq!(d.value("f", Some("digest"), 0, "password"), None);
+        assert_eq!(
+            d.value("f", Some("digest"), 0, "name"),
+            None,
+            "over max_chars"
+        );
+        assert_eq!(
+            d.value("f", Some("digest"), 0, "is_superuser"),
+            None,
+            "not a field"
+        );
+        // Only on the same flow, token and stage.
+        assert_eq!(d.value("g", Some("digest"), 0, "username"), None);
+        assert_eq!(d.value("f", Some("other"), 0, "username"), None);
+        assert_eq!(d.value("f", None, 0, "username"), None);
+        assert_eq!(d.value("f", Some("digest"), 1, "username"), None);
     }
 }
 

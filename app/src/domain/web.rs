@@ -95,16 +95,42 @@ pub fn write_allowed(
     }
 }
 
+/// Whether the page at `path` (a URL path, no query) ships the WASM and its JavaScript, or is served as
+/// plain HTML whose forms post to the server functions and follow their redirects.
+///
+/// The invitee's pages (issue 13, P5: "the invitee pages load ≤ 30 KB of WASM and JS, or none, and still
+/// work without JavaScript") ship none: the landing page and its stages (`/if/flow/{slug}/`), accepting
+/// as an existing user (`/if/accept/`), sign-in (`/login`) and the start page (`/`, where an enrolled
+/// invitee arrives). Every other page (the admin dashboard, set-up, unknown paths) hydrates.
+pub fn page_ships_wasm(path: &str) -> bool {
+    let static_page = matches!(
+        path,
+        "/" | "/login" | "/login/" | "/if/accept/" | "/if/accept"
+    ) || path
+        .strip_prefix("/if/flow/")
+        .is_some_and(|rest| !rest.is_empty() && !rest.trim_end_matches('/').contains('/'));
+    !static_page
+}
+
 /// The Content-Security-Policy of Usher's HTML pages, for the per-response `nonce` that Leptos puts on
 /// its hydration and resource scripts: scripts only from Usher itself or carrying the nonce (and
 /// `'wasm-unsafe-eval'` so the hydration WASM can compile), styles and everything else from Usher only
 /// (no inline styles or handlers), the favicon's `data:` URL, no plugins, no `<base>`, and no framing
-/// (`frame-ancestors 'none'`, against clickjacking).
-pub fn page_csp(nonce: &str) -> String {
+/// (`frame-ancestors 'none'`, against clickjacking). A page that ships no WASM (`ships_wasm` false, see
+/// [`page_ships_wasm`]) may run only the inline script carrying the nonce (Leptos's serialized resource
+/// data), nothing Usher serves and no WASM, and connects nowhere.
+pub fn page_csp(nonce: &str, ships_wasm: bool) -> String {
+    let (scripts, connect) = if ships_wasm {
+        (
+            format!("'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
+            "'self'",
+        )
+    } else {
+        (format!("'nonce-{nonce}'"), "'none'")
+    };
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         frame-ancestors 'none'"
+        "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; \
+         connect-src {connect}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
     )
 }
 
@@ -216,8 +242,42 @@ mod tests {
     }
 
     #[test]
+    fn the_invitee_pages_ship_no_wasm_and_the_admin_does() {
+        for path in [
+            "/",
+            "/login",
+            "/if/flow/default-enrollment-flow/",
+            "/if/flow/x",
+            "/if/accept/",
+        ] {
+            assert!(!page_ships_wasm(path), "{path}");
+        }
+        for path in [
+            "/admin/invitations",
+            "/admin",
+            "/setup",
+            "/if/flow/",
+            "/if/flow/a/b/",
+            "/if/admin/",
+            "/no-such-page",
+            "/loginx",
+        ] {
+            assert!(page_ships_wasm(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_page_without_wasm_runs_only_its_nonce_script() {
+        let csp = page_csp("abc123", false);
+        assert!(csp.contains("script-src 'nonce-abc123';"), "{csp}");
+        assert!(!csp.contains("wasm-unsafe-eval"), "{csp}");
+        assert!(csp.contains("connect-src 'none'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
     fn the_page_policy_carries_the_nonce_and_forbids_inline_and_framing() {
-        let csp = page_csp("abc123");
+        let csp = page_csp("abc123", true);
         assert!(csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(csp.contains("frame-ancestors 'none'"));

@@ -120,6 +120,8 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
     };
     let open = closed.is_none();
     let verifying = verify_email.is_some();
+    let query = use_query_map();
+    let resent = move || query.read().get("resent").is_some_and(|v| v == "1");
     let invalid = move || {
         [
             submit.value().get(),
@@ -250,6 +252,8 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                 </ActionForm>
                 {move || match resend.value().get() {
                     Some(Ok(())) => Some(view! { <p class="notice" role="status">"A new code is on its way."</p> }.into_any()),
+                    // Without JavaScript the server sends the browser back here with `resent=1`.
+                    None if resent() => Some(view! { <p class="notice" role="status">"A new code is on its way."</p> }.into_any()),
                     other => super::general_error(other),
                 }}
             })}

@@ -43,12 +43,20 @@ use std::collections::HashMap;
 
 /// Session key of the flow in progress.
 pub const PLAN_KEY: &str = "flow_plan";
+
+/// Lifetime of the draft cookie ([`seal_draft`]), seconds.
+pub const DRAFT_COOKIE_MAX_AGE: i64 = 600;
+
+/// The largest sealed draft put in a cookie, bytes (browsers keep cookies up to 4,096 bytes with their
+/// name); a larger draft is not kept.
+const MAX_SEALED_DRAFT: usize = 3800;
+
 /// How long an anonymous visitor's flow plan (and the session holding it) lives after their last step,
 /// seconds (an hour): abandoned enrollments do not keep a session row for the 14 days of a signed-in
 /// one ([`super::auth::SESSION_IDLE_SECS`]).
 pub const FLOW_PLAN_IDLE_SECS: i64 = 3600;
 
-pub use crate::domain::journey::FlowPlan;
+pub use crate::domain::journey::{FlowPlan, StageDraft};
 
 /// A flow resolved with a usable invitation.
 pub struct Resolved {
@@ -227,7 +235,8 @@ fn locked_email(inv: Option<&InvitationRecord>) -> Option<String> {
 
 /// The landing view of `/if/flow/{slug}/?itoken=…`: what the invitation grants and the current prompt
 /// stage — the plan's stage when this session is in this flow with this token, else the first — with
-/// values from the plan or pre-filled from `fixed_data` (never passwords). Changes nothing.
+/// values typed into this stage before it was refused (`draft`), else from the plan, else pre-filled from
+/// `fixed_data` (never passwords). Changes nothing.
 ///
 /// # Errors
 /// As [`resolve`]; [`AppError::Internal`] for a flow without prompt stages.
@@ -237,6 +246,7 @@ pub async fn landing(
     slug: &str,
     itoken: Option<&str>,
     plan: Option<&FlowPlan>,
+    draft: Option<&StageDraft>,
     user: Option<&CurrentUser>,
 ) -> Result<FlowView, AppError> {
     let now = time::now();
@@ -288,6 +298,7 @@ pub async fn landing(
             !by_delivery(invitation.as_ref(), e, &to)
         }
     };
+    let digest = plan_token(itoken);
     let fields = if Some(stage) == email_idx {
         vec![(code_field(), None)]
     } else {
@@ -300,8 +311,13 @@ pub async fn landing(
                 } else if f.field_key == "email" && locked.is_some() {
                     locked.clone()
                 } else {
-                    plan.and_then(|p| p.context.get(&f.field_key))
-                        .and_then(|v| v.as_str().map(str::to_owned))
+                    draft
+                        .and_then(|d| d.value(slug, digest.as_deref(), stage, &f.field_key))
+                        .map(str::to_owned)
+                        .or_else(|| {
+                            plan.and_then(|p| p.context.get(&f.field_key))
+                                .and_then(|v| v.as_str().map(str::to_owned))
+                        })
                         .or_else(|| prefill(&fixed, &f.field_key))
                 };
                 (f, v)
@@ -337,6 +353,71 @@ pub async fn landing(
             .err()
             .map(|c| closed_message(&c, user)),
     })
+}
+
+/// The draft of a refused submission of `values` to the stage at `stage` (see [`StageDraft`]), for the
+/// browser to keep ([`seal_draft`]) until the stage is accepted; `None` when the flow or invitation no longer resolves or the
+/// stage is not a prompt stage. Changes nothing.
+///
+/// # Errors
+/// Database errors.
+pub async fn draft(
+    db: &Db,
+    slug: &str,
+    itoken: Option<&str>,
+    stage: usize,
+    values: &HashMap<String, String>,
+) -> Result<Option<StageDraft>, AppError> {
+    let itoken = clean_token(itoken);
+    let resolved = match resolve(db, slug, itoken, time::now()).await {
+        Ok(r) => r,
+        Err(AppError::InvalidInvitation { .. } | AppError::PolicyDenied(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let fields = journey(&resolved.flow, resolved.invitation.as_ref()).fields(stage);
+    Ok((!fields.is_empty()).then(|| {
+        StageDraft::new(
+            slug,
+            plan_token(itoken),
+            stage,
+            &fields,
+            values,
+            MAX_PROMPT_VALUE,
+        )
+    }))
+}
+
+/// `draft` sealed for the draft cookie ([`Config::draft_cookie`]): the browser holds it, so a refused
+/// submission writes nothing on the server (no session is started for it), and only this instance's
+/// secret key opens it, bound to the flow and token it was typed for. `None` when it would not fit in a
+/// cookie.
+pub fn seal_draft(config: &Config, draft: &StageDraft) -> Option<String> {
+    let json = serde_json::to_string(draft).ok()?;
+    let sealed = config.secret_key.seal(
+        "flow-draft",
+        &draft_aad(&draft.slug, draft.token.as_deref()),
+        &json,
+    );
+    (sealed.len() <= MAX_SEALED_DRAFT).then_some(sealed)
+}
+
+/// The draft in the draft cookie's value `sealed`, when it opens for this flow and token (`itoken`, as
+/// the request gives it); `None` otherwise.
+pub fn open_draft(
+    config: &Config,
+    slug: &str,
+    itoken: Option<&str>,
+    sealed: &str,
+) -> Option<StageDraft> {
+    let token = plan_token(clean_token(itoken));
+    let json = config
+        .secret_key
+        .open("flow-draft", &draft_aad(slug, token.as_deref()), sealed)?;
+    serde_json::from_str(&json).ok()
+}
+
+fn draft_aad(slug: &str, token: Option<&str>) -> String {
+    format!("{slug}\n{}", token.unwrap_or(""))
 }
 
 /// The longest value a prompt field takes, characters (passwords included: the hashing input is

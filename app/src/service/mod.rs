@@ -71,6 +71,16 @@ impl Config {
         }
     }
 
+    /// The name of the cookie that carries a refused prompt stage's typed values back to the page
+    /// ([`enrollment::seal_draft`], 10 minutes): `__Host-usher_draft` on https, else `usher_draft`.
+    pub fn draft_cookie(&self) -> &'static str {
+        if self.secure_cookies() {
+            "__Host-usher_draft"
+        } else {
+            "usher_draft"
+        }
+    }
+
     /// The name of the cookie that carries an invitation token through sign-in (30 minutes):
     /// `__Host-usher_invitation` on https, else `usher_invitation` (see [`Config::session_cookie`]).
     pub fn invitation_cookie(&self) -> &'static str {

@@ -231,7 +231,13 @@ impl Client {
     pub async fn send(&mut self, req: Request<Body>) -> Response {
         let mut req = req;
         if let Some(c) = &self.cookie {
-            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+            // Beside a cookie the request already carries (`call_form_with_cookie`).
+            let all = match req.headers().get(header::COOKIE) {
+                Some(other) => format!("{}; {c}", other.to_str().unwrap()),
+                None => c.clone(),
+            };
+            req.headers_mut()
+                .insert(header::COOKIE, all.parse().unwrap());
         }
         if let Some((peer, xff)) = &self.via {
             req.extensions_mut()
@@ -291,6 +297,19 @@ impl Client {
     /// Calls a form-input (URL-encoded) server function at `/api/{endpoint}`.
     pub async fn call_form(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Response {
         self.send(form_request(endpoint, form)).await
+    }
+
+    /// As [`Client::call_form`], with the cookie `cookie` (`name=value`) beside the session cookie.
+    pub async fn call_form_with_cookie(
+        &mut self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: &str,
+    ) -> Response {
+        let mut req = form_request(endpoint, form);
+        req.headers_mut()
+            .insert(header::COOKIE, cookie.parse().unwrap());
+        self.send(req).await
     }
 
     /// Posts `form` to the server function `endpoint` as a browser at the client address `ip` does.
