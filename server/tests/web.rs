@@ -143,6 +143,46 @@ async fn the_invitee_pages_load_no_wasm_and_no_script_file() {
     assert!(admin.body.contains("/pkg/usher.js"), "{}", admin.body);
 }
 
+/// Issue 13, P5: without JavaScript a refused form post sends the browser back to the page it came
+/// from, which shows the error, instead of leaving it on the server function's bare error body.
+#[tokio::test]
+async fn a_refused_plain_form_post_comes_back_to_its_page_with_the_error() {
+    let app = TestApp::sqlite().await;
+    let mut c = app.client();
+    let post = Request::builder()
+        .method("POST")
+        .uri("/api/auth/login")
+        .header("host", "usher.test")
+        .header("origin", "http://usher.test")
+        .header("referer", "http://usher.test/login?next=/admin/invitations")
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("username=nobody&password=wrong"))
+        .unwrap();
+    let r = c.send(post).await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.body);
+    let back = header(&r, "location").to_owned();
+    assert!(
+        back.starts_with("http://usher.test/login?next=") && back.contains("__err="),
+        "{back}"
+    );
+    let path = back.trim_start_matches("http://usher.test");
+    let page = c.send(get(path, "usher.test")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("role=\"alert\"") && page.body.contains("Invalid username or password."),
+        "{}",
+        page.body
+    );
+    // A call from the hydrated app (no text/html in Accept) still gets the error's status.
+    let r = c
+        .call_form(
+            "auth/login",
+            &[("username", "nobody"), ("password", "wrong")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
 #[tokio::test]
 async fn https_adds_hsts() {
     let app = TestApp::sqlite_with_public_url("https://id.example.com").await;

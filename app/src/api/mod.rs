@@ -50,11 +50,26 @@ pub(crate) mod ctx {
     }
 
     /// Sets the response status from the error, passing the result through.
+    ///
+    /// A plain form post (a browser without JavaScript: `POST` with `Accept: text/html`) keeps the framework's
+    /// redirect back to the page it came from, which carries the error in its query (`__path`,
+    /// `__err`) for the page to show: an error status would leave the browser on the bare error body.
     pub fn respond<T>(r: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(e) = &r {
             if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                // A page rendered on the server (GET) keeps the status: only a posted form redirects.
+                let plain_form = leptos::prelude::use_context::<http::request::Parts>()
+                    .is_some_and(|p| {
+                        p.method == http::Method::POST
+                            && p.headers
+                                .get(http::header::ACCEPT)
+                                .and_then(|v| v.to_str().ok())
+                                .is_some_and(|v| v.contains("text/html"))
+                    });
                 if let Ok(code) = http::StatusCode::from_u16(e.status()) {
-                    opts.set_status(code);
+                    if !plain_form {
+                        opts.set_status(code);
+                    }
                 }
                 if let AppError::TooManyAttempts(secs)
                 | AppError::TooManyCodes(secs)
