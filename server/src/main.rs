@@ -8,6 +8,12 @@ use usher_app::service::{setup, users, Config, Db};
 use usher_app::store;
 use usher_server::config::{Cli, Command, Settings};
 
+/// The process's allocator: mimalloc instead of glibc's malloc (issue 13). Under the landing-page load
+/// (P1) a fifth of the server's CPU went to glibc's malloc and free across the runtime's threads;
+/// `server/benches/argon2.rs` hashes with the same allocator so P2 compares like with like.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
