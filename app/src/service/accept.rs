@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 /// # Errors
 /// [`AppError::InvalidInvitation`] as [`super::enrollment::resolve`]; database errors.
 pub async fn resolve_token(db: &Db, token: &str) -> Result<InvitationRecord, AppError> {
-    let generation = crate::store::generations(&db.pool).await?.invitations;
+    let generation = super::cache::generations(db).await?.invitations;
     let inv = find_by_token(db, token, generation)
         .await?
         .ok_or_else(not_found)?;

@@ -99,7 +99,7 @@ pub async fn resolve(
 ) -> Result<Resolved, AppError> {
     // Both generations first, in one query: the flow and the invitation then come from this
     // instance's caches unless something changed since they were loaded.
-    let generations = crate::store::generations(&db.pool).await?;
+    let generations = super::cache::generations(db).await?;
     let loaded = super::flows::load_with_policies(db, slug, generations.flows)
         .await?
         .ok_or_else(not_found)?;

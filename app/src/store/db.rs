@@ -38,6 +38,8 @@ pub struct Db {
     pub flow_cache: Arc<crate::service::flows::FlowCache>,
     /// This instance's invitations looked up by token, as of the invitations' generation.
     pub invitation_cache: Arc<crate::service::invitations::InvitationCache>,
+    /// Joins this instance's concurrent reads of the generations ([`crate::service::cache::generations`]).
+    pub generations: Arc<crate::service::cache::ReadCoalescer<super::Generations>>,
 }
 
 impl Backend {
@@ -110,6 +112,7 @@ impl Db {
             outbox_wake: Arc::default(),
             flow_cache: Arc::default(),
             invitation_cache: Arc::default(),
+            generations: Arc::default(),
         };
         db.migrate().await?;
         Ok(db)
