@@ -145,13 +145,19 @@ impl<T: Clone + Send + 'static> ReadCoalescer<T> {
             !std::mem::replace(&mut w.reading, true)
         };
         if lead {
-            let reader = Reader(self.clone());
+            let mut reader = Reader {
+                coalescer: self.clone(),
+                finished: false,
+            };
             tokio::spawn(async move {
                 loop {
                     let callers = {
-                        let mut w = reader.0.lock();
+                        let mut w = reader.coalescer.lock();
                         if w.callers.is_empty() {
                             w.reading = false;
+                            drop(w);
+                            // A caller may already lead the next task: leave its state alone.
+                            reader.finish();
                             return;
                         }
                         std::mem::take(&mut w.callers)
@@ -171,15 +177,29 @@ impl<T: Clone + Send + 'static> ReadCoalescer<T> {
     }
 }
 
-/// The reading task's hold on its coalescer: however the task ends (done, panicked, dropped at
-/// shutdown), the next caller can start a read, and the callers still waiting are answered `None`.
-struct Reader<T: Clone + Send + 'static>(Arc<ReadCoalescer<T>>);
+/// The reading task's hold on its coalescer: when the task ends other than by finding no caller left
+/// (its read panicked, or the runtime dropped it at shutdown), the next caller can start a read and the
+/// callers still waiting are answered `None`.
+struct Reader<T: Clone + Send + 'static> {
+    coalescer: Arc<ReadCoalescer<T>>,
+    /// Set when the task found no caller left and handed `reading` back itself.
+    finished: bool,
+}
+
+impl<T: Clone + Send + 'static> Reader<T> {
+    /// The task found no caller left and handed `reading` back itself.
+    fn finish(&mut self) {
+        self.finished = true;
+    }
+}
 
 impl<T: Clone + Send + 'static> Drop for Reader<T> {
     fn drop(&mut self) {
-        let mut w = self.0.lock();
-        w.reading = false;
-        w.callers.clear();
+        if !self.finished {
+            let mut w = self.coalescer.lock();
+            w.reading = false;
+            w.callers.clear();
+        }
     }
 }
 
