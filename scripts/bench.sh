@@ -16,13 +16,13 @@
 #   scripts/bench.sh [SECONDS]   (per wrk or enrollment run; default 10)
 # Environment: USHER_BENCH_POSTGRES_URL (default postgres://127.0.0.1:5432/test; `off` skips PostgreSQL),
 # USHER_BENCH_INVITATIONS (P3, default 100000), BENCH_PEER=off skips the peer, BENCH_README=off leaves the
-# README alone, BENCH_ONLY="P1 P2 …" runs only those parts (and leaves the README alone). Needs the release build (cargo leptos build --release), wrk, python3 with aiosmtpd, and
+# README alone, BENCH_ONLY="P1 P2 …" runs only those parts (and leaves the README alone). Needs the release build (cargo leptos build --release --precompress), wrk, python3 with aiosmtpd, and
 # Chromium with the npm packages (scripts/ensure-tools.sh --browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
 BIN="${USHER_BIN:-target/release/usher}"
-[ -x "$BIN" ] || { echo "build the release first: cargo leptos build --release" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "build the release first: cargo leptos build --release --precompress" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 1; }
 PG="${USHER_BENCH_POSTGRES_URL:-postgres://127.0.0.1:5432/test}"
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH" LEPTOS_OUTPUT_NAME=usher

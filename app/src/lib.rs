@@ -13,11 +13,54 @@ pub mod service;
 pub mod store;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+/// The stylesheet's path: `/{pkg}/{output}.css`, or with `options.hash_files` its cargo-leptos hashed name
+/// `/{pkg}/{output}.{hash}.css` from the `css:` line of the hash file beside the executable (what
+/// leptos_meta's `HashedStylesheet` reads on every render; read once per site here, since every page,
+/// the landing page too, links it).
+fn stylesheet_href(options: &LeptosOptions) -> &'static str {
+    type Key = (bool, String, String);
+    static HREFS: std::sync::Mutex<Vec<(Key, &'static str)>> = std::sync::Mutex::new(Vec::new());
+    let key: Key = (
+        options.hash_files,
+        options.hash_file.to_string(),
+        options.site_root.to_string(),
+    );
+    let mut hrefs = HREFS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, href)) = hrefs.iter().find(|(k, _)| *k == key) {
+        return href;
+    }
+    let hash = options
+        .hash_files
+        .then(|| {
+            let exe = std::env::current_exe().ok()?;
+            let text =
+                std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok()?;
+            text.lines()
+                .filter_map(|l| l.trim().split_once(':'))
+                .find(|(k, _)| k.trim() == "css")
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .flatten();
+    let href: &'static str = match hash {
+        Some(h) => format!("/{}/{}.{h}.css", options.site_pkg_dir, options.output_name),
+        None => format!("/{}/{}.css", options.site_pkg_dir, options.output_name),
+    }
+    .leak();
+    hrefs.push((key, href));
+    href
+}
+
 /// The HTML document around the app (server side).
+///
+/// The stylesheet is `/pkg/usher.css`, or its cargo-leptos `hash-files` name (`usher.<hash>.css`, read
+/// from `hash.txt` when `options.hash_files` is set), linked here once: the shell is not hydrated, so
+/// the link is not a `leptos_meta` tag of [`App`].
 ///
 /// The invitee's pages ([`domain::web::page_ships_wasm`]) are plain HTML: no hydration script or WASM, a
 /// policy that lets only the inline resource-data script run, and `body[data-static]` (where the other pages get `body[data-hydrated]` once the WASM
@@ -38,6 +81,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             opts.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
         }
     }
+    let stylesheet = view! { <link rel="stylesheet" id="leptos" href=stylesheet_href(&options) /> };
     let scripts = ships_wasm.then(|| {
         view! {
             <AutoReload options=options.clone() />
@@ -52,6 +96,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="referrer" content="same-origin" />
                 <link rel="icon" href="data:," />
+                {stylesheet}
                 {scripts}
                 <MetaTags />
             </head>
@@ -76,7 +121,6 @@ pub fn App() -> impl IntoView {
     // status codes (403, 404, 410) must be set before the head is sent, and out-of-order streaming was seen
     // to stall under load.
     view! {
-        <Stylesheet id="leptos" href="/pkg/usher.css" />
         <Title text="Usher" />
         <Router>
             <Routes fallback=pages::NotFound>
@@ -96,6 +140,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("flows") view=pages::admin::flows::FlowsPage />
                     <Route path=path!("policies") view=pages::admin::policies::PoliciesPage />
                     <Route path=path!("brands") view=pages::admin::brands::BrandsPage />
+                    <Route path=path!("email") view=pages::admin::email::EmailPage />
                 </ParentRoute>
             </Routes>
         </Router>

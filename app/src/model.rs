@@ -38,6 +38,8 @@ pub struct FlowOption {
     pub name: String,
     /// Whether an invitation stage is bound (without one, the flow ignores invitations).
     pub has_invitation_stage: bool,
+    /// Whether an email stage is bound (every invitee then confirms their address with an emailed code).
+    pub has_email_stage: bool,
 }
 
 /// A group or role of the directory.
@@ -291,6 +293,11 @@ pub struct FlowView {
     /// `user_creation_mode` or `authentication` setting), shown instead of the prompt form; `None`
     /// when it can.
     pub closed: Option<String>,
+    /// Whether this journey has a code page (the address must be proven with an emailed code).
+    pub code_step: bool,
+    /// Whether that code cannot be sent because no SMTP server is configured: the page tells the invitee
+    /// to contact whoever invited them (issue 34).
+    pub mail_unavailable: bool,
 }
 
 /// The accept page of an existing user (`/if/accept/`).
@@ -491,4 +498,80 @@ pub struct BrandSettings {
     pub default_application_url: String,
     /// The value `USHER_DEFAULT_APP_URL` gives when nothing is saved here.
     pub from_environment: String,
+}
+
+/// The mail status every admin page's banner reads (issue 34): shown when no SMTP server is configured or
+/// the last delivery failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MailStatus {
+    /// Whether an SMTP server is configured (`USHER_SMTP_URL` or System → Email).
+    pub configured: bool,
+    /// Messages waiting in the outbox (queued or being sent).
+    pub queued: i64,
+    /// The error of the last delivery attempt (any instance's) when it failed; `None` when it succeeded
+    /// or nothing was tried yet.
+    pub last_failure: Option<String>,
+}
+
+/// The last delivery attempt of any instance (a message of the outbox or a test email).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastDelivery {
+    /// When, for people ("2026-12-06 04:12 UTC").
+    pub at: String,
+    /// Whether the server took the message.
+    pub ok: bool,
+    /// The server's answer ("250 …") or the error.
+    pub detail: String,
+}
+
+/// Whether Usher can reach the SMTP server in effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SmtpConnection {
+    /// No SMTP server is configured.
+    NotConfigured,
+    /// It answered and took the connection (the settings' TLS and authentication included).
+    Connected,
+    /// It could not be reached or refused: the error.
+    Failed(String),
+}
+
+/// System → Email: the SMTP settings in effect, where each comes from, and what was saved here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailSettingsView {
+    /// The SMTP URL in effect, its password masked; empty when none.
+    pub smtp_url: String,
+    /// Where it comes from; `None` when there is none.
+    pub smtp_url_source: Option<crate::domain::smtp::Source>,
+    /// The `From:` in effect.
+    pub from: String,
+    /// Where it comes from.
+    pub from_source: crate::domain::smtp::Source,
+    /// The brand name in emails (`USHER_BRAND_NAME`).
+    pub brand_name: String,
+    /// Where it comes from (environment or default).
+    pub brand_source: crate::domain::smtp::Source,
+    /// The URL saved here, without its password; empty when none.
+    pub saved_url: String,
+    /// Whether a password is saved (sealed under the instance secret).
+    pub saved_password: bool,
+    /// The `From:` saved here; empty when none.
+    pub saved_from: String,
+    /// Whether the server can be reached with the settings in effect.
+    pub connection: SmtpConnection,
+    /// The last delivery attempt, if any.
+    pub last_delivery: Option<LastDelivery>,
+    /// Messages waiting in the outbox.
+    pub queued: i64,
+}
+
+/// What System → Email saves. An empty URL removes the saved SMTP server (and its password); an empty
+/// password keeps the saved one; an empty `From:` removes the saved one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct EmailSettingsInput {
+    /// `smtp://user@host:587?tls=required`; a password in it is split off and sealed.
+    pub smtp_url: String,
+    /// The SMTP password (sealed under the instance secret); empty keeps the saved one.
+    pub smtp_password: String,
+    /// The `From:` mailbox, e.g. `Acme <id@acme.example>`.
+    pub from: String,
 }

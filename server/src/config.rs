@@ -45,8 +45,8 @@ pub struct Settings {
     #[arg(long, env = "USHER_DEFAULT_APP_URL", global = true)]
     pub default_app_url: Option<String>,
     /// SMTP server (lettre URL form): `smtp://user:pass@host:587?tls=required` (STARTTLS),
-    /// `smtps://user:pass@host:465` (implicit TLS), `smtp://127.0.0.1:2525` (plain, local). Unset: messages
-    /// stay queued in the outbox.
+    /// `smtps://user:pass@host:465` (implicit TLS), `smtp://127.0.0.1:2525` (plain, local); wins over
+    /// System → Email. Unset and nothing saved there: messages stay queued in the outbox.
     #[arg(long, env = "USHER_SMTP_URL", hide_env_values = true, global = true)]
     pub smtp_url: Option<String>,
     /// Hours a message is retried (capped backoff, at most an hour between attempts) before it is
@@ -59,17 +59,13 @@ pub struct Settings {
         global = true
     )]
     pub outbox_give_up_hours: u32,
-    /// The From: address of Usher's emails.
-    #[arg(
-        long,
-        env = "USHER_EMAIL_FROM",
-        default_value = "Usher <usher@localhost>",
-        global = true
-    )]
-    pub email_from: String,
-    /// The name used in emails ("You've been invited to join {brand}").
-    #[arg(long, env = "USHER_BRAND_NAME", default_value = "Usher", global = true)]
-    pub brand_name: String,
+    /// The From: address of Usher's emails; wins over System → Email. Default: what is saved there, else
+    /// `Usher <usher@localhost>`.
+    #[arg(long, env = "USHER_EMAIL_FROM", global = true)]
+    pub email_from: Option<String>,
+    /// The name used in emails ("You've been invited to join {brand}"). Default: `Usher`.
+    #[arg(long, env = "USHER_BRAND_NAME", global = true)]
+    pub brand_name: Option<String>,
     /// Reverse proxies allowed to say who the client is (`Forwarded`, `X-Forwarded-For`): CIDR networks or
     /// addresses, separated by commas, e.g. `127.0.0.1,10.0.0.0/8`. Unset: the TCP peer is the client, and
     /// every client behind a proxy shares the proxy's rate limits.
@@ -145,17 +141,33 @@ pub enum BlueprintAction {
 }
 
 impl Settings {
-    /// The SMTP settings, when `USHER_SMTP_URL` is set.
-    pub fn mail(&self) -> Option<usher_app::service::mail::MailConfig> {
-        self.smtp_url
-            .clone()
-            .filter(|u| !u.trim().is_empty())
-            .map(|smtp_url| usher_app::service::mail::MailConfig {
-                smtp_url,
-                from: self.email_from.clone(),
-                backoff_base: 5,
-                give_up_after_secs: i64::from(self.outbox_give_up_hours) * 3600,
-            })
+    /// The runtime configuration of these settings, with the instance secret's text and the trusted
+    /// proxies (parsed by the caller).
+    pub fn config(
+        &self,
+        secret_key: &str,
+        trusted_proxies: Vec<ipnet::IpNet>,
+    ) -> usher_app::service::Config {
+        use usher_app::domain::smtp::{EnvSmtp, Source};
+        let set = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        let brand = set(&self.brand_name);
+        usher_app::service::Config {
+            public_url: self.public_url(),
+            default_app_url: self.default_app_url.clone(),
+            brand_source: if brand.is_some() {
+                Source::Environment
+            } else {
+                Source::Default
+            },
+            brand_name: brand.unwrap_or_else(|| "Usher".into()),
+            secret_key: usher_app::service::SecretKey::from_text(secret_key),
+            trusted_proxies,
+            smtp: EnvSmtp {
+                url: set(&self.smtp_url),
+                from: set(&self.email_from),
+            },
+            outbox_give_up_after_secs: i64::from(self.outbox_give_up_hours) * 3600,
+        }
     }
 
     /// The public URL without trailing slash: `--public-url`, else `http://{site_addr}`.
@@ -169,12 +181,53 @@ impl Settings {
     }
 
     /// Leptos options for this site (output name `usher`, package dir `pkg`).
+    ///
+    /// File hashing (`hash_files`) is on exactly when cargo-leptos's `hash-files` left its hash file
+    /// (`hash.txt`, or `LEPTOS_HASH_FILE_NAME`) next to this executable, as `cargo leptos build` does
+    /// beside `target/release/usher`: the page then links `usher.<hash>.js`/`.wasm`/`.css`, the names
+    /// the site holds. Without the file it is off (Leptos would panic reading it, and the site holds the
+    /// plain names), whatever `LEPTOS_HASH_FILES` says; `LEPTOS_HASH_FILES=false`, which cargo-leptos
+    /// sets when `hash-files` is off, turns it off despite a stale file.
     pub fn leptos_options(&self) -> LeptosOptions {
+        let hash_file_name = std::env::var("LEPTOS_HASH_FILE_NAME")
+            .ok()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "hash.txt".into());
+        let hash_file_exists = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(&hash_file_name)))
+            .is_some_and(|path| path.is_file());
+        let hash_files = hash_files(
+            hash_file_exists,
+            std::env::var("LEPTOS_HASH_FILES").ok().as_deref(),
+        );
         LeptosOptions::builder()
             .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "usher".into()))
             .site_root(self.site_root.clone())
             .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
             .site_addr(self.site_addr)
+            .hash_file(hash_file_name.into())
+            .hash_files(hash_files)
             .build()
+    }
+}
+
+/// Whether Leptos links the hashed file names: the hash file exists next to the executable, and
+/// `LEPTOS_HASH_FILES` (`env`) does not say `false`.
+fn hash_files(hash_file_exists: bool, env: Option<&str>) -> bool {
+    hash_file_exists && !env.is_some_and(|v| v.trim().eq_ignore_ascii_case("false"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hash_files;
+
+    #[test]
+    fn file_hashing_follows_the_hash_file() {
+        assert!(hash_files(true, None));
+        assert!(hash_files(true, Some("true")));
+        assert!(!hash_files(false, None));
+        assert!(!hash_files(false, Some("true")));
+        assert!(!hash_files(true, Some("false")));
     }
 }

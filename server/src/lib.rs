@@ -19,6 +19,7 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 use sessions::DbSessionStore;
 use std::sync::Arc;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
@@ -93,7 +94,8 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 
 /// The full router: Leptos pages and server functions (`/api/…`), health probes, the admin gate,
 /// sessions (HttpOnly, SameSite=Lax, Secure when the public URL is https) and `Referrer-Policy: same-origin`
-/// on every response (pages carry invitation tokens).
+/// on every response (pages carry invitation tokens). `/pkg` is the built site's package directory
+/// ([`pkg_service`]): precompressed, cached by name.
 pub fn build_router(
     state: AppState,
     sessions: DbSessionStore,
@@ -104,6 +106,7 @@ pub fn build_router(
     let fn_state = state.clone();
     let ready_db = state.db.clone();
     let opts = leptos_options.clone();
+    let pkg = pkg_service(&leptos_options);
     let session_layer = SessionManagerLayer::new(sessions)
         .with_name(state.config.session_cookie())
         .with_http_only(true)
@@ -125,6 +128,7 @@ pub fn build_router(
                 }
             }),
         )
+        .nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &leptos_options,
             routes,
@@ -327,9 +331,58 @@ fn refusal(
     .then(|| (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response())
 }
 
+/// `/pkg`: the files of `{site_root}/{site_pkg_dir}` (the WASM, JS and CSS cargo-leptos builds). A file's
+/// brotli or gzip sibling (`usher.….wasm.br`, `.gz`, written by `cargo leptos build --release
+/// --precompress`) is sent instead when the request's `Accept-Encoding` takes it; [`asset_headers`] adds
+/// the caching headers. A missing file is a bare 404.
+fn pkg_service(options: &LeptosOptions) -> axum::routing::MethodRouter {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    axum::routing::get_service(files).layer(middleware::from_fn(asset_headers))
+}
+
+/// The caching headers of every `/pkg` response: `Cache-Control` by the file name
+/// ([`usher_app::domain::web::asset_cache_control`]: a year and immutable for a cargo-leptos hashed name,
+/// `no-cache` otherwise; `no-cache` for any answer but a success or 304, so no browser reuses a 404
+/// unchecked), and
+/// `Vary: Accept-Encoding`, since the body depends on it (RFC 9110 §12.5.5; `ServeDir` does not say
+/// so): a shared cache must not hand a brotli body to a client that did not ask for one.
+async fn asset_headers(req: Request, next: Next) -> Response {
+    let file_name = req
+        .uri()
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let mut res = next.run(req).await;
+    let status = res.status();
+    let cache_control = if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        usher_app::domain::web::asset_cache_control(&file_name)
+    } else {
+        usher_app::domain::web::ASSET_REVALIDATE
+    };
+    let headers = res.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    let varies = headers
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case("accept-encoding"));
+    if !varies {
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    res
+}
+
 /// Pages and server-function answers are personal and can carry invitation tokens, and some statuses (410)
 /// are cacheable by default (RFC 9111 §4.2.2): everything but the static site files under `/pkg/` gets
-/// `Cache-Control: no-store`, so a browser never shows a stale invitation state.
+/// `Cache-Control: no-store`, so a browser never shows a stale invitation state. (`/pkg` sets its own,
+/// [`asset_headers`].)
 async fn no_store(req: Request, next: Next) -> Response {
     let is_asset = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;

@@ -4,7 +4,7 @@ use clap::Parser;
 use std::io::Read;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
-use usher_app::service::{setup, users, Config, Db};
+use usher_app::service::{setup, users, Db};
 use usher_app::store;
 use usher_server::config::{Cli, Command, Settings};
 
@@ -164,15 +164,24 @@ async fn create_token(settings: Settings, form: usher_app::model::TokenForm) -> 
     }
 }
 
+/// `usher test-email ADDRESS`: sends a test message through the SMTP settings in effect
+/// (`USHER_SMTP_URL`, else System → Email) and prints the server's answer.
 async fn test_email(settings: Settings, address: &str) -> Result<(), String> {
-    let mail = settings.mail().ok_or("USHER_SMTP_URL is not set")?;
-    let answer = usher_app::service::mail::send_now(
-        &mail,
-        address,
-        &format!("{}: test message", settings.brand_name),
-        "This is a test message from Usher. Email delivery works.",
-    )
-    .await?;
+    let db = Db::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    let secret_key = setup::ensure_secret_key(&db, settings.secret_key.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    let config = settings.config(&secret_key, Vec::new());
+    let answer = usher_app::service::email::send_test(&db, &config, address)
+        .await
+        .map_err(|e| match e {
+            usher_app::error::AppError::Validation(f) => {
+                f.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ")
+            }
+            other => other.to_string(),
+        })?;
     println!("SMTP answered: {answer}");
     Ok(())
 }
@@ -203,13 +212,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     bootstrap.pool.close().await;
-    let config = Config {
-        public_url: public_url.clone(),
-        default_app_url: settings.default_app_url.clone(),
-        brand_name: settings.brand_name.clone(),
-        secret_key: usher_app::service::SecretKey::from_text(&secret_key),
-        trusted_proxies,
-    };
+    let config = settings.config(&secret_key, trusted_proxies);
     let usher =
         usher_server::build(config, &settings.database_url, settings.leptos_options()).await?;
     let _cleanup = usher
@@ -229,15 +232,22 @@ async fn serve(settings: Settings) -> Result<(), String> {
             }
         }
     });
-    match settings.mail() {
-        Some(mail) => {
-            let worker = usher_app::service::mail::Worker::new(usher.state.db.clone(), mail)?;
-            tokio::spawn(worker.run());
-        }
-        None => tracing::warn!(
-            "USHER_SMTP_URL is not set: invitation emails and verification codes are kept in the outbox until it is (invitees who must prove their address cannot finish enrolling)"
+    // The outbox worker reads the SMTP settings in effect before each round (USHER_SMTP_URL, else
+    // System → Email), so one saved there starts delivery without a restart.
+    match usher_app::service::email::configured(&usher.state.db, &usher.state.config).await {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(
+            "no SMTP server is configured (USHER_SMTP_URL, or System → Email in the dashboard): invitation emails and verification codes wait in the outbox until one is; invitations shared as links need no mail"
         ),
+        Err(e) => tracing::warn!(error = %e, "reading the SMTP settings"),
     }
+    tokio::spawn(
+        usher_app::service::mail::Worker::resolving(
+            usher.state.db.clone(),
+            usher.state.config.clone(),
+        )
+        .run(),
+    );
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .map_err(|e| format!("listening on {}: {e}", settings.site_addr))?;

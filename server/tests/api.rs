@@ -316,7 +316,7 @@ async fn create_retrieve_replace_change_and_delete(app: TestApp) {
     assert_eq!(f["policybindingmodel_ptr_id"], flow);
     assert_eq!(f["designation"], "enrollment");
     assert_eq!(f["authentication"], "require_unauthenticated");
-    assert_eq!(f["stages"].as_array().unwrap().len(), 5);
+    assert_eq!(f["stages"].as_array().unwrap().len(), 4);
     for k in [
         "background",
         "background_url",

@@ -366,6 +366,17 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
         r#"{"pk":"x","username":"admin"}"#,
     ),
     ("admin/brands/get", "{}"),
+    ("admin/mail/status", "{}"),
+    ("admin/email/get", "{}"),
+    (
+        "admin/email/save",
+        r#"{"settings":{"smtp_url":"smtp://127.0.0.1:9","smtp_password":"","from":""}}"#,
+    ),
+    ("admin/email/test", r#"{"to":"a@example.com"}"#),
+    (
+        "admin/invitations/mail_warning",
+        r#"{"flow":"","emails":"","fixed_data":""}"#,
+    ),
     (
         "admin/brands/save",
         r#"{"default_application_url":"https://x.io/"}"#,

@@ -37,7 +37,7 @@ async fn outbox(app: &TestApp) -> (String, i64, String) {
 
 async fn creating_an_invitation_with_an_email_sends_it_with_the_link(app: TestApp) {
     let sink = SmtpSink::start(free_port()).await;
-    let _worker = app.start_mail_worker(sink.port);
+    let _worker = app.start_mail_worker(sink.port).await;
     let mut admin = app.admin().await;
     let pk = create(
         &app,
@@ -75,7 +75,7 @@ async fn creating_an_invitation_with_an_email_sends_it_with_the_link(app: TestAp
 
 async fn link_mode_sends_nothing(app: TestApp) {
     let sink = SmtpSink::start(free_port()).await;
-    let _worker = app.start_mail_worker(sink.port);
+    let _worker = app.start_mail_worker(sink.port).await;
     let mut admin = app.admin().await;
     create(&app, &mut admin, "link-only", "name: Jane Smith\n").await;
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
@@ -85,7 +85,7 @@ async fn link_mode_sends_nothing(app: TestApp) {
 
 async fn smtp_down_at_creation_delivers_exactly_once_when_back(app: TestApp) {
     let port = free_port();
-    let _worker = app.start_mail_worker(port);
+    let _worker = app.start_mail_worker(port).await;
     let mut admin = app.admin().await;
     // SMTP is down: the admin's request still succeeds and the message waits.
     create(&app, &mut admin, "patient", "email: jane@company.com\n").await;
@@ -187,7 +187,7 @@ async fn two_workers_on_postgresql_send_each_of_100_messages_once() {
 
 async fn send_and_resend_with_cc_and_bcc(app: TestApp) {
     let sink = SmtpSink::start(free_port()).await;
-    let _worker = app.start_mail_worker(sink.port);
+    let _worker = app.start_mail_worker(sink.port).await;
     let mut admin = app.admin().await;
     let form = json!({
         "name": "targeted", "description": "", "flow": app.flow_pk("invitation-enrollment-flow-external").await,

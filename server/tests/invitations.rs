@@ -473,6 +473,9 @@ async fn table_page(admin: &mut Client, page: Option<u64>, search: &str) -> Vec<
 /// enrolled accounts and messages instead of the ledger and messages, which `get` (the expanded row)
 /// reads.
 async fn the_table_pages_in_sql_and_reads_activity_with_one_invitation(app: TestApp) {
+    // A flow with an email stage: every invitee proves their address with a code (issue 34 took it
+    // out of the built-in flows).
+    app.with_email_stages().await;
     let mut admin = app.admin().await;
     const EXT: &str = "invitation-enrollment-flow-external";
     let mut pks = Vec::new();

@@ -53,7 +53,7 @@ async fn dashboard_link(admin: &mut Client, pk: &str) -> String {
 
 async fn the_database_keeps_no_token(app: TestApp) {
     let sink = common::SmtpSink::start(common::free_port()).await;
-    let _worker = app.start_mail_worker(sink.port);
+    let _worker = app.start_mail_worker(sink.port).await;
     let mut admin = app.admin().await;
     let (pk, token) = common::create_invitation(
         &app,

@@ -55,8 +55,11 @@ fn max_age(r: &Response) -> i64 {
 }
 
 async fn a_delivered_code_leaves_no_plaintext_in_the_outbox(app: TestApp) {
+    // A flow with an email stage: every invitee proves their address with a code (issue 34 took it
+    // out of the built-in flows).
+    app.with_email_stages().await;
     let sink = SmtpSink::start(free_port()).await;
-    let _worker = app.start_mail_worker(sink.port);
+    let _worker = app.start_mail_worker(sink.port).await;
     let mut admin = app.admin().await;
     let (_, token) = common::create_invitation(&app, &mut admin, "team", EXT, json!({})).await;
     let mut jane = app.client();
@@ -93,6 +96,9 @@ async fn a_delivered_code_leaves_no_plaintext_in_the_outbox(app: TestApp) {
 }
 
 async fn pruning_deletes_what_nothing_reads(app: TestApp) {
+    // A flow with an email stage: every invitee proves their address with a code (issue 34 took it
+    // out of the built-in flows).
+    app.with_email_stages().await;
     let mut admin = app.admin().await;
     // An invitation emailed to Jane (its message carries the current link) and a code for Bob.
     let (pk, token) = common::create_invitation(

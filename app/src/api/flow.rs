@@ -44,7 +44,7 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
             let user = auth::current_user(&st.db, &session).await?;
             let draft = read_cookie(st.config.draft_cookie())
                 .and_then(|c| enrollment::open_draft(&st.config, &slug, itoken.as_deref(), &c));
-            enrollment::landing(
+            let mut view = enrollment::landing(
                 &st.db,
                 &slug,
                 itoken.as_deref(),
@@ -52,7 +52,14 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
                 draft.as_ref(),
                 user.as_ref(),
             )
-            .await
+            .await?;
+            // Only a journey with a code page asks whether mail can go out (the landing page of a
+            // link-mode invitation reads nothing more).
+            if view.code_step {
+                view.mail_unavailable =
+                    !crate::service::email::configured(&st.db, &st.config).await?;
+            }
+            Ok(view)
         }
         .await,
     )

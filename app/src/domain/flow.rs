@@ -270,6 +270,29 @@ pub fn builtin_flows() -> Vec<FlowDef> {
     file.flows
 }
 
+/// The built-in flow definitions earlier releases shipped (`app/flows/builtin-shipped-1.yaml`: each with an
+/// email stage, which the current ones dropped to match authentik's examples, issue 34).
+#[cfg(feature = "ssr")]
+pub fn earlier_builtin_flows() -> Vec<FlowDef> {
+    let file: FlowFile = yaml_serde::from_str(include_str!("../../flows/builtin-shipped-1.yaml"))
+        .expect("app/flows/builtin-shipped-1.yaml is valid (checked by a unit test)");
+    file.flows
+}
+
+/// Whether the stored flow `stored` is still exactly as a release shipped it (one of `shipped`, same
+/// slug): the same name, title, designation, authentication and stages (names, kinds and settings) in
+/// the same order. Open enrollment is a switch an admin may turn without the flow counting as edited.
+pub fn is_as_shipped(stored: &FlowDef, shipped: &[FlowDef]) -> bool {
+    shipped.iter().any(|s| {
+        s.slug == stored.slug
+            && s.name == stored.name
+            && s.title == stored.title
+            && s.designation == stored.designation
+            && s.authentication == stored.authentication
+            && s.stages == stored.stages
+    })
+}
+
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
@@ -299,10 +322,11 @@ mod tests {
                 .stages
                 .iter()
                 .any(|s| matches!(&s.kind, StageKind::Prompt { fields } if fields.len() == 5)));
+            // authentik's examples: no email stage, so link mode needs no mail (issue 34).
             let kinds: Vec<_> = f.stages.iter().map(|s| s.kind.name()).collect();
             assert_eq!(
                 kinds,
-                ["invitation", "prompt", "email", "user_write", "user_login"],
+                ["invitation", "prompt", "user_write", "user_login"],
                 "{}",
                 f.slug
             );
@@ -313,6 +337,50 @@ mod tests {
             .unwrap();
         assert!(ext.stages.iter().any(|s| matches!(&s.kind,
             StageKind::UserWrite { user_type: UserType::External, user_path_template, .. } if user_path_template == "users/external")));
+    }
+
+    #[test]
+    fn earlier_builtin_flows_are_the_current_ones_with_an_email_stage() {
+        let now = builtin_flows();
+        let before = earlier_builtin_flows();
+        assert_eq!(now.len(), before.len());
+        for (n, b) in now.iter().zip(&before) {
+            assert_eq!(n.slug, b.slug);
+            let mut without: Vec<_> = b.stages.clone();
+            without.retain(|s| !matches!(s.kind, StageKind::Email { .. }));
+            assert_eq!(without, n.stages, "{}", n.slug);
+            assert_eq!(b.stages.len(), n.stages.len() + 1, "{}", n.slug);
+        }
+    }
+
+    #[test]
+    fn a_flow_is_as_shipped_only_while_unchanged_but_for_open_enrollment() {
+        let shipped = earlier_builtin_flows();
+        let mut f = shipped[1].clone();
+        assert!(is_as_shipped(&f, &shipped));
+        f.open_enrollment = true;
+        assert!(is_as_shipped(&f, &shipped), "open enrollment is a switch");
+        let edits: [fn(&mut FlowDef); 5] = [
+            |f| f.title.push('!'),
+            |f| f.stages.truncate(4),
+            |f| f.stages.swap(2, 3),
+            |f| f.stages[2].name.push('x'),
+            |f| {
+                if let StageKind::Email { token_expiry, .. } = &mut f.stages[2].kind {
+                    *token_expiry = 60;
+                }
+            },
+        ];
+        for edit in edits {
+            let mut e = shipped[1].clone();
+            edit(&mut e);
+            assert_ne!(e, shipped[1]);
+            assert!(!is_as_shipped(&e, &shipped), "{e:?}");
+        }
+        // Another flow's definition does not count for this slug.
+        let mut other = shipped[0].clone();
+        other.slug = shipped[1].slug.clone();
+        assert!(!is_as_shipped(&other, &shipped));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod limits;
 pub mod outbox;
 #[cfg(feature = "ssr")]
 pub mod policy;
+pub mod smtp;
 #[cfg(feature = "ssr")]
 pub mod time;
 pub mod token;

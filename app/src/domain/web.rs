@@ -1,5 +1,6 @@
-//! Web hardening rules: which origin and host a request may name, whether a write is same-origin, and
-//! the Content-Security-Policy of Usher's pages. Pure: the server's request layer applies them.
+//! Web hardening rules: which origin and host a request may name, whether a write is same-origin, the
+//! Content-Security-Policy of Usher's pages, and how long a browser may keep a static asset. Pure: the
+//! server's request layer applies them.
 
 /// An origin (RFC 6454 §4): scheme, host and port, lower-cased, the port filled in from the scheme
 /// (80 for http, 443 for https) when absent.
@@ -142,6 +143,48 @@ pub const NON_PAGE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base
 /// hosts of the domain may not be https).
 pub const HSTS: &str = "max-age=31536000";
 
+/// `Cache-Control` of a static asset under `/pkg`, by its file name (the last segment of the URL path).
+///
+/// cargo-leptos's `hash-files` renames the site's JS, WASM and CSS to `{stem}.{hash}.{ext}`, the hash
+/// being the file's MD5 in unpadded base64url: exactly 22 characters of `[A-Za-z0-9_-]`
+/// (`usher.Xk3_9aZQ-0bP1cDeFgHiJk.wasm`). Such a name never changes content, so it is
+/// `public, max-age=31536000, immutable`: a year, and no revalidation on reload (RFC 9111 §5.2.2.1
+/// `max-age`, §5.2.2.9 `public`; `immutable` is RFC 8246). Any other file (unhashed names, the
+/// wasm-bindgen `snippets/`, a build without `hash-files`) is `no-cache` (RFC 9111 §5.2.2.4): stored,
+/// but revalidated before every use, so a new release is picked up at once. cargo-leptos's unhashed
+/// placeholder (22 underscores, `__wasm_split.______________________.js`) is not a hash.
+pub fn asset_cache_control(file_name: &str) -> &'static str {
+    if is_hashed_asset_name(file_name) {
+        ASSET_IMMUTABLE
+    } else {
+        ASSET_REVALIDATE
+    }
+}
+
+/// `Cache-Control` of a hashed asset (see [`asset_cache_control`]).
+pub const ASSET_IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// `Cache-Control` of every other asset (see [`asset_cache_control`]).
+pub const ASSET_REVALIDATE: &str = "no-cache";
+
+/// Whether `file_name` is `{stem}.{hash}.{ext}` as cargo-leptos's `hash-files` writes it: a non-empty
+/// stem (which may hold dots), then a segment of exactly 22 base64url characters, then a non-empty
+/// extension.
+fn is_hashed_asset_name(file_name: &str) -> bool {
+    let mut segments = file_name.rsplit('.');
+    let (Some(ext), Some(hash)) = (segments.next(), segments.next()) else {
+        return false;
+    };
+    let stem_ok = segments.next().is_some_and(|s| !s.is_empty());
+    stem_ok
+        && !ext.is_empty()
+        && hash.len() == 22
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && !hash.bytes().all(|b| b == b'_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,6 +306,51 @@ mod tests {
             "/loginx",
         ] {
             assert!(page_ships_wasm(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn hashed_asset_names_are_immutable_and_the_rest_revalidated() {
+        for name in [
+            "usher.Xk3_9aZQ-0bP1cDeFgHiJk.wasm",
+            "usher.AAAAAAAAAAAAAAAAAAAAAA.js",
+            "usher.0123456789abcdefABCDEF.css",
+            "chunk_1.AAAAAAAAAAAAAAAAAAAAAA.wasm",
+            "__wasm_split.Xk3_9aZQ-0bP1cDeFgHiJk.js",
+            "my.lib.Xk3_9aZQ-0bP1cDeFgHiJk.js",
+        ] {
+            assert_eq!(
+                asset_cache_control(name),
+                "public, max-age=31536000, immutable",
+                "{name}"
+            );
+        }
+        for name in [
+            "usher.js",
+            "usher.wasm",
+            "usher_bg.wasm",
+            "usher.css",
+            "other.css",
+            "",
+            "usher",
+            // 21 and 23 characters.
+            "usher.Xk3_9aZQ-0bP1cDeFgHiJ.wasm",
+            "usher.Xk3_9aZQ-0bP1cDeFgHiJkL.wasm",
+            // Not base64url.
+            "usher.Xk3_9aZQ+0bP1cDeFgHiJk.wasm",
+            "usher.Xk3_9aZQ/0bP1cDeFgHiJk.wasm",
+            "usher.Xk3_9aZQ=0bP1cDeFgHiJk.wasm",
+            // No stem, no extension, or the hash is the stem or the extension.
+            ".Xk3_9aZQ-0bP1cDeFgHiJk.wasm",
+            "usher.Xk3_9aZQ-0bP1cDeFgHiJk.",
+            "usher.Xk3_9aZQ-0bP1cDeFgHiJk",
+            "Xk3_9aZQ-0bP1cDeFgHiJk.wasm",
+            // The hash not just before the extension.
+            "usher.Xk3_9aZQ-0bP1cDeFgHiJk.min.js",
+            // cargo-leptos's placeholder for a name it has not hashed.
+            "__wasm_split.______________________.js",
+        ] {
+            assert_eq!(asset_cache_control(name), "no-cache", "{name}");
         }
     }
 

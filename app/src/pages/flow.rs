@@ -112,6 +112,8 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
         signed_in_as,
         verify_email,
         closed,
+        code_step: _,
+        mail_unavailable,
     } = view;
     let here = if itoken.is_empty() {
         format!("/if/flow/{slug}/")
@@ -119,6 +121,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
         format!("/if/flow/{slug}/?itoken={itoken}")
     };
     let open = closed.is_none();
+    let inviter = invited_by.clone();
     let verifying = verify_email.is_some();
     let query = use_query_map();
     let resent = move || query.read().get("resent").is_some_and(|v| v == "1");
@@ -228,7 +231,15 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                 <input type="hidden" name="itoken" value=itoken.clone() />
                 <input type="hidden" name="stage" value=stage.to_string() />
                 {(step.1 > 1).then(|| view! { <p class="muted step">{format!("Step {} of {}", step.0, step.1)}</p> })}
-                {verify_email.clone().map(|email| view! {
+                {mail_unavailable.then(|| view! {
+                    <p class="warning" role="alert" id="mail-unavailable">
+                        "This invitation asks you to confirm your email address with a code, but this site cannot send email at the moment, so the code will not reach you. "
+                        "Contact the person who invited you"
+                        {(!inviter.is_empty()).then(|| format!(" ({inviter})"))}
+                        " and ask them to set up email or to send you an invitation link that needs no code."
+                    </p>
+                })}
+                {verify_email.clone().filter(|_| !mail_unavailable).map(|email| view! {
                     <p class="verify-note" id="verify-note">
                         "We sent an 8-digit code to " <strong>{email}</strong>
                         ". Enter it below to confirm your address; nothing is granted before that."

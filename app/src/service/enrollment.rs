@@ -352,6 +352,8 @@ pub async fn landing(
             .may_enroll(visitor(user))
             .err()
             .map(|c| closed_message(&c, user)),
+        code_step: needs_code,
+        mail_unavailable: false,
     })
 }
 

@@ -24,15 +24,75 @@ impl StoredFlow {
     }
 }
 
-/// Inserts the built-in flows whose slugs are missing. Existing flows are left as they are.
+/// Inserts the built-in flows whose slugs are missing, and brings those still exactly as an earlier
+/// release shipped them ([`crate::domain::flow::earlier_builtin_flows`]: with an email stage) to the
+/// current definitions (issue 34: authentik's examples, no email stage). A flow an admin edited (its
+/// stages, their settings, its title…, or a policy bound to a stage it would lose) is left as it is.
+/// Returns the slugs of the flows it upgraded.
 ///
 /// # Errors
 /// Database errors.
-pub async fn install_builtin_flows(db: &Db) -> Result<(), AppError> {
+pub async fn install_builtin_flows(db: &Db) -> Result<Vec<String>, AppError> {
+    let earlier = crate::domain::flow::earlier_builtin_flows();
+    let mut upgraded = Vec::new();
     for def in builtin_flows() {
-        install_flow(db, &def).await?;
+        if !install_flow(db, &def).await? && upgrade_if_as_shipped(db, &def, &earlier).await? {
+            tracing::info!(flow = %def.slug, "brought a built-in flow still as shipped to the current definition (no email stage)");
+            upgraded.push(def.slug.clone());
+        }
     }
-    Ok(())
+    Ok(upgraded)
+}
+
+/// Replaces the stages of the stored flow `def.slug` with `def`'s when it is still exactly one of
+/// `earlier` ([`crate::domain::flow::is_as_shipped`]) and no policy is bound to a stage it would lose;
+/// in one transaction, with the flow's row locked. Stages no flow binds any more are deleted. Returns
+/// whether it did.
+///
+/// # Errors
+/// Database errors; [`AppError::Internal`] when a stored stage's settings do not parse.
+async fn upgrade_if_as_shipped(
+    db: &Db,
+    def: &FlowDef,
+    earlier: &[FlowDef],
+) -> Result<bool, AppError> {
+    let mut tx = db.begin().await?;
+    let Some(flow) = store::flow_by_slug(&mut *tx, &def.slug).await? else {
+        return Ok(false);
+    };
+    store::lock_flow(&mut *tx, &flow.pk).await?;
+    let stages = parse_stages(store::stages_of_flow(&mut *tx, &flow.pk).await?)?;
+    let stored = FlowDef {
+        slug: flow.slug,
+        name: flow.name,
+        title: flow.title,
+        designation: flow.designation,
+        authentication: flow.authentication,
+        open_enrollment: flow.open_enrollment,
+        stages,
+    };
+    if stored.stages == def.stages || !crate::domain::flow::is_as_shipped(&stored, earlier) {
+        return Ok(false);
+    }
+    let dropped: Vec<&StageDef> = stored
+        .stages
+        .iter()
+        .filter(|s| !def.stages.iter().any(|d| d.name == s.name))
+        .collect();
+    for stage in &dropped {
+        if let Some(stage_pk) = store::stage_pk_by_name(&mut *tx, &stage.name).await? {
+            if store::stage_policy_count(&mut *tx, &flow.pk, &stage_pk).await? > 0 {
+                return Ok(false);
+            }
+        }
+    }
+    store::delete_stage_bindings(&mut *tx, &flow.pk).await?;
+    bind_stages(&mut tx, &flow.pk, &def.stages).await?;
+    for stage in dropped {
+        store::delete_stage_if_unbound(&mut *tx, &stage.name).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Inserts one flow and its stages in one transaction, unless a flow with its slug exists.
@@ -58,22 +118,34 @@ pub async fn install_flow(db: &Db, def: &FlowDef) -> Result<bool, AppError> {
         },
     )
     .await?;
-    for (position, stage) in def.stages.iter().enumerate() {
-        let stage_pk = match store::stage_pk_by_name(&mut *tx, &stage.name).await? {
+    bind_stages(&mut tx, &flow_pk, &def.stages).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Binds `stages` to flow `flow_pk` in order (positions from 0), each the existing stage of its name or,
+/// when there is none, a new one with its settings.
+async fn bind_stages(
+    tx: &mut crate::store::Tx,
+    flow_pk: &str,
+    stages: &[StageDef],
+) -> Result<(), AppError> {
+    for (position, stage) in stages.iter().enumerate() {
+        let stage_pk = match store::stage_pk_by_name(&mut **tx, &stage.name).await? {
             Some(pk) => pk,
             None => {
                 let pk = new_uuid();
                 let config =
                     serde_json::to_string(&stage.kind).context("encoding a stage's settings")?;
-                store::insert_stage(&mut *tx, &pk, &stage.name, stage.kind.name(), &config).await?;
+                store::insert_stage(&mut **tx, &pk, &stage.name, stage.kind.name(), &config)
+                    .await?;
                 pk
             }
         };
-        store::insert_stage_binding(&mut *tx, &new_uuid(), &flow_pk, &stage_pk, position as i64)
+        store::insert_stage_binding(&mut **tx, &new_uuid(), flow_pk, &stage_pk, position as i64)
             .await?;
     }
-    tx.commit().await?;
-    Ok(true)
+    Ok(())
 }
 
 /// Turns open enrollment on or off for the flow `slug`: when on, visitors without an invitation may run
@@ -153,18 +225,7 @@ pub async fn load_flow_by_pk(db: &Db, pk: &str) -> Result<Option<StoredFlow>, Ap
 }
 
 async fn with_stages(db: &Db, flow: store::FlowRow) -> Result<StoredFlow, AppError> {
-    let stages = store::stages_of_flow(&db.pool, &flow.pk)
-        .await?
-        .into_iter()
-        .map(|s| {
-            serde_json::from_str::<StageKind>(&s.config)
-                .map(|kind| StageDef { name: s.name, kind })
-                .map_err(|e| {
-                    tracing::error!(error = %e, "stored stage settings do not parse");
-                    AppError::Internal
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let stages = parse_stages(store::stages_of_flow(&db.pool, &flow.pk).await?)?;
     Ok(StoredFlow {
         pk: flow.pk,
         def: FlowDef {
@@ -177,6 +238,20 @@ async fn with_stages(db: &Db, flow: store::FlowRow) -> Result<StoredFlow, AppErr
             stages,
         },
     })
+}
+
+/// The stored stages' definitions, in their order.
+fn parse_stages(rows: Vec<store::BoundStageRow>) -> Result<Vec<StageDef>, AppError> {
+    rows.into_iter()
+        .map(|s| {
+            serde_json::from_str::<StageKind>(&s.config)
+                .map(|kind| StageDef { name: s.name, kind })
+                .map_err(|e| {
+                    tracing::error!(error = %e, "stored stage settings do not parse");
+                    AppError::Internal
+                })
+        })
+        .collect()
 }
 
 /// Flows for the invitation form's selector: enrollment flows, by slug.
@@ -192,6 +267,7 @@ pub async fn list_enrollment_flows(db: &Db) -> Result<Vec<FlowOption>, AppError>
             slug: f.slug,
             name: f.name,
             has_invitation_stage: f.invitation_stages > 0,
+            has_email_stage: f.email_stages > 0,
         })
         .collect())
 }

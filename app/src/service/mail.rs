@@ -450,8 +450,21 @@ pub async fn send_now(
 /// The outbox delivery worker.
 pub struct Worker {
     db: Db,
-    cfg: MailConfig,
-    transport: Transport,
+    /// Where its settings come from.
+    source: SettingsSource,
+    /// The settings and transport it sends with; `None` while no SMTP server is configured.
+    active: Option<(MailConfig, Transport)>,
+    /// The last SMTP URL refused as unusable (warned about once).
+    refused: Option<String>,
+}
+
+/// Where a [`Worker`]'s SMTP settings come from.
+enum SettingsSource {
+    /// Fixed when it was made ([`Worker::new`]).
+    Fixed,
+    /// The settings in effect, read before each round ([`super::email::mail_config`]): the
+    /// environment's, else System → Email's.
+    Resolving(std::sync::Arc<super::Config>),
 }
 
 impl Worker {
@@ -462,35 +475,93 @@ impl Worker {
     /// A bad SMTP URL.
     pub fn new(db: Db, cfg: MailConfig) -> Result<Self, String> {
         Ok(Self {
-            transport: transport(&cfg)?,
+            active: Some((cfg.clone(), transport(&cfg)?)),
             db,
-            cfg,
+            source: SettingsSource::Fixed,
+            refused: None,
         })
     }
 
+    /// A worker that sends through the settings in effect, read before each round: `USHER_SMTP_URL`
+    /// when set, else what an admin saved in System → Email (issue 34); while there are none it claims
+    /// nothing and messages wait in the outbox.
+    pub fn resolving(db: Db, config: std::sync::Arc<super::Config>) -> Self {
+        Self {
+            db,
+            source: SettingsSource::Resolving(config),
+            active: None,
+            refused: None,
+        }
+    }
+
+    /// Reads the settings in effect (a resolving worker) and rebuilds the transport when they changed.
+    pub async fn refresh(&mut self) {
+        let SettingsSource::Resolving(config) = &self.source else {
+            return;
+        };
+        let cfg = match super::email::mail_config(&self.db, config).await {
+            Ok(cfg) => cfg,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the SMTP settings");
+                return;
+            }
+        };
+        let Some(cfg) = cfg else {
+            self.active = None;
+            return;
+        };
+        let same = self
+            .active
+            .as_ref()
+            .is_some_and(|(c, _)| c.smtp_url == cfg.smtp_url && c.from == cfg.from);
+        if same {
+            return;
+        }
+        match transport(&cfg) {
+            Ok(t) => {
+                self.refused = None;
+                self.active = Some((cfg, t));
+            }
+            Err(e) => {
+                if self.refused.as_deref() != Some(cfg.smtp_url.as_str()) {
+                    tracing::warn!(error = %e, "the SMTP URL in effect cannot be used; messages wait in the outbox");
+                    self.refused = Some(cfg.smtp_url.clone());
+                }
+                self.active = None;
+            }
+        }
+    }
+
     /// Claims one batch and sends its messages concurrently over the pooled transport; returns how many
-    /// messages it handled.
+    /// messages it handled (none while no SMTP server is configured). The batch's last failure, else its
+    /// last success, is recorded as the last delivery ([`super::email::record_delivery`]).
     ///
     /// # Errors
     /// Database errors (send errors are recorded on the message).
     pub async fn run_once(&self) -> Result<usize, AppError> {
+        let Some((cfg, transport)) = &self.active else {
+            return Ok(0);
+        };
         let batch = claim(&self.db, BATCH).await?;
         let n = batch.len();
         let mut sends = tokio::task::JoinSet::new();
         for m in batch {
-            let (transport, from) = (self.transport.clone(), self.cfg.from.clone());
+            let (transport, from) = (transport.clone(), cfg.from.clone());
             sends.spawn(async move {
                 let sent = match build_message(&from, &m) {
                     Ok(msg) => transport
                         .send(msg)
                         .await
-                        .map(|_| ())
+                        .map(|r| {
+                            format!("{} {}", r.code(), r.message().collect::<Vec<_>>().join(" "))
+                        })
                         .map_err(|e| e.to_string()),
                     Err(e) => Err(e),
                 };
                 (m, sent)
             });
         }
+        let mut last: Option<(bool, String)> = None;
         // Each result is recorded on its own: a failed write for one message is logged and leaves it
         // to its lease (it comes back once the lease ends), and never stops recording the others.
         while let Some(done) = sends.join_next().await {
@@ -502,22 +573,36 @@ impl Worker {
                 }
             };
             let recorded = match sent {
-                Ok(()) => mark_sent(&self.db, &m.pk).await,
+                Ok(answer) => {
+                    if last.as_ref().is_none_or(|(ok, _)| *ok) {
+                        last = Some((true, answer));
+                    }
+                    mark_sent(&self.db, &m.pk).await
+                }
                 Err(e) => {
                     tracing::warn!(message = %m.pk, attempt = m.attempts, error = %e, "email delivery failed");
-                    mark_failed(&self.db, &m, &e, &self.cfg).await
+                    let r = mark_failed(&self.db, &m, &e, cfg).await;
+                    last = Some((false, e));
+                    r
                 }
             };
             if let Err(e) = recorded {
                 tracing::error!(message = %m.pk, error = %e, "recording an outbox delivery failed; the message comes back when its lease ends");
             }
         }
+        if let Some((ok, detail)) = last {
+            if let Err(e) = super::email::record_delivery(&self.db, ok, &detail).await {
+                tracing::warn!(error = %e, "recording the last delivery");
+            }
+        }
         Ok(n)
     }
 
-    /// Runs forever: a batch whenever woken, and at least every second.
-    pub async fn run(self) {
+    /// Runs forever: a batch whenever woken, and at least every second (reading the settings in effect
+    /// first).
+    pub async fn run(mut self) {
         loop {
+            self.refresh().await;
             match self.run_once().await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}

@@ -7,6 +7,7 @@ pub mod blueprints;
 pub mod brands;
 pub mod cache;
 pub mod directory;
+pub mod email;
 pub mod enrollment;
 pub mod flows;
 pub mod invitations;
@@ -40,11 +41,19 @@ pub struct Config {
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are believed
     /// (`USHER_TRUSTED_PROXIES`; see [`crate::domain::client`]). Empty: the TCP peer is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The SMTP settings of the environment (`USHER_SMTP_URL`, `USHER_EMAIL_FROM`); they win over what an
+    /// admin saved in System → Email ([`email`]).
+    pub smtp: crate::domain::smtp::EnvSmtp,
+    /// Where [`Config::brand_name`] comes from (`USHER_BRAND_NAME`, or the default).
+    pub brand_source: crate::domain::smtp::Source,
+    /// How long an outbox message is retried before it is marked failed, seconds
+    /// (`USHER_OUTBOX_GIVE_UP_HOURS`).
+    pub outbox_give_up_after_secs: i64,
 }
 
 impl Config {
     /// A configuration with this public URL and the defaults: brand "Usher", no default app URL, a random
-    /// secret key.
+    /// secret key, no SMTP server in the environment.
     pub fn new(public_url: impl Into<String>) -> Self {
         Self {
             public_url: public_url.into(),
@@ -52,6 +61,9 @@ impl Config {
             brand_name: "Usher".into(),
             secret_key: SecretKey::random(),
             trusted_proxies: Vec::new(),
+            smtp: crate::domain::smtp::EnvSmtp::default(),
+            brand_source: crate::domain::smtp::Source::Default,
+            outbox_give_up_after_secs: crate::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS,
         }
     }
 

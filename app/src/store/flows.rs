@@ -150,6 +150,8 @@ pub struct EnrollmentFlowRow {
     pub name: String,
     /// Bound stages of kind `invitation`.
     pub invitation_stages: i64,
+    /// How many email stages are bound.
+    pub email_stages: i64,
 }
 
 /// The flows designated `enrollment`, by slug, with their count of bound invitation stages.
@@ -159,7 +161,9 @@ pub struct EnrollmentFlowRow {
 pub async fn enrollment_flows(ex: impl Exec<'_>) -> Result<Vec<EnrollmentFlowRow>, DbError> {
     sqlx::query_as(
         "SELECT f.pk, f.slug, f.name, (SELECT COUNT(*) FROM flow_stage_bindings b JOIN stages s ON s.pk = b.stage_pk
-             WHERE b.flow_pk = f.pk AND s.kind = 'invitation') AS invitation_stages
+             WHERE b.flow_pk = f.pk AND s.kind = 'invitation') AS invitation_stages,
+                (SELECT COUNT(*) FROM flow_stage_bindings b JOIN stages s ON s.pk = b.stage_pk
+             WHERE b.flow_pk = f.pk AND s.kind = 'email') AS email_stages
          FROM flows f WHERE f.designation = 'enrollment' ORDER BY f.slug",
     )
     .fetch_all(ex)
@@ -414,4 +418,51 @@ pub async fn existing_flow_pk(
         .bind(pk)
         .fetch_optional(ex)
         .await
+}
+
+/// Locks flow `pk`'s row for the rest of the transaction (a no-op update: PostgreSQL takes the row lock,
+/// SQLite's `BEGIN IMMEDIATE` already holds the write lock), so two instances starting together cannot
+/// both rewrite its bindings. Returns the rows locked (0: no such flow).
+///
+/// # Errors
+/// Database errors.
+pub async fn lock_flow(ex: impl Exec<'_>, pk: &str) -> Result<u64, DbError> {
+    Ok(sqlx::query("UPDATE flows SET slug = slug WHERE pk = $1")
+        .bind(pk)
+        .execute(ex)
+        .await?
+        .rows_affected())
+}
+
+/// How many policies are bound to stage `stage_pk` within flow `flow_pk`.
+///
+/// # Errors
+/// Database errors.
+pub async fn stage_policy_count(
+    ex: impl Exec<'_>,
+    flow_pk: &str,
+    stage_pk: &str,
+) -> Result<i64, DbError> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM policy_bindings WHERE flow_pk = $1 AND stage_pk = $2")
+        .bind(flow_pk)
+        .bind(stage_pk)
+        .fetch_one(ex)
+        .await
+}
+
+/// Deletes the stage named `name` when no flow binds it and no policy is bound to it; returns the rows
+/// deleted (0 or 1).
+///
+/// # Errors
+/// Database errors.
+pub async fn delete_stage_if_unbound(ex: impl Exec<'_>, name: &str) -> Result<u64, DbError> {
+    Ok(sqlx::query(
+        "DELETE FROM stages WHERE name = $1
+           AND NOT EXISTS (SELECT 1 FROM flow_stage_bindings b WHERE b.stage_pk = stages.pk)
+           AND NOT EXISTS (SELECT 1 FROM policy_bindings p WHERE p.stage_pk = stages.pk)",
+    )
+    .bind(name)
+    .execute(ex)
+    .await?
+    .rows_affected())
 }

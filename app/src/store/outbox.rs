@@ -360,3 +360,13 @@ pub async fn sent_recipients(
     .fetch_all(ex)
     .await
 }
+
+/// How many messages wait to be sent (queued, or claimed and being sent).
+///
+/// # Errors
+/// Database errors.
+pub async fn count_waiting(ex: impl Exec<'_>) -> Result<i64, DbError> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')")
+        .fetch_one(ex)
+        .await
+}

@@ -59,3 +59,50 @@ pub async fn delete_setting_if(
             .rows_affected(),
     )
 }
+
+/// Reads three settings at once: `(key, value)` of those that exist, in no particular order.
+///
+/// # Errors
+/// Database errors.
+pub async fn get_settings3(
+    ex: impl super::Exec<'_>,
+    keys: [&str; 3],
+) -> Result<Vec<(String, String)>, super::DbError> {
+    sqlx::query_as("SELECT key, value FROM settings WHERE key IN ($1, $2, $3)")
+        .bind(keys[0])
+        .bind(keys[1])
+        .bind(keys[2])
+        .fetch_all(ex)
+        .await
+}
+
+/// Writes a setting (insert or replace) with any executor, e.g. inside a transaction.
+///
+/// # Errors
+/// Database errors.
+pub async fn put_setting_in(
+    ex: impl super::Exec<'_>,
+    key: &str,
+    value: &str,
+) -> Result<(), super::DbError> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a setting with any executor, e.g. inside a transaction.
+///
+/// # Errors
+/// Database errors.
+pub async fn delete_setting_in(ex: impl super::Exec<'_>, key: &str) -> Result<(), super::DbError> {
+    sqlx::query("DELETE FROM settings WHERE key = $1")
+        .bind(key)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

@@ -4,8 +4,9 @@
 use super::table::ListTable;
 use crate::api::admin::{
     count_invitations, create_invitation, delete_invitation, deprovision_invitation,
-    get_invitation, list_flows, list_groups, list_invitations, list_roles, new_invitation_defaults,
-    regenerate_invitation_token, send_invitation, set_invitation_enabled, update_invitation,
+    get_invitation, invitation_mail_warning, list_flows, list_groups, list_invitations, list_roles,
+    new_invitation_defaults, regenerate_invitation_token, send_invitation, set_invitation_enabled,
+    update_invitation,
 };
 use crate::domain::invitation::InvitationStatus;
 use crate::error::AppError;
@@ -588,6 +589,12 @@ fn InvitationFormView(
     let sel_roles = RwSignal::new(form.roles);
     let sel_groups = RwSignal::new(form.groups);
     let enabled = RwSignal::new(form.enabled);
+    // What this invitation would need from a mail server that is not configured, checked on the server
+    // (it parses the custom attributes and email rules as saving does) while the form is filled in.
+    let mail_warning = Resource::new(
+        move || (flow.get(), emails.get(), fixed_data.get()),
+        |(flow, emails, fixed_data)| invitation_mail_warning(flow, emails, fixed_data),
+    );
     let title = match &mode {
         Editing::Create => "Create invitation",
         Editing::Edit(_) => "Edit invitation",
@@ -707,6 +714,16 @@ fn InvitationFormView(
             <label for="invitation-emails">"Emails (one per line: an address or *@domain; empty = anyone)"</label>
             <textarea id="invitation-emails" rows="3" prop:value=emails on:input=move |ev| emails.set(event_target_value(&ev))></textarea>
             {err("emails")}
+            {move || mail_warning.get().and_then(|w| w.ok()).filter(|w| w.any()).map(|w| view! {
+                <div class="warning" role="status" id="invitation-mail-warning">
+                    {w.sends_invitation.then(|| view! {
+                        <p>"⚠ No SMTP server is configured: this message will wait in the outbox until one is (System → Email)."</p>
+                    })}
+                    {w.needs_code.then(|| view! {
+                        <p>"⚠ No SMTP server is configured: the invitees of this invitation must confirm their address with an emailed code, which cannot be sent until one is (System → Email). To share a link without mail, leave Emails empty and use a flow without an email stage."</p>
+                    })}
+                </div>
+            })}
             <fieldset><legend>"Roles"</legend>{checklist(roles, sel_roles, "role")}</fieldset>
             {err("roles")}
             <fieldset><legend>"Groups"</legend>{checklist(groups, sel_groups, "group")}</fieldset>

@@ -2,6 +2,7 @@
 
 pub mod brands;
 pub mod directory;
+pub mod email;
 pub mod flows;
 pub mod invitations;
 pub mod outbox;
@@ -41,6 +42,7 @@ pub fn AdminLayout() -> impl IntoView {
                                 <A href="/admin/policies">"Policies"</A>
                                 <p class="section">"System"</p>
                                 <A href="/admin/brands">"Brands"</A>
+                                <A href="/admin/email">"Email"</A>
                             </nav>
                             <div class="admin-main">
                                 <header class="topbar">
@@ -49,6 +51,7 @@ pub fn AdminLayout() -> impl IntoView {
                                         <button type="submit" class="secondary small">"Sign out"</button>
                                     </ActionForm>
                                 </header>
+                                <email::MailBanner />
                                 <Outlet />
                             </div>
                         </div>

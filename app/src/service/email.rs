@@ -1,0 +1,343 @@
+//! System → Email (issue 34): the SMTP settings in effect — the environment's (`USHER_SMTP_URL`,
+//! `USHER_EMAIL_FROM`), else those an admin saved here, the password sealed under the instance secret —
+//! the mail status the dashboard's banner shows, the last delivery result, and a test message. The outbox
+//! worker ([`super::mail::Worker::resolving`]) reads the settings in effect before each round, so a saved
+//! change reaches every instance within a second.
+
+use super::mail::{MailConfig, Transport};
+use super::{time, Config, Db};
+use crate::domain::smtp::{self, EnvSmtp, MailWarning, SavedSmtp};
+use crate::error::AppError;
+use crate::model::{
+    EmailSettingsInput, EmailSettingsView, LastDelivery, MailStatus, SmtpConnection,
+};
+use crate::store::settings;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// `settings` key of the saved SMTP URL (without its password).
+const KEY_URL: &str = "smtp_url";
+/// `settings` key of the saved SMTP password, sealed ([`super::SecretKey::seal`]).
+const KEY_PASSWORD: &str = "smtp_password_sealed";
+/// `settings` key of the saved `From:`.
+const KEY_FROM: &str = "smtp_from";
+/// `settings` key of the last delivery attempt (JSON [`Delivery`]).
+const KEY_LAST: &str = "mail_last_delivery";
+/// The seal purpose of the SMTP password.
+const SEAL: &str = "smtp-password";
+/// How long System → Email waits for the SMTP server to answer, seconds.
+const CONNECT_TIMEOUT_SECS: u64 = 5;
+
+/// Backoff base of the outbox worker, seconds (5 s, doubling, at most an hour apart).
+pub const BACKOFF_BASE_SECS: i64 = 5;
+
+/// The last delivery attempt as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Delivery {
+    /// When, UTC Unix seconds.
+    at: i64,
+    /// Whether the server took the message.
+    ok: bool,
+    /// The server's answer or the error.
+    detail: String,
+}
+
+/// The SMTP settings saved here, the password opened with the instance secret (a password sealed under
+/// another secret is treated as not saved).
+///
+/// # Errors
+/// Database errors.
+pub async fn saved(db: &Db, config: &Config) -> Result<SavedSmtp, AppError> {
+    let mut out = SavedSmtp::default();
+    for (k, v) in settings::get_settings3(&db.pool, [KEY_URL, KEY_PASSWORD, KEY_FROM]).await? {
+        match k.as_str() {
+            KEY_URL => out.url = Some(v),
+            KEY_PASSWORD => out.password = config.secret_key.open(SEAL, KEY_PASSWORD, &v),
+            KEY_FROM => out.from = Some(v),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The settings in effect ([`smtp::effective`]).
+///
+/// # Errors
+/// Database errors.
+pub async fn effective(db: &Db, config: &Config) -> Result<smtp::Effective, AppError> {
+    Ok(smtp::effective(&config.smtp, &saved(db, config).await?))
+}
+
+/// The outbox worker's settings in effect; `None` when no SMTP server is configured.
+///
+/// # Errors
+/// Database errors.
+pub async fn mail_config(db: &Db, config: &Config) -> Result<Option<MailConfig>, AppError> {
+    let e = effective(db, config).await?;
+    Ok(e.url.map(|(smtp_url, _)| MailConfig {
+        smtp_url,
+        from: e.from.0,
+        backoff_base: BACKOFF_BASE_SECS,
+        give_up_after_secs: config.outbox_give_up_after_secs,
+    }))
+}
+
+/// Whether an SMTP server is configured: the environment's (no query) or one saved here.
+///
+/// # Errors
+/// Database errors.
+pub async fn configured(db: &Db, config: &Config) -> Result<bool, AppError> {
+    if env_url(&config.smtp).is_some() {
+        return Ok(true);
+    }
+    Ok(saved(db, config)
+        .await?
+        .url
+        .is_some_and(|u| !u.trim().is_empty()))
+}
+
+fn env_url(env: &EnvSmtp) -> Option<&str> {
+    env.url.as_deref().filter(|u| !u.trim().is_empty())
+}
+
+/// The banner's mail status: whether a server is configured, how many messages wait, and the last
+/// delivery's error when it failed.
+///
+/// # Errors
+/// Database errors.
+pub async fn status(db: &Db, config: &Config) -> Result<MailStatus, AppError> {
+    Ok(MailStatus {
+        configured: configured(db, config).await?,
+        queued: crate::store::outbox::count_waiting(&db.pool).await?,
+        last_failure: last_delivery(db).await?.filter(|d| !d.ok).map(|d| d.detail),
+    })
+}
+
+async fn last_delivery(db: &Db) -> Result<Option<Delivery>, AppError> {
+    Ok(settings::get_setting(db, KEY_LAST)
+        .await?
+        .and_then(|v| serde_json::from_str(&v).ok()))
+}
+
+/// Records the result of a delivery attempt as the last one (any instance's; the last writer wins).
+///
+/// # Errors
+/// Database errors.
+pub async fn record_delivery(db: &Db, ok: bool, detail: &str) -> Result<(), AppError> {
+    let d = Delivery {
+        at: time::now(),
+        ok,
+        detail: detail.chars().take(1000).collect(),
+    };
+    let json = serde_json::to_string(&d).map_err(|_| AppError::Internal)?;
+    settings::put_setting(db, KEY_LAST, &json).await?;
+    Ok(())
+}
+
+/// System → Email's page: the settings in effect with their sources (the URL's password masked), what
+/// is saved here, whether the server answers (within 5 s), the last delivery and the waiting messages.
+///
+/// # Errors
+/// Database errors.
+pub async fn view(db: &Db, config: &Config) -> Result<EmailSettingsView, AppError> {
+    let saved = saved(db, config).await?;
+    let e = smtp::effective(&config.smtp, &saved);
+    let connection = match &e.url {
+        None => SmtpConnection::NotConfigured,
+        Some((url, _)) => connection(url).await,
+    };
+    Ok(EmailSettingsView {
+        smtp_url: e
+            .url
+            .as_ref()
+            .map(|(u, _)| smtp::mask(u))
+            .unwrap_or_default(),
+        smtp_url_source: e.url.as_ref().map(|(_, s)| *s),
+        from: e.from.0,
+        from_source: e.from.1,
+        brand_name: config.brand_name.clone(),
+        brand_source: config.brand_source,
+        saved_url: saved.url.unwrap_or_default(),
+        saved_password: saved.password.is_some(),
+        saved_from: saved.from.unwrap_or_default(),
+        connection,
+        last_delivery: last_delivery(db).await?.map(|d| LastDelivery {
+            at: time::format_absolute(d.at),
+            ok: d.ok,
+            detail: d.detail,
+        }),
+        queued: crate::store::outbox::count_waiting(&db.pool).await?,
+    })
+}
+
+/// A transport for `url` that gives up after [`CONNECT_TIMEOUT_SECS`].
+fn quick_transport(url: &str) -> Result<Transport, String> {
+    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
+        .map(|b| {
+            b.timeout(Some(Duration::from_secs(CONNECT_TIMEOUT_SECS)))
+                .build()
+        })
+        .map_err(|e| e.to_string())
+}
+
+async fn connection(url: &str) -> SmtpConnection {
+    let t = match quick_transport(url) {
+        Ok(t) => t,
+        Err(e) => return SmtpConnection::Failed(e),
+    };
+    match tokio::time::timeout(
+        Duration::from_secs(CONNECT_TIMEOUT_SECS + 1),
+        t.test_connection(),
+    )
+    .await
+    {
+        Ok(Ok(true)) => SmtpConnection::Connected,
+        Ok(Ok(false)) => SmtpConnection::Failed("the server did not answer NOOP".into()),
+        Ok(Err(e)) => SmtpConnection::Failed(e.to_string()),
+        Err(_) => {
+            SmtpConnection::Failed(format!("no answer within {CONNECT_TIMEOUT_SECS} seconds"))
+        }
+    }
+}
+
+/// Saves System → Email's settings in one transaction: the URL without its password, the password
+/// (typed, or carried in the URL) sealed under the instance secret with an empty one keeping the saved
+/// password, and the `From:`. An empty URL removes the saved server and its password; an empty `From:`
+/// the saved one. Environment variables still win ([`smtp::effective`]). The outbox worker picks the
+/// change up before its next round.
+///
+/// # Errors
+/// [`AppError::Validation`] on `smtp_url` (not an smtp/smtps URL with a host, or a password without a
+/// user name) or `from` (not a mailbox); nothing is saved then. Database errors.
+pub async fn save(db: &Db, config: &Config, input: &EmailSettingsInput) -> Result<(), AppError> {
+    let raw_url = input.smtp_url.trim();
+    let parsed = if raw_url.is_empty() {
+        None
+    } else {
+        Some(
+            smtp::split_password(raw_url)
+                .map_err(|e| AppError::field("smtp_url", e.to_string()))?,
+        )
+    };
+    let from = input.from.trim();
+    if !from.is_empty() {
+        from.parse::<lettre::message::Mailbox>().map_err(|_| {
+            AppError::field(
+                "from",
+                "Enter a mailbox such as Acme <id@acme.example> or id@acme.example.",
+            )
+        })?;
+    }
+    let typed_password = (!input.smtp_password.is_empty()).then(|| input.smtp_password.clone());
+    let mut tx = db.begin().await?;
+    match parsed {
+        None => {
+            settings::delete_setting_in(&mut *tx, KEY_URL).await?;
+            settings::delete_setting_in(&mut *tx, KEY_PASSWORD).await?;
+        }
+        Some((url, in_url)) => {
+            let password = typed_password.or(in_url);
+            let check = match &password {
+                Some(p) => smtp::with_password(&url, p).ok_or_else(|| {
+                    AppError::field(
+                        "smtp_url",
+                        "A password needs a user name in the URL: smtp://user@host:587?tls=required.",
+                    )
+                })?,
+                None => url.clone(),
+            };
+            quick_transport(&check).map_err(|e| {
+                AppError::field("smtp_url", format!("This URL does not work for SMTP: {e}"))
+            })?;
+            settings::put_setting_in(&mut *tx, KEY_URL, &url).await?;
+            if let Some(p) = password {
+                let sealed = config.secret_key.seal(SEAL, KEY_PASSWORD, &p);
+                settings::put_setting_in(&mut *tx, KEY_PASSWORD, &sealed).await?;
+            }
+        }
+    }
+    if from.is_empty() {
+        settings::delete_setting_in(&mut *tx, KEY_FROM).await?;
+    } else {
+        settings::put_setting_in(&mut *tx, KEY_FROM, from).await?;
+    }
+    tx.commit().await?;
+    db.outbox_wake.notify_one();
+    Ok(())
+}
+
+/// Sends a test message to `to` now through the settings in effect and returns the server's answer
+/// ("250 …"); the result is recorded as the last delivery.
+///
+/// # Errors
+/// [`AppError::field`] `to` for a bad address; [`AppError::BadRequest`] when no server is configured, or
+/// with the server's answer or the connection error when it did not take the message.
+pub async fn send_test(db: &Db, config: &Config, to: &str) -> Result<String, AppError> {
+    let to = to.trim();
+    if to.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(AppError::field("to", "Enter an email address."));
+    }
+    let Some(cfg) = mail_config(db, config).await? else {
+        return Err(AppError::BadRequest(
+            "No SMTP server is configured: save one here or set USHER_SMTP_URL.".into(),
+        ));
+    };
+    let sent = super::mail::send_now(
+        &cfg,
+        to,
+        &format!("{}: test message", config.brand_name),
+        "This is a test message from Usher. Email delivery works.",
+    )
+    .await;
+    match sent {
+        Ok(answer) => {
+            record_delivery(db, true, &answer).await?;
+            Ok(answer)
+        }
+        Err(e) => {
+            record_delivery(db, false, &e).await?;
+            Err(AppError::BadRequest(format!(
+                "The SMTP server did not take the test message: {e}"
+            )))
+        }
+    }
+}
+
+/// What the invitation form warns of before saving (issue 34): the invitation email that would wait in
+/// the outbox (`fixed_data` has `email`) and the emailed code its invitees would need (email rules, or
+/// an email stage on its flow), when no SMTP server is configured. Text that does not parse warns of
+/// nothing (saving reports it).
+///
+/// # Errors
+/// Database errors.
+pub async fn form_warning(
+    db: &Db,
+    config: &Config,
+    flow_pk: &str,
+    emails: &str,
+    fixed_data: &str,
+) -> Result<MailWarning, AppError> {
+    if configured(db, config).await? {
+        return Ok(MailWarning::default());
+    }
+    let sends_invitation = crate::domain::fixed_data::parse_fixed_data(fixed_data)
+        .ok()
+        .is_some_and(|m| m.get("email").and_then(|v| v.as_str()).is_some());
+    let email_limited = crate::domain::email_rules::parse_rules(emails)
+        .ok()
+        .is_some_and(|r| !r.is_empty());
+    let flow_has_email_stage = match super::flows::load_flow_by_pk(db, flow_pk).await {
+        Ok(Some(f)) => f
+            .def
+            .stages
+            .iter()
+            .any(|s| matches!(s.kind, crate::domain::flow::StageKind::Email { .. })),
+        _ => false,
+    };
+    Ok(MailWarning::of(
+        false,
+        sends_invitation,
+        email_limited,
+        flow_has_email_stage,
+    ))
+}
