@@ -318,6 +318,9 @@ pub struct AcceptView {
     pub verify_email: Option<String>,
     /// Whether a code for it was sent in this browser.
     pub code_sent: bool,
+    /// Whether that code cannot be sent because no SMTP server is configured: the page tells the user
+    /// to contact whoever invited them (issue 34).
+    pub mail_unavailable: bool,
 }
 
 /// One row of an invitation's ledger of uses.

@@ -251,7 +251,12 @@ pub async fn get_accept_view() -> Result<AcceptView, AppError> {
             let user = auth::require_user(&st.db, &session).await?;
             let token = read_cookie(st.config.invitation_cookie()).ok_or_else(cookie_gone)?;
             let pending = accept_verification(&session).await?;
-            accept::accept_view(&st.db, &token, &user, pending.as_deref()).await
+            let mut view = accept::accept_view(&st.db, &token, &user, pending.as_deref()).await?;
+            if view.verify_email.is_some() {
+                view.mail_unavailable =
+                    !crate::service::email::configured(&st.db, &st.config).await?;
+            }
+            Ok(view)
         }
         .await,
     )

@@ -291,6 +291,13 @@ pub fn AcceptPage() -> impl IntoView {
                                 <p>"You will get " {grants_text(&v.roles, &v.groups, None)} "."</p>
                                 <p class="muted">"Invitation expires: " {v.expires_display.clone()}</p>
                             </div>
+                            {(v.verify_email.is_some() && v.mail_unavailable).then(|| view! {
+                                <p class="warning" role="alert" id="mail-unavailable">
+                                    "This invitation asks you to confirm your email address with a code, but this site cannot send email at the moment, so the code will not reach you. Contact the person who invited you ("
+                                    {v.invited_by.clone()}
+                                    ") and ask them to set up email."
+                                </p>
+                            })}
                             {v.verify_email.clone().map(|email| view! {
                                 <p class="verify-note" id="verify-note">
                                     "This invitation is for confirmed addresses. "

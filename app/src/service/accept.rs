@@ -163,6 +163,7 @@ pub async fn accept_view(
         groups: inv.groups.iter().map(|g| g.1.clone()).collect(),
         expires_display: time::format_expiry(inv.expires, time::now()),
         username: user.username.clone(),
+        mail_unavailable: false,
     })
 }
 
