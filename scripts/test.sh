@@ -2,7 +2,8 @@
 # Installs what is missing and runs every test of Usher:
 #   0. cargo fmt --check and cargo clippy -D warnings (server and browser builds);
 #   1. unit tests (domain rules) and integration tests driving the real router against SQLite and PostgreSQL;
-#   2. the release build (`cargo leptos build --release`) and its smoke test: `./scripts/run.sh` on a fresh SQLite
+#   2. the release build (`cargo leptos build --release --precompress`: hashed /pkg names, brotli and gzip
+#      siblings) and its smoke test: `./scripts/run.sh` on a fresh SQLite
 #      file serves the set-up link, the admin page and a landing page, and both hydrate without console errors;
 #   3. schemathesis against the release server's REST API schema (scripts/api-fuzz.sh, bounded examples);
 #   4. the Playwright journeys in end2end/ against the real (release) server in Debian's chromium.
@@ -47,8 +48,8 @@ say "unit and integration tests (SQLite and PostgreSQL)"
 # Debug builds erase view types as cargo-leptos's own debug builds do; the release below does not.
 RUSTFLAGS="--cfg erase_components" cargo test -p usher_app -p server
 
-say "building the release (server + size-optimised WASM), what users run"
-cargo leptos build --release
+say "building the release (server + size-optimised WASM, hashed and precompressed), what users run"
+cargo leptos build --release --precompress
 
 say "release smoke test: the README's run command on a fresh SQLite file, hydration in Chromium"
 npx playwright test -c end2end/release.config.ts
@@ -58,3 +59,6 @@ say "REST API property tests (schemathesis against /api/v3/schema/, bounded)"
 
 say "end-to-end journeys (Playwright, chromium) against the release build"
 npx playwright test -c end2end
+
+say "end-to-end journeys without an SMTP server (the default run)"
+npx playwright test -c end2end/nomail.config.ts

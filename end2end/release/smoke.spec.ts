@@ -1,14 +1,15 @@
-import { test, expect, Page, BrowserContext } from '@playwright/test';
+import { test, expect, Page, BrowserContext, Response } from '@playwright/test';
 import { spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-// The release smoke test: the README's run command (`./scripts/run.sh`, a `cargo leptos serve --release`) on a
-// fresh SQLite file, as a new user starts Usher. It must print its URL and the one-time set-up link and keep
-// serving; the set-up link creates the first admin; the admin's invitations page hydrates (click handlers in
-// the table work); an invitation's landing page is served as plain HTML without WASM or script files; no page
-// logs a console error.
+// The release smoke test: the README's run command (`./scripts/run.sh`, a `cargo leptos serve --release
+// --precompress`) on a fresh SQLite file, as a new user starts Usher. It must print its URL and the one-time
+// set-up link and keep serving; the set-up link creates the first admin; the admin's invitations page hydrates
+// (click handlers in the table work), loading its JS, WASM and CSS under cargo-leptos's hashed names, compressed
+// (the brotli or gzip siblings `--precompress` writes) and cacheable for a year; an invitation's landing page is
+// served as plain HTML without WASM or script files; no page logs a console error.
 const ROOT = path.resolve(__dirname, '..', '..');
 const PORT = process.env.USHER_SMOKE_PORT ?? '3121';
 const BASE_URL = `http://127.0.0.1:${PORT}`;
@@ -82,6 +83,9 @@ test('the release build creates the first admin and its invitations table hydrat
   const context = await browser.newContext();
   const errors = watchErrors(context);
   const page = await context.newPage();
+  // Issue 34 item 4: what the pages load from /pkg.
+  const assets: Response[] = [];
+  page.on('response', r => { if (new URL(r.url()).pathname.startsWith('/pkg/')) assets.push(r); });
 
   expect(setupLink.startsWith(`${BASE_URL}/setup?token=`)).toBe(true);
   const res = await page.goto(setupLink);
@@ -118,6 +122,24 @@ test('the release build creates the first admin and its invitations table hydrat
   await expect(row.locator('.confirm')).toContainText('Delete smoke-invitation?');
   await row.locator('button:has-text("Cancel")').click();
   await expect(row.locator('.confirm')).toHaveCount(0);
+
+  // The build hashed the names of the JS, WASM and CSS (cargo-leptos `hash-files`), the pages link those
+  // names, and the server sends them compressed, varying by Accept-Encoding, immutable for a year.
+  const hashed = /^\/pkg\/usher\.[A-Za-z0-9_-]{22}\.(js|wasm|css)$/;
+  const paths = assets.map(r => new URL(r.url()).pathname);
+  for (const ext of ['js', 'wasm', 'css']) {
+    expect(paths.some(p => hashed.test(p) && p.endsWith(`.${ext}`)), `a hashed .${ext} in ${paths}`).toBe(true);
+    expect(paths, 'no unhashed name').not.toContain(`/pkg/usher.${ext}`);
+  }
+  for (const r of assets) {
+    const p = new URL(r.url()).pathname;
+    if (!hashed.test(p)) continue;
+    const headers = await r.allHeaders();
+    expect(r.status(), p).toBe(200);
+    expect(['br', 'gzip'], `${p}: ${JSON.stringify(headers)}`).toContain(headers['content-encoding']);
+    expect(headers['vary'] ?? '', p).toMatch(/accept-encoding/i);
+    expect(headers['cache-control'], p).toBe('public, max-age=31536000, immutable');
+  }
 
   expect(errors).toEqual([]);
   await context.close();

@@ -12,7 +12,8 @@ test('journey 2: an invitation with an email arrives by SMTP and its link enroll
   await signIn(page, ADMIN.username, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/invitations$/);
   await ready(page);
-  await createInvitation(page, 'mailed-dana', 'name: Dana Mail\nemail: dana@company.com\n');
+  // For Dana's address only: an email-limited invitation, whose address must be proven.
+  await createInvitation(page, 'mailed-dana', 'name: Dana Mail\nemail: dana@company.com\n', { emails: 'dana@company.com' });
 
   await expect.poll(() => mailsTo('dana@company.com').length, { timeout: 30_000 }).toBe(1);
   const mail = mailsTo('dana@company.com')[0];
@@ -34,7 +35,7 @@ test('journey 2: an invitation with an email arrives by SMTP and its link enroll
   await ready(p);
   await expect(p.locator('#field-email')).toHaveValue('dana@company.com');
   await expect(p.locator('#field-name')).toHaveValue('Dana Mail');
-  // The link Usher mailed to Dana proves her address: no code page.
+  // The link Usher mailed to Dana proves her address: no code page, though the invitation is limited to it.
   await expect(p.locator('#submit-stage')).toHaveText('Create account');
   await enroll(p, 'dana', 'dana@company.com');
   await expect(p.getByTestId('profile-username')).toHaveText('dana');

@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Browser, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
@@ -8,13 +8,14 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(ROOT, 'end2end', 'artifacts');
 export const ADMIN = { username: 'admin', password: 'e2e-admin-password', email: 'admin@example.com' };
 
-/** Creates the admin with the CLI, as an operator would (`usher create-admin`). Idempotent. */
-export function createAdminByCli() {
+/** Creates the admin with the CLI, as an operator would (`usher create-admin`), in the database at
+ *  `databaseUrl` (the main suite's by default; end2end/nomail/ passes its own). Idempotent. */
+export function createAdminByCli(databaseUrl: string = DATABASE_URL) {
   try {
     execFileSync(path.join(ROOT, USHER_BIN),
       ['create-admin', '--username', ADMIN.username, '--email', ADMIN.email], {
         cwd: ROOT,
-        env: { ...process.env, DATABASE_URL, USHER_ADMIN_PASSWORD: ADMIN.password },
+        env: { ...process.env, DATABASE_URL: databaseUrl, USHER_ADMIN_PASSWORD: ADMIN.password },
         stdio: 'pipe',
       });
   } catch (e: any) {
@@ -37,6 +38,19 @@ export async function signIn(page: Page, username: string, password: string) {
   await page.fill('#login-username', username);
   await page.fill('#login-password', password);
   await page.click('button:has-text("Sign in")');
+}
+
+/** Signs in as the admin and waits for the invitations page, hydrated. */
+export async function adminPage(page: Page) {
+  await signIn(page, ADMIN.username, ADMIN.password);
+  await expect(page).toHaveURL(/\/admin\/invitations$/);
+  await ready(page);
+}
+
+/** A new browser context (no cookies: another person) and its page. */
+export async function fresh(browser: Browser) {
+  const context = await browser.newContext();
+  return { context, page: await context.newPage() };
 }
 
 export async function screenshot(page: Page, name: string) {

@@ -1,6 +1,6 @@
 import { test, expect, Browser } from '@playwright/test';
 import * as path from 'node:path';
-import { ADMIN, ROOT, createAdminByCli, createInvitation, ready, invitationRow, readLink, screenshot, signIn, verifyEmail } from './helpers';
+import { ADMIN, ROOT, createAdminByCli, createInvitation, fresh, ready, invitationRow, readLink, screenshot, signIn, verifyEmail } from './helpers';
 import { PORTAL_URL } from '../playwright.config';
 
 // Issue 6 in the browser: Flows & Stages → Flows → Import of authentik's example blueprint, example 5's
@@ -15,10 +15,6 @@ test.beforeAll(() => {
 
 const BLUEPRINT = path.join(ROOT, 'server', 'tests', 'blueprints', 'flows-invitation-enrollment.yaml');
 
-async function fresh(browser: Browser) {
-  const context = await browser.newContext();
-  return { context, page: await context.newPage() };
-}
 
 async function enrollTwoPages(page: import('@playwright/test').Page, username: string, email: string) {
   await ready(page);

@@ -62,15 +62,7 @@ async fn upgrade_if_as_shipped(
     };
     store::lock_flow(&mut *tx, &flow.pk).await?;
     let stages = parse_stages(store::stages_of_flow(&mut *tx, &flow.pk).await?)?;
-    let stored = FlowDef {
-        slug: flow.slug,
-        name: flow.name,
-        title: flow.title,
-        designation: flow.designation,
-        authentication: flow.authentication,
-        open_enrollment: flow.open_enrollment,
-        stages,
-    };
+    let StoredFlow { pk: flow_pk, def: stored } = stored_flow(flow, stages);
     if stored.stages == def.stages || !crate::domain::flow::is_as_shipped(&stored, earlier) {
         return Ok(false);
     }
@@ -81,13 +73,13 @@ async fn upgrade_if_as_shipped(
         .collect();
     for stage in &dropped {
         if let Some(stage_pk) = store::stage_pk_by_name(&mut *tx, &stage.name).await? {
-            if store::stage_policy_count(&mut *tx, &flow.pk, &stage_pk).await? > 0 {
+            if store::stage_policy_count(&mut *tx, &flow_pk, &stage_pk).await? > 0 {
                 return Ok(false);
             }
         }
     }
-    store::delete_stage_bindings(&mut *tx, &flow.pk).await?;
-    bind_stages(&mut tx, &flow.pk, &def.stages).await?;
+    store::delete_stage_bindings(&mut *tx, &flow_pk).await?;
+    bind_stages(&mut tx, &flow_pk, &def.stages).await?;
     for stage in dropped {
         store::delete_stage_if_unbound(&mut *tx, &stage.name).await?;
     }
@@ -226,7 +218,12 @@ pub async fn load_flow_by_pk(db: &Db, pk: &str) -> Result<Option<StoredFlow>, Ap
 
 async fn with_stages(db: &Db, flow: store::FlowRow) -> Result<StoredFlow, AppError> {
     let stages = parse_stages(store::stages_of_flow(&db.pool, &flow.pk).await?)?;
-    Ok(StoredFlow {
+    Ok(stored_flow(flow, stages))
+}
+
+/// The flow of a stored row with its stages.
+fn stored_flow(flow: store::FlowRow, stages: Vec<StageDef>) -> StoredFlow {
+    StoredFlow {
         pk: flow.pk,
         def: FlowDef {
             slug: flow.slug,
@@ -237,7 +234,7 @@ async fn with_stages(db: &Db, flow: store::FlowRow) -> Result<StoredFlow, AppErr
             open_enrollment: flow.open_enrollment,
             stages,
         },
-    })
+    }
 }
 
 /// The stored stages' definitions, in their order.
