@@ -71,6 +71,17 @@ pub struct Settings {
     /// every client behind a proxy shares the proxy's rate limits.
     #[arg(long, env = "USHER_TRUSTED_PROXIES", global = true, default_value = "")]
     pub trusted_proxies: String,
+    /// The one header the trusted proxies tell the client's address in: `x-forwarded-for` (nginx's
+    /// `$proxy_add_x_forwarded_for`, Caddy, Traefik) or `forwarded` (RFC 7239); the other is ignored,
+    /// since many proxies pass a client's own copy of it through.
+    #[arg(
+        long,
+        env = "USHER_FORWARDED_HEADER",
+        global = true,
+        default_value = "x-forwarded-for",
+        value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<usher_app::domain::client::ForwardedHeader>())
+    )]
+    pub forwarded_header: usher_app::domain::client::ForwardedHeader,
     /// Directory of the built site (WASM, JS, CSS); set by cargo-leptos.
     #[arg(
         long,
@@ -162,6 +173,7 @@ impl Settings {
             brand_name: brand.unwrap_or_else(|| "Usher".into()),
             secret_key: usher_app::service::SecretKey::from_text(secret_key),
             trusted_proxies,
+            forwarded_header: self.forwarded_header,
             smtp: EnvSmtp {
                 url: set(&self.smtp_url),
                 from: set(&self.email_from),

@@ -191,21 +191,20 @@ async fn client_address(State(state): State<AppState>, mut req: Request, next: N
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip());
     if let Some(peer) = peer {
-        let joined = |name: header::HeaderName| {
-            let values: Vec<&str> = req
-                .headers()
-                .get_all(name)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .collect();
-            (!values.is_empty()).then(|| values.join(","))
-        };
-        let forwarded = joined(header::FORWARDED);
-        let x_forwarded_for = joined(header::HeaderName::from_static("x-forwarded-for"));
+        // Only the header the operator named (USHER_FORWARDED_HEADER): a client's own copy of the other
+        // passes through many proxies untouched.
+        let which = state.config.forwarded_header;
+        let values: Vec<&str> = req
+            .headers()
+            .get_all(which.name())
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let value = (!values.is_empty()).then(|| values.join(","));
         let client = usher_app::domain::client::client_address(
             peer,
-            forwarded.as_deref(),
-            x_forwarded_for.as_deref(),
+            which,
+            value.as_deref(),
             &state.config.trusted_proxies,
         );
         req.extensions_mut().insert(ClientAddr(client));

@@ -196,6 +196,12 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let trusted_proxies =
         usher_app::domain::client::parse_trusted_proxies(&settings.trusted_proxies)
             .map_err(|e| e.to_string())?;
+    for wide in usher_app::domain::client::wide_networks(&trusted_proxies) {
+        tracing::warn!(
+            network = %wide,
+            "USHER_TRUSTED_PROXIES names a network wider than /24 (IPv4) or /64 (IPv6): every address in it may say who the client is; name the reverse proxies themselves"
+        );
+    }
     let bootstrap = Db::connect(&settings.database_url)
         .await
         .map_err(|e| format!("database: {e}"))?;

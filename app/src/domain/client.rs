@@ -1,11 +1,14 @@
 //! Who the client is behind reverse proxies: the address that limits, the usage ledger and logs count.
 //!
-//! A TCP peer listed in `USHER_TRUSTED_PROXIES` may tell Usher the client's address, by `Forwarded`
-//! (RFC 7239 §4, `for=`) or, when that header is absent, by the de-facto `X-Forwarded-For`. Each proxy
-//! appends the address it received from, so the list is read from the right: hops that are trusted
-//! proxies are skipped and the first one that is not is the client. Anything to its left was written by
-//! the client itself and is never believed. A peer that is not trusted is the client, whatever headers it
-//! sends (otherwise anyone could pick their own rate-limit bucket).
+//! A TCP peer listed in `USHER_TRUSTED_PROXIES` may tell Usher the client's address, in exactly one
+//! header, the one the operator names (`USHER_FORWARDED_HEADER`): the de-facto `X-Forwarded-For` (the
+//! default) or `Forwarded` (RFC 7239 §4, `for=`). The other is ignored: nginx's usual
+//! `$proxy_add_x_forwarded_for` and Traefik append to `X-Forwarded-For` but pass a client's own
+//! `Forwarded` through untouched, so reading both would let any client pick its address (issue 35).
+//! Each proxy appends the address it received from, so the list is read from the right: hops that are
+//! trusted proxies are skipped and the first one that is not is the client. Anything to its left was
+//! written by the client itself and is never believed. A peer that is not trusted is the client, whatever
+//! headers it sends (otherwise anyone could pick their own rate-limit bucket).
 
 use ipnet::IpNet;
 use std::net::IpAddr;
@@ -14,6 +17,54 @@ use std::net::IpAddr;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("USHER_TRUSTED_PROXIES: {0:?} is neither an IP address nor a CIDR network (e.g. 10.0.0.0/8, ::1)")]
 pub struct BadProxyList(pub String);
+
+/// The one header a trusted proxy tells the client's address in (`USHER_FORWARDED_HEADER`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For: client, proxy1, …` (nginx `$proxy_add_x_forwarded_for`, Caddy, Traefik).
+    #[default]
+    XForwardedFor,
+    /// `Forwarded: for=client, for=proxy1` (RFC 7239), for proxies that write it and drop the client's.
+    Forwarded,
+}
+
+impl ForwardedHeader {
+    /// The header's name, lower case.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::XForwardedFor => "x-forwarded-for",
+            Self::Forwarded => "forwarded",
+        }
+    }
+}
+
+impl std::str::FromStr for ForwardedHeader {
+    type Err = String;
+
+    /// `x-forwarded-for` or `forwarded`, in any case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "x-forwarded-for" => Ok(Self::XForwardedFor),
+            "forwarded" => Ok(Self::Forwarded),
+            other => Err(format!(
+                "USHER_FORWARDED_HEADER: {other:?} is neither x-forwarded-for nor forwarded"
+            )),
+        }
+    }
+}
+
+/// The trusted networks wider than one site's proxies usually need (an IPv4 network wider than /24, an
+/// IPv6 one wider than /64): every address in them may say who the client is, so the start-up warns.
+pub fn wide_networks(trusted: &[IpNet]) -> Vec<IpNet> {
+    trusted
+        .iter()
+        .filter(|n| match n {
+            IpNet::V4(v4) => v4.prefix_len() < 24,
+            IpNet::V6(v6) => v6.prefix_len() < 64,
+        })
+        .copied()
+        .collect()
+}
 
 /// Parses `USHER_TRUSTED_PROXIES`: CIDR networks or single addresses (a /32 or /128), separated by commas
 /// or white space, e.g. `"127.0.0.1, 10.0.0.0/8 fd00::/8"`. Empty text is an empty list.
@@ -32,18 +83,18 @@ pub fn parse_trusted_proxies(text: &str) -> Result<Vec<IpNet>, BadProxyList> {
         .collect()
 }
 
-/// The client's address for a request that came from `peer`, given the request's `Forwarded` and
-/// `X-Forwarded-For` header values (each repeated header joined by `,`, as RFC 9110 §5.3 allows).
+/// The client's address for a request that came from `peer`, given the value of the one forwarding
+/// header `header` names (each repeated header joined by `,`, as RFC 9110 §5.3 allows); the caller never
+/// reads the other.
 ///
-/// Only when `peer` is in `trusted` are the headers read: `Forwarded` when present, else
-/// `X-Forwarded-For`. Walking the hops from the right, trusted ones are skipped; the first untrusted hop
-/// is the client. A hop that is no address (`unknown`, an obfuscated `_name`, garbage) ends the walk at
+/// Only when `peer` is in `trusted` is the header read. Walking the hops from the right, trusted ones
+/// are skipped; the first untrusted hop is the client. A hop that is no address (`unknown`, an obfuscated `_name`, garbage) ends the walk at
 /// the last trusted address before it, since nothing to its left can be trusted. When every hop is
 /// trusted the leftmost is the client.
 pub fn client_address(
     peer: IpAddr,
-    forwarded: Option<&str>,
-    x_forwarded_for: Option<&str>,
+    header: ForwardedHeader,
+    value: Option<&str>,
     trusted: &[IpNet],
 ) -> IpAddr {
     let peer = canonical(peer);
@@ -51,10 +102,10 @@ pub fn client_address(
     if !is_trusted(peer) {
         return peer;
     }
-    let hops: Vec<Option<IpAddr>> = match (forwarded, x_forwarded_for) {
-        (Some(f), _) => forwarded_for_hops(f),
-        (None, Some(x)) => x.split(',').map(parse_hop).collect(),
-        (None, None) => return peer,
+    let hops: Vec<Option<IpAddr>> = match (header, value) {
+        (_, None) => return peer,
+        (ForwardedHeader::Forwarded, Some(f)) => forwarded_for_hops(f),
+        (ForwardedHeader::XForwardedFor, Some(x)) => x.split(',').map(parse_hop).collect(),
     };
     let mut client = peer;
     for hop in hops.into_iter().rev() {
@@ -133,6 +184,8 @@ fn canonical(ip: IpAddr) -> IpAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    const X: ForwardedHeader = ForwardedHeader::XForwardedFor;
+    const F: ForwardedHeader = ForwardedHeader::Forwarded;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
@@ -166,16 +219,10 @@ mod tests {
     fn an_untrusted_peer_is_the_client_whatever_it_sends() {
         let trusted = nets("10.0.0.0/8");
         let peer = ip("203.0.113.9");
-        assert_eq!(
-            client_address(
-                peer,
-                Some("for=198.51.100.1"),
-                Some("198.51.100.2"),
-                &trusted
-            ),
-            peer
-        );
-        assert_eq!(client_address(peer, None, Some("198.51.100.2"), &[]), peer);
+        for (h, v) in [(F, "for=198.51.100.1"), (X, "198.51.100.2")] {
+            assert_eq!(client_address(peer, h, Some(v), &trusted), peer);
+        }
+        assert_eq!(client_address(peer, X, Some("198.51.100.2"), &[]), peer);
     }
 
     #[test]
@@ -184,49 +231,58 @@ mod tests {
         let proxy = ip("10.0.0.2");
         // The client wrote "1.1.1.1" itself; nginx appended the address it saw.
         assert_eq!(
-            client_address(proxy, None, Some("1.1.1.1, 198.51.100.7"), &trusted),
+            client_address(proxy, X, Some("1.1.1.1, 198.51.100.7"), &trusted),
             ip("198.51.100.7")
         );
         // Two proxies in a row: the inner one is trusted too and is skipped.
         assert_eq!(
-            client_address(
-                proxy,
-                None,
-                Some("1.1.1.1, 198.51.100.7, 10.0.0.5"),
-                &trusted
-            ),
+            client_address(proxy, X, Some("1.1.1.1, 198.51.100.7, 10.0.0.5"), &trusted),
             ip("198.51.100.7")
         );
         // No header: the proxy itself.
-        assert_eq!(client_address(proxy, None, None, &trusted), proxy);
+        assert_eq!(client_address(proxy, X, None, &trusted), proxy);
         // Every hop trusted: the leftmost.
         assert_eq!(
-            client_address(proxy, None, Some("10.9.9.9, 10.0.0.5"), &trusted),
+            client_address(proxy, X, Some("10.9.9.9, 10.0.0.5"), &trusted),
             ip("10.9.9.9")
         );
     }
 
     #[test]
-    fn forwarded_wins_over_x_forwarded_for_and_is_read_per_rfc_7239() {
+    fn forwarded_is_read_per_rfc_7239_when_the_operator_names_it() {
         let trusted = nets("10.0.0.0/8");
         let proxy = ip("10.0.0.2");
         assert_eq!(
             client_address(
                 proxy,
+                F,
                 Some("for=192.0.2.60;proto=http;by=203.0.113.43, for=\"[2001:db8:cafe::17]:4711\""),
-                Some("198.51.100.7"),
                 &trusted
             ),
             ip("2001:db8:cafe::17")
         );
         assert_eq!(
-            client_address(proxy, Some("For=\"192.0.2.43:47011\""), None, &trusted),
+            client_address(proxy, F, Some("For=\"192.0.2.43:47011\""), &trusted),
             ip("192.0.2.43")
         );
         // A quoted comma does not split elements.
         assert_eq!(
-            client_address(proxy, Some("for=192.0.2.1;x=\"a,b\""), None, &trusted),
+            client_address(proxy, F, Some("for=192.0.2.1;x=\"a,b\""), &trusted),
             ip("192.0.2.1")
+        );
+    }
+
+    #[test]
+    fn the_header_is_named_by_the_operator_and_wide_networks_are_flagged() {
+        assert_eq!("X-Forwarded-For".parse(), Ok(X));
+        assert_eq!(" forwarded ".parse(), Ok(F));
+        assert!("x-real-ip".parse::<ForwardedHeader>().is_err());
+        assert_eq!(ForwardedHeader::default(), X);
+        assert_eq!(
+            wide_networks(&nets(
+                "127.0.0.1, 10.0.0.0/8, 192.168.1.0/24, fd00::/8, 2001:db8::/64"
+            )),
+            nets("10.0.0.0/8, fd00::/8")
         );
     }
 
@@ -235,15 +291,15 @@ mod tests {
         let trusted = nets("10.0.0.0/8");
         let proxy = ip("10.0.0.2");
         assert_eq!(
-            client_address(proxy, Some("for=unknown, for=10.0.0.7"), None, &trusted),
+            client_address(proxy, F, Some("for=unknown, for=10.0.0.7"), &trusted),
             ip("10.0.0.7")
         );
         assert_eq!(
-            client_address(proxy, None, Some("198.51.100.7, garbage"), &trusted),
+            client_address(proxy, X, Some("198.51.100.7, garbage"), &trusted),
             proxy
         );
         assert_eq!(
-            client_address(proxy, Some("proto=https"), None, &trusted),
+            client_address(proxy, F, Some("proto=https"), &trusted),
             proxy
         );
     }
@@ -254,7 +310,7 @@ mod tests {
         assert_eq!(
             client_address(
                 ip("::ffff:127.0.0.1"),
-                None,
+                X,
                 Some("::ffff:192.0.2.5"),
                 &trusted
             ),

@@ -62,7 +62,10 @@ async fn upgrade_if_as_shipped(
     };
     store::lock_flow(&mut *tx, &flow.pk).await?;
     let stages = parse_stages(store::stages_of_flow(&mut *tx, &flow.pk).await?)?;
-    let StoredFlow { pk: flow_pk, def: stored } = stored_flow(flow, stages);
+    let StoredFlow {
+        pk: flow_pk,
+        def: stored,
+    } = stored_flow(flow, stages);
     if stored.stages == def.stages || !crate::domain::flow::is_as_shipped(&stored, earlier) {
         return Ok(false);
     }

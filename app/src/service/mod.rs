@@ -41,6 +41,9 @@ pub struct Config {
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are believed
     /// (`USHER_TRUSTED_PROXIES`; see [`crate::domain::client`]). Empty: the TCP peer is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The one header trusted proxies tell the client's address in (`USHER_FORWARDED_HEADER`,
+    /// `X-Forwarded-For` by default); the other is ignored.
+    pub forwarded_header: crate::domain::client::ForwardedHeader,
     /// The SMTP settings of the environment (`USHER_SMTP_URL`, `USHER_EMAIL_FROM`); they win over what an
     /// admin saved in System → Email ([`email`]).
     pub smtp: crate::domain::smtp::EnvSmtp,
@@ -61,6 +64,7 @@ impl Config {
             brand_name: "Usher".into(),
             secret_key: SecretKey::random(),
             trusted_proxies: Vec::new(),
+            forwarded_header: crate::domain::client::ForwardedHeader::XForwardedFor,
             smtp: crate::domain::smtp::EnvSmtp::default(),
             brand_source: crate::domain::smtp::Source::Default,
             outbox_give_up_after_secs: crate::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS,

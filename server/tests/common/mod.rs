@@ -362,7 +362,7 @@ impl Client {
 }
 
 /// A URL-encoded POST of `form` to the server function at `/api/{endpoint}`.
-fn form_request(endpoint: &str, form: &[(&str, &str)]) -> Request<Body> {
+pub fn form_request(endpoint: &str, form: &[(&str, &str)]) -> Request<Body> {
     let body: String = form
         .iter()
         .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
