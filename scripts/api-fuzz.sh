@@ -19,7 +19,7 @@ fi
 WORK=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export DATABASE_URL="sqlite://$WORK/usher.db" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
-  USHER_PUBLIC_URL="http://127.0.0.1:$PORT" USHER_SECRET_KEY="api-fuzz-$(date +%s%N)" \
+  USHER_PUBLIC_URL="http://127.0.0.1:$PORT" USHER_SECRET_KEY="api-fuzz-$(od -An -N32 -tx1 /dev/urandom | tr -d " \n")" \
   LEPTOS_SITE_ROOT=target/site RUST_LOG=warn
 USHER_ADMIN_PASSWORD="api-fuzz-password" "$BIN" create-admin --username admin --email admin@example.com >/dev/null
 SECRET=$("$BIN" create-token --username admin --identifier api-fuzz 2>/dev/null | tail -n 1)

@@ -17,7 +17,7 @@ WORK=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 export DATABASE_URL="sqlite://$WORK/usher.db" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" USHER_PUBLIC_URL="$BASE" \
-  USHER_SECRET_KEY="load-$(date +%s%N)" USHER_TRUSTED_PROXIES="127.0.0.1/32" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn
+  USHER_SECRET_KEY="load-$(od -An -N32 -tx1 /dev/urandom | tr -d " \n")" USHER_TRUSTED_PROXIES="127.0.0.1/32" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn
 PASSWORD="load-test-password"
 USHER_ADMIN_PASSWORD="$PASSWORD" "$BIN" create-admin --username admin --email admin@example.com >/dev/null
 SECRET=$("$BIN" create-token --username admin --identifier load 2>/dev/null | tail -n 1)

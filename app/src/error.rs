@@ -52,6 +52,10 @@ pub enum AppError {
         "Too many wrong codes were tried for this invitation, so codes are paused. Try again in {0} seconds, or ask the person who invited you."
     )]
     CodesPaused(i64),
+    /// Too many enrollment posts from one client network, or for one invitation; retry after this many
+    /// seconds (HTTP 429 with `Retry-After`; issue 35 item 2).
+    #[error("Too many sign-up attempts right now. Try again in {0} seconds.")]
+    TooManyEnrollments(i64),
     /// The server is too busy to take this request now (the password hashing queue is full); retry
     /// after this many seconds (HTTP 503 with `Retry-After`).
     #[error("The server is busy. Try again in {0} seconds.")]
@@ -93,7 +97,10 @@ impl AppError {
             Self::InvalidInvitation { gone: true, .. } => 410,
             Self::InvalidInvitation { gone: false, .. } => 404,
             Self::Validation(_) | Self::BadRequest(_) => 400,
-            Self::TooManyAttempts(_) | Self::TooManyCodes(_) | Self::CodesPaused(_) => 429,
+            Self::TooManyAttempts(_)
+            | Self::TooManyCodes(_)
+            | Self::CodesPaused(_)
+            | Self::TooManyEnrollments(_) => 429,
             Self::Internal | Self::ServerFn(_) => 500,
             Self::Busy(_) => 503,
         }

@@ -38,9 +38,14 @@ pub struct Settings {
     /// Public URL invitees reach Usher at (links, Secure cookies when https). Default: http://{site_addr}.
     #[arg(long, env = "USHER_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
-    /// Secret key; generated and stored in the database when unset.
+    /// Secret key, at least 32 bytes (e.g. `openssl rand -hex 32`); generated and stored in the database
+    /// when neither it nor `--secret-key-file` is set.
     #[arg(long, env = "USHER_SECRET_KEY", hide_env_values = true, global = true)]
     pub secret_key: Option<String>,
+    /// A file holding the secret key (its first line), so the key need not appear in the environment or
+    /// `ps`; not together with `--secret-key`.
+    #[arg(long, env = "USHER_SECRET_KEY_FILE", global = true)]
+    pub secret_key_file: Option<std::path::PathBuf>,
     /// Where external users land after enrolling (default: their profile page).
     #[arg(long, env = "USHER_DEFAULT_APP_URL", global = true)]
     pub default_app_url: Option<String>,
@@ -151,7 +156,55 @@ pub enum BlueprintAction {
     },
 }
 
+/// The fewest bytes a configured secret key may have (256 bits of hex or better).
+pub const MIN_SECRET_KEY_BYTES: usize = 32;
+
+/// The configured secret key: `USHER_SECRET_KEY`'s text, or the first line of `USHER_SECRET_KEY_FILE`'s
+/// file (`read` reads it); `None` when neither is set (Usher then keeps one in the database).
+///
+/// # Errors
+/// Both set, an unreadable or empty file, or a key shorter than [`MIN_SECRET_KEY_BYTES`] (issue 35 item 6),
+/// as a message for the operator.
+pub fn configured_secret(
+    key: Option<&str>,
+    file: Option<&std::path::Path>,
+    read: impl FnOnce(&std::path::Path) -> std::io::Result<String>,
+) -> Result<Option<String>, String> {
+    let key = key.filter(|k| !k.is_empty());
+    let key = match (key, file) {
+        (Some(_), Some(_)) => {
+            return Err("set USHER_SECRET_KEY or USHER_SECRET_KEY_FILE, not both".into());
+        }
+        (Some(k), None) => k.to_owned(),
+        (None, Some(path)) => {
+            let text =
+                read(path).map_err(|e| format!("USHER_SECRET_KEY_FILE {}: {e}", path.display()))?;
+            text.lines().next().unwrap_or_default().trim().to_owned()
+        }
+        (None, None) => return Ok(None),
+    };
+    if key.len() < MIN_SECRET_KEY_BYTES {
+        return Err(format!(
+            "the secret key has {} bytes; it needs at least {MIN_SECRET_KEY_BYTES} (e.g. openssl rand -hex 32)",
+            key.len()
+        ));
+    }
+    Ok(Some(key))
+}
+
 impl Settings {
+    /// The configured secret key ([`configured_secret`]).
+    ///
+    /// # Errors
+    /// As [`configured_secret`].
+    pub fn secret(&self) -> Result<Option<String>, String> {
+        configured_secret(
+            self.secret_key.as_deref(),
+            self.secret_key_file.as_deref(),
+            |p| std::fs::read_to_string(p),
+        )
+    }
+
     /// The runtime configuration of these settings, with the instance secret's text and the trusted
     /// proxies (parsed by the caller).
     pub fn config(
@@ -232,7 +285,34 @@ fn hash_files(hash_file_exists: bool, env: Option<&str>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::hash_files;
+    use super::{configured_secret, hash_files};
+
+    #[test]
+    fn a_secret_key_comes_from_the_environment_or_a_file_and_is_long_enough() {
+        let long = "0123456789abcdef0123456789abcdef";
+        let no_file = |_: &std::path::Path| -> std::io::Result<String> { unreachable!() };
+        assert_eq!(configured_secret(None, None, no_file), Ok(None));
+        assert_eq!(configured_secret(Some(""), None, no_file), Ok(None));
+        assert_eq!(
+            configured_secret(Some(long), None, no_file),
+            Ok(Some(long.into()))
+        );
+        assert!(configured_secret(Some("short-key"), None, no_file)
+            .unwrap_err()
+            .contains("at least 32"));
+        let path = std::path::Path::new("/run/secrets/usher");
+        assert_eq!(
+            configured_secret(None, Some(path), |_| Ok(format!("{long}\n"))),
+            Ok(Some(long.into()))
+        );
+        assert!(configured_secret(None, Some(path), |_| Ok("\n".into())).is_err());
+        assert!(
+            configured_secret(None, Some(path), |_| Err(std::io::Error::other("gone")))
+                .unwrap_err()
+                .contains("/run/secrets/usher")
+        );
+        assert!(configured_secret(Some(long), Some(path), |_| Ok(long.into())).is_err());
+    }
 
     #[test]
     fn file_hashing_follows_the_hash_file() {

@@ -141,6 +141,7 @@ pub fn build_router(
         .layer(middleware::from_fn_with_state(state.clone(), web_guard))
         .layer(middleware::from_fn(no_store))
         .layer(session_layer)
+        .layer(middleware::from_fn(run_writes_to_completion))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
@@ -210,6 +211,26 @@ async fn client_address(State(state): State<AppState>, mut req: Request, next: N
         req.extensions_mut().insert(ClientAddr(client));
     }
     next.run(req).await
+}
+
+/// A write (any method but GET and HEAD) runs to its end in a task of its own, even when the client
+/// hangs up: hyper drops a request's future when its connection closes, and a future dropped inside a
+/// transaction leaves its pooled SQLite connection with a rollback still queued, on which the next
+/// `BEGIN IMMEDIATE` failed with "attempted to call begin_with at non-zero transaction depth" (500s for
+/// other clients; found by `tests/hashing.rs`, issue 35). A write is all-or-nothing either way; now it is
+/// also never cut in the middle, and its password hash, session write and rate-limit counts all happen.
+async fn run_writes_to_completion(req: Request, next: Next) -> Response {
+    if req.method() == axum::http::Method::GET || req.method() == axum::http::Method::HEAD {
+        return next.run(req).await;
+    }
+    use tracing::Instrument;
+    match tokio::spawn(next.run(req).instrument(tracing::Span::current())).await {
+        Ok(res) => res,
+        Err(e) => {
+            tracing::error!(error = %e, "a request's task failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// Readiness: 204 when the database answers, 503 otherwise.

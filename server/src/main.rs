@@ -121,7 +121,7 @@ async fn blueprint_apply(
         Some(u) => format!("no user is named {u}"),
         None => "no administrator exists yet: create one first (usher create-admin)".to_owned(),
     })?;
-    let key = setup::ensure_secret_key(&db, settings.secret_key.clone())
+    let key = setup::ensure_secret_key(&db, settings.secret()?)
         .await
         .map_err(|e| e.to_string())?;
     let key = usher_app::service::SecretKey::from_text(&key);
@@ -170,7 +170,7 @@ async fn test_email(settings: Settings, address: &str) -> Result<(), String> {
     let db = Db::connect(&settings.database_url)
         .await
         .map_err(|e| format!("database: {e}"))?;
-    let secret_key = setup::ensure_secret_key(&db, settings.secret_key.clone())
+    let secret_key = setup::ensure_secret_key(&db, settings.secret()?)
         .await
         .map_err(|e| e.to_string())?;
     let config = settings.config(&secret_key, Vec::new());
@@ -205,13 +205,13 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let bootstrap = Db::connect(&settings.database_url)
         .await
         .map_err(|e| format!("database: {e}"))?;
-    let secret_key = setup::ensure_secret_key(&bootstrap, settings.secret_key.clone())
+    let secret_key = setup::ensure_secret_key(&bootstrap, settings.secret()?)
         .await
         .map_err(|e| e.to_string())?;
-    if settings.secret_key.as_deref().is_none_or(str::is_empty) {
+    if settings.secret()?.is_none() {
         tracing::warn!(
             "USHER_SECRET_KEY is not set: the instance secret is stored in the database, so a copy of \
-             the database holds what it keys; set USHER_SECRET_KEY outside the database"
+             the database holds what it keys; set USHER_SECRET_KEY or USHER_SECRET_KEY_FILE outside the database"
         );
     }
     let setup_token = setup::prepare_setup_token(&bootstrap)

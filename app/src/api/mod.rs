@@ -74,6 +74,7 @@ pub(crate) mod ctx {
                 if let AppError::TooManyAttempts(secs)
                 | AppError::TooManyCodes(secs)
                 | AppError::CodesPaused(secs)
+                | AppError::TooManyEnrollments(secs)
                 | AppError::Busy(secs) = e
                 {
                     if let Ok(v) = http::HeaderValue::from_str(&secs.to_string()) {

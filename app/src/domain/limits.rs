@@ -42,6 +42,24 @@ pub const CODES_PER_NETWORK: Limit = Limit {
     window_secs: 10 * 60,
 };
 
+/// Enrollment posts that carry a password (each costs an argon2id hash, 19 MiB and tens of ms of a core)
+/// from one client network: 60 per 10 minutes, counted before anything is hashed (issue 35 item 2). An
+/// office behind one address enrolling its staff through a shared link stays well inside it.
+pub const ENROLL_POSTS_PER_NETWORK: Limit = Limit {
+    max: 60,
+    window_secs: 10 * 60,
+};
+
+/// Enrollment posts that carry a password for one invitation (or one open-enrollment flow), whatever
+/// networks they come from: 3,000 per 10 minutes, five a second on average. Bounds the hashing a link
+/// holder who rotates networks can cause through one link to a small share of a core's (argon2id takes
+/// 10–50 ms), while a crowd of hundreds signing up at once passes (and `scripts/bench.sh`'s 10-second
+/// enrollment run, about a thousand accounts on one link).
+pub const ENROLL_POSTS_PER_INVITATION: Limit = Limit {
+    max: 3_000,
+    window_secs: 10 * 60,
+};
+
 /// Failed guesses at the codes of one invitation, all its addresses, sessions and networks together:
 /// 1,000 a day. Past it, codes for that invitation pause until the window ends and an event tells its
 /// admin (issue 12 item 7).
@@ -162,6 +180,20 @@ pub fn exhausted(
         })
         .map(|(_, _, expires_at)| (expires_at - now).max(1))
         .max()
+}
+
+/// The bucket of enrollment posts from `network`.
+pub fn enroll_network_bucket(network: &str) -> String {
+    format!("enroll-net:{network}")
+}
+
+/// The bucket of enrollment posts for the invitation `invitation_pk`, or, without one (open
+/// enrollment), for the flow `flow_slug`.
+pub fn enroll_invitation_bucket(invitation_pk: Option<&str>, flow_slug: &str) -> String {
+    match invitation_pk {
+        Some(pk) => format!("enroll-inv:{pk}"),
+        None => format!("enroll-flow:{flow_slug}"),
+    }
 }
 
 /// The bucket of refused API tokens from `network`.

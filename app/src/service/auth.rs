@@ -35,14 +35,22 @@ pub const USER_KEY: &str = "user_pk";
 /// A PHC string that never verifies, used to spend the same time when the user does not exist.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4f3TMv0D1OQm0CCSmSSiSRXaO/0kGRcBvS8BRmXLjKk";
 
-/// At most this many argon2 computations run at once per CPU: each takes 19 MiB and a core, so a burst of
-/// sign-ups or guesses waits its turn instead of starting hundreds of threads (memory and CPU exhaustion).
-const HASHES_PER_CPU: usize = 2;
+/// At most this many argon2 computations for enrollment and other password writes run at once per CPU:
+/// each takes 19 MiB and a core, so a burst of sign-ups waits its turn instead of starting hundreds of
+/// threads (memory and CPU exhaustion). Sign-in has its own share ([`SIGN_IN_HASHES_PER_CPU`]).
+const HASHES_PER_CPU: usize = 1;
+
+/// The share of hashing reserved for sign-in, per CPU (issue 35 item 2): an enrollment flood fills only
+/// the other queue, so the admin can still sign in.
+const SIGN_IN_HASHES_PER_CPU: usize = 1;
+
+/// Sign-ins that may wait for a turn, per CPU; past them a sign-in is answered 503 at once.
+const SIGN_IN_WAITING_PER_CPU: usize = 64;
 
 /// At most this many more may wait for their turn, per CPU (issue 12 item 6): past them a request is
 /// answered 503 with `Retry-After` at once, instead of every request stalling behind a flood of guesses.
 /// A waiter costs only its password's bytes, and a full queue drains in seconds (argon2id with these
-/// parameters takes about 20–50 ms on a core in a release build: 256 / 2 × 50 ms ≈ 6.4 s). It holds
+/// parameters takes about 10–50 ms on a core in a release build: 256 × 50 ms ≈ 13 s at worst). It holds
 /// two crowds of 200 invitees enrolling at once on 2 CPUs (`server/tests/enrollment.rs` runs its SQLite
 /// and PostgreSQL cases in one process), whose refusals must say "used up", not "busy".
 const WAITING_PER_CPU: usize = 256;
@@ -58,7 +66,9 @@ pub struct HashQueue {
     max_admitted: usize,
 }
 
-/// A place in a [`HashQueue`], given back when dropped.
+/// A place in a [`HashQueue`], given back when dropped. It moves into the blocking task that hashes, so
+/// the place is held until the hash ends even when the request that asked for it is dropped (a client
+/// that disconnects cannot free its place while its hash still runs; issue 35 item 2).
 pub struct Turn<'a> {
     queue: &'a HashQueue,
     _permit: tokio::sync::SemaphorePermit<'a>,
@@ -110,24 +120,77 @@ impl HashQueue {
     }
 }
 
-/// The process's password hashing queue ([`HASHES_PER_CPU`] running, [`WAITING_PER_CPU`] waiting, per
-/// CPU); sign-in, enrollment and every other password hash go through it.
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// The process's queue for password writes: enrollment, set-up, new users ([`HASHES_PER_CPU`] running,
+/// [`WAITING_PER_CPU`] waiting, per CPU).
 fn hashing() -> &'static HashQueue {
     static QUEUE: std::sync::OnceLock<HashQueue> = std::sync::OnceLock::new();
+    QUEUE.get_or_init(|| HashQueue::new(cpus() * HASHES_PER_CPU, cpus() * WAITING_PER_CPU))
+}
+
+/// The process's queue for sign-in's password checks, apart from [`hashing`]
+/// ([`SIGN_IN_HASHES_PER_CPU`] running, [`SIGN_IN_WAITING_PER_CPU`] waiting, per CPU).
+fn sign_in_hashing() -> &'static HashQueue {
+    static QUEUE: std::sync::OnceLock<HashQueue> = std::sync::OnceLock::new();
     QUEUE.get_or_init(|| {
-        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
-        HashQueue::new(cpus * HASHES_PER_CPU, cpus * WAITING_PER_CPU)
+        HashQueue::new(
+            cpus() * SIGN_IN_HASHES_PER_CPU,
+            cpus() * SIGN_IN_WAITING_PER_CPU,
+        )
     })
 }
 
+/// The most argon2 computations the two queues let run at once in this process.
+pub fn hash_bound() -> usize {
+    cpus() * (HASHES_PER_CPU + SIGN_IN_HASHES_PER_CPU)
+}
+
+/// Argon2 computations running now, and the most that ever ran at once, in this process (for tests and
+/// metrics: they stay within [`hash_bound`] whatever clients do).
+static RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// `(running now, most at once, started in all)` argon2 computations of this process.
+pub fn hash_stats() -> (usize, usize, u64) {
+    use std::sync::atomic::Ordering;
+    (
+        RUNNING.load(Ordering::Acquire),
+        PEAK.load(Ordering::Acquire),
+        STARTED.load(Ordering::Acquire),
+    )
+}
+
+/// Runs `work` (one argon2 computation) on a blocking thread holding `turn` until it ends, counted in
+/// [`hash_stats`].
+async fn run_hash<T: Send + 'static>(
+    turn: Turn<'static>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    use std::sync::atomic::Ordering;
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        STARTED.fetch_add(1, Ordering::AcqRel);
+        let now = RUNNING.fetch_add(1, Ordering::AcqRel) + 1;
+        PEAK.fetch_max(now, Ordering::AcqRel);
+        let out = work();
+        RUNNING.fetch_sub(1, Ordering::AcqRel);
+        out
+    })
+    .await
+}
+
 /// Hashes a password with argon2id (default parameters: m=19456 KiB, t=2, p=1) on a blocking thread,
-/// a bounded number at a time.
+/// a bounded number at a time ([`hashing`]).
 ///
 /// # Errors
-/// [`AppError::Internal`] if hashing fails.
+/// [`AppError::Busy`] when the queue is full; [`AppError::Internal`] if hashing fails.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    let _turn = hashing().enter().await?;
-    tokio::task::spawn_blocking(move || {
+    let turn = hashing().enter().await?;
+    run_hash(turn, move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -138,19 +201,26 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
     .context("hashing a password")
 }
 
-/// Verifies a password against a PHC string on a blocking thread, through the hashing queue. Malformed
-/// hashes do not verify.
+/// Verifies a password against a PHC string on a blocking thread, through sign-in's share of the hashing
+/// ([`sign_in_hashing`]). A stored value that is no usable hash (an account without a password) is
+/// checked against a dummy hash instead and never verifies, so it takes as long as a real check (no
+/// timing oracle).
 ///
 /// # Errors
-/// [`AppError::Busy`] when the hashing queue is full.
+/// [`AppError::Busy`] when the queue is full.
 pub async fn verify_password(password: String, phc: String) -> Result<bool, AppError> {
-    let _turn = hashing().enter().await?;
-    Ok(tokio::task::spawn_blocking(move || {
+    let turn = sign_in_hashing().enter().await?;
+    Ok(run_hash(turn, move || {
+        let (phc, usable) = match PasswordHash::new(&phc) {
+            Ok(_) => (phc, true),
+            Err(_) => (DUMMY_HASH.to_owned(), false),
+        };
         PasswordHash::new(&phc)
             .map(|h| {
                 Argon2::default()
                     .verify_password(password.as_bytes(), &h)
                     .is_ok()
+                    && usable
             })
             .unwrap_or(false)
     })

@@ -182,6 +182,35 @@ pub(super) fn check_active(inv: &InvitationRecord, now: i64) -> Result<(), AppEr
     }
 }
 
+/// Counts an enrollment post that is about to hash a password against its client network's budget and
+/// its invitation's ([`crate::domain::limits::ENROLL_POSTS_PER_NETWORK`],
+/// [`crate::domain::limits::ENROLL_POSTS_PER_INVITATION`]), before anything is hashed (issue 35 item 2).
+/// A call without a client address (in-process) counts only against the invitation.
+///
+/// # Errors
+/// [`AppError::TooManyEnrollments`] with the seconds to wait past either; database errors.
+async fn enrollment_budgets(
+    db: &Db,
+    client_ip: &str,
+    invitation_pk: Option<&str>,
+    flow_slug: &str,
+) -> Result<(), AppError> {
+    use crate::domain::limits::{
+        enroll_invitation_bucket, enroll_network_bucket, network, ENROLL_POSTS_PER_INVITATION,
+        ENROLL_POSTS_PER_NETWORK,
+    };
+    if !client_ip.is_empty() {
+        let bucket = enroll_network_bucket(&network(client_ip));
+        super::limits::take(db, &bucket, ENROLL_POSTS_PER_NETWORK)
+            .await?
+            .map_err(AppError::TooManyEnrollments)?;
+    }
+    let bucket = enroll_invitation_bucket(invitation_pk, flow_slug);
+    super::limits::take(db, &bucket, ENROLL_POSTS_PER_INVITATION)
+        .await?
+        .map_err(AppError::TooManyEnrollments)
+}
+
 /// The one field of the `email` stage's page.
 fn code_field() -> PromptField {
     PromptField {
@@ -586,6 +615,13 @@ pub async fn submit_stage(
     // An empty (optional) password leaves the account without a usable password.
     if let Some(Value::String(p)) = clean.remove("password") {
         if !p.is_empty() {
+            enrollment_budgets(
+                db,
+                &req.ip,
+                invitation.as_ref().map(|i| i.pk.as_str()),
+                slug,
+            )
+            .await?;
             clean.insert(
                 "password_hash".into(),
                 Value::String(hash_password(p).await?),

@@ -14,6 +14,10 @@ use tokio::sync::Notify;
 /// each connection is a thread that blocks in SQLite, so a few more than the cores keeps them busy.
 pub const SQLITE_CONNECTIONS: u32 = 4;
 
+/// How long a write transaction waits for this process's turn to write on SQLite before the request is
+/// answered 503 with `Retry-After` (issue 35 item 3), seconds.
+pub const SQLITE_WRITE_WAIT_SECS: u64 = 5;
+
 /// Which database the pool talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -40,6 +44,9 @@ pub struct Db {
     pub invitation_cache: Arc<crate::service::invitations::InvitationCache>,
     /// Joins this instance's concurrent reads of the generations ([`crate::service::cache::generations`]).
     pub generations: Arc<crate::service::cache::ReadCoalescer<super::Generations>>,
+    /// On SQLite, the turn to write: one write transaction of this process at a time, the others
+    /// waiting in order (a fair queue) for at most [`SQLITE_WRITE_WAIT_SECS`].
+    pub write_turn: Arc<tokio::sync::Semaphore>,
 }
 
 impl Backend {
@@ -113,6 +120,7 @@ impl Db {
             flow_cache: Arc::default(),
             invitation_cache: Arc::default(),
             generations: Arc::default(),
+            write_turn: Arc::new(tokio::sync::Semaphore::new(1)),
         };
         db.migrate().await?;
         Ok(db)
@@ -124,17 +132,32 @@ impl Db {
     /// between; a deferred transaction would have to upgrade its stale read snapshot, which WAL refuses
     /// without waiting. On PostgreSQL it is a plain `BEGIN`.
     ///
+    /// On SQLite a write transaction first takes this process's turn to write ([`Db::write_turn`]):
+    /// writers queue in order in the process instead of polling SQLite's lock, and one that waits more
+    /// than [`SQLITE_WRITE_WAIT_SECS`] gives up, which the caller answers 503 with `Retry-After`
+    /// ([`super::is_busy`]), never a 500 (issue 35 item 3).
+    ///
     /// # Errors
-    /// Connection errors.
+    /// Connection errors; `sqlx::Error::PoolTimedOut` when no turn to write came within the wait.
     pub async fn begin(&self) -> Result<super::Tx, sqlx::Error> {
-        let inner = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+        let (inner, turn) = match self.backend {
+            Backend::Sqlite => {
+                let turn = tokio::time::timeout(
+                    Duration::from_secs(SQLITE_WRITE_WAIT_SECS),
+                    self.write_turn.clone().acquire_owned(),
+                )
+                .await
+                .map_err(|_| sqlx::Error::PoolTimedOut)?
+                .map_err(|_| sqlx::Error::PoolClosed)?;
+                (self.pool.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+            }
+            Backend::Postgres => (self.pool.begin().await?, None),
         };
         Ok(super::Tx {
             inner,
             outbox: self.outbox_wake.clone(),
             queued_mail: false,
+            _turn: turn,
         })
     }
 

@@ -68,6 +68,8 @@ pub struct Tx {
     inner: sqlx::Transaction<'static, Any>,
     outbox: Arc<Notify>,
     queued_mail: bool,
+    /// On SQLite, this process's turn to write ([`Db::begin`]), given back when the transaction ends.
+    _turn: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Tx {
@@ -152,19 +154,68 @@ impl<'q> Encode<'q, Any> for Flag {
     }
 }
 
-/// A database error is logged here and reaches the user only as [`crate::error::AppError::Internal`].
+/// A database error is logged here and reaches the user only as [`crate::error::AppError::Internal`], or,
+/// when the database was only too busy (no pooled connection or write turn within its wait, SQLite's
+/// "database is locked"), as [`crate::error::AppError::Busy`]: 503 with `Retry-After`, never a 500
+/// (issue 35 item 3).
 impl From<DbError> for crate::error::AppError {
     /// Logs the database error with where it was met (the `?` that converted it, `file:line`; inside
     /// the service entry point's span, which names the operation).
     #[track_caller]
     fn from(e: DbError) -> Self {
         let at = std::panic::Location::caller();
+        if is_busy(&e) {
+            tracing::warn!(error = %e, %at, "database busy; answering 503");
+            return Self::Busy(BUSY_RETRY_AFTER_SECS);
+        }
         tracing::error!(error = %e, %at, "database error");
         Self::Internal
     }
 }
 
+/// The seconds a request turned away by a busy database is told to wait.
+pub const BUSY_RETRY_AFTER_SECS: i64 = 2;
+
+/// Whether a database error means only "too busy now": no connection from the pool, or no turn to write
+/// ([`Db::begin`]), within the wait (`PoolTimedOut`), or SQLite's `SQLITE_BUSY` / `SQLITE_LOCKED`
+/// (result codes 5 and 6, and their extended codes) after its `busy_timeout`.
+pub fn is_busy(e: &DbError) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        // Only SQLite's: PostgreSQL's codes are SQLSTATE text, some of them digits only.
+        sqlx::Error::Database(d) => {
+            d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some()
+                && (busy_code(d.code().as_deref()) || d.message().contains("database is locked"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a SQLite result code (primary or extended: the low byte is the primary) is `SQLITE_BUSY` (5) or
+/// `SQLITE_LOCKED` (6).
+fn busy_code(code: Option<&str>) -> bool {
+    code.and_then(|c| c.parse::<i64>().ok())
+        .is_some_and(|n| matches!(n & 0xff, 5 | 6))
+}
+
+
 /// Whether a database error is a unique violation (SQLite 2067/1555, PostgreSQL 23505).
 pub fn is_unique_violation(e: &DbError) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+#[cfg(test)]
+mod busy_tests {
+    use super::busy_code;
+
+    #[test]
+    fn sqlite_busy_and_locked_codes_are_busy_and_others_are_not() {
+        for c in ["5", "6", "261", "517", "262"] {
+            assert!(busy_code(Some(c)), "{c}");
+        }
+        for c in ["19", "2067", "1555", "23505", "40001", "x"] {
+            assert!(!busy_code(Some(c)), "{c}");
+        }
+        assert!(!busy_code(None));
+    }
 }

@@ -65,7 +65,8 @@ impl From<AppError> for ApiError {
             AppError::Forbidden => Self::Forbidden,
             AppError::TooManyAttempts(secs)
             | AppError::TooManyCodes(secs)
-            | AppError::CodesPaused(secs) => Self::Throttled(secs),
+            | AppError::CodesPaused(secs)
+            | AppError::TooManyEnrollments(secs) => Self::Throttled(secs),
             AppError::Busy(secs) => Self::Unavailable(secs),
             other => {
                 tracing::error!(error = %other, "api");
