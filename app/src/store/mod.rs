@@ -198,7 +198,6 @@ fn busy_code(code: Option<&str>) -> bool {
         .is_some_and(|n| matches!(n & 0xff, 5 | 6))
 }
 
-
 /// Whether a database error is a unique violation (SQLite 2067/1555, PostgreSQL 23505).
 pub fn is_unique_violation(e: &DbError) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
