@@ -50,6 +50,12 @@ async fn login_succeeds_and_fails_with_a_clear_error(app: TestApp) {
             .any(|c| c.starts_with("usher_invitation=;") && c.contains("Max-Age=0")),
         "logging out deletes the invitation cookie: {cookies:?}"
     );
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("usher_draft=;") && c.contains("Max-Age=0")),
+        "and the draft cookie: {cookies:?}"
+    );
     let (_, user) = c.call("auth/current_user", json!({})).await;
     assert_eq!(user, json!(null));
 }

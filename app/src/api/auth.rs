@@ -59,7 +59,8 @@ pub async fn login(
 }
 
 /// Signs out, forgets the invitation this browser was accepting (its cookie is deleted, so the next
-/// person at this browser cannot accept it as themselves), and redirects to `/login`, or to `next` when
+/// person at this browser cannot accept it as themselves) and any draft of a refused enrollment stage
+/// (its cookie too), and redirects to `/login`, or to `next` when
 /// it is an invitation link of this site (`/if/flow/…`: the flow page's "Sign out" returns to the
 /// invitation; nothing else, so the parameter is no open redirect).
 #[server(endpoint = "auth/logout")]
@@ -69,6 +70,8 @@ pub async fn logout(next: Option<String>) -> Result<(), AppError> {
             auth::sign_out(&session().await?).await?;
             let config = state()?.config;
             super::ctx::set_cookie(config.invitation_cookie(), "", 0, config.secure_cookies());
+            // And what was typed into a refused enrollment stage (issue 35 item 6).
+            super::ctx::set_cookie(config.draft_cookie(), "", 0, config.secure_cookies());
             let dest = next
                 .as_deref()
                 .filter(|n| crate::domain::landing::is_invitation_link(n))

@@ -28,6 +28,15 @@ pub const LOGIN_PER_ACCOUNT_AND_NETWORK: Limit = Limit {
     window_secs: 15 * 60,
 };
 
+/// Failed sign-ins for one account from every network it never signed in from, together: 50 per hour
+/// (issue 35 item 5). An attacker who rotates networks (each with its own
+/// [`LOGIN_PER_ACCOUNT_AND_NETWORK`]) runs out here, while the networks the owner signed in from before
+/// are not counted and keep working, so this is no lockout. Keyed by the account's username key.
+pub const LOGIN_PER_ACCOUNT_FROM_NEW_NETWORKS: Limit = Limit {
+    max: 50,
+    window_secs: 3600,
+};
+
 /// Failed sign-ins from one client network, whatever accounts it tries: 50 per 15 minutes (a password
 /// sprayer across many usernames).
 pub const LOGIN_PER_NETWORK: Limit = Limit {
@@ -130,9 +139,15 @@ pub fn network(ip: &str) -> String {
     }
 }
 
-/// The bucket of failed sign-ins for `username` (trimmed, lower-cased) from `network`.
-pub fn login_account_bucket(username: &str, network: &str) -> String {
-    format!("login:{network}:{}", username.trim().to_lowercase())
+/// The bucket of failed sign-ins for the account `username_key` ([`crate::domain::user::username_key`]:
+/// `ADMIN` and `ａｄｍｉｎ` are one account) from `network`.
+pub fn login_account_bucket(username_key: &str, network: &str) -> String {
+    format!("login:{network}:{username_key}")
+}
+
+/// The bucket of failed sign-ins for the account `username_key` from networks it never signed in from.
+pub fn login_new_networks_bucket(username_key: &str) -> String {
+    format!("login-new:{username_key}")
 }
 
 /// The bucket of failed sign-ins from `network`.

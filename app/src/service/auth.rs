@@ -235,7 +235,23 @@ pub async fn verify_password(password: String, phc: String) -> Result<bool, AppE
 /// message for all, so accounts cannot be probed); database errors.
 #[tracing::instrument(name = "auth.authenticate", skip_all)]
 pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<i64, AppError> {
-    match users::credentials_by_username(&db.pool, username.trim()).await? {
+    check_credentials(
+        users::credentials_by_username(&db.pool, username.trim()).await?,
+        password,
+    )
+    .await
+}
+
+/// Checks `password` against the stored credentials of a user (`None`: no such user, checked against
+/// the dummy hash all the same); returns the active user's pk.
+///
+/// # Errors
+/// As [`authenticate`].
+async fn check_credentials(
+    creds: Option<users::CredentialsRow>,
+    password: &str,
+) -> Result<i64, AppError> {
+    match creds {
         Some(u) => {
             let ok = verify_password(password.to_owned(), u.password).await?;
             if ok && u.is_active {
@@ -278,7 +294,8 @@ pub async fn password_sign_in(
         return Err(AppError::InvalidCredentials);
     }
     let network = limits::network(client_ip);
-    let account = limits::login_account_bucket(username, &network);
+    let key = crate::domain::user::username_key(username.trim());
+    let account = limits::login_account_bucket(&key, &network);
     let shared = limits::login_network_bucket(&network);
     limit::take(db, &shared, limits::LOGIN_PER_NETWORK)
         .await?
@@ -286,9 +303,36 @@ pub async fn password_sign_in(
     if let Err(wait) = limit::take(db, &account, limits::LOGIN_PER_ACCOUNT_AND_NETWORK).await? {
         return Err(AppError::TooManyAttempts(wait));
     }
-    let pk = authenticate(db, username, password).await?;
+    let creds = users::credentials_by_username(&db.pool, username.trim()).await?;
+    // From a network this account never signed in from, the attempt also counts against the account's
+    // budget for new networks (issue 35 item 5); an unknown name counts the same, so the budget says
+    // nothing about which names exist.
+    let known = match &creds {
+        Some(u) => users::is_known_network(&db.pool, u.pk, &network).await?,
+        None => false,
+    };
+    let new_networks = limits::login_new_networks_bucket(&key);
+    if !known {
+        if let Err(wait) = limit::take(
+            db,
+            &new_networks,
+            limits::LOGIN_PER_ACCOUNT_FROM_NEW_NETWORKS,
+        )
+        .await?
+        {
+            tracing::warn!(
+                "sign-in failures for one account from networks it never signed in from are past their budget: refusing new networks for a while (known networks still sign in)"
+            );
+            return Err(AppError::TooManyAttempts(wait));
+        }
+    }
+    let pk = check_credentials(creds, password).await?;
     limit::clear(db, &account).await?;
     limit::give_back(db, &shared).await?;
+    if !known {
+        limit::give_back(db, &new_networks).await?;
+        users::remember_network(&db.pool, pk, &network, time::now()).await?;
+    }
     Ok(pk)
 }
 

@@ -94,6 +94,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0020_invitation_generation.sql",
         include_str!("../../../migrations/0020_invitation_generation.sql"),
     ),
+    (
+        "0021_sign_in_networks.sql",
+        include_str!("../../../migrations/0021_sign_in_networks.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

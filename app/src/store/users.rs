@@ -431,3 +431,44 @@ pub async fn profile_by_username(ex: impl Exec<'_>, username: &str) -> Result<Pr
     .fetch_one(ex)
     .await
 }
+
+/// Whether user `user_pk` has signed in from client network `network` before.
+///
+/// # Errors
+/// Database errors.
+pub async fn is_known_network(
+    ex: impl Exec<'_>,
+    user_pk: i64,
+    network: &str,
+) -> Result<bool, DbError> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM sign_in_networks WHERE user_pk = $1 AND network = $2",
+    )
+    .bind(user_pk)
+    .bind(network)
+    .fetch_one(ex)
+    .await?
+        > 0)
+}
+
+/// Records that user `user_pk` signed in from `network` at `at` (UTC Unix seconds).
+///
+/// # Errors
+/// Database errors.
+pub async fn remember_network(
+    ex: impl Exec<'_>,
+    user_pk: i64,
+    network: &str,
+    at: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO sign_in_networks (user_pk, network, last_success) VALUES ($1, $2, $3)
+         ON CONFLICT (user_pk, network) DO UPDATE SET last_success = excluded.last_success",
+    )
+    .bind(user_pk)
+    .bind(network)
+    .bind(at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
