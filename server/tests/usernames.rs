@@ -11,6 +11,7 @@ db_tests!(
     names_that_read_alike_are_one_name,
     concurrent_enrollments_of_one_name_make_one_account,
     accounts_from_before_keep_their_names,
+    greek_capitals_sign_in_to_their_account_and_cannot_make_another,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -102,4 +103,44 @@ async fn accounts_from_before_keep_their_names(app: TestApp) {
     let r = enroll(&app, &token, "legacy", "new@example.com").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(r.body.contains("already taken"), "{}", r.body);
+}
+
+/// Issue 35 item 7: full case folding. `ΝΊΚΟΣ` (capital sigma) is the account `Νίκος` (final sigma):
+/// it signs in to it and cannot be enrolled as a second account. Keys from before (letter-by-letter
+/// lower case, cleared by migration 0022) are computed again at start.
+async fn greek_capitals_sign_in_to_their_account_and_cannot_make_another(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, token) = common::create_invitation(&app, &mut admin, "team", EXT, json!({})).await;
+    let r = enroll(&app, &token, "Νίκος", "nikos@example.com").await;
+    assert!(enrolled(&r), "{} {}", r.status, r.body);
+    let r = enroll(&app, &token, "ΝΊΚΟΣ", "nikos2@example.com").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("already taken"), "{}", r.body);
+    let mut c = app.client();
+    let r = c
+        .call_form(
+            "auth/login",
+            &[
+                ("username", "ΝΊΚΟΣ"),
+                ("password", "s3cret-pass"),
+                ("next", ""),
+            ],
+        )
+        .await;
+    assert!(enrolled(&r), "{} {}", r.status, r.body);
+    let (_, me) = c.call("auth/current_user", json!({})).await;
+    assert_eq!(me["username"], "Νίκος");
+    // An account whose key migration 0022 cleared gets the new key at the next start.
+    sqlx::query(
+        "UPDATE users SET username_key = NULL, username_skeleton = NULL WHERE username = 'Νίκος'",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let again = app.another_instance().await;
+    let key: String = sqlx::query_scalar("SELECT username_key FROM users WHERE username = 'Νίκος'")
+        .fetch_one(&again.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(key, "νίκοσ");
 }

@@ -79,17 +79,15 @@ pub fn validate_username(raw: &str) -> Result<String, UsernameError> {
     Ok(s.to_owned())
 }
 
-/// The key usernames are unique by: NFKC, case-folded, NFKC again (Unicode's NFKC_Casefold, closely),
-/// so `Admin`, `ADMIN` and full-width `ａｄｍｉｎ` are one name (issue 12 item 14).
+/// The key usernames are unique by: NFKC, full Unicode case folding (`caseless`, CaseFolding.txt C+F),
+/// NFKC again (Unicode's NFKC_Casefold, closely), so `Admin`, `ADMIN` and full-width `ａｄｍｉｎ` are one
+/// name (issue 12 item 14), and so are Greek `ΝΊΚΟΣ` and `Νίκος` (a final sigma folds to σ, which
+/// lower-casing letter by letter missed; issue 35 item 7), and `STRASSE` and `Straße`.
 #[cfg(feature = "ssr")]
 pub fn username_key(username: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let folded: String = username
-        .trim()
-        .nfkc()
-        .flat_map(char::to_lowercase)
-        .collect();
-    folded.nfkc().collect()
+    let composed: String = username.trim().nfkc().collect();
+    caseless::default_case_fold_str(&composed).nfkc().collect()
 }
 
 /// The confusable skeleton (UTS #39 §4) of a username's key: two names that look alike (Latin `admin`
@@ -173,7 +171,10 @@ mod tests {
     fn one_key_and_skeleton_for_names_that_read_alike() {
         assert_eq!(username_key("Admin"), "admin");
         assert_eq!(username_key("ＡＤＭＩＮ"), "admin");
-        assert_eq!(username_key("Straße"), "straße");
+        assert_eq!(username_key("Straße"), "strasse");
+        assert_eq!(username_key("STRASSE"), username_key("Straße"));
+        assert_eq!(username_key("ΝΊΚΟΣ"), username_key("Νίκος"));
+        assert_eq!(username_key("νίκος"), "νίκοσ");
         assert_ne!(username_key("jane"), username_key("janet"));
         // Whole-script Cyrillic look-alike of "admin" (а, ԁ, м are not used: one confusable suffices).
         assert_eq!(username_skeleton("\u{430}dmin"), username_skeleton("admin"));

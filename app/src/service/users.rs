@@ -46,6 +46,7 @@ pub async fn backfill_username_keys(db: &Db) -> Result<(), AppError> {
             Ok(()) => {}
             Err(e) if is_unique_violation(&e) => tracing::warn!(
                 user_pk = pk,
+                %username,
                 "an existing username reads like another account's (case, width or look-alike letters); it keeps working but is not reserved"
             ),
             Err(e) => return Err(e.into()),

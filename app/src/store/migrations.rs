@@ -98,6 +98,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0021_sign_in_networks.sql",
         include_str!("../../../migrations/0021_sign_in_networks.sql"),
     ),
+    (
+        "0022_username_casefold.sql",
+        include_str!("../../../migrations/0022_username_casefold.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix
