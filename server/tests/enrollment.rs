@@ -22,6 +22,7 @@ db_tests!(
     concurrent_accepts_by_one_account_use_one_use,
     a_use_resolved_before_regeneration_is_refused,
     a_corrupt_stored_email_rule_refuses_the_link,
+    accepting_as_an_existing_account_obeys_require_superuser,
 );
 
 /// An invitation through the dashboard, by default single use, expiring in 2099, with the name Jane Smith
@@ -1021,4 +1022,35 @@ async fn a_refused_stage_comes_back_with_what_was_typed_never_the_password(app: 
 async fn landing_with(c: &mut Client, token: &str, cookie: &str) -> common::Response {
     c.call_form_with_cookie("flow/landing", &[("slug", EXT), ("itoken", token)], cookie)
         .await
+}
+
+/// Issue 35 item 6: accepting as an existing account does not run the flow, but the flow's
+/// `authentication: require_superuser` still holds: a plain account is refused, a superuser accepts.
+async fn accepting_as_an_existing_account_obeys_require_superuser(app: TestApp) {
+    let mut def = usher_app::domain::flow::builtin_flows().remove(1);
+    def.slug = "staff-only".into();
+    def.authentication = "require_superuser".into();
+    for s in &mut def.stages {
+        s.name.push_str("-staff");
+    }
+    assert!(usher_app::service::flows::install_flow(&app.db, &def)
+        .await
+        .unwrap());
+    let mut admin = app.admin().await;
+    let (_, link) = invite(
+        &app,
+        &mut admin,
+        "staff",
+        "staff-only",
+        json!({"single_use": false, "quota": "5"}),
+    )
+    .await;
+    let t = token_of(&link);
+    let mut carol = app.user("carol").await;
+    let r = carol.call_form("flow/accept", &[("itoken", &t)]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
+    let r = admin.call_form("flow/accept", &[("itoken", &t)]).await;
+    r.assert_accepted();
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 1);
 }

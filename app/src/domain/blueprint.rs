@@ -871,6 +871,21 @@ fn timedelta_minutes(s: &str) -> Option<i64> {
 mod tests {
     use super::*;
 
+    /// Issue 35 item 6, as reproduced: a blueprint of 60,000 aliases to one 500 KB string is refused by
+    /// its expanded bytes (30 GB), before it is expanded.
+    #[test]
+    fn a_blueprint_of_aliases_to_a_long_string_is_refused() {
+        let mut text = format!(
+            "version: 1\ncontext:\n  big: &big \"{}\"\nentries:\n- attrs: [",
+            "x".repeat(500_000)
+        );
+        text.push_str(&vec!["*big"; 60_000].join(","));
+        text.push_str("]\n");
+        assert!(text.len() <= MAX_BYTES, "{}", text.len());
+        let e = parse(&text, &BTreeMap::new()).unwrap_err();
+        assert!(e.to_string().contains("expands to more than"), "{e}");
+    }
+
     fn ctx(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
             .iter()

@@ -118,7 +118,9 @@ fn parse_yaml(raw: &str) -> Result<Value, FixedDataError> {
     // reported by the parse below, with its line.
     match super::yaml::parse_within(raw, MAX_BYTES, MAX_NODES) {
         Err(
-            super::yaml::YamlError::TooLarge { .. } | super::yaml::YamlError::TooManyNodes { .. },
+            super::yaml::YamlError::TooLarge { .. }
+            | super::yaml::YamlError::TooManyNodes { .. }
+            | super::yaml::YamlError::ExpandsTooFar { .. },
         ) => return Err(FixedDataError::TooLarge),
         Ok(_) | Err(super::yaml::YamlError::Syntax(_)) => {}
     }

@@ -276,6 +276,24 @@ impl<'a> Journey<'a> {
             }) != Some(false)
     }
 
+    /// Whether a signed-in account (a `superuser` or not) may accept an invitation of this flow as
+    /// itself (authentik's "accept as"): the flow does not run, but its `authentication` still says who
+    /// may use it (issue 35 item 6). `none`, `require_unauthenticated` (enrolling is for the anonymous;
+    /// accepting is the signed-in alternative) and `require_authenticated` admit any account;
+    /// `require_superuser` only superusers; what Usher cannot check (`require_redirect`,
+    /// `require_outpost`, unknown) nobody.
+    ///
+    /// # Errors
+    /// [`Closed::SuperuserRequired`] or [`Closed::Unsupported`].
+    pub fn may_accept(&self, superuser: bool) -> Result<(), Closed> {
+        match self.def.authentication.as_str() {
+            "none" | "require_unauthenticated" | "require_authenticated" => Ok(()),
+            "require_superuser" if superuser => Ok(()),
+            "require_superuser" => Err(Closed::SuperuserRequired),
+            other => Err(Closed::Unsupported(other.to_owned())),
+        }
+    }
+
     /// Whether this flow may create an account for `visitor`, by its settings: `designation`
     /// (only `enrollment`), `user_write`'s `user_creation_mode` (not `never_create`) and
     /// `authentication` (`none`, `require_unauthenticated`, `require_authenticated`,
@@ -901,6 +919,23 @@ mod tests {
         let delivered = Journey::new(&activating).enrolment(Proof::Delivery);
         assert!(delivered.active && delivered.login && !delivered.verified);
         assert!(!Journey::new(&activating).enrolment(Proof::None).active);
+    }
+
+    #[test]
+    fn flow_settings_decide_who_may_accept_as_an_existing_account() {
+        let mut def = flow(vec![prompt("a"), write(false), login()]);
+        for (auth, plain, superuser) in [
+            ("none", true, true),
+            ("require_unauthenticated", true, true),
+            ("require_authenticated", true, true),
+            ("require_superuser", false, true),
+            ("require_outpost", false, false),
+        ] {
+            def.authentication = auth.into();
+            let j = Journey::new(&def);
+            assert_eq!(j.may_accept(false).is_ok(), plain, "{auth}");
+            assert_eq!(j.may_accept(true).is_ok(), superuser, "{auth}");
+        }
     }
 
     #[test]

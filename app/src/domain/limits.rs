@@ -287,12 +287,17 @@ mod tests {
 
     #[test]
     fn buckets_of_different_limits_never_meet() {
+        // The caller passes the username key (domain::user::username_key), which folds case and width.
         assert_eq!(
-            login_account_bucket(" Admin ", "10.0.0.1"),
+            login_account_bucket("admin", "10.0.0.1"),
             "login:10.0.0.1:admin"
         );
         let all = [
             login_account_bucket("x", "n"),
+            login_new_networks_bucket("n"),
+            enroll_network_bucket("n"),
+            enroll_invitation_bucket(Some("n"), "n"),
+            enroll_invitation_bucket(None, "n"),
             login_network_bucket("n"),
             codes_bucket("n"),
             api_failures_bucket("n"),

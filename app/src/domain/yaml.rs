@@ -27,13 +27,26 @@ pub enum YamlError {
         /// The budget.
         max_nodes: usize,
     },
+    /// The document's scalars, aliases expanded, hold more bytes than [`EXPANSION`] times the text's limit
+    /// (issue 35 item 6: a 1 MiB blueprint of aliases to one 500 KB string is few nodes but gigabytes).
+    #[error(
+        "The YAML expands to more than {max_bytes} bytes of text (aliases repeat what they name)."
+    )]
+    ExpandsTooFar {
+        /// The limit on expanded scalar bytes.
+        max_bytes: usize,
+    },
     /// Not YAML: the parser's message (with its line when it knows it).
     #[error("{0}")]
     Syntax(String),
 }
 
-/// Parses `text` as one YAML document into a value, refusing a text longer than `max_bytes` bytes and a
-/// document whose nodes, aliases expanded, number more than `max_nodes`.
+/// How many times a text's byte limit its scalars may hold once aliases are expanded.
+pub const EXPANSION: usize = 4;
+
+/// Parses `text` as one YAML document into a value, refusing a text longer than `max_bytes` bytes, a
+/// document whose nodes, aliases expanded, number more than `max_nodes`, and one whose scalars, aliases
+/// expanded, hold more than [`EXPANSION`] × `max_bytes` bytes.
 ///
 /// # Errors
 /// [`YamlError`].
@@ -46,10 +59,21 @@ pub fn parse_within(
         return Err(YamlError::TooLarge { max_bytes });
     }
     let left = Cell::new(max_nodes);
-    let counted = Budget { left: &left }.deserialize(yaml_serde::Deserializer::from_str(text));
+    let max_expanded = max_bytes.saturating_mul(EXPANSION);
+    let bytes_left = Cell::new(max_expanded);
+    let counted = Budget {
+        left: &left,
+        bytes_left: &bytes_left,
+    }
+    .deserialize(yaml_serde::Deserializer::from_str(text));
     match counted {
         Ok(()) => {}
         Err(_) if left.get() == 0 => return Err(YamlError::TooManyNodes { max_nodes }),
+        Err(_) if bytes_left.get() == 0 => {
+            return Err(YamlError::ExpandsTooFar {
+                max_bytes: max_expanded,
+            })
+        }
         // yaml_serde's own guard against alias expansion fired before the budget ran out: the same
         // refusal, in our words.
         Err(e) if e.to_string().contains("repetition limit exceeded") => {
@@ -60,10 +84,12 @@ pub fn parse_within(
     yaml_serde::from_str(text).map_err(|e| YamlError::Syntax(e.to_string()))
 }
 
-/// Walks a document, taking one from `left` per node; fails once nothing is left.
+/// Walks a document, taking one from `left` per node and a scalar's length from `bytes_left`; fails
+/// once either would run out.
 #[derive(Clone, Copy)]
 struct Budget<'a> {
     left: &'a Cell<usize>,
+    bytes_left: &'a Cell<usize>,
 }
 
 impl Budget<'_> {
@@ -73,6 +99,20 @@ impl Budget<'_> {
             n => {
                 self.left.set(n - 1);
                 Ok(())
+            }
+        }
+    }
+
+    fn take_bytes<E: de::Error>(self, n: usize) -> Result<(), E> {
+        self.take()?;
+        match self.bytes_left.get().checked_sub(n) {
+            Some(rest) => {
+                self.bytes_left.set(rest);
+                Ok(())
+            }
+            None => {
+                self.bytes_left.set(0);
+                Err(E::custom("byte budget exhausted"))
             }
         }
     }
@@ -105,8 +145,8 @@ impl<'de> de::Visitor<'de> for Budget<'_> {
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
         self.take()
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.take()
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        self.take_bytes(s.len())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         self.take()
@@ -170,6 +210,21 @@ mod tests {
             parse_within(&doc, 1_000_000, 100_000),
             Err(YamlError::TooManyNodes { max_nodes: 100_000 })
         );
+    }
+
+    #[test]
+    fn aliases_to_a_long_string_are_refused_by_their_expanded_bytes() {
+        // Few nodes, but every alias repeats a 10 KB string: 200 of them are 2 MB of text from 10 KB.
+        let mut doc = format!("s: &s \"{}\"\nl: [", "x".repeat(10_000));
+        doc.push_str(&vec!["*s"; 200].join(", "));
+        doc.push_str("]\n");
+        assert!(doc.len() < 12_000);
+        assert_eq!(
+            parse_within(&doc, 100_000, 100_000),
+            Err(YamlError::ExpandsTooFar { max_bytes: 400_000 })
+        );
+        // Within the expansion allowance it parses.
+        assert!(parse_within(&doc, 1_000_000, 100_000).is_ok());
     }
 
     #[test]

@@ -198,6 +198,10 @@ pub async fn accept(
     let flow = load_flow_by_pk(db, &inv.flow_pk)
         .await?
         .ok_or_else(not_found)?;
+    // Its `authentication` holds too: a `require_superuser` flow's invitation is for superusers only.
+    Journey::new(&flow.def)
+        .may_accept(user.is_superuser)
+        .map_err(|c| AppError::BadRequest(super::enrollment::closed_message(&c, Some(user))))?;
     let policies = policies::load(db, &flow.pk).await?;
     enforce_all(&policies, &flow, Some(&inv), &known)?;
     let proof = if accept_needs_code(db, &inv, user).await? {

@@ -140,7 +140,7 @@ fn visitor(user: Option<&CurrentUser>) -> Visitor {
 }
 
 /// What the visitor is told when the flow's settings close it to them ([`Journey::may_enroll`]).
-fn closed_message(closed: &Closed, user: Option<&CurrentUser>) -> String {
+pub(super) fn closed_message(closed: &Closed, user: Option<&CurrentUser>) -> String {
     let name = user.map_or("", |u| u.username.as_str());
     match closed {
         Closed::NotEnrollment | Closed::NeverCreate => {
