@@ -32,6 +32,18 @@ async fn save(admin: &mut Client, url: &str, password: &str, from: &str) -> (Sta
         .await
 }
 
+/// The seed runbook's Mode 1: an invitation whose custom attributes carry an address, so it is mailed.
+async fn mode_one(app: &TestApp, admin: &mut Client) {
+    common::create_invitation(
+        app,
+        admin,
+        "mode-1",
+        "invitation-enrollment-flow-external",
+        json!({"fixed_data": "name: Jane\nemail: jane@example.org\n"}),
+    )
+    .await;
+}
+
 /// Every value of the settings table, joined: what a copy of the database holds.
 async fn settings_text(app: &TestApp) -> String {
     sqlx::query_scalar::<_, String>("SELECT value FROM settings")
@@ -233,14 +245,7 @@ async fn the_banner_and_the_form_warn_without_a_server(app: TestApp) {
         .await;
     assert_eq!(w, json!({"sends_invitation": true, "needs_code": false}));
     // The banner's status counts what waits.
-    common::create_invitation(
-        &app,
-        &mut admin,
-        "mode-1",
-        "invitation-enrollment-flow-external",
-        json!({"fixed_data": "name: Jane\nemail: jane@example.org\n"}),
-    )
-    .await;
+    mode_one(&app, &mut admin).await;
     let (_, status) = admin.call("admin/mail/status", json!({})).await;
     assert_eq!(status["configured"], false);
     assert_eq!(status["queued"], 1);
@@ -296,14 +301,7 @@ async fn the_banner_and_the_form_warn_without_a_server(app: TestApp) {
 
 async fn the_worker_sends_through_saved_settings(app: TestApp) {
     let mut admin = app.admin().await;
-    common::create_invitation(
-        &app,
-        &mut admin,
-        "mode-1",
-        "invitation-enrollment-flow-external",
-        json!({"fixed_data": "name: Jane\nemail: jane@example.org\n"}),
-    )
-    .await;
+    mode_one(&app, &mut admin).await;
     let worker = tokio::spawn(
         usher_app::service::mail::Worker::resolving(app.db.clone(), app.state.config.clone()).run(),
     );

@@ -18,12 +18,7 @@ const EXT: &str = "invitation-enrollment-flow-external";
 
 /// Signs in as the sign-in form does, from the client address `ip`.
 async fn login_from(c: &mut Client, username: &str, password: &str, ip: [u8; 4]) -> Response {
-    c.call_form_from(
-        "auth/login",
-        &[("username", username), ("password", password), ("next", "")],
-        ip,
-    )
-    .await
+    c.login_from(username, password, ip).await
 }
 
 fn signed_in(r: &Response) -> bool {

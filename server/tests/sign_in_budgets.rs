@@ -16,13 +16,7 @@ db_tests!(
 );
 
 async fn login_from(app: &TestApp, username: &str, password: &str, ip: [u8; 4]) -> Response {
-    app.client()
-        .call_form_from(
-            "auth/login",
-            &[("username", username), ("password", password), ("next", "")],
-            ip,
-        )
-        .await
+    app.client().login_from(username, password, ip).await
 }
 
 fn signed_in(r: &Response) -> bool {

@@ -317,6 +317,16 @@ impl Client {
         (r.status, r.json())
     }
 
+    /// Signs in as the sign-in form does, from the client address `ip`.
+    pub async fn login_from(&mut self, username: &str, password: &str, ip: [u8; 4]) -> Response {
+        self.call_form_from(
+            "auth/login",
+            &[("username", username), ("password", password), ("next", "")],
+            ip,
+        )
+        .await
+    }
+
     /// Calls a form-input (URL-encoded) server function at `/api/{endpoint}`.
     pub async fn call_form(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Response {
         self.send(form_request(endpoint, form)).await
