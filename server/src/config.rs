@@ -87,6 +87,16 @@ pub struct Settings {
         value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<usher_app::domain::client::ForwardedHeader>())
     )]
     pub forwarded_header: usher_app::domain::client::ForwardedHeader,
+    /// The fewest characters a new password may have (enrollment, set-up, create-admin): 8 by default,
+    /// as authentik; NIST SP 800-63B-4 asks 15 for a password used alone.
+    #[arg(
+        long,
+        env = "USHER_PASSWORD_MIN_LENGTH",
+        default_value_t = 8,
+        value_parser = clap::value_parser!(u16).range(8..=128),
+        global = true
+    )]
+    pub password_min_length: u16,
     /// Directory of the built site (WASM, JS, CSS); set by cargo-leptos.
     #[arg(
         long,
@@ -232,6 +242,7 @@ impl Settings {
                 from: set(&self.email_from),
             },
             outbox_give_up_after_secs: i64::from(self.outbox_give_up_hours) * 3600,
+            password_min_length: usize::from(self.password_min_length),
         }
     }
 

@@ -78,7 +78,15 @@ async fn create_admin(settings: Settings, username: &str, email: &str) -> Result
     let db = Db::connect(&settings.database_url)
         .await
         .map_err(|e| format!("database: {e}"))?;
-    match users::create_admin(&db, username, email, &password).await {
+    match users::create_admin(
+        &db,
+        username,
+        email,
+        &password,
+        usize::from(settings.password_min_length),
+    )
+    .await
+    {
         Ok(pk) => {
             println!("Created administrator {username} (pk {pk}).");
             Ok(())

@@ -111,6 +111,7 @@ pub async fn complete_setup(
                 &email,
                 &password,
                 &password_repeat,
+                st.config.password_min_length,
             )
             .await?;
             auth::sign_in(&st.db, &session().await?, pk).await?;

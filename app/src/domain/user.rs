@@ -34,9 +34,9 @@ pub enum PasswordError {
     /// The repetition differs.
     #[error("Passwords do not match.")]
     Mismatch,
-    /// Shorter than [`PASSWORD_MIN`] characters.
-    #[error("Password must be at least {PASSWORD_MIN} characters.")]
-    TooShort,
+    /// Shorter than the minimum (characters; [`PASSWORD_MIN`] unless the instance asks more).
+    #[error("Password must be at least {0} characters.")]
+    TooShort(usize),
     /// Longer than [`PASSWORD_MAX_BYTES`] bytes.
     #[error("Password must be at most {PASSWORD_MAX_BYTES} bytes.")]
     TooLong,
@@ -97,16 +97,22 @@ pub fn username_skeleton(username: &str) -> String {
     unicode_security::skeleton(&username_key(username)).collect()
 }
 
-/// Validates a new password and its repetition: equal, at least [`PASSWORD_MIN`] characters.
+/// Validates a new password and its repetition: equal, at least `min_chars` characters (the instance's
+/// `USHER_PASSWORD_MIN_LENGTH`, never fewer than [`PASSWORD_MIN`]), at most [`PASSWORD_MAX_BYTES`].
 ///
 /// # Errors
 /// [`PasswordError`].
-pub fn validate_new_password(password: &str, repeat: &str) -> Result<(), PasswordError> {
+pub fn validate_new_password(
+    password: &str,
+    repeat: &str,
+    min_chars: usize,
+) -> Result<(), PasswordError> {
     if password != repeat {
         return Err(PasswordError::Mismatch);
     }
-    if password.chars().count() < PASSWORD_MIN {
-        return Err(PasswordError::TooShort);
+    let min_chars = min_chars.max(PASSWORD_MIN);
+    if password.chars().count() < min_chars {
+        return Err(PasswordError::TooShort(min_chars));
     }
     if password.len() > PASSWORD_MAX_BYTES {
         return Err(PasswordError::TooLong);
@@ -184,12 +190,24 @@ mod tests {
 
     #[test]
     fn passwords() {
-        assert!(validate_new_password("longenough", "longenough").is_ok());
-        assert!(validate_new_password("longenough", "different1").is_err());
-        assert!(validate_new_password("short", "short").is_err());
+        assert!(validate_new_password("longenough", "longenough", PASSWORD_MIN).is_ok());
+        assert!(validate_new_password("longenough", "different1", PASSWORD_MIN).is_err());
+        assert!(validate_new_password("short", "short", PASSWORD_MIN).is_err());
+        // NIST SP 800-63B-4's 15 for a single factor, when the instance asks it.
+        assert_eq!(
+            validate_new_password("longenough", "longenough", 15),
+            Err(PasswordError::TooShort(15))
+        );
+        assert_eq!(
+            PasswordError::TooShort(15).to_string(),
+            "Password must be at least 15 characters."
+        );
+        assert!(validate_new_password("fifteen-chars-ok", "fifteen-chars-ok", 15).is_ok());
+        // Never fewer than the floor.
+        assert!(validate_new_password("short", "short", 2).is_err());
         let long = "x".repeat(PASSWORD_MAX_BYTES + 1);
         assert_eq!(
-            validate_new_password(&long, &long),
+            validate_new_password(&long, &long, PASSWORD_MIN),
             Err(PasswordError::TooLong)
         );
     }

@@ -461,6 +461,7 @@ async fn validate_prompt(
     fields: &[PromptField],
     values: &HashMap<String, String>,
     inv: Option<&InvitationRecord>,
+    min_password_chars: usize,
 ) -> Result<Map<String, Value>, AppError> {
     let mut errors = Vec::new();
     let mut clean = Map::new();
@@ -520,7 +521,7 @@ async fn validate_prompt(
             Some(Value::String(r)) => r.clone(),
             _ => p.clone(),
         };
-        if let Err(e) = validate_new_password(p, &repeat) {
+        if let Err(e) = validate_new_password(p, &repeat, min_password_chars) {
             errors.push(("password".into(), e.to_string()));
         }
     }
@@ -610,8 +611,14 @@ pub async fn submit_stage(
         }
         Submission::Prompt(plan) => plan,
     };
-    let mut clean =
-        validate_prompt(db, &journey.fields(stage), values, invitation.as_ref()).await?;
+    let mut clean = validate_prompt(
+        db,
+        &journey.fields(stage),
+        values,
+        invitation.as_ref(),
+        config.password_min_length,
+    )
+    .await?;
     // An empty (optional) password leaves the account without a usable password.
     if let Some(Value::String(p)) = clean.remove("password") {
         if !p.is_empty() {

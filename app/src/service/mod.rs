@@ -49,6 +49,10 @@ pub struct Config {
     pub smtp: crate::domain::smtp::EnvSmtp,
     /// Where [`Config::brand_name`] comes from (`USHER_BRAND_NAME`, or the default).
     pub brand_source: crate::domain::smtp::Source,
+    /// The fewest characters a new password may have (`USHER_PASSWORD_MIN_LENGTH`; 8 by default, as
+    /// authentik; NIST SP 800-63B-4 asks 15 for a password used alone). Never below
+    /// [`crate::domain::user::PASSWORD_MIN`].
+    pub password_min_length: usize,
     /// How long an outbox message is retried before it is marked failed, seconds
     /// (`USHER_OUTBOX_GIVE_UP_HOURS`).
     pub outbox_give_up_after_secs: i64,
@@ -68,6 +72,7 @@ impl Config {
             smtp: crate::domain::smtp::EnvSmtp::default(),
             brand_source: crate::domain::smtp::Source::Default,
             outbox_give_up_after_secs: crate::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS,
+            password_min_length: crate::domain::user::PASSWORD_MIN,
         }
     }
 

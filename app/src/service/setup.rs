@@ -57,13 +57,21 @@ pub async fn complete_setup(
     email: &str,
     password: &str,
     password_repeat: &str,
+    min_password_chars: usize,
 ) -> Result<i64, AppError> {
     let gone =
         || AppError::NotFound("This set-up link is invalid or has already been used.".into());
     if !setup_token_valid(db, token).await? {
         return Err(gone());
     }
-    let user = superuser_from_input(username, email, password, password_repeat).await?;
+    let user = superuser_from_input(
+        username,
+        email,
+        password,
+        password_repeat,
+        min_password_chars,
+    )
+    .await?;
     let mut tx = db.begin().await?;
     let deleted = delete_setting_if(&mut *tx, SETUP_TOKEN, &setup_digest(token)).await?;
     if deleted != 1 {

@@ -64,6 +64,7 @@ pub async fn superuser_from_input(
     email: &str,
     password: &str,
     password_repeat: &str,
+    min_password_chars: usize,
 ) -> Result<NewUser, AppError> {
     let mut errors = Vec::new();
     let username = validate_username(username)
@@ -73,7 +74,7 @@ pub async fn superuser_from_input(
         .ok_or(())
         .map_err(|_| errors.push(("email".into(), "Enter a valid email address.".into())))
         .ok();
-    if let Err(e) = validate_new_password(password, password_repeat) {
+    if let Err(e) = validate_new_password(password, password_repeat, min_password_chars) {
         errors.push(("password".into(), e.to_string()));
     }
     if !errors.is_empty() {
@@ -103,8 +104,10 @@ pub async fn create_admin(
     username: &str,
     email: &str,
     password: &str,
+    min_password_chars: usize,
 ) -> Result<i64, AppError> {
-    let user = superuser_from_input(username, email, password, password).await?;
+    let user =
+        superuser_from_input(username, email, password, password, min_password_chars).await?;
     let mut tx = db.begin().await?;
     let pk = insert_user(&mut tx, &user).await?;
     tx.commit().await?;

@@ -118,9 +118,15 @@ impl TestApp {
 
     /// Creates the superuser `admin` (password [`ADMIN_PASSWORD`]) and returns its pk.
     pub async fn admin_pk(&self) -> i64 {
-        users::create_admin(&self.db, "admin", "admin@usher.test", ADMIN_PASSWORD)
-            .await
-            .unwrap()
+        users::create_admin(
+            &self.db,
+            "admin",
+            "admin@usher.test",
+            ADMIN_PASSWORD,
+            usher_app::domain::user::PASSWORD_MIN,
+        )
+        .await
+        .unwrap()
     }
 
     /// Creates a superuser `admin` and returns a client signed in as it.
@@ -142,6 +148,7 @@ impl TestApp {
             &format!("{username}@usher.test"),
             ADMIN_PASSWORD,
             ADMIN_PASSWORD,
+            usher_app::domain::user::PASSWORD_MIN,
         )
         .await
         .unwrap();
