@@ -448,6 +448,14 @@ async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
             .await,
         0
     );
+    // Nor an SMTP server saved, nor a test email tried (System → Email).
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM settings WHERE key IN ('smtp_url', 'smtp_password_sealed', 'smtp_from', 'mail_last_delivery')"
+        )
+        .await,
+        0
+    );
     // And the admin is let through (listing works).
     let (s, _) = admin
         .call(

@@ -15,6 +15,7 @@ db_tests!(
     the_test_button_reports_a_refused_connection,
     the_banner_and_the_form_warn_without_a_server,
     the_worker_sends_through_saved_settings,
+    the_accept_page_says_when_a_code_cannot_come,
 );
 
 async fn view(admin: &mut Client) -> Value {
@@ -327,4 +328,37 @@ async fn the_worker_sends_through_saved_settings(app: TestApp) {
     assert_eq!(status["queued"], 0);
     assert_eq!(status["last_failure"], Value::Null);
     worker.abort();
+}
+
+/// An existing account whose address is unproven, accepting an email-limited invitation, must confirm it
+/// with a code: without a server the accept page says the code cannot come; with one it does not.
+async fn the_accept_page_says_when_a_code_cannot_come(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, token) = common::create_invitation(
+        &app,
+        &mut admin,
+        "staff",
+        "invitation-enrollment-flow-external",
+        json!({"emails": "*@usher.test"}),
+    )
+    .await;
+    let jane = app.user("jane").await;
+    let mut with = jane.clone();
+    with.cookie = Some(format!(
+        "usher_invitation={token}; {}",
+        jane.cookie.clone().expect("signed in")
+    ));
+    let (s, v) = with.call("flow/accept_view", json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["verify_email"], "jane@usher.test");
+    assert_eq!(v["mail_unavailable"], true);
+    let page = with.get("/if/accept/").await;
+    assert!(
+        page.body.contains(r#"id="mail-unavailable""#),
+        "{}",
+        page.body
+    );
+    save(&mut admin, "smtp://127.0.0.1:9", "", "").await;
+    let (_, v) = with.call("flow/accept_view", json!({})).await;
+    assert_eq!(v["mail_unavailable"], false);
 }

@@ -231,14 +231,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                 <input type="hidden" name="itoken" value=itoken.clone() />
                 <input type="hidden" name="stage" value=stage.to_string() />
                 {(step.1 > 1).then(|| view! { <p class="muted step">{format!("Step {} of {}", step.0, step.1)}</p> })}
-                {mail_unavailable.then(|| view! {
-                    <p class="warning" role="alert" id="mail-unavailable">
-                        "This invitation asks you to confirm your email address with a code, but this site cannot send email at the moment, so the code will not reach you. "
-                        "Contact the person who invited you"
-                        {(!inviter.is_empty()).then(|| format!(" ({inviter})"))}
-                        " and ask them to set up email or to send you an invitation link that needs no code."
-                    </p>
-                })}
+                {mail_unavailable.then(|| view! { <MailUnavailable inviter=inviter.clone() /> })}
                 {verify_email.clone().filter(|_| !mail_unavailable).map(|email| view! {
                     <p class="verify-note" id="verify-note">
                         "We sent an 8-digit code to " <strong>{email}</strong>
@@ -273,6 +266,20 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
     .into_any()
 }
 
+/// Tells an invitee who must confirm their address with a code that no code can come (no SMTP server is
+/// configured, issue 34), and whom to ask.
+#[component]
+fn MailUnavailable(inviter: String) -> impl IntoView {
+    view! {
+        <p class="warning" role="alert" id="mail-unavailable">
+            "This invitation asks you to confirm your email address with a code, but this site cannot send email at the moment, so the code will not reach you. "
+            "Contact the person who invited you"
+            {(!inviter.is_empty()).then(|| format!(" ({inviter})"))}
+            " and ask them to set up email or to send you an invitation link that needs no code."
+        </p>
+    }
+}
+
 /// `/if/accept/`: a signed-in user accepts the invitation remembered in this browser.
 #[component]
 pub fn AcceptPage() -> impl IntoView {
@@ -291,13 +298,7 @@ pub fn AcceptPage() -> impl IntoView {
                                 <p>"You will get " {grants_text(&v.roles, &v.groups, None)} "."</p>
                                 <p class="muted">"Invitation expires: " {v.expires_display.clone()}</p>
                             </div>
-                            {(v.verify_email.is_some() && v.mail_unavailable).then(|| view! {
-                                <p class="warning" role="alert" id="mail-unavailable">
-                                    "This invitation asks you to confirm your email address with a code, but this site cannot send email at the moment, so the code will not reach you. Contact the person who invited you ("
-                                    {v.invited_by.clone()}
-                                    ") and ask them to set up email."
-                                </p>
-                            })}
+                            {(v.verify_email.is_some() && v.mail_unavailable).then(|| view! { <MailUnavailable inviter=v.invited_by.clone() /> })}
                             {v.verify_email.clone().map(|email| view! {
                                 <p class="verify-note" id="verify-note">
                                     "This invitation is for confirmed addresses. "

@@ -172,12 +172,7 @@ pub async fn view(db: &Db, config: &Config) -> Result<EmailSettingsView, AppErro
 
 /// A transport for `url` that gives up after [`CONNECT_TIMEOUT_SECS`].
 fn quick_transport(url: &str) -> Result<Transport, String> {
-    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
-        .map(|b| {
-            b.timeout(Some(Duration::from_secs(CONNECT_TIMEOUT_SECS)))
-                .build()
-        })
-        .map_err(|e| e.to_string())
+    super::mail::transport_for(url, Duration::from_secs(CONNECT_TIMEOUT_SECS))
 }
 
 async fn connection(url: &str) -> SmtpConnection {

@@ -368,9 +368,17 @@ pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
 /// # Errors
 /// A message naming what is wrong with the URL.
 pub fn transport(cfg: &MailConfig) -> Result<Transport, String> {
-    AsyncSmtpTransport::<Tokio1Executor>::from_url(&cfg.smtp_url)
-        .map(|b| b.timeout(Some(Duration::from_secs(20))).build())
-        .map_err(|e| format!("USHER_SMTP_URL: {e}"))
+    transport_for(&cfg.smtp_url, Duration::from_secs(20)).map_err(|e| format!("SMTP URL: {e}"))
+}
+
+/// A pooled transport for the lettre URL `url` whose commands give up after `timeout`.
+///
+/// # Errors
+/// lettre's message for what is wrong with the URL.
+pub fn transport_for(url: &str, timeout: Duration) -> Result<Transport, String> {
+    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map(|b| b.timeout(Some(timeout)).build())
+        .map_err(|e| e.to_string())
 }
 
 fn mailboxes(addrs: &[String]) -> Result<Vec<Mailbox>, String> {
