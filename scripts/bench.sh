@@ -59,7 +59,7 @@ start_server() {
   export DATABASE_URL="$1" LEPTOS_SITE_ADDR="127.0.0.1:$port" USHER_PUBLIC_URL="$BASE" \
     USHER_SECRET_KEY="bench-$(date +%s%N)-$(od -An -N16 -tx1 /dev/urandom | tr -d " \n")" USHER_TRUSTED_PROXIES="127.0.0.1/32" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn
   USHER_ADMIN_PASSWORD="$PASSWORD" "$BIN" create-admin --username admin --email admin@example.com >/dev/null
-  [ -n "${2:-}" ] && "$BIN" blueprint apply "$2" >/dev/null
+  [ -n "${2:-}" ] && "$BIN" blueprint apply --force "$2" >/dev/null
   SECRET=$("$BIN" create-token --username admin --identifier "bench-$port" 2>/dev/null | tail -n 1)
   "$BIN" serve >"$WORK/server-$port.log" 2>&1 &
   SERVER=$!

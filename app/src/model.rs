@@ -444,6 +444,10 @@ pub struct FlowRow {
     pub stages: Vec<StageRow>,
 }
 
+/// The field a blueprint import is refused on when it would change built-in flows or stages and the
+/// admin has not confirmed (`service::blueprints::BuiltinChanges`).
+pub const CONFIRM_BUILTIN_FIELD: &str = "confirm_builtin";
+
 /// What applying a blueprint did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ApplyReport {

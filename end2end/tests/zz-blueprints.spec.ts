@@ -38,6 +38,9 @@ test('a blueprint imported in the UI runs: example 5 enrolls into engineering-te
   await page.setInputFiles('#blueprint-file', BLUEPRINT);
   await expect(page.locator('#blueprint-yaml')).toHaveValue(/Invitation-based Enrollment/);
   await page.click('#blueprint-import');
+  // It replaces built-in flows: the page names them and the admin confirms (issue 35 item 6).
+  await expect(page.locator('#import-confirm')).toContainText('built-in flow');
+  await page.click('#blueprint-confirm');
   await expect(page.locator('#import-result')).toContainText('Example - Invitation-based Enrollment');
   const eng = page.locator('tbody.flow[data-slug="invitation-enrollment-flow-internal-engineering"]');
   await expect(eng.getByTestId('stage-count')).toHaveText('5');
@@ -189,6 +192,9 @@ test('no invitation, no account: the 2-stage blueprint still asks for one until 
   await page.setInputFiles('#blueprint-file', path.join(ROOT, 'server', 'tests', 'blueprints', 'flows-enrollment-2-stage.yaml'));
   await expect(page.locator('#blueprint-yaml')).toHaveValue(/default-enrollment-prompt-first/);
   await page.click('#blueprint-import');
+  // It replaces built-in flows: the page names them and the admin confirms (issue 35 item 6).
+  await expect(page.locator('#import-confirm')).toContainText('built-in flow');
+  await page.click('#blueprint-confirm');
   await expect(page.locator('#import-result')).toContainText('default-enrollment-flow');
 
   // Without an invitation stage the flow still refuses a visitor without an invitation.

@@ -25,6 +25,9 @@ test('a flow with its own email stage asks every invitee for the code, then enro
   await page.setInputFiles('#blueprint-file', BLUEPRINT);
   await expect(page.locator('#blueprint-yaml')).toHaveValue(/Enrollment with email verification/);
   await page.click('#blueprint-import');
+  // It replaces built-in flows: the page names them and the admin confirms (issue 35 item 6).
+  await expect(page.locator('#import-confirm')).toContainText('built-in flow');
+  await page.click('#blueprint-confirm');
   await expect(page.locator('#import-result')).toContainText('default-enrollment-flow');
   const flow = page.locator('tbody.flow[data-slug="default-enrollment-flow"]');
   await flow.locator('tr.summary').click();

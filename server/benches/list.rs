@@ -59,7 +59,7 @@ async fn seed(state: &usher_app::service::AppState, n: usize) -> Duration {
         "admin",
         "admin@usher.test",
         "correct-horse-battery",
-        usher_app::domain::user::PASSWORD_MIN,
+        &state.config.password_rules(),
     )
     .await
     .expect("admin");

@@ -40,6 +40,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
+    let key = usher_app::service::SecretKey::random();
     let mut tx = db.begin().await.unwrap();
     for i in 0..n {
         let msg = Rendered {
@@ -50,6 +51,7 @@ async fn main() {
         };
         enqueue(
             &mut tx,
+            &key,
             None,
             None,
             &[format!("invitee{i}@example.com")],
@@ -68,7 +70,7 @@ async fn main() {
         backoff_base: 1,
         give_up_after_secs: usher_app::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS,
     };
-    let worker = Worker::new(db.clone(), cfg).unwrap();
+    let worker = Worker::new(db.clone(), key, cfg).unwrap();
     let start = Instant::now();
     let mut sent = 0;
     while sent < n {

@@ -163,6 +163,10 @@ pub enum BlueprintAction {
         /// The user recorded as creator of the invitations it defines (default: the first superuser).
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: Option<String>,
+        /// Apply it even if it changes Usher's built-in flows or stages (without it, such a blueprint is
+        /// refused with the list of what it would change).
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -3,6 +3,7 @@
 //! same router with [`build_router`].
 
 pub mod config;
+pub mod listener;
 pub mod rest;
 pub mod sessions;
 
@@ -58,6 +59,15 @@ pub async fn build(
     usher_app::service::users::backfill_username_keys(&db)
         .await
         .map_err(|e| format!("username keys: {e}"))?;
+    let sealed_secrets = usher_app::service::mail::seal_legacy_secrets(&db, &config.secret_key)
+        .await
+        .map_err(|e| format!("outbox secrets: {e}"))?;
+    if sealed_secrets > 0 {
+        tracing::info!(
+            messages = sealed_secrets,
+            "sealed the codes and links of messages queued by earlier releases"
+        );
+    }
     let sealed = usher_app::service::invitations::seal_legacy_tokens(&db, &config.secret_key)
         .await
         .map_err(|e| format!("invitation tokens: {e}"))?;
@@ -138,9 +148,19 @@ pub fn build_router(
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .layer(middleware::from_fn_with_state(state.clone(), admin_gate))
-        .layer(middleware::from_fn_with_state(state.clone(), web_guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            form_error_guard,
+        ))
+        .layer(middleware::from_fn_with_state(
+            (state.clone(), Arc::new(FormTargets::default())),
+            web_guard,
+        ))
         .layer(middleware::from_fn(no_store))
         .layer(session_layer)
+        .layer(middleware::from_fn(|req: Request, next: Next| {
+            sessions::answer_busy_when_the_store_failed(next.run(req))
+        }))
         .layer(middleware::from_fn(run_writes_to_completion))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
@@ -277,7 +297,11 @@ async fn admin_gate(
 /// - `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`, a Content-Security-Policy (pages set
 ///   their own, with the render's nonce; everything else gets one that loads nothing), and HSTS when the
 ///   public URL is https.
-async fn web_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn web_guard(
+    State((state, targets)): State<(AppState, Arc<FormTargets>)>,
+    req: Request,
+    next: Next,
+) -> Response {
     use usher_app::domain::web::{self, Origin};
     let config = &state.config;
     let refusal =
@@ -286,6 +310,18 @@ async fn web_guard(State(state): State<AppState>, req: Request, next: Next) -> R
         Some(r) => r,
         None => next.run(req).await,
     };
+    // A page's policy (set by the shell) also says where its forms may post.
+    let page_csp = res
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(csp) = page_csp {
+        let origins = targets.get(&state).await;
+        if let Ok(v) = HeaderValue::from_str(&web::with_form_action(&csp, &origins)) {
+            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     let headers = res.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -305,6 +341,100 @@ async fn web_guard(State(state): State<AppState>, req: Request, next: Next) -> R
         );
     }
     res
+}
+
+/// How long the proof of a refused plain-form post's error lives, seconds: the browser follows the
+/// redirect at once.
+const FORM_ERROR_PROOF_SECS: i64 = 60;
+
+/// Only Usher puts an error under a form (issue 35 item 6). Without JavaScript, a refused form post is
+/// redirected back to its page with the error in the query (`__path`, `__err`: Leptos's
+/// `ServerFnUrlError`), and the page shows it; anyone can write such a URL, so a link could put
+/// "reset your password at evil.example" under the sign-in form. The redirect that carries an error
+/// gets a short-lived cookie holding the error's keyed digest (BLAKE2b under the instance secret); a
+/// page request whose `__err` comes without its digest is sent to the same URL without the error
+/// parameters (303), so neither the server's render nor the hydrated page ever reads it.
+async fn form_error_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use tower_sessions::cookie::{time::Duration, Cookie, SameSite};
+    use usher_app::domain::web::{form_error, without_form_error};
+    let config = &state.config;
+    let name = config.form_error_cookie();
+    let proof = |err: &str| config.secret_key.digest("usher-form-error", &[err]);
+    let mut shown = false;
+    if req.method() == axum::http::Method::GET {
+        if let Some(err) = req.uri().query().and_then(form_error) {
+            let sent = req
+                .headers()
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(Cookie::split_parse)
+                .filter_map(Result::ok)
+                .find(|c| c.name() == name)
+                .map(|c| c.value().to_owned());
+            if sent.as_deref() != Some(proof(&err).as_str()) {
+                let to = without_form_error(req.uri().path(), req.uri().query().unwrap_or(""));
+                return match HeaderValue::from_str(&to) {
+                    Ok(to) => (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response(),
+                    Err(_) => StatusCode::BAD_REQUEST.into_response(),
+                };
+            }
+            shown = true;
+        }
+    }
+    let mut res = next.run(req).await;
+    let carried = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| l.split_once('?'))
+        .and_then(|(_, q)| form_error(q.split('#').next().unwrap_or(q)));
+    let cookie = match (carried, shown) {
+        (Some(err), _) => Some((proof(&err), FORM_ERROR_PROOF_SECS)),
+        (None, true) => Some((String::new(), 0)),
+        (None, false) => None,
+    };
+    if let Some((value, max_age)) = cookie {
+        let c = Cookie::build((name, value))
+            .path("/")
+            .max_age(Duration::seconds(max_age))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(config.secure_cookies())
+            .build();
+        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// Where a page's forms may lead besides Usher: the default application ([`auth::landing`] sends
+/// external users there after sign-in and enrollment), from the environment or saved in the dashboard.
+/// Read at most every [`FormTargets::TTL_SECS`] seconds, not on every page: a default application saved
+/// through another instance reaches this one's pages within that time.
+#[derive(Default)]
+struct FormTargets(tokio::sync::Mutex<Option<(std::time::Instant, Arc<Vec<String>>)>>);
+
+impl FormTargets {
+    const TTL_SECS: u64 = 5;
+
+    async fn get(&self, state: &AppState) -> Arc<Vec<String>> {
+        let mut cached = self.0.lock().await;
+        if let Some((at, origins)) = cached.as_ref() {
+            if at.elapsed().as_secs() < Self::TTL_SECS {
+                return origins.clone();
+            }
+        }
+        let mut origins: Vec<String> = state.config.default_app_url.iter().cloned().collect();
+        match usher_app::service::brands::default_application(&state.db, &state.config).await {
+            Ok(saved) => origins.extend(saved),
+            Err(e) => tracing::warn!(error = %e, "reading the default application"),
+        }
+        let origins = Arc::new(origins);
+        *cached = Some((std::time::Instant::now(), origins.clone()));
+        origins
+    }
 }
 
 /// Why [`web_guard`] refuses `req` (421 for a host that is not the public URL's, 403 for a cross-site

@@ -36,8 +36,9 @@ async fn main() -> ExitCode {
                     file,
                     context,
                     as_user,
+                    force,
                 },
-        } => blueprint_apply(cli.settings, &file, &context, as_user.as_deref()).await,
+        } => blueprint_apply(cli.settings, &file, &context, as_user.as_deref(), force).await,
         Command::CreateToken {
             username,
             identifier,
@@ -83,7 +84,13 @@ async fn create_admin(settings: Settings, username: &str, email: &str) -> Result
         username,
         email,
         &password,
-        usize::from(settings.password_min_length),
+        &usher_app::domain::user::PasswordRules {
+            min_chars: usize::from(settings.password_min_length),
+            brand: settings
+                .brand_name
+                .clone()
+                .unwrap_or_else(|| "Usher".into()),
+        },
     )
     .await
     {
@@ -105,6 +112,7 @@ async fn blueprint_apply(
     file: &std::path::Path,
     context: &[String],
     as_user: Option<&str>,
+    force: bool,
 ) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let mut ctx = std::collections::BTreeMap::new();
@@ -133,9 +141,22 @@ async fn blueprint_apply(
         .await
         .map_err(|e| e.to_string())?;
     let key = usher_app::service::SecretKey::from_text(&key);
-    let r = usher_app::service::blueprints::apply(&db, &key, &text, &ctx, user)
+    use usher_app::service::blueprints::BuiltinChanges;
+    let builtin = if force {
+        BuiltinChanges::Confirmed
+    } else {
+        BuiltinChanges::Refuse
+    };
+    let r = usher_app::service::blueprints::apply(&db, &key, &text, &ctx, user, builtin)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| match e {
+            usher_app::error::AppError::Validation(errs) => errs
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join(" "),
+            e => e.to_string(),
+        })?;
     println!(
         "Applied {}: {} created, {} updated; flows: {}.",
         if r.name.is_empty() {
@@ -269,17 +290,12 @@ async fn serve(settings: Settings) -> Result<(), String> {
     if let Some(token) = setup_token {
         println!("No administrator exists yet. Create the first one at: {public_url}/setup?token={token}");
     }
-    use axum::serve::ListenerExt;
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(
+    usher_server::listener::serve(
         listener,
-        usher
-            .router
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        usher.router,
+        usher_server::listener::Timeouts::default(),
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| format!("server: {e}"))
 }

@@ -11,6 +11,49 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 use usher_app::service::Backend;
 
+tokio::task_local! {
+    /// Set when a session store call of this request failed ([`answer_busy_when_the_store_failed`]).
+    static STORE_FAILED: std::cell::Cell<bool>;
+}
+
+/// Notes a failed session store call for the request running it (outside such a request, nothing).
+fn note<T>(r: session_store::Result<T>) -> session_store::Result<T> {
+    if let Err(e) = &r {
+        tracing::warn!(error = %e, "session store call failed");
+        let _ = STORE_FAILED.try_with(|f| f.set(true));
+    }
+    r
+}
+
+/// Runs `request` (the session layer and all inside it) noting session store failures, and answers
+/// `503 Service Unavailable` with `Retry-After: 1` where tower-sessions would answer a bare 500 because
+/// its store failed (SQLite busy under a write flood, a pool that ran dry, the database gone): a
+/// client is told to come back, never that Usher broke (issue 35 item 3).
+pub async fn answer_busy_when_the_store_failed<F>(request: F) -> axum::response::Response
+where
+    F: std::future::Future<Output = axum::response::Response>,
+{
+    use axum::http::{header, HeaderValue, StatusCode};
+    use axum::response::IntoResponse;
+    let (res, failed) = STORE_FAILED
+        .scope(std::cell::Cell::new(false), async {
+            let res = request.await;
+            (res, STORE_FAILED.with(std::cell::Cell::get))
+        })
+        .await;
+    if failed && res.status() == StatusCode::INTERNAL_SERVER_ERROR {
+        let mut busy = (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Usher is busy. Try again in a moment.",
+        )
+            .into_response();
+        busy.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return busy;
+    }
+    res
+}
+
 /// A database-backed session store on the same database as the rest of Usher.
 #[derive(Debug, Clone)]
 pub enum DbSessionStore {
@@ -94,28 +137,28 @@ impl SessionStore for DbSessionStore {
         while self.load(&record.id).await?.is_some() {
             record.id = Id::default();
         }
-        self.save_as_stored(record).await
+        note(self.save_as_stored(record).await)
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.save_as_stored(record).await
+        note(self.save_as_stored(record).await)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let stored = stored_id(id);
-        let record = match self {
+        let record = note(match self {
             Self::Sqlite(s) => s.load(&stored).await,
             Self::Postgres(s) => s.load(&stored).await,
-        }?;
+        })?;
         Ok(record.map(|r| Record { id: *id, ..r }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let stored = stored_id(id);
-        match self {
+        note(match self {
             Self::Sqlite(s) => s.delete(&stored).await,
             Self::Postgres(s) => s.delete(&stored).await,
-        }
+        })
     }
 }
 

@@ -504,7 +504,7 @@ async fn setup_link_is_single_use(app: TestApp) {
         ("token", token.as_str()),
         ("username", "root"),
         ("email", "root@usher.test"),
-        ("password", "long-password"),
+        ("password", "a-much-longer-passphrase"),
         ("password_repeat", "different"),
     ];
     let r = c.call_form("setup/complete", &fields).await;
@@ -515,7 +515,7 @@ async fn setup_link_is_single_use(app: TestApp) {
         "bad input saves nothing"
     );
     let mut fields = fields;
-    fields[4].1 = "long-password";
+    fields[4].1 = "a-much-longer-passphrase";
     let r = c.call_form("setup/complete", &fields).await;
     r.assert_accepted();
     let (_, me) = c.call("auth/current_user", json!({})).await;
@@ -598,8 +598,8 @@ const PUBLIC_FUNCTIONS: &[Probe] = &[
             ("token", "bogus"),
             ("username", "eve"),
             ("email", "eve@x.io"),
-            ("password", "long-password"),
-            ("password_repeat", "long-password"),
+            ("password", "a-much-longer-passphrase"),
+            ("password_repeat", "a-much-longer-passphrase"),
         ],
         404,
     ),

@@ -17,6 +17,7 @@ db_tests!(
     export_then_import_gives_the_same_flow,
     the_example_invitations_work_and_engineering_enrolls_into_its_group,
     the_dashboard_imports_lists_and_exports,
+    changing_a_builtin_flow_needs_confirmation_at_every_door,
 );
 
 const EXAMPLES: [&str; 4] = [
@@ -59,6 +60,7 @@ async fn every_example_imports_and_reimports_without_duplicates(app: TestApp) {
             &text,
             &BTreeMap::new(),
             admin,
+            blueprints::BuiltinChanges::Confirmed,
         )
         .await
         .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -70,6 +72,7 @@ async fn every_example_imports_and_reimports_without_duplicates(app: TestApp) {
             &text,
             &BTreeMap::new(),
             admin,
+            blueprints::BuiltinChanges::Confirmed,
         )
         .await
         .unwrap();
@@ -120,6 +123,7 @@ async fn every_example_imports_and_reimports_without_duplicates(app: TestApp) {
         &example("flows-invitation-enrollment-minimal.yaml"),
         &ctx,
         admin,
+        blueprints::BuiltinChanges::Confirmed,
     )
     .await
     .unwrap();
@@ -162,6 +166,7 @@ async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
         &bad,
         &BTreeMap::new(),
         admin,
+        blueprints::BuiltinChanges::Confirmed,
     )
     .await
     .unwrap_err()
@@ -198,6 +203,7 @@ async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
             &variant,
             &BTreeMap::new(),
             admin,
+            blueprints::BuiltinChanges::Confirmed,
         )
         .await
         .unwrap_err()
@@ -214,6 +220,7 @@ async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
         ),
         &BTreeMap::new(),
         admin,
+        blueprints::BuiltinChanges::Confirmed,
     )
     .await
     .unwrap_err()
@@ -236,6 +243,7 @@ async fn export_then_import_gives_the_same_flow(app: TestApp) {
         &example("flows-invitation-enrollment.yaml"),
         &BTreeMap::new(),
         admin,
+        blueprints::BuiltinChanges::Confirmed,
     )
     .await
     .unwrap();
@@ -256,6 +264,7 @@ async fn export_then_import_gives_the_same_flow(app: TestApp) {
             &exported,
             &BTreeMap::new(),
             other_admin,
+            blueprints::BuiltinChanges::Confirmed,
         )
         .await
         .unwrap_or_else(|e| panic!("{slug}: {e}\n{exported}"));
@@ -276,6 +285,7 @@ async fn export_then_import_gives_the_same_flow(app: TestApp) {
             &exported,
             &BTreeMap::new(),
             admin,
+            blueprints::BuiltinChanges::Confirmed,
         )
         .await
         .unwrap();
@@ -300,6 +310,7 @@ async fn the_example_invitations_work_and_engineering_enrolls_into_its_group(app
         &example("flows-invitation-enrollment.yaml"),
         &BTreeMap::new(),
         admin,
+        blueprints::BuiltinChanges::Confirmed,
     )
     .await
     .unwrap();
@@ -377,10 +388,27 @@ async fn the_example_invitations_work_and_engineering_enrolls_into_its_group(app
 
 async fn the_dashboard_imports_lists_and_exports(app: TestApp) {
     let mut admin = app.admin().await;
+    // The example replaces the built-in default-enrollment-flow's stages: the admin confirms first
+    // (issue 35 item 6), and nothing is written until then.
+    let before = counts(&app).await;
     let (s, r) = admin
         .call(
             "admin/flows/import",
             json!({"yaml": example("flows-enrollment-2-stage.yaml")}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+    assert!(
+        r.to_string().contains("confirm_builtin")
+            && r.to_string()
+                .contains("built-in flow default-enrollment-flow"),
+        "{r}"
+    );
+    assert_eq!(counts(&app).await, before);
+    let (s, r) = admin
+        .call(
+            "admin/flows/import",
+            json!({"yaml": example("flows-enrollment-2-stage.yaml"), "confirm_builtin": true}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
@@ -513,7 +541,7 @@ async fn a_flow_without_an_invitation_stage_still_needs_an_invitation(app: TestA
     let (s, r) = admin
         .call(
             "admin/flows/import",
-            json!({"yaml": example("flows-enrollment-2-stage.yaml")}),
+            json!({"yaml": example("flows-enrollment-2-stage.yaml"), "confirm_builtin": true}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
@@ -522,8 +550,8 @@ async fn a_flow_without_an_invitation_stage_still_needs_an_invitation(app: TestA
     assert!(page.body.contains("Invalid invite/invite not found"));
     let first = [
         ("username", "sneaky"),
-        ("password", "s3cret-pass"),
-        ("password_repeat", "s3cret-pass"),
+        ("password", "s3cret-pass-word"),
+        ("password_repeat", "s3cret-pass-word"),
     ];
     let r = common::submit_stage(&mut app.client(), flow, "", "0", &first).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
@@ -543,8 +571,8 @@ async fn a_flow_without_an_invitation_stage_still_needs_an_invitation(app: TestA
     assert_eq!(c.get(&link).await.status, StatusCode::OK);
     let invited = [
         ("username", "invited"),
-        ("password", "s3cret-pass"),
-        ("password_repeat", "s3cret-pass"),
+        ("password", "s3cret-pass-word"),
+        ("password_repeat", "s3cret-pass-word"),
     ];
     let r = common::submit_stage(&mut c, flow, &token, "0", &invited).await;
     assert!(common::continues(&r), "{}", r.body);
@@ -587,8 +615,8 @@ async fn a_flow_without_an_invitation_stage_still_needs_an_invitation(app: TestA
     );
     let walk = [
         ("username", "walkin"),
-        ("password", "s3cret-pass"),
-        ("password_repeat", "s3cret-pass"),
+        ("password", "s3cret-pass-word"),
+        ("password_repeat", "s3cret-pass-word"),
     ];
     let r = common::submit_stage(&mut walk_in, flow, "", "0", &walk).await;
     assert!(common::continues(&r), "{}", r.body);
@@ -621,7 +649,10 @@ async fn flow_settings_are_obeyed_whatever_the_blueprint_says(app: TestApp) {
         let mut admin = admin.clone();
         async move {
             let (s, r) = admin
-                .call("admin/flows/import", json!({"yaml": yaml}))
+                .call(
+                    "admin/flows/import",
+                    json!({"yaml": yaml, "confirm_builtin": true}),
+                )
                 .await;
             assert_eq!(s, StatusCode::OK, "{r}");
         }
@@ -639,8 +670,8 @@ async fn flow_settings_are_obeyed_whatever_the_blueprint_says(app: TestApp) {
     let first = |name: &'static str| {
         [
             ("username", name),
-            ("password", "s3cret-pass"),
-            ("password_repeat", "s3cret-pass"),
+            ("password", "s3cret-pass-word"),
+            ("password_repeat", "s3cret-pass-word"),
         ]
     };
     let users = || app.count("SELECT COUNT(*) FROM users");
@@ -735,4 +766,67 @@ async fn flow_settings_are_obeyed_whatever_the_blueprint_says(app: TestApp) {
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{to}: {}", r.body);
         assert_eq!(users().await, before, "{to}");
     }
+}
+
+/// Issue 35 item 6: a blueprint that would change a built-in flow or stage is refused, naming them, until
+/// the admin confirms; one that changes none (another slug, or what is already stored) applies at once.
+async fn changing_a_builtin_flow_needs_confirmation_at_every_door(app: TestApp) {
+    let admin = app.admin_pk().await;
+    let key = &app.state.config.secret_key;
+    let text = example("flows-invitation-enrollment.yaml");
+    let before = counts(&app).await;
+    let e = blueprints::apply(
+        &app.db,
+        key,
+        &text,
+        &BTreeMap::new(),
+        admin,
+        blueprints::BuiltinChanges::Refuse,
+    )
+    .await
+    .unwrap_err();
+    let message = e
+        .field_message(blueprints::CONFIRM_FIELD)
+        .unwrap_or_default();
+    assert!(
+        message.contains("flow invitation-enrollment-flow-external")
+            && message.contains("flow invitation-enrollment-flow-internal")
+            && message.contains("--force"),
+        "{e:?}"
+    );
+    assert_eq!(counts(&app).await, before, "nothing applied");
+    blueprints::apply(
+        &app.db,
+        key,
+        &text,
+        &BTreeMap::new(),
+        admin,
+        blueprints::BuiltinChanges::Confirmed,
+    )
+    .await
+    .unwrap();
+    // Applying it again changes nothing: no confirmation needed.
+    blueprints::apply(
+        &app.db,
+        key,
+        &text,
+        &BTreeMap::new(),
+        admin,
+        blueprints::BuiltinChanges::Refuse,
+    )
+    .await
+    .unwrap();
+    // A flow of its own slug needs none either.
+    let mut ctx = BTreeMap::new();
+    ctx.insert("flow_slug".to_owned(), "my-own-enrollment".to_owned());
+    blueprints::apply(
+        &app.db,
+        key,
+        &example("flows-invitation-enrollment-minimal.yaml"),
+        &ctx,
+        admin,
+        blueprints::BuiltinChanges::Refuse,
+    )
+    .await
+    .unwrap();
 }

@@ -69,8 +69,8 @@ async fn link_mode_enrolls_without_mail_and_uses_up_the_link(app: TestApp) {
             ("username", "jane"),
             ("name", "Jane Smith"),
             ("email", "jane@example.org"),
-            ("password", "s3cret-pass"),
-            ("password_repeat", "s3cret-pass"),
+            ("password", "s3cret-pass-word"),
+            ("password_repeat", "s3cret-pass-word"),
         ],
     )
     .await;
@@ -120,8 +120,8 @@ async fn an_email_limited_invitation_still_asks_for_a_code(app: TestApp) {
             ("username", "bob"),
             ("name", "Bob"),
             ("email", "bob@company.com"),
-            ("password", "s3cret-pass"),
-            ("password_repeat", "s3cret-pass"),
+            ("password", "s3cret-pass-word"),
+            ("password_repeat", "s3cret-pass-word"),
         ],
     )
     .await;

@@ -29,8 +29,8 @@ async fn prompts(c: &mut Client, token: &str, who: &str, ip: [u8; 4]) -> Respons
         ("fields[username]", who),
         ("fields[name]", "Someone"),
         ("fields[email]", email.as_str()),
-        ("fields[password]", "s3cret-pass"),
-        ("fields[password_repeat]", "s3cret-pass"),
+        ("fields[password]", "s3cret-pass-word"),
+        ("fields[password_repeat]", "s3cret-pass-word"),
     ];
     c.call_form_from("flow/submit", &fields, ip).await
 }

@@ -69,7 +69,7 @@ async fn users_list_paths_origin_and_deactivate_delete(app: TestApp) {
     let (_, me) = ada.call("auth/current_user", json!({})).await;
     assert_eq!(me, serde_json::Value::Null);
     assert_eq!(
-        ada.login("ada", "s3cret-pass").await.0,
+        ada.login("ada", "s3cret-pass-word").await.0,
         StatusCode::UNAUTHORIZED
     );
     let (s, _) = admin
@@ -77,8 +77,11 @@ async fn users_list_paths_origin_and_deactivate_delete(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(
-        ada.login("ada", "s3cret-pass").await.0.is_redirection()
-            || ada.login("ada", "s3cret-pass").await.0.is_success()
+        ada.login("ada", "s3cret-pass-word")
+            .await
+            .0
+            .is_redirection()
+            || ada.login("ada", "s3cret-pass-word").await.0.is_success()
     );
     // Not oneself.
     let me_pk = user_pk(&app, "admin").await;
@@ -229,7 +232,7 @@ async fn external_users_go_to_the_default_application(app: TestApp) {
             "auth/login",
             &[
                 ("username", "gus"),
-                ("password", "s3cret-pass"),
+                ("password", "s3cret-pass-word"),
                 ("next", ""),
             ],
         )

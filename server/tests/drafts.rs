@@ -91,6 +91,7 @@ async fn the_form_the_rest_body_and_a_blueprint_give_the_same_invitation(app: Te
         BLUEPRINT,
         &BTreeMap::new(),
         admin_pk,
+        usher_app::service::blueprints::BuiltinChanges::Confirmed,
     )
     .await
     .unwrap();

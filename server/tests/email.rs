@@ -126,6 +126,7 @@ async fn two_workers_on_postgresql_send_each_of_100_messages_once() {
             };
             enqueue(
                 &mut tx,
+                &app.state.config.secret_key,
                 None,
                 None,
                 &[format!("r{i}@example.com")],
@@ -149,11 +150,13 @@ async fn two_workers_on_postgresql_send_each_of_100_messages_once() {
         };
         let a = tokio::spawn(run(Worker::new(
             app.db.clone(),
+            app.state.config.secret_key.clone(),
             common::mail_config(sink.port),
         )
         .unwrap()));
         let b = tokio::spawn(run(Worker::new(
             app.db.clone(),
+            app.state.config.secret_key.clone(),
             common::mail_config(sink.port),
         )
         .unwrap()));
@@ -291,16 +294,34 @@ async fn queued_mail_wakes_the_worker_only_after_commit(app: TestApp) {
     };
     let to = ["a@example.com".to_owned()];
     let mut tx = app.db.begin().await.unwrap();
-    enqueue(&mut tx, None, None, &to, &[], &[], &msg)
-        .await
-        .unwrap();
+    enqueue(
+        &mut tx,
+        &app.state.config.secret_key,
+        None,
+        None,
+        &to,
+        &[],
+        &[],
+        &msg,
+    )
+    .await
+    .unwrap();
     assert!(!woken().await, "woken before the commit");
     tx.commit().await.unwrap();
     assert!(woken().await, "not woken by the commit");
     let mut tx = app.db.begin().await.unwrap();
-    enqueue(&mut tx, None, None, &to, &[], &[], &msg)
-        .await
-        .unwrap();
+    enqueue(
+        &mut tx,
+        &app.state.config.secret_key,
+        None,
+        None,
+        &to,
+        &[],
+        &[],
+        &msg,
+    )
+    .await
+    .unwrap();
     drop(tx);
     assert!(!woken().await, "woken by a rolled-back transaction");
     let tx = app.db.begin().await.unwrap();

@@ -324,7 +324,15 @@ async fn the_worker_sends_through_saved_settings(app: TestApp) {
     let got = sink.wait_for(1, 20).await;
     assert_eq!(got[0]["rcpt_tos"], json!(["jane@example.org"]));
     assert!(got[0]["data"].as_str().unwrap().contains("id@acme.test"));
-    let (_, status) = admin.call("admin/mail/status", json!({})).await;
+    // The worker records the delivery just after the server answered: wait for it.
+    let mut status = Value::Null;
+    for _ in 0..50 {
+        status = admin.call("admin/mail/status", json!({})).await.1;
+        if status["queued"] == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(status["queued"], 0);
     assert_eq!(status["last_failure"], Value::Null);
     worker.abort();

@@ -565,8 +565,8 @@ async fn stages_run_in_order_from_a_plan_in_the_session(app: TestApp) {
                 ("itoken", &t),
                 ("stage", "1"),
                 ("fields[username]", "sam"),
-                ("fields[password]", "sam-password"),
-                ("fields[password_repeat]", "sam-password"),
+                ("fields[password]", "s3cret-pass-word"),
+                ("fields[password_repeat]", "s3cret-pass-word"),
             ],
         )
         .await;

@@ -729,8 +729,8 @@ async fn a_deactivated_creator_disables_and_a_deleted_one_keeps_the_ledger(app: 
             ("username", "late"),
             ("email", "late@example.com"),
             ("name", "Late"),
-            ("password", "s3cret-pass"),
-            ("password_repeat", "s3cret-pass"),
+            ("password", "s3cret-pass-word"),
+            ("password_repeat", "s3cret-pass-word"),
         ],
     )
     .await;

@@ -88,8 +88,8 @@ async fn the_database_keeps_no_token(app: TestApp) {
             ("username", "jane"),
             ("name", "Jane"),
             ("email", "jane@company.com"),
-            ("password", "s3cret-pass"),
-            ("password_repeat", "s3cret-pass"),
+            ("password", "s3cret-pass-word"),
+            ("password_repeat", "s3cret-pass-word"),
         ],
     )
     .await;

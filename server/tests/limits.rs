@@ -104,8 +104,8 @@ async fn an_oversized_prompt_value_is_refused_before_anything_is_stored(app: Tes
             ("username", "longname"),
             ("name", &long),
             ("email", "long@example.com"),
-            ("password", "s3cret-pass"),
-            ("password_repeat", "s3cret-pass"),
+            ("password", "s3cret-pass-word"),
+            ("password_repeat", "s3cret-pass-word"),
         ],
     )
     .await;

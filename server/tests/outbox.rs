@@ -1,6 +1,8 @@
 //! The outbox through an SMTP outage (issue 12 item 15): a message is retried with capped backoff for
 //! 72 hours whatever the number of attempts; an admin retries a failed one (never a code); one failed
-//! database write while recording a batch does not stop the others being recorded.
+//! database write while recording a batch does not stop the others being recorded. A queued message's
+//! code or link is stored only sealed under the instance secret until it is sent (issue 35 item 6),
+//! including messages an earlier release queued in clear.
 
 mod common;
 use axum::http::StatusCode;
@@ -13,6 +15,7 @@ db_tests!(
     an_outage_of_three_days_loses_nothing,
     an_admin_retries_a_failed_message_but_never_a_code,
     a_failed_write_for_one_message_does_not_stop_the_batch,
+    queued_codes_and_links_are_sealed_until_sent,
 );
 
 async fn queue(app: &TestApp, subject: &str, secret: Option<&str>) -> String {
@@ -25,6 +28,7 @@ async fn queue(app: &TestApp, subject: &str, secret: Option<&str>) -> String {
     let mut tx = app.db.begin().await.unwrap();
     let pk = enqueue(
         &mut tx,
+        &app.state.config.secret_key,
         None,
         None,
         &["a@example.com".to_owned()],
@@ -62,7 +66,12 @@ async fn age(app: &TestApp, pk: &str, hours: i64, attempts: i64) {
 }
 
 fn worker(app: &TestApp, port: u16) -> Worker {
-    Worker::new(app.db.clone(), common::mail_config(port)).unwrap()
+    Worker::new(
+        app.db.clone(),
+        app.state.config.secret_key.clone(),
+        common::mail_config(port),
+    )
+    .unwrap()
 }
 
 async fn an_outage_of_three_days_loses_nothing(app: TestApp) {
@@ -147,4 +156,66 @@ async fn a_failed_write_for_one_message_does_not_stop_the_batch(app: TestApp) {
     // The poison message stays claimed: its lease brings it back later.
     assert_eq!(status(&app, &poison).await.0, "sending");
     assert_eq!(sink.wait_for(6, 30).await.len(), 6);
+}
+
+async fn queued_codes_and_links_are_sealed_until_sent(app: TestApp) {
+    // A code, queued by this release.
+    let code = "73194628";
+    let pk = queue(&app, "Your verification code", Some(code)).await;
+    // A message an earlier release queued: its secret in clear, in the row and the bodies.
+    let link = "0b8d3c4e-1f2a-4b5c-8d9e-0a1b2c3d4e5f";
+    sqlx::query(
+        "INSERT INTO outbox (pk, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created, secret, carried_secret)
+         VALUES ('legacy', '[\"b@example.com\"]', '[]', '[]', 'Invitation', $1, $2, 'queued', 0, 0, 0, $3, 0)",
+    )
+    .bind(format!("Join: https://usher.test/if/flow/x/?itoken={link}"))
+    .bind(format!("<a href=\"https://usher.test/if/flow/x/?itoken={link}\">Join</a>"))
+    .bind(link)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    // The next start seals it (twice, as two instances would: the second finds nothing left).
+    let upgraded = app.another_instance().await;
+    let _second = app.another_instance().await;
+    let stored: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT body_text, body_html, COALESCE(secret, '') FROM outbox")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored.len(), 2);
+    for (text, html, secret) in &stored {
+        for s in [text, html, secret] {
+            assert!(!s.contains(code) && !s.contains(link), "in clear: {s}");
+        }
+    }
+    assert!(stored
+        .iter()
+        .all(|(t, ..)| t.contains(usher_app::domain::outbox::SEALED_SECRET_MARK)));
+    assert!(status(&app, &pk).await.0 == "queued");
+
+    // The worker opens them: the mail carries the code and the link; the stored copies say they were
+    // removed.
+    let sink = SmtpSink::start(free_port()).await;
+    let w = worker(&upgraded, sink.port);
+    w.run_once().await.unwrap();
+    let sent = sink.wait_for(2, 30).await;
+    let all: String = sent
+        .iter()
+        .map(|m| common::unfold_qp(m["data"].as_str().unwrap()))
+        .collect();
+    assert!(all.contains(code), "{all}");
+    assert!(all.contains(link), "{all}");
+    assert!(!all.contains(usher_app::domain::outbox::SEALED_SECRET_MARK));
+    let stored: Vec<(String, String)> =
+        sqlx::query_as("SELECT status, body_text FROM outbox ORDER BY pk")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    for (status, text) in &stored {
+        assert_eq!(status, "sent");
+        assert!(
+            text.contains(usher_app::store::outbox::SECRET_REMOVED) && !text.contains(code),
+            "{text}"
+        );
+    }
 }

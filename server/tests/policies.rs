@@ -35,6 +35,7 @@ async fn setup(app: &TestApp) -> Client {
         &text,
         &BTreeMap::new(),
         admin_pk,
+        usher_app::service::blueprints::BuiltinChanges::Confirmed,
     )
     .await
     .unwrap();
@@ -91,8 +92,8 @@ async fn enroll(
         "1",
         &[
             ("username", username),
-            ("password", "s3cret-pass"),
-            ("password_repeat", "s3cret-pass"),
+            ("password", "s3cret-pass-word"),
+            ("password_repeat", "s3cret-pass-word"),
         ],
     )
     .await;
@@ -151,7 +152,12 @@ async fn invited_only_flow_policy(app: TestApp) {
             .join("tests/blueprints/flows-enrollment-2-stage.yaml"),
     )
     .unwrap();
-    let (s, r) = admin.call("admin/flows/import", json!({"yaml": two})).await;
+    let (s, r) = admin
+        .call(
+            "admin/flows/import",
+            json!({"yaml": two, "confirm_builtin": true}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     // Without an invitation stage the flow still asks for an invitation (issue 12); the seed's policy
     // matters on a flow an admin opened.
@@ -193,8 +199,8 @@ async fn invited_only_flow_policy(app: TestApp) {
                 ("slug", "default-enrollment-flow"),
                 ("stage", "0"),
                 ("fields[username]", "sneaky"),
-                ("fields[password]", "s3cret-pass"),
-                ("fields[password_repeat]", "s3cret-pass"),
+                ("fields[password]", "s3cret-pass-word"),
+                ("fields[password_repeat]", "s3cret-pass-word"),
             ],
         )
         .await;

@@ -24,8 +24,8 @@ async fn prompts(c: &mut Client, token: &str, username: &str, email: &str) -> Re
             ("username", username),
             ("name", "Jane"),
             ("email", email),
-            ("password", "s3cret-pass"),
-            ("password_repeat", "s3cret-pass"),
+            ("password", "s3cret-pass-word"),
+            ("password_repeat", "s3cret-pass-word"),
         ],
     )
     .await

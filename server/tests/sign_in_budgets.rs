@@ -38,6 +38,28 @@ async fn an_accounts_budget_for_new_networks_ends_and_a_known_network_still_sign
     let r = login_from(&app, "admin", ADMIN_PASSWORD, [203, 0, 113, 99]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     assert!(r.headers.contains_key("retry-after"));
+    // The spike is in the audit log, once for the window however many refusals follow.
+    login_from(&app, "admin", "wrong", [203, 0, 113, 97]).await;
+    let events = usher_app::service::audit::newest(
+        &app.db.pool,
+        Some(usher_app::domain::audit::Action::SuspiciousRequest),
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    let e = &events[0];
+    assert_eq!(
+        (e.actor_name.as_str(), e.model.as_str(), e.object_pk.clone()),
+        (
+            "admin",
+            "user",
+            app.count("SELECT pk FROM users WHERE username = 'admin'")
+                .await
+                .to_string()
+        )
+    );
+    assert_eq!(e.client_ip, "203.0.113.99");
     // The owner's network is not locked out.
     let r = login_from(&app, "admin", ADMIN_PASSWORD, office).await;
     assert!(signed_in(&r), "{} {}", r.status, r.body);

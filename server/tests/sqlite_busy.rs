@@ -50,3 +50,28 @@ async fn writers_past_the_wait_bound_get_503_with_retry_after_never_500() {
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
 }
+
+/// The session store has its own connections; when it fails (busy past its wait, or gone), tower-sessions
+/// would answer a bare 500: the request is answered 503 with `Retry-After` instead (issue 35 item 3).
+#[tokio::test]
+async fn a_failing_session_store_answers_503_not_500() {
+    let app = TestApp::sqlite().await;
+    app.admin_pk().await;
+    sqlx::query("DROP TABLE tower_sessions")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let r = app
+        .client()
+        .call_form(
+            "auth/login",
+            &[
+                ("username", "admin"),
+                ("password", common::ADMIN_PASSWORD),
+                ("next", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+    assert_eq!(r.headers["retry-after"], "1");
+}

@@ -122,7 +122,7 @@ async fn greek_capitals_sign_in_to_their_account_and_cannot_make_another(app: Te
             "auth/login",
             &[
                 ("username", "ΝΊΚΟΣ"),
-                ("password", "s3cret-pass"),
+                ("password", "s3cret-pass-word"),
                 ("next", ""),
             ],
         )

@@ -40,8 +40,8 @@ async fn prompts(c: &mut Client, token: &str, username: &str, email: &str) -> co
             ("username", username),
             ("name", "Ann"),
             ("email", email),
-            ("password", "s3cret-pass"),
-            ("password_repeat", "s3cret-pass"),
+            ("password", "s3cret-pass-word"),
+            ("password_repeat", "s3cret-pass-word"),
         ],
     )
     .await
@@ -456,14 +456,17 @@ async fn a_flow_without_an_email_stage_still_proves_an_email_limited_address(app
     )
     .unwrap();
     let (s, r) = admin
-        .call("admin/flows/import", json!({"yaml": text}))
+        .call(
+            "admin/flows/import",
+            json!({"yaml": text, "confirm_builtin": true}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     let credentials = |username: &'static str| {
         [
             ("username", username),
-            ("password", "s3cret-pass"),
-            ("password_repeat", "s3cret-pass"),
+            ("password", "s3cret-pass-word"),
+            ("password_repeat", "s3cret-pass-word"),
         ]
     };
     // Without email rules the imported flow enrolls at once, as it says.
@@ -596,8 +599,8 @@ async fn prompts_from(
         ("fields[username]", username),
         ("fields[name]", "Ann"),
         ("fields[email]", email),
-        ("fields[password]", "s3cret-pass"),
-        ("fields[password_repeat]", "s3cret-pass"),
+        ("fields[password]", "s3cret-pass-word"),
+        ("fields[password_repeat]", "s3cret-pass-word"),
     ]
     .iter()
     .map(|(k, v)| format!("{}={}", common::urlencode(k), common::urlencode(v)))
@@ -729,7 +732,10 @@ async fn delivery_activates_accounts_a_flow_creates_inactive(app: TestApp) {
     )
     .unwrap();
     let (s, r) = admin
-        .call("admin/flows/import", json!({"yaml": text}))
+        .call(
+            "admin/flows/import",
+            json!({"yaml": text, "confirm_builtin": true}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     let flow = "default-enrollment-flow";
@@ -763,8 +769,8 @@ async fn delivery_activates_accounts_a_flow_creates_inactive(app: TestApp) {
                 ("itoken", &t),
                 ("stage", "0"),
                 ("fields[username]", "dana"),
-                ("fields[password]", "s3cret-pass"),
-                ("fields[password_repeat]", "s3cret-pass"),
+                ("fields[password]", "s3cret-pass-word"),
+                ("fields[password_repeat]", "s3cret-pass-word"),
             ],
         )
         .await;

@@ -167,7 +167,13 @@ async fn a_refused_plain_form_post_comes_back_to_its_page_with_the_error() {
         "{back}"
     );
     let path = back.trim_start_matches("http://usher.test");
-    let page = c.send(get(path, "usher.test")).await;
+    // The browser keeps the redirect's proof that Usher sent this error, and sends it back.
+    let proof = form_error_proof(&r);
+    let mut follow = get(path, "usher.test");
+    follow
+        .headers_mut()
+        .insert("cookie", proof.parse().unwrap());
+    let page = c.send(follow).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body.contains("role=\"alert\"") && page.body.contains("Invalid username or password."),
@@ -183,6 +189,87 @@ async fn a_refused_plain_form_post_comes_back_to_its_page_with_the_error() {
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+/// The `usher_form_error=…` pair a response sets.
+fn form_error_proof(r: &Response) -> String {
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("usher_form_error=") && !v.contains("Max-Age=0"))
+        .unwrap_or_else(|| panic!("no form error proof: {:?}", r.headers))
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Issue 35 item 6: a link cannot put its own text under a form. `__err` in a page's URL is shown only
+/// with the proof the refused post's redirect set (a keyed digest of that very error, for a minute);
+/// otherwise the browser is sent to the page without it.
+#[tokio::test]
+async fn a_link_cannot_put_its_own_error_under_a_form() {
+    let app = TestApp::sqlite().await;
+    let mut c = app.client();
+    // base64url of {"BadRequest":"Reset your password at https://evil.example.net"}
+    let evil =
+        "eyJCYWRSZXF1ZXN0IjoiUmVzZXQgeW91ciBwYXNzd29yZCBhdCBodHRwczovL2V2aWwuZXhhbXBsZS5uZXQifQ==";
+    let forged = format!("/login?next=%2Fadmin&__path=/api/auth/login&__err={evil}");
+    let r = c.send(get(&forged, "usher.test")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(header(&r, "location"), "/login?next=%2Fadmin");
+    assert!(!r.body.contains("evil.example.net"));
+    // With a proof for another error, the same.
+    let post = Request::builder()
+        .method("POST")
+        .uri("/api/auth/login")
+        .header("host", "usher.test")
+        .header("origin", "http://usher.test")
+        .header("referer", "http://usher.test/login")
+        .header("accept", "text/html")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("username=nobody&password=wrong"))
+        .unwrap();
+    let refused = c.send(post).await;
+    let proof = form_error_proof(&refused);
+    let mut req = get(&forged, "usher.test");
+    req.headers_mut().insert("cookie", proof.parse().unwrap());
+    let r = c.send(req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Usher's own error, with its proof, is shown once; the proof is then cleared.
+    let back = header(&refused, "location")
+        .trim_start_matches("http://usher.test")
+        .to_owned();
+    let mut req = get(&back, "usher.test");
+    req.headers_mut().insert("cookie", proof.parse().unwrap());
+    let page = c.send(req).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Invalid username or password."),
+        "{}",
+        page.body
+    );
+    assert!(page.headers.get_all("set-cookie").iter().any(|v| v
+        .to_str()
+        .unwrap()
+        .starts_with("usher_form_error=;")
+        && v.to_str().unwrap().contains("Max-Age=0")));
+}
+
+/// Issue 35 item 6: pages say where their forms may post (`form-action`): Usher itself, and the
+/// default application a sign-in may redirect to.
+#[tokio::test]
+async fn pages_limit_where_forms_post() {
+    let mut config = usher_app::service::Config::new("http://usher.test");
+    config.default_app_url = Some("https://apps.example.com/home".into());
+    let app = TestApp::sqlite_with(config).await;
+    let r = app.client().send(get("/login", "usher.test")).await;
+    let csp = header(&r, "content-security-policy");
+    assert!(
+        csp.ends_with("; form-action 'self' https://apps.example.com"),
+        "{csp}"
+    );
+}
+
 #[tokio::test]
 async fn https_adds_hsts() {
     let app = TestApp::sqlite_with_public_url("https://id.example.com").await;

@@ -345,9 +345,13 @@ pub async fn set_open_enrollment(slug: String, open: bool) -> Result<(), AppErro
 }
 
 /// Imports an authentik blueprint (YAML text): all of it in one transaction, or nothing with an error
-/// naming the entry and path.
+/// naming the entry and path. One that would change a built-in flow or stage is refused on
+/// `confirm_builtin` (naming them) unless `confirm_builtin` is true.
 #[server(input = Json, endpoint = "admin/flows/import")]
-pub async fn import_blueprint(yaml: String) -> Result<ApplyReport, AppError> {
+pub async fn import_blueprint(
+    yaml: String,
+    confirm_builtin: Option<bool>,
+) -> Result<ApplyReport, AppError> {
     respond(
         async {
             let (st, me) = admin().await?;
@@ -357,6 +361,11 @@ pub async fn import_blueprint(yaml: String) -> Result<ApplyReport, AppError> {
                 &yaml,
                 &Default::default(),
                 me.pk,
+                if confirm_builtin == Some(true) {
+                    blueprints::BuiltinChanges::Confirmed
+                } else {
+                    blueprints::BuiltinChanges::Refuse
+                },
             )
             .await
         }

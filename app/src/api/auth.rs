@@ -111,7 +111,7 @@ pub async fn complete_setup(
                 &email,
                 &password,
                 &password_repeat,
-                st.config.password_min_length,
+                &st.config.password_rules(),
             )
             .await?;
             auth::sign_in(&st.db, &session().await?, pk).await?;

@@ -94,8 +94,9 @@ pub(crate) mod ctx {
         Ok((st, user))
     }
 
-    /// The value of a request cookie.
+    /// The value of a request cookie (parsed by the `cookie` crate, RFC 6265; an empty value is none).
     pub fn read_cookie(name: &str) -> Option<String> {
+        use tower_sessions::cookie::Cookie;
         let parts: Option<http::request::Parts> = leptos::prelude::use_context();
         let parts = parts?;
         parts
@@ -103,23 +104,27 @@ pub(crate) mod ctx {
             .get_all(http::header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(|h| {
-                h.split(';').find_map(|kv| {
-                    let (k, v) = kv.trim().split_once('=')?;
-                    (k == name && !v.is_empty()).then(|| v.to_owned())
-                })
-            })
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|c| c.name() == name && !c.value().is_empty())
+            .map(|c| c.value().to_owned())
     }
 
-    /// Sets (or, with `max_age` 0, deletes) a cookie: `Path=/; HttpOnly; SameSite=Lax`, `Secure` when asked.
+    /// Sets (or, with `max_age` 0, deletes) a cookie: `Path=/; HttpOnly; SameSite=Lax`, `Secure` when
+    /// asked; `max_age` in seconds. Built by the `cookie` crate.
     pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) {
+        use tower_sessions::cookie::{time::Duration, Cookie, SameSite};
         let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
             return;
         };
-        let secure = if secure { "; Secure" } else { "" };
-        let cookie =
-            format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
-        if let Ok(v) = http::HeaderValue::from_str(&cookie) {
+        let cookie = Cookie::build((name, value))
+            .path("/")
+            .max_age(Duration::seconds(max_age))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(secure)
+            .build();
+        if let Ok(v) = http::HeaderValue::from_str(&cookie.to_string()) {
             opts.append_header(http::header::SET_COOKIE, v);
         }
     }

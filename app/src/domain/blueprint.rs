@@ -101,6 +101,61 @@ impl Plan {
     }
 }
 
+/// What applying `plan` would change of Usher's built-in flows and stages (`builtin`, as shipped), given
+/// what is stored now (`stored`: the stored definitions of the flows with a built-in slug): each changed
+/// built-in flow as `flow <slug>` and stage as `stage <name>`, in the plan's order. A flow changes when its
+/// name, title, designation, authentication or (when the plan binds stages to it) its stages would
+/// differ; a stage when a stage of the same name is stored with other settings. Re-applying what is
+/// already stored, or recreating a deleted built-in, changes nothing. Importing a blueprint that changes
+/// a built-in needs the admin's confirmation (issue 35 item 6).
+pub fn builtin_changes(plan: &Plan, stored: &[FlowDef], builtin: &[FlowDef]) -> Vec<String> {
+    let mut changes = Vec::new();
+    let bound: std::collections::BTreeSet<&str> = plan
+        .bindings
+        .iter()
+        .map(|(slug, ..)| slug.as_str())
+        .collect();
+    for f in plan.flow_defs() {
+        if !builtin.iter().any(|b| b.slug == f.slug) {
+            continue;
+        }
+        let Some(now) = stored.iter().find(|s| s.slug == f.slug) else {
+            continue;
+        };
+        let stages = if bound.contains(f.slug.as_str()) {
+            &f.stages
+        } else {
+            &now.stages
+        };
+        if f.name != now.name
+            || f.title != now.title
+            || f.designation != now.designation
+            || f.authentication != now.authentication
+            || *stages != now.stages
+        {
+            changes.push(format!("flow {}", f.slug));
+        }
+    }
+    let builtin_stage = |name: &str| {
+        builtin
+            .iter()
+            .any(|b| b.stages.iter().any(|s| s.name == name))
+    };
+    for s in &plan.stages {
+        if !builtin_stage(&s.name) {
+            continue;
+        }
+        let now = stored
+            .iter()
+            .flat_map(|f| &f.stages)
+            .find(|n| n.name == s.name);
+        if now.is_some_and(|n| n.kind != s.kind) {
+            changes.push(format!("stage {}", s.name));
+        }
+    }
+    changes
+}
+
 const FLOW: &str = "authentik_flows.flow";
 const BINDING: &str = "authentik_flows.flowstagebinding";
 const INVITATION_STAGE: &str = "authentik_stages_invitation.invitationstage";
@@ -1030,6 +1085,66 @@ entries:
         assert_eq!(
             coerce(&Y::String("x".into()), &Y::String("d".into())),
             Y::String("x".into())
+        );
+    }
+
+    #[test]
+    fn changes_to_builtins_are_named_and_reapplying_them_is_none() {
+        let builtin = crate::domain::flow::builtin_flows();
+        let slug = "default-enrollment-flow";
+        let stored: Vec<FlowDef> = builtin.clone();
+        let mine = stored.iter().find(|f| f.slug == slug).unwrap().clone();
+        // A plan that restates the stored flow exactly changes nothing.
+        let same = Plan {
+            name: "same".into(),
+            groups: vec![],
+            flows: vec![FlowDef {
+                stages: vec![],
+                ..mine.clone()
+            }],
+            stages: mine.stages.clone(),
+            bindings: mine
+                .stages
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (slug.to_owned(), s.name.clone(), i as i64 * 10))
+                .collect(),
+            invitations: vec![],
+        };
+        assert_eq!(
+            builtin_changes(&same, &stored, &builtin),
+            Vec::<String>::new()
+        );
+        // Another title, and one stage fewer: the flow changes.
+        let mut other = same.clone();
+        other.flows[0].title = "Join us".into();
+        assert_eq!(
+            builtin_changes(&other, &stored, &builtin),
+            vec![format!("flow {slug}")]
+        );
+        let mut fewer = same.clone();
+        fewer.bindings.pop();
+        assert_eq!(
+            builtin_changes(&fewer, &stored, &builtin),
+            vec![format!("flow {slug}")]
+        );
+        // A flow of another slug, or a deleted built-in recreated, is no change to a built-in.
+        let mut elsewhere = same.clone();
+        elsewhere.flows[0].slug = "my-own-flow".into();
+        for b in &mut elsewhere.bindings {
+            b.0 = "my-own-flow".into();
+        }
+        assert!(builtin_changes(&elsewhere, &stored, &builtin).is_empty());
+        assert!(builtin_changes(&other, &[], &builtin).is_empty());
+        // A built-in stage stored with other settings.
+        let mut stage = elsewhere.clone();
+        let first = stage.stages[0].name.clone();
+        stage.stages[0].kind = crate::domain::flow::StageKind::Invitation {
+            continue_flow_without_invitation: true,
+        };
+        assert_eq!(
+            builtin_changes(&stage, &stored, &builtin),
+            vec![format!("stage {first}")]
         );
     }
 }

@@ -15,8 +15,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// A flow in progress (authentik's flow plan): which flow, with which invitation token, at which stage,
-/// and what the prompts collected so far. Kept server-side in the session; passwords only as argon2id
-/// hashes (`password_hash`).
+/// and what the prompts collected so far. Kept server-side in the session; a password only sealed
+/// under the instance secret ([`SEALED_PASSWORD`]), hashed once at the `user_write` stage.
+/// The plan context key of the invitee's password, sealed (XChaCha20-Poly1305 under the instance
+/// secret, bound to the flow) until the `user_write` stage hashes it: one argon2id hash per enrollment,
+/// however many posts, policy refusals and code guesses come before it (issue 35 item 2). Never shown
+/// to policies.
+pub const SEALED_PASSWORD: &str = "password_sealed";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlowPlan {
     /// Flow slug.
@@ -26,7 +32,7 @@ pub struct FlowPlan {
     pub token: Option<String>,
     /// Index of the next stage to run, in the flow's bindings.
     pub stage: usize,
-    /// Collected prompt values by `field_key` (`password_hash` instead of passwords).
+    /// Collected prompt values by `field_key` ([`SEALED_PASSWORD`] instead of a password).
     pub context: Map<String, Value>,
     /// The email verification in progress (pk in `email_verifications`), kept when the invitee starts the
     /// prompts again in this browser, so going back does not send another code.

@@ -40,7 +40,24 @@ pub enum PasswordError {
     /// Longer than [`PASSWORD_MAX_BYTES`] bytes.
     #[error("Password must be at most {PASSWORD_MAX_BYTES} bytes.")]
     TooLong,
+    /// Too easy to guess (zxcvbn's score below [`PASSWORD_MIN_SCORE`]), with zxcvbn's advice.
+    #[error("This password is too easy to guess. {0}")]
+    TooWeak(String),
 }
+
+/// What a new password must be: at least `min_chars` characters and, on the server, hard to guess
+/// even for someone who knows the brand (`brand` is one of zxcvbn's user inputs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordRules {
+    /// The fewest characters (`USHER_PASSWORD_MIN_LENGTH`; never below [`PASSWORD_MIN`]).
+    pub min_chars: usize,
+    /// The brand name (`USHER_BRAND_NAME`).
+    pub brand: String,
+}
+
+/// The least zxcvbn score (0–4) a new password must reach: 3, "safely unguessable: moderate
+/// protection from offline slow-hash scenario" (< 10¹⁰ guesses), as issue 35 item 7 asks.
+pub const PASSWORD_MIN_SCORE: u8 = 3;
 
 /// Validates a username: 1–150 characters of authentik's charset `^[\w.@+-]+$`, on the server also of
 /// one script (UTS #39 single-script). Returns it trimmed and, on the server, NFKC-normalised (so
@@ -98,7 +115,9 @@ pub fn username_skeleton(username: &str) -> String {
 }
 
 /// Validates a new password and its repetition: equal, at least `min_chars` characters (the instance's
-/// `USHER_PASSWORD_MIN_LENGTH`, never fewer than [`PASSWORD_MIN`]), at most [`PASSWORD_MAX_BYTES`].
+/// `USHER_PASSWORD_MIN_LENGTH`, never fewer than [`PASSWORD_MIN`]), at most [`PASSWORD_MAX_BYTES`], and
+/// on the server hard to guess ([`password_strength`] with `user_inputs`: the username, email, name and
+/// brand name, so a password made of them scores low).
 ///
 /// # Errors
 /// [`PasswordError`].
@@ -106,6 +125,7 @@ pub fn validate_new_password(
     password: &str,
     repeat: &str,
     min_chars: usize,
+    user_inputs: &[&str],
 ) -> Result<(), PasswordError> {
     if password != repeat {
         return Err(PasswordError::Mismatch);
@@ -117,7 +137,53 @@ pub fn validate_new_password(
     if password.len() > PASSWORD_MAX_BYTES {
         return Err(PasswordError::TooLong);
     }
+    #[cfg(feature = "ssr")]
+    password_strength(password, user_inputs)?;
+    #[cfg(not(feature = "ssr"))]
+    let _ = user_inputs;
     Ok(())
+}
+
+/// Refuses a password that zxcvbn (Dropbox's estimator, the `zxcvbn` crate; it reads the first 100
+/// characters only, so its cost is bounded) scores below [`PASSWORD_MIN_SCORE`], given `user_inputs`
+/// (words an attacker would try first: the username, email, name, brand). Server side only: the
+/// dictionaries stay out of the browser's WASM.
+///
+/// # Errors
+/// [`PasswordError::TooWeak`] with zxcvbn's warning and suggestions in English.
+#[cfg(feature = "ssr")]
+pub fn password_strength(password: &str, user_inputs: &[&str]) -> Result<(), PasswordError> {
+    let inputs: Vec<&str> = user_inputs
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    if u8::from(estimate.score()) >= PASSWORD_MIN_SCORE {
+        return Ok(());
+    }
+    let mut advice: Vec<String> = Vec::new();
+    if let Some(f) = estimate.feedback() {
+        if let Some(w) = f.warning() {
+            advice.push(sentence(&w.to_string()));
+        }
+        advice.extend(f.suggestions().iter().map(|s| sentence(&s.to_string())));
+    }
+    if advice.is_empty() {
+        advice.push("Use a few uncommon words, or make it longer.".into());
+    }
+    Err(PasswordError::TooWeak(advice.join(" ")))
+}
+
+/// `s` ending with a full stop.
+#[cfg(feature = "ssr")]
+fn sentence(s: &str) -> String {
+    let s = s.trim();
+    if s.ends_with(['.', '!', '?']) {
+        s.to_owned()
+    } else {
+        format!("{s}.")
+    }
 }
 
 /// The directory's path tree (authentik's user paths, e.g. `users/internal/engineering`): every path
@@ -190,26 +256,54 @@ mod tests {
 
     #[test]
     fn passwords() {
-        assert!(validate_new_password("longenough", "longenough", PASSWORD_MIN).is_ok());
-        assert!(validate_new_password("longenough", "different1", PASSWORD_MIN).is_err());
-        assert!(validate_new_password("short", "short", PASSWORD_MIN).is_err());
+        assert!(
+            validate_new_password("longenough-otter", "longenough-otter", PASSWORD_MIN, &[])
+                .is_ok()
+        );
+        assert!(validate_new_password("longenough", "different1", PASSWORD_MIN, &[]).is_err());
+        assert!(validate_new_password("short", "short", PASSWORD_MIN, &[]).is_err());
         // NIST SP 800-63B-4's 15 for a single factor, when the instance asks it.
         assert_eq!(
-            validate_new_password("longenough", "longenough", 15),
+            validate_new_password("longenough", "longenough", 15, &[]),
             Err(PasswordError::TooShort(15))
         );
         assert_eq!(
             PasswordError::TooShort(15).to_string(),
             "Password must be at least 15 characters."
         );
-        assert!(validate_new_password("fifteen-chars-ok", "fifteen-chars-ok", 15).is_ok());
+        assert!(validate_new_password("fifteen-chars-ok", "fifteen-chars-ok", 15, &[]).is_ok());
         // Never fewer than the floor.
-        assert!(validate_new_password("short", "short", 2).is_err());
+        assert!(validate_new_password("short", "short", 2, &[]).is_err());
         let long = "x".repeat(PASSWORD_MAX_BYTES + 1);
         assert_eq!(
-            validate_new_password(&long, &long, PASSWORD_MIN),
+            validate_new_password(&long, &long, PASSWORD_MIN, &[]),
             Err(PasswordError::TooLong)
         );
+    }
+
+    #[test]
+    fn weak_passwords_are_refused_with_advice() {
+        // Common passwords and keyboard walks, whatever their length.
+        for weak in ["password1234", "qwertyuiop", "longenough", "aaaaaaaaaaaa"] {
+            let e = validate_new_password(weak, weak, PASSWORD_MIN, &[]).unwrap_err();
+            assert!(matches!(e, PasswordError::TooWeak(_)), "{weak}: {e:?}");
+            let text = e.to_string();
+            assert!(
+                text.starts_with("This password is too easy to guess. ") && text.len() > 40,
+                "{text}"
+            );
+        }
+        // A password made of the user's own details is weak for that user only.
+        assert!(password_strength("usherjane.smith", &[]).is_ok());
+        assert!(matches!(
+            password_strength(
+                "usherjane.smith",
+                &["jane.smith", "jane@example.com", "Usher"]
+            ),
+            Err(PasswordError::TooWeak(_))
+        ));
+        // Passphrases pass.
+        assert!(password_strength("correct-horse-battery", &["admin"]).is_ok());
     }
 
     #[test]

@@ -139,6 +139,58 @@ pub fn page_csp(nonce: &str, ships_wasm: bool) -> String {
 /// load and nothing may frame it.
 pub const NON_PAGE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The query parameters with which Leptos's server functions send a refused plain-form post's error
+/// back to its page (`server_fn::error::ServerFnUrlError`): the function's path and the error, base64.
+pub const FORM_ERROR_PARAMS: [&str; 2] = ["__path", "__err"];
+
+/// The decoded value of the `__err` parameter of a URL query (`query` without its `?`), if any.
+#[cfg(feature = "ssr")]
+pub fn form_error(query: &str) -> Option<String> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "__err")
+        .map(|(_, v)| v.into_owned())
+}
+
+/// `path` with `query` minus the [`FORM_ERROR_PARAMS`] (a URL to send a browser to when the error in
+/// its query was not sent by Usher; issue 35 item 6), the other parameters kept in order.
+#[cfg(feature = "ssr")]
+pub fn without_form_error(path: &str, query: &str) -> String {
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|kv| {
+            let key = kv.split('=').next().unwrap_or("");
+            !kv.is_empty() && !FORM_ERROR_PARAMS.contains(&key)
+        })
+        .collect();
+    if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
+}
+
+/// A page's Content-Security-Policy with `form-action` added: forms may post to Usher itself, and to
+/// the `origins` its posts redirect to (the default application's, after sign-in or enrollment:
+/// browsers check `form-action` on a form post's redirects too, CSP Level 3 §6.4.1). `origins` that are
+/// not http(s) origins are left out.
+pub fn with_form_action(csp: &str, origins: &[String]) -> String {
+    let mut sources = vec!["'self'".to_owned()];
+    for o in origins {
+        if let Some(origin) = Origin::parse(o) {
+            let default = if origin.scheme == "https" { 443 } else { 80 };
+            let text = if origin.port == default {
+                format!("{}://{}", origin.scheme, origin.host)
+            } else {
+                format!("{}://{}:{}", origin.scheme, origin.host, origin.port)
+            };
+            if !sources.contains(&text) {
+                sources.push(text);
+            }
+        }
+    }
+    format!("{csp}; form-action {}", sources.join(" "))
+}
+
 /// `Strict-Transport-Security` (RFC 6797) when the public URL is https: one year, this host only (other
 /// hosts of the domain may not be https).
 pub const HSTS: &str = "max-age=31536000";
@@ -370,5 +422,33 @@ mod tests {
         assert!(!csp.contains("unsafe-inline"));
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(NON_PAGE_CSP.contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn form_errors_are_read_and_removed_from_queries() {
+        let q = "next=%2Fadmin&__path=%2Fapi%2Fauth%2Flogin&__err=eyJh%3D%3D";
+        assert_eq!(form_error(q).as_deref(), Some("eyJh=="));
+        assert_eq!(form_error("next=1"), None);
+        assert_eq!(without_form_error("/login", q), "/login?next=%2Fadmin");
+        assert_eq!(without_form_error("/login", "__err=x&__path=y"), "/login");
+        assert_eq!(without_form_error("/x", "a=1&&__err=2&b=3"), "/x?a=1&b=3");
+    }
+
+    #[test]
+    fn form_action_allows_self_and_the_redirect_origins() {
+        let csp = with_form_action(
+            "default-src 'self'",
+            &[
+                "https://apps.example.com/start?x=1".into(),
+                "http://localhost:8080/".into(),
+                "/local/path".into(),
+                "https://apps.example.com/other".into(),
+            ],
+        );
+        assert_eq!(
+            csp,
+            "default-src 'self'; form-action 'self' https://apps.example.com http://localhost:8080"
+        );
+        assert_eq!(with_form_action("x", &[]), "x; form-action 'self'");
     }
 }

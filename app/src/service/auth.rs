@@ -313,16 +313,36 @@ pub async fn password_sign_in(
     };
     let new_networks = limits::login_new_networks_bucket(&key);
     if !known {
-        if let Err(wait) = limit::take(
+        let (verdict, first_refusal) = limit::take_noting_first_refusal(
             db,
             &new_networks,
             limits::LOGIN_PER_ACCOUNT_FROM_NEW_NETWORKS,
         )
-        .await?
-        {
-            tracing::warn!(
-                "sign-in failures for one account from networks it never signed in from are past their budget: refusing new networks for a while (known networks still sign in)"
-            );
+        .await?;
+        if let Err(wait) = verdict {
+            if first_refusal {
+                // A spike: told once per window, in the audit log (issue 35 item 5).
+                super::audit::record(
+                    &db.pool,
+                    crate::domain::audit::NewEvent {
+                        action: crate::domain::audit::Action::SuspiciousRequest,
+                        actor: crate::domain::audit::Actor::User {
+                            pk: creds.as_ref().map(|u| u.pk.to_string()).unwrap_or_default(),
+                            name: username.trim().to_owned(),
+                        },
+                        client_ip: client_ip.to_owned(),
+                        model: "user",
+                        object_pk: creds.as_ref().map(|u| u.pk.to_string()).unwrap_or_default(),
+                        context: serde_json::json!({
+                            "reason": "sign-in failures from networks this account never signed in from went past their budget; new networks are refused until the window ends, known networks still sign in",
+                            "budget": limits::LOGIN_PER_ACCOUNT_FROM_NEW_NETWORKS.max,
+                            "window_secs": limits::LOGIN_PER_ACCOUNT_FROM_NEW_NETWORKS.window_secs,
+                            "retry_after_secs": wait,
+                        }),
+                    },
+                )
+                .await?;
+            }
             return Err(AppError::TooManyAttempts(wait));
         }
     }

@@ -18,21 +18,56 @@ use std::collections::BTreeMap;
 use yaml_serde::value::{Tag, TaggedValue};
 use yaml_serde::{Mapping, Value as Y};
 
+/// Whether applying a blueprint may change Usher's built-in flows and stages
+/// ([`crate::domain::blueprint::builtin_changes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuiltinChanges {
+    /// Refuse, naming what would change, so the admin can confirm (the default of every door).
+    Refuse,
+    /// The admin confirmed (the import form's second step; `usher blueprint apply --force`).
+    Confirmed,
+}
+
+/// The name of the field an unconfirmed change to a built-in flow is reported on
+/// ([`AppError::Validation`]): the import form's confirmation.
+pub const CONFIRM_FIELD: &str = crate::model::CONFIRM_BUILTIN_FIELD;
+
 /// Reads and applies a blueprint in one transaction. Invitations it creates are `created_by` this user.
 ///
 /// # Errors
 /// [`AppError::BadRequest`] with the entry and path of what is wrong (see
-/// [`crate::domain::blueprint::parse`]), or an invitation whose name or expiry is invalid; database
-/// errors. Nothing is applied on error.
+/// [`crate::domain::blueprint::parse`]), or an invitation whose name or expiry is invalid;
+/// [`AppError::Validation`] on [`CONFIRM_FIELD`] naming the built-in flows and stages it would change,
+/// unless `builtin` is [`BuiltinChanges::Confirmed`]; database errors. Nothing is applied on error.
 pub async fn apply(
     db: &Db,
     key: &super::SecretKey,
     text: &str,
     context: &BTreeMap<String, String>,
     created_by: i64,
+    builtin: BuiltinChanges,
 ) -> Result<ApplyReport, AppError> {
     let plan = parse(text, context)
         .map_err(|e| AppError::BadRequest(format!("Blueprint refused: {e}")))?;
+    if builtin == BuiltinChanges::Refuse {
+        let shipped = crate::domain::flow::builtin_flows();
+        let mut stored = Vec::new();
+        for f in &shipped {
+            if let Some(s) = super::flows::load_flow(db, &f.slug).await? {
+                stored.push(s.def);
+            }
+        }
+        let changes = crate::domain::blueprint::builtin_changes(&plan, &stored, &shipped);
+        if !changes.is_empty() {
+            return Err(AppError::field(
+                CONFIRM_FIELD,
+                format!(
+                    "This blueprint changes Usher's built-in {}. Confirm to apply it anyway (CLI: --force).",
+                    changes.join(", ")
+                ),
+            ));
+        }
+    }
     apply_plan(db, key, &plan, created_by).await
 }
 

@@ -9,6 +9,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::oneshot;
 
+use crate::store::Generation;
+
 /// Values by key as of one generation, at most `CAP` of them (a full cache starts over rather than grow).
 /// Only what was found is cached: a lookup of an unknown key (a guessed token, a wrong slug) stores
 /// nothing.
@@ -19,7 +21,7 @@ pub struct GenerationCache<V, const CAP: usize> {
 
 #[derive(Debug)]
 struct Inner<V> {
-    generation: i64,
+    generation: Generation,
     values: HashMap<String, Arc<V>>,
 }
 
@@ -27,7 +29,10 @@ impl<V, const CAP: usize> Default for GenerationCache<V, CAP> {
     fn default() -> Self {
         Self {
             inner: Mutex::new(Inner {
-                generation: i64::MIN,
+                generation: Generation {
+                    n: i64::MIN,
+                    epoch: 0,
+                },
                 values: HashMap::new(),
             }),
         }
@@ -36,7 +41,8 @@ impl<V, const CAP: usize> Default for GenerationCache<V, CAP> {
 
 impl<V, const CAP: usize> GenerationCache<V, CAP> {
     /// The value cached under `key` if it was loaded under `generation`.
-    pub fn get(&self, generation: i64, key: &str) -> Option<Arc<V>> {
+    pub fn get(&self, generation: impl Into<Generation>, key: &str) -> Option<Arc<V>> {
+        let generation = generation.into();
         let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         (inner.generation == generation)
             .then(|| inner.values.get(key).cloned())
@@ -45,11 +51,12 @@ impl<V, const CAP: usize> GenerationCache<V, CAP> {
 
     /// Caches `value`, loaded under `generation` (read before the rows were): a newer generation drops
     /// everything cached under older ones; a value loaded under an older generation than the cache's is
-    /// not kept.
-    pub fn put(&self, generation: i64, key: &str, value: Arc<V>) {
+    /// not kept. A generation with the cache's `n` but another epoch (the database was restored) is newer.
+    pub fn put(&self, generation: impl Into<Generation>, key: &str, value: Arc<V>) {
+        let generation = generation.into();
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         if inner.generation != generation {
-            if inner.generation > generation {
+            if inner.generation.n > generation.n {
                 return;
             }
             inner.generation = generation;
@@ -231,6 +238,19 @@ mod tests {
         assert!(cache.get(5, "a").is_some());
         assert!(cache.get(5, "b").is_none());
         assert!(cache.get(4, "b").is_none());
+    }
+
+    #[test]
+    fn a_restored_database_never_gets_values_from_before_the_restore() {
+        let cache = Cache::default();
+        let before = Generation { n: 7, epoch: 11 };
+        cache.put(before, "a", Arc::new("before"));
+        // Restored at n = 5 and changed twice: n = 7 again, under another epoch.
+        let after = Generation { n: 7, epoch: -3 };
+        assert!(cache.get(after, "a").is_none());
+        cache.put(after, "a", Arc::new("after"));
+        assert_eq!(cache.get(after, "a").as_deref(), Some(&"after"));
+        assert!(cache.get(before, "a").is_none());
     }
 
     #[test]

@@ -30,10 +30,10 @@ use crate::domain::flow::{PromptField, PromptType};
 use crate::domain::invitation::InvitationStatus;
 use crate::domain::invitation::UseAction;
 use crate::domain::journey::{
-    Closed, Enrolment, Journey, Next, Proof, Refusal, Submission, Visitor,
+    Closed, Enrolment, Journey, Next, Proof, Refusal, Submission, Visitor, SEALED_PASSWORD,
 };
 use crate::domain::policy::PolicyContext;
-use crate::domain::user::{validate_new_password, validate_username};
+use crate::domain::user::{validate_new_password, validate_username, PasswordRules};
 use crate::domain::verification::proof_by_delivery;
 use crate::error::AppError;
 use crate::model::{CurrentUser, FlowView};
@@ -461,7 +461,8 @@ async fn validate_prompt(
     fields: &[PromptField],
     values: &HashMap<String, String>,
     inv: Option<&InvitationRecord>,
-    min_password_chars: usize,
+    context: &Map<String, Value>,
+    rules: &PasswordRules,
 ) -> Result<Map<String, Value>, AppError> {
     let mut errors = Vec::new();
     let mut clean = Map::new();
@@ -521,7 +522,27 @@ async fn validate_prompt(
             Some(Value::String(r)) => r.clone(),
             _ => p.clone(),
         };
-        if let Err(e) = validate_new_password(p, &repeat, min_password_chars) {
+        // What an attacker would try first: the invitee's own details, from this stage, earlier ones
+        // and the invitation's fixed_data, and the brand.
+        let mine = |k: &str| {
+            [
+                clean.get(k),
+                context.get(k),
+                inv.and_then(|i| i.fixed_data.get(k)),
+            ]
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+        };
+        let inputs: Vec<String> = ["username", "email", "name"]
+            .into_iter()
+            .flat_map(mine)
+            .chain([rules.brand.clone()])
+            .collect();
+        let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        if let Err(e) = validate_new_password(p, &repeat, rules.min_chars, &inputs) {
             errors.push(("password".into(), e.to_string()));
         }
     }
@@ -599,6 +620,7 @@ pub async fn submit_stage(
             let enrolment = journey.enrolment(Proof::Code);
             let user_pk = write_user(
                 db,
+                config,
                 &flow,
                 invitation.as_ref(),
                 &plan.context,
@@ -616,7 +638,8 @@ pub async fn submit_stage(
         &journey.fields(stage),
         values,
         invitation.as_ref(),
-        config.password_min_length,
+        &plan.context,
+        &config.password_rules(),
     )
     .await?;
     // An empty (optional) password leaves the account without a usable password.
@@ -630,8 +653,8 @@ pub async fn submit_stage(
             )
             .await?;
             clean.insert(
-                "password_hash".into(),
-                Value::String(hash_password(p).await?),
+                SEALED_PASSWORD.into(),
+                Value::String(seal_password(config, slug, &p)),
             );
         }
     }
@@ -672,6 +695,7 @@ pub async fn submit_stage(
         Next::WriteUser(enrolment) => {
             let user_pk = write_user(
                 db,
+                config,
                 &flow,
                 invitation.as_ref(),
                 &plan.context,
@@ -756,12 +780,12 @@ pub async fn resend_code(
 }
 
 /// What policies see: the invitation (`{pk, fixed_data, invited_by}`) and the prompt data: its
-/// `fixed_data` overlaid with the prompt values so far (passwords, kept as hashes, left out).
+/// `fixed_data` overlaid with the prompt values so far (the sealed password left out).
 fn policy_context(inv: Option<&InvitationRecord>, collected: &Map<String, Value>) -> PolicyContext {
     // authentik's invitation stage puts `fixed_data` into the plan's prompt data; what was typed wins.
     let mut prompt_data = inv.map(|i| i.fixed_data.clone()).unwrap_or_default();
     prompt_data.extend(collected.clone());
-    prompt_data.remove("password_hash");
+    prompt_data.remove(SEALED_PASSWORD);
     PolicyContext {
         invitation: inv.map(|i| {
             serde_json::json!({"pk": i.pk, "fixed_data": Value::Object(i.fixed_data.clone()), "invited_by": i.invited_by})
@@ -781,13 +805,36 @@ pub(super) fn enforce_all(
     policies.enforce(&names, &policy_context(inv, collected))
 }
 
+/// `password` sealed for the plan of flow `slug` ([`SEALED_PASSWORD`]).
+fn seal_password(config: &Config, slug: &str, password: &str) -> String {
+    config
+        .secret_key
+        .seal("enrollment-password", slug, password)
+}
+
+/// The password sealed by [`seal_password`] for flow `slug`.
+///
+/// # Errors
+/// [`AppError::BadRequest`] when it does not open (another flow's, or the instance secret changed since
+/// it was typed): the invitee starts the prompts again.
+fn open_password(config: &Config, slug: &str, sealed: &str) -> Result<String, AppError> {
+    config
+        .secret_key
+        .open("enrollment-password", slug, sealed)
+        .ok_or_else(|| {
+            AppError::BadRequest("This form has expired. Enter your details again.".into())
+        })
+}
+
 fn text(ctx: &Map<String, Value>, key: &str) -> Option<String> {
     ctx.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
 /// The `user_write` stage: one transaction that consumes the use, creates the user, grants and records.
+#[allow(clippy::too_many_arguments)]
 async fn write_user(
     db: &Db,
+    config: &Config,
     flow: &StoredFlow,
     invitation: Option<&InvitationRecord>,
     ctx: &Map<String, Value>,
@@ -817,11 +864,16 @@ async fn write_user(
     }
     let username = text(ctx, "username")
         .ok_or_else(|| AppError::field("username", "Username is required."))?;
+    // The one hash of this enrollment, outside the transaction (it holds no write lock meanwhile).
+    let password_hash = match text(ctx, SEALED_PASSWORD) {
+        Some(sealed) => hash_password(open_password(config, &flow.def.slug, &sealed)?).await?,
+        None => String::new(),
+    };
     let user = NewUser {
         name: text(ctx, "name").unwrap_or_else(|| username.clone()),
         email,
         email_verified: enrolment.verified,
-        password_hash: text(ctx, "password_hash").unwrap_or_default(),
+        password_hash,
         username,
         is_active: enrolment.active,
         is_superuser: false,

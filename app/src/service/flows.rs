@@ -180,7 +180,7 @@ pub struct LoadedFlow {
 pub async fn load_with_policies(
     db: &Db,
     slug: &str,
-    generation: i64,
+    generation: crate::store::Generation,
 ) -> Result<Option<std::sync::Arc<LoadedFlow>>, AppError> {
     // The generation was read before the rows: a change committed in between is cached under the older
     // number, which the next request no longer matches.

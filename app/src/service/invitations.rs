@@ -276,6 +276,7 @@ pub async fn create_in(
         let msg = super::mail::render_invitation(&mail)?;
         super::mail::enqueue(
             tx,
+            &config.secret_key,
             Some(&pk),
             Some(link.as_ref()),
             &[email.to_owned()],
@@ -364,6 +365,7 @@ pub async fn send(
     let (mail, link) = invitation_mail(&mut tx, config, pk).await?;
     let id = super::mail::enqueue(
         &mut tx,
+        &config.secret_key,
         Some(pk),
         Some(link.as_ref()),
         &to,
@@ -1002,7 +1004,7 @@ pub type InvitationCache = super::cache::GenerationCache<InvitationRecord, 4096>
 pub async fn find_by_token(
     db: &Db,
     token: &str,
-    generation: i64,
+    generation: crate::store::Generation,
 ) -> Result<Option<InvitationRecord>, AppError> {
     if !crate::domain::invitation::is_token_shaped(token) {
         return Ok(None);

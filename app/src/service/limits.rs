@@ -17,6 +17,24 @@ pub async fn take(db: &Db, bucket: &str, limit: Limit) -> Result<Result<(), i64>
     Ok(verdict(w.hits, w.expires_at, limit, now))
 }
 
+/// Counts one hit for `bucket` against `limit`, now, like [`take`], and says whether this hit is the
+/// window's first past the limit (`hits == max + 1`): the moment to tell an admin, once per window.
+///
+/// # Errors
+/// As [`take`].
+pub async fn take_noting_first_refusal(
+    db: &Db,
+    bucket: &str,
+    limit: Limit,
+) -> Result<(Result<(), i64>, bool), AppError> {
+    let now = time::now();
+    let w = store::hit(&db.pool, bucket, now, limit.window_secs).await?;
+    Ok((
+        verdict(w.hits, w.expires_at, limit, now),
+        w.hits == limit.max + 1,
+    ))
+}
+
 /// Takes back one hit of `bucket` (an attempt that turned out not to count).
 ///
 /// # Errors

@@ -147,16 +147,22 @@ pub struct LinkToken<'a> {
     pub digest: &'a str,
 }
 
+/// The purpose an outbox secret is sealed under ([`super::SecretKey::seal`]; the row's pk is the
+/// associated data).
+const SECRET_SEAL: &str = "outbox-secret";
+
 /// Writes a message to the outbox inside the caller's transaction. `link` is the invitation link the
-/// message carries, if any: the row keeps its digest, and the token is blanked out of the stored bodies
-/// once the message is sent (as a code in `msg.secret` is, which also makes the message one-time).
-/// Returns its pk.
+/// message carries, if any: the row keeps its digest. The secret it carries (a code in `msg.secret`,
+/// which also makes the message one-time, else the link's token) is stored only sealed under `key`,
+/// the bodies holding [`crate::domain::outbox::SEALED_SECRET_MARK`] in its place until the worker
+/// sends the message (issue 35 item 6). Returns its pk.
 ///
 /// # Errors
 /// Database errors.
 #[allow(clippy::too_many_arguments)]
 pub async fn enqueue(
     tx: &mut Tx,
+    key: &super::SecretKey,
     invitation_pk: Option<&str>,
     link: Option<LinkToken<'_>>,
     to: &[String],
@@ -164,7 +170,17 @@ pub async fn enqueue(
     bcc: &[String],
     msg: &Rendered,
 ) -> Result<String, AppError> {
+    use crate::domain::outbox::mark_secret;
     let pk = new_uuid();
+    let secret = msg.secret.as_deref().or(link.map(|l| l.token));
+    let (text, html, sealed) = match secret {
+        Some(s) => (
+            mark_secret(&msg.text, s),
+            mark_secret(&msg.html, s),
+            Some(key.seal(SECRET_SEAL, &pk, s)),
+        ),
+        None => (msg.text.clone(), msg.html.clone(), None),
+    };
     outbox::enqueue(
         tx,
         &outbox::NewMessage {
@@ -175,10 +191,10 @@ pub async fn enqueue(
             cc,
             bcc,
             subject: &msg.subject,
-            text: &msg.text,
-            html: &msg.html,
+            text: &text,
+            html: &html,
             created: time::now(),
-            secret: msg.secret.as_deref().or(link.map(|l| l.token)),
+            sealed_secret: sealed.as_deref(),
             one_time_secret: msg.secret.is_some(),
         },
     )
@@ -270,29 +286,86 @@ pub struct Claimed {
     pub attempts: i64,
     /// Since when it is being tried, UTC Unix seconds.
     pub since: i64,
+    /// Whether its secret (if any) opened and is in the bodies; a message that did not open cannot be
+    /// sent (its secret was sealed under another `USHER_SECRET_KEY`).
+    pub unsealed: bool,
 }
 
-/// Claims up to `limit` due messages (queued and due, or claimed by a worker whose lease ran out).
+/// Claims up to `limit` due messages (queued and due, or claimed by a worker whose lease ran out), their
+/// sealed secrets opened with `key` and put back into their bodies. A message whose secret does not
+/// open (sealed under another `USHER_SECRET_KEY`) comes back with `unsealed` false: it cannot be sent.
 ///
 /// # Errors
 /// Database errors.
-pub async fn claim(db: &Db, limit: i64) -> Result<Vec<Claimed>, AppError> {
+pub async fn claim(db: &Db, key: &super::SecretKey, limit: i64) -> Result<Vec<Claimed>, AppError> {
+    use crate::domain::outbox::fill_secret;
     let now = time::now();
     let rows = outbox::claim(&db.pool, db.backend, now, now + LEASE_SECS, limit).await?;
     Ok(rows
         .into_iter()
-        .map(|r| Claimed {
-            pk: r.pk,
-            to: r.to_addrs,
-            cc: r.cc_addrs,
-            bcc: r.bcc_addrs,
-            subject: r.subject,
-            text: r.body_text,
-            html: r.body_html,
-            attempts: r.attempts,
-            since: r.since,
+        .map(|r| {
+            let opened = match (&r.secret, r.secret_sealed) {
+                (Some(sealed), true) => open_secret(key, &r.pk, sealed).map(Some),
+                _ => Some(None),
+            };
+            let (text, html, unsealed) = match &opened {
+                Some(Some(secret)) => (
+                    fill_secret(&r.body_text, secret),
+                    fill_secret(&r.body_html, secret),
+                    true,
+                ),
+                Some(None) => (r.body_text, r.body_html, true),
+                None => (r.body_text, r.body_html, false),
+            };
+            Claimed {
+                pk: r.pk,
+                to: r.to_addrs,
+                cc: r.cc_addrs,
+                bcc: r.bcc_addrs,
+                subject: r.subject,
+                text,
+                html,
+                attempts: r.attempts,
+                since: r.since,
+                unsealed,
+            }
         })
         .collect())
+}
+
+/// The secret of outbox message `pk` as stored sealed in its row; `None` when it does not open under
+/// `key`.
+pub fn open_secret(key: &super::SecretKey, pk: &str, sealed: &str) -> Option<String> {
+    key.open(SECRET_SEAL, pk, sealed)
+}
+
+/// Seals the secrets of messages queued by earlier releases (stored in clear), a batch at a time;
+/// returns how many were sealed. Run at start, before the worker.
+///
+/// # Errors
+/// Database errors.
+pub async fn seal_legacy_secrets(db: &Db, key: &super::SecretKey) -> Result<u64, AppError> {
+    use crate::domain::outbox::mark_secret;
+    let mut sealed = 0;
+    loop {
+        let rows = outbox::legacy_secrets(&db.pool, 200).await?;
+        if rows.is_empty() {
+            return Ok(sealed);
+        }
+        let mut tx = db.begin().await?;
+        for r in &rows {
+            sealed += outbox::seal_secret(
+                &mut *tx,
+                &r.pk,
+                &r.secret,
+                &key.seal(SECRET_SEAL, &r.pk, &r.secret),
+                &mark_secret(&r.body_text, &r.secret),
+                &mark_secret(&r.body_html, &r.secret),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
 }
 
 /// Marks a claimed message sent.
@@ -445,6 +518,7 @@ pub async fn send_now(
         html: format!("<p>{}</p>", text.replace('&', "&amp;").replace('<', "&lt;")),
         attempts: 1,
         since: time::now(),
+        unsealed: true,
     };
     let msg = build_message(&cfg.from, &m)?;
     let r = t.send(msg).await.map_err(|e| e.to_string())?;
@@ -458,6 +532,8 @@ pub async fn send_now(
 /// The outbox delivery worker.
 pub struct Worker {
     db: Db,
+    /// Opens the secrets the outbox keeps sealed.
+    key: super::SecretKey,
     /// Where its settings come from.
     source: SettingsSource,
     /// The settings and transport it sends with; `None` while no SMTP server is configured.
@@ -476,15 +552,16 @@ enum SettingsSource {
 }
 
 impl Worker {
-    /// A worker on `db` sending through `cfg`; it wakes when a transaction of this instance that queued
+    /// A worker on `db` sending through `cfg`, opening sealed secrets with `key`; it wakes when a transaction of this instance that queued
     /// mail commits ([`crate::store::Tx::commit`]), and polls otherwise.
     ///
     /// # Errors
     /// A bad SMTP URL.
-    pub fn new(db: Db, cfg: MailConfig) -> Result<Self, String> {
+    pub fn new(db: Db, key: super::SecretKey, cfg: MailConfig) -> Result<Self, String> {
         Ok(Self {
             active: Some((cfg.clone(), transport(&cfg)?)),
             db,
+            key,
             source: SettingsSource::Fixed,
             refused: None,
         })
@@ -496,6 +573,7 @@ impl Worker {
     pub fn resolving(db: Db, config: std::sync::Arc<super::Config>) -> Self {
         Self {
             db,
+            key: config.secret_key.clone(),
             source: SettingsSource::Resolving(config),
             active: None,
             refused: None,
@@ -550,13 +628,18 @@ impl Worker {
         let Some((cfg, transport)) = &self.active else {
             return Ok(0);
         };
-        let batch = claim(&self.db, BATCH).await?;
+        let batch = claim(&self.db, &self.key, BATCH).await?;
         let n = batch.len();
         let mut sends = tokio::task::JoinSet::new();
         for m in batch {
             let (transport, from) = (transport.clone(), cfg.from.clone());
             sends.spawn(async move {
-                let sent = match build_message(&from, &m) {
+                let message = if m.unsealed {
+                    build_message(&from, &m)
+                } else {
+                    Err("its code or link was sealed under another USHER_SECRET_KEY and cannot be opened; send the invitation again".to_owned())
+                };
+                let sent = match message {
                     Ok(msg) => transport
                         .send(msg)
                         .await

@@ -2,6 +2,7 @@
 //! `crate::api` stay thin and call one service function here.
 
 pub mod accept;
+pub mod audit;
 pub mod auth;
 pub mod blueprints;
 pub mod brands;
@@ -76,6 +77,14 @@ impl Config {
         }
     }
 
+    /// What new passwords must be ([`Config::password_min_length`], the brand name).
+    pub fn password_rules(&self) -> crate::domain::user::PasswordRules {
+        crate::domain::user::PasswordRules {
+            min_chars: self.password_min_length,
+            brand: self.brand_name.clone(),
+        }
+    }
+
     /// Whether cookies must carry `Secure` (the public URL is https).
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
@@ -99,6 +108,16 @@ impl Config {
             "__Host-usher_draft"
         } else {
             "usher_draft"
+        }
+    }
+
+    /// The name of the cookie that proves a refused plain-form post's error (`__err` in the page's URL)
+    /// was Usher's (a minute): `__Host-usher_form_error` on https, else `usher_form_error`.
+    pub fn form_error_cookie(&self) -> &'static str {
+        if self.secure_cookies() {
+            "__Host-usher_form_error"
+        } else {
+            "usher_form_error"
         }
     }
 

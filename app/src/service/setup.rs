@@ -3,6 +3,7 @@
 
 use super::users::{insert_user, superuser_exists, superuser_from_input};
 use super::Db;
+use crate::domain::user::PasswordRules;
 use crate::error::AppError;
 use crate::store::db::new_uuid;
 use crate::store::settings::{delete_setting, delete_setting_if, get_setting, put_setting};
@@ -57,21 +58,14 @@ pub async fn complete_setup(
     email: &str,
     password: &str,
     password_repeat: &str,
-    min_password_chars: usize,
+    rules: &PasswordRules,
 ) -> Result<i64, AppError> {
     let gone =
         || AppError::NotFound("This set-up link is invalid or has already been used.".into());
     if !setup_token_valid(db, token).await? {
         return Err(gone());
     }
-    let user = superuser_from_input(
-        username,
-        email,
-        password,
-        password_repeat,
-        min_password_chars,
-    )
-    .await?;
+    let user = superuser_from_input(username, email, password, password_repeat, rules).await?;
     let mut tx = db.begin().await?;
     let deleted = delete_setting_if(&mut *tx, SETUP_TOKEN, &setup_digest(token)).await?;
     if deleted != 1 {

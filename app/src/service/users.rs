@@ -2,7 +2,7 @@
 
 use super::{time, Db};
 use crate::domain::email_rules::normalize_email;
-use crate::domain::user::{validate_new_password, validate_username};
+use crate::domain::user::{validate_new_password, validate_username, PasswordRules};
 use crate::error::AppError;
 use crate::model::CurrentUser;
 use crate::store::db::{new_uuid, touched};
@@ -64,7 +64,7 @@ pub async fn superuser_from_input(
     email: &str,
     password: &str,
     password_repeat: &str,
-    min_password_chars: usize,
+    rules: &PasswordRules,
 ) -> Result<NewUser, AppError> {
     let mut errors = Vec::new();
     let username = validate_username(username)
@@ -74,7 +74,16 @@ pub async fn superuser_from_input(
         .ok_or(())
         .map_err(|_| errors.push(("email".into(), "Enter a valid email address.".into())))
         .ok();
-    if let Err(e) = validate_new_password(password, password_repeat, min_password_chars) {
+    if let Err(e) = validate_new_password(
+        password,
+        password_repeat,
+        rules.min_chars,
+        &[
+            username.as_deref().unwrap_or(""),
+            email.as_deref().unwrap_or(""),
+            &rules.brand,
+        ],
+    ) {
         errors.push(("password".into(), e.to_string()));
     }
     if !errors.is_empty() {
@@ -104,10 +113,9 @@ pub async fn create_admin(
     username: &str,
     email: &str,
     password: &str,
-    min_password_chars: usize,
+    rules: &PasswordRules,
 ) -> Result<i64, AppError> {
-    let user =
-        superuser_from_input(username, email, password, password, min_password_chars).await?;
+    let user = superuser_from_input(username, email, password, password, rules).await?;
     let mut tx = db.begin().await?;
     let pk = insert_user(&mut tx, &user).await?;
     tx.commit().await?;

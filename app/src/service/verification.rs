@@ -118,7 +118,17 @@ pub async fn start(
     )
     .await?;
     let msg = message(config, email, &code, s, expires)?;
-    mail::enqueue(tx, invitation_pk, None, &[email.to_owned()], &[], &[], &msg).await?;
+    mail::enqueue(
+        tx,
+        &config.secret_key,
+        invitation_pk,
+        None,
+        &[email.to_owned()],
+        &[],
+        &[],
+        &msg,
+    )
+    .await?;
     Ok(pk)
 }
 
@@ -203,6 +213,7 @@ pub async fn resend(
     }
     mail::enqueue(
         &mut tx,
+        &config.secret_key,
         invitation_pk.as_deref(),
         None,
         std::slice::from_ref(&email),

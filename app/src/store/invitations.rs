@@ -72,7 +72,8 @@ pub struct InvitationListRow {
     pub enabled: bool,
     /// The creator's username.
     pub created_by: String,
-    /// Whether the creator's account is active (a deactivated creator's invitations are disabled).
+    /// Whether the creator may still invite: their account is active and a superuser (a deactivated or
+    /// demoted creator's invitations are disabled; issue 35 item 6).
     #[sqlx(try_from = "Flag")]
     pub creator_active: bool,
     /// The token its link carries, sealed with the instance secret (`SecretKey::seal`, purpose
@@ -89,7 +90,7 @@ pub struct InvitationListRow {
 /// The columns of [`InvitationListRow`]; a `WHERE` is appended. The two counts use the indexes on
 /// `invitation_uses(invitation_pk)` and `outbox(invitation_pk)`.
 const SELECT_ROWS: &str = "SELECT i.pk, i.name, i.description, f.slug AS flow_slug, f.pk AS flow_pk, i.expires, i.fixed_data, i.single_use, i.quota,
-    i.uses, i.emails, i.enabled, u.username AS created_by, u.is_active AS creator_active, i.token_sealed, i.created,
+    i.uses, i.emails, i.enabled, u.username AS created_by, u.is_active * u.is_superuser AS creator_active, i.token_sealed, i.created,
     (SELECT COUNT(*) FROM invitation_uses l WHERE l.invitation_pk = i.pk AND l.action = 'enrolled') AS enrolled_count,
     (SELECT COUNT(*) FROM outbox o WHERE o.invitation_pk = i.pk) AS message_count
     FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
@@ -149,7 +150,8 @@ pub struct TokenRow {
     pub creator_name: String,
     /// The creator's username.
     pub creator_username: String,
-    /// Whether the creator's account is active (a deactivated creator's invitations are disabled).
+    /// Whether the creator may still invite: their account is active and a superuser (a deactivated or
+    /// demoted creator's invitations are disabled; issue 35 item 6).
     #[sqlx(try_from = "Flag")]
     pub creator_active: bool,
 }
@@ -499,7 +501,7 @@ pub async fn stored(ex: impl Exec<'_>, pk: &str) -> Result<Option<StoredInvitati
 pub async fn by_token(ex: impl Exec<'_>, token: &str) -> Result<Option<TokenRow>, DbError> {
     sqlx::query_as(
         "SELECT i.pk, i.flow_pk, i.expires, i.fixed_data, i.quota, i.uses, i.emails, i.enabled, u.name AS creator_name, u.username AS creator_username,
-                u.is_active AS creator_active
+                u.is_active * u.is_superuser AS creator_active
          FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.token = $1",
     )
     .bind(token)
@@ -525,7 +527,7 @@ pub async fn consume(
         "UPDATE invitations SET uses = uses + 1
          WHERE pk = $1 AND enabled = 1 AND (expires IS NULL OR expires > $2)
            AND (quota IS NULL OR uses < quota) AND emails = $3 AND token = $4 AND flow_pk = $5
-           AND EXISTS (SELECT 1 FROM users c WHERE c.pk = invitations.created_by AND c.is_active = 1)",
+           AND EXISTS (SELECT 1 FROM users c WHERE c.pk = invitations.created_by AND c.is_active = 1 AND c.is_superuser = 1)",
     )
     .bind(pk)
     .bind(now)
@@ -543,7 +545,7 @@ pub async fn consume(
 /// Database errors.
 pub async fn status(ex: impl Exec<'_>, pk: &str) -> Result<Option<StatusRow>, DbError> {
     sqlx::query_as(
-        "SELECT i.enabled, i.expires, i.uses, i.quota, u.is_active AS creator_active
+        "SELECT i.enabled, i.expires, i.uses, i.quota, u.is_active * u.is_superuser AS creator_active
          FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.pk = $1",
     )
     .bind(pk)

@@ -102,6 +102,18 @@ pub const FILES: &[(&str, &str)] = &[
         "0022_username_casefold.sql",
         include_str!("../../../migrations/0022_username_casefold.sql"),
     ),
+    (
+        "0024_audit_events.sql",
+        include_str!("../../../migrations/0024_audit_events.sql"),
+    ),
+    (
+        "0025_generation_epoch.sql",
+        include_str!("../../../migrations/0025_generation_epoch.sql"),
+    ),
+    (
+        "0026_outbox_sealed_secret.sql",
+        include_str!("../../../migrations/0026_outbox_sealed_secret.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

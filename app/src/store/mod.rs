@@ -11,6 +11,7 @@
 //! - Booleans are stored as `BIGINT` 0/1 on both backends and cross this boundary as [`Flag`].
 //! - Times are UTC Unix seconds (`i64`).
 
+pub mod audit;
 pub mod db;
 pub mod directory;
 pub mod enrollment;
@@ -28,16 +29,35 @@ pub mod verification;
 
 pub use db::{Backend, Db};
 
+/// One generation of cached rows: the counter `n` of changes, and `epoch`, a random 64-bit value drawn at
+/// every change (migration 0025). Equal generations have equal `n` and `epoch`; `n` orders them while
+/// the database is not restored, and `epoch` tells a generation from one with the same `n` after a
+/// restore from a backup, which a counter alone would repeat (issue 35 item 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generation {
+    /// Changes counted, by triggers.
+    pub n: i64,
+    /// Random at every change.
+    pub epoch: i64,
+}
+
+impl From<i64> for Generation {
+    /// The generation `n` with epoch `n` (for tests that number generations).
+    fn from(n: i64) -> Self {
+        Self { n, epoch: n }
+    }
+}
+
 /// The generations of what the per-instance caches hold ([`crate::service::cache`]), each kept by
 /// triggers in the transaction of every change, by any instance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Generations {
     /// Of the flow definitions: flows, stages, their bindings, policies and policy bindings
     /// (migration 0019).
-    pub flows: i64,
+    pub flows: Generation,
     /// Of what an invitation's landing page reads: invitations, their roles and groups and those names,
     /// their creators' names and standing (migration 0020).
-    pub invitations: i64,
+    pub invitations: Generation,
 }
 
 /// Both generations, in one query.
@@ -45,12 +65,23 @@ pub struct Generations {
 /// # Errors
 /// Database errors.
 pub async fn generations(ex: impl Exec<'_>) -> Result<Generations, DbError> {
-    sqlx::query_as(
-        "SELECT (SELECT n FROM flow_generation WHERE id = 1) AS flows,
-                (SELECT n FROM invitation_generation WHERE id = 1) AS invitations",
-    )
-    .fetch_one(ex)
-    .await
+    let (flows_n, flows_epoch, invitations_n, invitations_epoch): (i64, i64, i64, i64) =
+        sqlx::query_as(
+            "SELECT f.n, f.epoch, i.n, i.epoch FROM flow_generation f, invitation_generation i
+             WHERE f.id = 1 AND i.id = 1",
+        )
+        .fetch_one(ex)
+        .await?;
+    Ok(Generations {
+        flows: Generation {
+            n: flows_n,
+            epoch: flows_epoch,
+        },
+        invitations: Generation {
+            n: invitations_n,
+            epoch: invitations_epoch,
+        },
+    })
 }
 
 use sqlx::any::{AnyTypeInfo, AnyValueRef};

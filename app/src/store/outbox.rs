@@ -64,9 +64,10 @@ pub struct NewMessage<'a> {
     pub html: &'a str,
     /// When it is queued (also its first due time), UTC Unix seconds.
     pub created: i64,
-    /// The secret the bodies carry (a verification code, an invitation token), blanked out of the
-    /// stored copy once the message is sent ([`mark_sent`]).
-    pub secret: Option<&'a str>,
+    /// The secret the bodies carry (a verification code, an invitation token), sealed under the
+    /// instance secret; the bodies hold [`SEALED_SECRET_MARK`] in its place until the message is sent
+    /// ([`mark_sent`]), and then the words [`SECRET_REMOVED`].
+    pub sealed_secret: Option<&'a str>,
     /// Whether `secret` is one-time (a verification code): then it is also blanked when the message
     /// is given up on ([`mark_failed`]), and the message is never resent ([`retry`]). An invitation
     /// link stays in a failed message so that an admin can retry it.
@@ -76,6 +77,9 @@ pub struct NewMessage<'a> {
 /// What a delivered (or abandoned) message's stored bodies say where its secret was.
 pub const SECRET_REMOVED: &str = "[removed after delivery]";
 
+/// Where a queued message's bodies carry its sealed secret ([`NewMessage::sealed_secret`]).
+pub use crate::domain::outbox::SEALED_SECRET_MARK;
+
 /// Inserts a message as `queued`, due at once, with no attempt yet.
 ///
 /// # Errors
@@ -83,8 +87,8 @@ pub const SECRET_REMOVED: &str = "[removed after delivery]";
 /// worker.
 pub async fn enqueue(tx: &mut super::Tx, m: &NewMessage<'_>) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO outbox (pk, invitation_pk, itoken, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created, secret, carried_secret)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10, $11, $12)",
+        "INSERT INTO outbox (pk, invitation_pk, itoken, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created, secret, carried_secret, secret_sealed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10, $11, $12, $13)",
     )
     .bind(m.pk)
     .bind(m.invitation_pk)
@@ -96,8 +100,9 @@ pub async fn enqueue(tx: &mut super::Tx, m: &NewMessage<'_>) -> Result<(), DbErr
     .bind(m.text)
     .bind(m.html)
     .bind(m.created)
-    .bind(m.secret)
-    .bind(super::Flag(m.secret.is_some() && m.one_time_secret))
+    .bind(m.sealed_secret)
+    .bind(super::Flag(m.sealed_secret.is_some() && m.one_time_secret))
+    .bind(super::Flag(m.sealed_secret.is_some()))
     .execute(&mut **tx)
     .await?;
     tx.queue_mail();
@@ -205,6 +210,12 @@ pub struct ClaimedRow {
     pub attempts: i64,
     /// Since when it is being tried (its creation, or an admin's retry), UTC Unix seconds.
     pub since: i64,
+    /// The secret its bodies carry: sealed (when `secret_sealed`), or in clear in a row of an
+    /// earlier release.
+    pub secret: Option<String>,
+    /// Whether `secret` is sealed and the bodies hold [`SEALED_SECRET_MARK`].
+    #[sqlx(try_from = "super::Flag")]
+    pub secret_sealed: bool,
 }
 
 /// Claims up to `limit` due messages — `queued` ones due by `now`, and `sending` ones whose claim ran out
@@ -230,7 +241,7 @@ pub async fn claim(
          WHERE pk IN (SELECT pk FROM outbox
                       WHERE (status = 'queued' AND next_attempt_at <= $2) OR (status = 'sending' AND claimed_until < $2)
                       ORDER BY next_attempt_at LIMIT $3 {lock})
-         RETURNING pk, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, attempts, COALESCE(retrying_since, created) AS since"
+         RETURNING pk, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, attempts, COALESCE(retrying_since, created) AS since, secret, secret_sealed"
     );
     sqlx::query_as::<_, ClaimedRow>(&sql)
         .bind(claimed_until)
@@ -246,11 +257,16 @@ pub async fn claim(
 /// # Errors
 /// Database errors.
 pub async fn mark_sent(ex: impl Exec<'_>, pk: &str, sent_at: i64) -> Result<(), DbError> {
-    // `$1` is SECRET_REMOVED: the secret's occurrences in both bodies become it.
-    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = '', body_text = COALESCE(REPLACE(body_text, secret, $1), body_text), body_html = COALESCE(REPLACE(body_html, secret, $1), body_html), secret = NULL WHERE pk = $3")
+    // `$1` is SECRET_REMOVED: where the secret was (its mark, or in an earlier release's row the secret
+    // itself) both bodies now say so.
+    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = '',
+         body_text = COALESCE(REPLACE(body_text, CASE WHEN secret_sealed = 1 THEN $4 ELSE secret END, $1), body_text),
+         body_html = COALESCE(REPLACE(body_html, CASE WHEN secret_sealed = 1 THEN $4 ELSE secret END, $1), body_html),
+         secret = NULL WHERE pk = $3")
         .bind(SECRET_REMOVED)
         .bind(sent_at)
         .bind(pk)
+        .bind(SEALED_SECRET_MARK)
         .execute(ex)
         .await?;
     Ok(())
@@ -284,13 +300,14 @@ pub async fn mark_retry(
 /// Database errors.
 pub async fn mark_failed(ex: impl Exec<'_>, pk: &str, at: i64, error: &str) -> Result<(), DbError> {
     sqlx::query("UPDATE outbox SET status = 'failed', next_attempt_at = $2, claimed_until = NULL, last_error = $3,
-         body_text = CASE WHEN carried_secret = 1 THEN COALESCE(REPLACE(body_text, secret, $1), body_text) ELSE body_text END,
-         body_html = CASE WHEN carried_secret = 1 THEN COALESCE(REPLACE(body_html, secret, $1), body_html) ELSE body_html END,
+         body_text = CASE WHEN carried_secret = 1 THEN COALESCE(REPLACE(body_text, CASE WHEN secret_sealed = 1 THEN $5 ELSE secret END, $1), body_text) ELSE body_text END,
+         body_html = CASE WHEN carried_secret = 1 THEN COALESCE(REPLACE(body_html, CASE WHEN secret_sealed = 1 THEN $5 ELSE secret END, $1), body_html) ELSE body_html END,
          secret = CASE WHEN carried_secret = 1 THEN NULL ELSE secret END WHERE pk = $4")
         .bind(SECRET_REMOVED)
         .bind(at)
         .bind(error)
         .bind(pk)
+        .bind(SEALED_SECRET_MARK)
         .execute(ex)
         .await?;
     Ok(())
@@ -369,4 +386,62 @@ pub async fn count_waiting(ex: impl Exec<'_>) -> Result<i64, DbError> {
     sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')")
         .fetch_one(ex)
         .await
+}
+
+/// A queued or failed message of an earlier release whose secret is stored in clear (see
+/// `migrations/0026_outbox_sealed_secret.sql`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LegacySecretRow {
+    /// UUID.
+    pub pk: String,
+    /// The secret, in clear.
+    pub secret: String,
+    /// Plain-text body.
+    pub body_text: String,
+    /// HTML body.
+    pub body_html: String,
+}
+
+/// Up to `limit` messages not yet delivered (or failed, kept for a retry) whose secret is in clear.
+///
+/// # Errors
+/// Database errors.
+pub async fn legacy_secrets(
+    ex: impl Exec<'_>,
+    limit: i64,
+) -> Result<Vec<LegacySecretRow>, DbError> {
+    sqlx::query_as(
+        "SELECT pk, secret, body_text, body_html FROM outbox
+         WHERE secret IS NOT NULL AND secret_sealed = 0 ORDER BY pk LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
+/// Stores message `pk`'s secret sealed (`sealed`) and its bodies with the mark in its place, if the
+/// secret is still the clear `was`. Returns how many rows changed.
+///
+/// # Errors
+/// Database errors.
+pub async fn seal_secret(
+    ex: impl Exec<'_>,
+    pk: &str,
+    was: &str,
+    sealed: &str,
+    text: &str,
+    html: &str,
+) -> Result<u64, DbError> {
+    Ok(sqlx::query(
+        "UPDATE outbox SET secret = $1, secret_sealed = 1, body_text = $2, body_html = $3
+         WHERE pk = $4 AND secret = $5 AND secret_sealed = 0",
+    )
+    .bind(sealed)
+    .bind(text)
+    .bind(html)
+    .bind(pk)
+    .bind(was)
+    .execute(ex)
+    .await?
+    .rows_affected())
 }

@@ -27,6 +27,11 @@ pub struct TestApp {
     pub url: String,
 }
 
+/// The instance secret of each test database, by URL ([`verification_code`] opens sealed codes).
+static KEYS: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<String, usher_app::service::SecretKey>>,
+> = std::sync::LazyLock::new(Default::default);
+
 fn leptos_options() -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("usher")
@@ -79,6 +84,9 @@ impl TestApp {
             .await
             .expect("app starts");
         let db = usher.state.db.clone();
+        KEYS.lock()
+            .unwrap()
+            .insert(db.url.clone(), usher.state.config.secret_key.clone());
         Self {
             router: usher.router,
             state: usher.state,
@@ -123,7 +131,10 @@ impl TestApp {
             "admin",
             "admin@usher.test",
             ADMIN_PASSWORD,
-            usher_app::domain::user::PASSWORD_MIN,
+            &usher_app::domain::user::PasswordRules {
+                min_chars: usher_app::domain::user::PASSWORD_MIN,
+                brand: "Usher".into(),
+            },
         )
         .await
         .unwrap()
@@ -148,7 +159,10 @@ impl TestApp {
             &format!("{username}@usher.test"),
             ADMIN_PASSWORD,
             ADMIN_PASSWORD,
-            usher_app::domain::user::PASSWORD_MIN,
+            &usher_app::domain::user::PasswordRules {
+                min_chars: usher_app::domain::user::PASSWORD_MIN,
+                brand: "Usher".into(),
+            },
         )
         .await
         .unwrap();
@@ -548,8 +562,12 @@ impl TestApp {
         )
         .await
         .unwrap();
-        let worker =
-            usher_app::service::mail::Worker::new(self.db.clone(), mail_config(port)).unwrap();
+        let worker = usher_app::service::mail::Worker::new(
+            self.db.clone(),
+            self.state.config.secret_key.clone(),
+            mail_config(port),
+        )
+        .unwrap();
         tokio::spawn(worker.run())
     }
 }
@@ -569,14 +587,23 @@ pub async fn verification_code(db: &Db, email: &str) -> String {
     let to =
         serde_json::to_string(&[usher_app::domain::email_rules::normalize_email(email).unwrap()])
             .unwrap();
-    let body: String = sqlx::query_scalar(
-        "SELECT body_text FROM outbox WHERE to_addrs = $1 AND subject LIKE '%verification code' ORDER BY created DESC, attempts LIMIT 1",
+    // The outbox keeps a queued message's code sealed under the instance secret (issue 35 item 6).
+    let (pk, sealed): (String, Option<String>) = sqlx::query_as(
+        "SELECT pk, secret FROM outbox WHERE to_addrs = $1 AND subject LIKE '%verification code' ORDER BY created DESC, attempts LIMIT 1",
     )
     .bind(&to)
     .fetch_one(&db.pool)
     .await
     .unwrap_or_else(|e| panic!("no verification message to {email}: {e}"));
-    code_in(&body).unwrap_or_else(|| panic!("no code in {body}"))
+    let sealed = sealed.unwrap_or_else(|| panic!("the message to {email} was already sent"));
+    let key = KEYS
+        .lock()
+        .unwrap()
+        .get(&db.url)
+        .cloned()
+        .expect("a database of a TestApp");
+    usher_app::service::mail::open_secret(&key, &pk, &sealed)
+        .unwrap_or_else(|| panic!("the code to {email} does not open"))
 }
 
 /// The first run of exactly [`CODE_DIGITS`](usher_app::domain::verification::CODE_DIGITS) digits in a
@@ -664,8 +691,8 @@ pub async fn enroll(
             ("username", username),
             ("name", "Jane Smith"),
             ("email", email),
-            ("password", "s3cret-pass"),
-            ("password_repeat", "s3cret-pass"),
+            ("password", "s3cret-pass-word"),
+            ("password_repeat", "s3cret-pass-word"),
         ],
     )
     .await;

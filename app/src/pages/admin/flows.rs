@@ -12,10 +12,11 @@ pub fn FlowsPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let rows = Resource::new(move || version.get(), |_| list_flow_rows());
     let yaml = RwSignal::new(String::new());
-    let import = Action::new(move |text: &String| {
-        let text = text.clone();
+    // (YAML, whether the admin confirmed changes to built-in flows and stages).
+    let import = Action::new(move |(text, confirm): &(String, bool)| {
+        let (text, confirm) = (text.clone(), *confirm);
         async move {
-            let r = import_blueprint(text).await;
+            let r = import_blueprint(text, Some(confirm)).await;
             if r.is_ok() {
                 yaml.set(String::new());
                 version.update(|v| *v += 1);
@@ -52,7 +53,7 @@ pub fn FlowsPage() -> impl IntoView {
                 <input id="blueprint-file" type="file" accept=".yaml,.yml" on:change=on_file />
                 <label for="blueprint-yaml">"Or paste it"</label>
                 <textarea id="blueprint-yaml" rows="10" prop:value=yaml on:input=move |ev| yaml.set(event_target_value(&ev))></textarea>
-                <button id="blueprint-import" on:click=move |_| { import.dispatch(yaml.get_untracked()); }>"Import"</button>
+                <button id="blueprint-import" on:click=move |_| { import.dispatch((yaml.get_untracked(), false)); }>"Import"</button>
                 {move || match import.value().get() {
                     Some(Ok(r)) => Some(view! {
                         <p class="notice" role="status" id="import-result">
@@ -61,7 +62,16 @@ pub fn FlowsPage() -> impl IntoView {
                                 r.created, r.updated, r.flows.join(", "))}
                         </p>
                     }.into_any()),
-                    Some(Err(e)) => Some(view! { <p class="error" role="alert" id="import-error">{e.to_string()}</p> }.into_any()),
+                    Some(Err(e)) => match e.field_message(crate::model::CONFIRM_BUILTIN_FIELD) {
+                        // It would change built-in flows or stages: say which, and let the admin go ahead.
+                        Some(m) => Some(view! {
+                            <div class="warning" role="alert" id="import-confirm">
+                                <p>{m}</p>
+                                <button id="blueprint-confirm" on:click=move |_| { import.dispatch((yaml.get_untracked(), true)); }>"Apply anyway"</button>
+                            </div>
+                        }.into_any()),
+                        None => Some(view! { <p class="error" role="alert" id="import-error">{e.to_string()}</p> }.into_any()),
+                    },
                     None => None,
                 }}
             </details>

@@ -1,0 +1,29 @@
+-- Generations that never repeat (issue 35 item 6). The per-instance caches (service::cache) serve what they
+-- loaded while the generation they read equals the one they loaded under; a counter alone repeats after a
+-- database is restored from a backup (restored at n = 5, two changes later n = 7 again), and an instance
+-- holding values from the old n = 7 would serve definitions from before the restore. epoch takes a new
+-- random 64-bit value at every change of n, in the same transaction, and is what the caches compare.
+ALTER TABLE flow_generation ADD COLUMN epoch BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE invitation_generation ADD COLUMN epoch BIGINT NOT NULL DEFAULT 0;
+--@sqlite UPDATE flow_generation SET epoch = random();
+--@sqlite UPDATE invitation_generation SET epoch = random();
+--@sqlite CREATE TRIGGER flow_generation_epoch AFTER UPDATE OF n ON flow_generation BEGIN UPDATE flow_generation SET epoch = random() WHERE id = 1; END;
+--@sqlite CREATE TRIGGER invitation_generation_epoch AFTER UPDATE OF n ON invitation_generation BEGIN UPDATE invitation_generation SET epoch = random() WHERE id = 1; END;
+--@postgres UPDATE flow_generation SET epoch = floor((random() - 0.5) * 1.8e19)::bigint;
+--@postgres UPDATE invitation_generation SET epoch = floor((random() - 0.5) * 1.8e19)::bigint;
+--@postgres CREATE FUNCTION generation_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
+--@postgres BEGIN
+--@postgres     NEW.epoch := floor((random() - 0.5) * 1.8e19)::bigint;
+--@postgres     RETURN NEW;
+--@postgres END $$;
+--@postgres CREATE TRIGGER flow_generation_epoch BEFORE UPDATE OF n ON flow_generation
+--@postgres     FOR EACH ROW EXECUTE FUNCTION generation_epoch();
+--@postgres CREATE TRIGGER invitation_generation_epoch BEFORE UPDATE OF n ON invitation_generation
+--@postgres     FOR EACH ROW EXECUTE FUNCTION generation_epoch();
+-- A creator demoted from superuser can no longer invite (store::invitations reads is_active * is_superuser):
+-- the invitations' generation now follows is_superuser too.
+--@sqlite DROP TRIGGER invitation_generation_users_update;
+--@sqlite CREATE TRIGGER invitation_generation_users_update AFTER UPDATE OF name, username, is_active, is_superuser ON users BEGIN UPDATE invitation_generation SET n = n + 1 WHERE id = 1; END;
+--@postgres DROP TRIGGER invitation_generation_users ON users;
+--@postgres CREATE TRIGGER invitation_generation_users AFTER UPDATE OF name, username, is_active, is_superuser OR DELETE OR TRUNCATE ON users
+--@postgres     FOR EACH STATEMENT EXECUTE FUNCTION invitation_generation_bump();
