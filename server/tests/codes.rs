@@ -14,21 +14,28 @@ use usher_app::domain::limits::{
 db_tests!(
     a_used_up_invitation_budget_pauses_its_codes_and_tells_the_admin,
     a_used_up_instance_budget_pauses_every_code,
+    a_tagged_address_counts_against_its_mailbox,
     a_code_needs_the_instance_secret,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
 
+const NET_C: [u8; 4] = [192, 0, 2, 9];
+
 /// The prompt page of the external enrollment flow, sent from client address `ip`.
 async fn prompts(c: &mut Client, token: &str, who: &str, ip: [u8; 4]) -> Response {
-    let email = format!("{who}@company.com");
+    prompts_as(c, token, who, &format!("{who}@company.com"), ip).await
+}
+
+/// The prompt page with username `who` and address `email`.
+async fn prompts_as(c: &mut Client, token: &str, who: &str, email: &str, ip: [u8; 4]) -> Response {
     let fields = [
         ("slug", EXT),
         ("itoken", token),
         ("stage", "1"),
         ("fields[username]", who),
         ("fields[name]", "Someone"),
-        ("fields[email]", email.as_str()),
+        ("fields[email]", email),
         ("fields[password]", "s3cret-pass"),
         ("fields[password_repeat]", "s3cret-pass"),
     ];
@@ -144,6 +151,49 @@ async fn a_used_up_instance_budget_pauses_every_code(app: TestApp) {
     let r = guess(&mut bob, &token, &code, [198, 51, 100, 1]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+}
+
+/// Issue 35 item 4: the daily limit of verifications per address counts per mailbox, so `victim+1@`,
+/// `victim+2@`, … use up `victim@`'s day.
+async fn a_tagged_address_counts_against_its_mailbox(app: TestApp) {
+    use usher_app::domain::verification::VERIFICATIONS_PER_EMAIL_PER_DAY as PER_DAY;
+    app.with_email_stages().await;
+    let mut admin = app.admin().await;
+    let (_, token) = common::create_invitation(&app, &mut admin, "company", EXT, json!({})).await;
+    for i in 0..PER_DAY {
+        let email = format!("Victim+{i}@company.com");
+        let r = prompts_as(
+            &mut app.client(),
+            &token,
+            &format!("victim{i}"),
+            &email,
+            NET_C,
+        )
+        .await;
+        assert!(common::continues(&r), "{i}: {} {}", r.status, r.body);
+    }
+    let r = prompts_as(
+        &mut app.client(),
+        &token,
+        "victim",
+        "victim@company.com",
+        NET_C,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.body.contains("TooManyCodes"), "{}", r.body);
+    let r = prompts_as(
+        &mut app.client(),
+        &token,
+        "victimnew",
+        "victim+new@company.com",
+        NET_C,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    // Another mailbox is not held up.
+    let r = prompts(&mut app.client(), &token, "bob", NET_C).await;
+    assert!(common::continues(&r), "{} {}", r.status, r.body);
 }
 
 /// Issue 12 item 16: a stored code digest is keyed by `USHER_SECRET_KEY`, so a copy of the database run

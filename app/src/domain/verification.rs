@@ -25,8 +25,9 @@ pub const DEFAULT_TOKEN_EXPIRY_MINUTES: i64 = 30;
 pub const RESEND_AFTER_SECS: i64 = 30;
 /// Codes sent per verification, the first included.
 pub const MAX_SENDS: i64 = 5;
-/// Verifications (each up to [`MAX_SENDS`] codes) one address may have started in a day: bounds the
-/// guesses anyone can make at one address's codes, whatever sessions and networks they use.
+/// Verifications (each up to [`MAX_SENDS`] codes) one mailbox may have started in a day: bounds the
+/// guesses anyone can make at one address's codes, whatever sessions, networks and `+tag`s they use
+/// (counted by [`super::email_rules::mailbox_key`]).
 pub const VERIFICATIONS_PER_EMAIL_PER_DAY: i64 = 10;
 /// How long a verification is kept after its code expired, seconds (a day): the per-address daily
 /// count ([`VERIFICATIONS_PER_EMAIL_PER_DAY`]) reads a day back, and nothing else reads an expired one.

@@ -85,7 +85,10 @@ fn message(
 /// new code and queues the message that carries it. Returns the verification's pk.
 ///
 /// # Errors
-/// [`AppError::TooManyCodes`] past the client's limit or the address's daily limit; database errors; [`AppError::Internal`] when the template fails.
+/// [`AppError::TooManyCodes`] past the client's limit or the mailbox's daily limit
+/// ([`crate::domain::verification::VERIFICATIONS_PER_EMAIL_PER_DAY`], counted by
+/// [`crate::domain::email_rules::mailbox_key`]); database errors; [`AppError::Internal`] when the
+/// template fails.
 pub async fn start(
     tx: &mut Tx,
     config: &Config,
@@ -97,9 +100,10 @@ pub async fn start(
     let (pk, code, now) = (new_uuid(), new_code(), time::now());
     refuse_if_paused(&mut **tx, invitation_pk, now).await?;
     gate.admit(&mut **tx).await?;
-    // At most so many verifications per address and day, across sessions and networks.
+    // At most so many verifications per mailbox and day, across sessions, networks and `+tag`s.
     let day = now - 86_400;
-    let recent = store::created_since(&mut **tx, email, day).await?;
+    let mailbox = crate::domain::email_rules::mailbox_key(email);
+    let recent = store::created_since(&mut **tx, &mailbox, day).await?;
     if recent.len() as i64 >= crate::domain::verification::VERIFICATIONS_PER_EMAIL_PER_DAY {
         return Err(AppError::TooManyCodes((recent[0] - day).max(1)));
     }
@@ -110,6 +114,7 @@ pub async fn start(
             pk: &pk,
             invitation_pk,
             email,
+            mailbox: &mailbox,
             code_hash: &hash_code(&config.secret_key, &pk, &code),
             max_attempts: s.max_attempts,
             now,

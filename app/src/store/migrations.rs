@@ -102,6 +102,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0022_username_casefold.sql",
         include_str!("../../../migrations/0022_username_casefold.sql"),
     ),
+    (
+        "0023_code_budgets.sql",
+        include_str!("../../../migrations/0023_code_budgets.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix
