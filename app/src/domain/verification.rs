@@ -14,8 +14,8 @@
 use super::email_rules::{normalize_email, EmailRule};
 
 /// Digits in a code: 8, so that the guess budgets of [`super::limits::CODE_FAILURES_PER_INVITATION`]
-/// keep an attacker's odds below 10⁻⁴ a day (the arithmetic is there). Six digits, with the same
-/// budget, would give 2 × 10⁻³.
+/// keep an attacker's odds below 2 × 10⁻⁵ (1 in 50,000) a day per invitation (the arithmetic is there).
+/// Six digits, with the same budget, would give 1.8 × 10⁻³.
 pub const CODE_DIGITS: usize = 8;
 /// Default guesses per code.
 pub const DEFAULT_MAX_ATTEMPTS: i64 = 5;
