@@ -46,12 +46,21 @@ pub enum AppError {
         "Too many verification codes were asked for from your network. Try again in {0} seconds."
     )]
     TooManyCodes(i64),
-    /// Code checks for this invitation (or for all) are paused after too many wrong guesses; retry after
-    /// this many seconds (HTTP 429 with `Retry-After`; issue 12 item 7).
+    /// Code checks and new codes for this invitation (or for the codes of no invitation) are paused after
+    /// too many wrong guesses ([`crate::domain::limits::CODE_FAILURES_PER_INVITATION`]); retry after this
+    /// many seconds (HTTP 429 with `Retry-After`; issue 12 item 7).
     #[error(
         "Too many wrong codes were tried for this invitation, so codes are paused. Try again in {0} seconds, or ask the person who invited you."
     )]
     CodesPaused(i64),
+    /// Guesses at codes from this client's network wait: it used its share of the invitation's budget,
+    /// failed several times in a row, or had its guess of the minute while the instance is being
+    /// guessed at; retry after this many seconds (HTTP 429 with `Retry-After`; issue 35 item 4). No
+    /// guess was made.
+    #[error(
+        "Too many wrong codes were tried from your network. Wait {0} seconds, then enter the code again."
+    )]
+    CodesSlowed(i64),
     /// Too many enrollment posts from one client network, or for one invitation; retry after this many
     /// seconds (HTTP 429 with `Retry-After`; issue 35 item 2).
     #[error("Too many sign-up attempts right now. Try again in {0} seconds.")]
@@ -100,6 +109,7 @@ impl AppError {
             Self::TooManyAttempts(_)
             | Self::TooManyCodes(_)
             | Self::CodesPaused(_)
+            | Self::CodesSlowed(_)
             | Self::TooManyEnrollments(_) => 429,
             Self::Internal | Self::ServerFn(_) => 500,
             Self::Busy(_) => 503,

@@ -520,6 +520,28 @@ pub struct MailStatus {
     pub last_failure: Option<String>,
 }
 
+/// The notice every admin page shows while verification codes are being guessed at (issue 35 item 4):
+/// the instance's wrong codes of the day are past half its figure
+/// ([`crate::domain::limits::CODE_FAILURES_GLOBAL`]), or an invitation's are past half its budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CodeGuessingNotice {
+    /// Wrong codes tried in the instance's current day-long window (0 when only invitations are past
+    /// half).
+    pub failures: i64,
+    /// The instance's figure: past it, every network may try one code a minute.
+    pub figure: i64,
+    /// Whether the figure is passed (every network is slowed down).
+    pub slowed: bool,
+    /// When the instance's wrong codes passed half the figure, for people ("2026-12-06 04:12 UTC"), if
+    /// known.
+    pub since: Option<String>,
+    /// When the instance's window ends, for people; `None` when it is not past half.
+    pub until: Option<String>,
+    /// Names of invitations whose wrong codes of the day are past half their budget (at most 10),
+    /// busiest first.
+    pub invitations: Vec<String>,
+}
+
 /// The last delivery attempt of any instance (a message of the outbox or a test email).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastDelivery {

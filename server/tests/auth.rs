@@ -373,6 +373,7 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ),
     ("admin/brands/get", "{}"),
     ("admin/mail/status", "{}"),
+    ("admin/codes/notice", "{}"),
     ("admin/email/get", "{}"),
     (
         "admin/email/save",

@@ -554,6 +554,20 @@ pub async fn get_mail_status() -> Result<crate::model::MailStatus, AppError> {
     )
 }
 
+/// The notice every admin page shows while verification codes are being guessed at (issue 35 item 4;
+/// [`crate::service::verification::guessing_notice`]); `None` while nothing is past half.
+#[server(input = Json, endpoint = "admin/codes/notice")]
+pub async fn get_code_guessing_notice() -> Result<Option<crate::model::CodeGuessingNotice>, AppError>
+{
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            crate::service::verification::guessing_notice(&st.db, crate::service::time::now()).await
+        }
+        .await,
+    )
+}
+
 /// System → Email: the SMTP settings in effect with their sources (password masked), what is saved here,
 /// the connection status and the last delivery.
 #[server(input = Json, endpoint = "admin/email/get")]

@@ -74,6 +74,7 @@ pub(crate) mod ctx {
                 if let AppError::TooManyAttempts(secs)
                 | AppError::TooManyCodes(secs)
                 | AppError::CodesPaused(secs)
+                | AppError::CodesSlowed(secs)
                 | AppError::TooManyEnrollments(secs)
                 | AppError::Busy(secs) = e
                 {

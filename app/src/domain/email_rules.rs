@@ -151,9 +151,46 @@ pub fn normalize_email(raw: &str) -> Option<String> {
     Some(format!("{}@{}", local.to_lowercase(), domain))
 }
 
+/// The mailbox an address delivers to, for counting per mailbox (issue 35 item 4): the address
+/// normalised ([`normalize_email`]; text that is no address, trimmed and lower-cased) with its local
+/// part lower-cased and a `+tag` dropped, so `victim+tag@Example.com` and `victim@example.com` are one
+/// mailbox (`victim@example.com`). A local part that is only a tag (`+tag@x`) is kept.
+pub fn mailbox_key(email: &str) -> String {
+    let address = normalize_email(email).unwrap_or_else(|| email.trim().to_lowercase());
+    match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let local = local.to_lowercase();
+            let mailbox = match local.split_once('+') {
+                Some((base, _)) if !base.is_empty() => base,
+                _ => local.as_str(),
+            };
+            format!("{mailbox}@{domain}")
+        }
+        None => address,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mailbox_is_its_address_without_case_or_tag() {
+        assert_eq!(mailbox_key("victim+tag@Example.com"), "victim@example.com");
+        assert_eq!(mailbox_key(" Victim@EXAMPLE.com "), "victim@example.com");
+        assert_eq!(mailbox_key("victim+a+b@example.com"), "victim@example.com");
+        assert_eq!(mailbox_key("victim@example.com"), "victim@example.com");
+        assert_eq!(mailbox_key("+tag@example.com"), "+tag@example.com");
+        assert_eq!(mailbox_key("not an address"), "not an address");
+        assert_ne!(
+            mailbox_key("victim@example.com"),
+            mailbox_key("victim@example.org")
+        );
+        assert_ne!(
+            mailbox_key("victim@example.com"),
+            mailbox_key("victims@example.com")
+        );
+    }
 
     fn domain_rule() -> EmailRule {
         EmailRule::parse("*@company.com").unwrap()

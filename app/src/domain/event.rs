@@ -9,6 +9,9 @@ pub enum EventKind {
     /// Its codes took [`super::limits::CODE_FAILURES_PER_INVITATION`] wrong guesses in a day, so code
     /// checks for it paused until the window ends (issue 12 item 7): someone may be guessing.
     CodesPaused,
+    /// Its codes took more than half of [`super::limits::CODE_FAILURES_PER_INVITATION`] wrong guesses
+    /// in a day (issue 35 item 4): someone may be guessing, and is being slowed down.
+    CodeBudgetHalf,
 }
 
 impl EventKind {
@@ -16,6 +19,7 @@ impl EventKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::CodesPaused => "codes_paused",
+            Self::CodeBudgetHalf => "code_budget_half",
         }
     }
 
@@ -23,6 +27,7 @@ impl EventKind {
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "codes_paused" => Some(Self::CodesPaused),
+            "code_budget_half" => Some(Self::CodeBudgetHalf),
             _ => None,
         }
     }
@@ -31,6 +36,7 @@ impl EventKind {
     pub fn label(self) -> &'static str {
         match self {
             Self::CodesPaused => "Codes paused",
+            Self::CodeBudgetHalf => "Codes guessed at",
         }
     }
 }
@@ -41,8 +47,9 @@ mod tests {
 
     #[test]
     fn kinds_read_back_what_they_store() {
-        let k = EventKind::CodesPaused;
-        assert_eq!(EventKind::parse(k.as_str()), Some(k));
+        for k in [EventKind::CodesPaused, EventKind::CodeBudgetHalf] {
+            assert_eq!(EventKind::parse(k.as_str()), Some(k));
+        }
         assert_eq!(EventKind::parse("nope"), None);
     }
 }

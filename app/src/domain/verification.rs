@@ -14,8 +14,8 @@
 use super::email_rules::{normalize_email, EmailRule};
 
 /// Digits in a code: 8, so that the guess budgets of [`super::limits::CODE_FAILURES_PER_INVITATION`]
-/// keep an attacker's odds below 10⁻⁴ a day (the arithmetic is there). Six digits, with the same
-/// budget, would give 2 × 10⁻³.
+/// keep an attacker's odds below 2 × 10⁻⁵ (1 in 50,000) a day per invitation (the arithmetic is there).
+/// Six digits, with the same budget, would give 1.8 × 10⁻³.
 pub const CODE_DIGITS: usize = 8;
 /// Default guesses per code.
 pub const DEFAULT_MAX_ATTEMPTS: i64 = 5;
@@ -25,8 +25,9 @@ pub const DEFAULT_TOKEN_EXPIRY_MINUTES: i64 = 30;
 pub const RESEND_AFTER_SECS: i64 = 30;
 /// Codes sent per verification, the first included.
 pub const MAX_SENDS: i64 = 5;
-/// Verifications (each up to [`MAX_SENDS`] codes) one address may have started in a day: bounds the
-/// guesses anyone can make at one address's codes, whatever sessions and networks they use.
+/// Verifications (each up to [`MAX_SENDS`] codes) one mailbox may have started in a day: bounds the
+/// guesses anyone can make at one address's codes, whatever sessions, networks and `+tag`s they use
+/// (counted by [`super::email_rules::mailbox_key`]).
 pub const VERIFICATIONS_PER_EMAIL_PER_DAY: i64 = 10;
 /// How long a verification is kept after its code expired, seconds (a day): the per-address daily
 /// count ([`VERIFICATIONS_PER_EMAIL_PER_DAY`]) reads a day back, and nothing else reads an expired one.

@@ -211,7 +211,8 @@ pub async fn accept(
                 user.email
             ))
         })?;
-        verification::check(db, config, pk, &user.email, code.unwrap_or_default()).await?;
+        let gate = verification::CodeGate { client: &req.ip };
+        verification::check(db, config, &gate, pk, &user.email, code.unwrap_or_default()).await?;
         Some(pk)
     } else {
         None

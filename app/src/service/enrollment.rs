@@ -611,6 +611,7 @@ pub async fn submit_stage(
             verification::check(
                 db,
                 config,
+                &verification::CodeGate { client: &req.ip },
                 &verification,
                 &address,
                 values.get("code").map(String::as_str).unwrap_or_default(),

@@ -11,7 +11,11 @@
 use super::{mail, time, Config, Db};
 use crate::domain::email_rules::normalize_email;
 use crate::domain::event::EventKind;
-use crate::domain::limits::{code_failure_budgets, exhausted, CODE_FAILURES_GLOBAL_BUCKET};
+use crate::domain::limits::{
+    code_delay_secs, guess_verdict, network, new_code_verdict, passes_half, past_half, verdict,
+    CodeBuckets, CodeRefusal, GuessGate, CODE_FAILURES_GLOBAL, CODE_FAILURES_GLOBAL_BUCKET,
+    CODE_FAILURES_PER_INVITATION, SLOWED_GUESSES_PER_NETWORK,
+};
 use crate::domain::verification::{
     check_attempt, check_resend, format_code, normalize_code, CodeError, CodeState, CODE_DIGITS,
 };
@@ -20,10 +24,12 @@ use crate::store::db::new_uuid;
 use crate::store::verification::{self as store, NewCode, NewVerification, VerificationRow};
 use crate::store::{outbox, Tx};
 
-/// The per-network limit on codes ([`crate::domain::limits::CODES_PER_NETWORK`]), counted in the
-/// database so every instance shares it.
+/// The client a code is sent to or guessed by: the per-network limit on codes
+/// ([`crate::domain::limits::CODES_PER_NETWORK`]), counted in the database so every instance shares it,
+/// and the network whose guesses are metered ([`CodeBuckets`]).
 pub struct CodeGate<'a> {
-    /// The client's address; empty (an in-process call with no peer) is not counted.
+    /// The client's address; empty (an in-process call with no peer) is not counted against
+    /// `CODES_PER_NETWORK`, and its guesses count as one network's.
     pub client: &'a str,
 }
 
@@ -85,7 +91,11 @@ fn message(
 /// new code and queues the message that carries it. Returns the verification's pk.
 ///
 /// # Errors
-/// [`AppError::TooManyCodes`] past the client's limit or the address's daily limit; database errors; [`AppError::Internal`] when the template fails.
+/// [`AppError::TooManyCodes`] past the client's limit or the mailbox's daily limit
+/// ([`crate::domain::verification::VERIFICATIONS_PER_EMAIL_PER_DAY`], counted by
+/// [`crate::domain::email_rules::mailbox_key`]); [`AppError::CodesPaused`] while the invitation's
+/// failed-guess budget is used up, [`AppError::CodesSlowed`] while the client's network used its share
+/// of it; database errors; [`AppError::Internal`] when the template fails.
 pub async fn start(
     tx: &mut Tx,
     config: &Config,
@@ -95,11 +105,12 @@ pub async fn start(
     s: Settings,
 ) -> Result<String, AppError> {
     let (pk, code, now) = (new_uuid(), new_code(), time::now());
-    refuse_if_paused(&mut **tx, invitation_pk, now).await?;
+    refuse_new_code(&mut **tx, invitation_pk, gate, now).await?;
     gate.admit(&mut **tx).await?;
-    // At most so many verifications per address and day, across sessions and networks.
+    // At most so many verifications per mailbox and day, across sessions, networks and `+tag`s.
     let day = now - 86_400;
-    let recent = store::created_since(&mut **tx, email, day).await?;
+    let mailbox = crate::domain::email_rules::mailbox_key(email);
+    let recent = store::created_since(&mut **tx, &mailbox, day).await?;
     if recent.len() as i64 >= crate::domain::verification::VERIFICATIONS_PER_EMAIL_PER_DAY {
         return Err(AppError::TooManyCodes((recent[0] - day).max(1)));
     }
@@ -110,6 +121,7 @@ pub async fn start(
             pk: &pk,
             invitation_pk,
             email,
+            mailbox: &mailbox,
             code_hash: &hash_code(&config.secret_key, &pk, &code),
             max_attempts: s.max_attempts,
             now,
@@ -169,7 +181,8 @@ pub async fn pending_email_if_known(db: &Db, pk: &str) -> Result<Option<String>,
 ///
 /// # Errors
 /// [`AppError::BadRequest`] with the reason when no code may be sent now; [`AppError::TooManyCodes`]
-/// past the client's limit; database errors.
+/// past the client's limit; [`AppError::CodesPaused`] or [`AppError::CodesSlowed`] as for [`start`];
+/// database errors.
 pub async fn resend(
     db: &Db,
     config: &Config,
@@ -190,7 +203,7 @@ pub async fn resend(
         .map_err(|e| AppError::BadRequest(e.message()))?;
     let code = new_code();
     let expires = now.saturating_add(lifetime_secs(s));
-    refuse_if_paused(&db.pool, invitation_pk.as_deref(), now).await?;
+    refuse_new_code(&db.pool, invitation_pk.as_deref(), gate, now).await?;
     let mut tx = db.begin().await?;
     gate.admit(&mut *tx).await?;
     // Conditional on what was checked, so two parallel requests send one code.
@@ -226,53 +239,181 @@ pub async fn resend(
     Ok(())
 }
 
-/// [`AppError::CodesPaused`] when a failed-guess budget that applies to codes of `invitation_pk` is used
-/// up now (see [`crate::domain::limits::CODE_FAILURES_PER_INVITATION`]).
-async fn refuse_if_paused<'e>(
-    ex: impl crate::store::Exec<'e>,
-    invitation_pk: Option<&str>,
-    now: i64,
-) -> Result<(), AppError> {
-    let budgets = code_failure_budgets(invitation_pk);
-    let buckets: Vec<String> = budgets.iter().map(|(b, _)| b.clone()).collect();
-    let windows: Vec<(String, i64, i64)> = crate::store::limits::current_in(ex, &buckets, now)
-        .await?
-        .into_iter()
-        .map(|w| (w.bucket, w.hits, w.expires_at))
-        .collect();
-    match exhausted(&windows, &budgets, now) {
-        Some(wait) => Err(AppError::CodesPaused(wait)),
-        None => Ok(()),
+/// The error for a [`CodeRefusal`].
+fn refused(r: CodeRefusal) -> AppError {
+    match r {
+        CodeRefusal::Paused(secs) => AppError::CodesPaused(secs),
+        CodeRefusal::Slowed(secs) => AppError::CodesSlowed(secs),
     }
 }
 
-/// Counts a wrong guess against every budget that applies; the guess that uses up an invitation's
-/// budget records a [`EventKind::CodesPaused`] event for its admin (once per window).
-async fn count_failure(db: &Db, invitation_pk: Option<&str>, now: i64) -> Result<(), AppError> {
-    for (bucket, limit) in code_failure_budgets(invitation_pk) {
-        let w = crate::store::limits::hit(&db.pool, &bucket, now, limit.window_secs).await?;
-        if w.hits != limit.max {
-            continue;
+/// The current windows of `buckets`' budgets at `now` (bucket, hits, window end).
+async fn windows<'e>(
+    ex: impl crate::store::Exec<'e>,
+    buckets: &CodeBuckets,
+    now: i64,
+) -> Result<Vec<(String, i64, i64)>, AppError> {
+    Ok(
+        crate::store::limits::current_in(ex, &buckets.to_read(), now)
+            .await?
+            .into_iter()
+            .map(|w| (w.bucket, w.hits, w.expires_at))
+            .collect(),
+    )
+}
+
+/// Refuses a new code for `invitation_pk` to `gate`'s client ([`new_code_verdict`]): while the
+/// invitation's failed-guess budget, or the network's share of it, is used up.
+async fn refuse_new_code<'e>(
+    ex: impl crate::store::Exec<'e>,
+    invitation_pk: Option<&str>,
+    gate: &CodeGate<'_>,
+    now: i64,
+) -> Result<(), AppError> {
+    let buckets = CodeBuckets::new(invitation_pk, &network(gate.client));
+    let w = windows(ex, &buckets, now).await?;
+    new_code_verdict(&buckets, &w, now).map_err(refused)
+}
+
+/// Whether a guess from `buckets`' network may be compared now ([`guess_verdict`]); past the
+/// instance's figure, counts it in the network's guesses of the minute first.
+async fn admit_guess(db: &Db, buckets: &CodeBuckets, now: i64) -> Result<(), AppError> {
+    let w = windows(&db.pool, buckets, now).await?;
+    match guess_verdict(buckets, &w, now).map_err(refused)? {
+        GuessGate::Open => Ok(()),
+        GuessGate::SlowedDown => {
+            let l = SLOWED_GUESSES_PER_NETWORK;
+            let hit =
+                crate::store::limits::hit(&db.pool, &buckets.slow, now, l.window_secs).await?;
+            verdict(hit.hits, hit.expires_at, l, now).map_err(AppError::CodesSlowed)
         }
-        tracing::warn!(bucket = %bucket, max = limit.max, "a failed-guess budget of verification codes is used up; codes pause until its window ends");
-        if let (Some(pk), false) = (invitation_pk, bucket == CODE_FAILURES_GLOBAL_BUCKET) {
-            let detail = format!(
+    }
+}
+
+/// `settings` key of when the instance's failed guesses last passed half of
+/// [`CODE_FAILURES_GLOBAL`] (UTC seconds, decimal text).
+const KEY_GUESSING_SINCE: &str = "code_guessing_since";
+
+/// Counts a wrong guess against the instance's figure, the invitation's budget and the network's share,
+/// and starts the network's wait ([`code_delay_secs`]). The guess that takes an invitation's budget past
+/// half records a [`EventKind::CodeBudgetHalf`] event, the one that uses it up a
+/// [`EventKind::CodesPaused`] event (once per window each); the one that takes the instance's figure
+/// past half records when, for the admins' notice ([`guessing_notice`]).
+async fn count_failure(
+    db: &Db,
+    buckets: &CodeBuckets,
+    invitation_pk: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::domain::limits::CODE_FAILURES_PER_NETWORK_SHARE as SHARE;
+    use crate::store::limits::hit;
+    let all = hit(
+        &db.pool,
+        CODE_FAILURES_GLOBAL_BUCKET,
+        now,
+        CODE_FAILURES_GLOBAL.window_secs,
+    )
+    .await?;
+    let inv = hit(
+        &db.pool,
+        &buckets.invitation,
+        now,
+        CODE_FAILURES_PER_INVITATION.window_secs,
+    )
+    .await?;
+    let share = hit(&db.pool, &buckets.share, now, SHARE.window_secs).await?;
+    let wait = code_delay_secs(share.hits);
+    if wait > 0 {
+        crate::store::limits::hold_until(&db.pool, &buckets.wait, now + wait).await?;
+    }
+    if passes_half(all.hits, CODE_FAILURES_GLOBAL) {
+        tracing::warn!(failures = all.hits, figure = CODE_FAILURES_GLOBAL.max, "verification codes are being guessed at: the instance's wrong codes of the day passed half its figure");
+        crate::store::settings::put_setting(db, KEY_GUESSING_SINCE, &now.to_string()).await?;
+    }
+    if all.hits == CODE_FAILURES_GLOBAL.max {
+        tracing::warn!(figure = CODE_FAILURES_GLOBAL.max, "the instance's wrong codes of the day reached its figure; every network may try one code a minute until the window ends");
+    }
+    let limit = CODE_FAILURES_PER_INVITATION;
+    let event = if passes_half(inv.hits, limit) {
+        Some((
+            EventKind::CodeBudgetHalf,
+            format!(
+                "{} wrong codes were tried within a day, half of the {} allowed; at {} codes for this invitation pause until {}. Each network may try {} a day, waiting longer after each wrong code, so the guessers are slowed down. Someone may be guessing codes for addresses they do not own.",
+                inv.hits,
+                limit.max,
+                limit.max,
+                time::format_absolute(inv.expires_at),
+                SHARE.max
+            ),
+        ))
+    } else if inv.hits == limit.max {
+        Some((
+            EventKind::CodesPaused,
+            format!(
                 "{} wrong codes were tried within a day, so codes for this invitation are paused until {}. Someone may be guessing codes for addresses they do not own.",
                 limit.max,
-                time::format_absolute(w.expires_at)
-            );
-            crate::store::events::record(
-                &db.pool,
-                &new_uuid(),
-                pk,
-                EventKind::CodesPaused.as_str(),
-                now,
-                &detail,
-            )
-            .await?;
+                time::format_absolute(inv.expires_at)
+            ),
+        ))
+    } else {
+        None
+    };
+    if let Some((kind, detail)) = event {
+        tracing::warn!(bucket = %buckets.invitation, failures = inv.hits, max = limit.max, kind = kind.as_str(), "a failed-guess budget of verification codes is past half or used up");
+        if let Some(pk) = invitation_pk {
+            crate::store::events::record(&db.pool, &new_uuid(), pk, kind.as_str(), now, &detail)
+                .await?;
         }
     }
     Ok(())
+}
+
+/// The admins' notice while verification codes are being guessed at (issue 35 item 4): shown while the
+/// instance's wrong codes of the current day are past half its figure ([`CODE_FAILURES_GLOBAL`]), or
+/// any invitation's are past half its budget ([`CODE_FAILURES_PER_INVITATION`]; at most 10 named).
+/// `None` otherwise.
+///
+/// # Errors
+/// Database errors.
+pub async fn guessing_notice(
+    db: &Db,
+    now: i64,
+) -> Result<Option<crate::model::CodeGuessingNotice>, AppError> {
+    let global =
+        crate::store::limits::current_in(&db.pool, &[CODE_FAILURES_GLOBAL_BUCKET.to_owned()], now)
+            .await?
+            .into_iter()
+            .next()
+            .filter(|w| past_half(w.hits, w.expires_at, CODE_FAILURES_GLOBAL, now));
+    let invitations = crate::store::limits::invitations_past(
+        &db.pool,
+        &crate::domain::limits::code_failures_bucket(""),
+        CODE_FAILURES_PER_INVITATION.max / 2,
+        now,
+        10,
+    )
+    .await?;
+    if global.is_none() && invitations.is_empty() {
+        return Ok(None);
+    }
+    let since = match &global {
+        Some(w) => crate::store::settings::get_setting(db, KEY_GUESSING_SINCE)
+            .await?
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|at| *at >= w.expires_at - CODE_FAILURES_GLOBAL.window_secs)
+            .map(time::format_absolute),
+        None => None,
+    };
+    Ok(Some(crate::model::CodeGuessingNotice {
+        failures: global.as_ref().map_or(0, |w| w.hits),
+        figure: CODE_FAILURES_GLOBAL.max,
+        slowed: global
+            .as_ref()
+            .is_some_and(|w| w.hits >= CODE_FAILURES_GLOBAL.max),
+        since,
+        until: global.as_ref().map(|w| time::format_absolute(w.expires_at)),
+        invitations,
+    }))
 }
 
 fn code_error(e: CodeError) -> AppError {
@@ -283,12 +424,18 @@ fn code_error(e: CodeError) -> AppError {
 /// parallel guesses cannot pass `max_attempts`), then compared. Does not use the code up: the caller does
 /// that with [`consume`] in the transaction that grants.
 ///
+/// Guesses are metered per invitation and network ([`guess_verdict`]): a refused guess is not compared
+/// and uses none of the code's attempts.
+///
 /// # Errors
 /// [`AppError::Validation`] on `code`: wrong (with the guesses left), expired, too many attempts, already
-/// used; [`AppError::BadRequest`] when the verification is unknown or for another address; database errors.
+/// used; [`AppError::BadRequest`] when the verification is unknown or for another address;
+/// [`AppError::CodesPaused`] while the invitation's failed-guess budget is used up;
+/// [`AppError::CodesSlowed`] while `gate`'s network must wait; database errors.
 pub async fn check(
     db: &Db,
     config: &Config,
+    gate: &CodeGate<'_>,
     pk: &str,
     email: &str,
     guess: &str,
@@ -319,7 +466,8 @@ pub async fn check(
     if guess.is_empty() {
         return Err(AppError::field("code", "Enter the code from the email."));
     }
-    refuse_if_paused(&db.pool, invitation_pk.as_deref(), now).await?;
+    let buckets = CodeBuckets::new(invitation_pk.as_deref(), &network(gate.client));
+    admit_guess(db, &buckets, now).await?;
     let n = store::reserve_attempt(&db.pool, pk, now).await?;
     if n != 1 {
         // Another request took the last guess (or the code expired) since it was read.
@@ -338,7 +486,7 @@ pub async fn check(
     }
     let stored = store::code_hash(&db.pool, pk).await?;
     if stored != hash_code(&config.secret_key, pk, &guess) {
-        count_failure(db, invitation_pk.as_deref(), now).await?;
+        count_failure(db, &buckets, invitation_pk.as_deref(), now).await?;
         return Err(code_error(CodeError::Wrong {
             attempts_left: (max_attempts - attempts - 1).max(0),
         }));

@@ -73,6 +73,51 @@ pub async fn current_in<'e>(
     q.fetch_all(ex).await
 }
 
+/// Sets `bucket`'s window to end at `until` (UTC seconds) with one hit, whatever it held: a wait that
+/// runs until then (e.g. [`crate::domain::limits::CodeBuckets::wait`]).
+///
+/// # Errors
+/// Database errors.
+pub async fn hold_until<'e>(
+    ex: impl Exec<'e>,
+    bucket: &str,
+    until: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO rate_limits (bucket, expires_at, hits) VALUES ($1, $2, 1) \
+         ON CONFLICT (bucket) DO UPDATE SET expires_at = $2, hits = 1",
+    )
+    .bind(bucket)
+    .bind(until)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// The names of the invitations whose bucket `prefix` + pk (e.g. `code-fail:` + pk) holds more than
+/// `above` hits in a window current at `now` (UTC seconds), busiest first, at most `limit`.
+///
+/// # Errors
+/// Database errors.
+pub async fn invitations_past<'e>(
+    ex: impl Exec<'e>,
+    prefix: &str,
+    above: i64,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar::<_, String>(
+        "SELECT i.name FROM rate_limits r JOIN invitations i ON r.bucket = $1 || i.pk \
+         WHERE r.hits > $2 AND r.expires_at > $3 ORDER BY r.hits DESC, i.name LIMIT $4",
+    )
+    .bind(prefix)
+    .bind(above)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
 /// Takes back one hit of `bucket` (an attempt that turned out not to count, e.g. a successful
 /// sign-in against a per-network budget of failures); never below zero.
 ///

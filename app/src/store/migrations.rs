@@ -103,6 +103,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../migrations/0022_username_casefold.sql"),
     ),
     (
+        "0023_code_budgets.sql",
+        include_str!("../../../migrations/0023_code_budgets.sql"),
+    ),
+    (
         "0024_audit_events.sql",
         include_str!("../../../migrations/0024_audit_events.sql"),
     ),

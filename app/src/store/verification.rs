@@ -5,19 +5,20 @@
 
 use super::{DbError, Exec};
 
-/// The creation times of the verifications of `email` created after `since`, oldest first.
+/// The creation times (UTC seconds) of the verifications of addresses of `mailbox`
+/// ([`crate::domain::email_rules::mailbox_key`]) created after `since`, oldest first.
 ///
 /// # Errors
 /// Database errors.
 pub async fn created_since(
     ex: impl Exec<'_>,
-    email: &str,
+    mailbox: &str,
     since: i64,
 ) -> Result<Vec<i64>, DbError> {
     sqlx::query_scalar(
-        "SELECT created FROM email_verifications WHERE email = $1 AND created > $2 ORDER BY created",
+        "SELECT created FROM email_verifications WHERE mailbox = $1 AND created > $2 ORDER BY created",
     )
-    .bind(email)
+    .bind(mailbox)
     .bind(since)
     .fetch_all(ex)
     .await
@@ -44,6 +45,8 @@ pub struct NewVerification<'a> {
     pub invitation_pk: Option<&'a str>,
     /// The normalised address.
     pub email: &'a str,
+    /// Its mailbox ([`crate::domain::email_rules::mailbox_key`]), what the daily limit counts.
+    pub mailbox: &'a str,
     /// The code's hash (hex).
     pub code_hash: &'a str,
     /// Wrong guesses allowed.
@@ -60,8 +63,8 @@ pub struct NewVerification<'a> {
 /// Database errors.
 pub async fn insert(ex: impl Exec<'_>, v: &NewVerification<'_>) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO email_verifications (pk, invitation_pk, email, code_hash, attempts, max_attempts, sends, sent_at, expires, created)
-         VALUES ($1, $2, $3, $4, 0, $5, 1, $6, $7, $6)",
+        "INSERT INTO email_verifications (pk, invitation_pk, email, code_hash, attempts, max_attempts, sends, sent_at, expires, created, mailbox)
+         VALUES ($1, $2, $3, $4, 0, $5, 1, $6, $7, $6, $8)",
     )
     .bind(v.pk)
     .bind(v.invitation_pk)
@@ -70,6 +73,7 @@ pub async fn insert(ex: impl Exec<'_>, v: &NewVerification<'_>) -> Result<(), Db
     .bind(v.max_attempts)
     .bind(v.now)
     .bind(v.expires)
+    .bind(v.mailbox)
     .execute(ex)
     .await?;
     Ok(())

@@ -66,6 +66,7 @@ impl From<AppError> for ApiError {
             AppError::TooManyAttempts(secs)
             | AppError::TooManyCodes(secs)
             | AppError::CodesPaused(secs)
+            | AppError::CodesSlowed(secs)
             | AppError::TooManyEnrollments(secs) => Self::Throttled(secs),
             AppError::Busy(secs) => Self::Unavailable(secs),
             other => {

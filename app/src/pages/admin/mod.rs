@@ -1,6 +1,7 @@
 //! The admin dashboard: an authentik-like sidebar and the Directory pages.
 
 pub mod brands;
+pub mod codes;
 pub mod directory;
 pub mod email;
 pub mod flows;
@@ -52,6 +53,7 @@ pub fn AdminLayout() -> impl IntoView {
                                     </ActionForm>
                                 </header>
                                 <email::MailBanner />
+                                <codes::CodeGuessingBanner />
                                 <Outlet />
                             </div>
                         </div>

@@ -1,0 +1,90 @@
+//! The notice above every admin page while verification codes are being guessed at (issue 35 item 4):
+//! the instance's wrong codes of the day are past half its figure, or an invitation's past half its
+//! budget. Guessers are slowed down, never the people holding a right code.
+
+use crate::api::admin::get_code_guessing_notice;
+use crate::model::CodeGuessingNotice;
+use leptos::prelude::*;
+
+/// The notice's first sentence: what is being guessed at, and what Usher does about it.
+fn summary(n: &CodeGuessingNotice) -> String {
+    let mut parts = Vec::new();
+    if let Some(until) = &n.until {
+        let since = n
+            .since
+            .as_deref()
+            .map(|s| format!(" (past half since {s})"))
+            .unwrap_or_default();
+        parts.push(if n.slowed {
+            format!(
+                "⚠ Verification codes are being guessed at: {} wrong codes in a day passed this instance's figure of {}{since}. Until {until}, every network may try one code a minute; people with the right code still get through.",
+                n.failures, n.figure
+            )
+        } else {
+            format!(
+                "⚠ Verification codes are being guessed at: {} wrong codes in a day, more than half this instance's figure of {}{since}. The guessing networks are slowed down; past {}, every network may try one code a minute until {until}.",
+                n.failures, n.figure, n.figure
+            )
+        });
+    }
+    if !n.invitations.is_empty() {
+        parts.push(format!(
+            "{}Wrong codes passed half the day's budget of: {}. Each network's guesses there are slowed down; their timelines in Invitations say more.",
+            if parts.is_empty() { "⚠ " } else { "" },
+            n.invitations.join(", ")
+        ));
+    }
+    parts.join(" ")
+}
+
+/// The banner shown while [`get_code_guessing_notice`] has a notice.
+#[component]
+pub fn CodeGuessingBanner() -> impl IntoView {
+    let notice = Resource::new(|| (), |_| get_code_guessing_notice());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let n = notice.await.ok()??;
+                Some(view! {
+                    <div class="banner warning" role="status" id="code-guessing-banner">
+                        <p>{summary(&n)}</p>
+                    </div>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_notice_says_what_is_guessed_at_and_what_slows_down() {
+        let mut n = CodeGuessingNotice {
+            failures: 5_001,
+            figure: 10_000,
+            slowed: false,
+            since: Some("2026-12-06 04:12 UTC".into()),
+            until: Some("2026-12-07 01:00 UTC".into()),
+            invitations: vec![],
+        };
+        let s = summary(&n);
+        assert!(
+            s.contains("5001 wrong codes") && s.contains("since 2026-12-06 04:12 UTC"),
+            "{s}"
+        );
+        assert!(s.contains("slowed down"), "{s}");
+        n.slowed = true;
+        assert!(summary(&n).contains("one code a minute; people with the right code"));
+        let only = CodeGuessingNotice {
+            invitations: vec!["company".into(), "other".into()],
+            ..Default::default()
+        };
+        let s = summary(&only);
+        assert!(
+            s.starts_with("⚠ Wrong codes passed half") && s.contains("company, other"),
+            "{s}"
+        );
+    }
+}
