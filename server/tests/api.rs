@@ -984,6 +984,138 @@ async fn the_openapi_document_lists_every_route() {
         .is_some());
 }
 
+/// The characters a regex character class of the form `[…]` (literals and `a-z` ranges, a leading `-`
+/// literal) admits, among printable ASCII.
+fn class_members(class: &str) -> Vec<char> {
+    let chars: Vec<char> = class.chars().collect();
+    let mut ranges = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if i + 2 < chars.len() && chars[i + 1] == '-' {
+            ranges.push((chars[i], chars[i + 2]));
+            i += 3;
+        } else {
+            ranges.push((chars[i], chars[i]));
+            i += 1;
+        }
+    }
+    (' '..='~')
+        .filter(|c| ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(c)))
+        .collect()
+}
+
+/// The schema states the constraints the server enforces, so generated requests (scripts/api-fuzz.sh)
+/// reach the handlers: the name's pattern and length are exactly `InvitationName`'s, optional fields the
+/// server refuses as null are not nullable, `quota` is at least 1, addresses are emails; and creating
+/// links to the six operations on the new invitation by its `pk`.
+#[tokio::test]
+async fn the_openapi_document_states_the_servers_constraints_and_links() {
+    use usher_app::domain::invitation::{reconcile_quota, InvitationName};
+    use usher_server::rest::model::NAME_PATTERN;
+    let app = TestApp::sqlite().await;
+    let doc: Value = serde_json::from_str(&app.client().get("/api/v3/schema/").await.body).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let class = NAME_PATTERN
+        .strip_prefix("^[")
+        .and_then(|p| p.strip_suffix("]+$"))
+        .expect("a one-class pattern");
+    let members = class_members(class);
+    for c in ' '..='~' {
+        assert_eq!(
+            members.contains(&c),
+            InvitationName::parse(&format!("a{c}b")).is_ok(),
+            "{c:?}"
+        );
+    }
+    assert!(InvitationName::parse(&"x".repeat(50)).is_ok());
+    assert!(InvitationName::parse(&"x".repeat(51)).is_err());
+    assert!(reconcile_quota(false, Some(1)).is_ok() && reconcile_quota(false, Some(0)).is_err());
+    for body in ["InvitationRequest", "PatchedInvitationRequest"] {
+        let p = &schemas[body]["properties"];
+        assert_eq!(p["name"]["pattern"], NAME_PATTERN, "{body}");
+        assert_eq!(p["name"]["type"], "string", "{body}: name is never null");
+        assert_eq!(p["name"]["minLength"], 1, "{body}");
+        assert_eq!(p["name"]["maxLength"], 50, "{body}");
+        assert_eq!(p["quota"]["minimum"], 1, "{body}");
+        assert_eq!(p["quota"]["type"], json!(["integer", "null"]), "{body}");
+        for (field, ty) in [
+            ("single_use", "boolean"),
+            ("enabled", "boolean"),
+            ("description", "string"),
+            ("emails", "array"),
+            ("roles", "array"),
+            ("groups", "array"),
+        ] {
+            assert_eq!(p[field]["type"], ty, "{body}.{field} is not nullable");
+        }
+        for field in ["expires", "flow", "fixed_data"] {
+            assert!(
+                p[field]["type"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!("null")),
+                "{body}.{field} takes null"
+            );
+        }
+        let rule = &p["emails"]["items"]["anyOf"];
+        assert_eq!(rule[0]["format"], "email", "{body}");
+        assert!(rule[1]["pattern"].as_str().unwrap().starts_with("^\\*@"));
+        assert_eq!(p["fixed_data"]["properties"]["email"]["format"], "email");
+        let required = schemas[body]["required"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            required,
+            if body == "InvitationRequest" {
+                vec![json!("name")]
+            } else {
+                vec![]
+            },
+            "{body}"
+        );
+    }
+    let send = &schemas["InvitationSendEmailRequest"]["properties"];
+    assert_eq!(send["email_addresses"]["minItems"], 1);
+    for field in ["email_addresses", "cc_addresses", "bcc_addresses"] {
+        assert_eq!(send[field]["items"]["format"], "email", "{field}");
+    }
+    assert_eq!(
+        send["template"]["enum"],
+        json!(["email/invitation.html", "invitation", "", null])
+    );
+    assert_eq!(
+        schemas["InvitationSendEmailRequest"]["required"],
+        json!(["email_addresses"])
+    );
+
+    let links = doc["paths"]["/stages/invitation/invitations/"]["post"]["responses"]["201"]
+        ["links"]
+        .as_object()
+        .expect("create links to the new invitation's operations");
+    let mut targets: Vec<&str> = links
+        .values()
+        .map(|l| {
+            assert_eq!(
+                l["parameters"],
+                json!({"invite_uuid": "$response.body#/pk"})
+            );
+            l["operationId"].as_str().unwrap_or_else(|| panic!("{l}"))
+        })
+        .collect();
+    targets.sort_unstable();
+    let mut on_one: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(path, _)| path.contains("{invite_uuid}"))
+        .flat_map(|(_, item)| item.as_object().unwrap().values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect();
+    on_one.sort_unstable();
+    assert_eq!(targets, on_one);
+}
+
 /// The seed runbook's curl commands, verbatim but for the host, against a running server: list with
 /// `| python3 -m json.tool`, delete by pk; the deleted invitation's link shows the invalid page. The
 /// token comes from `usher create-token`.

@@ -203,6 +203,16 @@ fn string_list(obj: &Map<String, Value>, key: &str, errs: &mut Errors) -> Option
     }
 }
 
+/// A JSON number that is a whole number in range, as an integer: `3` and `3.0` alike (JSON Schema's
+/// `integer`, and DRF's `IntegerField`, take both).
+fn whole_number(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= i64::MIN as f64 && *f < i64::MAX as f64)
+            .map(|f| f as i64)
+    })
+}
+
 /// Reads an invitation body. With `partial` (PATCH) nothing is required; otherwise `name` is.
 ///
 /// # Errors
@@ -230,7 +240,7 @@ pub fn parse_invitation(body: &Value, partial: bool) -> Result<InvitationInput, 
     let quota = match obj.get("quota") {
         None => None,
         Some(Value::Null) => Some(None),
-        Some(Value::Number(n)) if n.as_i64().is_some() => Some(n.as_i64()),
+        Some(Value::Number(n)) if whole_number(n).is_some() => Some(whole_number(n)),
         Some(Value::String(s)) if s.trim().parse::<i64>().is_ok() => Some(s.trim().parse().ok()),
         Some(_) => {
             errs.push(("quota".into(), "A valid integer is required.".into()));
@@ -304,6 +314,25 @@ mod tests {
             "Expected a list of items but got type \"str\".".into()
         )));
         assert!(errs.contains(&("name".into(), "This field is required.".into())));
+    }
+
+    #[test]
+    fn a_quota_is_a_whole_number_written_either_way() {
+        let quota = |v: Value| parse_invitation(&json!({ "quota": v }), true).map(|i| i.quota);
+        assert_eq!(quota(json!(3)), Ok(Some(Some(3))));
+        assert_eq!(quota(json!(3.0)), Ok(Some(Some(3))));
+        assert_eq!(quota(json!("3")), Ok(Some(Some(3))));
+        assert_eq!(quota(json!(null)), Ok(Some(None)));
+        for bad in [json!(3.5), json!(1e300), json!("x"), json!(true)] {
+            assert_eq!(
+                quota(bad.clone()),
+                Err(vec![(
+                    "quota".into(),
+                    "A valid integer is required.".into()
+                )]),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

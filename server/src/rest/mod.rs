@@ -183,12 +183,21 @@ async fn invitations_list(
     ))
 }
 
-/// Create an invitation.
+/// Create an invitation. The response links (OpenAPI `links`) to the operations on the new invitation: its
+/// `pk` is their `invite_uuid`.
 #[utoipa::path(
     post, path = "/api/v3/stages/invitation/invitations/", tag = "stages", operation_id = "stages_invitation_invitations_create",
     request_body = InvitationRequest,
     responses(
-        (status = 201, body = Invitation), (status = 400, body = ValidationError), (status = 401, body = GenericError),
+        (status = 201, body = Invitation, links(
+            ("retrieve" = (operation_id = "stages_invitation_invitations_retrieve", parameters(("invite_uuid" = "$response.body#/pk")), description = "The new invitation.")),
+            ("update" = (operation_id = "stages_invitation_invitations_update", parameters(("invite_uuid" = "$response.body#/pk")), description = "Replace its fields.")),
+            ("partial_update" = (operation_id = "stages_invitation_invitations_partial_update", parameters(("invite_uuid" = "$response.body#/pk")), description = "Change some of its fields.")),
+            ("destroy" = (operation_id = "stages_invitation_invitations_destroy", parameters(("invite_uuid" = "$response.body#/pk")), description = "Delete it.")),
+            ("send_email" = (operation_id = "stages_invitation_invitations_send_email_create", parameters(("invite_uuid" = "$response.body#/pk")), description = "Send its email.")),
+            ("used_by" = (operation_id = "stages_invitation_invitations_used_by_list", parameters(("invite_uuid" = "$response.body#/pk")), description = "The accounts that used it.")),
+        )),
+        (status = 400, body = ValidationError), (status = 401, body = GenericError),
         (status = 403, body = GenericError), (status = 429, body = GenericError),
     ),
     security(("authentik" = []))
@@ -431,12 +440,45 @@ async fn schema() -> Response {
             .paths
             .insert(path.trim_start_matches("/api/v3").to_owned(), item);
     }
-    match doc.to_json() {
-        Ok(json) => (
-            [(header::CONTENT_TYPE, "application/vnd.oai.openapi+json")],
-            json,
-        )
-            .into_response(),
+    match serde_json::to_value(&doc) {
+        Ok(mut json) => {
+            camel_case_links(&mut json);
+            (
+                [(header::CONTENT_TYPE, "application/vnd.oai.openapi+json")],
+                json.to_string(),
+            )
+                .into_response()
+        }
         Err(_) => ApiError::Internal.into_response(),
+    }
+}
+
+/// The fields of every response's Link objects under their OpenAPI names: utoipa 5.5 serialises its `Link`
+/// with Rust's (`operation_id`, `operation_ref`, `request_body`), which no OpenAPI tool reads, so the
+/// create operation's links to the new invitation would be lost on clients and on schemathesis.
+fn camel_case_links(doc: &mut Value) {
+    const NAMES: [(&str, &str); 3] = [
+        ("operation_id", "operationId"),
+        ("operation_ref", "operationRef"),
+        ("request_body", "requestBody"),
+    ];
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let links = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut))
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(|r| r.get_mut("links").and_then(Value::as_object_mut))
+        .flat_map(|links| links.values_mut())
+        .filter_map(Value::as_object_mut);
+    for link in links {
+        for (rust, openapi) in NAMES {
+            if let Some(v) = link.remove(rust) {
+                link.insert(openapi.to_owned(), v);
+            }
+        }
     }
 }

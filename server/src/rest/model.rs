@@ -4,6 +4,10 @@
 use super::pagination::Pagination;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::openapi::schema::{
+    AdditionalProperties, AnyOfBuilder, ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat,
+    SchemaType, Type,
+};
 use utoipa::ToSchema;
 
 /// The user who created an invitation (authentik's `PartialUser` / `GroupMember`).
@@ -201,64 +205,182 @@ pub struct Invitation {
     pub link: String,
 }
 
+/// What the server takes as an invitation's name (after trimming surrounding whitespace): a slug of ASCII
+/// letters, digits, `-` and `_` ([`usher_app::domain::invitation::InvitationName`]).
+pub const NAME_PATTERN: &str = "^[-A-Za-z0-9_]+$";
+
+/// A domain email rule, `*@` and an ASCII domain of at least two labels (letters, digits and inner
+/// `-`, at most 63 each); the server also takes internationalised domains, written in Unicode.
+pub const DOMAIN_RULE_PATTERN: &str =
+    "^\\*@([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?$";
+
+/// A string that is an email address (`format: email`), described.
+fn email_address(description: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+        .description(Some(description))
+}
+
+/// A list of email addresses (`send_email`'s recipients, copies and blind copies).
+fn email_list(description: &str, min_items: Option<usize>) -> ArrayBuilder {
+    ArrayBuilder::new()
+        .items(email_address("An email address."))
+        .min_items(min_items)
+        .description(Some(description))
+}
+
+/// `emails` of an invitation: each an address (`jane@example.com`) or a domain rule (`*@example.com`), as
+/// [`usher_app::domain::email_rules::EmailRule::parse`] takes them.
+fn email_rules() -> ArrayBuilder {
+    let domain_rule = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(DOMAIN_RULE_PATTERN))
+        // `*@` and at most 253 characters of domain.
+        .max_length(Some(255))
+        .description(Some("Any address of this whole domain."));
+    ArrayBuilder::new()
+        .items(
+            AnyOfBuilder::new()
+                .item(email_address("Exactly this address."))
+                .item(domain_rule),
+        )
+        .description(Some(
+            "Usher: email rules, each an address (`jane@example.com`) or a whole domain \
+             (`*@example.com`); empty = public.",
+        ))
+}
+
+/// `fixed_data`: any mapping (null for none), whose `email`, when given, must be an email address (the
+/// invitation is sent there); at most 16 KiB as JSON and 8 levels deep.
+fn fixed_data() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
+        .property(
+            "email",
+            email_address("Pre-fills the email field; the invitation is sent to it."),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+        .description(Some(
+            "Custom attributes: pre-fill values and metadata; an `email` must be an email address. \
+             At most 16 KiB as JSON and 8 levels deep.",
+        ))
+}
+
+/// `template` of `send_email`: Usher's one template, by either of authentik's names for it; empty or null
+/// for the default.
+fn template() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some(
+            super::service::TEMPLATES
+                .iter()
+                .map(|t| Value::from(*t))
+                .chain([Value::from(""), Value::Null]),
+        ))
+        .description(Some(
+            "Template (Usher has one: `email/invitation.html`, the default).",
+        ))
+}
+
+/// `email_addresses` of `send_email`.
+fn recipients() -> ArrayBuilder {
+    email_list("Recipients (at least one).", Some(1))
+}
+
+/// `cc_addresses` of `send_email`.
+fn copies() -> ArrayBuilder {
+    email_list("Copies.", None)
+}
+
+/// `bcc_addresses` of `send_email`.
+fn blind_copies() -> ArrayBuilder {
+    email_list("Blind copies.", None)
+}
+
 /// The body of `POST` and `PUT` (authentik's `InvitationRequest`; Usher's fields optional). Unknown and
-/// read-only fields are ignored. A missing `flow` means `default-enrollment-flow`.
+/// read-only fields are ignored. A missing `flow` means `default-enrollment-flow`. The server enforces the
+/// constraints stated here, with 400 naming the field (it trims surrounding whitespace from `name` first,
+/// and takes DRF's other spellings of booleans and integers); beyond them, `name` must be unused, `flow`,
+/// `roles` and `groups` must exist, and a new invitation's `expires` must be in the future.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct InvitationRequest {
-    /// Unique slug name.
+    /// Unique slug name: ASCII letters, digits, `-` and `_`, at most 50.
+    #[schema(min_length = 1, max_length = 50, pattern = "^[-A-Za-z0-9_]+$")]
     pub name: String,
     /// Expiry (in the future when creating), or null for never.
     #[schema(format = DateTime)]
     pub expires: Option<String>,
     /// Custom attributes.
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = fixed_data)]
     pub fixed_data: Option<Value>,
     /// Used up after one use (default false).
+    #[schema(nullable = false)]
     pub single_use: Option<bool>,
-    /// The flow's pk (default: `default-enrollment-flow`).
+    /// The pk of an existing flow (absent or null: `default-enrollment-flow`).
     #[schema(format = "uuid")]
     pub flow: Option<String>,
     /// Usher: description.
+    #[schema(nullable = false)]
     pub description: Option<String>,
-    /// Usher: maximum uses (null = unlimited; 1 with `single_use`).
+    /// Usher: maximum uses, at least 1 (null = unlimited; 1 or null with `single_use`).
+    #[schema(minimum = 1)]
     pub quota: Option<i64>,
     /// Usher: email rules.
+    #[schema(schema_with = email_rules)]
     pub emails: Option<Vec<String>>,
-    /// Usher: role names (or pks) to grant.
+    /// Usher: names (or pks) of existing roles to grant.
+    #[schema(nullable = false)]
     pub roles: Option<Vec<String>>,
-    /// Usher: group names (or pks) to grant.
+    /// Usher: names (or pks) of existing groups to grant.
+    #[schema(nullable = false)]
     pub groups: Option<Vec<String>>,
     /// Usher: enabled (default true).
+    #[schema(nullable = false)]
     pub enabled: Option<bool>,
 }
 
-/// The body of `PATCH` (authentik's `PatchedInvitationRequest`): any subset of the fields.
+/// The body of `PATCH` (authentik's `PatchedInvitationRequest`): any subset of the fields, with the
+/// constraints of [`InvitationRequest`].
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct PatchedInvitationRequest {
-    /// Unique slug name.
+    /// Unique slug name: ASCII letters, digits, `-` and `_`, at most 50.
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 50,
+        pattern = "^[-A-Za-z0-9_]+$"
+    )]
     pub name: Option<String>,
     /// Expiry, or null for never.
     #[schema(format = DateTime)]
     pub expires: Option<String>,
     /// Custom attributes.
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = fixed_data)]
     pub fixed_data: Option<Value>,
     /// Used up after one use.
+    #[schema(nullable = false)]
     pub single_use: Option<bool>,
-    /// The flow's pk.
+    /// The pk of an existing flow (null: `default-enrollment-flow`).
     #[schema(format = "uuid")]
     pub flow: Option<String>,
     /// Usher: description.
+    #[schema(nullable = false)]
     pub description: Option<String>,
-    /// Usher: maximum uses.
+    /// Usher: maximum uses, at least 1 (null = unlimited; 1 or null with `single_use`).
+    #[schema(minimum = 1)]
     pub quota: Option<i64>,
     /// Usher: email rules.
+    #[schema(schema_with = email_rules)]
     pub emails: Option<Vec<String>>,
-    /// Usher: role names (or pks).
+    /// Usher: names (or pks) of existing roles.
+    #[schema(nullable = false)]
     pub roles: Option<Vec<String>>,
-    /// Usher: group names (or pks).
+    /// Usher: names (or pks) of existing groups.
+    #[schema(nullable = false)]
     pub groups: Option<Vec<String>>,
     /// Usher: enabled.
+    #[schema(nullable = false)]
     pub enabled: Option<bool>,
 }
 
@@ -266,15 +388,19 @@ pub struct PatchedInvitationRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct InvitationSendEmailRequest {
     /// Recipients.
+    #[schema(schema_with = recipients)]
     pub email_addresses: Vec<String>,
     /// Copies.
     #[serde(default)]
+    #[schema(schema_with = copies)]
     pub cc_addresses: Vec<String>,
     /// Blind copies.
     #[serde(default)]
+    #[schema(schema_with = blind_copies)]
     pub bcc_addresses: Vec<String>,
     /// Template (Usher has one: `email/invitation.html`, the default).
     #[serde(default)]
+    #[schema(schema_with = template)]
     pub template: Option<String>,
 }
 
