@@ -82,6 +82,51 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "ad6159c19e73f5fe",
         "ad6159c19e73f5fe",
     ),
+    (
+        "0018_sealed_tokens.sql",
+        "07b70131d31251a1",
+        "07b70131d31251a1",
+    ),
+    (
+        "0019_flow_generation.sql",
+        "8218f850636d73c1",
+        "40585808663f7907",
+    ),
+    (
+        "0020_invitation_generation.sql",
+        "44e90bbecc41a5e4",
+        "062dc83d5c6f5e69",
+    ),
+    (
+        "0021_sign_in_networks.sql",
+        "46ce240f40bda08e",
+        "46ce240f40bda08e",
+    ),
+    (
+        "0022_username_casefold.sql",
+        "974225701d15f80c",
+        "974225701d15f80c",
+    ),
+    (
+        "0023_code_budgets.sql",
+        "61d346cca8368146",
+        "61d346cca8368146",
+    ),
+    (
+        "0024_audit_events.sql",
+        "d4e2acc6bb6c03ed",
+        "d4e2acc6bb6c03ed",
+    ),
+    (
+        "0025_generation_epoch.sql",
+        "09198bdbfdb3c3fc",
+        "1f3691361eefded6",
+    ),
+    (
+        "0026_outbox_sealed_secret.sql",
+        "d996719d030ed987",
+        "d996719d030ed987",
+    ),
 ];
 
 #[test]
