@@ -83,6 +83,7 @@ pub async fn build(
     let state = AppState {
         db,
         config: Arc::new(config),
+        form_targets: Arc::default(),
     };
     let router = build_router(state.clone(), sessions.clone(), leptos_options);
     Ok(Usher {
@@ -152,10 +153,7 @@ pub fn build_router(
             state.clone(),
             form_error_guard,
         ))
-        .layer(middleware::from_fn_with_state(
-            (state.clone(), Arc::new(FormTargets::default())),
-            web_guard,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), web_guard))
         .layer(middleware::from_fn(no_store))
         .layer(session_layer)
         .layer(middleware::from_fn(|req: Request, next: Next| {
@@ -297,11 +295,7 @@ async fn admin_gate(
 /// - `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`, a Content-Security-Policy (pages set
 ///   their own, with the render's nonce; everything else gets one that loads nothing), and HSTS when the
 ///   public URL is https.
-async fn web_guard(
-    State((state, targets)): State<(AppState, Arc<FormTargets>)>,
-    req: Request,
-    next: Next,
-) -> Response {
+async fn web_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     use usher_app::domain::web::{self, Origin};
     let config = &state.config;
     let refusal =
@@ -317,7 +311,7 @@ async fn web_guard(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     if let Some(csp) = page_csp {
-        let origins = targets.get(&state).await;
+        let origins = state.form_targets.get(&state.db, &state.config).await;
         if let Ok(v) = HeaderValue::from_str(&web::with_form_action(&csp, &origins)) {
             res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
         }
@@ -407,34 +401,6 @@ async fn form_error_guard(State(state): State<AppState>, req: Request, next: Nex
         }
     }
     res
-}
-
-/// Where a page's forms may lead besides Usher: the default application ([`auth::landing`] sends
-/// external users there after sign-in and enrollment), from the environment or saved in the dashboard.
-/// Read at most every [`FormTargets::TTL_SECS`] seconds, not on every page: a default application saved
-/// through another instance reaches this one's pages within that time.
-#[derive(Default)]
-struct FormTargets(tokio::sync::Mutex<Option<(std::time::Instant, Arc<Vec<String>>)>>);
-
-impl FormTargets {
-    const TTL_SECS: u64 = 5;
-
-    async fn get(&self, state: &AppState) -> Arc<Vec<String>> {
-        let mut cached = self.0.lock().await;
-        if let Some((at, origins)) = cached.as_ref() {
-            if at.elapsed().as_secs() < Self::TTL_SECS {
-                return origins.clone();
-            }
-        }
-        let mut origins: Vec<String> = state.config.default_app_url.iter().cloned().collect();
-        match usher_app::service::brands::default_application(&state.db, &state.config).await {
-            Ok(saved) => origins.extend(saved),
-            Err(e) => tracing::warn!(error = %e, "reading the default application"),
-        }
-        let origins = Arc::new(origins);
-        *cached = Some((std::time::Instant::now(), origins.clone()));
-        origins
-    }
 }
 
 /// Why [`web_guard`] refuses `req` (421 for a host that is not the public URL's, 403 for a cross-site

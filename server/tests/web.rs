@@ -268,6 +268,21 @@ async fn pages_limit_where_forms_post() {
         csp.ends_with("; form-action 'self' https://apps.example.com"),
         "{csp}"
     );
+    // One saved in Brands is named at once on this instance's pages.
+    let mut admin = app.admin().await;
+    let (s, r) = admin
+        .call(
+            "admin/brands/save",
+            serde_json::json!({"default_application_url": "https://portal.example.org/start"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let r = app.client().send(get("/login", "usher.test")).await;
+    let csp = header(&r, "content-security-policy");
+    assert!(
+        csp.ends_with("; form-action 'self' https://apps.example.com https://portal.example.org"),
+        "{csp}"
+    );
 }
 
 #[tokio::test]

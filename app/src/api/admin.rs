@@ -535,7 +535,9 @@ pub async fn save_brand(default_application_url: String) -> Result<(), AppError>
     respond(
         async {
             let (st, _) = admin().await?;
-            brands::save(&st.db, &default_application_url).await
+            brands::save(&st.db, &default_application_url).await?;
+            st.form_targets.forget().await;
+            Ok(())
         }
         .await,
     )

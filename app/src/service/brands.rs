@@ -38,6 +38,45 @@ pub fn validate_app_url(raw: &str) -> Result<Option<String>, String> {
     }
 }
 
+/// Where a page's forms may lead besides Usher: the default application ([`super::auth::landing`]
+/// sends external users there after sign-in and enrollment), from the environment and as saved; pages
+/// name its origin in `form-action` (issue 35 item 6). Read at most every [`FormTargets::TTL_SECS`]
+/// seconds rather than on every page, and forgotten at once when this instance saves a new one; a
+/// default application saved through another instance reaches this one's pages within that time.
+#[derive(Debug, Default)]
+pub struct FormTargets(
+    tokio::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Vec<String>>)>>,
+);
+
+impl FormTargets {
+    /// How long the targets read are used, seconds.
+    pub const TTL_SECS: u64 = 5;
+
+    /// The URLs of the default application (the environment's and the saved one), as read within
+    /// [`FormTargets::TTL_SECS`]. A failed read is logged and gives the environment's only.
+    pub async fn get(&self, db: &Db, config: &Config) -> std::sync::Arc<Vec<String>> {
+        let mut cached = self.0.lock().await;
+        if let Some((at, targets)) = cached.as_ref() {
+            if at.elapsed().as_secs() < Self::TTL_SECS {
+                return targets.clone();
+            }
+        }
+        let mut targets: Vec<String> = config.default_app_url.iter().cloned().collect();
+        match get_setting(db, KEY).await {
+            Ok(saved) => targets.extend(saved.filter(|s| !s.is_empty())),
+            Err(e) => tracing::warn!(error = %e, "reading the default application"),
+        }
+        let targets = std::sync::Arc::new(targets);
+        *cached = Some((std::time::Instant::now(), targets.clone()));
+        targets
+    }
+
+    /// Forgets what was read (this instance saved a new default application).
+    pub async fn forget(&self) {
+        *self.0.lock().await = None;
+    }
+}
+
 /// The default application: the saved one, else `USHER_DEFAULT_APP_URL`, else none.
 ///
 /// # Errors

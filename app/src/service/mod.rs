@@ -261,6 +261,8 @@ pub struct AppState {
     pub db: Db,
     /// Configuration.
     pub config: Arc<Config>,
+    /// Where pages' forms may lead besides Usher ([`brands::FormTargets`]).
+    pub form_targets: Arc<brands::FormTargets>,
 }
 
 /// The [`AppState`] provided to server functions through Leptos context.
