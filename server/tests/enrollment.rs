@@ -871,7 +871,8 @@ async fn a_use_resolved_before_regeneration_is_refused(app: TestApp) {
         .await
         .unwrap()
         .invitations;
-    let record = find_by_token(&app.db, &token_of(&link), generation)
+    let token = usher_app::service::invitations::Itoken::parse(Some(&token_of(&link))).unwrap();
+    let record = find_by_token(&app.db, &token, generation)
         .await
         .unwrap()
         .unwrap();

@@ -10,6 +10,8 @@ use crate::model::{AcceptView, FlowView};
 #[cfg(feature = "ssr")]
 use crate::service::enrollment::{self, FlowPlan, StageOutcome, DRAFT_COOKIE_MAX_AGE, PLAN_KEY};
 #[cfg(feature = "ssr")]
+use crate::service::invitations::Itoken;
+#[cfg(feature = "ssr")]
 use crate::service::{accept, auth, state};
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -40,14 +42,16 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
     respond(
         async {
             let st = state()?;
+            // The token is read once, its digest computed once (issue 36 item 5).
+            let itoken = Itoken::parse(itoken.as_deref());
             let session = session().await?;
             let user = auth::current_user(&st.db, &session).await?;
             let draft = read_cookie(st.config.draft_cookie())
-                .and_then(|c| enrollment::open_draft(&st.config, &slug, itoken.as_deref(), &c));
+                .and_then(|c| enrollment::open_draft(&st.config, &slug, itoken.as_ref(), &c));
             let mut view = enrollment::landing(
                 &st.db,
                 &slug,
-                itoken.as_deref(),
+                itoken.as_ref(),
                 plan(&session).await?.as_ref(),
                 draft.as_ref(),
                 user.as_ref(),
@@ -85,6 +89,7 @@ pub async fn submit_stage(
     respond(
         async {
             let st = state()?;
+            let itoken = Itoken::parse(itoken.as_deref());
             let session = session().await?;
             let info = request_info().await;
             let current = plan(&session).await?;
@@ -95,7 +100,7 @@ pub async fn submit_stage(
                 &st.config,
                 current,
                 &slug,
-                itoken.as_deref(),
+                itoken.as_ref(),
                 stage,
                 &fields,
                 &info,
@@ -108,7 +113,7 @@ pub async fn submit_stage(
                     // The page the browser is sent back to shows what was typed (no JavaScript keeps
                     // it); the browser holds it, sealed, so nothing is written here.
                     let draft =
-                        enrollment::draft(&st.db, &slug, itoken.as_deref(), stage, &fields).await?;
+                        enrollment::draft(&st.db, &slug, itoken.as_ref(), stage, &fields).await?;
                     if let Some(sealed) = draft.and_then(|d| enrollment::seal_draft(&st.config, &d))
                     {
                         set_cookie(
@@ -130,8 +135,8 @@ pub async fn submit_stage(
                     // The plan holds only the token's digest; the request's token, trimmed, was
                     // matched to an invitation (so it is UUID-shaped, safe in a URL).
                     let token = itoken
-                        .as_deref()
-                        .map(str::trim)
+                        .as_ref()
+                        .map(Itoken::given)
                         .filter(|t| crate::domain::invitation::is_token_shaped(t))
                         .unwrap_or_default();
                     let back = format!("/if/flow/{}/?itoken={token}", plan.slug);
@@ -176,6 +181,7 @@ pub async fn resend_code(slug: String, itoken: Option<String>) -> Result<(), App
     respond(
         async {
             let st = state()?;
+            let itoken = Itoken::parse(itoken.as_deref());
             let session = session().await?;
             let info = request_info().await;
             let gate = enrollment_gate(&info);
@@ -185,13 +191,13 @@ pub async fn resend_code(slug: String, itoken: Option<String>) -> Result<(), App
                 &gate,
                 plan(&session).await?.as_ref(),
                 &slug,
-                itoken.as_deref(),
+                itoken.as_ref(),
             )
             .await?;
             // Back to the code page, which says a new code is on its way (`resent=1`).
             let token = itoken
-                .as_deref()
-                .map(str::trim)
+                .as_ref()
+                .map(Itoken::given)
                 .filter(|t| crate::domain::invitation::is_token_shaped(t));
             let slug = crate::domain::flow::is_slug(&slug).then_some(slug.as_str());
             if let Some(slug) = slug {
@@ -216,10 +222,12 @@ pub async fn remember_invitation(slug: String, itoken: String) -> Result<(), App
     respond(
         async {
             let st = state()?;
-            enrollment::resolve(&st.db, &slug, Some(&itoken), crate::service::time::now()).await?;
+            let itoken = Itoken::parse(Some(&itoken));
+            enrollment::resolve(&st.db, &slug, itoken.as_ref(), crate::service::time::now())
+                .await?;
             set_cookie(
                 st.config.invitation_cookie(),
-                itoken.trim(),
+                itoken.as_ref().map(Itoken::given).unwrap_or_default(),
                 INVITATION_COOKIE_MAX_AGE,
                 st.config.secure_cookies(),
             );
@@ -249,7 +257,7 @@ pub async fn get_accept_view() -> Result<AcceptView, AppError> {
             let st = state()?;
             let session = session().await?;
             let user = auth::require_user(&st.db, &session).await?;
-            let token = read_cookie(st.config.invitation_cookie()).ok_or_else(cookie_gone)?;
+            let token = remembered(&st)?;
             let pending = accept_verification(&session).await?;
             let mut view = accept::accept_view(&st.db, &token, &user, pending.as_deref()).await?;
             if view.verify_email.is_some() {
@@ -283,13 +291,12 @@ pub async fn send_accept_code() -> Result<(), AppError> {
             let st = state()?;
             let session = session().await?;
             let user = auth::require_user(&st.db, &session).await?;
-            let token = read_cookie(st.config.invitation_cookie()).ok_or_else(cookie_gone)?;
+            let token = remembered(&st)?;
             let current = accept_verification(&session).await?;
             let info = request_info().await;
             let gate = enrollment_gate(&info);
             let pk =
-                accept::send_accept_code(&st.db, &st.config, &gate, token.trim(), &user, current)
-                    .await?;
+                accept::send_accept_code(&st.db, &st.config, &gate, &token, &user, current).await?;
             session
                 .insert(accept::ACCEPT_VERIFICATION_KEY, pk)
                 .await
@@ -298,6 +305,17 @@ pub async fn send_accept_code() -> Result<(), AppError> {
         }
         .await,
     )
+}
+
+/// The invitation token this browser's invitation cookie remembers.
+///
+/// # Errors
+/// [`AppError::BadRequest`] when there is none.
+#[cfg(feature = "ssr")]
+fn remembered(st: &crate::service::AppState) -> Result<Itoken, AppError> {
+    read_cookie(st.config.invitation_cookie())
+        .and_then(|c| Itoken::parse(Some(&c)))
+        .ok_or_else(cookie_gone)
 }
 
 #[cfg(feature = "ssr")]
@@ -326,12 +344,12 @@ pub async fn accept_invitation(
             let st = state()?;
             let session = session().await?;
             let user = auth::require_user(&st.db, &session).await?;
-            let given = itoken.filter(|t| !t.trim().is_empty());
-            if let Some(t) = given.as_deref().filter(|_| code.is_none()) {
-                if accept::accept_requires_code(&st.db, t.trim(), &user).await? {
+            let given = Itoken::parse(itoken.as_deref());
+            if let Some(t) = given.as_ref().filter(|_| code.is_none()) {
+                if accept::accept_requires_code(&st.db, t, &user).await? {
                     set_cookie(
                         st.config.invitation_cookie(),
-                        t.trim(),
+                        t.given(),
                         INVITATION_COOKIE_MAX_AGE,
                         st.config.secure_cookies(),
                     );
@@ -339,14 +357,15 @@ pub async fn accept_invitation(
                     return Ok(());
                 }
             }
-            let token = given
-                .or_else(|| read_cookie(st.config.invitation_cookie()))
-                .ok_or_else(cookie_gone)?;
+            let token = match given {
+                Some(t) => t,
+                None => remembered(&st)?,
+            };
             let pending = accept_verification(&session).await?;
             accept::accept(
                 &st.db,
                 &st.config,
-                token.trim(),
+                &token,
                 &user,
                 &request_info().await,
                 code.as_deref(),

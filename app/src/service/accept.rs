@@ -7,7 +7,7 @@
 use super::enrollment::{by_delivery, check_active, delivered, enforce_all, not_found};
 use super::flows::load_flow_by_pk;
 use super::invitations::{
-    consume_use, find_by_token, grant_in, record_use_in, InvitationRecord, RequestInfo,
+    consume_use, find_by_token, grant_in, record_use_in, InvitationRecord, Itoken, RequestInfo,
 };
 use super::policies;
 use super::verification::{self, Settings};
@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 ///
 /// # Errors
 /// [`AppError::InvalidInvitation`] as [`super::enrollment::resolve`]; database errors.
-pub async fn resolve_token(db: &Db, token: &str) -> Result<InvitationRecord, AppError> {
+pub async fn resolve_token(db: &Db, token: &Itoken) -> Result<InvitationRecord, AppError> {
     let generation = super::cache::generations(db).await?.invitations;
     let inv = find_by_token(db, token, generation)
         .await?
@@ -61,7 +61,7 @@ async fn accept_needs_code(
 /// As [`resolve_token`].
 pub async fn accept_requires_code(
     db: &Db,
-    token: &str,
+    token: &Itoken,
     user: &CurrentUser,
 ) -> Result<bool, AppError> {
     let inv = resolve_token(db, token).await?;
@@ -93,7 +93,7 @@ pub async fn send_accept_code(
     db: &Db,
     config: &Config,
     gate: &verification::CodeGate<'_>,
-    token: &str,
+    token: &Itoken,
     user: &CurrentUser,
     current: Option<String>,
 ) -> Result<String, AppError> {
@@ -140,7 +140,7 @@ fn check_account(inv: &InvitationRecord, user: &CurrentUser) -> Result<(), AppEr
 /// As [`resolve_token`].
 pub async fn accept_view(
     db: &Db,
-    token: &str,
+    token: &Itoken,
     user: &CurrentUser,
     pending: Option<&str>,
 ) -> Result<AcceptView, AppError> {
@@ -182,7 +182,7 @@ pub async fn accept_view(
 pub async fn accept(
     db: &Db,
     config: &Config,
-    token: &str,
+    token: &Itoken,
     user: &CurrentUser,
     req: &RequestInfo,
     code: Option<&str>,

@@ -18,7 +18,8 @@
 
 use super::flows::StoredFlow;
 use super::invitations::{
-    consume_use, find_by_token, grant_in, invalid, record_use_in, InvitationRecord, RequestInfo,
+    consume_use, find_by_token, grant_in, invalid, record_use_in, InvitationRecord, Itoken,
+    RequestInfo,
 };
 use super::policies::FlowPolicies;
 use super::users::{insert_user, NewUser};
@@ -75,14 +76,10 @@ pub(super) fn not_found() -> AppError {
     }
 }
 
-fn clean_token(itoken: Option<&str>) -> Option<&str> {
-    itoken.map(str::trim).filter(|t| !t.is_empty())
-}
-
 /// What a flow plan records of the invitation token it was started with: the token's lookup digest
 /// ([`super::invitations::token_digest`]), never the token, since plans live in the sessions table.
-fn plan_token(itoken: Option<&str>) -> Option<String> {
-    itoken.map(super::invitations::token_digest)
+fn plan_token(itoken: Option<&Itoken>) -> Option<&str> {
+    itoken.map(Itoken::digest)
 }
 
 /// Resolves a flow and an invitation token and checks the invitation stage's rules at `now`: the token
@@ -94,7 +91,7 @@ fn plan_token(itoken: Option<&str>) -> Option<String> {
 pub async fn resolve(
     db: &Db,
     slug: &str,
-    itoken: Option<&str>,
+    itoken: Option<&Itoken>,
     now: i64,
 ) -> Result<Resolved, AppError> {
     // Both generations first, in one query: the flow and the invitation then come from this
@@ -104,7 +101,7 @@ pub async fn resolve(
         .await?
         .ok_or_else(not_found)?;
     let flow = loaded.flow.clone();
-    let invitation = match clean_token(itoken) {
+    let invitation = match itoken {
         Some(t) => Some(find_by_token(db, t, generations.invitations).await?),
         None => None,
     };
@@ -273,13 +270,12 @@ fn locked_email(inv: Option<&InvitationRecord>) -> Option<String> {
 pub async fn landing(
     db: &Db,
     slug: &str,
-    itoken: Option<&str>,
+    itoken: Option<&Itoken>,
     plan: Option<&FlowPlan>,
     draft: Option<&StageDraft>,
     user: Option<&CurrentUser>,
 ) -> Result<FlowView, AppError> {
     let now = time::now();
-    let itoken = clean_token(itoken);
     let Resolved {
         flow,
         invitation,
@@ -288,7 +284,7 @@ pub async fn landing(
     let journey = journey(&flow, invitation.as_ref());
     let email_idx = journey.email().map(|(i, _)| i);
     let (stage, plan) = journey
-        .landing(plan, slug, plan_token(itoken).as_deref())
+        .landing(plan, slug, plan_token(itoken))
         .map_err(refused)?;
     let empty = Map::new();
     let ctx = policy_context(invitation.as_ref(), plan.map_or(&empty, |p| &p.context));
@@ -341,7 +337,7 @@ pub async fn landing(
                     locked.clone()
                 } else {
                     draft
-                        .and_then(|d| d.value(slug, digest.as_deref(), stage, &f.field_key))
+                        .and_then(|d| d.value(slug, digest, stage, &f.field_key))
                         .map(str::to_owned)
                         .or_else(|| {
                             plan.and_then(|p| p.context.get(&f.field_key))
@@ -395,11 +391,10 @@ pub async fn landing(
 pub async fn draft(
     db: &Db,
     slug: &str,
-    itoken: Option<&str>,
+    itoken: Option<&Itoken>,
     stage: usize,
     values: &HashMap<String, String>,
 ) -> Result<Option<StageDraft>, AppError> {
-    let itoken = clean_token(itoken);
     let resolved = match resolve(db, slug, itoken, time::now()).await {
         Ok(r) => r,
         Err(AppError::InvalidInvitation { .. } | AppError::PolicyDenied(_)) => return Ok(None),
@@ -409,7 +404,7 @@ pub async fn draft(
     Ok((!fields.is_empty()).then(|| {
         StageDraft::new(
             slug,
-            plan_token(itoken),
+            plan_token(itoken).map(str::to_owned),
             stage,
             &fields,
             values,
@@ -437,13 +432,13 @@ pub fn seal_draft(config: &Config, draft: &StageDraft) -> Option<String> {
 pub fn open_draft(
     config: &Config,
     slug: &str,
-    itoken: Option<&str>,
+    itoken: Option<&Itoken>,
     sealed: &str,
 ) -> Option<StageDraft> {
-    let token = plan_token(clean_token(itoken));
+    let token = plan_token(itoken);
     let json = config
         .secret_key
-        .open("flow-draft", &draft_aad(slug, token.as_deref()), sealed)?;
+        .open("flow-draft", &draft_aad(slug, token), sealed)?;
     serde_json::from_str(&json).ok()
 }
 
@@ -585,13 +580,12 @@ pub async fn submit_stage(
     config: &Config,
     plan: Option<FlowPlan>,
     slug: &str,
-    itoken: Option<&str>,
+    itoken: Option<&Itoken>,
     stage: usize,
     values: &HashMap<String, String>,
     req: &RequestInfo,
     user: Option<&CurrentUser>,
 ) -> Result<StageOutcome, AppError> {
-    let itoken = clean_token(itoken);
     let Resolved {
         flow,
         invitation,
@@ -603,7 +597,7 @@ pub async fn submit_stage(
         .may_enroll(visitor)
         .map_err(|c| AppError::BadRequest(closed_message(&c, user)))?;
     let mut plan = match journey
-        .submission(plan, slug, plan_token(itoken).as_deref(), stage)
+        .submission(plan, slug, plan_token(itoken), stage)
         .map_err(refused)?
     {
         Submission::Code { plan, verification } => {
@@ -760,9 +754,8 @@ pub async fn resend_code(
     gate: &verification::CodeGate<'_>,
     plan: Option<&FlowPlan>,
     slug: &str,
-    itoken: Option<&str>,
+    itoken: Option<&Itoken>,
 ) -> Result<(), AppError> {
-    let itoken = clean_token(itoken);
     let Resolved {
         flow, invitation, ..
     } = resolve(db, slug, itoken, time::now()).await?;
@@ -774,7 +767,7 @@ pub async fn resend_code(
     };
     let (index, settings) = journey.email().ok_or_else(not_started)?;
     let pk = plan
-        .filter(|p| p.is_for(slug, plan_token(itoken).as_deref()) && p.stage == index)
+        .filter(|p| p.is_for(slug, plan_token(itoken)) && p.stage == index)
         .and_then(|p| p.verification.as_deref())
         .ok_or_else(not_started)?;
     verification::resend(db, config, gate, pk, settings).await

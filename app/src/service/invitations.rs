@@ -22,7 +22,47 @@ pub const DEFAULT_LIFETIME_SECS: i64 = 7 * 86_400;
 /// cannot be turned back into a working link; showing the link needs the sealed copy
 /// ([`crate::service::SecretKey::seal`]), which needs `USHER_SECRET_KEY`.
 pub fn token_digest(token: &str) -> String {
+    DIGESTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     super::auth::secret_digest(store::TOKEN_SEAL, &[token])
+}
+
+/// Token digests computed by this process ([`token_digest`]), for tests and metrics: the landing page
+/// computes one per request (issue 36 item 5).
+static DIGESTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many token digests this process computed ([`token_digest`]).
+pub fn digests_computed() -> u64 {
+    DIGESTS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// An invitation token as a request gave it (`?itoken=`, a form's `itoken`), trimmed, with its lookup
+/// digest computed once, at the edge (issue 36 item 5): the services take this, never the raw text, so
+/// a request hashes its token once however many layers look at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Itoken {
+    given: String,
+    digest: String,
+}
+
+impl Itoken {
+    /// The token in `raw`, trimmed; `None` when it is missing or blank.
+    pub fn parse(raw: Option<&str>) -> Option<Self> {
+        let given = raw.map(str::trim).filter(|t| !t.is_empty())?;
+        Some(Self {
+            given: given.to_owned(),
+            digest: token_digest(given),
+        })
+    }
+
+    /// The token as given (trimmed): what a link carries.
+    pub fn given(&self) -> &str {
+        &self.given
+    }
+
+    /// Its lookup digest ([`token_digest`]): what the database and flow plans keep.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
 }
 
 /// A new random token for invitation `pk`: `(token, digest, sealed)`.
@@ -1003,17 +1043,17 @@ pub type InvitationCache = super::cache::GenerationCache<InvitationRecord, 4096>
 /// Database errors; [`AppError::Internal`] when its stored `emails` or `fixed_data` does not decode.
 pub async fn find_by_token(
     db: &Db,
-    token: &str,
+    token: &Itoken,
     generation: crate::store::Generation,
 ) -> Result<Option<InvitationRecord>, AppError> {
-    if !crate::domain::invitation::is_token_shaped(token) {
+    if !crate::domain::invitation::is_token_shaped(token.given()) {
         return Ok(None);
     }
-    let digest = token_digest(token);
-    if let Some(hit) = db.invitation_cache.get(generation, &digest) {
+    let digest = token.digest();
+    if let Some(hit) = db.invitation_cache.get(generation, digest) {
         return Ok(Some(InvitationRecord::clone(&hit)));
     }
-    let Some(row) = store::by_token(&db.pool, &digest).await? else {
+    let Some(row) = store::by_token(&db.pool, digest).await? else {
         return Ok(None);
     };
     let (roles, groups): (Vec<_>, Vec<_>) = store::all_grants(&db.pool, &row.pk)
@@ -1032,7 +1072,7 @@ pub async fn find_by_token(
         } else {
             row.creator_name
         },
-        token: digest,
+        token: digest.to_owned(),
         pk: row.pk,
         flow_pk: row.flow_pk,
         expires: row.expires,
