@@ -771,20 +771,27 @@ async fn flow_settings_are_obeyed_whatever_the_blueprint_says(app: TestApp) {
 /// Issue 35 item 6: a blueprint that would change a built-in flow or stage is refused, naming them, until
 /// the admin confirms; one that changes none (another slug, or what is already stored) applies at once.
 async fn changing_a_builtin_flow_needs_confirmation_at_every_door(app: TestApp) {
+    use blueprints::BuiltinChanges::{Confirmed, Refuse};
     let admin = app.admin_pk().await;
-    let key = &app.state.config.secret_key;
+    let apply = |text: String, ctx: BTreeMap<String, String>, mode| {
+        let app = &app;
+        async move {
+            blueprints::apply(
+                &app.db,
+                &app.state.config.secret_key,
+                &text,
+                &ctx,
+                admin,
+                mode,
+            )
+            .await
+        }
+    };
     let text = example("flows-invitation-enrollment.yaml");
     let before = counts(&app).await;
-    let e = blueprints::apply(
-        &app.db,
-        key,
-        &text,
-        &BTreeMap::new(),
-        admin,
-        blueprints::BuiltinChanges::Refuse,
-    )
-    .await
-    .unwrap_err();
+    let e = apply(text.clone(), BTreeMap::new(), Refuse)
+        .await
+        .unwrap_err();
     let message = e
         .field_message(blueprints::CONFIRM_FIELD)
         .unwrap_or_default();
@@ -795,37 +802,18 @@ async fn changing_a_builtin_flow_needs_confirmation_at_every_door(app: TestApp) 
         "{e:?}"
     );
     assert_eq!(counts(&app).await, before, "nothing applied");
-    blueprints::apply(
-        &app.db,
-        key,
-        &text,
-        &BTreeMap::new(),
-        admin,
-        blueprints::BuiltinChanges::Confirmed,
-    )
-    .await
-    .unwrap();
+    apply(text.clone(), BTreeMap::new(), Confirmed)
+        .await
+        .unwrap();
     // Applying it again changes nothing: no confirmation needed.
-    blueprints::apply(
-        &app.db,
-        key,
-        &text,
-        &BTreeMap::new(),
-        admin,
-        blueprints::BuiltinChanges::Refuse,
-    )
-    .await
-    .unwrap();
+    apply(text, BTreeMap::new(), Refuse).await.unwrap();
     // A flow of its own slug needs none either.
     let mut ctx = BTreeMap::new();
     ctx.insert("flow_slug".to_owned(), "my-own-enrollment".to_owned());
-    blueprints::apply(
-        &app.db,
-        key,
-        &example("flows-invitation-enrollment-minimal.yaml"),
-        &ctx,
-        admin,
-        blueprints::BuiltinChanges::Refuse,
+    apply(
+        example("flows-invitation-enrollment-minimal.yaml"),
+        ctx,
+        Refuse,
     )
     .await
     .unwrap();

@@ -293,35 +293,29 @@ async fn queued_mail_wakes_the_worker_only_after_commit(app: TestApp) {
         secret: None,
     };
     let to = ["a@example.com".to_owned()];
-    let mut tx = app.db.begin().await.unwrap();
-    enqueue(
-        &mut tx,
-        &app.state.config.secret_key,
-        None,
-        None,
-        &to,
-        &[],
-        &[],
-        &msg,
-    )
-    .await
-    .unwrap();
+    let queue = |mut tx: usher_app::store::Tx| {
+        let (app, to, msg) = (&app, &to, &msg);
+        async move {
+            enqueue(
+                &mut tx,
+                &app.state.config.secret_key,
+                None,
+                None,
+                to,
+                &[],
+                &[],
+                msg,
+            )
+            .await
+            .unwrap();
+            tx
+        }
+    };
+    let tx = queue(app.db.begin().await.unwrap()).await;
     assert!(!woken().await, "woken before the commit");
     tx.commit().await.unwrap();
     assert!(woken().await, "not woken by the commit");
-    let mut tx = app.db.begin().await.unwrap();
-    enqueue(
-        &mut tx,
-        &app.state.config.secret_key,
-        None,
-        None,
-        &to,
-        &[],
-        &[],
-        &msg,
-    )
-    .await
-    .unwrap();
+    let tx = queue(app.db.begin().await.unwrap()).await;
     drop(tx);
     assert!(!woken().await, "woken by a rolled-back transaction");
     let tx = app.db.begin().await.unwrap();
