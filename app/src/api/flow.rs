@@ -109,11 +109,9 @@ pub async fn submit_stage(
             .await
             {
                 Ok(outcome) => outcome,
-                Err(e @ AppError::Validation(_)) => {
+                Err(enrollment::Refused { error, draft }) => {
                     // The page the browser is sent back to shows what was typed (no JavaScript keeps
                     // it); the browser holds it, sealed, so nothing is written here.
-                    let draft =
-                        enrollment::draft(&st.db, &slug, itoken.as_ref(), stage, &fields).await?;
                     if let Some(sealed) = draft.and_then(|d| enrollment::seal_draft(&st.config, &d))
                     {
                         set_cookie(
@@ -123,9 +121,8 @@ pub async fn submit_stage(
                             st.config.secure_cookies(),
                         );
                     }
-                    return Err(e);
+                    return Err(error);
                 }
-                Err(e) => return Err(e),
             };
             if read_cookie(st.config.draft_cookie()).is_some() {
                 set_cookie(st.config.draft_cookie(), "", 0, st.config.secure_cookies());

@@ -382,37 +382,6 @@ pub async fn landing(
     })
 }
 
-/// The draft of a refused submission of `values` to the stage at `stage` (see [`StageDraft`]), for the
-/// browser to keep ([`seal_draft`]) until the stage is accepted; `None` when the flow or invitation no longer resolves or the
-/// stage is not a prompt stage. Changes nothing.
-///
-/// # Errors
-/// Database errors.
-pub async fn draft(
-    db: &Db,
-    slug: &str,
-    itoken: Option<&Itoken>,
-    stage: usize,
-    values: &HashMap<String, String>,
-) -> Result<Option<StageDraft>, AppError> {
-    let resolved = match resolve(db, slug, itoken, time::now()).await {
-        Ok(r) => r,
-        Err(AppError::InvalidInvitation { .. } | AppError::PolicyDenied(_)) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let fields = journey(&resolved.flow, resolved.invitation.as_ref()).fields(stage);
-    Ok((!fields.is_empty()).then(|| {
-        StageDraft::new(
-            slug,
-            plan_token(itoken).map(str::to_owned),
-            stage,
-            &fields,
-            values,
-            MAX_PROMPT_VALUE,
-        )
-    }))
-}
-
 /// `draft` sealed for the draft cookie ([`Config::draft_cookie`]): the browser holds it, so a refused
 /// submission writes nothing on the server (no session is started for it), and only this instance's
 /// secret key opens it, bound to the flow and token it was typed for. `None` when it would not fit in a
@@ -570,9 +539,10 @@ pub enum StageOutcome {
 /// proven (or there is no `email` stage), runs `user_write` (see the module docs) and reports the new user.
 ///
 /// # Errors
-/// [`AppError::InvalidInvitation`] when the invitation is or became unusable; [`AppError::Validation`] for
-/// bad prompt values or a wrong, expired or exhausted code (on `code`); [`AppError::BadRequest`] for an
-/// out-of-order stage; database errors. Nothing is granted on error.
+/// [`Refused`]: [`AppError::InvalidInvitation`] when the invitation is or became unusable;
+/// [`AppError::Validation`] for bad prompt values (with the draft of what was typed) or a wrong, expired
+/// or exhausted code (on `code`); [`AppError::BadRequest`] for an out-of-order stage; database errors.
+/// Nothing is granted on error.
 #[allow(clippy::too_many_arguments)]
 #[tracing::instrument(name = "enrollment.submit_stage", skip_all, fields(flow = slug, stage = stage))]
 pub async fn submit_stage(
@@ -585,12 +555,81 @@ pub async fn submit_stage(
     values: &HashMap<String, String>,
     req: &RequestInfo,
     user: Option<&CurrentUser>,
+) -> Result<StageOutcome, Refused> {
+    let resolved = resolve(db, slug, itoken, time::now()).await?;
+    let fields = journey(&resolved.flow, resolved.invitation.as_ref()).fields(stage);
+    let submitted = Submitted {
+        plan,
+        slug,
+        itoken,
+        stage,
+        values,
+    };
+    match run_stage(db, config, resolved, submitted, req, user).await {
+        Err(error @ AppError::Validation(_)) => Err(Refused {
+            draft: (!fields.is_empty()).then(|| {
+                StageDraft::new(
+                    slug,
+                    plan_token(itoken).map(str::to_owned),
+                    stage,
+                    &fields,
+                    values,
+                    MAX_PROMPT_VALUE,
+                )
+            }),
+            error,
+        }),
+        other => other.map_err(Refused::from),
+    }
+}
+
+/// A refused stage submission: why, and, for bad prompt values, the draft of what was typed (never
+/// passwords; see [`StageDraft`]) for the browser to keep ([`seal_draft`]) until the stage is accepted,
+/// so the caller needs nothing more from this module to show the page again (issue 36 item 5).
+#[derive(Debug)]
+pub struct Refused {
+    /// Why.
+    pub error: AppError,
+    /// What was typed, when the stage is a prompt stage and its values were refused.
+    pub draft: Option<StageDraft>,
+}
+
+impl From<AppError> for Refused {
+    fn from(error: AppError) -> Self {
+        Self { error, draft: None }
+    }
+}
+
+/// A stage submission as it came in.
+struct Submitted<'a> {
+    plan: Option<FlowPlan>,
+    slug: &'a str,
+    itoken: Option<&'a Itoken>,
+    stage: usize,
+    values: &'a HashMap<String, String>,
+}
+
+/// [`submit_stage`] once the flow and invitation are resolved.
+async fn run_stage(
+    db: &Db,
+    config: &Config,
+    resolved: Resolved,
+    submitted: Submitted<'_>,
+    req: &RequestInfo,
+    user: Option<&CurrentUser>,
 ) -> Result<StageOutcome, AppError> {
     let Resolved {
         flow,
         invitation,
         policies,
-    } = resolve(db, slug, itoken, time::now()).await?;
+    } = resolved;
+    let Submitted {
+        plan,
+        slug,
+        itoken,
+        stage,
+        values,
+    } = submitted;
     let journey = journey(&flow, invitation.as_ref());
     let visitor = visitor(user);
     journey
