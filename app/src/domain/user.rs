@@ -127,6 +127,24 @@ pub fn validate_new_password(
     min_chars: usize,
     user_inputs: &[&str],
 ) -> Result<(), PasswordError> {
+    validate_password_shape(password, repeat, min_chars)?;
+    #[cfg(feature = "ssr")]
+    password_strength(password, user_inputs)?;
+    #[cfg(not(feature = "ssr"))]
+    let _ = user_inputs;
+    Ok(())
+}
+
+/// The cheap half of [`validate_new_password`]: the repetition, the length, the byte limit; no
+/// strength estimate (enrollment runs that only once the post is within its budget).
+///
+/// # Errors
+/// [`PasswordError::Mismatch`], [`PasswordError::TooShort`], [`PasswordError::TooLong`].
+pub fn validate_password_shape(
+    password: &str,
+    repeat: &str,
+    min_chars: usize,
+) -> Result<(), PasswordError> {
     if password != repeat {
         return Err(PasswordError::Mismatch);
     }
@@ -137,10 +155,6 @@ pub fn validate_new_password(
     if password.len() > PASSWORD_MAX_BYTES {
         return Err(PasswordError::TooLong);
     }
-    #[cfg(feature = "ssr")]
-    password_strength(password, user_inputs)?;
-    #[cfg(not(feature = "ssr"))]
-    let _ = user_inputs;
     Ok(())
 }
 

@@ -34,7 +34,9 @@ use crate::domain::journey::{
     Closed, Enrolment, Journey, Next, Proof, Refusal, Submission, Visitor, SEALED_PASSWORD,
 };
 use crate::domain::policy::PolicyContext;
-use crate::domain::user::{validate_new_password, validate_username, PasswordRules};
+use crate::domain::user::{
+    password_strength, validate_password_shape, validate_username, PasswordRules,
+};
 use crate::domain::verification::proof_by_delivery;
 use crate::error::AppError;
 use crate::model::{CurrentUser, FlowView};
@@ -425,7 +427,6 @@ async fn validate_prompt(
     fields: &[PromptField],
     values: &HashMap<String, String>,
     inv: Option<&InvitationRecord>,
-    context: &Map<String, Value>,
     rules: &PasswordRules,
 ) -> Result<Map<String, Value>, AppError> {
     let mut errors = Vec::new();
@@ -486,27 +487,8 @@ async fn validate_prompt(
             Some(Value::String(r)) => r.clone(),
             _ => p.clone(),
         };
-        // What an attacker would try first: the invitee's own details, from this stage, earlier ones
-        // and the invitation's fixed_data, and the brand.
-        let mine = |k: &str| {
-            [
-                clean.get(k),
-                context.get(k),
-                inv.and_then(|i| i.fixed_data.get(k)),
-            ]
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-        };
-        let inputs: Vec<String> = ["username", "email", "name"]
-            .into_iter()
-            .flat_map(mine)
-            .chain([rules.brand.clone()])
-            .collect();
-        let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        if let Err(e) = validate_new_password(p, &repeat, rules.min_chars, &inputs) {
+        // Its strength is estimated once the post is within its budget (see `run_stage`).
+        if let Err(e) = validate_password_shape(p, &repeat, rules.min_chars) {
             errors.push(("password".into(), e.to_string()));
         }
     }
@@ -515,6 +497,34 @@ async fn validate_prompt(
     } else {
         Err(AppError::Validation(errors))
     }
+}
+
+/// The words an attacker would try first for an invitee's password ([`password_strength`]'s user
+/// inputs): their username, email and name from this stage (`clean`), earlier ones (`context`) and the
+/// invitation's `fixed_data`, and the brand name.
+fn strength_inputs(
+    clean: &Map<String, Value>,
+    context: &Map<String, Value>,
+    inv: Option<&InvitationRecord>,
+    config: &Config,
+) -> Vec<String> {
+    let mine = |k: &str| {
+        [
+            clean.get(k),
+            context.get(k),
+            inv.and_then(|i| i.fixed_data.get(k)),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect::<Vec<_>>()
+    };
+    ["username", "email", "name"]
+        .into_iter()
+        .flat_map(mine)
+        .chain([config.brand_name.clone()])
+        .collect()
 }
 
 /// What a stage submission led to.
@@ -672,7 +682,6 @@ async fn run_stage(
         &journey.fields(stage),
         values,
         invitation.as_ref(),
-        &plan.context,
         &config.password_rules(),
     )
     .await?;
@@ -686,6 +695,11 @@ async fn run_stage(
                 slug,
             )
             .await?;
+            // zxcvbn costs CPU: only for a post within its budget.
+            let inputs = strength_inputs(&clean, &plan.context, invitation.as_ref(), config);
+            let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+            password_strength(&p, &inputs)
+                .map_err(|e| AppError::field("password", e.to_string()))?;
             clean.insert(
                 SEALED_PASSWORD.into(),
                 Value::String(seal_password(config, slug, &p)),
