@@ -7,7 +7,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use usher_app::service::auth::hash_password;
+use usher_app::service::hashing::hash_password;
 
 /// The server's allocator (`server/src/main.rs`), so hashing alone allocates as the server does.
 #[global_allocator]

@@ -111,7 +111,7 @@ impl DbSessionStore {
 /// The sessions table then holds no cookie value, so a copy of the database or a backup signs nobody
 /// in (issue 12 item 16); the cookie's id is 128 random bits, so its digest cannot be worked back.
 pub fn stored_id(id: &Id) -> Id {
-    let hex = usher_app::service::auth::secret_digest("usher-session-id", &[&id.0.to_string()]);
+    let hex = usher_app::service::hashing::secret_digest("usher-session-id", &[&id.0.to_string()]);
     let bits = u128::from_str_radix(&hex[..32], 16).expect("a digest is hex");
     Id(i128::from_ne_bytes(bits.to_ne_bytes()))
 }

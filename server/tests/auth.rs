@@ -639,9 +639,22 @@ const BOGUS_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
 /// Every `#[server(endpoint = …)]` in `app/src/api/`.
 fn declared_server_functions() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src/api");
+    // `api/admin/` is a folder of areas (issue 36 item 1): walk it too.
+    let mut files = Vec::new();
+    let mut dirs = vec![dir];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    for path in files {
+        let text = std::fs::read_to_string(path).unwrap();
         for part in text.split("#[server(").skip(1) {
             let decl = &part[..part.find(")]").unwrap()];
             let ep = decl

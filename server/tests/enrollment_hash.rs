@@ -9,7 +9,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{Client, TestApp};
 use serde_json::json;
-use usher_app::service::auth::hash_stats;
+use usher_app::service::hashing::hash_stats;
 use usher_app::store::db::Backend;
 
 const EXT: &str = "invitation-enrollment-flow-external";

@@ -11,7 +11,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{Client, Response, TestApp, ADMIN_PASSWORD};
 use serde_json::json;
-use usher_app::service::auth::{hash_bound, hash_stats};
+use usher_app::service::hashing::{hash_bound, hash_stats};
 
 const EXT: &str = "invitation-enrollment-flow-external";
 

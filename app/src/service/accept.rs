@@ -6,9 +6,7 @@
 
 use super::enrollment::{by_delivery, check_active, delivered, enforce_all, not_found};
 use super::flows::load_flow_by_pk;
-use super::invitations::{
-    consume_use, find_by_token, grant_in, record_use_in, InvitationRecord, Itoken, RequestInfo,
-};
+use super::invitations::{find_by_token, use_in, InvitationRecord, Itoken, RequestInfo};
 use super::policies;
 use super::verification::{self, Settings};
 use super::{time, Config, Db};
@@ -230,9 +228,7 @@ pub async fn accept(
         verification::consume(&mut tx, pk).await?;
         users::set_email_verified(&mut *tx, user.pk).await?;
     }
-    consume_use(&mut tx, &inv, time::now()).await?;
-    grant_in(&mut tx, user.pk, Some(&inv), Vec::new()).await?;
-    record_use_in(&mut tx, &inv, user.pk, UseAction::Joined, req).await?;
+    use_in(&mut tx, &inv, user.pk, UseAction::Joined, req, Vec::new()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -90,7 +90,7 @@ impl<V, const CAP: usize> GenerationCache<V, CAP> {
 /// # Errors
 /// Database errors.
 pub async fn generations(
-    db: &crate::store::Db,
+    db: &super::Db,
 ) -> Result<crate::store::Generations, crate::store::DbError> {
     let pool = db.pool.clone();
     let shared = db

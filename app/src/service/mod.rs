@@ -11,6 +11,7 @@ pub mod directory;
 pub mod email;
 pub mod enrollment;
 pub mod flows;
+pub mod hashing;
 pub mod invitations;
 pub mod limits;
 pub mod mail;
@@ -22,7 +23,56 @@ pub mod tokens;
 pub mod users;
 pub mod verification;
 
-pub use crate::store::{Backend, Db};
+pub use crate::store::Backend;
+
+/// The services' handle on the database: the store's pool ([`crate::store::Db`], reached through
+/// `Deref`) and this instance's caches of what the services read on every request. The caches belong
+/// to the services, not the store: the store only reads and writes rows (issue 36 item 1).
+#[derive(Clone, Debug)]
+pub struct Db {
+    store: crate::store::Db,
+    /// This instance's flows, stages and policies, as of the flow definitions' generation.
+    pub flow_cache: Arc<flows::FlowCache>,
+    /// This instance's invitations looked up by token, as of the invitations' generation.
+    pub invitation_cache: Arc<invitations::InvitationCache>,
+    /// Joins this instance's concurrent reads of the generations ([`cache::generations`]).
+    pub generations: Arc<cache::ReadCoalescer<crate::store::Generations>>,
+}
+
+impl Db {
+    /// Connects to `url` (a SQLite path or URL, or `postgres://…`) and runs the migrations
+    /// ([`crate::store::Db::connect`]); the caches start empty.
+    ///
+    /// # Errors
+    /// Connection or migration failures.
+    pub async fn connect(url: &str) -> Result<Self, crate::store::DbError> {
+        Ok(Self::from(crate::store::Db::connect(url).await?))
+    }
+
+    /// The store underneath, for the services' calls into `crate::store`.
+    pub fn store(&self) -> &crate::store::Db {
+        &self.store
+    }
+}
+
+impl From<crate::store::Db> for Db {
+    fn from(store: crate::store::Db) -> Self {
+        Self {
+            store,
+            flow_cache: Arc::default(),
+            invitation_cache: Arc::default(),
+            generations: Arc::default(),
+        }
+    }
+}
+
+impl std::ops::Deref for Db {
+    type Target = crate::store::Db;
+
+    fn deref(&self) -> &Self::Target {
+        &self.store
+    }
+}
 
 use std::sync::Arc;
 

@@ -14,7 +14,7 @@ const SECRET_KEY: &str = "secret_key";
 /// What the settings keep of a set-up token: its BLAKE2b-512 digest, hex (a random UUID, so the
 /// digest of a copied database is no working link).
 fn setup_digest(token: &str) -> String {
-    super::auth::secret_digest("usher-setup-token", &[token])
+    super::hashing::secret_digest("usher-setup-token", &[token])
 }
 
 /// With no superuser, makes a fresh set-up token (replacing any earlier one), stores its digest and

@@ -11,7 +11,7 @@ use crate::store::db::new_uuid;
 use crate::store::{is_unique_violation, tokens, users};
 
 fn hash_secret(secret: &str) -> String {
-    super::auth::secret_digest("usher-api-token", &[secret])
+    super::hashing::secret_digest("usher-api-token", &[secret])
 }
 
 fn new_secret() -> String {

@@ -95,7 +95,7 @@ pub async fn superuser_from_input(
         username,
         email: email.unwrap_or_default(),
         email_verified: false,
-        password_hash: super::auth::hash_password(password.to_owned()).await?,
+        password_hash: super::hashing::hash_password(password.to_owned()).await?,
         is_active: true,
         is_superuser: true,
         user_type: crate::domain::flow::UserType::Internal,

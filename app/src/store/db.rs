@@ -38,12 +38,6 @@ pub struct Db {
     pub url: String,
     /// Wakes this instance's outbox worker when a transaction that queued mail commits.
     pub outbox_wake: Arc<Notify>,
-    /// This instance's flows, stages and policies, as of the flow definitions' generation.
-    pub flow_cache: Arc<crate::service::flows::FlowCache>,
-    /// This instance's invitations looked up by token, as of the invitations' generation.
-    pub invitation_cache: Arc<crate::service::invitations::InvitationCache>,
-    /// Joins this instance's concurrent reads of the generations ([`crate::service::cache::generations`]).
-    pub generations: Arc<crate::service::cache::ReadCoalescer<super::Generations>>,
     /// On SQLite, the turn to write: one write transaction of this process at a time, the others
     /// waiting in order (a fair queue) for at most [`SQLITE_WRITE_WAIT_SECS`].
     pub write_turn: Arc<tokio::sync::Semaphore>,
@@ -117,9 +111,6 @@ impl Db {
             backend,
             url,
             outbox_wake: Arc::default(),
-            flow_cache: Arc::default(),
-            invitation_cache: Arc::default(),
-            generations: Arc::default(),
             write_turn: Arc::new(tokio::sync::Semaphore::new(1)),
         };
         db.migrate().await?;

@@ -1,0 +1,199 @@
+//! Invitations: the table, one row, the create/edit form, toggling, regenerating, sending, deleting, deprovisioning. Every function requires a signed-in superuser first
+//! (401 anonymous, 403 non-admin) and takes JSON input.
+
+#[cfg(feature = "ssr")]
+use crate::api::ctx::{admin, respond};
+#[cfg(feature = "ssr")]
+use crate::domain::invitation::InvitationDraft;
+use crate::error::AppError;
+use crate::model::{FlowOption, InvitationForm, InvitationRow, InvitationSort};
+#[cfg(feature = "ssr")]
+use crate::service::invitations::WriteError;
+#[cfg(feature = "ssr")]
+use crate::service::{flows, invitations, time};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// The invitations table, filtered by name and sorted: page `page` (0-based, default the first) of
+/// [`crate::model::DASHBOARD_PAGE_SIZE`] rows, without their ledger and messages ([`get_invitation`]
+/// reads those).
+#[server(input = Json, endpoint = "admin/invitations/list")]
+pub async fn list_invitations(
+    search: String,
+    sort: InvitationSort,
+    page: Option<u64>,
+) -> Result<Vec<InvitationRow>, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::list(&st.db, &st.config, &search, sort, page.unwrap_or(0)).await
+        }
+        .await,
+    )
+}
+
+/// How many invitations the table's search matches (for its pages).
+#[server(input = Json, endpoint = "admin/invitations/count")]
+pub async fn count_invitations(search: String) -> Result<u64, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::count(
+                &st.db,
+                &invitations::dashboard_query(&search, InvitationSort::default(), 0),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// One invitation.
+#[server(input = Json, endpoint = "admin/invitations/get")]
+pub async fn get_invitation(pk: String) -> Result<InvitationRow, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::get(&st.db, &st.config, &pk).await
+        }
+        .await,
+    )
+}
+
+/// Defaults of the create form (expiry now + 7 days).
+#[server(input = Json, endpoint = "admin/invitations/defaults")]
+pub async fn new_invitation_defaults() -> Result<InvitationForm, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            Ok(invitations::default_form(
+                time::now(),
+                &flows::list_enrollment_flows(&st.db).await?,
+            ))
+        }
+        .await,
+    )
+}
+
+/// Creates an invitation; returns its pk.
+#[server(input = Json, endpoint = "admin/invitations/create")]
+pub async fn create_invitation(form: InvitationForm) -> Result<String, AppError> {
+    respond(
+        async {
+            let (st, user) = admin().await?;
+            let draft = InvitationDraft::try_from(&form).map_err(WriteError::Invalid)?;
+            let pk = invitations::create(&st.db, &st.config, user.pk, &draft).await?;
+            Ok(pk)
+        }
+        .await,
+    )
+}
+
+/// Edits an invitation.
+#[server(input = Json, endpoint = "admin/invitations/update")]
+pub async fn update_invitation(pk: String, form: InvitationForm) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            let draft = InvitationDraft::try_from(&form).map_err(WriteError::Invalid)?;
+            Ok(invitations::update(&st.db, &pk, &draft).await?)
+        }
+        .await,
+    )
+}
+
+/// Enables or disables an invitation.
+#[server(input = Json, endpoint = "admin/invitations/set_enabled")]
+pub async fn set_invitation_enabled(pk: String, enabled: bool) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::set_enabled(&st.db, &pk, enabled).await
+        }
+        .await,
+    )
+}
+
+/// Gives an invitation a new token; the old link stops working.
+#[server(input = Json, endpoint = "admin/invitations/regenerate")]
+pub async fn regenerate_invitation_token(pk: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::regenerate_token(&st.db, &st.config.secret_key, &pk).await
+        }
+        .await,
+    )
+}
+
+/// Deletes an invitation.
+#[server(input = Json, endpoint = "admin/invitations/delete")]
+pub async fn delete_invitation(pk: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::delete(&st.db, &pk).await
+        }
+        .await,
+    )
+}
+
+/// Enrollment flows for the flow selector.
+#[server(input = Json, endpoint = "admin/flows/list")]
+pub async fn list_flows() -> Result<Vec<FlowOption>, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            flows::list_enrollment_flows(&st.db).await
+        }
+        .await,
+    )
+}
+
+/// Sends (or resends) an invitation's email to the given addresses, with cc and bcc, through the outbox.
+#[server(input = Json, endpoint = "admin/invitations/send")]
+pub async fn send_invitation(
+    pk: String,
+    to: Vec<String>,
+    cc: Vec<String>,
+    bcc: Vec<String>,
+) -> Result<String, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            let id = invitations::send(&st.db, &st.config, &pk, &to, &cc, &bcc).await?;
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+/// Deactivates every account created through an invitation; returns how many.
+#[server(input = Json, endpoint = "admin/invitations/deprovision")]
+pub async fn deprovision_invitation(pk: String) -> Result<u64, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            invitations::deprovision(&st.db, &pk).await
+        }
+        .await,
+    )
+}
+
+/// What the invitation form warns of before saving while no SMTP server is configured: an invitation
+/// email that would wait in the outbox, an emailed code its invitees would need. Changes nothing.
+#[server(input = Json, endpoint = "admin/invitations/mail_warning")]
+pub async fn invitation_mail_warning(
+    flow: String,
+    emails: String,
+    fixed_data: String,
+) -> Result<crate::domain::smtp::MailWarning, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            crate::service::email::form_warning(&st.db, &st.config, &flow, &emails, &fixed_data)
+                .await
+        }
+        .await,
+    )
+}

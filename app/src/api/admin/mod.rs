@@ -1,0 +1,25 @@
+//! Admin dashboard server functions. Every one requires a signed-in superuser first (401 anonymous,
+//! 403 non-admin) and takes JSON input.
+//! One file per area, mirroring `pages/admin/` (issue 36 item 1); every function is re-exported here.
+
+pub mod brands;
+pub mod codes;
+pub mod directory;
+pub mod email;
+pub mod flows;
+pub mod invitations;
+pub mod outbox;
+pub mod policies;
+pub mod tokens;
+pub mod users;
+
+pub use brands::*;
+pub use codes::*;
+pub use directory::*;
+pub use email::*;
+pub use flows::*;
+pub use invitations::*;
+pub use outbox::*;
+pub use policies::*;
+pub use tokens::*;
+pub use users::*;

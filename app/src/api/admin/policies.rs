@@ -1,0 +1,71 @@
+//! Policies: expression policies and their bindings. Every function requires a signed-in superuser first
+//! (401 anonymous, 403 non-admin) and takes JSON input.
+
+#[cfg(feature = "ssr")]
+use crate::api::ctx::{admin, respond};
+use crate::error::AppError;
+use crate::model::{PolicyForm, PolicyRow};
+#[cfg(feature = "ssr")]
+use crate::service::policies;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// Flows & Stages → Policies: every expression policy with its bindings.
+#[server(input = Json, endpoint = "admin/policies/list")]
+pub async fn list_policies() -> Result<Vec<PolicyRow>, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            policies::list(&st.db).await
+        }
+        .await,
+    )
+}
+
+/// Creates an expression policy; a broken expression is refused.
+#[server(input = Json, endpoint = "admin/policies/create")]
+pub async fn create_policy(form: PolicyForm) -> Result<PolicyRow, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            policies::create(&st.db, &form).await
+        }
+        .await,
+    )
+}
+
+/// Deletes a policy and its bindings.
+#[server(input = Json, endpoint = "admin/policies/delete")]
+pub async fn delete_policy(pk: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            policies::delete(&st.db, &pk).await
+        }
+        .await,
+    )
+}
+
+/// Binds a policy to a flow, or to one of the flow's stages (`stage` empty for the flow).
+#[server(input = Json, endpoint = "admin/policies/bind")]
+pub async fn bind_policy(pk: String, flow: String, stage: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            policies::bind(&st.db, &pk, &flow, Some(&stage)).await
+        }
+        .await,
+    )
+}
+
+/// Removes a policy binding.
+#[server(input = Json, endpoint = "admin/policies/unbind")]
+pub async fn unbind_policy(pk: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            policies::unbind(&st.db, &pk).await
+        }
+        .await,
+    )
+}

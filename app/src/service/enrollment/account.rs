@@ -1,0 +1,137 @@
+//! The `user_write` stage: the sealed password, the policy context, and the one transaction that creates the account and uses the invitation.
+
+use crate::domain::email_rules::allowed;
+use crate::domain::invitation::UseAction;
+use crate::domain::journey::{Enrolment, Journey, SEALED_PASSWORD};
+use crate::domain::policy::PolicyContext;
+use crate::error::AppError;
+use crate::service::flows::StoredFlow;
+use crate::service::invitations::{grant_in, use_in, InvitationRecord, RequestInfo};
+use crate::service::policies::FlowPolicies;
+use crate::service::users::{insert_user, NewUser};
+use crate::service::verification::{self};
+use crate::service::{hashing::hash_password, Config, Db};
+use crate::store::directory;
+use serde_json::{Map, Value};
+
+/// What policies see: the invitation (`{pk, fixed_data, invited_by}`) and the prompt data: its
+/// `fixed_data` overlaid with the prompt values so far (the sealed password left out).
+pub(super) fn policy_context(
+    inv: Option<&InvitationRecord>,
+    collected: &Map<String, Value>,
+) -> PolicyContext {
+    // authentik's invitation stage puts `fixed_data` into the plan's prompt data; what was typed wins.
+    let mut prompt_data = inv.map(|i| i.fixed_data.clone()).unwrap_or_default();
+    prompt_data.extend(collected.clone());
+    prompt_data.remove(SEALED_PASSWORD);
+    PolicyContext {
+        invitation: inv.map(|i| {
+            serde_json::json!({"pk": i.pk, "fixed_data": Value::Object(i.fixed_data.clone()), "invited_by": i.invited_by})
+        }),
+        prompt_data,
+    }
+}
+
+/// Enforces the flow's policies and those of all its stages.
+pub(in crate::service) fn enforce_all(
+    policies: &FlowPolicies,
+    flow: &StoredFlow,
+    inv: Option<&InvitationRecord>,
+    collected: &Map<String, Value>,
+) -> Result<(), AppError> {
+    let names = Journey::new(&flow.def).stage_names();
+    policies.enforce(&names, &policy_context(inv, collected))
+}
+
+/// `password` sealed for the plan of flow `slug` ([`SEALED_PASSWORD`]).
+pub(super) fn seal_password(config: &Config, slug: &str, password: &str) -> String {
+    config
+        .secret_key
+        .seal("enrollment-password", slug, password)
+}
+
+/// The password sealed by [`seal_password`] for flow `slug`.
+///
+/// # Errors
+/// [`AppError::BadRequest`] when it does not open (another flow's, or the instance secret changed since
+/// it was typed): the invitee starts the prompts again.
+fn open_password(config: &Config, slug: &str, sealed: &str) -> Result<String, AppError> {
+    config
+        .secret_key
+        .open("enrollment-password", slug, sealed)
+        .ok_or_else(|| {
+            AppError::BadRequest("This form has expired. Enter your details again.".into())
+        })
+}
+
+fn text(ctx: &Map<String, Value>, key: &str) -> Option<String> {
+    ctx.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The `user_write` stage: one transaction that consumes the use, creates the user, grants and records.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn write_user(
+    db: &Db,
+    config: &Config,
+    flow: &StoredFlow,
+    invitation: Option<&InvitationRecord>,
+    ctx: &Map<String, Value>,
+    req: &RequestInfo,
+    enrolment: Enrolment,
+    verification: Option<&str>,
+) -> Result<i64, AppError> {
+    let ws = Journey::new(&flow.def).user_write();
+    let email = text(ctx, "email").unwrap_or_default();
+    if let Some(inv) = invitation {
+        if !inv.emails.is_empty() && !allowed(&inv.emails, &email) {
+            return Err(AppError::field(
+                "email",
+                "An email address allowed by this invitation is required.",
+            ));
+        }
+    }
+    // Attributes: the invitation's `attributes` object, then prompt fields keyed `attributes.<name>`.
+    let mut attributes = match invitation.and_then(|i| i.fixed_data.get("attributes")) {
+        Some(Value::Object(a)) => a.clone(),
+        _ => Map::new(),
+    };
+    for (k, v) in ctx {
+        if let Some(name) = k.strip_prefix("attributes.") {
+            attributes.insert(name.to_owned(), v.clone());
+        }
+    }
+    let username = text(ctx, "username")
+        .ok_or_else(|| AppError::field("username", "Username is required."))?;
+    // The one hash of this enrollment, outside the transaction (it holds no write lock meanwhile).
+    let password_hash = match text(ctx, SEALED_PASSWORD) {
+        Some(sealed) => hash_password(open_password(config, &flow.def.slug, &sealed)?).await?,
+        None => String::new(),
+    };
+    let user = NewUser {
+        name: text(ctx, "name").unwrap_or_else(|| username.clone()),
+        email,
+        email_verified: enrolment.verified,
+        password_hash,
+        username,
+        is_active: enrolment.active,
+        is_superuser: false,
+        user_type: ws.user_type,
+        path: ws.path.clone(),
+        attributes: Value::Object(attributes).to_string(),
+    };
+    let mut tx = db.begin().await?;
+    if let Some(pk) = verification {
+        verification::consume(&mut tx, pk).await?;
+    }
+    let user_pk = insert_user(&mut tx, &user).await?;
+    let mut group_pks: Vec<String> = Vec::new();
+    if let Some(name) = &ws.group {
+        group_pks.extend(directory::group_pk_by_name(&mut *tx, name).await?);
+    }
+    match invitation {
+        Some(inv) => use_in(&mut tx, inv, user_pk, UseAction::Enrolled, req, group_pks).await?,
+        None => grant_in(&mut tx, user_pk, None, group_pks).await?,
+    }
+    tx.commit().await?;
+    Ok(user_pk)
+}

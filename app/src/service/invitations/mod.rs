@@ -1,0 +1,15 @@
+//! Invitation service, in rooms by concern (issue 36 item 1): [`token`] (the token and its digest),
+//! [`write`] (validation of a draft, create/edit/toggle/regenerate/delete), [`list`] (the dashboard's
+//! table) and [`uses`] (finding an invitation by token and using it: consume, grant, record).
+//! Everything public is re-exported here, so callers name `service::invitations::…`.
+
+pub mod list;
+pub mod token;
+pub mod uses;
+pub mod write;
+
+pub use crate::store::invitations::{ListQuery, OrderField};
+pub use list::*;
+pub use token::*;
+pub use uses::*;
+pub use write::*;

@@ -1,0 +1,545 @@
+//! The write path: validation of a draft, create, send, edit, patch, toggle, regenerate, delete.
+
+use super::token::{new_token, open_token};
+use super::uses::decode_stored;
+use crate::domain::invitation::{
+    invitation_link, Invitation, InvitationDraft, InvitationError, InvitationName, InvitationPatch,
+    NameError, Quota,
+};
+use crate::error::{AppError, Context};
+use crate::model::InvitationForm;
+use crate::service::{time, Db};
+use crate::store::db::new_uuid;
+use crate::store::invitations::{self as store, Grant, InvitationFields};
+use crate::store::{is_unique_violation, DbError, Tx};
+
+/// Default lifetime of a new invitation: 7 days, in seconds.
+pub const DEFAULT_LIFETIME_SECS: i64 = 7 * 86_400;
+
+/// The defaults of the create form: expiry now + 7 days, the external-users flow when present, enabled.
+pub fn default_form(now: i64, flows: &[crate::model::FlowOption]) -> InvitationForm {
+    let flow = flows
+        .iter()
+        .find(|f| f.slug == "invitation-enrollment-flow-external")
+        .or_else(|| flows.first())
+        .map(|f| f.pk.clone())
+        .unwrap_or_default();
+    InvitationForm {
+        expires: time::format_input(now + DEFAULT_LIFETIME_SECS),
+        flow,
+        enabled: true,
+        ..InvitationForm::default()
+    }
+}
+
+/// The flow an invitation gets when its draft names none (the seed's "use default-enrollment-flow").
+pub const DEFAULT_FLOW_SLUG: &str = "default-enrollment-flow";
+
+/// Why an invitation could not be written. Each edge names it in its own words: the dashboard through
+/// `From<WriteError> for AppError`, the REST API with Django REST framework's messages.
+#[derive(Debug)]
+pub enum WriteError {
+    /// Field errors; nothing was written.
+    Invalid(Vec<InvitationError>),
+    /// No invitation has that pk.
+    NotFound,
+    /// Storage or another failure.
+    Other(AppError),
+}
+
+impl From<DbError> for WriteError {
+    fn from(e: DbError) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+impl From<AppError> for WriteError {
+    fn from(e: AppError) -> Self {
+        Self::Other(e)
+    }
+}
+
+impl From<Vec<InvitationError>> for WriteError {
+    fn from(errors: Vec<InvitationError>) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+impl From<WriteError> for AppError {
+    /// The dashboard's words: each error under its form field.
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Invalid(errors) => AppError::Validation(
+                errors
+                    .iter()
+                    .map(|e| (e.field().key().to_owned(), e.to_string()))
+                    .collect(),
+            ),
+            WriteError::NotFound => not_found(),
+            WriteError::Other(e) => e,
+        }
+    }
+}
+
+/// A draft's references, resolved: the flow's pk and the role and group pks.
+struct Resolved {
+    flow_pk: String,
+    roles: Vec<String>,
+    groups: Vec<String>,
+}
+
+/// Resolves the flow (by pk; the default flow when the draft names none) and the roles and groups (by pk
+/// or name) inside `tx`, collecting an error for each one that does not exist, after `errors`.
+async fn resolve(
+    tx: &mut Tx,
+    draft: &InvitationDraft,
+    mut errors: Vec<InvitationError>,
+) -> Result<Resolved, WriteError> {
+    let flow_pk = match &draft.flow {
+        Some(pk) => crate::store::flows::existing_flow_pk(&mut **tx, pk).await?,
+        None => crate::store::flows::flow_pk_by_slug(&mut **tx, DEFAULT_FLOW_SLUG).await?,
+    };
+    if flow_pk.is_none() {
+        errors.push(InvitationError::Flow);
+    }
+    let mut roles = Vec::new();
+    for r in &draft.roles {
+        match crate::store::directory::role_pk_by_pk_or_name(&mut **tx, r).await? {
+            Some(pk) => roles.push(pk),
+            None => errors.push(InvitationError::UnknownRole(r.clone())),
+        }
+    }
+    let mut groups = Vec::new();
+    for g in &draft.groups {
+        match crate::store::directory::group_pk_by_pk_or_name(&mut **tx, g).await? {
+            Some(pk) => groups.push(pk),
+            None => errors.push(InvitationError::UnknownGroup(g.clone())),
+        }
+    }
+    match flow_pk {
+        Some(flow_pk) if errors.is_empty() => {
+            roles.sort();
+            roles.dedup();
+            groups.sort();
+            groups.dedup();
+            Ok(Resolved {
+                flow_pk,
+                roles,
+                groups,
+            })
+        }
+        _ => Err(WriteError::Invalid(errors)),
+    }
+}
+
+fn name_taken(e: DbError) -> WriteError {
+    if is_unique_violation(&e) {
+        WriteError::Invalid(vec![InvitationError::NameTaken])
+    } else {
+        WriteError::from(e)
+    }
+}
+
+/// The stored fields of a draft with its resolved flow; the JSON columns as text.
+fn fields<'a>(
+    draft: &'a InvitationDraft,
+    r: &'a Resolved,
+    fixed_data: &'a str,
+    emails: &'a str,
+) -> InvitationFields<'a> {
+    InvitationFields {
+        name: draft.name.as_str(),
+        description: &draft.description,
+        flow_pk: &r.flow_pk,
+        expires: draft.expires,
+        fixed_data,
+        single_use: draft.quota.is_single_use(),
+        quota: draft.quota.max(),
+        emails,
+        enabled: draft.enabled,
+    }
+}
+
+/// Whether creating an invitation whose `fixed_data` holds an `email` queues the invitation email to it.
+#[derive(Debug, Clone, Copy)]
+pub enum Delivery<'a> {
+    /// authentik's automatic sending (the dashboard and the REST API), with the links and brand of this
+    /// configuration.
+    Automatic(&'a crate::service::Config),
+    /// Nothing is sent (blueprints, as authentik's blueprint importer).
+    None,
+}
+
+/// Creates an invitation from a draft, as user `created_by`, with a new random token (stored as its
+/// digest and sealed with `key`), inside the caller's transaction. `now` is UTC Unix seconds; a new invitation must not already be expired. With
+/// [`Delivery::Automatic`] and an `email` in `fixed_data`, the invitation email to that address is
+/// written to the outbox in the same transaction. Returns the new pk.
+///
+/// # Errors
+/// [`WriteError::Invalid`] (past expiry, unknown flow, role or group, a taken name); storage errors.
+pub async fn create_in(
+    tx: &mut Tx,
+    key: &crate::service::SecretKey,
+    created_by: i64,
+    draft: &InvitationDraft,
+    now: i64,
+    delivery: Delivery<'_>,
+) -> Result<String, WriteError> {
+    let mut errors = Vec::new();
+    if draft.expires.is_some_and(|e| e <= now) {
+        errors.push(InvitationError::ExpiresInPast);
+    }
+    let r = resolve(tx, draft, errors).await?;
+    let pk = new_uuid();
+    let (fixed_data, emails) = (fixed_data_json(draft), emails_json(draft)?);
+    let (_, digest, sealed) = new_token(key, &pk);
+    store::insert(
+        &mut **tx,
+        &pk,
+        &fields(draft, &r, &fixed_data, &emails),
+        created_by,
+        store::StoredToken {
+            digest: &digest,
+            sealed: &sealed,
+        },
+        now,
+    )
+    .await
+    .map_err(name_taken)?;
+    store::replace_grants(tx, &pk, &r.roles, &r.groups).await?;
+    let email = draft.fixed_data.get("email").and_then(|e| e.as_str());
+    if let (Delivery::Automatic(config), Some(email)) = (delivery, email) {
+        let (mail, link) = invitation_mail(tx, config, &pk).await?;
+        let msg = crate::service::mail::render_invitation(&mail)?;
+        crate::service::mail::enqueue(
+            tx,
+            &config.secret_key,
+            Some(&pk),
+            Some(link.as_ref()),
+            &[email.to_owned()],
+            &[],
+            &[],
+            &msg,
+        )
+        .await?;
+    }
+    Ok(pk)
+}
+
+/// [`create_in`] in a transaction of its own, now. Nothing is saved on error.
+///
+/// # Errors
+/// As [`create_in`].
+#[tracing::instrument(name = "invitations.create", skip_all, fields(invitation_name = draft.name.as_str(), created_by = created_by))]
+pub async fn create(
+    db: &Db,
+    config: &crate::service::Config,
+    created_by: i64,
+    draft: &InvitationDraft,
+) -> Result<String, WriteError> {
+    let mut tx = db.begin().await?;
+    let pk = create_in(
+        &mut tx,
+        &config.secret_key,
+        created_by,
+        draft,
+        time::now(),
+        Delivery::Automatic(config),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(pk)
+}
+
+fn fixed_data_json(draft: &InvitationDraft) -> String {
+    serde_json::Value::Object(draft.fixed_data.clone()).to_string()
+}
+
+fn emails_json(draft: &InvitationDraft) -> Result<String, AppError> {
+    serde_json::to_string(&draft.emails).context("encoding email rules")
+}
+
+/// Sends (or resends) the invitation email to chosen addresses, with cc and bcc (authentik's `send_email`
+/// action): one outbox message, written in one transaction. Returns the message pk.
+///
+/// # Errors
+/// [`AppError::Validation`] on `to`, `cc` or `bcc` for a bad address or no recipient;
+/// [`AppError::NotFound`]; database errors.
+#[tracing::instrument(name = "invitations.send", skip_all, fields(invitation = pk))]
+pub async fn send(
+    db: &Db,
+    config: &crate::service::Config,
+    pk: &str,
+    to: &[String],
+    cc: &[String],
+    bcc: &[String],
+) -> Result<String, AppError> {
+    let mut errors = Vec::new();
+    let mut clean = |field: &str, list: &[String]| -> Vec<String> {
+        let mut out = Vec::new();
+        for a in list.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+            match crate::domain::email_rules::normalize_email(a) {
+                Some(e) => out.push(e),
+                None => errors.push((
+                    field.to_owned(),
+                    format!("'{a}' is not a valid email address."),
+                )),
+            }
+        }
+        out
+    };
+    let (to, cc, bcc) = (clean("to", to), clean("cc", cc), clean("bcc", bcc));
+    if to.is_empty() && !errors.iter().any(|(f, _)| f == "to") {
+        errors.push(("to".into(), "Give at least one recipient.".into()));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut tx = db.begin().await?;
+    if !store::exists(&mut *tx, pk).await? {
+        return Err(not_found());
+    }
+    let (mail, link) = invitation_mail(&mut tx, config, pk).await?;
+    let id = crate::service::mail::enqueue(
+        &mut tx,
+        &config.secret_key,
+        Some(pk),
+        Some(link.as_ref()),
+        &to,
+        &cc,
+        &bcc,
+        &crate::service::mail::render_invitation(&mail)?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// An invitation token as given, with its digest (see [`crate::service::mail::LinkToken`]).
+struct OwnedLinkToken {
+    token: String,
+    digest: String,
+}
+
+impl OwnedLinkToken {
+    fn as_ref(&self) -> crate::service::mail::LinkToken<'_> {
+        crate::service::mail::LinkToken {
+            token: &self.token,
+            digest: &self.digest,
+        }
+    }
+}
+
+/// What the invitation email of `pk` says, and the token its link carries, read inside the transaction.
+///
+/// # Errors
+/// [`AppError::BadRequest`] when the token was sealed under another `USHER_SECRET_KEY`; database errors.
+async fn invitation_mail(
+    tx: &mut Tx,
+    config: &crate::service::Config,
+    pk: &str,
+) -> Result<(crate::service::mail::InvitationMail, OwnedLinkToken), AppError> {
+    let row = store::mail_row(&mut **tx, pk).await?;
+    let token = open_token(&config.secret_key, pk, row.token_sealed.as_deref()).ok_or_else(|| {
+        AppError::BadRequest(
+            "This invitation's link was sealed with another USHER_SECRET_KEY: regenerate the link, then send it.".into(),
+        )
+    })?;
+    let roles = store::grant_names(&mut **tx, Grant::Role, pk).await?;
+    let groups = store::grant_names(&mut **tx, Grant::Group, pk).await?;
+    let mut grants = Vec::new();
+    if !roles.is_empty() {
+        grants.push(format!("roles: {}", roles.join(", ")));
+    }
+    if !groups.is_empty() {
+        grants.push(format!("groups: {}", groups.join(", ")));
+    }
+    grants.push("an account".to_owned());
+    let mail = crate::service::mail::InvitationMail {
+        brand: config.brand_name.clone(),
+        inviter: if row.creator_name.is_empty() {
+            row.creator_username
+        } else {
+            row.creator_name
+        },
+        grants: grants.join("; "),
+        expires: time::format_expiry(row.expires, time::now()),
+        link: invitation_link(&config.public_url, &row.flow_slug, &token),
+    };
+    Ok((
+        mail,
+        OwnedLinkToken {
+            token,
+            digest: row.token,
+        },
+    ))
+}
+
+/// Stores a draft over invitation `pk` inside the caller's transaction; uses, token and creator are kept.
+///
+/// # Errors
+/// [`WriteError::NotFound`]; [`WriteError::Invalid`] (unknown flow, role or group, a taken name); storage
+/// errors.
+pub async fn update_in(tx: &mut Tx, pk: &str, draft: &InvitationDraft) -> Result<(), WriteError> {
+    let r = resolve(tx, draft, Vec::new()).await?;
+    let (fixed_data, emails) = (fixed_data_json(draft), emails_json(draft)?);
+    let n = store::update(&mut **tx, pk, &fields(draft, &r, &fixed_data, &emails))
+        .await
+        .map_err(name_taken)?;
+    if n == 0 {
+        return Err(WriteError::NotFound);
+    }
+    store::replace_grants(tx, pk, &r.roles, &r.groups).await?;
+    Ok(())
+}
+
+/// Replaces an invitation's fields with a draft, in one transaction. Nothing is saved on error.
+///
+/// # Errors
+/// As [`update_in`].
+#[tracing::instrument(name = "invitations.update", skip_all, fields(invitation = pk))]
+pub async fn update(db: &Db, pk: &str, draft: &InvitationDraft) -> Result<(), WriteError> {
+    let mut tx = db.begin().await?;
+    update_in(&mut tx, pk, draft).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Applies a patch to invitation `pk` (exactly the fields it carries change), reading and writing in one
+/// transaction. Nothing is saved on error.
+///
+/// # Errors
+/// [`WriteError::NotFound`]; as [`InvitationPatch::apply`] and [`update_in`].
+#[tracing::instrument(name = "invitations.patch", skip_all, fields(invitation = pk))]
+pub async fn patch(db: &Db, pk: &str, patch: InvitationPatch) -> Result<(), WriteError> {
+    let mut tx = db.begin().await?;
+    let current = load_in(&mut tx, pk).await?.ok_or(WriteError::NotFound)?;
+    let draft = patch
+        .apply(current.to_draft())
+        .map_err(|e| WriteError::Invalid(vec![e]))?;
+    update_in(&mut tx, pk, &draft).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates or changes the invitation named `patch.name` inside the caller's transaction (a blueprint's
+/// `identifiers: {name}` upsert): an existing one gets exactly the patch's fields, a new one is created
+/// from them as `created_by`, without sending anything ([`Delivery::None`]). Returns whether it was created.
+///
+/// # Errors
+/// [`WriteError::Invalid`] without a name, or as [`create_in`] and [`update_in`]; storage errors.
+#[tracing::instrument(name = "invitations.upsert_by_name", skip_all)]
+pub async fn upsert_by_name_in(
+    tx: &mut Tx,
+    key: &crate::service::SecretKey,
+    created_by: i64,
+    patch: InvitationPatch,
+    now: i64,
+) -> Result<bool, WriteError> {
+    let name = patch
+        .name
+        .clone()
+        .ok_or_else(|| WriteError::Invalid(vec![InvitationError::Name(NameError::Required)]))?;
+    let existing = store::pk_by_name(&mut **tx, name.as_str()).await?;
+    let invalid = |e| WriteError::Invalid(vec![e]);
+    match existing {
+        Some(pk) => {
+            let current = load_in(tx, &pk).await?.ok_or(WriteError::NotFound)?;
+            let draft = patch.apply(current.to_draft()).map_err(invalid)?;
+            update_in(tx, &pk, &draft).await?;
+            Ok(false)
+        }
+        None => {
+            let draft = patch.into_draft().map_err(invalid)?;
+            create_in(tx, key, created_by, &draft, now, Delivery::None).await?;
+            Ok(true)
+        }
+    }
+}
+
+/// The stored invitation `pk`, typed, read inside `tx`; `None` when there is none.
+///
+/// # Errors
+/// Storage errors; [`AppError::Internal`] when a stored value does not decode (fails closed).
+pub async fn load_in(tx: &mut Tx, pk: &str) -> Result<Option<Invitation>, AppError> {
+    let Some(row) = store::stored(&mut **tx, pk).await? else {
+        return Ok(None);
+    };
+    let roles = store::grant_pks(&mut **tx, Grant::Role, pk).await?;
+    let groups = store::grant_pks(&mut **tx, Grant::Group, pk).await?;
+    Ok(Some(Invitation {
+        name: InvitationName::parse(&row.name).map_err(|e| {
+            tracing::error!(invitation = pk, error = %e, "corrupt stored invitation name");
+            AppError::Internal
+        })?,
+        fixed_data: decode_stored(pk, "fixed_data", &row.fixed_data)?,
+        emails: decode_stored(pk, "emails", &row.emails)?,
+        pk: pk.to_owned(),
+        description: row.description,
+        flow_pk: row.flow_pk,
+        expires: row.expires,
+        quota: Quota::from_max(row.quota),
+        uses: row.uses,
+        roles,
+        groups,
+        enabled: row.enabled,
+        created_by: row.created_by,
+        token: row.token,
+        created: row.created,
+    }))
+}
+
+pub(super) fn not_found() -> AppError {
+    AppError::NotFound("No such invitation.".into())
+}
+
+/// Switches an invitation on or off.
+///
+/// # Errors
+/// [`AppError::NotFound`]; database errors.
+#[tracing::instrument(name = "invitations.set_enabled", skip_all, fields(invitation = pk, enabled = enabled))]
+pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), AppError> {
+    found(store::set_enabled(&db.pool, pk, enabled).await?)
+}
+
+/// Gives an invitation a new random token, sealed with `key`; the old link stops working at once.
+///
+/// # Errors
+/// [`AppError::NotFound`]; database errors.
+#[tracing::instrument(name = "invitations.regenerate_token", skip_all, fields(invitation = pk))]
+pub async fn regenerate_token(
+    db: &Db,
+    key: &crate::service::SecretKey,
+    pk: &str,
+) -> Result<(), AppError> {
+    let (_, digest, sealed) = new_token(key, pk);
+    found(
+        store::set_token(
+            &db.pool,
+            pk,
+            store::StoredToken {
+                digest: &digest,
+                sealed: &sealed,
+            },
+        )
+        .await?,
+    )
+}
+
+/// Deletes an invitation (its grants and ledger rows go with it).
+///
+/// # Errors
+/// [`AppError::NotFound`]; database errors.
+#[tracing::instrument(name = "invitations.delete", skip_all, fields(invitation = pk))]
+pub async fn delete(db: &Db, pk: &str) -> Result<(), AppError> {
+    found(store::delete(&db.pool, pk).await?)
+}
+
+/// `Ok` when a statement touched a row, [`AppError::NotFound`] when it touched none.
+fn found(rows_affected: u64) -> Result<(), AppError> {
+    if rows_affected == 0 {
+        Err(not_found())
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+//! The ledger of uses (`invitation_uses`): who an invitation enrolled, what it grants, recording a use.
+
+use crate::store::Flag;
+
+/// Who an invitation enrolled: the user's pk and the invitation's name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EnrolledByRow {
+    /// The enrolled user's pk.
+    pub user_pk: i64,
+    /// The name of the invitation the user enrolled with (as the ledger kept it, once deleted).
+    pub invitation_name: String,
+    /// Whether that invitation was deleted since (migration 0012 keeps the ledger).
+    #[sqlx(try_from = "Flag")]
+    pub invitation_deleted: bool,
+}
+
+/// For every user created by enrolling with an invitation (ledger action `enrolled`), that invitation's
+/// name.
+///
+/// # Errors
+/// Database errors.
+pub async fn enrolled_by_invitation(
+    ex: impl crate::store::Exec<'_>,
+) -> Result<Vec<EnrolledByRow>, crate::store::DbError> {
+    sqlx::query_as(
+        "SELECT x.user_pk, COALESCE(i.name, x.invitation_name) AS invitation_name,
+                CASE WHEN i.pk IS NULL THEN 1 ELSE 0 END AS invitation_deleted
+         FROM invitation_uses x LEFT JOIN invitations i ON i.pk = x.invitation_pk WHERE x.action = 'enrolled'",
+    )
+    .fetch_all(ex)
+    .await
+}
+
+/// The pks of the groups invitation `invitation_pk` grants (unordered; empty for an unknown invitation).
+///
+/// # Errors
+/// Database errors.
+pub async fn granted_group_pks(
+    ex: impl crate::store::Exec<'_>,
+    invitation_pk: &str,
+) -> Result<Vec<String>, crate::store::DbError> {
+    sqlx::query_scalar("SELECT group_pk FROM invitation_groups WHERE invitation_pk = $1")
+        .bind(invitation_pk)
+        .fetch_all(ex)
+        .await
+}
+
+/// The pks of the roles invitation `invitation_pk` grants (unordered; empty for an unknown invitation).
+///
+/// # Errors
+/// Database errors.
+pub async fn granted_role_pks(
+    ex: impl crate::store::Exec<'_>,
+    invitation_pk: &str,
+) -> Result<Vec<String>, crate::store::DbError> {
+    sqlx::query_scalar("SELECT role_pk FROM invitation_roles WHERE invitation_pk = $1")
+        .bind(invitation_pk)
+        .fetch_all(ex)
+        .await
+}
+
+/// A use of an invitation to record in the ledger (`invitation_uses`).
+#[derive(Debug, Clone)]
+pub struct NewUse<'a> {
+    /// The row's pk (UUID text).
+    pub pk: &'a str,
+    /// The invitation used.
+    pub invitation_pk: &'a str,
+    /// The user who enrolled or joined.
+    pub user_pk: i64,
+    /// `enrolled` (a new account) or `joined` (an existing user accepted).
+    pub action: &'a str,
+    /// When, UTC Unix seconds.
+    pub at: i64,
+    /// Client IP.
+    pub ip: &'a str,
+    /// `User-Agent` (the caller truncates it).
+    pub user_agent: &'a str,
+}
+
+/// Writes a ledger row.
+///
+/// # Errors
+/// Database errors; a unique violation (see [`super::is_unique_violation`]) when this user already used
+/// this invitation.
+pub async fn insert_use(
+    ex: impl crate::store::Exec<'_>,
+    u: &NewUse<'_>,
+) -> Result<(), crate::store::DbError> {
+    sqlx::query(
+        "INSERT INTO invitation_uses (pk, invitation_pk, invitation_name, user_pk, action, at, ip, user_agent)
+         SELECT $1, i.pk, i.name, $3, $4, $5, $6, $7 FROM invitations i WHERE i.pk = $2",
+    )
+    .bind(u.pk)
+    .bind(u.invitation_pk)
+    .bind(u.user_pk)
+    .bind(u.action)
+    .bind(u.at)
+    .bind(u.ip)
+    .bind(u.user_agent)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// The pk of user `user_pk`'s ledger row for invitation `invitation_pk`, if they used it.
+///
+/// # Errors
+/// Database errors.
+pub async fn use_pk_of_user(
+    ex: impl crate::store::Exec<'_>,
+    invitation_pk: &str,
+    user_pk: i64,
+) -> Result<Option<String>, crate::store::DbError> {
+    sqlx::query_scalar("SELECT pk FROM invitation_uses WHERE invitation_pk = $1 AND user_pk = $2")
+        .bind(invitation_pk)
+        .bind(user_pk)
+        .fetch_optional(ex)
+        .await
+}
