@@ -14,7 +14,7 @@ use crate::model::{
 use crate::service::invitations::WriteError;
 #[cfg(feature = "ssr")]
 use crate::service::{
-    blueprints, brands, directory, flows, invitations, mail, policies, time, tokens, users,
+    blueprints, brands, directory, flows, invitations, outbox, policies, time, tokens, users,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -263,7 +263,7 @@ pub async fn list_outbox(only_failed: bool) -> Result<Vec<OutboxMessage>, AppErr
     respond(
         async {
             let (st, _) = admin().await?;
-            mail::list_messages(&st.db, only_failed, Some(500)).await
+            outbox::list_messages(&st.db, only_failed, Some(500)).await
         }
         .await,
     )
@@ -278,7 +278,7 @@ pub async fn retry_message(pk: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            mail::retry(&st.db, &pk).await
+            outbox::retry(&st.db, &pk).await
         }
         .await,
     )

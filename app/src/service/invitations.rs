@@ -314,7 +314,7 @@ pub async fn create_in(
     if let (Delivery::Automatic(config), Some(email)) = (delivery, email) {
         let (mail, link) = invitation_mail(tx, config, &pk).await?;
         let msg = super::mail::render_invitation(&mail)?;
-        super::mail::enqueue(
+        super::outbox::enqueue(
             tx,
             &config.secret_key,
             Some(&pk),
@@ -403,7 +403,7 @@ pub async fn send(
         return Err(not_found());
     }
     let (mail, link) = invitation_mail(&mut tx, config, pk).await?;
-    let id = super::mail::enqueue(
+    let id = super::outbox::enqueue(
         &mut tx,
         &config.secret_key,
         Some(pk),
@@ -418,15 +418,15 @@ pub async fn send(
     Ok(id)
 }
 
-/// An invitation token as given, with its digest (see [`super::mail::LinkToken`]).
+/// An invitation token as given, with its digest (see [`super::outbox::LinkToken`]).
 struct OwnedLinkToken {
     token: String,
     digest: String,
 }
 
 impl OwnedLinkToken {
-    fn as_ref(&self) -> super::mail::LinkToken<'_> {
-        super::mail::LinkToken {
+    fn as_ref(&self) -> super::outbox::LinkToken<'_> {
+        super::outbox::LinkToken {
             token: &self.token,
             digest: &self.digest,
         }
@@ -836,7 +836,7 @@ async fn into_rows(
             });
     }
     let message_rows = if full {
-        super::mail::invitation_messages(db, &pks).await?
+        super::outbox::invitation_messages(db, &pks).await?
     } else {
         Vec::new()
     };

@@ -2,8 +2,10 @@
 //! `migrations/` rendered for its backend ([`super::migrations`]). SQL is written once in the dialect both accept
 //! (`$N` placeholders, `RETURNING`, `TRUE`/`FALSE`).
 
+use crate::domain::jobs::Channel;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -36,8 +38,12 @@ pub struct Db {
     pub backend: Backend,
     /// The URL connected to (with SQLite's create flag added).
     pub url: String,
-    /// Wakes this instance's outbox worker when a transaction that queued mail commits.
+    /// Wakes this instance's email worker when a transaction that queued mail commits: the email
+    /// channel's wake-up of [`Db::wakes`].
     pub outbox_wake: Arc<Notify>,
+    /// Wakes this instance's worker of a job channel when a transaction that queued one of its jobs
+    /// commits ([`super::Tx::commit`]).
+    pub wakes: Arc<Wakes>,
     /// This instance's flows, stages and policies, as of the flow definitions' generation.
     pub flow_cache: Arc<crate::service::flows::FlowCache>,
     /// This instance's invitations looked up by token, as of the invitations' generation.
@@ -47,6 +53,22 @@ pub struct Db {
     /// On SQLite, the turn to write: one write transaction of this process at a time, the others
     /// waiting in order (a fair queue) for at most [`SQLITE_WRITE_WAIT_SECS`].
     pub write_turn: Arc<tokio::sync::Semaphore>,
+}
+
+/// One wake-up per job channel, made when first asked for: a channel's worker waits on it, and a
+/// transaction that queued a job of the channel notifies it once committed.
+#[derive(Debug, Default)]
+pub struct Wakes(std::sync::Mutex<HashMap<Channel, Arc<Notify>>>);
+
+impl Wakes {
+    /// The wake-up of `channel` (the same one every time).
+    pub fn of(&self, channel: Channel) -> Arc<Notify> {
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.entry(channel).or_default().clone()
+    }
 }
 
 impl Backend {
@@ -112,11 +134,13 @@ impl Db {
             }
             Backend::Postgres => opts.max_connections(16).connect(&url).await?,
         };
+        let wakes = Arc::new(Wakes::default());
         let db = Self {
             pool,
             backend,
             url,
-            outbox_wake: Arc::default(),
+            outbox_wake: wakes.of(Channel::EMAIL),
+            wakes,
             flow_cache: Arc::default(),
             invitation_cache: Arc::default(),
             generations: Arc::default(),
@@ -155,8 +179,8 @@ impl Db {
         };
         Ok(super::Tx {
             inner,
-            outbox: self.outbox_wake.clone(),
-            queued_mail: false,
+            wakes: self.wakes.clone(),
+            queued: Vec::new(),
             _turn: turn,
         })
     }
