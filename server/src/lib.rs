@@ -59,7 +59,7 @@ pub async fn build(
     usher_app::service::users::backfill_username_keys(&db)
         .await
         .map_err(|e| format!("username keys: {e}"))?;
-    let sealed_secrets = usher_app::service::mail::seal_legacy_secrets(&db, &config.secret_key)
+    let sealed_secrets = usher_app::service::outbox::seal_legacy_secrets(&db, &config.secret_key)
         .await
         .map_err(|e| format!("outbox secrets: {e}"))?;
     if sealed_secrets > 0 {

@@ -5,7 +5,8 @@ mod common;
 use axum::http::StatusCode;
 use common::{free_port, unfold_qp, SmtpSink, TestApp};
 use serde_json::json;
-use usher_app::service::mail::{enqueue, Rendered, Worker};
+use usher_app::service::mail::{Rendered, Worker};
+use usher_app::service::outbox::enqueue;
 
 db_tests!(
     creating_an_invitation_with_an_email_sends_it_with_the_link,

@@ -127,6 +127,7 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "d996719d030ed987",
         "d996719d030ed987",
     ),
+    ("0027_job_queue.sql", "8ea5b25b0cb37c67", "8ea5b25b0cb37c67"),
 ];
 
 #[test]
@@ -250,4 +251,54 @@ async fn upgrading_to_the_search_index_indexes_existing_invitations() {
         ("i1".to_owned(), "contractor-2026-spring".to_owned()),
         "migration 0012 keeps the ledger, with the invitation's name, past its deletion"
     );
+}
+
+/// Migration 0027 makes the outbox a job queue: the messages that exist when it runs become jobs of the
+/// email channel, still listed, claimed and sent as messages.
+#[tokio::test]
+async fn upgrading_to_the_job_queue_keeps_queued_mail_as_email_jobs() {
+    use std::borrow::Cow;
+    use usher_app::domain::jobs::Channel;
+    sqlx::any::install_default_drivers();
+    let dir = std::env::temp_dir().join(format!("usher-mig-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/usher.db?mode=rwc", dir.display());
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let mut before = migrator(Backend::Sqlite).await.unwrap();
+    let upto: Vec<_> = before.migrations.iter().take(26).cloned().collect();
+    assert_eq!(upto.last().map(|m| m.version), Some(26));
+    before.migrations = Cow::Owned(upto);
+    before.run(&pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO outbox (pk, to_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created)
+         VALUES ('m1', '[\"a@example.com\"]', 'Hello', 'text', '<p>html</p>', 'queued', 0, 0, 0)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    migrator(Backend::Sqlite)
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    let (channel, payload): (String, Option<String>) =
+        sqlx::query_as("SELECT channel, payload FROM outbox WHERE pk = 'm1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((channel.as_str(), payload), ("email", None));
+    let listed = usher_app::store::outbox::messages(
+        &pool,
+        usher_app::store::outbox::MessageFilter::All,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(listed.len(), 1);
+    let claimed = usher_app::store::jobs::claim(&pool, Backend::Sqlite, Channel::EMAIL, 1, 100, 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].pk, "m1");
 }

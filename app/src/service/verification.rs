@@ -130,7 +130,7 @@ pub async fn start(
     )
     .await?;
     let msg = message(config, email, &code, s, expires)?;
-    mail::enqueue(
+    super::outbox::enqueue(
         tx,
         &config.secret_key,
         invitation_pk,
@@ -224,7 +224,7 @@ pub async fn resend(
             crate::domain::verification::ResendError::Wait(1).message(),
         ));
     }
-    mail::enqueue(
+    super::outbox::enqueue(
         &mut tx,
         &config.secret_key,
         invitation_pk.as_deref(),

@@ -2,8 +2,10 @@
 //! `migrations/` rendered for its backend ([`super::migrations`]). SQL is written once in the dialect both accept
 //! (`$N` placeholders, `RETURNING`, `TRUE`/`FALSE`).
 
+use crate::domain::jobs::Channel;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -36,11 +38,31 @@ pub struct Db {
     pub backend: Backend,
     /// The URL connected to (with SQLite's create flag added).
     pub url: String,
-    /// Wakes this instance's outbox worker when a transaction that queued mail commits.
+    /// Wakes this instance's email worker when a transaction that queued mail commits: the email
+    /// channel's wake-up of [`Db::wakes`].
     pub outbox_wake: Arc<Notify>,
+    /// Wakes this instance's worker of a job channel when a transaction that queued one of its jobs
+    /// commits ([`super::Tx::commit`]).
+    pub wakes: Arc<Wakes>,
     /// On SQLite, the turn to write: one write transaction of this process at a time, the others
     /// waiting in order (a fair queue) for at most [`SQLITE_WRITE_WAIT_SECS`].
     pub write_turn: Arc<tokio::sync::Semaphore>,
+}
+
+/// One wake-up per job channel, made when first asked for: a channel's worker waits on it, and a
+/// transaction that queued a job of the channel notifies it once committed.
+#[derive(Debug, Default)]
+pub struct Wakes(std::sync::Mutex<HashMap<Channel, Arc<Notify>>>);
+
+impl Wakes {
+    /// The wake-up of `channel` (the same one every time).
+    pub fn of(&self, channel: Channel) -> Arc<Notify> {
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.entry(channel).or_default().clone()
+    }
 }
 
 impl Backend {
@@ -106,11 +128,13 @@ impl Db {
             }
             Backend::Postgres => opts.max_connections(16).connect(&url).await?,
         };
+        let wakes = Arc::new(Wakes::default());
         let db = Self {
             pool,
             backend,
             url,
-            outbox_wake: Arc::default(),
+            outbox_wake: wakes.of(Channel::EMAIL),
+            wakes,
             write_turn: Arc::new(tokio::sync::Semaphore::new(1)),
         };
         db.migrate().await?;
@@ -146,8 +170,8 @@ impl Db {
         };
         Ok(super::Tx {
             inner,
-            outbox: self.outbox_wake.clone(),
-            queued_mail: false,
+            wakes: self.wakes.clone(),
+            queued: Vec::new(),
             _turn: turn,
         })
     }

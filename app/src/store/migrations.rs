@@ -118,6 +118,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0026_outbox_sealed_secret.sql",
         include_str!("../../../migrations/0026_outbox_sealed_secret.sql"),
     ),
+    (
+        "0027_job_queue.sql",
+        include_str!("../../../migrations/0027_job_queue.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

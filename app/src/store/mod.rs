@@ -18,6 +18,7 @@ pub mod enrollment;
 pub mod events;
 pub mod flows;
 pub mod invitations;
+pub mod jobs;
 pub mod limits;
 pub mod migrations;
 pub mod outbox;
@@ -89,36 +90,39 @@ use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::{Any, Decode, Encode, Type};
 use std::sync::Arc;
-use tokio::sync::Notify;
 
 /// A write transaction (see [`Db::begin`]). It dereferences to its connection, so a statement runs on
-/// `&mut **tx` (or `&mut *tx` when owned). When it queued outbox mail ([`Tx::queue_mail`]), committing
-/// it wakes this instance's outbox worker: after the commit, so the worker finds the message, and
-/// whichever service wrote it (other instances sharing the database poll).
+/// `&mut **tx` (or `&mut *tx` when owned). When it queued jobs ([`Tx::queue_job`]: mail, or a job of
+/// another channel), committing it wakes this instance's worker of each of their channels: after the
+/// commit, so the worker finds the job, and whichever service wrote it (other instances sharing the
+/// database poll). A transaction that rolls back wakes nobody.
 pub struct Tx {
     inner: sqlx::Transaction<'static, Any>,
-    outbox: Arc<Notify>,
-    queued_mail: bool,
+    wakes: Arc<db::Wakes>,
+    /// The channels it queued jobs of, each once.
+    queued: Vec<crate::domain::jobs::Channel>,
     /// On SQLite, this process's turn to write ([`Db::begin`]), given back when the transaction ends.
     _turn: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Tx {
-    /// Commits; then wakes the outbox worker if mail was queued.
+    /// Commits; then wakes the worker of each channel it queued jobs of.
     ///
     /// # Errors
-    /// Database errors (nothing is then committed and the worker is not woken).
+    /// Database errors (nothing is then committed and no worker is woken).
     pub async fn commit(self) -> Result<(), DbError> {
         self.inner.commit().await?;
-        if self.queued_mail {
-            self.outbox.notify_one();
+        for channel in &self.queued {
+            self.wakes.of(*channel).notify_one();
         }
         Ok(())
     }
 
-    /// Marks that this transaction wrote to the outbox (called by the store's enqueue).
-    pub(crate) fn queue_mail(&mut self) {
-        self.queued_mail = true;
+    /// Marks that this transaction queued a job of `channel` (called by the store's enqueues).
+    pub(crate) fn queue_job(&mut self, channel: crate::domain::jobs::Channel) {
+        if !self.queued.contains(&channel) {
+            self.queued.push(channel);
+        }
     }
 }
 

@@ -1,10 +1,13 @@
-//! The `outbox` table: email messages waiting for, undergoing or done with delivery.
+//! The `outbox` table's email channel: email messages waiting for, undergoing or done with delivery.
+//! The table is the job queue ([`super::jobs`]: claiming, retrying, giving up, for every channel); this
+//! module writes and reads what only email has, the message in the email columns.
 //!
 //! A message's `status` is `queued` (due at `next_attempt_at`), `sending` (claimed until
 //! `claimed_until`), `sent` or `failed`. Its recipients (`to_addrs`, `cc_addrs`, `bcc_addrs`) are JSON
 //! arrays of addresses, read back as [`Addresses`]. Times are UTC Unix seconds.
 
-use super::{Backend, DbError, Exec};
+use super::{DbError, Exec};
+use crate::domain::jobs::Channel;
 use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::error::BoxDynError;
 use sqlx::{Any, Decode, Type};
@@ -69,8 +72,8 @@ pub struct NewMessage<'a> {
     /// ([`mark_sent`]), and then the words [`SECRET_REMOVED`].
     pub sealed_secret: Option<&'a str>,
     /// Whether `secret` is one-time (a verification code): then it is also blanked when the message
-    /// is given up on ([`mark_failed`]), and the message is never resent ([`retry`]). An invitation
-    /// link stays in a failed message so that an admin can retry it.
+    /// is given up on ([`mark_failed`]), and the message is never resent ([`super::jobs::retry`]). An
+    /// invitation link stays in a failed message so that an admin can retry it.
     pub one_time_secret: bool,
 }
 
@@ -80,15 +83,15 @@ pub const SECRET_REMOVED: &str = "[removed after delivery]";
 /// Where a queued message's bodies carry its sealed secret ([`NewMessage::sealed_secret`]).
 pub use crate::domain::outbox::SEALED_SECRET_MARK;
 
-/// Inserts a message as `queued`, due at once, with no attempt yet.
+/// Inserts a message as a `queued` job of the email channel, due at once, with no attempt yet.
+/// Committing `tx` then wakes the email worker.
 ///
 /// # Errors
-/// Database errors (a duplicate pk, an unknown invitation). Committing `tx` then wakes the outbox
-/// worker.
+/// Database errors (a duplicate pk, an unknown invitation).
 pub async fn enqueue(tx: &mut super::Tx, m: &NewMessage<'_>) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO outbox (pk, invitation_pk, itoken, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created, secret, carried_secret, secret_sealed)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10, $11, $12, $13)",
+        "INSERT INTO outbox (pk, channel, invitation_pk, itoken, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, status, attempts, next_attempt_at, created, secret, carried_secret, secret_sealed)
+         VALUES ($1, 'email', $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10, $11, $12, $13)",
     )
     .bind(m.pk)
     .bind(m.invitation_pk)
@@ -105,7 +108,7 @@ pub async fn enqueue(tx: &mut super::Tx, m: &NewMessage<'_>) -> Result<(), DbErr
     .bind(super::Flag(m.sealed_secret.is_some()))
     .execute(&mut **tx)
     .await?;
-    tx.queue_mail();
+    tx.queue_job(Channel::EMAIL);
     Ok(())
 }
 
@@ -153,7 +156,8 @@ pub enum MessageFilter<'a> {
     OfInvitations(&'a [String]),
 }
 
-/// Messages, newest first (then by pk), at most `limit` when given (a negative limit reads none).
+/// Messages (jobs of the email channel), newest first (then by pk), at most `limit` when given (a
+/// negative limit reads none).
 ///
 /// # Errors
 /// Database errors.
@@ -164,9 +168,9 @@ pub async fn messages(
 ) -> Result<Vec<MessageRow>, DbError> {
     let filter_sql = match filter {
         MessageFilter::All => String::new(),
-        MessageFilter::Failed => " WHERE o.status = 'failed'".to_owned(),
+        MessageFilter::Failed => " AND o.status = 'failed'".to_owned(),
         MessageFilter::OfInvitations(pks) => format!(
-            " WHERE o.invitation_pk IN ({})",
+            " AND o.invitation_pk IN ({})",
             super::db::placeholders(1, pks.len())
         ),
     };
@@ -175,7 +179,7 @@ pub async fn messages(
         .unwrap_or_default();
     let sql = format!(
         "SELECT o.pk, o.invitation_pk, i.name AS invitation, o.to_addrs, o.cc_addrs, o.bcc_addrs, o.subject, o.status, o.attempts, o.last_error, o.created, o.sent_at
-         FROM outbox o LEFT JOIN invitations i ON i.pk = o.invitation_pk{filter_sql} ORDER BY o.created DESC, o.pk{limit_sql}"
+         FROM outbox o LEFT JOIN invitations i ON i.pk = o.invitation_pk WHERE o.channel = 'email'{filter_sql} ORDER BY o.created DESC, o.pk{limit_sql}"
     );
     let mut q = sqlx::query_as::<_, MessageRow>(&sql);
     if let MessageFilter::OfInvitations(pks) = filter {
@@ -186,11 +190,9 @@ pub async fn messages(
     q.fetch_all(ex).await
 }
 
-/// A message claimed for delivery (see [`claim`]).
+/// A message as the email worker sends it (see [`outgoing`]).
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ClaimedRow {
-    /// UUID.
-    pub pk: String,
+pub struct OutgoingRow {
     /// Recipients.
     #[sqlx(try_from = "Addresses")]
     pub to_addrs: Vec<String>,
@@ -206,10 +208,6 @@ pub struct ClaimedRow {
     pub body_text: String,
     /// HTML body.
     pub body_html: String,
-    /// Attempts, this one included.
-    pub attempts: i64,
-    /// Since when it is being tried (its creation, or an admin's retry), UTC Unix seconds.
-    pub since: i64,
     /// The secret its bodies carry: sealed (when `secret_sealed`), or in clear in a row of an
     /// earlier release.
     pub secret: Option<String>,
@@ -218,41 +216,24 @@ pub struct ClaimedRow {
     pub secret_sealed: bool,
 }
 
-/// Claims up to `limit` due messages — `queued` ones due by `now`, and `sending` ones whose claim ran out
-/// before `now` — earliest due first: they become `sending` until `claimed_until`, with one more attempt
-/// counted. On PostgreSQL the rows are locked `FOR UPDATE SKIP LOCKED`, so concurrent claims never take
-/// the same message.
+/// Email message `pk` as stored, to send it (a job the email worker claimed, [`super::jobs::claim`]);
+/// `None` when there is no such message.
 ///
 /// # Errors
 /// Database errors.
-pub async fn claim(
-    ex: impl Exec<'_>,
-    backend: Backend,
-    now: i64,
-    claimed_until: i64,
-    limit: i64,
-) -> Result<Vec<ClaimedRow>, DbError> {
-    let lock = match backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
-    let sql = format!(
-        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_until = $1
-         WHERE pk IN (SELECT pk FROM outbox
-                      WHERE (status = 'queued' AND next_attempt_at <= $2) OR (status = 'sending' AND claimed_until < $2)
-                      ORDER BY next_attempt_at LIMIT $3 {lock})
-         RETURNING pk, to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, attempts, COALESCE(retrying_since, created) AS since, secret, secret_sealed"
-    );
-    sqlx::query_as::<_, ClaimedRow>(&sql)
-        .bind(claimed_until)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(ex)
-        .await
+pub async fn outgoing(ex: impl Exec<'_>, pk: &str) -> Result<Option<OutgoingRow>, DbError> {
+    sqlx::query_as(
+        "SELECT to_addrs, cc_addrs, bcc_addrs, subject, body_text, body_html, secret, secret_sealed
+         FROM outbox WHERE pk = $1 AND channel = 'email'",
+    )
+    .bind(pk)
+    .fetch_optional(ex)
+    .await
 }
 
 /// Marks a message `sent` at `sent_at`, releasing its claim, clearing its last error and blanking its
-/// secret out of the stored bodies.
+/// secret out of the stored bodies (what [`super::jobs::mark_done`] does for other channels, and the
+/// blanking).
 ///
 /// # Errors
 /// Database errors.
@@ -272,29 +253,9 @@ pub async fn mark_sent(ex: impl Exec<'_>, pk: &str, sent_at: i64) -> Result<(), 
     Ok(())
 }
 
-/// Puts a message whose attempt failed back to `queued`, due at `next_attempt_at`, releasing its claim
-/// and recording `error`.
-///
-/// # Errors
-/// Database errors.
-pub async fn mark_retry(
-    ex: impl Exec<'_>,
-    pk: &str,
-    next_attempt_at: i64,
-    error: &str,
-) -> Result<(), DbError> {
-    sqlx::query("UPDATE outbox SET status = 'queued', next_attempt_at = $1, claimed_until = NULL, last_error = $2 WHERE pk = $3")
-        .bind(next_attempt_at)
-        .bind(error)
-        .bind(pk)
-        .execute(ex)
-        .await?;
-    Ok(())
-}
-
 /// Marks a message `failed` for good at `at` (kept as its `next_attempt_at`), releasing its claim,
 /// recording `error` and blanking a one-time secret (a code: nobody will read it now) out of the stored
-/// bodies; an invitation link stays for an admin's [`retry`].
+/// bodies; an invitation link stays for an admin's retry ([`super::jobs::retry`]).
 ///
 /// # Errors
 /// Database errors.
@@ -313,26 +274,8 @@ pub async fn mark_failed(ex: impl Exec<'_>, pk: &str, at: i64, error: &str) -> R
     Ok(())
 }
 
-/// Queues failed message `pk` again, due at `now`, with its attempts and its retry time starting over
-/// (`retrying_since`); not a message that carried a one-time secret. Returns how many rows changed (0:
-/// no such failed message, or one that carried a secret).
-///
-/// # Errors
-/// Database errors.
-pub async fn retry(ex: impl Exec<'_>, pk: &str, now: i64) -> Result<u64, DbError> {
-    let done = sqlx::query(
-        "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = $1, retrying_since = $1, claimed_until = NULL
-         WHERE pk = $2 AND status = 'failed' AND carried_secret = 0",
-    )
-    .bind(now)
-    .bind(pk)
-    .execute(ex)
-    .await?;
-    Ok(done.rows_affected())
-}
-
-/// Deletes the messages done with (`sent` or `failed`) whose last event (`sent_at`, or for a failed
-/// one `next_attempt_at`) is before `before`, except invitation messages that carried the current link
+/// Deletes the jobs of every channel done with (`sent` or `failed`) whose last event (`sent_at`, or for
+/// a failed one `next_attempt_at`) is before `before`, except invitation messages that carried the current link
 /// of an invitation that still exists (their delivery is what proves the link holder; see
 /// [`sent_recipients`]). Returns how many were deleted.
 ///
@@ -378,14 +321,16 @@ pub async fn sent_recipients(
     .await
 }
 
-/// How many messages wait to be sent (queued, or claimed and being sent).
+/// How many email messages wait to be sent (queued, or claimed and being sent).
 ///
 /// # Errors
 /// Database errors.
 pub async fn count_waiting(ex: impl Exec<'_>) -> Result<i64, DbError> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')")
-        .fetch_one(ex)
-        .await
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE channel = 'email' AND status IN ('queued', 'sending')",
+    )
+    .fetch_one(ex)
+    .await
 }
 
 /// A queued or failed message of an earlier release whose secret is stored in clear (see

@@ -602,7 +602,7 @@ pub async fn verification_code(db: &Db, email: &str) -> String {
         .get(&db.url)
         .cloned()
         .expect("a database of a TestApp");
-    usher_app::service::mail::open_secret(&key, &pk, &sealed)
+    usher_app::service::outbox::open_secret(&key, &pk, &sealed)
         .unwrap_or_else(|| panic!("the code to {email} does not open"))
 }
 

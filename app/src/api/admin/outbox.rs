@@ -6,7 +6,7 @@ use crate::api::ctx::{admin, respond};
 use crate::error::AppError;
 use crate::model::OutboxMessage;
 #[cfg(feature = "ssr")]
-use crate::service::mail;
+use crate::service::outbox;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -16,7 +16,7 @@ pub async fn list_outbox(only_failed: bool) -> Result<Vec<OutboxMessage>, AppErr
     respond(
         async {
             let (st, _) = admin().await?;
-            mail::list_messages(&st.db, only_failed, Some(500)).await
+            outbox::list_messages(&st.db, only_failed, Some(500)).await
         }
         .await,
     )
@@ -31,7 +31,7 @@ pub async fn retry_message(pk: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            mail::retry(&st.db, &pk).await
+            outbox::retry(&st.db, &pk).await
         }
         .await,
     )

@@ -146,7 +146,7 @@ async fn into_rows(
             });
     }
     let message_rows = if full {
-        crate::service::mail::invitation_messages(db, &pks).await?
+        crate::service::outbox::invitation_messages(db, &pks).await?
     } else {
         Vec::new()
     };

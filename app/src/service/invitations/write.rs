@@ -211,7 +211,7 @@ pub async fn create_in(
     if let (Delivery::Automatic(config), Some(email)) = (delivery, email) {
         let (mail, link) = invitation_mail(tx, config, &pk).await?;
         let msg = crate::service::mail::render_invitation(&mail)?;
-        crate::service::mail::enqueue(
+        crate::service::outbox::enqueue(
             tx,
             &config.secret_key,
             Some(&pk),
@@ -300,7 +300,7 @@ pub async fn send(
         return Err(not_found());
     }
     let (mail, link) = invitation_mail(&mut tx, config, pk).await?;
-    let id = crate::service::mail::enqueue(
+    let id = crate::service::outbox::enqueue(
         &mut tx,
         &config.secret_key,
         Some(pk),
@@ -315,15 +315,15 @@ pub async fn send(
     Ok(id)
 }
 
-/// An invitation token as given, with its digest (see [`crate::service::mail::LinkToken`]).
+/// An invitation token as given, with its digest (see [`crate::service::outbox::LinkToken`]).
 struct OwnedLinkToken {
     token: String,
     digest: String,
 }
 
 impl OwnedLinkToken {
-    fn as_ref(&self) -> crate::service::mail::LinkToken<'_> {
-        crate::service::mail::LinkToken {
+    fn as_ref(&self) -> crate::service::outbox::LinkToken<'_> {
+        crate::service::outbox::LinkToken {
             token: &self.token,
             digest: &self.digest,
         }
