@@ -338,6 +338,18 @@ pub struct LedgerEntry {
     pub at_display: String,
 }
 
+/// Rows per page of Directory → Users.
+pub const USERS_PAGE_SIZE: u64 = 50;
+
+/// A path users have in Directory → Users, and how many users have exactly it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathCount {
+    /// The path, e.g. `users/external`.
+    pub path: String,
+    /// The users whose path it is.
+    pub users: u64,
+}
+
 /// A user in Directory → Users.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRow {

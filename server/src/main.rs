@@ -5,7 +5,6 @@ use std::io::Read;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 use usher_app::service::{setup, users, Db};
-use usher_app::store;
 use usher_server::config::{Cli, Command, Settings};
 
 /// The process's allocator: mimalloc instead of glibc's malloc (issue 13). Under the landing-page load
@@ -129,8 +128,8 @@ async fn blueprint_apply(
         .await
         .map_err(|e| format!("built-in flows: {e}"))?;
     let user = match as_user {
-        Some(u) => store::users::pk_by_username(&db.pool, u).await,
-        None => store::users::first_superuser_pk(&db.pool).await,
+        Some(u) => users::pk_by_username(&db, u).await,
+        None => users::first_superuser_pk(&db).await,
     }
     .map_err(|e| format!("database: {e}"))?;
     let user = user.ok_or_else(|| match as_user {

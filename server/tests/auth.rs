@@ -323,6 +323,7 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/roles/create", r#"{"name":"r"}"#),
     ("admin/roles/delete", r#"{"pk":"x"}"#),
     ("admin/users/list", "{}"),
+    ("admin/users/paths", "{}"),
     (
         "admin/invitations/send",
         r#"{"pk":"x","to":["a@b.co"],"cc":[],"bcc":[]}"#,

@@ -204,11 +204,18 @@ fn sentence(s: &str) -> String {
 /// the users have and each of its ancestors, sorted, as `(path, depth, users at or below it)`; depth 0 is
 /// a top-level segment.
 pub fn path_tree(paths: &[String]) -> Vec<(String, usize, usize)> {
+    let counted: Vec<(&str, usize)> = paths.iter().map(|p| (p.as_str(), 1)).collect();
+    path_tree_counted(&counted)
+}
+
+/// [`path_tree`] from each path's count of users (`(path, users with exactly that path)`, as one
+/// `GROUP BY path` reads them; a path may repeat, its counts add up).
+pub fn path_tree_counted(paths: &[(&str, usize)]) -> Vec<(String, usize, usize)> {
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for p in paths {
+    for (p, n) in paths {
         let parts: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();
         for i in 1..=parts.len() {
-            *counts.entry(parts[..i].join("/")).or_default() += 1;
+            *counts.entry(parts[..i].join("/")).or_default() += n;
         }
     }
     counts
@@ -318,6 +325,22 @@ mod tests {
         ));
         // Passphrases pass.
         assert!(password_strength("correct-horse-battery", &["admin"]).is_ok());
+    }
+
+    #[test]
+    fn a_counted_path_tree_is_the_tree_of_its_users() {
+        let counted = [
+            ("users/external", 1),
+            ("users/internal", 1),
+            ("users/internal/engineering", 2),
+        ];
+        let paths: Vec<String> = counted
+            .iter()
+            .flat_map(|(p, n)| std::iter::repeat_n(p.to_string(), *n))
+            .collect();
+        assert_eq!(path_tree_counted(&counted), path_tree(&paths));
+        assert_eq!(path_tree_counted(&counted)[0], ("users".into(), 0, 4));
+        assert!(path_tree_counted(&[]).is_empty());
     }
 
     #[test]

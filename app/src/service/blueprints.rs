@@ -331,42 +331,41 @@ pub async fn export(db: &Db, slug: &str) -> Result<String, AppError> {
     yaml_serde::to_string(&doc).context("writing the blueprint export")
 }
 
-/// A flow's summary for Flows & Stages → Flows.
+/// Every flow's summary for Flows & Stages → Flows, by slug: its stages (with their settings as YAML),
+/// whether it binds an invitation stage and runs open enrollment. Two statements whatever the number of
+/// flows ([`super::flows::load_all_flows`]).
 ///
 /// # Errors
-/// Database errors.
+/// Database errors; [`AppError::Internal`] when a stored stage's settings do not parse.
 pub async fn list_flows(db: &Db) -> Result<Vec<crate::model::FlowRow>, AppError> {
-    let slugs = flows::flow_slugs(&db.pool).await?;
-    let mut out = Vec::new();
-    for slug in slugs {
-        if let Some(f) = super::flows::load_flow(db, &slug).await? {
-            out.push(crate::model::FlowRow {
-                has_invitation_stage: f
-                    .def
-                    .stages
-                    .iter()
-                    .any(|s| matches!(s.kind, StageKind::Invitation { .. })),
-                open_enrollment: f.def.open_enrollment,
-                stages: f
-                    .def
-                    .stages
-                    .iter()
-                    .map(|s| crate::model::StageRow {
-                        name: s.name.clone(),
-                        kind: s.kind.name().to_owned(),
-                        settings: yaml_serde::to_string(&s.kind)
-                            .unwrap_or_default()
-                            .trim()
-                            .to_owned(),
-                    })
-                    .collect(),
-                pk: f.pk,
-                slug: f.def.slug,
-                name: f.def.name,
-                title: f.def.title,
-                designation: f.def.designation,
-            });
-        }
-    }
-    Ok(out)
+    Ok(super::flows::load_all_flows(db)
+        .await?
+        .into_iter()
+        .map(|f| crate::model::FlowRow {
+            has_invitation_stage: f
+                .def
+                .stages
+                .iter()
+                .any(|s| matches!(s.kind, StageKind::Invitation { .. })),
+            open_enrollment: f.def.open_enrollment,
+            stages: f
+                .def
+                .stages
+                .iter()
+                .map(|s| crate::model::StageRow {
+                    name: s.name.clone(),
+                    kind: s.kind.name().to_owned(),
+                    settings: yaml_serde::to_string(&s.kind)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned(),
+                })
+                .collect(),
+            pk: f.pk,
+            slug: f.def.slug,
+            name: f.def.name,
+            title: f.def.title,
+            designation: f.def.designation,
+        })
+        .collect())
 }

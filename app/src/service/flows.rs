@@ -8,6 +8,8 @@ use crate::model::FlowOption;
 use crate::store::db::new_uuid;
 use crate::store::flows as store;
 
+pub use crate::store::flows::{FlowFilter, FlowRow};
+
 /// A flow with its stages in binding order, as stored.
 #[derive(Debug, Clone)]
 pub struct StoredFlow {
@@ -252,6 +254,108 @@ fn parse_stages(rows: Vec<store::BoundStageRow>) -> Result<Vec<StageDef>, AppErr
                 })
         })
         .collect()
+}
+
+/// Every flow with its stages in binding order, by slug then name: two statements whatever the number
+/// of flows (the flows, then every binding with its stage), where loading each flow by slug took two per
+/// flow (Flows & Stages → Flows was N+1).
+///
+/// # Errors
+/// Database errors; [`AppError::Internal`] when a stored stage's settings do not parse.
+pub async fn load_all_flows(db: &Db) -> Result<Vec<StoredFlow>, AppError> {
+    use std::collections::HashMap;
+    let flows = store::flows(&db.pool, store::FlowKey::All).await?;
+    let mut stages: HashMap<String, Vec<store::BoundStageRow>> = HashMap::new();
+    for s in store::all_bound_stages(&db.pool).await? {
+        stages
+            .entry(s.flow_pk)
+            .or_default()
+            .push(store::BoundStageRow {
+                name: s.name,
+                config: s.config,
+            });
+    }
+    flows
+        .into_iter()
+        .map(|f| {
+            let bound = parse_stages(stages.remove(&f.pk).unwrap_or_default())?;
+            Ok(stored_flow(f, bound))
+        })
+        .collect()
+}
+
+/// A flow's own columns with the pks of the stages bound to it, in position order (what the REST API
+/// shows of a flow).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowSummary {
+    /// The flow.
+    pub flow: FlowRow,
+    /// Its stages' pks, in binding order.
+    pub stage_pks: Vec<String>,
+}
+
+/// The flows `rows` with their stage pks, read in one statement.
+async fn summaries(db: &Db, rows: Vec<FlowRow>) -> Result<Vec<FlowSummary>, AppError> {
+    use std::collections::HashMap;
+    let pks: Vec<String> = rows.iter().map(|f| f.pk.clone()).collect();
+    let mut stages: HashMap<String, Vec<String>> = HashMap::new();
+    for b in store::stage_bindings_of(&db.pool, &pks).await? {
+        stages.entry(b.flow_pk).or_default().push(b.stage_pk);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|flow| FlowSummary {
+            stage_pks: stages.remove(&flow.pk).unwrap_or_default(),
+            flow,
+        })
+        .collect())
+}
+
+/// The flow with this slug and its stage pks (two statements); `None` when unknown.
+///
+/// # Errors
+/// Database errors.
+pub async fn summary_by_slug(db: &Db, slug: &str) -> Result<Option<FlowSummary>, AppError> {
+    let rows = store::flows(&db.pool, store::FlowKey::Slug(slug)).await?;
+    Ok(summaries(db, rows).await?.pop())
+}
+
+/// The flow with this pk and its stage pks (two statements); `None` when unknown.
+///
+/// # Errors
+/// Database errors.
+pub async fn summary_by_pk(db: &Db, pk: &str) -> Result<Option<FlowSummary>, AppError> {
+    let rows = store::flows(&db.pool, store::FlowKey::Pk(pk)).await?;
+    Ok(summaries(db, rows).await?.pop())
+}
+
+/// How many flows `filter` selects (`COUNT(*)` in SQL).
+///
+/// # Errors
+/// Database errors.
+pub async fn count_flows(db: &Db, filter: &FlowFilter) -> Result<u64, AppError> {
+    Ok(store::count_filtered(&db.pool, db.backend, filter)
+        .await?
+        .max(0) as u64)
+}
+
+/// One page of the flows `filter` selects, by slug then name, with their stage pks: `offset` flows
+/// skipped and at most `limit` read (`LIMIT`/`OFFSET` in SQL), then the page's bindings; two statements
+/// whatever the number of flows. `limit` 0 reads nothing.
+///
+/// # Errors
+/// Database errors.
+pub async fn flows_page(
+    db: &Db,
+    filter: &FlowFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<FlowSummary>, AppError> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let rows = store::page_filtered(&db.pool, db.backend, filter, offset, limit).await?;
+    summaries(db, rows).await
 }
 
 /// Flows for the invitation form's selector: enrollment flows, by slug.

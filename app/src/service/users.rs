@@ -4,11 +4,12 @@ use super::{time, Db};
 use crate::domain::email_rules::normalize_email;
 use crate::domain::user::{validate_new_password, validate_username, PasswordRules};
 use crate::error::AppError;
-use crate::model::CurrentUser;
+use crate::model::{CurrentUser, PathCount};
 use crate::store::db::{new_uuid, touched};
 use crate::store::{is_unique_violation, users, Tx};
 
-pub use crate::store::users::NewUser;
+pub use crate::model::USERS_PAGE_SIZE;
+pub use crate::store::users::{NewUser, ProfileRow as Profile};
 
 fn username_taken() -> AppError {
     AppError::field("username", "This username is already taken.")
@@ -153,13 +154,23 @@ pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, 
     }))
 }
 
-/// Directory → Users: every user with groups and roles, by username.
+/// Directory → Users, page `page` (0-based) of [`USERS_PAGE_SIZE`] users at `path` or below it (an
+/// empty `path`: every user), by username, with their groups, roles and the invitation they enrolled
+/// through. Four statements whatever the number of users: the page itself (`LIMIT`/`OFFSET`), then the
+/// group and role memberships and the enrollments of that page's users only. A page past the end is
+/// empty.
 ///
 /// # Errors
 /// Database errors.
-pub async fn list_users(db: &Db) -> Result<Vec<crate::model::UserRow>, AppError> {
+pub async fn list_users(
+    db: &Db,
+    path: &str,
+    page: u64,
+) -> Result<Vec<crate::model::UserRow>, AppError> {
     use std::collections::HashMap;
-    let rows = users::list(&db.pool).await?;
+    let offset = i64::try_from(page.saturating_mul(USERS_PAGE_SIZE)).unwrap_or(i64::MAX);
+    let rows = users::page(&db.pool, path.trim(), offset, USERS_PAGE_SIZE as i64).await?;
+    let pks: Vec<i64> = rows.iter().map(|u| u.pk).collect();
     let by_user = |rows: Vec<users::MembershipRow>| {
         let mut map: HashMap<i64, Vec<String>> = HashMap::new();
         for m in rows {
@@ -167,21 +178,20 @@ pub async fn list_users(db: &Db) -> Result<Vec<crate::model::UserRow>, AppError>
         }
         map
     };
-    let mut groups = by_user(users::all_group_memberships(&db.pool).await?);
-    let mut roles = by_user(users::all_role_memberships(&db.pool).await?);
-    let mut origins: HashMap<i64, String> =
-        crate::store::invitations::enrolled_by_invitation(&db.pool)
-            .await?
-            .into_iter()
-            .map(|o| {
-                let name = if o.invitation_deleted {
-                    format!("{} (deleted)", o.invitation_name)
-                } else {
-                    o.invitation_name
-                };
-                (o.user_pk, name)
-            })
-            .collect();
+    let mut groups = by_user(users::group_memberships_of(&db.pool, &pks).await?);
+    let mut roles = by_user(users::role_memberships_of(&db.pool, &pks).await?);
+    let mut origins: HashMap<i64, String> = users::enrolled_through_of(&db.pool, &pks)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let name = if o.invitation_deleted {
+                format!("{} (deleted)", o.invitation_name)
+            } else {
+                o.invitation_name
+            };
+            (o.user_pk, name)
+        })
+        .collect();
     let now = time::now();
     Ok(rows
         .into_iter()
@@ -203,6 +213,59 @@ pub async fn list_users(db: &Db) -> Result<Vec<crate::model::UserRow>, AppError>
             is_superuser: u.is_superuser,
         })
         .collect())
+}
+
+/// How many users are at `path` or below it (an empty `path`: every user): what [`list_users`] pages
+/// through, counted in SQL.
+///
+/// # Errors
+/// Database errors.
+pub async fn count_users(db: &Db, path: &str) -> Result<u64, AppError> {
+    Ok(users::count_under(&db.pool, path.trim()).await?.max(0) as u64)
+}
+
+/// Directory → Users' path tree: every path users have with its count of users, by path (one
+/// `GROUP BY`; the page adds up the counts at and below each path, [`crate::domain::user::path_tree_counted`]).
+///
+/// # Errors
+/// Database errors.
+pub async fn user_paths(db: &Db) -> Result<Vec<PathCount>, AppError> {
+    Ok(users::path_counts(&db.pool)
+        .await?
+        .into_iter()
+        .map(|p| PathCount {
+            path: p.path,
+            users: p.users.max(0) as u64,
+        })
+        .collect())
+}
+
+/// The pk of the user named `username` (the exact name, else the one with its key: `ADMIN` finds
+/// `admin`), if any: whom `usher apply-blueprint --as` acts as.
+///
+/// # Errors
+/// Database errors.
+pub async fn pk_by_username(db: &Db, username: &str) -> Result<Option<i64>, AppError> {
+    Ok(users::pk_by_username(&db.pool, username).await?)
+}
+
+/// The pk of the first superuser (the lowest pk), active or not, if any: whom a command acts as when
+/// no user is named.
+///
+/// # Errors
+/// Database errors.
+pub async fn first_superuser_pk(db: &Db) -> Result<Option<i64>, AppError> {
+    Ok(users::first_superuser_pk(&db.pool).await?)
+}
+
+/// The user named exactly `username`, as the REST API shows an invitation's `created_by`: pk, name,
+/// active, last sign-in (UTC Unix seconds), email, attributes (JSON object text) and uid.
+///
+/// # Errors
+/// Database errors, and [`AppError::Internal`] when there is no such user (an invitation's creator always
+/// exists: deleting a user deletes the invitations it created).
+pub async fn profile_by_username(db: &Db, username: &str) -> Result<Profile, AppError> {
+    Ok(users::profile_by_username(&db.pool, username).await?)
 }
 
 fn not_yourself(me: i64, pk: i64, what: &str) -> Result<(), AppError> {

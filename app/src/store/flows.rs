@@ -86,16 +86,6 @@ pub async fn flow_by_pk(ex: impl Exec<'_>, pk: &str) -> Result<Option<FlowRow>, 
     .await
 }
 
-/// Every flow's slug, sorted.
-///
-/// # Errors
-/// Database errors.
-pub async fn flow_slugs(ex: impl Exec<'_>) -> Result<Vec<String>, DbError> {
-    sqlx::query_scalar("SELECT slug FROM flows ORDER BY slug")
-        .fetch_all(ex)
-        .await
-}
-
 /// Inserts a flow with this pk.
 ///
 /// # Errors
@@ -309,7 +299,7 @@ pub async fn delete_stage_bindings(ex: impl Exec<'_>, flow_pk: &str) -> Result<(
     Ok(())
 }
 
-/// Which flows [`flows`] and [`stage_bindings`] read: every flow, or the one with this pk or slug.
+/// Which flows [`flows`] reads: every flow, or the one with this pk or slug.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FlowKey<'a> {
     /// Every flow.
@@ -375,22 +365,150 @@ pub struct StageBindingRow {
     pub stage_pk: String,
 }
 
-/// The stage bindings of the flows `key` selects, by flow pk then position.
+/// A stage bound to some flow: the flow's pk, the stage's name and its settings (JSON).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FlowStageRow {
+    /// The flow's pk.
+    pub flow_pk: String,
+    /// The stage's unique name.
+    pub name: String,
+    /// Its settings, JSON of [`crate::domain::flow::StageKind`].
+    pub config: String,
+}
+
+/// The stages bound to every flow, by flow pk then position: with [`flows`] (`FlowKey::All`), every flow
+/// and its stages in two statements, whatever the number of flows.
 ///
 /// # Errors
 /// Database errors.
-pub async fn stage_bindings(
+pub async fn all_bound_stages(ex: impl Exec<'_>) -> Result<Vec<FlowStageRow>, DbError> {
+    sqlx::query_as(
+        "SELECT b.flow_pk, s.name, s.config FROM flow_stage_bindings b JOIN stages s ON s.pk = b.stage_pk
+         ORDER BY b.flow_pk, b.position",
+    )
+    .fetch_all(ex)
+    .await
+}
+
+/// Which flows the REST API's flow list holds (authentik's `FlowViewSet` filters): exact `slug`, `name`,
+/// `designation` and `pk` (`flow_uuid`) when given, and every `search` term found, case-insensitively, in
+/// the name, slug, designation or title (on SQLite `LIKE` ignores ASCII case only, as the invitation
+/// list's search).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlowFilter {
+    /// Exact slug.
+    pub slug: Option<String>,
+    /// Exact name.
+    pub name: Option<String>,
+    /// Exact designation (`enrollment`, `authentication`, …).
+    pub designation: Option<String>,
+    /// Exact pk.
+    pub pk: Option<String>,
+    /// Terms that must each be found in one of the searched fields; empty terms are ignored.
+    pub search: Vec<String>,
+}
+
+/// The `FROM flows f WHERE …` of `filter` on `backend`, with its bound values (`$1…` in order).
+fn filter_sql(backend: super::Backend, filter: &FlowFilter) -> (String, Vec<String>) {
+    let mut binds: Vec<String> = Vec::new();
+    let mut wh: Vec<String> = Vec::new();
+    for (column, value) in [
+        ("f.slug", &filter.slug),
+        ("f.name", &filter.name),
+        ("f.designation", &filter.designation),
+        ("f.pk", &filter.pk),
+    ] {
+        if let Some(v) = value {
+            binds.push(v.clone());
+            wh.push(format!("{column} = ${}", binds.len()));
+        }
+    }
+    for term in filter.search.iter().filter(|t| !t.is_empty()) {
+        binds.push(super::contains_pattern(term));
+        let n = binds.len();
+        let any: Vec<String> = ["f.name", "f.slug", "f.designation", "f.title"]
+            .iter()
+            .map(|c| match backend {
+                super::Backend::Sqlite => format!("{c} LIKE ${n} ESCAPE '\\'"),
+                super::Backend::Postgres => format!("LOWER({c}) LIKE ${n} ESCAPE '\\'"),
+            })
+            .collect();
+        wh.push(format!("({})", any.join(" OR ")));
+    }
+    let mut sql = "FROM flows f".to_owned();
+    if !wh.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&wh.join(" AND "));
+    }
+    (sql, binds)
+}
+
+/// How many flows `filter` selects on `backend` (`COUNT(*)`).
+///
+/// # Errors
+/// Database errors.
+pub async fn count_filtered(
     ex: impl Exec<'_>,
-    key: FlowKey<'_>,
+    backend: super::Backend,
+    filter: &FlowFilter,
+) -> Result<i64, DbError> {
+    let (from, binds) = filter_sql(backend, filter);
+    let sql = format!("SELECT COUNT(*) {from}");
+    let mut q = sqlx::query_scalar::<_, i64>(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.fetch_one(ex).await
+}
+
+/// One page of the flows `filter` selects on `backend`, by slug then name (then pk): `offset` rows
+/// skipped, at most `limit` returned (`LIMIT`/`OFFSET` in SQL; values past `i64::MAX` are cut to it).
+///
+/// # Errors
+/// Database errors.
+pub async fn page_filtered(
+    ex: impl Exec<'_>,
+    backend: super::Backend,
+    filter: &FlowFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<FlowRow>, DbError> {
+    let (from, binds) = filter_sql(backend, filter);
+    let sql = format!(
+        "SELECT f.pk, f.slug, f.name, f.title, f.designation, f.authentication, f.open_enrollment {from} \
+         ORDER BY f.slug, f.name, f.pk LIMIT ${} OFFSET ${}",
+        binds.len() + 1,
+        binds.len() + 2
+    );
+    let mut q = sqlx::query_as::<_, FlowRow>(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .fetch_all(ex)
+        .await
+}
+
+/// The stage bindings of the flows `flow_pks`, by flow pk then position (one statement; none for no
+/// flows).
+///
+/// # Errors
+/// Database errors.
+pub async fn stage_bindings_of(
+    ex: impl Exec<'_>,
+    flow_pks: &[String],
 ) -> Result<Vec<StageBindingRow>, DbError> {
-    let sql = match key {
-        FlowKey::All => "SELECT b.flow_pk, b.stage_pk FROM flow_stage_bindings b JOIN flows f ON f.pk = b.flow_pk ORDER BY b.flow_pk, b.position",
-        FlowKey::Pk(_) => "SELECT b.flow_pk, b.stage_pk FROM flow_stage_bindings b JOIN flows f ON f.pk = b.flow_pk WHERE f.pk = $1 ORDER BY b.flow_pk, b.position",
-        FlowKey::Slug(_) => "SELECT b.flow_pk, b.stage_pk FROM flow_stage_bindings b JOIN flows f ON f.pk = b.flow_pk WHERE f.slug = $1 ORDER BY b.flow_pk, b.position",
-    };
-    let mut q = sqlx::query_as::<_, StageBindingRow>(sql);
-    if let Some(v) = key.value() {
-        q = q.bind(v);
+    if flow_pks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT b.flow_pk, b.stage_pk FROM flow_stage_bindings b WHERE b.flow_pk IN ({}) ORDER BY b.flow_pk, b.position",
+        super::db::placeholders(1, flow_pks.len())
+    );
+    let mut q = sqlx::query_as::<_, StageBindingRow>(&sql);
+    for pk in flow_pks {
+        q = q.bind(pk);
     }
     q.fetch_all(ex).await
 }

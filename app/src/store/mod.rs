@@ -208,6 +208,18 @@ impl From<DbError> for crate::error::AppError {
     }
 }
 
+/// `%term%` for `LIKE … ESCAPE '\'`: `term` lower-cased (compare it with a lower-cased column), with
+/// `%`, `_` and `\` escaped so they match themselves.
+pub fn contains_pattern(term: &str) -> String {
+    format!(
+        "%{}%",
+        term.to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 /// The seconds a request turned away by a busy database is told to wait.
 pub const BUSY_RETRY_AFTER_SECS: i64 = 2;
 

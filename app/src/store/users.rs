@@ -273,16 +273,60 @@ pub struct UserListRow {
     pub last_login: Option<i64>,
 }
 
-/// Every user, by username.
+/// One page of Directory → Users: the users at `path` or below it (as [`crate::domain::user::under`]: the path
+/// itself or one starting with `path/`; an empty `path` is every user), by username then pk, `offset` rows
+/// skipped and at most `limit` returned (negative values are read as 0).
 ///
 /// # Errors
 /// Database errors.
-pub async fn list(ex: impl Exec<'_>) -> Result<Vec<UserListRow>, DbError> {
+pub async fn page(
+    ex: impl Exec<'_>,
+    path: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<UserListRow>, DbError> {
     sqlx::query_as(
-        "SELECT pk, username, name, email, type, path, is_active, is_superuser, last_login FROM users ORDER BY username",
+        "SELECT pk, username, name, email, type, path, is_active, is_superuser, last_login FROM users
+         WHERE ($1 = '' OR path = $1 OR substr(path, 1, length($1) + 1) = $1 || '/')
+         ORDER BY username, pk LIMIT $2 OFFSET $3",
     )
+    .bind(path)
+    .bind(limit.max(0))
+    .bind(offset.max(0))
     .fetch_all(ex)
     .await
+}
+
+/// How many users are at `path` or below it (an empty `path`: every user), as [`page`] selects them.
+///
+/// # Errors
+/// Database errors.
+pub async fn count_under(ex: impl Exec<'_>, path: &str) -> Result<i64, DbError> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE ($1 = '' OR path = $1 OR substr(path, 1, length($1) + 1) = $1 || '/')",
+    )
+    .bind(path)
+    .fetch_one(ex)
+    .await
+}
+
+/// A path users have, and how many have exactly it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PathCountRow {
+    /// The path, e.g. `users/external`.
+    pub path: String,
+    /// The users whose path it is.
+    pub users: i64,
+}
+
+/// Every path users have, with its count of users, by path (one `GROUP BY`, whatever the users).
+///
+/// # Errors
+/// Database errors.
+pub async fn path_counts(ex: impl Exec<'_>) -> Result<Vec<PathCountRow>, DbError> {
+    sqlx::query_as("SELECT path, COUNT(*) AS users FROM users GROUP BY path ORDER BY path")
+        .fetch_all(ex)
+        .await
 }
 
 /// A user's membership: the user's pk and the group's or role's name.
@@ -294,28 +338,91 @@ pub struct MembershipRow {
     pub name: String,
 }
 
-/// Every group membership, by group name.
+/// The group memberships of the users `user_pks`, by group name (one statement; none for no users).
 ///
 /// # Errors
 /// Database errors.
-pub async fn all_group_memberships(ex: impl Exec<'_>) -> Result<Vec<MembershipRow>, DbError> {
-    sqlx::query_as(
-        "SELECT m.user_pk, g.name FROM user_group_memberships m JOIN directory_groups g ON g.pk = m.group_pk ORDER BY g.name",
+pub async fn group_memberships_of(
+    ex: impl Exec<'_>,
+    user_pks: &[i64],
+) -> Result<Vec<MembershipRow>, DbError> {
+    memberships_of(
+        ex,
+        "SELECT m.user_pk, g.name FROM user_group_memberships m JOIN directory_groups g ON g.pk = m.group_pk WHERE m.user_pk IN ({}) ORDER BY g.name",
+        user_pks,
     )
-    .fetch_all(ex)
     .await
 }
 
-/// Every role membership, by role name.
+/// The role memberships of the users `user_pks`, by role name (one statement; none for no users).
 ///
 /// # Errors
 /// Database errors.
-pub async fn all_role_memberships(ex: impl Exec<'_>) -> Result<Vec<MembershipRow>, DbError> {
-    sqlx::query_as(
-        "SELECT m.user_pk, r.name FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk ORDER BY r.name",
+pub async fn role_memberships_of(
+    ex: impl Exec<'_>,
+    user_pks: &[i64],
+) -> Result<Vec<MembershipRow>, DbError> {
+    memberships_of(
+        ex,
+        "SELECT m.user_pk, r.name FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk WHERE m.user_pk IN ({}) ORDER BY r.name",
+        user_pks,
     )
-    .fetch_all(ex)
     .await
+}
+
+/// Runs a `user_pk, name` query whose `{}` is the list of `user_pks` placeholders.
+async fn memberships_of(
+    ex: impl Exec<'_>,
+    template: &str,
+    user_pks: &[i64],
+) -> Result<Vec<MembershipRow>, DbError> {
+    if user_pks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = template.replace("{}", &super::db::placeholders(1, user_pks.len()));
+    let mut q = sqlx::query_as::<_, MembershipRow>(&sql);
+    for pk in user_pks {
+        q = q.bind(*pk);
+    }
+    q.fetch_all(ex).await
+}
+
+/// The invitation a user enrolled through (ledger action `enrolled`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EnrolledThroughRow {
+    /// The enrolled user's pk.
+    pub user_pk: i64,
+    /// The invitation's name (as the ledger kept it, once deleted).
+    pub invitation_name: String,
+    /// Whether that invitation was deleted since (migration 0012 keeps the ledger).
+    #[sqlx(try_from = "Flag")]
+    pub invitation_deleted: bool,
+}
+
+/// For those of the users `user_pks` who enrolled with an invitation, that invitation (one statement;
+/// none for no users).
+///
+/// # Errors
+/// Database errors.
+pub async fn enrolled_through_of(
+    ex: impl Exec<'_>,
+    user_pks: &[i64],
+) -> Result<Vec<EnrolledThroughRow>, DbError> {
+    if user_pks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT x.user_pk, COALESCE(i.name, x.invitation_name) AS invitation_name,
+                CASE WHEN i.pk IS NULL THEN 1 ELSE 0 END AS invitation_deleted
+         FROM invitation_uses x LEFT JOIN invitations i ON i.pk = x.invitation_pk
+         WHERE x.action = 'enrolled' AND x.user_pk IN ({})",
+        super::db::placeholders(1, user_pks.len())
+    );
+    let mut q = sqlx::query_as::<_, EnrolledThroughRow>(&sql);
+    for pk in user_pks {
+        q = q.bind(*pk);
+    }
+    q.fetch_all(ex).await
 }
 
 /// Makes user `user_pk` a member of group `group_pk`; nothing when it already is.

@@ -12,8 +12,7 @@ use std::collections::HashMap;
 use usher_app::domain::invitation::InvitationError;
 use usher_app::model::InvitationRow;
 use usher_app::service::invitations::{ListQuery, OrderField};
-use usher_app::service::{invitations, time, Config, Db};
-use usher_app::store::flows::{self as store_flows, FlowKey};
+use usher_app::service::{flows, invitations, time, users, Config, Db};
 
 /// RFC 3339 in UTC with seconds: `2026-11-28T12:00:00Z`.
 pub fn rfc3339(ts: i64) -> String {
@@ -29,48 +28,31 @@ fn not_found(e: usher_app::error::AppError) -> ApiError {
     }
 }
 
-/// Flows in authentik's shape, with their bindings' stages: the flows `key` selects (every flow, or the
-/// one with this pk or slug). Two queries, whatever the number of flows (no N+1).
-async fn flows_where(db: &Db, key: FlowKey<'_>) -> Result<Vec<Flow>, ApiError> {
-    let db_err = |e| ApiError::from(usher_app::error::AppError::from(e));
-    let rows = store_flows::flows(&db.pool, key).await.map_err(db_err)?;
-    let mut stages: HashMap<String, Vec<String>> = HashMap::new();
-    for b in store_flows::stage_bindings(&db.pool, key)
-        .await
-        .map_err(db_err)?
-    {
-        stages.entry(b.flow_pk).or_default().push(b.stage_pk);
+/// A flow and its stages' pks in authentik's shape.
+fn flow_shape(f: flows::FlowSummary) -> Flow {
+    let flows::FlowSummary { flow: f, stage_pks } = f;
+    Flow {
+        policybindingmodel_ptr_id: f.pk.clone(),
+        export_url: format!("/api/v3/flows/instances/{}/export/", f.slug),
+        stages: stage_pks,
+        pk: f.pk,
+        name: f.name,
+        slug: f.slug,
+        title: f.title,
+        designation: enum_of(&f.designation).unwrap_or(FlowDesignationEnum::Enrollment),
+        background: String::new(),
+        background_url: String::new(),
+        background_themed_urls: None,
+        policies: Vec::new(),
+        cache_count: 0,
+        policy_engine_mode: PolicyEngineMode::Any,
+        compatibility_mode: false,
+        layout: FlowLayoutEnum::Stacked,
+        denied_action: DeniedActionEnum::MessageContinue,
+        authentication: enum_of(&f.authentication)
+            .unwrap_or(AuthenticationEnum::RequireUnauthenticated),
+        open_enrollment: f.open_enrollment,
     }
-    Ok(rows
-        .into_iter()
-        .map(|f| Flow {
-            policybindingmodel_ptr_id: f.pk.clone(),
-            export_url: format!("/api/v3/flows/instances/{}/export/", f.slug),
-            stages: stages.remove(&f.pk).unwrap_or_default(),
-            pk: f.pk,
-            name: f.name,
-            slug: f.slug,
-            title: f.title,
-            designation: enum_of(&f.designation).unwrap_or(FlowDesignationEnum::Enrollment),
-            background: String::new(),
-            background_url: String::new(),
-            background_themed_urls: None,
-            policies: Vec::new(),
-            cache_count: 0,
-            policy_engine_mode: PolicyEngineMode::Any,
-            compatibility_mode: false,
-            layout: FlowLayoutEnum::Stacked,
-            denied_action: DeniedActionEnum::MessageContinue,
-            authentication: enum_of(&f.authentication)
-                .unwrap_or(AuthenticationEnum::RequireUnauthenticated),
-            open_enrollment: f.open_enrollment,
-        })
-        .collect())
-}
-
-/// A flow in authentik's shape, by pk or slug.
-async fn flow_by(db: &Db, key: FlowKey<'_>) -> Result<Option<Flow>, ApiError> {
-    Ok(flows_where(db, key).await?.pop())
 }
 
 fn enum_of<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
@@ -89,13 +71,15 @@ fn enum_text<T: serde::Serialize>(v: &T) -> String {
 /// # Errors
 /// [`ApiError::NotFound`]; database errors.
 pub async fn get_flow(db: &Db, slug: &str) -> Result<Flow, ApiError> {
-    flow_by(db, FlowKey::Slug(slug))
+    flows::summary_by_slug(db, slug)
         .await?
+        .map(flow_shape)
         .ok_or(ApiError::NotFound)
 }
 
 /// Flows filtered by exact `slug`, `name`, `designation` and `flow_uuid`, and by `search` (every term in
-/// name, slug, designation or title), ordered by slug then name, paginated.
+/// name, slug, designation or title), ordered by slug then name, paginated: all in SQL, the count from
+/// `COUNT(*)`, and only the page's flows and their bindings read (three statements).
 ///
 /// # Errors
 /// [`ApiError::InvalidPage`]; database errors.
@@ -108,22 +92,43 @@ pub async fn list_flows(
         q.get("page_size").map(String::as_str),
     )
     .map_err(|_| ApiError::InvalidPage)?;
-    let mut flows = flows_where(db, FlowKey::All).await?;
-    flows.retain(|f| {
-        let designation = enum_text(&f.designation);
-        q.get("slug").is_none_or(|s| *s == f.slug)
-            && q.get("name").is_none_or(|s| *s == f.name)
-            && q.get("designation").is_none_or(|s| *s == designation)
-            && q.get("flow_uuid").is_none_or(|s| *s == f.pk)
-            && matches_search(q.get("search"), &[&f.name, &f.slug, &designation, &f.title])
-    });
+    let filter = flows::FlowFilter {
+        slug: q.get("slug").cloned(),
+        name: q.get("name").cloned(),
+        designation: q.get("designation").cloned(),
+        pk: q.get("flow_uuid").cloned(),
+        search: search_terms(q.get("search")),
+    };
+    let total = flows::count_flows(db, &filter).await?;
     let (pagination, range) =
-        pagination::paginate(flows.len() as u64, page, size).map_err(|_| ApiError::InvalidPage)?;
+        pagination::paginate(total, page, size).map_err(|_| ApiError::InvalidPage)?;
+    let results = flows::flows_page(
+        db,
+        &filter,
+        range.start as u64,
+        (range.end - range.start) as u64,
+    )
+    .await?
+    .into_iter()
+    .map(flow_shape)
+    .collect();
     Ok(PaginatedFlowList {
         pagination,
-        results: flows.drain(range).collect(),
+        results,
         autocomplete: Value::Object(Map::new()),
     })
+}
+
+/// DRF `SearchFilter`'s terms: `search` split at whitespace and commas, empty pieces dropped.
+fn search_terms(search: Option<&String>) -> Vec<String> {
+    search
+        .map(|s| {
+            s.split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// DRF `SearchFilter`: every whitespace- or comma-separated term must be found (case-insensitively) in
@@ -160,9 +165,7 @@ impl<'a> Shaper<'a> {
         if let Some(u) = self.users.get(username) {
             return Ok(u.clone());
         }
-        let row = usher_app::store::users::profile_by_username(&self.db.pool, username)
-            .await
-            .map_err(|e| ApiError::from(usher_app::error::AppError::from(e)))?;
+        let row = users::profile_by_username(self.db, username).await?;
         let u = PartialUser {
             pk: row.pk,
             username: username.to_owned(),
@@ -182,8 +185,9 @@ impl<'a> Shaper<'a> {
         if let Some(f) = self.flows.get(pk) {
             return Ok(f.clone());
         }
-        let f = flow_by(self.db, FlowKey::Pk(pk))
+        let f = flows::summary_by_pk(self.db, pk)
             .await?
+            .map(flow_shape)
             .ok_or(ApiError::Internal)?;
         self.flows.insert(pk.to_owned(), f.clone());
         Ok(f)
@@ -288,15 +292,7 @@ pub async fn list_invitations(
         flow_slug: q.get("flow__slug").cloned(),
         created_by: q.get("created_by__username").cloned(),
         expires,
-        search: q
-            .get("search")
-            .map(|s| {
-                s.split(|c: char| c.is_whitespace() || c == ',')
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        search: search_terms(q.get("search")),
         order: ordering(q.get("ordering")),
         ..ListQuery::default()
     };

@@ -10,13 +10,26 @@ use crate::service::users;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-/// Directory → Users: every user with type, path, groups and roles.
+/// Directory → Users: page `page` (0-based, default the first) of [`crate::model::USERS_PAGE_SIZE`] users
+/// at `path` or below it (default every user), by username, with type, path, groups and roles.
 #[server(input = Json, endpoint = "admin/users/list")]
-pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
+pub async fn list_users(path: Option<String>, page: Option<u64>) -> Result<Vec<UserRow>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            users::list_users(&st.db).await
+            users::list_users(&st.db, path.as_deref().unwrap_or(""), page.unwrap_or(0)).await
+        }
+        .await,
+    )
+}
+
+/// Directory → Users' path tree: every path users have, with its count of users.
+#[server(input = Json, endpoint = "admin/users/paths")]
+pub async fn user_paths() -> Result<Vec<crate::model::PathCount>, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            users::user_paths(&st.db).await
         }
         .await,
     )
