@@ -4,7 +4,8 @@
 //! (default 500). Database: a fresh SQLite file, or `USHER_BENCH_DATABASE_URL`.
 
 use std::time::{Duration, Instant};
-use usher_app::service::mail::{MailConfig, Rendered, Worker};
+use usher_app::service::delivery::Worker;
+use usher_app::service::mail::{MailConfig, Rendered};
 use usher_app::service::outbox::enqueue;
 use usher_app::service::Db;
 

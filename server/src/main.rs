@@ -276,7 +276,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
         Err(e) => tracing::warn!(error = %e, "reading the SMTP settings"),
     }
     tokio::spawn(
-        usher_app::service::mail::Worker::resolving(
+        usher_app::service::delivery::Worker::resolving(
             usher.state.db.clone(),
             usher.state.config.clone(),
         )

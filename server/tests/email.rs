@@ -5,7 +5,8 @@ mod common;
 use axum::http::StatusCode;
 use common::{free_port, unfold_qp, SmtpSink, TestApp};
 use serde_json::json;
-use usher_app::service::mail::{Rendered, Worker};
+use usher_app::service::delivery::Worker;
+use usher_app::service::mail::Rendered;
 use usher_app::service::outbox::enqueue;
 
 db_tests!(

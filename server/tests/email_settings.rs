@@ -304,7 +304,8 @@ async fn the_worker_sends_through_saved_settings(app: TestApp) {
     let mut admin = app.admin().await;
     mode_one(&app, &mut admin).await;
     let worker = tokio::spawn(
-        usher_app::service::mail::Worker::resolving(app.db.clone(), app.state.config.clone()).run(),
+        usher_app::service::delivery::Worker::resolving(app.db.clone(), app.state.config.clone())
+            .run(),
     );
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(

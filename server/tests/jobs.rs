@@ -132,7 +132,7 @@ async fn a_job_is_retried_and_given_up_like_mail(app: TestApp) {
         json!({"n": 7})
     );
     // Mail's worker, page and status see no job of another channel.
-    let mail = usher_app::service::mail::Worker::new(
+    let mail = usher_app::service::delivery::Worker::new(
         app.db.clone(),
         app.state.config.secret_key.clone(),
         common::mail_config(common::free_port()),

@@ -3,7 +3,22 @@
 //! `server_calls_services_not_the_store`: the server (the REST API, the CLI, the listener, the session
 //! glue) reaches the database through `usher_app::service`, never `usher_app::store`, so what a REST call
 //! or a CLI command does is what the dashboard's service does, with the same checks and errors.
+//!
+//! In `app/src`, the floors and rooms (issue 36 item 1), the way `store_sql.rs` checks that only
+//! the store names `sqlx`:
+//!
+//! - nothing outside `service/` (and the store itself) names `store::`: pages, server functions and the
+//!   domain reach the database through a service;
+//! - nothing in `store/` or `domain/` names `service::`, `api::` or `pages::`: no arrow runs back up;
+//! - no import cycle among the modules of `app/src` (a module is a file, or a folder with its files:
+//!   `service::invitations` is `service/invitations/` whole);
+//! - the services that still build screen models from `crate::model` are the ones listed in
+//!   [`SERVICES_STILL_BUILDING_SCREENS`], a list that may only shrink.
+//!
+//! Imports are read from the source with `syn`: every `use` tree and every path that starts with
+//! `crate`, `super` or `self`. Comments and doc comments are not code and are not read.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use syn::visit::Visit;
 
@@ -158,4 +173,323 @@ fn server_calls_services_not_the_store() {
             "{file} no longer names {what}: drop it from MAY_NAME_THE_STORE"
         );
     }
+}
+
+fn app_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src")
+}
+
+/// The module path of a file under `app/src`: `service/invitations/list.rs` → `["service",
+/// "invitations", "list"]`; `service/mod.rs` → `["service"]`; `lib.rs` → `[]`.
+fn module_of(rel: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = rel
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod" || p == "lib") {
+        parts.pop();
+    }
+    parts
+}
+
+/// The absolute paths (from the crate root) a file names, with the line of each.
+#[derive(Default)]
+struct Names {
+    here: Vec<String>,
+    found: Vec<(Vec<String>, usize)>,
+}
+
+impl Names {
+    /// `segments` made absolute from this file's module: `crate::a` → `a`, `super::a` → the parent's
+    /// `a`, `self::a` → this module's `a`. Other paths (a crate, a local alias) are not ours.
+    fn absolute(&self, segments: &[String]) -> Option<Vec<String>> {
+        let mut base = self.here.clone();
+        let mut rest = segments;
+        match rest.first().map(String::as_str) {
+            Some("crate") => {
+                base.clear();
+                rest = &rest[1..];
+            }
+            Some("super") | Some("self") => {
+                while let Some(first) = rest.first() {
+                    match first.as_str() {
+                        "super" => {
+                            base.pop();
+                        }
+                        "self" => {}
+                        _ => break,
+                    }
+                    rest = &rest[1..];
+                }
+            }
+            _ => return None,
+        }
+        base.extend(rest.iter().cloned());
+        Some(base)
+    }
+
+    fn add(&mut self, segments: Vec<String>, line: usize) {
+        if let Some(abs) = self.absolute(&segments) {
+            self.found.push((abs, line));
+        }
+    }
+
+    fn use_tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree, line: usize) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(prefix, &p.tree, line);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                let mut full = prefix.clone();
+                if n.ident != "self" {
+                    full.push(n.ident.to_string());
+                }
+                self.add(full, line);
+            }
+            syn::UseTree::Rename(r) => {
+                let mut full = prefix.clone();
+                if r.ident != "self" {
+                    full.push(r.ident.to_string());
+                }
+                self.add(full, line);
+            }
+            syn::UseTree::Glob(_) => self.add(prefix.clone(), line),
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.use_tree(prefix, t, line);
+                }
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Names {
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        let line = u.use_token.span.start().line;
+        self.use_tree(&mut Vec::new(), &u.tree, line);
+    }
+
+    fn visit_path(&mut self, p: &'ast syn::Path) {
+        let segments: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        let line = p
+            .segments
+            .first()
+            .map(|s| s.ident.span().start().line)
+            .unwrap_or(0);
+        self.add(segments, line);
+        syn::visit::visit_path(self, p);
+    }
+}
+
+struct Source {
+    rel: PathBuf,
+    module: Vec<String>,
+    names: Vec<(Vec<String>, usize)>,
+}
+
+fn sources() -> Vec<Source> {
+    let root = app_src();
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(&root).unwrap().to_path_buf();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let file = syn::parse_file(&text)
+                .unwrap_or_else(|e| panic!("{} does not parse: {e}", rel.display()));
+            let module = module_of(&rel);
+            let mut names = Names {
+                here: module.clone(),
+                found: Vec::new(),
+            };
+            names.visit_file(&file);
+            Source {
+                rel,
+                module,
+                names: names.found,
+            }
+        })
+        .collect()
+}
+
+fn layer(module: &[String]) -> &str {
+    module.first().map(String::as_str).unwrap_or("")
+}
+
+#[test]
+fn only_the_services_name_the_store() {
+    let mut wrong = Vec::new();
+    for s in sources() {
+        if matches!(layer(&s.module), "service" | "store") {
+            continue;
+        }
+        for (name, line) in &s.names {
+            if layer(name) == "store" {
+                wrong.push(format!("{}:{line}: {}", s.rel.display(), name.join("::")));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "outside app/src/service/, nothing names the store; call a service instead:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn no_arrow_runs_up_from_the_store_or_the_domain() {
+    let mut wrong = Vec::new();
+    for s in sources() {
+        let floor = layer(&s.module);
+        if !matches!(floor, "store" | "domain") {
+            continue;
+        }
+        for (name, line) in &s.names {
+            let to = layer(name);
+            let up = match floor {
+                "store" => matches!(to, "service" | "api" | "pages" | "model"),
+                _ => matches!(to, "service" | "api" | "pages" | "model" | "store"),
+            };
+            if up {
+                wrong.push(format!("{}:{line}: {}", s.rel.display(), name.join("::")));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "the store and the domain never name a floor above them:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// The services that still build screen models (`crate::model`): issue 36 item 2 moves each
+/// projection to `api/` or `pages/`. Remove a file from here when it no longer names the model; the
+/// test fails for a file that is listed but clean, and for one that names the model but is not listed.
+const SERVICES_STILL_BUILDING_SCREENS: &[&str] = &[
+    "service/accept.rs",
+    "service/auth.rs",
+    "service/blueprints.rs",
+    "service/brands.rs",
+    "service/directory.rs",
+    "service/email.rs",
+    "service/enrollment/mod.rs",
+    "service/enrollment/stage.rs",
+    "service/flows.rs",
+    "service/invitations/list.rs",
+    "service/invitations/write.rs",
+    "service/outbox.rs",
+    "service/policies.rs",
+    "service/tokens.rs",
+    "service/users.rs",
+    "service/verification.rs",
+];
+
+#[test]
+fn the_services_that_build_screens_only_get_fewer() {
+    let mut naming = BTreeSet::new();
+    for s in sources() {
+        if layer(&s.module) == "service" && s.names.iter().any(|(n, _)| layer(n) == "model") {
+            naming.insert(s.rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    let listed: BTreeSet<String> = SERVICES_STILL_BUILDING_SCREENS
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let new: Vec<_> = naming.difference(&listed).collect();
+    let cleaned: Vec<_> = listed.difference(&naming).collect();
+    assert!(
+        new.is_empty(),
+        "services must not build screen models (crate::model); project in api/ or pages/: {new:?}"
+    );
+    assert!(
+        cleaned.is_empty(),
+        "these services no longer name crate::model: take them off the list: {cleaned:?}"
+    );
+}
+
+/// The module a name belongs to: its longest prefix that is a module of `app/src`, cut to the
+/// module's room (`service::invitations::list` → `service::invitations`).
+fn room_of(name: &[String], modules: &BTreeSet<Vec<String>>) -> Option<Vec<String>> {
+    (1..=name.len())
+        .rev()
+        .map(|n| name[..n].to_vec())
+        .find(|p| modules.contains(p))
+        .map(|mut m| {
+            m.truncate(2);
+            m
+        })
+}
+
+#[test]
+fn no_import_cycle_among_the_modules() {
+    let sources = sources();
+    let modules: BTreeSet<Vec<String>> = sources.iter().map(|s| s.module.clone()).collect();
+    let mut edges: BTreeMap<Vec<String>, BTreeMap<Vec<String>, String>> = BTreeMap::new();
+    for s in &sources {
+        let mut from = s.module.clone();
+        from.truncate(2);
+        for (name, line) in &s.names {
+            let Some(to) = room_of(name, &modules) else {
+                continue;
+            };
+            // A layer's root (`service/mod.rs`: `Db`, `Config`, `AppState`) is shared by its rooms
+            // and names them to assemble the state; it is not a room of its own.
+            if to == from || to.len() < 2 || from.len() < 2 {
+                continue;
+            }
+            edges
+                .entry(from.clone())
+                .or_default()
+                .entry(to)
+                .or_insert_with(|| format!("{}:{line}", s.rel.display()));
+        }
+    }
+    // Depth-first search for a back edge; report the cycle it closes.
+    fn visit(
+        node: &Vec<String>,
+        edges: &BTreeMap<Vec<String>, BTreeMap<Vec<String>, String>>,
+        state: &mut BTreeMap<Vec<String>, u8>,
+        stack: &mut Vec<Vec<String>>,
+        cycles: &mut Vec<String>,
+    ) {
+        state.insert(node.clone(), 1);
+        stack.push(node.clone());
+        for (next, at) in edges.get(node).into_iter().flatten() {
+            match state.get(next).copied().unwrap_or(0) {
+                0 => visit(next, edges, state, stack, cycles),
+                1 => {
+                    let start = stack.iter().position(|n| n == next).unwrap();
+                    let ring: Vec<String> = stack[start..].iter().map(|n| n.join("::")).collect();
+                    cycles.push(format!(
+                        "{} -> {} (closed at {at})",
+                        ring.join(" -> "),
+                        next.join("::")
+                    ));
+                }
+                _ => {}
+            }
+        }
+        stack.pop();
+        state.insert(node.clone(), 2);
+    }
+    let mut state = BTreeMap::new();
+    let mut cycles = Vec::new();
+    for node in edges.keys() {
+        if state.get(node).copied().unwrap_or(0) == 0 {
+            visit(node, &edges, &mut state, &mut Vec::new(), &mut cycles);
+        }
+    }
+    assert!(
+        cycles.is_empty(),
+        "import cycles among app/src modules:\n{}",
+        cycles.join("\n")
+    );
 }

@@ -84,7 +84,7 @@ async fn a_database_failure_is_logged_with_where_it_happened() {
             .find(|l| l.contains("database error") && l.contains("no such table: outbox"))
             .unwrap_or_else(|| panic!("no database error line:\n{log}"));
         assert!(
-            line.contains("at=app/src/service/mail.rs:"),
+            line.contains("at=app/src/service/outbox.rs:"),
             "the line names where the error was met: {line}"
         );
     })

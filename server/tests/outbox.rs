@@ -8,7 +8,8 @@ mod common;
 use axum::http::StatusCode;
 use common::{free_port, SmtpSink, TestApp};
 use serde_json::json;
-use usher_app::service::mail::{Rendered, Worker};
+use usher_app::service::delivery::Worker;
+use usher_app::service::mail::Rendered;
 use usher_app::service::outbox::enqueue;
 use usher_app::store::Backend;
 

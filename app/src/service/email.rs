@@ -1,7 +1,7 @@
 //! System → Email (issue 34): the SMTP settings in effect — the environment's (`USHER_SMTP_URL`,
 //! `USHER_EMAIL_FROM`), else those an admin saved here, the password sealed under the instance secret —
 //! the mail status the dashboard's banner shows, the last delivery result, and a test message. The outbox
-//! worker ([`super::mail::Worker::resolving`]) reads the settings in effect before each round, so a saved
+//! worker ([`super::delivery::Worker::resolving`]) reads the settings in effect before each round, so a saved
 //! change reaches every instance within a second.
 
 use super::mail::{MailConfig, Transport};

@@ -1,19 +1,13 @@
 //! Email: templates and SMTP (lettre). Messages wait in the outbox, the job queue's email channel
 //! ([`super::outbox`]): written in the transaction of the change that causes them, so SMTP being down or
-//! slow never fails the admin's request and never loses a message. [`Worker`] is the job queue's worker
-//! ([`super::jobs::Worker`]) with [`Smtp`] as the email channel's handler: it sends each claimed message
-//! over a pooled transport, and the queue retries a failure with capped backoff until it has been trying
-//! for [`MailConfig::give_up_after_secs`] (72 hours by default). A crash between sending and recording
-//! leads, once the claim's lease ends, to one more send — at worst a duplicate, never a loss.
+//! slow never fails the admin's request and never loses a message. The email channel's worker is
+//! [`super::delivery::Worker`].
 
-use super::jobs::{Job, JobHandler, RetryPolicy};
-use super::Db;
-use crate::domain::jobs::Channel;
+use super::jobs::RetryPolicy;
 use crate::error::AppError;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
-use std::future::Future;
 use std::time::Duration;
 
 /// What the invitation email says (rendered by [`render_invitation`]).
@@ -261,154 +255,13 @@ pub async fn send_now(
 ///
 /// # Errors
 /// The transport's error as text.
-async fn send(t: &Transport, msg: Message) -> Result<String, String> {
+pub(super) async fn send(t: &Transport, msg: Message) -> Result<String, String> {
     let r = t.send(msg).await.map_err(|e| e.to_string())?;
     Ok(format!(
         "{} {}",
         r.code(),
         r.message().collect::<Vec<_>>().join(" ")
     ))
-}
-
-/// The email worker: the job queue's worker of [`Channel::EMAIL`] sending through [`Smtp`].
-pub type Worker = super::jobs::Worker<Smtp>;
-
-impl Worker {
-    /// A worker on `db` sending through `cfg`, opening sealed secrets with `key`; it wakes when a
-    /// transaction of this instance that queued mail commits ([`crate::store::Tx::commit`]), and polls
-    /// otherwise.
-    ///
-    /// # Errors
-    /// A bad SMTP URL.
-    pub fn new(db: Db, key: super::SecretKey, cfg: MailConfig) -> Result<Self, String> {
-        let smtp = Smtp {
-            active: Some((cfg.clone(), transport(&cfg)?)),
-            key,
-            source: SettingsSource::Fixed,
-            refused: None,
-        };
-        Ok(Self::for_handler(db, smtp))
-    }
-
-    /// A worker that sends through the settings in effect, read before each round: `USHER_SMTP_URL`
-    /// when set, else what an admin saved in System → Email (issue 34); while there are none it claims
-    /// nothing and messages wait in the outbox.
-    pub fn resolving(db: Db, config: std::sync::Arc<super::Config>) -> Self {
-        let smtp = Smtp {
-            key: config.secret_key.clone(),
-            source: SettingsSource::Resolving(config),
-            active: None,
-            refused: None,
-        };
-        Self::for_handler(db, smtp)
-    }
-}
-
-/// The email channel's [`JobHandler`]: sends a claimed message over SMTP, blanks its secret once it is
-/// sent (or, for a code, given up on), and records each round's last result as the last delivery
-/// ([`super::email::record_delivery`]).
-pub struct Smtp {
-    /// Opens the secrets the outbox keeps sealed.
-    key: super::SecretKey,
-    /// Where its settings come from.
-    source: SettingsSource,
-    /// The settings and transport it sends with; `None` while no SMTP server is configured.
-    active: Option<(MailConfig, Transport)>,
-    /// The last SMTP URL refused as unusable (warned about once).
-    refused: Option<String>,
-}
-
-/// Where an [`Smtp`] handler's settings come from.
-enum SettingsSource {
-    /// Fixed when it was made ([`Worker::new`]).
-    Fixed,
-    /// The settings in effect, read before each round ([`super::email::mail_config`]): the
-    /// environment's, else System → Email's.
-    Resolving(std::sync::Arc<super::Config>),
-}
-
-impl JobHandler for Smtp {
-    fn channel(&self) -> Channel {
-        Channel::EMAIL
-    }
-
-    /// The settings' policy; `None` while no SMTP server is configured.
-    fn policy(&self) -> Option<RetryPolicy> {
-        self.active.as_ref().map(|(cfg, _)| cfg.policy())
-    }
-
-    /// Reads the settings in effect (a resolving handler) and rebuilds the transport when they changed.
-    async fn refresh(&mut self, db: &Db) {
-        let SettingsSource::Resolving(config) = &self.source else {
-            return;
-        };
-        let cfg = match super::email::mail_config(db, config).await {
-            Ok(cfg) => cfg,
-            Err(e) => {
-                tracing::warn!(error = %e, "reading the SMTP settings");
-                return;
-            }
-        };
-        let Some(cfg) = cfg else {
-            self.active = None;
-            return;
-        };
-        let same = self
-            .active
-            .as_ref()
-            .is_some_and(|(c, _)| c.smtp_url == cfg.smtp_url && c.from == cfg.from);
-        if same {
-            return;
-        }
-        match transport(&cfg) {
-            Ok(t) => {
-                self.refused = None;
-                self.active = Some((cfg, t));
-            }
-            Err(e) => {
-                if self.refused.as_deref() != Some(cfg.smtp_url.as_str()) {
-                    tracing::warn!(error = %e, "the SMTP URL in effect cannot be used; messages wait in the outbox");
-                    self.refused = Some(cfg.smtp_url.clone());
-                }
-                self.active = None;
-            }
-        }
-    }
-
-    /// Reads the message, opens its secret, and sends it; `Ok` with the SMTP answer.
-    fn run(
-        &self,
-        db: &Db,
-        job: Job,
-    ) -> impl Future<Output = Result<String, String>> + Send + 'static {
-        let (db, key) = (db.clone(), self.key.clone());
-        let active = self
-            .active
-            .as_ref()
-            .map(|(cfg, t)| (cfg.from.clone(), t.clone()));
-        async move {
-            let (from, transport) = active.ok_or("no SMTP server is configured")?;
-            let m = super::outbox::outgoing(&db, &key, &job.pk).await?;
-            send(&transport, build_message(&from, &m)?).await
-        }
-    }
-
-    /// Marks the message sent and blanks its secret out of the stored bodies.
-    async fn done(&self, db: &Db, job: &Job, at: i64) -> Result<(), AppError> {
-        Ok(crate::store::outbox::mark_sent(&db.pool, &job.pk, at).await?)
-    }
-
-    /// Marks the message failed and blanks a one-time secret (a code) out of the stored bodies.
-    async fn given_up(&self, db: &Db, job: &Job, at: i64, error: &str) -> Result<(), AppError> {
-        Ok(crate::store::outbox::mark_failed(&db.pool, &job.pk, at, error).await?)
-    }
-
-    /// Records the round's last result as the last delivery (the dashboard's mail banner).
-    async fn round_finished(&self, db: &Db, (ok, detail): (bool, String)) {
-        if let Err(e) = super::email::record_delivery(db, ok, &detail).await {
-            tracing::warn!(error = %e, "recording the last delivery");
-        }
-    }
 }
 
 #[cfg(test)]

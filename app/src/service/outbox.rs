@@ -1,7 +1,7 @@
 //! The email channel of the job queue ([`super::jobs`]), the outbox: messages written in the caller's
 //! transaction ([`enqueue`]), their codes and links sealed until sent, listed for the admin
 //! ([`list_messages`]), queued again after they failed ([`retry`]), and read back for the SMTP worker
-//! ([`outgoing`], [`super::mail::Worker`]).
+//! ([`outgoing`], [`super::delivery::Worker`]).
 
 use super::mail::{Outgoing, Rendered};
 use super::{time, Db};

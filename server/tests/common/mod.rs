@@ -562,7 +562,7 @@ impl TestApp {
         )
         .await
         .unwrap();
-        let worker = usher_app::service::mail::Worker::new(
+        let worker = usher_app::service::delivery::Worker::new(
             self.db.clone(),
             self.state.config.secret_key.clone(),
             mail_config(port),
