@@ -63,22 +63,20 @@ pub async fn newest(
 ) -> Result<Vec<AuditRow>, DbError> {
     let cols = "pk, created, action, actor_kind, actor_pk, actor_name, client_ip, model, object_pk, context";
     match action {
-        Some(a) => {
-            sqlx::query_as::<_, AuditRow>(&format!(
+        Some(a) => sqlx::query_as::<_, AuditRow>(&format!(
             "SELECT {cols} FROM audit_events WHERE action = $1 ORDER BY created DESC, pk LIMIT $2"
         ))
-            .bind(a)
-            .bind(limit)
-            .fetch_all(ex)
-            .await
-        }
-        None => {
-            sqlx::query_as::<_, AuditRow>(&format!(
-                "SELECT {cols} FROM audit_events ORDER BY created DESC, pk LIMIT $1"
-            ))
-            .bind(limit)
-            .fetch_all(ex)
-            .await
-        }
+        .bind(a)
+        .bind(limit)
+        .fetch_all(ex)
+        .await
+        .map_err(DbError::from),
+        None => sqlx::query_as::<_, AuditRow>(&format!(
+            "SELECT {cols} FROM audit_events ORDER BY created DESC, pk LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(ex)
+        .await
+        .map_err(DbError::from),
     }
 }

@@ -98,7 +98,7 @@ impl Db {
     ///
     /// # Errors
     /// Connection or migration failures.
-    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+    pub async fn connect(url: &str) -> Result<Self, super::DbError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url);
         let url = match backend {
@@ -153,8 +153,8 @@ impl Db {
     /// ([`super::is_busy`]), never a 500 (issue 35 item 3).
     ///
     /// # Errors
-    /// Connection errors; `sqlx::Error::PoolTimedOut` when no turn to write came within the wait.
-    pub async fn begin(&self) -> Result<super::Tx, sqlx::Error> {
+    /// Connection errors; [`super::Error::Busy`] when no turn to write came within the wait.
+    pub async fn begin(&self) -> Result<super::Tx, super::DbError> {
         let (inner, turn) = match self.backend {
             Backend::Sqlite => {
                 let turn = tokio::time::timeout(
@@ -176,11 +176,13 @@ impl Db {
         })
     }
 
-    async fn migrate(&self) -> Result<(), sqlx::Error> {
+    async fn migrate(&self) -> Result<(), super::DbError> {
         super::migrations::migrator(self.backend)
-            .await?
+            .await
+            .map_err(sqlx::Error::from)?
             .run(&self.pool)
-            .await?;
+            .await
+            .map_err(sqlx::Error::from)?;
         Ok(())
     }
 

@@ -33,7 +33,10 @@ pub async fn list(ex: impl Exec<'_>, kind: Kind) -> Result<Vec<NamedRow>, DbErro
         Kind::Group => "SELECT t.pk, t.name, (SELECT COUNT(*) FROM user_group_memberships m WHERE m.group_pk = t.pk) AS members FROM directory_groups t ORDER BY t.name",
         Kind::Role => "SELECT t.pk, t.name, (SELECT COUNT(*) FROM user_role_memberships m WHERE m.role_pk = t.pk) AS members FROM directory_roles t ORDER BY t.name",
     };
-    sqlx::query_as(sql).fetch_all(ex).await
+    sqlx::query_as(sql)
+        .fetch_all(ex)
+        .await
+        .map_err(DbError::from)
 }
 
 /// Inserts a group or role created at `created`.
@@ -93,6 +96,7 @@ pub async fn group_pk_by_name(ex: impl Exec<'_>, name: &str) -> Result<Option<St
         .bind(name)
         .fetch_optional(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// The usernames of a group's members, sorted.
@@ -109,6 +113,7 @@ pub async fn group_member_usernames(
     .bind(group_pk)
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Makes user `user_pk` a member of group `group_pk`; nothing happens if they are one.
@@ -159,6 +164,7 @@ pub async fn role_pk_by_pk_or_name(
     .bind(pk_or_name)
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// The pk of the directory group given by pk or by name (a pk match wins over a name match), if any.
@@ -175,4 +181,5 @@ pub async fn group_pk_by_pk_or_name(
     .bind(pk_or_name)
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }

@@ -57,5 +57,5 @@ pub async fn of_invitations(ex: impl Exec<'_>, pks: &[String]) -> Result<Vec<Eve
     for pk in pks {
         q = q.bind(pk);
     }
-    q.fetch_all(ex).await
+    q.fetch_all(ex).await.map_err(DbError::from)
 }

@@ -58,6 +58,7 @@ pub async fn flow_pk_by_slug(ex: impl Exec<'_>, slug: &str) -> Result<Option<Str
         .bind(slug)
         .fetch_optional(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// The flow with this slug, if any.
@@ -71,6 +72,7 @@ pub async fn flow_by_slug(ex: impl Exec<'_>, slug: &str) -> Result<Option<FlowRo
     .bind(slug)
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// The flow with this pk, if any.
@@ -84,6 +86,7 @@ pub async fn flow_by_pk(ex: impl Exec<'_>, pk: &str) -> Result<Option<FlowRow>, 
     .bind(pk)
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Inserts a flow with this pk.
@@ -158,6 +161,7 @@ pub async fn enrollment_flows(ex: impl Exec<'_>) -> Result<Vec<EnrollmentFlowRow
     )
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// The pk of the stage with this name, if any.
@@ -169,6 +173,7 @@ pub async fn stage_pk_by_name(ex: impl Exec<'_>, name: &str) -> Result<Option<St
         .bind(name)
         .fetch_optional(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// The pk of the stage with this name if it is bound to flow `flow_pk`.
@@ -187,6 +192,7 @@ pub async fn bound_stage_pk(
     .bind(flow_pk)
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Inserts a stage: its unique name, its kind's name and its settings as JSON.
@@ -262,6 +268,7 @@ pub async fn stages_of_flow(
     .bind(flow_pk)
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Binds stage `stage_pk` to flow `flow_pk` at `position` (a new binding with this pk).
@@ -333,7 +340,7 @@ pub async fn flows(ex: impl Exec<'_>, key: FlowKey<'_>) -> Result<Vec<FlowRow>, 
     if let Some(v) = key.value() {
         q = q.bind(v);
     }
-    q.fetch_all(ex).await
+    q.fetch_all(ex).await.map_err(DbError::from)
 }
 
 /// Sets whether the flow `slug` runs for visitors without an invitation. Returns the rows changed (0: no
@@ -388,6 +395,7 @@ pub async fn all_bound_stages(ex: impl Exec<'_>) -> Result<Vec<FlowStageRow>, Db
     )
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Which flows the REST API's flow list holds (authentik's `FlowViewSet` filters): exact `slug`, `name`,
@@ -458,7 +466,7 @@ pub async fn count_filtered(
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_one(ex).await
+    q.fetch_one(ex).await.map_err(DbError::from)
 }
 
 /// One page of the flows `filter` selects on `backend`, by slug then name (then pk): `offset` rows
@@ -488,6 +496,7 @@ pub async fn page_filtered(
         .bind(i64::try_from(offset).unwrap_or(i64::MAX))
         .fetch_all(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// The stage bindings of the flows `flow_pks`, by flow pk then position (one statement; none for no
@@ -510,18 +519,19 @@ pub async fn stage_bindings_of(
     for pk in flow_pks {
         q = q.bind(pk);
     }
-    q.fetch_all(ex).await
+    q.fetch_all(ex).await.map_err(DbError::from)
 }
 
 /// The slug of flow `pk`.
 ///
 /// # Errors
-/// Database errors; [`sqlx::Error::RowNotFound`] when there is no such flow.
+/// Database errors; [`crate::store::Error::NotFound`] when there is no such flow.
 pub async fn slug_by_pk(ex: impl super::Exec<'_>, pk: &str) -> Result<String, super::DbError> {
     sqlx::query_scalar("SELECT slug FROM flows WHERE pk = $1")
         .bind(pk)
         .fetch_one(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// `pk` when a flow with that pk exists (an invitation draft's flow, checked).
@@ -536,6 +546,7 @@ pub async fn existing_flow_pk(
         .bind(pk)
         .fetch_optional(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// Locks flow `pk`'s row for the rest of the transaction (a no-op update: PostgreSQL takes the row lock,
@@ -566,6 +577,7 @@ pub async fn stage_policy_count(
         .bind(stage_pk)
         .fetch_one(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// Deletes the stage named `name` when no flow binds it and no policy is bound to it; returns the rows

@@ -91,6 +91,7 @@ pub async fn claim(
         .bind(channel.as_str())
         .fetch_all(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// Marks a job done (`sent`) at `at`, releasing its claim and clearing its last error. An email message

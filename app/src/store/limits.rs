@@ -1,7 +1,7 @@
 //! The `rate_limits` table: one fixed-window counter per bucket, shared by every instance on the
 //! database (see [`crate::domain::limits`] for the rules and `migrations/0013_rate_limits.sql`).
 
-use super::Exec;
+use super::{DbError, Exec};
 
 /// A bucket's counter after a hit: hits in the current window (this one included) and when the window
 /// ends (UTC Unix seconds).
@@ -24,7 +24,7 @@ pub async fn hit<'e>(
     bucket: &str,
     now: i64,
     window_secs: i64,
-) -> Result<Window, sqlx::Error> {
+) -> Result<Window, DbError> {
     sqlx::query_as::<_, Window>(
         "INSERT INTO rate_limits (bucket, expires_at, hits) VALUES ($1, $2, 1) \
          ON CONFLICT (bucket) DO UPDATE SET \
@@ -37,6 +37,7 @@ pub async fn hit<'e>(
     .bind(now)
     .fetch_one(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// A bucket's current window, as [`current_in`] reads it.
@@ -58,7 +59,7 @@ pub async fn current_in<'e>(
     ex: impl Exec<'e>,
     buckets: &[String],
     now: i64,
-) -> Result<Vec<BucketWindow>, sqlx::Error> {
+) -> Result<Vec<BucketWindow>, DbError> {
     if buckets.is_empty() {
         return Ok(Vec::new());
     }
@@ -70,7 +71,7 @@ pub async fn current_in<'e>(
     for b in buckets {
         q = q.bind(b);
     }
-    q.fetch_all(ex).await
+    q.fetch_all(ex).await.map_err(DbError::from)
 }
 
 /// Sets `bucket`'s window to end at `until` (UTC seconds) with one hit, whatever it held: a wait that
@@ -78,11 +79,7 @@ pub async fn current_in<'e>(
 ///
 /// # Errors
 /// Database errors.
-pub async fn hold_until<'e>(
-    ex: impl Exec<'e>,
-    bucket: &str,
-    until: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn hold_until<'e>(ex: impl Exec<'e>, bucket: &str, until: i64) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO rate_limits (bucket, expires_at, hits) VALUES ($1, $2, 1) \
          ON CONFLICT (bucket) DO UPDATE SET expires_at = $2, hits = 1",
@@ -105,7 +102,7 @@ pub async fn invitations_past<'e>(
     above: i64,
     now: i64,
     limit: i64,
-) -> Result<Vec<String>, sqlx::Error> {
+) -> Result<Vec<String>, DbError> {
     sqlx::query_scalar::<_, String>(
         "SELECT i.name FROM rate_limits r JOIN invitations i ON r.bucket = $1 || i.pk \
          WHERE r.hits > $2 AND r.expires_at > $3 ORDER BY r.hits DESC, i.name LIMIT $4",
@@ -116,6 +113,7 @@ pub async fn invitations_past<'e>(
     .bind(limit)
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Takes back one hit of `bucket` (an attempt that turned out not to count, e.g. a successful
@@ -123,7 +121,7 @@ pub async fn invitations_past<'e>(
 ///
 /// # Errors
 /// Database errors.
-pub async fn give_back<'e>(ex: impl Exec<'e>, bucket: &str) -> Result<(), sqlx::Error> {
+pub async fn give_back<'e>(ex: impl Exec<'e>, bucket: &str) -> Result<(), DbError> {
     sqlx::query("UPDATE rate_limits SET hits = hits - 1 WHERE bucket = $1 AND hits > 0")
         .bind(bucket)
         .execute(ex)
@@ -135,7 +133,7 @@ pub async fn give_back<'e>(ex: impl Exec<'e>, bucket: &str) -> Result<(), sqlx::
 ///
 /// # Errors
 /// Database errors.
-pub async fn clear<'e>(ex: impl Exec<'e>, bucket: &str) -> Result<(), sqlx::Error> {
+pub async fn clear<'e>(ex: impl Exec<'e>, bucket: &str) -> Result<(), DbError> {
     sqlx::query("DELETE FROM rate_limits WHERE bucket = $1")
         .bind(bucket)
         .execute(ex)
@@ -147,7 +145,7 @@ pub async fn clear<'e>(ex: impl Exec<'e>, bucket: &str) -> Result<(), sqlx::Erro
 ///
 /// # Errors
 /// Database errors.
-pub async fn prune<'e>(ex: impl Exec<'e>, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn prune<'e>(ex: impl Exec<'e>, now: i64) -> Result<u64, DbError> {
     Ok(
         sqlx::query("DELETE FROM rate_limits WHERE expires_at <= $1")
             .bind(now)
@@ -161,8 +159,9 @@ pub async fn prune<'e>(ex: impl Exec<'e>, now: i64) -> Result<u64, sqlx::Error> 
 ///
 /// # Errors
 /// Database errors.
-pub async fn count<'e>(ex: impl Exec<'e>) -> Result<i64, sqlx::Error> {
+pub async fn count<'e>(ex: impl Exec<'e>) -> Result<i64, DbError> {
     sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM rate_limits")
         .fetch_one(ex)
         .await
+        .map_err(DbError::from)
 }

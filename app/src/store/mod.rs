@@ -143,8 +143,49 @@ impl std::ops::DerefMut for Tx {
 /// One database connection (a transaction dereferences to it).
 pub type Conn = sqlx::AnyConnection;
 
-/// A database failure: connection, constraint or decoding errors.
-pub type DbError = sqlx::Error;
+/// A database failure, as the services see it, made once from `sqlx::Error` ([`From`]) at the store's
+/// boundary (issue 36 item 4): the services match on what it means, never on a driver's codes.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A statement that must return a row returned none (`sqlx::Error::RowNotFound`).
+    #[error("no row was found")]
+    NotFound,
+    /// A unique constraint refused the write (SQLite 2067/1555, PostgreSQL 23505): the constraint's name
+    /// where the database gives one (PostgreSQL), else the database's message (SQLite names the
+    /// columns there).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Only too busy now: no pooled connection or turn to write within the wait, or SQLite's
+    /// `SQLITE_BUSY` / `SQLITE_LOCKED` after its `busy_timeout` ([`is_busy`]).
+    #[error("database busy: {0}")]
+    Busy(#[source] sqlx::Error),
+    /// Anything else: connection, decoding, a constraint other than uniqueness.
+    #[error(transparent)]
+    Other(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        if matches!(e, sqlx::Error::RowNotFound) {
+            return Self::NotFound;
+        }
+        if is_busy(&e) {
+            return Self::Busy(e);
+        }
+        if let sqlx::Error::Database(d) = &e {
+            if d.is_unique_violation() {
+                return Self::Conflict(
+                    d.constraint()
+                        .map_or_else(|| d.message().to_owned(), str::to_owned),
+                );
+            }
+        }
+        Self::Other(e)
+    }
+}
+
+/// A database failure: [`Error`] (the name the store's signatures use).
+pub type DbError = Error;
 
 /// Anything a single statement can run on: the pool (`&db.pool`) or a connection or transaction
 /// (`&mut *tx`).
@@ -199,7 +240,7 @@ impl From<DbError> for crate::error::AppError {
     #[track_caller]
     fn from(e: DbError) -> Self {
         let at = std::panic::Location::caller();
-        if is_busy(&e) {
+        if let Error::Busy(e) = &e {
             tracing::warn!(error = %e, %at, "database busy; answering 503");
             return Self::Busy(BUSY_RETRY_AFTER_SECS);
         }
@@ -226,7 +267,7 @@ pub const BUSY_RETRY_AFTER_SECS: i64 = 2;
 /// Whether a database error means only "too busy now": no connection from the pool, or no turn to write
 /// ([`Db::begin`]), within the wait (`PoolTimedOut`), or SQLite's `SQLITE_BUSY` / `SQLITE_LOCKED`
 /// (result codes 5 and 6, and their extended codes) after its `busy_timeout`.
-pub fn is_busy(e: &DbError) -> bool {
+pub fn is_busy(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::PoolTimedOut => true,
         // Only SQLite's: PostgreSQL's codes are SQLSTATE text, some of them digits only.
@@ -247,7 +288,7 @@ fn busy_code(code: Option<&str>) -> bool {
 
 /// Whether a database error is a unique violation (SQLite 2067/1555, PostgreSQL 23505).
 pub fn is_unique_violation(e: &DbError) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+    matches!(e, Error::Conflict(_))
 }
 
 #[cfg(test)]

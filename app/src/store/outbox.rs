@@ -187,7 +187,7 @@ pub async fn messages(
             q = q.bind(pk);
         }
     }
-    q.fetch_all(ex).await
+    q.fetch_all(ex).await.map_err(DbError::from)
 }
 
 /// A message as the email worker sends it (see [`outgoing`]).
@@ -229,6 +229,7 @@ pub async fn outgoing(ex: impl Exec<'_>, pk: &str) -> Result<Option<OutgoingRow>
     .bind(pk)
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Marks a message `sent` at `sent_at`, releasing its claim, clearing its last error and blanking its
@@ -319,6 +320,7 @@ pub async fn sent_recipients(
     .bind(itoken)
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// How many email messages wait to be sent (queued, or claimed and being sent).
@@ -331,6 +333,7 @@ pub async fn count_waiting(ex: impl Exec<'_>) -> Result<i64, DbError> {
     )
     .fetch_one(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// A queued or failed message of an earlier release whose secret is stored in clear (see
@@ -362,6 +365,7 @@ pub async fn legacy_secrets(
     .bind(limit)
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Stores message `pk`'s secret sealed (`sealed`) and its bodies with the mark in its place, if the

@@ -13,6 +13,7 @@ pub async fn policy_pk_by_name(ex: impl Exec<'_>, name: &str) -> Result<Option<S
         .bind(name)
         .fetch_optional(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// Whether a policy with this pk exists.
@@ -66,6 +67,7 @@ pub async fn policies(ex: impl Exec<'_>) -> Result<Vec<PolicyRow>, DbError> {
     sqlx::query_as("SELECT pk, name, expression, message FROM policies ORDER BY name")
         .fetch_all(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// Deletes a policy (and, by cascade, its bindings); returns how many rows went (0 or 1).
@@ -104,6 +106,7 @@ pub async fn bindings(ex: impl Exec<'_>) -> Result<Vec<PolicyBindingRow>, DbErro
     )
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// A new binding (see [`insert_binding`]).
@@ -177,4 +180,5 @@ pub async fn bound_to_flow(
     .bind(flow_pk)
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }

@@ -1,23 +1,24 @@
 //! The `settings` table: key → text value (the set-up token, brand overrides).
 
-use super::Db;
+use super::{Db, DbError};
 
 /// Reads a setting.
 ///
 /// # Errors
 /// Database errors.
-pub async fn get_setting(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn get_setting(db: &Db, key: &str) -> Result<Option<String>, DbError> {
     sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
         .bind(key)
         .fetch_optional(&db.pool)
         .await
+        .map_err(DbError::from)
 }
 
 /// Writes a setting (insert or replace).
 ///
 /// # Errors
 /// Database errors.
-pub async fn put_setting(db: &Db, key: &str, value: &str) -> Result<(), sqlx::Error> {
+pub async fn put_setting(db: &Db, key: &str, value: &str) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )
@@ -32,7 +33,7 @@ pub async fn put_setting(db: &Db, key: &str, value: &str) -> Result<(), sqlx::Er
 ///
 /// # Errors
 /// Database errors.
-pub async fn delete_setting(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_setting(db: &Db, key: &str) -> Result<(), DbError> {
     sqlx::query("DELETE FROM settings WHERE key = $1")
         .bind(key)
         .execute(&db.pool)
@@ -74,6 +75,7 @@ pub async fn get_settings3(
         .bind(keys[2])
         .fetch_all(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// Writes a setting (insert or replace) with any executor, e.g. inside a transaction.

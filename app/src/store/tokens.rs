@@ -30,7 +30,7 @@ pub struct ApiTokenRow {
 /// Token `pk` with its owner's username.
 ///
 /// # Errors
-/// Database errors; [`sqlx::Error::RowNotFound`] when there is no such token.
+/// Database errors; [`crate::store::Error::NotFound`] when there is no such token.
 pub async fn get(ex: impl Exec<'_>, pk: &str) -> Result<ApiTokenRow, DbError> {
     sqlx::query_as(
         "SELECT t.pk, t.identifier, u.username, u.is_superuser, t.key_prefix, t.description, t.created, t.expires, t.revoked_at
@@ -39,6 +39,7 @@ pub async fn get(ex: impl Exec<'_>, pk: &str) -> Result<ApiTokenRow, DbError> {
     .bind(pk)
     .fetch_one(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Every token with its owner's username, newest first (then by identifier).
@@ -52,6 +53,7 @@ pub async fn list(ex: impl Exec<'_>) -> Result<Vec<ApiTokenRow>, DbError> {
     )
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// The pk of the token with this identifier, if any.
@@ -66,6 +68,7 @@ pub async fn pk_by_identifier(
         .bind(identifier)
         .fetch_optional(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// A token to insert (see [`insert`]).
@@ -175,4 +178,5 @@ pub async fn principal_by_key_hash(
     .bind(key_hash)
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }

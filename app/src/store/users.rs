@@ -46,6 +46,7 @@ pub async fn pk_by_username(ex: impl Exec<'_>, username: &str) -> Result<Option<
     .bind(username_key(username))
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Whether a user holds `username`'s key or looks like it (its confusable skeleton,
@@ -73,6 +74,7 @@ pub async fn without_username_keys(ex: impl Exec<'_>) -> Result<Vec<(i64, String
     sqlx::query_as("SELECT pk, username FROM users WHERE username_key IS NULL ORDER BY pk")
         .fetch_all(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// Stores user `pk`'s key and skeleton, computed from `username`.
@@ -97,6 +99,7 @@ pub async fn first_superuser_pk(ex: impl Exec<'_>) -> Result<Option<i64>, DbErro
     sqlx::query_scalar("SELECT pk FROM users WHERE is_superuser = 1 ORDER BY pk LIMIT 1")
         .fetch_optional(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// How many users are superusers (active or not).
@@ -107,6 +110,7 @@ pub async fn superuser_count(ex: impl Exec<'_>) -> Result<i64, DbError> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_superuser = 1")
         .fetch_one(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// Inserts user `u` with the random `uid` (UUID text), joined at `date_joined` (UTC Unix seconds), and
@@ -140,6 +144,7 @@ pub async fn insert(
     .bind(username_skeleton(&u.username))
     .fetch_one(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// What signing in checks: a user's pk, password (PHC string) and whether the account is active.
@@ -170,6 +175,7 @@ pub async fn credentials_by_username(
     .bind(username_key(username))
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Records a sign-in of user `pk` at `at` (UTC Unix seconds).
@@ -217,6 +223,7 @@ pub async fn find_active(ex: impl Exec<'_>, pk: i64) -> Result<Option<ActiveUser
     .bind(pk)
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// The names of the groups user `user_pk` is a member of, by name.
@@ -231,6 +238,7 @@ pub async fn group_names(ex: impl Exec<'_>, user_pk: i64) -> Result<Vec<String>,
     .bind(user_pk)
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// The names of the roles user `user_pk` holds, by name.
@@ -245,6 +253,7 @@ pub async fn role_names(ex: impl Exec<'_>, user_pk: i64) -> Result<Vec<String>, 
     .bind(user_pk)
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// One user of the Directory → Users list.
@@ -295,6 +304,7 @@ pub async fn page(
     .bind(offset.max(0))
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// How many users are at `path` or below it (an empty `path`: every user), as [`page`] selects them.
@@ -308,6 +318,7 @@ pub async fn count_under(ex: impl Exec<'_>, path: &str) -> Result<i64, DbError> 
     .bind(path)
     .fetch_one(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// A path users have, and how many have exactly it.
@@ -327,6 +338,7 @@ pub async fn path_counts(ex: impl Exec<'_>) -> Result<Vec<PathCountRow>, DbError
     sqlx::query_as("SELECT path, COUNT(*) AS users FROM users GROUP BY path ORDER BY path")
         .fetch_all(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// A user's membership: the user's pk and the group's or role's name.
@@ -384,7 +396,7 @@ async fn memberships_of(
     for pk in user_pks {
         q = q.bind(*pk);
     }
-    q.fetch_all(ex).await
+    q.fetch_all(ex).await.map_err(DbError::from)
 }
 
 /// The invitation a user enrolled through (ledger action `enrolled`).
@@ -422,7 +434,7 @@ pub async fn enrolled_through_of(
     for pk in user_pks {
         q = q.bind(*pk);
     }
-    q.fetch_all(ex).await
+    q.fetch_all(ex).await.map_err(DbError::from)
 }
 
 /// Makes user `user_pk` a member of group `group_pk`; nothing when it already is.
@@ -458,7 +470,7 @@ pub async fn add_role(ex: impl Exec<'_>, user_pk: i64, role_pk: &str) -> Result<
 /// Whether user `pk`'s email address was proven.
 ///
 /// # Errors
-/// Database errors; [`sqlx::Error::RowNotFound`] when the user does not exist.
+/// Database errors; [`crate::store::Error::NotFound`] when the user does not exist.
 pub async fn email_verified(ex: impl Exec<'_>, pk: i64) -> Result<bool, DbError> {
     let v: Flag = sqlx::query_scalar("SELECT email_verified FROM users WHERE pk = $1")
         .bind(pk)
@@ -529,7 +541,7 @@ pub struct ProfileRow {
 /// The user named `username` (exact match).
 ///
 /// # Errors
-/// Database errors; [`sqlx::Error::RowNotFound`] when there is no such user.
+/// Database errors; [`crate::store::Error::NotFound`] when there is no such user.
 pub async fn profile_by_username(ex: impl Exec<'_>, username: &str) -> Result<ProfileRow, DbError> {
     sqlx::query_as(
         "SELECT pk, name, is_active, last_login, email, attributes, uid FROM users WHERE username = $1",
@@ -537,6 +549,7 @@ pub async fn profile_by_username(ex: impl Exec<'_>, username: &str) -> Result<Pr
     .bind(username)
     .fetch_one(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Whether user `user_pk` has signed in from client network `network` before.

@@ -22,6 +22,7 @@ pub async fn created_since(
     .bind(since)
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Deletes the verifications whose code expired before `before`; returns how many.
@@ -111,6 +112,7 @@ pub async fn find(ex: impl Exec<'_>, pk: &str) -> Result<Option<VerificationRow>
     .bind(pk)
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// A replacement code (see [`replace_code`]).
@@ -173,12 +175,13 @@ pub async fn reserve_attempt(ex: impl Exec<'_>, pk: &str, now: i64) -> Result<u6
 /// The hash of verification `pk`'s current code (hex).
 ///
 /// # Errors
-/// Database errors; [`sqlx::Error::RowNotFound`] when there is no such verification.
+/// Database errors; [`crate::store::Error::NotFound`] when there is no such verification.
 pub async fn code_hash(ex: impl Exec<'_>, pk: &str) -> Result<String, DbError> {
     sqlx::query_scalar("SELECT code_hash FROM email_verifications WHERE pk = $1")
         .bind(pk)
         .fetch_one(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// Uses up pending verification `pk` at `at`. Returns the number of rows changed: 1, or 0 when it was

@@ -88,6 +88,7 @@ pub async fn list_row(ex: impl Exec<'_>, pk: &str) -> Result<Option<InvitationLi
         .bind(pk)
         .fetch_optional(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// The invitations `pks` as the table shows them, in no particular order.
@@ -109,7 +110,7 @@ pub async fn list_rows_in(
     for pk in pks {
         q = q.bind(pk);
     }
-    q.fetch_all(ex).await
+    q.fetch_all(ex).await.map_err(DbError::from)
 }
 
 /// A value bound to a list query's placeholder.
@@ -359,9 +360,11 @@ pub async fn count<'c>(
 ) -> Result<i64, DbError> {
     if q.filters_nothing() {
         // Kept by migration 0011's triggers in the transaction of every insert and delete.
-        return sqlx::query_scalar("SELECT n FROM invitation_count WHERE id = 1")
-            .fetch_one(ex)
-            .await;
+        return Ok(
+            sqlx::query_scalar("SELECT n FROM invitation_count WHERE id = 1")
+                .fetch_one(ex)
+                .await?,
+        );
     }
     let owners = term_owners(ex, backend, q).await?;
     let (from, binds) = list_where(backend, q, &owners, &[]);
@@ -373,7 +376,7 @@ pub async fn count<'c>(
             Bind::Int(i) => query.bind(i),
         };
     }
-    query.fetch_one(ex).await
+    query.fetch_one(ex).await.map_err(DbError::from)
 }
 
 /// The pks of one page of list query `q` on `backend`: filtered, searched, ordered, then `q.offset`

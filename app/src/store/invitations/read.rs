@@ -42,12 +42,13 @@ pub async fn pk_by_name(ex: impl Exec<'_>, name: &str) -> Result<Option<String>,
         .bind(name)
         .fetch_optional(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// What the invitation email of `pk` says: its flow's slug, token, expiry and creator.
 ///
 /// # Errors
-/// [`sqlx::Error::RowNotFound`] when there is no such invitation; other database errors.
+/// [`crate::store::Error::NotFound`] when there is no such invitation; other database errors.
 pub async fn mail_row(ex: impl Exec<'_>, pk: &str) -> Result<InvitationMailRow, DbError> {
     sqlx::query_as(
         "SELECT f.slug AS flow_slug, i.token, i.token_sealed, i.expires, u.name AS creator_name, u.username AS creator_username
@@ -57,6 +58,7 @@ pub async fn mail_row(ex: impl Exec<'_>, pk: &str) -> Result<InvitationMailRow, 
     .bind(pk)
     .fetch_one(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// The names of the roles or groups invitation `pk` grants, by name.
@@ -72,7 +74,11 @@ pub async fn grant_names(
         Grant::Role => "SELECT r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE x.invitation_pk = $1 ORDER BY r.name",
         Grant::Group => "SELECT g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE x.invitation_pk = $1 ORDER BY g.name",
     };
-    sqlx::query_scalar(sql).bind(pk).fetch_all(ex).await
+    sqlx::query_scalar(sql)
+        .bind(pk)
+        .fetch_all(ex)
+        .await
+        .map_err(DbError::from)
 }
 
 /// The `(kind, pk, name)` of every role (`kind` = `"role"`) and group (`"group"`) invitation `pk`
@@ -93,6 +99,7 @@ pub async fn all_grants(
     .bind(pk)
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// The pks of the roles or groups invitation `pk` grants, in pk order.
@@ -108,7 +115,11 @@ pub async fn grant_pks(ex: impl Exec<'_>, grant: Grant, pk: &str) -> Result<Vec<
             "SELECT group_pk FROM invitation_groups WHERE invitation_pk = $1 ORDER BY group_pk"
         }
     };
-    sqlx::query_scalar(sql).bind(pk).fetch_all(ex).await
+    sqlx::query_scalar(sql)
+        .bind(pk)
+        .fetch_all(ex)
+        .await
+        .map_err(DbError::from)
 }
 
 /// The roles or groups granted by any of the invitations `pks`, each invitation's by name.
@@ -136,7 +147,7 @@ pub async fn grants_in(
     for pk in pks {
         q = q.bind(pk);
     }
-    q.fetch_all(ex).await
+    q.fetch_all(ex).await.map_err(DbError::from)
 }
 
 /// The ledgers (`invitation_uses`) of the invitations `pks`, each in time order, then by username.
@@ -155,7 +166,7 @@ pub async fn ledger_in(ex: impl Exec<'_>, pks: &[String]) -> Result<Vec<LedgerRo
     for pk in pks {
         q = q.bind(pk);
     }
-    q.fetch_all(ex).await
+    q.fetch_all(ex).await.map_err(DbError::from)
 }
 
 /// The stored invitation `pk` (its own columns), if any.
@@ -170,6 +181,7 @@ pub async fn stored(ex: impl Exec<'_>, pk: &str) -> Result<Option<StoredInvitati
     .bind(pk)
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// The invitation whose token has the lookup digest `token`, with its creator's names, if any.
@@ -185,6 +197,7 @@ pub async fn by_token(ex: impl Exec<'_>, token: &str) -> Result<Option<TokenRow>
     .bind(token)
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Consumes one use of invitation `pk` with one conditional update: it matches only while the
@@ -229,4 +242,5 @@ pub async fn status(ex: impl Exec<'_>, pk: &str) -> Result<Option<StatusRow>, Db
     .bind(pk)
     .fetch_optional(ex)
     .await
+    .map_err(DbError::from)
 }

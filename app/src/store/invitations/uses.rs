@@ -1,6 +1,6 @@
 //! The ledger of uses (`invitation_uses`): who an invitation enrolled, what it grants, recording a use.
 
-use crate::store::Flag;
+use crate::store::{DbError, Flag};
 
 /// Who an invitation enrolled: the user's pk and the invitation's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -29,6 +29,7 @@ pub async fn enrolled_by_invitation(
     )
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// The pks of the groups invitation `invitation_pk` grants (unordered; empty for an unknown invitation).
@@ -43,6 +44,7 @@ pub async fn granted_group_pks(
         .bind(invitation_pk)
         .fetch_all(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// The pks of the roles invitation `invitation_pk` grants (unordered; empty for an unknown invitation).
@@ -57,6 +59,7 @@ pub async fn granted_role_pks(
         .bind(invitation_pk)
         .fetch_all(ex)
         .await
+        .map_err(DbError::from)
 }
 
 /// A use of an invitation to record in the ledger (`invitation_uses`).
@@ -117,4 +120,5 @@ pub async fn use_pk_of_user(
         .bind(user_pk)
         .fetch_optional(ex)
         .await
+        .map_err(DbError::from)
 }

@@ -153,6 +153,7 @@ pub async fn legacy_tokens(
     .bind(limit)
     .fetch_all(ex)
     .await
+    .map_err(DbError::from)
 }
 
 /// Stores legacy invitation `pk`'s token `given` as `token` instead, and re-points the outbox messages
