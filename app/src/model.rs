@@ -55,7 +55,7 @@ pub struct NamedItem {
 
 /// One row of the invitations table, with what its expanded view shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvitationRow {
+pub struct InvitationView {
     /// UUID.
     pub pk: String,
     /// Slug name.
@@ -352,7 +352,7 @@ pub struct PathCount {
 
 /// A user in Directory → Users.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserRow {
+pub struct UserView {
     /// Integer pk.
     pub pk: i64,
     /// Login name.
@@ -381,7 +381,7 @@ pub struct UserRow {
 
 /// An API token in Directory → Tokens (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenRow {
+pub struct ApiTokenView {
     /// UUID.
     pub pk: String,
     /// Unique identifier (a slug).
@@ -406,7 +406,7 @@ pub struct TokenRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewToken {
     /// The stored token.
-    pub token: TokenRow,
+    pub token: ApiTokenView,
     /// The secret for `Authorization: Bearer …`; only its hash is kept.
     pub secret: String,
 }
@@ -426,7 +426,7 @@ pub struct TokenForm {
 
 /// A stage bound to a flow, for Flows & Stages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StageRow {
+pub struct StageView {
     /// Unique stage name.
     pub name: String,
     /// `invitation`, `prompt`, `email`, `user_write`, `user_login`.
@@ -437,7 +437,7 @@ pub struct StageRow {
 
 /// A flow in Flows & Stages → Flows, with its stage bindings in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FlowRow {
+pub struct FlowEntryView {
     /// UUID.
     pub pk: String,
     /// URL slug.
@@ -453,7 +453,7 @@ pub struct FlowRow {
     /// Open enrollment: visitors without an invitation may enroll (off unless an admin turned it on).
     pub open_enrollment: bool,
     /// Bound stages in order.
-    pub stages: Vec<StageRow>,
+    pub stages: Vec<StageView>,
 }
 
 /// The field a blueprint import is refused on when it would change built-in flows or stages and the
@@ -475,7 +475,7 @@ pub struct ApplyReport {
 
 /// An expression policy in Flows & Stages → Policies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PolicyRow {
+pub struct PolicyView {
     /// UUID.
     pub pk: String,
     /// Unique name.
@@ -485,12 +485,12 @@ pub struct PolicyRow {
     /// Shown to the invitee when it denies.
     pub message: String,
     /// Where it is bound.
-    pub bindings: Vec<PolicyBindingRow>,
+    pub bindings: Vec<PolicyBindingView>,
 }
 
 /// Where a policy is bound: a flow, or one stage of a flow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PolicyBindingRow {
+pub struct PolicyBindingView {
     /// UUID.
     pub pk: String,
     /// The flow's slug.

@@ -580,7 +580,7 @@ async fn pages_read_from_the_end_equal_pages_read_from_the_start(app: TestApp) {
         f["single_use"] = json!(i % 2 == 0);
         assert_eq!(create(&mut admin, f).await.0, StatusCode::OK);
     }
-    let names = |rows: Vec<usher_app::model::InvitationRow>| {
+    let names = |rows: Vec<usher_app::model::InvitationView>| {
         rows.into_iter().map(|r| r.name).collect::<Vec<_>>()
     };
     for field in [

@@ -337,11 +337,11 @@ pub async fn export(db: &Db, slug: &str) -> Result<String, AppError> {
 ///
 /// # Errors
 /// Database errors; [`AppError::Internal`] when a stored stage's settings do not parse.
-pub async fn list_flows(db: &Db) -> Result<Vec<crate::model::FlowRow>, AppError> {
+pub async fn list_flows(db: &Db) -> Result<Vec<crate::model::FlowEntryView>, AppError> {
     Ok(super::flows::load_all_flows(db)
         .await?
         .into_iter()
-        .map(|f| crate::model::FlowRow {
+        .map(|f| crate::model::FlowEntryView {
             has_invitation_stage: f
                 .def
                 .stages
@@ -352,7 +352,7 @@ pub async fn list_flows(db: &Db) -> Result<Vec<crate::model::FlowRow>, AppError>
                 .def
                 .stages
                 .iter()
-                .map(|s| crate::model::StageRow {
+                .map(|s| crate::model::StageView {
                     name: s.name.clone(),
                     kind: s.kind.name().to_owned(),
                     settings: yaml_serde::to_string(&s.kind)

@@ -9,7 +9,7 @@
 use super::{time, Db};
 use crate::domain::policy::{check, evaluate, PolicyContext};
 use crate::error::AppError;
-use crate::model::{PolicyBindingRow, PolicyForm, PolicyRow};
+use crate::model::{PolicyBindingView, PolicyForm, PolicyView};
 use crate::store::db::{new_uuid, touched};
 use crate::store::{flows, policies as store};
 
@@ -17,7 +17,7 @@ use crate::store::{flows, policies as store};
 ///
 /// # Errors
 /// [`AppError::Validation`] on `name` (empty or taken) or `expression` (does not parse); database errors.
-pub async fn create(db: &Db, form: &PolicyForm) -> Result<PolicyRow, AppError> {
+pub async fn create(db: &Db, form: &PolicyForm) -> Result<PolicyView, AppError> {
     let mut errors = Vec::new();
     let name = form.name.trim();
     if name.is_empty() {
@@ -38,7 +38,7 @@ pub async fn create(db: &Db, form: &PolicyForm) -> Result<PolicyRow, AppError> {
         message: form.message.trim().to_owned(),
     };
     store::insert_policy(&db.pool, &row, time::now()).await?;
-    Ok(PolicyRow {
+    Ok(PolicyView {
         pk: row.pk,
         name: row.name,
         expression: row.expression,
@@ -51,16 +51,16 @@ pub async fn create(db: &Db, form: &PolicyForm) -> Result<PolicyRow, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn list(db: &Db) -> Result<Vec<PolicyRow>, AppError> {
+pub async fn list(db: &Db) -> Result<Vec<PolicyView>, AppError> {
     let rows = store::policies(&db.pool).await?;
     let binds = store::bindings(&db.pool).await?;
     Ok(rows
         .into_iter()
-        .map(|p| PolicyRow {
+        .map(|p| PolicyView {
             bindings: binds
                 .iter()
                 .filter(|b| b.policy_pk == p.pk)
-                .map(|b| PolicyBindingRow {
+                .map(|b| PolicyBindingView {
                     pk: b.pk.clone(),
                     flow_slug: b.flow_slug.clone(),
                     stage: b.stage.clone(),

@@ -6,7 +6,7 @@ use crate::domain::token::{
     token_status, validate_identifier, TokenStatus, PREFIX_LEN, SECRET_LEN,
 };
 use crate::error::AppError;
-use crate::model::{NewToken, TokenForm, TokenRow};
+use crate::model::{ApiTokenView, NewToken, TokenForm};
 use crate::store::db::new_uuid;
 use crate::store::{is_unique_violation, tokens, users};
 
@@ -23,8 +23,8 @@ fn new_secret() -> String {
         .collect()
 }
 
-fn to_row(r: tokens::ApiTokenRow, now: i64) -> TokenRow {
-    TokenRow {
+fn to_row(r: tokens::ApiTokenRow, now: i64) -> ApiTokenView {
+    ApiTokenView {
         pk: r.pk,
         identifier: r.identifier,
         username: r.username,
@@ -116,7 +116,7 @@ pub async fn create(db: &Db, form: &TokenForm) -> Result<NewToken, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn list(db: &Db) -> Result<Vec<TokenRow>, AppError> {
+pub async fn list(db: &Db) -> Result<Vec<ApiTokenView>, AppError> {
     let now = time::now();
     let rows = tokens::list(&db.pool).await?;
     Ok(rows.into_iter().map(|r| to_row(r, now)).collect())

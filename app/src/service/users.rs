@@ -166,7 +166,7 @@ pub async fn list_users(
     db: &Db,
     path: &str,
     page: u64,
-) -> Result<Vec<crate::model::UserRow>, AppError> {
+) -> Result<Vec<crate::model::UserView>, AppError> {
     use std::collections::HashMap;
     let offset = i64::try_from(page.saturating_mul(USERS_PAGE_SIZE)).unwrap_or(i64::MAX);
     let rows = users::page(&db.pool, path.trim(), offset, USERS_PAGE_SIZE as i64).await?;
@@ -195,7 +195,7 @@ pub async fn list_users(
     let now = time::now();
     Ok(rows
         .into_iter()
-        .map(|u| crate::model::UserRow {
+        .map(|u| crate::model::UserView {
             created_by_invitation: origins.remove(&u.pk),
             groups: groups.remove(&u.pk).unwrap_or_default(),
             roles: roles.remove(&u.pk).unwrap_or_default(),

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use usher_app::domain::invitation::InvitationError;
-use usher_app::model::InvitationRow;
+use usher_app::model::InvitationView;
 use usher_app::service::invitations::{ListQuery, OrderField};
 use usher_app::service::{flows, invitations, time, users, Config, Db};
 
@@ -193,7 +193,7 @@ impl<'a> Shaper<'a> {
         Ok(f)
     }
 
-    async fn invitation(&mut self, row: InvitationRow) -> Result<Invitation, ApiError> {
+    async fn invitation(&mut self, row: InvitationView) -> Result<Invitation, ApiError> {
         Ok(Invitation {
             created_by: self.user(&row.created_by).await?,
             flow_obj: self.flow(&row.flow_pk).await?,

@@ -4,7 +4,7 @@
 #[cfg(feature = "ssr")]
 use crate::api::ctx::{admin, respond};
 use crate::error::AppError;
-use crate::model::{ApplyReport, FlowRow};
+use crate::model::{ApplyReport, FlowEntryView};
 #[cfg(feature = "ssr")]
 use crate::service::{blueprints, flows};
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ use leptos::server_fn::codec::Json;
 
 /// Flows & Stages → Flows: every flow with its stage bindings in order.
 #[server(input = Json, endpoint = "admin/flows/overview")]
-pub async fn list_flow_rows() -> Result<Vec<FlowRow>, AppError> {
+pub async fn list_flow_rows() -> Result<Vec<FlowEntryView>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;

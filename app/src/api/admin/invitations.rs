@@ -6,7 +6,7 @@ use crate::api::ctx::{admin, respond};
 #[cfg(feature = "ssr")]
 use crate::domain::invitation::InvitationDraft;
 use crate::error::AppError;
-use crate::model::{FlowOption, InvitationForm, InvitationRow, InvitationSort};
+use crate::model::{FlowOption, InvitationForm, InvitationSort, InvitationView};
 #[cfg(feature = "ssr")]
 use crate::service::invitations::WriteError;
 #[cfg(feature = "ssr")]
@@ -22,7 +22,7 @@ pub async fn list_invitations(
     search: String,
     sort: InvitationSort,
     page: Option<u64>,
-) -> Result<Vec<InvitationRow>, AppError> {
+) -> Result<Vec<InvitationView>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
@@ -50,7 +50,7 @@ pub async fn count_invitations(search: String) -> Result<u64, AppError> {
 
 /// One invitation.
 #[server(input = Json, endpoint = "admin/invitations/get")]
-pub async fn get_invitation(pk: String) -> Result<InvitationRow, AppError> {
+pub async fn get_invitation(pk: String) -> Result<InvitationView, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;

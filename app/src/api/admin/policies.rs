@@ -4,7 +4,7 @@
 #[cfg(feature = "ssr")]
 use crate::api::ctx::{admin, respond};
 use crate::error::AppError;
-use crate::model::{PolicyForm, PolicyRow};
+use crate::model::{PolicyForm, PolicyView};
 #[cfg(feature = "ssr")]
 use crate::service::policies;
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ use leptos::server_fn::codec::Json;
 
 /// Flows & Stages → Policies: every expression policy with its bindings.
 #[server(input = Json, endpoint = "admin/policies/list")]
-pub async fn list_policies() -> Result<Vec<PolicyRow>, AppError> {
+pub async fn list_policies() -> Result<Vec<PolicyView>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
@@ -24,7 +24,7 @@ pub async fn list_policies() -> Result<Vec<PolicyRow>, AppError> {
 
 /// Creates an expression policy; a broken expression is refused.
 #[server(input = Json, endpoint = "admin/policies/create")]
-pub async fn create_policy(form: PolicyForm) -> Result<PolicyRow, AppError> {
+pub async fn create_policy(form: PolicyForm) -> Result<PolicyView, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;

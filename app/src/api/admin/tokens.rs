@@ -4,7 +4,7 @@
 #[cfg(feature = "ssr")]
 use crate::api::ctx::{admin, respond};
 use crate::error::AppError;
-use crate::model::{NewToken, TokenForm, TokenRow};
+use crate::model::{ApiTokenView, NewToken, TokenForm};
 #[cfg(feature = "ssr")]
 use crate::service::tokens;
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ use leptos::server_fn::codec::Json;
 
 /// Directory → Tokens: every API token (never a secret).
 #[server(input = Json, endpoint = "admin/tokens/list")]
-pub async fn list_tokens() -> Result<Vec<TokenRow>, AppError> {
+pub async fn list_tokens() -> Result<Vec<ApiTokenView>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;

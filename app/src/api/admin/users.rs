@@ -4,7 +4,7 @@
 #[cfg(feature = "ssr")]
 use crate::api::ctx::{admin, respond};
 use crate::error::AppError;
-use crate::model::UserRow;
+use crate::model::UserView;
 #[cfg(feature = "ssr")]
 use crate::service::users;
 use leptos::prelude::*;
@@ -13,7 +13,10 @@ use leptos::server_fn::codec::Json;
 /// Directory → Users: page `page` (0-based, default the first) of [`crate::model::USERS_PAGE_SIZE`] users
 /// at `path` or below it (default every user), by username, with type, path, groups and roles.
 #[server(input = Json, endpoint = "admin/users/list")]
-pub async fn list_users(path: Option<String>, page: Option<u64>) -> Result<Vec<UserRow>, AppError> {
+pub async fn list_users(
+    path: Option<String>,
+    page: Option<u64>,
+) -> Result<Vec<UserView>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;

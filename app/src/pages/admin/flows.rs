@@ -3,7 +3,7 @@
 
 use super::table::ListTable;
 use crate::api::admin::{export_flow, import_blueprint, list_flow_rows, set_open_enrollment};
-use crate::model::FlowRow;
+use crate::model::FlowEntryView;
 use leptos::prelude::*;
 
 /// The flows table, import form and export.
@@ -79,8 +79,8 @@ pub fn FlowsPage() -> impl IntoView {
                 data=rows
                 class="flows"
                 headers=&["", "Slug", "Name", "Designation", "Stages", ""]
-                is_empty={|list: &Vec<FlowRow>| list.is_empty()}
-                body={|list: Vec<FlowRow>| list.into_iter().map(|f| view! { <FlowLine f /> }).collect_view().into_any()}
+                is_empty={|list: &Vec<FlowEntryView>| list.is_empty()}
+                body={|list: Vec<FlowEntryView>| list.into_iter().map(|f| view! { <FlowLine f /> }).collect_view().into_any()}
             />
         </section>
     }
@@ -88,7 +88,7 @@ pub fn FlowsPage() -> impl IntoView {
 }
 
 #[component]
-fn FlowLine(f: FlowRow) -> impl IntoView {
+fn FlowLine(f: FlowEntryView) -> impl IntoView {
     let expanded = RwSignal::new(false);
     let exported: RwSignal<Option<Result<String, crate::error::AppError>>> = RwSignal::new(None);
     let slug = f.slug.clone();

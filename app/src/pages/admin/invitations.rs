@@ -10,7 +10,9 @@ use crate::api::admin::{
 };
 use crate::domain::invitation::InvitationStatus;
 use crate::error::AppError;
-use crate::model::{InvitationForm, InvitationRow, InvitationSort, NamedItem, DASHBOARD_PAGE_SIZE};
+use crate::model::{
+    InvitationForm, InvitationSort, InvitationView, NamedItem, DASHBOARD_PAGE_SIZE,
+};
 use crate::pages::{field_error, general_error, ErrorNotice};
 use leptos::prelude::*;
 
@@ -67,8 +69,8 @@ pub fn InvitationsPage() -> impl IntoView {
                 class="invitations"
                 headers=&["", "Name", "Flow", "Status", "Uses", "Expires", "Created by"]
                 empty="No invitations.".to_owned()
-                is_empty={|rows: &Vec<InvitationRow>| rows.is_empty()}
-                body={move |rows: Vec<InvitationRow>| {
+                is_empty={|rows: &Vec<InvitationView>| rows.is_empty()}
+                body={move |rows: Vec<InvitationView>| {
                     rows.into_iter().map(|row| view! { <InvitationRowView row editing version notice /> }).collect_view().into_any()
                 }}
             />
@@ -122,7 +124,7 @@ fn badge_class(s: InvitationStatus) -> &'static str {
 /// too deep for rustc's query limit in the release (non-erased) WASM build.
 #[component]
 fn InvitationRowView(
-    row: InvitationRow,
+    row: InvitationView,
     editing: RwSignal<Option<Editing>>,
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
@@ -161,7 +163,7 @@ fn InvitationRowView(
 
 /// The summary line: a click toggles the details.
 #[component]
-fn InvitationSummary(row: InvitationRow, expanded: RwSignal<bool>) -> impl IntoView {
+fn InvitationSummary(row: InvitationView, expanded: RwSignal<bool>) -> impl IntoView {
     let uses = match row.quota {
         Some(q) => format!("{} / {}", row.uses, q),
         None => format!("{} / ∞", row.uses),
@@ -227,8 +229,8 @@ fn InvitationLink(pk: String, link: String) -> impl IntoView {
 /// its ledger.
 #[component]
 fn InvitationFacts(
-    row: InvitationRow,
-    detail: Resource<Result<Option<InvitationRow>, AppError>>,
+    row: InvitationView,
+    detail: Resource<Result<Option<InvitationView>, AppError>>,
 ) -> impl IntoView {
     let grants = |names: &[String]| {
         if names.is_empty() {
@@ -357,7 +359,7 @@ fn LedgerList(ledger: Vec<crate::model::LedgerEntry>) -> impl IntoView {
 /// Edit, Disable/Enable, Send…, Regenerate link, Deprovision accounts… and Delete, with the send form.
 #[component]
 fn InvitationActions(
-    row: InvitationRow,
+    row: InvitationView,
     editing: RwSignal<Option<Editing>>,
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
@@ -506,7 +508,7 @@ fn SendForm(
     .into_any()
 }
 
-fn row_to_form(r: InvitationRow) -> InvitationForm {
+fn row_to_form(r: InvitationView) -> InvitationForm {
     InvitationForm {
         name: r.name,
         description: r.description,

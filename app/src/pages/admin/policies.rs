@@ -4,7 +4,7 @@ use super::table::ListTable;
 use crate::api::admin::{
     bind_policy, create_policy, delete_policy, list_flow_rows, list_policies, unbind_policy,
 };
-use crate::model::{FlowRow, PolicyForm, PolicyRow};
+use crate::model::{FlowEntryView, PolicyForm, PolicyView};
 use leptos::prelude::*;
 
 /// The policies table, the create form and the binding controls.
@@ -64,8 +64,8 @@ pub fn PoliciesPage() -> impl IntoView {
                 class="policies"
                 headers=&["Name", "Expression", "Message", "Bound to", ""]
                 empty="No policies yet.".to_owned()
-                is_empty={|(list, _): &(Vec<PolicyRow>, Vec<FlowRow>)| list.is_empty()}
-                body={move |(list, flows): (Vec<PolicyRow>, Vec<FlowRow>)| view! {
+                is_empty={|(list, _): &(Vec<PolicyView>, Vec<FlowEntryView>)| list.is_empty()}
+                body={move |(list, flows): (Vec<PolicyView>, Vec<FlowEntryView>)| view! {
                     <tbody>
                         {list.into_iter().map(|p| view! { <PolicyLine p flows=flows.clone() version notice /> }).collect_view()}
                     </tbody>
@@ -78,8 +78,8 @@ pub fn PoliciesPage() -> impl IntoView {
 
 #[component]
 fn PolicyLine(
-    p: PolicyRow,
-    flows: Vec<FlowRow>,
+    p: PolicyView,
+    flows: Vec<FlowEntryView>,
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {

@@ -3,7 +3,7 @@
 
 use super::table::ListTable;
 use crate::api::admin::{create_token, list_tokens, revoke_token};
-use crate::model::{NewToken, TokenForm, TokenRow};
+use crate::model::{ApiTokenView, NewToken, TokenForm};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -83,8 +83,8 @@ pub fn TokensPage() -> impl IntoView {
                 class="tokens"
                 headers=&["Identifier", "User", "Key", "Status", "Expires", "Created", "Description", ""]
                 empty="No tokens yet.".to_owned()
-                is_empty={|list: &Vec<TokenRow>| list.is_empty()}
-                body={move |list: Vec<TokenRow>| view! {
+                is_empty={|list: &Vec<ApiTokenView>| list.is_empty()}
+                body={move |list: Vec<ApiTokenView>| view! {
                     <tbody>
                         {list.into_iter().map(|t| view! { <TokenLine t version notice /> }).collect_view()}
                     </tbody>
@@ -97,7 +97,7 @@ pub fn TokensPage() -> impl IntoView {
 
 #[component]
 fn TokenLine(
-    t: crate::model::TokenRow,
+    t: crate::model::ApiTokenView,
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {

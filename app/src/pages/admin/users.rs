@@ -7,7 +7,7 @@
 use crate::api::admin::{delete_user, list_users, set_user_active, user_paths};
 use crate::domain::user::{path_tree_counted, under};
 use crate::error::AppError;
-use crate::model::{PathCount, UserRow, USERS_PAGE_SIZE};
+use crate::model::{PathCount, UserView, USERS_PAGE_SIZE};
 use leptos::prelude::*;
 
 fn join(v: &[String]) -> String {
@@ -135,7 +135,11 @@ fn UsersPager(
 }
 
 #[component]
-fn UserLine(u: UserRow, version: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn UserLine(
+    u: UserView,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let expanded = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let pk = u.pk;

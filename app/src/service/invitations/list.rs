@@ -6,7 +6,7 @@ use super::write::not_found;
 use crate::domain::email_rules::EmailRule;
 use crate::domain::invitation::{invitation_link, InvitationStatus, UseAction};
 use crate::error::AppError;
-use crate::model::{InvitationRow, InvitationSort, LedgerEntry};
+use crate::model::{InvitationSort, InvitationView, LedgerEntry};
 use crate::service::{time, Db};
 use crate::store::invitations::{self as store, Grant, InvitationListRow};
 use crate::store::invitations::{ListQuery, OrderField};
@@ -44,7 +44,7 @@ pub async fn list(
     search: &str,
     sort: InvitationSort,
     page: u64,
-) -> Result<Vec<InvitationRow>, AppError> {
+) -> Result<Vec<InvitationView>, AppError> {
     list_page(db, config, &dashboard_query(search, sort, page)).await
 }
 
@@ -65,7 +65,7 @@ pub async fn list_page(
     db: &Db,
     config: &crate::service::Config,
     q: &ListQuery,
-) -> Result<Vec<InvitationRow>, AppError> {
+) -> Result<Vec<InvitationView>, AppError> {
     let pks = store::page_pks(&db.pool, db.backend, q, q.known_total).await?;
     if pks.is_empty() {
         return Ok(Vec::new());
@@ -85,7 +85,7 @@ pub async fn get(
     db: &Db,
     config: &crate::service::Config,
     pk: &str,
-) -> Result<InvitationRow, AppError> {
+) -> Result<InvitationView, AppError> {
     let rows = store::list_row(&db.pool, pk).await?.into_iter().collect();
     into_rows(db, config, rows, Detail::Full)
         .await?
@@ -107,7 +107,7 @@ async fn into_rows(
     config: &crate::service::Config,
     rows: Vec<InvitationListRow>,
     detail: Detail,
-) -> Result<Vec<InvitationRow>, AppError> {
+) -> Result<Vec<InvitationView>, AppError> {
     // Only what these rows need: their grants, and with full detail their uses and messages.
     let pks: Vec<String> = rows.iter().map(|r| r.pk.clone()).collect();
     if pks.is_empty() {
@@ -226,7 +226,7 @@ async fn into_rows(
                     }
                 }
             }
-            Ok(InvitationRow {
+            Ok(InvitationView {
                 messages: full.then(|| messages.remove(&pk).unwrap_or_default()),
                 events: full.then(|| events.remove(&pk).unwrap_or_default()),
                 send_to,
