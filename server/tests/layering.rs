@@ -18,23 +18,16 @@
 //! Imports are read from the source with `syn`: every `use` tree and every path that starts with
 //! `crate`, `super` or `self`. Comments and doc comments are not code and are not read.
 
+#[path = "common/source.rs"]
+mod source;
+
+use source::rust_files;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use syn::visit::Visit;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// Each place a source file names the module `store` as a path, as text: `store::…` or `x::store::…` in an
@@ -491,5 +484,29 @@ fn no_import_cycle_among_the_modules() {
         cycles.is_empty(),
         "import cycles among app/src modules:\n{}",
         cycles.join("\n")
+    );
+}
+
+/// No file of the services or the store is over this many lines (issue 36): a file that grows past it
+/// is split by concern, as `service/invitations/` and `store/invitations/` were.
+const MOST_LINES: usize = 700;
+
+#[test]
+fn no_service_or_store_file_is_over_700_lines() {
+    let mut long = Vec::new();
+    for floor in ["service", "store"] {
+        let mut files = Vec::new();
+        rust_files(&app_src().join(floor), &mut files);
+        for f in files {
+            let n = std::fs::read_to_string(&f).unwrap().lines().count();
+            if n > MOST_LINES {
+                long.push(format!("{}: {n} lines", f.display()));
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "split these by concern (at most {MOST_LINES} lines):\n{}",
+        long.join("\n")
     );
 }

@@ -8,6 +8,7 @@
 
 mod common;
 
+use common::source::rust_files;
 use common::TestApp;
 use sqlx::{Connection, Executor};
 use std::path::{Path, PathBuf};
@@ -15,17 +16,6 @@ use syn::visit::Visit;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 #[derive(Default)]

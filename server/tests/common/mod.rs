@@ -2,6 +2,8 @@
 //! `tower::ServiceExt::oneshot`, with a per-client cookie jar.
 #![allow(dead_code)]
 
+pub mod source;
+
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
