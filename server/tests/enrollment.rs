@@ -473,7 +473,7 @@ async fn install_two_stage_flow(app: &TestApp) {
         slug: "two-stage".into(),
         name: "Two stage".into(),
         title: "Two stage".into(),
-        designation: "enrollment".into(),
+        designation: usher_app::domain::flow::Designation::Enrollment,
         authentication: "require_unauthenticated".into(),
         open_enrollment: false,
         stages: vec![

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::Layer;
-use usher_app::domain::flow::{builtin_flows, FlowDef};
+use usher_app::domain::flow::{builtin_flows, Designation, FlowDef};
 use usher_app::model::TokenForm;
 use usher_app::service::{blueprints, directory, flows, tokens, users};
 
@@ -292,11 +292,10 @@ async fn add_flows(app: &TestApp, n: usize) {
             name: format!("Listed {i:02}"),
             title: format!("Title {i:02}"),
             designation: if i % 3 == 0 {
-                "authentication"
+                Designation::Authentication
             } else {
-                "enrollment"
-            }
-            .into(),
+                Designation::Enrollment
+            },
             authentication: "none".into(),
             open_enrollment: false,
             stages: stages.clone(),

@@ -14,7 +14,9 @@
 //!
 //! Anything else (another model, attribute, tag, or a reference to no entry) is refused.
 
-use super::flow::{FlowDef, PromptField, StageDef, StageKind, UserType};
+use super::flow::{
+    Designation, FlowDef, PromptField, StageDef, StageKind, UnknownDesignation, UserType,
+};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use yaml_serde::Value as Y;
@@ -718,7 +720,11 @@ fn build(name: String, entries: &[Entry]) -> Result<Plan, BlueprintError> {
                 plan.flows.push(FlowDef {
                     name: text("name", true)?.unwrap_or_default(),
                     title: text("title", false)?.unwrap_or_default(),
-                    designation: text("designation", true)?.unwrap_or_default(),
+                    designation: {
+                        let d = text("designation", true)?.unwrap_or_default();
+                        Designation::parse(&d)
+                            .ok_or_else(|| err("designation", UnknownDesignation(d).to_string()))?
+                    },
                     authentication: text("authentication", false)?.unwrap_or_else(|| "none".into()),
                     slug,
                     open_enrollment: false,
@@ -1009,6 +1015,13 @@ entries:
         )
         .unwrap_err();
         assert_eq!((e.entry, e.path.as_str()), (Some(1), "attrs.colour"));
+        let e = parse(
+            &SMALL.replace("designation: enrollment", "designation: signup"),
+            &BTreeMap::new(),
+        )
+        .unwrap_err();
+        assert_eq!((e.entry, e.path.as_str()), (Some(1), "attrs.designation"));
+        assert!(e.message.contains("not a flow designation"), "{e}");
         let e = parse(
             &SMALL.replace(
                 "authentik_stages_prompt.promptstage",

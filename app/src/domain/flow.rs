@@ -242,8 +242,8 @@ pub struct FlowDef {
     pub name: String,
     /// Title shown to the invitee.
     pub title: String,
-    /// `enrollment`, `authentication`, …
-    pub designation: String,
+    /// What the flow is for (`enrollment`, `authentication`, …).
+    pub designation: Designation,
     /// authentik's `authentication` requirement, e.g. `require_unauthenticated`.
     pub authentication: String,
     /// Open enrollment: a visitor without an invitation may run the flow. Off unless an admin turns it on
@@ -253,6 +253,79 @@ pub struct FlowDef {
     pub open_enrollment: bool,
     /// Stages in order.
     pub stages: Vec<StageDef>,
+}
+
+/// What a flow is for: authentik's `designation` (`authentik_flows.flow.designation`, the choices of
+/// `FlowDesignation`). Only `enrollment` flows create accounts ([`crate::domain::journey`]); the others
+/// are kept so an authentik blueprint imports as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Designation {
+    /// Sign-in flows.
+    Authentication,
+    /// Consent flows.
+    Authorization,
+    /// Sign-out flows.
+    Invalidation,
+    /// Enrollment flows: the ones Usher runs.
+    #[default]
+    Enrollment,
+    /// Account removal.
+    Unenrollment,
+    /// Recovery.
+    Recovery,
+    /// Stage configuration.
+    StageConfiguration,
+}
+
+impl Designation {
+    /// Every designation, in authentik's order.
+    pub const ALL: [Self; 7] = [
+        Self::Authentication,
+        Self::Authorization,
+        Self::Invalidation,
+        Self::Enrollment,
+        Self::Unenrollment,
+        Self::Recovery,
+        Self::StageConfiguration,
+    ];
+
+    /// The stored and wire name, e.g. `stage_configuration`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Authentication => "authentication",
+            Self::Authorization => "authorization",
+            Self::Invalidation => "invalidation",
+            Self::Enrollment => "enrollment",
+            Self::Unenrollment => "unenrollment",
+            Self::Recovery => "recovery",
+            Self::StageConfiguration => "stage_configuration",
+        }
+    }
+
+    /// The designation named `s` exactly; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Designation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored designation that is none of authentik's ([`Designation::ALL`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a flow designation (one of authentication, authorization, invalidation, enrollment, unenrollment, recovery, stage_configuration)")]
+pub struct UnknownDesignation(pub String);
+
+impl TryFrom<String> for Designation {
+    type Error = UnknownDesignation;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s).ok_or(UnknownDesignation(s))
+    }
 }
 
 /// The file form of flow definitions.
@@ -424,5 +497,22 @@ mod slug_tests {
         for bad in ["", "a/b", "a b", "a?x=1", "ä", "../x", "a%2F"] {
             assert!(!is_slug(bad), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod designation_tests {
+    use super::Designation;
+
+    #[test]
+    fn designations_round_trip_and_unknown_ones_are_refused() {
+        for d in Designation::ALL {
+            assert_eq!(Designation::parse(d.as_str()), Some(d));
+            assert_eq!(Designation::try_from(d.as_str().to_owned()), Ok(d));
+            let json = serde_json::to_string(&d).unwrap();
+            assert_eq!(json, format!("\"{}\"", d.as_str()));
+        }
+        assert_eq!(Designation::parse("Enrollment"), None);
+        assert!(Designation::try_from("signup".to_owned()).is_err());
     }
 }

@@ -308,7 +308,7 @@ impl<'a> Journey<'a> {
     /// # Errors
     /// The first setting that closes the flow to `visitor`.
     pub fn may_enroll(&self, visitor: Visitor) -> Result<(), Closed> {
-        if self.def.designation != "enrollment" {
+        if self.def.designation != crate::domain::flow::Designation::Enrollment {
             return Err(Closed::NotEnrollment);
         }
         let never_create = self.def.stages.iter().any(|s| {
@@ -652,7 +652,7 @@ mod tests {
             slug: "enroll".into(),
             name: "Enroll".into(),
             title: "Welcome".into(),
-            designation: "enrollment".into(),
+            designation: crate::domain::flow::Designation::Enrollment,
             authentication: "none".into(),
             open_enrollment: false,
             stages,
@@ -975,12 +975,12 @@ mod tests {
             Err(Closed::Unsupported("require_outpost".into()))
         );
         def.authentication = "none".into();
-        def.designation = "authentication".into();
+        def.designation = crate::domain::flow::Designation::Authentication;
         assert_eq!(
             Journey::new(&def).may_enroll(anon),
             Err(Closed::NotEnrollment)
         );
-        def.designation = "enrollment".into();
+        def.designation = crate::domain::flow::Designation::Enrollment;
         if let StageKind::UserWrite {
             user_creation_mode, ..
         } = &mut def.stages[1].kind

@@ -106,7 +106,7 @@ async fn apply_plan(
                 slug: &f.slug,
                 name: &f.name,
                 title: &f.title,
-                designation: &f.designation,
+                designation: f.designation.as_str(),
                 authentication: &f.authentication,
             },
         )
@@ -221,7 +221,7 @@ pub async fn export(db: &Db, slug: &str) -> Result<String, AppError> {
         vec![
             ("name", s(&d.name)),
             ("title", s(&d.title)),
-            ("designation", s(&d.designation)),
+            ("designation", s(d.designation.as_str())),
             ("authentication", s(&d.authentication)),
         ],
     )];
@@ -365,7 +365,7 @@ pub async fn list_flows(db: &Db) -> Result<Vec<crate::model::FlowEntryView>, App
             slug: f.def.slug,
             name: f.def.name,
             title: f.def.title,
-            designation: f.def.designation,
+            designation: f.def.designation.as_str().to_owned(),
         })
         .collect())
 }

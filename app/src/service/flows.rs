@@ -110,7 +110,7 @@ pub async fn install_flow(db: &Db, def: &FlowDef) -> Result<bool, AppError> {
             slug: &def.slug,
             name: &def.name,
             title: &def.title,
-            designation: &def.designation,
+            designation: def.designation.as_str(),
             authentication: &def.authentication,
         },
     )

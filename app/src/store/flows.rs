@@ -16,8 +16,9 @@ pub struct FlowRow {
     pub name: String,
     /// Title shown to the user.
     pub title: String,
-    /// `enrollment`, `authentication`, …
-    pub designation: String,
+    /// What the flow is for, decoded in the row.
+    #[sqlx(try_from = "String")]
+    pub designation: crate::domain::flow::Designation,
     /// Who may run it: `none`, `require_unauthenticated`, …
     pub authentication: String,
     /// Whether a visitor without an invitation may run it (an admin's explicit choice; off by default).

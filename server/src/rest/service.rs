@@ -39,7 +39,7 @@ fn flow_shape(f: flows::FlowSummary) -> Flow {
         name: f.name,
         slug: f.slug,
         title: f.title,
-        designation: enum_of(&f.designation).unwrap_or(FlowDesignationEnum::Enrollment),
+        designation: enum_of(f.designation.as_str()).unwrap_or(FlowDesignationEnum::Enrollment),
         background: String::new(),
         background_url: String::new(),
         background_themed_urls: None,
