@@ -474,7 +474,7 @@ async fn install_two_stage_flow(app: &TestApp) {
         name: "Two stage".into(),
         title: "Two stage".into(),
         designation: usher_app::domain::flow::Designation::Enrollment,
-        authentication: "require_unauthenticated".into(),
+        authentication: usher_app::domain::flow::Authentication::RequireUnauthenticated,
         open_enrollment: false,
         stages: vec![
             StageDef {
@@ -1030,7 +1030,7 @@ async fn landing_with(c: &mut Client, token: &str, cookie: &str) -> common::Resp
 async fn accepting_as_an_existing_account_obeys_require_superuser(app: TestApp) {
     let mut def = usher_app::domain::flow::builtin_flows().remove(1);
     def.slug = "staff-only".into();
-    def.authentication = "require_superuser".into();
+    def.authentication = usher_app::domain::flow::Authentication::RequireSuperuser;
     for s in &mut def.stages {
         s.name.push_str("-staff");
     }

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::Layer;
-use usher_app::domain::flow::{builtin_flows, Designation, FlowDef};
+use usher_app::domain::flow::{builtin_flows, Authentication, Designation, FlowDef};
 use usher_app::model::TokenForm;
 use usher_app::service::{blueprints, directory, flows, tokens, users};
 
@@ -296,7 +296,7 @@ async fn add_flows(app: &TestApp, n: usize) {
             } else {
                 Designation::Enrollment
             },
-            authentication: "none".into(),
+            authentication: Authentication::None,
             open_enrollment: false,
             stages: stages.clone(),
         };

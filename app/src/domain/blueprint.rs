@@ -15,7 +15,8 @@
 //! Anything else (another model, attribute, tag, or a reference to no entry) is refused.
 
 use super::flow::{
-    Designation, FlowDef, PromptField, StageDef, StageKind, UnknownDesignation, UserType,
+    Authentication, Designation, FlowDef, PromptField, StageDef, StageKind, UnknownAuthentication,
+    UnknownDesignation, UserType,
 };
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -725,7 +726,12 @@ fn build(name: String, entries: &[Entry]) -> Result<Plan, BlueprintError> {
                         Designation::parse(&d)
                             .ok_or_else(|| err("designation", UnknownDesignation(d).to_string()))?
                     },
-                    authentication: text("authentication", false)?.unwrap_or_else(|| "none".into()),
+                    authentication: {
+                        let a = text("authentication", false)?.unwrap_or_default();
+                        Authentication::parse(&a).ok_or_else(|| {
+                            err("authentication", UnknownAuthentication(a).to_string())
+                        })?
+                    },
                     slug,
                     open_enrollment: false,
                     stages: Vec::new(),

@@ -245,7 +245,7 @@ pub struct FlowDef {
     /// What the flow is for (`enrollment`, `authentication`, …).
     pub designation: Designation,
     /// authentik's `authentication` requirement, e.g. `require_unauthenticated`.
-    pub authentication: String,
+    pub authentication: Authentication,
     /// Open enrollment: a visitor without an invitation may run the flow. Off unless an admin turns it on
     /// (Flows & Stages); a blueprint never does, so a flow without an invitation stage still asks for
     /// one (issue 12: "no invitation, no account").
@@ -325,6 +325,74 @@ impl TryFrom<String> for Designation {
 
     fn try_from(s: String) -> Result<Self, Self::Error> {
         Self::parse(&s).ok_or(UnknownDesignation(s))
+    }
+}
+
+/// Who may run a flow: authentik's `authentication` requirement (`FlowAuthenticationRequirement`).
+/// Usher checks `none`, `require_unauthenticated`, `require_authenticated` and `require_superuser`; a
+/// flow requiring what it cannot check (`require_redirect`, `require_outpost`) is closed to everyone
+/// ([`crate::domain::journey::Journey::may_enroll`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authentication {
+    /// Anyone.
+    #[default]
+    None,
+    /// Only a signed-in account.
+    RequireAuthenticated,
+    /// Only a visitor who is not signed in.
+    RequireUnauthenticated,
+    /// Only a superuser.
+    RequireSuperuser,
+    /// Only a visitor redirected from elsewhere (Usher cannot check it: closed).
+    RequireRedirect,
+    /// Only through an outpost (Usher has none: closed).
+    RequireOutpost,
+}
+
+impl Authentication {
+    /// Every requirement, in authentik's order.
+    pub const ALL: [Self; 6] = [
+        Self::None,
+        Self::RequireAuthenticated,
+        Self::RequireUnauthenticated,
+        Self::RequireSuperuser,
+        Self::RequireRedirect,
+        Self::RequireOutpost,
+    ];
+
+    /// The stored and wire name, e.g. `require_unauthenticated`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::RequireAuthenticated => "require_authenticated",
+            Self::RequireUnauthenticated => "require_unauthenticated",
+            Self::RequireSuperuser => "require_superuser",
+            Self::RequireRedirect => "require_redirect",
+            Self::RequireOutpost => "require_outpost",
+        }
+    }
+
+    /// The requirement named `s` exactly (an empty text is `none`, as flows stored before it was
+    /// checked may hold); `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        if s.is_empty() {
+            return Some(Self::None);
+        }
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// A stored or imported `authentication` that is none of authentik's ([`Authentication::ALL`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a flow authentication requirement (one of none, require_authenticated, require_unauthenticated, require_superuser, require_redirect, require_outpost)")]
+pub struct UnknownAuthentication(pub String);
+
+impl TryFrom<String> for Authentication {
+    type Error = UnknownAuthentication;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s).ok_or(UnknownAuthentication(s))
     }
 }
 
@@ -514,5 +582,17 @@ mod designation_tests {
         }
         assert_eq!(Designation::parse("Enrollment"), None);
         assert!(Designation::try_from("signup".to_owned()).is_err());
+    }
+
+    #[test]
+    fn authentication_requirements_round_trip_and_unknown_ones_are_refused() {
+        use super::Authentication;
+        for a in Authentication::ALL {
+            assert_eq!(Authentication::parse(a.as_str()), Some(a));
+            let json = serde_json::to_string(&a).unwrap();
+            assert_eq!(json, format!("\"{}\"", a.as_str()));
+        }
+        assert_eq!(Authentication::parse(""), Some(Authentication::None));
+        assert!(Authentication::try_from("require_magic".to_owned()).is_err());
     }
 }

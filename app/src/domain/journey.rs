@@ -292,11 +292,14 @@ impl<'a> Journey<'a> {
     /// # Errors
     /// [`Closed::SuperuserRequired`] or [`Closed::Unsupported`].
     pub fn may_accept(&self, superuser: bool) -> Result<(), Closed> {
-        match self.def.authentication.as_str() {
-            "none" | "require_unauthenticated" | "require_authenticated" => Ok(()),
-            "require_superuser" if superuser => Ok(()),
-            "require_superuser" => Err(Closed::SuperuserRequired),
-            other => Err(Closed::Unsupported(other.to_owned())),
+        use crate::domain::flow::Authentication as A;
+        match self.def.authentication {
+            A::None | A::RequireUnauthenticated | A::RequireAuthenticated => Ok(()),
+            A::RequireSuperuser if superuser => Ok(()),
+            A::RequireSuperuser => Err(Closed::SuperuserRequired),
+            other @ (A::RequireRedirect | A::RequireOutpost) => {
+                Err(Closed::Unsupported(other.as_str().to_owned()))
+            }
         }
     }
 
@@ -317,15 +320,18 @@ impl<'a> Journey<'a> {
         if never_create {
             return Err(Closed::NeverCreate);
         }
-        match (self.def.authentication.as_str(), visitor) {
-            ("none" | "", _) => Ok(()),
-            ("require_unauthenticated", Visitor::Anonymous) => Ok(()),
-            ("require_unauthenticated", Visitor::SignedIn { .. }) => Err(Closed::SignedIn),
-            ("require_authenticated", Visitor::SignedIn { .. }) => Ok(()),
-            ("require_authenticated", Visitor::Anonymous) => Err(Closed::SignInRequired),
-            ("require_superuser", Visitor::SignedIn { superuser: true }) => Ok(()),
-            ("require_superuser", _) => Err(Closed::SuperuserRequired),
-            (other, _) => Err(Closed::Unsupported(other.to_owned())),
+        use crate::domain::flow::Authentication as A;
+        match (self.def.authentication, visitor) {
+            (A::None, _) => Ok(()),
+            (A::RequireUnauthenticated, Visitor::Anonymous) => Ok(()),
+            (A::RequireUnauthenticated, Visitor::SignedIn { .. }) => Err(Closed::SignedIn),
+            (A::RequireAuthenticated, Visitor::SignedIn { .. }) => Ok(()),
+            (A::RequireAuthenticated, Visitor::Anonymous) => Err(Closed::SignInRequired),
+            (A::RequireSuperuser, Visitor::SignedIn { superuser: true }) => Ok(()),
+            (A::RequireSuperuser, _) => Err(Closed::SuperuserRequired),
+            (other @ (A::RequireRedirect | A::RequireOutpost), _) => {
+                Err(Closed::Unsupported(other.as_str().to_owned()))
+            }
         }
     }
 
@@ -653,7 +659,7 @@ mod tests {
             name: "Enroll".into(),
             title: "Welcome".into(),
             designation: crate::domain::flow::Designation::Enrollment,
-            authentication: "none".into(),
+            authentication: crate::domain::flow::Authentication::None,
             open_enrollment: false,
             stages,
         }
@@ -937,7 +943,7 @@ mod tests {
             ("require_superuser", false, true),
             ("require_outpost", false, false),
         ] {
-            def.authentication = auth.into();
+            def.authentication = crate::domain::flow::Authentication::parse(auth).unwrap();
             let j = Journey::new(&def);
             assert_eq!(j.may_accept(false).is_ok(), plain, "{auth}");
             assert_eq!(j.may_accept(true).is_ok(), superuser, "{auth}");
@@ -950,31 +956,34 @@ mod tests {
         let member = Visitor::SignedIn { superuser: false };
         let admin = Visitor::SignedIn { superuser: true };
         let mut def = flow(vec![prompt("a"), write(false), login()]);
-        def.authentication = "require_unauthenticated".into();
+        def.authentication =
+            crate::domain::flow::Authentication::parse("require_unauthenticated").unwrap();
         let j = Journey::new(&def);
         assert_eq!(j.may_enroll(anon), Ok(()));
         assert_eq!(j.may_enroll(member), Err(Closed::SignedIn));
         assert_eq!(j.may_enroll(admin), Err(Closed::SignedIn));
-        def.authentication = "none".into();
+        def.authentication = crate::domain::flow::Authentication::parse("none").unwrap();
         assert_eq!(Journey::new(&def).may_enroll(member), Ok(()));
-        def.authentication = "require_authenticated".into();
+        def.authentication =
+            crate::domain::flow::Authentication::parse("require_authenticated").unwrap();
         assert_eq!(
             Journey::new(&def).may_enroll(anon),
             Err(Closed::SignInRequired)
         );
         assert_eq!(Journey::new(&def).may_enroll(member), Ok(()));
-        def.authentication = "require_superuser".into();
+        def.authentication =
+            crate::domain::flow::Authentication::parse("require_superuser").unwrap();
         assert_eq!(
             Journey::new(&def).may_enroll(member),
             Err(Closed::SuperuserRequired)
         );
         assert_eq!(Journey::new(&def).may_enroll(admin), Ok(()));
-        def.authentication = "require_outpost".into();
+        def.authentication = crate::domain::flow::Authentication::parse("require_outpost").unwrap();
         assert_eq!(
             Journey::new(&def).may_enroll(admin),
             Err(Closed::Unsupported("require_outpost".into()))
         );
-        def.authentication = "none".into();
+        def.authentication = crate::domain::flow::Authentication::parse("none").unwrap();
         def.designation = crate::domain::flow::Designation::Authentication;
         assert_eq!(
             Journey::new(&def).may_enroll(anon),

@@ -107,7 +107,7 @@ async fn apply_plan(
                 name: &f.name,
                 title: &f.title,
                 designation: f.designation.as_str(),
-                authentication: &f.authentication,
+                authentication: f.authentication.as_str(),
             },
         )
         .await?;
@@ -222,7 +222,7 @@ pub async fn export(db: &Db, slug: &str) -> Result<String, AppError> {
             ("name", s(&d.name)),
             ("title", s(&d.title)),
             ("designation", s(d.designation.as_str())),
-            ("authentication", s(&d.authentication)),
+            ("authentication", s(d.authentication.as_str())),
         ],
     )];
     let mut bindings = Vec::new();

@@ -111,7 +111,7 @@ pub async fn install_flow(db: &Db, def: &FlowDef) -> Result<bool, AppError> {
             name: &def.name,
             title: &def.title,
             designation: def.designation.as_str(),
-            authentication: &def.authentication,
+            authentication: def.authentication.as_str(),
         },
     )
     .await?;

@@ -19,8 +19,9 @@ pub struct FlowRow {
     /// What the flow is for, decoded in the row.
     #[sqlx(try_from = "String")]
     pub designation: crate::domain::flow::Designation,
-    /// Who may run it: `none`, `require_unauthenticated`, …
-    pub authentication: String,
+    /// Who may run it, decoded in the row.
+    #[sqlx(try_from = "String")]
+    pub authentication: crate::domain::flow::Authentication,
     /// Whether a visitor without an invitation may run it (an admin's explicit choice; off by default).
     #[sqlx(try_from = "Flag")]
     pub open_enrollment: bool,

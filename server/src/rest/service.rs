@@ -49,7 +49,7 @@ fn flow_shape(f: flows::FlowSummary) -> Flow {
         compatibility_mode: false,
         layout: FlowLayoutEnum::Stacked,
         denied_action: DeniedActionEnum::MessageContinue,
-        authentication: enum_of(&f.authentication)
+        authentication: enum_of(f.authentication.as_str())
             .unwrap_or(AuthenticationEnum::RequireUnauthenticated),
         open_enrollment: f.open_enrollment,
     }
