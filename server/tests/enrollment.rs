@@ -506,7 +506,7 @@ async fn install_two_stage_flow(app: &TestApp) {
             StageDef {
                 name: "two-write".into(),
                 kind: StageKind::UserWrite {
-                    user_creation_mode: "always_create".into(),
+                    user_creation_mode: usher_app::domain::flow::UserCreationMode::AlwaysCreate,
                     user_type: UserType::Internal,
                     user_path_template: "users/two".into(),
                     create_users_group: None,

@@ -16,7 +16,7 @@
 
 use super::flow::{
     Authentication, Designation, FlowDef, PromptField, StageDef, StageKind, UnknownAuthentication,
-    UnknownDesignation, UserType,
+    UnknownDesignation, UserCreationMode, UserType,
 };
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -754,13 +754,11 @@ fn build(name: String, entries: &[Entry]) -> Result<Plan, BlueprintError> {
                         ))
                     }
                 };
-                let mode =
-                    text("user_creation_mode", false)?.unwrap_or_else(|| "always_create".into());
-                if !["always_create", "create_when_required", "never_create"]
-                    .contains(&mode.as_str())
-                {
-                    return Err(err("user_creation_mode", format!("unknown mode {mode}")));
-                }
+                let mode = match text("user_creation_mode", false)? {
+                    None => UserCreationMode::default(),
+                    Some(m) => UserCreationMode::parse(&m)
+                        .ok_or_else(|| err("user_creation_mode", format!("unknown mode {m}")))?,
+                };
                 let group = match e.attrs.get("create_users_group") {
                     None | Some(Value::Null) => None,
                     Some(v) => Some(target("create_users_group", &[GROUP], v)?),

@@ -159,9 +159,9 @@ pub enum StageKind {
     },
     /// `authentik_stages_user_write.userwritestage`.
     UserWrite {
-        /// `always_create`, `create_when_required`, `never_create`.
-        #[serde(default = "default_creation_mode")]
-        user_creation_mode: String,
+        /// Whether the stage creates accounts (authentik's `user_creation_mode`).
+        #[serde(default)]
+        user_creation_mode: UserCreationMode,
         /// The type given to created users.
         #[serde(default)]
         user_type: UserType,
@@ -202,8 +202,42 @@ fn default_max_attempts() -> i64 {
     crate::domain::verification::DEFAULT_MAX_ATTEMPTS
 }
 
-fn default_creation_mode() -> String {
-    "always_create".into()
+/// Whether a `user_write` stage creates accounts: authentik's `user_creation_mode`
+/// (`UserCreationMode`). A flow whose `user_write` is `never_create` enrolls nobody
+/// ([`crate::domain::journey::Journey::may_enroll`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserCreationMode {
+    /// Create the account (authentik's default).
+    #[default]
+    AlwaysCreate,
+    /// Create it when there is none to update (for Usher, the same: enrollment has no account yet).
+    CreateWhenRequired,
+    /// Never create one: the flow cannot enroll.
+    NeverCreate,
+}
+
+impl UserCreationMode {
+    /// Every mode, in authentik's order.
+    pub const ALL: [Self; 3] = [
+        Self::AlwaysCreate,
+        Self::CreateWhenRequired,
+        Self::NeverCreate,
+    ];
+
+    /// The stored and wire name, e.g. `never_create`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AlwaysCreate => "always_create",
+            Self::CreateWhenRequired => "create_when_required",
+            Self::NeverCreate => "never_create",
+        }
+    }
+
+    /// The mode named `s` exactly; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
 }
 
 fn default_path() -> String {
@@ -594,5 +628,16 @@ mod designation_tests {
         }
         assert_eq!(Authentication::parse(""), Some(Authentication::None));
         assert!(Authentication::try_from("require_magic".to_owned()).is_err());
+    }
+
+    #[test]
+    fn user_creation_modes_round_trip() {
+        use super::UserCreationMode;
+        for m in UserCreationMode::ALL {
+            assert_eq!(UserCreationMode::parse(m.as_str()), Some(m));
+            let json = serde_json::to_string(&m).unwrap();
+            assert_eq!(json, format!("\"{}\"", m.as_str()));
+        }
+        assert_eq!(UserCreationMode::parse("sometimes"), None);
     }
 }

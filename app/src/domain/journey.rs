@@ -315,7 +315,7 @@ impl<'a> Journey<'a> {
             return Err(Closed::NotEnrollment);
         }
         let never_create = self.def.stages.iter().any(|s| {
-            matches!(&s.kind, StageKind::UserWrite { user_creation_mode, .. } if user_creation_mode == "never_create")
+            matches!(&s.kind, StageKind::UserWrite { user_creation_mode, .. } if *user_creation_mode == crate::domain::flow::UserCreationMode::NeverCreate)
         });
         if never_create {
             return Err(Closed::NeverCreate);
@@ -678,7 +678,7 @@ mod tests {
         StageDef {
             name: "write".into(),
             kind: StageKind::UserWrite {
-                user_creation_mode: "always_create".into(),
+                user_creation_mode: crate::domain::flow::UserCreationMode::AlwaysCreate,
                 user_type: UserType::External,
                 user_path_template: "users/external".into(),
                 create_users_group: None,
@@ -994,7 +994,7 @@ mod tests {
             user_creation_mode, ..
         } = &mut def.stages[1].kind
         {
-            *user_creation_mode = "never_create".into();
+            *user_creation_mode = crate::domain::flow::UserCreationMode::NeverCreate;
         }
         assert_eq!(
             Journey::new(&def).may_enroll(anon),

@@ -275,7 +275,7 @@ pub async fn export(db: &Db, slug: &str) -> Result<String, AppError> {
                 create_users_as_inactive,
             } => {
                 let mut attrs = vec![
-                    ("user_creation_mode", s(user_creation_mode)),
+                    ("user_creation_mode", s(user_creation_mode.as_str())),
                     ("user_type", s(user_type.as_str())),
                     ("user_path_template", s(user_path_template)),
                     ("create_users_as_inactive", b(*create_users_as_inactive)),
