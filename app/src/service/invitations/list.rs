@@ -1,8 +1,7 @@
 //! The dashboard's list of invitations and one expanded row, read in SQL a page at a time.
 
 use super::token::open_token;
-use super::uses::decode_stored;
-use super::write::not_found;
+use super::{decode_stored, not_found};
 use crate::domain::email_rules::EmailRule;
 use crate::domain::invitation::{invitation_link, InvitationStatus, UseAction};
 use crate::error::AppError;

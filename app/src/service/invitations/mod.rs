@@ -13,3 +13,27 @@ pub use list::*;
 pub use token::*;
 pub use uses::*;
 pub use write::*;
+
+use crate::error::AppError;
+
+/// The error of an invitation pk that names none.
+fn not_found() -> AppError {
+    AppError::NotFound("No such invitation.".into())
+}
+
+/// Decodes a JSON column of invitation `pk`. A stored value that does not parse fails closed: the caller
+/// gets [`AppError::Internal`] (and the log names the invitation and column), never a default: an empty
+/// list of email rules would admit everyone.
+///
+/// # Errors
+/// [`AppError::Internal`] when `raw` is not the JSON of a `T`.
+fn decode_stored<T: serde::de::DeserializeOwned>(
+    pk: &str,
+    column: &str,
+    raw: &str,
+) -> Result<T, AppError> {
+    serde_json::from_str(raw).map_err(|e| {
+        tracing::error!(invitation = pk, column, error = %e, "corrupt stored invitation value");
+        AppError::Internal
+    })
+}

@@ -1,7 +1,7 @@
 //! Using an invitation: finding it by token (cached), consuming a use, granting, recording it in the ledger.
 
 use super::token::Itoken;
-use super::write::not_found;
+use super::{decode_stored, not_found};
 use crate::domain::email_rules::EmailRule;
 use crate::domain::invitation::{InvitationStatus, UseAction};
 use crate::error::AppError;
@@ -55,23 +55,6 @@ impl InvitationRecord {
             now,
         )
     }
-}
-
-/// Decodes a JSON column of invitation `pk`. A stored value that does not parse fails closed: the caller
-/// gets [`AppError::Internal`] (and the log names the invitation and column), never a default: an empty
-/// list of email rules would admit everyone.
-///
-/// # Errors
-/// [`AppError::Internal`] when `raw` is not the JSON of a `T`.
-pub(super) fn decode_stored<T: serde::de::DeserializeOwned>(
-    pk: &str,
-    column: &str,
-    raw: &str,
-) -> Result<T, AppError> {
-    serde_json::from_str(raw).map_err(|e| {
-        tracing::error!(invitation = pk, column, error = %e, "corrupt stored invitation value");
-        AppError::Internal
-    })
 }
 
 /// The invitations this instance has looked up by token (keyed by the token's lookup digest), as of one

@@ -1,7 +1,7 @@
 //! The write path: validation of a draft, create, send, edit, patch, toggle, regenerate, delete.
 
 use super::token::{new_token, open_token};
-use super::uses::decode_stored;
+use super::{decode_stored, not_found};
 use crate::domain::invitation::{
     invitation_link, Invitation, InvitationDraft, InvitationError, InvitationName, InvitationPatch,
     NameError, Quota,
@@ -487,10 +487,6 @@ pub async fn load_in(tx: &mut Tx, pk: &str) -> Result<Option<Invitation>, AppErr
         token: row.token,
         created: row.created,
     }))
-}
-
-pub(super) fn not_found() -> AppError {
-    AppError::NotFound("No such invitation.".into())
 }
 
 /// Switches an invitation on or off.
