@@ -1,36 +1,6 @@
 //! The ledger of uses (`invitation_uses`): who an invitation enrolled, what it grants, recording a use.
 
-use crate::store::{DbError, Flag};
-
-/// Who an invitation enrolled: the user's pk and the invitation's name.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct EnrolledByRow {
-    /// The enrolled user's pk.
-    pub user_pk: i64,
-    /// The name of the invitation the user enrolled with (as the ledger kept it, once deleted).
-    pub invitation_name: String,
-    /// Whether that invitation was deleted since (migration 0012 keeps the ledger).
-    #[sqlx(try_from = "Flag")]
-    pub invitation_deleted: bool,
-}
-
-/// For every user created by enrolling with an invitation (ledger action `enrolled`), that invitation's
-/// name.
-///
-/// # Errors
-/// Database errors.
-pub async fn enrolled_by_invitation(
-    ex: impl crate::store::Exec<'_>,
-) -> Result<Vec<EnrolledByRow>, crate::store::DbError> {
-    sqlx::query_as(
-        "SELECT x.user_pk, COALESCE(i.name, x.invitation_name) AS invitation_name,
-                CASE WHEN i.pk IS NULL THEN 1 ELSE 0 END AS invitation_deleted
-         FROM invitation_uses x LEFT JOIN invitations i ON i.pk = x.invitation_pk WHERE x.action = 'enrolled'",
-    )
-    .fetch_all(ex)
-    .await
-    .map_err(DbError::from)
-}
+use crate::store::DbError;
 
 /// The pks of the groups invitation `invitation_pk` grants (unordered; empty for an unknown invitation).
 ///
