@@ -4,28 +4,8 @@ use crate::domain::flow::PromptField;
 use crate::domain::invitation::InvitationStatus;
 use serde::{Deserialize, Serialize};
 
-/// The signed-in user, as pages need it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CurrentUser {
-    /// Integer primary key.
-    pub pk: i64,
-    /// Login name.
-    pub username: String,
-    /// Display name.
-    pub name: String,
-    /// Email address.
-    pub email: String,
-    /// Admin rights.
-    pub is_superuser: bool,
-    /// `internal` or `external`.
-    pub user_type: crate::domain::flow::UserType,
-    /// User path, e.g. `users/external`.
-    pub path: String,
-    /// Group names, sorted.
-    pub groups: Vec<String>,
-    /// Role names, sorted.
-    pub roles: Vec<String>,
-}
+/// The signed-in user: the domain's account of the request, as pages show it.
+pub use crate::domain::user::CurrentUser;
 
 /// A flow offered by the invitation form's flow selector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,6 +2,30 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The signed-in account of a request (authentik's `request.user`): who acts, with the standing the
+/// rules check (superuser, type, path, groups, roles). Services take it; pages show it (`model::CurrentUser`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    /// Integer primary key.
+    pub pk: i64,
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+    /// Admin rights.
+    pub is_superuser: bool,
+    /// `internal` or `external`.
+    pub user_type: super::flow::UserType,
+    /// User path, e.g. `users/external`.
+    pub path: String,
+    /// Group names, sorted.
+    pub groups: Vec<String>,
+    /// Role names, sorted.
+    pub roles: Vec<String>,
+}
+
 /// Maximum username length (authentik: 150).
 pub const USERNAME_MAX: usize = 150;
 /// Minimum password length of Usher's default password policy.

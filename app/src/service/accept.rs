@@ -13,8 +13,9 @@ use super::{time, Config, Db};
 use crate::domain::email_rules::allowed;
 use crate::domain::invitation::UseAction;
 use crate::domain::journey::Journey;
+use crate::domain::user::CurrentUser;
 use crate::error::AppError;
-use crate::model::{AcceptView, CurrentUser};
+use crate::model::AcceptView;
 use crate::store::{invitations, users};
 use serde_json::{Map, Value};
 

@@ -6,8 +6,8 @@
 use super::hashing::{verify_nothing, verify_password};
 use super::users::load_current_user;
 use super::{time, Db};
+use crate::domain::user::CurrentUser;
 use crate::error::AppError;
-use crate::model::CurrentUser;
 use crate::store::users;
 use tower_sessions::Session;
 

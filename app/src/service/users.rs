@@ -2,9 +2,10 @@
 
 use super::{time, Db};
 use crate::domain::email_rules::normalize_email;
+use crate::domain::user::CurrentUser;
 use crate::domain::user::{validate_new_password, validate_username, PasswordRules};
 use crate::error::AppError;
-use crate::model::{CurrentUser, PathCount};
+use crate::model::PathCount;
 use crate::store::db::{new_uuid, touched};
 use crate::store::{is_unique_violation, users, Tx};
 

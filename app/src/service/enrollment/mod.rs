@@ -38,9 +38,10 @@ use crate::domain::fixed_data::prefill;
 use crate::domain::flow::{PromptField, PromptType};
 use crate::domain::invitation::InvitationStatus;
 use crate::domain::journey::{Closed, Journey, Refusal, Visitor};
+use crate::domain::user::CurrentUser;
 use crate::domain::verification::proof_by_delivery;
 use crate::error::AppError;
-use crate::model::{CurrentUser, FlowView};
+use crate::model::FlowView;
 use serde_json::{Map, Value};
 
 /// Session key of the flow in progress.

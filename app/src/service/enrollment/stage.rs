@@ -8,8 +8,8 @@ use super::{
 use crate::domain::email_rules::normalize_email;
 use crate::domain::journey::{Next, Proof, Submission, SEALED_PASSWORD};
 use crate::domain::user::password_strength;
+use crate::domain::user::CurrentUser;
 use crate::error::AppError;
-use crate::model::CurrentUser;
 use crate::service::invitations::{InvitationRecord, Itoken, RequestInfo};
 use crate::service::verification::{self, Settings};
 use crate::service::{time, Config, Db};
