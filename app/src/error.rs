@@ -125,6 +125,25 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// What a visitor is told when a flow's settings close it to them
+/// ([`crate::domain::journey::Closed`]); `username` is the signed-in visitor's (empty when anonymous).
+pub fn closed_message(closed: &crate::domain::journey::Closed, username: &str) -> String {
+    use crate::domain::journey::Closed;
+    match closed {
+        Closed::NotEnrollment | Closed::NeverCreate => {
+            "This flow does not create new accounts. If you already have an account, sign in to accept the invitation.".into()
+        }
+        Closed::SignedIn => format!(
+            "You are signed in as {username}. Accept the invitation as {username}, or sign out to create a new account."
+        ),
+        Closed::SignInRequired => "Sign in first to continue with this flow.".into(),
+        Closed::SuperuserRequired => "Only administrators can use this flow.".into(),
+        Closed::Unsupported(what) => {
+            format!("This flow requires `{what}`, which Usher does not support.")
+        }
+    }
+}
+
 /// Turns an unexpected failure into [`AppError::Internal`] with context (feature `ssr`): the error
 /// line in the server log names the operation that failed, the cause, and the source location of the
 /// call (`file:line`); the wire carries only "Something went wrong on our side". Values that hold

@@ -48,7 +48,7 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
             let user = auth::current_user(&st.db, &session).await?;
             let draft = read_cookie(st.config.draft_cookie())
                 .and_then(|c| enrollment::open_draft(&st.config, &slug, itoken.as_ref(), &c));
-            let mut view = enrollment::landing(
+            let landing = enrollment::landing(
                 &st.db,
                 &slug,
                 itoken.as_ref(),
@@ -59,11 +59,14 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
             .await?;
             // Only a journey with a code page asks whether mail can go out (the landing page of a
             // link-mode invitation reads nothing more).
-            if view.code_step {
-                view.mail_unavailable =
-                    !crate::service::email::configured(&st.db, &st.config).await?;
-            }
-            Ok(view)
+            let mail_unavailable =
+                landing.code_step && !crate::service::email::configured(&st.db, &st.config).await?;
+            Ok(view::flow(
+                landing,
+                user.as_ref(),
+                crate::service::time::now(),
+                mail_unavailable,
+            ))
         }
         .await,
     )
@@ -256,12 +259,14 @@ pub async fn get_accept_view() -> Result<AcceptView, AppError> {
             let user = auth::require_user(&st.db, &session).await?;
             let token = remembered(&st)?;
             let pending = accept_verification(&session).await?;
-            let mut view = accept::accept_view(&st.db, &token, &user, pending.as_deref()).await?;
-            if view.verify_email.is_some() {
-                view.mail_unavailable =
-                    !crate::service::email::configured(&st.db, &st.config).await?;
-            }
-            Ok(view)
+            let summary = accept::accept_view(&st.db, &token, &user, pending.as_deref()).await?;
+            let mail_unavailable = summary.verify_email.is_some()
+                && !crate::service::email::configured(&st.db, &st.config).await?;
+            Ok(view::accept(
+                summary,
+                crate::service::time::now(),
+                mail_unavailable,
+            ))
         }
         .await,
     )
@@ -385,4 +390,57 @@ pub async fn accept_invitation(
         }
         .await,
     )
+}
+
+/// The projections of the invitee journey's values into the pages' views: times and refusals in words.
+#[cfg(feature = "ssr")]
+mod view {
+    use crate::domain::time::format_expiry;
+    use crate::domain::user::CurrentUser;
+    use crate::model::{AcceptView, FlowView};
+    use crate::service::accept::AcceptSummary;
+    use crate::service::enrollment::Landing;
+
+    /// The flow page of a landing, for `user` at `now` (UTC Unix seconds).
+    pub fn flow(
+        l: Landing,
+        user: Option<&CurrentUser>,
+        now: i64,
+        mail_unavailable: bool,
+    ) -> FlowView {
+        FlowView {
+            slug: l.slug,
+            title: l.title,
+            invited_by: l.invited_by,
+            roles: l.roles,
+            groups: l.groups,
+            user_type: l.user_type,
+            expires_display: format_expiry(l.expires, now),
+            stage: l.stage,
+            step: l.step,
+            fields: l.fields,
+            locked: l.locked,
+            signed_in_as: l.signed_in_as,
+            verify_email: l.verify_email,
+            closed: l.closed.map(|c| {
+                crate::error::closed_message(&c, user.map_or("", |u| u.username.as_str()))
+            }),
+            code_step: l.code_step,
+            mail_unavailable,
+        }
+    }
+
+    /// The accept page at `now` (UTC Unix seconds).
+    pub fn accept(s: AcceptSummary, now: i64, mail_unavailable: bool) -> AcceptView {
+        AcceptView {
+            invited_by: s.invited_by,
+            roles: s.roles,
+            groups: s.groups,
+            expires_display: format_expiry(s.expires, now),
+            username: s.username,
+            verify_email: s.verify_email,
+            code_sent: s.code_sent,
+            mail_unavailable,
+        }
+    }
 }

@@ -15,7 +15,6 @@ use crate::domain::invitation::UseAction;
 use crate::domain::journey::Journey;
 use crate::domain::user::CurrentUser;
 use crate::error::AppError;
-use crate::model::AcceptView;
 use crate::store::{invitations, users};
 use serde_json::{Map, Value};
 
@@ -132,6 +131,25 @@ fn check_account(inv: &InvitationRecord, user: &CurrentUser) -> Result<(), AppEr
     }
 }
 
+/// What the accept page shows a signed-in user (`/if/accept/`). Times are UTC Unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptSummary {
+    /// Who created the invitation: their display name, else username.
+    pub invited_by: String,
+    /// Role names granted.
+    pub roles: Vec<String>,
+    /// Group names granted.
+    pub groups: Vec<String>,
+    /// The invitation's expiry, UTC Unix seconds; `None` never.
+    pub expires: Option<i64>,
+    /// The signed-in user's username.
+    pub username: String,
+    /// The account's address when it must be confirmed with a code before accepting.
+    pub verify_email: Option<String>,
+    /// Whether a code for it was sent in this browser.
+    pub code_sent: bool,
+}
+
 /// The accept page's view for a signed-in user and an invitation token; `pending` is this browser's
 /// verification for accepting, if any.
 ///
@@ -142,7 +160,7 @@ pub async fn accept_view(
     token: &Itoken,
     user: &CurrentUser,
     pending: Option<&str>,
-) -> Result<AcceptView, AppError> {
+) -> Result<AcceptSummary, AppError> {
     let inv = resolve_token(db, token).await?;
     let needs_code = allowed(&inv.emails, &user.email) && accept_needs_code(db, &inv, user).await?;
     let code_sent = match pending.filter(|_| needs_code) {
@@ -154,15 +172,14 @@ pub async fn accept_view(
         }
         None => false,
     };
-    Ok(AcceptView {
+    Ok(AcceptSummary {
         verify_email: needs_code.then(|| user.email.clone()),
         code_sent,
         invited_by: inv.invited_by.clone(),
         roles: inv.roles.iter().map(|r| r.1.clone()).collect(),
         groups: inv.groups.iter().map(|g| g.1.clone()).collect(),
-        expires_display: time::format_expiry(inv.expires, time::now()),
+        expires: inv.expires,
         username: user.username.clone(),
-        mail_unavailable: false,
     })
 }
 
@@ -200,7 +217,7 @@ pub async fn accept(
     // Its `authentication` holds too: a `require_superuser` flow's invitation is for superusers only.
     Journey::new(&flow.def)
         .may_accept(user.is_superuser)
-        .map_err(|c| AppError::BadRequest(super::enrollment::closed_message(&c, Some(user))))?;
+        .map_err(|c| super::enrollment::closed_error(&c, Some(user)))?;
     let policies = policies::load(db, &flow.pk).await?;
     enforce_all(&policies, &flow, Some(&inv), &known)?;
     let proof = if accept_needs_code(db, &inv, user).await? {

@@ -8,9 +8,6 @@ use super::mail::{MailConfig, Transport};
 use super::{time, Config, Db};
 use crate::domain::smtp::{self, EnvSmtp, MailWarning, SavedSmtp};
 use crate::error::AppError;
-use crate::model::{
-    EmailSettingsInput, EmailSettingsView, LastDelivery, MailStatus, SmtpConnection,
-};
 use crate::store::settings;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -31,15 +28,75 @@ const CONNECT_TIMEOUT_SECS: u64 = 5;
 /// Backoff base of the outbox worker, seconds (5 s, doubling, at most an hour apart).
 pub const BACKOFF_BASE_SECS: i64 = 5;
 
-/// The last delivery attempt as stored.
+/// The last delivery attempt of any instance (a message of the outbox or a test email), as stored (JSON
+/// under the `mail_last_delivery` setting).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Delivery {
+pub struct Delivery {
     /// When, UTC Unix seconds.
-    at: i64,
+    pub at: i64,
     /// Whether the server took the message.
-    ok: bool,
-    /// The server's answer or the error.
-    detail: String,
+    pub ok: bool,
+    /// The server's answer ("250 …") or the error, at most 1,000 characters.
+    pub detail: String,
+}
+
+/// The mail status every admin page's banner reads (issue 34).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MailStatus {
+    /// Whether an SMTP server is configured (`USHER_SMTP_URL` or System → Email).
+    pub configured: bool,
+    /// Messages waiting in the outbox (queued or being sent).
+    pub queued: i64,
+    /// The error of the last delivery attempt when it failed; `None` when it succeeded or nothing was
+    /// tried yet.
+    pub last_failure: Option<String>,
+}
+
+/// Whether Usher can reach the SMTP server in effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    /// No SMTP server is configured.
+    NotConfigured,
+    /// It answered and took the connection (the settings' TLS and authentication included).
+    Connected,
+    /// It could not be reached or refused: the error.
+    Failed(String),
+}
+
+/// System → Email: the SMTP settings in effect, where each comes from, and what is saved here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailSettings {
+    /// The SMTP URL in effect with its password masked ([`smtp::mask`]), and where it comes from;
+    /// `None` when no server is configured.
+    pub smtp_url: Option<(String, smtp::Source)>,
+    /// The `From:` in effect and where it comes from.
+    pub from: (String, smtp::Source),
+    /// The brand name in emails (`USHER_BRAND_NAME`) and where it comes from.
+    pub brand: (String, smtp::Source),
+    /// What is saved here; the password only as "is one saved".
+    pub saved_url: Option<String>,
+    /// Whether a password is saved (sealed under the instance secret, and opens with it).
+    pub saved_password: bool,
+    /// The `From:` saved here.
+    pub saved_from: Option<String>,
+    /// Whether the server can be reached with the settings in effect.
+    pub connection: Connection,
+    /// The last delivery attempt, if any.
+    pub last_delivery: Option<Delivery>,
+    /// Messages waiting in the outbox.
+    pub queued: i64,
+}
+
+/// What System → Email saves, as typed. An empty URL removes the saved SMTP server (and its password);
+/// an empty password keeps the saved one; an empty `From:` removes the saved one.
+#[derive(Debug, Clone, Copy)]
+pub struct SettingsInput<'a> {
+    /// `smtp://user@host:587?tls=required`; a password in it is split off and sealed.
+    pub smtp_url: &'a str,
+    /// The SMTP password; empty keeps the saved one.
+    pub smtp_password: &'a str,
+    /// The `From:` mailbox, e.g. `Acme <id@acme.example>`.
+    pub from: &'a str,
 }
 
 /// The SMTP settings saved here, the password opened with the instance secret (a password sealed under
@@ -113,7 +170,11 @@ pub async fn status(db: &Db, config: &Config) -> Result<MailStatus, AppError> {
     })
 }
 
-async fn last_delivery(db: &Db) -> Result<Option<Delivery>, AppError> {
+/// The last delivery attempt of any instance, if one was recorded.
+///
+/// # Errors
+/// Database errors.
+pub async fn last_delivery(db: &Db) -> Result<Option<Delivery>, AppError> {
     Ok(settings::get_setting(db, KEY_LAST)
         .await?
         .and_then(|v| serde_json::from_str(&v).ok()))
@@ -139,33 +200,22 @@ pub async fn record_delivery(db: &Db, ok: bool, detail: &str) -> Result<(), AppE
 ///
 /// # Errors
 /// Database errors.
-pub async fn view(db: &Db, config: &Config) -> Result<EmailSettingsView, AppError> {
+pub async fn view(db: &Db, config: &Config) -> Result<EmailSettings, AppError> {
     let saved = saved(db, config).await?;
     let e = smtp::effective(&config.smtp, &saved);
     let connection = match &e.url {
-        None => SmtpConnection::NotConfigured,
+        None => Connection::NotConfigured,
         Some((url, _)) => connection(url).await,
     };
-    Ok(EmailSettingsView {
-        smtp_url: e
-            .url
-            .as_ref()
-            .map(|(u, _)| smtp::mask(u))
-            .unwrap_or_default(),
-        smtp_url_source: e.url.as_ref().map(|(_, s)| *s),
-        from: e.from.0,
-        from_source: e.from.1,
-        brand_name: config.brand_name.clone(),
-        brand_source: config.brand_source,
-        saved_url: saved.url.unwrap_or_default(),
+    Ok(EmailSettings {
+        smtp_url: e.url.as_ref().map(|(u, s)| (smtp::mask(u), *s)),
+        from: e.from,
+        brand: (config.brand_name.clone(), config.brand_source),
+        saved_url: saved.url,
         saved_password: saved.password.is_some(),
-        saved_from: saved.from.unwrap_or_default(),
+        saved_from: saved.from,
         connection,
-        last_delivery: last_delivery(db).await?.map(|d| LastDelivery {
-            at: time::format_absolute(d.at),
-            ok: d.ok,
-            detail: d.detail,
-        }),
+        last_delivery: last_delivery(db).await?,
         queued: crate::store::outbox::count_waiting(&db.pool).await?,
     })
 }
@@ -175,10 +225,10 @@ fn quick_transport(url: &str) -> Result<Transport, String> {
     super::mail::transport_for(url, Duration::from_secs(CONNECT_TIMEOUT_SECS))
 }
 
-async fn connection(url: &str) -> SmtpConnection {
+async fn connection(url: &str) -> Connection {
     let t = match quick_transport(url) {
         Ok(t) => t,
-        Err(e) => return SmtpConnection::Failed(e),
+        Err(e) => return Connection::Failed(e),
     };
     match tokio::time::timeout(
         Duration::from_secs(CONNECT_TIMEOUT_SECS + 1),
@@ -186,12 +236,10 @@ async fn connection(url: &str) -> SmtpConnection {
     )
     .await
     {
-        Ok(Ok(true)) => SmtpConnection::Connected,
-        Ok(Ok(false)) => SmtpConnection::Failed("the server did not answer NOOP".into()),
-        Ok(Err(e)) => SmtpConnection::Failed(e.to_string()),
-        Err(_) => {
-            SmtpConnection::Failed(format!("no answer within {CONNECT_TIMEOUT_SECS} seconds"))
-        }
+        Ok(Ok(true)) => Connection::Connected,
+        Ok(Ok(false)) => Connection::Failed("the server did not answer NOOP".into()),
+        Ok(Err(e)) => Connection::Failed(e.to_string()),
+        Err(_) => Connection::Failed(format!("no answer within {CONNECT_TIMEOUT_SECS} seconds")),
     }
 }
 
@@ -204,7 +252,7 @@ async fn connection(url: &str) -> SmtpConnection {
 /// # Errors
 /// [`AppError::Validation`] on `smtp_url` (not an smtp/smtps URL with a host, or a password without a
 /// user name) or `from` (not a mailbox); nothing is saved then. Database errors.
-pub async fn save(db: &Db, config: &Config, input: &EmailSettingsInput) -> Result<(), AppError> {
+pub async fn save(db: &Db, config: &Config, input: SettingsInput<'_>) -> Result<(), AppError> {
     let raw_url = input.smtp_url.trim();
     let parsed = if raw_url.is_empty() {
         None
@@ -223,7 +271,7 @@ pub async fn save(db: &Db, config: &Config, input: &EmailSettingsInput) -> Resul
             )
         })?;
     }
-    let typed_password = (!input.smtp_password.is_empty()).then(|| input.smtp_password.clone());
+    let typed_password = (!input.smtp_password.is_empty()).then(|| input.smtp_password.to_owned());
     let mut tx = db.begin().await?;
     match parsed {
         None => {

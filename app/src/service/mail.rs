@@ -87,8 +87,8 @@ pub struct VerificationMail {
     pub code: String,
     /// Its lifetime, minutes.
     pub minutes: i64,
-    /// Its expiry with the time zone.
-    pub expires: String,
+    /// Its expiry, UTC Unix seconds (worded with its time zone when rendered).
+    pub expires: i64,
 }
 
 /// Renders the verification-code email from `app/templates/verification.{txt,html}`. Subject:
@@ -107,7 +107,13 @@ pub fn render_verification(m: &VerificationMail) -> Result<Rendered, AppError> {
             "verification.html",
             include_str!("../../templates/verification.html"),
         ),
-        m,
+        &minijinja::context! {
+            brand => m.brand,
+            email => m.email,
+            code => m.code,
+            minutes => m.minutes,
+            expires => crate::domain::time::format_absolute(m.expires),
+        },
     )?;
     rendered.secret = Some(m.code.clone());
     Ok(rendered)
@@ -288,5 +294,23 @@ mod tests {
             assert!(r.text.contains(needle), "{needle}");
         }
         assert!(r.html.contains("Jane &lt;Admin&gt;"), "HTML is escaped");
+    }
+
+    #[test]
+    fn verification_mail_words_its_expiry_with_the_time_zone() {
+        let r = render_verification(&VerificationMail {
+            brand: "Acme".into(),
+            email: "jane@acme.test".into(),
+            code: "123456".into(),
+            minutes: 30,
+            expires: 1_764_331_200,
+        })
+        .unwrap();
+        assert_eq!(r.subject, "Your Acme verification code");
+        for needle in ["123456", "2025-11-28 12:00 UTC"] {
+            assert!(r.text.contains(needle), "{needle}: {}", r.text);
+            assert!(r.html.contains(needle), "{needle}");
+        }
+        assert_eq!(r.secret.as_deref(), Some("123456"));
     }
 }

@@ -83,7 +83,7 @@ fn message(
         email: email.to_owned(),
         code: code.to_owned(),
         minutes: s.token_expiry_minutes,
-        expires: time::format_absolute(expires),
+        expires,
     })
 }
 
@@ -368,6 +368,26 @@ async fn count_failure(
     Ok(())
 }
 
+/// What the admins' notice says while verification codes are being guessed at (issue 35 item 4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuessingNotice {
+    /// Wrong codes tried in the instance's current day-long window (0 when only invitations are past
+    /// half).
+    pub failures: i64,
+    /// The instance's figure ([`CODE_FAILURES_GLOBAL`]): past it, every network may try one code a
+    /// minute.
+    pub figure: i64,
+    /// Whether the figure is passed (every network is slowed down).
+    pub slowed: bool,
+    /// When the instance's wrong codes passed half the figure, UTC Unix seconds, if known.
+    pub since: Option<i64>,
+    /// When the instance's window ends, UTC Unix seconds; `None` when it is not past half.
+    pub until: Option<i64>,
+    /// Names of invitations whose wrong codes of the day are past half their budget (at most 10),
+    /// busiest first.
+    pub invitations: Vec<String>,
+}
+
 /// The admins' notice while verification codes are being guessed at (issue 35 item 4): shown while the
 /// instance's wrong codes of the current day are past half its figure ([`CODE_FAILURES_GLOBAL`]), or
 /// any invitation's are past half its budget ([`CODE_FAILURES_PER_INVITATION`]; at most 10 named).
@@ -375,10 +395,7 @@ async fn count_failure(
 ///
 /// # Errors
 /// Database errors.
-pub async fn guessing_notice(
-    db: &Db,
-    now: i64,
-) -> Result<Option<crate::model::CodeGuessingNotice>, AppError> {
+pub async fn guessing_notice(db: &Db, now: i64) -> Result<Option<GuessingNotice>, AppError> {
     let global =
         crate::store::limits::current_in(&db.pool, &[CODE_FAILURES_GLOBAL_BUCKET.to_owned()], now)
             .await?
@@ -400,18 +417,17 @@ pub async fn guessing_notice(
         Some(w) => crate::store::settings::get_setting(db, KEY_GUESSING_SINCE)
             .await?
             .and_then(|v| v.parse::<i64>().ok())
-            .filter(|at| *at >= w.expires_at - CODE_FAILURES_GLOBAL.window_secs)
-            .map(time::format_absolute),
+            .filter(|at| *at >= w.expires_at - CODE_FAILURES_GLOBAL.window_secs),
         None => None,
     };
-    Ok(Some(crate::model::CodeGuessingNotice {
+    Ok(Some(GuessingNotice {
         failures: global.as_ref().map_or(0, |w| w.hits),
         figure: CODE_FAILURES_GLOBAL.max,
         slowed: global
             .as_ref()
             .is_some_and(|w| w.hits >= CODE_FAILURES_GLOBAL.max),
         since,
-        until: global.as_ref().map(|w| time::format_absolute(w.expires_at)),
+        until: global.as_ref().map(|w| w.expires_at),
         invitations,
     }))
 }

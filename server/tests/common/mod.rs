@@ -557,9 +557,10 @@ impl TestApp {
         usher_app::service::email::save(
             &self.db,
             &self.state.config,
-            &usher_app::model::EmailSettingsInput {
-                smtp_url: format!("smtp://127.0.0.1:{port}"),
-                ..Default::default()
+            usher_app::service::email::SettingsInput {
+                smtp_url: &format!("smtp://127.0.0.1:{port}"),
+                smtp_password: "",
+                from: "",
             },
         )
         .await

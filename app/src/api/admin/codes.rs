@@ -16,8 +16,26 @@ pub async fn get_code_guessing_notice() -> Result<Option<crate::model::CodeGuess
     respond(
         async {
             let (st, _) = admin().await?;
-            crate::service::verification::guessing_notice(&st.db, crate::service::time::now()).await
+            crate::service::verification::guessing_notice(&st.db, crate::service::time::now())
+                .await
+                .map(|n| n.map(notice_view))
         }
         .await,
     )
+}
+
+/// The notice as the pages show it (times for people).
+#[cfg(feature = "ssr")]
+fn notice_view(
+    n: crate::service::verification::GuessingNotice,
+) -> crate::model::CodeGuessingNotice {
+    use crate::domain::time::format_absolute;
+    crate::model::CodeGuessingNotice {
+        failures: n.failures,
+        figure: n.figure,
+        slowed: n.slowed,
+        since: n.since.map(format_absolute),
+        until: n.until.map(format_absolute),
+        invitations: n.invitations,
+    }
 }

@@ -15,7 +15,9 @@ pub async fn get_mail_status() -> Result<crate::model::MailStatus, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            crate::service::email::status(&st.db, &st.config).await
+            crate::service::email::status(&st.db, &st.config)
+                .await
+                .map(view::status)
         }
         .await,
     )
@@ -28,7 +30,9 @@ pub async fn get_email_settings() -> Result<crate::model::EmailSettingsView, App
     respond(
         async {
             let (st, _) = admin().await?;
-            crate::service::email::view(&st.db, &st.config).await
+            crate::service::email::view(&st.db, &st.config)
+                .await
+                .map(view::settings)
         }
         .await,
     )
@@ -42,7 +46,12 @@ pub async fn save_email_settings(
     respond(
         async {
             let (st, _) = admin().await?;
-            crate::service::email::save(&st.db, &st.config, &settings).await
+            let input = crate::service::email::SettingsInput {
+                smtp_url: &settings.smtp_url,
+                smtp_password: &settings.smtp_password,
+                from: &settings.from,
+            };
+            crate::service::email::save(&st.db, &st.config, input).await
         }
         .await,
     )
@@ -58,4 +67,51 @@ pub async fn send_test_email(to: String) -> Result<String, AppError> {
         }
         .await,
     )
+}
+
+/// The projections of System → Email's values into the screens' views (times for people here).
+#[cfg(feature = "ssr")]
+mod view {
+    use crate::domain::time::format_absolute;
+    use crate::model::{EmailSettingsView, LastDelivery, MailStatus, SmtpConnection};
+    use crate::service::email::{Connection, EmailSettings};
+
+    /// The banner's status as the pages read it.
+    pub fn status(s: crate::service::email::MailStatus) -> MailStatus {
+        MailStatus {
+            configured: s.configured,
+            queued: s.queued,
+            last_failure: s.last_failure,
+        }
+    }
+
+    /// System → Email's page.
+    pub fn settings(s: EmailSettings) -> EmailSettingsView {
+        EmailSettingsView {
+            smtp_url: s
+                .smtp_url
+                .as_ref()
+                .map(|(u, _)| u.clone())
+                .unwrap_or_default(),
+            smtp_url_source: s.smtp_url.as_ref().map(|(_, src)| *src),
+            from: s.from.0,
+            from_source: s.from.1,
+            brand_name: s.brand.0,
+            brand_source: s.brand.1,
+            saved_url: s.saved_url.unwrap_or_default(),
+            saved_password: s.saved_password,
+            saved_from: s.saved_from.unwrap_or_default(),
+            connection: match s.connection {
+                Connection::NotConfigured => SmtpConnection::NotConfigured,
+                Connection::Connected => SmtpConnection::Connected,
+                Connection::Failed(e) => SmtpConnection::Failed(e),
+            },
+            last_delivery: s.last_delivery.map(|d| LastDelivery {
+                at: format_absolute(d.at),
+                ok: d.ok,
+                detail: d.detail,
+            }),
+            queued: s.queued,
+        }
+    }
 }

@@ -41,7 +41,6 @@ use crate::domain::journey::{Closed, Journey, Refusal, Visitor};
 use crate::domain::user::CurrentUser;
 use crate::domain::verification::proof_by_delivery;
 use crate::error::AppError;
-use crate::model::FlowView;
 use serde_json::{Map, Value};
 
 /// Session key of the flow in progress.
@@ -138,23 +137,16 @@ fn visitor(user: Option<&CurrentUser>) -> Visitor {
     }
 }
 
-/// What the visitor is told when the flow's settings close it to them ([`Journey::may_enroll`]).
-pub(super) fn closed_message(closed: &Closed, user: Option<&CurrentUser>) -> String {
-    let name = user.map_or("", |u| u.username.as_str());
-    match closed {
-        Closed::NotEnrollment | Closed::NeverCreate => {
-            "This flow does not create new accounts. If you already have an account, sign in to accept the invitation.".into()
-        }
-        Closed::SignedIn => format!(
-            "You are signed in as {name}. Accept the invitation as {name}, or sign out to create a new account."
-        ),
-        Closed::SignInRequired => "Sign in first to continue with this flow.".into(),
-        Closed::SuperuserRequired => "Only administrators can use this flow.".into(),
-        Closed::Unsupported(what) => {
-            tracing::warn!(authentication = %what, "a flow with an unsupported authentication requirement was opened");
-            format!("This flow requires `{what}`, which Usher does not support.")
-        }
+/// The error of a submission or an acceptance the flow's settings close to the visitor
+/// ([`Journey::may_enroll`], [`Journey::may_accept`]), worded by [`crate::error::closed_message`].
+pub(super) fn closed_error(closed: &Closed, user: Option<&CurrentUser>) -> AppError {
+    if let Closed::Unsupported(what) = closed {
+        tracing::warn!(authentication = %what, "a flow with an unsupported authentication requirement was opened");
     }
+    AppError::BadRequest(crate::error::closed_message(
+        closed,
+        user.map_or("", |u| u.username.as_str()),
+    ))
 }
 
 /// The invitee's error for a refusal of the journey. `NotStarted` is mapped where it happens, with a
@@ -261,6 +253,42 @@ fn locked_email(inv: Option<&InvitationRecord>) -> Option<String> {
     }
 }
 
+/// What the landing page of a flow shows: the invitation's summary and the current prompt stage (or the
+/// `email` stage's code page). Times are UTC Unix seconds; the page words them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Landing {
+    /// Flow slug.
+    pub slug: String,
+    /// Flow title.
+    pub title: String,
+    /// Who created the invitation: their display name, else username (empty without an invitation).
+    pub invited_by: String,
+    /// Role names granted.
+    pub roles: Vec<String>,
+    /// Group names granted.
+    pub groups: Vec<String>,
+    /// The `user_write` stage's user type.
+    pub user_type: crate::domain::flow::UserType,
+    /// The invitation's expiry, UTC Unix seconds; `None` never (or no invitation).
+    pub expires: Option<i64>,
+    /// Index of the stage shown, in the flow's stage bindings.
+    pub stage: usize,
+    /// 1-based number of this page and how many there are.
+    pub step: (usize, usize),
+    /// The stage's prompt fields with their values (never passwords).
+    pub fields: Vec<(PromptField, Option<String>)>,
+    /// Field keys the invitee cannot change (the email of an exact-address invitation).
+    pub locked: Vec<String>,
+    /// The signed-in user's username, who may accept instead of enrolling.
+    pub signed_in_as: Option<String>,
+    /// On the `email` stage's page: the address the code was sent to.
+    pub verify_email: Option<String>,
+    /// Why the flow cannot create an account for this visitor; `None` when it can.
+    pub closed: Option<Closed>,
+    /// Whether this journey has a code page.
+    pub code_step: bool,
+}
+
 /// The landing view of `/if/flow/{slug}/?itoken=…`: what the invitation grants and the current prompt
 /// stage — the plan's stage when this session is in this flow with this token, else the first — with
 /// values typed into this stage before it was refused (`draft`), else from the plan, else pre-filled from
@@ -276,7 +304,7 @@ pub async fn landing(
     plan: Option<&FlowPlan>,
     draft: Option<&StageDraft>,
     user: Option<&CurrentUser>,
-) -> Result<FlowView, AppError> {
+) -> Result<Landing, AppError> {
     let now = time::now();
     let Resolved {
         flow,
@@ -352,7 +380,11 @@ pub async fn landing(
             .collect()
     };
     let ws = journey.user_write();
-    Ok(FlowView {
+    let closed = journey.may_enroll(visitor(user)).err();
+    if let Some(Closed::Unsupported(what)) = &closed {
+        tracing::warn!(authentication = %what, "a flow with an unsupported authentication requirement was opened");
+    }
+    Ok(Landing {
         slug: flow.def.slug.clone(),
         title: flow.def.title.clone(),
         invited_by: invitation
@@ -368,18 +400,14 @@ pub async fn landing(
             .map(|i| i.groups.iter().map(|g| g.1.clone()).collect())
             .unwrap_or_default(),
         user_type: ws.user_type,
-        expires_display: time::format_expiry(invitation.as_ref().and_then(|i| i.expires), now),
+        expires: invitation.as_ref().and_then(|i| i.expires),
         stage,
         step: journey.step(stage, needs_code),
         fields,
         locked: locked.map(|_| vec!["email".to_owned()]).unwrap_or_default(),
         signed_in_as: invitation.as_ref().and(user).map(|u| u.username.clone()),
         verify_email,
-        closed: journey
-            .may_enroll(visitor(user))
-            .err()
-            .map(|c| closed_message(&c, user)),
+        closed,
         code_step: needs_code,
-        mail_unavailable: false,
     })
 }

@@ -1,7 +1,7 @@
 //! Submitting a stage: running it against the flow plan, refusals with their draft, codes.
 
 use super::{
-    by_delivery, closed_message, delivered, enforce_all, enrollment_budgets, journey, plan_token,
+    by_delivery, closed_error, delivered, enforce_all, enrollment_budgets, journey, plan_token,
     policy_context, refused, resolve, seal_password, strength_inputs, validate_prompt, visitor,
     write_user, FlowPlan, Resolved, StageDraft, MAX_PROMPT_VALUE,
 };
@@ -133,7 +133,7 @@ async fn run_stage(
     let visitor = visitor(user);
     journey
         .may_enroll(visitor)
-        .map_err(|c| AppError::BadRequest(closed_message(&c, user)))?;
+        .map_err(|c| closed_error(&c, user))?;
     let mut plan = match journey
         .submission(plan, slug, plan_token(itoken), stage)
         .map_err(refused)?
