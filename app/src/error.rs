@@ -144,6 +144,71 @@ pub fn closed_message(closed: &crate::domain::journey::Closed, username: &str) -
     }
 }
 
+/// The one place a service's error is worded (issue 36 item 4): each typed refusal gets its message and
+/// its HTTP status here.
+#[cfg(feature = "ssr")]
+impl From<crate::service::error::Error> for AppError {
+    fn from(e: crate::service::error::Error) -> Self {
+        use crate::service::error::Error as E;
+        match e {
+            E::Invalid(problems) => Self::Validation(
+                problems
+                    .into_iter()
+                    .map(|(field, p)| {
+                        let message = problem_message(&field, p);
+                        (field, message)
+                    })
+                    .collect(),
+            ),
+            E::Refused(r) => Self::BadRequest(refusal_message(r)),
+            E::TooManyCodes(s) => Self::TooManyCodes(s),
+            E::CodesPaused(s) => Self::CodesPaused(s),
+            E::CodesSlowed(s) => Self::CodesSlowed(s),
+            E::Busy(s) => Self::Busy(s),
+            E::Internal => Self::Internal,
+        }
+    }
+}
+
+/// What is said of a field's value ([`crate::service::error::Problem`]).
+#[cfg(feature = "ssr")]
+fn problem_message(field: &str, p: crate::service::error::Problem) -> String {
+    use crate::service::error::Problem as P;
+    match p {
+        P::Code(e) => e.message(),
+        P::Missing if field == "code" => "Enter the code from the email.".into(),
+        P::Missing => "This field is required.".into(),
+        P::NotAnAddress => "Enter an email address.".into(),
+        P::NotAMailbox => {
+            "Enter a mailbox such as Acme <id@acme.example> or id@acme.example.".into()
+        }
+        P::SmtpUrl(e) => e.to_string(),
+        P::PasswordWithoutUser => {
+            "A password needs a user name in the URL: smtp://user@host:587?tls=required.".into()
+        }
+        P::SmtpTransport(e) => format!("This URL does not work for SMTP: {e}"),
+    }
+}
+
+/// What is said of a refused request ([`crate::service::error::Refusal`]).
+#[cfg(feature = "ssr")]
+fn refusal_message(r: crate::service::error::Refusal) -> String {
+    use crate::service::error::Refusal as R;
+    match r {
+        R::VerificationNotStarted => {
+            "This verification was not started here. Open your invitation link again.".into()
+        }
+        R::Resend(e) => e.message(),
+        R::CodeForAnotherAddress => {
+            "This code was sent to another address. Ask for a new code.".into()
+        }
+        R::NoSmtpServer => {
+            "No SMTP server is configured: save one here or set USHER_SMTP_URL.".into()
+        }
+        R::TestMessageRefused(e) => format!("The SMTP server did not take the test message: {e}"),
+    }
+}
+
 /// Turns an unexpected failure into [`AppError::Internal`] with context (feature `ssr`): the error
 /// line in the server log names the operation that failed, the cause, and the source location of the
 /// call (`file:line`); the wire carries only "Something went wrong on our side". Values that hold

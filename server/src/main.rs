@@ -204,7 +204,7 @@ async fn test_email(settings: Settings, address: &str) -> Result<(), String> {
     let config = settings.config(&secret_key, Vec::new());
     let answer = usher_app::service::email::send_test(&db, &config, address)
         .await
-        .map_err(|e| match e {
+        .map_err(|e| match usher_app::error::AppError::from(e) {
             usher_app::error::AppError::Validation(f) => {
                 f.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ")
             }

@@ -4,10 +4,10 @@
 //! worker ([`super::delivery::Worker::resolving`]) reads the settings in effect before each round, so a saved
 //! change reaches every instance within a second.
 
+use super::error::{Error, Problem, Refusal};
 use super::mail::{MailConfig, Transport};
 use super::{time, Config, Db};
 use crate::domain::smtp::{self, EnvSmtp, MailWarning, SavedSmtp};
-use crate::error::AppError;
 use crate::store::settings;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -104,7 +104,7 @@ pub struct SettingsInput<'a> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn saved(db: &Db, config: &Config) -> Result<SavedSmtp, AppError> {
+pub async fn saved(db: &Db, config: &Config) -> Result<SavedSmtp, Error> {
     let mut out = SavedSmtp::default();
     for (k, v) in settings::get_settings3(&db.pool, [KEY_URL, KEY_PASSWORD, KEY_FROM]).await? {
         match k.as_str() {
@@ -121,7 +121,7 @@ pub async fn saved(db: &Db, config: &Config) -> Result<SavedSmtp, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn effective(db: &Db, config: &Config) -> Result<smtp::Effective, AppError> {
+pub async fn effective(db: &Db, config: &Config) -> Result<smtp::Effective, Error> {
     Ok(smtp::effective(&config.smtp, &saved(db, config).await?))
 }
 
@@ -129,7 +129,7 @@ pub async fn effective(db: &Db, config: &Config) -> Result<smtp::Effective, AppE
 ///
 /// # Errors
 /// Database errors.
-pub async fn mail_config(db: &Db, config: &Config) -> Result<Option<MailConfig>, AppError> {
+pub async fn mail_config(db: &Db, config: &Config) -> Result<Option<MailConfig>, Error> {
     let e = effective(db, config).await?;
     Ok(e.url.map(|(smtp_url, _)| MailConfig {
         smtp_url,
@@ -143,7 +143,7 @@ pub async fn mail_config(db: &Db, config: &Config) -> Result<Option<MailConfig>,
 ///
 /// # Errors
 /// Database errors.
-pub async fn configured(db: &Db, config: &Config) -> Result<bool, AppError> {
+pub async fn configured(db: &Db, config: &Config) -> Result<bool, Error> {
     if env_url(&config.smtp).is_some() {
         return Ok(true);
     }
@@ -162,7 +162,7 @@ fn env_url(env: &EnvSmtp) -> Option<&str> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn status(db: &Db, config: &Config) -> Result<MailStatus, AppError> {
+pub async fn status(db: &Db, config: &Config) -> Result<MailStatus, Error> {
     Ok(MailStatus {
         configured: configured(db, config).await?,
         queued: crate::store::outbox::count_waiting(&db.pool).await?,
@@ -174,7 +174,7 @@ pub async fn status(db: &Db, config: &Config) -> Result<MailStatus, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn last_delivery(db: &Db) -> Result<Option<Delivery>, AppError> {
+pub async fn last_delivery(db: &Db) -> Result<Option<Delivery>, Error> {
     Ok(settings::get_setting(db, KEY_LAST)
         .await?
         .and_then(|v| serde_json::from_str(&v).ok()))
@@ -184,13 +184,13 @@ pub async fn last_delivery(db: &Db) -> Result<Option<Delivery>, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn record_delivery(db: &Db, ok: bool, detail: &str) -> Result<(), AppError> {
+pub async fn record_delivery(db: &Db, ok: bool, detail: &str) -> Result<(), Error> {
     let d = Delivery {
         at: time::now(),
         ok,
         detail: detail.chars().take(1000).collect(),
     };
-    let json = serde_json::to_string(&d).map_err(|_| AppError::Internal)?;
+    let json = serde_json::to_string(&d).map_err(|_| Error::Internal)?;
     settings::put_setting(db, KEY_LAST, &json).await?;
     Ok(())
 }
@@ -200,7 +200,7 @@ pub async fn record_delivery(db: &Db, ok: bool, detail: &str) -> Result<(), AppE
 ///
 /// # Errors
 /// Database errors.
-pub async fn view(db: &Db, config: &Config) -> Result<EmailSettings, AppError> {
+pub async fn view(db: &Db, config: &Config) -> Result<EmailSettings, Error> {
     let saved = saved(db, config).await?;
     let e = smtp::effective(&config.smtp, &saved);
     let connection = match &e.url {
@@ -250,26 +250,22 @@ async fn connection(url: &str) -> Connection {
 /// change up before its next round.
 ///
 /// # Errors
-/// [`AppError::Validation`] on `smtp_url` (not an smtp/smtps URL with a host, or a password without a
+/// [`Error::Invalid`] on `smtp_url` (not an smtp/smtps URL with a host, or a password without a
 /// user name) or `from` (not a mailbox); nothing is saved then. Database errors.
-pub async fn save(db: &Db, config: &Config, input: SettingsInput<'_>) -> Result<(), AppError> {
+pub async fn save(db: &Db, config: &Config, input: SettingsInput<'_>) -> Result<(), Error> {
     let raw_url = input.smtp_url.trim();
     let parsed = if raw_url.is_empty() {
         None
     } else {
         Some(
             smtp::split_password(raw_url)
-                .map_err(|e| AppError::field("smtp_url", e.to_string()))?,
+                .map_err(|e| Error::field("smtp_url", Problem::SmtpUrl(e)))?,
         )
     };
     let from = input.from.trim();
     if !from.is_empty() {
-        from.parse::<lettre::message::Mailbox>().map_err(|_| {
-            AppError::field(
-                "from",
-                "Enter a mailbox such as Acme <id@acme.example> or id@acme.example.",
-            )
-        })?;
+        from.parse::<lettre::message::Mailbox>()
+            .map_err(|_| Error::field("from", Problem::NotAMailbox))?;
     }
     let typed_password = (!input.smtp_password.is_empty()).then(|| input.smtp_password.to_owned());
     let mut tx = db.begin().await?;
@@ -281,17 +277,12 @@ pub async fn save(db: &Db, config: &Config, input: SettingsInput<'_>) -> Result<
         Some((url, in_url)) => {
             let password = typed_password.or(in_url);
             let check = match &password {
-                Some(p) => smtp::with_password(&url, p).ok_or_else(|| {
-                    AppError::field(
-                        "smtp_url",
-                        "A password needs a user name in the URL: smtp://user@host:587?tls=required.",
-                    )
-                })?,
+                Some(p) => smtp::with_password(&url, p)
+                    .ok_or_else(|| Error::field("smtp_url", Problem::PasswordWithoutUser))?,
                 None => url.clone(),
             };
-            quick_transport(&check).map_err(|e| {
-                AppError::field("smtp_url", format!("This URL does not work for SMTP: {e}"))
-            })?;
+            quick_transport(&check)
+                .map_err(|e| Error::field("smtp_url", Problem::SmtpTransport(e)))?;
             settings::put_setting_in(&mut *tx, KEY_URL, &url).await?;
             if let Some(p) = password {
                 let sealed = config.secret_key.seal(SEAL, KEY_PASSWORD, &p);
@@ -313,17 +304,16 @@ pub async fn save(db: &Db, config: &Config, input: SettingsInput<'_>) -> Result<
 /// ("250 …"); the result is recorded as the last delivery.
 ///
 /// # Errors
-/// [`AppError::field`] `to` for a bad address; [`AppError::BadRequest`] when no server is configured, or
-/// with the server's answer or the connection error when it did not take the message.
-pub async fn send_test(db: &Db, config: &Config, to: &str) -> Result<String, AppError> {
+/// [`Error::Invalid`] on `to` for a bad address; [`Error::Refused`] when no server is configured ([`Refusal::NoSmtpServer`]),
+/// or with the server's answer or the connection error when it did not take the message
+/// ([`Refusal::TestMessageRefused`]).
+pub async fn send_test(db: &Db, config: &Config, to: &str) -> Result<String, Error> {
     let to = to.trim();
     if to.parse::<lettre::message::Mailbox>().is_err() {
-        return Err(AppError::field("to", "Enter an email address."));
+        return Err(Error::field("to", Problem::NotAnAddress));
     }
     let Some(cfg) = mail_config(db, config).await? else {
-        return Err(AppError::BadRequest(
-            "No SMTP server is configured: save one here or set USHER_SMTP_URL.".into(),
-        ));
+        return Err(Error::Refused(Refusal::NoSmtpServer));
     };
     let sent = super::mail::send_now(
         &cfg,
@@ -339,9 +329,7 @@ pub async fn send_test(db: &Db, config: &Config, to: &str) -> Result<String, App
         }
         Err(e) => {
             record_delivery(db, false, &e).await?;
-            Err(AppError::BadRequest(format!(
-                "The SMTP server did not take the test message: {e}"
-            )))
+            Err(Error::Refused(Refusal::TestMessageRefused(e)))
         }
     }
 }
@@ -359,7 +347,7 @@ pub async fn form_warning(
     flow_pk: &str,
     emails: &str,
     fixed_data: &str,
-) -> Result<MailWarning, AppError> {
+) -> Result<MailWarning, Error> {
     if configured(db, config).await? {
         return Ok(MailWarning::default());
     }

@@ -1,9 +1,9 @@
 //! Rate limits shared by every instance on the database (rules and budgets:
 //! [`crate::domain::limits`]; storage: [`crate::store::limits`]).
 
+use super::error::Error;
 use super::{time, Db};
 use crate::domain::limits::{verdict, Limit};
-use crate::error::AppError;
 use crate::store::limits as store;
 
 /// Counts one hit for `bucket` against `limit`, now.
@@ -11,7 +11,7 @@ use crate::store::limits as store;
 /// # Errors
 /// `Ok(Err(secs))` when the hit is past the limit: the seconds until its window ends; `Err` for
 /// database errors.
-pub async fn take(db: &Db, bucket: &str, limit: Limit) -> Result<Result<(), i64>, AppError> {
+pub async fn take(db: &Db, bucket: &str, limit: Limit) -> Result<Result<(), i64>, Error> {
     let now = time::now();
     let w = store::hit(&db.pool, bucket, now, limit.window_secs).await?;
     Ok(verdict(w.hits, w.expires_at, limit, now))
@@ -26,7 +26,7 @@ pub async fn take_noting_first_refusal(
     db: &Db,
     bucket: &str,
     limit: Limit,
-) -> Result<(Result<(), i64>, bool), AppError> {
+) -> Result<(Result<(), i64>, bool), Error> {
     let now = time::now();
     let w = store::hit(&db.pool, bucket, now, limit.window_secs).await?;
     Ok((
@@ -39,7 +39,7 @@ pub async fn take_noting_first_refusal(
 ///
 /// # Errors
 /// Database errors.
-pub async fn give_back(db: &Db, bucket: &str) -> Result<(), AppError> {
+pub async fn give_back(db: &Db, bucket: &str) -> Result<(), Error> {
     Ok(store::give_back(&db.pool, bucket).await?)
 }
 
@@ -47,6 +47,6 @@ pub async fn give_back(db: &Db, bucket: &str) -> Result<(), AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn clear(db: &Db, bucket: &str) -> Result<(), AppError> {
+pub async fn clear(db: &Db, bucket: &str) -> Result<(), Error> {
     Ok(store::clear(&db.pool, bucket).await?)
 }

@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod directory;
 pub mod email;
 pub mod enrollment;
+pub mod error;
 pub mod flows;
 pub mod hashing;
 pub mod invitations;

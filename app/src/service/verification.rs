@@ -8,6 +8,7 @@
 //! parallel guesses cannot exceed `max_attempts`; a right code is used up inside the transaction that
 //! grants (see [`consume`]), so it grants once.
 
+use super::error::{Error, Problem, Refusal};
 use super::{mail, time, Config, Db};
 use crate::domain::email_rules::normalize_email;
 use crate::domain::event::EventKind;
@@ -19,7 +20,6 @@ use crate::domain::limits::{
 use crate::domain::verification::{
     check_attempt, check_resend, format_code, normalize_code, CodeError, CodeState, CODE_DIGITS,
 };
-use crate::error::AppError;
 use crate::store::db::new_uuid;
 use crate::store::verification::{self as store, NewCode, NewVerification, VerificationRow};
 use crate::store::{outbox, Tx};
@@ -38,8 +38,8 @@ impl CodeGate<'_> {
     /// so a code that is not sent is not counted).
     ///
     /// # Errors
-    /// [`AppError::TooManyCodes`] with the seconds to wait, past the limit; database errors.
-    pub async fn admit<'e>(&self, ex: impl crate::store::Exec<'e>) -> Result<(), AppError> {
+    /// [`Error::TooManyCodes`] with the seconds to wait, past the limit; database errors.
+    pub async fn admit<'e>(&self, ex: impl crate::store::Exec<'e>) -> Result<(), Error> {
         use crate::domain::limits::{codes_bucket, network, verdict, CODES_PER_NETWORK};
         if self.client.is_empty() {
             return Ok(());
@@ -47,7 +47,7 @@ impl CodeGate<'_> {
         let now = time::now();
         let bucket = codes_bucket(&network(self.client));
         let w = crate::store::limits::hit(ex, &bucket, now, CODES_PER_NETWORK.window_secs).await?;
-        verdict(w.hits, w.expires_at, CODES_PER_NETWORK, now).map_err(AppError::TooManyCodes)
+        verdict(w.hits, w.expires_at, CODES_PER_NETWORK, now).map_err(Error::TooManyCodes)
     }
 }
 
@@ -77,25 +77,25 @@ fn message(
     code: &str,
     s: Settings,
     expires: i64,
-) -> Result<mail::Rendered, AppError> {
-    mail::render_verification(&mail::VerificationMail {
+) -> Result<mail::Rendered, Error> {
+    Ok(mail::render_verification(&mail::VerificationMail {
         brand: config.brand_name.clone(),
         email: email.to_owned(),
         code: code.to_owned(),
         minutes: s.token_expiry_minutes,
         expires,
-    })
+    })?)
 }
 
 /// Starts a verification of `email` (normalised by the caller) inside the caller's transaction: stores a
 /// new code and queues the message that carries it. Returns the verification's pk.
 ///
 /// # Errors
-/// [`AppError::TooManyCodes`] past the client's limit or the mailbox's daily limit
+/// [`Error::TooManyCodes`] past the client's limit or the mailbox's daily limit
 /// ([`crate::domain::verification::VERIFICATIONS_PER_EMAIL_PER_DAY`], counted by
-/// [`crate::domain::email_rules::mailbox_key`]); [`AppError::CodesPaused`] while the invitation's
-/// failed-guess budget is used up, [`AppError::CodesSlowed`] while the client's network used its share
-/// of it; database errors; [`AppError::Internal`] when the template fails.
+/// [`crate::domain::email_rules::mailbox_key`]); [`Error::CodesPaused`] while the invitation's
+/// failed-guess budget is used up, [`Error::CodesSlowed`] while the client's network used its share
+/// of it; database errors; [`Error::Internal`] when the template fails.
 pub async fn start(
     tx: &mut Tx,
     config: &Config,
@@ -103,7 +103,7 @@ pub async fn start(
     invitation_pk: Option<&str>,
     email: &str,
     s: Settings,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     let (pk, code, now) = (new_uuid(), new_code(), time::now());
     refuse_new_code(&mut **tx, invitation_pk, gate, now).await?;
     gate.admit(&mut **tx).await?;
@@ -112,7 +112,7 @@ pub async fn start(
     let mailbox = crate::domain::email_rules::mailbox_key(email);
     let recent = store::created_since(&mut **tx, &mailbox, day).await?;
     if recent.len() as i64 >= crate::domain::verification::VERIFICATIONS_PER_EMAIL_PER_DAY {
-        return Err(AppError::TooManyCodes((recent[0] - day).max(1)));
+        return Err(Error::TooManyCodes((recent[0] - day).max(1)));
     }
     let expires = now.saturating_add(lifetime_secs(s));
     store::insert(
@@ -144,21 +144,19 @@ pub async fn start(
     Ok(pk)
 }
 
-fn not_started() -> AppError {
-    AppError::BadRequest(
-        "This verification was not started here. Open your invitation link again.".into(),
-    )
+fn not_started() -> Error {
+    Error::Refused(Refusal::VerificationNotStarted)
 }
 
-async fn load(db: &Db, pk: &str) -> Result<VerificationRow, AppError> {
+async fn load(db: &Db, pk: &str) -> Result<VerificationRow, Error> {
     store::find(&db.pool, pk).await?.ok_or_else(not_started)
 }
 
 /// The address a verification is for and whether it is still unused (not yet verified), for pages.
 ///
 /// # Errors
-/// [`AppError::BadRequest`] for an unknown verification; database errors.
-pub async fn pending_email(db: &Db, pk: &str) -> Result<Option<String>, AppError> {
+/// [`Refusal::VerificationNotStarted`] for an unknown verification; database errors.
+pub async fn pending_email(db: &Db, pk: &str) -> Result<Option<String>, Error> {
     let v = load(db, pk).await?;
     Ok(v.verified_at.is_none().then_some(v.email))
 }
@@ -168,7 +166,7 @@ pub async fn pending_email(db: &Db, pk: &str) -> Result<Option<String>, AppError
 ///
 /// # Errors
 /// Database errors.
-pub async fn pending_email_if_known(db: &Db, pk: &str) -> Result<Option<String>, AppError> {
+pub async fn pending_email_if_known(db: &Db, pk: &str) -> Result<Option<String>, Error> {
     Ok(store::find(&db.pool, pk)
         .await?
         .filter(|v| v.verified_at.is_none())
@@ -180,8 +178,8 @@ pub async fn pending_email_if_known(db: &Db, pk: &str) -> Result<Option<String>,
 /// [`crate::domain::verification::MAX_SENDS`] codes. One transaction.
 ///
 /// # Errors
-/// [`AppError::BadRequest`] with the reason when no code may be sent now; [`AppError::TooManyCodes`]
-/// past the client's limit; [`AppError::CodesPaused`] or [`AppError::CodesSlowed`] as for [`start`];
+/// [`Refusal::Resend`] with the reason when no code may be sent now; [`Error::TooManyCodes`]
+/// past the client's limit; [`Error::CodesPaused`] or [`Error::CodesSlowed`] as for [`start`];
 /// database errors.
 pub async fn resend(
     db: &Db,
@@ -189,7 +187,7 @@ pub async fn resend(
     gate: &CodeGate<'_>,
     pk: &str,
     s: Settings,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let VerificationRow {
         email,
         invitation_pk,
@@ -200,7 +198,7 @@ pub async fn resend(
     } = load(db, pk).await?;
     let now = time::now();
     check_resend(sent_at, sends, verified_at.is_some(), now)
-        .map_err(|e| AppError::BadRequest(e.message()))?;
+        .map_err(|e| Error::Refused(Refusal::Resend(e)))?;
     let code = new_code();
     let expires = now.saturating_add(lifetime_secs(s));
     refuse_new_code(&db.pool, invitation_pk.as_deref(), gate, now).await?;
@@ -220,9 +218,9 @@ pub async fn resend(
     )
     .await?;
     if n != 1 {
-        return Err(AppError::BadRequest(
-            crate::domain::verification::ResendError::Wait(1).message(),
-        ));
+        return Err(Error::Refused(Refusal::Resend(
+            crate::domain::verification::ResendError::Wait(1),
+        )));
     }
     super::outbox::enqueue(
         &mut tx,
@@ -240,10 +238,10 @@ pub async fn resend(
 }
 
 /// The error for a [`CodeRefusal`].
-fn refused(r: CodeRefusal) -> AppError {
+fn refused(r: CodeRefusal) -> Error {
     match r {
-        CodeRefusal::Paused(secs) => AppError::CodesPaused(secs),
-        CodeRefusal::Slowed(secs) => AppError::CodesSlowed(secs),
+        CodeRefusal::Paused(secs) => Error::CodesPaused(secs),
+        CodeRefusal::Slowed(secs) => Error::CodesSlowed(secs),
     }
 }
 
@@ -252,7 +250,7 @@ async fn windows<'e>(
     ex: impl crate::store::Exec<'e>,
     buckets: &CodeBuckets,
     now: i64,
-) -> Result<Vec<(String, i64, i64)>, AppError> {
+) -> Result<Vec<(String, i64, i64)>, Error> {
     Ok(
         crate::store::limits::current_in(ex, &buckets.to_read(), now)
             .await?
@@ -269,7 +267,7 @@ async fn refuse_new_code<'e>(
     invitation_pk: Option<&str>,
     gate: &CodeGate<'_>,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let buckets = CodeBuckets::new(invitation_pk, &network(gate.client));
     let w = windows(ex, &buckets, now).await?;
     new_code_verdict(&buckets, &w, now).map_err(refused)
@@ -277,7 +275,7 @@ async fn refuse_new_code<'e>(
 
 /// Whether a guess from `buckets`' network may be compared now ([`guess_verdict`]); past the
 /// instance's figure, counts it in the network's guesses of the minute first.
-async fn admit_guess(db: &Db, buckets: &CodeBuckets, now: i64) -> Result<(), AppError> {
+async fn admit_guess(db: &Db, buckets: &CodeBuckets, now: i64) -> Result<(), Error> {
     let w = windows(&db.pool, buckets, now).await?;
     match guess_verdict(buckets, &w, now).map_err(refused)? {
         GuessGate::Open => Ok(()),
@@ -285,7 +283,7 @@ async fn admit_guess(db: &Db, buckets: &CodeBuckets, now: i64) -> Result<(), App
             let l = SLOWED_GUESSES_PER_NETWORK;
             let hit =
                 crate::store::limits::hit(&db.pool, &buckets.slow, now, l.window_secs).await?;
-            verdict(hit.hits, hit.expires_at, l, now).map_err(AppError::CodesSlowed)
+            verdict(hit.hits, hit.expires_at, l, now).map_err(Error::CodesSlowed)
         }
     }
 }
@@ -304,7 +302,7 @@ async fn count_failure(
     buckets: &CodeBuckets,
     invitation_pk: Option<&str>,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     use crate::domain::limits::CODE_FAILURES_PER_NETWORK_SHARE as SHARE;
     use crate::store::limits::hit;
     let all = hit(
@@ -395,7 +393,7 @@ pub struct GuessingNotice {
 ///
 /// # Errors
 /// Database errors.
-pub async fn guessing_notice(db: &Db, now: i64) -> Result<Option<GuessingNotice>, AppError> {
+pub async fn guessing_notice(db: &Db, now: i64) -> Result<Option<GuessingNotice>, Error> {
     let global =
         crate::store::limits::current_in(&db.pool, &[CODE_FAILURES_GLOBAL_BUCKET.to_owned()], now)
             .await?
@@ -432,8 +430,8 @@ pub async fn guessing_notice(db: &Db, now: i64) -> Result<Option<GuessingNotice>
     }))
 }
 
-fn code_error(e: CodeError) -> AppError {
-    AppError::field("code", e.message())
+fn code_error(e: CodeError) -> Error {
+    Error::field("code", Problem::Code(e))
 }
 
 /// Checks a guess for verification `pk` of `email`: the guess is counted first (a conditional update, so
@@ -444,10 +442,10 @@ fn code_error(e: CodeError) -> AppError {
 /// and uses none of the code's attempts.
 ///
 /// # Errors
-/// [`AppError::Validation`] on `code`: wrong (with the guesses left), expired, too many attempts, already
-/// used; [`AppError::BadRequest`] when the verification is unknown or for another address;
-/// [`AppError::CodesPaused`] while the invitation's failed-guess budget is used up;
-/// [`AppError::CodesSlowed`] while `gate`'s network must wait; database errors.
+/// [`Error::Invalid`] on `code`: wrong (with the guesses left), expired, too many attempts, already
+/// used; [`Error::Refused`] when the verification is unknown or for another address;
+/// [`Error::CodesPaused`] while the invitation's failed-guess budget is used up;
+/// [`Error::CodesSlowed`] while `gate`'s network must wait; database errors.
 pub async fn check(
     db: &Db,
     config: &Config,
@@ -455,7 +453,7 @@ pub async fn check(
     pk: &str,
     email: &str,
     guess: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let VerificationRow {
         email: stored_email,
         invitation_pk,
@@ -466,9 +464,7 @@ pub async fn check(
         ..
     } = load(db, pk).await?;
     if normalize_email(email).as_deref() != Some(stored_email.as_str()) {
-        return Err(AppError::BadRequest(
-            "This code was sent to another address. Ask for a new code.".into(),
-        ));
+        return Err(Error::Refused(Refusal::CodeForAnotherAddress));
     }
     let now = time::now();
     let state = CodeState {
@@ -480,7 +476,7 @@ pub async fn check(
     check_attempt(state, now).map_err(code_error)?;
     let guess = normalize_code(guess);
     if guess.is_empty() {
-        return Err(AppError::field("code", "Enter the code from the email."));
+        return Err(Error::field("code", Problem::Missing));
     }
     let buckets = CodeBuckets::new(invitation_pk.as_deref(), &network(gate.client));
     admit_guess(db, &buckets, now).await?;
@@ -513,8 +509,8 @@ pub async fn check(
 /// Uses up verification `pk` inside the caller's granting transaction: marks it verified, once.
 ///
 /// # Errors
-/// [`AppError::Validation`] on `code` when it was already used (a parallel request won); database errors.
-pub async fn consume(tx: &mut Tx, pk: &str) -> Result<(), AppError> {
+/// [`Error::Invalid`] on `code` when it was already used (a parallel request won); database errors.
+pub async fn consume(tx: &mut Tx, pk: &str) -> Result<(), Error> {
     let n = store::mark_verified(&mut **tx, pk, time::now()).await?;
     if n == 1 {
         Ok(())
@@ -528,11 +524,7 @@ pub async fn consume(tx: &mut Tx, pk: &str) -> Result<(), AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn delivered_to(
-    db: &Db,
-    invitation_pk: &str,
-    token: &str,
-) -> Result<Vec<String>, AppError> {
+pub async fn delivered_to(db: &Db, invitation_pk: &str, token: &str) -> Result<Vec<String>, Error> {
     let rows = outbox::sent_recipients(&db.pool, invitation_pk, token).await?;
     Ok(rows
         .into_iter()

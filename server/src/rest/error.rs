@@ -53,6 +53,14 @@ pub enum ApiError {
     Internal,
 }
 
+/// A service's typed error, worded by the one mapper (`From<service::error::Error> for AppError`), then
+/// shaped as REST answers it.
+impl From<usher_app::service::error::Error> for ApiError {
+    fn from(e: usher_app::service::error::Error) -> Self {
+        Self::from(AppError::from(e))
+    }
+}
+
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {

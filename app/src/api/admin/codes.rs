@@ -19,6 +19,7 @@ pub async fn get_code_guessing_notice() -> Result<Option<crate::model::CodeGuess
             crate::service::verification::guessing_notice(&st.db, crate::service::time::now())
                 .await
                 .map(|n| n.map(notice_view))
+                .map_err(AppError::from)
         }
         .await,
     )

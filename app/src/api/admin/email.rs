@@ -18,6 +18,7 @@ pub async fn get_mail_status() -> Result<crate::model::MailStatus, AppError> {
             crate::service::email::status(&st.db, &st.config)
                 .await
                 .map(view::status)
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -33,6 +34,7 @@ pub async fn get_email_settings() -> Result<crate::model::EmailSettingsView, App
             crate::service::email::view(&st.db, &st.config)
                 .await
                 .map(view::settings)
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -51,7 +53,9 @@ pub async fn save_email_settings(
                 smtp_password: &settings.smtp_password,
                 from: &settings.from,
             };
-            crate::service::email::save(&st.db, &st.config, input).await
+            crate::service::email::save(&st.db, &st.config, input)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -63,7 +67,9 @@ pub async fn send_test_email(to: String) -> Result<String, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            crate::service::email::send_test(&st.db, &st.config, &to).await
+            crate::service::email::send_test(&st.db, &st.config, &to)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )

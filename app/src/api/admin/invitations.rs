@@ -193,6 +193,7 @@ pub async fn invitation_mail_warning(
             let (st, _) = admin().await?;
             crate::service::email::form_warning(&st.db, &st.config, &flow, &emails, &fixed_data)
                 .await
+                .map_err(AppError::from)
         }
         .await,
     )

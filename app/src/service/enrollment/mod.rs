@@ -239,7 +239,7 @@ pub(super) async fn delivered(
             if invited_address(i).is_some()
                 || i.emails.iter().any(|r| matches!(r, EmailRule::Address(_))) =>
         {
-            verification::delivered_to(db, &i.pk, &i.token).await
+            Ok(verification::delivered_to(db, &i.pk, &i.token).await?)
         }
         _ => Ok(Vec::new()),
     }

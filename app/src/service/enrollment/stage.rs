@@ -312,5 +312,5 @@ pub async fn resend_code(
         .filter(|p| p.is_for(slug, plan_token(itoken)) && p.stage == index)
         .and_then(|p| p.verification.as_deref())
         .ok_or_else(not_started)?;
-    verification::resend(db, config, gate, pk, settings).await
+    Ok(verification::resend(db, config, gate, pk, settings).await?)
 }

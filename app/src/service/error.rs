@@ -1,0 +1,159 @@
+//! The services' error (issue 36 item 4): what went wrong, typed and without words. The edges (server
+//! functions, the REST API, the CLI) turn it into [`crate::error::AppError`]; that `From`, in
+//! `crate::error`, is the one place a service error is worded, so the language issue can swap a
+//! catalogue in there.
+//!
+//! Services move to it one room at a time; a service not moved yet still returns `AppError`, and calls
+//! into a moved one convert with `?`.
+
+use crate::domain::smtp::SmtpUrlError;
+use crate::domain::verification::{CodeError, ResendError};
+
+/// A service's refusal or failure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// Input errors, each under its field (a form field's key); nothing was saved (HTTP 400).
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<(String, Problem)>),
+    /// A request that cannot be served as asked (HTTP 400).
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    /// Too many verification codes from one client network, or for one mailbox; retry after this many
+    /// seconds (HTTP 429).
+    #[error("too many codes; retry after {0} s")]
+    TooManyCodes(i64),
+    /// Codes for this invitation are paused after too many wrong guesses; retry after this many seconds
+    /// (HTTP 429; issue 12 item 7).
+    #[error("codes paused; retry after {0} s")]
+    CodesPaused(i64),
+    /// This client's network must wait before its next guess; retry after this many seconds (HTTP 429;
+    /// issue 35 item 4).
+    #[error("codes slowed; retry after {0} s")]
+    CodesSlowed(i64),
+    /// The database was too busy; retry after this many seconds (HTTP 503; issue 35 item 3).
+    #[error("busy; retry after {0} s")]
+    Busy(i64),
+    /// An unexpected failure, logged where it happened (HTTP 500).
+    #[error("internal error")]
+    Internal,
+}
+
+/// What is wrong with one field's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A verification code that does not pass ([`CodeError`]).
+    Code(CodeError),
+    /// Nothing was entered where a value is needed (the field says what).
+    Missing,
+    /// Not an email address.
+    NotAnAddress,
+    /// Not a mailbox (`Acme <id@acme.example>` or `id@acme.example`).
+    NotAMailbox,
+    /// An SMTP URL that does not parse ([`SmtpUrlError`]).
+    SmtpUrl(SmtpUrlError),
+    /// An SMTP URL with a password but no user name.
+    PasswordWithoutUser,
+    /// An SMTP URL lettre cannot build a transport for, with lettre's reason.
+    SmtpTransport(String),
+}
+
+/// Why a request is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The verification (or the step that needs it) was not started in this browser.
+    VerificationNotStarted,
+    /// No new code may be sent now ([`ResendError`]).
+    Resend(ResendError),
+    /// The code was sent to another address than the one being confirmed.
+    CodeForAnotherAddress,
+    /// No SMTP server is configured.
+    NoSmtpServer,
+    /// The SMTP server did not take the test message: its answer or the connection error.
+    TestMessageRefused(String),
+}
+
+impl Error {
+    /// One field's problem.
+    pub fn field(field: &str, problem: Problem) -> Self {
+        Self::Invalid(vec![(field.to_owned(), problem)])
+    }
+}
+
+/// A database error is logged here (with the `?` that converted it) and reaches the caller as
+/// [`Error::Internal`], or as [`Error::Busy`] when the database was only too busy (issue 35 item 3).
+impl From<crate::store::Error> for Error {
+    #[track_caller]
+    fn from(e: crate::store::Error) -> Self {
+        let at = std::panic::Location::caller();
+        if let crate::store::Error::Busy(e) = &e {
+            tracing::warn!(error = %e, %at, "database busy; answering 503");
+            return Self::Busy(crate::store::BUSY_RETRY_AFTER_SECS);
+        }
+        tracing::error!(error = %e, %at, "database error");
+        Self::Internal
+    }
+}
+
+/// While services move to [`Error`] one room at a time, a moved one may call one that still returns
+/// `AppError` (the outbox's `enqueue`): the errors such a call can give (the database's, the limits')
+/// keep their kind; anything else is unexpected there, logged, and [`Error::Internal`].
+impl From<crate::error::AppError> for Error {
+    #[track_caller]
+    fn from(e: crate::error::AppError) -> Self {
+        use crate::error::AppError as A;
+        match e {
+            A::TooManyCodes(s) => Self::TooManyCodes(s),
+            A::CodesPaused(s) => Self::CodesPaused(s),
+            A::CodesSlowed(s) => Self::CodesSlowed(s),
+            A::Busy(s) => Self::Busy(s),
+            A::Internal => Self::Internal,
+            other => {
+                let at = std::panic::Location::caller();
+                tracing::error!(error = ?other, %at, "unexpected error from a service");
+                Self::Internal
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_edge_words_each_refusal_and_keeps_the_waits() {
+        use crate::error::AppError;
+        assert_eq!(
+            AppError::from(Error::field("code", Problem::Missing)),
+            AppError::field("code", "Enter the code from the email.")
+        );
+        assert_eq!(
+            AppError::from(Error::field(
+                "code",
+                Problem::Code(CodeError::Wrong { attempts_left: 2 })
+            )),
+            AppError::field("code", "That code is not right. 2 attempts left.")
+        );
+        assert_eq!(
+            AppError::from(Error::Refused(Refusal::Resend(ResendError::Wait(30)))),
+            AppError::BadRequest(
+                "A code was just sent. You can ask for a new one in 30 seconds.".into()
+            )
+        );
+        assert_eq!(
+            AppError::from(Error::CodesPaused(60)),
+            AppError::CodesPaused(60)
+        );
+        assert_eq!(AppError::from(Error::Busy(2)), AppError::Busy(2));
+        assert_eq!(AppError::from(Error::Internal), AppError::Internal);
+        assert_eq!(AppError::from(Error::Internal).status(), 500);
+    }
+
+    #[test]
+    fn a_field_problem_names_its_field() {
+        assert_eq!(
+            Error::field("code", Problem::Missing),
+            Error::Invalid(vec![("code".into(), Problem::Missing)])
+        );
+    }
+}
