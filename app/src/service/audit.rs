@@ -1,8 +1,8 @@
 //! Recording and reading the audit log ([`crate::domain::audit`]).
 
+use super::error::Error;
 use super::time;
 use crate::domain::audit::{Action, NewEvent};
-use crate::error::AppError;
 use crate::store::audit::{self as store, AuditRow};
 use crate::store::db::new_uuid;
 use crate::store::Exec;
@@ -12,7 +12,7 @@ use crate::store::Exec;
 ///
 /// # Errors
 /// Database errors.
-pub async fn record<'e>(ex: impl Exec<'e>, event: NewEvent) -> Result<(), AppError> {
+pub async fn record<'e>(ex: impl Exec<'e>, event: NewEvent) -> Result<(), Error> {
     let (actor_kind, actor_pk, actor_name) = event.actor.parts();
     tracing::warn!(
         action = event.action.as_str(),
@@ -44,6 +44,6 @@ pub async fn newest<'e>(
     ex: impl Exec<'e>,
     action: Option<Action>,
     limit: i64,
-) -> Result<Vec<AuditRow>, AppError> {
+) -> Result<Vec<AuditRow>, Error> {
     Ok(store::newest(ex, action.map(Action::as_str), limit.clamp(1, 500)).await?)
 }

@@ -94,6 +94,40 @@ impl From<crate::store::Error> for Error {
     }
 }
 
+/// Turns an unexpected failure into [`Error::Internal`] with context: the server log names the
+/// operation that failed, the cause, and where it was called (`file:line`). Values that hold tokens,
+/// codes or passwords are never passed as the operation or the cause.
+pub trait Context<T> {
+    /// `Err(cause)` or `None` → [`Error::Internal`], logged with `operation` (e.g. "hashing a
+    /// password") and where it was called.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] in place of the failure.
+    fn context(self, operation: &'static str) -> Result<T, Error>;
+}
+
+impl<T, E: std::fmt::Display> Context<T> for Result<T, E> {
+    #[track_caller]
+    fn context(self, operation: &'static str) -> Result<T, Error> {
+        let at = std::panic::Location::caller();
+        self.map_err(|e| {
+            tracing::error!(operation, error = %e, %at, "internal error");
+            Error::Internal
+        })
+    }
+}
+
+impl<T> Context<T> for Option<T> {
+    #[track_caller]
+    fn context(self, operation: &'static str) -> Result<T, Error> {
+        let at = std::panic::Location::caller();
+        self.ok_or_else(|| {
+            tracing::error!(operation, %at, "internal error: a value that must exist is missing");
+            Error::Internal
+        })
+    }
+}
+
 /// While services move to [`Error`] one room at a time, a moved one may call one that still returns
 /// `AppError` (the outbox's `enqueue`): the errors such a call can give (the database's, the limits')
 /// keep their kind; anything else is unexpected there, logged, and [`Error::Internal`].
@@ -147,6 +181,14 @@ mod tests {
         assert_eq!(AppError::from(Error::Busy(2)), AppError::Busy(2));
         assert_eq!(AppError::from(Error::Internal), AppError::Internal);
         assert_eq!(AppError::from(Error::Internal).status(), 500);
+    }
+
+    #[test]
+    fn context_turns_a_failure_into_internal_and_keeps_a_success() {
+        let failed: Result<(), &str> = Err("disk full");
+        assert_eq!(failed.context("writing"), Err(Error::Internal));
+        assert_eq!(None::<u8>.context("finding"), Err(Error::Internal));
+        assert_eq!(Ok::<u8, &str>(3).context("reading"), Ok(3));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! digests of high-entropy secrets (BLAKE2b): what every service that stores or checks a secret uses,
 //! apart from the session (`auth`) and the users (`users`) that call it (issue 36 item 1).
 
-use crate::error::{AppError, Context};
+use super::error::{Context, Error};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -86,8 +86,8 @@ impl HashQueue {
     /// Waits for a turn, or refuses at once when the queue is full.
     ///
     /// # Errors
-    /// [`AppError::Busy`] ([`BUSY_RETRY_AFTER_SECS`]) when `running + waiting` are already admitted.
-    pub async fn enter(&self) -> Result<Turn<'_>, AppError> {
+    /// [`Error::Busy`] ([`BUSY_RETRY_AFTER_SECS`]) when `running + waiting` are already admitted.
+    pub async fn enter(&self) -> Result<Turn<'_>, Error> {
         use std::sync::atomic::Ordering;
         let admitted = self
             .admitted
@@ -96,7 +96,7 @@ impl HashQueue {
             });
         if admitted.is_err() {
             tracing::warn!("password hashing queue full; answering 503");
-            return Err(AppError::Busy(BUSY_RETRY_AFTER_SECS));
+            return Err(Error::Busy(BUSY_RETRY_AFTER_SECS));
         }
         match self.permits.acquire().await {
             Ok(permit) => Ok(Turn {
@@ -105,7 +105,7 @@ impl HashQueue {
             }),
             Err(_) => {
                 self.admitted.fetch_sub(1, Ordering::AcqRel);
-                Err(AppError::Internal)
+                Err(Error::Internal)
             }
         }
     }
@@ -178,8 +178,8 @@ async fn run_hash<T: Send + 'static>(
 /// a bounded number at a time ([`hashing`]).
 ///
 /// # Errors
-/// [`AppError::Busy`] when the queue is full; [`AppError::Internal`] if hashing fails.
-pub async fn hash_password(password: String) -> Result<String, AppError> {
+/// [`Error::Busy`] when the queue is full; [`Error::Internal`] if hashing fails.
+pub async fn hash_password(password: String) -> Result<String, Error> {
     let turn = hashing().enter().await?;
     run_hash(turn, move || {
         let salt = SaltString::generate(&mut OsRng);
@@ -198,8 +198,8 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 /// timing oracle).
 ///
 /// # Errors
-/// [`AppError::Busy`] when the queue is full.
-pub async fn verify_password(password: String, phc: String) -> Result<bool, AppError> {
+/// [`Error::Busy`] when the queue is full.
+pub async fn verify_password(password: String, phc: String) -> Result<bool, Error> {
     let turn = sign_in_hashing().enter().await?;
     Ok(run_hash(turn, move || {
         let (phc, usable) = match PasswordHash::new(&phc) {
@@ -223,8 +223,8 @@ pub async fn verify_password(password: String, phc: String) -> Result<bool, AppE
 /// account costs, so accounts cannot be probed by timing.
 ///
 /// # Errors
-/// [`AppError::Busy`] when the queue is full.
-pub async fn verify_nothing(password: String) -> Result<(), AppError> {
+/// [`Error::Busy`] when the queue is full.
+pub async fn verify_nothing(password: String) -> Result<(), Error> {
     verify_password(password, DUMMY_HASH.to_owned())
         .await
         .map(|_| ())
@@ -248,8 +248,8 @@ mod digest_tests {
 
 #[cfg(test)]
 mod tests {
+    use crate::service::error::Error;
     use super::HashQueue;
-    use crate::error::AppError;
 
     #[tokio::test]
     async fn a_full_hashing_queue_answers_busy_at_once_and_frees_its_places() {
@@ -266,7 +266,7 @@ mod tests {
             }
             tokio::task::yield_now().await;
         }
-        assert!(matches!(q2.enter().await, Err(AppError::Busy(1))));
+        assert!(matches!(q2.enter().await, Err(Error::Busy(1))));
         drop(running);
         waiting.await.unwrap().expect("the waiter gets its turn");
         assert!(q2.enter().await.is_ok(), "places are given back");

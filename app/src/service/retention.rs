@@ -3,10 +3,10 @@
 //! may run it at once. Expired sessions (and with them abandoned flow plans) are deleted by the session
 //! store's own clean-up.
 
+use super::error::Error;
 use super::{time, Db};
 use crate::domain::outbox::DONE_RETENTION_SECS;
 use crate::domain::verification::RETENTION_AFTER_EXPIRY_SECS;
-use crate::error::AppError;
 use crate::store;
 
 /// How many rows one pruning deleted, by table.
@@ -26,7 +26,7 @@ pub struct Pruned {
 ///
 /// # Errors
 /// Database errors (what was deleted before one stays deleted: each delete stands alone).
-pub async fn prune(db: &Db, now: i64) -> Result<Pruned, AppError> {
+pub async fn prune(db: &Db, now: i64) -> Result<Pruned, Error> {
     Ok(Pruned {
         limits: store::limits::prune(&db.pool, now).await?,
         verifications: store::verification::prune(&db.pool, now - RETENTION_AFTER_EXPIRY_SECS)
@@ -39,6 +39,6 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn prune_now(db: &Db) -> Result<Pruned, AppError> {
+pub async fn prune_now(db: &Db) -> Result<Pruned, Error> {
     prune(db, time::now()).await
 }
