@@ -368,8 +368,6 @@ fn no_arrow_runs_up_from_the_store_or_the_domain() {
 const SERVICES_STILL_BUILDING_SCREENS: &[&str] = &[
     "service/accept.rs",
     "service/blueprints.rs",
-    "service/brands.rs",
-    "service/directory.rs",
     "service/email.rs",
     "service/enrollment/mod.rs",
     "service/flows.rs",
