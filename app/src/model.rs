@@ -438,7 +438,7 @@ pub struct FlowEntryView {
 
 /// The field a blueprint import is refused on when it would change built-in flows or stages and the
 /// admin has not confirmed (`service::blueprints::BuiltinChanges`).
-pub const CONFIRM_BUILTIN_FIELD: &str = "confirm_builtin";
+pub use crate::domain::flow::CONFIRM_BUILTIN_FIELD;
 
 /// What applying a blueprint did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
