@@ -319,7 +319,7 @@ pub struct LedgerEntry {
 }
 
 /// Rows per page of Directory → Users.
-pub const USERS_PAGE_SIZE: u64 = 50;
+pub use crate::domain::user::USERS_PAGE_SIZE;
 
 /// A path users have in Directory → Users, and how many users have exactly it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -374,7 +374,6 @@ const SERVICES_STILL_BUILDING_SCREENS: &[&str] = &[
     "service/outbox.rs",
     "service/policies.rs",
     "service/tokens.rs",
-    "service/users.rs",
     "service/verification.rs",
 ];
 
