@@ -378,8 +378,8 @@ pub struct ApiTokenView {
     pub created_display: String,
     /// Expiry for people, or "never".
     pub expires_display: String,
-    /// `active`, `expired` or `revoked`.
-    pub status: String,
+    /// `active`, `expired` or `revoked` (at the time of reading).
+    pub status: crate::domain::token::TokenStatus,
 }
 
 /// A token just created: its row and its secret, shown this once.

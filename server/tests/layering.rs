@@ -372,7 +372,6 @@ const SERVICES_STILL_BUILDING_SCREENS: &[&str] = &[
     "service/invitations/list.rs",
     "service/invitations/write.rs",
     "service/outbox.rs",
-    "service/tokens.rs",
     "service/verification.rs",
 ];
 

@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::Layer;
 use usher_app::domain::flow::{builtin_flows, Authentication, Designation, FlowDef};
-use usher_app::model::TokenForm;
+use usher_app::domain::token::TokenDraft;
 use usher_app::service::{blueprints, directory, flows, tokens, users};
 
 /// One test of this file at a time (see the module's documentation).
@@ -253,11 +253,11 @@ async fn the_users_page_reads_one_page_in_sql() {
 /// A bearer token of a new superuser `admin`.
 async fn admin_token(app: &TestApp) -> String {
     app.admin_pk().await;
-    let form = TokenForm {
+    let form = TokenDraft {
         username: "admin".into(),
         identifier: "lists".into(),
         description: String::new(),
-        expires: String::new(),
+        expires: None,
     };
     tokens::create(&app.db, &form).await.unwrap().secret
 }
