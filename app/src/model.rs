@@ -319,7 +319,7 @@ pub struct LedgerEntry {
 }
 
 /// Rows per page of Directory → Users.
-pub const USERS_PAGE_SIZE: u64 = 50;
+pub use crate::domain::user::USERS_PAGE_SIZE;
 
 /// A path users have in Directory → Users, and how many users have exactly it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -378,8 +378,8 @@ pub struct ApiTokenView {
     pub created_display: String,
     /// Expiry for people, or "never".
     pub expires_display: String,
-    /// `active`, `expired` or `revoked`.
-    pub status: String,
+    /// `active`, `expired` or `revoked` (at the time of reading).
+    pub status: crate::domain::token::TokenStatus,
 }
 
 /// A token just created: its row and its secret, shown this once.
@@ -438,7 +438,7 @@ pub struct FlowEntryView {
 
 /// The field a blueprint import is refused on when it would change built-in flows or stages and the
 /// admin has not confirmed (`service::blueprints::BuiltinChanges`).
-pub const CONFIRM_BUILTIN_FIELD: &str = "confirm_builtin";
+pub use crate::domain::flow::CONFIRM_BUILTIN_FIELD;
 
 /// What applying a blueprint did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -14,7 +14,7 @@ use leptos::prelude::LeptosOptions;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 use usher_app::domain::invitation::{InvitationDraft, InvitationName, Quota};
-use usher_app::model::TokenForm;
+use usher_app::domain::token::TokenDraft;
 use usher_app::service::invitations::{create_in, Delivery};
 use usher_app::service::{time, tokens, users, Config};
 
@@ -98,11 +98,11 @@ async fn seed(state: &usher_app::service::AppState, n: usize) -> Duration {
 async fn new_token(state: &usher_app::service::AppState, identifier: &str) -> String {
     tokens::create(
         &state.db,
-        &TokenForm {
+        &TokenDraft {
             username: "admin".into(),
             identifier: identifier.into(),
             description: "list benchmark".into(),
-            expires: String::new(),
+            expires: None,
         },
     )
     .await

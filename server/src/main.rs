@@ -46,13 +46,18 @@ async fn main() -> ExitCode {
         } => {
             let identifier = identifier
                 .unwrap_or_else(|| format!("{username}-{}", usher_app::service::time::now()));
-            let form = usher_app::model::TokenForm {
-                username,
-                identifier,
-                description,
-                expires: expires.unwrap_or_default(),
-            };
-            create_token(cli.settings, form).await
+            match usher_app::domain::token::parse_expiry(expires.as_deref().unwrap_or("")) {
+                Ok(expires) => {
+                    let draft = usher_app::domain::token::TokenDraft {
+                        username,
+                        identifier,
+                        description,
+                        expires,
+                    };
+                    create_token(cli.settings, draft).await
+                }
+                Err(e) => Err(format!("expires: {e}")),
+            }
         }
     };
     match result {
@@ -170,15 +175,22 @@ async fn blueprint_apply(
     Ok(())
 }
 
-async fn create_token(settings: Settings, form: usher_app::model::TokenForm) -> Result<(), String> {
+async fn create_token(
+    settings: Settings,
+    draft: usher_app::domain::token::TokenDraft,
+) -> Result<(), String> {
     let db = Db::connect(&settings.database_url)
         .await
         .map_err(|e| format!("database: {e}"))?;
-    match usher_app::service::tokens::create(&db, &form).await {
+    match usher_app::service::tokens::create(&db, &draft).await {
         Ok(t) => {
+            let expires = usher_app::domain::time::format_expiry(
+                t.token.expires,
+                usher_app::service::time::now(),
+            );
             eprintln!(
-                "Created token {} for {} (expires: {}). Its secret follows; it is not shown again.",
-                t.token.identifier, t.token.username, t.token.expires_display
+                "Created token {} for {} (expires: {expires}). Its secret follows; it is not shown again.",
+                t.token.identifier, t.token.username
             );
             println!("{}", t.secret);
             Ok(())

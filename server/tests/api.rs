@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::{Client, Response, TestApp};
 use serde_json::{json, Value};
-use usher_app::model::TokenForm;
+use usher_app::domain::token::{parse_expiry, TokenDraft};
 use usher_app::service::tokens;
 
 db_tests!(
@@ -27,11 +27,11 @@ db_tests!(
 const INV: &str = "/api/v3/stages/invitation/invitations/";
 
 async fn token(app: &TestApp, username: &str, expires: &str) -> String {
-    let form = TokenForm {
+    let form = TokenDraft {
         username: username.into(),
         identifier: format!("{username}-{}", uuid::Uuid::new_v4()),
         description: String::new(),
-        expires: expires.into(),
+        expires: parse_expiry(expires).expect("an expiry"),
     };
     tokens::create(&app.db, &form).await.unwrap().secret
 }

@@ -9,7 +9,7 @@ use common::TestApp;
 use serde_json::json;
 use std::collections::BTreeMap;
 use usher_app::domain::invitation::{Invitation, Quota};
-use usher_app::model::TokenForm;
+use usher_app::domain::token::TokenDraft;
 use usher_app::service::{blueprints, invitations, tokens};
 
 db_tests!(the_form_the_rest_body_and_a_blueprint_give_the_same_invitation,);
@@ -112,11 +112,11 @@ async fn the_form_the_rest_body_and_a_blueprint_give_the_same_invitation(app: Te
 
     let secret = tokens::create(
         &app.db,
-        &TokenForm {
+        &TokenDraft {
             username: "admin".into(),
             identifier: "edges".into(),
             description: String::new(),
-            expires: String::new(),
+            expires: None,
         },
     )
     .await

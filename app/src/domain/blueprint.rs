@@ -67,6 +67,19 @@ pub struct InvitationItem {
     pub fixed_data: Map<String, Value>,
 }
 
+/// What applying a blueprint did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ApplyReport {
+    /// `metadata.name`.
+    pub name: String,
+    /// Objects created.
+    pub created: usize,
+    /// Objects that existed and were updated.
+    pub updated: usize,
+    /// Slugs of the flows in the file.
+    pub flows: Vec<String>,
+}
+
 /// What a blueprint defines, resolved: references replaced by names and slugs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plan {

@@ -437,6 +437,10 @@ pub struct FlowFile {
     pub flows: Vec<FlowDef>,
 }
 
+/// The field a blueprint import is refused on when it would change the built-in flows or stages and the
+/// admin has not confirmed it (`service::blueprints::BuiltinChanges`); the import form asks on it.
+pub const CONFIRM_BUILTIN_FIELD: &str = "confirm_builtin";
+
 /// Usher's built-in flow definitions (`app/flows/builtin.yaml`).
 #[cfg(feature = "ssr")]
 pub fn builtin_flows() -> Vec<FlowDef> {

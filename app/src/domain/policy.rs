@@ -109,6 +109,41 @@ pub fn evaluate(expression: &str, ctx: &PolicyContext) -> Result<bool, String> {
     }
 }
 
+/// A policy an admin asks to create, its fields trimmed: the dashboard form parses into this at its edge.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PolicyDraft {
+    /// Unique name.
+    pub name: String,
+    /// The CEL expression.
+    pub expression: String,
+    /// Shown to the invitee when it denies; empty for the plain message.
+    pub message: String,
+}
+
+impl PolicyDraft {
+    /// A draft from what was entered, each field trimmed.
+    pub fn new(name: &str, expression: &str, message: &str) -> Self {
+        Self {
+            name: name.trim().to_owned(),
+            expression: expression.trim().to_owned(),
+            message: message.trim().to_owned(),
+        }
+    }
+
+    /// What is wrong with it without looking at the stored policies, as `(field, message for the
+    /// form)`: `name` when empty, `expression` when [`check`] refuses it. Empty when nothing is.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut errors = Vec::new();
+        if self.name.is_empty() {
+            errors.push(("name".to_owned(), "Name is required.".to_owned()));
+        }
+        if let Err(e) = check(&self.expression) {
+            errors.push(("expression".to_owned(), e));
+        }
+        errors
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,9 @@ pub const SECRET_LEN: usize = 48;
 /// Characters of the secret kept in clear so admins can tell tokens apart.
 pub const PREFIX_LEN: usize = 6;
 
-/// A token's state at a moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A token's state at a moment; serialised as `active`, `expired` or `revoked`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum TokenStatus {
     /// Usable.
     Active,
@@ -24,6 +25,33 @@ impl TokenStatus {
             Self::Expired => "expired",
             Self::Revoked => "revoked",
         }
+    }
+}
+
+/// A token an admin asks to create: the dashboard form and the CLI parse into this at their edge
+/// (the expiry read from its text); the token service checks the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TokenDraft {
+    /// The owner's username, as entered (trimmed by the service).
+    pub username: String,
+    /// The identifier, as entered ([`validate_identifier`] by the service).
+    pub identifier: String,
+    /// Free text (trimmed by the service).
+    pub description: String,
+    /// Expiry, UTC Unix seconds (must be in the future); `None` = never.
+    pub expires: Option<i64>,
+}
+
+/// An expiry as entered: empty (after trimming) is never, else a `YYYY-MM-DDTHH:MM` UTC date and time
+/// ([`crate::domain::time::parse_input`]), as UTC Unix seconds.
+///
+/// # Errors
+/// [`crate::domain::NotADateTime`] when it is neither.
+#[cfg(feature = "ssr")]
+pub fn parse_expiry(raw: &str) -> Result<Option<i64>, crate::domain::NotADateTime> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => crate::domain::time::parse_input(raw).map(Some),
     }
 }
 
@@ -94,6 +122,10 @@ mod tests {
         assert_eq!(token_status(Some(100), false, 100), TokenStatus::Expired);
         assert_eq!(token_status(Some(50), true, 100), TokenStatus::Revoked);
         assert_eq!(token_status(None, true, 100).as_str(), "revoked");
+        assert_eq!(
+            serde_json::to_value(TokenStatus::Expired).unwrap(),
+            serde_json::json!("expired")
+        );
     }
 
     #[test]

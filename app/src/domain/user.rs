@@ -26,6 +26,9 @@ pub struct CurrentUser {
     pub roles: Vec<String>,
 }
 
+/// Rows per page of Directory → Users.
+pub const USERS_PAGE_SIZE: u64 = 50;
+
 /// Maximum username length (authentik: 150).
 pub const USERNAME_MAX: usize = 150;
 /// Minimum password length of Usher's default password policy.

@@ -6,12 +6,12 @@
 //! (authentik's `order` kept as the position): re-importing the same file leaves them as they are.
 
 use super::{invitations, time, Db};
+pub use crate::domain::blueprint::ApplyReport;
 use crate::domain::blueprint::{parse, Plan};
 use crate::domain::fixed_data;
 use crate::domain::flow::StageKind;
 use crate::domain::invitation::{InvitationName, InvitationPatch};
 use crate::error::{AppError, Context};
-pub use crate::model::ApplyReport;
 use crate::store::db::new_uuid;
 use crate::store::{directory, flows};
 use std::collections::BTreeMap;
@@ -30,7 +30,7 @@ pub enum BuiltinChanges {
 
 /// The name of the field an unconfirmed change to a built-in flow is reported on
 /// ([`AppError::Validation`]): the import form's confirmation.
-pub const CONFIRM_FIELD: &str = crate::model::CONFIRM_BUILTIN_FIELD;
+pub const CONFIRM_FIELD: &str = crate::domain::flow::CONFIRM_BUILTIN_FIELD;
 
 /// Reads and applies a blueprint in one transaction. Invitations it creates are `created_by` this user.
 ///
@@ -331,41 +331,12 @@ pub async fn export(db: &Db, slug: &str) -> Result<String, AppError> {
     yaml_serde::to_string(&doc).context("writing the blueprint export")
 }
 
-/// Every flow's summary for Flows & Stages → Flows, by slug: its stages (with their settings as YAML),
-/// whether it binds an invitation stage and runs open enrollment. Two statements whatever the number of
-/// flows ([`super::flows::load_all_flows`]).
+/// Every flow with its stages in binding order, by slug (Flows & Stages → Flows; the page shows whether
+/// each binds an invitation stage, its stages' settings as YAML, whether it runs open enrollment). Two
+/// statements whatever the number of flows ([`super::flows::load_all_flows`]).
 ///
 /// # Errors
 /// Database errors; [`AppError::Internal`] when a stored stage's settings do not parse.
-pub async fn list_flows(db: &Db) -> Result<Vec<crate::model::FlowEntryView>, AppError> {
-    Ok(super::flows::load_all_flows(db)
-        .await?
-        .into_iter()
-        .map(|f| crate::model::FlowEntryView {
-            has_invitation_stage: f
-                .def
-                .stages
-                .iter()
-                .any(|s| matches!(s.kind, StageKind::Invitation { .. })),
-            open_enrollment: f.def.open_enrollment,
-            stages: f
-                .def
-                .stages
-                .iter()
-                .map(|s| crate::model::StageView {
-                    name: s.name.clone(),
-                    kind: s.kind.name().to_owned(),
-                    settings: yaml_serde::to_string(&s.kind)
-                        .unwrap_or_default()
-                        .trim()
-                        .to_owned(),
-                })
-                .collect(),
-            pk: f.pk,
-            slug: f.def.slug,
-            name: f.def.name,
-            title: f.def.title,
-            designation: f.def.designation.as_str().to_owned(),
-        })
-        .collect())
+pub async fn list_flows(db: &Db) -> Result<Vec<super::flows::StoredFlow>, AppError> {
+    super::flows::load_all_flows(db).await
 }

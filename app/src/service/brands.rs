@@ -4,7 +4,6 @@
 
 use super::{Config, Db};
 use crate::error::AppError;
-use crate::model::BrandSettings;
 use crate::store::settings::{delete_setting, get_setting, put_setting};
 
 const KEY: &str = "default_application_url";
@@ -88,14 +87,23 @@ pub async fn default_application(db: &Db, config: &Config) -> Result<Option<Stri
         .or_else(|| config.default_app_url.clone()))
 }
 
-/// The Brands page's values.
+/// The default application as saved and as the environment gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DefaultApplication {
+    /// The saved one (an absolute http(s) URL or a path); `None` when nothing is saved.
+    pub saved: Option<String>,
+    /// `USHER_DEFAULT_APP_URL`, which applies while nothing is saved; `None` when unset.
+    pub from_environment: Option<String>,
+}
+
+/// The Brands page's values: the saved default application and the environment's.
 ///
 /// # Errors
 /// Database errors.
-pub async fn settings(db: &Db, config: &Config) -> Result<BrandSettings, AppError> {
-    Ok(BrandSettings {
-        default_application_url: get_setting(db, KEY).await?.unwrap_or_default(),
-        from_environment: config.default_app_url.clone().unwrap_or_default(),
+pub async fn settings(db: &Db, config: &Config) -> Result<DefaultApplication, AppError> {
+    Ok(DefaultApplication {
+        saved: get_setting(db, KEY).await?,
+        from_environment: config.default_app_url.clone(),
     })
 }
 

@@ -2,12 +2,22 @@
 
 use super::{time, Db};
 use crate::error::AppError;
-use crate::model::NamedItem;
 use crate::store::db::new_uuid;
 use crate::store::{directory as store, is_unique_violation, users};
 
 /// Which directory table: groups or roles.
 pub use crate::store::directory::Kind;
+
+/// A group or role with how many users hold it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// UUID.
+    pub pk: String,
+    /// Unique name.
+    pub name: String,
+    /// How many users hold it.
+    pub members: i64,
+}
 
 fn noun(kind: Kind) -> &'static str {
     match kind {
@@ -20,11 +30,11 @@ fn noun(kind: Kind) -> &'static str {
 ///
 /// # Errors
 /// Database errors.
-pub async fn list(db: &Db, kind: Kind) -> Result<Vec<NamedItem>, AppError> {
+pub async fn list(db: &Db, kind: Kind) -> Result<Vec<Entry>, AppError> {
     Ok(store::list(&db.pool, kind)
         .await?
         .into_iter()
-        .map(|r| NamedItem {
+        .map(|r| Entry {
             pk: r.pk,
             name: r.name,
             members: r.members,
@@ -51,7 +61,7 @@ pub fn validate_name(raw: &str) -> Result<String, String> {
 ///
 /// # Errors
 /// [`AppError::Validation`] on `name` when empty, too long or taken; database errors.
-pub async fn create(db: &Db, kind: Kind, name: &str) -> Result<NamedItem, AppError> {
+pub async fn create(db: &Db, kind: Kind, name: &str) -> Result<Entry, AppError> {
     let name = validate_name(name).map_err(|e| AppError::field("name", e))?;
     let pk = new_uuid();
     store::insert(&db.pool, kind, &pk, &name, time::now())
@@ -66,7 +76,7 @@ pub async fn create(db: &Db, kind: Kind, name: &str) -> Result<NamedItem, AppErr
                 AppError::from(e)
             }
         })?;
-    Ok(NamedItem {
+    Ok(Entry {
         pk,
         name,
         members: 0,

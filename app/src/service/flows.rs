@@ -4,7 +4,6 @@
 use super::Db;
 use crate::domain::flow::{builtin_flows, FlowDef, StageDef, StageKind};
 use crate::error::{AppError, Context};
-use crate::model::FlowOption;
 use crate::store::db::new_uuid;
 use crate::store::flows as store;
 
@@ -358,15 +357,30 @@ pub async fn flows_page(
     summaries(db, rows).await
 }
 
-/// Flows for the invitation form's selector: enrollment flows, by slug.
+/// An enrollment flow, with which of the stages an invitation cares about it binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrollmentFlow {
+    /// UUID.
+    pub pk: String,
+    /// Slug.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Whether an invitation stage is bound (without one, the flow ignores invitations).
+    pub has_invitation_stage: bool,
+    /// Whether an email stage is bound (every invitee then confirms their address with an emailed code).
+    pub has_email_stage: bool,
+}
+
+/// The enrollment flows (what the invitation form offers), by slug.
 ///
 /// # Errors
 /// Database errors.
-pub async fn list_enrollment_flows(db: &Db) -> Result<Vec<FlowOption>, AppError> {
+pub async fn list_enrollment_flows(db: &Db) -> Result<Vec<EnrollmentFlow>, AppError> {
     Ok(store::enrollment_flows(&db.pool)
         .await?
         .into_iter()
-        .map(|f| FlowOption {
+        .map(|f| EnrollmentFlow {
             pk: f.pk,
             slug: f.slug,
             name: f.name,

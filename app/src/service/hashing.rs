@@ -248,8 +248,8 @@ mod digest_tests {
 
 #[cfg(test)]
 mod tests {
-    use crate::service::error::Error;
     use super::HashQueue;
+    use crate::service::error::Error;
 
     #[tokio::test]
     async fn a_full_hashing_queue_answers_busy_at_once_and_frees_its_places() {

@@ -7,38 +7,61 @@
 //! silently drops a stage such as the email verification.)
 
 use super::{time, Db};
-use crate::domain::policy::{check, evaluate, PolicyContext};
+use crate::domain::policy::{evaluate, PolicyContext, PolicyDraft};
 use crate::error::AppError;
-use crate::model::{PolicyBindingView, PolicyForm, PolicyView};
 use crate::store::db::{new_uuid, touched};
 use crate::store::{flows, policies as store};
 
-/// Saves a new policy; a broken expression is refused.
+/// An expression policy with where it is bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// UUID.
+    pub pk: String,
+    /// Unique name.
+    pub name: String,
+    /// The CEL expression.
+    pub expression: String,
+    /// Shown to the invitee when it denies; empty for the plain message.
+    pub message: String,
+    /// Where it is bound.
+    pub bindings: Vec<PolicyBinding>,
+}
+
+/// Where a policy is bound: a flow, or one stage of a flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyBinding {
+    /// UUID.
+    pub pk: String,
+    /// The flow's slug.
+    pub flow_slug: String,
+    /// The stage's name, for a stage binding.
+    pub stage: Option<String>,
+}
+
+/// Saves a new policy; a broken expression is refused. Returns it, bound nowhere.
 ///
 /// # Errors
 /// [`AppError::Validation`] on `name` (empty or taken) or `expression` (does not parse); database errors.
-pub async fn create(db: &Db, form: &PolicyForm) -> Result<PolicyView, AppError> {
-    let mut errors = Vec::new();
-    let name = form.name.trim();
-    if name.is_empty() {
-        errors.push(("name".to_owned(), "Name is required.".to_owned()));
-    } else if store::policy_pk_by_name(&db.pool, name).await?.is_some() {
-        errors.push(("name".into(), "A policy with this name exists.".into()));
-    }
-    if let Err(e) = check(&form.expression) {
-        errors.push(("expression".into(), e));
+pub async fn create(db: &Db, draft: &PolicyDraft) -> Result<Policy, AppError> {
+    let mut errors = draft.problems();
+    if !draft.name.is_empty()
+        && store::policy_pk_by_name(&db.pool, &draft.name)
+            .await?
+            .is_some()
+    {
+        errors.insert(0, ("name".into(), "A policy with this name exists.".into()));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
     let row = store::PolicyRow {
         pk: new_uuid(),
-        name: name.to_owned(),
-        expression: form.expression.trim().to_owned(),
-        message: form.message.trim().to_owned(),
+        name: draft.name.clone(),
+        expression: draft.expression.clone(),
+        message: draft.message.clone(),
     };
     store::insert_policy(&db.pool, &row, time::now()).await?;
-    Ok(PolicyView {
+    Ok(Policy {
         pk: row.pk,
         name: row.name,
         expression: row.expression,
@@ -51,16 +74,16 @@ pub async fn create(db: &Db, form: &PolicyForm) -> Result<PolicyView, AppError> 
 ///
 /// # Errors
 /// Database errors.
-pub async fn list(db: &Db) -> Result<Vec<PolicyView>, AppError> {
+pub async fn list(db: &Db) -> Result<Vec<Policy>, AppError> {
     let rows = store::policies(&db.pool).await?;
     let binds = store::bindings(&db.pool).await?;
     Ok(rows
         .into_iter()
-        .map(|p| PolicyView {
+        .map(|p| Policy {
             bindings: binds
                 .iter()
                 .filter(|b| b.policy_pk == p.pk)
-                .map(|b| PolicyBindingView {
+                .map(|b| PolicyBinding {
                     pk: b.pk.clone(),
                     flow_slug: b.flow_slug.clone(),
                     stage: b.stage.clone(),

@@ -3,10 +3,9 @@
 
 use super::{time, Db};
 use crate::domain::token::{
-    token_status, validate_identifier, TokenStatus, PREFIX_LEN, SECRET_LEN,
+    token_status, validate_identifier, TokenDraft, TokenStatus, PREFIX_LEN, SECRET_LEN,
 };
 use crate::error::AppError;
-use crate::model::{ApiTokenView, NewToken, TokenForm};
 use crate::store::db::new_uuid;
 use crate::store::{is_unique_violation, tokens, users};
 
@@ -23,53 +22,76 @@ fn new_secret() -> String {
         .collect()
 }
 
-fn to_row(r: tokens::ApiTokenRow, now: i64) -> ApiTokenView {
-    ApiTokenView {
+/// An API token as stored (never its secret), with its status at the moment it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// UUID.
+    pub pk: String,
+    /// Unique identifier (a slug).
+    pub identifier: String,
+    /// Owner's username.
+    pub username: String,
+    /// Whether the owner is a superuser (only their tokens manage invitations).
+    pub superuser: bool,
+    /// The secret's first characters, to tell tokens apart.
+    pub key_prefix: String,
+    /// Free text.
+    pub description: String,
+    /// Creation time, UTC Unix seconds.
+    pub created: i64,
+    /// Expiry, UTC Unix seconds; `None` = never.
+    pub expires: Option<i64>,
+    /// Active, expired or revoked, at the time of reading.
+    pub status: TokenStatus,
+}
+
+/// A token just created, with its secret: the only time the secret is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedToken {
+    /// The stored token.
+    pub token: Token,
+    /// The secret for `Authorization: Bearer …`; only its hash is kept.
+    pub secret: String,
+}
+
+fn token_of(r: tokens::ApiTokenRow, now: i64) -> Token {
+    Token {
+        status: token_status(r.expires, r.revoked_at.is_some(), now),
         pk: r.pk,
         identifier: r.identifier,
         username: r.username,
         superuser: r.is_superuser,
         key_prefix: r.key_prefix,
         description: r.description,
-        created_display: time::format_absolute(r.created),
-        expires_display: time::format_expiry(r.expires, now),
-        status: token_status(r.expires, r.revoked_at.is_some(), now)
-            .as_str()
-            .to_owned(),
+        created: r.created,
+        expires: r.expires,
     }
 }
 
-/// Creates a token for `form.username`. Returns it with its secret, which is not stored.
+/// Creates a token for `draft.username`. Returns it with its secret, which is not stored.
 ///
 /// # Errors
 /// [`AppError::Validation`] on `username` (no such user), `identifier` (invalid or taken), `expires`
-/// (unreadable or not in the future); database errors. Nothing is written on error.
-pub async fn create(db: &Db, form: &TokenForm) -> Result<NewToken, AppError> {
+/// (not in the future); database errors. Nothing is written on error.
+pub async fn create(db: &Db, draft: &TokenDraft) -> Result<CreatedToken, AppError> {
     let now = time::now();
     let mut errors = Vec::new();
-    let identifier = validate_identifier(&form.identifier)
+    let identifier = validate_identifier(&draft.identifier)
         .map_err(|e| errors.push(("identifier".to_owned(), e.to_string())))
         .ok();
-    let user = users::pk_by_username(&db.pool, form.username.trim()).await?;
+    let user = users::pk_by_username(&db.pool, draft.username.trim()).await?;
     if user.is_none() {
         errors.push((
             "username".into(),
-            format!("No user is named '{}'.", form.username.trim()),
+            format!("No user is named '{}'.", draft.username.trim()),
         ));
     }
-    let expires = match form.expires.trim() {
-        "" => None,
-        raw => match time::parse_input(raw) {
-            Ok(t) if t > now => Some(t),
-            Ok(_) => {
-                errors.push(("expires".into(), "Expiry must be in the future.".into()));
-                None
-            }
-            Err(e) => {
-                errors.push(("expires".into(), e.to_string()));
-                None
-            }
-        },
+    let expires = match draft.expires {
+        Some(t) if t <= now => {
+            errors.push(("expires".into(), "Expiry must be in the future.".into()));
+            None
+        }
+        expires => expires,
     };
     if let Some(id) = &identifier {
         if tokens::pk_by_identifier(&db.pool, id).await?.is_some() {
@@ -92,7 +114,7 @@ pub async fn create(db: &Db, form: &TokenForm) -> Result<NewToken, AppError> {
             user_pk,
             key_hash: &hash_secret(&secret),
             key_prefix: &secret[..PREFIX_LEN],
-            description: form.description.trim(),
+            description: draft.description.trim(),
             created: now,
             expires,
         },
@@ -106,20 +128,20 @@ pub async fn create(db: &Db, form: &TokenForm) -> Result<NewToken, AppError> {
         }
     })?;
     let row = tokens::get(&db.pool, &pk).await?;
-    Ok(NewToken {
-        token: to_row(row, now),
+    Ok(CreatedToken {
+        token: token_of(row, now),
         secret,
     })
 }
 
-/// Every token, newest first.
+/// Every token, newest first, with its status now.
 ///
 /// # Errors
 /// Database errors.
-pub async fn list(db: &Db) -> Result<Vec<ApiTokenView>, AppError> {
+pub async fn list(db: &Db) -> Result<Vec<Token>, AppError> {
     let now = time::now();
     let rows = tokens::list(&db.pool).await?;
-    Ok(rows.into_iter().map(|r| to_row(r, now)).collect())
+    Ok(rows.into_iter().map(|r| token_of(r, now)).collect())
 }
 
 /// Revokes a token at once (kept, marked revoked).

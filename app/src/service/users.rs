@@ -5,12 +5,58 @@ use crate::domain::email_rules::normalize_email;
 use crate::domain::user::CurrentUser;
 use crate::domain::user::{validate_new_password, validate_username, PasswordRules};
 use crate::error::AppError;
-use crate::model::PathCount;
 use crate::store::db::{new_uuid, touched};
 use crate::store::{is_unique_violation, users, Tx};
 
-pub use crate::model::USERS_PAGE_SIZE;
+pub use crate::domain::user::USERS_PAGE_SIZE;
 pub use crate::store::users::{NewUser, ProfileRow as Profile};
+
+/// A user as Directory → Users lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserEntry {
+    /// Integer pk.
+    pub pk: i64,
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Internal or external.
+    pub user_type: crate::domain::flow::UserType,
+    /// Path.
+    pub path: String,
+    /// Active.
+    pub is_active: bool,
+    /// Superuser.
+    pub is_superuser: bool,
+    /// Group names.
+    pub groups: Vec<String>,
+    /// Role names.
+    pub roles: Vec<String>,
+    /// Last sign-in, UTC Unix seconds; `None` = never.
+    pub last_login: Option<i64>,
+    /// The invitation the account enrolled through, if any.
+    pub enrolled_through: Option<EnrolledThrough>,
+}
+
+/// The invitation an account enrolled through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolledThrough {
+    /// The invitation's name.
+    pub name: String,
+    /// Whether the invitation was deleted since.
+    pub deleted: bool,
+}
+
+/// A path users have, and how many users have exactly it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathUsers {
+    /// The path, e.g. `users/external`.
+    pub path: String,
+    /// The users whose path it is.
+    pub users: u64,
+}
 
 fn username_taken() -> AppError {
     AppError::field("username", "This username is already taken.")
@@ -163,11 +209,7 @@ pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, 
 ///
 /// # Errors
 /// Database errors.
-pub async fn list_users(
-    db: &Db,
-    path: &str,
-    page: u64,
-) -> Result<Vec<crate::model::UserView>, AppError> {
+pub async fn list_users(db: &Db, path: &str, page: u64) -> Result<Vec<UserEntry>, AppError> {
     use std::collections::HashMap;
     let offset = i64::try_from(page.saturating_mul(USERS_PAGE_SIZE)).unwrap_or(i64::MAX);
     let rows = users::page(&db.pool, path.trim(), offset, USERS_PAGE_SIZE as i64).await?;
@@ -181,29 +223,26 @@ pub async fn list_users(
     };
     let mut groups = by_user(users::group_memberships_of(&db.pool, &pks).await?);
     let mut roles = by_user(users::role_memberships_of(&db.pool, &pks).await?);
-    let mut origins: HashMap<i64, String> = users::enrolled_through_of(&db.pool, &pks)
+    let mut origins: HashMap<i64, EnrolledThrough> = users::enrolled_through_of(&db.pool, &pks)
         .await?
         .into_iter()
         .map(|o| {
-            let name = if o.invitation_deleted {
-                format!("{} (deleted)", o.invitation_name)
-            } else {
-                o.invitation_name
-            };
-            (o.user_pk, name)
+            (
+                o.user_pk,
+                EnrolledThrough {
+                    name: o.invitation_name,
+                    deleted: o.invitation_deleted,
+                },
+            )
         })
         .collect();
-    let now = time::now();
     Ok(rows
         .into_iter()
-        .map(|u| crate::model::UserView {
-            created_by_invitation: origins.remove(&u.pk),
+        .map(|u| UserEntry {
+            enrolled_through: origins.remove(&u.pk),
             groups: groups.remove(&u.pk).unwrap_or_default(),
             roles: roles.remove(&u.pk).unwrap_or_default(),
-            last_login: u
-                .last_login
-                .map(|t| time::format_expiry(Some(t), now))
-                .unwrap_or_else(|| "never".into()),
+            last_login: u.last_login,
             pk: u.pk,
             username: u.username,
             name: u.name,
@@ -230,11 +269,11 @@ pub async fn count_users(db: &Db, path: &str) -> Result<u64, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn user_paths(db: &Db) -> Result<Vec<PathCount>, AppError> {
+pub async fn user_paths(db: &Db) -> Result<Vec<PathUsers>, AppError> {
     Ok(users::path_counts(&db.pool)
         .await?
         .into_iter()
-        .map(|p| PathCount {
+        .map(|p| PathUsers {
             path: p.path,
             users: p.users.max(0) as u64,
         })

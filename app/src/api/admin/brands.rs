@@ -16,7 +16,9 @@ pub async fn get_brand() -> Result<BrandSettings, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            brands::settings(&st.db, &st.config).await
+            brands::settings(&st.db, &st.config)
+                .await
+                .map(BrandSettings::from)
         }
         .await,
     )
@@ -34,4 +36,15 @@ pub async fn save_brand(default_application_url: String) -> Result<(), AppError>
         }
         .await,
     )
+}
+
+/// The screen's values: `None` shown as empty.
+#[cfg(feature = "ssr")]
+impl From<brands::DefaultApplication> for BrandSettings {
+    fn from(d: brands::DefaultApplication) -> Self {
+        Self {
+            default_application_url: d.saved.unwrap_or_default(),
+            from_environment: d.from_environment.unwrap_or_default(),
+        }
+    }
 }

@@ -16,7 +16,11 @@ pub async fn list_groups() -> Result<Vec<NamedItem>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            directory::list(&st.db, directory::Kind::Group).await
+            Ok(directory::list(&st.db, directory::Kind::Group)
+                .await?
+                .into_iter()
+                .map(NamedItem::from)
+                .collect())
         }
         .await,
     )
@@ -28,7 +32,9 @@ pub async fn create_group(name: String) -> Result<NamedItem, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            directory::create(&st.db, directory::Kind::Group, &name).await
+            directory::create(&st.db, directory::Kind::Group, &name)
+                .await
+                .map(NamedItem::from)
         }
         .await,
     )
@@ -52,7 +58,11 @@ pub async fn list_roles() -> Result<Vec<NamedItem>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            directory::list(&st.db, directory::Kind::Role).await
+            Ok(directory::list(&st.db, directory::Kind::Role)
+                .await?
+                .into_iter()
+                .map(NamedItem::from)
+                .collect())
         }
         .await,
     )
@@ -64,7 +74,9 @@ pub async fn create_role(name: String) -> Result<NamedItem, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            directory::create(&st.db, directory::Kind::Role, &name).await
+            directory::create(&st.db, directory::Kind::Role, &name)
+                .await
+                .map(NamedItem::from)
         }
         .await,
     )
@@ -116,4 +128,16 @@ pub async fn remove_group_member(pk: String, username: String) -> Result<(), App
         }
         .await,
     )
+}
+
+/// The screen's row of a group or role.
+#[cfg(feature = "ssr")]
+impl From<directory::Entry> for NamedItem {
+    fn from(e: directory::Entry) -> Self {
+        Self {
+            pk: e.pk,
+            name: e.name,
+            members: e.members,
+        }
+    }
 }

@@ -3,8 +3,12 @@
 
 #[cfg(feature = "ssr")]
 use crate::api::ctx::{admin, respond};
+#[cfg(feature = "ssr")]
+use crate::domain::flow::StageKind;
 use crate::error::AppError;
 use crate::model::{ApplyReport, FlowEntryView};
+#[cfg(feature = "ssr")]
+use crate::model::{FlowOption, StageView};
 #[cfg(feature = "ssr")]
 use crate::service::{blueprints, flows};
 use leptos::prelude::*;
@@ -16,7 +20,7 @@ pub async fn list_flow_rows() -> Result<Vec<FlowEntryView>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            blueprints::list_flows(&st.db).await
+            Ok(flow_entries(blueprints::list_flows(&st.db).await?))
         }
         .await,
     )
@@ -58,6 +62,7 @@ pub async fn import_blueprint(
                 },
             )
             .await
+            .map(ApplyReport::from)
         }
         .await,
     )
@@ -73,4 +78,67 @@ pub async fn export_flow(slug: String) -> Result<String, AppError> {
         }
         .await,
     )
+}
+
+/// Flows & Stages → Flows' rows: each flow with whether it binds an invitation stage, whether it runs
+/// open enrollment, and its stages in order with their settings as YAML.
+#[cfg(feature = "ssr")]
+pub fn flow_entries(flows: Vec<flows::StoredFlow>) -> Vec<FlowEntryView> {
+    flows
+        .into_iter()
+        .map(|f| FlowEntryView {
+            has_invitation_stage: f
+                .def
+                .stages
+                .iter()
+                .any(|s| matches!(s.kind, StageKind::Invitation { .. })),
+            open_enrollment: f.def.open_enrollment,
+            stages: f
+                .def
+                .stages
+                .iter()
+                .map(|s| StageView {
+                    name: s.name.clone(),
+                    kind: s.kind.name().to_owned(),
+                    settings: yaml_serde::to_string(&s.kind)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned(),
+                })
+                .collect(),
+            pk: f.pk,
+            slug: f.def.slug,
+            name: f.def.name,
+            title: f.def.title,
+            designation: f.def.designation.as_str().to_owned(),
+        })
+        .collect()
+}
+
+/// The invitation form's flow selector: the enrollment flows as the service lists them.
+#[cfg(feature = "ssr")]
+pub(crate) fn flow_options(flows: Vec<flows::EnrollmentFlow>) -> Vec<FlowOption> {
+    flows
+        .into_iter()
+        .map(|f| FlowOption {
+            pk: f.pk,
+            slug: f.slug,
+            name: f.name,
+            has_invitation_stage: f.has_invitation_stage,
+            has_email_stage: f.has_email_stage,
+        })
+        .collect()
+}
+
+/// The screen's account of an import.
+#[cfg(feature = "ssr")]
+impl From<blueprints::ApplyReport> for ApplyReport {
+    fn from(r: blueprints::ApplyReport) -> Self {
+        Self {
+            name: r.name,
+            created: r.created,
+            updated: r.updated,
+            flows: r.flows,
+        }
+    }
 }

@@ -68,7 +68,7 @@ pub async fn new_invitation_defaults() -> Result<InvitationForm, AppError> {
             let (st, _) = admin().await?;
             Ok(invitations::default_form(
                 time::now(),
-                &flows::list_enrollment_flows(&st.db).await?,
+                &super::flows::flow_options(flows::list_enrollment_flows(&st.db).await?),
             ))
         }
         .await,
@@ -144,7 +144,9 @@ pub async fn list_flows() -> Result<Vec<FlowOption>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            flows::list_enrollment_flows(&st.db).await
+            Ok(super::flows::flow_options(
+                flows::list_enrollment_flows(&st.db).await?,
+            ))
         }
         .await,
     )

@@ -3,7 +3,11 @@
 
 #[cfg(feature = "ssr")]
 use crate::api::ctx::{admin, respond};
+#[cfg(feature = "ssr")]
+use crate::domain::policy::PolicyDraft;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::model::PolicyBindingView;
 use crate::model::{PolicyForm, PolicyView};
 #[cfg(feature = "ssr")]
 use crate::service::policies;
@@ -16,7 +20,11 @@ pub async fn list_policies() -> Result<Vec<PolicyView>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            policies::list(&st.db).await
+            Ok(policies::list(&st.db)
+                .await?
+                .into_iter()
+                .map(PolicyView::from)
+                .collect())
         }
         .await,
     )
@@ -28,7 +36,8 @@ pub async fn create_policy(form: PolicyForm) -> Result<PolicyView, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            policies::create(&st.db, &form).await
+            let draft = PolicyDraft::new(&form.name, &form.expression, &form.message);
+            policies::create(&st.db, &draft).await.map(PolicyView::from)
         }
         .await,
     )
@@ -68,4 +77,26 @@ pub async fn unbind_policy(pk: String) -> Result<(), AppError> {
         }
         .await,
     )
+}
+
+/// The screen's policy, with its bindings.
+#[cfg(feature = "ssr")]
+impl From<policies::Policy> for PolicyView {
+    fn from(p: policies::Policy) -> Self {
+        Self {
+            pk: p.pk,
+            name: p.name,
+            expression: p.expression,
+            message: p.message,
+            bindings: p
+                .bindings
+                .into_iter()
+                .map(|b| PolicyBindingView {
+                    pk: b.pk,
+                    flow_slug: b.flow_slug,
+                    stage: b.stage,
+                })
+                .collect(),
+        }
+    }
 }

@@ -3,10 +3,12 @@
 
 #[cfg(feature = "ssr")]
 use crate::api::ctx::{admin, respond};
+#[cfg(feature = "ssr")]
+use crate::domain::token::{parse_expiry, TokenDraft};
 use crate::error::AppError;
 use crate::model::{ApiTokenView, NewToken, TokenForm};
 #[cfg(feature = "ssr")]
-use crate::service::tokens;
+use crate::service::{time, tokens};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -16,7 +18,12 @@ pub async fn list_tokens() -> Result<Vec<ApiTokenView>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            tokens::list(&st.db).await
+            let now = time::now();
+            Ok(tokens::list(&st.db)
+                .await?
+                .into_iter()
+                .map(|t| token_view(t, now))
+                .collect())
         }
         .await,
     )
@@ -28,7 +35,18 @@ pub async fn create_token(form: TokenForm) -> Result<NewToken, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            tokens::create(&st.db, &form).await
+            let draft = TokenDraft {
+                expires: parse_expiry(&form.expires)
+                    .map_err(|e| AppError::field("expires", e.to_string()))?,
+                username: form.username,
+                identifier: form.identifier,
+                description: form.description,
+            };
+            let created = tokens::create(&st.db, &draft).await?;
+            Ok(NewToken {
+                token: token_view(created.token, time::now()),
+                secret: created.secret,
+            })
         }
         .await,
     )
@@ -44,4 +62,21 @@ pub async fn revoke_token(pk: String) -> Result<(), AppError> {
         }
         .await,
     )
+}
+
+/// A token's row in Directory → Tokens at `now` (UTC Unix seconds): created as an absolute UTC time,
+/// expiry relative and absolute ("never" without one).
+#[cfg(feature = "ssr")]
+fn token_view(t: tokens::Token, now: i64) -> ApiTokenView {
+    ApiTokenView {
+        pk: t.pk,
+        identifier: t.identifier,
+        username: t.username,
+        superuser: t.superuser,
+        key_prefix: t.key_prefix,
+        description: t.description,
+        created_display: crate::domain::time::format_absolute(t.created),
+        expires_display: crate::domain::time::format_expiry(t.expires, now),
+        status: t.status,
+    }
 }

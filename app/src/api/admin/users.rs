@@ -6,7 +6,7 @@ use crate::api::ctx::{admin, respond};
 use crate::error::AppError;
 use crate::model::UserView;
 #[cfg(feature = "ssr")]
-use crate::service::users;
+use crate::service::{time, users};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -20,7 +20,10 @@ pub async fn list_users(
     respond(
         async {
             let (st, _) = admin().await?;
-            users::list_users(&st.db, path.as_deref().unwrap_or(""), page.unwrap_or(0)).await
+            let rows =
+                users::list_users(&st.db, path.as_deref().unwrap_or(""), page.unwrap_or(0)).await?;
+            let now = time::now();
+            Ok(rows.into_iter().map(|u| user_view(u, now)).collect())
         }
         .await,
     )
@@ -32,7 +35,14 @@ pub async fn user_paths() -> Result<Vec<crate::model::PathCount>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            users::user_paths(&st.db).await
+            Ok(users::user_paths(&st.db)
+                .await?
+                .into_iter()
+                .map(|p| crate::model::PathCount {
+                    path: p.path,
+                    users: p.users,
+                })
+                .collect())
         }
         .await,
     )
@@ -60,4 +70,33 @@ pub async fn delete_user(pk: i64) -> Result<(), AppError> {
         }
         .await,
     )
+}
+
+/// A user's row in Directory → Users at `now` (UTC Unix seconds): the last sign-in for people
+/// ("never" without one), the invitation they enrolled through with "(deleted)" once it is gone.
+#[cfg(feature = "ssr")]
+fn user_view(u: users::UserEntry, now: i64) -> UserView {
+    UserView {
+        pk: u.pk,
+        username: u.username,
+        name: u.name,
+        email: u.email,
+        user_type: u.user_type,
+        path: u.path,
+        is_active: u.is_active,
+        is_superuser: u.is_superuser,
+        groups: u.groups,
+        roles: u.roles,
+        last_login: u
+            .last_login
+            .map(|t| crate::domain::time::format_expiry(Some(t), now))
+            .unwrap_or_else(|| "never".into()),
+        created_by_invitation: u.enrolled_through.map(|o| {
+            if o.deleted {
+                format!("{} (deleted)", o.name)
+            } else {
+                o.name
+            }
+        }),
+    }
 }

@@ -103,13 +103,13 @@ fn TokenLine(
 ) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let (pk, name) = (t.pk.clone(), t.identifier.clone());
-    let active = t.status == "active";
+    let active = t.status == crate::domain::token::TokenStatus::Active;
     view! {
-        <tr data-identifier=t.identifier.clone() data-status=t.status.clone()>
+        <tr data-identifier=t.identifier.clone() data-status=t.status.as_str()>
             <td>{t.identifier.clone()}</td>
             <td>{t.username.clone()}{(!t.superuser).then_some(" (not a superuser)")}</td>
             <td><code>{format!("{}…", t.key_prefix)}</code></td>
-            <td data-testid="token-status">{t.status.clone()}</td>
+            <td data-testid="token-status">{t.status.as_str()}</td>
             <td>{t.expires_display.clone()}</td>
             <td>{t.created_display.clone()}</td>
             <td>{t.description.clone()}</td>
