@@ -372,7 +372,6 @@ const SERVICES_STILL_BUILDING_SCREENS: &[&str] = &[
     "service/directory.rs",
     "service/email.rs",
     "service/enrollment/mod.rs",
-    "service/enrollment/stage.rs",
     "service/flows.rs",
     "service/policies.rs",
     "service/tokens.rs",
