@@ -321,7 +321,7 @@ async fn invitation_mail(
     config: &crate::service::Config,
     pk: &str,
 ) -> Result<(crate::service::mail::InvitationMail, OwnedLinkToken), AppError> {
-    let inv = store::by_pk(&mut **tx, pk).await?.ok_or_else(not_found)?;
+    let inv = store::by_pk(tx, pk).await?.ok_or_else(not_found)?;
     let token = open_token(&config.secret_key, pk, inv.token_sealed.as_deref()).ok_or_else(|| {
         AppError::BadRequest(
             "This invitation's link was sealed with another USHER_SECRET_KEY: regenerate the link, then send it.".into(),
@@ -445,7 +445,7 @@ pub async fn upsert_by_name_in(
 /// # Errors
 /// Storage errors, [`AppError::Internal`] among them when a stored value does not decode (fails closed).
 pub async fn load_in(tx: &mut Tx, pk: &str) -> Result<Option<Invitation>, AppError> {
-    Ok(store::by_pk(&mut **tx, pk).await?)
+    Ok(store::by_pk(tx, pk).await?)
 }
 
 /// Invitation `pk`, the entity (with its grants, flow and creator).
