@@ -169,62 +169,6 @@ pub struct InvitationForm {
     pub enabled: bool,
 }
 
-/// The dashboard's edge: the form, as typed, parsed into a draft. An empty flow is "Choose a flow."
-/// (the REST API's default flow does not apply to the form); every field's error is collected.
-#[cfg(feature = "ssr")]
-impl TryFrom<&InvitationForm> for crate::domain::invitation::InvitationDraft {
-    type Error = Vec<crate::domain::invitation::InvitationError>;
-
-    fn try_from(form: &InvitationForm) -> Result<Self, Self::Error> {
-        use crate::domain::invitation::{parse_quota, InvitationError as E, InvitationName, Quota};
-        let mut errors = Vec::new();
-        let name = InvitationName::parse(&form.name)
-            .map_err(|e| errors.push(E::Name(e)))
-            .ok();
-        if form.flow.trim().is_empty() {
-            errors.push(E::Flow);
-        }
-        let expires = if form.never_expires {
-            Some(None)
-        } else {
-            crate::domain::time::parse_input(&form.expires)
-                .map(Some)
-                .map_err(|e| errors.push(E::ExpiresInvalid(e)))
-                .ok()
-        };
-        let fixed_data = crate::domain::fixed_data::parse_fixed_data(&form.fixed_data)
-            .map_err(|e| errors.push(E::FixedData(e)))
-            .ok();
-        let quota = parse_quota(&form.quota)
-            .map_err(E::Quota)
-            .and_then(|q| Quota::new(form.single_use, q))
-            .map_err(|e| errors.push(e))
-            .ok();
-        let emails = crate::domain::email_rules::parse_rules(&form.emails)
-            .map_err(|e| errors.push(E::Emails(e)))
-            .ok();
-        match (name, expires, fixed_data, quota, emails) {
-            (Some(name), Some(expires), Some(fixed_data), Some(quota), Some(emails))
-                if errors.is_empty() =>
-            {
-                Ok(Self {
-                    name,
-                    description: form.description.trim().to_owned(),
-                    flow: Some(form.flow.trim().to_owned()),
-                    expires,
-                    fixed_data,
-                    quota,
-                    emails,
-                    roles: crate::domain::invitation::sorted_unique(form.roles.clone()),
-                    groups: crate::domain::invitation::sorted_unique(form.groups.clone()),
-                    enabled: form.enabled,
-                })
-            }
-            _ => Err(errors),
-        }
-    }
-}
-
 /// Sort order of the invitations table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum InvitationSort {

@@ -75,7 +75,7 @@ fn requested(i: &Invitation) -> Requested {
         rules_and_grants: i.emails.len() + i.roles.len() + i.groups.len(),
         enabled: i.enabled,
         description: i.description.clone(),
-        created_by: i.created_by,
+        created_by: i.created_by.pk,
     }
 }
 

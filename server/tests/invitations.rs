@@ -580,8 +580,10 @@ async fn pages_read_from_the_end_equal_pages_read_from_the_start(app: TestApp) {
         f["single_use"] = json!(i % 2 == 0);
         assert_eq!(create(&mut admin, f).await.0, StatusCode::OK);
     }
-    let names = |rows: Vec<usher_app::model::InvitationView>| {
-        rows.into_iter().map(|r| r.name).collect::<Vec<_>>()
+    let names = |rows: Vec<usher_app::service::invitations::ListedInvitation>| {
+        rows.into_iter()
+            .map(|r| r.invitation.name.as_str().to_owned())
+            .collect::<Vec<_>>()
     };
     for field in [
         OrderField::Expires,
@@ -597,7 +599,6 @@ async fn pages_read_from_the_end_equal_pages_read_from_the_start(app: TestApp) {
             let all = names(
                 list_page(
                     &app.db,
-                    &app.state.config,
                     &ListQuery {
                         order: order.clone(),
                         limit: 100,
@@ -617,7 +618,7 @@ async fn pages_read_from_the_end_equal_pages_read_from_the_start(app: TestApp) {
                         known_total: Some(7),
                         ..ListQuery::default()
                     };
-                    let page = names(list_page(&app.db, &app.state.config, &q).await.unwrap());
+                    let page = names(list_page(&app.db, &q).await.unwrap());
                     let end = (offset + limit).min(7) as usize;
                     assert_eq!(
                         page,

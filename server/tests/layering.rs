@@ -12,8 +12,11 @@
 //! - nothing in `store/` or `domain/` names `service::`, `api::` or `pages::`: no arrow runs back up;
 //! - no import cycle among the modules of `app/src` (a module is a file, or a folder with its files:
 //!   `service::invitations` is `service/invitations/` whole);
-//! - the services that still build screen models from `crate::model` are the ones listed in
-//!   [`SERVICES_STILL_BUILDING_SCREENS`], a list that may only shrink.
+//! - no service names the screens' model (`crate::model`), nor words a time for people
+//!   (`format_absolute`, `format_relative`, `format_expiry`; the mail templates' rendering in
+//!   `service/mail.rs` does);
+//! - the services and store rooms that still name the edges' error (`crate::error`) are the ones listed
+//!   in [`ROOMS_STILL_SPEAKING_THE_EDGE_ERROR`], a list that may only shrink.
 //!
 //! Imports are read from the source with `syn`: every `use` tree and every path that starts with
 //! `crate`, `super` or `self`. Comments and doc comments are not code and are not read.
@@ -362,37 +365,109 @@ fn no_arrow_runs_up_from_the_store_or_the_domain() {
     );
 }
 
-/// The services that still build screen models (`crate::model`): issue 36 item 2 moves each
-/// projection to `api/` or `pages/`. Remove a file from here when it no longer names the model; the
-/// test fails for a file that is listed but clean, and for one that names the model but is not listed.
-const SERVICES_STILL_BUILDING_SCREENS: &[&str] = &[
-    "service/invitations/list.rs",
-    "service/invitations/write.rs",
-    "service/outbox.rs",
-];
-
+/// No service builds a screen model (`crate::model`, issue 36 item 2): services return entities,
+/// domain values and instants; `api/` and `pages/` project them into the views and word their times.
 #[test]
-fn the_services_that_build_screens_only_get_fewer() {
-    let mut naming = BTreeSet::new();
+fn no_service_builds_a_screen() {
+    let mut wrong = Vec::new();
     for s in sources() {
-        if layer(&s.module) == "service" && s.names.iter().any(|(n, _)| layer(n) == "model") {
-            naming.insert(s.rel.to_string_lossy().replace('\\', "/"));
+        if layer(&s.module) != "service" {
+            continue;
+        }
+        for (name, line) in &s.names {
+            if layer(name) == "model" {
+                wrong.push(format!("{}:{line}: {}", s.rel.display(), name.join("::")));
+            }
         }
     }
-    let listed: BTreeSet<String> = SERVICES_STILL_BUILDING_SCREENS
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-    let new: Vec<_> = naming.difference(&listed).collect();
-    let cleaned: Vec<_> = listed.difference(&naming).collect();
     assert!(
-        new.is_empty(),
-        "services must not build screen models (crate::model); project in api/ or pages/: {new:?}"
+        wrong.is_empty(),
+        "services must not build screen models (crate::model); project in api/ or pages/:\n{}",
+        wrong.join("\n")
     );
+}
+
+/// The time formatters of `domain::time` that word an instant for people.
+const TIME_WORDS: &[&str] = &["format_absolute", "format_relative", "format_expiry"];
+
+/// Where a service may still word a time: the mail templates' rendering, and the verification codes'
+/// events, whose detail is stored as text (issue 14 stores an event's context as JSON and words it
+/// where it is shown).
+const SERVICES_WORDING_TIMES: &[&str] = &["service/mail.rs", "service/verification.rs"];
+
+/// Services return instants (UTC Unix seconds); the pages, the REST layer and the mail rendering word
+/// them (issue 36 item 4), so one formatter serves every language.
+#[test]
+fn services_return_instants_not_words() {
+    struct Calls(Vec<(String, usize)>);
+    impl<'ast> Visit<'ast> for Calls {
+        fn visit_path(&mut self, p: &'ast syn::Path) {
+            if let Some(last) = p.segments.last() {
+                let name = last.ident.to_string();
+                if TIME_WORDS.contains(&name.as_str()) {
+                    self.0.push((name, last.ident.span().start().line));
+                }
+            }
+            syn::visit::visit_path(self, p);
+        }
+
+        /// A macro's arguments (`format!`, `minijinja::context!`) are tokens, not paths: each
+        /// formatter's name among them counts as a call.
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            fn walk(tokens: proc_macro2::TokenStream, out: &mut Vec<(String, usize)>) {
+                for t in tokens {
+                    match t {
+                        proc_macro2::TokenTree::Ident(i) => {
+                            let name = i.to_string();
+                            if TIME_WORDS.contains(&name.as_str()) {
+                                out.push((name, i.span().start().line));
+                            }
+                        }
+                        proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
+                        _ => {}
+                    }
+                }
+            }
+            walk(m.tokens.clone(), &mut self.0);
+            syn::visit::visit_macro(self, m);
+        }
+    }
+    let root = app_src();
+    let mut files = Vec::new();
+    rust_files(&root.join("service"), &mut files);
+    let mut wrong = Vec::new();
+    let mut seen = BTreeSet::new();
+    for path in files {
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let file = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut calls = Calls(Vec::new());
+        calls.visit_file(&file);
+        if calls.0.is_empty() {
+            continue;
+        }
+        if SERVICES_WORDING_TIMES.contains(&rel.as_str()) {
+            seen.insert(rel);
+            continue;
+        }
+        for (name, line) in calls.0 {
+            wrong.push(format!("{rel}:{line}: {name}"));
+        }
+    }
     assert!(
-        cleaned.is_empty(),
-        "these services no longer name crate::model: take them off the list: {cleaned:?}"
+        wrong.is_empty(),
+        "services return instants; word them in api/, pages/ or the mail rendering:\n{}",
+        wrong.join("\n")
     );
+    for f in SERVICES_WORDING_TIMES {
+        assert!(
+            seen.contains(*f),
+            "{f} no longer words a time: drop it from SERVICES_WORDING_TIMES"
+        );
+    }
 }
 
 /// The rooms of the services and the store that still name the edges' error (`crate::error`:

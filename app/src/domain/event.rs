@@ -41,6 +41,31 @@ impl EventKind {
     }
 }
 
+/// A stored kind that is none of the known ones (a corrupt row; readers refuse it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown invitation event kind {0:?}")]
+pub struct UnknownKind(pub String);
+
+/// The stored kind read back (the event row decodes it).
+impl TryFrom<String> for EventKind {
+    type Error = UnknownKind;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s).ok_or(UnknownKind(s))
+    }
+}
+
+/// One event of an invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// What happened.
+    pub kind: EventKind,
+    /// When, UTC Unix seconds.
+    pub at: i64,
+    /// What it means, for people.
+    pub detail: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,6 +37,15 @@ impl InvitationName {
     }
 }
 
+/// A stored name read back (the invitation row decodes it): parsed again, so a corrupt one is refused.
+impl TryFrom<String> for InvitationName {
+    type Error = NameError;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
 /// What a use of an invitation was, as the ledger (`invitation_uses.action`) records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -64,6 +73,33 @@ impl UseAction {
             _ => None,
         }
     }
+}
+
+/// A stored action that is neither `enrolled` nor `joined` (a corrupt ledger row; readers refuse it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown ledger action {0:?}")]
+pub struct UnknownAction(pub String);
+
+/// The ledger row's `action` read back (the row decodes it).
+impl TryFrom<String> for UseAction {
+    type Error = UnknownAction;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s).ok_or(UnknownAction(s))
+    }
+}
+
+/// One use of an invitation, as its ledger (`invitation_uses`) records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Use {
+    /// The account's pk.
+    pub user_pk: i64,
+    /// The account's username.
+    pub username: String,
+    /// Whether the account was created through it or joined with it.
+    pub action: UseAction,
+    /// When, UTC Unix seconds.
+    pub at: i64,
 }
 
 /// The computed state of an invitation, evaluated in this order: disabled, expired, used up, active.
@@ -477,7 +513,55 @@ fn dedup_rules(rules: Vec<EmailRule>) -> Vec<EmailRule> {
     out
 }
 
-/// The stored invitation, typed (DESIGN.md "Domain model").
+/// The account that created an invitation, as the invitation is read with it: its standing decides
+/// whether the invitation works ([`Creator::may_invite`]), its names are what invitees are told, and
+/// the REST API shows it as `created_by`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Creator {
+    /// The user's pk.
+    pub pk: i64,
+    /// Login name.
+    pub username: String,
+    /// Display name (may be empty).
+    pub name: String,
+    /// Email address.
+    pub email: String,
+    /// The user's stable UUID (text).
+    pub uid: String,
+    /// Whether the account is active.
+    pub is_active: bool,
+    /// Whether the creator may still invite: their account is active and a superuser (a deactivated or
+    /// demoted creator's invitations are disabled; issue 35 item 6).
+    pub may_invite: bool,
+    /// Last sign-in, UTC Unix seconds; `None` when never.
+    pub last_login: Option<i64>,
+    /// The account's attributes (a JSON object; an unreadable stored value reads as `{}`).
+    pub attributes: serde_json::Value,
+}
+
+impl Creator {
+    /// The name invitees are told: the display name, or the username when it is empty.
+    pub fn display_name(&self) -> &str {
+        if self.name.is_empty() {
+            &self.username
+        } else {
+            &self.name
+        }
+    }
+}
+
+/// A role or group an invitation grants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Granted {
+    /// The role's or group's pk.
+    pub pk: String,
+    /// Its unique name.
+    pub name: String,
+}
+
+/// An invitation as it is read (DESIGN.md "Domain model"; issue 36 item 2, "One read model"): its own
+/// fields typed, the flow it is bound to, what it grants, and its creator's standing. The dashboard,
+/// the REST API, the invitee journey and the write path all read this one entity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invitation {
     /// UUID.
@@ -488,6 +572,8 @@ pub struct Invitation {
     pub description: String,
     /// The bound flow's pk.
     pub flow_pk: String,
+    /// The bound flow's slug (its links' path).
+    pub flow_slug: String,
     /// Expiry, UTC Unix seconds; `None` = never.
     pub expires: Option<i64>,
     /// `fixed_data`.
@@ -498,28 +584,34 @@ pub struct Invitation {
     pub uses: i64,
     /// Email rules; empty = public.
     pub emails: Vec<EmailRule>,
-    /// Granted role pks.
-    pub roles: Vec<String>,
-    /// Granted group pks.
-    pub groups: Vec<String>,
+    /// The email rules as stored (JSON text): consuming a use matches it, so rules edited since this
+    /// read refuse the use.
+    pub emails_stored: String,
+    /// Granted roles, by name.
+    pub roles: Vec<Granted>,
+    /// Granted groups, by name.
+    pub groups: Vec<Granted>,
     /// The admin's switch.
     pub enabled: bool,
-    /// The creator's user pk.
-    pub created_by: i64,
+    /// The creator and their standing.
+    pub created_by: Creator,
     /// The lookup digest of the secret of the link (migration 0018; the secret itself is stored
     /// only sealed with the instance secret).
     pub token: String,
+    /// The token sealed with the instance secret (purpose `usher-itoken`, aad the pk), for showing the
+    /// link to admins; `None` only before the start-up backfill of legacy tokens.
+    pub token_sealed: Option<String>,
     /// Creation, UTC Unix seconds.
     pub created: i64,
 }
 
 impl Invitation {
-    /// The status at `now` (UTC Unix seconds) while the creator's account is (`creator_active`) or
-    /// is not active, computed in one place ([`InvitationStatus::compute`]).
-    pub fn status(&self, creator_active: bool, now: i64) -> InvitationStatus {
+    /// The status at `now` (UTC Unix seconds), with its creator's standing, computed in one place
+    /// ([`InvitationStatus::compute`]).
+    pub fn status(&self, now: i64) -> InvitationStatus {
         InvitationStatus::compute(
             self.enabled,
-            creator_active,
+            self.created_by.may_invite,
             self.expires,
             self.uses,
             self.quota.max(),
@@ -527,8 +619,33 @@ impl Invitation {
         )
     }
 
-    /// The invitation as a draft, the base a patch applies to.
+    /// The name invitees are told invited them ([`Creator::display_name`]).
+    pub fn invited_by(&self) -> &str {
+        self.created_by.display_name()
+    }
+
+    /// Where "Send" goes by default: `fixed_data.email`, then the exact addresses among the email rules,
+    /// each once.
+    pub fn send_to(&self) -> Vec<String> {
+        let mut send_to: Vec<String> = self
+            .fixed_data
+            .get("email")
+            .and_then(|e| e.as_str())
+            .map(|e| vec![e.to_owned()])
+            .unwrap_or_default();
+        for r in &self.emails {
+            if let EmailRule::Address(a) = r {
+                if !send_to.contains(a) {
+                    send_to.push(a.clone());
+                }
+            }
+        }
+        send_to
+    }
+
+    /// The invitation as a draft, the base a patch applies to (grants by pk, sorted).
     pub fn to_draft(&self) -> InvitationDraft {
+        let pks = |g: &[Granted]| sorted_unique(g.iter().map(|g| g.pk.clone()).collect());
         InvitationDraft {
             name: self.name.clone(),
             description: self.description.clone(),
@@ -537,11 +654,23 @@ impl Invitation {
             fixed_data: self.fixed_data.clone(),
             quota: self.quota,
             emails: self.emails.clone(),
-            roles: self.roles.clone(),
-            groups: self.groups.clone(),
+            roles: pks(&self.roles),
+            groups: pks(&self.groups),
             enabled: self.enabled,
         }
     }
+}
+
+/// An invitation as a list shows it: the entity, with how many accounts it enrolled and how many
+/// outbox messages it has (counted in the list's query).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedInvitation {
+    /// The invitation.
+    pub invitation: Invitation,
+    /// Accounts it enrolled (the ledger's `enrolled` rows).
+    pub enrolled_count: u64,
+    /// Outbox messages that belong to it.
+    pub message_count: u64,
 }
 
 #[cfg(test)]
@@ -704,6 +833,110 @@ mod tests {
             Quota::new(false, Some(0)).map_err(|e| e.field()),
             Err(InvitationField::Quota)
         );
+    }
+
+    fn entity() -> Invitation {
+        Invitation {
+            pk: "i1".into(),
+            name: InvitationName::parse("jane").unwrap(),
+            description: String::new(),
+            flow_pk: "f".into(),
+            flow_slug: "default-enrollment-flow".into(),
+            expires: Some(2_000),
+            fixed_data: serde_json::json!({"email": "jane@example.com"})
+                .as_object()
+                .cloned()
+                .unwrap(),
+            quota: Quota::SINGLE_USE,
+            uses: 0,
+            emails: vec![
+                EmailRule::Address("jane@example.com".into()),
+                EmailRule::Domain("example.org".into()),
+                EmailRule::Address("bob@example.org".into()),
+            ],
+            emails_stored: "[]".into(),
+            roles: vec![
+                Granted {
+                    pk: "r2".into(),
+                    name: "a".into(),
+                },
+                Granted {
+                    pk: "r1".into(),
+                    name: "b".into(),
+                },
+            ],
+            groups: Vec::new(),
+            enabled: true,
+            created_by: Creator {
+                pk: 1,
+                username: "admin".into(),
+                name: String::new(),
+                email: "admin@example.com".into(),
+                uid: "u".into(),
+                is_active: true,
+                may_invite: true,
+                last_login: None,
+                attributes: serde_json::json!({}),
+            },
+            token: "digest".into(),
+            token_sealed: None,
+            created: 1_000,
+        }
+    }
+
+    #[test]
+    fn the_entity_reads_its_status_with_its_creators_standing() {
+        let inv = entity();
+        assert_eq!(inv.status(1_500), InvitationStatus::Active);
+        assert_eq!(inv.status(2_000), InvitationStatus::Expired);
+        let demoted = Invitation {
+            created_by: Creator {
+                may_invite: false,
+                ..entity().created_by
+            },
+            ..entity()
+        };
+        assert_eq!(demoted.status(1_500), InvitationStatus::Disabled);
+    }
+
+    #[test]
+    fn invitees_are_told_the_display_name_or_else_the_username() {
+        let mut inv = entity();
+        assert_eq!(inv.invited_by(), "admin");
+        inv.created_by.name = "Ada Admin".into();
+        assert_eq!(inv.invited_by(), "Ada Admin");
+    }
+
+    #[test]
+    fn send_goes_to_fixed_data_email_then_exact_rules_once_each() {
+        assert_eq!(
+            entity().send_to(),
+            vec!["jane@example.com".to_owned(), "bob@example.org".to_owned()]
+        );
+    }
+
+    #[test]
+    fn the_draft_of_an_entity_names_its_grants_by_pk_in_order() {
+        let d = entity().to_draft();
+        assert_eq!(d.roles, vec!["r1".to_owned(), "r2".to_owned()]);
+        assert_eq!(d.flow.as_deref(), Some("f"));
+        assert_eq!(d.quota, Quota::SINGLE_USE);
+    }
+
+    #[test]
+    fn stored_names_and_actions_read_back_or_are_refused() {
+        assert_eq!(
+            InvitationName::try_from("jane".to_owned())
+                .unwrap()
+                .as_str(),
+            "jane"
+        );
+        assert!(InvitationName::try_from("a b".to_owned()).is_err());
+        assert_eq!(
+            UseAction::try_from("joined".to_owned()),
+            Ok(UseAction::Joined)
+        );
+        assert!(UseAction::try_from("left".to_owned()).is_err());
     }
 
     #[test]

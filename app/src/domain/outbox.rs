@@ -81,6 +81,35 @@ impl TryFrom<String> for OutboxStatus {
     }
 }
 
+/// A message of the outbox as an admin's list reads it (not its bodies or its secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// UUID.
+    pub pk: String,
+    /// The invitation it belongs to, if any.
+    pub invitation_pk: Option<String>,
+    /// That invitation's name, while it exists.
+    pub invitation: Option<String>,
+    /// Recipients.
+    pub to: Vec<String>,
+    /// Copies.
+    pub cc: Vec<String>,
+    /// Blind copies.
+    pub bcc: Vec<String>,
+    /// Subject line.
+    pub subject: String,
+    /// Where it stands.
+    pub status: OutboxStatus,
+    /// Delivery attempts so far.
+    pub attempts: i64,
+    /// The last delivery error, empty when none.
+    pub last_error: String,
+    /// When it was queued, UTC Unix seconds.
+    pub created: i64,
+    /// When it was sent, UTC Unix seconds; `None` until then.
+    pub sent_at: Option<i64>,
+}
+
 /// What a queued message's stored bodies hold where its secret (a code, an invitation token) goes: the
 /// secret itself is stored only sealed, and put back when the message is sent (issue 35 item 6). Text
 /// no template, brand or address produces by accident, and nothing HTML or quoted-printable changes.

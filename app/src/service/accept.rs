@@ -6,7 +6,7 @@
 
 use super::enrollment::{by_delivery, check_active, delivered, enforce_all, not_found};
 use super::flows::load_flow_by_pk;
-use super::invitations::{find_by_token, use_in, InvitationRecord, Itoken, RequestInfo};
+use super::invitations::{find_by_token, use_in, Invitation, Itoken, RequestInfo};
 use super::policies;
 use super::verification::{self, Settings};
 use super::{time, Config, Db};
@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 ///
 /// # Errors
 /// [`AppError::InvalidInvitation`] as [`super::enrollment::resolve`]; database errors.
-pub async fn resolve_token(db: &Db, token: &Itoken) -> Result<InvitationRecord, AppError> {
+pub async fn resolve_token(db: &Db, token: &Itoken) -> Result<Invitation, AppError> {
     let generation = super::cache::generations(db).await?.invitations;
     let inv = find_by_token(db, token, generation)
         .await?
@@ -39,7 +39,7 @@ pub const ACCEPT_VERIFICATION_KEY: &str = "accept_verification";
 /// delivered this exact-address invitation by Usher.
 async fn accept_needs_code(
     db: &Db,
-    inv: &InvitationRecord,
+    inv: &Invitation,
     user: &CurrentUser,
 ) -> Result<bool, AppError> {
     if inv.emails.is_empty() {
@@ -67,7 +67,7 @@ pub async fn accept_requires_code(
 }
 
 /// The `email` stage settings of the invitation's flow, or the defaults when it has none.
-async fn accept_settings(db: &Db, inv: &InvitationRecord) -> Result<Settings, AppError> {
+async fn accept_settings(db: &Db, inv: &Invitation) -> Result<Settings, AppError> {
     let flow = load_flow_by_pk(db, &inv.flow_pk).await?;
     Ok(flow
         .as_ref()
@@ -120,7 +120,7 @@ pub async fn send_accept_code(
     Ok(pk)
 }
 
-fn check_account(inv: &InvitationRecord, user: &CurrentUser) -> Result<(), AppError> {
+fn check_account(inv: &Invitation, user: &CurrentUser) -> Result<(), AppError> {
     if allowed(&inv.emails, &user.email) {
         Ok(())
     } else {
@@ -175,9 +175,9 @@ pub async fn accept_view(
     Ok(AcceptSummary {
         verify_email: needs_code.then(|| user.email.clone()),
         code_sent,
-        invited_by: inv.invited_by.clone(),
-        roles: inv.roles.iter().map(|r| r.1.clone()).collect(),
-        groups: inv.groups.iter().map(|g| g.1.clone()).collect(),
+        invited_by: inv.invited_by().to_owned(),
+        roles: inv.roles.iter().map(|r| r.name.clone()).collect(),
+        groups: inv.groups.iter().map(|g| g.name.clone()).collect(),
         expires: inv.expires,
         username: user.username.clone(),
     })

@@ -17,10 +17,15 @@ pub struct InvitationMail {
     pub brand: String,
     /// Who invites.
     pub inviter: String,
-    /// What the invitation grants, in words.
-    pub grants: String,
-    /// Expiry with its time zone, or "never".
-    pub expires: String,
+    /// The names of the roles it grants.
+    pub roles: Vec<String>,
+    /// The names of the groups it grants.
+    pub groups: Vec<String>,
+    /// Expiry, UTC Unix seconds; `None` never (worded with its time zone and the time left from `now`
+    /// when rendered).
+    pub expires: Option<i64>,
+    /// The time the message is written, UTC Unix seconds.
+    pub now: i64,
     /// The invitation link.
     pub link: String,
 }
@@ -62,6 +67,14 @@ pub struct Outgoing {
 /// # Errors
 /// [`AppError::Internal`] when a template fails to render.
 pub fn render_invitation(m: &InvitationMail) -> Result<Rendered, AppError> {
+    let mut grants = Vec::new();
+    if !m.roles.is_empty() {
+        grants.push(format!("roles: {}", m.roles.join(", ")));
+    }
+    if !m.groups.is_empty() {
+        grants.push(format!("groups: {}", m.groups.join(", ")));
+    }
+    grants.push("an account".to_owned());
     render(
         format!("You've been invited to join {}", m.brand),
         (
@@ -72,7 +85,13 @@ pub fn render_invitation(m: &InvitationMail) -> Result<Rendered, AppError> {
             "invitation.html",
             include_str!("../../templates/invitation.html"),
         ),
-        m,
+        &minijinja::context! {
+            brand => m.brand,
+            inviter => m.inviter,
+            grants => grants.join("; "),
+            expires => crate::domain::time::format_expiry(m.expires, m.now),
+            link => m.link,
+        },
     )
 }
 
@@ -279,8 +298,10 @@ mod tests {
         let r = render_invitation(&InvitationMail {
             brand: "Acme".into(),
             inviter: "Jane <Admin>".into(),
-            grants: "groups: engineering-team".into(),
-            expires: "in 7 days (2026-11-28 12:00 UTC)".into(),
+            roles: Vec::new(),
+            groups: vec!["engineering-team".into()],
+            expires: Some(1_795_867_200),
+            now: 1_795_867_200 - 7 * 86_400,
             link: "https://id.acme.test/if/flow/x/?itoken=t".into(),
         })
         .unwrap();

@@ -6,6 +6,7 @@
 use super::mail::{Outgoing, Rendered};
 use super::{time, Db};
 use crate::domain::jobs::Channel;
+pub use crate::domain::outbox::Message;
 use crate::error::AppError;
 use crate::store::db::new_uuid;
 use crate::store::outbox::{self, MessageFilter};
@@ -77,21 +78,21 @@ pub async fn enqueue(
 }
 
 /// Outbox messages for the admin, newest first: all of them or only the failed ones, at most `limit`
-/// when given.
+/// when given. Times are UTC Unix seconds; each edge formats them.
 ///
 /// # Errors
-/// Database errors.
+/// Database errors (a corrupt stored status fails the read).
 pub async fn list_messages(
     db: &Db,
     only_failed: bool,
     limit: Option<i64>,
-) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
+) -> Result<Vec<Message>, AppError> {
     let filter = if only_failed {
         MessageFilter::Failed
     } else {
         MessageFilter::All
     };
-    messages(db, filter, limit).await
+    Ok(outbox::messages(&db.pool, filter, limit).await?)
 }
 
 /// The messages of these invitations, newest first (an invitation row shows its own).
@@ -101,42 +102,11 @@ pub async fn list_messages(
 pub async fn invitation_messages(
     db: &Db,
     invitation_pks: &[String],
-) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
+) -> Result<Vec<Message>, AppError> {
     if invitation_pks.is_empty() {
         return Ok(Vec::new());
     }
-    messages(db, MessageFilter::OfInvitations(invitation_pks), None).await
-}
-
-async fn messages(
-    db: &Db,
-    filter: MessageFilter<'_>,
-    limit: Option<i64>,
-) -> Result<Vec<crate::model::OutboxMessage>, AppError> {
-    let rows = outbox::messages(&db.pool, filter, limit).await?;
-    Ok(rows
-        .into_iter()
-        .map(|m| {
-            let mut rcpt = m.to_addrs.join(", ");
-            for (label, l) in [("cc", &m.cc_addrs), ("bcc", &m.bcc_addrs)] {
-                if !l.is_empty() {
-                    rcpt.push_str(&format!("; {label}: {}", l.join(", ")));
-                }
-            }
-            crate::model::OutboxMessage {
-                pk: m.pk,
-                invitation_pk: m.invitation_pk,
-                invitation: m.invitation,
-                to: rcpt,
-                subject: m.subject,
-                status: m.status,
-                attempts: m.attempts,
-                last_error: m.last_error,
-                created: time::format_absolute(m.created),
-                sent: m.sent_at.map(time::format_absolute).unwrap_or_default(),
-            }
-        })
-        .collect())
+    Ok(outbox::messages(&db.pool, MessageFilter::OfInvitations(invitation_pks), None).await?)
 }
 
 /// The secret of outbox message `pk` as stored sealed in its row; `None` when it does not open under

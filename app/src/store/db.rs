@@ -141,6 +141,15 @@ impl Db {
         Ok(db)
     }
 
+    /// A pooled connection, for a read of several statements outside a transaction (e.g.
+    /// `store::invitations::by_pk`); it goes back to the pool when dropped.
+    ///
+    /// # Errors
+    /// Connection errors; [`super::Error::Busy`] when none came free within the pool's wait.
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, super::DbError> {
+        Ok(self.pool.acquire().await?)
+    }
+
     /// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock at
     /// once (waiting up to `busy_timeout` for it), so a transaction that reads before it writes cannot fail
     /// with "database is locked" when another connection to the file (the session store's) wrote in

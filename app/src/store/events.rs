@@ -8,8 +8,9 @@ use super::{DbError, Exec};
 pub struct EventRow {
     /// The invitation's pk.
     pub invitation_pk: String,
-    /// What happened (`domain::event::EventKind` as text).
-    pub kind: String,
+    /// What happened, decoded in the row.
+    #[sqlx(try_from = "String")]
+    pub kind: crate::domain::event::EventKind,
     /// When, UTC Unix seconds.
     pub at: i64,
     /// For people.

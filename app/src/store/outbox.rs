@@ -145,6 +145,25 @@ pub struct MessageRow {
     pub sent_at: Option<i64>,
 }
 
+impl From<MessageRow> for crate::domain::outbox::Message {
+    fn from(m: MessageRow) -> Self {
+        Self {
+            pk: m.pk,
+            invitation_pk: m.invitation_pk,
+            invitation: m.invitation,
+            to: m.to_addrs,
+            cc: m.cc_addrs,
+            bcc: m.bcc_addrs,
+            subject: m.subject,
+            status: m.status,
+            attempts: m.attempts,
+            last_error: m.last_error,
+            created: m.created,
+            sent_at: m.sent_at,
+        }
+    }
+}
+
 /// Which messages [`messages`] lists.
 #[derive(Debug, Clone, Copy)]
 pub enum MessageFilter<'a> {
@@ -157,15 +176,15 @@ pub enum MessageFilter<'a> {
 }
 
 /// Messages (jobs of the email channel), newest first (then by pk), at most `limit` when given (a
-/// negative limit reads none).
+/// negative limit reads none), each read from its [`MessageRow`].
 ///
 /// # Errors
-/// Database errors.
+/// Database errors (a stored status none of the four among them).
 pub async fn messages(
     ex: impl Exec<'_>,
     filter: MessageFilter<'_>,
     limit: Option<i64>,
-) -> Result<Vec<MessageRow>, DbError> {
+) -> Result<Vec<crate::domain::outbox::Message>, DbError> {
     let filter_sql = match filter {
         MessageFilter::All => String::new(),
         MessageFilter::Failed => " AND o.status = 'failed'".to_owned(),
@@ -187,7 +206,8 @@ pub async fn messages(
             q = q.bind(pk);
         }
     }
-    q.fetch_all(ex).await.map_err(DbError::from)
+    let rows = q.fetch_all(ex).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
 }
 
 /// A message as the email worker sends it (see [`outgoing`]).

@@ -354,9 +354,7 @@ async fn invitations_used_by(
     State(st): State<ApiState>,
     Path(pk): Path<String>,
 ) -> Result<Json<Vec<UsedBy>>, ApiError> {
-    Ok(Json(
-        service::used_by(&st.app.db, &st.app.config, &pk).await?,
-    ))
+    Ok(Json(service::used_by(&st.app.db, &pk).await?))
 }
 
 /// List flows.

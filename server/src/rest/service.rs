@@ -9,10 +9,9 @@ use super::pagination::{self, Pagination};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use usher_app::domain::invitation::InvitationError;
-use usher_app::model::InvitationView;
+use usher_app::domain::invitation::{Invitation as DomainInvitation, InvitationError};
 use usher_app::service::invitations::{ListQuery, OrderField};
-use usher_app::service::{flows, invitations, time, users, Config, Db};
+use usher_app::service::{flows, invitations, time, Config, Db};
 
 /// RFC 3339 in UTC with seconds: `2026-11-28T12:00:00Z`.
 pub fn rfc3339(ts: i64) -> String {
@@ -145,40 +144,35 @@ pub fn matches_search(search: Option<&String>, fields: &[&str]) -> bool {
         })
 }
 
-/// Output conversion with per-call caches of users and flows.
+/// The creator of an invitation in authentik's shape, from the invitation entity (read with it, not
+/// again by username).
+fn partial_user(c: &usher_app::domain::invitation::Creator) -> PartialUser {
+    PartialUser {
+        pk: c.pk,
+        username: c.username.clone(),
+        name: c.name.clone(),
+        is_active: c.is_active,
+        last_login: c.last_login.map(rfc3339),
+        email: c.email.clone(),
+        attributes: c.attributes.clone(),
+        uid: c.uid.clone(),
+    }
+}
+
+/// Output conversion with a per-call cache of flows.
 struct Shaper<'a> {
     db: &'a Db,
-    users: HashMap<String, PartialUser>,
+    config: &'a Config,
     flows: HashMap<String, Flow>,
 }
 
 impl<'a> Shaper<'a> {
-    fn new(db: &'a Db) -> Self {
+    fn new(db: &'a Db, config: &'a Config) -> Self {
         Self {
             db,
-            users: HashMap::new(),
+            config,
             flows: HashMap::new(),
         }
-    }
-
-    async fn user(&mut self, username: &str) -> Result<PartialUser, ApiError> {
-        if let Some(u) = self.users.get(username) {
-            return Ok(u.clone());
-        }
-        let row = users::profile_by_username(self.db, username).await?;
-        let u = PartialUser {
-            pk: row.pk,
-            username: username.to_owned(),
-            name: row.name,
-            is_active: row.is_active,
-            last_login: row.last_login.map(rfc3339),
-            email: row.email,
-            attributes: serde_json::from_str(&row.attributes)
-                .unwrap_or_else(|_| Value::Object(Map::new())),
-            uid: row.uid,
-        };
-        self.users.insert(username.to_owned(), u.clone());
-        Ok(u)
     }
 
     async fn flow(&mut self, pk: &str) -> Result<Flow, ApiError> {
@@ -193,26 +187,31 @@ impl<'a> Shaper<'a> {
         Ok(f)
     }
 
-    async fn invitation(&mut self, row: InvitationView) -> Result<Invitation, ApiError> {
+    /// The invitation entity in authentik's shape, at `now` (UTC Unix seconds).
+    async fn invitation(
+        &mut self,
+        inv: DomainInvitation,
+        now: i64,
+    ) -> Result<Invitation, ApiError> {
+        let link = invitations::link(self.config, &inv).unwrap_or_default();
         Ok(Invitation {
-            created_by: self.user(&row.created_by).await?,
-            flow_obj: self.flow(&row.flow_pk).await?,
-            flow: Some(row.flow_pk),
-            expires: row.expires.map(rfc3339),
-            fixed_data: serde_json::from_str(&row.fixed_data)
-                .unwrap_or_else(|_| Value::Object(Map::new())),
-            status: enum_text(&row.status),
-            pk: row.pk,
-            name: row.name,
-            single_use: row.single_use,
-            description: row.description,
-            quota: row.quota,
-            uses: row.uses,
-            emails: row.emails,
-            roles: row.role_names,
-            groups: row.group_names,
-            enabled: row.enabled,
-            link: row.link,
+            created_by: partial_user(&inv.created_by),
+            flow_obj: self.flow(&inv.flow_pk).await?,
+            status: enum_text(&inv.status(now)),
+            expires: inv.expires.map(rfc3339),
+            fixed_data: Value::Object(inv.fixed_data),
+            single_use: inv.quota.is_single_use(),
+            quota: inv.quota.max(),
+            emails: inv.emails.iter().map(|r| r.to_text()).collect(),
+            roles: inv.roles.into_iter().map(|g| g.name).collect(),
+            groups: inv.groups.into_iter().map(|g| g.name).collect(),
+            flow: Some(inv.flow_pk),
+            name: inv.name.as_str().to_owned(),
+            pk: inv.pk,
+            description: inv.description,
+            uses: inv.uses,
+            enabled: inv.enabled,
+            link,
         })
     }
 }
@@ -222,8 +221,8 @@ impl<'a> Shaper<'a> {
 /// # Errors
 /// [`ApiError::NotFound`]; database errors.
 pub async fn get_invitation(db: &Db, config: &Config, pk: &str) -> Result<Invitation, ApiError> {
-    let row = invitations::get(db, config, pk).await.map_err(not_found)?;
-    Shaper::new(db).invitation(row).await
+    let inv = invitations::find(db, pk).await.map_err(not_found)?;
+    Shaper::new(db, config).invitation(inv, time::now()).await
 }
 
 /// The fields `ordering` may name (the invitation's readable fields, as DRF's `OrderingFilter` allows,
@@ -305,12 +304,13 @@ pub async fn list_invitations(
     let rows = if query.limit == 0 {
         Vec::new()
     } else {
-        invitations::list_page(db, config, &query).await?
+        invitations::list_page(db, &query).await?
     };
-    let mut shaper = Shaper::new(db);
+    let mut shaper = Shaper::new(db, config);
+    let now = time::now();
     let mut results = Vec::new();
     for row in rows {
-        results.push(shaper.invitation(row).await?);
+        results.push(shaper.invitation(row.invitation, now).await?);
     }
     Ok(PaginatedInvitationList {
         pagination,
@@ -442,7 +442,7 @@ pub async fn send_invitation(
             "No email addresses provided.".into(),
         )]));
     }
-    invitations::get(db, config, pk).await.map_err(not_found)?;
+    invitations::find(db, pk).await.map_err(not_found)?;
     invitations::send(
         db,
         config,
@@ -461,11 +461,10 @@ pub async fn send_invitation(
 ///
 /// # Errors
 /// [`ApiError::NotFound`]; database errors.
-pub async fn used_by(db: &Db, config: &Config, pk: &str) -> Result<Vec<UsedBy>, ApiError> {
-    let row = invitations::get(db, config, pk).await.map_err(not_found)?;
-    Ok(row
-        .ledger
-        .unwrap_or_default()
+pub async fn used_by(db: &Db, pk: &str) -> Result<Vec<UsedBy>, ApiError> {
+    Ok(invitations::used_by(db, pk)
+        .await
+        .map_err(not_found)?
         .into_iter()
         .map(|e| UsedBy {
             app: "authentik_core".into(),

@@ -3,8 +3,6 @@
 
 #[cfg(feature = "ssr")]
 use crate::api::ctx::{admin, respond};
-#[cfg(feature = "ssr")]
-use crate::domain::invitation::InvitationDraft;
 use crate::error::AppError;
 use crate::model::{FlowOption, InvitationForm, InvitationSort, InvitationView};
 #[cfg(feature = "ssr")]
@@ -13,6 +11,11 @@ use crate::service::invitations::WriteError;
 use crate::service::{flows, invitations, time};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+#[cfg(feature = "ssr")]
+use view::{dashboard_query, default_form, detail_view, draft_of, invitation_view};
+
+#[cfg(feature = "ssr")]
+mod view;
 
 /// The invitations table, filtered by name and sorted: page `page` (0-based, default the first) of
 /// [`crate::model::DASHBOARD_PAGE_SIZE`] rows, without their ledger and messages ([`get_invitation`]
@@ -26,7 +29,13 @@ pub async fn list_invitations(
     respond(
         async {
             let (st, _) = admin().await?;
-            invitations::list(&st.db, &st.config, &search, sort, page.unwrap_or(0)).await
+            let q = dashboard_query(&search, sort, page.unwrap_or(0));
+            let rows = invitations::list_page(&st.db, &q).await?;
+            let now = time::now();
+            Ok(rows
+                .into_iter()
+                .map(|r| invitation_view(&st.config, r, None, now))
+                .collect())
         }
         .await,
     )
@@ -40,7 +49,7 @@ pub async fn count_invitations(search: String) -> Result<u64, AppError> {
             let (st, _) = admin().await?;
             invitations::count(
                 &st.db,
-                &invitations::dashboard_query(&search, InvitationSort::default(), 0),
+                &dashboard_query(&search, InvitationSort::default(), 0),
             )
             .await
         }
@@ -54,7 +63,8 @@ pub async fn get_invitation(pk: String) -> Result<InvitationView, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            invitations::get(&st.db, &st.config, &pk).await
+            let d = invitations::detail(&st.db, &pk).await?;
+            Ok(detail_view(&st.config, d, time::now()))
         }
         .await,
     )
@@ -66,7 +76,7 @@ pub async fn new_invitation_defaults() -> Result<InvitationForm, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            Ok(invitations::default_form(
+            Ok(default_form(
                 time::now(),
                 &super::flows::flow_options(flows::list_enrollment_flows(&st.db).await?),
             ))
@@ -81,7 +91,7 @@ pub async fn create_invitation(form: InvitationForm) -> Result<String, AppError>
     respond(
         async {
             let (st, user) = admin().await?;
-            let draft = InvitationDraft::try_from(&form).map_err(WriteError::Invalid)?;
+            let draft = draft_of(&form).map_err(WriteError::Invalid)?;
             let pk = invitations::create(&st.db, &st.config, user.pk, &draft).await?;
             Ok(pk)
         }
@@ -95,7 +105,7 @@ pub async fn update_invitation(pk: String, form: InvitationForm) -> Result<(), A
     respond(
         async {
             let (st, _) = admin().await?;
-            let draft = InvitationDraft::try_from(&form).map_err(WriteError::Invalid)?;
+            let draft = draft_of(&form).map_err(WriteError::Invalid)?;
             Ok(invitations::update(&st.db, &pk, &draft).await?)
         }
         .await,

@@ -16,7 +16,8 @@ pub async fn list_outbox(only_failed: bool) -> Result<Vec<OutboxMessage>, AppErr
     respond(
         async {
             let (st, _) = admin().await?;
-            outbox::list_messages(&st.db, only_failed, Some(500)).await
+            let messages = outbox::list_messages(&st.db, only_failed, Some(500)).await?;
+            Ok(messages.into_iter().map(message_view).collect())
         }
         .await,
     )
@@ -35,4 +36,29 @@ pub async fn retry_message(pk: String) -> Result<(), AppError> {
         }
         .await,
     )
+}
+
+/// An outbox message as the admin sees it: recipients on one line (cc and bcc marked), times for people
+/// (`2026-11-21 12:00 UTC`; sent empty until sent).
+#[cfg(feature = "ssr")]
+pub(crate) fn message_view(m: crate::domain::outbox::Message) -> OutboxMessage {
+    use crate::domain::time::format_absolute;
+    let mut rcpt = m.to.join(", ");
+    for (label, l) in [("cc", &m.cc), ("bcc", &m.bcc)] {
+        if !l.is_empty() {
+            rcpt.push_str(&format!("; {label}: {}", l.join(", ")));
+        }
+    }
+    OutboxMessage {
+        pk: m.pk,
+        invitation_pk: m.invitation_pk,
+        invitation: m.invitation,
+        to: rcpt,
+        subject: m.subject,
+        status: m.status,
+        attempts: m.attempts,
+        last_error: m.last_error,
+        created: format_absolute(m.created),
+        sent: m.sent_at.map(format_absolute).unwrap_or_default(),
+    }
 }

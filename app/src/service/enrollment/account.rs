@@ -6,7 +6,7 @@ use crate::domain::journey::{Enrolment, Journey, SEALED_PASSWORD};
 use crate::domain::policy::PolicyContext;
 use crate::error::AppError;
 use crate::service::flows::StoredFlow;
-use crate::service::invitations::{grant_in, use_in, InvitationRecord, RequestInfo};
+use crate::service::invitations::{grant_in, use_in, Invitation, RequestInfo};
 use crate::service::policies::FlowPolicies;
 use crate::service::users::{insert_user, NewUser};
 use crate::service::verification::{self};
@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 /// What policies see: the invitation (`{pk, fixed_data, invited_by}`) and the prompt data: its
 /// `fixed_data` overlaid with the prompt values so far (the sealed password left out).
 pub(super) fn policy_context(
-    inv: Option<&InvitationRecord>,
+    inv: Option<&Invitation>,
     collected: &Map<String, Value>,
 ) -> PolicyContext {
     // authentik's invitation stage puts `fixed_data` into the plan's prompt data; what was typed wins.
@@ -26,7 +26,7 @@ pub(super) fn policy_context(
     prompt_data.remove(SEALED_PASSWORD);
     PolicyContext {
         invitation: inv.map(|i| {
-            serde_json::json!({"pk": i.pk, "fixed_data": Value::Object(i.fixed_data.clone()), "invited_by": i.invited_by})
+            serde_json::json!({"pk": i.pk, "fixed_data": Value::Object(i.fixed_data.clone()), "invited_by": i.invited_by()})
         }),
         prompt_data,
     }
@@ -36,7 +36,7 @@ pub(super) fn policy_context(
 pub(in crate::service) fn enforce_all(
     policies: &FlowPolicies,
     flow: &StoredFlow,
-    inv: Option<&InvitationRecord>,
+    inv: Option<&Invitation>,
     collected: &Map<String, Value>,
 ) -> Result<(), AppError> {
     let names = Journey::new(&flow.def).stage_names();
@@ -74,7 +74,7 @@ pub(super) async fn write_user(
     db: &Db,
     config: &Config,
     flow: &StoredFlow,
-    invitation: Option<&InvitationRecord>,
+    invitation: Option<&Invitation>,
     ctx: &Map<String, Value>,
     req: &RequestInfo,
     enrolment: Enrolment,

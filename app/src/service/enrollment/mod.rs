@@ -29,7 +29,7 @@ use prompt::{strength_inputs, validate_prompt};
 pub use stage::*;
 
 use super::flows::StoredFlow;
-use super::invitations::{find_by_token, invalid, InvitationRecord, Itoken};
+use super::invitations::{find_by_token, invalid, Invitation, Itoken};
 use super::policies::FlowPolicies;
 use super::verification::{self};
 use super::{time, Db};
@@ -65,7 +65,7 @@ pub struct Resolved {
     /// The flow.
     pub flow: StoredFlow,
     /// The invitation (`None` only when the flow continues without one).
-    pub invitation: Option<InvitationRecord>,
+    pub invitation: Option<Invitation>,
     /// The policies bound to the flow and its stages.
     pub policies: FlowPolicies,
 }
@@ -123,7 +123,7 @@ pub async fn resolve(
 
 /// The journey of `flow` for `inv`: with the implicit `email` stage when `inv` is limited by email
 /// rules and the flow binds none ([`Journey::for_invitation`]).
-pub(super) fn journey<'a>(flow: &'a StoredFlow, inv: Option<&InvitationRecord>) -> Journey<'a> {
+pub(super) fn journey<'a>(flow: &'a StoredFlow, inv: Option<&Invitation>) -> Journey<'a> {
     Journey::for_invitation(&flow.def, inv.is_some_and(|i| !i.emails.is_empty()))
 }
 
@@ -166,7 +166,7 @@ fn refused(r: Refusal) -> AppError {
     }
 }
 
-pub(super) fn check_active(inv: &InvitationRecord, now: i64) -> Result<(), AppError> {
+pub(super) fn check_active(inv: &Invitation, now: i64) -> Result<(), AppError> {
     match inv.status(now) {
         InvitationStatus::Active => Ok(()),
         status => Err(invalid(status)),
@@ -215,25 +215,18 @@ fn code_field() -> PromptField {
 }
 
 /// The address an email-mode invitation is mailed to (`fixed_data.email`).
-fn invited_address(inv: &InvitationRecord) -> Option<&str> {
+fn invited_address(inv: &Invitation) -> Option<&str> {
     inv.fixed_data.get("email").and_then(Value::as_str)
 }
 
 /// Whether Usher's delivery of this invitation's link proves `email` (see [`proof_by_delivery`]).
-pub(super) fn by_delivery(
-    inv: Option<&InvitationRecord>,
-    email: &str,
-    delivered_to: &[String],
-) -> bool {
+pub(super) fn by_delivery(inv: Option<&Invitation>, email: &str, delivered_to: &[String]) -> bool {
     inv.is_some_and(|i| proof_by_delivery(&i.emails, invited_address(i), email, delivered_to))
 }
 
 /// Who Usher delivered this invitation's current link to (empty unless it is addressed to someone: an
 /// exact-address rule or `fixed_data.email`, the only cases delivery can prove).
-pub(super) async fn delivered(
-    db: &Db,
-    inv: Option<&InvitationRecord>,
-) -> Result<Vec<String>, AppError> {
+pub(super) async fn delivered(db: &Db, inv: Option<&Invitation>) -> Result<Vec<String>, AppError> {
     match inv {
         Some(i)
             if invited_address(i).is_some()
@@ -246,7 +239,7 @@ pub(super) async fn delivered(
 }
 
 /// The address an exact-address invitation is for: its only rule, when that rule is an address.
-fn locked_email(inv: Option<&InvitationRecord>) -> Option<String> {
+fn locked_email(inv: Option<&Invitation>) -> Option<String> {
     match inv.map(|i| i.emails.as_slice()) {
         Some([EmailRule::Address(a)]) => Some(a.clone()),
         _ => None,
@@ -389,15 +382,15 @@ pub async fn landing(
         title: flow.def.title.clone(),
         invited_by: invitation
             .as_ref()
-            .map(|i| i.invited_by.clone())
+            .map(|i| i.invited_by().to_owned())
             .unwrap_or_default(),
         roles: invitation
             .as_ref()
-            .map(|i| i.roles.iter().map(|r| r.1.clone()).collect())
+            .map(|i| i.roles.iter().map(|r| r.name.clone()).collect())
             .unwrap_or_default(),
         groups: invitation
             .as_ref()
-            .map(|i| i.groups.iter().map(|g| g.1.clone()).collect())
+            .map(|i| i.groups.iter().map(|g| g.name.clone()).collect())
             .unwrap_or_default(),
         user_type: ws.user_type,
         expires: invitation.as_ref().and_then(|i| i.expires),

@@ -5,7 +5,7 @@ use crate::domain::email_rules::{allowed, normalize_email};
 use crate::domain::flow::{PromptField, PromptType};
 use crate::domain::user::{validate_password_shape, validate_username, PasswordRules};
 use crate::error::AppError;
-use crate::service::invitations::InvitationRecord;
+use crate::service::invitations::Invitation;
 use crate::service::{Config, Db};
 use crate::store::users;
 use serde_json::{Map, Value};
@@ -20,7 +20,7 @@ pub(super) async fn validate_prompt(
     db: &Db,
     fields: &[PromptField],
     values: &HashMap<String, String>,
-    inv: Option<&InvitationRecord>,
+    inv: Option<&Invitation>,
     rules: &PasswordRules,
 ) -> Result<Map<String, Value>, AppError> {
     let mut errors = Vec::new();
@@ -99,7 +99,7 @@ pub(super) async fn validate_prompt(
 pub(super) fn strength_inputs(
     clean: &Map<String, Value>,
     context: &Map<String, Value>,
-    inv: Option<&InvitationRecord>,
+    inv: Option<&Invitation>,
     config: &Config,
 ) -> Vec<String> {
     let mine = |k: &str| {

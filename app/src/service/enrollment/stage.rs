@@ -10,7 +10,7 @@ use crate::domain::journey::{Next, Proof, Submission, SEALED_PASSWORD};
 use crate::domain::user::password_strength;
 use crate::domain::user::CurrentUser;
 use crate::error::AppError;
-use crate::service::invitations::{InvitationRecord, Itoken, RequestInfo};
+use crate::service::invitations::{Invitation, Itoken, RequestInfo};
 use crate::service::verification::{self, Settings};
 use crate::service::{time, Config, Db};
 use serde_json::Value;
@@ -257,7 +257,7 @@ async fn start_or_reuse(
     config: &Config,
     gate: &verification::CodeGate<'_>,
     current: Option<String>,
-    inv: Option<&InvitationRecord>,
+    inv: Option<&Invitation>,
     address: &str,
     settings: Settings,
 ) -> Result<String, AppError> {

@@ -8,6 +8,7 @@ pub mod token;
 pub mod uses;
 pub mod write;
 
+pub use crate::domain::invitation::{Invitation, ListedInvitation};
 pub use crate::store::invitations::{ListQuery, OrderField};
 pub use list::*;
 pub use token::*;
@@ -19,21 +20,4 @@ use crate::error::AppError;
 /// The error of an invitation pk that names none.
 fn not_found() -> AppError {
     AppError::NotFound("No such invitation.".into())
-}
-
-/// Decodes a JSON column of invitation `pk`. A stored value that does not parse fails closed: the caller
-/// gets [`AppError::Internal`] (and the log names the invitation and column), never a default: an empty
-/// list of email rules would admit everyone.
-///
-/// # Errors
-/// [`AppError::Internal`] when `raw` is not the JSON of a `T`.
-fn decode_stored<T: serde::de::DeserializeOwned>(
-    pk: &str,
-    column: &str,
-    raw: &str,
-) -> Result<T, AppError> {
-    serde_json::from_str(raw).map_err(|e| {
-        tracing::error!(invitation = pk, column, error = %e, "corrupt stored invitation value");
-        AppError::Internal
-    })
 }

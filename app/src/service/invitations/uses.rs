@@ -1,116 +1,44 @@
 //! Using an invitation: finding it by token (cached), consuming a use, granting, recording it in the ledger.
 
+use super::not_found;
 use super::token::Itoken;
-use super::{decode_stored, not_found};
-use crate::domain::email_rules::EmailRule;
-use crate::domain::invitation::{InvitationStatus, UseAction};
+use crate::domain::invitation::{Invitation, InvitationStatus, UseAction};
 use crate::error::AppError;
 use crate::service::{time, Db};
 use crate::store::db::new_uuid;
 use crate::store::invitations::{self as store};
 use crate::store::{is_unique_violation, Tx};
 
-/// An invitation as the invitee journey needs it.
-#[derive(Debug, Clone)]
-pub struct InvitationRecord {
-    /// UUID.
-    pub pk: String,
-    /// Bound flow's pk.
-    pub flow_pk: String,
-    /// The lookup digest of the token it was found by ([`token_digest`]).
-    pub token: String,
-    /// Expiry, UTC Unix seconds.
-    pub expires: Option<i64>,
-    /// `fixed_data` object.
-    pub fixed_data: serde_json::Map<String, serde_json::Value>,
-    /// Max uses.
-    pub quota: Option<i64>,
-    /// Consumed uses.
-    pub uses: i64,
-    /// Email rules JSON as stored (compared again at consumption).
-    pub emails_json: String,
-    /// Parsed email rules.
-    pub emails: Vec<EmailRule>,
-    /// Enabled.
-    pub enabled: bool,
-    /// Whether the creator's account is active.
-    pub creator_active: bool,
-    /// Creator's display name (or username).
-    pub invited_by: String,
-    /// Granted role pks and names.
-    pub roles: Vec<(String, String)>,
-    /// Granted group pks and names.
-    pub groups: Vec<(String, String)>,
-}
-
-impl InvitationRecord {
-    /// Status now.
-    pub fn status(&self, now: i64) -> InvitationStatus {
-        InvitationStatus::compute(
-            self.enabled,
-            self.creator_active,
-            self.expires,
-            self.uses,
-            self.quota,
-            now,
-        )
-    }
-}
-
 /// The invitations this instance has looked up by token (keyed by the token's lookup digest), as of one
 /// generation of the invitations (kept by triggers in the transaction of every change, see
 /// [`crate::service::cache`]): the landing page and each stage read one row instead of the invitation, its
-/// creator and its grants (issue 13). At most 4,096; tokens that match nothing are not cached.
-pub type InvitationCache = crate::service::cache::GenerationCache<InvitationRecord, 4096>;
+/// creator and its grants (issue 13). At most 4,096; tokens that match nothing are not cached. The
+/// generation follows what the journey reads of the entity (its own fields, grants and their names, the
+/// creator's names and standing); the rest of a cached creator's profile (email, last sign-in,
+/// attributes) and its flow's slug may be older: read [`super::find`] for those.
+pub type InvitationCache = crate::service::cache::GenerationCache<Invitation, 4096>;
 
 /// Finds an invitation by its token, from this instance's [`InvitationCache`] while the invitations'
 /// generation (`generation`, read by the caller with [`crate::store::generations`] before this) is
 /// unchanged. Malformed tokens are not looked up.
 ///
 /// # Errors
-/// Database errors; [`AppError::Internal`] when its stored `emails` or `fixed_data` does not decode.
+/// Database errors, [`AppError::Internal`] among them when its stored name, `emails` or `fixed_data`
+/// does not decode (fails closed: never read as "no rules").
 pub async fn find_by_token(
     db: &Db,
     token: &Itoken,
     generation: crate::store::Generation,
-) -> Result<Option<InvitationRecord>, AppError> {
+) -> Result<Option<Invitation>, AppError> {
     if !crate::domain::invitation::is_token_shaped(token.given()) {
         return Ok(None);
     }
     let digest = token.digest();
     if let Some(hit) = db.invitation_cache.get(generation, digest) {
-        return Ok(Some(InvitationRecord::clone(&hit)));
+        return Ok(Some(Invitation::clone(&hit)));
     }
-    let Some(row) = store::by_token(&db.pool, digest).await? else {
+    let Some(found) = store::by_token(&mut *db.conn().await?, digest).await? else {
         return Ok(None);
-    };
-    let (roles, groups): (Vec<_>, Vec<_>) = store::all_grants(&db.pool, &row.pk)
-        .await?
-        .into_iter()
-        .partition(|(kind, _, _)| kind == "role");
-    let pair = |v: Vec<(String, String, String)>| -> Vec<(String, String)> {
-        v.into_iter().map(|(_, pk, name)| (pk, name)).collect()
-    };
-    let (roles, groups) = (pair(roles), pair(groups));
-    let found = InvitationRecord {
-        fixed_data: decode_stored(&row.pk, "fixed_data", &row.fixed_data)?,
-        emails: decode_stored(&row.pk, "emails", &row.emails)?,
-        invited_by: if row.creator_name.is_empty() {
-            row.creator_username
-        } else {
-            row.creator_name
-        },
-        token: digest.to_owned(),
-        pk: row.pk,
-        flow_pk: row.flow_pk,
-        expires: row.expires,
-        quota: row.quota,
-        uses: row.uses,
-        emails_json: row.emails,
-        enabled: row.enabled,
-        creator_active: row.creator_active,
-        roles,
-        groups,
     };
     db.invitation_cache
         .put(generation, &found.token, std::sync::Arc::new(found.clone()));
@@ -120,17 +48,17 @@ pub async fn find_by_token(
 /// Consumes one use inside the caller's transaction with a conditional update that re-checks, atomically,
 /// that the invitation is still enabled, unexpired at `now`, under quota, still has the token and flow the
 /// caller resolved (a regenerated link or a moved invitation stops at once), and has the same email rules
-/// the caller checked (`emails_json`).
+/// the caller checked (`emails_stored`).
 ///
 /// # Errors
 /// [`AppError::InvalidInvitation`] when the update matched nothing (the reason is computed afresh);
 /// database errors.
-pub async fn consume_use(tx: &mut Tx, inv: &InvitationRecord, now: i64) -> Result<(), AppError> {
+pub async fn consume_use(tx: &mut Tx, inv: &Invitation, now: i64) -> Result<(), AppError> {
     let n = store::consume(
         &mut **tx,
         &inv.pk,
         now,
-        &inv.emails_json,
+        &inv.emails_stored,
         &inv.token,
         &inv.flow_pk,
     )
@@ -200,7 +128,7 @@ pub struct RequestInfo {
 /// when this account already used it; database errors.
 pub async fn use_in(
     tx: &mut Tx,
-    inv: &InvitationRecord,
+    inv: &Invitation,
     user_pk: i64,
     action: UseAction,
     req: &RequestInfo,
@@ -216,7 +144,7 @@ pub async fn use_in(
 pub(crate) async fn grant_in(
     tx: &mut Tx,
     user_pk: i64,
-    invitation: Option<&InvitationRecord>,
+    invitation: Option<&Invitation>,
     mut groups: Vec<String>,
 ) -> Result<(), AppError> {
     let inv_pk = invitation.map(|i| i.pk.clone()).unwrap_or_default();
@@ -241,7 +169,7 @@ pub(crate) async fn grant_in(
 /// errors.
 async fn record_use_in(
     tx: &mut Tx,
-    inv: &InvitationRecord,
+    inv: &Invitation,
     user_pk: i64,
     action: UseAction,
     req: &RequestInfo,

@@ -1,36 +1,18 @@
 //! The write path: validation of a draft, create, send, edit, patch, toggle, regenerate, delete.
 
+use super::not_found;
 use super::token::{new_token, open_token};
-use super::{decode_stored, not_found};
 use crate::domain::invitation::{
-    invitation_link, Invitation, InvitationDraft, InvitationError, InvitationName, InvitationPatch,
-    NameError, Quota,
+    invitation_link, Invitation, InvitationDraft, InvitationError, InvitationPatch, NameError,
 };
 use crate::error::{AppError, Context};
-use crate::model::InvitationForm;
 use crate::service::{time, Db};
 use crate::store::db::new_uuid;
-use crate::store::invitations::{self as store, Grant, InvitationFields};
+use crate::store::invitations::{self as store, InvitationFields};
 use crate::store::{is_unique_violation, DbError, Tx};
 
 /// Default lifetime of a new invitation: 7 days, in seconds.
 pub const DEFAULT_LIFETIME_SECS: i64 = 7 * 86_400;
-
-/// The defaults of the create form: expiry now + 7 days, the external-users flow when present, enabled.
-pub fn default_form(now: i64, flows: &[crate::model::FlowOption]) -> InvitationForm {
-    let flow = flows
-        .iter()
-        .find(|f| f.slug == "invitation-enrollment-flow-external")
-        .or_else(|| flows.first())
-        .map(|f| f.pk.clone())
-        .unwrap_or_default();
-    InvitationForm {
-        expires: time::format_input(now + DEFAULT_LIFETIME_SECS),
-        flow,
-        enabled: true,
-        ..InvitationForm::default()
-    }
-}
 
 /// The flow an invitation gets when its draft names none (the seed's "use default-enrollment-flow").
 pub const DEFAULT_FLOW_SLUG: &str = "default-enrollment-flow";
@@ -339,38 +321,29 @@ async fn invitation_mail(
     config: &crate::service::Config,
     pk: &str,
 ) -> Result<(crate::service::mail::InvitationMail, OwnedLinkToken), AppError> {
-    let row = store::mail_row(&mut **tx, pk).await?;
-    let token = open_token(&config.secret_key, pk, row.token_sealed.as_deref()).ok_or_else(|| {
+    let inv = store::by_pk(tx, pk).await?.ok_or_else(not_found)?;
+    let token = open_token(&config.secret_key, pk, inv.token_sealed.as_deref()).ok_or_else(|| {
         AppError::BadRequest(
             "This invitation's link was sealed with another USHER_SECRET_KEY: regenerate the link, then send it.".into(),
         )
     })?;
-    let roles = store::grant_names(&mut **tx, Grant::Role, pk).await?;
-    let groups = store::grant_names(&mut **tx, Grant::Group, pk).await?;
-    let mut grants = Vec::new();
-    if !roles.is_empty() {
-        grants.push(format!("roles: {}", roles.join(", ")));
-    }
-    if !groups.is_empty() {
-        grants.push(format!("groups: {}", groups.join(", ")));
-    }
-    grants.push("an account".to_owned());
+    let names = |g: &[crate::domain::invitation::Granted]| {
+        g.iter().map(|g| g.name.clone()).collect::<Vec<_>>()
+    };
     let mail = crate::service::mail::InvitationMail {
         brand: config.brand_name.clone(),
-        inviter: if row.creator_name.is_empty() {
-            row.creator_username
-        } else {
-            row.creator_name
-        },
-        grants: grants.join("; "),
-        expires: time::format_expiry(row.expires, time::now()),
-        link: invitation_link(&config.public_url, &row.flow_slug, &token),
+        inviter: inv.invited_by().to_owned(),
+        roles: names(&inv.roles),
+        groups: names(&inv.groups),
+        expires: inv.expires,
+        now: time::now(),
+        link: invitation_link(&config.public_url, &inv.flow_slug, &token),
     };
     Ok((
         mail,
         OwnedLinkToken {
             token,
-            digest: row.token,
+            digest: inv.token,
         },
     ))
 }
@@ -457,36 +430,24 @@ pub async fn upsert_by_name_in(
     }
 }
 
-/// The stored invitation `pk`, typed, read inside `tx`; `None` when there is none.
+/// Invitation `pk`, read inside `tx` (the entity: [`crate::store::invitations::by_pk`]); `None` when
+/// there is none.
 ///
 /// # Errors
-/// Storage errors; [`AppError::Internal`] when a stored value does not decode (fails closed).
+/// Storage errors, [`AppError::Internal`] among them when a stored value does not decode (fails closed).
 pub async fn load_in(tx: &mut Tx, pk: &str) -> Result<Option<Invitation>, AppError> {
-    let Some(row) = store::stored(&mut **tx, pk).await? else {
-        return Ok(None);
-    };
-    let roles = store::grant_pks(&mut **tx, Grant::Role, pk).await?;
-    let groups = store::grant_pks(&mut **tx, Grant::Group, pk).await?;
-    Ok(Some(Invitation {
-        name: InvitationName::parse(&row.name).map_err(|e| {
-            tracing::error!(invitation = pk, error = %e, "corrupt stored invitation name");
-            AppError::Internal
-        })?,
-        fixed_data: decode_stored(pk, "fixed_data", &row.fixed_data)?,
-        emails: decode_stored(pk, "emails", &row.emails)?,
-        pk: pk.to_owned(),
-        description: row.description,
-        flow_pk: row.flow_pk,
-        expires: row.expires,
-        quota: Quota::from_max(row.quota),
-        uses: row.uses,
-        roles,
-        groups,
-        enabled: row.enabled,
-        created_by: row.created_by,
-        token: row.token,
-        created: row.created,
-    }))
+    Ok(store::by_pk(tx, pk).await?)
+}
+
+/// Invitation `pk`, the entity (with its grants, flow and creator).
+///
+/// # Errors
+/// [`AppError::NotFound`]; storage errors, [`AppError::Internal`] among them when a stored value does
+/// not decode.
+pub async fn find(db: &Db, pk: &str) -> Result<Invitation, AppError> {
+    store::by_pk(&mut *db.conn().await?, pk)
+        .await?
+        .ok_or_else(not_found)
 }
 
 /// Switches an invitation on or off.

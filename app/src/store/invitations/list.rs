@@ -1,9 +1,10 @@
 //! The SQL of the invitation list: filters, per-backend search, byte-order sorting, LIMIT/OFFSET.
 
-use super::InvitationListRow;
-use super::SELECT_ROWS;
+use super::{grants_in, invitation_of, Grant, GrantRow, ListedRow, SELECT_LISTED};
+use crate::domain::invitation::{Granted, ListedInvitation};
 use crate::store::db::placeholders;
-use crate::store::{Backend, DbError, Exec};
+use crate::store::{Backend, Conn, DbError, Exec};
+use std::collections::HashMap;
 
 /// A field the invitation list can be ordered by (the invitation's readable fields, as DRF's
 /// `OrderingFilter` allows them).
@@ -79,38 +80,51 @@ fn contains_pattern(term: &str) -> String {
     )
 }
 
-/// Invitation `pk` as the table shows it, if it exists.
+/// The invitations `pks` as a list shows them ([`ListedRow`]: the entity and its counts), with their
+/// grants (two more statements, one per kind), in no particular order.
 ///
 /// # Errors
-/// Database errors.
-pub async fn list_row(ex: impl Exec<'_>, pk: &str) -> Result<Option<InvitationListRow>, DbError> {
-    sqlx::query_as(&format!("{SELECT_ROWS} WHERE i.pk = $1"))
-        .bind(pk)
-        .fetch_optional(ex)
-        .await
-        .map_err(DbError::from)
-}
-
-/// The invitations `pks` as the table shows them, in no particular order.
-///
-/// # Errors
-/// Database errors.
-pub async fn list_rows_in(
-    ex: impl Exec<'_>,
-    pks: &[String],
-) -> Result<Vec<InvitationListRow>, DbError> {
+/// Database errors, and a stored name, `fixed_data` or `emails` that does not decode.
+pub async fn listed_in(conn: &mut Conn, pks: &[String]) -> Result<Vec<ListedInvitation>, DbError> {
     if pks.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
-        "{SELECT_ROWS} WHERE i.pk IN ({})",
+        "{SELECT_LISTED} WHERE i.pk IN ({})",
         placeholders(1, pks.len())
     );
-    let mut q = sqlx::query_as::<_, InvitationListRow>(&sql);
+    let mut q = sqlx::query_as::<_, ListedRow>(&sql);
     for pk in pks {
         q = q.bind(pk);
     }
-    q.fetch_all(ex).await.map_err(DbError::from)
+    let rows = q.fetch_all(&mut *conn).await?;
+    let by_invitation = |grants: Vec<GrantRow>| {
+        let mut map: HashMap<String, Vec<Granted>> = HashMap::new();
+        for g in grants {
+            map.entry(g.invitation_pk).or_default().push(Granted {
+                pk: g.pk,
+                name: g.name,
+            });
+        }
+        map
+    };
+    let mut roles = by_invitation(grants_in(&mut *conn, Grant::Role, pks).await?);
+    let mut groups = by_invitation(grants_in(&mut *conn, Grant::Group, pks).await?);
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let pk = &r.invitation.pk;
+            let (rs, gs) = (
+                roles.remove(pk).unwrap_or_default(),
+                groups.remove(pk).unwrap_or_default(),
+            );
+            ListedInvitation {
+                invitation: invitation_of(r.invitation, rs, gs),
+                enrolled_count: u64::try_from(r.enrolled_count).unwrap_or(0),
+                message_count: u64::try_from(r.message_count).unwrap_or(0),
+            }
+        })
+        .collect())
 }
 
 /// A value bound to a list query's placeholder.

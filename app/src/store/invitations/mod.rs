@@ -2,9 +2,16 @@
 //! `invitation_groups`) and its ledger of uses (`invitation_uses`), and the SQL of the invitation list
 //! (filters, per-backend search, byte-order sorting, LIMIT/OFFSET).
 //!
-//! Times are UTC Unix seconds. `fixed_data` and `emails` are JSON text, decoded by the service.
+//! Times are UTC Unix seconds. `fixed_data` and `emails` are JSON text, decoded in the row
+//! ([`InvitationRow`]); every read of an invitation returns the domain's
+//! [`crate::domain::invitation::Invitation`].
 
 use super::Flag;
+use crate::domain::email_rules::EmailRule;
+use crate::domain::invitation::{Creator, Granted, Invitation, InvitationName, Quota, UseAction};
+use sqlx::any::{AnyTypeInfo, AnyValueRef};
+use sqlx::error::BoxDynError;
+use sqlx::{Any, Decode, Type};
 
 mod list;
 mod read;
@@ -49,119 +56,200 @@ pub struct InvitationFields<'a> {
     pub enabled: bool,
 }
 
-/// An invitation as the table shows it, with its flow's slug and its creator's username.
+/// An invitation's row as every read of one returns it ([`SELECT_INVITATION`]): its own columns, its
+/// flow's slug, and its creator's standing, the JSON columns and the name decoded here (a stored value
+/// that does not decode fails the read: never a default, as an empty list of email rules would admit
+/// everyone). Read into [`Invitation`] with its grants ([`invitation_of`]).
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct InvitationListRow {
+pub struct InvitationRow {
     /// UUID.
     pub pk: String,
-    /// Unique name.
-    pub name: String,
+    /// Unique name, parsed again.
+    #[sqlx(try_from = "String")]
+    pub name: InvitationName,
     /// Description.
     pub description: String,
-    /// The bound flow's slug.
-    pub flow_slug: String,
     /// The bound flow's pk.
     pub flow_pk: String,
+    /// The bound flow's slug.
+    pub flow_slug: String,
     /// Expiry, UTC Unix seconds; `None` never expires.
     pub expires: Option<i64>,
-    /// `fixed_data` JSON text as stored.
-    pub fixed_data: String,
-    /// Whether it is single-use.
-    #[sqlx(try_from = "Flag")]
-    pub single_use: bool,
+    /// `fixed_data`, a JSON object.
+    pub fixed_data: FixedDataColumn,
     /// Max uses; `None` is unlimited.
     pub quota: Option<i64>,
     /// Consumed uses.
     pub uses: i64,
-    /// Email rules JSON text as stored.
-    pub emails: String,
+    /// The email rules, decoded, with their stored text.
+    pub emails: EmailsColumn,
     /// Whether it is enabled.
     #[sqlx(try_from = "Flag")]
     pub enabled: bool,
-    /// The creator's username.
-    pub created_by: String,
-    /// Whether the creator may still invite: their account is active and a superuser (a deactivated or
-    /// demoted creator's invitations are disabled; issue 35 item 6).
-    #[sqlx(try_from = "Flag")]
-    pub creator_active: bool,
+    /// The lookup digest of the token its link carries (`service::invitations::token_digest`).
+    pub token: String,
     /// The token its link carries, sealed with the instance secret (`SecretKey::seal`, purpose
     /// [`TOKEN_SEAL`], aad the pk); `None` only before the start-up backfill ([`legacy_tokens`]).
     pub token_sealed: Option<String>,
     /// Creation time, UTC Unix seconds.
     pub created: i64,
+    /// The creator's pk.
+    pub creator_pk: i64,
+    /// The creator's username.
+    pub creator_username: String,
+    /// The creator's display name (may be empty).
+    pub creator_name: String,
+    /// The creator's email.
+    pub creator_email: String,
+    /// The creator's UUID.
+    pub creator_uid: String,
+    /// Whether the creator's account is active.
+    #[sqlx(try_from = "Flag")]
+    pub creator_is_active: bool,
+    /// Whether the creator may still invite: active and a superuser (issue 35 item 6).
+    #[sqlx(try_from = "Flag")]
+    pub creator_may_invite: bool,
+    /// The creator's last sign-in, UTC Unix seconds.
+    pub creator_last_login: Option<i64>,
+    /// The creator's attributes (an unreadable value reads as `{}`).
+    pub creator_attributes: AttributesColumn,
+}
+
+/// An invitation's row in a list: [`InvitationRow`] and its two counts.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListedRow {
+    /// The invitation's row.
+    #[sqlx(flatten)]
+    pub invitation: InvitationRow,
     /// How many accounts it enrolled (ledger rows `enrolled`).
     pub enrolled_count: i64,
     /// How many outbox messages belong to it.
     pub message_count: i64,
 }
 
-/// The columns of [`InvitationListRow`]; a `WHERE` is appended. The two counts use the indexes on
-/// `invitation_uses(invitation_pk)` and `outbox(invitation_pk)`.
-const SELECT_ROWS: &str = "SELECT i.pk, i.name, i.description, f.slug AS flow_slug, f.pk AS flow_pk, i.expires, i.fixed_data, i.single_use, i.quota,
-    i.uses, i.emails, i.enabled, u.username AS created_by, u.is_active * u.is_superuser AS creator_active, i.token_sealed, i.created,
+/// The columns of [`InvitationRow`] and their joins; a `WHERE` is appended.
+const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.fixed_data, i.quota, i.uses,
+    i.emails, i.enabled, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
+    u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * u.is_superuser AS creator_may_invite,
+    u.last_login AS creator_last_login, u.attributes AS creator_attributes
+    FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
+
+/// The columns of [`ListedRow`]: [`SELECT_INVITATION`]'s and the two counts, which use the indexes on
+/// `invitation_uses(invitation_pk)` and `outbox(invitation_pk)`; a `WHERE` is appended.
+const SELECT_LISTED: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.fixed_data, i.quota, i.uses,
+    i.emails, i.enabled, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
+    u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * u.is_superuser AS creator_may_invite,
+    u.last_login AS creator_last_login, u.attributes AS creator_attributes,
     (SELECT COUNT(*) FROM invitation_uses l WHERE l.invitation_pk = i.pk AND l.action = 'enrolled') AS enrolled_count,
     (SELECT COUNT(*) FROM outbox o WHERE o.invitation_pk = i.pk) AS message_count
     FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
 
-/// A stored invitation's own columns (without its pk), as the typed [`crate::domain::invitation::Invitation`]
-/// is read from.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct StoredInvitationRow {
-    /// Unique name as stored (parsed again by the service).
-    pub name: String,
-    /// Description.
-    pub description: String,
-    /// The bound flow's pk.
-    pub flow_pk: String,
-    /// Expiry, UTC Unix seconds; `None` never expires.
-    pub expires: Option<i64>,
-    /// `fixed_data` JSON text as stored.
-    pub fixed_data: String,
-    /// Max uses; `None` is unlimited.
-    pub quota: Option<i64>,
-    /// Consumed uses.
-    pub uses: i64,
-    /// Email rules JSON text as stored.
-    pub emails: String,
-    /// Whether it is enabled.
-    #[sqlx(try_from = "Flag")]
-    pub enabled: bool,
-    /// The creator's user pk.
-    pub created_by: i64,
-    /// The lookup digest of the token its link carries (`service::invitations::token_digest`).
-    pub token: String,
-    /// Creation time, UTC Unix seconds.
-    pub created: i64,
+/// The invitation of `row`, granting `roles` and `groups`.
+fn invitation_of(row: InvitationRow, roles: Vec<Granted>, groups: Vec<Granted>) -> Invitation {
+    Invitation {
+        pk: row.pk,
+        name: row.name,
+        description: row.description,
+        flow_pk: row.flow_pk,
+        flow_slug: row.flow_slug,
+        expires: row.expires,
+        fixed_data: row.fixed_data.0,
+        quota: Quota::from_max(row.quota),
+        uses: row.uses,
+        emails: row.emails.rules,
+        emails_stored: row.emails.stored,
+        roles,
+        groups,
+        enabled: row.enabled,
+        created_by: Creator {
+            pk: row.creator_pk,
+            username: row.creator_username,
+            name: row.creator_name,
+            email: row.creator_email,
+            uid: row.creator_uid,
+            is_active: row.creator_is_active,
+            may_invite: row.creator_may_invite,
+            last_login: row.creator_last_login,
+            attributes: row.creator_attributes.0,
+        },
+        token: row.token,
+        token_sealed: row.token_sealed,
+        created: row.created,
+    }
 }
 
-/// An invitation found by its token, as the invitee journey needs it, with its creator's names.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct TokenRow {
-    /// UUID.
-    pub pk: String,
-    /// The bound flow's pk.
-    pub flow_pk: String,
-    /// Expiry, UTC Unix seconds; `None` never expires.
-    pub expires: Option<i64>,
-    /// `fixed_data` JSON text as stored.
-    pub fixed_data: String,
-    /// Max uses; `None` is unlimited.
-    pub quota: Option<i64>,
-    /// Consumed uses.
-    pub uses: i64,
-    /// Email rules JSON text as stored.
-    pub emails: String,
-    /// Whether it is enabled.
-    #[sqlx(try_from = "Flag")]
-    pub enabled: bool,
-    /// The creator's display name (may be empty).
-    pub creator_name: String,
-    /// The creator's username.
-    pub creator_username: String,
-    /// Whether the creator may still invite: their account is active and a superuser (a deactivated or
-    /// demoted creator's invitations are disabled; issue 35 item 6).
-    #[sqlx(try_from = "Flag")]
-    pub creator_active: bool,
+/// The `fixed_data` column: a JSON object, decoded in the row; anything else fails the read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FixedDataColumn(pub serde_json::Map<String, serde_json::Value>);
+
+/// The `emails` column: the email rules decoded in the row, and the JSON text as stored (consuming a
+/// use matches it). A value that does not decode fails the read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EmailsColumn {
+    /// The rules.
+    pub rules: Vec<EmailRule>,
+    /// Their stored JSON text.
+    pub stored: String,
+}
+
+/// A user's `attributes` column: JSON, an unreadable value reading as `{}` (as the REST API shows it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttributesColumn(pub serde_json::Value);
+
+impl Type<Any> for FixedDataColumn {
+    fn type_info() -> AnyTypeInfo {
+        <String as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <String as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for FixedDataColumn {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        let text = <String as Decode<'r, Any>>::decode(value)?;
+        Ok(Self(serde_json::from_str(&text)?))
+    }
+}
+
+impl Type<Any> for EmailsColumn {
+    fn type_info() -> AnyTypeInfo {
+        <String as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <String as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for EmailsColumn {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        let stored = <String as Decode<'r, Any>>::decode(value)?;
+        Ok(Self {
+            rules: serde_json::from_str(&stored)?,
+            stored,
+        })
+    }
+}
+
+impl Type<Any> for AttributesColumn {
+    fn type_info() -> AnyTypeInfo {
+        <String as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <String as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for AttributesColumn {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        let text = <String as Decode<'r, Any>>::decode(value)?;
+        Ok(Self(serde_json::from_str(&text).unwrap_or_else(|_| {
+            serde_json::Value::Object(serde_json::Map::new())
+        })))
+    }
 }
 
 /// What decides an invitation's status: enabled, expiry, uses and quota.
@@ -179,23 +267,6 @@ pub struct StatusRow {
     /// Whether the creator's account is active.
     #[sqlx(try_from = "Flag")]
     pub creator_active: bool,
-}
-
-/// What the invitation email says about an invitation: its flow's slug, token, expiry and creator.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct InvitationMailRow {
-    /// The bound flow's slug.
-    pub flow_slug: String,
-    /// The lookup digest of the token its link carries.
-    pub token: String,
-    /// The token, sealed (see [`InvitationListRow::token_sealed`]).
-    pub token_sealed: Option<String>,
-    /// Expiry, UTC Unix seconds; `None` never expires.
-    pub expires: Option<i64>,
-    /// The creator's display name (may be empty).
-    pub creator_name: String,
-    /// The creator's username.
-    pub creator_username: String,
 }
 
 /// One granted role or group of one invitation.
@@ -218,8 +289,9 @@ pub struct LedgerRow {
     pub user_pk: i64,
     /// The user's username.
     pub username: String,
-    /// `enrolled` or `joined`.
-    pub action: String,
+    /// `enrolled` or `joined`, decoded in the row.
+    #[sqlx(try_from = "String")]
+    pub action: UseAction,
     /// When, UTC Unix seconds.
     pub at: i64,
 }

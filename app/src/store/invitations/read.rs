@@ -1,10 +1,11 @@
-//! Reads of one invitation: existence, its mail, grants, ledger, stored fields, by token, status; the conditional consumption of a use.
+//! Reads of one invitation: existence, by pk, by token, grants, ledger, status; the conditional consumption of a use.
 
 use super::{
-    Grant, GrantRow, InvitationMailRow, LedgerRow, StatusRow, StoredInvitationRow, TokenRow,
+    invitation_of, Grant, GrantRow, InvitationRow, LedgerRow, StatusRow, SELECT_INVITATION,
 };
+use crate::domain::invitation::{Granted, Invitation};
 use crate::store::db::placeholders;
-use crate::store::{DbError, Exec};
+use crate::store::{Conn, DbError, Exec};
 
 /// Whether invitation `pk` exists.
 ///
@@ -45,42 +46,6 @@ pub async fn pk_by_name(ex: impl Exec<'_>, name: &str) -> Result<Option<String>,
         .map_err(DbError::from)
 }
 
-/// What the invitation email of `pk` says: its flow's slug, token, expiry and creator.
-///
-/// # Errors
-/// [`crate::store::Error::NotFound`] when there is no such invitation; other database errors.
-pub async fn mail_row(ex: impl Exec<'_>, pk: &str) -> Result<InvitationMailRow, DbError> {
-    sqlx::query_as(
-        "SELECT f.slug AS flow_slug, i.token, i.token_sealed, i.expires, u.name AS creator_name, u.username AS creator_username
-         FROM invitations i JOIN flows f ON f.pk = i.flow_pk
-         JOIN users u ON u.pk = i.created_by WHERE i.pk = $1",
-    )
-    .bind(pk)
-    .fetch_one(ex)
-    .await
-    .map_err(DbError::from)
-}
-
-/// The names of the roles or groups invitation `pk` grants, by name.
-///
-/// # Errors
-/// Database errors.
-pub async fn grant_names(
-    ex: impl Exec<'_>,
-    grant: Grant,
-    pk: &str,
-) -> Result<Vec<String>, DbError> {
-    let sql = match grant {
-        Grant::Role => "SELECT r.name FROM invitation_roles x JOIN directory_roles r ON r.pk = x.role_pk WHERE x.invitation_pk = $1 ORDER BY r.name",
-        Grant::Group => "SELECT g.name FROM invitation_groups x JOIN directory_groups g ON g.pk = x.group_pk WHERE x.invitation_pk = $1 ORDER BY g.name",
-    };
-    sqlx::query_scalar(sql)
-        .bind(pk)
-        .fetch_all(ex)
-        .await
-        .map_err(DbError::from)
-}
-
 /// The `(kind, pk, name)` of every role (`kind` = `"role"`) and group (`"group"`) invitation `pk`
 /// grants, roles first, each by name: in one query (the landing page's lookup).
 ///
@@ -100,26 +65,6 @@ pub async fn all_grants(
     .fetch_all(ex)
     .await
     .map_err(DbError::from)
-}
-
-/// The pks of the roles or groups invitation `pk` grants, in pk order.
-///
-/// # Errors
-/// Database errors.
-pub async fn grant_pks(ex: impl Exec<'_>, grant: Grant, pk: &str) -> Result<Vec<String>, DbError> {
-    let sql = match grant {
-        Grant::Role => {
-            "SELECT role_pk FROM invitation_roles WHERE invitation_pk = $1 ORDER BY role_pk"
-        }
-        Grant::Group => {
-            "SELECT group_pk FROM invitation_groups WHERE invitation_pk = $1 ORDER BY group_pk"
-        }
-    };
-    sqlx::query_scalar(sql)
-        .bind(pk)
-        .fetch_all(ex)
-        .await
-        .map_err(DbError::from)
 }
 
 /// The roles or groups granted by any of the invitations `pks`, each invitation's by name.
@@ -169,35 +114,51 @@ pub async fn ledger_in(ex: impl Exec<'_>, pks: &[String]) -> Result<Vec<LedgerRo
     q.fetch_all(ex).await.map_err(DbError::from)
 }
 
-/// The stored invitation `pk` (its own columns), if any.
+/// Invitation `pk`, read from its row ([`InvitationRow`]) and its grants (a second statement), if
+/// it exists.
 ///
 /// # Errors
-/// Database errors.
-pub async fn stored(ex: impl Exec<'_>, pk: &str) -> Result<Option<StoredInvitationRow>, DbError> {
-    sqlx::query_as(
-        "SELECT name, description, flow_pk, expires, fixed_data, quota, uses, emails, enabled, created_by, token, created
-         FROM invitations WHERE pk = $1",
-    )
-    .bind(pk)
-    .fetch_optional(ex)
-    .await
-    .map_err(DbError::from)
+/// Database errors, and a stored name, `fixed_data` or `emails` that does not decode.
+pub async fn by_pk(conn: &mut Conn, pk: &str) -> Result<Option<Invitation>, DbError> {
+    let row: Option<InvitationRow> =
+        sqlx::query_as(&format!("{SELECT_INVITATION} WHERE i.pk = $1"))
+            .bind(pk)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match row {
+        Some(row) => with_grants(conn, row).await.map(Some),
+        None => Ok(None),
+    }
 }
 
-/// The invitation whose token has the lookup digest `token`, with its creator's names, if any.
+/// The invitation whose token has the lookup digest `token`, read as [`by_pk`] reads one, if any.
 ///
 /// # Errors
-/// Database errors.
-pub async fn by_token(ex: impl Exec<'_>, token: &str) -> Result<Option<TokenRow>, DbError> {
-    sqlx::query_as(
-        "SELECT i.pk, i.flow_pk, i.expires, i.fixed_data, i.quota, i.uses, i.emails, i.enabled, u.name AS creator_name, u.username AS creator_username,
-                u.is_active * u.is_superuser AS creator_active
-         FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.token = $1",
-    )
-    .bind(token)
-    .fetch_optional(ex)
-    .await
-    .map_err(DbError::from)
+/// As [`by_pk`].
+pub async fn by_token(conn: &mut Conn, token: &str) -> Result<Option<Invitation>, DbError> {
+    let row: Option<InvitationRow> =
+        sqlx::query_as(&format!("{SELECT_INVITATION} WHERE i.token = $1"))
+            .bind(token)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match row {
+        Some(row) => with_grants(conn, row).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The invitation of `row` with its roles and groups ([`all_grants`]).
+async fn with_grants(conn: &mut Conn, row: InvitationRow) -> Result<Invitation, DbError> {
+    let (mut roles, mut groups) = (Vec::new(), Vec::new());
+    for (kind, pk, name) in all_grants(&mut *conn, &row.pk).await? {
+        let g = Granted { pk, name };
+        if kind == "role" {
+            roles.push(g);
+        } else {
+            groups.push(g);
+        }
+    }
+    Ok(invitation_of(row, roles, groups))
 }
 
 /// Consumes one use of invitation `pk` with one conditional update: it matches only while the

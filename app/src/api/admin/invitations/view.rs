@@ -1,0 +1,257 @@
+//! The dashboard's edge of the invitation service (issue 36 item 2): the table's query from its sort
+//! and page, the create form's defaults and its parsing into a draft, and the projection of the
+//! service's entities into the screen's [`InvitationView`], every time for people formatted here with
+//! [`crate::domain::time`].
+
+use crate::api::admin::outbox::message_view;
+use crate::domain::event::Event;
+use crate::domain::invitation::{
+    parse_quota, sorted_unique, Granted, InvitationDraft, InvitationError, InvitationName,
+    ListedInvitation, Quota, Use,
+};
+use crate::domain::outbox::Message;
+use crate::domain::time::{format_absolute, format_expiry, format_input};
+use crate::model::{
+    FlowOption, InvitationEvent, InvitationForm, InvitationSort, InvitationView, LedgerEntry,
+    DASHBOARD_PAGE_SIZE,
+};
+use crate::service::invitations::{
+    self, InvitationDetail, ListQuery, OrderField, DEFAULT_LIFETIME_SECS,
+};
+
+/// The dashboard's query: the invitations whose name contains `search` (case-insensitively; empty =
+/// all), in `sort` order with ties by name, page `page` (0-based) of [`DASHBOARD_PAGE_SIZE`] rows.
+pub(super) fn dashboard_query(search: &str, sort: InvitationSort, page: u64) -> ListQuery {
+    let first = match sort {
+        InvitationSort::CreatedDesc => (OrderField::Created, true),
+        InvitationSort::CreatedAsc => (OrderField::Created, false),
+        InvitationSort::ExpiresAsc => (OrderField::Expires, false),
+        InvitationSort::ExpiresDesc => (OrderField::Expires, true),
+    };
+    ListQuery {
+        name_contains: Some(search.trim().to_owned()),
+        order: vec![first, (OrderField::Name, false)],
+        offset: page.saturating_mul(DASHBOARD_PAGE_SIZE),
+        limit: DASHBOARD_PAGE_SIZE,
+        ..ListQuery::default()
+    }
+}
+
+/// The defaults of the create form: expiry `now` (UTC Unix seconds) + 7 days, the external-users flow
+/// when present (else the first of `flows`), enabled.
+pub(super) fn default_form(now: i64, flows: &[FlowOption]) -> InvitationForm {
+    let flow = flows
+        .iter()
+        .find(|f| f.slug == "invitation-enrollment-flow-external")
+        .or_else(|| flows.first())
+        .map(|f| f.pk.clone())
+        .unwrap_or_default();
+    InvitationForm {
+        expires: format_input(now + DEFAULT_LIFETIME_SECS),
+        flow,
+        enabled: true,
+        ..InvitationForm::default()
+    }
+}
+
+/// The form, as typed, parsed into a draft. An empty flow is "Choose a flow." (the REST API's default
+/// flow does not apply to the form).
+///
+/// # Errors
+/// Every field's error, collected.
+pub(super) fn draft_of(form: &InvitationForm) -> Result<InvitationDraft, Vec<InvitationError>> {
+    use InvitationError as E;
+    let mut errors = Vec::new();
+    let name = InvitationName::parse(&form.name)
+        .map_err(|e| errors.push(E::Name(e)))
+        .ok();
+    if form.flow.trim().is_empty() {
+        errors.push(E::Flow);
+    }
+    let expires = if form.never_expires {
+        Some(None)
+    } else {
+        crate::domain::time::parse_input(&form.expires)
+            .map(Some)
+            .map_err(|e| errors.push(E::ExpiresInvalid(e)))
+            .ok()
+    };
+    let fixed_data = crate::domain::fixed_data::parse_fixed_data(&form.fixed_data)
+        .map_err(|e| errors.push(E::FixedData(e)))
+        .ok();
+    let quota = parse_quota(&form.quota)
+        .map_err(E::Quota)
+        .and_then(|q| Quota::new(form.single_use, q))
+        .map_err(|e| errors.push(e))
+        .ok();
+    let emails = crate::domain::email_rules::parse_rules(&form.emails)
+        .map_err(|e| errors.push(E::Emails(e)))
+        .ok();
+    match (name, expires, fixed_data, quota, emails) {
+        (Some(name), Some(expires), Some(fixed_data), Some(quota), Some(emails))
+            if errors.is_empty() =>
+        {
+            Ok(InvitationDraft {
+                name,
+                description: form.description.trim().to_owned(),
+                flow: Some(form.flow.trim().to_owned()),
+                expires,
+                fixed_data,
+                quota,
+                emails,
+                roles: sorted_unique(form.roles.clone()),
+                groups: sorted_unique(form.groups.clone()),
+                enabled: form.enabled,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// Invitation `d` as its expanded row shows it at `now` (UTC Unix seconds): the table's row with its
+/// ledger, messages and events.
+pub(super) fn detail_view(
+    config: &crate::service::Config,
+    d: InvitationDetail,
+    now: i64,
+) -> InvitationView {
+    let extra = (d.ledger, d.messages, d.events);
+    invitation_view(config, d.listed, Some(extra), now)
+}
+
+/// Invitation `r` as the table shows it at `now` (UTC Unix seconds); with `detail` (its ledger, oldest
+/// first, messages, newest first, and events, oldest first), as its expanded row shows it, else those
+/// are `None`.
+pub(super) fn invitation_view(
+    config: &crate::service::Config,
+    r: ListedInvitation,
+    detail: Option<(Vec<Use>, Vec<Message>, Vec<Event>)>,
+    now: i64,
+) -> InvitationView {
+    let ListedInvitation {
+        invitation: inv,
+        enrolled_count,
+        message_count,
+    } = r;
+    let (ledger, messages, events) = match detail {
+        Some((ledger, messages, events)) => (
+            Some(ledger.into_iter().map(ledger_entry).collect()),
+            Some(messages.into_iter().map(message_view).collect()),
+            Some(events.into_iter().map(event_view).collect()),
+        ),
+        None => (None, None, None),
+    };
+    let split = |g: &[Granted]| -> (Vec<String>, Vec<String>) {
+        g.iter().map(|g| (g.pk.clone(), g.name.clone())).unzip()
+    };
+    let (roles, role_names) = split(&inv.roles);
+    let (groups, group_names) = split(&inv.groups);
+    InvitationView {
+        status: inv.status(now),
+        // Empty when the token was sealed under another USHER_SECRET_KEY.
+        link: invitations::link(config, &inv).unwrap_or_default(),
+        send_to: inv.send_to(),
+        expires_display: format_expiry(inv.expires, now),
+        expires_input: inv.expires.map(format_input).unwrap_or_default(),
+        fixed_data: if inv.fixed_data.is_empty() {
+            String::new()
+        } else {
+            serde_json::to_string_pretty(&inv.fixed_data).unwrap_or_default()
+        },
+        emails: inv.emails.iter().map(|r| r.to_text()).collect(),
+        single_use: inv.quota.is_single_use(),
+        quota: inv.quota.max(),
+        creator_active: inv.created_by.may_invite,
+        created_by: inv.created_by.username,
+        name: inv.name.as_str().to_owned(),
+        pk: inv.pk,
+        description: inv.description,
+        flow_slug: inv.flow_slug,
+        flow_pk: inv.flow_pk,
+        uses: inv.uses,
+        expires: inv.expires,
+        created: inv.created,
+        enabled: inv.enabled,
+        roles,
+        role_names,
+        groups,
+        group_names,
+        ledger,
+        enrolled_count,
+        message_count,
+        messages,
+        events,
+    }
+}
+
+/// A ledger row for people.
+fn ledger_entry(u: Use) -> LedgerEntry {
+    LedgerEntry {
+        user_pk: u.user_pk,
+        username: u.username,
+        action: u.action,
+        at: u.at,
+        at_display: format_absolute(u.at),
+    }
+}
+
+/// An event for people.
+fn event_view(e: Event) -> InvitationEvent {
+    InvitationEvent {
+        kind: e.kind,
+        at: e.at,
+        at_display: format_absolute(e.at),
+        detail: e.detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dashboard_query_sorts_then_breaks_ties_by_name_a_page_at_a_time() {
+        let q = dashboard_query("  jane ", InvitationSort::ExpiresAsc, 2);
+        assert_eq!(q.name_contains.as_deref(), Some("jane"));
+        assert_eq!(
+            q.order,
+            vec![(OrderField::Expires, false), (OrderField::Name, false)]
+        );
+        assert_eq!(q.offset, 2 * DASHBOARD_PAGE_SIZE);
+        assert_eq!(q.limit, DASHBOARD_PAGE_SIZE);
+    }
+
+    #[test]
+    fn the_form_defaults_to_the_external_flow_and_seven_days() {
+        let flow = |pk: &str, slug: &str| FlowOption {
+            pk: pk.into(),
+            slug: slug.into(),
+            name: slug.into(),
+            has_invitation_stage: true,
+            has_email_stage: false,
+        };
+        let flows = [
+            flow("a", "default-enrollment-flow"),
+            flow("b", "invitation-enrollment-flow-external"),
+        ];
+        let f = default_form(0, &flows);
+        assert_eq!(f.flow, "b");
+        assert_eq!(f.expires, format_input(DEFAULT_LIFETIME_SECS));
+        assert!(f.enabled);
+        assert_eq!(default_form(0, &flows[..1]).flow, "a");
+    }
+
+    #[test]
+    fn a_form_without_a_flow_or_name_collects_both_errors() {
+        let errors = draft_of(&InvitationForm {
+            never_expires: true,
+            ..InvitationForm::default()
+        })
+        .unwrap_err();
+        assert!(errors.contains(&InvitationError::Flow), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| matches!(e, InvitationError::Name(_))),
+            "{errors:?}"
+        );
+    }
+}
