@@ -161,11 +161,53 @@ impl From<crate::service::error::Error> for AppError {
                     .collect(),
             ),
             E::Refused(r) => Self::BadRequest(refusal_message(r)),
+            E::NotFound(what) => Self::NotFound(not_found_message(what)),
+            E::InvalidInvitation(status) => {
+                let reason = status.and_then(|s| s.refusal_reason());
+                Self::InvalidInvitation {
+                    gone: reason.is_some(),
+                    reason: reason.map(str::to_owned),
+                }
+            }
+            E::Unauthenticated => Self::Unauthenticated,
+            E::Forbidden => Self::Forbidden,
+            E::InvalidCredentials => Self::InvalidCredentials,
+            E::TooManyAttempts(s) => Self::TooManyAttempts(s),
             E::TooManyCodes(s) => Self::TooManyCodes(s),
             E::CodesPaused(s) => Self::CodesPaused(s),
             E::CodesSlowed(s) => Self::CodesSlowed(s),
             E::Busy(s) => Self::Busy(s),
             E::Internal => Self::Internal,
+        }
+    }
+}
+
+/// What is said when nothing has the identity asked for ([`crate::service::error::Entity`]).
+#[cfg(feature = "ssr")]
+fn not_found_message(what: crate::service::error::Entity) -> String {
+    use crate::service::error::Entity as N;
+    match what {
+        N::Invitation => "No such invitation.".into(),
+    }
+}
+
+/// The words of an invitation's write errors ([`crate::service::invitations::WriteError`]) on the
+/// dashboard: each error under its form field (the REST API words them as Django REST framework does).
+#[cfg(feature = "ssr")]
+impl From<crate::service::invitations::WriteError> for AppError {
+    fn from(e: crate::service::invitations::WriteError) -> Self {
+        use crate::service::invitations::WriteError as W;
+        match e {
+            W::Invalid(errors) => Self::Validation(
+                errors
+                    .iter()
+                    .map(|e| (e.field().key().to_owned(), e.to_string()))
+                    .collect(),
+            ),
+            W::NotFound => Self::from(crate::service::error::Error::NotFound(
+                crate::service::error::Entity::Invitation,
+            )),
+            W::Other(e) => Self::from(e),
         }
     }
 }
@@ -187,6 +229,8 @@ fn problem_message(field: &str, p: crate::service::error::Problem) -> String {
             "A password needs a user name in the URL: smtp://user@host:587?tls=required.".into()
         }
         P::SmtpTransport(e) => format!("This URL does not work for SMTP: {e}"),
+        P::NotAnAddressIn(a) => format!("'{a}' is not a valid email address."),
+        P::NoRecipient => "Give at least one recipient.".into(),
     }
 }
 
@@ -206,6 +250,9 @@ fn refusal_message(r: crate::service::error::Refusal) -> String {
             "No SMTP server is configured: save one here or set USHER_SMTP_URL.".into()
         }
         R::TestMessageRefused(e) => format!("The SMTP server did not take the test message: {e}"),
+        R::AlreadyUsed => "You have already accepted this invitation.".into(),
+        R::LinkSealedElsewhere => "This invitation's link was sealed with another USHER_SECRET_KEY: regenerate the link, then send it.".into(),
+        R::NotRetriable => "Only a failed message can be retried, and never one that carried a verification code (the invitee asks for a new code).".into(),
     }
 }
 

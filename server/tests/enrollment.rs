@@ -884,7 +884,7 @@ async fn a_use_resolved_before_regeneration_is_refused(app: TestApp) {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, usher_app::error::AppError::InvalidInvitation { .. }),
+        matches!(err, usher_app::service::error::Error::InvalidInvitation(_)),
         "{err:?}"
     );
     drop(tx);

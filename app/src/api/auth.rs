@@ -16,7 +16,7 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     respond(
         async {
             let st = state()?;
-            auth::current_user(&st.db, &session().await?).await
+            Ok(auth::current_user(&st.db, &session().await?).await?)
         }
         .await,
     )

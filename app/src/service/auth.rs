@@ -3,11 +3,11 @@
 //! Sessions are tower-sessions sessions; the signed-in user's pk is stored under [`USER_KEY`]. Signing in
 //! cycles the session id (session-fixation defence). Hashing lives in [`super::hashing`].
 
+use super::error::Error;
 use super::hashing::{verify_nothing, verify_password};
 use super::users::load_current_user;
 use super::{time, Db};
 use crate::domain::user::CurrentUser;
-use crate::error::AppError;
 use crate::store::users;
 use tower_sessions::Session;
 
@@ -17,10 +17,10 @@ pub const USER_KEY: &str = "user_pk";
 /// Checks a username and password; returns the active user's pk.
 ///
 /// # Errors
-/// [`AppError::InvalidCredentials`] for an unknown user, a wrong password or an inactive account (one
+/// [`Error::InvalidCredentials`] for an unknown user, a wrong password or an inactive account (one
 /// message for all, so accounts cannot be probed); database errors.
 #[tracing::instrument(name = "auth.authenticate", skip_all)]
-pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<i64, AppError> {
+pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<i64, Error> {
     check_credentials(
         users::credentials_by_username(&db.pool, username.trim()).await?,
         password,
@@ -36,19 +36,19 @@ pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<i64
 async fn check_credentials(
     creds: Option<users::CredentialsRow>,
     password: &str,
-) -> Result<i64, AppError> {
+) -> Result<i64, Error> {
     match creds {
         Some(u) => {
             let ok = verify_password(password.to_owned(), u.password).await?;
             if ok && u.is_active {
                 Ok(u.pk)
             } else {
-                Err(AppError::InvalidCredentials)
+                Err(Error::InvalidCredentials)
             }
         }
         None => {
             verify_nothing(password.to_owned()).await?;
-            Err(AppError::InvalidCredentials)
+            Err(Error::InvalidCredentials)
         }
     }
 }
@@ -62,8 +62,8 @@ async fn check_credentials(
 /// another network (issue 12 item 6).
 ///
 /// # Errors
-/// [`AppError::InvalidCredentials`] (also for an over-long username);
-/// [`AppError::TooManyAttempts`] past either budget; [`AppError::Busy`] when the hashing queue is
+/// [`Error::InvalidCredentials`] (also for an over-long username);
+/// [`Error::TooManyAttempts`] past either budget; [`Error::Busy`] when the hashing queue is
 /// full; database errors.
 #[tracing::instrument(name = "auth.password_sign_in", skip_all)]
 pub async fn password_sign_in(
@@ -71,13 +71,13 @@ pub async fn password_sign_in(
     username: &str,
     password: &str,
     client_ip: &str,
-) -> Result<i64, AppError> {
+) -> Result<i64, Error> {
     use crate::domain::limits;
     use crate::service::limits as limit;
     if username.trim().chars().count() > crate::domain::user::USERNAME_MAX
         || password.len() > crate::domain::user::PASSWORD_MAX_BYTES
     {
-        return Err(AppError::InvalidCredentials);
+        return Err(Error::InvalidCredentials);
     }
     let network = limits::network(client_ip);
     let key = crate::domain::user::username_key(username.trim());
@@ -85,9 +85,9 @@ pub async fn password_sign_in(
     let shared = limits::login_network_bucket(&network);
     limit::take(db, &shared, limits::LOGIN_PER_NETWORK)
         .await?
-        .map_err(AppError::TooManyAttempts)?;
+        .map_err(Error::TooManyAttempts)?;
     if let Err(wait) = limit::take(db, &account, limits::LOGIN_PER_ACCOUNT_AND_NETWORK).await? {
-        return Err(AppError::TooManyAttempts(wait));
+        return Err(Error::TooManyAttempts(wait));
     }
     let creds = users::credentials_by_username(&db.pool, username.trim()).await?;
     // From a network this account never signed in from, the attempt also counts against the account's
@@ -129,7 +129,7 @@ pub async fn password_sign_in(
                 )
                 .await?;
             }
-            return Err(AppError::TooManyAttempts(wait));
+            return Err(Error::TooManyAttempts(wait));
         }
     }
     let pk = check_credentials(creds, password).await?;
@@ -146,7 +146,7 @@ pub async fn password_sign_in(
 ///
 /// # Errors
 /// Session store or database errors.
-pub async fn sign_in(db: &Db, session: &Session, user_pk: i64) -> Result<(), AppError> {
+pub async fn sign_in(db: &Db, session: &Session, user_pk: i64) -> Result<(), Error> {
     session.cycle_id().await.map_err(session_err)?;
     expire_idle_after(session, SESSION_IDLE_SECS);
     session
@@ -171,7 +171,7 @@ pub fn expire_idle_after(session: &Session, secs: i64) {
 ///
 /// # Errors
 /// Session store errors.
-pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+pub async fn sign_out(session: &Session) -> Result<(), Error> {
     session.flush().await.map_err(session_err)
 }
 
@@ -179,35 +179,35 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 ///
 /// # Errors
 /// Session store or database errors.
-pub async fn current_user(db: &Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+pub async fn current_user(db: &Db, session: &Session) -> Result<Option<CurrentUser>, Error> {
     let pk: Option<i64> = session.get(USER_KEY).await.map_err(session_err)?;
     match pk {
-        Some(pk) => load_current_user(db, pk).await,
+        Some(pk) => Ok(load_current_user(db, pk).await?),
         None => Ok(None),
     }
 }
 
-/// The signed-in user, or [`AppError::Unauthenticated`].
+/// The signed-in user, or [`Error::Unauthenticated`].
 ///
 /// # Errors
 /// As described; session store or database errors.
-pub async fn require_user(db: &Db, session: &Session) -> Result<CurrentUser, AppError> {
+pub async fn require_user(db: &Db, session: &Session) -> Result<CurrentUser, Error> {
     current_user(db, session)
         .await?
-        .ok_or(AppError::Unauthenticated)
+        .ok_or(Error::Unauthenticated)
 }
 
-/// The signed-in superuser: [`AppError::Unauthenticated`] when anonymous, [`AppError::Forbidden`] when not
+/// The signed-in superuser: [`Error::Unauthenticated`] when anonymous, [`Error::Forbidden`] when not
 /// a superuser.
 ///
 /// # Errors
 /// As described; session store or database errors.
-pub async fn require_admin(db: &Db, session: &Session) -> Result<CurrentUser, AppError> {
+pub async fn require_admin(db: &Db, session: &Session) -> Result<CurrentUser, Error> {
     let user = require_user(db, session).await?;
     if user.is_superuser {
         Ok(user)
     } else {
-        Err(AppError::Forbidden)
+        Err(Error::Forbidden)
     }
 }
 
@@ -215,18 +215,18 @@ pub async fn require_admin(db: &Db, session: &Session) -> Result<CurrentUser, Ap
 /// default application is read only for external users.
 ///
 /// # Errors
-/// Database errors; [`AppError::Unauthenticated`] when the user no longer exists.
+/// Database errors; [`Error::Unauthenticated`] when the user no longer exists.
 pub async fn landing(
     db: &Db,
     config: &super::Config,
     user_pk: i64,
     arrival: crate::domain::landing::Arrival<'_>,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     use crate::domain::flow::UserType;
     use crate::domain::landing::{landing, Arriving};
     let user = super::users::load_current_user(db, user_pk)
         .await?
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(Error::Unauthenticated)?;
     let app = match user.user_type {
         UserType::External => super::brands::default_application(db, config).await?,
         UserType::Internal => None,
@@ -241,7 +241,7 @@ pub async fn landing(
     ))
 }
 
-fn session_err(e: tower_sessions::session::Error) -> AppError {
+fn session_err(e: tower_sessions::session::Error) -> Error {
     tracing::error!(error = %e, "session store error");
-    AppError::Internal
+    Error::Internal
 }

@@ -6,11 +6,11 @@
 //! settings from System → Email ([`super::email`]), which itself only uses [`super::mail`]'s transport:
 //! no cycle between the settings and the templates (issue 36 item 1).
 
+use super::error::Error;
 use super::jobs::{Job, JobHandler, RetryPolicy};
 use super::mail::{build_message, send, transport, MailConfig, Transport};
 use super::Db;
 use crate::domain::jobs::Channel;
-use crate::error::AppError;
 use std::future::Future;
 
 /// The email worker: the job queue's worker of [`Channel::EMAIL`] sending through [`Smtp`].
@@ -137,12 +137,12 @@ impl JobHandler for Smtp {
     }
 
     /// Marks the message sent and blanks its secret out of the stored bodies.
-    async fn done(&self, db: &Db, job: &Job, at: i64) -> Result<(), AppError> {
+    async fn done(&self, db: &Db, job: &Job, at: i64) -> Result<(), Error> {
         Ok(crate::store::outbox::mark_sent(&db.pool, &job.pk, at).await?)
     }
 
     /// Marks the message failed and blanks a one-time secret (a code) out of the stored bodies.
-    async fn given_up(&self, db: &Db, job: &Job, at: i64, error: &str) -> Result<(), AppError> {
+    async fn given_up(&self, db: &Db, job: &Job, at: i64, error: &str) -> Result<(), Error> {
         Ok(crate::store::outbox::mark_failed(&db.pool, &job.pk, at, error).await?)
     }
 

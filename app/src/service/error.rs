@@ -6,12 +6,32 @@
 //! Services move to it one room at a time; a service not moved yet still returns `AppError`, and calls
 //! into a moved one convert with `?`.
 
+use crate::domain::invitation::InvitationStatus;
 use crate::domain::smtp::SmtpUrlError;
 use crate::domain::verification::{CodeError, ResendError};
 
 /// A service's refusal or failure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
+    /// Nothing of this kind has that identity (HTTP 404).
+    #[error("not found: {0:?}")]
+    NotFound(Entity),
+    /// The invitation cannot be used: `None` when no invitation has the token (HTTP 404), else its
+    /// status; disabled, expired and used up are told (HTTP 410), never more.
+    #[error("invalid invitation: {0:?}")]
+    InvalidInvitation(Option<InvitationStatus>),
+    /// No signed-in user (HTTP 401).
+    #[error("unauthenticated")]
+    Unauthenticated,
+    /// Signed in without the needed rights (HTTP 403).
+    #[error("forbidden")]
+    Forbidden,
+    /// Wrong username or password, or an inactive account: one answer for all (HTTP 401).
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Too many sign-in attempts; retry after this many seconds (HTTP 429).
+    #[error("too many sign-in attempts; retry after {0} s")]
+    TooManyAttempts(i64),
     /// Input errors, each under its field (a form field's key); nothing was saved (HTTP 400).
     #[error("invalid input: {0:?}")]
     Invalid(Vec<(String, Problem)>),
@@ -38,6 +58,13 @@ pub enum Error {
     Internal,
 }
 
+/// What a [`Error::NotFound`] looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    /// An invitation, by pk.
+    Invitation,
+}
+
 /// What is wrong with one field's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
@@ -55,6 +82,10 @@ pub enum Problem {
     PasswordWithoutUser,
     /// An SMTP URL lettre cannot build a transport for, with lettre's reason.
     SmtpTransport(String),
+    /// One address of a list that is not an email address, as typed.
+    NotAnAddressIn(String),
+    /// A list of recipients with none in it.
+    NoRecipient,
 }
 
 /// Why a request is refused.
@@ -70,6 +101,12 @@ pub enum Refusal {
     NoSmtpServer,
     /// The SMTP server did not take the test message: its answer or the connection error.
     TestMessageRefused(String),
+    /// Only a failed message can be retried, and never one that carried a verification code.
+    NotRetriable,
+    /// The account already used this invitation.
+    AlreadyUsed,
+    /// The invitation's link was sealed under another `USHER_SECRET_KEY` and cannot be sent.
+    LinkSealedElsewhere,
 }
 
 impl Error {
@@ -136,6 +173,10 @@ impl From<crate::error::AppError> for Error {
     fn from(e: crate::error::AppError) -> Self {
         use crate::error::AppError as A;
         match e {
+            A::Unauthenticated => Self::Unauthenticated,
+            A::Forbidden => Self::Forbidden,
+            A::InvalidCredentials => Self::InvalidCredentials,
+            A::TooManyAttempts(s) => Self::TooManyAttempts(s),
             A::TooManyCodes(s) => Self::TooManyCodes(s),
             A::CodesPaused(s) => Self::CodesPaused(s),
             A::CodesSlowed(s) => Self::CodesSlowed(s),

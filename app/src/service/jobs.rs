@@ -17,8 +17,8 @@
 //! on the database-agnostic `AnyPool` Usher uses, which is what makes a job and the change that causes
 //! it commit or roll back together. So the outbox, which already did that for email, is generalised.
 
+use super::error::Error;
 use super::{time, Db};
-use crate::error::AppError;
 use crate::store::db::new_uuid;
 use crate::store::{jobs, Tx};
 use serde::de::DeserializeOwned;
@@ -71,20 +71,20 @@ impl Job {
 /// channel. Returns its pk. Email messages are queued by [`super::outbox::enqueue`].
 ///
 /// # Errors
-/// [`AppError::Internal`] for [`Channel::EMAIL`], a channel whose name is not valid
+/// [`Error::Internal`] for [`Channel::EMAIL`], a channel whose name is not valid
 /// ([`Channel::is_valid`]) or a payload that does not serialise; database errors.
 pub async fn enqueue<T: Serialize>(
     tx: &mut Tx,
     channel: Channel,
     payload: &T,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     if channel == Channel::EMAIL || !channel.is_valid() {
         tracing::error!(%channel, "a job cannot be queued on this channel");
-        return Err(AppError::Internal);
+        return Err(Error::Internal);
     }
     let payload = serde_json::to_string(payload).map_err(|e| {
         tracing::error!(%channel, error = %e, "a job payload does not serialise");
-        AppError::Internal
+        Error::Internal
     })?;
     let pk = new_uuid();
     jobs::enqueue(
@@ -110,7 +110,7 @@ pub async fn claim(
     channel: Channel,
     lease_secs: i64,
     limit: i64,
-) -> Result<Vec<Job>, AppError> {
+) -> Result<Vec<Job>, Error> {
     let now = time::now();
     let rows = jobs::claim(&db.pool, db.backend, channel, now, now + lease_secs, limit).await?;
     Ok(rows
@@ -131,7 +131,7 @@ pub async fn claim(
 ///
 /// # Errors
 /// Database errors.
-pub async fn retry(db: &Db, channel: Channel, pk: &str) -> Result<bool, AppError> {
+pub async fn retry(db: &Db, channel: Channel, pk: &str) -> Result<bool, Error> {
     let queued = jobs::retry(&db.pool, channel, pk, time::now()).await? > 0;
     if queued {
         db.wakes.of(channel).notify_one();
@@ -169,12 +169,7 @@ pub trait JobHandler: Send + Sync + 'static {
     ///
     /// # Errors
     /// Database errors (the job then stays claimed and runs again after its lease).
-    fn done(
-        &self,
-        db: &Db,
-        job: &Job,
-        at: i64,
-    ) -> impl Future<Output = Result<(), AppError>> + Send {
+    fn done(&self, db: &Db, job: &Job, at: i64) -> impl Future<Output = Result<(), Error>> + Send {
         async move { Ok(jobs::mark_done(&db.pool, &job.pk, at).await?) }
     }
 
@@ -188,7 +183,7 @@ pub trait JobHandler: Send + Sync + 'static {
         job: &Job,
         at: i64,
         error: &str,
-    ) -> impl Future<Output = Result<(), AppError>> + Send {
+    ) -> impl Future<Output = Result<(), Error>> + Send {
         async move { Ok(jobs::mark_failed(&db.pool, &job.pk, at, error).await?) }
     }
 
@@ -245,7 +240,7 @@ impl<H: JobHandler> Worker<H> {
     ///
     /// # Errors
     /// Database errors while claiming (a job's own failure is recorded on it).
-    pub async fn run_once(&self) -> Result<usize, AppError> {
+    pub async fn run_once(&self) -> Result<usize, Error> {
         let Some(policy) = self.handler.policy() else {
             return Ok(0);
         };
@@ -292,7 +287,7 @@ impl<H: JobHandler> Worker<H> {
 
     /// Records a failed attempt: due again after the backoff, or failed for good once the job has been
     /// trying for the policy's give-up time.
-    async fn failed(&self, job: &Job, error: &str, policy: RetryPolicy) -> Result<(), AppError> {
+    async fn failed(&self, job: &Job, error: &str, policy: RetryPolicy) -> Result<(), Error> {
         let error: String = error.chars().take(ERROR_CHARS).collect();
         let now = time::now();
         match policy.after_failure(job.since, job.attempts, now) {

@@ -3,8 +3,8 @@
 //! slow never fails the admin's request and never loses a message. The email channel's worker is
 //! [`super::delivery::Worker`].
 
+use super::error::Error;
 use super::jobs::RetryPolicy;
-use crate::error::AppError;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
@@ -65,8 +65,8 @@ pub struct Outgoing {
 /// Subject: "You've been invited to join {brand}".
 ///
 /// # Errors
-/// [`AppError::Internal`] when a template fails to render.
-pub fn render_invitation(m: &InvitationMail) -> Result<Rendered, AppError> {
+/// [`Error::Internal`] when a template fails to render.
+pub fn render_invitation(m: &InvitationMail) -> Result<Rendered, Error> {
     let mut grants = Vec::new();
     if !m.roles.is_empty() {
         grants.push(format!("roles: {}", m.roles.join(", ")));
@@ -114,8 +114,8 @@ pub struct VerificationMail {
 /// "Your {brand} verification code".
 ///
 /// # Errors
-/// [`AppError::Internal`] when a template fails to render.
-pub fn render_verification(m: &VerificationMail) -> Result<Rendered, AppError> {
+/// [`Error::Internal`] when a template fails to render.
+pub fn render_verification(m: &VerificationMail) -> Result<Rendered, Error> {
     let mut rendered = render(
         format!("Your {} verification code", m.brand),
         (
@@ -143,11 +143,11 @@ fn render<T: Serialize>(
     text: (&str, &str),
     html: (&str, &str),
     ctx: &T,
-) -> Result<Rendered, AppError> {
+) -> Result<Rendered, Error> {
     let mut env = minijinja::Environment::new();
     let fail = |e: minijinja::Error| {
         tracing::error!(error = %e, "email template");
-        AppError::Internal
+        Error::Internal
     };
     env.add_template(text.0, text.1).map_err(fail)?;
     env.add_template(html.0, html.1).map_err(fail)?;

@@ -3,11 +3,11 @@
 //! ([`list_messages`]), queued again after they failed ([`retry`]), and read back for the SMTP worker
 //! ([`outgoing`], [`super::delivery::Worker`]).
 
+use super::error::{Error, Refusal};
 use super::mail::{Outgoing, Rendered};
 use super::{time, Db};
 use crate::domain::jobs::Channel;
 pub use crate::domain::outbox::Message;
-use crate::error::AppError;
 use crate::store::db::new_uuid;
 use crate::store::outbox::{self, MessageFilter};
 use crate::store::Tx;
@@ -44,7 +44,7 @@ pub async fn enqueue(
     cc: &[String],
     bcc: &[String],
     msg: &Rendered,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     use crate::domain::outbox::mark_secret;
     let pk = new_uuid();
     let secret = msg.secret.as_deref().or(link.map(|l| l.token));
@@ -86,7 +86,7 @@ pub async fn list_messages(
     db: &Db,
     only_failed: bool,
     limit: Option<i64>,
-) -> Result<Vec<Message>, AppError> {
+) -> Result<Vec<Message>, Error> {
     let filter = if only_failed {
         MessageFilter::Failed
     } else {
@@ -102,7 +102,7 @@ pub async fn list_messages(
 pub async fn invitation_messages(
     db: &Db,
     invitation_pks: &[String],
-) -> Result<Vec<Message>, AppError> {
+) -> Result<Vec<Message>, Error> {
     if invitation_pks.is_empty() {
         return Ok(Vec::new());
     }
@@ -120,7 +120,7 @@ pub fn open_secret(key: &super::SecretKey, pk: &str, sealed: &str) -> Option<Str
 ///
 /// # Errors
 /// Database errors.
-pub async fn seal_legacy_secrets(db: &Db, key: &super::SecretKey) -> Result<u64, AppError> {
+pub async fn seal_legacy_secrets(db: &Db, key: &super::SecretKey) -> Result<u64, Error> {
     use crate::domain::outbox::mark_secret;
     let mut sealed = 0;
     loop {
@@ -147,13 +147,11 @@ pub async fn seal_legacy_secrets(db: &Db, key: &super::SecretKey) -> Result<u64,
 /// Queues failed message `pk` again, due now, with a new 72 hours (Directory → Outbox, "Retry").
 ///
 /// # Errors
-/// [`AppError::BadRequest`] when it is not a failed message, or carried a verification code (never
+/// [`Refusal::NotRetriable`] when it is not a failed message, or carried a verification code (never
 /// resent: the invitee asks for a new one); database errors.
-pub async fn retry(db: &Db, pk: &str) -> Result<(), AppError> {
+pub async fn retry(db: &Db, pk: &str) -> Result<(), Error> {
     if !super::jobs::retry(db, Channel::EMAIL, pk).await? {
-        return Err(AppError::BadRequest(
-            "Only a failed message can be retried, and never one that carried a verification code (the invitee asks for a new code).".into(),
-        ));
+        return Err(Error::Refused(Refusal::NotRetriable));
     }
     Ok(())
 }

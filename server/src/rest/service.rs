@@ -20,8 +20,8 @@ pub fn rfc3339(ts: i64) -> String {
         .unwrap_or_default()
 }
 
-fn not_found(e: usher_app::error::AppError) -> ApiError {
-    match e {
+fn not_found(e: impl Into<usher_app::error::AppError>) -> ApiError {
+    match e.into() {
         usher_app::error::AppError::NotFound(_) => ApiError::NotFound,
         e => e.into(),
     }
@@ -320,8 +320,8 @@ pub async fn list_invitations(
 }
 
 /// The dashboard's field names as the API's.
-fn api_errors(e: usher_app::error::AppError) -> ApiError {
-    match e {
+fn api_errors(e: impl Into<usher_app::error::AppError>) -> ApiError {
+    match e.into() {
         usher_app::error::AppError::Validation(errs) => ApiError::Validation(
             errs.into_iter()
                 .map(|(f, m)| {

@@ -52,6 +52,7 @@ pub async fn count_invitations(search: String) -> Result<u64, AppError> {
                 &dashboard_query(&search, InvitationSort::default(), 0),
             )
             .await
+            .map_err(AppError::from)
         }
         .await,
     )
@@ -118,7 +119,9 @@ pub async fn set_invitation_enabled(pk: String, enabled: bool) -> Result<(), App
     respond(
         async {
             let (st, _) = admin().await?;
-            invitations::set_enabled(&st.db, &pk, enabled).await
+            invitations::set_enabled(&st.db, &pk, enabled)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -130,7 +133,9 @@ pub async fn regenerate_invitation_token(pk: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            invitations::regenerate_token(&st.db, &st.config.secret_key, &pk).await
+            invitations::regenerate_token(&st.db, &st.config.secret_key, &pk)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -142,7 +147,9 @@ pub async fn delete_invitation(pk: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            invitations::delete(&st.db, &pk).await
+            invitations::delete(&st.db, &pk)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -186,7 +193,9 @@ pub async fn deprovision_invitation(pk: String) -> Result<u64, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            invitations::deprovision(&st.db, &pk).await
+            invitations::deprovision(&st.db, &pk)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )

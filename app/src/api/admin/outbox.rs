@@ -32,7 +32,7 @@ pub async fn retry_message(pk: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            outbox::retry(&st.db, &pk).await
+            outbox::retry(&st.db, &pk).await.map_err(AppError::from)
         }
         .await,
     )

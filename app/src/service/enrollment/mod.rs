@@ -154,7 +154,7 @@ pub(super) fn closed_error(closed: &Closed, user: Option<&CurrentUser>) -> AppEr
 fn refused(r: Refusal) -> AppError {
     match r {
         Refusal::NotFound => not_found(),
-        Refusal::Inactive(status) => invalid(status),
+        Refusal::Inactive(status) => invalid(status).into(),
         Refusal::NotStarted => AppError::BadRequest(
             "This step of the enrollment was not started here. Open your invitation link again."
                 .into(),
@@ -169,7 +169,7 @@ fn refused(r: Refusal) -> AppError {
 pub(super) fn check_active(inv: &Invitation, now: i64) -> Result<(), AppError> {
     match inv.status(now) {
         InvitationStatus::Active => Ok(()),
-        status => Err(invalid(status)),
+        status => Err(invalid(status).into()),
     }
 }
 

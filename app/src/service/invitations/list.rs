@@ -7,7 +7,7 @@ use super::token::open_token;
 use crate::domain::event::Event;
 use crate::domain::invitation::{invitation_link, Invitation, ListedInvitation, Use};
 use crate::domain::outbox::Message;
-use crate::error::AppError;
+use crate::service::error::Error;
 use crate::service::Db;
 use crate::store::invitations::{self as store, ListQuery};
 
@@ -15,7 +15,7 @@ use crate::store::invitations::{self as store, ListQuery};
 ///
 /// # Errors
 /// Database errors.
-pub async fn count(db: &Db, q: &ListQuery) -> Result<u64, AppError> {
+pub async fn count(db: &Db, q: &ListQuery) -> Result<u64, Error> {
     Ok(u64::try_from(store::count(&db.pool, db.backend, q).await?).unwrap_or(0))
 }
 
@@ -24,8 +24,8 @@ pub async fn count(db: &Db, q: &ListQuery) -> Result<u64, AppError> {
 /// see [`detail`]).
 ///
 /// # Errors
-/// Database errors, [`AppError::Internal`] among them when a stored value does not decode.
-pub async fn list_page(db: &Db, q: &ListQuery) -> Result<Vec<ListedInvitation>, AppError> {
+/// Database errors, [`Error::Internal`] among them when a stored value does not decode.
+pub async fn list_page(db: &Db, q: &ListQuery) -> Result<Vec<ListedInvitation>, Error> {
     let pks = store::page_pks(&db.pool, db.backend, q, q.known_total).await?;
     if pks.is_empty() {
         return Ok(Vec::new());
@@ -52,9 +52,9 @@ pub struct InvitationDetail {
 /// Invitation `pk` with its ledger, messages and events ([`InvitationDetail`]).
 ///
 /// # Errors
-/// [`AppError::NotFound`]; database errors, [`AppError::Internal`] among them when a stored value does
+/// [`AppError::NotFound`]; database errors, [`Error::Internal`] among them when a stored value does
 /// not decode.
-pub async fn detail(db: &Db, pk: &str) -> Result<InvitationDetail, AppError> {
+pub async fn detail(db: &Db, pk: &str) -> Result<InvitationDetail, Error> {
     let pks = [pk.to_owned()];
     let listed = store::listed_in(&mut *db.conn().await?, &pks)
         .await?
@@ -80,14 +80,14 @@ pub async fn detail(db: &Db, pk: &str) -> Result<InvitationDetail, AppError> {
 ///
 /// # Errors
 /// [`AppError::NotFound`] when there is no such invitation; database errors.
-pub async fn used_by(db: &Db, pk: &str) -> Result<Vec<Use>, AppError> {
+pub async fn used_by(db: &Db, pk: &str) -> Result<Vec<Use>, Error> {
     if !store::exists(&db.pool, pk).await? {
         return Err(not_found());
     }
     ledger_of(db, &[pk.to_owned()]).await
 }
 
-async fn ledger_of(db: &Db, pks: &[String]) -> Result<Vec<Use>, AppError> {
+async fn ledger_of(db: &Db, pks: &[String]) -> Result<Vec<Use>, Error> {
     Ok(store::ledger_in(&db.pool, pks)
         .await?
         .into_iter()

@@ -15,9 +15,9 @@ pub use token::*;
 pub use uses::*;
 pub use write::*;
 
-use crate::error::AppError;
+use crate::service::error::{Entity, Error};
 
 /// The error of an invitation pk that names none.
-fn not_found() -> AppError {
-    AppError::NotFound("No such invitation.".into())
+fn not_found() -> Error {
+    Error::NotFound(Entity::Invitation)
 }

@@ -1,6 +1,6 @@
 //! Invitation tokens: the lookup digest, the token parsed at the edge ([`Itoken`]), new and sealed tokens.
 
-use crate::error::AppError;
+use crate::service::error::Error;
 use crate::service::Db;
 use crate::store::db::new_uuid;
 use crate::store::invitations::{self as store};
@@ -85,7 +85,7 @@ pub(super) fn open_token(
 ///
 /// # Errors
 /// Database errors.
-pub async fn seal_legacy_tokens(db: &Db, key: &crate::service::SecretKey) -> Result<u64, AppError> {
+pub async fn seal_legacy_tokens(db: &Db, key: &crate::service::SecretKey) -> Result<u64, Error> {
     let mut done = 0;
     loop {
         let batch = store::legacy_tokens(&db.pool, 500).await?;

@@ -3,7 +3,7 @@
 use super::not_found;
 use super::token::Itoken;
 use crate::domain::invitation::{Invitation, InvitationStatus, UseAction};
-use crate::error::AppError;
+use crate::service::error::Error;
 use crate::service::{time, Db};
 use crate::store::db::new_uuid;
 use crate::store::invitations::{self as store};
@@ -23,13 +23,13 @@ pub type InvitationCache = crate::service::cache::GenerationCache<Invitation, 40
 /// unchanged. Malformed tokens are not looked up.
 ///
 /// # Errors
-/// Database errors, [`AppError::Internal`] among them when its stored name, `emails` or `fixed_data`
+/// Database errors, [`Error::Internal`] among them when its stored name, `emails` or `fixed_data`
 /// does not decode (fails closed: never read as "no rules").
 pub async fn find_by_token(
     db: &Db,
     token: &Itoken,
     generation: crate::store::Generation,
-) -> Result<Option<Invitation>, AppError> {
+) -> Result<Option<Invitation>, Error> {
     if !crate::domain::invitation::is_token_shaped(token.given()) {
         return Ok(None);
     }
@@ -53,7 +53,7 @@ pub async fn find_by_token(
 /// # Errors
 /// [`AppError::InvalidInvitation`] when the update matched nothing (the reason is computed afresh);
 /// database errors.
-pub async fn consume_use(tx: &mut Tx, inv: &Invitation, now: i64) -> Result<(), AppError> {
+pub async fn consume_use(tx: &mut Tx, inv: &Invitation, now: i64) -> Result<(), Error> {
     let n = store::consume(
         &mut **tx,
         &inv.pk,
@@ -81,17 +81,8 @@ pub async fn consume_use(tx: &mut Tx, inv: &Invitation, now: i64) -> Result<(), 
 
 /// The invitee-facing error for a status: a reason for disabled/expired/used up (410), and a plain
 /// not-found (404) otherwise.
-pub fn invalid(status: InvitationStatus) -> AppError {
-    match status.refusal_reason() {
-        Some(r) => AppError::InvalidInvitation {
-            reason: Some(r.into()),
-            gone: true,
-        },
-        None => AppError::InvalidInvitation {
-            reason: None,
-            gone: false,
-        },
-    }
+pub fn invalid(status: InvitationStatus) -> Error {
+    Error::InvalidInvitation(Some(status))
 }
 
 /// Deprovisions every account created through an invitation (its ledger's `enrolled` rows): deactivates
@@ -101,7 +92,7 @@ pub fn invalid(status: InvitationStatus) -> AppError {
 /// # Errors
 /// [`AppError::NotFound`] when `pk` is neither an invitation nor in the ledger; database errors.
 #[tracing::instrument(name = "invitations.deprovision", skip_all, fields(invitation = pk))]
-pub async fn deprovision(db: &Db, pk: &str) -> Result<u64, AppError> {
+pub async fn deprovision(db: &Db, pk: &str) -> Result<u64, Error> {
     if !store::known(&db.pool, pk).await? {
         return Err(not_found());
     }
@@ -133,7 +124,7 @@ pub async fn use_in(
     action: UseAction,
     req: &RequestInfo,
     extra_groups: Vec<String>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     consume_use(tx, inv, time::now()).await?;
     grant_in(tx, user_pk, Some(inv), extra_groups).await?;
     record_use_in(tx, inv, user_pk, action, req).await
@@ -146,7 +137,7 @@ pub(crate) async fn grant_in(
     user_pk: i64,
     invitation: Option<&Invitation>,
     mut groups: Vec<String>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let inv_pk = invitation.map(|i| i.pk.clone()).unwrap_or_default();
     groups.extend(store::granted_group_pks(&mut **tx, &inv_pk).await?);
     groups.sort();
@@ -173,7 +164,7 @@ async fn record_use_in(
     user_pk: i64,
     action: UseAction,
     req: &RequestInfo,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let user_agent: String = req.user_agent.chars().take(512).collect();
     store::insert_use(
         &mut **tx,
@@ -190,9 +181,9 @@ async fn record_use_in(
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
-            AppError::BadRequest("You have already accepted this invitation.".into())
+            Error::Refused(crate::service::error::Refusal::AlreadyUsed)
         } else {
-            AppError::from(e)
+            Error::from(e)
         }
     })
 }

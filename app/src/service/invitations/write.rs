@@ -5,7 +5,7 @@ use super::token::{new_token, open_token};
 use crate::domain::invitation::{
     invitation_link, Invitation, InvitationDraft, InvitationError, InvitationPatch, NameError,
 };
-use crate::error::{AppError, Context};
+use crate::service::error::{Context, Error, Problem, Refusal};
 use crate::service::{time, Db};
 use crate::store::db::new_uuid;
 use crate::store::invitations::{self as store, InvitationFields};
@@ -18,7 +18,7 @@ pub const DEFAULT_LIFETIME_SECS: i64 = 7 * 86_400;
 pub const DEFAULT_FLOW_SLUG: &str = "default-enrollment-flow";
 
 /// Why an invitation could not be written. Each edge names it in its own words: the dashboard through
-/// `From<WriteError> for AppError`, the REST API with Django REST framework's messages.
+/// `crate::error`'s `From<WriteError> for AppError`, the REST API with Django REST framework's messages.
 #[derive(Debug)]
 pub enum WriteError {
     /// Field errors; nothing was written.
@@ -26,7 +26,7 @@ pub enum WriteError {
     /// No invitation has that pk.
     NotFound,
     /// Storage or another failure.
-    Other(AppError),
+    Other(Error),
 }
 
 impl From<DbError> for WriteError {
@@ -35,8 +35,8 @@ impl From<DbError> for WriteError {
     }
 }
 
-impl From<AppError> for WriteError {
-    fn from(e: AppError) -> Self {
+impl From<Error> for WriteError {
+    fn from(e: Error) -> Self {
         Self::Other(e)
     }
 }
@@ -44,22 +44,6 @@ impl From<AppError> for WriteError {
 impl From<Vec<InvitationError>> for WriteError {
     fn from(errors: Vec<InvitationError>) -> Self {
         Self::Invalid(errors)
-    }
-}
-
-impl From<WriteError> for AppError {
-    /// The dashboard's words: each error under its form field.
-    fn from(e: WriteError) -> Self {
-        match e {
-            WriteError::Invalid(errors) => AppError::Validation(
-                errors
-                    .iter()
-                    .map(|e| (e.field().key().to_owned(), e.to_string()))
-                    .collect(),
-            ),
-            WriteError::NotFound => not_found(),
-            WriteError::Other(e) => e,
-        }
     }
 }
 
@@ -237,7 +221,7 @@ fn fixed_data_json(draft: &InvitationDraft) -> String {
     serde_json::Value::Object(draft.fixed_data.clone()).to_string()
 }
 
-fn emails_json(draft: &InvitationDraft) -> Result<String, AppError> {
+fn emails_json(draft: &InvitationDraft) -> Result<String, Error> {
     serde_json::to_string(&draft.emails).context("encoding email rules")
 }
 
@@ -255,27 +239,24 @@ pub async fn send(
     to: &[String],
     cc: &[String],
     bcc: &[String],
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     let mut errors = Vec::new();
     let mut clean = |field: &str, list: &[String]| -> Vec<String> {
         let mut out = Vec::new();
         for a in list.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
             match crate::domain::email_rules::normalize_email(a) {
                 Some(e) => out.push(e),
-                None => errors.push((
-                    field.to_owned(),
-                    format!("'{a}' is not a valid email address."),
-                )),
+                None => errors.push((field.to_owned(), Problem::NotAnAddressIn(a.to_owned()))),
             }
         }
         out
     };
     let (to, cc, bcc) = (clean("to", to), clean("cc", cc), clean("bcc", bcc));
     if to.is_empty() && !errors.iter().any(|(f, _)| f == "to") {
-        errors.push(("to".into(), "Give at least one recipient.".into()));
+        errors.push(("to".into(), Problem::NoRecipient));
     }
     if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        return Err(Error::Invalid(errors));
     }
     let mut tx = db.begin().await?;
     if !store::exists(&mut *tx, pk).await? {
@@ -320,13 +301,10 @@ async fn invitation_mail(
     tx: &mut Tx,
     config: &crate::service::Config,
     pk: &str,
-) -> Result<(crate::service::mail::InvitationMail, OwnedLinkToken), AppError> {
+) -> Result<(crate::service::mail::InvitationMail, OwnedLinkToken), Error> {
     let inv = store::by_pk(tx, pk).await?.ok_or_else(not_found)?;
-    let token = open_token(&config.secret_key, pk, inv.token_sealed.as_deref()).ok_or_else(|| {
-        AppError::BadRequest(
-            "This invitation's link was sealed with another USHER_SECRET_KEY: regenerate the link, then send it.".into(),
-        )
-    })?;
+    let token = open_token(&config.secret_key, pk, inv.token_sealed.as_deref())
+        .ok_or_else(|| Error::Refused(Refusal::LinkSealedElsewhere))?;
     let names = |g: &[crate::domain::invitation::Granted]| {
         g.iter().map(|g| g.name.clone()).collect::<Vec<_>>()
     };
@@ -434,17 +412,17 @@ pub async fn upsert_by_name_in(
 /// there is none.
 ///
 /// # Errors
-/// Storage errors, [`AppError::Internal`] among them when a stored value does not decode (fails closed).
-pub async fn load_in(tx: &mut Tx, pk: &str) -> Result<Option<Invitation>, AppError> {
+/// Storage errors, [`Error::Internal`] among them when a stored value does not decode (fails closed).
+pub async fn load_in(tx: &mut Tx, pk: &str) -> Result<Option<Invitation>, Error> {
     Ok(store::by_pk(tx, pk).await?)
 }
 
 /// Invitation `pk`, the entity (with its grants, flow and creator).
 ///
 /// # Errors
-/// [`AppError::NotFound`]; storage errors, [`AppError::Internal`] among them when a stored value does
+/// [`AppError::NotFound`]; storage errors, [`Error::Internal`] among them when a stored value does
 /// not decode.
-pub async fn find(db: &Db, pk: &str) -> Result<Invitation, AppError> {
+pub async fn find(db: &Db, pk: &str) -> Result<Invitation, Error> {
     store::by_pk(&mut *db.conn().await?, pk)
         .await?
         .ok_or_else(not_found)
@@ -455,7 +433,7 @@ pub async fn find(db: &Db, pk: &str) -> Result<Invitation, AppError> {
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.set_enabled", skip_all, fields(invitation = pk, enabled = enabled))]
-pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), AppError> {
+pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), Error> {
     found(store::set_enabled(&db.pool, pk, enabled).await?)
 }
 
@@ -468,7 +446,7 @@ pub async fn regenerate_token(
     db: &Db,
     key: &crate::service::SecretKey,
     pk: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let (_, digest, sealed) = new_token(key, pk);
     found(
         store::set_token(
@@ -488,12 +466,12 @@ pub async fn regenerate_token(
 /// # Errors
 /// [`AppError::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.delete", skip_all, fields(invitation = pk))]
-pub async fn delete(db: &Db, pk: &str) -> Result<(), AppError> {
+pub async fn delete(db: &Db, pk: &str) -> Result<(), Error> {
     found(store::delete(&db.pool, pk).await?)
 }
 
 /// `Ok` when a statement touched a row, [`AppError::NotFound`] when it touched none.
-fn found(rows_affected: u64) -> Result<(), AppError> {
+fn found(rows_affected: u64) -> Result<(), Error> {
     if rows_affected == 0 {
         Err(not_found())
     } else {
