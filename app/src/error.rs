@@ -173,6 +173,8 @@ impl From<crate::service::error::Error> for AppError {
             E::Forbidden => Self::Forbidden,
             E::InvalidCredentials => Self::InvalidCredentials,
             E::TooManyAttempts(s) => Self::TooManyAttempts(s),
+            E::TooManyEnrollments(s) => Self::TooManyEnrollments(s),
+            E::PolicyDenied(m) => Self::PolicyDenied(m),
             E::TooManyCodes(s) => Self::TooManyCodes(s),
             E::CodesPaused(s) => Self::CodesPaused(s),
             E::CodesSlowed(s) => Self::CodesSlowed(s),
@@ -219,6 +221,7 @@ fn problem_message(field: &str, p: crate::service::error::Problem) -> String {
     match p {
         P::Code(e) => e.message(),
         P::Missing if field == "code" => "Enter the code from the email.".into(),
+        P::Missing if field == "username" => "Username is required.".into(),
         P::Missing => "This field is required.".into(),
         P::NotAnAddress => "Enter an email address.".into(),
         P::NotAMailbox => {
@@ -231,6 +234,17 @@ fn problem_message(field: &str, p: crate::service::error::Problem) -> String {
         P::SmtpTransport(e) => format!("This URL does not work for SMTP: {e}"),
         P::NotAnAddressIn(a) => format!("'{a}' is not a valid email address."),
         P::NoRecipient => "Give at least one recipient.".into(),
+        P::Required(label) => format!("{label} is required."),
+        P::TooLong(label, max) => format!("{label} must be at most {max} characters."),
+        P::Username(e) => e.to_string(),
+        P::UsernameTaken => "This username is already taken.".into(),
+        P::Password(e) => e.to_string(),
+        P::NotTheInvitedAddress => "This invitation is for another email address.".into(),
+        P::AddressNotAllowed => "This invitation is not valid for this email address.".into(),
+        P::AllowedAddressRequired => {
+            "An email address allowed by this invitation is required.".into()
+        }
+        P::NotAValidAddress => "Enter a valid email address.".into(),
     }
 }
 
@@ -251,6 +265,27 @@ fn refusal_message(r: crate::service::error::Refusal) -> String {
         }
         R::TestMessageRefused(e) => format!("The SMTP server did not take the test message: {e}"),
         R::AlreadyUsed => "You have already accepted this invitation.".into(),
+        R::FlowClosed(closed, username) => closed_message(&closed, &username),
+        R::StepNotStarted => {
+            "This step of the enrollment was not started here. Open your invitation link again."
+                .into()
+        }
+        R::FormExpired => "This form has expired. Enter your details again.".into(),
+        R::NoAddressEntered => {
+            "This flow verifies an email address, but none was entered.".into()
+        }
+        R::CodeNotSentHere => {
+            "No code was sent in this browser. Open your invitation link again.".into()
+        }
+        R::AddressAlreadyConfirmed => {
+            "Your email address is already confirmed; accept the invitation.".into()
+        }
+        R::AccountAddressNotAllowed(email) => format!(
+            "This invitation is not valid for your account's email address ({email})."
+        ),
+        R::ConfirmAddressFirst(email) => {
+            format!("Confirm your email address ({email}) first: send yourself a code.")
+        }
         R::LinkSealedElsewhere => "This invitation's link was sealed with another USHER_SECRET_KEY: regenerate the link, then send it.".into(),
         R::NotRetriable => "Only a failed message can be retried, and never one that carried a verification code (the invitee asks for a new code).".into(),
     }

@@ -124,7 +124,7 @@ pub async fn submit_stage(
                             st.config.secure_cookies(),
                         );
                     }
-                    return Err(error);
+                    return Err(AppError::from(error));
                 }
             };
             if read_cookie(st.config.draft_cookie()).is_some() {

@@ -14,7 +14,7 @@ use crate::domain::email_rules::allowed;
 use crate::domain::invitation::UseAction;
 use crate::domain::journey::Journey;
 use crate::domain::user::CurrentUser;
-use crate::error::AppError;
+use crate::service::error::{Error, Refusal as Refuse};
 use crate::store::{invitations, users};
 use serde_json::{Map, Value};
 
@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 ///
 /// # Errors
 /// [`AppError::InvalidInvitation`] as [`super::enrollment::resolve`]; database errors.
-pub async fn resolve_token(db: &Db, token: &Itoken) -> Result<Invitation, AppError> {
+pub async fn resolve_token(db: &Db, token: &Itoken) -> Result<Invitation, Error> {
     let generation = super::cache::generations(db).await?.invitations;
     let inv = find_by_token(db, token, generation)
         .await?
@@ -37,11 +37,7 @@ pub const ACCEPT_VERIFICATION_KEY: &str = "accept_verification";
 /// Whether `user` must prove their address before accepting `inv`: the invitation is limited by email
 /// rules (public ones rely on no address), and the account's address was neither verified before nor
 /// delivered this exact-address invitation by Usher.
-async fn accept_needs_code(
-    db: &Db,
-    inv: &Invitation,
-    user: &CurrentUser,
-) -> Result<bool, AppError> {
+async fn accept_needs_code(db: &Db, inv: &Invitation, user: &CurrentUser) -> Result<bool, Error> {
     if inv.emails.is_empty() {
         return Ok(false);
     }
@@ -61,13 +57,13 @@ pub async fn accept_requires_code(
     db: &Db,
     token: &Itoken,
     user: &CurrentUser,
-) -> Result<bool, AppError> {
+) -> Result<bool, Error> {
     let inv = resolve_token(db, token).await?;
     Ok(allowed(&inv.emails, &user.email) && accept_needs_code(db, &inv, user).await?)
 }
 
 /// The `email` stage settings of the invitation's flow, or the defaults when it has none.
-async fn accept_settings(db: &Db, inv: &Invitation) -> Result<Settings, AppError> {
+async fn accept_settings(db: &Db, inv: &Invitation) -> Result<Settings, Error> {
     let flow = load_flow_by_pk(db, &inv.flow_pk).await?;
     Ok(flow
         .as_ref()
@@ -94,13 +90,11 @@ pub async fn send_accept_code(
     token: &Itoken,
     user: &CurrentUser,
     current: Option<String>,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     let inv = resolve_token(db, token).await?;
     check_account(&inv, user)?;
     if !accept_needs_code(db, &inv, user).await? {
-        return Err(AppError::BadRequest(
-            "Your email address is already confirmed; accept the invitation.".into(),
-        ));
+        return Err(Error::Refused(Refuse::AddressAlreadyConfirmed));
     }
     let settings = accept_settings(db, &inv).await?;
     if let Some(pk) = current {
@@ -120,13 +114,12 @@ pub async fn send_accept_code(
     Ok(pk)
 }
 
-fn check_account(inv: &Invitation, user: &CurrentUser) -> Result<(), AppError> {
+fn check_account(inv: &Invitation, user: &CurrentUser) -> Result<(), Error> {
     if allowed(&inv.emails, &user.email) {
         Ok(())
     } else {
-        Err(AppError::BadRequest(format!(
-            "This invitation is not valid for your account's email address ({}).",
-            user.email
+        Err(Error::Refused(Refuse::AccountAddressNotAllowed(
+            user.email.clone(),
         )))
     }
 }
@@ -160,7 +153,7 @@ pub async fn accept_view(
     token: &Itoken,
     user: &CurrentUser,
     pending: Option<&str>,
-) -> Result<AcceptSummary, AppError> {
+) -> Result<AcceptSummary, Error> {
     let inv = resolve_token(db, token).await?;
     let needs_code = allowed(&inv.emails, &user.email) && accept_needs_code(db, &inv, user).await?;
     let code_sent = match pending.filter(|_| needs_code) {
@@ -203,7 +196,7 @@ pub async fn accept(
     req: &RequestInfo,
     code: Option<&str>,
     verification: Option<&str>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let inv = resolve_token(db, token).await?;
     check_account(&inv, user)?;
     // The flow's policies, and its stages', hold for existing users too (their account's name and email
@@ -221,12 +214,8 @@ pub async fn accept(
     let policies = policies::load(db, &flow.pk).await?;
     enforce_all(&policies, &flow, Some(&inv), &known)?;
     let proof = if accept_needs_code(db, &inv, user).await? {
-        let pk = verification.ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "Confirm your email address ({}) first: send yourself a code.",
-                user.email
-            ))
-        })?;
+        let pk = verification
+            .ok_or_else(|| Error::Refused(Refuse::ConfirmAddressFirst(user.email.clone())))?;
         let gate = verification::CodeGate { client: &req.ip };
         verification::check(db, config, &gate, pk, &user.email, code.unwrap_or_default()).await?;
         Some(pk)
@@ -237,9 +226,7 @@ pub async fn accept(
         .await?
         .is_some()
     {
-        return Err(AppError::BadRequest(
-            "You have already accepted this invitation.".into(),
-        ));
+        return Err(Error::Refused(Refuse::AlreadyUsed));
     }
     let mut tx = db.begin().await?;
     if let Some(pk) = proof {

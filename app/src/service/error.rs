@@ -7,7 +7,9 @@
 //! into a moved one convert with `?`.
 
 use crate::domain::invitation::InvitationStatus;
+use crate::domain::journey::Closed;
 use crate::domain::smtp::SmtpUrlError;
+use crate::domain::user::{PasswordError, UsernameError};
 use crate::domain::verification::{CodeError, ResendError};
 
 /// A service's refusal or failure.
@@ -32,6 +34,13 @@ pub enum Error {
     /// Too many sign-in attempts; retry after this many seconds (HTTP 429).
     #[error("too many sign-in attempts; retry after {0} s")]
     TooManyAttempts(i64),
+    /// Too many enrollment posts from one client network, or for one invitation; retry after this many
+    /// seconds (HTTP 429; issue 35 item 2).
+    #[error("too many enrollments; retry after {0} s")]
+    TooManyEnrollments(i64),
+    /// A policy bound to the flow or a stage denied, with its message as the admin wrote it (HTTP 403).
+    #[error("denied by a policy")]
+    PolicyDenied(String),
     /// Input errors, each under its field (a form field's key); nothing was saved (HTTP 400).
     #[error("invalid input: {0:?}")]
     Invalid(Vec<(String, Problem)>),
@@ -86,6 +95,24 @@ pub enum Problem {
     NotAnAddressIn(String),
     /// A list of recipients with none in it.
     NoRecipient,
+    /// A required prompt field left empty; its label as the flow names it.
+    Required(String),
+    /// A prompt value longer than allowed: the field's label and the most characters.
+    TooLong(String, usize),
+    /// A username the rules refuse.
+    Username(UsernameError),
+    /// A username another account has.
+    UsernameTaken,
+    /// A password the rules refuse (shape, repeat, strength).
+    Password(PasswordError),
+    /// An address other than the one the invitation is for.
+    NotTheInvitedAddress,
+    /// An address the invitation's email rules do not allow.
+    AddressNotAllowed,
+    /// No address the invitation's email rules allow was given.
+    AllowedAddressRequired,
+    /// Not a valid email address (a prompt's email field).
+    NotAValidAddress,
 }
 
 /// Why a request is refused.
@@ -107,6 +134,24 @@ pub enum Refusal {
     AlreadyUsed,
     /// The invitation's link was sealed under another `USHER_SECRET_KEY` and cannot be sent.
     LinkSealedElsewhere,
+    /// The flow's settings close it to this visitor; the signed-in visitor's username (empty when
+    /// anonymous).
+    FlowClosed(Closed, String),
+    /// A stage submitted out of order: this enrollment was not started in this browser.
+    StepNotStarted,
+    /// The sealed password of the form in progress no longer opens (another flow's, or the instance
+    /// secret changed): the invitee types their details again.
+    FormExpired,
+    /// The flow verifies an address, but none was entered.
+    NoAddressEntered,
+    /// No code was sent in this browser for this flow.
+    CodeNotSentHere,
+    /// The account's address is already proven: nothing to confirm.
+    AddressAlreadyConfirmed,
+    /// The account's address is not one the invitation's rules allow.
+    AccountAddressNotAllowed(String),
+    /// The account's address must be confirmed with a code first.
+    ConfirmAddressFirst(String),
 }
 
 impl Error {
@@ -177,6 +222,8 @@ impl From<crate::error::AppError> for Error {
             A::Forbidden => Self::Forbidden,
             A::InvalidCredentials => Self::InvalidCredentials,
             A::TooManyAttempts(s) => Self::TooManyAttempts(s),
+            A::TooManyEnrollments(s) => Self::TooManyEnrollments(s),
+            A::PolicyDenied(m) => Self::PolicyDenied(m),
             A::TooManyCodes(s) => Self::TooManyCodes(s),
             A::CodesPaused(s) => Self::CodesPaused(s),
             A::CodesSlowed(s) => Self::CodesSlowed(s),
@@ -230,6 +277,41 @@ mod tests {
         assert_eq!(failed.context("writing"), Err(Error::Internal));
         assert_eq!(None::<u8>.context("finding"), Err(Error::Internal));
         assert_eq!(Ok::<u8, &str>(3).context("reading"), Ok(3));
+    }
+
+    #[test]
+    fn the_invitee_journey_is_worded_as_before() {
+        use crate::error::AppError;
+        assert_eq!(
+            AppError::from(Error::field("name", Problem::Required("Full name".into()))),
+            AppError::field("name", "Full name is required.")
+        );
+        assert_eq!(
+            AppError::from(Error::field("username", Problem::Missing)),
+            AppError::field("username", "Username is required.")
+        );
+        assert_eq!(
+            AppError::from(Error::Refused(Refusal::FlowClosed(
+                Closed::SignedIn,
+                "jane".into()
+            ))),
+            AppError::BadRequest(
+                "You are signed in as jane. Accept the invitation as jane, or sign out to create a new account."
+                    .into()
+            )
+        );
+        assert_eq!(
+            AppError::from(Error::InvalidInvitation(Some(InvitationStatus::Expired))),
+            AppError::InvalidInvitation {
+                reason: Some("This invitation has expired.".into()),
+                gone: true
+            }
+        );
+        assert_eq!(AppError::from(Error::InvalidInvitation(None)).status(), 404);
+        assert_eq!(
+            AppError::from(Error::PolicyDenied("Ask HR.".into())),
+            AppError::PolicyDenied("Ask HR.".into())
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::domain::email_rules::allowed;
 use crate::domain::invitation::UseAction;
 use crate::domain::journey::{Enrolment, Journey, SEALED_PASSWORD};
 use crate::domain::policy::PolicyContext;
-use crate::error::AppError;
+use crate::service::error::{Error, Problem, Refusal as Refuse};
 use crate::service::flows::StoredFlow;
 use crate::service::invitations::{grant_in, use_in, Invitation, RequestInfo};
 use crate::service::policies::FlowPolicies;
@@ -38,9 +38,9 @@ pub(in crate::service) fn enforce_all(
     flow: &StoredFlow,
     inv: Option<&Invitation>,
     collected: &Map<String, Value>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let names = Journey::new(&flow.def).stage_names();
-    policies.enforce(&names, &policy_context(inv, collected))
+    Ok(policies.enforce(&names, &policy_context(inv, collected))?)
 }
 
 /// `password` sealed for the plan of flow `slug` ([`SEALED_PASSWORD`]).
@@ -55,13 +55,11 @@ pub(super) fn seal_password(config: &Config, slug: &str, password: &str) -> Stri
 /// # Errors
 /// [`AppError::BadRequest`] when it does not open (another flow's, or the instance secret changed since
 /// it was typed): the invitee starts the prompts again.
-fn open_password(config: &Config, slug: &str, sealed: &str) -> Result<String, AppError> {
+fn open_password(config: &Config, slug: &str, sealed: &str) -> Result<String, Error> {
     config
         .secret_key
         .open("enrollment-password", slug, sealed)
-        .ok_or_else(|| {
-            AppError::BadRequest("This form has expired. Enter your details again.".into())
-        })
+        .ok_or(Error::Refused(Refuse::FormExpired))
 }
 
 fn text(ctx: &Map<String, Value>, key: &str) -> Option<String> {
@@ -79,15 +77,12 @@ pub(super) async fn write_user(
     req: &RequestInfo,
     enrolment: Enrolment,
     verification: Option<&str>,
-) -> Result<i64, AppError> {
+) -> Result<i64, Error> {
     let ws = Journey::new(&flow.def).user_write();
     let email = text(ctx, "email").unwrap_or_default();
     if let Some(inv) = invitation {
         if !inv.emails.is_empty() && !allowed(&inv.emails, &email) {
-            return Err(AppError::field(
-                "email",
-                "An email address allowed by this invitation is required.",
-            ));
+            return Err(Error::field("email", Problem::AllowedAddressRequired));
         }
     }
     // Attributes: the invitation's `attributes` object, then prompt fields keyed `attributes.<name>`.
@@ -100,8 +95,8 @@ pub(super) async fn write_user(
             attributes.insert(name.to_owned(), v.clone());
         }
     }
-    let username = text(ctx, "username")
-        .ok_or_else(|| AppError::field("username", "Username is required."))?;
+    let username =
+        text(ctx, "username").ok_or_else(|| Error::field("username", Problem::Missing))?;
     // The one hash of this enrollment, outside the transaction (it holds no write lock meanwhile).
     let password_hash = match text(ctx, SEALED_PASSWORD) {
         Some(sealed) => hash_password(open_password(config, &flow.def.slug, &sealed)?).await?,
@@ -123,7 +118,12 @@ pub(super) async fn write_user(
     if let Some(pk) = verification {
         verification::consume(&mut tx, pk).await?;
     }
-    let user_pk = insert_user(&mut tx, &user).await?;
+    // `users` still answers in the edge's words: its one refusal here (another account took the
+    // username meanwhile) keeps its field, everything else its kind.
+    let user_pk = insert_user(&mut tx, &user).await.map_err(|e| match e {
+        crate::error::AppError::Validation(_) => Error::field("username", Problem::UsernameTaken),
+        other => Error::from(other),
+    })?;
     let mut group_pks: Vec<String> = Vec::new();
     if let Some(name) = &ws.group {
         group_pks.extend(directory::group_pk_by_name(&mut *tx, name).await?);

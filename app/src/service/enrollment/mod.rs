@@ -40,7 +40,7 @@ use crate::domain::invitation::InvitationStatus;
 use crate::domain::journey::{Closed, Journey, Refusal, Visitor};
 use crate::domain::user::CurrentUser;
 use crate::domain::verification::proof_by_delivery;
-use crate::error::AppError;
+use crate::service::error::{Error, Refusal as Refuse};
 use serde_json::{Map, Value};
 
 /// Session key of the flow in progress.
@@ -70,11 +70,8 @@ pub struct Resolved {
     pub policies: FlowPolicies,
 }
 
-pub(super) fn not_found() -> AppError {
-    AppError::InvalidInvitation {
-        reason: None,
-        gone: false,
-    }
+pub(super) fn not_found() -> Error {
+    Error::InvalidInvitation(None)
 }
 
 /// What a flow plan records of the invitation token it was started with: the token's lookup digest
@@ -94,7 +91,7 @@ pub async fn resolve(
     slug: &str,
     itoken: Option<&Itoken>,
     now: i64,
-) -> Result<Resolved, AppError> {
+) -> Result<Resolved, Error> {
     // Both generations first, in one query: the flow and the invitation then come from this
     // instance's caches unless something changed since they were loaded.
     let generations = super::cache::generations(db).await?;
@@ -139,37 +136,34 @@ fn visitor(user: Option<&CurrentUser>) -> Visitor {
 
 /// The error of a submission or an acceptance the flow's settings close to the visitor
 /// ([`Journey::may_enroll`], [`Journey::may_accept`]), worded by [`crate::error::closed_message`].
-pub(super) fn closed_error(closed: &Closed, user: Option<&CurrentUser>) -> AppError {
+pub(super) fn closed_error(closed: &Closed, user: Option<&CurrentUser>) -> Error {
     if let Closed::Unsupported(what) = closed {
         tracing::warn!(authentication = %what, "a flow with an unsupported authentication requirement was opened");
     }
-    AppError::BadRequest(crate::error::closed_message(
-        closed,
-        user.map_or("", |u| u.username.as_str()),
+    Error::Refused(Refuse::FlowClosed(
+        closed.clone(),
+        user.map_or_else(String::new, |u| u.username.clone()),
     ))
 }
 
 /// The invitee's error for a refusal of the journey. `NotStarted` is mapped where it happens, with a
 /// message that says what to do.
-fn refused(r: Refusal) -> AppError {
+fn refused(r: Refusal) -> Error {
     match r {
         Refusal::NotFound => not_found(),
-        Refusal::Inactive(status) => invalid(status).into(),
-        Refusal::NotStarted => AppError::BadRequest(
-            "This step of the enrollment was not started here. Open your invitation link again."
-                .into(),
-        ),
+        Refusal::Inactive(status) => invalid(status),
+        Refusal::NotStarted => Error::Refused(Refuse::StepNotStarted),
         Refusal::NoPromptStage => {
             tracing::error!("a flow without prompt stages was opened");
-            AppError::Internal
+            Error::Internal
         }
     }
 }
 
-pub(super) fn check_active(inv: &Invitation, now: i64) -> Result<(), AppError> {
+pub(super) fn check_active(inv: &Invitation, now: i64) -> Result<(), Error> {
     match inv.status(now) {
         InvitationStatus::Active => Ok(()),
-        status => Err(invalid(status).into()),
+        status => Err(invalid(status)),
     }
 }
 
@@ -179,13 +173,13 @@ pub(super) fn check_active(inv: &Invitation, now: i64) -> Result<(), AppError> {
 /// A call without a client address (in-process) counts only against the invitation.
 ///
 /// # Errors
-/// [`AppError::TooManyEnrollments`] with the seconds to wait past either; database errors.
+/// [`Error::TooManyEnrollments`] with the seconds to wait past either; database errors.
 async fn enrollment_budgets(
     db: &Db,
     client_ip: &str,
     invitation_pk: Option<&str>,
     flow_slug: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     use crate::domain::limits::{
         enroll_invitation_bucket, enroll_network_bucket, network, ENROLL_POSTS_PER_INVITATION,
         ENROLL_POSTS_PER_NETWORK,
@@ -194,12 +188,12 @@ async fn enrollment_budgets(
         let bucket = enroll_network_bucket(&network(client_ip));
         super::limits::take(db, &bucket, ENROLL_POSTS_PER_NETWORK)
             .await?
-            .map_err(AppError::TooManyEnrollments)?;
+            .map_err(Error::TooManyEnrollments)?;
     }
     let bucket = enroll_invitation_bucket(invitation_pk, flow_slug);
     super::limits::take(db, &bucket, ENROLL_POSTS_PER_INVITATION)
         .await?
-        .map_err(AppError::TooManyEnrollments)
+        .map_err(Error::TooManyEnrollments)
 }
 
 /// The one field of the `email` stage's page.
@@ -226,13 +220,13 @@ pub(super) fn by_delivery(inv: Option<&Invitation>, email: &str, delivered_to: &
 
 /// Who Usher delivered this invitation's current link to (empty unless it is addressed to someone: an
 /// exact-address rule or `fixed_data.email`, the only cases delivery can prove).
-pub(super) async fn delivered(db: &Db, inv: Option<&Invitation>) -> Result<Vec<String>, AppError> {
+pub(super) async fn delivered(db: &Db, inv: Option<&Invitation>) -> Result<Vec<String>, Error> {
     match inv {
         Some(i)
             if invited_address(i).is_some()
                 || i.emails.iter().any(|r| matches!(r, EmailRule::Address(_))) =>
         {
-            Ok(verification::delivered_to(db, &i.pk, &i.token).await?)
+            verification::delivered_to(db, &i.pk, &i.token).await
         }
         _ => Ok(Vec::new()),
     }
@@ -288,7 +282,7 @@ pub struct Landing {
 /// `fixed_data` (never passwords). Changes nothing.
 ///
 /// # Errors
-/// As [`resolve`]; [`AppError::Internal`] for a flow without prompt stages.
+/// As [`resolve`]; [`Error::Internal`] for a flow without prompt stages.
 #[tracing::instrument(name = "enrollment.landing", skip_all, fields(flow = slug))]
 pub async fn landing(
     db: &Db,
@@ -297,7 +291,7 @@ pub async fn landing(
     plan: Option<&FlowPlan>,
     draft: Option<&StageDraft>,
     user: Option<&CurrentUser>,
-) -> Result<Landing, AppError> {
+) -> Result<Landing, Error> {
     let now = time::now();
     let Resolved {
         flow,

@@ -4,7 +4,7 @@ use super::locked_email;
 use crate::domain::email_rules::{allowed, normalize_email};
 use crate::domain::flow::{PromptField, PromptType};
 use crate::domain::user::{validate_password_shape, validate_username, PasswordRules};
-use crate::error::AppError;
+use crate::service::error::{Error, Problem};
 use crate::service::invitations::Invitation;
 use crate::service::{Config, Db};
 use crate::store::users;
@@ -22,7 +22,7 @@ pub(super) async fn validate_prompt(
     values: &HashMap<String, String>,
     inv: Option<&Invitation>,
     rules: &PasswordRules,
-) -> Result<Map<String, Value>, AppError> {
+) -> Result<Map<String, Value>, Error> {
     let mut errors = Vec::new();
     let mut clean = Map::new();
     let locked = locked_email(inv);
@@ -34,13 +34,13 @@ pub(super) async fn validate_prompt(
             raw.trim().to_owned()
         };
         if f.required && v.is_empty() {
-            errors.push((f.field_key.clone(), format!("{} is required.", f.label)));
+            errors.push((f.field_key.clone(), Problem::Required(f.label.clone())));
             continue;
         }
         if v.chars().count() > MAX_PROMPT_VALUE {
             errors.push((
                 f.field_key.clone(),
-                format!("{} must be at most {MAX_PROMPT_VALUE} characters.", f.label),
+                Problem::TooLong(f.label.clone(), MAX_PROMPT_VALUE),
             ));
             continue;
         }
@@ -48,20 +48,20 @@ pub(super) async fn validate_prompt(
             PromptType::Username => match validate_username(&v) {
                 Ok(u) => {
                     if users::username_taken(&db.pool, &u).await? {
-                        Err("This username is already taken.".to_owned())
+                        Err(Problem::UsernameTaken)
                     } else {
                         Ok(u)
                     }
                 }
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(Problem::Username(e)),
             },
             PromptType::Email if !v.is_empty() => match normalize_email(&v) {
                 Some(e) if locked.as_ref().is_some_and(|l| *l != e) => {
-                    Err("This invitation is for another email address.".to_owned())
+                    Err(Problem::NotTheInvitedAddress)
                 }
                 Some(e) if inv.is_none_or(|i| allowed(&i.emails, &e)) => Ok(e),
-                Some(_) => Err("This invitation is not valid for this email address.".to_owned()),
-                None => Err("Enter a valid email address.".to_owned()),
+                Some(_) => Err(Problem::AddressNotAllowed),
+                None => Err(Problem::NotAValidAddress),
             },
             _ => Ok(v),
         };
@@ -83,13 +83,13 @@ pub(super) async fn validate_prompt(
         };
         // Its strength is estimated once the post is within its budget (see `run_stage`).
         if let Err(e) = validate_password_shape(p, &repeat, rules.min_chars) {
-            errors.push(("password".into(), e.to_string()));
+            errors.push(("password".into(), Problem::Password(e)));
         }
     }
     if errors.is_empty() {
         Ok(clean)
     } else {
-        Err(AppError::Validation(errors))
+        Err(Error::Invalid(errors))
     }
 }
 

@@ -9,7 +9,7 @@ use crate::domain::email_rules::normalize_email;
 use crate::domain::journey::{Next, Proof, Submission, SEALED_PASSWORD};
 use crate::domain::user::password_strength;
 use crate::domain::user::CurrentUser;
-use crate::error::AppError;
+use crate::service::error::{Error, Problem, Refusal as Refuse};
 use crate::service::invitations::{Invitation, Itoken, RequestInfo};
 use crate::service::verification::{self, Settings};
 use crate::service::{time, Config, Db};
@@ -65,7 +65,7 @@ pub async fn submit_stage(
         values,
     };
     match run_stage(db, config, resolved, submitted, req, user).await {
-        Err(error @ AppError::Validation(_)) => Err(Refused {
+        Err(error @ Error::Invalid(_)) => Err(Refused {
             draft: (!fields.is_empty()).then(|| {
                 StageDraft::new(
                     slug,
@@ -88,13 +88,13 @@ pub async fn submit_stage(
 #[derive(Debug)]
 pub struct Refused {
     /// Why.
-    pub error: AppError,
+    pub error: Error,
     /// What was typed, when the stage is a prompt stage and its values were refused.
     pub draft: Option<StageDraft>,
 }
 
-impl From<AppError> for Refused {
-    fn from(error: AppError) -> Self {
+impl From<Error> for Refused {
+    fn from(error: Error) -> Self {
         Self { error, draft: None }
     }
 }
@@ -116,7 +116,7 @@ async fn run_stage(
     submitted: Submitted<'_>,
     req: &RequestInfo,
     user: Option<&CurrentUser>,
-) -> Result<StageOutcome, AppError> {
+) -> Result<StageOutcome, Error> {
     let Resolved {
         flow,
         invitation,
@@ -188,7 +188,7 @@ async fn run_stage(
             let inputs = strength_inputs(&clean, &plan.context, invitation.as_ref(), config);
             let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
             password_strength(&p, &inputs)
-                .map_err(|e| AppError::field("password", e.to_string()))?;
+                .map_err(|e| Error::field("password", Problem::Password(e)))?;
             clean.insert(
                 SEALED_PASSWORD.into(),
                 Value::String(seal_password(config, slug, &p)),
@@ -209,11 +209,8 @@ async fn run_stage(
     let to = delivered(db, invitation.as_ref()).await?;
     match journey.after_prompts(by_delivery(invitation.as_ref(), &address, &to)) {
         Next::ProveEmail { index, settings } => {
-            let address = normalize_email(&address).ok_or_else(|| {
-                AppError::BadRequest(
-                    "This flow verifies an email address, but none was entered.".into(),
-                )
-            })?;
+            let address =
+                normalize_email(&address).ok_or(Error::Refused(Refuse::NoAddressEntered))?;
             plan.verification = Some(
                 start_or_reuse(
                     db,
@@ -260,7 +257,7 @@ async fn start_or_reuse(
     inv: Option<&Invitation>,
     address: &str,
     settings: Settings,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     if let Some(pk) = current {
         if verification::pending_email_if_known(db, &pk)
             .await?
@@ -297,20 +294,16 @@ pub async fn resend_code(
     plan: Option<&FlowPlan>,
     slug: &str,
     itoken: Option<&Itoken>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let Resolved {
         flow, invitation, ..
     } = resolve(db, slug, itoken, time::now()).await?;
     let journey = journey(&flow, invitation.as_ref());
-    let not_started = || {
-        AppError::BadRequest(
-            "No code was sent in this browser. Open your invitation link again.".into(),
-        )
-    };
+    let not_started = || Error::Refused(Refuse::CodeNotSentHere);
     let (index, settings) = journey.email().ok_or_else(not_started)?;
     let pk = plan
         .filter(|p| p.is_for(slug, plan_token(itoken)) && p.stage == index)
         .and_then(|p| p.verification.as_deref())
         .ok_or_else(not_started)?;
-    Ok(verification::resend(db, config, gate, pk, settings).await?)
+    verification::resend(db, config, gate, pk, settings).await
 }
