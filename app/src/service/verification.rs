@@ -78,13 +78,13 @@ fn message(
     s: Settings,
     expires: i64,
 ) -> Result<mail::Rendered, Error> {
-    Ok(mail::render_verification(&mail::VerificationMail {
+    mail::render_verification(&mail::VerificationMail {
         brand: config.brand_name.clone(),
         email: email.to_owned(),
         code: code.to_owned(),
         minutes: s.token_expiry_minutes,
         expires,
-    })?)
+    })
 }
 
 /// Starts a verification of `email` (normalised by the caller) inside the caller's transaction: stores a

@@ -304,7 +304,7 @@ async fn invitation_mail(
 ) -> Result<(crate::service::mail::InvitationMail, OwnedLinkToken), Error> {
     let inv = store::by_pk(tx, pk).await?.ok_or_else(not_found)?;
     let token = open_token(&config.secret_key, pk, inv.token_sealed.as_deref())
-        .ok_or_else(|| Error::Refused(Refusal::LinkSealedElsewhere))?;
+        .ok_or(Error::Refused(Refusal::LinkSealedElsewhere))?;
     let names = |g: &[crate::domain::invitation::Granted]| {
         g.iter().map(|g| g.name.clone()).collect::<Vec<_>>()
     };
