@@ -9,7 +9,7 @@ use crate::store::db::{new_uuid, touched};
 use crate::store::{is_unique_violation, users, Tx};
 
 pub use crate::domain::user::USERS_PAGE_SIZE;
-pub use crate::store::users::{NewUser, ProfileRow as Profile};
+pub use crate::store::users::NewUser;
 
 /// A user as Directory → Users lists them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -296,16 +296,6 @@ pub async fn pk_by_username(db: &Db, username: &str) -> Result<Option<i64>, AppE
 /// Database errors.
 pub async fn first_superuser_pk(db: &Db) -> Result<Option<i64>, AppError> {
     Ok(users::first_superuser_pk(&db.pool).await?)
-}
-
-/// The user named exactly `username`, as the REST API shows an invitation's `created_by`: pk, name,
-/// active, last sign-in (UTC Unix seconds), email, attributes (JSON object text) and uid.
-///
-/// # Errors
-/// Database errors, and [`AppError::Internal`] when there is no such user (an invitation's creator always
-/// exists: deleting a user deletes the invitations it created).
-pub async fn profile_by_username(db: &Db, username: &str) -> Result<Profile, AppError> {
-    Ok(users::profile_by_username(&db.pool, username).await?)
 }
 
 fn not_yourself(me: i64, pk: i64, what: &str) -> Result<(), AppError> {

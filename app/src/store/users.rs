@@ -518,40 +518,6 @@ pub async fn delete(ex: impl Exec<'_>, pk: i64) -> Result<u64, DbError> {
         .rows_affected())
 }
 
-/// A user as the REST API shows it in `created_by`.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ProfileRow {
-    /// The user's pk.
-    pub pk: i64,
-    /// Display name.
-    pub name: String,
-    /// Active.
-    #[sqlx(try_from = "Flag")]
-    pub is_active: bool,
-    /// Last sign-in, UTC Unix seconds; `None` when never.
-    pub last_login: Option<i64>,
-    /// Email.
-    pub email: String,
-    /// Attributes (JSON object text).
-    pub attributes: String,
-    /// The user's UUID (text).
-    pub uid: String,
-}
-
-/// The user named `username` (exact match).
-///
-/// # Errors
-/// Database errors; [`crate::store::Error::NotFound`] when there is no such user.
-pub async fn profile_by_username(ex: impl Exec<'_>, username: &str) -> Result<ProfileRow, DbError> {
-    sqlx::query_as(
-        "SELECT pk, name, is_active, last_login, email, attributes, uid FROM users WHERE username = $1",
-    )
-    .bind(username)
-    .fetch_one(ex)
-    .await
-    .map_err(DbError::from)
-}
-
 /// Whether user `user_pk` has signed in from client network `network` before.
 ///
 /// # Errors
