@@ -174,6 +174,9 @@ impl From<crate::service::error::Error> for AppError {
             E::InvalidCredentials => Self::InvalidCredentials,
             E::TooManyAttempts(s) => Self::TooManyAttempts(s),
             E::TooManyEnrollments(s) => Self::TooManyEnrollments(s),
+            E::PolicyDenied(m) if m.is_empty() => {
+                Self::PolicyDenied("You cannot continue: access was denied by a policy.".into())
+            }
             E::PolicyDenied(m) => Self::PolicyDenied(m),
             E::TooManyCodes(s) => Self::TooManyCodes(s),
             E::CodesPaused(s) => Self::CodesPaused(s),
@@ -188,9 +191,18 @@ impl From<crate::service::error::Error> for AppError {
 #[cfg(feature = "ssr")]
 fn not_found_message(what: crate::service::error::Entity) -> String {
     use crate::service::error::Entity as N;
-    match what {
-        N::Invitation => "No such invitation.".into(),
-    }
+    let noun = match what {
+        N::Invitation => return "No such invitation.".into(),
+        N::SetupLink => return "This set-up link is invalid or has already been used.".into(),
+        N::User => "user",
+        N::Token => "token",
+        N::Policy => "policy",
+        N::PolicyBinding => "binding",
+        N::Flow => "flow",
+        N::Group => "group",
+        N::Role => "role",
+    };
+    format!("This {noun} does not exist.")
 }
 
 /// The words of an invitation's write errors ([`crate::service::invitations::WriteError`]) on the
@@ -245,6 +257,36 @@ fn problem_message(field: &str, p: crate::service::error::Problem) -> String {
             "An email address allowed by this invitation is required.".into()
         }
         P::NotAValidAddress => "Enter a valid email address.".into(),
+        P::Taken(what) => taken_message(what),
+        P::NoSuchUser(name) => format!("No user is named '{name}'."),
+        P::NotInFuture => "Expiry must be in the future.".into(),
+        P::Identifier(e) => e.to_string(),
+        P::Expression(reason) => reason,
+        P::UnknownFlow => "Choose a flow.".into(),
+        P::StageNotBound(stage, flow) => format!("No stage {stage} is bound to {flow}."),
+        P::NotAnAppUrl => {
+            "Enter an http(s) URL such as https://apps.example.com/, or a path on this site.".into()
+        }
+        P::BuiltinChanges(changes) => format!(
+            "This blueprint changes Usher's built-in {}. Confirm to apply it anyway (CLI: --force).",
+            changes.join(", ")
+        ),
+    }
+}
+
+/// What is said of a name another thing of its kind has ([`crate::service::error::Problem::Taken`]).
+#[cfg(feature = "ssr")]
+fn taken_message(what: crate::service::error::Entity) -> String {
+    use crate::service::error::Entity as N;
+    match what {
+        N::User => "This username is already taken.".into(),
+        N::Token => "A token with this identifier exists.".into(),
+        N::Policy => "A policy with this name exists.".into(),
+        N::Group => "A group with this name already exists.".into(),
+        N::Role => "A role with this name already exists.".into(),
+        N::Flow => "A flow with this slug already exists.".into(),
+        N::Invitation => "An invitation with this name already exists.".into(),
+        N::PolicyBinding | N::SetupLink => "This is already taken.".into(),
     }
 }
 
@@ -287,6 +329,17 @@ fn refusal_message(r: crate::service::error::Refusal) -> String {
             format!("Confirm your email address ({email}) first: send yourself a code.")
         }
         R::LinkSealedElsewhere => "This invitation's link was sealed with another USHER_SECRET_KEY: regenerate the link, then send it.".into(),
+        R::OwnAccount(action) => format!(
+            "You cannot {} your own account.",
+            match action {
+                crate::service::error::AccountAction::Deactivate => "deactivate",
+                crate::service::error::AccountAction::Delete => "delete",
+            }
+        ),
+        R::Blueprint(e) => format!("Blueprint refused: {e}"),
+        R::BlueprintInvitation(name, problem) => {
+            format!("Blueprint refused: invitation {name}: {problem}")
+        }
         R::NotRetriable => "Only a failed message can be retried, and never one that carried a verification code (the invitee asks for a new code).".into(),
     }
 }
@@ -332,6 +385,120 @@ impl<T> Context<T> for Option<T> {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::{AppError, Context};
+    use crate::domain::invitation::InvitationStatus;
+    use crate::domain::journey::Closed;
+    use crate::domain::verification::{CodeError, ResendError};
+    use crate::service::error::{AccountAction, Entity, Error, Problem, Refusal};
+
+    #[test]
+    fn the_edge_words_each_refusal_and_keeps_the_waits() {
+        assert_eq!(
+            AppError::from(Error::field("code", Problem::Missing)),
+            AppError::field("code", "Enter the code from the email.")
+        );
+        assert_eq!(
+            AppError::from(Error::field(
+                "code",
+                Problem::Code(CodeError::Wrong { attempts_left: 2 })
+            )),
+            AppError::field("code", "That code is not right. 2 attempts left.")
+        );
+        assert_eq!(
+            AppError::from(Error::Refused(Refusal::Resend(ResendError::Wait(30)))),
+            AppError::BadRequest(
+                "A code was just sent. You can ask for a new one in 30 seconds.".into()
+            )
+        );
+        assert_eq!(
+            AppError::from(Error::CodesPaused(60)),
+            AppError::CodesPaused(60)
+        );
+        assert_eq!(AppError::from(Error::Busy(2)), AppError::Busy(2));
+        assert_eq!(AppError::from(Error::Internal), AppError::Internal);
+        assert_eq!(AppError::from(Error::Internal).status(), 500);
+    }
+
+    #[test]
+    fn the_invitee_journey_is_worded_as_before() {
+        assert_eq!(
+            AppError::from(Error::field("name", Problem::Required("Full name".into()))),
+            AppError::field("name", "Full name is required.")
+        );
+        assert_eq!(
+            AppError::from(Error::field("username", Problem::Missing)),
+            AppError::field("username", "Username is required.")
+        );
+        assert_eq!(
+            AppError::from(Error::Refused(Refusal::FlowClosed(
+                Closed::SignedIn,
+                "jane".into()
+            ))),
+            AppError::BadRequest(
+                "You are signed in as jane. Accept the invitation as jane, or sign out to create a new account."
+                    .into()
+            )
+        );
+        assert_eq!(
+            AppError::from(Error::InvalidInvitation(Some(InvitationStatus::Expired))),
+            AppError::InvalidInvitation {
+                reason: Some("This invitation has expired.".into()),
+                gone: true
+            }
+        );
+        assert_eq!(AppError::from(Error::InvalidInvitation(None)).status(), 404);
+        assert_eq!(
+            AppError::from(Error::PolicyDenied("Ask HR.".into())),
+            AppError::PolicyDenied("Ask HR.".into())
+        );
+    }
+
+    #[test]
+    fn the_directory_and_settings_are_worded_as_before() {
+        assert_eq!(
+            AppError::from(Error::NotFound(Entity::Token)),
+            AppError::NotFound("This token does not exist.".into())
+        );
+        assert_eq!(
+            AppError::from(Error::NotFound(Entity::SetupLink)),
+            AppError::NotFound("This set-up link is invalid or has already been used.".into())
+        );
+        assert_eq!(
+            AppError::from(Error::field("name", Problem::Taken(Entity::Group))),
+            AppError::field("name", "A group with this name already exists.")
+        );
+        assert_eq!(
+            AppError::from(Error::field("identifier", Problem::Taken(Entity::Token))),
+            AppError::field("identifier", "A token with this identifier exists.")
+        );
+        assert_eq!(
+            AppError::from(Error::field("username", Problem::NoSuchUser("bob".into()))),
+            AppError::field("username", "No user is named 'bob'.")
+        );
+        assert_eq!(
+            AppError::from(Error::field(
+                "stage",
+                Problem::StageNotBound("s1".into(), "f1".into())
+            )),
+            AppError::field("stage", "No stage s1 is bound to f1.")
+        );
+        assert_eq!(
+            AppError::from(Error::Refused(Refusal::OwnAccount(AccountAction::Delete))),
+            AppError::BadRequest("You cannot delete your own account.".into())
+        );
+        assert_eq!(
+            AppError::from(Error::PolicyDenied(String::new())),
+            AppError::PolicyDenied("You cannot continue: access was denied by a policy.".into())
+        );
+        assert_eq!(
+            AppError::from(Error::Refused(Refusal::BlueprintInvitation(
+                "eng".into(),
+                "Expiry must be in the future.".into()
+            ))),
+            AppError::BadRequest(
+                "Blueprint refused: invitation eng: Expiry must be in the future.".into()
+            )
+        );
+    }
 
     #[test]
     fn context_turns_a_failure_into_internal_and_keeps_a_success() {

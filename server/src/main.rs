@@ -102,12 +102,7 @@ async fn create_admin(settings: Settings, username: &str, email: &str) -> Result
             println!("Created administrator {username} (pk {pk}).");
             Ok(())
         }
-        Err(usher_app::error::AppError::Validation(errs)) => Err(errs
-            .into_iter()
-            .map(|(f, m)| format!("{f}: {m}"))
-            .collect::<Vec<_>>()
-            .join("; ")),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(say(e, Fields::Named)),
     }
 }
 
@@ -143,7 +138,7 @@ async fn blueprint_apply(
     })?;
     let key = setup::ensure_secret_key(&db, settings.secret()?)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| say(e, Fields::Unnamed))?;
     let key = usher_app::service::SecretKey::from_text(&key);
     use usher_app::service::blueprints::BuiltinChanges;
     let builtin = if force {
@@ -153,14 +148,7 @@ async fn blueprint_apply(
     };
     let r = usher_app::service::blueprints::apply(&db, &key, &text, &ctx, user, builtin)
         .await
-        .map_err(|e| match e {
-            usher_app::error::AppError::Validation(errs) => errs
-                .into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join(" "),
-            e => e.to_string(),
-        })?;
+        .map_err(|e| say(e, Fields::Unnamed))?;
     println!(
         "Applied {}: {} created, {} updated; flows: {}.",
         if r.name.is_empty() {
@@ -195,12 +183,7 @@ async fn create_token(
             println!("{}", t.secret);
             Ok(())
         }
-        Err(usher_app::error::AppError::Validation(errs)) => Err(errs
-            .into_iter()
-            .map(|(f, m)| format!("{f}: {m}"))
-            .collect::<Vec<_>>()
-            .join("; ")),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(say(e, Fields::Named)),
     }
 }
 
@@ -212,18 +195,41 @@ async fn test_email(settings: Settings, address: &str) -> Result<(), String> {
         .map_err(|e| format!("database: {e}"))?;
     let secret_key = setup::ensure_secret_key(&db, settings.secret()?)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| say(e, Fields::Unnamed))?;
     let config = settings.config(&secret_key, Vec::new());
     let answer = usher_app::service::email::send_test(&db, &config, address)
         .await
-        .map_err(|e| match usher_app::error::AppError::from(e) {
-            usher_app::error::AppError::Validation(f) => {
-                f.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ")
-            }
-            other => other.to_string(),
-        })?;
+        .map_err(|e| say(e, Fields::Unnamed))?;
     println!("SMTP answered: {answer}");
     Ok(())
+}
+
+/// Whether [`say`] names each field before its message.
+#[derive(Clone, Copy)]
+enum Fields {
+    /// `username: This username is already taken.; …`
+    Named,
+    /// The messages only, joined by spaces.
+    Unnamed,
+}
+
+/// What the CLI prints for a service's error: the field errors, else the error's words (the same words
+/// the pages and the REST API use, from [`usher_app::error::AppError`]).
+fn say(e: usher_app::service::error::Error, fields: Fields) -> String {
+    use usher_app::error::AppError;
+    match AppError::from(e) {
+        AppError::Validation(errs) => {
+            let (each, join): (fn(String, String) -> String, _) = match fields {
+                Fields::Named => (|f, m| format!("{f}: {m}"), "; "),
+                Fields::Unnamed => (|_, m| m, " "),
+            };
+            errs.into_iter()
+                .map(|(f, m)| each(f, m))
+                .collect::<Vec<_>>()
+                .join(join)
+        }
+        other => other.to_string(),
+    }
 }
 
 async fn serve(settings: Settings) -> Result<(), String> {
@@ -247,7 +253,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
         .map_err(|e| format!("database: {e}"))?;
     let secret_key = setup::ensure_secret_key(&bootstrap, settings.secret()?)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| say(e, Fields::Unnamed))?;
     if settings.secret()?.is_none() {
         tracing::warn!(
             "USHER_SECRET_KEY is not set: the instance secret is stored in the database, so a copy of \
@@ -256,7 +262,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
     }
     let setup_token = setup::prepare_setup_token(&bootstrap)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| say(e, Fields::Unnamed))?;
     bootstrap.pool.close().await;
     let config = settings.config(&secret_key, trusted_proxies);
     let usher =

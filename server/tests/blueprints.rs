@@ -3,6 +3,11 @@
 //! import back to the same flow, and their flows and invitations run through the engine.
 
 mod common;
+
+/// What the admin reads for a refusal: the edge's words for the service's typed error.
+fn words(e: usher_app::service::error::Error) -> String {
+    usher_app::error::AppError::from(e).to_string()
+}
 use axum::http::StatusCode;
 use common::{Client, TestApp};
 use serde_json::json;
@@ -169,8 +174,8 @@ async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
         blueprints::BuiltinChanges::Confirmed,
     )
     .await
-    .unwrap_err()
-    .to_string();
+    .map_err(words)
+    .unwrap_err();
     assert!(
         e.contains("unknown reference !KeyOf user-logout-stage"),
         "{e}"
@@ -206,8 +211,8 @@ async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
             blueprints::BuiltinChanges::Confirmed,
         )
         .await
-        .unwrap_err()
-        .to_string();
+        .map_err(words)
+        .unwrap_err();
         assert!(e.contains(expect), "{expect}: {e}");
     }
     // An invitation the database refuses (a name that is not a slug) rolls back everything before it.
@@ -223,8 +228,8 @@ async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
         blueprints::BuiltinChanges::Confirmed,
     )
     .await
-    .unwrap_err()
-    .to_string();
+    .map_err(words)
+    .unwrap_err();
     assert!(e.contains("not a slug!"), "{e}");
     assert_eq!(counts(&app).await, before, "nothing applied");
     assert!(
@@ -792,7 +797,7 @@ async fn changing_a_builtin_flow_needs_confirmation_at_every_door(app: TestApp) 
     let e = apply(text.clone(), BTreeMap::new(), Refuse)
         .await
         .unwrap_err();
-    let message = e
+    let message = usher_app::error::AppError::from(e.clone())
         .field_message(blueprints::CONFIRM_FIELD)
         .unwrap_or_default();
     assert!(

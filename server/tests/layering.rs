@@ -15,8 +15,7 @@
 //! - no service names the screens' model (`crate::model`), nor words a time for people
 //!   (`format_absolute`, `format_relative`, `format_expiry`; the mail templates' rendering in
 //!   `service/mail.rs` does);
-//! - the services and store rooms that still name the edges' error (`crate::error`) are the ones listed
-//!   in [`ROOMS_STILL_SPEAKING_THE_EDGE_ERROR`], a list that may only shrink.
+//! - no service or store room names the edges' error (`crate::error`).
 //!
 //! Imports are read from the source with `syn`: every `use` tree and every path that starts with
 //! `crate`, `super` or `self`. Comments and doc comments are not code and are not read.
@@ -470,30 +469,11 @@ fn services_return_instants_not_words() {
     }
 }
 
-/// The rooms of the services and the store that still name the edges' error (`crate::error`:
-/// `AppError` and its words): issue 36 item 4 has each service return its typed
-/// `service::error::Error`, worded only by `From<Error> for AppError` in `crate::error`. Remove a file
-/// from here when it no longer names `crate::error`; the test fails for a file that is listed but
-/// clean, and for one that names it but is not listed. (`service/error.rs` holds the bridge from
-/// `AppError` while services move, and leaves with the last of them.)
-const ROOMS_STILL_SPEAKING_THE_EDGE_ERROR: &[&str] = &[
-    "service/blueprints.rs",
-    "service/brands.rs",
-    "service/directory.rs",
-    "service/enrollment/account.rs",
-    "service/error.rs",
-    "service/flows.rs",
-    "service/mod.rs",
-    "service/policies.rs",
-    "service/setup.rs",
-    "service/tokens.rs",
-    "service/users.rs",
-    "store/db.rs",
-    "store/mod.rs",
-];
-
+/// No service or store room names the edges' error (`crate::error`: `AppError` and its words): issue 36
+/// item 4 has every service return its typed `service::error::Error`, worded only by
+/// `From<Error> for AppError` in `crate::error`, and the store return `store::Error`.
 #[test]
-fn the_rooms_that_speak_the_edge_error_only_get_fewer() {
+fn services_and_the_store_never_speak_the_edge_error() {
     let mut naming = BTreeSet::new();
     for s in sources() {
         if matches!(layer(&s.module), "service" | "store")
@@ -502,19 +482,9 @@ fn the_rooms_that_speak_the_edge_error_only_get_fewer() {
             naming.insert(s.rel.to_string_lossy().replace('\\', "/"));
         }
     }
-    let listed: BTreeSet<String> = ROOMS_STILL_SPEAKING_THE_EDGE_ERROR
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-    let new: Vec<_> = naming.difference(&listed).collect();
-    let cleaned: Vec<_> = listed.difference(&naming).collect();
     assert!(
-        new.is_empty(),
-        "services and the store return service::error::Error (or store::Error), not AppError: {new:?}"
-    );
-    assert!(
-        cleaned.is_empty(),
-        "these rooms no longer name crate::error: take them off the list: {cleaned:?}"
+        naming.is_empty(),
+        "services and the store return service::error::Error (or store::Error), not AppError: {naming:?}"
     );
 }
 

@@ -75,7 +75,9 @@ async fn the_instance_minimum_holds_at_enrollment_and_for_new_admins(app: TestAp
     .await
     .unwrap_err();
     assert_eq!(
-        e.field_message("password").as_deref(),
+        usher_app::error::AppError::from(e)
+            .field_message("password")
+            .as_deref(),
         Some("Password must be at least 15 characters.")
     );
 }

@@ -43,8 +43,9 @@ async fn a_taken_name_is_a_conflict_and_a_missing_row_is_not_found(app: TestApp)
             .expect_err("no such table"),
     );
     assert!(matches!(err, store::Error::Other(_)), "{err:?}");
+    // (The store's error reaches a service, and through it the user; no edge takes it directly.)
     assert!(matches!(
-        usher_app::error::AppError::from(err),
+        usher_app::error::AppError::from(usher_app::service::error::Error::from(err)),
         usher_app::error::AppError::Internal
     ));
 }

@@ -1,13 +1,13 @@
 //! Sign-in, sign-out, the current user, and first-start set-up.
 
 #[cfg(feature = "ssr")]
-use super::ctx::{respond, session};
+use super::ctx::{respond, session, state};
 #[cfg(feature = "ssr")]
 use crate::domain::landing::Arrival;
 use crate::error::AppError;
 use crate::model::CurrentUser;
 #[cfg(feature = "ssr")]
-use crate::service::{auth, setup, state};
+use crate::service::{auth, setup};
 use leptos::prelude::*;
 
 /// The signed-in user, or `None`. Anyone may ask; it only tells about the caller.
@@ -86,7 +86,14 @@ pub async fn logout(next: Option<String>) -> Result<(), AppError> {
 /// Whether a set-up token is valid (no admin exists yet and it is the current one).
 #[server(endpoint = "setup/status")]
 pub async fn setup_status(token: String) -> Result<bool, AppError> {
-    respond(async { setup::setup_token_valid(&state()?.db, &token).await }.await)
+    respond(
+        async {
+            setup::setup_token_valid(&state()?.db, &token)
+                .await
+                .map_err(AppError::from)
+        }
+        .await,
+    )
 }
 
 /// Creates the first admin with the one-time set-up token, signs them in and redirects to the dashboard.
@@ -135,6 +142,7 @@ pub async fn get_default_application() -> Result<Option<String>, AppError> {
                 }
                 _ => Ok(None),
             }
+            .map_err(AppError::from)
         }
         .await,
     )

@@ -2,7 +2,7 @@
 //! the invitation token is the authorization; accepting also needs a signed-in user.
 
 #[cfg(feature = "ssr")]
-use super::ctx::{read_cookie, request_info, respond, session, set_cookie};
+use super::ctx::{read_cookie, request_info, respond, session, set_cookie, state};
 #[cfg(feature = "ssr")]
 use crate::domain::landing::Arrival;
 use crate::error::AppError;
@@ -12,7 +12,7 @@ use crate::service::enrollment::{self, FlowPlan, StageOutcome, DRAFT_COOKIE_MAX_
 #[cfg(feature = "ssr")]
 use crate::service::invitations::Itoken;
 #[cfg(feature = "ssr")]
-use crate::service::{accept, auth, state};
+use crate::service::{accept, auth};
 use leptos::prelude::*;
 use std::collections::HashMap;
 

@@ -9,8 +9,16 @@ pub mod flow;
 pub(crate) mod ctx {
     use crate::error::{AppError, Context};
     use crate::model::CurrentUser;
-    use crate::service::{auth, state, AppState};
+    use crate::service::{auth, AppState};
     use tower_sessions::Session;
+
+    /// The [`AppState`] provided to server functions through Leptos context.
+    ///
+    /// # Errors
+    /// [`AppError::Internal`] when called outside a request that has it.
+    pub fn state() -> Result<AppState, AppError> {
+        leptos::prelude::use_context::<AppState>().context("reading the app state of the request")
+    }
 
     /// The request's session.
     pub async fn session() -> Result<Session, AppError> {

@@ -129,19 +129,6 @@ impl PolicyDraft {
             message: message.trim().to_owned(),
         }
     }
-
-    /// What is wrong with it without looking at the stored policies, as `(field, message for the
-    /// form)`: `name` when empty, `expression` when [`check`] refuses it. Empty when nothing is.
-    pub fn problems(&self) -> Vec<(String, String)> {
-        let mut errors = Vec::new();
-        if self.name.is_empty() {
-            errors.push(("name".to_owned(), "Name is required.".to_owned()));
-        }
-        if let Err(e) = check(&self.expression) {
-            errors.push(("expression".to_owned(), e));
-        }
-        errors
-    }
 }
 
 #[cfg(test)]

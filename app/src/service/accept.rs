@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 /// An active invitation found by token alone (the existing-user path, where the flow does not run).
 ///
 /// # Errors
-/// [`AppError::InvalidInvitation`] as [`super::enrollment::resolve`]; database errors.
+/// [`Error::InvalidInvitation`] as [`super::enrollment::resolve`]; database errors.
 pub async fn resolve_token(db: &Db, token: &Itoken) -> Result<Invitation, Error> {
     let generation = super::cache::generations(db).await?.invitations;
     let inv = find_by_token(db, token, generation)
@@ -80,7 +80,7 @@ async fn accept_settings(db: &Db, inv: &Invitation) -> Result<Settings, Error> {
 /// Returns the verification's pk, to keep in the session under [`ACCEPT_VERIFICATION_KEY`].
 ///
 /// # Errors
-/// As [`resolve_token`]; [`AppError::BadRequest`] when the account does not qualify, needs no code, or no
+/// As [`resolve_token`]; [`Error::Refused`] when the account does not qualify, needs no code, or no
 /// code may be sent yet; database errors.
 #[tracing::instrument(name = "accept.send_code", skip_all, fields(user = user.pk))]
 pub async fn send_accept_code(
@@ -184,8 +184,8 @@ pub async fn accept_view(
 /// A user who already used the invitation cannot use it again.
 ///
 /// # Errors
-/// [`AppError::InvalidInvitation`]; [`AppError::BadRequest`] when the email does not match, must be
-/// confirmed first, or the user already used this invitation; [`AppError::Validation`] on `code` for a
+/// [`Error::InvalidInvitation`]; [`Error::Refused`] when the email does not match, must be
+/// confirmed first, or the user already used this invitation; [`Error::Invalid`] on `code` for a
 /// wrong, expired or exhausted code; database errors. Nothing is written on error.
 #[tracing::instrument(name = "accept.accept", skip_all, fields(user = user.pk))]
 pub async fn accept(

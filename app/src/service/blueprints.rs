@@ -5,13 +5,13 @@
 //! updates what it created and never duplicates. A flow's stage bindings are the ones the file gives it
 //! (authentik's `order` kept as the position): re-importing the same file leaves them as they are.
 
+use super::error::{Context, Entity, Error, Problem, Refusal};
 use super::{invitations, time, Db};
 pub use crate::domain::blueprint::ApplyReport;
 use crate::domain::blueprint::{parse, Plan};
 use crate::domain::fixed_data;
 use crate::domain::flow::StageKind;
 use crate::domain::invitation::{InvitationName, InvitationPatch};
-use crate::error::{AppError, Context};
 use crate::store::db::new_uuid;
 use crate::store::{directory, flows};
 use std::collections::BTreeMap;
@@ -29,15 +29,16 @@ pub enum BuiltinChanges {
 }
 
 /// The name of the field an unconfirmed change to a built-in flow is reported on
-/// ([`AppError::Validation`]): the import form's confirmation.
+/// ([`Error::Invalid`]): the import form's confirmation.
 pub const CONFIRM_FIELD: &str = crate::domain::flow::CONFIRM_BUILTIN_FIELD;
 
 /// Reads and applies a blueprint in one transaction. Invitations it creates are `created_by` this user.
 ///
 /// # Errors
-/// [`AppError::BadRequest`] with the entry and path of what is wrong (see
-/// [`crate::domain::blueprint::parse`]), or an invitation whose name or expiry is invalid;
-/// [`AppError::Validation`] on [`CONFIRM_FIELD`] naming the built-in flows and stages it would change,
+/// [`Refusal::Blueprint`] with the entry and path of what is wrong (see
+/// [`crate::domain::blueprint::parse`]), or [`Refusal::BlueprintInvitation`] for an invitation whose
+/// name or expiry is invalid; [`Problem::BuiltinChanges`] on [`CONFIRM_FIELD`] naming the built-in flows
+/// and stages it would change,
 /// unless `builtin` is [`BuiltinChanges::Confirmed`]; database errors. Nothing is applied on error.
 pub async fn apply(
     db: &Db,
@@ -46,9 +47,8 @@ pub async fn apply(
     context: &BTreeMap<String, String>,
     created_by: i64,
     builtin: BuiltinChanges,
-) -> Result<ApplyReport, AppError> {
-    let plan = parse(text, context)
-        .map_err(|e| AppError::BadRequest(format!("Blueprint refused: {e}")))?;
+) -> Result<ApplyReport, Error> {
+    let plan = parse(text, context).map_err(|e| Error::Refused(Refusal::Blueprint(e)))?;
     if builtin == BuiltinChanges::Refuse {
         let shipped = crate::domain::flow::builtin_flows();
         let mut stored = Vec::new();
@@ -59,12 +59,9 @@ pub async fn apply(
         }
         let changes = crate::domain::blueprint::builtin_changes(&plan, &stored, &shipped);
         if !changes.is_empty() {
-            return Err(AppError::field(
+            return Err(Error::field(
                 CONFIRM_FIELD,
-                format!(
-                    "This blueprint changes Usher's built-in {}. Confirm to apply it anyway (CLI: --force).",
-                    changes.join(", ")
-                ),
+                Problem::BuiltinChanges(changes),
             ));
         }
     }
@@ -76,7 +73,7 @@ async fn apply_plan(
     key: &super::SecretKey,
     plan: &Plan,
     created_by: i64,
-) -> Result<ApplyReport, AppError> {
+) -> Result<ApplyReport, Error> {
     let mut report = ApplyReport {
         name: plan.name.clone(),
         flows: plan.flows.iter().map(|f| f.slug.clone()).collect(),
@@ -137,7 +134,10 @@ async fn apply_plan(
     }
     for inv in &plan.invitations {
         let bad = |m: &dyn std::fmt::Display| {
-            AppError::BadRequest(format!("Blueprint refused: invitation {}: {m}", inv.name))
+            Error::Refused(Refusal::BlueprintInvitation(
+                inv.name.clone(),
+                m.to_string(),
+            ))
         };
         let flow_pk = flow_pks
             .get(&inv.flow_slug)
@@ -165,7 +165,8 @@ async fn apply_plan(
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join(" ")),
-                e => AppError::from(e),
+                invitations::WriteError::NotFound => Error::NotFound(Entity::Invitation),
+                invitations::WriteError::Other(e) => e,
             })?;
         count(created);
     }
@@ -208,11 +209,11 @@ fn entry(model: &str, id: &str, identifiers: Y, attrs: Vec<(&str, Y)>) -> Y {
 /// authentik blueprint (v1) that [`apply`] reads back to the same flow.
 ///
 /// # Errors
-/// [`AppError::NotFound`]; database errors.
-pub async fn export(db: &Db, slug: &str) -> Result<String, AppError> {
+/// [`Error::NotFound`]; database errors.
+pub async fn export(db: &Db, slug: &str) -> Result<String, Error> {
     let flow = super::flows::load_flow(db, slug)
         .await?
-        .ok_or_else(|| AppError::NotFound("No flow has this slug.".into()))?;
+        .ok_or(Error::NotFound(Entity::Flow))?;
     let d = &flow.def;
     let mut entries = vec![entry(
         "authentik_flows.flow",
@@ -336,7 +337,7 @@ pub async fn export(db: &Db, slug: &str) -> Result<String, AppError> {
 /// statements whatever the number of flows ([`super::flows::load_all_flows`]).
 ///
 /// # Errors
-/// Database errors; [`AppError::Internal`] when a stored stage's settings do not parse.
-pub async fn list_flows(db: &Db) -> Result<Vec<super::flows::StoredFlow>, AppError> {
+/// Database errors; [`Error::Internal`] when a stored stage's settings do not parse.
+pub async fn list_flows(db: &Db) -> Result<Vec<super::flows::StoredFlow>, Error> {
     super::flows::load_all_flows(db).await
 }

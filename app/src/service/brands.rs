@@ -2,8 +2,8 @@
 //! (the seed's troubleshooting case: without one, an external user would see "Permission denied").
 //! Saved in `settings`; `USHER_DEFAULT_APP_URL` applies while nothing is saved.
 
+use super::error::{Error, Problem};
 use super::{Config, Db};
-use crate::error::AppError;
 use crate::store::settings::{delete_setting, get_setting, put_setting};
 
 const KEY: &str = "default_application_url";
@@ -12,8 +12,8 @@ const KEY: &str = "default_application_url";
 /// (`/…`, not `//…`). Empty means none. Returns it trimmed.
 ///
 /// # Errors
-/// A message for the form.
-pub fn validate_app_url(raw: &str) -> Result<Option<String>, String> {
+/// [`Problem::NotAnAppUrl`].
+pub fn validate_app_url(raw: &str) -> Result<Option<String>, Problem> {
     let s = raw.trim();
     if s.is_empty() {
         return Ok(None);
@@ -30,10 +30,7 @@ pub fn validate_app_url(raw: &str) -> Result<Option<String>, String> {
     if (absolute || path) && !s.chars().any(char::is_whitespace) {
         Ok(Some(s.to_owned()))
     } else {
-        Err(
-            "Enter an http(s) URL such as https://apps.example.com/, or a path on this site."
-                .into(),
-        )
+        Err(Problem::NotAnAppUrl)
     }
 }
 
@@ -80,7 +77,7 @@ impl FormTargets {
 ///
 /// # Errors
 /// Database errors.
-pub async fn default_application(db: &Db, config: &Config) -> Result<Option<String>, AppError> {
+pub async fn default_application(db: &Db, config: &Config) -> Result<Option<String>, Error> {
     Ok(get_setting(db, KEY)
         .await?
         .filter(|s| !s.is_empty())
@@ -100,7 +97,7 @@ pub struct DefaultApplication {
 ///
 /// # Errors
 /// Database errors.
-pub async fn settings(db: &Db, config: &Config) -> Result<DefaultApplication, AppError> {
+pub async fn settings(db: &Db, config: &Config) -> Result<DefaultApplication, Error> {
     Ok(DefaultApplication {
         saved: get_setting(db, KEY).await?,
         from_environment: config.default_app_url.clone(),
@@ -110,9 +107,9 @@ pub async fn settings(db: &Db, config: &Config) -> Result<DefaultApplication, Ap
 /// Saves (or, when empty, clears) the default application.
 ///
 /// # Errors
-/// [`AppError::Validation`] on `default_application_url`; database errors.
-pub async fn save(db: &Db, url: &str) -> Result<(), AppError> {
-    match validate_app_url(url).map_err(|e| AppError::field("default_application_url", e))? {
+/// [`Error::Invalid`] on `default_application_url`; database errors.
+pub async fn save(db: &Db, url: &str) -> Result<(), Error> {
+    match validate_app_url(url).map_err(|e| Error::field("default_application_url", e))? {
         Some(u) => put_setting(db, KEY, &u).await?,
         None => delete_setting(db, KEY).await?,
     }

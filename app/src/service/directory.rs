@@ -1,7 +1,7 @@
 //! Directory → Groups and Roles: named collections granted to users (Layer5 calls groups "teams").
 
+use super::error::{Entity, Error, Problem};
 use super::{time, Db};
-use crate::error::AppError;
 use crate::store::db::new_uuid;
 use crate::store::{directory as store, is_unique_violation, users};
 
@@ -19,10 +19,10 @@ pub struct Entry {
     pub members: i64,
 }
 
-fn noun(kind: Kind) -> &'static str {
+fn entity(kind: Kind) -> Entity {
     match kind {
-        Kind::Group => "group",
-        Kind::Role => "role",
+        Kind::Group => Entity::Group,
+        Kind::Role => Entity::Role,
     }
 }
 
@@ -30,7 +30,7 @@ fn noun(kind: Kind) -> &'static str {
 ///
 /// # Errors
 /// Database errors.
-pub async fn list(db: &Db, kind: Kind) -> Result<Vec<Entry>, AppError> {
+pub async fn list(db: &Db, kind: Kind) -> Result<Vec<Entry>, Error> {
     Ok(store::list(&db.pool, kind)
         .await?
         .into_iter()
@@ -45,13 +45,14 @@ pub async fn list(db: &Db, kind: Kind) -> Result<Vec<Entry>, AppError> {
 /// Validates a group or role name: 1–150 characters after trimming.
 ///
 /// # Errors
-/// A message for the form.
-pub fn validate_name(raw: &str) -> Result<String, String> {
+/// [`Problem::Required`] or [`Problem::TooLong`], for the form's `name`.
+pub fn validate_name(raw: &str) -> Result<String, Problem> {
+    const MAX_CHARS: usize = 150;
     let s = raw.trim();
     if s.is_empty() {
-        Err("Name is required.".into())
-    } else if s.chars().count() > 150 {
-        Err("Name must be at most 150 characters.".into())
+        Err(Problem::Required("Name".into()))
+    } else if s.chars().count() > MAX_CHARS {
+        Err(Problem::TooLong("Name".into(), MAX_CHARS))
     } else {
         Ok(s.to_owned())
     }
@@ -60,20 +61,17 @@ pub fn validate_name(raw: &str) -> Result<String, String> {
 /// Creates a group or role.
 ///
 /// # Errors
-/// [`AppError::Validation`] on `name` when empty, too long or taken; database errors.
-pub async fn create(db: &Db, kind: Kind, name: &str) -> Result<Entry, AppError> {
-    let name = validate_name(name).map_err(|e| AppError::field("name", e))?;
+/// [`Error::Invalid`] on `name` when empty, too long or taken; database errors.
+pub async fn create(db: &Db, kind: Kind, name: &str) -> Result<Entry, Error> {
+    let name = validate_name(name).map_err(|e| Error::field("name", e))?;
     let pk = new_uuid();
     store::insert(&db.pool, kind, &pk, &name, time::now())
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                AppError::field(
-                    "name",
-                    format!("A {} with this name already exists.", noun(kind)),
-                )
+                Error::field("name", Problem::Taken(entity(kind)))
             } else {
-                AppError::from(e)
+                Error::from(e)
             }
         })?;
     Ok(Entry {
@@ -86,43 +84,38 @@ pub async fn create(db: &Db, kind: Kind, name: &str) -> Result<Entry, AppError> 
 /// Deletes a group or role; memberships and invitation grants of it go with it.
 ///
 /// # Errors
-/// [`AppError::NotFound`] when it does not exist; database errors.
-pub async fn delete(db: &Db, kind: Kind, pk: &str) -> Result<(), AppError> {
+/// [`Error::NotFound`] when it does not exist; database errors.
+pub async fn delete(db: &Db, kind: Kind, pk: &str) -> Result<(), Error> {
     let n = store::delete(&db.pool, kind, pk).await?;
     if n == 0 {
-        return Err(AppError::NotFound(format!("No such {}.", noun(kind))));
+        return Err(Error::NotFound(entity(kind)));
     }
     Ok(())
 }
 
 /// The pk of the user named `username`, once group `group_pk` is known to exist.
-async fn group_member_pk(db: &Db, group_pk: &str, username: &str) -> Result<i64, AppError> {
+async fn group_member_pk(db: &Db, group_pk: &str, username: &str) -> Result<i64, Error> {
     if !store::group_exists(&db.pool, group_pk).await? {
-        return Err(AppError::NotFound("This group does not exist.".into()));
+        return Err(Error::NotFound(Entity::Group));
     }
     users::pk_by_username(&db.pool, username.trim())
         .await?
-        .ok_or_else(|| {
-            AppError::field(
-                "username",
-                format!("No user is named '{}'.", username.trim()),
-            )
-        })
+        .ok_or_else(|| Error::field("username", Problem::NoSuchUser(username.trim().to_owned())))
 }
 
 /// A group's members' usernames, sorted.
 ///
 /// # Errors
 /// Database errors.
-pub async fn members(db: &Db, group_pk: &str) -> Result<Vec<String>, AppError> {
+pub async fn members(db: &Db, group_pk: &str) -> Result<Vec<String>, Error> {
     Ok(store::group_member_usernames(&db.pool, group_pk).await?)
 }
 
 /// Adds a user to a group (nothing happens if they are in it).
 ///
 /// # Errors
-/// [`AppError::NotFound`] for the group; [`AppError::Validation`] on `username`; database errors.
-pub async fn add_member(db: &Db, group_pk: &str, username: &str) -> Result<(), AppError> {
+/// [`Error::NotFound`] for the group; [`Error::Invalid`] on `username`; database errors.
+pub async fn add_member(db: &Db, group_pk: &str, username: &str) -> Result<(), Error> {
     let user_pk = group_member_pk(db, group_pk, username).await?;
     store::add_group_member(&db.pool, user_pk, group_pk).await?;
     Ok(())
@@ -131,8 +124,8 @@ pub async fn add_member(db: &Db, group_pk: &str, username: &str) -> Result<(), A
 /// Removes a user from a group.
 ///
 /// # Errors
-/// [`AppError::NotFound`] for the group; [`AppError::Validation`] on `username`; database errors.
-pub async fn remove_member(db: &Db, group_pk: &str, username: &str) -> Result<(), AppError> {
+/// [`Error::NotFound`] for the group; [`Error::Invalid`] on `username`; database errors.
+pub async fn remove_member(db: &Db, group_pk: &str, username: &str) -> Result<(), Error> {
     let user_pk = group_member_pk(db, group_pk, username).await?;
     store::remove_group_member(&db.pool, user_pk, group_pk).await?;
     Ok(())

@@ -3,12 +3,14 @@
 //! `crate::error`, is the one place a service error is worded, so the language issue can swap a
 //! catalogue in there.
 //!
-//! Services move to it one room at a time; a service not moved yet still returns `AppError`, and calls
-//! into a moved one convert with `?`.
+//! Every service answers with it; the store's errors become [`Error::Internal`] (logged) or
+//! [`Error::Busy`] at the `?` that meets them.
 
+use crate::domain::blueprint::BlueprintError;
 use crate::domain::invitation::InvitationStatus;
 use crate::domain::journey::Closed;
 use crate::domain::smtp::SmtpUrlError;
+use crate::domain::token::IdentifierError;
 use crate::domain::user::{PasswordError, UsernameError};
 use crate::domain::verification::{CodeError, ResendError};
 
@@ -38,7 +40,8 @@ pub enum Error {
     /// seconds (HTTP 429; issue 35 item 2).
     #[error("too many enrollments; retry after {0} s")]
     TooManyEnrollments(i64),
-    /// A policy bound to the flow or a stage denied, with its message as the admin wrote it (HTTP 403).
+    /// A policy bound to the flow or a stage denied, with its message as the admin wrote it, empty when
+    /// it has none (HTTP 403).
     #[error("denied by a policy")]
     PolicyDenied(String),
     /// Input errors, each under its field (a form field's key); nothing was saved (HTTP 400).
@@ -67,11 +70,36 @@ pub enum Error {
     Internal,
 }
 
-/// What a [`Error::NotFound`] looked for.
+/// What a [`Error::NotFound`] looked for, or what a [`Problem::Taken`] name belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entity {
     /// An invitation, by pk.
     Invitation,
+    /// A user account, by pk.
+    User,
+    /// An API token, by pk.
+    Token,
+    /// An expression policy, by pk.
+    Policy,
+    /// A policy's binding to a flow or stage, by pk.
+    PolicyBinding,
+    /// A flow, by slug or pk.
+    Flow,
+    /// A group, by pk.
+    Group,
+    /// A role, by pk.
+    Role,
+    /// The first-start set-up link: wrong, used, or an admin exists.
+    SetupLink,
+}
+
+/// What an account action refused on the caller's own account is ([`Refusal::OwnAccount`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountAction {
+    /// Deactivating it.
+    Deactivate,
+    /// Deleting it.
+    Delete,
 }
 
 /// What is wrong with one field's value.
@@ -113,6 +141,25 @@ pub enum Problem {
     AllowedAddressRequired,
     /// Not a valid email address (a prompt's email field).
     NotAValidAddress,
+    /// A name (or a token's identifier) another thing of this kind has.
+    Taken(Entity),
+    /// No user has this username, as typed (trimmed).
+    NoSuchUser(String),
+    /// A time that must be in the future and is not.
+    NotInFuture,
+    /// A token identifier the rules refuse ([`IdentifierError`]).
+    Identifier(IdentifierError),
+    /// A policy expression that does not pass the checks, with the checker's reason
+    /// ([`crate::domain::policy::check`]).
+    Expression(String),
+    /// No flow, or an unknown one, where a flow must be chosen.
+    UnknownFlow,
+    /// A stage name that is not bound to the flow: the stage and the flow's slug.
+    StageNotBound(String, String),
+    /// Not an absolute http(s) URL nor a path on this site (the default application).
+    NotAnAppUrl,
+    /// A blueprint that would change these built-in flows and stages, unconfirmed.
+    BuiltinChanges(Vec<String>),
 }
 
 /// Why a request is refused.
@@ -152,12 +199,31 @@ pub enum Refusal {
     AccountAddressNotAllowed(String),
     /// The account's address must be confirmed with a code first.
     ConfirmAddressFirst(String),
+    /// An admin may not do this to their own account.
+    OwnAccount(AccountAction),
+    /// A blueprint that does not read ([`crate::domain::blueprint::parse`]): where and what.
+    Blueprint(BlueprintError),
+    /// A blueprint's invitation that cannot be saved: its name, and what is wrong in the words of the
+    /// rule that refused it (the name's, the expiry's, the fixed data's).
+    BlueprintInvitation(String, String),
 }
 
 impl Error {
     /// One field's problem.
     pub fn field(field: &str, problem: Problem) -> Self {
         Self::Invalid(vec![(field.to_owned(), problem)])
+    }
+}
+
+/// `Ok` when a statement touched a row (`rows_affected` > 0), else [`Error::NotFound`] of `what`.
+///
+/// # Errors
+/// [`Error::NotFound`].
+pub fn touched(rows_affected: u64, what: Entity) -> Result<(), Error> {
+    if rows_affected == 0 {
+        Err(Error::NotFound(what))
+    } else {
+        Ok(())
     }
 }
 
@@ -210,66 +276,9 @@ impl<T> Context<T> for Option<T> {
     }
 }
 
-/// While services move to [`Error`] one room at a time, a moved one may call one that still returns
-/// `AppError` (the outbox's `enqueue`): the errors such a call can give (the database's, the limits')
-/// keep their kind; anything else is unexpected there, logged, and [`Error::Internal`].
-impl From<crate::error::AppError> for Error {
-    #[track_caller]
-    fn from(e: crate::error::AppError) -> Self {
-        use crate::error::AppError as A;
-        match e {
-            A::Unauthenticated => Self::Unauthenticated,
-            A::Forbidden => Self::Forbidden,
-            A::InvalidCredentials => Self::InvalidCredentials,
-            A::TooManyAttempts(s) => Self::TooManyAttempts(s),
-            A::TooManyEnrollments(s) => Self::TooManyEnrollments(s),
-            A::PolicyDenied(m) => Self::PolicyDenied(m),
-            A::TooManyCodes(s) => Self::TooManyCodes(s),
-            A::CodesPaused(s) => Self::CodesPaused(s),
-            A::CodesSlowed(s) => Self::CodesSlowed(s),
-            A::Busy(s) => Self::Busy(s),
-            A::Internal => Self::Internal,
-            other => {
-                let at = std::panic::Location::caller();
-                tracing::error!(error = ?other, %at, "unexpected error from a service");
-                Self::Internal
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_edge_words_each_refusal_and_keeps_the_waits() {
-        use crate::error::AppError;
-        assert_eq!(
-            AppError::from(Error::field("code", Problem::Missing)),
-            AppError::field("code", "Enter the code from the email.")
-        );
-        assert_eq!(
-            AppError::from(Error::field(
-                "code",
-                Problem::Code(CodeError::Wrong { attempts_left: 2 })
-            )),
-            AppError::field("code", "That code is not right. 2 attempts left.")
-        );
-        assert_eq!(
-            AppError::from(Error::Refused(Refusal::Resend(ResendError::Wait(30)))),
-            AppError::BadRequest(
-                "A code was just sent. You can ask for a new one in 30 seconds.".into()
-            )
-        );
-        assert_eq!(
-            AppError::from(Error::CodesPaused(60)),
-            AppError::CodesPaused(60)
-        );
-        assert_eq!(AppError::from(Error::Busy(2)), AppError::Busy(2));
-        assert_eq!(AppError::from(Error::Internal), AppError::Internal);
-        assert_eq!(AppError::from(Error::Internal).status(), 500);
-    }
 
     #[test]
     fn context_turns_a_failure_into_internal_and_keeps_a_success() {
@@ -277,41 +286,6 @@ mod tests {
         assert_eq!(failed.context("writing"), Err(Error::Internal));
         assert_eq!(None::<u8>.context("finding"), Err(Error::Internal));
         assert_eq!(Ok::<u8, &str>(3).context("reading"), Ok(3));
-    }
-
-    #[test]
-    fn the_invitee_journey_is_worded_as_before() {
-        use crate::error::AppError;
-        assert_eq!(
-            AppError::from(Error::field("name", Problem::Required("Full name".into()))),
-            AppError::field("name", "Full name is required.")
-        );
-        assert_eq!(
-            AppError::from(Error::field("username", Problem::Missing)),
-            AppError::field("username", "Username is required.")
-        );
-        assert_eq!(
-            AppError::from(Error::Refused(Refusal::FlowClosed(
-                Closed::SignedIn,
-                "jane".into()
-            ))),
-            AppError::BadRequest(
-                "You are signed in as jane. Accept the invitation as jane, or sign out to create a new account."
-                    .into()
-            )
-        );
-        assert_eq!(
-            AppError::from(Error::InvalidInvitation(Some(InvitationStatus::Expired))),
-            AppError::InvalidInvitation {
-                reason: Some("This invitation has expired.".into()),
-                gone: true
-            }
-        );
-        assert_eq!(AppError::from(Error::InvalidInvitation(None)).status(), 404);
-        assert_eq!(
-            AppError::from(Error::PolicyDenied("Ask HR.".into())),
-            AppError::PolicyDenied("Ask HR.".into())
-        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The flow engine's storage: flows and their ordered stage bindings are rows; built-in flows are loaded
 //! from their definition file at start.
 
+use super::error::{touched, Context, Entity, Error};
 use super::Db;
 use crate::domain::flow::{builtin_flows, FlowDef, StageDef, StageKind};
-use crate::error::{AppError, Context};
 use crate::store::db::new_uuid;
 use crate::store::flows as store;
 
@@ -33,7 +33,7 @@ impl StoredFlow {
 ///
 /// # Errors
 /// Database errors.
-pub async fn install_builtin_flows(db: &Db) -> Result<Vec<String>, AppError> {
+pub async fn install_builtin_flows(db: &Db) -> Result<Vec<String>, Error> {
     let earlier = crate::domain::flow::earlier_builtin_flows();
     let mut upgraded = Vec::new();
     for def in builtin_flows() {
@@ -51,12 +51,8 @@ pub async fn install_builtin_flows(db: &Db) -> Result<Vec<String>, AppError> {
 /// whether it did.
 ///
 /// # Errors
-/// Database errors; [`AppError::Internal`] when a stored stage's settings do not parse.
-async fn upgrade_if_as_shipped(
-    db: &Db,
-    def: &FlowDef,
-    earlier: &[FlowDef],
-) -> Result<bool, AppError> {
+/// Database errors; [`Error::Internal`] when a stored stage's settings do not parse.
+async fn upgrade_if_as_shipped(db: &Db, def: &FlowDef, earlier: &[FlowDef]) -> Result<bool, Error> {
     let mut tx = db.begin().await?;
     let Some(flow) = store::flow_by_slug(&mut *tx, &def.slug).await? else {
         return Ok(false);
@@ -96,7 +92,7 @@ async fn upgrade_if_as_shipped(
 ///
 /// # Errors
 /// Database errors.
-pub async fn install_flow(db: &Db, def: &FlowDef) -> Result<bool, AppError> {
+pub async fn install_flow(db: &Db, def: &FlowDef) -> Result<bool, Error> {
     let mut tx = db.begin().await?;
     if store::flow_pk_by_slug(&mut *tx, &def.slug).await?.is_some() {
         return Ok(false);
@@ -125,7 +121,7 @@ async fn bind_stages(
     tx: &mut crate::store::Tx,
     flow_pk: &str,
     stages: &[StageDef],
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     for (position, stage) in stages.iter().enumerate() {
         let stage_pk = match store::stage_pk_by_name(&mut **tx, &stage.name).await? {
             Some(pk) => pk,
@@ -148,12 +144,12 @@ async fn bind_stages(
 /// it (and create accounts); off is the default, and no blueprint turns it on.
 ///
 /// # Errors
-/// [`AppError::NotFound`] for an unknown flow; database errors.
+/// [`Error::NotFound`] for an unknown flow; database errors.
 #[tracing::instrument(name = "flows.set_open_enrollment", skip(db))]
-pub async fn set_open_enrollment(db: &Db, slug: &str, open: bool) -> Result<(), AppError> {
-    crate::store::db::touched(
+pub async fn set_open_enrollment(db: &Db, slug: &str, open: bool) -> Result<(), Error> {
+    touched(
         store::set_open_enrollment(&db.pool, slug, open).await?,
-        "flow",
+        Entity::Flow,
     )
 }
 
@@ -182,7 +178,7 @@ pub async fn load_with_policies(
     db: &Db,
     slug: &str,
     generation: crate::store::Generation,
-) -> Result<Option<std::sync::Arc<LoadedFlow>>, AppError> {
+) -> Result<Option<std::sync::Arc<LoadedFlow>>, Error> {
     // The generation was read before the rows: a change committed in between is cached under the older
     // number, which the next request no longer matches.
     if let Some(hit) = db.flow_cache.get(generation, slug) {
@@ -200,8 +196,8 @@ pub async fn load_with_policies(
 /// Loads a flow by slug with its stages in order; `None` when unknown.
 ///
 /// # Errors
-/// Database errors; [`AppError::Internal`] when a stored stage's settings do not parse.
-pub async fn load_flow(db: &Db, slug: &str) -> Result<Option<StoredFlow>, AppError> {
+/// Database errors; [`Error::Internal`] when a stored stage's settings do not parse.
+pub async fn load_flow(db: &Db, slug: &str) -> Result<Option<StoredFlow>, Error> {
     match store::flow_by_slug(&db.pool, slug).await? {
         Some(flow) => Ok(Some(with_stages(db, flow).await?)),
         None => Ok(None),
@@ -213,14 +209,14 @@ pub async fn load_flow(db: &Db, slug: &str) -> Result<Option<StoredFlow>, AppErr
 ///
 /// # Errors
 /// As [`load_flow`].
-pub async fn load_flow_by_pk(db: &Db, pk: &str) -> Result<Option<StoredFlow>, AppError> {
+pub async fn load_flow_by_pk(db: &Db, pk: &str) -> Result<Option<StoredFlow>, Error> {
     match store::flow_by_pk(&db.pool, pk).await? {
         Some(flow) => Ok(Some(with_stages(db, flow).await?)),
         None => Ok(None),
     }
 }
 
-async fn with_stages(db: &Db, flow: store::FlowRow) -> Result<StoredFlow, AppError> {
+async fn with_stages(db: &Db, flow: store::FlowRow) -> Result<StoredFlow, Error> {
     let stages = parse_stages(store::stages_of_flow(&db.pool, &flow.pk).await?)?;
     Ok(stored_flow(flow, stages))
 }
@@ -242,15 +238,12 @@ fn stored_flow(flow: store::FlowRow, stages: Vec<StageDef>) -> StoredFlow {
 }
 
 /// The stored stages' definitions, in their order.
-fn parse_stages(rows: Vec<store::BoundStageRow>) -> Result<Vec<StageDef>, AppError> {
+fn parse_stages(rows: Vec<store::BoundStageRow>) -> Result<Vec<StageDef>, Error> {
     rows.into_iter()
         .map(|s| {
             serde_json::from_str::<StageKind>(&s.config)
                 .map(|kind| StageDef { name: s.name, kind })
-                .map_err(|e| {
-                    tracing::error!(error = %e, "stored stage settings do not parse");
-                    AppError::Internal
-                })
+                .context("reading a stored stage's settings")
         })
         .collect()
 }
@@ -260,8 +253,8 @@ fn parse_stages(rows: Vec<store::BoundStageRow>) -> Result<Vec<StageDef>, AppErr
 /// flow (Flows & Stages → Flows was N+1).
 ///
 /// # Errors
-/// Database errors; [`AppError::Internal`] when a stored stage's settings do not parse.
-pub async fn load_all_flows(db: &Db) -> Result<Vec<StoredFlow>, AppError> {
+/// Database errors; [`Error::Internal`] when a stored stage's settings do not parse.
+pub async fn load_all_flows(db: &Db) -> Result<Vec<StoredFlow>, Error> {
     use std::collections::HashMap;
     let flows = store::flows(&db.pool, store::FlowKey::All).await?;
     let mut stages: HashMap<String, Vec<store::BoundStageRow>> = HashMap::new();
@@ -294,7 +287,7 @@ pub struct FlowSummary {
 }
 
 /// The flows `rows` with their stage pks, read in one statement.
-async fn summaries(db: &Db, rows: Vec<FlowRow>) -> Result<Vec<FlowSummary>, AppError> {
+async fn summaries(db: &Db, rows: Vec<FlowRow>) -> Result<Vec<FlowSummary>, Error> {
     use std::collections::HashMap;
     let pks: Vec<String> = rows.iter().map(|f| f.pk.clone()).collect();
     let mut stages: HashMap<String, Vec<String>> = HashMap::new();
@@ -314,7 +307,7 @@ async fn summaries(db: &Db, rows: Vec<FlowRow>) -> Result<Vec<FlowSummary>, AppE
 ///
 /// # Errors
 /// Database errors.
-pub async fn summary_by_slug(db: &Db, slug: &str) -> Result<Option<FlowSummary>, AppError> {
+pub async fn summary_by_slug(db: &Db, slug: &str) -> Result<Option<FlowSummary>, Error> {
     let rows = store::flows(&db.pool, store::FlowKey::Slug(slug)).await?;
     Ok(summaries(db, rows).await?.pop())
 }
@@ -323,7 +316,7 @@ pub async fn summary_by_slug(db: &Db, slug: &str) -> Result<Option<FlowSummary>,
 ///
 /// # Errors
 /// Database errors.
-pub async fn summary_by_pk(db: &Db, pk: &str) -> Result<Option<FlowSummary>, AppError> {
+pub async fn summary_by_pk(db: &Db, pk: &str) -> Result<Option<FlowSummary>, Error> {
     let rows = store::flows(&db.pool, store::FlowKey::Pk(pk)).await?;
     Ok(summaries(db, rows).await?.pop())
 }
@@ -332,7 +325,7 @@ pub async fn summary_by_pk(db: &Db, pk: &str) -> Result<Option<FlowSummary>, App
 ///
 /// # Errors
 /// Database errors.
-pub async fn count_flows(db: &Db, filter: &FlowFilter) -> Result<u64, AppError> {
+pub async fn count_flows(db: &Db, filter: &FlowFilter) -> Result<u64, Error> {
     Ok(store::count_filtered(&db.pool, db.backend, filter)
         .await?
         .max(0) as u64)
@@ -349,7 +342,7 @@ pub async fn flows_page(
     filter: &FlowFilter,
     offset: u64,
     limit: u64,
-) -> Result<Vec<FlowSummary>, AppError> {
+) -> Result<Vec<FlowSummary>, Error> {
     if limit == 0 {
         return Ok(Vec::new());
     }
@@ -376,7 +369,7 @@ pub struct EnrollmentFlow {
 ///
 /// # Errors
 /// Database errors.
-pub async fn list_enrollment_flows(db: &Db) -> Result<Vec<EnrollmentFlow>, AppError> {
+pub async fn list_enrollment_flows(db: &Db) -> Result<Vec<EnrollmentFlow>, Error> {
     Ok(store::enrollment_flows(&db.pool)
         .await?
         .into_iter()

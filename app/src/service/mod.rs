@@ -319,17 +319,6 @@ pub struct AppState {
     pub form_targets: Arc<brands::FormTargets>,
 }
 
-/// The [`AppState`] provided to server functions through Leptos context.
-///
-/// # Errors
-/// [`crate::error::AppError::Internal`] when called outside a request that has it.
-pub fn state() -> Result<AppState, crate::error::AppError> {
-    crate::error::Context::context(
-        leptos::prelude::use_context::<AppState>(),
-        "reading the app state of the request",
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::SecretKey;

@@ -6,10 +6,10 @@
 //! with its message. (authentik skips a stage whose binding policy fails; Usher denies, so a policy never
 //! silently drops a stage such as the email verification.)
 
+use super::error::{touched, Entity, Error, Problem};
 use super::{time, Db};
-use crate::domain::policy::{evaluate, PolicyContext, PolicyDraft};
-use crate::error::AppError;
-use crate::store::db::{new_uuid, touched};
+use crate::domain::policy::{check, evaluate, PolicyContext, PolicyDraft};
+use crate::store::db::new_uuid;
 use crate::store::{flows, policies as store};
 
 /// An expression policy with where it is bound.
@@ -41,18 +41,24 @@ pub struct PolicyBinding {
 /// Saves a new policy; a broken expression is refused. Returns it, bound nowhere.
 ///
 /// # Errors
-/// [`AppError::Validation`] on `name` (empty or taken) or `expression` (does not parse); database errors.
-pub async fn create(db: &Db, draft: &PolicyDraft) -> Result<Policy, AppError> {
-    let mut errors = draft.problems();
+/// [`Error::Invalid`] on `name` (empty or taken) or `expression` (does not parse); database errors.
+pub async fn create(db: &Db, draft: &PolicyDraft) -> Result<Policy, Error> {
+    let mut errors = Vec::new();
+    if draft.name.is_empty() {
+        errors.push(("name".to_owned(), Problem::Required("Name".into())));
+    }
+    if let Err(reason) = check(&draft.expression) {
+        errors.push(("expression".to_owned(), Problem::Expression(reason)));
+    }
     if !draft.name.is_empty()
         && store::policy_pk_by_name(&db.pool, &draft.name)
             .await?
             .is_some()
     {
-        errors.insert(0, ("name".into(), "A policy with this name exists.".into()));
+        errors.insert(0, ("name".into(), Problem::Taken(Entity::Policy)));
     }
     if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        return Err(Error::Invalid(errors));
     }
     let row = store::PolicyRow {
         pk: new_uuid(),
@@ -74,7 +80,7 @@ pub async fn create(db: &Db, draft: &PolicyDraft) -> Result<Policy, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn list(db: &Db) -> Result<Vec<Policy>, AppError> {
+pub async fn list(db: &Db) -> Result<Vec<Policy>, Error> {
     let rows = store::policies(&db.pool).await?;
     let binds = store::bindings(&db.pool).await?;
     Ok(rows
@@ -100,35 +106,38 @@ pub async fn list(db: &Db) -> Result<Vec<Policy>, AppError> {
 /// Deletes a policy and its bindings.
 ///
 /// # Errors
-/// [`AppError::NotFound`]; database errors.
-pub async fn delete(db: &Db, pk: &str) -> Result<(), AppError> {
-    touched(store::delete_policy(&db.pool, pk).await?, "policy")
+/// [`Error::NotFound`]; database errors.
+pub async fn delete(db: &Db, pk: &str) -> Result<(), Error> {
+    touched(store::delete_policy(&db.pool, pk).await?, Entity::Policy)
 }
 
 /// Binds a policy to a flow, or to a stage bound to that flow.
 ///
 /// # Errors
-/// [`AppError::Validation`] on `flow` (unknown) or `stage` (not bound to the flow); [`AppError::NotFound`]
+/// [`Error::Invalid`] on `flow` (unknown) or `stage` (not bound to the flow); [`Error::NotFound`]
 /// for the policy; database errors.
 pub async fn bind(
     db: &Db,
     policy_pk: &str,
     flow_slug: &str,
     stage: Option<&str>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     if !store::policy_exists(&db.pool, policy_pk).await? {
-        return Err(AppError::NotFound("This policy does not exist.".into()));
+        return Err(Error::NotFound(Entity::Policy));
     }
     let flow = flows::flow_pk_by_slug(&db.pool, flow_slug)
         .await?
-        .ok_or_else(|| AppError::field("flow", "Choose a flow."))?;
+        .ok_or_else(|| Error::field("flow", Problem::UnknownFlow))?;
     let stage_pk = match stage.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(name) => Some(
             flows::bound_stage_pk(&db.pool, &flow, name)
                 .await?
                 .ok_or_else(|| {
-                    AppError::field("stage", format!("No stage {name} is bound to {flow_slug}."))
+                    Error::field(
+                        "stage",
+                        Problem::StageNotBound(name.to_owned(), flow_slug.to_owned()),
+                    )
                 })?,
         ),
     };
@@ -149,11 +158,11 @@ pub async fn bind(
 /// Removes a binding.
 ///
 /// # Errors
-/// [`AppError::NotFound`]; database errors.
-pub async fn unbind(db: &Db, binding_pk: &str) -> Result<(), AppError> {
+/// [`Error::NotFound`]; database errors.
+pub async fn unbind(db: &Db, binding_pk: &str) -> Result<(), Error> {
     touched(
         store::delete_binding(&db.pool, binding_pk).await?,
-        "binding",
+        Entity::PolicyBinding,
     )
 }
 
@@ -166,7 +175,7 @@ pub struct FlowPolicies(Vec<store::BoundPolicyRow>);
 ///
 /// # Errors
 /// Database errors.
-pub async fn load(db: &Db, flow_pk: &str) -> Result<FlowPolicies, AppError> {
+pub async fn load(db: &Db, flow_pk: &str) -> Result<FlowPolicies, Error> {
     Ok(FlowPolicies(store::bound_to_flow(&db.pool, flow_pk).await?))
 }
 
@@ -179,7 +188,7 @@ pub async fn enforce(
     flow_pk: &str,
     stages: &[&str],
     ctx: &PolicyContext,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     load(db, flow_pk).await?.enforce(stages, ctx)
 }
 
@@ -188,9 +197,9 @@ impl FlowPolicies {
     /// Changes nothing.
     ///
     /// # Errors
-    /// [`AppError::PolicyDenied`] with the first denying policy's message (or a plain one when it has
-    /// none, or when its expression fails).
-    pub fn enforce(&self, stages: &[&str], ctx: &PolicyContext) -> Result<(), AppError> {
+    /// [`Error::PolicyDenied`] with the first denying policy's message (empty when it has none; the
+    /// edge then says a plain one), also when its expression fails.
+    pub fn enforce(&self, stages: &[&str], ctx: &PolicyContext) -> Result<(), Error> {
         for p in &self.0 {
             if p.stage.as_deref().is_some_and(|s| !stages.contains(&s)) {
                 continue;
@@ -203,11 +212,7 @@ impl FlowPolicies {
                 }
             };
             if !passed {
-                return Err(AppError::PolicyDenied(if p.message.is_empty() {
-                    "You cannot continue: access was denied by a policy.".into()
-                } else {
-                    p.message.clone()
-                }));
+                return Err(Error::PolicyDenied(p.message.clone()));
             }
         }
         Ok(())

@@ -1,10 +1,10 @@
 //! First-start set-up: a one-time `/setup?token=…` link that creates the first admin in the browser, and
 //! the instance secret key.
 
+use super::error::{Entity, Error};
 use super::users::{insert_user, superuser_exists, superuser_from_input};
 use super::Db;
 use crate::domain::user::PasswordRules;
-use crate::error::AppError;
 use crate::store::db::new_uuid;
 use crate::store::settings::{delete_setting, delete_setting_if, get_setting, put_setting};
 
@@ -22,7 +22,7 @@ fn setup_digest(token: &str) -> String {
 ///
 /// # Errors
 /// Database errors.
-pub async fn prepare_setup_token(db: &Db) -> Result<Option<String>, AppError> {
+pub async fn prepare_setup_token(db: &Db) -> Result<Option<String>, Error> {
     if superuser_exists(db).await? {
         delete_setting(db, SETUP_TOKEN).await?;
         return Ok(None);
@@ -36,7 +36,7 @@ pub async fn prepare_setup_token(db: &Db) -> Result<Option<String>, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn setup_token_valid(db: &Db, token: &str) -> Result<bool, AppError> {
+pub async fn setup_token_valid(db: &Db, token: &str) -> Result<bool, Error> {
     if superuser_exists(db).await? {
         return Ok(false);
     }
@@ -49,7 +49,7 @@ pub async fn setup_token_valid(db: &Db, token: &str) -> Result<bool, AppError> {
 /// deleted by a conditional delete, so two racing submissions cannot both succeed.
 ///
 /// # Errors
-/// [`AppError::NotFound`] when the token is wrong, used, or an admin exists; [`AppError::Validation`] for
+/// [`Error::NotFound`] when the token is wrong, used, or an admin exists; [`Error::Invalid`] for
 /// bad input; database errors.
 pub async fn complete_setup(
     db: &Db,
@@ -59,9 +59,8 @@ pub async fn complete_setup(
     password: &str,
     password_repeat: &str,
     rules: &PasswordRules,
-) -> Result<i64, AppError> {
-    let gone =
-        || AppError::NotFound("This set-up link is invalid or has already been used.".into());
+) -> Result<i64, Error> {
+    let gone = || Error::NotFound(Entity::SetupLink);
     if !setup_token_valid(db, token).await? {
         return Err(gone());
     }
@@ -81,7 +80,7 @@ pub async fn complete_setup(
 ///
 /// # Errors
 /// Database errors.
-pub async fn ensure_secret_key(db: &Db, configured: Option<String>) -> Result<String, AppError> {
+pub async fn ensure_secret_key(db: &Db, configured: Option<String>) -> Result<String, Error> {
     if let Some(k) = configured.filter(|k| !k.is_empty()) {
         return Ok(k);
     }

@@ -1,11 +1,11 @@
 //! API tokens: create (the secret is returned once, only its BLAKE2b hash is stored), list, revoke, and
 //! authenticate a `Bearer` secret. Rules in [`crate::domain::token`].
 
+use super::error::{Entity, Error, Problem};
 use super::{time, Db};
 use crate::domain::token::{
     token_status, validate_identifier, TokenDraft, TokenStatus, PREFIX_LEN, SECRET_LEN,
 };
-use crate::error::AppError;
 use crate::store::db::new_uuid;
 use crate::store::{is_unique_violation, tokens, users};
 
@@ -71,41 +71,38 @@ fn token_of(r: tokens::ApiTokenRow, now: i64) -> Token {
 /// Creates a token for `draft.username`. Returns it with its secret, which is not stored.
 ///
 /// # Errors
-/// [`AppError::Validation`] on `username` (no such user), `identifier` (invalid or taken), `expires`
+/// [`Error::Invalid`] on `username` (no such user), `identifier` (invalid or taken), `expires`
 /// (not in the future); database errors. Nothing is written on error.
-pub async fn create(db: &Db, draft: &TokenDraft) -> Result<CreatedToken, AppError> {
+pub async fn create(db: &Db, draft: &TokenDraft) -> Result<CreatedToken, Error> {
     let now = time::now();
     let mut errors = Vec::new();
     let identifier = validate_identifier(&draft.identifier)
-        .map_err(|e| errors.push(("identifier".to_owned(), e.to_string())))
+        .map_err(|e| errors.push(("identifier".to_owned(), Problem::Identifier(e))))
         .ok();
     let user = users::pk_by_username(&db.pool, draft.username.trim()).await?;
     if user.is_none() {
         errors.push((
             "username".into(),
-            format!("No user is named '{}'.", draft.username.trim()),
+            Problem::NoSuchUser(draft.username.trim().to_owned()),
         ));
     }
     let expires = match draft.expires {
         Some(t) if t <= now => {
-            errors.push(("expires".into(), "Expiry must be in the future.".into()));
+            errors.push(("expires".into(), Problem::NotInFuture));
             None
         }
         expires => expires,
     };
     if let Some(id) = &identifier {
         if tokens::pk_by_identifier(&db.pool, id).await?.is_some() {
-            errors.push((
-                "identifier".into(),
-                "A token with this identifier exists.".into(),
-            ));
+            errors.push(("identifier".into(), Problem::Taken(Entity::Token)));
         }
     }
     let (Some(identifier), Some(user_pk), true) = (identifier, user, errors.is_empty()) else {
-        return Err(AppError::Validation(errors));
+        return Err(Error::Invalid(errors));
     };
     let (pk, secret) = (new_uuid(), new_secret());
-    let taken = || AppError::field("identifier", "A token with this identifier exists.");
+    let taken = || Error::field("identifier", Problem::Taken(Entity::Token));
     tokens::insert(
         &db.pool,
         &tokens::NewApiToken {
@@ -124,7 +121,7 @@ pub async fn create(db: &Db, draft: &TokenDraft) -> Result<CreatedToken, AppErro
         if is_unique_violation(&e) {
             taken()
         } else {
-            AppError::from(e)
+            Error::from(e)
         }
     })?;
     let row = tokens::get(&db.pool, &pk).await?;
@@ -138,7 +135,7 @@ pub async fn create(db: &Db, draft: &TokenDraft) -> Result<CreatedToken, AppErro
 ///
 /// # Errors
 /// Database errors.
-pub async fn list(db: &Db) -> Result<Vec<Token>, AppError> {
+pub async fn list(db: &Db) -> Result<Vec<Token>, Error> {
     let now = time::now();
     let rows = tokens::list(&db.pool).await?;
     Ok(rows.into_iter().map(|r| token_of(r, now)).collect())
@@ -147,15 +144,15 @@ pub async fn list(db: &Db) -> Result<Vec<Token>, AppError> {
 /// Revokes a token at once (kept, marked revoked).
 ///
 /// # Errors
-/// [`AppError::NotFound`]; database errors.
-pub async fn revoke(db: &Db, pk: &str) -> Result<(), AppError> {
+/// [`Error::NotFound`]; database errors.
+pub async fn revoke(db: &Db, pk: &str) -> Result<(), Error> {
     if tokens::revoke(&db.pool, pk, time::now()).await? == 1 {
         return Ok(());
     }
     if tokens::exists(&db.pool, pk).await? {
         Ok(())
     } else {
-        Err(AppError::NotFound("This token does not exist.".into()))
+        Err(Error::NotFound(Entity::Token))
     }
 }
 
@@ -193,7 +190,7 @@ pub async fn authenticate(
     db: &Db,
     secret: &str,
     now: i64,
-) -> Result<Result<ApiPrincipal, TokenError>, AppError> {
+) -> Result<Result<ApiPrincipal, TokenError>, Error> {
     let Some(row) = tokens::principal_by_key_hash(&db.pool, &hash_secret(secret)).await? else {
         return Ok(Err(TokenError::Invalid));
     };

@@ -1,11 +1,11 @@
 //! Users: creation and the profile pages read.
 
+use super::error::{touched, AccountAction, Entity, Error, Problem, Refusal};
 use super::{time, Db};
 use crate::domain::email_rules::normalize_email;
 use crate::domain::user::CurrentUser;
 use crate::domain::user::{validate_new_password, validate_username, PasswordRules};
-use crate::error::AppError;
-use crate::store::db::{new_uuid, touched};
+use crate::store::db::new_uuid;
 use crate::store::{is_unique_violation, users, Tx};
 
 pub use crate::domain::user::USERS_PAGE_SIZE;
@@ -58,15 +58,15 @@ pub struct PathUsers {
     pub users: u64,
 }
 
-fn username_taken() -> AppError {
-    AppError::field("username", "This username is already taken.")
+fn username_taken() -> Error {
+    Error::field("username", Problem::UsernameTaken)
 }
 
 /// Inserts a user inside a transaction and returns its pk.
 ///
 /// # Errors
-/// [`AppError::Validation`] on `username` when it is taken; database errors.
-pub async fn insert_user(tx: &mut Tx, u: &NewUser) -> Result<i64, AppError> {
+/// [`Error::Invalid`] on `username` ([`Problem::UsernameTaken`]) when it is taken; database errors.
+pub async fn insert_user(tx: &mut Tx, u: &NewUser) -> Result<i64, Error> {
     if users::username_taken(&mut **tx, &u.username).await? {
         return Err(username_taken());
     }
@@ -76,7 +76,7 @@ pub async fn insert_user(tx: &mut Tx, u: &NewUser) -> Result<i64, AppError> {
             if is_unique_violation(&e) {
                 username_taken()
             } else {
-                AppError::from(e)
+                Error::from(e)
             }
         })?;
     Ok(pk)
@@ -88,7 +88,7 @@ pub async fn insert_user(tx: &mut Tx, u: &NewUser) -> Result<i64, AppError> {
 ///
 /// # Errors
 /// Database errors other than such a clash.
-pub async fn backfill_username_keys(db: &Db) -> Result<(), AppError> {
+pub async fn backfill_username_keys(db: &Db) -> Result<(), Error> {
     for (pk, username) in users::without_username_keys(&db.pool).await? {
         match users::set_username_keys(&db.pool, pk, &username).await {
             Ok(()) => {}
@@ -106,21 +106,21 @@ pub async fn backfill_username_keys(db: &Db) -> Result<(), AppError> {
 /// Validates admin input (username, email, password twice) into a superuser to insert.
 ///
 /// # Errors
-/// [`AppError::Validation`] naming each bad field.
+/// [`Error::Invalid`] naming each bad field.
 pub async fn superuser_from_input(
     username: &str,
     email: &str,
     password: &str,
     password_repeat: &str,
     rules: &PasswordRules,
-) -> Result<NewUser, AppError> {
+) -> Result<NewUser, Error> {
     let mut errors = Vec::new();
     let username = validate_username(username)
-        .map_err(|e| errors.push(("username".into(), e.to_string())))
+        .map_err(|e| errors.push(("username".into(), Problem::Username(e))))
         .ok();
     let email = normalize_email(email)
         .ok_or(())
-        .map_err(|_| errors.push(("email".into(), "Enter a valid email address.".into())))
+        .map_err(|_| errors.push(("email".into(), Problem::NotAValidAddress)))
         .ok();
     if let Err(e) = validate_new_password(
         password,
@@ -132,10 +132,10 @@ pub async fn superuser_from_input(
             &rules.brand,
         ],
     ) {
-        errors.push(("password".into(), e.to_string()));
+        errors.push(("password".into(), Problem::Password(e)));
     }
     if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        return Err(Error::Invalid(errors));
     }
     let username = username.unwrap_or_default();
     Ok(NewUser {
@@ -155,14 +155,14 @@ pub async fn superuser_from_input(
 /// Creates a superuser (the `usher create-admin` command).
 ///
 /// # Errors
-/// [`AppError::Validation`] for bad input or a taken username; database errors.
+/// [`Error::Invalid`] for bad input or a taken username; database errors.
 pub async fn create_admin(
     db: &Db,
     username: &str,
     email: &str,
     password: &str,
     rules: &PasswordRules,
-) -> Result<i64, AppError> {
+) -> Result<i64, Error> {
     let user = superuser_from_input(username, email, password, password, rules).await?;
     let mut tx = db.begin().await?;
     let pk = insert_user(&mut tx, &user).await?;
@@ -174,7 +174,7 @@ pub async fn create_admin(
 ///
 /// # Errors
 /// Database errors.
-pub async fn superuser_exists(db: &Db) -> Result<bool, AppError> {
+pub async fn superuser_exists(db: &Db) -> Result<bool, Error> {
     Ok(users::superuser_count(&db.pool).await? > 0)
 }
 
@@ -182,7 +182,7 @@ pub async fn superuser_exists(db: &Db) -> Result<bool, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, AppError> {
+pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, Error> {
     let Some(u) = users::find_active(&db.pool, pk).await? else {
         return Ok(None);
     };
@@ -209,7 +209,7 @@ pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, 
 ///
 /// # Errors
 /// Database errors.
-pub async fn list_users(db: &Db, path: &str, page: u64) -> Result<Vec<UserEntry>, AppError> {
+pub async fn list_users(db: &Db, path: &str, page: u64) -> Result<Vec<UserEntry>, Error> {
     use std::collections::HashMap;
     let offset = i64::try_from(page.saturating_mul(USERS_PAGE_SIZE)).unwrap_or(i64::MAX);
     let rows = users::page(&db.pool, path.trim(), offset, USERS_PAGE_SIZE as i64).await?;
@@ -260,7 +260,7 @@ pub async fn list_users(db: &Db, path: &str, page: u64) -> Result<Vec<UserEntry>
 ///
 /// # Errors
 /// Database errors.
-pub async fn count_users(db: &Db, path: &str) -> Result<u64, AppError> {
+pub async fn count_users(db: &Db, path: &str) -> Result<u64, Error> {
     Ok(users::count_under(&db.pool, path.trim()).await?.max(0) as u64)
 }
 
@@ -269,7 +269,7 @@ pub async fn count_users(db: &Db, path: &str) -> Result<u64, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn user_paths(db: &Db) -> Result<Vec<PathUsers>, AppError> {
+pub async fn user_paths(db: &Db) -> Result<Vec<PathUsers>, Error> {
     Ok(users::path_counts(&db.pool)
         .await?
         .into_iter()
@@ -285,7 +285,7 @@ pub async fn user_paths(db: &Db) -> Result<Vec<PathUsers>, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn pk_by_username(db: &Db, username: &str) -> Result<Option<i64>, AppError> {
+pub async fn pk_by_username(db: &Db, username: &str) -> Result<Option<i64>, Error> {
     Ok(users::pk_by_username(&db.pool, username).await?)
 }
 
@@ -294,15 +294,13 @@ pub async fn pk_by_username(db: &Db, username: &str) -> Result<Option<i64>, AppE
 ///
 /// # Errors
 /// Database errors.
-pub async fn first_superuser_pk(db: &Db) -> Result<Option<i64>, AppError> {
+pub async fn first_superuser_pk(db: &Db) -> Result<Option<i64>, Error> {
     Ok(users::first_superuser_pk(&db.pool).await?)
 }
 
-fn not_yourself(me: i64, pk: i64, what: &str) -> Result<(), AppError> {
+fn not_yourself(me: i64, pk: i64, what: AccountAction) -> Result<(), Error> {
     if me == pk {
-        Err(AppError::BadRequest(format!(
-            "You cannot {what} your own account."
-        )))
+        Err(Error::Refused(Refusal::OwnAccount(what)))
     } else {
         Ok(())
     }
@@ -312,18 +310,18 @@ fn not_yourself(me: i64, pk: i64, what: &str) -> Result<(), AppError> {
 /// load active users only) and their API tokens stop working.
 ///
 /// # Errors
-/// [`AppError::BadRequest`] for the caller's own account; [`AppError::NotFound`]; database errors.
-pub async fn set_active(db: &Db, me: i64, pk: i64, active: bool) -> Result<(), AppError> {
-    not_yourself(me, pk, "deactivate")?;
-    touched(users::set_active(&db.pool, pk, active).await?, "user")
+/// [`Refusal::OwnAccount`] for the caller's own account; [`Error::NotFound`]; database errors.
+pub async fn set_active(db: &Db, me: i64, pk: i64, active: bool) -> Result<(), Error> {
+    not_yourself(me, pk, AccountAction::Deactivate)?;
+    touched(users::set_active(&db.pool, pk, active).await?, Entity::User)
 }
 
 /// Deletes an account, with its memberships, ledger rows and the invitations it created (as authentik
 /// deletes a deleted user's invitations).
 ///
 /// # Errors
-/// [`AppError::BadRequest`] for the caller's own account; [`AppError::NotFound`]; database errors.
-pub async fn delete(db: &Db, me: i64, pk: i64) -> Result<(), AppError> {
-    not_yourself(me, pk, "delete")?;
-    touched(users::delete(&db.pool, pk).await?, "user")
+/// [`Refusal::OwnAccount`] for the caller's own account; [`Error::NotFound`]; database errors.
+pub async fn delete(db: &Db, me: i64, pk: i64) -> Result<(), Error> {
+    not_yourself(me, pk, AccountAction::Delete)?;
+    touched(users::delete(&db.pool, pk).await?, Entity::User)
 }

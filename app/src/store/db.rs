@@ -213,17 +213,3 @@ pub fn placeholders(from: usize, n: usize) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
-
-/// `Ok` when a statement touched a row, else [`AppError::NotFound`] saying "This {what} does not exist.".
-///
-/// # Errors
-/// [`AppError::NotFound`].
-pub fn touched(rows_affected: u64, what: &str) -> Result<(), crate::error::AppError> {
-    if rows_affected == 0 {
-        Err(crate::error::AppError::NotFound(format!(
-            "This {what} does not exist."
-        )))
-    } else {
-        Ok(())
-    }
-}

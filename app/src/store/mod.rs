@@ -230,25 +230,6 @@ impl<'q> Encode<'q, Any> for Flag {
     }
 }
 
-/// A database error is logged here and reaches the user only as [`crate::error::AppError::Internal`], or,
-/// when the database was only too busy (no pooled connection or write turn within its wait, SQLite's
-/// "database is locked"), as [`crate::error::AppError::Busy`]: 503 with `Retry-After`, never a 500
-/// (issue 35 item 3).
-impl From<DbError> for crate::error::AppError {
-    /// Logs the database error with where it was met (the `?` that converted it, `file:line`; inside
-    /// the service entry point's span, which names the operation).
-    #[track_caller]
-    fn from(e: DbError) -> Self {
-        let at = std::panic::Location::caller();
-        if let Error::Busy(e) = &e {
-            tracing::warn!(error = %e, %at, "database busy; answering 503");
-            return Self::Busy(BUSY_RETRY_AFTER_SECS);
-        }
-        tracing::error!(error = %e, %at, "database error");
-        Self::Internal
-    }
-}
-
 /// `%term%` for `LIKE … ESCAPE '\'`: `term` lower-cased (compare it with a lower-cased column), with
 /// `%`, `_` and `\` escaped so they match themselves.
 pub fn contains_pattern(term: &str) -> String {

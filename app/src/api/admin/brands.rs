@@ -19,6 +19,7 @@ pub async fn get_brand() -> Result<BrandSettings, AppError> {
             brands::settings(&st.db, &st.config)
                 .await
                 .map(BrandSettings::from)
+                .map_err(AppError::from)
         }
         .await,
     )

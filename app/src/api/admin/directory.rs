@@ -35,6 +35,7 @@ pub async fn create_group(name: String) -> Result<NamedItem, AppError> {
             directory::create(&st.db, directory::Kind::Group, &name)
                 .await
                 .map(NamedItem::from)
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -46,7 +47,9 @@ pub async fn delete_group(pk: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            directory::delete(&st.db, directory::Kind::Group, &pk).await
+            directory::delete(&st.db, directory::Kind::Group, &pk)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -77,6 +80,7 @@ pub async fn create_role(name: String) -> Result<NamedItem, AppError> {
             directory::create(&st.db, directory::Kind::Role, &name)
                 .await
                 .map(NamedItem::from)
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -88,7 +92,9 @@ pub async fn delete_role(pk: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            directory::delete(&st.db, directory::Kind::Role, &pk).await
+            directory::delete(&st.db, directory::Kind::Role, &pk)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -100,7 +106,9 @@ pub async fn group_members(pk: String) -> Result<Vec<String>, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            directory::members(&st.db, &pk).await
+            directory::members(&st.db, &pk)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -112,7 +120,9 @@ pub async fn add_group_member(pk: String, username: String) -> Result<(), AppErr
     respond(
         async {
             let (st, _) = admin().await?;
-            directory::add_member(&st.db, &pk, &username).await
+            directory::add_member(&st.db, &pk, &username)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -124,7 +134,9 @@ pub async fn remove_group_member(pk: String, username: String) -> Result<(), App
     respond(
         async {
             let (st, _) = admin().await?;
-            directory::remove_member(&st.db, &pk, &username).await
+            directory::remove_member(&st.db, &pk, &username)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )

@@ -32,7 +32,9 @@ pub async fn set_open_enrollment(slug: String, open: bool) -> Result<(), AppErro
     respond(
         async {
             let (st, _) = admin().await?;
-            flows::set_open_enrollment(&st.db, &slug, open).await
+            flows::set_open_enrollment(&st.db, &slug, open)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -63,6 +65,7 @@ pub async fn import_blueprint(
             )
             .await
             .map(ApplyReport::from)
+            .map_err(AppError::from)
         }
         .await,
     )
@@ -74,7 +77,9 @@ pub async fn export_flow(slug: String) -> Result<String, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            blueprints::export(&st.db, &slug).await
+            blueprints::export(&st.db, &slug)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )

@@ -37,7 +37,10 @@ pub async fn create_policy(form: PolicyForm) -> Result<PolicyView, AppError> {
         async {
             let (st, _) = admin().await?;
             let draft = PolicyDraft::new(&form.name, &form.expression, &form.message);
-            policies::create(&st.db, &draft).await.map(PolicyView::from)
+            policies::create(&st.db, &draft)
+                .await
+                .map(PolicyView::from)
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -49,7 +52,7 @@ pub async fn delete_policy(pk: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            policies::delete(&st.db, &pk).await
+            policies::delete(&st.db, &pk).await.map_err(AppError::from)
         }
         .await,
     )
@@ -61,7 +64,9 @@ pub async fn bind_policy(pk: String, flow: String, stage: String) -> Result<(), 
     respond(
         async {
             let (st, _) = admin().await?;
-            policies::bind(&st.db, &pk, &flow, Some(&stage)).await
+            policies::bind(&st.db, &pk, &flow, Some(&stage))
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -73,7 +78,7 @@ pub async fn unbind_policy(pk: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            policies::unbind(&st.db, &pk).await
+            policies::unbind(&st.db, &pk).await.map_err(AppError::from)
         }
         .await,
     )

@@ -58,7 +58,7 @@ pub async fn revoke_token(pk: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            tokens::revoke(&st.db, &pk).await
+            tokens::revoke(&st.db, &pk).await.map_err(AppError::from)
         }
         .await,
     )

@@ -54,7 +54,9 @@ pub async fn set_user_active(pk: i64, active: bool) -> Result<(), AppError> {
     respond(
         async {
             let (st, me) = admin().await?;
-            users::set_active(&st.db, me.pk, pk, active).await
+            users::set_active(&st.db, me.pk, pk, active)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )
@@ -66,7 +68,9 @@ pub async fn delete_user(pk: i64) -> Result<(), AppError> {
     respond(
         async {
             let (st, me) = admin().await?;
-            users::delete(&st.db, me.pk, pk).await
+            users::delete(&st.db, me.pk, pk)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )

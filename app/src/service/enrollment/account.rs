@@ -40,7 +40,7 @@ pub(in crate::service) fn enforce_all(
     collected: &Map<String, Value>,
 ) -> Result<(), Error> {
     let names = Journey::new(&flow.def).stage_names();
-    Ok(policies.enforce(&names, &policy_context(inv, collected))?)
+    policies.enforce(&names, &policy_context(inv, collected))
 }
 
 /// `password` sealed for the plan of flow `slug` ([`SEALED_PASSWORD`]).
@@ -53,7 +53,7 @@ pub(super) fn seal_password(config: &Config, slug: &str, password: &str) -> Stri
 /// The password sealed by [`seal_password`] for flow `slug`.
 ///
 /// # Errors
-/// [`AppError::BadRequest`] when it does not open (another flow's, or the instance secret changed since
+/// [`Refuse::FormExpired`] when it does not open (another flow's, or the instance secret changed since
 /// it was typed): the invitee starts the prompts again.
 fn open_password(config: &Config, slug: &str, sealed: &str) -> Result<String, Error> {
     config
@@ -118,12 +118,8 @@ pub(super) async fn write_user(
     if let Some(pk) = verification {
         verification::consume(&mut tx, pk).await?;
     }
-    // `users` still answers in the edge's words: its one refusal here (another account took the
-    // username meanwhile) keeps its field, everything else its kind.
-    let user_pk = insert_user(&mut tx, &user).await.map_err(|e| match e {
-        crate::error::AppError::Validation(_) => Error::field("username", Problem::UsernameTaken),
-        other => Error::from(other),
-    })?;
+    // Another account may have taken the username meanwhile: refused under its field.
+    let user_pk = insert_user(&mut tx, &user).await?;
     let mut group_pks: Vec<String> = Vec::new();
     if let Some(name) = &ws.group {
         group_pks.extend(directory::group_pk_by_name(&mut *tx, name).await?);

@@ -84,7 +84,7 @@ fn plan_token(itoken: Option<&Itoken>) -> Option<&str> {
 /// must exist, belong to this flow, and be active. Changes nothing.
 ///
 /// # Errors
-/// [`AppError::InvalidInvitation`] (404 for unknown/malformed/wrong-flow/missing, 410 with the reason for
+/// [`Error::InvalidInvitation`] (404 for unknown/malformed/wrong-flow/missing, 410 with the reason for
 /// disabled/expired/used up); database errors.
 pub async fn resolve(
     db: &Db,

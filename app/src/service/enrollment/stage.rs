@@ -38,9 +38,9 @@ pub enum StageOutcome {
 /// proven (or there is no `email` stage), runs `user_write` (see the module docs) and reports the new user.
 ///
 /// # Errors
-/// [`Refused`]: [`AppError::InvalidInvitation`] when the invitation is or became unusable;
-/// [`AppError::Validation`] for bad prompt values (with the draft of what was typed) or a wrong, expired
-/// or exhausted code (on `code`); [`AppError::BadRequest`] for an out-of-order stage; database errors.
+/// [`Refused`]: [`Error::InvalidInvitation`] when the invitation is or became unusable;
+/// [`Error::Invalid`] for bad prompt values (with the draft of what was typed) or a wrong, expired
+/// or exhausted code (on `code`); [`Error::Refused`] for an out-of-order stage; database errors.
 /// Nothing is granted on error.
 #[allow(clippy::too_many_arguments)]
 #[tracing::instrument(name = "enrollment.submit_stage", skip_all, fields(flow = slug, stage = stage))]
@@ -284,8 +284,8 @@ async fn start_or_reuse(
 /// Sends a new code for the verification this browser's plan is at (the "Send a new code" button).
 ///
 /// # Errors
-/// [`AppError::BadRequest`] when the plan is not at this flow's `email` stage, or no code may be sent yet
-/// (with the reason); [`AppError::InvalidInvitation`]; database errors.
+/// [`Error::Refused`] when the plan is not at this flow's `email` stage, or no code may be sent yet
+/// (with the reason); [`Error::InvalidInvitation`]; database errors.
 #[tracing::instrument(name = "enrollment.resend_code", skip_all, fields(flow = slug))]
 pub async fn resend_code(
     db: &Db,

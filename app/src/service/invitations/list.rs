@@ -52,7 +52,7 @@ pub struct InvitationDetail {
 /// Invitation `pk` with its ledger, messages and events ([`InvitationDetail`]).
 ///
 /// # Errors
-/// [`AppError::NotFound`]; database errors, [`Error::Internal`] among them when a stored value does
+/// [`Error::NotFound`]; database errors, [`Error::Internal`] among them when a stored value does
 /// not decode.
 pub async fn detail(db: &Db, pk: &str) -> Result<InvitationDetail, Error> {
     let pks = [pk.to_owned()];
@@ -79,7 +79,7 @@ pub async fn detail(db: &Db, pk: &str) -> Result<InvitationDetail, Error> {
 /// The accounts that used invitation `pk` (its ledger), oldest first.
 ///
 /// # Errors
-/// [`AppError::NotFound`] when there is no such invitation; database errors.
+/// [`Error::NotFound`] when there is no such invitation; database errors.
 pub async fn used_by(db: &Db, pk: &str) -> Result<Vec<Use>, Error> {
     if !store::exists(&db.pool, pk).await? {
         return Err(not_found());

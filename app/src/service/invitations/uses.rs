@@ -51,7 +51,7 @@ pub async fn find_by_token(
 /// the caller checked (`emails_stored`).
 ///
 /// # Errors
-/// [`AppError::InvalidInvitation`] when the update matched nothing (the reason is computed afresh);
+/// [`Error::InvalidInvitation`] when the update matched nothing (the reason is computed afresh);
 /// database errors.
 pub async fn consume_use(tx: &mut Tx, inv: &Invitation, now: i64) -> Result<(), Error> {
     let n = store::consume(
@@ -90,7 +90,7 @@ pub fn invalid(status: InvitationStatus) -> Error {
 /// too, whose ledger stays. Returns how many were deactivated.
 ///
 /// # Errors
-/// [`AppError::NotFound`] when `pk` is neither an invitation nor in the ledger; database errors.
+/// [`Error::NotFound`] when `pk` is neither an invitation nor in the ledger; database errors.
 #[tracing::instrument(name = "invitations.deprovision", skip_all, fields(invitation = pk))]
 pub async fn deprovision(db: &Db, pk: &str) -> Result<u64, Error> {
     if !store::known(&db.pool, pk).await? {
@@ -115,7 +115,7 @@ pub struct RequestInfo {
 /// this, so a use is always all three or, when the transaction rolls back, none.
 ///
 /// # Errors
-/// [`AppError::InvalidInvitation`] when the invitation can no longer be used; [`AppError::BadRequest`]
+/// [`Error::InvalidInvitation`] when the invitation can no longer be used; [`Error::Refused`]
 /// when this account already used it; database errors.
 pub async fn use_in(
     tx: &mut Tx,
@@ -156,7 +156,7 @@ pub(crate) async fn grant_in(
 /// transaction, with the client's address and `User-Agent` (truncated to 512 characters).
 ///
 /// # Errors
-/// [`AppError::BadRequest`] when this user already used this invitation (one use per account); database
+/// [`Error::Refused`] when this user already used this invitation (one use per account); database
 /// errors.
 async fn record_use_in(
     tx: &mut Tx,

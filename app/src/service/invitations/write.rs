@@ -229,8 +229,8 @@ fn emails_json(draft: &InvitationDraft) -> Result<String, Error> {
 /// action): one outbox message, written in one transaction. Returns the message pk.
 ///
 /// # Errors
-/// [`AppError::Validation`] on `to`, `cc` or `bcc` for a bad address or no recipient;
-/// [`AppError::NotFound`]; database errors.
+/// [`Error::Invalid`] on `to`, `cc` or `bcc` for a bad address or no recipient;
+/// [`Error::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.send", skip_all, fields(invitation = pk))]
 pub async fn send(
     db: &Db,
@@ -296,7 +296,7 @@ impl OwnedLinkToken {
 /// What the invitation email of `pk` says, and the token its link carries, read inside the transaction.
 ///
 /// # Errors
-/// [`AppError::BadRequest`] when the token was sealed under another `USHER_SECRET_KEY`; database errors.
+/// [`Error::Refused`] when the token was sealed under another `USHER_SECRET_KEY`; database errors.
 async fn invitation_mail(
     tx: &mut Tx,
     config: &crate::service::Config,
@@ -420,7 +420,7 @@ pub async fn load_in(tx: &mut Tx, pk: &str) -> Result<Option<Invitation>, Error>
 /// Invitation `pk`, the entity (with its grants, flow and creator).
 ///
 /// # Errors
-/// [`AppError::NotFound`]; storage errors, [`Error::Internal`] among them when a stored value does
+/// [`Error::NotFound`]; storage errors, [`Error::Internal`] among them when a stored value does
 /// not decode.
 pub async fn find(db: &Db, pk: &str) -> Result<Invitation, Error> {
     store::by_pk(&mut *db.conn().await?, pk)
@@ -431,7 +431,7 @@ pub async fn find(db: &Db, pk: &str) -> Result<Invitation, Error> {
 /// Switches an invitation on or off.
 ///
 /// # Errors
-/// [`AppError::NotFound`]; database errors.
+/// [`Error::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.set_enabled", skip_all, fields(invitation = pk, enabled = enabled))]
 pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), Error> {
     found(store::set_enabled(&db.pool, pk, enabled).await?)
@@ -440,7 +440,7 @@ pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), Error> 
 /// Gives an invitation a new random token, sealed with `key`; the old link stops working at once.
 ///
 /// # Errors
-/// [`AppError::NotFound`]; database errors.
+/// [`Error::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.regenerate_token", skip_all, fields(invitation = pk))]
 pub async fn regenerate_token(
     db: &Db,
@@ -464,13 +464,13 @@ pub async fn regenerate_token(
 /// Deletes an invitation (its grants and ledger rows go with it).
 ///
 /// # Errors
-/// [`AppError::NotFound`]; database errors.
+/// [`Error::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.delete", skip_all, fields(invitation = pk))]
 pub async fn delete(db: &Db, pk: &str) -> Result<(), Error> {
     found(store::delete(&db.pool, pk).await?)
 }
 
-/// `Ok` when a statement touched a row, [`AppError::NotFound`] when it touched none.
+/// `Ok` when a statement touched a row, [`Error::NotFound`] when it touched none.
 fn found(rows_affected: u64) -> Result<(), Error> {
     if rows_affected == 0 {
         Err(not_found())
