@@ -39,8 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say "building the benchmark binaries (cargo bench --no-run)"
-cargo bench -q -p server --bench argon2 --bench list --bench outbox --no-run >&2
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 pg_database() { # a fresh PostgreSQL database's URL
@@ -95,6 +93,10 @@ PY
 
 want() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 [ -z "${BENCH_ONLY:-}" ] || BENCH_README=off
+if want P2 || want P3 || want P4; then
+  say "building the benchmark binaries (cargo bench --no-run)"
+  cargo bench -q -p server --bench argon2 --bench list --bench outbox --no-run >&2
+fi
 ROWS=()
 row() { ROWS+=("| $* |"); }
 pct() { python3 -c "print(f'{100 * $1 / $2:.0f} %')"; }
