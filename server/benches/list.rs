@@ -71,6 +71,7 @@ async fn seed(state: &usher_app::service::AppState, n: usize) -> Duration {
             create_in(
                 &mut tx,
                 &state.config.secret_key,
+                &usher_app::domain::audit::Who::system(),
                 admin,
                 &draft(i, now),
                 now,
@@ -98,6 +99,7 @@ async fn seed(state: &usher_app::service::AppState, n: usize) -> Duration {
 async fn new_token(state: &usher_app::service::AppState, identifier: &str) -> String {
     tokens::create(
         &state.db,
+        &usher_app::domain::audit::Who::system(),
         &TokenDraft {
             username: "admin".into(),
             identifier: identifier.into(),

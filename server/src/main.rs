@@ -17,12 +17,17 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
     let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt().with_env_filter(
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+    );
+    // The server logs on standard output; a command prints what it made there (a token's secret) and
+    // logs on standard error.
+    if matches!(cli.command, None | Some(Command::Serve)) {
+        logs.init();
+    } else {
+        logs.with_writer(std::io::stderr).init();
+    }
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.settings).await,
         Command::CreateAdmin { username, email } => {
@@ -146,9 +151,16 @@ async fn blueprint_apply(
     } else {
         BuiltinChanges::Refuse
     };
-    let r = usher_app::service::blueprints::apply(&db, &key, &text, &ctx, user, builtin)
-        .await
-        .map_err(|e| say(e, Fields::Unnamed))?;
+    let r = usher_app::service::blueprints::apply(
+        &db,
+        &key,
+        &text,
+        &ctx,
+        (&usher_app::domain::audit::Who::system(), user),
+        builtin,
+    )
+    .await
+    .map_err(|e| say(e, Fields::Unnamed))?;
     println!(
         "Applied {}: {} created, {} updated; flows: {}.",
         if r.name.is_empty() {
@@ -170,7 +182,9 @@ async fn create_token(
     let db = Db::connect(&settings.database_url)
         .await
         .map_err(|e| format!("database: {e}"))?;
-    match usher_app::service::tokens::create(&db, &draft).await {
+    match usher_app::service::tokens::create(&db, &usher_app::domain::audit::Who::system(), &draft)
+        .await
+    {
         Ok(t) => {
             let expires = usher_app::domain::time::format_expiry(
                 t.token.expires,

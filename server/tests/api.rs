@@ -33,7 +33,10 @@ async fn token(app: &TestApp, username: &str, expires: &str) -> String {
         description: String::new(),
         expires: parse_expiry(expires).expect("an expiry"),
     };
-    tokens::create(&app.db, &form).await.unwrap().secret
+    tokens::create(&app.db, &usher_app::domain::audit::Who::system(), &form)
+        .await
+        .unwrap()
+        .secret
 }
 
 /// A superuser `admin` (signed in on the returned client) and a token of theirs.
@@ -109,7 +112,13 @@ async fn every_route_authorizes_tokens_and_refuses_the_session_cookie(app: TestA
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-    tokens::revoke(&app.db, &revoked_pk).await.unwrap();
+    tokens::revoke(
+        &app.db,
+        &usher_app::domain::audit::Who::system(),
+        &revoked_pk,
+    )
+    .await
+    .unwrap();
     let routes: Vec<(Method, String, Option<Value>)> = vec![
         (Method::GET, INV.into(), None),
         (
@@ -932,6 +941,7 @@ async fn the_openapi_document_lists_every_route() {
         ),
         ("/flows/instances/", &["get"][..]),
         ("/flows/instances/{slug}/", &["get"][..]),
+        ("/events/events/", &["get"][..]),
     ];
     let paths = doc["paths"].as_object().unwrap();
     assert_eq!(

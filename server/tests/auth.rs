@@ -398,6 +398,7 @@ async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
     // An admin's API token is for /api/v3/ only: the dashboard's functions want the session.
     let token = usher_app::service::tokens::create(
         &app.db,
+        &usher_app::domain::audit::Who::system(),
         &usher_app::domain::token::TokenDraft {
             username: "admin".into(),
             identifier: "t-matrix".into(),

@@ -3,6 +3,7 @@
 //! import back to the same flow, and their flows and invitations run through the engine.
 
 mod common;
+use usher_app::domain::audit::Who;
 
 /// What the admin reads for a refusal: the edge's words for the service's typed error.
 fn words(e: usher_app::service::error::Error) -> String {
@@ -64,7 +65,7 @@ async fn every_example_imports_and_reimports_without_duplicates(app: TestApp) {
             &app.state.config.secret_key,
             &text,
             &BTreeMap::new(),
-            admin,
+            (&Who::system(), admin),
             blueprints::BuiltinChanges::Confirmed,
         )
         .await
@@ -76,7 +77,7 @@ async fn every_example_imports_and_reimports_without_duplicates(app: TestApp) {
             &app.state.config.secret_key,
             &text,
             &BTreeMap::new(),
-            admin,
+            (&Who::system(), admin),
             blueprints::BuiltinChanges::Confirmed,
         )
         .await
@@ -127,7 +128,7 @@ async fn every_example_imports_and_reimports_without_duplicates(app: TestApp) {
         &app.state.config.secret_key,
         &example("flows-invitation-enrollment-minimal.yaml"),
         &ctx,
-        admin,
+        (&Who::system(), admin),
         blueprints::BuiltinChanges::Confirmed,
     )
     .await
@@ -170,7 +171,7 @@ async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
         &app.state.config.secret_key,
         &bad,
         &BTreeMap::new(),
-        admin,
+        (&Who::system(), admin),
         blueprints::BuiltinChanges::Confirmed,
     )
     .await
@@ -207,7 +208,7 @@ async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
             &app.state.config.secret_key,
             &variant,
             &BTreeMap::new(),
-            admin,
+            (&Who::system(), admin),
             blueprints::BuiltinChanges::Confirmed,
         )
         .await
@@ -224,7 +225,7 @@ async fn a_malformed_blueprint_is_refused_whole(app: TestApp) {
             "name: \"not a slug!\"",
         ),
         &BTreeMap::new(),
-        admin,
+        (&Who::system(), admin),
         blueprints::BuiltinChanges::Confirmed,
     )
     .await
@@ -247,7 +248,7 @@ async fn export_then_import_gives_the_same_flow(app: TestApp) {
         &app.state.config.secret_key,
         &example("flows-invitation-enrollment.yaml"),
         &BTreeMap::new(),
-        admin,
+        (&Who::system(), admin),
         blueprints::BuiltinChanges::Confirmed,
     )
     .await
@@ -268,7 +269,7 @@ async fn export_then_import_gives_the_same_flow(app: TestApp) {
             &other.state.config.secret_key,
             &exported,
             &BTreeMap::new(),
-            other_admin,
+            (&Who::system(), other_admin),
             blueprints::BuiltinChanges::Confirmed,
         )
         .await
@@ -289,7 +290,7 @@ async fn export_then_import_gives_the_same_flow(app: TestApp) {
             &app.state.config.secret_key,
             &exported,
             &BTreeMap::new(),
-            admin,
+            (&Who::system(), admin),
             blueprints::BuiltinChanges::Confirmed,
         )
         .await
@@ -314,7 +315,7 @@ async fn the_example_invitations_work_and_engineering_enrolls_into_its_group(app
         &app.state.config.secret_key,
         &example("flows-invitation-enrollment.yaml"),
         &BTreeMap::new(),
-        admin,
+        (&Who::system(), admin),
         blueprints::BuiltinChanges::Confirmed,
     )
     .await
@@ -786,7 +787,7 @@ async fn changing_a_builtin_flow_needs_confirmation_at_every_door(app: TestApp) 
                 &app.state.config.secret_key,
                 &text,
                 &ctx,
-                admin,
+                (&Who::system(), admin),
                 mode,
             )
             .await

@@ -90,7 +90,7 @@ async fn the_form_the_rest_body_and_a_blueprint_give_the_same_invitation(app: Te
         &app.state.config.secret_key,
         BLUEPRINT,
         &BTreeMap::new(),
-        admin_pk,
+        (&usher_app::domain::audit::Who::system(), admin_pk),
         usher_app::service::blueprints::BuiltinChanges::Confirmed,
     )
     .await
@@ -112,6 +112,7 @@ async fn the_form_the_rest_body_and_a_blueprint_give_the_same_invitation(app: Te
 
     let secret = tokens::create(
         &app.db,
+        &usher_app::domain::audit::Who::system(),
         &TokenDraft {
             username: "admin".into(),
             identifier: "edges".into(),

@@ -876,9 +876,14 @@ async fn a_use_resolved_before_regeneration_is_refused(app: TestApp) {
         .await
         .unwrap()
         .unwrap();
-    regenerate_token(&app.db, &app.state.config.secret_key, &pk)
-        .await
-        .unwrap();
+    regenerate_token(
+        &app.db,
+        &app.state.config.secret_key,
+        &usher_app::domain::audit::Who::system(),
+        &pk,
+    )
+    .await
+    .unwrap();
     let mut tx = app.db.begin().await.unwrap();
     let err = consume_use(&mut tx, &record, usher_app::service::time::now())
         .await

@@ -259,7 +259,10 @@ async fn admin_token(app: &TestApp) -> String {
         description: String::new(),
         expires: None,
     };
-    tokens::create(&app.db, &form).await.unwrap().secret
+    tokens::create(&app.db, &usher_app::domain::audit::Who::system(), &form)
+        .await
+        .unwrap()
+        .secret
 }
 
 async fn rest(c: &mut Client, token: &str, path: &str) -> (StatusCode, Value) {

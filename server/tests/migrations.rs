@@ -128,6 +128,11 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "d996719d030ed987",
     ),
     ("0027_job_queue.sql", "8ea5b25b0cb37c67", "8ea5b25b0cb37c67"),
+    (
+        "0028_audit_event_filters.sql",
+        "9f0f21bff557601d",
+        "9f0f21bff557601d",
+    ),
 ];
 
 #[test]

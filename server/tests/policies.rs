@@ -34,7 +34,7 @@ async fn setup(app: &TestApp) -> Client {
         &app.state.config.secret_key,
         &text,
         &BTreeMap::new(),
-        admin_pk,
+        (&usher_app::domain::audit::Who::system(), admin_pk),
         usher_app::service::blueprints::BuiltinChanges::Confirmed,
     )
     .await

@@ -114,11 +114,14 @@ pub async fn complete_setup(
             let pk = setup::complete_setup(
                 &st.db,
                 &token,
-                &username,
-                &email,
-                &password,
-                &password_repeat,
+                &setup::FirstAdmin {
+                    username: &username,
+                    email: &email,
+                    password: &password,
+                    password_repeat: &password_repeat,
+                },
                 &st.config.password_rules(),
+                &super::ctx::request_info().await.ip,
             )
             .await?;
             auth::sign_in(&st.db, &session().await?, pk).await?;

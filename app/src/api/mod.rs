@@ -95,6 +95,12 @@ pub(crate) mod ctx {
         r
     }
 
+    /// Who the signed-in `user` is for the events a change records: them, from the request's client
+    /// address.
+    pub async fn who(user: &CurrentUser) -> crate::domain::audit::Who {
+        crate::domain::audit::Who::user(user.pk, &user.username, &request_info().await.ip)
+    }
+
     /// State and the signed-in superuser, or 401/403.
     pub async fn admin() -> Result<(AppState, CurrentUser), AppError> {
         let st = state()?;

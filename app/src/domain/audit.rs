@@ -5,23 +5,54 @@
 use serde::{Deserialize, Serialize};
 
 /// What happened, by authentik's event action names where they exist
-/// (`authentik/events/models.py`, `EventAction`).
+/// (`authentik/events/models.py`, `EventAction`), else Usher's own in the same style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// A request that looks like an attack: e.g. an account's sign-in failures from networks it never
     /// signed in from went past their budget ([`super::limits::LOGIN_PER_ACCOUNT_FROM_NEW_NETWORKS`]).
     SuspiciousRequest,
+    /// A sign-in with a wrong username or password, or for an inactive account (authentik's
+    /// `login_failed`); the context names the username as typed, never the password.
+    LoginFailed,
+    /// An object was created (an invitation, a user, an API token…; the model says which).
+    ModelCreated,
+    /// An object was changed; the context's `diff` holds each changed field's old and new value.
+    ModelUpdated,
+    /// An object was deleted.
+    ModelDeleted,
+    /// A secret was replaced: an invitation's link regenerated (the old link stops working).
+    SecretRotate,
+    /// An invitation was used: an account enrolled or joined through it (authentik's `invitation_used`).
+    InvitationUsed,
+    /// The accounts created through an invitation were deactivated at once (Usher's own).
+    InvitationDeprovisioned,
 }
 
 impl Action {
     /// Every action, for filters.
-    pub const ALL: [Action; 1] = [Action::SuspiciousRequest];
+    pub const ALL: [Action; 8] = [
+        Action::SuspiciousRequest,
+        Action::LoginFailed,
+        Action::ModelCreated,
+        Action::ModelUpdated,
+        Action::ModelDeleted,
+        Action::SecretRotate,
+        Action::InvitationUsed,
+        Action::InvitationDeprovisioned,
+    ];
 
     /// The stored text (authentik's).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SuspiciousRequest => "suspicious_request",
+            Self::LoginFailed => "login_failed",
+            Self::ModelCreated => "model_created",
+            Self::ModelUpdated => "model_updated",
+            Self::ModelDeleted => "model_deleted",
+            Self::SecretRotate => "secret_rotate",
+            Self::InvitationUsed => "invitation_used",
+            Self::InvitationDeprovisioned => "invitation_deprovisioned",
         }
     }
 
@@ -31,10 +62,50 @@ impl Action {
     }
 }
 
+/// A stored action read back (the audit row decodes it).
+impl TryFrom<String> for Action {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s).ok_or_else(|| format!("unknown audit action {s:?}"))
+    }
+}
+
+/// The kind of object an event concerns (authentik's model names, without the app).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Model {
+    /// An invitation (`authentik_stages_invitation.invitation`).
+    Invitation,
+    /// A user account (`authentik_core.user`).
+    User,
+    /// An API token (`authentik_core.token`).
+    Token,
+}
+
+impl Model {
+    /// The stored text: `invitation`, `user`, `token`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invitation => "invitation",
+            Self::User => "user",
+            Self::Token => "token",
+        }
+    }
+
+    /// authentik's app label of the model (`context.model.app` in its events).
+    pub fn app(self) -> &'static str {
+        match self {
+            Self::Invitation => "authentik_stages_invitation",
+            Self::User | Self::Token => "authentik_core",
+        }
+    }
+}
+
 /// Who caused an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
-    /// Usher itself (a limit, a worker).
+    /// Usher itself (a limit, a worker, a command run on the server).
     System,
     /// A signed-in user or someone naming an account (`pk` empty when the name matches no account).
     User {
@@ -43,6 +114,17 @@ pub enum Actor {
         /// The username as given.
         name: String,
     },
+    /// A REST API token, for its owner.
+    Token {
+        /// The owner's pk as text.
+        pk: String,
+        /// The owner's username.
+        name: String,
+        /// The token's pk (recorded in the context as `token`, never its secret).
+        token: String,
+    },
+    /// The person following an invitation link, before they have an account.
+    Invitee,
 }
 
 impl Actor {
@@ -51,8 +133,96 @@ impl Actor {
         match self {
             Self::System => ("system", "", ""),
             Self::User { pk, name } => ("user", pk, name),
+            Self::Token { pk, name, .. } => ("token", pk, name),
+            Self::Invitee => ("invitee", "", ""),
         }
     }
+}
+
+/// Who did something and from where: what a service that records events is told by its edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Who {
+    /// Who.
+    pub actor: Actor,
+    /// The client's address as read behind trusted proxies; "" for none (a worker, the CLI).
+    pub client_ip: String,
+}
+
+impl Who {
+    /// Usher itself, from nowhere (a worker, a command on the server).
+    pub fn system() -> Self {
+        Self {
+            actor: Actor::System,
+            client_ip: String::new(),
+        }
+    }
+
+    /// A signed-in user `pk` named `name`, from `client_ip`.
+    pub fn user(pk: i64, name: &str, client_ip: &str) -> Self {
+        Self {
+            actor: Actor::User {
+                pk: pk.to_string(),
+                name: name.to_owned(),
+            },
+            client_ip: client_ip.to_owned(),
+        }
+    }
+
+    /// An event by this actor about `model` `object_pk`, with `context` (a JSON object; a token's pk
+    /// is added as `token`).
+    pub fn event(
+        &self,
+        action: Action,
+        model: Model,
+        object_pk: &str,
+        context: serde_json::Value,
+    ) -> NewEvent {
+        let mut context = match context {
+            serde_json::Value::Object(m) => m,
+            serde_json::Value::Null => serde_json::Map::new(),
+            other => {
+                let mut m = serde_json::Map::new();
+                m.insert("value".into(), other);
+                m
+            }
+        };
+        if let Actor::Token { token, .. } = &self.actor {
+            context.insert("token".into(), serde_json::Value::String(token.clone()));
+        }
+        NewEvent {
+            action,
+            actor: self.actor.clone(),
+            client_ip: self.client_ip.clone(),
+            model: model.as_str(),
+            object_pk: object_pk.to_owned(),
+            context: serde_json::Value::Object(context),
+        }
+    }
+}
+
+/// The changes from `before` to `after`, two JSON objects of an object's recorded fields: each key
+/// whose value differs, as `{"old": …, "new": …}` (a key only one side has reads as `null` on the
+/// other). Keys in order. An object's secrets are never among its recorded fields
+/// ([`super::invitation::Invitation::recorded`]).
+pub fn diff(before: &serde_json::Value, after: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let empty = Map::new();
+    let (b, a) = (
+        before.as_object().unwrap_or(&empty),
+        after.as_object().unwrap_or(&empty),
+    );
+    let keys: std::collections::BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    let mut out = Map::new();
+    for k in keys {
+        let (old, new) = (
+            b.get(k).unwrap_or(&Value::Null),
+            a.get(k).unwrap_or(&Value::Null),
+        );
+        if old != new {
+            out.insert(k.clone(), json!({"old": old, "new": new}));
+        }
+    }
+    Value::Object(out)
 }
 
 /// An event to record.
@@ -72,6 +242,31 @@ pub struct NewEvent {
     pub context: serde_json::Value,
 }
 
+/// A recorded event, as read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// UUID.
+    pub pk: String,
+    /// When, UTC Unix seconds.
+    pub created: i64,
+    /// What happened.
+    pub action: Action,
+    /// `system`, `user`, `token` or `invitee`.
+    pub actor_kind: String,
+    /// The actor's account pk as text, or "".
+    pub actor_pk: String,
+    /// The actor's username, or "".
+    pub actor_name: String,
+    /// The client's address, or "".
+    pub client_ip: String,
+    /// The kind of object it concerns, or "".
+    pub model: String,
+    /// The object's pk, or "".
+    pub object_pk: String,
+    /// A JSON object with no secret in it.
+    pub context: serde_json::Value,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +278,62 @@ mod tests {
         }
         assert_eq!(Action::parse("nope"), None);
         assert_eq!(Action::SuspiciousRequest.as_str(), "suspicious_request");
+        assert_eq!(Action::InvitationUsed.as_str(), "invitation_used");
+        assert_eq!(
+            Action::try_from("model_created".to_owned()),
+            Ok(Action::ModelCreated)
+        );
+        assert!(Action::try_from("nope".to_owned()).is_err());
+    }
+
+    #[test]
+    fn a_diff_holds_only_what_changed() {
+        use serde_json::json;
+        let before = json!({"name": "a", "quota": 1, "enabled": true, "roles": ["x"]});
+        let after =
+            json!({"name": "b", "quota": 1, "enabled": true, "roles": ["x", "y"], "new": 2});
+        assert_eq!(
+            diff(&before, &after),
+            json!({
+                "name": {"old": "a", "new": "b"},
+                "new": {"old": null, "new": 2},
+                "roles": {"old": ["x"], "new": ["x", "y"]},
+            })
+        );
+        assert_eq!(diff(&before, &before), json!({}));
+    }
+
+    #[test]
+    fn a_token_actor_names_its_token_in_the_context_and_its_owner_as_the_actor() {
+        use serde_json::json;
+        let who = Who {
+            actor: Actor::Token {
+                pk: "3".into(),
+                name: "bot".into(),
+                token: "t-1".into(),
+            },
+            client_ip: "10.0.0.1".into(),
+        };
+        let e = who.event(
+            Action::ModelDeleted,
+            Model::Invitation,
+            "i-1",
+            json!({"name": "n"}),
+        );
+        assert_eq!(e.actor.parts(), ("token", "3", "bot"));
+        assert_eq!(e.context, json!({"name": "n", "token": "t-1"}));
+        assert_eq!(e.model, "invitation");
+        assert_eq!(
+            Who::system()
+                .event(
+                    Action::ModelCreated,
+                    Model::User,
+                    "1",
+                    serde_json::Value::Null
+                )
+                .context,
+            json!({})
+        );
     }
 
     #[test]

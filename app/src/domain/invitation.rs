@@ -624,6 +624,25 @@ impl Invitation {
         self.created_by.display_name()
     }
 
+    /// The fields an event records of it (issue 14): what an admin sets, by authentik's field names,
+    /// as a JSON object. Never its token, sealed or digested, nor its uses count.
+    pub fn recorded(&self) -> serde_json::Value {
+        let names = |g: &[Granted]| g.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
+        serde_json::json!({
+            "name": self.name.as_str(),
+            "description": self.description,
+            "flow": self.flow_slug,
+            "expires": self.expires,
+            "fixed_data": self.fixed_data,
+            "single_use": self.quota.is_single_use(),
+            "quota": self.quota.max(),
+            "emails": self.emails.iter().map(EmailRule::to_text).collect::<Vec<_>>(),
+            "roles": names(&self.roles),
+            "groups": names(&self.groups),
+            "enabled": self.enabled,
+        })
+    }
+
     /// Where "Send" goes by default: `fixed_data.email`, then the exact addresses among the email rules,
     /// each once.
     pub fn send_to(&self) -> Vec<String> {

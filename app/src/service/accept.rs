@@ -233,7 +233,15 @@ pub async fn accept(
         verification::consume(&mut tx, pk).await?;
         users::set_email_verified(&mut *tx, user.pk).await?;
     }
-    use_in(&mut tx, &inv, user.pk, UseAction::Joined, req, Vec::new()).await?;
+    use_in(
+        &mut tx,
+        &inv,
+        (user.pk, &user.username),
+        UseAction::Joined,
+        req,
+        Vec::new(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -132,7 +132,37 @@ pub async fn password_sign_in(
             return Err(Error::TooManyAttempts(wait));
         }
     }
-    let pk = check_credentials(creds, password).await?;
+    let account_pk = creds.as_ref().map(|u| u.pk);
+    let pk = match check_credentials(creds, password).await {
+        Ok(pk) => pk,
+        Err(Error::InvalidCredentials) => {
+            // authentik's `login_failed`: the name as typed (never the password), and the account
+            // it names when there is one.
+            let (pk_text, name) = (
+                account_pk.map(|p| p.to_string()).unwrap_or_default(),
+                username.trim(),
+            );
+            super::audit::record(
+                &db.pool,
+                crate::domain::audit::Who {
+                    actor: crate::domain::audit::Actor::User {
+                        pk: pk_text.clone(),
+                        name: name.to_owned(),
+                    },
+                    client_ip: client_ip.to_owned(),
+                }
+                .event(
+                    crate::domain::audit::Action::LoginFailed,
+                    crate::domain::audit::Model::User,
+                    &pk_text,
+                    serde_json::json!({"username": name}),
+                ),
+            )
+            .await?;
+            return Err(Error::InvalidCredentials);
+        }
+        Err(e) => return Err(e),
+    };
     limit::clear(db, &account).await?;
     limit::give_back(db, &shared).await?;
     if !known {

@@ -7,6 +7,7 @@
 
 use super::error::{Context, Entity, Error, Problem, Refusal};
 use super::{invitations, time, Db};
+use crate::domain::audit::Who;
 pub use crate::domain::blueprint::ApplyReport;
 use crate::domain::blueprint::{parse, Plan};
 use crate::domain::fixed_data;
@@ -32,7 +33,8 @@ pub enum BuiltinChanges {
 /// ([`Error::Invalid`]): the import form's confirmation.
 pub const CONFIRM_FIELD: &str = crate::domain::flow::CONFIRM_BUILTIN_FIELD;
 
-/// Reads and applies a blueprint in one transaction. Invitations it creates are `created_by` this user.
+/// Reads and applies a blueprint in one transaction. Invitations it creates are `created_by` this user;
+/// their events name `who`.
 ///
 /// # Errors
 /// [`Refusal::Blueprint`] with the entry and path of what is wrong (see
@@ -45,7 +47,7 @@ pub async fn apply(
     key: &super::SecretKey,
     text: &str,
     context: &BTreeMap<String, String>,
-    created_by: i64,
+    (who, created_by): (&Who, i64),
     builtin: BuiltinChanges,
 ) -> Result<ApplyReport, Error> {
     let plan = parse(text, context).map_err(|e| Error::Refused(Refusal::Blueprint(e)))?;
@@ -65,13 +67,14 @@ pub async fn apply(
             ));
         }
     }
-    apply_plan(db, key, &plan, created_by).await
+    apply_plan(db, key, &plan, who, created_by).await
 }
 
 async fn apply_plan(
     db: &Db,
     key: &super::SecretKey,
     plan: &Plan,
+    who: &Who,
     created_by: i64,
 ) -> Result<ApplyReport, Error> {
     let mut report = ApplyReport {
@@ -157,7 +160,7 @@ async fn apply_plan(
             quota: Some(None),
             ..InvitationPatch::default()
         };
-        let created = invitations::upsert_by_name_in(&mut tx, key, created_by, patch, now)
+        let created = invitations::upsert_by_name_in(&mut tx, key, who, created_by, patch, now)
             .await
             .map_err(|e| match e {
                 invitations::WriteError::Invalid(errors) => bad(&errors

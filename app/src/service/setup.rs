@@ -45,7 +45,21 @@ pub async fn setup_token_valid(db: &Db, token: &str) -> Result<bool, Error> {
         .is_some_and(|t| !token.is_empty() && t == setup_digest(token)))
 }
 
-/// Creates the first admin with the set-up token, which is then gone. One transaction: the token is
+/// What the set-up page's form gives: the first admin's username, email and password, twice.
+#[derive(Debug, Clone, Copy)]
+pub struct FirstAdmin<'a> {
+    /// Username.
+    pub username: &'a str,
+    /// Email address.
+    pub email: &'a str,
+    /// Password.
+    pub password: &'a str,
+    /// The password again.
+    pub password_repeat: &'a str,
+}
+
+/// Creates the first admin with the set-up token, which is then gone; the new admin, from `client_ip`,
+/// is the actor of its `model_created` event. One transaction: the token is
 /// deleted by a conditional delete, so two racing submissions cannot both succeed.
 ///
 /// # Errors
@@ -54,23 +68,29 @@ pub async fn setup_token_valid(db: &Db, token: &str) -> Result<bool, Error> {
 pub async fn complete_setup(
     db: &Db,
     token: &str,
-    username: &str,
-    email: &str,
-    password: &str,
-    password_repeat: &str,
+    admin: &FirstAdmin<'_>,
     rules: &PasswordRules,
+    client_ip: &str,
 ) -> Result<i64, Error> {
     let gone = || Error::NotFound(Entity::SetupLink);
     if !setup_token_valid(db, token).await? {
         return Err(gone());
     }
-    let user = superuser_from_input(username, email, password, password_repeat, rules).await?;
+    let user = superuser_from_input(
+        admin.username,
+        admin.email,
+        admin.password,
+        admin.password_repeat,
+        rules,
+    )
+    .await?;
     let mut tx = db.begin().await?;
     let deleted = delete_setting_if(&mut *tx, SETUP_TOKEN, &setup_digest(token)).await?;
     if deleted != 1 {
         return Err(gone());
     }
     let pk = insert_user(&mut tx, &user).await?;
+    super::users::record_enrolled(&mut tx, pk, &user, client_ip).await?;
     tx.commit().await?;
     Ok(pk)
 }

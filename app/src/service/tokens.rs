@@ -1,8 +1,10 @@
 //! API tokens: create (the secret is returned once, only its BLAKE2b hash is stored), list, revoke, and
 //! authenticate a `Bearer` secret. Rules in [`crate::domain::token`].
 
+use super::audit::{model_context, record};
 use super::error::{Entity, Error, Problem};
 use super::{time, Db};
+use crate::domain::audit::{Action, Model, Who};
 use crate::domain::token::{
     token_status, validate_identifier, TokenDraft, TokenStatus, PREFIX_LEN, SECRET_LEN,
 };
@@ -73,7 +75,7 @@ fn token_of(r: tokens::ApiTokenRow, now: i64) -> Token {
 /// # Errors
 /// [`Error::Invalid`] on `username` (no such user), `identifier` (invalid or taken), `expires`
 /// (not in the future); database errors. Nothing is written on error.
-pub async fn create(db: &Db, draft: &TokenDraft) -> Result<CreatedToken, Error> {
+pub async fn create(db: &Db, who: &Who, draft: &TokenDraft) -> Result<CreatedToken, Error> {
     let now = time::now();
     let mut errors = Vec::new();
     let identifier = validate_identifier(&draft.identifier)
@@ -103,8 +105,9 @@ pub async fn create(db: &Db, draft: &TokenDraft) -> Result<CreatedToken, Error> 
     };
     let (pk, secret) = (new_uuid(), new_secret());
     let taken = || Error::field("identifier", Problem::Taken(Entity::Token));
+    let mut tx = db.begin().await?;
     tokens::insert(
-        &db.pool,
+        &mut *tx,
         &tokens::NewApiToken {
             pk: &pk,
             identifier: &identifier,
@@ -124,6 +127,25 @@ pub async fn create(db: &Db, draft: &TokenDraft) -> Result<CreatedToken, Error> 
             Error::from(e)
         }
     })?;
+    record(
+        &mut *tx,
+        who.event(
+            Action::ModelCreated,
+            Model::Token,
+            &pk,
+            serde_json::json!({
+                "model": model_context(Model::Token, &pk, &identifier),
+                "fields": {
+                    "identifier": identifier,
+                    "user": draft.username.trim(),
+                    "expires": expires,
+                    "description": draft.description.trim(),
+                },
+            }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
     let row = tokens::get(&db.pool, &pk).await?;
     Ok(CreatedToken {
         token: token_of(row, now),
@@ -141,15 +163,32 @@ pub async fn list(db: &Db) -> Result<Vec<Token>, Error> {
     Ok(rows.into_iter().map(|r| token_of(r, now)).collect())
 }
 
-/// Revokes a token at once (kept, marked revoked).
+/// Revokes a token at once (kept, marked revoked), with its event, in one transaction. Revoking a
+/// revoked token changes nothing and records nothing.
 ///
 /// # Errors
 /// [`Error::NotFound`]; database errors.
-pub async fn revoke(db: &Db, pk: &str) -> Result<(), Error> {
-    if tokens::revoke(&db.pool, pk, time::now()).await? == 1 {
+pub async fn revoke(db: &Db, who: &Who, pk: &str) -> Result<(), Error> {
+    let mut tx = db.begin().await?;
+    if tokens::revoke(&mut *tx, pk, time::now()).await? == 1 {
+        let row = tokens::get(&mut *tx, pk).await?;
+        record(
+            &mut *tx,
+            who.event(
+                Action::ModelUpdated,
+                Model::Token,
+                pk,
+                serde_json::json!({
+                    "model": model_context(Model::Token, pk, &row.identifier),
+                    "diff": {"revoked": {"old": false, "new": true}},
+                }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
         return Ok(());
     }
-    if tokens::exists(&db.pool, pk).await? {
+    if tokens::exists(&mut *tx, pk).await? {
         Ok(())
     } else {
         Err(Error::NotFound(Entity::Token))

@@ -1,7 +1,9 @@
 //! Users: creation and the profile pages read.
 
-use super::error::{touched, AccountAction, Entity, Error, Problem, Refusal};
+use super::audit::{model_context, record};
+use super::error::{AccountAction, Entity, Error, Problem, Refusal};
 use super::{time, Db};
+use crate::domain::audit::{Action, Model, Who};
 use crate::domain::email_rules::normalize_email;
 use crate::domain::user::CurrentUser;
 use crate::domain::user::{validate_new_password, validate_username, PasswordRules};
@@ -166,8 +168,51 @@ pub async fn create_admin(
     let user = superuser_from_input(username, email, password, password, rules).await?;
     let mut tx = db.begin().await?;
     let pk = insert_user(&mut tx, &user).await?;
+    record_created(&mut tx, &Who::system(), pk, &user).await?;
     tx.commit().await?;
     Ok(pk)
+}
+
+/// Records the creation of account `pk` (`model_created`, with its username, email, type and path; never
+/// its password) by `who`, inside the transaction that inserted it.
+///
+/// # Errors
+/// Database errors.
+pub async fn record_created(tx: &mut Tx, who: &Who, pk: i64, u: &NewUser) -> Result<(), Error> {
+    let pk_text = pk.to_string();
+    record(
+        &mut **tx,
+        who.event(
+            Action::ModelCreated,
+            Model::User,
+            &pk_text,
+            serde_json::json!({
+                "model": model_context(Model::User, &pk_text, &u.username),
+                "fields": {
+                    "username": u.username,
+                    "email": u.email,
+                    "type": u.user_type,
+                    "path": u.path,
+                    "is_superuser": u.is_superuser,
+                },
+            }),
+        ),
+    )
+    .await
+}
+
+/// [`record_created`] for an account an invitee just enrolled: the new account is the actor, from
+/// `client_ip`.
+///
+/// # Errors
+/// Database errors.
+pub async fn record_enrolled(
+    tx: &mut Tx,
+    pk: i64,
+    u: &NewUser,
+    client_ip: &str,
+) -> Result<(), Error> {
+    record_created(tx, &Who::user(pk, &u.username, client_ip), pk, u).await
 }
 
 /// Whether any active superuser exists.
@@ -306,22 +351,59 @@ fn not_yourself(me: i64, pk: i64, what: AccountAction) -> Result<(), Error> {
     }
 }
 
-/// Activates or deactivates an account. A deactivated user is signed out everywhere at once (sessions
-/// load active users only) and their API tokens stop working.
+/// Activates or deactivates an account, with its event, in one transaction. A deactivated user is
+/// signed out everywhere at once (sessions load active users only) and their API tokens stop working.
 ///
 /// # Errors
 /// [`Refusal::OwnAccount`] for the caller's own account; [`Error::NotFound`]; database errors.
-pub async fn set_active(db: &Db, me: i64, pk: i64, active: bool) -> Result<(), Error> {
+pub async fn set_active(db: &Db, who: &Who, me: i64, pk: i64, active: bool) -> Result<(), Error> {
     not_yourself(me, pk, AccountAction::Deactivate)?;
-    touched(users::set_active(&db.pool, pk, active).await?, Entity::User)
+    let mut tx = db.begin().await?;
+    let (name, was) = users::name_and_active(&mut *tx, pk)
+        .await?
+        .ok_or(Error::NotFound(Entity::User))?;
+    users::set_active(&mut *tx, pk, active).await?;
+    let pk_text = pk.to_string();
+    record(
+        &mut *tx,
+        who.event(
+            Action::ModelUpdated,
+            Model::User,
+            &pk_text,
+            serde_json::json!({
+                "model": model_context(Model::User, &pk_text, &name),
+                "diff": {"is_active": {"old": was, "new": active}},
+            }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Deletes an account, with its memberships, ledger rows and the invitations it created (as authentik
-/// deletes a deleted user's invitations).
+/// deletes a deleted user's invitations), and its event, in one transaction.
 ///
 /// # Errors
 /// [`Refusal::OwnAccount`] for the caller's own account; [`Error::NotFound`]; database errors.
-pub async fn delete(db: &Db, me: i64, pk: i64) -> Result<(), Error> {
+pub async fn delete(db: &Db, who: &Who, me: i64, pk: i64) -> Result<(), Error> {
     not_yourself(me, pk, AccountAction::Delete)?;
-    touched(users::delete(&db.pool, pk).await?, Entity::User)
+    let mut tx = db.begin().await?;
+    let (name, _) = users::name_and_active(&mut *tx, pk)
+        .await?
+        .ok_or(Error::NotFound(Entity::User))?;
+    users::delete(&mut *tx, pk).await?;
+    let pk_text = pk.to_string();
+    record(
+        &mut *tx,
+        who.event(
+            Action::ModelDeleted,
+            Model::User,
+            &pk_text,
+            serde_json::json!({"model": model_context(Model::User, &pk_text, &name)}),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

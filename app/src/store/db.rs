@@ -206,6 +206,13 @@ pub fn new_uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// A new time-ordered UUID (version 7, RFC 9562), as text: later ones sort after earlier ones (by the
+/// millisecond, and within one by a counter of this process), so rows keyed by it list in the order
+/// they were made, where their seconds are equal.
+pub fn new_ordered_uuid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
 /// `$from, $from+1, …` for `n` values, for an `IN (…)` list (at least one `n`).
 pub fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)

@@ -122,6 +122,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0027_job_queue.sql",
         include_str!("../../../migrations/0027_job_queue.sql"),
     ),
+    (
+        "0028_audit_event_filters.sql",
+        include_str!("../../../migrations/0028_audit_event_filters.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

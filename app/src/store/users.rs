@@ -492,6 +492,22 @@ pub async fn set_email_verified(ex: impl Exec<'_>, pk: i64) -> Result<(), DbErro
     Ok(())
 }
 
+/// User `pk`'s username and whether it is active, if there is such a user.
+///
+/// # Errors
+/// Database errors.
+pub async fn name_and_active(
+    ex: impl Exec<'_>,
+    pk: i64,
+) -> Result<Option<(String, bool)>, DbError> {
+    let row: Option<(String, Flag)> =
+        sqlx::query_as("SELECT username, is_active FROM users WHERE pk = $1")
+            .bind(pk)
+            .fetch_optional(ex)
+            .await?;
+    Ok(row.map(|(name, active)| (name, active.0)))
+}
+
 /// Activates or deactivates user `pk`; returns the number of rows changed (0 when there is no such user).
 ///
 /// # Errors

@@ -14,6 +14,7 @@
 //! `Retry-After`. A valid token is never refused for its network's failures.
 
 pub mod error;
+pub mod events;
 pub mod input;
 pub mod model;
 pub mod pagination;
@@ -30,6 +31,7 @@ use error::{ApiError, GenericError, ValidationError};
 use model::*;
 use serde_json::Value;
 use std::collections::HashMap;
+use usher_app::domain::audit::{Actor, Who};
 use usher_app::domain::limits::{
     api_failures_bucket, api_requests_bucket, network, API_REQUESTS_PER_TOKEN,
     API_TOKEN_FAILURES_PER_NETWORK,
@@ -69,6 +71,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(app: AppState) -> Router<S> {
             "/api/v3/stages/invitation/invitations/{invite_uuid}/used_by/",
             get(invitations_used_by),
         )
+        .route("/api/v3/events/events/", get(events::events_list))
         .route("/api/v3/flows/instances/", get(flows_list))
         .route("/api/v3/flows/instances/{slug}/", get(flows_retrieve))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -86,6 +89,19 @@ fn client_ip(req: &Request) -> String {
         .get::<ClientAddr>()
         .map(|c| c.0.to_string())
         .unwrap_or_else(|| "local".into())
+}
+
+/// Who a request's token speaks for, for the events its changes record: the token's owner, through
+/// the token, from the client's address (none for an in-process call).
+fn who(me: &ApiPrincipal, addr: Option<Extension<ClientAddr>>) -> Who {
+    Who {
+        actor: Actor::Token {
+            pk: me.user_pk.to_string(),
+            name: me.username.clone(),
+            token: me.token_pk.clone(),
+        },
+        client_ip: addr.map(|Extension(a)| a.0.to_string()).unwrap_or_default(),
+    }
 }
 
 /// Authenticates the bearer token and authorizes its user (a superuser), before any handler runs.
@@ -205,10 +221,17 @@ async fn invitations_list(
 async fn invitations_create(
     State(st): State<ApiState>,
     Extension(me): Extension<ApiPrincipal>,
+    addr: Option<Extension<ClientAddr>>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let input = input::parse_invitation(&json_body(&body)?, false).map_err(ApiError::Validation)?;
-    let inv = service::create_invitation(&st.app.db, &st.app.config, me.user_pk, input).await?;
+    let inv = service::create_invitation(
+        &st.app.db,
+        &st.app.config,
+        (&who(&me, addr), me.user_pk),
+        input,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(inv)).into_response())
 }
 
@@ -242,12 +265,14 @@ async fn invitations_retrieve(
 )]
 async fn invitations_update(
     State(st): State<ApiState>,
+    Extension(me): Extension<ApiPrincipal>,
+    addr: Option<Extension<ClientAddr>>,
     Path(pk): Path<String>,
     body: Bytes,
 ) -> Result<Json<Invitation>, ApiError> {
     let input = input::parse_invitation(&json_body(&body)?, false).map_err(ApiError::Validation)?;
     Ok(Json(
-        service::update_invitation(&st.app.db, &st.app.config, &pk, input).await?,
+        service::update_invitation(&st.app.db, &st.app.config, &who(&me, addr), &pk, input).await?,
     ))
 }
 
@@ -265,6 +290,8 @@ async fn invitations_update(
 )]
 async fn invitations_partial_update(
     State(st): State<ApiState>,
+    Extension(me): Extension<ApiPrincipal>,
+    addr: Option<Extension<ClientAddr>>,
     Path(pk): Path<String>,
     body: Bytes,
 ) -> Result<Json<Invitation>, ApiError> {
@@ -275,7 +302,7 @@ async fn invitations_partial_update(
     };
     let input = input::parse_invitation(&body, true).map_err(ApiError::Validation)?;
     Ok(Json(
-        service::update_invitation(&st.app.db, &st.app.config, &pk, input).await?,
+        service::update_invitation(&st.app.db, &st.app.config, &who(&me, addr), &pk, input).await?,
     ))
 }
 
@@ -288,9 +315,11 @@ async fn invitations_partial_update(
 )]
 async fn invitations_destroy(
     State(st): State<ApiState>,
+    Extension(me): Extension<ApiPrincipal>,
+    addr: Option<Extension<ClientAddr>>,
     Path(pk): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    service::delete_invitation(&st.app.db, &pk).await?;
+    service::delete_invitation(&st.app.db, &who(&me, addr), &pk).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -417,14 +446,16 @@ impl utoipa::Modify for BearerScheme {
     paths(
         invitations_list, invitations_create, invitations_retrieve, invitations_update, invitations_partial_update,
         invitations_destroy, invitations_send_email, invitations_used_by, flows_list, flows_retrieve,
+        events::events_list,
     ),
     components(schemas(
         Invitation, InvitationRequest, PatchedInvitationRequest, InvitationSendEmailRequest, PaginatedInvitationList,
         PaginatedFlowList, pagination::Pagination, Flow, PartialUser, UsedBy, UsedByActionEnum, FlowDesignationEnum,
         AuthenticationEnum, PolicyEngineMode, FlowLayoutEnum, DeniedActionEnum, ValidationError, GenericError,
+        events::Event, events::EventActions, events::PaginatedEventList,
     )),
     modifiers(&BearerScheme),
-    tags((name = "stages", description = "Invitations"), (name = "flows", description = "Flows"))
+    tags((name = "stages", description = "Invitations"), (name = "flows", description = "Flows"), (name = "events", description = "The audit log"))
 )]
 pub struct ApiDoc;
 

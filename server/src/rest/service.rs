@@ -9,6 +9,7 @@ use super::pagination::{self, Pagination};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use usher_app::domain::audit::Who;
 use usher_app::domain::invitation::{Invitation as DomainInvitation, InvitationError};
 use usher_app::service::invitations::{ListQuery, OrderField};
 use usher_app::service::{flows, invitations, time, Config, Db};
@@ -371,7 +372,7 @@ fn write_error(e: invitations::WriteError) -> ApiError {
 pub async fn create_invitation(
     db: &Db,
     config: &Config,
-    created_by: i64,
+    (who, created_by): (&Who, i64),
     input: InvitationInput,
 ) -> Result<Invitation, ApiError> {
     let draft = input
@@ -379,7 +380,7 @@ pub async fn create_invitation(
         .map_err(ApiError::Validation)?
         .into_draft()
         .map_err(|e| write_error(vec![e].into()))?;
-    let pk = invitations::create(db, config, created_by, &draft)
+    let pk = invitations::create(db, config, who, created_by, &draft)
         .await
         .map_err(write_error)?;
     get_invitation(db, config, &pk).await
@@ -392,11 +393,12 @@ pub async fn create_invitation(
 pub async fn update_invitation(
     db: &Db,
     config: &Config,
+    who: &Who,
     pk: &str,
     input: InvitationInput,
 ) -> Result<Invitation, ApiError> {
     let patch = input.into_patch().map_err(ApiError::Validation)?;
-    invitations::patch(db, pk, patch)
+    invitations::patch(db, who, pk, patch)
         .await
         .map_err(write_error)?;
     get_invitation(db, config, pk).await
@@ -406,8 +408,8 @@ pub async fn update_invitation(
 ///
 /// # Errors
 /// [`ApiError::NotFound`]; database errors.
-pub async fn delete_invitation(db: &Db, pk: &str) -> Result<(), ApiError> {
-    invitations::delete(db, pk).await.map_err(not_found)
+pub async fn delete_invitation(db: &Db, who: &Who, pk: &str) -> Result<(), ApiError> {
+    invitations::delete(db, who, pk).await.map_err(not_found)
 }
 
 /// The templates `send_email` knows: Usher's one, by authentik's names for it.

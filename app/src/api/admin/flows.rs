@@ -2,7 +2,7 @@
 //! (401 anonymous, 403 non-admin) and takes JSON input.
 
 #[cfg(feature = "ssr")]
-use crate::api::ctx::{admin, respond};
+use crate::api::ctx::{admin, respond, who};
 #[cfg(feature = "ssr")]
 use crate::domain::flow::StageKind;
 use crate::error::AppError;
@@ -56,7 +56,7 @@ pub async fn import_blueprint(
                 &st.config.secret_key,
                 &yaml,
                 &Default::default(),
-                me.pk,
+                (&who(&me).await, me.pk),
                 if confirm_builtin == Some(true) {
                     blueprints::BuiltinChanges::Confirmed
                 } else {

@@ -2,7 +2,7 @@
 //! (401 anonymous, 403 non-admin) and takes JSON input.
 
 #[cfg(feature = "ssr")]
-use crate::api::ctx::{admin, respond};
+use crate::api::ctx::{admin, respond, who};
 use crate::error::AppError;
 use crate::model::{FlowOption, InvitationForm, InvitationSort, InvitationView};
 #[cfg(feature = "ssr")]
@@ -93,7 +93,8 @@ pub async fn create_invitation(form: InvitationForm) -> Result<String, AppError>
         async {
             let (st, user) = admin().await?;
             let draft = draft_of(&form).map_err(WriteError::Invalid)?;
-            let pk = invitations::create(&st.db, &st.config, user.pk, &draft).await?;
+            let pk =
+                invitations::create(&st.db, &st.config, &who(&user).await, user.pk, &draft).await?;
             Ok(pk)
         }
         .await,
@@ -105,9 +106,9 @@ pub async fn create_invitation(form: InvitationForm) -> Result<String, AppError>
 pub async fn update_invitation(pk: String, form: InvitationForm) -> Result<(), AppError> {
     respond(
         async {
-            let (st, _) = admin().await?;
+            let (st, user) = admin().await?;
             let draft = draft_of(&form).map_err(WriteError::Invalid)?;
-            Ok(invitations::update(&st.db, &pk, &draft).await?)
+            Ok(invitations::update(&st.db, &who(&user).await, &pk, &draft).await?)
         }
         .await,
     )
@@ -118,8 +119,8 @@ pub async fn update_invitation(pk: String, form: InvitationForm) -> Result<(), A
 pub async fn set_invitation_enabled(pk: String, enabled: bool) -> Result<(), AppError> {
     respond(
         async {
-            let (st, _) = admin().await?;
-            invitations::set_enabled(&st.db, &pk, enabled)
+            let (st, user) = admin().await?;
+            invitations::set_enabled(&st.db, &who(&user).await, &pk, enabled)
                 .await
                 .map_err(AppError::from)
         }
@@ -132,8 +133,8 @@ pub async fn set_invitation_enabled(pk: String, enabled: bool) -> Result<(), App
 pub async fn regenerate_invitation_token(pk: String) -> Result<(), AppError> {
     respond(
         async {
-            let (st, _) = admin().await?;
-            invitations::regenerate_token(&st.db, &st.config.secret_key, &pk)
+            let (st, user) = admin().await?;
+            invitations::regenerate_token(&st.db, &st.config.secret_key, &who(&user).await, &pk)
                 .await
                 .map_err(AppError::from)
         }
@@ -146,8 +147,8 @@ pub async fn regenerate_invitation_token(pk: String) -> Result<(), AppError> {
 pub async fn delete_invitation(pk: String) -> Result<(), AppError> {
     respond(
         async {
-            let (st, _) = admin().await?;
-            invitations::delete(&st.db, &pk)
+            let (st, user) = admin().await?;
+            invitations::delete(&st.db, &who(&user).await, &pk)
                 .await
                 .map_err(AppError::from)
         }
@@ -192,8 +193,8 @@ pub async fn send_invitation(
 pub async fn deprovision_invitation(pk: String) -> Result<u64, AppError> {
     respond(
         async {
-            let (st, _) = admin().await?;
-            invitations::deprovision(&st.db, &pk)
+            let (st, user) = admin().await?;
+            invitations::deprovision(&st.db, &who(&user).await, &pk)
                 .await
                 .map_err(AppError::from)
         }

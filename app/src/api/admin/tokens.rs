@@ -2,7 +2,7 @@
 //! (401 anonymous, 403 non-admin) and takes JSON input.
 
 #[cfg(feature = "ssr")]
-use crate::api::ctx::{admin, respond};
+use crate::api::ctx::{admin, respond, who};
 #[cfg(feature = "ssr")]
 use crate::domain::token::{parse_expiry, TokenDraft};
 use crate::error::AppError;
@@ -34,7 +34,7 @@ pub async fn list_tokens() -> Result<Vec<ApiTokenView>, AppError> {
 pub async fn create_token(form: TokenForm) -> Result<NewToken, AppError> {
     respond(
         async {
-            let (st, _) = admin().await?;
+            let (st, me) = admin().await?;
             let draft = TokenDraft {
                 expires: parse_expiry(&form.expires)
                     .map_err(|e| AppError::field("expires", e.to_string()))?,
@@ -42,7 +42,7 @@ pub async fn create_token(form: TokenForm) -> Result<NewToken, AppError> {
                 identifier: form.identifier,
                 description: form.description,
             };
-            let created = tokens::create(&st.db, &draft).await?;
+            let created = tokens::create(&st.db, &who(&me).await, &draft).await?;
             Ok(NewToken {
                 token: token_view(created.token, time::now()),
                 secret: created.secret,
@@ -57,8 +57,10 @@ pub async fn create_token(form: TokenForm) -> Result<NewToken, AppError> {
 pub async fn revoke_token(pk: String) -> Result<(), AppError> {
     respond(
         async {
-            let (st, _) = admin().await?;
-            tokens::revoke(&st.db, &pk).await.map_err(AppError::from)
+            let (st, me) = admin().await?;
+            tokens::revoke(&st.db, &who(&me).await, &pk)
+                .await
+                .map_err(AppError::from)
         }
         .await,
     )

@@ -2,7 +2,7 @@
 //! (401 anonymous, 403 non-admin) and takes JSON input.
 
 #[cfg(feature = "ssr")]
-use crate::api::ctx::{admin, respond};
+use crate::api::ctx::{admin, respond, who};
 use crate::error::AppError;
 use crate::model::UserView;
 #[cfg(feature = "ssr")]
@@ -54,7 +54,7 @@ pub async fn set_user_active(pk: i64, active: bool) -> Result<(), AppError> {
     respond(
         async {
             let (st, me) = admin().await?;
-            users::set_active(&st.db, me.pk, pk, active)
+            users::set_active(&st.db, &who(&me).await, me.pk, pk, active)
                 .await
                 .map_err(AppError::from)
         }
@@ -68,7 +68,7 @@ pub async fn delete_user(pk: i64) -> Result<(), AppError> {
     respond(
         async {
             let (st, me) = admin().await?;
-            users::delete(&st.db, me.pk, pk)
+            users::delete(&st.db, &who(&me).await, me.pk, pk)
                 .await
                 .map_err(AppError::from)
         }

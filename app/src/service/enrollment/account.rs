@@ -120,12 +120,23 @@ pub(super) async fn write_user(
     }
     // Another account may have taken the username meanwhile: refused under its field.
     let user_pk = insert_user(&mut tx, &user).await?;
+    crate::service::users::record_enrolled(&mut tx, user_pk, &user, &req.ip).await?;
     let mut group_pks: Vec<String> = Vec::new();
     if let Some(name) = &ws.group {
         group_pks.extend(directory::group_pk_by_name(&mut *tx, name).await?);
     }
     match invitation {
-        Some(inv) => use_in(&mut tx, inv, user_pk, UseAction::Enrolled, req, group_pks).await?,
+        Some(inv) => {
+            use_in(
+                &mut tx,
+                inv,
+                (user_pk, &user.username),
+                UseAction::Enrolled,
+                req,
+                group_pks,
+            )
+            .await?
+        }
         None => grant_in(&mut tx, user_pk, None, group_pks).await?,
     }
     tx.commit().await?;

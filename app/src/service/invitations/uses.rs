@@ -92,11 +92,25 @@ pub fn invalid(status: InvitationStatus) -> Error {
 /// # Errors
 /// [`Error::NotFound`] when `pk` is neither an invitation nor in the ledger; database errors.
 #[tracing::instrument(name = "invitations.deprovision", skip_all, fields(invitation = pk))]
-pub async fn deprovision(db: &Db, pk: &str) -> Result<u64, Error> {
-    if !store::known(&db.pool, pk).await? {
+pub async fn deprovision(db: &Db, who: &crate::domain::audit::Who, pk: &str) -> Result<u64, Error> {
+    use crate::domain::audit::{Action, Model};
+    let mut tx = db.begin().await?;
+    if !store::known(&mut *tx, pk).await? {
         return Err(not_found());
     }
-    Ok(store::deactivate_enrolled(&db.pool, pk).await?)
+    let n = store::deactivate_enrolled(&mut *tx, pk).await?;
+    crate::service::audit::record(
+        &mut *tx,
+        who.event(
+            Action::InvitationDeprovisioned,
+            Model::Invitation,
+            pk,
+            serde_json::json!({"deactivated": n}),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n)
 }
 
 /// Who is enrolling or joining, for the ledger.
@@ -112,7 +126,8 @@ pub struct RequestInfo {
 /// ([`consume_use`], which re-checks the invitation atomically), grants its roles and groups plus
 /// `extra_groups` ([`grant_in`]) and records the use in the ledger ([`record_use_in`]). Enrollment
 /// (`action` [`UseAction::Enrolled`], after inserting the account) and accepting (`Joined`) both call
-/// this, so a use is always all three or, when the transaction rolls back, none.
+/// this, so a use is always all three (and its `invitation_used` event) or, when the transaction rolls
+/// back, none.
 ///
 /// # Errors
 /// [`Error::InvalidInvitation`] when the invitation can no longer be used; [`Error::Refused`]
@@ -120,14 +135,30 @@ pub struct RequestInfo {
 pub async fn use_in(
     tx: &mut Tx,
     inv: &Invitation,
-    user_pk: i64,
+    (user_pk, username): (i64, &str),
     action: UseAction,
     req: &RequestInfo,
     extra_groups: Vec<String>,
 ) -> Result<(), Error> {
+    use crate::domain::audit::{Action, Model, Who};
     consume_use(tx, inv, time::now()).await?;
     grant_in(tx, user_pk, Some(inv), extra_groups).await?;
-    record_use_in(tx, inv, user_pk, action, req).await
+    record_use_in(tx, inv, user_pk, action, req).await?;
+    // authentik's `invitation_used`: the account that used it, the invitation and how.
+    crate::service::audit::record(
+        &mut **tx,
+        Who::user(user_pk, username, &req.ip).event(
+            Action::InvitationUsed,
+            Model::Invitation,
+            &inv.pk,
+            serde_json::json!({
+                "invitation_uuid": inv.pk,
+                "invitation_name": inv.name.as_str(),
+                "use": action.as_str(),
+            }),
+        ),
+    )
+    .await
 }
 
 /// Grants the invitation's groups and roles (plus `extra_groups`) to a user, skipping what they hold. The

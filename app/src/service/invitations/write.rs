@@ -2,9 +2,11 @@
 
 use super::not_found;
 use super::token::{new_token, open_token};
+use crate::domain::audit::{diff, Action, Model, Who};
 use crate::domain::invitation::{
     invitation_link, Invitation, InvitationDraft, InvitationError, InvitationPatch, NameError,
 };
+use crate::service::audit::{model_context, record};
 use crate::service::error::{Context, Error, Problem, Refusal};
 use crate::service::{time, Db};
 use crate::store::db::new_uuid;
@@ -146,6 +148,7 @@ pub enum Delivery<'a> {
 pub async fn create_in(
     tx: &mut Tx,
     key: &crate::service::SecretKey,
+    who: &Who,
     created_by: i64,
     draft: &InvitationDraft,
     now: i64,
@@ -173,6 +176,22 @@ pub async fn create_in(
     .await
     .map_err(name_taken)?;
     store::replace_grants(tx, &pk, &r.roles, &r.groups).await?;
+    let created = load_in(tx, &pk)
+        .await?
+        .context("reading an invitation just created")?;
+    record(
+        &mut **tx,
+        who.event(
+            Action::ModelCreated,
+            Model::Invitation,
+            &pk,
+            serde_json::json!({
+                "model": model_context(Model::Invitation, &pk, created.name.as_str()),
+                "fields": created.recorded(),
+            }),
+        ),
+    )
+    .await?;
     let email = draft.fixed_data.get("email").and_then(|e| e.as_str());
     if let (Delivery::Automatic(config), Some(email)) = (delivery, email) {
         let (mail, link) = invitation_mail(tx, config, &pk).await?;
@@ -200,6 +219,7 @@ pub async fn create_in(
 pub async fn create(
     db: &Db,
     config: &crate::service::Config,
+    who: &Who,
     created_by: i64,
     draft: &InvitationDraft,
 ) -> Result<String, WriteError> {
@@ -207,6 +227,7 @@ pub async fn create(
     let pk = create_in(
         &mut tx,
         &config.secret_key,
+        who,
         created_by,
         draft,
         time::now(),
@@ -331,7 +352,13 @@ async fn invitation_mail(
 /// # Errors
 /// [`WriteError::NotFound`]; [`WriteError::Invalid`] (unknown flow, role or group, a taken name); storage
 /// errors.
-pub async fn update_in(tx: &mut Tx, pk: &str, draft: &InvitationDraft) -> Result<(), WriteError> {
+pub async fn update_in(
+    tx: &mut Tx,
+    who: &Who,
+    pk: &str,
+    draft: &InvitationDraft,
+) -> Result<(), WriteError> {
+    let before = load_in(tx, pk).await?.ok_or(WriteError::NotFound)?;
     let r = resolve(tx, draft, Vec::new()).await?;
     let (fixed_data, emails) = (fixed_data_json(draft), emails_json(draft)?);
     let n = store::update(&mut **tx, pk, &fields(draft, &r, &fixed_data, &emails))
@@ -341,6 +368,20 @@ pub async fn update_in(tx: &mut Tx, pk: &str, draft: &InvitationDraft) -> Result
         return Err(WriteError::NotFound);
     }
     store::replace_grants(tx, pk, &r.roles, &r.groups).await?;
+    let after = load_in(tx, pk).await?.ok_or(WriteError::NotFound)?;
+    record(
+        &mut **tx,
+        who.event(
+            Action::ModelUpdated,
+            Model::Invitation,
+            pk,
+            serde_json::json!({
+                "model": model_context(Model::Invitation, pk, after.name.as_str()),
+                "diff": diff(&before.recorded(), &after.recorded()),
+            }),
+        ),
+    )
+    .await?;
     Ok(())
 }
 
@@ -349,9 +390,14 @@ pub async fn update_in(tx: &mut Tx, pk: &str, draft: &InvitationDraft) -> Result
 /// # Errors
 /// As [`update_in`].
 #[tracing::instrument(name = "invitations.update", skip_all, fields(invitation = pk))]
-pub async fn update(db: &Db, pk: &str, draft: &InvitationDraft) -> Result<(), WriteError> {
+pub async fn update(
+    db: &Db,
+    who: &Who,
+    pk: &str,
+    draft: &InvitationDraft,
+) -> Result<(), WriteError> {
     let mut tx = db.begin().await?;
-    update_in(&mut tx, pk, draft).await?;
+    update_in(&mut tx, who, pk, draft).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -362,13 +408,13 @@ pub async fn update(db: &Db, pk: &str, draft: &InvitationDraft) -> Result<(), Wr
 /// # Errors
 /// [`WriteError::NotFound`]; as [`InvitationPatch::apply`] and [`update_in`].
 #[tracing::instrument(name = "invitations.patch", skip_all, fields(invitation = pk))]
-pub async fn patch(db: &Db, pk: &str, patch: InvitationPatch) -> Result<(), WriteError> {
+pub async fn patch(db: &Db, who: &Who, pk: &str, patch: InvitationPatch) -> Result<(), WriteError> {
     let mut tx = db.begin().await?;
     let current = load_in(&mut tx, pk).await?.ok_or(WriteError::NotFound)?;
     let draft = patch
         .apply(current.to_draft())
         .map_err(|e| WriteError::Invalid(vec![e]))?;
-    update_in(&mut tx, pk, &draft).await?;
+    update_in(&mut tx, who, pk, &draft).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -383,6 +429,7 @@ pub async fn patch(db: &Db, pk: &str, patch: InvitationPatch) -> Result<(), Writ
 pub async fn upsert_by_name_in(
     tx: &mut Tx,
     key: &crate::service::SecretKey,
+    who: &Who,
     created_by: i64,
     patch: InvitationPatch,
     now: i64,
@@ -397,12 +444,12 @@ pub async fn upsert_by_name_in(
         Some(pk) => {
             let current = load_in(tx, &pk).await?.ok_or(WriteError::NotFound)?;
             let draft = patch.apply(current.to_draft()).map_err(invalid)?;
-            update_in(tx, &pk, &draft).await?;
+            update_in(tx, who, &pk, &draft).await?;
             Ok(false)
         }
         None => {
             let draft = patch.into_draft().map_err(invalid)?;
-            create_in(tx, key, created_by, &draft, now, Delivery::None).await?;
+            create_in(tx, key, who, created_by, &draft, now, Delivery::None).await?;
             Ok(true)
         }
     }
@@ -428,16 +475,36 @@ pub async fn find(db: &Db, pk: &str) -> Result<Invitation, Error> {
         .ok_or_else(not_found)
 }
 
-/// Switches an invitation on or off.
+/// Switches an invitation on or off, with its event, in one transaction.
 ///
 /// # Errors
 /// [`Error::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.set_enabled", skip_all, fields(invitation = pk, enabled = enabled))]
-pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), Error> {
-    found(store::set_enabled(&db.pool, pk, enabled).await?)
+pub async fn set_enabled(db: &Db, who: &Who, pk: &str, enabled: bool) -> Result<(), Error> {
+    let mut tx = db.begin().await?;
+    let before = load_in(&mut tx, pk).await?.ok_or_else(not_found)?;
+    found(store::set_enabled(&mut *tx, pk, enabled).await?)?;
+    let mut after = before.recorded();
+    after["enabled"] = serde_json::Value::Bool(enabled);
+    record(
+        &mut *tx,
+        who.event(
+            Action::ModelUpdated,
+            Model::Invitation,
+            pk,
+            serde_json::json!({
+                "model": model_context(Model::Invitation, pk, before.name.as_str()),
+                "diff": diff(&before.recorded(), &after),
+            }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
-/// Gives an invitation a new random token, sealed with `key`; the old link stops working at once.
+/// Gives an invitation a new random token, sealed with `key`; the old link stops working at once. One
+/// transaction with its event ([`Action::SecretRotate`], which names no token).
 ///
 /// # Errors
 /// [`Error::NotFound`]; database errors.
@@ -445,12 +512,15 @@ pub async fn set_enabled(db: &Db, pk: &str, enabled: bool) -> Result<(), Error> 
 pub async fn regenerate_token(
     db: &Db,
     key: &crate::service::SecretKey,
+    who: &Who,
     pk: &str,
 ) -> Result<(), Error> {
     let (_, digest, sealed) = new_token(key, pk);
+    let mut tx = db.begin().await?;
+    let inv = load_in(&mut tx, pk).await?.ok_or_else(not_found)?;
     found(
         store::set_token(
-            &db.pool,
+            &mut *tx,
             pk,
             store::StoredToken {
                 digest: &digest,
@@ -458,16 +528,46 @@ pub async fn regenerate_token(
             },
         )
         .await?,
+    )?;
+    record(
+        &mut *tx,
+        who.event(
+            Action::SecretRotate,
+            Model::Invitation,
+            pk,
+            serde_json::json!({"model": model_context(Model::Invitation, pk, inv.name.as_str())}),
+        ),
     )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
-/// Deletes an invitation (its grants and ledger rows go with it).
+/// Deletes an invitation (its grants go with it; its ledger rows and events stay), with its event, in
+/// one transaction.
 ///
 /// # Errors
 /// [`Error::NotFound`]; database errors.
 #[tracing::instrument(name = "invitations.delete", skip_all, fields(invitation = pk))]
-pub async fn delete(db: &Db, pk: &str) -> Result<(), Error> {
-    found(store::delete(&db.pool, pk).await?)
+pub async fn delete(db: &Db, who: &Who, pk: &str) -> Result<(), Error> {
+    let mut tx = db.begin().await?;
+    let inv = load_in(&mut tx, pk).await?.ok_or_else(not_found)?;
+    found(store::delete(&mut *tx, pk).await?)?;
+    record(
+        &mut *tx,
+        who.event(
+            Action::ModelDeleted,
+            Model::Invitation,
+            pk,
+            serde_json::json!({
+                "model": model_context(Model::Invitation, pk, inv.name.as_str()),
+                "fields": inv.recorded(),
+            }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// `Ok` when a statement touched a row, [`Error::NotFound`] when it touched none.

@@ -1,0 +1,414 @@
+//! The audit log (issue 14 item 1 and 4) against the real router on SQLite and PostgreSQL: every change
+//! to an invitation, a user or an API token, every use of an invitation and every failed sign-in records
+//! exactly one event, by the right actor, about the right object, in the transaction of the change (a
+//! refused change records none); no event holds a token; `GET /api/v3/events/events/` lists them in
+//! authentik's shape with its filters and pagination.
+
+mod common;
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::{create_invitation, enroll, Client, TestApp};
+use serde_json::{json, Value};
+
+db_tests!(
+    every_invitation_change_and_use_records_one_event_by_its_actor,
+    refused_changes_record_nothing,
+    users_tokens_and_failed_sign_ins_are_recorded,
+    the_events_api_is_authentiks_shape_with_its_filters,
+);
+
+const EXT: &str = "invitation-enrollment-flow-external";
+
+/// Every event about `pk`, oldest first, as `(action, actor_kind, actor_name, context)`.
+async fn events_of(app: &TestApp, pk: &str) -> Vec<(String, String, String, Value)> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT action, actor_kind, actor_name, context FROM audit_events WHERE object_pk = $1 ORDER BY created, pk",
+    )
+    .bind(pk)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(a, k, n, c)| (a, k, n, serde_json::from_str(&c).unwrap()))
+        .collect()
+}
+
+/// How many events there are in all.
+async fn all_events(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM audit_events").await
+}
+
+/// The actions of `pk`'s events, oldest first (events of one second keep no order among themselves, so
+/// callers compare sorted lists where several fall in one second).
+async fn actions_of(app: &TestApp, pk: &str) -> Vec<String> {
+    let mut a: Vec<String> = events_of(app, pk).await.into_iter().map(|e| e.0).collect();
+    a.sort();
+    a
+}
+
+async fn every_invitation_change_and_use_records_one_event_by_its_actor(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (pk, first_token) = create_invitation(&app, &mut admin, "ev-one", EXT, json!({})).await;
+    let created = events_of(&app, &pk).await;
+    assert_eq!(created.len(), 1, "{created:?}");
+    let (action, kind, name, ctx) = &created[0];
+    assert_eq!(
+        (action.as_str(), kind.as_str(), name.as_str()),
+        ("model_created", "user", "admin")
+    );
+    assert_eq!(ctx["model"]["model_name"], "invitation");
+    assert_eq!(ctx["model"]["pk"], pk.as_str());
+    assert_eq!(ctx["model"]["name"], "ev-one");
+    assert_eq!(ctx["fields"]["flow"], EXT);
+
+    // An edit records what changed, old and new.
+    let mut form = json!({
+        "name": "ev-one", "description": "for the sales team", "flow": app.flow_pk(EXT).await, "expires": "",
+        "never_expires": true, "fixed_data": "", "single_use": false, "quota": "", "emails": "", "roles": [],
+        "groups": [], "enabled": true
+    });
+    let (s, body) = admin
+        .call(
+            "admin/invitations/update",
+            json!({"pk": pk, "form": form.clone()}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (s, _) = admin
+        .call(
+            "admin/invitations/set_enabled",
+            json!({"pk": pk, "enabled": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = admin
+        .call("admin/invitations/regenerate", json!({"pk": pk}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let second_token = app.token(&pk).await;
+    assert_ne!(first_token, second_token);
+    let updates: Vec<Value> = events_of(&app, &pk)
+        .await
+        .into_iter()
+        .filter(|e| e.0 == "model_updated")
+        .map(|e| e.3["diff"].clone())
+        .collect();
+    assert_eq!(updates.len(), 2, "{updates:?}");
+    assert!(
+        updates.contains(&json!({"description": {"old": "", "new": "for the sales team"}})),
+        "{updates:?}"
+    );
+    assert!(
+        updates.contains(&json!({"enabled": {"old": true, "new": false}})),
+        "{updates:?}"
+    );
+
+    // The invitee enrolls: their account's creation and the use, both by them.
+    form["enabled"] = json!(true);
+    admin
+        .call("admin/invitations/update", json!({"pk": pk, "form": form}))
+        .await;
+    let mut jane = app.client();
+    let r = enroll(
+        &mut jane,
+        &app.db,
+        EXT,
+        &second_token,
+        "jane",
+        "jane@example.com",
+    )
+    .await;
+    assert!(
+        r.status.is_redirection() || r.status.is_success(),
+        "{} {}",
+        r.status,
+        r.body
+    );
+    let used: Vec<_> = events_of(&app, &pk)
+        .await
+        .into_iter()
+        .filter(|e| e.0 == "invitation_used")
+        .collect();
+    assert_eq!(used.len(), 1);
+    assert_eq!((used[0].1.as_str(), used[0].2.as_str()), ("user", "jane"));
+    assert_eq!(used[0].3["use"], "enrolled");
+    let jane_pk: i64 = sqlx::query_scalar("SELECT pk FROM users WHERE username = 'jane'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let account = events_of(&app, &jane_pk.to_string()).await;
+    assert_eq!(account.len(), 1, "{account:?}");
+    assert_eq!(
+        (account[0].0.as_str(), account[0].2.as_str()),
+        ("model_created", "jane")
+    );
+    assert_eq!(account[0].3["fields"]["email"], "jane@example.com");
+
+    let (s, n) = admin
+        .call("admin/invitations/deprovision", json!({"pk": pk}))
+        .await;
+    assert_eq!((s, n), (StatusCode::OK, json!(1)));
+    let (s, _) = admin
+        .call("admin/invitations/delete", json!({"pk": pk}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+
+    assert_eq!(
+        actions_of(&app, &pk).await,
+        [
+            "invitation_deprovisioned",
+            "invitation_used",
+            "model_created",
+            "model_deleted",
+            "model_updated",
+            "model_updated",
+            "model_updated",
+            "secret_rotate",
+        ],
+        "one event per change, kept after the invitation is deleted"
+    );
+    // No event holds a link's secret, old or new, nor a password.
+    let text: Vec<String> = sqlx::query_scalar("SELECT context FROM audit_events")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    let text = text.join("\n");
+    for secret in [&first_token, &second_token] {
+        assert!(!text.contains(secret.as_str()), "a token in an event");
+    }
+    assert!(!text.contains("s3cret-pass-word"), "a password in an event");
+}
+
+async fn refused_changes_record_nothing(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (pk, _) = create_invitation(&app, &mut admin, "ev-two", EXT, json!({})).await;
+    let before = all_events(&app).await;
+    // A bad name, an unknown invitation, one's own account: refused, and nothing recorded.
+    let (s, _) = admin
+        .call(
+            "admin/invitations/update",
+            json!({"pk": pk, "form": {
+                "name": "not a slug!", "description": "", "flow": app.flow_pk(EXT).await, "expires": "",
+                "never_expires": true, "fixed_data": "", "single_use": false, "quota": "", "emails": "",
+                "roles": [], "groups": [], "enabled": true
+            }}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    for endpoint in [
+        "admin/invitations/delete",
+        "admin/invitations/regenerate",
+        "admin/invitations/deprovision",
+    ] {
+        let (s, _) = admin.call(endpoint, json!({"pk": "no-such-pk"})).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{endpoint}");
+    }
+    let admin_pk = app
+        .count("SELECT pk FROM users WHERE username = 'admin'")
+        .await;
+    let (s, _) = admin
+        .call(
+            "admin/users/set_active",
+            json!({"pk": admin_pk, "active": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // A write that fails after its change (a name another invitation has) rolls its event back too.
+    create_invitation(&app, &mut admin, "ev-three", EXT, json!({})).await;
+    let before_clash = all_events(&app).await;
+    let (s, _) = admin
+        .call(
+            "admin/invitations/update",
+            json!({"pk": pk, "form": {
+                "name": "ev-three", "description": "", "flow": app.flow_pk(EXT).await, "expires": "",
+                "never_expires": true, "fixed_data": "", "single_use": false, "quota": "", "emails": "",
+                "roles": [], "groups": [], "enabled": true
+            }}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(all_events(&app).await, before_clash);
+    assert_eq!(
+        all_events(&app).await,
+        before + 1,
+        "only ev-three's creation"
+    );
+}
+
+async fn users_tokens_and_failed_sign_ins_are_recorded(app: TestApp) {
+    let mut admin = app.admin().await;
+    // A failed sign-in names the username as typed, never the password.
+    let mut someone = app.client();
+    let (s, _) = someone.login("admin", "not-the-password").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let failed: Vec<(String, String)> = sqlx::query_as(
+        "SELECT actor_name, context FROM audit_events WHERE action = 'login_failed'",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].0, "admin");
+    assert!(!failed[0].1.contains("not-the-password"));
+
+    let (s, t) = admin
+        .call(
+            "admin/tokens/create",
+            json!({"form": {"username": "admin", "identifier": "ci", "description": "", "expires": ""}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    let token_pk = t["token"]["pk"].as_str().unwrap().to_owned();
+    let secret = t["secret"].as_str().unwrap().to_owned();
+    for _ in 0..2 {
+        let (s, _) = admin
+            .call("admin/tokens/revoke", json!({"pk": token_pk}))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+    }
+    let token_events = events_of(&app, &token_pk).await;
+    assert_eq!(
+        token_events
+            .iter()
+            .map(|e| e.0.as_str())
+            .collect::<Vec<_>>(),
+        ["model_created", "model_updated"],
+        "revoking a revoked token records nothing"
+    );
+    assert!(token_events.iter().all(|e| e.2 == "admin"));
+    assert!(!token_events
+        .iter()
+        .any(|e| e.3.to_string().contains(&secret)));
+
+    app.user("bob").await;
+    let bob: i64 = app
+        .count("SELECT pk FROM users WHERE username = 'bob'")
+        .await;
+    let (s, _) = admin
+        .call(
+            "admin/users/set_active",
+            json!({"pk": bob, "active": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = admin.call("admin/users/delete", json!({"pk": bob})).await;
+    assert_eq!(s, StatusCode::OK);
+    let bob_events = events_of(&app, &bob.to_string()).await;
+    let actions: Vec<&str> = bob_events.iter().map(|e| e.0.as_str()).collect();
+    assert!(
+        actions.ends_with(&["model_updated", "model_deleted"]),
+        "in the order they happened: {actions:?}"
+    );
+    assert_eq!(
+        bob_events[bob_events.len() - 2].3["diff"],
+        json!({"is_active": {"old": true, "new": false}})
+    );
+}
+
+async fn get(c: &mut Client, path: &str, bearer: Option<&str>) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method(Method::GET)
+        .uri(path)
+        .header(header::ACCEPT, "application/json");
+    if let Some(t) = bearer {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let r = c.send(req.body(Body::empty()).unwrap()).await;
+    let v = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+    (r.status, v)
+}
+
+async fn the_events_api_is_authentiks_shape_with_its_filters(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, t) = admin
+        .call(
+            "admin/tokens/create",
+            json!({"form": {"username": "admin", "identifier": "api", "description": "", "expires": ""}}),
+        )
+        .await;
+    let secret = t["secret"].as_str().unwrap().to_owned();
+    let token_pk = t["token"]["pk"].as_str().unwrap().to_owned();
+    // A write through the REST API names the token.
+    let body = json!({"name": "from-api", "flow": app.flow_pk(EXT).await});
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v3/stages/invitation/invitations/")
+        .header(header::AUTHORIZATION, format!("Bearer {secret}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [10, 1, 2, 3],
+            40_000,
+        ))));
+    let r = admin.send(req).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let pk = serde_json::from_str::<Value>(&r.body).unwrap()["pk"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let (s, page) = get(
+        &mut admin,
+        &format!("/api/v3/events/events/?context_model_pk={pk}"),
+        Some(&secret),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert_eq!(page["pagination"]["count"], 1);
+    let e = &page["results"][0];
+    assert_eq!(e["action"], "model_created");
+    assert_eq!(e["app"], "authentik.stages.invitation");
+    assert_eq!(e["user"]["username"], "admin");
+    assert_eq!(e["user"]["authenticated_as"], "token");
+    assert_eq!(e["context"]["token"], token_pk.as_str());
+    assert_eq!(e["context"]["model"]["pk"], pk.as_str());
+    assert_eq!(e["client_ip"], "10.1.2.3");
+    assert!(chrono::DateTime::parse_from_rfc3339(e["created"].as_str().unwrap()).is_ok());
+    assert!(e["expires"].as_str().unwrap() > e["created"].as_str().unwrap());
+
+    // Filters, ordering and pages.
+    let (_, all) = get(&mut admin, "/api/v3/events/events/", Some(&secret)).await;
+    let total = all["pagination"]["count"].as_u64().unwrap();
+    assert!(total >= 3, "{all}");
+    let (_, created) = get(
+        &mut admin,
+        "/api/v3/events/events/?action=model_created&username=admin",
+        Some(&secret),
+    )
+    .await;
+    assert!(created["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["action"] == "model_created" && e["user"]["username"] == "admin"));
+    let (_, oldest) = get(
+        &mut admin,
+        "/api/v3/events/events/?ordering=created&page_size=1",
+        Some(&secret),
+    )
+    .await;
+    assert_eq!(oldest["pagination"]["total_pages"], total);
+    assert_eq!(
+        oldest["results"][0]["context"]["model"]["name"], "admin",
+        "the first event is the admin's creation"
+    );
+    let (s, bad) = get(
+        &mut admin,
+        "/api/v3/events/events/?action=nope",
+        Some(&secret),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(bad["action"][0].as_str().unwrap().contains("nope"));
+    let (s, _) = get(&mut admin, "/api/v3/events/events/?page=99", Some(&secret)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // Tokens only: no token, no events; the session cookie is not enough.
+    let (s, _) = get(&mut admin, "/api/v3/events/events/", None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // In the OpenAPI document.
+    let (_, doc) = get(&mut admin, "/api/v3/schema/", None).await;
+    assert!(doc["paths"]["/events/events/"]["get"].is_object());
+    assert!(doc["components"]["schemas"]["PaginatedEventList"].is_object());
+}
