@@ -64,6 +64,15 @@ pub struct Settings {
         global = true
     )]
     pub outbox_give_up_hours: u32,
+    /// Days audit events are kept (System → Events, `/api/v3/events/events/`) before they are pruned.
+    #[arg(
+        long,
+        env = "USHER_EVENT_RETENTION_DAYS",
+        default_value_t = 365,
+        value_parser = clap::value_parser!(u32).range(1..=36500),
+        global = true
+    )]
+    pub event_retention_days: u32,
     /// The From: address of Usher's emails; wins over System → Email. Default: what is saved there, else
     /// `Usher <usher@localhost>`.
     #[arg(long, env = "USHER_EMAIL_FROM", global = true)]
@@ -246,6 +255,7 @@ impl Settings {
                 from: set(&self.email_from),
             },
             outbox_give_up_after_secs: i64::from(self.outbox_give_up_hours) * 3600,
+            event_retention_secs: i64::from(self.event_retention_days) * 86_400,
             password_min_length: usize::from(self.password_min_length),
         }
     }

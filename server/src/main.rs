@@ -287,12 +287,12 @@ async fn serve(settings: Settings) -> Result<(), String> {
     // Rate-limit buckets, verifications and outbox messages nothing reads any more are deleted every 5
     // minutes (each instance does it; the deletes are idempotent), so storage stays as large as what is
     // live.
-    let prune_db = usher.state.db.clone();
+    let (prune_db, prune_config) = (usher.state.db.clone(), usher.state.config.clone());
     let _prune = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
             tick.tick().await;
-            match usher_app::service::retention::prune_now(&prune_db).await {
+            match usher_app::service::retention::prune_now(&prune_db, &prune_config).await {
                 Ok(p) => tracing::debug!(?p, "pruned"),
                 Err(e) => tracing::warn!(error = %e, "pruning failed"),
             }

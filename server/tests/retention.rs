@@ -10,7 +10,27 @@ use usher_app::service::retention;
 db_tests!(
     a_delivered_code_leaves_no_plaintext_in_the_outbox,
     pruning_deletes_what_nothing_reads,
+    events_are_kept_for_their_retention_then_pruned,
 );
+
+/// Events live `USHER_EVENT_RETENTION_DAYS` (here the default, 365), then the schedule deletes them.
+async fn events_are_kept_for_their_retention_then_pruned(app: TestApp) {
+    let mut admin = app.admin().await;
+    common::create_invitation(&app, &mut admin, "kept", EXT, json!({})).await;
+    let events = app.count("SELECT COUNT(*) FROM audit_events").await;
+    assert!(events >= 2, "the admin's and the invitation's creation");
+    let now = usher_app::service::time::now();
+    let day = 86_400;
+    let p = retention::prune(&app.db, &app.state.config, now + 364 * day)
+        .await
+        .unwrap();
+    assert_eq!(p.events, 0, "kept for a year");
+    let p = retention::prune(&app.db, &app.state.config, now + 366 * day)
+        .await
+        .unwrap();
+    assert_eq!(p.events as i64, events);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_events").await, 0);
+}
 
 const EXT: &str = "invitation-enrollment-flow-external";
 
@@ -126,7 +146,9 @@ async fn pruning_deletes_what_nothing_reads(app: TestApp) {
 
     // Now, nothing is old enough.
     assert_eq!(
-        retention::prune(&app.db, now).await.unwrap(),
+        retention::prune(&app.db, &app.state.config, now)
+            .await
+            .unwrap(),
         retention::Pruned::default()
     );
     // Later: the verification and the code's message go, and so do the code budget's buckets; the
@@ -135,7 +157,9 @@ async fn pruning_deletes_what_nothing_reads(app: TestApp) {
         + usher_app::domain::outbox::DONE_RETENTION_SECS
         + usher_app::domain::verification::MAX_TOKEN_EXPIRY_MINUTES * 60
         + 1;
-    let p = retention::prune(&app.db, later).await.unwrap();
+    let p = retention::prune(&app.db, &app.state.config, later)
+        .await
+        .unwrap();
     assert_eq!((p.verifications, p.messages), (1, 1), "{p:?}");
     assert!(p.limits > 0, "{p:?}");
     assert_eq!(count("SELECT COUNT(*) FROM email_verifications").await, 0);
@@ -149,7 +173,9 @@ async fn pruning_deletes_what_nothing_reads(app: TestApp) {
         .call("admin/invitations/delete", json!({ "pk": pk }))
         .await;
     assert!(s.is_success(), "{body}");
-    let p = retention::prune(&app.db, later).await.unwrap();
+    let p = retention::prune(&app.db, &app.state.config, later)
+        .await
+        .unwrap();
     assert_eq!(p.messages, 1, "{p:?}");
     assert_eq!(count("SELECT COUNT(*) FROM outbox").await, 0);
 }

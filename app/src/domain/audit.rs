@@ -102,6 +102,9 @@ impl Model {
     }
 }
 
+/// How long events are kept by default, days (`USHER_EVENT_RETENTION_DAYS`; issue 14 item 8).
+pub const DEFAULT_RETENTION_DAYS: i64 = 365;
+
 /// Who caused an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {

@@ -111,6 +111,8 @@ pub struct Config {
     /// How long an outbox message is retried before it is marked failed, seconds
     /// (`USHER_OUTBOX_GIVE_UP_HOURS`).
     pub outbox_give_up_after_secs: i64,
+    /// How long audit events are kept, seconds (`USHER_EVENT_RETENTION_DAYS`; 365 days by default).
+    pub event_retention_secs: i64,
 }
 
 impl Config {
@@ -128,6 +130,7 @@ impl Config {
             brand_source: crate::domain::smtp::Source::Default,
             outbox_give_up_after_secs: crate::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS,
             password_min_length: crate::domain::user::PASSWORD_MIN,
+            event_retention_secs: crate::domain::audit::DEFAULT_RETENTION_DAYS * 86_400,
         }
     }
 

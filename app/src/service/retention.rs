@@ -4,7 +4,7 @@
 //! store's own clean-up.
 
 use super::error::Error;
-use super::{time, Db};
+use super::{time, Config, Db};
 use crate::domain::outbox::DONE_RETENTION_SECS;
 use crate::domain::verification::RETENTION_AFTER_EXPIRY_SECS;
 use crate::store;
@@ -19,15 +19,18 @@ pub struct Pruned {
     /// Outbox messages done with more than [`DONE_RETENTION_SECS`] ago (see
     /// [`store::outbox::prune`] for the invitation messages it keeps).
     pub messages: u64,
+    /// Audit events older than [`Config::event_retention_secs`].
+    pub events: u64,
 }
 
 /// Deletes, as of `now` (UTC Unix seconds), every rate-limit bucket, verification and outbox message
-/// that nothing reads any more.
+/// that nothing reads any more, and the audit events older than `config`'s retention.
 ///
 /// # Errors
 /// Database errors (what was deleted before one stays deleted: each delete stands alone).
-pub async fn prune(db: &Db, now: i64) -> Result<Pruned, Error> {
+pub async fn prune(db: &Db, config: &Config, now: i64) -> Result<Pruned, Error> {
     Ok(Pruned {
+        events: store::audit::prune(&db.pool, now - config.event_retention_secs).await?,
         limits: store::limits::prune(&db.pool, now).await?,
         verifications: store::verification::prune(&db.pool, now - RETENTION_AFTER_EXPIRY_SECS)
             .await?,
@@ -39,6 +42,6 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, Error> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn prune_now(db: &Db) -> Result<Pruned, Error> {
-    prune(db, time::now()).await
+pub async fn prune_now(db: &Db, config: &Config) -> Result<Pruned, Error> {
+    prune(db, config, time::now()).await
 }

@@ -192,3 +192,15 @@ pub async fn page_filtered(
         .await
         .map_err(DbError::from)
 }
+
+/// Deletes the events created before `before` (UTC Unix seconds); returns how many.
+///
+/// # Errors
+/// Database errors.
+pub async fn prune(ex: impl Exec<'_>, before: i64) -> Result<u64, DbError> {
+    Ok(sqlx::query("DELETE FROM audit_events WHERE created < $1")
+        .bind(before)
+        .execute(ex)
+        .await?
+        .rows_affected())
+}
