@@ -141,6 +141,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("policies") view=pages::admin::policies::PoliciesPage />
                     <Route path=path!("brands") view=pages::admin::brands::BrandsPage />
                     <Route path=path!("email") view=pages::admin::email::EmailPage />
+                    <Route path=path!("events") view=pages::admin::events::EventsPage />
                 </ParentRoute>
             </Routes>
         </Router>

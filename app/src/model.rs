@@ -540,3 +540,57 @@ pub struct EmailSettingsInput {
     /// The `From:` mailbox, e.g. `Acme <id@acme.example>`.
     pub from: String,
 }
+
+/// System → Events' filters, as the form holds them (empty = any). Times are `YYYY-MM-DDTHH:MM`, UTC.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventQuery {
+    /// An action's stored name (`model_created`, …).
+    pub action: String,
+    /// The actor's username.
+    pub username: String,
+    /// The kind of object (`invitation`, `user`, `token`).
+    pub model: String,
+    /// The object's pk.
+    pub object_pk: String,
+    /// Created at or after.
+    pub since: String,
+    /// Created at or before.
+    pub until: String,
+    /// 0-based page of [`EVENTS_PAGE_SIZE`].
+    pub page: u64,
+}
+
+/// Events per page of System → Events.
+pub const EVENTS_PAGE_SIZE: u64 = 50;
+
+/// An audit event as System → Events shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    /// UUID.
+    pub pk: String,
+    /// When, for people (UTC).
+    pub created: String,
+    /// The action's stored name.
+    pub action: String,
+    /// Who: the username, with how (`admin`, `admin (API token)`, `system`, `invitee`).
+    pub actor: String,
+    /// The client's address, or empty.
+    pub client_ip: String,
+    /// The kind of object, or empty.
+    pub model: String,
+    /// The object's pk, or empty.
+    pub object_pk: String,
+    /// The object's name when the event gives it.
+    pub object_name: String,
+    /// The rest of the context (a diff, the fields…), compact JSON.
+    pub details: String,
+}
+
+/// One page of System → Events and how many events the filters select.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventPage {
+    /// This page, newest first.
+    pub rows: Vec<EventView>,
+    /// Events the filters select, in all.
+    pub count: u64,
+}

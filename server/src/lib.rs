@@ -3,6 +3,7 @@
 //! same router with [`build_router`].
 
 pub mod config;
+pub mod exports;
 pub mod listener;
 pub mod rest;
 pub mod sessions;
@@ -128,6 +129,7 @@ pub fn build_router(
         )));
     Router::new()
         .merge(rest::router(state.clone()))
+        .merge(exports::router(state.clone()))
         .route("/-/health/live/", get(|| async { StatusCode::NO_CONTENT }))
         .route("/-/health/ready/", get(move || ready(ready_db.clone())))
         .route(

@@ -375,6 +375,10 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/brands/get", "{}"),
     ("admin/mail/status", "{}"),
     ("admin/codes/notice", "{}"),
+    (
+        "admin/events/list",
+        r#"{"query":{"action":"","username":"","model":"","object_pk":"","since":"","until":"","page":0}}"#,
+    ),
     ("admin/email/get", "{}"),
     (
         "admin/email/save",

@@ -15,7 +15,90 @@ db_tests!(
     refused_changes_record_nothing,
     users_tokens_and_failed_sign_ins_are_recorded,
     the_events_api_is_authentiks_shape_with_its_filters,
+    system_events_lists_filters_and_exports_for_admins_only,
 );
+
+fn query(fields: Value) -> Value {
+    let mut q = json!({"action": "", "username": "", "model": "", "object_pk": "", "since": "", "until": "", "page": 0});
+    for (k, v) in fields.as_object().unwrap() {
+        q[k] = v.clone();
+    }
+    json!({ "query": q })
+}
+
+async fn system_events_lists_filters_and_exports_for_admins_only(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (pk, _) = create_invitation(&app, &mut admin, "listed", EXT, json!({})).await;
+    admin
+        .call("admin/invitations/delete", json!({"pk": pk}))
+        .await;
+    // The page's list: newest first, with the object's name and the rest of the context.
+    let (s, page) = admin.call("admin/events/list", query(json!({}))).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert_eq!(
+        page["count"], 3,
+        "the admin's creation, the invitation's creation and deletion"
+    );
+    let rows = page["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["action"], "model_deleted");
+    assert_eq!(rows[0]["object_name"], "listed");
+    assert_eq!(rows[0]["actor"], "admin");
+    assert_eq!(
+        rows[2]["actor"], "system",
+        "create-admin runs as the system"
+    );
+    let (_, page) = admin
+        .call(
+            "admin/events/list",
+            query(json!({"action": "model_created", "model": "invitation"})),
+        )
+        .await;
+    assert_eq!(page["count"], 1);
+    assert_eq!(page["rows"][0]["object_pk"], pk.as_str());
+    let (_, page) = admin
+        .call(
+            "admin/events/list",
+            query(json!({"until": "2000-01-01T00:00"})),
+        )
+        .await;
+    assert_eq!(page["count"], 0);
+    let (s, e) = admin
+        .call("admin/events/list", query(json!({"since": "yesterday"})))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+
+    // The exports: the same selection, as CSV and as JSON in the REST API's shape.
+    let csv = admin
+        .get("/admin/events/export.csv?action=model_created&context_model_name=invitation")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(csv.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("usher-events.csv"));
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", csv.body);
+    assert!(lines[0].starts_with("pk,created,action,actor_kind,username"));
+    assert!(lines[1].contains(",model_created,user,admin,") && lines[1].contains(&pk));
+    let all = admin.get("/admin/events/export.json").await;
+    assert_eq!(all.status, StatusCode::OK);
+    let events: Value = serde_json::from_str(&all.body).unwrap();
+    assert_eq!(events.as_array().unwrap().len(), 3);
+    assert_eq!(events[0]["action"], "model_deleted");
+    assert_eq!(events[0]["user"]["username"], "admin");
+    // Only superusers: a member gets 403 and nothing of the log, anonymous visitors are sent to sign in.
+    let mut member = app.user("member").await;
+    let r = member.get("/admin/events/export.csv").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.body.contains("model_created"));
+    let r = app.client().get("/admin/events/export.json").await;
+    assert!(r.status.is_redirection(), "{}", r.status);
+    assert!(!r.body.contains("model_created"));
+}
 
 const EXT: &str = "invitation-enrollment-flow-external";
 

@@ -4,6 +4,7 @@ pub mod brands;
 pub mod codes;
 pub mod directory;
 pub mod email;
+pub mod events;
 pub mod flows;
 pub mod invitations;
 pub mod outbox;
@@ -44,6 +45,7 @@ pub fn AdminLayout() -> impl IntoView {
                                 <p class="section">"System"</p>
                                 <A href="/admin/brands">"Brands"</A>
                                 <A href="/admin/email">"Email"</A>
+                                <A href="/admin/events">"Events"</A>
                             </nav>
                             <div class="admin-main">
                                 <header class="topbar">
