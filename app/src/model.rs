@@ -97,6 +97,9 @@ pub struct InvitationView {
     /// What its admin should know of beside its uses (codes paused, …), oldest first; read with one
     /// invitation (`None` in a list's rows).
     pub events: Option<Vec<InvitationEvent>>,
+    /// Its timeline: its audit events and its messages' queuing and delivery, oldest first; read with
+    /// one invitation (`None` in a list's rows).
+    pub timeline: Option<Vec<TimelineEntry>>,
 }
 
 /// An event of an invitation, as its expanded row shows it.
@@ -593,4 +596,21 @@ pub struct EventPage {
     pub rows: Vec<EventView>,
     /// Events the filters select, in all.
     pub count: u64,
+}
+
+/// One step of an invitation's timeline in its expanded row (issue 14 item 3): created, edited,
+/// emailed, delivered or failed, used, …, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// When, UTC Unix seconds.
+    pub at: i64,
+    /// When, for people.
+    pub at_display: String,
+    /// What kind of step: `created`, `edited`, `enabled`, `disabled`, `link_regenerated`, `sent`,
+    /// `delivered`, `failed`, `used`, `deprovisioned`.
+    pub kind: String,
+    /// What happened, for people.
+    pub text: String,
+    /// Whether it is a failure to look at.
+    pub warning: bool,
 }

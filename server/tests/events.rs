@@ -16,7 +16,86 @@ db_tests!(
     users_tokens_and_failed_sign_ins_are_recorded,
     the_events_api_is_authentiks_shape_with_its_filters,
     system_events_lists_filters_and_exports_for_admins_only,
+    an_invitations_timeline_tells_each_step,
 );
+
+/// The expanded row's timeline: created, emailed, delivered (through a real SMTP server on loopback),
+/// disabled, enabled, used, in order (issue 14 item 3).
+async fn an_invitations_timeline_tells_each_step(app: TestApp) {
+    let sink = common::SmtpSink::start(common::free_port()).await;
+    let _worker = app.start_mail_worker(sink.port).await;
+    let mut admin = app.admin().await;
+    let (pk, token) = create_invitation(
+        &app,
+        &mut admin,
+        "timeline",
+        EXT,
+        json!({"fixed_data": "email: tim@example.com\n"}),
+    )
+    .await;
+    sink.wait_for(1, 30).await;
+    // The worker records the delivery once the SMTP server took the message.
+    let mut delivered = 0;
+    for _ in 0..100 {
+        delivered = app
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'email_sent'")
+            .await;
+        if delivered > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(delivered, 1);
+    let (s, _) = admin
+        .call(
+            "admin/invitations/set_enabled",
+            json!({"pk": pk, "enabled": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    admin
+        .call(
+            "admin/invitations/set_enabled",
+            json!({"pk": pk, "enabled": true}),
+        )
+        .await;
+    let mut tim = app.client();
+    enroll(&mut tim, &app.db, EXT, &token, "tim", "tim@example.com").await;
+    let (s, row) = admin.call("admin/invitations/get", json!({"pk": pk})).await;
+    assert_eq!(s, StatusCode::OK, "{row}");
+    let steps = row["timeline"].as_array().unwrap();
+    let kinds: Vec<&str> = steps.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "sent",
+            "delivered",
+            "disabled",
+            "enabled",
+            "used"
+        ],
+        "{row}"
+    );
+    assert_eq!(steps[0]["text"], "Created by admin");
+    assert_eq!(steps[1]["text"], "Emailed to tim@example.com by admin");
+    assert_eq!(steps[2]["text"], "Delivered to tim@example.com");
+    assert_eq!(steps[5]["text"], "Used by tim: enrolled");
+    let delivered = events_of(&app, &pk).await;
+    let delivered = delivered.iter().find(|e| e.0 == "email_sent").unwrap();
+    assert_eq!(
+        (delivered.1.as_str(), delivered.3["to"].as_str()),
+        ("system", Some("tim@example.com"))
+    );
+    // A list's rows carry no timeline: it is read with one invitation.
+    let (_, list) = admin
+        .call(
+            "admin/invitations/list",
+            json!({"search": "", "sort": "CreatedDesc", "page": 0}),
+        )
+        .await;
+    assert!(list[0]["timeline"].is_null(), "{list}");
+}
 
 fn query(fields: Value) -> Value {
     let mut q = json!({"action": "", "username": "", "model": "", "object_pk": "", "since": "", "until": "", "page": 0});

@@ -27,11 +27,19 @@ pub enum Action {
     InvitationUsed,
     /// The accounts created through an invitation were deactivated at once (Usher's own).
     InvitationDeprovisioned,
+    /// An invitation's email was queued for a recipient (Usher's own; one event per recipient).
+    InvitationSent,
+    /// An email was delivered: the SMTP server took it (authentik's `email_sent`; one event per
+    /// recipient).
+    EmailSent,
+    /// An email could not be delivered and is given up, with the SMTP server's answer (Usher's own; one
+    /// event per recipient).
+    EmailDeliveryFailed,
 }
 
 impl Action {
     /// Every action, for filters.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 11] = [
         Action::SuspiciousRequest,
         Action::LoginFailed,
         Action::ModelCreated,
@@ -40,6 +48,9 @@ impl Action {
         Action::SecretRotate,
         Action::InvitationUsed,
         Action::InvitationDeprovisioned,
+        Action::InvitationSent,
+        Action::EmailSent,
+        Action::EmailDeliveryFailed,
     ];
 
     /// The stored text (authentik's).
@@ -53,6 +64,9 @@ impl Action {
             Self::SecretRotate => "secret_rotate",
             Self::InvitationUsed => "invitation_used",
             Self::InvitationDeprovisioned => "invitation_deprovisioned",
+            Self::InvitationSent => "invitation_sent",
+            Self::EmailSent => "email_sent",
+            Self::EmailDeliveryFailed => "email_delivery_failed",
         }
     }
 

@@ -136,14 +136,25 @@ impl JobHandler for Smtp {
         }
     }
 
-    /// Marks the message sent and blanks its secret out of the stored bodies.
+    /// Marks the message sent and blanks its secret out of the stored bodies; an invitation's message
+    /// records `email_sent` for each recipient, in the same transaction.
     async fn done(&self, db: &Db, job: &Job, at: i64) -> Result<(), Error> {
-        Ok(crate::store::outbox::mark_sent(&db.pool, &job.pk, at).await?)
+        let mut tx = db.begin().await?;
+        crate::store::outbox::mark_sent(&mut *tx, &job.pk, at).await?;
+        record_outcome(&mut tx, &job.pk, None).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
-    /// Marks the message failed and blanks a one-time secret (a code) out of the stored bodies.
+    /// Marks the message failed and blanks a one-time secret (a code) out of the stored bodies; an
+    /// invitation's message records `email_delivery_failed` with the answer for each recipient, in the
+    /// same transaction.
     async fn given_up(&self, db: &Db, job: &Job, at: i64, error: &str) -> Result<(), Error> {
-        Ok(crate::store::outbox::mark_failed(&db.pool, &job.pk, at, error).await?)
+        let mut tx = db.begin().await?;
+        crate::store::outbox::mark_failed(&mut *tx, &job.pk, at, error).await?;
+        record_outcome(&mut tx, &job.pk, Some(error)).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Records the round's last result as the last delivery (the dashboard's mail banner).
@@ -152,4 +163,44 @@ impl JobHandler for Smtp {
             tracing::warn!(error = %e, "recording the last delivery");
         }
     }
+}
+
+/// The events of a message's outcome (delivered when `error` is `None`, else given up with it), one per
+/// recipient, by the system, when it is an invitation's message; none for other messages.
+async fn record_outcome(
+    tx: &mut crate::store::Tx,
+    pk: &str,
+    error: Option<&str>,
+) -> Result<(), Error> {
+    use crate::domain::audit::{Action, Model, Who};
+    let Some(m) = crate::store::outbox::messages(
+        &mut **tx,
+        crate::store::outbox::MessageFilter::One(pk),
+        None,
+    )
+    .await?
+    .pop() else {
+        return Ok(());
+    };
+    let Some(invitation) = m.invitation_pk.as_deref() else {
+        return Ok(());
+    };
+    for to in m.to.iter().chain(&m.cc).chain(&m.bcc) {
+        let (action, context) = match error {
+            None => (
+                Action::EmailSent,
+                serde_json::json!({"message": pk, "to": to, "invitation_name": m.invitation}),
+            ),
+            Some(e) => (
+                Action::EmailDeliveryFailed,
+                serde_json::json!({"message": pk, "to": to, "invitation_name": m.invitation, "error": e}),
+            ),
+        };
+        crate::service::audit::record(
+            &mut **tx,
+            Who::system().event(action, Model::Invitation, invitation, context),
+        )
+        .await?;
+    }
+    Ok(())
 }

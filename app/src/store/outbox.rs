@@ -173,6 +173,8 @@ pub enum MessageFilter<'a> {
     Failed,
     /// Those of these invitations (at least one pk).
     OfInvitations(&'a [String]),
+    /// The one with this pk.
+    One(&'a str),
 }
 
 /// Messages (jobs of the email channel), newest first (then by pk), at most `limit` when given (a
@@ -192,6 +194,7 @@ pub async fn messages(
             " AND o.invitation_pk IN ({})",
             super::db::placeholders(1, pks.len())
         ),
+        MessageFilter::One(_) => " AND o.pk = $1".to_owned(),
     };
     let limit_sql = limit
         .map(|n| format!(" LIMIT {}", n.max(0)))
@@ -201,10 +204,14 @@ pub async fn messages(
          FROM outbox o LEFT JOIN invitations i ON i.pk = o.invitation_pk WHERE o.channel = 'email'{filter_sql} ORDER BY o.created DESC, o.pk{limit_sql}"
     );
     let mut q = sqlx::query_as::<_, MessageRow>(&sql);
-    if let MessageFilter::OfInvitations(pks) = filter {
-        for pk in pks {
-            q = q.bind(pk);
+    match filter {
+        MessageFilter::OfInvitations(pks) => {
+            for pk in pks {
+                q = q.bind(pk);
+            }
         }
+        MessageFilter::One(pk) => q = q.bind(pk),
+        MessageFilter::All | MessageFilter::Failed => {}
     }
     let rows = q.fetch_all(ex).await?;
     Ok(rows.into_iter().map(Into::into).collect())

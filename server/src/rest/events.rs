@@ -70,6 +70,12 @@ pub enum EventActions {
     InvitationUsed,
     /// The accounts of an invitation were deactivated.
     InvitationDeprovisioned,
+    /// An invitation's email was queued for a recipient.
+    InvitationSent,
+    /// An email was delivered.
+    EmailSent,
+    /// An email was given up.
+    EmailDeliveryFailed,
 }
 
 impl From<Action> for EventActions {
@@ -83,6 +89,9 @@ impl From<Action> for EventActions {
             Action::SecretRotate => Self::SecretRotate,
             Action::InvitationUsed => Self::InvitationUsed,
             Action::InvitationDeprovisioned => Self::InvitationDeprovisioned,
+            Action::InvitationSent => Self::InvitationSent,
+            Action::EmailSent => Self::EmailSent,
+            Action::EmailDeliveryFailed => Self::EmailDeliveryFailed,
         }
     }
 }

@@ -338,6 +338,8 @@ async fn invitations_destroy(
 )]
 async fn invitations_send_email(
     State(st): State<ApiState>,
+    Extension(me): Extension<ApiPrincipal>,
+    addr: Option<Extension<ClientAddr>>,
     Path(pk): Path<String>,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
@@ -367,7 +369,7 @@ async fn invitations_send_email(
             },
         )])
     })?;
-    service::send_invitation(&st.app.db, &st.app.config, &pk, req).await?;
+    service::send_invitation(&st.app.db, &st.app.config, &who(&me, addr), &pk, req).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

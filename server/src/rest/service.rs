@@ -423,6 +423,7 @@ pub const TEMPLATES: [&str; 2] = ["email/invitation.html", "invitation"];
 pub async fn send_invitation(
     db: &Db,
     config: &Config,
+    who: &Who,
     pk: &str,
     body: InvitationSendEmailRequest,
 ) -> Result<(), ApiError> {
@@ -448,6 +449,7 @@ pub async fn send_invitation(
     invitations::send(
         db,
         config,
+        who,
         pk,
         &body.email_addresses,
         &body.cc_addresses,

@@ -180,8 +180,9 @@ pub async fn send_invitation(
 ) -> Result<String, AppError> {
     respond(
         async {
-            let (st, _) = admin().await?;
-            let id = invitations::send(&st.db, &st.config, &pk, &to, &cc, &bcc).await?;
+            let (st, user) = admin().await?;
+            let id = invitations::send(&st.db, &st.config, &who(&user).await, &pk, &to, &cc, &bcc)
+                .await?;
             Ok(id)
         }
         .await,

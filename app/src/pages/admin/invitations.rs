@@ -277,6 +277,7 @@ fn InvitationFacts(
                             <dt>"Messages"</dt><dd><MessageList messages=d.messages.unwrap_or_default() /></dd>
                             <dt>"Used by"</dt><dd><LedgerList ledger=d.ledger.unwrap_or_default() /></dd>
                             <EventList events=d.events.unwrap_or_default() />
+                            <Timeline steps=d.timeline.unwrap_or_default() />
                         }.into_any(),
                         Ok(None) => ().into_any(),
                         Err(e) => view! { <dt>"Activity"</dt><dd><ErrorNotice error=e /></dd> }.into_any(),
@@ -330,6 +331,28 @@ fn EventList(events: Vec<crate::model::InvitationEvent>) -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
+            </dd>
+        }
+    })
+}
+
+/// The invitation's timeline, oldest first: created, edited, emailed, delivered or failed, used…
+#[component]
+fn Timeline(steps: Vec<crate::model::TimelineEntry>) -> impl IntoView {
+    (!steps.is_empty()).then(|| {
+        view! {
+            <dt>"Timeline"</dt>
+            <dd>
+                <ol class="timeline">
+                    {steps.into_iter().map(|s| {
+                        let kind = s.kind.clone();
+                        view! {
+                            <li data-kind=kind class:warning=s.warning>
+                                <span class="muted">{s.at_display}</span> " · " {s.text}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
             </dd>
         }
     })

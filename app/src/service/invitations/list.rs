@@ -47,7 +47,13 @@ pub struct InvitationDetail {
     pub messages: Vec<Message>,
     /// What its admin should know of beside its uses, oldest first.
     pub events: Vec<Event>,
+    /// Its audit events (created, edited, link regenerated, used…), oldest first, at most
+    /// [`HISTORY_MAX`].
+    pub history: Vec<crate::domain::audit::Event>,
 }
+
+/// The most audit events an invitation's detail holds (the oldest ones).
+pub const HISTORY_MAX: u64 = 500;
 
 /// Invitation `pk` with its ledger, messages and events ([`InvitationDetail`]).
 ///
@@ -73,6 +79,18 @@ pub async fn detail(db: &Db, pk: &str) -> Result<InvitationDetail, Error> {
                 detail: e.detail,
             })
             .collect(),
+        history: crate::service::audit::list(
+            db,
+            &crate::service::audit::EventFilter {
+                model: Some(crate::domain::audit::Model::Invitation.as_str().to_owned()),
+                object_pk: Some(pk.to_owned()),
+                ..Default::default()
+            },
+            crate::service::audit::EventOrder { oldest_first: true },
+            0,
+            HISTORY_MAX,
+        )
+        .await?,
     })
 }
 

@@ -196,17 +196,19 @@ pub async fn create_in(
     if let (Delivery::Automatic(config), Some(email)) = (delivery, email) {
         let (mail, link) = invitation_mail(tx, config, &pk).await?;
         let msg = crate::service::mail::render_invitation(&mail)?;
-        crate::service::outbox::enqueue(
+        let to = [email.to_owned()];
+        let message = crate::service::outbox::enqueue(
             tx,
             &config.secret_key,
             Some(&pk),
             Some(link.as_ref()),
-            &[email.to_owned()],
+            &to,
             &[],
             &[],
             &msg,
         )
         .await?;
+        record_sent(tx, who, (&pk, created.name.as_str()), &message, &to).await?;
     }
     Ok(pk)
 }
@@ -256,6 +258,7 @@ fn emails_json(draft: &InvitationDraft) -> Result<String, Error> {
 pub async fn send(
     db: &Db,
     config: &crate::service::Config,
+    who: &Who,
     pk: &str,
     to: &[String],
     cc: &[String],
@@ -280,9 +283,9 @@ pub async fn send(
         return Err(Error::Invalid(errors));
     }
     let mut tx = db.begin().await?;
-    if !store::exists(&mut *tx, pk).await? {
+    let Some(inv) = load_in(&mut tx, pk).await? else {
         return Err(not_found());
-    }
+    };
     let (mail, link) = invitation_mail(&mut tx, config, pk).await?;
     let id = crate::service::outbox::enqueue(
         &mut tx,
@@ -295,8 +298,34 @@ pub async fn send(
         &crate::service::mail::render_invitation(&mail)?,
     )
     .await?;
+    let everyone: Vec<String> = to.iter().chain(&cc).chain(&bcc).cloned().collect();
+    record_sent(&mut tx, who, (pk, inv.name.as_str()), &id, &everyone).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Records `invitation_sent` for each recipient of message `message` of invitation `(pk, name)`, by
+/// `who`, inside the transaction that queued it.
+async fn record_sent(
+    tx: &mut Tx,
+    who: &Who,
+    (pk, name): (&str, &str),
+    message: &str,
+    recipients: &[String],
+) -> Result<(), Error> {
+    for to in recipients {
+        record(
+            &mut **tx,
+            who.event(
+                Action::InvitationSent,
+                Model::Invitation,
+                pk,
+                serde_json::json!({"message": message, "to": to, "invitation_name": name}),
+            ),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// An invitation token as given, with its digest (see [`crate::service::outbox::LinkToken`]).
