@@ -1,25 +1,45 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'node:fs';
 import {
-  ADMIN, adminPage, createAdminByCli, createInvitation, enroll, fresh, readLink, ready, screenshot,
+  ADMIN, adminPage, createAdminByCli, createInvitation, enroll, fresh, invitationRow, readLink, ready,
+  screenshot,
 } from './helpers';
 
 test.beforeAll(() => {
   createAdminByCli();
 });
 
-// Issue 14: an admin creates an invitation, an invitee enrolls through it, and the admin finds both in
+// Issue 14: an admin creates an invitation emailed to Eve, Eve enrolls through it, and the admin sees
+// the invitation's timeline (created, emailed, delivered, used) in its expanded row, finds the events in
 // System → Events, filters them, and downloads the selection as CSV.
 test('System → Events shows an invitation created and used, filters, and exports CSV', async ({ page, browser }) => {
   await adminPage(page);
-  await createInvitation(page, 'events-journey', 'name: Eve Events\n');
+  await createInvitation(page, 'events-journey', 'name: Eve Events\nemail: eve@example.com\n');
   const link = await readLink(page, 'events-journey');
+  const kinds = async () => {
+    await page.reload();
+    await ready(page);
+    await readLink(page, 'events-journey');
+    const steps = invitationRow(page, 'events-journey').locator('ol.timeline li');
+    await expect(steps.first()).toBeVisible();
+    return await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+  };
+  // The test suite's SMTP server takes the message: the timeline says so.
+  await expect(async () => {
+    expect(await kinds()).toEqual(['created', 'sent', 'delivered']);
+  }).toPass({ timeout: 30_000 });
 
   const eve = await fresh(browser);
   await eve.page.goto(link);
   await enroll(eve.page, 'eve', 'eve@example.com');
   await expect(eve.page).toHaveURL(/\/$/);
   await eve.context.close();
+
+  expect(await kinds()).toEqual(['created', 'sent', 'delivered', 'used']);
+  const timeline = invitationRow(page, 'events-journey').locator('ol.timeline');
+  await expect(timeline.locator('li[data-kind="sent"]')).toContainText('Emailed to eve@example.com by admin');
+  await expect(timeline.locator('li[data-kind="used"]')).toContainText('Used by eve: enrolled');
+  await screenshot(page, 'timeline.png');
 
   await page.click('nav.sidebar >> text=Events');
   await expect(page).toHaveURL(/\/admin\/events$/);
