@@ -389,10 +389,9 @@ fn no_service_builds_a_screen() {
 /// The time formatters of `domain::time` that word an instant for people.
 const TIME_WORDS: &[&str] = &["format_absolute", "format_relative", "format_expiry"];
 
-/// Where a service may still word a time: the mail templates' rendering, and the verification codes'
-/// events, whose detail is stored as text (issue 14 stores an event's context as JSON and words it
-/// where it is shown).
-const SERVICES_WORDING_TIMES: &[&str] = &["service/mail.rs", "service/verification.rs"];
+/// Where a service may word a time: the mail templates' rendering (a message is text by nature). The
+/// verification codes' events store their facts and the dashboard words them.
+const SERVICES_WORDING_TIMES: &[&str] = &["service/mail.rs"];
 
 /// Services return instants (UTC Unix seconds); the pages, the REST layer and the mail rendering word
 /// them (issue 36 item 4), so one formatter serves every language.

@@ -55,6 +55,38 @@ impl TryFrom<String> for EventKind {
     }
 }
 
+/// The facts of a code-guessing event ([`EventKind::CodeBudgetHalf`], [`EventKind::CodesPaused`]), as
+/// stored (JSON) in its `detail`; the dashboard words them (issue 36 item 4: services return facts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Guessing {
+    /// Wrong codes tried within the day-long window so far.
+    pub failures: i64,
+    /// Wrong codes the invitation's codes may take in that window.
+    pub limit: i64,
+    /// When the window ends (codes resume), UTC Unix seconds.
+    pub until: i64,
+    /// Wrong codes each client network may try for it in a day.
+    pub per_network: i64,
+}
+
+/// What an event says beyond its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detail {
+    /// A code-guessing event's facts.
+    Guessing(Guessing),
+    /// Text for people, as releases before 2026-12-06 stored it.
+    Text(String),
+}
+
+impl Detail {
+    /// The detail as stored: the facts when it holds them, else the text itself.
+    pub fn parse(stored: &str) -> Self {
+        serde_json::from_str(stored)
+            .map(Self::Guessing)
+            .unwrap_or_else(|_| Self::Text(stored.to_owned()))
+    }
+}
+
 /// One event of an invitation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
@@ -62,8 +94,8 @@ pub struct Event {
     pub kind: EventKind,
     /// When, UTC Unix seconds.
     pub at: i64,
-    /// What it means, for people.
-    pub detail: String,
+    /// What it says beyond its kind.
+    pub detail: Detail,
 }
 
 #[cfg(test)]
@@ -76,5 +108,21 @@ mod tests {
             assert_eq!(EventKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(EventKind::parse("nope"), None);
+    }
+
+    #[test]
+    fn a_detail_reads_its_facts_or_keeps_an_earlier_text() {
+        let g = Guessing {
+            failures: 30,
+            limit: 60,
+            until: 1_000,
+            per_network: 10,
+        };
+        let stored = serde_json::to_string(&g).unwrap();
+        assert_eq!(Detail::parse(&stored), Detail::Guessing(g));
+        assert_eq!(
+            Detail::parse("30 wrong codes were tried"),
+            Detail::Text("30 wrong codes were tried".into())
+        );
     }
 }

@@ -8,7 +8,7 @@
 //! parallel guesses cannot exceed `max_attempts`; a right code is used up inside the transaction that
 //! grants (see [`consume`]), so it grants once.
 
-use super::error::{Error, Problem, Refusal};
+use super::error::{Context, Error, Problem, Refusal};
 use super::{mail, time, Config, Db};
 use crate::domain::email_rules::normalize_email;
 use crate::domain::event::EventKind;
@@ -333,30 +333,21 @@ async fn count_failure(
     }
     let limit = CODE_FAILURES_PER_INVITATION;
     let event = if passes_half(inv.hits, limit) {
-        Some((
-            EventKind::CodeBudgetHalf,
-            format!(
-                "{} wrong codes were tried within a day, half of the {} allowed; at {} codes for this invitation pause until {}. Each network may try {} a day, waiting longer after each wrong code, so the guessers are slowed down. Someone may be guessing codes for addresses they do not own.",
-                inv.hits,
-                limit.max,
-                limit.max,
-                time::format_absolute(inv.expires_at),
-                SHARE.max
-            ),
-        ))
+        Some(EventKind::CodeBudgetHalf)
     } else if inv.hits == limit.max {
-        Some((
-            EventKind::CodesPaused,
-            format!(
-                "{} wrong codes were tried within a day, so codes for this invitation are paused until {}. Someone may be guessing codes for addresses they do not own.",
-                limit.max,
-                time::format_absolute(inv.expires_at)
-            ),
-        ))
+        Some(EventKind::CodesPaused)
     } else {
         None
     };
-    if let Some((kind, detail)) = event {
+    if let Some(kind) = event {
+        // The facts; the dashboard words them.
+        let detail = serde_json::to_string(&crate::domain::event::Guessing {
+            failures: inv.hits,
+            limit: limit.max,
+            until: inv.expires_at,
+            per_network: SHARE.max,
+        })
+        .context("encoding a code-guessing event")?;
         tracing::warn!(bucket = %buckets.invitation, failures = inv.hits, max = limit.max, kind = kind.as_str(), "a failed-guess budget of verification codes is past half or used up");
         if let Some(pk) = invitation_pk {
             crate::store::events::record(&db.pool, &new_uuid(), pk, kind.as_str(), now, &detail)

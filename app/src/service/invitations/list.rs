@@ -76,7 +76,7 @@ pub async fn detail(db: &Db, pk: &str) -> Result<InvitationDetail, Error> {
             .map(|e| Event {
                 kind: e.kind,
                 at: e.at,
-                detail: e.detail,
+                detail: crate::domain::event::Detail::parse(&e.detail),
             })
             .collect(),
         history: crate::service::audit::list(

@@ -309,10 +309,37 @@ fn ledger_entry(u: Use) -> LedgerEntry {
 /// An event for people.
 fn event_view(e: Event) -> InvitationEvent {
     InvitationEvent {
+        detail: event_detail(e.kind, &e.detail),
         kind: e.kind,
         at: e.at,
         at_display: format_absolute(e.at),
-        detail: e.detail,
+    }
+}
+
+/// What an invitation's event means, for people (an earlier release's stored text as it is).
+fn event_detail(
+    kind: crate::domain::event::EventKind,
+    detail: &crate::domain::event::Detail,
+) -> String {
+    use crate::domain::event::{Detail, EventKind};
+    let g = match detail {
+        Detail::Text(t) => return t.clone(),
+        Detail::Guessing(g) => g,
+    };
+    match kind {
+        EventKind::CodeBudgetHalf => format!(
+            "{} wrong codes were tried within a day, half of the {} allowed; at {} codes for this invitation pause until {}. Each network may try {} a day, waiting longer after each wrong code, so the guessers are slowed down. Someone may be guessing codes for addresses they do not own.",
+            g.failures,
+            g.limit,
+            g.limit,
+            format_absolute(g.until),
+            g.per_network
+        ),
+        EventKind::CodesPaused => format!(
+            "{} wrong codes were tried within a day, so codes for this invitation are paused until {}. Someone may be guessing codes for addresses they do not own.",
+            g.limit,
+            format_absolute(g.until)
+        ),
     }
 }
 
