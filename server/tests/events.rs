@@ -195,6 +195,15 @@ async fn events_of(app: &TestApp, pk: &str) -> Vec<(String, String, String, Valu
         .collect()
 }
 
+/// The dashboard's invitation form for `name` on the external flow: public, never expiring, enabled.
+async fn form(app: &TestApp, name: &str) -> Value {
+    json!({
+        "name": name, "description": "", "flow": app.flow_pk(EXT).await, "expires": "",
+        "never_expires": true, "fixed_data": "", "single_use": false, "quota": "", "emails": "", "roles": [],
+        "groups": [], "enabled": true
+    })
+}
+
 /// How many events there are in all.
 async fn all_events(app: &TestApp) -> i64 {
     app.count("SELECT COUNT(*) FROM audit_events").await
@@ -224,11 +233,8 @@ async fn every_invitation_change_and_use_records_one_event_by_its_actor(app: Tes
     assert_eq!(ctx["fields"]["flow"], EXT);
 
     // An edit records what changed, old and new.
-    let mut form = json!({
-        "name": "ev-one", "description": "for the sales team", "flow": app.flow_pk(EXT).await, "expires": "",
-        "never_expires": true, "fixed_data": "", "single_use": false, "quota": "", "emails": "", "roles": [],
-        "groups": [], "enabled": true
-    });
+    let mut form = form(&app, "ev-one").await;
+    form["description"] = json!("for the sales team");
     let (s, body) = admin
         .call(
             "admin/invitations/update",
@@ -349,11 +355,7 @@ async fn refused_changes_record_nothing(app: TestApp) {
     let (s, _) = admin
         .call(
             "admin/invitations/update",
-            json!({"pk": pk, "form": {
-                "name": "not a slug!", "description": "", "flow": app.flow_pk(EXT).await, "expires": "",
-                "never_expires": true, "fixed_data": "", "single_use": false, "quota": "", "emails": "",
-                "roles": [], "groups": [], "enabled": true
-            }}),
+            json!({"pk": pk, "form": form(&app, "not a slug!").await}),
         )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
@@ -381,11 +383,7 @@ async fn refused_changes_record_nothing(app: TestApp) {
     let (s, _) = admin
         .call(
             "admin/invitations/update",
-            json!({"pk": pk, "form": {
-                "name": "ev-three", "description": "", "flow": app.flow_pk(EXT).await, "expires": "",
-                "never_expires": true, "fixed_data": "", "single_use": false, "quota": "", "emails": "",
-                "roles": [], "groups": [], "enabled": true
-            }}),
+            json!({"pk": pk, "form": form(&app, "ev-three").await}),
         )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
