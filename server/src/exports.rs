@@ -142,7 +142,7 @@ pub fn csv_of(events: Vec<Event>) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_HEADER)?;
     for e in events {
-        let name = view::event_view(e.clone()).object_name;
+        let name = view::object_name(&e);
         w.write_record([
             e.pk.as_str(),
             &crate::rest::service::rfc3339(e.created),

@@ -40,9 +40,14 @@ async fn an_accounts_budget_for_new_networks_ends_and_a_known_network_still_sign
     assert!(r.headers.contains_key("retry-after"));
     // The spike is in the audit log, once for the window however many refusals follow.
     login_from(&app, "admin", "wrong", [203, 0, 113, 97]).await;
-    let events = usher_app::service::audit::newest(
-        &app.db.pool,
-        Some(usher_app::domain::audit::Action::SuspiciousRequest),
+    let events = usher_app::service::audit::list(
+        &app.db,
+        &usher_app::service::audit::EventFilter {
+            action: Some("suspicious_request".into()),
+            ..Default::default()
+        },
+        usher_app::service::audit::EventOrder::default(),
+        0,
         10,
     )
     .await

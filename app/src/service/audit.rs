@@ -62,18 +62,6 @@ pub fn model_context(model: Model, pk: &str, name: &str) -> serde_json::Value {
     })
 }
 
-/// The newest `limit` events (at most 500), of `action` only when given, newest first.
-///
-/// # Errors
-/// Database errors.
-pub async fn newest<'e>(
-    ex: impl Exec<'e>,
-    action: Option<Action>,
-    limit: i64,
-) -> Result<Vec<AuditRow>, Error> {
-    Ok(store::newest(ex, action.map(Action::as_str), limit.clamp(1, 500)).await?)
-}
-
 /// How many events `filter` selects.
 ///
 /// # Errors

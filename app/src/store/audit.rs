@@ -52,35 +52,6 @@ pub async fn insert(ex: impl Exec<'_>, row: &AuditRow) -> Result<(), DbError> {
     Ok(())
 }
 
-/// The newest `limit` events with action `action` (all actions when `None`), newest first.
-///
-/// # Errors
-/// Database errors.
-pub async fn newest(
-    ex: impl Exec<'_>,
-    action: Option<&str>,
-    limit: i64,
-) -> Result<Vec<AuditRow>, DbError> {
-    let cols = "pk, created, action, actor_kind, actor_pk, actor_name, client_ip, model, object_pk, context";
-    match action {
-        Some(a) => sqlx::query_as::<_, AuditRow>(&format!(
-            "SELECT {cols} FROM audit_events WHERE action = $1 ORDER BY created DESC, pk LIMIT $2"
-        ))
-        .bind(a)
-        .bind(limit)
-        .fetch_all(ex)
-        .await
-        .map_err(DbError::from),
-        None => sqlx::query_as::<_, AuditRow>(&format!(
-            "SELECT {cols} FROM audit_events ORDER BY created DESC, pk LIMIT $1"
-        ))
-        .bind(limit)
-        .fetch_all(ex)
-        .await
-        .map_err(DbError::from),
-    }
-}
-
 /// Which events a list holds (authentik's `EventViewSet` filters): each given field must match exactly;
 /// `since`/`until` bound `created` (UTC Unix seconds, inclusive).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -87,21 +87,22 @@ pub mod view {
         }
     }
 
-    /// An event as the page shows it: its object's name taken out of the context, the rest kept.
-    pub fn event_view(e: Event) -> EventView {
-        let mut context = e.context.clone();
-        let object_name = context
+    /// The name of the object an event concerns, when its context gives it (`model.name`, else
+    /// `invitation_name`); empty otherwise.
+    pub fn object_name(e: &Event) -> String {
+        e.context
             .get("model")
             .and_then(|m| m.get("name"))
+            .or_else(|| e.context.get("invitation_name"))
             .and_then(|n| n.as_str())
-            .map(str::to_owned)
-            .or_else(|| {
-                context
-                    .get("invitation_name")
-                    .and_then(|n| n.as_str())
-                    .map(str::to_owned)
-            })
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// An event as the page shows it: its object's name taken out of the context, the rest kept.
+    pub fn event_view(e: Event) -> EventView {
+        let object_name = object_name(&e);
+        let mut context = e.context.clone();
         if let Some(m) = context.as_object_mut() {
             m.remove("model");
         }
