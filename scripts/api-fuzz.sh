@@ -91,6 +91,12 @@ timeout 600 python3 -m schemathesis.cli --config-file "$WORK/schemathesis.toml" 
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --max-examples "$MAX_EXAMPLES" --seed 1 --no-color --rate-limit 540/m \
   || status=$?
+# authentik's own Python client reads the invitations and events (issue 14 item 4).
+if ! python3 -c 'import authentik_client' 2>/dev/null; then
+  echo "==> installing authentik-client"
+  python3 -m pip install -q 'authentik-client>=2025'
+fi
+python3 scripts/api-fuzz/authentik_client_check.py "$API" "$SEEDER" || status=1
 if grep -E ' (ERROR|panicked)' "$WORK/server.log" >/dev/null; then
   echo "the server logged errors:" >&2
   grep -E ' (ERROR|panicked)' "$WORK/server.log" | head -20 >&2

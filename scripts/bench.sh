@@ -11,7 +11,11 @@
 #   P4 outbox throughput to a loopback SMTP server (server/benches/outbox.rs);
 #   P5 the WASM and JS bytes each page loads (raw, gzip, brotli) and its time to interactive in Chromium
 #      (scripts/bench/pages.mjs);
-#   P6 the server's RSS idle and its peak under the P1 load.
+#   P6 the server's RSS idle and its peak under the P1 load;
+#   P7 events (issue 14): a burst of 10,000 landing views, counted off the request path, must be counted
+#      exactly once the server stops (scripts/bench/views.py); with BENCH_BASELINE_BIN=path/to/usher (a
+#      release build from before the events, e.g. of e1fa1ef^), P2's enrollment on it and on this build in
+#      the same run, so the events' cost reads as a ratio.
 # It prints one Markdown table and writes it to the README between the bench markers.
 #   scripts/bench.sh [SECONDS]   (per wrk or enrollment run; default 10)
 # Environment: USHER_BENCH_POSTGRES_URL (default postgres://127.0.0.1:5432/test; `off` skips PostgreSQL),
@@ -191,6 +195,43 @@ while IFS= read -r line; do
   [ "$p_name" = admin-invitations ] && target="≤ 200 KB brotli, TTI < 500 ms"
   row "P5 | $p_name: WASM + JS | $((p_raw / 1024)) KB raw, $((p_gzip / 1024)) KB gzip, $((p_br / 1024)) KB brotli; interactive after $p_tti_ms ms | | $target"
 done <<<"$PAGES"
+fi
+
+# ---- P7 ------------------------------------------------------------------------------------------------
+p7_views() { # p7_views BACKEND URL
+  start_server "$2"
+  local link out ok counted
+  link=$(invitation "bench-views")
+  say "P7 $1: a burst of 10,000 views of one link"
+  out=$(python3 scripts/bench/views.py "$link" 10000 16 | sed -n 's/^RESULT views //p')
+  stop_server # the last batch is written at shutdown
+  eval "$out"
+  if [ "$1" = SQLite ]; then
+    counted=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COALESCE(SUM(view_count), 0) FROM invitation_views").fetchone()[0])' "${2#sqlite://}")
+  else
+    counted=$(psql "$2" -tAc "SELECT COALESCE(SUM(view_count), 0) FROM invitation_views")
+  fi
+  [ "$counted" = "$ok" ] || { echo "P7 $1: $ok views answered, $counted counted" >&2; exit 1; }
+  row "P7 $1 | a burst of 10,000 landing views (16 connections) | $per_s views/s answered, $ok shown, $counted counted | counted = shown | exact"
+}
+p7_enroll() { # p7_enroll LABEL BIN URL → accounts/s
+  local saved="$BIN" out
+  BIN="$2"
+  start_server "$3" ../shared/blueprints/flows-enrollment-2-stage.yaml
+  out=$(python3 scripts/bench/enroll.py "$(invitation "bench-events-$1")" "$CONCURRENCY" "$DURATION" | sed -n 's/^RESULT enroll //p')
+  stop_server
+  BIN="$saved"
+  sed -n 's/.*accounts_per_s=\([0-9.]*\).*/\1/p' <<<"$out"
+}
+if want P7; then
+p7_views SQLite "sqlite://$WORK/p7.db"
+[ "$PG" = off ] || p7_views PostgreSQL "$(pg_database p7)"
+if [ -n "${BENCH_BASELINE_BIN:-}" ]; then
+  say "P7: enrollment before the events ($BENCH_BASELINE_BIN) and now"
+  base=$(p7_enroll base "$BENCH_BASELINE_BIN" "sqlite://$WORK/p7-base.db")
+  now=$(p7_enroll now "$BIN" "sqlite://$WORK/p7-now.db")
+  row "P7 SQLite | enrollment with its events (user created, invitation used; P2's load) | $now accounts/s | $base accounts/s before the events: the events cost $(python3 -c "print(f'{100 * (1 - $now / $base):.1f} %')") of the throughput | < 10 %"
+fi
 fi
 
 # ---- the table -----------------------------------------------------------------------------------------

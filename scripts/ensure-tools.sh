@@ -2,8 +2,8 @@
 # Installs what Usher's build and tests need — only what is missing, so re-runs are quick.
 #   scripts/ensure-tools.sh            build tools: wasm target, cargo-leptos 0.3.10, wasm-bindgen-cli 0.2.130,
 #                                      npm packages (binaryen's wasm-opt 132, Playwright)
-#   scripts/ensure-tools.sh --browser  also what the tests need: Debian's chromium, PyPI's aiosmtpd and
-#                                      schemathesis
+#   scripts/ensure-tools.sh --browser  also what the tests need: Debian's chromium, PyPI's aiosmtpd,
+#                                      schemathesis and authentik-client
 # Versions: ../shared/TOOLCHAIN.md (cargo-leptos 0.3.11 needs a newer rustc; wasm-bindgen-cli must equal the
 # wasm-bindgen crate in Cargo.lock; Debian's binaryen 108 breaks hydration, npm's binaryen 132 works).
 set -euo pipefail
@@ -41,6 +41,11 @@ fi
 if [ "${1:-}" = "--browser" ] && ! python3 -c 'import schemathesis' 2>/dev/null; then
   say "installing schemathesis (the REST API's property tests, scripts/api-fuzz.sh)"
   python3 -m pip install -q 'schemathesis>=4,<5'
+fi
+
+if [ "${1:-}" = "--browser" ] && ! python3 -c 'import authentik_client' 2>/dev/null; then
+  say "installing authentik-client (authentik's Python API client, read against Usher by scripts/api-fuzz.sh)"
+  python3 -m pip install -q 'authentik-client>=2025'
 fi
 
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then

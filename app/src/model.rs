@@ -81,6 +81,8 @@ pub struct InvitationView {
     pub group_names: Vec<String>,
     /// The admin's switch.
     pub enabled: bool,
+    /// Whether its creator is emailed of its uses, failed deliveries and unused expiry.
+    pub notify_creator: bool,
     /// The full link `{public_url}/if/flow/{slug}/?itoken={token}`; empty when the token was sealed
     /// under another `USHER_SECRET_KEY` and cannot be shown (regenerate it).
     pub link: String,
@@ -170,6 +172,9 @@ pub struct InvitationForm {
     pub groups: Vec<String>,
     /// Enabled.
     pub enabled: bool,
+    /// Email the creator when it is used, a delivery fails, or it expires unused (absent: off).
+    #[serde(default)]
+    pub notify_creator: bool,
 }
 
 /// Sort order of the invitations table.
@@ -607,7 +612,7 @@ pub struct TimelineEntry {
     /// When, for people.
     pub at_display: String,
     /// What kind of step: `created`, `edited`, `enabled`, `disabled`, `link_regenerated`, `sent`,
-    /// `delivered`, `failed`, `used`, `deprovisioned`.
+    /// `delivered`, `failed`, `viewed`, `used`, `refused`, `deprovisioned`.
     pub kind: String,
     /// What happened, for people.
     pub text: String,

@@ -10,7 +10,7 @@ test.beforeAll(() => {
 });
 
 // Issue 14: an admin creates an invitation emailed to Eve, Eve enrolls through it, and the admin sees
-// the invitation's timeline (created, emailed, delivered, used) in its expanded row, finds the events in
+// the invitation's timeline (created, emailed, delivered, viewed, used) in its expanded row, finds the events in
 // System → Events, filters them, and downloads the selection as CSV.
 test('System → Events shows an invitation created and used, filters, and exports CSV', async ({ page, browser }) => {
   await adminPage(page);
@@ -35,8 +35,12 @@ test('System → Events shows an invitation created and used, filters, and expor
   await expect(eve.page).toHaveURL(/\/$/);
   await eve.context.close();
 
-  expect(await kinds()).toEqual(['created', 'sent', 'delivered', 'used']);
+  // Eve's opening of the link is counted off the request path and written within seconds.
+  await expect(async () => {
+    expect(await kinds()).toEqual(['created', 'sent', 'delivered', 'viewed', 'used']);
+  }).toPass({ timeout: 30_000 });
   const timeline = invitationRow(page, 'events-journey').locator('ol.timeline');
+  await expect(timeline.locator('li[data-kind="viewed"]')).toContainText('Link opened');
   await expect(timeline.locator('li[data-kind="sent"]')).toContainText('Emailed to eve@example.com by admin');
   await expect(timeline.locator('li[data-kind="used"]')).toContainText('Used by eve: enrolled');
   await screenshot(page, 'timeline.png');

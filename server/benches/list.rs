@@ -48,6 +48,7 @@ fn draft(i: usize, now: i64) -> InvitationDraft {
         emails: Vec::new(),
         roles: Vec::new(),
         groups: Vec::new(),
+        notify_creator: None,
         enabled: !i.is_multiple_of(10),
     }
 }

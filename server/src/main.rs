@@ -285,7 +285,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
         .sessions
         .spawn_cleanup(std::time::Duration::from_secs(3600));
     // Rate-limit buckets, verifications and outbox messages nothing reads any more are deleted every 5
-    // minutes (each instance does it; the deletes are idempotent), so storage stays as large as what is
+    // minutes, and expired invitations' notices queued, (each instance does it; the deletes are idempotent), so storage stays as large as what is
     // live.
     let (prune_db, prune_config) = (usher.state.db.clone(), usher.state.config.clone());
     let _prune = tokio::spawn(async move {
@@ -295,6 +295,14 @@ async fn serve(settings: Settings) -> Result<(), String> {
             match usher_app::service::retention::prune_now(&prune_db, &prune_config).await {
                 Ok(p) => tracing::debug!(?p, "pruned"),
                 Err(e) => tracing::warn!(error = %e, "pruning failed"),
+            }
+            // Creators who asked are told of their invitations that expired unused (once each).
+            let now = usher_app::service::time::now();
+            if let Err(e) =
+                usher_app::service::notifications::expired_unused(&prune_db, &prune_config, now)
+                    .await
+            {
+                tracing::warn!(error = %e, "notifying of expired invitations failed");
             }
         }
     });
@@ -314,6 +322,10 @@ async fn serve(settings: Settings) -> Result<(), String> {
         )
         .run(),
     );
+    // Views of invitation links and refusals, counted in memory by the request path, are written every
+    // few seconds (and once more below, after the last request).
+    tokio::spawn(usher_app::service::sightings::run(usher.state.db.clone()));
+    let sightings_db = usher.state.db.clone();
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .map_err(|e| format!("listening on {}: {e}", settings.site_addr))?;
@@ -328,7 +340,11 @@ async fn serve(settings: Settings) -> Result<(), String> {
         shutdown_signal(),
     )
     .await
-    .map_err(|e| format!("server: {e}"))
+    .map_err(|e| format!("server: {e}"))?;
+    if let Err(e) = usher_app::service::sightings::flush(&sightings_db).await {
+        tracing::warn!(error = %e, "writing the last views and refusals failed");
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

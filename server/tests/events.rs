@@ -17,7 +17,310 @@ db_tests!(
     the_events_api_is_authentiks_shape_with_its_filters,
     system_events_lists_filters_and_exports_for_admins_only,
     an_invitations_timeline_tells_each_step,
+    views_and_refusals_are_counted_off_the_request_path,
+    a_lockout_is_recorded_once_per_window,
+    creators_who_asked_are_told_of_uses_and_unused_expiry,
+    a_failed_delivery_is_told_to_the_creator_who_asked,
 );
+
+/// The subject of each message the sink received, with its recipients.
+fn subjects(sink: &common::SmtpSink) -> Vec<(String, String)> {
+    sink.messages()
+        .iter()
+        .map(|m| {
+            let data = m["data"].as_str().unwrap();
+            let subject = data
+                .lines()
+                .find_map(|l| l.strip_prefix("Subject: "))
+                .unwrap_or("")
+                .to_owned();
+            (subject, m["rcpt_tos"].to_string())
+        })
+        .collect()
+}
+
+/// With "Email me" on, the creator is emailed when the invitation is used and, once, when it expires
+/// unused; with it off (the default), never (issue 14 item 6).
+async fn creators_who_asked_are_told_of_uses_and_unused_expiry(app: TestApp) {
+    use usher_app::service::notifications::expired_unused;
+    let sink = common::SmtpSink::start(common::free_port()).await;
+    let _worker = app.start_mail_worker(sink.port).await;
+    let mut admin = app.admin().await;
+    let (_, quiet) = create_invitation(&app, &mut admin, "quiet", EXT, json!({})).await;
+    let (loud_pk, loud) = create_invitation(
+        &app,
+        &mut admin,
+        "loud",
+        EXT,
+        json!({"notify_creator": true}),
+    )
+    .await;
+    let (s, row) = admin
+        .call("admin/invitations/get", json!({"pk": loud_pk}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(row["notify_creator"], true, "{row}");
+    enroll(
+        &mut app.client(),
+        &app.db,
+        EXT,
+        &quiet,
+        "quinn",
+        "quinn@example.com",
+    )
+    .await;
+    enroll(
+        &mut app.client(),
+        &app.db,
+        EXT,
+        &loud,
+        "lou",
+        "lou@example.com",
+    )
+    .await;
+    sink.wait_for(1, 30).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let got = subjects(&sink);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "Invitation loud was used");
+    assert!(got[0].1.contains("admin@usher.test"), "{got:?}");
+    let body = sink.messages()[0]["data"].as_str().unwrap().to_owned();
+    assert!(body.contains("lou used your invitation loud"), "{body}");
+    assert!(!body.contains(&loud), "never the link's token");
+    // Expired unused: told once, however many instances look.
+    let (lapsing, _) = create_invitation(
+        &app,
+        &mut admin,
+        "lapsing",
+        EXT,
+        json!({"notify_creator": true}),
+    )
+    .await;
+    let (_, silent) = create_invitation(&app, &mut admin, "lapsing-quietly", EXT, json!({})).await;
+    let now = usher_app::service::time::now();
+    sqlx::query(
+        "UPDATE invitations SET expires = $1 WHERE name IN ('lapsing', 'lapsing-quietly', 'loud')",
+    )
+    .bind(now - 60)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let _ = silent;
+    let other = app.another_instance().await;
+    let (a, b) = tokio::join!(
+        expired_unused(&app.db, &app.state.config, now),
+        expired_unused(&other.db, &other.state.config, now),
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1, "only the unused one that asked");
+    assert_eq!(
+        expired_unused(&app.db, &app.state.config, now)
+            .await
+            .unwrap(),
+        0
+    );
+    sink.wait_for(2, 30).await;
+    let got = subjects(&sink);
+    assert_eq!(got[1].0, "Invitation lapsing expired unused", "{got:?}");
+    // Turning it off in the editor keeps the rest of the invitation.
+    let mut f = form(&app, "loud").await;
+    f["notify_creator"] = json!(false);
+    let (s, body) = admin
+        .call(
+            "admin/invitations/update",
+            json!({"pk": loud_pk, "form": f}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (_, row) = admin
+        .call("admin/invitations/get", json!({"pk": loud_pk}))
+        .await;
+    assert_eq!(row["notify_creator"], false);
+    let _ = lapsing;
+}
+
+/// A message of an invitation given up on tells its creator, when asked; the notice has no invitation
+/// of its own, so its own failure would tell nobody.
+async fn a_failed_delivery_is_told_to_the_creator_who_asked(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (pk, _) = create_invitation(
+        &app,
+        &mut admin,
+        "bouncing",
+        EXT,
+        json!({"notify_creator": true, "fixed_data": "email: gone@example.com\n"}),
+    )
+    .await;
+    // Nothing listens on this port, and the worker gives up at the first failure.
+    let dead = common::free_port();
+    let worker = usher_app::service::delivery::Worker::new(
+        app.db.clone(),
+        app.state.config.secret_key.clone(),
+        usher_app::service::mail::MailConfig {
+            give_up_after_secs: 0,
+            ..common::mail_config(dead)
+        },
+    )
+    .unwrap();
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+    let failed = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM outbox WHERE invitation_pk = '{pk}' AND status = 'failed'"
+        ))
+        .await;
+    assert_eq!(failed, 1);
+    let notices: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT subject, to_addrs, invitation_pk FROM outbox WHERE subject LIKE 'Invitation bouncing%'",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].0, "Invitation bouncing could not be delivered");
+    assert!(notices[0].1.contains("admin@usher.test"));
+    assert_eq!(notices[0].2, None);
+    // The notice fails too (the same dead server): nobody is told of it.
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Invitation bouncing%'")
+            .await,
+        1
+    );
+}
+
+async fn refusals(app: &TestApp, pk: &str) -> Vec<(String, String, Value)> {
+    events_of(app, pk)
+        .await
+        .into_iter()
+        .filter(|e| e.0 == "invitation_refused")
+        .map(|e| (e.1, e.2, e.3))
+        .collect()
+}
+
+/// Views of a link and refusals of an invitation are counted in memory by the request path (a GET
+/// writes nothing) and written by a flush: the view count, the first and last view, and one
+/// `invitation_refused` event per reason with its count (issue 14 items 1 and 2).
+async fn views_and_refusals_are_counted_off_the_request_path(app: TestApp) {
+    use usher_app::service::sightings;
+    let mut admin = app.admin().await;
+    let (pk, token) =
+        create_invitation(&app, &mut admin, "viewed", EXT, json!({"single_use": true})).await;
+    let link = format!("/if/flow/{EXT}/?itoken={token}");
+    let before = all_events(&app).await;
+    for _ in 0..3 {
+        let r = app.client().get(&link).await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    // An unknown token leaves no trace.
+    let r = app
+        .client()
+        .get(&format!("/if/flow/{EXT}/?itoken={}", "x".repeat(43)))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitation_views").await, 0);
+    assert_eq!(all_events(&app).await, before, "the GETs wrote nothing");
+    assert_eq!(sightings::flush(&app.db).await.unwrap(), 1);
+    let sql = format!("SELECT view_count FROM invitation_views WHERE invitation_pk = '{pk}'");
+    assert_eq!(app.count(&sql).await, 3);
+    assert_eq!(sightings::flush(&app.db).await.unwrap(), 0, "nothing new");
+    // Used up: the next openings are refused, counted as views and as one refusal event.
+    let mut jane = app.client();
+    enroll(&mut jane, &app.db, EXT, &token, "jane", "jane@example.com").await;
+    for _ in 0..2 {
+        let r = app.client().get(&link).await;
+        assert_eq!(r.status, StatusCode::GONE);
+    }
+    // Another instance of the same database counts its own views, and they add up.
+    let other = app.another_instance().await;
+    let r = other.client().get(&link).await;
+    assert_eq!(r.status, StatusCode::GONE);
+    sightings::flush(&app.db).await.unwrap();
+    sightings::flush(&other.db).await.unwrap();
+    assert_eq!(app.count(&sql).await, 6);
+    let refused = refusals(&app, &pk).await;
+    assert_eq!(refused.len(), 2, "one per instance's batch: {refused:?}");
+    for (actor, _, context) in &refused {
+        assert_eq!(actor, "invitee");
+        assert_eq!(context["reason"], "used_up");
+    }
+    let counts: i64 = refused.iter().map(|r| r.2["count"].as_i64().unwrap()).sum();
+    assert_eq!(counts, 3);
+    // A submission refused by the invitation's email rule is a refusal too; a typing mistake is not.
+    let (rpk, rtoken) = create_invitation(
+        &app,
+        &mut admin,
+        "ruled",
+        EXT,
+        json!({"emails": "*@example.org"}),
+    )
+    .await;
+    let r = enroll(
+        &mut app.client(),
+        &app.db,
+        EXT,
+        &rtoken,
+        "mallory",
+        "m@evil.example",
+    )
+    .await;
+    assert!(!common::continues(&r), "{}", r.body);
+    let r = common::submit_stage(&mut app.client(), EXT, &rtoken, "1", &[("username", "")]).await;
+    assert!(!common::continues(&r));
+    sightings::flush(&app.db).await.unwrap();
+    let refused = refusals(&app, &rpk).await;
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].2["reason"], "email_rule");
+    assert_eq!(refused[0].2["count"], 1);
+    // The admin sees both in the timeline.
+    let (s, row) = admin.call("admin/invitations/get", json!({"pk": pk})).await;
+    assert_eq!(s, StatusCode::OK, "{row}");
+    let kinds: Vec<&str> = row["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["created", "viewed", "used", "refused", "refused"],
+        "{row}"
+    );
+    // A deleted invitation's late views are dropped, never an error.
+    app.client().get(&link).await;
+    admin
+        .call("admin/invitations/delete", json!({"pk": pk}))
+        .await;
+    sightings::flush(&app.db).await.unwrap();
+    assert_eq!(app.db.sightings.pending(), 0);
+}
+
+/// Too many failed sign-ins to one account from one network lock it from there: one `login_locked`
+/// event per window, however many attempts follow.
+async fn a_lockout_is_recorded_once_per_window(app: TestApp) {
+    app.admin_pk().await;
+    let ip = [192, 0, 2, 77];
+    let max = usher_app::domain::limits::LOGIN_PER_ACCOUNT_AND_NETWORK.max;
+    for _ in 0..max {
+        let r = app.client().login_from("admin", "wrong", ip).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    for _ in 0..3 {
+        let r = app.client().login_from("admin", "wrong", ip).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    }
+    let n = app
+        .count("SELECT COUNT(*) FROM audit_events WHERE action = 'login_locked'")
+        .await;
+    assert_eq!(n, 1);
+    let ctx: String =
+        sqlx::query_scalar("SELECT context FROM audit_events WHERE action = 'login_locked'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let ctx: Value = serde_json::from_str(&ctx).unwrap();
+    assert_eq!(ctx["username"], "admin");
+    assert_eq!(ctx["network"], "192.0.2.77");
+    assert!(!ctx.to_string().contains("wrong"), "never the password");
+}
 
 /// The expanded row's timeline: created, emailed, delivered (through a real SMTP server on loopback),
 /// disabled, enabled, used, in order (issue 14 item 3).

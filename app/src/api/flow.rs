@@ -55,6 +55,7 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
                 plan(&session).await?.as_ref(),
                 draft.as_ref(),
                 user.as_ref(),
+                &request_info().await.ip,
             )
             .await?;
             // Only a journey with a code page asks whether mail can go out (the landing page of a
@@ -223,8 +224,14 @@ pub async fn remember_invitation(slug: String, itoken: String) -> Result<(), App
         async {
             let st = state()?;
             let itoken = Itoken::parse(Some(&itoken));
-            enrollment::resolve(&st.db, &slug, itoken.as_ref(), crate::service::time::now())
-                .await?;
+            enrollment::resolve(
+                &st.db,
+                &slug,
+                itoken.as_ref(),
+                crate::service::time::now(),
+                enrollment::Asking::act(&request_info().await.ip),
+            )
+            .await?;
             set_cookie(
                 st.config.invitation_cookie(),
                 itoken.as_ref().map(Itoken::given).unwrap_or_default(),

@@ -35,11 +35,18 @@ pub enum Action {
     /// An email could not be delivered and is given up, with the SMTP server's answer (Usher's own; one
     /// event per recipient).
     EmailDeliveryFailed,
+    /// An invitation was refused to an invitee, with the reason ([`RefusalReason`]; Usher's own). The
+    /// invitee is only ever told the safe message; refusals of one invitation for one reason within a
+    /// few seconds are one event with their `count` (see `service::sightings`).
+    InvitationRefused,
+    /// Sign-in to an account from one network was locked after too many failures, until the window
+    /// ends (Usher's own; once per window, [`super::limits::LOGIN_PER_ACCOUNT_AND_NETWORK`]).
+    LoginLocked,
 }
 
 impl Action {
     /// Every action, for filters.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 13] = [
         Action::SuspiciousRequest,
         Action::LoginFailed,
         Action::ModelCreated,
@@ -51,6 +58,8 @@ impl Action {
         Action::InvitationSent,
         Action::EmailSent,
         Action::EmailDeliveryFailed,
+        Action::InvitationRefused,
+        Action::LoginLocked,
     ];
 
     /// The stored text (authentik's).
@@ -67,12 +76,30 @@ impl Action {
             Self::InvitationSent => "invitation_sent",
             Self::EmailSent => "email_sent",
             Self::EmailDeliveryFailed => "email_delivery_failed",
+            Self::InvitationRefused => "invitation_refused",
+            Self::LoginLocked => "login_locked",
         }
     }
 
     /// The action a stored text names, if any.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// Whether authentik has this action (its `EventActions`); the others are Usher's own, which
+    /// authentik's API shape calls `custom_` (see `server/src/rest/events.rs`).
+    pub fn is_authentiks(self) -> bool {
+        matches!(
+            self,
+            Self::SuspiciousRequest
+                | Self::LoginFailed
+                | Self::ModelCreated
+                | Self::ModelUpdated
+                | Self::ModelDeleted
+                | Self::SecretRotate
+                | Self::InvitationUsed
+                | Self::EmailSent
+        )
     }
 }
 
@@ -82,6 +109,88 @@ impl TryFrom<String> for Action {
 
     fn try_from(s: String) -> Result<Self, Self::Error> {
         Self::parse(&s).ok_or_else(|| format!("unknown audit action {s:?}"))
+    }
+}
+
+/// Why an invitation was refused to an invitee ([`Action::InvitationRefused`]'s `reason`), stored as
+/// [`RefusalReason::as_str`]. Only the admin sees it; the invitee is told the safe message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalReason {
+    /// Switched off, or its creator's account is deactivated.
+    Disabled,
+    /// Past its expiry.
+    Expired,
+    /// No use left of its quota.
+    UsedUp,
+    /// Opened with a flow it does not belong to.
+    WrongFlow,
+    /// The address given (or the account's) is not one its email rules allow.
+    EmailRule,
+    /// A policy bound to its flow or a stage denied.
+    Policy,
+    /// Verification codes for it (or from the client's network) went past their budget.
+    CodeBudget,
+    /// Enrollment posts for it (or from the client's network) went past their budget.
+    EnrollmentBudget,
+}
+
+impl RefusalReason {
+    /// Every reason, for filters and tests.
+    pub const ALL: [RefusalReason; 8] = [
+        Self::Disabled,
+        Self::Expired,
+        Self::UsedUp,
+        Self::WrongFlow,
+        Self::EmailRule,
+        Self::Policy,
+        Self::CodeBudget,
+        Self::EnrollmentBudget,
+    ];
+
+    /// The stored text: `disabled`, `expired`, `used_up`, `wrong_flow`, `email_rule`, `policy`,
+    /// `code_budget`, `enrollment_budget`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::Expired => "expired",
+            Self::UsedUp => "used_up",
+            Self::WrongFlow => "wrong_flow",
+            Self::EmailRule => "email_rule",
+            Self::Policy => "policy",
+            Self::CodeBudget => "code_budget",
+            Self::EnrollmentBudget => "enrollment_budget",
+        }
+    }
+
+    /// The reason a stored text names, if any.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The reason of an invitation that is not active; `None` for an active one.
+    pub fn of_status(status: super::invitation::InvitationStatus) -> Option<Self> {
+        use super::invitation::InvitationStatus as S;
+        match status {
+            S::Disabled => Some(Self::Disabled),
+            S::Expired => Some(Self::Expired),
+            S::UsedUp => Some(Self::UsedUp),
+            S::Active => None,
+        }
+    }
+
+    /// What an admin reads: "it was disabled", "it had expired", …
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Disabled => "it was disabled",
+            Self::Expired => "it had expired",
+            Self::UsedUp => "it was used up",
+            Self::WrongFlow => "it was opened with another flow",
+            Self::EmailRule => "the address is not one its email rules allow",
+            Self::Policy => "a policy denied",
+            Self::CodeBudget => "too many verification codes",
+            Self::EnrollmentBudget => "too many enrollment attempts",
+        }
     }
 }
 
@@ -301,6 +410,28 @@ mod tests {
             Ok(Action::ModelCreated)
         );
         assert!(Action::try_from("nope".to_owned()).is_err());
+    }
+
+    #[test]
+    fn refusal_reasons_read_back_and_follow_the_status() {
+        use crate::domain::invitation::InvitationStatus as S;
+        for r in RefusalReason::ALL {
+            assert_eq!(RefusalReason::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(RefusalReason::parse("nope"), None);
+        assert_eq!(
+            RefusalReason::of_status(S::Expired),
+            Some(RefusalReason::Expired)
+        );
+        assert_eq!(
+            RefusalReason::of_status(S::UsedUp),
+            Some(RefusalReason::UsedUp)
+        );
+        assert_eq!(
+            RefusalReason::of_status(S::Disabled),
+            Some(RefusalReason::Disabled)
+        );
+        assert_eq!(RefusalReason::of_status(S::Active), None);
     }
 
     #[test]

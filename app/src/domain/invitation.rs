@@ -405,6 +405,9 @@ pub struct InvitationDraft {
     pub groups: Vec<String>,
     /// The admin's switch.
     pub enabled: bool,
+    /// Whether its creator is notified ([`Invitation::notify_creator`]); `None` keeps what is stored
+    /// (authentik's API and blueprints have no such field), off for a new invitation.
+    pub notify_creator: Option<bool>,
 }
 
 /// The fields a PATCH (or PUT) carries; `None` = not given, so kept. `expires: Some(None)` = never.
@@ -461,6 +464,7 @@ impl InvitationPatch {
             roles: self.roles.map(sorted_unique).unwrap_or(current.roles),
             groups: self.groups.map(sorted_unique).unwrap_or(current.groups),
             enabled: self.enabled.unwrap_or(current.enabled),
+            notify_creator: current.notify_creator,
         })
     }
 }
@@ -487,6 +491,7 @@ impl InvitationPatch {
             roles: Vec::new(),
             groups: Vec::new(),
             enabled: true,
+            notify_creator: None,
         };
         self.apply(base)
     }
@@ -593,6 +598,9 @@ pub struct Invitation {
     pub groups: Vec<Granted>,
     /// The admin's switch.
     pub enabled: bool,
+    /// Whether its creator is emailed when it is used, when a delivery of it fails and when it expires
+    /// unused (issue 14 item 6; off by default).
+    pub notify_creator: bool,
     /// The creator and their standing.
     pub created_by: Creator,
     /// The lookup digest of the secret of the link (migration 0018; the secret itself is stored
@@ -640,6 +648,7 @@ impl Invitation {
             "roles": names(&self.roles),
             "groups": names(&self.groups),
             "enabled": self.enabled,
+            "notify_creator": self.notify_creator,
         })
     }
 
@@ -676,6 +685,7 @@ impl Invitation {
             roles: pks(&self.roles),
             groups: pks(&self.groups),
             enabled: self.enabled,
+            notify_creator: Some(self.notify_creator),
         }
     }
 }
@@ -784,6 +794,7 @@ mod tests {
             roles: Vec::new(),
             groups: Vec::new(),
             enabled: true,
+            notify_creator: Some(true),
         }
     }
 
@@ -886,6 +897,7 @@ mod tests {
             ],
             groups: Vec::new(),
             enabled: true,
+            notify_creator: false,
             created_by: Creator {
                 pk: 1,
                 username: "admin".into(),

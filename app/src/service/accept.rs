@@ -8,6 +8,7 @@ use super::enrollment::{by_delivery, check_active, delivered, enforce_all, not_f
 use super::flows::load_flow_by_pk;
 use super::invitations::{find_by_token, use_in, Invitation, Itoken, RequestInfo};
 use super::policies;
+use super::sightings::note_refusal;
 use super::verification::{self, Settings};
 use super::{time, Config, Db};
 use crate::domain::email_rules::allowed;
@@ -18,16 +19,18 @@ use crate::service::error::{Error, Refusal as Refuse};
 use crate::store::{invitations, users};
 use serde_json::{Map, Value};
 
-/// An active invitation found by token alone (the existing-user path, where the flow does not run).
+/// An active invitation found by token alone (the existing-user path, where the flow does not run). A
+/// found invitation that is not active is counted as refused to `client_ip` ("" when unknown;
+/// [`crate::service::sightings`]).
 ///
 /// # Errors
 /// [`Error::InvalidInvitation`] as [`super::enrollment::resolve`]; database errors.
-pub async fn resolve_token(db: &Db, token: &Itoken) -> Result<Invitation, Error> {
+pub async fn resolve_token(db: &Db, token: &Itoken, client_ip: &str) -> Result<Invitation, Error> {
     let generation = super::cache::generations(db).await?.invitations;
     let inv = find_by_token(db, token, generation)
         .await?
         .ok_or_else(not_found)?;
-    check_active(&inv, time::now())?;
+    check_active(&inv, time::now()).map_err(|e| note_refusal(db, &inv.pk, client_ip, e))?;
     Ok(inv)
 }
 
@@ -58,7 +61,7 @@ pub async fn accept_requires_code(
     token: &Itoken,
     user: &CurrentUser,
 ) -> Result<bool, Error> {
-    let inv = resolve_token(db, token).await?;
+    let inv = resolve_token(db, token, "").await?;
     Ok(allowed(&inv.emails, &user.email) && accept_needs_code(db, &inv, user).await?)
 }
 
@@ -91,12 +94,25 @@ pub async fn send_accept_code(
     user: &CurrentUser,
     current: Option<String>,
 ) -> Result<String, Error> {
-    let inv = resolve_token(db, token).await?;
-    check_account(&inv, user)?;
-    if !accept_needs_code(db, &inv, user).await? {
+    let inv = resolve_token(db, token, gate.client).await?;
+    send_code_for(db, config, gate, &inv, user, current)
+        .await
+        .map_err(|e| note_refusal(db, &inv.pk, gate.client, e))
+}
+
+async fn send_code_for(
+    db: &Db,
+    config: &Config,
+    gate: &verification::CodeGate<'_>,
+    inv: &Invitation,
+    user: &CurrentUser,
+    current: Option<String>,
+) -> Result<String, Error> {
+    check_account(inv, user)?;
+    if !accept_needs_code(db, inv, user).await? {
         return Err(Error::Refused(Refuse::AddressAlreadyConfirmed));
     }
-    let settings = accept_settings(db, &inv).await?;
+    let settings = accept_settings(db, inv).await?;
     if let Some(pk) = current {
         if verification::pending_email_if_known(db, &pk)
             .await?
@@ -154,7 +170,7 @@ pub async fn accept_view(
     user: &CurrentUser,
     pending: Option<&str>,
 ) -> Result<AcceptSummary, Error> {
-    let inv = resolve_token(db, token).await?;
+    let inv = resolve_token(db, token, "").await?;
     let needs_code = allowed(&inv.emails, &user.email) && accept_needs_code(db, &inv, user).await?;
     let code_sent = match pending.filter(|_| needs_code) {
         Some(pk) => {
@@ -197,8 +213,22 @@ pub async fn accept(
     code: Option<&str>,
     verification: Option<&str>,
 ) -> Result<(), Error> {
-    let inv = resolve_token(db, token).await?;
-    check_account(&inv, user)?;
+    let inv = resolve_token(db, token, &req.ip).await?;
+    accept_checked(db, config, &inv, user, req, (code, verification))
+        .await
+        .map_err(|e| note_refusal(db, &inv.pk, &req.ip, e))
+}
+
+/// [`accept`] once the invitation is found active.
+async fn accept_checked(
+    db: &Db,
+    config: &Config,
+    inv: &Invitation,
+    user: &CurrentUser,
+    req: &RequestInfo,
+    (code, verification): (Option<&str>, Option<&str>),
+) -> Result<(), Error> {
+    check_account(inv, user)?;
     // The flow's policies, and its stages', hold for existing users too (their account's name and email
     // as prompt data), as if they had enrolled.
     let mut known = Map::new();
@@ -212,8 +242,8 @@ pub async fn accept(
         .may_accept(user.is_superuser)
         .map_err(|c| super::enrollment::closed_error(&c, Some(user)))?;
     let policies = policies::load(db, &flow.pk).await?;
-    enforce_all(&policies, &flow, Some(&inv), &known)?;
-    let proof = if accept_needs_code(db, &inv, user).await? {
+    enforce_all(&policies, &flow, Some(inv), &known)?;
+    let proof = if accept_needs_code(db, inv, user).await? {
         let pk = verification
             .ok_or_else(|| Error::Refused(Refuse::ConfirmAddressFirst(user.email.clone())))?;
         let gate = verification::CodeGate { client: &req.ip };
@@ -235,11 +265,19 @@ pub async fn accept(
     }
     use_in(
         &mut tx,
-        &inv,
+        inv,
         (user.pk, &user.username),
         UseAction::Joined,
         req,
         Vec::new(),
+    )
+    .await?;
+    super::notifications::used_in(
+        &mut tx,
+        config.into(),
+        inv,
+        &user.username,
+        UseAction::Joined,
     )
     .await?;
     tx.commit().await?;

@@ -86,7 +86,40 @@ pub async fn password_sign_in(
     limit::take(db, &shared, limits::LOGIN_PER_NETWORK)
         .await?
         .map_err(Error::TooManyAttempts)?;
-    if let Err(wait) = limit::take(db, &account, limits::LOGIN_PER_ACCOUNT_AND_NETWORK).await? {
+    let (verdict, first_refusal) =
+        limit::take_noting_first_refusal(db, &account, limits::LOGIN_PER_ACCOUNT_AND_NETWORK)
+            .await?;
+    if let Err(wait) = verdict {
+        if first_refusal {
+            // The lockout of this account from this network, told once per window (issue 14 item 1).
+            let pk = users::credentials_by_username(&db.pool, username.trim())
+                .await?
+                .map(|u| u.pk.to_string())
+                .unwrap_or_default();
+            super::audit::record(
+                &db.pool,
+                crate::domain::audit::Who {
+                    actor: crate::domain::audit::Actor::User {
+                        pk: pk.clone(),
+                        name: username.trim().to_owned(),
+                    },
+                    client_ip: client_ip.to_owned(),
+                }
+                .event(
+                    crate::domain::audit::Action::LoginLocked,
+                    crate::domain::audit::Model::User,
+                    &pk,
+                    serde_json::json!({
+                        "username": username.trim(),
+                        "network": network,
+                        "budget": limits::LOGIN_PER_ACCOUNT_AND_NETWORK.max,
+                        "window_secs": limits::LOGIN_PER_ACCOUNT_AND_NETWORK.window_secs,
+                        "retry_after_secs": wait,
+                    }),
+                ),
+            )
+            .await?;
+        }
         return Err(Error::TooManyAttempts(wait));
     }
     let creds = users::credentials_by_username(&db.pool, username.trim()).await?;

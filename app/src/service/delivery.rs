@@ -27,6 +27,7 @@ impl Worker {
         let smtp = Smtp {
             active: Some((cfg.clone(), transport(&cfg)?)),
             key,
+            public_url: String::new(),
             source: SettingsSource::Fixed,
             refused: None,
         };
@@ -39,6 +40,7 @@ impl Worker {
     pub fn resolving(db: Db, config: std::sync::Arc<crate::service::Config>) -> Self {
         let smtp = Smtp {
             key: config.secret_key.clone(),
+            public_url: config.public_url.clone(),
             source: SettingsSource::Resolving(config),
             active: None,
             refused: None,
@@ -53,6 +55,9 @@ impl Worker {
 pub struct Smtp {
     /// Opens the secrets the outbox keeps sealed.
     key: crate::service::SecretKey,
+    /// `USHER_PUBLIC_URL`, for the dashboard link of a notice to an invitation's creator ("" for a
+    /// worker made with fixed settings: a relative link).
+    public_url: String,
     /// Where its settings come from.
     source: SettingsSource,
     /// The settings and transport it sends with; `None` while no SMTP server is configured.
@@ -152,7 +157,20 @@ impl JobHandler for Smtp {
     async fn given_up(&self, db: &Db, job: &Job, at: i64, error: &str) -> Result<(), Error> {
         let mut tx = db.begin().await?;
         crate::store::outbox::mark_failed(&mut *tx, &job.pk, at, error).await?;
-        record_outcome(&mut tx, &job.pk, Some(error)).await?;
+        if let Some((invitation, to)) = record_outcome(&mut tx, &job.pk, Some(error)).await? {
+            let with = crate::service::notifications::Notifier {
+                key: &self.key,
+                public_url: &self.public_url,
+            };
+            crate::service::notifications::delivery_failed_in(
+                &mut tx,
+                with,
+                &invitation,
+                to,
+                error,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -166,12 +184,13 @@ impl JobHandler for Smtp {
 }
 
 /// The events of a message's outcome (delivered when `error` is `None`, else given up with it), one per
-/// recipient, by the system, when it is an invitation's message; none for other messages.
+/// recipient, by the system, when it is an invitation's message; none for other messages. Returns the
+/// invitation's pk and the message's recipients when it is an invitation's.
 async fn record_outcome(
     tx: &mut crate::store::Tx,
     pk: &str,
     error: Option<&str>,
-) -> Result<(), Error> {
+) -> Result<Option<(String, Vec<String>)>, Error> {
     use crate::domain::audit::{Action, Model, Who};
     let Some(m) = crate::store::outbox::messages(
         &mut **tx,
@@ -180,10 +199,10 @@ async fn record_outcome(
     )
     .await?
     .pop() else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(invitation) = m.invitation_pk.as_deref() else {
-        return Ok(());
+        return Ok(None);
     };
     for to in m.to.iter().chain(&m.cc).chain(&m.bcc) {
         let (action, context) = match error {
@@ -202,5 +221,6 @@ async fn record_outcome(
         )
         .await?;
     }
-    Ok(())
+    let to = m.to.iter().chain(&m.cc).chain(&m.bcc).cloned().collect();
+    Ok(Some((invitation.to_owned(), to)))
 }

@@ -138,6 +138,94 @@ pub fn render_verification(m: &VerificationMail) -> Result<Rendered, Error> {
     Ok(rendered)
 }
 
+/// What happened to an invitation whose creator asked to be told (issue 14 item 6; rendered by
+/// [`render_notice`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// An account used it: `username`, and whether it joined with an existing account (else enrolled).
+    Used {
+        /// The account's username.
+        username: String,
+        /// Joined with an existing account.
+        joined: bool,
+    },
+    /// A message of it was given up on: its recipients and the SMTP server's last answer.
+    DeliveryFailed {
+        /// The recipients.
+        to: Vec<String>,
+        /// The last error.
+        error: String,
+    },
+    /// It expired at `expires` (UTC Unix seconds) without being used.
+    ExpiredUnused {
+        /// Its expiry, UTC Unix seconds.
+        expires: i64,
+    },
+}
+
+/// A notice to an invitation's creator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeMail {
+    /// The creator's display name, else username.
+    pub creator: String,
+    /// The invitation's name.
+    pub invitation: String,
+    /// What happened.
+    pub kind: NoticeKind,
+    /// The admin dashboard's invitations page (absolute URL).
+    pub dashboard: String,
+    /// When the notice is written, UTC Unix seconds.
+    pub now: i64,
+}
+
+/// Renders a notice to an invitation's creator from `app/templates/notice.{txt,html}`. Subjects:
+/// "Invitation {name} was used", "Invitation {name} could not be delivered", "Invitation {name}
+/// expired unused".
+///
+/// # Errors
+/// [`Error::Internal`] when a template fails to render.
+pub fn render_notice(n: &NoticeMail) -> Result<Rendered, Error> {
+    let name = &n.invitation;
+    let (subject, headline, detail) = match &n.kind {
+        NoticeKind::Used { username, joined } => (
+            format!("Invitation {name} was used"),
+            format!("{username} used your invitation {name}."),
+            if *joined {
+                "They joined with an existing account.".to_owned()
+            } else {
+                "They enrolled a new account.".to_owned()
+            },
+        ),
+        NoticeKind::DeliveryFailed { to, error } => (
+            format!("Invitation {name} could not be delivered"),
+            format!(
+                "The email of your invitation {name} to {} could not be delivered.",
+                to.join(", ")
+            ),
+            format!("The mail server's last answer: {error}"),
+        ),
+        NoticeKind::ExpiredUnused { expires } => (
+            format!("Invitation {name} expired unused"),
+            format!("Your invitation {name} expired without being used."),
+            format!(
+                "It expired on {}.",
+                crate::domain::time::format_absolute(*expires)
+            ),
+        ),
+    };
+    render(
+        subject,
+        ("notice.txt", include_str!("../../templates/notice.txt")),
+        ("notice.html", include_str!("../../templates/notice.html")),
+        &minijinja::context! {
+            creator => n.creator,
+            headline => headline,
+            detail => detail,
+            dashboard => n.dashboard,
+        },
+    )
+}
+
 fn render<T: Serialize>(
     subject: String,
     text: (&str, &str),

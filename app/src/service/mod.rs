@@ -18,10 +18,12 @@ pub mod invitations;
 pub mod jobs;
 pub mod limits;
 pub mod mail;
+pub mod notifications;
 pub mod outbox;
 pub mod policies;
 pub mod retention;
 pub mod setup;
+pub mod sightings;
 pub mod time;
 pub mod tokens;
 pub mod users;
@@ -41,6 +43,8 @@ pub struct Db {
     pub invitation_cache: Arc<invitations::InvitationCache>,
     /// Joins this instance's concurrent reads of the generations ([`cache::generations`]).
     pub generations: Arc<cache::ReadCoalescer<crate::store::Generations>>,
+    /// This instance's counted views and refusals, written every few seconds ([`sightings::run`]).
+    pub sightings: Arc<sightings::Sightings>,
 }
 
 impl Db {
@@ -66,6 +70,7 @@ impl From<crate::store::Db> for Db {
             flow_cache: Arc::default(),
             invitation_cache: Arc::default(),
             generations: Arc::default(),
+            sightings: Arc::default(),
         }
     }
 }

@@ -58,6 +58,8 @@ pub async fn insert(ex: impl Exec<'_>, row: &AuditRow) -> Result<(), DbError> {
 pub struct EventFilter {
     /// `action` as stored (`model_created`, …).
     pub action: Option<String>,
+    /// `action` is one of these (as stored); `None` for any.
+    pub action_in: Option<Vec<String>>,
     /// The actor's name (authentik's `username`).
     pub username: Option<String>,
     /// The kind of object (`invitation`, `user`, `token`).
@@ -98,6 +100,19 @@ fn filter_sql(filter: &EventFilter) -> (String, Vec<Bind>) {
             binds.push(Bind::Text(v.clone()));
             wh.push(format!("{column} = ${}", binds.len()));
         }
+    }
+    if let Some(actions) = &filter.action_in {
+        let mut params = Vec::new();
+        for a in actions {
+            binds.push(Bind::Text(a.clone()));
+            params.push(format!("${}", binds.len()));
+        }
+        // An empty list selects nothing.
+        wh.push(if params.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            format!("action IN ({})", params.join(", "))
+        });
     }
     for (op, value) in [(">=", filter.since), ("<=", filter.until)] {
         if let Some(v) = value {

@@ -126,6 +126,14 @@ pub const FILES: &[(&str, &str)] = &[
         "0028_audit_event_filters.sql",
         include_str!("../../../migrations/0028_audit_event_filters.sql"),
     ),
+    (
+        "0029_invitation_views.sql",
+        include_str!("../../../migrations/0029_invitation_views.sql"),
+    ),
+    (
+        "0031_invitation_notifications.sql",
+        include_str!("../../../migrations/0031_invitation_notifications.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

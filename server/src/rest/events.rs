@@ -50,8 +50,11 @@ pub struct Event {
     pub brand: Value,
 }
 
-/// What an event records (authentik's `EventActions`, and Usher's own).
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+/// What an event records, in authentik's `EventActions`: its own names for the actions it has, and its
+/// catch-all `custom_` for Usher's own (`invitation_sent`, `invitation_refused`, …), whose name is then
+/// in the event's `context.action` — so authentik's API clients, which only accept its enum, read every
+/// event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventActions {
     /// An attack-like request.
@@ -68,14 +71,11 @@ pub enum EventActions {
     SecretRotate,
     /// An invitation was used.
     InvitationUsed,
-    /// The accounts of an invitation were deactivated.
-    InvitationDeprovisioned,
-    /// An invitation's email was queued for a recipient.
-    InvitationSent,
     /// An email was delivered.
     EmailSent,
-    /// An email was given up.
-    EmailDeliveryFailed,
+    /// One of Usher's own actions, named in `context.action`.
+    #[serde(rename = "custom_")]
+    Custom,
 }
 
 impl From<Action> for EventActions {
@@ -88,10 +88,12 @@ impl From<Action> for EventActions {
             Action::ModelDeleted => Self::ModelDeleted,
             Action::SecretRotate => Self::SecretRotate,
             Action::InvitationUsed => Self::InvitationUsed,
-            Action::InvitationDeprovisioned => Self::InvitationDeprovisioned,
-            Action::InvitationSent => Self::InvitationSent,
             Action::EmailSent => Self::EmailSent,
-            Action::EmailDeliveryFailed => Self::EmailDeliveryFailed,
+            Action::InvitationDeprovisioned
+            | Action::InvitationSent
+            | Action::EmailDeliveryFailed
+            | Action::InvitationRefused
+            | Action::LoginLocked => Self::Custom,
         }
     }
 }
@@ -133,12 +135,19 @@ pub fn event_shape(e: DomainEvent) -> Event {
         "invitation" => "authentik.stages.invitation",
         _ => "authentik.core",
     };
+    let action = EventActions::from(e.action);
+    let mut context = e.context;
+    if action == EventActions::Custom {
+        if let Value::Object(m) = &mut context {
+            m.insert("action".into(), Value::String(e.action.as_str().into()));
+        }
+    }
     Event {
         pk: e.pk,
         user,
-        action: e.action.into(),
+        action,
         app: app.into(),
-        context: e.context,
+        context,
         client_ip: Some(e.client_ip).filter(|ip| !ip.is_empty()),
         created: rfc3339(e.created),
         expires: rfc3339(e.created.saturating_add(RETENTION_DAYS * 86_400)),
@@ -168,7 +177,9 @@ pub fn query(q: &HashMap<String, String>) -> Result<(EventFilter, EventOrder), A
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
     };
-    let action = match text("action") {
+    // `custom_` selects Usher's own actions; an own action's name selects it alone.
+    let custom = text("action").as_deref() == Some("custom_");
+    let action = match text("action").filter(|_| !custom) {
         None => None,
         Some(a) => Some(
             Action::parse(&a)
@@ -184,6 +195,13 @@ pub fn query(q: &HashMap<String, String>) -> Result<(EventFilter, EventOrder), A
     };
     let filter = EventFilter {
         action,
+        action_in: custom.then(|| {
+            Action::ALL
+                .into_iter()
+                .filter(|a| !a.is_authentiks())
+                .map(|a| a.as_str().to_owned())
+                .collect()
+        }),
         username: text("username"),
         model: text("context_model_name"),
         object_pk: text("context_model_pk"),
@@ -277,5 +295,32 @@ mod tests {
         assert!(matches!(query(&bad), Err(ApiError::Validation(_))));
         let bad: HashMap<String, String> = [("created__lte".to_owned(), "x".to_owned())].into();
         assert!(matches!(query(&bad), Err(ApiError::Validation(_))));
+    }
+
+    #[test]
+    fn usher_actions_are_authentiks_custom_with_their_name_in_the_context() {
+        for a in Action::ALL {
+            let shaped = EventActions::from(a);
+            assert_eq!(shaped == EventActions::Custom, !a.is_authentiks(), "{a:?}");
+            if a.is_authentiks() {
+                assert_eq!(serde_json::to_value(shaped).unwrap(), a.as_str());
+            }
+        }
+        assert_eq!(
+            serde_json::to_value(EventActions::Custom).unwrap(),
+            "custom_"
+        );
+        let custom: HashMap<String, String> = [("action".to_owned(), "custom_".to_owned())].into();
+        let (f, _) = query(&custom).unwrap();
+        assert_eq!(f.action, None);
+        let own = f.action_in.unwrap();
+        assert!(own.contains(&"invitation_sent".to_owned()));
+        assert!(!own.contains(&"model_created".to_owned()));
+        let one: HashMap<String, String> =
+            [("action".to_owned(), "invitation_refused".to_owned())].into();
+        assert_eq!(
+            query(&one).unwrap().0.action.as_deref(),
+            Some("invitation_refused")
+        );
     }
 }

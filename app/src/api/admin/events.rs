@@ -67,6 +67,7 @@ pub mod view {
         };
         Ok(EventFilter {
             action,
+            action_in: None,
             username: text(&q.username),
             model: text(&q.model),
             object_pk: text(&q.object_pk),

@@ -545,6 +545,7 @@ fn row_to_form(r: InvitationView) -> InvitationForm {
         roles: r.roles,
         groups: r.groups,
         enabled: r.enabled,
+        notify_creator: r.notify_creator,
     }
 }
 
@@ -614,6 +615,7 @@ fn InvitationFormView(
     let sel_roles = RwSignal::new(form.roles);
     let sel_groups = RwSignal::new(form.groups);
     let enabled = RwSignal::new(form.enabled);
+    let notify_creator = RwSignal::new(form.notify_creator);
     // What this invitation would need from a mail server that is not configured, checked on the server
     // (it parses the custom attributes and email rules as saving does) while the form is filled in.
     let mail_warning = Resource::new(
@@ -658,6 +660,7 @@ fn InvitationFormView(
             roles: sel_roles.get_untracked(),
             groups: sel_groups.get_untracked(),
             enabled: enabled.get_untracked(),
+            notify_creator: notify_creator.get_untracked(),
         });
     };
     let checklist = move |items: Vec<NamedItem>, sel: RwSignal<Vec<String>>, kind: &'static str| {
@@ -756,6 +759,10 @@ fn InvitationFormView(
             <label class="check" for="invitation-enabled">
                 <input id="invitation-enabled" type="checkbox" prop:checked=enabled on:change=move |ev| enabled.set(event_target_checked(&ev)) />
                 "Enabled"
+            </label>
+            <label class="check" for="invitation-notify">
+                <input id="invitation-notify" type="checkbox" prop:checked=notify_creator on:change=move |ev| notify_creator.set(event_target_checked(&ev)) />
+                "Email me when it is used, when a delivery fails, or when it expires unused"
             </label>
             <div class="actions">
                 <button type="submit" id="invitation-save">"Save"</button>

@@ -135,6 +135,14 @@ pub(super) async fn write_user(
                 req,
                 group_pks,
             )
+            .await?;
+            crate::service::notifications::used_in(
+                &mut tx,
+                config.into(),
+                inv,
+                &user.username,
+                UseAction::Enrolled,
+            )
             .await?
         }
         None => grant_in(&mut tx, user_pk, None, group_pks).await?,

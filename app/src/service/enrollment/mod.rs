@@ -33,6 +33,7 @@ use super::invitations::{find_by_token, invalid, Invitation, Itoken};
 use super::policies::FlowPolicies;
 use super::verification::{self};
 use super::{time, Db};
+use crate::domain::audit::RefusalReason;
 use crate::domain::email_rules::EmailRule;
 use crate::domain::fixed_data::prefill;
 use crate::domain::flow::{PromptField, PromptType};
@@ -80,8 +81,38 @@ fn plan_token(itoken: Option<&Itoken>) -> Option<&str> {
     itoken.map(Itoken::digest)
 }
 
+/// Who is asking [`resolve`], for what [`crate::service::sightings`] counts: the client's address and
+/// whether the request shows the link's landing page (a view).
+#[derive(Debug, Clone, Copy)]
+pub struct Asking<'a> {
+    /// The client's address ("" when unknown, e.g. in-process).
+    pub client_ip: &'a str,
+    /// Whether this request shows the landing page: a view of the link is counted.
+    pub view: bool,
+}
+
+impl<'a> Asking<'a> {
+    /// A request from `client_ip` that shows the landing page.
+    pub fn view(client_ip: &'a str) -> Self {
+        Self {
+            client_ip,
+            view: true,
+        }
+    }
+
+    /// A request from `client_ip` that submits or acts (not a view).
+    pub fn act(client_ip: &'a str) -> Self {
+        Self {
+            client_ip,
+            view: false,
+        }
+    }
+}
+
 /// Resolves a flow and an invitation token and checks the invitation stage's rules at `now`: the token
-/// must exist, belong to this flow, and be active. Changes nothing.
+/// must exist, belong to this flow, and be active. Changes nothing: a view of an existing invitation's
+/// link (`asking.view`) and a refusal of one (disabled, expired, used up, another flow's) are counted in
+/// memory ([`crate::service::sightings`]).
 ///
 /// # Errors
 /// [`Error::InvalidInvitation`] (404 for unknown/malformed/wrong-flow/missing, 410 with the reason for
@@ -91,6 +122,7 @@ pub async fn resolve(
     slug: &str,
     itoken: Option<&Itoken>,
     now: i64,
+    asking: Asking<'_>,
 ) -> Result<Resolved, Error> {
     // Both generations first, in one query: the flow and the invitation then come from this
     // instance's caches unless something changed since they were loaded.
@@ -103,6 +135,19 @@ pub async fn resolve(
         Some(t) => Some(find_by_token(db, t, generations.invitations).await?),
         None => None,
     };
+    if let Some(Some(inv)) = &invitation {
+        if asking.view {
+            db.sightings.viewed(&inv.pk, now);
+        }
+        let reason = if inv.flow_pk != flow.pk {
+            Some(RefusalReason::WrongFlow)
+        } else {
+            RefusalReason::of_status(inv.status(now))
+        };
+        if let Some(reason) = reason {
+            db.sightings.refused(&inv.pk, reason, asking.client_ip, now);
+        }
+    }
     Journey::new(&flow.def)
         .admit(invitation.as_ref().map(|found| {
             found
@@ -279,7 +324,8 @@ pub struct Landing {
 /// The landing view of `/if/flow/{slug}/?itoken=…`: what the invitation grants and the current prompt
 /// stage — the plan's stage when this session is in this flow with this token, else the first — with
 /// values typed into this stage before it was refused (`draft`), else from the plan, else pre-filled from
-/// `fixed_data` (never passwords). Changes nothing.
+/// `fixed_data` (never passwords). Changes nothing; counts a view of the link, and a refusal, in memory
+/// ([`resolve`]). `client_ip` is the client's address ("" when unknown).
 ///
 /// # Errors
 /// As [`resolve`]; [`Error::Internal`] for a flow without prompt stages.
@@ -291,13 +337,14 @@ pub async fn landing(
     plan: Option<&FlowPlan>,
     draft: Option<&StageDraft>,
     user: Option<&CurrentUser>,
+    client_ip: &str,
 ) -> Result<Landing, Error> {
     let now = time::now();
     let Resolved {
         flow,
         invitation,
         policies,
-    } = resolve(db, slug, itoken, now).await?;
+    } = resolve(db, slug, itoken, now, Asking::view(client_ip)).await?;
     let journey = journey(&flow, invitation.as_ref());
     let email_idx = journey.email().map(|(i, _)| i);
     let (stage, plan) = journey
@@ -306,7 +353,10 @@ pub async fn landing(
     let empty = Map::new();
     let ctx = policy_context(invitation.as_ref(), plan.map_or(&empty, |p| &p.context));
     // Flow-level policies only: a stage's own policies run when it is submitted, with its values.
-    policies.enforce(&[], &ctx)?;
+    policies.enforce(&[], &ctx).map_err(|e| match &invitation {
+        Some(inv) => crate::service::sightings::note_refusal(db, &inv.pk, client_ip, e),
+        None => e,
+    })?;
     let fixed = invitation
         .as_ref()
         .map(|i| i.fixed_data.clone())

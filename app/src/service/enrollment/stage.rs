@@ -3,7 +3,7 @@
 use super::{
     by_delivery, closed_error, delivered, enforce_all, enrollment_budgets, journey, plan_token,
     policy_context, refused, resolve, seal_password, strength_inputs, validate_prompt, visitor,
-    write_user, FlowPlan, Resolved, StageDraft, MAX_PROMPT_VALUE,
+    write_user, Asking, FlowPlan, Resolved, StageDraft, MAX_PROMPT_VALUE,
 };
 use crate::domain::email_rules::normalize_email;
 use crate::domain::journey::{Next, Proof, Submission, SEALED_PASSWORD};
@@ -55,8 +55,14 @@ pub async fn submit_stage(
     req: &RequestInfo,
     user: Option<&CurrentUser>,
 ) -> Result<StageOutcome, Refused> {
-    let resolved = resolve(db, slug, itoken, time::now()).await?;
+    let resolved = resolve(db, slug, itoken, time::now(), Asking::act(&req.ip)).await?;
     let fields = journey(&resolved.flow, resolved.invitation.as_ref()).fields(stage);
+    let invitation_pk = resolved.invitation.as_ref().map(|i| i.pk.clone());
+    // A refusal that concerns the invitation (its rules, a policy, a budget) is counted for it.
+    let note = |e: Error| match &invitation_pk {
+        Some(pk) => crate::service::sightings::note_refusal(db, pk, &req.ip, e),
+        None => e,
+    };
     let submitted = Submitted {
         plan,
         slug,
@@ -64,7 +70,10 @@ pub async fn submit_stage(
         stage,
         values,
     };
-    match run_stage(db, config, resolved, submitted, req, user).await {
+    match run_stage(db, config, resolved, submitted, req, user)
+        .await
+        .map_err(note)
+    {
         Err(error @ Error::Invalid(_)) => Err(Refused {
             draft: (!fields.is_empty()).then(|| {
                 StageDraft::new(
@@ -297,7 +306,7 @@ pub async fn resend_code(
 ) -> Result<(), Error> {
     let Resolved {
         flow, invitation, ..
-    } = resolve(db, slug, itoken, time::now()).await?;
+    } = resolve(db, slug, itoken, time::now(), Asking::act(gate.client)).await?;
     let journey = journey(&flow, invitation.as_ref());
     let not_started = || Error::Refused(Refuse::CodeNotSentHere);
     let (index, settings) = journey.email().ok_or_else(not_started)?;
@@ -305,5 +314,10 @@ pub async fn resend_code(
         .filter(|p| p.is_for(slug, plan_token(itoken)) && p.stage == index)
         .and_then(|p| p.verification.as_deref())
         .ok_or_else(not_started)?;
-    verification::resend(db, config, gate, pk, settings).await
+    verification::resend(db, config, gate, pk, settings)
+        .await
+        .map_err(|e| match &invitation {
+            Some(inv) => crate::service::sightings::note_refusal(db, &inv.pk, gate.client, e),
+            None => e,
+        })
 }

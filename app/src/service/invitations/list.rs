@@ -50,6 +50,8 @@ pub struct InvitationDetail {
     /// Its audit events (created, edited, link regenerated, used…), oldest first, at most
     /// [`HISTORY_MAX`].
     pub history: Vec<crate::domain::audit::Event>,
+    /// How often its link was opened, as last written ([`crate::service::sightings`]); `None` never.
+    pub views: Option<crate::service::sightings::Views>,
 }
 
 /// The most audit events an invitation's detail holds (the oldest ones).
@@ -91,6 +93,7 @@ pub async fn detail(db: &Db, pk: &str) -> Result<InvitationDetail, Error> {
             HISTORY_MAX,
         )
         .await?,
+        views: store::views(&db.pool, pk).await?,
     })
 }
 

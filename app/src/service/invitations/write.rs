@@ -125,6 +125,7 @@ fn fields<'a>(
         quota: draft.quota.max(),
         emails,
         enabled: draft.enabled,
+        notify_creator: draft.notify_creator,
     }
 }
 

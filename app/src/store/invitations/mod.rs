@@ -16,11 +16,13 @@ use sqlx::{Any, Decode, Type};
 mod list;
 mod read;
 mod uses;
+mod views;
 mod write;
 
 pub use list::*;
 pub use read::*;
 pub use uses::*;
+pub use views::*;
 pub use write::*;
 
 /// Which grant table of an invitation: roles (`invitation_roles` → `directory_roles`) or groups
@@ -54,6 +56,9 @@ pub struct InvitationFields<'a> {
     pub emails: &'a str,
     /// Whether the invitation is enabled.
     pub enabled: bool,
+    /// Whether its creator is emailed of its uses, failed deliveries and unused expiry; `None` keeps
+    /// what is stored (off for a new invitation).
+    pub notify_creator: Option<bool>,
 }
 
 /// An invitation's row as every read of one returns it ([`SELECT_INVITATION`]): its own columns, its
@@ -86,6 +91,9 @@ pub struct InvitationRow {
     /// Whether it is enabled.
     #[sqlx(try_from = "Flag")]
     pub enabled: bool,
+    /// Whether its creator is notified (migration 0031).
+    #[sqlx(try_from = "Flag")]
+    pub notify_creator: bool,
     /// The lookup digest of the token its link carries (`service::invitations::token_digest`).
     pub token: String,
     /// The token its link carries, sealed with the instance secret (`SecretKey::seal`, purpose
@@ -129,7 +137,7 @@ pub struct ListedRow {
 
 /// The columns of [`InvitationRow`] and their joins; a `WHERE` is appended.
 const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.fixed_data, i.quota, i.uses,
-    i.emails, i.enabled, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
+    i.emails, i.enabled, i.notify_creator, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
     u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * u.is_superuser AS creator_may_invite,
     u.last_login AS creator_last_login, u.attributes AS creator_attributes
     FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
@@ -137,7 +145,7 @@ const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, 
 /// The columns of [`ListedRow`]: [`SELECT_INVITATION`]'s and the two counts, which use the indexes on
 /// `invitation_uses(invitation_pk)` and `outbox(invitation_pk)`; a `WHERE` is appended.
 const SELECT_LISTED: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.fixed_data, i.quota, i.uses,
-    i.emails, i.enabled, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
+    i.emails, i.enabled, i.notify_creator, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
     u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * u.is_superuser AS creator_may_invite,
     u.last_login AS creator_last_login, u.attributes AS creator_attributes,
     (SELECT COUNT(*) FROM invitation_uses l WHERE l.invitation_pk = i.pk AND l.action = 'enrolled') AS enrolled_count,
@@ -161,6 +169,7 @@ fn invitation_of(row: InvitationRow, roles: Vec<Granted>, groups: Vec<Granted>) 
         roles,
         groups,
         enabled: row.enabled,
+        notify_creator: row.notify_creator,
         created_by: Creator {
             pk: row.creator_pk,
             username: row.creator_username,

@@ -16,8 +16,8 @@ pub async fn insert(
     created: i64,
 ) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, token_sealed, created)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14)",
+        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, token_sealed, created, notify_creator)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(pk)
     .bind(fields.name)
@@ -33,6 +33,7 @@ pub async fn insert(
     .bind(token.digest)
     .bind(token.sealed)
     .bind(created)
+    .bind(Flag(fields.notify_creator.unwrap_or(false)))
     .execute(ex)
     .await?;
     Ok(())
@@ -50,7 +51,8 @@ pub async fn update(
 ) -> Result<u64, DbError> {
     Ok(sqlx::query(
         "UPDATE invitations SET name = $1, description = $2, flow_pk = $3, expires = $4, fixed_data = $5,
-         single_use = $6, quota = $7, emails = $8, enabled = $9 WHERE pk = $10",
+         single_use = $6, quota = $7, emails = $8, enabled = $9,
+         notify_creator = COALESCE($11, notify_creator) WHERE pk = $10",
     )
     .bind(fields.name)
     .bind(fields.description)
@@ -62,6 +64,7 @@ pub async fn update(
     .bind(fields.emails)
     .bind(Flag(fields.enabled))
     .bind(pk)
+    .bind(fields.notify_creator.map(Flag))
     .execute(ex)
     .await?
     .rows_affected())

@@ -103,6 +103,7 @@ pub(super) fn draft_of(form: &InvitationForm) -> Result<InvitationDraft, Vec<Inv
                 roles: sorted_unique(form.roles.clone()),
                 groups: sorted_unique(form.groups.clone()),
                 enabled: form.enabled,
+                notify_creator: Some(form.notify_creator),
             })
         }
         _ => Err(errors),
@@ -116,7 +117,7 @@ pub(super) fn detail_view(
     d: InvitationDetail,
     now: i64,
 ) -> InvitationView {
-    let steps = timeline(&d.history);
+    let steps = timeline(&d.history, d.views);
     let extra = (d.ledger, d.messages, d.events);
     let mut v = invitation_view(config, d.listed, Some(extra), now);
     v.timeline = Some(steps);
@@ -135,7 +136,10 @@ fn actor(e: &AuditEvent) -> String {
 
 /// An invitation's timeline (issue 14 item 3): its audit events (`history`, oldest first: created,
 /// edited, emailed per recipient, delivered or failed, used…), each worded for people.
-pub fn timeline(history: &[AuditEvent]) -> Vec<TimelineEntry> {
+pub fn timeline(
+    history: &[AuditEvent],
+    views: Option<crate::service::sightings::Views>,
+) -> Vec<TimelineEntry> {
     use crate::domain::audit::Action;
     let text = |e: &AuditEvent, key: &str| {
         e.context
@@ -144,7 +148,7 @@ pub fn timeline(history: &[AuditEvent]) -> Vec<TimelineEntry> {
             .unwrap_or_default()
             .to_owned()
     };
-    history
+    let mut steps: Vec<TimelineEntry> = history
         .iter()
         .filter_map(|e| {
             let who = actor(e);
@@ -214,9 +218,28 @@ pub fn timeline(history: &[AuditEvent]) -> Vec<TimelineEntry> {
                         false,
                     )
                 }
-                Action::ModelDeleted | Action::LoginFailed | Action::SuspiciousRequest => {
-                    return None
+                Action::InvitationRefused => {
+                    let n = e.context.get("count").and_then(|n| n.as_i64()).unwrap_or(1);
+                    let reason = crate::domain::audit::RefusalReason::parse(&text(e, "reason"))
+                        .map_or("refused", |r| r.describe());
+                    let from = if e.client_ip.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", last from {}", e.client_ip)
+                    };
+                    (
+                        "refused",
+                        format!(
+                            "Refused {n} time{}: {reason}{from}",
+                            if n == 1 { "" } else { "s" }
+                        ),
+                        true,
+                    )
                 }
+                Action::ModelDeleted
+                | Action::LoginFailed
+                | Action::LoginLocked
+                | Action::SuspiciousRequest => return None,
             };
             Some(TimelineEntry {
                 at: e.created,
@@ -226,7 +249,39 @@ pub fn timeline(history: &[AuditEvent]) -> Vec<TimelineEntry> {
                 warning,
             })
         })
-        .collect()
+        .collect();
+    // Its link's views, as one step at the first view (issue 14 item 2).
+    if let Some(v) = views {
+        let text = if v.view_count == 1 {
+            "Link opened once".to_owned()
+        } else {
+            format!(
+                "Link opened {} times, last on {}",
+                v.view_count,
+                format_absolute(v.last_viewed)
+            )
+        };
+        // After what came before it; before a use or refusal of the same second (a link is opened
+        // before it is used).
+        let at = steps
+            .iter()
+            .position(|s| {
+                s.at > v.first_viewed
+                    || (s.at == v.first_viewed && matches!(s.kind.as_str(), "used" | "refused"))
+            })
+            .unwrap_or(steps.len());
+        steps.insert(
+            at,
+            TimelineEntry {
+                at: v.first_viewed,
+                at_display: format_absolute(v.first_viewed),
+                kind: "viewed".to_owned(),
+                text,
+                warning: false,
+            },
+        );
+    }
+    steps
 }
 
 /// Invitation `r` as the table shows it at `now` (UTC Unix seconds); with `detail` (its ledger, oldest
@@ -282,6 +337,7 @@ pub(super) fn invitation_view(
         expires: inv.expires,
         created: inv.created,
         enabled: inv.enabled,
+        notify_creator: inv.notify_creator,
         roles,
         role_names,
         groups,
@@ -412,7 +468,7 @@ mod tests {
             ),
             audit(Action::ModelDeleted, 800, "admin", json!({})),
         ];
-        let t = timeline(&history);
+        let t = timeline(&history, None);
         let kinds: Vec<&str> = t.iter().map(|s| s.kind.as_str()).collect();
         assert_eq!(
             kinds,
@@ -436,6 +492,64 @@ mod tests {
         assert!(t[6].warning && !t[5].warning);
         assert_eq!(t[7].text, "Used by jane: enrolled");
         assert_eq!(t[0].at_display, format_absolute(100));
+    }
+
+    #[test]
+    fn views_are_one_step_at_the_first_and_refusals_say_why() {
+        use crate::domain::audit::Action;
+        use serde_json::json;
+        let mut refused = audit(
+            Action::InvitationRefused,
+            900,
+            "",
+            json!({"reason": "expired", "count": 3}),
+        );
+        refused.client_ip = "198.51.100.7".into();
+        let history = vec![
+            audit(Action::ModelCreated, 100, "admin", json!({})),
+            audit(
+                Action::InvitationUsed,
+                700,
+                "jane",
+                json!({"use": "enrolled"}),
+            ),
+            refused,
+        ];
+        let views = crate::service::sightings::Views {
+            view_count: 4,
+            first_viewed: 300,
+            last_viewed: 800,
+        };
+        let t = timeline(&history, Some(views));
+        let kinds: Vec<&str> = t.iter().map(|s| s.kind.as_str()).collect();
+        assert_eq!(kinds, ["created", "viewed", "used", "refused"]);
+        assert_eq!(
+            t[1].text,
+            format!("Link opened 4 times, last on {}", format_absolute(800))
+        );
+        assert_eq!(
+            t[3].text,
+            "Refused 3 times: it had expired, last from 198.51.100.7"
+        );
+        assert!(t[3].warning && !t[1].warning);
+        let once = crate::service::sightings::Views {
+            view_count: 1,
+            first_viewed: 50,
+            last_viewed: 50,
+        };
+        let t = timeline(&history[..1], Some(once));
+        assert_eq!(t[0].kind, "viewed");
+        assert_eq!(t[0].text, "Link opened once");
+        let same_second = crate::service::sightings::Views {
+            view_count: 1,
+            first_viewed: 700,
+            last_viewed: 700,
+        };
+        let kinds: Vec<String> = timeline(&history, Some(same_second))
+            .into_iter()
+            .map(|s| s.kind)
+            .collect();
+        assert_eq!(kinds, ["created", "viewed", "used", "refused"]);
     }
 
     #[test]

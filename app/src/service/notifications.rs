@@ -1,0 +1,180 @@
+//! Notifications to an invitation's creator (issue 14 item 6): with the invitation's `notify_creator`
+//! on (off by default), its creator is emailed when an account uses it ([`used_in`]), when a message of
+//! it is given up on ([`delivery_failed_in`]), and once when it expires unused ([`expired_unused`]).
+//! Each notice is an outbox message written in the transaction of what it tells (a use that rolls back
+//! sends none), with no invitation of its own, so a notice that fails is never told in turn. A creator
+//! without an address gets none.
+
+use super::error::Error;
+use super::mail::{render_notice, NoticeKind, NoticeMail};
+use super::{time, Config, Db, SecretKey};
+use crate::domain::invitation::{Creator, Invitation, UseAction};
+use crate::store::invitations as store;
+use crate::store::Tx;
+
+/// The most expired invitations one [`expired_unused`] round notifies of.
+pub const EXPIRED_BATCH: i64 = 100;
+
+/// What a notice is written with: the key the outbox seals with, and this instance's public URL (its
+/// link to the dashboard; "" for a relative link).
+#[derive(Clone, Copy)]
+pub struct Notifier<'a> {
+    /// The instance secret.
+    pub key: &'a SecretKey,
+    /// `USHER_PUBLIC_URL`.
+    pub public_url: &'a str,
+}
+
+impl<'a> From<&'a Config> for Notifier<'a> {
+    fn from(c: &'a Config) -> Self {
+        Self {
+            key: &c.secret_key,
+            public_url: &c.public_url,
+        }
+    }
+}
+
+fn dashboard(public_url: &str) -> String {
+    format!("{}/admin/invitations", public_url.trim_end_matches('/'))
+}
+
+fn creator_name(c: &Creator) -> String {
+    if c.name.trim().is_empty() {
+        c.username.clone()
+    } else {
+        c.name.clone()
+    }
+}
+
+/// Queues `kind` for the creator `(name, email)` of invitation `invitation` in `tx`.
+async fn queue(
+    tx: &mut Tx,
+    with: Notifier<'_>,
+    (name, email): (String, &str),
+    invitation: &str,
+    kind: NoticeKind,
+) -> Result<(), Error> {
+    if email.trim().is_empty() {
+        return Ok(());
+    }
+    let msg = render_notice(&NoticeMail {
+        creator: name,
+        invitation: invitation.to_owned(),
+        kind,
+        dashboard: dashboard(with.public_url),
+        now: time::now(),
+    })?;
+    super::outbox::enqueue(
+        tx,
+        with.key,
+        None,
+        None,
+        &[email.to_owned()],
+        &[],
+        &[],
+        &msg,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Tells `inv`'s creator, in `tx` (the use's own transaction), that account `username` used it, when
+/// `inv.notify_creator` is on.
+///
+/// # Errors
+/// [`Error::Internal`] when the notice does not render; database errors.
+pub async fn used_in(
+    tx: &mut Tx,
+    with: Notifier<'_>,
+    inv: &Invitation,
+    username: &str,
+    action: UseAction,
+) -> Result<(), Error> {
+    if !inv.notify_creator {
+        return Ok(());
+    }
+    queue(
+        tx,
+        with,
+        (creator_name(&inv.created_by), &inv.created_by.email),
+        inv.name.as_str(),
+        NoticeKind::Used {
+            username: username.to_owned(),
+            joined: action == UseAction::Joined,
+        },
+    )
+    .await
+}
+
+/// Tells the creator of invitation `invitation_pk`, in `tx` (the one that gives the message up), that
+/// its message to `to` failed for good with `error`, when the invitation (still exists and) has
+/// `notify_creator` on.
+///
+/// # Errors
+/// As [`used_in`].
+pub async fn delivery_failed_in(
+    tx: &mut Tx,
+    with: Notifier<'_>,
+    invitation_pk: &str,
+    to: Vec<String>,
+    error: &str,
+) -> Result<(), Error> {
+    let Some(row) = store::notice_target(&mut **tx, invitation_pk).await? else {
+        return Ok(());
+    };
+    if !row.notify_creator {
+        return Ok(());
+    }
+    let name = if row.creator_name.trim().is_empty() {
+        row.creator_username
+    } else {
+        row.creator_name
+    };
+    queue(
+        tx,
+        with,
+        (name, &row.creator_email),
+        &row.name,
+        NoticeKind::DeliveryFailed {
+            to,
+            error: error.to_owned(),
+        },
+    )
+    .await
+}
+
+/// Tells the creators of invitations that expired by `now` (UTC Unix seconds) without a use, with
+/// `notify_creator` on, once each: every invitation is claimed (`expiry_notified`) by a conditional
+/// update in the transaction that queues its notice, so several instances running this at once send
+/// one. At most [`EXPIRED_BATCH`] per call; returns how many were notified.
+///
+/// # Errors
+/// Database errors; [`Error::Internal`] when a notice does not render.
+pub async fn expired_unused(db: &Db, config: &Config, now: i64) -> Result<u64, Error> {
+    let due = store::expired_unnotified(&db.pool, now, EXPIRED_BATCH).await?;
+    let mut n = 0;
+    for row in due {
+        let mut tx = db.begin().await?;
+        if store::claim_expiry_notice(&mut *tx, &row.pk).await? == 0 {
+            continue;
+        }
+        let name = if row.creator_name.trim().is_empty() {
+            row.creator_username.clone()
+        } else {
+            row.creator_name.clone()
+        };
+        queue(
+            &mut tx,
+            config.into(),
+            (name, &row.creator_email),
+            &row.name,
+            NoticeKind::ExpiredUnused {
+                expires: row.expires.unwrap_or(now),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        n += 1;
+    }
+    Ok(n)
+}
