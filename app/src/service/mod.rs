@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod limits;
 pub mod mail;
+pub mod metrics;
 pub mod outbox;
 pub mod policies;
 pub mod retention;
