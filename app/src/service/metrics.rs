@@ -98,6 +98,41 @@ pub fn job_attempt_failed(channel: Channel) {
     ::metrics::counter!(JOB_ATTEMPTS_FAILED, "channel" => channel.as_str()).increment(1);
 }
 
+/// The bearer token `/metrics` asks of scrapers on the main listener (`USHER_METRICS_TOKEN`), kept as
+/// its BLAKE2b-512 digest. Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct MetricsToken([u8; 64]);
+
+impl MetricsToken {
+    /// The token of a configured secret; `None` for an empty or blank one (metrics stay off).
+    pub fn new(secret: &str) -> Option<Self> {
+        (!secret.trim().is_empty()).then(|| Self(Self::digest(secret)))
+    }
+
+    fn digest(text: &str) -> [u8; 64] {
+        use blake2::{Blake2b512, Digest};
+        let mut d = [0u8; 64];
+        d.copy_from_slice(&Blake2b512::new_with_prefix(text.as_bytes()).finalize());
+        d
+    }
+
+    /// Whether `given` is the token, compared in constant time (digests of equal length, every byte
+    /// compared).
+    pub fn matches(&self, given: &str) -> bool {
+        Self::digest(given)
+            .iter()
+            .zip(self.0.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(…)")
+    }
+}
+
 /// The channels whose queue gauges this process has reported: a channel whose last job was sent or
 /// pruned is reported again, as 0, rather than left at its last value.
 fn reported_channels() -> &'static std::sync::Mutex<BTreeSet<String>> {
@@ -203,7 +238,17 @@ pub fn describe() {
 
 #[cfg(test)]
 mod tests {
-    use super::{jobs::QueueStats, queue_gauges};
+    use super::{jobs::QueueStats, queue_gauges, MetricsToken};
+
+    #[test]
+    fn a_metrics_token_matches_itself_only_and_never_shows() {
+        let t = MetricsToken::new("s3cret-scrape-token").expect("a token");
+        assert!(t.matches("s3cret-scrape-token"));
+        assert!(!t.matches("s3cret-scrape-toke"));
+        assert!(!t.matches(""));
+        assert!(!format!("{t:?}").contains("s3cret"));
+        assert!(MetricsToken::new("").is_none() && MetricsToken::new("  ").is_none());
+    }
     use std::collections::BTreeSet;
 
     fn stats(channel: &str, pending: i64) -> QueueStats {
