@@ -15,10 +15,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+use usher_app::service::jobs::{self, QueueStats};
 use usher_app::service::metrics::{self as names, MetricsToken};
-use usher_app::service::Db;
+use usher_app::service::{hashing, Db};
 
 /// The path metrics are served at.
 pub const PATH: &str = "/metrics";
@@ -118,6 +120,64 @@ pub async fn record_request(req: Request, next: Next) -> Response {
     res
 }
 
+/// The channels whose queue gauges this process has reported: a channel whose last job was sent or
+/// pruned is reported again, as 0, rather than left at its last value.
+fn reported_channels() -> &'static std::sync::Mutex<BTreeSet<String>> {
+    static SEEN: std::sync::OnceLock<std::sync::Mutex<BTreeSet<String>>> =
+        std::sync::OnceLock::new();
+    SEEN.get_or_init(|| {
+        std::sync::Mutex::new(BTreeSet::from([jobs::Channel::EMAIL.as_str().into()]))
+    })
+}
+
+/// The queue gauges to report for `stats`, given the channels reported before (`seen`, which gains the
+/// new ones): every channel in either, a channel without pending or failed jobs as zeros.
+fn queue_gauges(stats: Vec<QueueStats>, seen: &mut BTreeSet<String>) -> Vec<QueueStats> {
+    let mut out: Vec<QueueStats> = seen
+        .iter()
+        .filter(|c| !stats.iter().any(|s| &s.channel == *c))
+        .map(|c| QueueStats {
+            channel: c.clone(),
+            pending: 0,
+            failed: 0,
+            oldest_age_secs: 0,
+        })
+        .collect();
+    for s in &stats {
+        seen.insert(s.channel.clone());
+    }
+    out.extend(stats);
+    out.sort_by(|a, b| a.channel.cmp(&b.channel));
+    out
+}
+
+/// Sets the gauges read at scrape time: the job queue's, from the database ([`jobs::stats`]), and the
+/// hashing queues' depth, from this process.
+///
+/// # Errors
+/// Database errors (the hashing gauges are set first; the queue gauges keep their last values).
+#[allow(clippy::cast_precision_loss)]
+async fn observe(db: &Db) -> Result<(), usher_app::service::error::Error> {
+    for (queue, depth) in hashing::queue_depths() {
+        metrics::gauge!(names::HASHING_QUEUE_DEPTH, "queue" => queue).set(depth as f64);
+    }
+    let stats = jobs::stats(db).await?;
+    let gauges = {
+        let mut seen = reported_channels()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        queue_gauges(stats, &mut seen)
+    };
+    for s in gauges {
+        let channel = s.channel;
+        metrics::gauge!(names::JOBS_QUEUED, "channel" => channel.clone()).set(s.pending as f64);
+        metrics::gauge!(names::JOBS_FAILED, "channel" => channel.clone()).set(s.failed as f64);
+        metrics::gauge!(names::JOBS_OLDEST_QUEUED_AGE, "channel" => channel)
+            .set(s.oldest_age_secs as f64);
+    }
+    Ok(())
+}
+
 /// The token of an `Authorization: Bearer <token>` header (the scheme in any case), if any.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -128,10 +188,10 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// The metrics now: the scrape-time gauges read first ([`names::observe`]; a database error is logged
+/// The metrics now: the scrape-time gauges read first ([`observe`]; a database error is logged
 /// and the queue gauges keep their last values), then everything rendered in Prometheus's text format.
 async fn render(db: &Db) -> Response {
-    if let Err(e) = names::observe(db).await {
+    if let Err(e) = observe(db).await {
         tracing::warn!(error = %e, "metrics: reading the job queue");
     }
     let body = recorder().render();
@@ -189,8 +249,44 @@ pub fn router(db: Db) -> Router {
 
 #[cfg(test)]
 mod tests {
-    use super::{bearer, route_label};
+    use super::{bearer, queue_gauges, route_label, QueueStats};
     use axum::http::{header, HeaderMap, HeaderValue};
+    use std::collections::BTreeSet;
+
+    fn stats(channel: &str, pending: i64) -> QueueStats {
+        QueueStats {
+            channel: channel.into(),
+            pending,
+            failed: 1,
+            oldest_age_secs: 7,
+        }
+    }
+
+    #[test]
+    fn a_channel_once_reported_stays_reported_as_zero() {
+        let mut seen = BTreeSet::from(["email".to_owned()]);
+        let first = queue_gauges(vec![stats("webhook", 3)], &mut seen);
+        assert_eq!(
+            first,
+            vec![
+                QueueStats {
+                    channel: "email".into(),
+                    pending: 0,
+                    failed: 0,
+                    oldest_age_secs: 0
+                },
+                stats("webhook", 3),
+            ]
+        );
+        let later = queue_gauges(vec![stats("email", 2)], &mut seen);
+        assert_eq!(later[0], stats("email", 2));
+        assert_eq!(later[1].channel, "webhook");
+        assert_eq!(
+            (later[1].pending, later[1].failed, later[1].oldest_age_secs),
+            (0, 0, 0)
+        );
+        assert_eq!(seen.len(), 2);
+    }
 
     #[test]
     fn a_route_label_is_a_template_never_a_path() {

@@ -4,15 +4,13 @@
 //! every helper here is a no-op (the facade's default recorder drops what it is given).
 //!
 //! Counters are this process's since it started (Prometheus's `rate()` and `increase()` read them
-//! across restarts); the job-queue gauges are read from the database at each scrape ([`observe`]), so
-//! every instance sharing the database reports the same queue (aggregate them with `max`, not `sum`).
+//! across restarts); the job-queue gauges are read from the database at each scrape, so
+//! every instance sharing the database reports the same queue (aggregate them with `max`, not `sum`);
+//! the server sets them, from [`super::jobs::stats`] and [`super::hashing::queue_depths`].
 //! No label ever holds a token, an address, a user or a raw path: the values are a route template, a
 //! method, a status, or one of a short, fixed list of words.
 
-use super::error::Error;
-use super::{hashing, jobs, Db};
 use crate::domain::jobs::Channel;
-use std::collections::BTreeSet;
 
 /// Counter: HTTP requests answered, by `method`, `route` (the router's template, e.g.
 /// `/api/v3/core/invitations/{invitation_uuid}/`; [`UNMATCHED_ROUTE`] for a path no route matched) and
@@ -133,65 +131,6 @@ impl std::fmt::Debug for MetricsToken {
     }
 }
 
-/// The channels whose queue gauges this process has reported: a channel whose last job was sent or
-/// pruned is reported again, as 0, rather than left at its last value.
-fn reported_channels() -> &'static std::sync::Mutex<BTreeSet<String>> {
-    static SEEN: std::sync::OnceLock<std::sync::Mutex<BTreeSet<String>>> =
-        std::sync::OnceLock::new();
-    SEEN.get_or_init(|| std::sync::Mutex::new(BTreeSet::from([Channel::EMAIL.as_str().into()])))
-}
-
-/// The queue gauges to report for `stats`, given the channels reported before (`seen`, which gains the
-/// new ones): every channel in either, a channel without pending or failed jobs as zeros.
-pub fn queue_gauges(
-    stats: Vec<jobs::QueueStats>,
-    seen: &mut BTreeSet<String>,
-) -> Vec<jobs::QueueStats> {
-    let mut out: Vec<jobs::QueueStats> = seen
-        .iter()
-        .filter(|c| !stats.iter().any(|s| &s.channel == *c))
-        .map(|c| jobs::QueueStats {
-            channel: c.clone(),
-            pending: 0,
-            failed: 0,
-            oldest_age_secs: 0,
-        })
-        .collect();
-    for s in &stats {
-        seen.insert(s.channel.clone());
-    }
-    out.extend(stats);
-    out.sort_by(|a, b| a.channel.cmp(&b.channel));
-    out
-}
-
-/// Sets the gauges read at scrape time: the job queue's, from the database ([`jobs::stats`]), and the
-/// hashing queues' depth, from this process.
-///
-/// # Errors
-/// Database errors (the hashing gauges are set first; the queue gauges keep their last values).
-#[allow(clippy::cast_precision_loss)]
-pub async fn observe(db: &Db) -> Result<(), Error> {
-    for (queue, depth) in hashing::queue_depths() {
-        ::metrics::gauge!(HASHING_QUEUE_DEPTH, "queue" => queue).set(depth as f64);
-    }
-    let stats = jobs::stats(db).await?;
-    let gauges = {
-        let mut seen = reported_channels()
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        queue_gauges(stats, &mut seen)
-    };
-    for s in gauges {
-        let channel = s.channel;
-        ::metrics::gauge!(JOBS_QUEUED, "channel" => channel.clone()).set(s.pending as f64);
-        ::metrics::gauge!(JOBS_FAILED, "channel" => channel.clone()).set(s.failed as f64);
-        ::metrics::gauge!(JOBS_OLDEST_QUEUED_AGE, "channel" => channel)
-            .set(s.oldest_age_secs as f64);
-    }
-    Ok(())
-}
-
 /// Gives every metric its `# HELP` text; called once, by the server, after installing the recorder.
 pub fn describe() {
     use ::metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
@@ -238,7 +177,7 @@ pub fn describe() {
 
 #[cfg(test)]
 mod tests {
-    use super::{jobs::QueueStats, queue_gauges, MetricsToken};
+    use super::MetricsToken;
 
     #[test]
     fn a_metrics_token_matches_itself_only_and_never_shows() {
@@ -248,41 +187,5 @@ mod tests {
         assert!(!t.matches(""));
         assert!(!format!("{t:?}").contains("s3cret"));
         assert!(MetricsToken::new("").is_none() && MetricsToken::new("  ").is_none());
-    }
-    use std::collections::BTreeSet;
-
-    fn stats(channel: &str, pending: i64) -> QueueStats {
-        QueueStats {
-            channel: channel.into(),
-            pending,
-            failed: 1,
-            oldest_age_secs: 7,
-        }
-    }
-
-    #[test]
-    fn a_channel_once_reported_stays_reported_as_zero() {
-        let mut seen = BTreeSet::from(["email".to_owned()]);
-        let first = queue_gauges(vec![stats("webhook", 3)], &mut seen);
-        assert_eq!(
-            first,
-            vec![
-                QueueStats {
-                    channel: "email".into(),
-                    pending: 0,
-                    failed: 0,
-                    oldest_age_secs: 0
-                },
-                stats("webhook", 3),
-            ]
-        );
-        let later = queue_gauges(vec![stats("email", 2)], &mut seen);
-        assert_eq!(later[0], stats("email", 2));
-        assert_eq!(later[1].channel, "webhook");
-        assert_eq!(
-            (later[1].pending, later[1].failed, later[1].oldest_age_secs),
-            (0, 0, 0)
-        );
-        assert_eq!(seen.len(), 2);
     }
 }
