@@ -106,6 +106,20 @@ pub struct Settings {
         global = true
     )]
     pub password_min_length: u16,
+    /// Serves Prometheus metrics at `/metrics` on the main listener to scrapers sending
+    /// `Authorization: Bearer <this token>` (401 otherwise). Unset (and no `--metrics-addr`): no
+    /// `/metrics` at all.
+    #[arg(
+        long,
+        env = "USHER_METRICS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub metrics_token: Option<String>,
+    /// Serves Prometheus metrics at `/metrics` on a listener of its own at this address (e.g.
+    /// `127.0.0.1:9464`), without a token: bind it where only the scraper reaches.
+    #[arg(long, env = "USHER_METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<SocketAddr>,
     /// Directory of the built site (WASM, JS, CSS); set by cargo-leptos.
     #[arg(
         long,
@@ -257,6 +271,10 @@ impl Settings {
             outbox_give_up_after_secs: i64::from(self.outbox_give_up_hours) * 3600,
             event_retention_secs: i64::from(self.event_retention_days) * 86_400,
             password_min_length: usize::from(self.password_min_length),
+            metrics_token: self
+                .metrics_token
+                .as_deref()
+                .and_then(usher_app::service::metrics::MetricsToken::new),
         }
     }
 

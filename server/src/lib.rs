@@ -5,6 +5,7 @@
 pub mod config;
 pub mod exports;
 pub mod listener;
+pub mod metrics;
 pub mod rest;
 pub mod sessions;
 
@@ -104,7 +105,8 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The full router: Leptos pages and server functions (`/api/…`), health probes, the admin gate,
+/// The full router: Leptos pages and server functions (`/api/…`), health probes, `/metrics` with
+/// `USHER_METRICS_TOKEN` ([`metrics`]), the admin gate,
 /// sessions (HttpOnly, SameSite=Lax, Secure when the public URL is https) and `Referrer-Policy: same-origin`
 /// on every response (pages carry invitation tokens). `/pkg` is the built site's package directory
 /// ([`pkg_service`]): precompressed, cached by name.
@@ -127,7 +129,10 @@ pub fn build_router(
         .with_expiry(Expiry::OnInactivity(CookieDuration::seconds(
             auth::SESSION_IDLE_SECS,
         )));
-    Router::new()
+    if state.config.metrics_token.is_some() {
+        metrics::recorder();
+    }
+    let app: Router = Router::new()
         .merge(rest::router(state.clone()))
         .merge(exports::router(state.clone()))
         .route("/-/health/live/", get(|| async { StatusCode::NO_CONTENT }))
@@ -181,8 +186,17 @@ pub fn build_router(
                 ),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .with_state(())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+    // Counted and timed outermost, by route template, once this process records metrics.
+    let app = if metrics::enabled() {
+        app.layer(middleware::from_fn(metrics::record_request))
+    } else {
+        app
+    };
+    match state.config.metrics_token.clone() {
+        Some(token) => metrics::with_token(app, state.db.clone(), token),
+        None => app,
+    }
 }
 
 /// The span of one request: method, route template (axum's `MatchedPath`, else the path), and the request

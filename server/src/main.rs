@@ -279,6 +279,10 @@ async fn serve(settings: Settings) -> Result<(), String> {
         .map_err(|e| say(e, Fields::Unnamed))?;
     bootstrap.pool.close().await;
     let config = settings.config(&secret_key, trusted_proxies);
+    if settings.metrics_addr.is_some() {
+        // Installed before the router is built, so it counts requests.
+        usher_server::metrics::recorder();
+    }
     let usher =
         usher_server::build(config, &settings.database_url, settings.leptos_options()).await?;
     let _cleanup = usher
@@ -326,6 +330,25 @@ async fn serve(settings: Settings) -> Result<(), String> {
     // few seconds (and once more below, after the last request).
     tokio::spawn(usher_app::service::sightings::run(usher.state.db.clone()));
     let sightings_db = usher.state.db.clone();
+    if let Some(addr) = settings.metrics_addr {
+        let metrics = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("listening for metrics (USHER_METRICS_ADDR) on {addr}: {e}"))?;
+        println!("Metrics are served at http://{addr}/metrics");
+        let router = usher_server::metrics::router(usher.state.db.clone());
+        tokio::spawn(async move {
+            let served = usher_server::listener::serve(
+                metrics,
+                router,
+                usher_server::listener::Timeouts::default(),
+                std::future::pending(),
+            )
+            .await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .map_err(|e| format!("listening on {}: {e}", settings.site_addr))?;

@@ -15,6 +15,9 @@ use std::net::IpAddr;
 /// At most `max` hits per `window_secs` seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
+    /// Its name, lowercase words joined by `_`: the `limit` label of its refusals in the metrics
+    /// (`usher_limiter_refusals_total`, [`crate::service::metrics`]).
+    pub name: &'static str,
     /// Hits allowed per window.
     pub max: i64,
     /// The window, seconds.
@@ -24,6 +27,7 @@ pub struct Limit {
 /// Failed sign-ins for one account from one client network: 10 per 15 minutes. Counted per network,
 /// never per account alone, so nobody can lock `admin` out from elsewhere (issue 12 item 6).
 pub const LOGIN_PER_ACCOUNT_AND_NETWORK: Limit = Limit {
+    name: "login_per_account_and_network",
     max: 10,
     window_secs: 15 * 60,
 };
@@ -33,6 +37,7 @@ pub const LOGIN_PER_ACCOUNT_AND_NETWORK: Limit = Limit {
 /// [`LOGIN_PER_ACCOUNT_AND_NETWORK`]) runs out here, while the networks the owner signed in from before
 /// are not counted and keep working, so this is no lockout. Keyed by the account's username key.
 pub const LOGIN_PER_ACCOUNT_FROM_NEW_NETWORKS: Limit = Limit {
+    name: "login_per_account_from_new_networks",
     max: 50,
     window_secs: 3600,
 };
@@ -40,6 +45,7 @@ pub const LOGIN_PER_ACCOUNT_FROM_NEW_NETWORKS: Limit = Limit {
 /// Failed sign-ins from one client network, whatever accounts it tries: 50 per 15 minutes (a password
 /// sprayer across many usernames).
 pub const LOGIN_PER_NETWORK: Limit = Limit {
+    name: "login_per_network",
     max: 50,
     window_secs: 15 * 60,
 };
@@ -47,6 +53,7 @@ pub const LOGIN_PER_NETWORK: Limit = Limit {
 /// Verification codes (new or re-sent) one client network may ask for: 20 per 10 minutes. Bounds the
 /// email a public link lets anyone send, across browsers and verifications.
 pub const CODES_PER_NETWORK: Limit = Limit {
+    name: "codes_per_network",
     max: 20,
     window_secs: 10 * 60,
 };
@@ -55,6 +62,7 @@ pub const CODES_PER_NETWORK: Limit = Limit {
 /// from one client network: 60 per 10 minutes, counted before anything is hashed (issue 35 item 2). An
 /// office behind one address enrolling its staff through a shared link stays well inside it.
 pub const ENROLL_POSTS_PER_NETWORK: Limit = Limit {
+    name: "enroll_posts_per_network",
     max: 60,
     window_secs: 10 * 60,
 };
@@ -65,6 +73,7 @@ pub const ENROLL_POSTS_PER_NETWORK: Limit = Limit {
 /// 10–50 ms), while a crowd of hundreds signing up at once passes (and `scripts/bench.sh`'s 10-second
 /// enrollment run, about a thousand accounts on one link).
 pub const ENROLL_POSTS_PER_INVITATION: Limit = Limit {
+    name: "enroll_posts_per_invitation",
     max: 3_000,
     window_secs: 10 * 60,
 };
@@ -89,6 +98,7 @@ pub const ENROLL_POSTS_PER_INVITATION: Limit = Limit {
 /// pausing an invitation takes [`CODE_FAILURES_PER_INVITATION`]` / `[`CODE_FAILURES_PER_NETWORK_SHARE`]
 /// = 9 networks, each guessing for most of a day.
 pub const CODE_FAILURES_PER_INVITATION: Limit = Limit {
+    name: "code_failures_per_invitation",
     max: 900,
     window_secs: 86_400,
 };
@@ -99,6 +109,7 @@ pub const CODE_FAILURES_PER_INVITATION: Limit = Limit {
 /// holding a right code on them, go on (issue 35 item 4). The delays of [`code_delay_secs`] let a network
 /// make about this many failures in a day anyway.
 pub const CODE_FAILURES_PER_NETWORK_SHARE: Limit = Limit {
+    name: "code_failures_per_network_share",
     max: 100,
     window_secs: 86_400,
 };
@@ -132,6 +143,7 @@ pub fn code_delay_secs(failures: i64) -> i64 {
 /// through at the first try. Each invitation's own budget still bounds the odds there; the instance's
 /// odds grow with the networks an attacker holds, one guess a minute each.
 pub const CODE_FAILURES_GLOBAL: Limit = Limit {
+    name: "code_failures_global",
     max: 10_000,
     window_secs: 86_400,
 };
@@ -139,18 +151,21 @@ pub const CODE_FAILURES_GLOBAL: Limit = Limit {
 /// Guesses (right or wrong) one network may make at any code while [`CODE_FAILURES_GLOBAL`] is passed: 1
 /// a minute.
 pub const SLOWED_GUESSES_PER_NETWORK: Limit = Limit {
+    name: "slowed_guesses_per_network",
     max: 1,
     window_secs: 60,
 };
 
 /// Refused REST API tokens per client network: 20 per 5 minutes; beyond, 429 instead of 401.
 pub const API_TOKEN_FAILURES_PER_NETWORK: Limit = Limit {
+    name: "api_token_failures_per_network",
     max: 20,
     window_secs: 5 * 60,
 };
 
 /// REST API requests per token: 600 per minute.
 pub const API_REQUESTS_PER_TOKEN: Limit = Limit {
+    name: "api_requests_per_token",
     max: 600,
     window_secs: 60,
 };
@@ -376,6 +391,7 @@ mod tests {
     #[test]
     fn a_hit_past_the_limit_waits_for_the_window_to_end() {
         let l = Limit {
+            name: "test",
             max: 3,
             window_secs: 60,
         };
@@ -537,6 +553,7 @@ mod tests {
         assert!(past_half(l.max / 2 + 1, 500, l, 100));
         assert!(!past_half(l.max, 500, l, 500), "the window ended");
         let odd = Limit {
+            name: "odd",
             max: 5,
             window_secs: 60,
         };

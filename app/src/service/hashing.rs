@@ -52,6 +52,9 @@ pub const BUSY_RETRY_AFTER_SECS: i64 = 1;
 /// A bounded queue in front of a CPU-bound task: `running` at a time, and at most `waiting` more
 /// waiting; one more is turned away.
 pub struct HashQueue {
+    /// Its `queue` label in the metrics ([`super::metrics::HASHING_QUEUE_DEPTH`]), also the `limit` of
+    /// its refusals.
+    name: &'static str,
     permits: tokio::sync::Semaphore,
     admitted: std::sync::atomic::AtomicUsize,
     max_admitted: usize,
@@ -74,13 +77,20 @@ impl Drop for Turn<'_> {
 }
 
 impl HashQueue {
-    /// A queue running `running` tasks at once with at most `waiting` more waiting.
-    pub fn new(running: usize, waiting: usize) -> Self {
+    /// A queue named `name` (its metrics label) running `running` tasks at once with at most `waiting`
+    /// more waiting.
+    pub fn new(name: &'static str, running: usize, waiting: usize) -> Self {
         Self {
+            name,
             permits: tokio::sync::Semaphore::new(running.max(1)),
             admitted: std::sync::atomic::AtomicUsize::new(0),
             max_admitted: running.max(1) + waiting,
         }
+    }
+
+    /// Tasks running or waiting for their turn now.
+    pub fn depth(&self) -> usize {
+        self.admitted.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Waits for a turn, or refuses at once when the queue is full.
@@ -95,7 +105,11 @@ impl HashQueue {
                 (n < self.max_admitted).then_some(n + 1)
             });
         if admitted.is_err() {
-            tracing::warn!("password hashing queue full; answering 503");
+            tracing::warn!(
+                queue = self.name,
+                "password hashing queue full; answering 503"
+            );
+            super::metrics::limiter_refused(self.name);
             return Err(Error::Busy(BUSY_RETRY_AFTER_SECS));
         }
         match self.permits.acquire().await {
@@ -119,7 +133,13 @@ fn cpus() -> usize {
 /// [`WAITING_PER_CPU`] waiting, per CPU).
 fn hashing() -> &'static HashQueue {
     static QUEUE: std::sync::OnceLock<HashQueue> = std::sync::OnceLock::new();
-    QUEUE.get_or_init(|| HashQueue::new(cpus() * HASHES_PER_CPU, cpus() * WAITING_PER_CPU))
+    QUEUE.get_or_init(|| {
+        HashQueue::new(
+            super::metrics::HASH_QUEUE_WRITES,
+            cpus() * HASHES_PER_CPU,
+            cpus() * WAITING_PER_CPU,
+        )
+    })
 }
 
 /// The process's queue for sign-in's password checks, apart from [`hashing`]
@@ -128,10 +148,19 @@ fn sign_in_hashing() -> &'static HashQueue {
     static QUEUE: std::sync::OnceLock<HashQueue> = std::sync::OnceLock::new();
     QUEUE.get_or_init(|| {
         HashQueue::new(
+            super::metrics::HASH_QUEUE_SIGN_IN,
             cpus() * SIGN_IN_HASHES_PER_CPU,
             cpus() * SIGN_IN_WAITING_PER_CPU,
         )
     })
+}
+
+/// The depth ([`HashQueue::depth`]) of each of the process's two hashing queues, by name.
+pub fn queue_depths() -> [(&'static str, usize); 2] {
+    [
+        (hashing().name, hashing().depth()),
+        (sign_in_hashing().name, sign_in_hashing().depth()),
+    ]
 }
 
 /// The most argon2 computations the two queues let run at once in this process.
@@ -253,7 +282,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_full_hashing_queue_answers_busy_at_once_and_frees_its_places() {
-        let q2 = std::sync::Arc::new(HashQueue::new(1, 1));
+        let q2 = std::sync::Arc::new(HashQueue::new("test", 1, 1));
         let running = q2.enter().await.expect("a free permit");
         let waiting = {
             let q = q2.clone();
@@ -261,7 +290,7 @@ mod tests {
         };
         // The waiter holds the last place; one more is turned away without waiting.
         for _ in 0..100 {
-            if q2.admitted.load(std::sync::atomic::Ordering::Acquire) == 2 {
+            if q2.depth() == 2 {
                 break;
             }
             tokio::task::yield_now().await;

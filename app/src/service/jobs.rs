@@ -139,6 +139,38 @@ pub async fn retry(db: &Db, channel: Channel, pk: &str) -> Result<bool, Error> {
     Ok(queued)
 }
 
+/// The state of one channel's queue, as [`stats`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueStats {
+    /// The channel's name (`email`, `webhook`, …).
+    pub channel: String,
+    /// Jobs not done yet: waiting for their turn or a retry, or being run.
+    pub pending: i64,
+    /// Jobs failed for good.
+    pub failed: i64,
+    /// How long the longest-waiting pending job has been trying, seconds (0 without pending jobs).
+    pub oldest_age_secs: i64,
+}
+
+/// The pending and failed jobs of every channel that has any, read from the database (the queue every
+/// instance shares), for the metrics.
+///
+/// # Errors
+/// Database errors.
+pub async fn stats(db: &Db) -> Result<Vec<QueueStats>, Error> {
+    let now = time::now();
+    Ok(jobs::stats(&db.pool)
+        .await?
+        .into_iter()
+        .map(|s| QueueStats {
+            channel: s.channel,
+            pending: s.pending,
+            failed: s.failed,
+            oldest_age_secs: s.oldest_since.map_or(0, |since| (now - since).max(0)),
+        })
+        .collect())
+}
+
 /// What runs the jobs of one channel for a [`Worker`]. The worker decides when a job runs again or is
 /// given up on; the handler only runs it and, if its channel keeps more than the queue's state, says
 /// how a finished job is recorded.
@@ -288,6 +320,7 @@ impl<H: JobHandler> Worker<H> {
     /// Records a failed attempt: due again after the backoff, or failed for good once the job has been
     /// trying for the policy's give-up time.
     async fn failed(&self, job: &Job, error: &str, policy: RetryPolicy) -> Result<(), Error> {
+        super::metrics::job_attempt_failed(job.channel);
         let error: String = error.chars().take(ERROR_CHARS).collect();
         let now = time::now();
         match policy.after_failure(job.since, job.attempts, now) {

@@ -6,7 +6,8 @@ use super::{time, Db};
 use crate::domain::limits::{verdict, Limit};
 use crate::store::limits as store;
 
-/// Counts one hit for `bucket` against `limit`, now.
+/// Counts one hit for `bucket` against `limit`, now; a refusal is counted in the metrics
+/// ([`super::metrics::LIMITER_REFUSALS`]).
 ///
 /// # Errors
 /// `Ok(Err(secs))` when the hit is past the limit: the seconds until its window ends; `Err` for
@@ -14,7 +15,15 @@ use crate::store::limits as store;
 pub async fn take(db: &Db, bucket: &str, limit: Limit) -> Result<Result<(), i64>, Error> {
     let now = time::now();
     let w = store::hit(&db.pool, bucket, now, limit.window_secs).await?;
-    Ok(verdict(w.hits, w.expires_at, limit, now))
+    Ok(counted(verdict(w.hits, w.expires_at, limit, now), limit))
+}
+
+/// `verdict`, its refusal counted in the metrics under `limit`'s name.
+pub fn counted<T>(verdict: Result<T, i64>, limit: Limit) -> Result<T, i64> {
+    if verdict.is_err() {
+        super::metrics::limiter_refused(limit.name);
+    }
+    verdict
 }
 
 /// Counts one hit for `bucket` against `limit`, now, like [`take`], and says whether this hit is the
@@ -30,7 +39,7 @@ pub async fn take_noting_first_refusal(
     let now = time::now();
     let w = store::hit(&db.pool, bucket, now, limit.window_secs).await?;
     Ok((
-        verdict(w.hits, w.expires_at, limit, now),
+        counted(verdict(w.hits, w.expires_at, limit, now), limit),
         w.hits == limit.max + 1,
     ))
 }

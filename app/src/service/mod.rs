@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod limits;
 pub mod mail;
+pub mod metrics;
 pub mod notifications;
 pub mod outbox;
 pub mod policies;
@@ -118,6 +119,9 @@ pub struct Config {
     pub outbox_give_up_after_secs: i64,
     /// How long audit events are kept, seconds (`USHER_EVENT_RETENTION_DAYS`; 365 days by default).
     pub event_retention_secs: i64,
+    /// The bearer token `/metrics` on the main listener asks for (`USHER_METRICS_TOKEN`); `None`: no
+    /// `/metrics` there (404).
+    pub metrics_token: Option<metrics::MetricsToken>,
 }
 
 impl Config {
@@ -136,6 +140,7 @@ impl Config {
             outbox_give_up_after_secs: crate::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS,
             password_min_length: crate::domain::user::PASSWORD_MIN,
             event_retention_secs: crate::domain::audit::DEFAULT_RETENTION_DAYS * 86_400,
+            metrics_token: None,
         }
     }
 

@@ -116,6 +116,7 @@ impl Sightings {
     /// Counts one refusal of invitation `invitation_pk` for `reason` at `at` (UTC Unix seconds), to a
     /// client at `client_ip` ("" when unknown).
     pub fn refused(&self, invitation_pk: &str, reason: RefusalReason, client_ip: &str, at: i64) {
+        crate::service::metrics::invitation_refused(reason.as_str());
         self.lock().refusal(
             invitation_pk,
             reason,

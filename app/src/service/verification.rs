@@ -47,7 +47,11 @@ impl CodeGate<'_> {
         let now = time::now();
         let bucket = codes_bucket(&network(self.client));
         let w = crate::store::limits::hit(ex, &bucket, now, CODES_PER_NETWORK.window_secs).await?;
-        verdict(w.hits, w.expires_at, CODES_PER_NETWORK, now).map_err(Error::TooManyCodes)
+        super::limits::counted(
+            verdict(w.hits, w.expires_at, CODES_PER_NETWORK, now),
+            CODES_PER_NETWORK,
+        )
+        .map_err(Error::TooManyCodes)
     }
 }
 
@@ -239,10 +243,12 @@ pub async fn resend(
 
 /// The error for a [`CodeRefusal`].
 fn refused(r: CodeRefusal) -> Error {
-    match r {
-        CodeRefusal::Paused(secs) => Error::CodesPaused(secs),
-        CodeRefusal::Slowed(secs) => Error::CodesSlowed(secs),
-    }
+    let (limit, e) = match r {
+        CodeRefusal::Paused(secs) => ("code_failures_per_invitation", Error::CodesPaused(secs)),
+        CodeRefusal::Slowed(secs) => ("code_failures_per_network", Error::CodesSlowed(secs)),
+    };
+    super::metrics::limiter_refused(limit);
+    e
 }
 
 /// The current windows of `buckets`' budgets at `now` (bucket, hits, window end).
@@ -283,7 +289,8 @@ async fn admit_guess(db: &Db, buckets: &CodeBuckets, now: i64) -> Result<(), Err
             let l = SLOWED_GUESSES_PER_NETWORK;
             let hit =
                 crate::store::limits::hit(&db.pool, &buckets.slow, now, l.window_secs).await?;
-            verdict(hit.hits, hit.expires_at, l, now).map_err(Error::CodesSlowed)
+            super::limits::counted(verdict(hit.hits, hit.expires_at, l, now), l)
+                .map_err(Error::CodesSlowed)
         }
     }
 }

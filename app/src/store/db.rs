@@ -181,6 +181,7 @@ impl Db {
             inner,
             wakes: self.wakes.clone(),
             queued: Vec::new(),
+            after_commit: Vec::new(),
             _turn: turn,
         })
     }

@@ -171,3 +171,36 @@ pub async fn retry(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// The state of one channel's jobs (see [`stats`]).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChannelStats {
+    /// The channel, as stored.
+    pub channel: String,
+    /// Jobs not done yet: `queued` (due now or later) and `sending` (claimed).
+    pub pending: i64,
+    /// Jobs `failed` for good (until an admin retries or retention prunes them).
+    pub failed: i64,
+    /// Since when the longest-waiting pending job is being tried (its creation, or an admin's retry),
+    /// UTC Unix seconds; `None` without pending jobs.
+    pub oldest_since: Option<i64>,
+}
+
+/// The pending and failed jobs of every channel that has any, one row per channel (ordered by name).
+/// Sent jobs are not read (they are counted by nothing and pruned on a schedule).
+///
+/// # Errors
+/// Database errors.
+pub async fn stats(ex: impl Exec<'_>) -> Result<Vec<ChannelStats>, DbError> {
+    sqlx::query_as::<_, ChannelStats>(
+        "SELECT channel,
+                SUM(CASE WHEN status IN ('queued', 'sending') THEN 1 ELSE 0 END) AS pending,
+                SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+                MIN(CASE WHEN status IN ('queued', 'sending') THEN COALESCE(retrying_since, created) END) AS oldest_since
+         FROM outbox WHERE status IN ('queued', 'sending', 'failed')
+         GROUP BY channel ORDER BY channel",
+    )
+    .fetch_all(ex)
+    .await
+    .map_err(DbError::from)
+}

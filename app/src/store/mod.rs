@@ -101,21 +101,33 @@ pub struct Tx {
     wakes: Arc<db::Wakes>,
     /// The channels it queued jobs of, each once.
     queued: Vec<crate::domain::jobs::Channel>,
+    /// What to do once it committed ([`Tx::after_commit`]), in order.
+    after_commit: Vec<Box<dyn FnOnce() + Send + Sync>>,
     /// On SQLite, this process's turn to write ([`Db::begin`]), given back when the transaction ends.
     _turn: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Tx {
-    /// Commits; then wakes the worker of each channel it queued jobs of.
+    /// Commits; then wakes the worker of each channel it queued jobs of, and runs what was asked
+    /// ([`Tx::after_commit`]).
     ///
     /// # Errors
-    /// Database errors (nothing is then committed and no worker is woken).
+    /// Database errors (nothing is then committed, no worker is woken and nothing asked runs).
     pub async fn commit(self) -> Result<(), DbError> {
         self.inner.commit().await?;
         for channel in &self.queued {
             self.wakes.of(*channel).notify_one();
         }
+        for f in self.after_commit {
+            f();
+        }
         Ok(())
+    }
+
+    /// Runs `f` once this transaction committed, never when it rolls back (a metric counted only for
+    /// a change that happened).
+    pub fn after_commit(&mut self, f: impl FnOnce() + Send + Sync + 'static) {
+        self.after_commit.push(Box::new(f));
     }
 
     /// Marks that this transaction queued a job of `channel` (called by the store's enqueues).

@@ -127,7 +127,8 @@ pub struct RequestInfo {
 /// `extra_groups` ([`grant_in`]) and records the use in the ledger ([`record_use_in`]). Enrollment
 /// (`action` [`UseAction::Enrolled`], after inserting the account) and accepting (`Joined`) both call
 /// this, so a use is always all three (and its `invitation_used` event) or, when the transaction rolls
-/// back, none.
+/// back, none. The use is counted in the metrics ([`crate::service::metrics::INVITATIONS_USED`]) once
+/// the transaction commits.
 ///
 /// # Errors
 /// [`Error::InvalidInvitation`] when the invitation can no longer be used; [`Error::Refused`]
@@ -158,7 +159,10 @@ pub async fn use_in(
             }),
         ),
     )
-    .await
+    .await?;
+    let action = action.as_str();
+    tx.after_commit(move || crate::service::metrics::invitation_used(action));
+    Ok(())
 }
 
 /// Grants the invitation's groups and roles (plus `extra_groups`) to a user, skipping what they hold. The
