@@ -8,7 +8,7 @@
 use super::error::Error;
 use super::mail::{render_notice, NoticeKind, NoticeMail};
 use super::{time, Config, Db, SecretKey};
-use crate::domain::invitation::{Creator, Invitation, UseAction};
+use crate::domain::invitation::{Invitation, UseAction};
 use crate::store::invitations as store;
 use crate::store::Tx;
 
@@ -38,12 +38,14 @@ fn dashboard(public_url: &str) -> String {
     format!("{}/admin/invitations", public_url.trim_end_matches('/'))
 }
 
-fn creator_name(c: &Creator) -> String {
-    if c.name.trim().is_empty() {
-        c.username.clone()
+/// A creator's display name, else their username.
+fn display(name: &str, username: &str) -> String {
+    if name.trim().is_empty() {
+        username
     } else {
-        c.name.clone()
+        name
     }
+    .to_owned()
 }
 
 /// Queues `kind` for the creator `(name, email)` of invitation `invitation` in `tx`.
@@ -96,7 +98,10 @@ pub async fn used_in(
     queue(
         tx,
         with,
-        (creator_name(&inv.created_by), &inv.created_by.email),
+        (
+            display(&inv.created_by.name, &inv.created_by.username),
+            &inv.created_by.email,
+        ),
         inv.name.as_str(),
         NoticeKind::Used {
             username: username.to_owned(),
@@ -125,15 +130,13 @@ pub async fn delivery_failed_in(
     if !row.notify_creator {
         return Ok(());
     }
-    let name = if row.creator_name.trim().is_empty() {
-        row.creator_username
-    } else {
-        row.creator_name
-    };
     queue(
         tx,
         with,
-        (name, &row.creator_email),
+        (
+            display(&row.creator_name, &row.creator_username),
+            &row.creator_email,
+        ),
         &row.name,
         NoticeKind::DeliveryFailed {
             to,
@@ -158,15 +161,13 @@ pub async fn expired_unused(db: &Db, config: &Config, now: i64) -> Result<u64, E
         if store::claim_expiry_notice(&mut *tx, &row.pk).await? == 0 {
             continue;
         }
-        let name = if row.creator_name.trim().is_empty() {
-            row.creator_username.clone()
-        } else {
-            row.creator_name.clone()
-        };
         queue(
             &mut tx,
             config.into(),
-            (name, &row.creator_email),
+            (
+                display(&row.creator_name, &row.creator_username),
+                &row.creator_email,
+            ),
             &row.name,
             NoticeKind::ExpiredUnused {
                 expires: row.expires.unwrap_or(now),
