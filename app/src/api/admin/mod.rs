@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod policies;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 pub use brands::*;
 pub use codes::*;
