@@ -26,3 +26,4 @@ pub use outbox::*;
 pub use policies::*;
 pub use tokens::*;
 pub use users::*;
+pub use webhooks::*;
