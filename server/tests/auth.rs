@@ -405,10 +405,7 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/webhooks/delete", r#"{"pk":"x"}"#),
     ("admin/webhooks/set_allow_private", r#"{"allow":true}"#),
     ("admin/webhooks/deliveries", r#"{"pk":"x","page":0}"#),
-    (
-        "admin/webhooks/redeliver",
-        r#"{"webhook":"x","pk":"y"}"#,
-    ),
+    ("admin/webhooks/redeliver", r#"{"webhook":"x","pk":"y"}"#),
 ];
 
 async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {

@@ -24,7 +24,12 @@ db_tests!(
 const EXT: &str = "invitation-enrollment-flow-external";
 
 /// Creates a webhook as `admin`; returns its pk and secret.
-async fn create_webhook(admin: &mut Client, name: &str, url: &str, actions: &[&str]) -> (String, String) {
+async fn create_webhook(
+    admin: &mut Client,
+    name: &str,
+    url: &str,
+    actions: &[&str],
+) -> (String, String) {
     let (s, body) = admin
         .call(
             "admin/webhooks/create",
@@ -39,7 +44,10 @@ async fn create_webhook(admin: &mut Client, name: &str, url: &str, actions: &[&s
 
 async fn allow_private(admin: &mut Client, allow: bool) {
     let (s, body) = admin
-        .call("admin/webhooks/set_allow_private", json!({ "allow": allow }))
+        .call(
+            "admin/webhooks/set_allow_private",
+            json!({ "allow": allow }),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
 }
@@ -91,7 +99,10 @@ async fn wait_deliveries(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("deliveries not as expected within {secs}s: {:?}", deliveries(admin, pk).await);
+    panic!(
+        "deliveries not as expected within {secs}s: {:?}",
+        deliveries(admin, pk).await
+    );
 }
 
 /// An invitation created, and used by an invitee: the receiver gets the webhook's own creation, the
@@ -116,14 +127,22 @@ async fn deliveries_arrive_signed_in_order_exactly_once(app: TestApp) {
     enroll(&mut tim, &app.db, EXT, &token, "tim", "tim@example.com").await;
     // model_updated is not a type the webhook receives: never delivered.
     let (s, _) = admin
-        .call("admin/invitations/set_enabled", json!({"pk": inv, "enabled": false}))
+        .call(
+            "admin/invitations/set_enabled",
+            json!({"pk": inv, "enabled": false}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     let expected = events_since(&app, &creation_event(&app, &hook).await, &actions).await;
     let kinds: Vec<&str> = expected.iter().map(|(_, a)| a.as_str()).collect();
     assert_eq!(
         kinds,
-        ["model_created", "model_created", "model_created", "invitation_used"],
+        [
+            "model_created",
+            "model_created",
+            "model_created",
+            "invitation_used"
+        ],
         "the webhook, the invitation, the account, the use"
     );
     let got = receiver.wait_for(expected.len(), 30).await;
@@ -161,7 +180,11 @@ async fn deliveries_arrive_signed_in_order_exactly_once(app: TestApp) {
     assert_eq!(list.len(), 4);
     for d in &list {
         assert_eq!(
-            (d["status"].as_str(), d["response_code"].as_i64(), d["attempts"].as_i64()),
+            (
+                d["status"].as_str(),
+                d["response_code"].as_i64(),
+                d["attempts"].as_i64()
+            ),
             (Some("sent"), Some(204), Some(1)),
             "{d}"
         );
@@ -211,23 +234,33 @@ async fn a_receiver_down_then_up_gets_every_delivery_once_in_order(app: TestApp)
     let mut receiver = WebhookReceiver::new(port, &secret);
     receiver.start().await;
     // The retries made due now (the backoff would wait up to seconds more).
-    sqlx::query("UPDATE outbox SET next_attempt_at = 0 WHERE channel = 'webhook' AND status = 'queued'")
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE outbox SET next_attempt_at = 0 WHERE channel = 'webhook' AND status = 'queued'",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
     let got = receiver.wait_for(3, 30).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(receiver.received().len(), 3, "exactly once");
-    let expected: Vec<String> = events_since(&app, &creation_event(&app, &hook).await, &["model_updated"])
-        .await
-        .into_iter()
-        .map(|(pk, _)| pk)
+    let expected: Vec<String> =
+        events_since(&app, &creation_event(&app, &hook).await, &["model_updated"])
+            .await
+            .into_iter()
+            .map(|(pk, _)| pk)
+            .collect();
+    let order: Vec<String> = got
+        .iter()
+        .map(|d| d["pk"].as_str().unwrap().to_owned())
         .collect();
-    let order: Vec<String> = got.iter().map(|d| d["pk"].as_str().unwrap().to_owned()).collect();
     assert_eq!(order, expected, "in event order");
     let diffs: Vec<bool> = got
         .iter()
-        .map(|d| d["body"]["data"]["context"]["diff"]["enabled"]["new"].as_bool().unwrap())
+        .map(|d| {
+            d["body"]["data"]["context"]["diff"]["enabled"]["new"]
+                .as_bool()
+                .unwrap()
+        })
         .collect();
     assert_eq!(diffs, [false, true, false]);
     let list = wait_deliveries(&mut admin, &hook, 10, |d| {
@@ -287,11 +320,16 @@ async fn private_addresses_are_refused(app: TestApp) {
             .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{url}: {body}");
         assert!(
-            body.to_string().contains("This address is private or loopback"),
+            body.to_string()
+                .contains("This address is private or loopback"),
             "{url}: {body}"
         );
     }
-    for url in ["ftp://example.com/", "https://user:pw@example.com/", "not a url"] {
+    for url in [
+        "ftp://example.com/",
+        "https://user:pw@example.com/",
+        "not a url",
+    ] {
         let (s, body) = admin
             .call(
                 "admin/webhooks/create",
@@ -299,7 +337,10 @@ async fn private_addresses_are_refused(app: TestApp) {
             )
             .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{url}: {body}");
-        assert!(body.to_string().contains("Enter an http(s) URL"), "{url}: {body}");
+        assert!(
+            body.to_string().contains("Enter an http(s) URL"),
+            "{url}: {body}"
+        );
     }
     let (s, body) = admin
         .call(
@@ -334,10 +375,12 @@ async fn private_addresses_are_refused(app: TestApp) {
     assert!(receiver.received().is_empty());
     // Allowed, the same delivery goes through.
     allow_private(&mut admin, true).await;
-    sqlx::query("UPDATE outbox SET next_attempt_at = 0 WHERE channel = 'webhook' AND status = 'queued'")
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE outbox SET next_attempt_at = 0 WHERE channel = 'webhook' AND status = 'queued'",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
     let got = receiver.wait_for(1, 30).await;
     assert_eq!(got[0]["id"], list[0]["pk"]);
 }
@@ -345,7 +388,13 @@ async fn private_addresses_are_refused(app: TestApp) {
 /// A delivery is queued in the event's transaction: rolled back, there is none; committed, one.
 async fn a_rolled_back_change_queues_no_delivery(app: TestApp) {
     let mut admin = app.admin().await;
-    let (hook, _) = create_webhook(&mut admin, "tx", "https://hooks.example.com/", &["model_deleted"]).await;
+    let (hook, _) = create_webhook(
+        &mut admin,
+        "tx",
+        "https://hooks.example.com/",
+        &["model_deleted"],
+    )
+    .await;
     let event = || {
         usher_app::domain::audit::Who::system().event(
             usher_app::domain::audit::Action::ModelDeleted,
@@ -355,7 +404,9 @@ async fn a_rolled_back_change_queues_no_delivery(app: TestApp) {
         )
     };
     let mut tx = app.db.begin().await.unwrap();
-    usher_app::service::audit::record(&mut *tx, event()).await.unwrap();
+    usher_app::service::audit::record(&mut *tx, event())
+        .await
+        .unwrap();
     drop(tx);
     let queued = "SELECT COUNT(*) FROM outbox WHERE channel = 'webhook'";
     assert_eq!(app.count(queued).await, 0);
@@ -366,18 +417,27 @@ async fn a_rolled_back_change_queues_no_delivery(app: TestApp) {
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(app.count(queued).await, 0);
     let mut tx = app.db.begin().await.unwrap();
-    usher_app::service::audit::record(&mut *tx, event()).await.unwrap();
+    usher_app::service::audit::record(&mut *tx, event())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(app.count(queued).await, 1);
     // Outside a transaction, the event and its delivery are written on one connection.
-    usher_app::service::audit::record(&app.db.pool, event()).await.unwrap();
+    usher_app::service::audit::record(&app.db.pool, event())
+        .await
+        .unwrap();
     assert_eq!(app.count(queued).await, 2);
     // A disabled webhook is queued nothing.
     let (s, _) = admin
-        .call("admin/webhooks/set_enabled", json!({"pk": hook, "enabled": false}))
+        .call(
+            "admin/webhooks/set_enabled",
+            json!({"pk": hook, "enabled": false}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
-    usher_app::service::audit::record(&app.db.pool, event()).await.unwrap();
+    usher_app::service::audit::record(&app.db.pool, event())
+        .await
+        .unwrap();
     assert_eq!(app.count(queued).await, 2);
 }
 
@@ -399,7 +459,10 @@ async fn a_redelivery_is_sent_again_with_the_same_id(app: TestApp) {
     receiver.start().await;
     let worker = app.start_webhook_worker(1);
     let first = receiver.wait_for(1, 30).await[0].clone();
-    let list = wait_deliveries(&mut admin, &hook, 10, |d| d.len() == 1 && d[0]["status"] == "sent").await;
+    let list = wait_deliveries(&mut admin, &hook, 10, |d| {
+        d.len() == 1 && d[0]["status"] == "sent"
+    })
+    .await;
     assert_eq!(list[0]["redeliverable"], true);
     let (s, body) = admin
         .call(
@@ -429,7 +492,10 @@ async fn a_redelivery_is_sent_again_with_the_same_id(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
     let (s, _) = admin
-        .call("admin/webhooks/redeliver", json!({"webhook": hook, "pk": "nope"}))
+        .call(
+            "admin/webhooks/redeliver",
+            json!({"webhook": hook, "pk": "nope"}),
+        )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }

@@ -24,14 +24,26 @@ pub enum UrlError {
     Private,
 }
 
+/// Why a webhook's name is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameError {
+    /// Nothing but spaces.
+    Empty,
+    /// Longer than [`NAME_MAX`] characters.
+    TooLong,
+}
+
 /// A webhook's name, trimmed: 1 to [`NAME_MAX`] characters.
 ///
 /// # Errors
-/// `Err(())` when it is empty or longer.
-pub fn validate_name(name: &str) -> Result<String, ()> {
+/// [`NameError`].
+pub fn validate_name(name: &str) -> Result<String, NameError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > NAME_MAX {
-        return Err(());
+    if name.is_empty() {
+        return Err(NameError::Empty);
+    }
+    if name.chars().count() > NAME_MAX {
+        return Err(NameError::TooLong);
     }
     Ok(name.to_owned())
 }
@@ -145,12 +157,7 @@ fn is_refused_v6(ip: Ipv6Addr) -> bool {
     }
     // IPv4-compatible (::a.b.c.d, deprecated) and NAT64 (64:ff9b::/96) carry an IPv4 address too.
     if s[..6] == [0, 0, 0, 0, 0, 0] || s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-        let v4 = Ipv4Addr::new(
-            (s[6] >> 8) as u8,
-            s[6] as u8,
-            (s[7] >> 8) as u8,
-            s[7] as u8,
-        );
+        let v4 = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
         return ip.is_loopback() || ip.is_unspecified() || is_refused_v4(v4);
     }
     ip.is_loopback()
@@ -164,19 +171,15 @@ fn is_refused_v6(ip: Ipv6Addr) -> bool {
 
 /// The Standard Webhooks signature header value of a message: `v1,` and base64 of
 /// HMAC-SHA256(key, `"{id}.{timestamp}.{body}"`), where the key is the base64 after `whsec_` in
-/// `secret`.
-///
-/// # Errors
-/// `Err(())` when `secret` is not `whsec_` and base64.
-pub fn sign(secret: &str, id: &str, timestamp: i64, body: &str) -> Result<String, ()> {
+/// `secret`; `None` when `secret` is not `whsec_` and base64.
+pub fn sign(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<String> {
     use base64::Engine as _;
     use hmac::{Hmac, Mac};
     let b64 = base64::engine::general_purpose::STANDARD;
-    let key = secret.strip_prefix(SECRET_PREFIX).ok_or(())?;
-    let key = b64.decode(key).map_err(|_| ())?;
-    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).map_err(|_| ())?;
+    let key = b64.decode(secret.strip_prefix(SECRET_PREFIX)?).ok()?;
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).ok()?;
     mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
-    Ok(format!("v1,{}", b64.encode(mac.finalize().into_bytes())))
+    Some(format!("v1,{}", b64.encode(mac.finalize().into_bytes())))
 }
 
 /// A new secret: `whsec_` and base64 of 32 random bytes.
@@ -198,9 +201,9 @@ mod tests {
     #[test]
     fn names_are_one_to_a_hundred_characters() {
         assert_eq!(validate_name("  CRM  "), Ok("CRM".to_owned()));
-        assert!(validate_name("   ").is_err());
+        assert_eq!(validate_name("   "), Err(NameError::Empty));
         assert!(validate_name(&"é".repeat(100)).is_ok());
-        assert!(validate_name(&"é".repeat(101)).is_err());
+        assert_eq!(validate_name(&"é".repeat(101)), Err(NameError::TooLong));
     }
 
     #[test]
@@ -327,9 +330,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-        assert!(sign("MfKQ9r8G", "x", 1, "").is_err());
-        assert!(sign("whsec_***", "x", 1, "").is_err());
+        assert!(sign("MfKQ9r8G", "x", 1, "").is_none());
+        assert!(sign("whsec_***", "x", 1, "").is_none());
         let fresh = new_secret();
-        assert!(fresh.starts_with("whsec_") && sign(&fresh, "x", 1, "{}").is_ok());
+        assert!(fresh.starts_with("whsec_") && sign(&fresh, "x", 1, "{}").is_some());
     }
 }

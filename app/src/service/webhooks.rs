@@ -135,11 +135,10 @@ fn url_problem(e: UrlError) -> Problem {
 pub async fn create(db: &Db, key: &SecretKey, who: &Who, draft: &Draft) -> Result<Created, Error> {
     let mut errors = Vec::new();
     let name = rules::validate_name(&draft.name)
-        .map_err(|()| {
-            let p = if draft.name.trim().is_empty() {
-                Problem::Missing
-            } else {
-                Problem::TooLong("Name".into(), rules::NAME_MAX)
+        .map_err(|e| {
+            let p = match e {
+                rules::NameError::Empty => Problem::Missing,
+                rules::NameError::TooLong => Problem::TooLong("Name".into(), rules::NAME_MAX),
             };
             errors.push(("name".to_owned(), p));
         })
@@ -401,7 +400,10 @@ pub async fn redeliver(
                 .as_deref()
                 .and_then(|p| serde_json::from_str(p).ok())
                 .ok_or_else(|| {
-                    tracing::error!(delivery = delivery_pk, "a webhook delivery's payload does not decode");
+                    tracing::error!(
+                        delivery = delivery_pk,
+                        "a webhook delivery's payload does not decode"
+                    );
                     Error::Internal
                 })?;
             payload.id = Some(d.message_id);
@@ -537,8 +539,11 @@ async fn deliver(
     let id = payload.id.clone().unwrap_or_else(|| job.pk.clone());
     let body = payload.event.to_string();
     let timestamp = time::now();
-    let Ok(signature) = rules::sign(&secret, &id, timestamp, &body) else {
-        return (Err("the webhook's secret is not a whsec_ secret".into()), None);
+    let Some(signature) = rules::sign(&secret, &id, timestamp, &body) else {
+        return (
+            Err("the webhook's secret is not a whsec_ secret".into()),
+            None,
+        );
     };
     let mut client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -574,7 +579,9 @@ async fn deliver(
     let mut excerpt = Vec::new();
     while excerpt.len() < BODY_EXCERPT {
         match resp.chunk().await {
-            Ok(Some(c)) => excerpt.extend_from_slice(&c[..c.len().min(BODY_EXCERPT - excerpt.len())]),
+            Ok(Some(c)) => {
+                excerpt.extend_from_slice(&c[..c.len().min(BODY_EXCERPT - excerpt.len())])
+            }
             _ => break,
         }
     }

@@ -578,13 +578,12 @@ impl TestApp {
 impl TestApp {
     /// Starts a webhook worker on this instance, retrying after `backoff_base` seconds (doubling).
     pub fn start_webhook_worker(&self, backoff_base: i64) -> tokio::task::JoinHandle<()> {
-        let handler = usher_app::service::webhooks::WebhookHandler::new(
-            self.state.config.secret_key.clone(),
-        )
-        .with_policy(usher_app::service::jobs::RetryPolicy {
-            backoff_base,
-            give_up_after_secs: usher_app::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS,
-        });
+        let handler =
+            usher_app::service::webhooks::WebhookHandler::new(self.state.config.secret_key.clone())
+                .with_policy(usher_app::service::jobs::RetryPolicy {
+                    backoff_base,
+                    give_up_after_secs: usher_app::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS,
+                });
         tokio::spawn(usher_app::service::jobs::Worker::for_handler(self.db.clone(), handler).run())
     }
 }
@@ -628,14 +627,25 @@ impl WebhookReceiver {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/webhook-receiver.py");
         let child = std::process::Command::new("python3")
             .arg(script)
-            .args(["--port", &self.port.to_string(), "--status", &self.status.to_string(), "--secret", &self.secret, "--out"])
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--status",
+                &self.status.to_string(),
+                "--secret",
+                &self.secret,
+                "--out",
+            ])
             .arg(&self.file)
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("python3 runs the webhook receiver");
         self.child = Some(child);
         for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+                .await
+                .is_ok()
+            {
                 return;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -669,7 +679,10 @@ impl WebhookReceiver {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        panic!("expected {n} deliveries within {secs}s, got {:?}", self.received());
+        panic!(
+            "expected {n} deliveries within {secs}s, got {:?}",
+            self.received()
+        );
     }
 }
 

@@ -37,7 +37,6 @@ pub fn WebhooksPage() -> impl IntoView {
             r.map(|_| ())
         }
     });
-    let allow = RwSignal::new(false);
     let save_allow = Action::new(move |a: &bool| {
         let a = *a;
         async move {
@@ -47,9 +46,9 @@ pub fn WebhooksPage() -> impl IntoView {
         }
     });
     let input = move |id: &'static str,
-                 label: &'static str,
-                 sig: RwSignal<String>,
-                 placeholder: &'static str| {
+                      label: &'static str,
+                      sig: RwSignal<String>,
+                      placeholder: &'static str| {
         view! {
             <label for=id>{label}</label>
             <input id=id prop:value=sig placeholder=placeholder on:input=move |ev| sig.set(event_target_value(&ev)) />
@@ -66,7 +65,8 @@ pub fn WebhooksPage() -> impl IntoView {
             </p>
             <Suspense fallback=|| ()>
                 {move || page.get().and_then(Result::ok).map(|p: WebhooksPage| {
-                    allow.set(p.allow_private);
+                    // The setting as loaded; the checkbox changes only this copy until saved.
+                    let allow = RwSignal::new(p.allow_private);
                     view! {
                         <form class="webhook-settings" on:submit=move |ev| {
                             ev.prevent_default();
