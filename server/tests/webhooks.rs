@@ -172,6 +172,12 @@ async fn deliveries_arrive_signed_in_order_exactly_once(app: TestApp) {
         assert!(!text.contains(&token), "no token in a delivery: {text}");
         assert!(!text.contains(&secret), "no secret in a delivery: {text}");
     }
+    // With the `standardwebhooks` package installed, the receiver checked each signature with it too.
+    let library = std::process::Command::new("python3")
+        .args(["-c", "import standardwebhooks"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(got.iter().all(|d| d["library"] == library), "{got:?}");
     let used = &got[3]["body"]["data"];
     assert_eq!(used["model"], "invitation");
     assert_eq!(used["actor"]["name"], "tim");
