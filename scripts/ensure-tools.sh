@@ -3,7 +3,7 @@
 #   scripts/ensure-tools.sh            build tools: wasm target, cargo-leptos 0.3.10, wasm-bindgen-cli 0.2.130,
 #                                      npm packages (binaryen's wasm-opt 132, Playwright)
 #   scripts/ensure-tools.sh --browser  also what the tests need: Debian's chromium, PyPI's aiosmtpd,
-#                                      schemathesis and authentik-client
+#                                      standardwebhooks, schemathesis and authentik-client
 # Versions: ../shared/TOOLCHAIN.md (cargo-leptos 0.3.11 needs a newer rustc; wasm-bindgen-cli must equal the
 # wasm-bindgen crate in Cargo.lock; Debian's binaryen 108 breaks hydration, npm's binaryen 132 works).
 set -euo pipefail
@@ -36,6 +36,11 @@ fi
 if [ "${1:-}" = "--browser" ] && ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   say "installing aiosmtpd (the SMTP server the email tests send to)"
   python3 -m pip install -q aiosmtpd
+fi
+
+if [ "${1:-}" = "--browser" ] && ! python3 -c 'import standardwebhooks' 2>/dev/null; then
+  say "installing standardwebhooks (the webhook tests' receiver verifies signatures with it too)"
+  python3 -m pip install -q standardwebhooks
 fi
 
 if [ "${1:-}" = "--browser" ] && ! python3 -c 'import schemathesis' 2>/dev/null; then

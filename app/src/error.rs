@@ -196,6 +196,7 @@ fn not_found_message(what: crate::service::error::Entity) -> String {
         N::SetupLink => return "This set-up link is invalid or has already been used.".into(),
         N::User => "user",
         N::Token => "token",
+        N::Webhook => "webhook",
         N::Policy => "policy",
         N::PolicyBinding => "binding",
         N::Flow => "flow",
@@ -267,6 +268,13 @@ fn problem_message(field: &str, p: crate::service::error::Problem) -> String {
         P::NotAnAppUrl => {
             "Enter an http(s) URL such as https://apps.example.com/, or a path on this site.".into()
         }
+        P::NotAWebhookUrl => {
+            "Enter an http(s) URL such as https://hooks.example.com/usher, without a user name or password.".into()
+        }
+        P::PrivateAddress => {
+            "This address is private or loopback; allow private addresses in the webhook settings to use it.".into()
+        }
+        P::UnknownEventType(t) => format!("'{t}' is not an event type."),
         P::BuiltinChanges(changes) => format!(
             "This blueprint changes Usher's built-in {}. Confirm to apply it anyway (CLI: --force).",
             changes.join(", ")
@@ -281,6 +289,7 @@ fn taken_message(what: crate::service::error::Entity) -> String {
     match what {
         N::User => "This username is already taken.".into(),
         N::Token => "A token with this identifier exists.".into(),
+        N::Webhook => "A webhook with this name exists.".into(),
         N::Policy => "A policy with this name exists.".into(),
         N::Group => "A group with this name already exists.".into(),
         N::Role => "A role with this name already exists.".into(),
@@ -341,6 +350,7 @@ fn refusal_message(r: crate::service::error::Refusal) -> String {
             format!("Blueprint refused: invitation {name}: {problem}")
         }
         R::NotRetriable => "Only a failed message can be retried, and never one that carried a verification code (the invitee asks for a new code).".into(),
+        R::NotRedeliverable => "This delivery is still on its way; only a delivered or failed one can be redelivered.".into(),
     }
 }
 

@@ -142,6 +142,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("brands") view=pages::admin::brands::BrandsPage />
                     <Route path=path!("email") view=pages::admin::email::EmailPage />
                     <Route path=path!("events") view=pages::admin::events::EventsPage />
+                    <Route path=path!("webhooks") view=pages::admin::webhooks::WebhooksPage />
                 </ParentRoute>
             </Routes>
         </Router>

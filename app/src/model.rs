@@ -619,3 +619,87 @@ pub struct TimelineEntry {
     /// Whether it is a failure to look at.
     pub warning: bool,
 }
+
+/// A webhook in System → Webhooks (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookView {
+    /// UUID.
+    pub pk: String,
+    /// Unique name.
+    pub name: String,
+    /// Where deliveries are posted.
+    pub url: String,
+    /// Event types (audit action names), or `["*"]` for every event.
+    pub actions: Vec<String>,
+    /// Whether deliveries are made.
+    pub enabled: bool,
+    /// Creation time, UTC, for people.
+    pub created: String,
+}
+
+/// System → Webhooks: the private-address setting, the webhooks, and the event types one may choose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct WebhooksPage {
+    /// Whether webhooks may reach loopback and private addresses.
+    pub allow_private: bool,
+    /// Every webhook, by name.
+    pub webhooks: Vec<WebhookView>,
+    /// Every event type (audit action name).
+    pub event_types: Vec<String>,
+}
+
+/// The create-webhook form of System → Webhooks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct WebhookForm {
+    /// Unique name.
+    pub name: String,
+    /// http(s) URL.
+    pub url: String,
+    /// Event types; empty, or `*` among them, for every event.
+    pub actions: Vec<String>,
+    /// Whether deliveries are made.
+    pub enabled: bool,
+}
+
+/// A webhook just created and its signing secret, shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewWebhook {
+    /// The webhook.
+    pub webhook: WebhookView,
+    /// The signing secret (`whsec_…`), kept only sealed.
+    pub secret: String,
+}
+
+/// One delivery of a webhook, for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDeliveryView {
+    /// The delivery's pk.
+    pub pk: String,
+    /// The `webhook-id` it is sent with.
+    pub message_id: String,
+    /// The event type.
+    pub event_type: String,
+    /// `queued`, `sending`, `sent` or `failed`.
+    pub status: String,
+    /// Attempts made.
+    pub attempts: i64,
+    /// The HTTP status of the last answer, if one came.
+    pub response_code: Option<i64>,
+    /// Why the last attempt failed, or "".
+    pub last_error: String,
+    /// When it was queued, UTC, for people.
+    pub created: String,
+    /// When it was delivered, or "".
+    pub sent: String,
+    /// Whether it may be redelivered (delivered or failed).
+    pub redeliverable: bool,
+}
+
+/// One page of a webhook's deliveries, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct WebhookDeliveries {
+    /// How many deliveries the webhook has.
+    pub count: u64,
+    /// This page's.
+    pub deliveries: Vec<WebhookDeliveryView>,
+}

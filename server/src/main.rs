@@ -326,6 +326,14 @@ async fn serve(settings: Settings) -> Result<(), String> {
         )
         .run(),
     );
+    // The webhook worker posts the deliveries events queue (System → Webhooks), retrying for 72 hours.
+    tokio::spawn(
+        usher_app::service::webhooks::Worker::webhooks(
+            usher.state.db.clone(),
+            usher.state.config.secret_key.clone(),
+        )
+        .run(),
+    );
     // Views of invitation links and refusals, counted in memory by the request path, are written every
     // few seconds (and once more below, after the last request).
     tokio::spawn(usher_app::service::sightings::run(usher.state.db.clone()));

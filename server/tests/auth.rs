@@ -393,6 +393,19 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
         "admin/brands/save",
         r#"{"default_application_url":"https://x.io/"}"#,
     ),
+    ("admin/webhooks/list", "{}"),
+    (
+        "admin/webhooks/create",
+        r#"{"form":{"name":"w","url":"https://hooks.example.com/","actions":[],"enabled":true}}"#,
+    ),
+    (
+        "admin/webhooks/set_enabled",
+        r#"{"pk":"x","enabled":false}"#,
+    ),
+    ("admin/webhooks/delete", r#"{"pk":"x"}"#),
+    ("admin/webhooks/set_allow_private", r#"{"allow":true}"#),
+    ("admin/webhooks/deliveries", r#"{"pk":"x","page":0}"#),
+    ("admin/webhooks/redeliver", r#"{"webhook":"x","pk":"y"}"#),
 ];
 
 async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
@@ -461,6 +474,13 @@ async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
             "SELECT COUNT(*) FROM settings WHERE key IN ('smtp_url', 'smtp_password_sealed', 'smtp_from', 'mail_last_delivery')"
         )
         .await,
+        0
+    );
+    // Nor a webhook created, nor private addresses allowed (System → Webhooks).
+    assert_eq!(app.count("SELECT COUNT(*) FROM webhooks").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM settings WHERE key = 'webhooks_allow_private'")
+            .await,
         0
     );
     // And the admin is let through (listing works).

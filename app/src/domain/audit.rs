@@ -204,15 +204,19 @@ pub enum Model {
     User,
     /// An API token (`authentik_core.token`).
     Token,
+    /// A webhook of System → Webhooks (Usher's own; filed with authentik's notification transports,
+    /// `authentik_events`).
+    Webhook,
 }
 
 impl Model {
-    /// The stored text: `invitation`, `user`, `token`.
+    /// The stored text: `invitation`, `user`, `token`, `webhook`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Invitation => "invitation",
             Self::User => "user",
             Self::Token => "token",
+            Self::Webhook => "webhook",
         }
     }
 
@@ -221,6 +225,7 @@ impl Model {
         match self {
             Self::Invitation => "authentik_stages_invitation",
             Self::User | Self::Token => "authentik_core",
+            Self::Webhook => "authentik_events",
         }
     }
 }

@@ -13,6 +13,10 @@ impl Channel {
     /// message is in the outbox's email columns, not in a payload.
     pub const EMAIL: Self = Self("email");
 
+    /// Webhook deliveries (migration 0030): payload `{"webhook", "event", "id"?}`, one job per webhook
+    /// and event, ordered per webhook by their `ordering_key`.
+    pub const WEBHOOK: Self = Self("webhook");
+
     /// The name as stored.
     pub fn as_str(self) -> &'static str {
         self.0

@@ -27,6 +27,8 @@ pub mod verification;
 #[cfg(feature = "ssr")]
 pub mod web;
 #[cfg(feature = "ssr")]
+pub mod webhook;
+#[cfg(feature = "ssr")]
 pub mod yaml;
 
 /// A date-time field that holds neither `YYYY-MM-DDTHH:MM[:SS]` nor RFC 3339 (what

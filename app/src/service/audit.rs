@@ -8,14 +8,16 @@ use crate::domain::audit::{Action, Event, Model, NewEvent};
 use crate::store::audit::{self as store, AuditRow};
 pub use crate::store::audit::{EventFilter, EventOrder};
 use crate::store::db::new_ordered_uuid;
-use crate::store::Exec;
+use crate::store::OnConn;
 
-/// Records `event` now on `ex` (the transaction of the change it records, when there is one); a
-/// suspicious request is logged at WARN too.
+/// Records `event` now on `ex` (the transaction of the change it records, when there is one), and in
+/// the same transaction queues its delivery to each enabled webhook that receives its action
+/// ([`crate::service::webhooks`]); a suspicious request is logged at WARN too.
 ///
 /// # Errors
 /// Database errors.
-pub async fn record<'e>(ex: impl Exec<'e>, event: NewEvent) -> Result<(), Error> {
+pub async fn record<'e>(ex: impl Into<OnConn<'e>>, event: NewEvent) -> Result<(), Error> {
+    let on = ex.into();
     let (actor_kind, actor_pk, actor_name) = event.actor.parts();
     // What may be an attack is logged for operators who read logs rather than the table; the rest
     // only when asked for (RUST_LOG=usher_app=debug).
@@ -49,7 +51,38 @@ pub async fn record<'e>(ex: impl Exec<'e>, event: NewEvent) -> Result<(), Error>
         object_pk: event.object_pk.clone(),
         context: event.context.to_string(),
     };
-    Ok(store::insert(ex, &row).await?)
+    let payload = webhook_payload(&row, &event.context);
+    store::insert_and_fan_out(on, &row, &payload).await?;
+    Ok(())
+}
+
+/// An event as webhooks receive it (the Standard Webhooks shape): `{"type", "timestamp", "data"}`,
+/// `data` holding the event (`pk`, `action`, `created`, `actor`, `client_ip`, `model`, `object_pk`,
+/// `context`); times in RFC 3339, UTC. An event never holds a secret, so neither does this.
+fn webhook_payload(row: &AuditRow, context: &serde_json::Value) -> String {
+    let at = rfc3339(row.created);
+    serde_json::json!({
+        "type": row.action,
+        "timestamp": at,
+        "data": {
+            "pk": row.pk,
+            "action": row.action,
+            "created": at,
+            "actor": {"kind": row.actor_kind, "pk": row.actor_pk, "name": row.actor_name},
+            "client_ip": row.client_ip,
+            "model": row.model,
+            "object_pk": row.object_pk,
+            "context": context,
+        },
+    })
+    .to_string()
+}
+
+/// UTC Unix seconds as RFC 3339 (`2026-01-02T03:04:05Z`): a wire format, not words for people.
+fn rfc3339(ts: i64) -> String {
+    chrono::DateTime::<chrono::Utc>::from_timestamp(ts, 0)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
 }
 
 /// authentik's `context.model` of an event about an object: `{"app", "model_name", "pk", "name"}`.

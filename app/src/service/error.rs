@@ -79,6 +79,8 @@ pub enum Entity {
     User,
     /// An API token, by pk.
     Token,
+    /// A webhook, by pk (or a webhook's delivery).
+    Webhook,
     /// An expression policy, by pk.
     Policy,
     /// A policy's binding to a flow or stage, by pk.
@@ -158,6 +160,13 @@ pub enum Problem {
     StageNotBound(String, String),
     /// Not an absolute http(s) URL nor a path on this site (the default application).
     NotAnAppUrl,
+    /// Not an absolute http(s) URL with a host and without a user name or password (a webhook's URL).
+    NotAWebhookUrl,
+    /// An IP address that is loopback, private or otherwise not public, while the webhook setting
+    /// that allows those is off (the SSRF guard).
+    PrivateAddress,
+    /// An event type that is no audit action's name, as given.
+    UnknownEventType(String),
     /// A blueprint that would change these built-in flows and stages, unconfirmed.
     BuiltinChanges(Vec<String>),
 }
@@ -177,6 +186,9 @@ pub enum Refusal {
     TestMessageRefused(String),
     /// Only a failed message can be retried, and never one that carried a verification code.
     NotRetriable,
+    /// Only a webhook delivery that was delivered or given up can be redelivered (one queued or being
+    /// sent is on its way).
+    NotRedeliverable,
     /// The account already used this invitation.
     AlreadyUsed,
     /// The invitation's link was sealed under another `USHER_SECRET_KEY` and cannot be sent.

@@ -29,6 +29,7 @@ pub mod time;
 pub mod tokens;
 pub mod users;
 pub mod verification;
+pub mod webhooks;
 
 pub use crate::store::Backend;
 

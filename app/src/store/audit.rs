@@ -52,6 +52,29 @@ pub async fn insert(ex: impl Exec<'_>, row: &AuditRow) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Inserts `row` and, on the same connection (the event's transaction, when it is one), queues its
+/// webhook deliveries ([`super::webhooks::fan_out`] with `payload_json`, the event as webhooks receive
+/// it). Returns how many deliveries were queued.
+///
+/// # Errors
+/// Database errors.
+pub async fn insert_and_fan_out(
+    on: super::OnConn<'_>,
+    row: &AuditRow,
+    payload_json: &str,
+) -> Result<u64, DbError> {
+    let mut pooled;
+    let conn: &mut super::Conn = match on {
+        super::OnConn::Pool(p) => {
+            pooled = p.acquire().await?;
+            &mut pooled
+        }
+        super::OnConn::Conn(c) => c,
+    };
+    insert(&mut *conn, row).await?;
+    super::webhooks::fan_out(&mut *conn, &row.pk, &row.action, payload_json, row.created).await
+}
+
 /// Which events a list holds (authentik's `EventViewSet` filters): each given field must match exactly;
 /// `since`/`until` bound `created` (UTC Unix seconds, inclusive).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

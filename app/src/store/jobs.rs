@@ -60,7 +60,9 @@ pub struct ClaimedJob {
 
 /// Claims up to `limit` due jobs of `channel` — `queued` ones due by `now`, and `sending` ones whose
 /// claim ran out before `now` — earliest due first: they become `sending` until `claimed_until`, with
-/// one more attempt counted. One statement: on SQLite it holds the write lock, and on PostgreSQL the rows
+/// one more attempt counted. A job with an `ordering_key` (a webhook's deliveries, migration 0030) is claimed only
+/// once no earlier job of its channel and key — by `(created, pk)` — is `queued` or `sending`: one at a
+/// time per key, in order, and a failed attempt holds back the later ones until it is sent or given up. One statement: on SQLite it holds the write lock, and on PostgreSQL the rows
 /// are locked `FOR UPDATE SKIP LOCKED`, so concurrent claims (of any instance) never take the same job.
 ///
 /// # Errors
@@ -79,9 +81,14 @@ pub async fn claim(
     };
     let sql = format!(
         "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_until = $1
-         WHERE pk IN (SELECT pk FROM outbox
-                      WHERE channel = $4 AND ((status = 'queued' AND next_attempt_at <= $2) OR (status = 'sending' AND claimed_until < $2))
-                      ORDER BY next_attempt_at LIMIT $3 {lock})
+         WHERE pk IN (SELECT o.pk FROM outbox o
+                      WHERE o.channel = $4 AND ((o.status = 'queued' AND o.next_attempt_at <= $2) OR (o.status = 'sending' AND o.claimed_until < $2))
+                        AND (o.ordering_key IS NULL OR NOT EXISTS (
+                          SELECT 1 FROM outbox e
+                          WHERE e.channel = o.channel AND e.ordering_key = o.ordering_key
+                            AND e.status IN ('queued', 'sending')
+                            AND (e.created < o.created OR (e.created = o.created AND e.pk < o.pk))))
+                      ORDER BY o.next_attempt_at LIMIT $3 {lock})
          RETURNING pk, payload, attempts, COALESCE(retrying_since, created) AS since"
     );
     sqlx::query_as::<_, ClaimedJob>(&sql)
@@ -203,4 +210,21 @@ pub async fn stats(ex: impl Exec<'_>) -> Result<Vec<ChannelStats>, DbError> {
     .fetch_all(ex)
     .await
     .map_err(DbError::from)
+}
+
+/// Records the HTTP status `code` a job's last attempt was answered with (`None`: no answer).
+///
+/// # Errors
+/// Database errors.
+pub async fn set_response_code(
+    ex: impl Exec<'_>,
+    pk: &str,
+    code: Option<i64>,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE outbox SET response_code = $1 WHERE pk = $2")
+        .bind(code)
+        .bind(pk)
+        .execute(ex)
+        .await?;
+    Ok(())
 }

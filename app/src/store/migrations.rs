@@ -131,6 +131,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../migrations/0029_invitation_views.sql"),
     ),
     (
+        "0030_webhooks.sql",
+        include_str!("../../../migrations/0030_webhooks.sql"),
+    ),
+    (
         "0031_invitation_notifications.sql",
         include_str!("../../../migrations/0031_invitation_notifications.sql"),
     ),

@@ -27,6 +27,7 @@ pub mod settings;
 pub mod tokens;
 pub mod users;
 pub mod verification;
+pub mod webhooks;
 
 pub use db::{Backend, Db};
 
@@ -204,6 +205,27 @@ pub type DbError = Error;
 pub trait Exec<'e>: sqlx::Executor<'e, Database = Any> {}
 
 impl<'e, T: sqlx::Executor<'e, Database = Any>> Exec<'e> for T {}
+
+/// Where a few statements run one after the other: the pool (`&db.pool`: one pooled connection, no
+/// transaction) or a connection or transaction (`&mut *tx`). Made with `.into()` from either.
+pub enum OnConn<'a> {
+    /// One connection taken from the pool for the statements.
+    Pool(&'a sqlx::AnyPool),
+    /// This connection (a transaction's).
+    Conn(&'a mut Conn),
+}
+
+impl<'a> From<&'a sqlx::AnyPool> for OnConn<'a> {
+    fn from(p: &'a sqlx::AnyPool) -> Self {
+        Self::Pool(p)
+    }
+}
+
+impl<'a> From<&'a mut Conn> for OnConn<'a> {
+    fn from(c: &'a mut Conn) -> Self {
+        Self::Conn(c)
+    }
+}
 
 /// A boolean column: stored as `BIGINT` 0 or 1 on both backends (the schemas have no `BOOLEAN`), read
 /// as `false` for 0 and `true` for anything else. Bind it with `.bind(Flag(b))`; in a row, declare the

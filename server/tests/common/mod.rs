@@ -575,6 +575,123 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Starts a webhook worker on this instance, retrying after `backoff_base` seconds (doubling).
+    pub fn start_webhook_worker(&self, backoff_base: i64) -> tokio::task::JoinHandle<()> {
+        let handler =
+            usher_app::service::webhooks::WebhookHandler::new(self.state.config.secret_key.clone())
+                .with_policy(usher_app::service::jobs::RetryPolicy {
+                    backoff_base,
+                    give_up_after_secs: usher_app::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS,
+                });
+        tokio::spawn(usher_app::service::jobs::Worker::for_handler(self.db.clone(), handler).run())
+    }
+}
+
+/// A real HTTP receiver process on loopback (`scripts/webhook-receiver.py`) that verifies each
+/// delivery's Standard Webhooks signature with `secret` and appends the verified ones to a file, one
+/// JSON line each: `{id, type, pk, timestamp, headers_ok}`.
+pub struct WebhookReceiver {
+    pub port: u16,
+    pub file: std::path::PathBuf,
+    secret: String,
+    status: u16,
+    child: Option<std::process::Child>,
+}
+
+impl WebhookReceiver {
+    /// A receiver for `secret` on `port`, not started yet ([`WebhookReceiver::start`]); it answers
+    /// `status` to a verified delivery (204 unless told).
+    pub fn new(port: u16, secret: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("usher-test-hooks-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self {
+            port,
+            file: dir.join("received.jsonl"),
+            secret: secret.to_owned(),
+            status: 204,
+            child: None,
+        }
+    }
+
+    /// The same receiver answering `status` to verified deliveries.
+    pub fn answering(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// (Re)starts the process and waits until it accepts connections.
+    pub async fn start(&mut self) {
+        self.stop();
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/webhook-receiver.py");
+        let child = std::process::Command::new("python3")
+            .arg(script)
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--status",
+                &self.status.to_string(),
+                "--secret",
+                &self.secret,
+                "--out",
+            ])
+            .arg(&self.file)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 runs the webhook receiver");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+                .await
+                .is_ok()
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the webhook receiver did not start on port {}", self.port);
+    }
+
+    /// Stops the process (the port then refuses connections).
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// The deliveries verified so far, oldest first.
+    pub fn received(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.file)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// Waits up to `secs` for at least `n` verified deliveries.
+    pub async fn wait_for(&self, n: usize, secs: u64) -> Vec<Value> {
+        for _ in 0..secs * 10 {
+            let r = self.received();
+            if r.len() >= n {
+                return r;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!(
+            "expected {n} deliveries within {secs}s, got {:?}",
+            self.received()
+        );
+    }
+}
+
+impl Drop for WebhookReceiver {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
 pub fn mail_config(port: u16) -> usher_app::service::mail::MailConfig {
     usher_app::service::mail::MailConfig {
         smtp_url: format!("smtp://127.0.0.1:{port}"),

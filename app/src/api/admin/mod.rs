@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod policies;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 pub use brands::*;
 pub use codes::*;
@@ -25,3 +26,4 @@ pub use outbox::*;
 pub use policies::*;
 pub use tokens::*;
 pub use users::*;
+pub use webhooks::*;

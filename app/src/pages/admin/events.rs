@@ -83,6 +83,7 @@ pub fn EventsPage() -> impl IntoView {
                         <option value="invitation">"Invitation"</option>
                         <option value="user">"User"</option>
                         <option value="token">"API token"</option>
+                        <option value="webhook">"Webhook"</option>
                     </select>
                 </label>
                 <label>"Object pk" <input name="object_pk" prop:value=object_pk on:input=on_object_pk /></label>

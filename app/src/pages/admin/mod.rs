@@ -12,6 +12,7 @@ pub mod policies;
 pub mod table;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 use crate::api::auth::{get_current_user, Logout};
 use crate::error::AppError;
@@ -46,6 +47,7 @@ pub fn AdminLayout() -> impl IntoView {
                                 <A href="/admin/brands">"Brands"</A>
                                 <A href="/admin/email">"Email"</A>
                                 <A href="/admin/events">"Events"</A>
+                                <A href="/admin/webhooks">"Webhooks"</A>
                             </nav>
                             <div class="admin-main">
                                 <header class="topbar">
