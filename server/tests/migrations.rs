@@ -133,6 +133,17 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "9f0f21bff557601d",
         "9f0f21bff557601d",
     ),
+    (
+        "0029_invitation_views.sql",
+        "0f136e98273f667c",
+        "0f136e98273f667c",
+    ),
+    ("0030_webhooks.sql", "082386abd9ac249e", "082386abd9ac249e"),
+    (
+        "0031_invitation_notifications.sql",
+        "2f3d47f77465c370",
+        "2f3d47f77465c370",
+    ),
 ];
 
 #[test]
