@@ -74,3 +74,41 @@ test('System → Events shows an invitation created and used, filters, and expor
   for (const line of lines.slice(1)) expect(line).toContain(',invitation_used,');
   expect(text).toContain('events-journey');
 });
+
+// Issue 14 item 5: an admin adds a webhook (to a closed port on this machine, so private addresses are
+// allowed first), sees its secret once, and finds the deliveries of the next events under its row.
+test('System → Webhooks: the secret is shown once and deliveries are listed', async ({ page }) => {
+  await adminPage(page);
+  await page.click('nav.sidebar >> text=Webhooks');
+  await expect(page).toHaveURL(/\/admin\/webhooks$/);
+  await ready(page);
+  // A loopback URL is refused until private addresses are allowed.
+  await page.fill('#webhook-name', 'e2e-hook');
+  await page.fill('#webhook-url', 'http://127.0.0.1:9/hook');
+  await page.click('#webhook-create');
+  await expect(page.locator('.webhook-form .field-error[data-field="url"]')).toContainText('private');
+  await expect(page.locator('#webhook-secret')).toHaveCount(0);
+  await page.check('#webhook-allow-private');
+  await page.click('#webhook-allow-save');
+  await page.click('#webhook-create');
+  await expect(page.locator('#webhook-secret')).toHaveValue(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+  const row = page.locator('tr[data-name="e2e-hook"]');
+  await expect(row).toBeVisible();
+  await screenshot(page, 'webhooks.png');
+  // Shown once: not after a reload.
+  await page.reload();
+  await ready(page);
+  await expect(page.locator('#webhook-secret')).toHaveCount(0);
+  await expect(row).toHaveAttribute('data-enabled', 'true');
+
+  // An event (an invitation created) queues a delivery, listed under the webhook with its status.
+  await page.click('nav.sidebar >> text=Invitations');
+  await ready(page);
+  await createInvitation(page, 'hooked-invitation', 'name: Hook\n');
+  await page.click('nav.sidebar >> text=Webhooks');
+  await ready(page);
+  await row.locator('button.deliveries').click();
+  const deliveries = page.locator('table.webhook-deliveries tbody tr');
+  await expect(deliveries.first()).toBeVisible();
+  await expect(page.locator('table.webhook-deliveries')).toContainText('model_created');
+});
