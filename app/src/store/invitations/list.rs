@@ -67,6 +67,24 @@ impl ListQuery {
             && self.name_contains.as_deref().is_none_or(str::is_empty)
             && self.search.iter().all(String::is_empty)
     }
+
+    /// Whether a text it filters by holds a NUL character: no name, slug or username can (they are
+    /// validated when written), so the query matches nothing, and it is answered without asking the
+    /// database (PostgreSQL refuses NUL in text, SQLite's FTS reads it as the end of the phrase).
+    #[must_use]
+    pub fn matches_nothing(&self) -> bool {
+        let nul = |s: &str| s.contains('\0');
+        [
+            &self.name,
+            &self.flow_slug,
+            &self.created_by,
+            &self.name_contains,
+        ]
+        .into_iter()
+        .flatten()
+        .any(|s| nul(s))
+            || self.search.iter().any(|s| nul(s))
+    }
 }
 
 /// `%term%` for `LIKE … ESCAPE '\'`, lower-cased, with `%`, `_` and `\` escaped.
@@ -372,6 +390,9 @@ pub async fn count<'c>(
     backend: Backend,
     q: &ListQuery,
 ) -> Result<i64, DbError> {
+    if q.matches_nothing() {
+        return Ok(0);
+    }
     if q.filters_nothing() {
         // Kept by migration 0011's triggers in the transaction of every insert and delete.
         return Ok(
@@ -406,6 +427,9 @@ pub async fn page_pks<'c>(
     q: &ListQuery,
     total: Option<u64>,
 ) -> Result<Vec<String>, DbError> {
+    if q.matches_nothing() {
+        return Ok(Vec::new());
+    }
     let (offset, limit, reversed) = match total {
         Some(total) if q.offset >= total => return Ok(Vec::new()),
         Some(total) if q.offset > total / 2 => {
