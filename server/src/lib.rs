@@ -6,6 +6,7 @@ pub mod config;
 pub mod exports;
 pub mod listener;
 pub mod metrics;
+pub mod qr;
 pub mod rest;
 pub mod sessions;
 
@@ -135,6 +136,7 @@ pub fn build_router(
     let app: Router = Router::new()
         .merge(rest::router(state.clone()))
         .merge(exports::router(state.clone()))
+        .merge(qr::router(state.clone()))
         .route("/-/health/live/", get(|| async { StatusCode::NO_CONTENT }))
         .route("/-/health/ready/", get(move || ready(ready_db.clone())))
         .route(

@@ -21,7 +21,87 @@ db_tests!(
     pages_read_from_the_end_equal_pages_read_from_the_start,
     the_unfiltered_count_follows_creates_deletes_and_cascades,
     a_deactivated_creator_disables_and_a_deleted_one_keeps_the_ledger,
+    the_expanded_row_and_the_downloads_carry_the_link_as_a_qr_code,
 );
+
+/// The link a PNG of a QR code holds, read back with a QR detector.
+fn read_qr(png_bytes: &[u8]) -> String {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Grayscale);
+    let width = info.width as usize;
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(width, info.height as usize, |x, y| {
+        buf[y * width + x]
+    });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one code");
+    grids[0].decode().unwrap().1
+}
+
+/// Issue 15 item 6: an invitation's expanded row shows its link as a QR code (SVG), and superusers
+/// download it as SVG or PNG; the PNG reads back to the link.
+async fn the_expanded_row_and_the_downloads_carry_the_link_as_a_qr_code(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (s, pk) = create(&mut admin, form(&app, "poster").await).await;
+    assert_eq!(s, StatusCode::OK, "{pk}");
+    let pk = pk.as_str().unwrap().to_owned();
+    let (_, row) = admin.call("admin/invitations/get", json!({"pk": pk})).await;
+    let link = row["link"].as_str().unwrap().to_owned();
+    let svg = row["qr_svg"].as_str().unwrap();
+    assert!(svg.contains("<svg") && !svg.contains("itoken"), "{svg}");
+    let (_, list) = admin
+        .call(
+            "admin/invitations/list",
+            json!({"search": "", "sort": "CreatedDesc", "page": 0}),
+        )
+        .await;
+    assert!(list[0]["qr_svg"].is_null(), "a list's rows carry none");
+
+    let r = admin.get(&format!("/admin/invitations/{pk}/qr.png")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "image/png");
+    assert_eq!(
+        r.headers["content-disposition"],
+        "attachment; filename=\"poster-qr.png\""
+    );
+    assert_eq!(read_qr(&r.bytes), link);
+    let small = admin
+        .get(&format!("/admin/invitations/{pk}/qr.png?scale=4"))
+        .await;
+    assert_eq!(read_qr(&small.bytes), link);
+    assert!(small.bytes.len() < r.bytes.len());
+    let bad = admin
+        .get(&format!("/admin/invitations/{pk}/qr.png?scale=99"))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let r = admin.get(&format!("/admin/invitations/{pk}/qr.svg")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "image/svg+xml");
+    assert!(r.body.contains("<svg"));
+    // A regenerated link is a new code.
+    let (s, _) = admin
+        .call("admin/invitations/regenerate", json!({"pk": pk}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let r = admin.get(&format!("/admin/invitations/{pk}/qr.png")).await;
+    assert_ne!(read_qr(&r.bytes), link);
+    // Nobody else reads it; an unknown invitation is a 404.
+    let r = app
+        .client()
+        .get(&format!("/admin/invitations/{pk}/qr.png"))
+        .await;
+    assert!(r.bytes.is_empty() || !r.bytes.starts_with(b"\x89PNG"), "anonymous");
+    assert_ne!(r.status, StatusCode::OK);
+    let mut member = app.user("member").await;
+    let r = member.get(&format!("/admin/invitations/{pk}/qr.png")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = admin
+        .get("/admin/invitations/00000000-0000-0000-0000-000000000000/qr.png")
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
 
 pub async fn form(app: &TestApp, name: &str) -> Value {
     json!({

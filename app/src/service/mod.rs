@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod outbox;
 pub mod policies;
+pub mod qr;
 pub mod retention;
 pub mod setup;
 pub mod sightings;

@@ -110,6 +110,9 @@ pub(super) fn draft_of(form: &InvitationForm) -> Result<InvitationDraft, Vec<Inv
     }
 }
 
+/// The smallest side of the expanded row's QR code, pixels.
+pub const QR_MIN_PX: u32 = 160;
+
 /// Invitation `d` as its expanded row shows it at `now` (UTC Unix seconds): the table's row with its
 /// ledger, messages and events.
 pub(super) fn detail_view(
@@ -121,6 +124,9 @@ pub(super) fn detail_view(
     let extra = (d.ledger, d.messages, d.events);
     let mut v = invitation_view(config, d.listed, Some(extra), now);
     v.timeline = Some(steps);
+    v.qr_svg = (!v.link.is_empty())
+        .then(|| crate::service::qr::svg(&v.link, QR_MIN_PX))
+        .flatten();
     v
 }
 
@@ -348,6 +354,7 @@ pub(super) fn invitation_view(
         messages,
         events,
         timeline: None,
+        qr_svg: None,
     }
 }
 
