@@ -64,7 +64,10 @@ async fn download(
             Some(_) => {
                 return (
                     StatusCode::BAD_REQUEST,
-                    format!("scale must be a whole number from 1 to {}.", qr::MAX_PNG_SCALE),
+                    format!(
+                        "scale must be a whole number from 1 to {}.",
+                        qr::MAX_PNG_SCALE
+                    ),
                 )
                     .into_response()
             }

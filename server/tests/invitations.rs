@@ -32,9 +32,10 @@ fn read_qr(png_bytes: &[u8]) -> String {
     let info = reader.next_frame(&mut buf).unwrap();
     assert_eq!(info.color_type, png::ColorType::Grayscale);
     let width = info.width as usize;
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(width, info.height as usize, |x, y| {
-        buf[y * width + x]
-    });
+    let mut img =
+        rqrr::PreparedImage::prepare_from_greyscale(width, info.height as usize, |x, y| {
+            buf[y * width + x]
+        });
     let grids = img.detect_grids();
     assert_eq!(grids.len(), 1, "one code");
     grids[0].decode().unwrap().1
@@ -92,7 +93,10 @@ async fn the_expanded_row_and_the_downloads_carry_the_link_as_a_qr_code(app: Tes
         .client()
         .get(&format!("/admin/invitations/{pk}/qr.png"))
         .await;
-    assert!(r.bytes.is_empty() || !r.bytes.starts_with(b"\x89PNG"), "anonymous");
+    assert!(
+        r.bytes.is_empty() || !r.bytes.starts_with(b"\x89PNG"),
+        "anonymous"
+    );
     assert_ne!(r.status, StatusCode::OK);
     let mut member = app.user("member").await;
     let r = member.get(&format!("/admin/invitations/{pk}/qr.png")).await;

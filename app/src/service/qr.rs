@@ -73,7 +73,10 @@ mod tests {
         assert!(s.starts_with("<?xml"), "{}", &s[..40]);
         assert!(s.contains("<svg") && s.contains("viewBox"));
         assert!(s.contains("#000"));
-        assert!(!s.contains("itoken"), "the link is in the modules, not in the text");
+        assert!(
+            !s.contains("itoken"),
+            "the link is in the modules, not in the text"
+        );
     }
 
     #[test]
