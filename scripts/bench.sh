@@ -12,6 +12,8 @@
 #   P5 the WASM and JS bytes each page loads (raw, gzip, brotli) and its time to interactive in Chromium
 #      (scripts/bench/pages.mjs);
 #   P6 the server's RSS idle and its peak under the P1 load;
+#   P8 a campaign's import of 10,000 recipients, server side (server/benches/campaign_import.rs), on SQLite
+#      and PostgreSQL, beside P4's outbox rate that then delivers them;
 #   P7 events (issue 14): a burst of 10,000 landing views, counted off the request path, must be counted
 #      exactly once the server stops (scripts/bench/views.py); with BENCH_BASELINE_BIN=path/to/usher (a
 #      release build from before the events, e.g. of e1fa1ef^), P2's enrollment on it and on this build in
@@ -97,9 +99,9 @@ PY
 
 want() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 [ -z "${BENCH_ONLY:-}" ] || BENCH_README=off
-if want P2 || want P3 || want P4; then
+if want P2 || want P3 || want P4 || want P8; then
   say "building the benchmark binaries (cargo bench --no-run)"
-  cargo bench -q -p server --bench argon2 --bench list --bench outbox --no-run >&2
+  cargo bench -q -p server --bench argon2 --bench list --bench outbox --bench campaign_import --no-run >&2
 fi
 ROWS=()
 row() { ROWS+=("| $* |"); }
@@ -180,6 +182,18 @@ if want P4; then
 say "P4: outbox throughput (server/benches/outbox.rs)"
 p4 SQLite "sqlite://$WORK/p4.db?mode=rwc"
 [ "$PG" = off ] || p4 PostgreSQL "$(pg_database p4)"
+fi
+
+# ---- P8 ------------------------------------------------------------------------------------------------
+p8() {
+  local out
+  out=$(USHER_BENCH_DATABASE_URL="$2" cargo bench -q -p server --bench campaign_import 2>/dev/null | grep '^campaign_import:')
+  row "P8 $1 | campaign import of 10,000 recipients (server side, one transaction) | $(sed -n 's/.* in \([0-9.]*\) s .*/\1/p' <<<"$out") s | | < 2 s; the outbox then delivers them at P4's rate (≥ 200 messages/s)"
+}
+if want P8; then
+say "P8: a campaign's import of 10,000 recipients (server/benches/campaign_import.rs)"
+p8 SQLite "sqlite://$WORK/p8.db?mode=rwc"
+[ "$PG" = off ] || p8 PostgreSQL "$(pg_database p8)"
 fi
 
 # ---- P5 ------------------------------------------------------------------------------------------------

@@ -202,6 +202,8 @@ fn not_found_message(what: crate::service::error::Entity) -> String {
         N::Flow => "flow",
         N::Group => "group",
         N::Role => "role",
+        N::Campaign => "campaign",
+        N::Recipient => "recipient",
     };
     format!("This {noun} does not exist.")
 }
@@ -279,6 +281,9 @@ fn problem_message(field: &str, p: crate::service::error::Problem) -> String {
             "This blueprint changes Usher's built-in {}. Confirm to apply it anyway (CLI: --force).",
             changes.join(", ")
         ),
+        P::Campaign(e) => e.to_string(),
+        P::Csv(e) => e.to_string(),
+        P::TooManyRows => "At most 50,000 recipients per import.".into(),
     }
 }
 
@@ -295,6 +300,8 @@ fn taken_message(what: crate::service::error::Entity) -> String {
         N::Role => "A role with this name already exists.".into(),
         N::Flow => "A flow with this slug already exists.".into(),
         N::Invitation => "An invitation with this name already exists.".into(),
+        N::Campaign => "A campaign with this name already exists.".into(),
+        N::Recipient => "This address is already a recipient.".into(),
         N::PolicyBinding | N::SetupLink => "This is already taken.".into(),
     }
 }

@@ -132,6 +132,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/admin") view=pages::admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/admin/invitations" /> } />
                     <Route path=path!("invitations") view=pages::admin::invitations::InvitationsPage />
+                    <Route path=path!("campaigns") view=pages::admin::campaigns::CampaignsPage />
+                    <Route path=path!("campaigns/:pk") view=pages::admin::campaigns::CampaignDetailPage />
                     <Route path=path!("users") view=pages::admin::users::UsersPage />
                     <Route path=path!("groups") view=pages::admin::directory::GroupsPage />
                     <Route path=path!("roles") view=pages::admin::directory::RolesPage />

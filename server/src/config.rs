@@ -155,6 +155,12 @@ pub enum Command {
         #[command(subcommand)]
         action: BlueprintAction,
     },
+    /// Campaigns: `usher campaign import FILE.csv --campaign NAME [--dry-run]`.
+    Campaign {
+        /// What to do.
+        #[command(subcommand)]
+        action: CampaignAction,
+    },
     /// Create an API token for USERNAME and print its secret (shown once; only its hash is stored). Use it
     /// as `Authorization: Bearer <secret>` on /api/v3/; only superusers' tokens manage invitations.
     CreateToken {
@@ -190,6 +196,24 @@ pub enum BlueprintAction {
         /// refused with the list of what it would change).
         #[arg(long)]
         force: bool,
+    },
+}
+
+/// `usher campaign …`.
+#[derive(Debug, Subcommand)]
+pub enum CampaignAction {
+    /// Import recipients from a CSV file (`email` required; `name`, `username`, `attributes.*`
+    /// optional; UTF-8 with or without BOM; comma or semicolon) into a campaign, in one transaction:
+    /// all of it or nothing. Prints every refused row and a summary line.
+    Import {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// The campaign's name (or pk); create it first in Directory → Campaigns or the REST API.
+        #[arg(long)]
+        campaign: String,
+        /// Only show what would be done; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

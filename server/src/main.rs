@@ -43,6 +43,14 @@ async fn main() -> ExitCode {
                     force,
                 },
         } => blueprint_apply(cli.settings, &file, &context, as_user.as_deref(), force).await,
+        Command::Campaign {
+            action:
+                usher_server::config::CampaignAction::Import {
+                    file,
+                    campaign,
+                    dry_run,
+                },
+        } => campaign_import(cli.settings, &file, &campaign, dry_run).await,
         Command::CreateToken {
             username,
             identifier,
@@ -215,6 +223,78 @@ async fn test_email(settings: Settings, address: &str) -> Result<(), String> {
         .await
         .map_err(|e| say(e, Fields::Unnamed))?;
     println!("SMTP answered: {answer}");
+    Ok(())
+}
+
+/// `usher campaign import FILE --campaign NAME [--dry-run]`: parses the CSV, classifies every row, prints
+/// the rows that are skipped (duplicates, invalid) and, unless a dry run, applies the import in one
+/// transaction with a progress bar on a terminal (progress lines on standard error otherwise); ends with
+/// a summary line on standard output.
+async fn campaign_import(
+    settings: Settings,
+    file: &std::path::Path,
+    campaign: &str,
+    dry_run: bool,
+) -> Result<(), String> {
+    use std::io::IsTerminal;
+    use usher_app::service::campaigns;
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let rows = usher_app::domain::campaign::parse_csv(&bytes)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let db = Db::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    let report = if dry_run {
+        campaigns::dry_run(&db, campaign, rows)
+            .await
+            .map_err(|e| say(e, Fields::Named))?
+    } else {
+        let secret_key = setup::ensure_secret_key(&db, settings.secret()?)
+            .await
+            .map_err(|e| say(e, Fields::Unnamed))?;
+        let config = settings.config(&secret_key, Vec::new());
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} recipients written")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        let progress = |done: usize, total: usize| match &bar {
+            Some(bar) => {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            }
+            None => eprintln!("written {done}/{total}"),
+        };
+        let r = campaigns::import(
+            &db,
+            &config,
+            &usher_app::domain::audit::Who::system(),
+            campaign,
+            rows,
+            usher_app::service::time::now(),
+            &progress,
+        )
+        .await;
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        r.map_err(|e| say(e, Fields::Named))?
+    };
+    for r in report.rows.iter().filter(|r| !r.verdict.adds()) {
+        eprintln!("line {}: {}", r.input.line, r.verdict.explain());
+    }
+    println!(
+        "{}{}",
+        if dry_run {
+            "dry run (nothing written): "
+        } else {
+            "imported: "
+        },
+        report.counts.summary()
+    );
     Ok(())
 }
 

@@ -294,6 +294,25 @@ async fn repeated_failed_logins_are_rate_limited() {
 }
 
 const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
+    ("admin/campaigns/list", "{}"),
+    ("admin/campaigns/get", r#"{"pk":"x"}"#),
+    ("admin/campaigns/form", r#"{"pk":null}"#),
+    (
+        "admin/campaigns/save",
+        r#"{"pk":null,"form":{"name":"n","description":"","flow":"","expires":"","not_before":"","fixed_data":"","email_subject":"","email_message":"","reminder_days":"","digest":false,"roles":[],"groups":[]}}"#,
+    ),
+    ("admin/campaigns/delete", r#"{"pk":"x"}"#),
+    (
+        "admin/campaigns/dry_run",
+        r#"{"pk":"x","source":{"pasted":"a@x.io","csv":""}}"#,
+    ),
+    (
+        "admin/campaigns/import",
+        r#"{"pk":"x","source":{"pasted":"a@x.io","csv":""}}"#,
+    ),
+    ("admin/campaigns/resend", r#"{"pk":"x"}"#),
+    ("admin/campaigns/revoke", r#"{"pk":"x","recipient":"y"}"#),
+    ("admin/campaigns/revoke_all", r#"{"pk":"x"}"#),
     (
         "admin/invitations/list",
         r#"{"search":"","sort":"CreatedDesc"}"#,

@@ -207,23 +207,26 @@ pub enum Model {
     /// A webhook of System → Webhooks (Usher's own; filed with authentik's notification transports,
     /// `authentik_events`).
     Webhook,
+    /// A campaign of Directory → Campaigns (Usher's own; filed with authentik's invitations).
+    Campaign,
 }
 
 impl Model {
-    /// The stored text: `invitation`, `user`, `token`, `webhook`.
+    /// The stored text: `invitation`, `user`, `token`, `webhook`, `campaign`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Invitation => "invitation",
             Self::User => "user",
             Self::Token => "token",
             Self::Webhook => "webhook",
+            Self::Campaign => "campaign",
         }
     }
 
     /// authentik's app label of the model (`context.model.app` in its events).
     pub fn app(self) -> &'static str {
         match self {
-            Self::Invitation => "authentik_stages_invitation",
+            Self::Invitation | Self::Campaign => "authentik_stages_invitation",
             Self::User | Self::Token => "authentik_core",
             Self::Webhook => "authentik_events",
         }

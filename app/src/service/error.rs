@@ -93,6 +93,10 @@ pub enum Entity {
     Role,
     /// The first-start set-up link: wrong, used, or an admin exists.
     SetupLink,
+    /// A campaign, by pk or name.
+    Campaign,
+    /// A recipient of a campaign, by pk.
+    Recipient,
 }
 
 /// What an account action refused on the caller's own account is ([`Refusal::OwnAccount`]).
@@ -169,6 +173,12 @@ pub enum Problem {
     UnknownEventType(String),
     /// A blueprint that would change these built-in flows and stages, unconfirmed.
     BuiltinChanges(Vec<String>),
+    /// A campaign's definition refused ([`crate::domain::campaign::CampaignError`]).
+    Campaign(crate::domain::campaign::CampaignError),
+    /// A recipients' CSV file refused as a whole ([`crate::domain::campaign::CsvError`]).
+    Csv(crate::domain::campaign::CsvError),
+    /// An import with more rows than allowed ([`crate::domain::campaign::MAX_IMPORT_ROWS`]).
+    TooManyRows,
 }
 
 /// Why a request is refused.

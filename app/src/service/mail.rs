@@ -67,6 +67,32 @@ pub struct Outgoing {
 /// # Errors
 /// [`Error::Internal`] when a template fails to render.
 pub fn render_invitation(m: &InvitationMail) -> Result<Rendered, Error> {
+    render_campaign_invitation(m, &CampaignWords::default())
+}
+
+/// What a campaign adds to its invitation email (issue 15): its own subject, a message, the note that
+/// the address already has an account (the recipient joins rather than enrolls), and whether it is a
+/// reminder.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CampaignWords<'a> {
+    /// The subject; empty for the default.
+    pub subject: &'a str,
+    /// A message (plain text; escaped in the HTML body), may be empty.
+    pub message: &'a str,
+    /// The recipient already has an account: they sign in to accept.
+    pub join: bool,
+    /// A reminder: the subject is prefixed "Reminder: " and the body says so.
+    pub reminder: bool,
+}
+
+/// Renders the invitation email as [`render_invitation`] with a campaign's words ([`CampaignWords`]).
+///
+/// # Errors
+/// [`Error::Internal`] when a template fails to render.
+pub fn render_campaign_invitation(
+    m: &InvitationMail,
+    w: &CampaignWords<'_>,
+) -> Result<Rendered, Error> {
     let mut grants = Vec::new();
     if !m.roles.is_empty() {
         grants.push(format!("roles: {}", m.roles.join(", ")));
@@ -75,8 +101,17 @@ pub fn render_invitation(m: &InvitationMail) -> Result<Rendered, Error> {
         grants.push(format!("groups: {}", m.groups.join(", ")));
     }
     grants.push("an account".to_owned());
+    let subject = if w.subject.trim().is_empty() {
+        format!("You've been invited to join {}", m.brand)
+    } else {
+        w.subject.trim().to_owned()
+    };
     render(
-        format!("You've been invited to join {}", m.brand),
+        if w.reminder {
+            format!("Reminder: {subject}")
+        } else {
+            subject
+        },
         (
             "invitation.txt",
             include_str!("../../templates/invitation.txt"),
@@ -91,6 +126,9 @@ pub fn render_invitation(m: &InvitationMail) -> Result<Rendered, Error> {
             grants => grants.join("; "),
             expires => crate::domain::time::format_expiry(m.expires, m.now),
             link => m.link,
+            message => w.message.trim(),
+            join => w.join,
+            reminder => w.reminder,
         },
     )
 }
@@ -161,6 +199,14 @@ pub enum NoticeKind {
         /// Its expiry, UTC Unix seconds.
         expires: i64,
     },
+    /// A campaign's reminders went out (the notice's `invitation` is the campaign's name): the digest of
+    /// its recipients who have not joined.
+    CampaignPending {
+        /// How many have not joined.
+        pending: usize,
+        /// The first of their addresses (at most `service::campaigns::DIGEST_LIST`).
+        listed: Vec<String>,
+    },
 }
 
 /// A notice to an invitation's creator.
@@ -210,6 +256,22 @@ pub fn render_notice(n: &NoticeMail) -> Result<Rendered, Error> {
             format!(
                 "It expired on {}.",
                 crate::domain::time::format_absolute(*expires)
+            ),
+        ),
+        NoticeKind::CampaignPending { pending, listed } => (
+            format!("Campaign {name}: {pending} not joined yet"),
+            format!(
+                "Reminders of your campaign {name} went out: {pending} recipient{} not joined yet.",
+                if *pending == 1 { " has" } else { "s have" }
+            ),
+            format!(
+                "{}{}",
+                listed.join(", "),
+                if *pending > listed.len() {
+                    format!(" and {} more", pending - listed.len())
+                } else {
+                    String::new()
+                }
             ),
         ),
     };

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod blueprints;
 pub mod brands;
 pub mod cache;
+pub mod campaigns;
 pub mod delivery;
 pub mod directory;
 pub mod email;

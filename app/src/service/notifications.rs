@@ -179,3 +179,33 @@ pub async fn expired_unused(db: &Db, config: &Config, now: i64) -> Result<u64, E
     }
     Ok(n)
 }
+
+/// Queues the digest of campaign `campaign`'s recipients who have not joined (`pending` addresses, the
+/// first [`super::campaigns::DIGEST_LIST`] listed) for its creator `(username, email)` in `tx`
+/// (issue 15 item 4). A creator without an address gets none.
+///
+/// # Errors
+/// Storage errors; [`Error::Internal`] when the template fails.
+pub async fn campaign_digest(
+    tx: &mut Tx,
+    with: Notifier<'_>,
+    (username, email): (&str, &str),
+    campaign: &str,
+    pending: &[String],
+) -> Result<(), Error> {
+    queue(
+        tx,
+        with,
+        (username.to_owned(), email),
+        campaign,
+        NoticeKind::CampaignPending {
+            pending: pending.len(),
+            listed: pending
+                .iter()
+                .take(super::campaigns::DIGEST_LIST)
+                .cloned()
+                .collect(),
+        },
+    )
+    .await
+}

@@ -77,6 +77,12 @@ pub async fn enqueue(
     Ok(pk)
 }
 
+/// `secret` sealed for outbox message `pk` (what [`enqueue`] stores; [`open_secret`] opens it), for the
+/// bulk writes that queue many messages at once (a campaign's import).
+pub fn seal_secret(key: &super::SecretKey, pk: &str, secret: &str) -> String {
+    key.seal(SECRET_SEAL, pk, secret)
+}
+
 /// Outbox messages for the admin, newest first: all of them or only the failed ones, at most `limit`
 /// when given. Times are UTC Unix seconds; each edge formats them.
 ///

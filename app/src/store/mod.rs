@@ -12,6 +12,7 @@
 //! - Times are UTC Unix seconds (`i64`).
 
 pub mod audit;
+pub mod campaigns;
 pub mod db;
 pub mod directory;
 pub mod enrollment;

@@ -3,6 +3,7 @@
 //! One file per area, mirroring `pages/admin/` (issue 36 item 1); every function is re-exported here.
 
 pub mod brands;
+pub mod campaigns;
 pub mod codes;
 pub mod directory;
 pub mod email;
@@ -16,6 +17,7 @@ pub mod users;
 pub mod webhooks;
 
 pub use brands::*;
+pub use campaigns::*;
 pub use codes::*;
 pub use directory::*;
 pub use email::*;

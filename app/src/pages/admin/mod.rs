@@ -1,6 +1,7 @@
 //! The admin dashboard: an authentik-like sidebar and the Directory pages.
 
 pub mod brands;
+pub mod campaigns;
 pub mod codes;
 pub mod directory;
 pub mod email;
@@ -35,6 +36,7 @@ pub fn AdminLayout() -> impl IntoView {
                                 <a class="brand" href="/admin/invitations">"Usher"</a>
                                 <p class="section">"Directory"</p>
                                 <A href="/admin/invitations">"Invitations"</A>
+                                <A href="/admin/campaigns">"Campaigns"</A>
                                 <A href="/admin/users">"Users"</A>
                                 <A href="/admin/groups">"Groups"</A>
                                 <A href="/admin/roles">"Roles"</A>

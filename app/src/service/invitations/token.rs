@@ -54,7 +54,7 @@ impl Itoken {
 }
 
 /// A new random token for invitation `pk`: `(token, digest, sealed)`.
-pub(super) fn new_token(key: &crate::service::SecretKey, pk: &str) -> (String, String, String) {
+pub(crate) fn new_token(key: &crate::service::SecretKey, pk: &str) -> (String, String, String) {
     let token = new_uuid();
     let digest = token_digest(&token);
     let sealed = key.seal(store::TOKEN_SEAL, pk, &token);
@@ -63,7 +63,7 @@ pub(super) fn new_token(key: &crate::service::SecretKey, pk: &str) -> (String, S
 
 /// The token of invitation `pk` from its sealed copy; `None` when there is none or it was sealed under
 /// another `USHER_SECRET_KEY` (the link must then be regenerated).
-pub(super) fn open_token(
+pub(crate) fn open_token(
     key: &crate::service::SecretKey,
     pk: &str,
     sealed: Option<&str>,
