@@ -388,6 +388,13 @@ async fn serve(settings: Settings) -> Result<(), String> {
             {
                 tracing::warn!(error = %e, "notifying of expired invitations failed");
             }
+            // Campaigns' reminders that fell due (each claimed per recipient: once, by one instance).
+            match usher_app::service::campaigns::send_reminders(&prune_db, &prune_config, now).await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "campaign reminders queued"),
+                Err(e) => tracing::warn!(error = %e, "queueing campaign reminders failed"),
+            }
         }
     });
     // The outbox worker reads the SMTP settings in effect before each round (USHER_SMTP_URL, else

@@ -14,6 +14,9 @@ pub const MAX_NAME_LEN: usize = 36;
 /// The most recipients one import may hold (pasted, CSV or REST rows).
 pub const MAX_IMPORT_ROWS: usize = 50_000;
 
+/// The most pending addresses a creator's digest lists (the rest are counted).
+pub const DIGEST_LIST: usize = 50;
+
 /// The most reminders a campaign may send.
 pub const MAX_REMINDERS: usize = 5;
 
@@ -875,8 +878,27 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RecipientInput>, CsvError> {
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());
+    // The line in the file of a byte offset, counted on from the previous one (records come in order;
+    // the csv crate's own line count skips blank lines).
+    let seen = std::cell::Cell::new((0usize, 1u64));
+    let line_at = |byte: u64| {
+        let (from, line) = seen.get();
+        let to = (byte as usize).clamp(from, text.len());
+        let line = line
+            + text.as_bytes()[from..to]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+        seen.set((to, line));
+        // A record's position is where the reader started it, before the blank lines it skipped.
+        line + text.as_bytes()[to..]
+            .iter()
+            .take_while(|b| **b == b'\n' || **b == b'\r')
+            .filter(|b| **b == b'\n')
+            .count() as u64
+    };
     let syntax = |e: csv::Error| CsvError::Syntax {
-        line: e.position().map_or(0, |p| p.line()),
+        line: e.position().map_or(0, |p| line_at(p.byte())),
         message: match e.kind() {
             csv::ErrorKind::UnequalLengths { .. } => "a row has more fields than the header".into(),
             _ => e.to_string(),
@@ -916,7 +938,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RecipientInput>, CsvError> {
         }
         if record.len() > columns.len() {
             return Err(CsvError::Syntax {
-                line: record.position().map_or(0, |p| p.line()),
+                line: record.position().map_or(0, |p| line_at(p.byte())),
                 message: "a row has more fields than the header".into(),
             });
         }
@@ -926,7 +948,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RecipientInput>, CsvError> {
         let mut row = RecipientInput {
             line: record
                 .position()
-                .map_or(rows.len() + 2, |p| p.line() as usize),
+                .map_or(rows.len() + 2, |p| line_at(p.byte()) as usize),
             ..Default::default()
         };
         for (column, value) in columns.iter().zip(record.iter()) {

@@ -204,7 +204,7 @@ pub enum NoticeKind {
     CampaignPending {
         /// How many have not joined.
         pending: usize,
-        /// The first of their addresses (at most `service::campaigns::DIGEST_LIST`).
+        /// The first of their addresses (at most [`crate::domain::campaign::DIGEST_LIST`]).
         listed: Vec<String>,
     },
 }

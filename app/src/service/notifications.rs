@@ -181,7 +181,7 @@ pub async fn expired_unused(db: &Db, config: &Config, now: i64) -> Result<u64, E
 }
 
 /// Queues the digest of campaign `campaign`'s recipients who have not joined (`pending` addresses, the
-/// first [`super::campaigns::DIGEST_LIST`] listed) for its creator `(username, email)` in `tx`
+/// first [`crate::domain::campaign::DIGEST_LIST`] listed) for its creator `(username, email)` in `tx`
 /// (issue 15 item 4). A creator without an address gets none.
 ///
 /// # Errors
@@ -202,7 +202,7 @@ pub async fn campaign_digest(
             pending: pending.len(),
             listed: pending
                 .iter()
-                .take(super::campaigns::DIGEST_LIST)
+                .take(crate::domain::campaign::DIGEST_LIST)
                 .cloned()
                 .collect(),
         },
