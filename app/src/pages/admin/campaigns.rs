@@ -32,6 +32,7 @@ pub fn CampaignsPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let list = Resource::new(move || version.get(), |_| list_campaigns());
     let creating = RwSignal::new(false);
+    let navigate = leptos_router::hooks::use_navigate();
     let headers: &'static [&'static str] = &[
         "Name",
         "Recipients",
@@ -58,17 +59,13 @@ pub fn CampaignsPage() -> impl IntoView {
                 </button>
             </p>
             {move || creating.get().then(|| view! {
-                <CampaignEditor pk=None on_saved=Callback::new(move |pk: String| {
-                    #[cfg(feature = "hydrate")]
-                    {
-                        let nav = leptos_router::hooks::use_navigate();
-                        nav(&format!("/admin/campaigns/{pk}"), Default::default());
-                    }
-                    #[cfg(not(feature = "hydrate"))]
-                    let _ = pk;
+                <CampaignEditor pk=None on_saved=Callback::new({
+                    let navigate = navigate.clone();
+                    move |pk: String| {
+                    navigate(&format!("/admin/campaigns/{pk}"), Default::default());
                     creating.set(false);
                     version.update(|v| *v += 1);
-                }) />
+                }}) />
             })}
             <ListTable
                 data=list
@@ -225,6 +222,7 @@ pub fn CampaignDetailPage() -> impl IntoView {
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
     let confirming_all = RwSignal::new(false);
     let confirming_delete = RwSignal::new(false);
+    let navigate = leptos_router::hooks::use_navigate();
     let resend = Action::new(move |pk: &String| {
         let pk = pk.clone();
         async move {
@@ -246,7 +244,7 @@ pub fn CampaignDetailPage() -> impl IntoView {
         <section class="page campaign">
             <p><a href="/admin/campaigns">"← Campaigns"</a></p>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || { let navigate = navigate.clone(); Suspend::new(async move {
                     match page.await {
                         Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
                         Ok(p) => {
@@ -292,14 +290,12 @@ pub fn CampaignDetailPage() -> impl IntoView {
                                         <span>"Delete the campaign and all its invitations? "</span>
                                         <button type="button" class="danger" id="campaign-confirm-delete" on:click={
                                             let pk = pk3.clone();
+                                            let navigate = navigate.clone();
                                             move |_| {
-                                                let pk = pk.clone();
+                                                let (pk, navigate) = (pk.clone(), navigate.clone());
                                                 spawn_local(async move {
                                                     match delete_campaign(pk).await {
-                                                        Ok(()) => {
-                                                            #[cfg(feature = "hydrate")]
-                                                            if let Some(w) = web_sys::window() { let _ = w.location().set_href("/admin/campaigns"); }
-                                                        }
+                                                        Ok(()) => navigate("/admin/campaigns", Default::default()),
                                                         Err(e) => notice.set(Some(e.to_string())),
                                                     }
                                                 });
@@ -328,7 +324,7 @@ pub fn CampaignDetailPage() -> impl IntoView {
                             }.into_any()
                         }
                     }
-                })}
+                })}}
             </Transition>
         </section>
     }
