@@ -30,7 +30,7 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use usher_app::domain::campaign::{
     check_reminder_days, CampaignDraft, CampaignError, CampaignName, CampaignView, ImportCounts,
-    RecipientInput, RecipientState, RecipientView, RowReport, MAX_IMPORT_ROWS, MAX_NAME_LEN,
+    RecipientInput, RecipientState, RecipientView, RowReport, MAX_IMPORT_ROWS,
 };
 use usher_app::domain::fixed_data;
 use usher_app::domain::time::parse_input;
@@ -41,7 +41,8 @@ use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder, Schema,
 use utoipa::ToSchema;
 
 /// What the server takes as a campaign's name (after trimming surrounding whitespace): a slug of ASCII
-/// letters, digits, `-` and `_`, at most [`MAX_NAME_LEN`] ([`CampaignName::parse`]).
+/// letters, digits, `-` and `_`, at most
+/// [`MAX_NAME_LEN`](usher_app::domain::campaign::MAX_NAME_LEN) ([`CampaignName::parse`]).
 pub const CAMPAIGN_NAME_PATTERN: &str = "^[-A-Za-z0-9_]+$";
 
 /// Text without NUL characters (DRF's `CharField` refuses them: "Null characters are not allowed.").
@@ -1087,6 +1088,7 @@ pub async fn campaigns_recipients_revoke(
 mod tests {
     use super::*;
     use serde_json::json;
+    use usher_app::domain::campaign::MAX_NAME_LEN;
 
     #[test]
     fn a_full_body_becomes_a_draft() {
