@@ -13,7 +13,12 @@
 #     rest generated, so unknown ones still get their 404);
 #   * references that must exist: the default flow's pk for `flow`, a role and a group for `roles` and
 #     `groups` (Usher creates those from the dashboard only: written to the database before it serves);
-#   * unused names: scripts/api-fuzz/hooks.py makes each valid generated `name` unique.
+#   * unused names: scripts/api-fuzz/hooks.py makes each valid generated `name` unique;
+#   * campaigns (Usher's own resource, /usher/campaigns/): a few kept for GET, PUT, recipients, bulk, resend
+#     and revoke_all by `campaign_uuid`, others only DELETE takes, created beforehand through the API; a few
+#     recipients of the first kept one (added through `recipients/bulk/`) for `recipient_uuid`, whose revoke
+#     operation gets that campaign; and the rules between fields no schema can say (an `expires` in the
+#     future, `not_before` before it, reminders only with an expiry) kept by hooks.py in generated bodies.
 #   scripts/api-fuzz.sh [MAX_EXAMPLES]   (default 25 per operation; loopback only; at most 10 minutes)
 # Needs the release build (cargo leptos build --release) and installs schemathesis when missing.
 set -euo pipefail
@@ -61,6 +66,18 @@ list() { local IFS=,; echo "$*"; }
 FLOW=$(curl -fsS -H "Authorization: Bearer $SEEDER" "$API/flows/instances/?slug=default-enrollment-flow" | pk)
 KEPT=(); for i in 1 2 3 4 5; do KEPT+=("$(seed "api-fuzz-kept-$i")"); done
 DOOMED=(); for i in $(seq 1 25); do DOOMED+=("$(seed "api-fuzz-doomed-$i")"); done
+campaign() {
+  curl -fsS -H "Authorization: Bearer $SEEDER" -H "Content-Type: application/json" \
+    -d "{\"name\": \"$1\"}" "$API/usher/campaigns/" | pk
+}
+CAMPAIGNS_KEPT=(); for i in 1 2 3; do CAMPAIGNS_KEPT+=("$(campaign "api-fuzz-campaign-kept-$i")"); done
+CAMPAIGNS_DOOMED=(); for i in $(seq 1 25); do CAMPAIGNS_DOOMED+=("$(campaign "api-fuzz-campaign-doomed-$i")"); done
+FIRST=$(echo "${CAMPAIGNS_KEPT[0]}" | tr -d '"')
+curl -fsS -H "Authorization: Bearer $SEEDER" -H "Content-Type: application/json" \
+  -d '{"rows": [{"email": "fuzz-1@example.com"}, {"email": "fuzz-2@example.com", "name": "Two"}, {"email": "fuzz-3@example.com", "attributes": {"team": "red"}}, {"email": "fuzz-4@example.com"}, {"email": "fuzz-5@example.com"}], "dry_run": false}' \
+  "$API/usher/campaigns/$FIRST/recipients/bulk/" >/dev/null
+RECIPIENTS=$(curl -fsS -H "Authorization: Bearer $SEEDER" "$API/usher/campaigns/$FIRST/recipients/?page_size=100" \
+  | python3 -c 'import json, sys; print(", ".join(json.dumps(r["pk"]) for r in json.load(sys.stdin)["results"]))')
 cat >"$WORK/schemathesis.toml" <<TOML
 hooks = "$PWD/scripts/api-fuzz/hooks.py"
 
@@ -73,16 +90,26 @@ roles = { values = ["api-fuzz-role"] }
 groups = { values = ["api-fuzz-group"] }
 kept = { values = [$(list "${KEPT[@]}")] }
 doomed = { values = [$(list "${DOOMED[@]}")] }
+campaigns_kept = { values = [$(list "${CAMPAIGNS_KEPT[@]}")] }
+campaigns_doomed = { values = [$(list "${CAMPAIGNS_DOOMED[@]}")] }
+recipients_campaign = { values = [${CAMPAIGNS_KEPT[0]}] }
+recipients = { values = [$RECIPIENTS] }
 
 [parameters]
 "path.invite_uuid" = { dictionary = "kept", probability = 0.8 }
+"path.campaign_uuid" = { dictionary = "campaigns_kept", probability = 0.8 }
+"path.recipient_uuid" = { dictionary = "recipients", probability = 0.8 }
 "body.flow" = { dictionary = "flows", probability = 0.8 }
 "body.roles[*]" = { dictionary = "roles", probability = 0.9 }
 "body.groups[*]" = { dictionary = "groups", probability = 0.9 }
 
 [[operations]]
 include-method = "DELETE"
-parameters = { "path.invite_uuid" = { dictionary = "doomed", probability = 0.8 } }
+parameters = { "path.invite_uuid" = { dictionary = "doomed", probability = 0.8 }, "path.campaign_uuid" = { dictionary = "campaigns_doomed", probability = 0.8 } }
+
+[[operations]]
+include-operation-id = "usher_campaigns_recipients_revoke_create"
+parameters = { "path.campaign_uuid" = { dictionary = "recipients_campaign", probability = 0.8 }, "path.recipient_uuid" = { dictionary = "recipients", probability = 0.8 } }
 TOML
 
 status=0

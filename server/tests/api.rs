@@ -993,6 +993,26 @@ async fn the_openapi_document_lists_every_route() {
         ("/flows/instances/", &["get"][..]),
         ("/flows/instances/{slug}/", &["get"][..]),
         ("/events/events/", &["get"][..]),
+        // Usher's own (tests/campaigns_api.rs checks them further).
+        ("/usher/campaigns/", &["get", "post"][..]),
+        (
+            "/usher/campaigns/{campaign_uuid}/",
+            &["get", "put", "delete"][..],
+        ),
+        ("/usher/campaigns/{campaign_uuid}/recipients/", &["get"][..]),
+        (
+            "/usher/campaigns/{campaign_uuid}/recipients/bulk/",
+            &["post"][..],
+        ),
+        ("/usher/campaigns/{campaign_uuid}/resend/", &["post"][..]),
+        (
+            "/usher/campaigns/{campaign_uuid}/revoke_all/",
+            &["post"][..],
+        ),
+        (
+            "/usher/campaigns/{campaign_uuid}/recipients/{recipient_uuid}/revoke/",
+            &["post"][..],
+        ),
     ];
     let paths = doc["paths"].as_object().unwrap();
     assert_eq!(
@@ -1019,6 +1039,8 @@ async fn the_openapi_document_lists_every_route() {
                 "/api/v3{}",
                 path.replace("{invite_uuid}", "00000000-0000-4000-8000-000000000000")
                     .replace("{slug}", "x")
+                    .replace("{campaign_uuid}", "00000000-0000-4000-8000-000000000000")
+                    .replace("{recipient_uuid}", "00000000-0000-4000-8000-000000000000")
             );
             let res = api(&mut app.client(), method, &concrete, None, None).await;
             assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{m} {concrete}");

@@ -110,9 +110,9 @@ pub fn not_an_object(v: &Value) -> String {
     format!("Invalid data. Expected a dictionary, but got {kind}.")
 }
 
-type Errors = Vec<(String, String)>;
+pub(crate) type Errors = Vec<(String, String)>;
 
-fn string(
+pub(crate) fn string(
     obj: &Map<String, Value>,
     key: &str,
     errs: &mut Errors,
@@ -135,7 +135,7 @@ fn string(
     }
 }
 
-fn nullable_string(
+pub(crate) fn nullable_string(
     obj: &Map<String, Value>,
     key: &str,
     errs: &mut Errors,
@@ -152,7 +152,7 @@ fn nullable_string(
     }
 }
 
-fn boolean(obj: &Map<String, Value>, key: &str, errs: &mut Errors) -> Option<bool> {
+pub(crate) fn boolean(obj: &Map<String, Value>, key: &str, errs: &mut Errors) -> Option<bool> {
     match obj.get(key)? {
         Value::Bool(b) => Some(*b),
         // DRF's BooleanField also takes these spellings.
@@ -171,7 +171,11 @@ fn boolean(obj: &Map<String, Value>, key: &str, errs: &mut Errors) -> Option<boo
     }
 }
 
-fn string_list(obj: &Map<String, Value>, key: &str, errs: &mut Errors) -> Option<Vec<String>> {
+pub(crate) fn string_list(
+    obj: &Map<String, Value>,
+    key: &str,
+    errs: &mut Errors,
+) -> Option<Vec<String>> {
     match obj.get(key)? {
         Value::Array(items) => {
             let mut out = Vec::new();
@@ -205,7 +209,7 @@ fn string_list(obj: &Map<String, Value>, key: &str, errs: &mut Errors) -> Option
 
 /// A JSON number that is a whole number in range, as an integer: `3` and `3.0` alike (JSON Schema's
 /// `integer`, and DRF's `IntegerField`, take both).
-fn whole_number(n: &serde_json::Number) -> Option<i64> {
+pub(crate) fn whole_number(n: &serde_json::Number) -> Option<i64> {
     n.as_i64().or_else(|| {
         n.as_f64()
             .filter(|f| f.fract() == 0.0 && *f >= i64::MIN as f64 && *f < i64::MAX as f64)

@@ -4,6 +4,7 @@
 //! * `/api/v3/stages/invitation/invitations/` — list (filters, search, ordering, pagination), create;
 //!   `{invite_uuid}/` — retrieve, replace, change, delete; `{invite_uuid}/send_email/`; `{invite_uuid}/used_by/`.
 //! * `/api/v3/flows/instances/` and `/api/v3/flows/instances/{slug}/`.
+//! * `/api/v3/usher/campaigns/…` — Usher's own: campaigns and their recipients ([`campaigns`]).
 //! * `/api/v3/schema/` — the OpenAPI 3 document, generated from these handlers (utoipa).
 //!
 //! Authentication is `Authorization: Bearer <token>` only (API tokens, Directory → Tokens or
@@ -13,6 +14,7 @@
 //! [`API_REQUESTS_PER_TOKEN`] requests per token; beyond them, 429 with
 //! `Retry-After`. A valid token is never refused for its network's failures.
 
+pub mod campaigns;
 pub mod error;
 pub mod events;
 pub mod input;
@@ -73,7 +75,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(app: AppState) -> Router<S> {
         )
         .route("/api/v3/events/events/", get(events::events_list))
         .route("/api/v3/flows/instances/", get(flows_list))
-        .route("/api/v3/flows/instances/{slug}/", get(flows_retrieve))
+        .route("/api/v3/flows/instances/{slug}/", get(flows_retrieve));
+    let guarded = campaigns::routes(guarded)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .route_layer(middleware::from_fn_with_state(st.clone(), authenticate));
     Router::new()
@@ -443,21 +446,30 @@ impl utoipa::Modify for BearerScheme {
 /// The OpenAPI 3 document of this API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Usher", description = "Usher's REST API, compatible with authentik's for invitations and flows."),
+    info(title = "Usher", description = "Usher's REST API, compatible with authentik's for invitations and flows; Usher's own resources under `/usher/`."),
     servers((url = "/api/v3/")),
     paths(
         invitations_list, invitations_create, invitations_retrieve, invitations_update, invitations_partial_update,
         invitations_destroy, invitations_send_email, invitations_used_by, flows_list, flows_retrieve,
-        events::events_list,
+        events::events_list, campaigns::campaigns_list, campaigns::campaigns_create,
+        campaigns::campaigns_retrieve, campaigns::campaigns_update, campaigns::campaigns_destroy,
+        campaigns::campaigns_recipients_list, campaigns::campaigns_recipients_bulk, campaigns::campaigns_resend,
+        campaigns::campaigns_revoke_all, campaigns::campaigns_recipients_revoke,
     ),
     components(schemas(
         Invitation, InvitationRequest, PatchedInvitationRequest, InvitationSendEmailRequest, PaginatedInvitationList,
         PaginatedFlowList, pagination::Pagination, Flow, PartialUser, UsedBy, UsedByActionEnum, FlowDesignationEnum,
         AuthenticationEnum, PolicyEngineMode, FlowLayoutEnum, DeniedActionEnum, ValidationError, GenericError,
-        events::Event, events::EventActions, events::PaginatedEventList,
+        events::Event, events::EventActions, events::PaginatedEventList, campaigns::Campaign,
+        campaigns::CampaignRequest, campaigns::PaginatedCampaignList, campaigns::RecipientCounts,
+        campaigns::Recipient, campaigns::RecipientStateEnum, campaigns::PaginatedRecipientList,
+        campaigns::BulkRecipientsRequest, campaigns::RecipientRowRequest, campaigns::BulkRecipientsResult,
+        campaigns::RowResult, campaigns::RowKindEnum, campaigns::ImportCountsShape, campaigns::ResendResult,
+        campaigns::RevokeAllResult,
     )),
     modifiers(&BearerScheme),
-    tags((name = "stages", description = "Invitations"), (name = "flows", description = "Flows"), (name = "events", description = "The audit log"))
+    tags((name = "stages", description = "Invitations"), (name = "flows", description = "Flows"), (name = "events", description = "The audit log"),
+        (name = "campaigns", description = "Usher's campaigns: one invitation definition fanned out to many recipients"))
 )]
 pub struct ApiDoc;
 

@@ -253,7 +253,7 @@ fn email_rules() -> ArrayBuilder {
 
 /// `fixed_data`: any mapping (null for none), whose `email`, when given, must be an email address (the
 /// invitation is sent there); at most 16 KiB as JSON and 8 levels deep.
-fn fixed_data() -> ObjectBuilder {
+pub(crate) fn fixed_data() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
         .property(
