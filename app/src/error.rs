@@ -194,6 +194,7 @@ fn not_found_message(what: crate::service::error::Entity) -> String {
     let noun = match what {
         N::Invitation => return "No such invitation.".into(),
         N::SetupLink => return "This set-up link is invalid or has already been used.".into(),
+        N::InvitationLink => "link",
         N::User => "user",
         N::Token => "token",
         N::Webhook => "webhook",
@@ -279,6 +280,7 @@ fn problem_message(field: &str, p: crate::service::error::Problem) -> String {
             "This blueprint changes Usher's built-in {}. Confirm to apply it anyway (CLI: --force).",
             changes.join(", ")
         ),
+        P::InvitationLink(e) => e.to_string(),
     }
 }
 
@@ -295,6 +297,7 @@ fn taken_message(what: crate::service::error::Entity) -> String {
         N::Role => "A role with this name already exists.".into(),
         N::Flow => "A flow with this slug already exists.".into(),
         N::Invitation => "An invitation with this name already exists.".into(),
+        N::InvitationLink => "This invitation already has a link with this name.".into(),
         N::PolicyBinding | N::SetupLink => "This is already taken.".into(),
     }
 }

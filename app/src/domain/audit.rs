@@ -207,23 +207,27 @@ pub enum Model {
     /// A webhook of System → Webhooks (Usher's own; filed with authentik's notification transports,
     /// `authentik_events`).
     Webhook,
+    /// A named link of a public invitation (Usher's own, issue 15 item 6; filed with authentik's
+    /// invitations, `authentik_stages_invitation`).
+    InvitationLink,
 }
 
 impl Model {
-    /// The stored text: `invitation`, `user`, `token`, `webhook`.
+    /// The stored text: `invitation`, `user`, `token`, `webhook`, `invitation_link`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Invitation => "invitation",
             Self::User => "user",
             Self::Token => "token",
             Self::Webhook => "webhook",
+            Self::InvitationLink => "invitation_link",
         }
     }
 
     /// authentik's app label of the model (`context.model.app` in its events).
     pub fn app(self) -> &'static str {
         match self {
-            Self::Invitation => "authentik_stages_invitation",
+            Self::Invitation | Self::InvitationLink => "authentik_stages_invitation",
             Self::User | Self::Token => "authentik_core",
             Self::Webhook => "authentik_events",
         }

@@ -93,6 +93,8 @@ pub enum Entity {
     Role,
     /// The first-start set-up link: wrong, used, or an admin exists.
     SetupLink,
+    /// A named link of an invitation, by pk (issue 15 item 6).
+    InvitationLink,
 }
 
 /// What an account action refused on the caller's own account is ([`Refusal::OwnAccount`]).
@@ -169,6 +171,8 @@ pub enum Problem {
     UnknownEventType(String),
     /// A blueprint that would change these built-in flows and stages, unconfirmed.
     BuiltinChanges(Vec<String>),
+    /// A named link the rules refuse ([`crate::domain::invitation_link::LinkError`]).
+    InvitationLink(crate::domain::invitation_link::LinkError),
 }
 
 /// Why a request is refused.
