@@ -993,6 +993,14 @@ async fn the_openapi_document_lists_every_route() {
         ("/flows/instances/", &["get"][..]),
         ("/flows/instances/{slug}/", &["get"][..]),
         ("/events/events/", &["get"][..]),
+        (
+            "/core/invitations/{invitation_uuid}/links/",
+            &["get", "post"][..],
+        ),
+        (
+            "/core/invitations/{invitation_uuid}/links/{link_uuid}/",
+            &["delete"][..],
+        ),
     ];
     let paths = doc["paths"].as_object().unwrap();
     assert_eq!(
@@ -1019,6 +1027,8 @@ async fn the_openapi_document_lists_every_route() {
                 "/api/v3{}",
                 path.replace("{invite_uuid}", "00000000-0000-4000-8000-000000000000")
                     .replace("{slug}", "x")
+                    .replace("{invitation_uuid}", "00000000-0000-4000-8000-000000000000")
+                    .replace("{link_uuid}", "00000000-0000-4000-8000-000000000001")
             );
             let res = api(&mut app.client(), method, &concrete, None, None).await;
             assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{m} {concrete}");

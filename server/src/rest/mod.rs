@@ -4,6 +4,8 @@
 //! * `/api/v3/stages/invitation/invitations/` — list (filters, search, ordering, pagination), create;
 //!   `{invite_uuid}/` — retrieve, replace, change, delete; `{invite_uuid}/send_email/`; `{invite_uuid}/used_by/`.
 //! * `/api/v3/flows/instances/` and `/api/v3/flows/instances/{slug}/`.
+//! * `/api/v3/core/invitations/{invitation_uuid}/links/` — a public invitation's named links (Usher's own,
+//!   [`links`]): list, add; `{link_uuid}/` — delete.
 //! * `/api/v3/schema/` — the OpenAPI 3 document, generated from these handlers (utoipa).
 //!
 //! Authentication is `Authorization: Bearer <token>` only (API tokens, Directory → Tokens or
@@ -16,6 +18,7 @@
 pub mod error;
 pub mod events;
 pub mod input;
+pub mod links;
 pub mod model;
 pub mod pagination;
 pub mod service;
@@ -70,6 +73,14 @@ pub fn router<S: Clone + Send + Sync + 'static>(app: AppState) -> Router<S> {
         .route(
             "/api/v3/stages/invitation/invitations/{invite_uuid}/used_by/",
             get(invitations_used_by),
+        )
+        .route(
+            "/api/v3/core/invitations/{invitation_uuid}/links/",
+            get(links::invitation_links_list).post(links::invitation_links_create),
+        )
+        .route(
+            "/api/v3/core/invitations/{invitation_uuid}/links/{link_uuid}/",
+            axum::routing::delete(links::invitation_links_destroy),
         )
         .route("/api/v3/events/events/", get(events::events_list))
         .route("/api/v3/flows/instances/", get(flows_list))
@@ -448,16 +459,18 @@ impl utoipa::Modify for BearerScheme {
     paths(
         invitations_list, invitations_create, invitations_retrieve, invitations_update, invitations_partial_update,
         invitations_destroy, invitations_send_email, invitations_used_by, flows_list, flows_retrieve,
-        events::events_list,
+        events::events_list, links::invitation_links_list, links::invitation_links_create,
+        links::invitation_links_destroy,
     ),
     components(schemas(
         Invitation, InvitationRequest, PatchedInvitationRequest, InvitationSendEmailRequest, PaginatedInvitationList,
         PaginatedFlowList, pagination::Pagination, Flow, PartialUser, UsedBy, UsedByActionEnum, FlowDesignationEnum,
         AuthenticationEnum, PolicyEngineMode, FlowLayoutEnum, DeniedActionEnum, ValidationError, GenericError,
-        events::Event, events::EventActions, events::PaginatedEventList,
+        events::Event, events::EventActions, events::PaginatedEventList, links::InvitationLink,
+        links::InvitationLinkRequest,
     )),
     modifiers(&BearerScheme),
-    tags((name = "stages", description = "Invitations"), (name = "flows", description = "Flows"), (name = "events", description = "The audit log"))
+    tags((name = "stages", description = "Invitations"), (name = "flows", description = "Flows"), (name = "events", description = "The audit log"), (name = "core", description = "Named links of public invitations (Usher's own)"))
 )]
 pub struct ApiDoc;
 
