@@ -194,6 +194,7 @@ fn not_found_message(what: crate::service::error::Entity) -> String {
     let noun = match what {
         N::Invitation => return "No such invitation.".into(),
         N::SetupLink => return "This set-up link is invalid or has already been used.".into(),
+        N::InvitationLink => "link",
         N::User => "user",
         N::Token => "token",
         N::Webhook => "webhook",
@@ -284,6 +285,7 @@ fn problem_message(field: &str, p: crate::service::error::Problem) -> String {
         P::Campaign(e) => e.to_string(),
         P::Csv(e) => e.to_string(),
         P::TooManyRows => "At most 50,000 recipients per import.".into(),
+        P::InvitationLink(e) => e.to_string(),
     }
 }
 
@@ -302,6 +304,7 @@ fn taken_message(what: crate::service::error::Entity) -> String {
         N::Invitation => "An invitation with this name already exists.".into(),
         N::Campaign => "A campaign with this name already exists.".into(),
         N::Recipient => "This address is already a recipient.".into(),
+        N::InvitationLink => "This invitation already has a link with this name.".into(),
         N::PolicyBinding | N::SetupLink => "This is already taken.".into(),
     }
 }

@@ -1,7 +1,8 @@
 //! `GET /admin/invitations/{pk}/qr.svg` and `…/qr.png`: an invitation's link as a QR code to download
 //! (issue 15 item 6), for superusers signed in to the dashboard: the SVG for print layouts, the PNG at
-//! 16 pixels per module for posters (`?scale=1…32` for another size). A GET that changes nothing; the
-//! files are not cached (the link changes when it is regenerated).
+//! 16 pixels per module for posters (`?scale=1…32` for another size). With `?link=<pk>`, the code of
+//! that named link of the invitation instead (issue 15 item 6). A GET that changes nothing; the files
+//! are not cached (the link changes when it is regenerated).
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -49,14 +50,26 @@ async fn download(
         }
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let Some(link) = invitations::link(&st.config, &inv) else {
+    let (link, name) = match q.get("link") {
+        None => (
+            invitations::link(&st.config, &inv),
+            inv.name.as_str().to_owned(),
+        ),
+        Some(link_pk) => match invitations::find_link(&st.db, &st.config, &pk, link_pk).await {
+            Ok(l) => (l.url, format!("{}-{}", inv.name.as_str(), l.name)),
+            Err(usher_app::service::error::Error::NotFound(_)) => {
+                return StatusCode::NOT_FOUND.into_response()
+            }
+            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+    };
+    let Some(link) = link else {
         return (
             StatusCode::CONFLICT,
             "This link was sealed under another USHER_SECRET_KEY: regenerate it first.",
         )
             .into_response();
     };
-    let name = inv.name.as_str();
     let (body, content_type, ext) = if png {
         let scale = match q.get("scale").map(|s| s.parse::<usize>()) {
             None => DEFAULT_PNG_SCALE,

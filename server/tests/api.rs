@@ -1013,6 +1013,14 @@ async fn the_openapi_document_lists_every_route() {
             "/usher/campaigns/{campaign_uuid}/recipients/{recipient_uuid}/revoke/",
             &["post"][..],
         ),
+        (
+            "/core/invitations/{invitation_uuid}/links/",
+            &["get", "post"][..],
+        ),
+        (
+            "/core/invitations/{invitation_uuid}/links/{link_uuid}/",
+            &["delete"][..],
+        ),
     ];
     let paths = doc["paths"].as_object().unwrap();
     assert_eq!(
@@ -1041,6 +1049,8 @@ async fn the_openapi_document_lists_every_route() {
                     .replace("{slug}", "x")
                     .replace("{campaign_uuid}", "00000000-0000-4000-8000-000000000000")
                     .replace("{recipient_uuid}", "00000000-0000-4000-8000-000000000000")
+                    .replace("{invitation_uuid}", "00000000-0000-4000-8000-000000000000")
+                    .replace("{link_uuid}", "00000000-0000-4000-8000-000000000001")
             );
             let res = api(&mut app.client(), method, &concrete, None, None).await;
             assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{m} {concrete}");

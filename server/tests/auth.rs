@@ -334,6 +334,16 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ),
     ("admin/invitations/regenerate", r#"{"pk":"x"}"#),
     ("admin/invitations/delete", r#"{"pk":"x"}"#),
+    ("admin/invitations/links/list", r#"{"pk":"x"}"#),
+    (
+        "admin/invitations/links/create",
+        r#"{"pk":"x","name":"poster","quota":""}"#,
+    ),
+    (
+        "admin/invitations/links/regenerate",
+        r#"{"pk":"x","link":"y"}"#,
+    ),
+    ("admin/invitations/links/delete", r#"{"pk":"x","link":"y"}"#),
     ("admin/flows/list", "{}"),
     ("admin/groups/list", "{}"),
     ("admin/groups/create", r#"{"name":"g"}"#),

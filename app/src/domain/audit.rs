@@ -209,10 +209,13 @@ pub enum Model {
     Webhook,
     /// A campaign of Directory → Campaigns (Usher's own; filed with authentik's invitations).
     Campaign,
+    /// A named link of a public invitation (Usher's own, issue 15 item 6; filed with authentik's
+    /// invitations, `authentik_stages_invitation`).
+    InvitationLink,
 }
 
 impl Model {
-    /// The stored text: `invitation`, `user`, `token`, `webhook`, `campaign`.
+    /// The stored text: `invitation`, `user`, `token`, `webhook`, `campaign`, `invitation_link`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Invitation => "invitation",
@@ -220,13 +223,16 @@ impl Model {
             Self::Token => "token",
             Self::Webhook => "webhook",
             Self::Campaign => "campaign",
+            Self::InvitationLink => "invitation_link",
         }
     }
 
     /// authentik's app label of the model (`context.model.app` in its events).
     pub fn app(self) -> &'static str {
         match self {
-            Self::Invitation | Self::Campaign => "authentik_stages_invitation",
+            Self::Invitation | Self::Campaign | Self::InvitationLink => {
+                "authentik_stages_invitation"
+            }
             Self::User | Self::Token => "authentik_core",
             Self::Webhook => "authentik_events",
         }

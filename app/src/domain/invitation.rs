@@ -611,20 +611,30 @@ pub struct Invitation {
     pub token_sealed: Option<String>,
     /// Creation, UTC Unix seconds.
     pub created: i64,
+    /// The named link it was found through (issue 15 item 6), when it was looked up by that link's
+    /// token; `None` for its own link and for every read by pk.
+    pub link: Option<crate::domain::invitation_link::LinkUse>,
 }
 
 impl Invitation {
     /// The status at `now` (UTC Unix seconds), with its creator's standing, computed in one place
-    /// ([`InvitationStatus::compute`]).
+    /// ([`InvitationStatus::compute`]); found through a named link whose share is used up, an
+    /// otherwise active invitation is [`InvitationStatus::UsedUp`] (for that link).
     pub fn status(&self, now: i64) -> InvitationStatus {
-        InvitationStatus::compute(
+        let status = InvitationStatus::compute(
             self.enabled,
             self.created_by.may_invite,
             self.expires,
             self.uses,
             self.quota.max(),
             now,
-        )
+        );
+        match &self.link {
+            Some(link) if status == InvitationStatus::Active && !link.share_left() => {
+                InvitationStatus::UsedUp
+            }
+            _ => status,
+        }
     }
 
     /// The name invitees are told invited them ([`Creator::display_name`]).
@@ -912,7 +922,27 @@ mod tests {
             token: "digest".into(),
             token_sealed: None,
             created: 1_000,
+            link: None,
         }
+    }
+
+    #[test]
+    fn a_named_links_used_up_share_uses_up_the_invitation_through_it() {
+        let link = |uses| crate::domain::invitation_link::LinkUse {
+            pk: "l".into(),
+            name: "poster".into(),
+            token: "d".into(),
+            quota: Some(2),
+            uses,
+        };
+        let through = |uses| Invitation {
+            link: Some(link(uses)),
+            ..entity()
+        };
+        assert_eq!(through(1).status(1_500), InvitationStatus::Active);
+        assert_eq!(through(2).status(1_500), InvitationStatus::UsedUp);
+        // The invitation's own reasons come first.
+        assert_eq!(through(2).status(2_000), InvitationStatus::Expired);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod event;
 pub mod fixed_data;
 pub mod flow;
 pub mod invitation;
+pub mod invitation_link;
 pub mod jobs;
 pub mod journey;
 pub mod landing;

@@ -97,6 +97,8 @@ pub enum Entity {
     Campaign,
     /// A recipient of a campaign, by pk.
     Recipient,
+    /// A named link of an invitation, by pk (issue 15 item 6).
+    InvitationLink,
 }
 
 /// What an account action refused on the caller's own account is ([`Refusal::OwnAccount`]).
@@ -179,6 +181,8 @@ pub enum Problem {
     Csv(crate::domain::campaign::CsvError),
     /// An import with more rows than allowed ([`crate::domain::campaign::MAX_IMPORT_ROWS`]).
     TooManyRows,
+    /// A named link the rules refuse ([`crate::domain::invitation_link::LinkError`]).
+    InvitationLink(crate::domain::invitation_link::LinkError),
 }
 
 /// Why a request is refused.

@@ -41,22 +41,38 @@ struct Refusals {
 #[derive(Debug, Default)]
 struct Tally {
     views: HashMap<String, Views>,
+    /// Views of named links (issue 15 item 6), by link pk; each is in `views` under its invitation too.
+    link_views: HashMap<String, Views>,
     refusals: HashMap<(String, RefusalReason), Refusals>,
     dropped: u64,
 }
 
 impl Tally {
     fn keys(&self) -> usize {
-        self.views.len() + self.refusals.len()
+        self.views.len() + self.link_views.len() + self.refusals.len()
     }
 
     fn view(&mut self, pk: &str, count: i64, first: i64, last: i64) {
-        if let Some(v) = self.views.get_mut(pk) {
+        self.add_view(false, pk, count, first, last);
+    }
+
+    fn link_view(&mut self, link_pk: &str, count: i64, first: i64, last: i64) {
+        self.add_view(true, link_pk, count, first, last);
+    }
+
+    fn add_view(&mut self, link: bool, pk: &str, count: i64, first: i64, last: i64) {
+        let full = self.keys() >= MAX_KEYS;
+        let views = if link {
+            &mut self.link_views
+        } else {
+            &mut self.views
+        };
+        if let Some(v) = views.get_mut(pk) {
             v.view_count += count;
             v.first_viewed = v.first_viewed.min(first);
             v.last_viewed = v.last_viewed.max(last);
-        } else if self.keys() < MAX_KEYS {
-            self.views.insert(
+        } else if !full {
+            views.insert(
                 pk.to_owned(),
                 Views {
                     view_count: count,
@@ -89,6 +105,9 @@ impl Tally {
         for (pk, v) in other.views {
             self.view(&pk, v.view_count, v.first_viewed, v.last_viewed);
         }
+        for (pk, v) in other.link_views {
+            self.link_view(&pk, v.view_count, v.first_viewed, v.last_viewed);
+        }
         for ((pk, reason), r) in other.refusals {
             self.refusal(&pk, reason, r);
         }
@@ -111,6 +130,14 @@ impl Sightings {
     /// Counts one view of invitation `invitation_pk` at `at` (UTC Unix seconds).
     pub fn viewed(&self, invitation_pk: &str, at: i64) {
         self.lock().view(invitation_pk, 1, at, at);
+    }
+
+    /// Counts one view of named link `link_pk` of invitation `invitation_pk` at `at` (UTC Unix
+    /// seconds): for the link, and for the invitation's total as [`Self::viewed`] does.
+    pub fn viewed_link(&self, invitation_pk: &str, link_pk: &str, at: i64) {
+        let mut tally = self.lock();
+        tally.view(invitation_pk, 1, at, at);
+        tally.link_view(link_pk, 1, at, at);
     }
 
     /// Counts one refusal of invitation `invitation_pk` for `reason` at `at` (UTC Unix seconds), to a
@@ -177,6 +204,13 @@ async fn write(db: &Db, tally: &Tally) -> Result<usize, Error> {
     views.sort_by(|a, b| a.0.cmp(b.0));
     for (pk, v) in views {
         if store::add_views(&mut *tx, pk, *v).await? {
+            n += 1;
+        }
+    }
+    let mut link_views: Vec<_> = tally.link_views.iter().collect();
+    link_views.sort_by(|a, b| a.0.cmp(b.0));
+    for (pk, v) in link_views {
+        if store::add_link_views(&mut *tx, pk, *v).await? {
             n += 1;
         }
     }
@@ -286,6 +320,30 @@ mod tests {
         assert_eq!((r.count, r.first, r.last), (2, 9, 12));
         assert_eq!(r.client_ip, "10.0.0.2");
         assert_eq!(s.pending(), 0);
+    }
+
+    #[test]
+    fn a_view_through_a_named_link_counts_for_the_link_and_the_invitation() {
+        let s = Sightings::default();
+        s.viewed("inv", 5);
+        s.viewed_link("inv", "poster", 10);
+        s.viewed_link("inv", "poster", 12);
+        s.viewed_link("inv", "flyer", 11);
+        let t = s.take();
+        assert_eq!(t.views["inv"].view_count, 4);
+        assert_eq!(t.link_views["poster"].view_count, 2);
+        assert_eq!(
+            (
+                t.link_views["poster"].first_viewed,
+                t.link_views["poster"].last_viewed
+            ),
+            (10, 12)
+        );
+        assert_eq!(t.link_views["flyer"].view_count, 1);
+        let mut back = Tally::default();
+        back.merge(t);
+        assert_eq!(back.link_views["poster"].view_count, 2);
+        assert_eq!(back.keys(), 3);
     }
 
     #[test]

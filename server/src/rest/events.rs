@@ -132,7 +132,7 @@ pub fn event_shape(e: DomainEvent) -> Event {
         }
     };
     let app = match e.model.as_str() {
-        "invitation" => "authentik.stages.invitation",
+        "invitation" | "invitation_link" | "campaign" => "authentik.stages.invitation",
         _ => "authentik.core",
     };
     let action = EventActions::from(e.action);

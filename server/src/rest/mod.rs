@@ -5,6 +5,8 @@
 //!   `{invite_uuid}/` — retrieve, replace, change, delete; `{invite_uuid}/send_email/`; `{invite_uuid}/used_by/`.
 //! * `/api/v3/flows/instances/` and `/api/v3/flows/instances/{slug}/`.
 //! * `/api/v3/usher/campaigns/…` — Usher's own: campaigns and their recipients ([`campaigns`]).
+//! * `/api/v3/core/invitations/{invitation_uuid}/links/` — a public invitation's named links (Usher's own,
+//!   [`links`]): list, add; `{link_uuid}/` — delete.
 //! * `/api/v3/schema/` — the OpenAPI 3 document, generated from these handlers (utoipa).
 //!
 //! Authentication is `Authorization: Bearer <token>` only (API tokens, Directory → Tokens or
@@ -18,6 +20,7 @@ pub mod campaigns;
 pub mod error;
 pub mod events;
 pub mod input;
+pub mod links;
 pub mod model;
 pub mod pagination;
 pub mod service;
@@ -72,6 +75,14 @@ pub fn router<S: Clone + Send + Sync + 'static>(app: AppState) -> Router<S> {
         .route(
             "/api/v3/stages/invitation/invitations/{invite_uuid}/used_by/",
             get(invitations_used_by),
+        )
+        .route(
+            "/api/v3/core/invitations/{invitation_uuid}/links/",
+            get(links::invitation_links_list).post(links::invitation_links_create),
+        )
+        .route(
+            "/api/v3/core/invitations/{invitation_uuid}/links/{link_uuid}/",
+            axum::routing::delete(links::invitation_links_destroy),
         )
         .route("/api/v3/events/events/", get(events::events_list))
         .route("/api/v3/flows/instances/", get(flows_list))
@@ -455,6 +466,8 @@ impl utoipa::Modify for BearerScheme {
         campaigns::campaigns_retrieve, campaigns::campaigns_update, campaigns::campaigns_destroy,
         campaigns::campaigns_recipients_list, campaigns::campaigns_recipients_bulk, campaigns::campaigns_resend,
         campaigns::campaigns_revoke_all, campaigns::campaigns_recipients_revoke,
+        links::invitation_links_list, links::invitation_links_create,
+        links::invitation_links_destroy,
     ),
     components(schemas(
         Invitation, InvitationRequest, PatchedInvitationRequest, InvitationSendEmailRequest, PaginatedInvitationList,
@@ -465,10 +478,11 @@ impl utoipa::Modify for BearerScheme {
         campaigns::Recipient, campaigns::RecipientStateEnum, campaigns::PaginatedRecipientList,
         campaigns::BulkRecipientsRequest, campaigns::RecipientRowRequest, campaigns::BulkRecipientsResult,
         campaigns::RowResult, campaigns::RowKindEnum, campaigns::ImportCountsShape, campaigns::ResendResult,
-        campaigns::RevokeAllResult,
+        campaigns::RevokeAllResult, links::InvitationLink, links::InvitationLinkRequest,
     )),
     modifiers(&BearerScheme),
     tags((name = "stages", description = "Invitations"), (name = "flows", description = "Flows"), (name = "events", description = "The audit log"),
+        (name = "core", description = "Named links of public invitations (Usher's own)"),
         (name = "campaigns", description = "Usher's campaigns: one invitation definition fanned out to many recipients"))
 )]
 pub struct ApiDoc;

@@ -1,6 +1,7 @@
 //! Directory → Invitations: the table (search, sort, status badges), expandable rows with the link and
 //! actions, and the create/edit form.
 
+use super::invitation_links::NamedLinks;
 use super::table::ListTable;
 use crate::api::admin::{
     count_invitations, create_invitation, delete_invitation, deprovision_invitation,
@@ -153,6 +154,7 @@ fn InvitationRowView(
                 <td colspan="7">
                     <InvitationLink pk=row.pk.clone() link=row.link.clone() />
                     <InvitationFacts row=row.clone() detail />
+                    {row.emails.is_empty().then(|| view! { <NamedLinks pk=row.pk.clone() expanded version notice /> })}
                     <InvitationActions row editing version notice />
                 </td>
             </tr>

@@ -137,7 +137,10 @@ pub async fn resolve(
     };
     if let Some(Some(inv)) = &invitation {
         if asking.view {
-            db.sightings.viewed(&inv.pk, now);
+            match &inv.link {
+                Some(link) => db.sightings.viewed_link(&inv.pk, &link.pk, now),
+                None => db.sightings.viewed(&inv.pk, now),
+            }
         }
         let reason = if inv.flow_pk != flow.pk {
             Some(RefusalReason::WrongFlow)

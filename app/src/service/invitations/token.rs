@@ -55,9 +55,20 @@ impl Itoken {
 
 /// A new random token for invitation `pk`: `(token, digest, sealed)`.
 pub(crate) fn new_token(key: &crate::service::SecretKey, pk: &str) -> (String, String, String) {
+    new_token_for(key, store::TOKEN_SEAL, pk)
+}
+
+/// A new random token sealed for `purpose` with aad `pk` (an invitation's, [`store::TOKEN_SEAL`], or a
+/// named link's, [`store::LINK_SEAL`]): `(token, digest, sealed)`. Both kinds share the lookup digest
+/// ([`token_digest`]), so a request's token is hashed once whichever it turns out to be.
+pub(super) fn new_token_for(
+    key: &crate::service::SecretKey,
+    purpose: &str,
+    pk: &str,
+) -> (String, String, String) {
     let token = new_uuid();
     let digest = token_digest(&token);
-    let sealed = key.seal(store::TOKEN_SEAL, pk, &token);
+    let sealed = key.seal(purpose, pk, &token);
     (token, digest, sealed)
 }
 

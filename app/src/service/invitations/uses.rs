@@ -18,9 +18,10 @@ use crate::store::{is_unique_violation, Tx};
 /// attributes) and its flow's slug may be older: read [`super::find`] for those.
 pub type InvitationCache = crate::service::cache::GenerationCache<Invitation, 4096>;
 
-/// Finds an invitation by its token, from this instance's [`InvitationCache`] while the invitations'
-/// generation (`generation`, read by the caller with [`crate::store::generations`] before this) is
-/// unchanged. Malformed tokens are not looked up.
+/// Finds an invitation by its token, or by the token of one of its named links (then
+/// [`Invitation::link`] says which), from this instance's [`InvitationCache`] while the invitations'
+/// generation (`generation`, read by the caller with [`crate::store::generations`] before this; it
+/// follows the links too) is unchanged. Malformed tokens are not looked up.
 ///
 /// # Errors
 /// Database errors, [`Error::Internal`] among them when its stored name, `emails` or `fixed_data`
@@ -37,34 +38,55 @@ pub async fn find_by_token(
     if let Some(hit) = db.invitation_cache.get(generation, digest) {
         return Ok(Some(Invitation::clone(&hit)));
     }
-    let Some(found) = store::by_token(&mut *db.conn().await?, digest).await? else {
-        return Ok(None);
+    let mut conn = db.conn().await?;
+    let found = match store::by_token(&mut conn, digest).await? {
+        Some(found) => found,
+        // A named link's token (issue 15 item 6): the invitation, saying which link.
+        None => match super::links::by_link_token(&mut conn, digest).await? {
+            Some(found) => found,
+            None => return Ok(None),
+        },
     };
     db.invitation_cache
-        .put(generation, &found.token, std::sync::Arc::new(found.clone()));
+        .put(generation, digest, std::sync::Arc::new(found.clone()));
     Ok(Some(found))
 }
 
 /// Consumes one use inside the caller's transaction with a conditional update that re-checks, atomically,
 /// that the invitation is still enabled, unexpired at `now`, under quota, still has the token and flow the
 /// caller resolved (a regenerated link or a moved invitation stops at once), and has the same email rules
-/// the caller checked (`emails_stored`).
+/// the caller checked (`emails_stored`). Found through a named link ([`Invitation::link`]), the token is
+/// the link's, and a second conditional update consumes one use of the link's share in the same
+/// transaction ([`store::consume_link`]): the link's share and the invitation's quota each refuse once
+/// used up, whichever comes first.
 ///
 /// # Errors
-/// [`Error::InvalidInvitation`] when the update matched nothing (the reason is computed afresh);
-/// database errors.
+/// [`Error::InvalidInvitation`] when an update matched nothing (the reason is computed afresh; the
+/// caller's transaction must then roll back); database errors.
 pub async fn consume_use(tx: &mut Tx, inv: &Invitation, now: i64) -> Result<(), Error> {
+    let token = inv.link.as_ref().map_or(&inv.token, |l| &l.token);
     let n = store::consume(
         &mut **tx,
         &inv.pk,
         now,
         &inv.emails_stored,
-        &inv.token,
+        token,
         &inv.flow_pk,
     )
     .await?;
     if n == 1 {
-        return Ok(());
+        let Some(link) = &inv.link else {
+            return Ok(());
+        };
+        if store::consume_link(&mut **tx, &link.pk, &link.token).await? == 1 {
+            return Ok(());
+        }
+        return Err(match store::link_share(&mut **tx, &link.pk).await? {
+            Some((quota, uses)) if !crate::domain::invitation_link::share_left(uses, quota) => {
+                invalid(InvitationStatus::UsedUp)
+            }
+            _ => invalid(InvitationStatus::Active),
+        });
     }
     Err(match store::status(&mut **tx, &inv.pk).await? {
         Some(s) => invalid(InvitationStatus::compute(
@@ -145,18 +167,23 @@ pub async fn use_in(
     consume_use(tx, inv, time::now()).await?;
     grant_in(tx, user_pk, Some(inv), extra_groups).await?;
     record_use_in(tx, inv, user_pk, action, req).await?;
-    // authentik's `invitation_used`: the account that used it, the invitation and how.
+    // authentik's `invitation_used`: the account that used it, the invitation and how (and through
+    // which named link, when one).
+    let mut context = serde_json::json!({
+        "invitation_uuid": inv.pk,
+        "invitation_name": inv.name.as_str(),
+        "use": action.as_str(),
+    });
+    if let Some(link) = &inv.link {
+        context["link"] = serde_json::json!({"pk": link.pk, "name": link.name});
+    }
     crate::service::audit::record(
         &mut **tx,
         Who::user(user_pk, username, &req.ip).event(
             Action::InvitationUsed,
             Model::Invitation,
             &inv.pk,
-            serde_json::json!({
-                "invitation_uuid": inv.pk,
-                "invitation_name": inv.name.as_str(),
-                "use": action.as_str(),
-            }),
+            context,
         ),
     )
     .await?;
@@ -211,6 +238,7 @@ async fn record_use_in(
             at: time::now(),
             ip: &req.ip,
             user_agent: &user_agent,
+            link_pk: inv.link.as_ref().map(|l| l.pk.as_str()),
         },
     )
     .await

@@ -13,12 +13,14 @@ use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::error::BoxDynError;
 use sqlx::{Any, Decode, Type};
 
+mod links;
 mod list;
 mod read;
 mod uses;
 mod views;
 mod write;
 
+pub use links::*;
 pub use list::*;
 pub use read::*;
 pub use uses::*;
@@ -184,6 +186,7 @@ fn invitation_of(row: InvitationRow, roles: Vec<Granted>, groups: Vec<Granted>) 
         token: row.token,
         token_sealed: row.token_sealed,
         created: row.created,
+        link: None,
     }
 }
 

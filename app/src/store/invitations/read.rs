@@ -163,7 +163,8 @@ async fn with_grants(conn: &mut Conn, row: InvitationRow) -> Result<Invitation, 
 
 /// Consumes one use of invitation `pk` with one conditional update: it matches only while the
 /// invitation is enabled, its creator active, unexpired at `now` (UTC Unix seconds), under quota, and
-/// still has these `emails` (JSON text), `token` (lookup digest) and `flow_pk`. Returns how many rows changed (1 consumed, 0 refused).
+/// still has these `emails` (JSON text), `token` (lookup digest: its own, or one of its named links',
+/// whose share [`super::consume_link`] checks) and `flow_pk`. Returns how many rows changed (1 consumed, 0 refused).
 ///
 /// # Errors
 /// Database errors.
@@ -178,7 +179,8 @@ pub async fn consume(
     Ok(sqlx::query(
         "UPDATE invitations SET uses = uses + 1
          WHERE pk = $1 AND enabled = 1 AND (expires IS NULL OR expires > $2)
-           AND (quota IS NULL OR uses < quota) AND emails = $3 AND token = $4 AND flow_pk = $5
+           AND (quota IS NULL OR uses < quota) AND emails = $3 AND flow_pk = $5
+           AND (token = $4 OR EXISTS (SELECT 1 FROM invitation_links l WHERE l.invitation_pk = invitations.pk AND l.token = $4))
            AND EXISTS (SELECT 1 FROM users c WHERE c.pk = invitations.created_by AND c.is_active = 1 AND c.is_superuser = 1)",
     )
     .bind(pk)

@@ -49,6 +49,8 @@ pub struct NewUse<'a> {
     pub ip: &'a str,
     /// `User-Agent` (the caller truncates it).
     pub user_agent: &'a str,
+    /// The named link the use came through (`None`: the invitation's own link).
+    pub link_pk: Option<&'a str>,
 }
 
 /// Writes a ledger row.
@@ -61,8 +63,8 @@ pub async fn insert_use(
     u: &NewUse<'_>,
 ) -> Result<(), crate::store::DbError> {
     sqlx::query(
-        "INSERT INTO invitation_uses (pk, invitation_pk, invitation_name, user_pk, action, at, ip, user_agent)
-         SELECT $1, i.pk, i.name, $3, $4, $5, $6, $7 FROM invitations i WHERE i.pk = $2",
+        "INSERT INTO invitation_uses (pk, invitation_pk, invitation_name, user_pk, action, at, ip, user_agent, link_pk)
+         SELECT $1, i.pk, i.name, $3, $4, $5, $6, $7, $8 FROM invitations i WHERE i.pk = $2",
     )
     .bind(u.pk)
     .bind(u.invitation_pk)
@@ -71,6 +73,7 @@ pub async fn insert_use(
     .bind(u.at)
     .bind(u.ip)
     .bind(u.user_agent)
+    .bind(u.link_pk)
     .execute(ex)
     .await?;
     Ok(())
