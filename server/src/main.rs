@@ -395,6 +395,18 @@ async fn serve(settings: Settings) -> Result<(), String> {
                 Ok(n) => tracing::info!(reminders = n, "campaign reminders queued"),
                 Err(e) => tracing::warn!(error = %e, "queueing campaign reminders failed"),
             }
+            // Invitations' own reminders, likewise.
+            match usher_app::service::invitations::reminders::send_reminders(
+                &prune_db,
+                &prune_config,
+                now,
+            )
+            .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "invitation reminders queued"),
+                Err(e) => tracing::warn!(error = %e, "queueing invitation reminders failed"),
+            }
         }
     });
     // The outbox worker reads the SMTP settings in effect before each round (USHER_SMTP_URL, else

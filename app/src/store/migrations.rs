@@ -146,6 +146,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0034_campaigns.sql",
         include_str!("../../../migrations/0034_campaigns.sql"),
     ),
+    (
+        "0035_invitation_reminders.sql",
+        include_str!("../../../migrations/0035_invitation_reminders.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

@@ -6,6 +6,7 @@
 
 pub mod links;
 pub mod list;
+pub mod reminders;
 pub mod token;
 pub mod uses;
 pub mod write;

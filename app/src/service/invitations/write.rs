@@ -307,7 +307,7 @@ pub async fn send(
 
 /// Records `invitation_sent` for each recipient of message `message` of invitation `(pk, name)`, by
 /// `who`, inside the transaction that queued it.
-async fn record_sent(
+pub(super) async fn record_sent(
     tx: &mut Tx,
     who: &Who,
     (pk, name): (&str, &str),
@@ -330,13 +330,13 @@ async fn record_sent(
 }
 
 /// An invitation token as given, with its digest (see [`crate::service::outbox::LinkToken`]).
-struct OwnedLinkToken {
+pub(super) struct OwnedLinkToken {
     token: String,
     digest: String,
 }
 
 impl OwnedLinkToken {
-    fn as_ref(&self) -> crate::service::outbox::LinkToken<'_> {
+    pub(super) fn as_ref(&self) -> crate::service::outbox::LinkToken<'_> {
         crate::service::outbox::LinkToken {
             token: &self.token,
             digest: &self.digest,
@@ -348,7 +348,7 @@ impl OwnedLinkToken {
 ///
 /// # Errors
 /// [`Error::Refused`] when the token was sealed under another `USHER_SECRET_KEY`; database errors.
-async fn invitation_mail(
+pub(super) async fn invitation_mail(
     tx: &mut Tx,
     config: &crate::service::Config,
     pk: &str,
