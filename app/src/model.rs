@@ -60,6 +60,13 @@ pub struct InvitationView {
     pub expires_display: String,
     /// Expiry as `YYYY-MM-DDTHH:MM` (UTC) for the edit form; empty when never.
     pub expires_input: String,
+    /// Start time, UTC Unix seconds; `None` = open at once (issue 15 item 5).
+    pub not_before: Option<i64>,
+    /// Start time for people, relative and absolute with time zone ("in 2 days (2026-11-28 12:00
+    /// UTC)"); empty when it opens at once.
+    pub not_before_display: String,
+    /// Start time as `YYYY-MM-DDTHH:MM` (UTC) for the edit form; empty when it opens at once.
+    pub not_before_input: String,
     /// Creation, UTC Unix seconds.
     pub created: i64,
     /// Username of the creator.
@@ -161,6 +168,9 @@ pub struct InvitationForm {
     pub expires: String,
     /// No expiry.
     pub never_expires: bool,
+    /// "Opens at": `YYYY-MM-DDTHH:MM` in UTC; empty opens at once (absent: empty).
+    #[serde(default)]
+    pub not_before: String,
     /// JSON or YAML mapping.
     pub fixed_data: String,
     /// Single use (quota 1).

@@ -63,6 +63,8 @@ pub struct InvitationItem {
     pub single_use: bool,
     /// Expiry (RFC 3339), or none for never.
     pub expires: Option<String>,
+    /// Usher's start time (RFC 3339), or none to open at once (issue 15 item 5).
+    pub not_before: Option<String>,
     /// Custom attributes.
     pub fixed_data: Map<String, Value>,
 }
@@ -219,7 +221,14 @@ pub const MODELS: &[(&str, &[&str])] = &[
     ),
     (
         INVITATION,
-        &["name", "flow", "single_use", "expires", "fixed_data"],
+        &[
+            "name",
+            "flow",
+            "single_use",
+            "expires",
+            "not_before",
+            "fixed_data",
+        ],
     ),
     (
         PROMPT,
@@ -877,6 +886,7 @@ fn build(name: String, entries: &[Entry]) -> Result<Plan, BlueprintError> {
                     flow_slug,
                     single_use: flag("single_use", false)?,
                     expires: text("expires", false)?,
+                    not_before: text("not_before", false)?,
                     fixed_data,
                 });
             }

@@ -138,6 +138,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0031_invitation_notifications.sql",
         include_str!("../../../migrations/0031_invitation_notifications.sql"),
     ),
+    (
+        "0032_invitation_not_before.sql",
+        include_str!("../../../migrations/0032_invitation_not_before.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

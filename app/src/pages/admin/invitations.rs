@@ -114,6 +114,7 @@ fn badge_class(s: InvitationStatus) -> &'static str {
     match s {
         InvitationStatus::Active => "badge ok",
         InvitationStatus::Disabled => "badge off",
+        InvitationStatus::NotYetOpen => "badge scheduled",
         InvitationStatus::Expired => "badge warn",
         InvitationStatus::UsedUp => "badge muted",
     }
@@ -168,6 +169,17 @@ fn InvitationSummary(row: InvitationView, expanded: RwSignal<bool>) -> impl Into
         Some(q) => format!("{} / {}", row.uses, q),
         None => format!("{} / ∞", row.uses),
     };
+    // Why the badge says what it says, when that is not all: a deactivated creator, a start time.
+    let badge_title = if !row.creator_active {
+        Some(format!(
+            "Disabled: its creator, {}, is deactivated",
+            row.created_by
+        ))
+    } else if row.status == InvitationStatus::NotYetOpen {
+        Some(format!("Opens {}", row.not_before_display))
+    } else {
+        None
+    };
     view! {
         <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
             <td><button class="expand small secondary" aria-label="Expand"
@@ -175,7 +187,7 @@ fn InvitationSummary(row: InvitationView, expanded: RwSignal<bool>) -> impl Into
             <td class="name">{row.name}</td>
             <td>{row.flow_slug}</td>
             <td><span class=badge_class(row.status) data-testid="status"
-                title=(!row.creator_active).then(|| format!("Disabled: its creator, {}, is deactivated", row.created_by))>
+                title=badge_title>
                 {row.status.label()}</span></td>
             <td data-testid="uses">{uses}</td>
             <td>{row.expires_display}</td>
@@ -262,9 +274,16 @@ fn InvitationFacts(
             </dd>
         }
     });
+    let opens = (!row.not_before_display.is_empty()).then(|| {
+        view! {
+            <dt>"Opens"</dt>
+            <dd data-testid="opens">{row.not_before_display.clone()}</dd>
+        }
+    });
     view! {
         <dl class="facts">
             {creator_inactive}
+            {opens}
             <dt>"Description"</dt><dd>{description}</dd>
             <dt>"Custom attributes"</dt><dd><pre>{fixed_data}</pre></dd>
             <dt>"Emails"</dt><dd>{emails}</dd>
@@ -554,6 +573,7 @@ fn row_to_form(r: InvitationView) -> InvitationForm {
         flow: r.flow_pk,
         never_expires: r.expires.is_none(),
         expires: r.expires_input,
+        not_before: r.not_before_input,
         fixed_data: r.fixed_data,
         single_use: r.single_use,
         quota: r.quota.map(|q| q.to_string()).unwrap_or_default(),
@@ -624,6 +644,7 @@ fn InvitationFormView(
     let flow = RwSignal::new(form.flow);
     let expires = RwSignal::new(form.expires);
     let never = RwSignal::new(form.never_expires);
+    let not_before = RwSignal::new(form.not_before);
     let fixed_data = RwSignal::new(form.fixed_data);
     let single_use = RwSignal::new(form.single_use);
     let quota = RwSignal::new(form.quota);
@@ -661,23 +682,26 @@ fn InvitationFormView(
         }
     });
     let err = move |f: &'static str| move || field_error(save.value().get(), f);
+    // The form as typed now: what Save stores, and what the checks below it preview.
+    let current = Callback::new(move |()| InvitationForm {
+        name: name.get_untracked(),
+        description: description.get_untracked(),
+        flow: flow.get_untracked(),
+        expires: expires.get_untracked(),
+        never_expires: never.get_untracked(),
+        not_before: not_before.get_untracked(),
+        fixed_data: fixed_data.get_untracked(),
+        single_use: single_use.get_untracked(),
+        quota: quota.get_untracked(),
+        emails: emails.get_untracked(),
+        roles: sel_roles.get_untracked(),
+        groups: sel_groups.get_untracked(),
+        enabled: enabled.get_untracked(),
+        notify_creator: notify_creator.get_untracked(),
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        save.dispatch(InvitationForm {
-            name: name.get_untracked(),
-            description: description.get_untracked(),
-            flow: flow.get_untracked(),
-            expires: expires.get_untracked(),
-            never_expires: never.get_untracked(),
-            fixed_data: fixed_data.get_untracked(),
-            single_use: single_use.get_untracked(),
-            quota: quota.get_untracked(),
-            emails: emails.get_untracked(),
-            roles: sel_roles.get_untracked(),
-            groups: sel_groups.get_untracked(),
-            enabled: enabled.get_untracked(),
-            notify_creator: notify_creator.get_untracked(),
-        });
+        save.dispatch(current.run(()));
     };
     let checklist = move |items: Vec<NamedItem>, sel: RwSignal<Vec<String>>, kind: &'static str| {
         if items.is_empty() {
@@ -743,6 +767,11 @@ fn InvitationFormView(
                 <p class="warning" role="status">"⚠ This invitation never expires: its link works until it is disabled, deleted or used up."</p>
             </Show>
             {err("expires")}
+            <label for="invitation-not-before">"Opens at (UTC; empty = at once)"</label>
+            <input id="invitation-not-before" type="datetime-local" prop:value=not_before
+                on:input=move |ev| not_before.set(event_target_value(&ev)) />
+            <p class="muted">"Before this time the link shows when it opens and grants nothing."</p>
+            {err("not_before")}
             <label for="invitation-fixed-data">"Custom attributes (JSON or YAML)"</label>
             <textarea id="invitation-fixed-data" class="code" rows="5" placeholder="name: Jane Smith\nemail: jane.smith@company.com"
                 prop:value=fixed_data on:input=move |ev| fixed_data.set(event_target_value(&ev))></textarea>

@@ -120,6 +120,7 @@ fn fields<'a>(
         description: &draft.description,
         flow_pk: &r.flow_pk,
         expires: draft.expires,
+        not_before: draft.not_before,
         fixed_data,
         single_use: draft.quota.is_single_use(),
         quota: draft.quota.max(),
@@ -145,7 +146,8 @@ pub enum Delivery<'a> {
 /// written to the outbox in the same transaction. Returns the new pk.
 ///
 /// # Errors
-/// [`WriteError::Invalid`] (past expiry, unknown flow, role or group, a taken name); storage errors.
+/// [`WriteError::Invalid`] (past expiry, a start time at or after the expiry, unknown flow, role or
+/// group, a taken name); storage errors.
 pub async fn create_in(
     tx: &mut Tx,
     key: &crate::service::SecretKey,
@@ -159,6 +161,7 @@ pub async fn create_in(
     if draft.expires.is_some_and(|e| e <= now) {
         errors.push(InvitationError::ExpiresInPast);
     }
+    errors.extend(draft.check_window().err());
     let r = resolve(tx, draft, errors).await?;
     let pk = new_uuid();
     let (fixed_data, emails) = (fixed_data_json(draft), emails_json(draft)?);
@@ -380,8 +383,8 @@ async fn invitation_mail(
 /// Stores a draft over invitation `pk` inside the caller's transaction; uses, token and creator are kept.
 ///
 /// # Errors
-/// [`WriteError::NotFound`]; [`WriteError::Invalid`] (unknown flow, role or group, a taken name); storage
-/// errors.
+/// [`WriteError::NotFound`]; [`WriteError::Invalid`] (a start time at or after the expiry, unknown
+/// flow, role or group, a taken name); storage errors.
 pub async fn update_in(
     tx: &mut Tx,
     who: &Who,
@@ -389,7 +392,7 @@ pub async fn update_in(
     draft: &InvitationDraft,
 ) -> Result<(), WriteError> {
     let before = load_in(tx, pk).await?.ok_or(WriteError::NotFound)?;
-    let r = resolve(tx, draft, Vec::new()).await?;
+    let r = resolve(tx, draft, draft.check_window().err().into_iter().collect()).await?;
     let (fixed_data, emails) = (fixed_data_json(draft), emails_json(draft)?);
     let n = store::update(&mut **tx, pk, &fields(draft, &r, &fixed_data, &emails))
         .await

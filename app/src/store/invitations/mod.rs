@@ -46,6 +46,8 @@ pub struct InvitationFields<'a> {
     pub flow_pk: &'a str,
     /// Expiry, UTC Unix seconds; `None` never expires.
     pub expires: Option<i64>,
+    /// Start time, UTC Unix seconds; `None` opens at once.
+    pub not_before: Option<i64>,
     /// `fixed_data` as a JSON object's text.
     pub fixed_data: &'a str,
     /// Whether the invitation is single-use.
@@ -80,6 +82,8 @@ pub struct InvitationRow {
     pub flow_slug: String,
     /// Expiry, UTC Unix seconds; `None` never expires.
     pub expires: Option<i64>,
+    /// Start time, UTC Unix seconds; `None` opens at once (migration 0032).
+    pub not_before: Option<i64>,
     /// `fixed_data`, a JSON object.
     pub fixed_data: FixedDataColumn,
     /// Max uses; `None` is unlimited.
@@ -136,7 +140,7 @@ pub struct ListedRow {
 }
 
 /// The columns of [`InvitationRow`] and their joins; a `WHERE` is appended.
-const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.fixed_data, i.quota, i.uses,
+const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.not_before, i.fixed_data, i.quota, i.uses,
     i.emails, i.enabled, i.notify_creator, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
     u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * u.is_superuser AS creator_may_invite,
     u.last_login AS creator_last_login, u.attributes AS creator_attributes
@@ -144,7 +148,7 @@ const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, 
 
 /// The columns of [`ListedRow`]: [`SELECT_INVITATION`]'s and the two counts, which use the indexes on
 /// `invitation_uses(invitation_pk)` and `outbox(invitation_pk)`; a `WHERE` is appended.
-const SELECT_LISTED: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.fixed_data, i.quota, i.uses,
+const SELECT_LISTED: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.not_before, i.fixed_data, i.quota, i.uses,
     i.emails, i.enabled, i.notify_creator, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
     u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * u.is_superuser AS creator_may_invite,
     u.last_login AS creator_last_login, u.attributes AS creator_attributes,
@@ -161,6 +165,7 @@ fn invitation_of(row: InvitationRow, roles: Vec<Granted>, groups: Vec<Granted>) 
         flow_pk: row.flow_pk,
         flow_slug: row.flow_slug,
         expires: row.expires,
+        not_before: row.not_before,
         fixed_data: row.fixed_data.0,
         quota: Quota::from_max(row.quota),
         uses: row.uses,
@@ -261,12 +266,14 @@ impl<'r> Decode<'r, Any> for AttributesColumn {
     }
 }
 
-/// What decides an invitation's status: enabled, expiry, uses and quota.
+/// What decides an invitation's status: enabled, start time, expiry, uses and quota.
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct StatusRow {
     /// Whether it is enabled.
     #[sqlx(try_from = "Flag")]
     pub enabled: bool,
+    /// Start time, UTC Unix seconds; `None` opens at once.
+    pub not_before: Option<i64>,
     /// Expiry, UTC Unix seconds; `None` never expires.
     pub expires: Option<i64>,
     /// Consumed uses.

@@ -16,8 +16,8 @@ pub async fn insert(
     created: i64,
 ) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, token_sealed, created, notify_creator)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15)",
+        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, token_sealed, created, notify_creator, not_before)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(pk)
     .bind(fields.name)
@@ -34,6 +34,7 @@ pub async fn insert(
     .bind(token.sealed)
     .bind(created)
     .bind(Flag(fields.notify_creator.unwrap_or(false)))
+    .bind(fields.not_before)
     .execute(ex)
     .await?;
     Ok(())
@@ -52,7 +53,7 @@ pub async fn update(
     Ok(sqlx::query(
         "UPDATE invitations SET name = $1, description = $2, flow_pk = $3, expires = $4, fixed_data = $5,
          single_use = $6, quota = $7, emails = $8, enabled = $9,
-         notify_creator = COALESCE($11, notify_creator) WHERE pk = $10",
+         notify_creator = COALESCE($11, notify_creator), not_before = $12 WHERE pk = $10",
     )
     .bind(fields.name)
     .bind(fields.description)
@@ -65,6 +66,7 @@ pub async fn update(
     .bind(Flag(fields.enabled))
     .bind(pk)
     .bind(fields.notify_creator.map(Flag))
+    .bind(fields.not_before)
     .execute(ex)
     .await?
     .rows_affected())
