@@ -1,6 +1,7 @@
 //! Directory → Invitations: the table (search, sort, status badges), expandable rows with the link and
 //! actions, and the create/edit form.
 
+use super::invitation_preview::InvitationChecks;
 use super::table::ListTable;
 use crate::api::admin::{
     count_invitations, create_invitation, delete_invitation, deprovision_invitation,
@@ -663,6 +664,10 @@ fn InvitationFormView(
         Editing::Create => "Create invitation",
         Editing::Edit(_) => "Edit invitation",
     };
+    let editing_pk = match &mode {
+        Editing::Create => None,
+        Editing::Edit(pk) => Some(pk.clone()),
+    };
     let save = Action::new(move |f: &InvitationForm| {
         let f = f.clone();
         let mode = mode.clone();
@@ -814,6 +819,7 @@ fn InvitationFormView(
                 <button type="button" class="secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
             </div>
         </form>
+        <InvitationChecks current pk=editing_pk />
     }
     .into_any()
 }

@@ -6,6 +6,7 @@ pub mod directory;
 pub mod email;
 pub mod events;
 pub mod flows;
+pub mod invitation_preview;
 pub mod invitations;
 pub mod outbox;
 pub mod policies;

@@ -4,6 +4,7 @@
 //! Everything public is re-exported here, so callers name `service::invitations::…`.
 
 pub mod list;
+pub mod preview;
 pub mod token;
 pub mod uses;
 pub mod write;
@@ -11,6 +12,7 @@ pub mod write;
 pub use crate::domain::invitation::{Invitation, ListedInvitation};
 pub use crate::store::invitations::{ListQuery, OrderField};
 pub use list::*;
+pub use preview::*;
 pub use token::*;
 pub use uses::*;
 pub use write::*;
