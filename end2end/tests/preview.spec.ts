@@ -39,6 +39,7 @@ test('the editor checks an address against the typed rules and previews the emai
   const frame = page.locator('#preview-html');
   await expect(frame).toHaveAttribute('sandbox', '');
   await expect(page.frameLocator('#preview-html').locator('body')).toContainText('has invited you to join');
+  await expect(page.frameLocator('#preview-html').locator('a')).toHaveText('Accept the invitation');
   await expect(page.locator('#preview-text')).toContainText('itoken=PREVIEW-');
   await screenshot(page, 'preview.png');
 

@@ -15,6 +15,7 @@ db_tests!(
     a_scheduled_invitation_grants_nothing_until_it_opens,
     a_start_at_or_after_the_expiry_is_refused_and_nothing_is_saved,
     the_rest_api_round_trips_not_before,
+    the_atomic_use_rechecks_the_start_time,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -322,4 +323,34 @@ async fn the_rest_api_round_trips_not_before(app: TestApp) {
         let field = &doc["components"]["schemas"][schema]["properties"]["not_before"];
         assert_eq!(field["format"], "date-time", "{schema}: {field}");
     }
+}
+
+/// Consuming a use re-checks the start time in its conditional update, at the instant it is given
+/// (time injected): refused before, with when it opens, and taken at the start itself.
+async fn the_atomic_use_rechecks_the_start_time(app: TestApp) {
+    use usher_app::service::error::Error;
+    use usher_app::service::invitations;
+    let mut admin = app.admin().await;
+    let (pk, _) = create_invitation(
+        &app,
+        &mut admin,
+        "atomic",
+        EXT,
+        json!({"not_before": OPENS, "quota": "5"}),
+    )
+    .await;
+    let inv = invitations::find(&app.db, &pk).await.unwrap();
+    let opens = inv.not_before.expect("a start time");
+    assert_eq!(opens, 4_070_952_000, "2099-01-01 12:00 UTC");
+    let mut tx = app.db.begin().await.unwrap();
+    let refused = invitations::consume_use(&mut tx, &inv, opens - 1).await;
+    assert_eq!(refused, Err(Error::NotYetOpen(opens)));
+    drop(tx);
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 0);
+    let mut tx = app.db.begin().await.unwrap();
+    invitations::consume_use(&mut tx, &inv, opens)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(app.count("SELECT uses FROM invitations").await, 1);
 }

@@ -1002,6 +1002,24 @@ entries:
 "#;
 
     #[test]
+    fn an_invitation_entry_may_carry_a_start_time() {
+        let text = format!(
+            "{SMALL}  - model: authentik_stages_invitation.invitation\n    identifiers: {{name: cohort}}\n    attrs: {{flow: !KeyOf flow, expires: \"2099-02-01T00:00:00Z\", not_before: \"2099-01-01T12:00:00Z\"}}\n"
+        );
+        let p = parse(&text, &BTreeMap::new()).unwrap();
+        assert_eq!(p.invitations[0].name, "cohort");
+        assert_eq!(
+            p.invitations[0].not_before.as_deref(),
+            Some("2099-01-01T12:00:00Z")
+        );
+        let without = text.replace(", not_before: \"2099-01-01T12:00:00Z\"", "");
+        assert_eq!(
+            parse(&without, &BTreeMap::new()).unwrap().invitations[0].not_before,
+            None
+        );
+    }
+
+    #[test]
     fn tags_resolve_with_context_and_defaults() {
         let p = parse(SMALL, &BTreeMap::new()).unwrap();
         assert_eq!(p.flows[0].slug, "small-flow");
