@@ -32,6 +32,17 @@ pub enum AppError {
         /// true → 410 Gone, false → 404.
         gone: bool,
     },
+    /// The invitation is scheduled and opens later; nothing is granted before (HTTP 403; issue 15
+    /// item 5). The page shows `iso` as a `<time>` element's `datetime`, with `utc` as its text.
+    #[error("This invitation opens on {utc}.")]
+    NotYetOpen {
+        /// When it opens, UTC Unix seconds.
+        at: i64,
+        /// That instant for people, in UTC (`2026-11-28 12:00 UTC`).
+        utc: String,
+        /// That instant in RFC 3339 (`2026-11-28T12:00:00Z`).
+        iso: String,
+    },
     /// Input errors, each next to its field; nothing was saved (HTTP 400).
     #[error("Please correct the errors below.")]
     Validation(FieldErrors),
@@ -101,7 +112,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::PolicyDenied(_) => 403,
+            Self::Forbidden | Self::PolicyDenied(_) | Self::NotYetOpen { .. } => 403,
             Self::NotFound(_) => 404,
             Self::InvalidInvitation { gone: true, .. } => 410,
             Self::InvalidInvitation { gone: false, .. } => 404,
@@ -169,6 +180,11 @@ impl From<crate::service::error::Error> for AppError {
                     reason: reason.map(str::to_owned),
                 }
             }
+            E::NotYetOpen(at) => Self::NotYetOpen {
+                at,
+                utc: crate::domain::time::format_absolute(at),
+                iso: crate::domain::time::format_rfc3339(at),
+            },
             E::Unauthenticated => Self::Unauthenticated,
             E::Forbidden => Self::Forbidden,
             E::InvalidCredentials => Self::InvalidCredentials,
@@ -466,6 +482,12 @@ mod tests {
             }
         );
         assert_eq!(AppError::from(Error::InvalidInvitation(None)).status(), 404);
+        let scheduled = AppError::from(Error::NotYetOpen(1_795_867_200));
+        assert_eq!(
+            scheduled.to_string(),
+            "This invitation opens on 2026-11-28 12:00 UTC."
+        );
+        assert_eq!(scheduled.status(), 403);
         assert_eq!(
             AppError::from(Error::PolicyDenied("Ask HR.".into())),
             AppError::PolicyDenied("Ask HR.".into())

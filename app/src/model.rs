@@ -60,6 +60,13 @@ pub struct InvitationView {
     pub expires_display: String,
     /// Expiry as `YYYY-MM-DDTHH:MM` (UTC) for the edit form; empty when never.
     pub expires_input: String,
+    /// Start time, UTC Unix seconds; `None` = open at once (issue 15 item 5).
+    pub not_before: Option<i64>,
+    /// Start time for people, relative and absolute with time zone ("in 2 days (2026-11-28 12:00
+    /// UTC)"); empty when it opens at once.
+    pub not_before_display: String,
+    /// Start time as `YYYY-MM-DDTHH:MM` (UTC) for the edit form; empty when it opens at once.
+    pub not_before_input: String,
     /// Creation, UTC Unix seconds.
     pub created: i64,
     /// Username of the creator.
@@ -83,6 +90,9 @@ pub struct InvitationView {
     pub enabled: bool,
     /// Whether its creator is emailed of its uses, failed deliveries and unused expiry.
     pub notify_creator: bool,
+    /// Reminder days before expiry, largest first (none: empty).
+    #[serde(default)]
+    pub reminder_days: Vec<u32>,
     /// The full link `{public_url}/if/flow/{slug}/?itoken={token}`; empty when the token was sealed
     /// under another `USHER_SECRET_KEY` and cannot be shown (regenerate it).
     pub link: String,
@@ -161,6 +171,9 @@ pub struct InvitationForm {
     pub expires: String,
     /// No expiry.
     pub never_expires: bool,
+    /// "Opens at": `YYYY-MM-DDTHH:MM` in UTC; empty opens at once (absent: empty).
+    #[serde(default)]
+    pub not_before: String,
     /// JSON or YAML mapping.
     pub fixed_data: String,
     /// Single use (quota 1).
@@ -178,6 +191,9 @@ pub struct InvitationForm {
     /// Email the creator when it is used, a delivery fails, or it expires unused (absent: off).
     #[serde(default)]
     pub notify_creator: bool,
+    /// Reminders: days before expiry, e.g. "7, 1" (empty or absent: none).
+    #[serde(default)]
+    pub reminder_days: String,
 }
 
 /// Sort order of the invitations table.

@@ -39,6 +39,7 @@ fn draft(i: usize, now: i64) -> InvitationDraft {
         description: format!("Bench invitation {i}"),
         flow: None,
         expires: (!i.is_multiple_of(3)).then_some(now + 86_400 + i as i64),
+        not_before: None,
         fixed_data,
         quota: if i.is_multiple_of(4) {
             Quota::SINGLE_USE
@@ -49,6 +50,7 @@ fn draft(i: usize, now: i64) -> InvitationDraft {
         roles: Vec::new(),
         groups: Vec::new(),
         notify_creator: None,
+        reminder_days: None,
         enabled: !i.is_multiple_of(10),
     }
 }

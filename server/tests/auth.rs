@@ -419,6 +419,14 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
         r#"{"flow":"","emails":"","fixed_data":""}"#,
     ),
     (
+        "admin/invitations/preview_email",
+        r#"{"pk":null,"form":{"name":"n","description":"","flow":"","expires":"","never_expires":true,"fixed_data":"","single_use":false,"quota":"","emails":"","roles":[],"groups":[],"enabled":true}}"#,
+    ),
+    (
+        "admin/invitations/check_address",
+        r#"{"emails":"*@example.com","address":"a@example.com"}"#,
+    ),
+    (
         "admin/brands/save",
         r#"{"default_application_url":"https://x.io/"}"#,
     ),

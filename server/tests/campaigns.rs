@@ -18,6 +18,7 @@ db_tests!(
     a_bad_definition_or_file_is_refused_and_changes_nothing,
     reminders_go_once_to_exactly_the_pending_recipients,
     an_import_killed_midway_leaves_nothing_and_a_full_one_everything,
+    a_campaigns_opening_time_holds_its_invitations_closed,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -575,4 +576,63 @@ async fn an_import_killed_midway_leaves_nothing_and_a_full_one_everything(app: T
     assert!(String::from_utf8_lossy(&out.stdout)
         .contains("dry run (nothing written): 0 new, 0 to join, 10000 duplicates, 0 invalid"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+async fn a_campaigns_opening_time_holds_its_invitations_closed(app: TestApp) {
+    let mut admin = app.admin().await;
+    let now = usher_app::service::time::now();
+    let opens = usher_app::domain::time::format_input(now + 3 * 86_400);
+    let expires = usher_app::domain::time::format_input(now + 10 * 86_400);
+    let pk = create_campaign(
+        &app,
+        &mut admin,
+        "later",
+        json!({"not_before": opens, "expires": expires}),
+    )
+    .await;
+    // An opening time after the expiry is refused.
+    let (s, body) = admin
+        .call(
+            "admin/campaigns/save",
+            json!({"pk": pk, "form": {
+                "name": "later", "description": "", "flow": app.flow_pk(EXT).await, "expires": opens, "not_before": expires,
+                "fixed_data": "", "email_subject": "", "email_message": "", "reminder_days": "", "digest": false,
+                "roles": [], "groups": []
+            }}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("not_before"), "{body}");
+    let (s, body) = admin
+        .call(
+            "admin/campaigns/import",
+            json!({"pk": pk, "source": {"pasted": "early@example.com", "csv": ""}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (inv, not_before): (String, Option<i64>) = sqlx::query_as(
+        "SELECT i.pk, i.not_before FROM invitations i JOIN campaign_recipients r ON r.invitation_pk = i.pk WHERE r.email = 'early@example.com'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        not_before,
+        Some(usher_app::domain::time::parse_input(&opens).unwrap()),
+        "the recipient's invitation opens when the campaign does"
+    );
+    let token = app.token(&inv).await;
+    let landing = app
+        .client()
+        .get(&format!("/if/flow/{EXT}/?itoken={token}"))
+        .await;
+    assert!(landing.body.contains("opens on"), "{}", landing.body);
+    let mut c = app.client();
+    enroll(&mut c, &app.db, EXT, &token, "early", "early@example.com").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE username = 'early'")
+            .await,
+        0,
+        "nothing is granted before it opens"
+    );
 }

@@ -75,16 +75,29 @@ async fn reminders_go_once_to_the_addresses_not_joined(app: TestApp) {
     delivered(&app).await;
     let mut c = app.client();
     let r = enroll(&mut c, &app.db, EXT, &token, "ann", "ann@example.com").await;
-    assert!(r.status.is_redirection() || r.status.is_success(), "{}", r.body);
+    assert!(
+        r.status.is_redirection() || r.status.is_success(),
+        "{}",
+        r.body
+    );
     let config = app.state.config.clone();
-    assert_eq!(send_reminders(&app.db, &config, now + 6 * day).await.unwrap(), 0);
+    assert_eq!(
+        send_reminders(&app.db, &config, now + 6 * day)
+            .await
+            .unwrap(),
+        0
+    );
     let other = app.another_instance().await;
     let at = now + 7 * day + 1200;
     let (x, y) = tokio::join!(
         send_reminders(&app.db, &config, at),
         send_reminders(&other.db, &other.state.config, at)
     );
-    assert_eq!(x.unwrap() + y.unwrap(), 2, "one reminder each to Bob and Cy");
+    assert_eq!(
+        x.unwrap() + y.unwrap(),
+        2,
+        "one reminder each to Bob and Cy"
+    );
     assert_eq!(
         reminders(&app).await,
         [r#"["bob@example.com"]"#, r#"["cy@example.com"]"#]

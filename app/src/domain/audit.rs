@@ -133,11 +133,13 @@ pub enum RefusalReason {
     CodeBudget,
     /// Enrollment posts for it (or from the client's network) went past their budget.
     EnrollmentBudget,
+    /// Opened before its start time (`not_before`; issue 15 item 5).
+    NotYetOpen,
 }
 
 impl RefusalReason {
     /// Every reason, for filters and tests.
-    pub const ALL: [RefusalReason; 8] = [
+    pub const ALL: [RefusalReason; 9] = [
         Self::Disabled,
         Self::Expired,
         Self::UsedUp,
@@ -146,10 +148,11 @@ impl RefusalReason {
         Self::Policy,
         Self::CodeBudget,
         Self::EnrollmentBudget,
+        Self::NotYetOpen,
     ];
 
     /// The stored text: `disabled`, `expired`, `used_up`, `wrong_flow`, `email_rule`, `policy`,
-    /// `code_budget`, `enrollment_budget`.
+    /// `code_budget`, `enrollment_budget`, `not_yet_open`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Disabled => "disabled",
@@ -160,6 +163,7 @@ impl RefusalReason {
             Self::Policy => "policy",
             Self::CodeBudget => "code_budget",
             Self::EnrollmentBudget => "enrollment_budget",
+            Self::NotYetOpen => "not_yet_open",
         }
     }
 
@@ -173,6 +177,7 @@ impl RefusalReason {
         use super::invitation::InvitationStatus as S;
         match status {
             S::Disabled => Some(Self::Disabled),
+            S::NotYetOpen => Some(Self::NotYetOpen),
             S::Expired => Some(Self::Expired),
             S::UsedUp => Some(Self::UsedUp),
             S::Active => None,
@@ -190,6 +195,7 @@ impl RefusalReason {
             Self::Policy => "a policy denied",
             Self::CodeBudget => "too many verification codes",
             Self::EnrollmentBudget => "too many enrollment attempts",
+            Self::NotYetOpen => "it was not open yet",
         }
     }
 }

@@ -63,6 +63,8 @@ pub struct InvitationItem {
     pub single_use: bool,
     /// Expiry (RFC 3339), or none for never.
     pub expires: Option<String>,
+    /// Usher's start time (RFC 3339), or none to open at once (issue 15 item 5).
+    pub not_before: Option<String>,
     /// Custom attributes.
     pub fixed_data: Map<String, Value>,
 }
@@ -219,7 +221,14 @@ pub const MODELS: &[(&str, &[&str])] = &[
     ),
     (
         INVITATION,
-        &["name", "flow", "single_use", "expires", "fixed_data"],
+        &[
+            "name",
+            "flow",
+            "single_use",
+            "expires",
+            "not_before",
+            "fixed_data",
+        ],
     ),
     (
         PROMPT,
@@ -877,6 +886,7 @@ fn build(name: String, entries: &[Entry]) -> Result<Plan, BlueprintError> {
                     flow_slug,
                     single_use: flag("single_use", false)?,
                     expires: text("expires", false)?,
+                    not_before: text("not_before", false)?,
                     fixed_data,
                 });
             }
@@ -990,6 +1000,24 @@ entries:
   - model: authentik_flows.flowstagebinding
     identifiers: {target: !KeyOf flow, stage: !KeyOf stage, order: 10}
 "#;
+
+    #[test]
+    fn an_invitation_entry_may_carry_a_start_time() {
+        let text = format!(
+            "{SMALL}  - model: authentik_stages_invitation.invitation\n    identifiers: {{name: cohort}}\n    attrs: {{flow: !KeyOf flow, expires: \"2099-02-01T00:00:00Z\", not_before: \"2099-01-01T12:00:00Z\"}}\n"
+        );
+        let p = parse(&text, &BTreeMap::new()).unwrap();
+        assert_eq!(p.invitations[0].name, "cohort");
+        assert_eq!(
+            p.invitations[0].not_before.as_deref(),
+            Some("2099-01-01T12:00:00Z")
+        );
+        let without = text.replace(", not_before: \"2099-01-01T12:00:00Z\"", "");
+        assert_eq!(
+            parse(&without, &BTreeMap::new()).unwrap().invitations[0].not_before,
+            None
+        );
+    }
 
     #[test]
     fn tags_resolve_with_context_and_defaults() {

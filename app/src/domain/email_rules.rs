@@ -97,6 +97,68 @@ pub fn allowed(rules: &[EmailRule], email: &str) -> bool {
     rules.is_empty() || rules.iter().any(|r| r.matches(email))
 }
 
+/// Whether an address would be accepted by a list of email rules, and why ([`explain`]; issue 15
+/// item 7, "would this address be accepted?").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// No rules: the invitation is public, any address may use it.
+    Public,
+    /// Accepted by this rule (the first in the list that matches).
+    Admitted(EmailRule),
+    /// The text is not an email address (every prompt refuses it, whatever the rules).
+    NotAnAddress,
+    /// No rule matches; these are the rules.
+    NoRuleMatches(Vec<EmailRule>),
+}
+
+impl Verdict {
+    /// Whether the address is accepted.
+    pub fn accepted(&self) -> bool {
+        matches!(self, Self::Public | Self::Admitted(_))
+    }
+
+    /// The verdict as the editor says it, naming the rule that admits, or the rules that refuse.
+    pub fn sentence(&self) -> String {
+        match self {
+            Self::Public => {
+                "Accepted: this invitation has no email rules, so any address may use it.".into()
+            }
+            Self::Admitted(r @ EmailRule::Address(_)) => {
+                format!("Accepted by the rule {}: that exact address.", r.to_text())
+            }
+            Self::Admitted(r @ EmailRule::Domain(d)) => {
+                format!("Accepted by the rule {}: any address at {d}.", r.to_text())
+            }
+            Self::NotAnAddress => "Refused: this is not an email address.".into(),
+            Self::NoRuleMatches(rules) => format!(
+                "Refused: no rule matches. The rules are: {}.",
+                rules
+                    .iter()
+                    .map(EmailRule::to_text)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// Whether `address` (raw, as an invitee would type it) is accepted by `rules`, and by which rule: the
+/// enrollment prompt and accepting use the same [`EmailRule::matches`] through [`allowed`], so an
+/// accepted verdict is exactly an address they admit (an address that does not parse is refused first,
+/// as the email prompt refuses it).
+pub fn explain(rules: &[EmailRule], address: &str) -> Verdict {
+    if normalize_email(address).is_none() {
+        return Verdict::NotAnAddress;
+    }
+    if rules.is_empty() {
+        return Verdict::Public;
+    }
+    match rules.iter().find(|r| r.matches(address)) {
+        Some(r) => Verdict::Admitted(r.clone()),
+        None => Verdict::NoRuleMatches(rules.to_vec()),
+    }
+}
+
 /// Normalises a domain: trimmed, lower-cased, IDNA (UTS #46) to ASCII, each label 1–63 of
 /// `[a-z0-9-]` not starting or ending with `-`, at least two labels. `None` when invalid.
 pub fn normalize_domain(raw: &str) -> Option<String> {
@@ -248,5 +310,75 @@ mod tests {
         assert!(allowed(&[], "anyone@anywhere.io"));
         assert!(!allowed(&rules, "x@example.com"));
         assert!(allowed(&rules, "x@company.com"));
+    }
+
+    #[test]
+    fn explain_names_the_rule_that_admits() {
+        let rules = parse_rules("jane@example.com\n*@company.com").unwrap();
+        assert_eq!(
+            explain(&rules, " Jane@EXAMPLE.com "),
+            Verdict::Admitted(EmailRule::Address("jane@example.com".into()))
+        );
+        let by_domain = explain(&rules, "bob@Company.com");
+        assert_eq!(
+            by_domain,
+            Verdict::Admitted(EmailRule::Domain("company.com".into()))
+        );
+        assert_eq!(
+            by_domain.sentence(),
+            "Accepted by the rule *@company.com: any address at company.com."
+        );
+        assert_eq!(
+            explain(&rules, "jane@example.com").sentence(),
+            "Accepted by the rule jane@example.com: that exact address."
+        );
+        assert_eq!(explain(&[], "anyone@anywhere.io"), Verdict::Public);
+        assert!(explain(&[], "anyone@anywhere.io").accepted());
+    }
+
+    #[test]
+    fn explain_refuses_with_the_rules_or_as_not_an_address() {
+        let rules = parse_rules("jane@example.com\n*@company.com").unwrap();
+        let refused = explain(&rules, "a@sub.company.com");
+        assert_eq!(refused, Verdict::NoRuleMatches(rules.clone()));
+        assert!(!refused.accepted());
+        assert_eq!(
+            refused.sentence(),
+            "Refused: no rule matches. The rules are: jane@example.com, *@company.com."
+        );
+        assert_eq!(explain(&rules, "not an address"), Verdict::NotAnAddress);
+        assert_eq!(explain(&[], "a@company.com@evil.io"), Verdict::NotAnAddress);
+        assert_eq!(
+            explain(&[], "nope").sentence(),
+            "Refused: this is not an email address."
+        );
+    }
+
+    #[test]
+    fn explain_agrees_with_the_rule_the_engine_enforces() {
+        let lists = [
+            Vec::new(),
+            parse_rules("jane@example.com").unwrap(),
+            parse_rules("*@company.com\nbob@example.org").unwrap(),
+            parse_rules("*@bücher.example").unwrap(),
+        ];
+        let addresses = [
+            "jane@example.com",
+            "JANE@example.com",
+            "x@company.com",
+            "x@company.com.evil.io",
+            "x@evil-company.com",
+            "bob@example.org",
+            "a@xn--bcher-kva.example",
+            "a@b@c.com",
+            "",
+            "plain",
+        ];
+        for rules in &lists {
+            for a in addresses {
+                let admitted = normalize_email(a).is_some() && allowed(rules, a);
+                assert_eq!(explain(rules, a).accepted(), admitted, "{rules:?} {a:?}");
+            }
+        }
     }
 }

@@ -102,13 +102,16 @@ pub struct Use {
     pub at: i64,
 }
 
-/// The computed state of an invitation, evaluated in this order: disabled, expired, used up, active.
+/// The computed state of an invitation, evaluated in this order: disabled, not yet open, expired, used
+/// up, active.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationStatus {
     /// `enabled = false` (the admin switched it off), or its creator's account is deactivated
     /// (issue 12: a deactivated admin's links stop working with their account).
     Disabled,
+    /// `now < not_before`: scheduled, it opens later (issue 15 item 5); it grants nothing before.
+    NotYetOpen,
     /// `expires <= now`.
     Expired,
     /// `quota` is set and `uses >= quota`.
@@ -118,19 +121,22 @@ pub enum InvitationStatus {
 }
 
 impl InvitationStatus {
-    /// Computes the status. `creator_active` is whether the creator's account is active; `expires`
-    /// and `now` are UTC Unix seconds; `quota` `None` means unlimited. An invitation whose expiry
-    /// instant equals `now` is expired.
+    /// Computes the status. `creator_active` is whether the creator's account is active; `window` is
+    /// `(not_before, expires)` and `now` is UTC Unix seconds (`None`: opens at once, never expires);
+    /// `quota` `None` means unlimited. An invitation whose expiry instant equals `now` is expired; one
+    /// whose `not_before` equals `now` is open.
     pub fn compute(
         enabled: bool,
         creator_active: bool,
-        expires: Option<i64>,
+        (not_before, expires): (Option<i64>, Option<i64>),
         uses: i64,
         quota: Option<i64>,
         now: i64,
     ) -> Self {
         if !enabled || !creator_active {
             Self::Disabled
+        } else if not_before.is_some_and(|n| now < n) {
+            Self::NotYetOpen
         } else if expires.is_some_and(|e| e <= now) {
             Self::Expired
         } else if quota.is_some_and(|q| uses >= q) {
@@ -140,20 +146,24 @@ impl InvitationStatus {
         }
     }
 
-    /// The label shown in badges: `active`, `disabled`, `expired`, `used up`.
+    /// The label shown in badges: `active`, `disabled`, `scheduled`, `expired`, `used up`.
     pub fn label(self) -> &'static str {
         match self {
             Self::Disabled => "disabled",
+            Self::NotYetOpen => "scheduled",
             Self::Expired => "expired",
             Self::UsedUp => "used up",
             Self::Active => "active",
         }
     }
 
-    /// The reason an invitee may be told when the invitation cannot be used, `None` when active.
+    /// The reason an invitee may be told when the invitation cannot be used, `None` when active. A
+    /// scheduled one's invitee is told when it opens (`crate::error`'s `NotYetOpen`); this is the
+    /// wording without the time.
     pub fn refusal_reason(self) -> Option<&'static str> {
         match self {
             Self::Disabled => Some("This invitation has been disabled."),
+            Self::NotYetOpen => Some("This invitation is not open yet."),
             Self::Expired => Some("This invitation has expired."),
             Self::UsedUp => Some("This invitation has already been used."),
             Self::Active => None,
@@ -301,6 +311,10 @@ pub enum InvitationField {
     Flow,
     /// `expires` (the dashboard's "never expires" included).
     Expires,
+    /// `not_before` (the dashboard's "Opens at").
+    NotBefore,
+    /// `reminder_days` (Usher's own).
+    ReminderDays,
     /// `fixed_data` ("custom attributes").
     FixedData,
     /// `quota` and `single_use`.
@@ -320,6 +334,8 @@ impl InvitationField {
             Self::Name => "name",
             Self::Flow => "flow",
             Self::Expires => "expires",
+            Self::NotBefore => "not_before",
+            Self::ReminderDays => "reminder_days",
             Self::FixedData => "fixed_data",
             Self::Quota => "quota",
             Self::Emails => "emails",
@@ -347,6 +363,20 @@ pub enum InvitationError {
     /// A new invitation that would already be expired.
     #[error("Expiry must be in the future (or choose never).")]
     ExpiresInPast,
+    /// The start time is not a date and time.
+    #[error(
+        "Opening time must be a date and time (YYYY-MM-DD HH:MM, UTC), or empty to open at once."
+    )]
+    NotBeforeInvalid,
+    /// The start time is at or after the expiry: the invitation would never open.
+    #[error("The invitation must open before it expires.")]
+    NotBeforeAfterExpiry,
+    /// The reminder schedule does not parse.
+    #[error("{0}")]
+    Reminders(crate::domain::campaign::ReminderError),
+    /// Reminders on an invitation that never expires.
+    #[error("Reminders are sent before expiry: set an expiry, or no reminders.")]
+    RemindersNeedExpiry,
     /// The custom attributes do not parse, or their `email` is not an address.
     #[error("{0}")]
     FixedData(crate::domain::fixed_data::FixedDataError),
@@ -371,6 +401,8 @@ impl InvitationError {
             Self::Name(_) | Self::NameTaken => InvitationField::Name,
             Self::Flow => InvitationField::Flow,
             Self::ExpiresInvalid(_) | Self::ExpiresInPast => InvitationField::Expires,
+            Self::NotBeforeInvalid | Self::NotBeforeAfterExpiry => InvitationField::NotBefore,
+            Self::Reminders(_) | Self::RemindersNeedExpiry => InvitationField::ReminderDays,
             Self::FixedData(_) => InvitationField::FixedData,
             Self::Quota(_) => InvitationField::Quota,
             Self::Emails(_) => InvitationField::Emails,
@@ -393,6 +425,9 @@ pub struct InvitationDraft {
     pub flow: Option<String>,
     /// Expiry, UTC Unix seconds; `None` = never.
     pub expires: Option<i64>,
+    /// Start time, UTC Unix seconds: before it the link grants nothing; `None` = open at once
+    /// (issue 15 item 5). Must be before `expires` ([`InvitationDraft::check_window`]).
+    pub not_before: Option<i64>,
     /// `fixed_data`: a JSON object.
     pub fixed_data: serde_json::Map<String, serde_json::Value>,
     /// Max uses.
@@ -408,6 +443,9 @@ pub struct InvitationDraft {
     /// Whether its creator is notified ([`Invitation::notify_creator`]); `None` keeps what is stored
     /// (authentik's API and blueprints have no such field), off for a new invitation.
     pub notify_creator: Option<bool>,
+    /// Reminder schedule ([`Invitation::reminder_days`]); `None` keeps what is stored (authentik's API
+    /// and blueprints have no such field), none for a new invitation.
+    pub reminder_days: Option<Vec<u32>>,
 }
 
 /// The fields a PATCH (or PUT) carries; `None` = not given, so kept. `expires: Some(None)` = never.
@@ -423,6 +461,8 @@ pub struct InvitationPatch {
     pub flow: Option<Option<String>>,
     /// `expires`, or `Some(None)` for never.
     pub expires: Option<Option<i64>>,
+    /// `not_before`, or `Some(None)` for open at once.
+    pub not_before: Option<Option<i64>>,
     /// `fixed_data`.
     pub fixed_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// `single_use`.
@@ -458,6 +498,7 @@ impl InvitationPatch {
             description: self.description.unwrap_or(current.description),
             flow: self.flow.unwrap_or(current.flow),
             expires: self.expires.unwrap_or(current.expires),
+            not_before: self.not_before.unwrap_or(current.not_before),
             fixed_data: self.fixed_data.unwrap_or(current.fixed_data),
             quota,
             emails: self.emails.map(dedup_rules).unwrap_or(current.emails),
@@ -465,6 +506,7 @@ impl InvitationPatch {
             groups: self.groups.map(sorted_unique).unwrap_or(current.groups),
             enabled: self.enabled.unwrap_or(current.enabled),
             notify_creator: current.notify_creator,
+            reminder_days: current.reminder_days,
         })
     }
 }
@@ -485,6 +527,7 @@ impl InvitationPatch {
             description: String::new(),
             flow: None,
             expires: None,
+            not_before: None,
             fixed_data: serde_json::Map::new(),
             quota: Quota::Unlimited,
             emails: Vec::new(),
@@ -492,8 +535,27 @@ impl InvitationPatch {
             groups: Vec::new(),
             enabled: true,
             notify_creator: None,
+            reminder_days: None,
         };
         self.apply(base)
+    }
+}
+
+impl InvitationDraft {
+    /// Checks the draft's time window: a start time at or after the expiry would never open.
+    ///
+    /// # Errors
+    /// [`InvitationError::NotBeforeAfterExpiry`].
+    pub fn check_window(&self) -> Result<(), InvitationError> {
+        match (self.not_before, self.expires) {
+            (Some(n), Some(e)) if n >= e => Err(InvitationError::NotBeforeAfterExpiry),
+            _ if self.expires.is_none()
+                && self.reminder_days.as_ref().is_some_and(|d| !d.is_empty()) =>
+            {
+                Err(InvitationError::RemindersNeedExpiry)
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -581,6 +643,8 @@ pub struct Invitation {
     pub flow_slug: String,
     /// Expiry, UTC Unix seconds; `None` = never.
     pub expires: Option<i64>,
+    /// Start time, UTC Unix seconds; `None` = open at once (migration 0032).
+    pub not_before: Option<i64>,
     /// `fixed_data`.
     pub fixed_data: serde_json::Map<String, serde_json::Value>,
     /// Max uses.
@@ -601,6 +665,9 @@ pub struct Invitation {
     /// Whether its creator is emailed when it is used, when a delivery of it fails and when it expires
     /// unused (issue 14 item 6; off by default).
     pub notify_creator: bool,
+    /// Days before expiry at which a reminder goes to the addresses it was delivered to whose account
+    /// has not used it, largest first (issue 15 item 4; none by default).
+    pub reminder_days: Vec<u32>,
     /// The creator and their standing.
     pub created_by: Creator,
     /// The lookup digest of the secret of the link (migration 0018; the secret itself is stored
@@ -624,7 +691,7 @@ impl Invitation {
         let status = InvitationStatus::compute(
             self.enabled,
             self.created_by.may_invite,
-            self.expires,
+            (self.not_before, self.expires),
             self.uses,
             self.quota.max(),
             now,
@@ -651,6 +718,7 @@ impl Invitation {
             "description": self.description,
             "flow": self.flow_slug,
             "expires": self.expires,
+            "not_before": self.not_before,
             "fixed_data": self.fixed_data,
             "single_use": self.quota.is_single_use(),
             "quota": self.quota.max(),
@@ -659,6 +727,7 @@ impl Invitation {
             "groups": names(&self.groups),
             "enabled": self.enabled,
             "notify_creator": self.notify_creator,
+            "reminder_days": self.reminder_days,
         })
     }
 
@@ -689,6 +758,7 @@ impl Invitation {
             description: self.description.clone(),
             flow: Some(self.flow_pk.clone()),
             expires: self.expires,
+            not_before: self.not_before,
             fixed_data: self.fixed_data.clone(),
             quota: self.quota,
             emails: self.emails.clone(),
@@ -696,6 +766,7 @@ impl Invitation {
             groups: pks(&self.groups),
             enabled: self.enabled,
             notify_creator: Some(self.notify_creator),
+            reminder_days: Some(self.reminder_days.clone()),
         }
     }
 }
@@ -730,7 +801,7 @@ mod tests {
     #[test]
     fn a_deactivated_creator_disables_the_invitation() {
         assert_eq!(
-            InvitationStatus::compute(true, false, None, 0, None, 0),
+            InvitationStatus::compute(true, false, (None, None), 0, None, 0),
             InvitationStatus::Disabled
         );
     }
@@ -739,25 +810,90 @@ mod tests {
     fn status_order_is_disabled_expired_used_up_active() {
         let now = 1_000;
         assert_eq!(
-            InvitationStatus::compute(false, true, Some(0), 5, Some(1), now),
+            InvitationStatus::compute(false, true, (None, Some(0)), 5, Some(1), now),
             InvitationStatus::Disabled
         );
         assert_eq!(
-            InvitationStatus::compute(true, true, Some(now), 5, Some(1), now),
+            InvitationStatus::compute(true, true, (None, Some(now)), 5, Some(1), now),
             InvitationStatus::Expired
         );
         assert_eq!(
-            InvitationStatus::compute(true, true, Some(now + 1), 1, Some(1), now),
+            InvitationStatus::compute(true, true, (None, Some(now + 1)), 1, Some(1), now),
             InvitationStatus::UsedUp
         );
         assert_eq!(
-            InvitationStatus::compute(true, true, None, 0, Some(1), now),
+            InvitationStatus::compute(true, true, (None, None), 0, Some(1), now),
             InvitationStatus::Active
         );
         assert_eq!(
-            InvitationStatus::compute(true, true, None, 99, None, now),
+            InvitationStatus::compute(true, true, (None, None), 99, None, now),
             InvitationStatus::Active
         );
+    }
+
+    #[test]
+    fn not_yet_open_comes_after_disabled_and_before_expired() {
+        let now = 1_000;
+        let later = Some(now + 1);
+        // Disabled wins over scheduled.
+        assert_eq!(
+            InvitationStatus::compute(false, true, (later, None), 0, None, now),
+            InvitationStatus::Disabled
+        );
+        assert_eq!(
+            InvitationStatus::compute(true, false, (later, None), 0, None, now),
+            InvitationStatus::Disabled
+        );
+        // Scheduled wins over expired and used up (a stored window the write path would refuse).
+        assert_eq!(
+            InvitationStatus::compute(true, true, (later, Some(now)), 1, Some(1), now),
+            InvitationStatus::NotYetOpen
+        );
+        // It opens at the instant itself.
+        assert_eq!(
+            InvitationStatus::compute(true, true, (Some(now), None), 0, None, now),
+            InvitationStatus::Active
+        );
+        assert_eq!(
+            InvitationStatus::compute(true, true, (Some(now), Some(now + 5)), 1, Some(1), now),
+            InvitationStatus::UsedUp
+        );
+        assert_eq!(InvitationStatus::NotYetOpen.label(), "scheduled");
+        assert!(InvitationStatus::NotYetOpen.refusal_reason().is_some());
+    }
+
+    #[test]
+    fn a_window_that_never_opens_is_refused() {
+        let d = |not_before, expires| InvitationDraft {
+            not_before,
+            expires,
+            ..draft()
+        };
+        assert_eq!(d(Some(10), Some(20)).check_window(), Ok(()));
+        assert_eq!(d(Some(10), None).check_window(), Ok(()));
+        assert_eq!(d(None, Some(20)).check_window(), Ok(()));
+        assert_eq!(
+            d(Some(20), Some(20)).check_window(),
+            Err(InvitationError::NotBeforeAfterExpiry)
+        );
+        assert_eq!(
+            d(Some(30), Some(20)).check_window().map_err(|e| e.field()),
+            Err(InvitationField::NotBefore)
+        );
+        let patched = InvitationPatch {
+            not_before: Some(Some(15)),
+            ..InvitationPatch::default()
+        }
+        .apply(d(None, Some(20)))
+        .unwrap();
+        assert_eq!(patched.not_before, Some(15));
+        let cleared = InvitationPatch {
+            not_before: Some(None),
+            ..InvitationPatch::default()
+        }
+        .apply(patched)
+        .unwrap();
+        assert_eq!(cleared.not_before, None);
     }
 
     #[test]
@@ -798,6 +934,7 @@ mod tests {
             description: String::new(),
             flow: Some("f".into()),
             expires: None,
+            not_before: None,
             fixed_data: serde_json::Map::new(),
             quota: Quota::SINGLE_USE,
             emails: Vec::new(),
@@ -805,6 +942,7 @@ mod tests {
             groups: Vec::new(),
             enabled: true,
             notify_creator: Some(true),
+            reminder_days: None,
         }
     }
 
@@ -883,6 +1021,7 @@ mod tests {
             flow_pk: "f".into(),
             flow_slug: "default-enrollment-flow".into(),
             expires: Some(2_000),
+            not_before: None,
             fixed_data: serde_json::json!({"email": "jane@example.com"})
                 .as_object()
                 .cloned()
@@ -908,6 +1047,7 @@ mod tests {
             groups: Vec::new(),
             enabled: true,
             notify_creator: false,
+            reminder_days: Vec::new(),
             created_by: Creator {
                 pk: 1,
                 username: "admin".into(),
@@ -958,6 +1098,12 @@ mod tests {
             ..entity()
         };
         assert_eq!(demoted.status(1_500), InvitationStatus::Disabled);
+        let scheduled = Invitation {
+            not_before: Some(1_200),
+            ..entity()
+        };
+        assert_eq!(scheduled.status(1_199), InvitationStatus::NotYetOpen);
+        assert_eq!(scheduled.status(1_200), InvitationStatus::Active);
     }
 
     #[test]

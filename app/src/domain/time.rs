@@ -14,6 +14,14 @@ pub fn format_absolute(ts: i64) -> String {
     }
 }
 
+/// `2026-11-28T12:00:00Z`: RFC 3339 in UTC, for machines (a `<time datetime>` attribute).
+pub fn format_rfc3339(ts: i64) -> String {
+    match Utc.timestamp_opt(ts, 0).single() {
+        Some(dt) => dt.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        None => String::new(),
+    }
+}
+
 /// `YYYY-MM-DDTHH:MM` (UTC), the value of an `<input type="datetime-local">`.
 pub fn format_input(ts: i64) -> String {
     match Utc.timestamp_opt(ts, 0).single() {
@@ -80,6 +88,7 @@ mod tests {
         assert_eq!(format_absolute(ts), "2026-11-28 12:00 UTC");
         assert!(parse_input("tomorrow").is_err());
         assert_eq!(parse_input("2026-11-28T12:00:00Z").unwrap(), ts);
+        assert_eq!(format_rfc3339(ts), "2026-11-28T12:00:00Z");
     }
 
     #[test]

@@ -45,9 +45,45 @@ pub fn FlowPage() -> impl IntoView {
     .into_any()
 }
 
-/// "Invalid invite/invite not found", with the reason where it is safe to tell.
+/// Adds the invitee's local time and time zone after each `<time data-local>` (the UTC text stays, and
+/// is all there is without JavaScript). The invitee's pages let only the inline script carrying the
+/// page's nonce run ([`crate::domain::web::page_csp`]); this one is inline with that nonce.
+const LOCAL_TIME_SCRIPT: &str = r#"document.querySelectorAll("time[data-local]").forEach(function (t) {
+  var d = new Date(t.getAttribute("datetime"));
+  if (isNaN(d.getTime())) { return; }
+  var f = new Intl.DateTimeFormat(undefined, { weekday: "long", year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  var s = document.createElement("span");
+  s.className = "local-time";
+  s.textContent = " (" + f.format(d) + ", your time: " + f.resolvedOptions().timeZone + ")";
+  t.after(s);
+});"#;
+
+/// "This invitation is not open yet": when it opens, in UTC in a `<time>` element, with the invitee's
+/// local time added by [`LOCAL_TIME_SCRIPT`] where scripts run.
+#[component]
+fn NotYetOpenNotice(utc: String, iso: String) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    view! {
+        <section class="invalid-invite not-yet-open">
+            <h1>"This invitation is not open yet"</h1>
+            <p class="reason" id="opens-at">
+                "This invitation opens on "
+                <time datetime=iso data-local="">{utc}</time>
+                "."
+            </p>
+            <p>"Come back to this link then. Nothing is granted before."</p>
+            <script nonce=nonce inner_html=LOCAL_TIME_SCRIPT></script>
+        </section>
+    }
+}
+
+/// "Invalid invite/invite not found", with the reason where it is safe to tell; for a scheduled
+/// invitation, when it opens ([`NotYetOpenNotice`]).
 #[component]
 pub fn InvalidInvite(error: AppError) -> impl IntoView {
+    if let AppError::NotYetOpen { utc, iso, .. } = &error {
+        return view! { <NotYetOpenNotice utc=utc.clone() iso=iso.clone() /> }.into_any();
+    }
     if let AppError::PolicyDenied(message) = &error {
         return view! {
             <section class="invalid-invite policy-denied">
@@ -134,9 +170,11 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
         ]
         .into_iter()
         .find_map(|r| match r {
-            Some(Err(e @ (AppError::InvalidInvitation { .. } | AppError::PolicyDenied(_)))) => {
-                Some(e)
-            }
+            Some(Err(
+                e @ (AppError::InvalidInvitation { .. }
+                | AppError::NotYetOpen { .. }
+                | AppError::PolicyDenied(_)),
+            )) => Some(e),
             _ => None,
         })
     };
@@ -240,7 +278,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                 })}
                 {fields_view}
                 {move || match result.get() {
-                    Some(Err(AppError::Validation(_))) | Some(Err(AppError::InvalidInvitation { .. } | AppError::PolicyDenied(_))) | None | Some(Ok(_)) => None,
+                    Some(Err(AppError::Validation(_))) | Some(Err(AppError::InvalidInvitation { .. } | AppError::NotYetOpen { .. } | AppError::PolicyDenied(_))) | None | Some(Ok(_)) => None,
                     Some(Err(e)) => Some(view! { <super::ErrorNotice error=e /> }),
                 }}
                 <button type="submit" id="submit-stage">
@@ -331,7 +369,7 @@ pub fn AcceptPage() -> impl IntoView {
                             <h1>"Sign in to accept your invitation"</h1>
                             <p><a class="button" href="/login?next=/if/accept/">"Sign in"</a></p>
                         }.into_any(),
-                        Err(e @ AppError::InvalidInvitation { .. }) => view! { <InvalidInvite error=e /> }.into_any(),
+                        Err(e @ (AppError::InvalidInvitation { .. } | AppError::NotYetOpen { .. })) => view! { <InvalidInvite error=e /> }.into_any(),
                         Err(e) => view! {
                             <h1>"Accept your invitation"</h1>
                             <super::ErrorNotice error=e />

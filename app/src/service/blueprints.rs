@@ -12,7 +12,7 @@ pub use crate::domain::blueprint::ApplyReport;
 use crate::domain::blueprint::{parse, Plan};
 use crate::domain::fixed_data;
 use crate::domain::flow::StageKind;
-use crate::domain::invitation::{InvitationName, InvitationPatch};
+use crate::domain::invitation::{InvitationError, InvitationName, InvitationPatch};
 use crate::store::db::new_uuid;
 use crate::store::{directory, flows};
 use std::collections::BTreeMap;
@@ -154,6 +154,13 @@ async fn apply_plan(
                     .map(time::parse_input)
                     .transpose()
                     .map_err(|e| bad(&e))?,
+            ),
+            not_before: Some(
+                inv.not_before
+                    .as_deref()
+                    .map(time::parse_input)
+                    .transpose()
+                    .map_err(|_| bad(&InvitationError::NotBeforeInvalid))?,
             ),
             fixed_data: Some(fixed_data::validate(inv.fixed_data.clone()).map_err(|e| bad(&e))?),
             single_use: Some(inv.single_use),

@@ -24,6 +24,10 @@ pub enum Error {
     /// status; disabled, expired and used up are told (HTTP 410), never more.
     #[error("invalid invitation: {0:?}")]
     InvalidInvitation(Option<InvitationStatus>),
+    /// The invitation is scheduled: it opens at this instant, UTC Unix seconds, and grants nothing
+    /// before (issue 15 item 5). The invitee is told when (HTTP 403).
+    #[error("invitation not open before {0}")]
+    NotYetOpen(i64),
     /// No signed-in user (HTTP 401).
     #[error("unauthenticated")]
     Unauthenticated,

@@ -260,6 +260,7 @@ pub fn refusal_reason(e: &Error) -> Option<RefusalReason> {
     use super::error::{Problem, Refusal};
     match e {
         Error::InvalidInvitation(Some(status)) => RefusalReason::of_status(*status),
+        Error::NotYetOpen(_) => Some(RefusalReason::NotYetOpen),
         Error::Invalid(fields) => fields
             .iter()
             .any(|(_, p)| {
@@ -386,6 +387,7 @@ mod tests {
                 Some(RefusalReason::UsedUp),
             ),
             (Error::InvalidInvitation(None), None),
+            (Error::NotYetOpen(2_000), Some(RefusalReason::NotYetOpen)),
             (
                 Error::field("email", Problem::NotTheInvitedAddress),
                 Some(RefusalReason::EmailRule),

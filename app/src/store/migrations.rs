@@ -139,6 +139,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../migrations/0031_invitation_notifications.sql"),
     ),
     (
+        "0032_invitation_not_before.sql",
+        include_str!("../../../migrations/0032_invitation_not_before.sql"),
+    ),
+    (
         "0033_invitation_links.sql",
         include_str!("../../../migrations/0033_invitation_links.sql"),
     ),

@@ -66,7 +66,9 @@ impl From<AppError> for ApiError {
         match e {
             AppError::Validation(errs) => Self::Validation(errs),
             AppError::BadRequest(m) => Self::Validation(vec![("non_field_errors".into(), m)]),
-            AppError::NotFound(_) | AppError::InvalidInvitation { .. } => Self::NotFound,
+            AppError::NotFound(_)
+            | AppError::InvalidInvitation { .. }
+            | AppError::NotYetOpen { .. } => Self::NotFound,
             AppError::Unauthenticated | AppError::InvalidCredentials => {
                 Self::Unauthenticated("Authentication credentials were not provided.")
             }

@@ -32,6 +32,8 @@ pub struct InvitationInput {
     pub groups: Option<Vec<String>>,
     /// `enabled`.
     pub enabled: Option<bool>,
+    /// `not_before` (RFC 3339), or null for at once.
+    pub not_before: Option<Option<String>>,
 }
 
 impl InvitationInput {
@@ -62,6 +64,17 @@ impl InvitationInput {
             Some(None) => Some(None),
             None => None,
         };
+        let not_before = match self.not_before {
+            Some(Some(raw)) => match time::parse_input(&raw) {
+                Ok(ts) => Some(Some(ts)),
+                Err(_) => {
+                    err("not_before", &DATE_TIME_FORMAT);
+                    None
+                }
+            },
+            Some(None) => Some(None),
+            None => None,
+        };
         let fixed_data = match self.fixed_data.map(fixed_data::validate) {
             Some(Ok(m)) => Some(m),
             Some(Err(e)) => {
@@ -86,6 +99,7 @@ impl InvitationInput {
             description: self.description.map(|d| d.trim().to_owned()),
             flow: self.flow,
             expires,
+            not_before,
             fixed_data,
             single_use: self.single_use,
             quota: self.quota,
@@ -96,6 +110,9 @@ impl InvitationInput {
         })
     }
 }
+
+/// DRF's message for a date-time field that is not one.
+const DATE_TIME_FORMAT: &str = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
 
 /// DRF's message for a body that is not an object.
 pub fn not_an_object(v: &Value) -> String {
@@ -253,12 +270,8 @@ pub fn parse_invitation(body: &Value, partial: bool) -> Result<InvitationInput, 
     };
     let input = InvitationInput {
         name: string(obj, "name", &mut errs, false).map(|s| s.trim().to_owned()),
-        expires: nullable_string(
-            obj,
-            "expires",
-            &mut errs,
-            "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
-        ),
+        expires: nullable_string(obj, "expires", &mut errs, DATE_TIME_FORMAT),
+        not_before: nullable_string(obj, "not_before", &mut errs, DATE_TIME_FORMAT),
         fixed_data,
         single_use: boolean(obj, "single_use", &mut errs),
         flow: nullable_string(obj, "flow", &mut errs, "Must be a valid UUID."),
@@ -382,5 +395,24 @@ mod tests {
             .map(|(f, _)| f)
             .collect();
         assert_eq!(fields, ["name", "expires", "fixed_data", "emails"]);
+    }
+
+    #[test]
+    fn not_before_is_a_nullable_date_time() {
+        let p = |v: serde_json::Value| parse_invitation(&v, true).unwrap().into_patch();
+        assert_eq!(
+            p(json!({"not_before": "2026-11-28T12:00:00Z"}))
+                .unwrap()
+                .not_before,
+            Some(Some(1_795_867_200))
+        );
+        assert_eq!(
+            p(json!({"not_before": null})).unwrap().not_before,
+            Some(None)
+        );
+        assert_eq!(p(json!({})).unwrap().not_before, None);
+        let errs = p(json!({"not_before": "soon"})).unwrap_err();
+        assert_eq!(errs[0].0, "not_before");
+        assert!(parse_invitation(&json!({"not_before": 5}), true).is_err());
     }
 }

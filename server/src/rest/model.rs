@@ -198,8 +198,11 @@ pub struct Invitation {
     pub groups: Vec<String>,
     /// Usher: the admin's switch.
     pub enabled: bool,
-    /// Usher: `active`, `disabled`, `expired` or `used_up`.
+    /// Usher: `active`, `disabled`, `not_yet_open` (before `not_before`), `expired` or `used_up`.
     pub status: String,
+    /// Usher: when it opens (before it, its link grants nothing), or null for at once.
+    #[schema(format = DateTime)]
+    pub not_before: Option<String>,
     /// Usher: the link `{public_url}/if/flow/{slug}/?itoken={token}`; empty when the token was sealed
     /// under another `USHER_SECRET_KEY` (regenerate it).
     pub link: String,
@@ -338,6 +341,9 @@ pub struct InvitationRequest {
     /// Usher: enabled (default true).
     #[schema(nullable = false)]
     pub enabled: Option<bool>,
+    /// Usher: when it opens, before `expires` (absent or null: at once).
+    #[schema(format = DateTime)]
+    pub not_before: Option<String>,
 }
 
 /// The body of `PATCH` (authentik's `PatchedInvitationRequest`): any subset of the fields, with the
@@ -382,6 +388,9 @@ pub struct PatchedInvitationRequest {
     /// Usher: enabled.
     #[schema(nullable = false)]
     pub enabled: Option<bool>,
+    /// Usher: when it opens, before `expires`, or null for at once.
+    #[schema(format = DateTime)]
+    pub not_before: Option<String>,
 }
 
 /// The body of `POST {pk}/send_email/` (authentik's `InvitationSendEmailRequest`).

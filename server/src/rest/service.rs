@@ -200,6 +200,7 @@ impl<'a> Shaper<'a> {
             flow_obj: self.flow(&inv.flow_pk).await?,
             status: enum_text(&inv.status(now)),
             expires: inv.expires.map(rfc3339),
+            not_before: inv.not_before.map(rfc3339),
             fixed_data: Value::Object(inv.fixed_data),
             single_use: inv.quota.is_single_use(),
             quota: inv.quota.max(),

@@ -2,6 +2,7 @@
 //! actions, and the create/edit form.
 
 use super::invitation_links::NamedLinks;
+use super::invitation_preview::InvitationChecks;
 use super::table::ListTable;
 use crate::api::admin::{
     count_invitations, create_invitation, delete_invitation, deprovision_invitation,
@@ -115,6 +116,7 @@ fn badge_class(s: InvitationStatus) -> &'static str {
     match s {
         InvitationStatus::Active => "badge ok",
         InvitationStatus::Disabled => "badge off",
+        InvitationStatus::NotYetOpen => "badge scheduled",
         InvitationStatus::Expired => "badge warn",
         InvitationStatus::UsedUp => "badge muted",
     }
@@ -170,6 +172,17 @@ fn InvitationSummary(row: InvitationView, expanded: RwSignal<bool>) -> impl Into
         Some(q) => format!("{} / {}", row.uses, q),
         None => format!("{} / ∞", row.uses),
     };
+    // Why the badge says what it says, when that is not all: a deactivated creator, a start time.
+    let badge_title = if !row.creator_active {
+        Some(format!(
+            "Disabled: its creator, {}, is deactivated",
+            row.created_by
+        ))
+    } else if row.status == InvitationStatus::NotYetOpen {
+        Some(format!("Opens {}", row.not_before_display))
+    } else {
+        None
+    };
     view! {
         <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
             <td><button class="expand small secondary" aria-label="Expand"
@@ -177,7 +190,7 @@ fn InvitationSummary(row: InvitationView, expanded: RwSignal<bool>) -> impl Into
             <td class="name">{row.name}</td>
             <td>{row.flow_slug}</td>
             <td><span class=badge_class(row.status) data-testid="status"
-                title=(!row.creator_active).then(|| format!("Disabled: its creator, {}, is deactivated", row.created_by))>
+                title=badge_title>
                 {row.status.label()}</span></td>
             <td data-testid="uses">{uses}</td>
             <td>{row.expires_display}</td>
@@ -264,9 +277,16 @@ fn InvitationFacts(
             </dd>
         }
     });
+    let opens = (!row.not_before_display.is_empty()).then(|| {
+        view! {
+            <dt>"Opens"</dt>
+            <dd data-testid="opens">{row.not_before_display.clone()}</dd>
+        }
+    });
     view! {
         <dl class="facts">
             {creator_inactive}
+            {opens}
             <dt>"Description"</dt><dd>{description}</dd>
             <dt>"Custom attributes"</dt><dd><pre>{fixed_data}</pre></dd>
             <dt>"Emails"</dt><dd>{emails}</dd>
@@ -556,6 +576,7 @@ fn row_to_form(r: InvitationView) -> InvitationForm {
         flow: r.flow_pk,
         never_expires: r.expires.is_none(),
         expires: r.expires_input,
+        not_before: r.not_before_input,
         fixed_data: r.fixed_data,
         single_use: r.single_use,
         quota: r.quota.map(|q| q.to_string()).unwrap_or_default(),
@@ -564,6 +585,12 @@ fn row_to_form(r: InvitationView) -> InvitationForm {
         groups: r.groups,
         enabled: r.enabled,
         notify_creator: r.notify_creator,
+        reminder_days: r
+            .reminder_days
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -626,6 +653,7 @@ fn InvitationFormView(
     let flow = RwSignal::new(form.flow);
     let expires = RwSignal::new(form.expires);
     let never = RwSignal::new(form.never_expires);
+    let not_before = RwSignal::new(form.not_before);
     let fixed_data = RwSignal::new(form.fixed_data);
     let single_use = RwSignal::new(form.single_use);
     let quota = RwSignal::new(form.quota);
@@ -634,6 +662,7 @@ fn InvitationFormView(
     let sel_groups = RwSignal::new(form.groups);
     let enabled = RwSignal::new(form.enabled);
     let notify_creator = RwSignal::new(form.notify_creator);
+    let reminder_days = RwSignal::new(form.reminder_days);
     // What this invitation would need from a mail server that is not configured, checked on the server
     // (it parses the custom attributes and email rules as saving does) while the form is filled in.
     let mail_warning = Resource::new(
@@ -643,6 +672,10 @@ fn InvitationFormView(
     let title = match &mode {
         Editing::Create => "Create invitation",
         Editing::Edit(_) => "Edit invitation",
+    };
+    let editing_pk = match &mode {
+        Editing::Create => None,
+        Editing::Edit(pk) => Some(pk.clone()),
     };
     let save = Action::new(move |f: &InvitationForm| {
         let f = f.clone();
@@ -663,23 +696,27 @@ fn InvitationFormView(
         }
     });
     let err = move |f: &'static str| move || field_error(save.value().get(), f);
+    // The form as typed now: what Save stores, and what the checks below it preview.
+    let current = Callback::new(move |()| InvitationForm {
+        name: name.get_untracked(),
+        description: description.get_untracked(),
+        flow: flow.get_untracked(),
+        expires: expires.get_untracked(),
+        never_expires: never.get_untracked(),
+        not_before: not_before.get_untracked(),
+        fixed_data: fixed_data.get_untracked(),
+        single_use: single_use.get_untracked(),
+        quota: quota.get_untracked(),
+        emails: emails.get_untracked(),
+        roles: sel_roles.get_untracked(),
+        groups: sel_groups.get_untracked(),
+        enabled: enabled.get_untracked(),
+        notify_creator: notify_creator.get_untracked(),
+        reminder_days: reminder_days.get_untracked(),
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        save.dispatch(InvitationForm {
-            name: name.get_untracked(),
-            description: description.get_untracked(),
-            flow: flow.get_untracked(),
-            expires: expires.get_untracked(),
-            never_expires: never.get_untracked(),
-            fixed_data: fixed_data.get_untracked(),
-            single_use: single_use.get_untracked(),
-            quota: quota.get_untracked(),
-            emails: emails.get_untracked(),
-            roles: sel_roles.get_untracked(),
-            groups: sel_groups.get_untracked(),
-            enabled: enabled.get_untracked(),
-            notify_creator: notify_creator.get_untracked(),
-        });
+        save.dispatch(current.run(()));
     };
     let checklist = move |items: Vec<NamedItem>, sel: RwSignal<Vec<String>>, kind: &'static str| {
         if items.is_empty() {
@@ -745,6 +782,16 @@ fn InvitationFormView(
                 <p class="warning" role="status">"⚠ This invitation never expires: its link works until it is disabled, deleted or used up."</p>
             </Show>
             {err("expires")}
+            <label for="invitation-not-before">"Opens at (UTC; empty = at once)"</label>
+            <input id="invitation-not-before" type="datetime-local" prop:value=not_before
+                on:input=move |ev| not_before.set(event_target_value(&ev)) />
+            <p class="muted">"Before this time the link shows when it opens and grants nothing."</p>
+            {err("not_before")}
+            <label for="invitation-reminders">"Reminders: days before expiry (e.g. 7, 1; empty = none)"</label>
+            <input id="invitation-reminders" prop:value=reminder_days placeholder="7, 1"
+                on:input=move |ev| reminder_days.set(event_target_value(&ev)) />
+            <p class="muted">"Each reminder goes once to the addresses its link was emailed to whose account has not used it."</p>
+            {err("reminder_days")}
             <label for="invitation-fixed-data">"Custom attributes (JSON or YAML)"</label>
             <textarea id="invitation-fixed-data" class="code" rows="5" placeholder="name: Jane Smith\nemail: jane.smith@company.com"
                 prop:value=fixed_data on:input=move |ev| fixed_data.set(event_target_value(&ev))></textarea>
@@ -787,6 +834,7 @@ fn InvitationFormView(
                 <button type="button" class="secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
             </div>
         </form>
+        <InvitationChecks current pk=editing_pk />
     }
     .into_any()
 }

@@ -8,6 +8,7 @@ pub mod email;
 pub mod events;
 pub mod flows;
 pub mod invitation_links;
+pub mod invitation_preview;
 pub mod invitations;
 pub mod outbox;
 pub mod policies;

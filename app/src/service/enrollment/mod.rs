@@ -29,7 +29,7 @@ use prompt::{strength_inputs, validate_prompt};
 pub use stage::*;
 
 use super::flows::StoredFlow;
-use super::invitations::{find_by_token, invalid, Invitation, Itoken};
+use super::invitations::{find_by_token, unusable, Invitation, Itoken};
 use super::policies::FlowPolicies;
 use super::verification::{self};
 use super::{time, Db};
@@ -116,7 +116,7 @@ impl<'a> Asking<'a> {
 ///
 /// # Errors
 /// [`Error::InvalidInvitation`] (404 for unknown/malformed/wrong-flow/missing, 410 with the reason for
-/// disabled/expired/used up); database errors.
+/// disabled/expired/used up); [`Error::NotYetOpen`] before its start time; database errors.
 pub async fn resolve(
     db: &Db,
     slug: &str,
@@ -151,13 +151,21 @@ pub async fn resolve(
             db.sightings.refused(&inv.pk, reason, asking.client_ip, now);
         }
     }
+    let not_before = invitation
+        .as_ref()
+        .and_then(|found| found.as_ref())
+        .and_then(|inv| inv.not_before);
     Journey::new(&flow.def)
         .admit(invitation.as_ref().map(|found| {
             found
                 .as_ref()
                 .map(|inv| (inv.flow_pk == flow.pk, inv.status(now)))
         }))
-        .map_err(refused)?;
+        .map_err(|r| match r {
+            // A scheduled invitation's invitee is told when it opens.
+            Refusal::Inactive(status) => unusable(status, not_before),
+            r => refused(r),
+        })?;
     let policies = loaded.policies.clone();
     Ok(Resolved {
         flow,
@@ -199,7 +207,7 @@ pub(super) fn closed_error(closed: &Closed, user: Option<&CurrentUser>) -> Error
 fn refused(r: Refusal) -> Error {
     match r {
         Refusal::NotFound => not_found(),
-        Refusal::Inactive(status) => invalid(status),
+        Refusal::Inactive(status) => unusable(status, None),
         Refusal::NotStarted => Error::Refused(Refuse::StepNotStarted),
         Refusal::NoPromptStage => {
             tracing::error!("a flow without prompt stages was opened");
@@ -208,10 +216,14 @@ fn refused(r: Refusal) -> Error {
     }
 }
 
+/// Whether `inv` is usable at `now` (UTC Unix seconds).
+///
+/// # Errors
+/// [`Error::InvalidInvitation`] with its status, or [`Error::NotYetOpen`] when it is scheduled.
 pub(super) fn check_active(inv: &Invitation, now: i64) -> Result<(), Error> {
     match inv.status(now) {
         InvitationStatus::Active => Ok(()),
-        status => Err(invalid(status)),
+        status => Err(unusable(status, inv.not_before)),
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod links;
 pub mod list;
+pub mod preview;
 pub mod reminders;
 pub mod token;
 pub mod uses;
@@ -15,6 +16,7 @@ pub use crate::domain::invitation::{Invitation, ListedInvitation};
 pub use crate::store::invitations::{ListQuery, OrderField};
 pub use links::*;
 pub use list::*;
+pub use preview::*;
 pub use token::*;
 pub use uses::*;
 pub use write::*;

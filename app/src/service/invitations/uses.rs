@@ -89,22 +89,34 @@ pub async fn consume_use(tx: &mut Tx, inv: &Invitation, now: i64) -> Result<(), 
         });
     }
     Err(match store::status(&mut **tx, &inv.pk).await? {
-        Some(s) => invalid(InvitationStatus::compute(
-            s.enabled,
-            s.creator_active,
-            s.expires,
-            s.uses,
-            s.quota,
-            now,
-        )),
+        Some(s) => unusable(
+            InvitationStatus::compute(
+                s.enabled,
+                s.creator_active,
+                (s.not_before, s.expires),
+                s.uses,
+                s.quota,
+                now,
+            ),
+            s.not_before,
+        ),
         None => invalid(InvitationStatus::Active),
     })
 }
 
 /// The invitee-facing error for a status: a reason for disabled/expired/used up (410), and a plain
-/// not-found (404) otherwise.
+/// not-found (404) otherwise. A scheduled invitation's error says when it opens: see [`unusable`].
 pub fn invalid(status: InvitationStatus) -> Error {
     Error::InvalidInvitation(Some(status))
+}
+
+/// The invitee-facing error for an invitation with `status` and start time `not_before` (UTC Unix
+/// seconds): [`Error::NotYetOpen`] with the instant it opens when it is scheduled, else [`invalid`].
+pub fn unusable(status: InvitationStatus, not_before: Option<i64>) -> Error {
+    match (status, not_before) {
+        (InvitationStatus::NotYetOpen, Some(at)) => Error::NotYetOpen(at),
+        (status, _) => invalid(status),
+    }
 }
 
 /// Deprovisions every account created through an invitation (its ledger's `enrolled` rows): deactivates

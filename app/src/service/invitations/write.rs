@@ -114,18 +114,21 @@ fn fields<'a>(
     r: &'a Resolved,
     fixed_data: &'a str,
     emails: &'a str,
+    reminder_days: Option<&'a str>,
 ) -> InvitationFields<'a> {
     InvitationFields {
         name: draft.name.as_str(),
         description: &draft.description,
         flow_pk: &r.flow_pk,
         expires: draft.expires,
+        not_before: draft.not_before,
         fixed_data,
         single_use: draft.quota.is_single_use(),
         quota: draft.quota.max(),
         emails,
         enabled: draft.enabled,
         notify_creator: draft.notify_creator,
+        reminder_days,
     }
 }
 
@@ -145,7 +148,8 @@ pub enum Delivery<'a> {
 /// written to the outbox in the same transaction. Returns the new pk.
 ///
 /// # Errors
-/// [`WriteError::Invalid`] (past expiry, unknown flow, role or group, a taken name); storage errors.
+/// [`WriteError::Invalid`] (past expiry, a start time at or after the expiry, unknown flow, role or
+/// group, a taken name); storage errors.
 pub async fn create_in(
     tx: &mut Tx,
     key: &crate::service::SecretKey,
@@ -159,14 +163,16 @@ pub async fn create_in(
     if draft.expires.is_some_and(|e| e <= now) {
         errors.push(InvitationError::ExpiresInPast);
     }
+    errors.extend(draft.check_window().err());
     let r = resolve(tx, draft, errors).await?;
     let pk = new_uuid();
     let (fixed_data, emails) = (fixed_data_json(draft), emails_json(draft)?);
+    let reminders = reminder_days_json(draft)?;
     let (_, digest, sealed) = new_token(key, &pk);
     store::insert(
         &mut **tx,
         &pk,
-        &fields(draft, &r, &fixed_data, &emails),
+        &fields(draft, &r, &fixed_data, &emails, reminders.as_deref()),
         created_by,
         store::StoredToken {
             digest: &digest,
@@ -243,6 +249,14 @@ pub async fn create(
 
 fn fixed_data_json(draft: &InvitationDraft) -> String {
     serde_json::Value::Object(draft.fixed_data.clone()).to_string()
+}
+
+fn reminder_days_json(draft: &InvitationDraft) -> Result<Option<String>, Error> {
+    draft
+        .reminder_days
+        .as_ref()
+        .map(|d| serde_json::to_string(d).context("encoding reminder days"))
+        .transpose()
 }
 
 fn emails_json(draft: &InvitationDraft) -> Result<String, Error> {
@@ -380,8 +394,8 @@ pub(super) async fn invitation_mail(
 /// Stores a draft over invitation `pk` inside the caller's transaction; uses, token and creator are kept.
 ///
 /// # Errors
-/// [`WriteError::NotFound`]; [`WriteError::Invalid`] (unknown flow, role or group, a taken name); storage
-/// errors.
+/// [`WriteError::NotFound`]; [`WriteError::Invalid`] (a start time at or after the expiry, unknown
+/// flow, role or group, a taken name); storage errors.
 pub async fn update_in(
     tx: &mut Tx,
     who: &Who,
@@ -389,11 +403,16 @@ pub async fn update_in(
     draft: &InvitationDraft,
 ) -> Result<(), WriteError> {
     let before = load_in(tx, pk).await?.ok_or(WriteError::NotFound)?;
-    let r = resolve(tx, draft, Vec::new()).await?;
+    let r = resolve(tx, draft, draft.check_window().err().into_iter().collect()).await?;
     let (fixed_data, emails) = (fixed_data_json(draft), emails_json(draft)?);
-    let n = store::update(&mut **tx, pk, &fields(draft, &r, &fixed_data, &emails))
-        .await
-        .map_err(name_taken)?;
+    let reminders = reminder_days_json(draft)?;
+    let n = store::update(
+        &mut **tx,
+        pk,
+        &fields(draft, &r, &fixed_data, &emails, reminders.as_deref()),
+    )
+    .await
+    .map_err(name_taken)?;
     if n == 0 {
         return Err(WriteError::NotFound);
     }

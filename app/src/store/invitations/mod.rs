@@ -50,6 +50,8 @@ pub struct InvitationFields<'a> {
     pub flow_pk: &'a str,
     /// Expiry, UTC Unix seconds; `None` never expires.
     pub expires: Option<i64>,
+    /// Start time, UTC Unix seconds; `None` opens at once.
+    pub not_before: Option<i64>,
     /// `fixed_data` as a JSON object's text.
     pub fixed_data: &'a str,
     /// Whether the invitation is single-use.
@@ -63,6 +65,9 @@ pub struct InvitationFields<'a> {
     /// Whether its creator is emailed of its uses, failed deliveries and unused expiry; `None` keeps
     /// what is stored (off for a new invitation).
     pub notify_creator: Option<bool>,
+    /// The reminder schedule as a JSON array's text; `None` keeps what is stored (none for a new
+    /// invitation).
+    pub reminder_days: Option<&'a str>,
 }
 
 /// An invitation's row as every read of one returns it ([`SELECT_INVITATION`]): its own columns, its
@@ -84,6 +89,8 @@ pub struct InvitationRow {
     pub flow_slug: String,
     /// Expiry, UTC Unix seconds; `None` never expires.
     pub expires: Option<i64>,
+    /// Start time, UTC Unix seconds; `None` opens at once (migration 0032).
+    pub not_before: Option<i64>,
     /// `fixed_data`, a JSON object.
     pub fixed_data: FixedDataColumn,
     /// Max uses; `None` is unlimited.
@@ -98,6 +105,8 @@ pub struct InvitationRow {
     /// Whether its creator is notified (migration 0031).
     #[sqlx(try_from = "Flag")]
     pub notify_creator: bool,
+    /// The reminder schedule, a JSON array of days (migration 0035).
+    pub reminder_days: String,
     /// The lookup digest of the token its link carries (`service::invitations::token_digest`).
     pub token: String,
     /// The token its link carries, sealed with the instance secret (`SecretKey::seal`, purpose
@@ -140,16 +149,16 @@ pub struct ListedRow {
 }
 
 /// The columns of [`InvitationRow`] and their joins; a `WHERE` is appended.
-const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.fixed_data, i.quota, i.uses,
-    i.emails, i.enabled, i.notify_creator, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
+const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.not_before, i.fixed_data, i.quota, i.uses,
+    i.emails, i.enabled, i.notify_creator, i.reminder_days, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
     u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * u.is_superuser AS creator_may_invite,
     u.last_login AS creator_last_login, u.attributes AS creator_attributes
     FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
 
 /// The columns of [`ListedRow`]: [`SELECT_INVITATION`]'s and the two counts, which use the indexes on
 /// `invitation_uses(invitation_pk)` and `outbox(invitation_pk)`; a `WHERE` is appended.
-const SELECT_LISTED: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.fixed_data, i.quota, i.uses,
-    i.emails, i.enabled, i.notify_creator, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
+const SELECT_LISTED: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.not_before, i.fixed_data, i.quota, i.uses,
+    i.emails, i.enabled, i.notify_creator, i.reminder_days, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
     u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * u.is_superuser AS creator_may_invite,
     u.last_login AS creator_last_login, u.attributes AS creator_attributes,
     (SELECT COUNT(*) FROM invitation_uses l WHERE l.invitation_pk = i.pk AND l.action = 'enrolled') AS enrolled_count,
@@ -165,6 +174,7 @@ fn invitation_of(row: InvitationRow, roles: Vec<Granted>, groups: Vec<Granted>) 
         flow_pk: row.flow_pk,
         flow_slug: row.flow_slug,
         expires: row.expires,
+        not_before: row.not_before,
         fixed_data: row.fixed_data.0,
         quota: Quota::from_max(row.quota),
         uses: row.uses,
@@ -174,6 +184,9 @@ fn invitation_of(row: InvitationRow, roles: Vec<Granted>, groups: Vec<Granted>) 
         groups,
         enabled: row.enabled,
         notify_creator: row.notify_creator,
+        // Written only from a checked list; anything else reads as no reminders (they are a courtesy,
+        // never a grant).
+        reminder_days: serde_json::from_str(&row.reminder_days).unwrap_or_default(),
         created_by: Creator {
             pk: row.creator_pk,
             username: row.creator_username,
@@ -266,12 +279,14 @@ impl<'r> Decode<'r, Any> for AttributesColumn {
     }
 }
 
-/// What decides an invitation's status: enabled, expiry, uses and quota.
+/// What decides an invitation's status: enabled, start time, expiry, uses and quota.
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct StatusRow {
     /// Whether it is enabled.
     #[sqlx(try_from = "Flag")]
     pub enabled: bool,
+    /// Start time, UTC Unix seconds; `None` opens at once.
+    pub not_before: Option<i64>,
     /// Expiry, UTC Unix seconds; `None` never expires.
     pub expires: Option<i64>,
     /// Consumed uses.

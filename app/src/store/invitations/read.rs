@@ -162,8 +162,8 @@ async fn with_grants(conn: &mut Conn, row: InvitationRow) -> Result<Invitation, 
 }
 
 /// Consumes one use of invitation `pk` with one conditional update: it matches only while the
-/// invitation is enabled, its creator active, unexpired at `now` (UTC Unix seconds), under quota, and
-/// still has these `emails` (JSON text), `token` (lookup digest: its own, or one of its named links',
+/// invitation is enabled, its creator active, open and unexpired at `now` (UTC Unix seconds), under quota,
+/// and still has these `emails` (JSON text), `token` (lookup digest: its own, or one of its named links',
 /// whose share [`super::consume_link`] checks) and `flow_pk`. Returns how many rows changed (1 consumed, 0 refused).
 ///
 /// # Errors
@@ -179,6 +179,7 @@ pub async fn consume(
     Ok(sqlx::query(
         "UPDATE invitations SET uses = uses + 1
          WHERE pk = $1 AND enabled = 1 AND (expires IS NULL OR expires > $2)
+           AND (not_before IS NULL OR not_before <= $2)
            AND (quota IS NULL OR uses < quota) AND emails = $3 AND flow_pk = $5
            AND (token = $4 OR EXISTS (SELECT 1 FROM invitation_links l WHERE l.invitation_pk = invitations.pk AND l.token = $4))
            AND EXISTS (SELECT 1 FROM users c WHERE c.pk = invitations.created_by AND c.is_active = 1 AND c.is_superuser = 1)",
@@ -199,7 +200,7 @@ pub async fn consume(
 /// Database errors.
 pub async fn status(ex: impl Exec<'_>, pk: &str) -> Result<Option<StatusRow>, DbError> {
     sqlx::query_as(
-        "SELECT i.enabled, i.expires, i.uses, i.quota, u.is_active * u.is_superuser AS creator_active
+        "SELECT i.enabled, i.not_before, i.expires, i.uses, i.quota, u.is_active * u.is_superuser AS creator_active
          FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.pk = $1",
     )
     .bind(pk)

@@ -77,6 +77,14 @@ pub(super) fn draft_of(form: &InvitationForm) -> Result<InvitationDraft, Vec<Inv
             .map_err(|e| errors.push(E::ExpiresInvalid(e)))
             .ok()
     };
+    let not_before = if form.not_before.trim().is_empty() {
+        Some(None)
+    } else {
+        crate::domain::time::parse_input(&form.not_before)
+            .map(Some)
+            .map_err(|_| errors.push(E::NotBeforeInvalid))
+            .ok()
+    };
     let fixed_data = crate::domain::fixed_data::parse_fixed_data(&form.fixed_data)
         .map_err(|e| errors.push(E::FixedData(e)))
         .ok();
@@ -88,24 +96,31 @@ pub(super) fn draft_of(form: &InvitationForm) -> Result<InvitationDraft, Vec<Inv
     let emails = crate::domain::email_rules::parse_rules(&form.emails)
         .map_err(|e| errors.push(E::Emails(e)))
         .ok();
-    match (name, expires, fixed_data, quota, emails) {
-        (Some(name), Some(expires), Some(fixed_data), Some(quota), Some(emails))
-            if errors.is_empty() =>
-        {
-            Ok(InvitationDraft {
-                name,
-                description: form.description.trim().to_owned(),
-                flow: Some(form.flow.trim().to_owned()),
-                expires,
-                fixed_data,
-                quota,
-                emails,
-                roles: sorted_unique(form.roles.clone()),
-                groups: sorted_unique(form.groups.clone()),
-                enabled: form.enabled,
-                notify_creator: Some(form.notify_creator),
-            })
-        }
+    let reminder_days = crate::domain::campaign::parse_reminder_days(&form.reminder_days)
+        .map_err(|e| errors.push(E::Reminders(e)))
+        .unwrap_or_default();
+    match (name, (expires, not_before), fixed_data, quota, emails) {
+        (
+            Some(name),
+            (Some(expires), Some(not_before)),
+            Some(fixed_data),
+            Some(quota),
+            Some(emails),
+        ) if errors.is_empty() => Ok(InvitationDraft {
+            name,
+            description: form.description.trim().to_owned(),
+            flow: Some(form.flow.trim().to_owned()),
+            expires,
+            not_before,
+            fixed_data,
+            quota,
+            emails,
+            roles: sorted_unique(form.roles.clone()),
+            groups: sorted_unique(form.groups.clone()),
+            enabled: form.enabled,
+            notify_creator: Some(form.notify_creator),
+            reminder_days: Some(reminder_days),
+        }),
         _ => Err(errors),
     }
 }
@@ -324,6 +339,12 @@ pub(super) fn invitation_view(
         send_to: inv.send_to(),
         expires_display: format_expiry(inv.expires, now),
         expires_input: inv.expires.map(format_input).unwrap_or_default(),
+        not_before: inv.not_before,
+        not_before_display: inv
+            .not_before
+            .map(|n| format_expiry(Some(n), now))
+            .unwrap_or_default(),
+        not_before_input: inv.not_before.map(format_input).unwrap_or_default(),
         fixed_data: if inv.fixed_data.is_empty() {
             String::new()
         } else {
@@ -344,6 +365,7 @@ pub(super) fn invitation_view(
         created: inv.created,
         enabled: inv.enabled,
         notify_creator: inv.notify_creator,
+        reminder_days: inv.reminder_days.clone(),
         roles,
         role_names,
         groups,
@@ -602,6 +624,26 @@ mod tests {
         assert!(
             errors.iter().any(|e| matches!(e, InvitationError::Name(_))),
             "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn opens_at_is_optional_and_parsed_like_the_expiry() {
+        let form = |not_before: &str| InvitationForm {
+            name: "jane".into(),
+            flow: "f".into(),
+            never_expires: true,
+            not_before: not_before.into(),
+            ..InvitationForm::default()
+        };
+        assert_eq!(draft_of(&form("")).unwrap().not_before, None);
+        assert_eq!(
+            draft_of(&form("2026-11-28T12:00")).unwrap().not_before,
+            Some(1_795_867_200)
+        );
+        assert_eq!(
+            draft_of(&form("soon")).unwrap_err(),
+            vec![InvitationError::NotBeforeInvalid]
         );
     }
 }
