@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import jsQR from 'jsqr';
 import { adminPage, createAdminByCli, createInvitation, invitationRow, readLink, screenshot } from './helpers';
 
 test.beforeAll(() => {
@@ -18,25 +19,23 @@ test('the expanded row shows the link as a QR code with SVG and PNG downloads', 
   expect(box!.width).toBeGreaterThanOrEqual(120);
   await expect(row.locator('.qr-code')).toHaveAttribute('aria-label', /QR code/);
   await screenshot(page, 'qr.png');
-  // The code decodes to the link (jsQR, a JavaScript QR decoder, on the SVG drawn into a canvas).
-  await page.addScriptTag({ path: require.resolve('jsqr/dist/jsQR.js') });
-  const svgText = await row.locator('.qr-code svg').evaluate(e => new XMLSerializer().serializeToString(e));
-  const decoded = await page.evaluate(async (svg: string) => {
+  // The code decodes to the link: the PNG download drawn into a canvas in the page (same origin, under
+  // the page's CSP), its pixels decoded by jsQR (npm jsqr) here.
+  const href = await row.locator('a.qr-png').getAttribute('href');
+  const pixels = await page.evaluate(async (src: string) => {
     const img = new Image();
-    img.src = 'data:image/svg+xml;base64,' + btoa(svg);
+    img.src = src;
     await img.decode();
-    const size = 400;
     const canvas = document.createElement('canvas');
-    canvas.width = size;
-    canvas.height = size;
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
     const ctx = canvas.getContext('2d')!;
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, size, size);
-    ctx.drawImage(img, 0, 0, size, size);
-    const data = ctx.getImageData(0, 0, size, size);
-    const found = (window as any).jsQR(data.data, size, size);
-    return found ? found.data : null;
-  }, svgText);
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: d.width, height: d.height, data: Array.from(d.data) };
+  }, href! + (href!.includes('?') ? '&' : '?') + 'scale=4');
+  const found = jsQR(Uint8ClampedArray.from(pixels.data), pixels.width, pixels.height);
+  const decoded = found ? found.data : null;
   expect(decoded).toBe(link);
   const [png] = await Promise.all([page.waitForEvent('download'), row.locator('a.qr-png').click()]);
   expect(png.suggestedFilename()).toBe('poster-qr-qr.png');

@@ -144,6 +144,22 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "2f3d47f77465c370",
         "2f3d47f77465c370",
     ),
+    (
+        "0032_invitation_not_before.sql",
+        "24fd162078e24a63",
+        "24fd162078e24a63",
+    ),
+    (
+        "0033_invitation_links.sql",
+        "73edbeadce09e6e5",
+        "c16673824929ed0e",
+    ),
+    ("0034_campaigns.sql", "a06f387c4fd941ec", "a06f387c4fd941ec"),
+    (
+        "0035_invitation_reminders.sql",
+        "8768f4da4aeac986",
+        "8768f4da4aeac986",
+    ),
 ];
 
 #[test]

@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod policies;
 pub mod qr;
+pub mod references;
 pub mod retention;
 pub mod setup;
 pub mod sightings;

@@ -107,15 +107,13 @@ fn CampaignEditor(pk: Option<String>, on_saved: Callback<String>) -> impl IntoVi
     let groups = Resource::new(|| (), |_| list_groups());
     let save = Action::new({
         let pk = pk.clone();
-        move |f: &CampaignForm| {
-            let (pk, f) = (pk.clone(), f.clone());
-            async move {
-                let r = save_campaign(pk, f).await;
-                if let Ok(pk) = &r {
-                    on_saved.run(pk.clone());
-                }
-                r
-            }
+        move |f: &CampaignForm| save_campaign(pk.clone(), f.clone())
+    });
+    // Told once the action has settled: `on_saved` may navigate away or close the editor, which
+    // disposes this action, so it must not run inside the action's own future.
+    Effect::new(move |_| {
+        if let Some(Ok(pk)) = save.value().get() {
+            on_saved.run(pk);
         }
     });
     view! {
@@ -220,6 +218,8 @@ pub fn CampaignDetailPage() -> impl IntoView {
     let page = Resource::new(move || (key(), version.get()), |(k, _)| get_campaign(k));
     let editing = RwSignal::new(false);
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
+    // The last import's summary, kept outside the part that reloads with the recipients.
+    let imported: RwSignal<Option<String>> = RwSignal::new(None);
     let confirming_all = RwSignal::new(false);
     let confirming_delete = RwSignal::new(false);
     let navigate = leptos_router::hooks::use_navigate();
@@ -243,6 +243,7 @@ pub fn CampaignDetailPage() -> impl IntoView {
     view! {
         <section class="page campaign">
             <p><a href="/admin/campaigns">"← Campaigns"</a></p>
+            {move || imported.get().map(|m| view! { <p role="status" id="campaign-imported">{m}</p> })}
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || { let navigate = navigate.clone(); Suspend::new(async move {
                     match page.await {
@@ -263,7 +264,7 @@ pub fn CampaignDetailPage() -> impl IntoView {
                                     <dt>"Reminders"</dt>
                                     <dd>{if c.reminder_days.is_empty() { "none".to_owned() } else { format!("{} days before expiry", c.reminder_days.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")) }}</dd>
                                 </dl>
-                                <table class="counts">
+                                <table class="table counts">
                                     <thead><tr><th scope="col">"Recipients"</th>
                                         {RecipientState::ALL.iter().map(|s| view! { <th scope="col">{s.label()}</th> }).collect_view()}
                                     </tr></thead>
@@ -319,7 +320,7 @@ pub fn CampaignDetailPage() -> impl IntoView {
                                         version.update(|v| *v += 1);
                                     }) />
                                 })}
-                                <Import pk=pk5 version />
+                                <Import pk=pk5 version imported />
                                 <Recipients page=p campaign=pk.clone() version notice />
                             }.into_any()
                         }
@@ -333,7 +334,7 @@ pub fn CampaignDetailPage() -> impl IntoView {
 
 /// The import: paste addresses or choose a CSV file, see the dry run, confirm.
 #[component]
-fn Import(pk: String, version: RwSignal<u32>) -> impl IntoView {
+fn Import(pk: String, version: RwSignal<u32>, imported: RwSignal<Option<String>>) -> impl IntoView {
     let pasted = RwSignal::new(String::new());
     let csv = RwSignal::new(String::new());
     let file_name = RwSignal::new(String::new());
@@ -351,10 +352,8 @@ fn Import(pk: String, version: RwSignal<u32>) -> impl IntoView {
             let (pk, s) = (pk.clone(), s.clone());
             async move {
                 let r = campaign_import(pk, s).await;
-                if r.is_ok() {
-                    pasted.set(String::new());
-                    csv.set(String::new());
-                    file_name.set(String::new());
+                if let Ok(d) = &r {
+                    imported.set(Some(format!("Imported: {}.", d.counts.summary())));
                     version.update(|v| *v += 1);
                 }
                 r
@@ -402,7 +401,7 @@ fn Import(pk: String, version: RwSignal<u32>) -> impl IntoView {
                 view! {
                     <div class="dry-run" id="campaign-dry-run-result">
                         <p role="status">"Dry run: " <strong>{d.counts.summary()}</strong> ". Nothing is written until you confirm."</p>
-                        <table class="dry-run-rows">
+                        <table class="table dry-run-rows">
                             <thead><tr><th scope="col">"Line"</th><th scope="col">"Email"</th><th scope="col">"Name"</th><th scope="col">"Result"</th></tr></thead>
                             <tbody>
                                 {d.rows.into_iter().map(|r| view! {
@@ -419,10 +418,7 @@ fn Import(pk: String, version: RwSignal<u32>) -> impl IntoView {
                     </div>
                 }
             })}
-            {move || apply.value().get().map(|r| match r {
-                Ok(d) => view! { <p role="status" id="campaign-imported">{format!("Imported: {}.", d.counts.summary())}</p> }.into_any(),
-                Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
-            })}
+            {move || apply.value().get().and_then(Result::err).map(|e| view! { <crate::pages::ErrorNotice error=e /> })}
         </details>
     }
     .into_any()
@@ -441,7 +437,7 @@ fn Recipients(
         return view! { <p class="muted">"No recipients yet."</p> }.into_any();
     }
     view! {
-        <table class="recipients">
+        <table class="table recipients">
             <thead><tr>
                 <th scope="col">"Email"</th><th scope="col">"Name"</th><th scope="col">"State"</th>
                 <th scope="col">"Invitation"</th><th scope="col">"Reminders"</th><th scope="col">"Added"</th><th scope="col"></th>

@@ -27,7 +27,7 @@ use crate::store::db::new_uuid;
 use crate::store::{is_unique_violation, Tx};
 
 /// The flow a campaign gets when its draft names none.
-pub const DEFAULT_FLOW_SLUG: &str = super::invitations::DEFAULT_FLOW_SLUG;
+pub const DEFAULT_FLOW_SLUG: &str = super::references::DEFAULT_FLOW_SLUG;
 
 fn invalid(errors: Vec<CampaignError>) -> Error {
     Error::Invalid(
@@ -50,39 +50,23 @@ async fn resolve(
     draft: &CampaignDraft,
     mut errors: Vec<CampaignError>,
 ) -> Result<Resolved, Error> {
-    let flow_pk = match &draft.flow {
-        Some(pk) => crate::store::flows::existing_flow_pk(&mut **tx, pk).await?,
-        None => crate::store::flows::flow_pk_by_slug(&mut **tx, DEFAULT_FLOW_SLUG).await?,
-    };
-    if flow_pk.is_none() {
+    let r =
+        super::references::resolve(tx, draft.flow.as_deref(), &draft.roles, &draft.groups).await?;
+    if r.flow_pk.is_none() {
         errors.push(CampaignError::Flow);
     }
-    let mut roles = Vec::new();
-    for r in &draft.roles {
-        match crate::store::directory::role_pk_by_pk_or_name(&mut **tx, r).await? {
-            Some(pk) => roles.push(pk),
-            None => errors.push(CampaignError::UnknownRole(r.clone())),
-        }
-    }
-    let mut groups = Vec::new();
-    for g in &draft.groups {
-        match crate::store::directory::group_pk_by_pk_or_name(&mut **tx, g).await? {
-            Some(pk) => groups.push(pk),
-            None => errors.push(CampaignError::UnknownGroup(g.clone())),
-        }
-    }
-    match flow_pk {
-        Some(flow_pk) if errors.is_empty() => {
-            roles.sort();
-            roles.dedup();
-            groups.sort();
-            groups.dedup();
-            Ok(Resolved {
-                flow_pk,
-                roles,
-                groups,
-            })
-        }
+    errors.extend(r.unknown_roles.into_iter().map(CampaignError::UnknownRole));
+    errors.extend(
+        r.unknown_groups
+            .into_iter()
+            .map(CampaignError::UnknownGroup),
+    );
+    match r.flow_pk {
+        Some(flow_pk) if errors.is_empty() => Ok(Resolved {
+            flow_pk,
+            roles: r.roles,
+            groups: r.groups,
+        }),
         _ => Err(invalid(errors)),
     }
 }

@@ -17,7 +17,7 @@ use crate::store::{is_unique_violation, DbError, Tx};
 pub const DEFAULT_LIFETIME_SECS: i64 = 7 * 86_400;
 
 /// The flow an invitation gets when its draft names none (the seed's "use default-enrollment-flow").
-pub const DEFAULT_FLOW_SLUG: &str = "default-enrollment-flow";
+pub const DEFAULT_FLOW_SLUG: &str = crate::service::references::DEFAULT_FLOW_SLUG;
 
 /// Why an invitation could not be written. Each edge names it in its own words: the dashboard through
 /// `crate::error`'s `From<WriteError> for AppError`, the REST API with Django REST framework's messages.
@@ -56,46 +56,35 @@ struct Resolved {
     groups: Vec<String>,
 }
 
-/// Resolves the flow (by pk; the default flow when the draft names none) and the roles and groups (by pk
-/// or name) inside `tx`, collecting an error for each one that does not exist, after `errors`.
+/// Resolves the draft's flow, roles and groups inside `tx` ([`crate::service::references::resolve`]),
+/// collecting an error for each one that does not exist, after `errors`.
 async fn resolve(
     tx: &mut Tx,
     draft: &InvitationDraft,
     mut errors: Vec<InvitationError>,
 ) -> Result<Resolved, WriteError> {
-    let flow_pk = match &draft.flow {
-        Some(pk) => crate::store::flows::existing_flow_pk(&mut **tx, pk).await?,
-        None => crate::store::flows::flow_pk_by_slug(&mut **tx, DEFAULT_FLOW_SLUG).await?,
-    };
-    if flow_pk.is_none() {
+    let r =
+        crate::service::references::resolve(tx, draft.flow.as_deref(), &draft.roles, &draft.groups)
+            .await?;
+    if r.flow_pk.is_none() {
         errors.push(InvitationError::Flow);
     }
-    let mut roles = Vec::new();
-    for r in &draft.roles {
-        match crate::store::directory::role_pk_by_pk_or_name(&mut **tx, r).await? {
-            Some(pk) => roles.push(pk),
-            None => errors.push(InvitationError::UnknownRole(r.clone())),
-        }
-    }
-    let mut groups = Vec::new();
-    for g in &draft.groups {
-        match crate::store::directory::group_pk_by_pk_or_name(&mut **tx, g).await? {
-            Some(pk) => groups.push(pk),
-            None => errors.push(InvitationError::UnknownGroup(g.clone())),
-        }
-    }
-    match flow_pk {
-        Some(flow_pk) if errors.is_empty() => {
-            roles.sort();
-            roles.dedup();
-            groups.sort();
-            groups.dedup();
-            Ok(Resolved {
-                flow_pk,
-                roles,
-                groups,
-            })
-        }
+    errors.extend(
+        r.unknown_roles
+            .into_iter()
+            .map(InvitationError::UnknownRole),
+    );
+    errors.extend(
+        r.unknown_groups
+            .into_iter()
+            .map(InvitationError::UnknownGroup),
+    );
+    match r.flow_pk {
+        Some(flow_pk) if errors.is_empty() => Ok(Resolved {
+            flow_pk,
+            roles: r.roles,
+            groups: r.groups,
+        }),
         _ => Err(WriteError::Invalid(errors)),
     }
 }
