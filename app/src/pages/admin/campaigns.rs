@@ -260,7 +260,10 @@ pub fn CampaignDetailPage() -> impl IntoView {
                                     <dt>"Expires"</dt><dd>{c.expires_text.clone()}</dd>
                                     {(!c.not_before_text.is_empty()).then(|| view! { <dt>"Opens"</dt><dd>{c.not_before_text.clone()}</dd> })}
                                     <dt>"Grants"</dt>
-                                    <dd>{c.roles.iter().map(|(_, n)| format!("role {n}")).chain(c.groups.iter().map(|(_, n)| format!("group {n}"))).collect::<Vec<_>>().join(", ")}</dd>
+                                    <dd>{
+                                        let grants = c.roles.iter().map(|(_, n)| format!("role {n}")).chain(c.groups.iter().map(|(_, n)| format!("group {n}"))).collect::<Vec<_>>();
+                                        if grants.is_empty() { "an account only".to_owned() } else { grants.join(", ") }
+                                    }</dd>
                                     <dt>"Reminders"</dt>
                                     <dd>{if c.reminder_days.is_empty() { "none".to_owned() } else { format!("{} days before expiry", c.reminder_days.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")) }}</dd>
                                 </dl>
