@@ -14,6 +14,8 @@
 #   * references that must exist: the default flow's pk for `flow`, a role and a group for `roles` and
 #     `groups` (Usher creates those from the dashboard only: written to the database before it serves);
 #   * unused names: scripts/api-fuzz/hooks.py makes each valid generated `name` unique;
+#   * named links: public invitations of their own for /core/invitations/{invitation_uuid}/links/, the
+#     first with links that only DELETE takes;
 #   * campaigns (Usher's own resource, /usher/campaigns/): a few kept for GET, PUT, recipients, bulk, resend
 #     and revoke_all by `campaign_uuid`, others only DELETE takes, created beforehand through the API; a few
 #     recipients of the first kept one (added through `recipients/bulk/`) for `recipient_uuid`, whose revoke
@@ -76,6 +78,15 @@ FIRST=$(echo "${CAMPAIGNS_KEPT[0]}" | tr -d '"')
 curl -fsS -H "Authorization: Bearer $SEEDER" -H "Content-Type: application/json" \
   -d '{"rows": [{"email": "fuzz-1@example.com"}, {"email": "fuzz-2@example.com", "name": "Two"}, {"email": "fuzz-3@example.com", "attributes": {"team": "red"}}, {"email": "fuzz-4@example.com"}, {"email": "fuzz-5@example.com"}], "dry_run": false}' \
   "$API/usher/campaigns/$FIRST/recipients/bulk/" >/dev/null
+# Named links (/core/invitations/{invitation_uuid}/links/): public invitations of their own (no other
+# operation's dictionary names them, so none is made email-limited under the links), the first with links
+# only DELETE takes.
+LINKABLE=(); for i in 1 2 3; do LINKABLE+=("$(seed "api-fuzz-linkable-$i")"); done
+LINKED=$(echo "${LINKABLE[0]}" | tr -d '"')
+LINKS_DOOMED=(); for i in $(seq 1 25); do
+  LINKS_DOOMED+=("$(curl -fsS -H "Authorization: Bearer $SEEDER" -H "Content-Type: application/json" \
+    -d "{\"name\": \"api-fuzz-link-$i\"}" "$API/core/invitations/$LINKED/links/" | pk)")
+done
 RECIPIENTS=$(curl -fsS -H "Authorization: Bearer $SEEDER" "$API/usher/campaigns/$FIRST/recipients/?page_size=100" \
   | python3 -c 'import json, sys; print(", ".join(json.dumps(r["pk"]) for r in json.load(sys.stdin)["results"]))')
 cat >"$WORK/schemathesis.toml" <<TOML
@@ -94,18 +105,22 @@ campaigns_kept = { values = [$(list "${CAMPAIGNS_KEPT[@]}")] }
 campaigns_doomed = { values = [$(list "${CAMPAIGNS_DOOMED[@]}")] }
 recipients_campaign = { values = [${CAMPAIGNS_KEPT[0]}] }
 recipients = { values = [$RECIPIENTS] }
+linkable = { values = [$(list "${LINKABLE[@]}")] }
+linked = { values = [${LINKABLE[0]}] }
+links_doomed = { values = [$(list "${LINKS_DOOMED[@]}")] }
 
 [parameters]
 "path.invite_uuid" = { dictionary = "kept", probability = 0.8 }
 "path.campaign_uuid" = { dictionary = "campaigns_kept", probability = 0.8 }
 "path.recipient_uuid" = { dictionary = "recipients", probability = 0.8 }
+"path.invitation_uuid" = { dictionary = "linkable", probability = 0.8 }
 "body.flow" = { dictionary = "flows", probability = 0.8 }
 "body.roles[*]" = { dictionary = "roles", probability = 0.9 }
 "body.groups[*]" = { dictionary = "groups", probability = 0.9 }
 
 [[operations]]
 include-method = "DELETE"
-parameters = { "path.invite_uuid" = { dictionary = "doomed", probability = 0.8 }, "path.campaign_uuid" = { dictionary = "campaigns_doomed", probability = 0.8 } }
+parameters = { "path.invite_uuid" = { dictionary = "doomed", probability = 0.8 }, "path.campaign_uuid" = { dictionary = "campaigns_doomed", probability = 0.8 }, "path.invitation_uuid" = { dictionary = "linked", probability = 0.8 }, "path.link_uuid" = { dictionary = "links_doomed", probability = 0.8 } }
 
 [[operations]]
 include-operation-id = "usher_campaigns_recipients_revoke_create"
