@@ -136,21 +136,47 @@ impl FromServerFnError for AppError {
     }
 }
 
-/// What a visitor is told when a flow's settings close it to them
+/// What a visitor is told, in `l`, when a flow's settings close it to them
 /// ([`crate::domain::journey::Closed`]); `username` is the signed-in visitor's (empty when anonymous).
-pub fn closed_message(closed: &crate::domain::journey::Closed, username: &str) -> String {
+pub fn closed_message(
+    l: crate::i18n::Locale,
+    closed: &crate::domain::journey::Closed,
+    username: &str,
+) -> String {
     use crate::domain::journey::Closed;
+    use crate::t;
+    let username = username.to_owned();
     match closed {
-        Closed::NotEnrollment | Closed::NeverCreate => {
-            "This flow does not create new accounts. If you already have an account, sign in to accept the invitation.".into()
-        }
-        Closed::SignedIn => format!(
-            "You are signed in as {username}. Accept the invitation as {username}, or sign out to create a new account."
-        ),
-        Closed::SignInRequired => "Sign in first to continue with this flow.".into(),
-        Closed::SuperuserRequired => "Only administrators can use this flow.".into(),
-        Closed::Unsupported(what) => {
-            format!("This flow requires `{what}`, which Usher does not support.")
+        Closed::NotEnrollment | Closed::NeverCreate => t!(l, "closed-no-new-accounts"),
+        Closed::SignedIn => t!(l, "closed-signed-in", username = username),
+        Closed::SignInRequired => t!(l, "closed-sign-in-required"),
+        Closed::SuperuserRequired => t!(l, "closed-superuser-required"),
+        Closed::Unsupported(what) => t!(l, "closed-unsupported", what = what.clone()),
+    }
+}
+
+impl AppError {
+    /// The message of this error in `l`, for the invitee's pages: the fixed messages from the catalogue;
+    /// the ones that carry their words (field errors, refusals, policies) were worded in the request's
+    /// language when they were made ([`crate::i18n::worded_in`]).
+    pub fn message(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        match self {
+            Self::Unauthenticated => t!(l, "error-unauthenticated"),
+            Self::Forbidden => t!(l, "error-forbidden"),
+            Self::InvalidCredentials => t!(l, "error-invalid-credentials"),
+            Self::InvalidInvitation { .. } => t!(l, "flow-invalid-title"),
+            Self::NotYetOpen { utc, .. } => t!(l, "error-not-yet-open", when = utc.clone()),
+            Self::Validation(_) => t!(l, "error-correct-below"),
+            Self::TooManyAttempts(s) => t!(l, "error-too-many-attempts", seconds = *s),
+            Self::TooManyCodes(s) => t!(l, "error-too-many-codes", seconds = *s),
+            Self::CodesPaused(s) => t!(l, "error-codes-paused", seconds = *s),
+            Self::CodesSlowed(s) => t!(l, "error-codes-slowed", seconds = *s),
+            Self::TooManyEnrollments(s) => t!(l, "error-too-many-enrollments", seconds = *s),
+            Self::Busy(s) => t!(l, "error-busy", seconds = *s),
+            Self::Internal => t!(l, "error-internal"),
+            Self::NotFound(m) | Self::BadRequest(m) | Self::PolicyDenied(m) => m.clone(),
+            Self::ServerFn(e) => e.to_string(),
         }
     }
 }
@@ -161,28 +187,30 @@ pub fn closed_message(closed: &crate::domain::journey::Closed, username: &str) -
 impl From<crate::service::error::Error> for AppError {
     fn from(e: crate::service::error::Error) -> Self {
         use crate::service::error::Error as E;
+        // The invitee's server functions word their errors in the page's language.
+        let l = crate::i18n::wording();
         match e {
             E::Invalid(problems) => Self::Validation(
                 problems
                     .into_iter()
                     .map(|(field, p)| {
-                        let message = problem_message(&field, p);
+                        let message = problem_message(l, &field, p);
                         (field, message)
                     })
                     .collect(),
             ),
-            E::Refused(r) => Self::BadRequest(refusal_message(r)),
+            E::Refused(r) => Self::BadRequest(refusal_message(l, r)),
             E::NotFound(what) => Self::NotFound(not_found_message(what)),
             E::InvalidInvitation(status) => {
-                let reason = status.and_then(|s| s.refusal_reason());
+                let reason = status.and_then(|s| invitation_reason(l, s));
                 Self::InvalidInvitation {
                     gone: reason.is_some(),
-                    reason: reason.map(str::to_owned),
+                    reason,
                 }
             }
             E::NotYetOpen(at) => Self::NotYetOpen {
                 at,
-                utc: crate::domain::time::format_absolute(at),
+                utc: l.datetime(at),
                 iso: crate::domain::time::format_rfc3339(at),
             },
             E::Unauthenticated => Self::Unauthenticated,
@@ -191,7 +219,7 @@ impl From<crate::service::error::Error> for AppError {
             E::TooManyAttempts(s) => Self::TooManyAttempts(s),
             E::TooManyEnrollments(s) => Self::TooManyEnrollments(s),
             E::PolicyDenied(m) if m.is_empty() => {
-                Self::PolicyDenied("You cannot continue: access was denied by a policy.".into())
+                Self::PolicyDenied(crate::t!(l, "error-policy-denied"))
             }
             E::PolicyDenied(m) => Self::PolicyDenied(m),
             E::TooManyCodes(s) => Self::TooManyCodes(s),
@@ -201,6 +229,24 @@ impl From<crate::service::error::Error> for AppError {
             E::Internal => Self::Internal,
         }
     }
+}
+
+/// Why an invitation cannot be used, in `l`, where it is safe to tell
+/// ([`crate::domain::invitation::InvitationStatus::refusal_reason`] in English).
+#[cfg(feature = "ssr")]
+fn invitation_reason(
+    l: crate::i18n::Locale,
+    status: crate::domain::invitation::InvitationStatus,
+) -> Option<String> {
+    use crate::domain::invitation::InvitationStatus as S;
+    use crate::t;
+    Some(match status {
+        S::Disabled => t!(l, "invitation-disabled"),
+        S::NotYetOpen => t!(l, "invitation-not-open"),
+        S::Expired => t!(l, "invitation-expired"),
+        S::UsedUp => t!(l, "invitation-used-up"),
+        S::Active => return None,
+    })
 }
 
 /// What is said when nothing has the identity asked for ([`crate::service::error::Entity`]).
@@ -246,16 +292,28 @@ impl From<crate::service::invitations::WriteError> for AppError {
     }
 }
 
-/// What is said of a field's value ([`crate::service::error::Problem`]).
+/// What is said of a field's value ([`crate::service::error::Problem`]), in `l` for what the invitee's
+/// forms can be told (the rest is the admin's, in English).
 #[cfg(feature = "ssr")]
-fn problem_message(field: &str, p: crate::service::error::Problem) -> String {
+fn problem_message(
+    l: crate::i18n::Locale,
+    field: &str,
+    p: crate::service::error::Problem,
+) -> String {
+    use crate::domain::user::{PasswordError as Pw, UsernameError as Un};
+    use crate::domain::verification::CodeError as C;
     use crate::service::error::Problem as P;
+    use crate::t;
     match p {
-        P::Code(e) => e.message(),
-        P::Missing if field == "code" => "Enter the code from the email.".into(),
-        P::Missing if field == "username" => "Username is required.".into(),
-        P::Missing => "This field is required.".into(),
-        P::NotAnAddress => "Enter an email address.".into(),
+        P::Code(C::Expired) => t!(l, "code-expired"),
+        P::Code(C::TooManyAttempts) => t!(l, "code-too-many-attempts"),
+        P::Code(C::Used) => t!(l, "code-used"),
+        P::Code(C::Wrong { attempts_left: 0 }) => t!(l, "code-wrong-none-left"),
+        P::Code(C::Wrong { attempts_left }) => t!(l, "code-wrong", count = attempts_left),
+        P::Missing if field == "code" => t!(l, "problem-code-missing"),
+        P::Missing if field == "username" => t!(l, "problem-username-missing"),
+        P::Missing => t!(l, "problem-missing"),
+        P::NotAnAddress => t!(l, "problem-not-an-address"),
         P::NotAMailbox => {
             "Enter a mailbox such as Acme <id@acme.example> or id@acme.example.".into()
         }
@@ -266,17 +324,36 @@ fn problem_message(field: &str, p: crate::service::error::Problem) -> String {
         P::SmtpTransport(e) => format!("This URL does not work for SMTP: {e}"),
         P::NotAnAddressIn(a) => format!("'{a}' is not a valid email address."),
         P::NoRecipient => "Give at least one recipient.".into(),
-        P::Required(label) => format!("{label} is required."),
-        P::TooLong(label, max) => format!("{label} must be at most {max} characters."),
-        P::Username(e) => e.to_string(),
-        P::UsernameTaken => "This username is already taken.".into(),
-        P::Password(e) => e.to_string(),
-        P::NotTheInvitedAddress => "This invitation is for another email address.".into(),
-        P::AddressNotAllowed => "This invitation is not valid for this email address.".into(),
-        P::AllowedAddressRequired => {
-            "An email address allowed by this invitation is required.".into()
+        P::Required(label) => t!(l, "problem-required", label = l.label(&label)),
+        P::TooLong(label, max) => t!(
+            l,
+            "problem-too-long",
+            label = l.label(&label),
+            max = max.to_string()
+        ),
+        P::Username(Un::Required) => t!(l, "problem-username-missing"),
+        P::Username(Un::TooLong) => t!(
+            l,
+            "problem-username-too-long",
+            max = crate::domain::user::USERNAME_MAX.to_string()
+        ),
+        P::Username(Un::Characters) => t!(l, "problem-username-characters"),
+        P::Username(Un::MixedScripts) => t!(l, "problem-username-scripts"),
+        P::UsernameTaken | P::Taken(crate::service::error::Entity::User) => {
+            t!(l, "problem-username-taken")
         }
-        P::NotAValidAddress => "Enter a valid email address.".into(),
+        P::Password(Pw::Mismatch) => t!(l, "problem-passwords-differ"),
+        P::Password(Pw::TooShort(n)) => t!(l, "problem-password-too-short", count = n as i64),
+        P::Password(Pw::TooLong) => t!(
+            l,
+            "problem-password-too-long",
+            max = crate::domain::user::PASSWORD_MAX_BYTES.to_string()
+        ),
+        P::Password(Pw::TooWeak(hint)) => t!(l, "problem-password-weak", hint = hint),
+        P::NotTheInvitedAddress => t!(l, "problem-not-the-invited-address"),
+        P::AddressNotAllowed => t!(l, "problem-address-not-allowed"),
+        P::AllowedAddressRequired => t!(l, "problem-allowed-address-required"),
+        P::NotAValidAddress => t!(l, "problem-not-a-valid-address"),
         P::Taken(what) => taken_message(what),
         P::NoSuchUser(name) => format!("No user is named '{name}'."),
         P::NotInFuture => "Expiry must be in the future.".into(),
@@ -325,44 +402,34 @@ fn taken_message(what: crate::service::error::Entity) -> String {
     }
 }
 
-/// What is said of a refused request ([`crate::service::error::Refusal`]).
+/// What is said of a refused request ([`crate::service::error::Refusal`]), in `l` for what the invitee's
+/// pages can be told.
 #[cfg(feature = "ssr")]
-fn refusal_message(r: crate::service::error::Refusal) -> String {
+fn refusal_message(l: crate::i18n::Locale, r: crate::service::error::Refusal) -> String {
+    use crate::domain::verification::ResendError;
     use crate::service::error::Refusal as R;
+    use crate::t;
     match r {
-        R::VerificationNotStarted => {
-            "This verification was not started here. Open your invitation link again.".into()
-        }
-        R::Resend(e) => e.message(),
-        R::CodeForAnotherAddress => {
-            "This code was sent to another address. Ask for a new code.".into()
-        }
+        R::VerificationNotStarted => t!(l, "refusal-verification-not-started"),
+        R::Resend(ResendError::Wait(s)) => t!(l, "resend-wait", seconds = s),
+        R::Resend(ResendError::TooMany) => t!(l, "resend-too-many"),
+        R::Resend(ResendError::Verified) => t!(l, "resend-verified"),
+        R::CodeForAnotherAddress => t!(l, "refusal-code-for-another-address"),
         R::NoSmtpServer => {
             "No SMTP server is configured: save one here or set USHER_SMTP_URL.".into()
         }
         R::TestMessageRefused(e) => format!("The SMTP server did not take the test message: {e}"),
-        R::AlreadyUsed => "You have already accepted this invitation.".into(),
-        R::FlowClosed(closed, username) => closed_message(&closed, &username),
-        R::StepNotStarted => {
-            "This step of the enrollment was not started here. Open your invitation link again."
-                .into()
+        R::AlreadyUsed => t!(l, "refusal-already-used"),
+        R::FlowClosed(closed, username) => closed_message(l, &closed, &username),
+        R::StepNotStarted => t!(l, "refusal-step-not-started"),
+        R::FormExpired => t!(l, "refusal-form-expired"),
+        R::NoAddressEntered => t!(l, "refusal-no-address-entered"),
+        R::CodeNotSentHere => t!(l, "refusal-code-not-sent-here"),
+        R::AddressAlreadyConfirmed => t!(l, "refusal-address-already-confirmed"),
+        R::AccountAddressNotAllowed(email) => {
+            t!(l, "refusal-account-address-not-allowed", email = email)
         }
-        R::FormExpired => "This form has expired. Enter your details again.".into(),
-        R::NoAddressEntered => {
-            "This flow verifies an email address, but none was entered.".into()
-        }
-        R::CodeNotSentHere => {
-            "No code was sent in this browser. Open your invitation link again.".into()
-        }
-        R::AddressAlreadyConfirmed => {
-            "Your email address is already confirmed; accept the invitation.".into()
-        }
-        R::AccountAddressNotAllowed(email) => format!(
-            "This invitation is not valid for your account's email address ({email})."
-        ),
-        R::ConfirmAddressFirst(email) => {
-            format!("Confirm your email address ({email}) first: send yourself a code.")
-        }
+        R::ConfirmAddressFirst(email) => t!(l, "refusal-confirm-address-first", email = email),
         R::LinkSealedElsewhere => "This invitation's link was sealed with another USHER_SECRET_KEY: regenerate the link, then send it.".into(),
         R::OwnAccount(action) => format!(
             "You cannot {} your own account.",
@@ -483,9 +550,10 @@ mod tests {
         );
         assert_eq!(AppError::from(Error::InvalidInvitation(None)).status(), 404);
         let scheduled = AppError::from(Error::NotYetOpen(1_795_867_200));
+        // Worded as the invitee's pages word times (issue 16 item 2).
         assert_eq!(
             scheduled.to_string(),
-            "This invitation opens on 2026-11-28 12:00 UTC."
+            "This invitation opens on Saturday, 28 November 2026, 12:00 UTC."
         );
         assert_eq!(scheduled.status(), 403);
         assert_eq!(

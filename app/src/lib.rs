@@ -5,6 +5,7 @@
 pub mod api;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -90,7 +91,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     });
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -120,8 +121,15 @@ pub fn App() -> impl IntoView {
     // Every page renders in `SsrMode::Async` (all resources resolved before the first byte): pages are small,
     // status codes (403, 404, 410) must be set before the head is sent, and out-of-order streaming was seen
     // to stall under load.
+    // The invitee's pages say their own language (issue 16); the others are in English.
+    #[cfg(feature = "ssr")]
+    let english = use_context::<http::request::Parts>()
+        .is_none_or(|parts| !parts.uri.path().starts_with("/if/"));
+    #[cfg(not(feature = "ssr"))]
+    let english = true;
     view! {
         <Title text="Usher" />
+        {english.then(|| view! { <leptos_meta::Html {..} lang="en" /> })}
         <Router>
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />

@@ -93,6 +93,9 @@ pub struct InvitationView {
     /// Reminder days before expiry, largest first (none: empty).
     #[serde(default)]
     pub reminder_days: Vec<u32>,
+    /// The invitee's language (`en`, `de`); `None`: their browser's.
+    #[serde(default)]
+    pub locale: Option<crate::i18n::Locale>,
     /// The full link `{public_url}/if/flow/{slug}/?itoken={token}`; empty when the token was sealed
     /// under another `USHER_SECRET_KEY` and cannot be shown (regenerate it).
     pub link: String,
@@ -194,6 +197,9 @@ pub struct InvitationForm {
     /// Reminders: days before expiry, e.g. "7, 1" (empty or absent: none).
     #[serde(default)]
     pub reminder_days: String,
+    /// The invitee's language code, `en` or `de` (empty or absent: the invitee's browser's).
+    #[serde(default)]
+    pub locale: String,
 }
 
 /// Sort order of the invitations table.
@@ -213,6 +219,9 @@ pub enum InvitationSort {
 /// What the flow page shows: the invitation's summary and the current prompt stage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowView {
+    /// The page's language (issue 16): the switcher's choice, else the invitation's, else the
+    /// browser's, else the brand default.
+    pub locale: crate::i18n::Locale,
     /// Flow slug.
     pub slug: String,
     /// Flow title.
@@ -225,8 +234,15 @@ pub struct FlowView {
     pub groups: Vec<String>,
     /// `internal` or `external`.
     pub user_type: crate::domain::flow::UserType,
-    /// Expiry for people, or "never".
+    /// Expiry for people, or "never": "in 3 days (Friday, 4 December 2026, 17:00 UTC)".
     pub expires_display: String,
+    /// The expiry in RFC 3339 (a `<time datetime>`; the browser shows it in its own time zone); `None`
+    /// never.
+    pub expires_iso: Option<String>,
+    /// The expiry in UTC for people ("Friday, 4 December 2026, 17:00 UTC"), shown without JavaScript.
+    pub expires_absolute: Option<String>,
+    /// The time left ("in 3 days").
+    pub expires_relative: Option<String>,
     /// Index of the stage shown (a prompt stage, or the `email` stage), in the flow's stage bindings.
     pub stage: usize,
     /// 1-based number of this page and how many there are (prompt pages, then the code page if needed).
@@ -254,6 +270,8 @@ pub struct FlowView {
 /// The accept page of an existing user (`/if/accept/`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AcceptView {
+    /// The page's language (the switcher's choice, else the invitation's, else the browser's).
+    pub locale: crate::i18n::Locale,
     /// Who created the invitation.
     pub invited_by: String,
     /// Role names granted.

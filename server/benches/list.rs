@@ -51,6 +51,7 @@ fn draft(i: usize, now: i64) -> InvitationDraft {
         groups: Vec::new(),
         notify_creator: None,
         reminder_days: None,
+        locale: None,
         enabled: !i.is_multiple_of(10),
     }
 }

@@ -80,6 +80,16 @@ pub struct Settings {
     /// The name used in emails ("You've been invited to join {brand}"). Default: `Usher`.
     #[arg(long, env = "USHER_BRAND_NAME", global = true)]
     pub brand_name: Option<String>,
+    /// The brand's language, `en` or `de`: invitees whose invitation names no language and whose
+    /// browser asks for none Usher speaks get it, and so do the emails of such invitations.
+    #[arg(
+        long,
+        env = "USHER_DEFAULT_LOCALE",
+        global = true,
+        default_value = "en",
+        value_parser = clap::builder::ValueParser::new(|s: &str| usher_app::i18n::Locale::parse(s))
+    )]
+    pub default_locale: usher_app::i18n::Locale,
     /// Reverse proxies allowed to say who the client is (`Forwarded`, `X-Forwarded-For`): CIDR networks or
     /// addresses, separated by commas, e.g. `127.0.0.1,10.0.0.0/8`. Unset: the TCP peer is the client, and
     /// every client behind a proxy shares the proxy's rate limits.
@@ -285,6 +295,7 @@ impl Settings {
                 Source::Default
             },
             brand_name: brand.unwrap_or_else(|| "Usher".into()),
+            default_locale: self.default_locale,
             secret_key: usher_app::service::SecretKey::from_text(secret_key),
             trusted_proxies,
             forwarded_header: self.forwarded_header,

@@ -692,6 +692,11 @@ const PUBLIC_FUNCTIONS: &[Probe] = &[
         &[("slug", "default-enrollment-flow"), ("itoken", BOGUS_TOKEN)],
         404,
     ),
+    (
+        "flow/language",
+        &[("lang", "de"), ("next", "/if/accept/")],
+        200,
+    ),
     ("flow/accept_view", &[], 401),
     ("flow/accept_send_code", &[], 401),
     ("flow/accept", &[("itoken", BOGUS_TOKEN)], 401),

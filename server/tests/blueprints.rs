@@ -388,7 +388,8 @@ async fn the_example_invitations_work_and_engineering_enrolls_into_its_group(app
         .unwrap();
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&attrs).unwrap(),
-        json!({"department": "Engineering"})
+        // The language the account enrolled in is kept where authentik keeps it (issue 16).
+        json!({"department": "Engineering", "settings": {"locale": "en"}})
     );
 }
 

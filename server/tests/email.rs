@@ -63,7 +63,8 @@ async fn creating_an_invitation_with_an_email_sends_it_with_the_link(app: TestAp
     assert!(data.contains(&link), "{data}");
     assert!(data.contains("admin"), "names the inviter");
     assert!(
-        data.contains("2099-01-01 12:00 UTC"),
+        // Worded with the day and the time left since issue 16 item 2.
+        data.contains("Thursday, 1 January 2099, 12:00 UTC"),
         "expiry with its time zone"
     );
     for _ in 0..50 {

@@ -136,7 +136,7 @@ async fn enrollment_creates_user_signs_in_and_uses_up_the_link(app: TestApp) {
         .unwrap();
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&attrs).unwrap(),
-        json!({"department": "Sales"})
+        json!({"department": "Sales", "settings": {"locale": "en"}})
     );
     assert_eq!(app.count("SELECT uses FROM invitations").await, 1);
     let ledger: (String, String) =
@@ -618,7 +618,7 @@ async fn stages_run_in_order_from_a_plan_in_the_session(app: TestApp) {
         .unwrap();
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&attrs).unwrap(),
-        json!({"team": "red"})
+        json!({"team": "red", "settings": {"locale": "en"}})
     );
     // The session's password is a hash; the plan is gone.
     let page = sam.get(&link).await;

@@ -72,7 +72,8 @@ async fn a_scheduled_invitation_grants_nothing_until_it_opens(app: TestApp) {
     );
     assert!(
         page.body.contains(
-            r#"<time datetime="2099-01-01T12:00:00Z" data-local="">2099-01-01 12:00 UTC"#
+            // Worded as the invitee's pages word every time since issue 16 (the day named, UTC on hover).
+            r#"<time datetime="2099-01-01T12:00:00Z" title="Thursday, 1 January 2099, 12:00 UTC" data-local="">Thursday, 1 January 2099, 12:00 UTC"#
         ),
         "{}",
         page.body

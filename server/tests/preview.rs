@@ -134,7 +134,8 @@ async fn the_preview_is_the_email_as_sent_with_a_placeholder_link(app: TestApp) 
         assert!(body.contains("admin"), "the inviter is named: {body}");
         assert!(body.contains(&brand), "{body}");
         assert!(body.contains("groups: engineering-team"), "{body}");
-        assert!(body.contains("2099-01-01 12:00 UTC"), "{body}");
+        // The expiry with its day and zone (issue 16 item 2).
+        assert!(body.contains("1 January 2099, 12:00 UTC"), "{body}");
     }
     assert!(p["html"].as_str().unwrap().starts_with("<!DOCTYPE html>"));
     assert!(p["text"].as_str().unwrap().contains(link));

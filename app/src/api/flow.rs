@@ -2,10 +2,12 @@
 //! the invitation token is the authorization; accepting also needs a signed-in user.
 
 #[cfg(feature = "ssr")]
-use super::ctx::{read_cookie, request_info, respond, session, set_cookie, state};
+use super::ctx::{read_cookie, request_info, request_locale, respond, session, set_cookie, state};
 #[cfg(feature = "ssr")]
 use crate::domain::landing::Arrival;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::{worded_in, Locale};
 use crate::model::{AcceptView, FlowView};
 #[cfg(feature = "ssr")]
 use crate::service::enrollment::{self, FlowPlan, StageOutcome, DRAFT_COOKIE_MAX_AGE, PLAN_KEY};
@@ -19,12 +21,34 @@ use std::collections::HashMap;
 /// Lifetime of the invitation cookie ([`crate::service::Config::invitation_cookie`]), seconds.
 pub const INVITATION_COOKIE_MAX_AGE: i64 = 1800;
 
+/// Lifetime of the language switcher's cookie ([`crate::i18n::LANG_COOKIE`]), seconds: a year.
+pub const LANG_COOKIE_MAX_AGE: i64 = 365 * 86_400;
+
+/// The language a posted invitee form was shown in (its `lang` field), else the request's.
+#[cfg(feature = "ssr")]
+fn form_locale(lang: Option<&str>) -> Locale {
+    lang.and_then(|l| Locale::parse(l).ok())
+        .unwrap_or_else(|| request_locale(None))
+}
+
+/// Where the language switcher may send the browser back to: a path of the invitee's pages or sign-in
+/// (`/if/…`, `/login…`), never another site (`//host`, `/\host`).
+pub fn switch_target(next: &str) -> Option<&str> {
+    let local = (next.starts_with("/if/") || next.starts_with("/login"))
+        && !next.contains(['\\', '\r', '\n'])
+        && !next.starts_with("//");
+    local.then_some(next)
+}
+
 /// The per-client limit on verification codes, for this request.
 #[cfg(feature = "ssr")]
 fn enrollment_gate(
     info: &crate::service::invitations::RequestInfo,
 ) -> crate::service::verification::CodeGate<'_> {
-    crate::service::verification::CodeGate { client: &info.ip }
+    crate::service::verification::CodeGate {
+        client: &info.ip,
+        locale: info.locale,
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -39,8 +63,9 @@ async fn plan(session: &tower_sessions::Session) -> Result<Option<FlowPlan>, App
 /// 404/410 [`AppError::InvalidInvitation`].
 #[server(endpoint = "flow/landing")]
 pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<FlowView, AppError> {
+    // Refusals before the invitation is known are worded in the visitor's language.
     respond(
-        async {
+        worded_in(request_locale(None), async {
             let st = state()?;
             // The token is read once, its digest computed once (issue 36 item 5).
             let itoken = Itoken::parse(itoken.as_deref());
@@ -62,13 +87,15 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
             // link-mode invitation reads nothing more).
             let mail_unavailable =
                 landing.code_step && !crate::service::email::configured(&st.db, &st.config).await?;
+            let locale = request_locale(landing.locale);
             Ok(view::flow(
                 landing,
                 user.as_ref(),
                 crate::service::time::now(),
                 mail_unavailable,
+                locale,
             ))
-        }
+        })
         .await,
     )
 }
@@ -80,6 +107,11 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
 /// to the code page, with the code queued for sending); when the flow is done, the account exists, the new user is
 /// signed in (new session id) and sent to `/` (or `USHER_DEFAULT_APP_URL` for external users).
 ///
+/// The form says which language it was shown in (`lang`); errors are worded in it, the code's email is
+/// written in it and the new account keeps it. With `switch_lang` (the language switcher's buttons in the
+/// form) nothing is submitted: the language is remembered ([`crate::i18n::LANG_COOKIE`]), what was typed
+/// (never passwords) goes into the draft cookie, and the browser is sent back to the same page.
+///
 /// # Errors
 /// 404/410 [`AppError::InvalidInvitation`]; 400 [`AppError::Validation`] with field errors; 400
 /// [`AppError::BadRequest`] for a stage submitted out of order.
@@ -89,13 +121,20 @@ pub async fn submit_stage(
     itoken: Option<String>,
     stage: usize,
     fields: HashMap<String, String>,
+    lang: Option<String>,
+    switch_lang: Option<String>,
 ) -> Result<(), AppError> {
+    let locale = form_locale(lang.as_deref());
     respond(
-        async {
+        worded_in(locale, async {
             let st = state()?;
             let itoken = Itoken::parse(itoken.as_deref());
+            if let Some(to) = switch_lang.as_deref().and_then(|l| Locale::parse(l).ok()) {
+                return switch_language(&st, &slug, itoken.as_ref(), stage, &fields, to).await;
+            }
             let session = session().await?;
-            let info = request_info().await;
+            let mut info = request_info().await;
+            info.locale = locale;
             let current = plan(&session).await?;
             let user = auth::current_user(&st.db, &session).await?;
             let err = |_| AppError::Internal;
@@ -165,6 +204,71 @@ pub async fn submit_stage(
                 }
             }
             Ok(())
+        })
+        .await,
+    )
+}
+
+/// The language switcher on a stage's form: remembers `to`, keeps what was typed in the draft cookie
+/// and sends the browser back to the stage.
+#[cfg(feature = "ssr")]
+async fn switch_language(
+    st: &crate::service::AppState,
+    slug: &str,
+    itoken: Option<&Itoken>,
+    stage: usize,
+    fields: &HashMap<String, String>,
+    to: Locale,
+) -> Result<(), AppError> {
+    set_cookie(
+        crate::i18n::LANG_COOKIE,
+        to.code(),
+        LANG_COOKIE_MAX_AGE,
+        st.config.secure_cookies(),
+    );
+    let ip = request_info().await.ip;
+    let draft = enrollment::switch_draft(&st.db, slug, itoken, stage, fields, &ip).await?;
+    if let Some(sealed) = draft.and_then(|d| enrollment::seal_draft(&st.config, &d)) {
+        set_cookie(
+            st.config.draft_cookie(),
+            &sealed,
+            DRAFT_COOKIE_MAX_AGE,
+            st.config.secure_cookies(),
+        );
+    }
+    let token = itoken
+        .map(Itoken::given)
+        .filter(|t| crate::domain::invitation::is_token_shaped(t));
+    if crate::domain::flow::is_slug(slug) {
+        leptos_axum::redirect(&match token {
+            Some(t) => format!("/if/flow/{slug}/?itoken={t}"),
+            None => format!("/if/flow/{slug}/"),
+        });
+    }
+    Ok(())
+}
+
+/// The language switcher of the invitee's pages that have no stage form (an invalid or scheduled
+/// invitation, the accept page): remembers `lang` ([`crate::i18n::LANG_COOKIE`], a year) and sends the
+/// browser back to `next`, a path of the invitee's pages or sign-in ([`switch_target`]; anything else
+/// goes to `/`). Anonymous: it changes only the visitor's own cookie.
+///
+/// # Errors
+/// 400 [`AppError::BadRequest`] for a language Usher does not speak.
+#[server(endpoint = "flow/language")]
+pub async fn set_language(lang: String, next: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let st = state()?;
+            let to = Locale::parse(&lang).map_err(|e| AppError::BadRequest(e.to_string()))?;
+            set_cookie(
+                crate::i18n::LANG_COOKIE,
+                to.code(),
+                LANG_COOKIE_MAX_AGE,
+                st.config.secure_cookies(),
+            );
+            leptos_axum::redirect(switch_target(&next).unwrap_or("/"));
+            Ok(())
         }
         .await,
     )
@@ -178,13 +282,19 @@ pub async fn submit_stage(
 /// 400 [`AppError::BadRequest`] with the reason when no code may be sent; 404/410
 /// [`AppError::InvalidInvitation`].
 #[server(endpoint = "flow/resend_code")]
-pub async fn resend_code(slug: String, itoken: Option<String>) -> Result<(), AppError> {
+pub async fn resend_code(
+    slug: String,
+    itoken: Option<String>,
+    lang: Option<String>,
+) -> Result<(), AppError> {
+    let locale = form_locale(lang.as_deref());
     respond(
-        async {
+        worded_in(locale, async {
             let st = state()?;
             let itoken = Itoken::parse(itoken.as_deref());
             let session = session().await?;
-            let info = request_info().await;
+            let mut info = request_info().await;
+            info.locale = locale;
             let gate = enrollment_gate(&info);
             enrollment::resend_code(
                 &st.db,
@@ -208,7 +318,7 @@ pub async fn resend_code(slug: String, itoken: Option<String>) -> Result<(), App
                 });
             }
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -219,9 +329,13 @@ pub async fn resend_code(slug: String, itoken: Option<String>) -> Result<(), App
 /// # Errors
 /// 404/410 [`AppError::InvalidInvitation`].
 #[server(endpoint = "flow/remember")]
-pub async fn remember_invitation(slug: String, itoken: String) -> Result<(), AppError> {
+pub async fn remember_invitation(
+    slug: String,
+    itoken: String,
+    lang: Option<String>,
+) -> Result<(), AppError> {
     respond(
-        async {
+        worded_in(form_locale(lang.as_deref()), async {
             let st = state()?;
             let itoken = Itoken::parse(Some(&itoken));
             enrollment::resolve(
@@ -247,7 +361,7 @@ pub async fn remember_invitation(slug: String, itoken: String) -> Result<(), App
                 "/login?next=/if/accept/"
             });
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -260,7 +374,7 @@ pub async fn remember_invitation(slug: String, itoken: String) -> Result<(), App
 #[server(endpoint = "flow/accept_view")]
 pub async fn get_accept_view() -> Result<AcceptView, AppError> {
     respond(
-        async {
+        worded_in(request_locale(None), async {
             let st = state()?;
             let session = session().await?;
             let user = auth::require_user(&st.db, &session).await?;
@@ -269,12 +383,14 @@ pub async fn get_accept_view() -> Result<AcceptView, AppError> {
             let summary = accept::accept_view(&st.db, &token, &user, pending.as_deref()).await?;
             let mail_unavailable = summary.verify_email.is_some()
                 && !crate::service::email::configured(&st.db, &st.config).await?;
+            let locale = request_locale(summary.locale);
             Ok(view::accept(
                 summary,
                 crate::service::time::now(),
                 mail_unavailable,
+                locale,
             ))
-        }
+        })
         .await,
     )
 }
@@ -293,16 +409,18 @@ async fn accept_verification(
 /// 401 when nobody is signed in; 400 when the cookie is gone, the account does not qualify or needs no
 /// code, or no code may be sent yet; 404/410 [`AppError::InvalidInvitation`].
 #[server(endpoint = "flow/accept_send_code")]
-pub async fn send_accept_code() -> Result<(), AppError> {
+pub async fn send_accept_code(lang: Option<String>) -> Result<(), AppError> {
+    let locale = form_locale(lang.as_deref());
     respond(
-        async {
+        worded_in(locale, async {
             use crate::error::Context;
             let st = state()?;
             let session = session().await?;
             let user = auth::require_user(&st.db, &session).await?;
             let token = remembered(&st)?;
             let current = accept_verification(&session).await?;
-            let info = request_info().await;
+            let mut info = request_info().await;
+            info.locale = locale;
             let gate = enrollment_gate(&info);
             let pk =
                 accept::send_accept_code(&st.db, &st.config, &gate, &token, &user, current).await?;
@@ -311,7 +429,7 @@ pub async fn send_accept_code() -> Result<(), AppError> {
                 .await
                 .context("saving the accept verification in the session")?;
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -329,10 +447,10 @@ fn remembered(st: &crate::service::AppState) -> Result<Itoken, AppError> {
 
 #[cfg(feature = "ssr")]
 fn cookie_gone() -> AppError {
-    AppError::BadRequest(
-        "Your invitation is no longer remembered in this browser. Open the invitation link again."
-            .into(),
-    )
+    AppError::BadRequest(crate::t!(
+        crate::i18n::wording(),
+        "refusal-invitation-forgotten"
+    ))
 }
 
 /// Accepts an invitation as the signed-in user: the token given (from the landing page) or the one in the
@@ -347,9 +465,11 @@ fn cookie_gone() -> AppError {
 pub async fn accept_invitation(
     itoken: Option<String>,
     code: Option<String>,
+    lang: Option<String>,
 ) -> Result<(), AppError> {
+    let locale = form_locale(lang.as_deref());
     respond(
-        async {
+        worded_in(locale, async {
             let st = state()?;
             let session = session().await?;
             let user = auth::require_user(&st.db, &session).await?;
@@ -371,12 +491,14 @@ pub async fn accept_invitation(
                 None => remembered(&st)?,
             };
             let pending = accept_verification(&session).await?;
+            let mut info = request_info().await;
+            info.locale = locale;
             accept::accept(
                 &st.db,
                 &st.config,
                 &token,
                 &user,
-                &request_info().await,
+                &info,
                 code.as_deref(),
                 pending.as_deref(),
             )
@@ -394,7 +516,7 @@ pub async fn accept_invitation(
                 &auth::landing(&st.db, &st.config, user.pk, Arrival::Joined).await?,
             );
             Ok(())
-        }
+        })
         .await,
     )
 }
@@ -402,27 +524,32 @@ pub async fn accept_invitation(
 /// The projections of the invitee journey's values into the pages' views: times and refusals in words.
 #[cfg(feature = "ssr")]
 mod view {
-    use crate::domain::time::format_expiry;
     use crate::domain::user::CurrentUser;
+    use crate::i18n::Locale;
     use crate::model::{AcceptView, FlowView};
     use crate::service::accept::AcceptSummary;
     use crate::service::enrollment::Landing;
 
-    /// The flow page of a landing, for `user` at `now` (UTC Unix seconds).
+    /// The flow page of a landing, for `user` at `now` (UTC Unix seconds), in `locale`.
     pub fn flow(
         l: Landing,
         user: Option<&CurrentUser>,
         now: i64,
         mail_unavailable: bool,
+        locale: Locale,
     ) -> FlowView {
         FlowView {
+            locale,
+            expires_iso: l.expires.map(crate::domain::time::format_rfc3339),
+            expires_absolute: l.expires.map(|e| locale.datetime(e)),
+            expires_relative: l.expires.map(|e| locale.relative(e, now)),
             slug: l.slug,
             title: l.title,
             invited_by: l.invited_by,
             roles: l.roles,
             groups: l.groups,
             user_type: l.user_type,
-            expires_display: format_expiry(l.expires, now),
+            expires_display: locale.expiry(l.expires, now),
             stage: l.stage,
             step: l.step,
             fields: l.fields,
@@ -430,20 +557,26 @@ mod view {
             signed_in_as: l.signed_in_as,
             verify_email: l.verify_email,
             closed: l.closed.map(|c| {
-                crate::error::closed_message(&c, user.map_or("", |u| u.username.as_str()))
+                crate::error::closed_message(locale, &c, user.map_or("", |u| u.username.as_str()))
             }),
             code_step: l.code_step,
             mail_unavailable,
         }
     }
 
-    /// The accept page at `now` (UTC Unix seconds).
-    pub fn accept(s: AcceptSummary, now: i64, mail_unavailable: bool) -> AcceptView {
+    /// The accept page at `now` (UTC Unix seconds), in `locale`.
+    pub fn accept(
+        s: AcceptSummary,
+        now: i64,
+        mail_unavailable: bool,
+        locale: Locale,
+    ) -> AcceptView {
         AcceptView {
+            locale,
             invited_by: s.invited_by,
             roles: s.roles,
             groups: s.groups,
-            expires_display: format_expiry(s.expires, now),
+            expires_display: locale.expiry(s.expires, now),
             username: s.username,
             verify_email: s.verify_email,
             code_sent: s.code_sent,

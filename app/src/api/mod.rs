@@ -144,6 +144,22 @@ pub(crate) mod ctx {
         }
     }
 
+    /// The visitor's language for this request ([`crate::i18n::choose`]): the switcher's cookie
+    /// ([`crate::i18n::LANG_COOKIE`]), else `invitation`'s, else the request's `Accept-Language`, else
+    /// the brand default (`USHER_DEFAULT_LOCALE`).
+    pub fn request_locale(invitation: Option<crate::i18n::Locale>) -> crate::i18n::Locale {
+        let parts: Option<http::request::Parts> = leptos::prelude::use_context();
+        let accept = parts.as_ref().and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+        });
+        let explicit =
+            read_cookie(crate::i18n::LANG_COOKIE).and_then(|c| crate::i18n::Locale::parse(&c).ok());
+        let default = state().map(|s| s.config.default_locale).unwrap_or_default();
+        crate::i18n::choose(explicit, invitation, accept, default)
+    }
+
     /// Client IP (the server's [`crate::service::ClientAddr`]: the TCP peer, or behind a trusted proxy the
     /// address it forwarded; empty for an in-process call) and User-Agent.
     pub async fn request_info() -> crate::service::invitations::RequestInfo {
@@ -167,6 +183,8 @@ pub(crate) mod ctx {
         crate::service::invitations::RequestInfo {
             ip,
             user_agent: header("user-agent"),
+            // The pages that know their language say it (`lang` of their forms).
+            locale: crate::i18n::Locale::default(),
         }
     }
 }

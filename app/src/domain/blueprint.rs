@@ -65,6 +65,8 @@ pub struct InvitationItem {
     pub expires: Option<String>,
     /// Usher's start time (RFC 3339), or none to open at once (issue 15 item 5).
     pub not_before: Option<String>,
+    /// Usher's invitee language (`en`, `de`), or none for the invitee's browser's (issue 16).
+    pub locale: Option<String>,
     /// Custom attributes.
     pub fixed_data: Map<String, Value>,
 }
@@ -227,6 +229,7 @@ pub const MODELS: &[(&str, &[&str])] = &[
             "single_use",
             "expires",
             "not_before",
+            "locale",
             "fixed_data",
         ],
     ),
@@ -887,6 +890,7 @@ fn build(name: String, entries: &[Entry]) -> Result<Plan, BlueprintError> {
                     single_use: flag("single_use", false)?,
                     expires: text("expires", false)?,
                     not_before: text("not_before", false)?,
+                    locale: text("locale", false)?,
                     fixed_data,
                 });
             }

@@ -561,6 +561,18 @@ pub struct RecipientInput {
     pub username: String,
     /// `attributes.*` columns: the attribute name (without the prefix) and its text value.
     pub attributes: Map<String, Value>,
+    /// The recipient's language (`locale`: `en`, `de`), may be empty (the brand default for the email,
+    /// the browser's on the pages). Their email and pages speak it (issue 16).
+    #[serde(default)]
+    pub locale: String,
+}
+
+impl RecipientInput {
+    /// The row's language; `None` when the row names none or one Usher does not speak (a row that
+    /// names one is refused by [`classify`]).
+    pub fn language(&self) -> Option<crate::i18n::Locale> {
+        crate::i18n::Locale::parse(&self.locale).ok()
+    }
 }
 
 /// What an import would do with a row (the dry run), and does once confirmed.
@@ -624,6 +636,9 @@ pub enum RowProblem {
     /// The row's fields are too large.
     #[error("the row's attributes are too large.")]
     TooLarge,
+    /// The row's `locale` is not a language Usher speaks.
+    #[error("locale: {0:?} is not a language Usher speaks (en, de).")]
+    Locale(String),
 }
 
 /// One row of the dry run: the row as given, its normalised address (when it is one) and its verdict.
@@ -732,6 +747,9 @@ fn check_row(r: &RecipientInput) -> Result<String, RowProblem> {
     if r.name.chars().count() > 200 {
         return Err(RowProblem::NameTooLong);
     }
+    if !r.locale.trim().is_empty() && r.language().is_none() {
+        return Err(RowProblem::Locale(r.locale.trim().to_owned()));
+    }
     if !r.username.trim().is_empty() {
         super::user::validate_username(&r.username)
             .map_err(|e| RowProblem::Username(e.to_string()))?;
@@ -821,10 +839,10 @@ pub enum CsvError {
     #[error("The file is empty: its first line must name the columns, e.g. \"email,name\".")]
     Empty,
     /// No `email` column.
-    #[error("The first line must name an \"email\" column (columns: email, name, username, attributes.*).")]
+    #[error("The first line must name an \"email\" column (columns: email, name, username, locale, attributes.*).")]
     NoEmailColumn,
     /// A column Usher does not know.
-    #[error("Unknown column {0:?}: the columns are email, name, username and attributes.<name>.")]
+    #[error("Unknown column {0:?}: the columns are email, name, username, locale and attributes.<name>.")]
     UnknownColumn(String),
     /// The same column twice.
     #[error("The column {0:?} appears twice.")]
@@ -849,13 +867,14 @@ enum Column {
     Email,
     Name,
     Username,
+    Locale,
     Attribute(String),
 }
 
 /// Parses a CSV file of recipients: UTF-8 with or without a byte-order mark; the delimiter is `;` when
 /// the header line has more semicolons than commas (a spreadsheet in a locale with decimal commas), else
 /// `,`; the header names the columns (case-insensitive, trimmed): `email` (required), `name`,
-/// `username`, `attributes.<name>`. Blank lines are skipped; each row's line is its line in the file.
+/// `username`, `locale`, `attributes.<name>`. Blank lines are skipped; each row's line is its line in the file.
 ///
 /// # Errors
 /// [`CsvError`]: not UTF-8, no header, a missing `email` column, an unknown or repeated column, more than
@@ -913,6 +932,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RecipientInput>, CsvError> {
             "email" | "e-mail" => Column::Email,
             "name" => Column::Name,
             "username" => Column::Username,
+            "locale" | "language" => Column::Locale,
             _ => match key.split_once('.') {
                 Some((prefix, attr))
                     if prefix.eq_ignore_ascii_case("attributes") && !attr.trim().is_empty() =>
@@ -956,6 +976,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RecipientInput>, CsvError> {
                 Column::Email => row.email = value.trim().to_owned(),
                 Column::Name => row.name = value.trim().to_owned(),
                 Column::Username => row.username = value.trim().to_owned(),
+                Column::Locale => row.locale = value.trim().to_owned(),
                 Column::Attribute(a) if !value.trim().is_empty() => {
                     row.attributes
                         .insert(a.clone(), Value::String(value.trim().to_owned()));
@@ -1093,6 +1114,20 @@ mod tests {
         assert!(RecipientState::Viewed.is_pending());
         assert!(!RecipientState::Joined.is_pending());
         assert_eq!(RecipientState::DeliveryFailed.key(), "delivery_failed");
+    }
+
+    #[test]
+    fn a_row_may_name_its_language_and_an_unknown_one_is_invalid() {
+        let rows = parse_csv(b"email,locale\na@x.io,de\nb@x.io,\nc@x.io,fr\n").unwrap();
+        assert_eq!(rows[0].language(), Some(crate::i18n::Locale::De));
+        assert_eq!(rows[1].language(), None);
+        let report = classify(rows, |_| false, |_| None);
+        assert_eq!(report[0].verdict, RowVerdict::New);
+        assert_eq!(report[1].verdict, RowVerdict::New);
+        assert_eq!(
+            report[2].verdict,
+            RowVerdict::Invalid(RowProblem::Locale("fr".into()))
+        );
     }
 
     fn row(line: usize, email: &str) -> RecipientInput {

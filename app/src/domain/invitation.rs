@@ -315,6 +315,8 @@ pub enum InvitationField {
     NotBefore,
     /// `reminder_days` (Usher's own).
     ReminderDays,
+    /// `locale` (Usher's own): the invitee's language.
+    Locale,
     /// `fixed_data` ("custom attributes").
     FixedData,
     /// `quota` and `single_use`.
@@ -336,6 +338,7 @@ impl InvitationField {
             Self::Expires => "expires",
             Self::NotBefore => "not_before",
             Self::ReminderDays => "reminder_days",
+            Self::Locale => "locale",
             Self::FixedData => "fixed_data",
             Self::Quota => "quota",
             Self::Emails => "emails",
@@ -374,6 +377,9 @@ pub enum InvitationError {
     /// The reminder schedule does not parse.
     #[error("{0}")]
     Reminders(crate::domain::campaign::ReminderError),
+    /// A language Usher does not speak.
+    #[error("{0}")]
+    Locale(crate::i18n::UnknownLocale),
     /// Reminders on an invitation that never expires.
     #[error("Reminders are sent before expiry: set an expiry, or no reminders.")]
     RemindersNeedExpiry,
@@ -403,6 +409,7 @@ impl InvitationError {
             Self::ExpiresInvalid(_) | Self::ExpiresInPast => InvitationField::Expires,
             Self::NotBeforeInvalid | Self::NotBeforeAfterExpiry => InvitationField::NotBefore,
             Self::Reminders(_) | Self::RemindersNeedExpiry => InvitationField::ReminderDays,
+            Self::Locale(_) => InvitationField::Locale,
             Self::FixedData(_) => InvitationField::FixedData,
             Self::Quota(_) => InvitationField::Quota,
             Self::Emails(_) => InvitationField::Emails,
@@ -446,6 +453,8 @@ pub struct InvitationDraft {
     /// Reminder schedule ([`Invitation::reminder_days`]); `None` keeps what is stored (authentik's API
     /// and blueprints have no such field), none for a new invitation.
     pub reminder_days: Option<Vec<u32>>,
+    /// The invitee's language ([`Invitation::locale`]); `None`: their browser's, else the brand default.
+    pub locale: Option<crate::i18n::Locale>,
 }
 
 /// The fields a PATCH (or PUT) carries; `None` = not given, so kept. `expires: Some(None)` = never.
@@ -477,6 +486,8 @@ pub struct InvitationPatch {
     pub groups: Option<Vec<String>>,
     /// `enabled`.
     pub enabled: Option<bool>,
+    /// `locale`, or `Some(None)` for the invitee's browser's language.
+    pub locale: Option<Option<crate::i18n::Locale>>,
 }
 
 impl InvitationPatch {
@@ -507,6 +518,7 @@ impl InvitationPatch {
             enabled: self.enabled.unwrap_or(current.enabled),
             notify_creator: current.notify_creator,
             reminder_days: current.reminder_days,
+            locale: self.locale.unwrap_or(current.locale),
         })
     }
 }
@@ -536,6 +548,7 @@ impl InvitationPatch {
             enabled: true,
             notify_creator: None,
             reminder_days: None,
+            locale: None,
         };
         self.apply(base)
     }
@@ -668,6 +681,10 @@ pub struct Invitation {
     /// Days before expiry at which a reminder goes to the addresses it was delivered to whose account
     /// has not used it, largest first (issue 15 item 4; none by default).
     pub reminder_days: Vec<u32>,
+    /// The invitee's language (issue 16 item 1; migration 0036): its landing, stages, errors and emails
+    /// speak it, and the account it enrolls keeps it; `None`: the invitee's browser's
+    /// (`Accept-Language`), else the brand default ([`crate::i18n::choose`]).
+    pub locale: Option<crate::i18n::Locale>,
     /// The creator and their standing.
     pub created_by: Creator,
     /// The lookup digest of the secret of the link (migration 0018; the secret itself is stored
@@ -728,6 +745,7 @@ impl Invitation {
             "enabled": self.enabled,
             "notify_creator": self.notify_creator,
             "reminder_days": self.reminder_days,
+            "locale": self.locale,
         })
     }
 
@@ -767,6 +785,7 @@ impl Invitation {
             enabled: self.enabled,
             notify_creator: Some(self.notify_creator),
             reminder_days: Some(self.reminder_days.clone()),
+            locale: self.locale,
         }
     }
 }
@@ -943,6 +962,7 @@ mod tests {
             enabled: true,
             notify_creator: Some(true),
             reminder_days: None,
+            locale: None,
         }
     }
 
@@ -1048,6 +1068,7 @@ mod tests {
             enabled: true,
             notify_creator: false,
             reminder_days: Vec::new(),
+            locale: None,
             created_by: Creator {
                 pk: 1,
                 username: "admin".into(),

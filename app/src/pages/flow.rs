@@ -6,12 +6,15 @@ use crate::api::flow::{
     SendAcceptCode, SubmitStage,
 };
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::model::FlowView;
+use crate::t;
 use leptos::prelude::*;
+use leptos_meta::Html;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The flow page: the invitation's summary, its current prompt stage, and the existing-account choices; or
-/// the invalid-invitation page.
+/// the invalid-invitation page. It speaks the invitee's language ([`FlowView::locale`]; issue 16).
 #[component]
 pub fn FlowPage() -> impl IntoView {
     let params = use_params_map();
@@ -30,13 +33,27 @@ pub fn FlowPage() -> impl IntoView {
         move || (slug(), itoken(), advanced.get()),
         |(s, t, _)| get_flow_landing(s, t),
     );
+    let here = move || match itoken() {
+        Some(t) => format!("/if/flow/{}/?itoken={t}", slug()),
+        None => format!("/if/flow/{}/", slug()),
+    };
     view! {
         <main class="card narrow flow">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{super::page_locale().tr("page-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match landing.await {
-                        Ok(v) => view! { <FlowStage view=v itoken=itoken().unwrap_or_default() submit /> }.into_any(),
-                        Err(e) => view! { <InvalidInvite error=e /> }.into_any(),
+                        Ok(v) => view! {
+                            <Html {..} lang=v.locale.code() />
+                            <FlowStage view=v itoken=itoken().unwrap_or_default() submit />
+                        }.into_any(),
+                        Err(e) => {
+                            let locale = super::page_locale();
+                            view! {
+                                <Html {..} lang=locale.code() />
+                                <InvalidInvite error=e locale />
+                                <LanguageForm locale next=here() />
+                            }.into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -45,51 +62,97 @@ pub fn FlowPage() -> impl IntoView {
     .into_any()
 }
 
-/// Adds the invitee's local time and time zone after each `<time data-local>` (the UTC text stays, and
-/// is all there is without JavaScript). The invitee's pages let only the inline script carrying the
-/// page's nonce run ([`crate::domain::web::page_csp`]); this one is inline with that nonce.
+/// Shows each `<time data-local>` in the browser's own time zone, in the page's language, with the zone
+/// named; the server's UTC text stays as its `title` (shown on hover) and is all there is without
+/// JavaScript. The invitee's pages let only the inline script carrying the page's nonce run
+/// ([`crate::domain::web::page_csp`]); this one is inline with that nonce. The zone it used is left in
+/// `data-zone`.
 const LOCAL_TIME_SCRIPT: &str = r#"document.querySelectorAll("time[data-local]").forEach(function (t) {
   var d = new Date(t.getAttribute("datetime"));
   if (isNaN(d.getTime())) { return; }
-  var f = new Intl.DateTimeFormat(undefined, { weekday: "long", year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
-  var s = document.createElement("span");
-  s.className = "local-time";
-  s.textContent = " (" + f.format(d) + ", your time: " + f.resolvedOptions().timeZone + ")";
-  t.after(s);
+  var f = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { weekday: "long", year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  if (!t.title) { t.title = t.textContent; }
+  t.textContent = f.format(d);
+  t.setAttribute("data-zone", f.resolvedOptions().timeZone);
 });"#;
 
-/// "This invitation is not open yet": when it opens, in UTC in a `<time>` element, with the invitee's
-/// local time added by [`LOCAL_TIME_SCRIPT`] where scripts run.
+/// The script of [`LOCAL_TIME_SCRIPT`], with the page's nonce; put once on a page, after its times.
 #[component]
-fn NotYetOpenNotice(utc: String, iso: String) -> impl IntoView {
+fn LocalTimes() -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
+    view! { <script nonce=nonce inner_html=LOCAL_TIME_SCRIPT></script> }
+}
+
+/// An instant for people: `<time datetime=iso title=utc data-local>utc</time>`, shown in the browser's
+/// zone by [`LocalTimes`].
+#[component]
+fn LocalTime(iso: String, utc: String) -> impl IntoView {
+    let title = utc.clone();
+    view! { <time datetime=iso title=title data-local="">{utc}</time> }
+}
+
+/// The language switcher of a page without a stage form: a plain form that remembers the choice and
+/// comes back to `next` ([`crate::api::flow::set_language`]); works without JavaScript.
+#[component]
+pub fn LanguageForm(locale: Locale, next: String) -> impl IntoView {
+    view! {
+        <form method="post" action="/api/flow/language" class="lang-switch">
+            <input type="hidden" name="next" value=next />
+            <LanguageButtons locale name="lang" />
+        </form>
+    }
+}
+
+/// The languages as buttons named `name` (`lang` or, in a stage's form, `switch_lang`), the current one
+/// marked and disabled; each labelled in its own language.
+#[component]
+fn LanguageButtons(locale: Locale, name: &'static str) -> impl IntoView {
+    view! {
+        <span class="lang-label" id=format!("lang-label-{name}")>{t!(locale, "lang-switch-label")}": "</span>
+        {Locale::ALL.into_iter().map(|l| view! {
+            <button type="submit" class="link" name=name value=l.code() lang=l.code()
+                formnovalidate=true
+                aria-describedby=format!("lang-label-{name}")
+                aria-current=(l == locale).then_some("true")
+                disabled=l == locale
+                id=format!("lang-{}", l.code())>
+                {l.native_name()}
+            </button>
+        }).collect_view()}
+    }
+}
+
+/// "This invitation is not open yet": when it opens, in UTC in a `<time>` element, shown in the
+/// invitee's own time zone by [`LocalTimes`] where scripts run.
+#[component]
+fn NotYetOpenNotice(utc: String, iso: String, locale: Locale) -> impl IntoView {
     view! {
         <section class="invalid-invite not-yet-open">
-            <h1>"This invitation is not open yet"</h1>
+            <h1>{t!(locale, "flow-not-open-title")}</h1>
             <p class="reason" id="opens-at">
-                "This invitation opens on "
-                <time datetime=iso data-local="">{utc}</time>
+                {t!(locale, "flow-not-open-opens")} " "
+                <LocalTime iso utc />
                 "."
             </p>
-            <p>"Come back to this link then. Nothing is granted before."</p>
-            <script nonce=nonce inner_html=LOCAL_TIME_SCRIPT></script>
+            <p>{t!(locale, "flow-not-open-come-back")}</p>
+            <LocalTimes />
         </section>
     }
 }
 
 /// "Invalid invite/invite not found", with the reason where it is safe to tell; for a scheduled
-/// invitation, when it opens ([`NotYetOpenNotice`]).
+/// invitation, when it opens ([`NotYetOpenNotice`]). In `locale`.
 #[component]
-pub fn InvalidInvite(error: AppError) -> impl IntoView {
+pub fn InvalidInvite(error: AppError, locale: Locale) -> impl IntoView {
     if let AppError::NotYetOpen { utc, iso, .. } = &error {
-        return view! { <NotYetOpenNotice utc=utc.clone() iso=iso.clone() /> }.into_any();
+        return view! { <NotYetOpenNotice utc=utc.clone() iso=iso.clone() locale /> }.into_any();
     }
     if let AppError::PolicyDenied(message) = &error {
         return view! {
             <section class="invalid-invite policy-denied">
-                <h1>"Access denied"</h1>
+                <h1>{t!(locale, "flow-denied-title")}</h1>
                 <p class="reason">{message.clone()}</p>
-                <p>"Ask the person who invited you if you think this is a mistake."</p>
+                <p>{t!(locale, "flow-denied-ask")}</p>
             </section>
         }
         .into_any();
@@ -97,34 +160,16 @@ pub fn InvalidInvite(error: AppError) -> impl IntoView {
     let reason = match &error {
         AppError::InvalidInvitation { reason, .. } => reason.clone(),
         AppError::Validation(_) => None,
-        other => Some(other.to_string()),
+        other => Some(other.message(locale)),
     };
     view! {
         <section class="invalid-invite">
-            <h1>"Invalid invite/invite not found"</h1>
+            <h1>{t!(locale, "flow-invalid-title")}</h1>
             {reason.map(|r| view! { <p class="reason">{r}</p> })}
-            <p>"Ask the person who invited you for a new link."</p>
+            <p>{t!(locale, "flow-invalid-ask")}</p>
         </section>
     }
     .into_any()
-}
-
-fn grants_text(roles: &[String], groups: &[String], user_type: Option<&str>) -> String {
-    let mut g: Vec<String> = Vec::new();
-    if !roles.is_empty() {
-        g.push(format!("roles: {}", roles.join(", ")));
-    }
-    if !groups.is_empty() {
-        g.push(format!("groups: {}", groups.join(", ")));
-    }
-    if let Some(t) = user_type {
-        g.push(format!("an {t} account"));
-    }
-    if g.is_empty() {
-        "access".into()
-    } else {
-        g.join("; ")
-    }
 }
 
 #[component]
@@ -134,13 +179,17 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
     let accept = ServerAction::<AcceptInvitation>::new();
     let resend = ServerAction::<ResendCode>::new();
     let FlowView {
+        locale,
+        expires_iso,
+        expires_absolute,
+        expires_relative,
         slug,
         title,
         invited_by,
         roles,
         groups,
         user_type,
-        expires_display,
+        expires_display: _,
         stage,
         step,
         fields,
@@ -178,17 +227,18 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
             _ => None,
         })
     };
-    let grants = grants_text(&roles, &groups, Some(user_type.as_str()));
+    let grants = locale.grants(&roles, &groups, Some(user_type.as_str()));
     let has_invitation = !itoken.is_empty();
     let fields_view = fields
         .into_iter()
         .map(|(f, value)| {
             let id = format!("field-{}", f.field_key);
             let for_id = id.clone();
+            let label = locale.label(&f.label);
             let key = f.field_key.clone();
             let readonly = locked.contains(&f.field_key);
             view! {
-                <label for=for_id>{f.label.clone()}</label>
+                <label for=for_id>{label}</label>
                 <input
                     id=id
                     name=format!("fields[{}]", f.field_key)
@@ -197,7 +247,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                     // what was typed before (the username) must not stay in it (the code).
                     value=value.clone().unwrap_or_default()
                     prop:value=value.unwrap_or_default()
-                    placeholder=f.placeholder.clone()
+                    placeholder=locale.label(&f.placeholder)
                     required=f.required
                     readonly=readonly
                     autocomplete=match (&f.field_type, f.field_key.as_str()) {
@@ -216,14 +266,23 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
     view! {
         <Show
             when=move || invalid().is_none()
-            fallback=move || view! { <InvalidInvite error=invalid().unwrap_or(AppError::Internal) /> }
+            fallback=move || view! { <InvalidInvite error=invalid().unwrap_or(AppError::Internal) locale /> }
         >
             <h1>{title.clone()}</h1>
             {has_invitation.then(|| view! {
                 <div class="invitation-summary">
-                    <p>"Invited by " <strong>{invited_by.clone()}</strong></p>
-                    <p>"You will get " {grants.clone()} "."</p>
-                    <p class="muted">"Invitation expires: " {expires_display.clone()}</p>
+                    <p>{t!(locale, "flow-invited-by")} " " <strong>{invited_by.clone()}</strong></p>
+                    <p>{t!(locale, "flow-you-will-get", grants = grants.clone())}</p>
+                    <p class="muted" id="invitation-expires">
+                        {t!(locale, "flow-expires")} " "
+                        {match (expires_iso.clone(), expires_absolute.clone()) {
+                            (Some(iso), Some(utc)) => view! {
+                                <LocalTime iso utc />
+                                " (" {expires_relative.clone()} ")"
+                            }.into_any(),
+                            _ => view! { {t!(locale, "time-never")} }.into_any(),
+                        }}
+                    </p>
                 </div>
             })}
         </Show>
@@ -233,10 +292,11 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                     <div class="choice">
                         <ActionForm action=accept>
                             <input type="hidden" name="itoken" value=itoken2.clone() />
-                            <button type="submit" id="accept-invitation">{format!("Accept as {username}")}</button>
+                            <input type="hidden" name="lang" value=locale.code() />
+                            <button type="submit" id="accept-invitation">{t!(locale, "flow-accept-as", username = username.clone())}</button>
                         </ActionForm>
-                        {move || super::general_error(accept.value().get())}
-                        {open.then(|| view! { <p class="muted">"Or create a new account:"</p> })}
+                        {move || super::general_error_in(locale, accept.value().get())}
+                        {open.then(|| view! { <p class="muted">{t!(locale, "flow-or-create")}</p> })}
                     </div>
                 }.into_any(),
                 (true, None) if !verifying => view! {
@@ -244,9 +304,10 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                         <ActionForm action=remember>
                             <input type="hidden" name="slug" value=slug2.clone() />
                             <input type="hidden" name="itoken" value=itoken3.clone() />
-                            <button type="submit" class="secondary" id="existing-account">"I already have an account"</button>
+                            <input type="hidden" name="lang" value=locale.code() />
+                            <button type="submit" class="secondary" id="existing-account">{t!(locale, "flow-existing-account")}</button>
                         </ActionForm>
-                        {open.then(|| view! { <p class="muted">"New here? Create your account:"</p> })}
+                        {open.then(|| view! { <p class="muted">{t!(locale, "flow-new-here")}</p> })}
                     </div>
                 }.into_any(),
                 _ => ().into_any(),
@@ -259,7 +320,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                     // function answers a browser's form post with its redirect to `next`.
                     <form method="post" action="/api/auth/logout">
                         <input type="hidden" name="next" value=here.clone() />
-                        <button type="submit" class="secondary" id="sign-out">"Sign out"</button>
+                        <button type="submit" class="secondary" id="sign-out">{t!(locale, "flow-sign-out")}</button>
                     </form>
                 })}
             })}
@@ -268,21 +329,23 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                 <input type="hidden" name="slug" value=slug.clone() />
                 <input type="hidden" name="itoken" value=itoken.clone() />
                 <input type="hidden" name="stage" value=stage.to_string() />
-                {(step.1 > 1).then(|| view! { <p class="muted step">{format!("Step {} of {}", step.0, step.1)}</p> })}
-                {mail_unavailable.then(|| view! { <MailUnavailable inviter=inviter.clone() /> })}
+                <input type="hidden" name="lang" value=locale.code() />
+                <p class="lang-switch"><LanguageButtons locale name="switch_lang" /></p>
+                {(step.1 > 1).then(|| view! { <p class="muted step">{t!(locale, "flow-step", step = step.0 as i64, total = step.1 as i64)}</p> })}
+                {mail_unavailable.then(|| view! { <MailUnavailable inviter=inviter.clone() locale /> })}
                 {verify_email.clone().filter(|_| !mail_unavailable).map(|email| view! {
                     <p class="verify-note" id="verify-note">
-                        "We sent an 8-digit code to " <strong>{email}</strong>
-                        ". Enter it below to confirm your address; nothing is granted before that."
+                        {t!(locale, "flow-code-sent-to")} " " <strong>{email}</strong>
+                        {t!(locale, "flow-code-enter-below")}
                     </p>
                 })}
                 {fields_view}
                 {move || match result.get() {
                     Some(Err(AppError::Validation(_))) | Some(Err(AppError::InvalidInvitation { .. } | AppError::NotYetOpen { .. } | AppError::PolicyDenied(_))) | None | Some(Ok(_)) => None,
-                    Some(Err(e)) => Some(view! { <super::ErrorNotice error=e /> }),
+                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(locale)}</p> }),
                 }}
                 <button type="submit" id="submit-stage">
-                    {if verifying { "Verify and create account" } else if step.0 < step.1 { "Continue" } else { "Create account" }}
+                    {if verifying { t!(locale, "flow-submit-verify") } else if step.0 < step.1 { t!(locale, "flow-submit-continue") } else { t!(locale, "flow-submit-create") }}
                 </button>
             </ActionForm>
             </div>
@@ -290,16 +353,18 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                 <ActionForm action=resend attr:class="resend">
                     <input type="hidden" name="slug" value=slug4.clone() />
                     <input type="hidden" name="itoken" value=itoken4.clone() />
-                    <button type="submit" class="secondary" id="resend-code">"Send a new code"</button>
+                    <input type="hidden" name="lang" value=locale.code() />
+                    <button type="submit" class="secondary" id="resend-code">{t!(locale, "flow-resend")}</button>
                 </ActionForm>
                 {move || match resend.value().get() {
-                    Some(Ok(())) => Some(view! { <p class="notice" role="status">"A new code is on its way."</p> }.into_any()),
+                    Some(Ok(())) => Some(view! { <p class="notice" role="status">{t!(locale, "flow-resent")}</p> }.into_any()),
                     // Without JavaScript the server sends the browser back here with `resent=1`.
-                    None if resent() => Some(view! { <p class="notice" role="status">"A new code is on its way."</p> }.into_any()),
-                    other => super::general_error(other),
+                    None if resent() => Some(view! { <p class="notice" role="status">{t!(locale, "flow-resent")}</p> }.into_any()),
+                    other => super::general_error_in(locale, other),
                 }}
             })}
         </div>
+        <LocalTimes />
     }
     .into_any()
 }
@@ -307,18 +372,17 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
 /// Tells an invitee who must confirm their address with a code that no code can come (no SMTP server is
 /// configured, issue 34), and whom to ask.
 #[component]
-fn MailUnavailable(inviter: String) -> impl IntoView {
-    view! {
-        <p class="warning" role="alert" id="mail-unavailable">
-            "This invitation asks you to confirm your email address with a code, but this site cannot send email at the moment, so the code will not reach you. "
-            "Contact the person who invited you"
-            {(!inviter.is_empty()).then(|| format!(" ({inviter})"))}
-            " and ask them to set up email or to send you an invitation link that needs no code."
-        </p>
-    }
+fn MailUnavailable(inviter: String, locale: Locale) -> impl IntoView {
+    let text = if inviter.is_empty() {
+        t!(locale, "flow-mail-unavailable")
+    } else {
+        t!(locale, "flow-mail-unavailable-inviter", name = inviter)
+    };
+    view! { <p class="warning" role="alert" id="mail-unavailable">{text}</p> }
 }
 
-/// `/if/accept/`: a signed-in user accepts the invitation remembered in this browser.
+/// `/if/accept/`: a signed-in user accepts the invitation remembered in this browser, in the invitation's
+/// language (else the visitor's).
 #[component]
 pub fn AcceptPage() -> impl IntoView {
     let send_code = ServerAction::<SendAcceptCode>::new();
@@ -326,54 +390,73 @@ pub fn AcceptPage() -> impl IntoView {
     let accept = ServerAction::<AcceptInvitation>::new();
     view! {
         <main class="card narrow flow">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{super::page_locale().tr("page-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match view_res.await {
-                        Ok(v) => view! {
-                            <h1>"Accept your invitation"</h1>
+                        Ok(v) => {
+                            let l = v.locale;
+                            view! {
+                            <Html {..} lang=l.code() />
+                            <h1>{t!(l, "accept-title")}</h1>
                             <div class="invitation-summary">
-                                <p>"Invited by " <strong>{v.invited_by.clone()}</strong></p>
-                                <p>"You will get " {grants_text(&v.roles, &v.groups, None)} "."</p>
-                                <p class="muted">"Invitation expires: " {v.expires_display.clone()}</p>
+                                <p>{t!(l, "flow-invited-by")} " " <strong>{v.invited_by.clone()}</strong></p>
+                                <p>{t!(l, "flow-you-will-get", grants = l.grants(&v.roles, &v.groups, Some("")))}</p>
+                                <p class="muted">{t!(l, "flow-expires")} " " {v.expires_display.clone()}</p>
                             </div>
-                            {(v.verify_email.is_some() && v.mail_unavailable).then(|| view! { <MailUnavailable inviter=v.invited_by.clone() /> })}
+                            {(v.verify_email.is_some() && v.mail_unavailable).then(|| view! { <MailUnavailable inviter=v.invited_by.clone() locale=l /> })}
                             {v.verify_email.clone().map(|email| view! {
                                 <p class="verify-note" id="verify-note">
-                                    "This invitation is for confirmed addresses. "
-                                    {if v.code_sent { "We sent an 8-digit code to " } else { "Send a code to " }}
-                                    <strong>{email}</strong>
-                                    {if v.code_sent { " (it may take a minute)." } else { " to confirm it is yours." }}
+                                    {t!(l, "accept-confirmed-only")} " "
+                                    {if v.code_sent { t!(l, "accept-code-sent-to") } else { t!(l, "accept-code-send-to") }} " "
+                                    <strong>{email}</strong> " "
+                                    {if v.code_sent { t!(l, "accept-code-sent-wait") } else { t!(l, "accept-code-send-why") }}
                                 </p>
                                 <ActionForm action=send_code>
+                                    <input type="hidden" name="lang" value=l.code() />
                                     <button type="submit" class="secondary" id="send-code">
-                                        {if v.code_sent { "Send a new code" } else { "Send me a code" }}
+                                        {if v.code_sent { t!(l, "accept-send-new") } else { t!(l, "accept-send-code") }}
                                     </button>
                                 </ActionForm>
-                                {move || super::general_error(send_code.value().get())}
+                                {move || super::general_error_in(l, send_code.value().get())}
                             })}
                             {(v.verify_email.is_none() || v.code_sent).then(|| view! {
                                 <ActionForm action=accept>
                                     <input type="hidden" name="itoken" value="" />
+                                    <input type="hidden" name="lang" value=l.code() />
                                     {v.code_sent.then(|| view! {
-                                        <label for="field-code">"Verification code"</label>
+                                        <label for="field-code">{t!(l, "accept-code-label")}</label>
                                         <input id="field-code" name="code" type="text" inputmode="numeric"
                                             autocomplete="one-time-code" placeholder="123456" required />
                                         {move || super::field_error(accept.value().get(), "code")}
                                     })}
-                                    <button type="submit" id="accept-invitation">{format!("Accept as {}", v.username)}</button>
+                                    <button type="submit" id="accept-invitation">{t!(l, "flow-accept-as", username = v.username.clone())}</button>
                                 </ActionForm>
                             })}
-                            {move || super::general_error(accept.value().get())}
-                        }.into_any(),
-                        Err(AppError::Unauthenticated) => view! {
-                            <h1>"Sign in to accept your invitation"</h1>
-                            <p><a class="button" href="/login?next=/if/accept/">"Sign in"</a></p>
-                        }.into_any(),
-                        Err(e @ (AppError::InvalidInvitation { .. } | AppError::NotYetOpen { .. })) => view! { <InvalidInvite error=e /> }.into_any(),
-                        Err(e) => view! {
-                            <h1>"Accept your invitation"</h1>
-                            <super::ErrorNotice error=e />
-                        }.into_any(),
+                            {move || super::general_error_in(l, accept.value().get())}
+                            <LanguageForm locale=l next="/if/accept/".to_owned() />
+                        }.into_any()
+                        }
+                        Err(AppError::Unauthenticated) => {
+                            let l = super::page_locale();
+                            view! {
+                                <Html {..} lang=l.code() />
+                                <h1>{t!(l, "accept-sign-in-title")}</h1>
+                                <p><a class="button" href="/login?next=/if/accept/">{t!(l, "accept-sign-in")}</a></p>
+                            }.into_any()
+                        }
+                        Err(e @ (AppError::InvalidInvitation { .. } | AppError::NotYetOpen { .. })) => {
+                            let l = super::page_locale();
+                            view! { <Html {..} lang=l.code() /> <InvalidInvite error=e locale=l /> }.into_any()
+                        }
+                        Err(e) => {
+                            let l = super::page_locale();
+                            view! {
+                                <Html {..} lang=l.code() />
+                                <h1>{t!(l, "accept-title")}</h1>
+                                <p class="error" role="alert">{e.message(l)}</p>
+                                <LanguageForm locale=l next="/if/accept/".to_owned() />
+                            }.into_any()
+                        }
                     }
                 })}
             </Suspense>

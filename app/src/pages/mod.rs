@@ -44,6 +44,35 @@ pub fn field_error(result: Option<Result<impl Clone, AppError>>, field: &str) ->
     Some(view! { <p class="field-error" data-field=field.to_owned()>{msg}</p> }.into_any())
 }
 
+/// The visitor's language on a page that has no invitation to say it: on the server the request's
+/// ([`crate::api::ctx::request_locale`]: the switcher's cookie, `Accept-Language`, the brand default); in
+/// the browser the page's `<html lang>`.
+pub fn page_locale() -> crate::i18n::Locale {
+    #[cfg(feature = "ssr")]
+    {
+        crate::api::ctx::request_locale(None)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| crate::i18n::Locale::parse(&l).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// A general error (not a field error) of an action result, in `l` (the invitee's pages).
+pub fn general_error_in(
+    l: crate::i18n::Locale,
+    result: Option<Result<impl Clone, AppError>>,
+) -> Option<AnyView> {
+    match result {
+        Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(l)}</p> }.into_any()),
+        _ => None,
+    }
+}
+
 /// A general error (not a field error) of an action result.
 pub fn general_error(result: Option<Result<impl Clone, AppError>>) -> Option<AnyView> {
     match result {

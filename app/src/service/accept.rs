@@ -157,6 +157,8 @@ pub struct AcceptSummary {
     pub verify_email: Option<String>,
     /// Whether a code for it was sent in this browser.
     pub code_sent: bool,
+    /// The invitation's language, if it names one.
+    pub locale: Option<crate::i18n::Locale>,
 }
 
 /// The accept page's view for a signed-in user and an invitation token; `pending` is this browser's
@@ -182,6 +184,7 @@ pub async fn accept_view(
         None => false,
     };
     Ok(AcceptSummary {
+        locale: inv.locale,
         verify_email: needs_code.then(|| user.email.clone()),
         code_sent,
         invited_by: inv.invited_by().to_owned(),
@@ -246,7 +249,10 @@ async fn accept_checked(
     let proof = if accept_needs_code(db, inv, user).await? {
         let pk = verification
             .ok_or_else(|| Error::Refused(Refuse::ConfirmAddressFirst(user.email.clone())))?;
-        let gate = verification::CodeGate { client: &req.ip };
+        let gate = verification::CodeGate {
+            client: &req.ip,
+            locale: req.locale,
+        };
         verification::check(db, config, &gate, pk, &user.email, code.unwrap_or_default()).await?;
         Some(pk)
     } else {

@@ -165,6 +165,13 @@ async fn apply_plan(
             fixed_data: Some(fixed_data::validate(inv.fixed_data.clone()).map_err(|e| bad(&e))?),
             single_use: Some(inv.single_use),
             quota: Some(None),
+            locale: Some(
+                inv.locale
+                    .as_deref()
+                    .map(crate::i18n::Locale::parse)
+                    .transpose()
+                    .map_err(|e| bad(&e))?,
+            ),
             ..InvitationPatch::default()
         };
         let created = invitations::upsert_by_name_in(&mut tx, key, who, created_by, patch, now)

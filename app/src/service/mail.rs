@@ -5,6 +5,7 @@
 
 use super::error::Error;
 use super::jobs::RetryPolicy;
+use crate::i18n::Locale;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
@@ -15,6 +16,8 @@ use std::time::Duration;
 pub struct InvitationMail {
     /// Brand name (`USHER_BRAND_NAME`).
     pub brand: String,
+    /// The language it is written in: the invitation's, else the brand default (issue 16 item 1).
+    pub locale: Locale,
     /// Who invites.
     pub inviter: String,
     /// The names of the roles it grants.
@@ -61,8 +64,10 @@ pub struct Outgoing {
     pub html: String,
 }
 
-/// Renders the invitation email from `app/templates/invitation.{txt,html}` (minijinja; HTML auto-escaped).
-/// Subject: "You've been invited to join {brand}".
+/// Renders the invitation email from `app/templates/invitation.{txt,html}` (minijinja; HTML auto-escaped)
+/// in its language ([`InvitationMail::locale`]; the words from the catalogue, [`crate::i18n`]). Subject:
+/// "You've been invited to join {brand}". The expiry is worded with its time zone and the time left:
+/// "in 7 days (Saturday, 28 November 2026, 12:00 UTC)".
 ///
 /// # Errors
 /// [`Error::Internal`] when a template fails to render.
@@ -93,22 +98,16 @@ pub fn render_campaign_invitation(
     m: &InvitationMail,
     w: &CampaignWords<'_>,
 ) -> Result<Rendered, Error> {
-    let mut grants = Vec::new();
-    if !m.roles.is_empty() {
-        grants.push(format!("roles: {}", m.roles.join(", ")));
-    }
-    if !m.groups.is_empty() {
-        grants.push(format!("groups: {}", m.groups.join(", ")));
-    }
-    grants.push("an account".to_owned());
+    let l = m.locale;
     let subject = if w.subject.trim().is_empty() {
-        format!("You've been invited to join {}", m.brand)
+        crate::t!(l, "mail-invitation-subject", brand = m.brand.clone())
     } else {
         w.subject.trim().to_owned()
     };
     render(
+        l,
         if w.reminder {
-            format!("Reminder: {subject}")
+            crate::t!(l, "mail-reminder-subject", subject = subject)
         } else {
             subject
         },
@@ -123,12 +122,13 @@ pub fn render_campaign_invitation(
         &minijinja::context! {
             brand => m.brand,
             inviter => m.inviter,
-            grants => grants.join("; "),
-            expires => crate::domain::time::format_expiry(m.expires, m.now),
+            grants => l.grants(&m.roles, &m.groups, None),
+            expires => l.expiry(m.expires, m.now),
             link => m.link,
             message => w.message.trim(),
             join => w.join,
             reminder => w.reminder,
+            lang => l.code(),
         },
     )
 }
@@ -138,6 +138,8 @@ pub fn render_campaign_invitation(
 pub struct VerificationMail {
     /// Brand name (`USHER_BRAND_NAME`).
     pub brand: String,
+    /// The language it is written in: the page's the code was asked for on (issue 16 item 1).
+    pub locale: Locale,
     /// The address being verified.
     pub email: String,
     /// The one-time code.
@@ -148,14 +150,15 @@ pub struct VerificationMail {
     pub expires: i64,
 }
 
-/// Renders the verification-code email from `app/templates/verification.{txt,html}`. Subject:
-/// "Your {brand} verification code".
+/// Renders the verification-code email from `app/templates/verification.{txt,html}` in its language.
+/// Subject: "Your {brand} verification code".
 ///
 /// # Errors
 /// [`Error::Internal`] when a template fails to render.
 pub fn render_verification(m: &VerificationMail) -> Result<Rendered, Error> {
     let mut rendered = render(
-        format!("Your {} verification code", m.brand),
+        m.locale,
+        crate::t!(m.locale, "mail-code-subject", brand = m.brand.clone()),
         (
             "verification.txt",
             include_str!("../../templates/verification.txt"),
@@ -169,7 +172,8 @@ pub fn render_verification(m: &VerificationMail) -> Result<Rendered, Error> {
             email => m.email,
             code => m.code,
             minutes => m.minutes,
-            expires => crate::domain::time::format_absolute(m.expires),
+            expires => m.locale.datetime(m.expires),
+            lang => m.locale.code(),
         },
     )?;
     rendered.secret = Some(m.code.clone());
@@ -276,6 +280,7 @@ pub fn render_notice(n: &NoticeMail) -> Result<Rendered, Error> {
         ),
     };
     render(
+        Locale::En,
         subject,
         ("notice.txt", include_str!("../../templates/notice.txt")),
         ("notice.html", include_str!("../../templates/notice.html")),
@@ -288,13 +293,30 @@ pub fn render_notice(n: &NoticeMail) -> Result<Rendered, Error> {
     )
 }
 
+/// Renders a message's two bodies. The templates word themselves with `t("key", name=value, …)`: the
+/// catalogue's message `key` in `locale` ([`crate::i18n`]); a number argument selects plural forms.
 fn render<T: Serialize>(
+    locale: Locale,
     subject: String,
     text: (&str, &str),
     html: (&str, &str),
     ctx: &T,
 ) -> Result<Rendered, Error> {
     let mut env = minijinja::Environment::new();
+    env.add_function(
+        "t",
+        move |key: &str, kwargs: minijinja::value::Kwargs| -> Result<String, minijinja::Error> {
+            let mut args = crate::i18n::Args::new();
+            for name in kwargs.args() {
+                let v: minijinja::Value = kwargs.get(name)?;
+                match i64::try_from(v.clone()) {
+                    Ok(n) if v.is_number() => args.set(name.to_owned(), crate::i18n::arg(n)),
+                    _ => args.set(name.to_owned(), crate::i18n::arg(v.to_string())),
+                }
+            }
+            Ok(locale.tr_with(key, &args))
+        },
+    );
     let fail = |e: minijinja::Error| {
         tracing::error!(error = %e, "email template");
         Error::Internal
@@ -447,6 +469,7 @@ mod tests {
     fn invitation_mail_names_inviter_grants_expiry_and_link() {
         let r = render_invitation(&InvitationMail {
             brand: "Acme".into(),
+            locale: Locale::En,
             inviter: "Jane <Admin>".into(),
             roles: Vec::new(),
             groups: vec!["engineering-team".into()],
@@ -459,7 +482,7 @@ mod tests {
         for needle in [
             "Jane <Admin>",
             "engineering-team",
-            "2026-11-28 12:00 UTC",
+            "in 7 days (Saturday, 28 November 2026, 12:00 UTC)",
             "https://id.acme.test/if/flow/x/?itoken=t",
         ] {
             assert!(r.text.contains(needle), "{needle}");
@@ -468,9 +491,64 @@ mod tests {
     }
 
     #[test]
+    fn an_invitation_in_german_is_worded_in_german_subject_included() {
+        let mail = InvitationMail {
+            brand: "Acme".into(),
+            locale: Locale::De,
+            inviter: "Jane".into(),
+            roles: vec!["editor".into()],
+            groups: Vec::new(),
+            expires: Some(1_795_867_200),
+            now: 1_795_867_200 - 86_400,
+            link: "https://id.acme.test/if/flow/x/?itoken=t".into(),
+        };
+        let r = render_invitation(&mail).unwrap();
+        assert_eq!(r.subject, "Sie wurden zu Acme eingeladen");
+        for needle in [
+            "Guten Tag,",
+            "Jane hat Sie zu Acme eingeladen.",
+            "Sie erhalten: Rollen: editor; ein Konto.",
+            "in 1 Tag (Samstag, 28. November 2026, 12:00 UTC)",
+        ] {
+            assert!(r.text.contains(needle), "{needle}: {}", r.text);
+            assert!(r.html.contains(needle), "{needle}: {}", r.html);
+        }
+        assert!(r.html.contains("lang=\"de\""), "{}", r.html);
+        let reminder = render_campaign_invitation(
+            &mail,
+            &CampaignWords {
+                reminder: true,
+                ..CampaignWords::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            reminder.subject,
+            "Erinnerung: Sie wurden zu Acme eingeladen"
+        );
+        let code = render_verification(&VerificationMail {
+            brand: "Acme".into(),
+            locale: Locale::De,
+            email: "jane@acme.test".into(),
+            code: "12345678".into(),
+            minutes: 30,
+            expires: 1_764_331_200,
+        })
+        .unwrap();
+        assert_eq!(code.subject, "Ihr Bestätigungscode für Acme");
+        assert!(
+            code.text
+                .contains("Er läuft in 30 Minuten ab (Freitag, 28. November 2025, 12:00 UTC)"),
+            "{}",
+            code.text
+        );
+    }
+
+    #[test]
     fn verification_mail_words_its_expiry_with_the_time_zone() {
         let r = render_verification(&VerificationMail {
             brand: "Acme".into(),
+            locale: Locale::En,
             email: "jane@acme.test".into(),
             code: "123456".into(),
             minutes: 30,
@@ -478,7 +556,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(r.subject, "Your Acme verification code");
-        for needle in ["123456", "2025-11-28 12:00 UTC"] {
+        for needle in ["123456", "Friday, 28 November 2025, 12:00 UTC"] {
             assert!(r.text.contains(needle), "{needle}: {}", r.text);
             assert!(r.html.contains(needle), "{needle}");
         }

@@ -99,6 +99,10 @@ pub struct Config {
     pub default_app_url: Option<String>,
     /// The name in email subjects and bodies (`USHER_BRAND_NAME`).
     pub brand_name: String,
+    /// The brand's language (`USHER_DEFAULT_LOCALE`, English by default): what invitees whose
+    /// invitation names no language and whose browser asks for none Usher speaks get
+    /// ([`crate::i18n::choose`]), and the language of emails of such invitations.
+    pub default_locale: crate::i18n::Locale,
     /// The instance secret (`USHER_SECRET_KEY`): keys the digests of verification codes, so a copy of
     /// the database without it cannot recover a code by trying all 10⁸, and seals the invitation tokens
     /// the database keeps for showing links ([`SecretKey::seal`]).
@@ -136,6 +140,7 @@ impl Config {
             public_url: public_url.into(),
             default_app_url: None,
             brand_name: "Usher".into(),
+            default_locale: crate::i18n::Locale::En,
             secret_key: SecretKey::random(),
             trusted_proxies: Vec::new(),
             forwarded_header: crate::domain::client::ForwardedHeader::XForwardedFor,

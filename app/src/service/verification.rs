@@ -31,6 +31,8 @@ pub struct CodeGate<'a> {
     /// The client's address; empty (an in-process call with no peer) is not counted against
     /// `CODES_PER_NETWORK`, and its guesses count as one network's.
     pub client: &'a str,
+    /// The language of the page asking: the code's email is written in it.
+    pub locale: crate::i18n::Locale,
 }
 
 impl CodeGate<'_> {
@@ -76,6 +78,7 @@ fn new_code() -> String {
 }
 
 fn message(
+    locale: crate::i18n::Locale,
     config: &Config,
     email: &str,
     code: &str,
@@ -84,6 +87,7 @@ fn message(
 ) -> Result<mail::Rendered, Error> {
     mail::render_verification(&mail::VerificationMail {
         brand: config.brand_name.clone(),
+        locale,
         email: email.to_owned(),
         code: code.to_owned(),
         minutes: s.token_expiry_minutes,
@@ -133,7 +137,7 @@ pub async fn start(
         },
     )
     .await?;
-    let msg = message(config, email, &code, s, expires)?;
+    let msg = message(gate.locale, config, email, &code, s, expires)?;
     super::outbox::enqueue(
         tx,
         &config.secret_key,
@@ -234,7 +238,7 @@ pub async fn resend(
         std::slice::from_ref(&email),
         &[],
         &[],
-        &message(config, &email, &code, s, expires)?,
+        &message(gate.locale, config, &email, &code, s, expires)?,
     )
     .await?;
     tx.commit().await?;

@@ -154,6 +154,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0035_invitation_reminders.sql",
         include_str!("../../../migrations/0035_invitation_reminders.sql"),
     ),
+    (
+        "0036_locales.sql",
+        include_str!("../../../migrations/0036_locales.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

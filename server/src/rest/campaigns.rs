@@ -401,6 +401,10 @@ pub struct RecipientRowRequest {
     /// Username to pre-fill (default empty).
     #[schema(nullable = false)]
     pub username: Option<String>,
+    /// The recipient's language, `en` or `de` (default empty: the brand default); another value makes
+    /// the row `invalid`.
+    #[schema(nullable = false)]
+    pub locale: Option<String>,
     /// Attributes.
     #[schema(schema_with = row_attributes)]
     pub attributes: Option<Map<String, Value>>,
@@ -726,6 +730,7 @@ fn parse_row(line: usize, item: &Value, errs: &mut Errors) -> Option<RecipientIn
     let name = string(obj, "name", &mut own, true).unwrap_or_default();
     no_nul("name", Some(&name), &mut own);
     let username = string(obj, "username", &mut own, true).unwrap_or_default();
+    let locale = string(obj, "locale", &mut own, true).unwrap_or_default();
     let attributes = match obj.get("attributes") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(m)) => {
@@ -754,6 +759,7 @@ fn parse_row(line: usize, item: &Value, errs: &mut Errors) -> Option<RecipientIn
             name,
             username,
             attributes,
+            locale,
         });
     }
     errs.extend(

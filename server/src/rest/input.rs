@@ -34,6 +34,8 @@ pub struct InvitationInput {
     pub enabled: Option<bool>,
     /// `not_before` (RFC 3339), or null for at once.
     pub not_before: Option<Option<String>>,
+    /// `locale` (`en`, `de`), or null for the invitee's browser's.
+    pub locale: Option<Option<String>>,
 }
 
 impl InvitationInput {
@@ -75,6 +77,18 @@ impl InvitationInput {
             Some(None) => Some(None),
             None => None,
         };
+        let locale = match self.locale {
+            Some(Some(raw)) => match usher_app::i18n::Locale::parse(&raw) {
+                // Only the exact code: DRF's choice field takes no variants.
+                Ok(l) if l.code() == raw => Some(Some(l)),
+                _ => {
+                    err("locale", &format!("\"{raw}\" is not a valid choice."));
+                    None
+                }
+            },
+            Some(None) => Some(None),
+            None => None,
+        };
         let fixed_data = match self.fixed_data.map(fixed_data::validate) {
             Some(Ok(m)) => Some(m),
             Some(Err(e)) => {
@@ -107,6 +121,7 @@ impl InvitationInput {
             roles: self.roles,
             groups: self.groups,
             enabled: self.enabled,
+            locale,
         })
     }
 }
@@ -272,6 +287,7 @@ pub fn parse_invitation(body: &Value, partial: bool) -> Result<InvitationInput, 
         name: string(obj, "name", &mut errs, false).map(|s| s.trim().to_owned()),
         expires: nullable_string(obj, "expires", &mut errs, DATE_TIME_FORMAT),
         not_before: nullable_string(obj, "not_before", &mut errs, DATE_TIME_FORMAT),
+        locale: nullable_string(obj, "locale", &mut errs, "Not a valid string."),
         fixed_data,
         single_use: boolean(obj, "single_use", &mut errs),
         flow: nullable_string(obj, "flow", &mut errs, "Must be a valid UUID."),
@@ -395,6 +411,27 @@ mod tests {
             .map(|(f, _)| f)
             .collect();
         assert_eq!(fields, ["name", "expires", "fixed_data", "emails"]);
+    }
+
+    #[test]
+    fn locale_is_a_nullable_choice_of_the_languages_usher_speaks() {
+        let p = |v: Value| parse_invitation(&v, true).map(|i| i.into_patch());
+        assert_eq!(
+            p(json!({"locale": "de"})).unwrap().unwrap().locale,
+            Some(Some(usher_app::i18n::Locale::De))
+        );
+        assert_eq!(
+            p(json!({"locale": null})).unwrap().unwrap().locale,
+            Some(None)
+        );
+        assert_eq!(p(json!({})).unwrap().unwrap().locale, None);
+        let errs = p(json!({"locale": "fr"})).unwrap().unwrap_err();
+        assert_eq!(
+            errs[0],
+            ("locale".into(), "\"fr\" is not a valid choice.".into())
+        );
+        assert!(p(json!({"locale": "de-AT"})).unwrap().is_err());
+        assert!(parse_invitation(&json!({"locale": 5}), true).is_err());
     }
 
     #[test]

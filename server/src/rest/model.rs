@@ -203,6 +203,10 @@ pub struct Invitation {
     /// Usher: when it opens (before it, its link grants nothing), or null for at once.
     #[schema(format = DateTime)]
     pub not_before: Option<String>,
+    /// Usher: the invitee's language (its pages, errors and emails), or null for the invitee's
+    /// browser's, else the brand default.
+    #[schema(schema_with = locale)]
+    pub locale: Option<String>,
     /// Usher: the link `{public_url}/if/flow/{slug}/?itoken={token}`; empty when the token was sealed
     /// under another `USHER_SECRET_KEY` (regenerate it).
     pub link: String,
@@ -267,6 +271,21 @@ pub(crate) fn fixed_data() -> ObjectBuilder {
         .description(Some(
             "Custom attributes: pre-fill values and metadata; an `email` must be an email address. \
              At most 16 KiB as JSON and 8 levels deep.",
+        ))
+}
+
+/// `locale`: a language Usher speaks (its BCP 47 code), or null for the invitee's browser's.
+fn locale() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some(
+            usher_app::i18n::Locale::ALL
+                .iter()
+                .map(|l| Value::from(l.code()))
+                .chain([Value::Null]),
+        ))
+        .description(Some(
+            "The invitee's language: `en` or `de`; null for the invitee's browser's, else the brand default.",
         ))
 }
 
@@ -344,6 +363,9 @@ pub struct InvitationRequest {
     /// Usher: when it opens, before `expires` (absent or null: at once).
     #[schema(format = DateTime)]
     pub not_before: Option<String>,
+    /// Usher: the invitee's language (absent or null: the invitee's browser's).
+    #[schema(schema_with = locale)]
+    pub locale: Option<String>,
 }
 
 /// The body of `PATCH` (authentik's `PatchedInvitationRequest`): any subset of the fields, with the
@@ -391,6 +413,9 @@ pub struct PatchedInvitationRequest {
     /// Usher: when it opens, before `expires`, or null for at once.
     #[schema(format = DateTime)]
     pub not_before: Option<String>,
+    /// Usher: the invitee's language, or null for the invitee's browser's.
+    #[schema(schema_with = locale)]
+    pub locale: Option<String>,
 }
 
 /// The body of `POST {pk}/send_email/` (authentik's `InvitationSendEmailRequest`).

@@ -201,6 +201,7 @@ impl<'a> Shaper<'a> {
             status: enum_text(&inv.status(now)),
             expires: inv.expires.map(rfc3339),
             not_before: inv.not_before.map(rfc3339),
+            locale: inv.locale.map(|l| l.code().to_owned()),
             fixed_data: Value::Object(inv.fixed_data),
             single_use: inv.quota.is_single_use(),
             quota: inv.quota.max(),

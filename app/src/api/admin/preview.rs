@@ -71,6 +71,7 @@ pub async fn preview_invitation_email(
                 roles: &form.roles,
                 groups: &form.groups,
                 expires,
+                locale: crate::i18n::Locale::parse(&form.locale).ok(),
             };
             let now = crate::service::time::now();
             let (m, link) = invitations::preview_mail(&st.db, &st.config, draft, now).await?;

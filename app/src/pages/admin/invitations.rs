@@ -193,7 +193,7 @@ fn InvitationSummary(row: InvitationView, expanded: RwSignal<bool>) -> impl Into
                 title=badge_title>
                 {row.status.label()}</span></td>
             <td data-testid="uses">{uses}</td>
-            <td>{row.expires_display}</td>
+            <td class="expires"><super::local_time::LocalWhen at=row.expires display=row.expires_display /></td>
             <td>{row.created_by}</td>
         </tr>
     }
@@ -280,7 +280,7 @@ fn InvitationFacts(
     let opens = (!row.not_before_display.is_empty()).then(|| {
         view! {
             <dt>"Opens"</dt>
-            <dd data-testid="opens">{row.not_before_display.clone()}</dd>
+            <dd data-testid="opens"><super::local_time::LocalWhen at=row.not_before display=row.not_before_display.clone() /></dd>
         }
     });
     view! {
@@ -591,6 +591,7 @@ fn row_to_form(r: InvitationView) -> InvitationForm {
             .map(u32::to_string)
             .collect::<Vec<_>>()
             .join(", "),
+        locale: r.locale.map(|l| l.code().to_owned()).unwrap_or_default(),
     }
 }
 
@@ -651,9 +652,12 @@ fn InvitationFormView(
     let name = RwSignal::new(form.name);
     let description = RwSignal::new(form.description);
     let flow = RwSignal::new(form.flow);
-    let expires = RwSignal::new(form.expires);
+    // The date-time inputs mean the viewer's time zone; what is saved is the UTC instant.
+    use super::local_time::{local_input_to_utc, utc_input_to_local};
+    let zone = super::local_time::zone().unwrap_or_else(|| "UTC".into());
+    let expires = RwSignal::new(utc_input_to_local(&form.expires));
     let never = RwSignal::new(form.never_expires);
-    let not_before = RwSignal::new(form.not_before);
+    let not_before = RwSignal::new(utc_input_to_local(&form.not_before));
     let fixed_data = RwSignal::new(form.fixed_data);
     let single_use = RwSignal::new(form.single_use);
     let quota = RwSignal::new(form.quota);
@@ -663,6 +667,7 @@ fn InvitationFormView(
     let enabled = RwSignal::new(form.enabled);
     let notify_creator = RwSignal::new(form.notify_creator);
     let reminder_days = RwSignal::new(form.reminder_days);
+    let locale = RwSignal::new(form.locale);
     // What this invitation would need from a mail server that is not configured, checked on the server
     // (it parses the custom attributes and email rules as saving does) while the form is filled in.
     let mail_warning = Resource::new(
@@ -701,9 +706,9 @@ fn InvitationFormView(
         name: name.get_untracked(),
         description: description.get_untracked(),
         flow: flow.get_untracked(),
-        expires: expires.get_untracked(),
+        expires: local_input_to_utc(&expires.get_untracked()),
         never_expires: never.get_untracked(),
-        not_before: not_before.get_untracked(),
+        not_before: local_input_to_utc(&not_before.get_untracked()),
         fixed_data: fixed_data.get_untracked(),
         single_use: single_use.get_untracked(),
         quota: quota.get_untracked(),
@@ -713,6 +718,7 @@ fn InvitationFormView(
         enabled: enabled.get_untracked(),
         notify_creator: notify_creator.get_untracked(),
         reminder_days: reminder_days.get_untracked(),
+        locale: locale.get_untracked(),
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -771,7 +777,7 @@ fn InvitationFormView(
                 })
             }}
             {err("flow")}
-            <label for="invitation-expires">"Expires (UTC)"</label>
+            <label for="invitation-expires">{format!("Expires (your time zone: {zone})")}</label>
             <input id="invitation-expires" type="datetime-local" prop:value=expires prop:disabled=never
                 on:input=move |ev| expires.set(event_target_value(&ev)) />
             <label class="check" for="invitation-never">
@@ -782,7 +788,7 @@ fn InvitationFormView(
                 <p class="warning" role="status">"⚠ This invitation never expires: its link works until it is disabled, deleted or used up."</p>
             </Show>
             {err("expires")}
-            <label for="invitation-not-before">"Opens at (UTC; empty = at once)"</label>
+            <label for="invitation-not-before">{format!("Opens at (your time zone: {zone}; empty = at once)")}</label>
             <input id="invitation-not-before" type="datetime-local" prop:value=not_before
                 on:input=move |ev| not_before.set(event_target_value(&ev)) />
             <p class="muted">"Before this time the link shows when it opens and grants nothing."</p>
@@ -792,6 +798,15 @@ fn InvitationFormView(
                 on:input=move |ev| reminder_days.set(event_target_value(&ev)) />
             <p class="muted">"Each reminder goes once to the addresses its link was emailed to whose account has not used it."</p>
             {err("reminder_days")}
+            <label for="invitation-locale">"Invitee's language"</label>
+            <select id="invitation-locale" on:change=move |ev| locale.set(event_target_value(&ev))>
+                <option value="" selected=move || locale.get().is_empty()>"Their browser's (else the brand default)"</option>
+                {crate::i18n::Locale::ALL.into_iter().map(|l| view! {
+                    <option value=l.code() selected=move || locale.get() == l.code()>{l.native_name()}</option>
+                }).collect_view()}
+            </select>
+            <p class="muted">"The landing page, every step, its errors and its emails speak it; the new account keeps it."</p>
+            {err("locale")}
             <label for="invitation-fixed-data">"Custom attributes (JSON or YAML)"</label>
             <textarea id="invitation-fixed-data" class="code" rows="5" placeholder="name: Jane Smith\nemail: jane.smith@company.com"
                 prop:value=fixed_data on:input=move |ev| fixed_data.set(event_target_value(&ev))></textarea>

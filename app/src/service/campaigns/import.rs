@@ -151,6 +151,7 @@ pub async fn import(
                 token: digest.clone(),
                 token_sealed: sealed,
                 pk: pk.clone(),
+                locale: row.input.language().map(crate::i18n::Locale::code),
             });
             let existing_user_pk = accounts.get(&email).copied();
             recipients.push(store::NewRecipient {
@@ -167,6 +168,7 @@ pub async fn import(
                 token,
                 digest,
                 join: existing_user_pk.is_some(),
+                locale: row.input.language(),
             });
         }
         store::insert_invitations(&mut tx, &shared, &invitations, &roles, &groups).await?;

@@ -13,18 +13,20 @@ use crate::store::Tx;
 /// ([`crate::domain::outbox::mark_secret`]): every message's own token is sealed in its row.
 const PLACEHOLDER_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
 
-/// The bodies of a campaign's invitation email, `join` or not, reminder or not, with the link's token
-/// marked for sealing.
+/// The bodies of a campaign's invitation email, `join` or not, reminder or not, in the recipient's
+/// language (`None`: the brand default), with the link's token marked for sealing.
 async fn bodies(
     conn: &mut crate::store::Conn,
     config: &Config,
     c: &CampaignRow,
     join: bool,
     reminder: bool,
+    locale: Option<crate::i18n::Locale>,
 ) -> Result<crate::service::mail::Rendered, Error> {
     let names = |g: Vec<store::GrantRow>| g.into_iter().map(|g| g.name).collect::<Vec<_>>();
     let mail = InvitationMail {
         brand: config.brand_name.clone(),
+        locale: locale.unwrap_or(config.default_locale),
         inviter: c.created_by_username.clone(),
         roles: names(store::roles(&mut *conn, &c.pk).await?),
         groups: names(store::groups(&mut *conn, &c.pk).await?),
@@ -53,10 +55,12 @@ pub(super) struct Mailing {
     pub(super) token: String,
     pub(super) digest: String,
     pub(super) join: bool,
+    /// The recipient's language, if their invitation names one.
+    pub(super) locale: Option<crate::i18n::Locale>,
 }
 
 /// Queues the invitation email (or a reminder) for each of `sends` in `tx`, in batches sharing their
-/// bodies.
+/// bodies (one per kind, join or not, and language).
 pub(super) async fn queue(
     tx: &mut Tx,
     config: &Config,
@@ -65,12 +69,16 @@ pub(super) async fn queue(
     reminder: bool,
     now: i64,
 ) -> Result<(), Error> {
-    for join in [false, true] {
-        let batch: Vec<&Mailing> = sends.iter().filter(|s| s.join == join).collect();
-        if batch.is_empty() {
-            continue;
-        }
-        let m = bodies(&mut *tx, config, c, join, reminder).await?;
+    let mut kinds: Vec<(bool, Option<crate::i18n::Locale>)> =
+        sends.iter().map(|s| (s.join, s.locale)).collect();
+    kinds.sort_by_key(|(join, locale)| (*join, locale.map(crate::i18n::Locale::code)));
+    kinds.dedup();
+    for (join, locale) in kinds {
+        let batch: Vec<&Mailing> = sends
+            .iter()
+            .filter(|s| s.join == join && s.locale == locale)
+            .collect();
+        let m = bodies(&mut *tx, config, c, join, reminder, locale).await?;
         let rows: Vec<store::NewMessage> = batch
             .iter()
             .map(|s| {
@@ -117,5 +125,9 @@ pub(super) fn send_of(config: &Config, r: &RecipientRow) -> Option<Mailing> {
         token,
         digest: r.token.clone()?,
         join: r.existing_user_pk.is_some(),
+        locale: r
+            .locale
+            .as_deref()
+            .and_then(|l| crate::i18n::Locale::parse(l).ok()),
     })
 }

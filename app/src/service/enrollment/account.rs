@@ -95,6 +95,7 @@ pub(super) async fn write_user(
             attributes.insert(name.to_owned(), v.clone());
         }
     }
+    crate::i18n::keep_preferred(&mut attributes, req.locale);
     let username =
         text(ctx, "username").ok_or_else(|| Error::field("username", Problem::Missing))?;
     // The one hash of this enrollment, outside the transaction (it holds no write lock meanwhile).

@@ -36,3 +36,39 @@ pub fn open_draft(
 fn draft_aad(slug: &str, token: Option<&str>) -> String {
     format!("{slug}\n{}", token.unwrap_or(""))
 }
+
+/// What was typed into stage `stage` of flow `slug` when the invitee switched language on it (issue 16
+/// item 1: switching keeps the typed fields): the draft of `values` for that stage's fields, never a
+/// password, to seal into the draft cookie. Reads the flow and invitation as the landing page does and
+/// changes nothing.
+///
+/// # Errors
+/// As [`super::resolve`] (an invalid invitation keeps nothing).
+pub async fn switch_draft(
+    db: &crate::service::Db,
+    slug: &str,
+    itoken: Option<&Itoken>,
+    stage: usize,
+    values: &std::collections::HashMap<String, String>,
+    client_ip: &str,
+) -> Result<Option<StageDraft>, crate::service::error::Error> {
+    let resolved = super::resolve(
+        db,
+        slug,
+        itoken,
+        crate::service::time::now(),
+        super::Asking::view(client_ip),
+    )
+    .await?;
+    let fields = super::journey(&resolved.flow, resolved.invitation.as_ref()).fields(stage);
+    Ok((!fields.is_empty()).then(|| {
+        StageDraft::new(
+            slug,
+            plan_token(itoken).map(str::to_owned),
+            stage,
+            &fields,
+            values,
+            super::MAX_PROMPT_VALUE,
+        )
+    }))
+}

@@ -334,6 +334,8 @@ pub struct Landing {
     pub closed: Option<Closed>,
     /// Whether this journey has a code page.
     pub code_step: bool,
+    /// The invitation's language, if it names one.
+    pub locale: Option<crate::i18n::Locale>,
 }
 
 /// The landing view of `/if/flow/{slug}/?itoken=…`: what the invitation grants and the current prompt
@@ -461,5 +463,6 @@ pub async fn landing(
         verify_email,
         closed,
         code_step: needs_code,
+        locale: invitation.as_ref().and_then(|i| i.locale),
     })
 }

@@ -152,7 +152,10 @@ async fn run_stage(
             verification::check(
                 db,
                 config,
-                &verification::CodeGate { client: &req.ip },
+                &verification::CodeGate {
+                    client: &req.ip,
+                    locale: req.locale,
+                },
                 &verification,
                 &address,
                 values.get("code").map(String::as_str).unwrap_or_default(),
@@ -224,7 +227,10 @@ async fn run_stage(
                 start_or_reuse(
                     db,
                     config,
-                    &verification::CodeGate { client: &req.ip },
+                    &verification::CodeGate {
+                        client: &req.ip,
+                        locale: req.locale,
+                    },
                     plan.verification.take(),
                     invitation.as_ref(),
                     &address,

@@ -26,6 +26,8 @@ pub struct MailDraft<'a> {
     pub groups: &'a [String],
     /// Expiry, UTC Unix seconds; `None` never.
     pub expires: Option<i64>,
+    /// The invitation's language; `None` previews the brand default.
+    pub locale: Option<crate::i18n::Locale>,
 }
 
 /// The invitation email of `draft` at `now` (UTC Unix seconds), rendered as sending renders it, and its
@@ -64,6 +66,7 @@ pub async fn preview_mail(
     let link = invitation_link(&config.public_url, &slug, PREVIEW_TOKEN);
     let mail = InvitationMail {
         brand: config.brand_name.clone(),
+        locale: draft.locale.unwrap_or(config.default_locale),
         inviter: draft.inviter.to_owned(),
         roles: names(Kind::Role, draft.roles).await?,
         groups: names(Kind::Group, draft.groups).await?,

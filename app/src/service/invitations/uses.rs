@@ -154,6 +154,9 @@ pub struct RequestInfo {
     pub ip: String,
     /// `User-Agent`.
     pub user_agent: String,
+    /// The language of the page the request came from (issue 16): the emails it causes are written in
+    /// it, and an account it enrolls keeps it as its preferred language.
+    pub locale: crate::i18n::Locale,
 }
 
 /// Uses invitation `inv` for account `user_pk`, inside the caller's transaction: consumes one use

@@ -118,6 +118,7 @@ fn fields<'a>(
         enabled: draft.enabled,
         notify_creator: draft.notify_creator,
         reminder_days,
+        locale: draft.locale.map(crate::i18n::Locale::code),
     }
 }
 
@@ -364,6 +365,7 @@ pub(super) async fn invitation_mail(
     };
     let mail = crate::service::mail::InvitationMail {
         brand: config.brand_name.clone(),
+        locale: inv.locale.unwrap_or(config.default_locale),
         inviter: inv.invited_by().to_owned(),
         roles: names(&inv.roles),
         groups: names(&inv.groups),

@@ -23,6 +23,8 @@ pub struct NewInvitation {
     pub token: String,
     /// The token sealed.
     pub token_sealed: String,
+    /// The recipient's language code, if their row names one.
+    pub locale: Option<&'static str>,
 }
 
 /// What the recipients' invitations share.
@@ -56,11 +58,11 @@ pub async fn insert_invitations(
 ) -> Result<(), DbError> {
     for chunk in rows.chunks(BATCH) {
         let sql = format!(
-            "INSERT INTO invitations (pk, name, fixed_data, emails, token, token_sealed, description, flow_pk, expires, not_before, created_by, created, single_use, quota, uses, enabled, notify_creator) VALUES {}",
+            "INSERT INTO invitations (pk, name, fixed_data, emails, token, token_sealed, locale, description, flow_pk, expires, not_before, created_by, created, single_use, quota, uses, enabled, notify_creator) VALUES {}",
             (0..chunk.len())
                 .map(|r| format!(
                     "({}, $1, $2, $3, $4, $5, $6, 1, 1, 0, 1, 0)",
-                    placeholders(7 + r * 6, 6)
+                    placeholders(7 + r * 7, 7)
                 ))
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -79,7 +81,8 @@ pub async fn insert_invitations(
                 .bind(&r.fixed_data)
                 .bind(&r.emails)
                 .bind(&r.token)
-                .bind(&r.token_sealed);
+                .bind(&r.token_sealed)
+                .bind(r.locale);
         }
         q.execute(&mut *conn).await?;
     }

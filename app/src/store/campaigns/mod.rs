@@ -348,13 +348,15 @@ pub struct RecipientRow {
     pub token: Option<String>,
     /// Their invitation token, sealed.
     pub token_sealed: Option<String>,
+    /// Their invitation's language code, if it names one.
+    pub locale: Option<String>,
 }
 
 const SELECT_RECIPIENT: &str = "SELECT r.pk, r.campaign_pk, r.email, r.name, r.fixed_data, r.invitation_pk, i.name AS invitation_name, r.existing_user_pk, u.username AS existing_username, r.revoked, r.reminders_sent, r.created,
             COALESCE(i.uses, 0) AS uses, i.expires,
             (SELECT o.status FROM outbox o WHERE o.invitation_pk = r.invitation_pk AND o.channel = 'email' ORDER BY o.created DESC, o.pk DESC LIMIT 1) AS last_status,
             (SELECT COUNT(*) FROM outbox o WHERE o.invitation_pk = r.invitation_pk AND o.channel = 'email' AND o.status = 'sent') AS sent_count,
-            COALESCE(v.view_count, 0) AS views, i.token, i.token_sealed
+            COALESCE(v.view_count, 0) AS views, i.token, i.token_sealed, i.locale
      FROM campaign_recipients r
      LEFT JOIN invitations i ON i.pk = r.invitation_pk
      LEFT JOIN users u ON u.pk = r.existing_user_pk

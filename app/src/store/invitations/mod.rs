@@ -68,6 +68,8 @@ pub struct InvitationFields<'a> {
     /// The reminder schedule as a JSON array's text; `None` keeps what is stored (none for a new
     /// invitation).
     pub reminder_days: Option<&'a str>,
+    /// The invitee's language code (`en`, `de`); `None`: the invitee's browser decides.
+    pub locale: Option<&'a str>,
 }
 
 /// An invitation's row as every read of one returns it ([`SELECT_INVITATION`]): its own columns, its
@@ -107,6 +109,8 @@ pub struct InvitationRow {
     pub notify_creator: bool,
     /// The reminder schedule, a JSON array of days (migration 0035).
     pub reminder_days: String,
+    /// The invitee's language code (migration 0036); `None`: the browser's.
+    pub locale: Option<String>,
     /// The lookup digest of the token its link carries (`service::invitations::token_digest`).
     pub token: String,
     /// The token its link carries, sealed with the instance secret (`SecretKey::seal`, purpose
@@ -150,7 +154,7 @@ pub struct ListedRow {
 
 /// The columns of [`InvitationRow`] and their joins; a `WHERE` is appended.
 const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.not_before, i.fixed_data, i.quota, i.uses,
-    i.emails, i.enabled, i.notify_creator, i.reminder_days, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
+    i.emails, i.enabled, i.notify_creator, i.reminder_days, i.locale, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
     u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * u.is_superuser AS creator_may_invite,
     u.last_login AS creator_last_login, u.attributes AS creator_attributes
     FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
@@ -158,7 +162,7 @@ const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, 
 /// The columns of [`ListedRow`]: [`SELECT_INVITATION`]'s and the two counts, which use the indexes on
 /// `invitation_uses(invitation_pk)` and `outbox(invitation_pk)`; a `WHERE` is appended.
 const SELECT_LISTED: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.not_before, i.fixed_data, i.quota, i.uses,
-    i.emails, i.enabled, i.notify_creator, i.reminder_days, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
+    i.emails, i.enabled, i.notify_creator, i.reminder_days, i.locale, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
     u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * u.is_superuser AS creator_may_invite,
     u.last_login AS creator_last_login, u.attributes AS creator_attributes,
     (SELECT COUNT(*) FROM invitation_uses l WHERE l.invitation_pk = i.pk AND l.action = 'enrolled') AS enrolled_count,
@@ -187,6 +191,12 @@ fn invitation_of(row: InvitationRow, roles: Vec<Granted>, groups: Vec<Granted>) 
         // Written only from a checked list; anything else reads as no reminders (they are a courtesy,
         // never a grant).
         reminder_days: serde_json::from_str(&row.reminder_days).unwrap_or_default(),
+        // Written only from a parsed locale; a language this build no longer speaks reads as none
+        // (the browser's language then applies).
+        locale: row
+            .locale
+            .as_deref()
+            .and_then(|l| crate::i18n::Locale::parse(l).ok()),
         created_by: Creator {
             pk: row.creator_pk,
             username: row.creator_username,

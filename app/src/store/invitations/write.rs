@@ -16,8 +16,8 @@ pub async fn insert(
     created: i64,
 ) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, token_sealed, created, notify_creator, not_before, reminder_days)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, token_sealed, created, notify_creator, not_before, reminder_days, locale)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
     .bind(pk)
     .bind(fields.name)
@@ -36,6 +36,7 @@ pub async fn insert(
     .bind(Flag(fields.notify_creator.unwrap_or(false)))
     .bind(fields.not_before)
     .bind(fields.reminder_days.unwrap_or("[]"))
+    .bind(fields.locale)
     .execute(ex)
     .await?;
     Ok(())
@@ -55,7 +56,7 @@ pub async fn update(
         "UPDATE invitations SET name = $1, description = $2, flow_pk = $3, expires = $4, fixed_data = $5,
          single_use = $6, quota = $7, emails = $8, enabled = $9,
          notify_creator = COALESCE($11, notify_creator), not_before = $12,
-         reminder_days = COALESCE($13, reminder_days),
+         reminder_days = COALESCE($13, reminder_days), locale = $14,
          reminders_sent = CASE WHEN COALESCE(expires, -1) = COALESCE(CAST($4 AS BIGINT), -1) THEN reminders_sent ELSE 0 END
          WHERE pk = $10",
     )
@@ -72,6 +73,7 @@ pub async fn update(
     .bind(fields.notify_creator.map(Flag))
     .bind(fields.not_before)
     .bind(fields.reminder_days)
+    .bind(fields.locale)
     .execute(ex)
     .await?
     .rows_affected())

@@ -99,6 +99,12 @@ pub(super) fn draft_of(form: &InvitationForm) -> Result<InvitationDraft, Vec<Inv
     let reminder_days = crate::domain::campaign::parse_reminder_days(&form.reminder_days)
         .map_err(|e| errors.push(E::Reminders(e)))
         .unwrap_or_default();
+    let locale = match form.locale.trim() {
+        "" => None,
+        tag => crate::i18n::Locale::parse(tag)
+            .map_err(|e| errors.push(E::Locale(e)))
+            .ok(),
+    };
     match (name, (expires, not_before), fixed_data, quota, emails) {
         (
             Some(name),
@@ -120,6 +126,7 @@ pub(super) fn draft_of(form: &InvitationForm) -> Result<InvitationDraft, Vec<Inv
             enabled: form.enabled,
             notify_creator: Some(form.notify_creator),
             reminder_days: Some(reminder_days),
+            locale,
         }),
         _ => Err(errors),
     }
@@ -366,6 +373,7 @@ pub(super) fn invitation_view(
         enabled: inv.enabled,
         notify_creator: inv.notify_creator,
         reminder_days: inv.reminder_days.clone(),
+        locale: inv.locale,
         roles,
         role_names,
         groups,
@@ -624,6 +632,28 @@ mod tests {
         assert!(
             errors.iter().any(|e| matches!(e, InvitationError::Name(_))),
             "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn the_language_is_optional_and_must_be_one_usher_speaks() {
+        let form = |locale: &str| InvitationForm {
+            name: "jane".into(),
+            flow: "f".into(),
+            never_expires: true,
+            locale: locale.into(),
+            ..InvitationForm::default()
+        };
+        assert_eq!(draft_of(&form("")).unwrap().locale, None);
+        assert_eq!(
+            draft_of(&form("de")).unwrap().locale,
+            Some(crate::i18n::Locale::De)
+        );
+        assert_eq!(
+            draft_of(&form("fr")).unwrap_err(),
+            vec![InvitationError::Locale(crate::i18n::UnknownLocale(
+                "fr".into()
+            ))]
         );
     }
 

@@ -1,0 +1,122 @@
+//! Times on the dashboard in the viewer's own time zone (issue 16 item 2). The server renders UTC
+//! ("in 7 days (2026-12-14 01:00 UTC)"); once the page has hydrated, the browser shows the instant in its
+//! zone, named, with UTC on hover. The editor's date-time inputs mean the viewer's zone too: what is typed
+//! is sent as a UTC instant (RFC 3339), so it round-trips to the same instant.
+
+use leptos::prelude::*;
+
+/// An instant (`at`, UTC Unix seconds; `None` never) as the dashboard shows it: `display` is the server's
+/// words, [`crate::domain::time::format_expiry`]'s shape `"{relative} ({UTC})"` (or "never"); in the
+/// browser the part in brackets becomes the local time with its zone, and the UTC words its `title`.
+#[component]
+pub fn LocalWhen(at: Option<i64>, display: String) -> impl IntoView {
+    let (relative, utc) = match display.split_once(" (") {
+        Some((r, u)) => (r.to_owned(), u.trim_end_matches(')').to_owned()),
+        None => (display.clone(), String::new()),
+    };
+    let shown = RwSignal::new(utc.clone());
+    let zone = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some((text, z)) = at.and_then(local) {
+            shown.set(text);
+            zone.set(Some(z));
+        }
+    });
+    match at {
+        None => view! { <span class="when">{display}</span> }.into_any(),
+        Some(_) => view! {
+            <span class="when">
+                {relative} " ("
+                <time title=utc data-zone=move || zone.get()>{move || shown.get()}</time>
+                ")"
+            </span>
+        }
+        .into_any(),
+    }
+}
+
+/// `ts` (UTC Unix seconds) in the browser's zone, "Dec 14, 2026, 02:00 GMT+1", and the zone's name
+/// ("Europe/Berlin"); `None` outside the browser.
+pub fn local(ts: i64) -> Option<(String, String)> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsValue;
+        let date = js_sys::Date::new(&JsValue::from_f64(ts as f64 * 1000.0));
+        let opts = js_sys::Object::new();
+        for (k, v) in [
+            ("year", "numeric"),
+            ("month", "short"),
+            ("day", "numeric"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("hourCycle", "h23"),
+            ("timeZoneName", "short"),
+        ] {
+            js_sys::Reflect::set(&opts, &JsValue::from_str(k), &JsValue::from_str(v)).ok()?;
+        }
+        let text: String = date.to_locale_string("en-US", &opts).into();
+        Some((text, zone()?))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ts;
+        None
+    }
+}
+
+/// The browser's time zone ("America/New_York"); `None` outside the browser.
+pub fn zone() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let f = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+        js_sys::Reflect::get(
+            &f.resolved_options(),
+            &wasm_bindgen::JsValue::from_str("timeZone"),
+        )
+        .ok()?
+        .as_string()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
+/// A UTC `YYYY-MM-DDTHH:MM` (the server's form value) as the browser's local `YYYY-MM-DDTHH:MM`, for a
+/// `datetime-local` input; anything else (empty, or outside the browser) as it is.
+pub fn utc_input_to_local(utc: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        if utc.len() == 16 {
+            let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&format!("{utc}:00Z")));
+            if !d.get_time().is_nan() {
+                return format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}",
+                    d.get_full_year(),
+                    d.get_month() + 1,
+                    d.get_date(),
+                    d.get_hours(),
+                    d.get_minutes()
+                );
+            }
+        }
+    }
+    utc.to_owned()
+}
+
+/// A local `YYYY-MM-DDTHH:MM` typed into a `datetime-local` input as the UTC instant it means, in
+/// RFC 3339 (`2026-12-14T01:00:00.000Z`, which the server reads); anything else as it is (the server
+/// then says what is wrong with it).
+pub fn local_input_to_utc(local: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let t = local.trim();
+        if t.len() == 16 {
+            let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(t));
+            if !d.get_time().is_nan() {
+                return String::from(d.to_iso_string());
+            }
+        }
+    }
+    local.to_owned()
+}

@@ -1,0 +1,398 @@
+//! The invitee's language (issue 16 item 1): an invitation's `locale` (editor, REST) makes its email,
+//! landing page, stages and errors German; a public link follows the browser's `Accept-Language`; the
+//! language switcher's choice wins and keeps what was typed; the new account keeps its language in
+//! `attributes.settings.locale`. And the catalogue has every key the code and the templates name.
+
+mod common;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::{create_invitation, form_request, Client, Response, TestApp};
+use serde_json::json;
+
+db_tests!(
+    an_invitation_in_german_speaks_german_from_email_to_account,
+    a_public_link_follows_the_browser_and_the_switcher_wins,
+    switching_language_keeps_what_was_typed_but_no_password,
+    a_language_usher_does_not_speak_is_refused_and_nothing_is_saved,
+    a_campaign_writes_to_each_recipient_in_their_language,
+);
+
+const EXT: &str = "invitation-enrollment-flow-external";
+
+/// GET `uri` as a browser with these extra headers.
+async fn page(c: &mut Client, uri: &str, headers: &[(&str, &str)]) -> Response {
+    let mut req = Request::builder()
+        .uri(uri)
+        .header(header::ACCEPT, "text/html");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    c.send(req.body(Body::empty()).unwrap()).await
+}
+
+/// The `name=value` pairs of the cookies a response sets (not deleted ones).
+fn set_cookies(r: &Response) -> Vec<String> {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter(|v| !v.contains("Max-Age=0"))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .collect()
+}
+
+async fn an_invitation_in_german_speaks_german_from_email_to_account(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (pk, token) = create_invitation(
+        &app,
+        &mut admin,
+        "de-invite",
+        EXT,
+        json!({"locale": "de", "fixed_data": "email: jana@example.org", "single_use": true}),
+    )
+    .await;
+    // The editor shows what was saved.
+    let (_, row) = admin.call("admin/invitations/get", json!({"pk": pk})).await;
+    assert_eq!(row["locale"], "de", "{row}");
+
+    // The email, subject included, is German, with the expiry's zone and time left.
+    let (subject, text): (String, String) =
+        sqlx::query_as("SELECT subject, body_text FROM outbox WHERE invitation_pk = $1")
+            .bind(&pk)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(subject, "Sie wurden zu Usher eingeladen");
+    assert!(text.contains("hat Sie zu Usher eingeladen."), "{text}");
+    assert!(text.contains("Die Einladung läuft ab: nie."), "{text}");
+
+    // The landing page, whatever the browser asks for.
+    let link = format!("/if/flow/{EXT}/?itoken={token}");
+    let mut jana = app.client();
+    let p = page(&mut jana, &link, &[("accept-language", "en-US,en;q=0.9")]).await;
+    assert_eq!(p.status, StatusCode::OK);
+    for needle in [
+        r#"<html lang="de""#,
+        "Eingeladen von",
+        "Einladung läuft ab:",
+        ">Benutzername<",
+        r#"placeholder="Benutzername""#,
+        ">Passwort (wiederholen)<",
+        ">Konto anlegen<",
+        r#"name="lang" value="de""#,
+    ] {
+        assert!(p.body.contains(needle), "{needle}: {}", p.body);
+    }
+    assert!(!p.body.contains("Invited by"), "{}", p.body);
+
+    // A refused stage is refused in German (the form says its language).
+    let bad = jana
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", EXT),
+                ("itoken", &token),
+                ("stage", "1"),
+                ("lang", "de"),
+                ("fields[username]", "jana"),
+                ("fields[name]", "Jana"),
+                ("fields[email]", "jana@example.org"),
+                ("fields[password]", "s3cret-pass-word"),
+                ("fields[password_repeat]", "another-pass-word"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.body.contains("Die Passwörter stimmen nicht überein."),
+        "{}",
+        bad.body
+    );
+
+    // Enrolled in German, the account keeps German as its preferred language.
+    let ok = jana
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", EXT),
+                ("itoken", &token),
+                ("stage", "1"),
+                ("lang", "de"),
+                ("fields[username]", "jana"),
+                ("fields[name]", "Jana"),
+                ("fields[email]", "jana@example.org"),
+                ("fields[password]", "s3cret-pass-word"),
+                ("fields[password_repeat]", "s3cret-pass-word"),
+            ],
+        )
+        .await;
+    assert!(
+        ok.status.is_success() || ok.status.is_redirection(),
+        "{}",
+        ok.body
+    );
+    let attributes: String =
+        sqlx::query_scalar("SELECT attributes FROM users WHERE username = 'jana'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let attributes: serde_json::Value = serde_json::from_str(&attributes).unwrap();
+    assert_eq!(attributes["settings"]["locale"], "de", "{attributes}");
+
+    // Used up, the link says so in German too.
+    let gone = page(&mut app.client(), &link, &[("accept-language", "de")]).await;
+    assert!(
+        gone.body
+            .contains("Diese Einladung wurde bereits verwendet."),
+        "{}",
+        gone.body
+    );
+}
+
+async fn a_public_link_follows_the_browser_and_the_switcher_wins(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, token) = create_invitation(&app, &mut admin, "open-link", EXT, json!({})).await;
+    let link = format!("/if/flow/{EXT}/?itoken={token}");
+    let mut anon = app.client();
+
+    let german = page(
+        &mut anon,
+        &link,
+        &[("accept-language", "de-CH, fr;q=0.8, en;q=0.5")],
+    )
+    .await;
+    assert!(
+        german.body.contains(r#"<html lang="de""#),
+        "{}",
+        german.body
+    );
+    assert!(german.body.contains("Eingeladen von"), "{}", german.body);
+
+    let other = page(&mut anon, &link, &[("accept-language", "fr, it")]).await;
+    assert!(
+        other.body.contains(r#"<html lang="en""#),
+        "the brand default"
+    );
+    assert!(other.body.contains("Invited by"), "{}", other.body);
+
+    // The switcher's cookie wins over the browser.
+    let chosen = page(
+        &mut anon,
+        &link,
+        &[("accept-language", "de"), ("cookie", "usher_lang=en")],
+    )
+    .await;
+    assert!(chosen.body.contains("Invited by"), "{}", chosen.body);
+
+    // An unknown link is refused in the browser's language.
+    let bogus = page(
+        &mut anon,
+        &format!("/if/flow/{EXT}/?itoken=00000000-0000-4000-8000-000000000000"),
+        &[("accept-language", "de")],
+    )
+    .await;
+    assert_eq!(bogus.status, StatusCode::NOT_FOUND);
+    assert!(
+        bogus.body.contains("Ungültige oder unbekannte Einladung"),
+        "{}",
+        bogus.body
+    );
+
+    // The switcher of a page without a stage form remembers the choice and goes back, never elsewhere.
+    let r = anon
+        .call_form("flow/language", &[("lang", "de"), ("next", "/if/accept/")])
+        .await;
+    assert!(
+        set_cookies(&r).contains(&"usher_lang=de".to_owned()),
+        "{:?}",
+        r.headers
+    );
+    let away = anon
+        .send(form_request(
+            "flow/language",
+            &[("lang", "de"), ("next", "//evil.example/")],
+        ))
+        .await;
+    let location = away
+        .headers
+        .get("location")
+        .or_else(|| away.headers.get("serverfnredirect"))
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert!(!location.contains("evil"), "{location}");
+    let refused = anon
+        .call_form("flow/language", &[("lang", "xx"), ("next", "/if/accept/")])
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+}
+
+async fn switching_language_keeps_what_was_typed_but_no_password(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, token) = create_invitation(&app, &mut admin, "switch", EXT, json!({})).await;
+    let mut anon = app.client();
+    let r = anon
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", EXT),
+                ("itoken", &token),
+                ("stage", "1"),
+                ("lang", "en"),
+                ("switch_lang", "de"),
+                ("fields[username]", "typed-name"),
+                ("fields[password]", "never-kept-secret"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
+    let cookies = set_cookies(&r);
+    assert!(cookies.contains(&"usher_lang=de".to_owned()), "{cookies:?}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE username = 'typed-name'")
+            .await,
+        0
+    );
+    let p = page(
+        &mut anon,
+        &format!("/if/flow/{EXT}/?itoken={token}"),
+        &[("cookie", &cookies.join("; "))],
+    )
+    .await;
+    assert!(p.body.contains(r#"<html lang="de""#), "{}", p.body);
+    assert!(p.body.contains(r#"value="typed-name""#), "{}", p.body);
+    assert!(!p.body.contains("never-kept-secret"), "{}", p.body);
+}
+
+async fn a_language_usher_does_not_speak_is_refused_and_nothing_is_saved(app: TestApp) {
+    let mut admin = app.admin().await;
+    let mut form = json!({
+        "name": "fr-invite", "description": "", "flow": app.flow_pk(EXT).await, "expires": "",
+        "never_expires": true, "fixed_data": "", "single_use": false, "quota": "", "emails": "",
+        "roles": [], "groups": [], "enabled": true
+    });
+    form["locale"] = json!("fr");
+    let (s, r) = admin
+        .call("admin/invitations/create", json!({ "form": form }))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+    assert!(r.to_string().contains("locale"), "{r}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invitations WHERE name = 'fr-invite'")
+            .await,
+        0
+    );
+}
+
+/// Every key the code names (`t!(locale, "key"…)`, `.tr("key")`) and every key the email templates
+/// name (`t("key"…)`) is in every language of the catalogue.
+#[test]
+fn the_catalogue_has_every_key_the_code_and_the_templates_name() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app");
+    let mut files = Vec::new();
+    let mut dirs = vec![root.join("src"), root.join("templates")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    let mut used = std::collections::BTreeSet::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let openers: &[&str] = if f.extension().is_some_and(|e| e == "rs") {
+            &["t!(", ".tr("]
+        } else {
+            &["t(\""]
+        };
+        for opener in openers {
+            for (at, _) in text.match_indices(opener) {
+                // A call of its own (`t!(`, `{{ t(`), not the end of another name (`insert(`).
+                let before = text[..at].chars().next_back().unwrap_or(' ');
+                if !opener.starts_with('.') && (before.is_alphanumeric() || before == '_') {
+                    continue;
+                }
+                let rest = &text[at + opener.len()..];
+                // The first string literal of the call is the key (after the locale, for `t!`).
+                let Some(open) = rest.find('"') else { continue };
+                if rest[..open].contains(')') || rest[..open].contains(';') {
+                    continue;
+                }
+                let key: String = rest[open + 1..].chars().take_while(|c| *c != '"').collect();
+                if key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+                    && key.contains('-')
+                {
+                    used.insert(key);
+                }
+            }
+        }
+    }
+    assert!(used.len() > 80, "the scan finds the keys: {used:?}");
+    for (locale, source) in usher_app::i18n::SOURCES {
+        let ids = usher_app::i18n::message_ids(source).unwrap();
+        let missing: Vec<_> = used.iter().filter(|k| !ids.contains(k)).collect();
+        assert!(missing.is_empty(), "{locale} lacks {missing:?}");
+    }
+}
+
+/// A campaign's CSV may name each recipient's language: their email (subject included) and their
+/// invitation's pages speak it; a row without one gets the brand default; an unknown one is invalid.
+async fn a_campaign_writes_to_each_recipient_in_their_language(app: TestApp) {
+    let mut admin = app.admin().await;
+    let form = json!({
+        "name": "mixed", "description": "", "flow": app.flow_pk(EXT).await, "expires": "", "not_before": "",
+        "fixed_data": "", "email_subject": "", "email_message": "", "reminder_days": "", "digest": false,
+        "roles": [], "groups": []
+    });
+    let (s, pk) = admin
+        .call("admin/campaigns/save", json!({"pk": null, "form": form}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{pk}");
+    let csv = "email,name,locale\nanna@example.de,Anna,de\nbob@example.com,Bob,\ncloe@example.fr,Cloe,fr\n";
+    let (s, body) = admin
+        .call(
+            "admin/campaigns/import",
+            json!({"pk": pk, "source": {"pasted": "", "csv": csv}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert!(
+        body.to_string().contains("is not a language Usher speaks"),
+        "{body}"
+    );
+    let subjects: Vec<(String, String)> = sqlx::query_as(
+        "SELECT to_addrs, subject FROM outbox WHERE channel = 'email' ORDER BY to_addrs",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        subjects,
+        vec![
+            (
+                r#"["anna@example.de"]"#.to_owned(),
+                "Sie wurden zu Usher eingeladen".to_owned()
+            ),
+            (
+                r#"["bob@example.com"]"#.to_owned(),
+                "You've been invited to join Usher".to_owned()
+            ),
+        ]
+    );
+    let locale: Option<String> = sqlx::query_scalar(
+        "SELECT i.locale FROM invitations i JOIN campaign_recipients r ON r.invitation_pk = i.pk WHERE r.email = 'anna@example.de'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(locale.as_deref(), Some("de"));
+}
