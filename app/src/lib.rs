@@ -83,6 +83,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         }
     }
     let stylesheet = view! { <link rel="stylesheet" id="leptos" href=stylesheet_href(&options) /> };
+    // The theme the visitor chose (issue 16 item 5); none follows the system's.
+    let theme = pages::page_theme().attribute();
     let scripts = ships_wasm.then(|| {
         view! {
             <AutoReload options=options.clone() />
@@ -91,7 +93,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     });
     view! {
         <!DOCTYPE html>
-        <html>
+        <html data-theme=theme>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -697,6 +697,7 @@ const PUBLIC_FUNCTIONS: &[Probe] = &[
         &[("lang", "de"), ("next", "/if/accept/")],
         200,
     ),
+    ("prefs/theme", &[("theme", "dark"), ("next", "/login")], 200),
     ("flow/accept_view", &[], 401),
     ("flow/accept_send_code", &[], 401),
     ("flow/accept", &[("itoken", BOGUS_TOKEN)], 401),

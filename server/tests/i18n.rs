@@ -15,6 +15,7 @@ db_tests!(
     switching_language_keeps_what_was_typed_but_no_password,
     a_language_usher_does_not_speak_is_refused_and_nothing_is_saved,
     a_campaign_writes_to_each_recipient_in_their_language,
+    the_chosen_theme_is_remembered_and_rendered,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -395,4 +396,65 @@ async fn a_campaign_writes_to_each_recipient_in_their_language(app: TestApp) {
     .await
     .unwrap();
     assert_eq!(locale.as_deref(), Some("de"));
+}
+
+/// Issue 16 item 5: the theme switcher's choice is a cookie of the visitor's browser and every page's
+/// `<html data-theme>`; `auto` forgets it (the system's preference applies); it never sends the browser
+/// to another site.
+async fn the_chosen_theme_is_remembered_and_rendered(app: TestApp) {
+    let mut anon = app.client();
+    let r = anon
+        .call_form("prefs/theme", &[("theme", "dark"), ("next", "/login")])
+        .await;
+    let cookies = set_cookies(&r);
+    assert!(
+        cookies.contains(&"usher_theme=dark".to_owned()),
+        "{cookies:?}"
+    );
+    let html_tag = |body: &str| {
+        body[body.find("<html").unwrap()..]
+            .split('>')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let login = page(&mut anon, "/login", &[("cookie", "usher_theme=dark")]).await;
+    assert!(
+        html_tag(&login.body).contains(r#"data-theme="dark""#),
+        "{}",
+        html_tag(&login.body)
+    );
+    let plain = page(&mut anon, "/login", &[]).await;
+    assert!(
+        !html_tag(&plain.body).contains("data-theme"),
+        "{}",
+        html_tag(&plain.body)
+    );
+    let auto = anon
+        .call_form("prefs/theme", &[("theme", "auto"), ("next", "/login")])
+        .await;
+    assert!(
+        auto.headers.get_all(header::SET_COOKIE).iter().any(|v| v
+            .to_str()
+            .unwrap()
+            .starts_with("usher_theme=")
+            && v.to_str().unwrap().contains("Max-Age=0")),
+        "auto forgets the choice"
+    );
+    let bad = anon
+        .call_form("prefs/theme", &[("theme", "neon"), ("next", "/login")])
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let away = anon
+        .send(form_request(
+            "prefs/theme",
+            &[("theme", "dark"), ("next", "//evil.example/")],
+        ))
+        .await;
+    let location = away
+        .headers
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert!(!location.contains("evil"), "{location}");
 }

@@ -5,6 +5,10 @@
 
 page-loading = Wird geladen …
 lang-switch-label = Sprache
+theme-label = Darstellung
+theme-auto = Automatisch
+theme-light = Hell
+theme-dark = Dunkel
 error-correct-below = Bitte korrigieren Sie die markierten Angaben.
 
 ## Times

@@ -5,6 +5,10 @@
 
 page-loading = Loading…
 lang-switch-label = Language
+theme-label = Theme
+theme-auto = Auto
+theme-light = Light
+theme-dark = Dark
 error-correct-below = Please correct the errors below.
 
 ## Times (times are UTC Unix seconds on the server; the browser adds its own time zone)

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod flow;
+pub mod prefs;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {

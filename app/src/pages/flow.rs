@@ -44,14 +44,18 @@ pub fn FlowPage() -> impl IntoView {
                     match landing.await {
                         Ok(v) => view! {
                             <Html {..} lang=v.locale.code() />
+                            <div class="page-tools"><super::ThemeForm next=here() locale=v.locale /></div>
                             <FlowStage view=v itoken=itoken().unwrap_or_default() submit />
                         }.into_any(),
                         Err(e) => {
                             let locale = super::page_locale();
                             view! {
                                 <Html {..} lang=locale.code() />
+                                <div class="page-tools">
+                                    <LanguageForm locale next=here() />
+                                    <super::ThemeForm next=here() locale />
+                                </div>
                                 <InvalidInvite error=e locale />
-                                <LanguageForm locale next=here() />
                             }.into_any()
                         }
                     }

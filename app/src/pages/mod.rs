@@ -62,6 +62,46 @@ pub fn page_locale() -> crate::i18n::Locale {
     }
 }
 
+/// The colour theme the visitor chose: on the server from the theme switcher's cookie
+/// ([`crate::api::prefs::THEME_COOKIE`]), in the browser from `<html data-theme>`.
+pub fn page_theme() -> crate::api::prefs::Theme {
+    use crate::api::prefs::Theme;
+    #[cfg(feature = "ssr")]
+    let chosen = crate::api::ctx::read_cookie(crate::api::prefs::THEME_COOKIE);
+    #[cfg(not(feature = "ssr"))]
+    let chosen = document()
+        .document_element()
+        .and_then(|e| e.get_attribute("data-theme"));
+    chosen.and_then(|t| Theme::parse(&t)).unwrap_or(Theme::Auto)
+}
+
+/// The theme switcher (issue 16 item 5): Auto (the system's), Light, Dark as buttons of a plain form
+/// that remembers the choice and comes back to `next`; the current one is pressed. Works without
+/// JavaScript; labelled in `locale`.
+#[component]
+pub fn ThemeForm(#[prop(into)] next: Signal<String>, locale: crate::i18n::Locale) -> impl IntoView {
+    use crate::api::prefs::Theme;
+    let current = page_theme();
+    view! {
+        <form method="post" action="/api/prefs/theme" class="theme-switch">
+            <input type="hidden" name="next" prop:value=move || next.get() value=next.get_untracked() />
+            <span class="theme-label" id="theme-label">{locale.tr("theme-label")}": "</span>
+            {Theme::ALL.into_iter().map(|t| view! {
+                <button type="submit" class="link" name="theme" value=t.code()
+                    id=format!("theme-{}", t.code())
+                    aria-describedby="theme-label"
+                    aria-pressed=(t == current).to_string()>
+                    {match t {
+                        Theme::Auto => locale.tr("theme-auto"),
+                        Theme::Light => locale.tr("theme-light"),
+                        Theme::Dark => locale.tr("theme-dark"),
+                    }}
+                </button>
+            }).collect_view()}
+        </form>
+    }
+}
+
 /// A general error (not a field error) of an action result, in `l` (the invitee's pages).
 pub fn general_error_in(
     l: crate::i18n::Locale,

@@ -29,6 +29,7 @@ use leptos_router::components::{Outlet, A};
 pub fn AdminLayout() -> impl IntoView {
     let user = Resource::new(|| (), |_| get_current_user());
     let logout = ServerAction::<Logout>::new();
+    let location = leptos_router::hooks::use_location();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -57,6 +58,7 @@ pub fn AdminLayout() -> impl IntoView {
                             <div class="admin-main">
                                 <header class="topbar">
                                     <span class="who">"Signed in as " <strong data-testid="admin-username">{u.username.clone()}</strong></span>
+                                    <crate::pages::ThemeForm next=Signal::derive(move || location.pathname.get()) locale=crate::i18n::Locale::En />
                                     <ActionForm action=logout>
                                         <button type="submit" class="secondary small">"Sign out"</button>
                                     </ActionForm>
