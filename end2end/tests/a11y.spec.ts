@@ -45,3 +45,26 @@ test('the invitee pages pass axe in light, dark and at 360 px', async ({ page, b
   await check(browser, '/login', false);
   await check(browser, '/if/accept/', false);
 });
+
+const ADMIN_PAGES = [
+  '/admin/invitations', '/admin/campaigns', '/admin/users', '/admin/groups', '/admin/roles', '/admin/outbox',
+  '/admin/tokens', '/admin/flows', '/admin/policies', '/admin/brands', '/admin/email', '/admin/events',
+  '/admin/webhooks',
+];
+
+test('the admin pages pass axe in light, dark and at 360 px', async ({ browser }) => {
+  test.setTimeout(300_000);
+  for (const path of ADMIN_PAGES) {
+    await check(browser, path, true);
+  }
+});
+
+test('an expanded invitation and the editor pass axe', async ({ page }) => {
+  await adminPage(page);
+  await createInvitation(page, 'a11y-expanded', 'email: a11y@example.com');
+  await readLink(page, 'a11y-expanded');
+  expect(await violations(page), 'expanded row').toEqual([]);
+  await page.click('#create-invitation');
+  await expect(page.locator('#invitation-form')).toBeVisible();
+  expect(await violations(page), 'editor').toEqual([]);
+});

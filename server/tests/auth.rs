@@ -445,6 +445,13 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/webhooks/redeliver", r#"{"webhook":"x","pk":"y"}"#),
 ];
 
+/// The admin functions that take a plain form (`application/x-www-form-urlencoded`): the dashboard's
+/// actions that work without JavaScript (issue 16 item 4).
+const ADMIN_FORM_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[(
+    "admin/invitations/toggle",
+    &[("pk", "x"), ("enabled", "false")],
+)];
+
 async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
     let mut admin = app.admin().await;
     let mut user = app.user("plain").await;
@@ -483,6 +490,34 @@ async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
         );
         let (s, body) = user.call(endpoint, args.clone()).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "non-admin {endpoint}: {body}");
+    }
+    for (endpoint, form) in ADMIN_FORM_FUNCTIONS {
+        let r = anon.call_form(endpoint, form).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "anonymous {endpoint}: {}",
+            r.body
+        );
+        let mut req = common::form_request(endpoint, form);
+        req.headers_mut().insert(
+            axum::http::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        let r = anon.send(req).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "API token on {endpoint}: {}",
+            r.body
+        );
+        let r = user.call_form(endpoint, form).await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "non-admin {endpoint}: {}",
+            r.body
+        );
     }
     // Nothing was written by the refused calls.
     assert_eq!(app.count("SELECT COUNT(*) FROM directory_groups").await, 0);
@@ -742,6 +777,7 @@ async fn every_public_function_refuses_what_it_must(app: TestApp) {
     let mut listed: Vec<String> = ADMIN_FUNCTIONS
         .iter()
         .map(|(e, _)| e.to_string())
+        .chain(ADMIN_FORM_FUNCTIONS.iter().map(|(e, _)| e.to_string()))
         .chain(PUBLIC_FUNCTIONS.iter().map(|(e, ..)| e.to_string()))
         .collect();
     listed.sort();

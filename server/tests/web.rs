@@ -352,3 +352,49 @@ async fn writes_are_judged_by_origin_then_fetch_metadata_then_referer() {
     }
     assert_eq!(groups().await, allowed.len() as i64);
 }
+
+/// Issue 16 item 4: without JavaScript an admin disables an invitation with the table's plain form; the
+/// browser is sent back to the page it posted from, which shows the new status.
+#[tokio::test]
+async fn an_invitation_is_disabled_with_a_plain_form() {
+    let app = TestApp::sqlite().await;
+    let mut admin = app.admin().await;
+    let (pk, _) = common::create_invitation(
+        &app,
+        &mut admin,
+        "no-js",
+        "invitation-enrollment-flow-external",
+        serde_json::json!({}),
+    )
+    .await;
+    let page = admin.get("/admin/invitations").await;
+    assert!(
+        page.body
+            .contains(r#"action="/api/admin/invitations/toggle""#),
+        "the plain form is on the page"
+    );
+    let post = Request::builder()
+        .method("POST")
+        .uri("/api/admin/invitations/toggle")
+        .header("host", "usher.test")
+        .header("origin", "http://usher.test")
+        .header("referer", "http://usher.test/admin/invitations")
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("pk={pk}&enabled=false")))
+        .unwrap();
+    let r = admin.send(post).await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.body);
+    assert!(
+        header(&r, "location").starts_with("http://usher.test/admin/invitations"),
+        "{}",
+        header(&r, "location")
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM invitations WHERE pk = '{pk}' AND enabled = 0"
+        ))
+        .await,
+        1
+    );
+}

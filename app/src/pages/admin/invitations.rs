@@ -8,7 +8,7 @@ use crate::api::admin::{
     count_invitations, create_invitation, delete_invitation, deprovision_invitation,
     get_invitation, invitation_mail_warning, list_flows, list_groups, list_invitations, list_roles,
     new_invitation_defaults, regenerate_invitation_token, send_invitation, set_invitation_enabled,
-    update_invitation,
+    update_invitation, ToggleInvitation,
 };
 use crate::domain::invitation::InvitationStatus;
 use crate::error::AppError;
@@ -64,12 +64,17 @@ pub fn InvitationsPage() -> impl IntoView {
                     <option value="expires_desc">"Expiring latest"</option>
                 </select>
             </div>
+            // Hidden once the page has hydrated (body[data-hydrated]): what works without JavaScript.
+            <p class="no-js-notice warning" role="note">
+                "JavaScript is off: you can sign in and disable or enable invitations here. Creating, editing, "
+                "copying links, sending and deleting need JavaScript."
+            </p>
             {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
             {move || editing.get().map(|mode| view! { <InvitationEditor mode editing version /> })}
             <ListTable
                 data=rows
                 class="invitations"
-                headers=&["", "Name", "Flow", "Status", "Uses", "Expires", "Created by"]
+                headers=&["", "Name", "Flow", "Status", "Uses", "Expires", "Created by", "Actions"]
                 empty="No invitations.".to_owned()
                 is_empty={|rows: &Vec<InvitationView>| rows.is_empty()}
                 body={move |rows: Vec<InvitationView>| {
@@ -151,9 +156,9 @@ fn InvitationRowView(
     );
     view! {
         <tbody class="invitation" data-name=name>
-            <InvitationSummary row=row.clone() expanded />
+            <InvitationSummary row=row.clone() expanded version notice />
             <tr class="details" class:hidden=move || !expanded.get()>
-                <td colspan="7">
+                <td colspan="8">
                     <InvitationLink pk=row.pk.clone() link=row.link.clone() />
                     <InvitationFacts row=row.clone() detail />
                     {row.emails.is_empty().then(|| view! { <NamedLinks pk=row.pk.clone() expanded version notice /> })}
@@ -167,7 +172,12 @@ fn InvitationRowView(
 
 /// The summary line: a click toggles the details.
 #[component]
-fn InvitationSummary(row: InvitationView, expanded: RwSignal<bool>) -> impl IntoView {
+fn InvitationSummary(
+    row: InvitationView,
+    expanded: RwSignal<bool>,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let uses = match row.quota {
         Some(q) => format!("{} / {}", row.uses, q),
         None => format!("{} / ∞", row.uses),
@@ -195,7 +205,40 @@ fn InvitationSummary(row: InvitationView, expanded: RwSignal<bool>) -> impl Into
             <td data-testid="uses">{uses}</td>
             <td class="expires"><super::local_time::LocalWhen at=row.expires display=row.expires_display /></td>
             <td>{row.created_by}</td>
+            // A form of its own, outside the row's click: it works without JavaScript.
+            <td class="quick" on:click=|ev| ev.stop_propagation()>
+                <QuickToggle pk=row.pk enabled=row.enabled version notice />
+            </td>
         </tr>
+    }
+    .into_any()
+}
+
+/// Disable (or Enable) as a plain form posting to [`ToggleInvitation`]: after hydration an
+/// `ActionForm` (the list reloads), before it or without JavaScript a form post the server answers by
+/// sending the browser back here.
+#[component]
+fn QuickToggle(
+    pk: String,
+    enabled: bool,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let act = ServerAction::<ToggleInvitation>::new();
+    Effect::new(move |_| match act.value().get() {
+        Some(Ok(())) => {
+            notice.set(None);
+            version.update(|v| *v += 1);
+        }
+        Some(Err(e)) => notice.set(Some(e.to_string())),
+        None => {}
+    });
+    view! {
+        <ActionForm action=act attr:class="quick-toggle">
+            <input type="hidden" name="pk" value=pk />
+            <input type="hidden" name="enabled" value=(!enabled).to_string() />
+            <button type="submit" class="small secondary quick-toggle">{if enabled { "Disable" } else { "Enable" }}</button>
+        </ActionForm>
     }
     .into_any()
 }
@@ -235,6 +278,8 @@ fn InvitationLink(pk: String, link: String) -> impl IntoView {
             <button type="button" class="small copy" on:click=copy>
                 {move || if copied.get() { "Copied" } else { "Copy" }}
             </button>
+            // Screen readers hear the copy happen (WCAG 4.1.3, status messages).
+            <span class="copied-status" role="status">{move || copied.get().then_some("Copied to the clipboard")}</span>
         </div>
     }
     .into_any()

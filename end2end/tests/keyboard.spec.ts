@@ -1,0 +1,93 @@
+import { test, expect, Page } from '@playwright/test';
+import { ADMIN, adminPage, createAdminByCli, createInvitation, invitationRow, ready } from './helpers';
+
+test.beforeAll(() => {
+  createAdminByCli();
+});
+
+/** Presses Tab until the focused element matches `css` (and, when given, has the text `text`); fails when
+ *  it cannot be reached within `max` presses. Only the keyboard moves the focus. */
+async function tabTo(page: Page, css: string, text?: string, max = 120) {
+  for (let i = 0; i < max; i++) {
+    const here = await page.evaluate(([css, text]) => {
+      const el = document.activeElement;
+      return !!el && el.matches(css) && (text === '' || (el.textContent ?? '').trim() === text);
+    }, [css, text ?? ''] as [string, string]);
+    if (here) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${css} ${text ?? ''} cannot be reached with Tab`);
+}
+
+// Issue 16 item 3: the whole admin journey with the keyboard only: sign in, create an invitation, copy
+// its link, disable it and delete it.
+test('keyboard only: sign in, create, copy, disable and delete an invitation', async ({ browser }) => {
+  const context = await browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await context.newPage();
+  await page.goto('/login');
+  await ready(page);
+  await tabTo(page, '#login-username');
+  await page.keyboard.type(ADMIN.username);
+  await tabTo(page, '#login-password');
+  await page.keyboard.type(ADMIN.password);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/admin\/invitations$/);
+  await ready(page);
+
+  await tabTo(page, '#create-invitation');
+  await page.keyboard.press('Enter');
+  await tabTo(page, '#invitation-name');
+  await page.keyboard.type('keyboard-only');
+  await tabTo(page, '#invitation-save');
+  await page.keyboard.press('Enter');
+  const row = invitationRow(page, 'keyboard-only');
+  await expect(row).toBeVisible();
+
+  await tabTo(page, 'tbody.invitation[data-name="keyboard-only"] button.expand');
+  await page.keyboard.press('Enter');
+  await expect(row.locator('button.expand')).toHaveAttribute('aria-expanded', 'true');
+  await tabTo(page, 'tbody.invitation[data-name="keyboard-only"] button.copy');
+  await page.keyboard.press('Enter');
+  await expect(row.locator('[role="status"].copied-status')).toHaveText('Copied to the clipboard');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe(await row.locator('input.invitation-link').inputValue());
+
+  await tabTo(page, 'tbody.invitation[data-name="keyboard-only"] button.toggle', 'Disable');
+  await page.keyboard.press('Enter');
+  await expect(row.locator('[data-testid="status"]')).toHaveText('disabled');
+  // The list reloads after a change; open the row again if it closed.
+  if ((await row.locator('button.expand').getAttribute('aria-expanded')) !== 'true') {
+    await tabTo(page, 'tbody.invitation[data-name="keyboard-only"] button.expand');
+    await page.keyboard.press('Enter');
+  }
+
+  await tabTo(page, 'tbody.invitation[data-name="keyboard-only"] button.danger', 'Delete');
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'tbody.invitation[data-name="keyboard-only"] button.danger', 'Confirm delete');
+  await page.keyboard.press('Enter');
+  await expect(row).toHaveCount(0);
+  await context.close();
+});
+
+// Issue 16 item 4: without JavaScript, signing in and disabling an invitation are plain forms; the page
+// says what needs JavaScript.
+test('without JavaScript: sign in and disable an invitation', async ({ page, browser }) => {
+  await adminPage(page);
+  await createInvitation(page, 'no-js-invite', '', { singleUse: false });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const p = await context.newPage();
+  await p.goto('/login');
+  await p.fill('#login-username', ADMIN.username);
+  await p.fill('#login-password', ADMIN.password);
+  await p.click('button:has-text("Sign in")');
+  await expect(p).toHaveURL(/\/admin\/invitations$/);
+  await expect(p.locator('.no-js-notice')).toBeVisible();
+  const row = invitationRow(p, 'no-js-invite');
+  await expect(row.locator('[data-testid="status"]')).toHaveText('active');
+  await row.locator('button.quick-toggle').click();
+  await expect(p).toHaveURL(/\/admin\/invitations/);
+  await expect(row.locator('[data-testid="status"]')).toHaveText('disabled');
+  await expect(row.locator('button.quick-toggle')).toHaveText('Enable');
+  await context.close();
+});
