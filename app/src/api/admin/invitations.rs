@@ -117,6 +117,12 @@ pub async fn update_invitation(pk: String, form: InvitationForm) -> Result<(), A
 /// Enables or disables an invitation.
 #[server(input = Json, endpoint = "admin/invitations/set_enabled")]
 pub async fn set_invitation_enabled(pk: String, enabled: bool) -> Result<(), AppError> {
+    set_enabled_as_admin(pk, enabled).await
+}
+
+/// The one body of [`set_invitation_enabled`] and [`toggle_invitation`]: authorize, then set.
+#[cfg(feature = "ssr")]
+async fn set_enabled_as_admin(pk: String, enabled: bool) -> Result<(), AppError> {
     respond(
         async {
             let (st, user) = admin().await?;
@@ -133,15 +139,7 @@ pub async fn set_invitation_enabled(pk: String, enabled: bool) -> Result<(), App
 /// page it posted from). As [`set_invitation_enabled`].
 #[server(endpoint = "admin/invitations/toggle")]
 pub async fn toggle_invitation(pk: String, enabled: bool) -> Result<(), AppError> {
-    respond(
-        async {
-            let (st, user) = admin().await?;
-            invitations::set_enabled(&st.db, &who(&user).await, &pk, enabled)
-                .await
-                .map_err(AppError::from)
-        }
-        .await,
-    )
+    set_enabled_as_admin(pk, enabled).await
 }
 
 /// Gives an invitation a new token; the old link stops working.

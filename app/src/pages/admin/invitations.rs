@@ -154,10 +154,11 @@ fn InvitationRowView(
             }
         },
     );
+    let details_id = format!("details-{}", row.pk);
     view! {
         <tbody class="invitation" data-name=name>
             <InvitationSummary row=row.clone() expanded version notice />
-            <tr class="details" class:hidden=move || !expanded.get()>
+            <tr class="details" id=details_id class:hidden=move || !expanded.get()>
                 <td colspan="8">
                     <InvitationLink pk=row.pk.clone() link=row.link.clone() />
                     <InvitationFacts row=row.clone() detail />
@@ -195,7 +196,8 @@ fn InvitationSummary(
     };
     view! {
         <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
-            <td><button class="expand small secondary" aria-label="Expand"
+            <td><button class="expand small secondary" aria-label=format!("Details of {}", row.name)
+                aria-controls=format!("details-{}", row.pk)
                 aria-expanded=move || expanded.get().to_string()>{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
             <td class="name">{row.name}</td>
             <td>{row.flow_slug}</td>
@@ -826,7 +828,7 @@ fn InvitationFormView(
             <input id="invitation-expires" type="datetime-local" prop:value=expires prop:disabled=never
                 on:input=move |ev| expires.set(event_target_value(&ev)) />
             <label class="check" for="invitation-never">
-                <input id="invitation-never" type="checkbox" prop:checked=never on:change=move |ev| never.set(event_target_checked(&ev)) />
+                <input id="invitation-never" type="checkbox" role="switch" prop:checked=never on:change=move |ev| never.set(event_target_checked(&ev)) />
                 "Never expires"
             </label>
             <Show when=move || never.get()>
@@ -857,7 +859,7 @@ fn InvitationFormView(
                 prop:value=fixed_data on:input=move |ev| fixed_data.set(event_target_value(&ev))></textarea>
             {err("fixed_data")}
             <label class="check" for="invitation-single-use">
-                <input id="invitation-single-use" type="checkbox" prop:checked=single_use on:change=move |ev| single_use.set(event_target_checked(&ev)) />
+                <input id="invitation-single-use" type="checkbox" role="switch" prop:checked=single_use on:change=move |ev| single_use.set(event_target_checked(&ev)) />
                 "Single use"
             </label>
             <label for="invitation-quota">"Quota (max uses; empty = unlimited)"</label>
@@ -882,11 +884,11 @@ fn InvitationFormView(
             <fieldset><legend>"Groups"</legend>{checklist(groups, sel_groups, "group")}</fieldset>
             {err("groups")}
             <label class="check" for="invitation-enabled">
-                <input id="invitation-enabled" type="checkbox" prop:checked=enabled on:change=move |ev| enabled.set(event_target_checked(&ev)) />
+                <input id="invitation-enabled" type="checkbox" role="switch" prop:checked=enabled on:change=move |ev| enabled.set(event_target_checked(&ev)) />
                 "Enabled"
             </label>
             <label class="check" for="invitation-notify">
-                <input id="invitation-notify" type="checkbox" prop:checked=notify_creator on:change=move |ev| notify_creator.set(event_target_checked(&ev)) />
+                <input id="invitation-notify" type="checkbox" role="switch" prop:checked=notify_creator on:change=move |ev| notify_creator.set(event_target_checked(&ev)) />
                 "Email me when it is used, when a delivery fails, or when it expires unused"
             </label>
             <div class="actions">

@@ -61,14 +61,26 @@ pub async fn switch_draft(
     )
     .await?;
     let fields = super::journey(&resolved.flow, resolved.invitation.as_ref()).fields(stage);
-    Ok((!fields.is_empty()).then(|| {
+    Ok(draft_of(slug, itoken, stage, &fields, values))
+}
+
+/// The draft of `values` typed into stage `stage` (whose prompt fields are `fields`) of flow `slug`
+/// with `itoken`: none for a stage without prompt fields (the code page).
+pub(super) fn draft_of(
+    slug: &str,
+    itoken: Option<&Itoken>,
+    stage: usize,
+    fields: &[crate::domain::flow::PromptField],
+    values: &std::collections::HashMap<String, String>,
+) -> Option<StageDraft> {
+    (!fields.is_empty()).then(|| {
         StageDraft::new(
             slug,
             plan_token(itoken).map(str::to_owned),
             stage,
-            &fields,
+            fields,
             values,
             super::MAX_PROMPT_VALUE,
         )
-    }))
+    })
 }

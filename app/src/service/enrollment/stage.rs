@@ -3,7 +3,7 @@
 use super::{
     by_delivery, closed_error, delivered, enforce_all, enrollment_budgets, journey, plan_token,
     policy_context, refused, resolve, seal_password, strength_inputs, validate_prompt, visitor,
-    write_user, Asking, FlowPlan, Resolved, StageDraft, MAX_PROMPT_VALUE,
+    write_user, Asking, FlowPlan, Resolved, StageDraft,
 };
 use crate::domain::email_rules::normalize_email;
 use crate::domain::journey::{Next, Proof, Submission, SEALED_PASSWORD};
@@ -75,16 +75,7 @@ pub async fn submit_stage(
         .map_err(note)
     {
         Err(error @ Error::Invalid(_)) => Err(Refused {
-            draft: (!fields.is_empty()).then(|| {
-                StageDraft::new(
-                    slug,
-                    plan_token(itoken).map(str::to_owned),
-                    stage,
-                    &fields,
-                    values,
-                    MAX_PROMPT_VALUE,
-                )
-            }),
+            draft: super::draft_of(slug, itoken, stage, &fields, values),
             error,
         }),
         other => other.map_err(Refused::from),
