@@ -65,7 +65,7 @@ pub fn InvitationsPage() -> impl IntoView {
                 </select>
             </div>
             // Hidden once the page has hydrated (body[data-hydrated]): what works without JavaScript.
-            <p class="no-js-notice warning" role="note">
+            <p class="no-js-notice" role="note">
                 "JavaScript is off: you can sign in and disable or enable invitations here. Creating, editing, "
                 "copying links, sending and deleting need JavaScript."
             </p>
