@@ -160,6 +160,7 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "8768f4da4aeac986",
         "8768f4da4aeac986",
     ),
+    ("0036_locales.sql", "5ca81d160ff64481", "5ca81d160ff64481"),
 ];
 
 #[test]
