@@ -23,6 +23,7 @@ test('the README screenshots', async ({ browser }) => {
   await createInvitation(page, 'readme-open-house', '', { singleUse: false, quota: '25' });
   await page.reload();
   await ready(page);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shoot(page, 'invitations.png');
   const link = await readLink(page, 'readme-open-house');
   await expect(page.locator('tbody.invitation[data-name="readme-open-house"] tr.details')).toBeVisible();
