@@ -364,6 +364,7 @@ fn problem_message(
         P::NotAnAppUrl => {
             "Enter an http(s) URL such as https://apps.example.com/, or a path on this site.".into()
         }
+        P::Brand(e) => e.to_string(),
         P::NotAWebhookUrl => {
             "Enter an http(s) URL such as https://hooks.example.com/usher, without a user name or password.".into()
         }

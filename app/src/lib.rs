@@ -83,6 +83,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         }
     }
     let stylesheet = view! { <link rel="stylesheet" id="leptos" href=stylesheet_href(&options) /> };
+    // The brand's accent colour (System → Brands), after the palette it overrides.
+    let brand_stylesheet = pages::page_brand()
+        .stylesheet
+        .map(|href| view! { <link rel="stylesheet" id="brand" href=href /> });
     // The theme the visitor chose (issue 16 item 5); none follows the system's.
     let theme = pages::page_theme().attribute();
     let scripts = ships_wasm.then(|| {
@@ -100,6 +104,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="referrer" content="same-origin" />
                 <link rel="icon" href="data:," />
                 {stylesheet}
+                {brand_stylesheet}
                 {scripts}
                 <MetaTags />
             </head>

@@ -479,13 +479,22 @@ pub struct PolicyForm {
     pub message: String,
 }
 
-/// System → Brands: where external users go.
+/// System → Brands: where external users go, and the brand's look on the invitee's pages and in emails.
+/// Each saved value is empty when none is saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct BrandSettings {
     /// The default application external users are sent to (absolute http(s) URL or a path); empty = none.
     pub default_application_url: String,
     /// The value `USHER_DEFAULT_APP_URL` gives when nothing is saved here.
     pub from_environment: String,
+    /// The saved title (authentik's `branding_title`).
+    pub branding_title: String,
+    /// The title while none is saved: `USHER_BRAND_NAME`, else "Usher".
+    pub title_default: String,
+    /// The saved logo: an absolute http(s) URL or a path on this site (authentik's `branding_logo`).
+    pub branding_logo: String,
+    /// The saved accent colour of buttons, `#rrggbb`.
+    pub branding_accent: String,
 }
 
 /// The mail status every admin page's banner reads (issue 34): shown when no SMTP server is configured or

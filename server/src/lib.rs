@@ -86,7 +86,7 @@ pub async fn build(
     let state = AppState {
         db,
         config: Arc::new(config),
-        form_targets: Arc::default(),
+        site: Arc::default(),
     };
     let router = build_router(state.clone(), sessions.clone(), leptos_options);
     Ok(Usher {
@@ -119,6 +119,7 @@ pub fn build_router(
     let routes = route_list();
     let ctx_state = state.clone();
     let fn_state = state.clone();
+    let css_state = state.clone();
     let ready_db = state.db.clone();
     let opts = leptos_options.clone();
     let pkg = pkg_service(&leptos_options);
@@ -148,6 +149,7 @@ pub fn build_router(
                 }
             }),
         )
+        .route("/brand.css", get(move || brand_css(css_state.clone())))
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &leptos_options,
@@ -313,24 +315,38 @@ async fn admin_gate(
 /// - `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`, a Content-Security-Policy (pages set
 ///   their own, with the render's nonce; everything else gets one that loads nothing), and HSTS when the
 ///   public URL is https.
-async fn web_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn web_guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     use usher_app::domain::web::{self, Origin};
     let config = &state.config;
+    // A page is rendered with the brand (its title, logo and accent) in the request's extensions.
+    let page = req.method() == axum::http::Method::GET && !req.uri().path().starts_with("/pkg/");
+    let site = if page {
+        let site = state.site.get(&state.db, config).await;
+        req.extensions_mut().insert(site.clone());
+        Some(site)
+    } else {
+        None
+    };
     let refusal =
         Origin::parse(&config.public_url).and_then(|public| refusal(&public, config, &req));
     let mut res = match refusal {
         Some(r) => r,
         None => next.run(req).await,
     };
-    // A page's policy (set by the shell) also says where its forms may post.
+    // A page's policy (set by the shell) also says where its forms may post and where the brand's
+    // logo comes from.
     let page_csp = res
         .headers()
         .get(header::CONTENT_SECURITY_POLICY)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     if let Some(csp) = page_csp {
-        let origins = state.form_targets.get(&state.db, &state.config).await;
-        if let Ok(v) = HeaderValue::from_str(&web::with_form_action(&csp, &origins)) {
+        let site = match site {
+            Some(s) => s,
+            None => state.site.get(&state.db, config).await,
+        };
+        let csp = web::with_img_src(&csp, site.external_logo());
+        if let Ok(v) = HeaderValue::from_str(&web::with_form_action(&csp, &site.form_targets)) {
             res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
         }
     }
@@ -525,6 +541,23 @@ async fn no_store(req: Request, next: Next) -> Response {
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// `/brand.css`: the brand's accent colour for buttons (System → Brands; [`Look::stylesheet`]), empty
+/// without one. Pages link it as `/brand.css?v={accent}`, so a browser keeps it five minutes at most
+/// and fetches a new one when the accent changes.
+///
+/// [`Look::stylesheet`]: usher_app::domain::brand::Look::stylesheet
+async fn brand_css(state: AppState) -> Response {
+    let site = state.site.get(&state.db, &state.config).await;
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        site.look.stylesheet().unwrap_or_default(),
+    )
+        .into_response()
 }
 
 /// Percent-encodes the characters that would end or change a query value.

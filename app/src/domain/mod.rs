@@ -4,6 +4,7 @@
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod blueprint;
+pub mod brand;
 pub mod campaign;
 #[cfg(feature = "ssr")]
 pub mod client;

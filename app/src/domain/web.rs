@@ -33,6 +33,17 @@ impl Origin {
         Some(Self { scheme, host, port })
     }
 
+    /// The origin as a CSP source expression: `scheme://host`, with `:port` only when it is not the
+    /// scheme's default.
+    pub fn source(&self) -> String {
+        let default = if self.scheme == "https" { 443 } else { 80 };
+        if self.port == default {
+            format!("{}://{}", self.scheme, self.host)
+        } else {
+            format!("{}://{}:{}", self.scheme, self.host, self.port)
+        }
+    }
+
     /// Whether `host` (a `Host` header value: `name[:port]`) names this origin's host and port.
     pub fn is_host(&self, host: &str) -> bool {
         let default = if self.scheme == "https" { 443 } else { 80 };
@@ -175,20 +186,35 @@ pub fn without_form_error(path: &str, query: &str) -> String {
 /// not http(s) origins are left out.
 pub fn with_form_action(csp: &str, origins: &[String]) -> String {
     let mut sources = vec!["'self'".to_owned()];
-    for o in origins {
-        if let Some(origin) = Origin::parse(o) {
-            let default = if origin.scheme == "https" { 443 } else { 80 };
-            let text = if origin.port == default {
-                format!("{}://{}", origin.scheme, origin.host)
-            } else {
-                format!("{}://{}:{}", origin.scheme, origin.host, origin.port)
-            };
-            if !sources.contains(&text) {
-                sources.push(text);
-            }
+    for text in origins
+        .iter()
+        .filter_map(|o| Origin::parse(o))
+        .map(|o| o.source())
+    {
+        if !sources.contains(&text) {
+            sources.push(text);
         }
     }
     format!("{csp}; form-action {}", sources.join(" "))
+}
+
+/// A page's Content-Security-Policy with the origin of `logo` (the brand's logo, an absolute http(s)
+/// URL; System → Brands) added to its `img-src`; unchanged without one, for a logo that is not an
+/// http(s) URL, or for a policy without `img-src`.
+pub fn with_img_src(csp: &str, logo: Option<&str>) -> String {
+    let Some(source) = logo.and_then(Origin::parse).map(|o| o.source()) else {
+        return csp.to_owned();
+    };
+    csp.split("; ")
+        .map(|d| {
+            if d.starts_with("img-src ") {
+                format!("{d} {source}")
+            } else {
+                d.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// `Strict-Transport-Security` (RFC 6797) when the public URL is https: one year, this host only (other
@@ -450,5 +476,14 @@ mod tests {
             "default-src 'self'; form-action 'self' https://apps.example.com http://localhost:8080"
         );
         assert_eq!(with_form_action("x", &[]), "x; form-action 'self'");
+        let csp = page_csp("n", false);
+        assert_eq!(with_img_src(&csp, None), csp);
+        assert_eq!(with_img_src(&csp, Some("/static/logo.png")), csp);
+        let branded = with_img_src(&csp, Some("https://CDN.example.com:443/logo.svg"));
+        assert!(
+            branded.contains("; img-src 'self' data: https://cdn.example.com; "),
+            "{branded}"
+        );
+        assert_eq!(branded.len(), csp.len() + " https://cdn.example.com".len());
     }
 }

@@ -39,6 +39,7 @@ pub fn FlowPage() -> impl IntoView {
     };
     view! {
         <main class="card narrow flow">
+            <super::BrandBar />
             <Suspense fallback=|| view! { <p>{super::page_locale().tr("page-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match landing.await {
@@ -394,6 +395,7 @@ pub fn AcceptPage() -> impl IntoView {
     let accept = ServerAction::<AcceptInvitation>::new();
     view! {
         <main class="card narrow flow">
+            <super::BrandBar />
             <Suspense fallback=|| view! { <p>{super::page_locale().tr("page-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match view_res.await {

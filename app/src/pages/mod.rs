@@ -62,6 +62,67 @@ pub fn page_locale() -> crate::i18n::Locale {
     }
 }
 
+/// The brand on a page (System → Brands; issue 16 item 5).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PageBrand {
+    /// The title in effect: the saved one, else `USHER_BRAND_NAME`, else "Usher".
+    pub title: String,
+    /// The logo's address (an absolute http(s) URL or a path on this site), if one is saved.
+    pub logo: Option<String>,
+    /// The brand stylesheet's URL (`/brand.css?v=…`) when an accent colour is saved.
+    pub stylesheet: Option<String>,
+}
+
+/// The brand of the page being rendered: on the server from the request's extensions (the server's web
+/// guard puts [`crate::service::brands::Site`] there) else the configured name; in the browser "Usher"
+/// (the pages that show the brand are the invitee's, which are never hydrated).
+pub fn page_brand() -> PageBrand {
+    #[cfg(feature = "ssr")]
+    {
+        let site = use_context::<http::request::Parts>().and_then(|p| {
+            p.extensions
+                .get::<std::sync::Arc<crate::service::brands::Site>>()
+                .cloned()
+        });
+        match site {
+            Some(s) => PageBrand {
+                title: s.title.clone(),
+                logo: s.look.logo.clone(),
+                stylesheet: s
+                    .look
+                    .accent
+                    .map(|_| format!("/brand.css?v={}", s.look.stylesheet_version())),
+            },
+            None => PageBrand {
+                title: use_context::<crate::service::AppState>()
+                    .map_or_else(|| "Usher".into(), |st| st.config.brand_name.clone()),
+                ..PageBrand::default()
+            },
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        PageBrand {
+            title: "Usher".into(),
+            ..PageBrand::default()
+        }
+    }
+}
+
+/// The brand's logo and title at the top of an invitee's page, and the document's title. The logo is
+/// decorative beside the title (`alt=""`).
+#[component]
+pub fn BrandBar() -> impl IntoView {
+    let b = page_brand();
+    view! {
+        <leptos_meta::Title text=b.title.clone() />
+        <header class="brand-bar">
+            {b.logo.map(|src| view! { <img class="brand-logo" src=src alt="" /> })}
+            <span class="brand-title">{b.title}</span>
+        </header>
+    }
+}
+
 /// The colour theme the visitor chose: on the server from the theme switcher's cookie
 /// ([`crate::api::prefs::THEME_COOKIE`]), in the browser from `<html data-theme>`.
 pub fn page_theme() -> crate::api::prefs::Theme {

@@ -1,10 +1,13 @@
 //! System → Brands: the default application external users are sent to after enrolling or signing in
-//! (the seed's troubleshooting case: without one, an external user would see "Permission denied").
-//! Saved in `settings`; `USHER_DEFAULT_APP_URL` applies while nothing is saved.
+//! (the seed's troubleshooting case: without one, an external user would see "Permission denied"), and
+//! the brand's look on the invitee's pages and in emails: title, logo and accent colour (issue 16 item 5;
+//! rules in [`crate::domain::brand`]). Saved in `settings`; `USHER_DEFAULT_APP_URL` and
+//! `USHER_BRAND_NAME` apply while nothing is saved.
 
 use super::error::{Error, Problem};
 use super::{Config, Db};
-use crate::store::settings::{delete_setting, get_setting, put_setting};
+use crate::domain::brand::{self, Accent, Look};
+use crate::store::settings::{delete_setting_in, get_setting, get_settings_in, put_setting_in};
 
 const KEY: &str = "default_application_url";
 
@@ -34,43 +37,117 @@ pub fn validate_app_url(raw: &str) -> Result<Option<String>, Problem> {
     }
 }
 
-/// Where a page's forms may lead besides Usher: the default application ([`super::auth::landing`]
-/// sends external users there after sign-in and enrollment), from the environment and as saved; pages
-/// name its origin in `form-action` (issue 35 item 6). Read at most every [`FormTargets::TTL_SECS`]
-/// seconds rather than on every page, and forgotten at once when this instance saves a new one; a
-/// default application saved through another instance reaches this one's pages within that time.
-#[derive(Debug, Default)]
-pub struct FormTargets(
-    tokio::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Vec<String>>)>>,
-);
+/// The settings keys of a brand's look (authentik's `branding_title`, `branding_logo`; Usher's accent).
+const TITLE: &str = "branding_title";
+const LOGO: &str = "branding_logo";
+const ACCENT: &str = "branding_accent";
 
-impl FormTargets {
-    /// How long the targets read are used, seconds.
+/// What the site's pages need of the brand, read together: the default application's URLs (pages name
+/// their origin in `form-action`, issue 35 item 6) and the look (issue 16 item 5).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Site {
+    /// The default application's URLs: the environment's and the saved one.
+    pub form_targets: Vec<String>,
+    /// The look as saved.
+    pub look: Look,
+    /// The title in effect: the saved one, else `USHER_BRAND_NAME`, else "Usher".
+    pub title: String,
+}
+
+impl Site {
+    /// The logo when it is an absolute URL (pages must name its origin in `img-src`); `None` for a path
+    /// on this site or no logo.
+    pub fn external_logo(&self) -> Option<&str> {
+        self.look.logo.as_deref().filter(|l| !l.starts_with('/'))
+    }
+}
+
+/// The brand as the site's pages see it ([`Site`]). Read at most every [`SiteCache::TTL_SECS`] seconds
+/// rather than on every page, and forgotten at once when this instance saves a new one; a brand saved
+/// through another instance reaches this one's pages within that time.
+#[derive(Debug, Default)]
+pub struct SiteCache(tokio::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Site>)>>);
+
+impl SiteCache {
+    /// How long what was read is used, seconds.
     pub const TTL_SECS: u64 = 5;
 
-    /// The URLs of the default application (the environment's and the saved one), as read within
-    /// [`FormTargets::TTL_SECS`]. A failed read is logged and gives the environment's only.
-    pub async fn get(&self, db: &Db, config: &Config) -> std::sync::Arc<Vec<String>> {
+    /// The brand as read within [`SiteCache::TTL_SECS`]. A failed read is logged and gives the
+    /// environment's values only.
+    pub async fn get(&self, db: &Db, config: &Config) -> std::sync::Arc<Site> {
         let mut cached = self.0.lock().await;
-        if let Some((at, targets)) = cached.as_ref() {
+        if let Some((at, site)) = cached.as_ref() {
             if at.elapsed().as_secs() < Self::TTL_SECS {
-                return targets.clone();
+                return site.clone();
             }
         }
-        let mut targets: Vec<String> = config.default_app_url.iter().cloned().collect();
-        match get_setting(db, KEY).await {
-            Ok(saved) => targets.extend(saved.filter(|s| !s.is_empty())),
-            Err(e) => tracing::warn!(error = %e, "reading the default application"),
-        }
-        let targets = std::sync::Arc::new(targets);
-        *cached = Some((std::time::Instant::now(), targets.clone()));
-        targets
+        let site = match site_in(&db.pool, config).await {
+            Ok(site) => site,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the brand");
+                Site {
+                    form_targets: config.default_app_url.iter().cloned().collect(),
+                    look: Look::default(),
+                    title: config.brand_name.clone(),
+                }
+            }
+        };
+        let site = std::sync::Arc::new(site);
+        *cached = Some((std::time::Instant::now(), site.clone()));
+        site
     }
 
-    /// Forgets what was read (this instance saved a new default application).
+    /// Forgets what was read (this instance saved a new brand or default application).
     pub async fn forget(&self) {
         *self.0.lock().await = None;
     }
+}
+
+/// The brand read through `ex` (a pool, or an open transaction's connection: an email rendered inside
+/// one): what [`SiteCache`] holds, uncached. Saved values that no longer pass the rules are ignored.
+///
+/// # Errors
+/// Database errors.
+pub async fn site_in(
+    ex: impl crate::store::Exec<'_>,
+    config: &Config,
+) -> Result<Site, crate::store::DbError> {
+    let mut site = Site {
+        form_targets: config.default_app_url.iter().cloned().collect(),
+        ..Site::default()
+    };
+    for (k, v) in get_settings_in(ex, &[KEY, TITLE, LOGO, ACCENT]).await? {
+        match k.as_str() {
+            KEY if !v.is_empty() => site.form_targets.push(v),
+            TITLE => site.look.title = brand::parse_title(&v).ok().flatten(),
+            LOGO => site.look.logo = brand::parse_logo(&v).ok().flatten(),
+            ACCENT => site.look.accent = Accent::parse(&v).ok().flatten(),
+            _ => {}
+        }
+    }
+    site.title = site
+        .look
+        .title
+        .clone()
+        .unwrap_or_else(|| config.brand_name.clone());
+    Ok(site)
+}
+
+/// The brand of an email, read through `ex` (emails are rendered inside the transaction that queues
+/// them): the title in effect, the logo's absolute URL, the accent.
+///
+/// # Errors
+/// Database errors.
+pub async fn mail_brand(
+    ex: impl crate::store::Exec<'_>,
+    config: &Config,
+) -> Result<super::mail::MailBrand, crate::store::DbError> {
+    let site = site_in(ex, config).await?;
+    Ok(super::mail::MailBrand::new(
+        site.title,
+        site.look.logo_url(&config.public_url),
+        site.look.accent,
+    ))
 }
 
 /// The default application: the saved one, else `USHER_DEFAULT_APP_URL`, else none.
@@ -84,35 +161,89 @@ pub async fn default_application(db: &Db, config: &Config) -> Result<Option<Stri
         .or_else(|| config.default_app_url.clone()))
 }
 
-/// The default application as saved and as the environment gives it.
+/// System → Brands as saved and as the environment gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DefaultApplication {
-    /// The saved one (an absolute http(s) URL or a path); `None` when nothing is saved.
+    /// The saved default application (an absolute http(s) URL or a path); `None` when nothing is saved.
     pub saved: Option<String>,
     /// `USHER_DEFAULT_APP_URL`, which applies while nothing is saved; `None` when unset.
     pub from_environment: Option<String>,
+    /// The saved look.
+    pub look: Look,
+    /// `USHER_BRAND_NAME` or "Usher": the title while none is saved.
+    pub title_default: String,
 }
 
-/// The Brands page's values: the saved default application and the environment's.
+/// The Brands page's values: the saved default application and look, and the environment's.
 ///
 /// # Errors
 /// Database errors.
 pub async fn settings(db: &Db, config: &Config) -> Result<DefaultApplication, Error> {
+    let site = site_in(&db.pool, config).await?;
     Ok(DefaultApplication {
         saved: get_setting(db, KEY).await?,
         from_environment: config.default_app_url.clone(),
+        look: site.look,
+        title_default: config.brand_name.clone(),
     })
 }
 
-/// Saves (or, when empty, clears) the default application.
+/// What System → Brands saves, as typed; an empty value clears that setting, a look value of `None`
+/// keeps the saved one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BrandInput<'a> {
+    /// The default application: an absolute http(s) URL or a path on this site.
+    pub default_application_url: &'a str,
+    /// The title ([`brand::parse_title`]).
+    pub title: Option<&'a str>,
+    /// The logo ([`brand::parse_logo`]).
+    pub logo: Option<&'a str>,
+    /// The accent colour, `#rrggbb` ([`Accent::parse`]).
+    pub accent: Option<&'a str>,
+}
+
+/// Saves (or, where empty, clears) the default application and the look, all or nothing: every value is
+/// checked first, then written in one transaction.
 ///
 /// # Errors
-/// [`Error::Invalid`] on `default_application_url`; database errors.
-pub async fn save(db: &Db, url: &str) -> Result<(), Error> {
-    match validate_app_url(url).map_err(|e| Error::field("default_application_url", e))? {
-        Some(u) => put_setting(db, KEY, &u).await?,
-        None => delete_setting(db, KEY).await?,
+/// [`Error::Invalid`] on the first field refused (`default_application_url`, `branding_title`,
+/// `branding_logo`, `branding_accent`); nothing is saved then. Database errors.
+pub async fn save(db: &Db, input: BrandInput<'_>) -> Result<(), Error> {
+    let app = validate_app_url(input.default_application_url)
+        .map_err(|e| Error::field("default_application_url", e))?;
+    let refused = |e: brand::BrandError| Error::field(e.field(), Problem::Brand(e));
+    let title = input
+        .title
+        .map(brand::parse_title)
+        .transpose()
+        .map_err(refused)?;
+    let logo = input
+        .logo
+        .map(brand::parse_logo)
+        .transpose()
+        .map_err(refused)?;
+    let accent = input
+        .accent
+        .map(Accent::parse)
+        .transpose()
+        .map_err(refused)?
+        .map(|a| a.map(Accent::hex));
+    let mut tx = db.begin().await?;
+    let changes = [
+        (KEY, Some(app)),
+        (TITLE, title),
+        (LOGO, logo),
+        (ACCENT, accent),
+    ];
+    // `None`: kept; `Some(None)`: cleared.
+    for (key, value) in changes {
+        match value {
+            Some(Some(v)) => put_setting_in(&mut *tx, key, &v).await?,
+            Some(None) => delete_setting_in(&mut *tx, key).await?,
+            None => {}
+        }
     }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -71,7 +71,7 @@ pub struct EmailSettings {
     pub smtp_url: Option<(String, smtp::Source)>,
     /// The `From:` in effect and where it comes from.
     pub from: (String, smtp::Source),
-    /// The brand name in emails (`USHER_BRAND_NAME`) and where it comes from.
+    /// The brand name in emails and where it comes from (System → Brands, `USHER_BRAND_NAME`).
     pub brand: (String, smtp::Source),
     /// What is saved here; the password only as "is one saved".
     pub saved_url: Option<String>,
@@ -210,13 +210,23 @@ pub async fn view(db: &Db, config: &Config) -> Result<EmailSettings, Error> {
     Ok(EmailSettings {
         smtp_url: e.url.as_ref().map(|(u, s)| (smtp::mask(u), *s)),
         from: e.from,
-        brand: (config.brand_name.clone(), config.brand_source),
+        brand: brand_title(db, config).await?,
         saved_url: saved.url,
         saved_password: saved.password.is_some(),
         saved_from: saved.from,
         connection,
         last_delivery: last_delivery(db).await?,
         queued: crate::store::outbox::count_waiting(&db.pool).await?,
+    })
+}
+
+/// The brand title in emails and where it comes from: System → Brands ([`smtp::Source::Saved`]), else
+/// `USHER_BRAND_NAME`, else "Usher".
+async fn brand_title(db: &Db, config: &Config) -> Result<(String, smtp::Source), Error> {
+    let site = super::brands::site_in(&db.pool, config).await?;
+    Ok(match site.look.title {
+        Some(t) => (t, smtp::Source::Saved),
+        None => (config.brand_name.clone(), config.brand_source),
     })
 }
 
@@ -318,7 +328,7 @@ pub async fn send_test(db: &Db, config: &Config, to: &str) -> Result<String, Err
     let sent = super::mail::send_now(
         &cfg,
         to,
-        &format!("{}: test message", config.brand_name),
+        &format!("{}: test message", brand_title(db, config).await?.0),
         "This is a test message from Usher. Email delivery works.",
     )
     .await;

@@ -170,6 +170,8 @@ pub enum Problem {
     StageNotBound(String, String),
     /// Not an absolute http(s) URL nor a path on this site (the default application).
     NotAnAppUrl,
+    /// A brand value refused ([`crate::domain::brand::BrandError`]).
+    Brand(crate::domain::brand::BrandError),
     /// Not an absolute http(s) URL with a host and without a user name or password (a webhook's URL).
     NotAWebhookUrl,
     /// An IP address that is loopback, private or otherwise not public, while the webhook setting

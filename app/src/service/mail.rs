@@ -11,11 +11,51 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
 use std::time::Duration;
 
+/// The brand in an email (System → Brands; issue 16 item 5): its title, logo and the accent colour of
+/// the email's button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MailBrand {
+    /// The title: the saved one, else `USHER_BRAND_NAME`, else "Usher".
+    pub title: String,
+    /// The logo's absolute URL, if one is saved (a path is put after the public URL).
+    pub logo: Option<String>,
+    /// The button's colour, `#rrggbb`: the saved accent, else Usher's.
+    pub accent: String,
+    /// The button's text colour, `#rrggbb`: white or black, whichever reads better on the accent.
+    pub accent_fg: String,
+}
+
+impl MailBrand {
+    /// Usher's accent colour, the button's while none is saved.
+    pub const DEFAULT_ACCENT: crate::domain::brand::Accent =
+        crate::domain::brand::Accent([0xc4, 0x32, 0x1a]);
+
+    /// A brand of `title` with no logo and Usher's accent.
+    pub fn named(title: impl Into<String>) -> Self {
+        Self::new(title.into(), None, None)
+    }
+
+    /// A brand of `title`, with the logo's absolute URL and the accent (Usher's when `None`).
+    pub fn new(
+        title: String,
+        logo: Option<String>,
+        accent: Option<crate::domain::brand::Accent>,
+    ) -> Self {
+        let accent = accent.unwrap_or(Self::DEFAULT_ACCENT);
+        Self {
+            title,
+            logo,
+            accent: accent.hex(),
+            accent_fg: accent.foreground().hex(),
+        }
+    }
+}
+
 /// What the invitation email says (rendered by [`render_invitation`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct InvitationMail {
-    /// Brand name (`USHER_BRAND_NAME`).
-    pub brand: String,
+    /// The brand ([`MailBrand`]).
+    pub brand: MailBrand,
     /// The language it is written in: the invitation's, else the brand default (issue 16 item 1).
     pub locale: Locale,
     /// Who invites.
@@ -100,7 +140,7 @@ pub fn render_campaign_invitation(
 ) -> Result<Rendered, Error> {
     let l = m.locale;
     let subject = if w.subject.trim().is_empty() {
-        crate::t!(l, "mail-invitation-subject", brand = m.brand.clone())
+        crate::t!(l, "mail-invitation-subject", brand = m.brand.title.clone())
     } else {
         w.subject.trim().to_owned()
     };
@@ -120,7 +160,10 @@ pub fn render_campaign_invitation(
             include_str!("../../templates/invitation.html"),
         ),
         &minijinja::context! {
-            brand => m.brand,
+            brand => m.brand.title,
+            logo => m.brand.logo,
+            accent => m.brand.accent,
+            accent_fg => m.brand.accent_fg,
             inviter => m.inviter,
             grants => l.grants(&m.roles, &m.groups, None),
             expires => l.expiry(m.expires, m.now),
@@ -136,8 +179,8 @@ pub fn render_campaign_invitation(
 /// What the verification-code email says (rendered by [`render_verification`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct VerificationMail {
-    /// Brand name (`USHER_BRAND_NAME`).
-    pub brand: String,
+    /// The brand ([`MailBrand`]).
+    pub brand: MailBrand,
     /// The language it is written in: the page's the code was asked for on (issue 16 item 1).
     pub locale: Locale,
     /// The address being verified.
@@ -158,7 +201,7 @@ pub struct VerificationMail {
 pub fn render_verification(m: &VerificationMail) -> Result<Rendered, Error> {
     let mut rendered = render(
         m.locale,
-        crate::t!(m.locale, "mail-code-subject", brand = m.brand.clone()),
+        crate::t!(m.locale, "mail-code-subject", brand = m.brand.title.clone()),
         (
             "verification.txt",
             include_str!("../../templates/verification.txt"),
@@ -168,7 +211,10 @@ pub fn render_verification(m: &VerificationMail) -> Result<Rendered, Error> {
             include_str!("../../templates/verification.html"),
         ),
         &minijinja::context! {
-            brand => m.brand,
+            brand => m.brand.title,
+            logo => m.brand.logo,
+            accent => m.brand.accent,
+            accent_fg => m.brand.accent_fg,
             email => m.email,
             code => m.code,
             minutes => m.minutes,
@@ -468,7 +514,7 @@ mod tests {
     #[test]
     fn invitation_mail_names_inviter_grants_expiry_and_link() {
         let r = render_invitation(&InvitationMail {
-            brand: "Acme".into(),
+            brand: MailBrand::named("Acme"),
             locale: Locale::En,
             inviter: "Jane <Admin>".into(),
             roles: Vec::new(),
@@ -493,7 +539,7 @@ mod tests {
     #[test]
     fn an_invitation_in_german_is_worded_in_german_subject_included() {
         let mail = InvitationMail {
-            brand: "Acme".into(),
+            brand: MailBrand::named("Acme"),
             locale: Locale::De,
             inviter: "Jane".into(),
             roles: vec!["editor".into()],
@@ -527,7 +573,7 @@ mod tests {
             "Erinnerung: Sie wurden zu Acme eingeladen"
         );
         let code = render_verification(&VerificationMail {
-            brand: "Acme".into(),
+            brand: MailBrand::named("Acme"),
             locale: Locale::De,
             email: "jane@acme.test".into(),
             code: "12345678".into(),
@@ -547,7 +593,7 @@ mod tests {
     #[test]
     fn verification_mail_words_its_expiry_with_the_time_zone() {
         let r = render_verification(&VerificationMail {
-            brand: "Acme".into(),
+            brand: MailBrand::named("Acme"),
             locale: Locale::En,
             email: "jane@acme.test".into(),
             code: "123456".into(),

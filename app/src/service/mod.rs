@@ -337,8 +337,9 @@ pub struct AppState {
     pub db: Db,
     /// Configuration.
     pub config: Arc<Config>,
-    /// Where pages' forms may lead besides Usher ([`brands::FormTargets`]).
-    pub form_targets: Arc<brands::FormTargets>,
+    /// The brand as pages see it: its look and where their forms may lead besides Usher
+    /// ([`brands::SiteCache`]).
+    pub site: Arc<brands::SiteCache>,
 }
 
 #[cfg(test)]

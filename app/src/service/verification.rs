@@ -77,7 +77,8 @@ fn new_code() -> String {
     format_code(rand::rngs::OsRng.gen_range(0..10u32.pow(CODE_DIGITS as u32)))
 }
 
-fn message(
+async fn message(
+    ex: impl crate::store::Exec<'_>,
     locale: crate::i18n::Locale,
     config: &Config,
     email: &str,
@@ -86,7 +87,7 @@ fn message(
     expires: i64,
 ) -> Result<mail::Rendered, Error> {
     mail::render_verification(&mail::VerificationMail {
-        brand: config.brand_name.clone(),
+        brand: super::brands::mail_brand(ex, config).await?,
         locale,
         email: email.to_owned(),
         code: code.to_owned(),
@@ -137,7 +138,7 @@ pub async fn start(
         },
     )
     .await?;
-    let msg = message(gate.locale, config, email, &code, s, expires)?;
+    let msg = message(&mut **tx, gate.locale, config, email, &code, s, expires).await?;
     super::outbox::enqueue(
         tx,
         &config.secret_key,
@@ -230,6 +231,7 @@ pub async fn resend(
             crate::domain::verification::ResendError::Wait(1),
         )));
     }
+    let msg = message(&mut *tx, gate.locale, config, &email, &code, s, expires).await?;
     super::outbox::enqueue(
         &mut tx,
         &config.secret_key,
@@ -238,7 +240,7 @@ pub async fn resend(
         std::slice::from_ref(&email),
         &[],
         &[],
-        &message(gate.locale, config, &email, &code, s, expires)?,
+        &msg,
     )
     .await?;
     tx.commit().await?;

@@ -78,6 +78,30 @@ pub async fn get_settings3(
         .map_err(DbError::from)
 }
 
+/// Reads any number of settings at once: `(key, value)` of those that exist, in no particular order;
+/// nothing for no keys.
+///
+/// # Errors
+/// Database errors.
+pub async fn get_settings_in(
+    ex: impl super::Exec<'_>,
+    keys: &[&str],
+) -> Result<Vec<(String, String)>, super::DbError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT key, value FROM settings WHERE key IN ({})",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query_as(&sql);
+    for k in keys {
+        q = q.bind(*k);
+    }
+    q.fetch_all(ex).await.map_err(DbError::from)
+}
+
 /// Writes a setting (insert or replace) with any executor, e.g. inside a transaction.
 ///
 /// # Errors

@@ -1,4 +1,4 @@
-//! System → Brands. Every function requires a signed-in superuser first
+//! System → Brands (the default application; the title, logo and accent colour). Every function requires a signed-in superuser first
 //! (401 anonymous, 403 non-admin) and takes JSON input.
 
 #[cfg(feature = "ssr")]
@@ -10,7 +10,7 @@ use crate::service::brands;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-/// System → Brands: the default application for external users.
+/// System → Brands: the default application for external users and the brand's look.
 #[server(input = Json, endpoint = "admin/brands/get")]
 pub async fn get_brand() -> Result<BrandSettings, AppError> {
     respond(
@@ -25,14 +25,30 @@ pub async fn get_brand() -> Result<BrandSettings, AppError> {
     )
 }
 
-/// Saves the default application (empty clears it).
+/// Saves the default application and the brand's look, all or nothing; an empty value clears its
+/// setting, a look value left out (`null` or absent) keeps the saved one. Refusals name the field
+/// (`default_application_url`, `branding_title`, `branding_logo`, `branding_accent`).
 #[server(input = Json, endpoint = "admin/brands/save")]
-pub async fn save_brand(default_application_url: String) -> Result<(), AppError> {
+pub async fn save_brand(
+    default_application_url: String,
+    branding_title: Option<String>,
+    branding_logo: Option<String>,
+    branding_accent: Option<String>,
+) -> Result<(), AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            brands::save(&st.db, &default_application_url).await?;
-            st.form_targets.forget().await;
+            brands::save(
+                &st.db,
+                brands::BrandInput {
+                    default_application_url: &default_application_url,
+                    title: branding_title.as_deref(),
+                    logo: branding_logo.as_deref(),
+                    accent: branding_accent.as_deref(),
+                },
+            )
+            .await?;
+            st.site.forget().await;
             Ok(())
         }
         .await,
@@ -46,6 +62,10 @@ impl From<brands::DefaultApplication> for BrandSettings {
         Self {
             default_application_url: d.saved.unwrap_or_default(),
             from_environment: d.from_environment.unwrap_or_default(),
+            branding_title: d.look.title.unwrap_or_default(),
+            title_default: d.title_default,
+            branding_logo: d.look.logo.unwrap_or_default(),
+            branding_accent: d.look.accent.map(|a| a.hex()).unwrap_or_default(),
         }
     }
 }

@@ -113,7 +113,7 @@ pub fn EmailPage() -> impl IntoView {
                                     <dt>"From"</dt>
                                     <dd id="email-effective-from">{s.from.clone()} <span class="muted">{format!(" ({})", source_text(s.from_source))}</span></dd>
                                     <dt>"Brand name"</dt>
-                                    <dd>{s.brand_name.clone()} <span class="muted">{format!(" ({}; USHER_BRAND_NAME)", source_text(s.brand_source))}</span></dd>
+                                    <dd>{s.brand_name.clone()} <span class="muted">{if s.brand_source == Source::Saved { " (saved in System → Brands)".to_owned() } else { format!(" ({}; USHER_BRAND_NAME, or a title in System → Brands)", source_text(s.brand_source)) }}</span></dd>
                                     <dt>"Connection"</dt>
                                     <dd id="email-connection">{match &s.connection {
                                         SmtpConnection::NotConfigured => "no SMTP server is configured".to_owned(),

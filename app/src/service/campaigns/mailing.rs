@@ -25,7 +25,7 @@ async fn bodies(
 ) -> Result<crate::service::mail::Rendered, Error> {
     let names = |g: Vec<store::GrantRow>| g.into_iter().map(|g| g.name).collect::<Vec<_>>();
     let mail = InvitationMail {
-        brand: config.brand_name.clone(),
+        brand: crate::service::brands::mail_brand(&mut *conn, config).await?,
         locale: locale.unwrap_or(config.default_locale),
         inviter: c.created_by_username.clone(),
         roles: names(store::roles(&mut *conn, &c.pk).await?),

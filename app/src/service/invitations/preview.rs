@@ -65,7 +65,7 @@ pub async fn preview_mail(
     };
     let link = invitation_link(&config.public_url, &slug, PREVIEW_TOKEN);
     let mail = InvitationMail {
-        brand: config.brand_name.clone(),
+        brand: crate::service::brands::mail_brand(&db.pool, config).await?,
         locale: draft.locale.unwrap_or(config.default_locale),
         inviter: draft.inviter.to_owned(),
         roles: names(Kind::Role, draft.roles).await?,

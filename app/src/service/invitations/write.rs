@@ -364,7 +364,7 @@ pub(super) async fn invitation_mail(
         g.iter().map(|g| g.name.clone()).collect::<Vec<_>>()
     };
     let mail = crate::service::mail::InvitationMail {
-        brand: config.brand_name.clone(),
+        brand: crate::service::brands::mail_brand(&mut **tx, config).await?,
         locale: inv.locale.unwrap_or(config.default_locale),
         inviter: inv.invited_by().to_owned(),
         roles: names(&inv.roles),
