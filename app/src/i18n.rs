@@ -44,6 +44,17 @@ pub enum Locale {
 #[error("'{0}' is not a language Usher speaks; choose one of: en, de.")]
 pub struct UnknownLocale(pub String);
 
+/// How [`Locale::grants`] words the account an invitation gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountWords {
+    /// "an internal account" or "an external account" (the invitee's pages, which know the flow).
+    Of(crate::domain::flow::UserType),
+    /// "an account" (the emails, which do not name the kind).
+    Any,
+    /// Nothing about an account (the accept page: the invitee already has one).
+    Omitted,
+}
+
 impl Locale {
     /// Every language, English first.
     pub const ALL: [Locale; 2] = [Locale::En, Locale::De];
@@ -113,10 +124,9 @@ impl Locale {
         self.format(key, Some(args))
     }
 
-    /// What an invitation grants, in words: "roles: a, b; groups: c; an internal account".
-    /// `user_type` is `internal`/`external` (the pages), `None` for "an account" (the emails), and with
-    /// nothing at all "access".
-    pub fn grants(self, roles: &[String], groups: &[String], user_type: Option<&str>) -> String {
+    /// What an invitation grants, in words: "roles: a, b; groups: c; an internal account"; with
+    /// nothing at all "access". `account` says how the account is worded ([`AccountWords`]).
+    pub fn grants(self, roles: &[String], groups: &[String], account: AccountWords) -> String {
         let mut g: Vec<String> = Vec::new();
         if !roles.is_empty() {
             g.push(t!(self, "grants-roles", names = roles.join(", ")));
@@ -124,11 +134,15 @@ impl Locale {
         if !groups.is_empty() {
             g.push(t!(self, "grants-groups", names = groups.join(", ")));
         }
-        match user_type {
-            Some("internal") => g.push(t!(self, "grants-account-internal")),
-            Some("external") => g.push(t!(self, "grants-account-external")),
-            Some(_) => {}
-            None => g.push(t!(self, "grants-account")),
+        match account {
+            AccountWords::Of(crate::domain::flow::UserType::Internal) => {
+                g.push(t!(self, "grants-account-internal"));
+            }
+            AccountWords::Of(crate::domain::flow::UserType::External) => {
+                g.push(t!(self, "grants-account-external"));
+            }
+            AccountWords::Any => g.push(t!(self, "grants-account")),
+            AccountWords::Omitted => {}
         }
         if g.is_empty() {
             t!(self, "grants-access")
@@ -547,17 +561,18 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[test]
     fn grants_are_worded_in_each_language() {
+        use crate::domain::flow::UserType;
         let roles = vec!["editor".to_owned()];
         let groups = vec!["eng".to_owned(), "ops".to_owned()];
         assert_eq!(
-            Locale::En.grants(&roles, &groups, Some("internal")),
+            Locale::En.grants(&roles, &groups, AccountWords::Of(UserType::Internal)),
             "roles: editor; groups: eng, ops; an internal account"
         );
         assert_eq!(
-            Locale::De.grants(&roles, &[], None),
+            Locale::De.grants(&roles, &[], AccountWords::Any),
             "Rollen: editor; ein Konto"
         );
-        assert_eq!(Locale::De.grants(&[], &[], Some("service")), "Zugang");
+        assert_eq!(Locale::De.grants(&[], &[], AccountWords::Omitted), "Zugang");
     }
 
     #[test]

@@ -157,6 +157,8 @@ pub struct OutboxMessage {
     pub last_error: String,
     /// Queued at, for people.
     pub created: String,
+    /// Queued at, UTC Unix seconds (the page shows it in the viewer's zone).
+    pub created_at: i64,
     /// Sent at, for people ("" until sent).
     pub sent: String,
 }
@@ -365,8 +367,12 @@ pub struct ApiTokenView {
     pub description: String,
     /// Creation time, UTC.
     pub created_display: String,
+    /// Creation time, UTC Unix seconds (the dashboard shows it in the viewer's zone).
+    pub created_at: i64,
     /// Expiry for people, or "never".
     pub expires_display: String,
+    /// Expiry, UTC Unix seconds; `None` never.
+    pub expires_at: Option<i64>,
     /// `active`, `expired` or `revoked` (at the time of reading).
     pub status: crate::domain::token::TokenStatus,
 }
@@ -624,6 +630,8 @@ pub struct EventView {
     pub pk: String,
     /// When, for people (UTC).
     pub created: String,
+    /// When, UTC Unix seconds (the page shows it in the viewer's zone).
+    pub created_at: i64,
     /// The action's stored name.
     pub action: String,
     /// Who: the username, with how (`admin`, `admin (API token)`, `system`, `invitee`).

@@ -144,5 +144,16 @@ test('the dashboard shows times in the viewer\'s zone and the editor round-trips
   await page.click('#invitation-save');
   await expect(page.locator('#invitation-form')).toHaveCount(0);
   await expect(row.locator('td.expires time')).toHaveAttribute('title', '2030-01-01 00:00 UTC');
+
+  // The other pages' times too: the outbox (the invitation's email was queued) and the events (it was
+  // created), each a <time> in Tokyo's zone with UTC on hover.
+  for (const [path, cell] of [['/admin/outbox', 'table tbody tr time'], ['/admin/events', 'table.events tbody tr time']]) {
+    await page.goto(path);
+    await ready(page);
+    const t = page.locator(cell).first();
+    await expect(t).toHaveAttribute('data-zone', 'Asia/Tokyo');
+    await expect(t).toHaveAttribute('title', / UTC$/);
+    await expect(t).toHaveText(/(GMT\+9|JST)$/);
+  }
   await context.close();
 });

@@ -16,6 +16,7 @@ db_tests!(
     a_language_usher_does_not_speak_is_refused_and_nothing_is_saved,
     a_campaign_writes_to_each_recipient_in_their_language,
     the_chosen_theme_is_remembered_and_rendered,
+    sign_in_speaks_the_invitations_language,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -457,4 +458,44 @@ async fn the_chosen_theme_is_remembered_and_rendered(app: TestApp) {
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
     assert!(!location.contains("evil"), "{location}");
+}
+
+/// An invitee with an account follows a German invitation to sign-in: the sign-in page is German; the
+/// switcher's choice still wins over the invitation's language.
+async fn sign_in_speaks_the_invitations_language(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, token) =
+        create_invitation(&app, &mut admin, "de-signin", EXT, json!({"locale": "de"})).await;
+    let mut ute = app.client();
+    let r = ute
+        .call_form(
+            "flow/remember",
+            &[("slug", EXT), ("itoken", &token), ("lang", "de")],
+        )
+        .await;
+    let to = r.headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert_eq!(to, "/login?next=/if/accept/&lang=de");
+
+    let p = page(&mut ute, &to, &[("accept-language", "en")]).await;
+    for needle in [
+        r#"<html lang="de""#,
+        "Bei Usher anmelden",
+        ">Benutzername<",
+        ">Anmelden<",
+    ] {
+        assert!(p.body.contains(needle), "{needle}: {}", p.body);
+    }
+    assert!(!p.body.contains("Sign in to"), "{}", p.body);
+    // Without the invitation, the browser's language.
+    let plain = page(&mut app.client(), "/login", &[("accept-language", "en")]).await;
+    assert!(plain.body.contains("Sign in to Usher"), "{}", plain.body);
+    assert!(plain.body.contains(r#"<html lang="en""#), "{}", plain.body);
+
+    // The switcher's choice wins over the invitation's language.
+    let english = page(&mut ute, &to, &[("cookie", "usher_lang=en")]).await;
+    assert!(
+        english.body.contains("Sign in to Usher"),
+        "{}",
+        english.body
+    );
 }

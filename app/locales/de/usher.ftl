@@ -214,3 +214,9 @@ mail-code-subject = Ihr Bestätigungscode für { $brand }
 mail-code-intro = Ihr Bestätigungscode für { $brand } lautet:
 mail-code-enter = Geben Sie ihn auf der Registrierungsseite ein, um { $email } zu bestätigen. Er läuft in { $minutes } Minuten ab ({ $expires }).
 mail-ignore-code = Wenn Sie diesen Code nicht angefordert haben, können Sie diese Nachricht ignorieren.
+
+# Anmeldung (/login).
+login-title = Bei { $brand } anmelden
+login-username = Benutzername
+login-password = Passwort
+login-submit = Anmelden

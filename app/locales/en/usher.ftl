@@ -215,3 +215,9 @@ mail-code-subject = Your { $brand } verification code
 mail-code-intro = Your { $brand } verification code is:
 mail-code-enter = Enter it on the enrollment page to confirm { $email }. It expires in { $minutes } minutes ({ $expires }).
 mail-ignore-code = If you did not ask for this code, you can ignore this message.
+
+# Sign-in (/login).
+login-title = Sign in to { $brand }
+login-username = Username
+login-password = Password
+login-submit = Sign in

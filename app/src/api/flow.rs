@@ -64,8 +64,9 @@ async fn plan(session: &tower_sessions::Session) -> Result<Option<FlowPlan>, App
 #[server(endpoint = "flow/landing")]
 pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<FlowView, AppError> {
     // Refusals before the invitation is known are worded in the visitor's language.
+    let language = super::ctx::visitor_language();
     respond(
-        worded_in(request_locale(None), async {
+        worded_in(language.with(None), async {
             let st = state()?;
             // The token is read once, its digest computed once (issue 36 item 5).
             let itoken = Itoken::parse(itoken.as_deref());
@@ -87,7 +88,7 @@ pub async fn get_flow_landing(slug: String, itoken: Option<String>) -> Result<Fl
             // link-mode invitation reads nothing more).
             let mail_unavailable =
                 landing.code_step && !crate::service::email::configured(&st.db, &st.config).await?;
-            let locale = request_locale(landing.locale);
+            let locale = language.with(landing.locale);
             Ok(view::flow(
                 landing,
                 user.as_ref(),
@@ -334,8 +335,9 @@ pub async fn remember_invitation(
     itoken: String,
     lang: Option<String>,
 ) -> Result<(), AppError> {
+    let locale = form_locale(lang.as_deref());
     respond(
-        worded_in(form_locale(lang.as_deref()), async {
+        worded_in(locale, async {
             let st = state()?;
             let itoken = Itoken::parse(Some(&itoken));
             enrollment::resolve(
@@ -355,10 +357,11 @@ pub async fn remember_invitation(
             let signed_in = auth::current_user(&st.db, &session().await?)
                 .await?
                 .is_some();
-            leptos_axum::redirect(if signed_in {
-                "/if/accept/"
+            // Sign-in speaks the invitation page's language.
+            leptos_axum::redirect(&if signed_in {
+                "/if/accept/".to_owned()
             } else {
-                "/login?next=/if/accept/"
+                format!("/login?next=/if/accept/&lang={}", locale.code())
             });
             Ok(())
         })
@@ -373,8 +376,9 @@ pub async fn remember_invitation(
 /// 404/410 [`AppError::InvalidInvitation`] for a forged or unusable invitation.
 #[server(endpoint = "flow/accept_view")]
 pub async fn get_accept_view() -> Result<AcceptView, AppError> {
+    let language = super::ctx::visitor_language();
     respond(
-        worded_in(request_locale(None), async {
+        worded_in(language.with(None), async {
             let st = state()?;
             let session = session().await?;
             let user = auth::require_user(&st.db, &session).await?;
@@ -383,7 +387,7 @@ pub async fn get_accept_view() -> Result<AcceptView, AppError> {
             let summary = accept::accept_view(&st.db, &token, &user, pending.as_deref()).await?;
             let mail_unavailable = summary.verify_email.is_some()
                 && !crate::service::email::configured(&st.db, &st.config).await?;
-            let locale = request_locale(summary.locale);
+            let locale = language.with(summary.locale);
             Ok(view::accept(
                 summary,
                 crate::service::time::now(),

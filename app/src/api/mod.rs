@@ -149,16 +149,46 @@ pub(crate) mod ctx {
     /// ([`crate::i18n::LANG_COOKIE`]), else `invitation`'s, else the request's `Accept-Language`, else
     /// the brand default (`USHER_DEFAULT_LOCALE`).
     pub fn request_locale(invitation: Option<crate::i18n::Locale>) -> crate::i18n::Locale {
+        visitor_language().with(invitation)
+    }
+
+    /// What this request says of the visitor's language, read once (the cookie, `Accept-Language`,
+    /// the brand default): a page asks [`VisitorLanguage::with`] before and after it knows the
+    /// invitation without reading the request again.
+    pub fn visitor_language() -> VisitorLanguage {
         let parts: Option<http::request::Parts> = leptos::prelude::use_context();
         let accept = parts.as_ref().and_then(|p| {
             p.headers
                 .get(http::header::ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok())
+                .and_then(crate::i18n::Locale::from_accept_language)
         });
         let explicit =
             read_cookie(crate::i18n::LANG_COOKIE).and_then(|c| crate::i18n::Locale::parse(&c).ok());
         let default = state().map(|s| s.config.default_locale).unwrap_or_default();
-        crate::i18n::choose(explicit, invitation, accept, default)
+        VisitorLanguage {
+            explicit,
+            accept,
+            default,
+        }
+    }
+
+    /// A request's language preferences ([`visitor_language`]).
+    #[derive(Debug, Clone, Copy)]
+    pub struct VisitorLanguage {
+        explicit: Option<crate::i18n::Locale>,
+        accept: Option<crate::i18n::Locale>,
+        default: crate::i18n::Locale,
+    }
+
+    impl VisitorLanguage {
+        /// The language with `invitation`'s known ([`crate::i18n::choose`]'s precedence).
+        pub fn with(self, invitation: Option<crate::i18n::Locale>) -> crate::i18n::Locale {
+            self.explicit
+                .or(invitation)
+                .or(self.accept)
+                .unwrap_or(self.default)
+        }
     }
 
     /// Client IP (the server's [`crate::service::ClientAddr`]: the TCP peer, or behind a trusted proxy the

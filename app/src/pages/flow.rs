@@ -232,7 +232,7 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
             _ => None,
         })
     };
-    let grants = locale.grants(&roles, &groups, Some(user_type.as_str()));
+    let grants = locale.grants(&roles, &groups, crate::i18n::AccountWords::Of(user_type));
     let has_invitation = !itoken.is_empty();
     let fields_view = fields
         .into_iter()
@@ -406,7 +406,7 @@ pub fn AcceptPage() -> impl IntoView {
                             <h1>{t!(l, "accept-title")}</h1>
                             <div class="invitation-summary">
                                 <p>{t!(l, "flow-invited-by")} " " <strong>{v.invited_by.clone()}</strong></p>
-                                <p>{t!(l, "flow-you-will-get", grants = l.grants(&v.roles, &v.groups, Some("")))}</p>
+                                <p>{t!(l, "flow-you-will-get", grants = l.grants(&v.roles, &v.groups, crate::i18n::AccountWords::Omitted))}</p>
                                 <p class="muted">{t!(l, "flow-expires")} " " {v.expires_display.clone()}</p>
                             </div>
                             {(v.verify_email.is_some() && v.mail_unavailable).then(|| view! { <MailUnavailable inviter=v.invited_by.clone() locale=l /> })}

@@ -48,10 +48,18 @@ pub fn field_error(result: Option<Result<impl Clone, AppError>>, field: &str) ->
 /// ([`crate::api::ctx::request_locale`]: the switcher's cookie, `Accept-Language`, the brand default); in
 /// the browser the page's `<html lang>`.
 pub fn page_locale() -> crate::i18n::Locale {
+    page_locale_with(None)
+}
+
+/// [`page_locale`] with an invitation's language known (`invitation`), which comes after the
+/// switcher's choice and before `Accept-Language` ([`crate::i18n::choose`]).
+pub fn page_locale_with(invitation: Option<crate::i18n::Locale>) -> crate::i18n::Locale {
     #[cfg(feature = "ssr")]
     {
-        crate::api::ctx::request_locale(None)
+        crate::api::ctx::request_locale(invitation)
     }
+    #[cfg(not(feature = "ssr"))]
+    let _ = invitation;
     #[cfg(not(feature = "ssr"))]
     {
         document()

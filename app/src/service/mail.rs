@@ -165,7 +165,7 @@ pub fn render_campaign_invitation(
             accent => m.brand.accent,
             accent_fg => m.brand.accent_fg,
             inviter => m.inviter,
-            grants => l.grants(&m.roles, &m.groups, None),
+            grants => l.grants(&m.roles, &m.groups, crate::i18n::AccountWords::Any),
             expires => l.expiry(m.expires, m.now),
             link => m.link,
             message => w.message.trim(),

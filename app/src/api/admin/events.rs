@@ -109,6 +109,7 @@ pub mod view {
         }
         EventView {
             created: crate::domain::time::format_absolute(e.created),
+            created_at: e.created,
             action: e.action.as_str().to_owned(),
             actor: actor(&e),
             details: if context.as_object().is_some_and(|m| m.is_empty()) {

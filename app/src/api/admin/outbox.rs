@@ -59,6 +59,7 @@ pub(crate) fn message_view(m: crate::domain::outbox::Message) -> OutboxMessage {
         attempts: m.attempts,
         last_error: m.last_error,
         created: format_absolute(m.created),
+        created_at: m.created,
         sent: m.sent_at.map(format_absolute).unwrap_or_default(),
     }
 }

@@ -78,7 +78,9 @@ fn token_view(t: tokens::Token, now: i64) -> ApiTokenView {
         key_prefix: t.key_prefix,
         description: t.description,
         created_display: crate::domain::time::format_absolute(t.created),
+        created_at: t.created,
         expires_display: crate::domain::time::format_expiry(t.expires, now),
+        expires_at: t.expires,
         status: t.status,
     }
 }

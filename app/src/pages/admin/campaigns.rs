@@ -80,8 +80,8 @@ pub fn CampaignsPage() -> impl IntoView {
                                 <td><a href=format!("/admin/campaigns/{}", c.pk)>{c.name.clone()}</a></td>
                                 <td class="count" data-state="total">{c.total}</td>
                                 {count_cells(&c)}
-                                <td>{c.expires_text.clone()}</td>
-                                <td>{c.created_text.clone()}</td>
+                                <td><super::local_time::LocalWhen at=c.expires display=c.expires_text.clone() /></td>
+                                <td><super::local_time::LocalTime at=c.created utc=c.created_text.clone() /></td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -257,8 +257,8 @@ pub fn CampaignDetailPage() -> impl IntoView {
                                 <p class="muted">{c.description.clone()}</p>
                                 <dl class="campaign-summary">
                                     <dt>"Flow"</dt><dd>{c.flow_slug.clone()}</dd>
-                                    <dt>"Expires"</dt><dd>{c.expires_text.clone()}</dd>
-                                    {(!c.not_before_text.is_empty()).then(|| view! { <dt>"Opens"</dt><dd>{c.not_before_text.clone()}</dd> })}
+                                    <dt>"Expires"</dt><dd><super::local_time::LocalWhen at=c.expires display=c.expires_text.clone() /></dd>
+                                    {(!c.not_before_text.is_empty()).then(|| view! { <dt>"Opens"</dt><dd>{c.not_before.map(|at| view! { <super::local_time::LocalTime at utc=c.not_before_text.clone() /> })}</dd> })}
                                     <dt>"Grants"</dt>
                                     <dd>{
                                         let grants = c.roles.iter().map(|(_, n)| format!("role {n}")).chain(c.groups.iter().map(|(_, n)| format!("group {n}"))).collect::<Vec<_>>();
@@ -466,7 +466,7 @@ fn Recipients(
                                 {r.join_as.clone().map(|u| view! { <span class="muted">" (joins as " {u} ")"</span> })}</td>
                             <td><code>{r.invitation_name.clone().unwrap_or_default()}</code></td>
                             <td>{r.reminders_sent}</td>
-                            <td>{r.created_text.clone()}</td>
+                            <td><super::local_time::LocalTime at=r.created utc=r.created_text.clone() /></td>
                             <td>{r.state.is_pending().then(|| view! {
                                 <button type="button" class="danger small revoke" on:click=revoke>"Revoke"</button>
                             })}</td>

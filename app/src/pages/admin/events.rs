@@ -110,7 +110,7 @@ pub fn EventsPage() -> impl IntoView {
                                     <tbody>
                                         {p.rows.into_iter().map(|e| { let action = e.action.clone(); view! {
                                             <tr data-action=action>
-                                                <td>{e.created}</td>
+                                                <td><super::local_time::LocalTime at=e.created_at utc=e.created /></td>
                                                 <td><code>{e.action}</code></td>
                                                 <td>{e.actor}</td>
                                                 <td>{e.client_ip}</td>

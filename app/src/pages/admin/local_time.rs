@@ -35,6 +35,22 @@ pub fn LocalWhen(at: Option<i64>, display: String) -> impl IntoView {
     }
 }
 
+/// An instant (`at`, UTC Unix seconds) as the dashboard shows it: the server's UTC words (`utc`, e.g.
+/// "2026-12-14 01:00 UTC"), which become the local time with its zone once the page has hydrated, the
+/// UTC words then its `title` (shown on hover).
+#[component]
+pub fn LocalTime(at: i64, utc: String) -> impl IntoView {
+    let shown = RwSignal::new(utc.clone());
+    let zone = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some((text, z)) = local(at) {
+            shown.set(text);
+            zone.set(Some(z));
+        }
+    });
+    view! { <time class="when" title=utc data-zone=move || zone.get()>{move || shown.get()}</time> }
+}
+
 /// `ts` (UTC Unix seconds) in the browser's zone, "Dec 14, 2026, 02:00 GMT+1", and the zone's name
 /// ("Europe/Berlin"); `None` outside the browser.
 pub fn local(ts: i64) -> Option<(String, String)> {

@@ -36,7 +36,7 @@ pub fn OutboxPage() -> impl IntoView {
                                 <td>{m.status.as_str()}</td>
                                 <td>{m.attempts}</td>
                                 <td class="error">{m.last_error.clone()}</td>
-                                <td>{m.created.clone()}</td>
+                                <td><super::local_time::LocalTime at=m.created_at utc=m.created.clone() /></td>
                                 <td>{m.sent.clone()}</td>
                                 <td>
                                     {(m.status == crate::domain::outbox::OutboxStatus::Failed).then(|| {

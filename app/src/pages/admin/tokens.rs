@@ -110,8 +110,8 @@ fn TokenLine(
             <td>{t.username.clone()}{(!t.superuser).then_some(" (not a superuser)")}</td>
             <td><code>{format!("{}…", t.key_prefix)}</code></td>
             <td data-testid="token-status">{t.status.as_str()}</td>
-            <td>{t.expires_display.clone()}</td>
-            <td>{t.created_display.clone()}</td>
+            <td><super::local_time::LocalWhen at=t.expires_at display=t.expires_display.clone() /></td>
+            <td><super::local_time::LocalTime at=t.created_at utc=t.created_display.clone() /></td>
             <td>{t.description.clone()}</td>
             <td class="actions">
                 {active.then(|| view! {
