@@ -349,7 +349,9 @@ fn problem_message(
             "problem-password-too-long",
             max = crate::domain::user::PASSWORD_MAX_BYTES.to_string()
         ),
-        P::Password(Pw::TooWeak(hint)) => t!(l, "problem-password-weak", hint = hint),
+        P::Password(Pw::TooWeak(advice)) => {
+            t!(l, "problem-password-weak", hint = advice.worded(l))
+        }
         P::NotTheInvitedAddress => t!(l, "problem-not-the-invited-address"),
         P::AddressNotAllowed => t!(l, "problem-address-not-allowed"),
         P::AllowedAddressRequired => t!(l, "problem-allowed-address-required"),

@@ -110,6 +110,31 @@ async fn an_invitation_in_german_speaks_german_from_email_to_account(app: TestAp
         "{}",
         bad.body
     );
+    // So is a password too easy to guess, zxcvbn's advice included.
+    let weak = jana
+        .call_form(
+            "flow/submit",
+            &[
+                ("slug", EXT),
+                ("itoken", &token),
+                ("stage", "1"),
+                ("lang", "de"),
+                ("fields[username]", "jana"),
+                ("fields[name]", "Jana"),
+                ("fields[email]", "jana@example.org"),
+                ("fields[password]", "password1234"),
+                ("fields[password_repeat]", "password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::BAD_REQUEST);
+    assert!(
+        weak.body
+            .contains("Dieses Passwort ist zu leicht zu erraten. Dies ist"),
+        "{}",
+        weak.body
+    );
+    assert!(!weak.body.contains("easy to guess"), "{}", weak.body);
 
     // Enrolled in German, the account keeps German as its preferred language.
     let ok = jana

@@ -69,7 +69,242 @@ pub enum PasswordError {
     TooLong,
     /// Too easy to guess (zxcvbn's score below [`PASSWORD_MIN_SCORE`]), with zxcvbn's advice.
     #[error("This password is too easy to guess. {0}")]
-    TooWeak(String),
+    TooWeak(Advice),
+}
+
+/// One piece of advice about a weak password: zxcvbn's warnings and suggestions, as Usher's own values so
+/// they can be worded in the invitee's language (catalogue keys `pw-…`, [`PasswordAdvice::key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PasswordAdvice {
+    /// zxcvbn's warning `StraightRowsOfKeysAreEasyToGuess`.
+    StraightRowsOfKeysAreEasyToGuess,
+    /// zxcvbn's warning `ShortKeyboardPatternsAreEasyToGuess`.
+    ShortKeyboardPatternsAreEasyToGuess,
+    /// zxcvbn's warning `RepeatsLikeAaaAreEasyToGuess`.
+    RepeatsLikeAaaAreEasyToGuess,
+    /// zxcvbn's warning `RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess`.
+    RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess,
+    /// zxcvbn's warning `ThisIsATop10Password`.
+    ThisIsATop10Password,
+    /// zxcvbn's warning `ThisIsATop100Password`.
+    ThisIsATop100Password,
+    /// zxcvbn's warning `ThisIsACommonPassword`.
+    ThisIsACommonPassword,
+    /// zxcvbn's warning `ThisIsSimilarToACommonlyUsedPassword`.
+    ThisIsSimilarToACommonlyUsedPassword,
+    /// zxcvbn's warning `SequencesLikeAbcAreEasyToGuess`.
+    SequencesLikeAbcAreEasyToGuess,
+    /// zxcvbn's warning `RecentYearsAreEasyToGuess`.
+    RecentYearsAreEasyToGuess,
+    /// zxcvbn's warning `AWordByItselfIsEasyToGuess`.
+    AWordByItselfIsEasyToGuess,
+    /// zxcvbn's warning `DatesAreOftenEasyToGuess`.
+    DatesAreOftenEasyToGuess,
+    /// zxcvbn's warning `NamesAndSurnamesByThemselvesAreEasyToGuess`.
+    NamesAndSurnamesByThemselvesAreEasyToGuess,
+    /// zxcvbn's warning `CommonNamesAndSurnamesAreEasyToGuess`.
+    CommonNamesAndSurnamesAreEasyToGuess,
+    /// zxcvbn's suggestion `UseAFewWordsAvoidCommonPhrases`.
+    UseAFewWordsAvoidCommonPhrases,
+    /// zxcvbn's suggestion `NoNeedForSymbolsDigitsOrUppercaseLetters`.
+    NoNeedForSymbolsDigitsOrUppercaseLetters,
+    /// zxcvbn's suggestion `AddAnotherWordOrTwo`.
+    AddAnotherWordOrTwo,
+    /// zxcvbn's suggestion `CapitalizationDoesntHelpVeryMuch`.
+    CapitalizationDoesntHelpVeryMuch,
+    /// zxcvbn's suggestion `AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase`.
+    AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase,
+    /// zxcvbn's suggestion `ReversedWordsArentMuchHarderToGuess`.
+    ReversedWordsArentMuchHarderToGuess,
+    /// zxcvbn's suggestion `PredictableSubstitutionsDontHelpVeryMuch`.
+    PredictableSubstitutionsDontHelpVeryMuch,
+    /// zxcvbn's suggestion `UseALongerKeyboardPatternWithMoreTurns`.
+    UseALongerKeyboardPatternWithMoreTurns,
+    /// zxcvbn's suggestion `AvoidRepeatedWordsAndCharacters`.
+    AvoidRepeatedWordsAndCharacters,
+    /// zxcvbn's suggestion `AvoidSequences`.
+    AvoidSequences,
+    /// zxcvbn's suggestion `AvoidRecentYears`.
+    AvoidRecentYears,
+    /// zxcvbn's suggestion `AvoidYearsThatAreAssociatedWithYou`.
+    AvoidYearsThatAreAssociatedWithYou,
+    /// zxcvbn's suggestion `AvoidDatesAndYearsThatAreAssociatedWithYou`.
+    AvoidDatesAndYearsThatAreAssociatedWithYou,
+    /// zxcvbn's fallback `UncommonWords`.
+    UncommonWords,
+}
+
+impl PasswordAdvice {
+    /// Every piece of advice.
+    pub const ALL: [Self; 28] = [
+        Self::StraightRowsOfKeysAreEasyToGuess,
+        Self::ShortKeyboardPatternsAreEasyToGuess,
+        Self::RepeatsLikeAaaAreEasyToGuess,
+        Self::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess,
+        Self::ThisIsATop10Password,
+        Self::ThisIsATop100Password,
+        Self::ThisIsACommonPassword,
+        Self::ThisIsSimilarToACommonlyUsedPassword,
+        Self::SequencesLikeAbcAreEasyToGuess,
+        Self::RecentYearsAreEasyToGuess,
+        Self::AWordByItselfIsEasyToGuess,
+        Self::DatesAreOftenEasyToGuess,
+        Self::NamesAndSurnamesByThemselvesAreEasyToGuess,
+        Self::CommonNamesAndSurnamesAreEasyToGuess,
+        Self::UseAFewWordsAvoidCommonPhrases,
+        Self::NoNeedForSymbolsDigitsOrUppercaseLetters,
+        Self::AddAnotherWordOrTwo,
+        Self::CapitalizationDoesntHelpVeryMuch,
+        Self::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase,
+        Self::ReversedWordsArentMuchHarderToGuess,
+        Self::PredictableSubstitutionsDontHelpVeryMuch,
+        Self::UseALongerKeyboardPatternWithMoreTurns,
+        Self::AvoidRepeatedWordsAndCharacters,
+        Self::AvoidSequences,
+        Self::AvoidRecentYears,
+        Self::AvoidYearsThatAreAssociatedWithYou,
+        Self::AvoidDatesAndYearsThatAreAssociatedWithYou,
+        Self::UncommonWords,
+    ];
+
+    /// The catalogue key of its words.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::StraightRowsOfKeysAreEasyToGuess => "pw-straight-rows-of-keys-are-easy-to-guess",
+            Self::ShortKeyboardPatternsAreEasyToGuess => {
+                "pw-short-keyboard-patterns-are-easy-to-guess"
+            }
+            Self::RepeatsLikeAaaAreEasyToGuess => "pw-repeats-like-aaa-are-easy-to-guess",
+            Self::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => {
+                "pw-repeats-like-abc-abc-are-only-slightly-harder-to-guess"
+            }
+            Self::ThisIsATop10Password => "pw-this-is-a-top-10-password",
+            Self::ThisIsATop100Password => "pw-this-is-a-top-100-password",
+            Self::ThisIsACommonPassword => "pw-this-is-a-common-password",
+            Self::ThisIsSimilarToACommonlyUsedPassword => {
+                "pw-this-is-similar-to-a-commonly-used-password"
+            }
+            Self::SequencesLikeAbcAreEasyToGuess => "pw-sequences-like-abc-are-easy-to-guess",
+            Self::RecentYearsAreEasyToGuess => "pw-recent-years-are-easy-to-guess",
+            Self::AWordByItselfIsEasyToGuess => "pw-a-word-by-itself-is-easy-to-guess",
+            Self::DatesAreOftenEasyToGuess => "pw-dates-are-often-easy-to-guess",
+            Self::NamesAndSurnamesByThemselvesAreEasyToGuess => {
+                "pw-names-and-surnames-by-themselves-are-easy-to-guess"
+            }
+            Self::CommonNamesAndSurnamesAreEasyToGuess => {
+                "pw-common-names-and-surnames-are-easy-to-guess"
+            }
+            Self::UseAFewWordsAvoidCommonPhrases => "pw-use-a-few-words-avoid-common-phrases",
+            Self::NoNeedForSymbolsDigitsOrUppercaseLetters => {
+                "pw-no-need-for-symbols-digits-or-uppercase-letters"
+            }
+            Self::AddAnotherWordOrTwo => "pw-add-another-word-or-two",
+            Self::CapitalizationDoesntHelpVeryMuch => "pw-capitalization-doesnt-help-very-much",
+            Self::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase => {
+                "pw-all-uppercase-is-almost-as-easy-to-guess-as-all-lowercase"
+            }
+            Self::ReversedWordsArentMuchHarderToGuess => {
+                "pw-reversed-words-arent-much-harder-to-guess"
+            }
+            Self::PredictableSubstitutionsDontHelpVeryMuch => {
+                "pw-predictable-substitutions-dont-help-very-much"
+            }
+            Self::UseALongerKeyboardPatternWithMoreTurns => {
+                "pw-use-a-longer-keyboard-pattern-with-more-turns"
+            }
+            Self::AvoidRepeatedWordsAndCharacters => "pw-avoid-repeated-words-and-characters",
+            Self::AvoidSequences => "pw-avoid-sequences",
+            Self::AvoidRecentYears => "pw-avoid-recent-years",
+            Self::AvoidYearsThatAreAssociatedWithYou => {
+                "pw-avoid-years-that-are-associated-with-you"
+            }
+            Self::AvoidDatesAndYearsThatAreAssociatedWithYou => {
+                "pw-avoid-dates-and-years-that-are-associated-with-you"
+            }
+            Self::UncommonWords => "pw-uncommon-words",
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<zxcvbn::feedback::Warning> for PasswordAdvice {
+    fn from(w: zxcvbn::feedback::Warning) -> Self {
+        use zxcvbn::feedback::Warning as W;
+        match w {
+            W::StraightRowsOfKeysAreEasyToGuess => Self::StraightRowsOfKeysAreEasyToGuess,
+            W::ShortKeyboardPatternsAreEasyToGuess => Self::ShortKeyboardPatternsAreEasyToGuess,
+            W::RepeatsLikeAaaAreEasyToGuess => Self::RepeatsLikeAaaAreEasyToGuess,
+            W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => {
+                Self::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess
+            }
+            W::ThisIsATop10Password => Self::ThisIsATop10Password,
+            W::ThisIsATop100Password => Self::ThisIsATop100Password,
+            W::ThisIsACommonPassword => Self::ThisIsACommonPassword,
+            W::ThisIsSimilarToACommonlyUsedPassword => Self::ThisIsSimilarToACommonlyUsedPassword,
+            W::SequencesLikeAbcAreEasyToGuess => Self::SequencesLikeAbcAreEasyToGuess,
+            W::RecentYearsAreEasyToGuess => Self::RecentYearsAreEasyToGuess,
+            W::AWordByItselfIsEasyToGuess => Self::AWordByItselfIsEasyToGuess,
+            W::DatesAreOftenEasyToGuess => Self::DatesAreOftenEasyToGuess,
+            W::NamesAndSurnamesByThemselvesAreEasyToGuess => {
+                Self::NamesAndSurnamesByThemselvesAreEasyToGuess
+            }
+            W::CommonNamesAndSurnamesAreEasyToGuess => Self::CommonNamesAndSurnamesAreEasyToGuess,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<zxcvbn::feedback::Suggestion> for PasswordAdvice {
+    fn from(s: zxcvbn::feedback::Suggestion) -> Self {
+        use zxcvbn::feedback::Suggestion as S;
+        match s {
+            S::UseAFewWordsAvoidCommonPhrases => Self::UseAFewWordsAvoidCommonPhrases,
+            S::NoNeedForSymbolsDigitsOrUppercaseLetters => {
+                Self::NoNeedForSymbolsDigitsOrUppercaseLetters
+            }
+            S::AddAnotherWordOrTwo => Self::AddAnotherWordOrTwo,
+            S::CapitalizationDoesntHelpVeryMuch => Self::CapitalizationDoesntHelpVeryMuch,
+            S::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase => {
+                Self::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase
+            }
+            S::ReversedWordsArentMuchHarderToGuess => Self::ReversedWordsArentMuchHarderToGuess,
+            S::PredictableSubstitutionsDontHelpVeryMuch => {
+                Self::PredictableSubstitutionsDontHelpVeryMuch
+            }
+            S::UseALongerKeyboardPatternWithMoreTurns => {
+                Self::UseALongerKeyboardPatternWithMoreTurns
+            }
+            S::AvoidRepeatedWordsAndCharacters => Self::AvoidRepeatedWordsAndCharacters,
+            S::AvoidSequences => Self::AvoidSequences,
+            S::AvoidRecentYears => Self::AvoidRecentYears,
+            S::AvoidYearsThatAreAssociatedWithYou => Self::AvoidYearsThatAreAssociatedWithYou,
+            S::AvoidDatesAndYearsThatAreAssociatedWithYou => {
+                Self::AvoidDatesAndYearsThatAreAssociatedWithYou
+            }
+        }
+    }
+}
+
+/// Advice in English, one sentence after another (what [`PasswordError::TooWeak`] displays; pages word
+/// it in their own language).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Advice(pub Vec<PasswordAdvice>);
+
+impl std::fmt::Display for Advice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl Advice {
+    /// The advice in `l`, one sentence after another.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        self.0
+            .iter()
+            .map(|a| l.tr(a.key()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// What a new password must be: at least `min_chars` characters and, on the server, hard to guess
@@ -191,7 +426,7 @@ pub fn validate_password_shape(
 /// dictionaries stay out of the browser's WASM.
 ///
 /// # Errors
-/// [`PasswordError::TooWeak`] with zxcvbn's warning and suggestions in English.
+/// [`PasswordError::TooWeak`] with zxcvbn's warning and suggestions ([`PasswordAdvice`]).
 #[cfg(feature = "ssr")]
 pub fn password_strength(password: &str, user_inputs: &[&str]) -> Result<(), PasswordError> {
     let inputs: Vec<&str> = user_inputs
@@ -203,28 +438,15 @@ pub fn password_strength(password: &str, user_inputs: &[&str]) -> Result<(), Pas
     if u8::from(estimate.score()) >= PASSWORD_MIN_SCORE {
         return Ok(());
     }
-    let mut advice: Vec<String> = Vec::new();
+    let mut advice: Vec<PasswordAdvice> = Vec::new();
     if let Some(f) = estimate.feedback() {
-        if let Some(w) = f.warning() {
-            advice.push(sentence(&w.to_string()));
-        }
-        advice.extend(f.suggestions().iter().map(|s| sentence(&s.to_string())));
+        advice.extend(f.warning().map(PasswordAdvice::from));
+        advice.extend(f.suggestions().iter().map(|s| PasswordAdvice::from(*s)));
     }
     if advice.is_empty() {
-        advice.push("Use a few uncommon words, or make it longer.".into());
+        advice.push(PasswordAdvice::UncommonWords);
     }
-    Err(PasswordError::TooWeak(advice.join(" ")))
-}
-
-/// `s` ending with a full stop.
-#[cfg(feature = "ssr")]
-fn sentence(s: &str) -> String {
-    let s = s.trim();
-    if s.ends_with(['.', '!', '?']) {
-        s.to_owned()
-    } else {
-        format!("{s}.")
-    }
+    Err(PasswordError::TooWeak(Advice(advice)))
 }
 
 /// The directory's path tree (authentik's user paths, e.g. `users/internal/engineering`): every path
@@ -352,6 +574,31 @@ mod tests {
         ));
         // Passphrases pass.
         assert!(password_strength("correct-horse-battery", &["admin"]).is_ok());
+    }
+
+    #[test]
+    fn password_advice_is_worded_in_each_language() {
+        use crate::i18n::Locale;
+        for a in PasswordAdvice::ALL {
+            for l in Locale::ALL {
+                let words = l.tr(a.key());
+                assert!(
+                    words != a.key() && words.ends_with('.'),
+                    "{l:?} {a:?}: {words}"
+                );
+            }
+        }
+        let advice = Advice(vec![
+            PasswordAdvice::ThisIsACommonPassword,
+            PasswordAdvice::AddAnotherWordOrTwo,
+        ]);
+        assert_eq!(
+            advice.to_string(),
+            "This is a very common password. Add another word or two. Uncommon words are better."
+        );
+        assert!(advice
+            .worded(Locale::De)
+            .starts_with("Dies ist ein sehr häufiges Passwort. "));
     }
 
     #[test]
