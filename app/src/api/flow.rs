@@ -22,7 +22,7 @@ use std::collections::HashMap;
 pub const INVITATION_COOKIE_MAX_AGE: i64 = 1800;
 
 /// Lifetime of the language switcher's cookie ([`crate::i18n::LANG_COOKIE`]), seconds: a year.
-pub const LANG_COOKIE_MAX_AGE: i64 = 365 * 86_400;
+pub const LANG_COOKIE_MAX_AGE: i64 = super::ctx::PREFERENCE_MAX_AGE;
 
 /// The language a posted invitee form was shown in (its `lang` field), else the request's.
 #[cfg(feature = "ssr")]
@@ -260,16 +260,10 @@ async fn switch_language(
 pub async fn set_language(lang: String, next: String) -> Result<(), AppError> {
     respond(
         async {
-            let st = state()?;
             let to = Locale::parse(&lang).map_err(|e| AppError::BadRequest(e.to_string()))?;
-            set_cookie(
-                crate::i18n::LANG_COOKIE,
-                to.code(),
-                LANG_COOKIE_MAX_AGE,
-                st.config.secure_cookies(),
-            );
-            leptos_axum::redirect(switch_target(&next).unwrap_or("/"));
-            Ok(())
+            super::ctx::remember_preference(crate::i18n::LANG_COOKIE, Some(to.code()), &next, |n| {
+                switch_target(n).is_some()
+            })
         }
         .await,
     )

@@ -126,6 +126,30 @@ pub(crate) mod ctx {
             .map(|c| c.value().to_owned())
     }
 
+    /// How long a display preference (language, theme) is remembered, seconds: a year.
+    pub const PREFERENCE_MAX_AGE: i64 = 365 * 86_400;
+
+    /// Remembers a display preference of this browser (issue 16): sets cookie `name` to `value` for
+    /// [`PREFERENCE_MAX_AGE`] (`None` deletes it), then redirects to `next` when `safe` accepts it, else
+    /// to `/` (never off-site: each caller's rule says which of its pages it may return to).
+    ///
+    /// # Errors
+    /// [`AppError::Internal`] without the server's state.
+    pub fn remember_preference(
+        name: &str,
+        value: Option<&str>,
+        next: &str,
+        safe: impl Fn(&str) -> bool,
+    ) -> Result<(), AppError> {
+        let secure = state()?.config.secure_cookies();
+        match value {
+            Some(v) => set_cookie(name, v, PREFERENCE_MAX_AGE, secure),
+            None => set_cookie(name, "", 0, secure),
+        }
+        leptos_axum::redirect(if safe(next) { next } else { "/" });
+        Ok(())
+    }
+
     /// Sets (or, with `max_age` 0, deletes) a cookie: `Path=/; HttpOnly; SameSite=Lax`, `Secure` when
     /// asked; `max_age` in seconds. Built by the `cookie` crate.
     pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) {

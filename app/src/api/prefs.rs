@@ -2,7 +2,7 @@
 //! item 5). Anonymous by design: it changes only the caller's cookie.
 
 #[cfg(feature = "ssr")]
-use super::ctx::{respond, set_cookie, state};
+use super::ctx::{remember_preference, respond};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -55,20 +55,14 @@ impl Theme {
 pub async fn set_theme(theme: String, next: String) -> Result<(), AppError> {
     respond(
         async {
-            let st = state()?;
             let theme = Theme::parse(&theme)
                 .ok_or_else(|| AppError::BadRequest("Choose auto, light or dark.".into()))?;
-            match theme.attribute() {
-                Some(v) => set_cookie(THEME_COOKIE, v, 365 * 86_400, st.config.secure_cookies()),
-                None => set_cookie(THEME_COOKIE, "", 0, st.config.secure_cookies()),
-            }
-            let next = if crate::domain::landing::is_safe_next(&next) {
-                next.as_str()
-            } else {
-                "/"
-            };
-            leptos_axum::redirect(next);
-            Ok(())
+            remember_preference(
+                THEME_COOKIE,
+                theme.attribute(),
+                &next,
+                crate::domain::landing::is_safe_next,
+            )
         }
         .await,
     )
