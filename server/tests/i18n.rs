@@ -43,6 +43,25 @@ fn set_cookies(r: &Response) -> Vec<String> {
         .collect()
 }
 
+/// Jana posts the German stage's form (its hidden `lang` says German) with these passwords.
+async fn jana_submits(jana: &mut Client, token: &str, password: &str, repeat: &str) -> Response {
+    jana.call_form(
+        "flow/submit",
+        &[
+            ("slug", EXT),
+            ("itoken", token),
+            ("stage", "1"),
+            ("lang", "de"),
+            ("fields[username]", "jana"),
+            ("fields[name]", "Jana"),
+            ("fields[email]", "jana@example.org"),
+            ("fields[password]", password),
+            ("fields[password_repeat]", repeat),
+        ],
+    )
+    .await
+}
+
 async fn an_invitation_in_german_speaks_german_from_email_to_account(app: TestApp) {
     let mut admin = app.admin().await;
     let (pk, token) = create_invitation(
@@ -88,22 +107,7 @@ async fn an_invitation_in_german_speaks_german_from_email_to_account(app: TestAp
     assert!(!p.body.contains("Invited by"), "{}", p.body);
 
     // A refused stage is refused in German (the form says its language).
-    let bad = jana
-        .call_form(
-            "flow/submit",
-            &[
-                ("slug", EXT),
-                ("itoken", &token),
-                ("stage", "1"),
-                ("lang", "de"),
-                ("fields[username]", "jana"),
-                ("fields[name]", "Jana"),
-                ("fields[email]", "jana@example.org"),
-                ("fields[password]", "s3cret-pass-word"),
-                ("fields[password_repeat]", "another-pass-word"),
-            ],
-        )
-        .await;
+    let bad = jana_submits(&mut jana, &token, "s3cret-pass-word", "another-pass-word").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(
         bad.body.contains("Die Passwörter stimmen nicht überein."),
@@ -111,22 +115,7 @@ async fn an_invitation_in_german_speaks_german_from_email_to_account(app: TestAp
         bad.body
     );
     // So is a password too easy to guess, zxcvbn's advice included.
-    let weak = jana
-        .call_form(
-            "flow/submit",
-            &[
-                ("slug", EXT),
-                ("itoken", &token),
-                ("stage", "1"),
-                ("lang", "de"),
-                ("fields[username]", "jana"),
-                ("fields[name]", "Jana"),
-                ("fields[email]", "jana@example.org"),
-                ("fields[password]", "password1234"),
-                ("fields[password_repeat]", "password1234"),
-            ],
-        )
-        .await;
+    let weak = jana_submits(&mut jana, &token, "password1234", "password1234").await;
     assert_eq!(weak.status, StatusCode::BAD_REQUEST);
     assert!(
         weak.body
@@ -137,22 +126,7 @@ async fn an_invitation_in_german_speaks_german_from_email_to_account(app: TestAp
     assert!(!weak.body.contains("easy to guess"), "{}", weak.body);
 
     // Enrolled in German, the account keeps German as its preferred language.
-    let ok = jana
-        .call_form(
-            "flow/submit",
-            &[
-                ("slug", EXT),
-                ("itoken", &token),
-                ("stage", "1"),
-                ("lang", "de"),
-                ("fields[username]", "jana"),
-                ("fields[name]", "Jana"),
-                ("fields[email]", "jana@example.org"),
-                ("fields[password]", "s3cret-pass-word"),
-                ("fields[password_repeat]", "s3cret-pass-word"),
-            ],
-        )
-        .await;
+    let ok = jana_submits(&mut jana, &token, "s3cret-pass-word", "s3cret-pass-word").await;
     assert!(
         ok.status.is_success() || ok.status.is_redirection(),
         "{}",

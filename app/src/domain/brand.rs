@@ -68,19 +68,8 @@ pub fn parse_logo(raw: &str) -> Result<Option<String>, BrandError> {
     if s.is_empty() {
         return Ok(None);
     }
-    let absolute = ["https://", "http://"]
-        .iter()
-        .find_map(|p| {
-            s.get(..p.len())
-                .filter(|head| head.eq_ignore_ascii_case(p))
-                .map(|_| &s[p.len()..])
-        })
-        .is_some_and(|rest| {
-            rest.split(['/', '?', '#'])
-                .next()
-                .is_some_and(|authority| !authority.is_empty() && !authority.contains('@'))
-        });
-    let path = s.starts_with('/') && !s.starts_with("//");
+    let absolute = http_authority(s).is_some_and(|a| !a.contains('@'));
+    let path = is_site_path(s);
     let clean = !s
         .chars()
         .any(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`".contains(c));
@@ -89,6 +78,22 @@ pub fn parse_logo(raw: &str) -> Result<Option<String>, BrandError> {
     } else {
         Err(BrandError::Logo)
     }
+}
+
+/// The authority (`host[:port]`, with any user info) of an absolute `http://` or `https://` URL (the
+/// scheme in either case); `None` for anything else or an empty authority.
+pub fn http_authority(url: &str) -> Option<&str> {
+    let rest = ["https://", "http://"].iter().find_map(|p| {
+        url.get(..p.len())
+            .filter(|head| head.eq_ignore_ascii_case(p))
+            .map(|_| &url[p.len()..])
+    })?;
+    rest.split(['/', '?', '#']).next().filter(|a| !a.is_empty())
+}
+
+/// Whether `s` is a path on this site: `/…`, not the network-path reference `//…` (another host).
+pub fn is_site_path(s: &str) -> bool {
+    s.starts_with('/') && !s.starts_with("//")
 }
 
 /// An accent colour: red, green and blue, 0–255 each.

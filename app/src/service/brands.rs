@@ -21,15 +21,8 @@ pub fn validate_app_url(raw: &str) -> Result<Option<String>, Problem> {
     if s.is_empty() {
         return Ok(None);
     }
-    let absolute = ["https://", "http://"]
-        .iter()
-        .find_map(|p| s.strip_prefix(p))
-        .is_some_and(|rest| {
-            rest.split(['/', '?', '#'])
-                .next()
-                .is_some_and(|host| !host.is_empty())
-        });
-    let path = s.starts_with('/') && !s.starts_with("//");
+    let absolute = brand::http_authority(s).is_some();
+    let path = brand::is_site_path(s);
     if (absolute || path) && !s.chars().any(char::is_whitespace) {
         Ok(Some(s.to_owned()))
     } else {
