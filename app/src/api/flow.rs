@@ -22,6 +22,7 @@ use std::collections::HashMap;
 pub const INVITATION_COOKIE_MAX_AGE: i64 = 1800;
 
 /// Lifetime of the language switcher's cookie ([`crate::i18n::LANG_COOKIE`]), seconds: a year.
+#[cfg(feature = "ssr")]
 pub const LANG_COOKIE_MAX_AGE: i64 = super::ctx::PREFERENCE_MAX_AGE;
 
 /// The language a posted invitee form was shown in (its `lang` field), else the request's.
