@@ -1,7 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { PORTAL_URL } from '../playwright.config';
-import { adminPage, createAdminByCli, createInvitation, fresh, mailsTo, readLink, ready, unfold } from './helpers';
+import { adminPage, createAdminByCli, createInvitation, fresh, mailsTo, readLink, ready, screenshot, unfold } from './helpers';
 
 // Issue 16 item 5: the brand's title, logo and accent colour (System → Brands) on the invitee's pages and in
 // the invitation email. The logo is served from another origin (the portal stand-in), so it only shows if
@@ -62,6 +62,7 @@ test('the brand shows on the landing page and in the email, readable in light an
     const button = invitee.locator('#submit-stage');
     await expect(button).toHaveCSS('background-color', 'rgb(255, 221, 0)');
     await expect(button).toHaveCSS('color', 'rgb(0, 0, 0)');
+    await screenshot(invitee, `brand-landing-${colorScheme}.png`);
     const r = await new AxeBuilder({ page: invitee }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze();
     expect(r.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(' | ')}`), colorScheme).toEqual([]);
     await context.close();
