@@ -1,6 +1,7 @@
 import { test, expect, Browser } from '@playwright/test';
 import {
-  adminPage, createAdminByCli, invitationRow, linkIn, mailsTo, readLink, ready, screenshot, unfold,
+  adminPage, createAdminByCli, createInvitation, enroll, fresh, invitationRow, linkIn, mailsTo, readLink, ready,
+  screenshot, unfold,
 } from './helpers';
 
 test.beforeAll(() => {
@@ -155,5 +156,59 @@ test('the dashboard shows times in the viewer\'s zone and the editor round-trips
     await expect(t).toHaveAttribute('title', / UTC$/);
     await expect(t).toHaveText(/(GMT\+9|JST)$/);
   }
+  await context.close();
+});
+
+// Issue 16 item 1: someone with an account follows a German invitation: sign-in and the accept page speak
+// German, even to an English browser.
+test('an existing account accepts a German invitation in German, sign-in included', async ({ page, browser }) => {
+  await adminPage(page);
+  await createInvitation(page, 'uta-account', '');
+  const first = await fresh(browser);
+  await first.page.goto(await readLink(page, 'uta-account'));
+  await enroll(first.page, 'uta', 'uta@example.com', 'uta-password-1');
+  await expect(first.page.getByTestId('profile-username')).toHaveText('uta');
+  await first.context.close();
+
+  await createWithLocale(page, 'uta-de', 'de');
+  const link = await readLink(page, 'uta-de');
+  const { context, page: uta } = await browserIn(browser, { locale: 'en-US' });
+  await uta.goto(link);
+  await ready(uta);
+  await uta.click('#existing-account');
+  await expect(uta).toHaveURL(/\/login\?next=\/if\/accept\/&lang=de$/);
+  await ready(uta);
+  await expect(uta.locator('html')).toHaveAttribute('lang', 'de');
+  await expect(uta.locator('h1')).toHaveText('Bei Usher anmelden');
+  await uta.fill('#login-username', 'uta');
+  await uta.fill('#login-password', 'uta-password-1');
+  await uta.click('button:has-text("Anmelden")');
+  await expect(uta).toHaveURL(/\/if\/accept\/$/);
+  await ready(uta);
+  await expect(uta.locator('html')).toHaveAttribute('lang', 'de');
+  await expect(uta.locator('h1')).toHaveText('Einladung annehmen');
+  await expect(uta.locator('#accept-invitation')).toHaveText('Als uta annehmen');
+  await uta.click('#accept-invitation');
+  await expect(uta).toHaveURL(/\/$/);
+  await context.close();
+});
+
+// Issue 16 item 5: the theme switcher is a plain form; the choice is remembered and wins over the system's.
+test('the theme switcher is remembered across pages', async ({ browser }) => {
+  const context = await browser.newContext({ colorScheme: 'light' });
+  const p = await context.newPage();
+  await p.goto('/login');
+  await ready(p);
+  await expect(p.locator('html')).not.toHaveAttribute('data-theme', /./);
+  await p.click('#theme-dark');
+  await expect(p).toHaveURL(/\/login$/);
+  await expect(p.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(p.locator('#theme-dark')).toHaveAttribute('aria-pressed', 'true');
+  // Dark palette although the system is light.
+  await expect(p.locator('html')).toHaveCSS('background-color', 'rgb(13, 17, 23)');
+  await p.goto('/if/flow/nope/?itoken=00000000-0000-4000-8000-000000000000');
+  await expect(p.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await p.click('#theme-auto');
+  await expect(p.locator('html')).not.toHaveAttribute('data-theme', /./);
   await context.close();
 });

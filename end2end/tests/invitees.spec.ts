@@ -37,7 +37,7 @@ test('journey 3: an existing user signs in through the link and joins with roles
   await bob.page.goto(link);
   await ready(bob.page);
   await bob.page.click('#existing-account');
-  await expect(bob.page).toHaveURL(/\/login\?next=\/if\/accept\/$/);
+  await expect(bob.page).toHaveURL(/\/login\?next=\/if\/accept\/&lang=en$/);
   const cookies = await bob.context.cookies();
   const inv = cookies.find(c => c.name === 'usher_invitation');
   expect(inv?.httpOnly).toBe(true);

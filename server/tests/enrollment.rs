@@ -673,7 +673,7 @@ async fn existing_user_joins_through_login_with_the_invitation_cookie(app: TestA
     let res = bob
         .call_form("flow/remember", &[("slug", EXT), ("itoken", &t)])
         .await;
-    assert_eq!(res.headers["location"], "/login?next=/if/accept/");
+    assert_eq!(res.headers["location"], "/login?next=/if/accept/&lang=en");
     let cookie = set_cookie_named(&res, "usher_invitation")
         .expect("invitation cookie")
         .to_owned();
