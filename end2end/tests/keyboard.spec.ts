@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { ADMIN, adminPage, createAdminByCli, createInvitation, invitationRow, ready } from './helpers';
+import { ADMIN, adminPage, createAdminByCli, createInvitation, invitationRow, readLink, ready } from './helpers';
 
 test.beforeAll(() => {
   createAdminByCli();
@@ -70,9 +70,9 @@ test('keyboard only: sign in, create, copy, disable and delete an invitation', a
   await context.close();
 });
 
-// Issue 16 item 4: without JavaScript, signing in and disabling an invitation are plain forms; the page
-// says what needs JavaScript.
-test('without JavaScript: sign in and disable an invitation', async ({ page, browser }) => {
+// Issue 16 item 4: without JavaScript, signing in, disabling and deleting an invitation are plain forms and
+// its link can be read and copied by hand; the page says what needs JavaScript.
+test('without JavaScript: sign in, disable, read the link of and delete an invitation', async ({ page, browser }) => {
   await adminPage(page);
   await createInvitation(page, 'no-js-invite', '', { singleUse: false });
   const context = await browser.newContext({ javaScriptEnabled: false });
@@ -89,5 +89,18 @@ test('without JavaScript: sign in and disable an invitation', async ({ page, bro
   await expect(p).toHaveURL(/\/admin\/invitations/);
   await expect(row.locator('[data-testid="status"]')).toHaveText('disabled');
   await expect(row.locator('button.quick-toggle')).toHaveText('Enable');
+  // The link, to copy by hand, is the one the dashboard shows.
+  await row.locator('details.nojs-link summary').click();
+  const shown = await row.locator('details.nojs-link input').inputValue();
+  expect(shown).toBe(await readLink(page, 'no-js-invite'));
+  // Delete, confirmed by a second button.
+  await row.locator('details.nojs-delete summary').click();
+  await row.locator('details.nojs-delete button:has-text("Delete no-js-invite")').click();
+  await expect(p).toHaveURL(/\/admin\/invitations/);
+  await expect(invitationRow(p, 'no-js-invite')).toHaveCount(0);
+  // Hydrated, the dashboard hides what only script-less browsers need.
+  await page.reload();
+  await ready(page);
+  await expect(page.locator('.no-js-only').first()).toBeHidden();
   await context.close();
 });

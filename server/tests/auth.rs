@@ -447,10 +447,13 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
 
 /// The admin functions that take a plain form (`application/x-www-form-urlencoded`): the dashboard's
 /// actions that work without JavaScript (issue 16 item 4).
-const ADMIN_FORM_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[(
-    "admin/invitations/toggle",
-    &[("pk", "x"), ("enabled", "false")],
-)];
+const ADMIN_FORM_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "admin/invitations/toggle",
+        &[("pk", "x"), ("enabled", "false")],
+    ),
+    ("admin/invitations/remove", &[("pk", "x")]),
+];
 
 async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
     let mut admin = app.admin().await;

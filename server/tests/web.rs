@@ -373,15 +373,28 @@ async fn an_invitation_is_disabled_with_a_plain_form() {
             .contains(r#"action="/api/admin/invitations/toggle""#),
         "the plain form is on the page"
     );
+    plain_form_post(&mut admin, "toggle", &format!("pk={pk}&enabled=false")).await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM invitations WHERE pk = '{pk}' AND enabled = 0"
+        ))
+        .await,
+        1
+    );
+}
+
+/// Posts `body` to `/api/admin/invitations/{function}` as a browser without JavaScript does (form
+/// encoding, HTML accepted, from the invitations page) and checks it is sent back to that page.
+async fn plain_form_post(admin: &mut common::Client, function: &str, body: &str) {
     let post = Request::builder()
         .method("POST")
-        .uri("/api/admin/invitations/toggle")
+        .uri(format!("/api/admin/invitations/{function}"))
         .header("host", "usher.test")
         .header("origin", "http://usher.test")
         .header("referer", "http://usher.test/admin/invitations")
         .header("accept", "text/html,application/xhtml+xml")
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(format!("pk={pk}&enabled=false")))
+        .body(Body::from(body.to_owned()))
         .unwrap();
     let r = admin.send(post).await;
     assert!(r.status.is_redirection(), "{} {}", r.status, r.body);
@@ -390,11 +403,35 @@ async fn an_invitation_is_disabled_with_a_plain_form() {
         "{}",
         header(&r, "location")
     );
+}
+
+/// Issue 16 item 4: without JavaScript the table offers each invitation's link to copy by hand and a
+/// confirmed delete, a plain form that deletes it.
+#[tokio::test]
+async fn an_invitation_is_deleted_with_a_plain_form() {
+    let app = TestApp::sqlite().await;
+    let mut admin = app.admin().await;
+    let (pk, token) = common::create_invitation(
+        &app,
+        &mut admin,
+        "no-js-delete",
+        "invitation-enrollment-flow-external",
+        serde_json::json!({}),
+    )
+    .await;
+    let page = admin.get("/admin/invitations").await;
+    assert!(
+        page.body
+            .contains(r#"action="/api/admin/invitations/remove""#),
+        "the plain form is on the page"
+    );
+    assert!(page.body.contains(&token), "the link is on the page");
+    plain_form_post(&mut admin, "remove", &format!("pk={pk}")).await;
     assert_eq!(
         app.count(&format!(
-            "SELECT COUNT(*) FROM invitations WHERE pk = '{pk}' AND enabled = 0"
+            "SELECT COUNT(*) FROM invitations WHERE pk = '{pk}'"
         ))
         .await,
-        1
+        0
     );
 }

@@ -159,6 +159,20 @@ pub async fn regenerate_invitation_token(pk: String) -> Result<(), AppError> {
 /// Deletes an invitation.
 #[server(input = Json, endpoint = "admin/invitations/delete")]
 pub async fn delete_invitation(pk: String) -> Result<(), AppError> {
+    delete_as_admin(pk).await
+}
+
+/// Deletes an invitation from a plain form (`pk`): the table's confirmation that works without
+/// JavaScript (issue 16 item 4; the browser is sent back to the page it posted from). As
+/// [`delete_invitation`].
+#[server(endpoint = "admin/invitations/remove")]
+pub async fn remove_invitation(pk: String) -> Result<(), AppError> {
+    delete_as_admin(pk).await
+}
+
+/// The one body of [`delete_invitation`] and [`remove_invitation`]: authorize, then delete.
+#[cfg(feature = "ssr")]
+async fn delete_as_admin(pk: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, user) = admin().await?;

@@ -66,8 +66,8 @@ pub fn InvitationsPage() -> impl IntoView {
             </div>
             // Hidden once the page has hydrated (body[data-hydrated]): what works without JavaScript.
             <p class="no-js-notice" role="note">
-                "JavaScript is off: you can sign in and disable or enable invitations here. Creating, editing, "
-                "copying links, sending and deleting need JavaScript."
+                "JavaScript is off: you can sign in, disable or enable invitations, read their links (Link…) and "
+                "delete them (Delete…) here. Creating, editing, the Copy button and sending need JavaScript."
             </p>
             {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
             {move || editing.get().map(|mode| view! { <InvitationEditor mode editing version /> })}
@@ -194,6 +194,7 @@ fn InvitationSummary(
     } else {
         None
     };
+    let name = row.name.clone();
     view! {
         <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
             <td><button class="expand small secondary" aria-label=format!("Details of {}", row.name)
@@ -209,7 +210,8 @@ fn InvitationSummary(
             <td>{row.created_by}</td>
             // A form of its own, outside the row's click: it works without JavaScript.
             <td class="quick" on:click=|ev| ev.stop_propagation()>
-                <QuickToggle pk=row.pk enabled=row.enabled version notice />
+                <QuickToggle pk=row.pk.clone() enabled=row.enabled version notice />
+                <NoScriptActions pk=row.pk name link=row.link version notice />
             </td>
         </tr>
     }
@@ -241,6 +243,50 @@ fn QuickToggle(
             <input type="hidden" name="enabled" value=(!enabled).to_string() />
             <button type="submit" class="small secondary quick-toggle">{if enabled { "Disable" } else { "Enable" }}</button>
         </ActionForm>
+    }
+    .into_any()
+}
+
+/// What the expanded row offers, for browsers without JavaScript (shown until the page hydrates): the
+/// link in a read-only field to copy by hand, and a delete confirmed by a second button, each in a
+/// disclosure (`<details>`, which needs no script). Deleting posts a plain form
+/// ([`crate::api::admin::RemoveInvitation`]); once hydrated it is an `ActionForm`.
+#[component]
+fn NoScriptActions(
+    pk: String,
+    name: String,
+    link: String,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let act = ServerAction::<crate::api::admin::RemoveInvitation>::new();
+    Effect::new(move |_| match act.value().get() {
+        Some(Ok(())) => {
+            notice.set(None);
+            version.update(|v| *v += 1);
+        }
+        Some(Err(e)) => notice.set(Some(e.to_string())),
+        None => {}
+    });
+    let link_id = format!("nojs-link-{pk}");
+    view! {
+        <span class="no-js-only">
+            {(!link.is_empty()).then(|| view! {
+                <details class="nojs-link">
+                    <summary>"Link…"</summary>
+                    <label for=link_id.clone()>{format!("Link of {name}")}</label>
+                    <input id=link_id readonly value=link />
+                </details>
+            })}
+            <details class="nojs-delete">
+                <summary>"Delete…"</summary>
+                <ActionForm action=act>
+                    <input type="hidden" name="pk" value=pk />
+                    <p>{format!("Delete {name}? Its link stops working.")}</p>
+                    <button type="submit" class="small danger">{format!("Delete {name}")}</button>
+                </ActionForm>
+            </details>
+        </span>
     }
     .into_any()
 }
