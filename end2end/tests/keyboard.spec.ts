@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { ADMIN, adminPage, createAdminByCli, createInvitation, invitationRow, readLink, ready } from './helpers';
+import { ADMIN, adminPage, createAdminByCli, createInvitation, invitationRow, readLink, ready, screenshot } from './helpers';
 
 test.beforeAll(() => {
   createAdminByCli();
@@ -72,7 +72,7 @@ test('keyboard only: sign in, create, copy, disable and delete an invitation', a
 
 // Issue 16 item 4: without JavaScript, signing in, disabling and deleting an invitation are plain forms and
 // its link can be read and copied by hand; the page says what needs JavaScript.
-test('without JavaScript: sign in, disable, read the link of and delete an invitation', async ({ page, browser }) => {
+test('without JavaScript: sign in, create, disable, read the link of and delete an invitation', async ({ page, browser }) => {
   await adminPage(page);
   await createInvitation(page, 'no-js-invite', '', { singleUse: false });
   const context = await browser.newContext({ javaScriptEnabled: false });
@@ -83,6 +83,15 @@ test('without JavaScript: sign in, disable, read the link of and delete an invit
   await p.click('button:has-text("Sign in")');
   await expect(p).toHaveURL(/\/admin\/invitations$/);
   await expect(p.locator('.no-js-notice')).toBeVisible();
+  // Create, with the plain form's essentials; a missing name is refused and said so.
+  await p.locator('details.nojs-create summary').click();
+  await p.click('#nojs-create');
+  await expect(p.locator('#nojs-name')).toBeFocused();
+  await p.fill('#nojs-name', 'made-without-js');
+  await p.fill('#nojs-emails', '*@example.com');
+  await p.click('#nojs-create');
+  await expect(invitationRow(p, 'made-without-js')).toBeVisible();
+  await screenshot(p, 'no-js-invitations.png');
   const row = invitationRow(p, 'no-js-invite');
   await expect(row.locator('[data-testid="status"]')).toHaveText('active');
   await row.locator('button.quick-toggle').click();

@@ -453,6 +453,16 @@ const ADMIN_FORM_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
         &[("pk", "x"), ("enabled", "false")],
     ),
     ("admin/invitations/remove", &[("pk", "x")]),
+    (
+        "admin/invitations/create_plain",
+        &[
+            ("name", "matrix-plain"),
+            ("flow", ""),
+            ("expires", ""),
+            ("emails", ""),
+            ("fixed_data", ""),
+        ],
+    ),
 ];
 
 async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {

@@ -435,3 +435,56 @@ async fn an_invitation_is_deleted_with_a_plain_form() {
         0
     );
 }
+
+/// Issue 16 item 4: without JavaScript an admin creates an invitation with the page's plain form: it is
+/// made with the essentials and listed; a bad value is refused and makes nothing.
+#[tokio::test]
+async fn an_invitation_is_created_with_a_plain_form() {
+    let app = TestApp::sqlite().await;
+    let mut admin = app.admin().await;
+    let page = admin.get("/admin/invitations").await;
+    assert!(
+        page.body
+            .contains(r#"action="/api/admin/invitations/create_plain""#),
+        "the plain form is on the page"
+    );
+    let flow = app.flow_pk("invitation-enrollment-flow-external").await;
+    plain_form_post(
+        &mut admin,
+        "create_plain",
+        &format!(
+            "name=made-without-js&flow={flow}&expires=2030-01-01T09%3A00&single_use=on&emails=%2A%40example.com&fixed_data="
+        ),
+    )
+    .await;
+    let (single_use, expires, emails): (i64, Option<i64>, String) = sqlx::query_as(
+        "SELECT single_use, expires, emails FROM invitations WHERE name = 'made-without-js'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(single_use, 1);
+    assert_eq!(expires, Some(1_893_488_400), "09:00 UTC on 1 January 2030");
+    assert!(emails.contains(r#""value":"example.com""#), "{emails}");
+    // Refused (no name): nothing is made.
+    let before = app.count("SELECT COUNT(*) FROM invitations").await;
+    let post = Request::builder()
+        .method("POST")
+        .uri("/api/admin/invitations/create_plain")
+        .header("host", "usher.test")
+        .header("origin", "http://usher.test")
+        .header("referer", "http://usher.test/admin/invitations")
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "name=&flow={flow}&expires=&emails=&fixed_data="
+        )))
+        .unwrap();
+    let r = admin.send(post).await;
+    assert!(
+        header(&r, "location").contains("__err="),
+        "sent back with the error: {}",
+        header(&r, "location")
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, before);
+}

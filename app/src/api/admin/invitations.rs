@@ -101,6 +101,41 @@ pub async fn create_invitation(form: InvitationForm) -> Result<String, AppError>
     )
 }
 
+/// Creates an invitation from the dashboard's plain form, for browsers without JavaScript (issue 16
+/// item 4): a name, a flow, an expiry in UTC (`YYYY-MM-DDTHH:MM`; empty never), single use (a checkbox:
+/// present or not), email rules and `fixed_data`; enabled, no roles or groups. The browser is sent back
+/// to the page it posted from. As [`create_invitation`] otherwise: its rules, its refusals.
+#[server(endpoint = "admin/invitations/create_plain")]
+pub async fn create_plain_invitation(
+    name: String,
+    flow: String,
+    expires: String,
+    single_use: Option<String>,
+    emails: String,
+    fixed_data: String,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, user) = admin().await?;
+            let form = InvitationForm {
+                name,
+                flow,
+                never_expires: expires.trim().is_empty(),
+                expires,
+                single_use: single_use.is_some(),
+                emails,
+                fixed_data,
+                enabled: true,
+                ..InvitationForm::default()
+            };
+            let draft = draft_of(&form).map_err(WriteError::Invalid)?;
+            invitations::create(&st.db, &st.config, &who(&user).await, user.pk, &draft).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// Edits an invitation.
 #[server(input = Json, endpoint = "admin/invitations/update")]
 pub async fn update_invitation(pk: String, form: InvitationForm) -> Result<(), AppError> {

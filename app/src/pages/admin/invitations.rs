@@ -66,9 +66,11 @@ pub fn InvitationsPage() -> impl IntoView {
             </div>
             // Hidden once the page has hydrated (body[data-hydrated]): what works without JavaScript.
             <p class="no-js-notice" role="note">
-                "JavaScript is off: you can sign in, disable or enable invitations, read their links (Link…) and "
-                "delete them (Delete…) here. Creating, editing, the Copy button and sending need JavaScript."
+                "JavaScript is off: you can create invitations (without roles or groups), disable or enable them, "
+                "read their links (Link…) and delete them (Delete…) here. Editing, roles and groups, the Copy "
+                "button and sending need JavaScript."
             </p>
+            <NoScriptCreate version />
             {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
             {move || editing.get().map(|mode| view! { <InvitationEditor mode editing version /> })}
             <ListTable
@@ -243,6 +245,58 @@ fn QuickToggle(
             <input type="hidden" name="enabled" value=(!enabled).to_string() />
             <button type="submit" class="small secondary quick-toggle">{if enabled { "Disable" } else { "Enable" }}</button>
         </ActionForm>
+    }
+    .into_any()
+}
+
+/// Creating an invitation without JavaScript (shown until the page hydrates): a plain form with the
+/// essentials, in a disclosure ([`crate::api::admin::CreatePlainInvitation`]); its refusals come back
+/// in the page's URL and are shown beside their fields.
+#[component]
+fn NoScriptCreate(version: RwSignal<u32>) -> impl IntoView {
+    let act = ServerAction::<crate::api::admin::CreatePlainInvitation>::new();
+    Effect::new(move |_| {
+        if matches!(act.value().get(), Some(Ok(()))) {
+            version.update(|v| *v += 1);
+        }
+    });
+    let flows = Resource::new(|| (), |_| list_flows());
+    let refused = move || act.value().get().is_some_and(|r| r.is_err());
+    let error =
+        move |field: &'static str| move || crate::pages::field_error(act.value().get(), field);
+    view! {
+        <details class="no-js-only nojs-create" open=refused>
+            <summary>"Create an invitation…"</summary>
+            <ActionForm action=act attr:class="token-form">
+                <label for="nojs-name">"Name"</label>
+                <input id="nojs-name" name="name" required />
+                {error("name")}
+                <label for="nojs-flow">"Flow"</label>
+                <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        let options = flows.await.unwrap_or_default();
+                        view! {
+                            <select id="nojs-flow" name="flow">
+                                {options.into_iter().map(|f| view! { <option value=f.pk>{f.slug}</option> }).collect_view()}
+                            </select>
+                        }
+                    })}
+                </Suspense>
+                {error("flow")}
+                <label for="nojs-expires">"Expires (UTC; empty: never)"</label>
+                <input id="nojs-expires" name="expires" type="datetime-local" />
+                {error("expires")}
+                <label class="check"><input type="checkbox" name="single_use" value="on" checked />" Single use"</label>
+                <label for="nojs-emails">"Email rules (one per line; empty: anyone with the link)"</label>
+                <textarea id="nojs-emails" name="emails" rows="2"></textarea>
+                {error("emails")}
+                <label for="nojs-fixed-data">"Fixed data (YAML)"</label>
+                <textarea id="nojs-fixed-data" name="fixed_data" rows="2"></textarea>
+                {error("fixed_data")}
+                {move || crate::pages::general_error(act.value().get())}
+                <button type="submit" id="nojs-create">"Create"</button>
+            </ActionForm>
+        </details>
     }
     .into_any()
 }
