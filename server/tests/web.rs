@@ -385,7 +385,11 @@ async fn an_invitation_is_disabled_with_a_plain_form() {
 
 /// Posts `body` to `/api/admin/invitations/{function}` as a browser without JavaScript does (form
 /// encoding, HTML accepted, from the invitations page) and checks it is sent back to that page.
-async fn plain_form_post(admin: &mut common::Client, function: &str, body: &str) {
+async fn plain_form_post(
+    admin: &mut common::Client,
+    function: &str,
+    body: &str,
+) -> common::Response {
     let post = Request::builder()
         .method("POST")
         .uri(format!("/api/admin/invitations/{function}"))
@@ -403,6 +407,7 @@ async fn plain_form_post(admin: &mut common::Client, function: &str, body: &str)
         "{}",
         header(&r, "location")
     );
+    r
 }
 
 /// Issue 16 item 4: without JavaScript the table offers each invitation's link to copy by hand and a
@@ -468,19 +473,12 @@ async fn an_invitation_is_created_with_a_plain_form() {
     assert!(emails.contains(r#""value":"example.com""#), "{emails}");
     // Refused (no name): nothing is made.
     let before = app.count("SELECT COUNT(*) FROM invitations").await;
-    let post = Request::builder()
-        .method("POST")
-        .uri("/api/admin/invitations/create_plain")
-        .header("host", "usher.test")
-        .header("origin", "http://usher.test")
-        .header("referer", "http://usher.test/admin/invitations")
-        .header("accept", "text/html,application/xhtml+xml")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
-            "name=&flow={flow}&expires=&emails=&fixed_data="
-        )))
-        .unwrap();
-    let r = admin.send(post).await;
+    let r = plain_form_post(
+        &mut admin,
+        "create_plain",
+        &format!("name=&flow={flow}&expires=&emails=&fixed_data="),
+    )
+    .await;
     assert!(
         header(&r, "location").contains("__err="),
         "sent back with the error: {}",

@@ -231,14 +231,7 @@ fn QuickToggle(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let act = ServerAction::<ToggleInvitation>::new();
-    Effect::new(move |_| match act.value().get() {
-        Some(Ok(())) => {
-            notice.set(None);
-            version.update(|v| *v += 1);
-        }
-        Some(Err(e)) => notice.set(Some(e.to_string())),
-        None => {}
-    });
+    reload_after(act.value(), version, notice);
     view! {
         <ActionForm action=act attr:class="quick-toggle">
             <input type="hidden" name="pk" value=pk />
@@ -301,6 +294,23 @@ fn NoScriptCreate(version: RwSignal<u32>) -> impl IntoView {
     .into_any()
 }
 
+/// Once an action's result (`value`) comes: reloads the list (`version`) on success, else puts the
+/// error in `notice`.
+fn reload_after(
+    value: impl Get<Value = Option<Result<(), AppError>>> + 'static,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) {
+    Effect::new(move |_| match value.get() {
+        Some(Ok(())) => {
+            notice.set(None);
+            version.update(|v| *v += 1);
+        }
+        Some(Err(e)) => notice.set(Some(e.to_string())),
+        None => {}
+    });
+}
+
 /// What the expanded row offers, for browsers without JavaScript (shown until the page hydrates): the
 /// link in a read-only field to copy by hand, and a delete confirmed by a second button, each in a
 /// disclosure (`<details>`, which needs no script). Deleting posts a plain form
@@ -314,14 +324,7 @@ fn NoScriptActions(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let act = ServerAction::<crate::api::admin::RemoveInvitation>::new();
-    Effect::new(move |_| match act.value().get() {
-        Some(Ok(())) => {
-            notice.set(None);
-            version.update(|v| *v += 1);
-        }
-        Some(Err(e)) => notice.set(Some(e.to_string())),
-        None => {}
-    });
+    reload_after(act.value(), version, notice);
     let link_id = format!("nojs-link-{pk}");
     view! {
         <span class="no-js-only">
