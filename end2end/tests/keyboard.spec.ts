@@ -104,7 +104,7 @@ test('without JavaScript: sign in, create, disable, read the link of and delete 
   expect(shown).toBe(await readLink(page, 'no-js-invite'));
   // Delete, confirmed by a second button.
   await row.locator('details.nojs-delete summary').click();
-  await row.locator('details.nojs-delete button:has-text("Delete no-js-invite")').click();
+  await row.locator('details.nojs-delete button:has-text("Confirm deletion")').click();
   await expect(p).toHaveURL(/\/admin\/invitations/);
   await expect(invitationRow(p, 'no-js-invite')).toHaveCount(0);
   // Hydrated, the dashboard hides what only script-less browsers need.

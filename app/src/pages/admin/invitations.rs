@@ -340,7 +340,8 @@ fn NoScriptActions(
                 <ActionForm action=act>
                     <input type="hidden" name="pk" value=pk />
                     <p>{format!("Delete {name}? Its link stops working.")}</p>
-                    <button type="submit" class="small danger">{format!("Delete {name}")}</button>
+                    // Not "Delete": the hydrated row's own Delete button is the one by that name.
+                    <button type="submit" class="small danger">"Confirm deletion"</button>
                 </ActionForm>
             </details>
         </span>
