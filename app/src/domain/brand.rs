@@ -81,14 +81,19 @@ pub fn parse_logo(raw: &str) -> Result<Option<String>, BrandError> {
 }
 
 /// The authority (`host[:port]`, with any user info) of an absolute `http://` or `https://` URL (the
-/// scheme in either case); `None` for anything else or an empty authority.
+/// scheme in either case); `None` for anything else, an empty authority, or one holding characters no
+/// host, port or user name needs (`;`, `,`, quotes, spaces…: they could end a header's directive).
 pub fn http_authority(url: &str) -> Option<&str> {
     let rest = ["https://", "http://"].iter().find_map(|p| {
         url.get(..p.len())
             .filter(|head| head.eq_ignore_ascii_case(p))
             .map(|_| &url[p.len()..])
     })?;
-    rest.split(['/', '?', '#']).next().filter(|a| !a.is_empty())
+    rest.split(['/', '?', '#']).next().filter(|a| {
+        !a.is_empty()
+            && a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-_~:[]@%".contains(c))
+    })
 }
 
 /// Whether `s` is a path on this site: `/…`, not the network-path reference `//…` (another host).
@@ -245,6 +250,8 @@ mod tests {
             "https://a b/x.png",
             "/x.png\" onerror=\"x",
             "/x<script>",
+            "https://a.com;script-src/x.png",
+            "https://a.com,b.com/x.png",
             &format!("/{}", "a".repeat(LOGO_MAX)),
         ] {
             assert_eq!(parse_logo(bad), Err(BrandError::Logo), "{bad}");

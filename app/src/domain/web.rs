@@ -34,8 +34,28 @@ impl Origin {
     }
 
     /// The origin as a CSP source expression: `scheme://host`, with `:port` only when it is not the
-    /// scheme's default.
-    pub fn source(&self) -> String {
+    /// scheme's default. `None` when the host holds anything a host name or a bracketed IP address
+    /// cannot (a `;` or `,` would start another directive or list: CSP Level 3 §2.2).
+    pub fn csp_source(&self) -> Option<String> {
+        let bracketed = self
+            .host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .is_some_and(|ip| {
+                !ip.is_empty()
+                    && ip
+                        .chars()
+                        .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+            });
+        let name = self
+            .host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_');
+        (bracketed || name).then(|| self.source())
+    }
+
+    /// The origin as text: `scheme://host`, with `:port` only when it is not the scheme's default.
+    fn source(&self) -> String {
         let default = if self.scheme == "https" { 443 } else { 80 };
         if self.port == default {
             format!("{}://{}", self.scheme, self.host)
@@ -189,7 +209,7 @@ pub fn with_form_action(csp: &str, origins: &[String]) -> String {
     for text in origins
         .iter()
         .filter_map(|o| Origin::parse(o))
-        .map(|o| o.source())
+        .filter_map(|o| o.csp_source())
     {
         if !sources.contains(&text) {
             sources.push(text);
@@ -202,7 +222,7 @@ pub fn with_form_action(csp: &str, origins: &[String]) -> String {
 /// URL; System → Brands) added to its `img-src`; unchanged without one, for a logo that is not an
 /// http(s) URL, or for a policy without `img-src`.
 pub fn with_img_src(csp: &str, logo: Option<&str>) -> String {
-    let Some(source) = logo.and_then(Origin::parse).map(|o| o.source()) else {
+    let Some(source) = logo.and_then(Origin::parse).and_then(|o| o.csp_source()) else {
         return csp.to_owned();
     };
     csp.split("; ")
@@ -485,5 +505,18 @@ mod tests {
             "{branded}"
         );
         assert_eq!(branded.len(), csp.len() + " https://cdn.example.com".len());
+        // A host that would smuggle a directive in is left out of both.
+        for evil in [
+            "https://a.com;script-src/x.png",
+            "https://a.com,b.com/x.png",
+        ] {
+            assert_eq!(with_img_src(&csp, Some(evil)), csp, "{evil}");
+            assert_eq!(
+                with_form_action("x", &[evil.into()]),
+                "x; form-action 'self'"
+            );
+        }
+        assert!(with_img_src(&csp, Some("http://[::1]:8080/l.png"))
+            .contains("img-src 'self' data: http://[::1]:8080;"));
     }
 }

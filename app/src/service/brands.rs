@@ -259,6 +259,7 @@ mod tests {
             "ftp://x",
             "apps",
             "https://a b",
+            "https://apps.example.com;script-src/",
         ] {
             assert!(validate_app_url(bad).is_err(), "{bad}");
         }
