@@ -329,6 +329,16 @@ pub fn keep_preferred(attributes: &mut serde_json::Map<String, serde_json::Value
     }
 }
 
+/// The preferred language [`keep_preferred`] records (`attributes.settings.locale`), when it is one Usher
+/// speaks.
+pub fn preferred(attributes: &serde_json::Map<String, serde_json::Value>) -> Option<Locale> {
+    attributes
+        .get("settings")?
+        .get("locale")?
+        .as_str()
+        .and_then(|l| Locale::parse(l).ok())
+}
+
 /// An argument of a message: text or a number (numbers select plural forms).
 pub type Args<'a> = FluentArgs<'a>;
 
@@ -337,11 +347,28 @@ pub fn arg<'a>(v: impl Into<FluentValue<'a>>) -> FluentValue<'a> {
     v.into()
 }
 
-/// The catalogue files, by language, in [`Locale::ALL`] order.
-pub const SOURCES: [(Locale, &str); 2] = [
-    (Locale::En, include_str!("../locales/en/usher.ftl")),
-    (Locale::De, include_str!("../locales/de/usher.ftl")),
-];
+/// The catalogue of a language: its files (`usher.ftl` for the invitee's pages and emails, `admin-*.ftl`
+/// for the dashboard, by area) joined into one Fluent source.
+macro_rules! catalogue {
+    ($lang:literal) => {
+        concat!(
+            include_str!(concat!("../locales/", $lang, "/usher.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/admin.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/admin-invitations.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/admin-campaigns.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/admin-directory.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/admin-system.ftl")),
+        )
+    };
+}
+
+/// The catalogue of each language, in [`Locale::ALL`] order.
+pub const SOURCES: [(Locale, &str); 2] = [(Locale::En, catalogue!("en")), (Locale::De, catalogue!("de"))];
 
 fn bundles() -> &'static [FluentBundle<FluentResource>; 2] {
     static BUNDLES: OnceLock<[FluentBundle<FluentResource>; 2]> = OnceLock::new();
@@ -454,6 +481,19 @@ mod tests {
         let mut odd = serde_json::json!({"settings": "none"});
         keep_preferred(odd.as_object_mut().unwrap(), Locale::De);
         assert_eq!(odd, serde_json::json!({"settings": "none"}));
+    }
+
+    #[test]
+    fn the_preferred_language_is_read_back_when_usher_speaks_it() {
+        let obj = |v: serde_json::Value| v.as_object().unwrap().clone();
+        let mut a = serde_json::Map::new();
+        keep_preferred(&mut a, Locale::De);
+        assert_eq!(preferred(&a), Some(Locale::De));
+        assert_eq!(preferred(&obj(serde_json::json!({"settings": {"locale": "de-AT"}}))), Some(Locale::De));
+        assert_eq!(preferred(&obj(serde_json::json!({"settings": {"locale": "fr"}}))), None);
+        assert_eq!(preferred(&obj(serde_json::json!({"settings": {"locale": 3}}))), None);
+        assert_eq!(preferred(&obj(serde_json::json!({"settings": "de"}))), None);
+        assert_eq!(preferred(&serde_json::Map::new()), None);
     }
 
     #[test]

@@ -32,10 +32,10 @@ fn form_locale(lang: Option<&str>) -> Locale {
         .unwrap_or_else(|| request_locale(None))
 }
 
-/// Where the language switcher may send the browser back to: a path of the invitee's pages or sign-in
-/// (`/if/…`, `/login…`), never another site (`//host`, `/\host`).
+/// Where the language switcher may send the browser back to: a path of the invitee's pages, sign-in or the
+/// dashboard (`/if/…`, `/login…`, `/admin…`), never another site (`//host`, `/\host`).
 pub fn switch_target(next: &str) -> Option<&str> {
-    let local = (next.starts_with("/if/") || next.starts_with("/login"))
+    let local = (next.starts_with("/if/") || next.starts_with("/login") || next.starts_with("/admin"))
         && !next.contains(['\\', '\r', '\n'])
         && !next.starts_with("//");
     local.then_some(next)

@@ -24,6 +24,10 @@ pub struct CurrentUser {
     pub groups: Vec<String>,
     /// Role names, sorted.
     pub roles: Vec<String>,
+    /// The account's preferred language (`attributes.settings.locale`, where authentik keeps it), when
+    /// it names one Usher speaks.
+    #[serde(default)]
+    pub locale: Option<crate::i18n::Locale>,
 }
 
 /// Rows per page of Directory → Users.

@@ -99,10 +99,10 @@ fn LocalTime(iso: String, utc: String) -> impl IntoView {
 /// The language switcher of a page without a stage form: a plain form that remembers the choice and
 /// comes back to `next` ([`crate::api::flow::set_language`]); works without JavaScript.
 #[component]
-pub fn LanguageForm(locale: Locale, next: String) -> impl IntoView {
+pub fn LanguageForm(locale: Locale, #[prop(into)] next: Signal<String>) -> impl IntoView {
     view! {
         <form method="post" action="/api/flow/language" class="lang-switch">
-            <input type="hidden" name="next" value=next />
+            <input type="hidden" name="next" prop:value=move || next.get() value=next.get_untracked() />
             <LanguageButtons locale name="lang" />
         </form>
     }

@@ -47,9 +47,16 @@ pub fn field_error(result: Option<Result<impl Clone, AppError>>, field: &str) ->
 /// The visitor's language on a page that has no invitation to say it: on the server the request's
 /// ([`crate::api::ctx::request_locale`]: the switcher's cookie, `Accept-Language`, the brand default); in
 /// the browser the page's `<html lang>`.
+///
+/// Under a layout that has settled the language for its pages (the admin dashboard: the switcher's
+/// cookie, else the account's preferred language, else `Accept-Language`), that one ([`PageLocale`]).
 pub fn page_locale() -> crate::i18n::Locale {
-    page_locale_with(None)
+    use_context::<PageLocale>().map_or_else(|| page_locale_with(None), |p| p.0)
 }
+
+/// The language a layout settled for the pages under it (see [`page_locale`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageLocale(pub crate::i18n::Locale);
 
 /// [`page_locale`] with an invitation's language known (`invitation`), which comes after the
 /// switcher's choice and before `Accept-Language` ([`crate::i18n::choose`]).

@@ -233,7 +233,11 @@ pub async fn load_current_user(db: &Db, pk: i64) -> Result<Option<CurrentUser>, 
     };
     let groups = users::group_names(&db.pool, u.pk).await?;
     let roles = users::role_names(&db.pool, u.pk).await?;
+    let locale = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&u.attributes)
+        .ok()
+        .and_then(|a| crate::i18n::preferred(&a));
     Ok(Some(CurrentUser {
+        locale,
         pk: u.pk,
         username: u.username,
         name: u.name,

@@ -210,6 +210,8 @@ pub struct ActiveUserRow {
     pub user_type: UserType,
     /// Path, e.g. `users/external`.
     pub path: String,
+    /// Free-form attributes, JSON text (the preferred language is `settings.locale`).
+    pub attributes: String,
 }
 
 /// User `pk` when it exists and is active.
@@ -218,7 +220,7 @@ pub struct ActiveUserRow {
 /// Database errors.
 pub async fn find_active(ex: impl Exec<'_>, pk: i64) -> Result<Option<ActiveUserRow>, DbError> {
     sqlx::query_as(
-        "SELECT pk, username, name, email, is_superuser, type, path FROM users WHERE pk = $1 AND is_active = 1",
+        "SELECT pk, username, name, email, is_superuser, type, path, attributes FROM users WHERE pk = $1 AND is_active = 1",
     )
     .bind(pk)
     .fetch_optional(ex)

@@ -20,47 +20,61 @@ pub mod webhooks;
 
 use crate::api::auth::{get_current_user, Logout};
 use crate::error::AppError;
+use crate::t;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
 /// Layout of `/admin/*`: superusers see the sidebar and the page; other signed-in users a 403 notice
 /// (the server also answers 403); anonymous visitors are sent to `/login` by the server.
+///
+/// The dashboard speaks the admin's language (issue 16 item 1): the switcher's choice, else the account's
+/// preferred language (`attributes.settings.locale`), else `Accept-Language`, else the brand default.
+/// The server writes it into `<html lang>`, which the hydrated app reads back ([`page_locale_with`]),
+/// and provides it to the pages ([`crate::pages::page_locale`]).
+///
+/// [`page_locale_with`]: crate::pages::page_locale_with
 #[component]
 pub fn AdminLayout() -> impl IntoView {
+    use crate::pages::{page_locale_with, PageLocale};
     let user = Resource::new(|| (), |_| get_current_user());
     let logout = ServerAction::<Logout>::new();
     let location = leptos_router::hooks::use_location();
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{t!(crate::pages::page_locale(), "page-loading")}</p> }>
             {move || Suspend::new(async move {
-                match user.await {
+                let account = user.await;
+                let l = page_locale_with(account.as_ref().ok().and_then(|u| u.as_ref()).and_then(|u| u.locale));
+                provide_context(PageLocale(l));
+                let here = Signal::derive(move || location.pathname.get());
+                let page = match account {
                     Ok(Some(u)) if u.is_superuser => view! {
                         <div class="admin">
-                            <nav class="sidebar" aria-label="Admin">
+                            <nav class="sidebar" aria-label=t!(l, "admin-nav-label")>
                                 <a class="brand" href="/admin/invitations">"Usher"</a>
-                                <p class="section">"Directory"</p>
-                                <A href="/admin/invitations">"Invitations"</A>
-                                <A href="/admin/campaigns">"Campaigns"</A>
-                                <A href="/admin/users">"Users"</A>
-                                <A href="/admin/groups">"Groups"</A>
-                                <A href="/admin/roles">"Roles"</A>
-                                <A href="/admin/outbox">"Outbox"</A>
-                                <A href="/admin/tokens">"Tokens"</A>
-                                <p class="section">"Flows & Stages"</p>
-                                <A href="/admin/flows">"Flows"</A>
-                                <A href="/admin/policies">"Policies"</A>
-                                <p class="section">"System"</p>
-                                <A href="/admin/brands">"Brands"</A>
-                                <A href="/admin/email">"Email"</A>
-                                <A href="/admin/events">"Events"</A>
-                                <A href="/admin/webhooks">"Webhooks"</A>
+                                <p class="section">{t!(l, "admin-nav-directory")}</p>
+                                <A href="/admin/invitations">{t!(l, "admin-nav-invitations")}</A>
+                                <A href="/admin/campaigns">{t!(l, "admin-nav-campaigns")}</A>
+                                <A href="/admin/users">{t!(l, "admin-nav-users")}</A>
+                                <A href="/admin/groups">{t!(l, "admin-nav-groups")}</A>
+                                <A href="/admin/roles">{t!(l, "admin-nav-roles")}</A>
+                                <A href="/admin/outbox">{t!(l, "admin-nav-outbox")}</A>
+                                <A href="/admin/tokens">{t!(l, "admin-nav-tokens")}</A>
+                                <p class="section">{t!(l, "admin-nav-flows-stages")}</p>
+                                <A href="/admin/flows">{t!(l, "admin-nav-flows")}</A>
+                                <A href="/admin/policies">{t!(l, "admin-nav-policies")}</A>
+                                <p class="section">{t!(l, "admin-nav-system")}</p>
+                                <A href="/admin/brands">{t!(l, "admin-nav-brands")}</A>
+                                <A href="/admin/email">{t!(l, "admin-nav-email")}</A>
+                                <A href="/admin/events">{t!(l, "admin-nav-events")}</A>
+                                <A href="/admin/webhooks">{t!(l, "admin-nav-webhooks")}</A>
                             </nav>
                             <div class="admin-main">
                                 <header class="topbar">
-                                    <span class="who">"Signed in as " <strong data-testid="admin-username">{u.username.clone()}</strong></span>
-                                    <crate::pages::ThemeForm next=Signal::derive(move || location.pathname.get()) locale=crate::i18n::Locale::En />
+                                    <span class="who">{t!(l, "admin-signed-in-as")} " " <strong data-testid="admin-username">{u.username.clone()}</strong></span>
+                                    <crate::pages::flow::LanguageForm locale=l next=here />
+                                    <crate::pages::ThemeForm next=here locale=l />
                                     <ActionForm action=logout>
-                                        <button type="submit" class="secondary small">"Sign out"</button>
+                                        <button type="submit" class="secondary small">{t!(l, "admin-sign-out")}</button>
                                     </ActionForm>
                                 </header>
                                 <email::MailBanner />
@@ -71,18 +85,19 @@ pub fn AdminLayout() -> impl IntoView {
                     }.into_any(),
                     Ok(Some(_)) => view! {
                         <main class="card narrow">
-                            <h1>"403 — Forbidden"</h1>
-                            <p>"The admin dashboard is for administrators. Your account does not have admin rights."</p>
-                            <p><a href="/">"Go to your profile"</a></p>
+                            <h1>{t!(l, "admin-forbidden-title")}</h1>
+                            <p>{t!(l, "admin-forbidden-body")}</p>
+                            <p><a href="/">{t!(l, "admin-forbidden-profile")}</a></p>
                         </main>
                     }.into_any(),
                     _ => view! {
                         <main class="card narrow">
-                            <h1>"Sign in required"</h1>
-                            <p><a href="/login?next=/admin/invitations">"Sign in"</a></p>
+                            <h1>{t!(l, "admin-sign-in-required")}</h1>
+                            <p><a href="/login?next=/admin/invitations">{t!(l, "admin-sign-in")}</a></p>
                         </main>
                     }.into_any(),
-                }
+                };
+                view! { <leptos_meta::Html {..} lang=l.code() /> {page} }
             })}
         </Suspense>
     }

@@ -9,7 +9,8 @@ use serde::{de::DeserializeOwned, Serialize};
 /// A list table over `data` (a resource of what a list server function returns).
 ///
 /// - `class`: the table's CSS class beside `table` (tests and styles address it, e.g. `invitations`).
-/// - `headers`: the header cells, in order; `""` for a column without a title (expand, actions).
+/// - `headers`: the header cells, in order, in the page's language (`vec![t!(l, "…"), …]`); `""` for a
+///   column without a title (expand, actions).
 /// - `empty`: the text shown instead of the table when `is_empty(&data)`; `None` = always a table.
 /// - `body`: renders the loaded data as the table's body, one `<tbody>` or several (an expandable
 ///   row is a `<tbody>` of its own).
@@ -17,7 +18,7 @@ use serde::{de::DeserializeOwned, Serialize};
 pub fn ListTable<T, F>(
     data: Resource<Result<T, AppError>>,
     class: &'static str,
-    headers: &'static [&'static str],
+    #[prop(into)] headers: Headers,
     #[prop(optional)] empty: Option<String>,
     is_empty: fn(&T) -> bool,
     body: F,
@@ -27,8 +28,10 @@ where
     F: Fn(T) -> AnyView + Copy + Send + Sync + 'static,
 {
     let empty = StoredValue::new(empty);
+    let headers = StoredValue::new(headers.0);
+    let l = crate::pages::page_locale();
     view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=move || view! { <p>{crate::t!(l, "page-loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) if is_empty(&d) && empty.with_value(Option::is_some) => {
@@ -37,7 +40,7 @@ where
                     Ok(d) => view! {
                         <table class=if class.is_empty() { "table".to_owned() } else { format!("table {class}") }>
                             <thead>
-                                <tr>{headers.iter().map(|h| view! { <th>{*h}</th> }).collect_view()}</tr>
+                                <tr>{headers.get_value().into_iter().map(|h| view! { <th>{h}</th> }).collect_view()}</tr>
                             </thead>
                             {body(d)}
                         </table>
@@ -49,4 +52,26 @@ where
         </Transition>
     }
     .into_any()
+}
+
+/// A [`ListTable`]'s header cells: words in the page's language, from a `Vec<String>`.
+#[derive(Debug, Clone, Default)]
+pub struct Headers(pub Vec<String>);
+
+impl From<Vec<String>> for Headers {
+    fn from(v: Vec<String>) -> Self {
+        Self(v)
+    }
+}
+
+impl<const N: usize> From<&[&str; N]> for Headers {
+    fn from(v: &[&str; N]) -> Self {
+        Self(v.iter().map(|h| (*h).to_owned()).collect())
+    }
+}
+
+impl From<&[&str]> for Headers {
+    fn from(v: &[&str]) -> Self {
+        Self(v.iter().map(|h| (*h).to_owned()).collect())
+    }
 }

@@ -1,0 +1,1 @@
+# Usher's message catalogue (de): the admin dashboard, admin-directory.

@@ -1,0 +1,1 @@
+# Usher's message catalogue (en): the admin dashboard, admin-directory.
