@@ -329,6 +329,21 @@ pub fn keep_preferred(attributes: &mut serde_json::Map<String, serde_json::Value
     }
 }
 
+/// Records `locale` as an account's preferred language (`attributes.settings.locale`), replacing the
+/// one there: the account holder chose it with the language switcher. A `settings` that is not an
+/// object is left alone.
+pub fn set_preferred(attributes: &mut serde_json::Map<String, serde_json::Value>, locale: Locale) {
+    let settings = attributes
+        .entry("settings")
+        .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    if let Some(settings) = settings.as_object_mut() {
+        settings.insert(
+            "locale".to_owned(),
+            serde_json::Value::String(locale.code().to_owned()),
+        );
+    }
+}
+
 /// The preferred language [`keep_preferred`] records (`attributes.settings.locale`), when it is one Usher
 /// speaks.
 pub fn preferred(attributes: &serde_json::Map<String, serde_json::Value>) -> Option<Locale> {
@@ -494,6 +509,22 @@ mod tests {
         assert_eq!(preferred(&obj(serde_json::json!({"settings": {"locale": 3}}))), None);
         assert_eq!(preferred(&obj(serde_json::json!({"settings": "de"}))), None);
         assert_eq!(preferred(&serde_json::Map::new()), None);
+    }
+
+    #[test]
+    fn a_chosen_language_replaces_the_preferred_one_and_keeps_the_other_settings() {
+        let mut set = serde_json::json!({"settings": {"locale": "en", "theme": "dark"}, "x": 1});
+        set_preferred(set.as_object_mut().unwrap(), Locale::De);
+        assert_eq!(
+            set,
+            serde_json::json!({"settings": {"locale": "de", "theme": "dark"}, "x": 1})
+        );
+        let mut empty = serde_json::Map::new();
+        set_preferred(&mut empty, Locale::De);
+        assert_eq!(preferred(&empty), Some(Locale::De));
+        let mut odd = serde_json::json!({"settings": "none"});
+        set_preferred(odd.as_object_mut().unwrap(), Locale::De);
+        assert_eq!(odd, serde_json::json!({"settings": "none"}));
     }
 
     #[test]

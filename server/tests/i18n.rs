@@ -17,6 +17,8 @@ db_tests!(
     a_campaign_writes_to_each_recipient_in_their_language,
     the_chosen_theme_is_remembered_and_rendered,
     sign_in_speaks_the_invitations_language,
+    the_dashboard_speaks_the_admins_language,
+    notices_to_a_creator_are_in_their_language,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -286,6 +288,108 @@ async fn a_language_usher_does_not_speak_is_refused_and_nothing_is_saved(app: Te
             .await,
         0
     );
+}
+
+/// The dashboard follows `Accept-Language` until the admin picks a language with its switcher; the
+/// choice is kept in the account (`attributes.settings.locale`), so another browser signed in as them
+/// gets it too, and that browser's own switcher cookie still wins.
+async fn the_dashboard_speaks_the_admins_language(app: TestApp) {
+    let mut admin = app.admin().await;
+    let english = page(&mut admin, "/admin/invitations", &[]).await;
+    assert_eq!(english.status, StatusCode::OK);
+    assert!(english.body.contains(r#"<html lang="en""#), "{}", english.body);
+    assert!(english.body.contains(">Invitations<"), "{}", english.body);
+    let german = page(
+        &mut admin,
+        "/admin/invitations",
+        &[("accept-language", "de-DE,de;q=0.9")],
+    )
+    .await;
+    assert!(german.body.contains(r#"<html lang="de""#), "{}", german.body);
+    assert!(german.body.contains(">Einladungen<"), "{}", german.body);
+    assert!(german.body.contains("Angemeldet als"), "{}", german.body);
+    assert!(!german.body.contains(">Invitations<"), "{}", german.body);
+    // The switcher: back to the dashboard page it was on, and the account keeps the choice.
+    let r = admin
+        .call_form(
+            "flow/language",
+            &[("lang", "de"), ("next", "/admin/users")],
+        )
+        .await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.status);
+    let location = r
+        .headers
+        .get("location")
+        .or_else(|| r.headers.get("serverfnredirect"))
+        .map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(location.as_deref(), Some("/admin/users"));
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM users WHERE username = 'admin' AND attributes LIKE '%\"locale\":\"de\"%'"
+        )
+        .await,
+        1
+    );
+    let mut other_browser = app.client();
+    other_browser.login("admin", common::ADMIN_PASSWORD).await;
+    let p = page(
+        &mut other_browser,
+        "/admin/users",
+        &[("accept-language", "en-US")],
+    )
+    .await;
+    assert!(p.body.contains(r#"<html lang="de""#), "{}", p.body);
+    assert!(p.body.contains(">Benutzer<"), "{}", p.body);
+    let p = page(
+        &mut other_browser,
+        "/admin/users",
+        &[("accept-language", "de"), ("cookie", "usher_lang=en")],
+    )
+    .await;
+    assert!(p.body.contains(r#"<html lang="en""#), "{}", p.body);
+    // A language Usher does not speak changes nothing.
+    let r = admin
+        .call_form("flow/language", &[("lang", "fr"), ("next", "/admin/users")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE attributes LIKE '%\"locale\":\"fr%'")
+            .await,
+        0
+    );
+}
+
+/// A notice to an invitation's creator ("Email me") is written in the creator's preferred language.
+async fn notices_to_a_creator_are_in_their_language(app: TestApp) {
+    let sink = common::SmtpSink::start(common::free_port()).await;
+    let _worker = app.start_mail_worker(sink.port).await;
+    let mut admin = app.admin().await;
+    let r = admin
+        .call_form("flow/language", &[("lang", "de"), ("next", "/admin/")])
+        .await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.status);
+    let (_, token) = create_invitation(
+        &app,
+        &mut admin,
+        "laut",
+        EXT,
+        json!({"notify_creator": true, "locale": "en"}),
+    )
+    .await;
+    common::enroll(
+        &mut app.client(),
+        &app.db,
+        EXT,
+        &token,
+        "lou",
+        "lou@example.com",
+    )
+    .await;
+    let got = sink.wait_for(1, 30).await;
+    let data = common::unfold_qp(got[0]["data"].as_str().unwrap());
+    assert!(data.contains("Subject: Einladung laut wurde genutzt"), "{data}");
+    assert!(data.contains("lou hat Ihre Einladung laut genutzt."), "{data}");
+    assert!(!data.contains("was used"), "{data}");
 }
 
 /// Every key the code names (`t!(locale, "key"…)`, `.tr("key")`) and every key the email templates

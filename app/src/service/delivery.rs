@@ -28,6 +28,7 @@ impl Worker {
             active: Some((cfg.clone(), transport(&cfg)?)),
             key,
             public_url: String::new(),
+            locale: crate::i18n::Locale::default(),
             source: SettingsSource::Fixed,
             refused: None,
         };
@@ -41,6 +42,7 @@ impl Worker {
         let smtp = Smtp {
             key: config.secret_key.clone(),
             public_url: config.public_url.clone(),
+            locale: config.default_locale,
             source: SettingsSource::Resolving(config),
             active: None,
             refused: None,
@@ -58,6 +60,8 @@ pub struct Smtp {
     /// `USHER_PUBLIC_URL`, for the dashboard link of a notice to an invitation's creator ("" for a
     /// worker made with fixed settings: a relative link).
     public_url: String,
+    /// The brand default language, for a notice to a creator without a preferred one.
+    locale: crate::i18n::Locale,
     /// Where its settings come from.
     source: SettingsSource,
     /// The settings and transport it sends with; `None` while no SMTP server is configured.
@@ -161,6 +165,7 @@ impl JobHandler for Smtp {
             let with = crate::service::notifications::Notifier {
                 key: &self.key,
                 public_url: &self.public_url,
+                locale: self.locale,
             };
             crate::service::notifications::delivery_failed_in(
                 &mut tx,

@@ -6,6 +6,7 @@
 use super::error::Error;
 use super::jobs::RetryPolicy;
 use crate::i18n::Locale;
+use crate::t;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
@@ -262,6 +263,8 @@ pub enum NoticeKind {
 /// A notice to an invitation's creator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeMail {
+    /// The language it is written in: the creator's preferred one, else the brand default.
+    pub locale: Locale,
     /// The creator's display name, else username.
     pub creator: String,
     /// The invitation's name.
@@ -281,56 +284,48 @@ pub struct NoticeMail {
 /// # Errors
 /// [`Error::Internal`] when a template fails to render.
 pub fn render_notice(n: &NoticeMail) -> Result<Rendered, Error> {
-    let name = &n.invitation;
+    let l = n.locale;
+    let name = n.invitation.clone();
     let (subject, headline, detail) = match &n.kind {
         NoticeKind::Used { username, joined } => (
-            format!("Invitation {name} was used"),
-            format!("{username} used your invitation {name}."),
+            t!(l, "notice-used-subject", name = name.clone()),
+            t!(l, "notice-used-headline", name = name, username = username.clone()),
             if *joined {
-                "They joined with an existing account.".to_owned()
+                t!(l, "notice-used-joined")
             } else {
-                "They enrolled a new account.".to_owned()
+                t!(l, "notice-used-enrolled")
             },
         ),
         NoticeKind::DeliveryFailed { to, error } => (
-            format!("Invitation {name} could not be delivered"),
-            format!(
-                "The email of your invitation {name} to {} could not be delivered.",
-                to.join(", ")
-            ),
-            format!("The mail server's last answer: {error}"),
+            t!(l, "notice-failed-subject", name = name.clone()),
+            t!(l, "notice-failed-headline", name = name, to = to.join(", ")),
+            t!(l, "notice-failed-detail", error = error.clone()),
         ),
         NoticeKind::ExpiredUnused { expires } => (
-            format!("Invitation {name} expired unused"),
-            format!("Your invitation {name} expired without being used."),
-            format!(
-                "It expired on {}.",
-                crate::domain::time::format_absolute(*expires)
-            ),
+            t!(l, "notice-expired-subject", name = name.clone()),
+            t!(l, "notice-expired-headline", name = name),
+            t!(l, "notice-expired-detail", expires = l.datetime(*expires)),
         ),
-        NoticeKind::CampaignPending { pending, listed } => (
-            format!("Campaign {name}: {pending} not joined yet"),
-            format!(
-                "Reminders of your campaign {name} went out: {pending} recipient{} not joined yet.",
-                if *pending == 1 { " has" } else { "s have" }
-            ),
-            format!(
-                "{}{}",
-                listed.join(", "),
-                if *pending > listed.len() {
-                    format!(" and {} more", pending - listed.len())
+        NoticeKind::CampaignPending { pending, listed } => {
+            let more = pending.saturating_sub(listed.len());
+            (
+                t!(l, "notice-digest-subject", name = name.clone(), count = *pending),
+                t!(l, "notice-digest-headline", name = name, count = *pending),
+                if more > 0 {
+                    t!(l, "notice-digest-more", names = listed.join(", "), n = more)
                 } else {
-                    String::new()
-                }
-            ),
-        ),
+                    listed.join(", ")
+                },
+            )
+        }
     };
     render(
-        Locale::En,
+        l,
         subject,
         ("notice.txt", include_str!("../../templates/notice.txt")),
         ("notice.html", include_str!("../../templates/notice.html")),
         &minijinja::context! {
+            lang => l.code(),
             creator => n.creator,
             headline => headline,
             detail => detail,

@@ -23,6 +23,8 @@ pub struct Notifier<'a> {
     pub key: &'a SecretKey,
     /// `USHER_PUBLIC_URL`.
     pub public_url: &'a str,
+    /// The brand default language (`USHER_DEFAULT_LOCALE`), for a creator without a preferred one.
+    pub locale: crate::i18n::Locale,
 }
 
 impl<'a> From<&'a Config> for Notifier<'a> {
@@ -30,6 +32,7 @@ impl<'a> From<&'a Config> for Notifier<'a> {
         Self {
             key: &c.secret_key,
             public_url: &c.public_url,
+            locale: c.default_locale,
         }
     }
 }
@@ -48,19 +51,34 @@ fn display(name: &str, username: &str) -> String {
     .to_owned()
 }
 
-/// Queues `kind` for the creator `(name, email)` of invitation `invitation` in `tx`.
+/// Who a notice goes to: the creator's pk (whose preferred language it is written in), display name
+/// and address.
+struct Recipient<'a> {
+    pk: i64,
+    name: String,
+    email: &'a str,
+}
+
+/// Queues `kind` for the creator `to` of invitation `invitation` in `tx`, in the creator's preferred
+/// language (`attributes.settings.locale`, else the brand default; issue 16 item 1).
 async fn queue(
     tx: &mut Tx,
     with: Notifier<'_>,
-    (name, email): (String, &str),
+    to: Recipient<'_>,
     invitation: &str,
     kind: NoticeKind,
 ) -> Result<(), Error> {
-    if email.trim().is_empty() {
+    if to.email.trim().is_empty() {
         return Ok(());
     }
+    let locale = crate::store::users::attributes(&mut **tx, to.pk)
+        .await?
+        .and_then(|a| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&a).ok())
+        .and_then(|a| crate::i18n::preferred(&a))
+        .unwrap_or(with.locale);
     let msg = render_notice(&NoticeMail {
-        creator: name,
+        locale,
+        creator: to.name,
         invitation: invitation.to_owned(),
         kind,
         dashboard: dashboard(with.public_url),
@@ -71,7 +89,7 @@ async fn queue(
         with.key,
         None,
         None,
-        &[email.to_owned()],
+        &[to.email.to_owned()],
         &[],
         &[],
         &msg,
@@ -98,10 +116,11 @@ pub async fn used_in(
     queue(
         tx,
         with,
-        (
-            display(&inv.created_by.name, &inv.created_by.username),
-            &inv.created_by.email,
-        ),
+        Recipient {
+            pk: inv.created_by.pk,
+            name: display(&inv.created_by.name, &inv.created_by.username),
+            email: &inv.created_by.email,
+        },
         inv.name.as_str(),
         NoticeKind::Used {
             username: username.to_owned(),
@@ -133,10 +152,11 @@ pub async fn delivery_failed_in(
     queue(
         tx,
         with,
-        (
-            display(&row.creator_name, &row.creator_username),
-            &row.creator_email,
-        ),
+        Recipient {
+            pk: row.creator_pk,
+            name: display(&row.creator_name, &row.creator_username),
+            email: &row.creator_email,
+        },
         &row.name,
         NoticeKind::DeliveryFailed {
             to,
@@ -164,10 +184,11 @@ pub async fn expired_unused(db: &Db, config: &Config, now: i64) -> Result<u64, E
         queue(
             &mut tx,
             config.into(),
-            (
-                display(&row.creator_name, &row.creator_username),
-                &row.creator_email,
-            ),
+            Recipient {
+                pk: row.creator_pk,
+                name: display(&row.creator_name, &row.creator_username),
+                email: &row.creator_email,
+            },
             &row.name,
             NoticeKind::ExpiredUnused {
                 expires: row.expires.unwrap_or(now),
@@ -181,7 +202,7 @@ pub async fn expired_unused(db: &Db, config: &Config, now: i64) -> Result<u64, E
 }
 
 /// Queues the digest of campaign `campaign`'s recipients who have not joined (`pending` addresses, the
-/// first [`crate::domain::campaign::DIGEST_LIST`] listed) for its creator `(username, email)` in `tx`
+/// first [`crate::domain::campaign::DIGEST_LIST`] listed) for its creator `(pk, username, email)` in `tx`
 /// (issue 15 item 4). A creator without an address gets none.
 ///
 /// # Errors
@@ -189,14 +210,18 @@ pub async fn expired_unused(db: &Db, config: &Config, now: i64) -> Result<u64, E
 pub async fn campaign_digest(
     tx: &mut Tx,
     with: Notifier<'_>,
-    (username, email): (&str, &str),
+    (pk, username, email): (i64, &str, &str),
     campaign: &str,
     pending: &[String],
 ) -> Result<(), Error> {
     queue(
         tx,
         with,
-        (username.to_owned(), email),
+        Recipient {
+            pk,
+            name: username.to_owned(),
+            email,
+        },
         campaign,
         NoticeKind::CampaignPending {
             pending: pending.len(),

@@ -223,6 +223,35 @@ pub async fn superuser_exists(db: &Db) -> Result<bool, Error> {
     Ok(users::superuser_count(&db.pool).await? > 0)
 }
 
+/// Records `locale` as user `pk`'s preferred language (`attributes.settings.locale`; the dashboard and
+/// the notices to them speak it), reading and writing the attributes in one transaction. Attributes that
+/// are not a JSON object are left alone.
+///
+/// # Errors
+/// Database errors.
+pub async fn set_preferred_locale(
+    db: &Db,
+    pk: i64,
+    locale: crate::i18n::Locale,
+) -> Result<(), Error> {
+    let mut tx = db.begin().await?;
+    let Some(text) = users::attributes(&mut *tx, pk).await? else {
+        return Ok(());
+    };
+    let Ok(mut attributes) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text)
+    else {
+        return Ok(());
+    };
+    if crate::i18n::preferred(&attributes) == Some(locale) {
+        return Ok(());
+    }
+    crate::i18n::set_preferred(&mut attributes, locale);
+    let text = serde_json::Value::Object(attributes).to_string();
+    users::set_attributes(&mut *tx, pk, &text).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Loads an active user with group and role names; `None` when missing or inactive.
 ///
 /// # Errors

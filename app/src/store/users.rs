@@ -228,6 +228,32 @@ pub async fn find_active(ex: impl Exec<'_>, pk: i64) -> Result<Option<ActiveUser
     .map_err(DbError::from)
 }
 
+/// User `pk`'s attributes (JSON text), if the user exists.
+///
+/// # Errors
+/// Database errors.
+pub async fn attributes(ex: impl Exec<'_>, pk: i64) -> Result<Option<String>, DbError> {
+    sqlx::query_scalar("SELECT attributes FROM users WHERE pk = $1")
+        .bind(pk)
+        .fetch_optional(ex)
+        .await
+        .map_err(DbError::from)
+}
+
+/// Replaces user `pk`'s attributes (JSON text); returns the rows changed (0: no such user).
+///
+/// # Errors
+/// Database errors.
+pub async fn set_attributes(ex: impl Exec<'_>, pk: i64, attributes: &str) -> Result<u64, DbError> {
+    Ok(sqlx::query("UPDATE users SET attributes = $1 WHERE pk = $2")
+        .bind(attributes)
+        .bind(pk)
+        .execute(ex)
+        .await
+        .map_err(DbError::from)?
+        .rows_affected())
+}
+
 /// The names of the groups user `user_pk` is a member of, by name.
 ///
 /// # Errors

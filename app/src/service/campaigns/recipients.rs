@@ -135,7 +135,7 @@ pub async fn send_reminders(db: &Db, config: &Config, now: i64) -> Result<u64, E
             crate::service::notifications::campaign_digest(
                 &mut tx,
                 config.into(),
-                (&c.created_by_username, &c.created_by_email),
+                (c.created_by, &c.created_by_username, &c.created_by_email),
                 &c.name,
                 &pending,
             )

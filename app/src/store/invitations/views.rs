@@ -69,6 +69,8 @@ pub struct NoticeTarget {
     /// Whether its creator asked to be told.
     #[sqlx(try_from = "crate::store::Flag")]
     pub notify_creator: bool,
+    /// The creator's pk.
+    pub creator_pk: i64,
     /// The creator's display name (may be empty).
     pub creator_name: String,
     /// The creator's username.
@@ -78,7 +80,7 @@ pub struct NoticeTarget {
 }
 
 const NOTICE_TARGET: &str =
-    "SELECT i.pk, i.name, i.expires, i.notify_creator, u.name AS creator_name,
+    "SELECT i.pk, i.name, i.expires, i.notify_creator, u.pk AS creator_pk, u.name AS creator_name,
     u.username AS creator_username, u.email AS creator_email
     FROM invitations i JOIN users u ON u.pk = i.created_by";
 
