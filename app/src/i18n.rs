@@ -293,11 +293,20 @@ pub async fn worded_in<F: std::future::Future>(locale: Locale, f: F) -> F::Outpu
     WORDING.scope(locale, f).await
 }
 
-/// The language errors are worded in here: [`worded_in`]'s, else English (the admin's pages and the
-/// REST API).
+/// The language errors are worded in here: [`worded_in`]'s; else, in a server function, the language its
+/// caller's pages speak (the dashboard's, which [`crate::api::ctx::admin`] settles, or the request's:
+/// the switcher's cookie, `Accept-Language`, the brand default); else English (the REST API, which
+/// words its errors as authentik's does, and background work).
 #[cfg(feature = "ssr")]
 pub fn wording() -> Locale {
-    WORDING.try_with(|l| *l).unwrap_or_default()
+    WORDING.try_with(|l| *l).unwrap_or_else(|_| {
+        if let Some(p) = leptos::prelude::use_context::<crate::pages::PageLocale>() {
+            return p.0;
+        }
+        leptos::prelude::use_context::<http::request::Parts>()
+            .map(|_| crate::api::ctx::request_locale(None))
+            .unwrap_or_default()
+    })
 }
 
 /// The visitor's language, by precedence (issue 16 item 1): the one they chose with the language
@@ -378,6 +387,10 @@ macro_rules! catalogue {
             include_str!(concat!("../locales/", $lang, "/admin-directory.ftl")),
             "\n",
             include_str!(concat!("../locales/", $lang, "/admin-system.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/errors-invitations.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/errors-admin.ftl")),
         )
     };
 }

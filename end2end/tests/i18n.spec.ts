@@ -1,7 +1,8 @@
 import { test, expect, Browser } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import {
   adminPage, createAdminByCli, createInvitation, enroll, fresh, invitationRow, linkIn, mailsTo, readLink, ready,
-  screenshot, unfold,
+  screenshot, unfold, ADMIN,
 } from './helpers';
 
 test.beforeAll(() => {
@@ -210,5 +211,49 @@ test('the theme switcher is remembered across pages', async ({ browser }) => {
   await expect(p.locator('html')).toHaveAttribute('data-theme', 'dark');
   await p.click('#theme-auto');
   await expect(p.locator('html')).not.toHaveAttribute('data-theme', /./);
+  await context.close();
+});
+
+// Issue 16 item 1 on the dashboard: a German browser gets sign-in and the whole dashboard in German (axe
+// passes on it); the switcher in the top bar changes the language and stays on the page.
+test('the dashboard speaks German to a German browser, and its switcher changes it', async ({ browser }) => {
+  const { context, page } = await browserIn(browser, { locale: 'de-DE' });
+  await page.goto('/login');
+  await ready(page);
+  await page.fill('#login-username', ADMIN.username);
+  await page.fill('#login-password', ADMIN.password);
+  await page.click('button[type="submit"]:has-text("Anmelden")');
+  await expect(page).toHaveURL(/\/admin\/invitations$/);
+  await ready(page);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await expect(page.locator('h1')).toHaveText('Einladungen');
+  await expect(page.locator('nav.sidebar')).toContainText('Benutzer');
+  await expect(page.locator('table.invitations th').nth(1)).toHaveText('Name');
+  // The German editor creates an invitation as the English one does.
+  await page.click('#create-invitation');
+  await expect(page.locator('#invitation-form')).toBeVisible();
+  await expect(page.locator('#invitation-save')).toHaveText('Speichern');
+  await page.fill('#invitation-name', 'auf-deutsch-erstellt');
+  await page.click('#invitation-save');
+  await expect(page.locator('#invitation-form')).toHaveCount(0);
+  const row = invitationRow(page, 'auf-deutsch-erstellt');
+  await expect(row.locator('.badge')).toHaveText('aktiv');
+  const axe = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  expect(axe.violations.map(v => `${v.id}: ${v.help}`)).toEqual([]);
+  for (const [path, heading] of [['/admin/users', 'Benutzer'], ['/admin/email', 'E-Mail']]) {
+    await page.goto(path);
+    await ready(page);
+    await expect(page.locator('h1').first()).toHaveText(heading);
+  }
+  // The switcher: English, on the same page, and it stays English.
+  await page.click('#lang-en');
+  await expect(page).toHaveURL(/\/admin\/email$/);
+  await ready(page);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.locator('h1').first()).toHaveText('Email');
+  await page.goto('/admin/invitations');
+  await ready(page);
+  await expect(page.locator('h1')).toHaveText('Invitations');
   await context.close();
 });

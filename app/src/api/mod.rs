@@ -107,6 +107,8 @@ pub(crate) mod ctx {
         let st = state()?;
         let session = session().await?;
         let user = auth::require_admin(&st.db, &session).await?;
+        // Its errors speak the dashboard's language ([`crate::i18n::wording`]).
+        leptos::prelude::provide_context(crate::pages::PageLocale(request_locale(user.locale)));
         Ok((st, user))
     }
 

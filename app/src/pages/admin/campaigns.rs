@@ -9,9 +9,11 @@ use crate::api::admin::campaigns::{
 };
 use crate::api::admin::{list_flows, list_groups, list_roles};
 use crate::domain::campaign::{
-    CampaignForm, CampaignPage, CampaignView, ImportSource, ImportView, RecipientState,
-    RecipientView,
+    CampaignForm, CampaignPage, CampaignView, ImportCounts, ImportSource, ImportView,
+    RecipientState, RecipientView,
 };
+use crate::i18n::Locale;
+use crate::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -26,36 +28,60 @@ fn count_cells(c: &CampaignView) -> impl IntoView {
         .collect_view()
 }
 
+/// A recipient's state in the page's language (`queued`, `delivery failed`, … in English).
+fn state_label(l: Locale, s: RecipientState) -> String {
+    match s {
+        RecipientState::Queued => t!(l, "camp-state-queued"),
+        RecipientState::Sent => t!(l, "camp-state-sent"),
+        RecipientState::DeliveryFailed => t!(l, "camp-state-delivery-failed"),
+        RecipientState::Viewed => t!(l, "camp-state-viewed"),
+        RecipientState::Joined => t!(l, "camp-state-joined"),
+        RecipientState::Expired => t!(l, "camp-state-expired"),
+        RecipientState::Revoked => t!(l, "camp-state-revoked"),
+    }
+}
+
+/// The totals of a dry run or an import in the page's language: "3 new, 1 to join, 2 duplicates, 0
+/// invalid" in English.
+fn counts_summary(l: Locale, c: &ImportCounts) -> String {
+    t!(
+        l,
+        "camp-import-summary",
+        new = c.new,
+        join = c.join,
+        count = c.duplicate,
+        invalid = c.invalid
+    )
+}
+
 /// `/admin/campaigns`: the campaigns and the editor of a new one.
 #[component]
 pub fn CampaignsPage() -> impl IntoView {
+    let l = crate::pages::page_locale();
     let version = RwSignal::new(0u32);
     let list = Resource::new(move || version.get(), |_| list_campaigns());
     let creating = RwSignal::new(false);
     let navigate = leptos_router::hooks::use_navigate();
-    let headers: &'static [&'static str] = &[
-        "Name",
-        "Recipients",
-        "Queued",
-        "Sent",
-        "Delivery failed",
-        "Viewed",
-        "Joined",
-        "Expired",
-        "Revoked",
-        "Expires",
-        "Created",
+    let headers = vec![
+        t!(l, "camp-col-name"),
+        t!(l, "camp-col-recipients"),
+        t!(l, "camp-col-queued"),
+        t!(l, "camp-col-sent"),
+        t!(l, "camp-col-delivery-failed"),
+        t!(l, "camp-col-viewed"),
+        t!(l, "camp-col-joined"),
+        t!(l, "camp-col-expired"),
+        t!(l, "camp-col-revoked"),
+        t!(l, "camp-col-expires"),
+        t!(l, "camp-col-created"),
     ];
     view! {
         <section class="page">
-            <h1>"Campaigns"</h1>
-            <p class="muted">
-                "A campaign sends one invitation definition to many people: each recipient gets their own single-use link, "
-                "limited to their address. Import recipients from a list or a CSV file, see who has joined, remind or revoke."
-            </p>
+            <h1>{t!(l, "camp-title")}</h1>
+            <p class="muted">{t!(l, "camp-intro")}</p>
             <p>
                 <button type="button" id="campaign-new" on:click=move |_| creating.update(|c| *c = !*c)>
-                    {move || if creating.get() { "Close" } else { "New campaign" }}
+                    {move || if creating.get() { t!(l, "camp-close") } else { t!(l, "camp-new") }}
                 </button>
             </p>
             {move || creating.get().then(|| view! {
@@ -71,7 +97,7 @@ pub fn CampaignsPage() -> impl IntoView {
                 data=list
                 class="campaigns"
                 headers=headers
-                empty="No campaigns yet.".to_owned()
+                empty=t!(l, "camp-empty")
                 is_empty={|l: &Vec<CampaignView>| l.is_empty()}
                 body={move |l: Vec<CampaignView>| view! {
                     <tbody>
@@ -95,6 +121,7 @@ pub fn CampaignsPage() -> impl IntoView {
 /// The editor of a campaign's definition: a new one (`pk` `None`) or campaign `pk`'s.
 #[component]
 fn CampaignEditor(pk: Option<String>, on_saved: Callback<String>) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let form = Resource::new(
         {
             let pk = pk.clone();
@@ -117,10 +144,10 @@ fn CampaignEditor(pk: Option<String>, on_saved: Callback<String>) -> impl IntoVi
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(l, "camp-loading")}</p> }>
             {move || form.get().and_then(Result::ok).map(|f: CampaignForm| {
                 let f = RwSignal::new(f);
-                let text = move |id: &'static str, label: &'static str, field: fn(&mut CampaignForm) -> &mut String, placeholder: &'static str| {
+                let text = move |id: &'static str, label: String, field: fn(&mut CampaignForm) -> &mut String, placeholder: &'static str| {
                     view! {
                         <label for=id>{label}</label>
                         <input id=id placeholder=placeholder
@@ -134,9 +161,9 @@ fn CampaignEditor(pk: Option<String>, on_saved: Callback<String>) -> impl IntoVi
                         ev.prevent_default();
                         save.dispatch(f.get_untracked());
                     }>
-                        {text("campaign-name", "Name", |f| &mut f.name, "spring-cohort")}
-                        {text("campaign-description", "Description", |f| &mut f.description, "")}
-                        <label for="campaign-flow">"Flow"</label>
+                        {text("campaign-name", t!(l, "camp-field-name"), |f| &mut f.name, "spring-cohort")}
+                        {text("campaign-description", t!(l, "camp-field-description"), |f| &mut f.description, "")}
+                        <label for="campaign-flow">{t!(l, "camp-field-flow")}</label>
                         <select id="campaign-flow" on:change=move |ev| f.update(|f| f.flow = event_target_value(&ev))>
                             <option value="" selected=move || f.with(|f| f.flow.is_empty())>"default-enrollment-flow"</option>
                             {move || flows.get().and_then(Result::ok).map(|fl| fl.into_iter().map(|o| {
@@ -145,27 +172,27 @@ fn CampaignEditor(pk: Option<String>, on_saved: Callback<String>) -> impl IntoVi
                             }).collect_view())}
                         </select>
                         {move || crate::pages::field_error(save.value().get(), "flow")}
-                        {text("campaign-expires", "Expires (UTC, YYYY-MM-DD HH:MM; empty: never)", |f| &mut f.expires, "2027-01-31T17:00")}
-                        {text("campaign-not_before", "Opens at (UTC; empty: at once)", |f| &mut f.not_before, "")}
-                        {text("campaign-reminder_days", "Reminders: days before expiry (e.g. 7, 1; empty: none)", |f| &mut f.reminder_days, "7, 1")}
+                        {text("campaign-expires", t!(l, "camp-field-expires"), |f| &mut f.expires, "2027-01-31T17:00")}
+                        {text("campaign-not_before", t!(l, "camp-field-not-before"), |f| &mut f.not_before, "")}
+                        {text("campaign-reminder_days", t!(l, "camp-field-reminder-days"), |f| &mut f.reminder_days, "7, 1")}
                         <label class="check" for="campaign-digest">
                             <input id="campaign-digest" type="checkbox" prop:checked=move || f.with(|f| f.digest)
                                 on:change=move |ev| f.update(|f| f.digest = event_target_checked(&ev)) />
-                            "Email me a digest of who has not joined when reminders go out"
+                            {t!(l, "camp-field-digest")}
                         </label>
-                        {text("campaign-email_subject", "Email subject (empty: the default)", |f| &mut f.email_subject, "")}
-                        <label for="campaign-email_message">"Message in the email"</label>
+                        {text("campaign-email_subject", t!(l, "camp-field-email-subject"), |f| &mut f.email_subject, "")}
+                        <label for="campaign-email_message">{t!(l, "camp-field-email-message")}</label>
                         <textarea id="campaign-email_message" rows="3"
                             prop:value=move || f.with(|f| f.email_message.clone())
                             on:input=move |ev| f.update(|f| f.email_message = event_target_value(&ev))></textarea>
                         {move || crate::pages::field_error(save.value().get(), "email_message")}
-                        <label for="campaign-fixed_data">"Custom attributes for every recipient (JSON or YAML)"</label>
+                        <label for="campaign-fixed_data">{t!(l, "camp-field-fixed-data")}</label>
                         <textarea id="campaign-fixed_data" rows="3"
                             prop:value=move || f.with(|f| f.fixed_data.clone())
                             on:input=move |ev| f.update(|f| f.fixed_data = event_target_value(&ev))></textarea>
                         {move || crate::pages::field_error(save.value().get(), "fixed_data")}
                         <fieldset>
-                            <legend>"Roles"</legend>
+                            <legend>{t!(l, "camp-field-roles")}</legend>
                             {move || roles.get().and_then(Result::ok).map(|l| l.into_iter().map(|r| {
                                 let (p1, p2) = (r.pk.clone(), r.pk.clone());
                                 let (id, label_for) = (format!("campaign-role-{}", r.name), format!("campaign-role-{}", r.name));
@@ -179,7 +206,7 @@ fn CampaignEditor(pk: Option<String>, on_saved: Callback<String>) -> impl IntoVi
                             }).collect_view())}
                         </fieldset>
                         <fieldset>
-                            <legend>"Groups"</legend>
+                            <legend>{t!(l, "camp-field-groups")}</legend>
                             {move || groups.get().and_then(Result::ok).map(|l| l.into_iter().map(|g| {
                                 let (p1, p2) = (g.pk.clone(), g.pk.clone());
                                 let (id, label_for) = (format!("campaign-group-{}", g.name), format!("campaign-group-{}", g.name));
@@ -194,7 +221,7 @@ fn CampaignEditor(pk: Option<String>, on_saved: Callback<String>) -> impl IntoVi
                         </fieldset>
                         {move || crate::pages::field_error(save.value().get(), "roles")}
                         {move || crate::pages::field_error(save.value().get(), "groups")}
-                        <button type="submit" id="campaign-save">"Save campaign"</button>
+                        <button type="submit" id="campaign-save">{t!(l, "camp-save")}</button>
                         {move || match save.value().get() {
                             Some(Err(e)) if !matches!(e, crate::error::AppError::Validation(_)) => {
                                 Some(view! { <crate::pages::ErrorNotice error=e /> }.into_any())
@@ -212,6 +239,7 @@ fn CampaignEditor(pk: Option<String>, on_saved: Callback<String>) -> impl IntoVi
 /// `/admin/campaigns/:pk`: one campaign, its import, its recipients.
 #[component]
 pub fn CampaignDetailPage() -> impl IntoView {
+    let l = crate::pages::page_locale();
     let params = use_params_map();
     let key = move || params.with(|p| p.get("pk").unwrap_or_default());
     let version = RwSignal::new(0u32);
@@ -242,9 +270,9 @@ pub fn CampaignDetailPage() -> impl IntoView {
     });
     view! {
         <section class="page campaign">
-            <p><a href="/admin/campaigns">"← Campaigns"</a></p>
+            <p><a href="/admin/campaigns">{t!(l, "camp-back")}</a></p>
             {move || imported.get().map(|m| view! { <p role="status" id="campaign-imported">{m}</p> })}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(l, "camp-loading")}</p> }>
                 {move || { let navigate = navigate.clone(); Suspend::new(async move {
                     match page.await {
                         Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
@@ -253,45 +281,45 @@ pub fn CampaignDetailPage() -> impl IntoView {
                             let pk = c.pk.clone();
                             let (pk1, pk2, pk3, pk4, pk5) = (pk.clone(), pk.clone(), pk.clone(), pk.clone(), pk.clone());
                             view! {
-                                <h1>"Campaign " {c.name.clone()}</h1>
+                                <h1>{t!(l, "camp-heading", name = c.name.clone())}</h1>
                                 <p class="muted">{c.description.clone()}</p>
                                 <dl class="campaign-summary">
-                                    <dt>"Flow"</dt><dd>{c.flow_slug.clone()}</dd>
-                                    <dt>"Expires"</dt><dd><super::local_time::LocalWhen at=c.expires display=c.expires_text.clone() /></dd>
-                                    {(!c.not_before_text.is_empty()).then(|| view! { <dt>"Opens"</dt><dd>{c.not_before.map(|at| view! { <super::local_time::LocalTime at utc=c.not_before_text.clone() /> })}</dd> })}
-                                    <dt>"Grants"</dt>
+                                    <dt>{t!(l, "camp-summary-flow")}</dt><dd>{c.flow_slug.clone()}</dd>
+                                    <dt>{t!(l, "camp-summary-expires")}</dt><dd><super::local_time::LocalWhen at=c.expires display=c.expires_text.clone() /></dd>
+                                    {(!c.not_before_text.is_empty()).then(|| view! { <dt>{t!(l, "camp-summary-opens")}</dt><dd>{c.not_before.map(|at| view! { <super::local_time::LocalTime at utc=c.not_before_text.clone() /> })}</dd> })}
+                                    <dt>{t!(l, "camp-summary-grants")}</dt>
                                     <dd>{
-                                        let grants = c.roles.iter().map(|(_, n)| format!("role {n}")).chain(c.groups.iter().map(|(_, n)| format!("group {n}"))).collect::<Vec<_>>();
-                                        if grants.is_empty() { "an account only".to_owned() } else { grants.join(", ") }
+                                        let grants = c.roles.iter().map(|(_, n)| t!(l, "camp-grant-role", name = n.clone())).chain(c.groups.iter().map(|(_, n)| t!(l, "camp-grant-group", name = n.clone()))).collect::<Vec<_>>();
+                                        if grants.is_empty() { t!(l, "camp-grants-none") } else { grants.join(", ") }
                                     }</dd>
-                                    <dt>"Reminders"</dt>
-                                    <dd>{if c.reminder_days.is_empty() { "none".to_owned() } else { format!("{} days before expiry", c.reminder_days.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")) }}</dd>
+                                    <dt>{t!(l, "camp-summary-reminders")}</dt>
+                                    <dd>{if c.reminder_days.is_empty() { t!(l, "camp-reminders-none") } else { t!(l, "camp-reminders-days", days = c.reminder_days.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")) }}</dd>
                                 </dl>
                                 <table class="table counts">
-                                    <thead><tr><th scope="col">"Recipients"</th>
-                                        {RecipientState::ALL.iter().map(|s| view! { <th scope="col">{s.label()}</th> }).collect_view()}
+                                    <thead><tr><th scope="col">{t!(l, "camp-col-recipients")}</th>
+                                        {RecipientState::ALL.iter().map(|s| view! { <th scope="col">{state_label(l, *s)}</th> }).collect_view()}
                                     </tr></thead>
                                     <tbody><tr id="campaign-counts"><td class="count" data-state="total">{c.total}</td>{count_cells(&c)}</tr></tbody>
                                 </table>
                                 <p class="actions">
                                     <button type="button" class="secondary" id="campaign-edit" on:click=move |_| editing.update(|e| *e = !*e)>
-                                        {move || if editing.get() { "Close editor" } else { "Edit definition" }}
+                                        {move || if editing.get() { t!(l, "camp-close-editor") } else { t!(l, "camp-edit") }}
                                     </button>
                                     <button type="button" id="campaign-resend" on:click=move |_| { resend.dispatch(pk1.clone()); }>
-                                        "Resend to those not joined"
+                                        {t!(l, "camp-resend")}
                                     </button>
                                     <Show when=move || confirming_all.get()
-                                        fallback=move || view! { <button type="button" class="danger" id="campaign-revoke-all" on:click=move |_| confirming_all.set(true)>"Revoke all not joined"</button> }>
-                                        <span>"Revoke every recipient who has not joined? Their links stop working. "</span>
+                                        fallback=move || view! { <button type="button" class="danger" id="campaign-revoke-all" on:click=move |_| confirming_all.set(true)>{t!(l, "camp-revoke-all")}</button> }>
+                                        <span>{format!("{} ", t!(l, "camp-revoke-all-question"))}</span>
                                         <button type="button" class="danger" id="campaign-confirm-revoke-all" on:click={
                                             let pk = pk2.clone();
                                             move |_| { revoke_all.dispatch(pk.clone()); }
-                                        }>"Confirm revoke"</button>
-                                        <button type="button" class="secondary" on:click=move |_| confirming_all.set(false)>"Cancel"</button>
+                                        }>{t!(l, "camp-confirm-revoke")}</button>
+                                        <button type="button" class="secondary" on:click=move |_| confirming_all.set(false)>{t!(l, "camp-cancel")}</button>
                                     </Show>
                                     <Show when=move || confirming_delete.get()
-                                        fallback=move || view! { <button type="button" class="danger" id="campaign-delete" on:click=move |_| confirming_delete.set(true)>"Delete campaign"</button> }>
-                                        <span>"Delete the campaign and all its invitations? "</span>
+                                        fallback=move || view! { <button type="button" class="danger" id="campaign-delete" on:click=move |_| confirming_delete.set(true)>{t!(l, "camp-delete")}</button> }>
+                                        <span>{format!("{} ", t!(l, "camp-delete-question"))}</span>
                                         <button type="button" class="danger" id="campaign-confirm-delete" on:click={
                                             let pk = pk3.clone();
                                             let navigate = navigate.clone();
@@ -304,16 +332,16 @@ pub fn CampaignDetailPage() -> impl IntoView {
                                                     }
                                                 });
                                             }
-                                        }>"Confirm delete"</button>
-                                        <button type="button" class="secondary" on:click=move |_| confirming_delete.set(false)>"Cancel"</button>
+                                        }>{t!(l, "camp-confirm-delete")}</button>
+                                        <button type="button" class="secondary" on:click=move |_| confirming_delete.set(false)>{t!(l, "camp-cancel")}</button>
                                     </Show>
                                 </p>
                                 {move || resend.value().get().map(|r| match r {
-                                    Ok(n) => view! { <p role="status" id="campaign-resent">{format!("Sent again to {n} recipient{}.", if n == 1 { "" } else { "s" })}</p> }.into_any(),
+                                    Ok(n) => view! { <p role="status" id="campaign-resent">{t!(l, "camp-resent", count = n)}</p> }.into_any(),
                                     Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
                                 })}
                                 {move || revoke_all.value().get().map(|r| match r {
-                                    Ok(n) => view! { <p role="status">{format!("Revoked {n}.")}</p> }.into_any(),
+                                    Ok(n) => view! { <p role="status">{t!(l, "camp-revoked", count = n)}</p> }.into_any(),
                                     Err(e) => view! { <crate::pages::ErrorNotice error=e /> }.into_any(),
                                 })}
                                 {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
@@ -338,6 +366,7 @@ pub fn CampaignDetailPage() -> impl IntoView {
 /// The import: paste addresses or choose a CSV file, see the dry run, confirm.
 #[component]
 fn Import(pk: String, version: RwSignal<u32>, imported: RwSignal<Option<String>>) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let pasted = RwSignal::new(String::new());
     let csv = RwSignal::new(String::new());
     let file_name = RwSignal::new(String::new());
@@ -356,7 +385,11 @@ fn Import(pk: String, version: RwSignal<u32>, imported: RwSignal<Option<String>>
             async move {
                 let r = campaign_import(pk, s).await;
                 if let Ok(d) = &r {
-                    imported.set(Some(format!("Imported: {}.", d.counts.summary())));
+                    imported.set(Some(t!(
+                        l,
+                        "camp-imported",
+                        summary = counts_summary(l, &d.counts)
+                    )));
                     version.update(|v| *v += 1);
                 }
                 r
@@ -383,18 +416,18 @@ fn Import(pk: String, version: RwSignal<u32>, imported: RwSignal<Option<String>>
     };
     view! {
         <details class="import" open>
-            <summary>"Add recipients"</summary>
+            <summary>{t!(l, "camp-add-recipients")}</summary>
             <form class="campaign-import" on:submit=move |ev| {
                 ev.prevent_default();
                 dry.dispatch(source());
             }>
-                <label for="campaign-pasted">"Paste addresses (one per line, or separated by commas; \"Name <address>\" works)"</label>
+                <label for="campaign-pasted">{t!(l, "camp-pasted-label")}</label>
                 <textarea id="campaign-pasted" rows="4" prop:value=pasted
                     on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
-                <label for="campaign-csv">"…or a CSV file (columns: email, name, username, attributes.<name>; comma or semicolon)"</label>
+                <label for="campaign-csv">{t!(l, "camp-csv-label")}</label>
                 <input id="campaign-csv" type="file" accept=".csv,text/csv" on:change=on_file />
-                {move || (!file_name.get().is_empty()).then(|| view! { <p class="muted">"File: " {file_name.get()}</p> })}
-                <button type="submit" id="campaign-dry-run">"Check (dry run)"</button>
+                {move || (!file_name.get().is_empty()).then(|| view! { <p class="muted">{t!(l, "camp-file", name = file_name.get())}</p> })}
+                <button type="submit" id="campaign-dry-run">{t!(l, "camp-dry-run")}</button>
                 {move || crate::pages::field_error(dry.value().get(), "csv")}
                 {move || crate::pages::field_error(dry.value().get(), "pasted")}
                 {move || crate::pages::field_error(dry.value().get(), "rows")}
@@ -403,9 +436,12 @@ fn Import(pk: String, version: RwSignal<u32>, imported: RwSignal<Option<String>>
                 let adds = d.counts.new + d.counts.join;
                 view! {
                     <div class="dry-run" id="campaign-dry-run-result">
-                        <p role="status">"Dry run: " <strong>{d.counts.summary()}</strong> ". Nothing is written until you confirm."</p>
+                        <p role="status">{format!("{} ", t!(l, "camp-dry-run-before"))} <strong>{counts_summary(l, &d.counts)}</strong> {t!(l, "camp-dry-run-after")}</p>
                         <table class="table dry-run-rows">
-                            <thead><tr><th scope="col">"Line"</th><th scope="col">"Email"</th><th scope="col">"Name"</th><th scope="col">"Result"</th></tr></thead>
+                            <thead><tr>
+                                <th scope="col">{t!(l, "camp-col-line")}</th><th scope="col">{t!(l, "camp-col-email")}</th>
+                                <th scope="col">{t!(l, "camp-col-name")}</th><th scope="col">{t!(l, "camp-col-result")}</th>
+                            </tr></thead>
                             <tbody>
                                 {d.rows.into_iter().map(|r| view! {
                                     <tr data-kind=r.kind.clone()>
@@ -416,7 +452,7 @@ fn Import(pk: String, version: RwSignal<u32>, imported: RwSignal<Option<String>>
                         </table>
                         <button type="button" id="campaign-confirm-import" prop:disabled=adds == 0
                             on:click=move |_| { apply.dispatch(source()); }>
-                            {format!("Confirm: add {adds} recipient{}", if adds == 1 { "" } else { "s" })}
+                            {t!(l, "camp-confirm-import", count = adds)}
                         </button>
                     </div>
                 }
@@ -435,15 +471,16 @@ fn Recipients(
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let rows = page.recipients;
     if rows.is_empty() {
-        return view! { <p class="muted">"No recipients yet."</p> }.into_any();
+        return view! { <p class="muted">{t!(l, "camp-no-recipients")}</p> }.into_any();
     }
     view! {
         <table class="table recipients">
             <thead><tr>
-                <th scope="col">"Email"</th><th scope="col">"Name"</th><th scope="col">"State"</th>
-                <th scope="col">"Invitation"</th><th scope="col">"Reminders"</th><th scope="col">"Added"</th><th scope="col"></th>
+                <th scope="col">{t!(l, "camp-col-email")}</th><th scope="col">{t!(l, "camp-col-name")}</th><th scope="col">{t!(l, "camp-col-state")}</th>
+                <th scope="col">{t!(l, "camp-col-invitation")}</th><th scope="col">{t!(l, "camp-col-reminders")}</th><th scope="col">{t!(l, "camp-col-added")}</th><th scope="col"></th>
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|r: RecipientView| {
@@ -462,13 +499,13 @@ fn Recipients(
                         <tr data-email=r.email.clone() data-state=r.state.key()>
                             <td>{r.email.clone()}</td>
                             <td>{r.name.clone()}</td>
-                            <td><span class=format!("badge {}", r.state.key())>{r.state.label()}</span>
-                                {r.join_as.clone().map(|u| view! { <span class="muted">" (joins as " {u} ")"</span> })}</td>
+                            <td><span class=format!("badge {}", r.state.key())>{state_label(l, r.state)}</span>
+                                {r.join_as.clone().map(|u| view! { <span class="muted">{format!(" {}", t!(l, "camp-joins-as", name = u))}</span> })}</td>
                             <td><code>{r.invitation_name.clone().unwrap_or_default()}</code></td>
                             <td>{r.reminders_sent}</td>
                             <td><super::local_time::LocalTime at=r.created utc=r.created_text.clone() /></td>
                             <td>{r.state.is_pending().then(|| view! {
-                                <button type="button" class="danger small revoke" on:click=revoke>"Revoke"</button>
+                                <button type="button" class="danger small revoke" on:click=revoke>{t!(l, "camp-revoke")}</button>
                             })}</td>
                         </tr>
                     }

@@ -3,43 +3,71 @@
 //! budget. Guessers are slowed down, never the people holding a right code.
 
 use crate::api::admin::get_code_guessing_notice;
+use crate::i18n::Locale;
 use crate::model::CodeGuessingNotice;
+use crate::t;
 use leptos::prelude::*;
 
-/// The notice's first sentence: what is being guessed at, and what Usher does about it.
-fn summary(n: &CodeGuessingNotice) -> String {
+/// The notice's first sentence in `l`: what is being guessed at, and what Usher does about it.
+fn summary_in(l: Locale, n: &CodeGuessingNotice) -> String {
     let mut parts = Vec::new();
     if let Some(until) = &n.until {
         let since = n
             .since
             .as_deref()
-            .map(|s| format!(" (past half since {s})"))
+            .map(|s| format!(" {}", t!(l, "codes-since", since = s.to_owned())))
             .unwrap_or_default();
+        let (failures, figure) = (n.failures.to_string(), n.figure.to_string());
         parts.push(if n.slowed {
             format!(
-                "⚠ Verification codes are being guessed at: {} wrong codes in a day passed this instance's figure of {}{since}. Until {until}, every network may try one code a minute; people with the right code still get through.",
-                n.failures, n.figure
+                "⚠ {}",
+                t!(
+                    l,
+                    "codes-instance-slowed",
+                    failures = failures,
+                    figure = figure,
+                    since = since,
+                    until = until.clone()
+                )
             )
         } else {
             format!(
-                "⚠ Verification codes are being guessed at: {} wrong codes in a day, more than half this instance's figure of {}{since}. The guessing networks are slowed down; past {}, every network may try one code a minute until {until}.",
-                n.failures, n.figure, n.figure
+                "⚠ {}",
+                t!(
+                    l,
+                    "codes-instance-past-half",
+                    failures = failures,
+                    figure = figure,
+                    since = since,
+                    until = until.clone()
+                )
             )
         });
     }
     if !n.invitations.is_empty() {
         parts.push(format!(
-            "{}Wrong codes passed half the day's budget of: {}. Each network's guesses there are slowed down; their timelines in Invitations say more.",
+            "{}{}",
             if parts.is_empty() { "⚠ " } else { "" },
-            n.invitations.join(", ")
+            t!(
+                l,
+                "codes-invitations-past-half",
+                invitations = n.invitations.join(", ")
+            )
         ));
     }
     parts.join(" ")
 }
 
+/// [`summary_in`] English.
+#[cfg(test)]
+fn summary(n: &CodeGuessingNotice) -> String {
+    summary_in(Locale::En, n)
+}
+
 /// The banner shown while [`get_code_guessing_notice`] has a notice.
 #[component]
 pub fn CodeGuessingBanner() -> impl IntoView {
+    let l = crate::pages::page_locale();
     let notice = Resource::new(|| (), |_| get_code_guessing_notice());
     view! {
         <Suspense fallback=|| ()>
@@ -47,7 +75,7 @@ pub fn CodeGuessingBanner() -> impl IntoView {
                 let n = notice.await.ok()??;
                 Some(view! {
                     <div class="banner warning" role="status" id="code-guessing-banner">
-                        <p>{summary(&n)}</p>
+                        <p>{summary_in(l, &n)}</p>
                     </div>
                 })
             })}

@@ -7,6 +7,7 @@ use crate::api::admin::{
 };
 use crate::error::AppError;
 use crate::model::NamedItem;
+use crate::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -17,16 +18,46 @@ enum Kind {
 }
 
 impl Kind {
-    fn title(self) -> &'static str {
+    fn title(self, l: crate::i18n::Locale) -> String {
         match self {
-            Self::Group => "Groups",
-            Self::Role => "Roles",
+            Self::Group => t!(l, "groups-title"),
+            Self::Role => t!(l, "roles-title"),
         }
     }
-    fn noun(self) -> &'static str {
+    /// The create form's label: "New group name".
+    fn new_name(self, l: crate::i18n::Locale) -> String {
         match self {
-            Self::Group => "group",
-            Self::Role => "role",
+            Self::Group => t!(l, "groups-new-name"),
+            Self::Role => t!(l, "roles-new-name"),
+        }
+    }
+    /// The create button: "Create group".
+    fn create(self, l: crate::i18n::Locale) -> String {
+        match self {
+            Self::Group => t!(l, "groups-create"),
+            Self::Role => t!(l, "roles-create"),
+        }
+    }
+    /// The empty list: "No groups yet."
+    fn empty(self, l: crate::i18n::Locale) -> String {
+        match self {
+            Self::Group => t!(l, "groups-empty"),
+            Self::Role => t!(l, "roles-empty"),
+        }
+    }
+    /// The table's header cells.
+    fn headers(self, l: crate::i18n::Locale) -> Vec<String> {
+        match self {
+            Self::Group => vec![
+                t!(l, "groups-col-name"),
+                t!(l, "groups-col-members"),
+                String::new(),
+            ],
+            Self::Role => vec![
+                t!(l, "roles-col-name"),
+                t!(l, "roles-col-members"),
+                String::new(),
+            ],
         }
     }
 }
@@ -66,6 +97,7 @@ pub fn RolesPage() -> impl IntoView {
 
 #[component]
 fn DirectoryPage(kind: Kind) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let version = RwSignal::new(0u32);
     let items = Resource::new(move || version.get(), move |_| list(kind));
     let name = RwSignal::new(String::new());
@@ -83,22 +115,22 @@ fn DirectoryPage(kind: Kind) -> impl IntoView {
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
     view! {
         <section class="page">
-            <h1>{kind.title()}</h1>
+            <h1>{kind.title(l)}</h1>
             <form class="inline-form" on:submit=move |ev| {
                 ev.prevent_default();
                 save.dispatch(name.get_untracked());
             }>
-                <label for="directory-name">"New " {kind.noun()} " name"</label>
+                <label for="directory-name">{kind.new_name(l)}</label>
                 <input id="directory-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
-                <button type="submit">"Create " {kind.noun()}</button>
+                <button type="submit">{kind.create(l)}</button>
             </form>
             {move || crate::pages::field_error(save.value().get(), "name")}
             {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
             <ListTable
                 data=items
                 class=""
-                headers=&["Name", "Members", ""]
-                empty=format!("No {} yet.", kind.title().to_lowercase())
+                headers=kind.headers(l)
+                empty=kind.empty(l)
                 is_empty={|rows: &Vec<NamedItem>| rows.is_empty()}
                 body={move |rows: Vec<NamedItem>| view! {
                     <tbody>
@@ -118,6 +150,7 @@ fn DirectoryRow(
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let confirming = RwSignal::new(false);
     let pk = item.pk.clone();
     let name = item.name.clone();
@@ -132,9 +165,9 @@ fn DirectoryRow(
             <td class="actions">
                 <Show
                     when=move || confirming.get()
-                    fallback=move || view! { <button class="danger small" on:click=move |_| confirming.set(true)>"Delete"</button> }
+                    fallback=move || view! { <button class="danger small" on:click=move |_| confirming.set(true)>{t!(l, "groups-delete")}</button> }
                 >
-                    <span>"Delete " {name.clone()} "? "</span>
+                    <span>{t!(l, "groups-delete-confirm", name = name.clone())} " "</span>
                     <button class="danger small" on:click={
                         let pk = pk.clone();
                         move |_| {
@@ -147,8 +180,8 @@ fn DirectoryRow(
                                 version.update(|v| *v += 1);
                             });
                         }
-                    }>"Confirm delete"</button>
-                    <button class="secondary small" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    }>{t!(l, "groups-confirm-delete")}</button>
+                    <button class="secondary small" on:click=move |_| confirming.set(false)>{t!(l, "groups-cancel")}</button>
                 </Show>
             </td>
         </tr>
@@ -163,6 +196,7 @@ fn GroupMembers(
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let pk_list = pk.clone();
     let members = Resource::new(
         move || version.get(),
@@ -183,7 +217,7 @@ fn GroupMembers(
     });
     view! {
         <details class="members">
-            <summary>"Members"</summary>
+            <summary>{t!(l, "groups-members")}</summary>
             <Transition fallback=|| ()>
                 {move || {
                     let pk = pk.clone();
@@ -204,7 +238,7 @@ fn GroupMembers(
                                                         }
                                                         version.update(|v| *v += 1);
                                                     });
-                                                }>"Remove"</button>
+                                                }>{t!(l, "groups-remove-member")}</button>
                                             </li>
                                         }
                                     }).collect_view()}
@@ -219,9 +253,9 @@ fn GroupMembers(
                 ev.prevent_default();
                 add.dispatch(username.get_untracked());
             }>
-                <input class="member-username" aria-label="Username to add" placeholder="username" prop:value=username
+                <input class="member-username" aria-label=t!(l, "groups-username-to-add") placeholder=t!(l, "groups-username-placeholder") prop:value=username
                     on:input=move |ev| username.set(event_target_value(&ev)) />
-                <button type="submit" class="small">"Add to group"</button>
+                <button type="submit" class="small">{t!(l, "groups-add-to-group")}</button>
             </form>
             {move || crate::pages::field_error(add.value().get(), "username")}
         </details>

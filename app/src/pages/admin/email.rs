@@ -7,22 +7,16 @@ use crate::api::admin::{
     get_email_settings, get_mail_status, save_email_settings, send_test_email,
 };
 use crate::domain::smtp::Source;
+use crate::i18n::Locale;
 use crate::model::{EmailSettingsInput, SmtpConnection};
+use crate::t;
 use leptos::prelude::*;
 
-fn source_text(s: Source) -> &'static str {
+fn source_text(l: Locale, s: Source) -> String {
     match s {
-        Source::Environment => "environment",
-        Source::Saved => "saved here",
-        Source::Default => "default",
-    }
-}
-
-fn messages(n: i64) -> String {
-    if n == 1 {
-        "1 message waits".into()
-    } else {
-        format!("{n} messages wait")
+        Source::Environment => t!(l, "email-source-environment"),
+        Source::Saved => t!(l, "email-source-saved"),
+        Source::Default => t!(l, "email-source-default"),
     }
 }
 
@@ -30,15 +24,16 @@ fn messages(n: i64) -> String {
 /// what is wrong, how many messages wait in the outbox, and links to the outbox and to System → Email.
 #[component]
 pub fn MailBanner() -> impl IntoView {
+    let l = crate::pages::page_locale();
     let status = Resource::new(|| (), |_| get_mail_status());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let s = status.await.ok()?;
                 let what = if !s.configured {
-                    "No SMTP server is configured: invitation emails and verification codes cannot be sent.".to_owned()
+                    t!(l, "email-banner-not-configured")
                 } else if let Some(e) = &s.last_failure {
-                    format!("The last email delivery failed: {e}")
+                    t!(l, "email-banner-last-failure", error = e.clone())
                 } else {
                     return None;
                 };
@@ -46,13 +41,13 @@ pub fn MailBanner() -> impl IntoView {
                     <div class="banner warning" role="status" id="mail-banner">
                         <p>
                             {format!("⚠ {what} ")}
-                            {format!("{} in the outbox. ", messages(s.queued))}
-                            <a href="/admin/outbox">"Open the outbox"</a>
+                            {format!("{} ", t!(l, "email-banner-queued", count = s.queued))}
+                            <a href="/admin/outbox">{t!(l, "email-banner-open-outbox")}</a>
                             " · "
-                            <a href="/admin/email">"Email settings"</a>
+                            <a href="/admin/email">{t!(l, "email-banner-settings")}</a>
                         </p>
                         {(!s.configured).then(|| view! {
-                            <p class="muted">"Invitations shared as links (no email address in their custom attributes, no email rules) work without mail."</p>
+                            <p class="muted">{t!(l, "email-banner-links-work")}</p>
                         })}
                     </div>
                 })
@@ -64,6 +59,7 @@ pub fn MailBanner() -> impl IntoView {
 /// System → Email.
 #[component]
 pub fn EmailPage() -> impl IntoView {
+    let l = crate::pages::page_locale();
     let version = RwSignal::new(0u32);
     let settings = Resource::new(move || version.get(), |_| get_email_settings());
     let url = RwSignal::new(String::new());
@@ -91,11 +87,11 @@ pub fn EmailPage() -> impl IntoView {
     });
     view! {
         <section class="page">
-            <h1>"Email"</h1>
-            <p class="muted">"Usher sends invitation emails and verification codes through an SMTP server. Without one they wait in "
-                <a href="/admin/outbox">"the outbox"</a>
-                "; invitations shared as links need no mail."</p>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!(l, "email-title")}</h1>
+            <p class="muted">{format!("{} ", t!(l, "email-intro"))}
+                <a href="/admin/outbox">{t!(l, "email-intro-outbox")}</a>
+                {t!(l, "email-intro-end")}</p>
+            <Transition fallback=move || view! { <p>{t!(l, "page-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match settings.await {
                         Ok(s) => {
@@ -105,33 +101,33 @@ pub fn EmailPage() -> impl IntoView {
                             let env_from = s.from_source == Source::Environment;
                             view! {
                                 <dl class="details" id="email-in-effect">
-                                    <dt>"SMTP server"</dt>
+                                    <dt>{t!(l, "email-smtp-server")}</dt>
                                     <dd id="email-effective-url">
-                                        {if s.smtp_url.is_empty() { "none".to_owned() } else { s.smtp_url.clone() }}
-                                        {s.smtp_url_source.map(|src| view! { <span class="muted">{format!(" ({})", source_text(src))}</span> })}
+                                        {if s.smtp_url.is_empty() { t!(l, "email-none") } else { s.smtp_url.clone() }}
+                                        {s.smtp_url_source.map(|src| view! { <span class="muted">{format!(" ({})", source_text(l, src))}</span> })}
                                     </dd>
-                                    <dt>"From"</dt>
-                                    <dd id="email-effective-from">{s.from.clone()} <span class="muted">{format!(" ({})", source_text(s.from_source))}</span></dd>
-                                    <dt>"Brand name"</dt>
-                                    <dd>{s.brand_name.clone()} <span class="muted">{if s.brand_source == Source::Saved { " (saved in System → Brands)".to_owned() } else { format!(" ({}; USHER_BRAND_NAME, or a title in System → Brands)", source_text(s.brand_source)) }}</span></dd>
-                                    <dt>"Connection"</dt>
+                                    <dt>{t!(l, "email-from")}</dt>
+                                    <dd id="email-effective-from">{s.from.clone()} <span class="muted">{format!(" ({})", source_text(l, s.from_source))}</span></dd>
+                                    <dt>{t!(l, "email-brand-name")}</dt>
+                                    <dd>{s.brand_name.clone()} <span class="muted">{if s.brand_source == Source::Saved { format!(" ({})", t!(l, "email-brand-saved")) } else { format!(" ({})", t!(l, "email-brand-source", source = source_text(l, s.brand_source))) }}</span></dd>
+                                    <dt>{t!(l, "email-connection")}</dt>
                                     <dd id="email-connection">{match &s.connection {
-                                        SmtpConnection::NotConfigured => "no SMTP server is configured".to_owned(),
-                                        SmtpConnection::Connected => "connected".to_owned(),
-                                        SmtpConnection::Failed(e) => format!("failed: {e}"),
+                                        SmtpConnection::NotConfigured => t!(l, "email-connection-not-configured"),
+                                        SmtpConnection::Connected => t!(l, "email-connection-connected"),
+                                        SmtpConnection::Failed(e) => t!(l, "email-connection-failed", error = e.clone()),
                                     }}</dd>
-                                    <dt>"Last delivery"</dt>
+                                    <dt>{t!(l, "email-last-delivery")}</dt>
                                     <dd id="email-last-delivery">{match &s.last_delivery {
-                                        None => "none yet".to_owned(),
-                                        Some(d) => format!("{} — {}: {}", d.at, if d.ok { "delivered" } else { "failed" }, d.detail),
+                                        None => t!(l, "email-last-delivery-none"),
+                                        Some(d) => format!("{} — {}: {}", d.at, if d.ok { t!(l, "email-last-delivery-ok") } else { t!(l, "email-last-delivery-failed") }, d.detail),
                                     }}</dd>
-                                    <dt>"Waiting in the outbox"</dt>
+                                    <dt>{t!(l, "email-queued")}</dt>
                                     <dd>{s.queued}</dd>
                                 </dl>
-                                <h2>"SMTP settings saved here"</h2>
+                                <h2>{t!(l, "email-saved-settings")}</h2>
                                 {(env_url || env_from).then(|| view! {
-                                    <p class="notice" id="email-env-wins">"Environment variables win over what is saved here: "
-                                        {match (env_url, env_from) { (true, true) => "USHER_SMTP_URL and USHER_EMAIL_FROM are set.", (true, false) => "USHER_SMTP_URL is set.", _ => "USHER_EMAIL_FROM is set." }}
+                                    <p class="notice" id="email-env-wins">{format!("{} ", t!(l, "email-env-wins"))}
+                                        {match (env_url, env_from) { (true, true) => t!(l, "email-env-both"), (true, false) => t!(l, "email-env-url"), _ => t!(l, "email-env-from") }}
                                     </p>
                                 })}
                                 <form class="token-form" id="email-form" novalidate on:submit=move |ev| {
@@ -142,31 +138,31 @@ pub fn EmailPage() -> impl IntoView {
                                         from: from.get_untracked(),
                                     });
                                 }>
-                                    <label for="email-smtp-url">"SMTP URL (empty removes the saved server)"</label>
+                                    <label for="email-smtp-url">{t!(l, "email-smtp-url-label")}</label>
                                     <input id="email-smtp-url" prop:value=url placeholder="smtp://user@mail.example.com:587?tls=required"
                                         on:input=move |ev| url.set(event_target_value(&ev)) />
                                     {move || crate::pages::field_error(save.value().get(), "smtp_url")}
-                                    <label for="email-smtp-password">{if s.saved_password { "Password (saved; leave empty to keep it)" } else { "Password" }}</label>
+                                    <label for="email-smtp-password">{if s.saved_password { t!(l, "email-password-saved-label") } else { t!(l, "email-password-label") }}</label>
                                     <input id="email-smtp-password" type="password" autocomplete="new-password" prop:value=password
                                         on:input=move |ev| password.set(event_target_value(&ev)) />
-                                    <label for="email-from">"From (empty: USHER_EMAIL_FROM or the default)"</label>
+                                    <label for="email-from">{t!(l, "email-from-label")}</label>
                                     <input id="email-from" prop:value=from placeholder="Acme <id@acme.example>"
                                         on:input=move |ev| from.set(event_target_value(&ev)) />
                                     {move || crate::pages::field_error(save.value().get(), "from")}
-                                    <button type="submit" id="email-save">"Save"</button>
+                                    <button type="submit" id="email-save">{t!(l, "email-save")}</button>
                                     {move || crate::pages::general_error(save.value().get())}
-                                    {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status" id="email-saved">"Saved."</p> })}
+                                    {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status" id="email-saved">{t!(l, "email-saved")}</p> })}
                                 </form>
-                                <h2>"Send a test email"</h2>
+                                <h2>{t!(l, "email-test-title")}</h2>
                                 <form class="token-form" id="email-test-form" novalidate on:submit=move |ev| {
                                     ev.prevent_default();
                                     test.dispatch(test_to.get_untracked());
                                 }>
-                                    <label for="email-test-to">"To"</label>
+                                    <label for="email-test-to">{t!(l, "email-test-to")}</label>
                                     <input id="email-test-to" type="email" prop:value=test_to placeholder="you@example.com"
                                         on:input=move |ev| test_to.set(event_target_value(&ev)) />
                                     {move || crate::pages::field_error(test.value().get(), "to")}
-                                    <button type="submit" id="email-test-send">"Send a test email"</button>
+                                    <button type="submit" id="email-test-send">{t!(l, "email-test-send")}</button>
                                 </form>
                             }.into_any()
                         }
@@ -175,7 +171,7 @@ pub fn EmailPage() -> impl IntoView {
                 })}
             </Transition>
             {move || test.value().get().map(|r| match r {
-                Ok(answer) => view! { <p class="notice" role="status" id="email-test-result">{format!("The server took the message: {answer}")}</p> }.into_any(),
+                Ok(answer) => view! { <p class="notice" role="status" id="email-test-result">{t!(l, "email-test-ok", answer = answer)}</p> }.into_any(),
                 Err(crate::error::AppError::Validation(_)) => ().into_any(),
                 Err(e) => view! { <p class="error" role="alert" id="email-test-result">{e.to_string()}</p> }.into_any(),
             })}

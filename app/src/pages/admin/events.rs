@@ -5,6 +5,7 @@
 use crate::api::admin::list_events;
 use crate::domain::audit::Action;
 use crate::model::{EventQuery, EVENTS_PAGE_SIZE};
+use crate::t;
 use leptos::prelude::*;
 
 /// The query string of the exports for `q` (its filters, not its page), percent-encoded.
@@ -33,6 +34,7 @@ pub fn export_query(q: &EventQuery) -> String {
 /// The events page.
 #[component]
 pub fn EventsPage() -> impl IntoView {
+    let l = crate::pages::page_locale();
     let draft = RwSignal::new(EventQuery::default());
     let applied = RwSignal::new(EventQuery::default());
     let page = RwSignal::new(0u64);
@@ -65,47 +67,47 @@ pub fn EventsPage() -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>"Events"</h1>
-            <p class="hint">"Every change to an invitation, a user or an API token, every use of an invitation and every failed sign-in, newest first."</p>
+            <h1>{t!(l, "events-title")}</h1>
+            <p class="hint">{t!(l, "events-intro")}</p>
             <form class="toolbar events-filters" on:submit=apply>
-                <label>"Action"
+                <label>{t!(l, "events-action")}
                     <select name="action" on:change=move |ev| draft.update(|q| q.action = event_target_value(&ev))>
-                        <option value="" selected=move || draft.get().action.is_empty()>"Any"</option>
+                        <option value="" selected=move || draft.get().action.is_empty()>{t!(l, "events-any")}</option>
                         {Action::ALL.into_iter().map(|a| view! {
                             <option value=a.as_str() selected=move || draft.get().action == a.as_str()>{a.as_str()}</option>
                         }).collect_view()}
                     </select>
                 </label>
-                <label>"Actor" <input name="username" placeholder="username" prop:value=username on:input=on_username /></label>
-                <label>"Object"
+                <label>{t!(l, "events-actor")} <input name="username" placeholder=t!(l, "events-actor-placeholder") prop:value=username on:input=on_username /></label>
+                <label>{t!(l, "events-object")}
                     <select name="model" on:change=move |ev| draft.update(|q| q.model = event_target_value(&ev))>
-                        <option value="">"Any"</option>
-                        <option value="invitation">"Invitation"</option>
-                        <option value="user">"User"</option>
-                        <option value="token">"API token"</option>
-                        <option value="webhook">"Webhook"</option>
+                        <option value="">{t!(l, "events-any")}</option>
+                        <option value="invitation">{t!(l, "events-object-invitation")}</option>
+                        <option value="user">{t!(l, "events-object-user")}</option>
+                        <option value="token">{t!(l, "events-object-token")}</option>
+                        <option value="webhook">{t!(l, "events-object-webhook")}</option>
                     </select>
                 </label>
-                <label>"Object pk" <input name="object_pk" prop:value=object_pk on:input=on_object_pk /></label>
-                <label>"From (UTC)" <input name="since" type="datetime-local" prop:value=since on:input=on_since /></label>
-                <label>"To (UTC)" <input name="until" type="datetime-local" prop:value=until on:input=on_until /></label>
-                <button type="submit" class="small">"Filter"</button>
-                <a class="button small secondary" id="export-csv" href=move || export("csv") download="usher-events.csv">"Export CSV"</a>
-                <a class="button small secondary" id="export-json" href=move || export("json") download="usher-events.json">"Export JSON"</a>
+                <label>{t!(l, "events-object-pk")} <input name="object_pk" prop:value=object_pk on:input=on_object_pk /></label>
+                <label>{t!(l, "events-since")} <input name="since" type="datetime-local" prop:value=since on:input=on_since /></label>
+                <label>{t!(l, "events-until")} <input name="until" type="datetime-local" prop:value=until on:input=on_until /></label>
+                <button type="submit" class="small">{t!(l, "events-filter")}</button>
+                <a class="button small secondary" id="export-csv" href=move || export("csv") download="usher-events.csv">{t!(l, "events-export-csv")}</a>
+                <a class="button small secondary" id="export-json" href=move || export("json") download="usher-events.json">{t!(l, "events-export-json")}</a>
             </form>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(l, "page-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match events.await {
                         Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(p) if p.rows.is_empty() => view! { <p class="empty">"No events."</p> }.into_any(),
+                        Ok(p) if p.rows.is_empty() => view! { <p class="empty">{t!(l, "events-empty")}</p> }.into_any(),
                         Ok(p) => {
                             let pages = p.count.div_ceil(EVENTS_PAGE_SIZE).max(1);
                             let current = page.get_untracked();
                             view! {
                                 <table class="table events">
                                     <thead><tr>
-                                        <th scope="col">"When"</th><th scope="col">"Action"</th><th scope="col">"Actor"</th>
-                                        <th scope="col">"Client"</th><th scope="col">"Object"</th><th scope="col">"Details"</th>
+                                        <th scope="col">{t!(l, "events-col-when")}</th><th scope="col">{t!(l, "events-action")}</th><th scope="col">{t!(l, "events-actor")}</th>
+                                        <th scope="col">{t!(l, "events-col-client")}</th><th scope="col">{t!(l, "events-object")}</th><th scope="col">{t!(l, "events-col-details")}</th>
                                     </tr></thead>
                                     <tbody>
                                         {p.rows.into_iter().map(|e| { let action = e.action.clone(); view! {
@@ -124,12 +126,12 @@ pub fn EventsPage() -> impl IntoView {
                                         }}).collect_view()}
                                     </tbody>
                                 </table>
-                                <nav class="pager" aria-label="Pages of events">
+                                <nav class="pager" aria-label=t!(l, "events-pages")>
                                     <button type="button" class="small secondary" disabled=current == 0
-                                        on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
-                                    <span>{format!("Page {} of {pages} ({} events)", current + 1, p.count)}</span>
+                                        on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(l, "events-previous")}</button>
+                                    <span>{t!(l, "events-page", n = current + 1, total = pages, count = p.count)}</span>
                                     <button type="button" class="small secondary" disabled=current + 1 >= pages
-                                        on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                                        on:click=move |_| page.update(|p| *p += 1)>{t!(l, "events-next")}</button>
                                 </nav>
                             }.into_any()
                         }

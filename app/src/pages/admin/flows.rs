@@ -4,11 +4,13 @@
 use super::table::ListTable;
 use crate::api::admin::{export_flow, import_blueprint, list_flow_rows, set_open_enrollment};
 use crate::model::FlowEntryView;
+use crate::t;
 use leptos::prelude::*;
 
 /// The flows table, import form and export.
 #[component]
 pub fn FlowsPage() -> impl IntoView {
+    let l = crate::pages::page_locale();
     let version = RwSignal::new(0u32);
     let rows = Resource::new(move || version.get(), |_| list_flow_rows());
     let yaml = RwSignal::new(String::new());
@@ -43,23 +45,28 @@ pub fn FlowsPage() -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>"Flows"</h1>
+            <h1>{t!(l, "flows-title")}</h1>
             <details class="import" open=move || !yaml.get().is_empty()>
-                <summary id="import-toggle">"Import a blueprint"</summary>
-                <p class="muted">"An authentik blueprint (version 1), such as "
+                <summary id="import-toggle">{t!(l, "flows-import-summary")}</summary>
+                <p class="muted">{t!(l, "flows-import-intro-before")} " "
                     <code>"flows-invitation-enrollment.yaml"</code>
-                    ". It is applied whole, or not at all; importing it again updates what it created."</p>
-                <label for="blueprint-file">"Blueprint file"</label>
+                    ". " {t!(l, "flows-import-intro-after")}</p>
+                <label for="blueprint-file">{t!(l, "flows-blueprint-file")}</label>
                 <input id="blueprint-file" type="file" accept=".yaml,.yml" on:change=on_file />
-                <label for="blueprint-yaml">"Or paste it"</label>
+                <label for="blueprint-yaml">{t!(l, "flows-blueprint-paste")}</label>
                 <textarea id="blueprint-yaml" rows="10" prop:value=yaml on:input=move |ev| yaml.set(event_target_value(&ev))></textarea>
-                <button id="blueprint-import" on:click=move |_| { import.dispatch((yaml.get_untracked(), false)); }>"Import"</button>
+                <button id="blueprint-import" on:click=move |_| { import.dispatch((yaml.get_untracked(), false)); }>{t!(l, "flows-import")}</button>
                 {move || match import.value().get() {
                     Some(Ok(r)) => Some(view! {
                         <p class="notice" role="status" id="import-result">
-                            {format!("Imported {}: {} created, {} updated (flows: {}).",
-                                if r.name.is_empty() { "the blueprint".to_owned() } else { r.name.clone() },
-                                r.created, r.updated, r.flows.join(", "))}
+                            {t!(
+                                l,
+                                "flows-imported",
+                                name = if r.name.is_empty() { t!(l, "flows-imported-unnamed") } else { r.name.clone() },
+                                created = r.created.to_string(),
+                                updated = r.updated.to_string(),
+                                flows = r.flows.join(", ")
+                            )}
                         </p>
                     }.into_any()),
                     Some(Err(e)) => match e.field_message(crate::model::CONFIRM_BUILTIN_FIELD) {
@@ -67,7 +74,7 @@ pub fn FlowsPage() -> impl IntoView {
                         Some(m) => Some(view! {
                             <div class="warning" role="alert" id="import-confirm">
                                 <p>{m}</p>
-                                <button id="blueprint-confirm" on:click=move |_| { import.dispatch((yaml.get_untracked(), true)); }>"Apply anyway"</button>
+                                <button id="blueprint-confirm" on:click=move |_| { import.dispatch((yaml.get_untracked(), true)); }>{t!(l, "flows-apply-anyway")}</button>
                             </div>
                         }.into_any()),
                         None => Some(view! { <p class="error" role="alert" id="import-error">{e.to_string()}</p> }.into_any()),
@@ -78,7 +85,14 @@ pub fn FlowsPage() -> impl IntoView {
             <ListTable
                 data=rows
                 class="flows"
-                headers=&["", "Slug", "Name", "Designation", "Stages", ""]
+                headers=vec![
+                    String::new(),
+                    t!(l, "flows-col-slug"),
+                    t!(l, "flows-col-name"),
+                    t!(l, "flows-col-designation"),
+                    t!(l, "flows-col-stages"),
+                    String::new(),
+                ]
                 is_empty={|list: &Vec<FlowEntryView>| list.is_empty()}
                 body={|list: Vec<FlowEntryView>| list.into_iter().map(|f| view! { <FlowLine f /> }).collect_view().into_any()}
             />
@@ -89,6 +103,7 @@ pub fn FlowsPage() -> impl IntoView {
 
 #[component]
 fn FlowLine(f: FlowEntryView) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let expanded = RwSignal::new(false);
     let exported: RwSignal<Option<Result<String, crate::error::AppError>>> = RwSignal::new(None);
     let slug = f.slug.clone();
@@ -120,29 +135,29 @@ fn FlowLine(f: FlowEntryView) -> impl IntoView {
     view! {
         <tbody class="flow" data-slug=f.slug.clone()>
             <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
-                <td><button class="expand small secondary" aria-label="Expand">{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
+                <td><button class="expand small secondary" aria-label=t!(l, "flows-expand")>{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
                 <td class="slug">{f.slug.clone()}</td>
                 <td>{f.name.clone()}</td>
                 <td>{f.designation.clone()}</td>
                 <td data-testid="stage-count">{f.stages.len()}</td>
                 <td>
-                    {move || open.get().then(|| view! { <span class="badge warn" data-testid="open-enrollment">"open enrollment"</span> })}
-                    {(!has_invitation_stage).then(|| view! { <span class="badge" title="Visitors still need an invitation: the flow checks and uses it as an invitation stage would.">"no invitation stage"</span> })}
+                    {move || open.get().then(|| view! { <span class="badge warn" data-testid="open-enrollment">{t!(l, "flows-badge-open-enrollment")}</span> })}
+                    {(!has_invitation_stage).then(|| view! { <span class="badge" title=t!(l, "flows-no-invitation-stage-title")>{t!(l, "flows-badge-no-invitation-stage")}</span> })}
                 </td>
             </tr>
             <tr class="details" class:hidden=move || !expanded.get()>
                 <td></td>
                 <td colspan="5">
-                    <p>"Title: " {f.title.clone()}</p>
+                    <p>{t!(l, "flows-detail-title")} " " {f.title.clone()}</p>
                     <label class="switch">
                         <input type="checkbox" class="open-enrollment" role="switch"
                             prop:checked=move || open.get() on:change=toggle_open />
-                        " Open enrollment"
+                        " " {t!(l, "flows-open-enrollment")}
                     </label>
                     <p class="muted">{move || if open.get() {
-                        "Warning: anyone who opens this flow's address can create an account, without an invitation."
+                        t!(l, "flows-open-enrollment-on")
                     } else {
-                        "Off: a visitor needs an invitation for this flow, whether or not it binds an invitation stage."
+                        t!(l, "flows-open-enrollment-off")
                     }}</p>
                     {move || open_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                     <ol class="bindings">
@@ -153,12 +168,12 @@ fn FlowLine(f: FlowEntryView) -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ol>
-                    <button class="small secondary export" on:click=export>"Export"</button>
+                    <button class="small secondary export" on:click=export>{t!(l, "flows-export")}</button>
                     {move || exported.get().map(|r| match r {
                         Ok(text) => view! {
                             <div class="export">
                                 <a class="button small" download=file_name.clone()
-                                    href=format!("data:application/yaml;charset=utf-8,{}", encode(&text))>"Download " {file_name.clone()}</a>
+                                    href=format!("data:application/yaml;charset=utf-8,{}", encode(&text))>{t!(l, "flows-download", name = file_name.clone())}</a>
                                 <pre class="export-yaml">{text}</pre>
                             </div>
                         }.into_any(),

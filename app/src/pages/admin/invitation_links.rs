@@ -7,6 +7,7 @@ use crate::api::admin::{
     regenerate_invitation_link, InvitationLinkView,
 };
 use crate::pages::{field_error, ErrorNotice};
+use crate::t;
 use leptos::prelude::*;
 
 /// The "Named links" section of invitation `pk`'s expanded row: loads when the row is opened
@@ -18,6 +19,7 @@ pub fn NamedLinks(
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let changed = RwSignal::new(0u32);
     let pk_list = pk.clone();
     let links = Resource::new(
@@ -34,18 +36,21 @@ pub fn NamedLinks(
         },
     );
     view! {
-        <section class="named-links" aria-label="Named links">
-            <h4>"Named links"</h4>
-            <p class="muted">"Each named link has its own token, an optional share of the uses, and its own counts; the invitation's quota still caps the total."</p>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <section class="named-links" aria-label=t!(l, "links-title")>
+            <h4>{t!(l, "links-title")}</h4>
+            <p class="muted">{t!(l, "links-intro")}</p>
+            <Transition fallback=move || view! { <p class="muted">{t!(l, "links-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match links.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted no-links">"No named links yet."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted no-links">{t!(l, "links-empty")}</p> }.into_any(),
                         Ok(list) => view! {
                             <table class="links">
-                                <thead><tr><th>"Name"</th><th>"Link"</th><th>"QR code"</th><th>"Uses / share"</th><th>"Views"</th><th></th></tr></thead>
+                                <thead><tr>
+                                    <th>{t!(l, "links-col-name")}</th><th>{t!(l, "links-col-link")}</th><th>{t!(l, "links-col-qr")}</th>
+                                    <th>{t!(l, "links-col-uses")}</th><th>{t!(l, "links-col-views")}</th><th></th>
+                                </tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|l| view! { <NamedLinkRow link=l changed notice /> }).collect_view()}
+                                    {list.into_iter().map(|link| view! { <NamedLinkRow link changed notice /> }).collect_view()}
                                 </tbody>
                             </table>
                         }.into_any(),
@@ -66,6 +71,7 @@ fn NamedLinkRow(
     changed: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let field = NodeRef::<leptos::html::Input>::new();
     let copied = RwSignal::new(false);
     let copy = move |_| {
@@ -87,7 +93,12 @@ fn NamedLinkRow(
     let views = if link.last_viewed.is_empty() {
         link.view_count.to_string()
     } else {
-        format!("{} (last {})", link.view_count, link.last_viewed)
+        t!(
+            l,
+            "links-views-last",
+            count = link.view_count,
+            when = link.last_viewed.clone()
+        )
     };
     let base = format!("/admin/invitations/{}", link.invitation_pk);
     let (svg_href, png_href) = (
@@ -103,15 +114,15 @@ fn NamedLinkRow(
     );
     let link_cell = if link.url.is_empty() {
         view! {
-            <td class="sealed-elsewhere">"Sealed with another USHER_SECRET_KEY: regenerate it."</td>
+            <td class="sealed-elsewhere">{t!(l, "links-sealed-elsewhere")}</td>
         }
         .into_any()
     } else {
         view! {
             <td class="link-row">
-                <input class="named-link" id=id aria-label=format!("Link {}", link.name) readonly value=link.url.clone() prop:value=link.url.clone() node_ref=field />
+                <input class="named-link" id=id aria-label=t!(l, "links-link-aria", name = link.name.clone()) readonly value=link.url.clone() prop:value=link.url.clone() node_ref=field />
                 <button type="button" class="small copy-named-link" on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                    {move || if copied.get() { t!(l, "links-copied") } else { t!(l, "links-copy") }}
                 </button>
             </td>
         }
@@ -132,10 +143,10 @@ fn NamedLinkRow(
                 <button class="small secondary regenerate-link" on:click=move |_| {
                     let (pk, l) = pk_regen.clone();
                     run(Box::pin(async move { regenerate_invitation_link(pk, l).await }))
-                }>"Regenerate"</button>
+                }>{t!(l, "links-regenerate")}</button>
                 <Show
                     when=move || confirming.get()
-                    fallback=move || view! { <button class="small danger delete-link" on:click=move |_| confirming.set(true)>"Delete"</button> }
+                    fallback=move || view! { <button class="small danger delete-link" on:click=move |_| confirming.set(true)>{t!(l, "links-delete")}</button> }
                 >
                     <button class="small danger confirm-delete-link" on:click={
                         let (pk, l) = pk_delete.clone();
@@ -143,8 +154,8 @@ fn NamedLinkRow(
                             let (pk, l) = (pk.clone(), l.clone());
                             run(Box::pin(async move { delete_invitation_link(pk, l).await }))
                         }
-                    }>"Confirm delete"</button>
-                    <button class="small secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    }>{t!(l, "links-confirm-delete")}</button>
+                    <button class="small secondary" on:click=move |_| confirming.set(false)>{t!(l, "links-cancel")}</button>
                 </Show>
             </td>
         </tr>
@@ -155,6 +166,7 @@ fn NamedLinkRow(
 /// "Add link": a name and an optional share.
 #[component]
 fn AddLinkForm(pk: String, changed: RwSignal<u32>) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let name = RwSignal::new(String::new());
     let quota = RwSignal::new(String::new());
     let add = Action::new(move |pk: &String| {
@@ -172,13 +184,13 @@ fn AddLinkForm(pk: String, changed: RwSignal<u32>) -> impl IntoView {
     let (name_id, quota_id) = (format!("link-name-{pk}"), format!("link-quota-{pk}"));
     view! {
         <form class="add-link" on:submit=move |ev| { ev.prevent_default(); add.dispatch(pk.clone()); }>
-            <label for=name_id.clone()>"Link name"</label>
+            <label for=name_id.clone()>{t!(l, "links-name-label")}</label>
             <input id=name_id class="link-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) placeholder="poster" maxlength="50" />
             {err("name")}
-            <label for=quota_id.clone()>"Share (optional)"</label>
-            <input id=quota_id class="link-quota" inputmode="numeric" prop:value=quota on:input=move |ev| quota.set(event_target_value(&ev)) placeholder="no share of its own" />
+            <label for=quota_id.clone()>{t!(l, "links-share-label")}</label>
+            <input id=quota_id class="link-quota" inputmode="numeric" prop:value=quota on:input=move |ev| quota.set(event_target_value(&ev)) placeholder=t!(l, "links-share-placeholder") />
             {err("quota")}
-            <button type="submit" class="small add-link-submit">"Add link"</button>
+            <button type="submit" class="small add-link-submit">{t!(l, "links-add")}</button>
         </form>
     }
     .into_any()

@@ -5,6 +5,7 @@
 use crate::api::admin::{check_invitation_address, preview_invitation_email};
 use crate::model::InvitationForm;
 use crate::pages::{field_error, general_error};
+use crate::t;
 use leptos::prelude::*;
 
 /// The two checks under the invitation editor. `current` reads the editor's values as they are now;
@@ -14,6 +15,7 @@ pub fn InvitationChecks(
     current: Callback<(), InvitationForm>,
     pk: Option<String>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let address = RwSignal::new(String::new());
     let check = Action::new(move |a: &String| {
         let emails = current.run(()).emails;
@@ -30,11 +32,11 @@ pub fn InvitationChecks(
     view! {
         <section class="invitation-checks">
             <form class="address-check" id="address-check" on:submit=on_check novalidate>
-                <label for="check-address">"Would this address be accepted?"</label>
+                <label for="check-address">{t!(l, "preview-address-question")}</label>
                 <div class="inline">
                     <input id="check-address" type="email" placeholder="jane@example.com"
                         prop:value=address on:input=move |ev| address.set(event_target_value(&ev)) />
-                    <button type="submit" class="small secondary" id="check-address-submit">"Check"</button>
+                    <button type="submit" class="small secondary" id="check-address-submit">{t!(l, "preview-check")}</button>
                 </div>
                 {move || field_error(check.value().get(), "emails")}
                 {move || match check.value().get() {
@@ -49,14 +51,14 @@ pub fn InvitationChecks(
             </form>
             <div class="email-preview">
                 <button type="button" class="small secondary" id="preview-email"
-                    on:click=move |_| { preview.dispatch(()); }>"Preview email"</button>
+                    on:click=move |_| { preview.dispatch(()); }>{t!(l, "preview-email")}</button>
                 {move || field_error(preview.value().get(), "expires")}
                 {move || general_error(preview.value().get())}
                 {move || preview.value().get().and_then(Result::ok).map(|p| view! {
                     <div class="preview" id="email-preview">
-                        <p class="muted">"As the invitee will see it. The link is a placeholder: the real one is made when the invitation is sent."</p>
-                        <p><strong>"Subject: "</strong><span id="preview-subject">{p.subject}</span></p>
-                        <iframe id="preview-html" title="The invitation email (HTML)" sandbox="" srcdoc=p.html></iframe>
+                        <p class="muted">{t!(l, "preview-note")}</p>
+                        <p><strong>{format!("{} ", t!(l, "preview-subject"))}</strong><span id="preview-subject">{p.subject}</span></p>
+                        <iframe id="preview-html" title=t!(l, "preview-html-title") sandbox="" srcdoc=p.html></iframe>
                         <pre id="preview-text">{p.text}</pre>
                     </div>
                 })}

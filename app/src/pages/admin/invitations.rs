@@ -16,6 +16,7 @@ use crate::model::{
     InvitationForm, InvitationSort, InvitationView, NamedItem, DASHBOARD_PAGE_SIZE,
 };
 use crate::pages::{field_error, general_error, ErrorNotice};
+use crate::t;
 use leptos::prelude::*;
 
 /// What the editor is open for.
@@ -34,6 +35,7 @@ pub fn InvitationsPage() -> impl IntoView {
     let editing: RwSignal<Option<Editing>> = RwSignal::new(None);
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
     let page = RwSignal::new(0u64);
+    let l = crate::pages::page_locale();
     let rows = Resource::new(
         move || (search.get(), sort.get(), page.get(), version.get()),
         |(s, o, p, _)| list_invitations(s, o, Some(p)),
@@ -45,30 +47,28 @@ pub fn InvitationsPage() -> impl IntoView {
     view! {
         <section class="page">
             <div class="page-head">
-                <h1>"Invitations"</h1>
-                <button id="create-invitation" on:click=move |_| editing.set(Some(Editing::Create))>"Create"</button>
+                <h1>{t!(l, "inv-title")}</h1>
+                <button id="create-invitation" on:click=move |_| editing.set(Some(Editing::Create))>{t!(l, "inv-create")}</button>
             </div>
             <div class="toolbar">
-                <input id="invitation-search" type="search" placeholder="Search by name" aria-label="Search by name"
+                <input id="invitation-search" type="search" placeholder=t!(l, "inv-search-placeholder") aria-label=t!(l, "inv-search-placeholder")
                     prop:value=search on:input=move |ev| { page.set(0); search.set(event_target_value(&ev)) } />
-                <label for="invitation-sort">"Sort"</label>
+                <label for="invitation-sort">{t!(l, "inv-sort-label")}</label>
                 <select id="invitation-sort" on:change=move |ev| { page.set(0); sort.set(match event_target_value(&ev).as_str() {
                     "created_asc" => InvitationSort::CreatedAsc,
                     "expires_asc" => InvitationSort::ExpiresAsc,
                     "expires_desc" => InvitationSort::ExpiresDesc,
                     _ => InvitationSort::CreatedDesc,
                 }) }>
-                    <option value="created_desc">"Newest first"</option>
-                    <option value="created_asc">"Oldest first"</option>
-                    <option value="expires_asc">"Expiring soonest"</option>
-                    <option value="expires_desc">"Expiring latest"</option>
+                    <option value="created_desc">{t!(l, "inv-sort-newest")}</option>
+                    <option value="created_asc">{t!(l, "inv-sort-oldest")}</option>
+                    <option value="expires_asc">{t!(l, "inv-sort-expiring-soonest")}</option>
+                    <option value="expires_desc">{t!(l, "inv-sort-expiring-latest")}</option>
                 </select>
             </div>
             // Hidden once the page has hydrated (body[data-hydrated]): what works without JavaScript.
             <p class="no-js-notice" role="note">
-                "JavaScript is off: you can create invitations (without roles or groups), disable or enable them, "
-                "read their links (Link…) and delete them (Delete…) here. Editing, roles and groups, the Copy "
-                "button and sending need JavaScript."
+                {t!(l, "inv-no-js-notice")}
             </p>
             <NoScriptCreate version />
             {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
@@ -76,8 +76,17 @@ pub fn InvitationsPage() -> impl IntoView {
             <ListTable
                 data=rows
                 class="invitations"
-                headers=&["", "Name", "Flow", "Status", "Uses", "Expires", "Created by", "Actions"]
-                empty="No invitations.".to_owned()
+                headers=vec![
+                    String::new(),
+                    t!(l, "inv-col-name"),
+                    t!(l, "inv-col-flow"),
+                    t!(l, "inv-col-status"),
+                    t!(l, "inv-col-uses"),
+                    t!(l, "inv-col-expires"),
+                    t!(l, "inv-col-created-by"),
+                    t!(l, "inv-col-actions"),
+                ]
+                empty=t!(l, "inv-empty")
                 is_empty={|rows: &Vec<InvitationView>| rows.is_empty()}
                 body={move |rows: Vec<InvitationView>| {
                     rows.into_iter().map(|row| view! { <InvitationRowView row editing version notice /> }).collect_view().into_any()
@@ -92,6 +101,7 @@ pub fn InvitationsPage() -> impl IntoView {
 /// "51–100 of 230" with Previous and Next, when the search matches more than one page.
 #[component]
 fn Pager(count: Resource<Result<u64, AppError>>, page: RwSignal<u64>) -> impl IntoView {
+    let l = crate::pages::page_locale();
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -100,15 +110,15 @@ fn Pager(count: Resource<Result<u64, AppError>>, page: RwSignal<u64>) -> impl In
                 (pages > 1).then(|| {
                     let range = move || {
                         let first = page.get() * DASHBOARD_PAGE_SIZE;
-                        format!("{}–{} of {total}", first + 1, (first + DASHBOARD_PAGE_SIZE).min(total))
+                        t!(l, "inv-pager-range", first = first + 1, last = (first + DASHBOARD_PAGE_SIZE).min(total), total = total)
                     };
                     view! {
-                        <nav class="pager" aria-label="Invitation pages">
+                        <nav class="pager" aria-label=t!(l, "inv-pager-label")>
                             <button class="small secondary" id="invitations-previous" disabled=move || page.get() == 0
-                                on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
+                                on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(l, "inv-pager-previous")}</button>
                             <span class="muted" aria-live="polite">{range}</span>
                             <button class="small secondary" id="invitations-next" disabled=move || page.get() + 1 >= pages
-                                on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                                on:click=move |_| page.update(|p| *p += 1)>{t!(l, "inv-pager-next")}</button>
                         </nav>
                     }
                 })
@@ -117,6 +127,17 @@ fn Pager(count: Resource<Result<u64, AppError>>, page: RwSignal<u64>) -> impl In
         </Transition>
     }
     .into_any()
+}
+
+/// The badge's word for a status, in the page's language.
+fn status_label(l: crate::i18n::Locale, s: InvitationStatus) -> String {
+    match s {
+        InvitationStatus::Active => t!(l, "inv-status-active"),
+        InvitationStatus::Disabled => t!(l, "inv-status-disabled"),
+        InvitationStatus::NotYetOpen => t!(l, "inv-status-scheduled"),
+        InvitationStatus::Expired => t!(l, "inv-status-expired"),
+        InvitationStatus::UsedUp => t!(l, "inv-status-used-up"),
+    }
 }
 
 fn badge_class(s: InvitationStatus) -> &'static str {
@@ -181,32 +202,30 @@ fn InvitationSummary(
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let uses = match row.quota {
         Some(q) => format!("{} / {}", row.uses, q),
         None => format!("{} / ∞", row.uses),
     };
     // Why the badge says what it says, when that is not all: a deactivated creator, a start time.
     let badge_title = if !row.creator_active {
-        Some(format!(
-            "Disabled: its creator, {}, is deactivated",
-            row.created_by
-        ))
+        Some(t!(l, "inv-badge-creator-inactive", name = row.created_by.clone()))
     } else if row.status == InvitationStatus::NotYetOpen {
-        Some(format!("Opens {}", row.not_before_display))
+        Some(t!(l, "inv-badge-opens", when = row.not_before_display.clone()))
     } else {
         None
     };
     let name = row.name.clone();
     view! {
         <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
-            <td><button class="expand small secondary" aria-label=format!("Details of {}", row.name)
+            <td><button class="expand small secondary" aria-label=t!(l, "inv-details-of", name = row.name.clone())
                 aria-controls=format!("details-{}", row.pk)
                 aria-expanded=move || expanded.get().to_string()>{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
             <td class="name">{row.name}</td>
             <td>{row.flow_slug}</td>
             <td><span class=badge_class(row.status) data-testid="status"
                 title=badge_title>
-                {row.status.label()}</span></td>
+                {status_label(l, row.status)}</span></td>
             <td data-testid="uses">{uses}</td>
             <td class="expires"><super::local_time::LocalWhen at=row.expires display=row.expires_display /></td>
             <td>{row.created_by}</td>
@@ -230,13 +249,14 @@ fn QuickToggle(
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let act = ServerAction::<ToggleInvitation>::new();
     reload_after(act.value(), version, notice);
     view! {
         <ActionForm action=act attr:class="quick-toggle">
             <input type="hidden" name="pk" value=pk />
             <input type="hidden" name="enabled" value=(!enabled).to_string() />
-            <button type="submit" class="small secondary quick-toggle">{if enabled { "Disable" } else { "Enable" }}</button>
+            <button type="submit" class="small secondary quick-toggle">{if enabled { t!(l, "inv-disable") } else { t!(l, "inv-enable") }}</button>
         </ActionForm>
     }
     .into_any()
@@ -247,6 +267,7 @@ fn QuickToggle(
 /// in the page's URL and are shown beside their fields.
 #[component]
 fn NoScriptCreate(version: RwSignal<u32>) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let act = ServerAction::<crate::api::admin::CreatePlainInvitation>::new();
     Effect::new(move |_| {
         if matches!(act.value().get(), Some(Ok(()))) {
@@ -259,13 +280,13 @@ fn NoScriptCreate(version: RwSignal<u32>) -> impl IntoView {
         move |field: &'static str| move || crate::pages::field_error(act.value().get(), field);
     view! {
         <details class="no-js-only nojs-create" open=refused>
-            <summary>"Create an invitation…"</summary>
+            <summary>{t!(l, "inv-nojs-create-summary")}</summary>
             <ActionForm action=act attr:class="token-form">
-                <label for="nojs-name">"Name"</label>
+                <label for="nojs-name">{t!(l, "inv-field-name")}</label>
                 <input id="nojs-name" name="name" required />
                 {error("name")}
-                <label for="nojs-flow">"Flow"</label>
-                <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                <label for="nojs-flow">{t!(l, "inv-field-flow")}</label>
+                <Suspense fallback=move || view! { <p>{t!(l, "inv-loading")}</p> }>
                     {move || Suspend::new(async move {
                         let options = flows.await.unwrap_or_default();
                         view! {
@@ -276,18 +297,18 @@ fn NoScriptCreate(version: RwSignal<u32>) -> impl IntoView {
                     })}
                 </Suspense>
                 {error("flow")}
-                <label for="nojs-expires">"Expires (UTC; empty: never)"</label>
+                <label for="nojs-expires">{t!(l, "inv-nojs-expires-label")}</label>
                 <input id="nojs-expires" name="expires" type="datetime-local" />
                 {error("expires")}
-                <label class="check"><input type="checkbox" name="single_use" value="on" checked />" Single use"</label>
-                <label for="nojs-emails">"Email rules (one per line; empty: anyone with the link)"</label>
+                <label class="check"><input type="checkbox" name="single_use" value="on" checked />{format!(" {}", t!(l, "inv-single-use"))}</label>
+                <label for="nojs-emails">{t!(l, "inv-nojs-emails-label")}</label>
                 <textarea id="nojs-emails" name="emails" rows="2"></textarea>
                 {error("emails")}
-                <label for="nojs-fixed-data">"Fixed data (YAML)"</label>
+                <label for="nojs-fixed-data">{t!(l, "inv-nojs-fixed-data-label")}</label>
                 <textarea id="nojs-fixed-data" name="fixed_data" rows="2"></textarea>
                 {error("fixed_data")}
                 {move || crate::pages::general_error(act.value().get())}
-                <button type="submit" id="nojs-create">"Create"</button>
+                <button type="submit" id="nojs-create">{t!(l, "inv-create")}</button>
             </ActionForm>
         </details>
     }
@@ -323,6 +344,7 @@ fn NoScriptActions(
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let act = ServerAction::<crate::api::admin::RemoveInvitation>::new();
     reload_after(act.value(), version, notice);
     let link_id = format!("nojs-link-{pk}");
@@ -330,18 +352,18 @@ fn NoScriptActions(
         <span class="no-js-only">
             {(!link.is_empty()).then(|| view! {
                 <details class="nojs-link">
-                    <summary>"Link…"</summary>
-                    <label for=link_id.clone()>{format!("Link of {name}")}</label>
+                    <summary>{t!(l, "inv-nojs-link-summary")}</summary>
+                    <label for=link_id.clone()>{t!(l, "inv-nojs-link-of", name = name.clone())}</label>
                     <input id=link_id readonly value=link />
                 </details>
             })}
             <details class="nojs-delete">
-                <summary>"Delete…"</summary>
+                <summary>{t!(l, "inv-nojs-delete-summary")}</summary>
                 <ActionForm action=act>
                     <input type="hidden" name="pk" value=pk />
-                    <p>{format!("Delete {name}? Its link stops working.")}</p>
+                    <p>{t!(l, "inv-nojs-delete-question", name = name.clone())}</p>
                     // Not "Delete": the hydrated row's own Delete button is the one by that name.
-                    <button type="submit" class="small danger">"Confirm deletion"</button>
+                    <button type="submit" class="small danger">{t!(l, "inv-nojs-confirm-deletion")}</button>
                 </ActionForm>
             </details>
         </span>
@@ -353,6 +375,7 @@ fn NoScriptActions(
 /// the CSP allows no inline handlers). Before hydration the read-only field can be copied by hand.
 #[component]
 fn InvitationLink(pk: String, link: String) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let id = format!("link-{pk}");
     let field = NodeRef::<leptos::html::Input>::new();
     let copied = RwSignal::new(false);
@@ -372,20 +395,20 @@ fn InvitationLink(pk: String, link: String) -> impl IntoView {
         // The service leaves the link empty when the token was sealed under another USHER_SECRET_KEY.
         return view! {
             <p class="link-row sealed-elsewhere" role="status">
-                "This link was sealed with another USHER_SECRET_KEY, so it cannot be shown and no longer works here. Regenerate it to get a new link."
+                {t!(l, "inv-link-sealed")}
             </p>
         }
         .into_any();
     }
     view! {
         <div class="link-row">
-            <label for=id.clone()>"Link"</label>
+            <label for=id.clone()>{t!(l, "inv-link-label")}</label>
             <input class="invitation-link" id=id readonly value=link.clone() prop:value=link node_ref=field />
             <button type="button" class="small copy" on:click=copy>
-                {move || if copied.get() { "Copied" } else { "Copy" }}
+                {move || if copied.get() { t!(l, "inv-link-copied") } else { t!(l, "inv-link-copy") }}
             </button>
             // Screen readers hear the copy happen (WCAG 4.1.3, status messages).
-            <span class="copied-status" role="status">{move || copied.get().then_some("Copied to the clipboard")}</span>
+            <span class="copied-status" role="status">{move || copied.get().then(|| t!(l, "inv-link-copied-status"))}</span>
         </div>
     }
     .into_any()
@@ -398,9 +421,10 @@ fn InvitationFacts(
     row: InvitationView,
     detail: Resource<Result<Option<InvitationView>, AppError>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let grants = |names: &[String]| {
         if names.is_empty() {
-            "none".to_owned()
+            t!(l, "inv-facts-none")
         } else {
             names.join(", ")
         }
@@ -416,21 +440,21 @@ fn InvitationFacts(
         row.fixed_data
     };
     let emails = if row.emails.is_empty() {
-        "anyone (public)".to_owned()
+        t!(l, "inv-facts-anyone")
     } else {
         row.emails.join(", ")
     };
     let creator_inactive = (!row.creator_active).then(|| {
         view! {
-            <dt>"Disabled"</dt>
+            <dt>{t!(l, "inv-facts-disabled")}</dt>
             <dd data-testid="disabled-reason">
-                {format!("Its creator, {}, is deactivated: the link works again when their account is reactivated.", row.created_by)}
+                {t!(l, "inv-facts-creator-inactive", name = row.created_by.clone())}
             </dd>
         }
     });
     let opens = (!row.not_before_display.is_empty()).then(|| {
         view! {
-            <dt>"Opens"</dt>
+            <dt>{t!(l, "inv-facts-opens")}</dt>
             <dd data-testid="opens"><super::local_time::LocalWhen at=row.not_before display=row.not_before_display.clone() /></dd>
         }
     });
@@ -438,17 +462,17 @@ fn InvitationFacts(
         <dl class="facts">
             {creator_inactive}
             {opens}
-            <dt>"Description"</dt><dd>{description}</dd>
-            <dt>"Custom attributes"</dt><dd><pre>{fixed_data}</pre></dd>
-            <dt>"Emails"</dt><dd>{emails}</dd>
-            <dt>"Roles"</dt><dd>{grants(&row.role_names)}</dd>
-            <dt>"Groups"</dt><dd>{grants(&row.group_names)}</dd>
-            <Transition fallback=|| view! { <dt>"Messages"</dt><dd class="muted">"Loading…"</dd> }>
+            <dt>{t!(l, "inv-description")}</dt><dd>{description}</dd>
+            <dt>{t!(l, "inv-facts-custom-attributes")}</dt><dd><pre>{fixed_data}</pre></dd>
+            <dt>{t!(l, "inv-facts-emails")}</dt><dd>{emails}</dd>
+            <dt>{t!(l, "inv-roles")}</dt><dd>{grants(&row.role_names)}</dd>
+            <dt>{t!(l, "inv-groups")}</dt><dd>{grants(&row.group_names)}</dd>
+            <Transition fallback=move || view! { <dt>{t!(l, "inv-facts-messages")}</dt><dd class="muted">{t!(l, "inv-loading")}</dd> }>
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok(Some(d)) => view! {
-                            <dt>"Messages"</dt><dd><MessageList messages=d.messages.unwrap_or_default() /></dd>
-                            <dt>"Used by"</dt><dd><LedgerList ledger=d.ledger.unwrap_or_default() /></dd>
+                            <dt>{t!(l, "inv-facts-messages")}</dt><dd><MessageList messages=d.messages.unwrap_or_default() /></dd>
+                            <dt>{t!(l, "inv-facts-used-by")}</dt><dd><LedgerList ledger=d.ledger.unwrap_or_default() /></dd>
                             <EventList events=d.events.unwrap_or_default() />
                             <Timeline steps=d.timeline.unwrap_or_default() />
                             {d.qr_svg.map(|svg| {
@@ -457,19 +481,19 @@ fn InvitationFacts(
                                     format!("/admin/invitations/{}/qr.png", d.pk),
                                 );
                                 view! {
-                                    <dt>"QR code"</dt>
+                                    <dt>{t!(l, "inv-facts-qr")}</dt>
                                     <dd class="qr">
                                         // Generated by Usher from the link (service::qr): modules, no text.
-                                        <div class="qr-code" role="img" aria-label="QR code of the invitation link" inner_html=svg></div>
+                                        <div class="qr-code" role="img" aria-label=t!(l, "inv-facts-qr-label") inner_html=svg></div>
                                         <a class="qr-svg" href=svg_href download>"SVG"</a>
                                         " · "
-                                        <a class="qr-png" href=png_href download>"PNG (poster)"</a>
+                                        <a class="qr-png" href=png_href download>{t!(l, "inv-facts-qr-png")}</a>
                                     </dd>
                                 }
                             })}
                         }.into_any(),
                         Ok(None) => ().into_any(),
-                        Err(e) => view! { <dt>"Activity"</dt><dd><ErrorNotice error=e /></dd> }.into_any(),
+                        Err(e) => view! { <dt>{t!(l, "inv-facts-activity")}</dt><dd><ErrorNotice error=e /></dd> }.into_any(),
                     }
                 })}
             </Transition>
@@ -481,8 +505,9 @@ fn InvitationFacts(
 /// An invitation's messages, newest first.
 #[component]
 fn MessageList(messages: Vec<crate::model::OutboxMessage>) -> impl IntoView {
+    let l = crate::pages::page_locale();
     if messages.is_empty() {
-        return view! { <span class="muted">"none sent"</span> }.into_any();
+        return view! { <span class="muted">{t!(l, "inv-messages-none")}</span> }.into_any();
     }
     view! {
         <ul class="messages">
@@ -490,8 +515,8 @@ fn MessageList(messages: Vec<crate::model::OutboxMessage>) -> impl IntoView {
                 let status = m.status.as_str();
                 view! {
                 <li data-status=status>
-                    {format!("{} — {} (attempts: {}) · queued {}", m.to, m.status.as_str(), m.attempts, m.created)}
-                    {(!m.sent.is_empty()).then(|| format!(" · sent {}", m.sent))}
+                    {t!(l, "inv-message-line", to = m.to, status = outbox_status_label(l, m.status), attempts = m.attempts, created = m.created)}
+                    {(!m.sent.is_empty()).then(|| format!(" {}", t!(l, "inv-message-sent", date = m.sent)))}
                     {(!m.last_error.is_empty()).then(|| view! { <br /><span class="error">{m.last_error}</span> })}
                 </li>
                 }.into_any()
@@ -501,20 +526,36 @@ fn MessageList(messages: Vec<crate::model::OutboxMessage>) -> impl IntoView {
     .into_any()
 }
 
+/// An outbox message's state, in the page's language.
+fn outbox_status_label(l: crate::i18n::Locale, s: crate::domain::outbox::OutboxStatus) -> String {
+    use crate::domain::outbox::OutboxStatus;
+    match s {
+        OutboxStatus::Queued => t!(l, "inv-outbox-queued"),
+        OutboxStatus::Sending => t!(l, "inv-outbox-sending"),
+        OutboxStatus::Sent => t!(l, "inv-outbox-sent"),
+        OutboxStatus::Failed => t!(l, "inv-outbox-failed"),
+    }
+}
+
 /// What the admin should know of beside uses (codes paused after wrong guesses, …), oldest first;
 /// nothing when there is none.
 #[component]
 fn EventList(events: Vec<crate::model::InvitationEvent>) -> impl IntoView {
+    use crate::domain::event::EventKind;
+    let l = crate::pages::page_locale();
     (!events.is_empty()).then(|| {
         view! {
-            <dt>"Events"</dt>
+            <dt>{t!(l, "inv-events")}</dt>
             <dd>
                 <ul class="events">
                     {events.into_iter().map(|e| {
                         let kind = e.kind.as_str();
                         view! {
                             <li class="warning" data-kind=kind>
-                                <strong>{e.kind.label()}</strong> " · " {e.at_display} <br />
+                                <strong>{match e.kind {
+                                    EventKind::CodesPaused => t!(l, "inv-event-codes-paused"),
+                                    EventKind::CodeBudgetHalf => t!(l, "inv-event-code-budget-half"),
+                                }}</strong> " · " {e.at_display} <br />
                                 {e.detail}
                             </li>
                         }
@@ -528,9 +569,10 @@ fn EventList(events: Vec<crate::model::InvitationEvent>) -> impl IntoView {
 /// The invitation's timeline, oldest first: created, edited, emailed, delivered or failed, used…
 #[component]
 fn Timeline(steps: Vec<crate::model::TimelineEntry>) -> impl IntoView {
+    let l = crate::pages::page_locale();
     (!steps.is_empty()).then(|| {
         view! {
-            <dt>"Timeline"</dt>
+            <dt>{t!(l, "inv-timeline")}</dt>
             <dd>
                 <ol class="timeline">
                     {steps.into_iter().map(|s| {
@@ -550,8 +592,10 @@ fn Timeline(steps: Vec<crate::model::TimelineEntry>) -> impl IntoView {
 /// Who used the invitation, oldest first.
 #[component]
 fn LedgerList(ledger: Vec<crate::model::LedgerEntry>) -> impl IntoView {
+    use crate::domain::invitation::UseAction;
+    let l = crate::pages::page_locale();
     if ledger.is_empty() {
-        return view! { <span class="muted">"nobody yet"</span> }.into_any();
+        return view! { <span class="muted">{t!(l, "inv-ledger-none")}</span> }.into_any();
     }
     view! {
         <ul class="ledger">
@@ -559,7 +603,10 @@ fn LedgerList(ledger: Vec<crate::model::LedgerEntry>) -> impl IntoView {
                 let username = e.username.clone();
                 view! {
                     <li data-username=username>
-                        <strong>{e.username}</strong> " " {e.action.as_str()} " · " {e.at_display}
+                        <strong>{e.username}</strong> " " {match e.action {
+                            UseAction::Enrolled => t!(l, "inv-ledger-enrolled"),
+                            UseAction::Joined => t!(l, "inv-ledger-joined"),
+                        }} " · " {e.at_display}
                     </li>
                 }.into_any()
             }).collect_view()}
@@ -576,6 +623,7 @@ fn InvitationActions(
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let sending = RwSignal::new(false);
     let run = move |fut: super::AdminAction| super::run_and_refresh(fut, notice, version);
     let (pk, enabled) = (row.pk.clone(), row.enabled);
@@ -584,23 +632,23 @@ fn InvitationActions(
     let pk_edit = pk.clone();
     let enrolled = row.enrolled_count;
     let send_label = if row.message_count == 0 {
-        "Send…"
+        t!(l, "inv-action-send")
     } else {
-        "Resend…"
+        t!(l, "inv-action-resend")
     };
     let send_to = row.send_to;
     view! {
         <div class="actions">
-            <button class="small" on:click=move |_| editing.set(Some(Editing::Edit(pk_edit.clone())))>"Edit"</button>
+            <button class="small" on:click=move |_| editing.set(Some(Editing::Edit(pk_edit.clone())))>{t!(l, "inv-action-edit")}</button>
             <button class="small secondary toggle" on:click=move |_| {
                 let pk = pk_toggle.clone();
                 run(Box::pin(async move { set_invitation_enabled(pk, !enabled).await }))
-            }>{if enabled { "Disable" } else { "Enable" }}</button>
+            }>{if enabled { t!(l, "inv-disable") } else { t!(l, "inv-enable") }}</button>
             <button class="small secondary send" on:click=move |_| sending.update(|s| *s = !*s)>{send_label}</button>
             <button class="small secondary" on:click=move |_| {
                 let pk = pk_regen.clone();
                 run(Box::pin(async move { regenerate_invitation_token(pk).await }))
-            }>"Regenerate link"</button>
+            }>{t!(l, "inv-action-regenerate")}</button>
             {(enrolled > 0).then(|| view! { <DeprovisionButton pk=pk.clone() enrolled notice version /> })}
             <DeleteButton pk=pk.clone() name=row.name notice version />
         </div>
@@ -619,23 +667,24 @@ fn DeprovisionButton(
     notice: RwSignal<Option<String>>,
     version: RwSignal<u32>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let confirming = RwSignal::new(false);
     view! {
         <Show
             when=move || confirming.get()
             fallback=move || view! {
-                <button class="small danger deprovision" on:click=move |_| confirming.set(true)>"Deprovision accounts…"</button>
+                <button class="small danger deprovision" on:click=move |_| confirming.set(true)>{t!(l, "inv-deprovision")}</button>
             }
         >
-            <span class="confirm">{format!("Deactivate the {enrolled} account(s) created through this invitation? ")}</span>
+            <span class="confirm">{format!("{} ", t!(l, "inv-deprovision-confirm", count = enrolled))}</span>
             <button class="small danger confirm-deprovision" on:click={
                 let pk = pk.clone();
                 move |_| {
                     let pk = pk.clone();
                     super::run_and_refresh(Box::pin(async move { deprovision_invitation(pk).await.map(|_| ()) }), notice, version)
                 }
-            }>"Confirm deprovision"</button>
-            <button class="small secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            }>{t!(l, "inv-deprovision-confirm-button")}</button>
+            <button class="small secondary" on:click=move |_| confirming.set(false)>{t!(l, "inv-cancel")}</button>
         </Show>
     }
     .into_any()
@@ -649,21 +698,22 @@ fn DeleteButton(
     notice: RwSignal<Option<String>>,
     version: RwSignal<u32>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let confirming = RwSignal::new(false);
     view! {
         <Show
             when=move || confirming.get()
-            fallback=move || view! { <button class="small danger" on:click=move |_| confirming.set(true)>"Delete"</button> }
+            fallback=move || view! { <button class="small danger" on:click=move |_| confirming.set(true)>{t!(l, "inv-delete")}</button> }
         >
-            <span class="confirm">"Delete " {name.clone()} "? This cannot be undone. "</span>
+            <span class="confirm">{format!("{} ", t!(l, "inv-delete-confirm", name = name.clone()))}</span>
             <button class="small danger" on:click={
                 let pk = pk.clone();
                 move |_| {
                     let pk = pk.clone();
                     super::run_and_refresh(Box::pin(async move { delete_invitation(pk).await }), notice, version)
                 }
-            }>"Confirm delete"</button>
-            <button class="small secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            }>{t!(l, "inv-delete-confirm-button")}</button>
+            <button class="small secondary" on:click=move |_| confirming.set(false)>{t!(l, "inv-cancel")}</button>
         </Show>
     }
     .into_any()
@@ -684,6 +734,7 @@ fn SendForm(
     version: RwSignal<u32>,
     sending: RwSignal<bool>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let to = RwSignal::new(to.join(", "));
     let cc = RwSignal::new(String::new());
     let bcc = RwSignal::new(String::new());
@@ -705,16 +756,16 @@ fn SendForm(
     let err = move |f: &'static str| move || field_error(send.value().get(), f);
     view! {
         <form class="send-form" on:submit=move |ev| { ev.prevent_default(); send.dispatch(pk.clone()); }>
-            <label for="send-to">"To"</label>
+            <label for="send-to">{t!(l, "inv-send-to")}</label>
             <input id="send-to" prop:value=to on:input=move |ev| to.set(event_target_value(&ev)) placeholder="jane@example.com, …" />
             {err("to")}
-            <label for="send-cc">"Cc"</label>
+            <label for="send-cc">{t!(l, "inv-send-cc")}</label>
             <input id="send-cc" prop:value=cc on:input=move |ev| cc.set(event_target_value(&ev)) />
             {err("cc")}
-            <label for="send-bcc">"Bcc"</label>
+            <label for="send-bcc">{t!(l, "inv-send-bcc")}</label>
             <input id="send-bcc" prop:value=bcc on:input=move |ev| bcc.set(event_target_value(&ev)) />
             {err("bcc")}
-            <button type="submit" class="small" id="send-submit">"Send invitation"</button>
+            <button type="submit" class="small" id="send-submit">{t!(l, "inv-send-submit")}</button>
         </form>
     }
     .into_any()
@@ -752,6 +803,7 @@ fn InvitationEditor(
     editing: RwSignal<Option<Editing>>,
     version: RwSignal<u32>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let mode2 = mode.clone();
     let initial = Resource::new(
         move || mode2.clone(),
@@ -773,7 +825,7 @@ fn InvitationEditor(
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(l, "inv-loading")}</p> }>
             {move || {
                 let mode = mode.clone();
                 Suspend::new(async move {
@@ -800,6 +852,7 @@ fn InvitationFormView(
     editing: RwSignal<Option<Editing>>,
     version: RwSignal<u32>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let name = RwSignal::new(form.name);
     let description = RwSignal::new(form.description);
     let flow = RwSignal::new(form.flow);
@@ -826,8 +879,8 @@ fn InvitationFormView(
         |(flow, emails, fixed_data)| invitation_mail_warning(flow, emails, fixed_data),
     );
     let title = match &mode {
-        Editing::Create => "Create invitation",
-        Editing::Edit(_) => "Edit invitation",
+        Editing::Create => t!(l, "inv-editor-title-create"),
+        Editing::Edit(_) => t!(l, "inv-editor-title-edit"),
     };
     let editing_pk = match &mode {
         Editing::Create => None,
@@ -877,7 +930,7 @@ fn InvitationFormView(
     };
     let checklist = move |items: Vec<NamedItem>, sel: RwSignal<Vec<String>>, kind: &'static str| {
         if items.is_empty() {
-            return view! { <p class="muted">"None defined yet (Directory → " {if kind == "role" { "Roles" } else { "Groups" }} ")."</p> }.into_any();
+            return view! { <p class="muted">{if kind == "role" { t!(l, "inv-editor-no-roles") } else { t!(l, "inv-editor-no-groups") }}</p> }.into_any();
         }
         items
             .into_iter()
@@ -906,14 +959,14 @@ fn InvitationFormView(
         <form class="card editor" id="invitation-form" on:submit=submit novalidate>
             <h2>{title}</h2>
             {move || general_error(save.value().get())}
-            <label for="invitation-name">"Name"</label>
+            <label for="invitation-name">{t!(l, "inv-field-name")}</label>
             <input id="invitation-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) placeholder="jane-smith-2026-02" />
             {err("name")}
-            <label for="invitation-description">"Description"</label>
+            <label for="invitation-description">{t!(l, "inv-description")}</label>
             <textarea id="invitation-description" prop:value=description on:input=move |ev| description.set(event_target_value(&ev)) rows="2"></textarea>
-            <label for="invitation-flow">"Flow"</label>
+            <label for="invitation-flow">{t!(l, "inv-field-flow")}</label>
             <select id="invitation-flow" on:change=move |ev| flow.set(event_target_value(&ev))>
-                <option value="" selected=move || flow.get().is_empty()>"— choose a flow —"</option>
+                <option value="" selected=move || flow.get().is_empty()>{t!(l, "inv-editor-choose-flow")}</option>
                 {flows.clone().into_iter().map(|f| {
                     let pk = f.pk.clone();
                     view! { <option value=f.pk.clone() selected=move || flow.get() == pk>{f.slug.clone()}</option> }
@@ -923,81 +976,81 @@ fn InvitationFormView(
                 let selected = flow.get();
                 flows.iter().any(|f| f.pk == selected && !f.has_invitation_stage).then(|| view! {
                     <p class="warning" role="status" id="no-invitation-stage">
-                        "⚠ No invitation stage is bound to this flow, so it does not ask for an invitation: anyone who has its address can enroll."
+                        {t!(l, "inv-editor-no-invitation-stage")}
                     </p>
                 })
             }}
             {err("flow")}
-            <label for="invitation-expires">{format!("Expires (your time zone: {zone})")}</label>
+            <label for="invitation-expires">{t!(l, "inv-editor-expires-label", zone = zone.clone())}</label>
             <input id="invitation-expires" type="datetime-local" prop:value=expires prop:disabled=never
                 on:input=move |ev| expires.set(event_target_value(&ev)) />
             <label class="check" for="invitation-never">
                 <input id="invitation-never" type="checkbox" role="switch" prop:checked=never on:change=move |ev| never.set(event_target_checked(&ev)) />
-                "Never expires"
+                {t!(l, "inv-editor-never-expires")}
             </label>
             <Show when=move || never.get()>
-                <p class="warning" role="status">"⚠ This invitation never expires: its link works until it is disabled, deleted or used up."</p>
+                <p class="warning" role="status">{t!(l, "inv-editor-never-warning")}</p>
             </Show>
             {err("expires")}
-            <label for="invitation-not-before">{format!("Opens at (your time zone: {zone}; empty = at once)")}</label>
+            <label for="invitation-not-before">{t!(l, "inv-editor-not-before-label", zone = zone.clone())}</label>
             <input id="invitation-not-before" type="datetime-local" prop:value=not_before
                 on:input=move |ev| not_before.set(event_target_value(&ev)) />
-            <p class="muted">"Before this time the link shows when it opens and grants nothing."</p>
+            <p class="muted">{t!(l, "inv-editor-not-before-help")}</p>
             {err("not_before")}
-            <label for="invitation-reminders">"Reminders: days before expiry (e.g. 7, 1; empty = none)"</label>
+            <label for="invitation-reminders">{t!(l, "inv-editor-reminders-label")}</label>
             <input id="invitation-reminders" prop:value=reminder_days placeholder="7, 1"
                 on:input=move |ev| reminder_days.set(event_target_value(&ev)) />
-            <p class="muted">"Each reminder goes once to the addresses its link was emailed to whose account has not used it."</p>
+            <p class="muted">{t!(l, "inv-editor-reminders-help")}</p>
             {err("reminder_days")}
-            <label for="invitation-locale">"Invitee's language"</label>
+            <label for="invitation-locale">{t!(l, "inv-editor-locale-label")}</label>
             <select id="invitation-locale" on:change=move |ev| locale.set(event_target_value(&ev))>
-                <option value="" selected=move || locale.get().is_empty()>"Their browser's (else the brand default)"</option>
-                {crate::i18n::Locale::ALL.into_iter().map(|l| view! {
-                    <option value=l.code() selected=move || locale.get() == l.code()>{l.native_name()}</option>
+                <option value="" selected=move || locale.get().is_empty()>{t!(l, "inv-editor-locale-browser")}</option>
+                {crate::i18n::Locale::ALL.into_iter().map(|lang| view! {
+                    <option value=lang.code() selected=move || locale.get() == lang.code()>{lang.native_name()}</option>
                 }).collect_view()}
             </select>
-            <p class="muted">"The landing page, every step, its errors and its emails speak it; the new account keeps it."</p>
+            <p class="muted">{t!(l, "inv-editor-locale-help")}</p>
             {err("locale")}
-            <label for="invitation-fixed-data">"Custom attributes (JSON or YAML)"</label>
+            <label for="invitation-fixed-data">{t!(l, "inv-editor-fixed-data-label")}</label>
             <textarea id="invitation-fixed-data" class="code" rows="5" placeholder="name: Jane Smith\nemail: jane.smith@company.com"
                 prop:value=fixed_data on:input=move |ev| fixed_data.set(event_target_value(&ev))></textarea>
             {err("fixed_data")}
             <label class="check" for="invitation-single-use">
                 <input id="invitation-single-use" type="checkbox" role="switch" prop:checked=single_use on:change=move |ev| single_use.set(event_target_checked(&ev)) />
-                "Single use"
+                {t!(l, "inv-single-use")}
             </label>
-            <label for="invitation-quota">"Quota (max uses; empty = unlimited)"</label>
+            <label for="invitation-quota">{t!(l, "inv-editor-quota-label")}</label>
             <input id="invitation-quota" type="number" min="1" prop:value=quota prop:disabled=single_use
                 on:input=move |ev| quota.set(event_target_value(&ev)) />
             {err("quota")}
-            <label for="invitation-emails">"Emails (one per line: an address or *@domain; empty = anyone)"</label>
+            <label for="invitation-emails">{t!(l, "inv-editor-emails-label")}</label>
             <textarea id="invitation-emails" rows="3" prop:value=emails on:input=move |ev| emails.set(event_target_value(&ev))></textarea>
             {err("emails")}
             {move || mail_warning.get().and_then(|w| w.ok()).filter(|w| w.any()).map(|w| view! {
                 <div class="warning" role="status" id="invitation-mail-warning">
                     {w.sends_invitation.then(|| view! {
-                        <p>"⚠ No SMTP server is configured: this message will wait in the outbox until one is (System → Email)."</p>
+                        <p>{t!(l, "inv-editor-mail-warning-send")}</p>
                     })}
                     {w.needs_code.then(|| view! {
-                        <p>"⚠ No SMTP server is configured: the invitees of this invitation must confirm their address with an emailed code, which cannot be sent until one is (System → Email). To share a link without mail, leave Emails empty and use a flow without an email stage."</p>
+                        <p>{t!(l, "inv-editor-mail-warning-code")}</p>
                     })}
                 </div>
             })}
-            <fieldset><legend>"Roles"</legend>{checklist(roles, sel_roles, "role")}</fieldset>
+            <fieldset><legend>{t!(l, "inv-roles")}</legend>{checklist(roles, sel_roles, "role")}</fieldset>
             {err("roles")}
-            <fieldset><legend>"Groups"</legend>{checklist(groups, sel_groups, "group")}</fieldset>
+            <fieldset><legend>{t!(l, "inv-groups")}</legend>{checklist(groups, sel_groups, "group")}</fieldset>
             {err("groups")}
             <label class="check" for="invitation-enabled">
                 <input id="invitation-enabled" type="checkbox" role="switch" prop:checked=enabled on:change=move |ev| enabled.set(event_target_checked(&ev)) />
-                "Enabled"
+                {t!(l, "inv-editor-enabled")}
             </label>
             <label class="check" for="invitation-notify">
                 <input id="invitation-notify" type="checkbox" role="switch" prop:checked=notify_creator on:change=move |ev| notify_creator.set(event_target_checked(&ev)) />
-                "Email me when it is used, when a delivery fails, or when it expires unused"
+                {t!(l, "inv-editor-notify")}
             </label>
             <div class="actions">
-                <button type="submit" id="invitation-save">"Save"</button>
-                <button type="button" class="secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+                <button type="submit" id="invitation-save">{t!(l, "inv-editor-save")}</button>
+                <button type="button" class="secondary" on:click=move |_| editing.set(None)>{t!(l, "inv-cancel")}</button>
             </div>
         </form>
         <InvitationChecks current pk=editing_pk />

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 /// browser the part in brackets becomes the local time with its zone, and the UTC words its `title`.
 #[component]
 pub fn LocalWhen(at: Option<i64>, display: String) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let (relative, utc) = match display.split_once(" (") {
         Some((r, u)) => (r.to_owned(), u.trim_end_matches(')').to_owned()),
         None => (display.clone(), String::new()),
@@ -17,7 +18,7 @@ pub fn LocalWhen(at: Option<i64>, display: String) -> impl IntoView {
     let shown = RwSignal::new(utc.clone());
     let zone = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        if let Some((text, z)) = at.and_then(local) {
+        if let Some((text, z)) = at.and_then(|at| local(l, at)) {
             shown.set(text);
             zone.set(Some(z));
         }
@@ -40,10 +41,11 @@ pub fn LocalWhen(at: Option<i64>, display: String) -> impl IntoView {
 /// UTC words then its `title` (shown on hover).
 #[component]
 pub fn LocalTime(at: i64, utc: String) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let shown = RwSignal::new(utc.clone());
     let zone = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        if let Some((text, z)) = local(at) {
+        if let Some((text, z)) = local(l, at) {
             shown.set(text);
             zone.set(Some(z));
         }
@@ -51,9 +53,9 @@ pub fn LocalTime(at: i64, utc: String) -> impl IntoView {
     view! { <time class="when" title=utc data-zone=move || zone.get()>{move || shown.get()}</time> }
 }
 
-/// `ts` (UTC Unix seconds) in the browser's zone, "Dec 14, 2026, 02:00 GMT+1", and the zone's name
-/// ("Europe/Berlin"); `None` outside the browser.
-pub fn local(ts: i64) -> Option<(String, String)> {
+/// `ts` (UTC Unix seconds) in the browser's zone, in the words of language `l` ("Dec 14, 2026, 02:00 GMT+1",
+/// "14. Dez. 2026, 02:00 MEZ"), and the zone's name ("Europe/Berlin"); `None` outside the browser.
+pub fn local(l: crate::i18n::Locale, ts: i64) -> Option<(String, String)> {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsValue;
@@ -70,12 +72,16 @@ pub fn local(ts: i64) -> Option<(String, String)> {
         ] {
             js_sys::Reflect::set(&opts, &JsValue::from_str(k), &JsValue::from_str(v)).ok()?;
         }
-        let text: String = date.to_locale_string("en-US", &opts).into();
+        let tag = match l {
+            crate::i18n::Locale::En => "en-US",
+            crate::i18n::Locale::De => "de-DE",
+        };
+        let text: String = date.to_locale_string(tag, &opts).into();
         Some((text, zone()?))
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = ts;
+        let _ = (l, ts);
         None
     }
 }

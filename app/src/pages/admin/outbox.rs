@@ -2,11 +2,25 @@
 
 use super::table::ListTable;
 use crate::api::admin::{list_outbox, retry_message};
+use crate::domain::outbox::OutboxStatus;
+use crate::i18n::Locale;
+use crate::t;
 use leptos::prelude::*;
+
+/// A message's status in the page's language (`queued`, `sending`, `sent`, `failed` in English).
+fn status_label(l: Locale, s: OutboxStatus) -> String {
+    match s {
+        OutboxStatus::Queued => t!(l, "outbox-status-queued"),
+        OutboxStatus::Sending => t!(l, "outbox-status-sending"),
+        OutboxStatus::Sent => t!(l, "outbox-status-sent"),
+        OutboxStatus::Failed => t!(l, "outbox-status-failed"),
+    }
+}
 
 /// The outbox table, with a "failed only" filter.
 #[component]
 pub fn OutboxPage() -> impl IntoView {
+    let l = crate::pages::page_locale();
     let only_failed = RwSignal::new(false);
     let retry = Action::new(|pk: &String| retry_message(pk.clone()));
     let rows = Resource::new(
@@ -15,17 +29,26 @@ pub fn OutboxPage() -> impl IntoView {
     );
     view! {
         <section class="page">
-            <h1>"Outbox"</h1>
+            <h1>{t!(l, "outbox-title")}</h1>
             <label class="check" for="outbox-failed">
                 <input id="outbox-failed" type="checkbox" prop:checked=only_failed on:change=move |ev| only_failed.set(event_target_checked(&ev)) />
-                "Failed only"
+                {t!(l, "outbox-failed-only")}
             </label>
             {move || retry.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
             <ListTable
                 data=rows
                 class="outbox"
-                headers=&["Invitation", "To", "Status", "Attempts", "Last error", "Queued", "Sent", ""]
-                empty="No messages.".to_owned()
+                headers=vec![
+                    t!(l, "outbox-col-invitation"),
+                    t!(l, "outbox-col-to"),
+                    t!(l, "outbox-col-status"),
+                    t!(l, "outbox-col-attempts"),
+                    t!(l, "outbox-col-last-error"),
+                    t!(l, "outbox-col-queued"),
+                    t!(l, "outbox-col-sent"),
+                    String::new(),
+                ]
+                empty=t!(l, "outbox-empty")
                 is_empty={|list: &Vec<crate::model::OutboxMessage>| list.is_empty()}
                 body={move |list: Vec<crate::model::OutboxMessage>| view! {
                     <tbody>
@@ -33,18 +56,18 @@ pub fn OutboxPage() -> impl IntoView {
                             <tr data-status=m.status.as_str()>
                                 <td>{m.invitation.clone().unwrap_or_else(|| "—".into())}</td>
                                 <td>{m.to.clone()}</td>
-                                <td>{m.status.as_str()}</td>
+                                <td>{status_label(l, m.status)}</td>
                                 <td>{m.attempts}</td>
                                 <td class="error">{m.last_error.clone()}</td>
                                 <td><super::local_time::LocalTime at=m.created_at utc=m.created.clone() /></td>
                                 <td>{m.sent.clone()}</td>
                                 <td>
-                                    {(m.status == crate::domain::outbox::OutboxStatus::Failed).then(|| {
+                                    {(m.status == OutboxStatus::Failed).then(|| {
                                         let pk = m.pk.clone();
                                         view! {
                                             <button type="button" class="small retry"
                                                 on:click=move |_| { retry.dispatch(pk.clone()); }>
-                                                "Retry"
+                                                {t!(l, "outbox-retry")}
                                             </button>
                                         }
                                     })}

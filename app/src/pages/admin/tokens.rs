@@ -4,12 +4,14 @@
 use super::table::ListTable;
 use crate::api::admin::{create_token, list_tokens, revoke_token};
 use crate::model::{ApiTokenView, NewToken, TokenForm};
+use crate::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// The tokens table and the create form.
 #[component]
 pub fn TokensPage() -> impl IntoView {
+    let l = crate::pages::page_locale();
     let version = RwSignal::new(0u32);
     let rows = Resource::new(move || version.get(), |_| list_tokens());
     let (username, identifier, description, expires) = (
@@ -33,10 +35,7 @@ pub fn TokensPage() -> impl IntoView {
         }
     });
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
-    let input = |id: &'static str,
-                 label: &'static str,
-                 sig: RwSignal<String>,
-                 placeholder: &'static str| {
+    let input = |id: &'static str, label: String, sig: RwSignal<String>, placeholder: String| {
         view! {
             <label for=id>{label}</label>
             <input id=id prop:value=sig placeholder=placeholder on:input=move |ev| sig.set(event_target_value(&ev)) />
@@ -45,10 +44,10 @@ pub fn TokensPage() -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>"Tokens"</h1>
+            <h1>{t!(l, "tokens-title")}</h1>
             <p class="muted">
-                "API tokens for " <code>"Authorization: Bearer …"</code> " on " <code>"/api/v3/"</code>
-                ". Only tokens of superusers manage invitations."
+                {t!(l, "tokens-intro-for")} " " <code>"Authorization: Bearer …"</code> " " {t!(l, "tokens-intro-on")} " "
+                <code>"/api/v3/"</code> ". " {t!(l, "tokens-intro-after")}
             </p>
             <form class="token-form" on:submit=move |ev| {
                 ev.prevent_default();
@@ -59,11 +58,11 @@ pub fn TokensPage() -> impl IntoView {
                     expires: expires.get_untracked(),
                 });
             }>
-                {input("token-identifier", "Identifier", identifier, "ci-invitations")}
-                {input("token-username", "User", username, "admin")}
-                {input("token-description", "Description", description, "What the token is for")}
-                {input("token-expires", "Expires (UTC, empty for never)", expires, "2027-01-01T00:00")}
-                <button type="submit" id="token-create">"Create token"</button>
+                {input("token-identifier", t!(l, "tokens-identifier"), identifier, "ci-invitations".to_owned())}
+                {input("token-username", t!(l, "tokens-user"), username, "admin".to_owned())}
+                {input("token-description", t!(l, "tokens-description"), description, t!(l, "tokens-description-placeholder"))}
+                {input("token-expires", t!(l, "tokens-expires"), expires, "2027-01-01T00:00".to_owned())}
+                <button type="submit" id="token-create">{t!(l, "tokens-create")}</button>
             </form>
             {move || match save.value().get() {
                 Some(Err(e)) if !matches!(e, crate::error::AppError::Validation(_)) => {
@@ -73,7 +72,7 @@ pub fn TokensPage() -> impl IntoView {
             }}
             {move || created.get().map(|t| view! {
                 <div class="secret" role="status">
-                    <p>"Token " <strong>{t.token.identifier.clone()}</strong> " created. Copy its secret now: it is not shown again."</p>
+                    <p>{t!(l, "tokens-created-before")} " " <strong>{t.token.identifier.clone()}</strong> " " {t!(l, "tokens-created-after")}</p>
                     <input id="token-secret" readonly value=t.secret.clone() />
                 </div>
             })}
@@ -81,8 +80,17 @@ pub fn TokensPage() -> impl IntoView {
             <ListTable
                 data=rows
                 class="tokens"
-                headers=&["Identifier", "User", "Key", "Status", "Expires", "Created", "Description", ""]
-                empty="No tokens yet.".to_owned()
+                headers=vec![
+                    t!(l, "tokens-col-identifier"),
+                    t!(l, "tokens-col-user"),
+                    t!(l, "tokens-col-key"),
+                    t!(l, "tokens-col-status"),
+                    t!(l, "tokens-col-expires"),
+                    t!(l, "tokens-col-created"),
+                    t!(l, "tokens-col-description"),
+                    String::new(),
+                ]
+                empty=t!(l, "tokens-empty")
                 is_empty={|list: &Vec<ApiTokenView>| list.is_empty()}
                 body={move |list: Vec<ApiTokenView>| view! {
                     <tbody>
@@ -101,13 +109,14 @@ fn TokenLine(
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let confirming = RwSignal::new(false);
     let (pk, name) = (t.pk.clone(), t.identifier.clone());
     let active = t.status == crate::domain::token::TokenStatus::Active;
     view! {
         <tr data-identifier=t.identifier.clone() data-status=t.status.as_str()>
             <td>{t.identifier.clone()}</td>
-            <td>{t.username.clone()}{(!t.superuser).then_some(" (not a superuser)")}</td>
+            <td>{t.username.clone()}{(!t.superuser).then(|| format!(" {}", t!(l, "tokens-not-superuser")))}</td>
             <td><code>{format!("{}…", t.key_prefix)}</code></td>
             <td data-testid="token-status">{t.status.as_str()}</td>
             <td><super::local_time::LocalWhen at=t.expires_at display=t.expires_display.clone() /></td>
@@ -117,9 +126,9 @@ fn TokenLine(
                 {active.then(|| view! {
                     <Show
                         when=move || confirming.get()
-                        fallback=move || view! { <button class="danger small revoke" on:click=move |_| confirming.set(true)>"Revoke"</button> }
+                        fallback=move || view! { <button class="danger small revoke" on:click=move |_| confirming.set(true)>{t!(l, "tokens-revoke")}</button> }
                     >
-                        <span>"Revoke " {name.clone()} "? Scripts using it stop working at once. "</span>
+                        <span>{t!(l, "tokens-revoke-confirm", name = name.clone())} " "</span>
                         <button class="danger small confirm-revoke" on:click={
                             let pk = pk.clone();
                             move |_| {
@@ -132,8 +141,8 @@ fn TokenLine(
                                     version.update(|v| *v += 1);
                                 });
                             }
-                        }>"Confirm revoke"</button>
-                        <button class="secondary small" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                        }>{t!(l, "tokens-confirm-revoke")}</button>
+                        <button class="secondary small" on:click=move |_| confirming.set(false)>{t!(l, "tokens-cancel")}</button>
                     </Show>
                 })}
             </td>

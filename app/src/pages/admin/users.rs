@@ -8,6 +8,7 @@ use crate::api::admin::{delete_user, list_users, set_user_active, user_paths};
 use crate::domain::user::{path_tree_counted, under};
 use crate::error::AppError;
 use crate::model::{PathCount, UserView, USERS_PAGE_SIZE};
+use crate::t;
 use leptos::prelude::*;
 
 fn join(v: &[String]) -> String {
@@ -30,6 +31,7 @@ fn users_under(paths: &[PathCount], selected: &str) -> u64 {
 /// The users page.
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    let l = crate::pages::page_locale();
     let version = RwSignal::new(0u32);
     let selected = RwSignal::new(String::new());
     let page = RwSignal::new(0u64);
@@ -45,10 +47,10 @@ pub fn UsersPage() -> impl IntoView {
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
     view! {
         <section class="page">
-            <h1>"Users"</h1>
+            <h1>{t!(l, "users-title")}</h1>
             {move || notice.get().map(|n| view! { <p class="error" role="alert">{n}</p> })}
             <div class="directory">
-                <nav class="path-tree" aria-label="User paths">
+                <nav class="path-tree" aria-label=t!(l, "users-paths-label")>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let counts = paths.await.unwrap_or_default();
@@ -57,7 +59,7 @@ pub fn UsersPage() -> impl IntoView {
                             let tree = path_tree_counted(&counted);
                             view! {
                                 <button class="path" class:current=move || selected.get().is_empty()
-                                    on:click=move |_| choose(String::new())>{format!("All users ({total})")}</button>
+                                    on:click=move |_| choose(String::new())>{t!(l, "users-all", total = total)}</button>
                                 {tree.into_iter().map(|(path, depth, n)| {
                                     let p = path.clone();
                                     let p2 = path.clone();
@@ -73,14 +75,15 @@ pub fn UsersPage() -> impl IntoView {
                     </Transition>
                 </nav>
                 <div class="users-list">
-                    <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                    <Transition fallback=move || view! { <p>{t!(l, "page-loading")}</p> }>
                         {move || Suspend::new(async move {
                             match users.await {
                                 Ok(rows) => view! {
                                     <table class="table users">
                                         <thead><tr>
-                                            <th></th><th>"Username"</th><th>"Name"</th><th>"Email"</th><th>"Type"</th><th>"Path"</th>
-                                            <th>"Groups"</th><th>"Active"</th><th>"Last sign-in"</th>
+                                            <th></th><th>{t!(l, "users-col-username")}</th><th>{t!(l, "users-col-name")}</th><th>{t!(l, "users-col-email")}</th>
+                                            <th>{t!(l, "users-col-type")}</th><th>{t!(l, "users-col-path")}</th>
+                                            <th>{t!(l, "users-col-groups")}</th><th>{t!(l, "users-col-active")}</th><th>{t!(l, "users-col-last-sign-in")}</th>
                                         </tr></thead>
                                         {rows.into_iter().map(|u| view! { <UserLine u version notice /> }).collect_view()}
                                     </table>
@@ -104,6 +107,7 @@ fn UsersPager(
     selected: RwSignal<String>,
     page: RwSignal<u64>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -115,15 +119,21 @@ fn UsersPager(
                     (pages > 1).then(|| {
                         let range = move || {
                             let first = page.get() * USERS_PAGE_SIZE;
-                            format!("{}–{} of {total}", first + 1, (first + USERS_PAGE_SIZE).min(total))
+                            t!(
+                                l,
+                                "users-range",
+                                from = (first + 1).to_string(),
+                                to = (first + USERS_PAGE_SIZE).min(total).to_string(),
+                                total = total
+                            )
                         };
                         view! {
-                            <nav class="pager" aria-label="User pages">
+                            <nav class="pager" aria-label=t!(l, "users-pages-label")>
                                 <button class="small secondary" id="users-previous" disabled=move || page.get() == 0
-                                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
+                                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(l, "users-previous")}</button>
                                 <span class="muted" aria-live="polite">{range}</span>
                                 <button class="small secondary" id="users-next" disabled=move || page.get() + 1 >= pages
-                                    on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                                    on:click=move |_| page.update(|p| *p += 1)>{t!(l, "users-next")}</button>
                             </nav>
                         }
                     })
@@ -140,6 +150,7 @@ fn UserLine(
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let expanded = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let pk = u.pk;
@@ -149,34 +160,34 @@ fn UserLine(
     view! {
         <tbody class="user" data-username=u.username.clone()>
             <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
-                <td><button class="expand small secondary" aria-label="Expand">{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
-                <td>{u.username.clone()}{u.is_superuser.then(|| view! { " " <span class="badge ok">"admin"</span> })}</td>
+                <td><button class="expand small secondary" aria-label=t!(l, "users-expand")>{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
+                <td>{u.username.clone()}{u.is_superuser.then(|| view! { " " <span class="badge ok">{t!(l, "users-badge-admin")}</span> })}</td>
                 <td>{u.name.clone()}</td>
                 <td>{u.email.clone()}</td>
                 <td data-testid="user-type">{u.user_type.as_str()}</td>
                 <td data-testid="user-path">{u.path.clone()}</td>
                 <td data-testid="user-groups">{join(&u.groups)}</td>
-                <td data-testid="user-active">{if u.is_active { "yes" } else { "no" }}</td>
+                <td data-testid="user-active">{if u.is_active { t!(l, "users-active-yes") } else { t!(l, "users-active-no") }}</td>
                 <td>{u.last_login.clone()}</td>
             </tr>
             <tr class="details" class:hidden=move || !expanded.get()>
                 <td></td>
                 <td colspan="8">
                     <dl class="facts">
-                        <dt>"Groups"</dt><dd data-testid="detail-groups">{join(&u.groups)}</dd>
-                        <dt>"Roles"</dt><dd data-testid="detail-roles">{join(&u.roles)}</dd>
-                        <dt>"Created through"</dt>
-                        <dd data-testid="detail-invitation">{u.created_by_invitation.clone().unwrap_or_else(|| "— (not through an invitation)".into())}</dd>
+                        <dt>{t!(l, "users-detail-groups")}</dt><dd data-testid="detail-groups">{join(&u.groups)}</dd>
+                        <dt>{t!(l, "users-detail-roles")}</dt><dd data-testid="detail-roles">{join(&u.roles)}</dd>
+                        <dt>{t!(l, "users-detail-created-through")}</dt>
+                        <dd data-testid="detail-invitation">{u.created_by_invitation.clone().unwrap_or_else(|| t!(l, "users-detail-not-invited"))}</dd>
                     </dl>
                     <div class="actions">
                         <button class="small secondary toggle-active" on:click=move |_| act(Box::pin(set_user_active(pk, !active)))>
-                            {if active { "Deactivate" } else { "Activate" }}
+                            {if active { t!(l, "users-deactivate") } else { t!(l, "users-activate") }}
                         </button>
                         <Show when=move || confirming.get()
-                            fallback=move || view! { <button class="small danger delete-user" on:click=move |_| confirming.set(true)>"Delete"</button> }>
-                            <span>"Delete " {username.clone()} " and the invitations they created? "</span>
-                            <button class="small danger confirm-delete" on:click=move |_| act(Box::pin(delete_user(pk)))>"Confirm delete"</button>
-                            <button class="small secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                            fallback=move || view! { <button class="small danger delete-user" on:click=move |_| confirming.set(true)>{t!(l, "users-delete")}</button> }>
+                            <span>{t!(l, "users-delete-confirm", name = username.clone())} " "</span>
+                            <button class="small danger confirm-delete" on:click=move |_| act(Box::pin(delete_user(pk)))>{t!(l, "users-confirm-delete")}</button>
+                            <button class="small secondary" on:click=move |_| confirming.set(false)>{t!(l, "users-cancel")}</button>
                         </Show>
                     </div>
                 </td>

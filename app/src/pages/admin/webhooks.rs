@@ -10,12 +10,14 @@ use crate::api::admin::webhooks::{
 use crate::model::{
     NewWebhook, WebhookDeliveries, WebhookDeliveryView, WebhookForm, WebhookView, WebhooksPage,
 };
+use crate::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// The setting, the create form and the webhooks.
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
+    let l = crate::pages::page_locale();
     let version = RwSignal::new(0u32);
     let page = Resource::new(move || version.get(), |_| list_webhooks());
     let (name, url) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
@@ -46,7 +48,7 @@ pub fn WebhooksPage() -> impl IntoView {
         }
     });
     let input = move |id: &'static str,
-                      label: &'static str,
+                      label: String,
                       sig: RwSignal<String>,
                       placeholder: &'static str| {
         view! {
@@ -57,11 +59,10 @@ pub fn WebhooksPage() -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>"Webhooks"</h1>
+            <h1>{t!(l, "webhooks-title")}</h1>
             <p class="muted">
-                "Events are posted as JSON to each enabled webhook that receives their type, signed by the "
-                "Standard Webhooks convention (" <code>"webhook-id"</code> ", " <code>"webhook-timestamp"</code>
-                ", " <code>"webhook-signature"</code> "), and retried for 72 hours."
+                {t!(l, "webhooks-intro")} <code>"webhook-id"</code> ", " <code>"webhook-timestamp"</code>
+                ", " <code>"webhook-signature"</code> {t!(l, "webhooks-intro-end")}
             </p>
             <Suspense fallback=|| ()>
                 {move || page.get().and_then(Result::ok).map(|p: WebhooksPage| {
@@ -75,9 +76,9 @@ pub fn WebhooksPage() -> impl IntoView {
                             <label class="check" for="webhook-allow-private">
                                 <input id="webhook-allow-private" type="checkbox" prop:checked=allow
                                     on:change=move |ev| allow.set(event_target_checked(&ev)) />
-                                "Allow private addresses (loopback, 10/8, 172.16/12, 192.168/16, link-local…): only for receivers on your own network"
+                                {t!(l, "webhooks-allow-private")}
                             </label>
-                            <button type="submit" class="secondary small" id="webhook-allow-save">"Save"</button>
+                            <button type="submit" class="secondary small" id="webhook-allow-save">{t!(l, "webhooks-save")}</button>
                             {move || save_allow.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
                         </form>
                         <form class="token-form webhook-form" on:submit=move |ev| {
@@ -89,14 +90,14 @@ pub fn WebhooksPage() -> impl IntoView {
                                 enabled: enabled.get_untracked(),
                             });
                         }>
-                            {input("webhook-name", "Name", name, "CRM")}
-                            {input("webhook-url", "URL", url, "https://hooks.example.com/usher")}
+                            {input("webhook-name", t!(l, "webhooks-name"), name, "CRM")}
+                            {input("webhook-url", t!(l, "webhooks-url"), url, "https://hooks.example.com/usher")}
                             <fieldset class="webhook-events">
-                                <legend>"Event types"</legend>
+                                <legend>{t!(l, "webhooks-event-types")}</legend>
                                 <label class="check" for="webhook-all-events">
                                     <input id="webhook-all-events" type="checkbox" prop:checked=all_events
                                         on:change=move |ev| all_events.set(event_target_checked(&ev)) />
-                                    "All events"
+                                    {t!(l, "webhooks-all-events")}
                                 </label>
                                 {p.event_types.into_iter().map(|t| {
                                     let (id, label_for) = (format!("webhook-event-{t}"), format!("webhook-event-{t}"));
@@ -122,9 +123,9 @@ pub fn WebhooksPage() -> impl IntoView {
                             <label class="check" for="webhook-enabled">
                                 <input id="webhook-enabled" type="checkbox" prop:checked=enabled
                                     on:change=move |ev| enabled.set(event_target_checked(&ev)) />
-                                "Enabled"
+                                {t!(l, "webhooks-enabled")}
                             </label>
-                            <button type="submit" id="webhook-create">"Create webhook"</button>
+                            <button type="submit" id="webhook-create">{t!(l, "webhooks-create")}</button>
                         </form>
                     }
                 })}
@@ -137,7 +138,7 @@ pub fn WebhooksPage() -> impl IntoView {
             }}
             {move || created.get().map(|w| view! {
                 <div class="secret" role="status">
-                    <p>"Webhook " <strong>{w.webhook.name.clone()}</strong> " created. Its signing secret: copy it now: it is not shown again."</p>
+                    <p>{format!("{} ", t!(l, "webhooks-created"))} <strong>{w.webhook.name.clone()}</strong> {format!(" {}", t!(l, "webhooks-created-secret"))}</p>
                     <input id="webhook-secret" readonly value=w.secret.clone() />
                 </div>
             })}
@@ -145,8 +146,15 @@ pub fn WebhooksPage() -> impl IntoView {
             <ListTable
                 data=page
                 class="tokens webhooks"
-                headers=&["Name", "URL", "Events", "Enabled", "Created", ""]
-                empty="No webhooks yet.".to_owned()
+                headers=vec![
+                    t!(l, "webhooks-name"),
+                    t!(l, "webhooks-url"),
+                    t!(l, "webhooks-col-events"),
+                    t!(l, "webhooks-enabled"),
+                    t!(l, "webhooks-col-created"),
+                    String::new(),
+                ]
+                empty=t!(l, "webhooks-empty")
                 is_empty={|p: &WebhooksPage| p.webhooks.is_empty()}
                 body={move |p: WebhooksPage| view! {
                     <tbody>
@@ -165,6 +173,7 @@ fn WebhookLine(
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let confirming = RwSignal::new(false);
     let open = RwSignal::new(false);
     let (pk, name, on) = (w.pk.clone(), w.name.clone(), w.enabled);
@@ -198,24 +207,24 @@ fn WebhookLine(
         <tr data-name=w.name.clone() data-enabled=on.to_string()>
             <td>{w.name.clone()}</td>
             <td><code>{w.url.clone()}</code></td>
-            <td>{if w.actions.iter().any(|a| a == "*") { "All events".to_owned() } else { w.actions.join(", ") }}</td>
+            <td>{if w.actions.iter().any(|a| a == "*") { t!(l, "webhooks-all-events") } else { w.actions.join(", ") }}</td>
             <td>
                 <button type="button" class="secondary small toggle" on:click=toggle>
-                    {if on { "Enabled: disable" } else { "Disabled: enable" }}
+                    {if on { t!(l, "webhooks-enabled-disable") } else { t!(l, "webhooks-disabled-enable") }}
                 </button>
             </td>
             <td>{w.created.clone()}</td>
             <td class="actions">
                 <button type="button" class="secondary small deliveries" on:click=move |_| open.update(|o| *o = !*o)>
-                    {move || if open.get() { "Hide deliveries" } else { "Deliveries" }}
+                    {move || if open.get() { t!(l, "webhooks-hide-deliveries") } else { t!(l, "webhooks-deliveries") }}
                 </button>
                 <Show
                     when=move || confirming.get()
-                    fallback=move || view! { <button class="danger small delete" on:click=move |_| confirming.set(true)>"Delete"</button> }
+                    fallback=move || view! { <button class="danger small delete" on:click=move |_| confirming.set(true)>{t!(l, "webhooks-delete")}</button> }
                 >
-                    <span>"Delete " {name.clone()} "? Its queued deliveries are dropped. "</span>
-                    <button class="danger small confirm-delete" on:click=delete.clone()>"Confirm delete"</button>
-                    <button class="secondary small" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    <span>{format!("{} ", t!(l, "webhooks-delete-confirm", name = name.clone()))}</span>
+                    <button class="danger small confirm-delete" on:click=delete.clone()>{t!(l, "webhooks-confirm-delete")}</button>
+                    <button class="secondary small" on:click=move |_| confirming.set(false)>{t!(l, "webhooks-cancel")}</button>
                 </Show>
             </td>
         </tr>
@@ -229,6 +238,7 @@ fn WebhookLine(
 /// One webhook's deliveries, newest first, a page at a time, with "Redeliver".
 #[component]
 fn Deliveries(webhook: String) -> impl IntoView {
+    let l = crate::pages::page_locale();
     let page = RwSignal::new(0u64);
     let redeliver = Action::new({
         let webhook = webhook.clone();
@@ -247,8 +257,17 @@ fn Deliveries(webhook: String) -> impl IntoView {
         <ListTable
             data=rows
             class="outbox webhook-deliveries"
-            headers=&["Event", "Status", "Attempts", "Response", "Last error", "Queued", "Delivered", ""]
-            empty="No deliveries yet.".to_owned()
+            headers=vec![
+                t!(l, "webhooks-col-event"),
+                t!(l, "webhooks-col-status"),
+                t!(l, "webhooks-col-attempts"),
+                t!(l, "webhooks-col-response"),
+                t!(l, "webhooks-col-last-error"),
+                t!(l, "webhooks-col-queued"),
+                t!(l, "webhooks-col-delivered"),
+                String::new(),
+            ]
+            empty=t!(l, "webhooks-deliveries-empty")
             is_empty={|d: &WebhookDeliveries| d.deliveries.is_empty()}
             body={move |d: WebhookDeliveries| view! {
                 <tbody>
@@ -267,7 +286,7 @@ fn Deliveries(webhook: String) -> impl IntoView {
                                     view! {
                                         <button type="button" class="small retry redeliver"
                                             on:click=move |_| { redeliver.dispatch(pk.clone()); }>
-                                            "Redeliver"
+                                            {t!(l, "webhooks-redeliver")}
                                         </button>
                                     }
                                 })}
@@ -282,10 +301,10 @@ fn Deliveries(webhook: String) -> impl IntoView {
             (d.count > per_page).then(|| view! {
                 <p class="pager">
                     <button type="button" class="secondary small" prop:disabled=move || page.get() == 0
-                        on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Newer"</button>
-                    {format!(" Page {} of {} ", page.get() + 1, last + 1)}
+                        on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(l, "webhooks-newer")}</button>
+                    {format!(" {} ", t!(l, "webhooks-page", n = page.get() + 1, total = last + 1))}
                     <button type="button" class="secondary small" prop:disabled=move || page.get() >= last
-                        on:click=move |_| page.update(|p| *p += 1)>"Older"</button>
+                        on:click=move |_| page.update(|p| *p += 1)>{t!(l, "webhooks-older")}</button>
                 </p>
             })
         })}

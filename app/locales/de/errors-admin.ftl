@@ -1,0 +1,1 @@
+# Usher's message catalogue (de): errors-admin (error messages of the dashboard).

@@ -1,0 +1,1 @@
+# Usher's message catalogue (en): errors-invitations (error messages of the dashboard).
