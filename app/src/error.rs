@@ -200,7 +200,7 @@ impl From<crate::service::error::Error> for AppError {
                     .collect(),
             ),
             E::Refused(r) => Self::BadRequest(refusal_message(l, r)),
-            E::NotFound(what) => Self::NotFound(not_found_message(what)),
+            E::NotFound(what) => Self::NotFound(not_found_message(l, what)),
             E::InvalidInvitation(status) => {
                 let reason = status.and_then(|s| invitation_reason(l, s));
                 Self::InvalidInvitation {
@@ -249,26 +249,27 @@ fn invitation_reason(
     })
 }
 
-/// What is said when nothing has the identity asked for ([`crate::service::error::Entity`]).
+/// What is said, in `l`, when nothing has the identity asked for
+/// ([`crate::service::error::Entity`]).
 #[cfg(feature = "ssr")]
-fn not_found_message(what: crate::service::error::Entity) -> String {
+fn not_found_message(l: crate::i18n::Locale, what: crate::service::error::Entity) -> String {
     use crate::service::error::Entity as N;
-    let noun = match what {
-        N::Invitation => return "No such invitation.".into(),
-        N::SetupLink => return "This set-up link is invalid or has already been used.".into(),
-        N::InvitationLink => "link",
-        N::User => "user",
-        N::Token => "token",
-        N::Webhook => "webhook",
-        N::Policy => "policy",
-        N::PolicyBinding => "binding",
-        N::Flow => "flow",
-        N::Group => "group",
-        N::Role => "role",
-        N::Campaign => "campaign",
-        N::Recipient => "recipient",
-    };
-    format!("This {noun} does not exist.")
+    use crate::t;
+    match what {
+        N::Invitation => t!(l, "err-notfound-invitation"),
+        N::SetupLink => t!(l, "err-notfound-setup-link"),
+        N::InvitationLink => t!(l, "err-notfound-link"),
+        N::User => t!(l, "err-notfound-user"),
+        N::Token => t!(l, "err-notfound-token"),
+        N::Webhook => t!(l, "err-notfound-webhook"),
+        N::Policy => t!(l, "err-notfound-policy"),
+        N::PolicyBinding => t!(l, "err-notfound-binding"),
+        N::Flow => t!(l, "err-notfound-flow"),
+        N::Group => t!(l, "err-notfound-group"),
+        N::Role => t!(l, "err-notfound-role"),
+        N::Campaign => t!(l, "err-notfound-campaign"),
+        N::Recipient => t!(l, "err-notfound-recipient"),
+    }
 }
 
 /// The words of an invitation's write errors ([`crate::service::invitations::WriteError`]) on the
@@ -278,12 +279,15 @@ impl From<crate::service::invitations::WriteError> for AppError {
     fn from(e: crate::service::invitations::WriteError) -> Self {
         use crate::service::invitations::WriteError as W;
         match e {
-            W::Invalid(errors) => Self::Validation(
-                errors
-                    .iter()
-                    .map(|e| (e.field().key().to_owned(), e.to_string()))
-                    .collect(),
-            ),
+            W::Invalid(errors) => {
+                let l = crate::i18n::wording();
+                Self::Validation(
+                    errors
+                        .iter()
+                        .map(|e| (e.field().key().to_owned(), e.worded(l)))
+                        .collect(),
+                )
+            }
             W::NotFound => Self::from(crate::service::error::Error::NotFound(
                 crate::service::error::Entity::Invitation,
             )),
@@ -292,8 +296,8 @@ impl From<crate::service::invitations::WriteError> for AppError {
     }
 }
 
-/// What is said of a field's value ([`crate::service::error::Problem`]), in `l` for what the invitee's
-/// forms can be told (the rest is the admin's, in English).
+/// What is said of a field's value ([`crate::service::error::Problem`]), in `l`: the invitee's
+/// forms' words (`usher.ftl`) and the admin's (`errors-admin.ftl`).
 #[cfg(feature = "ssr")]
 fn problem_message(
     l: crate::i18n::Locale,
@@ -314,16 +318,12 @@ fn problem_message(
         P::Missing if field == "username" => t!(l, "problem-username-missing"),
         P::Missing => t!(l, "problem-missing"),
         P::NotAnAddress => t!(l, "problem-not-an-address"),
-        P::NotAMailbox => {
-            "Enter a mailbox such as Acme <id@acme.example> or id@acme.example.".into()
-        }
-        P::SmtpUrl(e) => e.to_string(),
-        P::PasswordWithoutUser => {
-            "A password needs a user name in the URL: smtp://user@host:587?tls=required.".into()
-        }
-        P::SmtpTransport(e) => format!("This URL does not work for SMTP: {e}"),
-        P::NotAnAddressIn(a) => format!("'{a}' is not a valid email address."),
-        P::NoRecipient => "Give at least one recipient.".into(),
+        P::NotAMailbox => t!(l, "err-problem-not-a-mailbox"),
+        P::SmtpUrl(e) => e.worded(l),
+        P::PasswordWithoutUser => t!(l, "err-problem-password-without-user"),
+        P::SmtpTransport(e) => t!(l, "err-problem-smtp-transport", reason = e),
+        P::NotAnAddressIn(a) => t!(l, "err-problem-not-an-address-in", address = a),
+        P::NoRecipient => t!(l, "err-problem-no-recipient"),
         P::Required(label) => t!(l, "problem-required", label = l.label(&label)),
         P::TooLong(label, max) => t!(
             l,
@@ -356,57 +356,58 @@ fn problem_message(
         P::AddressNotAllowed => t!(l, "problem-address-not-allowed"),
         P::AllowedAddressRequired => t!(l, "problem-allowed-address-required"),
         P::NotAValidAddress => t!(l, "problem-not-a-valid-address"),
-        P::Taken(what) => taken_message(what),
-        P::NoSuchUser(name) => format!("No user is named '{name}'."),
-        P::NotInFuture => "Expiry must be in the future.".into(),
-        P::Identifier(e) => e.to_string(),
+        P::Taken(what) => taken_message(l, what),
+        P::NoSuchUser(name) => t!(l, "err-problem-no-such-user", name = name),
+        P::NotInFuture => t!(l, "err-problem-not-in-future"),
+        P::Identifier(e) => e.worded(l),
         P::Expression(reason) => reason,
-        P::UnknownFlow => "Choose a flow.".into(),
-        P::StageNotBound(stage, flow) => format!("No stage {stage} is bound to {flow}."),
-        P::NotAnAppUrl => {
-            "Enter an http(s) URL such as https://apps.example.com/, or a path on this site.".into()
+        P::UnknownFlow => t!(l, "err-problem-unknown-flow"),
+        P::StageNotBound(stage, flow) => {
+            t!(l, "err-problem-stage-not-bound", stage = stage, flow = flow)
         }
-        P::Brand(e) => e.to_string(),
-        P::NotAWebhookUrl => {
-            "Enter an http(s) URL such as https://hooks.example.com/usher, without a user name or password.".into()
+        P::NotAnAppUrl => t!(l, "err-problem-not-an-app-url"),
+        P::Brand(e) => e.worded(l),
+        P::NotAWebhookUrl => t!(l, "err-problem-not-a-webhook-url"),
+        P::PrivateAddress => t!(l, "err-problem-private-address"),
+        P::UnknownEventType(event_type) => {
+            t!(l, "err-problem-unknown-event-type", event_type = event_type)
         }
-        P::PrivateAddress => {
-            "This address is private or loopback; allow private addresses in the webhook settings to use it.".into()
-        }
-        P::UnknownEventType(t) => format!("'{t}' is not an event type."),
-        P::BuiltinChanges(changes) => format!(
-            "This blueprint changes Usher's built-in {}. Confirm to apply it anyway (CLI: --force).",
-            changes.join(", ")
+        P::BuiltinChanges(changes) => t!(
+            l,
+            "err-problem-builtin-changes",
+            changes = changes.join(", ")
         ),
-        P::Campaign(e) => e.to_string(),
-        P::Csv(e) => e.to_string(),
-        P::TooManyRows => "At most 50,000 recipients per import.".into(),
-        P::InvitationLink(e) => e.to_string(),
+        P::Campaign(e) => e.worded(l),
+        P::Csv(e) => e.worded(l),
+        P::TooManyRows => t!(l, "err-problem-too-many-rows"),
+        P::InvitationLink(e) => e.worded(l),
     }
 }
 
-/// What is said of a name another thing of its kind has ([`crate::service::error::Problem::Taken`]).
+/// What is said, in `l`, of a name another thing of its kind has
+/// ([`crate::service::error::Problem::Taken`]).
 #[cfg(feature = "ssr")]
-fn taken_message(what: crate::service::error::Entity) -> String {
+fn taken_message(l: crate::i18n::Locale, what: crate::service::error::Entity) -> String {
     use crate::service::error::Entity as N;
+    use crate::t;
     match what {
-        N::User => "This username is already taken.".into(),
-        N::Token => "A token with this identifier exists.".into(),
-        N::Webhook => "A webhook with this name exists.".into(),
-        N::Policy => "A policy with this name exists.".into(),
-        N::Group => "A group with this name already exists.".into(),
-        N::Role => "A role with this name already exists.".into(),
-        N::Flow => "A flow with this slug already exists.".into(),
-        N::Invitation => "An invitation with this name already exists.".into(),
-        N::Campaign => "A campaign with this name already exists.".into(),
-        N::Recipient => "This address is already a recipient.".into(),
-        N::InvitationLink => "This invitation already has a link with this name.".into(),
-        N::PolicyBinding | N::SetupLink => "This is already taken.".into(),
+        N::User => t!(l, "err-taken-user"),
+        N::Token => t!(l, "err-taken-token"),
+        N::Webhook => t!(l, "err-taken-webhook"),
+        N::Policy => t!(l, "err-taken-policy"),
+        N::Group => t!(l, "err-taken-group"),
+        N::Role => t!(l, "err-taken-role"),
+        N::Flow => t!(l, "err-taken-flow"),
+        N::Invitation => t!(l, "err-taken-invitation"),
+        N::Campaign => t!(l, "err-taken-campaign"),
+        N::Recipient => t!(l, "err-taken-recipient"),
+        N::InvitationLink => t!(l, "err-taken-link"),
+        N::PolicyBinding | N::SetupLink => t!(l, "err-taken-other"),
     }
 }
 
-/// What is said of a refused request ([`crate::service::error::Refusal`]), in `l` for what the invitee's
-/// pages can be told.
+/// What is said of a refused request ([`crate::service::error::Refusal`]), in `l`: the invitee's
+/// pages' words (`usher.ftl`) and the admin's (`errors-admin.ftl`).
 #[cfg(feature = "ssr")]
 fn refusal_message(l: crate::i18n::Locale, r: crate::service::error::Refusal) -> String {
     use crate::domain::verification::ResendError;
@@ -418,10 +419,8 @@ fn refusal_message(l: crate::i18n::Locale, r: crate::service::error::Refusal) ->
         R::Resend(ResendError::TooMany) => t!(l, "resend-too-many"),
         R::Resend(ResendError::Verified) => t!(l, "resend-verified"),
         R::CodeForAnotherAddress => t!(l, "refusal-code-for-another-address"),
-        R::NoSmtpServer => {
-            "No SMTP server is configured: save one here or set USHER_SMTP_URL.".into()
-        }
-        R::TestMessageRefused(e) => format!("The SMTP server did not take the test message: {e}"),
+        R::NoSmtpServer => t!(l, "err-refusal-no-smtp-server"),
+        R::TestMessageRefused(e) => t!(l, "err-refusal-test-message-refused", reason = e),
         R::AlreadyUsed => t!(l, "refusal-already-used"),
         R::FlowClosed(closed, username) => closed_message(l, &closed, &username),
         R::StepNotStarted => t!(l, "refusal-step-not-started"),
@@ -433,20 +432,22 @@ fn refusal_message(l: crate::i18n::Locale, r: crate::service::error::Refusal) ->
             t!(l, "refusal-account-address-not-allowed", email = email)
         }
         R::ConfirmAddressFirst(email) => t!(l, "refusal-confirm-address-first", email = email),
-        R::LinkSealedElsewhere => "This invitation's link was sealed with another USHER_SECRET_KEY: regenerate the link, then send it.".into(),
-        R::OwnAccount(action) => format!(
-            "You cannot {} your own account.",
-            match action {
-                crate::service::error::AccountAction::Deactivate => "deactivate",
-                crate::service::error::AccountAction::Delete => "delete",
-            }
-        ),
-        R::Blueprint(e) => format!("Blueprint refused: {e}"),
-        R::BlueprintInvitation(name, problem) => {
-            format!("Blueprint refused: invitation {name}: {problem}")
+        R::LinkSealedElsewhere => t!(l, "err-refusal-link-sealed-elsewhere"),
+        R::OwnAccount(crate::service::error::AccountAction::Deactivate) => {
+            t!(l, "err-refusal-own-account-deactivate")
         }
-        R::NotRetriable => "Only a failed message can be retried, and never one that carried a verification code (the invitee asks for a new code).".into(),
-        R::NotRedeliverable => "This delivery is still on its way; only a delivered or failed one can be redelivered.".into(),
+        R::OwnAccount(crate::service::error::AccountAction::Delete) => {
+            t!(l, "err-refusal-own-account-delete")
+        }
+        R::Blueprint(e) => t!(l, "err-refusal-blueprint", reason = e.to_string()),
+        R::BlueprintInvitation(name, problem) => t!(
+            l,
+            "err-refusal-blueprint-invitation",
+            name = name,
+            problem = problem
+        ),
+        R::NotRetriable => t!(l, "err-refusal-not-retriable"),
+        R::NotRedeliverable => t!(l, "err-refusal-not-redeliverable"),
     }
 }
 

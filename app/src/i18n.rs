@@ -222,6 +222,21 @@ impl Locale {
         }
     }
 
+    /// The dashboard's shape, "in 3 days (2026-12-05 17:00 UTC)" / "in 3 Tagen (2026-12-05 17:00 UTC)",
+    /// or "never" for `None`: the relative words in this language, the instant in UTC as
+    /// [`crate::domain::time::format_absolute`] gives it (the dashboard shows it in the viewer's zone).
+    pub fn expiry_utc(self, expires: Option<i64>, now: i64) -> String {
+        match expires {
+            Some(ts) => t!(
+                self,
+                "time-relative-absolute",
+                relative = self.relative(ts, now),
+                absolute = crate::domain::time::format_absolute(ts),
+            ),
+            None => t!(self, "time-never"),
+        }
+    }
+
     /// "in 3 days (Friday, 5 December 2026, 17:00 UTC)", or "never" for `None`.
     pub fn expiry(self, expires: Option<i64>, now: i64) -> String {
         match expires {
@@ -396,7 +411,10 @@ macro_rules! catalogue {
 }
 
 /// The catalogue of each language, in [`Locale::ALL`] order.
-pub const SOURCES: [(Locale, &str); 2] = [(Locale::En, catalogue!("en")), (Locale::De, catalogue!("de"))];
+pub const SOURCES: [(Locale, &str); 2] = [
+    (Locale::En, catalogue!("en")),
+    (Locale::De, catalogue!("de")),
+];
 
 fn bundles() -> &'static [FluentBundle<FluentResource>; 2] {
     static BUNDLES: OnceLock<[FluentBundle<FluentResource>; 2]> = OnceLock::new();
@@ -517,9 +535,18 @@ mod tests {
         let mut a = serde_json::Map::new();
         keep_preferred(&mut a, Locale::De);
         assert_eq!(preferred(&a), Some(Locale::De));
-        assert_eq!(preferred(&obj(serde_json::json!({"settings": {"locale": "de-AT"}}))), Some(Locale::De));
-        assert_eq!(preferred(&obj(serde_json::json!({"settings": {"locale": "fr"}}))), None);
-        assert_eq!(preferred(&obj(serde_json::json!({"settings": {"locale": 3}}))), None);
+        assert_eq!(
+            preferred(&obj(serde_json::json!({"settings": {"locale": "de-AT"}}))),
+            Some(Locale::De)
+        );
+        assert_eq!(
+            preferred(&obj(serde_json::json!({"settings": {"locale": "fr"}}))),
+            None
+        );
+        assert_eq!(
+            preferred(&obj(serde_json::json!({"settings": {"locale": 3}}))),
+            None
+        );
         assert_eq!(preferred(&obj(serde_json::json!({"settings": "de"}))), None);
         assert_eq!(preferred(&serde_json::Map::new()), None);
     }
@@ -639,7 +666,19 @@ mod tests {
                 Locale::En.relative(ts, now),
                 crate::domain::time::format_relative(ts, now)
             );
+            assert_eq!(
+                Locale::En.expiry_utc(Some(ts), now),
+                crate::domain::time::format_expiry(Some(ts), now)
+            );
         }
+        assert_eq!(Locale::En.expiry_utc(None, now), "never");
+        assert_eq!(
+            Locale::De.expiry_utc(Some(at + 3 * 86_400), at),
+            format!(
+                "in 3 Tagen ({})",
+                crate::domain::time::format_absolute(at + 3 * 86_400)
+            )
+        );
     }
 
     #[cfg(feature = "ssr")]

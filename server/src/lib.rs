@@ -293,9 +293,7 @@ async fn admin_gate(
         return next.run(req).await;
     }
     match auth::current_user(&state.db, &session).await {
-        Ok(None) => {
-            Redirect::to(&format!("/login?next={}", encode_query_value(&path))).into_response()
-        }
+        Ok(None) => Redirect::to(&usher_app::pages::login::login_url(&path)).into_response(),
         Ok(Some(u)) if !u.is_superuser => {
             let mut res = next.run(req).await;
             *res.status_mut() = StatusCode::FORBIDDEN;
@@ -558,18 +556,4 @@ async fn brand_css(state: AppState) -> Response {
         site.look.stylesheet().unwrap_or_default(),
     )
         .into_response()
-}
-
-/// Percent-encodes the characters that would end or change a query value.
-fn encode_query_value(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '%' => "%25".into(),
-            '&' => "%26".into(),
-            '+' => "%2B".into(),
-            '#' => "%23".into(),
-            ' ' => "%20".into(),
-            c => c.to_string(),
-        })
-        .collect()
 }

@@ -537,11 +537,18 @@ async fn validation_errors_are_drf_shaped_and_write_nothing(app: TestApp) {
         (json!({"name": ""}), "name", "This field may not be blank."),
         (json!({}), "name", "This field is required."),
     ];
+    // The REST API words its errors in English, as authentik's does, whatever language the token's
+    // owner chose for the dashboard.
+    c.call_form("flow/language", &[("lang", "de"), ("next", "/admin/")])
+        .await;
     for (body, field, msg) in cases {
         let r = api(&mut c, Method::POST, INV, Some(&t), Some(body.clone())).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(r.json()[field], json!([msg]), "{body}: {}", r.body);
     }
+    let past = json!({"name": "x", "expires": "2001-01-01T00:00:00Z"});
+    let r = api(&mut c, Method::POST, INV, Some(&t), Some(past)).await;
+    assert!(r.body.contains("must be in the future"), "{}", r.body);
     // Rules of Usher's own form, under the API's field names.
     for (body, field) in [
         (json!({"name": "taken"}), "name"),

@@ -19,6 +19,7 @@ db_tests!(
     sign_in_speaks_the_invitations_language,
     the_dashboard_speaks_the_admins_language,
     notices_to_a_creator_are_in_their_language,
+    the_dashboards_errors_speak_its_language,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -297,7 +298,11 @@ async fn the_dashboard_speaks_the_admins_language(app: TestApp) {
     let mut admin = app.admin().await;
     let english = page(&mut admin, "/admin/invitations", &[]).await;
     assert_eq!(english.status, StatusCode::OK);
-    assert!(english.body.contains(r#"<html lang="en""#), "{}", english.body);
+    assert!(
+        english.body.contains(r#"<html lang="en""#),
+        "{}",
+        english.body
+    );
     assert!(english.body.contains(">Invitations<"), "{}", english.body);
     let german = page(
         &mut admin,
@@ -305,18 +310,23 @@ async fn the_dashboard_speaks_the_admins_language(app: TestApp) {
         &[("accept-language", "de-DE,de;q=0.9")],
     )
     .await;
-    assert!(german.body.contains(r#"<html lang="de""#), "{}", german.body);
+    assert!(
+        german.body.contains(r#"<html lang="de""#),
+        "{}",
+        german.body
+    );
     assert!(german.body.contains(">Einladungen<"), "{}", german.body);
     assert!(german.body.contains("Angemeldet als"), "{}", german.body);
     assert!(!german.body.contains(">Invitations<"), "{}", german.body);
     // The switcher: back to the dashboard page it was on, and the account keeps the choice.
     let r = admin
-        .call_form(
-            "flow/language",
-            &[("lang", "de"), ("next", "/admin/users")],
-        )
+        .call_form("flow/language", &[("lang", "de"), ("next", "/admin/users")])
         .await;
-    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.status);
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.status
+    );
     let location = r
         .headers
         .get("location")
@@ -367,7 +377,11 @@ async fn notices_to_a_creator_are_in_their_language(app: TestApp) {
     let r = admin
         .call_form("flow/language", &[("lang", "de"), ("next", "/admin/")])
         .await;
-    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.status);
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.status
+    );
     let (_, token) = create_invitation(
         &app,
         &mut admin,
@@ -387,9 +401,65 @@ async fn notices_to_a_creator_are_in_their_language(app: TestApp) {
     .await;
     let got = sink.wait_for(1, 30).await;
     let data = common::unfold_qp(got[0]["data"].as_str().unwrap());
-    assert!(data.contains("Subject: Einladung laut wurde genutzt"), "{data}");
-    assert!(data.contains("lou hat Ihre Einladung laut genutzt."), "{data}");
+    assert!(
+        data.contains("Subject: Einladung laut wurde genutzt"),
+        "{data}"
+    );
+    assert!(
+        data.contains("lou hat Ihre Einladung laut genutzt."),
+        "{data}"
+    );
     assert!(!data.contains("was used"), "{data}");
+}
+
+/// The dashboard's server functions word their refusals in the dashboard's language: a refused brand
+/// value and a refused invitation say why in German for an admin who chose German, in English again once
+/// they choose English; nothing is saved either way.
+async fn the_dashboards_errors_speak_its_language(app: TestApp) {
+    let mut admin = app.admin().await;
+    let choose = |lang: &'static str| [("lang", lang), ("next", "/admin/")];
+    admin.call_form("flow/language", &choose("de")).await;
+    let brand = json!({"default_application_url": "", "branding_accent": "red"});
+    let (s, r) = admin.call("admin/brands/save", brand.clone()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+    assert!(
+        r.to_string()
+            .contains("Geben Sie die Akzentfarbe als #rrggbb an"),
+        "{r}"
+    );
+    let mut form = json!({
+        "name": "vergangen", "description": "", "flow": app.flow_pk(EXT).await,
+        "expires": "2001-01-01T00:00", "never_expires": false, "fixed_data": "", "single_use": false,
+        "quota": "", "emails": "", "roles": [], "groups": [], "locale": "", "enabled": true
+    });
+    let (s, r) = admin
+        .call("admin/invitations/create", json!({"form": form.clone()}))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+    assert!(
+        r.to_string()
+            .contains("Das Ablaufdatum muss in der Zukunft liegen"),
+        "{r}"
+    );
+    admin.call_form("flow/language", &choose("en")).await;
+    let (_, r) = admin.call("admin/brands/save", brand).await;
+    assert!(
+        r.to_string().contains("Enter the accent colour as #rrggbb"),
+        "{r}"
+    );
+    form["name"] = json!("past");
+    let (_, r) = admin
+        .call("admin/invitations/create", json!({"form": form}))
+        .await;
+    assert!(
+        r.to_string().contains("Expiry must be in the future"),
+        "{r}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invitations WHERE name IN ('vergangen', 'past')")
+            .await,
+        0
+    );
 }
 
 /// Every key the code names (`t!(locale, "key"…)`, `.tr("key")`) and every key the email templates

@@ -72,18 +72,14 @@ camp-confirm-delete = Löschen bestätigen
 camp-resent = Erneut an { $count } Empfänger gesendet.
 camp-revoked = { $count } widerrufen.
 # $count: die Duplikate.
-camp-import-summary = { $new } neu, { $join } zum Beitreten, { $count ->
-    [one] { $count } Duplikat
-   *[other] { $count } Duplikate
-}, { $invalid } ungültig
-# $summary: camp-import-summary.
+# $summary: err-camp-import-summary (ImportCounts::summary_in).
 camp-imported = Importiert: { $summary }.
 camp-add-recipients = Empfänger hinzufügen
 camp-pasted-label = Adressen einfügen (eine pro Zeile oder durch Kommas getrennt; „Name <Adresse>“ geht auch)
 camp-csv-label = …oder eine CSV-Datei (Spalten: email, name, username, attributes.<name>; Komma oder Semikolon)
 camp-file = Datei: { $name }
 camp-dry-run = Prüfen (Probelauf)
-# Vor den Summen (camp-import-summary), danach camp-dry-run-after.
+# Vor den Summen (err-camp-import-summary), danach camp-dry-run-after.
 camp-dry-run-before = Probelauf:
 camp-dry-run-after = . Nichts wird gespeichert, bevor Sie bestätigen.
 camp-confirm-import = Bestätigen: { $count } Empfänger hinzufügen

@@ -50,3 +50,55 @@ notice-open-before = Öffnen Sie
 notice-open-link = die Einladungsseite
 notice-open-after = , um den Verlauf zu sehen.
 notice-why = Sie erhalten diese Nachrichten, weil „Mich benachrichtigen“ für diese Einladung eingeschaltet ist; Sie können es im Editor der Einladung ausschalten.
+
+## Worded on the server for the dashboard
+
+users-invitation-deleted = { $name } (gelöscht)
+
+# An invitation's timeline (its row's details)
+timeline-actor-token = { $name } (API-Token)
+timeline-actor-someone = jemandem
+timeline-created = Erstellt von { $who }
+timeline-enabled = Aktiviert von { $who }
+timeline-disabled = Deaktiviert von { $who }
+timeline-saved-unchanged = Gespeichert von { $who }, unverändert
+timeline-edited = Bearbeitet von { $who }: { $fields }
+timeline-link-regenerated = Link neu erzeugt von { $who }: der alte Link funktioniert nicht mehr
+timeline-sent = Per E-Mail an { $to } gesendet von { $who }
+timeline-delivered = Zugestellt an { $to }
+timeline-failed = Zustellung an { $to } fehlgeschlagen: { $error }
+timeline-used-joined = Genutzt von { $who }: mit einem bestehenden Konto beigetreten
+timeline-used-enrolled = Genutzt von { $who }: registriert
+timeline-deprovisioned = { $count ->
+    [one] Entzogen von { $who }: { $count } Konto deaktiviert
+   *[other] Entzogen von { $who }: { $count } Konten deaktiviert
+}
+timeline-refused = { $count ->
+    [one] { $count }-mal abgelehnt: { $reason }
+   *[other] { $count }-mal abgelehnt: { $reason }
+}
+timeline-refused-from = { $count ->
+    [one] { $count }-mal abgelehnt: { $reason }, zuletzt von { $ip }
+   *[other] { $count }-mal abgelehnt: { $reason }, zuletzt von { $ip }
+}
+timeline-viewed-once = Link einmal geöffnet
+timeline-viewed = Link { $count }-mal geöffnet, zuletzt am { $last }
+reason-refused = abgelehnt
+reason-disabled = sie war deaktiviert
+reason-expired = sie war abgelaufen
+reason-used-up = sie war aufgebraucht
+reason-wrong-flow = sie wurde mit einem anderen Ablauf geöffnet
+reason-email-rule = die Adresse ist keine, die ihre E-Mail-Regeln erlauben
+reason-policy = eine Richtlinie hat abgelehnt
+reason-code-budget = zu viele Bestätigungscodes
+reason-enrollment-budget = zu viele Registrierungsversuche
+reason-not-yet-open = sie war noch nicht geöffnet
+events-filter-bad-time = Geben Sie Datum und Uhrzeit ein (JJJJ-MM-TT HH:MM, UTC).
+events-filter-bad-action = Wählen Sie eine Aktion aus der Liste.
+
+# The editor's address check (email rules)
+rules-verdict-public = Angenommen: Diese Einladung hat keine E-Mail-Regeln, jede Adresse darf sie nutzen.
+rules-verdict-address = Angenommen durch die Regel { $rule }: genau diese Adresse.
+rules-verdict-domain = Angenommen durch die Regel { $rule }: jede Adresse bei { $domain }.
+rules-verdict-not-an-address = Abgelehnt: Das ist keine E-Mail-Adresse.
+rules-verdict-no-match = Abgelehnt: Keine Regel passt. Die Regeln sind: { $rules }.

@@ -75,18 +75,14 @@ camp-resent = { $count ->
 }
 camp-revoked = Revoked { $count }.
 # $count: the duplicates.
-camp-import-summary = { $new } new, { $join } to join, { $count ->
-    [one] { $count } duplicate
-   *[other] { $count } duplicates
-}, { $invalid } invalid
-# $summary: camp-import-summary.
+# $summary: err-camp-import-summary (ImportCounts::summary_in).
 camp-imported = Imported: { $summary }.
 camp-add-recipients = Add recipients
 camp-pasted-label = Paste addresses (one per line, or separated by commas; "Name <address>" works)
 camp-csv-label = …or a CSV file (columns: email, name, username, attributes.<name>; comma or semicolon)
 camp-file = File: { $name }
 camp-dry-run = Check (dry run)
-# Before the totals (camp-import-summary), then camp-dry-run-after.
+# Before the totals (err-camp-import-summary), then camp-dry-run-after.
 camp-dry-run-before = Dry run:
 camp-dry-run-after = . Nothing is written until you confirm.
 camp-confirm-import = { $count ->

@@ -35,9 +35,10 @@ fn form_locale(lang: Option<&str>) -> Locale {
 /// Where the language switcher may send the browser back to: a path of the invitee's pages, sign-in or the
 /// dashboard (`/if/…`, `/login…`, `/admin…`), never another site (`//host`, `/\host`).
 pub fn switch_target(next: &str) -> Option<&str> {
-    let local = (next.starts_with("/if/") || next.starts_with("/login") || next.starts_with("/admin"))
-        && !next.contains(['\\', '\r', '\n'])
-        && !next.starts_with("//");
+    let local =
+        (next.starts_with("/if/") || next.starts_with("/login") || next.starts_with("/admin"))
+            && !next.contains(['\\', '\r', '\n'])
+            && !next.starts_with("//");
     local.then_some(next)
 }
 

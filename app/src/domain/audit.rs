@@ -184,18 +184,19 @@ impl RefusalReason {
         }
     }
 
-    /// What an admin reads: "it was disabled", "it had expired", …
-    pub fn describe(self) -> &'static str {
+    /// What an admin reads, in `l`: "it was disabled", "it had expired", …
+    pub fn describe(self, l: crate::i18n::Locale) -> String {
+        use crate::t;
         match self {
-            Self::Disabled => "it was disabled",
-            Self::Expired => "it had expired",
-            Self::UsedUp => "it was used up",
-            Self::WrongFlow => "it was opened with another flow",
-            Self::EmailRule => "the address is not one its email rules allow",
-            Self::Policy => "a policy denied",
-            Self::CodeBudget => "too many verification codes",
-            Self::EnrollmentBudget => "too many enrollment attempts",
-            Self::NotYetOpen => "it was not open yet",
+            Self::Disabled => t!(l, "reason-disabled"),
+            Self::Expired => t!(l, "reason-expired"),
+            Self::UsedUp => t!(l, "reason-used-up"),
+            Self::WrongFlow => t!(l, "reason-wrong-flow"),
+            Self::EmailRule => t!(l, "reason-email-rule"),
+            Self::Policy => t!(l, "reason-policy"),
+            Self::CodeBudget => t!(l, "reason-code-budget"),
+            Self::EnrollmentBudget => t!(l, "reason-enrollment-budget"),
+            Self::NotYetOpen => t!(l, "reason-not-yet-open"),
         }
     }
 }

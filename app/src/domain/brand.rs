@@ -9,24 +9,40 @@ pub const TITLE_MAX: usize = 64;
 pub const LOGO_MAX: usize = 2048;
 
 /// Why a brand value is refused. Each names the field it concerns ([`BrandError::field`]).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BrandError {
     /// A title over [`TITLE_MAX`] characters.
-    #[error("The title may be at most 64 characters.")]
     TitleTooLong,
     /// A title with control characters (a line break, a tab).
-    #[error("The title may not contain line breaks or other control characters.")]
     TitleCharacters,
     /// A logo that is neither an absolute http(s) URL with a host nor a path on this site, or that holds
     /// whitespace, quotes, angle brackets or backslashes, or is over [`LOGO_MAX`] bytes.
-    #[error("Enter the logo's http(s) URL, such as https://cdn.example.com/logo.svg, or a path on this site.")]
     Logo,
     /// An accent colour that is not `#rgb` or `#rrggbb`.
-    #[error("Enter the accent colour as #rrggbb, such as #1f6feb.")]
     Accent,
 }
+
+impl BrandError {
+    /// This error's message in `l` (the catalogue's `err-brand-…` keys); its `Display` is the
+    /// English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        match self {
+            Self::TitleTooLong => t!(l, "err-brand-title-too-long", max = TITLE_MAX.to_string()),
+            Self::TitleCharacters => t!(l, "err-brand-title-characters"),
+            Self::Logo => t!(l, "err-brand-logo"),
+            Self::Accent => t!(l, "err-brand-accent"),
+        }
+    }
+}
+
+impl std::fmt::Display for BrandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for BrandError {}
 
 impl BrandError {
     /// The form field the error concerns: `branding_title`, `branding_logo` or `branding_accent`.

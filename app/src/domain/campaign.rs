@@ -4,6 +4,7 @@
 //! UTF-8 with or without a byte-order mark; comma or semicolon), each classified before anything is written
 //! (the dry run) as new, an existing account's (invited to join), a duplicate, or invalid with the reason.
 
+use crate::t;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -54,61 +55,65 @@ impl CampaignName {
 }
 
 /// Why a campaign's definition is refused; the message is the form's (the REST API names the field).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CampaignError {
     /// Empty name.
-    #[error("Name is required.")]
     NameRequired,
     /// Longer than [`MAX_NAME_LEN`].
-    #[error("Name must be at most 36 characters.")]
     NameTooLong,
     /// Not a slug.
-    #[error("Name may contain only letters, digits, '-' and '_' (a slug).")]
     NameNotASlug,
     /// Another campaign has this name.
-    #[error("A campaign with this name already exists.")]
     NameTaken,
     /// The flow does not exist.
-    #[error("Choose a flow.")]
     Flow,
     /// The expiry is in the past.
-    #[error("Expiry must be in the future (or choose never).")]
     ExpiresInPast,
     /// The expiry is not a date and time.
-    #[error("Expiry must be a date and time (YYYY-MM-DD HH:MM, UTC), or empty for never.")]
     ExpiresInvalid,
     /// The start is not a date and time.
-    #[error(
-        "The opening time must be a date and time (YYYY-MM-DD HH:MM, UTC), or empty for at once."
-    )]
     NotBeforeInvalid,
     /// The start is not before the expiry.
-    #[error("The invitations must open before they expire.")]
     NotBeforeAfterExpiry,
     /// The reminder schedule does not parse.
-    #[error("{0}")]
     Reminders(ReminderError),
     /// Reminders without an expiry.
-    #[error("Reminders are sent before expiry: set an expiry, or no reminders.")]
     RemindersNeedExpiry,
     /// The custom attributes do not parse.
-    #[error("{0}")]
     FixedData(super::fixed_data::FixedDataError),
     /// The subject is too long or holds a line break.
-    #[error("The subject must be one line of at most 200 characters.")]
     Subject,
     /// The message is too long.
-    #[error("The message must be at most 2,000 characters.")]
     Message,
     /// A role that does not exist.
-    #[error("Unknown role: {0}")]
     UnknownRole(String),
     /// A group that does not exist.
-    #[error("Unknown group: {0}")]
     UnknownGroup(String),
 }
 
 impl CampaignError {
+    /// This error's message in `l` (the catalogue's `err-camp-…` keys); its `Display` is the English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        match self {
+            Self::NameRequired => t!(l, "err-camp-name-required"),
+            Self::NameTooLong => t!(l, "err-camp-name-too-long"),
+            Self::NameNotASlug => t!(l, "err-camp-name-not-a-slug"),
+            Self::NameTaken => t!(l, "err-camp-name-taken"),
+            Self::Flow => t!(l, "err-camp-flow"),
+            Self::ExpiresInPast => t!(l, "err-camp-expires-in-past"),
+            Self::ExpiresInvalid => t!(l, "err-camp-expires-invalid"),
+            Self::NotBeforeInvalid => t!(l, "err-camp-not-before-invalid"),
+            Self::NotBeforeAfterExpiry => t!(l, "err-camp-not-before-after-expiry"),
+            Self::Reminders(e) => e.worded(l),
+            Self::RemindersNeedExpiry => t!(l, "err-camp-reminders-need-expiry"),
+            Self::FixedData(e) => e.worded(l),
+            Self::Subject => t!(l, "err-camp-subject"),
+            Self::Message => t!(l, "err-camp-message"),
+            Self::UnknownRole(name) => t!(l, "err-camp-unknown-role", name = name.clone()),
+            Self::UnknownGroup(name) => t!(l, "err-camp-unknown-group", name = name.clone()),
+        }
+    }
+
     /// The field the error belongs to, as the form and the REST API name it.
     pub fn field(&self) -> &'static str {
         match self {
@@ -125,6 +130,14 @@ impl CampaignError {
         }
     }
 }
+
+impl std::fmt::Display for CampaignError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for CampaignError {}
 
 /// What an admin asks to create or store: a campaign's definition, parsed at its edge (the dashboard
 /// form, the REST body), before its references (flow, roles, groups) are resolved by the campaign service.
@@ -370,15 +383,32 @@ pub struct CampaignPage {
 }
 
 /// Why a reminder schedule is refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReminderError {
     /// A value that is not a whole number of days from 1 to 365.
-    #[error("Reminders are whole numbers of days before expiry, from 1 to 365, e.g. \"7, 1\".")]
     NotADay,
     /// More than [`MAX_REMINDERS`].
-    #[error("At most 5 reminders.")]
     TooMany,
 }
+
+impl ReminderError {
+    /// This error's message in `l` (the catalogue's `err-camp-reminder-…` keys); its `Display` is the
+    /// English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        match self {
+            Self::NotADay => t!(l, "err-camp-reminder-not-a-day"),
+            Self::TooMany => t!(l, "err-camp-reminder-too-many"),
+        }
+    }
+}
+
+impl std::fmt::Display for ReminderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for ReminderError {}
 
 /// Parses a reminder schedule: whole days before expiry separated by commas or spaces (`"7, 1"`); `0`
 /// or blank means no reminders (the default). Returns the days without duplicates, largest first (the
@@ -606,40 +636,62 @@ impl RowVerdict {
         matches!(self, Self::New | Self::Join(_))
     }
 
-    /// What the dry run says of the row.
+    /// What the dry run says of the row, in English ([`Self::explain_in`]).
     pub fn explain(&self) -> String {
+        self.explain_in(crate::i18n::Locale::En)
+    }
+
+    /// What the dry run says of the row, in `l` (the catalogue's `err-camp-verdict-…` keys).
+    pub fn explain_in(&self, l: crate::i18n::Locale) -> String {
         match self {
-            Self::New => "New: will be invited to enroll.".into(),
-            Self::Join(u) => format!("Already a user ({u}): will be invited to join."),
-            Self::AlreadyRecipient => "Duplicate: already a recipient of this campaign.".into(),
-            Self::Repeated(line) => format!("Duplicate: the same address as line {line}."),
-            Self::Invalid(p) => format!("Invalid: {p}"),
+            Self::New => t!(l, "err-camp-verdict-new"),
+            Self::Join(u) => t!(l, "err-camp-verdict-join", username = u.clone()),
+            Self::AlreadyRecipient => t!(l, "err-camp-verdict-already-recipient"),
+            Self::Repeated(line) => t!(l, "err-camp-verdict-repeated", line = line.to_string()),
+            Self::Invalid(p) => t!(l, "err-camp-verdict-invalid", problem = p.worded(l)),
         }
     }
 }
 
 /// Why a row is invalid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RowProblem {
     /// No address.
-    #[error("the email is empty.")]
     NoEmail,
     /// Not an address.
-    #[error("{0:?} is not an email address.")]
     NotAnAddress(String),
     /// The username is not one Usher accepts.
-    #[error("username: {0}")]
     Username(String),
     /// The name is too long.
-    #[error("the name is longer than 200 characters.")]
     NameTooLong,
     /// The row's fields are too large.
-    #[error("the row's attributes are too large.")]
     TooLarge,
     /// The row's `locale` is not a language Usher speaks.
-    #[error("locale: {0:?} is not a language Usher speaks (en, de).")]
     Locale(String),
 }
+
+impl RowProblem {
+    /// This problem's message in `l` (the catalogue's `err-camp-row-…` keys); its `Display` is the
+    /// English one. Values are quoted as Rust's `{:?}` quotes them.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        match self {
+            Self::NoEmail => t!(l, "err-camp-row-no-email"),
+            Self::NotAnAddress(v) => t!(l, "err-camp-row-not-an-address", value = format!("{v:?}")),
+            Self::Username(problem) => t!(l, "err-camp-row-username", problem = problem.clone()),
+            Self::NameTooLong => t!(l, "err-camp-row-name-too-long"),
+            Self::TooLarge => t!(l, "err-camp-row-too-large"),
+            Self::Locale(v) => t!(l, "err-camp-row-locale", value = format!("{v:?}")),
+        }
+    }
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for RowProblem {}
 
 /// One row of the dry run: the row as given, its normalised address (when it is one) and its verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -685,15 +737,20 @@ impl ImportCounts {
         self.new + self.join
     }
 
-    /// The summary line: "3 new, 1 to join, 2 duplicates, 0 invalid".
+    /// The summary line in English: "3 new, 1 to join, 2 duplicates, 0 invalid" ([`Self::summary_in`]).
     pub fn summary(&self) -> String {
-        format!(
-            "{} new, {} to join, {} duplicate{}, {} invalid",
-            self.new,
-            self.join,
-            self.duplicate,
-            if self.duplicate == 1 { "" } else { "s" },
-            self.invalid
+        self.summary_in(crate::i18n::Locale::En)
+    }
+
+    /// The summary line in `l` (the catalogue's `err-camp-import-summary`).
+    pub fn summary_in(&self, l: crate::i18n::Locale) -> String {
+        t!(
+            l,
+            "err-camp-import-summary",
+            new = self.new.to_string(),
+            join = self.join.to_string(),
+            count = self.duplicate,
+            invalid = self.invalid.to_string()
         )
     }
 }
@@ -830,28 +887,21 @@ pub fn parse_pasted(text: &str) -> Vec<RecipientInput> {
 }
 
 /// Why a CSV file is refused as a whole (a bad row is only that row's problem).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CsvError {
     /// Not UTF-8.
-    #[error("The file is not UTF-8 text (save it as \"CSV UTF-8\").")]
     NotUtf8,
     /// No header line.
-    #[error("The file is empty: its first line must name the columns, e.g. \"email,name\".")]
     Empty,
     /// No `email` column.
-    #[error("The first line must name an \"email\" column (columns: email, name, username, locale, attributes.*).")]
     NoEmailColumn,
     /// A column Usher does not know.
-    #[error("Unknown column {0:?}: the columns are email, name, username, locale and attributes.<name>.")]
     UnknownColumn(String),
     /// The same column twice.
-    #[error("The column {0:?} appears twice.")]
     RepeatedColumn(String),
     /// Too many rows.
-    #[error("At most 50,000 recipients per import.")]
     TooManyRows,
     /// The CSV does not parse (e.g. an unclosed quote), with its line.
-    #[error("Line {line}: {message}")]
     Syntax {
         /// 1-based line.
         line: u64,
@@ -859,6 +909,39 @@ pub enum CsvError {
         message: String,
     },
 }
+
+impl CsvError {
+    /// This error's message in `l` (the catalogue's `err-camp-csv-…` keys); its `Display` is the English
+    /// one. Column names are quoted as Rust's `{:?}` quotes them.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        match self {
+            Self::NotUtf8 => t!(l, "err-camp-csv-not-utf8"),
+            Self::Empty => t!(l, "err-camp-csv-empty"),
+            Self::NoEmailColumn => t!(l, "err-camp-csv-no-email-column"),
+            Self::UnknownColumn(c) => {
+                t!(l, "err-camp-csv-unknown-column", column = format!("{c:?}"))
+            }
+            Self::RepeatedColumn(c) => {
+                t!(l, "err-camp-csv-repeated-column", column = format!("{c:?}"))
+            }
+            Self::TooManyRows => t!(l, "err-camp-csv-too-many-rows"),
+            Self::Syntax { line, message } => t!(
+                l,
+                "err-camp-csv-syntax",
+                line = line.to_string(),
+                message = message.clone()
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for CsvError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for CsvError {}
 
 /// The column of a CSV header.
 #[cfg(feature = "ssr")]

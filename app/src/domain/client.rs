@@ -14,9 +14,29 @@ use ipnet::IpNet;
 use std::net::IpAddr;
 
 /// A list of trusted proxy networks that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("USHER_TRUSTED_PROXIES: {0:?} is neither an IP address nor a CIDR network (e.g. 10.0.0.0/8, ::1)")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadProxyList(pub String);
+
+impl BadProxyList {
+    /// This error's message in `l` (the catalogue's `err-client-bad-proxy-list` key); its `Display`
+    /// is the English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        t!(
+            l,
+            "err-client-bad-proxy-list",
+            value = format!("{:?}", self.0)
+        )
+    }
+}
+
+impl std::fmt::Display for BadProxyList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for BadProxyList {}
 
 /// The one header a trusted proxy tells the client's address in (`USHER_FORWARDED_HEADER`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

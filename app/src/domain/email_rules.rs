@@ -56,20 +56,56 @@ impl EmailRule {
 }
 
 /// Why an email rule is refused, with the rule as written; the message is the form's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EmailRuleError {
     /// `*@` followed by something that is not a domain.
-    #[error("'{0}' is not a valid domain rule.")]
     DomainRule(String),
     /// Neither an address nor `*@domain`.
-    #[error("'{0}' is neither an email address nor a domain rule like *@example.com.")]
     NotARule(String),
 }
 
+impl EmailRuleError {
+    /// This error's message in `l` (the catalogue's `err-rules-…` keys); its `Display` is the
+    /// English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        match self {
+            Self::DomainRule(rule) => t!(l, "err-rules-domain-rule", rule = rule.clone()),
+            Self::NotARule(rule) => t!(l, "err-rules-not-a-rule", rule = rule.clone()),
+        }
+    }
+}
+
+impl std::fmt::Display for EmailRuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for EmailRuleError {}
+
 /// Every refused line of a rule list (at least one); the message joins theirs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmailRulesError(pub Vec<EmailRuleError>);
+
+impl EmailRulesError {
+    /// This error's message in `l`: the messages of its lines, one after another.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        self.0
+            .iter()
+            .map(|e| e.worded(l))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl std::fmt::Display for EmailRulesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for EmailRulesError {}
 
 /// Parses the form's rule list: one rule per line, blank lines ignored, duplicates removed.
 ///
@@ -117,22 +153,33 @@ impl Verdict {
         matches!(self, Self::Public | Self::Admitted(_))
     }
 
-    /// The verdict as the editor says it, naming the rule that admits, or the rules that refuse.
+    /// The verdict as the editor says it, naming the rule that admits, or the rules that refuse
+    /// (English; [`Verdict::sentence_in`] in another language).
     pub fn sentence(&self) -> String {
+        self.sentence_in(crate::i18n::Locale::En)
+    }
+
+    /// [`Verdict::sentence`] in `l` (the catalogue's `rules-verdict-…` keys).
+    pub fn sentence_in(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
         match self {
-            Self::Public => {
-                "Accepted: this invitation has no email rules, so any address may use it.".into()
-            }
+            Self::Public => t!(l, "rules-verdict-public"),
             Self::Admitted(r @ EmailRule::Address(_)) => {
-                format!("Accepted by the rule {}: that exact address.", r.to_text())
+                t!(l, "rules-verdict-address", rule = r.to_text())
             }
             Self::Admitted(r @ EmailRule::Domain(d)) => {
-                format!("Accepted by the rule {}: any address at {d}.", r.to_text())
+                t!(
+                    l,
+                    "rules-verdict-domain",
+                    rule = r.to_text(),
+                    domain = d.clone()
+                )
             }
-            Self::NotAnAddress => "Refused: this is not an email address.".into(),
-            Self::NoRuleMatches(rules) => format!(
-                "Refused: no rule matches. The rules are: {}.",
-                rules
+            Self::NotAnAddress => t!(l, "rules-verdict-not-an-address"),
+            Self::NoRuleMatches(rules) => t!(
+                l,
+                "rules-verdict-no-match",
+                rules = rules
                     .iter()
                     .map(EmailRule::to_text)
                     .collect::<Vec<_>>()

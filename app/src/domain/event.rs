@@ -42,9 +42,25 @@ impl EventKind {
 }
 
 /// A stored kind that is none of the known ones (a corrupt row; readers refuse it).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown invitation event kind {0:?}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownKind(pub String);
+
+impl UnknownKind {
+    /// This error's message in `l` (the catalogue's `err-event-unknown-kind` key); its `Display` is
+    /// the English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        t!(l, "err-event-unknown-kind", value = format!("{:?}", self.0))
+    }
+}
+
+impl std::fmt::Display for UnknownKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for UnknownKind {}
 
 /// The stored kind read back (the event row decodes it).
 impl TryFrom<String> for EventKind {

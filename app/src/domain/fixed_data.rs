@@ -5,10 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// Why custom attributes are refused; the message is the form's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FixedDataError {
     /// JSON that does not parse, at a 1-based line.
-    #[error("JSON error at line {line}: {message}")]
     Json {
         /// The line.
         line: usize,
@@ -16,7 +15,6 @@ pub enum FixedDataError {
         message: String,
     },
     /// YAML that does not parse, at a 1-based line when the parser knows it.
-    #[error("YAML error{}: {message}", .line.map(|l| format!(" at line {l}")).unwrap_or_default())]
     Yaml {
         /// The line.
         line: Option<usize>,
@@ -24,21 +22,59 @@ pub enum FixedDataError {
         message: String,
     },
     /// Valid JSON or YAML, but not a mapping.
-    #[error("Custom attributes must be a mapping of keys to values, e.g. `name: Jane Smith`.")]
     NotAMapping,
     /// `email` is not an email address.
-    #[error("'email' must be a valid email address.")]
     Email,
     /// YAML reached a build without the YAML parser (the browser).
-    #[error("YAML is parsed on the server.")]
     YamlOnServerOnly,
     /// More than [`MAX_BYTES`] bytes, as entered or as JSON.
-    #[error("Custom attributes are too large: at most {MAX_BYTES} bytes.")]
     TooLarge,
     /// Nested deeper than [`MAX_DEPTH`] levels.
-    #[error("Custom attributes are nested too deeply: at most {MAX_DEPTH} levels.")]
     TooDeep,
 }
+
+impl FixedDataError {
+    /// This error's message in `l` (the catalogue's `err-fixed-…` keys); its `Display` is the
+    /// English one.
+    /// The parsers' own messages stay as the parsers word them (English).
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        match self {
+            Self::Json { line, message } => t!(
+                l,
+                "err-fixed-json",
+                line = line.to_string(),
+                message = message.clone()
+            ),
+            Self::Yaml {
+                line: Some(line),
+                message,
+            } => t!(
+                l,
+                "err-fixed-yaml-at-line",
+                line = line.to_string(),
+                message = message.clone()
+            ),
+            Self::Yaml {
+                line: None,
+                message,
+            } => t!(l, "err-fixed-yaml", message = message.clone()),
+            Self::NotAMapping => t!(l, "err-fixed-not-a-mapping"),
+            Self::Email => t!(l, "err-fixed-email"),
+            Self::YamlOnServerOnly => t!(l, "err-fixed-yaml-on-server-only"),
+            Self::TooLarge => t!(l, "err-fixed-too-large", max = MAX_BYTES.to_string()),
+            Self::TooDeep => t!(l, "err-fixed-too-deep", max = MAX_DEPTH.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for FixedDataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for FixedDataError {}
 
 /// The largest custom attributes, bytes (as entered, and as stored JSON).
 pub const MAX_BYTES: usize = 16 * 1024;

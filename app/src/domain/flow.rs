@@ -68,9 +68,29 @@ impl UserType {
 }
 
 /// A stored `user_type` that is neither `internal` nor `external` (a corrupt row; readers refuse it).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown user type {0:?}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownUserType(pub String);
+
+impl UnknownUserType {
+    /// This error's message in `l` (the catalogue's `err-flow-unknown-user-type` key); its
+    /// `Display` is the English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        t!(
+            l,
+            "err-flow-unknown-user-type",
+            value = format!("{:?}", self.0)
+        )
+    }
+}
+
+impl std::fmt::Display for UnknownUserType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for UnknownUserType {}
 
 impl TryFrom<String> for UserType {
     type Error = UnknownUserType;
@@ -350,9 +370,29 @@ impl std::fmt::Display for Designation {
 }
 
 /// A stored designation that is none of authentik's ([`Designation::ALL`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a flow designation (one of authentication, authorization, invalidation, enrollment, unenrollment, recovery, stage_configuration)")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownDesignation(pub String);
+
+impl UnknownDesignation {
+    /// This error's message in `l` (the catalogue's `err-flow-unknown-designation` key); its
+    /// `Display` is the English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        t!(
+            l,
+            "err-flow-unknown-designation",
+            value = format!("{:?}", self.0)
+        )
+    }
+}
+
+impl std::fmt::Display for UnknownDesignation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for UnknownDesignation {}
 
 impl TryFrom<String> for Designation {
     type Error = UnknownDesignation;
@@ -418,9 +458,29 @@ impl Authentication {
 }
 
 /// A stored or imported `authentication` that is none of authentik's ([`Authentication::ALL`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a flow authentication requirement (one of none, require_authenticated, require_unauthenticated, require_superuser, require_redirect, require_outpost)")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownAuthentication(pub String);
+
+impl UnknownAuthentication {
+    /// This error's message in `l` (the catalogue's `err-flow-unknown-authentication` key); its
+    /// `Display` is the English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        t!(
+            l,
+            "err-flow-unknown-authentication",
+            value = format!("{:?}", self.0)
+        )
+    }
+}
+
+impl std::fmt::Display for UnknownAuthentication {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for UnknownAuthentication {}
 
 impl TryFrom<String> for Authentication {
     type Error = UnknownAuthentication;

@@ -1,6 +1,7 @@
 //! Invitation rules: name syntax, status, quota, link building (DESIGN.md "Domain model").
 
 use super::email_rules::EmailRule;
+use crate::t;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -76,9 +77,24 @@ impl UseAction {
 }
 
 /// A stored action that is neither `enrolled` nor `joined` (a corrupt ledger row; readers refuse it).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown ledger action {0:?}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownAction(pub String);
+
+impl UnknownAction {
+    /// This error's message in `l` (the catalogue's `err-inv-unknown-action`); its `Display` is the
+    /// English one. The action is quoted as Rust's `{:?}` quotes it.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        t!(l, "err-inv-unknown-action", value = format!("{:?}", self.0))
+    }
+}
+
+impl std::fmt::Display for UnknownAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for UnknownAction {}
 
 /// The ledger row's `action` read back (the row decodes it).
 impl TryFrom<String> for UseAction {
@@ -212,32 +228,66 @@ pub fn parse_quota(raw: &str) -> Result<Option<i64>, QuotaError> {
 }
 
 /// Why an invitation name is refused; the message is the form's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NameError {
     /// Empty after trimming.
-    #[error("Name is required.")]
     Required,
     /// Longer than 50 characters.
-    #[error("Name must be at most 50 characters.")]
     TooLong,
     /// Not a slug.
-    #[error("Name may contain only letters, digits, '-' and '_' (a slug).")]
     NotASlug,
 }
 
+impl NameError {
+    /// This error's message in `l` (the catalogue's `err-inv-name-…` keys); its `Display` is the English
+    /// one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        match self {
+            Self::Required => t!(l, "err-inv-name-required"),
+            Self::TooLong => t!(l, "err-inv-name-too-long"),
+            Self::NotASlug => t!(l, "err-inv-name-not-a-slug"),
+        }
+    }
+}
+
+impl std::fmt::Display for NameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for NameError {}
+
 /// Why a quota is refused; the message is the form's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum QuotaError {
     /// Below 1.
-    #[error("Quota must be at least 1, or empty for unlimited.")]
     BelowOne,
     /// Single use with a quota other than 1.
-    #[error("A single-use invitation has a quota of 1.")]
     SingleUseNotOne,
     /// Not a whole number.
-    #[error("Quota must be a whole number, or empty for unlimited.")]
     NotANumber,
 }
+
+impl QuotaError {
+    /// This error's message in `l` (the catalogue's `err-inv-quota-…` keys); its `Display` is the English
+    /// one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        match self {
+            Self::BelowOne => t!(l, "err-inv-quota-below-one"),
+            Self::SingleUseNotOne => t!(l, "err-inv-quota-single-use-not-one"),
+            Self::NotANumber => t!(l, "err-inv-quota-not-a-number"),
+        }
+    }
+}
+
+impl std::fmt::Display for QuotaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for QuotaError {}
 
 /// Builds the invitation link `{public_url}/if/flow/{flow_slug}/?itoken={token}` (authentik's link form).
 /// A trailing `/` on `public_url` is ignored.
@@ -349,58 +399,63 @@ impl InvitationField {
 }
 
 /// Why an invitation draft or patch was refused, field by field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InvitationError {
     /// The name is not a slug.
-    #[error("{0}")]
     Name(NameError),
     /// Another invitation has this name.
-    #[error("An invitation with this name already exists.")]
     NameTaken,
     /// No flow, or one that does not exist.
-    #[error("Choose a flow.")]
     Flow,
     /// The expiry is not a date and time.
-    #[error("{0}")]
     ExpiresInvalid(crate::domain::NotADateTime),
     /// A new invitation that would already be expired.
-    #[error("Expiry must be in the future (or choose never).")]
     ExpiresInPast,
     /// The start time is not a date and time.
-    #[error(
-        "Opening time must be a date and time (YYYY-MM-DD HH:MM, UTC), or empty to open at once."
-    )]
     NotBeforeInvalid,
     /// The start time is at or after the expiry: the invitation would never open.
-    #[error("The invitation must open before it expires.")]
     NotBeforeAfterExpiry,
     /// The reminder schedule does not parse.
-    #[error("{0}")]
     Reminders(crate::domain::campaign::ReminderError),
     /// A language Usher does not speak.
-    #[error("{0}")]
     Locale(crate::i18n::UnknownLocale),
     /// Reminders on an invitation that never expires.
-    #[error("Reminders are sent before expiry: set an expiry, or no reminders.")]
     RemindersNeedExpiry,
     /// The custom attributes do not parse, or their `email` is not an address.
-    #[error("{0}")]
     FixedData(crate::domain::fixed_data::FixedDataError),
     /// The quota is below 1, not a number, or contradicts single use.
-    #[error("{0}")]
     Quota(QuotaError),
     /// An email rule does not parse.
-    #[error("{0}")]
     Emails(crate::domain::email_rules::EmailRulesError),
     /// No role has this pk or name (as given).
-    #[error("Unknown role: {0}")]
     UnknownRole(String),
     /// No group has this pk or name (as given).
-    #[error("Unknown group: {0}")]
     UnknownGroup(String),
 }
 
 impl InvitationError {
+    /// This error's message in `l` (the catalogue's `err-inv-…` keys, or the wrapped error's); its
+    /// `Display` is the English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        match self {
+            Self::Name(e) => e.worded(l),
+            Self::NameTaken => t!(l, "err-inv-name-taken"),
+            Self::Flow => t!(l, "err-inv-flow"),
+            Self::ExpiresInvalid(e) => e.worded(l),
+            Self::ExpiresInPast => t!(l, "err-inv-expires-in-past"),
+            Self::NotBeforeInvalid => t!(l, "err-inv-not-before-invalid"),
+            Self::NotBeforeAfterExpiry => t!(l, "err-inv-not-before-after-expiry"),
+            Self::Reminders(e) => e.worded(l),
+            Self::Locale(e) => e.to_string(),
+            Self::RemindersNeedExpiry => t!(l, "err-inv-reminders-need-expiry"),
+            Self::FixedData(e) => e.worded(l),
+            Self::Quota(e) => e.worded(l),
+            Self::Emails(e) => e.worded(l),
+            Self::UnknownRole(name) => t!(l, "err-inv-unknown-role", name = name.clone()),
+            Self::UnknownGroup(name) => t!(l, "err-inv-unknown-group", name = name.clone()),
+        }
+    }
+
     /// The field the error belongs to.
     pub fn field(&self) -> InvitationField {
         match self {
@@ -418,6 +473,14 @@ impl InvitationError {
         }
     }
 }
+
+impl std::fmt::Display for InvitationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for InvitationError {}
 
 /// What an admin asks to create or store: every field of an invitation, parsed, before its references
 /// (flow, roles, groups) are resolved by the invitation service. The dashboard form, the REST body and a

@@ -8,27 +8,43 @@ use serde::{Deserialize, Serialize};
 pub const MAX_NAME_LEN: usize = 50;
 
 /// Why a named link cannot be added (each error belongs to one field of the link form, [`Self::field`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkError {
     /// No name.
-    #[error("Give the link a name, such as poster or newsletter.")]
     NameRequired,
     /// A name longer than [`MAX_NAME_LEN`] characters.
-    #[error("A link's name must be at most 50 characters.")]
     NameTooLong,
     /// A character other than ASCII letters, digits, `-` and `_`.
-    #[error("A link's name may hold only letters, digits, - and _.")]
     NameNotASlug,
     /// The invitation is limited by email rules: its invitees prove their address, so a shared link
     /// would add nothing but another way in.
-    #[error("Named links are for public invitations: this one is limited by email rules.")]
     NotPublic,
     /// A share that is not a whole number of at least 1.
-    #[error(
-        "A link's share must be a whole number of at least 1, or empty for no share of its own."
-    )]
     Share,
 }
+
+impl LinkError {
+    /// This error's message in `l` (the catalogue's `err-link-…` keys); its `Display` is the
+    /// English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        match self {
+            Self::NameRequired => t!(l, "err-link-name-required"),
+            Self::NameTooLong => t!(l, "err-link-name-too-long", max = MAX_NAME_LEN.to_string()),
+            Self::NameNotASlug => t!(l, "err-link-name-not-a-slug"),
+            Self::NotPublic => t!(l, "err-link-not-public"),
+            Self::Share => t!(l, "err-link-share"),
+        }
+    }
+}
+
+impl std::fmt::Display for LinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for LinkError {}
 
 impl LinkError {
     /// The field of the link form (and of the REST body) the error belongs to: `name` or `quota`.

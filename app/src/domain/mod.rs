@@ -36,8 +36,22 @@ pub mod yaml;
 
 /// A date-time field that holds neither `YYYY-MM-DDTHH:MM[:SS]` nor RFC 3339 (what
 /// `time::parse_input` refuses); shared by browser and server, since invitation errors carry it.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error,
-)]
-#[error("Expiry must be a date and time (YYYY-MM-DD HH:MM, UTC).")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NotADateTime;
+
+impl NotADateTime {
+    /// This error's message in `l` (the catalogue's `err-datetime-invalid` key); its `Display` is
+    /// the English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        t!(l, "err-datetime-invalid")
+    }
+}
+
+impl std::fmt::Display for NotADateTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for NotADateTime {}

@@ -63,9 +63,29 @@ impl OutboxStatus {
 }
 
 /// A stored status that is none of the four (a corrupt row; readers refuse it).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown outbox status {0:?}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownStatus(pub String);
+
+impl UnknownStatus {
+    /// This error's message in `l` (the catalogue's `err-outbox-unknown-status` key); its `Display`
+    /// is the English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        t!(
+            l,
+            "err-outbox-unknown-status",
+            value = format!("{:?}", self.0)
+        )
+    }
+}
+
+impl std::fmt::Display for UnknownStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for UnknownStatus {}
 
 impl TryFrom<String> for OutboxStatus {
     type Error = UnknownStatus;

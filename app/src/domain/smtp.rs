@@ -118,18 +118,36 @@ impl MailWarning {
 }
 
 /// Why an SMTP URL is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SmtpUrlError {
     /// Not a URL.
-    #[error("Enter a URL such as smtp://user@mail.example.com:587?tls=required.")]
     NotAUrl,
     /// Another scheme than smtp or smtps.
-    #[error("The URL must start with smtp:// (plain or STARTTLS) or smtps:// (implicit TLS).")]
     Scheme,
     /// No host.
-    #[error("The URL must name the SMTP server's host.")]
     NoHost,
 }
+
+impl SmtpUrlError {
+    /// This error's message in `l` (the catalogue's `err-smtp-…` keys); its `Display` is the
+    /// English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        match self {
+            Self::NotAUrl => t!(l, "err-smtp-not-a-url"),
+            Self::Scheme => t!(l, "err-smtp-scheme"),
+            Self::NoHost => t!(l, "err-smtp-no-host"),
+        }
+    }
+}
+
+impl std::fmt::Display for SmtpUrlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for SmtpUrlError {}
 
 /// Checks an SMTP URL typed by an admin and splits off its password: returns the URL without password
 /// (what is stored in the clear) and the password it carried, if any (what is sealed). Percent-encoded

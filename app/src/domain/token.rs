@@ -90,18 +90,36 @@ pub fn validate_identifier(raw: &str) -> Result<String, IdentifierError> {
 }
 
 /// Why a token identifier is refused; the message is the form's.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdentifierError {
     /// Empty after trimming.
-    #[error("Identifier is required.")]
     Required,
     /// Longer than 100 characters.
-    #[error("Identifier must be at most 100 characters.")]
     TooLong,
     /// A character that is not an ASCII letter, digit, `-`, `_` or `.`.
-    #[error("Identifier may contain letters, digits, '-', '_' and '.' only.")]
     Characters,
 }
+
+impl IdentifierError {
+    /// This error's message in `l` (the catalogue's `err-token-…` keys); its `Display` is the
+    /// English one.
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        match self {
+            Self::Required => t!(l, "err-token-identifier-required"),
+            Self::TooLong => t!(l, "err-token-identifier-too-long"),
+            Self::Characters => t!(l, "err-token-identifier-characters"),
+        }
+    }
+}
+
+impl std::fmt::Display for IdentifierError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for IdentifierError {}
 
 /// The secret from an `Authorization` header value: `Bearer <secret>` (scheme case-insensitive, RFC 6750
 /// §2.1). `None` for another scheme or an empty secret.

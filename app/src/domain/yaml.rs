@@ -13,33 +13,55 @@ use std::cell::Cell;
 use std::fmt;
 
 /// Why YAML from outside is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum YamlError {
     /// The text is longer than the limit (bytes).
-    #[error("The YAML is too large: at most {max_bytes} bytes.")]
     TooLarge {
         /// The limit, bytes.
         max_bytes: usize,
     },
     /// The document, with its aliases expanded, has more nodes than the budget.
-    #[error("The YAML expands to more than {max_nodes} nodes (aliases repeat what they name).")]
     TooManyNodes {
         /// The budget.
         max_nodes: usize,
     },
     /// The document's scalars, aliases expanded, hold more bytes than [`EXPANSION`] times the text's limit
     /// (issue 35 item 6: a 1 MiB blueprint of aliases to one 500 KB string is few nodes but gigabytes).
-    #[error(
-        "The YAML expands to more than {max_bytes} bytes of text (aliases repeat what they name)."
-    )]
     ExpandsTooFar {
         /// The limit on expanded scalar bytes.
         max_bytes: usize,
     },
     /// Not YAML: the parser's message (with its line when it knows it).
-    #[error("{0}")]
     Syntax(String),
 }
+
+impl YamlError {
+    /// This error's message in `l` (the catalogue's `err-yaml-…` keys); its `Display` is the
+    /// English one. A syntax error is the parser's message, as the parser words it (English).
+    pub fn worded(&self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        match self {
+            Self::TooLarge { max_bytes } => {
+                t!(l, "err-yaml-too-large", max = max_bytes.to_string())
+            }
+            Self::TooManyNodes { max_nodes } => {
+                t!(l, "err-yaml-too-many-nodes", max = max_nodes.to_string())
+            }
+            Self::ExpandsTooFar { max_bytes } => {
+                t!(l, "err-yaml-expands-too-far", max = max_bytes.to_string())
+            }
+            Self::Syntax(message) => message.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for YamlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.worded(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for YamlError {}
 
 /// How many times a text's byte limit its scalars may hold once aliases are expanded.
 pub const EXPANSION: usize = 4;

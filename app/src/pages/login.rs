@@ -20,18 +20,10 @@ pub fn LoginPage() -> impl IntoView {
         .get("lang")
         .and_then(|l| Locale::parse(&l).ok());
     let l = super::page_locale_with(asked);
-    let here = {
-        let q = query.read_untracked();
-        let mut params: Vec<String> = Vec::new();
-        if let Some(n) = q.get("next") {
-            params.push(format!("next={}", urlencoding_lite(&n)));
-        }
-        if params.is_empty() {
-            "/login".to_owned()
-        } else {
-            format!("/login?{}", params.join("&"))
-        }
-    };
+    let here = query
+        .read_untracked()
+        .get("next")
+        .map_or_else(|| "/login".to_owned(), |n| login_url(&n));
     let brand = super::page_brand();
     let action = ServerAction::<Login>::new();
     view! {
@@ -58,19 +50,35 @@ pub fn LoginPage() -> impl IntoView {
     .into_any()
 }
 
-/// Percent-encodes what would end or change a query value (`%`, `&`, `+`, `#`, `=`, space).
-fn urlencoding_lite(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '&' => out.push_str("%26"),
-            '+' => out.push_str("%2B"),
-            '#' => out.push_str("%23"),
-            '=' => out.push_str("%3D"),
-            ' ' => out.push_str("%20"),
-            c => out.push(c),
-        }
+/// What a query value may not hold as is: controls, space and what would end or change it (`%`, `&`,
+/// `+`, `#`, `=`; RFC 3986 §3.4, and `+` as HTML forms read it).
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'#')
+    .add(b'=');
+
+/// The sign-in page that comes back to `next` after signing in: `/login?next=<next, percent-encoded>`.
+pub fn login_url(next: &str) -> String {
+    format!(
+        "/login?next={}",
+        percent_encoding::utf8_percent_encode(next, QUERY_VALUE)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::login_url;
+
+    #[test]
+    fn the_next_path_survives_the_query() {
+        assert_eq!(login_url("/admin/users"), "/login?next=/admin/users");
+        assert_eq!(
+            login_url("/if/accept/?a=1&b=2#x"),
+            "/login?next=/if/accept/?a%3D1%26b%3D2%23x"
+        );
+        assert_eq!(login_url("/a b+c%"), "/login?next=/a%20b%2Bc%25");
     }
-    out
 }

@@ -33,7 +33,7 @@ pub fn NotFound() -> impl IntoView {
 /// A one-line error notice.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
-    view! { <p class="error" role="alert">{error.to_string()}</p> }
+    view! { <p class="error" role="alert">{error.message(page_locale())}</p> }
 }
 
 /// The message next to a field, if the error names it.
@@ -189,14 +189,7 @@ pub fn general_error_in(
     }
 }
 
-/// A general error (not a field error) of an action result.
+/// A general error (not a field error) of an action result, in the page's language.
 pub fn general_error(result: Option<Result<impl Clone, AppError>>) -> Option<AnyView> {
-    match result {
-        Some(Err(AppError::Validation(_))) => Some(
-            view! { <p class="error" role="alert">"Please correct the errors below."</p> }
-                .into_any(),
-        ),
-        Some(Err(e)) => Some(view! { <ErrorNotice error=e /> }.into_any()),
-        _ => None,
-    }
+    general_error_in(page_locale(), result)
 }

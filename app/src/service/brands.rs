@@ -41,6 +41,8 @@ const ACCENT: &str = "branding_accent";
 pub struct Site {
     /// The default application's URLs: the environment's and the saved one.
     pub form_targets: Vec<String>,
+    /// The saved default application; `None` when nothing is saved.
+    pub saved_application: Option<String>,
     /// The look as saved.
     pub look: Look,
     /// The title in effect: the saved one, else `USHER_BRAND_NAME`, else "Usher".
@@ -80,6 +82,7 @@ impl SiteCache {
                 tracing::warn!(error = %e, "reading the brand");
                 Site {
                     form_targets: config.default_app_url.iter().cloned().collect(),
+                    saved_application: None,
                     look: Look::default(),
                     title: config.brand_name.clone(),
                 }
@@ -111,7 +114,10 @@ pub async fn site_in(
     };
     for (k, v) in get_settings_in(ex, &[KEY, TITLE, LOGO, ACCENT]).await? {
         match k.as_str() {
-            KEY if !v.is_empty() => site.form_targets.push(v),
+            KEY if !v.is_empty() => {
+                site.form_targets.push(v.clone());
+                site.saved_application = Some(v);
+            }
             TITLE => site.look.title = brand::parse_title(&v).ok().flatten(),
             LOGO => site.look.logo = brand::parse_logo(&v).ok().flatten(),
             ACCENT => site.look.accent = Accent::parse(&v).ok().flatten(),
@@ -156,7 +162,7 @@ pub async fn default_application(db: &Db, config: &Config) -> Result<Option<Stri
 
 /// System → Brands as saved and as the environment gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct DefaultApplication {
+pub struct BrandsView {
     /// The saved default application (an absolute http(s) URL or a path); `None` when nothing is saved.
     pub saved: Option<String>,
     /// `USHER_DEFAULT_APP_URL`, which applies while nothing is saved; `None` when unset.
@@ -167,14 +173,15 @@ pub struct DefaultApplication {
     pub title_default: String,
 }
 
-/// The Brands page's values: the saved default application and look, and the environment's.
+/// The Brands page's values: the saved default application and look, and the environment's, in one
+/// read.
 ///
 /// # Errors
 /// Database errors.
-pub async fn settings(db: &Db, config: &Config) -> Result<DefaultApplication, Error> {
+pub async fn settings(db: &Db, config: &Config) -> Result<BrandsView, Error> {
     let site = site_in(&db.pool, config).await?;
-    Ok(DefaultApplication {
-        saved: get_setting(db, KEY).await?,
+    Ok(BrandsView {
+        saved: site.saved_application,
         from_environment: config.default_app_url.clone(),
         look: site.look,
         title_default: config.brand_name.clone(),

@@ -289,7 +289,12 @@ pub fn render_notice(n: &NoticeMail) -> Result<Rendered, Error> {
     let (subject, headline, detail) = match &n.kind {
         NoticeKind::Used { username, joined } => (
             t!(l, "notice-used-subject", name = name.clone()),
-            t!(l, "notice-used-headline", name = name, username = username.clone()),
+            t!(
+                l,
+                "notice-used-headline",
+                name = name,
+                username = username.clone()
+            ),
             if *joined {
                 t!(l, "notice-used-joined")
             } else {
@@ -309,7 +314,12 @@ pub fn render_notice(n: &NoticeMail) -> Result<Rendered, Error> {
         NoticeKind::CampaignPending { pending, listed } => {
             let more = pending.saturating_sub(listed.len());
             (
-                t!(l, "notice-digest-subject", name = name.clone(), count = *pending),
+                t!(
+                    l,
+                    "notice-digest-subject",
+                    name = name.clone(),
+                    count = *pending
+                ),
                 t!(l, "notice-digest-headline", name = name, count = *pending),
                 if more > 0 {
                     t!(l, "notice-digest-more", names = listed.join(", "), n = more)

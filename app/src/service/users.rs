@@ -238,7 +238,8 @@ pub async fn set_preferred_locale(
     let Some(text) = users::attributes(&mut *tx, pk).await? else {
         return Ok(());
     };
-    let Ok(mut attributes) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text)
+    let Ok(mut attributes) =
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text)
     else {
         return Ok(());
     };

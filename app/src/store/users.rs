@@ -245,13 +245,15 @@ pub async fn attributes(ex: impl Exec<'_>, pk: i64) -> Result<Option<String>, Db
 /// # Errors
 /// Database errors.
 pub async fn set_attributes(ex: impl Exec<'_>, pk: i64, attributes: &str) -> Result<u64, DbError> {
-    Ok(sqlx::query("UPDATE users SET attributes = $1 WHERE pk = $2")
-        .bind(attributes)
-        .bind(pk)
-        .execute(ex)
-        .await
-        .map_err(DbError::from)?
-        .rows_affected())
+    Ok(
+        sqlx::query("UPDATE users SET attributes = $1 WHERE pk = $2")
+            .bind(attributes)
+            .bind(pk)
+            .execute(ex)
+            .await
+            .map_err(DbError::from)?
+            .rows_affected(),
+    )
 }
 
 /// The names of the groups user `user_pk` is a member of, by name.

@@ -57,8 +57,8 @@ pub async fn save_brand(
 
 /// The screen's values: `None` shown as empty.
 #[cfg(feature = "ssr")]
-impl From<brands::DefaultApplication> for BrandSettings {
-    fn from(d: brands::DefaultApplication) -> Self {
+impl From<brands::BrandsView> for BrandSettings {
+    fn from(d: brands::BrandsView) -> Self {
         Self {
             default_application_url: d.saved.unwrap_or_default(),
             from_environment: d.from_environment.unwrap_or_default(),

@@ -293,17 +293,25 @@ pub(crate) mod parse {
         mut c: crate::domain::campaign::CampaignView,
         now: i64,
     ) -> crate::domain::campaign::CampaignView {
-        use crate::domain::time::{format_absolute, format_expiry};
-        c.expires_text = format_expiry(c.expires, now);
+        use crate::domain::time::format_absolute;
+        c.expires_text = crate::i18n::wording().expiry_utc(c.expires, now);
         c.not_before_text = c.not_before.map(format_absolute).unwrap_or_default();
         c.created_text = format_absolute(c.created);
         c
     }
 
-    /// An import as the dashboard shows it.
+    /// An import as the dashboard shows it, each row's verdict in the dashboard's language.
     pub fn import_view(i: &crate::service::campaigns::Import) -> ImportView {
+        let l = crate::i18n::wording();
         ImportView {
-            rows: i.rows.iter().map(RowLine::from).collect(),
+            rows: i
+                .rows
+                .iter()
+                .map(|r| RowLine {
+                    explain: r.verdict.explain_in(l),
+                    ..RowLine::from(r)
+                })
+                .collect(),
             counts: i.counts,
         }
     }

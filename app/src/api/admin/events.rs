@@ -49,18 +49,21 @@ pub mod view {
     /// # Errors
     /// [`AppError::Validation`] on `action` (unknown), `since` or `until` (not a time).
     pub fn filter(q: &EventQuery) -> Result<EventFilter, AppError> {
+        let l = crate::i18n::wording();
         let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let time = |field: &str, s: &str| match text(s) {
             None => Ok(None),
-            Some(t) => crate::domain::time::parse_input(&t).map(Some).map_err(|_| {
-                AppError::field(field, "Enter a date and time (YYYY-MM-DD HH:MM, UTC).")
-            }),
+            Some(t) => crate::domain::time::parse_input(&t)
+                .map(Some)
+                .map_err(|_| AppError::field(field, crate::t!(l, "events-filter-bad-time"))),
         };
         let action = match text(&q.action) {
             None => None,
             Some(a) => Some(
                 crate::domain::audit::Action::parse(&a)
-                    .ok_or_else(|| AppError::field("action", "Choose an action from the list."))?
+                    .ok_or_else(|| {
+                        AppError::field("action", crate::t!(l, "events-filter-bad-action"))
+                    })?
                     .as_str()
                     .to_owned(),
             ),

@@ -56,7 +56,10 @@ pub async fn preview_invitation_email(
             } else {
                 Some(
                     crate::domain::time::parse_input(&form.expires).map_err(|e| {
-                        AppError::field("expires", InvitationError::ExpiresInvalid(e).to_string())
+                        AppError::field(
+                            "expires",
+                            InvitationError::ExpiresInvalid(e).worded(crate::i18n::wording()),
+                        )
                     })?,
                 )
             };
@@ -103,12 +106,12 @@ pub async fn check_invitation_address(
         async {
             use crate::domain::email_rules::{explain, parse_rules};
             admin().await?;
-            let rules =
-                parse_rules(&emails).map_err(|e| AppError::field("emails", e.to_string()))?;
+            let rules = parse_rules(&emails)
+                .map_err(|e| AppError::field("emails", e.worded(crate::i18n::wording())))?;
             let verdict = explain(&rules, &address);
             Ok(AddressCheck {
                 accepted: verdict.accepted(),
-                sentence: verdict.sentence(),
+                sentence: verdict.sentence_in(crate::i18n::wording()),
             })
         }
         .await,

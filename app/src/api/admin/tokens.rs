@@ -37,7 +37,7 @@ pub async fn create_token(form: TokenForm) -> Result<NewToken, AppError> {
             let (st, me) = admin().await?;
             let draft = TokenDraft {
                 expires: parse_expiry(&form.expires)
-                    .map_err(|e| AppError::field("expires", e.to_string()))?,
+                    .map_err(|e| AppError::field("expires", e.worded(crate::i18n::wording())))?,
                 username: form.username,
                 identifier: form.identifier,
                 description: form.description,
@@ -79,7 +79,7 @@ fn token_view(t: tokens::Token, now: i64) -> ApiTokenView {
         description: t.description,
         created_display: crate::domain::time::format_absolute(t.created),
         created_at: t.created,
-        expires_display: crate::domain::time::format_expiry(t.expires, now),
+        expires_display: crate::i18n::wording().expiry_utc(t.expires, now),
         expires_at: t.expires,
         status: t.status,
     }

@@ -77,9 +77,11 @@ pub async fn delete_user(pk: i64) -> Result<(), AppError> {
 }
 
 /// A user's row in Directory → Users at `now` (UTC Unix seconds): the last sign-in for people
-/// ("never" without one), the invitation they enrolled through with "(deleted)" once it is gone.
+/// ("never" without one), the invitation they enrolled through with "(deleted)" once it is gone; in the
+/// dashboard's language.
 #[cfg(feature = "ssr")]
 fn user_view(u: users::UserEntry, now: i64) -> UserView {
+    let l = crate::i18n::wording();
     UserView {
         pk: u.pk,
         username: u.username,
@@ -93,11 +95,10 @@ fn user_view(u: users::UserEntry, now: i64) -> UserView {
         roles: u.roles,
         last_login: u
             .last_login
-            .map(|t| crate::domain::time::format_expiry(Some(t), now))
-            .unwrap_or_else(|| "never".into()),
+            .map_or_else(|| l.tr("time-never"), |t| l.expiry_utc(Some(t), now)),
         created_by_invitation: u.enrolled_through.map(|o| {
             if o.deleted {
-                format!("{} (deleted)", o.name)
+                crate::t!(l, "users-invitation-deleted", name = o.name)
             } else {
                 o.name
             }

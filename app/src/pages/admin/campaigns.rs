@@ -9,8 +9,8 @@ use crate::api::admin::campaigns::{
 };
 use crate::api::admin::{list_flows, list_groups, list_roles};
 use crate::domain::campaign::{
-    CampaignForm, CampaignPage, CampaignView, ImportCounts, ImportSource, ImportView,
-    RecipientState, RecipientView,
+    CampaignForm, CampaignPage, CampaignView, ImportSource, ImportView, RecipientState,
+    RecipientView,
 };
 use crate::i18n::Locale;
 use crate::t;
@@ -39,19 +39,6 @@ fn state_label(l: Locale, s: RecipientState) -> String {
         RecipientState::Expired => t!(l, "camp-state-expired"),
         RecipientState::Revoked => t!(l, "camp-state-revoked"),
     }
-}
-
-/// The totals of a dry run or an import in the page's language: "3 new, 1 to join, 2 duplicates, 0
-/// invalid" in English.
-fn counts_summary(l: Locale, c: &ImportCounts) -> String {
-    t!(
-        l,
-        "camp-import-summary",
-        new = c.new,
-        join = c.join,
-        count = c.duplicate,
-        invalid = c.invalid
-    )
 }
 
 /// `/admin/campaigns`: the campaigns and the editor of a new one.
@@ -388,7 +375,7 @@ fn Import(pk: String, version: RwSignal<u32>, imported: RwSignal<Option<String>>
                     imported.set(Some(t!(
                         l,
                         "camp-imported",
-                        summary = counts_summary(l, &d.counts)
+                        summary = d.counts.summary_in(l)
                     )));
                     version.update(|v| *v += 1);
                 }
@@ -436,7 +423,7 @@ fn Import(pk: String, version: RwSignal<u32>, imported: RwSignal<Option<String>>
                 let adds = d.counts.new + d.counts.join;
                 view! {
                     <div class="dry-run" id="campaign-dry-run-result">
-                        <p role="status">{format!("{} ", t!(l, "camp-dry-run-before"))} <strong>{counts_summary(l, &d.counts)}</strong> {t!(l, "camp-dry-run-after")}</p>
+                        <p role="status">{format!("{} ", t!(l, "camp-dry-run-before"))} <strong>{d.counts.summary_in(l)}</strong> {t!(l, "camp-dry-run-after")}</p>
                         <table class="table dry-run-rows">
                             <thead><tr>
                                 <th scope="col">{t!(l, "camp-col-line")}</th><th scope="col">{t!(l, "camp-col-email")}</th>

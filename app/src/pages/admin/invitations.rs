@@ -209,9 +209,17 @@ fn InvitationSummary(
     };
     // Why the badge says what it says, when that is not all: a deactivated creator, a start time.
     let badge_title = if !row.creator_active {
-        Some(t!(l, "inv-badge-creator-inactive", name = row.created_by.clone()))
+        Some(t!(
+            l,
+            "inv-badge-creator-inactive",
+            name = row.created_by.clone()
+        ))
     } else if row.status == InvitationStatus::NotYetOpen {
-        Some(t!(l, "inv-badge-opens", when = row.not_before_display.clone()))
+        Some(t!(
+            l,
+            "inv-badge-opens",
+            when = row.not_before_display.clone()
+        ))
     } else {
         None
     };
