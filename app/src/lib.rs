@@ -128,18 +128,9 @@ pub fn App() -> impl IntoView {
     // Every page renders in `SsrMode::Async` (all resources resolved before the first byte): pages are small,
     // status codes (403, 404, 410) must be set before the head is sent, and out-of-order streaming was seen
     // to stall under load.
-    // The invitee's pages, sign-in and the dashboard say their own language (issue 16); the others are
-    // in English.
-    #[cfg(feature = "ssr")]
-    let english = use_context::<http::request::Parts>().is_none_or(|parts| {
-        let path = parts.uri.path();
-        !path.starts_with("/if/") && !path.starts_with("/login") && !path.starts_with("/admin")
-    });
-    #[cfg(not(feature = "ssr"))]
-    let english = true;
+    // Every page says its own language in `<html lang>` (issue 16): each sets it once it knows it.
     view! {
         <Title text="Usher" />
-        {english.then(|| view! { <leptos_meta::Html {..} lang="en" /> })}
         <Router>
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />

@@ -209,8 +209,8 @@ async fn create_token(
     }
 }
 
-/// `usher test-email ADDRESS`: sends a test message through the SMTP settings in effect
-/// (`USHER_SMTP_URL`, else System → Email) and prints the server's answer.
+/// `usher test-email ADDRESS`: sends a test message (in the brand default language) through the SMTP
+/// settings in effect (`USHER_SMTP_URL`, else System → Email) and prints the server's answer.
 async fn test_email(settings: Settings, address: &str) -> Result<(), String> {
     let db = Db::connect(&settings.database_url)
         .await
@@ -219,7 +219,7 @@ async fn test_email(settings: Settings, address: &str) -> Result<(), String> {
         .await
         .map_err(|e| say(e, Fields::Unnamed))?;
     let config = settings.config(&secret_key, Vec::new());
-    let answer = usher_app::service::email::send_test(&db, &config, address)
+    let answer = usher_app::service::email::send_test(&db, &config, address, config.default_locale)
         .await
         .map_err(|e| say(e, Fields::Unnamed))?;
     println!("SMTP answered: {answer}");

@@ -142,6 +142,18 @@ async fn an_invitation_in_german_speaks_german_from_email_to_account(app: TestAp
             .unwrap();
     let attributes: serde_json::Value = serde_json::from_str(&attributes).unwrap();
     assert_eq!(attributes["settings"]["locale"], "de", "{attributes}");
+    // The profile it lands on speaks it too, to an English browser.
+    let profile = page(&mut jana, "/", &[("accept-language", "en-US")]).await;
+    assert!(
+        profile.body.contains(r#"<html lang="de""#),
+        "{}",
+        profile.body
+    );
+    assert!(
+        profile.body.contains("Willkommen, Jana"),
+        "{}",
+        profile.body
+    );
 
     // Used up, the link says so in German too.
     let gone = page(&mut app.client(), &link, &[("accept-language", "de")]).await;

@@ -389,9 +389,10 @@ fn no_service_builds_a_screen() {
 /// The time formatters of `domain::time` that word an instant for people.
 const TIME_WORDS: &[&str] = &["format_absolute", "format_relative", "format_expiry"];
 
-/// Where a service may word a time: the mail templates' rendering (a message is text by nature). The
-/// verification codes' events store their facts and the dashboard words them.
-const SERVICES_WORDING_TIMES: &[&str] = &["service/mail.rs"];
+/// Where a service may word a time with these English formatters: nowhere now. The mail rendering words
+/// its times in the message's language (`Locale::datetime`, `Locale::expiry`); the verification codes'
+/// events store their facts and the dashboard words them.
+const SERVICES_WORDING_TIMES: &[&str] = &[];
 
 /// Services return instants (UTC Unix seconds); the pages, the REST layer and the mail rendering word
 /// them (issue 36 item 4), so one formatter serves every language.

@@ -69,7 +69,7 @@ inv-facts-emails = E-Mail-Adressen
 inv-roles = Rollen
 inv-groups = Gruppen
 inv-facts-messages = Nachrichten
-inv-facts-used-by = Verwendet von
+inv-facts-used-by = Genutzt von
 inv-facts-qr = QR-Code
 inv-facts-qr-label = QR-Code des Einladungslinks
 inv-facts-qr-png = PNG (Poster)
@@ -113,26 +113,26 @@ inv-send-submit = Einladung senden
 ## The invitation editor
 inv-editor-title-create = Einladung erstellen
 inv-editor-title-edit = Einladung bearbeiten
-inv-editor-no-roles = Noch keine angelegt (Verzeichnis → Rollen).
-inv-editor-no-groups = Noch keine angelegt (Verzeichnis → Gruppen).
+inv-editor-no-roles = Noch keine erstellt (Verzeichnis → Rollen).
+inv-editor-no-groups = Noch keine erstellt (Verzeichnis → Gruppen).
 inv-editor-choose-flow = — Ablauf wählen —
 inv-editor-no-invitation-stage = ⚠ An diesen Ablauf ist keine Einladungsstufe gebunden, daher fragt er nicht nach einer Einladung: Jeder, der seine Adresse kennt, kann sich registrieren.
 # $zone: an IANA time zone name such as Europe/Berlin
 inv-editor-expires-label = Läuft ab (Ihre Zeitzone: { $zone })
 inv-editor-never-expires = Läuft nie ab
 inv-editor-never-warning = ⚠ Diese Einladung läuft nie ab: Ihr Link funktioniert, bis sie deaktiviert, gelöscht oder aufgebraucht ist.
-inv-editor-not-before-label = Öffnet um (Ihre Zeitzone: { $zone }; leer = sofort)
+inv-editor-not-before-label = Öffnet am (Ihre Zeitzone: { $zone }; leer = sofort)
 inv-editor-not-before-help = Vor diesem Zeitpunkt zeigt der Link an, wann er öffnet, und gewährt nichts.
 inv-editor-reminders-label = Erinnerungen: Tage vor Ablaufdatum (z. B. 7, 1; leer = keine)
 inv-editor-reminders-help = Jede Erinnerung geht einmal an die Adressen, an die der Link gesendet wurde und deren Konto ihn noch nicht verwendet hat.
-inv-editor-locale-label = Sprache des Empfängers
-inv-editor-locale-browser = Die Sprache seines Browsers (sonst die Standardsprache der Marke)
+inv-editor-locale-label = Sprache der eingeladenen Person
+inv-editor-locale-browser = Die Sprache ihres Browsers (sonst die Standardsprache der Marke)
 inv-editor-locale-help = Die Startseite, jeder Schritt, seine Fehlermeldungen und seine E-Mails verwenden sie; das neue Konto behält sie.
 inv-editor-fixed-data-label = Benutzerdefinierte Attribute (JSON oder YAML)
 inv-editor-quota-label = Kontingent (max. Nutzungen; leer = unbegrenzt)
 inv-editor-emails-label = E-Mail-Adressen (eine pro Zeile: eine Adresse oder *@domain; leer = jeder)
 inv-editor-mail-warning-send = ⚠ Es ist kein SMTP-Server eingerichtet: Diese Nachricht wartet im Postausgang, bis einer eingerichtet ist (System → E-Mail).
-inv-editor-mail-warning-code = ⚠ Es ist kein SMTP-Server eingerichtet: Die Empfänger dieser Einladung müssen ihre Adresse mit einem per E-Mail gesendeten Code bestätigen, der erst gesendet werden kann, wenn einer eingerichtet ist (System → E-Mail). Um einen Link ohne E-Mail zu teilen, lassen Sie „E-Mail-Adressen“ leer und verwenden Sie einen Ablauf ohne E-Mail-Stufe.
+inv-editor-mail-warning-code = ⚠ Es ist kein SMTP-Server eingerichtet: Die eingeladenen Personen müssen ihre Adresse mit einem per E-Mail gesendeten Code bestätigen, der erst gesendet werden kann, wenn einer eingerichtet ist (System → E-Mail). Um einen Link ohne E-Mail zu teilen, lassen Sie „E-Mail-Adressen“ leer und verwenden Sie einen Ablauf ohne E-Mail-Stufe.
 inv-editor-enabled = Aktiviert
 inv-editor-notify = Mir eine E-Mail senden, wenn sie verwendet wird, wenn eine Zustellung fehlschlägt oder wenn sie ungenutzt abläuft
 inv-editor-save = Speichern

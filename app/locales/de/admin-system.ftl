@@ -117,9 +117,9 @@ webhooks-enabled = Aktiviert
 webhooks-create = Webhook anlegen
 # Around the new webhook's name (in bold): "Webhook <name> created. …"
 webhooks-created = Webhook
-webhooks-created-secret = wurde angelegt. Sein Signaturgeheimnis: Kopieren Sie es jetzt, es wird nicht noch einmal angezeigt.
+webhooks-created-secret = wurde erstellt. Sein Signaturgeheimnis: Kopieren Sie es jetzt, es wird nicht noch einmal angezeigt.
 webhooks-col-events = Ereignisse
-webhooks-col-created = Angelegt
+webhooks-col-created = Erstellt
 webhooks-empty = Noch keine Webhooks.
 webhooks-enabled-disable = Aktiviert: deaktivieren
 webhooks-disabled-enable = Deaktiviert: aktivieren

@@ -74,11 +74,11 @@ timeline-deprovisioned = { $count ->
    *[other] Entzogen von { $who }: { $count } Konten deaktiviert
 }
 timeline-refused = { $count ->
-    [one] { $count }-mal abgelehnt: { $reason }
+    [one] Einmal abgelehnt: { $reason }
    *[other] { $count }-mal abgelehnt: { $reason }
 }
 timeline-refused-from = { $count ->
-    [one] { $count }-mal abgelehnt: { $reason }, zuletzt von { $ip }
+    [one] Einmal abgelehnt: { $reason }, zuletzt von { $ip }
    *[other] { $count }-mal abgelehnt: { $reason }, zuletzt von { $ip }
 }
 timeline-viewed-once = Link einmal geöffnet
@@ -92,7 +92,7 @@ reason-email-rule = die Adresse ist keine, die ihre E-Mail-Regeln erlauben
 reason-policy = eine Richtlinie hat abgelehnt
 reason-code-budget = zu viele Bestätigungscodes
 reason-enrollment-budget = zu viele Registrierungsversuche
-reason-not-yet-open = sie war noch nicht geöffnet
+reason-not-yet-open = sie galt noch nicht
 events-filter-bad-time = Geben Sie Datum und Uhrzeit ein (JJJJ-MM-TT HH:MM, UTC).
 events-filter-bad-action = Wählen Sie eine Aktion aus der Liste.
 
@@ -102,3 +102,11 @@ rules-verdict-address = Angenommen durch die Regel { $rule }: genau diese Adress
 rules-verdict-domain = Angenommen durch die Regel { $rule }: jede Adresse bei { $domain }.
 rules-verdict-not-an-address = Abgelehnt: Das ist keine E-Mail-Adresse.
 rules-verdict-no-match = Abgelehnt: Keine Regel passt. Die Regeln sind: { $rules }.
+
+# System → Email's test message (in the admin's language)
+email-test-subject = { $brand }: Testnachricht
+email-test-body = Dies ist eine Testnachricht von Usher. Der E-Mail-Versand funktioniert.
+
+# An invitation's events (code guessing)
+event-codes-half = Innerhalb eines Tages wurden { $failures } falsche Codes versucht, die Hälfte der { $limit } erlaubten; bei { $limit } werden die Codes dieser Einladung bis { $until } pausiert. Jedes Netzwerk darf { $per_network } pro Tag versuchen und muss nach jedem falschen Code länger warten, die Ratenden werden also gebremst. Jemand rät womöglich Codes für Adressen, die ihm nicht gehören.
+event-codes-paused = Innerhalb eines Tages wurden { $limit } falsche Codes versucht, daher sind die Codes dieser Einladung bis { $until } pausiert. Jemand rät womöglich Codes für Adressen, die ihm nicht gehören.

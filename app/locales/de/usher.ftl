@@ -250,3 +250,33 @@ pw-avoid-recent-years = Vermeiden Sie Jahreszahlen der letzten Zeit.
 pw-avoid-years-that-are-associated-with-you = Vermeiden Sie Jahreszahlen, die mit Ihnen zu tun haben.
 pw-avoid-dates-and-years-that-are-associated-with-you = Vermeiden Sie Daten und Jahreszahlen, die mit Ihnen zu tun haben.
 pw-uncommon-words = Verwenden Sie einige seltene Wörter oder ein längeres Passwort.
+
+## The profile (/) and first-run set-up (/setup)
+
+home-welcome = Willkommen, { $name }
+home-username = Benutzername
+home-name = Name
+home-email = E-Mail
+home-user-type = Benutzertyp
+home-path = Pfad
+home-groups = Gruppen
+home-roles = Rollen
+home-none = keine
+home-open-admin = Verwaltung öffnen
+home-continue-app = Weiter zu Ihrer Anwendung
+home-no-default-app = Ihr Konto ist ein externes Konto: Es gibt Zugang zu den Anwendungen, zu denen Sie eingeladen wurden, nicht zur Verwaltung dieser Website. Es ist noch keine Standardanwendung eingerichtet, daher gibt es kein Ziel für Sie. Bitten Sie Ihre Administration, eine unter System → Marken festzulegen.
+home-sign-out = Abmelden
+home-intro = Einladungen und Registrierung. Folgen Sie dem Link in Ihrer Einladung, oder melden Sie sich an.
+home-sign-in = Anmelden
+setup-title = Usher einrichten
+setup-intro = Legen Sie das erste Administratorkonto an.
+setup-username = Benutzername
+setup-email = E-Mail
+setup-password = Passwort
+setup-password-repeat = Passwort (wiederholen)
+setup-submit = Administrator anlegen
+setup-invalid = Dieser Einrichtungslink ist ungültig oder wurde bereits verwendet.
+
+not-found-title = Seite nicht gefunden
+not-found-home = Zur Startseite
+theme-unknown = Wählen Sie Auto, Hell oder Dunkel.

@@ -102,3 +102,11 @@ rules-verdict-address = Accepted by the rule { $rule }: that exact address.
 rules-verdict-domain = Accepted by the rule { $rule }: any address at { $domain }.
 rules-verdict-not-an-address = Refused: this is not an email address.
 rules-verdict-no-match = Refused: no rule matches. The rules are: { $rules }.
+
+# System → Email's test message (in the admin's language)
+email-test-subject = { $brand }: test message
+email-test-body = This is a test message from Usher. Email delivery works.
+
+# An invitation's events (code guessing)
+event-codes-half = { $failures } wrong codes were tried within a day, half of the { $limit } allowed; at { $limit } codes for this invitation pause until { $until }. Each network may try { $per_network } a day, waiting longer after each wrong code, so the guessers are slowed down. Someone may be guessing codes for addresses they do not own.
+event-codes-paused = { $limit } wrong codes were tried within a day, so codes for this invitation are paused until { $until }. Someone may be guessing codes for addresses they do not own.

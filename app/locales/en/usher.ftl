@@ -251,3 +251,33 @@ pw-avoid-recent-years = Avoid recent years.
 pw-avoid-years-that-are-associated-with-you = Avoid years that are associated with you.
 pw-avoid-dates-and-years-that-are-associated-with-you = Avoid dates and years that are associated with you.
 pw-uncommon-words = Use a few uncommon words, or make it longer.
+
+## The profile (/) and first-run set-up (/setup)
+
+home-welcome = Welcome, { $name }
+home-username = Username
+home-name = Name
+home-email = Email
+home-user-type = User type
+home-path = Path
+home-groups = Groups
+home-roles = Roles
+home-none = none
+home-open-admin = Open the admin dashboard
+home-continue-app = Continue to your application
+home-no-default-app = Your account is an external account: it gives access to the applications you were invited to, not to this site's dashboard. No default application is set up yet, so there is nowhere to send you. Ask your administrator to set one in System → Brands.
+home-sign-out = Sign out
+home-intro = Invitations and enrollment. Follow the link in your invitation, or sign in.
+home-sign-in = Sign in
+setup-title = Set up Usher
+setup-intro = Create the first administrator account.
+setup-username = Username
+setup-email = Email
+setup-password = Password
+setup-password-repeat = Password (repeat)
+setup-submit = Create administrator
+setup-invalid = This set-up link is invalid or has already been used.
+
+not-found-title = Page not found
+not-found-home = Go to the start page
+theme-unknown = Choose auto, light or dark.

@@ -251,10 +251,10 @@ async fn switch_language(
     Ok(())
 }
 
-/// The language switcher of the invitee's pages that have no stage form (an invalid or scheduled
-/// invitation, the accept page): remembers `lang` ([`crate::i18n::LANG_COOKIE`], a year) and sends the
-/// browser back to `next`, a path of the invitee's pages or sign-in ([`switch_target`]; anything else
-/// goes to `/`). It changes only the visitor's own cookie and, when they are signed in, their own
+/// The language switcher of the pages that have no stage form (an invalid or scheduled invitation, the
+/// accept page, sign-in, the dashboard): remembers `lang` ([`crate::i18n::LANG_COOKIE`], a year) and
+/// sends the browser back to `next`, a path of the invitee's pages, sign-in or the dashboard
+/// ([`switch_target`]; anything else goes to `/`). It changes only the visitor's own cookie and, when they are signed in, their own
 /// account's preferred language (which the dashboard and the notices to them speak).
 ///
 /// # Errors
@@ -264,9 +264,14 @@ pub async fn set_language(lang: String, next: String) -> Result<(), AppError> {
     respond(
         async {
             let to = Locale::parse(&lang).map_err(|e| AppError::BadRequest(e.to_string()))?;
+            // The account keeps the choice too, best effort: the cookie alone already switches.
             let st = state()?;
-            if let Some(me) = crate::service::auth::current_user(&st.db, &session().await?).await? {
-                crate::service::users::set_preferred_locale(&st.db, me.pk, to).await?;
+            let me = crate::service::auth::current_user(&st.db, &session().await?).await;
+            if let Ok(Some(me)) = me {
+                if let Err(e) = crate::service::users::set_preferred_locale(&st.db, me.pk, to).await
+                {
+                    tracing::warn!(error = %e, "keeping the account's language");
+                }
             }
             super::ctx::remember_preference(crate::i18n::LANG_COOKIE, Some(to.code()), &next, |n| {
                 switch_target(n).is_some()

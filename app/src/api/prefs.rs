@@ -55,8 +55,9 @@ impl Theme {
 pub async fn set_theme(theme: String, next: String) -> Result<(), AppError> {
     respond(
         async {
-            let theme = Theme::parse(&theme)
-                .ok_or_else(|| AppError::BadRequest("Choose auto, light or dark.".into()))?;
+            let theme = Theme::parse(&theme).ok_or_else(|| {
+                AppError::BadRequest(crate::t!(crate::i18n::wording(), "theme-unknown"))
+            })?;
             remember_preference(
                 THEME_COOKIE,
                 theme.attribute(),

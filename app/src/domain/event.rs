@@ -31,14 +31,6 @@ impl EventKind {
             _ => None,
         }
     }
-
-    /// A heading for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::CodesPaused => "Codes paused",
-            Self::CodeBudgetHalf => "Codes guessed at",
-        }
-    }
 }
 
 /// A stored kind that is none of the known ones (a corrupt row; readers refuse it).

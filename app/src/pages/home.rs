@@ -1,6 +1,9 @@
-//! `/`: the signed-in user's profile, groups and roles.
+//! `/`: the signed-in user's profile, groups and roles, in their language (the switcher's choice, else
+//! the account's preferred one, else `Accept-Language`; issue 16 item 1).
 
 use crate::api::auth::{get_current_user, get_default_application, Logout};
+use crate::i18n::Locale;
+use crate::t;
 use leptos::prelude::*;
 
 /// The start page.
@@ -11,33 +14,33 @@ pub fn HomePage() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {
         <main class="card">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!(super::page_locale(), "page-loading")}</p> }>
                 {move || Suspend::new(async move {
-                    match user.await {
+                    let user = user.await;
+                    let l = super::page_locale_with(user.as_ref().ok().and_then(|u| u.as_ref()).and_then(|u| u.locale));
+                    let page = match user {
                         Ok(Some(u)) => view! {
-                            <h1>"Welcome, " {if u.name.is_empty() { u.username.clone() } else { u.name.clone() }}</h1>
+                            <h1>{t!(l, "home-welcome", name = if u.name.is_empty() { u.username.clone() } else { u.name.clone() })}</h1>
                             <dl class="profile">
-                                <dt>"Username"</dt><dd data-testid="profile-username">{u.username.clone()}</dd>
-                                <dt>"Name"</dt><dd data-testid="profile-name">{u.name.clone()}</dd>
-                                <dt>"Email"</dt><dd data-testid="profile-email">{u.email.clone()}</dd>
-                                <dt>"User type"</dt><dd data-testid="profile-type">{u.user_type.as_str()}</dd>
-                                <dt>"Path"</dt><dd data-testid="profile-path">{u.path.clone()}</dd>
-                                <dt>"Groups"</dt><dd data-testid="profile-groups">{join_or_none(&u.groups)}</dd>
-                                <dt>"Roles"</dt><dd data-testid="profile-roles">{join_or_none(&u.roles)}</dd>
+                                <dt>{t!(l, "home-username")}</dt><dd data-testid="profile-username">{u.username.clone()}</dd>
+                                <dt>{t!(l, "home-name")}</dt><dd data-testid="profile-name">{u.name.clone()}</dd>
+                                <dt>{t!(l, "home-email")}</dt><dd data-testid="profile-email">{u.email.clone()}</dd>
+                                <dt>{t!(l, "home-user-type")}</dt><dd data-testid="profile-type">{u.user_type.as_str()}</dd>
+                                <dt>{t!(l, "home-path")}</dt><dd data-testid="profile-path">{u.path.clone()}</dd>
+                                <dt>{t!(l, "home-groups")}</dt><dd data-testid="profile-groups">{join_or_none(l, &u.groups)}</dd>
+                                <dt>{t!(l, "home-roles")}</dt><dd data-testid="profile-roles">{join_or_none(l, &u.roles)}</dd>
                             </dl>
-                            {u.is_superuser.then(|| view! { <p><a href="/admin/invitations">"Open the admin dashboard"</a></p> })}
+                            {u.is_superuser.then(|| view! { <p><a href="/admin/invitations">{t!(l, "home-open-admin")}</a></p> })}
                             {(u.user_type == crate::domain::flow::UserType::External).then(|| view! {
                                 <Suspense fallback=|| ()>
                                     {move || Suspend::new(async move {
                                         match app.await {
                                             Ok(Some(url)) => view! {
-                                                <p class="notice"><a class="button" id="default-application" href=url.clone()>"Continue to your application"</a></p>
+                                                <p class="notice"><a class="button" id="default-application" href=url.clone()>{t!(l, "home-continue-app")}</a></p>
                                             }.into_any(),
                                             _ => view! {
                                                 <p class="warning" id="no-default-application" role="status">
-                                                    "Your account is an external account: it gives access to the applications you were invited to, "
-                                                    "not to this site's dashboard. No default application is set up yet, so there is nowhere to send you. "
-                                                    "Ask your administrator to set one in System → Brands."
+                                                    {t!(l, "home-no-default-app")}
                                                 </p>
                                             }.into_any(),
                                         }
@@ -45,16 +48,17 @@ pub fn HomePage() -> impl IntoView {
                                 </Suspense>
                             })}
                             <ActionForm action=logout>
-                                <button type="submit" class="secondary">"Sign out"</button>
+                                <button type="submit" class="secondary">{t!(l, "home-sign-out")}</button>
                             </ActionForm>
                         }.into_any(),
                         Ok(None) => view! {
                             <h1>"Usher"</h1>
-                            <p>"Invitations and enrollment. Follow the link in your invitation, or sign in."</p>
-                            <p><a class="button" href="/login">"Sign in"</a></p>
+                            <p>{t!(l, "home-intro")}</p>
+                            <p><a class="button" href="/login">{t!(l, "home-sign-in")}</a></p>
                         }.into_any(),
-                        Err(e) => view! { <super::ErrorNotice error=e /> }.into_any(),
-                    }
+                        Err(e) => view! { <p class="error" role="alert">{e.message(l)}</p> }.into_any(),
+                    };
+                    view! { <leptos_meta::Html {..} lang=l.code() /> {page} }
                 })}
             </Suspense>
         </main>
@@ -62,9 +66,9 @@ pub fn HomePage() -> impl IntoView {
     .into_any()
 }
 
-fn join_or_none(items: &[String]) -> String {
+fn join_or_none(l: Locale, items: &[String]) -> String {
     if items.is_empty() {
-        "none".into()
+        t!(l, "home-none")
     } else {
         items.join(", ")
     }

@@ -21,10 +21,12 @@ pub fn NotFound() -> impl IntoView {
     if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
         opts.set_status(http::StatusCode::NOT_FOUND);
     }
+    let l = page_locale();
     view! {
+        <leptos_meta::Html {..} lang=l.code() />
         <main class="card narrow">
-            <h1>"Page not found"</h1>
-            <p><a href="/">"Go to the start page"</a></p>
+            <h1>{crate::t!(l, "not-found-title")}</h1>
+            <p><a href="/">{crate::t!(l, "not-found-home")}</a></p>
         </main>
     }
     .into_any()

@@ -310,14 +310,19 @@ pub async fn save(db: &Db, config: &Config, input: SettingsInput<'_>) -> Result<
     Ok(())
 }
 
-/// Sends a test message to `to` now through the settings in effect and returns the server's answer
-/// ("250 …"); the result is recorded as the last delivery.
+/// Sends a test message to `to` now through the settings in effect, worded in `locale` (the admin's
+/// language), and returns the server's answer ("250 …"); the result is recorded as the last delivery.
 ///
 /// # Errors
 /// [`Error::Invalid`] on `to` for a bad address; [`Error::Refused`] when no server is configured ([`Refusal::NoSmtpServer`]),
 /// or with the server's answer or the connection error when it did not take the message
 /// ([`Refusal::TestMessageRefused`]).
-pub async fn send_test(db: &Db, config: &Config, to: &str) -> Result<String, Error> {
+pub async fn send_test(
+    db: &Db,
+    config: &Config,
+    to: &str,
+    locale: crate::i18n::Locale,
+) -> Result<String, Error> {
     let to = to.trim();
     if to.parse::<lettre::message::Mailbox>().is_err() {
         return Err(Error::field("to", Problem::NotAnAddress));
@@ -328,8 +333,12 @@ pub async fn send_test(db: &Db, config: &Config, to: &str) -> Result<String, Err
     let sent = super::mail::send_now(
         &cfg,
         to,
-        &format!("{}: test message", brand_title(db, config).await?.0),
-        "This is a test message from Usher. Email delivery works.",
+        &crate::t!(
+            locale,
+            "email-test-subject",
+            brand = brand_title(db, config).await?.0
+        ),
+        &crate::t!(locale, "email-test-body"),
     )
     .await;
     match sent {

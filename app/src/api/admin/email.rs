@@ -67,7 +67,7 @@ pub async fn send_test_email(to: String) -> Result<String, AppError> {
     respond(
         async {
             let (st, _) = admin().await?;
-            crate::service::email::send_test(&st.db, &st.config, &to)
+            crate::service::email::send_test(&st.db, &st.config, &to, crate::i18n::wording())
                 .await
                 .map_err(AppError::from)
         }

@@ -413,15 +413,16 @@ fn ledger_entry(u: Use) -> LedgerEntry {
 /// An event for people.
 fn event_view(e: Event) -> InvitationEvent {
     InvitationEvent {
-        detail: event_detail(e.kind, &e.detail),
+        detail: event_detail(crate::i18n::wording(), e.kind, &e.detail),
         kind: e.kind,
         at: e.at,
         at_display: format_absolute(e.at),
     }
 }
 
-/// What an invitation's event means, for people (an earlier release's stored text as it is).
+/// What an invitation's event means, for people, in `l` (an earlier release's stored text as it is).
 fn event_detail(
+    l: Locale,
     kind: crate::domain::event::EventKind,
     detail: &crate::domain::event::Detail,
 ) -> String {
@@ -431,18 +432,19 @@ fn event_detail(
         Detail::Guessing(g) => g,
     };
     match kind {
-        EventKind::CodeBudgetHalf => format!(
-            "{} wrong codes were tried within a day, half of the {} allowed; at {} codes for this invitation pause until {}. Each network may try {} a day, waiting longer after each wrong code, so the guessers are slowed down. Someone may be guessing codes for addresses they do not own.",
-            g.failures,
-            g.limit,
-            g.limit,
-            format_absolute(g.until),
-            g.per_network
+        EventKind::CodeBudgetHalf => t!(
+            l,
+            "event-codes-half",
+            failures = g.failures.to_string(),
+            limit = g.limit.to_string(),
+            until = format_absolute(g.until),
+            per_network = g.per_network.to_string()
         ),
-        EventKind::CodesPaused => format!(
-            "{} wrong codes were tried within a day, so codes for this invitation are paused until {}. Someone may be guessing codes for addresses they do not own.",
-            g.limit,
-            format_absolute(g.until)
+        EventKind::CodesPaused => t!(
+            l,
+            "event-codes-paused",
+            limit = g.limit.to_string(),
+            until = format_absolute(g.until)
         ),
     }
 }
