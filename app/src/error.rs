@@ -381,6 +381,8 @@ fn problem_message(
         P::Csv(e) => e.worded(l),
         P::TooManyRows => t!(l, "err-problem-too-many-rows"),
         P::InvitationLink(e) => e.worded(l),
+        P::InviterPolicy(e) => e.worded(l),
+        P::NotAllowedToInvite(v) => v.worded(l),
     }
 }
 

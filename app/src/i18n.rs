@@ -406,6 +406,8 @@ macro_rules! catalogue {
             include_str!(concat!("../locales/", $lang, "/errors-invitations.ftl")),
             "\n",
             include_str!(concat!("../locales/", $lang, "/errors-admin.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/inviters.ftl")),
         )
     };
 }

@@ -138,6 +138,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=pages::setup::SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/if/flow/:slug/") view=pages::flow::FlowPage ssr=SsrMode::Async />
                 <Route path=path!("/if/accept/") view=pages::flow::AcceptPage ssr=SsrMode::Async />
+                <Route path=path!("/if/user/invitations") view=pages::my_invitations::MyInvitationsPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/admin") view=pages::admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/admin/invitations" /> } />
                     <Route path=path!("invitations") view=pages::admin::invitations::InvitationsPage />

@@ -12,6 +12,7 @@ db_tests!(
     session_cookie_is_httponly_and_lax,
     every_admin_function_refuses_anonymous_and_non_admin,
     every_public_function_refuses_what_it_must,
+    every_member_function_refuses_anonymous_tokens_and_members_without_a_policy,
     admin_pages_redirect_anonymous_and_forbid_non_admin,
     setup_link_is_single_use,
     health_probes_answer,
@@ -351,6 +352,11 @@ const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/roles/list", "{}"),
     ("admin/roles/create", r#"{"name":"r"}"#),
     ("admin/roles/delete", r#"{"pk":"x"}"#),
+    ("admin/roles/inviter_policies", "{}"),
+    (
+        "admin/roles/set_inviter_policy",
+        r#"{"pk":"x","policy":null}"#,
+    ),
     ("admin/users/list", "{}"),
     ("admin/users/paths", "{}"),
     (
@@ -753,6 +759,69 @@ const PUBLIC_FUNCTIONS: &[Probe] = &[
 
 const BOGUS_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
 
+/// The members' own invitations (issue 17 item 2): a signed-in user with an inviter policy; 401
+/// anonymous and for an API token (they want the session), 403 without a policy (an admin included:
+/// admins use the dashboard).
+const MEMBER_FUNCTIONS: &[(&str, &str)] = &[
+    ("user/invitations/list", "{}"),
+    (
+        "user/invitations/create",
+        r#"{"form":{"name":"x","description":"","flow":"","expires":"","never_expires":false,"not_before":"","fixed_data":"","single_use":true,"quota":"","emails":"","roles":[],"groups":[],"enabled":true}}"#,
+    ),
+    (
+        "user/invitations/set_enabled",
+        r#"{"pk":"x","enabled":false}"#,
+    ),
+    ("user/invitations/delete", r#"{"pk":"x"}"#),
+];
+
+async fn every_member_function_refuses_anonymous_tokens_and_members_without_a_policy(app: TestApp) {
+    let mut admin = app.admin().await;
+    let mut user = app.user("plain").await;
+    let mut anon = app.client();
+    let token = usher_app::service::tokens::create(
+        &app.db,
+        &usher_app::domain::audit::Who::system(),
+        &usher_app::domain::token::TokenDraft {
+            username: "plain".into(),
+            identifier: "t-member".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .secret;
+    for (endpoint, args) in MEMBER_FUNCTIONS {
+        let args: serde_json::Value = serde_json::from_str(args).unwrap();
+        let (s, body) = anon.call(endpoint, args.clone()).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "anonymous {endpoint}: {body}");
+        let req = axum::http::Request::builder()
+            .method(axum::http::Method::POST)
+            .uri(format!("/api/{endpoint}"))
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .header(axum::http::header::ACCEPT, "application/json")
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(axum::body::Body::from(args.to_string()))
+            .unwrap();
+        let r = anon.send(req).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "API token on {endpoint}: {}",
+            r.body
+        );
+        for (who, c) in [("member", &mut user), ("admin", &mut admin)] {
+            let (s, body) = c.call(endpoint, args.clone()).await;
+            assert_eq!(
+                s,
+                StatusCode::FORBIDDEN,
+                "{who} without a policy, {endpoint}: {body}"
+            );
+        }
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
+}
+
 /// Every `#[server(endpoint = …)]` in `app/src/api/`.
 fn declared_server_functions() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src/api");
@@ -792,12 +861,13 @@ async fn every_public_function_refuses_what_it_must(app: TestApp) {
         .map(|(e, _)| e.to_string())
         .chain(ADMIN_FORM_FUNCTIONS.iter().map(|(e, _)| e.to_string()))
         .chain(PUBLIC_FUNCTIONS.iter().map(|(e, ..)| e.to_string()))
+        .chain(MEMBER_FUNCTIONS.iter().map(|(e, _)| e.to_string()))
         .collect();
     listed.sort();
     assert_eq!(
         declared_server_functions(),
         listed,
-        "every server function is in ADMIN_FUNCTIONS or PUBLIC_FUNCTIONS"
+        "every server function is in ADMIN_FUNCTIONS, PUBLIC_FUNCTIONS or MEMBER_FUNCTIONS"
     );
     let mut admin = app.admin().await;
     let counts = |app: &TestApp| {

@@ -161,6 +161,11 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "8768f4da4aeac986",
     ),
     ("0036_locales.sql", "5ca81d160ff64481", "5ca81d160ff64481"),
+    (
+        "0037_inviter_policies.sql",
+        "21a150683308b29c",
+        "21a150683308b29c",
+    ),
 ];
 
 #[test]

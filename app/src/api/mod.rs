@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod flow;
+pub mod inviting;
 pub mod prefs;
 
 #[cfg(feature = "ssr")]
@@ -100,6 +101,15 @@ pub(crate) mod ctx {
     /// address.
     pub async fn who(user: &CurrentUser) -> crate::domain::audit::Who {
         crate::domain::audit::Who::user(user.pk, &user.username, &request_info().await.ip)
+    }
+
+    /// State and the signed-in user, whoever they are, or 401; their errors speak their language.
+    pub async fn member() -> Result<(AppState, CurrentUser), AppError> {
+        let st = state()?;
+        let session = session().await?;
+        let user = auth::require_user(&st.db, &session).await?;
+        leptos::prelude::provide_context(crate::pages::PageLocale(request_locale(user.locale)));
+        Ok((st, user))
     }
 
     /// State and the signed-in superuser, or 401/403.

@@ -14,6 +14,7 @@ pub mod fixed_data;
 pub mod flow;
 pub mod invitation;
 pub mod invitation_link;
+pub mod inviter_policy;
 pub mod jobs;
 pub mod journey;
 pub mod landing;

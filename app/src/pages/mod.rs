@@ -9,6 +9,7 @@ pub mod admin;
 pub mod flow;
 pub mod home;
 pub mod login;
+pub mod my_invitations;
 pub mod setup;
 
 use crate::error::AppError;

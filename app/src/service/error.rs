@@ -189,6 +189,10 @@ pub enum Problem {
     TooManyRows,
     /// A named link the rules refuse ([`crate::domain::invitation_link::LinkError`]).
     InvitationLink(crate::domain::invitation_link::LinkError),
+    /// An inviter policy the rules refuse ([`crate::domain::inviter_policy::PolicyError`]).
+    InviterPolicy(crate::domain::inviter_policy::PolicyError),
+    /// An invitation an inviter's policy does not allow ([`crate::domain::inviter_policy::Violation`]).
+    NotAllowedToInvite(crate::domain::inviter_policy::Violation),
 }
 
 /// Why a request is refused.

@@ -16,6 +16,7 @@ pub mod error;
 pub mod flows;
 pub mod hashing;
 pub mod invitations;
+pub mod inviters;
 pub mod jobs;
 pub mod limits;
 pub mod mail;

@@ -158,6 +158,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0036_locales.sql",
         include_str!("../../../migrations/0036_locales.sql"),
     ),
+    (
+        "0037_inviter_policies.sql",
+        include_str!("../../../migrations/0037_inviter_policies.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

@@ -19,6 +19,7 @@ pub mod enrollment;
 pub mod events;
 pub mod flows;
 pub mod invitations;
+pub mod inviters;
 pub mod jobs;
 pub mod limits;
 pub mod migrations;

@@ -153,3 +153,55 @@ impl From<directory::Entry> for NamedItem {
         }
     }
 }
+
+/// A role with its inviter policy, as Directory → Roles edits it (issue 17 item 1).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RoleInviterPolicy {
+    /// The role's pk.
+    pub pk: String,
+    /// The role's name.
+    pub name: String,
+    /// Its policy; `None` when its members may not invite.
+    pub policy: Option<crate::domain::inviter_policy::InviterPolicy>,
+}
+
+/// Every role with its inviter policy, by name.
+#[server(input = Json, endpoint = "admin/roles/inviter_policies")]
+pub async fn list_inviter_policies() -> Result<Vec<RoleInviterPolicy>, AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            Ok(crate::service::inviters::roles(&st.db)
+                .await?
+                .into_iter()
+                .map(|r| RoleInviterPolicy {
+                    pk: r.pk,
+                    name: r.name,
+                    policy: r.policy,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// Gives role `pk` an inviter policy, or with `policy` `null` takes its members' right to invite away.
+///
+/// # Errors
+/// 400 [`AppError::Validation`] naming the field at fault (a limit out of range, a domain that is not
+/// one, a flow, role or group that does not exist); 404 for an unknown role.
+#[server(input = Json, endpoint = "admin/roles/set_inviter_policy")]
+pub async fn set_inviter_policy(
+    pk: String,
+    policy: Option<crate::domain::inviter_policy::InviterPolicy>,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            let (st, _) = admin().await?;
+            crate::service::inviters::set_policy(&st.db, &pk, policy)
+                .await
+                .map_err(AppError::from)
+        }
+        .await,
+    )
+}

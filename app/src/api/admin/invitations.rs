@@ -12,7 +12,9 @@ use crate::service::{flows, invitations, time};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
-use view::{dashboard_query, default_form, detail_view, draft_of, invitation_view};
+pub(crate) use view::draft_of;
+#[cfg(feature = "ssr")]
+use view::{dashboard_query, default_form, detail_view, invitation_view};
 
 #[cfg(feature = "ssr")]
 mod view;

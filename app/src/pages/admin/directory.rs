@@ -92,7 +92,10 @@ pub fn GroupsPage() -> impl IntoView {
 /// Directory → Roles.
 #[component]
 pub fn RolesPage() -> impl IntoView {
-    view! { <DirectoryPage kind=Kind::Role /> }
+    view! {
+        <DirectoryPage kind=Kind::Role />
+        <super::inviters::InviterPolicies />
+    }
 }
 
 #[component]

@@ -10,6 +10,7 @@ pub mod flows;
 pub mod invitation_links;
 pub mod invitation_preview;
 pub mod invitations;
+pub mod inviters;
 pub mod local_time;
 pub mod outbox;
 pub mod policies;

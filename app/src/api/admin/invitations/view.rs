@@ -62,7 +62,7 @@ pub(super) fn default_form(now: i64, flows: &[FlowOption]) -> InvitationForm {
 ///
 /// # Errors
 /// Every field's error, collected.
-pub(super) fn draft_of(form: &InvitationForm) -> Result<InvitationDraft, Vec<InvitationError>> {
+pub(crate) fn draft_of(form: &InvitationForm) -> Result<InvitationDraft, Vec<InvitationError>> {
     use InvitationError as E;
     let mut errors = Vec::new();
     let name = InvitationName::parse(&form.name)

@@ -1,0 +1,406 @@
+//! Inviter policies (issue 17 item 1) against the real router on SQLite and PostgreSQL: an admin gives a
+//! role a policy in Directory → Roles; a refused policy names its field and saves nothing; a member
+//! holding the role holds its policy; removing it takes the right to invite away.
+
+mod common;
+use axum::http::StatusCode;
+use common::TestApp;
+use serde_json::{json, Value};
+
+db_tests!(
+    an_admin_gives_a_role_an_inviter_policy_and_takes_it_away,
+    a_refused_policy_names_its_field_and_saves_nothing,
+    members_invite_within_their_policy_and_touch_only_their_own,
+);
+
+const EXT: &str = "invitation-enrollment-flow-external";
+
+fn policy() -> Value {
+    json!({
+        "flows": [EXT], "roles": ["viewer"], "groups": ["team-a"], "email_domains": ["*@Company.com"],
+        "allow_public": false, "max_expiry_days": 14, "max_quota": 5, "per_30_days": 3,
+        "requires_approval": true
+    })
+}
+
+/// Creates the roles `team-lead` and `viewer` and the group `team-a`; returns team-lead's pk.
+async fn directory(admin: &mut common::Client) -> String {
+    let (_, lead) = admin
+        .call("admin/roles/create", json!({"name": "team-lead"}))
+        .await;
+    admin
+        .call("admin/roles/create", json!({"name": "viewer"}))
+        .await;
+    admin
+        .call("admin/groups/create", json!({"name": "team-a"}))
+        .await;
+    lead["pk"].as_str().unwrap().to_owned()
+}
+
+async fn policies(admin: &mut common::Client) -> Value {
+    let (s, list) = admin.call("admin/roles/inviter_policies", json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    list
+}
+
+async fn an_admin_gives_a_role_an_inviter_policy_and_takes_it_away(app: TestApp) {
+    let mut admin = app.admin().await;
+    let lead = directory(&mut admin).await;
+    let (s, r) = admin
+        .call(
+            "admin/roles/set_inviter_policy",
+            json!({"pk": lead, "policy": policy()}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let list = policies(&mut admin).await;
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "team-lead")
+        .unwrap();
+    // Stored tidied: the domain without `*@`, lowercased.
+    assert_eq!(
+        row["policy"]["email_domains"],
+        json!(["company.com"]),
+        "{row}"
+    );
+    assert_eq!(row["policy"]["requires_approval"], true);
+    let viewer = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "viewer")
+        .unwrap();
+    assert_eq!(viewer["policy"], Value::Null);
+
+    // A member holding the role holds its policy; one without it holds none.
+    let mut bob = app.user("bob").await;
+    let bob_pk: i64 = sqlx::query_scalar("SELECT pk FROM users WHERE username = 'bob'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(usher_app::service::inviters::policies_of(&app.db, bob_pk)
+        .await
+        .unwrap()
+        .is_empty());
+    usher_app::store::users::add_role(&app.db.pool, bob_pk, &lead)
+        .await
+        .unwrap();
+    let held = usher_app::service::inviters::policies_of(&app.db, bob_pk)
+        .await
+        .unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].max_quota, 5);
+    assert_eq!(held[0].flows, vec![EXT.to_owned()]);
+    // A member cannot read or change policies.
+    let (s, _) = bob.call("admin/roles/inviter_policies", json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = bob
+        .call(
+            "admin/roles/set_inviter_policy",
+            json!({"pk": lead, "policy": null}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(
+        usher_app::service::inviters::policies_of(&app.db, bob_pk)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Taken away: the member holds none.
+    let (s, r) = admin
+        .call(
+            "admin/roles/set_inviter_policy",
+            json!({"pk": lead, "policy": null}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert!(usher_app::service::inviters::policies_of(&app.db, bob_pk)
+        .await
+        .unwrap()
+        .is_empty());
+    // An unknown role is 404.
+    let (s, _) = admin
+        .call(
+            "admin/roles/set_inviter_policy",
+            json!({"pk": "00000000-0000-4000-8000-000000000000", "policy": policy()}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+async fn a_refused_policy_names_its_field_and_saves_nothing(app: TestApp) {
+    let mut admin = app.admin().await;
+    let lead = directory(&mut admin).await;
+    let (s, _) = admin
+        .call(
+            "admin/roles/set_inviter_policy",
+            json!({"pk": lead, "policy": policy()}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let before = policies(&mut admin).await;
+    for (field, value, words) in [
+        (
+            "flows",
+            json!(["no-such-flow"]),
+            "No flow has the slug 'no-such-flow'.",
+        ),
+        ("roles", json!(["ghost"]), "No role is named 'ghost'."),
+        ("groups", json!(["ghosts"]), "No group is named 'ghosts'."),
+        (
+            "email_domains",
+            json!(["not a domain"]),
+            "'not a domain' is not a domain.",
+        ),
+        (
+            "max_quota",
+            json!(0),
+            "Enter a whole number from 1 to 1000.",
+        ),
+        (
+            "max_expiry_days",
+            json!(366),
+            "Enter a whole number from 1 to 365.",
+        ),
+        (
+            "per_30_days",
+            json!(5000),
+            "Enter a whole number from 1 to 1000.",
+        ),
+    ] {
+        let mut p = policy();
+        p[field] = value;
+        p["max_quota"] = if field == "max_quota" {
+            p["max_quota"].clone()
+        } else {
+            json!(2)
+        };
+        let (s, r) = admin
+            .call(
+                "admin/roles/set_inviter_policy",
+                json!({"pk": lead, "policy": p}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{field}: {r}");
+        assert!(r.to_string().contains(words), "{field}: {r}");
+        assert!(r.to_string().contains(field), "{field}: {r}");
+        assert_eq!(policies(&mut admin).await, before, "{field}: nothing saved");
+    }
+}
+
+/// A member's invitation form: `days` ahead, `quota` uses, these rules, roles and groups (names).
+async fn form(
+    app: &TestApp,
+    name: &str,
+    days: i64,
+    quota: &str,
+    emails: &str,
+    grants: (&[&str], &[&str]),
+    fixed: &str,
+) -> Value {
+    let expires =
+        usher_app::domain::time::format_input(usher_app::service::time::now() + days * 86_400);
+    json!({"form": {
+        "name": name, "description": "", "flow": app.flow_pk(EXT).await, "expires": expires,
+        "never_expires": false, "not_before": "", "fixed_data": fixed, "single_use": false, "quota": quota,
+        "emails": emails, "roles": grants.0, "groups": grants.1, "enabled": true
+    }})
+}
+
+/// A signed-in member holding `roles` (names).
+async fn member(app: &TestApp, name: &str, roles: &[&str]) -> common::Client {
+    let c = app.user(name).await;
+    let pk: i64 = sqlx::query_scalar("SELECT pk FROM users WHERE username = $1")
+        .bind(name)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    for r in roles {
+        let role: String = sqlx::query_scalar("SELECT pk FROM directory_roles WHERE name = $1")
+            .bind(*r)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        usher_app::store::users::add_role(&app.db.pool, pk, &role)
+            .await
+            .unwrap();
+    }
+    c
+}
+
+async fn members_invite_within_their_policy_and_touch_only_their_own(app: TestApp) {
+    let mut admin = app.admin().await;
+    let lead = directory(&mut admin).await;
+    let mut p = policy();
+    p["requires_approval"] = json!(false);
+    p["per_30_days"] = json!(2);
+    let (s, r) = admin
+        .call(
+            "admin/roles/set_inviter_policy",
+            json!({"pk": lead, "policy": p}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let mut bob = member(&app, "bob", &["team-lead", "viewer"]).await;
+    let mut carol = member(&app, "carol", &["team-lead"]).await;
+    let count = || app.count("SELECT COUNT(*) FROM invitations");
+
+    // Within the policy: created, with its link, on bob's page.
+    let ok = form(
+        &app,
+        "bob-one",
+        7,
+        "2",
+        "*@company.com",
+        (&["viewer"], &["team-a"]),
+        "",
+    )
+    .await;
+    let (s, pk) = bob.call("user/invitations/create", ok).await;
+    assert_eq!(s, StatusCode::OK, "{pk}");
+    let pk = pk.as_str().unwrap().to_owned();
+    let (s, page) = bob.call("user/invitations/list", json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert_eq!(page["invitations"].as_array().unwrap().len(), 1, "{page}");
+    let mine = &page["invitations"][0];
+    assert_eq!(mine["name"], "bob-one");
+    assert!(mine["link"].as_str().unwrap().contains("itoken="), "{mine}");
+    assert_eq!(mine["grants"], json!(["viewer", "team-a"]));
+    assert_eq!(page["flows"][0]["slug"], EXT, "{page}");
+
+    // Each rule refuses by name, and nothing is written.
+    let before = count().await;
+    for (f, field, words) in [
+        (
+            form(&app, "x1", 7, "1", "*@gmail.com", (&[], &[]), "").await,
+            "emails",
+            "does not allow the email rule *@gmail.com",
+        ),
+        (
+            form(&app, "x2", 7, "1", "", (&[], &[]), "").await,
+            "emails",
+            "does not allow public invitations",
+        ),
+        (
+            form(&app, "x3", 30, "1", "a@company.com", (&[], &[]), "").await,
+            "expires",
+            "at most 14 days ahead",
+        ),
+        (
+            form(&app, "x4", 7, "6", "a@company.com", (&[], &[]), "").await,
+            "quota",
+            "at most 5 uses",
+        ),
+        (
+            form(&app, "x5", 7, "", "a@company.com", (&[], &[]), "").await,
+            "quota",
+            "at most 5 uses",
+        ),
+        (
+            form(
+                &app,
+                "x6",
+                7,
+                "1",
+                "a@company.com",
+                (&["team-lead"], &[]),
+                "",
+            )
+            .await,
+            "roles",
+            "granting the role team-lead",
+        ),
+        (
+            form(
+                &app,
+                "x7",
+                7,
+                "1",
+                "a@company.com",
+                (&[], &[]),
+                "path: users/admins",
+            )
+            .await,
+            "fixed_data",
+            "'path' is for administrators",
+        ),
+    ] {
+        let (s, r) = bob.call("user/invitations/create", f).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{field}: {r}");
+        assert!(r.to_string().contains(words), "{field}: {r}");
+        assert!(r.to_string().contains(field), "{field}: {r}");
+        assert_eq!(count().await, before, "{field}: nothing written");
+    }
+    // Carol holds the policy but not the role viewer: she cannot grant it.
+    let f = form(
+        &app,
+        "carol-one",
+        7,
+        "1",
+        "a@company.com",
+        (&["viewer"], &[]),
+        "",
+    )
+    .await;
+    let (s, r) = carol.call("user/invitations/create", f).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(r.to_string().contains("you do not hold it yourself"), "{r}");
+
+    // Carol never sees nor touches bob's invitation: 404, as for one that does not exist.
+    let (_, page) = carol.call("user/invitations/list", json!({})).await;
+    assert_eq!(page["invitations"], json!([]), "{page}");
+    for (endpoint, args) in [
+        (
+            "user/invitations/set_enabled",
+            json!({"pk": pk, "enabled": false}),
+        ),
+        ("user/invitations/delete", json!({"pk": pk})),
+    ] {
+        let (s, r) = carol.call(endpoint, args).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{endpoint}: {r}");
+    }
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM invitations WHERE pk = '{pk}' AND enabled = 1"
+        ))
+        .await,
+        1
+    );
+    // Bob disables his own.
+    let (s, _) = bob
+        .call(
+            "user/invitations/set_enabled",
+            json!({"pk": pk, "enabled": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM invitations WHERE pk = '{pk}' AND enabled = 0"
+        ))
+        .await,
+        1
+    );
+
+    // Two per 30 days: the second is allowed, the third refused; deleting one does not give it back.
+    let second = form(&app, "bob-two", 7, "1", "a@company.com", (&[], &[]), "").await;
+    let (s, two) = bob.call("user/invitations/create", second).await;
+    assert_eq!(s, StatusCode::OK, "{two}");
+    let (s, _) = bob
+        .call("user/invitations/delete", json!({"pk": two}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let third = form(&app, "bob-three", 7, "1", "a@company.com", (&[], &[]), "").await;
+    let (s, r) = bob.call("user/invitations/create", third).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+    assert!(
+        r.to_string().contains("allows 2 invitations per 30 days"),
+        "{r}"
+    );
+}
