@@ -2,3 +2,15 @@
 -- flows its members may invite to, the roles and groups they may grant, the email rules, the longest
 -- expiry, the largest quota and how many invitations per 30 days. NULL = its members may not invite.
 ALTER TABLE directory_roles ADD COLUMN inviter_policy TEXT;
+-- Whether a member may invite (an invitation's creator's standing) now also depends on the policies of
+-- the roles they hold: a change to a policy or to a role membership bumps the invitations' generation
+-- (migration 0020), so a cached invitation of a member whose policy was taken away is never served again,
+-- on any instance.
+--@sqlite CREATE TRIGGER invitation_generation_directory_roles_policy AFTER UPDATE OF inviter_policy ON directory_roles BEGIN UPDATE invitation_generation SET n = n + 1 WHERE id = 1; END;
+--@sqlite CREATE TRIGGER invitation_generation_role_memberships_insert AFTER INSERT ON user_role_memberships BEGIN UPDATE invitation_generation SET n = n + 1 WHERE id = 1; END;
+--@sqlite CREATE TRIGGER invitation_generation_role_memberships_update AFTER UPDATE ON user_role_memberships BEGIN UPDATE invitation_generation SET n = n + 1 WHERE id = 1; END;
+--@sqlite CREATE TRIGGER invitation_generation_role_memberships_delete AFTER DELETE ON user_role_memberships BEGIN UPDATE invitation_generation SET n = n + 1 WHERE id = 1; END;
+--@postgres CREATE TRIGGER invitation_generation_directory_roles_policy AFTER UPDATE OF inviter_policy ON directory_roles
+--@postgres     FOR EACH STATEMENT EXECUTE FUNCTION invitation_generation_bump();
+--@postgres CREATE TRIGGER invitation_generation_role_memberships AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON user_role_memberships
+--@postgres     FOR EACH STATEMENT EXECUTE FUNCTION invitation_generation_bump();

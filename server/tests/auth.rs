@@ -471,36 +471,49 @@ const ADMIN_FORM_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
-async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
-    let mut admin = app.admin().await;
-    let mut user = app.user("plain").await;
-    let mut anon = app.client();
-    // An admin's API token is for /api/v3/ only: the dashboard's functions want the session.
-    let token = usher_app::service::tokens::create(
+/// An API token of `username`'s (for /api/v3/ only: the dashboard's functions want the session).
+async fn api_token(app: &TestApp, username: &str, identifier: &str) -> String {
+    usher_app::service::tokens::create(
         &app.db,
         &usher_app::domain::audit::Who::system(),
         &usher_app::domain::token::TokenDraft {
-            username: "admin".into(),
-            identifier: "t-matrix".into(),
+            username: username.into(),
+            identifier: identifier.into(),
             ..Default::default()
         },
     )
     .await
     .unwrap()
-    .secret;
+    .secret
+}
+
+/// A JSON call of server function `endpoint` carrying API token `token` and no session.
+fn with_token(
+    endpoint: &str,
+    args: &serde_json::Value,
+    token: &str,
+) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::builder()
+        .method(axum::http::Method::POST)
+        .uri(format!("/api/{endpoint}"))
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .header(axum::http::header::ACCEPT, "application/json")
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(axum::body::Body::from(args.to_string()))
+        .unwrap()
+}
+
+async fn every_admin_function_refuses_anonymous_and_non_admin(app: TestApp) {
+    let mut admin = app.admin().await;
+    let mut user = app.user("plain").await;
+    let mut anon = app.client();
+    // An admin's API token is for /api/v3/ only: the dashboard's functions want the session.
+    let token = api_token(&app, "admin", "t-matrix").await;
     for (endpoint, args) in ADMIN_FUNCTIONS {
         let args: serde_json::Value = serde_json::from_str(args).unwrap();
         let (s, body) = anon.call(endpoint, args.clone()).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "anonymous {endpoint}: {body}");
-        let req = axum::http::Request::builder()
-            .method(axum::http::Method::POST)
-            .uri(format!("/api/{endpoint}"))
-            .header(axum::http::header::CONTENT_TYPE, "application/json")
-            .header(axum::http::header::ACCEPT, "application/json")
-            .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
-            .body(axum::body::Body::from(args.to_string()))
-            .unwrap();
-        let r = anon.send(req).await;
+        let r = anon.send(with_token(endpoint, &args, &token)).await;
         assert_eq!(
             r.status,
             StatusCode::UNAUTHORIZED,
@@ -779,31 +792,12 @@ async fn every_member_function_refuses_anonymous_tokens_and_members_without_a_po
     let mut admin = app.admin().await;
     let mut user = app.user("plain").await;
     let mut anon = app.client();
-    let token = usher_app::service::tokens::create(
-        &app.db,
-        &usher_app::domain::audit::Who::system(),
-        &usher_app::domain::token::TokenDraft {
-            username: "plain".into(),
-            identifier: "t-member".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .secret;
+    let token = api_token(&app, "plain", "t-member").await;
     for (endpoint, args) in MEMBER_FUNCTIONS {
         let args: serde_json::Value = serde_json::from_str(args).unwrap();
         let (s, body) = anon.call(endpoint, args.clone()).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "anonymous {endpoint}: {body}");
-        let req = axum::http::Request::builder()
-            .method(axum::http::Method::POST)
-            .uri(format!("/api/{endpoint}"))
-            .header(axum::http::header::CONTENT_TYPE, "application/json")
-            .header(axum::http::header::ACCEPT, "application/json")
-            .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
-            .body(axum::body::Body::from(args.to_string()))
-            .unwrap();
-        let r = anon.send(req).await;
+        let r = anon.send(with_token(endpoint, &args, &token)).await;
         assert_eq!(
             r.status,
             StatusCode::UNAUTHORIZED,

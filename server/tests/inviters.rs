@@ -273,6 +273,11 @@ async fn members_invite_within_their_policy_and_touch_only_their_own(app: TestAp
     assert!(mine["link"].as_str().unwrap().contains("itoken="), "{mine}");
     assert_eq!(mine["grants"], json!(["viewer", "team-a"]));
     assert_eq!(page["flows"][0]["slug"], EXT, "{page}");
+    // Its link works while bob may invite (the creator's standing is checked at every use).
+    let link = mine["link"].as_str().unwrap();
+    let path = link[link.find("/if/").unwrap()..].to_owned();
+    let landing = app.client().get(&path).await;
+    assert_eq!(landing.status, StatusCode::OK, "{}", landing.body);
 
     // Each rule refuses by name, and nothing is written.
     let before = count().await;
@@ -403,4 +408,30 @@ async fn members_invite_within_their_policy_and_touch_only_their_own(app: TestAp
         r.to_string().contains("allows 2 invitations per 30 days"),
         "{r}"
     );
+
+    // Once the role's policy is taken away, bob's invitations stop working, as a demoted admin's do.
+    let (s, _) = bob
+        .call(
+            "user/invitations/set_enabled",
+            json!({"pk": pk, "enabled": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(app.client().get(&path).await.status, StatusCode::OK);
+    let (s, _) = admin
+        .call(
+            "admin/roles/set_inviter_policy",
+            json!({"pk": lead, "policy": null}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let gone = app.client().get(&path).await;
+    assert_ne!(gone.status, StatusCode::OK);
+    assert!(
+        gone.body.contains("This invitation has been disabled."),
+        "{}",
+        gone.body
+    );
+    let (s, _) = bob.call("user/invitations/list", json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }

@@ -163,8 +163,8 @@ const RELEASED: &[(&str, &str, &str)] = &[
     ("0036_locales.sql", "5ca81d160ff64481", "5ca81d160ff64481"),
     (
         "0037_inviter_policies.sql",
-        "21a150683308b29c",
-        "21a150683308b29c",
+        "1483cd17be2886ad",
+        "b4af103faf8f34a2",
     ),
 ];
 
