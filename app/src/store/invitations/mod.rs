@@ -13,26 +13,6 @@ use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::error::BoxDynError;
 use sqlx::{Any, Decode, Type};
 
-/// Whether an invitation's creator (`u` for a join of `users`, or `$user` for another alias) may
-/// invite, 1 or 0 (issue 35 item 6; issue 17 item 1): active, and a superuser or a member holding a role
-/// with an inviter policy. Taking the role or its policy away disables the member's invitations, as
-/// demoting an admin disables theirs.
-macro_rules! creator_may_invite {
-    () => {
-        creator_may_invite!("u")
-    };
-    ($user:literal) => {
-        concat!(
-            $user,
-            ".is_active * (CASE WHEN ",
-            $user,
-            ".is_superuser = 1 OR EXISTS (SELECT 1 FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk WHERE m.user_pk = ",
-            $user,
-            ".pk AND r.inviter_policy IS NOT NULL) THEN 1 ELSE 0 END)"
-        )
-    };
-}
-
 mod links;
 mod list;
 mod read;
@@ -152,7 +132,9 @@ pub struct InvitationRow {
     #[sqlx(try_from = "Flag")]
     pub creator_is_active: bool,
     /// Whether the creator may still invite: active, and a superuser or holding a role with an inviter
-    /// policy (issue 35 item 6, issue 17).
+    /// policy (issue 35 item 6, issue 17 item 1). The same expression stands in every statement that
+    /// reads or uses an invitation (here twice, `read.rs` twice); taking the role or its policy away
+    /// disables the member's invitations, as demoting an admin disables theirs.
     #[sqlx(try_from = "Flag")]
     pub creator_may_invite: bool,
     /// The creator's last sign-in, UTC Unix seconds.
@@ -174,21 +156,21 @@ pub struct ListedRow {
 }
 
 /// The columns of [`InvitationRow`] and their joins; a `WHERE` is appended.
-const SELECT_INVITATION: &str = concat!("SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.not_before, i.fixed_data, i.quota, i.uses,
+const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.not_before, i.fixed_data, i.quota, i.uses,
     i.emails, i.enabled, i.notify_creator, i.reminder_days, i.locale, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
-    u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, ", creator_may_invite!(), " AS creator_may_invite,
+    u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * (CASE WHEN u.is_superuser = 1 OR EXISTS (SELECT 1 FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk WHERE m.user_pk = u.pk AND r.inviter_policy IS NOT NULL) THEN 1 ELSE 0 END) AS creator_may_invite,
     u.last_login AS creator_last_login, u.attributes AS creator_attributes
-    FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by");
+    FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
 
 /// The columns of [`ListedRow`]: [`SELECT_INVITATION`]'s and the two counts, which use the indexes on
 /// `invitation_uses(invitation_pk)` and `outbox(invitation_pk)`; a `WHERE` is appended.
-const SELECT_LISTED: &str = concat!("SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.not_before, i.fixed_data, i.quota, i.uses,
+const SELECT_LISTED: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.not_before, i.fixed_data, i.quota, i.uses,
     i.emails, i.enabled, i.notify_creator, i.reminder_days, i.locale, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
-    u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, ", creator_may_invite!(), " AS creator_may_invite,
+    u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * (CASE WHEN u.is_superuser = 1 OR EXISTS (SELECT 1 FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk WHERE m.user_pk = u.pk AND r.inviter_policy IS NOT NULL) THEN 1 ELSE 0 END) AS creator_may_invite,
     u.last_login AS creator_last_login, u.attributes AS creator_attributes,
     (SELECT COUNT(*) FROM invitation_uses l WHERE l.invitation_pk = i.pk AND l.action = 'enrolled') AS enrolled_count,
     (SELECT COUNT(*) FROM outbox o WHERE o.invitation_pk = i.pk) AS message_count
-    FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by");
+    FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
 
 /// The invitation of `row`, granting `roles` and `groups`.
 fn invitation_of(row: InvitationRow, roles: Vec<Granted>, groups: Vec<Granted>) -> Invitation {

@@ -177,12 +177,12 @@ pub async fn consume(
     flow_pk: &str,
 ) -> Result<u64, DbError> {
     Ok(sqlx::query(
-        concat!("UPDATE invitations SET uses = uses + 1
+        "UPDATE invitations SET uses = uses + 1
          WHERE pk = $1 AND enabled = 1 AND (expires IS NULL OR expires > $2)
            AND (not_before IS NULL OR not_before <= $2)
            AND (quota IS NULL OR uses < quota) AND emails = $3 AND flow_pk = $5
            AND (token = $4 OR EXISTS (SELECT 1 FROM invitation_links l WHERE l.invitation_pk = invitations.pk AND l.token = $4))
-           AND EXISTS (SELECT 1 FROM users c WHERE c.pk = invitations.created_by AND ", creator_may_invite!("c"), " = 1)"),
+           AND EXISTS (SELECT 1 FROM users c WHERE c.pk = invitations.created_by AND c.is_active * (CASE WHEN c.is_superuser = 1 OR EXISTS (SELECT 1 FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk WHERE m.user_pk = c.pk AND r.inviter_policy IS NOT NULL) THEN 1 ELSE 0 END) = 1)",
     )
     .bind(pk)
     .bind(now)
@@ -199,12 +199,10 @@ pub async fn consume(
 /// # Errors
 /// Database errors.
 pub async fn status(ex: impl Exec<'_>, pk: &str) -> Result<Option<StatusRow>, DbError> {
-    sqlx::query_as(concat!(
-        "SELECT i.enabled, i.not_before, i.expires, i.uses, i.quota, ",
-        creator_may_invite!(),
-        " AS creator_active
-         FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.pk = $1"
-    ))
+    sqlx::query_as(
+        "SELECT i.enabled, i.not_before, i.expires, i.uses, i.quota, u.is_active * (CASE WHEN u.is_superuser = 1 OR EXISTS (SELECT 1 FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk WHERE m.user_pk = u.pk AND r.inviter_policy IS NOT NULL) THEN 1 ELSE 0 END) AS creator_active
+         FROM invitations i JOIN users u ON u.pk = i.created_by WHERE i.pk = $1",
+    )
     .bind(pk)
     .fetch_optional(ex)
     .await
