@@ -259,6 +259,7 @@ fn not_found_message(l: crate::i18n::Locale, what: crate::service::error::Entity
         N::Invitation => t!(l, "err-notfound-invitation"),
         N::SetupLink => t!(l, "err-notfound-setup-link"),
         N::InvitationLink => t!(l, "err-notfound-link"),
+        N::ApprovalRequest => t!(l, "err-notfound-approval"),
         N::User => t!(l, "err-notfound-user"),
         N::Token => t!(l, "err-notfound-token"),
         N::Webhook => t!(l, "err-notfound-webhook"),
@@ -383,6 +384,7 @@ fn problem_message(
         P::InvitationLink(e) => e.worded(l),
         P::InviterPolicy(e) => e.worded(l),
         P::NotAllowedToInvite(v) => v.worded(l),
+        P::Approval(e) => e.worded(l),
     }
 }
 
@@ -404,7 +406,7 @@ fn taken_message(l: crate::i18n::Locale, what: crate::service::error::Entity) ->
         N::Campaign => t!(l, "err-taken-campaign"),
         N::Recipient => t!(l, "err-taken-recipient"),
         N::InvitationLink => t!(l, "err-taken-link"),
-        N::PolicyBinding | N::SetupLink => t!(l, "err-taken-other"),
+        N::PolicyBinding | N::SetupLink | N::ApprovalRequest => t!(l, "err-taken-other"),
     }
 }
 
@@ -450,6 +452,9 @@ fn refusal_message(l: crate::i18n::Locale, r: crate::service::error::Refusal) ->
         ),
         R::NotRetriable => t!(l, "err-refusal-not-retriable"),
         R::NotRedeliverable => t!(l, "err-refusal-not-redeliverable"),
+        R::ApprovalDecided(s) => {
+            crate::domain::approval::ApprovalError::AlreadyDecided(s).worded(l)
+        }
     }
 }
 

@@ -408,6 +408,8 @@ macro_rules! catalogue {
             include_str!(concat!("../locales/", $lang, "/errors-admin.ftl")),
             "\n",
             include_str!(concat!("../locales/", $lang, "/inviters.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $lang, "/approvals.ftl")),
         )
     };
 }

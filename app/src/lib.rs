@@ -139,6 +139,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/if/flow/:slug/") view=pages::flow::FlowPage ssr=SsrMode::Async />
                 <Route path=path!("/if/accept/") view=pages::flow::AcceptPage ssr=SsrMode::Async />
                 <Route path=path!("/if/user/invitations") view=pages::my_invitations::MyInvitationsPage ssr=SsrMode::Async />
+                <Route path=path!("/if/pending/") view=pages::approvals::PendingPage ssr=SsrMode::Async />
+                <Route path=path!("/if/approval/:pk") view=pages::approvals::ApprovalPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/admin") view=pages::admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/admin/invitations" /> } />
                     <Route path=path!("invitations") view=pages::admin::invitations::InvitationsPage />
@@ -147,6 +149,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=pages::admin::users::UsersPage />
                     <Route path=path!("groups") view=pages::admin::directory::GroupsPage />
                     <Route path=path!("roles") view=pages::admin::directory::RolesPage />
+                    <Route path=path!("approvals") view=pages::admin::approvals::ApprovalsPage />
                     <Route path=path!("outbox") view=pages::admin::outbox::OutboxPage />
                     <Route path=path!("tokens") view=pages::admin::tokens::TokensPage />
                     <Route path=path!("flows") view=pages::admin::flows::FlowsPage />

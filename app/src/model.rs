@@ -96,6 +96,9 @@ pub struct InvitationView {
     /// The invitee's language (`en`, `de`); `None`: their browser's.
     #[serde(default)]
     pub locale: Option<crate::i18n::Locale>,
+    /// Whether its uses wait for an approver (Directory → Approvals).
+    #[serde(default)]
+    pub requires_approval: bool,
     /// The full link `{public_url}/if/flow/{slug}/?itoken={token}`; empty when the token was sealed
     /// under another `USHER_SECRET_KEY` and cannot be shown (regenerate it).
     pub link: String,
@@ -202,6 +205,9 @@ pub struct InvitationForm {
     /// The invitee's language code, `en` or `de` (empty or absent: the invitee's browser's).
     #[serde(default)]
     pub locale: String,
+    /// Uses wait for an approver's yes before anything is granted (absent: off).
+    #[serde(default)]
+    pub requires_approval: bool,
 }
 
 /// Sort order of the invitations table.

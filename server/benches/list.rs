@@ -52,6 +52,7 @@ fn draft(i: usize, now: i64) -> InvitationDraft {
         notify_creator: None,
         reminder_days: None,
         locale: None,
+        requires_approval: None,
         enabled: !i.is_multiple_of(10),
     }
 }

@@ -73,6 +73,16 @@ pub struct Settings {
         global = true
     )]
     pub event_retention_days: u32,
+    /// Days an approval request (an invitation that requires approval) waits for an approver before it
+    /// is denied as expired (Directory → Approvals).
+    #[arg(
+        long,
+        env = "USHER_APPROVAL_EXPIRY_DAYS",
+        default_value_t = 7,
+        value_parser = clap::value_parser!(u32).range(1..=365),
+        global = true
+    )]
+    pub approval_expiry_days: u32,
     /// The From: address of Usher's emails; wins over System → Email. Default: what is saved there, else
     /// `Usher <usher@localhost>`.
     #[arg(long, env = "USHER_EMAIL_FROM", global = true)]
@@ -305,6 +315,7 @@ impl Settings {
             },
             outbox_give_up_after_secs: i64::from(self.outbox_give_up_hours) * 3600,
             event_retention_secs: i64::from(self.event_retention_days) * 86_400,
+            approval_expiry_days: i64::from(self.approval_expiry_days),
             password_min_length: usize::from(self.password_min_length),
             metrics_token: self
                 .metrics_token

@@ -395,6 +395,13 @@ async fn serve(settings: Settings) -> Result<(), String> {
                 Ok(n) => tracing::info!(reminders = n, "campaign reminders queued"),
                 Err(e) => tracing::warn!(error = %e, "queueing campaign reminders failed"),
             }
+            // Approval requests left undecided past their expiry are denied (each taken by a
+            // conditional update: once, by one instance).
+            match usher_app::service::approvals::expire_due(&prune_db, &prune_config).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "approval requests expired"),
+                Err(e) => tracing::warn!(error = %e, "expiring approval requests failed"),
+            }
             // Invitations' own reminders, likewise.
             match usher_app::service::invitations::reminders::send_reminders(
                 &prune_db,

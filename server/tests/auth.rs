@@ -295,6 +295,8 @@ async fn repeated_failed_logins_are_rate_limited() {
 }
 
 const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
+    ("admin/approvals/list", "{}"),
+    ("admin/approvals/get", r#"{"pk":"x"}"#),
     ("admin/campaigns/list", "{}"),
     ("admin/campaigns/get", r#"{"pk":"x"}"#),
     ("admin/campaigns/form", r#"{"pk":null}"#),
@@ -459,6 +461,10 @@ const ADMIN_FORM_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
         &[("pk", "x"), ("enabled", "false")],
     ),
     ("admin/invitations/remove", &[("pk", "x")]),
+    (
+        "admin/approvals/decide",
+        &[("pk", "x"), ("decision", "approve"), ("reason", "")],
+    ),
     (
         "admin/invitations/create_plain",
         &[

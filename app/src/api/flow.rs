@@ -191,14 +191,20 @@ pub async fn submit_stage(
                     }
                     leptos_axum::redirect(&back);
                 }
-                StageOutcome::Enrolled { user_pk, login } => {
+                StageOutcome::Enrolled {
+                    user_pk,
+                    login,
+                    pending,
+                } => {
                     session.remove::<FlowPlan>(PLAN_KEY).await.map_err(err)?;
                     if login {
                         auth::sign_in(&st.db, &session, user_pk).await?;
                     }
                     // Not signed in (no user_login stage, or an inactive account): the profile page
                     // asks them to sign in.
-                    let dest = if login {
+                    let dest = if pending {
+                        crate::domain::landing::PENDING_APPROVAL.to_owned()
+                    } else if login {
                         auth::landing(&st.db, &st.config, user_pk, Arrival::Enrolled).await?
                     } else {
                         crate::domain::landing::PROFILE.to_owned()
@@ -503,7 +509,7 @@ pub async fn accept_invitation(
             let pending = accept_verification(&session).await?;
             let mut info = request_info().await;
             info.locale = locale;
-            accept::accept(
+            let pending_approval = accept::accept(
                 &st.db,
                 &st.config,
                 &token,
@@ -522,9 +528,13 @@ pub async fn accept_invitation(
                 0,
                 st.config.secure_cookies(),
             );
-            leptos_axum::redirect(
-                &auth::landing(&st.db, &st.config, user.pk, Arrival::Joined).await?,
-            );
+            if pending_approval {
+                leptos_axum::redirect(crate::domain::landing::PENDING_APPROVAL);
+            } else {
+                leptos_axum::redirect(
+                    &auth::landing(&st.db, &st.config, user.pk, Arrival::Joined).await?,
+                );
+            }
             Ok(())
         })
         .await,

@@ -2,6 +2,7 @@
 //! service function in `crate::service`, and maps its typed error (status set from [`AppError::status`]).
 
 pub mod admin;
+pub mod approvals;
 pub mod auth;
 pub mod flow;
 pub mod inviting;

@@ -42,11 +42,17 @@ pub enum Action {
     /// Sign-in to an account from one network was locked after too many failures, until the window
     /// ends (Usher's own; once per window, [`super::limits::LOGIN_PER_ACCOUNT_AND_NETWORK`]).
     LoginLocked,
+    /// A use of an invitation that requires approval now waits for an approver (Usher's own, issue 17;
+    /// the context names the request, the account and who invited).
+    ApprovalRequested,
+    /// An approval request was approved, denied (with the reason) or expired (Usher's own; the
+    /// context's `decision`).
+    ApprovalDecided,
 }
 
 impl Action {
     /// Every action, for filters.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::SuspiciousRequest,
         Action::LoginFailed,
         Action::ModelCreated,
@@ -60,6 +66,8 @@ impl Action {
         Action::EmailDeliveryFailed,
         Action::InvitationRefused,
         Action::LoginLocked,
+        Action::ApprovalRequested,
+        Action::ApprovalDecided,
     ];
 
     /// The stored text (authentik's).
@@ -78,6 +86,8 @@ impl Action {
             Self::EmailDeliveryFailed => "email_delivery_failed",
             Self::InvitationRefused => "invitation_refused",
             Self::LoginLocked => "login_locked",
+            Self::ApprovalRequested => "approval_requested",
+            Self::ApprovalDecided => "approval_decided",
         }
     }
 

@@ -518,6 +518,9 @@ pub struct InvitationDraft {
     pub reminder_days: Option<Vec<u32>>,
     /// The invitee's language ([`Invitation::locale`]); `None`: their browser's, else the brand default.
     pub locale: Option<crate::i18n::Locale>,
+    /// Whether its uses wait for an approver ([`Invitation::requires_approval`]); `None` keeps what is
+    /// stored (authentik's API and blueprints have no such field), off for a new invitation.
+    pub requires_approval: Option<bool>,
 }
 
 /// The fields a PATCH (or PUT) carries; `None` = not given, so kept. `expires: Some(None)` = never.
@@ -582,6 +585,7 @@ impl InvitationPatch {
             notify_creator: current.notify_creator,
             reminder_days: current.reminder_days,
             locale: self.locale.unwrap_or(current.locale),
+            requires_approval: current.requires_approval,
         })
     }
 }
@@ -612,6 +616,7 @@ impl InvitationPatch {
             notify_creator: None,
             reminder_days: None,
             locale: None,
+            requires_approval: None,
         };
         self.apply(base)
     }
@@ -748,6 +753,10 @@ pub struct Invitation {
     /// speak it, and the account it enrolls keeps it; `None`: the invitee's browser's
     /// (`Accept-Language`), else the brand default ([`crate::i18n::choose`]).
     pub locale: Option<crate::i18n::Locale>,
+    /// Whether a use waits for an approver's yes before anything is granted (issue 17 item 3; migration
+    /// 0038): a new account stays inactive, an existing one gets nothing, until approved
+    /// ([`crate::domain::approval`]).
+    pub requires_approval: bool,
     /// The creator and their standing.
     pub created_by: Creator,
     /// The lookup digest of the secret of the link (migration 0018; the secret itself is stored
@@ -809,6 +818,7 @@ impl Invitation {
             "notify_creator": self.notify_creator,
             "reminder_days": self.reminder_days,
             "locale": self.locale,
+            "requires_approval": self.requires_approval,
         })
     }
 
@@ -849,6 +859,7 @@ impl Invitation {
             notify_creator: Some(self.notify_creator),
             reminder_days: Some(self.reminder_days.clone()),
             locale: self.locale,
+            requires_approval: Some(self.requires_approval),
         }
     }
 }
@@ -1026,6 +1037,7 @@ mod tests {
             notify_creator: Some(true),
             reminder_days: None,
             locale: None,
+            requires_approval: Some(true),
         }
     }
 
@@ -1132,6 +1144,7 @@ mod tests {
             notify_creator: false,
             reminder_days: Vec::new(),
             locale: None,
+            requires_approval: false,
             created_by: Creator {
                 pk: 1,
                 username: "admin".into(),

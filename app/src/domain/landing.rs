@@ -9,6 +9,9 @@ pub const DASHBOARD: &str = "/admin/invitations";
 /// The signed-in user's profile page (it lists what they were granted).
 pub const PROFILE: &str = "/";
 
+/// The page an invitee lands on when their use of an invitation waits for an approver (issue 17 item 3).
+pub const PENDING_APPROVAL: &str = "/if/pending/";
+
 /// How the user came to be signed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arrival<'a> {

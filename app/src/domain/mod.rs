@@ -1,6 +1,7 @@
 //! Pure domain rules: no I/O, no clock reads. Every function here takes "now" (UTC Unix seconds) when it
 //! needs time, so tests are exact. Rules that come from a source name it.
 
+pub mod approval;
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod blueprint;

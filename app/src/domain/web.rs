@@ -132,15 +132,19 @@ pub fn write_allowed(
 ///
 /// The invitee's pages (issue 13, P5: "the invitee pages load ≤ 30 KB of WASM and JS, or none, and still
 /// work without JavaScript") ship none: the landing page and its stages (`/if/flow/{slug}/`), accepting
-/// as an existing user (`/if/accept/`), sign-in (`/login`) and the start page (`/`, where an enrolled
-/// invitee arrives). Every other page (the admin dashboard, set-up, unknown paths) hydrates.
+/// as an existing user (`/if/accept/`), sign-in (`/login`), the start page (`/`, where an enrolled
+/// invitee arrives), the page saying an approver must decide first (`/if/pending/`) and the approver's
+/// confirmation page (`/if/approval/{pk}`, a plain form, as its emailed link is opened anywhere). Every other page (the admin dashboard, set-up, unknown paths) hydrates.
 pub fn page_ships_wasm(path: &str) -> bool {
     let static_page = matches!(
         path,
-        "/" | "/login" | "/login/" | "/if/accept/" | "/if/accept"
+        "/" | "/login" | "/login/" | "/if/accept/" | "/if/accept" | "/if/pending/" | "/if/pending"
     ) || path
-        .strip_prefix("/if/flow/")
-        .is_some_and(|rest| !rest.is_empty() && !rest.trim_end_matches('/').contains('/'));
+        .strip_prefix("/if/approval/")
+        .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+        || path
+            .strip_prefix("/if/flow/")
+            .is_some_and(|rest| !rest.is_empty() && !rest.trim_end_matches('/').contains('/'));
     !static_page
 }
 
@@ -390,6 +394,8 @@ mod tests {
             "/if/flow/default-enrollment-flow/",
             "/if/flow/x",
             "/if/accept/",
+            "/if/pending/",
+            "/if/approval/0190b3c6-1111-7000-8000-000000000000",
         ] {
             assert!(!page_ships_wasm(path), "{path}");
         }

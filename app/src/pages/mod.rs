@@ -6,6 +6,7 @@
 //! in the WASM crate. Erasing at each component boundary keeps every type as deep as one component.
 
 pub mod admin;
+pub mod approvals;
 pub mod flow;
 pub mod home;
 pub mod login;

@@ -200,7 +200,8 @@ pub async fn accept_view(
 /// The user's email must satisfy the invitation's email rules and, when it has any, be proven: verified
 /// before, delivered this exact-address invitation by Usher, or confirmed now by `code` for this
 /// browser's `verification` (which then marks the account's address verified, in the same transaction).
-/// A user who already used the invitation cannot use it again.
+/// A user who already used the invitation cannot use it again. Returns whether the grant waits for an
+/// approver (the invitation requires approval: nothing is granted until one says yes).
 ///
 /// # Errors
 /// [`Error::InvalidInvitation`]; [`Error::Refused`] when the email does not match, must be
@@ -215,7 +216,7 @@ pub async fn accept(
     req: &RequestInfo,
     code: Option<&str>,
     verification: Option<&str>,
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
     let inv = resolve_token(db, token, &req.ip).await?;
     accept_checked(db, config, &inv, user, req, (code, verification))
         .await
@@ -230,7 +231,7 @@ async fn accept_checked(
     user: &CurrentUser,
     req: &RequestInfo,
     (code, verification): (Option<&str>, Option<&str>),
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
     check_account(inv, user)?;
     // The flow's policies, and its stages', hold for existing users too (their account's name and email
     // as prompt data), as if they had enrolled.
@@ -269,15 +270,26 @@ async fn accept_checked(
         verification::consume(&mut tx, pk).await?;
         users::set_email_verified(&mut *tx, user.pk).await?;
     }
-    use_in(
+    let mut form = Map::new();
+    form.insert("username".into(), Value::String(user.username.clone()));
+    form.insert("email".into(), Value::String(user.email.clone()));
+    let applicant = super::approvals::Applicant {
+        pk: user.pk,
+        username: &user.username,
+        form,
+        activate: false,
+    };
+    let pending = use_in(
         &mut tx,
+        config,
         inv,
-        (user.pk, &user.username),
+        &applicant,
         UseAction::Joined,
         req,
         Vec::new(),
     )
-    .await?;
+    .await?
+    .is_some();
     super::notifications::used_in(
         &mut tx,
         config.into(),
@@ -287,5 +299,5 @@ async fn accept_checked(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(pending)
 }

@@ -103,6 +103,8 @@ pub enum Entity {
     Recipient,
     /// A named link of an invitation, by pk (issue 15 item 6).
     InvitationLink,
+    /// An approval request, by pk (issue 17 item 3).
+    ApprovalRequest,
 }
 
 /// What an account action refused on the caller's own account is ([`Refusal::OwnAccount`]).
@@ -193,6 +195,8 @@ pub enum Problem {
     InviterPolicy(crate::domain::inviter_policy::PolicyError),
     /// An invitation an inviter's policy does not allow ([`crate::domain::inviter_policy::Violation`]).
     NotAllowedToInvite(crate::domain::inviter_policy::Violation),
+    /// An approver's decision that cannot be taken as given ([`crate::domain::approval::ApprovalError`]).
+    Approval(crate::domain::approval::ApprovalError),
 }
 
 /// Why a request is refused.
@@ -242,6 +246,8 @@ pub enum Refusal {
     /// A blueprint's invitation that cannot be saved: its name, and what is wrong in the words of the
     /// rule that refused it (the name's, the expiry's, the fixed data's).
     BlueprintInvitation(String, String),
+    /// The approval request was decided already (by another approver, or it expired): its outcome.
+    ApprovalDecided(crate::domain::approval::ApprovalStatus),
 }
 
 impl Error {

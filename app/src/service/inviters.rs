@@ -168,6 +168,8 @@ pub async fn create_as_member(
     };
     let policy = allowed_by_any(&policies, &req, &inviter).map_err(refused)?;
     let approval = policy.requires_approval;
+    // Whatever the form said, the policy decides whether its uses wait for an approver.
+    crate::store::invitations::set_requires_approval(&mut *tx, &pk, approval).await?;
     tx.commit().await?;
     Ok((pk, approval))
 }

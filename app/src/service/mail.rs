@@ -346,7 +346,7 @@ pub fn render_notice(n: &NoticeMail) -> Result<Rendered, Error> {
 
 /// Renders a message's two bodies. The templates word themselves with `t("key", name=value, …)`: the
 /// catalogue's message `key` in `locale` ([`crate::i18n`]); a number argument selects plural forms.
-fn render<T: Serialize>(
+pub(crate) fn render<T: Serialize>(
     locale: Locale,
     subject: String,
     text: (&str, &str),
@@ -613,4 +613,50 @@ mod tests {
         }
         assert_eq!(r.secret.as_deref(), Some("123456"));
     }
+}
+
+/// A message about an approval request (issue 17 item 3): to an approver (the invitee's form data and
+/// the link to decide), or to the invitee (the decision).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalMail {
+    /// The language it is written in.
+    pub locale: Locale,
+    /// Who it greets: a display name, else username.
+    pub name: String,
+    /// The subject line.
+    pub subject: String,
+    /// The first line, in bold in HTML.
+    pub headline: String,
+    /// Details, one per line (a list in HTML).
+    pub lines: Vec<String>,
+    /// An absolute URL to follow, with its text; `None` for none.
+    pub link: Option<(String, String)>,
+    /// The closing line (why they get it, or what happens next).
+    pub footer: String,
+}
+
+/// Renders an approval message from `app/templates/approval.{txt,html}`.
+///
+/// # Errors
+/// [`Error::Internal`] when a template fails to render.
+pub fn render_approval(m: &ApprovalMail) -> Result<Rendered, Error> {
+    let (link, link_text) = m.link.clone().unwrap_or_default();
+    render(
+        m.locale,
+        m.subject.clone(),
+        ("approval.txt", include_str!("../../templates/approval.txt")),
+        (
+            "approval.html",
+            include_str!("../../templates/approval.html"),
+        ),
+        &minijinja::context! {
+            lang => m.locale.code(),
+            name => m.name,
+            headline => m.headline,
+            lines => m.lines,
+            link => link,
+            link_text => link_text,
+            footer => m.footer,
+        },
+    )
 }

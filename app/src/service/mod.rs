@@ -2,6 +2,7 @@
 //! `crate::api` stay thin and call one service function here.
 
 pub mod accept;
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod blueprints;
@@ -128,6 +129,9 @@ pub struct Config {
     pub outbox_give_up_after_secs: i64,
     /// How long audit events are kept, seconds (`USHER_EVENT_RETENTION_DAYS`; 365 days by default).
     pub event_retention_secs: i64,
+    /// How long an approval request waits for a decision before it is denied as expired, days
+    /// (`USHER_APPROVAL_EXPIRY_DAYS`; [`crate::domain::approval::DEFAULT_EXPIRY_DAYS`] by default).
+    pub approval_expiry_days: i64,
     /// The bearer token `/metrics` on the main listener asks for (`USHER_METRICS_TOKEN`); `None`: no
     /// `/metrics` there (404).
     pub metrics_token: Option<metrics::MetricsToken>,
@@ -150,6 +154,7 @@ impl Config {
             outbox_give_up_after_secs: crate::domain::outbox::DEFAULT_GIVE_UP_AFTER_SECS,
             password_min_length: crate::domain::user::PASSWORD_MIN,
             event_retention_secs: crate::domain::audit::DEFAULT_RETENTION_DAYS * 86_400,
+            approval_expiry_days: crate::domain::approval::DEFAULT_EXPIRY_DAYS,
             metrics_token: None,
         }
     }

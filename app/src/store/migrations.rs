@@ -162,6 +162,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0037_inviter_policies.sql",
         include_str!("../../../migrations/0037_inviter_policies.sql"),
     ),
+    (
+        "0038_approvals.sql",
+        include_str!("../../../migrations/0038_approvals.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

@@ -11,6 +11,7 @@
 //! - Booleans are stored as `BIGINT` 0/1 on both backends and cross this boundary as [`Flag`].
 //! - Times are UTC Unix seconds (`i64`).
 
+pub mod approvals;
 pub mod audit;
 pub mod campaigns;
 pub mod db;

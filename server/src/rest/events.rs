@@ -93,7 +93,9 @@ impl From<Action> for EventActions {
             | Action::InvitationSent
             | Action::EmailDeliveryFailed
             | Action::InvitationRefused
-            | Action::LoginLocked => Self::Custom,
+            | Action::LoginLocked
+            | Action::ApprovalRequested
+            | Action::ApprovalDecided => Self::Custom,
         }
     }
 }

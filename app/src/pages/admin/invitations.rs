@@ -802,6 +802,7 @@ fn row_to_form(r: InvitationView) -> InvitationForm {
             .collect::<Vec<_>>()
             .join(", "),
         locale: r.locale.map(|l| l.code().to_owned()).unwrap_or_default(),
+        requires_approval: r.requires_approval,
     }
 }
 
@@ -880,6 +881,7 @@ fn InvitationFormView(
     let notify_creator = RwSignal::new(form.notify_creator);
     let reminder_days = RwSignal::new(form.reminder_days);
     let locale = RwSignal::new(form.locale);
+    let requires_approval = RwSignal::new(form.requires_approval);
     // What this invitation would need from a mail server that is not configured, checked on the server
     // (it parses the custom attributes and email rules as saving does) while the form is filled in.
     let mail_warning = Resource::new(
@@ -931,6 +933,7 @@ fn InvitationFormView(
         notify_creator: notify_creator.get_untracked(),
         reminder_days: reminder_days.get_untracked(),
         locale: locale.get_untracked(),
+        requires_approval: requires_approval.get_untracked(),
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -1055,6 +1058,10 @@ fn InvitationFormView(
             <label class="check" for="invitation-notify">
                 <input id="invitation-notify" type="checkbox" role="switch" prop:checked=notify_creator on:change=move |ev| notify_creator.set(event_target_checked(&ev)) />
                 {t!(l, "inv-editor-notify")}
+            </label>
+            <label class="check" for="invitation-approval">
+                <input id="invitation-approval" type="checkbox" role="switch" prop:checked=requires_approval on:change=move |ev| requires_approval.set(event_target_checked(&ev)) />
+                {t!(l, "inv-editor-approval")}
             </label>
             <div class="actions">
                 <button type="submit" id="invitation-save">{t!(l, "inv-editor-save")}</button>

@@ -1,5 +1,6 @@
 //! The admin dashboard: an authentik-like sidebar and the Directory pages.
 
+pub mod approvals;
 pub mod brands;
 pub mod campaigns;
 pub mod codes;
@@ -58,6 +59,7 @@ pub fn AdminLayout() -> impl IntoView {
                                 <A href="/admin/users">{t!(l, "admin-nav-users")}</A>
                                 <A href="/admin/groups">{t!(l, "admin-nav-groups")}</A>
                                 <A href="/admin/roles">{t!(l, "admin-nav-roles")}</A>
+                                <A href="/admin/approvals">{t!(l, "admin-nav-approvals")}</A>
                                 <A href="/admin/outbox">{t!(l, "admin-nav-outbox")}</A>
                                 <A href="/admin/tokens">{t!(l, "admin-nav-tokens")}</A>
                                 <p class="section">{t!(l, "admin-nav-flows-stages")}</p>

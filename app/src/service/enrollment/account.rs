@@ -4,6 +4,7 @@ use crate::domain::email_rules::allowed;
 use crate::domain::invitation::UseAction;
 use crate::domain::journey::{Enrolment, Journey, SEALED_PASSWORD};
 use crate::domain::policy::PolicyContext;
+use crate::service::approvals::Applicant;
 use crate::service::error::{Error, Problem, Refusal as Refuse};
 use crate::service::flows::StoredFlow;
 use crate::service::invitations::{grant_in, use_in, Invitation, RequestInfo};
@@ -67,6 +68,8 @@ fn text(ctx: &Map<String, Value>, key: &str) -> Option<String> {
 }
 
 /// The `user_write` stage: one transaction that consumes the use, creates the user, grants and records.
+/// Returns the new account's pk and whether it waits for an approver (the invitation requires
+/// approval: the account is created inactive, with nothing granted).
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn write_user(
     db: &Db,
@@ -77,7 +80,7 @@ pub(super) async fn write_user(
     req: &RequestInfo,
     enrolment: Enrolment,
     verification: Option<&str>,
-) -> Result<i64, Error> {
+) -> Result<(i64, bool), Error> {
     let ws = Journey::new(&flow.def).user_write();
     let email = text(ctx, "email").unwrap_or_default();
     if let Some(inv) = invitation {
@@ -109,7 +112,8 @@ pub(super) async fn write_user(
         email_verified: enrolment.verified,
         password_hash,
         username,
-        is_active: enrolment.active,
+        // An invitation that requires approval: no sign-in before an approver says yes.
+        is_active: enrolment.active && !invitation.is_some_and(|i| i.requires_approval),
         is_superuser: false,
         user_type: ws.user_type,
         path: ws.path.clone(),
@@ -126,17 +130,30 @@ pub(super) async fn write_user(
     if let Some(name) = &ws.group {
         group_pks.extend(directory::group_pk_by_name(&mut *tx, name).await?);
     }
+    let mut pending = false;
     match invitation {
         Some(inv) => {
-            use_in(
+            // What the approver is shown: what was typed, never the password.
+            let mut form = ctx.clone();
+            form.remove(SEALED_PASSWORD);
+            form.retain(|k, _| !k.starts_with("password"));
+            let applicant = Applicant {
+                pk: user_pk,
+                username: &user.username,
+                form,
+                activate: enrolment.active,
+            };
+            pending = use_in(
                 &mut tx,
+                config,
                 inv,
-                (user_pk, &user.username),
+                &applicant,
                 UseAction::Enrolled,
                 req,
                 group_pks,
             )
-            .await?;
+            .await?
+            .is_some();
             crate::service::notifications::used_in(
                 &mut tx,
                 config.into(),
@@ -149,5 +166,5 @@ pub(super) async fn write_user(
         None => grant_in(&mut tx, user_pk, None, group_pks).await?,
     }
     tx.commit().await?;
-    Ok(user_pk)
+    Ok((user_pk, pending))
 }

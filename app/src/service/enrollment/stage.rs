@@ -25,8 +25,10 @@ pub enum StageOutcome {
     Enrolled {
         /// The new user's pk.
         user_pk: i64,
-        /// Whether the flow has a `user_login` stage.
+        /// Whether the flow has a `user_login` stage (never while the account waits for approval).
         login: bool,
+        /// Whether the account waits for an approver (the invitation requires approval).
+        pending: bool,
     },
 }
 
@@ -154,7 +156,7 @@ async fn run_stage(
             .await?;
             enforce_all(&policies, &flow, invitation.as_ref(), &plan.context)?;
             let enrolment = journey.enrolment(Proof::Code);
-            let user_pk = write_user(
+            let (user_pk, pending) = write_user(
                 db,
                 config,
                 &flow,
@@ -165,7 +167,11 @@ async fn run_stage(
                 Some(&verification),
             )
             .await?;
-            return Ok(enrolled(user_pk, journey.signs_in(enrolment, visitor)));
+            return Ok(enrolled(
+                user_pk,
+                journey.signs_in(enrolment, visitor),
+                pending,
+            ));
         }
         Submission::Prompt(plan) => plan,
     };
@@ -233,7 +239,7 @@ async fn run_stage(
             Ok(StageOutcome::Continue(plan))
         }
         Next::WriteUser(enrolment) => {
-            let user_pk = write_user(
+            let (user_pk, pending) = write_user(
                 db,
                 config,
                 &flow,
@@ -244,13 +250,21 @@ async fn run_stage(
                 None,
             )
             .await?;
-            Ok(enrolled(user_pk, journey.signs_in(enrolment, visitor)))
+            Ok(enrolled(
+                user_pk,
+                journey.signs_in(enrolment, visitor),
+                pending,
+            ))
         }
     }
 }
 
-fn enrolled(user_pk: i64, login: bool) -> StageOutcome {
-    StageOutcome::Enrolled { user_pk, login }
+fn enrolled(user_pk: i64, login: bool, pending: bool) -> StageOutcome {
+    StageOutcome::Enrolled {
+        user_pk,
+        login: login && !pending,
+        pending,
+    }
 }
 
 /// The verification to send the invitee to: this browser's pending one when it is for the same address

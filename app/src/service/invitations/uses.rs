@@ -159,9 +159,11 @@ pub struct RequestInfo {
     pub locale: crate::i18n::Locale,
 }
 
-/// Uses invitation `inv` for account `user_pk`, inside the caller's transaction: consumes one use
-/// ([`consume_use`], which re-checks the invitation atomically), grants its roles and groups plus
-/// `extra_groups` ([`grant_in`]) and records the use in the ledger ([`record_use_in`]). Enrollment
+/// Uses invitation `inv` for account `applicant`, inside the caller's transaction: consumes one use
+/// ([`consume_use`], which re-checks the invitation atomically), records the use in the ledger
+/// ([`record_use_in`]) and grants its roles and groups plus `extra_groups` ([`grant_in`]), or, when it
+/// requires approval, writes a pending request instead ([`crate::service::approvals::request_in`]),
+/// whose pk it returns: nothing is granted until an approver says yes. Enrollment
 /// (`action` [`UseAction::Enrolled`], after inserting the account) and accepting (`Joined`) both call
 /// this, so a use is always all three (and its `invitation_used` event) or, when the transaction rolls
 /// back, none. The use is counted in the metrics ([`crate::service::metrics::INVITATIONS_USED`]) once
@@ -172,15 +174,16 @@ pub struct RequestInfo {
 /// when this account already used it; database errors.
 pub async fn use_in(
     tx: &mut Tx,
+    config: &crate::service::Config,
     inv: &Invitation,
-    (user_pk, username): (i64, &str),
+    applicant: &crate::service::approvals::Applicant<'_>,
     action: UseAction,
     req: &RequestInfo,
     extra_groups: Vec<String>,
-) -> Result<(), Error> {
+) -> Result<Option<String>, Error> {
     use crate::domain::audit::{Action, Model, Who};
+    let (user_pk, username) = (applicant.pk, applicant.username);
     consume_use(tx, inv, time::now()).await?;
-    grant_in(tx, user_pk, Some(inv), extra_groups).await?;
     record_use_in(tx, inv, user_pk, action, req).await?;
     // authentik's `invitation_used`: the account that used it, the invitation and how (and through
     // which named link, when one).
@@ -202,9 +205,27 @@ pub async fn use_in(
         ),
     )
     .await?;
+    // What it grants is given now, or, when it requires approval, once an approver says yes.
+    let pending = if inv.requires_approval {
+        Some(
+            crate::service::approvals::request_in(
+                tx,
+                config,
+                inv,
+                applicant,
+                action,
+                extra_groups,
+                &req.ip,
+            )
+            .await?,
+        )
+    } else {
+        grant_in(tx, user_pk, Some(inv), extra_groups).await?;
+        None
+    };
     let action = action.as_str();
     tx.after_commit(move || crate::service::metrics::invitation_used(action));
-    Ok(())
+    Ok(pending)
 }
 
 /// Grants the invitation's groups and roles (plus `extra_groups`) to a user, skipping what they hold. The

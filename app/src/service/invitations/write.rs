@@ -119,6 +119,7 @@ fn fields<'a>(
         notify_creator: draft.notify_creator,
         reminder_days,
         locale: draft.locale.map(crate::i18n::Locale::code),
+        requires_approval: draft.requires_approval,
     }
 }
 

@@ -70,6 +70,8 @@ pub struct InvitationFields<'a> {
     pub reminder_days: Option<&'a str>,
     /// The invitee's language code (`en`, `de`); `None`: the invitee's browser decides.
     pub locale: Option<&'a str>,
+    /// Whether its uses wait for an approver; `None` keeps what is stored (off for a new invitation).
+    pub requires_approval: Option<bool>,
 }
 
 /// An invitation's row as every read of one returns it ([`SELECT_INVITATION`]): its own columns, its
@@ -111,6 +113,9 @@ pub struct InvitationRow {
     pub reminder_days: String,
     /// The invitee's language code (migration 0036); `None`: the browser's.
     pub locale: Option<String>,
+    /// Whether its uses wait for an approver (migration 0038).
+    #[sqlx(try_from = "Flag")]
+    pub requires_approval: bool,
     /// The lookup digest of the token its link carries (`service::invitations::token_digest`).
     pub token: String,
     /// The token its link carries, sealed with the instance secret (`SecretKey::seal`, purpose
@@ -157,7 +162,7 @@ pub struct ListedRow {
 
 /// The columns of [`InvitationRow`] and their joins; a `WHERE` is appended.
 const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.not_before, i.fixed_data, i.quota, i.uses,
-    i.emails, i.enabled, i.notify_creator, i.reminder_days, i.locale, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
+    i.emails, i.enabled, i.notify_creator, i.reminder_days, i.locale, i.requires_approval, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
     u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * (CASE WHEN u.is_superuser = 1 OR EXISTS (SELECT 1 FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk WHERE m.user_pk = u.pk AND r.inviter_policy IS NOT NULL) THEN 1 ELSE 0 END) AS creator_may_invite,
     u.last_login AS creator_last_login, u.attributes AS creator_attributes
     FROM invitations i JOIN flows f ON f.pk = i.flow_pk JOIN users u ON u.pk = i.created_by";
@@ -165,7 +170,7 @@ const SELECT_INVITATION: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, 
 /// The columns of [`ListedRow`]: [`SELECT_INVITATION`]'s and the two counts, which use the indexes on
 /// `invitation_uses(invitation_pk)` and `outbox(invitation_pk)`; a `WHERE` is appended.
 const SELECT_LISTED: &str = "SELECT i.pk, i.name, i.description, i.flow_pk, f.slug AS flow_slug, i.expires, i.not_before, i.fixed_data, i.quota, i.uses,
-    i.emails, i.enabled, i.notify_creator, i.reminder_days, i.locale, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
+    i.emails, i.enabled, i.notify_creator, i.reminder_days, i.locale, i.requires_approval, i.token, i.token_sealed, i.created, u.pk AS creator_pk, u.username AS creator_username, u.name AS creator_name,
     u.email AS creator_email, u.uid AS creator_uid, u.is_active AS creator_is_active, u.is_active * (CASE WHEN u.is_superuser = 1 OR EXISTS (SELECT 1 FROM user_role_memberships m JOIN directory_roles r ON r.pk = m.role_pk WHERE m.user_pk = u.pk AND r.inviter_policy IS NOT NULL) THEN 1 ELSE 0 END) AS creator_may_invite,
     u.last_login AS creator_last_login, u.attributes AS creator_attributes,
     (SELECT COUNT(*) FROM invitation_uses l WHERE l.invitation_pk = i.pk AND l.action = 'enrolled') AS enrolled_count,
@@ -200,6 +205,7 @@ fn invitation_of(row: InvitationRow, roles: Vec<Granted>, groups: Vec<Granted>) 
             .locale
             .as_deref()
             .and_then(|l| crate::i18n::Locale::parse(l).ok()),
+        requires_approval: row.requires_approval,
         created_by: Creator {
             pk: row.creator_pk,
             username: row.creator_username,

@@ -16,8 +16,8 @@ pub async fn insert(
     created: i64,
 ) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, token_sealed, created, notify_creator, not_before, reminder_days, locale)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+        "INSERT INTO invitations (pk, name, description, flow_pk, expires, fixed_data, single_use, quota, uses, emails, enabled, created_by, token, token_sealed, created, notify_creator, not_before, reminder_days, locale, requires_approval)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
     )
     .bind(pk)
     .bind(fields.name)
@@ -37,6 +37,7 @@ pub async fn insert(
     .bind(fields.not_before)
     .bind(fields.reminder_days.unwrap_or("[]"))
     .bind(fields.locale)
+    .bind(Flag(fields.requires_approval.unwrap_or(false)))
     .execute(ex)
     .await?;
     Ok(())
@@ -57,6 +58,7 @@ pub async fn update(
          single_use = $6, quota = $7, emails = $8, enabled = $9,
          notify_creator = COALESCE($11, notify_creator), not_before = $12,
          reminder_days = COALESCE($13, reminder_days), locale = $14,
+         requires_approval = COALESCE($15, requires_approval),
          reminders_sent = CASE WHEN COALESCE(expires, -1) = COALESCE(CAST($4 AS BIGINT), -1) THEN reminders_sent ELSE 0 END
          WHERE pk = $10",
     )
@@ -74,6 +76,7 @@ pub async fn update(
     .bind(fields.not_before)
     .bind(fields.reminder_days)
     .bind(fields.locale)
+    .bind(fields.requires_approval.map(Flag))
     .execute(ex)
     .await?
     .rows_affected())
@@ -229,4 +232,20 @@ pub async fn deactivate_enrolled(ex: impl Exec<'_>, pk: &str) -> Result<u64, DbE
     .execute(ex)
     .await?
     .rows_affected())
+}
+
+/// Sets whether invitation `pk`'s uses wait for an approver (a member's invitation takes it from the
+/// inviter policy it was made under). Returns the rows changed.
+///
+/// # Errors
+/// Database errors.
+pub async fn set_requires_approval(ex: impl Exec<'_>, pk: &str, on: bool) -> Result<u64, DbError> {
+    Ok(
+        sqlx::query("UPDATE invitations SET requires_approval = $1 WHERE pk = $2")
+            .bind(Flag(on))
+            .bind(pk)
+            .execute(ex)
+            .await?
+            .rows_affected(),
+    )
 }

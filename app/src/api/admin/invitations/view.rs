@@ -129,6 +129,7 @@ pub(crate) fn draft_of(form: &InvitationForm) -> Result<InvitationDraft, Vec<Inv
             notify_creator: Some(form.notify_creator),
             reminder_days: Some(reminder_days),
             locale,
+            requires_approval: Some(form.requires_approval),
         }),
         _ => Err(errors),
     }
@@ -274,6 +275,31 @@ pub fn timeline(
                     };
                     ("refused", line, true)
                 }
+                Action::ApprovalRequested => (
+                    "approval_requested",
+                    t!(l, "timeline-approval-requested", who = text(e, "username")),
+                    false,
+                ),
+                Action::ApprovalDecided => {
+                    let username = text(e, "username");
+                    let line = match text(e, "decision").as_str() {
+                        "approved" => t!(
+                            l,
+                            "timeline-approval-approved",
+                            username = username,
+                            who = who
+                        ),
+                        "denied" => t!(
+                            l,
+                            "timeline-approval-denied",
+                            username = username,
+                            who = who,
+                            reason = text(e, "reason")
+                        ),
+                        _ => t!(l, "timeline-approval-expired", username = username),
+                    };
+                    ("approval_decided", line, false)
+                }
                 Action::ModelDeleted
                 | Action::LoginFailed
                 | Action::LoginLocked
@@ -385,6 +411,7 @@ pub(super) fn invitation_view(
         notify_creator: inv.notify_creator,
         reminder_days: inv.reminder_days.clone(),
         locale: inv.locale,
+        requires_approval: inv.requires_approval,
         roles,
         role_names,
         groups,
