@@ -125,7 +125,7 @@ pub async fn get_approval(pk: String) -> Result<ApprovalItem, AppError> {
 pub async fn decide_approval(
     pk: String,
     decision: String,
-    #[server(default)] reason: String,
+    reason: String,
 ) -> Result<(), AppError> {
     respond(
         async {
