@@ -11,6 +11,7 @@ db_tests!(
     an_admin_gives_a_role_an_inviter_policy_and_takes_it_away,
     a_refused_policy_names_its_field_and_saves_nothing,
     members_invite_within_their_policy_and_touch_only_their_own,
+    a_members_api_token_is_scoped_to_their_own_invitations,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -434,4 +435,231 @@ async fn members_invite_within_their_policy_and_touch_only_their_own(app: TestAp
     );
     let (s, _) = bob.call("user/invitations/list", json!({})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+/// A REST call carrying `token`.
+async fn rest(
+    app: &TestApp,
+    method: axum::http::Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> common::Response {
+    let req = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header(axum::http::header::ACCEPT, "application/json")
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(axum::http::header::CONTENT_TYPE, "application/json");
+    let req = req
+        .body(axum::body::Body::from(
+            body.map(|b| b.to_string()).unwrap_or_default(),
+        ))
+        .unwrap();
+    app.client().send(req).await
+}
+
+async fn token_of(app: &TestApp, username: &str) -> String {
+    usher_app::service::tokens::create(
+        &app.db,
+        &usher_app::domain::audit::Who::system(),
+        &usher_app::domain::token::TokenDraft {
+            username: username.into(),
+            identifier: format!("{username}-api"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .secret
+}
+
+async fn a_members_api_token_is_scoped_to_their_own_invitations(app: TestApp) {
+    use axum::http::Method;
+    const INV: &str = "/api/v3/stages/invitation/invitations/";
+    let mut admin = app.admin().await;
+    let lead = directory(&mut admin).await;
+    let mut p = policy();
+    p["requires_approval"] = json!(false);
+    let (s, r) = admin
+        .call(
+            "admin/roles/set_inviter_policy",
+            json!({"pk": lead, "policy": p}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    member(&app, "bob", &["team-lead", "viewer"]).await;
+    member(&app, "carol", &["team-lead"]).await;
+    member(&app, "dave", &[]).await;
+    let (bob, carol, dave) = (
+        token_of(&app, "bob").await,
+        token_of(&app, "carol").await,
+        token_of(&app, "dave").await,
+    );
+    let admin_token = token_of(&app, "admin").await;
+    let expires = chrono_utc(3);
+    let body = |name: &str| {
+        json!({"name": name, "expires": expires, "single_use": true, "emails": ["*@company.com"],
+               "roles": ["viewer"], "flow": serde_json::Value::Null})
+    };
+    // The admin's own invitation, which no member may see.
+    let r = rest(
+        &app,
+        Method::POST,
+        INV,
+        &admin_token,
+        Some(json!({"name": "admins"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let admins = r.json()["pk"].as_str().unwrap().to_owned();
+    // Without a policy: refused, as before.
+    let r = rest(&app, Method::GET, INV, &dave, None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Bob creates within his policy (the default flow is not his: named by pk).
+    let mut b = body("bob-api");
+    b["flow"] = json!(app.flow_pk(EXT).await);
+    let r = rest(&app, Method::POST, INV, &bob, Some(b.clone())).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let bobs = r.json()["pk"].as_str().unwrap().to_owned();
+    // Beyond it: refused, with the rule named, nothing written.
+    let before = app.count("SELECT COUNT(*) FROM invitations").await;
+    let mut public = b.clone();
+    public["name"] = json!("bob-public");
+    public["emails"] = json!([]);
+    let r = rest(&app, Method::POST, INV, &bob, Some(public)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.body.contains("does not allow public invitations"),
+        "{}",
+        r.body
+    );
+    let mut above = b.clone();
+    above["name"] = json!("carol-viewer");
+    let r = rest(&app, Method::POST, INV, &carol, Some(above)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("you do not hold it yourself"), "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, before);
+    // Bob lists only his own, whatever the filter says.
+    let r = rest(
+        &app,
+        Method::GET,
+        &format!("{INV}?created_by__username=admin"),
+        &bob,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let names: Vec<String> = r.json()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["bob-api"]);
+    // Reads his own; another's is not found, for each route.
+    let r = rest(&app, Method::GET, &format!("{INV}{bobs}/"), &bob, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    for (method, path) in [
+        (Method::GET, format!("{INV}{admins}/")),
+        (Method::DELETE, format!("{INV}{admins}/")),
+        (Method::GET, format!("{INV}{admins}/used_by/")),
+        (Method::GET, format!("{INV}{bobs}/")),
+    ] {
+        let t = if path.contains(&bobs) { &carol } else { &bob };
+        let r = rest(&app, method.clone(), &path, t, None).await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "{method} {path}: {}",
+            r.body
+        );
+    }
+    let r = rest(
+        &app,
+        Method::POST,
+        &format!("{INV}{admins}/send_email/"),
+        &bob,
+        Some(json!({"email_addresses": ["x@company.com"]})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Members do not edit, nor reach the rest of the API.
+    for (method, path) in [
+        (Method::PATCH, format!("{INV}{bobs}/")),
+        (Method::PUT, format!("{INV}{bobs}/")),
+        (Method::GET, "/api/v3/flows/instances/".to_owned()),
+        (Method::GET, "/api/v3/events/events/".to_owned()),
+        (Method::GET, "/api/v3/usher/campaigns/".to_owned()),
+        (
+            Method::GET,
+            format!("/api/v3/core/invitations/{bobs}/links/"),
+        ),
+    ] {
+        let r = rest(
+            &app,
+            method.clone(),
+            &path,
+            &bob,
+            Some(json!({"name": "x"})),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{method} {path}: {}",
+            r.body
+        );
+    }
+    // Emailed only to addresses its rules allow.
+    let r = rest(
+        &app,
+        Method::POST,
+        &format!("{INV}{bobs}/send_email/"),
+        &bob,
+        Some(json!({"email_addresses": ["ana@company.com"], "bcc_addresses": ["eve@evil.io"]})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("not to eve@evil.io"), "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
+    let r = rest(
+        &app,
+        Method::POST,
+        &format!("{INV}{bobs}/send_email/"),
+        &bob,
+        Some(json!({"email_addresses": ["ana@company.com"]})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 1);
+    let r = rest(
+        &app,
+        Method::GET,
+        &format!("{INV}{bobs}/used_by/"),
+        &bob,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // Deletes his own.
+    let r = rest(&app, Method::DELETE, &format!("{INV}{bobs}/"), &bob, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    // Once the policy is taken away, his token is refused again.
+    let (s, _) = admin
+        .call(
+            "admin/roles/set_inviter_policy",
+            json!({"pk": lead, "policy": null}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let r = rest(&app, Method::GET, INV, &bob, None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+/// `days` ahead, as the REST API writes times (RFC 3339, UTC).
+fn chrono_utc(days: i64) -> String {
+    chrono::DateTime::from_timestamp(usher_app::service::time::now() + days * 86_400, 0)
+        .unwrap()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

@@ -59,6 +59,7 @@ inviters-approval = Nutzungen ihrer Einladungen warten auf eine Freigabe
 inviters-save = Richtlinie speichern
 inviters-cancel = Abbrechen
 inviter-fixed-data = Ihre Einladungen dürfen nur die E-Mail-Adresse vorbelegen; '{ $key }' ist Administratoren vorbehalten.
+inviter-recipient = Sie können diese Einladung nur an Adressen senden, die ihre E-Mail-Regeln erlauben, nicht an { $address }.
 
 ## /if/user/invitations: a member's own invitations
 mine-title = Ihre Einladungen

@@ -59,6 +59,7 @@ inviters-approval = Uses of their invitations wait for an approver
 inviters-save = Save policy
 inviters-cancel = Cancel
 inviter-fixed-data = Your invitations may prefill only the email address; '{ $key }' is for administrators.
+inviter-recipient = You can email this invitation only to addresses its email rules allow, not to { $address }.
 
 ## /if/user/invitations: a member's own invitations
 mine-title = Your invitations

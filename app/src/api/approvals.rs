@@ -122,11 +122,7 @@ pub async fn get_approval(pk: String) -> Result<ApprovalItem, AppError> {
 /// 401 anonymous; 403 non-admin; 404 unknown; 400 under `reason` for a denial without one; 400 when it
 /// was decided already (by another approver, or it expired).
 #[server(endpoint = "admin/approvals/decide")]
-pub async fn decide_approval(
-    pk: String,
-    decision: String,
-    reason: String,
-) -> Result<(), AppError> {
+pub async fn decide_approval(pk: String, decision: String, reason: String) -> Result<(), AppError> {
     respond(
         async {
             let (st, user) = admin().await?;

@@ -129,6 +129,9 @@ pub enum Violation {
     TooMany(u32),
     /// A custom attribute other than [`MEMBER_FIXED_KEYS`].
     FixedData(String),
+    /// A recipient the invitation's email rules do not allow: a member emails their invitation only to
+    /// addresses it is for (never a public one's, so Usher's mail is not theirs to send anywhere).
+    Recipient(String),
 }
 
 impl Violation {
@@ -148,6 +151,7 @@ impl Violation {
             Self::Quota(q) => t!(l, "inviter-quota", count = *q),
             Self::TooMany(n) => t!(l, "inviter-too-many", count = *n),
             Self::FixedData(k) => t!(l, "inviter-fixed-data", key = k.clone()),
+            Self::Recipient(a) => t!(l, "inviter-recipient", address = a.clone()),
         }
     }
 
@@ -162,7 +166,26 @@ impl Violation {
             Self::NeverExpires | Self::ExpiresTooLate(_) => "expires",
             Self::Quota(_) => "quota",
             Self::FixedData(_) => "fixed_data",
+            Self::Recipient(_) => "to",
         }
+    }
+}
+
+/// Whether a member may email their invitation, limited by `rules`, to every address of `to` (`cc` and
+/// `bcc` included by the caller): each must be one the rules allow ([`crate::domain::email_rules::allowed`]);
+/// a public invitation (no rules) is shared by its link, never emailed by a member.
+///
+/// # Errors
+/// [`Violation::Recipient`] naming the first address refused.
+pub fn may_send_to(rules: &[EmailRule], to: &[String]) -> Result<(), Violation> {
+    match to
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+        .find(|a| rules.is_empty() || !crate::domain::email_rules::allowed(rules, a))
+    {
+        Some(a) => Err(Violation::Recipient(a.to_owned())),
+        None => Ok(()),
     }
 }
 
@@ -583,5 +606,27 @@ mod tests {
         let read: InviterPolicy = serde_json::from_str(r#"{"flows":["partners"]}"#).unwrap();
         assert_eq!(read.max_quota, 1);
         assert!(!read.allow_public);
+    }
+
+    #[test]
+    fn a_member_emails_only_addresses_the_rules_allow() {
+        let rules = vec![
+            EmailRule::parse("*@company.com").unwrap(),
+            EmailRule::parse("guest@else.io").unwrap(),
+        ];
+        let to = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            may_send_to(&rules, &to(&["ana@company.com", " guest@else.io ", ""])),
+            Ok(())
+        );
+        assert_eq!(
+            may_send_to(&rules, &to(&["ana@company.com", "eve@evil.io"])),
+            Err(Violation::Recipient("eve@evil.io".into()))
+        );
+        assert_eq!(
+            may_send_to(&[], &to(&["ana@company.com"])),
+            Err(Violation::Recipient("ana@company.com".into()))
+        );
+        assert_eq!(Violation::Recipient("x".into()).field(), "to");
     }
 }

@@ -212,6 +212,28 @@ pub async fn delete_own(db: &Db, who: &Who, user: &CurrentUser, pk: &str) -> Res
     invitations::delete(db, who, pk).await
 }
 
+/// Emails member `user`'s own invitation `pk` to `to`, with `cc` and `bcc` ([`own`] first), as the
+/// dashboard's Send does, but only to addresses its email rules allow
+/// ([`crate::domain::inviter_policy::may_send_to`]). Returns the outbox message's pk.
+///
+/// # Errors
+/// [`Error::NotFound`] for one that is not theirs; [`Error::Invalid`] under `to` naming a recipient
+/// the rules do not allow (nothing is queued); as [`invitations::send`].
+pub async fn send_own(
+    db: &Db,
+    config: &crate::service::Config,
+    who: &Who,
+    user: &CurrentUser,
+    pk: &str,
+    (to, cc, bcc): (&[String], &[String], &[String]),
+) -> Result<String, Error> {
+    let inv = own(db, user, pk).await?;
+    let all: Vec<String> = to.iter().chain(cc).chain(bcc).cloned().collect();
+    crate::domain::inviter_policy::may_send_to(&inv.emails, &all)
+        .map_err(|v| Error::field(v.field(), Problem::NotAllowedToInvite(v)))?;
+    invitations::send(db, config, who, pk, to, cc, bcc).await
+}
+
 /// At most this many of a member's own invitations are listed (newest first).
 pub const OWN_LIST_LIMIT: u64 = 200;
 

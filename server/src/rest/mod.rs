@@ -10,8 +10,9 @@
 //! * `/api/v3/schema/` — the OpenAPI 3 document, generated from these handlers (utoipa).
 //!
 //! Authentication is `Authorization: Bearer <token>` only (API tokens, Directory → Tokens or
-//! `usher create-token`); the session cookie is not accepted, so there is no CSRF surface. Only
-//! superusers' tokens are served (403 otherwise). Limits (in the database, shared by every instance):
+//! `usher create-token`); the session cookie is not accepted, so there is no CSRF surface. Superusers'
+//! tokens are served everything; a member's token, while a role of theirs carries an inviter policy
+//! (issue 17 item 2), only their own invitations ([`member_may`], [`Member`]); any other, 403. Limits (in the database, shared by every instance):
 //! [`API_TOKEN_FAILURES_PER_NETWORK`] refused tokens per client network (IPv4 address, IPv6 /64),
 //! [`API_REQUESTS_PER_TOKEN`] requests per token; beyond them, 429 with
 //! `Retry-After`. A valid token is never refused for its network's failures.
@@ -173,10 +174,65 @@ async fn authenticate(State(st): State<ApiState>, mut req: Request, next: Next) 
         Err(e) => return ApiError::from(e).into_response(),
     }
     if !principal.is_superuser {
-        return ApiError::Forbidden.into_response();
+        // A member's token (issue 17 item 2): their own invitations, while a role of theirs carries an
+        // inviter policy; nothing else.
+        if !member_may(req.method(), req.uri().path()) {
+            return ApiError::Forbidden.into_response();
+        }
+        let user = match usher_app::service::users::load_current_user(&st.app.db, principal.user_pk)
+            .await
+        {
+            Ok(Some(u)) => u,
+            Ok(None) => return ApiError::Forbidden.into_response(),
+            Err(e) => return ApiError::from(e).into_response(),
+        };
+        match usher_app::service::inviters::policies_of(&st.app.db, user.pk).await {
+            Ok(p) if !p.is_empty() => {}
+            Ok(_) => return ApiError::Forbidden.into_response(),
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+        req.extensions_mut().insert(Member(user));
     }
     req.extensions_mut().insert(principal);
     next.run(req).await
+}
+
+/// The owner of a non-superuser's token, who holds an inviter policy: the invitation routes serve them
+/// their own invitations only (listed, created within their policy, read, deleted, emailed to addresses
+/// its rules allow, its uses), as `/if/user/invitations` does.
+#[derive(Debug, Clone)]
+pub struct Member(pub usher_app::domain::user::CurrentUser);
+
+/// Whether a member's token may call `method` on `path`: the invitation list (GET, POST), one invitation
+/// (GET, DELETE; never PUT or PATCH: members do not edit), its `send_email/` (POST) and `used_by/` (GET).
+pub fn member_may(method: &axum::http::Method, path: &str) -> bool {
+    use axum::http::Method;
+    let Some(rest) = path.strip_prefix("/api/v3/stages/invitation/invitations/") else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
+    match (parts.as_slice(), method) {
+        ([""], m) => m == Method::GET || m == Method::POST,
+        ([_], m) => m == Method::GET || m == Method::DELETE,
+        ([_, "send_email"], m) => m == Method::POST,
+        ([_, "used_by"], m) => m == Method::GET,
+        _ => false,
+    }
+}
+
+/// For a member's token, `pk` when it is their own invitation; 404 otherwise (never "forbidden": another
+/// member's invitation is not theirs to know of). Admins' tokens pass.
+async fn owned(
+    st: &ApiState,
+    member: &Option<Extension<Member>>,
+    pk: &str,
+) -> Result<(), ApiError> {
+    if let Some(Extension(Member(user))) = member {
+        usher_app::service::inviters::own(&st.app.db, user, pk)
+            .await
+            .map_err(|_| ApiError::NotFound)?;
+    }
+    Ok(())
 }
 
 /// A JSON body read as a value (its fields are checked one by one after).
@@ -206,8 +262,12 @@ fn json_body(body: &Bytes) -> Result<Value, ApiError> {
 )]
 async fn invitations_list(
     State(st): State<ApiState>,
-    Query(q): Query<HashMap<String, String>>,
+    member: Option<Extension<Member>>,
+    Query(mut q): Query<HashMap<String, String>>,
 ) -> Result<Json<PaginatedInvitationList>, ApiError> {
+    if let Some(Extension(Member(user))) = &member {
+        q.insert("created_by__username".into(), user.username.clone());
+    }
     Ok(Json(
         service::list_invitations(&st.app.db, &st.app.config, &q).await?,
     ))
@@ -235,17 +295,32 @@ async fn invitations_list(
 async fn invitations_create(
     State(st): State<ApiState>,
     Extension(me): Extension<ApiPrincipal>,
+    member: Option<Extension<Member>>,
     addr: Option<Extension<ClientAddr>>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let input = input::parse_invitation(&json_body(&body)?, false).map_err(ApiError::Validation)?;
-    let inv = service::create_invitation(
-        &st.app.db,
-        &st.app.config,
-        (&who(&me, addr), me.user_pk),
-        input,
-    )
-    .await?;
+    let inv = match member {
+        Some(Extension(Member(user))) => {
+            service::create_member_invitation(
+                &st.app.db,
+                &st.app.config,
+                &who(&me, addr),
+                &user,
+                input,
+            )
+            .await?
+        }
+        None => {
+            service::create_invitation(
+                &st.app.db,
+                &st.app.config,
+                (&who(&me, addr), me.user_pk),
+                input,
+            )
+            .await?
+        }
+    };
     Ok((StatusCode::CREATED, Json(inv)).into_response())
 }
 
@@ -258,8 +333,10 @@ async fn invitations_create(
 )]
 async fn invitations_retrieve(
     State(st): State<ApiState>,
+    member: Option<Extension<Member>>,
     Path(pk): Path<String>,
 ) -> Result<Json<Invitation>, ApiError> {
+    owned(&st, &member, &pk).await?;
     Ok(Json(
         service::get_invitation(&st.app.db, &st.app.config, &pk).await?,
     ))
@@ -330,9 +407,11 @@ async fn invitations_partial_update(
 async fn invitations_destroy(
     State(st): State<ApiState>,
     Extension(me): Extension<ApiPrincipal>,
+    member: Option<Extension<Member>>,
     addr: Option<Extension<ClientAddr>>,
     Path(pk): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    owned(&st, &member, &pk).await?;
     service::delete_invitation(&st.app.db, &who(&me, addr), &pk).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -353,10 +432,12 @@ async fn invitations_destroy(
 async fn invitations_send_email(
     State(st): State<ApiState>,
     Extension(me): Extension<ApiPrincipal>,
+    member: Option<Extension<Member>>,
     addr: Option<Extension<ClientAddr>>,
     Path(pk): Path<String>,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
+    owned(&st, &member, &pk).await?;
     let value = json_body(&body)?;
     if !value.is_object() {
         return Err(ApiError::Validation(vec![(
@@ -383,6 +464,9 @@ async fn invitations_send_email(
             },
         )])
     })?;
+    if let Some(Extension(Member(user))) = &member {
+        service::check_member_recipients(&st.app.db, user, &pk, &req).await?;
+    }
     service::send_invitation(&st.app.db, &st.app.config, &who(&me, addr), &pk, req).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -397,8 +481,10 @@ async fn invitations_send_email(
 )]
 async fn invitations_used_by(
     State(st): State<ApiState>,
+    member: Option<Extension<Member>>,
     Path(pk): Path<String>,
 ) -> Result<Json<Vec<UsedBy>>, ApiError> {
+    owned(&st, &member, &pk).await?;
     Ok(Json(service::used_by(&st.app.db, &pk).await?))
 }
 
@@ -537,5 +623,34 @@ fn camel_case_links(doc: &mut Value) {
                 link.insert(openapi.to_owned(), v);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::member_may;
+    use axum::http::Method;
+
+    #[test]
+    fn a_members_token_reaches_only_the_invitation_routes_it_may() {
+        let base = "/api/v3/stages/invitation/invitations/";
+        let one = format!("{base}0190b3c6-1111-7000-8000-000000000000/");
+        assert!(member_may(&Method::GET, base));
+        assert!(member_may(&Method::POST, base));
+        assert!(member_may(&Method::GET, &one));
+        assert!(member_may(&Method::DELETE, &one));
+        assert!(!member_may(&Method::PUT, &one), "members do not edit");
+        assert!(!member_may(&Method::PATCH, &one));
+        assert!(member_may(&Method::POST, &format!("{one}send_email/")));
+        assert!(member_may(&Method::GET, &format!("{one}used_by/")));
+        assert!(!member_may(&Method::GET, &format!("{one}send_email/")));
+        assert!(!member_may(&Method::GET, "/api/v3/flows/instances/"));
+        assert!(!member_may(&Method::GET, "/api/v3/events/events/"));
+        assert!(!member_may(&Method::GET, "/api/v3/usher/campaigns/"));
+        assert!(!member_may(
+            &Method::GET,
+            "/api/v3/core/invitations/0190b3c6-1111-7000-8000-000000000000/links/"
+        ));
+        assert!(!member_may(&Method::GET, &format!("{one}a/b/")));
     }
 }

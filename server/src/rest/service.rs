@@ -462,6 +462,59 @@ pub async fn send_invitation(
     Ok(())
 }
 
+/// Creates an invitation from a body as member `user`, within one of their inviter policies
+/// ([`usher_app::service::inviters::create_as_member`]): fields not given take their defaults, and a
+/// refusal of the policy is a validation error under its field, naming the rule.
+///
+/// # Errors
+/// As [`create_invitation`].
+pub async fn create_member_invitation(
+    db: &Db,
+    config: &Config,
+    who: &Who,
+    user: &usher_app::domain::user::CurrentUser,
+    input: InvitationInput,
+) -> Result<Invitation, ApiError> {
+    let draft = input
+        .into_patch()
+        .map_err(ApiError::Validation)?
+        .into_draft()
+        .map_err(|e| write_error(vec![e].into()))?;
+    let (pk, _) = usher_app::service::inviters::create_as_member(db, config, who, user, &draft)
+        .await
+        .map_err(|e| match e {
+            invitations::WriteError::Other(e) => api_errors(e),
+            e => write_error(e),
+        })?;
+    get_invitation(db, config, &pk).await
+}
+
+/// Whether member `user` may email their invitation `pk` to the body's addresses (cc and bcc
+/// included): only addresses its email rules allow
+/// ([`usher_app::domain::inviter_policy::may_send_to`]).
+///
+/// # Errors
+/// [`ApiError::Validation`] under `email_addresses` naming the address refused.
+pub async fn check_member_recipients(
+    db: &Db,
+    user: &usher_app::domain::user::CurrentUser,
+    pk: &str,
+    body: &InvitationSendEmailRequest,
+) -> Result<(), ApiError> {
+    let inv = usher_app::service::inviters::own(db, user, pk)
+        .await
+        .map_err(not_found)?;
+    let all: Vec<String> = body
+        .email_addresses
+        .iter()
+        .chain(&body.cc_addresses)
+        .chain(&body.bcc_addresses)
+        .cloned()
+        .collect();
+    usher_app::domain::inviter_policy::may_send_to(&inv.emails, &all)
+        .map_err(|v| ApiError::Validation(vec![("email_addresses".into(), v.to_string())]))
+}
+
 /// The accounts that used an invitation (its ledger), as authentik's `UsedBy`: deleting the invitation
 /// keeps them (`set_null`).
 ///
