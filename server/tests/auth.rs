@@ -722,6 +722,7 @@ type Probe = (&'static str, &'static [(&'static str, &'static str)], u16);
 const PUBLIC_FUNCTIONS: &[Probe] = &[
     ("auth/current_user", &[], 200),
     ("auth/default_application", &[], 200),
+    ("user/may_invite", &[], 200),
     (
         "auth/login",
         &[("username", "admin"), ("password", "wrong"), ("next", "")],
@@ -792,6 +793,10 @@ const MEMBER_FUNCTIONS: &[(&str, &str)] = &[
         r#"{"pk":"x","enabled":false}"#,
     ),
     ("user/invitations/delete", r#"{"pk":"x"}"#),
+    (
+        "user/invitations/send",
+        r#"{"pk":"x","to":"a@company.com"}"#,
+    ),
 ];
 
 async fn every_member_function_refuses_anonymous_tokens_and_members_without_a_policy(app: TestApp) {

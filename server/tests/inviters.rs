@@ -12,6 +12,7 @@ db_tests!(
     a_refused_policy_names_its_field_and_saves_nothing,
     members_invite_within_their_policy_and_touch_only_their_own,
     a_members_api_token_is_scoped_to_their_own_invitations,
+    a_member_sends_only_where_the_rules_allow,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -662,4 +663,100 @@ fn chrono_utc(days: i64) -> String {
     chrono::DateTime::from_timestamp(usher_app::service::time::now() + days * 86_400, 0)
         .unwrap()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+async fn a_member_sends_only_where_the_rules_allow(app: TestApp) {
+    let mut admin = app.admin().await;
+    let lead = directory(&mut admin).await;
+    let mut p = policy();
+    p["requires_approval"] = json!(false);
+    let (s, _) = admin
+        .call(
+            "admin/roles/set_inviter_policy",
+            json!({"pk": lead, "policy": p}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let mut bob = member(&app, "bob", &["team-lead"]).await;
+    let mut carol = member(&app, "carol", &["team-lead"]).await;
+    // The profile links a member who may invite to their page; not one who may not.
+    let page = bob.get("/").await;
+    assert!(
+        page.body.contains(r#"href="/if/user/invitations""#),
+        "{}",
+        page.body
+    );
+    let mut dave = member(&app, "dave", &[]).await;
+    let page = dave.get("/").await;
+    assert!(page.body.contains("profile-username"), "{}", page.body);
+    assert!(
+        !page.body.contains(r#"href="/if/user/invitations""#),
+        "{}",
+        page.body
+    );
+    // Sent on creation to an address its rules do not allow: refused, nothing written or queued.
+    let (s, r) = bob
+        .call(
+            "user/invitations/create",
+            form(
+                &app,
+                "bob-mail",
+                7,
+                "1",
+                "*@company.com",
+                (&[], &[]),
+                "email: eve@evil.io",
+            )
+            .await,
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+    assert!(r.to_string().contains("not to eve@evil.io"), "{r}");
+    assert!(r.to_string().contains("fixed_data"), "{r}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
+    // To one it allows: created and queued.
+    let (s, pk) = bob
+        .call(
+            "user/invitations/create",
+            form(
+                &app,
+                "bob-mail",
+                7,
+                "2",
+                "*@company.com",
+                (&[], &[]),
+                "email: ana@company.com",
+            )
+            .await,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{pk}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 1);
+    let pk = pk.as_str().unwrap().to_owned();
+    // Send again from the page: only addresses the rules allow; another member's is not found.
+    let (s, r) = bob
+        .call(
+            "user/invitations/send",
+            json!({"pk": pk, "to": "ben@company.com, eve@evil.io"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+    assert!(r.to_string().contains("not to eve@evil.io"), "{r}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 1);
+    let (s, _) = carol
+        .call(
+            "user/invitations/send",
+            json!({"pk": pk, "to": "ben@company.com"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, r) = bob
+        .call(
+            "user/invitations/send",
+            json!({"pk": pk, "to": "ben@company.com\nCleo@Company.com"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 2);
 }

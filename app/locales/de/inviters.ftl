@@ -89,3 +89,6 @@ mine-off = aus
 mine-disable = Deaktivieren
 mine-enable = Aktivieren
 mine-delete = Löschen
+mine-send-label = Per E-Mail senden an (Adressen, die ihre Regeln erlauben)
+mine-send = Senden
+mine-sent = Zum Senden eingereiht.

@@ -263,6 +263,7 @@ home-groups = Gruppen
 home-roles = Rollen
 home-none = keine
 home-open-admin = Verwaltung öffnen
+home-my-invitations = Ihre Einladungen: Personen im Rahmen Ihrer Rolle einladen
 home-continue-app = Weiter zu Ihrer Anwendung
 home-no-default-app = Ihr Konto ist ein externes Konto: Es gibt Zugang zu den Anwendungen, zu denen Sie eingeladen wurden, nicht zur Verwaltung dieser Website. Es ist noch keine Standardanwendung eingerichtet, daher gibt es kein Ziel für Sie. Bitten Sie Ihre Administration, eine unter System → Marken festzulegen.
 home-sign-out = Abmelden

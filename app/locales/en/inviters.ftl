@@ -89,3 +89,6 @@ mine-off = off
 mine-disable = Disable
 mine-enable = Enable
 mine-delete = Delete
+mine-send-label = Email it to (addresses its rules allow)
+mine-send = Send
+mine-sent = Queued for sending.

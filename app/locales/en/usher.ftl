@@ -264,6 +264,7 @@ home-groups = Groups
 home-roles = Roles
 home-none = none
 home-open-admin = Open the admin dashboard
+home-my-invitations = Your invitations: invite people within your role's limits
 home-continue-app = Continue to your application
 home-no-default-app = Your account is an external account: it gives access to the applications you were invited to, not to this site's dashboard. No default application is set up yet, so there is nowhere to send you. Ask your administrator to set one in System → Brands.
 home-sign-out = Sign out

@@ -198,3 +198,58 @@ pub async fn delete_my_invitation(pk: String) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// Emails one of the member's own invitations to `to` (addresses separated by commas, spaces or lines),
+/// as the dashboard's Send does, but only to addresses its email rules allow. Returns the outbox
+/// message's pk.
+///
+/// # Errors
+/// 401 anonymous; 403 without an inviter policy; 404 for an invitation that is not theirs; 400 under `to`
+/// for no address, a malformed one, or one its rules do not allow (nothing is queued).
+#[server(input = Json, endpoint = "user/invitations/send")]
+pub async fn send_my_invitation(pk: String, to: String) -> Result<String, AppError> {
+    respond(
+        async {
+            let (st, user, _) = inviter().await?;
+            let to: Vec<String> = to
+                .split([',', ';', ' ', '\n'])
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect();
+            crate::service::inviters::send_own(
+                &st.db,
+                &st.config,
+                &who(&user).await,
+                &user,
+                &pk,
+                (&to, &[], &[]),
+            )
+            .await
+            .map_err(AppError::from)
+        }
+        .await,
+    )
+}
+
+/// Whether the signed-in user may invite (a role of theirs carries an inviter policy): the profile then
+/// links to their invitations. `false` when anonymous; tells nothing of anyone else.
+///
+/// # Errors
+/// Database errors.
+#[server(endpoint = "user/may_invite")]
+pub async fn may_invite() -> Result<bool, AppError> {
+    respond(
+        async {
+            let st = crate::api::ctx::state()?;
+            let session = crate::api::ctx::session().await?;
+            match crate::service::auth::current_user(&st.db, &session).await? {
+                Some(user) => Ok(!crate::service::inviters::policies_of(&st.db, user.pk)
+                    .await?
+                    .is_empty()),
+                None => Ok(false),
+            }
+        }
+        .await,
+    )
+}

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 pub fn HomePage() -> impl IntoView {
     let user = Resource::new(|| (), |_| get_current_user());
     let app = Resource::new(|| (), |_| get_default_application());
+    let inviter = Resource::new(|| (), |_| crate::api::inviting::may_invite());
     let logout = ServerAction::<Logout>::new();
     view! {
         <main class="card">
@@ -31,6 +32,13 @@ pub fn HomePage() -> impl IntoView {
                                 <dt>{t!(l, "home-roles")}</dt><dd data-testid="profile-roles">{join_or_none(l, &u.roles)}</dd>
                             </dl>
                             {u.is_superuser.then(|| view! { <p><a href="/admin/invitations">{t!(l, "home-open-admin")}</a></p> })}
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    inviter.await.unwrap_or(false).then(|| view! {
+                                        <p><a id="my-invitations" href="/if/user/invitations">{t!(l, "home-my-invitations")}</a></p>
+                                    })
+                                })}
+                            </Suspense>
                             {(u.user_type == crate::domain::flow::UserType::External).then(|| view! {
                                 <Suspense fallback=|| ()>
                                     {move || Suspend::new(async move {

@@ -3,8 +3,8 @@
 //! and see who used it. Never anyone else's (the server functions check; this page only shows).
 
 use crate::api::inviting::{
-    create_my_invitation, delete_my_invitation, my_invitations, set_my_invitation_enabled,
-    MyInvitation, MyInvitationsPage,
+    create_my_invitation, delete_my_invitation, my_invitations, send_my_invitation,
+    set_my_invitation_enabled, MyInvitation, MyInvitationsPage,
 };
 use crate::error::AppError;
 use crate::model::InvitationForm;
@@ -204,6 +204,18 @@ fn Row(i: MyInvitation, version: RwSignal<u32>, notice: RwSignal<Option<String>>
     let enabled = i.enabled;
     let quota = i.quota.map_or_else(|| "∞".to_owned(), |q| q.to_string());
     let link_id = format!("mine-link-{}", i.name);
+    let send_id = format!("mine-send-{}", i.name);
+    let send_to = RwSignal::new(String::new());
+    let pk_send = i.pk.clone();
+    let send = Action::new(move |to: &String| send_my_invitation(pk_send.clone(), to.clone()));
+    let sent = move || {
+        match send.value().get() {
+        Some(Ok(_)) => Some(view! { <span class="muted">{t!(l, "mine-sent")}</span> }.into_any()),
+        Some(Err(e)) => Some(view! { <span class="field-error" data-field="to">{e.field_message("to").unwrap_or_else(|| e.message(l))}</span> }.into_any()),
+        None => None,
+    }
+    };
+    let can_send = !i.emails.is_empty();
     view! {
         <tr data-name=i.name.clone()>
             <td>
@@ -211,6 +223,18 @@ fn Row(i: MyInvitation, version: RwSignal<u32>, notice: RwSignal<Option<String>>
                 <br /><span class="muted">{i.flow.clone()} " · " {i.emails.join(", ")}</span>
                 <br /><label class="muted" for=link_id.clone()>{t!(l, "mine-link")}</label>
                 <input id=link_id class="link-field" readonly value=i.link.clone() />
+                {can_send.then(|| view! {
+                    <form class="mine-send" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        send.dispatch(send_to.get_untracked());
+                    }>
+                        <label class="muted" for=send_id.clone()>{t!(l, "mine-send-label")}</label>
+                        <input id=send_id type="text" inputmode="email" prop:value=send_to
+                            on:input=move |ev| send_to.set(event_target_value(&ev)) />
+                        <button type="submit" class="small secondary">{t!(l, "mine-send")}</button>
+                        <span role="status">{sent}</span>
+                    </form>
+                })}
             </td>
             <td data-status=format!("{:?}", i.status).to_lowercase()>{if enabled { t!(l, "mine-on") } else { t!(l, "mine-off") }}</td>
             <td>{format!("{} / {quota}", i.uses)}</td>

@@ -167,6 +167,12 @@ pub async fn create_as_member(
         now,
     };
     let policy = allowed_by_any(&policies, &req, &inviter).map_err(refused)?;
+    // Where it is sent on creation (`fixed_data.email`) must be an address its rules allow, as for Send.
+    if let Some(to) = inv.fixed_data.get("email").and_then(|e| e.as_str()) {
+        crate::domain::inviter_policy::may_send_to(&inv.emails, &[to.to_owned()]).map_err(|v| {
+            WriteError::Other(Error::field("fixed_data", Problem::NotAllowedToInvite(v)))
+        })?;
+    }
     let approval = policy.requires_approval;
     // Whatever the form said, the policy decides whether its uses wait for an approver.
     crate::store::invitations::set_requires_approval(&mut *tx, &pk, approval).await?;
