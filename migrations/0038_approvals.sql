@@ -8,11 +8,15 @@
 -- `status = 'pending'`, so two approvers at once produce one decision. Times are UTC Unix seconds. The
 -- invitation may be deleted meanwhile: its name is kept here, and the row stays for the ledger.
 ALTER TABLE invitations ADD COLUMN requires_approval BIGINT NOT NULL DEFAULT 0;
+-- The group whose members approve its uses besides the admins (the inviter policy's `approvers`: the
+-- inviters' managers); NULL: the admins alone. A deleted group leaves the admins.
+ALTER TABLE invitations ADD COLUMN approver_group_pk TEXT REFERENCES directory_groups(pk) ON DELETE SET NULL;
 CREATE TABLE approval_requests (
     pk TEXT PRIMARY KEY NOT NULL,
     invitation_pk TEXT NOT NULL,
     invitation_name TEXT NOT NULL,
     invited_by BIGINT REFERENCES users(pk) ON DELETE SET NULL,
+    approver_group_pk TEXT REFERENCES directory_groups(pk) ON DELETE SET NULL,
     user_pk BIGINT NOT NULL REFERENCES users(pk) ON DELETE CASCADE,
     kind TEXT NOT NULL,
     role_pks TEXT NOT NULL DEFAULT '[]',

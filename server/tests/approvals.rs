@@ -99,7 +99,7 @@ async fn decide(
     reason: &str,
 ) -> common::Response {
     c.call_form(
-        "admin/approvals/decide",
+        "approvals/decide",
         &[("pk", pk), ("decision", decision), ("reason", reason)],
     )
     .await
@@ -409,11 +409,33 @@ async fn a_members_invitation_takes_approval_from_the_policy(app: TestApp) {
             json!({"pk": lead, "policy": {
                 "flows": [EXT], "roles": ["viewer"], "groups": [], "email_domains": ["usher.test"],
                 "allow_public": false, "max_expiry_days": 14, "max_quota": 5, "per_30_days": 3,
-                "requires_approval": true
+                "requires_approval": true, "approvers": " managers "
+            }}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "no such group yet: {r}");
+    assert!(r.to_string().contains("approvers"), "{r}");
+    let (_, managers) = admin
+        .call("admin/groups/create", json!({"name": "managers"}))
+        .await;
+    let managers = managers["pk"].as_str().unwrap().to_owned();
+    let (s, r) = admin
+        .call(
+            "admin/roles/set_inviter_policy",
+            json!({"pk": lead, "policy": {
+                "flows": [EXT], "roles": ["viewer"], "groups": [], "email_domains": ["usher.test"],
+                "allow_public": false, "max_expiry_days": 14, "max_quota": 5, "per_30_days": 3,
+                "requires_approval": true, "approvers": " managers "
             }}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
+    // Carol manages (a member of `managers`); dave does not.
+    let mut carol = app.user("carol").await;
+    usher_app::store::users::add_group(&app.db.pool, pk_of(&app, "carol").await, &managers)
+        .await
+        .unwrap();
+    let mut dave = app.user("dave").await;
     let mut bob = app.user("bob").await;
     let bob_pk = pk_of(&app, "bob").await;
     for role in [&lead, &viewer] {
@@ -444,4 +466,52 @@ async fn a_members_invitation_takes_approval_from_the_policy(app: TestApp) {
         1,
         "the policy decides, whatever the form said"
     );
+    // Ivy uses it: the admin and the managers' member are asked, nobody else.
+    let token = app.token(pk).await;
+    enroll(
+        &mut app.client(),
+        &app.db,
+        EXT,
+        &token,
+        "ivy",
+        "ivy@usher.test",
+    )
+    .await;
+    let (req, status) = request_of(&app, "ivy").await;
+    assert_eq!(status, "pending");
+    for (to, asked) in [
+        ("admin@usher.test", true),
+        ("carol@usher.test", true),
+        ("dave@usher.test", false),
+        ("bob@usher.test", false),
+    ] {
+        let n = mail_to(&app, to)
+            .await
+            .iter()
+            .filter(|(s, _)| s == "Approval needed: ivy")
+            .count();
+        assert_eq!(n, usize::from(asked), "{to}");
+    }
+    // Dave may neither see nor decide it; nor may bob, who invited.
+    for c in [&mut dave, &mut bob] {
+        let (s, _) = c.call("approvals/get", json!({"pk": req})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let r = decide(c, &req, "approve", "").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let page = c.get(&format!("/if/approval/{req}")).await;
+        assert!(!page.body.contains("ivy@usher.test"), "{}", page.body);
+    }
+    assert_eq!(request_of(&app, "ivy").await.1, "pending");
+    // Carol sees it and approves; ivy gets the role.
+    let page = carol.get(&format!("/if/approval/{req}")).await;
+    assert!(page.body.contains("ivy@usher.test"), "{}", page.body);
+    let r = decide(&mut carol, &req, "approve", "Welcome").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(request_of(&app, "ivy").await.1, "approved");
+    assert_eq!(grants_of(&app, "ivy").await, (1, 0));
+    // The admin's list shows it; carol has no admin list.
+    let (_, list) = admin.call("admin/approvals/list", json!({})).await;
+    assert_eq!(list[0]["decided_by"], "carol");
+    let (s, _) = carol.call("admin/approvals/list", json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }

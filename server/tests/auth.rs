@@ -296,7 +296,7 @@ async fn repeated_failed_logins_are_rate_limited() {
 
 const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("admin/approvals/list", "{}"),
-    ("admin/approvals/get", r#"{"pk":"x"}"#),
+    ("approvals/get", r#"{"pk":"x"}"#),
     ("admin/campaigns/list", "{}"),
     ("admin/campaigns/get", r#"{"pk":"x"}"#),
     ("admin/campaigns/form", r#"{"pk":null}"#),
@@ -462,7 +462,7 @@ const ADMIN_FORM_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
     ),
     ("admin/invitations/remove", &[("pk", "x")]),
     (
-        "admin/approvals/decide",
+        "approvals/decide",
         &[("pk", "x"), ("decision", "approve"), ("reason", "")],
     ),
     (

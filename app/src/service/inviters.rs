@@ -79,6 +79,9 @@ pub async fn set_policy(
             if let Some(g) = p.groups.iter().find(|g| !groups.contains(g)) {
                 return Err(refuse(PolicyError::UnknownGroup(g.clone())));
             }
+            if let Some(g) = p.approvers.as_ref().filter(|g| !groups.contains(g)) {
+                return Err(refuse(PolicyError::UnknownApprovers(g.clone())));
+            }
             Some(serde_json::to_string(&p).map_err(|_| Error::Internal)?)
         }
     };
@@ -174,8 +177,14 @@ pub async fn create_as_member(
         })?;
     }
     let approval = policy.requires_approval;
-    // Whatever the form said, the policy decides whether its uses wait for an approver.
-    crate::store::invitations::set_requires_approval(&mut *tx, &pk, approval).await?;
+    // Whatever the form said, the policy decides whether its uses wait for an approver, and who
+    // approves them besides the admins (its approvers' group, read in this transaction).
+    let approvers = match policy.approvers.as_deref() {
+        Some(name) if approval => directory::group_pk_by_name(&mut *tx, name).await?,
+        _ => None,
+    };
+    crate::store::invitations::set_requires_approval(&mut *tx, &pk, approval, approvers.as_deref())
+        .await?;
     tx.commit().await?;
     Ok((pk, approval))
 }

@@ -14,6 +14,8 @@ pub struct NewRequest<'a> {
     pub invitation_name: &'a str,
     /// Its creator.
     pub invited_by: i64,
+    /// The group (pk) whose members may decide besides the admins, if any.
+    pub approver_group_pk: Option<&'a str>,
     /// The account that used it.
     pub user_pk: i64,
     /// `enrolled` or `joined`.
@@ -38,8 +40,8 @@ pub struct NewRequest<'a> {
 /// Database errors.
 pub async fn insert(ex: impl Exec<'_>, r: &NewRequest<'_>) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO approval_requests (pk, invitation_pk, invitation_name, invited_by, user_pk, kind, role_pks, group_pks, activate, form_data, status, created, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12)",
+        "INSERT INTO approval_requests (pk, invitation_pk, invitation_name, invited_by, user_pk, kind, role_pks, group_pks, activate, form_data, status, created, expires_at, approver_group_pk)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13)",
     )
     .bind(r.pk)
     .bind(r.invitation_pk)
@@ -53,6 +55,7 @@ pub async fn insert(ex: impl Exec<'_>, r: &NewRequest<'_>) -> Result<(), DbError
     .bind(r.form_data)
     .bind(r.created)
     .bind(r.expires_at)
+    .bind(r.approver_group_pk)
     .execute(ex)
     .await
     .map_err(DbError::from)?;
@@ -70,6 +73,8 @@ pub struct RequestRow {
     pub invitation_name: String,
     /// Its creator's display name, else username; empty when the account is gone.
     pub invited_by_name: String,
+    /// The name of the group whose members may decide besides the admins; empty for the admins alone.
+    pub approver_group: String,
     /// The account that used it.
     pub user_pk: i64,
     /// Its username.
@@ -111,11 +116,12 @@ pub struct RequestRow {
 /// Database errors.
 pub async fn list(ex: impl Exec<'_>, limit: i64) -> Result<Vec<RequestRow>, DbError> {
     sqlx::query_as(
-        "SELECT a.pk, a.invitation_pk, a.invitation_name, COALESCE(NULLIF(c.name, ''), c.username, '') AS invited_by_name,
+        "SELECT a.pk, a.invitation_pk, a.invitation_name, COALESCE(NULLIF(c.name, ''), c.username, '') AS invited_by_name, COALESCE(g.name, '') AS approver_group,
                 a.user_pk, u.username, u.name AS user_name, u.email AS user_email, u.attributes AS user_attributes,
                 a.kind, a.role_pks, a.group_pks, a.activate, a.form_data, a.status, a.reason, a.decided_by_name,
                 a.created, a.expires_at, a.decided_at
          FROM approval_requests a JOIN users u ON u.pk = a.user_pk LEFT JOIN users c ON c.pk = a.invited_by
+         LEFT JOIN directory_groups g ON g.pk = a.approver_group_pk
          ORDER BY CASE WHEN a.status = 'pending' THEN 0 ELSE 1 END, CASE WHEN a.status = 'pending' THEN a.created ELSE -COALESCE(a.decided_at, a.created) END, a.pk
          LIMIT $1",
     )
@@ -131,11 +137,12 @@ pub async fn list(ex: impl Exec<'_>, limit: i64) -> Result<Vec<RequestRow>, DbEr
 /// Database errors.
 pub async fn get(ex: impl Exec<'_>, pk: &str) -> Result<Option<RequestRow>, DbError> {
     sqlx::query_as(
-        "SELECT a.pk, a.invitation_pk, a.invitation_name, COALESCE(NULLIF(c.name, ''), c.username, '') AS invited_by_name,
+        "SELECT a.pk, a.invitation_pk, a.invitation_name, COALESCE(NULLIF(c.name, ''), c.username, '') AS invited_by_name, COALESCE(g.name, '') AS approver_group,
                 a.user_pk, u.username, u.name AS user_name, u.email AS user_email, u.attributes AS user_attributes,
                 a.kind, a.role_pks, a.group_pks, a.activate, a.form_data, a.status, a.reason, a.decided_by_name,
                 a.created, a.expires_at, a.decided_at
          FROM approval_requests a JOIN users u ON u.pk = a.user_pk LEFT JOIN users c ON c.pk = a.invited_by
+         LEFT JOIN directory_groups g ON g.pk = a.approver_group_pk
          WHERE a.pk = $1",
     )
     .bind(pk)
@@ -224,15 +231,22 @@ pub async fn pending_for_user(ex: impl Exec<'_>, user_pk: i64) -> Result<bool, D
     Ok(n > 0)
 }
 
-/// The active superusers with an address (the approvers): `(pk, display name, email)`.
+/// The approvers with an address: the active superusers and the active members of group `group` (pk),
+/// each once: `(pk, display name, email)`.
 ///
 /// # Errors
 /// Database errors.
-pub async fn approvers(ex: impl Exec<'_>) -> Result<Vec<(i64, String, String)>, DbError> {
+pub async fn approvers(
+    ex: impl Exec<'_>,
+    group: Option<&str>,
+) -> Result<Vec<(i64, String, String)>, DbError> {
     sqlx::query_as(
         "SELECT pk, COALESCE(NULLIF(name, ''), username), email FROM users
-         WHERE is_superuser = 1 AND is_active = 1 AND email <> '' ORDER BY pk",
+         WHERE is_active = 1 AND email <> '' AND (is_superuser = 1
+            OR pk IN (SELECT user_pk FROM user_group_memberships WHERE group_pk = $1))
+         ORDER BY pk",
     )
+    .bind(group)
     .fetch_all(ex)
     .await
     .map_err(DbError::from)

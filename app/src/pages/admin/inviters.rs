@@ -27,6 +27,7 @@ struct Typed {
     quota: RwSignal<String>,
     per_window: RwSignal<String>,
     approval: RwSignal<bool>,
+    approvers: RwSignal<String>,
 }
 
 impl Typed {
@@ -40,6 +41,7 @@ impl Typed {
         self.quota.set(p.max_quota.to_string());
         self.per_window.set(p.per_30_days.to_string());
         self.approval.set(p.requires_approval);
+        self.approvers.set(p.approvers.clone().unwrap_or_default());
     }
 
     /// The policy typed; a number that does not read is 0, which the server refuses under its field.
@@ -55,6 +57,8 @@ impl Typed {
             max_quota: n(self.quota),
             per_30_days: n(self.per_window),
             requires_approval: self.approval.get_untracked(),
+            approvers: Some(self.approvers.get_untracked().trim().to_owned())
+                .filter(|g| !g.is_empty()),
         }
     }
 }
@@ -177,6 +181,8 @@ pub fn InviterPolicies() -> impl IntoView {
                                 on:change=move |ev| typed.approval.set(event_target_checked(&ev)) />
                             {t!(l, "inviters-approval")}
                         </label>
+                        {field("policy-approvers", t!(l, "inviters-approvers"), typed.approvers, t!(l, "inviters-approvers-help"))}
+                        {error("approvers")}
                         <div class="actions">
                             <button type="submit" id="inviter-policy-save">{t!(l, "inviters-save")}</button>
                             <button type="button" class="secondary" on:click=move |_| role.set(String::new())>{t!(l, "inviters-cancel")}</button>
@@ -220,9 +226,12 @@ fn summary(l: crate::i18n::Locale, p: Option<&InviterPolicy>) -> String {
         days = p.max_expiry_days.to_string(),
         uses = p.max_quota.to_string(),
         count = p.per_30_days,
-    ) + &if p.requires_approval {
-        format!("; {}", t!(l, "inviters-with-approval"))
-    } else {
-        String::new()
+    ) + &match (p.requires_approval, &p.approvers) {
+        (true, Some(g)) => format!(
+            "; {}",
+            t!(l, "inviters-with-approval-by", group = g.clone())
+        ),
+        (true, None) => format!("; {}", t!(l, "inviters-with-approval")),
+        (false, _) => String::new(),
     }
 }

@@ -234,18 +234,39 @@ pub async fn deactivate_enrolled(ex: impl Exec<'_>, pk: &str) -> Result<u64, DbE
     .rows_affected())
 }
 
-/// Sets whether invitation `pk`'s uses wait for an approver (a member's invitation takes it from the
-/// inviter policy it was made under). Returns the rows changed.
+/// Sets whether invitation `pk`'s uses wait for an approver, and the group (pk) whose members approve
+/// them besides the admins (a member's invitation takes both from the inviter policy it was made
+/// under). Returns the rows changed.
 ///
 /// # Errors
 /// Database errors.
-pub async fn set_requires_approval(ex: impl Exec<'_>, pk: &str, on: bool) -> Result<u64, DbError> {
-    Ok(
-        sqlx::query("UPDATE invitations SET requires_approval = $1 WHERE pk = $2")
-            .bind(Flag(on))
-            .bind(pk)
-            .execute(ex)
-            .await?
-            .rows_affected(),
+pub async fn set_requires_approval(
+    ex: impl Exec<'_>,
+    pk: &str,
+    on: bool,
+    approvers: Option<&str>,
+) -> Result<u64, DbError> {
+    Ok(sqlx::query(
+        "UPDATE invitations SET requires_approval = $1, approver_group_pk = $2 WHERE pk = $3",
     )
+    .bind(Flag(on))
+    .bind(approvers)
+    .bind(pk)
+    .execute(ex)
+    .await?
+    .rows_affected())
+}
+
+/// The group (pk) whose members approve the uses of invitation `pk` besides the admins, if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn approver_group(ex: impl Exec<'_>, pk: &str) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar::<_, Option<String>>(
+        "SELECT approver_group_pk FROM invitations WHERE pk = $1",
+    )
+    .bind(pk)
+    .fetch_optional(ex)
+    .await?
+    .flatten())
 }
