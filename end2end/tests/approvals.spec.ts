@@ -43,8 +43,11 @@ test('an invitee waits for approval, the approver approves from the emailed link
   await enroll(theo.page, 'theo', 'theo@appr.example', 'theo-password-1');
   await expect(theo.page.getByTestId('profile-roles')).toHaveText('lead-appr, member-appr');
 
-  await theo.page.goto('/if/user/invitations');
+  // The profile links to his invitations page.
+  await theo.page.click('#my-invitations');
+  await expect(theo.page).toHaveURL(/\/if\/user\/invitations$/);
   await ready(theo.page);
+  expect((await new AxeBuilder({ page: theo.page }).withTags(TAGS).analyze()).violations).toEqual([]);
   await theo.page.fill('#mine-name', 'theo-invites-uma');
   await theo.page.fill('#mine-emails', '*@appr.example');
   await theo.page.fill('#mine-expires', utcInput(7));
@@ -79,6 +82,7 @@ test('an invitee waits for approval, the approver approves from the emailed link
   const row = page.locator('#approvals-table tr[data-username="uma"]');
   await expect(row.locator('td.status')).toHaveText('Pending');
   await expect(row).toContainText('member-appr');
+  expect((await new AxeBuilder({ page }).withTags(TAGS).analyze()).violations).toEqual([]);
 
   await page.goto(approval);
   await ready(page);
