@@ -84,10 +84,26 @@ pub fn check(expression: &str) -> Result<(), String> {
 /// A message when the expression does not parse, fails (a missing key, a type error) or yields something
 /// other than a boolean; callers treat that as a denial.
 pub fn evaluate(expression: &str, ctx: &PolicyContext) -> Result<bool, String> {
-    // A policy stored before the limits existed is held to them too.
+    run(&compile(expression)?, ctx)
+}
+
+/// Compiles an expression once, for [`run`] as often as needed (issue 37: once per flow generation, not
+/// once per evaluation).
+///
+/// # Errors
+/// A message when it is beyond the limits (a policy stored before they existed is held to them too) or
+/// does not parse; callers treat that as a denial.
+pub fn compile(expression: &str) -> Result<cel::Program, String> {
     within_limits(expression)?;
-    let program = cel::Program::compile(expression)
-        .map_err(|e| format!("The expression does not parse: {e}"))?;
+    cel::Program::compile(expression).map_err(|e| format!("The expression does not parse: {e}"))
+}
+
+/// Runs a compiled expression ([`compile`]) against `ctx`: it passes when it yields `true`.
+///
+/// # Errors
+/// A message when it fails (a missing key, a type error) or yields something other than a boolean;
+/// callers treat that as a denial.
+pub fn run(program: &cel::Program, ctx: &PolicyContext) -> Result<bool, String> {
     let in_effect = ctx.invitation.is_some();
     let invitation = ctx.invitation.clone().unwrap_or(Value::Null);
     let prompt_data = Value::Object(ctx.prompt_data.clone());

@@ -20,7 +20,7 @@ pub fn secret_digest(purpose: &str, parts: &[&str]) -> String {
         }
         d.update(p);
     }
-    d.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(d.finalize())
 }
 
 /// A PHC string that never verifies, used to spend the same time when the user does not exist.

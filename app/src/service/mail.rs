@@ -152,14 +152,8 @@ pub fn render_campaign_invitation(
         } else {
             subject
         },
-        (
-            "invitation.txt",
-            include_str!("../../templates/invitation.txt"),
-        ),
-        (
-            "invitation.html",
-            include_str!("../../templates/invitation.html"),
-        ),
+        "invitation.txt",
+        "invitation.html",
         &minijinja::context! {
             brand => m.brand.title,
             logo => m.brand.logo,
@@ -203,14 +197,8 @@ pub fn render_verification(m: &VerificationMail) -> Result<Rendered, Error> {
     let mut rendered = render(
         m.locale,
         crate::t!(m.locale, "mail-code-subject", brand = m.brand.title.clone()),
-        (
-            "verification.txt",
-            include_str!("../../templates/verification.txt"),
-        ),
-        (
-            "verification.html",
-            include_str!("../../templates/verification.html"),
-        ),
+        "verification.txt",
+        "verification.html",
         &minijinja::context! {
             brand => m.brand.title,
             logo => m.brand.logo,
@@ -332,8 +320,8 @@ pub fn render_notice(n: &NoticeMail) -> Result<Rendered, Error> {
     render(
         l,
         subject,
-        ("notice.txt", include_str!("../../templates/notice.txt")),
-        ("notice.html", include_str!("../../templates/notice.html")),
+        "notice.txt",
+        "notice.html",
         &minijinja::context! {
             lang => l.code(),
             creator => n.creator,
@@ -344,15 +332,42 @@ pub fn render_notice(n: &NoticeMail) -> Result<Rendered, Error> {
     )
 }
 
-/// Renders a message's two bodies. The templates word themselves with `t("key", name=value, …)`: the
-/// catalogue's message `key` in `locale` ([`crate::i18n`]); a number argument selects plural forms.
-pub(crate) fn render<T: Serialize>(
-    locale: Locale,
-    subject: String,
-    text: (&str, &str),
-    html: (&str, &str),
-    ctx: &T,
-) -> Result<Rendered, Error> {
+/// Every mail template (`app/templates/`), by name; `.html` ones are auto-escaped.
+const TEMPLATES: [(&str, &str); 8] = [
+    (
+        "invitation.txt",
+        include_str!("../../templates/invitation.txt"),
+    ),
+    (
+        "invitation.html",
+        include_str!("../../templates/invitation.html"),
+    ),
+    (
+        "verification.txt",
+        include_str!("../../templates/verification.txt"),
+    ),
+    (
+        "verification.html",
+        include_str!("../../templates/verification.html"),
+    ),
+    ("notice.txt", include_str!("../../templates/notice.txt")),
+    ("notice.html", include_str!("../../templates/notice.html")),
+    ("approval.txt", include_str!("../../templates/approval.txt")),
+    (
+        "approval.html",
+        include_str!("../../templates/approval.html"),
+    ),
+];
+
+/// One template environment per language, each with every template parsed and the `t` function of its
+/// language, built once on first use (issue 37: not once per message).
+static ENVIRONMENTS: std::sync::LazyLock<Vec<(Locale, minijinja::Environment<'static>)>> =
+    std::sync::LazyLock::new(|| Locale::ALL.iter().map(|&l| (l, environment(l))).collect());
+
+/// The template environment of `locale`: the templates word themselves with `t("key", name=value, …)`,
+/// the catalogue's message `key` in `locale` ([`crate::i18n`]); a number argument selects plural forms.
+/// A template that does not parse is logged and left out (rendering it then fails).
+fn environment(locale: Locale) -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
     env.add_function(
         "t",
@@ -368,20 +383,40 @@ pub(crate) fn render<T: Serialize>(
             Ok(locale.tr_with(key, &args))
         },
     );
+    for (name, source) in TEMPLATES {
+        if let Err(e) = env.add_template(name, source) {
+            tracing::error!(error = %e, template = name, "email template does not parse");
+        }
+    }
+    env
+}
+
+/// Renders a message's two bodies from the templates named `text` and `html` ([`TEMPLATES`]) in
+/// `locale`'s environment ([`ENVIRONMENTS`]).
+pub(crate) fn render<T: Serialize>(
+    locale: Locale,
+    subject: String,
+    text: &str,
+    html: &str,
+    ctx: &T,
+) -> Result<Rendered, Error> {
     let fail = |e: minijinja::Error| {
         tracing::error!(error = %e, "email template");
         Error::Internal
     };
-    env.add_template(text.0, text.1).map_err(fail)?;
-    env.add_template(html.0, html.1).map_err(fail)?;
+    let env = ENVIRONMENTS
+        .iter()
+        .find(|(l, _)| *l == locale)
+        .map(|(_, env)| env)
+        .ok_or(Error::Internal)?;
     Ok(Rendered {
         subject,
         text: env
-            .get_template(text.0)
+            .get_template(text)
             .and_then(|t| t.render(ctx))
             .map_err(fail)?,
         html: env
-            .get_template(html.0)
+            .get_template(html)
             .and_then(|t| t.render(ctx))
             .map_err(fail)?,
         secret: None,
@@ -423,13 +458,18 @@ pub fn transport(cfg: &MailConfig) -> Result<Transport, String> {
     transport_for(&cfg.smtp_url, Duration::from_secs(20)).map_err(|e| format!("SMTP URL: {e}"))
 }
 
-/// A pooled transport for the lettre URL `url` whose commands give up after `timeout`.
+/// A pooled transport for the lettre URL `url` whose commands give up after `timeout`: as many
+/// connections as the job queue runs messages at once ([`crate::service::jobs::BATCH`]; lettre's
+/// default pool holds 10, so half a round waited for a connection, issue 37 item 4), each kept open
+/// between messages.
 ///
 /// # Errors
 /// lettre's message for what is wrong with the URL.
 pub fn transport_for(url: &str, timeout: Duration) -> Result<Transport, String> {
+    let pool = lettre::transport::smtp::PoolConfig::new()
+        .max_size(u32::try_from(crate::service::jobs::BATCH).unwrap_or(10));
     AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-        .map(|b| b.timeout(Some(timeout)).build())
+        .map(|b| b.timeout(Some(timeout)).pool_config(pool).build())
         .map_err(|e| e.to_string())
 }
 
@@ -515,6 +555,16 @@ pub(super) async fn send(t: &Transport, msg: Message) -> Result<String, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_template_parses_in_every_language_once() {
+        for (l, env) in ENVIRONMENTS.iter() {
+            for (name, _) in TEMPLATES {
+                assert!(env.get_template(name).is_ok(), "{name} in {l:?}");
+            }
+        }
+        assert_eq!(ENVIRONMENTS.len(), Locale::ALL.len());
+    }
 
     #[test]
     fn invitation_mail_names_inviter_grants_expiry_and_link() {
@@ -644,11 +694,8 @@ pub fn render_approval(m: &ApprovalMail) -> Result<Rendered, Error> {
     render(
         m.locale,
         m.subject.clone(),
-        ("approval.txt", include_str!("../../templates/approval.txt")),
-        (
-            "approval.html",
-            include_str!("../../templates/approval.html"),
-        ),
+        "approval.txt",
+        "approval.html",
         &minijinja::context! {
             lang => m.locale.code(),
             name => m.name,

@@ -247,11 +247,7 @@ impl SecretKey {
             Mac::update(&mut mac, b"\0");
             Mac::update(&mut mac, p.as_bytes());
         }
-        Mac::finalize(mac)
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(Mac::finalize(mac).into_bytes())
     }
 }
 
@@ -287,11 +283,10 @@ impl SecretKey {
                 },
             )
             .expect("XChaCha20-Poly1305 encrypts any message under 256 GiB");
-        nonce
-            .iter()
-            .chain(sealed.iter())
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        let mut out = Vec::with_capacity(nonce.len() + sealed.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        hex::encode(out)
     }
 
     /// Decrypts what [`SecretKey::seal`] made for `purpose` and `aad`. `None` when `sealed` is not
@@ -302,10 +297,7 @@ impl SecretKey {
         if !sealed.len().is_multiple_of(2) || !sealed.is_ascii() {
             return None;
         }
-        let bytes = (0..sealed.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&sealed[i..i + 2], 16).ok())
-            .collect::<Option<Vec<u8>>>()?;
+        let bytes = hex::decode(sealed).ok()?;
         if bytes.len() < 24 + 16 {
             return None;
         }

@@ -8,7 +8,7 @@
 
 use super::error::{touched, Entity, Error, Problem};
 use super::{time, Db};
-use crate::domain::policy::{check, evaluate, PolicyContext, PolicyDraft};
+use crate::domain::policy::{check, PolicyContext, PolicyDraft};
 use crate::store::db::new_uuid;
 use crate::store::{flows, policies as store};
 
@@ -166,17 +166,34 @@ pub async fn unbind(db: &Db, binding_pk: &str) -> Result<(), Error> {
     )
 }
 
-/// The policies bound to one flow and to its stages, in binding order: loaded once per request
-/// ([`load`]), enforced as often as the request needs ([`FlowPolicies::enforce`]).
+/// The policies bound to one flow and to its stages, in binding order, each expression compiled once
+/// when they are loaded ([`load`]; the flow cache keeps them for the flow's generation, issue 37), then
+/// enforced as often as requests need ([`FlowPolicies::enforce`]). Cloning shares them.
 #[derive(Debug, Clone, Default)]
-pub struct FlowPolicies(Vec<store::BoundPolicyRow>);
+pub struct FlowPolicies(std::sync::Arc<[BoundPolicy]>);
 
-/// The policies bound to flow `flow_pk` and its stages.
+/// A bound policy with its expression compiled (or why it does not compile, which denies).
+#[derive(Debug)]
+struct BoundPolicy {
+    row: store::BoundPolicyRow,
+    program: Result<cel::Program, String>,
+}
+
+/// The policies bound to flow `flow_pk` and its stages, compiled.
 ///
 /// # Errors
 /// Database errors.
 pub async fn load(db: &Db, flow_pk: &str) -> Result<FlowPolicies, Error> {
-    Ok(FlowPolicies(store::bound_to_flow(&db.pool, flow_pk).await?))
+    Ok(FlowPolicies(
+        store::bound_to_flow(&db.pool, flow_pk)
+            .await?
+            .into_iter()
+            .map(|row| BoundPolicy {
+                program: crate::domain::policy::compile(&row.expression),
+                row,
+            })
+            .collect(),
+    ))
 }
 
 /// [`load`] and [`FlowPolicies::enforce`] at once.
@@ -200,11 +217,15 @@ impl FlowPolicies {
     /// [`Error::PolicyDenied`] with the first denying policy's message (empty when it has none; the
     /// edge then says a plain one), also when its expression fails.
     pub fn enforce(&self, stages: &[&str], ctx: &PolicyContext) -> Result<(), Error> {
-        for p in &self.0 {
+        for BoundPolicy { row: p, program } in self.0.iter() {
             if p.stage.as_deref().is_some_and(|s| !stages.contains(&s)) {
                 continue;
             }
-            let passed = match evaluate(&p.expression, ctx) {
+            let result = match program {
+                Ok(program) => crate::domain::policy::run(program, ctx),
+                Err(e) => Err(e.clone()),
+            };
+            let passed = match result {
                 Ok(b) => b,
                 Err(e) => {
                     tracing::warn!(policy = %p.name, error = %e, "policy failed; denying");

@@ -110,7 +110,7 @@ pub async fn ensure_secret_key(db: &Db, configured: Option<String>) -> Result<St
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let key = hex::encode(bytes);
     put_setting(db, SECRET_KEY, &key).await?;
     Ok(key)
 }
