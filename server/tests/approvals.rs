@@ -311,6 +311,38 @@ async fn an_undecided_request_expires_as_denied(app: TestApp) {
         0
     );
     assert_eq!(request_of(&app, "late").await.1, "expired");
+    // Deprovisioning the invitation's accounts denies its uses still waiting: approval cannot bring
+    // them back.
+    let (inv, token2) = create_invitation(
+        &app,
+        &mut admin,
+        "second",
+        EXT,
+        json!({"requires_approval": true}),
+    )
+    .await;
+    enroll(
+        &mut app.client(),
+        &app.db,
+        EXT,
+        &token2,
+        "waiting",
+        "waiting@usher.test",
+    )
+    .await;
+    let (waiting, _) = request_of(&app, "waiting").await;
+    let (s, _) = admin
+        .call("admin/invitations/deprovision", json!({"pk": inv}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(request_of(&app, "waiting").await.1, "denied");
+    let r = decide(&mut admin, &waiting, "approve", "").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(
+        app.count("SELECT is_active FROM users WHERE username = 'waiting'")
+            .await,
+        0
+    );
     assert_eq!(
         app.count("SELECT is_active FROM users WHERE username = 'late'")
             .await,

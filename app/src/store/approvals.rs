@@ -251,3 +251,27 @@ pub async fn approvers(
     .await
     .map_err(DbError::from)
 }
+
+/// Denies, with `reason`, every pending request of invitation `invitation_pk` at `now` (its accounts were
+/// deprovisioned: approval must not bring them back). Returns how many.
+///
+/// # Errors
+/// Database errors.
+pub async fn deny_pending_of_invitation(
+    ex: impl Exec<'_>,
+    invitation_pk: &str,
+    reason: &str,
+    now: i64,
+) -> Result<u64, DbError> {
+    Ok(sqlx::query(
+        "UPDATE approval_requests SET status = 'denied', reason = $1, decided_at = $2
+         WHERE invitation_pk = $3 AND status = 'pending'",
+    )
+    .bind(reason)
+    .bind(now)
+    .bind(invitation_pk)
+    .execute(ex)
+    .await
+    .map_err(DbError::from)?
+    .rows_affected())
+}

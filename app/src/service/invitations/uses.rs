@@ -120,7 +120,7 @@ pub fn unusable(status: InvitationStatus, not_before: Option<i64>) -> Error {
 }
 
 /// Deprovisions every account created through an invitation (its ledger's `enrolled` rows): deactivates
-/// them, in one statement. Accounts that only joined keep their state. Works for a deleted invitation
+/// them, in one statement, and denies its uses still waiting for an approver. Accounts that only joined keep their state. Works for a deleted invitation
 /// too, whose ledger stays. Returns how many were deactivated.
 ///
 /// # Errors
@@ -133,6 +133,14 @@ pub async fn deprovision(db: &Db, who: &crate::domain::audit::Who, pk: &str) -> 
         return Err(not_found());
     }
     let n = store::deactivate_enrolled(&mut *tx, pk).await?;
+    // Its uses still waiting for an approver are denied too: approval must not bring them back.
+    crate::store::approvals::deny_pending_of_invitation(
+        &mut *tx,
+        pk,
+        "The invitation's accounts were deprovisioned.",
+        time::now(),
+    )
+    .await?;
     crate::service::audit::record(
         &mut *tx,
         who.event(
