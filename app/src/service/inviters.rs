@@ -267,10 +267,14 @@ pub async fn own_invitations(
         limit: OWN_LIST_LIMIT,
         ..invitations::ListQuery::default()
     };
-    let mut out = Vec::new();
-    for listed in invitations::list_page(db, &q).await? {
-        let uses = invitations::used_by(db, &listed.invitation.pk).await?;
-        out.push((listed.invitation, uses));
-    }
-    Ok(out)
+    let listed = invitations::list_page(db, &q).await?;
+    let pks: Vec<String> = listed.iter().map(|l| l.invitation.pk.clone()).collect();
+    let mut ledgers = invitations::ledgers_of(db, &pks).await?;
+    Ok(listed
+        .into_iter()
+        .map(|l| {
+            let uses = ledgers.remove(&l.invitation.pk).unwrap_or_default();
+            (l.invitation, uses)
+        })
+        .collect())
 }

@@ -108,6 +108,27 @@ pub async fn used_by(db: &Db, pk: &str) -> Result<Vec<Use>, Error> {
     ledger_of(db, &[pk.to_owned()]).await
 }
 
+/// The ledgers of the invitations `pks`, read in one statement: each one's uses, oldest first (an
+/// invitation without uses is absent).
+///
+/// # Errors
+/// Database errors.
+pub async fn ledgers_of(
+    db: &Db,
+    pks: &[String],
+) -> Result<std::collections::HashMap<String, Vec<Use>>, Error> {
+    let mut out: std::collections::HashMap<String, Vec<Use>> = std::collections::HashMap::new();
+    for u in store::ledger_in(&db.pool, pks).await? {
+        out.entry(u.invitation_pk).or_default().push(Use {
+            user_pk: u.user_pk,
+            username: u.username,
+            action: u.action,
+            at: u.at,
+        });
+    }
+    Ok(out)
+}
+
 async fn ledger_of(db: &Db, pks: &[String]) -> Result<Vec<Use>, Error> {
     Ok(store::ledger_in(&db.pool, pks)
         .await?
