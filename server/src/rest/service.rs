@@ -366,6 +366,17 @@ fn write_error(e: invitations::WriteError) -> ApiError {
     }
 }
 
+/// A new invitation's draft from a body: fields not given take their defaults.
+fn new_draft(
+    input: InvitationInput,
+) -> Result<usher_app::domain::invitation::InvitationDraft, ApiError> {
+    input
+        .into_patch()
+        .map_err(ApiError::Validation)?
+        .into_draft()
+        .map_err(|e| write_error(vec![e].into()))
+}
+
 /// Creates an invitation from a body, as `created_by` (queueing its email when `fixed_data.email` is set):
 /// fields not given take their defaults (never expires, public, unlimited, enabled, the default flow).
 ///
@@ -377,11 +388,7 @@ pub async fn create_invitation(
     (who, created_by): (&Who, i64),
     input: InvitationInput,
 ) -> Result<Invitation, ApiError> {
-    let draft = input
-        .into_patch()
-        .map_err(ApiError::Validation)?
-        .into_draft()
-        .map_err(|e| write_error(vec![e].into()))?;
+    let draft = new_draft(input)?;
     let pk = invitations::create(db, config, who, created_by, &draft)
         .await
         .map_err(write_error)?;
@@ -475,11 +482,7 @@ pub async fn create_member_invitation(
     user: &usher_app::domain::user::CurrentUser,
     input: InvitationInput,
 ) -> Result<Invitation, ApiError> {
-    let draft = input
-        .into_patch()
-        .map_err(ApiError::Validation)?
-        .into_draft()
-        .map_err(|e| write_error(vec![e].into()))?;
+    let draft = new_draft(input)?;
     let (pk, _) = usher_app::service::inviters::create_as_member(db, config, who, user, &draft)
         .await
         .map_err(|e| match e {
