@@ -12,7 +12,7 @@
 //! (`USHER_APPROVAL_EXPIRY_DAYS`, [`DEFAULT_EXPIRY_DAYS`] by default).
 
 use super::error::{Error, Problem, Refusal};
-use super::mail::{render_approval, ApprovalMail};
+use super::mail::Rendered;
 use super::notifications::Notifier;
 use super::{time, Config, Db};
 use crate::domain::approval::{self, ApprovalError, ApprovalStatus, Decision};
@@ -148,6 +148,49 @@ pub async fn request_in(
         super::outbox::enqueue(tx, with.key, None, None, &[email], &[], &[], &msg).await?;
     }
     Ok(pk)
+}
+
+/// A message about an approval request (issue 17 item 3): to an approver (the invitee's form data and
+/// the link to decide), or to the invitee (the decision).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalMail {
+    /// The language it is written in.
+    pub locale: Locale,
+    /// Who it greets: a display name, else username.
+    pub name: String,
+    /// The subject line.
+    pub subject: String,
+    /// The first line, in bold in HTML.
+    pub headline: String,
+    /// Details, one per line (a list in HTML).
+    pub lines: Vec<String>,
+    /// An absolute URL to follow, with its text; `None` for none.
+    pub link: Option<(String, String)>,
+    /// The closing line (why they get it, or what happens next).
+    pub footer: String,
+}
+
+/// Renders an approval message from `app/templates/approval.{txt,html}`.
+///
+/// # Errors
+/// [`Error::Internal`] when a template fails to render.
+pub fn render_approval(m: &ApprovalMail) -> Result<Rendered, Error> {
+    let (link, link_text) = m.link.clone().unwrap_or_default();
+    super::mail::render(
+        m.locale,
+        m.subject.clone(),
+        "approval.txt",
+        "approval.html",
+        &minijinja::context! {
+            lang => m.locale.code(),
+            name => m.name,
+            headline => m.headline,
+            lines => m.lines,
+            link => link,
+            link_text => link_text,
+            footer => m.footer,
+        },
+    )
 }
 
 /// The preferred language of account `pk` (`attributes.settings.locale`), else `fallback`.
