@@ -98,4 +98,32 @@ async fn one_backend(app: &TestApp) {
     assert_eq!(hashes_started(), before + 1, "one hash for the enrollment");
     let (status, body) = app.client().login("once", PASSWORD).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+
+    // A name taken between the prompt and the code: the code is refused under the username, and no
+    // post of that plan buys a hash (each would, outside the enrollment budgets).
+    let (_, token) = common::create_invitation(app, &mut admin, "taken", EXT, json!({})).await;
+    let mut c = app.client();
+    let r = common::submit_stage(
+        &mut c,
+        EXT,
+        &token,
+        "1",
+        &[
+            ("username", "taken-late"),
+            ("name", "Tim Late"),
+            ("email", "late@example.org"),
+            ("password", PASSWORD),
+            ("password_repeat", PASSWORD),
+        ],
+    )
+    .await;
+    assert!(common::continues(&r), "{} {}", r.status, r.body);
+    let _ = app.user("taken-late").await;
+    let before = hashes_started();
+    let right = common::verification_code(&app.db, "late@example.org").await;
+    for _ in 0..3 {
+        let r = code(&mut c, &token, &right).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    }
+    assert_eq!(hashes_started(), before, "no hash for a name already taken");
 }

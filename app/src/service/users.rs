@@ -64,6 +64,20 @@ fn username_taken() -> Error {
     Error::field("username", Problem::UsernameTaken)
 }
 
+/// Refuses `username` when an account holds it (or a name that reads like it), before any costly step:
+/// enrollment checks it again right before hashing the password, so a plan whose account can no longer
+/// be written (the name was taken since its prompt) never buys a hash (each post of it would cost one,
+/// outside the enrollment budgets, which are taken when the password is typed).
+///
+/// # Errors
+/// [`Error::Invalid`] on `username` ([`Problem::UsernameTaken`]); database errors.
+pub async fn ensure_username_free(db: &Db, username: &str) -> Result<(), Error> {
+    if users::username_taken(&db.pool, username).await? {
+        return Err(username_taken());
+    }
+    Ok(())
+}
+
 /// Inserts a user inside a transaction and returns its pk.
 ///
 /// # Errors

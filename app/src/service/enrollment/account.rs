@@ -101,6 +101,9 @@ pub(super) async fn write_user(
     crate::i18n::keep_preferred(&mut attributes, req.locale);
     let username =
         text(ctx, "username").ok_or_else(|| Error::field("username", Problem::Missing))?;
+    // A name taken since the prompt is refused before the hash, which it would otherwise buy on every
+    // post of this plan.
+    crate::service::users::ensure_username_free(db, &username).await?;
     // The one hash of this enrollment, outside the transaction (it holds no write lock meanwhile).
     let password_hash = match text(ctx, SEALED_PASSWORD) {
         Some(sealed) => hash_password(open_password(config, &flow.def.slug, &sealed)?).await?,
