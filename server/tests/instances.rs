@@ -12,6 +12,7 @@ db_tests!(
     two_instances_on_one_database_share_limits_flow_plans_and_quota,
     a_flow_change_through_one_instance_holds_on_the_other_at_its_next_request,
     an_invitation_change_through_one_instance_holds_on_the_other_at_its_next_request,
+    a_use_keeps_the_caches_until_it_reaches_the_quota,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -374,4 +375,92 @@ async fn an_invitation_change_through_one_instance_holds_on_the_other_at_its_nex
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
     let (s, v) = landing(&a, a.token(&pk).await).await;
     assert_eq!(s, StatusCode::OK, "{v}");
+}
+
+/// A use below the quota leaves the invitations' generation as it is, so no instance re-reads its
+/// invitations (issue 37 item 2); the use that reaches the quota moves it, and every instance then
+/// refuses the link as used up.
+async fn a_use_keeps_the_caches_until_it_reaches_the_quota(a: TestApp) {
+    let b = a.another_instance().await;
+    let mut admin = a.admin().await;
+    let (_, token) = common::create_invitation(
+        &a,
+        &mut admin,
+        "two-uses",
+        EXT,
+        json!({"single_use": false, "quota": "2"}),
+    )
+    .await;
+    let generation = || async {
+        usher_app::store::generations(&a.db.pool)
+            .await
+            .unwrap()
+            .invitations
+    };
+    let landing = |app: &TestApp| {
+        let mut c = app.client();
+        let token = token.clone();
+        async move {
+            c.call_form("flow/landing", &[("slug", EXT), ("itoken", &token)])
+                .await
+                .status
+        }
+    };
+    assert_eq!(landing(&b).await, StatusCode::OK);
+    let before = generation().await;
+    let r = common::enroll(
+        &mut a.client(),
+        &a.db,
+        EXT,
+        &token,
+        "first",
+        "first@usher.test",
+    )
+    .await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        generation().await,
+        before,
+        "a use below the quota keeps the caches"
+    );
+    assert_eq!(landing(&b).await, StatusCode::OK);
+    let r = common::enroll(
+        &mut a.client(),
+        &a.db,
+        EXT,
+        &token,
+        "second",
+        "second@usher.test",
+    )
+    .await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
+    assert_ne!(
+        generation().await,
+        before,
+        "the use that reaches the quota moves the generation"
+    );
+    assert_eq!(
+        landing(&b).await,
+        StatusCode::GONE,
+        "used up, on the other instance too"
+    );
+    let r = common::enroll(
+        &mut b.client(),
+        &b.db,
+        EXT,
+        &token,
+        "third",
+        "third@usher.test",
+    )
+    .await;
+    assert!(!r.status.is_success(), "{}", r.body);
+    assert_eq!(a.count("SELECT uses FROM invitations").await, 2);
 }

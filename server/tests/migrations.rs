@@ -167,6 +167,11 @@ const RELEASED: &[(&str, &str, &str)] = &[
         "b4af103faf8f34a2",
     ),
     ("0038_approvals.sql", "192b3ea50274b9ec", "192b3ea50274b9ec"),
+    (
+        "0039_uses_keep_the_cache.sql",
+        "ef1baaf3493721aa",
+        "63922339bc5ea332",
+    ),
 ];
 
 #[test]

@@ -166,6 +166,10 @@ pub const FILES: &[(&str, &str)] = &[
         "0038_approvals.sql",
         include_str!("../../../migrations/0038_approvals.sql"),
     ),
+    (
+        "0039_uses_keep_the_cache.sql",
+        include_str!("../../../migrations/0039_uses_keep_the_cache.sql"),
+    ),
 ];
 
 /// The migration text for `backend`: lines prefixed `--@sqlite ` or `--@postgres ` are kept (prefix

@@ -1,0 +1,27 @@
+-- A use no longer empties every instance's invitation cache (issue 37 item 2). Consuming a use adds one to
+-- invitations.uses (and, through a named link, invitation_links.uses); the triggers of migrations 0020
+-- and 0033 bumped the invitations' generation for it, so after every enrollment the next landing pages
+-- and stages re-read their invitation, and on PostgreSQL every enrollment held the generation row's lock
+-- until it committed. What the landing page and the stages read of uses is only whether the quota is
+-- reached (the conditional update that consumes a use stays the authority), so an update that changes
+-- uses bumps the generation only when it reaches the quota; every other update bumps it as before.
+--@sqlite DROP TRIGGER invitation_generation_invitations_update;
+--@sqlite CREATE TRIGGER invitation_generation_invitations_update AFTER UPDATE ON invitations
+--@sqlite     WHEN OLD.uses = NEW.uses OR (NEW.quota IS NOT NULL AND NEW.uses >= NEW.quota)
+--@sqlite     BEGIN UPDATE invitation_generation SET n = n + 1 WHERE id = 1; END;
+--@sqlite DROP TRIGGER invitation_generation_invitation_links_update;
+--@sqlite CREATE TRIGGER invitation_generation_invitation_links_update AFTER UPDATE ON invitation_links
+--@sqlite     WHEN OLD.uses = NEW.uses OR (NEW.quota IS NOT NULL AND NEW.uses >= NEW.quota)
+--@sqlite     BEGIN UPDATE invitation_generation SET n = n + 1 WHERE id = 1; END;
+--@postgres DROP TRIGGER invitation_generation_invitations ON invitations;
+--@postgres CREATE TRIGGER invitation_generation_invitations AFTER INSERT OR DELETE OR TRUNCATE ON invitations
+--@postgres     FOR EACH STATEMENT EXECUTE FUNCTION invitation_generation_bump();
+--@postgres CREATE TRIGGER invitation_generation_invitations_update AFTER UPDATE ON invitations
+--@postgres     FOR EACH ROW WHEN (OLD.uses = NEW.uses OR (NEW.quota IS NOT NULL AND NEW.uses >= NEW.quota))
+--@postgres     EXECUTE FUNCTION invitation_generation_bump();
+--@postgres DROP TRIGGER invitation_generation_invitation_links ON invitation_links;
+--@postgres CREATE TRIGGER invitation_generation_invitation_links AFTER INSERT OR DELETE OR TRUNCATE ON invitation_links
+--@postgres     FOR EACH STATEMENT EXECUTE FUNCTION invitation_generation_bump();
+--@postgres CREATE TRIGGER invitation_generation_invitation_links_update AFTER UPDATE ON invitation_links
+--@postgres     FOR EACH ROW WHEN (OLD.uses = NEW.uses OR (NEW.quota IS NOT NULL AND NEW.uses >= NEW.quota))
+--@postgres     EXECUTE FUNCTION invitation_generation_bump();
