@@ -149,6 +149,12 @@ async fn a_new_account_waits_for_an_approver_then_is_approved(app: TestApp) {
     // The pending page speaks plainly.
     let page = app.client().get("/if/pending/").await;
     assert!(page.body.contains("Waiting for approval"), "{}", page.body);
+    // Without an SMTP server nobody will email the decision: the page says whom to ask.
+    assert!(
+        page.body.contains("Ask the person who invited you"),
+        "{}",
+        page.body
+    );
     // The confirmation page shows the request; its GET decides nothing.
     let page = admin.get(&format!("/if/approval/{req}")).await;
     assert_eq!(page.status, StatusCode::OK);

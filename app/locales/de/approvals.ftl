@@ -38,6 +38,7 @@ inv-editor-approval = Nutzungen warten auf Genehmigung (Verzeichnis → Genehmig
 pending-title = Warten auf Genehmigung
 pending-body = Ihre Anfrage ist eingegangen. Bevor Sie Zugang erhalten, muss eine genehmigende Person sie bestätigen; bis dahin wird nichts gewährt.
 pending-next = Wir schreiben Ihnen, sobald entschieden ist. Mit einem neuen Konto können Sie sich vorher nicht anmelden.
+pending-next-no-mail = Fragen Sie die Person, die Sie eingeladen hat, ob entschieden wurde; nach der Genehmigung können Sie sich anmelden.
 
 ## The approver's confirmation page
 approval-title = Genehmigungsanfrage

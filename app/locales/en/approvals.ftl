@@ -38,6 +38,7 @@ inv-editor-approval = Uses wait for an approver (Directory → Approvals)
 pending-title = Waiting for approval
 pending-body = Your request was received. Before you get access, an approver must confirm it; nothing is granted until then.
 pending-next = We will email you once it is decided. You cannot sign in with a new account before.
+pending-next-no-mail = Ask the person who invited you whether it was decided; once approved, you can sign in.
 
 ## The approver's confirmation page
 approval-title = Approval request

@@ -11,17 +11,42 @@ use leptos::prelude::*;
 use leptos_meta::Html;
 use leptos_router::hooks::use_params_map;
 
-/// `/if/pending/`: "your access waits for approval".
+/// `/if/pending/`: "your access waits for approval"; what comes next depends on whether Usher can email
+/// the decision (without an SMTP server, the default run, it cannot: the invitee is told to ask).
 #[component]
 pub fn PendingPage() -> impl IntoView {
     let l = super::page_locale();
+    // Read on the server as the page renders (it ships no WASM, so this never runs in a browser).
+    let mail = Resource::new(
+        || (),
+        |_| async move {
+            #[cfg(feature = "ssr")]
+            {
+                match crate::api::ctx::state() {
+                    Ok(st) => crate::service::email::configured(&st.db, &st.config)
+                        .await
+                        .unwrap_or(false),
+                    Err(_) => false,
+                }
+            }
+            #[cfg(not(feature = "ssr"))]
+            {
+                true
+            }
+        },
+    );
     view! {
         <Html {..} lang=l.code() />
         <main class="card narrow flow">
             <super::BrandBar />
             <h1 id="pending-title">{t!(l, "pending-title")}</h1>
             <p role="status">{t!(l, "pending-body")}</p>
-            <p class="muted">{t!(l, "pending-next")}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let next = if mail.await { t!(l, "pending-next") } else { t!(l, "pending-next-no-mail") };
+                    view! { <p class="muted" id="pending-next">{next}</p> }
+                })}
+            </Suspense>
             <crate::pages::flow::LanguageForm locale=l next="/if/pending/".to_owned() />
         </main>
     }
