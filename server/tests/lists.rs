@@ -141,6 +141,7 @@ async fn add_users(app: &TestApp, n: usize) {
             }
             .into(),
             attributes: "{}".into(),
+            last_login: None,
         };
         users::insert_user(&mut tx, &u).await.unwrap();
     }

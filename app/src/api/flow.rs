@@ -195,17 +195,21 @@ pub async fn submit_stage(
                     user_pk,
                     login,
                     pending,
+                    user_type,
                 } => {
                     session.remove::<FlowPlan>(PLAN_KEY).await.map_err(err)?;
                     if login {
-                        auth::sign_in(&st.db, &session, user_pk).await?;
+                        // `last_login` was written with the account.
+                        auth::open_session(&session, user_pk).await?;
                     }
                     // Not signed in (no user_login stage, or an inactive account): the profile page
                     // asks them to sign in.
                     let dest = if pending {
                         crate::domain::landing::PENDING_APPROVAL.to_owned()
                     } else if login {
-                        auth::landing(&st.db, &st.config, user_pk, Arrival::Enrolled).await?
+                        // A new account, never a superuser: its landing needs no read of it.
+                        auth::landing_of(&st.db, &st.config, false, user_type, Arrival::Enrolled)
+                            .await?
                     } else {
                         crate::domain::landing::PROFILE.to_owned()
                     };

@@ -210,14 +210,20 @@ pub async fn password_sign_in(
 /// # Errors
 /// Session store or database errors.
 pub async fn sign_in(db: &Db, session: &Session, user_pk: i64) -> Result<(), Error> {
-    session.cycle_id().await.map_err(session_err)?;
-    expire_idle_after(session, SESSION_IDLE_SECS);
-    session
-        .insert(USER_KEY, user_pk)
-        .await
-        .map_err(session_err)?;
+    open_session(session, user_pk).await?;
     users::set_last_login(&db.pool, user_pk, time::now()).await?;
     Ok(())
+}
+
+/// Signs in an account whose `last_login` was written as it was created (an enrollment's
+/// `user_write`): new session id, user pk stored, nothing else written.
+///
+/// # Errors
+/// Session store errors.
+pub async fn open_session(session: &Session, user_pk: i64) -> Result<(), Error> {
+    session.cycle_id().await.map_err(session_err)?;
+    expire_idle_after(session, SESSION_IDLE_SECS);
+    session.insert(USER_KEY, user_pk).await.map_err(session_err)
 }
 
 /// How long a signed-in session lives after its last change, seconds (14 days).
@@ -285,20 +291,35 @@ pub async fn landing(
     user_pk: i64,
     arrival: crate::domain::landing::Arrival<'_>,
 ) -> Result<String, Error> {
-    use crate::domain::flow::UserType;
-    use crate::domain::landing::{landing, Arriving};
     let user = super::users::load_current_user(db, user_pk)
         .await?
         .ok_or(Error::Unauthenticated)?;
-    let app = match user.user_type {
+    landing_of(db, config, user.is_superuser, user.user_type, arrival).await
+}
+
+/// [`landing`] for a user whose superuser flag and type are known (an account just enrolled), without
+/// reading the account.
+///
+/// # Errors
+/// Database errors.
+pub async fn landing_of(
+    db: &Db,
+    config: &super::Config,
+    is_superuser: bool,
+    user_type: crate::domain::flow::UserType,
+    arrival: crate::domain::landing::Arrival<'_>,
+) -> Result<String, Error> {
+    use crate::domain::flow::UserType;
+    use crate::domain::landing::{landing, Arriving};
+    let app = match user_type {
         UserType::External => super::brands::default_application(db, config).await?,
         UserType::Internal => None,
     };
     Ok(landing(
         arrival,
         Arriving {
-            is_superuser: user.is_superuser,
-            user_type: user.user_type,
+            is_superuser,
+            user_type,
             default_app: app.as_deref(),
         },
     ))

@@ -86,6 +86,16 @@ pub async fn insert_user(tx: &mut Tx, u: &NewUser) -> Result<i64, Error> {
     if users::username_taken(&mut **tx, &u.username).await? {
         return Err(username_taken());
     }
+    insert_checked_user(tx, u).await
+}
+
+/// Inserts a user whose name [`ensure_username_free`] found free a moment ago, inside a transaction, and
+/// returns its pk: a name taken since (or one that reads like it) is refused by the unique keys on
+/// `username`, `username_key` and `username_skeleton` (migration 0016), without a query of its own.
+///
+/// # Errors
+/// [`Error::Invalid`] on `username` ([`Problem::UsernameTaken`]) when it is taken; database errors.
+pub async fn insert_checked_user(tx: &mut Tx, u: &NewUser) -> Result<i64, Error> {
     let pk = users::insert(&mut **tx, u, &new_uuid(), time::now())
         .await
         .map_err(|e| {
@@ -165,6 +175,7 @@ pub async fn superuser_from_input(
         user_type: crate::domain::flow::UserType::Internal,
         path: "users".into(),
         attributes: "{}".into(),
+        last_login: None,
     })
 }
 

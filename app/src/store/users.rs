@@ -31,6 +31,9 @@ pub struct NewUser {
     pub path: String,
     /// Attributes (JSON object text).
     pub attributes: String,
+    /// When the account signs in as it is created (an enrollment that ends signed in), UTC Unix
+    /// seconds: written as its `last_login` by the insert, which saves the sign-in its own write.
+    pub last_login: Option<i64>,
 }
 
 /// The pk of the user named `username`: the exact name, else the one with its key
@@ -125,8 +128,8 @@ pub async fn insert(
     date_joined: i64,
 ) -> Result<i64, DbError> {
     sqlx::query_scalar(
-        "INSERT INTO users (uid, username, name, email, email_verified, password, is_active, is_superuser, type, path, attributes, date_joined, username_key, username_skeleton)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING pk",
+        "INSERT INTO users (uid, username, name, email, email_verified, password, is_active, is_superuser, type, path, attributes, date_joined, username_key, username_skeleton, last_login)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING pk",
     )
     .bind(uid)
     .bind(&u.username)
@@ -142,6 +145,7 @@ pub async fn insert(
     .bind(date_joined)
     .bind(username_key(&u.username))
     .bind(username_skeleton(&u.username))
+    .bind(u.last_login)
     .fetch_one(ex)
     .await
     .map_err(DbError::from)

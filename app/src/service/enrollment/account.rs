@@ -9,7 +9,7 @@ use crate::service::error::{Error, Problem, Refusal as Refuse};
 use crate::service::flows::StoredFlow;
 use crate::service::invitations::{grant_in, use_in, Invitation, RequestInfo};
 use crate::service::policies::FlowPolicies;
-use crate::service::users::{insert_user, NewUser};
+use crate::service::users::{insert_checked_user, NewUser};
 use crate::service::verification::{self};
 use crate::service::{hashing::hash_password, Config, Db};
 use crate::store::directory;
@@ -67,9 +67,23 @@ fn text(ctx: &Map<String, Value>, key: &str) -> Option<String> {
     ctx.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// What [`write_user`] wrote.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct WrittenUser {
+    /// The new account's pk.
+    pub pk: i64,
+    /// Whether it waits for an approver (the invitation requires approval: the account is created
+    /// inactive, with nothing granted).
+    pub pending: bool,
+    /// Whether the flow signs it in now (its `last_login` was written with it).
+    pub signed_in: bool,
+    /// Its type.
+    pub user_type: crate::domain::flow::UserType,
+}
+
 /// The `user_write` stage: one transaction that consumes the use, creates the user, grants and records.
-/// Returns the new account's pk and whether it waits for an approver (the invitation requires
-/// approval: the account is created inactive, with nothing granted).
+/// `signs_in`: whether the flow signs the new account in when it is active (a `user_login` stage, an
+/// anonymous visitor); its `last_login` is then written by the insert.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn write_user(
     db: &Db,
@@ -80,7 +94,8 @@ pub(super) async fn write_user(
     req: &RequestInfo,
     enrolment: Enrolment,
     verification: Option<&str>,
-) -> Result<(i64, bool), Error> {
+    signs_in: bool,
+) -> Result<WrittenUser, Error> {
     let ws = Journey::new(&flow.def).user_write();
     let email = text(ctx, "email").unwrap_or_default();
     if let Some(inv) = invitation {
@@ -109,25 +124,29 @@ pub(super) async fn write_user(
         Some(sealed) => hash_password(open_password(config, &flow.def.slug, &sealed)?).await?,
         None => String::new(),
     };
+    // An invitation that requires approval: no sign-in before an approver says yes.
+    let is_active = enrolment.active && !invitation.is_some_and(|i| i.requires_approval);
+    let signed_in = signs_in && is_active;
     let user = NewUser {
         name: text(ctx, "name").unwrap_or_else(|| username.clone()),
         email,
         email_verified: enrolment.verified,
         password_hash,
         username,
-        // An invitation that requires approval: no sign-in before an approver says yes.
-        is_active: enrolment.active && !invitation.is_some_and(|i| i.requires_approval),
+        is_active,
         is_superuser: false,
         user_type: ws.user_type,
         path: ws.path.clone(),
         attributes: Value::Object(attributes).to_string(),
+        last_login: signed_in.then(crate::service::time::now),
     };
     let mut tx = db.begin().await?;
     if let Some(pk) = verification {
         verification::consume(&mut tx, pk).await?;
     }
-    // Another account may have taken the username meanwhile: refused under its field.
-    let user_pk = insert_user(&mut tx, &user).await?;
+    // Another account may have taken the username since `ensure_username_free`: the unique keys
+    // refuse it, under its field.
+    let user_pk = insert_checked_user(&mut tx, &user).await?;
     crate::service::users::record_enrolled(&mut tx, user_pk, &user, &req.ip).await?;
     let mut group_pks: Vec<String> = Vec::new();
     if let Some(name) = &ws.group {
@@ -169,5 +188,10 @@ pub(super) async fn write_user(
         None => grant_in(&mut tx, user_pk, None, group_pks).await?,
     }
     tx.commit().await?;
-    Ok((user_pk, pending))
+    Ok(WrittenUser {
+        pk: user_pk,
+        pending,
+        signed_in: signed_in && !pending,
+        user_type: user.user_type,
+    })
 }

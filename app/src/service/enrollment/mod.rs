@@ -22,7 +22,7 @@ mod prompt;
 mod stage;
 
 pub(super) use account::enforce_all;
-use account::{policy_context, seal_password, write_user};
+use account::{policy_context, seal_password, write_user, WrittenUser};
 pub use draft::*;
 pub use prompt::*;
 use prompt::{strength_inputs, validate_prompt};

@@ -3,7 +3,7 @@
 use super::{
     by_delivery, closed_error, delivered, enforce_all, enrollment_budgets, journey, plan_token,
     policy_context, refused, resolve, seal_password, strength_inputs, validate_prompt, visitor,
-    write_user, Asking, FlowPlan, Resolved, StageDraft,
+    write_user, Asking, FlowPlan, Resolved, StageDraft, WrittenUser,
 };
 use crate::domain::email_rules::normalize_email;
 use crate::domain::journey::{Next, Proof, Submission, SEALED_PASSWORD};
@@ -29,6 +29,9 @@ pub enum StageOutcome {
         login: bool,
         /// Whether the account waits for an approver (the invitation requires approval).
         pending: bool,
+        /// The new account's type, which (with it never being a superuser) is all its landing page
+        /// needs to know.
+        user_type: crate::domain::flow::UserType,
     },
 }
 
@@ -156,7 +159,7 @@ async fn run_stage(
             .await?;
             enforce_all(&policies, &flow, invitation.as_ref(), &plan.context)?;
             let enrolment = journey.enrolment(Proof::Code);
-            let (user_pk, pending) = write_user(
+            let written = write_user(
                 db,
                 config,
                 &flow,
@@ -165,13 +168,10 @@ async fn run_stage(
                 req,
                 enrolment,
                 Some(&verification),
+                journey.signs_in(enrolment, visitor),
             )
             .await?;
-            return Ok(enrolled(
-                user_pk,
-                journey.signs_in(enrolment, visitor),
-                pending,
-            ));
+            return Ok(enrolled(written));
         }
         Submission::Prompt(plan) => plan,
     };
@@ -239,7 +239,7 @@ async fn run_stage(
             Ok(StageOutcome::Continue(plan))
         }
         Next::WriteUser(enrolment) => {
-            let (user_pk, pending) = write_user(
+            let written = write_user(
                 db,
                 config,
                 &flow,
@@ -248,22 +248,20 @@ async fn run_stage(
                 req,
                 enrolment,
                 None,
+                journey.signs_in(enrolment, visitor),
             )
             .await?;
-            Ok(enrolled(
-                user_pk,
-                journey.signs_in(enrolment, visitor),
-                pending,
-            ))
+            Ok(enrolled(written))
         }
     }
 }
 
-fn enrolled(user_pk: i64, login: bool, pending: bool) -> StageOutcome {
+fn enrolled(written: WrittenUser) -> StageOutcome {
     StageOutcome::Enrolled {
-        user_pk,
-        login: login && !pending,
-        pending,
+        user_pk: written.pk,
+        login: written.signed_in,
+        pending: written.pending,
+        user_type: written.user_type,
     }
 }
 
