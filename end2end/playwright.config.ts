@@ -10,7 +10,7 @@ export const SMTP_PORT = process.env.USHER_E2E_SMTP_PORT ?? '2526';
 /** Where the test SMTP server (scripts/smtp-sink.py) writes each message it receives, as JSON. */
 export const MAIL_DIR = 'end2end/.e2e-mail';
 /** The `usher` binary under test: the release build by default (what users run), `target/debug/usher` after a
- *  `cargo leptos build` for a quicker edit loop. */
+ *  `cargo leptos build --split` for a quicker edit loop. */
 export const USHER_BIN = process.env.USHER_E2E_BIN ?? 'target/release/usher';
 /** A stand-in for the default application external users are sent to (System → Brands). */
 export const PORTAL_URL = `http://127.0.0.1:${process.env.USHER_E2E_PORTAL_PORT ?? '3112'}/`;

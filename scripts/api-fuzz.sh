@@ -22,12 +22,12 @@
 #     operation gets that campaign; and the rules between fields no schema can say (an `expires` in the
 #     future, `not_before` before it, reminders only with an expiry) kept by hooks.py in generated bodies.
 #   scripts/api-fuzz.sh [MAX_EXAMPLES]   (default 25 per operation; loopback only; at most 10 minutes)
-# Needs the release build (cargo leptos build --release) and installs schemathesis when missing.
+# Needs the release build (cargo leptos build --release --split) and installs schemathesis when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAX_EXAMPLES="${1:-25}"
 BIN="${USHER_BIN:-target/release/usher}"
-[ -x "$BIN" ] || { echo "build the release first: cargo leptos build --release" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "build the release first: cargo leptos build --release --split" >&2; exit 1; }
 if ! python3 -c 'import schemathesis' 2>/dev/null; then
   echo "==> installing schemathesis"
   python3 -m pip install -q 'schemathesis>=4,<5'

@@ -9,12 +9,12 @@
 # admin signs in every 2 seconds: passes when no answer was a 5xx other than 503 with Retry-After and every
 # sign-in succeeded within 2 seconds; the server's peak threads and RSS are printed.
 #   scripts/load.sh [DURATION_SECONDS]
-# Needs the release build (cargo leptos build --release), curl and wrk (Debian: apt-get install wrk).
+# Needs the release build (cargo leptos build --release --split), curl and wrk (Debian: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-60}"
 BIN="${USHER_BIN:-target/release/usher}"
-[ -x "$BIN" ] || { echo "build the release first: cargo leptos build --release" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "build the release first: cargo leptos build --release --split" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 1; }
 
 WORK=$(mktemp -d)

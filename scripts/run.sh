@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/ensure-tools.sh
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-exec cargo leptos serve --release --precompress
+exec cargo leptos serve --release --precompress --split

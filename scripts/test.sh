@@ -2,7 +2,7 @@
 # Installs what is missing and runs every test of Usher:
 #   0. cargo fmt --check and cargo clippy -D warnings (server and browser builds);
 #   1. unit tests (domain rules) and integration tests driving the real router against SQLite and PostgreSQL;
-#   2. the release build (`cargo leptos build --release --precompress`: hashed /pkg names, brotli and gzip
+#   2. the release build (`cargo leptos build --release --precompress --split`: hashed /pkg names, brotli and gzip
 #      siblings) and its smoke test: `./scripts/run.sh` on a fresh SQLite
 #      file serves the set-up link, the admin page and a landing page, and both hydrate without console errors;
 #   3. schemathesis against the release server's REST API schema (scripts/api-fuzz.sh, bounded examples);
@@ -49,7 +49,7 @@ say "unit and integration tests (SQLite and PostgreSQL)"
 RUSTFLAGS="--cfg erase_components" cargo test -p usher_app -p server
 
 say "building the release (server + size-optimised WASM, hashed and precompressed), what users run"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 
 say "release smoke test: the README's run command on a fresh SQLite file, hydration in Chromium"
 npx playwright test -c end2end/release.config.ts

@@ -16,7 +16,8 @@ pub mod store;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
+use pages::admin::chunks;
 
 /// The stylesheet's path: `/{pkg}/{output}.css`, or with `options.hash_files` its cargo-leptos hashed name
 /// `/{pkg}/{output}.{hash}.css` from the `css:` line of the hash file beside the executable (what
@@ -144,20 +145,20 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/admin") view=pages::admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/admin/invitations" /> } />
                     <Route path=path!("invitations") view=pages::admin::invitations::InvitationsPage />
-                    <Route path=path!("campaigns") view=pages::admin::campaigns::CampaignsPage />
-                    <Route path=path!("campaigns/:pk") view=pages::admin::campaigns::CampaignDetailPage />
-                    <Route path=path!("users") view=pages::admin::users::UsersPage />
-                    <Route path=path!("groups") view=pages::admin::directory::GroupsPage />
-                    <Route path=path!("roles") view=pages::admin::directory::RolesPage />
-                    <Route path=path!("approvals") view=pages::admin::approvals::ApprovalsPage />
-                    <Route path=path!("outbox") view=pages::admin::outbox::OutboxPage />
-                    <Route path=path!("tokens") view=pages::admin::tokens::TokensPage />
-                    <Route path=path!("flows") view=pages::admin::flows::FlowsPage />
-                    <Route path=path!("policies") view=pages::admin::policies::PoliciesPage />
-                    <Route path=path!("brands") view=pages::admin::brands::BrandsPage />
-                    <Route path=path!("email") view=pages::admin::email::EmailPage />
-                    <Route path=path!("events") view=pages::admin::events::EventsPage />
-                    <Route path=path!("webhooks") view=pages::admin::webhooks::WebhooksPage />
+                    <Route path=path!("campaigns") view={Lazy::<chunks::Campaigns>::new()} />
+                    <Route path=path!("campaigns/:pk") view={Lazy::<chunks::Campaign>::new()} />
+                    <Route path=path!("users") view={Lazy::<chunks::Users>::new()} />
+                    <Route path=path!("groups") view={Lazy::<chunks::Groups>::new()} />
+                    <Route path=path!("roles") view={Lazy::<chunks::Roles>::new()} />
+                    <Route path=path!("approvals") view={Lazy::<chunks::Approvals>::new()} />
+                    <Route path=path!("outbox") view={Lazy::<chunks::Outbox>::new()} />
+                    <Route path=path!("tokens") view={Lazy::<chunks::Tokens>::new()} />
+                    <Route path=path!("flows") view={Lazy::<chunks::Flows>::new()} />
+                    <Route path=path!("policies") view={Lazy::<chunks::Policies>::new()} />
+                    <Route path=path!("brands") view={Lazy::<chunks::Brands>::new()} />
+                    <Route path=path!("email") view={Lazy::<chunks::Email>::new()} />
+                    <Route path=path!("events") view={Lazy::<chunks::Events>::new()} />
+                    <Route path=path!("webhooks") view={Lazy::<chunks::Webhooks>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -110,3 +110,6 @@ email-test-body = Dies ist eine Testnachricht von Usher. Der E-Mail-Versand funk
 # An invitation's events (code guessing)
 event-codes-half = Innerhalb eines Tages wurden { $failures } falsche Codes versucht, die Hälfte der { $limit } erlaubten; bei { $limit } werden die Codes dieser Einladung bis { $until } pausiert. Jedes Netzwerk darf { $per_network } pro Tag versuchen und muss nach jedem falschen Code länger warten, die Ratenden werden also gebremst. Jemand rät womöglich Codes für Adressen, die ihm nicht gehören.
 event-codes-paused = Innerhalb eines Tages wurden { $limit } falsche Codes versucht, daher sind die Codes dieser Einladung bis { $until } pausiert. Jemand rät womöglich Codes für Adressen, die ihm nicht gehören.
+chunk-failed-title = Diese Seite konnte nicht geladen werden
+chunk-failed-body = Ihr Code ist nicht angekommen, vielleicht weil die Verbindung abbrach oder Usher inzwischen aktualisiert wurde. Laden Sie neu, um es noch einmal zu versuchen; Gespeichertes geht nicht verloren.
+chunk-failed-reload = Neu laden

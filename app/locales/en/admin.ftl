@@ -110,3 +110,6 @@ email-test-body = This is a test message from Usher. Email delivery works.
 # An invitation's events (code guessing)
 event-codes-half = { $failures } wrong codes were tried within a day, half of the { $limit } allowed; at { $limit } codes for this invitation pause until { $until }. Each network may try { $per_network } a day, waiting longer after each wrong code, so the guessers are slowed down. Someone may be guessing codes for addresses they do not own.
 event-codes-paused = { $limit } wrong codes were tried within a day, so codes for this invitation are paused until { $until }. Someone may be guessing codes for addresses they do not own.
+chunk-failed-title = This page could not be loaded
+chunk-failed-body = Its code did not arrive, perhaps because the network dropped or Usher was updated meanwhile. Reload to try again; nothing you saved is lost.
+chunk-failed-reload = Reload

@@ -3,6 +3,7 @@
 pub mod approvals;
 pub mod brands;
 pub mod campaigns;
+pub mod chunks;
 pub mod codes;
 pub mod directory;
 pub mod email;
