@@ -17,9 +17,9 @@
 //! routes here are written by hand with `wasm_split(…, fallible)`.
 //!
 //! The browser hydrates synchronously (`hydrate_body`), after [`prepare`] has loaded the chunk of the page
-//! the server rendered: leptos's `hydrate_lazy` would hydrate every view through its async path too, which
-//! cost the main WASM about a fifth more than all the chunks saved it (twiggy: 520 KB of `hydrate_async`
-//! before `wasm-opt`).
+//! the server rendered: the page's code is then at hand when hydration reaches it, and when it could not be
+//! loaded, nothing is hydrated against HTML that only that code matches (leptos's `hydrate_lazy` would
+//! wait for the chunk inside the hydration, with no way out when it fails).
 
 use crate::t;
 use leptos::prelude::*;
