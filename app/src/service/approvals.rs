@@ -223,33 +223,42 @@ pub struct Request {
     pub form: Map<String, Value>,
 }
 
-async fn request_of(db: &Db, row: RequestRow, now: i64) -> Result<Request, Error> {
-    let pks = |j: &str| serde_json::from_str::<Vec<String>>(j).unwrap_or_default();
-    let names = |all: Vec<crate::store::directory::NamedRow>, pks: Vec<String>| -> Vec<String> {
-        all.into_iter()
+/// The role and group directories, read once per page of requests.
+struct Directories {
+    roles: Vec<crate::store::directory::NamedRow>,
+    groups: Vec<crate::store::directory::NamedRow>,
+}
+
+impl Directories {
+    async fn read(db: &Db) -> Result<Self, Error> {
+        use crate::store::directory::{list, Kind};
+        Ok(Self {
+            roles: list(&db.pool, Kind::Role).await?,
+            groups: list(&db.pool, Kind::Group).await?,
+        })
+    }
+
+    /// The names of those of `all` whose pk is in the JSON array `pks` (of those that still exist).
+    fn names(all: &[crate::store::directory::NamedRow], pks: &str) -> Vec<String> {
+        let pks = serde_json::from_str::<Vec<String>>(pks).unwrap_or_default();
+        all.iter()
             .filter(|r| pks.contains(&r.pk))
-            .map(|r| r.name)
+            .map(|r| r.name.clone())
             .collect()
-    };
-    let roles = names(
-        crate::store::directory::list(&db.pool, crate::store::directory::Kind::Role).await?,
-        pks(&row.role_pks),
-    );
-    let groups = names(
-        crate::store::directory::list(&db.pool, crate::store::directory::Kind::Group).await?,
-        pks(&row.group_pks),
-    );
-    let status = ApprovalStatus::parse(&row.status)
-        .ok_or(Error::Internal)?
-        .at(row.expires_at, now);
-    let form = serde_json::from_str(&row.form_data).unwrap_or_default();
-    Ok(Request {
-        status,
-        roles,
-        groups,
-        form,
-        row,
-    })
+    }
+
+    fn request(&self, row: RequestRow, now: i64) -> Result<Request, Error> {
+        let status = ApprovalStatus::parse(&row.status)
+            .ok_or(Error::Internal)?
+            .at(row.expires_at, now);
+        Ok(Request {
+            status,
+            roles: Self::names(&self.roles, &row.role_pks),
+            groups: Self::names(&self.groups, &row.group_pks),
+            form: serde_json::from_str(&row.form_data).unwrap_or_default(),
+            row,
+        })
+    }
 }
 
 /// Whether `user` may see and decide request `row`: a superuser, or a member of its approvers' group
@@ -267,11 +276,14 @@ pub fn may_approve(user: &CurrentUser, row: &RequestRow) -> bool {
 pub async fn list(db: &Db, user: &CurrentUser) -> Result<Vec<Request>, Error> {
     let now = time::now();
     let rows = store::list(&db.pool, LIST_LIMIT).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows.into_iter().filter(|r| may_approve(user, r)) {
-        out.push(request_of(db, row, now).await?);
+    let mine: Vec<RequestRow> = rows.into_iter().filter(|r| may_approve(user, r)).collect();
+    if mine.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let directories = Directories::read(db).await?;
+    mine.into_iter()
+        .map(|row| directories.request(row, now))
+        .collect()
 }
 
 /// Request `pk`, when `user` may decide it ([`may_approve`]).
@@ -284,7 +296,7 @@ pub async fn find(db: &Db, user: &CurrentUser, pk: &str) -> Result<Request, Erro
         .await?
         .filter(|r| may_approve(user, r))
         .ok_or(Error::Forbidden)?;
-    request_of(db, row, time::now()).await
+    Directories::read(db).await?.request(row, time::now())
 }
 
 /// Decides request `pk` as `approver` (a superuser or a member of its approvers' group; `who` for the
@@ -487,12 +499,4 @@ pub async fn expire_due(db: &Db, config: &Config) -> Result<usize, Error> {
         n += 1;
     }
     Ok(n)
-}
-
-/// Whether account `user_pk` waits for an approver (its sign-in is refused meanwhile, as inactive).
-///
-/// # Errors
-/// Database errors.
-pub async fn is_pending(db: &Db, user_pk: i64) -> Result<bool, Error> {
-    Ok(store::pending_for_user(&db.pool, user_pk).await?)
 }

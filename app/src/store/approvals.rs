@@ -216,21 +216,6 @@ pub async fn expire(ex: impl Exec<'_>, pk: &str, now: i64) -> Result<u64, DbErro
     .rows_affected())
 }
 
-/// Whether account `user_pk` has a pending request (its sign-in waits).
-///
-/// # Errors
-/// Database errors.
-pub async fn pending_for_user(ex: impl Exec<'_>, user_pk: i64) -> Result<bool, DbError> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM approval_requests WHERE user_pk = $1 AND status = 'pending'",
-    )
-    .bind(user_pk)
-    .fetch_one(ex)
-    .await
-    .map_err(DbError::from)?;
-    Ok(n > 0)
-}
-
 /// The approvers with an address: the active superusers and the active members of group `group` (pk),
 /// each once: `(pk, display name, email)`.
 ///

@@ -26,7 +26,7 @@ use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
 /// A page's chunk could not be fetched or instantiated (the browser console has the details).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ChunkError;
 
 impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {

@@ -191,7 +191,7 @@ pub(super) async fn write_user(
     Ok(WrittenUser {
         pk: user_pk,
         pending,
-        signed_in: signed_in && !pending,
+        signed_in,
         user_type: user.user_type,
     })
 }
