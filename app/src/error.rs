@@ -176,7 +176,21 @@ impl AppError {
             Self::Busy(s) => t!(l, "error-busy", seconds = *s),
             Self::Internal => t!(l, "error-internal"),
             Self::NotFound(m) | Self::BadRequest(m) | Self::PolicyDenied(m) => m.clone(),
-            Self::ServerFn(e) => e.to_string(),
+            Self::ServerFn(e) => t!(l, "error-unreachable", detail = e.to_string()),
+        }
+    }
+
+    /// This error as a notice of the dashboard in `l`: [`AppError::message`], except that input
+    /// errors give their fields' messages (already worded in the request's language), since a
+    /// notice stands where no field shows its own.
+    pub fn notice(&self, l: crate::i18n::Locale) -> String {
+        match self {
+            Self::Validation(fields) if !fields.is_empty() => fields
+                .iter()
+                .map(|(_, m)| m.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => self.message(l),
         }
     }
 }
@@ -368,6 +382,7 @@ fn problem_message(
         }
         P::NotAnAppUrl => t!(l, "err-problem-not-an-app-url"),
         P::Brand(e) => e.worded(l),
+        P::Locale(e) => e.worded(l),
         P::NotAWebhookUrl => t!(l, "err-problem-not-a-webhook-url"),
         P::PrivateAddress => t!(l, "err-problem-private-address"),
         P::UnknownEventType(event_type) => {

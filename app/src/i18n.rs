@@ -44,6 +44,13 @@ pub enum Locale {
 #[error("'{0}' is not a language Usher speaks; choose one of: en, de.")]
 pub struct UnknownLocale(pub String);
 
+impl UnknownLocale {
+    /// The refusal in `l` (`err-unknown-locale`).
+    pub fn worded(&self, l: Locale) -> String {
+        t!(l, "err-unknown-locale", code = self.0.clone())
+    }
+}
+
 /// How [`Locale::grants`] words the account an invitation gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccountWords {
@@ -196,7 +203,11 @@ impl Locale {
             time = dt.format("%H:%M").to_string(),
         )
     }
+}
 
+/// Relative times, on both sides: the dashboard words them in the browser too, beside each local time
+/// ([`crate::pages::admin::local_time::LocalTime`]).
+impl Locale {
     /// "in 3 days", "2 hours ago", "in 5 minutes", "just now", rounded to the nearest unit as
     /// [`crate::domain::time::format_relative`] does.
     pub fn relative(self, ts: i64, now: i64) -> String {
@@ -221,7 +232,10 @@ impl Locale {
             (false, _) => t!(self, "time-days-ago", count = n),
         }
     }
+}
 
+#[cfg(feature = "ssr")]
+impl Locale {
     /// The dashboard's shape, "in 3 days (2026-12-05 17:00 UTC)" / "in 3 Tagen (2026-12-05 17:00 UTC)",
     /// or "never" for `None`: the relative words in this language, the instant in UTC as
     /// [`crate::domain::time::format_absolute`] gives it (the dashboard shows it in the viewer's zone).

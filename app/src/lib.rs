@@ -84,10 +84,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         }
     }
     let stylesheet = view! { <link rel="stylesheet" id="leptos" href=stylesheet_href(&options) /> };
-    // The brand's accent colour (System → Brands), after the palette it overrides.
-    let brand_stylesheet = pages::page_brand()
+    // The brand's accent colour (System → Brands), after the palette it overrides; its title as the
+    // application's name, which the hydrated pages read back ([`pages::page_brand`]).
+    let brand = pages::page_brand();
+    let brand_stylesheet = brand
         .stylesheet
         .map(|href| view! { <link rel="stylesheet" id="brand" href=href /> });
+    let application_name = brand.title;
     // The theme the visitor chose (issue 16 item 5); none follows the system's.
     let theme = pages::page_theme().attribute();
     let scripts = ships_wasm.then(|| {
@@ -103,6 +106,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="referrer" content="same-origin" />
+                <meta name="application-name" content=application_name />
                 <link rel="icon" href="data:," />
                 {stylesheet}
                 {brand_stylesheet}

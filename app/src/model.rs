@@ -164,6 +164,8 @@ pub struct OutboxMessage {
     pub created_at: i64,
     /// Sent at, for people ("" until sent).
     pub sent: String,
+    /// Sent at, UTC Unix seconds (`None` until sent).
+    pub sent_at: Option<i64>,
 }
 
 /// The create/edit form of an invitation, as typed by the admin.
@@ -275,6 +277,31 @@ pub struct FlowView {
     pub mail_unavailable: bool,
 }
 
+/// An instant as an invitee's page shows it ([`crate::pages::PageWhen`]): in UTC words (all there is
+/// without JavaScript, and the hover text), in RFC 3339 for the `<time datetime>` the browser shows in
+/// its own zone, and relative to when the page was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageTime {
+    /// The instant in RFC 3339 (`2026-12-05T17:00:00Z`).
+    pub iso: String,
+    /// The instant in UTC, in the page's language ("Friday, 5 December 2026, 17:00 UTC").
+    pub utc: String,
+    /// The instant relative to the page's making ("in 3 days", "2 hours ago").
+    pub relative: String,
+}
+
+#[cfg(feature = "ssr")]
+impl PageTime {
+    /// Instant `at` (UTC Unix seconds) seen at `now`, in `l`'s words.
+    pub fn new(l: crate::i18n::Locale, at: i64, now: i64) -> Self {
+        Self {
+            iso: crate::domain::time::format_rfc3339(at),
+            utc: l.datetime(at),
+            relative: l.relative(at, now),
+        }
+    }
+}
+
 /// The accept page of an existing user (`/if/accept/`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AcceptView {
@@ -288,6 +315,8 @@ pub struct AcceptView {
     pub groups: Vec<String>,
     /// Expiry for people.
     pub expires_display: String,
+    /// The expiry, shown in the viewer's zone; `None` never.
+    pub expires: Option<PageTime>,
     /// The signed-in user's username.
     pub username: String,
     /// When the invitation is limited by email and the account's address is not proven yet: that address,
@@ -352,6 +381,8 @@ pub struct UserView {
     pub roles: Vec<String>,
     /// Last sign-in for people, or "never".
     pub last_login: String,
+    /// Last sign-in, UTC Unix seconds (`None` never).
+    pub last_login_at: Option<i64>,
     /// The invitation the account enrolled through, if any.
     pub created_by_invitation: Option<String>,
 }
@@ -507,6 +538,10 @@ pub struct BrandSettings {
     pub branding_logo: String,
     /// The saved accent colour of buttons, `#rrggbb`.
     pub branding_accent: String,
+    /// The saved default language (`en`, `de`; authentik's brand `default_locale`); empty = none.
+    pub default_locale: String,
+    /// The default language while none is saved: `USHER_DEFAULT_LOCALE`'s code.
+    pub locale_default: String,
 }
 
 /// The mail status every admin page's banner reads (issue 34): shown when no SMTP server is configured or
@@ -537,8 +572,12 @@ pub struct CodeGuessingNotice {
     /// When the instance's wrong codes passed half the figure, for people ("2026-12-06 04:12 UTC"), if
     /// known.
     pub since: Option<String>,
+    /// `since`, UTC Unix seconds.
+    pub since_at: Option<i64>,
     /// When the instance's window ends, for people; `None` when it is not past half.
     pub until: Option<String>,
+    /// `until`, UTC Unix seconds.
+    pub until_at: Option<i64>,
     /// Names of invitations whose wrong codes of the day are past half their budget (at most 10),
     /// busiest first.
     pub invitations: Vec<String>,
@@ -548,7 +587,9 @@ pub struct CodeGuessingNotice {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastDelivery {
     /// When, for people ("2026-12-06 04:12 UTC").
-    pub at: String,
+    pub at_display: String,
+    /// When, UTC Unix seconds.
+    pub at: i64,
     /// Whether the server took the message.
     pub ok: bool,
     /// The server's answer ("250 …") or the error.
@@ -695,6 +736,8 @@ pub struct WebhookView {
     pub enabled: bool,
     /// Creation time, UTC, for people.
     pub created: String,
+    /// Creation time, UTC Unix seconds.
+    pub created_at: i64,
 }
 
 /// System → Webhooks: the private-address setting, the webhooks, and the event types one may choose.
@@ -749,8 +792,12 @@ pub struct WebhookDeliveryView {
     pub last_error: String,
     /// When it was queued, UTC, for people.
     pub created: String,
+    /// When it was queued, UTC Unix seconds.
+    pub created_at: i64,
     /// When it was delivered, or "".
     pub sent: String,
+    /// When it was delivered, UTC Unix seconds.
+    pub sent_at: Option<i64>,
     /// Whether it may be redelivered (delivered or failed).
     pub redeliverable: bool,
 }

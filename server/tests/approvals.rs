@@ -342,6 +342,13 @@ async fn an_undecided_request_expires_as_denied(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(request_of(&app, "waiting").await.1, "denied");
+    // The reason is worded where it is shown, in the viewer's language.
+    let (s, shown) = admin.call("approvals/get", json!({"pk": waiting})).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        shown["reason"], "The invitation's accounts were deprovisioned.",
+        "{shown}"
+    );
     let r = decide(&mut admin, &waiting, "approve", "").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert_eq!(

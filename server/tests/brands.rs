@@ -4,13 +4,15 @@
 //! button colours); cleared, the defaults come back; bad values are refused by field and change nothing.
 
 mod common;
-use axum::http::{header, StatusCode};
-use common::{create_invitation, TestApp};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::{create_invitation, Client, TestApp};
 use serde_json::json;
 
 db_tests!(
     the_brand_shows_on_the_invitee_pages_and_in_emails,
     bad_brand_values_are_refused_and_nothing_is_saved,
+    the_brand_default_language_speaks_when_nothing_else_does,
 );
 
 const EXT: &str = "invitation-enrollment-flow-external";
@@ -176,4 +178,98 @@ async fn bad_brand_values_are_refused_and_nothing_is_saved(app: TestApp) {
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (_, b) = admin.call("admin/brands/get", json!({})).await;
     assert_eq!(b["branding_title"], "Acme");
+}
+
+/// An HTML page, sending `accept_language` when given.
+async fn page(c: &mut Client, uri: &str, accept_language: Option<&str>) -> common::Response {
+    let mut req = Request::builder()
+        .uri(uri)
+        .header(header::ACCEPT, "text/html");
+    if let Some(l) = accept_language {
+        req = req.header(header::ACCEPT_LANGUAGE, l);
+    }
+    c.send(req.body(Body::empty()).unwrap()).await
+}
+
+/// Issue 16 item 1: the brand's default language (System → Brands; authentik's brand `default_locale`)
+/// is what an invitee is spoken to in when neither the invitation nor the browser names a language Usher
+/// speaks: on the landing page and in the invitation email. A language Usher does not speak is refused
+/// with nothing saved; cleared, `USHER_DEFAULT_LOCALE` (English here) applies again.
+async fn the_brand_default_language_speaks_when_nothing_else_does(app: TestApp) {
+    let mut admin = app.admin().await;
+    let (_, b) = admin.call("admin/brands/get", json!({})).await;
+    assert_eq!(
+        (b["default_locale"].as_str(), b["locale_default"].as_str()),
+        (Some(""), Some("en"))
+    );
+    let (s, r) = admin
+        .call(
+            "admin/brands/save",
+            json!({"default_application_url": "", "default_locale": "fr"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+    assert!(r.to_string().contains("default_locale"), "{r}");
+    let (_, b) = admin.call("admin/brands/get", json!({})).await;
+    assert_eq!(b["default_locale"], "", "nothing saved");
+    let (s, r) = admin
+        .call(
+            "admin/brands/save",
+            json!({"default_application_url": "", "default_locale": "de"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (_, b) = admin.call("admin/brands/get", json!({})).await;
+    assert_eq!(b["default_locale"], "de");
+
+    // An invitation naming no language: its email and its landing page speak the brand's.
+    let (pk, token) = create_invitation(
+        &app,
+        &mut admin,
+        "brand-language",
+        EXT,
+        json!({"fixed_data": "email: lena@example.org", "single_use": true}),
+    )
+    .await;
+    let subject = |pk: String| {
+        let db = app.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT subject FROM outbox WHERE invitation_pk = $1")
+                .bind(pk)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(subject(pk).await, "Sie wurden zu Usher eingeladen");
+    let link = format!("/if/flow/{EXT}/?itoken={token}");
+    let p = page(&mut app.client(), &link, None).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains(r#"<html lang="de""#), "{}", p.body);
+    // A browser naming a language Usher speaks wins over the brand's; one naming none does not.
+    let p = page(&mut app.client(), &link, Some("en-GB,en;q=0.9")).await;
+    assert!(p.body.contains(r#"<html lang="en""#), "{}", p.body);
+    let p = page(&mut app.client(), &link, Some("fr, it;q=0.5")).await;
+    assert!(p.body.contains(r#"<html lang="de""#), "{}", p.body);
+    // An invitation naming its language keeps it.
+    let (pk, _) = create_invitation(
+        &app,
+        &mut admin,
+        "named-language",
+        EXT,
+        json!({"fixed_data": "email: max@example.org", "single_use": true, "locale": "en"}),
+    )
+    .await;
+    assert_eq!(subject(pk).await, "You've been invited to join Usher");
+
+    // Cleared: the environment's default again.
+    let (s, _) = admin
+        .call(
+            "admin/brands/save",
+            json!({"default_application_url": "", "default_locale": ""}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let p = page(&mut app.client(), &link, None).await;
+    assert!(p.body.contains(r#"<html lang="en""#), "{}", p.body);
 }

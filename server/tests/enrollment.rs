@@ -47,6 +47,16 @@ async fn invite(
 
 use common::enroll;
 
+/// The `<input …>` tag of the element with id `id` in `body`.
+fn input_tag<'a>(body: &'a str, id: &str) -> &'a str {
+    let at = body
+        .find(&format!(r#"id="{id}""#))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let start = body[..at].rfind("<input").expect("an input");
+    let end = at + body[at..].find('>').expect("the tag's end");
+    &body[start..end]
+}
+
 fn token_of(link: &str) -> String {
     link.rsplit_once("itoken=").unwrap().1.to_owned()
 }
@@ -76,6 +86,23 @@ async fn landing_prefills_and_changes_nothing(app: TestApp) {
         );
         assert!(r.body.contains("Invited by"));
     }
+    // Password managers and autofill get the fields' purpose (WCAG 1.3.5, issue 16 item 3); nothing
+    // stops a paste.
+    let r = anon.get(&link).await;
+    for (id, purpose) in [
+        ("field-username", "username"),
+        ("field-email", "email"),
+        ("field-name", "name"),
+        ("field-password", "new-password"),
+        ("field-password_repeat", "new-password"),
+    ] {
+        let tag = input_tag(&r.body, id);
+        assert!(
+            tag.contains(&format!(r#"autocomplete="{purpose}""#)),
+            "{id}: {tag}"
+        );
+    }
+    assert!(!r.body.contains("onpaste"));
     assert_eq!(
         app.count("SELECT uses FROM invitations").await,
         0,

@@ -75,13 +75,9 @@ inv-facts-qr-label = QR-Code des Einladungslinks
 inv-facts-qr-png = PNG (Poster)
 inv-facts-activity = Aktivität
 inv-messages-none = keine gesendet
-# $status: one of inv-outbox-*; $created: when it was queued
+# $status: one of outbox-status-*; $created: when it was queued
 inv-message-line = { $to } — { $status } (Versuche: { $attempts }) · eingereiht { $created }
 inv-message-sent = · gesendet { $date }
-inv-outbox-queued = in Warteschlange
-inv-outbox-sending = wird gesendet
-inv-outbox-sent = gesendet
-inv-outbox-failed = fehlgeschlagen
 inv-events = Ereignisse
 inv-event-codes-paused = Codes pausiert
 inv-event-code-budget-half = Rateversuche bei Codes

@@ -13,6 +13,9 @@ brands-logo-label = Logo (URL oder Pfad)
 brands-accent-label = Akzentfarbe
 brands-accent-picker = Akzentfarbe auswählen
 brands-accent-help = Schaltflächen erhalten diese Farbe; ihr Text wird weiß oder schwarz, je nachdem, was besser lesbar ist (WCAG AA).
+brands-locale-label = Standardsprache
+brands-locale-environment = Wie USHER_DEFAULT_LOCALE sagt ({ $language })
+brands-locale-help = In dieser Sprache werden Eingeladene auf den Seiten und in der Einladungs-E-Mail angesprochen, wenn weder ihre Einladung noch ihr Browser eine Sprache nennt, die Usher spricht.
 brands-save = Speichern
 brands-saved = Gespeichert.
 # Followed by the URL from the environment, in code.

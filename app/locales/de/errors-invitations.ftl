@@ -58,6 +58,7 @@ err-camp-csv-unknown-column = Unbekannte Spalte { $column }: Die Spalten sind em
 err-camp-csv-repeated-column = Die Spalte { $column } kommt zweimal vor.
 err-camp-csv-too-many-rows = Höchstens 50.000 Empfänger pro Import.
 # $line: die Zeile der Datei; $message: was falsch ist (die Worte des CSV-Lesers).
+err-camp-csv-too-many-fields = Zeile { $line }: Die Zeile hat mehr Felder als die Kopfzeile.
 err-camp-csv-syntax = Zeile { $line }: { $message }
 
 ## Einladungen (app/src/domain/invitation.rs): UnknownAction (eine beschädigte Zeile des Nutzungsprotokolls)
@@ -85,3 +86,4 @@ err-inv-reminders-need-expiry = Erinnerungen werden vor dem Ablaufdatum gesendet
 err-inv-unknown-role = Unbekannte Rolle: { $name }
 # $name: die Gruppe wie angegeben (pk oder Name).
 err-inv-unknown-group = Unbekannte Gruppe: { $name }
+err-unknown-locale = „{ $code }“ ist keine Sprache, die Usher spricht; wählen Sie eine von: en, de.

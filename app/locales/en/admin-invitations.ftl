@@ -75,13 +75,9 @@ inv-facts-qr-label = QR code of the invitation link
 inv-facts-qr-png = PNG (poster)
 inv-facts-activity = Activity
 inv-messages-none = none sent
-# $status: one of inv-outbox-*; $created: when it was queued
+# $status: one of outbox-status-*; $created: when it was queued
 inv-message-line = { $to } — { $status } (attempts: { $attempts }) · queued { $created }
 inv-message-sent = · sent { $date }
-inv-outbox-queued = queued
-inv-outbox-sending = sending
-inv-outbox-sent = sent
-inv-outbox-failed = failed
 inv-events = Events
 inv-event-codes-paused = Codes paused
 inv-event-code-budget-half = Codes guessed at

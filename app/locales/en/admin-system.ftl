@@ -13,6 +13,9 @@ brands-logo-label = Logo (URL or path)
 brands-accent-label = Accent colour
 brands-accent-picker = Pick the accent colour
 brands-accent-help = Buttons take this colour; their text turns white or black, whichever reads better (WCAG AA).
+brands-locale-label = Default language
+brands-locale-environment = As USHER_DEFAULT_LOCALE says ({ $language })
+brands-locale-help = What invitees are spoken to in, on the pages and in the invitation email, when neither their invitation nor their browser names a language Usher speaks.
 brands-save = Save
 brands-saved = Saved.
 # Followed by the URL from the environment, in code.

@@ -58,6 +58,7 @@ err-camp-csv-unknown-column = Unknown column { $column }: the columns are email,
 err-camp-csv-repeated-column = The column { $column } appears twice.
 err-camp-csv-too-many-rows = At most 50,000 recipients per import.
 # $line: the line of the file; $message: what is wrong (the CSV reader's words).
+err-camp-csv-too-many-fields = Line { $line }: the row has more fields than the header.
 err-camp-csv-syntax = Line { $line }: { $message }
 
 ## Invitations (app/src/domain/invitation.rs): UnknownAction (a corrupt ledger row)
@@ -85,3 +86,4 @@ err-inv-reminders-need-expiry = Reminders are sent before expiry: set an expiry,
 err-inv-unknown-role = Unknown role: { $name }
 # $name: the group as given (pk or name).
 err-inv-unknown-group = Unknown group: { $name }
+err-unknown-locale = '{ $code }' is not a language Usher speaks; choose one of: en, de.

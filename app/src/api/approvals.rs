@@ -45,6 +45,10 @@ pub struct ApprovalItem {
     pub created_display: String,
     /// When it is denied if undecided, in words.
     pub expires_display: String,
+    /// When it was made, as the confirmation page shows it.
+    pub requested: crate::model::PageTime,
+    /// When it is denied if undecided, as the confirmation page shows it.
+    pub expires: crate::model::PageTime,
 }
 
 #[cfg(feature = "ssr")]
@@ -66,6 +70,8 @@ fn item(r: crate::service::approvals::Request, l: crate::i18n::Locale) -> Approv
         status: r.status,
         created_display: l.datetime(r.row.created),
         expires_display: l.expiry_utc(Some(r.row.expires_at), now),
+        requested: crate::model::PageTime::new(l, r.row.created, now),
+        expires: crate::model::PageTime::new(l, r.row.expires_at, now),
         created: r.row.created,
         new_account: r.row.kind == "enrolled",
         pk: r.row.pk,
@@ -73,7 +79,11 @@ fn item(r: crate::service::approvals::Request, l: crate::i18n::Locale) -> Approv
         invited_by: r.row.invited_by_name,
         username: r.row.username,
         email: r.row.user_email,
-        reason: r.row.reason,
+        reason: if r.row.reason == crate::domain::approval::DEPROVISIONED_REASON {
+            crate::t!(l, "approval-reason-deprovisioned")
+        } else {
+            r.row.reason
+        },
         decided_by: r.row.decided_by_name,
     }
 }

@@ -273,7 +273,8 @@ async fn switch_language(
 pub async fn set_language(lang: String, next: String) -> Result<(), AppError> {
     respond(
         async {
-            let to = Locale::parse(&lang).map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let to = Locale::parse(&lang)
+                .map_err(|e| AppError::BadRequest(e.worded(crate::i18n::wording())))?;
             // The account keeps the choice too, best effort: the cookie alone already switches.
             let st = state()?;
             let me = crate::service::auth::current_user(&st.db, &session().await?).await;
@@ -601,6 +602,9 @@ mod view {
             roles: s.roles,
             groups: s.groups,
             expires_display: locale.expiry(s.expires, now),
+            expires: s
+                .expires
+                .map(|e| crate::model::PageTime::new(locale, e, now)),
             username: s.username,
             verify_email: s.verify_email,
             code_sent: s.code_sent,

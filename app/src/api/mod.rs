@@ -184,14 +184,16 @@ pub(crate) mod ctx {
 
     /// The visitor's language for this request ([`crate::i18n::choose`]): the switcher's cookie
     /// ([`crate::i18n::LANG_COOKIE`]), else `invitation`'s, else the request's `Accept-Language`, else
-    /// the brand default (`USHER_DEFAULT_LOCALE`).
+    /// the brand default (System → Brands, else `USHER_DEFAULT_LOCALE`).
     pub fn request_locale(invitation: Option<crate::i18n::Locale>) -> crate::i18n::Locale {
         visitor_language().with(invitation)
     }
 
     /// What this request says of the visitor's language, read once (the cookie, `Accept-Language`,
-    /// the brand default): a page asks [`VisitorLanguage::with`] before and after it knows the
-    /// invitation without reading the request again.
+    /// the brand default: the one System → Brands saved, which the server's web guard put in the
+    /// request's extensions with the rest of the brand, else `USHER_DEFAULT_LOCALE`): a page asks
+    /// [`VisitorLanguage::with`] before and after it knows the invitation without reading the request
+    /// again.
     pub fn visitor_language() -> VisitorLanguage {
         let parts: Option<http::request::Parts> = leptos::prelude::use_context();
         let accept = parts.as_ref().and_then(|p| {
@@ -202,7 +204,14 @@ pub(crate) mod ctx {
         });
         let explicit =
             read_cookie(crate::i18n::LANG_COOKIE).and_then(|c| crate::i18n::Locale::parse(&c).ok());
-        let default = state().map(|s| s.config.default_locale).unwrap_or_default();
+        let brand = parts.as_ref().and_then(|p| {
+            p.extensions
+                .get::<std::sync::Arc<crate::service::brands::Site>>()
+                .map(|s| s.default_locale)
+        });
+        let default = brand
+            .or_else(|| state().ok().map(|s| s.config.default_locale))
+            .unwrap_or_default();
         VisitorLanguage {
             explicit,
             accept,

@@ -129,6 +129,11 @@ impl std::fmt::Display for ApprovalError {
 
 impl std::error::Error for ApprovalError {}
 
+/// The reason stored when an invitation's accounts are deprovisioned, worded where it is shown
+/// (`approval-reason-deprovisioned`, in the viewer's language). It starts with a control character,
+/// which [`parse_reason`] strips from every typed reason, so no approver can type it.
+pub const DEPROVISIONED_REASON: &str = "\u{1}deprovisioned";
+
 /// The reason as kept: trimmed, control characters (but line breaks) refused as too odd to show.
 ///
 /// # Errors
@@ -167,6 +172,13 @@ pub fn expires_at(now: i64, days: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_typed_reason_reads_as_the_deprovisioned_marker() {
+        let typed = parse_reason(Decision::Deny, DEPROVISIONED_REASON).unwrap();
+        assert_eq!(typed, "deprovisioned");
+        assert_ne!(typed, DEPROVISIONED_REASON);
+    }
 
     #[test]
     fn statuses_round_trip_and_pending_expires_with_time() {

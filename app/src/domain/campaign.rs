@@ -901,6 +901,11 @@ pub enum CsvError {
     RepeatedColumn(String),
     /// Too many rows.
     TooManyRows,
+    /// A row has more fields than the header, with its 1-based line.
+    TooManyFields {
+        /// 1-based line.
+        line: u64,
+    },
     /// The CSV does not parse (e.g. an unclosed quote), with its line.
     Syntax {
         /// 1-based line.
@@ -925,6 +930,9 @@ impl CsvError {
                 t!(l, "err-camp-csv-repeated-column", column = format!("{c:?}"))
             }
             Self::TooManyRows => t!(l, "err-camp-csv-too-many-rows"),
+            Self::TooManyFields { line } => {
+                t!(l, "err-camp-csv-too-many-fields", line = line.to_string())
+            }
             Self::Syntax { line, message } => t!(
                 l,
                 "err-camp-csv-syntax",
@@ -999,12 +1007,15 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RecipientInput>, CsvError> {
             .filter(|b| **b == b'\n')
             .count() as u64
     };
-    let syntax = |e: csv::Error| CsvError::Syntax {
-        line: e.position().map_or(0, |p| line_at(p.byte())),
-        message: match e.kind() {
-            csv::ErrorKind::UnequalLengths { .. } => "a row has more fields than the header".into(),
-            _ => e.to_string(),
-        },
+    let syntax = |e: csv::Error| {
+        let line = e.position().map_or(0, |p| line_at(p.byte()));
+        match e.kind() {
+            csv::ErrorKind::UnequalLengths { .. } => CsvError::TooManyFields { line },
+            _ => CsvError::Syntax {
+                line,
+                message: e.to_string(),
+            },
+        }
     };
     let headers = reader.headers().map_err(syntax)?.clone();
     let mut columns = Vec::new();
@@ -1040,9 +1051,8 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RecipientInput>, CsvError> {
             continue;
         }
         if record.len() > columns.len() {
-            return Err(CsvError::Syntax {
+            return Err(CsvError::TooManyFields {
                 line: record.position().map_or(0, |p| line_at(p.byte())),
-                message: "a row has more fields than the header".into(),
             });
         }
         if rows.len() == MAX_IMPORT_ROWS {
@@ -1322,7 +1332,7 @@ mod tests {
         assert_eq!(parse_csv(b"email\n\xff\n"), Err(CsvError::NotUtf8));
         assert!(matches!(
             parse_csv(b"email\na@x.io,extra\n"),
-            Err(CsvError::Syntax { line: 2, .. })
+            Err(CsvError::TooManyFields { line: 2 })
         ));
         let big = format!("email\n{}", "a@x.io\n".repeat(MAX_IMPORT_ROWS + 1));
         assert_eq!(parse_csv(big.as_bytes()), Err(CsvError::TooManyRows));

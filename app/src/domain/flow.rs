@@ -57,6 +57,14 @@ impl UserType {
         }
     }
 
+    /// The type in `l`'s words (`user-type-…`; the stored text in English).
+    pub fn label(self, l: crate::i18n::Locale) -> String {
+        match self {
+            Self::Internal => crate::t!(l, "user-type-internal"),
+            Self::External => crate::t!(l, "user-type-external"),
+        }
+    }
+
     /// The stored text back; `None` for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         match s {

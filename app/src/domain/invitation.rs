@@ -446,7 +446,7 @@ impl InvitationError {
             Self::NotBeforeInvalid => t!(l, "err-inv-not-before-invalid"),
             Self::NotBeforeAfterExpiry => t!(l, "err-inv-not-before-after-expiry"),
             Self::Reminders(e) => e.worded(l),
-            Self::Locale(e) => e.to_string(),
+            Self::Locale(e) => e.worded(l),
             Self::RemindersNeedExpiry => t!(l, "err-inv-reminders-need-expiry"),
             Self::FixedData(e) => e.worded(l),
             Self::Quota(e) => e.worded(l),

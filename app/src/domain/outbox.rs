@@ -60,6 +60,24 @@ impl OutboxStatus {
             Self::Failed => "failed",
         }
     }
+
+    /// The stored text back (`queued`, `sending`, `sent`, `failed`); `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Queued, Self::Sending, Self::Sent, Self::Failed]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+
+    /// The state in `l`'s words (`outbox-status-…`; the stored text in English).
+    pub fn label(self, l: crate::i18n::Locale) -> String {
+        use crate::t;
+        match self {
+            Self::Queued => t!(l, "outbox-status-queued"),
+            Self::Sending => t!(l, "outbox-status-sending"),
+            Self::Sent => t!(l, "outbox-status-sent"),
+            Self::Failed => t!(l, "outbox-status-failed"),
+        }
+    }
 }
 
 /// A stored status that is none of the four (a corrupt row; readers refuse it).

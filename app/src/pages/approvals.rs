@@ -39,6 +39,7 @@ pub fn PendingPage() -> impl IntoView {
         <Html {..} lang=l.code() />
         <main class="card narrow flow">
             <super::BrandBar />
+            <super::PageTools locale=l next="/if/pending/" />
             <h1 id="pending-title">{t!(l, "pending-title")}</h1>
             <p role="status">{t!(l, "pending-body")}</p>
             <Suspense fallback=|| ()>
@@ -47,7 +48,6 @@ pub fn PendingPage() -> impl IntoView {
                     view! { <p class="muted" id="pending-next">{next}</p> }
                 })}
             </Suspense>
-            <crate::pages::flow::LanguageForm locale=l next="/if/pending/".to_owned() />
         </main>
     }
 }
@@ -68,7 +68,9 @@ pub fn ApprovalPage() -> impl IntoView {
                     match data.await {
                         Ok(item) => view! {
                             <Html {..} lang=l.code() />
+                            <super::PageTools locale=l next=format!("/if/approval/{}", pk()) />
                             <Review item decide />
+                            <super::LocalTimes />
                         }.into_any(),
                         Err(AppError::Unauthenticated) => {
                             let next = format!("/if/approval/{}", pk());
@@ -116,7 +118,7 @@ fn Review(item: ApprovalItem, decide: ServerAction<DecideApproval>) -> impl Into
                 <dt>{k.clone()}</dt><dd>{v.clone()}</dd>
             }).collect_view()}
             <dt>{t!(l, "approval-field-grants")}</dt><dd id="approval-grants">{grants}</dd>
-            <dt>{t!(l, "approval-field-requested")}</dt><dd>{item.created_display.clone()}</dd>
+            <dt>{t!(l, "approval-field-requested")}</dt><dd><super::PageWhen time=item.requested.clone() /></dd>
             <dt>{t!(l, "approval-field-status")}</dt><dd id="approval-status">{item.status_label.clone()}</dd>
             {(!item.decided_by.is_empty()).then(|| view! {
                 <dt>{t!(l, "approval-field-decided-by")}</dt><dd>{item.decided_by.clone()}</dd>
@@ -126,7 +128,7 @@ fn Review(item: ApprovalItem, decide: ServerAction<DecideApproval>) -> impl Into
             })}
         </dl>
         {pending.then(|| view! {
-            <p class="muted">{t!(l, "approval-expires", expires = item.expires_display.clone())}</p>
+            <p class="muted">{t!(l, "approval-expires-at")} " " <super::PageWhen time=item.expires.clone() /></p>
             <ActionForm action=decide>
                 <input type="hidden" name="pk" value=item.pk.clone() />
                 <label for="approval-reason-input">{t!(l, "approval-reason-label")}</label>

@@ -1,6 +1,7 @@
 //! The invitee's pages: `/if/flow/{slug}/?itoken=…` (landing and prompt stages) and `/if/accept/`
 //! (an existing user accepts after signing in).
 
+use super::{LocalTime, LocalTimes};
 use crate::api::flow::{
     get_accept_view, get_flow_landing, AcceptInvitation, RememberInvitation, ResendCode,
     SendAcceptCode, SubmitStage,
@@ -65,35 +66,6 @@ pub fn FlowPage() -> impl IntoView {
         </main>
     }
     .into_any()
-}
-
-/// Shows each `<time data-local>` in the browser's own time zone, in the page's language, with the zone
-/// named; the server's UTC text stays as its `title` (shown on hover) and is all there is without
-/// JavaScript. The invitee's pages let only the inline script carrying the page's nonce run
-/// ([`crate::domain::web::page_csp`]); this one is inline with that nonce. The zone it used is left in
-/// `data-zone`.
-const LOCAL_TIME_SCRIPT: &str = r#"document.querySelectorAll("time[data-local]").forEach(function (t) {
-  var d = new Date(t.getAttribute("datetime"));
-  if (isNaN(d.getTime())) { return; }
-  var f = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { weekday: "long", year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
-  if (!t.title) { t.title = t.textContent; }
-  t.textContent = f.format(d);
-  t.setAttribute("data-zone", f.resolvedOptions().timeZone);
-});"#;
-
-/// The script of [`LOCAL_TIME_SCRIPT`], with the page's nonce; put once on a page, after its times.
-#[component]
-fn LocalTimes() -> impl IntoView {
-    let nonce = leptos::nonce::use_nonce();
-    view! { <script nonce=nonce inner_html=LOCAL_TIME_SCRIPT></script> }
-}
-
-/// An instant for people: `<time datetime=iso title=utc data-local>utc</time>`, shown in the browser's
-/// zone by [`LocalTimes`].
-#[component]
-fn LocalTime(iso: String, utc: String) -> impl IntoView {
-    let title = utc.clone();
-    view! { <time datetime=iso title=title data-local="">{utc}</time> }
 }
 
 /// The language switcher of a page without a stage form: a plain form that remembers the choice and
@@ -257,7 +229,10 @@ fn FlowStage(view: FlowView, itoken: String, submit: ServerAction<SubmitStage>) 
                     readonly=readonly
                     autocomplete=match (&f.field_type, f.field_key.as_str()) {
                         (crate::domain::flow::PromptType::Password, _) => "new-password",
+                        (crate::domain::flow::PromptType::Username, _) | (_, "username") => "username",
+                        (crate::domain::flow::PromptType::Email, _) | (_, "email") => "email",
                         (_, "code") => "one-time-code",
+                        (_, "name") => "name",
                         _ => "on",
                     }
                     inputmode=(f.field_key == "code").then_some("numeric")
@@ -403,12 +378,17 @@ pub fn AcceptPage() -> impl IntoView {
                             let l = v.locale;
                             view! {
                             <Html {..} lang=l.code() />
+                            <super::PageTools locale=l next="/if/accept/" />
                             <h1>{t!(l, "accept-title")}</h1>
                             <div class="invitation-summary">
                                 <p>{t!(l, "flow-invited-by")} " " <strong>{v.invited_by.clone()}</strong></p>
                                 <p>{t!(l, "flow-you-will-get", grants = l.grants(&v.roles, &v.groups, crate::i18n::AccountWords::Omitted))}</p>
-                                <p class="muted">{t!(l, "flow-expires")} " " {v.expires_display.clone()}</p>
+                                <p class="muted" id="accept-expires">{t!(l, "flow-expires")} " " {match v.expires.clone() {
+                                    Some(time) => view! { <super::PageWhen time /> }.into_any(),
+                                    None => t!(l, "time-never").into_any(),
+                                }}</p>
                             </div>
+                            <LocalTimes />
                             {(v.verify_email.is_some() && v.mail_unavailable).then(|| view! { <MailUnavailable inviter=v.invited_by.clone() locale=l /> })}
                             {v.verify_email.clone().map(|email| view! {
                                 <p class="verify-note" id="verify-note">
@@ -439,7 +419,6 @@ pub fn AcceptPage() -> impl IntoView {
                                 </ActionForm>
                             })}
                             {move || super::general_error_in(l, accept.value().get())}
-                            <LanguageForm locale=l next="/if/accept/".to_owned() />
                         }.into_any()
                         }
                         Err(AppError::Unauthenticated) => {
@@ -458,9 +437,9 @@ pub fn AcceptPage() -> impl IntoView {
                             let l = super::page_locale();
                             view! {
                                 <Html {..} lang=l.code() />
+                                <super::PageTools locale=l next="/if/accept/" />
                                 <h1>{t!(l, "accept-title")}</h1>
                                 <p class="error" role="alert">{e.message(l)}</p>
-                                <LanguageForm locale=l next="/if/accept/".to_owned() />
                             }.into_any()
                         }
                     }

@@ -15,6 +15,7 @@ pub fn HomePage() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {
         <main class="card">
+            <super::BrandBar />
             <Suspense fallback=|| view! { <p>{t!(super::page_locale(), "page-loading")}</p> }>
                 {move || Suspend::new(async move {
                     let user = user.await;
@@ -26,7 +27,7 @@ pub fn HomePage() -> impl IntoView {
                                 <dt>{t!(l, "home-username")}</dt><dd data-testid="profile-username">{u.username.clone()}</dd>
                                 <dt>{t!(l, "home-name")}</dt><dd data-testid="profile-name">{u.name.clone()}</dd>
                                 <dt>{t!(l, "home-email")}</dt><dd data-testid="profile-email">{u.email.clone()}</dd>
-                                <dt>{t!(l, "home-user-type")}</dt><dd data-testid="profile-type">{u.user_type.as_str()}</dd>
+                                <dt>{t!(l, "home-user-type")}</dt><dd data-testid="profile-type">{u.user_type.label(l)}</dd>
                                 <dt>{t!(l, "home-path")}</dt><dd data-testid="profile-path">{u.path.clone()}</dd>
                                 <dt>{t!(l, "home-groups")}</dt><dd data-testid="profile-groups">{join_or_none(l, &u.groups)}</dd>
                                 <dt>{t!(l, "home-roles")}</dt><dd data-testid="profile-roles">{join_or_none(l, &u.roles)}</dd>
@@ -60,13 +61,13 @@ pub fn HomePage() -> impl IntoView {
                             </ActionForm>
                         }.into_any(),
                         Ok(None) => view! {
-                            <h1>"Usher"</h1>
+                            <h1>{super::page_brand().title}</h1>
                             <p>{t!(l, "home-intro")}</p>
                             <p><a class="button" href="/login">{t!(l, "home-sign-in")}</a></p>
                         }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e.message(l)}</p> }.into_any(),
                     };
-                    view! { <leptos_meta::Html {..} lang=l.code() /> {page} }
+                    view! { <leptos_meta::Html {..} lang=l.code() /> <super::PageTools locale=l next="/" /> {page} }
                 })}
             </Suspense>
         </main>

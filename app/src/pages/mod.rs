@@ -81,6 +81,42 @@ pub fn page_locale_with(invitation: Option<crate::i18n::Locale>) -> crate::i18n:
     }
 }
 
+/// Shows each `<time data-local>` in the browser's own time zone, in the page's language, with the zone
+/// named; the server's UTC text stays as its `title` (shown on hover) and is all there is without
+/// JavaScript. The invitee's pages let only the inline script carrying the page's nonce run
+/// ([`crate::domain::web::page_csp`]); this one is inline with that nonce. The zone it used is left in
+/// `data-zone`.
+const LOCAL_TIME_SCRIPT: &str = r#"document.querySelectorAll("time[data-local]").forEach(function (t) {
+  var d = new Date(t.getAttribute("datetime"));
+  if (isNaN(d.getTime())) { return; }
+  var f = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { weekday: "long", year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  if (!t.title) { t.title = t.textContent; }
+  t.textContent = f.format(d);
+  t.setAttribute("data-zone", f.resolvedOptions().timeZone);
+});"#;
+
+/// The script of [`LOCAL_TIME_SCRIPT`], with the page's nonce; put once on a page, after its times.
+#[component]
+pub fn LocalTimes() -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    view! { <script nonce=nonce inner_html=LOCAL_TIME_SCRIPT></script> }
+}
+
+/// An instant for people: `<time datetime=iso title=utc data-local>utc</time>`, shown in the browser's
+/// zone by [`LocalTimes`].
+#[component]
+pub fn LocalTime(iso: String, utc: String) -> impl IntoView {
+    let title = utc.clone();
+    view! { <time datetime=iso title=title data-local="">{utc}</time> }
+}
+
+/// A [`crate::model::PageTime`] on an invitee's page: the instant as a [`LocalTime`], then the relative
+/// words in brackets ("… (in 3 days)"). The page puts [`LocalTimes`] after its times.
+#[component]
+pub fn PageWhen(time: crate::model::PageTime) -> impl IntoView {
+    view! { <LocalTime iso=time.iso utc=time.utc /> " (" {time.relative} ")" }
+}
+
 /// The brand on a page (System → Brands; issue 16 item 5).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageBrand {
@@ -93,8 +129,9 @@ pub struct PageBrand {
 }
 
 /// The brand of the page being rendered: on the server from the request's extensions (the server's web
-/// guard puts [`crate::service::brands::Site`] there) else the configured name; in the browser "Usher"
-/// (the pages that show the brand are the invitee's, which are never hydrated).
+/// guard puts [`crate::service::brands::Site`] there) else the configured name; in the browser the title
+/// the server named the application in the document's head (`<meta name="application-name">`, which
+/// the shell writes and hydration leaves alone), else "Usher".
 pub fn page_brand() -> PageBrand {
     #[cfg(feature = "ssr")]
     {
@@ -121,8 +158,15 @@ pub fn page_brand() -> PageBrand {
     }
     #[cfg(not(feature = "ssr"))]
     {
+        let title = document()
+            .query_selector("meta[name=application-name]")
+            .ok()
+            .flatten()
+            .and_then(|m| m.get_attribute("content"))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "Usher".into());
         PageBrand {
-            title: "Usher".into(),
+            title,
             ..PageBrand::default()
         }
     }
@@ -153,6 +197,18 @@ pub fn page_theme() -> crate::api::prefs::Theme {
         .document_element()
         .and_then(|e| e.get_attribute("data-theme"));
     chosen.and_then(|t| Theme::parse(&t)).unwrap_or(Theme::Auto)
+}
+
+/// The language and theme switchers at the top of a page outside the dashboard (issue 16 items 1 and
+/// 5): plain forms that remember the choice and come back to `next`; labelled in `locale`.
+#[component]
+pub fn PageTools(#[prop(into)] next: String, locale: crate::i18n::Locale) -> impl IntoView {
+    view! {
+        <div class="page-tools">
+            <flow::LanguageForm locale next=next.clone() />
+            <ThemeForm next locale />
+        </div>
+    }
 }
 
 /// The theme switcher (issue 16 item 5): Auto (the system's), Light, Dark as buttons of a plain form

@@ -21,6 +21,7 @@ pub fn MyInvitationsPage() -> impl IntoView {
     view! {
         <leptos_meta::Html {..} lang=l.code() />
         <main class="card wide my-invitations">
+            <super::PageTools locale=l next="/if/user/invitations" />
             <h1>{t!(l, "mine-title")}</h1>
             <Transition fallback=move || view! { <p>{t!(l, "page-loading")}</p> }>
                 {move || Suspend::new(async move {
@@ -64,7 +65,15 @@ fn Mine(
             .map(|d| format!("*@{d}"))
             .unwrap_or_default(),
     );
+    // The expiry input means the member's own time zone (named once the page has hydrated); what is
+    // sent is the UTC instant, as the dashboard's editor does.
     let expires = RwSignal::new(String::new());
+    let zone = RwSignal::new("UTC".to_owned());
+    Effect::new(move |_| {
+        if let Some(z) = crate::pages::admin::local_time::zone() {
+            zone.set(z);
+        }
+    });
     let quota = RwSignal::new("1".to_owned());
     let send_to = RwSignal::new(String::new());
     let roles: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
@@ -86,7 +95,7 @@ fn Mine(
         create.dispatch(InvitationForm {
             name: name.get_untracked(),
             flow: flow.get_untracked(),
-            expires: expires.get_untracked(),
+            expires: crate::pages::admin::local_time::local_input_to_utc(&expires.get_untracked()),
             quota: quota.get_untracked(),
             emails: emails.get_untracked(),
             roles: roles.get_untracked(),
@@ -142,7 +151,7 @@ fn Mine(
             <label for="mine-send-to">{t!(l, "mine-send-to")}</label>
             <input id="mine-send-to" type="email" prop:value=send_to on:input=move |ev| send_to.set(event_target_value(&ev)) />
             {error("fixed_data")}
-            <label for="mine-expires">{t!(l, "mine-expires")}</label>
+            <label for="mine-expires">{move || t!(l, "mine-expires", zone = zone.get())}</label>
             <input id="mine-expires" type="datetime-local" prop:value=expires on:input=move |ev| expires.set(event_target_value(&ev)) required />
             {error("expires")}
             <label for="mine-quota">{t!(l, "mine-quota")}</label>
@@ -238,7 +247,7 @@ fn Row(i: MyInvitation, version: RwSignal<u32>, notice: RwSignal<Option<String>>
             </td>
             <td data-status=format!("{:?}", i.status).to_lowercase()>{if enabled { t!(l, "mine-on") } else { t!(l, "mine-off") }}</td>
             <td>{format!("{} / {quota}", i.uses)}</td>
-            <td>{i.expires_display.clone()}</td>
+            <td><crate::pages::admin::local_time::LocalWhen at=i.expires_at display=i.expires_display.clone() /></td>
             <td class="used-by">{if i.used_by.is_empty() { "—".to_owned() } else { i.used_by.join(", ") }}</td>
             <td>
                 <button type="button" class="small secondary"

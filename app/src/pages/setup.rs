@@ -27,16 +27,16 @@ pub fn SetupPage() -> impl IntoView {
                             <ActionForm action=action>
                                 <input type="hidden" name="token" value=token />
                                 <label for="setup-username">{t!(l, "setup-username")}</label>
-                                <input id="setup-username" name="username" required />
+                                <input id="setup-username" name="username" autocomplete="username" required />
                                 {err("username")}
                                 <label for="setup-email">{t!(l, "setup-email")}</label>
-                                <input id="setup-email" name="email" type="email" required />
+                                <input id="setup-email" name="email" type="email" autocomplete="email" required />
                                 {err("email")}
                                 <label for="setup-password">{t!(l, "setup-password")}</label>
-                                <input id="setup-password" name="password" type="password" required />
+                                <input id="setup-password" name="password" type="password" autocomplete="new-password" required />
                                 {err("password")}
                                 <label for="setup-password-repeat">{t!(l, "setup-password-repeat")}</label>
-                                <input id="setup-password-repeat" name="password_repeat" type="password" required />
+                                <input id="setup-password-repeat" name="password_repeat" type="password" autocomplete="new-password" required />
                                 {move || super::general_error(action.value().get())}
                                 <button type="submit">{t!(l, "setup-submit")}</button>
                             </ActionForm>

@@ -1,12 +1,15 @@
 //! System → Brands: the default application external users are sent to after enrolling or signing in
 //! (the seed's troubleshooting case: without one, an external user would see "Permission denied"), and
 //! the brand's look on the invitee's pages and in emails: title, logo and accent colour (issue 16 item 5;
-//! rules in [`crate::domain::brand`]). Saved in `settings`; `USHER_DEFAULT_APP_URL` and
-//! `USHER_BRAND_NAME` apply while nothing is saved.
+//! rules in [`crate::domain::brand`]), and the brand's default language (authentik's brand
+//! `default_locale`): what an invitee is spoken to in when neither the invitation nor their browser
+//! says (issue 16 item 1). Saved in `settings`; `USHER_DEFAULT_APP_URL`, `USHER_BRAND_NAME` and
+//! `USHER_DEFAULT_LOCALE` apply while nothing is saved.
 
 use super::error::{Error, Problem};
 use super::{Config, Db};
 use crate::domain::brand::{self, Accent, Look};
+use crate::i18n::Locale;
 use crate::store::settings::{delete_setting_in, get_setting, get_settings_in, put_setting_in};
 
 const KEY: &str = "default_application_url";
@@ -34,6 +37,8 @@ pub fn validate_app_url(raw: &str) -> Result<Option<String>, Problem> {
 const TITLE: &str = "branding_title";
 const LOGO: &str = "branding_logo";
 const ACCENT: &str = "branding_accent";
+/// The settings key of the brand's default language (a [`Locale`] code).
+const LOCALE: &str = "default_locale";
 
 /// What the site's pages need of the brand, read together: the default application's URLs (pages name
 /// their origin in `form-action`, issue 35 item 6) and the look (issue 16 item 5).
@@ -47,6 +52,10 @@ pub struct Site {
     pub look: Look,
     /// The title in effect: the saved one, else `USHER_BRAND_NAME`, else "Usher".
     pub title: String,
+    /// The saved default language; `None` when nothing is saved.
+    pub saved_locale: Option<Locale>,
+    /// The default language in effect: the saved one, else `USHER_DEFAULT_LOCALE`.
+    pub default_locale: Locale,
 }
 
 impl Site {
@@ -85,6 +94,8 @@ impl SiteCache {
                     saved_application: None,
                     look: Look::default(),
                     title: config.brand_name.clone(),
+                    saved_locale: None,
+                    default_locale: config.default_locale,
                 }
             }
         };
@@ -112,7 +123,7 @@ pub async fn site_in(
         form_targets: config.default_app_url.iter().cloned().collect(),
         ..Site::default()
     };
-    for (k, v) in get_settings_in(ex, &[KEY, TITLE, LOGO, ACCENT]).await? {
+    for (k, v) in get_settings_in(ex, &[KEY, TITLE, LOGO, ACCENT, LOCALE]).await? {
         match k.as_str() {
             KEY if !v.is_empty() => {
                 site.form_targets.push(v.clone());
@@ -121,9 +132,11 @@ pub async fn site_in(
             TITLE => site.look.title = brand::parse_title(&v).ok().flatten(),
             LOGO => site.look.logo = brand::parse_logo(&v).ok().flatten(),
             ACCENT => site.look.accent = Accent::parse(&v).ok().flatten(),
+            LOCALE => site.saved_locale = Locale::parse(&v).ok(),
             _ => {}
         }
     }
+    site.default_locale = site.saved_locale.unwrap_or(config.default_locale);
     site.title = site
         .look
         .title
@@ -133,7 +146,8 @@ pub async fn site_in(
 }
 
 /// The brand of an email, read through `ex` (emails are rendered inside the transaction that queues
-/// them): the title in effect, the logo's absolute URL, the accent.
+/// them): the title in effect, the logo's absolute URL, the accent, and the default language (for an
+/// invitation that names none).
 ///
 /// # Errors
 /// Database errors.
@@ -146,7 +160,8 @@ pub async fn mail_brand(
         site.title,
         site.look.logo_url(&config.public_url),
         site.look.accent,
-    ))
+    )
+    .speaking(site.default_locale))
 }
 
 /// The default application: the saved one, else `USHER_DEFAULT_APP_URL`, else none.
@@ -171,6 +186,10 @@ pub struct BrandsView {
     pub look: Look,
     /// `USHER_BRAND_NAME` or "Usher": the title while none is saved.
     pub title_default: String,
+    /// The saved default language; `None` when nothing is saved.
+    pub locale: Option<Locale>,
+    /// `USHER_DEFAULT_LOCALE`: the default language while none is saved.
+    pub locale_default: Locale,
 }
 
 /// The Brands page's values: the saved default application and look, and the environment's, in one
@@ -185,6 +204,8 @@ pub async fn settings(db: &Db, config: &Config) -> Result<BrandsView, Error> {
         from_environment: config.default_app_url.clone(),
         look: site.look,
         title_default: config.brand_name.clone(),
+        locale: site.saved_locale,
+        locale_default: config.default_locale,
     })
 }
 
@@ -200,6 +221,8 @@ pub struct BrandInput<'a> {
     pub logo: Option<&'a str>,
     /// The accent colour, `#rrggbb` ([`Accent::parse`]).
     pub accent: Option<&'a str>,
+    /// The default language, a code Usher speaks (`en`, `de`) ([`Locale::parse`]).
+    pub default_locale: Option<&'a str>,
 }
 
 /// Saves (or, where empty, clears) the default application and the look, all or nothing: every value is
@@ -207,7 +230,7 @@ pub struct BrandInput<'a> {
 ///
 /// # Errors
 /// [`Error::Invalid`] on the first field refused (`default_application_url`, `branding_title`,
-/// `branding_logo`, `branding_accent`); nothing is saved then. Database errors.
+/// `branding_logo`, `branding_accent`, `default_locale`); nothing is saved then. Database errors.
 pub async fn save(db: &Db, input: BrandInput<'_>) -> Result<(), Error> {
     let app = validate_app_url(input.default_application_url)
         .map_err(|e| Error::field("default_application_url", e))?;
@@ -228,12 +251,21 @@ pub async fn save(db: &Db, input: BrandInput<'_>) -> Result<(), Error> {
         .transpose()
         .map_err(refused)?
         .map(|a| a.map(Accent::hex));
+    let locale = input
+        .default_locale
+        .map(|raw| match raw.trim() {
+            "" => Ok(None),
+            code => Locale::parse(code).map(|l| Some(l.code().to_owned())),
+        })
+        .transpose()
+        .map_err(|e| Error::field("default_locale", Problem::Locale(e)))?;
     let mut tx = db.begin().await?;
     let changes = [
         (KEY, Some(app)),
         (TITLE, title),
         (LOGO, logo),
         (ACCENT, accent),
+        (LOCALE, locale),
     ];
     // `None`: kept; `Some(None)`: cleared.
     for (key, value) in changes {

@@ -174,6 +174,8 @@ pub enum Problem {
     NotAnAppUrl,
     /// A brand value refused ([`crate::domain::brand::BrandError`]).
     Brand(crate::domain::brand::BrandError),
+    /// A language Usher does not speak ([`crate::i18n::UnknownLocale`]).
+    Locale(crate::i18n::UnknownLocale),
     /// Not an absolute http(s) URL with a host and without a user name or password (a webhook's URL).
     NotAWebhookUrl,
     /// An IP address that is loopback, private or otherwise not public, while the webhook setting

@@ -24,6 +24,10 @@ pub struct MailBrand {
     pub accent: String,
     /// The button's text colour, `#rrggbb`: white or black, whichever reads better on the accent.
     pub accent_fg: String,
+    /// The brand's default language (System → Brands, else `USHER_DEFAULT_LOCALE`): what an
+    /// invitation that names none is written in.
+    #[serde(skip)]
+    pub language: crate::i18n::Locale,
 }
 
 impl MailBrand {
@@ -48,7 +52,15 @@ impl MailBrand {
             logo,
             accent: accent.hex(),
             accent_fg: accent.foreground().hex(),
+            language: crate::i18n::Locale::default(),
         }
+    }
+
+    /// This brand with default language `l`.
+    #[must_use]
+    pub fn speaking(mut self, l: crate::i18n::Locale) -> Self {
+        self.language = l;
+        self
     }
 }
 

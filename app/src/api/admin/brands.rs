@@ -27,13 +27,16 @@ pub async fn get_brand() -> Result<BrandSettings, AppError> {
 
 /// Saves the default application and the brand's look, all or nothing; an empty value clears its
 /// setting, a look value left out (`null` or absent) keeps the saved one. Refusals name the field
-/// (`default_application_url`, `branding_title`, `branding_logo`, `branding_accent`).
+/// (`default_application_url`, `branding_title`, `branding_logo`, `branding_accent`, `default_locale`).
+/// `default_locale` is the language invitees are spoken to in when neither their invitation nor their
+/// browser names one Usher speaks (`en`, `de`).
 #[server(input = Json, endpoint = "admin/brands/save")]
 pub async fn save_brand(
     default_application_url: String,
     branding_title: Option<String>,
     branding_logo: Option<String>,
     branding_accent: Option<String>,
+    default_locale: Option<String>,
 ) -> Result<(), AppError> {
     respond(
         async {
@@ -45,6 +48,7 @@ pub async fn save_brand(
                     title: branding_title.as_deref(),
                     logo: branding_logo.as_deref(),
                     accent: branding_accent.as_deref(),
+                    default_locale: default_locale.as_deref(),
                 },
             )
             .await?;
@@ -66,6 +70,8 @@ impl From<brands::BrandsView> for BrandSettings {
             title_default: d.title_default,
             branding_logo: d.look.logo.unwrap_or_default(),
             branding_accent: d.look.accent.map(|a| a.hex()).unwrap_or_default(),
+            default_locale: d.locale.map(|l| l.code().to_owned()).unwrap_or_default(),
+            locale_default: d.locale_default.code().to_owned(),
         }
     }
 }

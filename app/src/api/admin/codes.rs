@@ -36,7 +36,9 @@ fn notice_view(
         figure: n.figure,
         slowed: n.slowed,
         since: n.since.map(format_absolute),
+        since_at: n.since,
         until: n.until.map(format_absolute),
+        until_at: n.until,
         invitations: n.invitations,
     }
 }

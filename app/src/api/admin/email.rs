@@ -113,7 +113,8 @@ mod view {
                 Connection::Failed(e) => SmtpConnection::Failed(e),
             },
             last_delivery: s.last_delivery.map(|d| LastDelivery {
-                at: format_absolute(d.at),
+                at_display: format_absolute(d.at),
+                at: d.at,
                 ok: d.ok,
                 detail: d.detail,
             }),

@@ -29,6 +29,8 @@ pub struct InvitationLinkView {
     pub view_count: i64,
     /// The last view, formatted (`YYYY-MM-DD HH:MM UTC`); empty when never opened.
     pub last_viewed: String,
+    /// The last view, UTC Unix seconds; `None` when never opened.
+    pub last_viewed_at: Option<i64>,
 }
 
 #[cfg(feature = "ssr")]
@@ -45,6 +47,7 @@ fn link_view(l: NamedLink) -> InvitationLinkView {
             .last_viewed
             .map(crate::domain::time::format_absolute)
             .unwrap_or_default(),
+        last_viewed_at: l.last_viewed,
     }
 }
 

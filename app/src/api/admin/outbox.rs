@@ -61,5 +61,6 @@ pub(crate) fn message_view(m: crate::domain::outbox::Message) -> OutboxMessage {
         created: format_absolute(m.created),
         created_at: m.created,
         sent: m.sent_at.map(format_absolute).unwrap_or_default(),
+        sent_at: m.sent_at,
     }
 }

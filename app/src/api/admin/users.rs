@@ -96,6 +96,7 @@ fn user_view(u: users::UserEntry, now: i64) -> UserView {
         last_login: u
             .last_login
             .map_or_else(|| l.tr("time-never"), |t| l.expiry_utc(Some(t), now)),
+        last_login_at: u.last_login,
         created_by_invitation: u.enrolled_through.map(|o| {
             if o.deleted {
                 crate::t!(l, "users-invitation-deleted", name = o.name)

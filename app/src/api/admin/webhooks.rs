@@ -151,6 +151,7 @@ fn webhook_view(w: webhooks::Webhook) -> WebhookView {
         actions: w.actions,
         enabled: w.enabled,
         created: crate::domain::time::format_absolute(w.created),
+        created_at: w.created,
     }
 }
 
@@ -167,6 +168,8 @@ fn delivery_view(d: webhooks::Delivery) -> WebhookDeliveryView {
         response_code: d.response_code,
         last_error: d.last_error,
         created: format_absolute(d.created),
+        created_at: d.created,
         sent: d.sent_at.map(format_absolute).unwrap_or_default(),
+        sent_at: d.sent_at,
     }
 }

@@ -61,7 +61,7 @@ fn Table(items: Vec<ApprovalItem>) -> impl IntoView {
                             <td>{a.invitation.clone()}</td>
                             <td>{a.invited_by.clone()}</td>
                             <td>{a.grants.join(", ")}</td>
-                            <td>{a.created_display.clone()}</td>
+                            <td><super::local_time::LocalTime at=a.created utc=a.created_display.clone() /></td>
                             <td class=format!("status status-{}", a.status.as_str())>{a.status_label.clone()}</td>
                             <td><a href=format!("/if/approval/{}", a.pk) rel="external">{review}</a></td>
                         </tr>

@@ -15,6 +15,7 @@ pub fn BrandsPage() -> impl IntoView {
     let title = RwSignal::new(String::new());
     let logo = RwSignal::new(String::new());
     let accent = RwSignal::new(String::new());
+    let language = RwSignal::new(String::new());
     let save = Action::new(move |input: &SaveBrand| {
         let input = input.clone();
         async move {
@@ -23,6 +24,7 @@ pub fn BrandsPage() -> impl IntoView {
                 input.branding_title,
                 input.branding_logo,
                 input.branding_accent,
+                input.default_locale,
             )
             .await;
             if r.is_ok() {
@@ -38,6 +40,7 @@ pub fn BrandsPage() -> impl IntoView {
             branding_title: Some(title.get_untracked()),
             branding_logo: Some(logo.get_untracked()),
             branding_accent: Some(accent.get_untracked()),
+            default_locale: Some(language.get_untracked()),
         });
     };
     let error =
@@ -54,6 +57,8 @@ pub fn BrandsPage() -> impl IntoView {
                             title.set(b.branding_title.clone());
                             logo.set(b.branding_logo.clone());
                             accent.set(b.branding_accent.clone());
+                            language.set(b.default_locale.clone());
+                            let env_language = crate::i18n::Locale::parse(&b.locale_default).unwrap_or_default();
                             view! {
                                 <form class="token-form" on:submit=submit>
                                     <label for="brand-default-app">{t!(l, "brands-default-app-label")}</label>
@@ -82,6 +87,16 @@ pub fn BrandsPage() -> impl IntoView {
                                     </div>
                                     <p class="muted" id="brand-accent-help">{t!(l, "brands-accent-help")}</p>
                                     {error("branding_accent")}
+                                    <label for="brand-locale">{t!(l, "brands-locale-label")}</label>
+                                    <select id="brand-locale" aria-describedby="brand-locale-help" prop:value=language
+                                        on:change=move |ev| language.set(event_target_value(&ev))>
+                                        <option value="">{t!(l, "brands-locale-environment", language = env_language.native_name())}</option>
+                                        {crate::i18n::Locale::ALL.into_iter().map(|o| view! {
+                                            <option value=o.code()>{o.native_name()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                    <p class="muted" id="brand-locale-help">{t!(l, "brands-locale-help")}</p>
+                                    {error("default_locale")}
                                     <button type="submit" id="brand-save">{t!(l, "brands-save")}</button>
                                 </form>
                                 {(!b.from_environment.is_empty()).then(|| view! {

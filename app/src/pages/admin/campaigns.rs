@@ -67,7 +67,7 @@ pub fn CampaignsPage() -> impl IntoView {
             <h1>{t!(l, "camp-title")}</h1>
             <p class="muted">{t!(l, "camp-intro")}</p>
             <p>
-                <button type="button" id="campaign-new" on:click=move |_| creating.update(|c| *c = !*c)>
+                <button type="button" id="campaign-new" aria-expanded=move || creating.get().to_string() on:click=move |_| creating.update(|c| *c = !*c)>
                     {move || if creating.get() { t!(l, "camp-close") } else { t!(l, "camp-new") }}
                 </button>
             </p>
@@ -289,7 +289,7 @@ pub fn CampaignDetailPage() -> impl IntoView {
                                     <tbody><tr id="campaign-counts"><td class="count" data-state="total">{c.total}</td>{count_cells(&c)}</tr></tbody>
                                 </table>
                                 <p class="actions">
-                                    <button type="button" class="secondary" id="campaign-edit" on:click=move |_| editing.update(|e| *e = !*e)>
+                                    <button type="button" class="secondary" id="campaign-edit" aria-expanded=move || editing.get().to_string() on:click=move |_| editing.update(|e| *e = !*e)>
                                         {move || if editing.get() { t!(l, "camp-close-editor") } else { t!(l, "camp-edit") }}
                                     </button>
                                     <button type="button" id="campaign-resend" on:click=move |_| { resend.dispatch(pk1.clone()); }>
@@ -315,7 +315,7 @@ pub fn CampaignDetailPage() -> impl IntoView {
                                                 spawn_local(async move {
                                                     match delete_campaign(pk).await {
                                                         Ok(()) => navigate("/admin/campaigns", Default::default()),
-                                                        Err(e) => notice.set(Some(e.to_string())),
+                                                        Err(e) => notice.set(Some(e.notice(crate::pages::page_locale()))),
                                                     }
                                                 });
                                             }
@@ -477,7 +477,7 @@ fn Recipients(
                         spawn_local(async move {
                             match campaign_revoke(c, p).await {
                                 Ok(()) => notice.set(None),
-                                Err(e) => notice.set(Some(e.to_string())),
+                                Err(e) => notice.set(Some(e.notice(crate::pages::page_locale()))),
                             }
                             version.update(|v| *v += 1);
                         });

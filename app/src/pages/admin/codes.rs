@@ -72,10 +72,17 @@ pub fn CodeGuessingBanner() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let n = notice.await.ok()??;
+                let mut n = notice.await.ok()??;
+                // The times in the viewer's zone: the sentence is worded with a mark for each.
+                let mut times = Vec::new();
+                for (text, at) in [(&mut n.since, n.since_at), (&mut n.until, n.until_at)] {
+                    if let (Some(t), Some(at)) = (text.as_mut(), at) {
+                        times.push((at, std::mem::replace(t, super::local_time::time_mark(times.len()))));
+                    }
+                }
                 Some(view! {
                     <div class="banner warning" role="status" id="code-guessing-banner">
-                        <p>{summary_in(l, &n)}</p>
+                        <p><super::local_time::Sentence sentence=summary_in(l, &n) times /></p>
                     </div>
                 })
             })}
@@ -96,6 +103,7 @@ mod tests {
             since: Some("2026-12-06 04:12 UTC".into()),
             until: Some("2026-12-07 01:00 UTC".into()),
             invitations: vec![],
+            ..Default::default()
         };
         let s = summary(&n);
         assert!(

@@ -178,7 +178,7 @@ fn DirectoryRow(
                             spawn_local(async move {
                                 match delete(kind, pk).await {
                                     Ok(()) => notice.set(None),
-                                    Err(e) => notice.set(Some(e.to_string())),
+                                    Err(e) => notice.set(Some(e.notice(crate::pages::page_locale()))),
                                 }
                                 version.update(|v| *v += 1);
                             });
@@ -237,7 +237,7 @@ fn GroupMembers(
                                                     spawn_local(async move {
                                                         match remove_group_member(pk, who).await {
                                                             Ok(()) => notice.set(None),
-                                                            Err(e) => notice.set(Some(e.to_string())),
+                                                            Err(e) => notice.set(Some(e.notice(crate::pages::page_locale()))),
                                                         }
                                                         version.update(|v| *v += 1);
                                                     });

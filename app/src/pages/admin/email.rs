@@ -118,8 +118,11 @@ pub fn EmailPage() -> impl IntoView {
                                     }}</dd>
                                     <dt>{t!(l, "email-last-delivery")}</dt>
                                     <dd id="email-last-delivery">{match &s.last_delivery {
-                                        None => t!(l, "email-last-delivery-none"),
-                                        Some(d) => format!("{} — {}: {}", d.at, if d.ok { t!(l, "email-last-delivery-ok") } else { t!(l, "email-last-delivery-failed") }, d.detail),
+                                        None => t!(l, "email-last-delivery-none").into_any(),
+                                        Some(d) => view! {
+                                            <super::local_time::LocalTime at=d.at utc=d.at_display.clone() />
+                                            {format!(" — {}: {}", if d.ok { t!(l, "email-last-delivery-ok") } else { t!(l, "email-last-delivery-failed") }, d.detail)}
+                                        }.into_any(),
                                     }}</dd>
                                     <dt>{t!(l, "email-queued")}</dt>
                                     <dd>{s.queued}</dd>
@@ -173,7 +176,7 @@ pub fn EmailPage() -> impl IntoView {
             {move || test.value().get().map(|r| match r {
                 Ok(answer) => view! { <p class="notice" role="status" id="email-test-result">{t!(l, "email-test-ok", answer = answer)}</p> }.into_any(),
                 Err(crate::error::AppError::Validation(_)) => ().into_any(),
-                Err(e) => view! { <p class="error" role="alert" id="email-test-result">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert" id="email-test-result">{e.notice(crate::pages::page_locale())}</p> }.into_any(),
             })}
         </section>
     }

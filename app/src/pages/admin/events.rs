@@ -98,7 +98,7 @@ pub fn EventsPage() -> impl IntoView {
             <Transition fallback=move || view! { <p>{t!(l, "page-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match events.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.notice(crate::pages::page_locale())}</p> }.into_any(),
                         Ok(p) if p.rows.is_empty() => view! { <p class="empty">{t!(l, "events-empty")}</p> }.into_any(),
                         Ok(p) => {
                             let pages = p.count.div_ceil(EVENTS_PAGE_SIZE).max(1);

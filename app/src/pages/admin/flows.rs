@@ -77,7 +77,7 @@ pub fn FlowsPage() -> impl IntoView {
                                 <button id="blueprint-confirm" on:click=move |_| { import.dispatch((yaml.get_untracked(), true)); }>{t!(l, "flows-apply-anyway")}</button>
                             </div>
                         }.into_any()),
-                        None => Some(view! { <p class="error" role="alert" id="import-error">{e.to_string()}</p> }.into_any()),
+                        None => Some(view! { <p class="error" role="alert" id="import-error">{e.notice(crate::pages::page_locale())}</p> }.into_any()),
                     },
                     None => None,
                 }}
@@ -125,7 +125,7 @@ fn FlowLine(f: FlowEntryView) -> impl IntoView {
                     open.set(want);
                 }
                 Err(e) => {
-                    open_error.set(Some(e.to_string()));
+                    open_error.set(Some(e.notice(crate::pages::page_locale())));
                     open.set(!want);
                 }
             }
@@ -135,7 +135,9 @@ fn FlowLine(f: FlowEntryView) -> impl IntoView {
     view! {
         <tbody class="flow" data-slug=f.slug.clone()>
             <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
-                <td><button class="expand small secondary" aria-label=t!(l, "flows-expand")>{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
+                <td><button class="expand small secondary" aria-label=t!(l, "flows-expand", name = f.slug.clone())
+                    aria-controls=format!("flow-details-{}", f.pk)
+                    aria-expanded=move || expanded.get().to_string()>{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
                 <td class="slug">{f.slug.clone()}</td>
                 <td>{f.name.clone()}</td>
                 <td>{f.designation.clone()}</td>
@@ -145,7 +147,7 @@ fn FlowLine(f: FlowEntryView) -> impl IntoView {
                     {(!has_invitation_stage).then(|| view! { <span class="badge" title=t!(l, "flows-no-invitation-stage-title")>{t!(l, "flows-badge-no-invitation-stage")}</span> })}
                 </td>
             </tr>
-            <tr class="details" class:hidden=move || !expanded.get()>
+            <tr class="details" id=format!("flow-details-{}", f.pk) class:hidden=move || !expanded.get()>
                 <td></td>
                 <td colspan="5">
                     <p>{t!(l, "flows-detail-title")} " " {f.title.clone()}</p>
@@ -177,7 +179,7 @@ fn FlowLine(f: FlowEntryView) -> impl IntoView {
                                 <pre class="export-yaml">{text}</pre>
                             </div>
                         }.into_any(),
-                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error">{e.notice(crate::pages::page_locale())}</p> }.into_any(),
                     })}
                 </td>
             </tr>

@@ -90,15 +90,14 @@ fn NamedLinkRow(
         Some(q) => format!("{} / {}", link.uses, q),
         None => format!("{} / –", link.uses),
     };
-    let views = if link.last_viewed.is_empty() {
-        link.view_count.to_string()
-    } else {
-        t!(
-            l,
-            "links-views-last",
-            count = link.view_count,
-            when = link.last_viewed.clone()
-        )
+    let views = match link.last_viewed_at {
+        None => link.view_count.to_string().into_any(),
+        Some(at) => view! {
+            <super::local_time::Sentence
+                sentence=t!(l, "links-views-last", count = link.view_count, when = super::local_time::time_mark(0))
+                times=vec![(at, link.last_viewed.clone())] />
+        }
+        .into_any(),
     };
     let base = format!("/admin/invitations/{}", link.invitation_pk);
     let (svg_href, png_href) = (
@@ -124,6 +123,8 @@ fn NamedLinkRow(
                 <button type="button" class="small copy-named-link" on:click=copy>
                     {move || if copied.get() { t!(l, "links-copied") } else { t!(l, "links-copy") }}
                 </button>
+                // Screen readers hear the copy happen (WCAG 4.1.3, status messages).
+                <span class="copied-status" role="status">{move || copied.get().then(|| t!(l, "inv-link-copied-status"))}</span>
             </td>
         }
         .into_any()

@@ -3,7 +3,7 @@
 
 use super::invitation_links::NamedLinks;
 use super::invitation_preview::InvitationChecks;
-use super::table::ListTable;
+use super::table::{ListTable, SortHeader, SortState};
 use crate::api::admin::{
     count_invitations, create_invitation, delete_invitation, deprovision_invitation,
     get_invitation, invitation_mail_warning, list_flows, list_groups, list_invitations, list_roles,
@@ -54,7 +54,7 @@ pub fn InvitationsPage() -> impl IntoView {
                 <input id="invitation-search" type="search" placeholder=t!(l, "inv-search-placeholder") aria-label=t!(l, "inv-search-placeholder")
                     prop:value=search on:input=move |ev| { page.set(0); search.set(event_target_value(&ev)) } />
                 <label for="invitation-sort">{t!(l, "inv-sort-label")}</label>
-                <select id="invitation-sort" on:change=move |ev| { page.set(0); sort.set(match event_target_value(&ev).as_str() {
+                <select id="invitation-sort" prop:value=move || sort_value(sort.get()) on:change=move |ev| { page.set(0); sort.set(match event_target_value(&ev).as_str() {
                     "created_asc" => InvitationSort::CreatedAsc,
                     "expires_asc" => InvitationSort::ExpiresAsc,
                     "expires_desc" => InvitationSort::ExpiresDesc,
@@ -88,6 +88,24 @@ pub fn InvitationsPage() -> impl IntoView {
                 ]
                 empty=t!(l, "inv-empty")
                 is_empty={|rows: &Vec<InvitationView>| rows.is_empty()}
+                sort=SortHeader {
+                    column: 5,
+                    state: Signal::derive(move || match sort.get() {
+                        InvitationSort::ExpiresAsc => SortState::Ascending,
+                        InvitationSort::ExpiresDesc => SortState::Descending,
+                        _ => SortState::None,
+                    }),
+                    toggle: Callback::new(move |()| {
+                        page.set(0);
+                        sort.update(|s| {
+                            *s = if *s == InvitationSort::ExpiresAsc {
+                                InvitationSort::ExpiresDesc
+                            } else {
+                                InvitationSort::ExpiresAsc
+                            }
+                        });
+                    }),
+                }
                 body={move |rows: Vec<InvitationView>| {
                     rows.into_iter().map(|row| view! { <InvitationRowView row editing version notice /> }).collect_view().into_any()
                 }}
@@ -96,6 +114,16 @@ pub fn InvitationsPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The sort `<select>`'s value for `s`.
+fn sort_value(s: InvitationSort) -> &'static str {
+    match s {
+        InvitationSort::CreatedDesc => "created_desc",
+        InvitationSort::CreatedAsc => "created_asc",
+        InvitationSort::ExpiresAsc => "expires_asc",
+        InvitationSort::ExpiresDesc => "expires_desc",
+    }
 }
 
 /// "51–100 of 230" with Previous and Next, when the search matches more than one page.
@@ -335,7 +363,7 @@ fn reload_after(
             notice.set(None);
             version.update(|v| *v += 1);
         }
-        Some(Err(e)) => notice.set(Some(e.to_string())),
+        Some(Err(e)) => notice.set(Some(e.notice(crate::pages::page_locale()))),
         None => {}
     });
 }
@@ -523,8 +551,10 @@ fn MessageList(messages: Vec<crate::model::OutboxMessage>) -> impl IntoView {
                 let status = m.status.as_str();
                 view! {
                 <li data-status=status>
-                    {t!(l, "inv-message-line", to = m.to, status = outbox_status_label(l, m.status), attempts = m.attempts, created = m.created)}
-                    {(!m.sent.is_empty()).then(|| format!(" {}", t!(l, "inv-message-sent", date = m.sent)))}
+                    <super::local_time::Sentence
+                        sentence=t!(l, "inv-message-line", to = m.to, status = m.status.label(l), attempts = m.attempts, created = super::local_time::time_mark(0))
+                        times=vec![(m.created_at, m.created)] />
+                    {m.sent_at.map(|at| view! { " " <super::local_time::Sentence sentence=t!(l, "inv-message-sent", date = super::local_time::time_mark(0)) times=vec![(at, m.sent)] /> })}
                     {(!m.last_error.is_empty()).then(|| view! { <br /><span class="error">{m.last_error}</span> })}
                 </li>
                 }.into_any()
@@ -532,17 +562,6 @@ fn MessageList(messages: Vec<crate::model::OutboxMessage>) -> impl IntoView {
         </ul>
     }
     .into_any()
-}
-
-/// An outbox message's state, in the page's language.
-fn outbox_status_label(l: crate::i18n::Locale, s: crate::domain::outbox::OutboxStatus) -> String {
-    use crate::domain::outbox::OutboxStatus;
-    match s {
-        OutboxStatus::Queued => t!(l, "inv-outbox-queued"),
-        OutboxStatus::Sending => t!(l, "inv-outbox-sending"),
-        OutboxStatus::Sent => t!(l, "inv-outbox-sent"),
-        OutboxStatus::Failed => t!(l, "inv-outbox-failed"),
-    }
 }
 
 /// What the admin should know of beside uses (codes paused after wrong guesses, …), oldest first;
@@ -563,7 +582,7 @@ fn EventList(events: Vec<crate::model::InvitationEvent>) -> impl IntoView {
                                 <strong>{match e.kind {
                                     EventKind::CodesPaused => t!(l, "inv-event-codes-paused"),
                                     EventKind::CodeBudgetHalf => t!(l, "inv-event-code-budget-half"),
-                                }}</strong> " · " {e.at_display} <br />
+                                }}</strong> " · " <super::local_time::LocalTime at=e.at utc=e.at_display /> <br />
                                 {e.detail}
                             </li>
                         }
@@ -587,7 +606,7 @@ fn Timeline(steps: Vec<crate::model::TimelineEntry>) -> impl IntoView {
                         let kind = s.kind.clone();
                         view! {
                             <li data-kind=kind class:warning=s.warning>
-                                <span class="muted">{s.at_display}</span> " · " {s.text}
+                                <span class="muted"><super::local_time::LocalTime at=s.at utc=s.at_display /></span> " · " {s.text}
                             </li>
                         }
                     }).collect_view()}
@@ -614,7 +633,7 @@ fn LedgerList(ledger: Vec<crate::model::LedgerEntry>) -> impl IntoView {
                         <strong>{e.username}</strong> " " {match e.action {
                             UseAction::Enrolled => t!(l, "inv-ledger-enrolled"),
                             UseAction::Joined => t!(l, "inv-ledger-joined"),
-                        }} " · " {e.at_display}
+                        }} " · " <super::local_time::LocalTime at=e.at utc=e.at_display />
                     </li>
                 }.into_any()
             }).collect_view()}
@@ -652,7 +671,7 @@ fn InvitationActions(
                 let pk = pk_toggle.clone();
                 run(Box::pin(async move { set_invitation_enabled(pk, !enabled).await }))
             }>{if enabled { t!(l, "inv-disable") } else { t!(l, "inv-enable") }}</button>
-            <button class="small secondary send" on:click=move |_| sending.update(|s| *s = !*s)>{send_label}</button>
+            <button class="small secondary send" aria-expanded=move || sending.get().to_string() on:click=move |_| sending.update(|s| *s = !*s)>{send_label}</button>
             <button class="small secondary" on:click=move |_| {
                 let pk = pk_regen.clone();
                 run(Box::pin(async move { regenerate_invitation_token(pk).await }))

@@ -38,19 +38,87 @@ pub fn LocalWhen(at: Option<i64>, display: String) -> impl IntoView {
 
 /// An instant (`at`, UTC Unix seconds) as the dashboard shows it: the server's UTC words (`utc`, e.g.
 /// "2026-12-14 01:00 UTC"), which become the local time with its zone once the page has hydrated, the
-/// UTC words then its `title` (shown on hover).
+/// UTC words then its `title` (shown on hover), with the relative words beside it ("(3 days ago)", in
+/// the page's language, from the browser's clock).
 #[component]
 pub fn LocalTime(at: i64, utc: String) -> impl IntoView {
     let l = crate::pages::page_locale();
     let shown = RwSignal::new(utc.clone());
     let zone = RwSignal::new(None::<String>);
+    let relative = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if let Some((text, z)) = local(l, at) {
             shown.set(text);
             zone.set(Some(z));
+            relative.set(now().map(|now| l.relative(at, now)));
         }
     });
-    view! { <time class="when" title=utc data-zone=move || zone.get()>{move || shown.get()}</time> }
+    view! {
+        <span class="when">
+            <time title=utc data-zone=move || zone.get()>{move || shown.get()}</time>
+            {move || relative.get().map(|r| view! { <span class="relative">" (" {r} ")"</span> })}
+        </span>
+    }
+}
+
+/// [`LocalTime`] for an instant that may be missing (`None` shows `missing`, e.g. "—" or "never").
+#[component]
+pub fn MaybeLocalTime(
+    at: Option<i64>,
+    utc: String,
+    #[prop(into)] missing: String,
+) -> impl IntoView {
+    match at {
+        Some(at) => view! { <LocalTime at utc /> }.into_any(),
+        None => view! { <span class="when">{missing}</span> }.into_any(),
+    }
+}
+
+/// The character the `i`th time placeable of a sentence is worded as ([`Sentence`]): from Unicode's
+/// private use area (U+E000 on), so no catalogue text or user input carries it.
+pub fn time_mark(i: usize) -> String {
+    char::from_u32(0xE000 + u32::try_from(i).unwrap_or(0))
+        .unwrap_or('\u{E000}')
+        .to_string()
+}
+
+/// A catalogue sentence with instants inside: `sentence` was worded with [`time_mark`]`(i)` for the
+/// `i`th of `times` (`(at, UTC words)`); each mark becomes that instant as a [`LocalTime`], the words
+/// around them stay.
+#[component]
+pub fn Sentence(sentence: String, times: Vec<(i64, String)>) -> impl IntoView {
+    let marks: Vec<String> = (0..times.len()).map(time_mark).collect();
+    let mut rest = sentence;
+    let mut pieces: Vec<AnyView> = Vec::new();
+    loop {
+        let first = marks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| rest.find(m.as_str()).map(|at| (at, i)))
+            .min();
+        let Some((at, i)) = first else {
+            pieces.push(rest.into_any());
+            break;
+        };
+        let after = rest.split_off(at);
+        pieces.push(rest.into_any());
+        let (when, utc) = times[i].clone();
+        pieces.push(view! { <LocalTime at=when utc /> }.into_any());
+        rest = after[marks[i].len()..].to_owned();
+    }
+    pieces.collect_view()
+}
+
+/// The browser's clock, UTC Unix seconds; `None` outside the browser.
+fn now() -> Option<i64> {
+    #[cfg(feature = "hydrate")]
+    {
+        Some((js_sys::Date::now() / 1000.0) as i64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
 }
 
 /// `ts` (UTC Unix seconds) in the browser's zone, in the words of language `l` ("Dec 14, 2026, 02:00 GMT+1",

@@ -53,7 +53,7 @@ pub fn AdminLayout() -> impl IntoView {
                     Ok(Some(u)) if u.is_superuser => view! {
                         <div class="admin">
                             <nav class="sidebar" aria-label=t!(l, "admin-nav-label")>
-                                <a class="brand" href="/admin/invitations">"Usher"</a>
+                                <a class="brand" href="/admin/invitations">{crate::pages::page_brand().title}</a>
                                 <p class="section">{t!(l, "admin-nav-directory")}</p>
                                 <A href="/admin/invitations">{t!(l, "admin-nav-invitations")}</A>
                                 <A href="/admin/campaigns">{t!(l, "admin-nav-campaigns")}</A>
@@ -121,7 +121,7 @@ pub fn run_and_refresh(
     leptos::task::spawn_local(async move {
         match action.await {
             Ok(()) => notice.set(None),
-            Err(e) => notice.set(Some(e.to_string())),
+            Err(e) => notice.set(Some(e.notice(crate::pages::page_locale()))),
         }
         version.update(|v| *v += 1);
     });

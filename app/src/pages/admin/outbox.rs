@@ -3,19 +3,8 @@
 use super::table::ListTable;
 use crate::api::admin::{list_outbox, retry_message};
 use crate::domain::outbox::OutboxStatus;
-use crate::i18n::Locale;
 use crate::t;
 use leptos::prelude::*;
-
-/// A message's status in the page's language (`queued`, `sending`, `sent`, `failed` in English).
-fn status_label(l: Locale, s: OutboxStatus) -> String {
-    match s {
-        OutboxStatus::Queued => t!(l, "outbox-status-queued"),
-        OutboxStatus::Sending => t!(l, "outbox-status-sending"),
-        OutboxStatus::Sent => t!(l, "outbox-status-sent"),
-        OutboxStatus::Failed => t!(l, "outbox-status-failed"),
-    }
-}
 
 /// The outbox table, with a "failed only" filter.
 #[component]
@@ -34,7 +23,7 @@ pub fn OutboxPage() -> impl IntoView {
                 <input id="outbox-failed" type="checkbox" prop:checked=only_failed on:change=move |ev| only_failed.set(event_target_checked(&ev)) />
                 {t!(l, "outbox-failed-only")}
             </label>
-            {move || retry.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+            {move || retry.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.notice(crate::pages::page_locale())}</p> })}
             <ListTable
                 data=rows
                 class="outbox"
@@ -56,11 +45,11 @@ pub fn OutboxPage() -> impl IntoView {
                             <tr data-status=m.status.as_str()>
                                 <td>{m.invitation.clone().unwrap_or_else(|| "—".into())}</td>
                                 <td>{m.to.clone()}</td>
-                                <td>{status_label(l, m.status)}</td>
+                                <td>{m.status.label(l)}</td>
                                 <td>{m.attempts}</td>
                                 <td class="error">{m.last_error.clone()}</td>
                                 <td><super::local_time::LocalTime at=m.created_at utc=m.created.clone() /></td>
-                                <td>{m.sent.clone()}</td>
+                                <td><super::local_time::MaybeLocalTime at=m.sent_at utc=m.sent.clone() missing="" /></td>
                                 <td>
                                     {(m.status == OutboxStatus::Failed).then(|| {
                                         let pk = m.pk.clone();

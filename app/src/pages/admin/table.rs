@@ -14,6 +14,8 @@ use serde::{de::DeserializeOwned, Serialize};
 /// - `empty`: the text shown instead of the table when `is_empty(&data)`; `None` = always a table.
 /// - `body`: renders the loaded data as the table's body, one `<tbody>` or several (an expandable
 ///   row is a `<tbody>` of its own).
+/// - `sort`: the column whose header sorts the list ([`SortHeader`]), if one does: its header is a
+///   button and carries `aria-sort` (WAI-ARIA's sortable table pattern).
 #[component]
 pub fn ListTable<T, F>(
     data: Resource<Result<T, AppError>>,
@@ -22,6 +24,7 @@ pub fn ListTable<T, F>(
     #[prop(optional)] empty: Option<String>,
     is_empty: fn(&T) -> bool,
     body: F,
+    #[prop(optional)] sort: Option<SortHeader>,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
@@ -40,7 +43,16 @@ where
                     Ok(d) => view! {
                         <table class=if class.is_empty() { "table".to_owned() } else { format!("table {class}") }>
                             <thead>
-                                <tr>{headers.get_value().into_iter().map(|h| view! { <th>{h}</th> }).collect_view()}</tr>
+                                <tr>{headers.get_value().into_iter().enumerate().map(|(i, h)| match sort.filter(|s| s.column == i) {
+                                    Some(s) => view! {
+                                        <th scope="col" aria-sort=move || s.state.get().aria()>
+                                            <button type="button" class="sort" on:click=move |_| s.toggle.run(())>
+                                                {h} <span aria-hidden="true">{move || s.state.get().arrow()}</span>
+                                            </button>
+                                        </th>
+                                    }.into_any(),
+                                    None => view! { <th scope="col">{h}</th> }.into_any(),
+                                }).collect_view()}</tr>
                             </thead>
                             {body(d)}
                         </table>
@@ -74,4 +86,47 @@ impl From<&[&str]> for Headers {
     fn from(v: &[&str]) -> Self {
         Self(v.iter().map(|h| (*h).to_owned()).collect())
     }
+}
+
+/// How a list is sorted by a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortState {
+    /// Not by this column.
+    None,
+    /// By this column, smallest (earliest) first.
+    Ascending,
+    /// By this column, largest (latest) first.
+    Descending,
+}
+
+impl SortState {
+    /// The header's `aria-sort` value.
+    pub fn aria(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Ascending => "ascending",
+            Self::Descending => "descending",
+        }
+    }
+
+    /// The arrow shown beside the header's words (hidden from screen readers, which hear `aria-sort`).
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Self::None => "↕",
+            Self::Ascending => "▲",
+            Self::Descending => "▼",
+        }
+    }
+}
+
+/// A [`ListTable`] column whose header sorts the list: `column` (0-based), how the list is sorted by
+/// it now, and what a click on the header does (sort by it, or the other way round).
+#[derive(Clone, Copy)]
+pub struct SortHeader {
+    /// The column's index among the headers.
+    pub column: usize,
+    /// How the list is sorted by this column now.
+    pub state: Signal<SortState>,
+    /// Sorts by this column (ascending first, then the other way round).
+    pub toggle: Callback<()>,
 }

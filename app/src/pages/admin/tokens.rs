@@ -136,7 +136,7 @@ fn TokenLine(
                                 spawn_local(async move {
                                     match revoke_token(pk).await {
                                         Ok(()) => notice.set(None),
-                                        Err(e) => notice.set(Some(e.to_string())),
+                                        Err(e) => notice.set(Some(e.notice(crate::pages::page_locale()))),
                                     }
                                     version.update(|v| *v += 1);
                                 });

@@ -160,17 +160,19 @@ fn UserLine(
     view! {
         <tbody class="user" data-username=u.username.clone()>
             <tr class="summary" on:click=move |_| expanded.update(|e| *e = !*e)>
-                <td><button class="expand small secondary" aria-label=t!(l, "users-expand")>{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
+                <td><button class="expand small secondary" aria-label=t!(l, "users-expand", name = u.username.clone())
+                    aria-controls=format!("user-details-{}", u.pk)
+                    aria-expanded=move || expanded.get().to_string()>{move || if expanded.get() { "▾" } else { "▸" }}</button></td>
                 <td>{u.username.clone()}{u.is_superuser.then(|| view! { " " <span class="badge ok">{t!(l, "users-badge-admin")}</span> })}</td>
                 <td>{u.name.clone()}</td>
                 <td>{u.email.clone()}</td>
-                <td data-testid="user-type">{u.user_type.as_str()}</td>
+                <td data-testid="user-type">{u.user_type.label(l)}</td>
                 <td data-testid="user-path">{u.path.clone()}</td>
                 <td data-testid="user-groups">{join(&u.groups)}</td>
                 <td data-testid="user-active">{if u.is_active { t!(l, "users-active-yes") } else { t!(l, "users-active-no") }}</td>
-                <td>{u.last_login.clone()}</td>
+                <td><super::local_time::LocalWhen at=u.last_login_at display=u.last_login.clone() /></td>
             </tr>
-            <tr class="details" class:hidden=move || !expanded.get()>
+            <tr class="details" id=format!("user-details-{}", u.pk) class:hidden=move || !expanded.get()>
                 <td></td>
                 <td colspan="8">
                     <dl class="facts">

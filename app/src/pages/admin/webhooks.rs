@@ -79,7 +79,7 @@ pub fn WebhooksPage() -> impl IntoView {
                                 {t!(l, "webhooks-allow-private")}
                             </label>
                             <button type="submit" class="secondary small" id="webhook-allow-save">{t!(l, "webhooks-save")}</button>
-                            {move || save_allow.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+                            {move || save_allow.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.notice(crate::pages::page_locale())}</p> })}
                         </form>
                         <form class="token-form webhook-form" on:submit=move |ev| {
                             ev.prevent_default();
@@ -184,7 +184,7 @@ fn WebhookLine(
             spawn_local(async move {
                 match set_webhook_enabled(pk, !on).await {
                     Ok(()) => notice.set(None),
-                    Err(e) => notice.set(Some(e.to_string())),
+                    Err(e) => notice.set(Some(e.notice(crate::pages::page_locale()))),
                 }
                 version.update(|v| *v += 1);
             });
@@ -197,7 +197,7 @@ fn WebhookLine(
             spawn_local(async move {
                 match delete_webhook(pk).await {
                     Ok(()) => notice.set(None),
-                    Err(e) => notice.set(Some(e.to_string())),
+                    Err(e) => notice.set(Some(e.notice(crate::pages::page_locale()))),
                 }
                 version.update(|v| *v += 1);
             });
@@ -213,9 +213,9 @@ fn WebhookLine(
                     {if on { t!(l, "webhooks-enabled-disable") } else { t!(l, "webhooks-disabled-enable") }}
                 </button>
             </td>
-            <td>{w.created.clone()}</td>
+            <td><super::local_time::LocalTime at=w.created_at utc=w.created.clone() /></td>
             <td class="actions">
-                <button type="button" class="secondary small deliveries" on:click=move |_| open.update(|o| *o = !*o)>
+                <button type="button" class="secondary small deliveries" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
                     {move || if open.get() { t!(l, "webhooks-hide-deliveries") } else { t!(l, "webhooks-deliveries") }}
                 </button>
                 <Show
@@ -253,7 +253,7 @@ fn Deliveries(webhook: String) -> impl IntoView {
     );
     let per_page = crate::api::admin::webhooks::DELIVERIES_PER_PAGE;
     view! {
-        {move || redeliver.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+        {move || redeliver.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.notice(crate::pages::page_locale())}</p> })}
         <ListTable
             data=rows
             class="outbox webhook-deliveries"
@@ -274,12 +274,12 @@ fn Deliveries(webhook: String) -> impl IntoView {
                     {d.deliveries.into_iter().map(|d: WebhookDeliveryView| view! {
                         <tr data-status=d.status.clone() data-id=d.message_id.clone()>
                             <td>{d.event_type.clone()}</td>
-                            <td>{d.status.clone()}</td>
+                            <td>{crate::domain::outbox::OutboxStatus::parse(&d.status).map_or_else(|| d.status.clone(), |s| s.label(l))}</td>
                             <td>{d.attempts}</td>
                             <td>{d.response_code.map(|c| c.to_string()).unwrap_or_else(|| "—".into())}</td>
                             <td class="error">{d.last_error.clone()}</td>
-                            <td>{d.created.clone()}</td>
-                            <td>{d.sent.clone()}</td>
+                            <td><super::local_time::LocalTime at=d.created_at utc=d.created.clone() /></td>
+                            <td><super::local_time::MaybeLocalTime at=d.sent_at utc=d.sent.clone() missing="" /></td>
                             <td>
                                 {d.redeliverable.then(|| {
                                     let pk = d.pk.clone();

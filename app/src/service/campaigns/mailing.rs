@@ -24,9 +24,10 @@ async fn bodies(
     locale: Option<crate::i18n::Locale>,
 ) -> Result<crate::service::mail::Rendered, Error> {
     let names = |g: Vec<store::GrantRow>| g.into_iter().map(|g| g.name).collect::<Vec<_>>();
+    let brand = crate::service::brands::mail_brand(&mut *conn, config).await?;
     let mail = InvitationMail {
-        brand: crate::service::brands::mail_brand(&mut *conn, config).await?,
-        locale: locale.unwrap_or(config.default_locale),
+        locale: locale.unwrap_or(brand.language),
+        brand,
         inviter: c.created_by_username.clone(),
         roles: names(store::roles(&mut *conn, &c.pk).await?),
         groups: names(store::groups(&mut *conn, &c.pk).await?),

@@ -64,9 +64,10 @@ pub async fn preview_mail(
         }
     };
     let link = invitation_link(&config.public_url, &slug, PREVIEW_TOKEN);
+    let brand = crate::service::brands::mail_brand(&db.pool, config).await?;
     let mail = InvitationMail {
-        brand: crate::service::brands::mail_brand(&db.pool, config).await?,
-        locale: draft.locale.unwrap_or(config.default_locale),
+        locale: draft.locale.unwrap_or(brand.language),
+        brand,
         inviter: draft.inviter.to_owned(),
         roles: names(Kind::Role, draft.roles).await?,
         groups: names(Kind::Group, draft.groups).await?,

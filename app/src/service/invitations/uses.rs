@@ -137,7 +137,7 @@ pub async fn deprovision(db: &Db, who: &crate::domain::audit::Who, pk: &str) -> 
     crate::store::approvals::deny_pending_of_invitation(
         &mut *tx,
         pk,
-        "The invitation's accounts were deprovisioned.",
+        crate::domain::approval::DEPROVISIONED_REASON,
         time::now(),
     )
     .await?;

@@ -364,9 +364,10 @@ pub(super) async fn invitation_mail(
     let names = |g: &[crate::domain::invitation::Granted]| {
         g.iter().map(|g| g.name.clone()).collect::<Vec<_>>()
     };
+    let brand = crate::service::brands::mail_brand(&mut **tx, config).await?;
     let mail = crate::service::mail::InvitationMail {
-        brand: crate::service::brands::mail_brand(&mut **tx, config).await?,
-        locale: inv.locale.unwrap_or(config.default_locale),
+        locale: inv.locale.unwrap_or(brand.language),
+        brand,
         inviter: inv.invited_by().to_owned(),
         roles: names(&inv.roles),
         groups: names(&inv.groups),
