@@ -12,12 +12,13 @@ test.beforeAll(() => {
   createAdminByCli();
 });
 
-async function saveBrand(page: Page, title: string, logo: string, accent: string) {
+async function saveBrand(page: Page, title: string, logo: string, accent: string, locale = '') {
   await page.goto('/admin/brands');
   await ready(page);
   await page.fill('#brand-title', title);
   await page.fill('#brand-logo', logo);
   await page.fill('#brand-accent', accent);
+  await page.selectOption('#brand-locale', locale);
   await page.click('#brand-save');
   await expect(page.locator('#brand-saved')).toBeVisible();
 }
@@ -39,6 +40,8 @@ test('the brand shows on the landing page and in the email, readable in light an
 
   await page.goto('/admin/invitations');
   await ready(page);
+  // The dashboard names the brand too.
+  await expect(page.locator('nav.sidebar a.brand')).toHaveText('Acme Corp');
   await createInvitation(page, 'branded-link', 'email: brand-e2e@example.org');
   const link = await readLink(page, 'branded-link');
   // The email: the brand in the subject, the logo, the button in the accent with black text.
@@ -68,7 +71,20 @@ test('the brand shows on the landing page and in the email, readable in light an
     await context.close();
   }
 
-  // Cleared: Usher's look again (the specs after this one expect it).
+  // The brand's default language (issue 16 item 1): a browser asking for a language Usher does not speak
+  // gets it; one asking for English still gets English.
+  await saveBrand(page, 'Acme Corp', LOGO, '#ffdd00', 'de');
+  await expect(page.locator('#brand-locale')).toHaveValue('de');
+  for (const [locale, lang] of [['fr-FR', 'de'], ['en-US', 'en']]) {
+    const context = await browser.newContext({ locale });
+    const invitee = await context.newPage();
+    await invitee.goto(link);
+    await ready(invitee);
+    await expect(invitee.locator('html')).toHaveAttribute('lang', lang);
+    await context.close();
+  }
+
+  // Cleared: Usher's look and language again (the specs after this one expect it).
   await saveBrand(page, '', '', '');
   const { context, page: invitee } = await fresh(browser);
   await invitee.goto(link);

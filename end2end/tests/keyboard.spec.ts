@@ -107,9 +107,15 @@ test('without JavaScript: sign in, create, disable, read the link of and delete 
   await row.locator('details.nojs-delete button:has-text("Confirm deletion")').click();
   await expect(p).toHaveURL(/\/admin\/invitations/);
   await expect(invitationRow(p, 'no-js-invite')).toHaveCount(0);
+  // The other pages say that their buttons and forms need JavaScript.
+  await p.goto('/admin/users');
+  await expect(p.locator('#admin-no-js-notice')).toBeVisible();
   // Hydrated, the dashboard hides what only script-less browsers need.
   await page.reload();
   await ready(page);
   await expect(page.locator('.no-js-only').first()).toBeHidden();
+  await page.goto('/admin/users');
+  await ready(page);
+  await expect(page.locator('#admin-no-js-notice')).toBeHidden();
   await context.close();
 });

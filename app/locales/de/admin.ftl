@@ -113,3 +113,4 @@ event-codes-paused = Innerhalb eines Tages wurden { $limit } falsche Codes versu
 chunk-failed-title = Diese Seite konnte nicht geladen werden
 chunk-failed-body = Ihr Code ist nicht angekommen, vielleicht weil die Verbindung abbrach oder Usher inzwischen aktualisiert wurde. Laden Sie neu, um es noch einmal zu versuchen; Gespeichertes geht nicht verloren.
 chunk-failed-reload = Neu laden
+admin-no-js-notice = JavaScript ist ausgeschaltet: Diese Seite lässt sich lesen, aber ihre Schaltflächen und Formulare benötigen JavaScript. Ohne JavaScript kann die Seite „Einladungen“ weiterhin Einladungen erstellen, deaktivieren, aktivieren und löschen und ihre Links zeigen.

@@ -113,3 +113,4 @@ event-codes-paused = { $limit } wrong codes were tried within a day, so codes fo
 chunk-failed-title = This page could not be loaded
 chunk-failed-body = Its code did not arrive, perhaps because the network dropped or Usher was updated meanwhile. Reload to try again; nothing you saved is lost.
 chunk-failed-reload = Reload
+admin-no-js-notice = JavaScript is off: this page can be read, but its buttons and forms need JavaScript. Without it, the Invitations page still creates, disables, enables and deletes invitations and shows their links.

@@ -83,6 +83,11 @@ pub fn AdminLayout() -> impl IntoView {
                                 </header>
                                 <email::MailBanner />
                                 <codes::CodeGuessingBanner />
+                                // Until the page hydrates (body[data-hydrated] hides it): what works without
+                                // JavaScript. The invitations page says it for itself.
+                                {move || (here.get() != "/admin/invitations").then(|| view! {
+                                    <p class="no-js-notice" role="note" id="admin-no-js-notice">{t!(l, "admin-no-js-notice")}</p>
+                                })}
                                 <Outlet />
                             </div>
                         </div>
