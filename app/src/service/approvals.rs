@@ -103,6 +103,7 @@ pub async fn request_in(
     )
     .await?;
     let with = Notifier::from(config);
+    let brand = crate::service::brands::mail_brand(&mut **tx, config).await?;
     let link = format!(
         "{}/if/approval/{pk}",
         config.public_url.trim_end_matches('/')
@@ -127,6 +128,7 @@ pub async fn request_in(
             expires = l.datetime(expires_at)
         ));
         let msg = render_approval(&ApprovalMail {
+            brand: brand.clone(),
             locale: l,
             name,
             subject: t!(
@@ -154,6 +156,8 @@ pub async fn request_in(
 /// the link to decide), or to the invitee (the decision).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApprovalMail {
+    /// The brand (System → Brands): its logo above, its accent on the link's button.
+    pub brand: crate::service::mail::MailBrand,
     /// The language it is written in.
     pub locale: Locale,
     /// Who it greets: a display name, else username.
@@ -183,6 +187,10 @@ pub fn render_approval(m: &ApprovalMail) -> Result<Rendered, Error> {
         "approval.html",
         &minijinja::context! {
             lang => m.locale.code(),
+            brand => m.brand.title,
+            logo => m.brand.logo,
+            accent => m.brand.accent,
+            accent_fg => m.brand.accent_fg,
             name => m.name,
             headline => m.headline,
             lines => m.lines,
@@ -445,6 +453,7 @@ async fn tell_invitee(
         ),
     };
     let msg = render_approval(&ApprovalMail {
+        brand: crate::service::brands::mail_brand(&mut **tx, config).await?,
         locale: l,
         name,
         subject,
@@ -499,4 +508,38 @@ pub async fn expire_due(db: &Db, config: &Config) -> Result<usize, Error> {
         n += 1;
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::brand::Accent;
+    use crate::service::mail::MailBrand;
+
+    /// The brand is on approval messages too (issue 16 item 5): its logo above, its accent on the button.
+    #[test]
+    fn an_approval_message_carries_the_brand() {
+        let brand = MailBrand::new(
+            "Acme".into(),
+            Some("https://cdn.example.com/logo.svg".into()),
+            Some(Accent([0xff, 0xdd, 0x00])),
+        );
+        let msg = render_approval(&ApprovalMail {
+            brand,
+            locale: Locale::En,
+            name: "Ann".into(),
+            subject: "Your request was approved".into(),
+            headline: "Approved".into(),
+            lines: vec![],
+            link: Some(("https://usher.example/login".into(), "Sign in".into())),
+            footer: "Why".into(),
+        })
+        .unwrap();
+        let html = msg.html.replace("&#x2f;", "/");
+        assert!(
+            html.contains(r#"<img src="https://cdn.example.com/logo.svg" alt="Acme""#),
+            "{html}"
+        );
+        assert!(html.contains("background:#ffdd00;color:#000000;"), "{html}");
+    }
 }
