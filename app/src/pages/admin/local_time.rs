@@ -82,31 +82,55 @@ pub fn time_mark(i: usize) -> String {
         .to_string()
 }
 
+/// A piece of a sentence worded with [`time_mark`]s ([`split_at_marks`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Words, as they are.
+    Text(String),
+    /// The `i`th instant, where its mark was.
+    Time(usize),
+}
+
+/// `sentence` cut at the marks of its first `n` instants ([`time_mark`]`(0..n)`), in the order they
+/// come (a language may put them in another order than English): the words between them and which
+/// instant each mark stands for. Marks of instants `n` and on are left as words.
+pub fn split_at_marks(sentence: &str, n: usize) -> Vec<Piece> {
+    let marks: Vec<String> = (0..n).map(time_mark).collect();
+    let mut rest = sentence;
+    let mut pieces = Vec::new();
+    while let Some((at, i)) = marks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| rest.find(m.as_str()).map(|at| (at, i)))
+        .min()
+    {
+        if at > 0 {
+            pieces.push(Piece::Text(rest[..at].to_owned()));
+        }
+        pieces.push(Piece::Time(i));
+        rest = &rest[at + marks[i].len()..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest.to_owned()));
+    }
+    pieces
+}
+
 /// A catalogue sentence with instants inside: `sentence` was worded with [`time_mark`]`(i)` for the
 /// `i`th of `times` (`(at, UTC words)`); each mark becomes that instant as a [`LocalTime`], the words
-/// around them stay.
+/// around them stay ([`split_at_marks`]).
 #[component]
 pub fn Sentence(sentence: String, times: Vec<(i64, String)>) -> impl IntoView {
-    let marks: Vec<String> = (0..times.len()).map(time_mark).collect();
-    let mut rest = sentence;
-    let mut pieces: Vec<AnyView> = Vec::new();
-    loop {
-        let first = marks
-            .iter()
-            .enumerate()
-            .filter_map(|(i, m)| rest.find(m.as_str()).map(|at| (at, i)))
-            .min();
-        let Some((at, i)) = first else {
-            pieces.push(rest.into_any());
-            break;
-        };
-        let after = rest.split_off(at);
-        pieces.push(rest.into_any());
-        let (when, utc) = times[i].clone();
-        pieces.push(view! { <LocalTime at=when utc /> }.into_any());
-        rest = after[marks[i].len()..].to_owned();
-    }
-    pieces.collect_view()
+    split_at_marks(&sentence, times.len())
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(words) => words.into_any(),
+            Piece::Time(i) => {
+                let (at, utc) = times[i].clone();
+                view! { <LocalTime at utc /> }.into_any()
+            }
+        })
+        .collect_view()
 }
 
 /// The browser's clock, UTC Unix seconds; `None` outside the browser.
@@ -209,4 +233,29 @@ pub fn local_input_to_utc(local: &str) -> String {
         }
     }
     local.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{split_at_marks, time_mark, Piece};
+
+    #[test]
+    fn a_sentence_is_cut_at_its_times_in_the_order_they_come() {
+        let t = |s: &str| Piece::Text(s.to_owned());
+        let once = format!("queued {} · sent", time_mark(0));
+        assert_eq!(
+            split_at_marks(&once, 1),
+            vec![t("queued "), Piece::Time(0), t(" · sent")]
+        );
+        // A language may name the second time first; marks side by side leave no empty words.
+        let twice = format!("until {}{} since", time_mark(1), time_mark(0));
+        assert_eq!(
+            split_at_marks(&twice, 2),
+            vec![t("until "), Piece::Time(1), Piece::Time(0), t(" since")]
+        );
+        // Without times, the sentence is words only, marks and all.
+        assert_eq!(split_at_marks(&once, 0), vec![t(&once)]);
+        assert_eq!(split_at_marks("", 1), vec![]);
+        assert_ne!(time_mark(0), time_mark(1));
+    }
 }
